@@ -1,0 +1,40 @@
+# Two commands: `make run` (set up and serve with demo data) and `make test` (set up and run every test).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PORT
+
+.PHONY: run test lint bench clean venv
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "需要 Python 3.11 或更高版本")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-base: requirements/base.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.stamp-test: requirements/test.txt requirements/base.txt $(VENV)/.stamp-base
+	$(PY) -m pip install --quiet -r requirements/test.txt
+	@touch $@
+
+venv: $(VENV)/.stamp-base
+
+## Set up (venv, pinned dependencies, SQLite database, demo data) and serve on 127.0.0.1:$(PORT) with a job worker.
+run: $(VENV)/.stamp-base
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py demo_load
+	$(PY) manage.py run_platform
+
+## Set up the test dependencies and run every test (unit, HTTP, browser). DATABASE_URL selects PostgreSQL.
+test: $(VENV)/.stamp-test
+	BUREAU_TESTING=1 $(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-test
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var/bureau.sqlite3* var/media var/mail

@@ -1,0 +1,202 @@
+"""Users, organisations (city bureau, sections, county bureaus, the development zone, other departments), roles as
+data, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from bureau.kernel.crypto import blind_index
+from bureau.kernel.fields import EncryptedTextField
+from bureau.kernel.masking import mask_id_number, mask_phone
+
+
+class OrganisationKind(models.TextChoices):
+    CITY_BUREAU = "city", "市局"
+    SECTION = "section", "市局科室"
+    COUNTY_BUREAU = "county", "县级应急管理局"
+    ZONE = "zone", "开发区监管部门"
+    DEPARTMENT = "department", "协同部门"
+    PROVINCE = "province", "省级部门"
+    ENTERPRISE = "enterprise", "企业"
+    AGENCY = "agency", "中介机构"
+    PUBLIC = "public", "社会公众"
+
+
+# Kinds whose staff see every enterprise of their region (their own bureau's jurisdiction).
+JURISDICTION_KINDS = {OrganisationKind.CITY_BUREAU, OrganisationKind.SECTION, OrganisationKind.COUNTY_BUREAU,
+                      OrganisationKind.ZONE}
+
+
+class Organisation(models.Model):
+    """An organisation in the tree. Bureaus carry the region that is their jurisdiction (属地)."""
+
+    code = models.CharField("机构代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=OrganisationKind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+                               verbose_name="上级机构")
+    region = models.ForeignKey("kernel.Region", null=True, blank=True, on_delete=models.PROTECT,
+                               verbose_name="管辖区划")
+    is_active = models.BooleanField("启用", default=True)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "机构"
+        verbose_name_plural = verbose_name
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def bureau(self) -> Organisation:
+        """The bureau an organisation belongs to (a section belongs to the city bureau)."""
+        if self.kind == OrganisationKind.SECTION and self.parent_id:
+            return self.parent  # type: ignore[return-value]
+        return self
+
+
+class Role(models.Model):
+    """A role as data: code (used by the workflow tables), name and duty. Administrators assign roles to users."""
+
+    code = models.CharField("角色代码", max_length=40, unique=True)
+    name = models.CharField("角色名称", max_length=40)
+    description = models.CharField("职责", max_length=200, blank=True)
+    is_staff_role = models.BooleanField("机关工作人员角色", default=True)
+    sort = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "角色"
+        verbose_name_plural = verbose_name
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BureauUserManager(UserManager["User"]):
+    pass
+
+
+class User(AbstractUser):
+    """A person who signs in: bureau staff, enterprise staff, experts, individuals.
+
+    ID and phone numbers are SM4-encrypted at rest and shown masked (个人信息保护法; 等保 2.0).
+    """
+
+    real_name = models.CharField("姓名", max_length=40, blank=True)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="users", verbose_name="所属机构")
+    enterprise = models.ForeignKey("enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="users", verbose_name="所属企业")
+    roles = models.ManyToManyField(Role, blank=True, related_name="users", verbose_name="角色")
+    phone = EncryptedTextField("手机号码", blank=True)
+    id_number = EncryptedTextField("身份证号码", blank=True)
+    id_number_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    enforcement_id = models.CharField("执法证号", max_length=40, blank=True,
+                                      help_text="只有持执法证的人员可以执法检查")
+    title = models.CharField("职务", max_length=40, blank=True)
+    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    totp_secret = EncryptedTextField("动态口令密钥", blank=True)
+    totp_enabled = models.BooleanField("已启用动态口令", default=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BureauUserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = verbose_name
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.id_number_index = blind_index(self.id_number) if self.id_number else ""
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return self.real_name or self.username
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(r.code for r in self.roles.all())
+
+    def has_role(self, *codes: str) -> bool:
+        return bool(self.role_codes & set(codes))
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.organisation_id is not None and self.enterprise_id is None
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.locked_until and self.locked_until > timezone.now())
+
+
+class ApiToken(models.Model):
+    """A machine client's bearer token (other departments, the provincial platform, the hotline platform).
+
+    Only the SHA-256 of the token is stored. `scopes` names the data sets it may read or write; `regions` narrows
+    the jurisdiction (empty: the owner's whole scope). Every call is logged (ApiCallLog).
+    """
+
+    name = models.CharField("名称", max_length=100)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="代表用户")
+    prefix = models.CharField(max_length=8, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField("授权范围", default=list, blank=True)
+    regions = models.JSONField("限定区划", default=list, blank=True)
+    fields = models.JSONField("可见字段", default=dict, blank=True)
+    expires_at = models.DateTimeField("有效期至", null=True, blank=True)
+    revoked = models.BooleanField("已吊销", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口令牌"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @property
+    def is_usable(self) -> bool:
+        return not self.revoked and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class ApiCallLog(models.Model):
+    """Every call made with an API token (measure III.2: authenticated, scoped, logged)."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="calls")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300)
+    status = models.PositiveSmallIntegerField()
+    ip = models.CharField(max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = "接口调用日志"
+        verbose_name_plural = verbose_name
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["token", "-at"], name="apicall_token_at")]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from bureau.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("otp/", views.otp_verify, name="otp_verify"),
+    path("otp/enrol/", views.otp_enrol, name="otp_enrol"),
+    path("profile/", views.profile, name="profile"),
+]

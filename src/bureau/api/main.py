@@ -1,0 +1,121 @@
+"""The JSON API root: /api/v1/…, schema at /api/openapi.json, docs at /api/docs.
+
+Each area contributes routers from its `api.py` (`routers = [(prefix, Router)]`). The UI uses session auth (with
+CSRF); machine clients send `Authorization: Bearer <token>` (ApiToken), and every token call is logged.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import HttpBearer, SessionAuth
+
+from bureau.accounts.models import ApiToken
+from bureau.kernel.errors import DomainError
+
+
+class TokenAuth(HttpBearer):
+    """Bearer token of a machine client (other departments, the provincial platform, the hotline)."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = ApiToken.objects.select_related("user", "user__organisation").filter(
+            token_hash=ApiToken.hash(token)).first()
+        if row is None or not row.is_usable or not row.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        request.api_token = row  # type: ignore[attr-defined]
+        return row.user
+
+
+class CookieSession(SessionAuth):
+    """The signed-in UI user (CSRF enforced on unsafe methods)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and getattr(user, "totp_enabled", False):
+            from bureau.accounts.middleware import OTP_SESSION_KEY
+
+            if not request.session.get(OTP_SESSION_KEY):
+                return None
+        return user
+
+
+class Utf8Renderer(JSONRenderer):
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8Renderer(),
+    title="运城市应急管理局政务服务平台 API",
+    version="1",
+    description="营商环境服务平台的数据接口。界面使用会话认证；机器客户端使用 Bearer 令牌（由管理员签发，按范围授权并记录每次调用）。",
+    auth=[CookieSession(), TokenAuth()],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = []
+    for error in exc.errors:
+        location = ".".join(str(p) for p in error.get("loc", []) if p not in ("query", "body", "path"))
+        problems.append({"field": location, "message": _cn_message(error)})
+    text = "；".join(f"{p['field']}：{p['message']}" for p in problems) or "请求参数有误"
+    return api.create_response(request, {"detail": f"请求参数有误：{text}", "errors": problems, "code": "invalid"},
+                               status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": "未登录或令牌无效、已过期", "code": "unauthorized"}, status=401)
+
+
+def _cn_message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    return {
+        "missing": "必填",
+        "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+        "date_parsing": "日期格式应为 YYYY-MM-DD",
+        "date_from_datetime_inexact": "日期格式应为 YYYY-MM-DD",
+        "int_parsing": "应为整数",
+        "int_type": "应为整数",
+        "string_too_long": "过长",
+        "string_too_short": "过短",
+        "greater_than_equal": "数值过小",
+        "less_than_equal": "数值过大",
+        "json_invalid": "JSON 格式错误",
+    }.get(kind, error.get("msg", "无效"))
+
+
+def _mount_area_routers() -> None:
+    for config in apps.get_app_configs():
+        if not config.name.startswith("bureau."):
+            continue
+        module_name = f"{config.name}.api"
+        if config.name == "bureau.api" or importlib.util.find_spec(module_name) is None:
+            continue
+        module = importlib.import_module(module_name)
+        for prefix, router in getattr(module, "routers", []):
+            api.add_router(prefix, router)
+
+
+_mount_area_routers()

@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from bureau.enterprises.models import ChemicalPark, Enterprise, SupervisionAssignment
+from bureau.kernel.admin import AuditedAdmin
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(AuditedAdmin):
+    list_display = ("name", "uscc", "region", "industry", "is_key", "standardization_grade", "credit_grade")
+    list_filter = ("region", "industry", "is_key")
+    search_fields = ("name", "uscc")
+    exclude = ("legal_rep_id_number", "contact_phone")
+
+
+@admin.register(ChemicalPark)
+class ChemicalParkAdmin(AuditedAdmin):
+    list_display = ("code", "name", "region", "safety_risk_grade")
+
+
+@admin.register(SupervisionAssignment)
+class SupervisionAssignmentAdmin(AuditedAdmin):
+    list_display = ("enterprise", "year", "level", "organisation")
+    list_filter = ("year", "level")
+    autocomplete_fields = ("enterprise",)

@@ -1,0 +1,203 @@
+"""The register of market entities (市场主体) under the bureau's supervision."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import models
+
+from bureau.kernel.fields import EncryptedTextField
+from bureau.kernel.masking import mask_id_number, mask_phone
+
+
+class Industry(models.TextChoices):
+    COAL = "coal", "煤矿"
+    NON_COAL_MINE = "non_coal_mine", "非煤矿山"
+    HAZCHEM_PRODUCTION = "hazchem_production", "危险化学品生产"
+    HAZCHEM_OPERATION = "hazchem_operation", "危险化学品经营"
+    HAZCHEM_USE = "hazchem_use", "危险化学品使用"
+    METALLURGY_TRADE = "metallurgy_trade", "冶金工贸"
+    FIREWORKS = "fireworks", "烟花爆竹"
+    GAS_STATION = "gas_station", "加油站"
+
+
+HAZCHEM_INDUSTRIES = {Industry.HAZCHEM_PRODUCTION, Industry.HAZCHEM_OPERATION, Industry.HAZCHEM_USE,
+                      Industry.GAS_STATION}
+
+
+class StandardizationGrade(models.TextChoices):
+    """安全生产标准化等级: 一级 (ministry), 二级 (province), 三级 (city)."""
+
+    GRADE_1 = "1", "一级"
+    GRADE_2 = "2", "二级"
+    GRADE_3 = "3", "三级"
+    NONE = "", "未达标"
+
+
+class CreditGrade(models.TextChoices):
+    """Shanxi safety-production credit bands, announced by the end of February each year."""
+
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    B3 = "B3", "B3"
+    C1 = "C1", "C1"
+    C2 = "C2", "C2"
+    C3 = "C3", "C3"
+    D = "D", "D"
+    NONE = "", "未评定"
+
+
+class EnterpriseStatus(models.TextChoices):
+    OPERATING = "operating", "正常生产经营"
+    SUSPENDED = "suspended", "停产整顿"
+    CLOSED = "closed", "关闭注销"
+
+
+class ChemicalPark(models.Model):
+    """A recognised chemical park (化工园区, measure III.3)."""
+
+    code = models.CharField("园区代码", max_length=20, unique=True)
+    name = models.CharField("园区名称", max_length=100)
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="所在区划")
+    safety_risk_grade = models.CharField("安全风险等级", max_length=10, blank=True,
+                                         help_text="A/B/C/D 类（化工园区安全风险评估导则）")
+
+    class Meta:
+        verbose_name = "化工园区"
+        verbose_name_plural = verbose_name
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
+    def visible_to(self, user: Any) -> EnterpriseQuerySet:
+        from bureau.accounts.scope import scope_for
+
+        return scope_for(user).filter(self, region="region_id", enterprise="id")
+
+
+class Enterprise(models.Model):
+    """One enterprise of the register. Personal data of contacts is SM4-encrypted and shown masked."""
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("企业名称", max_length=120, db_index=True)
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="所在区划")
+    address = models.CharField("地址", max_length=200, blank=True)
+    industry = models.CharField("行业类别", max_length=30, choices=Industry.choices)
+    business_scope = models.CharField("经营范围/主要产品", max_length=300, blank=True)
+    legal_representative = models.CharField("法定代表人", max_length=40)
+    legal_rep_id_number = EncryptedTextField("法定代表人身份证号", blank=True)
+    contact_name = models.CharField("安全联系人", max_length=40, blank=True)
+    contact_phone = EncryptedTextField("联系电话", blank=True)
+    employees = models.PositiveIntegerField("从业人员数", default=0)
+    established_on = models.DateField("成立日期", null=True, blank=True)
+    standardization_grade = models.CharField("安全生产标准化等级", max_length=1, blank=True,
+                                             choices=StandardizationGrade.choices)
+    credit_grade = models.CharField("诚信等级", max_length=2, blank=True, choices=CreditGrade.choices)
+    is_key = models.BooleanField("重点检查企业", default=False)
+    chemical_park = models.ForeignKey(ChemicalPark, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="enterprises", verbose_name="所在化工园区")
+    status = models.CharField("经营状态", max_length=20, choices=EnterpriseStatus.choices,
+                              default=EnterpriseStatus.OPERATING)
+    checkin_token = models.CharField("入企码", max_length=32, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EnterpriseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = verbose_name
+        ordering = ["region_id", "name"]
+        indexes = [
+            models.Index(fields=["region", "industry", "name"], name="enterprise_region_industry"),
+            models.Index(fields=["industry", "name"], name="enterprise_industry"),
+            models.Index(fields=["is_key", "region"], name="enterprise_key_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.checkin_token:
+            self.checkin_token = secrets.token_urlsafe(18)
+        super().save(*args, **kwargs)
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_phone(self.contact_phone)
+
+    @property
+    def legal_rep_id_masked(self) -> str:
+        return mask_id_number(self.legal_rep_id_number)
+
+    @property
+    def is_hazchem(self) -> bool:
+        return self.industry in HAZCHEM_INDUSTRIES
+
+
+class SupervisionLevel(models.TextChoices):
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+
+
+class SupervisionAssignment(models.Model):
+    """Which level supervises an enterprise in a year: exactly one (measure II.3, no duplicate inspection)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="supervision")
+    year = models.PositiveSmallIntegerField("年度")
+    level = models.CharField("监管层级", max_length=10, choices=SupervisionLevel.choices)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="监管机构")
+
+    class Meta:
+        verbose_name = "监管层级"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year"], name="uniq_supervision_enterprise_year")]
+        indexes = [models.Index(fields=["year", "organisation"], name="supervision_year_org")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_level_display()}"
+
+
+class ImportJob(models.Model):
+    """An Excel import of the register: validated whole before anything is written (nothing half-imported)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        VALIDATING = "validating", "校验中"
+        WRITING = "writing", "写入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "校验未通过"
+        ERROR = "error", "处理出错"
+
+    kind = models.CharField(max_length=30, default="enterprises")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at"]
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.status in {self.Status.QUEUED, self.Status.VALIDATING} else 100
+        if self.status in {self.Status.DONE, self.Status.FAILED}:
+            return 100
+        return min(99, int(self.processed_rows * 100 / self.total_rows))

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from bureau.enterprises import services
+
+
+@task()
+def run_enterprise_import(job_id: int) -> None:
+    """Background job: validate and import an uploaded register file."""
+    services.import_job_run(job_id)

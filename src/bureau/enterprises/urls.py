@@ -1,0 +1,16 @@
+from django.urls import path
+
+from bureau.enterprises import views
+
+app_name = "enterprises"
+urlpatterns = [
+    path("", views.enterprise_list, name="list"),
+    path("new/", views.enterprise_edit, name="create"),
+    path("<int:pk>/", views.enterprise_detail, name="detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("export.xlsx", views.enterprise_export, name="export"),
+    path("import/", views.import_start, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_status, name="import_status"),
+    path("import/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+]

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from bureau.accounts.scope import scope_for
+from bureau.enterprises import queries, services
+from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
+from bureau.enterprises.models import Enterprise, ImportJob
+from bureau.enterprises.rules import COLUMNS
+from bureau.kernel.errors import DomainError
+from bureau.kernel.excel import xlsx_response
+from bureau.kernel.masking import mask_id_number, mask_phone
+from bureau.kernel.models import Region
+from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.registry import registry
+
+
+def _is_admin(user) -> bool:  # type: ignore[no-untyped-def]
+    return user.is_superuser or user.has_role("sysadmin")
+
+
+@login_required
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    if request.user.enterprise_id:
+        return redirect("enterprises:detail", pk=request.user.enterprise_id)
+    form = EnterpriseFilterForm(request.GET or None)
+    qs = queries.enterprise_list(request.user, request.GET)
+    page = paginate(qs, request.GET)
+    return render(request, "enterprises/list.html", {
+        "form": form, "page": page, "total": capped_count(qs), "is_admin": _is_admin(request.user),
+        "export_query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enterprise = queries.get_enterprise_for(request.user, pk)
+    panels = [p for p in (func(request.user, enterprise) for func in registry.enterprise_panels) if p]
+    supervision = enterprise.supervision.select_related("organisation").order_by("-year")[:5]
+    return render(request, "enterprises/detail.html", {
+        "e": enterprise, "panels": panels, "supervision": supervision, "is_admin": _is_admin(request.user),
+    })
+
+
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    if not _is_admin(request.user):
+        raise Http404
+    instance = queries.get_enterprise_for(request.user, pk) if pk else Enterprise()
+    scope = scope_for(request.user)
+    regions = Region.objects.all() if scope.is_all else Region.objects.filter(code__in=scope.regions)
+    form = EnterpriseForm(request.POST or None, instance=instance, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_save(actor=request.user, enterprise=form.save(commit=False),
+                                                  changed=form.changed_data)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已保存：{enterprise.name}")
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return render(request, "enterprises/edit.html", {"form": form, "instance": instance})
+
+
+@login_required
+def enterprise_export(request: HttpRequest) -> HttpResponse:
+    """The register as Excel, with the same scope and filters as the list; personal data masked."""
+    if request.user.enterprise_id:
+        raise Http404
+    qs = queries.enterprise_list(request.user, request.GET)
+    header = [title for _, title, _ in COLUMNS] + ["经营状态"]
+
+    def rows():  # type: ignore[no-untyped-def]
+        for e in qs.iterator(chunk_size=2000):
+            yield [e.uscc, e.name, e.region_id, e.get_industry_display(), e.address, e.legal_representative,
+                   mask_id_number(e.legal_rep_id_number), e.contact_name, mask_phone(e.contact_phone), e.employees,
+                   e.get_standardization_grade_display() if e.standardization_grade else "", e.credit_grade,
+                   "是" if e.is_key else "否", e.chemical_park.code if e.chemical_park else "",
+                   e.established_on.isoformat() if e.established_on else "", e.get_status_display()]
+
+    from bureau.kernel.audit import audit
+
+    audit(request.user, "enterprises.export", summary="导出企业名录", data={"filters": request.GET.dict()})
+    return xlsx_response("企业名录.xlsx", header, rows(), sheet="企业名录")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    if not _is_admin(request.user):
+        raise Http404
+    example = ["91140802MA0K0000XX", "运城市示例化工有限公司", "140802", "危险化学品经营", "运城市盐湖区示例路1号",
+               "张三", "", "李四", "", 35, "三级", "B1", "否", "", "2015-06-01"]
+    return xlsx_response("企业名录导入模板.xlsx", [t for _, t, _ in COLUMNS], [example], sheet="企业名录")
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    if not _is_admin(request.user):
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.import_job_create(actor=request.user, upload=form.cleaned_data["file"])
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("enterprises:import_status", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    return render(request, "enterprises/import.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    template = "enterprises/_import_progress.html" if request.htmx else "enterprises/import_status.html"
+    return render(request, template, {"job": job, "running": job.status in {"queued", "validating", "writing"}})
+
+
+@login_required
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    return xlsx_response(f"导入错误报告-{job.pk}.xlsx", ["行号", "列", "问题"],
+                         ([e["row"], e["column"], e["message"]] for e in job.errors), sheet="错误报告")

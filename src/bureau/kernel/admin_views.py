@@ -1,0 +1,100 @@
+"""Administrator screens of the kernel: the audit trail and the working-day calendar."""
+
+from __future__ import annotations
+
+import calendar as pycal
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from bureau.kernel import calendar
+from bureau.kernel.audit import audit, verify_chain
+from bureau.kernel.models import AuditEntry, CalendarDay, CalendarYear
+from bureau.kernel.paging import paginate
+
+
+def _require(user, *roles: str) -> None:  # type: ignore[no-untyped-def]
+    if not (user.is_superuser or user.has_role(*roles)):
+        raise Http404
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "sysadmin", "auditor", "secadmin")
+    qs = AuditEntry.objects.order_by("-seq")
+    if request.GET.get("action"):
+        qs = qs.filter(action__startswith=request.GET["action"])
+    if request.GET.get("actor"):
+        qs = qs.filter(actor_name__contains=request.GET["actor"])
+    if request.GET.get("object"):
+        qs = qs.filter(object_id=request.GET["object"])
+    if request.GET.get("date"):
+        try:
+            day = dt.date.fromisoformat(request.GET["date"])
+            qs = qs.filter(at__date=day)
+        except ValueError:
+            messages.error(request, "日期格式应为 YYYY-MM-DD")
+    report = verify_chain() if request.GET.get("verify") else None
+    return render(request, "kernel/audit.html", {"page": paginate(qs, request.GET), "report": report})
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    is_working_day = forms.TypedChoiceField(label="安排", coerce=lambda v: v == "1",
+                                            choices=[("0", "休息（节假日）"), ("1", "上班（调休）")])
+    name = forms.CharField(label="名称", max_length=40, required=False)
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    _require(request.user, "sysadmin")
+    try:
+        year = int(request.GET.get("year", dt.date.today().year))
+        days = calendar.year_days(year)
+    except (ValueError, calendar.CalendarError):
+        raise Http404
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST":
+        if "publish" in request.POST:
+            with transaction.atomic():
+                CalendarYear.objects.update_or_create(
+                    year=year, defaults={"published": True, "source": request.POST.get("source", "")[:200]})
+                audit(request.user, "kernel.calendar_publish", summary=f"确认发布{year}年节假日安排")
+            messages.success(request, f"已确认{year}年节假日安排，相关暂定期限正在重新计算。")
+            return redirect(f"{request.path}?year={year}")
+        if form.is_valid():
+            day = form.cleaned_data["date"]
+            with transaction.atomic():
+                CalendarDay.objects.update_or_create(date=day, defaults={
+                    "is_working_day": form.cleaned_data["is_working_day"], "name": form.cleaned_data["name"]})
+                audit(request.user, "kernel.calendar_day", summary=f"设置 {day} 为{'工作日' if form.cleaned_data['is_working_day'] else '休息日'}")
+            messages.success(request, f"已保存 {day} 的安排。")
+            return redirect(f"{request.path}?year={day.year}")
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in pycal.Calendar().monthdatescalendar(year, month):
+            cells = []
+            for day in week:
+                if day.month != month:
+                    cells.append(None)
+                    continue
+                working = days.is_working(day)
+                kind = "work" if working else "off"
+                if day in days.working_weekend_days:
+                    kind = "makeup"
+                elif day in days.off_weekdays:
+                    kind = "holiday"
+                cells.append({"day": day, "kind": kind, "name": days.names.get(day, "")})
+            weeks.append(cells)
+        months.append({"month": month, "weeks": weeks})
+    return render(request, "kernel/calendar.html", {
+        "year": year, "days": days, "months": months, "form": form,
+        "overrides": CalendarDay.objects.filter(date__year=year),
+        "record": CalendarYear.objects.filter(year=year).first(),
+    })

@@ -1,0 +1,222 @@
+"""The working-day clock.
+
+Sources, in order of precedence for a day:
+1. an administrator's CalendarDay row (holiday on a weekday, or make-up working day 调休 on a weekend);
+2. the State Council arrangement carried by the `chinesecalendar` package (2004–2026 at the pinned version), or a
+   year the administrator has marked published (CalendarYear.published);
+3. for a year not yet published: weekends plus the statutory holidays (全国年节及纪念日放假办法, 2025 revision;
+   lunar dates and solar terms computed by the `holidays` package with observed days off). Such dates are
+   *provisional* and are marked so wherever shown; `recompute_provisional_deadlines` runs when a year is entered.
+
+行政许可法 第42条 and others count "N working days" from the day after the start: the start day is not counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import chinese_calendar
+import holidays as holidays_pkg
+from django.core.cache import cache
+
+CACHE_TTL_SECONDS = 60
+_VERSION_KEY = "kernel:calendar:version"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed date and whether it rests on a provisional (unpublished) holiday arrangement."""
+
+    date: dt.date
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class Count:
+    count: int
+    provisional: bool
+
+
+@dataclass(frozen=True)
+class YearDays:
+    year: int
+    off_weekdays: frozenset[dt.date]
+    working_weekend_days: frozenset[dt.date]
+    provisional: bool
+    names: dict[dt.date, str]
+
+    def is_working(self, day: dt.date) -> bool:
+        if day.weekday() >= 5:
+            return day in self.working_weekend_days
+        return day not in self.off_weekdays
+
+
+class CalendarError(ValueError):
+    """Bad input to the clock (shown to the user in Chinese)."""
+
+
+_lock = threading.Lock()
+_cache: dict[int, tuple[float, int, YearDays]] = {}
+
+
+def invalidate() -> None:
+    """Forget cached years here and, through the shared cache, in every other process."""
+    with _lock:
+        _cache.clear()
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 1, None)
+
+
+def _version() -> int:
+    return cache.get(_VERSION_KEY) or 0
+
+
+def _package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def _statutory_holidays(year: int) -> dict[dt.date, str]:
+    # 全国年节及纪念日放假办法 (2025 revision): the statutory days only, without observed or make-up days.
+    return dict(holidays_pkg.China(years=year, observed=False, language="zh_CN").items())
+
+
+def _build_year(year: int) -> YearDays:
+    from bureau.kernel.models import CalendarDay, CalendarYear
+
+    overrides = {row.date: row for row in CalendarDay.objects.filter(date__year=year)}
+    published_row = CalendarYear.objects.filter(year=year, published=True).exists()
+    off: set[dt.date] = set()
+    working: set[dt.date] = set()
+    names: dict[dt.date, str] = {}
+    provisional = False
+    if published_row:
+        pass  # the administrator's rows below are the whole arrangement
+    elif _package_knows(year):
+        day = dt.date(year, 1, 1)
+        while day.year == year:
+            is_work = chinese_calendar.is_workday(day)
+            if day.weekday() >= 5 and is_work:
+                working.add(day)
+                names[day] = "调休上班"
+            elif day.weekday() < 5 and not is_work:
+                off.add(day)
+                _, name = chinese_calendar.get_holiday_detail(day)
+                names[day] = str(name or "节假日")
+            day += dt.timedelta(days=1)
+    else:
+        provisional = True
+        for day, name in _statutory_holidays(year).items():
+            if day.weekday() < 5:
+                off.add(day)
+            names[day] = name
+    for day, row in overrides.items():
+        off.discard(day)
+        working.discard(day)
+        if row.is_working_day and day.weekday() >= 5:
+            working.add(day)
+        elif not row.is_working_day and day.weekday() < 5:
+            off.add(day)
+        names[day] = row.name or ("调休上班" if row.is_working_day else "休息")
+    return YearDays(year, frozenset(off), frozenset(working), provisional, names)
+
+
+def year_days(year: int) -> YearDays:
+    if year < 1990 or year > 2200:
+        raise CalendarError("日期超出工作日历支持的范围（1990—2200年）")
+    now = time.monotonic()
+    version = _version()
+    with _lock:
+        hit = _cache.get(year)
+        if hit and hit[0] > now and hit[1] == version:
+            return hit[2]
+    days = _build_year(year)
+    with _lock:
+        _cache[year] = (now + CACHE_TTL_SECONDS, version, days)
+    return days
+
+
+def is_working_day(day: dt.date) -> tuple[bool, bool]:
+    """(is it a working day, is that answer provisional)."""
+    yd = year_days(day.year)
+    return yd.is_working(day), yd.provisional
+
+
+Pause = tuple[dt.date, dt.date]
+
+
+def _in_pause(day: dt.date, pauses: Sequence[Pause]) -> bool:
+    return any(start <= day <= end for start, end in pauses)
+
+
+def add_working_days(start: dt.date, days: int, pauses: Iterable[Pause] = ()) -> Deadline:
+    """The `days`-th working day after `start` (start not counted), skipping paused intervals (inclusive).
+
+    行政许可法 第42条/第45条: expert review, hearings, testing stop the clock; these are the `pauses`.
+    """
+    if days < 0:
+        raise CalendarError("工作日数不能为负数")
+    if days > 3650:
+        raise CalendarError("工作日数过大（不超过3650）")
+    pause_list = sorted(pauses)
+    provisional = year_days(start.year).provisional
+    day = start
+    counted = 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        yd = year_days(day.year)
+        provisional = provisional or yd.provisional
+        if yd.is_working(day) and not _in_pause(day, pause_list):
+            counted += 1
+    return Deadline(day, provisional)
+
+
+def count_working_days(start: dt.date, end: dt.date, pauses: Iterable[Pause] = ()) -> Count:
+    """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
+    if (end - start).days > 36500 or (start - end).days > 36500:
+        raise CalendarError("日期区间过长")
+    if end < start:
+        result = count_working_days(end, start, pauses)
+        return Count(-result.count, result.provisional)
+    pause_list = sorted(pauses)
+    provisional = False
+    counted = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        yd = year_days(day.year)
+        provisional = provisional or yd.provisional
+        if yd.is_working(day) and not _in_pause(day, pause_list):
+            counted += 1
+    return Count(counted, provisional)
+
+
+def working_days_left(due: dt.date, today: dt.date) -> int:
+    """Positive: working days remaining until `due` (inclusive); negative: working days overdue."""
+    if today <= due:
+        return count_working_days(today, due).count
+    return -count_working_days(due, today).count
+
+
+def countdown_label(due: dt.date | None, today: dt.date | None = None) -> tuple[str, str]:
+    """The house countdown text and chip colour: 剩余 N 个工作日 / 已超期 N 个工作日."""
+    if due is None:
+        return "", "stopped"
+    today = today or dt.date.today()
+    left = working_days_left(due, today)
+    if left < 0:
+        return f"已超期 {-left} 个工作日", "overdue"
+    if left == 0:
+        return "今日到期", "due"
+    if left <= 3:
+        return f"剩余 {left} 个工作日", "due"
+    return f"剩余 {left} 个工作日", "running"

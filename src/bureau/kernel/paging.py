@@ -1,0 +1,60 @@
+"""Capped pagination without exact counts (large lists must never run COUNT(*) over millions of rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+MAX_PAGES = 200
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    number: int
+    size: int
+    has_next: bool
+    query: QueryDict
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def _with(self, number: int) -> str:
+        q = self.query.copy()
+        q["page"] = str(number)
+        return q.urlencode()
+
+    @property
+    def next_query(self) -> str:
+        return self._with(self.number + 1)
+
+    @property
+    def previous_query(self) -> str:
+        return self._with(self.number - 1)
+
+    @property
+    def label(self) -> str:
+        first = (self.number - 1) * self.size + 1 if self.rows else 0
+        return f"第 {self.number} 页（第 {first}—{first + len(self.rows) - 1 if self.rows else 0} 条）"
+
+
+def paginate(queryset: QuerySet, query: QueryDict, size: int = 50) -> Page:
+    """Fetch one page plus one row to know whether there is a next page; at most MAX_PAGES pages deep."""
+    try:
+        number = max(1, min(MAX_PAGES, int(query.get("page", "1"))))
+    except ValueError:
+        number = 1
+    offset = (number - 1) * size
+    rows = list(queryset[offset: offset + size + 1])
+    has_next = len(rows) > size and number < MAX_PAGES
+    return Page(rows=rows[:size], number=number, size=size, has_next=has_next, query=query)
+
+
+def capped_count(queryset: QuerySet, cap: int = 10000) -> str:
+    """'1,234' or '10,000+' — counting stops at the cap."""
+    n = queryset[: cap + 1].count()
+    return f"{cap:,}+" if n > cap else f"{n:,}"

@@ -1,0 +1,173 @@
+"""Extension points through which each area plugs into the shared screens without editing them.
+
+An area declares in its `hooks.py`:
+- menu entries (left menu, by role),
+- workbench providers (items for 我的待办),
+- demo loaders (realistic records for `make run`),
+- indicator providers (the rule-of-law indicators, measure II.1).
+
+`autodiscover_area` imports `<area>.hooks` when the app is ready, so adding an area never edits the kernel.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One left-menu link, shown to users holding any of `roles` (empty: every signed-in user)."""
+
+    group: str
+    label: str
+    url_name: str
+    roles: frozenset[str] = frozenset()
+    order: int = 100
+    icon: str = "•"
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of the workbench (我的待办)."""
+
+    title: str
+    url: str
+    area: str
+    status: str = ""
+    due_label: str = ""
+    chip: str = "running"  # overdue, due, running, done, stopped
+    sort_key: Any = 0
+
+
+@dataclass(frozen=True)
+class IndicatorQuery:
+    """What the dashboard asks every indicator provider: a period and optionally one region (county)."""
+
+    start: Any  # datetime.date, inclusive
+    end: Any  # datetime.date, inclusive
+    region: str | None = None  # a region code, or None for the whole scope
+    regions: frozenset[str] | None = None  # the viewer's jurisdiction (None: all)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One computed rule-of-law indicator (measure II.1). value None means "no data" (never shown as zero)."""
+
+    code: str
+    name: str
+    area: str
+    value: float | None
+    unit: str = ""  # "%", "个工作日", "次", …
+    numerator: float | None = None
+    denominator: float | None = None
+    note: str = ""
+    higher_is_better: bool = True
+
+
+@dataclass
+class DemoLoader:
+    name: str
+    func: Callable[..., None]
+    order: int
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A periodic sweep: the scheduler enqueues `task` every `every_seconds`."""
+
+    name: str
+    task: Any
+    every_seconds: int
+
+
+@dataclass
+class Registry:
+    menu: list[MenuEntry] = field(default_factory=list)
+    workbench: list[Callable[[Any], Iterable[WorkItem]]] = field(default_factory=list)
+    demo: list[DemoLoader] = field(default_factory=list)
+    indicators: list[Callable[..., Any]] = field(default_factory=list)
+    enterprise_panels: list[Callable[[Any, Any], Any]] = field(default_factory=list)
+    deadline_recomputers: list[Callable[[], int]] = field(default_factory=list)
+    schedules: list[Schedule] = field(default_factory=list)
+    portal_links: list[MenuEntry] = field(default_factory=list)
+
+
+registry = Registry()
+
+
+def register_menu(*entries: MenuEntry) -> None:
+    for entry in entries:
+        if entry not in registry.menu:
+            registry.menu.append(entry)
+
+
+def register_workbench(provider: Callable[[Any], Iterable[WorkItem]]) -> Callable[[Any], Iterable[WorkItem]]:
+    if provider not in registry.workbench:
+        registry.workbench.append(provider)
+    return provider
+
+
+def register_demo(name: str, order: int) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def decorator(func: Callable[..., None]) -> Callable[..., None]:
+        if all(loader.name != name for loader in registry.demo):
+            registry.demo.append(DemoLoader(name=name, func=func, order=order))
+        return func
+
+    return decorator
+
+
+def register_portal_link(*entries: MenuEntry) -> None:
+    """A link in the public portal's navigation (no login), e.g. certificate verification, draw results."""
+    for entry in entries:
+        if entry not in registry.portal_links:
+            registry.portal_links.append(entry)
+
+
+def register_indicators(provider: Callable[..., Any]) -> Callable[..., Any]:
+    """provider(query: IndicatorQuery) -> list[Indicator]; called by the indicators dashboard."""
+    if provider not in registry.indicators:
+        registry.indicators.append(provider)
+    return provider
+
+
+def register_enterprise_panel(func: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """A panel on the enterprise page: func(user, enterprise) -> {"title", "template", "context"} or None."""
+    if func not in registry.enterprise_panels:
+        registry.enterprise_panels.append(func)
+    return func
+
+
+def register_deadline_recomputer(func: Callable[[], int]) -> Callable[[], int]:
+    """Called when an administrator enters or changes a calendar year: recompute stored provisional deadlines
+    of the area's open processes; returns how many were changed."""
+    if func not in registry.deadline_recomputers:
+        registry.deadline_recomputers.append(func)
+    return func
+
+
+def register_schedule(name: str, task: Any, every_seconds: int) -> None:
+    if all(s.name != name for s in registry.schedules):
+        registry.schedules.append(Schedule(name, task, every_seconds))
+
+
+def autodiscover_area(app_name: str) -> None:
+    module = f"{app_name}.hooks"
+    if importlib.util.find_spec(module) is not None:
+        importlib.import_module(module)
+
+
+def menu_for(user: Any) -> list[tuple[str, list[MenuEntry]]]:
+    """The left menu for a user, grouped, workbench first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    codes = user.role_codes
+    visible = [e for e in registry.menu if not e.roles or e.roles & codes]
+    visible.sort(key=lambda e: (e.order, e.label))
+    groups: dict[str, list[MenuEntry]] = {}
+    for entry in visible:
+        groups.setdefault(entry.group, []).append(entry)
+    return list(groups.items())

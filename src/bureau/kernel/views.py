@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bureau.kernel.models import Attachment, Document, Notification
+from bureau.kernel.registry import WorkItem, registry
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database answers; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """我的待办: every area's open items for this user, most urgent first."""
+    items: list[WorkItem] = []
+    for provider in registry.workbench:
+        items.extend(provider(request.user))
+    order = {"overdue": 0, "due": 1, "running": 2, "stopped": 3, "done": 4}
+    items.sort(key=lambda i: (order.get(i.chip, 9), str(i.sort_key)))
+    counts = {k: sum(1 for i in items if i.chip == k) for k in ("overdue", "due", "running")}
+    notices = Notification.objects.filter(recipient=request.user).order_by("-created_at")[:6]
+    return render(request, "kernel/workbench.html",
+                  {"items": items[:200], "total": len(items), "counts": counts, "notices": notices})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.filter(recipient=request.user).order_by("-created_at")[:200]
+    if request.method == "POST":
+        Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "kernel/inbox.html", {"rows": rows})
+
+
+def _owner_visible(owner_model: Any, object_id: int | None, user: Any) -> bool:
+    if object_id is None:
+        return user.is_superuser
+    manager = owner_model._default_manager
+    if not hasattr(manager, "visible_to"):
+        return bool(user.is_superuser)
+    return manager.visible_to(user).filter(pk=object_id).exists()
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
+    model = document.content_type.model_class() if document.content_type else None
+    if model is None or not _owner_visible(model, document.object_id, request.user):
+        raise Http404
+    return FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=False,
+                        filename=f"{document.title}.pdf")
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    model = attachment.content_type.model_class() if attachment.content_type else None
+    if model is None or not _owner_visible(model, attachment.object_id, request.user):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type_header,
+                        filename=attachment.original_name)

@@ -1,0 +1,162 @@
+"""The process engine: declared states and transitions, applied with role and guard checks, history and audit.
+
+Every process (application, inspection, case, hazard, petition …) declares a `Workflow`. `apply_transition`
+- refuses an action that is not declared for the current state, or not allowed for the actor's roles, or whose
+  guard says no, with a Chinese message and nothing changed;
+- changes the state with a conditional UPDATE on (id, state, version): of two concurrent transitions exactly one
+  wins and the other raises `Conflict`;
+- writes the ProcessHistory row (the timeline) and the audit entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from bureau.kernel.audit import audit
+from bureau.kernel.errors import Conflict, DomainError, PermissionDenied
+from bureau.kernel.models import ProcessHistory
+
+SYSTEM = "system"  # the pseudo-role of scheduled jobs (actor None)
+
+Guard = Callable[[Any, Any], str | None]  # (process, actor) -> refusal message or None
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset[str]
+    guard: Guard | None = None
+
+
+@dataclass
+class Workflow:
+    name: str
+    states: dict[str, str]
+    transitions: list[Transition] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for t in self.transitions:
+            unknown = [s for s in (*t.sources, t.target) if s not in self.states]
+            if unknown:
+                raise ValueError(f"{self.name}.{t.action}: unknown states {unknown}")
+
+    def state_label(self, state: str) -> str:
+        return self.states.get(state, state)
+
+    def find(self, action: str, state: str) -> Transition | None:
+        for t in self.transitions:
+            if t.action == action and state in t.sources:
+                return t
+        return None
+
+    def action_label(self, action: str) -> str:
+        for t in self.transitions:
+            if t.action == action:
+                return t.label
+        return action
+
+    def available(self, process: Any, actor: Any) -> list[Transition]:
+        """Transitions the actor could apply now (used to show the action buttons)."""
+        roles = _roles_of(actor)
+        result = []
+        for t in self.transitions:
+            if process.state in t.sources and roles & t.roles:
+                if t.guard is None or t.guard(process, actor) is None:
+                    result.append(t)
+        return result
+
+
+def _roles_of(actor: Any) -> frozenset[str]:
+    if actor is None:
+        return frozenset({SYSTEM})
+    return frozenset(getattr(actor, "role_codes", frozenset()))
+
+
+def T(action: str, label: str, sources: str | Iterable[str], target: str, roles: Iterable[str],
+      guard: Guard | None = None) -> Transition:
+    """Shorthand for declaring a transition in a table."""
+    src = (sources,) if isinstance(sources, str) else tuple(sources)
+    return Transition(action, label, src, target, frozenset(roles), guard)
+
+
+def apply_transition(
+    workflow: Workflow,
+    process: models.Model,
+    action: str,
+    *,
+    actor: Any,
+    note: str = "",
+    updates: dict[str, Any] | None = None,
+    audit_data: dict[str, Any] | None = None,
+) -> ProcessHistory:
+    """Apply a declared transition; see the module docstring for the guarantees."""
+    state = process.state  # type: ignore[attr-defined]
+    transition = workflow.find(action, state)
+    if transition is None:
+        label = workflow.action_label(action)
+        raise DomainError(f"当前状态为「{workflow.state_label(state)}」，不能执行「{label}」", code="invalid_transition")
+    if not (_roles_of(actor) & transition.roles):
+        raise PermissionDenied(f"您的角色无权执行「{transition.label}」")
+    if transition.guard is not None:
+        refusal = transition.guard(process, actor)
+        if refusal:
+            raise DomainError(refusal, code="guard")
+    fields = dict(updates or {})
+    with transaction.atomic():
+        model = type(process)
+        changed = model._default_manager.filter(
+            pk=process.pk, state=state, version=process.version  # type: ignore[attr-defined]
+        ).update(state=transition.target, version=F("version") + 1, **fields)
+        if changed != 1:
+            raise Conflict("该事项已被他人处理或状态已变化，请刷新页面后重试")
+        process.state = transition.target  # type: ignore[attr-defined]
+        process.version += 1  # type: ignore[attr-defined]
+        for key, value in fields.items():
+            setattr(process, key, value)
+        entry = ProcessHistory.objects.create(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=process.pk,
+            at=timezone.now(),
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_name=getattr(actor, "display_name", None) or "系统",
+            action=action,
+            action_label=transition.label,
+            from_state=state,
+            to_state=transition.target,
+            note=note,
+        )
+        audit(
+            actor,
+            f"{workflow.name}.{action}",
+            process,
+            summary=f"{transition.label}：{workflow.state_label(state)} → {workflow.state_label(transition.target)}",
+            data={"note": note[:500], **(audit_data or {})},
+        )
+    return entry
+
+
+def record_history(process: models.Model, *, actor: Any, action: str, label: str, note: str = "") -> ProcessHistory:
+    """A timeline entry without a state change (e.g. creation, a document issued)."""
+    state = getattr(process, "state", "")
+    return ProcessHistory.objects.create(
+        content_type=ContentType.objects.get_for_model(type(process)),
+        object_id=process.pk,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "display_name", None) or "系统",
+        action=action,
+        action_label=label,
+        from_state=state,
+        to_state=state,
+        note=note,
+    )

@@ -1,0 +1,69 @@
+"""The working-day clock: statutory holidays, make-up days (调休), provisional years, pauses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from bureau.kernel import calendar
+from bureau.kernel.models import CalendarDay, CalendarYear
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+def test_start_day_is_not_counted_and_national_day_is_skipped():
+    # 2026-09-30 (Wed) + 1 working day: 10-01..10-07 are the National Day holiday, 10-08 is the first working day
+    assert calendar.add_working_days(D(2026, 9, 30), 1) == calendar.Deadline(D(2026, 10, 8), False)
+
+
+@pytest.mark.parametrize("day", [D(2026, 1, 4), D(2026, 2, 14), D(2026, 2, 28), D(2026, 5, 9), D(2026, 9, 20),
+                                 D(2026, 10, 10)])
+def test_known_2026_make_up_days_are_working_days(day):
+    assert day.weekday() >= 5
+    assert calendar.is_working_day(day) == (True, False)
+
+
+def test_a_year_without_published_arrangement_is_provisional_but_keeps_statutory_holidays():
+    # 2027: the package has no data; Spring Festival (2027-02-06 .. 02-08) is computed from the lunar calendar
+    working, provisional = calendar.is_working_day(D(2027, 2, 8))
+    assert (working, provisional) == (False, True)
+    assert calendar.add_working_days(D(2027, 9, 30), 1).provisional is True
+
+
+def test_entering_a_year_replaces_the_provisional_answer():
+    CalendarDay.objects.create(date=D(2027, 2, 20), is_working_day=True, name="春节调休")
+    CalendarYear.objects.create(year=2027, published=True, source="测试通知")
+    assert calendar.is_working_day(D(2027, 2, 20)) == (True, False)
+    # with the year published only the administrator's rows define holidays
+    assert calendar.is_working_day(D(2027, 2, 8)) == (True, False)
+
+
+def test_pauses_stop_the_clock():
+    start = D(2026, 11, 2)  # Monday
+    plain = calendar.add_working_days(start, 5).date
+    paused = calendar.add_working_days(start, 5, pauses=[(D(2026, 11, 3), D(2026, 11, 4))]).date
+    assert calendar.count_working_days(plain, paused).count == 2
+
+
+def test_count_is_negative_when_end_precedes_start():
+    assert calendar.count_working_days(D(2026, 11, 10), D(2026, 11, 3)).count == -5
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(calendar.CalendarError):
+        calendar.add_working_days(D(2026, 1, 1), -1)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(start=st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 12, 31)), n=st.integers(0, 40))
+def test_deadline_is_a_working_day_and_count_inverts_add(start, n):
+    deadline = calendar.add_working_days(start, n)
+    assert calendar.count_working_days(start, deadline.date).count == n
+    if n:
+        assert calendar.is_working_day(deadline.date)[0]
