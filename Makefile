@@ -24,7 +24,7 @@ venv: $(VENV)/.stamp-base
 
 ## Set up (venv, pinned dependencies, SQLite database, demo data) and serve on 127.0.0.1:$(PORT) with a job worker.
 run: $(VENV)/.stamp-base
-	@mkdir -p var
+	@mkdir -p var/static
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py demo_load
 	$(PY) manage.py run_platform

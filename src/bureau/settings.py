@@ -130,7 +130,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME", "") or None}
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME", str(VAR_DIR / "test.sqlite3"))}
 else:
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "") or None}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")

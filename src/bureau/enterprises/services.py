@@ -14,6 +14,7 @@ from bureau.enterprises.rules import COLUMNS, validate_row
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.excel import read_rows
+from bureau.kernel.jobs import enqueue
 from bureau.kernel.models import Region
 
 EDITABLE_FIELDS = [
@@ -57,7 +58,7 @@ def import_job_create(*, actor: Any, upload: Any) -> ImportJob:
         audit(actor, "enterprises.import_queued", job, summary=f"上传企业名录导入文件：{job.original_name}")
         from bureau.enterprises.tasks import run_enterprise_import
 
-        transaction.on_commit(lambda: run_enterprise_import.enqueue(job.pk))
+        enqueue(run_enterprise_import, job.pk)
     return job
 
 

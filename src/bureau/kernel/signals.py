@@ -12,9 +12,8 @@ from bureau.kernel.models import CalendarDay, CalendarYear
 @receiver([post_save, post_delete], sender=CalendarDay, dispatch_uid="calendar_day_changed")
 @receiver([post_save, post_delete], sender=CalendarYear, dispatch_uid="calendar_year_changed")
 def calendar_changed(**_: Any) -> None:
-    from django.db import transaction
-
+    from bureau.kernel.jobs import enqueue
     from bureau.kernel.tasks import recompute_provisional_deadlines
 
     calendar.invalidate()
-    transaction.on_commit(recompute_provisional_deadlines.enqueue)
+    enqueue(recompute_provisional_deadlines)

@@ -1,0 +1,50 @@
+"""Journeys through the register in Chromium: scope (a county officer cannot open another county's enterprise),
+and an Excel import with a bad row (per-row report, nothing imported)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from bureau.enterprises.models import Enterprise
+from bureau.enterprises.rules import COLUMNS
+from tests.factories import PASSWORD, EnterpriseFactory, city_bureau, county_bureau, make_user, valid_uscc
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_county_officer_cannot_open_another_countys_enterprise(page, live_server, signed_in):
+    own = EnterpriseFactory(region_id="140802", name="盐湖区本县企业有限公司")
+    other = EnterpriseFactory(region_id="140821", name="临猗县外县企业有限公司")
+    make_user("yanhu", roles=["inspector"], organisation=county_bureau("140802"))
+    signed_in("yanhu", PASSWORD)
+    page.goto(f"{live_server.url}/enterprises/")
+    assert page.get_by_text(own.name).is_visible()
+    assert page.get_by_text(other.name).count() == 0
+    response = page.goto(f"{live_server.url}/enterprises/{other.pk}/")
+    assert response.status == 404
+    assert other.name not in page.content()
+
+
+def test_admin_imports_a_file_with_a_bad_row_and_nothing_is_imported(page, live_server, signed_in, tmp_path):
+    make_user("admin_e2e", roles=["sysadmin"], organisation=city_bureau())
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title for _, title, _ in COLUMNS])
+    ws.append([valid_uscc(), "运城好企业有限公司", "140802", "加油站", "", "王五"])
+    ws.append(["91140802MA0K00000X", "运城坏企业有限公司", "999999", "加油站", "", "赵六"])
+    path = tmp_path / "名录.xlsx"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    path.write_bytes(buffer.getvalue())
+    signed_in("admin_e2e", PASSWORD)
+    page.goto(f"{live_server.url}/enterprises/import/")
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_role("button", name="上传并校验").click()
+    page.wait_for_selector("#import-progress[data-status=failed]", timeout=15000)
+    report = page.locator("table.error-report").inner_text()
+    assert "统一社会信用代码" in report and "所在区划代码" in report and "3" in report
+    assert "未导入任何数据" in page.content()
+    assert not Enterprise.objects.filter(name__in=["运城好企业有限公司", "运城坏企业有限公司"]).exists()
