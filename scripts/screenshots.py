@@ -1,0 +1,57 @@
+"""Take screenshots of the main screens with the Debian Chromium (for docs/ and for looking at them).
+
+Usage: start the platform (`make run`, or `manage.py runserver 127.0.0.1:8000` on the demo database), then
+    .venv/bin/python scripts/screenshots.py [base_url] [shot ...]
+Each shot is (name, user, path, width). Images go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+PASSWORD = "Yc@2026demo"
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SHOTS = [
+    ("login", None, "/accounts/login/", 1280),
+    ("workbench-city", "city_inspector", "/", 1280),
+    ("register-county", "yanhu_inspector", "/enterprises/", 1280),
+    ("register-city", "admin", "/enterprises/?industry=coal", 1280),
+    ("enterprise-detail", "qiye", "/enterprises/", 1280),
+    ("register-phone", "yanhu_inspector", "/enterprises/", 390),
+    ("calendar", "admin", "/kernel/calendar/?year=2027", 1280),
+    ("audit", "auditor", "/kernel/audit/", 1280),
+]
+
+
+def main() -> None:
+    base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+    wanted = set(sys.argv[2:])
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        for name, user, path, width in SHOTS:
+            if wanted and name not in wanted:
+                continue
+            context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844},
+                                          device_scale_factor=1, locale="zh-CN")
+            page = context.new_page()
+            if user:
+                page.goto(f"{base}/accounts/login/")
+                page.fill("#id_username", user)
+                page.fill("#id_password", PASSWORD)
+                page.locator("form button[type=submit]").last.click()
+                page.wait_for_load_state("networkidle")
+            page.goto(f"{base}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(OUT / f"foundation-{name}.png"), full_page=width > 500)
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
