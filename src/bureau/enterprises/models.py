@@ -115,6 +115,7 @@ class Enterprise(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["region_id", "name"]
         indexes = [
+            models.Index(fields=["region", "name", "id"], name="enterprise_region_name"),
             models.Index(fields=["region", "industry", "name"], name="enterprise_region_industry"),
             models.Index(fields=["industry", "name"], name="enterprise_industry"),
             models.Index(fields=["is_key", "region"], name="enterprise_key_region"),

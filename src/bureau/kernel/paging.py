@@ -56,5 +56,5 @@ def paginate(queryset: QuerySet, query: QueryDict, size: int = 50) -> Page:
 
 def capped_count(queryset: QuerySet, cap: int = 10000) -> str:
     """'1,234' or '10,000+' — counting stops at the cap."""
-    n = queryset[: cap + 1].count()
+    n = queryset.order_by()[: cap + 1].count()
     return f"{cap:,}+" if n > cap else f"{n:,}"
