@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+
+from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile
+from bureau.kernel.masking import mask_id_number, mask_phone
 
 from bureau.accounts.models import ApiCallLog, ApiToken, Organisation, Role, User
 from bureau.kernel.admin import AuditedAdmin
@@ -19,8 +24,43 @@ class RoleAdmin(AuditedAdmin):
     list_display = ("code", "name", "description", "is_staff_role")
 
 
+class MaskedPersonalDataForm(UserChangeForm):
+    """Phone and ID numbers are never shown in full, even to administrators: the field shows the masked value as a
+    hint and stays empty; typing a new value replaces the stored one, leaving it empty keeps it."""
+
+    phone = forms.CharField(label="手机号码", required=False, widget=forms.TextInput)
+    id_number = forms.CharField(label="身份证号码", required=False, widget=forms.TextInput)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for name, mask in (("phone", mask_phone), ("id_number", mask_id_number)):
+            current = getattr(self.instance, name, "")
+            self.initial[name] = ""
+            self.fields[name].widget.attrs["placeholder"] = mask(current) if current else "未填写"
+            self.fields[name].help_text = "留空则保持原值；输入新号码将替换原值"
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data.get("phone", "").strip()
+        if not value:
+            return self.instance.phone
+        try:
+            return validate_mobile(value)
+        except IdentifierError as exc:
+            raise forms.ValidationError(str(exc))
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data.get("id_number", "").strip()
+        if not value:
+            return self.instance.id_number
+        try:
+            return validate_id_number(value)
+        except IdentifierError as exc:
+            raise forms.ValidationError(str(exc))
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    form = MaskedPersonalDataForm
     list_display = ("username", "real_name", "organisation", "enterprise", "is_active", "totp_enabled", "locked_until")
     list_filter = ("organisation__kind", "roles", "is_active")
     search_fields = ("username", "real_name")
