@@ -5,11 +5,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 
-from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile
-from bureau.kernel.masking import mask_id_number, mask_phone
-
 from bureau.accounts.models import ApiCallLog, ApiToken, Organisation, Role, User
 from bureau.kernel.admin import AuditedAdmin
+from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile
+from bureau.kernel.masking import mask_id_number, mask_phone
 
 
 @admin.register(Organisation)
