@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("BUREAU_VAR_DIR", PROJECT_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded defaults (SQLite, media, mail) live here
 
 
 def env(name: str, default: str | None = None, *, required: bool = False) -> str:
