@@ -206,8 +206,9 @@ class Application(ProcessModel):
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
-    def pauses(self) -> list[tuple[dt.date, dt.date]]:
-        return [(p.start, p.end or dt.date.max) for p in self.pause_rows.all()]
+    def pauses(self) -> list[tuple[dt.date, dt.date | None]]:
+        """Clock stops (start, end); end None while the stop is still running."""
+        return [(p.start, p.end) for p in self.pause_rows.all()]
 
 
 class ApplicationMaterial(models.Model):

@@ -27,6 +27,14 @@ class Clock:
     provisional: bool
 
 
+OpenPause = tuple[dt.date, dt.date | None]
+
+
+def close_pauses(pauses: Iterable[OpenPause], today: dt.date) -> list[Pause]:
+    """A running stop counts up to today: the due date is then computed as if the clock restarted tomorrow."""
+    return [(start, end if end is not None else max(start, today)) for start, end in pauses]
+
+
 def intake_deadline(submitted_on: dt.date, intake_days: int) -> Deadline:
     # 行政许可法 第32条: decide on intake (or tell everything missing at once) within 5 working days
     return add_working_days(submitted_on, intake_days)
@@ -34,7 +42,7 @@ def intake_deadline(submitted_on: dt.date, intake_days: int) -> Deadline:
 
 def compute_clock(*, state: str, submitted_on: dt.date, accepted_on: dt.date | None, intake_days: int,
                   promised_days: int, statutory_days: int, extension_days: int = 0,
-                  pauses: Sequence[Pause] = (), today: dt.date) -> Clock:
+                  pauses: Sequence[OpenPause] = (), today: dt.date) -> Clock:
     """All dates of an application from its state and history.
 
     - Intake: due `intake_days` working days after arrival; past that without a decision the application counts
@@ -42,6 +50,7 @@ def compute_clock(*, state: str, submitted_on: dt.date, accepted_on: dt.date | N
     - Decision: `promised_days` (+ the leader-approved extension, 第42条) working days after acceptance; expert
       review and similar intervals stop the clock (第45条).
     """
+    closed = close_pauses(pauses, today)
     intake = intake_deadline(submitted_on, intake_days)
     provisional = intake.provisional
     deemed = False
@@ -51,8 +60,8 @@ def compute_clock(*, state: str, submitted_on: dt.date, accepted_on: dt.date | N
         start = submitted_on
     decision_due = statutory_due = None
     if start is not None:
-        promised = add_working_days(start, promised_days + extension_days, pauses)
-        statutory = add_working_days(start, statutory_days + extension_days, pauses)
+        promised = add_working_days(start, promised_days + extension_days, closed)
+        statutory = add_working_days(start, statutory_days + extension_days, closed)
         decision_due, statutory_due = promised.date, statutory.date
         provisional = provisional or promised.provisional or statutory.provisional
     if state == "submitted":
@@ -64,9 +73,9 @@ def compute_clock(*, state: str, submitted_on: dt.date, accepted_on: dt.date | N
     return Clock(intake.date, deemed, start, decision_due, statutory_due, due_on, provisional)
 
 
-def handling_days(start: dt.date, end: dt.date, pauses: Iterable[Pause] = ()) -> int:
+def handling_days(start: dt.date, end: dt.date, pauses: Iterable[OpenPause] = ()) -> int:
     """Actual handling time in working days, pauses excluded (indicator II.1)."""
-    return max(0, count_working_days(start, end, pauses).count)
+    return max(0, count_working_days(start, end, close_pauses(pauses, end)).count)
 
 
 @dataclass(frozen=True)
