@@ -63,7 +63,7 @@ def compute_clock(*, state: str, submitted_on: dt.date, accepted_on: dt.date | N
         promised = add_working_days(start, promised_days + extension_days, closed)
         statutory = add_working_days(start, statutory_days + extension_days, closed)
         decision_due, statutory_due = promised.date, statutory.date
-        provisional = provisional or promised.provisional or statutory.provisional
+        provisional = provisional or promised.provisional  # the stage deadline; the statutory date is shown as is
     if state == "submitted":
         due_on = decision_due if deemed else intake.date
     elif state in OFFICER_STAGE_STATES:
