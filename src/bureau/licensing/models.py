@@ -203,6 +203,13 @@ class Application(ProcessModel):
         return WORKFLOW.state_label(self.state)
 
     @property
+    def is_deemed(self) -> bool:
+        """Still waiting for intake after the 5-working-day window: counts as accepted on arrival (第32条)."""
+        from django.utils import timezone
+
+        return self.state == "submitted" and self.intake_due is not None and self.intake_due < timezone.localdate()
+
+    @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
