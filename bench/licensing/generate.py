@@ -54,6 +54,9 @@ JOIN items it ON it.i = (g / 7) % ni.n
 """
 
 
+SQL = SQL.replace("%", "%%").replace("%%s", "%s")  # modulo operators vs. the two placeholders
+
+
 def main() -> None:
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     batch = 100_000

@@ -295,6 +295,7 @@ def test_leader_grants_and_licence_enters_certificate_register(world, login):
     assert app.state == "granted" and app.certificate == cert and cert.type.code == "hazchem_operation_licence"
     assert cert.enterprise == world.enterprise and cert.valid_until > cert.valid_from
     assert app.documents().filter(kind="grant_decision").exists() and app.handling_days is not None
+    assert app.documents().filter(kind="licence", title="危险化学品经营许可证").exists()
     page = login(world.qiye).get(f"/licensing/{app.pk}/")
     assert cert.number in text(page)
 

@@ -629,6 +629,19 @@ def _grant_effects(app: Application, *, actor: Any, on: dt.date) -> None:
         blocks.append(Para(f"办理方式：{app.fast_track_reason}。"))
     _document(app, kind="grant_decision", title="准予行政许可决定书", prefix="运应急许准", blocks=blocks, actor=actor,
               on=on)
+    if certificate is not None:
+        # the licence itself as a downloadable PDF (the certificates area adds the e-certificate with its 2-D code)
+        spec = Spec(title=certificate.type.name, authority=_authority(app), number=f"编号：{certificate.number}",
+                    blocks=[Fields([("单位名称", app.enterprise.name), ("统一社会信用代码", app.enterprise.uscc),
+                                    ("主要负责人", app.enterprise.legal_representative),
+                                    ("单位地址", app.enterprise.address or "—"),
+                                    ("许可范围", certificate.scope_text or "—"),
+                                    ("有效期", f"{chinese_date(certificate.valid_from)}至"
+                                              f"{chinese_date(certificate.valid_until)}"),
+                                    ("核验码", certificate.verify_code)]),
+                            Signature(_authority(app), on)],
+                    footer="证照状态以证照库登记为准，可凭核验码在门户网站核验。")
+        store_document(owner=app, kind="licence", spec=spec, actor=actor, sort=app.documents().count() + 1)
     record_history(app, actor=actor, action="certificate", label="证照已发放",
                    note=certificate.number if certificate else "本事项不发放证照，以决定书为准")
     _tell_applicant(app, "准予许可", "决定书" + ("和证照" if certificate else "") + "可在网上办事大厅下载。")
