@@ -454,3 +454,17 @@ def test_timeline_shows_every_transition(world, login):
     s.application_accept(actor=world.officer, application=app)
     page = text(login(world.qiye).get(f"/licensing/{app.pk}/"))
     assert "网上提交申请" in page and "受理" in page and "审批 李明" in page
+
+
+def test_county_leader_cannot_decide_a_city_level_application(world):
+    from tests.factories import make_user
+
+    yanhu_leader = make_user("t_yanhu_leader", roles=["leader"], organisation=world.yanhu)
+    app = submit(world)
+    s.application_accept(actor=world.officer, application=app)
+    s.application_site_verify(actor=world.officer, application=app, result="合格")
+    s.application_propose(actor=world.officer, application=app, proposal="grant", reason="符合")
+    with pytest.raises(s.PermissionDenied, match="市局办理"):
+        s.application_grant(actor=yanhu_leader, application=app)
+    app.refresh_from_db()
+    assert app.state == "pending_decision"

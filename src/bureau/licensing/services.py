@@ -511,7 +511,7 @@ def application_approve_extension(*, actor: Any, application: Application, note:
     """+10 working days with the leader's approval, the reason told to the applicant (行政许可法 第42条)."""
     app = _reload(application)
     app.version = application.version
-    _may_see(actor, app)
+    _may_handle(actor, app)
     on = today()
     days = _days("licensing.extension_days", on)
     with transaction.atomic():
@@ -530,7 +530,7 @@ def application_approve_extension(*, actor: Any, application: Application, note:
 def application_deny_extension(*, actor: Any, application: Application, note: str = "") -> Application:
     app = _reload(application)
     app.version = application.version
-    _may_see(actor, app)
+    _may_handle(actor, app)
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "deny_extension", actor=actor, note=note, updates={"extension_reason": ""})
     return _done(application)
@@ -593,7 +593,7 @@ def application_propose(*, actor: Any, application: Application, proposal: str, 
 def application_return(*, actor: Any, application: Application, note: str) -> Application:
     app = _reload(application)
     app.version = application.version
-    _may_see(actor, app)
+    _may_handle(actor, app)
     if not note.strip():
         raise DomainError("请填写退回理由", field="note")
     with transaction.atomic():
@@ -651,7 +651,7 @@ def application_grant(*, actor: Any, application: Application, note: str = "") -
     """准予许可: the decision, the licence into the certificate register, the decision letter (第38、44条)."""
     app = _reload(application)
     app.version = application.version
-    _may_see(actor, app)
+    _may_handle(actor, app)
     on = today()
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "grant", actor=actor, note=note,
@@ -666,7 +666,7 @@ def application_refuse(*, actor: Any, application: Application, reason: str) -> 
     """不予许可, with reasons and remedies (行政许可法 第38条第二款)."""
     app = _reload(application)
     app.version = application.version
-    _may_see(actor, app)
+    _may_handle(actor, app)
     if not reason.strip():
         raise DomainError("请填写不予许可的理由", field="reason")
     on = today()
