@@ -64,10 +64,14 @@ def main() -> None:
     measure(c1, "/api/v1/licensing/applications?view=queue", "officer queue (API)")
     measure(c2, "/licensing/mine/", "enterprise my applications (HTML)")
     measure(c2, "/api/v1/licensing/applications?view=mine", "enterprise my applications (API)")
+    qiye = User.objects.get(username="qiye")
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN ANALYZE SELECT id FROM licensing_application WHERE level = 'city' AND state IN "
                        "('submitted','review','expert_review','extension_requested','pending_decision') "
                        "ORDER BY due_on, id LIMIT 51")
+        print("\n".join(r[0] for r in cursor.fetchall()[:4]))
+        cursor.execute("EXPLAIN ANALYZE SELECT id FROM licensing_application WHERE enterprise_id = %s "
+                       "ORDER BY id DESC LIMIT 51", [qiye.enterprise_id])
         print("\n".join(r[0] for r in cursor.fetchall()[:4]))
 
 

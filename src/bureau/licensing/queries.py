@@ -10,8 +10,14 @@ from django.http import Http404
 
 from bureau.licensing.models import OFFICER_STATES, Application, Commitment, PermitItem
 
-LIST_FIELDS = ("id", "number", "state", "item__name", "item__code", "enterprise__name", "region__name", "level",
-               "submitted_on", "due_on", "due_provisional", "decision_due", "tolerated", "fast_track", "decided_on")
+# List rows load only what the list shows: the enterprise's encrypted columns are never decrypted for a list.
+LIST_FIELDS = ("id", "version", "number", "state", "level", "submitted_on", "intake_due", "due_on", "due_provisional",
+               "decision_due", "tolerated", "fast_track", "decided_on", "item__id", "item__name", "item__code",
+               "enterprise__id", "enterprise__name", "region__code", "region__name")
+
+
+def _rows(qs: QuerySet[Application]) -> QuerySet[Application]:
+    return qs.select_related("item", "enterprise", "region").only(*LIST_FIELDS)
 
 
 def _base(user: Any) -> QuerySet[Application]:
@@ -32,7 +38,7 @@ def officer_queue(user: Any, params: Any | None = None) -> QuerySet[Application]
         qs = qs.filter(state=params["state"])
     if params.get("item"):
         qs = qs.filter(item__code=params["item"])
-    return qs.select_related("item", "enterprise", "region").order_by("due_on", "id")
+    return _rows(qs).order_by("due_on", "id")
 
 
 def leader_approvals(user: Any) -> QuerySet[Application]:
@@ -44,7 +50,7 @@ def leader_approvals(user: Any) -> QuerySet[Application]:
 def enterprise_applications(user: Any, params: Any | None = None) -> QuerySet[Application]:
     """An enterprise's own applications, newest first."""
     params = params or {}
-    qs = Application.objects.filter(enterprise_id=user.enterprise_id).select_related("item", "region", "enterprise")
+    qs = _rows(Application.objects.filter(enterprise_id=user.enterprise_id))
     if params.get("state"):
         qs = qs.filter(state=params["state"])
     return qs.order_by("-id")
@@ -52,12 +58,12 @@ def enterprise_applications(user: Any, params: Any | None = None) -> QuerySet[Ap
 
 def department_applications(user: Any) -> QuerySet[Application]:
     """A department sees only the applications sent to it for parallel review (measure I.5)."""
-    return _base(user).order_by("-id")
+    return _rows(Application.objects.visible_to(user)).order_by("-id")
 
 
 def all_applications(user: Any, params: Any | None = None) -> QuerySet[Application]:
     params = params or {}
-    qs = _base(user)
+    qs = _rows(Application.objects.visible_to(user))
     if params.get("state"):
         qs = qs.filter(state=params["state"])
     if params.get("q"):
