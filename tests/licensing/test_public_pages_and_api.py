@@ -143,3 +143,22 @@ def test_indicators_report_none_without_data_and_values_with_data(world):
     assert values["licensing.online_share"] == 100.0 and values["licensing.on_time_rate"] == 100.0
     assert values["licensing.avg_handling_days"] == 0.0
     assert 0 < values["licensing.promised_vs_statutory"] < 100
+
+
+def test_api_parallel_review_and_expert_pause(world, login):
+    item = world.items["coal_capacity_increase"]
+    app = s.application_submit(actor=world.qiye_coal, item=item, files=files_for(item))
+    officer = login(world.officer)
+    r = officer.post(f"/api/v1/licensing/applications/{app.pk}/accept", {}, content_type="application/json")
+    energy_row = next(o for o in r.json()["opinions"] if o["organisation"] == "运城市能源局")
+    r = officer.post(f"/api/v1/licensing/applications/{app.pk}/expert-review/start", {"note": "组织评审"},
+                     content_type="application/json")
+    assert r.json()["state"] == "expert_review"
+    energy = login(world.energy_user)
+    assert [a["number"] for a in energy.get("/api/v1/licensing/applications").json()["items"]] == [app.number]
+    r = energy.post(f"/api/v1/licensing/applications/{app.pk}/opinions/{energy_row['id']}",
+                    {"conclusion": "agree", "text": "同意核增"}, content_type="application/json")
+    assert r.status_code == 200
+    assert next(o for o in r.json()["opinions"] if o["id"] == energy_row["id"])["conclusion"] == "agree"
+    r = energy.post(f"/api/v1/licensing/applications/{app.pk}/grant", {}, content_type="application/json")
+    assert r.status_code in {400, 403}
