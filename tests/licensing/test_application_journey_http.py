@@ -468,3 +468,10 @@ def test_county_leader_cannot_decide_a_city_level_application(world):
         s.application_grant(actor=yanhu_leader, application=app)
     app.refresh_from_db()
     assert app.state == "pending_decision"
+
+
+def test_commitment_shows_in_the_enterprise_record(world, login):
+    app = submit(world, skip=frozenset({"tolerable"}))
+    s.application_accept_tolerated(actor=world.officer, application=app)
+    page = text(login(world.yanhu_officer).get(f"/enterprises/{world.enterprise.pk}/"))
+    assert "容缺承诺" in page and app.number in page
