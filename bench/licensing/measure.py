@@ -60,6 +60,7 @@ def main() -> None:
     c1, c2 = Client(), Client()
     c1.force_login(officer, backend="bureau.accounts.backends.LockoutModelBackend")
     c2.force_login(qiye, backend="bureau.accounts.backends.LockoutModelBackend")
+    measure(c2, "/licensing/items/", "baseline: item catalogue (12 rows)")
     measure(c1, "/licensing/queue/", "officer queue (HTML)")
     measure(c1, "/api/v1/licensing/applications?view=queue", "officer queue (API)")
     measure(c2, "/licensing/mine/", "enterprise my applications (HTML)")
