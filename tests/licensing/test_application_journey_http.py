@@ -443,6 +443,7 @@ def test_enterprise_my_applications_with_query_budget(world, login, django_asser
 def test_workbench_shows_officer_queue_and_leader_approvals(world, login):
     app = submit(world)
     assert app.number in text(login(world.officer).get("/"))
+    assert app.number in text(login(world.qiye).get("/"))  # the enterprise's own open application
     s.application_accept(actor=world.officer, application=app)
     s.application_site_verify(actor=world.officer, application=app, result="合格")
     s.application_propose(actor=world.officer, application=app, proposal="grant", reason="符合")

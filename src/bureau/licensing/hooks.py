@@ -68,7 +68,7 @@ def _item(app: Any, status: str | None = None) -> WorkItem:
 @register_workbench
 def workbench(user: Any) -> Iterable[WorkItem]:
     from bureau.licensing import queries
-    from bureau.licensing.models import Opinion
+    from bureau.licensing.models import OPEN_STATES, Opinion
 
     codes = user.role_codes
     if codes & {LICENSING_OFFICER, CLERK}:
@@ -78,9 +78,15 @@ def workbench(user: Any) -> Iterable[WorkItem]:
         for app in queries.leader_approvals(user)[:100]:
             yield _item(app, "待审批：" + app.state_label)
     if ENTERPRISE in codes and user.enterprise_id:
-        for app in queries.enterprise_applications(user).filter(state="correction")[:50]:
-            yield WorkItem(title=f"{app.number} {app.item.name}：请补正材料", url=f"/licensing/{app.pk}/", area=AREA,
-                           status=app.state_label, chip="due")
+        for app in queries.enterprise_applications(user).filter(state__in=OPEN_STATES)[:50]:
+            if app.state == "correction":
+                yield WorkItem(title=f"{app.number} {app.item.name}：请补正材料", url=f"/licensing/{app.pk}/",
+                               area=AREA, status=app.state_label, chip="due")
+            else:
+                yield WorkItem(title=f"{app.number} {app.item.name}", url=f"/licensing/{app.pk}/", area=AREA,
+                               status=app.state_label,
+                               due_label=f"预计 {app.decision_due:%Y-%m-%d} 前决定" if app.decision_due else "",
+                               chip="running", sort_key=app.decision_due or dt.date.max)
         for c in queries.commitments_due(user)[:50]:
             app = c.application
             if c.status == "unsigned":
