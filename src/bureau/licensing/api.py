@@ -1,0 +1,418 @@
+"""Licensing endpoints: every step of the UI, scoped exactly like it (another county's id answers 404), so the
+provincial platform or a mobile client can drive an application end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.http import Http404, HttpRequest
+from ninja import Form, Query, Router, Schema
+
+from bureau.kernel.errors import DomainError, NotFound
+from bureau.kernel.rules import rule
+from bureau.licensing import queries, rules, services
+from bureau.licensing.models import Application, Commitment, Opinion, PermitItem
+from bureau.licensing.workflow import WORKFLOW
+
+router = Router(tags=["行政审批"])
+public = Router(tags=["行政审批（公开）"])
+
+
+class MaterialOut(Schema):
+    id: int
+    name: str
+    requirement: str
+    shared_from: str
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    category: str
+    kind: str
+    level: str
+    legal_basis: str
+    statutory_days: int
+    promised_days: int
+    fees: str
+    needs_site_verification: bool
+    needs_expert_review: bool
+    tolerance_allowed: bool
+    notification_commitment_allowed: bool
+    parallel_departments: list[str]
+    materials: list[MaterialOut]
+
+    @staticmethod
+    def from_model(i: PermitItem) -> ItemOut:
+        return ItemOut(code=i.code, name=i.name, category=i.category, kind=i.kind, level=i.level,
+                       legal_basis=i.legal_basis, statutory_days=i.statutory_days, promised_days=i.promised_days,
+                       fees=i.fees, needs_site_verification=i.needs_site_verification,
+                       needs_expert_review=i.needs_expert_review, tolerance_allowed=i.tolerance_allowed,
+                       notification_commitment_allowed=i.notification_commitment_allowed,
+                       parallel_departments=i.department_codes,
+                       materials=[MaterialOut(id=m.pk, name=m.name, requirement=m.requirement,
+                                              shared_from=m.shared_from) for m in i.materials.all()])
+
+
+class ApplicationRow(Schema):
+    id: int
+    number: str
+    item_code: str
+    item_name: str
+    enterprise_name: str
+    region_code: str
+    state: str
+    state_label: str
+    submitted_on: dt.date
+    due_on: dt.date | None
+    due_provisional: bool
+    decision_due: dt.date | None
+    tolerated: bool
+
+    @staticmethod
+    def from_model(a: Application) -> ApplicationRow:
+        return ApplicationRow(id=a.pk, number=a.number, item_code=a.item.code, item_name=a.item.name,
+                              enterprise_name=a.enterprise.name, region_code=a.region_id, state=a.state,
+                              state_label=a.state_label, submitted_on=a.submitted_on, due_on=a.due_on,
+                              due_provisional=a.due_provisional, decision_due=a.decision_due, tolerated=a.tolerated)
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor: str
+    action: str
+    label: str
+    from_state: str
+    to_state: str
+    note: str
+
+
+class OpinionOut(Schema):
+    id: int
+    organisation: str
+    role: str
+    due_on: dt.date
+    conclusion: str
+    text: str
+
+
+class CommitmentOut(Schema):
+    status: str
+    missing: str
+    latest_deadline: dt.date
+    deadline: dt.date | None
+    preventive_measures: str
+    rectification_plan: str
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    title: str
+    number: str
+    sha256: str
+    url: str
+
+
+class ApplicationOut(ApplicationRow):
+    version: int
+    intake_due: dt.date | None
+    accepted_on: dt.date | None
+    deemed_accepted: bool
+    statutory_due: dt.date | None
+    extension_days: int
+    extension_reason: str
+    fast_track: str
+    fast_track_reason: str
+    site_required: bool
+    expert_required: bool
+    decision: str
+    decided_on: dt.date | None
+    certificate_number: str | None
+    materials: list[dict[str, Any]]
+    opinions: list[OpinionOut]
+    commitment: CommitmentOut | None
+    documents: list[DocumentOut]
+    timeline: list[EventOut]
+    actions: list[str]
+
+
+def _detail(request: HttpRequest, app: Application) -> ApplicationOut:
+    row = ApplicationRow.from_model(app).dict()
+    c = Commitment.objects.filter(application=app).first()
+    return ApplicationOut(
+        **row, version=app.version, intake_due=app.intake_due, accepted_on=app.accepted_on,
+        deemed_accepted=app.deemed_accepted, statutory_due=app.statutory_due, extension_days=app.extension_days,
+        extension_reason=app.extension_reason, fast_track=app.fast_track, fast_track_reason=app.fast_track_reason,
+        site_required=app.site_required, expert_required=app.expert_required, decision=app.decision,
+        decided_on=app.decided_on, certificate_number=app.certificate.number if app.certificate else None,
+        materials=[{"material_id": m.material_id, "name": m.material.name, "status": m.status,
+                    "sha256": m.attachment.sha256 if m.attachment else None}
+                   for m in app.materials.select_related("material", "attachment")],
+        opinions=[OpinionOut(id=o.pk, organisation=o.organisation.name, role=o.role, due_on=o.due_on,
+                             conclusion=o.conclusion, text=o.text)
+                  for o in app.opinions.select_related("organisation")],
+        commitment=CommitmentOut(status=c.status, missing=c.missing_text, latest_deadline=c.latest_deadline,
+                                 deadline=c.deadline, preventive_measures=c.preventive_measures,
+                                 rectification_plan=c.rectification_plan) if c else None,
+        documents=[DocumentOut(id=d.pk, kind=d.kind, title=d.title, number=d.number, sha256=d.sha256,
+                               url=f"/documents/{d.pk}/") for d in app.documents()],
+        timeline=[EventOut(at=h.at, actor=h.actor_name, action=h.action, label=h.action_label,
+                           from_state=h.from_state, to_state=h.to_state, note=h.note) for h in app.history()],
+        actions=[] if request.user.enterprise_id else [t.action for t in WORKFLOW.available(app, request.user)
+                                                       if t.action != "deem_accept"],
+    )
+
+
+def _get(request: HttpRequest, application_id: int) -> Application:
+    try:
+        return queries.get_application_for(request.user, application_id)
+    except Http404 as exc:
+        raise NotFound("申请不存在或不在您的管辖范围内") from exc
+
+
+def _files(request: HttpRequest) -> dict[int, Any]:
+    files = {}
+    for key, upload in request.FILES.items():
+        if not key.startswith("material_") or not key.removeprefix("material_").isdigit():
+            raise DomainError(f"上传字段「{key}」无效，应为 material_<材料编号>")
+        files[int(key.removeprefix("material_"))] = upload
+    return files
+
+
+@public.get("/items", response=list[ItemOut], auth=None, summary="行政许可事项目录（办事指南）")
+def item_list(request: HttpRequest) -> list[ItemOut]:
+    return [ItemOut.from_model(i) for i in queries.active_items()]
+
+
+@public.get("/items/{code}", response=ItemOut, auth=None, summary="事项办事指南")
+def item_detail(request: HttpRequest, code: str) -> ItemOut:
+    item = queries.active_items().filter(code=code).first()
+    if item is None:
+        raise NotFound("事项不存在")
+    return ItemOut.from_model(item)
+
+
+class ProgressOut(Schema):
+    number: str
+    item_name: str
+    state_label: str
+    submitted_on: dt.date
+    decision_due: dt.date | None
+    steps: list[str]
+
+
+@public.get("/progress", response=ProgressOut, auth=None, summary="办件进度查询（办件编号＋查询码，限频）")
+def progress(request: HttpRequest, number: str, code: str) -> ProgressOut:
+    key = f"licensing:lookup:{request.META.get('REMOTE_ADDR', '') or 'unknown'}"
+    attempts = cache.get(key, 0)
+    if not rules.lookup_allowed(attempts, int(rule("licensing.lookup_limit"))):
+        raise DomainError("查询过于频繁，请10分钟后再试", code="rate_limited")
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 600)
+    app = Application.objects.select_related("item").filter(number=number.strip().upper()).first()
+    if app is None or not hmac.compare_digest(app.check_code, code.strip()):
+        raise NotFound("未查询到办件，请核对办件编号和查询码")
+    return ProgressOut(number=app.number, item_name=app.item.name, state_label=app.state_label,
+                       submitted_on=app.submitted_on, decision_due=app.decision_due,
+                       steps=[h.action_label for h in app.history() if h.from_state != h.to_state
+                              or h.action == "submit"])
+
+
+class ListFilter(Schema):
+    view: str = "auto"  # auto | queue | mine | approvals | all
+    state: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class ApplicationPage(Schema):
+    items: list[ApplicationRow]
+    next_offset: int | None
+
+
+@router.get("/applications", response=ApplicationPage, summary="办件列表（按数据权限；queue=待办按剩余时限排序）")
+def application_list(request: HttpRequest, filters: Query[ListFilter]) -> ApplicationPage:
+    user = request.user
+    params = {"state": filters.state} if filters.state else {}
+    view = filters.view
+    if view == "auto":
+        view = "mine" if user.enterprise_id else "queue" if user.has_role("licensing_officer", "clerk") else "all"
+    if view == "mine":
+        if not user.enterprise_id:
+            raise DomainError("只有企业用户有“我的申请”")
+        qs = queries.enterprise_applications(user, params)
+    elif view == "queue":
+        qs = queries.officer_queue(user, params)
+    elif view == "approvals":
+        qs = queries.leader_approvals(user)
+    else:
+        qs = queries.all_applications(user, params)
+    limit, offset = max(1, min(filters.limit, 200)), max(0, min(filters.offset, 10000))
+    rows = list(qs[offset: offset + limit + 1])
+    return ApplicationPage(items=[ApplicationRow.from_model(a) for a in rows[:limit]],
+                           next_offset=offset + limit if len(rows) > limit else None)
+
+
+@router.get("/applications/{application_id}", response=ApplicationOut, summary="办件详情（含材料、意见、文书、办理过程）")
+def application_detail(request: HttpRequest, application_id: int) -> ApplicationOut:
+    return _detail(request, _get(request, application_id))
+
+
+class SubmitForm(Schema):
+    item_code: str
+    idempotency_key: str = ""
+    scope_text: str = ""
+    description: str = ""
+    partial_renovation: bool = False
+    merged_review: bool = False
+    claimed_name: str | None = None
+    claimed_uscc: str | None = None
+
+
+@router.post("/applications", response={201: ApplicationOut}, summary="企业提交申请（multipart：材料字段 material_<材料编号>；同一幂等键只创建一件）")
+def application_submit(request: HttpRequest, data: Form[SubmitForm]) -> tuple[int, ApplicationOut]:
+    item = PermitItem.objects.filter(code=data.item_code, is_active=True).first()
+    if item is None:
+        raise DomainError("事项不存在或暂停受理", field="item_code")
+    claimed = {"name": data.claimed_name, "uscc": data.claimed_uscc}
+    app = services.application_submit(actor=request.user, item=item, files=_files(request),
+                                      scope_text=data.scope_text, description=data.description,
+                                      partial_renovation=data.partial_renovation, merged_review=data.merged_review,
+                                      claimed={k: v for k, v in claimed.items() if v is not None},
+                                      idempotency_key=data.idempotency_key)
+    return 201, _detail(request, queries.get_application_for(request.user, app.pk))
+
+
+class ActionIn(Schema):
+    version: int | None = None
+    note: str = ""
+
+
+class RejectIn(ActionIn):
+    other_agency: str = ""
+
+
+class CorrectionIn(ActionIn):
+    material_ids: list[int] = []
+
+
+class ProposalIn(ActionIn):
+    proposal: str
+
+
+def _act(request: HttpRequest, application_id: int, version: int | None,
+         call: Callable[[Application], Any]) -> ApplicationOut:
+    app = _get(request, application_id)
+    if version is not None:
+        app.version = version
+    call(app)
+    return _detail(request, _get(request, application_id))
+
+
+def _simple(path: str, summary: str, service: Callable[..., Any], arg: str = "note") -> None:
+    def endpoint(request: HttpRequest, application_id: int, payload: ActionIn) -> ApplicationOut:
+        return _act(request, application_id, payload.version,
+                    lambda a: service(actor=request.user, application=a, **{arg: payload.note}))
+
+    endpoint.__name__ = f"application_{path.replace('-', '_').replace('/', '_')}"
+    router.post(f"/applications/{{application_id}}/{path}", response=ApplicationOut, summary=summary)(endpoint)
+
+
+_simple("accept", "受理", services.application_accept)
+_simple("accept-tolerated", "容缺受理（措施I.3）", services.application_accept_tolerated)
+_simple("decide-instant", "即办件当场办结（措施I.2）", services.application_decide_instant)
+_simple("site-verification", "现场核查结论", services.application_site_verify, "result")
+_simple("expert-review/start", "启动专家评审（暂停计时，第45条）", services.application_expert_start, "reason")
+_simple("expert-review/finish", "专家评审结束（恢复计时）", services.application_expert_finish, "result")
+_simple("extension/request", "申请延长期限（理由告知申请人）", services.application_request_extension, "reason")
+_simple("extension/approve", "负责人批准延期10个工作日（第42条）", services.application_approve_extension)
+_simple("extension/deny", "负责人不批准延期", services.application_deny_extension)
+_simple("return", "退回审查", services.application_return)
+_simple("grant", "准予许可并发证", services.application_grant)
+_simple("refuse", "不予许可", services.application_refuse, "reason")
+_simple("withdraw", "企业撤回申请", services.application_withdraw)
+
+
+@router.post("/applications/{application_id}/reject", response=ApplicationOut, summary="不予受理（理由与救济途径）")
+def application_reject(request: HttpRequest, application_id: int, payload: RejectIn) -> ApplicationOut:
+    return _act(request, application_id, payload.version, lambda a: services.application_reject(
+        actor=request.user, application=a, reasons=payload.note, other_agency=payload.other_agency))
+
+
+@router.post("/applications/{application_id}/request-correction", response=ApplicationOut,
+             summary="一次性告知补正")
+def application_request_correction(request: HttpRequest, application_id: int, payload: CorrectionIn
+                                   ) -> ApplicationOut:
+    return _act(request, application_id, payload.version, lambda a: services.application_request_correction(
+        actor=request.user, application=a, material_ids=payload.material_ids, note=payload.note))
+
+
+@router.post("/applications/{application_id}/propose", response=ApplicationOut, summary="提出审查意见（拟准予/拟不予）")
+def application_propose(request: HttpRequest, application_id: int, payload: ProposalIn) -> ApplicationOut:
+    return _act(request, application_id, payload.version, lambda a: services.application_propose(
+        actor=request.user, application=a, proposal=payload.proposal, reason=payload.note))
+
+
+@router.post("/applications/{application_id}/resubmit", response=ApplicationOut,
+             summary="企业补正后重新提交（multipart：material_<材料编号>）")
+def application_resubmit(request: HttpRequest, application_id: int) -> ApplicationOut:
+    return _act(request, application_id, None, lambda a: services.application_resubmit(
+        actor=request.user, application=a, files=_files(request)))
+
+
+class OpinionIn(Schema):
+    conclusion: str
+    text: str
+
+
+@router.post("/applications/{application_id}/opinions/{opinion_id}", response=ApplicationOut,
+             summary="并联审查单位提出意见（措施I.5）")
+def opinion_give(request: HttpRequest, application_id: int, opinion_id: int, payload: OpinionIn) -> ApplicationOut:
+    app = _get(request, application_id)
+    row = Opinion.objects.select_related("organisation", "application").filter(pk=opinion_id, application=app).first()
+    if row is None:
+        raise NotFound("意见记录不存在")
+    services.opinion_give(actor=request.user, opinion=row, conclusion=payload.conclusion, text=payload.text)
+    return _detail(request, _get(request, application_id))
+
+
+class SignIn(Schema):
+    deadline: dt.date
+    preventive_measures: str
+    rectification_plan: str
+
+
+def _commitment(request: HttpRequest, application_id: int) -> Commitment:
+    app = _get(request, application_id)
+    row = Commitment.objects.select_related("application", "application__item", "application__enterprise") \
+        .filter(application=app).first()
+    if row is None:
+        raise NotFound("该申请没有容缺承诺")
+    return row
+
+
+@router.post("/applications/{application_id}/commitment/sign", response=ApplicationOut,
+             summary="企业在线签署容缺承诺书")
+def commitment_sign(request: HttpRequest, application_id: int, payload: SignIn) -> ApplicationOut:
+    services.commitment_sign(actor=request.user, commitment=_commitment(request, application_id),
+                             deadline=payload.deadline, preventive_measures=payload.preventive_measures,
+                             rectification_plan=payload.rectification_plan)
+    return _detail(request, _get(request, application_id))
+
+
+@router.post("/applications/{application_id}/commitment/fulfil", response=ApplicationOut,
+             summary="企业补交容缺材料（multipart：material_<材料编号>）")
+def commitment_fulfil(request: HttpRequest, application_id: int) -> ApplicationOut:
+    services.commitment_fulfil(actor=request.user, commitment=_commitment(request, application_id),
+                               files=_files(request))
+    return _detail(request, _get(request, application_id))
+
+
+routers = [("v1/licensing", router), ("v1/licensing/public", public)]

@@ -1,0 +1,131 @@
+"""Demo data of licensing: the bureau's permit items and applications in every state, built through the
+services (so history, notices and certificates are real), then spread over recent weeks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from bureau.kernel.registry import register_demo
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def demo_pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _files(item: Any, skip: set[str] = frozenset()) -> dict[int, Any]:  # type: ignore[assignment]
+    return {m.pk: demo_pdf(f"{m.name}.pdf") for m in item.materials.all()
+            if m.requirement != "shared" and m.requirement not in skip}
+
+
+def _shift(app: Any, days: int) -> None:
+    """Move an application's dates back by `days` calendar days (demo realism)."""
+    from bureau.licensing.models import Application
+    from bureau.licensing.services import refresh_clock
+
+    app = Application.objects.select_related("item").prefetch_related("pause_rows").get(pk=app.pk)
+    delta = dt.timedelta(days=days)
+    fields: dict[str, Any] = {"submitted_on": app.submitted_on - delta, "submitted_at": app.submitted_at - delta}
+    if app.accepted_on:
+        fields["accepted_on"] = app.accepted_on - delta
+    Application.objects.filter(pk=app.pk).update(**fields)
+    app.refresh_from_db()
+    refresh_clock(app)
+
+
+@register_demo("licensing", order=30)
+def load(ctx: Any) -> None:
+    from bureau.accounts.models import Role, User
+    from bureau.enterprises.models import Enterprise
+    from bureau.licensing import services as s
+    from bureau.licensing.models import PermitItem
+    from bureau.licensing.reference import seed_items
+
+    seed_items()
+    rng = ctx.rng
+    items = {i.code: i for i in PermitItem.objects.all()}
+    officer = User.objects.get(username="city_licensing")
+    leader = User.objects.get(username="city_leader")
+    qiye = User.objects.get(username="qiye")
+    coal = User.objects.get(username="qiye_coal")
+    linyi = User.objects.get(username="qiye_linyi")
+    energy = User.objects.get(username="energy_dept")
+    linyi_officer = User.objects.get(username="linyi_licensing")
+    enterprise_role = Role.objects.get(code="enterprise")
+
+    # 河东化工 (qiye): a granted licence, a 容缺 acceptance with a signed commitment, one waiting for intake.
+    granted = s.application_submit(actor=qiye, item=items["hazchem_operation"], files=_files(items["hazchem_operation"]),
+                                   scope_text="甲醇、乙醇、丙酮、硫酸（不带储存设施）")
+    s.application_accept(actor=officer, application=granted)
+    granted.refresh_from_db()
+    s.application_site_verify(actor=officer, application=granted, result="经营场所、安全管理制度与申请材料一致，符合条件。")
+    s.application_propose(actor=officer, application=granted, proposal="grant", reason="材料齐全，现场核查合格。")
+    s.application_grant(actor=leader, application=granted, note="同意。")
+
+    tolerated = s.application_submit(actor=qiye, item=items["hazchem_use"],
+                                     files=_files(items["hazchem_use"], skip={"tolerable"}),
+                                     scope_text="硫酸、盐酸使用")
+    s.application_accept_tolerated(actor=officer, application=tolerated, note="主要材料齐全，次要材料容缺受理。")
+    c = tolerated.commitment
+    s.commitment_sign(actor=qiye, commitment=c, deadline=min(c.latest_deadline, s.today() + dt.timedelta(days=10)),
+                      preventive_measures="暂停涉及特种作业的工序，由持证人员临时顶岗。",
+                      rectification_plan="两周内组织特种作业人员复审并补交操作证；应急预案完成备案后补交证明。")
+    s.application_submit(actor=qiye, item=items["hazchem_operation_change"],
+                         files=_files(items["hazchem_operation_change"]), description="变更主要负责人")
+
+    # 鑫源煤业 (qiye_coal): capacity increase in parallel review, the energy department has not answered yet.
+    capacity = s.application_submit(actor=coal, item=items["coal_capacity_increase"],
+                                    files=_files(items["coal_capacity_increase"]),
+                                    scope_text="核定生产能力由120万吨/年核增至150万吨/年")
+    s.application_accept(actor=officer, application=capacity)
+    _shift(capacity, 9)
+    bureau_opinion = capacity.opinions.get(organisation__code="YC-CITY")
+    s.opinion_give(actor=officer, opinion=bureau_opinion, conclusion="agree", text="安全设施设计与产能核增报告同步编制，初审通过。")
+    _ = energy  # the energy department's opinion is left open for the demo journey
+
+    # 临猗 fireworks retail (county level): waiting for intake at the county bureau.
+    retail = s.application_submit(actor=linyi, item=items["fireworks_retail"], files=_files(items["fireworks_retail"]),
+                                  scope_text="烟花爆竹零售（C、D级）")
+    _shift(retail, 3)
+    _ = linyi_officer
+
+    # Other enterprises: a spread of states and ages for the queue (overdue, due soon, running).
+    codes = ["hazchem_operation", "aqsc_first", "aqsc_extension", "fireworks_wholesale", "hazchem_project_condition",
+             "noncoal_project_design", "hazchem_use"]
+    industries = {"hazchem_operation": "hazchem_operation", "aqsc_first": "non_coal_mine",
+                  "aqsc_extension": "hazchem_production", "fireworks_wholesale": "fireworks",
+                  "hazchem_project_condition": "hazchem_production", "noncoal_project_design": "non_coal_mine",
+                  "hazchem_use": "hazchem_use"}
+    for n in range(24):
+        code = codes[n % len(codes)]
+        enterprise = Enterprise.objects.filter(industry=industries[code]).order_by("id")[n // len(codes)]
+        user = User.objects.filter(username=f"demo_ent_{enterprise.pk}").first()
+        if user is None:
+            user = User(username=f"demo_ent_{enterprise.pk}", real_name=f"企业 {enterprise.contact_name}",
+                        enterprise=enterprise)
+            user.set_unusable_password()
+            user.save()
+            user.roles.set([enterprise_role])
+        app = s.application_submit(actor=user, item=items[code], files=_files(items[code]),
+                                   scope_text=enterprise.business_scope)
+        step = rng.random()
+        if step < 0.25:
+            _shift(app, rng.randrange(0, 9))
+            continue
+        if step < 0.35:
+            s.application_request_correction(actor=officer, application=app, material_ids=[],
+                                             note="安全评价报告缺少评价机构签章页，请补正。")
+            continue
+        s.application_accept(actor=officer, application=app)
+        app.refresh_from_db()
+        if step > 0.75 and not app.item.needs_expert_review:
+            if app.site_required:
+                s.application_site_verify(actor=officer, application=app, result="现场核查合格。")
+            s.application_propose(actor=officer, application=app, proposal="grant", reason="符合条件。")
+            if step > 0.85:
+                s.application_grant(actor=leader, application=app, note="同意。")
+        _shift(app, rng.randrange(1, 30))

@@ -1,0 +1,184 @@
+"""How licensing plugs into the shared screens: menu, workbench, rules, indicators, portal, sweeps, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Avg, Count, F, Q
+
+from bureau.accounts.roles import CLERK, DEPARTMENT, ENTERPRISE, LEADER, LICENSING_OFFICER, SECTION_HEAD, SYSADMIN
+from bureau.kernel.calendar import countdown_label
+from bureau.kernel.registry import (
+    Indicator,
+    IndicatorQuery,
+    MenuEntry,
+    WorkItem,
+    register_deadline_recomputer,
+    register_enterprise_panel,
+    register_indicators,
+    register_menu,
+    register_portal_link,
+    register_schedule,
+    register_workbench,
+)
+from bureau.kernel.rules import RuleDefault, register_rules
+from bureau.licensing import demo  # noqa: F401  (registers the demo loader)
+
+AREA = "行政审批"
+
+register_rules(
+    RuleDefault("licensing.intake_days", 5, "受理期限：收到申请后作出受理决定或一次性告知补正的期限",
+                "《中华人民共和国行政许可法》第三十二条", unit="工作日"),
+    RuleDefault("licensing.extension_days", 10, "经本机关负责人批准可延长的审批期限",
+                "《中华人民共和国行政许可法》第四十二条", unit="工作日"),
+    RuleDefault("licensing.parallel_opinion_days", 10, "并联审查各方提出意见的期限（本地规定）",
+                "运城市应急管理局优化营商环境30条 措施I.5（本地，待核实）", unit="工作日"),
+    RuleDefault("licensing.commitment_remind_days", 3, "容缺承诺到期前提醒的工作日数",
+                "运城市应急管理局优化营商环境30条 措施I.3（本地）", unit="工作日"),
+    RuleDefault("licensing.upload_max_mb", 20, "申请材料单个文件大小上限", "网上办事大厅技术规范（本地）", unit="MB"),
+    RuleDefault("licensing.lookup_limit", 10, "每个来源地址每10分钟可查询办件进度的次数", "防止查询码被猜测（本地）",
+                unit="次"),
+)
+
+register_menu(
+    MenuEntry("行政审批", "审批工作台", "licensing:queue", frozenset({LICENSING_OFFICER, CLERK, SYSADMIN}), order=20,
+              icon="✎"),
+    MenuEntry("行政审批", "待我审批", "licensing:approvals", frozenset({LEADER, SECTION_HEAD}), order=21, icon="✔"),
+    MenuEntry("行政审批", "全部办件", "licensing:all", frozenset({LICENSING_OFFICER, CLERK, LEADER, SECTION_HEAD,
+                                                             SYSADMIN}), order=22, icon="☰"),
+    MenuEntry("行政审批", "我要办事", "licensing:catalogue", frozenset({ENTERPRISE}), order=20, icon="✚"),
+    MenuEntry("行政审批", "我的申请", "licensing:mine", frozenset({ENTERPRISE}), order=21, icon="☰"),
+    MenuEntry("行政审批", "并联审查", "licensing:department", frozenset({DEPARTMENT}), order=20, icon="⇄"),
+)
+register_portal_link(
+    MenuEntry("门户", "办事指南", "licensing:guide", order=10),
+    MenuEntry("门户", "办件查询", "licensing:progress", order=11),
+)
+
+
+def _item(app: Any, status: str | None = None) -> WorkItem:
+    label, chip = countdown_label(app.due_on)
+    return WorkItem(title=f"{app.number} {app.item.name} · {app.enterprise.name}", url=f"/licensing/{app.pk}/",
+                    area=AREA, status=status or app.state_label, due_label=label, chip=chip,
+                    sort_key=app.due_on or dt.date.max)
+
+
+@register_workbench
+def workbench(user: Any) -> Iterable[WorkItem]:
+    from bureau.licensing import queries
+    from bureau.licensing.models import OPEN_STATES, Opinion
+
+    codes = user.role_codes
+    if codes & {LICENSING_OFFICER, CLERK}:
+        for app in queries.officer_queue(user).exclude(state__in=["pending_decision", "extension_requested"])[:100]:
+            yield _item(app)
+    if codes & {LEADER, SECTION_HEAD}:
+        for app in queries.leader_approvals(user)[:100]:
+            yield _item(app, "待审批：" + app.state_label)
+    if ENTERPRISE in codes and user.enterprise_id:
+        for app in queries.enterprise_applications(user).filter(state__in=OPEN_STATES)[:50]:
+            if app.state == "correction":
+                yield WorkItem(title=f"{app.number} {app.item.name}：请补正材料", url=f"/licensing/{app.pk}/",
+                               area=AREA, status=app.state_label, chip="due")
+            else:
+                yield WorkItem(title=f"{app.number} {app.item.name}", url=f"/licensing/{app.pk}/", area=AREA,
+                               status=app.state_label,
+                               due_label=f"预计 {app.decision_due:%Y-%m-%d} 前决定" if app.decision_due else "",
+                               chip="running", sort_key=app.decision_due or dt.date.max)
+        for c in queries.commitments_due(user)[:50]:
+            app = c.application
+            if c.status == "unsigned":
+                yield WorkItem(title=f"{app.number} 请签署容缺承诺书", url=f"/licensing/{app.pk}/", area=AREA,
+                               status="待签署", chip="due")
+            else:
+                label, chip = countdown_label(c.deadline)
+                yield WorkItem(title=f"{app.number} 容缺材料补交：{c.missing_text}", url=f"/licensing/{app.pk}/",
+                               area=AREA, status=c.get_status_display(), due_label=label, chip=chip,
+                               sort_key=c.deadline)
+    if DEPARTMENT in codes and user.organisation_id:
+        for op in Opinion.objects.filter(organisation_id=user.organisation_id, given_at__isnull=True).select_related(
+                "application", "application__item", "application__enterprise")[:100]:
+            label, chip = countdown_label(op.due_on)
+            yield WorkItem(title=f"并联审查 {op.application.number} {op.application.item.name}",
+                           url=f"/licensing/{op.application_id}/", area=AREA, status="待提出意见", due_label=label,
+                           chip=chip, sort_key=op.due_on)
+
+
+@register_deadline_recomputer
+def recompute() -> int:
+    from bureau.licensing.services import recompute_provisional
+
+    return recompute_provisional()
+
+
+@register_enterprise_panel
+def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
+    from bureau.licensing.models import Application, Commitment
+
+    apps = list(Application.objects.visible_to(user).filter(enterprise=enterprise).select_related("item")
+                .order_by("-id")[:10])
+    commitments = list(Commitment.objects.visible_to(user).filter(application__enterprise=enterprise)
+                       .select_related("application").order_by("-id")[:10])
+    if not apps and not commitments:
+        return None
+    return {"title": "行政许可与容缺承诺", "template": "licensing/_enterprise_panel.html",
+            "context": {"apps": apps, "commitments": commitments}}
+
+
+def _ratio(num: float | None, den: float | None) -> float | None:
+    if not den or num is None:
+        return None
+    return round(100.0 * num / den, 1)
+
+
+@register_indicators
+def indicators(query: IndicatorQuery) -> list[Indicator]:
+    """Measure II.1: the approval indicators, from live data (None when there is no data)."""
+    from bureau.licensing.models import Application, Commitment, PermitItem
+
+    apps = Application.objects.filter(submitted_on__gte=query.start, submitted_on__lte=query.end)
+    decided = Application.objects.filter(decided_on__gte=query.start, decided_on__lte=query.end)
+    commitments = Commitment.objects.filter(deadline__gte=query.start, deadline__lte=query.end)
+    if query.region:
+        apps, decided = apps.filter(region_id=query.region), decided.filter(region_id=query.region)
+        commitments = commitments.filter(application__region_id=query.region)
+    elif query.regions is not None:
+        apps, decided = apps.filter(region_id__in=query.regions), decided.filter(region_id__in=query.regions)
+        commitments = commitments.filter(application__region_id__in=query.regions)
+    a = apps.aggregate(total=Count("id"), online=Count("id", filter=Q(applicant__enterprise__isnull=False)),
+                       accepted=Count("id", filter=Q(accepted_on__isnull=False)),
+                       tolerated=Count("id", filter=Q(tolerated=True)))
+    d = decided.aggregate(total=Count("id"), on_time=Count("id", filter=Q(decided_on__lte=F("decision_due"))),
+                          avg_days=Avg("handling_days"))
+    i = PermitItem.objects.filter(is_active=True).aggregate(p=Avg("promised_days"), s=Avg("statutory_days"),
+                                                            n=Count("id"))
+    c = commitments.aggregate(kept=Count("id", filter=Q(status="fulfilled")),
+                              broken=Count("id", filter=Q(status="overdue")))
+    closed = (c["kept"] or 0) + (c["broken"] or 0)
+    return [
+        Indicator("licensing.online_share", "全程网办率", AREA, _ratio(a["online"], a["total"]), "%",
+                  a["online"], a["total"], "网上提交的申请占全部申请"),
+        Indicator("licensing.promised_vs_statutory", "承诺时限占法定时限比例", AREA,
+                  _ratio(i["p"], i["s"]) if i["n"] else None, "%", i["p"], i["s"],
+                  "启用事项平均承诺时限 / 平均法定时限", higher_is_better=False),
+        Indicator("licensing.avg_handling_days", "平均实际办理时间", AREA,
+                  round(float(d["avg_days"]), 1) if d["avg_days"] is not None else None, "个工作日",
+                  note="受理至决定，扣除专家评审等暂停时间", higher_is_better=False),
+        Indicator("licensing.on_time_rate", "按时办结率", AREA, _ratio(d["on_time"], d["total"]), "%",
+                  d["on_time"], d["total"]),
+        Indicator("licensing.tolerance_share", "容缺受理占比", AREA, _ratio(a["tolerated"], a["accepted"]), "%",
+                  a["tolerated"], a["accepted"]),
+        Indicator("licensing.commitments_kept", "容缺承诺履行率", AREA, _ratio(c["kept"], closed), "%",
+                  c["kept"], closed, "到期承诺中按期补齐材料的比例"),
+    ]
+
+
+def _schedule() -> None:
+    from bureau.licensing.tasks import licensing_daily_sweep
+
+    register_schedule("licensing.daily_sweep", licensing_daily_sweep, 6 * 3600)
+
+
+_schedule()

@@ -1,0 +1,322 @@
+"""行政审批: the permit-item catalogue (data), applications (a process), their materials, clock pauses,
+parallel-review opinions and 容缺 commitments.
+
+行政许可法 第32条 (intake), 第42条 (20 working days, +10 with the head's approval), 第45条 (expert review stops the
+clock); measures I.1–I.7 of the Yuncheng 30 measures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from bureau.kernel.models import ProcessModel
+
+
+class ItemKind(models.TextChoices):
+    INSTANT = "instant", "即办件"
+    PROMISED = "promised", "承诺件"
+
+
+class HandlingLevel(models.TextChoices):
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+
+
+class FastTrack(models.TextChoices):
+    NONE = "", "无"
+    GRADE_SKIP_SITE = "grade_skip_site", "标准化二级以上免现场核查（措施I.4）"
+    SPECIAL_EVALUATION = "special_evaluation", "加油站局部改造以专项评价代替项目审查（措施I.7）"
+    MERGED_REVIEW = "merged_review", "安全条件与设施设计合并审查（措施I.7）"
+    JOINT_COMPLETION = "joint_completion", "竣工验收与首次许可现场核查合并（措施I.6）"
+    INSTANT = "instant", "即办件当场办结（措施I.2）"
+
+
+class PermitItem(models.Model):
+    """A 行政许可事项 with its limits, materials and switches as data (domain §3), with source and date."""
+
+    code = models.CharField("事项编码", max_length=40, unique=True)
+    name = models.CharField("事项名称", max_length=100)
+    category = models.CharField("许可类别", max_length=60, blank=True)
+    legal_basis = models.TextField("设定依据")
+    kind = models.CharField("办件类型", max_length=10, choices=ItemKind.choices, default=ItemKind.PROMISED)
+    level = models.CharField("办理层级", max_length=10, choices=HandlingLevel.choices, default=HandlingLevel.CITY)
+    statutory_days = models.PositiveSmallIntegerField("法定时限（工作日）")
+    promised_days = models.PositiveSmallIntegerField("承诺时限（工作日）")
+    needs_site_verification = models.BooleanField("需要现场核查", default=False)
+    needs_expert_review = models.BooleanField("需要专家评审", default=False)
+    tolerance_allowed = models.BooleanField("允许容缺受理", default=False)
+    notification_commitment_allowed = models.BooleanField(
+        "允许告知承诺", default=False, help_text="国办发〔2020〕42号：危化、烟花爆竹许可一般不适用")
+    grade_skips_site = models.BooleanField("标准化一级/二级免现场核查", default=False, help_text="措施I.4")
+    special_evaluation_allowed = models.BooleanField("加油站局部改造可走专项评价", default=False, help_text="措施I.7")
+    merged_review_allowed = models.BooleanField("可合并安全条件与设计审查", default=False, help_text="措施I.7")
+    joint_completion_visit = models.BooleanField("竣工验收与首次许可核查合并", default=False, help_text="措施I.6")
+    parallel_departments = models.CharField("并联审查部门（机构代码，逗号分隔）", max_length=200, blank=True,
+                                            help_text="措施I.5，例如 YC-D-NY（市能源局）")
+    county_site_check = models.BooleanField("市县同步现场核查", default=False, help_text="措施I.5“三同步”")
+    certificate_type = models.CharField("发放证照类型代码", max_length=40, blank=True,
+                                        help_text="准予许可后发放的证照类型（证照库类型代码）；空＝只出决定书")
+    fees = models.CharField("收费标准", max_length=60, default="不收费")
+    conditions = models.TextField("申请条件", blank=True)
+    source = models.CharField("时限依据", max_length=200)
+    effective_from = models.DateField("生效日期")
+    is_active = models.BooleanField("启用", default=True)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "行政许可事项"
+        verbose_name_plural = verbose_name
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def department_codes(self) -> list[str]:
+        return [c.strip() for c in self.parallel_departments.split(",") if c.strip()]
+
+
+class MaterialRequirement(models.TextChoices):
+    REQUIRED = "required", "必须提交"
+    TOLERABLE = "tolerable", "可容缺"
+    SHARED = "shared", "免提交（部门共享）"
+
+
+class PermitMaterial(models.Model):
+    """One material of an item: required, tolerable (容缺, measure I.3) or 免提交 (shared data, measure I.2)."""
+
+    item = models.ForeignKey(PermitItem, on_delete=models.CASCADE, related_name="materials")
+    name = models.CharField("材料名称", max_length=120)
+    requirement = models.CharField("要求", max_length=10, choices=MaterialRequirement.choices,
+                                   default=MaterialRequirement.REQUIRED)
+    shared_from = models.CharField("共享来源", max_length=60, blank=True, help_text="如：市场监管局营业执照")
+    note = models.CharField("说明", max_length=200, blank=True)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "申请材料"
+        verbose_name_plural = verbose_name
+        ordering = ["item", "sort", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+OPEN_STATES = ("submitted", "correction", "review", "expert_review", "extension_requested", "pending_decision")
+OFFICER_STATES = ("submitted", "review", "expert_review", "extension_requested", "pending_decision")
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def visible_to(self, user: Any) -> ApplicationQuerySet:
+        """Scope: bureaus by jurisdiction, an enterprise its own, a department only what was sent to it (I.5)."""
+        from bureau.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.kind == "none" and getattr(user, "is_authenticated", False) and user.organisation_id \
+                and user.has_role("department"):
+            return self.filter(opinions__organisation_id=user.organisation_id)
+        return scope.filter(self, region="region_id", enterprise="enterprise_id")
+
+
+class Application(ProcessModel):
+    """One application (办件). `due_on` is the deadline of the current stage (intake while submitted, the decision
+    while under review), `decision_due` the expected decision date; both computed from the working-day clock."""
+
+    number = models.CharField("办件编号", max_length=30, unique=True)
+    check_code = models.CharField("查询码", max_length=12)
+    item = models.ForeignKey(PermitItem, on_delete=models.PROTECT, related_name="applications", verbose_name="事项")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="applications",
+                                   verbose_name="申请企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="所属区划")
+    level = models.CharField("办理层级", max_length=10, choices=HandlingLevel.choices, default=HandlingLevel.CITY)
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name="申请人")
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    locked_data = models.JSONField("登记信息（锁定）", default=dict)
+    scope_text = models.CharField("申请许可范围", max_length=300, blank=True)
+    description = models.TextField("申请说明", blank=True)
+    partial_renovation = models.BooleanField("加油站局部改造且不改变等级", default=False)
+    merged_review = models.BooleanField("申请合并审查", default=False)
+    submitted_at = models.DateTimeField("提交时间")
+    submitted_on = models.DateField("收件日期")
+    intake_due = models.DateField("受理期限", null=True, blank=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    deemed_accepted = models.BooleanField("逾期视为受理", default=False)
+    tolerated = models.BooleanField("容缺受理", default=False)
+    due_on = models.DateField("当前环节期限", null=True, blank=True)
+    due_provisional = models.BooleanField("期限暂定", default=False)
+    decision_due = models.DateField("预计决定日期", null=True, blank=True)
+    statutory_due = models.DateField("法定决定期限", null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField("延长工作日", default=0)
+    extension_reason = models.CharField("延期理由", max_length=300, blank=True)
+    fast_track = models.CharField("快速通道", max_length=30, choices=FastTrack.choices, blank=True)
+    fast_track_reason = models.CharField("快速通道说明", max_length=300, blank=True)
+    site_required = models.BooleanField("需现场核查", default=False)
+    site_result = models.TextField("现场核查结论", blank=True)
+    site_done_on = models.DateField("现场核查日期", null=True, blank=True)
+    expert_required = models.BooleanField("需专家评审", default=False)
+    expert_result = models.TextField("专家评审结论", blank=True)
+    proposal = models.CharField("拟办意见", max_length=10, blank=True)
+    proposal_reason = models.TextField("拟办理由", blank=True)
+    decision = models.CharField("决定", max_length=10, blank=True)
+    decision_reason = models.TextField("决定理由", blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    handling_days = models.PositiveSmallIntegerField("实际办理工作日", null=True, blank=True)
+    certificate = models.ForeignKey("certificates.Certificate", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="证照")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "许可申请"
+        verbose_name_plural = verbose_name
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["applicant", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="uniq_application_idempotency"),
+        ]
+        indexes = [
+            models.Index(fields=["level", "due_on", "id"], condition=Q(state__in=OFFICER_STATES),
+                         name="application_queue_level"),
+            models.Index(fields=["region", "level", "due_on", "id"], condition=Q(state__in=OFFICER_STATES),
+                         name="application_queue_region"),
+            models.Index(fields=["enterprise", "-id"], name="application_enterprise"),
+            models.Index(fields=["state", "due_on"], name="application_state_due"),
+            models.Index(fields=["decided_on"], name="application_decided_on"),
+            models.Index(fields=["due_provisional"], condition=Q(due_provisional=True),
+                         name="application_provisional"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.item.name if self.item_id else ''}"
+
+    @property
+    def state_label(self) -> str:
+        from bureau.licensing.workflow import WORKFLOW
+
+        return WORKFLOW.state_label(self.state)
+
+    @property
+    def is_deemed(self) -> bool:
+        """Still waiting for intake after the 5-working-day window: counts as accepted on arrival (第32条)."""
+        from django.utils import timezone
+
+        return self.state == "submitted" and self.intake_due is not None and self.intake_due < timezone.localdate()
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def pauses(self) -> list[tuple[dt.date, dt.date | None]]:
+        """Clock stops (start, end); end None while the stop is still running."""
+        return [(p.start, p.end) for p in self.pause_rows.all()]
+
+
+class ApplicationMaterial(models.Model):
+    """A material of one application: uploaded, missing (tolerated), or 免提交 (filled from shared data)."""
+
+    class Status(models.TextChoices):
+        PROVIDED = "provided", "已提交"
+        MISSING = "missing", "缺少"
+        TOLERATED = "tolerated", "容缺（承诺补交）"
+        SHARED = "shared", "免提交（共享获取）"
+        SUPPLEMENTED = "supplemented", "已补交"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials")
+    material = models.ForeignKey(PermitMaterial, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=15, choices=Status.choices)
+    attachment = models.ForeignKey("kernel.Attachment", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = "申请材料情况"
+        verbose_name_plural = verbose_name
+        ordering = ["material__sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "material"], name="uniq_application_material")]
+
+
+class Pause(models.Model):
+    """A stop of the clock (行政许可法 第45条: expert review, hearing, testing), with the applicant told."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="pause_rows")
+    kind = models.CharField("类型", max_length=20, default="expert_review")
+    reason = models.CharField("事由", max_length=200)
+    start = models.DateField("起")
+    end = models.DateField("止", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "计时暂停"
+        verbose_name_plural = verbose_name
+        ordering = ["start", "id"]
+
+
+class Opinion(models.Model):
+    """One party's opinion in a parallel review (measure I.5), with its own clock."""
+
+    class Conclusion(models.TextChoices):
+        AGREE = "agree", "同意"
+        DISAGREE = "disagree", "不同意"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="opinions")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="审查单位")
+    role = models.CharField("职责", max_length=40)
+    sent_on = models.DateField("送达日期")
+    due_on = models.DateField("意见期限", db_index=True)
+    due_provisional = models.BooleanField(default=False)
+    conclusion = models.CharField("结论", max_length=10, choices=Conclusion.choices, blank=True)
+    text = models.TextField("意见", blank=True)
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    given_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "并联审查意见"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["application", "organisation"], name="uniq_opinion_org")]
+
+
+class CommitmentQuerySet(models.QuerySet["Commitment"]):
+    def visible_to(self, user: Any) -> CommitmentQuerySet:
+        from bureau.accounts.scope import scope_for
+
+        return scope_for(user).filter(self, region="application__region_id", enterprise="application__enterprise_id")
+
+
+class Commitment(models.Model):
+    """容缺承诺书 (measure I.3): missing secondary materials, preventive measures, rectification plan and a dated
+    commitment; tracked after approval, reminded before and escalated after its deadline."""
+
+    class Status(models.TextChoices):
+        UNSIGNED = "unsigned", "待签署"
+        SIGNED = "signed", "履行中"
+        FULFILLED = "fulfilled", "已履行"
+        OVERDUE = "overdue", "逾期未履行（已督办）"
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="commitment")
+    missing_text = models.TextField("容缺材料")
+    latest_deadline = models.DateField("最迟补交期限")
+    deadline = models.DateField("承诺补交期限", null=True, blank=True, db_index=True)
+    preventive_measures = models.TextField("预防措施", blank=True)
+    rectification_plan = models.TextField("整改（补交）计划", blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.UNSIGNED, db_index=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    fulfilled_on = models.DateField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    escalated_on = models.DateField(null=True, blank=True)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "容缺承诺"
+        verbose_name_plural = verbose_name
+        ordering = ["deadline", "id"]

@@ -1,0 +1,87 @@
+"""Scoped reads for views, exports and the API (every list goes through `visible_to`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+
+from bureau.licensing.models import OFFICER_STATES, Application, Commitment, PermitItem
+
+# List rows load only what the list shows: the enterprise's encrypted columns are never decrypted for a list.
+LIST_FIELDS = ("id", "version", "number", "state", "level", "submitted_on", "intake_due", "due_on", "due_provisional",
+               "decision_due", "tolerated", "fast_track", "decided_on", "item__id", "item__name", "item__code",
+               "enterprise__id", "enterprise__name", "region__code", "region__name")
+
+
+def _rows(qs: QuerySet[Application]) -> QuerySet[Application]:
+    return qs.select_related("item", "enterprise", "region").only(*LIST_FIELDS)
+
+
+def _base(user: Any) -> QuerySet[Application]:
+    return Application.objects.visible_to(user).select_related("item", "enterprise", "region")
+
+
+def officer_queue(user: Any, params: Any | None = None) -> QuerySet[Application]:
+    """The officer's queue: open applications of the officer's level and jurisdiction, fewest days left first."""
+    params = params or {}
+    qs = Application.objects.visible_to(user).filter(state__in=OFFICER_STATES)
+    org = getattr(user, "organisation", None)
+    if not user.is_superuser:
+        if org is not None and org.region_id == settings.CITY_REGION_CODE:
+            qs = qs.filter(level="city")
+        elif org is not None:
+            qs = qs.filter(level="county", region_id=org.region_id)
+    if params.get("state") in OFFICER_STATES:
+        qs = qs.filter(state=params["state"])
+    if params.get("item"):
+        qs = qs.filter(item__code=params["item"])
+    return _rows(qs).order_by("due_on", "id")
+
+
+def leader_approvals(user: Any) -> QuerySet[Application]:
+    """Decisions and extension requests waiting for a leader of the user's level."""
+    qs = officer_queue(user).filter(state__in=["pending_decision", "extension_requested"])
+    return qs
+
+
+def enterprise_applications(user: Any, params: Any | None = None) -> QuerySet[Application]:
+    """An enterprise's own applications, newest first."""
+    params = params or {}
+    qs = _rows(Application.objects.filter(enterprise_id=user.enterprise_id))
+    if params.get("state"):
+        qs = qs.filter(state=params["state"])
+    return qs.order_by("-id")
+
+
+def department_applications(user: Any) -> QuerySet[Application]:
+    """A department sees only the applications sent to it for parallel review (measure I.5)."""
+    return _rows(Application.objects.visible_to(user)).order_by("-id")
+
+
+def all_applications(user: Any, params: Any | None = None) -> QuerySet[Application]:
+    params = params or {}
+    qs = _rows(Application.objects.visible_to(user))
+    if params.get("state"):
+        qs = qs.filter(state=params["state"])
+    if params.get("q"):
+        qs = qs.filter(number__startswith=params["q"].strip().upper())
+    return qs.order_by("-id")
+
+
+def get_application_for(user: Any, pk: int) -> Application:
+    app = (_base(user).prefetch_related("pause_rows").filter(pk=pk).first())
+    if app is None:
+        raise Http404("申请不存在")
+    return app
+
+
+def commitments_due(user: Any) -> QuerySet[Commitment]:
+    return (Commitment.objects.visible_to(user).filter(status__in=["unsigned", "signed", "overdue"])
+            .select_related("application", "application__item").order_by("deadline", "id"))
+
+
+def active_items() -> QuerySet[PermitItem]:
+    return PermitItem.objects.filter(is_active=True).prefetch_related("materials").order_by("sort", "code")

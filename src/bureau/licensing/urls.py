@@ -1,0 +1,22 @@
+from django.urls import path
+
+from bureau.licensing import views
+
+app_name = "licensing"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("queue/", views.queue, name="queue"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("all/", views.all_applications, name="all"),
+    path("mine/", views.mine, name="mine"),
+    path("department/", views.department, name="department"),
+    path("items/", views.catalogue, name="catalogue"),
+    path("items/<slug:code>/apply/", views.apply, name="apply"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/opinion/<int:opinion_id>/", views.opinion, name="opinion"),
+    path("<int:pk>/commitment/<slug:op>/", views.commitment, name="commitment"),
+    path("guide/", views.guide, name="guide"),
+    path("guide/<slug:code>/", views.guide_item, name="guide_item"),
+    path("progress/", views.progress, name="progress"),
+]

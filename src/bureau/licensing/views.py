@@ -1,0 +1,305 @@
+"""Thin HTML views: parse, call a service or a scoped query, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from bureau.kernel.errors import DomainError
+from bureau.kernel.paging import paginate
+from bureau.kernel.rules import rule
+from bureau.licensing import queries, services
+from bureau.licensing.models import Application, ApplicationMaterial, Commitment, Opinion, PermitItem
+from bureau.licensing.workflow import WORKFLOW
+
+
+def _files(request: HttpRequest) -> dict[int, Any]:
+    files: dict[int, Any] = {}
+    for key, upload in request.FILES.items():
+        if key.startswith("material_"):
+            try:
+                files[int(key.removeprefix("material_"))] = upload
+            except ValueError as exc:
+                raise DomainError("上传字段无效") from exc
+    return files
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.enterprise_id:
+        return redirect("licensing:mine")
+    if user.has_role("department"):
+        return redirect("licensing:department")
+    if user.has_role("leader", "section_head") and not user.has_role("licensing_officer"):
+        return redirect("licensing:approvals")
+    return redirect("licensing:queue")
+
+
+def _list(request: HttpRequest, qs: Any, title: str, *, empty: str, show_enterprise: bool = True) -> HttpResponse:
+    page = paginate(qs, request.GET)
+    return render(request, "licensing/list.html", {"page": page, "title": title, "empty": empty,
+                                                   "show_enterprise": show_enterprise,
+                                                   "states": WORKFLOW.states.items()})
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    if request.user.enterprise_id or not request.user.has_role("licensing_officer", "clerk", "sysadmin"):
+        raise Http404
+    return _list(request, queries.officer_queue(request.user, request.GET), "审批工作台",
+                 empty="暂无待办申请。企业网上提交的申请会按剩余时限排在这里。")
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role("leader", "section_head"):
+        raise Http404
+    return _list(request, queries.leader_approvals(request.user), "待我审批",
+                 empty="暂无待审批事项。审批人员提出审查意见或申请延期后会出现在这里。")
+
+
+@login_required
+def all_applications(request: HttpRequest) -> HttpResponse:
+    if request.user.enterprise_id:
+        raise Http404
+    return _list(request, queries.all_applications(request.user, request.GET), "全部办件",
+                 empty="没有符合条件的办件。")
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    if not request.user.enterprise_id:
+        raise Http404
+    return _list(request, queries.enterprise_applications(request.user, request.GET), "我的申请",
+                 empty="还没有申请。请在“我要办事”中选择事项，全程网上办理。", show_enterprise=False)
+
+
+@login_required
+def department(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role("department"):
+        raise Http404
+    return _list(request, queries.department_applications(request.user), "并联审查",
+                 empty="暂无发送给本单位的并联审查申请。")
+
+
+@login_required
+def catalogue(request: HttpRequest) -> HttpResponse:
+    return render(request, "licensing/catalogue.html", {"items": queries.active_items()})
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    item = PermitItem.objects.filter(code=code, is_active=True).prefetch_related("materials").first()
+    if item is None:
+        raise Http404
+    user = request.user
+    if not user.enterprise_id:
+        messages.error(request, "只有企业用户可以网上申请；工作人员请使用审批工作台。")
+        return redirect("licensing:catalogue")
+    locked = services.locked_data_for(user.enterprise)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        claimed = {k: request.POST.get(f"locked_{k}") for k in services.LOCKED_FIELDS}
+        try:
+            app = services.application_submit(
+                actor=user, item=item, files=_files(request), scope_text=request.POST.get("scope_text", ""),
+                description=request.POST.get("description", ""),
+                partial_renovation=request.POST.get("partial_renovation") == "on",
+                merged_review=request.POST.get("merged_review") == "on", claimed=claimed,
+                idempotency_key=request.POST.get("idempotency_key", ""))
+        except DomainError as exc:
+            errors[exc.field or "__all__"] = exc.message
+        else:
+            messages.success(request, f"申请已提交，办件编号 {app.number}，查询码 {app.check_code}。")
+            return redirect("licensing:detail", pk=app.pk)
+    return render(request, "licensing/apply.html", {
+        "item": item, "locked": locked, "errors": errors, "post": request.POST,
+        "idempotency_key": request.POST.get("idempotency_key") or secrets.token_urlsafe(16),
+        "max_mb": rule("licensing.upload_max_mb"), "is_gas_station": user.enterprise.industry == "gas_station",
+    })
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = queries.get_application_for(request.user, pk)
+    user = request.user
+    labels = WORKFLOW.states
+    history = list(app.history())
+    for h in history:
+        h.from_label, h.to_label = labels.get(h.from_state, h.from_state), labels.get(h.to_state, h.to_state)
+    materials = list(app.materials.select_related("material", "attachment"))
+    opinions = list(app.opinions.select_related("organisation", "given_by"))
+    commitment = Commitment.objects.filter(application=app).first()
+    actions = [] if user.enterprise_id else [t for t in WORKFLOW.available(app, user) if t.action != "deem_accept"]
+    my_opinion = next((o for o in opinions if o.given_at is None and (
+        o.organisation_id == user.organisation_id
+        or (user.organisation is not None and not user.has_role("department")
+            and o.organisation_id == user.organisation.bureau.pk))), None)
+    is_owner = user.enterprise_id == app.enterprise_id
+    clock = services.rules.compute_clock(
+        state=app.state, submitted_on=app.submitted_on, accepted_on=app.accepted_on,
+        intake_days=int(rule("licensing.intake_days", app.submitted_on)), promised_days=app.item.promised_days,
+        statutory_days=app.item.statutory_days, extension_days=app.extension_days, pauses=app.pauses(),
+        today=services.today())
+    return render(request, "licensing/detail.html", {
+        "app": app, "history": history, "documents": app.documents(), "materials": materials, "opinions": opinions,
+        "commitment": commitment, "actions": actions, "my_opinion": my_opinion, "is_owner": is_owner,
+        "clock": clock, "paused": app.state == "expert_review",
+        "missing": [m for m in materials if m.status == ApplicationMaterial.Status.MISSING],
+        "tolerated_materials": [m for m in materials if m.status == ApplicationMaterial.Status.TOLERATED],
+        "correctable": [m for m in materials if m.material.requirement != "shared"],
+        "max_date": commitment.latest_deadline if commitment else None,
+    })
+
+
+ACTIONS = {
+    "accept": lambda u, a, p, f: services.application_accept(actor=u, application=a, note=p.get("note", "")),
+    "accept_tolerated": lambda u, a, p, f: services.application_accept_tolerated(actor=u, application=a,
+                                                                                 note=p.get("note", "")),
+    "reject": lambda u, a, p, f: services.application_reject(actor=u, application=a, reasons=p.get("note", ""),
+                                                             other_agency=p.get("other_agency", "")),
+    "request_correction": lambda u, a, p, f: services.application_request_correction(
+        actor=u, application=a, material_ids=[int(x) for x in p.getlist("material_ids") if x.isdigit()],
+        note=p.get("note", "")),
+    "decide_instant": lambda u, a, p, f: services.application_decide_instant(actor=u, application=a,
+                                                                             note=p.get("note", "")),
+    "resubmit": lambda u, a, p, f: services.application_resubmit(actor=u, application=a, files=f),
+    "site_verify": lambda u, a, p, f: services.application_site_verify(actor=u, application=a,
+                                                                       result=p.get("note", "")),
+    "expert_start": lambda u, a, p, f: services.application_expert_start(actor=u, application=a,
+                                                                         reason=p.get("note", "")),
+    "expert_finish": lambda u, a, p, f: services.application_expert_finish(actor=u, application=a,
+                                                                           result=p.get("note", "")),
+    "request_extension": lambda u, a, p, f: services.application_request_extension(actor=u, application=a,
+                                                                                   reason=p.get("note", "")),
+    "approve_extension": lambda u, a, p, f: services.application_approve_extension(actor=u, application=a,
+                                                                                   note=p.get("note", "")),
+    "deny_extension": lambda u, a, p, f: services.application_deny_extension(actor=u, application=a,
+                                                                             note=p.get("note", "")),
+    "propose": lambda u, a, p, f: services.application_propose(actor=u, application=a,
+                                                               proposal=p.get("proposal", ""),
+                                                               reason=p.get("note", "")),
+    "return": lambda u, a, p, f: services.application_return(actor=u, application=a, note=p.get("note", "")),
+    "grant": lambda u, a, p, f: services.application_grant(actor=u, application=a, note=p.get("note", "")),
+    "refuse": lambda u, a, p, f: services.application_refuse(actor=u, application=a, reason=p.get("note", "")),
+    "withdraw": lambda u, a, p, f: services.application_withdraw(actor=u, application=a, note=p.get("note", "")),
+}
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    app = queries.get_application_for(request.user, pk)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        app.version = int(request.POST.get("version", app.version))
+    except ValueError:
+        pass
+    try:
+        handler(request.user, app, request.POST, _files(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已完成：{WORKFLOW.action_label(action)}")
+    return redirect("licensing:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def opinion(request: HttpRequest, pk: int, opinion_id: int) -> HttpResponse:
+    app = queries.get_application_for(request.user, pk)
+    row = Opinion.objects.select_related("organisation", "application").filter(pk=opinion_id, application=app).first()
+    if row is None:
+        raise Http404
+    try:
+        services.opinion_give(actor=request.user, opinion=row, conclusion=request.POST.get("conclusion", ""),
+                              text=request.POST.get("text", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "审查意见已提交")
+    return redirect("licensing:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def commitment(request: HttpRequest, pk: int, op: str) -> HttpResponse:
+    app = queries.get_application_for(request.user, pk)
+    row = Commitment.objects.select_related("application", "application__item", "application__enterprise") \
+        .filter(application=app).first()
+    if row is None:
+        raise Http404
+    try:
+        if op == "sign":
+            try:
+                deadline = dt.date.fromisoformat(request.POST.get("deadline", ""))
+            except ValueError:
+                deadline = None
+            services.commitment_sign(actor=request.user, commitment=row, deadline=deadline,
+                                     preventive_measures=request.POST.get("preventive_measures", ""),
+                                     rectification_plan=request.POST.get("rectification_plan", ""))
+            messages.success(request, "容缺承诺书已签署")
+        elif op == "fulfil":
+            services.commitment_fulfil(actor=request.user, commitment=row, files=_files(request))
+            messages.success(request, "材料已补交")
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("licensing:detail", pk=pk)
+
+
+# ---------------------------------------------------------------- public pages (no login)
+
+def guide(request: HttpRequest) -> HttpResponse:
+    return render(request, "licensing/guide.html", {"items": queries.active_items()})
+
+
+def guide_item(request: HttpRequest, code: str) -> HttpResponse:
+    item = PermitItem.objects.filter(code=code, is_active=True).prefetch_related("materials").first()
+    if item is None:
+        raise Http404
+    return render(request, "licensing/guide_item.html", {"item": item})
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def progress(request: HttpRequest) -> HttpResponse:
+    """办件查询: number + check code. A wrong code and an unknown number answer the same; lookups per address are
+    limited (the check code must not be guessable by trying)."""
+    result = None
+    error = ""
+    number = (request.POST.get("number") or "").strip().upper()
+    code = (request.POST.get("code") or "").strip()
+    if request.method == "POST":
+        key = f"licensing:lookup:{_client_ip(request)}"
+        attempts = cache.get(key, 0)
+        if not services.rules.lookup_allowed(attempts, int(rule("licensing.lookup_limit"))):
+            error = "查询过于频繁，请10分钟后再试。"
+        else:
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, 600)
+            app = (Application.objects.select_related("item").filter(number=number).first()
+                   if number and code else None)
+            if app is not None and hmac.compare_digest(app.check_code, code):
+                history = [h for h in app.history() if h.from_state != h.to_state or h.action == "submit"]
+                result = {"app": app, "history": history}
+            else:
+                error = "未查询到办件，请核对办件编号和查询码。"
+    return render(request, "licensing/progress.html", {"result": result, "error": error, "number": number})

@@ -1,0 +1,76 @@
+"""The application workflow as one declared table (行政许可法 第32、42、45条; measures I.1–I.7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bureau.accounts.roles import CLERK, ENTERPRISE, LEADER, LICENSING_OFFICER, SECTION_HEAD
+from bureau.kernel.workflow import SYSTEM, T, Workflow
+
+OFFICERS = {LICENSING_OFFICER, CLERK}
+DECIDERS = {LEADER, SECTION_HEAD}
+
+
+def _instant_only(app: Any, actor: Any) -> str | None:
+    if app.fast_track != "instant":
+        return "只有无需现场核查和专家评审的即办件可以当场办结"
+    return None
+
+
+def _site_pending(app: Any, actor: Any) -> str | None:
+    if not app.site_required:
+        return "本件无需现场核查" + (f"（{app.fast_track_reason}）" if app.fast_track_reason else "")
+    if app.site_done_on:
+        return "现场核查已完成"
+    return None
+
+
+def _expert_needed(app: Any, actor: Any) -> str | None:
+    if not app.expert_required:
+        return "本事项无需专家评审"
+    if app.expert_result:
+        return "专家评审已完成"
+    return None
+
+
+def _no_extension_yet(app: Any, actor: Any) -> str | None:
+    if app.extension_days:
+        return "已延长过期限，不能再次延期（行政许可法第42条）"
+    return None
+
+
+WORKFLOW = Workflow(
+    name="licensing.application",
+    states={
+        "submitted": "待受理",
+        "correction": "待补正",
+        "rejected": "不予受理",
+        "review": "审查中",
+        "expert_review": "专家评审（暂停计时）",
+        "extension_requested": "延期待批",
+        "pending_decision": "待决定",
+        "granted": "准予许可",
+        "refused": "不予许可",
+        "withdrawn": "已撤回",
+    },
+    transitions=[
+        T("accept", "受理", "submitted", "review", OFFICERS),
+        T("accept_tolerated", "容缺受理", "submitted", "review", OFFICERS),
+        T("reject", "不予受理", "submitted", "rejected", OFFICERS),
+        T("request_correction", "一次性告知补正", "submitted", "correction", OFFICERS),
+        T("deem_accept", "逾期视为受理", "submitted", "review", {SYSTEM}),
+        T("decide_instant", "即办件当场办结", "submitted", "granted", OFFICERS, _instant_only),
+        T("resubmit", "补正后重新提交", "correction", "submitted", {ENTERPRISE}),
+        T("site_verify", "现场核查", "review", "review", OFFICERS, _site_pending),
+        T("expert_start", "启动专家评审（暂停计时）", "review", "expert_review", OFFICERS, _expert_needed),
+        T("expert_finish", "专家评审结束（恢复计时）", "expert_review", "review", OFFICERS),
+        T("request_extension", "申请延长期限", "review", "extension_requested", OFFICERS, _no_extension_yet),
+        T("approve_extension", "批准延期", "extension_requested", "review", DECIDERS),
+        T("deny_extension", "不批准延期", "extension_requested", "review", DECIDERS),
+        T("propose", "提出审查意见", "review", "pending_decision", OFFICERS),
+        T("return", "退回审查", "pending_decision", "review", DECIDERS),
+        T("grant", "准予许可", "pending_decision", "granted", DECIDERS),
+        T("refuse", "不予许可", "pending_decision", "refused", DECIDERS),
+        T("withdraw", "撤回申请", ("submitted", "correction", "review"), "withdrawn", {ENTERPRISE}),
+    ],
+)

@@ -1,0 +1,164 @@
+"""Public service guide and progress lookup (no login), and the JSON API driving the same steps."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from bureau.licensing import services as s
+from bureau.licensing.models import Application
+from tests.licensing.conftest import files_for, pdf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def submit(w, code="hazchem_operation"):
+    item = w.items[code]
+    return s.application_submit(actor=w.qiye, item=item, files=files_for(item))
+
+
+def test_guide_lists_every_item_without_login(world, client):
+    page = client.get("/licensing/guide/").content.decode()
+    for item in world.items.values():
+        assert item.name in page
+    detail = client.get("/licensing/guide/hazchem_operation/").content.decode()
+    assert "不收费" in detail and "危险化学品安全管理条例" in detail and "营业执照" in detail
+
+
+def test_progress_lookup_with_number_and_check_code(world, client):
+    app = submit(world)
+    ok = client.post("/licensing/progress/", {"number": app.number, "code": app.check_code}).content.decode()
+    assert "待受理" in ok and app.item.name in ok
+
+
+def test_wrong_code_and_unknown_number_answer_the_same(world, client):
+    app = submit(world)
+    wrong = client.post("/licensing/progress/", {"number": app.number, "code": "000000" if app.check_code != "000000"
+                                                 else "111111"}).content.decode()
+    unknown = client.post("/licensing/progress/", {"number": "YCXK2026999999", "code": "123456"}).content.decode()
+    assert "未查询到办件" in wrong and "未查询到办件" in unknown
+    assert app.item.name not in wrong
+
+
+def test_progress_lookup_is_rate_limited_per_address(world, client):
+    for _ in range(10):
+        client.post("/licensing/progress/", {"number": "X", "code": "1"})
+    app = submit(world)
+    page = client.post("/licensing/progress/", {"number": app.number, "code": app.check_code}).content.decode()
+    assert "查询过于频繁" in page
+
+
+def test_api_public_items_and_progress(world, client):
+    items = client.get("/api/v1/licensing/public/items").json()
+    assert {i["code"] for i in items} >= {"aqsc_first", "coal_capacity_increase"}
+    app = submit(world)
+    r = client.get("/api/v1/licensing/public/progress", {"number": app.number, "code": "bad"})
+    assert r.status_code == 404 and "未查询到办件" in r.json()["detail"]
+
+
+def test_api_submit_is_idempotent_and_officer_accepts(world, login):
+    client = login(world.qiye)
+    item = world.items["hazchem_operation"]
+    for _ in range(2):
+        data = {"item_code": item.code, "idempotency_key": "api-1",
+                **{f"material_{k}": v for k, v in files_for(item).items()}}
+        r = client.post("/api/v1/licensing/applications", data)
+        assert r.status_code == 201, r.content
+    assert Application.objects.count() == 1
+    app_id = r.json()["id"]
+    officer = login(world.officer)
+    r = officer.post(f"/api/v1/licensing/applications/{app_id}/accept", {"note": "ok"},
+                     content_type="application/json")
+    assert r.status_code == 200 and r.json()["state"] == "review"
+    assert any(d["kind"] == "acceptance_notice" for d in r.json()["documents"])
+    r = officer.post(f"/api/v1/licensing/applications/{app_id}/accept", {"note": "ok"},
+                     content_type="application/json")
+    assert r.status_code == 400 and "不能执行" in r.json()["detail"]
+
+
+def test_api_tampered_locked_field_and_bad_file(world, login):
+    client = login(world.qiye)
+    item = world.items["hazchem_operation"]
+    r = client.post("/api/v1/licensing/applications", {"item_code": item.code, "claimed_uscc": "91140000000000000X"})
+    assert r.status_code == 400 and r.json()["code"] == "locked_field"
+    r = client.post("/api/v1/licensing/applications", {"item_code": item.code, "material_999999": pdf()})
+    assert r.status_code == 400
+
+
+def test_api_scope_other_county_is_404_and_list_is_scoped(world, login, django_assert_max_num_queries):
+    app = submit(world)
+    assert login(world.county_officer).get(f"/api/v1/licensing/applications/{app.pk}").status_code == 404
+    client = login(world.qiye)
+    with django_assert_max_num_queries(8):
+        r = client.get("/api/v1/licensing/applications")
+    assert [a["number"] for a in r.json()["items"]] == [app.number]
+    assert login(world.qiye_other).get("/api/v1/licensing/applications").json()["items"] == []
+
+
+def test_api_commitment_sign_and_stale_version_conflict(world, login):
+    item = world.items["hazchem_operation"]
+    app = s.application_submit(actor=world.qiye, item=item, files=files_for(item, frozenset({"tolerable"})))
+    officer = login(world.officer)
+    r = officer.post(f"/api/v1/licensing/applications/{app.pk}/accept-tolerated",
+                     {"version": app.version + 5}, content_type="application/json")
+    assert r.status_code == 409
+    r = officer.post(f"/api/v1/licensing/applications/{app.pk}/accept-tolerated", {"version": app.version},
+                     content_type="application/json")
+    assert r.status_code == 200 and r.json()["commitment"]["status"] == "unsigned"
+    deadline = r.json()["commitment"]["latest_deadline"]
+    r = login(world.qiye).post(f"/api/v1/licensing/applications/{app.pk}/commitment/sign",
+                               {"deadline": deadline, "preventive_measures": "措施", "rectification_plan": "计划"},
+                               content_type="application/json")
+    assert r.status_code == 200 and r.json()["commitment"]["status"] == "signed"
+
+
+def test_openapi_documents_the_licensing_steps(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for p in ["/api/v1/licensing/applications", "/api/v1/licensing/applications/{application_id}/grant",
+              "/api/v1/licensing/applications/{application_id}/commitment/sign",
+              "/api/v1/licensing/applications/{application_id}/opinions/{opinion_id}"]:
+        assert p in paths
+
+
+def test_indicators_report_none_without_data_and_values_with_data(world):
+    import datetime as dt
+
+    from bureau.kernel.registry import IndicatorQuery
+    from bureau.licensing.hooks import indicators
+
+    q = IndicatorQuery(start=dt.date(2000, 1, 1), end=dt.date(2000, 12, 31))
+    values = {i.code: i.value for i in indicators(q)}
+    assert values["licensing.on_time_rate"] is None and values["licensing.commitments_kept"] is None
+    app = submit(world, "hazchem_operation_change")
+    s.application_decide_instant(actor=world.officer, application=app)
+    today = s.today()
+    values = {i.code: i.value for i in indicators(IndicatorQuery(start=today, end=today))}
+    assert values["licensing.online_share"] == 100.0 and values["licensing.on_time_rate"] == 100.0
+    assert values["licensing.avg_handling_days"] == 0.0
+    assert 0 < values["licensing.promised_vs_statutory"] < 100
+
+
+def test_api_parallel_review_and_expert_pause(world, login):
+    item = world.items["coal_capacity_increase"]
+    app = s.application_submit(actor=world.qiye_coal, item=item, files=files_for(item))
+    officer = login(world.officer)
+    r = officer.post(f"/api/v1/licensing/applications/{app.pk}/accept", {}, content_type="application/json")
+    energy_row = next(o for o in r.json()["opinions"] if o["organisation"] == "运城市能源局")
+    r = officer.post(f"/api/v1/licensing/applications/{app.pk}/expert-review/start", {"note": "组织评审"},
+                     content_type="application/json")
+    assert r.json()["state"] == "expert_review"
+    energy = login(world.energy_user)
+    assert [a["number"] for a in energy.get("/api/v1/licensing/applications").json()["items"]] == [app.number]
+    r = energy.post(f"/api/v1/licensing/applications/{app.pk}/opinions/{energy_row['id']}",
+                    {"conclusion": "agree", "text": "同意核增"}, content_type="application/json")
+    assert r.status_code == 200
+    assert next(o for o in r.json()["opinions"] if o["id"] == energy_row["id"])["conclusion"] == "agree"
+    r = energy.post(f"/api/v1/licensing/applications/{app.pk}/grant", {}, content_type="application/json")
+    assert r.status_code in {400, 403}
