@@ -237,7 +237,8 @@ def write_reasoning(p: Proposal, *, party: str, stage: str, target: str, shares:
                  else "见罚则条款")
     found = "、".join(CIRCUMSTANCES[c] for c in p.circumstances) or "未发现法定从轻、从重情节"
     if p.fallback:
-        applied = (f"该违法行为在裁量基准（{row.source}）中未细化{p.tier_label}阶次，依照{shares.source}的规定，"
+        applied = (f"该违法行为（{STAGE_LABELS[stage]}、针对{TARGET_LABELS[target]}）在裁量基准（{row.source}）中"
+                   f"未细化{p.tier_label}阶次，依照{shares.source}的规定，"
                    f"{p.tier_label}阶次按法定幅度的{_share_text(p.tier, shares)}确定")
     else:
         conditions = "；".join(f"{r.grade_label or p.tier_label}：{r.conditions}" for r in p.rows)

@@ -297,7 +297,7 @@ def evidence_problem(case: Case) -> str | None:
 
 def _require_state(case: Case, *states: str) -> None:
     if case.state not in states:
-        raise DomainError(f"当前状态为「{case_workflow.state_label(case.state)}」，不能进行此操作", code="invalid_transition")
+        raise DomainError(f"当前状态为「{case_workflow.state_label(case.state)}」，不能执行此操作", code="invalid_transition")
 
 
 def _require_case_officer(actor: Any, case: Case) -> None:
@@ -524,6 +524,7 @@ def case_decide(*, actor: Any, case: Case, amount: int | None = None, deviation_
     """行政处罚决定 (行政处罚法 第57、59条) with the reasoning; after the legal period only with the approved
     extension stated (第60条)."""
     _require_scope(actor, case)
+    _require_state(case, "deciding")
     amount = case.proposed_amount if amount is None else amount
     if amount is None:
         raise DomainError("缺少罚款金额", field="amount")
@@ -566,6 +567,7 @@ def case_decide_no_penalty(*, actor: Any, case: Case) -> Case:
 
 def case_serve(*, actor: Any, case: Case, method: str, served_on: dt.date | None = None) -> Case:
     _require_scope(actor, case)
+    _require_state(case, "decided")
     served_on = served_on or timezone.localdate()
     if not method.strip():
         raise DomainError("请填写送达方式", field="method")
@@ -581,6 +583,7 @@ def case_serve(*, actor: Any, case: Case, method: str, served_on: dt.date | None
 def case_close(*, actor: Any, case: Case, execution_note: str = "") -> Case:
     """执行 and 结案: a fine needs its execution recorded (缴纳、强制执行申请 …)."""
     _require_scope(actor, case)
+    _require_state(case, "served")
     if not case.exemption and not execution_note.strip():
         raise DomainError("请填写执行情况（如罚款缴纳凭证号）", field="execution_note")
     with transaction.atomic():
