@@ -40,8 +40,8 @@ def test_whole_procedure_from_inspection_finding_to_closure(w, login):
     assert case.decision_due == case.filed_on + dt.timedelta(days=90)
 
     response = client.post(f"/penalties/cases/{case.pk}/evidence/", {
-        "kind": "inquiry_record", "recorded_on": timezone.localdate().isoformat(), "place": "储罐区",
-        "content": "问：是否持证？答：未持证。", "officers": [w.officer.pk, w.officer2.pk]})
+        "ev-kind": "inquiry_record", "ev-recorded_on": timezone.localdate().isoformat(), "ev-place": "储罐区",
+        "ev-content": "问：是否持证？答：未持证。", "ev-officers": [w.officer.pk, w.officer2.pk]})
     assert response.status_code == 302
     form = {"violation_code": "MEM2024-26", "stage": "order", "target": "unit",
             "circumstances": ["first_offence", "corrected_in_time"]}
@@ -127,8 +127,8 @@ def test_evidence_needs_two_officers_with_enforcement_ids(w, login):
                               place="x", content="y", officers=[w.officer, clerk])
     client = login(w.officer)
     response = client.post(f"/penalties/cases/{case.pk}/evidence/", {
-        "kind": "inquiry_record", "recorded_on": timezone.localdate().isoformat(), "place": "x", "content": "y",
-        "officers": [w.officer.pk]})
+        "ev-kind": "inquiry_record", "ev-recorded_on": timezone.localdate().isoformat(), "ev-place": "x",
+        "ev-content": "y", "ev-officers": [w.officer.pk]})
     assert response.status_code == 400 and "不少于2名" in response.content.decode()
     assert case.evidence.count() == 0 and case.documents().count() == 1
 
@@ -228,7 +228,7 @@ def test_self_inspection_exemption_over_http(w, login):
     client = login(w.officer)
     page = client.get(f"/penalties/cases/{case.pk}/").content.decode()
     assert own.number in page
-    r = client.post(f"/penalties/cases/{case.pk}/exemption/", {"kind": "self_inspection", "hazard": own.pk})
+    r = client.post(f"/penalties/cases/{case.pk}/exemption/", {"ex-kind": "self_inspection", "ex-hazard": own.pk})
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.exemption == "self_inspection" and "自查" in case.exemption_basis
@@ -249,7 +249,7 @@ def test_self_inspection_exemption_refusals(w, login):
     case = w.open_case()
     later = w.self_hazard(plan=True, title="检查后才登记的隐患")
     client = login(w.officer)
-    r = client.post(f"/penalties/cases/{case.pk}/exemption/", {"kind": "self_inspection", "hazard": unplanned.pk})
+    r = client.post(f"/penalties/cases/{case.pk}/exemption/", {"ex-kind": "self_inspection", "ex-hazard": unplanned.pk})
     assert r.status_code == 400 and "尚未制定整改方案" in r.content.decode()
     with pytest.raises(Exception, match="检查之后"):
         services.case_propose_exemption(actor=w.officer, case=case, kind="self_inspection", hazard=later)
@@ -263,10 +263,10 @@ def test_first_offence_exemption_and_its_conditions(w, login):
     all3 = ["first_offence", "minor_harm", "corrected_in_time"]
     client = login(w.officer)
     r = client.post(f"/penalties/cases/{case.pk}/exemption/",
-                    {"kind": "first_offence", "violation_code": "LC2024-2", "circumstances": all3[:2]})
+                    {"ex-kind": "first_offence", "ex-violation_code": "LC2024-2", "ex-circumstances": all3[:2]})
     assert r.status_code == 400 and "缺少及时改正" in r.content.decode()
     r = client.post(f"/penalties/cases/{case.pk}/exemption/",
-                    {"kind": "first_offence", "violation_code": "LC2024-2", "circumstances": all3})
+                    {"ex-kind": "first_offence", "ex-violation_code": "LC2024-2", "ex-circumstances": all3})
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.exemption == "first_offence" and "第三十三条第一款" in case.exemption_basis

@@ -26,6 +26,7 @@ class CaseOpenForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
+    prefix = "ev"
     kind = forms.ChoiceField(label="笔录种类", choices=EvidenceKind.choices)
     recorded_on = forms.DateField(label="制作日期", widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label="地点", max_length=200)
@@ -58,6 +59,7 @@ class ProposalForm(forms.Form):
 
 
 class ExemptionForm(forms.Form):
+    prefix = "ex"
     kind = forms.ChoiceField(label="免罚类型", choices=[c for c in ExemptionKind.choices if c[0]])
     hazard = forms.ChoiceField(label="企业自查隐患（自查免罚）", required=False)
     violation_code = forms.ChoiceField(label="违法行为（首违不罚）", required=False)
