@@ -4,6 +4,7 @@ hazards from inspections and self-inspections, and cases at each step."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from typing import Any
 
@@ -14,23 +15,26 @@ from tests.factories import EnterpriseFactory, county_bureau, make_user
 _n = itertools.count(1)
 
 
-def bands_on(on: dt.date, code: str) -> list[Any]:
-    """Demo benchmark rows of `code` in force on `on`, parsed without the database (for pure rule tests)."""
+@functools.cache
+def _parsed() -> tuple[list[Any], list[dict[str, Any]]]:
     from bureau.penalties.demo import DATA
     from bureau.penalties.services import parse_benchmark
 
     items, fields, problems = parse_benchmark(DATA.read_bytes(), DATA.name)
     assert not problems, problems
+    return items, fields
+
+
+def bands_on(on: dt.date, code: str) -> list[Any]:
+    """Demo benchmark rows of `code` in force on `on`, parsed without the database (for pure rule tests)."""
+    items, fields = _parsed()
     return [i.band for i, f in zip(items, fields, strict=True)
             if i.band.violation_code == code and f["effective_from"] <= on
             and (f["effective_to"] is None or f["effective_to"] >= on)]
 
 
 def demo_rows() -> list[tuple[Any, dict[str, Any]]]:
-    from bureau.penalties.demo import DATA
-    from bureau.penalties.services import parse_benchmark
-
-    items, fields, _ = parse_benchmark(DATA.read_bytes(), DATA.name)
+    items, fields = _parsed()
     return list(zip(items, fields, strict=True))
 
 
