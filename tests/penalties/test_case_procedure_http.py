@@ -357,3 +357,21 @@ def test_indicators_reasoned_share_and_exemptions(w):
     assert result["penalties.exemptions"].value == 1.0
     empty = {i.code: i for i in indicators(IndicatorQuery(start=today, end=today, region="140821"))}
     assert empty["penalties.reasoned_share"].value is None
+
+
+def test_enterprise_sees_only_documents_addressed_to_it(w, login):
+    case = w.notified_case()
+    page = login(w.company_user).get(f"/penalties/cases/{case.pk}/").content.decode()
+    assert "行政处罚告知书" in page and "立案审批表" not in page
+    staff_page = login(w.officer).get(f"/penalties/cases/{case.pk}/").content.decode()
+    assert "立案审批表" in staff_page
+
+
+def test_provisional_answer_deadline_is_recomputed(w):
+    from bureau.penalties.hooks import recompute_answer_deadlines
+
+    case = w.notified_case()
+    Case.objects.filter(pk=case.pk).update(answer_due_provisional=True, answer_due=case.answer_due + dt.timedelta(9))
+    assert recompute_answer_deadlines() == 1
+    case.refresh_from_db()
+    assert case.answer_due_provisional is False

@@ -117,8 +117,8 @@ class Case(ProcessModel):
                                      verbose_name="承办人")
     second_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                        verbose_name="协办人")
-    filed_on = models.DateField("立案日期", db_index=True)
-    decision_due = models.DateField("决定期限", db_index=True)
+    filed_on = models.DateField("立案日期")
+    decision_due = models.DateField("决定期限")
     # proposal (说理式裁量)
     violation_code = models.CharField("违法行为代码", max_length=40, blank=True)
     benchmark_row = models.ForeignKey(BenchmarkRow, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -166,6 +166,7 @@ class Case(ProcessModel):
         verbose_name_plural = verbose_name
         ordering = ["-filed_on", "-id"]
         indexes = [
+            models.Index(fields=["region", "-filed_on", "-id"], name="case_region_filed"),
             models.Index(fields=["region", "state", "-filed_on"], name="case_region_state_filed"),
             models.Index(fields=["enterprise", "-filed_on"], name="case_enterprise_filed"),
             models.Index(fields=["state", "decision_due"], name="case_state_due"),

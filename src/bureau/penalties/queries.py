@@ -13,21 +13,33 @@ from django.utils import timezone
 from bureau.penalties.models import BenchmarkRow, Case
 
 
+LIST_DEFER = ("reasoning", "facts", "exemption_basis", "statement", "hearing_record", "review_opinion",
+              "deviation_reason", "execution_note", "late_reason", "enterprise__legal_rep_id_number",
+              "enterprise__contact_phone", "enterprise__business_scope")
+
+
 def case_list(user: Any, params: Mapping[str, Any]) -> QuerySet[Case]:
-    qs = Case.objects.visible_to(user).select_related("enterprise", "region", "lead_officer")
+    """Scoped list; long texts and the encrypted personal columns of the party are not loaded (no decryption per
+    row)."""
+    qs = Case.objects.visible_to(user).select_related("enterprise", "region").defer(*LIST_DEFER)
     state = (params.get("state") or "").strip()
     if state:
         qs = qs.filter(state=state)
-    q = (params.get("q") or "").strip()
+    q = (params.get("q") or "").strip()[:60]
     if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(enterprise__name__icontains=q) | Q(title__icontains=q))
+        # a case-number prefix (unique index) or an enterprise name (the register is small): never a scan of cases
+        from bureau.enterprises.models import Enterprise
+
+        firms = Enterprise.objects.filter(name__icontains=q).values("id")[:500]
+        qs = qs.filter(Q(number__startswith=q) | Q(enterprise_id__in=firms))
     region = (params.get("region") or "").strip()
     if region:
         qs = qs.filter(region_id=region)
     if params.get("exempt") == "1":
         qs = qs.exclude(exemption="")
     if params.get("overdue") == "1":
-        qs = qs.filter(decision_due__lt=timezone.localdate()).exclude(state__in=("decided", "served", "closed"))
+        qs = qs.filter(decision_due__lt=timezone.localdate(),
+                       state__in=("investigating", "reviewing", "notified", "hearing", "deciding"))
     return qs.order_by("-filed_on", "-id")
 
 

@@ -23,6 +23,9 @@ from bureau.penalties.models import Case
 from bureau.penalties.workflow import case_workflow
 
 STAFF = (INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN)
+# documents addressed to the party (the internal approval forms stay in the case file)
+ENTERPRISE_DOCUMENTS = frozenset({"penalty_notice", "hearing_notice", "statement_record", "hearing_record",
+                                  "penalty_decision", "no_penalty_decision", "service_receipt"})
 
 
 def _staff(user: Any) -> bool:
@@ -97,8 +100,11 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
     for h in history:
         h.from_label = case_workflow.state_label(h.from_state)
         h.to_label = case_workflow.state_label(h.to_state)
+    documents = list(case.documents())
+    if not staff:
+        documents = [d for d in documents if d.kind in ENTERPRISE_DOCUMENTS]
     ctx: dict[str, Any] = {
-        "case": case, "history": history, "documents": list(case.documents()), "is_staff": staff,
+        "case": case, "history": history, "documents": documents, "is_staff": staff,
         "is_enterprise": bool(user.enterprise_id), "today": timezone.localdate(),
         "actions": [t.action for t in case_workflow.available(case, user)],
         "circumstance_labels": [rules.CIRCUMSTANCES.get(c, c) for c in case.circumstances],
