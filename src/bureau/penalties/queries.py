@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from bureau.penalties.models import BenchmarkRow, Case
 
-
 LIST_DEFER = ("reasoning", "facts", "exemption_basis", "statement", "hearing_record", "review_opinion",
               "deviation_reason", "execution_note", "late_reason", "enterprise__legal_rep_id_number",
               "enterprise__contact_phone", "enterprise__business_scope")
