@@ -304,7 +304,7 @@ def self_inspection_exemption(hazard: HazardFact | None, *, enterprise_id: int,
         return False, f"隐患{hazard.number}尚未制定整改方案并开始整改"
     return True, (f"当事人在检查前（{hazard.reported_at:%Y-%m-%d}）通过自查发现并登记隐患{hazard.number}，"
                   "已制定整改方案并正在（或已完成）整改，依据运城市应急管理局优化营商环境措施第二部分第8条"
-                  "（企业自查整改问题免罚）及《中华人民共和国行政处罚法》第三十三条，不予行政处罚")
+                  "（企业自查整改问题免罚）及《中华人民共和国行政处罚法》第三十三条，不予行政处罚。")
 
 
 def first_offence_exemption(*, circumstances: Sequence[str], listed: Band | None, industry: str,
@@ -324,7 +324,7 @@ def first_offence_exemption(*, circumstances: Sequence[str], listed: Band | None
     if prior_penalties:
         return False, "当事人此前已受过行政处罚，不属于初次违法"
     return True, (f"当事人初次违法、危害后果轻微并及时改正，符合{listed.source}所列事项「{listed.violation}」"
-                  f"（条件：{listed.conditions}），依据《中华人民共和国行政处罚法》第三十三条第一款，不予行政处罚")
+                  f"（条件：{listed.conditions}），依据《中华人民共和国行政处罚法》第三十三条第一款，不予行政处罚。")
 
 
 # --- benchmark import checks ------------------------------------------------------------------------------------------
