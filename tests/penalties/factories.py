@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from tests.factories import EnterpriseFactory, county_bureau, make_user
 
 _n = itertools.count(1)
+SAMPLES = Path(__file__).resolve().parents[2] / "src" / "bureau" / "penalties" / "data" / "discretion-benchmark-samples.csv"
 
 
 @functools.cache

@@ -9,7 +9,7 @@ import pytest
 
 from bureau.kernel.errors import DomainError
 from bureau.penalties import rules
-from tests.penalties.factories import bands_on, demo_rows
+from tests.penalties.factories import SAMPLES, bands_on, demo_rows
 
 CIRCUMSTANCES_FOR = {"lenient": ["first_offence"], "standard": [], "severe": ["repeat"]}
 FINE_ROWS = [(item, fields) for item, fields in demo_rows() if item.band.tier in rules.FINE_TIERS]
@@ -18,7 +18,7 @@ FINE_ROWS = [(item, fields) for item, fields in demo_rows() if item.band.tier in
 def test_demo_set_has_every_real_sample_row_but_the_contradictory_ones():
     import csv
 
-    shared = list(csv.DictReader(open("/work/shared/data/discretion-benchmark-samples.csv", encoding="utf-8")))
+    shared = list(csv.DictReader(open(SAMPLES, encoding="utf-8")))
     skipped = [r for r in shared if r["violation_code"] == "SX2021-99-1" and "responsible" in r["tier"]]
     ours = [f for _i, f in demo_rows() if not f["violation_code"].startswith("AQF-")]
     assert len(ours) == len(shared) - len(skipped) == 32

@@ -12,6 +12,7 @@ from bureau.kernel.errors import DomainError
 from bureau.penalties import services
 from bureau.penalties.demo import DATA
 from bureau.penalties.models import BenchmarkRow
+from tests.penalties.factories import SAMPLES
 
 HEADER = services.COLUMNS
 
@@ -59,7 +60,7 @@ def test_tier_without_conditions_is_refused_naming_the_row():
 
 def test_the_real_responsible_person_rows_of_99_1_are_contradictory():
     """晋应急发〔2021〕260号 99(一), responsible persons as printed: grade 3 (10,000–20,000) contains grades 4–5."""
-    shared = list(csv.DictReader(open("/work/shared/data/discretion-benchmark-samples.csv", encoding="utf-8")))
+    shared = list(csv.DictReader(open(SAMPLES, encoding="utf-8")))
     tiers = {"1": "从轻", "2": "从轻", "3": "一般", "4": "一般", "5": "从重"}
     rows = [_row(violation_code="SX2021-99-1", stage="overdue", target="person", tier=tiers[r["tier"][0]],
                  conditions=r["conditions"], amount_min=r["amount_min"], amount_max=r["amount_max"])
