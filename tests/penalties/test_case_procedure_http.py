@@ -375,3 +375,19 @@ def test_provisional_answer_deadline_is_recomputed(w):
     assert recompute_answer_deadlines() == 1
     case.refresh_from_db()
     assert case.answer_due_provisional is False
+
+
+def test_enterprise_page_shows_the_case_panel(w, login):
+    case = w.open_case()
+    page = login(w.officer).get(f"/enterprises/{w.enterprise.pk}/").content.decode()
+    assert "行政处罚案件" in page and case.number in page
+
+
+def test_benchmark_page_lists_rows_in_force_and_all_versions(w, login, django_assert_max_num_queries):
+    client = login(w.officer)
+    client.get("/penalties/benchmark/")
+    with django_assert_max_num_queries(10):
+        page = client.get("/penalties/benchmark/").content.decode()
+    assert "MEM2024-26" in page and "SX2021-97-4" not in page
+    assert "SX2021-97-4" in client.get("/penalties/benchmark/?all=1").content.decode()
+    assert login(w.company_user).get("/penalties/benchmark/").status_code == 404
