@@ -391,3 +391,22 @@ def test_benchmark_page_lists_rows_in_force_and_all_versions(w, login, django_as
     assert "MEM2024-26" in page and "SX2021-97-4" not in page
     assert "SX2021-97-4" in client.get("/penalties/benchmark/?all=1").content.decode()
     assert login(w.company_user).get("/penalties/benchmark/").status_code == 404
+
+
+def test_decision_documents_carry_the_reasoning_and_the_exemption_basis(w):
+    case = w.notified_case()
+    services.statement_submit(actor=w.company_user, case=case, text="已整改")
+    services.case_submit_decision(actor=w.officer, case=case)
+    services.case_decide(actor=w.leader, case=case)
+    decision = case.documents().get(kind="penalty_decision").file.read().decode()
+    assert "三、裁量基准的适用" in decision and "已整改" in decision and "行政复议" in decision
+    notice = case.documents().get(kind="penalty_notice").file.read().decode()
+    assert case.answer_due.strftime("%Y年%m月%d日") in notice
+    own = w.self_hazard()
+    exempt = w.open_case()
+    w.evidence(exempt)
+    services.case_propose_exemption(actor=w.officer, case=exempt, kind="self_inspection", hazard=own)
+    services.case_transition(actor=w.officer, case=exempt, action="submit_review")
+    services.case_decide_no_penalty(actor=w.leader, case=exempt)
+    no_penalty = exempt.documents().get(kind="no_penalty_decision").file.read().decode()
+    assert own.number in no_penalty and "不予行政处罚" in no_penalty
