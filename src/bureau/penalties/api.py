@@ -1,0 +1,158 @@
+"""Penalties API: the discretion engine (measure II.6) and scoped case reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from bureau.kernel.errors import NotFound, PermissionDenied
+from bureau.penalties import queries, rules, services
+from bureau.penalties.models import Case
+
+router = Router(tags=["行政处罚"])
+
+
+class ProposalIn(Schema):
+    violation_code: str = Field(..., min_length=1, max_length=40, description="裁量基准中的违法行为代码")
+    circumstances: list[str] = Field(default_factory=list, description="情节代码，见 /circumstances")
+    stage: str = Field(rules.STAGE_ORDER, description="order 责令限期改正阶段 / overdue 逾期未改正 / refused 拒不改正")
+    target: str = Field(rules.TARGET_UNIT, description="unit 单位 / person 直接责任人员")
+    on: dt.date | None = Field(None, description="适用日期（立案日期），默认今天")
+
+
+class BenchmarkRowOut(Schema):
+    id: int
+    violation_code: str
+    violation: str
+    legal_provision: str
+    penalty_provision: str
+    tier: str
+    grade_label: str
+    conditions: str
+    amount_min: int | None
+    amount_max: int | None
+    statutory_min: int | None
+    statutory_max: int | None
+    source: str
+    effective_from: dt.date | None
+
+    @staticmethod
+    def from_band(b: rules.Band) -> BenchmarkRowOut:
+        return BenchmarkRowOut(id=b.row_id, violation_code=b.violation_code, violation=b.violation,
+                               legal_provision=b.legal_provision, penalty_provision=b.penalty_provision, tier=b.tier,
+                               grade_label=b.grade_label, conditions=b.conditions, amount_min=b.amount_min,
+                               amount_max=b.amount_max, statutory_min=b.statutory_min, statutory_max=b.statutory_max,
+                               source=b.source, effective_from=b.effective_from)
+
+
+class ProposalOut(Schema):
+    tier: str
+    tier_label: str
+    amount_min: int
+    amount_max: int
+    other_measures: str
+    reasoning: str
+    fallback: bool
+    circumstances: list[str]
+    benchmark_row: BenchmarkRowOut
+
+
+class CircumstanceOut(Schema):
+    code: str
+    label: str
+    kind: str
+
+
+def _staff_only(request: HttpRequest) -> None:
+    user = request.user
+    if getattr(user, "enterprise_id", None) or not (user.is_superuser or user.has_role(
+            "inspector", "section_head", "leader", "sysadmin")):
+        raise PermissionDenied("仅执法机关工作人员可以使用裁量引擎")
+
+
+@router.post("/proposals", response=ProposalOut, summary="裁量建议：违法行为 + 情节 → 阶次、罚款幅度和说理")
+def proposal_create(request: HttpRequest, payload: ProposalIn) -> ProposalOut:
+    _staff_only(request)
+    p = services.proposal_compute(violation_code=payload.violation_code, circumstances=payload.circumstances,
+                                  stage=payload.stage, target=payload.target, on=payload.on)
+    return ProposalOut(tier=p.tier, tier_label=p.tier_label, amount_min=p.amount_min, amount_max=p.amount_max,
+                       other_measures=p.other_measures, reasoning=p.reasoning, fallback=p.fallback,
+                       circumstances=p.circumstances, benchmark_row=BenchmarkRowOut.from_band(p.benchmark_row))
+
+
+@router.get("/circumstances", response=list[CircumstanceOut], summary="情节代码")
+def circumstance_list(request: HttpRequest) -> list[CircumstanceOut]:
+    return [CircumstanceOut(code=k, label=v, kind="mitigating" if k in rules.MITIGATING else "aggravating")
+            for k, v in rules.CIRCUMSTANCES.items()]
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    title: str
+    state: str
+    state_label: str
+    source: str
+    filed_on: dt.date
+    decision_due: dt.date
+    tier: str
+    proposed_amount: int | None
+    decided_amount: int | None
+    exemption: str
+    answer_due: dt.date | None
+
+    @staticmethod
+    def from_model(c: Case) -> CaseOut:
+        return CaseOut(id=c.pk, number=c.number, enterprise_id=c.enterprise_id, enterprise_name=c.enterprise.name,
+                       region_code=c.region_id, title=c.title, state=c.state, state_label=c.state_label,
+                       source=c.source, filed_on=c.filed_on, decision_due=c.decision_due, tier=c.tier,
+                       proposed_amount=c.proposed_amount, decided_amount=c.decided_amount, exemption=c.exemption,
+                       answer_due=c.answer_due)
+
+
+class CaseDetailOut(CaseOut):
+    reasoning: str
+    exemption_basis: str
+
+
+class CaseFilter(Schema):
+    state: str | None = None
+    q: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_offset: int | None
+
+
+@router.get("/cases", response=CasePage, summary="案件列表（按数据权限过滤）")
+def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> CasePage:
+    limit = max(1, min(filters.limit, 200))
+    offset = max(0, min(filters.offset, 10000))
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    rows = list(queries.case_list(request.user, params)[offset: offset + limit + 1])
+    return CasePage(items=[CaseOut.from_model(c) for c in rows[:limit]],
+                    next_offset=offset + limit if len(rows) > limit else None)
+
+
+@router.get("/cases/{case_id}", response=CaseDetailOut, summary="案件详情（含说理）")
+def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
+    try:
+        c = queries.get_case_for(request.user, case_id)
+    except Http404:
+        raise NotFound("案件不存在或不在您的管辖范围内") from None
+    base = CaseOut.from_model(c).dict()
+    shown = not getattr(request.user, "enterprise_id", None) or c.state in ("notified", "hearing", "deciding",
+                                                                              "decided", "served", "closed")
+    return CaseDetailOut(**base, reasoning=c.reasoning if shown else "",
+                         exemption_basis=c.exemption_basis if shown else "")
+
+
+routers = [("v1/penalties", router)]

@@ -1,0 +1,102 @@
+"""Demo data of the penalties area: the benchmark demo set (real rows, versioned) and cases at every step in
+盐湖区 — a notice waiting for qiye's statement, a self-inspection exemption closed with a no-penalty decision,
+a closed fine with its reasoning, and a case under investigation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from bureau.kernel.registry import register_demo
+
+DATA = Path(__file__).resolve().parent / "data" / "benchmark-demo.csv"
+
+
+def load_benchmark(actor: Any = None) -> int:
+    from bureau.penalties import services
+
+    return services.benchmark_import(actor=actor, data=DATA.read_bytes(), filename=DATA.name)
+
+
+@register_demo("penalties", order=60)
+def load(ctx: Any) -> None:
+    from bureau.accounts import roles as R
+    from bureau.accounts.models import Organisation, Role, User
+    from bureau.enterprises.models import Enterprise, Industry
+    from bureau.hazards.services import hazard_report
+    from bureau.hazards.workflow import hazard_workflow
+    from bureau.kernel.management.commands.demo_load import demo_account
+    from bureau.kernel.workflow import apply_transition
+    from bureau.penalties import services
+
+    load_benchmark()
+    head = User(username="zhidui_head", real_name="执法支队 吴队长", title="支队长",
+                organisation=Organisation.objects.get(code="YC-S-ZD"))
+    head.password = User.objects.get(username="city_inspector").password
+    head.save()
+    head.roles.set([Role.objects.get(code=R.SECTION_HEAD)])
+    demo_account("zhidui_head", "市局执法支队负责人（案件审理）")
+
+    users = {u.username: u for u in User.objects.filter(username__in=[
+        "yanhu_inspector", "yanhu_inspector2", "yanhu_leader", "qiye"])}
+    officer, officer2, leader = users["yanhu_inspector"], users["yanhu_inspector2"], users["yanhu_leader"]
+    qiye_enterprise = users["qiye"].enterprise
+    today = timezone.localdate()
+    others = list(Enterprise.objects.filter(region_id="140802", industry=Industry.METALLURGY_TRADE)
+                  .exclude(pk=qiye_enterprise.pk).order_by("id")[:3])
+
+    def inspection_case(enterprise: Any, title: str, description: str) -> Any:
+        hazard = hazard_report(actor=officer, enterprise=enterprise, source="inspection", title=title,
+                               description=description, found_on=today, legal_basis="安全生产法")
+        return services.case_open(actor=officer, enterprise=enterprise, hazard=hazard, second_officer=officer2)
+
+    def evidence(case: Any, text: str) -> None:
+        services.evidence_add(actor=officer, case=case, kind="inquiry_record", recorded_on=today,
+                              place=case.enterprise.address or case.enterprise.name, content=text,
+                              officers=[officer, officer2])
+
+    # 1. qiye: a notice waiting for the enterprise's statement (特种作业人员无证上岗)
+    case = inspection_case(qiye_enterprise, "特种作业人员未取得相应资格上岗作业",
+                           "检查发现储罐区动火作业的焊工1名未取得特种作业操作证即上岗作业。")
+    evidence(case, "问：焊工王某是否持有特种作业操作证？答：正在办理，尚未取得。")
+    services.case_propose(actor=officer, case=case, violation_code="MEM2024-26",
+                          circumstances=["first_offence", "corrected_in_time", "cooperation"], amount=20000)
+    services.case_transition(actor=officer, case=case, action="submit_review")
+    services.case_notify(actor=leader, case=case, opinion="事实清楚，证据确实，同意告知。")
+
+    # 2. a self-inspection exemption (measure II.8), closed with a no-penalty decision
+    if others:
+        firm = others[0]
+        own = hazard_report(actor=officer, enterprise=firm, source="self_inspection",
+                            title="配电室未设置明显的安全警示标志", found_on=today - dt.timedelta(days=5))
+        apply_transition(hazard_workflow, own, "plan", actor=officer, note="企业制定整改方案，7日内完成")
+        case = inspection_case(firm, "未设置明显的安全警示标志", "检查发现配电室门口未设置“当心触电”安全警示标志。")
+        evidence(case, "现场核实：企业自查台账已登记该隐患并制定整改方案，正在采购标志牌。")
+        services.case_propose_exemption(actor=officer, case=case, kind="self_inspection", hazard=own)
+        services.case_transition(actor=officer, case=case, action="submit_review")
+        services.case_decide_no_penalty(actor=leader, case=case)
+        services.case_serve(actor=officer, case=case, method="电子送达（平台）")
+        services.case_close(actor=leader, case=case)
+
+    # 3. a fine decided with its reasoning and closed (未定期组织应急演练, 按法定幅度比例裁量)
+    if len(others) > 1:
+        case = inspection_case(others[1], "未按照规定定期组织应急救援预案演练",
+                               "检查发现企业2025年以来未组织生产安全事故应急救援预案演练。")
+        evidence(case, "问：最近一次应急演练是什么时间？答：2024年10月。")
+        services.case_propose(actor=officer, case=case, violation_code="AQF-97-6", circumstances=["repeat"],
+                              amount=70000)
+        services.case_transition(actor=officer, case=case, action="submit_review")
+        services.case_notify(actor=leader, case=case, opinion="同意")
+        services.statement_submit(actor=officer, case=case, text="", waive=True)
+        services.case_submit_decision(actor=officer, case=case)
+        services.case_decide(actor=leader, case=case)
+        services.case_serve(actor=officer, case=case, method="直接送达")
+        services.case_close(actor=leader, case=case, execution_note="罚款已缴纳（演示）")
+
+    # 4. under investigation
+    if len(others) > 2:
+        inspection_case(others[2], "事故隐患排查治理情况未如实记录",
+                               "检查发现企业隐患排查台账缺少近三个月记录。")

@@ -1,0 +1,170 @@
+"""The 执法文书 of a penalty case, rendered from the case data through the kernel documents (PDF with the embedded
+Song font, stored with its digest) and filed in the official order (rules.CASE_FILE_ORDER)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from bureau.kernel.documents import Fields, Heading, Para, Signature, Spec, store_document
+from bureau.kernel.models import Document
+from bureau.penalties import rules
+from bureau.penalties.models import Case, EvidenceRecord
+
+
+def _authority(case: Case) -> str:
+    return case.organisation.name
+
+
+def _number(case: Case, kind: str) -> str:
+    short = {"penalty_notice": "罚告", "hearing_notice": "听告", "penalty_decision": "罚决",
+             "no_penalty_decision": "不罚决"}.get(kind)
+    return case.number.replace("立", short) if short else case.number
+
+
+def _party(case: Case) -> list[tuple[str, str]]:
+    e = case.enterprise
+    return [("当事人", e.name), ("统一社会信用代码", e.uscc), ("地址", e.address or "—"),
+            ("法定代表人", e.legal_representative)]
+
+
+def _officers(case: Case) -> str:
+    return "、".join(f"{u.display_name}（执法证号 {u.enforcement_id}）" for u in (case.lead_officer, case.second_officer))
+
+
+def _store(case: Case, kind: str, spec: Spec, actor: Any) -> Document:
+    sort, _title = rules.CASE_FILE_ORDER[kind]
+    return store_document(owner=case, kind=kind, spec=spec, actor=actor, sort=sort)
+
+
+def _amount_text(case: Case, amount: int | None) -> str:
+    text = f"罚款人民币{rules.yuan(amount)}" if amount else "不予罚款"
+    return text + (f"，{case.other_measures}" if case.other_measures else "")
+
+
+def filing_approval(case: Case, actor: Any) -> Document:
+    spec = Spec(title="立案审批表", authority=_authority(case), number=case.number, blocks=[
+        Fields([("案由", case.title), *_party(case), ("案件来源", case.get_source_display()),
+                ("发现时间", f"{timezone.localtime(case.found_at):%Y-%m-%d %H:%M}"), ("违法事实（简述）", case.facts),
+                ("承办人", _officers(case)), ("立案日期", f"{case.filed_on:%Y-%m-%d}"),
+                ("决定期限", f"{case.decision_due:%Y-%m-%d}（行政处罚法第六十条）"),
+                ("审批意见", "同意立案调查。")]),
+        Signature(_authority(case), case.filed_on, seal=False),
+    ])
+    return _store(case, "filing_approval", spec, actor)
+
+
+def evidence_record(case: Case, record: EvidenceRecord, actor: Any) -> Document:
+    officers = "、".join(f"{u.display_name}（执法证号 {u.enforcement_id}）" for u in record.officers.all())
+    spec = Spec(title=record.get_kind_display(), authority=_authority(case), number=case.number, blocks=[
+        Fields([("案由", case.title), ("当事人", case.enterprise.name), ("时间", f"{record.recorded_on:%Y-%m-%d}"),
+                ("地点", record.place), ("执法人员", officers)]),
+        Heading("记录内容"), Para(record.content),
+        Para("以上记录经当事人核对无误。", indent=False),
+    ])
+    return _store(case, record.kind, spec, actor)
+
+
+def penalty_notice(case: Case, actor: Any) -> Document:
+    spec = Spec(title="行政处罚告知书", authority=_authority(case), number=_number(case, "penalty_notice"), blocks=[
+        Para(f"{case.enterprise.name}：", indent=False),
+        Para(f"经查，你单位{case.facts}"),
+        Para(case.reasoning),
+        Para(f"本机关拟对你单位作出如下行政处罚：{_amount_text(case, case.proposed_amount)}。"),
+        Para(f"根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你单位有权进行陈述和申辩。请于"
+             f"{case.answer_due:%Y年%m月%d日}前通过平台或书面提出；逾期未提出的，视为放弃此权利。"),
+        Signature(_authority(case), case.notified_on or timezone.localdate()),
+    ])
+    return _store(case, "penalty_notice", spec, actor)
+
+
+def hearing_notice(case: Case, actor: Any) -> Document:
+    spec = Spec(title="听证告知书", authority=_authority(case), number=_number(case, "hearing_notice"), blocks=[
+        Para(f"{case.enterprise.name}：", indent=False),
+        Para(f"本机关拟对你单位作出{_amount_text(case, case.proposed_amount)}的行政处罚。根据《中华人民共和国行政"
+             f"处罚法》第六十三条、第六十四条的规定，你单位有要求听证的权利。如要求听证，请于"
+             f"{case.hearing_due:%Y年%m月%d日}前提出；逾期未提出的，视为放弃此权利。"),
+        Signature(_authority(case), case.notified_on or timezone.localdate()),
+    ])
+    return _store(case, "hearing_notice", spec, actor)
+
+
+def statement_record(case: Case, actor: Any) -> Document:
+    spec = Spec(title="陈述申辩记录", authority=_authority(case), number=case.number, blocks=[
+        Fields([("案由", case.title), ("陈述申辩人", case.enterprise.name),
+                ("提出时间", f"{timezone.localtime(case.statement_at):%Y-%m-%d %H:%M}" if case.statement_at else "—"),
+                ("提出方式", "网上提交")]),
+        Heading("陈述申辩意见"), Para(case.statement),
+    ])
+    return _store(case, "statement_record", spec, actor)
+
+
+def hearing_record(case: Case, actor: Any) -> Document:
+    spec = Spec(title="听证笔录", authority=_authority(case), number=case.number, blocks=[
+        Fields([("案由", case.title), ("当事人", case.enterprise.name)]), Heading("听证情况"), Para(case.hearing_record),
+    ])
+    return _store(case, "hearing_record", spec, actor)
+
+
+def handling_approval(case: Case, actor: Any) -> Document:
+    rows = [("案由", case.title), *_party(case), ("违法事实", case.facts),
+            ("违法行为代码", case.violation_code), ("裁量阶次", case.tier_label),
+            ("基准幅度", f"{rules.yuan(case.amount_min)}至{rules.yuan(case.amount_max)}"),
+            ("拟处理意见", _amount_text(case, case.proposed_amount)),
+            ("偏离基准理由", case.deviation_reason or "无（在基准幅度内）"),
+            ("陈述申辩", case.statement or ("放弃" if case.statement_waived else "期限内未提出")),
+            ("听证", case.hearing_record or "未申请")]
+    spec = Spec(title="案件处理呈批表", authority=_authority(case), number=case.number, blocks=[
+        Fields(rows), Heading("裁量说理"), Para(case.reasoning), Para(f"承办人：{_officers(case)}", indent=False),
+    ])
+    return _store(case, "handling_approval", spec, actor)
+
+
+def penalty_decision(case: Case, actor: Any) -> Document:
+    spec = Spec(title="行政处罚决定书", authority=_authority(case), number=_number(case, "penalty_decision"), blocks=[
+        Fields(_party(case)),
+        Para(f"经查，{case.enterprise.name}{case.facts}"),
+        Para(f"本机关于{case.notified_on:%Y年%m月%d日}告知你单位拟作出的行政处罚及事实、理由、依据和依法享有的权利。"
+             + (f"你单位提出陈述申辩：{case.statement}。经复核，" if case.statement else "你单位在期限内未提出陈述申辩。")),
+        Heading("裁量说理"), Para(case.reasoning),
+        *([Para(f"偏离基准的理由：{case.deviation_reason}")] if case.deviation_reason else []),
+        Para(f"决定：对你单位{_amount_text(case, case.decided_amount)}。"),
+        Para("罚款自收到本决定书之日起十五日内缴至指定银行（行政处罚法第六十七条）。到期不缴纳的，每日按罚款数额的百分之三"
+             "加处罚款（行政处罚法第七十二条）。如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内"
+             "依法向人民法院提起行政诉讼。"),
+        Signature(_authority(case), case.decided_on or timezone.localdate()),
+    ])
+    return _store(case, "penalty_decision", spec, actor)
+
+
+def no_penalty_decision(case: Case, actor: Any) -> Document:
+    spec = Spec(title="不予行政处罚决定书", authority=_authority(case), number=_number(case, "no_penalty_decision"),
+                blocks=[
+                    Fields(_party(case)),
+                    Para(f"经查，{case.enterprise.name}{case.facts}"),
+                    Heading("不予处罚的理由和依据"), Para(case.exemption_basis),
+                    Para("决定：对你单位不予行政处罚。你单位应继续落实整改措施，确保隐患按期消除。"),
+                    Para("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"),
+                    Signature(_authority(case), case.decided_on or timezone.localdate()),
+                ])
+    return _store(case, "no_penalty_decision", spec, actor)
+
+
+def service_receipt(case: Case, actor: Any) -> Document:
+    decision = "不予行政处罚决定书" if case.exemption else "行政处罚决定书"
+    spec = Spec(title="送达回执", authority=_authority(case), number=case.number, blocks=[
+        Fields([("送达文书", decision), ("受送达人", case.enterprise.name), ("送达方式", case.service_method),
+                ("送达日期", f"{case.served_on:%Y-%m-%d}" if case.served_on else "—"), ("送达人", _officers(case))]),
+    ])
+    return _store(case, "service_receipt", spec, actor)
+
+
+def closing_approval(case: Case, actor: Any) -> Document:
+    spec = Spec(title="结案审批表", authority=_authority(case), number=case.number, blocks=[
+        Fields([("案由", case.title), ("当事人", case.enterprise.name),
+                ("处理结果", "不予行政处罚" if case.exemption else _amount_text(case, case.decided_amount)),
+                ("执行情况", case.execution_note or "—"), ("结案日期", f"{case.closed_on:%Y-%m-%d}" if case.closed_on else "—"),
+                ("审批意见", "同意结案。")]),
+    ])
+    return _store(case, "closing_approval", spec, actor)

@@ -1,0 +1,77 @@
+"""Forms of the penalties area (server-side errors next to the field)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from bureau.penalties import rules
+from bureau.penalties.models import EvidenceKind, ExemptionKind
+
+
+class CaseOpenForm(forms.Form):
+    enterprise_uscc = forms.CharField(label="当事人统一社会信用代码", max_length=18)
+    second_officer = forms.ChoiceField(label="协办执法人员")
+    title = forms.CharField(label="案由", max_length=200, required=False,
+                            help_text="从检查发现立案时可留空，使用隐患名称")
+    facts = forms.CharField(label="违法事实", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    source_type = forms.CharField(label="来源记录类型", max_length=60, required=False,
+                                  help_text="如 inspection.inspection、petitions.petition、inspection.patrol")
+    source_id = forms.CharField(label="来源记录编号", max_length=40, required=False)
+    hazard = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, officers=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["second_officer"].choices = [("", "请选择")] + [
+            (str(u.pk), f"{u.display_name}（执法证号 {u.enforcement_id}）") for u in officers]
+
+
+class EvidenceForm(forms.Form):
+    prefix = "ev"
+    kind = forms.ChoiceField(label="笔录种类", choices=EvidenceKind.choices)
+    recorded_on = forms.DateField(label="制作日期", widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label="地点", max_length=200)
+    content = forms.CharField(label="笔录内容", widget=forms.Textarea(attrs={"rows": 4}))
+    officers = forms.MultipleChoiceField(label="执法人员（不少于2人）", widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, officers=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["officers"].choices = [(str(u.pk), f"{u.display_name}（{u.enforcement_id or '无执法证'}）")
+                                           for u in officers]
+
+
+CIRCUMSTANCE_CHOICES = [(k, f"从轻：{v}") for k, v in rules.MITIGATING.items()] + \
+                       [(k, f"从重：{v}") for k, v in rules.AGGRAVATING.items()]
+
+
+class ProposalForm(forms.Form):
+    violation_code = forms.ChoiceField(label="违法行为（裁量基准）")
+    stage = forms.ChoiceField(label="阶段", choices=list(rules.STAGE_LABELS.items()), initial=rules.STAGE_ORDER)
+    target = forms.ChoiceField(label="处罚对象", choices=list(rules.TARGET_LABELS.items()), initial=rules.TARGET_UNIT)
+    circumstances = forms.MultipleChoiceField(label="查明的情节", choices=CIRCUMSTANCE_CHOICES, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    amount = forms.IntegerField(label="拟罚款（元）", min_value=0, required=False,
+                                help_text="先点「试算」查看基准幅度；超出幅度须填写偏离理由")
+    deviation_reason = forms.CharField(label="偏离基准理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, violations=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["violation_code"].choices = [("", "请选择")] + list(violations)
+
+
+class ExemptionForm(forms.Form):
+    prefix = "ex"
+    kind = forms.ChoiceField(label="免罚类型", choices=[c for c in ExemptionKind.choices if c[0]])
+    hazard = forms.ChoiceField(label="企业自查隐患（自查免罚）", required=False)
+    violation_code = forms.ChoiceField(label="违法行为（首违不罚）", required=False)
+    circumstances = forms.MultipleChoiceField(label="查明的情节", choices=CIRCUMSTANCE_CHOICES, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, hazards=(), violations=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["hazard"].choices = [("", "—")] + [
+            (str(h.pk), f"{h.number} {h.title}（{h.reported_at:%Y-%m-%d} 登记）") for h in hazards]
+        self.fields["violation_code"].choices = [("", "—")] + list(violations)
+
+
+class BenchmarkImportForm(forms.Form):
+    file = forms.FileField(label="裁量基准表（.xlsx 或 .csv）")

@@ -1,0 +1,129 @@
+"""Plugs the penalties area into the menu, workbench, rules, indicators, enterprise page and demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.kernel.registry import (
+    Indicator,
+    IndicatorQuery,
+    MenuEntry,
+    WorkItem,
+    register_deadline_recomputer,
+    register_enterprise_panel,
+    register_indicators,
+    register_menu,
+    register_workbench,
+)
+from bureau.kernel.rules import RuleDefault, register_rules
+from bureau.penalties import demo  # noqa: F401  (registers the demo loader)
+
+register_rules(
+    RuleDefault("penalties.decision_days", 90, "行政处罚案件自立案之日起作出决定的期限（自然日）",
+                "行政处罚法（2021）第六十条", dt.date(2021, 7, 15), "日"),
+    RuleDefault("penalties.statement_days", 3, "告知后当事人提出陈述申辩的期限（工作日）",
+                "安全生产违法行为行政处罚办法第二十四条（待与应急管理部令第18号核对）；行政处罚法第八十五条（工作日）",
+                dt.date(2021, 7, 15), "个工作日"),
+    RuleDefault("penalties.hearing_request_days", 5, "告知后当事人要求听证的期限（工作日）",
+                "行政处罚法（2021）第六十四条第（一）项、第八十五条", dt.date(2021, 7, 15), "个工作日"),
+    RuleDefault("penalties.hearing_threshold.unit", 50000, "对单位罚款达到此数额时告知听证权（地方标准）",
+                "山西省听证标准（地方，待核实；domain.md 示例：单位5万元）", dt.date(2021, 7, 15), "元"),
+    RuleDefault("penalties.hearing_threshold.person", 10000, "对个人罚款达到此数额时告知听证权（地方标准）",
+                "山西省听证标准（地方，待核实）", dt.date(2021, 7, 15), "元"),
+    RuleDefault("penalties.min_officers", 2, "调查取证的持证执法人员最少人数", "行政处罚法（2021）第四十二条",
+                dt.date(2021, 7, 15), "人"),
+    RuleDefault("penalties.fallback.lenient_max_pct", 30, "仅规定最高罚款时，从轻阶次不超过最高额的百分比",
+                "国办发〔2022〕27号（待核实）", dt.date(2022, 8, 1), "%"),
+    RuleDefault("penalties.fallback.standard_max_pct", 60, "仅规定最高罚款时，一般阶次不超过最高额的百分比（从重高于此）",
+                "国办发〔2022〕27号（待核实）", dt.date(2022, 8, 1), "%"),
+)
+
+STAFF = frozenset({INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN})
+register_menu(
+    MenuEntry("执法", "行政处罚案件", "penalties:list", STAFF, order=40, icon="⚖"),
+    MenuEntry("执法", "裁量基准", "penalties:benchmark", STAFF, order=41, icon="≡"),
+    MenuEntry("企业", "我的处罚案件", "penalties:list", frozenset({ENTERPRISE}), order=40, icon="⚖"),
+)
+
+
+@register_workbench
+def workbench(user: Any) -> Iterable[WorkItem]:
+    from bureau.kernel.calendar import countdown_label
+    from bureau.penalties.models import Case
+
+    qs = Case.objects.visible_to(user).select_related("enterprise")
+    if user.enterprise_id:
+        qs = qs.filter(state="notified", statement_at__isnull=True, statement_waived=False)
+    elif user.has_role(LEADER):
+        qs = qs.filter(state__in=("deciding", "reviewing"))
+    elif user.has_role(SECTION_HEAD):
+        qs = qs.filter(state="reviewing")
+    elif user.has_role(INSPECTOR):
+        from django.db.models import Q
+
+        qs = qs.filter(Q(lead_officer=user) | Q(second_officer=user),
+                       state__in=("investigating", "notified", "hearing", "decided", "served"))
+    else:
+        return []
+    items = []
+    for case in qs.order_by("decision_due")[:50]:
+        due = case.answer_due if user.enterprise_id else case.decision_due
+        label, chip = countdown_label(due)
+        title = f"陈述申辩：{case.number}" if user.enterprise_id else f"{case.number} {case.enterprise.name}"
+        items.append(WorkItem(title=title, url=f"/penalties/cases/{case.pk}/", area="行政处罚",
+                              status=case.state_label,
+                              due_label=label, chip=chip, sort_key=due))
+    return items
+
+
+@register_indicators
+def indicators(query: IndicatorQuery) -> list[Indicator]:
+    """Share of penalty decisions with written reasoning; exemptions granted (domain §7, measures II.6, II.8)."""
+    from bureau.penalties.models import Case
+
+    qs = Case.objects.filter(decided_on__gte=query.start, decided_on__lte=query.end)
+    if query.region:
+        qs = qs.filter(region_id=query.region)
+    elif query.regions is not None:
+        qs = qs.filter(region_id__in=sorted(query.regions))
+    fines = qs.filter(exemption="")
+    total = fines.count()
+    reasoned = fines.exclude(reasoning="").count()
+    exempt = qs.exclude(exemption="").count()
+    self_insp = qs.filter(exemption="self_inspection").count()
+    return [
+        Indicator("penalties.reasoned_share", "处罚决定说理率", "行政处罚",
+                  round(100 * reasoned / total, 1) if total else None, "%", reasoned, total,
+                  "作出的行政处罚决定中附书面裁量说理的比例（措施二第6条）"),
+        Indicator("penalties.exemptions", "免罚案件数", "行政处罚", float(exempt), "件", exempt, None,
+                  f"其中企业自查整改免罚 {self_insp} 件（措施二第8条），其余为首违不罚"),
+    ]
+
+
+@register_enterprise_panel
+def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
+    from bureau.penalties.models import Case
+
+    cases = list(Case.objects.visible_to(user).filter(enterprise=enterprise).order_by("-filed_on")[:5])
+    if not cases:
+        return None
+    return {"title": "行政处罚案件", "template": "penalties/_enterprise_panel.html", "context": {"cases": cases}}
+
+
+@register_deadline_recomputer
+def recompute_answer_deadlines() -> int:
+    """Answer deadlines computed on a provisional (unpublished) holiday year are recomputed once it is entered."""
+    from bureau.kernel.calendar import add_working_days
+    from bureau.kernel.rules import rule
+    from bureau.penalties.models import Case
+
+    changed = 0
+    for case in Case.objects.filter(answer_due_provisional=True, state="notified", notified_on__isnull=False):
+        due = add_working_days(case.notified_on, int(rule("penalties.statement_days", case.notified_on)))
+        if (due.date, due.provisional) != (case.answer_due, case.answer_due_provisional):
+            Case.objects.filter(pk=case.pk).update(answer_due=due.date, answer_due_provisional=due.provisional)
+            changed += 1
+    return changed

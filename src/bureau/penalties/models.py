@@ -1,0 +1,223 @@
+"""Administrative penalty cases (行政处罚案件), the discretion benchmark (自由裁量基准) and evidence records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from bureau.kernel.models import ProcessModel
+from bureau.penalties import rules
+
+
+class BenchmarkRowQuerySet(models.QuerySet["BenchmarkRow"]):
+    def in_force(self, on: dt.date) -> BenchmarkRowQuerySet:
+        return self.filter(effective_from__lte=on).filter(models.Q(effective_to__isnull=True) |
+                                                          models.Q(effective_to__gte=on))
+
+
+class BenchmarkRow(models.Model):
+    """One tier of one violation in a discretion benchmark (应急管理部令第12号: 违法行为 → 法律依据 → 阶次 →
+    适用条件 → 罚款), versioned by its effective dates. Tier `exempt` rows form the 首违不罚 list (行政处罚法
+    第33条) with the sectors they exclude; tier `statutory` rows carry only the law's range (the engine then
+    splits it by the 国办发〔2022〕27号 shares)."""
+
+    TIERS = [(k, v) for k, v in rules.TIER_LABELS.items()]
+    STAGES = list(rules.STAGE_LABELS.items())
+    TARGETS = list(rules.TARGET_LABELS.items())
+
+    version = models.CharField("版本", max_length=60)
+    source = models.CharField("来源文件", max_length=200)
+    reference = models.URLField("出处链接", max_length=300, blank=True)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+    violation_code = models.CharField("违法行为代码", max_length=40)
+    violation = models.CharField("违法行为", max_length=300)
+    legal_provision = models.CharField("违法条款", max_length=200)
+    penalty_provision = models.CharField("处罚依据", max_length=200)
+    statutory_min = models.PositiveIntegerField("法定罚款下限（元）", null=True, blank=True)
+    statutory_max = models.PositiveIntegerField("法定罚款上限（元）", null=True, blank=True)
+    stage = models.CharField("阶段", max_length=10, choices=STAGES, default=rules.STAGE_ORDER)
+    target = models.CharField("处罚对象", max_length=10, choices=TARGETS, default=rules.TARGET_UNIT)
+    tier = models.CharField("裁量阶次", max_length=10, choices=TIERS)
+    grade_label = models.CharField("原档次", max_length=40, blank=True)
+    conditions = models.TextField("适用条件")
+    amount_min = models.PositiveIntegerField("罚款下限（元）", null=True, blank=True)
+    amount_max = models.PositiveIntegerField("罚款上限（元）", null=True, blank=True)
+    other_measures = models.CharField("其他处理措施", max_length=200, blank=True)
+    excluded_industries = models.JSONField("排除行业", default=list, blank=True)
+    line = models.PositiveIntegerField("导入行号", default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BenchmarkRowQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "裁量基准条目"
+        verbose_name_plural = verbose_name
+        ordering = ["violation_code", "stage", "target", "tier", "line"]
+        indexes = [models.Index(fields=["violation_code", "effective_from"], name="bench_code_from"),
+                   models.Index(fields=["tier", "effective_from"], name="bench_tier_from")]
+
+    def __str__(self) -> str:
+        return f"{self.violation_code} {self.get_tier_display()} {self.grade_label}"
+
+    def band(self) -> rules.Band:
+        return rules.Band(
+            row_id=self.pk, violation_code=self.violation_code, violation=self.violation,
+            legal_provision=self.legal_provision, penalty_provision=self.penalty_provision,
+            statutory_min=self.statutory_min, statutory_max=self.statutory_max, stage=self.stage, target=self.target,
+            tier=self.tier, grade_label=self.grade_label, conditions=self.conditions, amount_min=self.amount_min,
+            amount_max=self.amount_max, other_measures=self.other_measures, source=self.source,
+            effective_from=self.effective_from, excluded_industries=tuple(self.excluded_industries or ()),
+        )
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        from bureau.accounts.scope import scope_for
+
+        return scope_for(user).filter(self, region="region_id", enterprise="enterprise_id")
+
+
+class CaseSource(models.TextChoices):
+    INSPECTION = "inspection", "执法检查发现"
+    PATROL = "patrol", "网上巡查线索"
+    PETITION = "petition", "举报投诉"
+    HAND = "hand", "其他（直接立案）"
+
+
+class ExemptionKind(models.TextChoices):
+    NONE = "", "—"
+    SELF_INSPECTION = "self_inspection", "企业自查整改免罚（措施二第8条）"
+    FIRST_OFFENCE = "first_offence", "首违不罚（行政处罚法第三十三条）"
+
+
+class Case(ProcessModel):
+    """An administrative penalty case: 立案 → 调查取证 → 审理 → 告知 (陈述申辩/听证) → 决定 → 送达 → 执行 → 结案
+    (行政处罚法 2021; 应急管理部令第18号). The proposal fields hold the engine's output (measure II.6); the
+    exemption fields hold the II.8 / 首违不罚 basis shown to the enterprise."""
+
+    number = models.CharField("案号", max_length=40, unique=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="penalty_cases",
+                                   verbose_name="当事人")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="立案机关")
+    source = models.CharField("案件来源", max_length=20, choices=CaseSource.choices)
+    source_type = models.CharField("来源记录类型", max_length=60, blank=True)
+    source_id = models.CharField("来源记录", max_length=40, blank=True)
+    hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="检查发现的隐患")
+    found_at = models.DateTimeField("发现违法行为时间")
+    title = models.CharField("案由", max_length=200)
+    facts = models.TextField("违法事实")
+    lead_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="承办人")
+    second_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                       verbose_name="协办人")
+    filed_on = models.DateField("立案日期")
+    decision_due = models.DateField("决定期限")
+    # proposal (说理式裁量)
+    violation_code = models.CharField("违法行为代码", max_length=40, blank=True)
+    benchmark_row = models.ForeignKey(BenchmarkRow, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    circumstances = models.JSONField("情节", default=list, blank=True)
+    stage = models.CharField("阶段", max_length=10, blank=True)
+    target = models.CharField("处罚对象", max_length=10, blank=True)
+    tier = models.CharField("裁量阶次", max_length=10, blank=True)
+    amount_min = models.PositiveIntegerField("基准下限（元）", null=True, blank=True)
+    amount_max = models.PositiveIntegerField("基准上限（元）", null=True, blank=True)
+    proposed_amount = models.PositiveIntegerField("拟罚款（元）", null=True, blank=True)
+    other_measures = models.CharField("其他处理措施", max_length=200, blank=True)
+    deviation_reason = models.TextField("偏离基准理由", blank=True)
+    reasoning = models.TextField("说理", blank=True)
+    # exemption (免罚)
+    exemption = models.CharField("免罚类型", max_length=20, choices=ExemptionKind.choices, blank=True)
+    exemption_basis = models.TextField("免罚依据", blank=True)
+    exempt_hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name="企业自查隐患")
+    # notice, statement, hearing
+    hearing_right = models.BooleanField("有听证权", default=False)
+    notified_on = models.DateField("告知日期", null=True, blank=True)
+    answer_due = models.DateField("陈述申辩期限", null=True, blank=True, db_index=True)
+    answer_due_provisional = models.BooleanField(default=False)
+    hearing_due = models.DateField("听证申请期限", null=True, blank=True)
+    statement = models.TextField("陈述申辩意见", blank=True)
+    statement_at = models.DateTimeField("陈述申辩时间", null=True, blank=True)
+    statement_waived = models.BooleanField("放弃陈述申辩", default=False)
+    hearing_requested_at = models.DateTimeField("申请听证时间", null=True, blank=True)
+    hearing_record = models.TextField("听证情况", blank=True)
+    review_opinion = models.TextField("审理意见", blank=True)
+    # decision, service, execution
+    decided_amount = models.PositiveIntegerField("决定罚款（元）", null=True, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    late_reason = models.TextField("超期决定说明", blank=True)
+    served_on = models.DateField("送达日期", null=True, blank=True)
+    service_method = models.CharField("送达方式", max_length=40, blank=True)
+    execution_note = models.TextField("执行情况", blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "行政处罚案件"
+        verbose_name_plural = verbose_name
+        ordering = ["-filed_on", "-id"]
+        indexes = [
+            models.Index(fields=["region", "-filed_on", "-id"], name="case_region_filed"),
+            models.Index(fields=["region", "state", "-filed_on"], name="case_region_state_filed"),
+            models.Index(fields=["enterprise", "-filed_on"], name="case_enterprise_filed"),
+            models.Index(fields=["state", "decision_due"], name="case_state_due"),
+            models.Index(fields=["-filed_on", "-id"], name="case_filed_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def state_label(self) -> str:
+        from bureau.penalties.workflow import case_workflow
+
+        return case_workflow.state_label(self.state)
+
+    @property
+    def chip(self) -> str:
+        return {"closed": "done", "decided": "done", "served": "running"}.get(self.state, "running")
+
+    @property
+    def tier_label(self) -> str:
+        return rules.TIER_LABELS.get(self.tier, "")
+
+    @property
+    def is_exempt(self) -> bool:
+        return bool(self.exemption)
+
+
+class EvidenceKind(models.TextChoices):
+    INQUIRY = "inquiry_record", "询问笔录"
+    INSPECTION = "inspection_record", "勘验笔录"
+    SITE = "site_record", "现场检查记录"
+
+
+class EvidenceRecord(models.Model):
+    """An evidence-taking record (询问笔录, 勘验笔录 …) made by at least two officers holding enforcement IDs
+    (行政处罚法 第42条、第55条)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField("笔录种类", max_length=30, choices=EvidenceKind.choices)
+    recorded_on = models.DateField("制作日期")
+    place = models.CharField("地点", max_length=200)
+    content = models.TextField("内容")
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name="执法人员")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "调查取证笔录"
+        verbose_name_plural = verbose_name
+        ordering = ["recorded_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.recorded_on}"

@@ -1,0 +1,74 @@
+"""Scoped reads of penalty cases and the benchmark."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from bureau.penalties.models import BenchmarkRow, Case
+
+LIST_DEFER = ("reasoning", "facts", "exemption_basis", "statement", "hearing_record", "review_opinion",
+              "deviation_reason", "execution_note", "late_reason", "enterprise__legal_rep_id_number",
+              "enterprise__contact_phone", "enterprise__business_scope")
+
+
+def case_list(user: Any, params: Mapping[str, Any]) -> QuerySet[Case]:
+    """Scoped list; long texts and the encrypted personal columns of the party are not loaded (no decryption per
+    row)."""
+    qs = Case.objects.visible_to(user).select_related("enterprise", "region").defer(*LIST_DEFER)
+    state = (params.get("state") or "").strip()
+    if state:
+        qs = qs.filter(state=state)
+    q = (params.get("q") or "").strip()[:60]
+    if q:
+        # a case-number prefix (unique index) or an enterprise name (the register is small): never a scan of cases
+        from bureau.enterprises.models import Enterprise
+
+        firms = Enterprise.objects.filter(name__icontains=q).values("id")[:500]
+        qs = qs.filter(Q(number__startswith=q) | Q(enterprise_id__in=firms))
+    region = (params.get("region") or "").strip()
+    if region:
+        qs = qs.filter(region_id=region)
+    if params.get("exempt") == "1":
+        qs = qs.exclude(exemption="")
+    if params.get("overdue") == "1":
+        qs = qs.filter(decision_due__lt=timezone.localdate(),
+                       state__in=("investigating", "reviewing", "notified", "hearing", "deciding"))
+    return qs.order_by("-filed_on", "-id")
+
+
+def get_case_for(user: Any, pk: int) -> Case:
+    case = (Case.objects.visible_to(user)
+            .select_related("enterprise", "region", "organisation", "lead_officer", "second_officer", "hazard",
+                            "exempt_hazard", "benchmark_row")
+            .filter(pk=pk).first())
+    if case is None:
+        raise Http404("案件不存在")
+    return case
+
+
+def benchmark_list(on: dt.date | None, params: Mapping[str, Any]) -> QuerySet[BenchmarkRow]:
+    qs = BenchmarkRow.objects.all()
+    if on:
+        qs = qs.in_force(on)
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(violation_code__icontains=q) | Q(violation__icontains=q))
+    return qs.order_by("violation_code", "stage", "target", "tier", "line")
+
+
+def violation_choices(on: dt.date) -> list[tuple[str, str]]:
+    """Violation codes in force on `on`, for the proposal form (fine rows or statutory rows)."""
+    rows = (BenchmarkRow.objects.in_force(on).exclude(tier="exempt").values_list("violation_code", "violation")
+            .distinct().order_by("violation_code"))
+    return [(code, f"{code} {text}") for code, text in rows]
+
+
+def first_offence_choices(on: dt.date) -> list[tuple[str, str]]:
+    rows = BenchmarkRow.objects.in_force(on).values_list("violation_code", "violation").distinct()
+    return sorted({(c, f"{c} {t}") for c, t in rows})

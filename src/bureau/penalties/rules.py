@@ -1,0 +1,382 @@
+"""Pure rules of administrative penalties: circumstances → tier → amount band → written reasoning (说理),
+the exemptions (免罚), the import checks of the discretion benchmark, and the order of the case file.
+
+No database here: callers pass benchmark rows as `Band` values and numbers (percentages, thresholds) read from
+rule parameters, so every rule can be tested exhaustively.
+
+Sources:
+- 行政处罚法 (2021) 第5条 (过罚相当), 第32条 (从轻、减轻), 第33条 (不予处罚、首违不罚), 第34条 (裁量基准);
+- 应急管理部令第12号《应急管理部关于规范行政执法裁量权办法》(2024-01-01): 违法行为 → 法律依据 → 阶次 → 适用条件 → 罚款;
+- 国办发〔2022〕27号《关于进一步规范行政裁量权基准制定和管理工作的意见》: only a maximum set →
+  从轻 ≤ 30 %, 一般 30–60 %, 从重 > 60 % of the maximum (the percentages are rule parameters);
+- measure II.6 (说理式自由裁量), II.8 (企业自查整改问题免罚).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bureau.kernel.errors import DomainError
+
+# --- tiers --------------------------------------------------------------------------------------------------------
+LENIENT, STANDARD, SEVERE, EXEMPT, STATUTORY = "lenient", "standard", "severe", "exempt", "statutory"
+TIER_LABELS = {LENIENT: "从轻", STANDARD: "一般", SEVERE: "从重", EXEMPT: "不予处罚", STATUTORY: "法定幅度"}
+TIER_BY_LABEL = {v: k for k, v in TIER_LABELS.items()}
+FINE_TIERS = (LENIENT, STANDARD, SEVERE)
+
+# --- stages and targets of a benchmark row ---------------------------------------------------------------------------
+STAGE_ORDER, STAGE_OVERDUE, STAGE_REFUSED = "order", "overdue", "refused"
+STAGE_LABELS = {STAGE_ORDER: "责令限期改正阶段", STAGE_OVERDUE: "逾期未改正阶段", STAGE_REFUSED: "拒不改正"}
+TARGET_UNIT, TARGET_PERSON = "unit", "person"
+TARGET_LABELS = {TARGET_UNIT: "生产经营单位", TARGET_PERSON: "直接负责的主管人员和其他直接责任人员"}
+
+# --- circumstances (情节) --------------------------------------------------------------------------------------------
+MITIGATING: dict[str, str] = {  # 行政处罚法 第32条 and the 从轻 conditions of 应急管理部令第12号
+    "first_offence": "初次违法",
+    "corrected_in_time": "及时改正",
+    "voluntary_elimination": "主动消除或者减轻违法行为危害后果",
+    "minor_harm": "危害后果轻微",
+    "no_harm": "未造成危害后果",
+    "cooperation": "积极配合调查并如实陈述违法事实",
+    "coerced": "受他人胁迫或者诱骗实施违法行为",
+    "confession": "主动供述行政机关尚未掌握的违法行为",
+}
+AGGRAVATING: dict[str, str] = {  # 应急管理部令第12号 的从重情形
+    "repeat": "一年内因同一种违法行为受过行政处罚",
+    "refused_correction": "拒不改正或者整改不力",
+    "serious_harm": "造成生产安全事故或者严重社会影响",
+    "obstruction": "拒绝、阻碍或者以暴力威胁执法人员执法",
+    "concealment": "伪造、隐匿、毁灭证据",
+    "major_hazard": "违法行为涉及重大事故隐患",
+}
+CIRCUMSTANCES: dict[str, str] = {**MITIGATING, **AGGRAVATING}
+CONTRADICTIONS: tuple[tuple[str, str], ...] = (
+    ("first_offence", "repeat"),
+    ("corrected_in_time", "refused_correction"),
+    ("voluntary_elimination", "refused_correction"),
+    ("no_harm", "serious_harm"),
+    ("minor_harm", "serious_harm"),
+    ("no_harm", "minor_harm"),
+    ("cooperation", "obstruction"),
+    ("cooperation", "concealment"),
+)
+# 行政处罚法 第33条第1款 (首违不罚): all three are required.
+FIRST_OFFENCE_REQUIRED = ("first_offence", "minor_harm", "corrected_in_time")
+
+# Hazard states that mean "rectification under way or done" (hazards.workflow): measure II.8.
+RECTIFYING_STATES = frozenset({"rectifying", "awaiting_acceptance", "accepted", "closed"})
+
+# The case file (案卷) in the official order (domain §5; 应急管理部令第18号, verify): kind → (sort, title).
+CASE_FILE_ORDER: dict[str, tuple[int, str]] = {
+    "filing_approval": (10, "立案审批表"),
+    "inquiry_record": (20, "询问笔录"),
+    "inspection_record": (25, "勘验笔录"),
+    "site_record": (27, "现场检查记录"),
+    "penalty_notice": (30, "行政处罚告知书"),
+    "statement_record": (40, "陈述申辩记录"),
+    "hearing_notice": (50, "听证告知书"),
+    "hearing_record": (55, "听证笔录"),
+    "handling_approval": (60, "案件处理呈批表"),
+    "penalty_decision": (70, "行政处罚决定书"),
+    "no_penalty_decision": (71, "不予行政处罚决定书"),
+    "service_receipt": (80, "送达回执"),
+    "closing_approval": (90, "结案审批表"),
+}
+
+
+@dataclass(frozen=True)
+class Band:
+    """One benchmark row as the engine sees it (amounts in yuan; None = not set)."""
+
+    row_id: int
+    violation_code: str
+    violation: str
+    legal_provision: str
+    penalty_provision: str
+    statutory_min: int | None
+    statutory_max: int | None
+    stage: str
+    target: str
+    tier: str
+    grade_label: str
+    conditions: str
+    amount_min: int | None
+    amount_max: int | None
+    other_measures: str = ""
+    source: str = ""
+    effective_from: dt.date | None = None
+    excluded_industries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FallbackShares:
+    """国办发〔2022〕27号: 从轻 ≤ lenient_max %, 一般 lenient_max–standard_max %, 从重 > standard_max % of the maximum."""
+
+    lenient_max_pct: int = 30
+    standard_max_pct: int = 60
+    source: str = "国办发〔2022〕27号"
+
+
+@dataclass
+class Proposal:
+    """What the engine proposes: tier, band, the rows used and the reasoning."""
+
+    violation_code: str
+    tier: str
+    amount_min: int
+    amount_max: int
+    reasoning: str
+    rows: list[Band]
+    fallback: bool
+    why: str
+    circumstances: list[str]
+    other_measures: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def tier_label(self) -> str:
+        return TIER_LABELS[self.tier]
+
+    @property
+    def benchmark_row(self) -> Band:
+        return self.rows[0]
+
+
+# --- circumstances -> tier --------------------------------------------------------------------------------------------
+def check_circumstances(codes: Iterable[str]) -> list[str]:
+    """Normalise the recorded circumstances; refuse unknown codes and contradictory pairs."""
+    result: list[str] = []
+    for code in codes:
+        code = str(code).strip()
+        if not code:
+            continue
+        if code not in CIRCUMSTANCES:
+            raise DomainError(f"未知的情节代码「{code}」", code="unknown_circumstance", field="circumstances")
+        if code not in result:
+            result.append(code)
+    for a, b in CONTRADICTIONS:
+        if a in result and b in result:
+            raise DomainError(f"情节相互矛盾：「{CIRCUMSTANCES[a]}」与「{CIRCUMSTANCES[b]}」不能同时成立",
+                              code="contradictory_circumstances", field="circumstances")
+    return result
+
+
+def select_tier(circumstances: Sequence[str]) -> tuple[str, str]:
+    """The tier and why. Only mitigating → 从轻; only aggravating → 从重; none or both → 一般 (综合裁量)."""
+    mitigating = [CIRCUMSTANCES[c] for c in circumstances if c in MITIGATING]
+    aggravating = [CIRCUMSTANCES[c] for c in circumstances if c in AGGRAVATING]
+    if mitigating and not aggravating:
+        return LENIENT, f"当事人具有{'、'.join(mitigating)}等从轻情节，且无从重情节（行政处罚法第三十二条）"
+    if aggravating and not mitigating:
+        return SEVERE, f"当事人具有{'、'.join(aggravating)}等从重情节，且无从轻情节（应急管理部令第12号）"
+    if aggravating and mitigating:
+        return STANDARD, (f"当事人既有{'、'.join(mitigating)}等从轻情节，又有{'、'.join(aggravating)}等从重情节，"
+                          "综合考虑后适用一般阶次（过罚相当，行政处罚法第五条）")
+    return STANDARD, "未发现法定从轻、从重情节，适用一般阶次"
+
+
+# --- tier -> band -----------------------------------------------------------------------------------------------------
+def fallback_band(tier: str, statutory_min: int | None, statutory_max: int, shares: FallbackShares) -> tuple[int, int]:
+    """国办发〔2022〕27号: shares of the maximum; with a statutory minimum, the shares are laid over [min, max]."""
+    low = statutory_min or 0
+    span = statutory_max - low
+    cut1 = low + span * shares.lenient_max_pct // 100
+    cut2 = low + span * shares.standard_max_pct // 100
+    return {LENIENT: (low, cut1), STANDARD: (cut1, cut2), SEVERE: (cut2, statutory_max)}[tier]
+
+
+def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence[Band], shares: FallbackShares,
+            stage: str = STAGE_ORDER, target: str = TARGET_UNIT, party: str = "当事人") -> Proposal:
+    """The engine: rows are the benchmark rows of `violation_code` in force on the relevant date."""
+    if not rows:
+        raise DomainError(f"裁量基准中没有违法行为代码「{violation_code}」（或该行为在立案之日不在有效期内）",
+                          code="unknown_violation", field="violation_code")
+    codes = check_circumstances(circumstances)
+    if stage not in STAGE_LABELS:
+        raise DomainError("处罚阶段无效", field="stage")
+    if target not in TARGET_LABELS:
+        raise DomainError("处罚对象无效", field="target")
+    fitting = [r for r in rows if r.stage == stage and r.target == target and r.tier != EXEMPT]
+    if not fitting:
+        raise DomainError(f"基准中「{violation_code}」没有「{STAGE_LABELS[stage]}·{TARGET_LABELS[target]}」的罚款规定",
+                          code="no_band", field="stage")
+    tier, why = select_tier(codes)
+    chosen = [r for r in fitting if r.tier == tier]
+    fallback = False
+    notes: list[str] = []
+    if chosen and all(r.amount_min is not None and r.amount_max is not None for r in chosen):
+        low = min(r.amount_min for r in chosen)  # type: ignore[type-var]
+        high = max(r.amount_max for r in chosen)  # type: ignore[type-var]
+    else:
+        reference = next((r for r in fitting if r.statutory_max), None)
+        if reference is None or reference.statutory_max is None:
+            raise DomainError(f"基准未规定「{violation_code}」{TIER_LABELS[tier]}阶次的罚款幅度，且无法定最高额可供比例划分",
+                              code="no_band")
+        low, high = fallback_band(tier, reference.statutory_min, reference.statutory_max, shares)
+        chosen = [reference]
+        fallback = True
+        notes.append(f"基准未细化{TIER_LABELS[tier]}阶次，按{shares.source}的比例在法定幅度内确定")
+    measures = "；".join(sorted({r.other_measures for r in chosen if r.other_measures}))
+    proposal = Proposal(violation_code=violation_code, tier=tier, amount_min=low, amount_max=high, reasoning="",
+                        rows=chosen, fallback=fallback, why=why, circumstances=codes, other_measures=measures,
+                        notes=notes)
+    proposal.reasoning = write_reasoning(proposal, party=party, stage=stage, target=target, shares=shares)
+    return proposal
+
+
+def yuan(amount: int | None) -> str:
+    return "—" if amount is None else f"{amount:,}元"
+
+
+def write_reasoning(p: Proposal, *, party: str, stage: str, target: str, shares: FallbackShares) -> str:
+    """说理 (measure II.6): nature, circumstances found, the benchmark row and tier and why, the legal basis."""
+    row = p.rows[0]
+    statutory = (f"{yuan(row.statutory_min or 0)}至{yuan(row.statutory_max)}" if row.statutory_max
+                 else "见罚则条款")
+    found = "、".join(CIRCUMSTANCES[c] for c in p.circumstances) or "未发现法定从轻、从重情节"
+    if p.fallback:
+        applied = (f"该违法行为（{STAGE_LABELS[stage]}、针对{TARGET_LABELS[target]}）在裁量基准（{row.source}）中"
+                   f"未细化{p.tier_label}阶次，依照{shares.source}的规定，"
+                   f"{p.tier_label}阶次按法定幅度的{_share_text(p.tier, shares)}确定")
+    else:
+        conditions = "；".join(f"{r.grade_label or p.tier_label}：{r.conditions}" for r in p.rows)
+        applied = (f"适用裁量基准（{row.source}）违法行为代码「{row.violation_code}」"
+                   f"{STAGE_LABELS[stage]}、针对{TARGET_LABELS[target]}的{p.tier_label}阶次（适用条件：{conditions}）")
+    band = yuan(p.amount_min) if p.amount_min == p.amount_max else f"{yuan(p.amount_min)}至{yuan(p.amount_max)}"
+    lines = [
+        f"一、违法行为的性质：{party}{row.violation}，违反了{row.legal_provision}的规定，"
+        f"依照{row.penalty_provision}应予处罚，法定罚款幅度为{statutory}。",
+        f"二、查明的情节：{found}。",
+        f"三、裁量基准的适用：{applied}。理由：{p.why}。据此，罚款幅度为{band}"
+        + (f"，并{p.other_measures}" if p.other_measures else "") + "。",
+        f"四、法律依据：{row.penalty_provision}；《中华人民共和国行政处罚法》第五条、"
+        + ("第三十二条、" if p.tier == LENIENT else "") + "第三十四条；《应急管理部关于规范行政执法裁量权办法》（应急管理部令第12号）。",
+    ]
+    return "\n".join(lines)
+
+
+def _share_text(tier: str, shares: FallbackShares) -> str:
+    return {LENIENT: f"{shares.lenient_max_pct}%以下",
+            STANDARD: f"{shares.lenient_max_pct}%至{shares.standard_max_pct}%",
+            SEVERE: f"{shares.standard_max_pct}%以上"}[tier]
+
+
+def check_amount(amount: int, amount_min: int, amount_max: int, deviation_reason: str) -> None:
+    """The officer may deviate from the band only with a written reason (measure II.6); never below 0."""
+    if amount < 0:
+        raise DomainError("罚款金额不能为负数", field="amount")
+    if not (amount_min <= amount <= amount_max) and not deviation_reason.strip():
+        raise DomainError(f"拟罚款{yuan(amount)}超出基准幅度（{yuan(amount_min)}至{yuan(amount_max)}），"
+                          "须书面说明偏离理由", code="amount_outside_band", field="deviation_reason")
+
+
+def within_statute(amount: int, statutory_min: int | None, statutory_max: int | None) -> bool:
+    if statutory_max is not None and amount > statutory_max:
+        return False
+    return not (statutory_min is not None and amount < statutory_min)
+
+
+# --- exemptions (免罚) ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HazardFact:
+    number: str
+    source: str
+    reported_at: dt.datetime
+    state: str
+    enterprise_id: int
+
+
+def self_inspection_exemption(hazard: HazardFact | None, *, enterprise_id: int,
+                              inspection_at: dt.datetime) -> tuple[bool, str]:
+    """Measure II.8: a hazard the enterprise found in its own self-inspection, recorded before the inspection, with
+    a rectification plan under way (or done), is not penalised. Returns (exempt, basis or refusal)."""
+    if hazard is None:
+        return False, "未选择企业自查隐患记录"
+    if hazard.enterprise_id != enterprise_id:
+        return False, "所选隐患不属于本案当事人"
+    if hazard.source != "self_inspection":
+        return False, f"隐患{hazard.number}不是企业自查发现的"
+    if hazard.reported_at >= inspection_at:
+        return False, f"隐患{hazard.number}登记于检查之后，不属于检查前自查发现"
+    if hazard.state not in RECTIFYING_STATES:
+        return False, f"隐患{hazard.number}尚未制定整改方案并开始整改"
+    return True, (f"当事人在检查前（{hazard.reported_at:%Y-%m-%d}）通过自查发现并登记隐患{hazard.number}，"
+                  "已制定整改方案并正在（或已完成）整改，依据运城市应急管理局优化营商环境措施第二部分第8条"
+                  "（企业自查整改问题免罚）及《中华人民共和国行政处罚法》第三十三条，不予行政处罚。")
+
+
+def first_offence_exemption(*, circumstances: Sequence[str], listed: Band | None, industry: str,
+                            prior_penalties: int) -> tuple[bool, str]:
+    """行政处罚法 第33条第1款: 初次违法且危害后果轻微并及时改正的，可以不予行政处罚 — where the configurable
+    list (首违不罚清单) names the violation and the enterprise's sector is not excluded."""
+    if listed is None:
+        return False, "该违法行为不在首违不罚清单内"
+    if industry in listed.excluded_industries:
+        return False, "当事人所属行业被首违不罚清单排除"
+    missing = [CIRCUMSTANCES[c] for c in FIRST_OFFENCE_REQUIRED if c not in circumstances]
+    if missing:
+        return False, f"不符合首违不罚条件：缺少{'、'.join(missing)}"
+    aggravating = [CIRCUMSTANCES[c] for c in circumstances if c in AGGRAVATING]
+    if aggravating:
+        return False, f"具有从重情节（{'、'.join(aggravating)}），不适用首违不罚"
+    if prior_penalties:
+        return False, "当事人此前已受过行政处罚，不属于初次违法"
+    return True, (f"当事人初次违法、危害后果轻微并及时改正，符合{listed.source}所列事项「{listed.violation}」"
+                  f"（条件：{listed.conditions}），依据《中华人民共和国行政处罚法》第三十三条第一款，不予行政处罚。")
+
+
+# --- benchmark import checks ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    band: Band
+    effective_to: dt.date | None = None
+
+
+def validate_benchmark(rows: Sequence[ImportRow]) -> list[str]:
+    """Contradictions of an import: every problem names its rows. An empty list means the import may be saved."""
+    problems: list[str] = []
+    for item in rows:
+        b = item.band
+        where = f"第{item.line}行（{b.violation_code}）"
+        if b.tier in FINE_TIERS and not b.conditions.strip():
+            problems.append(f"{where}：{TIER_LABELS[b.tier]}阶次未写明适用条件")
+        if b.tier in FINE_TIERS and (b.amount_min is None or b.amount_max is None):
+            problems.append(f"{where}：{TIER_LABELS[b.tier]}阶次未写明罚款幅度")
+        if b.amount_min is not None and b.amount_max is not None and b.amount_min > b.amount_max:
+            problems.append(f"{where}：罚款下限大于上限")
+        if (b.statutory_min is not None and b.statutory_max is not None and b.statutory_min > b.statutory_max):
+            problems.append(f"{where}：法定罚款下限大于上限")
+        if item.effective_to and b.effective_from and item.effective_to < b.effective_from:
+            problems.append(f"{where}：失效日期早于生效日期")
+        if b.tier == EXEMPT and not b.conditions.strip():
+            problems.append(f"{where}：不予处罚事项未写明适用条件")
+    groups: dict[tuple[str, str, str, dt.date | None], list[ImportRow]] = {}
+    for item in rows:
+        b = item.band
+        if b.tier in FINE_TIERS and b.amount_min is not None and b.amount_max is not None:
+            groups.setdefault((b.violation_code, b.stage, b.target, b.effective_from), []).append(item)
+    for group in groups.values():
+        spans: dict[str, tuple[int, int, list[int]]] = {}
+        for item in group:
+            low, high, lines = spans.get(item.band.tier, (item.band.amount_min, item.band.amount_max, []))
+            spans[item.band.tier] = (min(low, item.band.amount_min), max(high, item.band.amount_max),  # type: ignore
+                                     [*lines, item.line])
+        tiers = [t for t in FINE_TIERS if t in spans]
+        for i, a in enumerate(tiers):
+            for b_tier in tiers[i + 1:]:
+                a_low, a_high, a_lines = spans[a]
+                b_low, b_high, b_lines = spans[b_tier]
+                if a_low < b_high and b_low < a_high:
+                    lines = "、".join(str(n) for n in sorted(a_lines + b_lines))
+                    problems.append(
+                        f"第{lines}行（{group[0].band.violation_code}，{STAGE_LABELS.get(group[0].band.stage, '')}）："
+                        f"{TIER_LABELS[a]}阶次（{yuan(a_low)}至{yuan(a_high)}）与{TIER_LABELS[b_tier]}阶次"
+                        f"（{yuan(b_low)}至{yuan(b_high)}）的罚款幅度重叠")
+                elif a_low > b_low:
+                    lines = "、".join(str(n) for n in sorted(a_lines + b_lines))
+                    problems.append(f"第{lines}行（{group[0].band.violation_code}）：{TIER_LABELS[a]}阶次的罚款高于"
+                                    f"{TIER_LABELS[b_tier]}阶次")
+    return problems

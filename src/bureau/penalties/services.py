@@ -1,0 +1,593 @@
+"""Use cases of penalty cases: every write runs in one transaction with history and audit; refusals are
+DomainErrors raised before anything is written."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
+from bureau.accounts.scope import scope_for
+from bureau.enterprises.models import Industry
+from bureau.kernel.audit import audit
+from bureau.kernel.calendar import add_working_days
+from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.numbering import next_number
+from bureau.kernel.rules import rule
+from bureau.kernel.workflow import apply_transition, record_history
+from bureau.penalties import documents, rules
+from bureau.penalties.models import BenchmarkRow, Case, CaseSource, EvidenceRecord, ExemptionKind
+from bureau.penalties.workflow import OPEN_STATES, case_workflow
+
+DECIDED_STATES = ("decided", "served", "closed")
+
+
+# --- the engine, with its data -----------------------------------------------------------------------------------------
+def fallback_shares(on: dt.date) -> rules.FallbackShares:
+    return rules.FallbackShares(lenient_max_pct=int(rule("penalties.fallback.lenient_max_pct", on)),
+                                standard_max_pct=int(rule("penalties.fallback.standard_max_pct", on)))
+
+
+def benchmark_rows(violation_code: str, on: dt.date) -> list[rules.Band]:
+    rows = BenchmarkRow.objects.in_force(on).filter(violation_code=violation_code.strip()).order_by("tier", "line")
+    return [r.band() for r in rows]
+
+
+def proposal_compute(*, violation_code: str, circumstances: list[str], stage: str = rules.STAGE_ORDER,
+                     target: str = rules.TARGET_UNIT, on: dt.date | None = None,
+                     party: str = "当事人") -> rules.Proposal:
+    """The discretion engine (measure II.6) on the benchmark rows in force on `on` (no write)."""
+    on = on or timezone.localdate()
+    return rules.propose(violation_code=violation_code, circumstances=circumstances,
+                         rows=benchmark_rows(violation_code, on), shares=fallback_shares(on), stage=stage,
+                         target=target, party=party)
+
+
+def first_offence_listing(violation_code: str, on: dt.date) -> rules.Band | None:
+    """The 首违不罚 list entry for a violation: an exempt row with the same code or the same violation text."""
+    rows = BenchmarkRow.objects.in_force(on).filter(tier=rules.EXEMPT)
+    direct = rows.filter(violation_code=violation_code).first()
+    if direct:
+        return direct.band()
+    ref = BenchmarkRow.objects.in_force(on).filter(violation_code=violation_code).values("violation").first()
+    if ref:
+        same = rows.filter(violation=ref["violation"]).order_by("-effective_from").first()
+        if same:
+            return same.band()
+    return None
+
+
+def hearing_threshold(target: str, on: dt.date) -> int:
+    key = "penalties.hearing_threshold.unit" if target == rules.TARGET_UNIT else "penalties.hearing_threshold.person"
+    return int(rule(key, on))
+
+
+# --- benchmark import ------------------------------------------------------------------------------------------------
+COLUMNS = ["version", "source", "reference", "effective_from", "effective_to", "violation_code", "violation",
+           "legal_provision", "penalty_provision", "statutory_min", "statutory_max", "stage", "target", "tier",
+           "grade_label", "conditions", "amount_min", "amount_max", "other_measures", "excluded_industries"]
+HEADER_LABELS = {"版本": "version", "来源文件": "source", "出处链接": "reference", "生效日期": "effective_from",
+                 "失效日期": "effective_to", "违法行为代码": "violation_code", "违法行为": "violation",
+                 "违法条款": "legal_provision", "处罚依据": "penalty_provision", "法定罚款下限": "statutory_min",
+                 "法定罚款上限": "statutory_max", "阶段": "stage", "处罚对象": "target", "裁量阶次": "tier",
+                 "原档次": "grade_label", "适用条件": "conditions", "罚款下限": "amount_min", "罚款上限": "amount_max",
+                 "其他处理措施": "other_measures", "排除行业": "excluded_industries"}
+
+
+def _read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    if filename.lower().endswith(".xlsx"):
+        from bureau.kernel.excel import read_rows
+
+        header, rows = read_rows(data)
+        return header, list(rows)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")
+    reader = list(csv.reader(io.StringIO(text)))
+    if not reader:
+        return [], []
+    return [h.strip() for h in reader[0]], [(i, r) for i, r in enumerate(reader[1:], start=2) if any(c.strip() for c in r)]
+
+
+def _int(value: Any, line: int, name: str, problems: list[str]) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        number = int(float(str(value).replace(",", "").strip()))
+    except ValueError:
+        problems.append(f"第{line}行：{name}「{value}」不是数字")
+        return None
+    if number < 0:
+        problems.append(f"第{line}行：{name}不能为负数")
+    return number
+
+
+def _date(value: Any, line: int, name: str, problems: list[str]) -> dt.date | None:
+    if value is None or str(value).strip() == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        problems.append(f"第{line}行：{name}「{value}」不是 YYYY-MM-DD 日期")
+        return None
+
+
+def parse_benchmark(data: bytes, filename: str) -> tuple[list[rules.ImportRow], list[dict[str, Any]], list[str]]:
+    """Parse a benchmark spreadsheet (CSV or XLSX); returns rows for the checks, model field dicts and problems."""
+    header, raw = _read_table(data, filename)
+    keys = [HEADER_LABELS.get(h, h) for h in header]
+    missing = [c for c in COLUMNS if c not in keys and c not in ("reference", "effective_to", "other_measures",
+                                                                  "excluded_industries", "grade_label")]
+    if missing:
+        return [], [], [f"缺少列：{'、'.join(missing)}"]
+    problems: list[str] = []
+    items: list[rules.ImportRow] = []
+    fields: list[dict[str, Any]] = []
+    industries = set(Industry.values)
+    for line, cells in raw:
+        row = {k: ("" if i >= len(cells) or cells[i] is None else str(cells[i]).strip()) for i, k in enumerate(keys)}
+        raw_cells = {k: (cells[i] if i < len(cells) else None) for i, k in enumerate(keys)}
+        tier = rules.TIER_BY_LABEL.get(row.get("tier", ""), row.get("tier", ""))
+        if tier not in rules.TIER_LABELS:
+            problems.append(f"第{line}行：裁量阶次「{row.get('tier')}」无效（应为 从轻/一般/从重/不予处罚/法定幅度）")
+            continue
+        stage = {v: k for k, v in rules.STAGE_LABELS.items()}.get(row.get("stage", ""), row.get("stage") or "order")
+        target = {v: k for k, v in rules.TARGET_LABELS.items()}.get(row.get("target", ""), row.get("target") or "unit")
+        if stage not in rules.STAGE_LABELS or target not in rules.TARGET_LABELS:
+            problems.append(f"第{line}行：阶段或处罚对象无效")
+            continue
+        excluded = [x.strip() for x in row.get("excluded_industries", "").replace("；", ";").split(";") if x.strip()]
+        unknown = [x for x in excluded if x not in industries]
+        if unknown:
+            problems.append(f"第{line}行：排除行业代码无效：{'、'.join(unknown)}")
+        if not row.get("violation_code") or not row.get("violation"):
+            problems.append(f"第{line}行：缺少违法行为代码或违法行为")
+            continue
+        effective_from = _date(raw_cells.get("effective_from"), line, "生效日期", problems)
+        if effective_from is None:
+            problems.append(f"第{line}行：缺少生效日期")
+            continue
+        values = {
+            "version": row.get("version") or "", "source": row.get("source", ""), "reference": row.get("reference", ""),
+            "effective_from": effective_from,
+            "effective_to": _date(raw_cells.get("effective_to"), line, "失效日期", problems),
+            "violation_code": row["violation_code"], "violation": row["violation"],
+            "legal_provision": row.get("legal_provision", ""), "penalty_provision": row.get("penalty_provision", ""),
+            "statutory_min": _int(row.get("statutory_min"), line, "法定罚款下限", problems),
+            "statutory_max": _int(row.get("statutory_max"), line, "法定罚款上限", problems),
+            "stage": stage, "target": target, "tier": tier, "grade_label": row.get("grade_label", ""),
+            "conditions": row.get("conditions", ""),
+            "amount_min": _int(row.get("amount_min"), line, "罚款下限", problems),
+            "amount_max": _int(row.get("amount_max"), line, "罚款上限", problems),
+            "other_measures": row.get("other_measures", ""), "excluded_industries": excluded, "line": line,
+        }
+        if not values["version"] or not values["source"]:
+            problems.append(f"第{line}行：缺少版本或来源文件")
+        fields.append(values)
+        band_fields = {k: values[k] for k in ("violation_code", "violation", "legal_provision", "penalty_provision",
+                                               "statutory_min", "statutory_max", "stage", "target", "tier",
+                                               "grade_label", "conditions", "amount_min", "amount_max",
+                                               "other_measures", "source", "effective_from")}
+        items.append(rules.ImportRow(line=line, band=rules.Band(row_id=0, excluded_industries=tuple(excluded),
+                                                                **band_fields),
+                                     effective_to=values["effective_to"]))
+    if not fields and not problems:
+        problems.append("文件中没有数据行")
+    problems.extend(rules.validate_benchmark(items))
+    return items, fields, problems
+
+
+def benchmark_import(*, actor: Any, data: bytes, filename: str) -> int:
+    """Import benchmark rows; a file that contradicts itself is refused whole, naming the rows. Rows of a version
+    already present are replaced (a new version gets a new label and its own effective dates)."""
+    if not (actor is None or actor.is_superuser or actor.has_role("sysadmin", SECTION_HEAD, LEADER)):
+        raise PermissionDenied("只有系统管理员、科室负责人或分管负责人可以导入裁量基准")
+    _items, fields, problems = parse_benchmark(data, filename)
+    if problems:
+        raise DomainError("裁量基准导入被拒绝：" + "；".join(problems[:30]) + ("……" if len(problems) > 30 else ""),
+                          code="benchmark_invalid")
+    versions = sorted({f["version"] for f in fields})
+    with transaction.atomic():
+        BenchmarkRow.objects.filter(version__in=versions).delete()
+        BenchmarkRow.objects.bulk_create([BenchmarkRow(**f) for f in fields])
+        audit(actor, "penalties.benchmark_import", summary=f"导入裁量基准 {len(fields)} 条（{'、'.join(versions)}）",
+              data={"filename": filename, "versions": versions, "rows": len(fields)})
+    return len(fields)
+
+
+# --- cases -----------------------------------------------------------------------------------------------------------
+def _require_officer(user: Any, label: str = "执法人员") -> None:
+    if user is None or not user.has_role(INSPECTOR) or not (user.enforcement_id or "").strip():
+        raise PermissionDenied(f"{label}须为持有执法证的执法人员")
+
+
+def _source_of(source_type: str) -> str:
+    kind = source_type.lower()
+    for key, value in (("patrol", CaseSource.PATROL), ("petition", CaseSource.PETITION),
+                       ("inspection", CaseSource.INSPECTION)):
+        if key in kind:
+            return value
+    return CaseSource.HAND
+
+
+def _enterprise_users(case: Case) -> list[Any]:
+    from bureau.accounts.models import User
+
+    return list(User.objects.filter(enterprise_id=case.enterprise_id, is_active=True))
+
+
+def case_open(*, actor: Any, enterprise: Any, source_type: str = "", source_id: str = "", hazard: Any = None,
+              title: str = "", facts: str = "", second_officer: Any = None, found_at: dt.datetime | None = None) -> Case:
+    """立案 from an inspection finding (an inspection-sourced hazard), a patrol lead or petition (source_type,
+    source_id) or by hand. Decision due within the legal period from filing (行政处罚法 第60条)."""
+    _require_officer(actor, "立案人")
+    if second_officer is None or second_officer.pk == actor.pk:
+        raise DomainError("须指定另一名执法人员协办（执法人员不少于两人）", field="second_officer")
+    _require_officer(second_officer, "协办人")
+    scope = scope_for(actor)
+    if not scope.covers_region(enterprise.region_id):
+        raise NotFound("企业不存在或不在您的管辖范围内")
+    if not scope_for(second_officer).covers_region(enterprise.region_id):
+        raise DomainError("协办人不属于该企业所在地的执法机构", field="second_officer")
+    source = _source_of(source_type) if source_type else CaseSource.HAND
+    if hazard is not None:
+        if hazard.enterprise_id != enterprise.pk:
+            raise DomainError("所选隐患不属于该企业", field="hazard")
+        if hazard.source == "self_inspection":
+            raise DomainError("企业自查发现的隐患不能作为立案线索（措施二第8条：自查整改问题免罚）", field="hazard")
+        if Case.objects.filter(hazard=hazard, state__in=OPEN_STATES).exists():
+            raise DomainError(f"隐患{hazard.number}已有在办案件", field="hazard")
+        source = {"inspection": CaseSource.INSPECTION, "patrol": CaseSource.PATROL,
+                  "petition": CaseSource.PETITION}.get(hazard.source, CaseSource.INSPECTION)
+        source_type = source_type or (hazard.source_type or "hazards.hazard")
+        source_id = source_id or (hazard.source_id or str(hazard.pk))
+        title = title or hazard.title
+        facts = facts or hazard.description or hazard.title
+        found_at = found_at or hazard.reported_at
+    if not title.strip():
+        raise DomainError("请填写案由", field="title")
+    if not facts.strip():
+        raise DomainError("请填写违法事实", field="facts")
+    organisation = actor.organisation.bureau if actor.organisation else None
+    if organisation is None:
+        raise DomainError("立案人没有所属执法机构")
+    today = timezone.localdate()
+    found_at = found_at or timezone.now()
+    if found_at > timezone.now():
+        raise DomainError("发现时间不能晚于现在", field="found_at")
+    with transaction.atomic():
+        case = Case.objects.create(
+            number=next_number("penalty_case", today.year, pattern="{prefix}〔{year}〕{seq:05d}号", prefix="运应急立"),
+            enterprise=enterprise, region_id=enterprise.region_id, organisation=organisation, source=source,
+            source_type=source_type[:60], source_id=str(source_id)[:40], hazard=hazard, found_at=found_at,
+            title=title.strip()[:200], facts=facts.strip(), lead_officer=actor, second_officer=second_officer,
+            filed_on=today, decision_due=today + dt.timedelta(days=int(rule("penalties.decision_days", today))),
+            state="investigating",
+        )
+        record_history(case, actor=actor, action="open", label="立案",
+                       note=f"来源：{case.get_source_display()}；承办人：{actor.display_name}、{second_officer.display_name}")
+        audit(actor, "penalties.open", case, summary=f"立案：{case.number} {case.title}",
+              data={"source": source, "source_type": source_type, "source_id": str(source_id)})
+        documents.filing_approval(case, actor)
+    return case
+
+
+def evidence_problem(case: Case) -> str | None:
+    """At least two officers holding enforcement IDs on every evidence-taking record (行政处罚法 第42条)."""
+    records = list(case.evidence.prefetch_related("officers"))
+    if not records:
+        return "尚无调查取证笔录"
+    minimum = int(rule("penalties.min_officers"))
+    for record in records:
+        holders = [u for u in record.officers.all() if (u.enforcement_id or "").strip()]
+        if len(holders) < minimum:
+            return f"{record.get_kind_display()}（{record.recorded_on}）持证执法人员少于{minimum}人"
+    return None
+
+
+def _require_state(case: Case, *states: str) -> None:
+    if case.state not in states:
+        raise DomainError(f"当前状态为「{case_workflow.state_label(case.state)}」，不能执行此操作", code="invalid_transition")
+
+
+def _require_case_officer(actor: Any, case: Case) -> None:
+    _require_officer(actor)
+    if not scope_for(actor).covers_region(case.region_id):
+        raise NotFound("案件不存在")
+
+
+def evidence_add(*, actor: Any, case: Case, kind: str, recorded_on: dt.date, place: str, content: str,
+                 officers: list[Any]) -> EvidenceRecord:
+    """调查取证笔录 with at least two officers holding enforcement IDs."""
+    _require_case_officer(actor, case)
+    _require_state(case, "investigating")
+    from bureau.penalties.models import EvidenceKind
+
+    if kind not in EvidenceKind.values:
+        raise DomainError("笔录种类无效", field="kind")
+    unique = {u.pk: u for u in officers if u is not None}
+    minimum = int(rule("penalties.min_officers", recorded_on))
+    if len(unique) < minimum:
+        raise DomainError(f"调查取证须由不少于{minimum}名执法人员进行（行政处罚法第四十二条）", field="officers")
+    without = [u.display_name for u in unique.values() if not (u.enforcement_id or "").strip()]
+    if without:
+        raise DomainError(f"{'、'.join(without)}没有执法证，不能参与调查取证", field="officers")
+    if recorded_on > timezone.localdate() or recorded_on < case.filed_on - dt.timedelta(days=30):
+        raise DomainError("制作日期无效", field="recorded_on")
+    if not place.strip() or not content.strip():
+        raise DomainError("请填写地点和笔录内容", field="content")
+    with transaction.atomic():
+        record = EvidenceRecord.objects.create(case=case, kind=kind, recorded_on=recorded_on, place=place.strip(),
+                                               content=content.strip(), created_by=actor)
+        record.officers.set(list(unique.values()))
+        record_history(case, actor=actor, action="evidence", label=f"制作{record.get_kind_display()}",
+                       note="执法人员：" + "、".join(u.display_name for u in unique.values()))
+        audit(actor, "penalties.evidence", case, summary=f"{case.number} 制作{record.get_kind_display()}")
+        documents.evidence_record(case, record, actor)
+    return record
+
+
+def case_propose(*, actor: Any, case: Case, violation_code: str, circumstances: list[str], amount: int,
+                 stage: str = rules.STAGE_ORDER, target: str = rules.TARGET_UNIT, deviation_reason: str = "") -> Case:
+    """裁量建议 (measure II.6): the engine's tier, band and reasoning; an amount outside the band needs a written
+    reason that the review sees; the statutory range is never exceeded."""
+    _require_case_officer(actor, case)
+    _require_state(case, "investigating")
+    proposal = proposal_compute(violation_code=violation_code, circumstances=circumstances, stage=stage,
+                                target=target, on=case.filed_on, party=case.enterprise.name)
+    rules.check_amount(amount, proposal.amount_min, proposal.amount_max, deviation_reason)
+    row = proposal.benchmark_row
+    if not rules.within_statute(amount, row.statutory_min, row.statutory_max):
+        raise DomainError(f"拟罚款超出法定幅度（{rules.yuan(row.statutory_min or 0)}至{rules.yuan(row.statutory_max)}）",
+                          code="outside_statute", field="amount")
+    within = proposal.amount_min <= amount <= proposal.amount_max
+    hearing = amount >= hearing_threshold(target, case.filed_on) or "停产停业" in proposal.other_measures
+    fields = dict(violation_code=violation_code.strip(), benchmark_row_id=row.row_id, circumstances=proposal.circumstances,
+                  stage=stage, target=target, tier=proposal.tier, amount_min=proposal.amount_min,
+                  amount_max=proposal.amount_max, proposed_amount=amount, other_measures=proposal.other_measures,
+                  deviation_reason="" if within else deviation_reason.strip(), reasoning=proposal.reasoning,
+                  hearing_right=hearing, exemption="", exemption_basis="", exempt_hazard=None)
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(**fields)
+        for key, value in fields.items():
+            setattr(case, key, value)
+        note = f"{proposal.tier_label}阶次，基准幅度{rules.yuan(proposal.amount_min)}至{rules.yuan(proposal.amount_max)}，" \
+               f"拟罚款{rules.yuan(amount)}" + ("" if within else f"；偏离理由：{deviation_reason.strip()}")
+        record_history(case, actor=actor, action="propose", label="提出裁量建议", note=note)
+        audit(actor, "penalties.propose", case, summary=f"{case.number} 裁量建议：{note}"[:300],
+              data={"violation_code": violation_code, "circumstances": proposal.circumstances, "amount": amount})
+    return case
+
+
+def case_propose_exemption(*, actor: Any, case: Case, kind: str, violation_code: str = "",
+                           circumstances: list[str] | None = None, hazard: Any = None) -> Case:
+    """免罚意见: the self-inspection exemption (measure II.8) or 首违不罚 (行政处罚法 第33条第1款)."""
+    _require_case_officer(actor, case)
+    _require_state(case, "investigating")
+    codes = rules.check_circumstances(circumstances or [])
+    row_id = None
+    if violation_code.strip():
+        bands = benchmark_rows(violation_code, case.filed_on)
+        if not bands:
+            raise DomainError(f"裁量基准中没有违法行为代码「{violation_code}」", code="unknown_violation",
+                              field="violation_code")
+        row_id = bands[0].row_id
+    if kind == ExemptionKind.SELF_INSPECTION:
+        from bureau.hazards.queries import self_inspection_hazards
+
+        if hazard is None:
+            raise DomainError("请选择企业自查隐患记录", field="hazard")
+        own = self_inspection_hazards(case.enterprise_id, reported_before=case.found_at).filter(pk=hazard.pk).first()
+        fact = rules.HazardFact(number=hazard.number, source=hazard.source, reported_at=hazard.reported_at,
+                                state=(own or hazard).state, enterprise_id=hazard.enterprise_id)
+        exempt, basis = rules.self_inspection_exemption(fact, enterprise_id=case.enterprise_id,
+                                                        inspection_at=case.found_at)
+    elif kind == ExemptionKind.FIRST_OFFENCE:
+        if not violation_code.strip():
+            raise DomainError("首违不罚须选择违法行为", field="violation_code")
+        listed = first_offence_listing(violation_code.strip(), case.filed_on)
+        prior = Case.objects.filter(enterprise_id=case.enterprise_id, state__in=DECIDED_STATES,
+                                    exemption="").exclude(pk=case.pk).count()
+        exempt, basis = rules.first_offence_exemption(circumstances=codes, listed=listed,
+                                                      industry=case.enterprise.industry, prior_penalties=prior)
+    else:
+        raise DomainError("免罚类型无效", field="kind")
+    if not exempt:
+        raise DomainError(f"不符合免罚条件：{basis}", code="not_exempt")
+    fields = dict(exemption=kind, exemption_basis=basis, exempt_hazard=hazard if kind == ExemptionKind.SELF_INSPECTION
+                  else None, violation_code=violation_code.strip(), benchmark_row_id=row_id, circumstances=codes,
+                  tier=rules.EXEMPT, amount_min=0, amount_max=0, proposed_amount=None, deviation_reason="",
+                  reasoning=basis, hearing_right=False, other_measures="")
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(**fields)
+        for key, value in fields.items():
+            setattr(case, key, value)
+        record_history(case, actor=actor, action="propose_exemption", label="提出免罚意见", note=basis)
+        audit(actor, "penalties.propose_exemption", case, summary=f"{case.number} 免罚意见：{case.get_exemption_display()}")
+    return case
+
+
+def case_transition(*, actor: Any, case: Case, action: str, note: str = "") -> Case:
+    """Transitions without extra data: submit_review, return (with a note)."""
+    if action not in ("submit_review", "return"):
+        raise DomainError("不支持的操作")
+    if action == "return" and not note.strip():
+        raise DomainError("退回须写明需补充调查的内容", field="note")
+    _require_scope(actor, case)
+    with transaction.atomic():
+        fields = {"review_opinion": note.strip()} if action == "return" else {}
+        apply_transition(case_workflow, case, action, actor=actor, note=note.strip(), updates=fields)
+    return case
+
+
+def _require_scope(actor: Any, case: Case) -> None:
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise NotFound("案件不存在")
+
+
+def case_notify(*, actor: Any, case: Case, opinion: str = "") -> Case:
+    """审理通过并告知 (行政处罚法 第44条): the notice with the reasoning, the answer deadline (working days,
+    行政处罚法 第85条) and, where the hearing right applies, the hearing notice (第63、64条)."""
+    _require_scope(actor, case)
+    today = timezone.localdate()
+    answer = add_working_days(today, int(rule("penalties.statement_days", today)))
+    hearing = add_working_days(today, int(rule("penalties.hearing_request_days", today))) if case.hearing_right else None
+    updates = dict(notified_on=today, answer_due=answer.date, answer_due_provisional=answer.provisional,
+                   hearing_due=hearing.date if hearing else None, review_opinion=opinion.strip())
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "notify", actor=actor, note=opinion.strip(), updates=updates)
+        documents.penalty_notice(case, actor)
+        if case.hearing_right:
+            documents.hearing_notice(case, actor)
+        from bureau.kernel.notifications import notify
+
+        notify(_enterprise_users(case), f"行政处罚告知：{case.number}",
+               f"请于{answer.date:%Y-%m-%d}前在线提出陈述申辩" + ("，或申请听证" if case.hearing_right else ""),
+               url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def statement_submit(*, actor: Any, case: Case, text: str, waive: bool = False) -> Case:
+    """陈述申辩 online by the enterprise (or recorded by an officer) within the deadline (行政处罚法 第45条)."""
+    _require_scope(actor, case)
+    if not (actor.has_role(ENTERPRISE) or actor.has_role(INSPECTOR)):
+        raise PermissionDenied("只有当事人或执法人员可以提交陈述申辩")
+    _require_state(case, "notified")
+    if case.statement_at or case.statement_waived:
+        raise DomainError("已提交过陈述申辩意见")
+    if case.answer_due and timezone.localdate() > case.answer_due:
+        raise DomainError(f"陈述申辩期限已于{case.answer_due:%Y-%m-%d}届满", code="deadline_passed")
+    if not waive and not text.strip():
+        raise DomainError("请填写陈述申辩意见", field="text")
+    with transaction.atomic():
+        case.statement = "" if waive else text.strip()
+        case.statement_waived = waive
+        case.statement_at = timezone.now()
+        Case.objects.filter(pk=case.pk).update(statement=case.statement, statement_waived=waive,
+                                               statement_at=case.statement_at)
+        record_history(case, actor=actor, action="statement", label="放弃陈述申辩" if waive else "提交陈述申辩",
+                       note=case.statement[:500])
+        audit(actor, "penalties.statement", case, summary=f"{case.number} {'放弃陈述申辩' if waive else '陈述申辩'}")
+        if not waive:
+            documents.statement_record(case, actor)
+        from bureau.kernel.notifications import notify
+
+        notify([case.lead_officer], f"当事人已{'放弃' if waive else '提交'}陈述申辩：{case.number}",
+               url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def hearing_request(*, actor: Any, case: Case, note: str = "") -> Case:
+    _require_scope(actor, case)
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "request_hearing", actor=actor, note=note.strip(),
+                         updates={"hearing_requested_at": timezone.now()})
+        from bureau.kernel.notifications import notify
+
+        notify([case.lead_officer], f"当事人申请听证：{case.number}", url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def hearing_record_save(*, actor: Any, case: Case, record: str) -> Case:
+    _require_scope(actor, case)
+    if not record.strip():
+        raise DomainError("请填写听证情况", field="record")
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "record_hearing", actor=actor, note=record.strip()[:500],
+                         updates={"hearing_record": record.strip()})
+        documents.hearing_record(case, actor)
+        documents.handling_approval(case, actor)
+    return case
+
+
+def case_submit_decision(*, actor: Any, case: Case) -> Case:
+    """呈批处理决定 after the statement (or the deadline passed): the 案件处理呈批表."""
+    _require_scope(actor, case)
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "submit_decision", actor=actor)
+        documents.handling_approval(case, actor)
+    return case
+
+
+def case_decide(*, actor: Any, case: Case, amount: int | None = None, deviation_reason: str = "",
+                late_reason: str = "") -> Case:
+    """行政处罚决定 (行政处罚法 第57、59条) with the reasoning; after the legal period only with the approved
+    extension stated (第60条)."""
+    _require_scope(actor, case)
+    _require_state(case, "deciding")
+    amount = case.proposed_amount if amount is None else amount
+    if amount is None:
+        raise DomainError("缺少罚款金额", field="amount")
+    reason = deviation_reason.strip() or case.deviation_reason
+    rules.check_amount(amount, case.amount_min or 0, case.amount_max or 0, reason)
+    row = case.benchmark_row.band() if case.benchmark_row else None
+    if row and not rules.within_statute(amount, row.statutory_min, row.statutory_max):
+        raise DomainError("罚款超出法定幅度", code="outside_statute", field="amount")
+    today = timezone.localdate()
+    if today > case.decision_due and not late_reason.strip():
+        raise DomainError(f"已超过决定期限（{case.decision_due:%Y-%m-%d}），须写明经批准延长期限的情况",
+                          code="deadline_passed", field="late_reason")
+    within = (case.amount_min or 0) <= amount <= (case.amount_max or 0)
+    updates = dict(decided_amount=amount, decided_on=today, late_reason=late_reason.strip(),
+                   deviation_reason="" if within else reason)
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "decide", actor=actor, updates=updates,
+                         note=f"罚款{rules.yuan(amount)}" + ("" if within else f"（偏离基准：{reason}）"))
+        documents.penalty_decision(case, actor)
+        from bureau.kernel.notifications import notify
+
+        notify(_enterprise_users(case), f"行政处罚决定：{case.number}", "请查阅决定书及裁量说理",
+               url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def case_decide_no_penalty(*, actor: Any, case: Case) -> Case:
+    """不予行政处罚决定 (措施二第8条 / 行政处罚法 第33条): the exemption and its basis, shown to the enterprise."""
+    _require_scope(actor, case)
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "decide_no_penalty", actor=actor, note=case.exemption_basis[:500],
+                         updates={"decided_on": timezone.localdate(), "decided_amount": 0})
+        documents.no_penalty_decision(case, actor)
+        from bureau.kernel.notifications import notify
+
+        notify(_enterprise_users(case), f"不予行政处罚决定：{case.number}", case.get_exemption_display(),
+               url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def case_serve(*, actor: Any, case: Case, method: str, served_on: dt.date | None = None) -> Case:
+    _require_scope(actor, case)
+    _require_state(case, "decided")
+    served_on = served_on or timezone.localdate()
+    if not method.strip():
+        raise DomainError("请填写送达方式", field="method")
+    if case.decided_on and served_on < case.decided_on or served_on > timezone.localdate():
+        raise DomainError("送达日期无效", field="served_on")
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "serve", actor=actor, note=method.strip(),
+                         updates={"served_on": served_on, "service_method": method.strip()[:40]})
+        documents.service_receipt(case, actor)
+    return case
+
+
+def case_close(*, actor: Any, case: Case, execution_note: str = "") -> Case:
+    """执行 and 结案: a fine needs its execution recorded (缴纳、强制执行申请 …)."""
+    _require_scope(actor, case)
+    _require_state(case, "served")
+    if not case.exemption and not execution_note.strip():
+        raise DomainError("请填写执行情况（如罚款缴纳凭证号）", field="execution_note")
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "close", actor=actor, note=execution_note.strip()[:500],
+                         updates={"execution_note": execution_note.strip(), "closed_on": timezone.localdate()})
+        documents.closing_approval(case, actor)
+    return case

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from bureau.penalties import views
+
+app_name = "penalties"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("cases/new/", views.case_open, name="open"),
+    path("cases/<int:pk>/", views.case_detail, name="detail"),
+    path("cases/<int:pk>/evidence/", views.evidence_add, name="evidence"),
+    path("cases/<int:pk>/proposal/", views.proposal, name="proposal"),
+    path("cases/<int:pk>/exemption/", views.exemption, name="exemption"),
+    path("cases/<int:pk>/act/<str:action>/", views.case_act, name="act"),
+    path("benchmark/", views.benchmark, name="benchmark"),
+    path("benchmark/import/", views.benchmark_import, name="benchmark_import"),
+    path("benchmark/template.xlsx", views.benchmark_template, name="benchmark_template"),
+]

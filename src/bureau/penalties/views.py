@@ -1,0 +1,306 @@
+"""Thin HTML views of the penalties area: parse, call a service or query, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bureau.accounts.models import User
+from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.kernel.errors import DomainError
+from bureau.kernel.excel import xlsx_response
+from bureau.kernel.paging import capped_count, paginate
+from bureau.penalties import queries, rules, services
+from bureau.penalties.forms import BenchmarkImportForm, CaseOpenForm, EvidenceForm, ExemptionForm, ProposalForm
+from bureau.penalties.models import Case
+from bureau.penalties.workflow import case_workflow
+
+STAFF = (INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN)
+# documents addressed to the party (the internal approval forms stay in the case file)
+ENTERPRISE_DOCUMENTS = frozenset({"penalty_notice", "hearing_notice", "statement_record", "hearing_record",
+                                  "penalty_decision", "no_penalty_decision", "service_receipt"})
+
+
+def _staff(user: Any) -> bool:
+    return bool(user.is_superuser or user.has_role(*STAFF)) and not user.enterprise_id
+
+
+def _officers(user: Any) -> list[User]:
+    org = user.organisation
+    if org is None:
+        return []
+    bureau = org.bureau
+    return list(User.objects.filter(roles__code=INSPECTOR, is_active=True, enterprise__isnull=True)
+                .filter(Q(organisation=bureau) | Q(organisation__parent=bureau)).exclude(enforcement_id="")
+                .select_related("organisation").distinct().order_by("username")[:200])
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    if not (_staff(request.user) or request.user.enterprise_id):
+        raise Http404
+    qs = queries.case_list(request.user, request.GET)
+    page = paginate(qs, request.GET)
+    return render(request, "penalties/list.html", {
+        "page": page, "total": capped_count(qs), "states": case_workflow.states.items(),
+        "is_staff": _staff(request.user), "today": timezone.localdate(), "params": request.GET,
+        "can_open": request.user.has_role(INSPECTOR) and not request.user.enterprise_id,
+    })
+
+
+@login_required
+def case_open(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(INSPECTOR) or request.user.enterprise_id:
+        raise Http404
+    from bureau.hazards.models import Hazard
+
+    hazard = None
+    hazard_id = request.GET.get("hazard") or request.POST.get("hazard")
+    if hazard_id:
+        hazard = Hazard.objects.visible_to(request.user).select_related("enterprise").filter(pk=hazard_id).first()
+        if hazard is None:
+            raise Http404
+    initial = {"enterprise_uscc": hazard.enterprise.uscc, "hazard": hazard.pk} if hazard else {
+        "source_type": request.GET.get("source_type", ""), "source_id": request.GET.get("source_id", "")}
+    form = CaseOpenForm(request.POST or None, initial=initial, officers=_officers(request.user))
+    if request.method == "POST" and form.is_valid():
+        from bureau.enterprises.models import Enterprise
+
+        data = form.cleaned_data
+        enterprise = Enterprise.objects.filter(uscc=data["enterprise_uscc"].strip().upper()).first()
+        second = User.objects.filter(pk=data["second_officer"]).first()
+        if enterprise is None:
+            form.add_error("enterprise_uscc", "企业名录中没有该统一社会信用代码")
+        else:
+            try:
+                case = services.case_open(actor=request.user, enterprise=enterprise, hazard=hazard,
+                                          second_officer=second, title=data["title"], facts=data["facts"],
+                                          source_type=data["source_type"], source_id=data["source_id"])
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"已立案：{case.number}")
+                return redirect("penalties:detail", pk=case.pk)
+    leads = (Hazard.objects.visible_to(request.user).exclude(source="self_inspection").exclude(state="closed")
+             .select_related("enterprise").order_by("-reported_at")[:30]) if hazard is None else []
+    return render(request, "penalties/open.html", {"form": form, "hazard": hazard, "leads": leads})
+
+
+def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    staff = _staff(user)
+    history = list(case.history())
+    for h in history:
+        h.from_label = case_workflow.state_label(h.from_state)
+        h.to_label = case_workflow.state_label(h.to_state)
+    documents = list(case.documents())
+    if not staff:
+        documents = [d for d in documents if d.kind in ENTERPRISE_DOCUMENTS]
+    ctx: dict[str, Any] = {
+        "case": case, "history": history, "documents": documents, "is_staff": staff,
+        "is_enterprise": bool(user.enterprise_id), "today": timezone.localdate(),
+        "actions": [t.action for t in case_workflow.available(case, user)],
+        "circumstance_labels": [rules.CIRCUMSTANCES.get(c, c) for c in case.circumstances],
+        "overdue": case.state not in ("decided", "served", "closed") and timezone.localdate() > case.decision_due,
+        "answer_overdue": bool(case.answer_due and timezone.localdate() > case.answer_due),
+    }
+    if staff:
+        ctx["evidence"] = list(case.evidence.prefetch_related("officers"))
+        if case.state == "investigating" and user.has_role(INSPECTOR):
+            from bureau.hazards.queries import self_inspection_hazards
+
+            officers = _officers(user)
+            ctx["evidence_form"] = extra.pop("evidence_form", None) or EvidenceForm(
+                officers=officers, initial={"recorded_on": timezone.localdate(),
+                                            "officers": [str(case.lead_officer_id), str(case.second_officer_id)]})
+            ctx["proposal_form"] = extra.pop("proposal_form", None) or ProposalForm(
+                violations=queries.violation_choices(case.filed_on),
+                initial={"violation_code": case.violation_code, "circumstances": case.circumstances,
+                         "stage": case.stage or rules.STAGE_ORDER, "target": case.target or rules.TARGET_UNIT,
+                         "amount": case.proposed_amount})
+            hazards = self_inspection_hazards(case.enterprise_id, reported_before=case.found_at).order_by(
+                "-reported_at")[:50]
+            ctx["exemption_form"] = extra.pop("exemption_form", None) or ExemptionForm(
+                hazards=hazards, violations=queries.first_offence_choices(case.filed_on))
+    ctx.update(extra)
+    return ctx
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = queries.get_case_for(request.user, pk)
+    return render(request, "penalties/detail.html", _detail_context(request, case))
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = queries.get_case_for(request.user, pk)
+    form = EvidenceForm(request.POST, officers=_officers(request.user))
+    if form.is_valid():
+        data = form.cleaned_data
+        officers = list(User.objects.filter(pk__in=[int(x) for x in data["officers"]]))
+        try:
+            services.evidence_add(actor=request.user, case=case, kind=data["kind"], recorded_on=data["recorded_on"],
+                                  place=data["place"], content=data["content"], officers=officers)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已保存调查取证笔录")
+            return redirect("penalties:detail", pk=case.pk)
+    return render(request, "penalties/detail.html", _detail_context(request, case, evidence_form=form), status=400)
+
+
+@login_required
+@require_POST
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    case = queries.get_case_for(request.user, pk)
+    form = ProposalForm(request.POST, violations=queries.violation_choices(case.filed_on))
+    preview = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "preview" in request.POST or data["amount"] is None:
+                preview = services.proposal_compute(violation_code=data["violation_code"],
+                                                    circumstances=data["circumstances"], stage=data["stage"],
+                                                    target=data["target"], on=case.filed_on,
+                                                    party=case.enterprise.name)
+                if data["amount"] is None and "preview" not in request.POST:
+                    form.add_error("amount", "请填写拟罚款金额")
+            else:
+                services.case_propose(actor=request.user, case=case, violation_code=data["violation_code"],
+                                      circumstances=data["circumstances"], amount=data["amount"],
+                                      stage=data["stage"], target=data["target"],
+                                      deviation_reason=data["deviation_reason"])
+                messages.success(request, "已保存裁量建议")
+                return redirect("penalties:detail", pk=case.pk)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    status = 200 if preview is not None and not form.errors else 400
+    return render(request, "penalties/detail.html",
+                  _detail_context(request, case, proposal_form=form, preview=preview), status=status)
+
+
+@login_required
+@require_POST
+def exemption(request: HttpRequest, pk: int) -> HttpResponse:
+    from bureau.hazards.models import Hazard
+    from bureau.hazards.queries import self_inspection_hazards
+
+    case = queries.get_case_for(request.user, pk)
+    hazards = self_inspection_hazards(case.enterprise_id, reported_before=case.found_at)
+    form = ExemptionForm(request.POST, hazards=hazards[:50], violations=queries.first_offence_choices(case.filed_on))
+    if form.is_valid():
+        data = form.cleaned_data
+        hazard = Hazard.objects.visible_to(request.user).filter(pk=data["hazard"]).first() if data["hazard"] else None
+        try:
+            services.case_propose_exemption(actor=request.user, case=case, kind=data["kind"], hazard=hazard,
+                                            violation_code=data["violation_code"] or "",
+                                            circumstances=data["circumstances"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已提出免罚意见")
+            return redirect("penalties:detail", pk=case.pk)
+    return render(request, "penalties/detail.html", _detail_context(request, case, exemption_form=form), status=400)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    value = (value or "").replace(",", "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise DomainError("金额应为整数（元）", field="amount") from None
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    case = queries.get_case_for(request.user, pk)
+    p = request.POST
+    user = request.user
+    handlers = {
+        "submit_review": lambda: services.case_transition(actor=user, case=case, action="submit_review"),
+        "return": lambda: services.case_transition(actor=user, case=case, action="return", note=p.get("note", "")),
+        "notify": lambda: services.case_notify(actor=user, case=case, opinion=p.get("note", "")),
+        "statement": lambda: services.statement_submit(actor=user, case=case, text=p.get("text", ""),
+                                                       waive=p.get("waive") == "1"),
+        "request_hearing": lambda: services.hearing_request(actor=user, case=case, note=p.get("note", "")),
+        "record_hearing": lambda: services.hearing_record_save(actor=user, case=case, record=p.get("record", "")),
+        "submit_decision": lambda: services.case_submit_decision(actor=user, case=case),
+        "decide": lambda: services.case_decide(actor=user, case=case, amount=_int_or_none(p.get("amount")),
+                                               deviation_reason=p.get("deviation_reason", ""),
+                                               late_reason=p.get("late_reason", "")),
+        "decide_no_penalty": lambda: services.case_decide_no_penalty(actor=user, case=case),
+        "serve": lambda: services.case_serve(actor=user, case=case, method=p.get("method", "")),
+        "close": lambda: services.case_close(actor=user, case=case, execution_note=p.get("execution_note", "")),
+    }
+    handler = handlers.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        handler()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return render(request, "penalties/detail.html", _detail_context(request, case, action_error=exc.message),
+                      status=exc.status)
+    messages.success(request, "已办理")
+    return redirect("penalties:detail", pk=case.pk)
+
+
+@login_required
+def benchmark(request: HttpRequest) -> HttpResponse:
+    if not _staff(request.user):
+        raise Http404
+    on = timezone.localdate() if request.GET.get("all") != "1" else None
+    qs = queries.benchmark_list(on, request.GET)
+    page = paginate(qs, request.GET, size=100)
+    can_import = request.user.is_superuser or request.user.has_role(SYSADMIN, SECTION_HEAD, LEADER)
+    return render(request, "penalties/benchmark.html", {"page": page, "on": on, "can_import": can_import,
+                                                        "params": request.GET})
+
+
+@login_required
+def benchmark_import(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_superuser or request.user.has_role(SYSADMIN, SECTION_HEAD, LEADER)):
+        raise Http404
+    form = BenchmarkImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read(5 * 1024 * 1024 + 1)
+        if len(data) > 5 * 1024 * 1024:
+            form.add_error("file", "文件不能超过 5 MB")
+        else:
+            _items, _fields, problems = services.parse_benchmark(data, upload.name)
+            if not problems:
+                try:
+                    count = services.benchmark_import(actor=request.user, data=data, filename=upload.name)
+                except DomainError as exc:
+                    form.add_error("file", exc.message)
+                else:
+                    messages.success(request, f"已导入裁量基准 {count} 条")
+                    return redirect("penalties:benchmark")
+            else:
+                form.add_error("file", "导入被拒绝：文件存在以下问题，未保存任何数据")
+    return render(request, "penalties/benchmark_import.html", {"form": form, "problems": problems},
+                  status=400 if problems else 200)
+
+
+@login_required
+def benchmark_template(request: HttpRequest) -> HttpResponse:
+    if not _staff(request.user):
+        raise Http404
+    labels = {v: k for k, v in services.HEADER_LABELS.items()}
+    example = ["示例版本", "《示例基准》", "", "2026-01-01", "", "DEMO-1", "示例违法行为", "安全生产法第X条",
+               "安全生产法第Y条", 0, 100000, "责令限期改正阶段", "生产经营单位", "从轻", "第1档", "有1处", 0, 30000, "", ""]
+    return xlsx_response("裁量基准导入模板.xlsx", [labels[c] for c in services.COLUMNS], [example], sheet="裁量基准")

@@ -1,0 +1,77 @@
+"""The penalty procedure (行政处罚法 2021, 第五章; 应急管理部令第18号): 立案 → 调查取证 → 审理 → 告知
+(陈述申辩 / 听证) → 决定 → 送达 → 执行 → 结案. Exempt cases (措施二第8条, 行政处罚法第33条) leave 审理 with a
+no-penalty decision instead of a notice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
+from bureau.kernel.workflow import T, Workflow
+
+REVIEWERS = {SECTION_HEAD, LEADER}
+
+
+def _has_proposal(case: Any, actor: Any) -> str | None:
+    if not case.exemption and case.proposed_amount is None:
+        return "请先提出裁量建议（违法行为、情节和拟罚款金额）或免罚意见"
+    from bureau.penalties.services import evidence_problem
+
+    return evidence_problem(case)
+
+
+def _is_penalty(case: Any, actor: Any) -> str | None:
+    return "本案拟不予处罚，应作出不予行政处罚决定" if case.exemption else None
+
+
+def _is_exempt(case: Any, actor: Any) -> str | None:
+    return None if case.exemption else "本案未认定免罚情形，不能作出不予行政处罚决定"
+
+
+def _hearing_open(case: Any, actor: Any) -> str | None:
+    from django.utils import timezone
+
+    if not case.hearing_right:
+        return "本案不属于听证范围（罚款未达听证标准，且未责令停产停业）"
+    if case.hearing_due and timezone.localdate() > case.hearing_due:
+        return f"听证申请期限已于{case.hearing_due:%Y-%m-%d}届满"
+    return None
+
+
+def _answered_or_due(case: Any, actor: Any) -> str | None:
+    from django.utils import timezone
+
+    if case.statement_at or case.statement_waived:
+        return None
+    if case.answer_due and timezone.localdate() <= case.answer_due:
+        return f"陈述申辩期限（{case.answer_due:%Y-%m-%d}）未届满，当事人尚未提出意见"
+    return None
+
+
+case_workflow = Workflow(
+    name="penalties",
+    states={
+        "investigating": "调查取证",
+        "reviewing": "审理",
+        "notified": "已告知（陈述申辩期）",
+        "hearing": "听证",
+        "deciding": "待决定",
+        "decided": "已决定",
+        "served": "已送达（执行中）",
+        "closed": "已结案",
+    },
+    transitions=[
+        T("submit_review", "提交审理", "investigating", "reviewing", {INSPECTOR}, _has_proposal),
+        T("return", "退回补充调查", "reviewing", "investigating", REVIEWERS),
+        T("notify", "审理通过并告知", "reviewing", "notified", REVIEWERS, _is_penalty),
+        T("request_hearing", "申请听证", "notified", "hearing", {ENTERPRISE, INSPECTOR}, _hearing_open),
+        T("record_hearing", "记录听证情况", "hearing", "deciding", {INSPECTOR}),
+        T("submit_decision", "呈批处理决定", "notified", "deciding", {INSPECTOR}, _answered_or_due),
+        T("decide", "作出处罚决定", "deciding", "decided", {LEADER}),
+        T("decide_no_penalty", "作出不予处罚决定", "reviewing", "decided", {LEADER}, _is_exempt),
+        T("serve", "送达", "decided", "served", {INSPECTOR}),
+        T("close", "结案", "served", "closed", REVIEWERS),
+    ],
+)
+
+OPEN_STATES = ("investigating", "reviewing", "notified", "hearing", "deciding", "decided", "served")

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_pdf: render official documents with the real PDF engine")
+
+
+@pytest.fixture(autouse=True)
+def _fast_pdf(request, monkeypatch):
+    """Most procedure tests only need the stored document rows; rendering every PDF with the embedded CJK font
+    would dominate the run time. Tests marked real_pdf render for real."""
+    if request.node.get_closest_marker("real_pdf"):
+        return
+    import bureau.kernel.documents as documents
+
+    def stub(spec):
+        text = "\n".join([spec.title, spec.number, *(getattr(b, "text", "") for b in spec.blocks)])
+        return b"%PDF-1.4 stub\n" + text.encode()
+
+    monkeypatch.setattr(documents, "render_pdf", stub)
