@@ -9,8 +9,15 @@ from typing import Any
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.inspection import demo  # noqa: F401  (registers the demo loader)
 from bureau.kernel.registry import (
-    Indicator, IndicatorQuery, MenuEntry, WorkItem, register_enterprise_panel, register_indicators, register_menu,
-    register_portal_link, register_workbench,
+    Indicator,
+    IndicatorQuery,
+    MenuEntry,
+    WorkItem,
+    register_enterprise_panel,
+    register_indicators,
+    register_menu,
+    register_portal_link,
+    register_workbench,
 )
 from bureau.kernel.rules import RuleDefault, register_rules
 
@@ -62,7 +69,7 @@ def _work(user: Any) -> Iterable[WorkItem]:
                                                                                         "rectifying"))
                   .select_related("enterprise")[:20]):
             items.append(WorkItem(f"{i.get_kind_display()}：{i.enterprise.name}", f"/inspection/inspections/{i.pk}/",
-                                  "执法检查", status=i.get_state_display(),
+                                  "执法检查", status=i.state_label,
                                   chip="due" if i.state == "rectifying" else "running", sort_key=i.pk))
     if user.has_role(LEADER):
         for i in (Inspection.objects.visible_to(user).filter(state="pending_approval",

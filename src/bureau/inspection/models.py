@@ -268,6 +268,12 @@ class Inspection(ProcessModel):
     def __str__(self) -> str:
         return f"{self.number} {self.enterprise}"
 
+    @property
+    def state_label(self) -> str:
+        from bureau.inspection.workflow import inspection_workflow
+
+        return inspection_workflow.state_label(self.state)
+
 
 class ResultOutcome(models.TextChoices):
     COMPLIANT = "compliant", "符合"

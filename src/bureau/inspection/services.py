@@ -20,8 +20,21 @@ from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Enterprise, EnterpriseStatus, SupervisionAssignment
 from bureau.inspection import rules as R
 from bureau.inspection.models import (
-    AnnualPlan, CheckIn, Checklist, ChecklistItem, ConflictOfInterest, Draw, ExceptionReason, Inspection,
-    InspectionKind, InspectionResult, LeadState, PatrolPlan, PatrolRecord, PlanEntry, ResultOutcome,
+    AnnualPlan,
+    CheckIn,
+    Checklist,
+    ChecklistItem,
+    ConflictOfInterest,
+    Draw,
+    ExceptionReason,
+    Inspection,
+    InspectionKind,
+    InspectionResult,
+    LeadState,
+    PatrolPlan,
+    PatrolRecord,
+    PlanEntry,
+    ResultOutcome,
 )
 from bureau.inspection.workflow import inspection_workflow, plan_workflow
 from bureau.kernel.audit import audit
@@ -56,7 +69,7 @@ def inspections_in_year(enterprise_id: int, year: int) -> int:
 
 def bureau_of(actor: Any) -> Organisation:
     org = getattr(actor, "organisation", None)
-    if org is None or getattr(actor, "enterprise_id", None) or not scope_for(actor).kind in {"all", "regions"}:
+    if org is None or getattr(actor, "enterprise_id", None) or scope_for(actor).kind not in {"all", "regions"}:
         raise PermissionDenied("只有应急管理部门的工作人员可以办理执法检查业务")
     return org.bureau
 

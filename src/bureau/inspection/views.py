@@ -20,7 +20,13 @@ from bureau.enterprises.models import Enterprise
 from bureau.enterprises.queries import get_enterprise_for
 from bureau.inspection import queries, services
 from bureau.inspection.forms import (
-    DrawForm, ExceptionalForm, PatrolPlanForm, PatrolRecordForm, PlanEntryForm, PlanForm, RedoForm,
+    DrawForm,
+    ExceptionalForm,
+    PatrolPlanForm,
+    PatrolRecordForm,
+    PlanEntryForm,
+    PlanForm,
+    RedoForm,
 )
 from bureau.inspection.models import Checklist, Inspection, InspectionKind, PlanEntry, ResultOutcome
 from bureau.inspection.workflow import inspection_workflow, plan_workflow
