@@ -9,6 +9,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
-from bureau.enterprises.models import Enterprise
+from bureau.enterprises.models import Enterprise, Industry
 from bureau.enterprises.queries import get_enterprise_for
 from bureau.inspection import queries, services
 from bureau.inspection.forms import (
@@ -277,8 +278,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"已列入计划：{enterprise.name}")
                 return redirect("inspection:plan", pk=pk)
-    entries = list(plan.entries.select_related("enterprise", "enterprise__region"))
-    key_total = sum(e.frequency for e in entries)
+    entries = list(plan.entries.select_related("enterprise", "enterprise__region")[:500])
+    key_total = sum(plan.entries.values_list("frequency", flat=True))
     opened: dict[int, int] = {}
     for entry_id in Inspection.objects.filter(plan_entry__plan=plan).exclude(state="cancelled").values_list(
             "plan_entry_id", flat=True):
@@ -499,11 +500,10 @@ def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = queries.public_plans().filter(pk=pk).first()
     if plan is None:
         raise Http404
-    entries = list(plan.entries.select_related("enterprise", "enterprise__region"))
-    by_industry: dict[str, int] = {}
-    for e in entries:
-        label = e.enterprise.get_industry_display()
-        by_industry[label] = by_industry.get(label, 0) + 1
+    entries = list(plan.entries.select_related("enterprise", "enterprise__region")[:1000])
+    industries = dict(Industry.choices)
+    by_industry = sorted((industries.get(row["enterprise__industry"], ""), row["n"]) for row in
+                         plan.entries.values("enterprise__industry").annotate(n=Count("id")))
     return render(request, "inspection/public_plan.html", {
-        "plan": plan, "entries": entries, "names": bool(rule("inspection.plan_publish_names")),
-        "by_industry": sorted(by_industry.items())})
+        "plan": plan, "entries": entries, "total": plan.entries.count(), "names": bool(rule("inspection.plan_publish_names")),
+        "by_industry": by_industry})
