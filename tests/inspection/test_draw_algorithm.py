@@ -18,9 +18,23 @@ pools = st.lists(st.integers(min_value=1, max_value=10**7), min_size=1, max_size
 def reference_draw(seed, pool, k, officers, team_size, conflicts):
     """The algorithm written straight from docs/inspection.md, independent of the implementation."""
     pool = sorted(set(pool))
-    digest = hashlib.sha256(",".join(str(i) for i in pool).encode()).hexdigest()
-    keyed = sorted(pool, key=lambda i: (hashlib.sha256(f"{seed}:E:{i}".encode()).digest(), i))
-    selected = keyed[:k]
+    text = ",".join(str(i) for i in pool)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    counter = 0
+
+    def below(m):
+        nonlocal counter
+        while True:
+            x = int.from_bytes(hashlib.sha256(f"{seed}:E:{counter}".encode()).digest()[:8], "big")
+            counter += 1
+            if x < 2**64 - 2**64 % m:
+                return x % m
+
+    arr = list(pool)
+    for j in range(k):
+        r = j + below(len(arr) - j)
+        arr[j], arr[r] = arr[r], arr[j]
+    selected = arr[:k]
     teams = {}
     for e in selected:
         free = [o for o in sorted(set(officers)) if [o, e] not in conflicts]

@@ -84,14 +84,14 @@ def draw(world, **kw):
 
 def test_draw_pool_excludes_key_protected_capped_and_other_levels(world, key_city):
     pool_members = [world.enterprise(industry=Industry.HAZCHEM_OPERATION, credit_grade="B2") for _ in range(4)]
-    protected = world.enterprise(standardization_grade="1")
+    world.enterprise(standardization_grade="1")
     capped = world.enterprise(credit_grade="B1")
     S.inspection_open(actor=world.city_inspector, enterprise=capped, kind="random",
                       officers=[world.city_inspector, world.city_inspector2])
     world.enterprise(region_id="140821")  # another county
     d = draw(world)
     assert d.pool == sorted(e.pk for e in pool_members)
-    assert d.excluded == {"protected": [protected.pk], "at_cap": [capped.pk]}
+    assert d.excluded == {"protected_count": 1, "at_cap": [capped.pk]}
     assert d.algorithm == "yc-draw-v1" and d.published_at is not None
     assert Inspection.objects.filter(draw=d, kind="random", state="assigned").count() == 2
     assert S.draw_verify(d) == (True, [])

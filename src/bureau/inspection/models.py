@@ -173,7 +173,7 @@ class Draw(models.Model):
     team_size = models.PositiveSmallIntegerField("每组人数")
     seed = models.CharField("随机种子", max_length=128)
     algorithm = models.CharField("算法版本", max_length=40)
-    pool = models.JSONField("企业池（ID 升序）", default=list)
+    pool_text = models.TextField("企业池（ID 升序，逗号分隔）", blank=True)
     pool_size = models.PositiveIntegerField("企业池数量")
     pool_digest = models.CharField("企业池摘要", max_length=64)
     excluded = models.JSONField("排除的企业及原因", default=dict)
@@ -199,6 +199,11 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def pool(self) -> list[int]:
+        """The recorded pool: the ascending enterprise ids (its text is what pool_digest hashes)."""
+        return [int(i) for i in self.pool_text.split(",")] if self.pool_text else []
 
 
 class InspectionKind(models.TextChoices):

@@ -46,7 +46,7 @@ def get_plan_for(user: Any, pk: int) -> AnnualPlan:
 
 
 def draw_list(user: Any) -> QuerySet[Draw]:
-    return Draw.objects.visible_to(user).select_related("organisation").defer("pool", "excluded").order_by(
+    return Draw.objects.visible_to(user).select_related("organisation").defer("pool_text", "excluded").order_by(
         "-made_at", "-id")
 
 
@@ -59,7 +59,7 @@ def get_draw_for(user: Any, pk: int) -> Draw:
 
 def public_draws() -> QuerySet[Draw]:
     return Draw.objects.filter(published_at__isnull=False).select_related("organisation").defer(
-        "pool", "excluded").order_by("-made_at", "-id")
+        "pool_text", "excluded").order_by("-made_at", "-id")
 
 
 def public_draw(pk: int) -> Draw | None:

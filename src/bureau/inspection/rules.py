@@ -7,7 +7,6 @@ from its public fields and obtain the identical selection and teams.
 from __future__ import annotations
 
 import hashlib
-import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,31 +17,59 @@ ALGORITHM = "yc-draw-v1"
 
 def canonical_pool(ids: Iterable[int]) -> list[int]:
     """The pool as recorded: distinct ids, ascending."""
-    return sorted(set(int(i) for i in ids))
+    ids = [int(i) for i in ids]
+    if all(a < b for a, b in zip(ids, ids[1:], strict=False)):  # already canonical (the usual case: ORDER BY id)
+        return ids
+    return sorted(set(ids))
 
 
-def pool_digest(pool: Sequence[int]) -> str:
-    """SHA-256 (hex) of the ascending ids written in decimal and joined by "," (ASCII, no spaces)."""
-    return hashlib.sha256(",".join(map(str, pool)).encode("ascii")).hexdigest()
+def pool_text(pool: Sequence[int]) -> str:
+    """The canonical pool text: the ascending ids in decimal joined by "," (ASCII, no spaces)."""
+    return ",".join(map(str, pool))
 
 
-def _ranker(seed: str, tag: str):  # type: ignore[no-untyped-def]
-    base = hashlib.sha256(seed.encode("utf-8"))
-    prefix = f":{tag}:".encode("ascii")
-    base.update(prefix)
+def pool_digest(pool: Sequence[int] | str) -> str:
+    """SHA-256 (hex) of the canonical pool text."""
+    text = pool if isinstance(pool, str) else pool_text(pool)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
-    def key(item: int) -> bytes:
-        h = base.copy()
-        h.update(str(item).encode("ascii"))
-        return h.digest()
 
-    return key
+class _Uniform:
+    """Uniform integers in [0, m) from SHA-256 in counter mode: block c = SHA-256(seed ‖ ":E:" ‖ c) with c = 0, 1,
+    2 …; x = the first 8 bytes as a big-endian integer; x is rejected when x ≥ 2^64 − (2^64 mod m) (no modulo
+    bias), otherwise the value is x mod m. Every block, accepted or rejected, consumes one counter value."""
+
+    def __init__(self, seed: str) -> None:
+        self.prefix = f"{seed}:E:".encode()
+        self.counter = 0
+
+    def below(self, m: int) -> int:
+        limit = (1 << 64) - ((1 << 64) % m)
+        while True:
+            digest = hashlib.sha256(self.prefix + str(self.counter).encode("ascii")).digest()
+            self.counter += 1
+            x = int.from_bytes(digest[:8], "big")
+            if x < limit:
+                return x % m
 
 
 def rank_enterprises(seed: str, pool: Sequence[int], k: int) -> list[int]:
-    """The k pool ids with the smallest SHA-256(seed ‖ ":E:" ‖ id) (ties impossible in practice; then id)."""
-    key = _ranker(seed, "E")
-    return heapq.nsmallest(k, pool, key=lambda i: (key(i), i))
+    """A partial Fisher–Yates shuffle of the ascending pool driven by `_Uniform`: for j = 0 … k−1, r = j +
+    below(n − j), swap positions j and r; the first k positions, in order, are the selection. O(k) hashes."""
+    n = len(pool)
+    uniform = _Uniform(seed)
+    moved: dict[int, int] = {}
+    selected = []
+    for j in range(k):
+        r = j + uniform.below(n - j)
+        at_r = moved.get(r, pool[r])
+        moved[r] = moved.get(j, pool[j])
+        selected.append(at_r)
+    return selected
+
+
+def key_officer(seed: str, enterprise_id: int, officer_id: int) -> bytes:
+    return hashlib.sha256(f"{seed}:O:{enterprise_id}:{officer_id}".encode()).digest()
 
 
 def rank_officers(seed: str, enterprise_id: int, officers: Sequence[int]) -> list[int]:
@@ -50,15 +77,12 @@ def rank_officers(seed: str, enterprise_id: int, officers: Sequence[int]) -> lis
     return sorted(officers, key=lambda o: (key_officer(seed, enterprise_id, o), o))
 
 
-def key_officer(seed: str, enterprise_id: int, officer_id: int) -> bytes:
-    return hashlib.sha256(f"{seed}:O:{enterprise_id}:{officer_id}".encode()).digest()
-
-
 @dataclass(frozen=True)
 class DrawResult:
     selected: list[int]
     teams: dict[int, list[int]]
     pool_digest: str
+    pool_text: str
 
 
 class DrawRefusal(ValueError):
@@ -92,7 +116,8 @@ def run_draw(*, seed: str, pool: Sequence[int], sample_size: int, officers: Sequ
             raise DrawRefusal(f"企业（ID {enterprise_id}）回避后可选执法人员只有 {len(eligible)} 人，"
                               f"不足每组 {team_size} 人")
         teams[enterprise_id] = rank_officers(seed, enterprise_id, eligible)[:team_size]
-    return DrawResult(selected=selected, teams=teams, pool_digest=pool_digest(pool))
+    text = pool_text(pool)
+    return DrawResult(selected=selected, teams=teams, pool_digest=pool_digest(text), pool_text=text)
 
 
 def sample_size_from(*, pool_size: int, size: int | None, ratio_percent: float | None) -> int:

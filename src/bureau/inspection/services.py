@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from bureau.accounts.models import Organisation, User
@@ -549,23 +549,24 @@ def draw_pool_query(*, bureau: Organisation, year: int, filters: dict[str, str])
     return qs.exclude(pk__in=others.values("enterprise_id"))
 
 
-def draw_pool(*, bureau: Organisation, year: int, filters: dict[str, str]) -> tuple[list[int], dict[str, list[int]]]:
-    """(pool ids ascending, excluded ids by reason): protected enterprises and those at their cap leave the pool."""
+def draw_pool(*, bureau: Organisation, year: int, filters: dict[str, str]) -> tuple[list[int], dict[str, Any]]:
+    """(pool ids ascending, what was excluded): protected enterprises (counted) and those at their yearly cap
+    (listed) leave the pool; one query returns the pool."""
     caps = caps_on()
     qs = draw_pool_query(bureau=bureau, year=year, filters=filters)
     protected_q = Q(standardization_grade__in=sorted(caps.protected_standardization)) | Q(
         credit_grade__in=sorted(caps.protected_credit))
-    protected = sorted(qs.filter(protected_q).values_list("id", flat=True))
-    counts = (Inspection.objects.filter(year=year, state__in=ACTIVE_STATES, enterprise__in=qs.exclude(protected_q))
-              .values_list("enterprise_id"))
-    tally: dict[int, int] = {}
-    for (enterprise_id,) in counts:
-        tally[enterprise_id] = tally.get(enterprise_id, 0) + 1
-    at_cap = sorted(e for e, n in tally.items() if n >= caps.general_max)
-    excluded_set = set(protected) | set(at_cap)
-    pool = [i for i in qs.order_by("id").values_list("id", flat=True).iterator(chunk_size=20000)
-            if i not in excluded_set]
-    return pool, {"protected": protected, "at_cap": at_cap}
+    eligible = qs.exclude(protected_q)
+    counted = (Inspection.objects.filter(year=year, state__in=ACTIVE_STATES, enterprise__in=eligible)
+               .values("enterprise_id").annotate(n=Count("id")).filter(n__gte=caps.general_max)
+               .values_list("enterprise_id", flat=True))
+    at_cap = sorted(counted)
+    with connection.cursor() as cursor:  # one round trip, ids only (a pool may hold a million)
+        rows = eligible.exclude(pk__in=at_cap) if at_cap else eligible
+        sql, params = rows.order_by("id").values_list("id").query.sql_with_params()
+        cursor.execute(sql, params)
+        pool = [row[0] for row in cursor.fetchall()]
+    return pool, {"protected_count": qs.filter(protected_q).count(), "at_cap": at_cap}
 
 
 def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: dict[str, str] | None = None,
@@ -602,9 +603,12 @@ def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: di
         sample = R.sample_size_from(pool_size=len(pool), size=size, ratio_percent=ratio_percent)
     except R.DrawRefusal as exc:
         raise DomainError(str(exc), field="size") from exc
-    pool_set = set(pool)
-    conflicts = sorted([o, e] for o, e in ConflictOfInterest.objects.filter(officer_id__in=chosen).values_list(
-        "officer_id", "enterprise_id") if e in pool_set)
+    declared = list(ConflictOfInterest.objects.filter(officer_id__in=chosen).values_list("officer_id", "enterprise_id"))
+    if declared:
+        pool_set = set(pool)
+        conflicts = sorted([o, e] for o, e in declared if e in pool_set)
+    else:
+        conflicts = []
     seed = seed.strip() or secrets.token_hex(16)
     try:
         result = R.run_draw(seed=seed, pool=pool, sample_size=sample, officers=chosen, team_size=team_size,
@@ -616,7 +620,7 @@ def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: di
         draw = Draw.objects.create(
             number=next_number("inspection_draw", year, prefix="SJ"), organisation=bureau, region_id=bureau.region_id,
             year=year, title=title.strip()[:120], checklist=checklist, filters=filters, sample_size=sample,
-            team_size=team_size, seed=seed, algorithm=R.ALGORITHM, pool=pool, pool_size=len(pool),
+            team_size=team_size, seed=seed, algorithm=R.ALGORITHM, pool_text=result.pool_text, pool_size=len(pool),
             pool_digest=result.pool_digest, excluded=excluded, officer_pool=chosen, conflicts=conflicts,
             selected=result.selected, teams={str(k): v for k, v in result.teams.items()}, redo_of=redo_of,
             redo_reason=redo_reason.strip()[:300], made_by=actor, made_at=now, published_at=now,
@@ -644,10 +648,10 @@ def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: di
 def draw_verify(draw: Draw) -> tuple[bool, list[str]]:
     """Re-run the draw from its recorded fields; (identical?, differences)."""
     problems = []
-    pool = [int(i) for i in draw.pool]
+    pool = draw.pool
     if R.canonical_pool(pool) != pool:
         problems.append("企业池不是升序去重列表")
-    if R.pool_digest(pool) != draw.pool_digest:
+    if R.pool_digest(draw.pool_text) != draw.pool_digest:
         problems.append("企业池摘要与记录不符")
     try:
         result = R.run_draw(seed=draw.seed, pool=pool, sample_size=draw.sample_size, officers=draw.officer_pool,

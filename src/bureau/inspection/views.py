@@ -392,7 +392,8 @@ def _draw_context(draw: Any) -> dict[str, Any]:
         rows.append({"n": n, "id": eid, "enterprise": e, "inspection": inspections.get(int(eid)),
                      "team": [names.get(o, str(o)) for o in draw.teams.get(str(eid), [])]})
     return {"draw": draw, "rows": rows, "redos": list(draw.redos.all()),
-            "excluded_counts": {k: len(v) for k, v in (draw.excluded or {}).items()}}
+            "excluded_protected": (draw.excluded or {}).get("protected_count", 0),
+            "excluded_at_cap": len((draw.excluded or {}).get("at_cap", []))}
 
 
 # ---- patrols ------------------------------------------------------------------------------------------------------
