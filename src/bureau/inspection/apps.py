@@ -4,10 +4,16 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _seed_checklists(**_: Any) -> None:
-    from bureau.inspection.checklists import load_checklists
+def _seed_checklists(using: str = "default", **_: Any) -> None:
+    """Load the industry checklists after migrate (never when the tables are absent, e.g. `migrate … zero`)."""
+    from django.db import connections
 
-    load_checklists()
+    from bureau.inspection.checklists import load_checklists
+    from bureau.inspection.models import Checklist, ChecklistItem
+
+    tables = set(connections[using].introspection.table_names())
+    if {Checklist._meta.db_table, ChecklistItem._meta.db_table} <= tables:
+        load_checklists()
 
 
 class InspectionConfig(AppConfig):

@@ -203,7 +203,7 @@ class Draw(models.Model):
     @property
     def pool(self) -> list[int]:
         """The recorded pool: the ascending enterprise ids (its text is what pool_digest hashes)."""
-        return [int(i) for i in self.pool_text.split(",")] if self.pool_text else []
+        return list(map(int, self.pool_text.split(","))) if self.pool_text else []
 
 
 class InspectionKind(models.TextChoices):

@@ -7,6 +7,8 @@ from its public fields and obtain the identical selection and teams.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,10 +19,10 @@ ALGORITHM = "yc-draw-v1"
 
 def canonical_pool(ids: Iterable[int]) -> list[int]:
     """The pool as recorded: distinct ids, ascending."""
-    ids = [int(i) for i in ids]
-    if all(a < b for a, b in zip(ids, ids[1:], strict=False)):  # already canonical (the usual case: ORDER BY id)
+    ids = ids if isinstance(ids, list) else list(ids)
+    if all(map(operator.lt, ids, itertools.islice(ids, 1, None))):  # already canonical (usual: ORDER BY id)
         return ids
-    return sorted(set(ids))
+    return sorted(set(map(int, ids)))
 
 
 def pool_text(pool: Sequence[int]) -> str:
@@ -90,7 +92,7 @@ class DrawRefusal(ValueError):
 
 
 def run_draw(*, seed: str, pool: Sequence[int], sample_size: int, officers: Sequence[int], team_size: int,
-             conflicts: Iterable[Sequence[int]] = ()) -> DrawResult:
+             conflicts: Iterable[Sequence[int]] = (), text: str | None = None) -> DrawResult:
     """yc-draw-v1: pick `sample_size` enterprises from `pool`, then a team of `team_size` officers for each,
     skipping officers with a declared conflict with that enterprise (回避). Deterministic in its inputs.
 
@@ -116,7 +118,7 @@ def run_draw(*, seed: str, pool: Sequence[int], sample_size: int, officers: Sequ
             raise DrawRefusal(f"企业（ID {enterprise_id}）回避后可选执法人员只有 {len(eligible)} 人，"
                               f"不足每组 {team_size} 人")
         teams[enterprise_id] = rank_officers(seed, enterprise_id, eligible)[:team_size]
-    text = pool_text(pool)
+    text = pool_text(pool) if text is None else text
     return DrawResult(selected=selected, teams=teams, pool_digest=pool_digest(text), pool_text=text)
 
 

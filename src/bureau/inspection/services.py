@@ -655,7 +655,7 @@ def draw_verify(draw: Draw) -> tuple[bool, list[str]]:
         problems.append("企业池摘要与记录不符")
     try:
         result = R.run_draw(seed=draw.seed, pool=pool, sample_size=draw.sample_size, officers=draw.officer_pool,
-                            team_size=draw.team_size, conflicts=draw.conflicts)
+                            team_size=draw.team_size, conflicts=draw.conflicts, text=draw.pool_text)
     except R.DrawRefusal as exc:
         return False, [*problems, str(exc)]
     if result.selected != [int(i) for i in draw.selected]:
