@@ -391,7 +391,11 @@ def _draw_context(draw: Any) -> dict[str, Any]:
         e = enterprises.get(int(eid))
         rows.append({"n": n, "id": eid, "enterprise": e, "inspection": inspections.get(int(eid)),
                      "team": [names.get(o, str(o)) for o in draw.teams.get(str(eid), [])]})
-    return {"draw": draw, "rows": rows, "redos": list(draw.redos.all()),
+    names_of = {"industry": ("行业", dict(Industry.choices)), "region": ("区划", {}),
+                "risk": ("风险", {"high": "较高风险", "normal": "一般风险"})}
+    filter_labels = [f"{names_of.get(k, (k, {}))[0]}：{names_of.get(k, (k, {}))[1].get(v, v)}"
+                     for k, v in (draw.filters or {}).items()]
+    return {"draw": draw, "rows": rows, "redos": list(draw.redos.all()), "filter_labels": filter_labels,
             "excluded_protected": (draw.excluded or {}).get("protected_count", 0),
             "excluded_at_cap": len((draw.excluded or {}).get("at_cap", []))}
 
