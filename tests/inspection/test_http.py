@@ -225,3 +225,13 @@ def test_qr_code_and_enterprise_panel(world, general, login):
     assert r["Content-Type"] == "image/svg+xml" and b"<svg" in r.content
     page = c.get(f"/enterprises/{general.pk}/").content.decode()
     assert "入企码" in page and "上限 1 次" in page
+
+
+def test_officer_declares_a_conflict_through_the_screen(world, general, login):
+    c = login(world.inspector)
+    r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": ""})
+    assert "请填写回避事由" in msgs(r)
+    r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": "配偶在该企业任职"})
+    assert "已登记回避关系" in msgs(r) and general.name in r.content.decode()
+    r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": "配偶在该企业任职"})
+    assert "已登记" in msgs(r)

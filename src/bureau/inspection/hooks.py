@@ -50,6 +50,7 @@ register_menu(
     MenuEntry("执法检查", "双随机抽查", "inspection:draws", STAFF, order=302, icon="⚄"),
     MenuEntry("执法检查", "网上巡查", "inspection:patrols", STAFF, order=303, icon="◎"),
     MenuEntry("执法检查", "执法检查表", "inspection:checklists", STAFF, order=304, icon="☰"),
+    MenuEntry("执法检查", "回避申报", "inspection:conflicts", frozenset({INSPECTOR}), order=305, icon="⊘"),
 )
 register_portal_link(
     MenuEntry("公开", "双随机抽查公示", "inspection:public_draws", order=40),

@@ -24,6 +24,7 @@ urlpatterns = [
     path("patrols/new/", views.patrol_record_new, name="patrol_new"),
     path("patrols/<int:pk>/", views.patrol_detail, name="patrol"),
     path("checklists/", views.checklist_list, name="checklists"),
+    path("conflicts/", views.conflict_list, name="conflicts"),
     path("public/draws/", views.public_draws, name="public_draws"),
     path("public/draws/<int:pk>/", views.public_draw, name="public_draw"),
     path("public/plans/", views.public_plans, name="public_plans"),

@@ -288,6 +288,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         e.opened = opened.get(e.pk, 0)
     return render(request, "inspection/plan_detail.html", {
         "plan": plan, "entries": entries, "form": form, "own": own, "key_total": key_total,
+        "gaps": len(candidates),
         "random_capacity": max(0, plan.capacity_inspections - key_total),
         "is_leader": request.user.has_role(LEADER), "officers": _officers(request) if own else [],
         "history": _history(plan, plan_workflow)})
@@ -473,6 +474,27 @@ def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
                  "线索已转立案")
         return redirect("inspection:patrol", pk=pk)
     return render(request, "inspection/patrol_detail.html", {"r": record, "officers": _officers(request)})
+
+
+# ---- conflicts of interest ----------------------------------------------------------------------------------------
+
+@login_required
+def conflict_list(request: HttpRequest) -> HttpResponse:
+    """An officer declares a conflict of interest (回避); draws and teams skip the pair."""
+    _staff(request)
+    from bureau.inspection.models import ConflictOfInterest
+
+    if request.method == "POST":
+        enterprise = Enterprise.objects.visible_to(request.user).filter(
+            pk=request.POST.get("enterprise") or 0).first()
+        if enterprise is None:
+            messages.error(request, "企业不存在或不在您的管辖范围内")
+        elif _run(request, lambda: services.conflict_declare(actor=request.user, officer=request.user,
+                                                             enterprise=enterprise,
+                                                             reason=request.POST.get("reason", "")), "已登记回避关系"):
+            return redirect("inspection:conflicts")
+    rows = ConflictOfInterest.objects.filter(officer=request.user).select_related("enterprise")
+    return render(request, "inspection/conflicts.html", {"rows": rows})
 
 
 # ---- checklists ---------------------------------------------------------------------------------------------------
