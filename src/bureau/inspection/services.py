@@ -285,23 +285,25 @@ def inspection_open(*, actor: Any, enterprise: Enterprise, kind: str, officers: 
                                     credit_grade=enterprise.credit_grade, caps=caps)
     if protected:
         approvals.append(f"{protected}，检查须经分管负责人同意")
-    done = inspections_in_year(enterprise.pk, year)
-    over_cap = not R.within_cap(is_key=enterprise.is_key, inspections_this_year=done, caps=caps)
-    cap = R.cap_for(enterprise.is_key, caps)
-    if kind == InspectionKind.EXCEPTIONAL:
-        if exception_reason not in ExceptionReason.values:
-            raise DomainError("请选择例外检查的事由（举报投诉、事故、巡查线索或交办）", field="exception_reason")
-        if not exception_reference.strip():
-            raise DomainError("请填写线索来源（如举报编号、事故编号、巡查记录）", field="exception_reference")
-        if over_cap:
-            approvals.append(f"本年已检查 {done} 次，超出年度上限 {cap} 次，属例外检查")
-    elif over_cap:
-        raise DomainError(
-            f"{enterprise.name} 本年已检查 {done} 次，已达{'重点检查企业' if enterprise.is_key else '一般企业'}"
-            f"年度上限 {cap} 次；确需检查的，请以举报投诉、事故或巡查线索等例外事由发起并经分管负责人批准",
-            code="cap")
     checklist = checklist or checklist_for(enterprise.industry)
     with transaction.atomic():
+        # Lock the enterprise row: two concurrent openings cannot both pass the yearly cap.
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk", flat=True).first()
+        done = inspections_in_year(enterprise.pk, year)
+        over_cap = not R.within_cap(is_key=enterprise.is_key, inspections_this_year=done, caps=caps)
+        cap = R.cap_for(enterprise.is_key, caps)
+        if kind == InspectionKind.EXCEPTIONAL:
+            if exception_reason not in ExceptionReason.values:
+                raise DomainError("请选择例外检查的事由（举报投诉、事故、巡查线索或交办）", field="exception_reason")
+            if not exception_reference.strip():
+                raise DomainError("请填写线索来源（如举报编号、事故编号、巡查记录）", field="exception_reference")
+            if over_cap:
+                approvals.append(f"本年已检查 {done} 次，超出年度上限 {cap} 次，属例外检查")
+        elif over_cap:
+            raise DomainError(
+                f"{enterprise.name} 本年已检查 {done} 次，已达{'重点检查企业' if enterprise.is_key else '一般企业'}"
+                f"年度上限 {cap} 次；确需检查的，请以举报投诉、事故或巡查线索等例外事由发起并经分管负责人批准",
+                code="cap")
         inspection = Inspection.objects.create(
             number=next_number("inspection", year, prefix="JC"), enterprise=enterprise,
             region_id=enterprise.region_id, organisation=bureau, year=year, kind=kind, plan_entry=plan_entry,
