@@ -168,3 +168,20 @@ def test_verification_detects_a_tampered_record(world):
     d.refresh_from_db()
     ok, problems = S.draw_verify(d)
     assert not ok and "抽中企业与记录不符" in problems
+
+
+def test_a_large_draw_creates_its_tasks_in_a_background_job(world, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from bureau.kernel.models import RuleParameter
+
+    RuleParameter.objects.create(key="inspection.draw_inline_tasks", value=1, description="测试", source="测试",
+                                 effective_from=dt.date.today())
+    for _ in range(3):
+        world.enterprise(credit_grade="B1")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        d = draw(world, size=3)
+        assert Inspection.objects.count() == 0
+    assert len(callbacks) >= 1
+    assert Inspection.objects.filter(draw=d).count() == 3
+    assert S.draw_create_inspections(draw_id=d.pk, actor_id=world.inspector.pk) == 0  # idempotent

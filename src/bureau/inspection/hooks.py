@@ -40,6 +40,8 @@ register_rules(
                 "双随机、一公开（国办发〔2015〕58号；domain §5）", dt.date(2024, 1, 1), "工作日"),
     RuleDefault("inspection.rectification_max_days", 90, "责令限期整改期限上限（地方设定）",
                 "安全生产法 第65条（local, verify）", dt.date(2024, 1, 1), "天"),
+    RuleDefault("inspection.draw_inline_tasks", 50, "抽取数量不超过此数时当即生成检查任务，超过则由后台任务生成",
+                "系统运行参数（性能）", dt.date(2024, 1, 1), "家"),
     RuleDefault("inspection.plan_publish_names", True, "公开年度计划时是否公开重点检查企业名称",
                 "政府信息公开条例 第20条（local policy）", dt.date(2024, 1, 1)),
 )

@@ -637,14 +637,46 @@ def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: di
                     "selected": result.selected[:200], "redo_of": redo_of.pk if redo_of else None,
                     "reason": redo_reason})
         if create_inspections:
-            enterprises = Enterprise.objects.in_bulk(result.selected)
-            for enterprise_id in result.selected:
-                team = [officers[o] for o in result.teams[enterprise_id]]
-                enterprise = enterprises[enterprise_id]
-                inspection_open(actor=actor, enterprise=enterprise, kind=InspectionKind.RANDOM, officers=team,
-                                checklist=checklist if checklist and enterprise.industry in checklist.industries
-                                else None, draw=draw, year=year, note=f"双随机抽取 {draw.number}")
+            if len(result.selected) <= int(rule("inspection.draw_inline_tasks")):
+                _draw_inspections(draw, actor, officers)
+            else:  # a large draw: the tasks are created by a background job after commit
+                from bureau.inspection.tasks import create_draw_inspections
+
+                transaction.on_commit(lambda: create_draw_inspections.enqueue(draw.pk, actor.pk))
     return draw
+
+
+def _draw_inspections(draw: Draw, actor: Any, officers: dict[int, User], tolerant: bool = False) -> int:
+    done = set(Inspection.objects.filter(draw=draw).values_list("enterprise_id", flat=True))
+    enterprises = Enterprise.objects.in_bulk([int(e) for e in draw.selected])
+    created = 0
+    for enterprise_id in map(int, draw.selected):
+        if enterprise_id in done:
+            continue
+        team = [officers[o] for o in draw.teams[str(enterprise_id)]]
+        enterprise = enterprises[enterprise_id]
+        checklist = draw.checklist if draw.checklist and enterprise.industry in draw.checklist.industries else None
+        try:
+            inspection_open(actor=actor, enterprise=enterprise, kind=InspectionKind.RANDOM, officers=team,
+                            checklist=checklist, draw=draw, year=draw.year, note=f"双随机抽取 {draw.number}")
+        except DomainError as exc:
+            if not tolerant:
+                raise
+            # the enterprise changed since the draw (e.g. reached its cap): recorded, not silently dropped
+            audit(actor, "inspection.draw_task_refused", draw, result="拒绝",
+                  summary=f"抽中企业 {enterprise.name} 未生成检查任务：{exc.message}")
+            continue
+        created += 1
+    return created
+
+
+def draw_create_inspections(*, draw_id: int, actor_id: int) -> int:
+    """Create the missing inspection tasks of a draw (the background job of large draws)."""
+    draw = Draw.objects.select_related("checklist").get(pk=draw_id)
+    actor = User.objects.get(pk=actor_id)
+    officers = {o.pk: o for o in bureau_officers(draw.organisation)}
+    with transaction.atomic():
+        return _draw_inspections(draw, actor, officers, tolerant=True)
 
 
 def draw_verify(draw: Draw) -> tuple[bool, list[str]]:
