@@ -235,3 +235,11 @@ def test_officer_declares_a_conflict_through_the_screen(world, general, login):
     assert "已登记回避关系" in msgs(r) and general.name in r.content.decode()
     r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": "配偶在该企业任职"})
     assert "已登记" in msgs(r)
+
+
+def test_an_officer_without_a_bureau_gets_404_not_an_error(world, login):
+    from tests.factories import make_user
+
+    c = login(make_user("stray", roles=["inspector"], enforcement_id="1"))
+    assert c.get("/inspection/").status_code == 404
+    assert c.get("/inspection/draws/new/").status_code == 404

@@ -39,8 +39,13 @@ STAFF = (INSPECTOR, SECTION_HEAD, LEADER)
 
 
 def _staff(request: HttpRequest) -> None:
+    """Inspection screens are for officers of a bureau (any other user: 404)."""
     if not request.user.has_role(*STAFF) or request.user.enterprise_id:
         raise Http404
+    try:
+        services.bureau_of(request.user)
+    except DomainError as exc:
+        raise Http404 from exc
 
 
 def _run(request: HttpRequest, action: Callable[[], Any], ok: str) -> bool:
