@@ -142,7 +142,7 @@ def test_draw_screen_refusals_and_public_record(world, login, client):
     assert len(body["selected"]) == 2 and set(body["teams"]) == {str(i) for i in body["selected"]}
     assert client.get("/api/v1/draws/999999").status_code == 404
     page = client.get(f"/inspection/public/draws/{d.pk}/").content.decode()
-    assert d.pool_digest in page and "如何复核" in page
+    assert d.pool_digest in page and "如何复核" in page and "部分 Fisher–Yates 洗牌" in page
 
 
 def test_exceptional_inspection_form(world, general, login):
