@@ -1,0 +1,106 @@
+"""Demo data of the inspection area: checklists, conflicts, the city's approved plan, 盐湖区's submitted plan, a
+published draw with its inspections (one finished with findings), an exception awaiting the leader, patrols."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from bureau.accounts.models import Organisation, User
+from bureau.enterprises.models import Enterprise, Industry
+from bureau.kernel.management.commands.demo_load import demo_account
+from bureau.kernel.registry import register_demo
+
+
+@register_demo("inspection", order=40)
+def load(ctx: Any) -> None:
+    from bureau.inspection import services as S
+    from bureau.inspection.checklists import load_checklists
+    from bureau.inspection.models import ConflictOfInterest, ExceptionReason, ResultOutcome
+
+    rng = ctx.rng
+    load_checklists()
+    year = timezone.localdate().year
+    users = {u.username: u for u in User.objects.filter(username__in=[
+        "city_inspector", "city_inspector2", "city_inspector3", "city_leader", "yanhu_inspector",
+        "yanhu_inspector2", "yanhu_leader"])}
+    city = Organisation.objects.get(code="YC-CITY")
+    yanhu = Organisation.objects.get(code="YC-140802")
+    demo_account("yanhu_leader", "盐湖区分管负责人（批准年度计划、对免检企业的检查）")
+    demo_account("yanhu_inspector2", "盐湖区执法人员（与 yanhu_inspector 组成检查组）")
+
+    # Conflicts of interest (回避): declared relations between officers and enterprises.
+    some = list(Enterprise.objects.filter(region_id="140802", is_key=False, industry=Industry.METALLURGY_TRADE)
+                .order_by("id")[:5])
+    ConflictOfInterest.objects.create(officer=users["yanhu_inspector2"], enterprise=some[-1],
+                                      reason="配偶在该企业任安全管理人员", declared_on=dt.date(year, 1, 8))
+    ConflictOfInterest.objects.create(officer=users["city_inspector3"],
+                                      enterprise=Enterprise.objects.filter(industry=Industry.HAZCHEM_PRODUCTION)
+                                      .order_by("id").first(), reason="近三年曾在该企业任职",
+                                      declared_on=dt.date(year, 1, 10))
+
+    # The city's plan: key enterprises supervised at city level, approved and published.
+    plan = S.plan_create(actor=users["city_inspector"], year=year, other_enforcement_days=120,
+                         non_enforcement_days=80, random_share_target=40)
+    city_key = Enterprise.objects.filter(is_key=True, supervision__year=year, supervision__organisation=city,
+                                         standardization_grade__in=["2", "3", ""]).order_by("id")[:12]
+    for i, e in enumerate(city_key):
+        frequency = 2 if i % 3 == 0 else 1
+        months = [3 + i % 4, 9 + i % 3][:frequency]
+        S.plan_entry_add(actor=users["city_inspector"], plan=plan, enterprise=e, months=months, frequency=frequency)
+    S.plan_submit(actor=users["city_inspector"], plan=plan)
+    S.plan_approve(actor=users["city_leader"], plan=plan, note="同意，按计划组织实施并向社会公开")
+
+    # 盐湖区's plan: submitted, waiting for yanhu_leader.
+    county_plan = S.plan_create(actor=users["yanhu_inspector"], year=year, other_enforcement_days=40,
+                                non_enforcement_days=30, random_share_target=60)
+    county_key = Enterprise.objects.filter(is_key=True, region_id="140802", supervision__year=year,
+                                           supervision__organisation=yanhu).order_by("id")[:4]
+    for e in county_key:
+        S.plan_entry_add(actor=users["yanhu_inspector"], plan=county_plan, enterprise=e, months=[5], frequency=1)
+    if county_key:
+        S.plan_submit(actor=users["yanhu_inspector"], plan=county_plan)
+
+    # A published 双随机 draw of 盐湖区 with its inspections.
+    team = [users["yanhu_inspector"].pk, users["yanhu_inspector2"].pk]
+    draw = S.draw_make(actor=users["yanhu_inspector"], title=f"{year}年第一批危险化学品经营企业双随机抽查",
+                       officer_ids=team, filters={"industry": Industry.HAZCHEM_OPERATION}, size=2,
+                       seed=f"demo-{year}-yanhu-01")
+    first = draw.inspections.filter(state="assigned").select_related("enterprise").first()
+    if first is not None:
+        inspector = users["yanhu_inspector"]
+        S.inspection_check_in(actor=inspector, inspection=first)
+        items = list(first.checklist.items.order_by("seq"))
+        for i, item in enumerate(items):
+            finding = i == 1
+            S.inspection_record_item(actor=inspector, inspection=first, item=item,
+                                     outcome=ResultOutcome.FINDING if finding else ResultOutcome.COMPLIANT,
+                                     note="甲醇与氧化剂混存于同一储存室，未设专人管理" if finding else "")
+        S.inspection_finish(actor=inspector, inspection=first, summary="现场检查储存场所、证照和台账。",
+                            deadline=timezone.localdate() + dt.timedelta(days=15))
+
+    # An exception awaiting the leader: a complaint about the showcase enterprise (credit A2: 无事不扰).
+    showcase = Enterprise.objects.get(name="运城市河东化工贸易有限公司")
+    S.inspection_open_exceptional(actor=users["yanhu_inspector"], enterprise=showcase,
+                                  reason=ExceptionReason.COMPLAINT, reference="12345 热线工单（群众反映夜间违规装卸）",
+                                  officers=[users["yanhu_inspector"], users["yanhu_inspector2"]])
+
+    # Online patrol plans per industry (city) and a few records, one finding left as an open lead.
+    plans = {}
+    for industry, content, channel, days in [
+        (Industry.HAZCHEM_PRODUCTION, "重大危险源在线监测数据（液位、温度、压力、可燃气体）报警及处置；视频监控在线率",
+         "危险化学品安全生产风险监测预警系统", 7),
+        (Industry.COAL, "安全监控系统瓦斯超限报警、人员定位超员、视频 AI 识别违章", "煤矿安全风险监测预警系统", 1),
+        (Industry.NON_COAL_MINE, "尾矿库在线监测（浸润线、干滩长度、库水位）", "尾矿库在线监测系统", 7),
+        (Industry.GAS_STATION, "卸油作业视频抽查、油气回收在线监测", "视频监控平台", 14),
+        (Industry.HAZCHEM_OPERATION, "经营台账、储存场所视频抽查", "视频监控平台", 30),
+    ]:
+        plans[industry] = S.patrol_plan_create(
+            actor=users["city_inspector"], industry=industry, title=f"{year}年{Industry(industry).label}网上巡查计划",
+            content=content, channel=channel, every_days=days, handling="发现问题的，电话督促整改；重大问题转现场检查或立案")
+    for e in Enterprise.objects.filter(industry__in=list(plans), region_id="140802").order_by("id")[:8]:
+        S.patrol_record_create(actor=users["yanhu_inspector"], plan=plans[e.industry], enterprise=e,
+                               patrolled_on=timezone.localdate() - dt.timedelta(days=rng.randrange(1, 30)),
+                               finding="视频抽查发现储存场所消防通道堆放杂物" if e.pk % 3 == 0 else "")

@@ -1,0 +1,393 @@
+"""Planned and random enforcement (measures II.2–II.5, II.7): annual plans, 双随机 draws, checklists,
+inspections with check-in and findings, online patrols, declared conflicts of interest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from bureau.enterprises.models import Industry
+from bureau.kernel.models import ProcessModel
+
+
+def _scoped(qs: models.QuerySet, user: Any, enterprise: str | None = "enterprise_id") -> models.QuerySet:
+    from bureau.accounts.scope import scope_for
+
+    return scope_for(user).filter(qs, region="region_id", enterprise=enterprise)
+
+
+class Checklist(models.Model):
+    """An industry checklist (检查表) issued by a higher authority (measure II.5: 照单检查)."""
+
+    industries = models.JSONField("适用行业", default=list, help_text="行业代码列表，如 [\"coal\"]")
+    name = models.CharField("检查表名称", max_length=120)
+    version = models.CharField("版本", max_length=20, default="2024")
+    source = models.CharField("制定依据", max_length=200)
+    effective_from = models.DateField("生效日期")
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "检查表"
+        verbose_name_plural = verbose_name
+        ordering = ["name", "-effective_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChecklistItem(models.Model):
+    """One item to check, with its legal basis (text, law title and article so the portal can link)."""
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items", verbose_name="检查表")
+    seq = models.PositiveSmallIntegerField("序号")
+    category = models.CharField("检查类别", max_length=40)
+    content = models.CharField("检查内容", max_length=300)
+    law_title = models.CharField("法规名称", max_length=120)
+    law_article = models.CharField("条款", max_length=40)
+    legal_basis = models.TextField("依据条文")
+
+    class Meta:
+        verbose_name = "检查项"
+        verbose_name_plural = verbose_name
+        ordering = ["checklist", "seq"]
+        constraints = [models.UniqueConstraint(fields=["checklist", "seq"], name="uniq_checklist_item_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.content}"
+
+    @property
+    def citation(self) -> str:
+        return f"《{self.law_title}》{self.law_article}"
+
+
+class ConflictOfInterest(models.Model):
+    """A declared conflict between an officer and an enterprise (the officer recuses: 回避)."""
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="conflicts",
+                                verbose_name="执法人员")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+",
+                                   verbose_name="企业")
+    reason = models.CharField("回避事由", max_length=200)
+    declared_on = models.DateField("申报日期")
+    source = models.CharField("依据", max_length=120, default="行政处罚法 第43条（回避）")
+
+    class Meta:
+        verbose_name = "利害关系回避"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["officer", "enterprise"], name="uniq_conflict_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.officer} ↔ {self.enterprise}"
+
+
+class PlanQuerySet(models.QuerySet["AnnualPlan"]):
+    def visible_to(self, user: Any) -> PlanQuerySet:
+        return _scoped(self, user, enterprise=None)
+
+
+class AnnualPlan(ProcessModel):
+    """A bureau's annual supervision plan (安全生产年度监督检查计划, measure II.3)."""
+
+    number = models.CharField("计划编号", max_length=30, unique=True)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="编制单位")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="管辖区划")
+    level = models.CharField("监管层级", max_length=10)
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    title = models.CharField("计划名称", max_length=120)
+    officers = models.PositiveSmallIntegerField("执法人员数")
+    legal_working_days = models.PositiveSmallIntegerField("法定工作日")
+    other_enforcement_days = models.PositiveIntegerField("其他执法工作日（人·日）", default=0)
+    non_enforcement_days = models.PositiveIntegerField("非执法工作日（人·日）", default=0)
+    officer_days_per_inspection = models.PositiveSmallIntegerField("每次检查人·日")
+    random_share_target = models.PositiveSmallIntegerField("双随机检查占比目标（%）", default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "年度监督检查计划"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "organisation_id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="uniq_plan_org_year")]
+        indexes = [models.Index(fields=["region", "year", "state"], name="plan_region_year_state")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def capacity_days(self) -> int:
+        """legal working days × officers − other enforcement days − non-enforcement days (计划编制办法)."""
+        return max(0, self.legal_working_days * self.officers - self.other_enforcement_days
+                   - self.non_enforcement_days)
+
+    @property
+    def capacity_inspections(self) -> int:
+        return self.capacity_days // max(1, self.officer_days_per_inspection)
+
+
+class PlanEntry(models.Model):
+    """A key enterprise in a plan: planned months and frequency (at most the yearly cap)."""
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="entries", verbose_name="计划")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    year = models.PositiveSmallIntegerField("年度")
+    months = models.JSONField("计划月份", default=list)
+    frequency = models.PositiveSmallIntegerField("检查频次")
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "计划检查企业"
+        verbose_name_plural = verbose_name
+        ordering = ["plan", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "enterprise"], name="uniq_plan_entry")]
+        indexes = [models.Index(fields=["enterprise", "year"], name="plan_entry_enterprise_year")]
+
+    @property
+    def months_label(self) -> str:
+        return "、".join(f"{m}月" for m in self.months)
+
+
+class DrawQuerySet(models.QuerySet["Draw"]):
+    def visible_to(self, user: Any) -> DrawQuerySet:
+        return _scoped(self, user, enterprise=None)
+
+
+class Draw(models.Model):
+    """One 双随机 draw: everything needed to re-run it (pool, filters, seed, algorithm) and its result."""
+
+    number = models.CharField("抽查编号", max_length=30, unique=True)
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="抽查单位")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    title = models.CharField("抽查任务", max_length=120)
+    checklist = models.ForeignKey(Checklist, null=True, blank=True, on_delete=models.PROTECT, verbose_name="检查事项")
+    filters = models.JSONField("筛选条件", default=dict)
+    sample_size = models.PositiveIntegerField("抽取数量")
+    team_size = models.PositiveSmallIntegerField("每组人数")
+    seed = models.CharField("随机种子", max_length=128)
+    algorithm = models.CharField("算法版本", max_length=40)
+    pool_text = models.TextField("企业池（ID 升序，逗号分隔）", blank=True)
+    pool_size = models.PositiveIntegerField("企业池数量")
+    pool_digest = models.CharField("企业池摘要", max_length=64)
+    excluded = models.JSONField("排除的企业及原因", default=dict)
+    officer_pool = models.JSONField("执法人员池（ID 升序）", default=list)
+    conflicts = models.JSONField("回避关系", default=list)
+    selected = models.JSONField("抽中企业（抽取顺序）", default=list)
+    teams = models.JSONField("检查组", default=dict)
+    redo_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="redos",
+                                verbose_name="重抽自")
+    redo_reason = models.CharField("重抽原因", max_length=300, blank=True)
+    superseded = models.BooleanField("已被重抽取代", default=False)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    made_at = models.DateTimeField("抽取时间")
+    published_at = models.DateTimeField("公示时间", null=True, blank=True)
+
+    objects = DrawQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "双随机抽查"
+        verbose_name_plural = verbose_name
+        ordering = ["-made_at", "-id"]
+        indexes = [models.Index(fields=["region", "year"], name="draw_region_year")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def pool(self) -> list[int]:
+        """The recorded pool: the ascending enterprise ids (its text is what pool_digest hashes)."""
+        return list(map(int, self.pool_text.split(","))) if self.pool_text else []
+
+
+class InspectionKind(models.TextChoices):
+    PLANNED = "planned", "计划检查"
+    RANDOM = "random", "双随机抽查"
+    EXCEPTIONAL = "exceptional", "专项/线索检查"
+
+
+class ExceptionReason(models.TextChoices):
+    COMPLAINT = "complaint", "举报投诉"
+    ACCIDENT = "accident", "事故调查"
+    PATROL_LEAD = "patrol_lead", "网上巡查线索"
+    REFERRAL = "referral", "上级交办/部门移送"
+
+
+class InspectionQuerySet(models.QuerySet["Inspection"]):
+    def visible_to(self, user: Any) -> InspectionQuerySet:
+        return _scoped(self, user)
+
+
+class Inspection(ProcessModel):
+    """A site inspection (现场检查) of one enterprise by a team of ≥ 2 certified officers, following the
+    industry checklist; findings become hazards with deadlines (measures II.2, II.4, II.5)."""
+
+    number = models.CharField("检查编号", max_length=30, unique=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="inspections",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="检查单位")
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("检查类型", max_length=20, choices=InspectionKind.choices)
+    plan_entry = models.ForeignKey(PlanEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    draw = models.ForeignKey(Draw, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
+    exception_reason = models.CharField("线索类型", max_length=20, choices=ExceptionReason.choices, blank=True)
+    exception_reference = models.CharField("线索来源", max_length=200, blank=True)
+    source_type = models.CharField("来源记录类型", max_length=60, blank=True)
+    source_id = models.CharField("来源记录", max_length=40, blank=True)
+    approval_required = models.CharField("需审批事由", max_length=200, blank=True)
+    approval_reason = models.CharField("审批意见", max_length=300, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    over_cap = models.BooleanField("超出频次上限（经批准的例外）", default=False)
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="inspections", verbose_name="检查人员")
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, verbose_name="检查表")
+    planned_month = models.PositiveSmallIntegerField("计划月份", null=True, blank=True)
+    checked_in_at = models.DateTimeField("入企时间", null=True, blank=True)
+    finished_at = models.DateTimeField("检查结束", null=True, blank=True)
+    summary = models.TextField("检查情况", blank=True)
+    rectification_deadline = models.DateField("整改期限", null=True, blank=True)
+    rechecked_at = models.DateTimeField("复查时间", null=True, blank=True)
+    recheck_opinion = models.TextField("复查意见", blank=True)
+    publish_due = models.DateField("结果公示期限", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "执法检查"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["enterprise", "year", "state"], name="inspection_enterprise_year"),
+            models.Index(fields=["region", "state", "created_at"], name="inspection_region_state"),
+            models.Index(fields=["year", "kind"], name="inspection_year_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.enterprise}"
+
+    @property
+    def state_label(self) -> str:
+        from bureau.inspection.workflow import inspection_workflow
+
+        return inspection_workflow.state_label(self.state)
+
+
+class ResultOutcome(models.TextChoices):
+    COMPLIANT = "compliant", "符合"
+    FINDING = "finding", "发现问题"
+    NOT_APPLICABLE = "na", "不适用"
+
+
+class InspectionResult(models.Model):
+    """The record of one checklist item in one inspection; a finding links to the hazard it became."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name="检查项")
+    outcome = models.CharField("结果", max_length=12, choices=ResultOutcome.choices)
+    note = models.CharField("情况说明", max_length=500, blank=True)
+    hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "检查记录"
+        verbose_name_plural = verbose_name
+        ordering = ["inspection", "item__seq"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="uniq_result_item")]
+
+
+class CheckIn(models.Model):
+    """扫码入企: every entry of an officer into an enterprise is logged (国办发〔2024〕54号)."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT)
+    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="checkins")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("入企时间")
+    method = models.CharField("方式", max_length=10, default="qr")
+    ip = models.CharField(max_length=45, blank=True)
+
+    class Meta:
+        verbose_name = "入企记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["enterprise", "at"], name="checkin_enterprise_at")]
+
+
+class PatrolPlanQuerySet(models.QuerySet["PatrolPlan"]):
+    def visible_to(self, user: Any) -> PatrolPlanQuerySet:
+        return _scoped(self, user, enterprise=None)
+
+
+class PatrolPlan(models.Model):
+    """An online patrol plan per industry (网上巡查工作计划, measure II.7): what to check remotely, how often."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="制定单位")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField("年度")
+    industry = models.CharField("行业", max_length=30, choices=Industry.choices)
+    title = models.CharField("计划名称", max_length=120)
+    content = models.TextField("巡查内容")
+    channel = models.CharField("巡查方式", max_length=60, help_text="如：视频监控、在线监测、风险监测预警系统")
+    every_days = models.PositiveSmallIntegerField("巡查周期（天）")
+    handling = models.CharField("处置方式", max_length=200)
+    is_active = models.BooleanField("执行中", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatrolPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "网上巡查计划"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "industry"]
+        indexes = [models.Index(fields=["region", "year"], name="patrol_plan_region_year")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LeadState(models.TextChoices):
+    NONE = "none", "无问题"
+    OPEN = "open", "待处置线索"
+    INSPECTION = "inspection", "已转现场检查"
+    CASE = "case", "已转立案"
+    CLOSED = "closed", "已核销"
+
+
+class PatrolRecordQuerySet(models.QuerySet["PatrolRecord"]):
+    def visible_to(self, user: Any) -> PatrolRecordQuerySet:
+        return _scoped(self, user)
+
+
+class PatrolRecord(models.Model):
+    """One online patrol of one enterprise (off-site enforcement); a finding becomes a lead."""
+
+    plan = models.ForeignKey(PatrolPlan, on_delete=models.PROTECT, related_name="records", verbose_name="巡查计划")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT)
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    patrolled_on = models.DateField("巡查日期", db_index=True)
+    finding = models.TextField("发现问题", blank=True)
+    lead_state = models.CharField("线索状态", max_length=12, choices=LeadState.choices, default=LeadState.NONE)
+    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    case_reference = models.CharField("立案编号", max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatrolRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "网上巡查记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-patrolled_on", "-id"]
+        indexes = [models.Index(fields=["region", "patrolled_on"], name="patrol_region_day"),
+                   models.Index(fields=["lead_state", "region"], name="patrol_lead_state")]

@@ -1,0 +1,150 @@
+"""Scoped reads for views, the API, the indicators and the portal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from bureau.inspection.models import AnnualPlan, Draw, Inspection, PatrolPlan, PatrolRecord
+from bureau.kernel.registry import Indicator, IndicatorQuery
+
+
+def inspection_list(user: Any, params: Any) -> QuerySet[Inspection]:
+    qs = Inspection.objects.visible_to(user).select_related("enterprise", "region", "organisation")
+    if params.get("state"):
+        qs = qs.filter(state=params["state"])
+    if params.get("kind"):
+        qs = qs.filter(kind=params["kind"])
+    if params.get("mine") == "1":
+        qs = qs.filter(officers=user)
+    return qs.order_by("-created_at", "-id")
+
+
+def get_inspection_for(user: Any, pk: int) -> Inspection:
+    row = (Inspection.objects.visible_to(user).select_related("enterprise", "enterprise__region", "organisation",
+                                                              "checklist", "draw", "plan_entry__plan")
+           .filter(pk=pk).first())
+    if row is None:
+        raise Http404("检查不存在")
+    return row
+
+
+def plan_list(user: Any) -> QuerySet[AnnualPlan]:
+    return AnnualPlan.objects.visible_to(user).select_related("organisation").annotate(
+        entry_count=Count("entries")).order_by("-year", "organisation__sort")
+
+
+def get_plan_for(user: Any, pk: int) -> AnnualPlan:
+    row = AnnualPlan.objects.visible_to(user).select_related("organisation").filter(pk=pk).first()
+    if row is None:
+        raise Http404("计划不存在")
+    return row
+
+
+def draw_list(user: Any) -> QuerySet[Draw]:
+    return Draw.objects.visible_to(user).select_related("organisation").defer("pool_text", "excluded").order_by(
+        "-made_at", "-id")
+
+
+def get_draw_for(user: Any, pk: int) -> Draw:
+    row = Draw.objects.visible_to(user).select_related("organisation", "checklist", "redo_of").filter(pk=pk).first()
+    if row is None:
+        raise Http404("抽查不存在")
+    return row
+
+
+def public_draws() -> QuerySet[Draw]:
+    return Draw.objects.filter(published_at__isnull=False).select_related("organisation").defer(
+        "pool_text", "excluded").order_by("-made_at", "-id")
+
+
+def public_draw(pk: int) -> Draw | None:
+    """A published draw, whole (pool included): the public record anyone may re-run."""
+    return Draw.objects.filter(published_at__isnull=False, pk=pk).select_related("organisation", "checklist").first()
+
+
+def public_plans() -> QuerySet[AnnualPlan]:
+    return AnnualPlan.objects.filter(state="approved", published_at__isnull=False).select_related(
+        "organisation").order_by("-year", "organisation__sort")
+
+
+def patrol_plans(user: Any) -> QuerySet[PatrolPlan]:
+    return PatrolPlan.objects.visible_to(user).select_related("organisation").order_by("-year", "industry")
+
+
+def patrol_records(user: Any, params: Any) -> QuerySet[PatrolRecord]:
+    qs = PatrolRecord.objects.visible_to(user).select_related("enterprise", "plan", "officer", "inspection")
+    if params.get("lead"):
+        qs = qs.filter(lead_state=params["lead"])
+    return qs.order_by("-patrolled_on", "-id")
+
+
+def get_patrol_record_for(user: Any, pk: int) -> PatrolRecord:
+    row = patrol_records(user, {}).filter(pk=pk).first()
+    if row is None:
+        raise Http404("巡查记录不存在")
+    return row
+
+
+def _regions(query: IndicatorQuery, field: str = "region_id") -> Q:
+    if query.region:
+        return Q(**{field: query.region})
+    if query.regions is not None:
+        return Q(**{f"{field}__in": sorted(query.regions)})
+    return Q()
+
+
+def indicator_values(query: IndicatorQuery) -> list[Indicator]:
+    """Inspections per enterprise per year and cap breaches; share of 双随机; share of off-site enforcement."""
+    from bureau.inspection.services import ACTIVE_STATES, caps_on
+
+    start = timezone.make_aware(dt.datetime.combine(query.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(query.end, dt.time.max))
+    qs = Inspection.objects.filter(_regions(query), state__in=ACTIVE_STATES, created_at__range=(start, end))
+    total = qs.count()
+    random = qs.filter(kind="random").count()
+    enterprises = qs.values("enterprise_id").distinct().count()
+    caps = caps_on(query.end)
+    breaches = 0
+    per_year = (Inspection.objects.filter(_regions(query), state__in=ACTIVE_STATES,
+                                          year__range=(query.start.year, query.end.year))
+                .values("enterprise_id", "year", "enterprise__is_key").annotate(n=Count("id")))
+    for row in per_year:
+        if row["n"] > (caps.key_max if row["enterprise__is_key"] else caps.general_max):
+            breaches += 1
+    approved_exceptions = qs.filter(over_cap=True).count()
+    onsite = qs.filter(checked_in_at__isnull=False).count()
+    offsite = PatrolRecord.objects.filter(_regions(query), patrolled_on__range=(query.start, query.end)).count()
+
+    def pct(a: int, b: int) -> float | None:
+        return round(a * 100 / b, 1) if b else None
+
+    return [
+        Indicator("inspection.per_enterprise", "每家企业年均检查次数", "执法检查",
+                  round(total / enterprises, 2) if enterprises else None, "次", total, enterprises,
+                  note="受检企业的平均检查次数", higher_is_better=False),
+        Indicator("inspection.cap_breaches", "超出年度检查频次上限的企业数", "执法检查", float(breaches), "家",
+                  note=f"其中经批准的例外检查 {approved_exceptions} 次", higher_is_better=False),
+        Indicator("inspection.random_share", "双随机抽查占比", "执法检查", pct(random, total), "%", random, total),
+        Indicator("inspection.offsite_share", "非现场执法占比", "执法检查", pct(offsite, offsite + onsite), "%",
+                  offsite, offsite + onsite, note="网上巡查 /（网上巡查 + 现场检查）"),
+    ]
+
+
+def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
+    """On the enterprise page: this year's inspections against the cap, and the check-in QR code link."""
+    from bureau.inspection.rules import cap_for
+    from bureau.inspection.services import ACTIVE_STATES, caps_on
+
+    if not user.has_role("inspector", "section_head", "leader", "sysadmin"):
+        return None
+    year = timezone.localdate().year
+    rows = list(Inspection.objects.filter(enterprise=enterprise, year=year, state__in=ACTIVE_STATES)
+                .select_related("organisation").order_by("-created_at")[:10])
+    return {"title": "执法检查", "template": "inspection/_enterprise_panel.html",
+            "context": {"rows": rows, "year": year, "cap": cap_for(enterprise.is_key, caps_on()),
+                        "enterprise": enterprise}}

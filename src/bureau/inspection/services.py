@@ -1,0 +1,785 @@
+"""Use cases of planned and random enforcement. Every function checks permission and scope, runs in one
+transaction, writes the audit trail (apply_transition for state changes) and refuses with a Chinese message
+before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from bureau.accounts.models import Organisation, User
+from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
+from bureau.accounts.scope import scope_for
+from bureau.enterprises.models import Enterprise, EnterpriseStatus, SupervisionAssignment
+from bureau.inspection import rules as R
+from bureau.inspection.models import (
+    AnnualPlan,
+    CheckIn,
+    Checklist,
+    ChecklistItem,
+    ConflictOfInterest,
+    Draw,
+    ExceptionReason,
+    Inspection,
+    InspectionKind,
+    InspectionResult,
+    LeadState,
+    PatrolPlan,
+    PatrolRecord,
+    PlanEntry,
+    ResultOutcome,
+)
+from bureau.inspection.workflow import inspection_workflow, plan_workflow
+from bureau.kernel.audit import audit
+from bureau.kernel.calendar import add_working_days, count_working_days
+from bureau.kernel.context import current_ip
+from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.notifications import notify
+from bureau.kernel.numbering import next_number
+from bureau.kernel.rules import rule
+from bureau.kernel.workflow import apply_transition, record_history
+
+ACTIVE_STATES = ("pending_approval", "assigned", "on_site", "rectifying", "closed")
+OPEN_STATES = ("pending_approval", "assigned", "on_site")
+RISK_HIGH_CREDIT = ("C1", "C2", "C3", "D")
+
+
+# ---- shared helpers ---------------------------------------------------------------------------------------------
+
+def caps_on(day: dt.date | None = None) -> R.Caps:
+    return R.Caps(
+        key_max=int(rule("inspection.key_max_per_year", day)),
+        general_max=int(rule("inspection.general_max_per_year", day)),
+        protected_standardization=frozenset(rule("inspection.protected_standardization", day)),
+        protected_credit=frozenset(rule("inspection.protected_credit", day)),
+    )
+
+
+def inspections_in_year(enterprise_id: int, year: int) -> int:
+    """Every inspection of the enterprise that year, whoever made it (cancelled ones do not count)."""
+    return Inspection.objects.filter(enterprise_id=enterprise_id, year=year, state__in=ACTIVE_STATES).count()
+
+
+def bureau_of(actor: Any) -> Organisation:
+    org = getattr(actor, "organisation", None)
+    if org is None or getattr(actor, "enterprise_id", None) or scope_for(actor).kind not in {"all", "regions"}:
+        raise PermissionDenied("只有应急管理部门的工作人员可以办理执法检查业务")
+    return org.bureau
+
+
+def level_of(org: Organisation) -> str:
+    return "city" if org.region_id == settings.CITY_REGION_CODE else "county"
+
+
+def _require_roles(actor: Any, *codes: str, what: str) -> None:
+    if not actor.has_role(*codes):
+        raise PermissionDenied(f"您的角色无权{what}")
+
+
+def _in_scope(actor: Any, enterprise: Enterprise) -> None:
+    if not scope_for(actor).covers_region(enterprise.region_id):
+        raise NotFound("企业不存在或不在您的管辖范围内")
+
+
+def bureau_officers(bureau: Organisation) -> list[User]:
+    """Officers eligible to inspect for a bureau: its own staff and its sections', with an enforcement ID and
+    the inspector role."""
+    return list(User.objects.filter(Q(organisation=bureau) | Q(organisation__parent=bureau, organisation__kind="section"),
+                                    is_active=True, roles__code=INSPECTOR).exclude(enforcement_id="")
+                .select_related("organisation").distinct().order_by("id"))
+
+
+def conflicts_with(enterprise_id: int) -> dict[int, str]:
+    return dict(ConflictOfInterest.objects.filter(enterprise_id=enterprise_id).values_list("officer_id", "reason"))
+
+
+def check_team(officers: Sequence[User], enterprise: Enterprise, day: dt.date | None = None) -> None:
+    facts = [R.OfficerFacts(id=o.pk, name=o.display_name, enforcement_id=o.enforcement_id,
+                            is_inspector=o.has_role(INSPECTOR), covers_region=scope_for(o).covers_region(
+                                enterprise.region_id)) for o in officers]
+    refusal = R.team_refusal(facts, min_size=int(rule("inspection.min_officers", day)),
+                             conflicted=conflicts_with(enterprise.pk), region_name=enterprise.region.name)
+    if refusal:
+        raise DomainError(refusal, code="team", field="officers")
+
+
+def checklist_for(industry: str) -> Checklist:
+    for checklist in Checklist.objects.filter(is_active=True).order_by("-effective_from", "id"):
+        if industry in (checklist.industries or []):
+            return checklist
+    raise DomainError("该行业尚未配置执法检查表，请管理员先维护检查表", code="no_checklist")
+
+
+# ---- annual plans (measure II.3) ----------------------------------------------------------------------------------
+
+def plan_create(*, actor: Any, year: int, other_enforcement_days: int = 0, non_enforcement_days: int = 0,
+                random_share_target: int = 0, officers: int | None = None, title: str = "") -> AnnualPlan:
+    """Draft a bureau's annual plan; capacity from legal working days × officers − other days."""
+    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="编制年度计划")
+    bureau = bureau_of(actor)
+    if year < 2000 or year > timezone.localdate().year + 1:
+        raise DomainError("计划年度无效", field="year")
+    if AnnualPlan.objects.filter(organisation=bureau, year=year).exists():
+        raise DomainError(f"{bureau.name} {year} 年度计划已存在，请在原计划上修改", field="year")
+    if officers is None:
+        officers = len(bureau_officers(bureau))
+    if officers < 1:
+        raise DomainError("执法人员数至少为 1", field="officers")
+    if not 0 <= random_share_target <= 100:
+        raise DomainError("双随机检查占比应在 0–100 之间", field="random_share_target")
+    legal_days = count_working_days(dt.date(year - 1, 12, 31), dt.date(year, 12, 31)).count
+    if other_enforcement_days + non_enforcement_days > legal_days * officers:
+        raise DomainError("其他执法和非执法工作日之和超过了法定工作日总量", field="other_enforcement_days")
+    with transaction.atomic():
+        plan = AnnualPlan.objects.create(
+            number=next_number("inspection_plan", year, prefix="JH"), organisation=bureau, region_id=bureau.region_id,
+            level=level_of(bureau), year=year, title=title or f"{bureau.name}{year}年度安全生产监督检查计划",
+            officers=officers, legal_working_days=legal_days, other_enforcement_days=other_enforcement_days,
+            non_enforcement_days=non_enforcement_days,
+            officer_days_per_inspection=int(rule("inspection.officer_days_per_inspection")),
+            random_share_target=random_share_target, created_by=actor, state="draft",
+        )
+        record_history(plan, actor=actor, action="create", label="编制计划")
+        audit(actor, "inspection.plan_create", plan, summary=f"编制年度计划：{plan.title}")
+    return plan
+
+
+def _plan_conflict(plan: AnnualPlan, enterprise: Enterprise) -> str | None:
+    """One level per enterprise per year (measure II.3): the supervision assignment and other plans."""
+    assignment = SupervisionAssignment.objects.filter(enterprise=enterprise, year=plan.year).select_related(
+        "organisation").first()
+    if assignment and assignment.organisation.bureau.pk != plan.organisation_id:
+        return (f"{enterprise.name} {plan.year} 年由{assignment.organisation.name}（{assignment.get_level_display()}）"
+                f"负责监督检查，不能列入本计划（一个企业一年只由一个层级检查）")
+    other = (PlanEntry.objects.filter(enterprise=enterprise, year=plan.year).exclude(plan=plan)
+             .select_related("plan__organisation").first())
+    if other:
+        return (f"{enterprise.name} 已列入{other.plan.organisation.name}{plan.year}年度计划（{other.plan.number}），"
+                f"一个企业一年只能由一个层级检查")
+    return None
+
+
+def _plan_conflicts_bulk(plan: AnnualPlan) -> str | None:
+    """The same check for a whole plan in two set-based queries (a plan may hold many thousand entries)."""
+    ids = PlanEntry.objects.filter(plan=plan).values("enterprise_id")
+    wrong = (SupervisionAssignment.objects.filter(year=plan.year, enterprise_id__in=ids)
+             .exclude(organisation=plan.organisation)
+             .exclude(organisation__parent=plan.organisation, organisation__kind="section")
+             .select_related("enterprise").first())
+    if wrong:
+        return _plan_conflict(plan, wrong.enterprise)
+    other = PlanEntry.objects.filter(year=plan.year, enterprise_id__in=ids).exclude(plan=plan).select_related(
+        "enterprise").first()
+    return _plan_conflict(plan, other.enterprise) if other else None
+
+
+def plan_entry_add(*, actor: Any, plan: AnnualPlan, enterprise: Enterprise, months: Sequence[int],
+                   frequency: int, note: str = "") -> PlanEntry:
+    """Put a key enterprise in the plan with planned months and frequency (≤ the yearly cap)."""
+    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="编制年度计划")
+    if bureau_of(actor).pk != plan.organisation_id:
+        raise PermissionDenied("只能修改本单位的计划")
+    if plan.state != "draft":
+        raise DomainError("计划已提交或批准，不能再修改", code="plan_locked")
+    _in_scope(actor, enterprise)
+    if not scope_for_org(plan.organisation).covers_region(enterprise.region_id):
+        raise DomainError(f"{enterprise.name} 不在本单位管辖区域内", field="enterprise")
+    if not enterprise.is_key:
+        raise DomainError(f"{enterprise.name} 是一般企业，一般企业实行“双随机”抽查，不列入重点检查计划", field="enterprise")
+    problem = R.validate_months(list(months), frequency)
+    if problem:
+        raise DomainError(problem, field="months")
+    caps = caps_on(dt.date(plan.year, 1, 1))
+    done = inspections_in_year(enterprise.pk, plan.year)
+    if not R.within_cap(is_key=True, inspections_this_year=done, caps=caps, adding=frequency):
+        raise DomainError(f"重点检查企业每年计划检查不超过 {caps.key_max} 次；{enterprise.name} 本年已检查 {done} 次，"
+                          f"不能再计划 {frequency} 次", code="cap", field="frequency")
+    conflict = _plan_conflict(plan, enterprise)
+    if conflict:
+        raise DomainError(conflict, code="double_booked", field="enterprise")
+    with transaction.atomic():
+        entry = PlanEntry.objects.create(plan=plan, enterprise=enterprise, year=plan.year, months=sorted(months),
+                                         frequency=frequency, note=note)
+        audit(actor, "inspection.plan_entry_add", plan, summary=f"列入计划：{enterprise.name}（{frequency} 次）",
+              data={"enterprise": enterprise.pk, "months": sorted(months)})
+    return entry
+
+
+def scope_for_org(org: Organisation) -> Any:
+    from bureau.accounts.scope import Scope
+
+    if org.region_id == settings.CITY_REGION_CODE:
+        return Scope("all")
+    return Scope("regions", regions=frozenset({org.region_id}))
+
+
+def plan_entry_remove(*, actor: Any, entry: PlanEntry) -> None:
+    plan = entry.plan
+    if bureau_of(actor).pk != plan.organisation_id or plan.state != "draft":
+        raise DomainError("计划已提交或不属于本单位，不能删除该企业", code="plan_locked")
+    with transaction.atomic():
+        audit(actor, "inspection.plan_entry_remove", plan, summary=f"移出计划：{entry.enterprise.name}")
+        entry.delete()
+
+
+def plan_submit(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
+    if bureau_of(actor).pk != plan.organisation_id:
+        raise PermissionDenied("只能提交本单位的计划")
+    key_total = sum(plan.entries.values_list("frequency", flat=True))
+    if key_total == 0:
+        raise DomainError("计划中还没有重点检查企业", code="plan_empty")
+    if key_total > plan.capacity_inspections:
+        raise DomainError(f"重点检查 {key_total} 次超过了执法能力 {plan.capacity_inspections} 次", code="capacity")
+    apply_transition(plan_workflow, plan, "submit", actor=actor, note=note)
+    notify(User.objects.filter(organisation=plan.organisation, roles__code=LEADER),
+           "年度监督检查计划待审批", plan.title, url=f"/inspection/plans/{plan.pk}/")
+    return plan
+
+
+def plan_approve(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
+    """The leader approves; the plan is published on the portal at once."""
+    if bureau_of(actor).pk != plan.organisation_id:
+        raise PermissionDenied("只能审批本单位的计划")
+    conflict = _plan_conflicts_bulk(plan)
+    if conflict:
+        raise DomainError(conflict, code="double_booked")
+    apply_transition(plan_workflow, plan, "approve", actor=actor, note=note,
+                     updates={"approved_by": actor, "published_at": timezone.now()})
+    return plan
+
+
+def plan_reject(*, actor: Any, plan: AnnualPlan, note: str) -> AnnualPlan:
+    if not note.strip():
+        raise DomainError("请填写退回理由", field="note")
+    if bureau_of(actor).pk != plan.organisation_id:
+        raise PermissionDenied("只能审批本单位的计划")
+    apply_transition(plan_workflow, plan, "reject", actor=actor, note=note)
+    return plan
+
+
+# ---- inspections --------------------------------------------------------------------------------------------------
+
+def inspection_open(*, actor: Any, enterprise: Enterprise, kind: str, officers: Sequence[User],
+                    checklist: Checklist | None = None, plan_entry: PlanEntry | None = None, draw: Draw | None = None,
+                    exception_reason: str = "", exception_reference: str = "", source_record: Any = None,
+                    planned_month: int | None = None, year: int | None = None, note: str = "") -> Inspection:
+    """Turn a task into an inspection. Enforces the team rules, the yearly cap (every inspection of the
+    enterprise that year counts) and the leader's approval for protected enterprises (measure II.4)."""
+    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="安排执法检查")
+    bureau = bureau_of(actor)
+    _in_scope(actor, enterprise)
+    if enterprise.status == EnterpriseStatus.CLOSED:
+        raise DomainError(f"{enterprise.name} 已关闭注销，不能检查")
+    year = year or timezone.localdate().year
+    check_team(officers, enterprise)
+    caps = caps_on()
+    approvals = []
+    protected = R.protection_reason(standardization_grade=enterprise.standardization_grade,
+                                    credit_grade=enterprise.credit_grade, caps=caps)
+    if protected:
+        approvals.append(f"{protected}，检查须经分管负责人同意")
+    checklist = checklist or checklist_for(enterprise.industry)
+    with transaction.atomic():
+        # Lock the enterprise row: two concurrent openings cannot both pass the yearly cap.
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk", flat=True).first()
+        done = inspections_in_year(enterprise.pk, year)
+        over_cap = not R.within_cap(is_key=enterprise.is_key, inspections_this_year=done, caps=caps)
+        cap = R.cap_for(enterprise.is_key, caps)
+        if kind == InspectionKind.EXCEPTIONAL:
+            if exception_reason not in ExceptionReason.values:
+                raise DomainError("请选择例外检查的事由（举报投诉、事故、巡查线索或交办）", field="exception_reason")
+            if not exception_reference.strip():
+                raise DomainError("请填写线索来源（如举报编号、事故编号、巡查记录）", field="exception_reference")
+            if over_cap:
+                approvals.append(f"本年已检查 {done} 次，超出年度上限 {cap} 次，属例外检查")
+        elif over_cap:
+            raise DomainError(
+                f"{enterprise.name} 本年已检查 {done} 次，已达{'重点检查企业' if enterprise.is_key else '一般企业'}"
+                f"年度上限 {cap} 次；确需检查的，请以举报投诉、事故或巡查线索等例外事由发起并经分管负责人批准",
+                code="cap")
+        inspection = Inspection.objects.create(
+            number=next_number("inspection", year, prefix="JC"), enterprise=enterprise,
+            region_id=enterprise.region_id, organisation=bureau, year=year, kind=kind, plan_entry=plan_entry,
+            draw=draw, exception_reason=exception_reason, exception_reference=exception_reference.strip()[:200],
+            source_type=(f"{source_record._meta.app_label}.{source_record._meta.model_name}"
+                         if source_record is not None else ""),
+            source_id=str(source_record.pk) if source_record is not None else "",
+            approval_required="；".join(approvals)[:200], over_cap=over_cap, checklist=checklist,
+            planned_month=planned_month, state="pending_approval" if approvals else "assigned",
+        )
+        inspection.officers.set(officers)
+        record_history(inspection, actor=actor, action="create", label=f"生成检查任务（{inspection.get_kind_display()}）",
+                       note="；".join(filter(None, [note, *approvals])))
+        audit(actor, "inspection.open", inspection, summary=f"生成检查任务：{enterprise.name}",
+              data={"kind": kind, "officers": [o.pk for o in officers], "over_cap": over_cap,
+                    "approval": approvals})
+        if approvals:
+            notify(User.objects.filter(organisation=bureau, roles__code=LEADER), "执法检查待批准",
+                   f"{enterprise.name}：{'；'.join(approvals)}", url=f"/inspection/inspections/{inspection.pk}/")
+        else:
+            notify(officers, "新的检查任务", enterprise.name, url=f"/inspection/inspections/{inspection.pk}/")
+    return inspection
+
+
+def inspection_open_planned(*, actor: Any, entry: PlanEntry, officers: Sequence[User],
+                            month: int | None = None) -> Inspection:
+    if entry.plan.state != "approved":
+        raise DomainError("计划尚未批准，不能安排计划检查")
+    if bureau_of(actor).pk != entry.plan.organisation_id:
+        raise PermissionDenied("只能安排本单位计划内的检查")
+    opened = Inspection.objects.filter(plan_entry=entry, state__in=ACTIVE_STATES).count()
+    if opened >= entry.frequency:
+        raise DomainError(f"该企业计划检查 {entry.frequency} 次，已全部安排", code="cap")
+    return inspection_open(actor=actor, enterprise=entry.enterprise, kind=InspectionKind.PLANNED, officers=officers,
+                           plan_entry=entry, planned_month=month or entry.months[min(opened, len(entry.months) - 1)],
+                           year=entry.year)
+
+
+def inspection_open_exceptional(*, actor: Any, enterprise: Enterprise, reason: str, reference: str,
+                                officers: Sequence[User], source_record: Any = None, note: str = "") -> Inspection:
+    """Open an inspection from an exception (complaint, accident, patrol lead, referral). Other areas call this
+    (petitions: a complaint; hazards/penalties: an accident or a lead). Above the yearly cap or on a protected
+    enterprise it waits for the leader's approval, recorded with reason."""
+    return inspection_open(actor=actor, enterprise=enterprise, kind=InspectionKind.EXCEPTIONAL, officers=officers,
+                           exception_reason=reason, exception_reference=reference, source_record=source_record,
+                           note=note)
+
+
+def _require_leader_of(actor: Any, inspection: Inspection) -> None:
+    _require_roles(actor, LEADER, what="批准检查")
+    if not scope_for(actor).covers_region(inspection.region_id) or bureau_of(actor).pk != inspection.organisation_id:
+        raise PermissionDenied("只能由检查单位的分管负责人批准")
+
+
+def inspection_approve(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+    """The leader in charge approves inspecting a protected enterprise or an exception above the cap."""
+    if not reason.strip():
+        raise DomainError("请填写批准理由", field="reason")
+    _require_leader_of(actor, inspection)
+    apply_transition(inspection_workflow, inspection, "approve", actor=actor, note=reason,
+                     updates={"approved_by": actor, "approval_reason": reason.strip()[:300]})
+    notify(inspection.officers.all(), "检查已批准", inspection.enterprise.name,
+           url=f"/inspection/inspections/{inspection.pk}/")
+    return inspection
+
+
+def inspection_refuse(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+    if not reason.strip():
+        raise DomainError("请填写不予批准的理由", field="reason")
+    _require_leader_of(actor, inspection)
+    apply_transition(inspection_workflow, inspection, "refuse", actor=actor, note=reason,
+                     updates={"approval_reason": reason.strip()[:300]})
+    return inspection
+
+
+def _require_team(actor: Any, inspection: Inspection) -> None:
+    if not inspection.officers.filter(pk=actor.pk).exists():
+        raise PermissionDenied("您不是本次检查的检查人员")
+
+
+def checkin_log(*, actor: Any, enterprise: Enterprise, inspection: Inspection | None = None,
+                method: str = "qr") -> CheckIn:
+    """扫码入企: log the entry of an officer into an enterprise (every visit, with or without a task)."""
+    _require_roles(actor, INSPECTOR, what="入企检查")
+    _in_scope(actor, enterprise)
+    with transaction.atomic():
+        row = CheckIn.objects.create(enterprise=enterprise, region_id=enterprise.region_id, inspection=inspection,
+                                     officer=actor, at=timezone.now(), method=method, ip=current_ip.get()[:45])
+        audit(actor, "inspection.checkin", enterprise, summary=f"扫码入企：{enterprise.name}",
+              data={"inspection": inspection.pk if inspection else None, "method": method})
+    return row
+
+
+def inspection_check_in(*, actor: Any, inspection: Inspection, method: str = "qr") -> Inspection:
+    """Start the site inspection by checking in; a protected enterprise needs the approval first."""
+    _require_team(actor, inspection)
+    if inspection.state == "pending_approval":
+        raise DomainError(f"{inspection.approval_required}。尚未批准，不能入企检查", code="approval_required")
+    with transaction.atomic():
+        apply_transition(inspection_workflow, inspection, "check_in", actor=actor,
+                         updates={"checked_in_at": timezone.now()})
+        checkin_log(actor=actor, enterprise=inspection.enterprise, inspection=inspection, method=method)
+    return inspection
+
+
+def inspection_record_item(*, actor: Any, inspection: Inspection, item: ChecklistItem, outcome: str,
+                           note: str = "", photos: Iterable[Any] = ()) -> InspectionResult:
+    """Record one checklist item (符合 / 发现问题 / 不适用) with notes and photos."""
+    _require_team(actor, inspection)
+    if inspection.state != "on_site":
+        raise DomainError("只有在现场检查中才能记录检查项（请先扫码入企）", code="not_on_site")
+    if item.checklist_id != inspection.checklist_id:
+        raise DomainError("该检查项不属于本次检查的检查表")
+    if outcome not in ResultOutcome.values:
+        raise DomainError("检查结果无效", field="outcome")
+    if outcome == ResultOutcome.FINDING and not note.strip():
+        raise DomainError("发现问题时请描述问题情况", field="note")
+    from bureau.kernel.attachments import check_upload, save_upload
+
+    photos = list(photos)
+    for photo in photos:
+        check_upload(photo, allowed=frozenset({"jpg", "jpeg", "png"}))
+    with transaction.atomic():
+        result, _ = InspectionResult.objects.update_or_create(
+            inspection=inspection, item=item,
+            defaults={"outcome": outcome, "note": note.strip()[:500], "recorded_by": actor})
+        for photo in photos:
+            save_upload(photo, owner=result, purpose="现场照片", actor=actor, allowed=frozenset({"jpg", "jpeg", "png"}))
+        audit(actor, "inspection.record_item", inspection, summary=f"检查项 {item.seq}：{result.get_outcome_display()}",
+              data={"item": item.pk, "outcome": outcome, "photos": len(photos)})
+    return result
+
+
+def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
+                      deadline: dt.date | None = None) -> Inspection:
+    """End the site inspection: every item recorded; findings become hazards with a rectification deadline;
+    现场检查记录 (and 责令限期整改指令书 when there are findings) are issued."""
+    from bureau.hazards.services import hazard_report
+    from bureau.inspection import documents
+
+    _require_team(actor, inspection)
+    if inspection.state != "on_site":
+        raise DomainError("只有现场检查中的任务才能结束检查", code="not_on_site")
+    total = inspection.checklist.items.count()
+    results = list(inspection.results.select_related("item").order_by("item__seq"))
+    if len(results) < total:
+        raise DomainError(f"检查表共 {total} 项，还有 {total - len(results)} 项未记录", code="incomplete")
+    findings = [r for r in results if r.outcome == ResultOutcome.FINDING]
+    today = timezone.localdate()
+    if findings:
+        if deadline is None:
+            raise DomainError("发现问题的，须确定整改期限", field="deadline")
+        if deadline <= today:
+            raise DomainError("整改期限应晚于今天", field="deadline")
+        longest = int(rule("inspection.rectification_max_days"))
+        if (deadline - today).days > longest:
+            raise DomainError(f"整改期限不宜超过 {longest} 天", field="deadline")
+    with transaction.atomic():
+        for result in findings:
+            hazard = hazard_report(actor=actor, enterprise=inspection.enterprise, source="inspection",
+                                   title=result.item.content[:200], found_on=today, description=result.note,
+                                   deadline=deadline, legal_basis=result.item.citation[:300],
+                                   source_record=inspection)
+            InspectionResult.objects.filter(pk=result.pk).update(hazard=hazard)
+        updates: dict[str, Any] = {"finished_at": timezone.now(), "summary": summary.strip(),
+                                   "rectification_deadline": deadline if findings else None}
+        if inspection.kind == InspectionKind.RANDOM:  # 双随机、一公开: results public within 20 working days
+            updates["publish_due"] = add_working_days(today, int(rule("inspection.publish_working_days"))).date
+        apply_transition(inspection_workflow, inspection, "finish" if findings else "finish_clean", actor=actor,
+                         note=f"发现问题 {len(findings)} 项" if findings else "未发现问题", updates=updates)
+        documents.issue_site_record(inspection, actor=actor)
+        if findings:
+            documents.issue_rectification_order(inspection, actor=actor)
+            notify(User.objects.filter(enterprise=inspection.enterprise), "责令限期整改",
+                   f"检查发现问题 {len(findings)} 项，请于 {deadline:%Y-%m-%d} 前完成整改")
+    return inspection
+
+
+def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, bool], opinion: str) -> Inspection:
+    """整改复查: each hazard passes (accepted and closed through the hazard workflow) or fails (back to
+    rectifying); 整改复查意见书 is issued."""
+    from bureau.hazards.models import Hazard
+    from bureau.hazards.workflow import hazard_workflow
+    from bureau.inspection import documents
+
+    _require_team(actor, inspection)
+    if inspection.state != "rectifying":
+        raise DomainError("只有整改中的检查才能复查", code="not_rectifying")
+    if not opinion.strip():
+        raise DomainError("请填写复查意见", field="opinion")
+    hazards = list(Hazard.objects.filter(source="inspection", source_type="inspection.inspection",
+                                         source_id=str(inspection.pk)).order_by("id"))
+    missing = [h.number for h in hazards if h.pk not in passed and h.state not in {"accepted", "closed"}]
+    if missing:
+        raise DomainError(f"请对每项隐患给出复查结论（未填：{'、'.join(missing)}）", field="passed")
+    with transaction.atomic():
+        for hazard in hazards:
+            if hazard.pk not in passed or hazard.state == "closed":
+                continue
+            if passed[hazard.pk]:
+                steps = {"reported": ["plan", "request_acceptance", "accept", "close"],
+                         "rectifying": ["request_acceptance", "accept", "close"],
+                         "awaiting_acceptance": ["accept", "close"], "accepted": ["close"]}[hazard.state]
+                for step in steps:
+                    apply_transition(hazard_workflow, hazard, step, actor=actor, note=f"执法复查：{opinion[:200]}")
+            elif hazard.state == "awaiting_acceptance":
+                apply_transition(hazard_workflow, hazard, "reject_acceptance", actor=actor, note=opinion[:500])
+            elif hazard.state == "reported":
+                apply_transition(hazard_workflow, hazard, "plan", actor=actor, note="执法复查：未完成整改，继续整改")
+        all_passed = all(passed.get(h.pk, h.state in {"accepted", "closed"}) for h in hazards)
+        apply_transition(inspection_workflow, inspection, "recheck_pass" if all_passed else "recheck_fail",
+                         actor=actor, note=opinion,
+                         updates={"rechecked_at": timezone.now(), "recheck_opinion": opinion.strip()})
+        documents.issue_recheck_opinion(inspection, actor=actor, hazards=hazards, passed=passed)
+    return inspection
+
+
+def inspection_cancel(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+    if not reason.strip():
+        raise DomainError("请填写取消理由", field="reason")
+    if bureau_of(actor).pk != inspection.organisation_id:
+        raise PermissionDenied("只能取消本单位的检查")
+    apply_transition(inspection_workflow, inspection, "cancel", actor=actor, note=reason)
+    return inspection
+
+
+# ---- 双随机 draws (measure II.4) ------------------------------------------------------------------------------------
+
+def draw_pool_query(*, bureau: Organisation, year: int, filters: dict[str, str]) -> Any:
+    """Enterprises a bureau may draw from: operating, in its jurisdiction, not supervised by another bureau that
+    year, matching the filters. Key enterprises are planned, not drawn."""
+    qs = Enterprise.objects.filter(status=EnterpriseStatus.OPERATING, is_key=False)
+    if bureau.region_id != settings.CITY_REGION_CODE:
+        qs = qs.filter(region_id=bureau.region_id)
+    if filters.get("region"):
+        qs = qs.filter(region_id=filters["region"])
+    if filters.get("industry"):
+        qs = qs.filter(industry=filters["industry"])
+    if filters.get("risk") == "high":  # higher risk: credit band C/D or no standardisation grade
+        qs = qs.filter(Q(credit_grade__in=RISK_HIGH_CREDIT) | Q(standardization_grade=""))
+    elif filters.get("risk") == "normal":
+        qs = qs.exclude(credit_grade__in=RISK_HIGH_CREDIT).exclude(standardization_grade="")
+    others = SupervisionAssignment.objects.filter(year=year).exclude(organisation=bureau).exclude(
+        organisation__parent=bureau, organisation__kind="section")
+    return qs.exclude(pk__in=others.values("enterprise_id"))
+
+
+def draw_pool(*, bureau: Organisation, year: int, filters: dict[str, str]) -> tuple[list[int], dict[str, Any]]:
+    """(pool ids ascending, what was excluded): protected enterprises (counted) and those at their yearly cap
+    (listed) leave the pool; one query returns the pool."""
+    caps = caps_on()
+    qs = draw_pool_query(bureau=bureau, year=year, filters=filters)
+    protected_q = Q(standardization_grade__in=sorted(caps.protected_standardization)) | Q(
+        credit_grade__in=sorted(caps.protected_credit))
+    eligible = qs.exclude(protected_q)
+    counted = (Inspection.objects.filter(year=year, state__in=ACTIVE_STATES, enterprise__in=eligible)
+               .values("enterprise_id").annotate(n=Count("id")).filter(n__gte=caps.general_max)
+               .values_list("enterprise_id", flat=True))
+    at_cap = sorted(counted)
+    with connection.cursor() as cursor:  # one round trip, ids only (a pool may hold a million)
+        rows = eligible.exclude(pk__in=at_cap) if at_cap else eligible
+        sql, params = rows.order_by("id").values_list("id").query.sql_with_params()
+        cursor.execute(sql, params)
+        pool = [row[0] for row in cursor.fetchall()]
+    return pool, {"protected_count": qs.filter(protected_q).count(), "at_cap": at_cap}
+
+
+def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: dict[str, str] | None = None,
+              size: int | None = None, ratio_percent: float | None = None, checklist: Checklist | None = None,
+              seed: str = "", redo_of: Draw | None = None, redo_reason: str = "", year: int | None = None,
+              create_inspections: bool = True) -> Draw:
+    """Make a reproducible draw (yc-draw-v1), record everything needed to re-run it, publish it and create the
+    inspection tasks. A redo is a new draw with a reason that supersedes the old one."""
+    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="组织双随机抽查")
+    bureau = bureau_of(actor)
+    year = year or timezone.localdate().year
+    filters = {k: str(v) for k, v in (filters or {}).items() if v}
+    if not title.strip():
+        raise DomainError("请填写抽查任务名称", field="title")
+    if redo_of is not None:
+        if not redo_reason.strip():
+            raise DomainError("重新抽取必须说明原因（原抽取结果保留并公开）", field="redo_reason")
+        if redo_of.superseded:
+            raise DomainError("该次抽取已被重抽取代，请在最新一次抽取上操作")
+        if redo_of.organisation_id != bureau.pk:
+            raise PermissionDenied("只能重抽本单位的抽查")
+        if redo_of.inspections.exclude(state__in=("assigned", "pending_approval", "cancelled")).exists():
+            raise DomainError("已有抽中企业开始检查，不能重新抽取", code="started")
+    officers = {o.pk: o for o in bureau_officers(bureau)}
+    chosen = sorted(set(int(i) for i in officer_ids))
+    strangers = [i for i in chosen if i not in officers]
+    if strangers:
+        raise DomainError("执法人员池中有人不是本单位持证执法人员", field="officers")
+    team_size = int(rule("inspection.min_officers"))
+    if len(chosen) < team_size:
+        raise DomainError(f"执法人员池至少需要 {team_size} 名持证执法人员", field="officers")
+    pool, excluded = draw_pool(bureau=bureau, year=year, filters=filters)
+    try:
+        sample = R.sample_size_from(pool_size=len(pool), size=size, ratio_percent=ratio_percent)
+    except R.DrawRefusal as exc:
+        raise DomainError(str(exc), field="size") from exc
+    declared = list(ConflictOfInterest.objects.filter(officer_id__in=chosen).values_list("officer_id", "enterprise_id"))
+    if declared:
+        pool_set = set(pool)
+        conflicts = sorted([o, e] for o, e in declared if e in pool_set)
+    else:
+        conflicts = []
+    seed = seed.strip() or secrets.token_hex(16)
+    try:
+        result = R.run_draw(seed=seed, pool=pool, sample_size=sample, officers=chosen, team_size=team_size,
+                            conflicts=conflicts)
+    except R.DrawRefusal as exc:
+        raise DomainError(str(exc), code="draw", field="size") from exc
+    now = timezone.now()
+    with transaction.atomic():
+        draw = Draw.objects.create(
+            number=next_number("inspection_draw", year, prefix="SJ"), organisation=bureau, region_id=bureau.region_id,
+            year=year, title=title.strip()[:120], checklist=checklist, filters=filters, sample_size=sample,
+            team_size=team_size, seed=seed, algorithm=R.ALGORITHM, pool_text=result.pool_text, pool_size=len(pool),
+            pool_digest=result.pool_digest, excluded=excluded, officer_pool=chosen, conflicts=conflicts,
+            selected=result.selected, teams={str(k): v for k, v in result.teams.items()}, redo_of=redo_of,
+            redo_reason=redo_reason.strip()[:300], made_by=actor, made_at=now, published_at=now,
+        )
+        if redo_of is not None:
+            Draw.objects.filter(pk=redo_of.pk).update(superseded=True)
+            for old in redo_of.inspections.filter(state__in=("assigned", "pending_approval")):
+                apply_transition(inspection_workflow, old, "cancel", actor=None,
+                                 note=f"抽查重抽（{draw.number}）：{redo_reason}")
+        audit(actor, "inspection.draw", draw, summary=f"双随机抽取：{draw.title}（{len(pool)} 家中抽 {sample} 家）",
+              data={"seed": seed, "algorithm": R.ALGORITHM, "pool_digest": result.pool_digest,
+                    "selected": result.selected[:200], "redo_of": redo_of.pk if redo_of else None,
+                    "reason": redo_reason})
+        if create_inspections:
+            if len(result.selected) <= int(rule("inspection.draw_inline_tasks")):
+                _draw_inspections(draw, actor, officers)
+            else:  # a large draw: the tasks are created by a background job after commit
+                from bureau.inspection.tasks import create_draw_inspections
+
+                transaction.on_commit(lambda: create_draw_inspections.enqueue(draw.pk, actor.pk))
+    return draw
+
+
+def _draw_inspections(draw: Draw, actor: Any, officers: dict[int, User], tolerant: bool = False) -> int:
+    done = set(Inspection.objects.filter(draw=draw).values_list("enterprise_id", flat=True))
+    enterprises = Enterprise.objects.in_bulk([int(e) for e in draw.selected])
+    created = 0
+    for enterprise_id in map(int, draw.selected):
+        if enterprise_id in done:
+            continue
+        team = [officers[o] for o in draw.teams[str(enterprise_id)]]
+        enterprise = enterprises[enterprise_id]
+        checklist = draw.checklist if draw.checklist and enterprise.industry in draw.checklist.industries else None
+        try:
+            inspection_open(actor=actor, enterprise=enterprise, kind=InspectionKind.RANDOM, officers=team,
+                            checklist=checklist, draw=draw, year=draw.year, note=f"双随机抽取 {draw.number}")
+        except DomainError as exc:
+            if not tolerant:
+                raise
+            # the enterprise changed since the draw (e.g. reached its cap): recorded, not silently dropped
+            audit(actor, "inspection.draw_task_refused", draw, result="拒绝",
+                  summary=f"抽中企业 {enterprise.name} 未生成检查任务：{exc.message}")
+            continue
+        created += 1
+    return created
+
+
+def draw_create_inspections(*, draw_id: int, actor_id: int) -> int:
+    """Create the missing inspection tasks of a draw (the background job of large draws)."""
+    draw = Draw.objects.select_related("checklist").get(pk=draw_id)
+    actor = User.objects.get(pk=actor_id)
+    officers = {o.pk: o for o in bureau_officers(draw.organisation)}
+    with transaction.atomic():
+        return _draw_inspections(draw, actor, officers, tolerant=True)
+
+
+def draw_verify(draw: Draw) -> tuple[bool, list[str]]:
+    """Re-run the draw from its recorded fields; (identical?, differences)."""
+    problems = []
+    pool = draw.pool
+    if R.canonical_pool(pool) != pool:
+        problems.append("企业池不是升序去重列表")
+    if R.pool_digest(draw.pool_text) != draw.pool_digest:
+        problems.append("企业池摘要与记录不符")
+    try:
+        result = R.run_draw(seed=draw.seed, pool=pool, sample_size=draw.sample_size, officers=draw.officer_pool,
+                            team_size=draw.team_size, conflicts=draw.conflicts, text=draw.pool_text)
+    except R.DrawRefusal as exc:
+        return False, [*problems, str(exc)]
+    if result.selected != [int(i) for i in draw.selected]:
+        problems.append("抽中企业与记录不符")
+    if {str(k): v for k, v in result.teams.items()} != draw.teams:
+        problems.append("检查组与记录不符")
+    return not problems, problems
+
+
+# ---- conflicts of interest --------------------------------------------------------------------------------------
+
+def conflict_declare(*, actor: Any, officer: User, enterprise: Enterprise, reason: str) -> ConflictOfInterest:
+    """Record an officer's conflict with an enterprise (亲属、曾任职等); draws and teams skip the pair."""
+    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="登记回避关系")
+    if actor.pk != officer.pk and not actor.has_role(SECTION_HEAD, LEADER):
+        raise PermissionDenied("只能申报本人的回避关系")
+    if not reason.strip():
+        raise DomainError("请填写回避事由", field="reason")
+    _in_scope(actor, enterprise)
+    with transaction.atomic():
+        row, created = ConflictOfInterest.objects.get_or_create(
+            officer=officer, enterprise=enterprise,
+            defaults={"reason": reason.strip()[:200], "declared_on": timezone.localdate()})
+        if not created:
+            raise DomainError("该回避关系已登记")
+        audit(actor, "inspection.conflict_declare", row, summary=f"登记回避：{officer.display_name} ↔ {enterprise.name}")
+    return row
+
+
+# ---- online patrols (measure II.7) ------------------------------------------------------------------------------
+
+def patrol_plan_create(*, actor: Any, industry: str, title: str, content: str, channel: str, every_days: int,
+                       handling: str, year: int | None = None) -> PatrolPlan:
+    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="制定网上巡查计划")
+    bureau = bureau_of(actor)
+    if not title.strip() or not content.strip():
+        raise DomainError("请填写计划名称和巡查内容", field="content")
+    if every_days < 1 or every_days > 366:
+        raise DomainError("巡查周期应在 1–366 天之间", field="every_days")
+    with transaction.atomic():
+        plan = PatrolPlan.objects.create(organisation=bureau, region_id=bureau.region_id,
+                                         year=year or timezone.localdate().year, industry=industry,
+                                         title=title.strip(), content=content.strip(), channel=channel.strip(),
+                                         every_days=every_days, handling=handling.strip())
+        audit(actor, "inspection.patrol_plan_create", plan, summary=f"制定网上巡查计划：{plan.title}")
+    return plan
+
+
+def patrol_record_create(*, actor: Any, plan: PatrolPlan, enterprise: Enterprise, patrolled_on: dt.date,
+                         finding: str = "") -> PatrolRecord:
+    """Record an online patrol (off-site enforcement); a finding becomes an open lead."""
+    _require_roles(actor, INSPECTOR, what="网上巡查")
+    _in_scope(actor, enterprise)
+    if plan.industry != enterprise.industry:
+        raise DomainError(f"该巡查计划适用于{plan.get_industry_display()}，与企业行业不符", field="enterprise")
+    if patrolled_on > timezone.localdate():
+        raise DomainError("巡查日期不能晚于今天", field="patrolled_on")
+    with transaction.atomic():
+        record = PatrolRecord.objects.create(plan=plan, enterprise=enterprise, region_id=enterprise.region_id,
+                                             officer=actor, patrolled_on=patrolled_on, finding=finding.strip(),
+                                             lead_state=LeadState.OPEN if finding.strip() else LeadState.NONE)
+        audit(actor, "inspection.patrol_record", record, summary=f"网上巡查：{enterprise.name}",
+              data={"finding": bool(finding.strip())})
+    return record
+
+
+def patrol_lead_to_inspection(*, actor: Any, record: PatrolRecord, officers: Sequence[User]) -> Inspection:
+    if record.lead_state != LeadState.OPEN:
+        raise DomainError("该巡查记录不是待处置线索")
+    with transaction.atomic():
+        inspection = inspection_open_exceptional(
+            actor=actor, enterprise=record.enterprise, reason=ExceptionReason.PATROL_LEAD,
+            reference=f"网上巡查记录 #{record.pk}（{record.patrolled_on:%Y-%m-%d}）：{record.finding[:80]}",
+            officers=officers, source_record=record)
+        PatrolRecord.objects.filter(pk=record.pk).update(lead_state=LeadState.INSPECTION, inspection=inspection)
+        audit(actor, "inspection.patrol_lead", record, summary="巡查线索转现场检查", data={"inspection": inspection.pk})
+    record.lead_state, record.inspection = LeadState.INSPECTION, inspection
+    return record.inspection
+
+
+def patrol_lead_to_case(*, actor: Any, record: PatrolRecord, case_reference: str) -> PatrolRecord:
+    """Mark the lead as referred for a case (the penalties area opens the case itself)."""
+    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="处置巡查线索")
+    if record.lead_state != LeadState.OPEN:
+        raise DomainError("该巡查记录不是待处置线索")
+    if not case_reference.strip():
+        raise DomainError("请填写立案编号或移送说明", field="case_reference")
+    with transaction.atomic():
+        PatrolRecord.objects.filter(pk=record.pk).update(lead_state=LeadState.CASE,
+                                                        case_reference=case_reference.strip()[:60])
+        audit(actor, "inspection.patrol_lead_case", record, summary=f"巡查线索转立案：{case_reference}")
+    record.lead_state = LeadState.CASE
+    return record

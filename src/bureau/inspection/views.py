@@ -1,0 +1,541 @@
+"""Thin HTML views: parse, call a service or a scoped query, render. The inspection screens work at 390 px."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bureau.accounts.models import User
+from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
+from bureau.enterprises.models import Enterprise, Industry
+from bureau.enterprises.queries import get_enterprise_for
+from bureau.inspection import queries, services
+from bureau.inspection.forms import (
+    DrawForm,
+    ExceptionalForm,
+    PatrolPlanForm,
+    PatrolRecordForm,
+    PlanEntryForm,
+    PlanForm,
+    RedoForm,
+)
+from bureau.inspection.models import Checklist, Inspection, InspectionKind, PlanEntry, ResultOutcome
+from bureau.inspection.workflow import inspection_workflow, plan_workflow
+from bureau.kernel.errors import DomainError
+from bureau.kernel.paging import paginate
+from bureau.kernel.rules import rule
+
+STAFF = (INSPECTOR, SECTION_HEAD, LEADER)
+
+
+def _staff(request: HttpRequest) -> None:
+    """Inspection screens are for officers of a bureau (any other user: 404)."""
+    if not request.user.has_role(*STAFF) or request.user.enterprise_id:
+        raise Http404
+    try:
+        services.bureau_of(request.user)
+    except DomainError as exc:
+        raise Http404 from exc
+
+
+def _run(request: HttpRequest, action: Callable[[], Any], ok: str) -> bool:
+    try:
+        action()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, ok)
+    return True
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _officers(request: HttpRequest) -> list[User]:
+    return services.bureau_officers(services.bureau_of(request.user))
+
+
+def _chosen(request: HttpRequest, ids: list[str]) -> list[User]:
+    allowed = {o.pk: o for o in _officers(request)}
+    return [allowed[int(i)] for i in ids if int(i) in allowed]
+
+
+def _history(process: Any, workflow: Any) -> list[Any]:
+    rows = list(process.history())
+    for h in rows:
+        h.from_label = workflow.state_label(h.from_state)
+        h.to_label = workflow.state_label(h.to_state)
+    return rows
+
+
+# ---- inspections --------------------------------------------------------------------------------------------------
+
+@login_required
+def inspection_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    qs = queries.inspection_list(request.user, request.GET)
+    return render(request, "inspection/inspection_list.html", {
+        "page": paginate(qs, request.GET), "states": inspection_workflow.states.items(),
+        "kinds": InspectionKind.choices, "params": request.GET})
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    inspection = queries.get_inspection_for(request.user, pk)
+    team = list(inspection.officers.all())
+    in_team = any(o.pk == request.user.pk for o in team)
+    results = {r.item_id: r for r in inspection.results.all()}
+    items = list(inspection.checklist.items.all())
+    for item in items:
+        item.result = results.get(item.pk)
+    from bureau.hazards.models import Hazard
+
+    hazards = list(Hazard.objects.filter(source_type="inspection.inspection", source_id=str(inspection.pk))
+                   .order_by("id"))
+    from bureau.hazards.workflow import hazard_workflow
+
+    for h in hazards:
+        h.state_label = hazard_workflow.state_label(h.state)
+    return render(request, "inspection/inspection_detail.html", {
+        "i": inspection, "team": team, "in_team": in_team, "items": items, "hazards": hazards,
+        "recorded": len(results), "outcomes": ResultOutcome.choices,
+        "is_leader": request.user.has_role(LEADER) and inspection.organisation_id == services.bureau_of(
+            request.user).pk,
+        "history": _history(inspection, inspection_workflow), "documents": inspection.documents(),
+        "today": dt.date.today(),
+        "default_deadline": dt.date.today() + dt.timedelta(days=15),
+        "max_days": rule("inspection.rectification_max_days"),
+    })
+
+
+@login_required
+@require_POST
+def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _staff(request)
+    inspection = queries.get_inspection_for(request.user, pk)
+    user, post = request.user, request.POST
+    if action == "approve":
+        _run(request, lambda: services.inspection_approve(actor=user, inspection=inspection,
+                                                          reason=post.get("reason", "")), "已批准检查")
+    elif action == "refuse":
+        _run(request, lambda: services.inspection_refuse(actor=user, inspection=inspection,
+                                                         reason=post.get("reason", "")), "已不予批准")
+    elif action == "checkin":
+        _run(request, lambda: services.inspection_check_in(actor=user, inspection=inspection, method="manual"),
+             "已登记入企，开始现场检查")
+    elif action == "record":
+        item = inspection.checklist.items.filter(pk=post.get("item") or 0).first()
+        if item is None:
+            messages.error(request, "检查项不存在")
+        else:
+            _run(request, lambda: services.inspection_record_item(
+                actor=user, inspection=inspection, item=item, outcome=post.get("outcome", ""),
+                note=post.get("note", ""), photos=request.FILES.getlist("photos")), f"已记录第 {item.seq} 项")
+        return redirect(reverse("inspection:inspection", args=[pk]) + f"#item-{post.get('item', '')}")
+    elif action == "finish":
+        deadline = None
+        if post.get("deadline"):
+            try:
+                deadline = dt.date.fromisoformat(post["deadline"])
+            except ValueError:
+                messages.error(request, "整改期限日期格式不正确")
+                return redirect("inspection:inspection", pk=pk)
+        _run(request, lambda: services.inspection_finish(actor=user, inspection=inspection,
+                                                         summary=post.get("summary", ""), deadline=deadline),
+             "检查已结束，文书已生成")
+    elif action == "recheck":
+        passed = {int(k.split("_", 1)[1]): v == "1" for k, v in post.items() if k.startswith("hazard_")}
+        _run(request, lambda: services.inspection_recheck(actor=user, inspection=inspection, passed=passed,
+                                                          opinion=post.get("opinion", "")),
+             "复查已完成，整改复查意见书已生成")
+    elif action == "cancel":
+        _run(request, lambda: services.inspection_cancel(actor=user, inspection=inspection,
+                                                         reason=post.get("reason", "")), "检查已取消")
+    else:
+        raise Http404
+    return redirect("inspection:inspection", pk=pk)
+
+
+@login_required
+def inspection_new(request: HttpRequest) -> HttpResponse:
+    """An exceptional inspection (complaint, accident, patrol lead, referral)."""
+    _staff(request)
+    officers = _officers(request)
+    form = ExceptionalForm(request.POST or None, officers=officers)
+    if request.method == "POST" and form.is_valid():
+        enterprise = Enterprise.objects.visible_to(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
+        if enterprise is None:
+            form.add_error("enterprise", "企业不存在或不在您的管辖范围内")
+        else:
+            try:
+                inspection = services.inspection_open_exceptional(
+                    actor=request.user, enterprise=enterprise, reason=form.cleaned_data["reason"],
+                    reference=form.cleaned_data["reference"], officers=_chosen(request, form.cleaned_data["officers"]))
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"已生成检查任务 {inspection.number}")
+                return redirect("inspection:inspection", pk=inspection.pk)
+    return render(request, "inspection/form.html", {"form": form, "title": "发起专项/线索检查",
+                                                    "back": "inspection:inspections", "back_label": "检查任务"})
+
+
+@login_required
+def checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """扫码入企: the officer scans the enterprise's QR code; the visit is logged and the inspection starts."""
+    if not request.user.has_role(INSPECTOR):
+        raise Http404
+    enterprise = Enterprise.objects.visible_to(request.user).filter(checkin_token=token).select_related(
+        "region").first()
+    if enterprise is None:
+        raise Http404("入企码无效或企业不在您的管辖范围内")
+    tasks = list(Inspection.objects.visible_to(request.user).filter(
+        enterprise=enterprise, officers=request.user, state__in=("pending_approval", "assigned", "on_site")))
+    if request.method == "POST":
+        task = next((t for t in tasks if str(t.pk) == request.POST.get("inspection")), None)
+        if task is None:
+            if _run(request, lambda: services.checkin_log(actor=request.user, enterprise=enterprise),
+                    "已登记入企（无检查任务）"):
+                return redirect("inspection:checkin", token=token)
+        elif _run(request, lambda: services.inspection_check_in(actor=request.user, inspection=task),
+                  "已扫码入企，开始现场检查"):
+            return redirect("inspection:inspection", pk=task.pk)
+    return render(request, "inspection/checkin.html", {"e": enterprise, "tasks": tasks})
+
+
+@login_required
+def enterprise_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enterprise's 入企码 as SVG (printed and posted at the gate)."""
+    _staff(request)
+    enterprise = get_enterprise_for(request.user, pk)
+    url = request.build_absolute_uri(reverse("inspection:checkin", args=[enterprise.checkin_token]))
+    svg = segno.make(url, error="m").svg_inline(scale=6)
+    if request.GET.get("format") == "svg":
+        return HttpResponse(svg, content_type="image/svg+xml")
+    return render(request, "inspection/qr.html", {"e": enterprise, "svg": svg, "url": url})
+
+
+# ---- plans --------------------------------------------------------------------------------------------------------
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    return render(request, "inspection/plan_list.html", {"plans": queries.plan_list(request.user)[:100]})
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "年度计划已创建，请添加重点检查企业")
+            return redirect("inspection:plan", pk=plan.pk)
+    return render(request, "inspection/form.html", {"form": form, "title": "编制年度监督检查计划",
+                                                    "back": "inspection:plans", "back_label": "年度检查计划"})
+
+
+def _plan_candidates(request: HttpRequest, plan: Any) -> list[Enterprise]:
+    taken = set(plan.entries.values_list("enterprise_id", flat=True))
+    qs = (Enterprise.objects.visible_to(request.user).filter(is_key=True, supervision__year=plan.year,
+                                                             supervision__organisation=plan.organisation)
+          .order_by("name"))
+    if plan.region_id != "140800":
+        qs = qs.filter(region_id=plan.region_id)
+    return [e for e in qs[:300] if e.pk not in taken]
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    plan = queries.get_plan_for(request.user, pk)
+    own = services.bureau_of(request.user).pk == plan.organisation_id
+    form = PlanEntryForm(request.POST or None)
+    candidates = _plan_candidates(request, plan) if own and plan.state == "draft" else []
+    form.fields["enterprise"].widget.choices = [(e.pk, f"{e.name}（{e.get_industry_display()}）") for e in candidates]
+    if request.method == "POST" and own and form.is_valid():
+        enterprise = Enterprise.objects.visible_to(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
+        if enterprise is None:
+            form.add_error("enterprise", "企业不存在或不在您的管辖范围内")
+        else:
+            try:
+                services.plan_entry_add(actor=request.user, plan=plan, enterprise=enterprise,
+                                        months=form.cleaned_data["months"], frequency=form.cleaned_data["frequency"],
+                                        note=form.cleaned_data["note"])
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"已列入计划：{enterprise.name}")
+                return redirect("inspection:plan", pk=pk)
+    entries = list(plan.entries.select_related("enterprise", "enterprise__region")[:500])
+    key_total = sum(plan.entries.values_list("frequency", flat=True))
+    opened: dict[int, int] = {}
+    for entry_id in Inspection.objects.filter(plan_entry__plan=plan).exclude(state="cancelled").values_list(
+            "plan_entry_id", flat=True):
+        opened[entry_id] = opened.get(entry_id, 0) + 1
+    for e in entries:
+        e.opened = opened.get(e.pk, 0)
+    return render(request, "inspection/plan_detail.html", {
+        "plan": plan, "entries": entries, "form": form, "own": own, "key_total": key_total,
+        "gaps": len(candidates),
+        "random_capacity": max(0, plan.capacity_inspections - key_total),
+        "is_leader": request.user.has_role(LEADER), "officers": _officers(request) if own else [],
+        "history": _history(plan, plan_workflow)})
+
+
+@login_required
+@require_POST
+def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _staff(request)
+    plan = queries.get_plan_for(request.user, pk)
+    user, note = request.user, request.POST.get("note", "")
+    if action == "submit":
+        _run(request, lambda: services.plan_submit(actor=user, plan=plan, note=note), "计划已提交审批")
+    elif action == "approve":
+        _run(request, lambda: services.plan_approve(actor=user, plan=plan, note=note), "计划已批准并在门户公开")
+    elif action == "reject":
+        _run(request, lambda: services.plan_reject(actor=user, plan=plan, note=note), "计划已退回")
+    elif action == "remove":
+        entry = plan.entries.filter(pk=request.POST.get("entry") or 0).first()
+        if entry:
+            _run(request, lambda: services.plan_entry_remove(actor=user, entry=entry), "已移出计划")
+    else:
+        raise Http404
+    return redirect("inspection:plan", pk=pk)
+
+
+@login_required
+@require_POST
+def plan_entry_open(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    entry = PlanEntry.objects.filter(pk=pk, plan__in=queries.plan_list(request.user)).select_related(
+        "plan", "enterprise", "enterprise__region").first()
+    if entry is None:
+        raise Http404
+    holder: dict[str, Any] = {}
+
+    def act() -> None:
+        holder["i"] = services.inspection_open_planned(actor=request.user, entry=entry,
+                                                       officers=_chosen(request, request.POST.getlist("officers")))
+
+    if _run(request, act, "已安排计划检查"):
+        return redirect("inspection:inspection", pk=holder["i"].pk)
+    return redirect("inspection:plan", pk=entry.plan_id)
+
+
+# ---- draws --------------------------------------------------------------------------------------------------------
+
+@login_required
+def draw_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    return render(request, "inspection/draw_list.html", {"page": paginate(queries.draw_list(request.user),
+                                                                          request.GET)})
+
+
+@login_required
+def draw_new(request: HttpRequest, redo_of: int | None = None) -> HttpResponse:
+    _staff(request)
+    old = queries.get_draw_for(request.user, redo_of) if redo_of else None
+    officers = _officers(request)
+    initial = {}
+    if old:
+        initial = {"title": old.title, "checklist": old.checklist_id, "size": old.sample_size,
+                   "officers": [str(o) for o in old.officer_pool], **old.filters}
+    form = DrawForm(request.POST or None, officers=officers, initial=initial)
+    redo = RedoForm(request.POST or None) if old else None
+    if request.method == "POST" and form.is_valid() and (redo is None or redo.is_valid()):
+        data = form.cleaned_data
+        try:
+            draw = services.draw_make(
+                actor=request.user, title=data["title"], officer_ids=[int(i) for i in data["officers"]],
+                filters={k: data[k] for k in ("industry", "region", "risk") if data.get(k)}, size=data["size"],
+                ratio_percent=data["ratio"], checklist=data["checklist"],
+                seed=(redo.cleaned_data["seed"] if redo else data["seed"]) or "",
+                redo_of=old, redo_reason=redo.cleaned_data["reason"] if redo else "")
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, f"抽取完成：{draw.number}，结果已公示")
+            return redirect("inspection:draw", pk=draw.pk)
+    return render(request, "inspection/draw_form.html", {"form": form, "redo": redo, "old": old})
+
+
+@login_required
+def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    draw = queries.get_draw_for(request.user, pk)
+    verified = None
+    if request.GET.get("verify"):
+        verified = services.draw_verify(draw)
+    return render(request, "inspection/draw_detail.html", _draw_context(draw) | {"verified": verified,
+                                                                                "public": False})
+
+
+def _draw_context(draw: Any) -> dict[str, Any]:
+    inspections = {i.enterprise_id: i for i in draw.inspections.select_related("enterprise")}
+    enterprises = Enterprise.objects.in_bulk([int(i) for i in draw.selected])
+    officer_ids = {o for team in draw.teams.values() for o in team}
+    names = {u.pk: u.display_name for u in User.objects.filter(pk__in=officer_ids)}
+    rows = []
+    for n, eid in enumerate(draw.selected, 1):
+        e = enterprises.get(int(eid))
+        rows.append({"n": n, "id": eid, "enterprise": e, "inspection": inspections.get(int(eid)),
+                     "team": [names.get(o, str(o)) for o in draw.teams.get(str(eid), [])]})
+    names_of = {"industry": ("行业", dict(Industry.choices)), "region": ("区划", {}),
+                "risk": ("风险", {"high": "较高风险", "normal": "一般风险"})}
+    filter_labels = [f"{names_of.get(k, (k, {}))[0]}：{names_of.get(k, (k, {}))[1].get(v, v)}"
+                     for k, v in (draw.filters or {}).items()]
+    return {"draw": draw, "rows": rows, "redos": list(draw.redos.all()), "filter_labels": filter_labels,
+            "excluded_protected": (draw.excluded or {}).get("protected_count", 0),
+            "excluded_at_cap": len((draw.excluded or {}).get("at_cap", []))}
+
+
+# ---- patrols ------------------------------------------------------------------------------------------------------
+
+@login_required
+def patrol_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    return render(request, "inspection/patrol_list.html", {
+        "plans": queries.patrol_plans(request.user)[:50],
+        "page": paginate(queries.patrol_records(request.user, request.GET), request.GET), "params": request.GET})
+
+
+@login_required
+def patrol_plan_new(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = PatrolPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.patrol_plan_create(actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, "网上巡查计划已保存")
+            return redirect("inspection:patrols")
+    return render(request, "inspection/form.html", {"form": form, "title": "制定网上巡查计划",
+                                                    "back": "inspection:patrols", "back_label": "网上巡查"})
+
+
+@login_required
+def patrol_record_new(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = PatrolRecordForm(request.POST or None, initial={"patrolled_on": dt.date.today()})
+    plans = list(queries.patrol_plans(request.user).filter(is_active=True))
+    form.fields["plan"].widget.choices = [(p.pk, p.title) for p in plans]
+    if request.method == "POST" and form.is_valid():
+        plan = next((p for p in plans if p.pk == form.cleaned_data["plan"]), None)
+        enterprise = Enterprise.objects.visible_to(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
+        if plan is None:
+            form.add_error("plan", "巡查计划不存在")
+        elif enterprise is None:
+            form.add_error("enterprise", "企业不存在或不在您的管辖范围内")
+        else:
+            try:
+                record = services.patrol_record_create(actor=request.user, plan=plan, enterprise=enterprise,
+                                                       patrolled_on=form.cleaned_data["patrolled_on"],
+                                                       finding=form.cleaned_data["finding"])
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "巡查记录已保存")
+                return redirect("inspection:patrol", pk=record.pk)
+    return render(request, "inspection/form.html", {"form": form, "title": "登记网上巡查",
+                                                    "back": "inspection:patrols", "back_label": "网上巡查"})
+
+
+@login_required
+def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    record = queries.get_patrol_record_for(request.user, pk)
+    if request.method == "POST":
+        if request.POST.get("action") == "inspection":
+            holder: dict[str, Any] = {}
+
+            def act() -> None:
+                holder["i"] = services.patrol_lead_to_inspection(
+                    actor=request.user, record=record, officers=_chosen(request, request.POST.getlist("officers")))
+
+            if _run(request, act, "线索已转现场检查"):
+                return redirect("inspection:inspection", pk=holder["i"].pk)
+        elif request.POST.get("action") == "case":
+            _run(request, lambda: services.patrol_lead_to_case(actor=request.user, record=record,
+                                                               case_reference=request.POST.get("case_reference", "")),
+                 "线索已转立案")
+        return redirect("inspection:patrol", pk=pk)
+    return render(request, "inspection/patrol_detail.html", {"r": record, "officers": _officers(request)})
+
+
+# ---- conflicts of interest ----------------------------------------------------------------------------------------
+
+@login_required
+def conflict_list(request: HttpRequest) -> HttpResponse:
+    """An officer declares a conflict of interest (回避); draws and teams skip the pair."""
+    _staff(request)
+    from bureau.inspection.models import ConflictOfInterest
+
+    if request.method == "POST":
+        enterprise = Enterprise.objects.visible_to(request.user).filter(
+            pk=request.POST.get("enterprise") or 0).first()
+        if enterprise is None:
+            messages.error(request, "企业不存在或不在您的管辖范围内")
+        elif _run(request, lambda: services.conflict_declare(actor=request.user, officer=request.user,
+                                                             enterprise=enterprise,
+                                                             reason=request.POST.get("reason", "")), "已登记回避关系"):
+            return redirect("inspection:conflicts")
+    rows = ConflictOfInterest.objects.filter(officer=request.user).select_related("enterprise")
+    return render(request, "inspection/conflicts.html", {"rows": rows})
+
+
+# ---- checklists ---------------------------------------------------------------------------------------------------
+
+@login_required
+def checklist_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    return render(request, "inspection/checklists.html", {
+        "checklists": Checklist.objects.filter(is_active=True).prefetch_related("items")})
+
+
+# ---- public (portal) ------------------------------------------------------------------------------------------------
+
+def public_draws(request: HttpRequest) -> HttpResponse:
+    return render(request, "inspection/public_draws.html", {"page": paginate(queries.public_draws(), request.GET)})
+
+
+def public_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    draw = queries.public_draw(pk)
+    if draw is None:
+        raise Http404
+    return render(request, "inspection/public_draw.html", _draw_context(draw) | {"public": True})
+
+
+def public_plans(request: HttpRequest) -> HttpResponse:
+    return render(request, "inspection/public_plans.html", {"plans": queries.public_plans()[:100]})
+
+
+def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = queries.public_plans().filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    entries = list(plan.entries.select_related("enterprise", "enterprise__region")[:1000])
+    industries = dict(Industry.choices)
+    by_industry = sorted((industries.get(row["enterprise__industry"], ""), row["n"]) for row in
+                         plan.entries.values("enterprise__industry").annotate(n=Count("id")))
+    return render(request, "inspection/public_plan.html", {
+        "plan": plan, "entries": entries, "total": plan.entries.count(), "names": bool(rule("inspection.plan_publish_names")),
+        "by_industry": by_industry})

@@ -1,0 +1,38 @@
+"""States and transitions of annual plans and inspections (one declared table each)."""
+
+from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
+from bureau.kernel.workflow import T, Workflow
+
+PLANNERS = {INSPECTOR, SECTION_HEAD, LEADER}
+
+plan_workflow = Workflow(
+    name="inspection.plan",
+    states={"draft": "编制中", "submitted": "待审批", "approved": "已批准并公开"},
+    transitions=[
+        T("submit", "提交审批", "draft", "submitted", PLANNERS),
+        T("approve", "批准并公开", "submitted", "approved", {LEADER}),  # measure II.3: 编制报批
+        T("reject", "退回修改", "submitted", "draft", {LEADER}),
+    ],
+)
+
+inspection_workflow = Workflow(
+    name="inspection",
+    states={
+        "pending_approval": "待分管负责人批准",
+        "assigned": "待检查",
+        "on_site": "现场检查中",
+        "rectifying": "整改中",
+        "closed": "已办结",
+        "cancelled": "已取消",
+    },
+    transitions=[
+        T("approve", "批准检查", "pending_approval", "assigned", {LEADER}),  # measure II.4: 无事不扰
+        T("refuse", "不予批准", "pending_approval", "cancelled", {LEADER}),
+        T("check_in", "扫码入企", "assigned", "on_site", {INSPECTOR}),
+        T("finish", "结束检查（责令整改）", "on_site", "rectifying", {INSPECTOR}),
+        T("finish_clean", "结束检查（未发现问题）", "on_site", "closed", {INSPECTOR}),
+        T("recheck_pass", "复查合格", "rectifying", "closed", {INSPECTOR}),
+        T("recheck_fail", "复查不合格", "rectifying", "rectifying", {INSPECTOR}),
+        T("cancel", "取消检查", ("assigned", "pending_approval"), "cancelled", {SECTION_HEAD, LEADER, "system"}),
+    ],
+)

@@ -1,0 +1,63 @@
+"""A small world for the inspection tests: the city bureau and 盐湖区 with leaders and certified officers,
+临猗县 with one officer, and a few enterprises with the supervision level of this year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from bureau.enterprises.models import Industry, SupervisionAssignment
+from tests.factories import EnterpriseFactory, city_bureau, county_bureau, make_user
+
+
+@dataclass
+class World:
+    city: Any
+    yanhu: Any
+    linyi: Any
+    city_inspector: Any
+    city_inspector2: Any
+    city_leader: Any
+    inspector: Any
+    inspector2: Any
+    inspector3: Any
+    leader: Any
+    linyi_inspector: Any
+    uncertified: Any
+    year: int
+
+    def enterprise(self, *, level: str = "county", **kw: Any) -> Any:
+        e = EnterpriseFactory(**kw)
+        org = self.city if level == "city" else (self.yanhu if e.region_id == "140802" else self.linyi)
+        SupervisionAssignment.objects.create(enterprise=e, year=self.year, level=level, organisation=org)
+        return e
+
+
+@pytest.fixture
+def world(db) -> World:
+    city = city_bureau()
+    yanhu = county_bureau("140802", "盐湖区应急管理局")
+    linyi = county_bureau("140821", "临猗县应急管理局")
+
+    def officer(name, org, certified=True):
+        return make_user(name, roles=["inspector"], organisation=org, real_name=name,
+                         enforcement_id=f"1408{abs(hash(name)) % 10**6:06d}" if certified else "")
+
+    return World(
+        city=city, yanhu=yanhu, linyi=linyi,
+        city_inspector=officer("市执法甲", city), city_inspector2=officer("市执法乙", city),
+        city_leader=make_user("市分管领导", roles=["leader"], organisation=city, real_name="市分管领导"),
+        inspector=officer("盐湖执法甲", yanhu), inspector2=officer("盐湖执法乙", yanhu),
+        inspector3=officer("盐湖执法丙", yanhu),
+        leader=make_user("盐湖分管领导", roles=["leader"], organisation=yanhu, real_name="盐湖分管领导"),
+        linyi_inspector=officer("临猗执法甲", linyi), uncertified=officer("盐湖无证", yanhu, certified=False),
+        year=timezone.localdate().year,
+    )
+
+
+@pytest.fixture
+def general(world):
+    return world.enterprise(industry=Industry.HAZCHEM_OPERATION, standardization_grade="3", credit_grade="B1")

@@ -1,0 +1,245 @@
+"""HTTP: every transition and every refusal through the screens and the API; scope (another county → 404);
+public draw record without login; query budgets on lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from bureau.enterprises.models import Industry
+from bureau.hazards.models import Hazard
+from bureau.inspection import services as S
+from bureau.inspection.models import AnnualPlan, Draw, Inspection, PatrolRecord
+
+
+def post(client, url, data=None, **kw):
+    return client.post(url, data or {}, follow=True, **kw)
+
+
+def msgs(response):
+    return " ".join(str(m) for m in response.context["messages"])
+
+
+def test_full_inspection_through_the_screens(world, general, login):
+    c = login(world.inspector)
+    inspection = S.inspection_open(actor=world.inspector, enterprise=general, kind="random",
+                                   officers=[world.inspector, world.inspector2])
+    base = f"/inspection/inspections/{inspection.pk}/"
+    r = post(c, f"/inspection/checkin/{general.checkin_token}/", {"inspection": inspection.pk})
+    assert "已扫码入企" in msgs(r) and r.redirect_chain[-1][0] == base
+    items = list(inspection.checklist.items.order_by("seq"))
+    r = post(c, base + "record/", {"item": items[0].pk, "outcome": "finding", "note": ""})
+    assert "发现问题时请描述问题情况" in msgs(r)
+    for item in items:
+        post(c, base + "record/", {"item": item.pk, "outcome": "finding" if item.seq == 3 else "compliant",
+                                   "note": "未登记建档" if item.seq == 3 else ""})
+    r = post(c, base + "finish/", {"summary": "x", "deadline": ""})
+    assert "须确定整改期限" in msgs(r)
+    deadline = (timezone.localdate() + dt.timedelta(days=20)).isoformat()
+    r = post(c, base + "finish/", {"summary": "检查完毕", "deadline": deadline})
+    assert "文书已生成" in msgs(r)
+    hazard = Hazard.objects.get()
+    r = post(c, base + "recheck/", {f"hazard_{hazard.pk}": "1", "opinion": ""})
+    assert "请填写复查意见" in msgs(r)
+    r = post(c, base + "recheck/", {f"hazard_{hazard.pk}": "1", "opinion": "已整改"})
+    inspection.refresh_from_db()
+    assert inspection.state == "closed" and "整改复查意见书" in r.content.decode()
+    assert "现场检查记录" in r.content.decode() and "责令限期整改指令书" in r.content.decode()
+
+
+def test_approval_refusal_and_cancel_through_the_screens(world, login):
+    protected = world.enterprise(standardization_grade="1")
+    inspection = S.inspection_open(actor=world.inspector, enterprise=protected, kind="random",
+                                   officers=[world.inspector, world.inspector2])
+    c = login(world.inspector)
+    r = post(c, f"/inspection/inspections/{inspection.pk}/checkin/")
+    assert "尚未批准，不能入企检查" in msgs(r)
+    r = post(c, f"/inspection/inspections/{inspection.pk}/approve/", {"reason": "同意"})
+    assert "无权" in msgs(r)
+    c = login(world.leader)
+    r = post(c, f"/inspection/inspections/{inspection.pk}/approve/", {"reason": ""})
+    assert "请填写批准理由" in msgs(r)
+    r = post(c, f"/inspection/inspections/{inspection.pk}/refuse/", {"reason": "无新线索，无事不扰"})
+    inspection.refresh_from_db()
+    assert inspection.state == "cancelled"
+    other = S.inspection_open(actor=world.inspector, enterprise=world.enterprise(credit_grade="B1"), kind="random",
+                              officers=[world.inspector, world.inspector2])
+    r = post(c, f"/inspection/inspections/{other.pk}/cancel/", {"reason": "企业停产"})
+    other.refresh_from_db()
+    assert other.state == "cancelled"
+
+
+def test_another_countys_records_answer_404(world, general, login):
+    inspection = S.inspection_open(actor=world.inspector, enterprise=general, kind="random",
+                                   officers=[world.inspector, world.inspector2])
+    c = login(world.linyi_inspector)
+    assert c.get(f"/inspection/inspections/{inspection.pk}/").status_code == 404
+    assert c.post(f"/inspection/inspections/{inspection.pk}/checkin/").status_code == 404
+    assert c.get(f"/inspection/checkin/{general.checkin_token}/").status_code == 404
+    assert c.get(f"/api/v1/inspections/{inspection.pk}").status_code in {404, 405}
+    assert c.get("/api/v1/inspections").json()["items"] == []
+
+
+def test_enterprise_users_see_no_inspection_screens(world, general, login):
+    from tests.factories import make_user
+
+    c = login(make_user("qiye_t", roles=["enterprise"], enterprise=general))
+    assert c.get("/inspection/").status_code == 404
+
+
+def test_plan_screens_refuse_double_booking_and_approve(world, login):
+    key_city = world.enterprise(level="city", industry=Industry.HAZCHEM_PRODUCTION, is_key=True)
+    key = world.enterprise(industry=Industry.COAL, is_key=True)
+    city_plan = S.plan_create(actor=world.city_inspector, year=world.year)
+    S.plan_entry_add(actor=world.city_inspector, plan=city_plan, enterprise=key_city, months=[3], frequency=1)
+    c = login(world.inspector)
+    r = post(c, "/inspection/plans/new/", {"year": world.year, "other_enforcement_days": 10,
+                                          "non_enforcement_days": 5, "random_share_target": 50})
+    plan = AnnualPlan.objects.get(organisation=world.yanhu)
+    r = post(c, f"/inspection/plans/{plan.pk}/", {"enterprise": key_city.pk, "months": "3", "frequency": 1})
+    assert "不在您的管辖范围内" in r.content.decode() or "不能列入本计划" in r.content.decode()
+    r = post(c, f"/inspection/plans/{plan.pk}/", {"enterprise": key.pk, "months": "3,9,11", "frequency": 3})
+    assert "不超过 2 次" in r.content.decode()
+    r = post(c, f"/inspection/plans/{plan.pk}/", {"enterprise": key.pk, "months": "3,9", "frequency": 2})
+    assert plan.entries.count() == 1
+    post(c, f"/inspection/plans/{plan.pk}/submit/")
+    r = post(c, f"/inspection/plans/{plan.pk}/approve/")
+    assert "无权" in msgs(r) or "只能" in msgs(r)
+    c = login(world.leader)
+    r = post(c, f"/inspection/plans/{plan.pk}/reject/", {"note": ""})
+    assert "请填写退回理由" in msgs(r)
+    post(c, f"/inspection/plans/{plan.pk}/approve/", {"note": "同意"})
+    plan.refresh_from_db()
+    assert plan.state == "approved"
+    c.logout()
+    page = c.get(f"/inspection/public/plans/{plan.pk}/").content.decode()
+    assert key.name in page
+
+
+def test_draw_screen_refusals_and_public_record(world, login, client):
+    for _ in range(3):
+        world.enterprise(credit_grade="B1")
+    c = login(world.inspector)
+    officers = [world.inspector.pk, world.inspector2.pk]
+    r = post(c, "/inspection/draws/new/", {"title": "抽查", "size": 9, "officers": officers})
+    assert "少于抽取数量 9 家" in r.content.decode()
+    r = post(c, "/inspection/draws/new/", {"title": "抽查", "size": 1, "officers": [world.inspector.pk]})
+    assert "至少需要 2 名" in r.content.decode() or "至少需要 2" in r.content.decode()
+    r = post(c, "/inspection/draws/new/", {"title": "抽查", "ratio": 50, "officers": officers, "seed": "abc"})
+    d = Draw.objects.get()
+    assert d.sample_size == 2 and d.seed == "abc"
+    assert "复核通过" in c.get(f"/inspection/draws/{d.pk}/?verify=1").content.decode()
+    r = post(c, f"/inspection/draws/{d.pk}/redo/", {"title": "抽查", "size": 1, "officers": officers, "reason": ""})
+    assert Draw.objects.count() == 1
+    r = post(c, f"/inspection/draws/{d.pk}/redo/", {"title": "抽查", "size": 1, "officers": officers,
+                                                   "reason": "执法人员调整"})
+    assert Draw.objects.count() == 2
+    c.logout()
+    body = client.get(f"/api/v1/draws/{d.pk}").json()
+    assert {"seed", "algorithm", "pool_digest", "pool", "selected", "teams"} <= set(body)
+    assert body["seed"] == "abc" and body["algorithm"] == "yc-draw-v1" and body["superseded"] is True
+    assert len(body["selected"]) == 2 and set(body["teams"]) == {str(i) for i in body["selected"]}
+    assert client.get("/api/v1/draws/999999").status_code == 404
+    page = client.get(f"/inspection/public/draws/{d.pk}/").content.decode()
+    assert d.pool_digest in page and "如何复核" in page and "部分 Fisher–Yates 洗牌" in page
+
+
+def test_exceptional_inspection_form(world, general, login):
+    c = login(world.inspector)
+    r = post(c, "/inspection/inspections/new/", {"enterprise": general.pk, "reason": "accident",
+                                                 "reference": "事故 2026-03", "officers": [world.inspector.pk]})
+    assert "至少需要 2 名" in r.content.decode()
+    post(c, "/inspection/inspections/new/", {"enterprise": general.pk, "reason": "accident", "reference": "事故 2026-03",
+                                             "officers": [world.inspector.pk, world.inspector2.pk]})
+    assert Inspection.objects.get().exception_reason == "accident"
+
+
+def test_patrol_lead_becomes_an_inspection_and_is_counted_off_site(world, general, login):
+    c = login(world.inspector)
+    post(c, "/inspection/patrols/plans/new/", {"industry": Industry.HAZCHEM_OPERATION, "title": "危化经营巡查",
+                                               "content": "视频抽查储存场所", "channel": "视频监控", "every_days": 7,
+                                               "handling": "电话督促，重大问题转现场检查"})
+    plan = S.patrol_plan_create(actor=world.inspector, industry=Industry.COAL, title="煤矿", content="瓦斯",
+                                channel="监测", every_days=1, handling="转检查")
+    r = post(c, "/inspection/patrols/new/", {"plan": plan.pk, "enterprise": general.pk,
+                                             "patrolled_on": timezone.localdate().isoformat(), "finding": "x"})
+    assert "与企业行业不符" in r.content.decode()
+    from bureau.inspection.models import PatrolPlan
+
+    p = PatrolPlan.objects.get(industry=Industry.HAZCHEM_OPERATION)
+    r = post(c, "/inspection/patrols/new/", {"plan": p.pk, "enterprise": general.pk,
+                                             "patrolled_on": timezone.localdate().isoformat(),
+                                             "finding": "消防通道堆放杂物"})
+    record = PatrolRecord.objects.get()
+    assert record.lead_state == "open"
+    r = post(c, f"/inspection/patrols/{record.pk}/", {"action": "inspection",
+                                                     "officers": [world.inspector.pk, world.inspector2.pk]})
+    record.refresh_from_db()
+    inspection = Inspection.objects.get()
+    assert record.lead_state == "inspection" and inspection.exception_reason == "patrol_lead"
+    assert inspection.source_type == "inspection.patrolrecord"
+    from bureau.inspection.queries import indicator_values
+    from bureau.kernel.registry import IndicatorQuery
+
+    S.inspection_check_in(actor=world.inspector, inspection=inspection)
+    today = timezone.localdate()
+    values = {i.code: i for i in indicator_values(IndicatorQuery(start=today.replace(month=1, day=1), end=today))}
+    assert values["inspection.offsite_share"].value == 50.0
+    assert values["inspection.random_share"].value == 0.0
+    assert values["inspection.per_enterprise"].value == 1.0
+    assert values["inspection.cap_breaches"].value == 0.0
+
+
+def test_indicators_count_cap_breaches_and_random_share(world, general):
+    from bureau.inspection.queries import indicator_values
+    from bureau.kernel.registry import IndicatorQuery
+
+    S.inspection_open(actor=world.inspector, enterprise=general, kind="random",
+                      officers=[world.inspector, world.inspector2])
+    S.inspection_open_exceptional(actor=world.inspector, enterprise=general, reason="complaint", reference="举报",
+                                  officers=[world.inspector, world.inspector2])
+    today = timezone.localdate()
+    values = {i.code: i for i in indicator_values(IndicatorQuery(start=today.replace(month=1, day=1), end=today))}
+    assert values["inspection.random_share"].value == 50.0
+    assert values["inspection.cap_breaches"].value == 1.0 and "例外检查 1 次" in values["inspection.cap_breaches"].note
+    none = indicator_values(IndicatorQuery(start=today, end=today, region="140821"))
+    assert {i.code: i.value for i in none}["inspection.random_share"] is None
+
+
+def test_list_pages_have_query_budgets(world, login, django_assert_max_num_queries):
+    for _ in range(6):
+        e = world.enterprise(credit_grade="B1")
+        S.inspection_open(actor=world.inspector, enterprise=e, kind="random",
+                          officers=[world.inspector, world.inspector2])
+    c = login(world.inspector)
+    for url in ["/inspection/", "/inspection/draws/", "/inspection/plans/", "/inspection/patrols/",
+                "/api/v1/inspections", "/inspection/public/draws/", "/api/v1/draws"]:
+        with django_assert_max_num_queries(16):
+            assert c.get(url).status_code == 200
+
+
+def test_qr_code_and_enterprise_panel(world, general, login):
+    c = login(world.inspector)
+    r = c.get(f"/inspection/enterprises/{general.pk}/qr/?format=svg")
+    assert r["Content-Type"] == "image/svg+xml" and b"<svg" in r.content
+    page = c.get(f"/enterprises/{general.pk}/").content.decode()
+    assert "入企码" in page and "上限 1 次" in page
+
+
+def test_officer_declares_a_conflict_through_the_screen(world, general, login):
+    c = login(world.inspector)
+    r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": ""})
+    assert "请填写回避事由" in msgs(r)
+    r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": "配偶在该企业任职"})
+    assert "已登记回避关系" in msgs(r) and general.name in r.content.decode()
+    r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": "配偶在该企业任职"})
+    assert "已登记" in msgs(r)
+
+
+def test_an_officer_without_a_bureau_gets_404_not_an_error(world, login):
+    from tests.factories import make_user
+
+    c = login(make_user("stray", roles=["inspector"], enforcement_id="1"))
+    assert c.get("/inspection/").status_code == 404
+    assert c.get("/inspection/draws/new/").status_code == 404
