@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.hazards import demo  # noqa: F401  (registers the demo loader)
@@ -105,8 +106,8 @@ def hazard_indicators(query: IndicatorQuery) -> list[Indicator]:
     if query.region:
         hazards = hazards.filter(region_id=query.region)
         listings = listings.filter(region_id=query.region)
-    start = dt.datetime.combine(query.start, dt.time.min)
-    end = dt.datetime.combine(query.end + dt.timedelta(days=1), dt.time.min)
+    start = timezone.make_aware(dt.datetime.combine(query.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(query.end + dt.timedelta(days=1), dt.time.min))
     accepted = hazards.filter(accepted_at__gte=start, accepted_at__lt=end, deadline__isnull=False)
     total = accepted.count()
     on_time = accepted.filter(accepted_at__date__lte=F("deadline")).count()
