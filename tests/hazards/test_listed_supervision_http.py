@@ -43,13 +43,15 @@ def test_enterprise_and_plain_inspector_cannot_list(w, login):
     assert not ListedSupervision.objects.exists()
 
 
-def test_listing_produces_notice_and_public_notice(w, login):
+def test_listing_produces_notice_and_public_notice(w, login, real_pdf):
     h = hazard(w, step="rectifying", grade="major", source="inspection")
     r = _list(login(w.head), h)
     listing = ListedSupervision.objects.get()
     assert r["Location"] == f"/hazards/listings/{listing.pk}/"
     assert listing.state == "listed" and listing.published_at and listing.listed_by_org == w.head.organisation
     assert sorted(listing.documents().values_list("kind", flat=True)) == ["listing_notice", "listing_public_notice"]
+    notice = listing.documents().get(kind="listing_notice")
+    assert notice.file.open("rb").read(5) == b"%PDF-" and notice.number == listing.number
     assert _list(login(w.head), h).status_code == 200  # listed twice: refused
     assert ListedSupervision.objects.count() == 1
 
