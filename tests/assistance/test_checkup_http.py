@@ -135,3 +135,17 @@ def test_checkup_list_query_budget(w, login, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         r = client.get("/assistance/checkups/")
     assert len(r.context["page"].rows) == 1
+
+
+def test_expert_api_records_findings_only_on_assigned_checkups(w, login):
+    c = _requested(w)
+    assigned, other = expert("甲"), expert("乙")
+    services.checkup_assign(actor=w.inspector, checkup=c, experts=[assigned], planned_on=today())
+    client = login(assigned.user)
+    assert [x["id"] for x in client.get("/api/v1/assistance/checkups").json()] == [c.pk]
+    r = client.post(f"/api/v1/assistance/checkups/{c.pk}/findings", {"title": "梯子无防滑"},
+                    content_type="application/json")
+    assert r.status_code == 201
+    r = login(other.user).post(f"/api/v1/assistance/checkups/{c.pk}/findings", {"title": "x"},
+                               content_type="application/json")
+    assert r.status_code == 404
