@@ -49,3 +49,15 @@ def test_overview_for_officers_only(w, login):
     hazard(w)
     assert login(w.inspector).get("/api/v1/hazards/overview").json()[0]["total"] == 1
     assert login(w.owner).get("/api/v1/hazards/overview").status_code == 403
+
+
+def test_overlong_texts_and_funds_are_refused_not_crashing(w, login):
+    client = login(w.owner)
+    r = client.post("/api/v1/hazards", {"title": "x", "found_on": today().isoformat(), "location": "部" * 121},
+                    content_type="application/json")
+    assert r.status_code == 400 and "部位不能超过 120 个字" in r.json()["detail"]
+    h = hazard(w)
+    r = client.post(f"/api/v1/hazards/{h.pk}/plan", {"measures": "m", "deadline": today().isoformat(),
+                                                     "responsible_person": "李", "funds": "99999999999"},
+                    content_type="application/json")
+    assert r.status_code == 400 and "整改资金" in r.json()["detail"]

@@ -77,6 +77,7 @@ def test_major_plan_needs_funds_and_contingency():
     assert rules.plan_refusal(**kwargs, major=False) is None
     assert rules.plan_refusal(**kwargs, major=True)[0] == "contingency"
     assert rules.plan_refusal(**{**kwargs, "deadline": dt.date(2026, 11, 1)}, major=False)[0] == "deadline"
+    assert rules.plan_refusal(**{**kwargs, "funds": Decimal("1e10")}, major=False)[0] == "funds"
 
 
 def test_rules_carry_a_source():

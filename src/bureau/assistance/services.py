@@ -33,6 +33,7 @@ from bureau.assistance.models import (
     Specialty,
 )
 from bureau.assistance.workflow import STAFF, checkup_workflow, first_use_workflow
+from bureau.hazards.services import check_lengths
 from bureau.kernel.audit import audit
 from bureau.kernel.documents import Fields, Para, Signature, Spec, chinese_date, store_document
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
@@ -148,6 +149,8 @@ def finding_add(*, actor: Any, checkup: Checkup, title: str, location: str = "",
         raise DomainError("请填写发现的问题", field="title")
     if grade not in ("general", "major"):
         raise DomainError("隐患等级无效", field="grade")
+    check_lengths(title=(title.strip(), 200, "问题"), location=(location.strip(), 120, "部位"),
+                  major_criterion=(major_criterion.strip(), 200, "判定依据"), basis=(basis.strip(), 300, "依据"))
     if grade == "major" and not major_criterion.strip():
         raise DomainError("重大隐患须注明判定依据", field="major_criterion")
     if deadline is not None and deadline < timezone.localdate():

@@ -86,8 +86,8 @@ def plan_refusal(*, measures: str, deadline: dt.date | None, responsible_person:
         return "deadline", "请填写整改期限"
     if deadline < today or deadline < found_on:
         return "deadline", "整改期限不能早于今天"
-    if funds is not None and funds < 0:
-        return "funds", "整改资金不能为负数"
+    if funds is not None and (funds < 0 or funds >= Decimal("1e10")):
+        return "funds", "整改资金应在 0—9,999,999,999.99 元之间"
     if major and (funds is None or not contingency.strip()):
         return "contingency", "重大隐患的治理方案须写明整改资金和应急预案/防范措施"
     return None

@@ -40,6 +40,13 @@ def _enterprise_users(enterprise_id: int) -> list[Any]:
     return list(User.objects.filter(enterprise_id=enterprise_id, is_active=True))
 
 
+def check_lengths(**fields: tuple[str, int, str]) -> None:
+    """Refuse texts longer than their column (field=(value, max, label)) with a Chinese message."""
+    for name, (value, limit, label) in fields.items():
+        if value is not None and len(value) > limit:
+            raise DomainError(f"{label}不能超过 {limit} 个字", field=name)
+
+
 def _check_scope(actor: Any, *, region_id: str, enterprise_id: int) -> None:
     """The actor must have the record in scope (enterprise: itself; officer: jurisdiction)."""
     if actor is None:
@@ -74,6 +81,8 @@ def hazard_report(*, actor: Any, enterprise: Any, source: str, title: str, found
         raise DomainError("整改期限不能早于发现日期", field="deadline")
     if grade == HazardGrade.MAJOR and not major_criterion.strip():
         raise DomainError("重大隐患须注明判定依据（如 工贸重大事故隐患判定标准 第X条）", field="major_criterion")
+    check_lengths(title=(title.strip(), 200, "隐患名称"), location=(location, 120, "部位"),
+                  major_criterion=(major_criterion, 200, "判定依据"), legal_basis=(legal_basis, 300, "依据条款"))
     if source == HazardSource.SELF_INSPECTION and actor is not None and getattr(actor, "enterprise_id", None) \
             not in (None, enterprise.pk):
         raise PermissionDenied("只能为本企业登记自查隐患")
@@ -106,6 +115,7 @@ def hazard_plan(*, actor: Any, hazard: Hazard, measures: str, deadline: dt.date 
     """Record the rectification plan (五到位: measures, funds, deadline, person, contingency) and start
     rectification. From here the hazard counts as "under rectification" for the II.8 exemption."""
     _check_scope(actor, region_id=hazard.region_id, enterprise_id=hazard.enterprise_id)
+    check_lengths(responsible_person=(responsible_person.strip(), 40, "整改责任人"))
     refusal = rules.plan_refusal(measures=measures, deadline=deadline, responsible_person=responsible_person,
                                  today=timezone.localdate(), found_on=hazard.found_on, funds=funds,
                                  contingency=contingency, major=hazard.grade == HazardGrade.MAJOR)
@@ -177,6 +187,9 @@ def risk_point_save(*, actor: Any, enterprise: Any, name: str, hazard_source: st
         raise NotFound("风险点不存在")
     if not name.strip() or not hazard_source.strip():
         raise DomainError("请填写风险点名称和危险源", field="name")
+    check_lengths(name=(name.strip(), 120, "风险点名称"), hazard_source=(hazard_source.strip(), 200, "危险源"),
+                  accident_type=(accident_type, 100, "事故类型"), control_level=(control_level, 40, "管控层级"),
+                  responsible_person=(responsible_person, 40, "管控责任人"))
     assessed_on = assessed_on or timezone.localdate()
     score, level = grade_risk(method, factor_l, factor_e if method == RiskMethod.LEC else None, factor_c, assessed_on)
     with transaction.atomic():
