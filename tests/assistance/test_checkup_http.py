@@ -149,3 +149,11 @@ def test_expert_api_records_findings_only_on_assigned_checkups(w, login):
     r = login(other.user).post(f"/api/v1/assistance/checkups/{c.pk}/findings", {"title": "x"},
                                content_type="application/json")
     assert r.status_code == 404
+
+
+def test_officer_schedules_a_checkup_by_credit_code(w, login):
+    data = {"enterprise": w.enterprise.uscc, "specialty": "fire", "topics": "消防"}
+    assert "不在您的管辖范围内" in login(w.other_inspector).post("/assistance/checkups/new/", data).content.decode()
+    r = login(w.inspector).post("/assistance/checkups/new/", data)
+    c = Checkup.objects.get()
+    assert r.status_code == 302 and (c.origin, c.enterprise) == ("scheduled", w.enterprise)

@@ -123,7 +123,7 @@ def test_agency_files_a_report_and_spot_check_writes_credit(w, login):
     a, user, staff = agency()
     client = login(user)
     assert client.get("/assistance/agencies/")["Location"] == f"/assistance/agencies/{a.pk}/"
-    data = {"enterprise": w.enterprise.pk, "kind": "status", "report_number": "R-1", "title": "现状评价报告",
+    data = {"enterprise": w.enterprise.uscc, "kind": "status", "report_number": "R-1", "title": "现状评价报告",
             "issued_on": today().isoformat(), "conclusion": "符合", "signers": [staff[0].pk]}
     r = client.post(f"/assistance/agencies/{a.pk}/", data)
     assert "至少两名" in r.content.decode()

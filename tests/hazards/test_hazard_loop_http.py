@@ -142,3 +142,13 @@ def test_export_is_scoped(w, login):
     hazard(w)
     r = login(w.inspector).get("/hazards/export.xlsx")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_officer_reports_a_patrol_hazard_by_credit_code_in_jurisdiction_only(w, login):
+    data = {"enterprise": w.enterprise.uscc, "source": "patrol", "title": "视频巡查发现动火无监护",
+            "found_on": today().isoformat(), "grade": "general"}
+    r = login(w.other_inspector).post("/hazards/new/", data)
+    assert r.status_code == 200 and "管辖范围内没有" in r.content.decode()
+    r = login(w.inspector).post("/hazards/new/", data)
+    h = Hazard.objects.get()
+    assert r.status_code == 302 and (h.source, h.enterprise) == ("patrol", w.enterprise)

@@ -7,18 +7,28 @@ from bureau.assistance.models import AgencyReport, Enrolment, ReportSpotCheck, S
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _by_uscc(form: forms.Form) -> object:
+    code = (form.cleaned_data.get("enterprise") or "").strip().upper()
+    enterprise = form.enterprises.filter(uscc=code).first() if code else None
+    if enterprise is None:
+        raise forms.ValidationError("没有该统一社会信用代码的企业（或不在您的管辖范围内）")
+    return enterprise
+
+
 class CheckupRequestForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label="企业", queryset=None)
+    enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18)
     specialty = forms.ChoiceField(label="所需专业", choices=Specialty.choices)
     topics = forms.CharField(label="体检重点/需要解决的问题", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     planned_on = forms.DateField(label="希望日期", widget=DATE, required=False)
 
     def __init__(self, *args, enterprises=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        self.enterprises = enterprises
         if enterprises is None:
             del self.fields["enterprise"]
-        else:
-            self.fields["enterprise"].queryset = enterprises
+
+    def clean_enterprise(self):  # type: ignore[no-untyped-def]
+        return _by_uscc(self)
 
 
 class AssignForm(forms.Form):
@@ -77,7 +87,7 @@ class SignupForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label="委托企业", queryset=None)
+    enterprise = forms.CharField(label="委托企业统一社会信用代码", max_length=18)
     kind = forms.ChoiceField(label="报告类型", choices=AgencyReport.Kind.choices)
     report_number = forms.CharField(label="报告编号", max_length=60)
     title = forms.CharField(label="报告名称", max_length=200)
@@ -87,8 +97,11 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, enterprises=None, staff=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = enterprises
+        self.enterprises = enterprises
         self.fields["signers"].queryset = staff
+
+    def clean_enterprise(self):  # type: ignore[no-untyped-def]
+        return _by_uscc(self)
 
 
 class SpotCheckForm(forms.Form):

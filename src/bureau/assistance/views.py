@@ -99,7 +99,7 @@ def checkup_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user)):
         raise Http404
-    enterprises = None if user.enterprise_id else Enterprise.objects.visible_to(user).order_by("name")
+    enterprises = None if user.enterprise_id else Enterprise.objects.visible_to(user)
     form = F.CheckupRequestForm(request.POST or None, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -383,7 +383,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = None
     if is_own:
-        form = F.ReportForm(request.POST or None, enterprises=Enterprise.objects.order_by("name"),
+        form = F.ReportForm(request.POST or None, enterprises=Enterprise.objects.all(),
                             staff=agency.staff.filter(active=True))
         if request.method == "POST" and form.is_valid():
             if _run(request, lambda: services.report_file(actor=user, **form.cleaned_data), "已报送评价报告", form):

@@ -18,7 +18,7 @@ class HazardFilterForm(forms.Form):
 
 
 class HazardReportForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label="企业", queryset=None, required=False)
+    enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18, required=False)
     source = forms.ChoiceField(label="来源", choices=HazardSource.choices, required=False)
     title = forms.CharField(label="隐患名称", max_length=200)
     location = forms.CharField(label="部位", max_length=120, required=False)
@@ -31,15 +31,24 @@ class HazardReportForm(forms.Form):
 
     def __init__(self, *args, enterprises=None, risk_points=None, is_enterprise=False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["risk_point"].queryset = risk_points
+        self.enterprises = enterprises
         if is_enterprise:
+            self.fields["risk_point"].queryset = risk_points
             del self.fields["enterprise"]
             del self.fields["source"]
         else:
-            self.fields["enterprise"].queryset = enterprises
+            del self.fields["risk_point"]  # an officer's register may hold many thousands of risk points
             self.fields["enterprise"].required = True
             self.fields["source"].choices = [c for c in HazardSource.choices if c[0] != HazardSource.SELF_INSPECTION]
             self.fields["source"].required = True
+
+
+    def clean_enterprise(self):  # type: ignore[no-untyped-def]
+        code = (self.cleaned_data.get("enterprise") or "").strip().upper()
+        enterprise = self.enterprises.filter(uscc=code).first() if code else None
+        if enterprise is None:
+            raise forms.ValidationError("您的管辖范围内没有该统一社会信用代码的企业")
+        return enterprise
 
 
 class PlanForm(forms.Form):

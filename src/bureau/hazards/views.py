@@ -90,7 +90,7 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
     is_enterprise = bool(user.enterprise_id)
     points = RiskPoint.objects.visible_to(user).order_by("name")
     form = HazardReportForm(request.POST or None, is_enterprise=is_enterprise, risk_points=points,
-                            enterprises=Enterprise.objects.visible_to(user).order_by("name"),
+                            enterprises=Enterprise.objects.visible_to(user),
                             initial={"found_on": timezone.localdate(), "grade": "general"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -100,7 +100,8 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
                 actor=user, enterprise=enterprise,
                 source=HazardSource.SELF_INSPECTION if is_enterprise else data["source"], title=data["title"],
                 found_on=data["found_on"], grade=data["grade"], description=data["description"],
-                location=data["location"], major_criterion=data["major_criterion"], risk_point=data["risk_point"])
+                location=data["location"], major_criterion=data["major_criterion"],
+                risk_point=data.get("risk_point"))
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
