@@ -20,6 +20,7 @@ from bureau.assistance.models import (
 )
 from bureau.enterprises.models import ChemicalPark, Enterprise, Industry
 from bureau.kernel.identifiers import make_uscc
+from bureau.kernel.management.commands.demo_load import demo_account
 from bureau.kernel.registry import register_demo
 
 EXPERTS = [
@@ -49,6 +50,8 @@ def load(ctx: Any) -> None:
     expert2 = Expert.objects.create(user=User.objects.get(username="expert2"), name="林晓峰", specialty="hazchem",
                                     employer="运城市河东化工贸易有限公司（顾问）", title="高级工程师", phone="13935900002")
     expert2.conflicts.add(showcase)  # a paid adviser of the showcase enterprise: must recuse
+    demo_account("expert2", "安全专家（qiye 企业的顾问：指派到该企业时须回避）")
+    demo_account("province", "省应急管理厅（首次使用化工工艺论证）")
     for name, specialty, employer, title in EXPERTS:
         Expert.objects.create(name=name, specialty=specialty, employer=employer, title=title,
                               phone=f"139359{rng.randrange(10000, 99999)}")
