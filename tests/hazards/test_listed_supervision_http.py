@@ -143,3 +143,11 @@ def test_listing_list_and_detail_scoped(w, login, django_assert_max_num_queries)
         r = client.get("/hazards/listings/")
     assert [x.pk for x in r.context["page"].rows] == [listing.pk]
     assert client.get(f"/hazards/listings/{listing.pk}/").status_code == 200
+
+
+def test_public_notice_lists_published_listings_without_login(w, client, django_assert_max_num_queries):
+    listing = _listed(w)
+    with django_assert_max_num_queries(4):
+        r = client.get("/hazards/public/listings/")
+    assert r.status_code == 200 and listing.number in r.content.decode()
+    assert w.owner.real_name not in r.content.decode()

@@ -21,6 +21,7 @@ from bureau.kernel.registry import (
     register_enterprise_panel,
     register_indicators,
     register_menu,
+    register_portal_link,
     register_schedule,
     register_workbench,
 )
@@ -51,6 +52,8 @@ register_menu(
     MenuEntry("双重预防", "挂牌督办", "hazards:listings", frozenset({*OFFICERS, ENTERPRISE}), order=42, icon="⚑"),
     MenuEntry("双重预防", "辖区总览", "hazards:overview", OFFICERS, order=43, icon="▦"),
 )
+
+register_portal_link(MenuEntry("公告", "重大隐患挂牌督办", "hazards:public_listings", order=60))
 
 
 @register_workbench

@@ -16,6 +16,7 @@ urlpatterns = [
     path("risks/<int:pk>/", views.risk_edit, name="risk_edit"),
     path("overview/", views.overview, name="overview"),
     path("listings/", views.listing_list, name="listings"),
+    path("public/listings/", views.public_listings, name="public_listings"),
     path("listings/<int:pk>/", views.listing_detail, name="listing"),
     path("listings/<int:pk>/entry/", views.listing_entry, name="listing_entry"),
     path("listings/<int:pk>/act/<slug:action>/", views.listing_act, name="listing_act"),

@@ -289,3 +289,13 @@ def listing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     else:
         messages.success(request, "已办理：" + listing_workflow.action_label(action))
     return redirect("hazards:listing", pk=pk)
+
+
+def public_listings(request: HttpRequest) -> HttpResponse:
+    """The public notice (公告) of listed supervision: what is listed, until when, and what was removed (no login;
+    only what the published notice itself says)."""
+    rows = list(ListedSupervision.objects.filter(published_at__isnull=False)
+                .select_related("hazard", "enterprise", "region", "listed_by_org").order_by("-listed_on", "-id")[:200])
+    for row in rows:
+        row.state_label = listing_workflow.state_label(row.state)
+    return render(request, "hazards/public_listings.html", {"rows": rows})
