@@ -193,3 +193,23 @@ def test_other_county_cannot_mark_attendance(w, login):
     e = services.course_enrol(actor=w.owner, course=c, trainee_name="x", post="principal")
     assert login(w.other_inspector).post(f"/assistance/enrolments/{e.pk}/attendance/",
                                          {"attended": "1"}).status_code == 404
+
+
+def test_officers_set_up_batches_and_courses_with_date_checks(w, login):
+    from bureau.assistance.models import Course, ObservationBatch
+
+    pilot = hazchem_enterprise()
+    client = login(w.inspector)
+    visit = (today() + dt.timedelta(days=20)).isoformat()
+    data = {"title": "第三批观摩", "pilot": pilot.uscc, "visit_on": visit, "mode": "video", "capacity": "10",
+            "signup_closes_on": (today() + dt.timedelta(days=30)).isoformat()}
+    r = client.post("/assistance/observations/", data)
+    assert "报名截止不能晚于观摩日期" in r.content.decode() and not ObservationBatch.objects.exists()
+    client.post("/assistance/observations/", {**data, "signup_closes_on": visit})
+    assert ObservationBatch.objects.get().pilot == pilot
+    course_data = {"title": "第三期", "partner": "市人社局", "starts_on": visit, "hours": "8", "location": "培训中心",
+                   "capacity": "30", "enrol_closes_on": visit}
+    client.post("/assistance/courses/", course_data)
+    assert Course.objects.get().capacity == 30
+    assert login(w.owner).post("/assistance/courses/", {**course_data, "title": "企业自开"}).status_code == 200
+    assert Course.objects.count() == 1

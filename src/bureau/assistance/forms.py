@@ -7,8 +7,8 @@ from bureau.assistance.models import AgencyReport, Enrolment, ReportSpotCheck, S
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _by_uscc(form: forms.Form) -> object:
-    code = (form.cleaned_data.get("enterprise") or "").strip().upper()
+def _by_uscc(form: forms.Form, field: str = "enterprise") -> object:
+    code = (form.cleaned_data.get(field) or "").strip().upper()
     enterprise = form.enterprises.filter(uscc=code).first() if code else None
     if enterprise is None:
         raise forms.ValidationError("没有该统一社会信用代码的企业（或不在您的管辖范围内）")
@@ -113,3 +113,29 @@ class EnrolForm(forms.Form):
     trainee_name = forms.CharField(label="学员姓名", max_length=40)
     post = forms.ChoiceField(label="岗位", choices=Enrolment.Post.choices)
     phone = forms.CharField(label="联系电话", max_length=11, required=False)
+
+
+class BatchForm(forms.Form):
+    title = forms.CharField(label="批次名称", max_length=120)
+    pilot = forms.CharField(label="试点企业统一社会信用代码", max_length=18)
+    visit_on = forms.DateField(label="观摩日期", widget=DATE)
+    mode = forms.ChoiceField(label="方式", choices=[("on_site", "现场观摩"), ("video", "视频交流")])
+    capacity = forms.IntegerField(label="名额（企业数）", min_value=1, max_value=1000)
+    signup_closes_on = forms.DateField(label="报名截止", widget=DATE)
+
+    def __init__(self, *args, enterprises=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.enterprises = enterprises
+
+    def clean_pilot(self):  # type: ignore[no-untyped-def]
+        return _by_uscc(self, "pilot")
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label="课程名称", max_length=120)
+    partner = forms.CharField(label="联合主办", max_length=80, initial="运城市人力资源和社会保障局")
+    starts_on = forms.DateField(label="开班日期", widget=DATE)
+    hours = forms.IntegerField(label="学时", min_value=1, max_value=200)
+    location = forms.CharField(label="地点", max_length=120)
+    capacity = forms.IntegerField(label="名额", min_value=1, max_value=1000)
+    enrol_closes_on = forms.DateField(label="报名截止", widget=DATE)

@@ -308,6 +308,26 @@ def first_use_transition(*, actor: Any, item: FirstUseProcess, action: str, note
 # Observation visits (III.5)
 
 
+def observation_batch_create(*, actor: Any, title: str, pilot: Any, visit_on: dt.date, mode: str, capacity: int,
+                             signup_closes_on: dt.date) -> ObservationBatch:
+    """A yearly batch of observation visits to a pilot enterprise (试点企业, designated by the province)."""
+    _staff(actor, "安排观摩批次")
+    if not title.strip():
+        raise DomainError("请填写批次名称", field="title")
+    if mode not in ObservationBatch.Mode.values:
+        raise DomainError("观摩方式无效", field="mode")
+    if capacity < 1:
+        raise DomainError("名额至少为 1", field="capacity")
+    if visit_on < timezone.localdate() or signup_closes_on > visit_on:
+        raise DomainError("观摩日期不能早于今天，报名截止不能晚于观摩日期", field="signup_closes_on")
+    with transaction.atomic():
+        batch = ObservationBatch.objects.create(year=visit_on.year, title=title.strip(), pilot=pilot,
+                                                visit_on=visit_on, mode=mode, capacity=capacity,
+                                                signup_closes_on=signup_closes_on)
+        audit(actor, "assistance.observation_batch_create", batch, summary=f"观摩批次：{batch.title}")
+    return batch
+
+
 def observation_signup(*, actor: Any, batch: ObservationBatch, attendees: str) -> ObservationSignup:
     """A hazardous-chemical enterprise signs up for a batch; capacity and the closing date are enforced."""
     enterprise = _own_enterprise(actor)
@@ -405,6 +425,24 @@ def agency_credit(agency: AssessmentAgency) -> int:
 
 # --------------------------------------------------------------------------------------------------------------
 # Work-injury prevention courses (III.7)
+
+
+def course_create(*, actor: Any, title: str, partner: str, starts_on: dt.date, hours: int, location: str,
+                  capacity: int, enrol_closes_on: dt.date) -> Course:
+    """A work-injury prevention course run with the human-resources bureau (measure III.7)."""
+    _staff(actor, "开设培训班")
+    if not title.strip() or not location.strip():
+        raise DomainError("请填写课程名称和地点", field="title")
+    if capacity < 1 or hours < 1:
+        raise DomainError("名额和学时至少为 1", field="capacity")
+    if starts_on < timezone.localdate() or enrol_closes_on > starts_on:
+        raise DomainError("开班日期不能早于今天，报名截止不能晚于开班日期", field="enrol_closes_on")
+    with transaction.atomic():
+        course = Course.objects.create(title=title.strip(), partner=partner.strip() or "运城市人力资源和社会保障局",
+                                       starts_on=starts_on, hours=hours, location=location.strip(),
+                                       capacity=capacity, enrol_closes_on=enrol_closes_on)
+        audit(actor, "assistance.course_create", course, summary=f"开设培训班：{course.title}")
+    return course
 
 
 def course_enrol(*, actor: Any, course: Course, trainee_name: str, post: str, phone: str = "") -> Enrolment:

@@ -321,9 +321,16 @@ def observation_list(request: HttpRequest) -> HttpResponse:
         by_batch.setdefault(s.batch_id, []).append(s)
     for b in batches:
         b.my_signups = by_batch.get(b.pk, [])
+    batch_form = None
+    if _is_staff(user):
+        batch_form = F.BatchForm(request.POST or None, enterprises=Enterprise.objects.visible_to(user))
+        if request.method == "POST" and batch_form.is_valid():
+            if _run(request, lambda: services.observation_batch_create(actor=user, **batch_form.cleaned_data),
+                    "已安排观摩批次", batch_form):
+                return redirect("assistance:observations")
     return render(request, "assistance/observations.html", {
         "batches": batches, "is_enterprise": _is_enterprise(user), "is_staff": _is_staff(user),
-        "form": F.SignupForm(), "today": timezone.localdate()})
+        "form": F.SignupForm(), "batch_form": batch_form, "today": timezone.localdate()})
 
 
 @login_required
@@ -418,8 +425,13 @@ def report_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
 def course_list(request: HttpRequest) -> HttpResponse:
     if not (_is_staff(request.user) or _is_enterprise(request.user)):
         raise Http404
+    form = F.CourseForm(request.POST or None) if _is_staff(request.user) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        if _run(request, lambda: services.course_create(actor=request.user, **form.cleaned_data), "已开设培训班", form):
+            return redirect("assistance:courses")
     courses = Course.objects.annotate(n=Count("enrolments")).order_by("-starts_on")[:50]
-    return render(request, "assistance/courses.html", {"courses": courses, "today": timezone.localdate()})
+    return render(request, "assistance/courses.html", {"courses": courses, "form": form,
+                                                       "today": timezone.localdate()})
 
 
 @login_required
