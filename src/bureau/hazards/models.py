@@ -1,9 +1,12 @@
-"""Hazards (隐患) of the dual-prevention loop. Core started by the foundation so that inspections, checkups and
-patrols can report hazards and penalties can check self-inspection records; the hazards area completes the loop
-(rectification plan, acceptance, removal, listed supervision, risk register)."""
+"""Dual prevention (双重预防机制, measure III.5): the risk register (风险分级管控) and the hazard loop (隐患排查治理),
+plus listed supervision of major hazards (挂牌督办, measure III.6).
+
+The Hazard core was started by the foundation so that inspections, checkups and patrols can report hazards and
+penalties can check self-inspection records (measure II.8)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -22,6 +25,66 @@ class HazardSource(models.TextChoices):
 class HazardGrade(models.TextChoices):
     GENERAL = "general", "一般隐患"
     MAJOR = "major", "重大隐患"
+
+
+OPEN_STATES = ("reported", "rectifying")  # the deadline runs in these states: past it, the hazard is overdue
+RECTIFICATION_STATES = ("rectifying", "awaiting_acceptance", "accepted", "closed")  # II.8: a plan is under way
+
+
+class RiskMethod(models.TextChoices):
+    LEC = "lec", "作业条件危险性分析法（LEC）"
+    LS = "ls", "风险矩阵法（LS）"
+
+
+class RiskLevel(models.TextChoices):
+    RED = "red", "重大风险（红）"
+    ORANGE = "orange", "较大风险（橙）"
+    YELLOW = "yellow", "一般风险（黄）"
+    BLUE = "blue", "低风险（蓝）"
+
+
+class RiskPointQuerySet(models.QuerySet["RiskPoint"]):
+    def visible_to(self, user: Any) -> RiskPointQuerySet:
+        from bureau.accounts.scope import scope_for
+
+        return scope_for(user).filter(self, region="region_id", enterprise="enterprise_id")
+
+
+class RiskPoint(models.Model):
+    """One risk point of an enterprise's risk register (风险分级管控清单): where, what hazard source, how it was
+    assessed (LEC or LS with its factors) and the resulting colour. The score and level are computed by
+    hazards.rules from thresholds held as data (RuleParameter), never typed in."""
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="risk_points",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    name = models.CharField("风险点（部位/场所/设备）", max_length=120)
+    hazard_source = models.CharField("危险源/危险有害因素", max_length=200)
+    accident_type = models.CharField("可能导致的事故类型", max_length=100, blank=True)
+    method = models.CharField("评价方法", max_length=5, choices=RiskMethod.choices)
+    factor_l = models.DecimalField("L（可能性）", max_digits=6, decimal_places=2)
+    factor_e = models.DecimalField("E（暴露频繁程度）", max_digits=6, decimal_places=2, null=True, blank=True)
+    factor_c = models.DecimalField("C（后果）/ S（严重性）", max_digits=6, decimal_places=2)
+    score = models.DecimalField("风险值（D 或 R）", max_digits=10, decimal_places=2)
+    level = models.CharField("风险等级", max_length=10, choices=RiskLevel.choices, db_index=True)
+    controls = models.TextField("管控措施", blank=True)
+    control_level = models.CharField("管控层级", max_length=40, blank=True, help_text="公司/车间/班组/岗位")
+    responsible_person = models.CharField("管控责任人", max_length=40, blank=True)
+    assessed_on = models.DateField("评价日期")
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RiskPointQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "风险点"
+        verbose_name_plural = "风险分级管控清单"
+        ordering = ["enterprise_id", "-score", "id"]
+        indexes = [models.Index(fields=["region", "level"], name="riskpoint_region_level"),
+                   models.Index(fields=["enterprise", "level"], name="riskpoint_enterprise_level")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_level_display()}）"
 
 
 class HazardQuerySet(models.QuerySet["Hazard"]):
@@ -57,6 +120,12 @@ class Hazard(ProcessModel):
     contingency = models.TextField("应急预案/防范措施", blank=True)
     reported_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    risk_point = models.ForeignKey(RiskPoint, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="hazards", verbose_name="关联风险点")
+    plan_recorded_at = models.DateTimeField("整改方案登记时间", null=True, blank=True)
+    accepted_at = models.DateTimeField("验收时间", null=True, blank=True)
+    acceptance_note = models.TextField("验收意见", blank=True)
+    overdue_reminded_on = models.DateField("最近超期提醒日期", null=True, blank=True)
 
     objects = HazardQuerySet.as_manager()
 
@@ -68,7 +137,83 @@ class Hazard(ProcessModel):
             models.Index(fields=["region", "state", "deadline"], name="hazard_region_state_deadline"),
             models.Index(fields=["enterprise", "source", "reported_at"], name="hazard_enterprise_source"),
             models.Index(fields=["state", "deadline"], name="hazard_state_deadline"),
+            models.Index(fields=["region", "grade", "state"], name="hazard_region_grade_state"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        from bureau.hazards.rules import is_overdue
+
+        return is_overdue(self.state, self.deadline, today or dt.date.today())
+
+
+class ListedSupervisionQuerySet(models.QuerySet["ListedSupervision"]):
+    def visible_to(self, user: Any) -> ListedSupervisionQuerySet:
+        from bureau.accounts.scope import scope_for
+
+        return scope_for(user).filter(self, region="region_id", enterprise="enterprise_id")
+
+
+class ListedSupervision(ProcessModel):
+    """挂牌督办 (measure III.6): a major hazard the enterprise cannot fix alone, listed by the bureau with a
+    notice, a public notice and a deadline; periodic progress and the bureau's assistance are recorded; after a
+    recheck request the bureau verifies and removes the listing (销号) within the working days of rule
+    `hazards.listing_removal_working_days` (local: 10)."""
+
+    number = models.CharField("督办编号", max_length=30, unique=True)
+    hazard = models.OneToOneField(Hazard, on_delete=models.PROTECT, related_name="listing", verbose_name="隐患")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    listed_by_org = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="督办机关")
+    reason = models.TextField("督办事由（企业难以自行整改的原因）")
+    requirements = models.TextField("督办要求", blank=True)
+    listed_on = models.DateField("挂牌日期")
+    deadline = models.DateField("整改期限", db_index=True)
+    recheck_requested_on = models.DateField("申请复核日期", null=True, blank=True)
+    removal_due = models.DateField("销号办理期限", null=True, blank=True, db_index=True)
+    removal_due_provisional = models.BooleanField(default=False)
+    removed_on = models.DateField("销号日期", null=True, blank=True)
+    published_at = models.DateTimeField("公告时间", null=True, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ListedSupervisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "挂牌督办"
+        verbose_name_plural = verbose_name
+        ordering = ["-listed_on", "-id"]
+        indexes = [models.Index(fields=["region", "state"], name="listing_region_state")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.hazard.title}"
+
+
+class ListingEntry(models.Model):
+    """A dated entry of a listing: the enterprise's periodic progress or a record of the bureau's assistance."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", "整改进展"
+        ASSISTANCE = "assistance", "帮扶记录"
+
+    listing = models.ForeignKey(ListedSupervision, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    on = models.DateField("日期")
+    percent = models.PositiveSmallIntegerField("完成进度（%）", null=True, blank=True)
+    text = models.TextField("内容")
+    actor = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督办进展与帮扶记录"
+        verbose_name_plural = verbose_name
+        ordering = ["on", "id"]
+

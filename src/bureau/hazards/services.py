@@ -1,25 +1,74 @@
-"""Hazard use cases (core: reporting). The hazards area adds the rest of the loop."""
+"""Dual-prevention use cases: the risk register, the hazard loop and listed supervision (measures II.8, III.5,
+III.6). Every function takes the acting user, checks role and scope, runs in one transaction and leaves history
+and audit; every refusal is a DomainError raised before anything is written."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from bureau.hazards.models import Hazard, HazardGrade, HazardSource
+from bureau.accounts.scope import scope_for
+from bureau.hazards import rules
+from bureau.hazards.models import (
+    Hazard,
+    HazardGrade,
+    HazardSource,
+    ListedSupervision,
+    ListingEntry,
+    RiskMethod,
+    RiskPoint,
+)
+from bureau.hazards.workflow import BUREAU_DECIDERS, STAFF, hazard_workflow, listing_workflow
 from bureau.kernel.audit import audit
-from bureau.kernel.errors import DomainError
+from bureau.kernel.calendar import add_working_days
+from bureau.kernel.documents import Fields, Para, Signature, Spec, chinese_date, store_document
+from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
-from bureau.kernel.workflow import record_history
+from bureau.kernel.rules import rule
+from bureau.kernel.workflow import apply_transition, record_history
+
+
+def _enterprise_users(enterprise_id: int) -> list[Any]:
+    from bureau.accounts.models import User
+
+    return list(User.objects.filter(enterprise_id=enterprise_id, is_active=True))
+
+
+def check_lengths(**fields: tuple[str, int, str]) -> None:
+    """Refuse texts longer than their column (field=(value, max, label)) with a Chinese message."""
+    for name, (value, limit, label) in fields.items():
+        if value is not None and len(value) > limit:
+            raise DomainError(f"{label}不能超过 {limit} 个字", field=name)
+
+
+def _check_scope(actor: Any, *, region_id: str, enterprise_id: int) -> None:
+    """The actor must have the record in scope (enterprise: itself; officer: jurisdiction)."""
+    if actor is None:
+        return
+    scope = scope_for(actor)
+    if scope.kind == "enterprise" and scope.enterprise_id == enterprise_id:
+        return
+    if scope.covers_region(region_id):
+        return
+    raise NotFound("隐患不存在或不在您的管辖范围内")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Hazard loop
 
 
 def hazard_report(*, actor: Any, enterprise: Any, source: str, title: str, found_on: dt.date,
                   grade: str = HazardGrade.GENERAL, description: str = "", location: str = "",
                   deadline: dt.date | None = None, legal_basis: str = "", major_criterion: str = "",
-                  source_record: Any = None) -> Hazard:
-    """Register a hazard found by the enterprise, an inspection, an expert checkup or a patrol."""
+                  source_record: Any = None, risk_point: RiskPoint | None = None) -> Hazard:
+    """Register a hazard found by the enterprise, an inspection, an expert checkup or a patrol (source and time
+    recorded: the self-inspection record is what the II.8 exemption relies on)."""
     if source not in HazardSource.values:
         raise DomainError("隐患来源无效")
     if grade not in HazardGrade.values:
@@ -28,8 +77,17 @@ def hazard_report(*, actor: Any, enterprise: Any, source: str, title: str, found
         raise DomainError("请填写隐患名称", field="title")
     if found_on > timezone.localdate():
         raise DomainError("发现日期不能晚于今天", field="found_on")
+    if deadline is not None and deadline < found_on:
+        raise DomainError("整改期限不能早于发现日期", field="deadline")
     if grade == HazardGrade.MAJOR and not major_criterion.strip():
         raise DomainError("重大隐患须注明判定依据（如 工贸重大事故隐患判定标准 第X条）", field="major_criterion")
+    check_lengths(title=(title.strip(), 200, "隐患名称"), location=(location, 120, "部位"),
+                  major_criterion=(major_criterion, 200, "判定依据"), legal_basis=(legal_basis, 300, "依据条款"))
+    if source == HazardSource.SELF_INSPECTION and actor is not None and getattr(actor, "enterprise_id", None) \
+            not in (None, enterprise.pk):
+        raise PermissionDenied("只能为本企业登记自查隐患")
+    if risk_point is not None and risk_point.enterprise_id != enterprise.pk:
+        raise DomainError("关联风险点不属于该企业", field="risk_point")
     with transaction.atomic():
         hazard = Hazard.objects.create(
             number=next_number("hazard", found_on.year, prefix="YH"),
@@ -40,8 +98,322 @@ def hazard_report(*, actor: Any, enterprise: Any, source: str, title: str, found
             found_on=found_on, reported_at=timezone.now(), title=title.strip()[:200], description=description,
             location=location, grade=grade, major_criterion=major_criterion, legal_basis=legal_basis,
             deadline=deadline, state="reported", reported_by=actor if getattr(actor, "pk", None) else None,
+            risk_point=risk_point,
         )
         record_history(hazard, actor=actor, action="report", label="登记隐患",
                        note=f"来源：{hazard.get_source_display()}")
         audit(actor, "hazards.report", hazard, summary=f"登记隐患：{hazard.title}（{hazard.get_source_display()}）")
+        if source != HazardSource.SELF_INSPECTION:
+            notify(_enterprise_users(enterprise.pk), f"新的隐患待整改：{hazard.title}",
+                   f"来源：{hazard.get_source_display()}，编号 {hazard.number}。请制定整改方案。",
+                   url=f"/hazards/{hazard.pk}/")
     return hazard
+
+
+def hazard_plan(*, actor: Any, hazard: Hazard, measures: str, deadline: dt.date | None, responsible_person: str,
+                funds: Decimal | None = None, contingency: str = "", note: str = "") -> Hazard:
+    """Record the rectification plan (五到位: measures, funds, deadline, person, contingency) and start
+    rectification. From here the hazard counts as "under rectification" for the II.8 exemption."""
+    _check_scope(actor, region_id=hazard.region_id, enterprise_id=hazard.enterprise_id)
+    check_lengths(responsible_person=(responsible_person.strip(), 40, "整改责任人"))
+    refusal = rules.plan_refusal(measures=measures, deadline=deadline, responsible_person=responsible_person,
+                                 today=timezone.localdate(), found_on=hazard.found_on, funds=funds,
+                                 contingency=contingency, major=hazard.grade == HazardGrade.MAJOR)
+    if refusal:
+        raise DomainError(refusal[1], field=refusal[0])
+    with transaction.atomic():
+        apply_transition(hazard_workflow, hazard, "plan", actor=actor, note=note or f"整改期限 {deadline}",
+                         updates={"measures": measures.strip(), "deadline": deadline, "funds": funds,
+                                  "responsible_person": responsible_person.strip(), "contingency": contingency.strip(),
+                                  "plan_recorded_at": timezone.now(), "overdue_reminded_on": None})
+    return hazard
+
+
+def hazard_progress(*, actor: Any, hazard: Hazard, note: str) -> None:
+    """A progress note on a hazard under rectification (shown on its timeline)."""
+    _check_scope(actor, region_id=hazard.region_id, enterprise_id=hazard.enterprise_id)
+    if hazard.state != "rectifying":
+        raise DomainError("只有整改中的隐患可以填报整改进展")
+    if not note.strip():
+        raise DomainError("请填写整改进展", field="note")
+    with transaction.atomic():
+        record_history(hazard, actor=actor, action="progress", label="整改进展", note=note.strip())
+        audit(actor, "hazards.progress", hazard, summary=f"填报整改进展：{hazard.number}")
+
+
+def hazard_transition(*, actor: Any, hazard: Hazard, action: str, note: str = "") -> Hazard:
+    """request_acceptance / accept / reject_acceptance / close: the loop's remaining steps. A hazard is never
+    closed (销号) without acceptance: `close` exists only from `accepted` (hazards.workflow)."""
+    _check_scope(actor, region_id=hazard.region_id, enterprise_id=hazard.enterprise_id)
+    if action not in {"request_acceptance", "accept", "reject_acceptance", "close"}:
+        raise DomainError("不支持的操作")
+    if action == "reject_acceptance" and not note.strip():
+        raise DomainError("验收不通过须写明原因", field="note")
+    updates: dict[str, Any] = {}
+    if action == "accept":
+        updates = {"accepted_at": timezone.now(), "acceptance_note": note.strip()}
+    elif action == "close":
+        updates = {"closed_at": timezone.now()}
+    with transaction.atomic():
+        apply_transition(hazard_workflow, hazard, action, actor=actor, note=note.strip(), updates=updates)
+    return hazard
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Risk register
+
+
+def grade_risk(method: str, l: Any, e: Any, c: Any, on: dt.date | None = None) -> tuple[Decimal, str]:  # noqa: E741
+    """Score and colour of a risk point with the thresholds in force on `on` (rules as data)."""
+    try:
+        if method == RiskMethod.LEC:
+            score = rules.lec_score(l, e, c, rule("hazards.lec_factor_scale", on))
+            return score, rules.level_for(score, rule("hazards.lec_thresholds", on))
+        if method == RiskMethod.LS:
+            score = rules.ls_score(l, c, int(rule("hazards.ls_factor_max", on)))
+            return score, rules.level_for(score, rule("hazards.ls_thresholds", on))
+    except rules.ScoreError as exc:
+        raise DomainError(str(exc), code="score_out_of_range") from exc
+    raise DomainError("评价方法无效（LEC 或 LS）", field="method")
+
+
+def risk_point_save(*, actor: Any, enterprise: Any, name: str, hazard_source: str, method: str, factor_l: Any,
+                    factor_e: Any, factor_c: Any, controls: str = "", control_level: str = "",
+                    responsible_person: str = "", accident_type: str = "", assessed_on: dt.date | None = None,
+                    instance: RiskPoint | None = None) -> RiskPoint:
+    """Add or change a risk point of the enterprise's register; the colour is computed, never typed in."""
+    _check_scope(actor, region_id=enterprise.region_id, enterprise_id=enterprise.pk)
+    if instance is not None and instance.enterprise_id != enterprise.pk:
+        raise NotFound("风险点不存在")
+    if not name.strip() or not hazard_source.strip():
+        raise DomainError("请填写风险点名称和危险源", field="name")
+    check_lengths(name=(name.strip(), 120, "风险点名称"), hazard_source=(hazard_source.strip(), 200, "危险源"),
+                  accident_type=(accident_type, 100, "事故类型"), control_level=(control_level, 40, "管控层级"),
+                  responsible_person=(responsible_person, 40, "管控责任人"))
+    assessed_on = assessed_on or timezone.localdate()
+    score, level = grade_risk(method, factor_l, factor_e if method == RiskMethod.LEC else None, factor_c, assessed_on)
+    with transaction.atomic():
+        point = instance or RiskPoint(enterprise=enterprise, region_id=enterprise.region_id,
+                                      created_by=actor if getattr(actor, "pk", None) else None)
+        point.name, point.hazard_source, point.method = name.strip(), hazard_source.strip(), method
+        point.factor_l, point.factor_c = Decimal(str(factor_l)), Decimal(str(factor_c))
+        point.factor_e = Decimal(str(factor_e)) if method == RiskMethod.LEC else None
+        point.score, point.level, point.assessed_on = score, level, assessed_on
+        point.controls, point.control_level = controls, control_level
+        point.responsible_person, point.accident_type = responsible_person, accident_type
+        point.save()
+        audit(actor, "hazards.risk_point_save", point,
+              summary=f"{'修改' if instance else '登记'}风险点：{point.name}（{point.get_level_display()}，{score:g}）")
+    return point
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Listed supervision (挂牌督办, measure III.6)
+
+
+def _require_bureau(actor: Any, roles: set[str], what: str) -> None:
+    if actor is None or not (actor.role_codes & roles) or getattr(actor, "enterprise_id", None):
+        raise PermissionDenied(f"只有监管部门负责人可以{what}")
+
+
+def listing_create(*, actor: Any, hazard: Hazard, reason: str, deadline: dt.date,
+                   requirements: str = "") -> ListedSupervision:
+    """List a major hazard under supervision: notice to the enterprise (挂牌督办通知书) and public notice (公告)."""
+    _require_bureau(actor, BUREAU_DECIDERS, "挂牌督办")
+    _check_scope(actor, region_id=hazard.region_id, enterprise_id=hazard.enterprise_id)
+    refusal = rules.may_list(hazard.grade)
+    if refusal:
+        raise DomainError(refusal, code="not_major")
+    if hazard.state in ("accepted", "closed"):
+        raise DomainError("该隐患已验收或销号，无需挂牌督办")
+    if ListedSupervision.objects.filter(hazard=hazard).exists():
+        raise DomainError("该隐患已挂牌督办")
+    if not reason.strip():
+        raise DomainError("请写明督办事由", field="reason")
+    today = timezone.localdate()
+    if deadline <= today:
+        raise DomainError("督办整改期限应晚于今天", field="deadline")
+    if actor.organisation_id is None:
+        raise PermissionDenied("您不属于任何监管机构")
+    with transaction.atomic():
+        listing = ListedSupervision.objects.create(
+            number=next_number("listing", today.year, pattern="{prefix}〔{year}〕{seq}号", prefix="运应急督"),
+            hazard=hazard, enterprise_id=hazard.enterprise_id, region_id=hazard.region_id,
+            listed_by_org_id=actor.organisation_id, reason=reason.strip(), requirements=requirements.strip(),
+            listed_on=today, deadline=deadline, state="listed", published_at=timezone.now(), created_by=actor,
+        )
+        if hazard.deadline is None or hazard.deadline != deadline:
+            Hazard.objects.filter(pk=hazard.pk).update(deadline=deadline)
+            hazard.deadline = deadline
+        record_history(listing, actor=actor, action="list", label="挂牌督办", note=reason.strip())
+        record_history(hazard, actor=actor, action="list", label="挂牌督办", note=f"督办编号 {listing.number}")
+        authority = actor.organisation.name
+        enterprise = hazard.enterprise
+        store_document(owner=listing, kind="listing_notice", actor=actor, sort=1, spec=Spec(
+            title="重大事故隐患挂牌督办通知书", authority=authority, number=listing.number, blocks=[
+                Para(f"{enterprise.name}：", indent=False),
+                Para(f"经核查，你单位存在重大事故隐患「{hazard.title}」（隐患编号 {hazard.number}，判定依据："
+                     f"{hazard.major_criterion or '—'}）。鉴于该隐患{reason.strip()}，本机关决定对其实行挂牌督办。"),
+                Fields([("督办要求", requirements.strip() or "落实整改措施、资金、时限、责任人和应急预案"),
+                        ("整改期限", chinese_date(deadline)),
+                        ("进展报送", "每月报送整改进展，整改完成后提出核查销号申请")]),
+                Para("本机关收到核查销号申请后，将在规定的工作日内组织核查；核查合格的予以销号并公告。"),
+                Signature(authority, today)]))
+        store_document(owner=listing, kind="listing_public_notice", actor=actor, sort=2, spec=Spec(
+            title="重大事故隐患挂牌督办公告", authority=authority, number=listing.number, blocks=[
+                Para(f"根据《安全生产事故隐患排查治理暂行规定》，本机关对{enterprise.name}的重大事故隐患"
+                     f"「{hazard.title}」实行挂牌督办，整改期限至{chinese_date(deadline)}。"),
+                Para("欢迎社会各界监督。"), Signature(authority, today)]))
+        audit(actor, "hazards.listing_create", listing, summary=f"挂牌督办：{hazard.title}（{listing.number}）")
+        notify(_enterprise_users(hazard.enterprise_id), "重大隐患已被挂牌督办",
+               f"{hazard.title}，督办编号 {listing.number}，整改期限 {deadline}。", url=f"/hazards/listings/{listing.pk}/")
+    return listing
+
+
+def listing_entry_add(*, actor: Any, listing: ListedSupervision, kind: str, text: str,
+                      percent: int | None = None, on: dt.date | None = None) -> ListingEntry:
+    """Periodic progress (enterprise or bureau) or a record of the bureau's assistance (bureau only)."""
+    _check_scope(actor, region_id=listing.region_id, enterprise_id=listing.enterprise_id)
+    if kind not in ListingEntry.Kind.values:
+        raise DomainError("记录类型无效")
+    if kind == ListingEntry.Kind.ASSISTANCE and (getattr(actor, "enterprise_id", None)
+                                                 or not actor.role_codes & STAFF):
+        raise PermissionDenied("帮扶记录由监管部门填写")
+    if listing.state == "removed":
+        raise DomainError("督办已销号，不能再填报")
+    if not text.strip():
+        raise DomainError("请填写内容", field="text")
+    if percent is not None and not 0 <= percent <= 100:
+        raise DomainError("完成进度应在 0—100 之间", field="percent")
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise DomainError("日期不能晚于今天", field="on")
+    with transaction.atomic():
+        entry = ListingEntry.objects.create(listing=listing, kind=kind, on=on, percent=percent, text=text.strip(),
+                                            actor=actor, actor_name=actor.display_name)
+        label = ListingEntry.Kind(kind).label
+        record_history(listing, actor=actor, action=kind, label=label,
+                       note=(f"进度 {percent}%：" if percent is not None else "") + text.strip())
+        audit(actor, f"hazards.listing_{kind}", listing, summary=f"{label}：{listing.number}")
+    return entry
+
+
+def listing_request_recheck(*, actor: Any, listing: ListedSupervision, note: str = "") -> ListedSupervision:
+    """The enterprise reports the rectification done and asks for verification; the bureau must verify and
+    remove within rule `hazards.listing_removal_working_days` working days (kernel clock)."""
+    _check_scope(actor, region_id=listing.region_id, enterprise_id=listing.enterprise_id)
+    hazard = listing.hazard
+    if hazard.state == "reported":
+        raise DomainError("请先在隐患中登记整改方案，再申请核查销号")
+    today = timezone.localdate()
+    due = add_working_days(today, int(rule("hazards.listing_removal_working_days", today)))
+    with transaction.atomic():
+        apply_transition(listing_workflow, listing, "request_recheck", actor=actor, note=note,
+                         updates={"recheck_requested_on": today, "removal_due": due.date,
+                                  "removal_due_provisional": due.provisional})
+        if hazard.state == "rectifying":
+            apply_transition(hazard_workflow, hazard, "request_acceptance", actor=actor, note="申请督办核查销号")
+        notify(_bureau_users(listing), "挂牌督办申请核查销号",
+               f"{listing.enterprise.name}：{hazard.title}，请于 {due.date} 前核查。",
+               url=f"/hazards/listings/{listing.pk}/")
+    return listing
+
+
+def _bureau_users(listing: ListedSupervision) -> list[Any]:
+    from bureau.accounts.models import User
+
+    return list(User.objects.filter(organisation_id=listing.listed_by_org_id, is_active=True,
+                                    roles__code__in=sorted(BUREAU_DECIDERS)).distinct())
+
+
+def listing_verify_fail(*, actor: Any, listing: ListedSupervision, note: str) -> ListedSupervision:
+    """Verification found the rectification incomplete: back to supervision, the hazard back to rectifying."""
+    _check_scope(actor, region_id=listing.region_id, enterprise_id=listing.enterprise_id)
+    if not note.strip():
+        raise DomainError("请写明核查未通过的原因", field="note")
+    hazard = listing.hazard
+    with transaction.atomic():
+        apply_transition(listing_workflow, listing, "verify_fail", actor=actor, note=note.strip(),
+                         updates={"removal_due": None, "removal_due_provisional": False})
+        if hazard.state == "awaiting_acceptance":
+            apply_transition(hazard_workflow, hazard, "reject_acceptance", actor=actor, note=note.strip())
+        notify(_enterprise_users(listing.enterprise_id), "挂牌督办核查未通过", note.strip(),
+               url=f"/hazards/listings/{listing.pk}/")
+    return listing
+
+
+def listing_remove(*, actor: Any, listing: ListedSupervision, note: str = "") -> ListedSupervision:
+    """Verification passed: remove the listing (销号), accept and close the hazard, issue the removal notice."""
+    _require_bureau(actor, BUREAU_DECIDERS, "督办销号")
+    _check_scope(actor, region_id=listing.region_id, enterprise_id=listing.enterprise_id)
+    hazard = listing.hazard
+    today = timezone.localdate()
+    with transaction.atomic():
+        apply_transition(listing_workflow, listing, "remove", actor=actor, note=note, updates={"removed_on": today})
+        if hazard.state == "awaiting_acceptance":
+            apply_transition(hazard_workflow, hazard, "accept", actor=actor, note="督办核查合格",
+                             updates={"accepted_at": timezone.now(), "acceptance_note": note or "督办核查合格"})
+        if hazard.state == "accepted":
+            apply_transition(hazard_workflow, hazard, "close", actor=actor, note=f"督办销号 {listing.number}",
+                             updates={"closed_at": timezone.now()})
+        authority = listing.listed_by_org.name
+        on_time = listing.removal_due is None or today <= listing.removal_due
+        store_document(owner=listing, kind="listing_removal", actor=actor, sort=3, spec=Spec(
+            title="重大事故隐患挂牌督办销号通知书", authority=authority, number=f"{listing.number}（销号）", blocks=[
+                Para(f"{listing.enterprise.name}：", indent=False),
+                Para(f"你单位重大事故隐患「{hazard.title}」（督办编号 {listing.number}）已整改完成，"
+                     f"经本机关于{chinese_date(today)}核查合格，准予销号，并予以公告。"),
+                Fields([("挂牌日期", chinese_date(listing.listed_on)),
+                        ("申请核查日期", chinese_date(listing.recheck_requested_on) if listing.recheck_requested_on else "—"),
+                        ("核查意见", note or "整改措施落实到位，隐患已消除")]),
+                Signature(authority, today)]))
+        audit(actor, "hazards.listing_remove", listing, summary=f"督办销号：{listing.number}",
+              data={"on_time": on_time})
+        notify(_enterprise_users(listing.enterprise_id), "挂牌督办已销号", f"{hazard.title} 已核查合格并销号。",
+               url=f"/hazards/listings/{listing.pk}/")
+    return listing
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sweeps
+
+
+def overdue_sweep(today: dt.date | None = None) -> int:
+    """Flag and remind overdue hazards: each is claimed by a conditional UPDATE of `overdue_reminded_on`, so two
+    workers never remind twice; reminders repeat every `hazards.overdue_reminder_every_days` days."""
+    today = today or timezone.localdate()
+    every = int(rule("hazards.overdue_reminder_every_days", today))
+    since = today - dt.timedelta(days=every)
+    candidates = (Hazard.objects.filter(state__in=rules.OPEN_STATES, deadline__lt=today)
+                  .exclude(overdue_reminded_on__gt=since)
+                  .values_list("pk", "enterprise_id", "title", "number", "deadline")[:5000])
+    sent = 0
+    for pk, enterprise_id, title, number, deadline in candidates:
+        with transaction.atomic():
+            claimed = Hazard.objects.filter(pk=pk).filter(
+                Q(overdue_reminded_on__isnull=True) | Q(overdue_reminded_on__lte=since)
+            ).update(overdue_reminded_on=today)
+            if not claimed:
+                continue
+            notify(_enterprise_users(enterprise_id), f"隐患整改已超期：{title}",
+                   f"隐患 {number} 的整改期限 {deadline} 已过，请尽快整改并申请验收。", url=f"/hazards/{pk}/")
+            sent += 1
+    if sent:
+        audit(None, "hazards.overdue_sweep", summary=f"超期隐患提醒 {sent} 项", data={"count": sent})
+    return sent
+
+
+def recompute_removal_deadlines() -> int:
+    """After a calendar year is entered: recompute provisional removal deadlines of pending rechecks."""
+    changed = 0
+    days_rule = "hazards.listing_removal_working_days"
+    for listing in ListedSupervision.objects.filter(state="recheck_requested", removal_due_provisional=True):
+        start = listing.recheck_requested_on
+        if start is None:
+            continue
+        due = add_working_days(start, int(rule(days_rule, start)))
+        if (due.date, due.provisional) != (listing.removal_due, listing.removal_due_provisional):
+            ListedSupervision.objects.filter(pk=listing.pk).update(removal_due=due.date,
+                                                                    removal_due_provisional=due.provisional)
+            changed += 1
+    return changed

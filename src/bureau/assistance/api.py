@@ -1,0 +1,77 @@
+"""Proactive-service endpoints: expert checkups (the expert's mobile client records findings here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from bureau.assistance import services
+from bureau.assistance.models import Checkup
+from bureau.assistance.workflow import checkup_workflow
+from bureau.kernel.errors import NotFound
+
+router = Router(tags=["主动服务"])
+
+
+class CheckupOut(Schema):
+    id: int
+    number: str
+    enterprise_name: str
+    region_code: str
+    specialty: str
+    state: str
+    state_label: str
+    planned_on: dt.date | None
+    findings: int
+
+
+class FindingIn(Schema):
+    title: str
+    location: str = ""
+    grade: str = "general"
+    major_criterion: str = ""
+    suggestion: str = ""
+    deadline: dt.date | None = None
+
+
+class FindingOut(Schema):
+    id: int
+    title: str
+    grade: str
+
+
+def _out(c: Checkup) -> CheckupOut:
+    return CheckupOut(id=c.pk, number=c.number, enterprise_name=c.enterprise.name, region_code=c.region_id,
+                      specialty=c.specialty, state=c.state, state_label=checkup_workflow.state_label(c.state),
+                      planned_on=c.planned_on, findings=c.findings.count())
+
+
+def _checkup(request: HttpRequest, checkup_id: int) -> Checkup:
+    checkup = Checkup.objects.visible_to(request.user).select_related("enterprise").filter(pk=checkup_id).first()
+    if checkup is None:
+        raise NotFound("体检不存在或无权查看")
+    return checkup
+
+
+@router.get("/checkups", response=list[CheckupOut], summary="安全体检（专家：指派给自己的；监管部门：辖区内）")
+def checkup_list(request: HttpRequest, state: str | None = None) -> list[CheckupOut]:
+    qs = Checkup.objects.visible_to(request.user).select_related("enterprise").order_by("-requested_on", "-id")
+    if state:
+        qs = qs.filter(state=state)
+    return [_out(c) for c in qs[:100]]
+
+
+@router.get("/checkups/{checkup_id}", response=CheckupOut, summary="安全体检详情")
+def checkup_detail(request: HttpRequest, checkup_id: int) -> CheckupOut:
+    return _out(_checkup(request, checkup_id))
+
+
+@router.post("/checkups/{checkup_id}/findings", response={201: FindingOut}, summary="专家记录体检发现的问题")
+def finding_create(request: HttpRequest, checkup_id: int, payload: FindingIn) -> tuple[int, FindingOut]:
+    finding = services.finding_add(actor=request.user, checkup=_checkup(request, checkup_id), **payload.dict())
+    return 201, FindingOut(id=finding.pk, title=finding.title, grade=finding.grade)
+
+
+routers = [("v1/assistance", router)]

@@ -1,0 +1,133 @@
+"""Demo data of proactive service: the expert pool (expert1, expert2 with accounts), checkups at each step,
+chemical-park remediation items, first-use process requests, observation batches, the safety-evaluation agency
+of agency1 with reports and spot checks, and work-injury prevention courses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from bureau.accounts.models import Organisation, User
+from bureau.assistance import services
+from bureau.assistance.models import (
+    AgencyStaff,
+    AssessmentAgency,
+    Course,
+    Expert,
+    ObservationBatch,
+)
+from bureau.enterprises.models import ChemicalPark, Enterprise, Industry
+from bureau.kernel.identifiers import make_uscc
+from bureau.kernel.management.commands.demo_load import demo_account
+from bureau.kernel.registry import register_demo
+
+EXPERTS = [
+    ("张振国", "hazchem", "太原理工大学化工学院", "教授"), ("王立新", "process", "山西省化工设计院", "正高级工程师"),
+    ("赵海燕", "mining", "山西省地质勘查局", "高级工程师"), ("刘文博", "metallurgy", "运城市特种设备检验所", "高级工程师"),
+    ("孙宏伟", "electrical", "国网运城供电公司", "高级工程师"), ("陈晓东", "fire", "运城市消防救援支队（退休）", "高级工程师"),
+    ("马俊杰", "fireworks", "山西省烟花爆竹质检站", "工程师"), ("郭春燕", "coal", "山西焦煤集团", "正高级工程师"),
+]
+PARK_ITEMS = [
+    ("封闭化管理", "园区封闭化管理和出入口智能卡口建设"), ("安全风险评估", "开展园区整体性安全风险评估并复核"),
+    ("应急救援", "建设园区消防站和应急物资储备库"), ("信息化", "建设园区安全风险智能化管控平台"),
+]
+
+
+@register_demo("assistance", order=45)
+def load(ctx: Any) -> None:
+    rng = ctx.rng
+    today = timezone.localdate()
+    qiye = User.objects.get(username="qiye")
+    showcase = qiye.enterprise
+    inspector = User.objects.get(username="city_inspector")
+    head = User.objects.get(username="city_head")
+
+    expert1 = Expert.objects.create(user=User.objects.get(username="expert1"), name="高振华", specialty="hazchem",
+                                    other_specialties="化工工艺、电气", employer="山西省安全生产专家库",
+                                    title="正高级工程师", phone="13935900001")
+    expert2 = Expert.objects.create(user=User.objects.get(username="expert2"), name="林晓峰", specialty="hazchem",
+                                    employer="运城市河东化工贸易有限公司（顾问）", title="高级工程师", phone="13935900002")
+    expert2.conflicts.add(showcase)  # a paid adviser of the showcase enterprise: must recuse
+    demo_account("expert2", "安全专家（qiye 企业的顾问：指派到该企业时须回避）")
+    demo_account("province", "省应急管理厅（首次使用化工工艺论证）")
+    for name, specialty, employer, title in EXPERTS:
+        Expert.objects.create(name=name, specialty=specialty, employer=employer, title=title,
+                              phone=f"139359{rng.randrange(10000, 99999)}")
+
+    # Checkups: one requested by the showcase enterprise, one assigned to expert1, one finished and paid.
+    services.checkup_request(actor=qiye, specialty="hazchem", topics="储罐区自动化控制与可燃气体检测系统",
+                             planned_on=today + dt.timedelta(days=7))
+    yanhu = list(Enterprise.objects.filter(region_id="140802", industry=Industry.HAZCHEM_PRODUCTION)[:2]) or \
+        list(Enterprise.objects.filter(region_id="140802").exclude(pk=showcase.pk)[:2])
+    if yanhu:
+        assigned = services.checkup_request(actor=inspector, enterprise=yanhu[0], specialty="hazchem",
+                                            topics="重点监管危险化工工艺装置安全联锁")
+        services.checkup_assign(actor=inspector, checkup=assigned, experts=[expert1], planned_on=today)
+        services.finding_add(actor=expert1.user, checkup=assigned, title="反应釜温度联锁处于旁路状态",
+                             location="合成车间", suggestion="恢复联锁投用，建立联锁摘除审批制度",
+                             deadline=today + dt.timedelta(days=15))
+    if len(yanhu) > 1:
+        done = services.checkup_request(actor=inspector, enterprise=yanhu[1], specialty="hazchem",
+                                        topics="全面安全体检")
+        services.checkup_assign(actor=inspector, checkup=done, experts=[expert1], planned_on=today)
+        services.finding_add(actor=expert1.user, checkup=done, title="危化品仓库未设置可燃气体报警", location="仓库",
+                             deadline=today + dt.timedelta(days=20))
+        services.finding_add(actor=expert1.user, checkup=done, title="操作规程未及时修订", location="生产车间")
+        services.checkup_submit(actor=expert1.user, checkup=done, summary="整体受控，发现一般隐患 2 项")
+        services.checkup_settle(actor=inspector, checkup=done, expert_days=2)
+
+    for park in ChemicalPark.objects.all():
+        for j, (category, title) in enumerate(PARK_ITEMS):
+            item = services.park_item_create(actor=head, park=park, category=category, title=title,
+                                             responsible=f"{park.name[:8]}管委会",
+                                             deadline=today + dt.timedelta(days=30 + 60 * j))
+            percent = rng.choice([0, 30, 60, 100])
+            if percent:
+                services.park_progress_add(actor=head, item=item, percent=percent, note="按计划推进")
+
+    producers = list(Enterprise.objects.filter(industry=Industry.HAZCHEM_PRODUCTION)[:3])
+    if producers:
+        x = services.first_use_create(actor=qiye, process_name="连续流微通道硝化工艺",
+                                      project="年产 5000 吨精细化学品中间体项目",
+                                      description="硝化反应（重点监管危险化工工艺），采用微通道连续流反应器，已完成中试")
+        services.first_use_transition(actor=qiye, item=x, action="submit")
+        services.first_use_transition(actor=head, item=x, action="forward", note="材料齐全，报送省厅")
+        pilot = producers[0]
+        for k, (title, mode) in enumerate([("第一批：双重预防机制建设现场观摩", "on_site"),
+                                           ("第二批：视频交流", "video")]):
+            batch = ObservationBatch.objects.create(
+                year=today.year, title=title, pilot=pilot, visit_on=today + dt.timedelta(days=14 + 30 * k), mode=mode,
+                capacity=12, signup_closes_on=today + dt.timedelta(days=7 + 30 * k))
+            if k == 0:
+                services.observation_signup(actor=qiye, batch=batch, attendees="李丽娟、王建国")
+
+    agency_org = Organisation.objects.get(code="AG-001")
+    agency = AssessmentAgency.objects.create(
+        organisation=agency_org, name=agency_org.name, uscc=make_uscc("91140100MA0AG0001"),
+        qualification_number="APJ-（晋）-0123", qualification_valid_until=today + dt.timedelta(days=600),
+        business_scope="危险化学品生产、储存；金属、非金属矿及其他矿采选业")
+    staff = [AgencyStaff.objects.create(agency=agency, name=n, certificate_number=f"S0110{rng.randrange(10000, 99999)}",
+                                        specialty=s, phone=f"13803590{i:03d}")
+             for i, (n, s) in enumerate([("罗海燕", "化工"), ("冯立新", "安全"), ("曹宇航", "电气"), ("彭雅琴", "机械")])]
+    agency1 = User.objects.get(username="agency1")
+    clients = list(Enterprise.objects.filter(industry__in=[Industry.HAZCHEM_PRODUCTION, Industry.HAZCHEM_USE])[:4])
+    for i, client in enumerate(clients):
+        report = services.report_file(
+            actor=agency1, enterprise=client, kind=["status", "pre", "acceptance", "status"][i],
+            report_number=f"JA-{today.year}-{i + 1:03d}", title=f"{client.name}安全{['现状', '预', '验收', '现状'][i]}评价报告",
+            issued_on=today - dt.timedelta(days=30 + i), conclusion="符合安全生产条件", signers=staff[:2 + i % 2])
+        if i == 0:
+            services.spot_check(actor=inspector, report=report, result="qualified", findings="")
+        if i == 1:
+            services.spot_check(actor=inspector, report=report, result="minor", findings="危险有害因素辨识不全，未辨识粉尘爆炸")
+
+    course = Course.objects.create(title=f"{today.year}年危险化学品企业重点人员工伤预防能力提升培训（第一期）",
+                                   starts_on=today + dt.timedelta(days=10), hours=16, location="运城市应急管理局培训中心",
+                                   capacity=60, enrol_closes_on=today + dt.timedelta(days=5))
+    services.course_enrol(actor=qiye, course=course, trainee_name="李丽娟", post="safety_manager", phone="13935901234")
+    services.course_enrol(actor=qiye, course=course, trainee_name="王建国", post="principal")
+    Course.objects.create(title=f"{today.year}年危险化学品企业一线班组长工伤预防培训（第二期）",
+                          starts_on=today + dt.timedelta(days=40), hours=8, location="运城职业技术大学", capacity=80,
+                          enrol_closes_on=today + dt.timedelta(days=35))

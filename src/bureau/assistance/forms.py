@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django import forms
+
+from bureau.assistance.models import AgencyReport, Enrolment, ReportSpotCheck, Specialty
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _by_uscc(form: forms.Form, field: str = "enterprise") -> object:
+    code = (form.cleaned_data.get(field) or "").strip().upper()
+    enterprise = form.enterprises.filter(uscc=code).first() if code else None
+    if enterprise is None:
+        raise forms.ValidationError("没有该统一社会信用代码的企业（或不在您的管辖范围内）")
+    return enterprise
+
+
+class CheckupRequestForm(forms.Form):
+    enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18)
+    specialty = forms.ChoiceField(label="所需专业", choices=Specialty.choices)
+    topics = forms.CharField(label="体检重点/需要解决的问题", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    planned_on = forms.DateField(label="希望日期", widget=DATE, required=False)
+
+    def __init__(self, *args, enterprises=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.enterprises = enterprises
+        if enterprises is None:
+            del self.fields["enterprise"]
+
+    def clean_enterprise(self):  # type: ignore[no-untyped-def]
+        return _by_uscc(self)
+
+
+class AssignForm(forms.Form):
+    experts = forms.ModelMultipleChoiceField(label="指派专家", queryset=None, widget=forms.CheckboxSelectMultiple)
+    planned_on = forms.DateField(label="体检日期", widget=DATE)
+
+    def __init__(self, *args, experts=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["experts"].queryset = experts
+
+
+class FindingForm(forms.Form):
+    title = forms.CharField(label="发现的问题", max_length=200)
+    location = forms.CharField(label="部位", max_length=120, required=False)
+    grade = forms.ChoiceField(label="等级", choices=[("general", "一般隐患"), ("major", "重大隐患")])
+    major_criterion = forms.CharField(label="重大隐患判定依据", max_length=200, required=False)
+    basis = forms.CharField(label="依据", max_length=300, required=False)
+    suggestion = forms.CharField(label="整改建议", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    deadline = forms.DateField(label="建议整改期限", widget=DATE, required=False)
+
+
+class SubmitForm(forms.Form):
+    summary = forms.CharField(label="体检结论", widget=forms.Textarea(attrs={"rows": 3}))
+    visited_on = forms.DateField(label="实施日期", widget=DATE, required=False)
+
+
+class SettleForm(forms.Form):
+    expert_days = forms.DecimalField(label="专家工日", max_digits=6, decimal_places=1)
+
+
+class ParkItemForm(forms.Form):
+    category = forms.CharField(label="整治类别", max_length=40)
+    title = forms.CharField(label="整治事项", max_length=200)
+    responsible = forms.CharField(label="责任单位", max_length=80)
+    deadline = forms.DateField(label="完成时限", widget=DATE)
+
+
+class ParkProgressForm(forms.Form):
+    percent = forms.IntegerField(label="完成进度（%）")
+    note = forms.CharField(label="进展情况", max_length=500)
+
+
+class FirstUseForm(forms.Form):
+    process_name = forms.CharField(label="工艺名称", max_length=120)
+    project = forms.CharField(label="建设项目", max_length=200)
+    description = forms.CharField(label="工艺说明（反应类型、危险性、已有试验数据）", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class FirstUseActForm(forms.Form):
+    note = forms.CharField(label="意见/结论", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    meeting_on = forms.DateField(label="论证会日期", widget=DATE, required=False)
+
+
+class SignupForm(forms.Form):
+    attendees = forms.CharField(label="参加人员", max_length=200)
+
+
+class ReportForm(forms.Form):
+    enterprise = forms.CharField(label="委托企业统一社会信用代码", max_length=18)
+    kind = forms.ChoiceField(label="报告类型", choices=AgencyReport.Kind.choices)
+    report_number = forms.CharField(label="报告编号", max_length=60)
+    title = forms.CharField(label="报告名称", max_length=200)
+    issued_on = forms.DateField(label="出具日期", widget=DATE)
+    conclusion = forms.CharField(label="评价结论", widget=forms.Textarea(attrs={"rows": 3}))
+    signers = forms.ModelMultipleChoiceField(label="签字评价人员", queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, enterprises=None, staff=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.enterprises = enterprises
+        self.fields["signers"].queryset = staff
+
+    def clean_enterprise(self):  # type: ignore[no-untyped-def]
+        return _by_uscc(self)
+
+
+class SpotCheckForm(forms.Form):
+    result = forms.ChoiceField(label="抽查结论", choices=ReportSpotCheck.Result.choices)
+    findings = forms.CharField(label="发现问题", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class EnrolForm(forms.Form):
+    trainee_name = forms.CharField(label="学员姓名", max_length=40)
+    post = forms.ChoiceField(label="岗位", choices=Enrolment.Post.choices)
+    phone = forms.CharField(label="联系电话", max_length=11, required=False)
+
+
+class BatchForm(forms.Form):
+    title = forms.CharField(label="批次名称", max_length=120)
+    pilot = forms.CharField(label="试点企业统一社会信用代码", max_length=18)
+    visit_on = forms.DateField(label="观摩日期", widget=DATE)
+    mode = forms.ChoiceField(label="方式", choices=[("on_site", "现场观摩"), ("video", "视频交流")])
+    capacity = forms.IntegerField(label="名额（企业数）", min_value=1, max_value=1000)
+    signup_closes_on = forms.DateField(label="报名截止", widget=DATE)
+
+    def __init__(self, *args, enterprises=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.enterprises = enterprises
+
+    def clean_pilot(self):  # type: ignore[no-untyped-def]
+        return _by_uscc(self, "pilot")
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label="课程名称", max_length=120)
+    partner = forms.CharField(label="联合主办", max_length=80, initial="运城市人力资源和社会保障局")
+    starts_on = forms.DateField(label="开班日期", widget=DATE)
+    hours = forms.IntegerField(label="学时", min_value=1, max_value=200)
+    location = forms.CharField(label="地点", max_length=120)
+    capacity = forms.IntegerField(label="名额", min_value=1, max_value=1000)
+    enrol_closes_on = forms.DateField(label="报名截止", widget=DATE)

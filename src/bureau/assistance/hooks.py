@@ -1,0 +1,87 @@
+"""How proactive service plugs into the platform: rules as data, menu, workbench, indicators, demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Sum
+from django.urls import reverse
+
+from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.assistance import demo  # noqa: F401  (registers the demo loader)
+from bureau.kernel.registry import (
+    Indicator,
+    IndicatorQuery,
+    MenuEntry,
+    WorkItem,
+    register_indicators,
+    register_menu,
+    register_workbench,
+)
+from bureau.kernel.rules import RuleDefault, register_rules
+
+OFFICERS = frozenset({INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN})
+
+register_rules(
+    RuleDefault("assistance.checkup_fee_per_expert_day", 1500, "安全体检专家劳务费标准（政府买单）",
+                "运城市安全生产专家服务劳务费标准（local，待核实）", unit="元/人·日"),
+    RuleDefault("assistance.agency_spotcheck_points", {"qualified": 0, "minor": -5, "serious": -20},
+                "评价报告抽查结论对应的机构信用分值变化",
+                "安全评价检测检验机构管理办法（应急管理部令第1号）；本市机构信用评价细则（local，待核实）"),
+    RuleDefault("assistance.agency_credit_base", 100, "安全评价机构信用基础分", "本市机构信用评价细则（local，待核实）",
+                unit="分"),
+)
+
+register_menu(
+    MenuEntry("主动服务", "安全体检", "assistance:checkups", frozenset({*OFFICERS, ENTERPRISE, EXPERT}), order=50,
+              icon="✚"),
+    MenuEntry("主动服务", "专家库", "assistance:experts", OFFICERS, order=51, icon="☺"),
+    MenuEntry("主动服务", "化工园区整治", "assistance:parks", OFFICERS, order=52, icon="⌂"),
+    MenuEntry("主动服务", "首次使用工艺论证", "assistance:first_use", frozenset({*OFFICERS, ENTERPRISE, DEPARTMENT}),
+              order=53, icon="⚗"),
+    MenuEntry("主动服务", "双重预防观摩", "assistance:observations", frozenset({*OFFICERS, ENTERPRISE}), order=54,
+              icon="◉"),
+    MenuEntry("主动服务", "安全评价机构", "assistance:agencies", frozenset({*OFFICERS, AGENCY}), order=55, icon="▣"),
+    MenuEntry("主动服务", "工伤预防培训", "assistance:courses", frozenset({*OFFICERS, ENTERPRISE}), order=56, icon="✎"),
+)
+
+
+@register_workbench
+def assistance_work(user: Any) -> Iterable[WorkItem]:
+    from bureau.assistance.models import Checkup
+    from bureau.assistance.workflow import checkup_workflow
+
+    codes = user.role_codes
+    if EXPERT in codes:
+        rows = Checkup.objects.visible_to(user).filter(state="assigned").select_related("enterprise")[:20]
+    elif codes & OFFICERS and not user.enterprise_id:
+        rows = Checkup.objects.visible_to(user).filter(state__in=("requested", "submitted")) \
+            .select_related("enterprise")[:20]
+    else:
+        return []
+    return [WorkItem(title=f"安全体检：{c.enterprise.name}", url=reverse("assistance:checkup", args=[c.pk]),
+                     area="安全体检", status=checkup_workflow.state_label(c.state),
+                     due_label=str(c.planned_on or ""), chip="due" if c.state == "requested" else "running")
+            for c in rows]
+
+
+@register_indicators
+def assistance_indicators(query: IndicatorQuery) -> list[Indicator]:
+    from bureau.assistance.models import Checkup
+
+    qs = Checkup.objects.filter(visited_on__range=(query.start, query.end))
+    if query.regions is not None:
+        qs = qs.filter(region_id__in=sorted(query.regions))
+    if query.region:
+        qs = qs.filter(region_id=query.region)
+    done = qs.count()
+    cost = qs.filter(state="settled").aggregate(total=Sum("cost"))["total"]
+    return [
+        Indicator("assistance.checkups_done", "专家安全体检企业数", "主动服务", float(done), "家次"),
+        Indicator("assistance.checkup_cost", "安全体检政府购买服务金额", "主动服务",
+                  float(cost) if cost is not None else None, "元", higher_is_better=False),
+    ]
+
+
+

@@ -1,0 +1,458 @@
+"""Proactive service (主动服务): expert safety checkups (III.1), chemical-park remediation (III.3), first-use chemical
+process demonstrations (III.4), observation visits to dual-prevention pilots (III.5), the register of
+safety-evaluation agencies with spot checks and credit (II.9), and work-injury prevention courses (III.7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from bureau.kernel.fields import EncryptedTextField
+from bureau.kernel.masking import mask_phone
+from bureau.kernel.models import ProcessModel
+
+
+def _scoped(qs: models.QuerySet, user: Any, region: str, enterprise: str | None) -> models.QuerySet:
+    from bureau.accounts.scope import scope_for
+
+    return scope_for(user).filter(qs, region=region, enterprise=enterprise)
+
+
+class Specialty(models.TextChoices):
+    HAZCHEM = "hazchem", "危险化学品"
+    MINING = "mining", "非煤矿山"
+    COAL = "coal", "煤矿"
+    METALLURGY = "metallurgy", "冶金工贸"
+    FIREWORKS = "fireworks", "烟花爆竹"
+    ELECTRICAL = "electrical", "电气"
+    FIRE = "fire", "消防"
+    PROCESS = "process", "化工工艺"
+
+
+class Expert(models.Model):
+    """A member of the expert pool (专家库) with specialties, availability and the enterprises they have a
+    conflict with (employer, paid adviser, relative): such an expert is never assigned to that enterprise."""
+
+    user = models.OneToOneField("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="expert_profile", verbose_name="登录账号")
+    name = models.CharField("姓名", max_length=40)
+    specialty = models.CharField("主专业", max_length=20, choices=Specialty.choices)
+    other_specialties = models.CharField("其他专业", max_length=120, blank=True)
+    employer = models.CharField("工作单位", max_length=120, blank=True)
+    title = models.CharField("职称", max_length=40, blank=True)
+    phone = EncryptedTextField("联系电话", blank=True)
+    available = models.BooleanField("可接受指派", default=True)
+    unavailable_until = models.DateField("暂停指派至", null=True, blank=True)
+    conflicts = models.ManyToManyField("enterprises.Enterprise", blank=True, related_name="conflicted_experts",
+                                       verbose_name="利害关系企业")
+
+    class Meta:
+        verbose_name = "专家"
+        verbose_name_plural = "专家库"
+        ordering = ["specialty", "name"]
+        indexes = [models.Index(fields=["specialty", "available"], name="expert_specialty_available")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_specialty_display()}）"
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class CheckupQuerySet(models.QuerySet["Checkup"]):
+    def visible_to(self, user: Any) -> CheckupQuerySet:
+        """Officers by jurisdiction, the enterprise its own, an expert the checkups assigned to them."""
+        if user is not None and getattr(user, "is_authenticated", False) and "expert" in user.role_codes:
+            return self.filter(assignments__expert__user=user).distinct()
+        return _scoped(self, user, "region_id", "enterprise_id")
+
+
+class Checkup(ProcessModel):
+    """An expert safety checkup (安全体检, measure III.1), requested by the enterprise or scheduled by the
+    bureau, paid by the government; the experts' findings become the enterprise's hazards."""
+
+    class Origin(models.TextChoices):
+        REQUEST = "request", "企业申请"
+        SCHEDULED = "scheduled", "监管部门安排"
+
+    number = models.CharField("体检编号", max_length=30, unique=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="checkups",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    origin = models.CharField("来源", max_length=12, choices=Origin.choices)
+    specialty = models.CharField("所需专业", max_length=20, choices=Specialty.choices)
+    topics = models.TextField("体检重点/需要解决的问题", blank=True)
+    requested_on = models.DateField("申请日期")
+    planned_on = models.DateField("计划日期", null=True, blank=True)
+    visited_on = models.DateField("实施日期", null=True, blank=True)
+    summary = models.TextField("体检结论", blank=True)
+    expert_days = models.DecimalField("专家工日", max_digits=6, decimal_places=1, null=True, blank=True)
+    cost = models.DecimalField("服务费用（元，政府承担）", max_digits=12, decimal_places=2, null=True, blank=True)
+    requested_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CheckupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "安全体检"
+        verbose_name_plural = verbose_name
+        ordering = ["-requested_on", "-id"]
+        indexes = [models.Index(fields=["region", "state"], name="checkup_region_state")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.enterprise}"
+
+
+class CheckupAssignment(models.Model):
+    checkup = models.ForeignKey(Checkup, on_delete=models.CASCADE, related_name="assignments")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
+    is_leader = models.BooleanField("组长", default=False)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "专家指派"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["checkup", "expert"], name="uniq_checkup_expert")]
+
+
+class CheckupFinding(models.Model):
+    """One finding recorded by an expert on site (phone screen); on submission it becomes a Hazard."""
+
+    checkup = models.ForeignKey(Checkup, on_delete=models.CASCADE, related_name="findings")
+    title = models.CharField("问题", max_length=200)
+    location = models.CharField("部位", max_length=120, blank=True)
+    grade = models.CharField("等级", max_length=10, choices=[("general", "一般隐患"), ("major", "重大隐患")],
+                             default="general")
+    major_criterion = models.CharField("重大隐患判定依据", max_length=200, blank=True)
+    basis = models.CharField("依据", max_length=300, blank=True)
+    suggestion = models.TextField("整改建议", blank=True)
+    deadline = models.DateField("建议整改期限", null=True, blank=True)
+    hazard = models.OneToOneField("hazards.Hazard", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="checkup_finding")
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "体检发现问题"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Chemical parks (III.3)
+
+
+class ParkItemQuerySet(models.QuerySet["ParkRemediationItem"]):
+    def visible_to(self, user: Any) -> ParkItemQuerySet:
+        return _scoped(self, user, "park__region_id", None)
+
+
+class ParkRemediationItem(models.Model):
+    """A remediation item of a chemical park (化工园区安全整治提升方案, 省厅), with its progress."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "未开始"
+        IN_PROGRESS = "in_progress", "推进中"
+        DONE = "done", "已完成"
+
+    park = models.ForeignKey("enterprises.ChemicalPark", on_delete=models.PROTECT, related_name="remediation_items",
+                             verbose_name="化工园区")
+    category = models.CharField("整治类别", max_length=40, help_text="如：封闭化管理、应急救援、安全风险评估")
+    title = models.CharField("整治事项", max_length=200)
+    responsible = models.CharField("责任单位", max_length=80)
+    deadline = models.DateField("完成时限")
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    percent = models.PositiveSmallIntegerField("完成进度（%）", default=0)
+    source = models.CharField("依据", max_length=200, default="山西省化工园区安全整治提升方案")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParkItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "园区整治事项"
+        verbose_name_plural = verbose_name
+        ordering = ["park_id", "deadline", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ParkProgress(models.Model):
+    item = models.ForeignKey(ParkRemediationItem, on_delete=models.CASCADE, related_name="progress")
+    on = models.DateField("日期")
+    percent = models.PositiveSmallIntegerField("完成进度（%）")
+    note = models.TextField("进展情况")
+    actor_name = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "园区整治进展"
+        verbose_name_plural = verbose_name
+        ordering = ["-on", "-id"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# First-use chemical processes (III.4)
+
+
+class FirstUseQuerySet(models.QuerySet["FirstUseProcess"]):
+    def visible_to(self, user: Any) -> FirstUseQuerySet:
+        if user is not None and getattr(user, "is_authenticated", False) and user.organisation_id \
+                and user.organisation.code == "SX-YJT":
+            return self.exclude(state="draft")  # the provincial department sees what was forwarded to it
+        return _scoped(self, user, "region_id", "enterprise_id")
+
+
+class FirstUseProcess(ProcessModel):
+    """A demonstration request for a chemical process used for the first time in China (国内首次使用的化工工艺
+    安全可靠性论证), prepared by the enterprise, forwarded by the city bureau, concluded by the provincial
+    department (measure III.4)."""
+
+    number = models.CharField("编号", max_length=30, unique=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    process_name = models.CharField("工艺名称", max_length=120)
+    project = models.CharField("建设项目", max_length=200)
+    description = models.TextField("工艺说明（反应类型、危险性、已有试验数据）")
+    submitted_on = models.DateField("提交日期", null=True, blank=True)
+    forwarded_on = models.DateField("报送省厅日期", null=True, blank=True)
+    meeting_on = models.DateField("论证会日期", null=True, blank=True)
+    conclusion = models.TextField("论证结论", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FirstUseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "首次使用化工工艺论证"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.process_name
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Observation visits (III.5)
+
+
+class ObservationBatch(models.Model):
+    """A batch of the yearly observation visits to a dual-prevention pilot enterprise (双重预防机制建设试点)."""
+
+    class Mode(models.TextChoices):
+        ON_SITE = "on_site", "现场观摩"
+        VIDEO = "video", "视频交流"
+
+    year = models.PositiveSmallIntegerField("年度", db_index=True)
+    title = models.CharField("批次名称", max_length=120)
+    pilot = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                              verbose_name="试点企业")
+    visit_on = models.DateField("观摩日期")
+    mode = models.CharField("方式", max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
+    capacity = models.PositiveSmallIntegerField("名额（企业数）")
+    signup_closes_on = models.DateField("报名截止")
+
+    class Meta:
+        verbose_name = "观摩批次"
+        verbose_name_plural = verbose_name
+        ordering = ["-year", "visit_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ObservationSignup(models.Model):
+    batch = models.ForeignKey(ObservationBatch, on_delete=models.CASCADE, related_name="signups")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    attendees = models.CharField("参加人员", max_length=200)
+    attended = models.BooleanField("已参加", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "观摩报名"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["batch", "enterprise"], name="uniq_observation_signup")]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Safety-evaluation agencies (II.9)
+
+
+class AssessmentAgency(models.Model):
+    """A safety-evaluation agency (安全评价机构) working in the city: qualification, staff, reports, credit."""
+
+    organisation = models.OneToOneField("accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="assessment_agency", verbose_name="平台机构")
+    name = models.CharField("机构名称", max_length=120)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    qualification_number = models.CharField("资质证书编号", max_length=60)
+    qualification_valid_until = models.DateField("资质有效期至")
+    business_scope = models.CharField("业务范围", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "安全评价机构"
+        verbose_name_plural = verbose_name
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyStaff(models.Model):
+    agency = models.ForeignKey(AssessmentAgency, on_delete=models.CASCADE, related_name="staff")
+    name = models.CharField("姓名", max_length=40)
+    certificate_number = models.CharField("安全评价师证书编号", max_length=60)
+    specialty = models.CharField("专业", max_length=40, blank=True)
+    phone = EncryptedTextField("联系电话", blank=True)
+    active = models.BooleanField("在职", default=True)
+
+    class Meta:
+        verbose_name = "评价人员"
+        verbose_name_plural = verbose_name
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+
+class AgencyReportQuerySet(models.QuerySet["AgencyReport"]):
+    def visible_to(self, user: Any) -> AgencyReportQuerySet:
+        if user is not None and getattr(user, "is_authenticated", False) and "agency" in user.role_codes:
+            return self.filter(agency__organisation_id=user.organisation_id)
+        return _scoped(self, user, "enterprise__region_id", "enterprise_id")
+
+
+class AgencyReport(models.Model):
+    """An evaluation report an agency files for an enterprise."""
+
+    class Kind(models.TextChoices):
+        PRE = "pre", "安全预评价"
+        ACCEPTANCE = "acceptance", "安全验收评价"
+        STATUS = "status", "安全现状评价"
+
+    agency = models.ForeignKey(AssessmentAgency, on_delete=models.PROTECT, related_name="reports")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="委托企业")
+    kind = models.CharField("报告类型", max_length=12, choices=Kind.choices)
+    report_number = models.CharField("报告编号", max_length=60)
+    title = models.CharField("报告名称", max_length=200)
+    issued_on = models.DateField("出具日期")
+    conclusion = models.TextField("评价结论")
+    signers = models.ManyToManyField(AgencyStaff, related_name="reports", verbose_name="签字评价人员")
+    filed_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    filed_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgencyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "评价报告"
+        verbose_name_plural = verbose_name
+        ordering = ["-issued_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["agency", "report_number"], name="uniq_agency_report")]
+
+    def __str__(self) -> str:
+        return f"{self.report_number} {self.title}"
+
+
+class ReportSpotCheck(models.Model):
+    """A spot check of a filed report (安全评价报告抽查) with its findings and the credit consequence."""
+
+    class Result(models.TextChoices):
+        QUALIFIED = "qualified", "合格"
+        MINOR = "minor", "存在一般问题"
+        SERIOUS = "serious", "存在严重问题"
+
+    report = models.ForeignKey(AgencyReport, on_delete=models.PROTECT, related_name="spot_checks")
+    checked_on = models.DateField("抽查日期")
+    result = models.CharField("抽查结论", max_length=12, choices=Result.choices)
+    findings = models.TextField("发现问题", blank=True)
+    checker = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "报告抽查"
+        verbose_name_plural = verbose_name
+        ordering = ["-checked_on", "-id"]
+
+
+class AgencyCreditRecord(models.Model):
+    """An entry of an agency's credit record: points from a spot check or another event, with the rule's source."""
+
+    agency = models.ForeignKey(AssessmentAgency, on_delete=models.CASCADE, related_name="credit_records")
+    on = models.DateField("日期")
+    event = models.CharField("事项", max_length=200)
+    points = models.IntegerField("分值变化")
+    source = models.CharField("依据", max_length=200)
+    spot_check = models.OneToOneField(ReportSpotCheck, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="credit_record")
+
+    class Meta:
+        verbose_name = "机构信用记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-on", "-id"]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Work-injury prevention courses (III.7)
+
+
+class Course(models.Model):
+    """A work-injury prevention course (工伤预防能力提升培训) run with the human-resources bureau for the key staff
+    of hazardous-chemical enterprises."""
+
+    title = models.CharField("课程名称", max_length=120)
+    partner = models.CharField("联合主办", max_length=80, default="运城市人力资源和社会保障局")
+    starts_on = models.DateField("开班日期")
+    hours = models.PositiveSmallIntegerField("学时")
+    location = models.CharField("地点", max_length=120)
+    capacity = models.PositiveSmallIntegerField("名额")
+    enrol_closes_on = models.DateField("报名截止")
+
+    class Meta:
+        verbose_name = "工伤预防培训班"
+        verbose_name_plural = verbose_name
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def visible_to(self, user: Any) -> EnrolmentQuerySet:
+        return _scoped(self, user, "enterprise__region_id", "enterprise_id")
+
+
+class Enrolment(models.Model):
+    """One trainee enrolled by an enterprise; attendance earns a certificate of attendance (a stored document)."""
+
+    class Post(models.TextChoices):
+        PRINCIPAL = "principal", "企业主要负责人"
+        SAFETY_MANAGER = "safety_manager", "安全管理人员"
+        TEAM_LEADER = "team_leader", "一线班组长"
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    trainee_name = models.CharField("学员姓名", max_length=40)
+    post = models.CharField("岗位", max_length=20, choices=Post.choices)
+    phone = EncryptedTextField("联系电话", blank=True)
+    attended = models.BooleanField("出勤", null=True)
+    certificate_number = models.CharField("结业证明编号", max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "培训报名"
+        verbose_name_plural = verbose_name
+        ordering = ["course_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["course", "enterprise", "trainee_name"],
+                                               name="uniq_course_trainee")]
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

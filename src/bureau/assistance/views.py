@@ -1,0 +1,478 @@
+"""Thin HTML views of proactive service: parse, call a service or a scoped query, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT
+from bureau.accounts.scope import scope_for
+from bureau.assistance import forms as F
+from bureau.assistance import services
+from bureau.assistance.models import (
+    AgencyReport,
+    AssessmentAgency,
+    Checkup,
+    CheckupFinding,
+    Course,
+    Enrolment,
+    Expert,
+    FirstUseProcess,
+    ObservationBatch,
+    ObservationSignup,
+    ParkRemediationItem,
+)
+from bureau.assistance.workflow import STAFF, checkup_workflow, first_use_workflow
+from bureau.enterprises.models import ChemicalPark, Enterprise
+from bureau.kernel.errors import DomainError
+from bureau.kernel.paging import paginate
+
+
+def _is_staff(user: Any) -> bool:
+    return not user.enterprise_id and bool(user.role_codes & (STAFF | {"sysadmin"}))
+
+
+def _is_enterprise(user: Any) -> bool:
+    return bool(user.enterprise_id) and ENTERPRISE in user.role_codes
+
+
+def _run(request: HttpRequest, func: Callable[[], Any], success: str, form: Any = None) -> bool:
+    """Call a service; a refusal becomes a message (or a form error) and nothing was written."""
+    try:
+        func()
+    except DomainError as exc:
+        if form is not None:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _history(process: Any, workflow: Any) -> list[Any]:
+    rows = list(process.history())
+    for h in rows:
+        h.from_label, h.to_label = workflow.state_label(h.from_state), workflow.state_label(h.to_state)
+    return rows
+
+
+def _form_errors(form: Any) -> str:
+    return "；".join(str(e) for errs in form.errors.values() for e in errs)
+
+
+# -- checkups (III.1) ------------------------------------------------------------------------------------------
+
+
+def _checkup_for(user: Any, pk: int) -> Checkup:
+    checkup = Checkup.objects.visible_to(user).select_related("enterprise", "region").filter(pk=pk).first()
+    if checkup is None:
+        raise Http404("体检不存在")
+    return checkup
+
+
+@login_required
+def checkup_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (_is_staff(user) or _is_enterprise(user) or EXPERT in user.role_codes):
+        raise Http404
+    qs = Checkup.objects.visible_to(user).select_related("enterprise", "region").order_by("-requested_on", "-id")
+    if request.GET.get("state"):
+        qs = qs.filter(state=request.GET["state"])
+    page = paginate(qs, request.GET)
+    for c in page.rows:
+        c.state_label = checkup_workflow.state_label(c.state)
+    return render(request, "assistance/checkups.html", {
+        "page": page, "can_request": _is_staff(user) or _is_enterprise(user), "is_expert": EXPERT in user.role_codes})
+
+
+@login_required
+def checkup_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (_is_staff(user) or _is_enterprise(user)):
+        raise Http404
+    enterprises = None if user.enterprise_id else Enterprise.objects.visible_to(user)
+    form = F.CheckupRequestForm(request.POST or None, enterprises=enterprises)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        result: dict[str, Checkup] = {}
+
+        def call() -> None:
+            result["c"] = services.checkup_request(actor=user, specialty=data["specialty"], topics=data["topics"],
+                                                   enterprise=data.get("enterprise"), planned_on=data["planned_on"])
+
+        if _run(request, call, "已提交安全体检申请", form):
+            return redirect("assistance:checkup", pk=result["c"].pk)
+    return render(request, "assistance/form.html", {"form": form, "title": "申请安全体检" if user.enterprise_id
+                                                    else "安排安全体检", "back": "assistance:checkups"})
+
+
+@login_required
+def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    checkup = _checkup_for(user, pk)
+    is_expert = EXPERT in user.role_codes
+    ctx: dict[str, Any] = {"c": checkup, "state_label": checkup_workflow.state_label(checkup.state),
+                           "assignments": checkup.assignments.select_related("expert"),
+                           "findings": checkup.findings.select_related("hazard"), "is_expert": is_expert,
+                           "history": _history(checkup, checkup_workflow), "documents": checkup.documents()}
+    if checkup.state == "requested" and _is_staff(user):
+        experts = (Expert.objects.filter(available=True).annotate(
+            conflict=Count("conflicts", filter=Q(conflicts=checkup.enterprise_id)))
+            .order_by("-specialty", "name"))
+        ctx["experts"] = experts
+        ctx["assign_form"] = F.AssignForm(experts=experts, initial={"planned_on": checkup.planned_on})
+    if checkup.state == "assigned" and is_expert:
+        ctx["finding_form"] = F.FindingForm()
+        ctx["submit_form"] = F.SubmitForm(initial={"visited_on": timezone.localdate()})
+    if checkup.state == "submitted" and _is_staff(user):
+        ctx["settle_form"] = F.SettleForm()
+    template = "assistance/checkup_expert.html" if is_expert else "assistance/checkup.html"
+    return render(request, template, ctx)
+
+
+@login_required
+@require_POST
+def checkup_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    checkup = _checkup_for(request.user, pk)
+    form = F.AssignForm(request.POST, experts=Expert.objects.all())
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(request, lambda: services.checkup_assign(actor=request.user, checkup=checkup,
+                                                      experts=list(form.cleaned_data["experts"]),
+                                                      planned_on=form.cleaned_data["planned_on"]), "已指派专家")
+    return redirect("assistance:checkup", pk=pk)
+
+
+@login_required
+@require_POST
+def checkup_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    checkup = _checkup_for(request.user, pk)
+    form = F.FindingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(request, lambda: services.finding_add(actor=request.user, checkup=checkup, **form.cleaned_data),
+             "已记录问题")
+    return redirect("assistance:checkup", pk=pk)
+
+
+@login_required
+@require_POST
+def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
+    checkup = _checkup_for(request.user, pk)
+    finding = CheckupFinding.objects.filter(pk=finding_pk, checkup=checkup).first()
+    if finding is None:
+        raise Http404
+    _run(request, lambda: services.finding_delete(actor=request.user, finding=finding), "已删除")
+    return redirect("assistance:checkup", pk=pk)
+
+
+@login_required
+@require_POST
+def checkup_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    checkup = _checkup_for(request.user, pk)
+    form = F.SubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写体检结论")
+    else:
+        _run(request, lambda: services.checkup_submit(actor=request.user, checkup=checkup, **form.cleaned_data),
+             "已提交，发现的问题已转入企业隐患清单")
+    return redirect("assistance:checkup", pk=pk)
+
+
+@login_required
+@require_POST
+def checkup_settle(request: HttpRequest, pk: int) -> HttpResponse:
+    checkup = _checkup_for(request.user, pk)
+    form = F.SettleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(request, lambda: services.checkup_settle(actor=request.user, checkup=checkup,
+                                                      expert_days=form.cleaned_data["expert_days"]), "已登记费用并办结")
+    return redirect("assistance:checkup", pk=pk)
+
+
+@login_required
+def expert_list(request: HttpRequest) -> HttpResponse:
+    if not _is_staff(request.user):
+        raise Http404
+    experts = Expert.objects.annotate(n=Count("assignments"), n_conflicts=Count("conflicts", distinct=True)) \
+        .order_by("specialty", "name")
+    return render(request, "assistance/experts.html", {"experts": experts, "today": timezone.localdate()})
+
+
+# -- chemical parks (III.3) ------------------------------------------------------------------------------------
+
+
+def _parks(user: Any) -> Any:
+    return scope_for(user).filter(ChemicalPark.objects.all(), region="region_id")
+
+
+@login_required
+def park_list(request: HttpRequest) -> HttpResponse:
+    if not _is_staff(request.user):
+        raise Http404
+    parks = _parks(request.user).select_related("region").annotate(
+        n_enterprises=Count("enterprises", distinct=True), n_items=Count("remediation_items", distinct=True),
+        n_done=Count("remediation_items", filter=Q(remediation_items__status="done"), distinct=True))
+    return render(request, "assistance/parks.html", {"parks": parks})
+
+
+@login_required
+def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _is_staff(request.user):
+        raise Http404
+    park = _parks(request.user).select_related("region").filter(pk=pk).first()
+    if park is None:
+        raise Http404
+    form = F.ParkItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(request, lambda: services.park_item_create(actor=request.user, park=park, **form.cleaned_data),
+                "已登记整治事项", form):
+            return redirect("assistance:park", pk=pk)
+    items = park.remediation_items.prefetch_related("progress")
+    return render(request, "assistance/park.html", {
+        "park": park, "items": items, "form": form, "progress_form": F.ParkProgressForm(),
+        "enterprises": park.enterprises.order_by("name"), "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    item = ParkRemediationItem.objects.visible_to(request.user).select_related("park").filter(pk=pk).first()
+    if item is None or not _is_staff(request.user):
+        raise Http404
+    form = F.ParkProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(request, lambda: services.park_progress_add(actor=request.user, item=item, **form.cleaned_data),
+             "已记录进展")
+    return redirect("assistance:park", pk=item.park_id)
+
+
+# -- first-use processes (III.4) -------------------------------------------------------------------------------
+
+
+@login_required
+def first_use_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (_is_staff(user) or _is_enterprise(user) or DEPARTMENT in user.role_codes):
+        raise Http404
+    rows = list(FirstUseProcess.objects.visible_to(user).select_related("enterprise")[:200])
+    for r in rows:
+        r.state_label = first_use_workflow.state_label(r.state)
+    form = F.FirstUseForm(request.POST or None) if _is_enterprise(user) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        result: dict[str, Any] = {}
+
+        def call() -> None:
+            result["x"] = services.first_use_create(actor=user, **form.cleaned_data)
+
+        if _run(request, call, "已填报，请核对后提交市局", form):
+            return redirect("assistance:first_use_detail", pk=result["x"].pk)
+    return render(request, "assistance/first_use.html", {"rows": rows, "form": form})
+
+
+@login_required
+def first_use_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = FirstUseProcess.objects.visible_to(request.user).select_related("enterprise").filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    if request.method == "POST":
+        form = F.FirstUseActForm(request.POST)
+        form.is_valid()
+        action = request.POST.get("action", "")
+        _run(request, lambda: services.first_use_transition(
+            actor=request.user, item=item, action=action, note=form.cleaned_data.get("note") or "",
+            meeting_on=form.cleaned_data.get("meeting_on")), "已办理")
+        return redirect("assistance:first_use_detail", pk=pk)
+    return render(request, "assistance/first_use_detail.html", {
+        "x": item, "state_label": first_use_workflow.state_label(item.state),
+        "actions": first_use_workflow.available(item, request.user), "form": F.FirstUseActForm(),
+        "history": _history(item, first_use_workflow)})
+
+
+# -- observation visits (III.5) --------------------------------------------------------------------------------
+
+
+@login_required
+def observation_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (_is_staff(user) or _is_enterprise(user)):
+        raise Http404
+    batches = list(ObservationBatch.objects.select_related("pilot").annotate(n=Count("signups"))
+                   .order_by("-year", "visit_on")[:50])
+    signups = ObservationSignup.objects.select_related("enterprise", "batch")
+    signups = scope_for(user).filter(signups, region="enterprise__region_id", enterprise="enterprise_id")
+    by_batch: dict[int, list[Any]] = {}
+    for s in signups:
+        by_batch.setdefault(s.batch_id, []).append(s)
+    for b in batches:
+        b.my_signups = by_batch.get(b.pk, [])
+    batch_form = None
+    if _is_staff(user):
+        batch_form = F.BatchForm(request.POST or None, enterprises=Enterprise.objects.visible_to(user))
+        if request.method == "POST" and batch_form.is_valid():
+            if _run(request, lambda: services.observation_batch_create(actor=user, **batch_form.cleaned_data),
+                    "已安排观摩批次", batch_form):
+                return redirect("assistance:observations")
+    return render(request, "assistance/observations.html", {
+        "batches": batches, "is_enterprise": _is_enterprise(user), "is_staff": _is_staff(user),
+        "form": F.SignupForm(), "batch_form": batch_form, "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def observation_signup(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = ObservationBatch.objects.filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    form = F.SignupForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写参加人员")
+    else:
+        _run(request, lambda: services.observation_signup(actor=request.user, batch=batch,
+                                                          attendees=form.cleaned_data["attendees"]), "已报名")
+    return redirect("assistance:observations")
+
+
+@login_required
+@require_POST
+def observation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    signup = scope_for(request.user).filter(ObservationSignup.objects.select_related("enterprise"),
+                                            region="enterprise__region_id", enterprise="enterprise_id") \
+        .filter(pk=pk).first()
+    if signup is None:
+        raise Http404
+    _run(request, lambda: services.observation_attendance(actor=request.user, signup=signup,
+                                                          attended=request.POST.get("attended") == "1"), "已登记出勤")
+    return redirect("assistance:observations")
+
+
+# -- safety-evaluation agencies (II.9) -------------------------------------------------------------------------
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if AGENCY in user.role_codes:
+        agency = AssessmentAgency.objects.filter(organisation_id=user.organisation_id).first()
+        if agency is None:
+            raise Http404
+        return redirect("assistance:agency", pk=agency.pk)
+    if not _is_staff(user):
+        raise Http404
+    agencies = list(AssessmentAgency.objects.annotate(n_staff=Count("staff", distinct=True),
+                                                      n_reports=Count("reports", distinct=True)))
+    for a in agencies:
+        a.credit = services.agency_credit(a)
+    return render(request, "assistance/agencies.html", {"agencies": agencies, "today": timezone.localdate()})
+
+
+@login_required
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    agency = AssessmentAgency.objects.filter(pk=pk).first()
+    is_own = agency is not None and AGENCY in user.role_codes and agency.organisation_id == user.organisation_id
+    if agency is None or not (is_own or _is_staff(user)):
+        raise Http404
+    form = None
+    if is_own:
+        form = F.ReportForm(request.POST or None, enterprises=Enterprise.objects.all(),
+                            staff=agency.staff.filter(active=True))
+        if request.method == "POST" and form.is_valid():
+            if _run(request, lambda: services.report_file(actor=user, **form.cleaned_data), "已报送评价报告", form):
+                return redirect("assistance:agency", pk=pk)
+    reports = AgencyReport.objects.visible_to(user).filter(agency=agency).select_related("enterprise") \
+        .prefetch_related("signers", "spot_checks")[:100]
+    return render(request, "assistance/agency.html", {
+        "a": agency, "staff": agency.staff.all(), "reports": reports, "form": form, "is_staff": _is_staff(user),
+        "credit": services.agency_credit(agency), "records": agency.credit_records.all()[:50],
+        "check_form": F.SpotCheckForm()})
+
+
+@login_required
+@require_POST
+def report_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
+    report = AgencyReport.objects.visible_to(request.user).select_related("agency", "enterprise").filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    form = F.SpotCheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(request, lambda: services.spot_check(actor=request.user, report=report, **form.cleaned_data),
+             "已记录抽查结果和信用记录")
+    return redirect("assistance:agency", pk=report.agency_id)
+
+
+# -- work-injury prevention courses (III.7) --------------------------------------------------------------------
+
+
+@login_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    if not (_is_staff(request.user) or _is_enterprise(request.user)):
+        raise Http404
+    form = F.CourseForm(request.POST or None) if _is_staff(request.user) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        if _run(request, lambda: services.course_create(actor=request.user, **form.cleaned_data), "已开设培训班", form):
+            return redirect("assistance:courses")
+    courses = Course.objects.annotate(n=Count("enrolments")).order_by("-starts_on")[:50]
+    return render(request, "assistance/courses.html", {"courses": courses, "form": form,
+                                                       "today": timezone.localdate()})
+
+
+@login_required
+def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    if not (_is_staff(user) or _is_enterprise(user)):
+        raise Http404
+    course = Course.objects.annotate(n=Count("enrolments")).filter(pk=pk).first()
+    if course is None:
+        raise Http404
+    form = F.EnrolForm(request.POST or None) if _is_enterprise(user) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        if _run(request, lambda: services.course_enrol(actor=user, course=course, **form.cleaned_data), "已报名", form):
+            return redirect("assistance:course", pk=pk)
+    enrolments = list(Enrolment.objects.visible_to(user).filter(course=course).select_related("enterprise"))
+    docs = {}
+    if enrolments:
+        from django.contrib.contenttypes.models import ContentType
+
+        from bureau.kernel.models import Document
+
+        ct = ContentType.objects.get_for_model(Enrolment)
+        docs = {d.object_id: d for d in Document.objects.filter(content_type=ct,
+                                                                object_id__in=[e.pk for e in enrolments])}
+    for e in enrolments:
+        e.certificate = docs.get(e.pk)
+    return render(request, "assistance/course.html", {"course": course, "enrolments": enrolments, "form": form,
+                                                      "is_staff": _is_staff(user)})
+
+
+@login_required
+@require_POST
+def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = Enrolment.objects.visible_to(request.user).select_related("course", "enterprise").filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404
+    _run(request, lambda: services.course_attendance(actor=request.user, enrolment=enrolment,
+                                                     attended=request.POST.get("attended") == "1"), "已登记出勤")
+    return redirect("assistance:course", pk=enrolment.course_id)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return redirect("assistance:checkups")

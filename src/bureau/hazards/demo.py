@@ -1,0 +1,135 @@
+"""Demo data of dual prevention: risk registers, hazards in every state of the loop (some overdue) and listed
+supervision of major hazards, built through the services so that timelines and audit entries are real."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from bureau.accounts.models import User
+from bureau.enterprises.models import HAZCHEM_INDUSTRIES, Enterprise
+from bureau.hazards import services
+from bureau.hazards.models import Hazard
+from bureau.kernel.registry import register_demo
+
+RISKS = [
+    ("甲醇储罐区", "甲醇泄漏遇点火源", "火灾、爆炸", "lec", 3, 6, 40),
+    ("装卸站台", "槽车装卸静电积聚", "火灾", "lec", 3, 3, 15),
+    ("硫酸库房", "硫酸包装破损泄漏", "灼烫", "ls", 3, 3, None),
+    ("配电室", "电气线路老化短路", "触电、火灾", "lec", 3, 6, 15),
+    ("办公楼", "电动车室内充电", "火灾", "ls", 2, 2, None),
+    ("危化品仓库", "禁忌物料混存", "火灾、中毒", "lec", 6, 6, 15),
+    ("叉车作业区", "叉车违章驾驶", "车辆伤害", "ls", 4, 4, None),
+    ("消防泵房", "消防泵故障", "火灾扩大", "lec", 1, 2, 15),
+]
+TITLES = [
+    ("储罐区可燃气体报警器未定期校验", "储罐区"), ("安全出口被杂物堵塞", "仓库"), ("动火作业票填写不完整", "检修车间"),
+    ("特种作业人员证书过期", "配电室"), ("应急预案未按期演练", "安全科"), ("消防器材压力不足", "生产车间"),
+    ("防雷防静电检测超期", "装卸区"), ("危化品台账与实物不符", "仓库"), ("有限空间作业未检测", "污水池"),
+    ("安全阀未定期校验", "锅炉房"), ("员工未正确佩戴防护用品", "包装车间"), ("电气线路私拉乱接", "办公区"),
+]
+MAJOR = [
+    ("涉及重点监管危险化工工艺的装置未实现自动化控制", "化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）第9条"),
+    ("液化烃储罐未按规定设置紧急切断装置", "化工和危险化学品生产经营单位重大生产安全事故隐患判定标准（试行）第6条"),
+    ("粉尘爆炸危险场所除尘系统未按规定设置泄爆装置", "工贸企业重大事故隐患判定标准（应急管理部令第10号）第9条"),
+]
+
+
+def _risk(ctx: Any, actor: User, enterprise: Enterprise, row: tuple[Any, ...]) -> None:
+    name, source, accident, method, l, e, c = row  # noqa: E741
+    services.risk_point_save(actor=actor, enterprise=enterprise, name=name, hazard_source=source, method=method,
+                             factor_l=l, factor_e=e if method == "lec" else None,
+                             factor_c=c if method == "lec" else e, accident_type=accident,
+                             controls="落实岗位巡检、设置警示标识、定期检测", control_level=ctx.rng.choice(["公司", "车间", "班组"]),
+                             responsible_person="李丽娟")
+
+
+@register_demo("hazards", order=40)
+def load(ctx: Any) -> None:
+    rng = ctx.rng
+    today = timezone.localdate()
+    qiye = User.objects.get(username="qiye")
+    showcase = qiye.enterprise
+    city_inspector = User.objects.get(username="city_inspector")
+    city_leader = User.objects.get(username="city_leader")
+
+    for row in RISKS:
+        _risk(ctx, qiye, showcase, row)
+    hazchem = list(Enterprise.objects.filter(industry__in=HAZCHEM_INDUSTRIES).exclude(pk=showcase.pk)[:60])
+    for enterprise in hazchem:
+        for row in rng.sample(RISKS, 3):
+            _risk(ctx, city_inspector, enterprise, row)
+
+    # The showcase enterprise: self-inspection hazards at each step of the loop.
+    found = today - dt.timedelta(days=20)
+    first = services.hazard_report(actor=qiye, enterprise=showcase, source="self_inspection",
+                                   title="甲醇储罐区可燃气体报警器未定期校验", found_on=found, location="甲醇储罐区")
+    services.hazard_plan(actor=qiye, hazard=first, measures="委托有资质单位校验报警器并建立校验台账",
+                         deadline=today + dt.timedelta(days=10), responsible_person="李丽娟", funds=Decimal("3000"))
+    services.hazard_progress(actor=qiye, hazard=first, note="已联系检测机构，预计下周到场校验")
+    services.hazard_report(actor=qiye, enterprise=showcase, source="self_inspection", title="仓库安全出口被货物堵塞",
+                           found_on=today - dt.timedelta(days=1), location="危化品仓库")
+    done = services.hazard_report(actor=qiye, enterprise=showcase, source="self_inspection",
+                                  title="灭火器压力不足", found_on=today - dt.timedelta(days=40), location="办公楼")
+    services.hazard_plan(actor=qiye, hazard=done, measures="更换灭火器 6 具", deadline=today,
+                         responsible_person="李丽娟", funds=Decimal("900"))
+    services.hazard_transition(actor=qiye, hazard=done, action="request_acceptance")
+    services.hazard_transition(actor=qiye, hazard=done, action="accept", note="已更换，压力正常")
+    services.hazard_transition(actor=qiye, hazard=done, action="close")
+
+    # Hazards across the city, some overdue (deadlines moved into the past after the plan, as time would).
+    sources = ["self_inspection", "inspection", "patrol", "checkup"]
+    pool = list(Enterprise.objects.exclude(pk=showcase.pk).order_by("id")[:160])
+    for i in range(160):
+        enterprise = rng.choice(pool)
+        title, location = rng.choice(TITLES)
+        source = rng.choice(sources)
+        actor = city_inspector
+        hazard = services.hazard_report(actor=actor, enterprise=enterprise, source=source, title=title,
+                                        found_on=today - dt.timedelta(days=rng.randrange(2, 120)), location=location)
+        step = rng.random()
+        if step < 0.2:
+            continue
+        services.hazard_plan(actor=actor, hazard=hazard, measures="按规范整改并留存整改前后照片",
+                             deadline=today + dt.timedelta(days=rng.randrange(5, 30)), responsible_person="安全科长")
+        if step < 0.45:
+            if i % 3 == 0:  # overdue: the deadline has passed without acceptance
+                Hazard.objects.filter(pk=hazard.pk).update(deadline=today - dt.timedelta(days=rng.randrange(1, 30)))
+            continue
+        services.hazard_transition(actor=actor, hazard=hazard, action="request_acceptance")
+        if step < 0.6:
+            continue
+        services.hazard_transition(actor=actor, hazard=hazard, action="accept", note="复查合格")
+        if step < 0.7:
+            continue
+        services.hazard_transition(actor=actor, hazard=hazard, action="close")
+
+    # Major hazards: one listed with progress, one awaiting removal after a recheck request, one not yet listed.
+    yanhu = list(Enterprise.objects.filter(region_id="140802", industry__in=HAZCHEM_INDUSTRIES)
+                 .exclude(pk=showcase.pk)[:3])
+    listed = []
+    for enterprise, (title, criterion) in zip(yanhu, MAJOR, strict=False):
+        hazard = services.hazard_report(actor=city_inspector, enterprise=enterprise, source="inspection",
+                                        title=title, found_on=today - dt.timedelta(days=60), grade="major",
+                                        major_criterion=criterion, location="生产装置区")
+        services.hazard_plan(actor=city_inspector, hazard=hazard, measures="实施自动化控制改造，设置紧急切断",
+                             deadline=today + dt.timedelta(days=90), responsible_person="总经理",
+                             funds=Decimal("850000"), contingency="改造期间降负荷运行，加密巡检，现场配备应急物资")
+        listed.append(hazard)
+    if len(listed) >= 2:
+        first_listing = services.listing_create(
+            actor=city_leader, hazard=listed[0], reason="改造资金大、技术复杂，企业多年未能自行整改",
+            requirements="每月5日前报送整改进展", deadline=today + dt.timedelta(days=90))
+        enterprise_user = User.objects.filter(enterprise=listed[0].enterprise).first() or city_inspector
+        services.listing_entry_add(actor=city_inspector, listing=first_listing, kind="assistance",
+                                   text="组织专家现场指导，协调设计单位出具改造方案")
+        services.listing_entry_add(actor=enterprise_user if enterprise_user.enterprise_id else city_inspector,
+                                   listing=first_listing, kind="progress", percent=40, text="改造方案已评审，设备已订货")
+        second = services.listing_create(actor=city_leader, hazard=listed[1], reason="需停产改造，企业难以自行协调",
+                                         deadline=today + dt.timedelta(days=30))
+        services.listing_entry_add(actor=city_inspector, listing=second, kind="progress", percent=100,
+                                   text="紧急切断装置已安装调试完毕")
+        services.listing_request_recheck(actor=city_inspector, listing=second, note="企业报告整改完成，申请核查销号")

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django import forms
+
+from bureau.hazards.models import HazardGrade, HazardSource, ListingEntry, RiskLevel, RiskMethod
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+STATE_CHOICES = [("", "全部"), ("reported", "已登记"), ("rectifying", "整改中"), ("awaiting_acceptance", "待验收"),
+                 ("accepted", "已验收"), ("closed", "已销号")]
+
+
+class HazardFilterForm(forms.Form):
+    q = forms.CharField(label="名称/编号/企业", required=False)
+    state = forms.ChoiceField(label="状态", choices=STATE_CHOICES, required=False)
+    grade = forms.ChoiceField(label="等级", choices=[("", "全部"), *HazardGrade.choices], required=False)
+    source = forms.ChoiceField(label="来源", choices=[("", "全部"), *HazardSource.choices], required=False)
+    overdue = forms.ChoiceField(label="超期", choices=[("", "全部"), ("1", "仅超期")], required=False)
+
+
+class HazardReportForm(forms.Form):
+    enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18, required=False)
+    source = forms.ChoiceField(label="来源", choices=HazardSource.choices, required=False)
+    title = forms.CharField(label="隐患名称", max_length=200)
+    location = forms.CharField(label="部位", max_length=120, required=False)
+    description = forms.CharField(label="隐患描述", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    found_on = forms.DateField(label="发现日期", widget=DATE)
+    grade = forms.ChoiceField(label="等级", choices=HazardGrade.choices)
+    major_criterion = forms.CharField(label="重大隐患判定依据", max_length=200, required=False,
+                                      help_text="如：化工和危险化学品生产经营单位重大生产安全事故隐患判定标准 第X条")
+    risk_point = forms.ModelChoiceField(label="关联风险点", queryset=None, required=False)
+
+    def __init__(self, *args, enterprises=None, risk_points=None, is_enterprise=False, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.enterprises = enterprises
+        if is_enterprise:
+            self.fields["risk_point"].queryset = risk_points
+            del self.fields["enterprise"]
+            del self.fields["source"]
+        else:
+            del self.fields["risk_point"]  # an officer's register may hold many thousands of risk points
+            self.fields["enterprise"].required = True
+            self.fields["source"].choices = [c for c in HazardSource.choices if c[0] != HazardSource.SELF_INSPECTION]
+            self.fields["source"].required = True
+
+
+    def clean_enterprise(self):  # type: ignore[no-untyped-def]
+        code = (self.cleaned_data.get("enterprise") or "").strip().upper()
+        enterprise = self.enterprises.filter(uscc=code).first() if code else None
+        if enterprise is None:
+            raise forms.ValidationError("您的管辖范围内没有该统一社会信用代码的企业")
+        return enterprise
+
+
+class PlanForm(forms.Form):
+    measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    funds = forms.DecimalField(label="整改资金（元）", required=False, min_value=0, max_digits=12, decimal_places=2)
+    deadline = forms.DateField(label="整改期限", widget=DATE, required=False)
+    responsible_person = forms.CharField(label="整改责任人", max_length=40, required=False)
+    contingency = forms.CharField(label="应急预案/防范措施", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="意见/说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RiskPointForm(forms.Form):
+    name = forms.CharField(label="风险点（部位/场所/设备）", max_length=120)
+    hazard_source = forms.CharField(label="危险源/危险有害因素", max_length=200)
+    accident_type = forms.CharField(label="可能导致的事故类型", max_length=100, required=False)
+    method = forms.ChoiceField(label="评价方法", choices=RiskMethod.choices)
+    factor_l = forms.DecimalField(label="L（可能性）", max_digits=6, decimal_places=2)
+    factor_e = forms.DecimalField(label="E（暴露频繁程度，LEC 法）", max_digits=6, decimal_places=2, required=False)
+    factor_c = forms.DecimalField(label="C（后果，LEC）/ S（严重性，LS）", max_digits=6, decimal_places=2)
+    controls = forms.CharField(label="管控措施", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    control_level = forms.CharField(label="管控层级", max_length=40, required=False)
+    responsible_person = forms.CharField(label="管控责任人", max_length=40, required=False)
+
+
+class RiskFilterForm(forms.Form):
+    level = forms.ChoiceField(label="风险等级", choices=[("", "全部"), *RiskLevel.choices], required=False)
+
+
+class ListingForm(forms.Form):
+    reason = forms.CharField(label="督办事由（企业难以自行整改的原因）", widget=forms.Textarea(attrs={"rows": 3}))
+    requirements = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    deadline = forms.DateField(label="整改期限", widget=DATE)
+
+
+class ListingEntryForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=ListingEntry.Kind.choices)
+    percent = forms.IntegerField(label="完成进度（%）", required=False)
+    text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,147 @@
+"""How dual prevention plugs into the platform: rules as data, menu, workbench, indicators, sweeps, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.hazards import demo  # noqa: F401  (registers the demo loader)
+from bureau.kernel.registry import (
+    Indicator,
+    IndicatorQuery,
+    MenuEntry,
+    WorkItem,
+    register_deadline_recomputer,
+    register_enterprise_panel,
+    register_indicators,
+    register_menu,
+    register_portal_link,
+    register_schedule,
+    register_workbench,
+)
+from bureau.kernel.rules import RuleDefault, register_rules
+
+OFFICERS = frozenset({INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN})
+
+register_rules(
+    RuleDefault("hazards.lec_thresholds", {"red": 320, "orange": 160, "yellow": 70, "strict": True},
+                "LEC 法风险分级阈值：D>320 红（重大）、160<D≤320 橙（较大）、70<D≤160 黄（一般）、其余蓝（低）",
+                "作业条件危险性评价法（LEC，Graham–Kinney）；《危险化学品企业安全风险分级管控实施指南》"),
+    RuleDefault("hazards.lec_factor_scale",
+                {"L": [0.1, 0.2, 0.5, 1, 3, 6, 10], "E": [0.5, 1, 2, 3, 6, 10], "C": [1, 3, 7, 15, 40, 100]},
+                "LEC 法 L、E、C 分值表（超出分值表的取值不予接受）", "作业条件危险性评价法（LEC）分值表"),
+    RuleDefault("hazards.ls_thresholds", {"red": 20, "orange": 15, "yellow": 9, "strict": False},
+                "风险矩阵法 R=L×S 分级阈值：R≥20 红、15—19 橙、9—14 黄、其余蓝（各地标准不一，可调整）",
+                "风险矩阵法 5×5（如 DB37/T 2882-2016 安全生产风险分级管控体系通则；本地标准待核实）"),
+    RuleDefault("hazards.ls_factor_max", 5, "风险矩阵法 L、S 的最大取值（5×5 矩阵）", "风险矩阵法 5×5"),
+    RuleDefault("hazards.listing_removal_working_days", 10, "申请核查销号后完成核查、销号的时限", "运城市优化营商环境30条 三.6；"
+                "挂牌督办办法（地方规定）", unit="个工作日"),
+    RuleDefault("hazards.overdue_reminder_every_days", 3, "超期隐患重复提醒的间隔",
+                "本局隐患排查治理工作约定（local）", unit="天"),
+)
+
+register_menu(
+    MenuEntry("双重预防", "隐患排查治理", "hazards:list", frozenset({*OFFICERS, ENTERPRISE}), order=40, icon="⚠"),
+    MenuEntry("双重预防", "风险分级管控", "hazards:risks", frozenset({*OFFICERS, ENTERPRISE}), order=41, icon="◎"),
+    MenuEntry("双重预防", "挂牌督办", "hazards:listings", frozenset({*OFFICERS, ENTERPRISE}), order=42, icon="⚑"),
+    MenuEntry("双重预防", "辖区总览", "hazards:overview", OFFICERS, order=43, icon="▦"),
+)
+
+register_portal_link(MenuEntry("公告", "重大隐患挂牌督办", "hazards:public_listings", order=60))
+
+
+@register_workbench
+def hazard_work(user: Any) -> Iterable[WorkItem]:
+    """Enterprise: hazards to plan/rectify and listings; officers: acceptance requests, rechecks due, overdue."""
+    from bureau.hazards.models import Hazard, ListedSupervision
+    from bureau.hazards.workflow import hazard_workflow
+    from bureau.kernel.calendar import countdown_label
+
+    codes = user.role_codes
+    if user.enterprise_id and ENTERPRISE in codes:
+        rows = (Hazard.objects.visible_to(user).filter(state__in=("reported", "rectifying"))
+                .order_by(F("deadline").asc(nulls_last=True))[:20])
+    elif codes & OFFICERS:
+        rows = (Hazard.objects.visible_to(user).filter(state="awaiting_acceptance")
+                .order_by("reported_at")[:20])
+    else:
+        return []
+    items = []
+    for h in rows:
+        label, chip = countdown_label(h.deadline) if h.state != "awaiting_acceptance" else ("待验收", "due")
+        items.append(WorkItem(title=f"隐患：{h.title}", url=reverse("hazards:detail", args=[h.pk]), area="隐患治理",
+                              status=hazard_workflow.state_label(h.state),
+                              due_label=label, chip=chip, sort_key=str(h.deadline or "")))
+    if codes & OFFICERS:
+        for listing in ListedSupervision.objects.visible_to(user).filter(state="recheck_requested")[:20]:
+            label, chip = countdown_label(listing.removal_due)
+            items.append(WorkItem(title=f"督办核查销号：{listing.number}",
+                                  url=reverse("hazards:listing", args=[listing.pk]), area="挂牌督办",
+                                  status="待核查销号", due_label=label, chip=chip, sort_key=str(listing.removal_due)))
+    return items
+
+
+@register_enterprise_panel
+def hazard_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
+    from bureau.hazards import queries
+
+    hazards = list(queries.hazard_list(user, {"enterprise": enterprise.pk})[:10])
+    return {"title": "隐患与风险", "template": "hazards/_enterprise_panel.html",
+            "context": {"hazards": hazards, "risks": queries.risk_distribution(user, enterprise.pk),
+                        "enterprise": enterprise}}
+
+
+@register_indicators
+def hazard_indicators(query: IndicatorQuery) -> list[Indicator]:
+    from bureau.hazards.models import Hazard, ListedSupervision
+
+    hazards = Hazard.objects.all()
+    listings = ListedSupervision.objects.all()
+    if query.regions is not None:
+        hazards = hazards.filter(region_id__in=sorted(query.regions))
+        listings = listings.filter(region_id__in=sorted(query.regions))
+    if query.region:
+        hazards = hazards.filter(region_id=query.region)
+        listings = listings.filter(region_id=query.region)
+    start = timezone.make_aware(dt.datetime.combine(query.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(query.end + dt.timedelta(days=1), dt.time.min))
+    accepted = hazards.filter(accepted_at__gte=start, accepted_at__lt=end, deadline__isnull=False)
+    total = accepted.count()
+    on_time = accepted.filter(accepted_at__date__lte=F("deadline")).count()
+    listed = listings.filter(listed_on__range=(query.start, query.end)).count()
+    removed = listings.filter(removed_on__range=(query.start, query.end))
+    removed_n = removed.count()
+    removed_on_time = removed.filter(Q(removal_due__isnull=True) | Q(removed_on__lte=F("removal_due"))).count()
+    return [
+        Indicator("hazards.rectified_on_time", "隐患按期整改率", "双重预防",
+                  round(100 * on_time / total, 1) if total else None, "%", on_time, total,
+                  note="期内验收的隐患中，在整改期限内完成验收的比例"),
+        Indicator("hazards.major_listed", "重大隐患挂牌督办数", "双重预防", float(listed), "项",
+                  note="期内挂牌督办的重大隐患"),
+        Indicator("hazards.major_removed", "挂牌督办销号数", "双重预防", float(removed_n), "项"),
+        Indicator("hazards.removal_on_time", "督办按时销号率", "双重预防",
+                  round(100 * removed_on_time / removed_n, 1) if removed_n else None, "%", removed_on_time,
+                  removed_n, note="申请核查后在规定工作日内销号的比例"),
+    ]
+
+
+def _schedule() -> None:
+    from bureau.hazards.tasks import hazard_overdue_sweep
+
+    register_schedule("hazards.overdue_sweep", hazard_overdue_sweep, every_seconds=3600)
+
+
+_schedule()
+
+
+@register_deadline_recomputer
+def _recompute() -> int:
+    from bureau.hazards.services import recompute_removal_deadlines
+
+    return recompute_removal_deadlines()

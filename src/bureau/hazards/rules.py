@@ -1,0 +1,93 @@
+"""Pure rules of dual prevention (no database). Numbers arrive as arguments: they are data (RuleParameter rows
+declared in hazards.hooks with their sources), looked up by the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+OPEN_STATES = ("reported", "rectifying")
+LEVELS = ("red", "orange", "yellow", "blue")
+
+
+class ScoreError(ValueError):
+    """A factor outside the method's scale (the message is Chinese, shown to the user)."""
+
+
+def _dec(value: Any, name: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except Exception as exc:  # noqa: BLE001 - any unparsable input is the same refusal
+        raise ScoreError(f"{name} 应为数字") from exc
+
+
+def lec_score(l: Any, e: Any, c: Any, scale: dict[str, list[float]]) -> Decimal:  # noqa: E741
+    """D = L × E × C (作业条件危险性评价法, Graham–Kinney). Each factor must be one of the published scale values
+    (`scale`: {"L": [...], "E": [...], "C": [...]}); anything else is out of range."""
+    values = {"L": _dec(l, "L"), "E": _dec(e, "E"), "C": _dec(c, "C")}
+    for name, value in values.items():
+        allowed = [Decimal(str(v)) for v in scale[name]]
+        if value not in allowed:
+            shown = "、".join(f"{v:g}" for v in scale[name])
+            raise ScoreError(f"{name} 取值 {value:g} 不在 LEC 法分值表内（可选：{shown}）")
+    return values["L"] * values["E"] * values["C"]
+
+
+def ls_score(l: Any, s: Any, maximum: int) -> Decimal:  # noqa: E741
+    """R = L × S (风险矩阵法): L and S are whole numbers from 1 to `maximum` (5 in a 5×5 matrix)."""
+    result = Decimal(1)
+    for name, value in (("L", l), ("S", s)):
+        number = _dec(value, name)
+        if number != number.to_integral() or not 1 <= number <= maximum:
+            raise ScoreError(f"{name} 应为 1—{maximum} 的整数（风险矩阵法），当前为 {number:g}")
+        result *= number
+    return result
+
+
+def level_for(score: Decimal, thresholds: dict[str, Any]) -> str:
+    """The colour of a score. `thresholds` = {"red", "orange", "yellow", "strict"}: with strict (LEC, domain §6:
+    D > 320 红, 160–320 橙, 70–160 黄, below 70 蓝) a score must exceed the bound; otherwise (LS matrices) reach it."""
+    strict = bool(thresholds.get("strict", False))
+    for level in ("red", "orange", "yellow"):
+        bound = Decimal(str(thresholds[level]))
+        if (score > bound) if strict else (score >= bound):
+            return level
+    return "blue"
+
+
+def is_overdue(state: str, deadline: dt.date | None, today: dt.date) -> bool:
+    """A hazard is overdue when its rectification deadline has passed and no acceptance has been asked for."""
+    return state in OPEN_STATES and deadline is not None and deadline < today
+
+
+def may_list(grade: str) -> str | None:
+    """Only major hazards are listed under supervision (measure III.6). Returns a refusal or None."""
+    if grade != "major":
+        return "只有重大隐患才能挂牌督办（一般隐患由企业自行整改）"
+    return None
+
+
+def reminder_due(last_reminded: dt.date | None, today: dt.date, every_days: int) -> bool:
+    """Overdue reminders repeat every `every_days` days, not every sweep."""
+    return last_reminded is None or (today - last_reminded).days >= every_days
+
+
+def plan_refusal(*, measures: str, deadline: dt.date | None, responsible_person: str, today: dt.date,
+                 found_on: dt.date, funds: Decimal | None, contingency: str, major: bool) -> tuple[str, str] | None:
+    """The rectification plan must name measures, deadline, person (五到位: 措施、责任、资金、时限、预案); a major
+    hazard also needs funds and a contingency plan (重大事故隐患治理方案, 安全生产事故隐患排查治理暂行规定 第15条).
+    Returns (field, message) or None."""
+    if not measures.strip():
+        return "measures", "请填写整改措施"
+    if not responsible_person.strip():
+        return "responsible_person", "请填写整改责任人"
+    if deadline is None:
+        return "deadline", "请填写整改期限"
+    if deadline < today or deadline < found_on:
+        return "deadline", "整改期限不能早于今天"
+    if funds is not None and (funds < 0 or funds >= Decimal("1e10")):
+        return "funds", "整改资金应在 0—9,999,999,999.99 元之间"
+    if major and (funds is None or not contingency.strip()):
+        return "contingency", "重大隐患的治理方案须写明整改资金和应急预案/防范措施"
+    return None

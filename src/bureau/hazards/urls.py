@@ -1,0 +1,23 @@
+from django.urls import path
+
+from bureau.hazards import views
+
+app_name = "hazards"
+urlpatterns = [
+    path("", views.hazard_list, name="list"),
+    path("new/", views.hazard_new, name="new"),
+    path("export.xlsx", views.hazard_export, name="export"),
+    path("<int:pk>/", views.hazard_detail, name="detail"),
+    path("<int:pk>/plan/", views.hazard_plan, name="plan"),
+    path("<int:pk>/act/<slug:action>/", views.hazard_act, name="act"),
+    path("<int:hazard_pk>/list/", views.listing_new, name="listing_new"),
+    path("risks/", views.risk_list, name="risks"),
+    path("risks/new/", views.risk_edit, name="risk_new"),
+    path("risks/<int:pk>/", views.risk_edit, name="risk_edit"),
+    path("overview/", views.overview, name="overview"),
+    path("listings/", views.listing_list, name="listings"),
+    path("public/listings/", views.public_listings, name="public_listings"),
+    path("listings/<int:pk>/", views.listing_detail, name="listing"),
+    path("listings/<int:pk>/entry/", views.listing_entry, name="listing_entry"),
+    path("listings/<int:pk>/act/<slug:action>/", views.listing_act, name="listing_act"),
+]

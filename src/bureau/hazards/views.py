@@ -1,0 +1,301 @@
+"""Thin HTML views of dual prevention: parse, call a service or a scoped query, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bureau.accounts.roles import ENTERPRISE
+from bureau.enterprises.models import Enterprise
+from bureau.hazards import queries, services
+from bureau.hazards.forms import (
+    HazardFilterForm,
+    HazardReportForm,
+    ListingEntryForm,
+    ListingForm,
+    NoteForm,
+    PlanForm,
+    RiskFilterForm,
+    RiskPointForm,
+)
+from bureau.hazards.models import HazardSource, ListedSupervision, RiskPoint
+from bureau.hazards.workflow import BUREAU_DECIDERS, STAFF, hazard_workflow, listing_workflow
+from bureau.kernel.audit import audit
+from bureau.kernel.errors import DomainError
+from bureau.kernel.excel import xlsx_response
+from bureau.kernel.paging import capped_count, paginate
+
+ACTION_STYLE = {"accept": "btn", "close": "btn", "request_acceptance": "btn", "reject_acceptance": "btn btn-danger",
+                "remove": "btn", "verify_fail": "btn btn-danger", "request_recheck": "btn"}
+
+
+def _is_staff(user: Any) -> bool:
+    return not user.enterprise_id and bool(user.role_codes & (STAFF | {"sysadmin"}))
+
+
+def _require_participant(user: Any) -> None:
+    if not (user.enterprise_id and ENTERPRISE in user.role_codes) and not _is_staff(user):
+        raise Http404
+
+
+def _history(process: Any, workflow: Any) -> list[Any]:
+    rows = list(process.history())
+    for h in rows:
+        h.from_label = workflow.state_label(h.from_state)
+        h.to_label = workflow.state_label(h.to_state)
+    return rows
+
+
+@login_required
+def hazard_list(request: HttpRequest) -> HttpResponse:
+    _require_participant(request.user)
+    form = HazardFilterForm(request.GET or None)
+    qs = queries.hazard_list(request.user, request.GET)
+    page = paginate(qs, request.GET)
+    today = timezone.localdate()
+    for h in page.rows:
+        h.state_label = hazard_workflow.state_label(h.state)
+        h.overdue = h.is_overdue(today)
+    return render(request, "hazards/list.html", {
+        "form": form, "page": page, "total": capped_count(qs), "is_enterprise": bool(request.user.enterprise_id),
+        "export_query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def hazard_export(request: HttpRequest) -> HttpResponse:
+    _require_participant(request.user)
+    qs = queries.hazard_list(request.user, request.GET)
+    header = ["隐患编号", "企业", "区划", "隐患名称", "等级", "来源", "发现日期", "整改期限", "状态", "整改责任人"]
+
+    def rows():  # type: ignore[no-untyped-def]
+        for h in qs.iterator(chunk_size=2000):
+            yield [h.number, h.enterprise.name, h.region.name, h.title, h.get_grade_display(), h.get_source_display(),
+                   h.found_on, h.deadline, hazard_workflow.state_label(h.state), h.responsible_person]
+
+    audit(request.user, "hazards.export", summary="导出隐患清单", data={"filters": request.GET.dict()})
+    return xlsx_response("隐患清单.xlsx", header, rows(), sheet="隐患清单")
+
+
+@login_required
+def hazard_new(request: HttpRequest) -> HttpResponse:
+    _require_participant(request.user)
+    user = request.user
+    is_enterprise = bool(user.enterprise_id)
+    points = RiskPoint.objects.visible_to(user).order_by("name")
+    form = HazardReportForm(request.POST or None, is_enterprise=is_enterprise, risk_points=points,
+                            enterprises=Enterprise.objects.visible_to(user),
+                            initial={"found_on": timezone.localdate(), "grade": "general"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        enterprise = user.enterprise if is_enterprise else data["enterprise"]
+        try:
+            hazard = services.hazard_report(
+                actor=user, enterprise=enterprise,
+                source=HazardSource.SELF_INSPECTION if is_enterprise else data["source"], title=data["title"],
+                found_on=data["found_on"], grade=data["grade"], description=data["description"],
+                location=data["location"], major_criterion=data["major_criterion"],
+                risk_point=data.get("risk_point"))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已登记隐患 {hazard.number}，请制定整改方案")
+            return redirect("hazards:detail", pk=hazard.pk)
+    return render(request, "hazards/new.html", {"form": form, "is_enterprise": is_enterprise})
+
+
+@login_required
+def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_participant(request.user)
+    hazard = queries.get_hazard_for(request.user, pk)
+    actions = [t for t in hazard_workflow.available(hazard, request.user) if t.action != "plan"]
+    listing = ListedSupervision.objects.filter(hazard=hazard).first()
+    can_plan = hazard.state == "reported" and bool(hazard_workflow.available(hazard, request.user))
+    return render(request, "hazards/detail.html", {
+        "h": hazard, "state_label": hazard_workflow.state_label(hazard.state),
+        "overdue": hazard.is_overdue(timezone.localdate()), "actions": actions,
+        "plan_form": PlanForm(initial={"deadline": hazard.deadline}) if can_plan else None,
+        "note_form": NoteForm(), "history": _history(hazard, hazard_workflow), "listing": listing,
+        "can_list": (listing is None and hazard.grade == "major" and hazard.state in ("reported", "rectifying")
+                     and bool(request.user.role_codes & BUREAU_DECIDERS) and not request.user.enterprise_id),
+        "action_style": ACTION_STYLE,
+    })
+
+
+@login_required
+@require_POST
+def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = queries.get_hazard_for(request.user, pk)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "整改方案填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("hazards:detail", pk=pk)
+    try:
+        services.hazard_plan(actor=request.user, hazard=hazard, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已登记整改方案，隐患进入整改")
+    return redirect("hazards:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    hazard = queries.get_hazard_for(request.user, pk)
+    note = request.POST.get("note", "")
+    try:
+        if action == "progress":
+            services.hazard_progress(actor=request.user, hazard=hazard, note=note)
+        else:
+            services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=note)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已办理：" + ("整改进展" if action == "progress" else hazard_workflow.action_label(action)))
+    return redirect("hazards:detail", pk=pk)
+
+
+# -- risk register ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def risk_list(request: HttpRequest) -> HttpResponse:
+    _require_participant(request.user)
+    form = RiskFilterForm(request.GET or None)
+    qs = queries.risk_points(request.user, request.GET)
+    page = paginate(qs, request.GET)
+    return render(request, "hazards/risks.html", {
+        "form": form, "page": page, "dist": queries.risk_distribution(request.user),
+        "is_enterprise": bool(request.user.enterprise_id),
+    })
+
+
+@login_required
+def risk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    user = request.user
+    if not (user.enterprise_id and ENTERPRISE in user.role_codes):
+        raise Http404
+    instance = queries.get_risk_point_for(user, pk) if pk else None
+    initial = {}
+    if instance is not None:
+        initial = {f: getattr(instance, f) for f in RiskPointForm.base_fields}
+    form = RiskPointForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            point = services.risk_point_save(actor=user, enterprise=user.enterprise, instance=instance,
+                                             **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已保存风险点：{point.name}（{point.get_level_display()}，风险值 {point.score:g}）")
+            return redirect("hazards:risks")
+    return render(request, "hazards/risk_edit.html", {"form": form, "instance": instance})
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    if not _is_staff(request.user):
+        raise Http404
+    rows = queries.jurisdiction_overview(request.user)
+    totals = {k: sum(r[k] for r in rows) for k in ("total", "open", "major_open", "awaiting", "closed", "overdue",
+                                                    "red", "orange", "yellow", "blue")}
+    overdue = list(queries.overdue_hazards(request.user)[:20])
+    return render(request, "hazards/overview.html", {"rows": rows, "totals": totals, "overdue": overdue})
+
+
+# -- listed supervision ----------------------------------------------------------------------------------------
+
+
+@login_required
+def listing_list(request: HttpRequest) -> HttpResponse:
+    _require_participant(request.user)
+    qs = queries.listing_list(request.user, request.GET)
+    page = paginate(qs, request.GET)
+    for row in page.rows:
+        row.state_label = listing_workflow.state_label(row.state)
+    return render(request, "hazards/listings.html", {"page": page})
+
+
+@login_required
+def listing_new(request: HttpRequest, hazard_pk: int) -> HttpResponse:
+    hazard = queries.get_hazard_for(request.user, hazard_pk)
+    if request.user.enterprise_id or not request.user.role_codes & BUREAU_DECIDERS:
+        raise Http404
+    form = ListingForm(request.POST or None, initial={"deadline": hazard.deadline})
+    if request.method == "POST" and form.is_valid():
+        try:
+            listing = services.listing_create(actor=request.user, hazard=hazard, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已挂牌督办（{listing.number}），通知书和公告已生成")
+            return redirect("hazards:listing", pk=listing.pk)
+    return render(request, "hazards/listing_new.html", {"form": form, "h": hazard})
+
+
+@login_required
+def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_participant(request.user)
+    listing = queries.get_listing_for(request.user, pk)
+    entries = list(listing.entries.all())
+    latest = next((e.percent for e in reversed(entries) if e.percent is not None), None)
+    return render(request, "hazards/listing.html", {
+        "l": listing, "state_label": listing_workflow.state_label(listing.state),
+        "actions": listing_workflow.available(listing, request.user), "entries": entries, "latest": latest,
+        "entry_form": ListingEntryForm() if listing.state != "removed" else None,
+        "is_staff": _is_staff(request.user), "history": _history(listing, listing_workflow),
+        "documents": listing.documents(), "action_style": ACTION_STYLE,
+        "hazard_state": hazard_workflow.state_label(listing.hazard.state),
+    })
+
+
+@login_required
+@require_POST
+def listing_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    listing = queries.get_listing_for(request.user, pk)
+    form = ListingEntryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写内容")
+        return redirect("hazards:listing", pk=pk)
+    try:
+        services.listing_entry_add(actor=request.user, listing=listing, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已记录")
+    return redirect("hazards:listing", pk=pk)
+
+
+@login_required
+@require_POST
+def listing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    listing = queries.get_listing_for(request.user, pk)
+    note = request.POST.get("note", "")
+    handlers = {"request_recheck": services.listing_request_recheck, "verify_fail": services.listing_verify_fail,
+                "remove": services.listing_remove}
+    if action not in handlers:
+        raise Http404
+    try:
+        handlers[action](actor=request.user, listing=listing, note=note)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已办理：" + listing_workflow.action_label(action))
+    return redirect("hazards:listing", pk=pk)
+
+
+def public_listings(request: HttpRequest) -> HttpResponse:
+    """The public notice (公告) of listed supervision: what is listed, until when, and what was removed (no login;
+    only what the published notice itself says)."""
+    rows = list(ListedSupervision.objects.filter(published_at__isnull=False)
+                .select_related("hazard", "enterprise", "region", "listed_by_org").order_by("-listed_on", "-id")[:200])
+    for row in rows:
+        row.state_label = listing_workflow.state_label(row.state)
+    return render(request, "hazards/public_listings.html", {"rows": rows})

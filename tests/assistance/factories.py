@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from bureau.assistance.models import AgencyStaff, AssessmentAgency, Course, Expert, ObservationBatch
+from bureau.enterprises.models import ChemicalPark, Industry
+from tests.factories import EnterpriseFactory, OrganisationFactory, make_user
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def expert(name: str = "专家甲", *, user: bool = True, conflicts: tuple[Any, ...] = (), **extra: Any) -> Expert:
+    account = make_user(roles=["expert"], real_name=name) if user else None
+    e = Expert.objects.create(user=account, name=name, specialty=extra.pop("specialty", "hazchem"), **extra)
+    e.conflicts.add(*conflicts)
+    return e
+
+
+def park(region: str = "140802") -> ChemicalPark:
+    return ChemicalPark.objects.create(code=f"T-{region}", name="测试化工园区", region_id=region)
+
+
+def batch(pilot: Any, capacity: int = 1) -> ObservationBatch:
+    return ObservationBatch.objects.create(year=today().year, title="第一批观摩", pilot=pilot,
+                                           visit_on=today() + dt.timedelta(days=10), capacity=capacity,
+                                           signup_closes_on=today() + dt.timedelta(days=5))
+
+
+def course(capacity: int = 1) -> Course:
+    return Course.objects.create(title="工伤预防培训第一期", starts_on=today() + dt.timedelta(days=10), hours=16,
+                                 location="培训中心", capacity=capacity, enrol_closes_on=today() + dt.timedelta(days=5))
+
+
+def agency() -> tuple[AssessmentAgency, Any, list[AgencyStaff]]:
+    from bureau.accounts.models import OrganisationKind
+
+    org = OrganisationFactory(code="AG-T1", name="测试评价公司", kind=OrganisationKind.AGENCY, region_id=None)
+    a = AssessmentAgency.objects.create(organisation=org, name=org.name, uscc="91140100MA0AGT001",
+                                        qualification_number="APJ-1", qualification_valid_until=today() + dt.timedelta(days=300))
+    user = make_user(roles=["agency"], organisation=org)
+    staff = [AgencyStaff.objects.create(agency=a, name=n, certificate_number=f"S{i}") for i, n in enumerate("甲乙丙")]
+    return a, user, staff
+
+
+def hazchem_enterprise(region: str = "140802") -> Any:
+    return EnterpriseFactory(region_id=region, industry=Industry.HAZCHEM_PRODUCTION)
