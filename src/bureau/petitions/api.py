@@ -1,6 +1,5 @@
 """12345 hotline import (the hotline platform pushes tickets with a token holding `petitions:hotline`)."""
 
-from __future__ import annotations
 
 import datetime as dt
 

@@ -1,7 +1,6 @@
 """Shared data for other departments (measure III.2), under /api/v1/sharing/, bearer tokens only; plus the
 business-licence lookup used to pre-fill enterprise data."""
 
-from __future__ import annotations
 
 from typing import Any
 
