@@ -14,3 +14,12 @@ def world(db):
     from tests.petitions.factories import World
 
     return World()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    from bureau.portal.antispam import forget_limits
+
+    forget_limits()
+    yield
+    forget_limits()

@@ -109,3 +109,17 @@ def test_rate_from_lookup_dissatisfied_reopens(client, world):
     r = client.post("/petitions/lookup/rate/", {"number": p.number, "code": code, "level": 2, "comment": "没解决"})
     assert "重新交办" in r.content.decode()
     assert Petition.objects.get(pk=p.pk).state == "reopened"
+
+
+@pytest.mark.django_db
+def test_cached_lookup_forgotten_on_transition(client, world, django_capture_on_commit_callbacks,
+                                               django_assert_max_num_queries):
+    p, code = submit(world)
+    assert "已受理" in client.get("/petitions/lookup/", {"number": p.number, "code": code}).content.decode()
+    with django_assert_max_num_queries(0):  # served from the cache
+        client.get("/petitions/lookup/", {"number": p.number, "code": code})
+    wrong = client.get("/petitions/lookup/", {"number": p.number, "code": "ZZZZZZZZ"}).content.decode()
+    assert "不正确" in wrong  # a cached ticket still checks the code
+    with django_capture_on_commit_callbacks(execute=True):
+        services.petition_dispatch(actor=world.clerk, petition=p, target=world.yanhu)
+    assert "已派单" in client.get("/petitions/lookup/", {"number": p.number, "code": code}).content.decode()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +28,19 @@ from bureau.petitions.models import Channel, HandlingLimit, Petition, PetitionCa
 from bureau.petitions.workflow import PETITION
 
 MAX_CONTENT = 3000
+LOOKUP_CACHE_SECONDS = 30  # bound on staleness where the cache is per process (locmem); Redis is invalidated at once
+
+
+def _apply(petition: Petition, action: str, **kwargs: Any) -> Any:
+    """apply_transition on the petition workflow, then forget the cached public lookup of the ticket."""
+    entry = apply_transition(PETITION, petition, action, **kwargs)
+    key = _lookup_key(petition.number)
+    transaction.on_commit(lambda: cache.delete(key))
+    return entry
+
+
+def _lookup_key(number: str) -> str:
+    return f"petitions:lookup:{number}"
 
 
 def _clean(text: str, field: str, label: str, *, required: bool = True, max_len: int = 100) -> str:
@@ -143,7 +158,7 @@ def petition_dispatch(*, actor: Any, petition: Petition, target: Organisation | 
     today = timezone.localdate()
     window = add_working_days(today, int(rule("petitions.return_window_working_days", today)))
     label = f"派往{target.name}" + (f"（规则：{rule_row.name}）" if rule_row else "")
-    apply_transition(PETITION, petition, "dispatch", actor=actor, note=(note or label),
+    _apply(petition, "dispatch", actor=actor, note=(note or label),
                      updates={"assigned_org": target, "routing_rule": rule_row, "dispatched_at": timezone.now(),
                               "return_until": window.date},
                      audit_data={"target": target.code})
@@ -179,7 +194,7 @@ def petition_return(*, actor: Any, petition: Petition, reason: str) -> Petition:
     if not rules.within_return_window(timezone.localdate(), petition.return_until):
         raise DomainError(f"已超过退回时限（派单后 {rule('petitions.return_window_working_days')} 个工作日内，"
                           f"截至 {petition.return_until:%Y-%m-%d}），请签收办理")
-    apply_transition(PETITION, petition, "return", actor=actor, note=reason)
+    _apply(petition, "return", actor=actor, note=reason)
     dispatchers = User.objects.filter(is_active=True, roles__code=R.CLERK, organisation__kind__in=[
         OrganisationKind.SECTION, OrganisationKind.CITY_BUREAU]).distinct()[:20]
     notify(dispatchers, f"诉求 {petition.number} 被退回，请改派", reason, url=f"/petitions/{petition.pk}/")
@@ -188,7 +203,7 @@ def petition_return(*, actor: Any, petition: Petition, reason: str) -> Petition:
 
 def petition_accept(*, actor: Any, petition: Petition) -> Petition:
     _require_handler(actor, petition)
-    apply_transition(PETITION, petition, "accept", actor=actor, updates={"return_until": None})
+    _apply(petition, "accept", actor=actor, updates={"return_until": None})
     return petition
 
 
@@ -198,7 +213,7 @@ def petition_reply(*, actor: Any, petition: Petition, reply: str) -> Petition:
     reply = _clean(reply, "reply", "答复内容", max_len=MAX_CONTENT)
     now = timezone.now()
     on_time = petition.due_at is None or now <= petition.due_at
-    apply_transition(PETITION, petition, "reply", actor=actor, note=reply,
+    _apply(petition, "reply", actor=actor, note=reply,
                      updates={"reply": reply, "replied_at": now, "replied_on_time": on_time})
     _sms_petitioner(petition, f"您反映的诉求 {petition.number} 已答复，请凭编号和查询码在门户查看并评价。")
     return petition
@@ -209,7 +224,7 @@ def petition_supervise(*, actor: Any, petition: Petition, note: str) -> Petition
     if actor is not None:
         _require_visible(actor, petition)
     note = _clean(note, "note", "督办意见", max_len=500)
-    apply_transition(PETITION, petition, "supervise", actor=actor, note=note,
+    _apply(petition, "supervise", actor=actor, note=note,
                      updates={"supervised_count": petition.supervised_count + 1})
     notify(_org_staff(petition.assigned_org), f"督办：诉求 {petition.number}", note, url=f"/petitions/{petition.pk}/")
     return petition
@@ -217,7 +232,7 @@ def petition_supervise(*, actor: Any, petition: Petition, note: str) -> Petition
 
 def petition_close(*, actor: Any, petition: Petition, note: str = "") -> Petition:
     _require_visible(actor, petition)
-    apply_transition(PETITION, petition, "close", actor=actor, note=note or "办结",
+    _apply(petition, "close", actor=actor, note=note or "办结",
                      updates={"closed_at": timezone.now()})
     return petition
 
@@ -226,7 +241,7 @@ def petition_visit(*, actor: Any, petition: Petition, note: str, level: int | No
     """回访: the clerk calls the petitioner back; a rating given on the phone is recorded at once."""
     _require_visible(actor, petition)
     note = _clean(note, "note", "回访情况", max_len=500)
-    apply_transition(PETITION, petition, "visit", actor=actor, note=note)
+    _apply(petition, "visit", actor=actor, note=note)
     if level:
         petition_rate(actor=actor, petition=petition, level=level, comment=note, channel="phone")
     return petition
@@ -246,7 +261,7 @@ def petition_rate(*, actor: Any, petition: Petition, level: int, comment: str = 
                       region_id=petition.region_id, organisation=petition.assigned_org, real_name=petition.real_name,
                       rater_name=petition.petitioner_name, rater_phone=petition.petitioner_phone,
                       round=petition.reopen_count + 1, channel=channel)
-        apply_transition(PETITION, petition, "rate", actor=actor, note=comment,
+        _apply(petition, "rate", actor=actor, note=comment,
                          updates={"rating_level": level})
         if rating_rules.is_bad(level):
             _reopen(petition, comment)
@@ -257,7 +272,7 @@ def _reopen(petition: Petition, comment: str) -> None:
     now = timezone.now()
     amount, unit = handling_limit(petition.category, petition.urgency, timezone.localdate(now))
     due, provisional = rules.due_after(now, amount, unit)
-    apply_transition(PETITION, petition, "reopen", actor=None, note=f"诉求人不满意：{comment}" if comment else "诉求人不满意",
+    _apply(petition, "reopen", actor=None, note=f"诉求人不满意：{comment}" if comment else "诉求人不满意",
                      updates={"reopen_count": petition.reopen_count + 1, "due_at": due, "due_provisional": provisional,
                               "closed_at": None})
     notify(_org_staff(petition.assigned_org), f"诉求 {petition.number} 评价不满意，已重新办理",
@@ -272,7 +287,7 @@ def petition_merge(*, actor: Any, petition: Petition, into: Petition, note: str 
         raise DomainError("不能与自身合并")
     if into.state in {"merged"} or into.merged_into_id:
         raise DomainError("目标诉求本身已被合并，请合并到主诉求")
-    apply_transition(PETITION, petition, "merge", actor=actor, note=note or f"合并至 {into.number}",
+    _apply(petition, "merge", actor=actor, note=note or f"合并至 {into.number}",
                      updates={"merged_into": into}, audit_data={"into": into.number})
     return petition
 
@@ -314,16 +329,28 @@ def _sms_petitioner(petition: Petition, text: str) -> None:
     transaction.on_commit(lambda: send_sms(phone, text))
 
 
-def find_for_lookup(number: str, code: str) -> Petition | None:
-    """The ticket if number and code match; None otherwise (the caller never says which one was wrong)."""
+def find_for_lookup(number: str, code: str, *, fresh: bool = False) -> dict[str, Any] | None:
+    """The public view of a ticket if number and code match; None otherwise (the caller never says which one was
+    wrong). The answer is cached per ticket (the HMAC of number + code is checked on every hit) and forgotten on
+    every transition, so the lookup page serves repeated queries without the database."""
     number = (number or "").strip().upper()
     if not number or not code or len(number) > 30 or len(code) > 20:
         return None
-    petition = Petition.objects.select_related("category", "assigned_org", "region").filter(number=number).first()
-    if petition is None:
-        Petition.digest(number, code)  # same work either way
+    digest = Petition.digest(number, code)
+    key = _lookup_key(number)
+    data = None if fresh else cache.get(key)
+    if data is None:
+        petition = (Petition.objects.select_related("category", "assigned_org", "region")
+                    .filter(number=number).first())
+        if petition is None:
+            return None
+        history = [{"action_label": h["action_label"], "at": h["at"]}
+                   for h in petition.history().values("action", "action_label", "at") if h["action"] != "merge"]
+        data = {"digest": petition.check_digest, "petition": petition, "history": history}
+        cache.set(key, data, LOOKUP_CACHE_SECONDS)
+    if not hmac.compare_digest(data["digest"], digest):
         return None
-    return petition if petition.code_matches(code) else None
+    return data
 
 
 def covers(actor: Any, region_id: str) -> bool:

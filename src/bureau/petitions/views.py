@@ -58,21 +58,21 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/public_lookup.html", context)
 
 
-def _lookup_result(request: HttpRequest, number: str, code: str) -> dict:
+def _lookup_result(request: HttpRequest, number: str, code: str, *, fresh: bool = False) -> dict:
     if antispam.is_limited(request, "lookup", **LOOKUP_LIMIT):
         return {"error": "查询失败次数过多，请稍后再试"}
-    petition = services.find_for_lookup(number, code)
-    if petition is None:
+    data = services.find_for_lookup(number, code, fresh=fresh)
+    if data is None:
         try:
             antispam.hit(request, "lookup", **LOOKUP_LIMIT)
         except DomainError as exc:
             return {"error": exc.message}
         return {"error": "诉求编号或查询码不正确，请核对后重试"}
-    history = [h for h in petition.history() if h.action != "merge"]
+    petition = data["petition"]
     rate_form = None
     if petition.state in {"closed", "visited"}:
         rate_form = RateForm(initial={"number": petition.number, "code": code})
-    return {"petition": petition, "state_label": PETITION.state_label(petition.state), "history": history,
+    return {"petition": petition, "state_label": PETITION.state_label(petition.state), "history": data["history"],
             "rate_form": rate_form}
 
 
@@ -82,7 +82,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     lookup_form = LookupForm(initial={"number": request.POST.get("number", "")})
     context: dict = {"form": lookup_form}
     number, code = request.POST.get("number", ""), request.POST.get("code", "")
-    result = _lookup_result(request, number, code)
+    result = _lookup_result(request, number, code, fresh=True)
     petition = result.get("petition")
     if petition is not None:
         if form.is_valid():
@@ -90,7 +90,7 @@ def rate(request: HttpRequest) -> HttpResponse:
                 services.petition_rate(actor=request.user if request.user.is_authenticated else None,
                                        petition=petition, level=form.cleaned_data["level"],
                                        comment=form.cleaned_data["comment"])
-                result = _lookup_result(request, number, code)
+                result = _lookup_result(request, number, code, fresh=True)
                 result["notice"] = ("感谢您的评价。您对办理结果不满意，诉求已重新交办，承办单位将再次办理并答复。"
                                     if petition.state == "reopened" else "感谢您的评价！")
             except DomainError as exc:

@@ -16,6 +16,23 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.rules import rule
 
 SESSION_KEY = "portal_captcha"
+RULE_TTL_SECONDS = 60  # limits are re-read from the rule table at most once a minute per process
+_rule_cache: dict[str, tuple[float, int]] = {}
+
+
+def _limit(key: str) -> int:
+    """A limit from the rule table, cached briefly: the public pages must not query it on every request."""
+    now = time.monotonic()
+    hit_ = _rule_cache.get(key)
+    if hit_ is not None and now - hit_[0] < RULE_TTL_SECONDS:
+        return hit_[1]
+    value = int(rule(key))
+    _rule_cache[key] = (now, value)
+    return value
+
+
+def forget_limits() -> None:
+    _rule_cache.clear()
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -24,8 +41,8 @@ def client_ip(request: HttpRequest) -> str:
 
 def hit(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str, count: bool = True) -> None:
     """Count one request of `bucket` from the client's address; refuse once the configured limit is reached."""
-    limit = int(rule(limit_rule))
-    window = int(rule(window_rule))
+    limit = _limit(limit_rule)
+    window = _limit(window_rule)
     slot = int(time.time() // window)
     key = f"portal:rl:{bucket}:{client_ip(request)}:{slot}"
     current = cache.get(key, 0)

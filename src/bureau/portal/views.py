@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +31,7 @@ from bureau.portal.models import (
 )
 from bureau.portal.rules import query_terms, satisfaction, snippet
 
+HOME_CACHE_KEY = "portal:home:lists"
 OWN_LINKS = {"portal:laws", "petitions:mailbox", "petitions:lookup", "portal:faq"}
 
 # ---------------------------------------------------------------- public
@@ -37,10 +39,12 @@ OWN_LINKS = {"portal:laws", "petitions:mailbox", "petitions:lookup", "portal:faq
 
 def home(request: HttpRequest) -> HttpResponse:
     others = [e for e in sorted(registry.portal_links, key=lambda e: e.order) if e.url_name not in OWN_LINKS]
-    laws = list(queries.law_search({})[:6])
-    faqs = list(FaqEntry.objects.filter(is_published=True).order_by("-asked_count", "id")[:5])
-    return render(request, "portal/home.html", {"other_links": others, "laws": laws, "faqs": faqs,
-                                                "topics": LawTopic.choices})
+    lists = cache.get(HOME_CACHE_KEY)
+    if lists is None:  # the home page is the busiest public page: its lists are kept a minute
+        lists = {"laws": list(queries.law_search({})[:6]),
+                 "faqs": list(FaqEntry.objects.filter(is_published=True).order_by("-asked_count", "id")[:5])}
+        cache.set(HOME_CACHE_KEY, lists, 60)
+    return render(request, "portal/home.html", {"other_links": others, **lists, "topics": LawTopic.choices})
 
 
 def law_list(request: HttpRequest) -> HttpResponse:
