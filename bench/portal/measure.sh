@@ -11,9 +11,9 @@ export DEBUG=0 SECRET_KEY=${SECRET_KEY:-bench-secret} ALLOWED_HOSTS=${ALLOWED_HO
 export DB_CONN_MAX_AGE=600
 .venv/bin/python manage.py collectstatic --noinput -v0 || true
 .venv/bin/gunicorn bureau.wsgi:application --chdir src -b 127.0.0.1:$PORT -w $WORKERS --worker-class sync \
-  --access-logfile /dev/null --error-logfile /tmp/bench_portal_gunicorn.log --daemon --pid /tmp/bench_portal.pid
+  --access-logfile /dev/null --error-logfile /tmp/portal_work/bench_gunicorn.log --daemon --pid /tmp/portal_work/bench_gunicorn.pid
 sleep 3
-trap 'kill $(cat /tmp/bench_portal.pid) 2>/dev/null || true' EXIT
+trap 'kill $(cat /tmp/portal_work/bench_gunicorn.pid) 2>/dev/null || true' EXIT
 BASE=http://127.0.0.1:$PORT
 FIRST=$(head -1 bench/portal/urls.txt)
 curl -sf -o /dev/null "$BASE$FIRST" || { echo "lookup page not answering"; exit 1; }

@@ -65,6 +65,10 @@ class Row:
     months: list[float | None] = field(default_factory=list)
     counties: list[float | None] = field(default_factory=list)
 
+    @property
+    def has_county_data(self) -> bool:
+        return any(v is not None for v in self.counties)
+
 
 @dataclass
 class Dashboard:
@@ -73,6 +77,10 @@ class Dashboard:
     months: list[str]
     counties: list[tuple[str, str]]
     rows: list[Row]
+
+    @property
+    def rows_without_county_data(self) -> list[Row]:
+        return [r for r in self.rows if not r.has_county_data]
 
     def by_area(self) -> list[tuple[str, list[Row]]]:
         groups: dict[str, list[Row]] = {}

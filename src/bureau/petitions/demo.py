@@ -10,7 +10,7 @@ from django.utils import timezone
 from bureau.accounts.models import Organisation, User
 from bureau.kernel.registry import register_demo
 from bureau.petitions import services
-from bureau.petitions.models import HandlingLimit, PetitionCategory, RoutingRule
+from bureau.petitions.models import HandlingLimit, Petition, PetitionCategory, RoutingRule
 
 SAMPLES = [
     ("complaint", "举报某加油站夜间违规卸油", "{e}夜间十一点左右油罐车卸油，现场无人监护，附近有居民楼，存在安全隐患。"),
@@ -47,12 +47,13 @@ def load(ctx: Any) -> None:
         cat, title, text = SAMPLES[i % len(SAMPLES)]
         region = rng.choice(regions)
         received = now - dt.timedelta(days=rng.randrange(1, 150), hours=rng.randrange(0, 10))
+        channel = rng.choice(["hotline", "mailbox", "window"])
         petition, _code = services.petition_submit(
-            actor=window, channel=rng.choice(["hotline", "mailbox", "window"]), category=cats[cat], title=title,
+            actor=window, channel=channel, category=cats[cat], title=title,
             content=text.format(e=rng.choice(["城东某加油站", "工业园区某化工厂", "某烟花爆竹店"])), region_id=region,
             petitioner_name=rng.choice(["王先生", "李女士", "张先生", "赵女士"]),
             petitioner_phone=f"139{rng.randrange(10**7, 10**8)}", received_at=received,
-            hotline_ref=f"YC12345-{2026}{i:05d}" if i % 3 == 0 else None)
+            hotline_ref=f"YC12345-2026{i:05d}" if channel == "hotline" else None)
         stage = i % 6
         if stage == 0:
             continue
@@ -69,6 +70,10 @@ def load(ctx: Any) -> None:
                 continue
             services.petition_reply(actor=handler, petition=petition,
                                     reply="经核查，已责令相关单位整改，并将持续跟踪。感谢您的监督。")
+            # demo history: the reply went out a few days after receipt (most of them on time)
+            replied = received + dt.timedelta(days=rng.choice([1, 2, 3, 4, 6, 9]), hours=2)
+            Petition.objects.filter(pk=petition.pk).update(replied_at=replied,
+                                                           replied_on_time=replied <= petition.due_at)
             services.petition_close(actor=window, petition=petition)
             if stage == 3:
                 continue

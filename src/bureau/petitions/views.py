@@ -117,7 +117,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     page = paginate(qs, request.GET)
     return render(request, "petitions/list.html", {
         "page": page, "states": PETITION.states, "channels": Channel.choices, "params": request.GET,
-        "state_labels": PETITION.states})
+        "state_labels": PETITION.states, "can_create": request.user.has_role("clerk", "sysadmin")})
 
 
 @login_required
