@@ -7,6 +7,8 @@ from bureau.kernel.models import Region
 from bureau.portal.models import Consultation, LawTopic, RatingLevel
 from bureau.portal.sharing import DATASET_FIELDS, SCOPES
 
+DATASET_LABELS = {"enterprises": "企业", "certificates": "证照", "decisions": "处罚决定"}
+
 
 class ConsultationForm(forms.Form):
     channel = forms.ChoiceField(label="方式", choices=Consultation.Channel.choices)
@@ -43,7 +45,7 @@ class TokenIssueForm(forms.Form):
         self.fields["regions"].queryset = Region.objects.exclude(parent__isnull=True).order_by("sort", "code")
         for dataset, fields in DATASET_FIELDS.items():
             self.fields[f"fields_{dataset}"] = forms.MultipleChoiceField(
-                label=f"可见字段：{dataset}（不选为全部）", choices=list(fields.items()), required=False,
+                label=f"可见字段：{DATASET_LABELS[dataset]}（不选为全部）", choices=list(fields.items()), required=False,
                 widget=forms.CheckboxSelectMultiple)
 
 
