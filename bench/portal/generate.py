@@ -26,8 +26,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bureau.portal.models import LawDocument  # noqa: E402
 from bureau.petitions.models import Petition, PetitionCategory  # noqa: E402
+from bureau.portal.models import LawDocument  # noqa: E402
 
 CODE = "BENCH234"
 REGIONS = ["140802", "140821", "140822", "140823", "140824", "140825", "140826", "140827", "140828", "140829",

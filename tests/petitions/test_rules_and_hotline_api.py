@@ -12,6 +12,7 @@ from bureau.accounts.models import ApiCallLog
 from bureau.accounts.services import api_token_issue
 from bureau.petitions import rules, services
 from bureau.petitions.models import HandlingLimit, Petition
+from tests.petitions.factories import submit as submit_ticket
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -100,3 +101,12 @@ def test_hotline_import_refusals(client, world):
     assert Petition.objects.count() == 0
     r = client.post("/api/v1/petitions/hotline", data=json.dumps(TICKET), content_type="application/json")
     assert r.status_code == 401
+
+
+@pytest.mark.django_db
+def test_provisional_deadlines_recomputed(world):
+    p, _ = submit_ticket(world)
+    Petition.objects.filter(pk=p.pk).update(due_provisional=True, due_at=p.due_at + dt.timedelta(days=3))
+    assert services.recompute_provisional_deadlines() == 1
+    p.refresh_from_db()
+    assert p.due_provisional is False and p.due_at == rules.due_after(p.received_at, 5, "working_days")[0]

@@ -1,9 +1,19 @@
 import datetime as dt
 
 from bureau.accounts.roles import CLERK, INSPECTOR, LEADER, LICENSING_OFFICER, SECTION_HEAD, SYSADMIN
-from bureau.kernel.registry import MenuEntry, register_indicators, register_menu, register_schedule, register_workbench
+from bureau.kernel.registry import (
+                                    MenuEntry,
+                                    register_deadline_recomputer,
+                                    register_indicators,
+                                    register_menu,
+                                    register_schedule,
+                                    register_workbench,
+)
 from bureau.kernel.rules import RuleDefault, register_rules
-from bureau.petitions import demo  # noqa: F401  (registers the demo loader)
+from bureau.petitions import (
+                                    demo,  # noqa: F401  (registers the demo loader)
+                                    services,
+)
 from bureau.petitions.indicators import petition_indicators
 from bureau.petitions.queries import workbench_items
 from bureau.petitions.tasks import petitions_overdue_sweep
@@ -25,5 +35,6 @@ register_menu(
     MenuEntry("政务服务", "登记诉求", "petitions:create", frozenset({CLERK, SYSADMIN}), order=61, icon="＋"),
 )
 register_workbench(workbench_items)
+register_deadline_recomputer(services.recompute_provisional_deadlines)
 register_indicators(petition_indicators)
 register_schedule("petitions.overdue_sweep", petitions_overdue_sweep, 15 * 60)

@@ -355,3 +355,18 @@ def find_for_lookup(number: str, code: str, *, fresh: bool = False) -> dict[str,
 
 def covers(actor: Any, region_id: str) -> bool:
     return scope_for(actor).covers_region(region_id)
+
+
+def recompute_provisional_deadlines() -> int:
+    """After an administrator enters a year's holidays: recompute provisional deadlines of open tickets (first
+    round; a reopened ticket keeps its date, counted from the reopening)."""
+    changed = 0
+    rows = Petition.objects.filter(due_provisional=True, state__in=["received", "dispatched", "returned", "handling",
+                                                                    "supervised"], reopen_count=0)
+    for petition in rows.select_related("category").iterator():
+        amount, unit = handling_limit(petition.category, petition.urgency, timezone.localdate(petition.received_at))
+        due, provisional = rules.due_after(petition.received_at, amount, unit)
+        if due != petition.due_at or provisional != petition.due_provisional:
+            Petition.objects.filter(pk=petition.pk).update(due_at=due, due_provisional=provisional)
+            changed += 1
+    return changed

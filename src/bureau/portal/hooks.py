@@ -3,13 +3,17 @@ import datetime as dt
 from bureau.accounts.roles import AUDITOR, CLERK, INSPECTOR, LEADER, LICENSING_OFFICER, SECADMIN, SECTION_HEAD, SYSADMIN
 from bureau.kernel.registry import (
                                    MenuEntry,
+                                   register_deadline_recomputer,
                                    register_indicators,
                                    register_menu,
                                    register_portal_link,
                                    register_workbench,
 )
 from bureau.kernel.rules import RuleDefault, register_rules
-from bureau.portal import demo  # noqa: F401  (registers the demo loader)
+from bureau.portal import (
+                                   demo,  # noqa: F401  (registers the demo loader)
+                                   services,
+)
 from bureau.portal.indicators import rating_indicators
 from bureau.portal.queries import followup_workbench
 
@@ -42,4 +46,5 @@ register_portal_link(
     MenuEntry("门户", "常见问题", "portal:faq", order=70),
 )
 register_workbench(followup_workbench)
+register_deadline_recomputer(services.recompute_provisional_deadlines)
 register_indicators(rating_indicators)

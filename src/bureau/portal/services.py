@@ -202,3 +202,16 @@ def ratings_window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.dateti
 
 __all__ = ["rating_submit", "followup_complete", "appeal_file", "appeal_decide", "consultation_log",
            "consultation_to_faq", "law_save", "normalise"]
+
+
+def recompute_provisional_deadlines() -> int:
+    """Recompute provisional follow-up deadlines once the year's holidays are published."""
+    changed = 0
+    for followup in RatingFollowUp.objects.filter(due_provisional=True, state="open").iterator():
+        start = timezone.localdate(followup.created_at)
+        deadline = add_working_days(start, int(rule("ratings.followup_working_days", start)))
+        if deadline.date != followup.due_date or deadline.provisional != followup.due_provisional:
+            RatingFollowUp.objects.filter(pk=followup.pk).update(due_date=deadline.date,
+                                                                 due_provisional=deadline.provisional)
+            changed += 1
+    return changed
