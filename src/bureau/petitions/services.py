@@ -187,6 +187,14 @@ def _require_handler(actor: Any, petition: Petition) -> None:
     raise PermissionDenied("该诉求未派给您所在的单位")
 
 
+def is_handler(actor: Any, petition: Petition) -> bool:
+    try:
+        _require_handler(actor, petition)
+    except DomainError:
+        return False
+    return True
+
+
 def petition_return(*, actor: Any, petition: Petition, reason: str) -> Petition:
     """退回: the unit says it is not its duty, within the return window after dispatch."""
     _require_handler(actor, petition)
