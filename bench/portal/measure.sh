@@ -7,8 +7,9 @@ PORT=${PORT:-8097}
 WORKERS=${WORKERS:-4}
 DURATION=${DURATION:-20s}
 CONNS=${CONNS:-16}
-export DEBUG=0 SECRET_KEY=${SECRET_KEY:-bench-secret} ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
+export DEBUG=0 ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 export DB_CONN_MAX_AGE=600
+mkdir -p /tmp/portal_work
 .venv/bin/python manage.py collectstatic --noinput -v0 || true
 .venv/bin/gunicorn bureau.wsgi:application --chdir src -b 127.0.0.1:$PORT -w $WORKERS --worker-class sync \
   --access-logfile /dev/null --error-logfile /tmp/portal_work/bench_gunicorn.log --daemon --pid /tmp/portal_work/bench_gunicorn.pid
@@ -16,7 +17,7 @@ sleep 3
 trap 'kill $(cat /tmp/portal_work/bench_gunicorn.pid) 2>/dev/null || true' EXIT
 BASE=http://127.0.0.1:$PORT
 FIRST=$(head -1 bench/portal/urls.txt)
-curl -sf -o /dev/null "$BASE$FIRST" || { echo "lookup page not answering"; exit 1; }
+curl -sf "$BASE$FIRST" | grep -q "压测诉求" || { echo "lookup does not find the ticket (same SECRET_KEY as generate.py?)"; exit 1; }
 for url in "$FIRST" /portal/ "/portal/laws/?q=%E5%8D%B1%E9%99%A9%E5%8C%96%E5%AD%A6%E5%93%81" /portal/laws/ /petitions/lookup/; do
   curl -s -o /dev/null "$BASE$url"
 done
