@@ -34,7 +34,7 @@ register_menu(
     MenuEntry("政务服务", "窗口咨询", "portal:consultations", frozenset({CLERK, SECTION_HEAD, LEADER, SYSADMIN}),
               order=62, icon="☎"),
     MenuEntry("政务服务", "好差评", "portal:ratings", STAFF, order=63, icon="★"),
-    MenuEntry("政务服务", "政策法规发布", "portal:laws", STAFF, order=64, icon="§"),
+    MenuEntry("政务服务", "政策法规", "portal:laws", STAFF, order=64, icon="§"),
     MenuEntry("系统管理", "数据共享令牌", "portal:tokens", frozenset({SYSADMIN, SECADMIN}), order=920, icon="⚿"),
     MenuEntry("系统管理", "接口调用日志", "portal:calls", frozenset({SYSADMIN, SECADMIN, AUDITOR}), order=921, icon="≡"),
     MenuEntry("系统管理", "营业执照信息核验", "portal:licence", STAFF, order=922, icon="⎙"),

@@ -257,15 +257,6 @@ def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("portal:ratings")
 
 
-# ---------------------------------------------------------------- staff: laws (published through the admin)
-
-
-@login_required
-def law_admin(request: HttpRequest) -> HttpResponse:
-    _staff(request)
-    return redirect("/admin/portal/lawdocument/")
-
-
 # ---------------------------------------------------------------- administrators: data sharing
 
 
