@@ -20,8 +20,11 @@ def provider(query):
 
 
 def test_dashboard_renders_charts(page, live_server, signed_in):
+    from django.core.cache import cache
+
     from bureau.kernel.registry import registry
 
+    cache.clear()
     make_user("ind_leader", roles=["leader"], organisation=city_bureau(), real_name="周强")
     registry.indicators.append(provider)
     try:

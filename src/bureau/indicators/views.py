@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,6 +13,8 @@ from bureau.indicators.compute import dashboard, display
 from bureau.kernel.audit import audit
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.models import Region
+
+CACHE_SECONDS = 120
 
 
 def _month(value: str | None, default: dt.date) -> dt.date:
@@ -45,7 +48,11 @@ def _build(request: HttpRequest):  # type: ignore[no-untyped-def]
     if region and region not in {c for c, _ in counties}:
         region = None
     shown = [c for c in counties if c[0] == region] if region else counties
-    board = dashboard(start, end, region=region, regions=regions, counties=shown)
+    key = "indicators:board:" + "|".join([f"{start}", f"{end}", region or "", ",".join(sorted(regions or ["*"]))])
+    board = cache.get(key)
+    if board is None:  # computed from the live data; a dashboard of the same period and scope is reused 2 minutes
+        board = dashboard(start, end, region=region, regions=regions, counties=shown)
+        cache.set(key, board, CACHE_SECONDS)
     return board, counties, region, start, end_month
 
 

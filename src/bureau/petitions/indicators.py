@@ -35,7 +35,7 @@ def petition_indicators(query: IndicatorQuery) -> list[Indicator]:
     received = _regions(Petition.objects.filter(received_at__gte=start, received_at__lte=end), query).count()
 
     from bureau.portal.models import Rating
-    from bureau.portal.rules import satisfaction
+    from bureau.portal.rules import satisfaction_of
 
     ratings = Rating.objects.filter(service_type="petitions.petition", excluded=False, created_at__gte=start,
                                     created_at__lte=end)
@@ -43,7 +43,7 @@ def petition_indicators(query: IndicatorQuery) -> list[Indicator]:
         ratings = ratings.filter(region_id=query.region)
     if query.regions is not None:
         ratings = ratings.filter(region_id__in=sorted(query.regions))
-    share, satisfied, rated = satisfaction(ratings.values_list("level", flat=True))
+    share, satisfied, rated = satisfaction_of(ratings)
     return [
         Indicator("petitions.received", "受理诉求数", AREA, float(received) if received else None, "件",
                   note="期间内受理的12345、局长信箱和窗口诉求"),

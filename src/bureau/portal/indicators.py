@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from bureau.kernel.registry import Indicator, IndicatorQuery
 from bureau.portal.models import BAD_LEVELS, Rating, RatingFollowUp
-from bureau.portal.rules import satisfaction
+from bureau.portal.rules import satisfaction_of
 from bureau.portal.services import ratings_window
 
 AREA = "政务服务评价"
@@ -19,7 +19,7 @@ def rating_indicators(query: IndicatorQuery) -> list[Indicator]:
         qs = qs.filter(region_id=query.region)
     if query.regions is not None:
         qs = qs.filter(region_id__in=sorted(query.regions))
-    share, satisfied, total = satisfaction(qs.values_list("level", flat=True))
+    share, satisfied, total = satisfaction_of(qs)
     follow = RatingFollowUp.objects.filter(rating__in=qs.filter(level__in=BAD_LEVELS)).aggregate(
         total=Count("id"), done=Count("id", filter=Q(state="done")))
     return [

@@ -53,3 +53,13 @@ def snippet(text: str, terms: list[str], width: int = 60) -> str:
             start = max(0, at - width // 2)
             return ("…" if start else "") + text[start: start + width] + ("…" if start + width < len(text) else "")
     return text[:width] + ("…" if len(text) > width else "")
+
+
+def satisfaction_of(queryset) -> tuple[float | None, int, int]:  # type: ignore[no-untyped-def]
+    """The same share computed by the database (one aggregate, no rows fetched)."""
+    from django.db.models import Count, Q
+
+    row = queryset.aggregate(total=Count("id"), satisfied=Count("id", filter=Q(level__gte=RatingLevel.BASIC)))
+    if not row["total"]:
+        return None, 0, 0
+    return round(row["satisfied"] * 100.0 / row["total"], 1), row["satisfied"], row["total"]

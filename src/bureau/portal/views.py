@@ -29,7 +29,7 @@ from bureau.portal.models import (
     RatingFollowUp,
     RatingLevel,
 )
-from bureau.portal.rules import query_terms, satisfaction, snippet
+from bureau.portal.rules import query_terms, satisfaction_of, snippet
 
 HOME_CACHE_KEY = "portal:home:lists"
 OWN_LINKS = {"portal:laws", "petitions:mailbox", "petitions:lookup", "portal:faq"}
@@ -169,7 +169,7 @@ def _ratings_report(request: HttpRequest) -> tuple[dt.date, dt.date, list[dict],
         rows.append({"service_type": row["service_type"], "label": SERVICE_LABELS.get(row["service_type"],
                                                                                         row["service_type"]),
                      "total": row["total"], "levels": levels, "satisfaction": share})
-    total_share, satisfied, total = satisfaction(qs.values_list("level", flat=True))
+    total_share, satisfied, total = satisfaction_of(qs)
     summary = {"satisfaction": total_share, "satisfied": satisfied, "total": total,
                "bad": qs.filter(level__lte=RatingLevel.DISSATISFIED).count(),
                "excluded": Rating.objects.visible_to(request.user).filter(created_at__gte=lo, created_at__lte=hi,
