@@ -3,7 +3,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_portal .venv/bin/python bench/portal/generate.py [N]
 
-Every petition's check code is BENCH234 (only its HMAC digest is stored, as in production); `bench/portal/urls.txt`
+Every petition's check code is BENCH234 (only its HMAC digest is stored, as in production); `var/bench_portal_urls.txt`
 receives a sample of lookup URLs for the load generator.
 """
 
@@ -86,7 +86,7 @@ def main(n: int) -> None:
         cursor.execute("ANALYZE petitions_petition; ANALYZE portal_lawdocument; ANALYZE portal_rating")
     print("laws:", LawDocument.objects.count(), "petitions:", Petition.objects.count())
     sample = rng.sample(range(start, start + n), 2000)
-    path = Path(__file__).parent / "urls.txt"
+    path = Path(__file__).resolve().parents[2] / "var" / "bench_portal_urls.txt"
     path.write_text("".join(f"/petitions/lookup/?number=SQ2025{i:07d}&code={CODE}\n" for i in sample))
     print(f"wrote {path}")
 

@@ -16,11 +16,13 @@ mkdir -p /tmp/portal_work
 sleep 3
 trap 'kill $(cat /tmp/portal_work/bench_gunicorn.pid) 2>/dev/null || true' EXIT
 BASE=http://127.0.0.1:$PORT
-FIRST=$(head -1 bench/portal/urls.txt)
+FIRST=$(head -1 var/bench_portal_urls.txt)
 curl -sf "$BASE$FIRST" | grep -q "压测诉求" || { echo "lookup does not find the ticket (same SECRET_KEY as generate.py?)"; exit 1; }
 for url in "$FIRST" /portal/ "/portal/laws/?q=%E5%8D%B1%E9%99%A9%E5%8C%96%E5%AD%A6%E5%93%81" /portal/laws/ /petitions/lookup/; do
   curl -s -o /dev/null "$BASE$url"
 done
+echo "== service time: petition lookup, one connection (latency without queueing)"
+wrk -t1 -c1 -d10s -s bench/portal/lookup.lua "$BASE" | tail -1
 echo "== petition lookup (valid number + code, 2000 different tickets)"
 wrk -t2 -c$CONNS -d$DURATION -s bench/portal/lookup.lua "$BASE" | tail -1
 echo "== petition lookup page (empty form)"
