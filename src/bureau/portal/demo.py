@@ -123,6 +123,15 @@ def load(ctx: Any) -> None:
     for topic, question, answer in FAQS:
         row = services.consultation_log(actor=window, topic=topic, question=question, answer=answer)
         services.consultation_to_faq(actor=window, consultation=row)
+    energy = User.objects.filter(username="energy_dept").first()
+    if energy is not None and admin is not None:  # a token to show on the sharing screen (its raw value is not kept)
+        from django.utils import timezone
+
+        from bureau.portal.sharing import token_issue
+
+        token_issue(actor=admin, user=energy, name="市能源局-煤矿企业信息共享", scopes=["enterprises:read"],
+                    regions=[], fields={"enterprises": ["uscc", "name", "region_name", "industry", "status"]},
+                    expires_at=timezone.now() + dt.timedelta(days=365))
     rng = ctx.rng
     for i in range(12):
         topic, question, answer = FAQS[i % len(FAQS)]
