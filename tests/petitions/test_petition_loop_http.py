@@ -205,3 +205,16 @@ def test_detail_shows_handling_buttons_only_to_the_assigned_unit(world, login):
     services.petition_dispatch(actor=world.clerk, petition=petition, target=world.wh)
     assert "accept" not in login(world.yanhu_officer).get(f"/petitions/{petition.pk}/").context["actions"]
     assert "accept" in login(world.wh_officer).get(f"/petitions/{petition.pk}/").context["actions"]
+
+
+@pytest.mark.django_db
+def test_export_is_scoped_and_masked(world, login):
+    import io
+
+    from openpyxl import load_workbook
+
+    submit(world, title="盐湖的诉求")
+    submit(world, title="临猗的诉求", region_id="140821")
+    r = login(world.yanhu_officer).get("/petitions/export.xlsx")
+    rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.iter_rows(min_row=2, values_only=True))
+    assert [row[5] for row in rows] == ["盐湖的诉求"] and rows[0][8] == "139****5678"
