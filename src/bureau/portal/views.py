@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import ApiCallLog, ApiToken
@@ -32,11 +33,13 @@ from bureau.portal.models import (
 from bureau.portal.rules import query_terms, satisfaction_of, snippet
 
 HOME_CACHE_KEY = "portal:home:lists"
+PUBLIC_PAGE_SECONDS = 60  # public, anonymous pages (home, laws, FAQ) are served from the cache for a minute
 OWN_LINKS = {"portal:laws", "petitions:mailbox", "petitions:lookup", "portal:faq"}
 
 # ---------------------------------------------------------------- public
 
 
+@cache_page(PUBLIC_PAGE_SECONDS)
 def home(request: HttpRequest) -> HttpResponse:
     others = [e for e in sorted(registry.portal_links, key=lambda e: e.order) if e.url_name not in OWN_LINKS]
     lists = cache.get(HOME_CACHE_KEY)
@@ -47,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"other_links": others, **lists, "topics": LawTopic.choices})
 
 
+@cache_page(PUBLIC_PAGE_SECONDS)
 def law_list(request: HttpRequest) -> HttpResponse:
     qs = queries.law_search(request.GET)
     page = paginate(qs, request.GET, size=20)
@@ -57,6 +61,7 @@ def law_list(request: HttpRequest) -> HttpResponse:
         "topics": LawTopic.choices, "kinds": LawKind.choices})
 
 
+@cache_page(PUBLIC_PAGE_SECONDS)
 def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
     law = queries.get_law(pk)
     return render(request, "portal/law_detail.html", {
@@ -64,6 +69,7 @@ def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "interpretations": list(law.interpretations.filter(is_published=True).only("pk", "title", "issued_on"))})
 
 
+@cache_page(PUBLIC_PAGE_SECONDS)
 def faq(request: HttpRequest) -> HttpResponse:
     page = paginate(queries.faq_search(request.GET), request.GET, size=30)
     return render(request, "portal/faq.html", {"page": page, "params": request.GET, "topics": LawTopic.choices})
