@@ -349,6 +349,7 @@ def find_for_lookup(number: str, code: str, *, fresh: bool = False) -> dict[str,
     data = None if fresh else cache.get(key)
     if data is None:
         petition = (Petition.objects.select_related("category", "assigned_org", "region")
+                    .defer("petitioner_phone")  # never shown publicly; spares the SM4 decryption
                     .filter(number=number).first())
         if petition is None:
             return None
