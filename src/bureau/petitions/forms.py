@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django import forms
+
+from bureau.kernel.models import Region
+from bureau.petitions.models import PetitionCategory, Urgency
+from bureau.portal.models import RatingLevel
+
+
+def _regions():  # type: ignore[no-untyped-def]
+    return Region.objects.exclude(parent__isnull=True).order_by("sort", "code")
+
+
+class MailboxForm(forms.Form):
+    """局长信箱 (public)."""
+
+    category = forms.ModelChoiceField(PetitionCategory.objects.filter(is_active=True), label="诉求类别",
+                                      empty_label="请选择")
+    region = forms.ModelChoiceField(Region.objects.none(), label="所在县（市、区）", empty_label="请选择")
+    title = forms.CharField(label="标题", max_length=100)
+    content = forms.CharField(label="诉求内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 6}),
+                              help_text="请写明时间、地点、单位和具体事项（不超过3000字）")
+    enterprise_name = forms.CharField(label="涉及单位", max_length=120, required=False)
+    real_name = forms.BooleanField(label="实名反映（实名诉求可获得答复和回访）", required=False, initial=True)
+    petitioner_name = forms.CharField(label="姓名", max_length=40, required=False)
+    petitioner_phone = forms.CharField(label="手机号码", max_length=12, required=False)
+    captcha = forms.CharField(label="验证码（请计算图中算式）", max_length=4,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    website = forms.CharField(required=False, widget=forms.HiddenInput)  # honeypot: people leave it empty
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = _regions()
+
+
+class ClerkEntryForm(forms.Form):
+    """Manual entry of a 12345 / window ticket by the clerk."""
+
+    channel = forms.ChoiceField(label="来源渠道", choices=[("hotline", "12345热线"), ("window", "窗口"),
+                                                          ("mailbox", "局长信箱（纸质/邮件）")])
+    hotline_ref = forms.CharField(label="12345工单号", max_length=40, required=False)
+    category = forms.ModelChoiceField(PetitionCategory.objects.filter(is_active=True), label="诉求类别")
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices)
+    region = forms.ModelChoiceField(Region.objects.none(), label="所在区划")
+    title = forms.CharField(label="标题", max_length=100)
+    content = forms.CharField(label="诉求内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 5}))
+    enterprise_name = forms.CharField(label="涉及单位", max_length=120, required=False)
+    real_name = forms.BooleanField(label="实名", required=False, initial=True)
+    petitioner_name = forms.CharField(label="诉求人", max_length=40, required=False)
+    petitioner_phone = forms.CharField(label="联系电话", max_length=12, required=False)
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = _regions()
+
+
+class LookupForm(forms.Form):
+    number = forms.CharField(label="诉求编号", max_length=30)
+    code = forms.CharField(label="查询码", max_length=20)
+
+
+class RateForm(forms.Form):
+    number = forms.CharField(widget=forms.HiddenInput, max_length=30)
+    code = forms.CharField(widget=forms.HiddenInput, max_length=20)
+    level = forms.TypedChoiceField(label="您的评价", coerce=int, choices=RatingLevel.choices,
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(label="意见建议", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))

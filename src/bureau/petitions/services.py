@@ -1,0 +1,381 @@
+"""Every state change of a petition. Refusals are DomainErrors raised before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bureau.accounts import roles as R
+from bureau.accounts.models import Organisation, OrganisationKind, User
+from bureau.accounts.scope import scope_for
+from bureau.kernel.audit import audit
+from bureau.kernel.calendar import add_working_days
+from bureau.kernel.crypto import blind_index
+from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
+from bureau.kernel.models import Region
+from bureau.kernel.notifications import notify
+from bureau.kernel.numbering import next_number
+from bureau.kernel.rules import rule
+from bureau.kernel.workflow import apply_transition, record_history
+from bureau.petitions import rules
+from bureau.petitions.models import Channel, HandlingLimit, Petition, PetitionCategory, RoutingRule, Urgency
+from bureau.petitions.workflow import PETITION
+
+MAX_CONTENT = 3000
+LOOKUP_CACHE_SECONDS = 30  # bound on staleness where the cache is per process (locmem); Redis is invalidated at once
+
+
+def _apply(petition: Petition, action: str, **kwargs: Any) -> Any:
+    """apply_transition on the petition workflow, then forget the cached public lookup of the ticket."""
+    entry = apply_transition(PETITION, petition, action, **kwargs)
+    key = _lookup_key(petition.number)
+    transaction.on_commit(lambda: cache.delete(key))
+    return entry
+
+
+def _lookup_key(number: str) -> str:
+    return f"petitions:lookup:{number}"
+
+
+def _clean(text: str, field: str, label: str, *, required: bool = True, max_len: int = 100) -> str:
+    value = (text or "").replace("\x00", "").strip()
+    if required and not value:
+        raise DomainError(f"请填写{label}", field=field)
+    if len(value) > max_len:
+        raise DomainError(f"{label}不超过{max_len}字", field=field)
+    return value
+
+
+def handling_limit(category: PetitionCategory, urgency: str, on: dt.date) -> tuple[int, str]:
+    """(amount, unit) for a ticket: a HandlingLimit row for its category or all categories, else the rule
+    parameter defaults (domain §7: urgent 24 h, general 5 working days, complex 15)."""
+    base = HandlingLimit.objects.filter(urgency=urgency, effective_from__lte=on).order_by("-effective_from")
+    row = base.filter(category=category).first() or base.filter(category__isnull=True).first()
+    if row is not None:
+        return row.amount, row.unit
+    if urgency == Urgency.URGENT:
+        return int(rule("petitions.urgent_hours", on)), "hours"
+    key = "petitions.complex_working_days" if urgency == Urgency.COMPLEX else "petitions.normal_working_days"
+    return int(rule(key, on)), "working_days"
+
+
+def petition_submit(*, actor: Any, channel: str, category: PetitionCategory, title: str, content: str,
+                    region_id: str, urgency: str = Urgency.NORMAL, petitioner_name: str = "",
+                    petitioner_phone: str = "", enterprise_name: str = "", real_name: bool = True,
+                    hotline_ref: str | None = None, received_at: dt.datetime | None = None) -> tuple[Petition, str]:
+    """受理: register a ticket and return it with its check code (shown once; only its digest is stored)."""
+    if channel not in Channel.values:
+        raise DomainError("来源渠道无效")
+    if urgency not in Urgency.values:
+        raise DomainError("紧急程度无效", field="urgency")
+    title = _clean(title, "title", "标题", max_len=100)
+    content = _clean(content, "content", "诉求内容", max_len=MAX_CONTENT)
+    petitioner_name = _clean(petitioner_name, "petitioner_name", "姓名", required=real_name, max_len=40)
+    phone = (petitioner_phone or "").strip()
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
+        raise DomainError("联系电话格式不正确", field="petitioner_phone")
+    if real_name and not phone:
+        raise DomainError("实名反映请填写联系电话，以便答复和回访", field="petitioner_phone")
+    if not Region.objects.filter(code=region_id).exists():
+        raise DomainError("请选择所在区划", field="region")
+    if not category.is_active:
+        raise DomainError("该诉求类别已停用", field="category")
+    if hotline_ref and Petition.objects.filter(hotline_ref=hotline_ref).exists():
+        raise Conflict(f"12345工单 {hotline_ref} 已导入", code="duplicate_ref")
+    now = timezone.now()
+    received = received_at or now
+    amount, unit = handling_limit(category, urgency, timezone.localdate(received))
+    due, provisional = rules.due_after(received, amount, unit)
+    code = rules.new_check_code()
+    with transaction.atomic():
+        number = next_number("petition", timezone.localdate(received).year, prefix="SQ")
+        petition = Petition.objects.create(
+            number=number, check_digest=Petition.digest(number, code), channel=channel, hotline_ref=hotline_ref or None,
+            category=category, urgency=urgency, title=title, content=content, region_id=region_id,
+            enterprise_name=_clean(enterprise_name, "enterprise_name", "涉及单位", required=False, max_len=120),
+            petitioner_name=petitioner_name, petitioner_phone=phone, phone_index=blind_index(phone) if phone else "",
+            real_name=real_name, submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            received_at=received, due_at=due, due_provisional=provisional, state="received",
+        )
+        record_history(petition, actor=actor, action="receive", label="受理",
+                       note=f"{Channel(channel).label}，办理时限 {amount}{'小时' if unit == 'hours' else '个工作日'}")
+        audit(actor, "petition.receive", petition, summary=f"受理诉求 {number}", data={"channel": channel})
+    return petition, code
+
+
+def route(petition: Petition) -> tuple[Organisation, RoutingRule | None]:
+    """派单规则 (data, by order): the first matching rule decides; without a match the ticket goes to the bureau of
+    its region (信访工作条例 第4条：属地管理、分级负责)."""
+    text = f"{petition.title} {petition.content} {petition.enterprise_name}"
+    for r in RoutingRule.objects.filter(is_active=True).select_related("target").order_by("order", "id"):
+        if not rules.matches(r.category_id, r.region_id, r.keywords, category_id=petition.category_id,
+                             region_id=petition.region_id, text=text):
+            continue
+        target = _region_bureau(petition.region_id) if r.to_region_bureau else r.target
+        if target is not None and target.is_active:
+            return target, r
+    target = _region_bureau(petition.region_id)
+    if target is None:
+        raise DomainError("没有匹配的派单规则，也没有该区划的应急管理局，请手动选择承办单位")
+    return target, None
+
+
+def _region_bureau(region_id: str) -> Organisation | None:
+    return (Organisation.objects.filter(region_id=region_id, is_active=True,
+                                        kind__in=[OrganisationKind.COUNTY_BUREAU, OrganisationKind.ZONE,
+                                                  OrganisationKind.CITY_BUREAU])
+            .order_by("sort", "id").first())
+
+
+def dispatch_targets() -> list[Organisation]:
+    return list(Organisation.objects.filter(is_active=True, kind__in=[
+        OrganisationKind.SECTION, OrganisationKind.COUNTY_BUREAU, OrganisationKind.ZONE]).order_by("sort", "code"))
+
+
+def _require_visible(actor: Any, petition: Petition) -> None:
+    if actor is not None and not Petition.objects.visible_to(actor).filter(pk=petition.pk).exists():
+        raise NotFound("诉求不存在或不在您的管辖范围内")
+
+
+def petition_dispatch(*, actor: Any, petition: Petition, target: Organisation | None = None,
+                      note: str = "") -> Petition:
+    """派单: to the chosen unit, or by the routing rules."""
+    _require_visible(actor, petition)
+    rule_row = None
+    if target is None:
+        target, rule_row = route(petition)
+    if target.kind not in {OrganisationKind.SECTION, OrganisationKind.COUNTY_BUREAU, OrganisationKind.ZONE,
+                           OrganisationKind.CITY_BUREAU}:
+        raise DomainError("只能派往市局科室或县级应急管理局", field="target")
+    if petition.state == "returned" and target.pk == petition.assigned_org_id:
+        raise DomainError("该单位已退回此诉求，请改派其他单位", field="target")
+    today = timezone.localdate()
+    window = add_working_days(today, int(rule("petitions.return_window_working_days", today)))
+    label = f"派往{target.name}" + (f"（规则：{rule_row.name}）" if rule_row else "")
+    _apply(petition, "dispatch", actor=actor, note=(note or label),
+                     updates={"assigned_org": target, "routing_rule": rule_row, "dispatched_at": timezone.now(),
+                              "return_until": window.date},
+                     audit_data={"target": target.code})
+    notify(_org_staff(target), f"新派单诉求 {petition.number}", petition.title, url=f"/petitions/{petition.pk}/")
+    return petition
+
+
+def _org_staff(org: Organisation | None, roles: tuple[str, ...] = (R.SECTION_HEAD, R.LEADER, R.CLERK, R.INSPECTOR,
+                                                                   R.LICENSING_OFFICER)) -> list[User]:
+    if org is None:
+        return []
+    return list(User.objects.filter(organisation=org, is_active=True, roles__code__in=roles).distinct()[:30])
+
+
+def _require_handler(actor: Any, petition: Petition) -> None:
+    """Only the unit the ticket is dispatched to handles it (its staff, or a leader of its bureau)."""
+    _require_visible(actor, petition)
+    org = getattr(actor, "organisation", None)
+    assigned = petition.assigned_org
+    if org is None or assigned is None:
+        raise PermissionDenied("该诉求未派给您所在的单位")
+    if org.pk == assigned.pk:
+        return
+    if actor.has_role(R.LEADER) and org.bureau.pk == assigned.bureau.pk:
+        return
+    raise PermissionDenied("该诉求未派给您所在的单位")
+
+
+def is_handler(actor: Any, petition: Petition) -> bool:
+    try:
+        _require_handler(actor, petition)
+    except DomainError:
+        return False
+    return True
+
+
+def petition_return(*, actor: Any, petition: Petition, reason: str) -> Petition:
+    """退回: the unit says it is not its duty, within the return window after dispatch."""
+    _require_handler(actor, petition)
+    reason = _clean(reason, "reason", "退回理由", max_len=500)
+    if not rules.within_return_window(timezone.localdate(), petition.return_until):
+        raise DomainError(f"已超过退回时限（派单后 {rule('petitions.return_window_working_days')} 个工作日内，"
+                          f"截至 {petition.return_until:%Y-%m-%d}），请签收办理")
+    _apply(petition, "return", actor=actor, note=reason)
+    dispatchers = User.objects.filter(is_active=True, roles__code=R.CLERK, organisation__kind__in=[
+        OrganisationKind.SECTION, OrganisationKind.CITY_BUREAU]).distinct()[:20]
+    notify(dispatchers, f"诉求 {petition.number} 被退回，请改派", reason, url=f"/petitions/{petition.pk}/")
+    return petition
+
+
+def petition_accept(*, actor: Any, petition: Petition) -> Petition:
+    _require_handler(actor, petition)
+    _apply(petition, "accept", actor=actor, updates={"return_until": None})
+    return petition
+
+
+def petition_reply(*, actor: Any, petition: Petition, reply: str) -> Petition:
+    """答复: the reply to the petitioner; whether it was on time is recorded for the indicators."""
+    _require_handler(actor, petition)
+    reply = _clean(reply, "reply", "答复内容", max_len=MAX_CONTENT)
+    now = timezone.now()
+    on_time = petition.due_at is None or now <= petition.due_at
+    _apply(petition, "reply", actor=actor, note=reply,
+                     updates={"reply": reply, "replied_at": now, "replied_on_time": on_time})
+    _sms_petitioner(petition, f"您反映的诉求 {petition.number} 已答复，请凭编号和查询码在门户查看并评价。")
+    return petition
+
+
+def petition_supervise(*, actor: Any, petition: Petition, note: str) -> Petition:
+    """督办: a leader (or the overdue sweep) presses the unit; the unit is notified."""
+    if actor is not None:
+        _require_visible(actor, petition)
+    note = _clean(note, "note", "督办意见", max_len=500)
+    _apply(petition, "supervise", actor=actor, note=note,
+                     updates={"supervised_count": petition.supervised_count + 1})
+    notify(_org_staff(petition.assigned_org), f"督办：诉求 {petition.number}", note, url=f"/petitions/{petition.pk}/")
+    return petition
+
+
+def petition_close(*, actor: Any, petition: Petition, note: str = "") -> Petition:
+    _require_visible(actor, petition)
+    _apply(petition, "close", actor=actor, note=note or "办结",
+                     updates={"closed_at": timezone.now()})
+    return petition
+
+
+def petition_visit(*, actor: Any, petition: Petition, note: str, level: int | None = None) -> Petition:
+    """回访: the clerk calls the petitioner back; a rating given on the phone is recorded at once."""
+    _require_visible(actor, petition)
+    note = _clean(note, "note", "回访情况", max_len=500)
+    _apply(petition, "visit", actor=actor, note=note)
+    if level:
+        petition_rate(actor=actor, petition=petition, level=level, comment=note, channel="phone")
+    return petition
+
+
+def petition_rate(*, actor: Any, petition: Petition, level: int, comment: str = "", channel: str = "web") -> Petition:
+    """评价: one rating per round; a dissatisfied rating reopens the ticket for follow-up (domain §7)."""
+    from bureau.portal import rules as rating_rules
+    from bureau.portal.services import rating_submit
+
+    level = rating_rules.check_level(level)
+    if petition.state not in {"closed", "visited"}:
+        raise DomainError("诉求办结后才能评价" if petition.state != "rated" else "该诉求已评价")
+    with transaction.atomic():
+        rating_submit(actor=actor, service_type="petitions.petition", service_id=str(petition.pk),
+                      service_label=f"诉求 {petition.number} {petition.title}", level=level, comment=comment,
+                      region_id=petition.region_id, organisation=petition.assigned_org, real_name=petition.real_name,
+                      rater_name=petition.petitioner_name, rater_phone=petition.petitioner_phone,
+                      round=petition.reopen_count + 1, channel=channel)
+        _apply(petition, "rate", actor=actor, note=comment,
+                         updates={"rating_level": level})
+        if rating_rules.is_bad(level):
+            _reopen(petition, comment)
+    return petition
+
+
+def _reopen(petition: Petition, comment: str) -> None:
+    now = timezone.now()
+    amount, unit = handling_limit(petition.category, petition.urgency, timezone.localdate(now))
+    due, provisional = rules.due_after(now, amount, unit)
+    _apply(petition, "reopen", actor=None, note=f"诉求人不满意：{comment}" if comment else "诉求人不满意",
+                     updates={"reopen_count": petition.reopen_count + 1, "due_at": due, "due_provisional": provisional,
+                              "closed_at": None})
+    notify(_org_staff(petition.assigned_org), f"诉求 {petition.number} 评价不满意，已重新办理",
+           comment, url=f"/petitions/{petition.pk}/")
+
+
+def petition_merge(*, actor: Any, petition: Petition, into: Petition, note: str = "") -> Petition:
+    """合并重复诉求: the duplicate follows the main ticket (its petitioner gets the main ticket's reply)."""
+    _require_visible(actor, petition)
+    _require_visible(actor, into)
+    if into.pk == petition.pk:
+        raise DomainError("不能与自身合并")
+    if into.state in {"merged"} or into.merged_into_id:
+        raise DomainError("目标诉求本身已被合并，请合并到主诉求")
+    _apply(petition, "merge", actor=actor, note=note or f"合并至 {into.number}",
+                     updates={"merged_into": into}, audit_data={"into": into.number})
+    return petition
+
+
+def duplicates_of(petition: Petition, limit: int = 10) -> list[Petition]:
+    """Possible duplicates: same caller or same title, still open, within the configured window."""
+    days = int(rule("petitions.duplicate_window_days"))
+    since = petition.received_at - dt.timedelta(days=days)
+    cond = Q(title=petition.title)
+    if petition.phone_index:
+        cond |= Q(phone_index=petition.phone_index)
+    return list(Petition.objects.filter(cond, received_at__gte=since, merged_into__isnull=True)
+                .exclude(pk=petition.pk).exclude(state="merged").order_by("received_at")[:limit])
+
+
+def overdue_sweep(now: dt.datetime | None = None) -> int:
+    """督办 sweep: tickets past their deadline and not yet pressed are supervised by the system; leaders told."""
+    now = now or timezone.now()
+    done = 0
+    rows = Petition.objects.filter(state__in=["dispatched", "handling", "reopened"], due_at__lt=now,
+                                   supervised_count=0).select_related("assigned_org")[:500]
+    for petition in rows:
+        try:
+            petition_supervise(actor=None, petition=petition, note="已超过办理时限，系统自动督办")
+        except (Conflict, DomainError):
+            continue  # changed meanwhile: the next sweep sees it again
+        leaders = _org_staff(petition.assigned_org.bureau if petition.assigned_org else None, (R.LEADER,))
+        notify(leaders, f"超期诉求 {petition.number}", petition.title, url=f"/petitions/{petition.pk}/")
+        done += 1
+    return done
+
+
+def _sms_petitioner(petition: Petition, text: str) -> None:
+    if not petition.petitioner_phone:
+        return
+    from bureau.kernel.sms import send_sms
+
+    phone = petition.petitioner_phone
+    transaction.on_commit(lambda: send_sms(phone, text))
+
+
+def find_for_lookup(number: str, code: str, *, fresh: bool = False) -> dict[str, Any] | None:
+    """The public view of a ticket if number and code match; None otherwise (the caller never says which one was
+    wrong). The answer is cached per ticket (the HMAC of number + code is checked on every hit) and forgotten on
+    every transition, so the lookup page serves repeated queries without the database."""
+    number = (number or "").strip().upper()
+    if not number or not code or len(number) > 30 or len(code) > 20:
+        return None
+    digest = Petition.digest(number, code)
+    key = _lookup_key(number)
+    data = None if fresh else cache.get(key)
+    if data is None:
+        petition = (Petition.objects.select_related("category", "assigned_org", "region")
+                    .defer("petitioner_phone")  # never shown publicly; spares the SM4 decryption
+                    .filter(number=number).first())
+        if petition is None:
+            return None
+        history = [{"action_label": h["action_label"], "at": h["at"]}
+                   for h in petition.history().values("action", "action_label", "at") if h["action"] != "merge"]
+        data = {"digest": petition.check_digest, "petition": petition, "history": history}
+        cache.set(key, data, LOOKUP_CACHE_SECONDS)
+    if not hmac.compare_digest(data["digest"], digest):
+        return None
+    return data
+
+
+def covers(actor: Any, region_id: str) -> bool:
+    return scope_for(actor).covers_region(region_id)
+
+
+def recompute_provisional_deadlines() -> int:
+    """After an administrator enters a year's holidays: recompute provisional deadlines of open tickets (first
+    round; a reopened ticket keeps its date, counted from the reopening)."""
+    changed = 0
+    rows = Petition.objects.filter(due_provisional=True, state__in=["received", "dispatched", "returned", "handling",
+                                                                    "supervised"], reopen_count=0)
+    for petition in rows.select_related("category").iterator():
+        amount, unit = handling_limit(petition.category, petition.urgency, timezone.localdate(petition.received_at))
+        due, provisional = rules.due_after(petition.received_at, amount, unit)
+        if due != petition.due_at or provisional != petition.due_provisional:
+            Petition.objects.filter(pk=petition.pk).update(due_at=due, due_provisional=provisional)
+            changed += 1
+    return changed

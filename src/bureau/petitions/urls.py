@@ -1,0 +1,15 @@
+from django.urls import path
+
+from bureau.petitions import views
+
+app_name = "petitions"
+urlpatterns = [
+    path("mailbox/", views.mailbox, name="mailbox"),
+    path("lookup/", views.lookup, name="lookup"),
+    path("lookup/rate/", views.rate, name="rate"),
+    path("", views.petition_list, name="list"),
+    path("new/", views.petition_create, name="create"),
+    path("export.xlsx", views.petition_export, name="export"),
+    path("<int:pk>/", views.petition_detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.petition_act, name="act"),
+]

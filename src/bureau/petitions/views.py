@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bureau.accounts.models import Organisation
+from bureau.kernel.audit import audit
+from bureau.kernel.errors import DomainError
+from bureau.kernel.excel import xlsx_response
+from bureau.kernel.paging import paginate
+from bureau.petitions import queries, services
+from bureau.petitions.forms import ClerkEntryForm, LookupForm, MailboxForm, RateForm
+from bureau.petitions.models import Channel, Petition
+from bureau.petitions.workflow import PETITION
+from bureau.portal import antispam
+
+FORM_LIMIT = {"limit_rule": "portal.form_limit_per_window", "window_rule": "portal.form_window_seconds"}
+LOOKUP_LIMIT = {"limit_rule": "portal.lookup_failures_per_window", "window_rule": "portal.lookup_window_seconds"}
+
+
+# ---------------------------------------------------------------- public (no login)
+
+
+def mailbox(request: HttpRequest) -> HttpResponse:
+    """局长信箱: rate-limited per address, CAPTCHA, honeypot; text kept as text."""
+    form = MailboxForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        try:
+            antispam.hit(request, "mailbox", **FORM_LIMIT)
+            if form.data.get("website"):
+                raise DomainError("提交失败，请刷新页面后重试")
+            antispam.check_challenge(request, form.data.get("captcha"))
+            if form.is_valid():
+                d = form.cleaned_data
+                petition, code = services.petition_submit(
+                    actor=request.user, channel=Channel.MAILBOX, category=d["category"], title=d["title"],
+                    content=d["content"], region_id=d["region"].code, enterprise_name=d["enterprise_name"],
+                    real_name=d["real_name"], petitioner_name=d["petitioner_name"],
+                    petitioner_phone=d["petitioner_phone"])
+                return render(request, "petitions/public_submitted.html", {"petition": petition, "code": code})
+        except DomainError as exc:
+            if exc.field and exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            else:
+                error = exc.message
+    return render(request, "petitions/public_mailbox.html", {
+        "form": form, "error": error, "captcha_image": antispam.new_challenge(request)})
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """诉求查询: by number and code; a wrong pair gets one answer whatever was wrong (nothing leaked)."""
+    form = LookupForm(request.GET or None)
+    context: dict = {"form": form}
+    if request.GET.get("number") or request.GET.get("code"):
+        context.update(_lookup_result(request, request.GET.get("number", ""), request.GET.get("code", "")))
+    return render(request, "petitions/public_lookup.html", context)
+
+
+def _lookup_result(request: HttpRequest, number: str, code: str, *, fresh: bool = False) -> dict:
+    if antispam.is_limited(request, "lookup", **LOOKUP_LIMIT):
+        return {"error": "查询失败次数过多，请稍后再试"}
+    data = services.find_for_lookup(number, code, fresh=fresh)
+    if data is None:
+        try:
+            antispam.hit(request, "lookup", **LOOKUP_LIMIT)
+        except DomainError as exc:
+            return {"error": exc.message}
+        return {"error": "诉求编号或查询码不正确，请核对后重试"}
+    petition = data["petition"]
+    rate_form = None
+    if petition.state in {"closed", "visited"}:
+        rate_form = RateForm(initial={"number": petition.number, "code": code})
+    return {"petition": petition, "state_label": PETITION.state_label(petition.state), "history": data["history"],
+            "rate_form": rate_form}
+
+
+@require_POST
+def rate(request: HttpRequest) -> HttpResponse:
+    form = RateForm(request.POST)
+    lookup_form = LookupForm(initial={"number": request.POST.get("number", "")})
+    context: dict = {"form": lookup_form}
+    number, code = request.POST.get("number", ""), request.POST.get("code", "")
+    result = _lookup_result(request, number, code, fresh=True)
+    petition = result.get("petition")
+    if petition is not None:
+        if form.is_valid():
+            try:
+                # the petitioner proved it by the code: rated as the petitioner, whoever is signed in
+                services.petition_rate(actor=None, petition=petition, level=form.cleaned_data["level"],
+                                       comment=form.cleaned_data["comment"])
+                result = _lookup_result(request, number, code, fresh=True)
+                result["notice"] = ("感谢您的评价。您对办理结果不满意，诉求已重新交办，承办单位将再次办理并答复。"
+                                    if petition.state == "reopened" else "感谢您的评价！")
+            except DomainError as exc:
+                result["error"] = exc.message
+        else:
+            result["error"] = "请选择评价等级"
+            result["rate_form"] = form
+    context.update(result)
+    return render(request, "petitions/public_lookup.html", context)
+
+
+# ---------------------------------------------------------------- staff
+
+
+def _staff(request: HttpRequest) -> None:
+    if not getattr(request.user, "is_staff_member", False):
+        raise Http404
+
+
+@login_required
+def petition_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    qs = queries.petition_list(request.user, request.GET)
+    page = paginate(qs, request.GET)
+    return render(request, "petitions/list.html", {
+        "page": page, "states": PETITION.states, "channels": Channel.choices, "params": request.GET,
+        "state_labels": PETITION.states, "can_create": request.user.has_role("clerk", "sysadmin")})
+
+
+@login_required
+def petition_export(request: HttpRequest) -> HttpResponse:
+    """The list as Excel, same scope and filters; phones masked."""
+    _staff(request)
+    qs = queries.petition_list(request.user, request.GET)
+    header = ["编号", "渠道", "12345工单号", "类别", "紧急程度", "标题", "区划", "诉求人", "联系电话", "受理时间",
+              "承办单位", "状态", "办理期限", "答复时间", "按时答复", "督办次数", "重办次数", "评价"]
+
+    def when(value):  # type: ignore[no-untyped-def]
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    def rows():  # type: ignore[no-untyped-def]
+        for p in qs.iterator(chunk_size=2000):
+            yield [p.number, p.get_channel_display(), p.hotline_ref or "", p.category.name, p.get_urgency_display(),
+                   p.title, p.region.name, p.petitioner_name if p.real_name else "匿名", p.phone_masked,
+                   when(p.received_at), p.assigned_org.name if p.assigned_org else "", PETITION.state_label(p.state),
+                   when(p.due_at), when(p.replied_at),
+                   "" if p.replied_on_time is None else ("是" if p.replied_on_time else "否"),
+                   p.supervised_count, p.reopen_count, p.rating_level or ""]
+
+    audit(request.user, "petitions.export", summary="导出诉求清单", data={"filters": request.GET.dict()})
+    return xlsx_response("诉求清单.xlsx", header, rows(), sheet="诉求")
+
+
+@login_required
+def petition_create(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    if not request.user.has_role("clerk", "sysadmin"):
+        raise Http404
+    form = ClerkEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            petition, code = services.petition_submit(
+                actor=request.user, channel=d["channel"], category=d["category"], urgency=d["urgency"],
+                title=d["title"], content=d["content"], region_id=d["region"].code,
+                enterprise_name=d["enterprise_name"], real_name=d["real_name"], petitioner_name=d["petitioner_name"],
+                petitioner_phone=d["petitioner_phone"], hotline_ref=d["hotline_ref"] or None)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已受理诉求 {petition.number}，查询码 {code}（请告知诉求人，系统不再显示）")
+            return redirect("petitions:detail", pk=petition.pk)
+    return render(request, "petitions/create.html", {"form": form})
+
+
+@login_required
+def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    petition = queries.get_petition_for(request.user, pk)
+    actions = [t.action for t in PETITION.available(petition, request.user)]
+    if not services.is_handler(request.user, petition):  # only the unit the ticket is dispatched to handles it
+        actions = [a for a in actions if a not in {"accept", "return", "reply"}]
+    suggestion = None
+    if "dispatch" in actions:
+        try:
+            suggestion = services.route(petition)
+        except DomainError:
+            suggestion = None
+    history = list(petition.history())
+    for h in history:
+        h.from_label, h.to_label = PETITION.state_label(h.from_state), PETITION.state_label(h.to_state)
+    from bureau.portal.models import Rating
+
+    ratings = Rating.objects.filter(service_type="petitions.petition", service_id=str(petition.pk)).order_by("round")
+    return render(request, "petitions/detail.html", {
+        "p": petition, "state_label": PETITION.state_label(petition.state), "actions": actions,
+        "history": history, "targets": services.dispatch_targets() if "dispatch" in actions else [],
+        "suggestion": suggestion, "duplicates": services.duplicates_of(petition) if petition.is_open else [],
+        "ratings": ratings, "levels": [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")],
+    })
+
+
+@login_required
+@require_POST
+def petition_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _staff(request)
+    petition = queries.get_petition_for(request.user, pk)
+    data = request.POST
+    actor = request.user
+    try:
+        if action == "dispatch":
+            target = None
+            if data.get("target"):
+                target = Organisation.objects.filter(pk=data["target"], is_active=True).first()
+                if target is None:
+                    raise DomainError("承办单位无效")
+            services.petition_dispatch(actor=actor, petition=petition, target=target, note=data.get("note", ""))
+        elif action == "return":
+            services.petition_return(actor=actor, petition=petition, reason=data.get("reason", ""))
+        elif action == "accept":
+            services.petition_accept(actor=actor, petition=petition)
+        elif action == "reply":
+            services.petition_reply(actor=actor, petition=petition, reply=data.get("reply", ""))
+        elif action == "supervise":
+            services.petition_supervise(actor=actor, petition=petition, note=data.get("note", ""))
+        elif action == "close":
+            services.petition_close(actor=actor, petition=petition, note=data.get("note", ""))
+        elif action == "visit":
+            level = int(data["level"]) if data.get("level") else None
+            services.petition_visit(actor=actor, petition=petition, note=data.get("note", ""), level=level)
+        elif action == "merge":
+            into = Petition.objects.visible_to(actor).filter(number=data.get("into", "").strip().upper()).first()
+            if into is None:
+                raise DomainError("未找到要合并到的诉求编号")
+            services.petition_merge(actor=actor, petition=petition, into=into, note=data.get("note", ""))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{PETITION.action_label(action)}")
+    return redirect("petitions:detail", pk=petition.pk)

@@ -1,0 +1,107 @@
+"""Anti-spam for the public forms, without internet: a per-IP rate limit in the shared cache and an arithmetic
+CAPTCHA drawn server-side as a PNG (the answer lives only in the visitor's session)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import secrets
+import time
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from bureau.kernel.errors import DomainError
+from bureau.kernel.rules import rule
+
+SESSION_KEY = "portal_captcha"
+RULE_TTL_SECONDS = 60  # limits are re-read from the rule table at most once a minute per process
+_rule_cache: dict[str, tuple[float, int]] = {}
+
+
+def _limit(key: str) -> int:
+    """A limit from the rule table, cached briefly: the public pages must not query it on every request."""
+    now = time.monotonic()
+    hit_ = _rule_cache.get(key)
+    if hit_ is not None and now - hit_[0] < RULE_TTL_SECONDS:
+        return hit_[1]
+    value = int(rule(key))
+    _rule_cache[key] = (now, value)
+    return value
+
+
+def forget_limits() -> None:
+    _rule_cache.clear()
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def hit(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str, count: bool = True) -> None:
+    """Count one request of `bucket` from the client's address; refuse once the configured limit is reached."""
+    limit = _limit(limit_rule)
+    window = _limit(window_rule)
+    slot = int(time.time() // window)
+    key = f"portal:rl:{bucket}:{client_ip(request)}:{slot}"
+    current = cache.get(key, 0)
+    if current >= limit:
+        raise DomainError(f"操作过于频繁，请 {max(1, window // 60)} 分钟后再试", code="rate_limited")
+    if count:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, window + 5)
+
+
+def is_limited(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str) -> bool:
+    try:
+        hit(request, bucket, limit_rule=limit_rule, window_rule=window_rule, count=False)
+    except DomainError:
+        return True
+    return False
+
+
+def new_challenge(request: HttpRequest) -> str:
+    """Store a new arithmetic question's answer in the session and return the question as a PNG data URI."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    if secrets.randbelow(2) and a > b:
+        text, answer = f"{a} - {b} = ?", a - b
+    else:
+        text, answer = f"{a} + {b} = ?", a + b
+    request.session[SESSION_KEY] = {"answer": answer, "at": int(time.time())}
+    return _png(text)
+
+
+def check_challenge(request: HttpRequest, value: Any) -> None:
+    """One try per question: the stored answer is removed whatever the outcome."""
+    stored = request.session.pop(SESSION_KEY, None)
+    try:
+        given = int(str(value).strip())
+    except (TypeError, ValueError):
+        given = None
+    if not stored or time.time() - stored.get("at", 0) > 1800 or given != stored.get("answer"):
+        raise DomainError("验证码不正确或已过期，请重新计算图中的算式", field="captcha")
+
+
+def _png(text: str) -> str:
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = 150, 44
+    image = Image.new("RGB", (width, height), (244, 247, 252))
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        draw.line([(secrets.randbelow(width), secrets.randbelow(height)),
+                   (secrets.randbelow(width), secrets.randbelow(height))], fill=(170, 185, 210), width=1)
+    try:
+        font = ImageFont.load_default(size=24)
+    except TypeError:  # older Pillow
+        font = ImageFont.load_default()
+    x = 10
+    for ch in text:
+        draw.text((x, 8 + secrets.randbelow(6) - 3), ch, fill=(31, 60 + secrets.randbelow(40), 120), font=font)
+        x += 16 if ch != " " else 8
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django import forms
+
+from bureau.accounts.models import User
+from bureau.kernel.models import Region
+from bureau.portal.models import Consultation, LawTopic, RatingLevel
+from bureau.portal.sharing import DATASET_FIELDS, SCOPES
+
+DATASET_LABELS = {"enterprises": "企业", "certificates": "证照", "decisions": "处罚决定"}
+
+
+class ConsultationForm(forms.Form):
+    channel = forms.ChoiceField(label="方式", choices=Consultation.Channel.choices)
+    topic = forms.ChoiceField(label="主题", choices=LawTopic.choices)
+    visitor_name = forms.CharField(label="咨询人（可不填）", max_length=40, required=False)
+    question = forms.CharField(label="咨询内容", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    answer = forms.CharField(label="答复内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WindowRateForm(forms.Form):
+    level = forms.TypedChoiceField(label="您对本次窗口服务的评价", coerce=int, choices=RatingLevel.choices,
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(label="意见建议", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    rater_name = forms.CharField(label="姓名（实名评价可不填）", max_length=40, required=False)
+    rater_phone = forms.CharField(label="手机号码", max_length=12, required=False)
+
+
+class TokenIssueForm(forms.Form):
+    name = forms.CharField(label="令牌名称", max_length=100, help_text="如：市市场监管局-企业信息共享")
+    user = forms.ModelChoiceField(User.objects.none(), label="使用单位账号")
+    scopes = forms.MultipleChoiceField(label="授权范围", choices=list(SCOPES.items()),
+                                       widget=forms.CheckboxSelectMultiple)
+    regions = forms.ModelMultipleChoiceField(Region.objects.none(), label="限定区划（不选为全部）", required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+    expires_on = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (User.objects.filter(is_active=True, organisation__isnull=False,
+                                                            enterprise__isnull=True)
+                                        .select_related("organisation").order_by("organisation__sort", "username"))
+        self.fields["user"].label_from_instance = lambda u: f"{u.organisation.name} · {u.display_name}"
+        self.fields["regions"].queryset = Region.objects.exclude(parent__isnull=True).order_by("sort", "code")
+        for dataset, fields in DATASET_FIELDS.items():
+            self.fields[f"fields_{dataset}"] = forms.MultipleChoiceField(
+                label=f"可见字段：{DATASET_LABELS[dataset]}（不选为全部）", choices=list(fields.items()), required=False,
+                widget=forms.CheckboxSelectMultiple)
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(label="申诉理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LicenceForm(forms.Form):
+    uscc = forms.CharField(label="统一社会信用代码", max_length=18)

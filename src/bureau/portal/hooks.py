@@ -1,0 +1,50 @@
+import datetime as dt
+
+from bureau.accounts.roles import AUDITOR, CLERK, INSPECTOR, LEADER, LICENSING_OFFICER, SECADMIN, SECTION_HEAD, SYSADMIN
+from bureau.kernel.registry import (
+                                   MenuEntry,
+                                   register_deadline_recomputer,
+                                   register_indicators,
+                                   register_menu,
+                                   register_portal_link,
+                                   register_workbench,
+)
+from bureau.kernel.rules import RuleDefault, register_rules
+from bureau.portal import (
+                                   demo,  # noqa: F401  (registers the demo loader)
+                                   services,
+)
+from bureau.portal.indicators import rating_indicators
+from bureau.portal.queries import followup_workbench
+
+register_rules(
+    RuleDefault("ratings.followup_working_days", 15, "实名差评整改回访时限",
+                "国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见（国办发〔2019〕51号）；山西省实施办法",
+                dt.date(2024, 1, 1), "工作日"),
+    RuleDefault("portal.form_limit_per_window", 5, "同一地址在时间窗内可提交公开表单的次数",
+                "网络安全等级保护基本要求（GB/T 22239-2019）8.1.4 入侵防范；本平台防刷规则", dt.date(2024, 1, 1), "次"),
+    RuleDefault("portal.form_window_seconds", 3600, "公开表单限流时间窗", "本平台防刷规则", dt.date(2024, 1, 1), "秒"),
+    RuleDefault("portal.lookup_failures_per_window", 20, "同一地址在时间窗内查询失败（编号或查询码错误）次数上限",
+                "本平台防暴力猜测规则", dt.date(2024, 1, 1), "次"),
+    RuleDefault("portal.lookup_window_seconds", 600, "查询失败限流时间窗", "本平台防暴力猜测规则", dt.date(2024, 1, 1), "秒"),
+)
+
+STAFF = frozenset({CLERK, INSPECTOR, LEADER, LICENSING_OFFICER, SECTION_HEAD, SYSADMIN})
+register_menu(
+    MenuEntry("政务服务", "窗口咨询", "portal:consultations", frozenset({CLERK, SECTION_HEAD, LEADER, SYSADMIN}),
+              order=62, icon="☎"),
+    MenuEntry("政务服务", "好差评", "portal:ratings", STAFF, order=63, icon="★"),
+    MenuEntry("政务服务", "政策法规", "portal:laws", STAFF, order=64, icon="§"),
+    MenuEntry("系统管理", "数据共享令牌", "portal:tokens", frozenset({SYSADMIN, SECADMIN}), order=920, icon="⚿"),
+    MenuEntry("系统管理", "接口调用日志", "portal:calls", frozenset({SYSADMIN, SECADMIN, AUDITOR}), order=921, icon="≡"),
+    MenuEntry("系统管理", "营业执照信息核验", "portal:licence", STAFF, order=922, icon="⎙"),
+)
+register_portal_link(
+    MenuEntry("门户", "政策法规", "portal:laws", order=10),
+    MenuEntry("门户", "局长信箱", "petitions:mailbox", order=60),
+    MenuEntry("门户", "诉求查询", "petitions:lookup", order=61),
+    MenuEntry("门户", "常见问题", "portal:faq", order=70),
+)
+register_workbench(followup_workbench)
+register_deadline_recomputer(services.recompute_provisional_deadlines)
+register_indicators(rating_indicators)

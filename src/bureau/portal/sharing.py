@@ -1,0 +1,182 @@
+"""Government data sharing (measure III.2): scoped, field-limited, region-limited, logged token access.
+
+A token's `scopes` name the data sets it may read (`enterprises:read`, `certificates:read`, `decisions:read`) or
+write (`petitions:hotline`); `regions` narrow the jurisdiction; `fields` ({"enterprises": ["uscc", "name"]}) narrow
+the columns. Every call made with a token is written to ApiCallLog (by the endpoint itself, and for every other
+endpoint by `bureau.portal.middleware.ApiCallLogMiddleware`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from bureau.accounts.models import ApiCallLog, ApiToken, OrganisationKind
+from bureau.accounts.scope import scope_for
+from bureau.kernel.audit import audit
+from bureau.kernel.errors import DomainError, PermissionDenied
+
+SCOPES: dict[str, str] = {
+    "enterprises:read": "企业基础信息（读取）",
+    "certificates:read": "证照信息（读取）",
+    "decisions:read": "行政处罚决定（读取）",
+    "petitions:hotline": "12345工单推送（写入）",
+}
+
+# The columns each data set may expose (personal data only masked). A token's `fields` picks among them.
+DATASET_FIELDS: dict[str, dict[str, str]] = {
+    "enterprises": {
+        "uscc": "统一社会信用代码", "name": "企业名称", "region_code": "区划代码", "region_name": "区划",
+        "industry": "行业类别", "address": "地址", "legal_representative": "法定代表人",
+        "standardization_grade": "标准化等级", "credit_grade": "诚信等级", "is_key": "重点企业",
+        "status": "经营状态", "contact_phone_masked": "联系电话（脱敏）",
+    },
+    "certificates": {
+        "number": "证书编号", "type": "证照类型", "holder_name": "持证人/单位", "holder_id_masked": "身份证号（脱敏）",
+        "enterprise_uscc": "企业信用代码", "region_code": "区划代码", "scope_text": "许可范围",
+        "issuing_authority": "发证机关", "issued_on": "发证日期", "valid_from": "有效期起", "valid_until": "有效期至",
+        "status": "状态",
+    },
+    "decisions": {
+        "number": "决定书文号", "enterprise_uscc": "当事人信用代码", "party_name": "当事人", "region_code": "区划代码",
+        "decided_on": "决定日期", "violation": "违法事实摘要", "penalty": "处罚内容", "basis": "处罚依据",
+    },
+}
+
+# Other areas offer a data set with `register_shared_dataset("decisions", provider)`;
+# provider(regions: list[str] | None, params: dict) -> list[dict] (keys among DATASET_FIELDS[name]).
+_providers: dict[str, Callable[[list[str] | None, dict[str, Any]], list[dict[str, Any]]]] = {}
+
+
+def register_shared_dataset(name: str, provider: Callable[[list[str] | None, dict[str, Any]], list[dict[str, Any]]]
+                            ) -> None:
+    _providers[name] = provider
+
+
+def provider_for(name: str) -> Callable[..., list[dict[str, Any]]] | None:
+    return _providers.get(name)
+
+
+def token_of(request: HttpRequest) -> ApiToken | None:
+    return getattr(request, "api_token", None)
+
+
+def require_scope(request: HttpRequest, scope: str) -> ApiToken:
+    """The calling token, if it holds `scope`; a token never reads another scope's data."""
+    token = token_of(request)
+    if token is None:
+        raise PermissionDenied("数据共享接口只接受接口令牌（Bearer）调用", code="token_required")
+    if not token.is_usable:
+        raise PermissionDenied("接口令牌已吊销或过期", code="token_unusable")
+    if scope not in (token.scopes or []):
+        raise PermissionDenied(f"该令牌未获授权访问「{SCOPES.get(scope, scope)}」", code="scope_denied")
+    return token
+
+
+def token_regions(token: ApiToken) -> list[str] | None:
+    """The regions a token may read: its owner's jurisdiction (a department: the whole city, as granted by the
+    issuer), narrowed by the token's own `regions`. None means all."""
+    owner = token.user
+    base: set[str] | None
+    if owner.enterprise_id:
+        base = set()
+    else:
+        scope = scope_for(owner)
+        if scope.kind == "all":
+            base = None
+        elif scope.kind == "regions":
+            base = set(scope.regions)
+        elif owner.organisation and owner.organisation.kind in {OrganisationKind.DEPARTMENT, OrganisationKind.PROVINCE}:
+            base = None
+        else:
+            base = set()
+    wanted = {r for r in (token.regions or []) if r}
+    if not wanted:
+        return None if base is None else sorted(base)
+    if base is None:
+        return sorted(wanted)
+    return sorted(base & wanted)
+
+
+def pick_fields(token: ApiToken, dataset: str, row: dict[str, Any]) -> dict[str, Any]:
+    allowed = DATASET_FIELDS[dataset]
+    chosen = [f for f in (token.fields or {}).get(dataset, []) if f in allowed] or list(allowed)
+    return {f: row.get(f) for f in chosen}
+
+
+def log_call(request: HttpRequest, status: int) -> None:
+    token = token_of(request)
+    if token is None or getattr(request, "_api_call_logged", False):
+        return
+    request._api_call_logged = True  # type: ignore[attr-defined]
+    ApiCallLog.objects.create(token=token, method=request.method[:8], path=request.get_full_path()[:300],
+                              status=status, ip=request.META.get("REMOTE_ADDR", "")[:45])
+
+
+def shared(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a shared endpoint: check the token's scope, then log the call with its outcome."""
+
+    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            status = 200
+            try:
+                require_scope(request, scope)
+                return func(request, *args, **kwargs)
+            except DomainError as exc:
+                status = exc.status
+                raise
+            except Exception:
+                status = 500
+                raise
+            finally:
+                log_call(request, status)
+
+        return wrapper
+
+    return decorator
+
+
+# ---------------------------------------------------------------- token administration
+
+
+def _require_token_admin(actor: Any) -> None:
+    if not (actor.is_superuser or actor.has_role("sysadmin", "secadmin")):
+        raise PermissionDenied("只有系统管理员或安全管理员可以管理接口令牌")
+
+
+def token_issue(*, actor: Any, user: Any, name: str, scopes: list[str], regions: list[str],
+                fields: dict[str, list[str]], expires_at: Any) -> tuple[ApiToken, str]:
+    from bureau.accounts.services import api_token_issue
+
+    _require_token_admin(actor)
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("请填写令牌名称（如：市市场监管局-企业信息共享）", field="name")
+    unknown = [s for s in scopes if s not in SCOPES]
+    if not scopes or unknown:
+        raise DomainError("请至少选择一项授权范围", field="scopes")
+    if expires_at is None or expires_at <= timezone.now():
+        raise DomainError("请设置晚于今天的有效期", field="expires_on")
+    for dataset, chosen in fields.items():
+        bad = [f for f in chosen if f not in DATASET_FIELDS.get(dataset, {})]
+        if bad:
+            raise DomainError(f"字段无效：{'、'.join(bad)}", field="fields")
+    return api_token_issue(actor=actor, user=user, name=name, scopes=scopes, regions=regions,
+                           expires_at=expires_at, fields={k: v for k, v in fields.items() if v})
+
+
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    _require_token_admin(actor)
+    if token.revoked:
+        raise DomainError("该令牌已吊销")
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+        token.revoked = True
+        audit(actor, "portal.api_token_revoke", token, summary=f"吊销接口令牌：{token.name}")
+    return token

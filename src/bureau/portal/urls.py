@@ -1,0 +1,23 @@
+from django.urls import path
+
+from bureau.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("laws/", views.law_list, name="laws"),
+    path("laws/<int:pk>/", views.law_detail, name="law_detail"),
+    path("faq/", views.faq, name="faq"),
+    path("rate/window/<int:pk>/<str:code>/", views.window_rate, name="window_rate"),
+    path("consultations/", views.consultations, name="consultations"),
+    path("consultations/<int:pk>/faq/", views.consultation_to_faq, name="consultation_faq"),
+    path("ratings/", views.ratings, name="ratings"),
+    path("ratings/export.xlsx", views.ratings_export, name="ratings_export"),
+    path("ratings/<int:pk>/appeal/", views.rating_appeal, name="appeal"),
+    path("ratings/appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+    path("ratings/followups/<int:pk>/", views.followup_detail, name="followup"),
+    path("sharing/tokens/", views.tokens, name="tokens"),
+    path("sharing/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("sharing/calls/", views.calls, name="calls"),
+    path("sharing/licence/", views.licence, name="licence"),
+]

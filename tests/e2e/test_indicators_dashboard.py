@@ -1,0 +1,45 @@
+"""Journey: the leader opens the indicators dashboard; the charts render (ECharts, vendored) and missing areas say
+暂无数据."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.factories import PASSWORD, city_bureau, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def provider(query):
+    from bureau.kernel.registry import Indicator
+
+    value = 60.0 + query.start.month if query.region in (None, "140802") else None
+    return [Indicator("licensing.online_share", "全程网办事项占比", "行政许可", value, "%")]
+
+
+def test_dashboard_renders_charts(page, live_server, signed_in):
+    from django.core.cache import cache
+
+    from bureau.kernel.registry import registry
+
+    cache.clear()
+    make_user("ind_leader", roles=["leader"], organisation=city_bureau(), real_name="周强")
+    registry.indicators.append(provider)
+    try:
+        signed_in("ind_leader", PASSWORD)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{live_server.url}/indicators/?start={dt.date.today().year}-01&end={dt.date.today().year}-03")
+        chart = page.locator('[data-month-chart="licensing.online_share"]')
+        chart.locator("svg").first.wait_for()
+        assert chart.get_attribute("data-rendered") == "chart"
+        empty = page.locator('[data-month-chart="inspection.random_share"]')
+        assert empty.get_attribute("data-rendered") == "empty" and "暂无数据" in empty.inner_text()
+        page.select_option("#county-indicator", "licensing.online_share")
+        page.locator("#county-chart svg").first.wait_for()
+        assert "暂无数据" in page.locator(".ind-empty .ind-value").first.inner_text()
+        assert errors == []
+    finally:
+        registry.indicators.remove(provider)
