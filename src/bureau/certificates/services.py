@@ -423,7 +423,8 @@ def deliver_reminder(reminder_id: int, *, send: Callable[[str, str], str] | None
     return True
 
 
-def deliver_pending_reminders(*, batch: int = 500, send: Callable[[str, str], str] | None = None) -> tuple[int, int]:
+def deliver_pending_reminders(*, batch: int = 500, send: Callable[[str, str], str] | None = None,
+                              limit: int | None = None) -> tuple[int, int]:
     """Deliver every pending reminder, one transaction each. A failing reminder is pushed aside (attempts counted,
     failed after 3) instead of blocking the others; a killed job leaves the undelivered ones pending for the re-run."""
     sent = failed = 0
@@ -431,7 +432,7 @@ def deliver_pending_reminders(*, batch: int = 500, send: Callable[[str, str], st
     while True:
         ids = list(Reminder.objects.filter(status=Reminder.Status.PENDING, id__gt=last_id).order_by("id")
                    .values_list("id", flat=True)[:batch])
-        if not ids:
+        if not ids or (limit is not None and sent + failed >= limit):
             return sent, failed
         for rid in ids:
             last_id = rid
