@@ -115,3 +115,15 @@ def test_the_sweep_expires_voids_and_flags_due_for_review():
     assert Certificate.objects.get(pk=missed.pk).status == "void"
     assert Certificate.objects.get(pk=special.pk).status == "due_for_review"
     assert services.sweep_statuses(TODAY).expired == 0
+
+
+def test_reminded_share_indicator_counts_sent_reminders():
+    from bureau.certificates.hooks import certificate_indicators
+    from bureau.kernel.registry import IndicatorQuery
+
+    _due_in(5)
+    _due_in(20)
+    services.generate_reminders(TODAY)
+    Reminder.objects.filter(pk=Reminder.objects.order_by("id").first().pk).update(status="sent")
+    [indicator] = certificate_indicators(IndicatorQuery(start=TODAY, end=TODAY + dt.timedelta(days=30)))
+    assert (indicator.numerator, indicator.denominator, indicator.value) == (1, 2, 50.0)

@@ -79,3 +79,9 @@ def test_e_certificate_pdf_carries_the_qr_code_link(client, login):
     assert cert.documents().filter(kind="e_certificate").count() == 1
     login(holder).get(f"/certificates/{cert.pk}/pdf")
     assert cert.documents().filter(kind="e_certificate").count() == 1  # rendered once per version
+
+
+def test_verification_is_one_query(client, django_assert_num_queries):
+    cert = person_certificate(valid_from=dt.date.today())
+    with django_assert_num_queries(1):
+        assert client.get(f"/api/v1/certificates/verify/{cert.verify_code}").status_code == 200

@@ -15,6 +15,7 @@ from bureau.certificates.tasks import certificates_daily_sweep
 from bureau.kernel.registry import (
     MenuEntry,
     register_enterprise_panel,
+    register_indicators,
     register_menu,
     register_portal_link,
     register_schedule,
@@ -78,3 +79,22 @@ def enterprise_certificates(user, enterprise):  # type: ignore[no-untyped-def]
     rows = list(Certificate.objects.visible_to(user).filter(enterprise=enterprise).select_related("type")
                 .order_by("valid_until")[:20])
     return {"title": "证照", "template": "certificates/_enterprise_panel.html", "context": {"rows": rows}}
+
+
+@register_indicators
+def certificate_indicators(query):  # type: ignore[no-untyped-def]
+    """Measure III.8: the share of certificates whose application window closed in the period that had been reminded
+    beforehand (computed from the reminder log, never typed in)."""
+    from bureau.certificates.models import Certificate, Reminder
+    from bureau.kernel.registry import Indicator
+
+    qs = Certificate.objects.filter(action_due__gte=query.start, action_due__lte=query.end)
+    if query.region:
+        qs = qs.filter(region_id=query.region)
+    elif query.regions is not None:
+        qs = qs.filter(region_id__in=sorted(query.regions))
+    total = qs.count()
+    reminded = qs.filter(id__in=Reminder.objects.filter(status="sent").values("certificate_id")).distinct().count()
+    return [Indicator(code="certificates.reminded_share", name="证照到期前已提醒率", area="证照", unit="%",
+                      value=round(100 * reminded / total, 1) if total else None, numerator=reminded,
+                      denominator=total, note="申请截止日在统计期内的证照中，截止前已通过站内消息/短信提醒的比例（措施 III.8）")]
