@@ -127,3 +127,14 @@ def test_reminded_share_indicator_counts_sent_reminders():
     Reminder.objects.filter(pk=Reminder.objects.order_by("id").first().pk).update(status="sent")
     [indicator] = certificate_indicators(IndicatorQuery(start=TODAY, end=TODAY + dt.timedelta(days=30)))
     assert (indicator.numerator, indicator.denominator, indicator.value) == (1, 2, 50.0)
+
+
+def test_later_runs_look_only_at_new_days_and_new_writes():
+    services.daily_sweep(TODAY)
+    late = _due_in(20)  # written after the run: must still be reminded next time
+    entering = _due_in(91)  # enters the 90-day bucket tomorrow by the passing of a day
+    Certificate.objects.filter(pk=late.pk).update(updated_at=late.updated_at)
+    result = services.daily_sweep(TODAY + dt.timedelta(days=1))
+    assert result.reminders_created == 2
+    assert list(late.reminders.values_list("offset_days", flat=True)) == [30]
+    assert list(entering.reminders.values_list("offset_days", flat=True)) == [90]

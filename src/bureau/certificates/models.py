@@ -115,6 +115,7 @@ class Certificate(models.Model):
             models.Index(fields=["status", "valid_until"], name="cert_status_until"),
             models.Index(fields=["status", "next_review_due"], name="cert_status_review"),
             models.Index(fields=["region", "action_due"], name="cert_region_action_due"),
+            models.Index(fields=["updated_at"], name="cert_updated_at"),
         ]
 
     def __str__(self) -> str:
@@ -220,6 +221,21 @@ class Reminder(models.Model):
         constraints = [models.UniqueConstraint(fields=["certificate", "due_date", "offset_days"],
                                                name="uniq_reminder_cert_due_offset")]
         indexes = [models.Index(fields=["status", "id"], name="reminder_status")]
+
+
+class SweepRun(models.Model):
+    """One day's run of the daily sweep. The next run only looks at what changed since the last finished one (the
+    days in between and the certificates written since it started), so the scan stays small on millions of rows."""
+
+    day = models.DateField("日期", unique=True)
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "证照日常扫描"
+        verbose_name_plural = verbose_name
+        ordering = ["-day"]
 
 
 class KioskTerminal(models.Model):

@@ -33,6 +33,7 @@ from bureau.certificates.models import (
     MailingRequest,
     PrintLog,
     Reminder,
+    SweepRun,
 )
 from bureau.certificates.rules import add_months  # noqa: F401  (kept: other areas import it from here)
 from bureau.kernel.audit import audit
@@ -324,20 +325,28 @@ class SweepResult:
     reminders_failed: int = 0
 
 
-def sweep_statuses(on: dt.date) -> SweepResult:
+def sweep_statuses(on: dt.date, since: dt.date | None = None) -> SweepResult:
     """Set-based status changes of the day: expired, voided for a missed review, due for review. Each change gets a
-    history row. Only rows that change are touched (indexes on (status, valid_until) and (status, next_review_due))."""
+    history row. Every write sets the status of its day (refresh_schedule), so only the passing of days changes
+    statuses: with `since` (the last finished run) only the dates in between are looked at."""
     result = SweepResult()
     live = [CertificateStatus.VALID, CertificateStatus.DUE_FOR_REVIEW]
     with transaction.atomic():
-        expired = list(Certificate.objects.filter(status__in=live, valid_until__lt=on).values_list("id", flat=True))
-        voided = list(Certificate.objects.filter(status__in=live, next_review_due__lt=on)
-                      .exclude(id__in=expired).values_list("id", flat=True))
+        expiring = Certificate.objects.filter(status__in=live, valid_until__lt=on)
+        missing = Certificate.objects.filter(status__in=live, next_review_due__lt=on)
+        if since is not None:
+            expiring = expiring.filter(valid_until__gte=since)
+            missing = missing.filter(next_review_due__gte=since)
+        expired = list(expiring.values_list("id", flat=True))
+        voided = list(missing.exclude(id__in=expired).values_list("id", flat=True))
         due: list[int] = []
         for ctype in CertificateType.objects.filter(review_window_days__isnull=False):
-            due += list(Certificate.objects.filter(
+            entering = Certificate.objects.filter(
                 type=ctype, status=CertificateStatus.VALID, next_review_due__gte=on,
-                next_review_due__lte=on + dt.timedelta(days=ctype.review_window_days)).values_list("id", flat=True))
+                next_review_due__lte=on + dt.timedelta(days=ctype.review_window_days))
+            if since is not None:
+                entering = entering.filter(next_review_due__gte=since + dt.timedelta(days=ctype.review_window_days))
+            due += list(entering.values_list("id", flat=True))
         plan = [(expired, CertificateStatus.EXPIRED, CertificateEvent.Kind.EXPIRY, "有效期届满，证照过期"),
                 (voided, CertificateStatus.VOID, CertificateEvent.Kind.VOID,
                  "逾期未复审，证书失效（特种作业人员安全技术培训考核管理规定 第30条）"),
@@ -353,23 +362,36 @@ def sweep_statuses(on: dt.date) -> SweepResult:
     return result
 
 
-def generate_reminders(on: dt.date) -> int:
-    """Claim the reminder slots owed today: one INSERT … SELECT per offset bucket, ON CONFLICT DO NOTHING on the
-    unique (certificate, closing day, offset) key, so a re-run or a concurrent run never creates a second one."""
+def generate_reminders(on: dt.date, since: dt.date | None = None, changed_since: dt.datetime | None = None) -> int:
+    """Claim the reminder slots owed today: INSERT … SELECT per offset bucket, ON CONFLICT DO NOTHING on the unique
+    (certificate, closing day, offset) key, so a re-run or a concurrent run never creates a second one.
+
+    With `since` (the day of the last finished run) only certificates that entered a bucket by the passing of the
+    days in between, or were written after `changed_since`, are looked at; without it, every bucket in full."""
     offsets = rule("certificates.reminder_offsets_days", on=on)
     created = 0
     now = timezone.now()
-    sql = (
+    insert = (
         "INSERT INTO certificates_reminder (certificate_id, due_date, offset_days, kind, status, attempts, channels,"
         " last_error, created_at) "
         "SELECT id, action_due, %s, action_kind, 'pending', 0, '', '', %s FROM certificates_certificate "
-        "WHERE action_due > %s AND action_due <= %s AND status IN ('valid', 'due_for_review') "
+        "WHERE action_due > %s AND action_due <= %s AND status IN ('valid', 'due_for_review') {extra}"
         "ON CONFLICT (certificate_id, due_date, offset_days) DO NOTHING"
     )
     with transaction.atomic(), connection.cursor() as cursor:
         for offset, lower, upper in rules.reminder_buckets(offsets):
-            cursor.execute(sql, [offset, now, on + dt.timedelta(days=lower), on + dt.timedelta(days=upper)])
-            created += max(cursor.rowcount, 0)
+            low, high = on + dt.timedelta(days=lower), on + dt.timedelta(days=upper)
+            if since is None:
+                cursor.execute(insert.format(extra=""), [offset, now, low, high])
+                created += max(cursor.rowcount, 0)
+                continue
+            entered_low = max(low, since + dt.timedelta(days=upper))
+            if entered_low < high:
+                cursor.execute(insert.format(extra=""), [offset, now, entered_low, high])
+                created += max(cursor.rowcount, 0)
+            if changed_since is not None:
+                cursor.execute(insert.format(extra="AND updated_at >= %s "), [offset, now, low, high, changed_since])
+                created += max(cursor.rowcount, 0)
     return created
 
 
@@ -446,12 +468,23 @@ def deliver_pending_reminders(*, batch: int = 500, send: Callable[[str, str], st
                 Reminder.objects.filter(pk=rid, attempts__gte=3).update(status=Reminder.Status.FAILED)
 
 
+def daily_scan(on: dt.date) -> tuple[SweepRun, SweepResult]:
+    """The scan part of the daily job: statuses of the day and reminder slots, looking only at what the days since
+    the last finished run (and the writes since it started) can have changed."""
+    last = SweepRun.objects.filter(day__lt=on, finished_at__isnull=False).order_by("-day").first()
+    run, _ = SweepRun.objects.get_or_create(day=on, defaults={"started_at": timezone.now()})
+    result = sweep_statuses(on, since=last.day if last else None)
+    result.reminders_created = generate_reminders(on, since=last.day if last else None,
+                                                  changed_since=last.started_at if last else None)
+    return run, result
+
+
 def daily_sweep(on: dt.date | None = None, *, send: Callable[[str, str], str] | None = None) -> SweepResult:
     """The daily job: statuses of the day, reminder slots, delivery. Safe to run twice or after a crash."""
     on = on or today()
-    result = sweep_statuses(on)
-    result.reminders_created = generate_reminders(on)
+    run, result = daily_scan(on)
     result.reminders_sent, result.reminders_failed = deliver_pending_reminders(send=send)
+    SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result.__dict__)
     audit(None, "certificates.daily_sweep", summary=(
         f"证照日常扫描 {on}：过期 {result.expired}，失效 {result.voided}，待复审 {result.due_for_review}，"
         f"新提醒 {result.reminders_created}，发送 {result.reminders_sent}，失败 {result.reminders_failed}"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -110,7 +111,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if cert.action_due else None)
     return render(request, "certificates/detail.html", {
         "c": cert, "history": history, "can_manage": _can_manage(request.user), "last_day": last_day,
-        "status_form": StatusForm(), "renew_form": RenewForm(initial={"valid_from": cert.valid_until}),
+        "status_form": StatusForm(), "renew_form": RenewForm(initial={"valid_from": cert.valid_until + dt.timedelta(days=1)}),
         "review_form": ReviewForm(), "verify_url": services.verify_url(cert),
         "mailings": cert.mailings.all()[:5], "kind_label": services.KIND_LABELS.get(cert.action_kind, ""),
         "prints": cert.prints.select_related("terminal")[:10],
