@@ -6,6 +6,7 @@ same-day re-run (must claim nothing), and the delivery rate of reminders (inbox 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import time
@@ -36,7 +37,7 @@ def timed(label: str, func):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    today = timezone.localdate()
+    today = timezone.localdate() + dt.timedelta(days=int(os.environ.get("DAY_OFFSET", "0")))
     print(f"certificates: {Certificate.objects.count():,}; reminders before: {Reminder.objects.count():,}")
     t1, (_, scan) = timed("DAILY SCAN (status sweep + reminder slots)", lambda: services.daily_scan(today))
     t2, (_, again) = timed("same-day re-run of the scan", lambda: services.daily_scan(today))
