@@ -267,7 +267,7 @@ class KioskChallenge(models.Model):
 
     terminal = models.ForeignKey(KioskTerminal, on_delete=models.CASCADE, related_name="challenges")
     id_index = models.CharField(max_length=40, db_index=True)
-    code_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=100)
     phone_masked = models.CharField(max_length=20)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()

@@ -179,7 +179,8 @@ def result_record(*, actor: Any, registration: Registration, score: Any) -> Regi
     if registration.score is not None:
         raise DomainError("该考生已录入成绩，不能重复录入")
     with transaction.atomic():
-        reg = Registration.objects.select_for_update().select_related("plan__job_type", "user").get(pk=registration.pk)
+        reg = (Registration.objects.select_for_update(of=("self",)).select_related("plan__job_type", "user")
+               .get(pk=registration.pk))
         if reg.score is not None:
             raise DomainError("该考生已录入成绩，不能重复录入")
         return _record(actor, reg, value)

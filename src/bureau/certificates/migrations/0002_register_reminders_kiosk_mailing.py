@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('id_index', models.CharField(db_index=True, max_length=40)),
-                ('code_hash', models.CharField(max_length=64)),
+                ('code_hash', models.CharField(max_length=100)),
                 ('phone_masked', models.CharField(max_length=20)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('expires_at', models.DateTimeField()),
