@@ -29,7 +29,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bureau.certificates import services  # noqa: E402
-from bureau.certificates.models import CertificateType  # noqa: E402
+from bureau.certificates.models import CertificateType, SweepRun  # noqa: E402
 
 REGIONS = ["140802", "140821", "140822", "140823", "140824", "140825", "140826", "140827", "140828", "140829",
            "140830", "140881", "140882", "140899"]
@@ -102,6 +102,9 @@ def main(total: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute("UPDATE certificates_reminder SET status = 'sent', sent_at = now() WHERE status = 'pending'")
         cursor.execute("VACUUM ANALYZE certificates_reminder")
+    # yesterday's run is finished and started after these rows were written (as if they had been there for years)
+    SweepRun.objects.update_or_create(day=yesterday, defaults={"started_at": timezone.now(),
+                                                                "finished_at": timezone.now()})
     print(f"done: {total:,} certificates, {created:,} reminders of yesterday, {time.monotonic() - started:.0f} s")
 
 
