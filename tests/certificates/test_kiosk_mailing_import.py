@@ -138,3 +138,15 @@ def _upload(data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("certs.xlsx", data, content_type="application/octet-stream")
+
+
+def test_delivery_cannot_be_confirmed_before_shipping_and_double_requests_are_refused(login):
+    cert = person_certificate(valid_from=dt.date.today())
+    holder = make_user(roles=["individual"], id_number=cert.holder_id_number)
+    mailing = services.mailing_request(actor=holder, certificate=cert, recipient_name="张晓明",
+                                       recipient_phone="13912345678", address="运城市盐湖区解放路100号")
+    page = login(holder).post(f"/certificates/mailing/{mailing.pk}/deliver", follow=True).content.decode()
+    assert "只有已寄出的证书可以确认签收" in page
+    page = login(holder).post(f"/certificates/{cert.pk}/mailing", {
+        "recipient_name": "张晓明", "recipient_phone": "13912345678", "address": "运城市盐湖区解放路100号"}).content.decode()
+    assert "已有正在办理的寄递申请" in page

@@ -157,3 +157,18 @@ def test_register_over_http_and_cancel(login, clerk):
     assert reg.ticket_no in client.get("/training/mine/").content.decode()
     client.post(f"/training/registrations/{reg.pk}/cancel")
     assert Registration.objects.get(pk=reg.pk).status == "cancelled"
+
+
+def test_plan_form_over_http_refuses_a_provincial_plan_without_its_arrangement(login, clerk):
+    client = login(clerk)
+    data = {"job_type": JobType.objects.get(code="mine_blasting").pk, "exam_date": TODAY.isoformat(),
+            "registration_closes": TODAY.isoformat(), "venue": "太原", "capacity": 10, "region": "140800",
+            "provincial_note": ""}
+    page = client.post("/training/manage/new/", data).content.decode()
+    assert "省应急管理厅组织考试" in page and not ExamPlan.objects.exists()
+    data["provincial_note"] = "省厅2027年1月统一考试"
+    response = client.post("/training/manage/new/", data)
+    plan = ExamPlan.objects.get()
+    assert response.status_code == 302 and plan.run_by == "province"
+    outsider = make_user(roles=["individual"])
+    assert login(outsider).get(f"/training/manage/{plan.pk}/").status_code == 404
