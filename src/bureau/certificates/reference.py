@@ -26,13 +26,30 @@ TYPES = [
 ]
 
 
+# code -> (renew rule, extended review interval months, clean years for it, printable at a kiosk)
+EXTRA = {
+    "safety_production_licence": ("before", None, None, False),
+    "hazchem_operation_licence": ("within", None, None, False),
+    "hazchem_use_licence": ("before", None, None, False),
+    "fireworks_wholesale_licence": ("before", None, None, False),
+    "fireworks_retail_licence": ("before", None, None, False),
+    "principal_competency": ("before", None, None, True),
+    "safety_manager_competency": ("before", None, None, True),
+    # 特种作业人员安全技术培训考核管理规定 第22条: 10 clean years → review every 6 years
+    "special_operation": ("within", 72, 10, True),
+}
+
+
 def seed_certificate_types(**_: Any) -> None:
     from bureau.certificates.models import CertificateType
 
     existing = set(CertificateType.objects.values_list("code", flat=True))
     for code, name, holder, months, ahead, review, window, prefix, source in TYPES:
         if code not in existing:
+            rule, extended, clean_years, printable = EXTRA.get(code, ("before", None, None, False))
             CertificateType.objects.create(code=code, name=name, holder_kind=holder, validity_months=months,
                                            renew_ahead_days=ahead, review_interval_months=review,
                                            review_window_days=window, number_prefix=prefix, source=source,
+                                           renew_rule=rule, extended_review_interval_months=extended,
+                                           clean_years_for_extension=clean_years, kiosk_printable=printable,
                                            effective_from=dt.date(2024, 1, 1))

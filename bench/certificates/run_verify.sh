@@ -1,0 +1,18 @@
+#!/bin/sh
+# Verification endpoint under load: gunicorn (WORKERS sync workers, default 4) on 127.0.0.1 and wrk (2 threads, 16 connections).
+# Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_certificates sh bench/certificates/run_verify.sh
+set -eu
+cd "$(dirname "$0")/../.."
+PORT=${PORT:-8765}
+psql "$DATABASE_URL" -qAt -c "SELECT verify_code FROM certificates_certificate TABLESAMPLE SYSTEM (1) LIMIT 19000" \
+  > /tmp/cert_codes.txt
+psql "$DATABASE_URL" -qAt -c "SELECT md5('unknown' || g) FROM generate_series(1, 1000) g" >> /tmp/cert_codes.txt
+PYTHONPATH="$PWD/src" DEBUG=0 .venv/bin/gunicorn bureau.wsgi --chdir "$PWD" --workers ${WORKERS:-4} --bind 127.0.0.1:$PORT --log-level warning \
+  --pid /tmp/cert_bench_gunicorn.pid --daemon
+sleep 6
+wrk -t2 -c16 -d10s -s bench/certificates/verify.lua "http://127.0.0.1:$PORT" -- /tmp/cert_codes.txt > /dev/null  # warm-up
+echo "== 16 connections, 30 s"
+wrk -t2 -c16 -d30s -s bench/certificates/verify.lua "http://127.0.0.1:$PORT" -- /tmp/cert_codes.txt
+echo "== 4 connections, 20 s"
+wrk -t2 -c4 -d20s -s bench/certificates/verify.lua "http://127.0.0.1:$PORT" -- /tmp/cert_codes.txt
+kill "$(cat /tmp/cert_bench_gunicorn.pid)"

@@ -1,0 +1,89 @@
+"""Certificate endpoints: the public verification (no login) and the scoped register list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from bureau.certificates import queries, services
+
+router = Router(tags=["证照"])
+
+
+class VerificationOut(Schema):
+    valid: bool
+    status: str
+    status_label: str
+    type: str
+    number: str
+    holder_name: str
+    holder_id_masked: str
+    issuing_authority: str
+    issued_on: dt.date
+    expires_on: dt.date
+    next_review_due: dt.date | None
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+
+
+@router.get("/verify/{code}", auth=None, response={200: VerificationOut, 400: ErrorOut, 404: ErrorOut},
+            summary="证照核验（公开，无需登录）",
+            description="按证照二维码中的核验码查询真伪和当前状态；个人姓名和身份证号脱敏；未知核验码返回404。")
+def verify(request: HttpRequest, code: str) -> VerificationOut:
+    r = services.certificate_verify(code)
+    return VerificationOut(valid=r.valid, status=r.status, status_label=r.status_label, type=r.type, number=r.number,
+                           holder_name=r.holder_name, holder_id_masked=r.holder_id_masked,
+                           issuing_authority=r.issuing_authority, issued_on=r.issued_on, expires_on=r.expires_on,
+                           next_review_due=r.next_review_due)
+
+
+class CertificateOut(Schema):
+    id: int
+    number: str
+    type: str
+    type_name: str
+    holder_name: str
+    holder_id_masked: str
+    region_code: str
+    issuing_authority: str
+    issued_on: dt.date
+    valid_until: dt.date
+    next_review_due: dt.date | None
+    status: str
+    action_due: dt.date | None
+
+
+class CertificateFilter(Schema):
+    q: str | None = None
+    type: str | None = None
+    status: str | None = None
+    region: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class CertificatePage(Schema):
+    items: list[CertificateOut]
+    next_offset: int | None
+
+
+@router.get("", response=CertificatePage, summary="证照库（按数据权限过滤）")
+def certificate_list(request: HttpRequest, filters: Query[CertificateFilter]) -> CertificatePage:
+    limit = max(1, min(filters.limit, 200))
+    offset = max(0, min(filters.offset, 10000))
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    rows = list(queries.certificate_list(request.user, params)[offset: offset + limit + 1])
+    items = [CertificateOut(id=c.pk, number=c.number, type=c.type.code, type_name=c.type.name,
+                            holder_name=c.holder_name, holder_id_masked=c.holder_id_masked, region_code=c.region_id,
+                            issuing_authority=c.issuing_authority, issued_on=c.issued_on, valid_until=c.valid_until,
+                            next_review_due=c.next_review_due, status=c.current_status(), action_due=c.action_due)
+             for c in rows[:limit]]
+    return CertificatePage(items=items, next_offset=offset + limit if len(rows) > limit else None)
+
+
+routers = [("v1/certificates", router)]

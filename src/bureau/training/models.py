@@ -1,0 +1,150 @@
+"""Training and exams of the three key posts (measures I.8, I.9, III.10): job types, exam plans, registrations,
+results. Passing an exam issues or renews the certificate in the certificates register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from bureau.kernel.fields import EncryptedTextField
+from bureau.kernel.masking import mask_id_number, mask_phone
+
+
+class PersonnelKind(models.TextChoices):
+    PRINCIPAL = "principal", "主要负责人"
+    SAFETY_MANAGER = "safety_manager", "安全生产管理人员"
+    SPECIAL_OPERATOR = "special_operator", "特种作业人员"
+
+
+class RunBy(models.TextChoices):
+    CITY = "city", "市局组织"
+    PROVINCE = "province", "省应急管理厅组织"
+
+
+class JobType(models.Model):
+    """An examined job type (工种/岗位) and who runs its exam. Which types the province runs is data (measure I.8:
+    niche 特种作业 such as 危险化学品安全作业, 金属非金属矿山安全作业; measure I.9: coal-mine managers)."""
+
+    code = models.CharField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=80)
+    personnel_kind = models.CharField("人员类别", max_length=20, choices=PersonnelKind.choices)
+    category = models.CharField("作业类别/行业", max_length=60, blank=True)
+    operation_item = models.CharField("操作项目", max_length=60, blank=True)
+    certificate_type_code = models.CharField("取得证书类型", max_length=40)
+    run_by = models.CharField("考试组织", max_length=10, choices=RunBy.choices, default=RunBy.CITY)
+    source = models.CharField("依据", max_length=200)
+    effective_from = models.DateField("生效日期")
+    is_active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "考试工种"
+        verbose_name_plural = verbose_name
+        ordering = ["personnel_kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_text(self) -> str:
+        return " / ".join(p for p in (self.category, self.operation_item) if p)
+
+
+class PlanStatus(models.TextChoices):
+    OPEN = "open", "报名中"
+    CLOSED = "closed", "报名截止"
+    FINISHED = "finished", "成绩已发布"
+    CANCELLED = "cancelled", "已取消"
+
+
+class ExamPlanQuerySet(models.QuerySet["ExamPlan"]):
+    def visible_to(self, user: Any) -> ExamPlanQuerySet:
+        """Plans are public (anyone may register); staff manage those of their jurisdiction."""
+        return self
+
+    def managed_by(self, user: Any) -> ExamPlanQuerySet:
+        from bureau.accounts.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.kind not in {"all", "regions"}:
+            return self.none()
+        return scope.filter(self, region="region_id")
+
+
+class ExamPlan(models.Model):
+    """An exam sitting for one job type on one date with a capacity. For province-run job types the plan records
+    the provincial exam date and venue, and the city registers the candidates and passes them on."""
+
+    job_type = models.ForeignKey(JobType, on_delete=models.PROTECT, related_name="plans", verbose_name="工种")
+    title = models.CharField("名称", max_length=120)
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="组织区划")
+    run_by = models.CharField("考试组织", max_length=10, choices=RunBy.choices)
+    exam_date = models.DateField("考试日期")
+    venue = models.CharField("考点", max_length=120)
+    capacity = models.PositiveIntegerField("名额")
+    registration_closes = models.DateField("报名截止日")
+    provincial_note = models.CharField("省厅安排说明", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=10, choices=PlanStatus.choices, default=PlanStatus.OPEN,
+                              db_index=True)
+    registered_count = models.PositiveIntegerField("已报名", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ExamPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "考试计划"
+        verbose_name_plural = verbose_name
+        ordering = ["exam_date", "id"]
+        indexes = [models.Index(fields=["region", "exam_date"], name="plan_region_date")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.registered_count)
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", "报名成功"
+    WAITLISTED = "waitlisted", "候补"
+    CANCELLED = "cancelled", "已取消"
+
+
+class Registration(models.Model):
+    """A candidate's registration for a plan. One active registration per person and plan; over capacity it waits."""
+
+    plan = models.ForeignKey(ExamPlan, on_delete=models.PROTECT, related_name="registrations")
+    user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField("姓名", max_length=40)
+    id_number = EncryptedTextField("身份证号")
+    id_index = models.CharField(max_length=40, db_index=True, editable=False)
+    phone = EncryptedTextField("手机号")
+    enterprise_name = models.CharField("工作单位", max_length=120, blank=True)
+    ticket_no = models.CharField("准考证号", max_length=30, unique=True)
+    status = models.CharField("状态", max_length=12, choices=RegistrationStatus.choices)
+    score = models.DecimalField("成绩", max_digits=5, decimal_places=1, null=True, blank=True)
+    passed = models.BooleanField("合格", null=True, blank=True)
+    result_at = models.DateTimeField("成绩录入时间", null=True, blank=True)
+    certificate = models.ForeignKey("certificates.Certificate", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField("报名时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考试报名"
+        verbose_name_plural = verbose_name
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "id_index"], condition=~Q(status="cancelled"),
+                                    name="uniq_active_registration"),
+        ]
+        indexes = [models.Index(fields=["plan", "status", "created_at"], name="registration_plan_status")]
+
+    @property
+    def id_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

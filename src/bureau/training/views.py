@@ -1,0 +1,183 @@
+"""Thin views of training and exams: public plan list and score lookup, registration, officers' plan pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from bureau.accounts.scope import scope_for
+from bureau.kernel.errors import DomainError
+from bureau.kernel.models import Region
+from bureau.training import services
+from bureau.training.forms import PlanForm, RegistrationForm, ResultsImportForm, ScoreLookupForm
+from bureau.training.models import ExamPlan, PlanStatus, Registration
+
+
+def _is_staff(user) -> bool:  # type: ignore[no-untyped-def]
+    return bool(user.is_authenticated and not user.enterprise_id
+                and (user.is_superuser or user.role_codes & services.EXAM_STAFF))
+
+
+def plans(request: HttpRequest) -> HttpResponse:
+    """Public: open exam plans, with province-run job types marked and their provincial dates shown (I.8, I.9)."""
+    rows = (ExamPlan.objects.filter(status=PlanStatus.OPEN, exam_date__gte=timezone.localdate())
+            .select_related("job_type", "region").order_by("exam_date", "id")[:200])
+    return render(request, "training/plans.html", {"rows": rows})
+
+
+@login_required
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = ExamPlan.objects.select_related("job_type").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    user = request.user
+    form = RegistrationForm(request.POST or None, initial={
+        "name": user.real_name, "id_number": user.id_number, "phone": user.phone,
+        "enterprise_name": user.enterprise.name if user.enterprise_id else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            reg = services.registration_create(actor=user, plan=plan, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            if reg.status == "waitlisted":
+                messages.warning(request, f"名额已满，您已进入候补名单（准考证号 {reg.ticket_no}），有空位时自动转为报名成功。")
+            else:
+                messages.success(request, f"报名成功，准考证号 {reg.ticket_no}")
+            return redirect("training:mine")
+    return render(request, "training/register.html", {"form": form, "plan": plan})
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    rows = (Registration.objects.filter(user=request.user).select_related("plan__job_type", "certificate")
+            .order_by("-created_at")[:100])
+    return render(request, "training/mine.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    reg = Registration.objects.select_related("plan").filter(pk=pk).first()
+    if reg is None or (reg.user_id != request.user.pk and not _is_staff(request.user)):
+        raise Http404
+    try:
+        services.registration_cancel(actor=request.user, registration=reg)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已取消报名")
+    return redirect("training:mine" if reg.user_id == request.user.pk else "training:plan_detail", **(
+        {} if reg.user_id == request.user.pk else {"pk": reg.plan_id}))
+
+
+def scores(request: HttpRequest) -> HttpResponse:
+    """Public score lookup by ticket number and ID number (measure III.10)."""
+    form = ScoreLookupForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.score_lookup(**form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "training/scores.html", {"form": form, "r": result})
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    if not _is_staff(request.user):
+        raise Http404
+    rows = (ExamPlan.objects.managed_by(request.user).select_related("job_type", "region")
+            .order_by("-exam_date", "-id")[:200])
+    return render(request, "training/manage.html", {"rows": rows})
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    if not _is_staff(request.user):
+        raise Http404
+    scope = scope_for(request.user)
+    regions = Region.objects.all() if scope.is_all else Region.objects.filter(code__in=scope.regions)
+    form = PlanForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan = services.plan_create(actor=request.user, job_type=data["job_type"], exam_date=data["exam_date"],
+                                        venue=data["venue"], capacity=data["capacity"],
+                                        registration_closes=data["registration_closes"], region_id=data["region"],
+                                        provincial_note=data["provincial_note"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已发布考试计划：{plan.title}")
+            return redirect("training:plan_detail", pk=plan.pk)
+    return render(request, "training/plan_new.html", {"form": form})
+
+
+def _plan_for(request: HttpRequest, pk: int) -> ExamPlan:
+    if not _is_staff(request.user):
+        raise Http404
+    plan = ExamPlan.objects.managed_by(request.user).select_related("job_type", "region").filter(pk=pk).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    regs = list(plan.registrations.select_related("certificate").order_by("status", "created_at", "id")[:2000])
+    return render(request, "training/plan_detail.html", {"plan": plan, "regs": regs,
+                                                         "import_form": ResultsImportForm()})
+
+
+@login_required
+@require_POST
+def result(request: HttpRequest, pk: int, reg: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    registration = plan.registrations.filter(pk=reg).first()
+    if registration is None:
+        raise Http404
+    try:
+        done = services.result_record(actor=request.user, registration=registration, score=request.POST.get("score"))
+    except DomainError as exc:
+        messages.error(request, f"{registration.name}：{exc.message}")
+    else:
+        messages.success(request, f"{done.name}：{done.score} 分，{'合格，已发证' if done.passed else '不合格'}")
+    return redirect("training:plan_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def results_import(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    form = ResultsImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择成绩表文件")
+        return redirect("training:plan_detail", pk=pk)
+    try:
+        count, errors = services.results_import(actor=request.user, plan=plan, data=form.cleaned_data["file"].read())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("training:plan_detail", pk=pk)
+    if errors:
+        regs = list(plan.registrations.select_related("certificate").order_by("status", "created_at", "id")[:2000])
+        return render(request, "training/plan_detail.html", {"plan": plan, "regs": regs, "import_errors": errors,
+                                                             "import_form": form}, status=400)
+    messages.success(request, f"已导入 {count} 条成绩")
+    return redirect("training:plan_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def finish(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    try:
+        services.plan_finish(actor=request.user, plan=plan)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("training:plan_detail", pk=pk)
