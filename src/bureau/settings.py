@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "bureau.kernel.middleware.RequestContextMiddleware",
+    "bureau.portal.middleware.ApiCallLogMiddleware",
 ]
 
 ROOT_URLCONF = "bureau.urls"
@@ -170,6 +171,7 @@ SESSION_ENGINE = env("SESSION_ENGINE", "django.contrib.sessions.backends.db")
 REQUIRE_STAFF_TOTP = env_bool("REQUIRE_STAFF_TOTP", False)
 
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["bureau.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

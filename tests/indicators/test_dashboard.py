@@ -31,10 +31,10 @@ def fixture_provider(query: IndicatorQuery) -> list[Indicator]:
 
 
 @pytest.fixture
-def provider():
-    registry.indicators.append(fixture_provider)
-    yield fixture_provider
-    registry.indicators.remove(fixture_provider)
+def provider(monkeypatch):
+    """Only the fixture provider answers, so the figures are known whatever areas are installed."""
+    monkeypatch.setattr(registry, "indicators", [fixture_provider])
+    return fixture_provider
 
 
 def test_month_ranges_cover_period():

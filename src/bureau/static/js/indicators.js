@@ -39,13 +39,16 @@
   function drawCounty() {
     var ind = byCode[select.value];
     if (!ind || !hasData(ind.counties)) {
-      if (countyChart) { countyChart.dispose(); countyChart = null; }
+      if (countyChart) { charts.splice(charts.indexOf(countyChart), 1); countyChart.dispose(); countyChart = null; }
       empty(countyEl);
       return;
     }
     countyEl.classList.remove("ind-chart-empty");
-    countyEl.textContent = "";
-    if (!countyChart) { countyChart = echarts.init(countyEl, null, { renderer: "svg" }); charts.push(countyChart); }
+    if (!countyChart) {
+      countyEl.textContent = "";  // only before the chart exists: clearing later would remove the chart's own DOM
+      countyChart = echarts.init(countyEl, null, { renderer: "svg" });
+      charts.push(countyChart);
+    }
     countyChart.setOption({
       grid: { left: 40, right: 10, top: 16, bottom: 60 },
       tooltip: { trigger: "axis" },
