@@ -49,6 +49,7 @@ def signed_in(page, live_server):
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.wait_for_load_state("load")
         return page
     return _sign_in
