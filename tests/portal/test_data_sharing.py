@@ -116,7 +116,8 @@ def test_middleware_logs_other_endpoints_and_refused_tokens(client, dept, data):
 
 
 @pytest.mark.django_db
-def test_decisions_without_provider_say_so(client, dept):
+def test_decisions_without_provider_say_so(client, dept, monkeypatch):
+    monkeypatch.setattr(sharing, "_providers", {})
     _t, raw = api_token_issue(actor=None, user=dept, name="处罚", scopes=["decisions:read"])
     body = get(client, raw, "/api/v1/sharing/decisions").json()
     assert body["available"] is False and body["items"] == []

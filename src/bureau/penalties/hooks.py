@@ -127,3 +127,4 @@ def recompute_answer_deadlines() -> int:
             Case.objects.filter(pk=case.pk).update(answer_due=due.date, answer_due_provisional=due.provisional)
             changed += 1
     return changed
+

@@ -72,3 +72,33 @@ def violation_choices(on: dt.date) -> list[tuple[str, str]]:
 def first_offence_choices(on: dt.date) -> list[tuple[str, str]]:
     rows = BenchmarkRow.objects.in_force(on).values_list("violation_code", "violation").distinct()
     return sorted({(c, f"{c} {t}") for c, t in rows})
+
+
+def shared_decisions(regions: list[str] | None, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Penalty decisions offered to other departments through the data-sharing API (measure III.2).
+
+    Only decided cases, newest first; the token's regions and the request's region narrow them.
+    """
+    from bureau.penalties.models import Case
+
+    qs = Case.objects.filter(decided_on__isnull=False).select_related("enterprise", "benchmark_row")
+    if regions is not None:
+        qs = qs.filter(region_id__in=regions)
+    if params.get("region"):
+        qs = qs.filter(region_id=params["region"])
+    if params.get("updated_since"):
+        qs = qs.filter(decided_on__gte=params["updated_since"])
+    offset = int(params.get("offset") or 0)
+    limit = min(int(params.get("limit") or 100), 501)
+    rows = []
+    for case in qs.order_by("-decided_on", "-id")[offset: offset + limit]:
+        penalty = (f"罚款 {case.decided_amount:,} 元" if case.decided_amount else "不予行政处罚") + (
+            f"；{case.other_measures}" if case.other_measures else "")
+        row = case.benchmark_row
+        rows.append({
+            "number": case.number, "enterprise_uscc": case.enterprise.uscc, "party_name": case.enterprise.name,
+            "region_code": case.region_id, "decided_on": case.decided_on.isoformat(), "violation": case.title,
+            "penalty": penalty, "basis": getattr(row, "penalty_provision", "") if row else case.exemption_basis,
+        })
+    return rows
+

@@ -48,3 +48,15 @@ register_portal_link(
 register_workbench(followup_workbench)
 register_deadline_recomputer(services.recompute_provisional_deadlines)
 register_indicators(rating_indicators)
+
+
+def _share_penalty_decisions() -> None:
+    """Penalty decisions are offered to other departments (measure III.2); the portal reads them through the
+    penalties area's query function (dependencies point from the portal to the domain areas)."""
+    from bureau.penalties.queries import shared_decisions
+    from bureau.portal.sharing import register_shared_dataset
+
+    register_shared_dataset("decisions", shared_decisions)
+
+
+_share_penalty_decisions()
