@@ -94,6 +94,7 @@ class Registry:
     deadline_recomputers: list[Callable[[], int]] = field(default_factory=list)
     schedules: list[Schedule] = field(default_factory=list)
     portal_links: list[MenuEntry] = field(default_factory=list)
+    law_resolver: Callable[[str, int | None], str | None] | None = None
 
 
 registry = Registry()
@@ -152,6 +153,11 @@ def register_deadline_recomputer(func: Callable[[], int]) -> Callable[[], int]:
 def register_schedule(name: str, task: Any, every_seconds: int) -> None:
     if all(s.name != name for s in registry.schedules):
         registry.schedules.append(Schedule(name, task, every_seconds))
+
+
+def register_law_resolver(func: Callable[[str, int | None], str | None]) -> None:
+    """The portal publishes laws; areas link a legal basis to it through `{% law_link title article %}`."""
+    registry.law_resolver = func
 
 
 def autodiscover_area(app_name: str) -> None:

@@ -60,3 +60,13 @@ def _share_penalty_decisions() -> None:
 
 
 _share_penalty_decisions()
+
+
+def _publish_law_links() -> None:
+    from bureau.kernel.registry import register_law_resolver
+    from bureau.portal.queries import law_url
+
+    register_law_resolver(law_url)
+
+
+_publish_law_links()

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from bureau.kernel import masking
 from bureau.kernel.calendar import countdown_label
+from bureau.kernel.registry import registry
 
 register = template.Library()
 
@@ -73,3 +74,45 @@ def chip(label: str, kind: str = "running") -> str:
 @register.filter
 def get_item(mapping: dict, key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def article_number(text: str) -> int | None:
+    """The article number of 「第二十七条第二款」 or 「第27条」 (None when there is none)."""
+    import re
+
+    match = re.search(r"第([0-9]+|[零一二两三四五六七八九十百千]+)条", text or "")
+    if not match:
+        return None
+    token = match.group(1)
+    if token.isdigit():
+        return int(token)
+    total, current = 0, 0
+    for ch in token:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        else:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+    return total + current
+
+
+@register.simple_tag
+def law_link(title: str, article: str = "") -> str:
+    """《title》article linked to the published law on the portal, or plain text when it is not published."""
+    from django.core.cache import cache
+
+    label = f"《{title.strip('《》')}》{article}"
+    if registry.law_resolver is None or not title:
+        return label
+    key = f"law_link:{title}:{article}"
+    url = cache.get(key)
+    if url is None:
+        url = registry.law_resolver(title, article_number(article)) or ""
+        cache.set(key, url, 300)
+    if not url:
+        return label
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label)
