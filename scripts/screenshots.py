@@ -17,6 +17,10 @@ OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = [
     ("login", None, "/accounts/login/", 1280),
     ("workbench-city", "city_inspector", "/", 1280),
+    ("workbench-licensing", "city_licensing", "/", 1280),
+    ("workbench-enterprise", "qiye", "/", 1280),
+    ("portal-home", None, "/portal/", 1280),
+    ("indicators", "city_leader", "/indicators/", 1280),
     ("register-county", "yanhu_inspector", "/enterprises/", 1280),
     ("register-city", "admin", "/enterprises/?industry=coal", 1280),
     ("enterprise-detail", "qiye", "/enterprises/", 1280),
