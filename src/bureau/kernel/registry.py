@@ -68,6 +68,15 @@ class Indicator:
     higher_is_better: bool = True
 
 
+@dataclass(frozen=True)
+class RateableService:
+    """A completed service its user may rate (好差评): what it was, where, and which organisation served."""
+
+    label: str
+    region_id: str
+    organisation: Any = None
+
+
 @dataclass
 class DemoLoader:
     name: str
@@ -95,6 +104,7 @@ class Registry:
     schedules: list[Schedule] = field(default_factory=list)
     portal_links: list[MenuEntry] = field(default_factory=list)
     law_resolver: Callable[[str, int | None], str | None] | None = None
+    rateable: dict[str, Callable[[Any, str], RateableService | None]] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -158,6 +168,11 @@ def register_schedule(name: str, task: Any, every_seconds: int) -> None:
 def register_law_resolver(func: Callable[[str, int | None], str | None]) -> None:
     """The portal publishes laws; areas link a legal basis to it through `{% law_link title article %}`."""
     registry.law_resolver = func
+
+
+def register_rateable(service_type: str, resolver: Callable[[Any, str], RateableService | None]) -> None:
+    """resolver(user, service_id) -> RateableService when this user may rate that completed service, else None."""
+    registry.rateable[service_type] = resolver
 
 
 def autodiscover_area(app_name: str) -> None:

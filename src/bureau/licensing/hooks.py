@@ -14,12 +14,14 @@ from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
     MenuEntry,
+    RateableService,
     WorkItem,
     register_deadline_recomputer,
     register_enterprise_panel,
     register_indicators,
     register_menu,
     register_portal_link,
+    register_rateable,
     register_schedule,
     register_workbench,
 )
@@ -182,3 +184,28 @@ def _schedule() -> None:
 
 
 _schedule()
+
+
+FINAL_STATES = ("granted", "refused", "rejected")
+
+
+def rateable_application(user: Any, service_id: str) -> RateableService | None:
+    """The enterprise that applied may rate a completed application (好差评, measure III.10)."""
+    from bureau.accounts.models import Organisation
+    from bureau.licensing.models import Application
+
+    if not getattr(user, "enterprise_id", None) or not service_id.isdigit():
+        return None
+    application = (Application.objects.visible_to(user).select_related("item")
+                   .filter(pk=int(service_id), enterprise_id=user.enterprise_id, state__in=FINAL_STATES).first())
+    if application is None:
+        return None
+    if application.level == "city":
+        organisation = Organisation.objects.filter(code="YC-CITY").first()
+    else:
+        organisation = Organisation.objects.filter(region_id=application.region_id, kind="county").first()
+    return RateableService(f"行政许可：{application.item.name}（{application.number}）", application.region_id,
+                           organisation)
+
+
+register_rateable("licensing.application", rateable_application)

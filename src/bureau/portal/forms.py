@@ -27,6 +27,13 @@ class WindowRateForm(forms.Form):
     rater_phone = forms.CharField(label="手机号码", max_length=12, required=False)
 
 
+class ServiceRateForm(forms.Form):
+    level = forms.TypedChoiceField(label="您对本次服务的评价", coerce=int, choices=RatingLevel.choices,
+                                   widget=forms.RadioSelect)
+    comment = forms.CharField(label="意见建议", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class TokenIssueForm(forms.Form):
     name = forms.CharField(label="令牌名称", max_length=100, help_text="如：市市场监管局-企业信息共享")
     user = forms.ModelChoiceField(User.objects.none(), label="使用单位账号")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("laws/<int:pk>/", views.law_detail, name="law_detail"),
     path("faq/", views.faq, name="faq"),
     path("rate/window/<int:pk>/<str:code>/", views.window_rate, name="window_rate"),
+    path("rate/<str:service_type>/<str:service_id>/", views.service_rate, name="service_rate"),
     path("consultations/", views.consultations, name="consultations"),
     path("consultations/<int:pk>/faq/", views.consultation_to_faq, name="consultation_faq"),
     path("ratings/", views.ratings, name="ratings"),

@@ -18,7 +18,14 @@ from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import paginate
 from bureau.kernel.registry import registry
 from bureau.portal import antispam, licences, queries, services, sharing
-from bureau.portal.forms import AppealForm, ConsultationForm, LicenceForm, TokenIssueForm, WindowRateForm
+from bureau.portal.forms import (
+    AppealForm,
+    ConsultationForm,
+    LicenceForm,
+    ServiceRateForm,
+    TokenIssueForm,
+    WindowRateForm,
+)
 from bureau.portal.models import (
     INDUSTRY_CHOICES,
     Consultation,
@@ -98,6 +105,29 @@ def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             error = exc.message
     return render(request, "portal/window_rate.html", {"form": form, "done": done, "error": error,
                                                        "consultation": consultation})
+
+
+@login_required
+def service_rate(request: HttpRequest, service_type: str, service_id: str) -> HttpResponse:
+    """好差评 of a completed service by its (signed-in) user; each area says who may rate what."""
+    resolver = registry.rateable.get(service_type)
+    service = resolver(request.user, service_id) if resolver else None
+    if service is None:
+        raise Http404
+    form = ServiceRateForm(request.POST or None)
+    done = Rating.objects.filter(service_type=service_type, service_id=service_id).exists()
+    error = ""
+    if request.method == "POST" and not done and form.is_valid():
+        try:
+            services.rating_submit(
+                actor=request.user, service_type=service_type, service_id=service_id, service_label=service.label,
+                level=form.cleaned_data["level"], comment=form.cleaned_data["comment"], region_id=service.region_id,
+                organisation=service.organisation)
+            done = True
+        except DomainError as exc:
+            error = exc.message
+    return render(request, "portal/service_rate.html", {"form": form, "done": done, "error": error,
+                                                        "service": service})
 
 
 # ---------------------------------------------------------------- staff: window consultations and FAQ
