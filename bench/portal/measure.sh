@@ -21,6 +21,9 @@ curl -sf "$BASE$FIRST" | grep -q "压测诉求" || { echo "lookup does not find 
 for url in "$FIRST" /portal/ "/portal/laws/?q=%E5%8D%B1%E9%99%A9%E5%8C%96%E5%AD%A6%E5%93%81" /portal/laws/ /petitions/lookup/; do
   curl -s -o /dev/null "$BASE$url"
 done
+# warm every worker (imports, template loading, the first connection) so that the figures are steady-state ones
+wrk -t2 -c8 -d3s -s bench/portal/lookup.lua "$BASE" >/dev/null
+wrk -t2 -c8 -d2s "$BASE/portal/" >/dev/null
 echo "== service time: petition lookup, one connection (latency without queueing)"
 wrk -t1 -c1 -d10s -s bench/portal/lookup.lua "$BASE" | tail -1
 echo "== petition lookup (valid number + code, 2000 different tickets)"

@@ -337,6 +337,10 @@ def _sms_petitioner(petition: Petition, text: str) -> None:
     transaction.on_commit(lambda: send_sms(phone, text))
 
 
+PUBLIC_LOOKUP_FIELDS = ("id", "number", "title", "state", "received_at", "due_at", "content", "reply", "replied_at",
+                        "check_digest", "category__name", "assigned_org__name")
+
+
 def find_for_lookup(number: str, code: str, *, fresh: bool = False) -> dict[str, Any] | None:
     """The public view of a ticket if number and code match; None otherwise (the caller never says which one was
     wrong). The answer is cached per ticket (the HMAC of number + code is checked on every hit) and forgotten on
@@ -348,9 +352,9 @@ def find_for_lookup(number: str, code: str, *, fresh: bool = False) -> dict[str,
     key = _lookup_key(number)
     data = None if fresh else cache.get(key)
     if data is None:
-        petition = (Petition.objects.select_related("category", "assigned_org", "region")
-                    .defer("petitioner_phone")  # never shown publicly; spares the SM4 decryption
-                    .filter(number=number).first())
+        # only what the public page shows (no personal data: the phone is never read, so never decrypted)
+        petition = (Petition.objects.select_related("category", "assigned_org")
+                    .only(*PUBLIC_LOOKUP_FIELDS).filter(number=number).first())
         if petition is None:
             return None
         history = [{"action_label": h["action_label"], "at": h["at"]}
