@@ -93,6 +93,18 @@ class Schedule:
     every_seconds: int
 
 
+@dataclass(frozen=True)
+class SharedSource:
+    """Data another department holds about an enterprise (measures I.2, III.2), so the enterprise need not submit it.
+    `fetch(uscc)` answers the fields as (label, value) pairs, or None when the department holds nothing; it raises
+    DomainError when the other system cannot be reached."""
+
+    key: str
+    label: str
+    fetch: Callable[[str], list[tuple[str, str]] | None]
+    check: Callable[[Any, list[tuple[str, str]]], list[str]] | None = None  # (enterprise, fields) → warnings
+
+
 @dataclass
 class Registry:
     menu: list[MenuEntry] = field(default_factory=list)
@@ -105,6 +117,7 @@ class Registry:
     portal_links: list[MenuEntry] = field(default_factory=list)
     law_resolver: Callable[[str, int | None], str | None] | None = None
     rateable: dict[str, Callable[[Any, str], RateableService | None]] = field(default_factory=dict)
+    shared_sources: dict[str, SharedSource] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -129,6 +142,11 @@ def register_demo(name: str, order: int) -> Callable[[Callable[..., None]], Call
         return func
 
     return decorator
+
+
+def register_shared_source(source: SharedSource) -> None:
+    """A department's shared data, named by the permit materials it replaces (PermitMaterial.shared_source)."""
+    registry.shared_sources[source.key] = source
 
 
 def register_portal_link(*entries: MenuEntry) -> None:

@@ -151,7 +151,7 @@ def _detail(request: HttpRequest, app: Application) -> ApplicationOut:
         site_required=app.site_required, expert_required=app.expert_required, decision=app.decision,
         decided_on=app.decided_on, certificate_number=app.certificate.number if app.certificate else None,
         materials=[{"material_id": m.material_id, "name": m.material.name, "status": m.status,
-                    "sha256": m.attachment.sha256 if m.attachment else None}
+                    "sha256": m.attachment.sha256 if m.attachment else None, "shared_data": m.shared_data or None}
                    for m in app.materials.select_related("material", "attachment")],
         opinions=[OpinionOut(id=o.pk, organisation=o.organisation.name, role=o.role, due_on=o.due_on,
                              conclusion=o.conclusion, text=o.text)

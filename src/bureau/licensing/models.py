@@ -95,6 +95,9 @@ class PermitMaterial(models.Model):
     requirement = models.CharField("要求", max_length=10, choices=MaterialRequirement.choices,
                                    default=MaterialRequirement.REQUIRED)
     shared_from = models.CharField("共享来源", max_length=60, blank=True, help_text="如：市场监管局营业执照")
+    shared_source = models.CharField("共享数据接口", max_length=40, blank=True,
+                                     help_text="系统自动获取该材料内容的接口代码，如 business_licence（市场监管局营业执照）；"
+                                               "为空则仅标注免提交，由审查人员核验")
     note = models.CharField("说明", max_length=200, blank=True)
     sort = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -233,6 +236,9 @@ class ApplicationMaterial(models.Model):
     status = models.CharField("状态", max_length=15, choices=Status.choices)
     attachment = models.ForeignKey("kernel.Attachment", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # what the other department answered at submission (measure III.2): {"source", "fetched_at", "fields":
+    # [[label, value], …], "warnings": […]} or {"source", "fetched_at", "error"}
+    shared_data = models.JSONField("共享数据快照", default=dict, blank=True)
 
     class Meta:
         verbose_name = "申请材料情况"

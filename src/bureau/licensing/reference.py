@@ -12,6 +12,8 @@ R, T, S = "required", "tolerable", "shared"
 
 COMMON_HEAD = [("申请书（网上填报自动生成）", R, ""), ("营业执照", S, "市场监管局共享"),
                ("法定代表人身份证明", S, "公安部门共享")]
+# materials another department's system answers automatically (registry.shared_sources; measure III.2)
+SHARED_SOURCES = {"营业执照": "business_licence"}
 PERSONNEL = [("主要负责人、安全管理人员考核合格证", S, "本局证照库共享"), ("特种作业人员操作证", T, "")]
 SAFETY_DOCS = [("安全生产责任制、管理制度和操作规程目录", R, ""), ("安全评价报告", R, ""),
                ("生产安全事故应急救援预案备案证明", T, ""), ("工伤保险缴费证明", S, "人社局共享")]
@@ -102,7 +104,8 @@ def seed_items() -> int:
             conditions="符合相关法律法规和国家标准、行业标准规定的安全生产条件。",
         )
         PermitMaterial.objects.bulk_create([
-            PermitMaterial(item=item, name=m, requirement=req, shared_from=src, sort=i)
+            PermitMaterial(item=item, name=m, requirement=req, shared_from=src, sort=i,
+                           shared_source=SHARED_SOURCES.get(m, ""))
             for i, (m, req, src) in enumerate(materials)
         ])
         added += 1

@@ -122,8 +122,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, f"申请已提交，办件编号 {app.number}，查询码 {app.check_code}。")
             return redirect("licensing:detail", pk=app.pk)
+    shared = {m.pk: services.shared_snapshot(m, user.enterprise) for m in item.materials.all()
+              if m.requirement == "shared" and m.shared_source}
     return render(request, "licensing/apply.html", {
-        "item": item, "locked": locked, "errors": errors, "post": request.POST,
+        "item": item, "locked": locked, "errors": errors, "post": request.POST, "shared": shared,
         "idempotency_key": request.POST.get("idempotency_key") or secrets.token_urlsafe(16),
         "max_mb": rule("licensing.upload_max_mb"), "is_gas_station": user.enterprise.industry == "gas_station",
     })

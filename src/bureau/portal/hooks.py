@@ -3,15 +3,18 @@ import datetime as dt
 from bureau.accounts.roles import AUDITOR, CLERK, INSPECTOR, LEADER, LICENSING_OFFICER, SECADMIN, SECTION_HEAD, SYSADMIN
 from bureau.kernel.registry import (
                                    MenuEntry,
+                                   SharedSource,
                                    register_deadline_recomputer,
                                    register_indicators,
                                    register_menu,
                                    register_portal_link,
+                                   register_shared_source,
                                    register_workbench,
 )
 from bureau.kernel.rules import RuleDefault, register_rules
 from bureau.portal import (
                                    demo,  # noqa: F401  (registers the demo loader)
+                                   licences,
                                    services,
 )
 from bureau.portal.indicators import rating_indicators
@@ -46,6 +49,8 @@ register_portal_link(
     MenuEntry("门户", "常见问题", "portal:faq", order=70),
 )
 register_workbench(followup_workbench)
+register_shared_source(SharedSource("business_licence", "市场监管局营业执照", licences.shared_fields,
+                                    licences.shared_warnings))
 register_deadline_recomputer(services.recompute_provisional_deadlines)
 register_indicators(rating_indicators)
 

@@ -97,6 +97,30 @@ def licence_lookup(uscc: str) -> BusinessLicence | None:
     return adapter().lookup(uscc)
 
 
+LICENCE_LABELS = (("name", "名称"), ("uscc", "统一社会信用代码"), ("legal_representative", "法定代表人"),
+                  ("address", "住所"), ("business_scope", "经营范围"), ("established_on", "成立日期"),
+                  ("registration_authority", "登记机关"), ("status", "登记状态"))
+
+
+def shared_fields(uscc: str) -> list[tuple[str, str]] | None:
+    """The licence as (label, value) pairs for permit materials marked business_licence (registry shared source)."""
+    licence = licence_lookup(uscc)
+    if licence is None:
+        return None
+    return [(label, str(getattr(licence, key))) for key, label in LICENCE_LABELS]
+
+
+def shared_warnings(enterprise: Any, fields: list[tuple[str, str]]) -> list[str]:
+    """What the reviewing officer must look at: the register's name differs, or the licence is not in force."""
+    values = dict(fields)
+    warnings = []
+    if values.get("名称") and values["名称"] != enterprise.name:
+        warnings.append(f"营业执照名称「{values['名称']}」与企业名录名称「{enterprise.name}」不一致")
+    if values.get("登记状态") and not values["登记状态"].startswith("存续"):
+        warnings.append(f"营业执照登记状态为「{values['登记状态']}」")
+    return warnings
+
+
 def enterprise_prefill(uscc: str) -> dict[str, Any]:
     """For forms of other areas (enterprise registration, applications): the fields already known, or {}."""
     licence = licence_lookup(uscc)
