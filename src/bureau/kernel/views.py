@@ -56,11 +56,23 @@ def _owner_visible(owner_model: Any, object_id: int | None, user: Any) -> bool:
     return manager.visible_to(user).filter(pk=object_id).exists()
 
 
+def enterprise_may_see_document(owner_model: Any, kind: str, user: Any) -> bool:
+    """An owner model may list the document kinds its enterprise users may see (`ENTERPRISE_DOCUMENT_KINDS`, a
+    frozenset of kinds): the documents addressed to the party, not the authority's internal forms. Models without
+    the attribute, and users who are not enterprise users, are not restricted here (scope still applies)."""
+    allowed = getattr(owner_model, "ENTERPRISE_DOCUMENT_KINDS", None)
+    if allowed is None or not getattr(user, "enterprise_id", None):
+        return True
+    return kind in allowed
+
+
 @login_required
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
     model = document.content_type.model_class() if document.content_type else None
     if model is None or not _owner_visible(model, document.object_id, request.user):
+        raise Http404
+    if not enterprise_may_see_document(model, document.kind, request.user):
         raise Http404
     return FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=False,
                         filename=f"{document.title}.pdf")

@@ -99,6 +99,13 @@ class Case(ProcessModel):
     (行政处罚法 2021; 应急管理部令第18号). The proposal fields hold the engine's output (measure II.6); the
     exemption fields hold the II.8 / 首违不罚 basis shown to the enterprise."""
 
+    # documents the party (an enterprise user) may open: the notices and decisions sent to it, its own statement
+    # and hearing record and the evidence records it signed; the approval forms (立案审批表, 案件处理呈批表,
+    # 结案审批表) stay in the authority's file (checked by kernel.views.document_download)
+    ENTERPRISE_DOCUMENT_KINDS = frozenset({
+        "penalty_notice", "hearing_notice", "penalty_decision", "no_penalty_decision", "service_receipt",
+        "statement_record", "hearing_record", "inquiry_record", "inspection_record", "site_record"})
+
     number = models.CharField("案号", max_length=40, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="penalty_cases",
                                    verbose_name="当事人")

@@ -23,9 +23,6 @@ from bureau.penalties.models import Case
 from bureau.penalties.workflow import case_workflow
 
 STAFF = (INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN)
-# documents addressed to the party (the internal approval forms stay in the case file)
-ENTERPRISE_DOCUMENTS = frozenset({"penalty_notice", "hearing_notice", "statement_record", "hearing_record",
-                                  "penalty_decision", "no_penalty_decision", "service_receipt"})
 
 
 def _staff(user: Any) -> bool:
@@ -102,7 +99,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         h.to_label = case_workflow.state_label(h.to_state)
     documents = list(case.documents())
     if not staff:
-        documents = [d for d in documents if d.kind in ENTERPRISE_DOCUMENTS]
+        documents = [d for d in documents if d.kind in Case.ENTERPRISE_DOCUMENT_KINDS]
     ctx: dict[str, Any] = {
         "case": case, "history": history, "documents": documents, "is_staff": staff,
         "is_enterprise": bool(user.enterprise_id), "today": timezone.localdate(),
