@@ -15,4 +15,6 @@ echo "== 16 connections, 30 s"
 wrk -t2 -c16 -d30s -s bench/certificates/verify.lua "http://127.0.0.1:$PORT" -- /tmp/cert_codes.txt
 echo "== 4 connections, 20 s"
 wrk -t2 -c4 -d20s -s bench/certificates/verify.lua "http://127.0.0.1:$PORT" -- /tmp/cert_codes.txt
+echo "== public verification page (HTML), 16 connections, 20 s"
+wrk -t2 -c16 -d20s -s bench/certificates/verify.lua "http://127.0.0.1:$PORT" -- /tmp/cert_codes.txt page
 kill "$(cat /tmp/cert_bench_gunicorn.pid)"
