@@ -258,7 +258,7 @@ def shared_snapshot(material: PermitMaterial, enterprise: Any) -> dict[str, Any]
     the snapshot says so and the reviewing officer checks it (行政许可法 第31条: the applicant answers only for
     what it submits)."""
     source = registry.shared_sources.get(material.shared_source)
-    at = timezone.now().isoformat(timespec="seconds")
+    at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     if source is None:
         return {}
     try:
