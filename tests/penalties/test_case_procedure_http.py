@@ -72,10 +72,23 @@ def test_whole_procedure_from_inspection_finding_to_closure(w, login):
     assert _act(client, case, "decide", amount="20000").status_code == 302
     client = login(w.officer)
     assert _act(client, case, "serve", method="电子送达（平台）").status_code == 302
+    case.refresh_from_db()
+    assert case.payment_due == case.served_on + dt.timedelta(days=15)
     client = login(w.leader)
-    assert _act(client, case, "close", execution_note="罚款已缴纳").status_code == 302
+    r = _act(client, case, "close", note="同意结案")
+    assert r.status_code == 400 and "罚款案件须先记录执行情况" in r.content.decode()
+    client = login(w.officer)
+    assert _act(client, case, "execute", **{"exec-method": "voluntary", "exec-amount": "20000",
+                                            "exec-paid_on": timezone.localdate().isoformat(),
+                                            "exec-voucher": "14080226000001"}).status_code == 302
+    case.refresh_from_db()
+    assert case.state == "executed" and case.paid_amount == 20000 and case.payment_voucher == "14080226000001"
+    client = login(w.leader)
+    assert _act(client, case, "close", note="同意结案").status_code == 302
     case.refresh_from_db()
     assert case.state == "closed" and case.decided_amount == 20000
+    closing = case.documents().get(kind="closing_approval").file.read()
+    assert closing.startswith(b"%PDF")
 
     titles = [d.title for d in case.documents()]
     assert titles == ["立案审批表", "询问笔录", "行政处罚告知书", "陈述申辩记录", "案件处理呈批表", "行政处罚决定书",

@@ -118,6 +118,18 @@ class CaseOut(Schema):
 class CaseDetailOut(CaseOut):
     reasoning: str
     exemption_basis: str
+    decided_on: dt.date | None
+    served_on: dt.date | None
+    payment_due: dt.date | None = Field(None, description="罚款缴纳期限（送达之日起，规则参数 penalties.payment_days）")
+    payment_overdue: bool = Field(False, description="已送达未执行且超过缴纳期限")
+    execution_method: str = Field("", description="voluntary 自觉缴纳 / instalment 分期缴纳 / deferred 延期缴纳 / "
+                                                  "court 申请人民法院强制执行 / corrected 责令改正已履行")
+    execution_method_label: str = ""
+    paid_amount: int | None = None
+    paid_on: dt.date | None = None
+    payment_voucher: str = ""
+    execution_note: str = ""
+    closed_on: dt.date | None = None
 
 
 class CaseFilter(Schema):
@@ -150,9 +162,14 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
         raise NotFound("案件不存在或不在您的管辖范围内") from None
     base = CaseOut.from_model(c).dict()
     shown = not getattr(request.user, "enterprise_id", None) or c.state in ("notified", "hearing", "deciding",
-                                                                              "decided", "served", "closed")
+                                                                              "decided", "served", "executed",
+                                                                              "closed")
     return CaseDetailOut(**base, reasoning=c.reasoning if shown else "",
-                         exemption_basis=c.exemption_basis if shown else "")
+                         exemption_basis=c.exemption_basis if shown else "", decided_on=c.decided_on,
+                         served_on=c.served_on, payment_due=c.payment_due, payment_overdue=c.payment_overdue,
+                         execution_method=c.execution_method, execution_method_label=c.get_execution_method_display()
+                         if c.execution_method else "", paid_amount=c.paid_amount, paid_on=c.paid_on,
+                         payment_voucher=c.payment_voucher, execution_note=c.execution_note, closed_on=c.closed_on)
 
 
 routers = [("v1/penalties", router)]

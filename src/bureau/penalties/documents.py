@@ -121,6 +121,12 @@ def handling_approval(case: Case, actor: Any) -> Document:
     return _store(case, "handling_approval", spec, actor)
 
 
+def _payment_days(case: Case) -> int:
+    from bureau.kernel.rules import rule
+
+    return int(rule("penalties.payment_days", case.decided_on or timezone.localdate()))
+
+
 def penalty_decision(case: Case, actor: Any) -> Document:
     spec = Spec(title="行政处罚决定书", authority=_authority(case), number=_number(case, "penalty_decision"), blocks=[
         Fields(_party(case)),
@@ -130,7 +136,7 @@ def penalty_decision(case: Case, actor: Any) -> Document:
         Heading("裁量说理"), Para(case.reasoning),
         *([Para(f"偏离基准的理由：{case.deviation_reason}")] if case.deviation_reason else []),
         Para(f"决定：对你单位{_amount_text(case, case.decided_amount)}。"),
-        Para("罚款自收到本决定书之日起十五日内缴至指定银行（行政处罚法第六十七条）。到期不缴纳的，每日按罚款数额的百分之三"
+        Para(f"罚款自收到本决定书之日起{_payment_days(case)}日内缴至指定银行（行政处罚法第六十七条）。到期不缴纳的，每日按罚款数额的百分之三"
              "加处罚款（行政处罚法第七十二条）。如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内"
              "依法向人民法院提起行政诉讼。"),
         Signature(_authority(case), case.decided_on or timezone.localdate()),
@@ -160,11 +166,26 @@ def service_receipt(case: Case, actor: Any) -> Document:
     return _store(case, "service_receipt", spec, actor)
 
 
+def _execution_rows(case: Case) -> list[tuple[str, str]]:
+    """The execution record (行政处罚法 第66、67、72条) as the 结案审批表 shows it."""
+    if case.exemption:
+        return [("执行情况", "不予行政处罚，无需执行")]
+    rows = [("送达日期", f"{case.served_on:%Y-%m-%d}" if case.served_on else "—"),
+            ("缴纳期限", f"{case.payment_due:%Y-%m-%d}" if case.payment_due else "—")]
+    if case.execution_method:
+        rows += [("执行方式", case.get_execution_method_display()),
+                 ("缴纳金额", rules.yuan(case.paid_amount) if case.paid_amount is not None else "—"),
+                 ("缴款（执行）日期", f"{case.paid_on:%Y-%m-%d}" if case.paid_on else "—"),
+                 ("缴款凭证号", case.payment_voucher or "—")]
+    rows.append(("执行情况说明", case.execution_note or "—"))
+    return rows
+
+
 def closing_approval(case: Case, actor: Any) -> Document:
     spec = Spec(title="结案审批表", authority=_authority(case), number=case.number, blocks=[
         Fields([("案由", case.title), ("当事人", case.enterprise.name),
                 ("处理结果", "不予行政处罚" if case.exemption else _amount_text(case, case.decided_amount)),
-                ("执行情况", case.execution_note or "—"), ("结案日期", f"{case.closed_on:%Y-%m-%d}" if case.closed_on else "—"),
+                *_execution_rows(case), ("结案日期", f"{case.closed_on:%Y-%m-%d}" if case.closed_on else "—"),
                 ("审批意见", "同意结案。")]),
     ])
     return _store(case, "closing_approval", spec, actor)

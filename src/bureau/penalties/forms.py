@@ -73,5 +73,25 @@ class ExemptionForm(forms.Form):
         self.fields["violation_code"].choices = [("", "—")] + list(violations)
 
 
+class ExecutionForm(forms.Form):
+    """记录执行情况 (行政处罚法 第66、67、72条); the service checks the combination (rules.check_execution)."""
+
+    prefix = "exec"
+    method = forms.ChoiceField(label="执行方式", choices=[("", "请选择")] + list(rules.EXECUTION_METHODS.items()),
+                               error_messages={"required": "请选择执行方式", "invalid_choice": "请选择执行方式"})
+    amount = forms.IntegerField(label="缴纳金额（元）", min_value=0, required=False,
+                                help_text="自觉、分期、延期缴纳时必填，不超过决定罚款",
+                                error_messages={"invalid": "缴纳金额应为整数（元）", "min_value": "缴纳金额不能为负数"},
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    paid_on = forms.DateField(label="缴款（执行）日期", required=False,
+                              help_text="不早于决定书送达日期，不晚于今天",
+                              error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    voucher = forms.CharField(label="缴款凭证号", max_length=60, required=False,
+                              error_messages={"max_length": "缴款凭证号不能超过60个字符"})
+    note = forms.CharField(label="执行情况说明", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           help_text="申请人民法院强制执行时写明申请日期和受理法院")
+
+
 class BenchmarkImportForm(forms.Form):
     file = forms.FileField(label="裁量基准表（.xlsx 或 .csv）")

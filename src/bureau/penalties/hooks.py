@@ -33,6 +33,9 @@ register_rules(
                 "山西省听证标准（地方，待核实；domain.md 示例：单位5万元）", dt.date(2021, 7, 15), "元"),
     RuleDefault("penalties.hearing_threshold.person", 10000, "对个人罚款达到此数额时告知听证权（地方标准）",
                 "山西省听证标准（地方，待核实）", dt.date(2021, 7, 15), "元"),
+    RuleDefault("penalties.payment_days", 15, "当事人自收到行政处罚决定书之日起缴纳罚款的期限（自然日）",
+                "行政处罚法（2021）第六十七条第三款：当事人应当自收到行政处罚决定书之日起十五日内缴纳罚款",
+                dt.date(2021, 7, 15), "日"),
     RuleDefault("penalties.min_officers", 2, "调查取证的持证执法人员最少人数", "行政处罚法（2021）第四十二条",
                 dt.date(2021, 7, 15), "人"),
     RuleDefault("penalties.fallback.lenient_max_pct", 30, "仅规定最高罚款时，从轻阶次不超过最高额的百分比",
@@ -51,28 +54,41 @@ register_menu(
 
 @register_workbench
 def workbench(user: Any) -> Iterable[WorkItem]:
+    from django.db.models import Q
+
     from bureau.kernel.calendar import countdown_label
     from bureau.penalties.models import Case
 
     qs = Case.objects.visible_to(user).select_related("enterprise")
+    # a served fine waits for its execution record; its payment deadline (行政处罚法 第67条) is the due date
+    unpaid = Q(state="served", exemption="")
     if user.enterprise_id:
-        qs = qs.filter(state="notified", statement_at__isnull=True, statement_waived=False)
+        qs = qs.filter(Q(state="notified", statement_at__isnull=True, statement_waived=False) | unpaid)
     elif user.has_role(LEADER):
-        qs = qs.filter(state__in=("deciding", "reviewing"))
+        qs = qs.filter(state__in=("deciding", "reviewing", "executed"))
     elif user.has_role(SECTION_HEAD):
-        qs = qs.filter(state="reviewing")
+        qs = qs.filter(state__in=("reviewing", "executed"))
     elif user.has_role(INSPECTOR):
-        from django.db.models import Q
-
         qs = qs.filter(Q(lead_officer=user) | Q(second_officer=user),
                        state__in=("investigating", "notified", "hearing", "decided", "served"))
     else:
         return []
     items = []
     for case in qs.order_by("decision_due")[:50]:
-        due = case.answer_due if user.enterprise_id else case.decision_due
+        paying = case.state == "served" and not case.exemption and case.payment_due is not None
+        if paying:
+            due = case.payment_due
+        else:
+            due = case.answer_due if user.enterprise_id else case.decision_due
         label, chip = countdown_label(due)
-        title = f"陈述申辩：{case.number}" if user.enterprise_id else f"{case.number} {case.enterprise.name}"
+        if case.state == "executed":  # the decision deadline no longer runs: the reviewer closes the case
+            due, label, chip = case.executed_on, "执行已记录，待结案", "running"
+        if user.enterprise_id:
+            title = f"缴纳罚款：{case.number}" if paying else f"陈述申辩：{case.number}"
+        elif paying:
+            title = f"{case.number} {case.enterprise.name}（罚款缴纳{'已逾期' if case.payment_overdue else '期限'}）"
+        else:
+            title = f"{case.number} {case.enterprise.name}"
         items.append(WorkItem(title=title, url=f"/penalties/cases/{case.pk}/", area="行政处罚",
                               status=case.state_label,
                               due_label=label, chip=chip, sort_key=due))

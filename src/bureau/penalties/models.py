@@ -162,7 +162,14 @@ class Case(ProcessModel):
     late_reason = models.TextField("超期决定说明", blank=True)
     served_on = models.DateField("送达日期", null=True, blank=True)
     service_method = models.CharField("送达方式", max_length=40, blank=True)
-    execution_note = models.TextField("执行情况", blank=True)
+    payment_due = models.DateField("罚款缴纳期限", null=True, blank=True, db_index=True)
+    execution_method = models.CharField("执行方式", max_length=20, blank=True,
+                                        choices=list(rules.EXECUTION_METHODS.items()))
+    paid_amount = models.PositiveIntegerField("缴纳金额（元）", null=True, blank=True)
+    paid_on = models.DateField("缴款（执行）日期", null=True, blank=True)
+    payment_voucher = models.CharField("缴款凭证号", max_length=60, blank=True)
+    executed_on = models.DateField("执行记录日期", null=True, blank=True)
+    execution_note = models.TextField("执行情况说明", blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -191,7 +198,7 @@ class Case(ProcessModel):
 
     @property
     def chip(self) -> str:
-        return {"closed": "done", "decided": "done", "served": "running"}.get(self.state, "running")
+        return {"closed": "done", "decided": "done", "served": "running", "executed": "done"}.get(self.state, "running")
 
     @property
     def tier_label(self) -> str:
@@ -200,6 +207,14 @@ class Case(ProcessModel):
     @property
     def is_exempt(self) -> bool:
         return bool(self.exemption)
+
+    @property
+    def payment_overdue(self) -> bool:
+        """The fine is not executed and its payment deadline (行政处罚法 第67条) has passed."""
+        from django.utils import timezone
+
+        return bool(self.state == "served" and not self.exemption and self.payment_due
+                    and timezone.localdate() > self.payment_due)
 
 
 class EvidenceKind(models.TextChoices):

@@ -278,6 +278,52 @@ def within_statute(amount: int, statutory_min: int | None, statutory_max: int | 
     return not (statutory_min is not None and amount < statutory_min)
 
 
+# --- execution (执行) -------------------------------------------------------------------------------------------------
+# 行政处罚法（2021）第66条 (分期、延期缴纳), 第67条 (十五日内缴纳), 第72条 (加处罚款; 申请人民法院强制执行)
+EXEC_VOLUNTARY, EXEC_INSTALMENT, EXEC_DEFERRED = "voluntary", "instalment", "deferred"
+EXEC_COURT, EXEC_CORRECTED = "court", "corrected"
+EXECUTION_METHODS = {
+    EXEC_VOLUNTARY: "自觉缴纳",
+    EXEC_INSTALMENT: "分期缴纳",
+    EXEC_DEFERRED: "延期缴纳",
+    EXEC_COURT: "申请人民法院强制执行",
+    EXEC_CORRECTED: "责令改正已履行",
+}
+PAYMENT_METHODS = frozenset({EXEC_VOLUNTARY, EXEC_INSTALMENT, EXEC_DEFERRED})
+
+
+def payment_due(served_on: dt.date, days: int) -> dt.date:
+    """罚款缴纳期限: `days` calendar days from receipt of the decision (行政处罚法 第67条第3款: 十五日)."""
+    return served_on + dt.timedelta(days=days)
+
+
+def check_execution(*, method: str, amount: int | None, paid_on: dt.date | None, voucher: str, fine: int,
+                    served_on: dt.date | None, today: dt.date) -> None:
+    """The execution record of a fine: a known method; for a payment (自觉/分期/延期缴纳) the amount paid
+    (1 … the decided fine), the payment date and the 缴款凭证号; a date never before service nor in the future."""
+    if method not in EXECUTION_METHODS:
+        raise DomainError("请选择执行方式", code="bad_method", field="method")
+    paying = method in PAYMENT_METHODS
+    if amount is not None:
+        if amount < 0:
+            raise DomainError("缴纳金额不能为负数", code="bad_amount", field="amount")
+        if amount > fine:
+            raise DomainError(f"缴纳金额{yuan(amount)}超过决定罚款{yuan(fine)}", code="amount_above_fine",
+                              field="amount")
+    if paying and not amount:
+        raise DomainError(f"{EXECUTION_METHODS[method]}须填写缴纳金额（元）", code="amount_required", field="amount")
+    if paying and paid_on is None:
+        raise DomainError(f"{EXECUTION_METHODS[method]}须填写缴款日期", code="date_required", field="paid_on")
+    if paid_on is not None:
+        if paid_on > today:
+            raise DomainError("缴款（执行）日期不能晚于今天", code="date_in_future", field="paid_on")
+        if served_on is not None and paid_on < served_on:
+            raise DomainError(f"缴款（执行）日期不能早于决定书送达日期（{served_on:%Y-%m-%d}）",
+                              code="date_before_service", field="paid_on")
+    if paying and not voucher.strip():
+        raise DomainError(f"{EXECUTION_METHODS[method]}须填写缴款凭证号", code="voucher_required", field="voucher")
+
+
 # --- exemptions (免罚) ------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class HazardFact:

@@ -24,7 +24,7 @@ from bureau.penalties import documents, rules
 from bureau.penalties.models import BenchmarkRow, Case, CaseSource, EvidenceRecord, ExemptionKind
 from bureau.penalties.workflow import OPEN_STATES, case_workflow
 
-DECIDED_STATES = ("decided", "served", "closed")
+DECIDED_STATES = ("decided", "served", "executed", "closed")
 
 
 # --- the engine, with its data -----------------------------------------------------------------------------------------
@@ -300,6 +300,20 @@ def _require_state(case: Case, *states: str) -> None:
         raise DomainError(f"当前状态为「{case_workflow.state_label(case.state)}」，不能执行此操作", code="invalid_transition")
 
 
+def _precheck(case: Case, action: str, actor: Any) -> None:
+    """State, role and guard of a transition checked before the form data, so the first refusal says why the step
+    cannot be taken at all (apply_transition checks them again inside the transaction)."""
+    transition = case_workflow.find(action, case.state)
+    if transition is None:
+        raise DomainError(f"当前状态为「{case_workflow.state_label(case.state)}」，不能执行"
+                          f"「{case_workflow.action_label(action)}」", code="invalid_transition")
+    if not (getattr(actor, "role_codes", frozenset()) & transition.roles):
+        raise PermissionDenied(f"您的角色无权执行「{transition.label}」")
+    refusal = transition.guard(case, actor) if transition.guard else None
+    if refusal:
+        raise DomainError(refusal, code="guard")
+
+
 def _require_case_officer(actor: Any, case: Case) -> None:
     _require_officer(actor)
     if not scope_for(actor).covers_region(case.region_id):
@@ -566,6 +580,8 @@ def case_decide_no_penalty(*, actor: Any, case: Case) -> Case:
 
 
 def case_serve(*, actor: Any, case: Case, method: str, served_on: dt.date | None = None) -> Case:
+    """送达 the decision; a fine is then due within `penalties.payment_days` calendar days of receipt
+    (行政处罚法 第67条第3款)."""
     _require_scope(actor, case)
     _require_state(case, "decided")
     served_on = served_on or timezone.localdate()
@@ -573,21 +589,44 @@ def case_serve(*, actor: Any, case: Case, method: str, served_on: dt.date | None
         raise DomainError("请填写送达方式", field="method")
     if case.decided_on and served_on < case.decided_on or served_on > timezone.localdate():
         raise DomainError("送达日期无效", field="served_on")
+    updates: dict[str, Any] = {"served_on": served_on, "service_method": method.strip()[:40]}
+    if not case.exemption:
+        updates["payment_due"] = rules.payment_due(served_on, int(rule("penalties.payment_days", served_on)))
     with transaction.atomic():
-        apply_transition(case_workflow, case, "serve", actor=actor, note=method.strip(),
-                         updates={"served_on": served_on, "service_method": method.strip()[:40]})
+        apply_transition(case_workflow, case, "serve", actor=actor, note=method.strip(), updates=updates)
         documents.service_receipt(case, actor)
     return case
 
 
-def case_close(*, actor: Any, case: Case, execution_note: str = "") -> Case:
-    """执行 and 结案: a fine needs its execution recorded (缴纳、强制执行申请 …)."""
+def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = None, paid_on: dt.date | None = None,
+                 voucher: str = "", note: str = "") -> Case:
+    """记录执行情况 (行政处罚法 第66、67、72条): how the decision was executed — paid (自觉/分期/延期缴纳, with the
+    amount, date and 缴款凭证号), 申请人民法院强制执行, or 责令改正已履行."""
     _require_scope(actor, case)
-    _require_state(case, "served")
-    if not case.exemption and not execution_note.strip():
-        raise DomainError("请填写执行情况（如罚款缴纳凭证号）", field="execution_note")
+    _precheck(case, "execute", actor)
+    today = timezone.localdate()
+    rules.check_execution(method=method, amount=amount, paid_on=paid_on, voucher=voucher,
+                          fine=case.decided_amount or 0, served_on=case.served_on, today=today)
+    if method not in rules.PAYMENT_METHODS and method != rules.EXEC_CORRECTED and not note.strip():
+        raise DomainError("请写明强制执行申请情况（如申请日期、受理法院）", code="note_required", field="note")
+    label = rules.EXECUTION_METHODS[method]
+    updates = dict(execution_method=method, paid_amount=amount, paid_on=paid_on, payment_voucher=voucher.strip()[:60],
+                   executed_on=today, execution_note=note.strip())
+    summary = label + (f"，{rules.yuan(amount)}" if amount else "") + (
+        f"，{paid_on:%Y-%m-%d}" if paid_on else "") + (f"，凭证号{voucher.strip()}" if voucher.strip() else "")
     with transaction.atomic():
-        apply_transition(case_workflow, case, "close", actor=actor, note=execution_note.strip()[:500],
-                         updates={"execution_note": execution_note.strip(), "closed_on": timezone.localdate()})
+        apply_transition(case_workflow, case, "execute", actor=actor, note=(summary + (
+            f"；{note.strip()}" if note.strip() else ""))[:500], updates=updates,
+            audit_data={"method": method, "amount": amount, "paid_on": paid_on.isoformat() if paid_on else None})
+    return case
+
+
+def case_close(*, actor: Any, case: Case, note: str = "") -> Case:
+    """结案: a fine after its execution is recorded (state 已执行); a no-penalty decision straight after service."""
+    _require_scope(actor, case)
+    _precheck(case, "close", actor)
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "close", actor=actor, note=note.strip()[:500],
+                         updates={"closed_on": timezone.localdate()})
         documents.closing_approval(case, actor)
     return case

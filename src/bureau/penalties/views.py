@@ -18,7 +18,14 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
 from bureau.penalties import queries, rules, services
-from bureau.penalties.forms import BenchmarkImportForm, CaseOpenForm, EvidenceForm, ExemptionForm, ProposalForm
+from bureau.penalties.forms import (
+    BenchmarkImportForm,
+    CaseOpenForm,
+    EvidenceForm,
+    ExecutionForm,
+    ExemptionForm,
+    ProposalForm,
+)
 from bureau.penalties.models import Case
 from bureau.penalties.workflow import case_workflow
 
@@ -105,9 +112,14 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "is_enterprise": bool(user.enterprise_id), "today": timezone.localdate(),
         "actions": [t.action for t in case_workflow.available(case, user)],
         "circumstance_labels": [rules.CIRCUMSTANCES.get(c, c) for c in case.circumstances],
-        "overdue": case.state not in ("decided", "served", "closed") and timezone.localdate() > case.decision_due,
+        "overdue": case.state not in ("decided", "served", "executed", "closed")
+        and timezone.localdate() > case.decision_due,
         "answer_overdue": bool(case.answer_due and timezone.localdate() > case.answer_due),
+        "payment_days": (case.payment_due - case.served_on).days if case.payment_due and case.served_on else None,
     }
+    if "execute" in ctx["actions"]:
+        ctx["execution_form"] = extra.pop("execution_form", None) or ExecutionForm(initial={
+            "method": rules.EXEC_VOLUNTARY, "amount": case.decided_amount, "paid_on": timezone.localdate()})
     if staff:
         ctx["evidence"] = list(case.evidence.prefetch_related("officers"))
         if case.state == "investigating" and user.has_role(INSPECTOR):
@@ -239,8 +251,10 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                                late_reason=p.get("late_reason", "")),
         "decide_no_penalty": lambda: services.case_decide_no_penalty(actor=user, case=case),
         "serve": lambda: services.case_serve(actor=user, case=case, method=p.get("method", "")),
-        "close": lambda: services.case_close(actor=user, case=case, execution_note=p.get("execution_note", "")),
+        "close": lambda: services.case_close(actor=user, case=case, note=p.get("note", "")),
     }
+    if action == "execute":
+        return _execute(request, case)
     handler = handlers.get(action)
     if handler is None:
         raise Http404
@@ -252,6 +266,28 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                       status=exc.status)
     messages.success(request, "已办理")
     return redirect("penalties:detail", pk=case.pk)
+
+
+def _execute(request: HttpRequest, case: Case) -> HttpResponse:
+    """记录执行情况: the form's errors and the service's refusals next to their field; nothing saved on refusal."""
+    form = ExecutionForm(request.POST)
+    status = 400
+    error = "请更正执行情况中的错误"
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_execute(actor=request.user, case=case, method=data["method"], amount=data["amount"],
+                                  paid_on=data["paid_on"], voucher=data["voucher"], note=data["note"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status, error = exc.status, exc.message
+        else:
+            messages.success(request, "已记录执行情况")
+            return redirect("penalties:detail", pk=case.pk)
+    else:
+        error = next(iter(e for errors in form.errors.values() for e in errors), error)
+    return render(request, "penalties/detail.html",
+                  _detail_context(request, case, execution_form=form, action_error=error), status=status)
 
 
 @login_required

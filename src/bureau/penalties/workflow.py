@@ -28,6 +28,18 @@ def _is_exempt(case: Any, actor: Any) -> str | None:
     return None if case.exemption else "本案未认定免罚情形，不能作出不予行政处罚决定"
 
 
+def _needs_execution(case: Any, actor: Any) -> str | None:
+    return "不予处罚案件无需记录执行情况，可直接结案" if case.exemption else None
+
+
+def _executed_or_exempt(case: Any, actor: Any) -> str | None:
+    # 行政处罚法 第66、72条: a fine is executed (缴纳、分期/延期缴纳、申请人民法院强制执行) before the case closes;
+    # a no-penalty decision has nothing to execute
+    if case.state == "served" and not case.exemption:
+        return "罚款案件须先记录执行情况"
+    return None
+
+
 def _hearing_open(case: Any, actor: Any) -> str | None:
     from django.utils import timezone
 
@@ -58,6 +70,7 @@ case_workflow = Workflow(
         "deciding": "待决定",
         "decided": "已决定",
         "served": "已送达（执行中）",
+        "executed": "已执行",
         "closed": "已结案",
     },
     transitions=[
@@ -70,8 +83,9 @@ case_workflow = Workflow(
         T("decide", "作出处罚决定", "deciding", "decided", {LEADER}),
         T("decide_no_penalty", "作出不予处罚决定", "reviewing", "decided", {LEADER}, _is_exempt),
         T("serve", "送达", "decided", "served", {INSPECTOR}),
-        T("close", "结案", "served", "closed", REVIEWERS),
+        T("execute", "记录执行情况", "served", "executed", {INSPECTOR}, _needs_execution),
+        T("close", "结案", ("served", "executed"), "closed", REVIEWERS, _executed_or_exempt),
     ],
 )
 
-OPEN_STATES = ("investigating", "reviewing", "notified", "hearing", "deciding", "decided", "served")
+OPEN_STATES = ("investigating", "reviewing", "notified", "hearing", "deciding", "decided", "served", "executed")
