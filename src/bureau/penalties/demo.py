@@ -1,6 +1,7 @@
 """Demo data of the penalties area: the benchmark demo set (real rows, versioned) and cases at every step in
 盐湖区 — a notice waiting for qiye's statement, a self-inspection exemption closed with a no-penalty decision,
-a closed fine with its reasoning, and a case under investigation."""
+a closed fine with its reasoning and execution record, a case under investigation, a fine of qiye served and
+not paid past its payment deadline, and a fine paid (已执行) waiting for closure."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def load(ctx: Any) -> None:
     from bureau.kernel.management.commands.demo_load import demo_account
     from bureau.kernel.workflow import apply_transition
     from bureau.penalties import services
+    from bureau.penalties.models import Case
 
     load_benchmark()
     head = User(username="zhidui_head", real_name="执法支队 吴队长", title="支队长",
@@ -46,7 +48,7 @@ def load(ctx: Any) -> None:
     qiye_enterprise = users["qiye"].enterprise
     today = timezone.localdate()
     others = list(Enterprise.objects.filter(region_id="140802", industry=Industry.METALLURGY_TRADE)
-                  .exclude(pk=qiye_enterprise.pk).order_by("id")[:3])
+                  .exclude(pk=qiye_enterprise.pk).order_by("id")[:4])
 
     def inspection_case(enterprise: Any, title: str, description: str) -> Any:
         hazard = hazard_report(actor=officer, enterprise=enterprise, source="inspection", title=title,
@@ -94,9 +96,44 @@ def load(ctx: Any) -> None:
         services.case_submit_decision(actor=officer, case=case)
         services.case_decide(actor=leader, case=case)
         services.case_serve(actor=officer, case=case, method="直接送达")
-        services.case_close(actor=leader, case=case, execution_note="罚款已缴纳（演示）")
+        services.case_execute(actor=officer, case=case, method="voluntary", amount=case.decided_amount,
+                              paid_on=today, voucher="14080226000123", note="当事人持缴款书在代收银行缴纳（演示）")
+        services.case_close(actor=leader, case=case, note="罚款已全额缴纳，同意结案。")
 
     # 4. under investigation
     if len(others) > 2:
         inspection_case(others[2], "事故隐患排查治理情况未如实记录",
                                "检查发现企业隐患排查台账缺少近三个月记录。")
+
+    def decided_fine(enterprise: Any, title: str, description: str, amount: int, days_ago: int) -> Any:
+        """A fine decided `days_ago` days ago (dates moved back so the payment deadline can have passed)."""
+        case = inspection_case(enterprise, title, description)
+        evidence(case, "问：特种作业人员是否全部持证？答：有1名电工的证书已过期。")
+        services.case_propose(actor=officer, case=case, violation_code="MEM2024-26",
+                              circumstances=["first_offence", "cooperation"], amount=amount)
+        services.case_transition(actor=officer, case=case, action="submit_review")
+        services.case_notify(actor=leader, case=case, opinion="同意")
+        services.statement_submit(actor=officer, case=case, text="", waive=True)
+        services.case_submit_decision(actor=officer, case=case)
+        services.case_decide(actor=leader, case=case)
+        past = today - dt.timedelta(days=days_ago)
+        moved = dict(filed_on=past - dt.timedelta(days=10), decision_due=past + dt.timedelta(days=80),
+                     notified_on=past - dt.timedelta(days=5), answer_due=past - dt.timedelta(days=2),
+                     decided_on=past)
+        Case.objects.filter(pk=case.pk).update(**moved)
+        for key, value in moved.items():
+            setattr(case, key, value)
+        return case
+
+    # 5. qiye: a fine served 20 days ago and not paid — the payment deadline (15 days) has passed
+    case = decided_fine(qiye_enterprise, "特种作业人员操作证过期仍上岗作业",
+                        "检查发现配电室电工1名特种作业操作证已过期仍上岗作业。", 10000, 21)
+    services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=20))
+
+    # 6. a fine paid (已执行) waiting for the leader's closure
+    if len(others) > 3:
+        case = decided_fine(others[3], "特种作业人员未取得相应资格上岗作业",
+                            "检查发现叉车司机1名未取得特种设备作业人员证上岗作业。", 15000, 6)
+        services.case_serve(actor=officer, case=case, method="邮寄送达", served_on=today - dt.timedelta(days=5))
+        services.case_execute(actor=officer, case=case, method="voluntary", amount=15000,
+                              paid_on=today - dt.timedelta(days=1), voucher="14080226000187")
