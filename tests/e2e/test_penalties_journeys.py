@@ -1,5 +1,6 @@
 """Journeys of the penalties area in the browser:
-1. inspection finding → case → proposal with reasoning → 告知 → enterprise statement online → decision → closure;
+1. inspection finding → case → proposal with reasoning → 告知 → enterprise statement online → decision → 送达 →
+   the enterprise sees the payment deadline → 记录执行情况 (a wrong amount refused first) → 结案;
 2. the self-inspection exemption (measure II.8) → no-penalty decision shown to the enterprise."""
 
 from __future__ import annotations
@@ -80,9 +81,32 @@ def test_inspection_finding_to_closed_case(page, live_server, signed_in):
     _as(page, signed_in, w.officer)
     page.goto(case_url)
     _click_action(page, "serve")
+    expect(page.locator("#execution")).to_contain_text("罚款缴纳期限")
+
+    _as(page, signed_in, w.company_user)
+    page.goto(case_url)
+    expect(page.locator("#execution")).to_contain_text("罚款缴纳期限")
+    expect(page.locator("#execution")).to_contain_text("尚未记录执行情况")
+
     _as(page, signed_in, w.leader)
     page.goto(case_url)
-    page.fill("#close-note", "罚款已于当日缴纳")
+    expect(page.locator("#actions button[data-action=close]")).to_have_count(0)
+
+    _as(page, signed_in, w.officer)
+    page.goto(case_url)
+    page.select_option("#id_exec-method", "voluntary")
+    page.fill("#id_exec-amount", "25000")
+    page.fill("#id_exec-voucher", "14080226000001")
+    _click_action(page, "execute")
+    expect(page.locator("#action-execute .error")).to_contain_text("超过决定罚款")
+    page.fill("#id_exec-amount", "20000")
+    _click_action(page, "execute")
+    expect(page.locator(".page-head")).to_contain_text("已执行")
+    expect(page.locator("#execution")).to_contain_text("14080226000001")
+
+    _as(page, signed_in, w.leader)
+    page.goto(case_url)
+    page.fill("#close-note", "罚款已全额缴纳，同意结案")
     _click_action(page, "close")
     expect(page.locator(".page-head")).to_contain_text("已结案")
     expect(page.locator(".doclist").last).to_contain_text("行政处罚决定书")
