@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -108,7 +109,8 @@ def law_link(title: str, article: str = "") -> str:
     label = f"《{title.strip('《》')}》{article}"
     if registry.law_resolver is None or not title:
         return label
-    key = f"law_link:{title}:{article}"
+    # hashed: titles hold spaces and Chinese, which memcached-style backends refuse as keys
+    key = "law_link:" + hashlib.sha1(f"{title}\x00{article}".encode()).hexdigest()
     url = cache.get(key)
     if url is None:
         url = registry.law_resolver(title, article_number(article)) or ""
