@@ -10,6 +10,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from bureau.kernel import calendar
+from bureau.kernel.calendar import countdown_label
 from bureau.kernel.models import CalendarDay, CalendarYear
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +68,13 @@ def test_deadline_is_a_working_day_and_count_inverts_add(start, n):
     assert calendar.count_working_days(start, deadline.date).count == n
     if n:
         assert calendar.is_working_day(deadline.date)[0]
+
+
+def test_countdown_counts_working_days_unless_the_law_counts_calendar_days():
+    """Rule: limits in working days (行政许可法 第82条 …) count down in 工作日; limits the law gives in days (the 15 days
+    to pay a fine, 行政处罚法 第67条) count down in 天 — over a weekend the two differ."""
+    friday, monday = dt.date(2026, 11, 20), dt.date(2026, 11, 23)
+    assert countdown_label(friday, today=monday) == ("已超期 1 个工作日", "overdue")
+    assert countdown_label(friday, today=monday, calendar_days=True) == ("已超期 3 天", "overdue")
+    assert countdown_label(dt.date(2026, 11, 30), today=monday, calendar_days=True) == ("剩余 7 天", "running")
+    assert countdown_label(monday, today=monday, calendar_days=True) == ("今日到期", "due")

@@ -207,16 +207,19 @@ def working_days_left(due: dt.date, today: dt.date) -> int:
     return -count_working_days(due, today).count
 
 
-def countdown_label(due: dt.date | None, today: dt.date | None = None) -> tuple[str, str]:
-    """The house countdown text and chip colour: 剩余 N 个工作日 / 已超期 N 个工作日."""
+def countdown_label(due: dt.date | None, today: dt.date | None = None, *,
+                    calendar_days: bool = False) -> tuple[str, str]:
+    """The house countdown text and chip colour: 剩余 N 个工作日 / 已超期 N 个工作日; with `calendar_days` (limits the
+    law counts in days, e.g. the 15 days to pay a fine) 剩余 N 天 / 已超期 N 天."""
     if due is None:
         return "", "stopped"
     today = today or dt.date.today()
-    left = working_days_left(due, today)
+    left = (due - today).days if calendar_days else working_days_left(due, today)
+    unit = "天" if calendar_days else "个工作日"
     if left < 0:
-        return f"已超期 {-left} 个工作日", "overdue"
+        return f"已超期 {-left} {unit}", "overdue"
     if left == 0:
         return "今日到期", "due"
     if left <= 3:
-        return f"剩余 {left} 个工作日", "due"
-    return f"剩余 {left} 个工作日", "running"
+        return f"剩余 {left} {unit}", "due"
+    return f"剩余 {left} {unit}", "running"
