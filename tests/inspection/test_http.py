@@ -243,3 +243,30 @@ def test_an_officer_without_a_bureau_gets_404_not_an_error(world, login):
     c = login(make_user("stray", roles=["inspector"], enforcement_id="1"))
     assert c.get("/inspection/").status_code == 404
     assert c.get("/inspection/draws/new/").status_code == 404
+
+
+def test_penalty_case_opened_from_a_patrol_lead_marks_the_lead(world, general, login):
+    """Measure II.7: a patrol finding becomes a lead, then a case — opening the case in the penalties area (link
+    on the patrol page) marks the lead 已转立案 with the case number, without typing it back."""
+    from bureau.penalties.services import case_open
+
+    plan = S.patrol_plan_create(actor=world.inspector, industry=Industry.HAZCHEM_OPERATION, title="危化经营巡查",
+                                content="视频抽查", channel="视频监控", every_days=7, handling="转立案")
+    post(login(world.inspector), "/inspection/patrols/new/", {
+        "plan": plan.pk, "enterprise": general.pk, "patrolled_on": timezone.localdate().isoformat(),
+        "finding": "视频显示动火作业无人监护"})
+    record = PatrolRecord.objects.get()
+    other = world.enterprise(industry=Industry.HAZCHEM_OPERATION, region_id="140802")
+    # a case naming the record but for another enterprise leaves the lead alone
+    case_open(actor=world.inspector, enterprise=other, source_type="inspection.patrolrecord",
+              source_id=str(record.pk), title="动火作业无人监护", facts="巡查发现", second_officer=world.inspector2)
+    record.refresh_from_db()
+    assert record.lead_state == "open"
+    case = case_open(actor=world.inspector, enterprise=general, source_type="inspection.patrolrecord",
+                     source_id=str(record.pk), title="动火作业无人监护", facts="巡查发现",
+                     second_officer=world.inspector2)
+    record.refresh_from_db()
+    assert case.source == "patrol"
+    assert record.lead_state == "case" and record.case_reference == case.number
+    page = login(world.inspector).get(f"/inspection/patrols/{record.pk}/").content.decode()
+    assert case.number in page

@@ -13,6 +13,7 @@ from bureau.kernel.registry import (
     IndicatorQuery,
     MenuEntry,
     WorkItem,
+    register_case_opened,
     register_enterprise_panel,
     register_indicators,
     register_menu,
@@ -98,3 +99,12 @@ def _panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     from bureau.inspection.queries import enterprise_panel
 
     return enterprise_panel(user, enterprise)
+
+
+def _patrol_case_opened(actor: Any, source_id: str, case: Any) -> None:
+    from bureau.inspection.services import patrol_case_opened
+
+    patrol_case_opened(actor, source_id, case)
+
+
+register_case_opened("inspection.patrolrecord", _patrol_case_opened)

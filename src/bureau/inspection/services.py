@@ -770,6 +770,19 @@ def patrol_lead_to_inspection(*, actor: Any, record: PatrolRecord, officers: Seq
     return record.inspection
 
 
+def patrol_case_opened(actor: Any, source_id: str, case: Any) -> None:
+    """Registered with the kernel (registry.case_opened): a penalty case opened from a patrol lead marks the lead
+    已转立案 with the case number, in the case's transaction (measure II.7: a finding becomes a lead, then a case)."""
+    try:
+        pk = int(source_id)
+    except (TypeError, ValueError):
+        return
+    updated = PatrolRecord.objects.filter(pk=pk, enterprise_id=case.enterprise_id, lead_state=LeadState.OPEN).update(
+        lead_state=LeadState.CASE, case_reference=case.number[:60])
+    if updated:
+        audit(actor, "inspection.patrol_lead_case", PatrolRecord(pk=pk), summary=f"巡查线索转立案：{case.number}")
+
+
 def patrol_lead_to_case(*, actor: Any, record: PatrolRecord, case_reference: str) -> PatrolRecord:
     """Mark the lead as referred for a case (the penalties area opens the case itself)."""
     _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="处置巡查线索")

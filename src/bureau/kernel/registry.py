@@ -118,6 +118,9 @@ class Registry:
     law_resolver: Callable[[str, int | None], str | None] | None = None
     rateable: dict[str, Callable[[Any, str], RateableService | None]] = field(default_factory=dict)
     shared_sources: dict[str, SharedSource] = field(default_factory=dict)
+    # source_type ("inspection.patrolrecord", …) → callback(actor, source_id, case) when a penalty case is opened from
+    # that record, inside the case's transaction: the source area marks its record (e.g. 线索已转立案)
+    case_opened: dict[str, Callable[[Any, str, Any], None]] = field(default_factory=dict)
 
 
 registry = Registry()
@@ -186,6 +189,11 @@ def register_schedule(name: str, task: Any, every_seconds: int) -> None:
 def register_law_resolver(func: Callable[[str, int | None], str | None]) -> None:
     """The portal publishes laws; areas link a legal basis to it through `{% law_link title article %}`."""
     registry.law_resolver = func
+
+
+def register_case_opened(source_type: str, callback: Callable[[Any, str, Any], None]) -> None:
+    """The area owning `source_type` records learns when a penalty case is opened from one of them."""
+    registry.case_opened[source_type] = callback
 
 
 def register_rateable(service_type: str, resolver: Callable[[Any, str], RateableService | None]) -> None:

@@ -18,6 +18,7 @@ from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.numbering import next_number
+from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
 from bureau.kernel.workflow import apply_transition, record_history
 from bureau.penalties import documents, rules
@@ -279,6 +280,9 @@ def case_open(*, actor: Any, enterprise: Any, source_type: str = "", source_id: 
         audit(actor, "penalties.open", case, summary=f"立案：{case.number} {case.title}",
               data={"source": source, "source_type": source_type, "source_id": str(source_id)})
         documents.filing_approval(case, actor)
+        listener = registry.case_opened.get(case.source_type)
+        if listener is not None and case.source_id:
+            listener(actor, case.source_id, case)  # e.g. the patrol lead is marked 已转立案 with this number
     return case
 
 
