@@ -47,11 +47,11 @@ def test_a_crash_half_way_and_a_re_run_send_no_duplicates():
     certs = [_due_in(d) for d in (3, 10, 25, 40, 70, 85)]
     calls: list[str] = []
 
-    def crashing(phone: str, text: str) -> str:
+    def crashing(phone: str, text: str, key: str = "") -> str:
         if len(calls) == 3:
             raise SystemExit("worker killed")  # a kill, not an error the sweep could catch
         calls.append(phone)
-        return services.send_sms(phone, text)
+        return services.send_sms(phone, text, key=key)
 
     with pytest.raises(SystemExit):
         services.daily_sweep(TODAY, send=crashing)
@@ -64,15 +64,73 @@ def test_a_crash_half_way_and_a_re_run_send_no_duplicates():
         assert OutboundMessage.objects.filter(body__contains=cert.number).count() == 1
 
 
+def test_a_kill_after_the_gateway_took_the_message_is_not_sent_twice(settings):
+    """Rule: exactly one SMS per reminder even when the worker dies after the gateway accepted the message and before
+    the claim committed — the re-run gives the gateway the same client message id (out_id), which it drops. Here the
+    gateway is a real HTTP server on 127.0.0.1 that deduplicates by out_id, driven by the documented adapter."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    delivered: dict[str, str] = {}
+    received: list[str] = []
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server API)
+            data = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            assert self.headers["Authorization"] == "Bearer t0ken"
+            received.append(data["out_id"])
+            delivered.setdefault(data["out_id"], data["text"])  # a repeated out_id is not sent again
+            answer = json.dumps({"id": f"gw-{len(received)}"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.SMS_BACKEND = "bureau.kernel.sms.HttpGatewaySmsBackend"
+    import os
+
+    os.environ["SMS_GATEWAY_URL"] = f"http://127.0.0.1:{server.server_port}/sms"
+    os.environ["SMS_TOKEN"] = "t0ken"
+    try:
+        certs = [_due_in(d) for d in (3, 10, 25)]
+        sent: list[str] = []
+
+        def killed_after_send(phone: str, text: str, key: str = "") -> str:
+            ref = services.send_sms(phone, text, key=key)  # the gateway has it now
+            sent.append(key)
+            if len(sent) == 2:
+                raise SystemExit("worker killed before the commit")
+            return ref
+
+        with pytest.raises(SystemExit):
+            services.daily_sweep(TODAY, send=killed_after_send)
+        assert Reminder.objects.filter(status="sent").count() == 1  # the second claim was rolled back
+        services.daily_sweep(TODAY)
+        assert Reminder.objects.filter(status="sent").count() == 3
+        assert len(received) == 4 and received.count(sent[1]) == 2  # the re-run repeated the killed message's id
+        assert len(delivered) == 3  # … and the holder got one SMS per reminder
+        assert all(sum(c.number in text for text in delivered.values()) == 1 for c in certs)
+    finally:
+        server.shutdown()
+        os.environ.pop("SMS_GATEWAY_URL", None)
+        os.environ.pop("SMS_TOKEN", None)
+
+
 def test_a_failing_reminder_does_not_block_the_others():
     _due_in(5)
     _due_in(40)
 
-    def flaky(phone: str, text: str) -> str:
+    def flaky(phone: str, text: str, key: str = "") -> str:
         if "须于" in text and len(flaky.calls) == 0:
             flaky.calls.append(1)
             raise ConnectionError("gateway down")
-        return services.send_sms(phone, text)
+        return services.send_sms(phone, text, key=key)
 
     flaky.calls = []
     result = services.daily_sweep(TODAY, send=flaky)

@@ -430,7 +430,7 @@ def _reminder_text(cert: Certificate, reminder: Reminder) -> tuple[str, str]:
     return title, body
 
 
-def deliver_reminder(reminder_id: int, *, send: Callable[[str, str], str] | None = None) -> bool:
+def deliver_reminder(reminder_id: int, *, send: Callable[..., str] | None = None) -> bool:
     """Deliver one pending reminder exactly once: the conditional UPDATE pending → sent, the inbox messages, the
     SMS record and the email all commit together or not at all. Returns whether this call sent it."""
     sender = send or send_sms
@@ -458,7 +458,9 @@ def deliver_reminder(reminder_id: int, *, send: Callable[[str, str], str] | None
         if not phone and cert.enterprise_id and not cert.is_personal:
             phone = cert.enterprise.contact_phone
         if phone:
-            sender(phone, f"【{settings.BUREAU_NAME}】{body}")
+            # the key is the reminder's: a re-run after a crash between the gateway's acceptance and this commit
+            # sends the same key again, which the gateway drops (measure III.8: no duplicate reminders)
+            sender(phone, f"【{settings.BUREAU_NAME}】{body}", key=f"reminder:{reminder_id}")
             channels.append("sms")
         emails = sorted({u.email for u in recipients if u.email})
         if emails:
@@ -468,7 +470,7 @@ def deliver_reminder(reminder_id: int, *, send: Callable[[str, str], str] | None
     return True
 
 
-def deliver_pending_reminders(*, batch: int = 500, send: Callable[[str, str], str] | None = None,
+def deliver_pending_reminders(*, batch: int = 500, send: Callable[..., str] | None = None,
                               limit: int | None = None) -> tuple[int, int]:
     """Deliver every pending reminder, one transaction each. A failing reminder is pushed aside (attempts counted,
     failed after 3) instead of blocking the others; a killed job leaves the undelivered ones pending for the re-run."""
@@ -502,7 +504,7 @@ def daily_scan(on: dt.date) -> tuple[SweepRun, SweepResult]:
     return run, result
 
 
-def daily_sweep(on: dt.date | None = None, *, send: Callable[[str, str], str] | None = None) -> SweepResult:
+def daily_sweep(on: dt.date | None = None, *, send: Callable[..., str] | None = None) -> SweepResult:
     """The daily job: statuses of the day, reminder slots, delivery. Safe to run twice or after a crash."""
     on = on or today()
     run, result = daily_scan(on)

@@ -242,6 +242,8 @@ class OutboundMessage(models.Model):
     body = models.TextField()
     status = models.CharField(max_length=20, default="sent")
     provider_ref = models.CharField(max_length=80, blank=True)
+    # the client message id given to the gateway (e.g. "reminder:123"); blank for one-off messages
+    idempotency_key = models.CharField(max_length=80, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
 
