@@ -68,3 +68,33 @@ def test_photos_are_stored_with_the_item_and_other_types_refused(world, general,
     from bureau.kernel.models import Attachment
 
     assert Attachment.objects.filter(object_id=result.pk, purpose="现场照片").count() == 1
+
+
+def test_item_photos_are_shown_in_scope_and_go_with_the_finding_into_the_hazard(world, general, login):
+    """Measure II.5: the photos of a checklist item show on the inspection to the team and to whoever sees the
+    inspection (another county answers 404), and a finding's photos travel with it into the hazard."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bureau.hazards.models import Hazard
+
+    inspection = S.inspection_open(actor=world.inspector, enterprise=general, kind="random",
+                                   officers=[world.inspector, world.inspector2])
+    S.inspection_check_in(actor=world.inspector, inspection=inspection)
+    items = list(inspection.checklist.items.all())
+    S.inspection_record_item(actor=world.inspector, inspection=inspection, item=items[0], outcome="finding",
+                             note="储存室混存", photos=[SimpleUploadedFile("site.png", PNG, content_type="image/png")])
+    for item in items[1:]:
+        S.inspection_record_item(actor=world.inspector, inspection=inspection, item=item, outcome="compliant")
+    page = login(world.inspector).get(f"/inspection/inspections/{inspection.pk}/").content.decode()
+    assert page.count('alt="现场照片') == 1
+    from bureau.kernel.models import Attachment
+
+    photo = Attachment.objects.get(purpose="现场照片", object_id=inspection.results.get(item=items[0]).pk)
+    assert login(world.inspector2).get(f"/attachments/{photo.pk}/download").status_code == 200
+    assert login(world.linyi_inspector).get(f"/attachments/{photo.pk}/download").status_code == 404
+    S.inspection_finish(actor=world.inspector, inspection=inspection,
+                        deadline=timezone.localdate() + dt.timedelta(days=10))
+    hazard = Hazard.objects.get(source="inspection", enterprise=general)
+    assert [a.sha256 for a in hazard.attachments().filter(purpose="现场照片")] == [photo.sha256]

@@ -24,6 +24,9 @@ from bureau.kernel.rules import RuleDefault, register_rules
 OFFICERS = frozenset({INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN})
 
 register_rules(
+    RuleDefault("assistance.finding_max_photos", 6, "专家体检每个问题可上传的现场照片数",
+                "本平台规则（手机端上传，控制存储与流量）", unit="张"),
+    RuleDefault("assistance.photo_max_mb", 10, "现场照片单张大小上限", "本平台规则", unit="MB"),
     RuleDefault("assistance.checkup_fee_per_expert_day", 1500, "安全体检专家劳务费标准（政府买单）",
                 "运城市安全生产专家服务劳务费标准（local，待核实）", unit="元/人·日"),
     RuleDefault("assistance.agency_spotcheck_points", {"qualified": 0, "minor": -5, "serious": -20},

@@ -34,6 +34,7 @@ from bureau.assistance.models import (
 )
 from bureau.assistance.workflow import STAFF, checkup_workflow, first_use_workflow
 from bureau.hazards.services import check_lengths
+from bureau.kernel.attachments import check_upload, save_upload, share_attachment
 from bureau.kernel.audit import audit
 from bureau.kernel.documents import Fields, Para, Signature, Spec, chinese_date, store_document
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
@@ -138,10 +139,13 @@ def _assigned_expert(actor: Any, checkup: Checkup) -> Expert:
     return expert
 
 
+PHOTO_TYPES = frozenset({"jpg", "jpeg", "png"})
+
+
 def finding_add(*, actor: Any, checkup: Checkup, title: str, location: str = "", grade: str = "general",
                 major_criterion: str = "", basis: str = "", suggestion: str = "",
-                deadline: dt.date | None = None) -> CheckupFinding:
-    """An assigned expert records a finding on site (phone screen)."""
+                deadline: dt.date | None = None, photos: Sequence[Any] = ()) -> CheckupFinding:
+    """An assigned expert records a finding on site (phone screen), with photos taken there."""
     _assigned_expert(actor, checkup)
     if checkup.state != "assigned":
         raise DomainError("体检结果已提交，不能再添加问题")
@@ -155,13 +159,31 @@ def finding_add(*, actor: Any, checkup: Checkup, title: str, location: str = "",
         raise DomainError("重大隐患须注明判定依据", field="major_criterion")
     if deadline is not None and deadline < timezone.localdate():
         raise DomainError("建议整改期限不能早于今天", field="deadline")
+    photos = list(photos)
+    if len(photos) > int(rule("assistance.finding_max_photos")):
+        raise DomainError(f"每个问题最多上传 {int(rule('assistance.finding_max_photos'))} 张照片", field="photos")
+    max_bytes = int(rule("assistance.photo_max_mb")) * 1024 * 1024
+    for photo in photos:  # every file checked before anything is saved
+        check_upload(photo, allowed=PHOTO_TYPES, max_bytes=max_bytes)
     with transaction.atomic():
         finding = CheckupFinding.objects.create(
             checkup=checkup, title=title.strip(), location=location.strip(), grade=grade,
             major_criterion=major_criterion.strip(), basis=basis.strip(), suggestion=suggestion.strip(),
             deadline=deadline, recorded_by=actor)
-        audit(actor, "assistance.finding_add", checkup, summary=f"体检发现问题：{finding.title}")
+        for photo in photos:
+            save_upload(photo, owner=checkup, purpose=f"finding:{finding.pk}", actor=actor, allowed=PHOTO_TYPES,
+                        max_bytes=max_bytes)
+        audit(actor, "assistance.finding_add", checkup, summary=f"体检发现问题：{finding.title}",
+              data={"photos": len(photos)})
     return finding
+
+
+def finding_photos(checkup: Checkup) -> dict[int, list[Any]]:
+    """{finding pk: [photo attachment, …]} of one checkup, in one query."""
+    found: dict[int, list[Any]] = {}
+    for attachment in checkup.attachments().filter(purpose__startswith="finding:").order_by("id"):
+        found.setdefault(int(attachment.purpose.split(":", 1)[1]), []).append(attachment)
+    return found
 
 
 def finding_delete(*, actor: Any, finding: CheckupFinding) -> None:
@@ -170,6 +192,7 @@ def finding_delete(*, actor: Any, finding: CheckupFinding) -> None:
         raise DomainError("体检结果已提交，不能删除")
     with transaction.atomic():
         audit(actor, "assistance.finding_delete", finding.checkup, summary=f"删除体检问题：{finding.title}")
+        finding.checkup.attachments().filter(purpose=f"finding:{finding.pk}").delete()
         finding.delete()
 
 
@@ -187,12 +210,15 @@ def checkup_submit(*, actor: Any, checkup: Checkup, summary: str, visited_on: dt
         apply_transition(checkup_workflow, checkup, "submit", actor=actor, note=summary.strip(),
                          updates={"summary": summary.strip(), "visited_on": visited_on})
         findings = list(checkup.findings.select_for_update().filter(hazard__isnull=True))
+        photos = finding_photos(checkup)
         for finding in findings:
             hazard = hazard_report(actor=actor, enterprise=checkup.enterprise, source="checkup", title=finding.title,
                                    found_on=visited_on, grade=finding.grade, description=finding.suggestion,
                                    location=finding.location, deadline=finding.deadline, legal_basis=finding.basis,
                                    major_criterion=finding.major_criterion, source_record=checkup)
             CheckupFinding.objects.filter(pk=finding.pk).update(hazard=hazard)
+            for photo in photos.get(finding.pk, []):  # the photos go with the hazard (same stored file)
+                share_attachment(photo, owner=hazard, purpose="现场照片", actor=actor)
         store_document(owner=checkup, kind="checkup_report", actor=actor, sort=1, spec=Spec(
             title="安全体检报告", number=checkup.number, blocks=[
                 Fields([("企业", checkup.enterprise.name), ("体检日期", chinese_date(visited_on)),

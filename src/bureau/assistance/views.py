@@ -115,6 +115,14 @@ def checkup_new(request: HttpRequest) -> HttpResponse:
                                                     else "安排安全体检", "back": "assistance:checkups"})
 
 
+def _with_photos(checkup: Any) -> list[Any]:
+    photos = services.finding_photos(checkup)
+    findings = list(checkup.findings.select_related("hazard"))
+    for finding in findings:
+        finding.photos = photos.get(finding.pk, [])
+    return findings
+
+
 @login_required
 def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
@@ -122,7 +130,7 @@ def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_expert = EXPERT in user.role_codes
     ctx: dict[str, Any] = {"c": checkup, "state_label": checkup_workflow.state_label(checkup.state),
                            "assignments": checkup.assignments.select_related("expert"),
-                           "findings": checkup.findings.select_related("hazard"), "is_expert": is_expert,
+                           "findings": _with_photos(checkup), "is_expert": is_expert,
                            "history": _history(checkup, checkup_workflow), "documents": checkup.documents()}
     if checkup.state == "requested" and _is_staff(user):
         experts = (Expert.objects.filter(available=True).annotate(
@@ -161,7 +169,8 @@ def checkup_finding(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _form_errors(form))
     else:
-        _run(request, lambda: services.finding_add(actor=request.user, checkup=checkup, **form.cleaned_data),
+        _run(request, lambda: services.finding_add(actor=request.user, checkup=checkup, **form.cleaned_data,
+                                                   photos=request.FILES.getlist("photos")),
              "已记录问题")
     return redirect("assistance:checkup", pk=pk)
 

@@ -124,7 +124,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "note_form": NoteForm(), "history": _history(hazard, hazard_workflow), "listing": listing,
         "can_list": (listing is None and hazard.grade == "major" and hazard.state in ("reported", "rectifying")
                      and bool(request.user.role_codes & BUREAU_DECIDERS) and not request.user.enterprise_id),
-        "action_style": ACTION_STYLE,
+        "action_style": ACTION_STYLE, "photos": list(hazard.attachments().filter(purpose="现场照片").order_by("id")),
     })
 
 

@@ -286,6 +286,12 @@ class ResultOutcome(models.TextChoices):
     NOT_APPLICABLE = "na", "不适用"
 
 
+class InspectionResultQuerySet(models.QuerySet["InspectionResult"]):
+    def visible_to(self, user: Any) -> InspectionResultQuerySet:
+        """Whoever sees the inspection sees its results and their photos (attachment downloads use this)."""
+        return self.filter(inspection__in=Inspection.objects.visible_to(user))
+
+
 class InspectionResult(models.Model):
     """The record of one checklist item in one inspection; a finding links to the hazard it became."""
 
@@ -296,6 +302,8 @@ class InspectionResult(models.Model):
     hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
+
+    objects = InspectionResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = "检查记录"

@@ -461,6 +461,9 @@ def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
         longest = int(rule("inspection.rectification_max_days"))
         if (deadline - today).days > longest:
             raise DomainError(f"整改期限不宜超过 {longest} 天", field="deadline")
+    from bureau.kernel.attachments import attachments_by_owner, share_attachment
+
+    photos = attachments_by_owner(findings)
     with transaction.atomic():
         for result in findings:
             hazard = hazard_report(actor=actor, enterprise=inspection.enterprise, source="inspection",
@@ -468,6 +471,8 @@ def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
                                    deadline=deadline, legal_basis=result.item.citation[:300],
                                    source_record=inspection)
             InspectionResult.objects.filter(pk=result.pk).update(hazard=hazard)
+            for photo in photos.get(result.pk, []):  # the site photos go with the hazard (same stored file)
+                share_attachment(photo, owner=hazard, purpose="现场照片", actor=actor)
         updates: dict[str, Any] = {"finished_at": timezone.now(), "summary": summary.strip(),
                                    "rectification_deadline": deadline if findings else None}
         if inspection.kind == InspectionKind.RANDOM:  # 双随机、一公开: results public within 20 working days

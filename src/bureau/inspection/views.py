@@ -31,6 +31,7 @@ from bureau.inspection.forms import (
 )
 from bureau.inspection.models import Checklist, Inspection, InspectionKind, PlanEntry, ResultOutcome
 from bureau.inspection.workflow import inspection_workflow, plan_workflow
+from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
@@ -97,9 +98,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team = list(inspection.officers.all())
     in_team = any(o.pk == request.user.pk for o in team)
     results = {r.item_id: r for r in inspection.results.all()}
+    photos = attachments_by_owner(results.values())
     items = list(inspection.checklist.items.all())
     for item in items:
         item.result = results.get(item.pk)
+        item.photos = photos.get(item.result.pk, []) if item.result else []
     from bureau.hazards.models import Hazard
 
     hazards = list(Hazard.objects.filter(source_type="inspection.inspection", source_id=str(inspection.pk))

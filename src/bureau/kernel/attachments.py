@@ -69,3 +69,29 @@ def save_upload(upload: UploadedFile, *, owner: Any = None, purpose: str = "", a
     attachment.file.save(f"{digest.hexdigest()[:16]}.{ext}", upload, save=False)
     attachment.save()
     return attachment
+
+
+def attachments_by_owner(owners: Any, purpose_prefix: str = "") -> dict[int, list[Attachment]]:
+    """The attachments of several owners of one model in one query: {owner pk: [attachment, …]} (no N+1 on lists
+    of checklist results or findings)."""
+    owners = list(owners)
+    if not owners:
+        return {}
+    ct = ContentType.objects.get_for_model(type(owners[0]))
+    rows = Attachment.objects.filter(content_type=ct, object_id__in=[o.pk for o in owners]).order_by("id")
+    if purpose_prefix:
+        rows = rows.filter(purpose__startswith=purpose_prefix)
+    found: dict[int, list[Attachment]] = {}
+    for row in rows:
+        found.setdefault(row.object_id, []).append(row)
+    return found
+
+
+def share_attachment(attachment: Attachment, *, owner: Any, purpose: str = "", actor: Any = None) -> Attachment:
+    """The same stored file (same digest) attached to another record too, e.g. a finding's photo on the hazard it
+    became; the file is not copied."""
+    return Attachment.objects.create(
+        content_type=ContentType.objects.get_for_model(type(owner)), object_id=owner.pk,
+        purpose=purpose or attachment.purpose, original_name=attachment.original_name,
+        content_type_header=attachment.content_type_header, size=attachment.size, sha256=attachment.sha256,
+        file=attachment.file.name, uploaded_by=actor if getattr(actor, "pk", None) else attachment.uploaded_by)
