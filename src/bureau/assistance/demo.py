@@ -19,6 +19,7 @@ from bureau.assistance.models import (
     ObservationBatch,
 )
 from bureau.enterprises.models import ChemicalPark, Enterprise, Industry
+from bureau.kernel.demo_photos import site_photo
 from bureau.kernel.identifiers import make_uscc
 from bureau.kernel.management.commands.demo_load import demo_account
 from bureau.kernel.registry import register_demo
@@ -67,13 +68,14 @@ def load(ctx: Any) -> None:
         services.checkup_assign(actor=inspector, checkup=assigned, experts=[expert1], planned_on=today)
         services.finding_add(actor=expert1.user, checkup=assigned, title="反应釜温度联锁处于旁路状态",
                              location="合成车间", suggestion="恢复联锁投用，建立联锁摘除审批制度",
-                             deadline=today + dt.timedelta(days=15))
+                             deadline=today + dt.timedelta(days=15),
+                             photos=[site_photo(f"{today:%Y-%m-%d} 09:41", 11), site_photo(f"{today:%Y-%m-%d} 09:43", 12)])
     if len(yanhu) > 1:
         done = services.checkup_request(actor=inspector, enterprise=yanhu[1], specialty="hazchem",
                                         topics="全面安全体检")
         services.checkup_assign(actor=inspector, checkup=done, experts=[expert1], planned_on=today)
         services.finding_add(actor=expert1.user, checkup=done, title="危化品仓库未设置可燃气体报警", location="仓库",
-                             deadline=today + dt.timedelta(days=20))
+                             deadline=today + dt.timedelta(days=20), photos=[site_photo(f"{today:%Y-%m-%d} 14:05", 13)])
         services.finding_add(actor=expert1.user, checkup=done, title="操作规程未及时修订", location="生产车间")
         services.checkup_submit(actor=expert1.user, checkup=done, summary="整体受控，发现一般隐患 2 项")
         services.checkup_settle(actor=inspector, checkup=done, expert_days=2)

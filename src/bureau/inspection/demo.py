@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bureau.accounts.models import Organisation, User
 from bureau.enterprises.models import Enterprise, Industry
+from bureau.kernel.demo_photos import site_photo
 from bureau.kernel.management.commands.demo_load import demo_account
 from bureau.kernel.registry import register_demo
 
@@ -77,7 +78,9 @@ def load(ctx: Any) -> None:
             finding = i == 1
             S.inspection_record_item(actor=inspector, inspection=first, item=item,
                                      outcome=ResultOutcome.FINDING if finding else ResultOutcome.COMPLIANT,
-                                     note="甲醇与氧化剂混存于同一储存室，未设专人管理" if finding else "")
+                                     note="甲醇与氧化剂混存于同一储存室，未设专人管理" if finding else "",
+                                     photos=[site_photo(f"{timezone.localdate():%Y-%m-%d} 10:2{i}", 20 + i)]
+                                     if finding else [])
         S.inspection_finish(actor=inspector, inspection=first, summary="现场检查储存场所、证照和台账。",
                             deadline=timezone.localdate() + dt.timedelta(days=15))
 
