@@ -99,6 +99,37 @@ def test_mailing_request_ship_and_deliver(login):
     assert MailingRequest.objects.get().status == "delivered"
 
 
+def test_mailing_cancel_by_holder_or_clerk_with_reason_never_after_shipping(login):
+    """Measure III.10: the holder may withdraw a request not yet shipped; the clerk may cancel one only with a reason,
+    which the holder is told; a shipped request cannot be cancelled, and another county's clerk gets 404."""
+    cert = person_certificate(valid_from=dt.date.today())
+    holder = make_user(roles=["individual"], id_number=cert.holder_id_number)
+    address = {"recipient_name": "张晓明", "recipient_phone": "13912345678", "address": "运城市盐湖区解放路100号"}
+    client = login(holder)
+    client.post(f"/certificates/{cert.pk}/mailing", address)
+    first = MailingRequest.objects.get()
+    client.post(f"/certificates/mailing/{first.pk}/cancel")
+    first.refresh_from_db()
+    assert first.status == "cancelled" and first.cancel_reason == "申请人撤回"
+    login(holder).post(f"/certificates/{cert.pk}/mailing", address)  # a new request is allowed again
+    second = MailingRequest.objects.exclude(pk=first.pk).get()
+    assert login(make_user(roles=["clerk"], organisation=county_bureau("140821"))).post(
+        f"/certificates/mailing/{second.pk}/cancel", {"reason": "地址不详"}).status_code == 404
+    clerk = make_user(roles=["clerk"], organisation=city_bureau())
+    r = login(clerk).post(f"/certificates/mailing/{second.pk}/cancel", {"reason": ""}, follow=True)
+    assert "须填写原因" in r.content.decode()
+    assert MailingRequest.objects.get(pk=second.pk).status == "requested"
+    login(clerk).post(f"/certificates/mailing/{second.pk}/cancel", {"reason": "收件地址不在寄递范围"})
+    assert MailingRequest.objects.get(pk=second.pk).status == "cancelled"
+    assert Notification.objects.filter(recipient=holder, title="证书寄递已取消", body__contains="不在寄递范围").exists()
+    login(holder).post(f"/certificates/{cert.pk}/mailing", address)
+    third = MailingRequest.objects.filter(status="requested").get()
+    login(clerk).post(f"/certificates/mailing/{third.pk}/ship", {"courier": "中国邮政EMS", "tracking_no": "1190012345679"})
+    r = login(holder).post(f"/certificates/mailing/{third.pk}/cancel", follow=True)
+    assert "不能取消" in r.content.decode()
+    assert MailingRequest.objects.get(pk=third.pk).status == "shipped"
+
+
 def _xlsx(rows):
     wb = Workbook()
     ws = wb.active

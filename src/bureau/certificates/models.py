@@ -331,6 +331,8 @@ class MailingRequest(models.Model):
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
     shipped_at = models.DateTimeField("寄出时间", null=True, blank=True)
     delivered_at = models.DateTimeField("签收时间", null=True, blank=True)
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+    cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
 
     objects = MailingQuerySet.as_manager()
 

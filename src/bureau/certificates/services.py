@@ -677,6 +677,34 @@ def mailing_deliver(*, actor: Any, mailing: MailingRequest) -> MailingRequest:
     return mailing
 
 
+def mailing_cancel(*, actor: Any, mailing: MailingRequest, reason: str = "") -> MailingRequest:
+    """Before it is shipped: the holder withdraws the request (e.g. will print at a kiosk instead), or the clerk
+    cancels it with a reason the holder is told (e.g. the address cannot be served). Once shipped it cannot be."""
+    if not MailingRequest.objects.visible_to(actor).filter(pk=mailing.pk).exists():
+        raise NotFound("寄递申请不存在")
+    by_holder = mailing.requested_by_id == actor.pk
+    if not by_holder:
+        _require(actor, MAILING_STAFF, "取消寄递")
+    reason = (reason or "").strip()
+    if not by_holder and not reason:
+        raise DomainError("工作人员取消寄递须填写原因（将告知申请人）", field="reason")
+    if len(reason) > 200:
+        raise DomainError("取消原因不超过200字", field="reason")
+    with transaction.atomic():
+        changed = MailingRequest.objects.filter(pk=mailing.pk, status=MailingRequest.Status.REQUESTED).update(
+            status=MailingRequest.Status.CANCELLED, cancelled_at=timezone.now(),
+            cancel_reason=reason or "申请人撤回", handled_by="" if by_holder else _actor_name(actor))
+        if not changed:
+            raise DomainError("证书已寄出或申请已结束，不能取消")
+        mailing.refresh_from_db()
+        if not by_holder:
+            notify([mailing.requested_by], "证书寄递已取消",
+                   f"您申请寄递的证书 {mailing.certificate.number} 未能寄出：{reason}。可重新申请或到自助终端打印。",
+                   reverse("certificates:mailing_mine"))
+        audit(actor, "certificates.mailing_cancel", mailing, summary=f"取消寄递：{mailing.cancel_reason}")
+    return mailing
+
+
 # ---------------------------------------------------------------- import of existing certificates
 
 IMPORT_COLUMNS = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("mailing/mine/", views.mailing_mine, name="mailing_mine"),
     path("mailing/<int:pk>/ship", views.mailing_ship, name="mailing_ship"),
     path("mailing/<int:pk>/deliver", views.mailing_deliver, name="mailing_deliver"),
+    path("mailing/<int:pk>/cancel", views.mailing_cancel, name="mailing_cancel"),
     path("import/", views.import_view, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),

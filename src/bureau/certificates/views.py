@@ -235,6 +235,20 @@ def mailing_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(request.POST.get("next") or "certificates:mailing_mine")
 
 
+@login_required
+@require_POST
+def mailing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    mailing = queries.get_mailing_for(request.user, pk)
+    try:
+        services.mailing_cancel(actor=request.user, mailing=mailing, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已取消寄递申请")
+    mine = mailing.requested_by_id == request.user.pk
+    return redirect("certificates:mailing_mine" if mine else "certificates:mailing_list")
+
+
 # ---------------------------------------------------------------- import
 
 @login_required
