@@ -116,6 +116,11 @@ def test_hearing_when_fine_reaches_threshold(w, login):
     case.refresh_from_db()
     assert case.state == "hearing"
     client = login(w.officer)
+    # 行政处罚法 第64条: the hearing is notified seven days ahead and held (test_hearing_schedule.py has the refusals)
+    host = make_user("hearing-host", roles=["section_head"], organisation=w.org, real_name="法制审核员")
+    services.hearing_schedule(actor=w.officer, case=case, hearing_at=timezone.now() + dt.timedelta(days=8),
+                              place="听证室", host=host, clerk=w.leader)
+    Case.objects.filter(pk=case.pk).update(hearing_at=timezone.now() - dt.timedelta(hours=1))
     assert _act(client, case, "record_hearing", record="").status_code == 400
     assert _act(client, case, "record_hearing", record="当事人对事实无异议，请求从轻。").status_code == 302
     case.refresh_from_db()

@@ -173,6 +173,8 @@ def test_execute_refuses_a_payment_date_in_the_future(w, login):
 
 def test_court_enforcement_is_recorded_with_its_note(w, login):
     case = _served(w)
+    # 行政强制法 第54条: the reminder was served more than ten days ago (test_enforcement_reminder.py has the refusals)
+    Case.objects.filter(pk=case.pk).update(reminder_on=timezone.localdate() - dt.timedelta(days=11))
     r = _execute(login(w.officer), case, method="court", amount="", voucher="", paid_on="",
                  note="已于逾期后向盐湖区人民法院申请强制执行")
     assert r.status_code == 302
@@ -241,6 +243,7 @@ def test_overdue_payment_shows_the_warning_with_the_late_payment_surcharge(w, lo
         page = login(user).get(f"/penalties/cases/{case.pk}/").content.decode()
         assert 'id="payment-overdue"' in page and "每日按罚款数额的百分之三加处罚款" in page
         assert "行政处罚法第七十二条" in page
+    Case.objects.filter(pk=case.pk).update(reminder_on=timezone.localdate() - dt.timedelta(days=11))
     case.refresh_from_db()
     services.case_execute(actor=w.officer, case=case, method="court", note="已申请强制执行")
     page = login(w.officer).get(f"/penalties/cases/{case.pk}/").content.decode()

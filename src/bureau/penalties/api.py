@@ -115,6 +115,18 @@ class CaseOut(Schema):
                        answer_due=c.answer_due)
 
 
+class DiscussionOut(Schema):
+    held_on: dt.date
+    place: str
+    host_name: str
+    participant_names: list[str]
+    summary: str
+    conclusion: str = Field(..., description="agree 同意拟处罚意见 / change 变更罚款金额 / no_penalty 不予行政处罚")
+    conclusion_text: str
+    amount: int | None
+    reason: str
+
+
 class CaseDetailOut(CaseOut):
     reasoning: str
     exemption_basis: str
@@ -130,6 +142,18 @@ class CaseDetailOut(CaseOut):
     payment_voucher: str = ""
     execution_note: str = ""
     closed_on: dt.date | None = None
+    complex_case: bool = Field(False, description="承办人认定情节复杂")
+    collective_required: bool = Field(False, description="重大或情节复杂案件，须负责人集体讨论决定（第57条第2款）")
+    collective_reasons: list[str] = Field(default_factory=list, description="须集体讨论的理由（仅执法机关可见）")
+    collective_discussion: DiscussionOut | None = Field(None, description="集体讨论记录（仅执法机关可见）")
+    hearing_at: dt.datetime | None = Field(None, description="听证时间（听证通知书）")
+    hearing_place: str = ""
+    hearing_host_name: str = ""
+    hearing_clerk_name: str = ""
+    hearing_notified_on: dt.date | None = None
+    reminder_on: dt.date | None = Field(None, description="履行催告书送达日期（行政强制法第35、54条）")
+    reminder_surcharge: int | None = Field(None, description="催告时计算的加处罚款（元）")
+    court_application_from: dt.date | None = Field(None, description="最早可申请人民法院强制执行的日期")
 
 
 class CaseFilter(Schema):
@@ -164,7 +188,30 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
     shown = not getattr(request.user, "enterprise_id", None) or c.state in ("notified", "hearing", "deciding",
                                                                               "decided", "served", "executed",
                                                                               "closed")
-    return CaseDetailOut(**base, reasoning=c.reasoning if shown else "",
+    staff = not getattr(request.user, "enterprise_id", None)
+    extra: dict = {}
+    if staff:
+        from bureau.penalties.models import CollectiveDiscussion
+
+        reasons = services.major_reasons(c)
+        d = CollectiveDiscussion.objects.filter(case=c).select_related("host").prefetch_related("participants").first()
+        extra.update(complex_case=c.complex_case, collective_required=bool(reasons), collective_reasons=reasons,
+                     collective_discussion=DiscussionOut(
+                         held_on=d.held_on, place=d.place, host_name=d.host.display_name,
+                         participant_names=[u.display_name for u in d.participants.all()], summary=d.summary,
+                         conclusion=d.conclusion, conclusion_text=d.conclusion_text, amount=d.amount,
+                         reason=d.reason) if d else None)
+    if c.reminder_on:
+        from bureau.kernel.rules import rule
+
+        extra["court_application_from"] = rules.court_application_from(
+            c.reminder_on, int(rule("penalties.enforcement_notice_days", c.reminder_on)))
+    extra.update(hearing_at=c.hearing_at, hearing_place=c.hearing_place,
+                 hearing_host_name=c.hearing_host.display_name if c.hearing_host else "",
+                 hearing_clerk_name=c.hearing_clerk.display_name if c.hearing_clerk else "",
+                 hearing_notified_on=c.hearing_notified_on, reminder_on=c.reminder_on,
+                 reminder_surcharge=c.reminder_surcharge)
+    return CaseDetailOut(**base, **extra, reasoning=c.reasoning if shown else "",
                          exemption_basis=c.exemption_basis if shown else "", decided_on=c.decided_on,
                          served_on=c.served_on, payment_due=c.payment_due, payment_overdue=c.payment_overdue,
                          execution_method=c.execution_method, execution_method_label=c.get_execution_method_display()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from bureau.kernel.documents import Fields, Heading, Para, Signature, Spec, store_document
 from bureau.kernel.models import Document
 from bureau.penalties import rules
-from bureau.penalties.models import Case, EvidenceRecord
+from bureau.penalties.models import Case, CollectiveDiscussion, EvidenceRecord
 
 
 def _authority(case: Case) -> str:
@@ -19,7 +19,8 @@ def _authority(case: Case) -> str:
 
 def _number(case: Case, kind: str) -> str:
     short = {"penalty_notice": "罚告", "hearing_notice": "听告", "penalty_decision": "罚决",
-             "no_penalty_decision": "不罚决"}.get(kind)
+             "no_penalty_decision": "不罚决", "hearing_schedule_notice": "听通",
+             "enforcement_reminder": "催告"}.get(kind)
     return case.number.replace("立", short) if short else case.number
 
 
@@ -189,3 +190,76 @@ def closing_approval(case: Case, actor: Any) -> Document:
                 ("审批意见", "同意结案。")]),
     ])
     return _store(case, "closing_approval", spec, actor)
+
+
+def collective_discussion(case: Case, discussion: CollectiveDiscussion, actor: Any) -> Document:
+    """集体讨论记录 (行政处罚法 第五十七条第二款)."""
+    from bureau.penalties.services import major_reasons
+
+    people = "、".join(f"{u.display_name}（{u.title or '负责人'}）" for u in discussion.participants.all())
+    spec = Spec(title="集体讨论记录", authority=_authority(case), number=case.number, blocks=[
+        Fields([("案由", case.title), ("当事人", case.enterprise.name),
+                ("讨论时间", f"{discussion.held_on:%Y年%m月%d日}"), ("讨论地点", discussion.place),
+                ("主持人", discussion.host.display_name), ("参加人员", people),
+                ("承办人", _officers(case)),
+                ("集体讨论的理由", "；".join(major_reasons(case)) or "负责人决定提交集体讨论"),
+                ("拟处理意见", _amount_text(case, case.proposed_amount))]),
+        Heading("讨论情况"), Para(discussion.summary),
+        Heading("讨论结论"), Para(discussion.conclusion_text),
+        Para("依据《中华人民共和国行政处罚法》第五十七条第二款，对情节复杂或者重大违法行为给予行政处罚，行政机关负责人"
+             "应当集体讨论决定。", indent=False),
+        Para(f"主持人（签名）：{discussion.host.display_name}　　记录人：{actor.display_name if actor else '—'}",
+             indent=False),
+    ])
+    return _store(case, "collective_discussion", spec, actor)
+
+
+def hearing_schedule_notice(case: Case, actor: Any) -> Document:
+    """听证通知书 to the party (行政处罚法 第六十四条)."""
+    when = timezone.localtime(case.hearing_at)
+    spec = Spec(title="听证通知书", authority=_authority(case), number=_number(case, "hearing_schedule_notice"),
+                blocks=[
+                    Para(f"{case.enterprise.name}：", indent=False),
+                    Para(f"根据你单位的听证申请，本机关决定于{when:%Y年%m月%d日 %H时%M分}在{case.hearing_place}就"
+                         f"「{case.title}」一案举行听证，拟作出的行政处罚为：{_amount_text(case, case.proposed_amount)}。"),
+                    Fields([("听证主持人", case.hearing_host.display_name if case.hearing_host else "—"),
+                            ("记录员", case.hearing_clerk.display_name if case.hearing_clerk else "—"),
+                            ("案件调查人员", _officers(case))]),
+                    Para("根据《中华人民共和国行政处罚法》第六十四条的规定：听证公开举行（涉及国家秘密、商业秘密或者个人隐私"
+                         "的除外）；听证由本机关指定的非本案调查人员主持；你单位认为主持人与本案有直接利害关系的，有权申请"
+                         "回避；你单位可以亲自参加听证，也可以委托一至二人代理；无正当理由拒不出席听证或者未经许可中途退出"
+                         "听证的，视为放弃听证权利。"),
+                    Para("请携带营业执照副本、法定代表人身份证明或授权委托书以及有关证据材料，按时参加听证。", indent=False),
+                    Signature(_authority(case), case.hearing_notified_on or timezone.localdate()),
+                ])
+    return _store(case, "hearing_schedule_notice", spec, actor)
+
+
+def enforcement_reminder(case: Case, actor: Any, *, days_overdue: int) -> Document:
+    """履行催告书 (行政强制法 第三十五条、第五十四条; 加处罚款 行政处罚法 第七十二条, 行政强制法 第四十五条)."""
+    from bureau.kernel.rules import rule
+
+    on = case.reminder_on or timezone.localdate()
+    days = int(rule("penalties.enforcement_notice_days", on))
+    pct = int(rule("penalties.late_surcharge_pct", on))
+    fine = case.decided_amount or 0
+    surcharge = case.reminder_surcharge or 0
+    spec = Spec(title="履行催告书", authority=_authority(case), number=_number(case, "enforcement_reminder"), blocks=[
+        Para(f"{case.enterprise.name}：", indent=False),
+        Para(f"本机关于{case.decided_on:%Y年%m月%d日}对你单位作出{_number(case, 'penalty_decision')}行政处罚决定，"
+             f"决定罚款人民币{rules.yuan(fine)}，该决定书已于{case.served_on:%Y年%m月%d日}送达。你单位应于"
+             f"{case.payment_due:%Y年%m月%d日}前缴纳罚款，但至今未履行。"),
+        Fields([("决定罚款", rules.yuan(fine)), ("缴纳期限", f"{case.payment_due:%Y-%m-%d}"),
+                ("逾期天数", f"{days_overdue}日（截至{on:%Y-%m-%d}）"),
+                ("加处罚款", f"{rules.yuan(surcharge)}（每日按罚款数额的百分之{pct}计算，不超过罚款数额）"),
+                ("合计应缴", rules.yuan(fine + surcharge))]),
+        Para(f"根据《中华人民共和国行政处罚法》第七十二条第一款第（一）项，到期不缴纳罚款的，每日按罚款数额的百分之{pct}加处"
+             "罚款；根据《中华人民共和国行政强制法》第四十五条第二款，加处罚款的数额不得超出罚款的数额。"),
+        Para(f"根据《中华人民共和国行政强制法》第三十五条、第五十四条的规定，现催告你单位自收到本催告书之日起{days}日内"
+             "履行上述义务，缴纳罚款及加处罚款（加处罚款计算至实际缴纳之日）。"),
+        Para("你单位收到本催告书后有权进行陈述和申辩，可以在履行期限内向本机关书面或通过平台提出；本机关将充分听取你单位"
+             "的意见，对提出的事实、理由和证据进行记录、复核（行政强制法第三十六条）。"),
+        Para("逾期仍不履行的，本机关将依法申请人民法院强制执行。"),
+        Signature(_authority(case), on),
+    ])
+    return _store(case, "enforcement_reminder", spec, actor)

@@ -52,6 +52,8 @@ class ProposalForm(forms.Form):
     amount = forms.IntegerField(label="拟罚款（元）", min_value=0, required=False,
                                 help_text="先点「试算」查看基准幅度；超出幅度须填写偏离理由")
     deviation_reason = forms.CharField(label="偏离基准理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    complex_case = forms.BooleanField(label="情节复杂（须经负责人集体讨论决定，行政处罚法第五十七条第二款）",
+                                      required=False)
 
     def __init__(self, *args, violations=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -91,6 +93,65 @@ class ExecutionForm(forms.Form):
                               error_messages={"max_length": "缴款凭证号不能超过60个字符"})
     note = forms.CharField(label="执行情况说明", widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            help_text="申请人民法院强制执行时写明申请日期和受理法院")
+
+
+def _people(users) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(str(u.pk), f"{u.display_name}" + (f"（{u.title}）" if u.title else "")) for u in users]
+
+
+class DiscussionForm(forms.Form):
+    """集体讨论记录 (行政处罚法 第57条第2款); the service checks the host, the number of participants and the
+    conclusion (rules.check_discussion)."""
+
+    prefix = "cd"
+    held_on = forms.DateField(label="讨论日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              error_messages={"required": "请填写讨论日期", "invalid": "日期格式应为 YYYY-MM-DD"})
+    place = forms.CharField(label="地点", max_length=200, error_messages={"required": "请填写讨论地点"})
+    host = forms.ChoiceField(label="主持人（负责人）", error_messages={"required": "请选择主持人",
+                                                                 "invalid_choice": "请选择主持人"})
+    participants = forms.MultipleChoiceField(label="参加人员（负责人、科室负责人，含主持人不少于3人）",
+                                             widget=forms.CheckboxSelectMultiple,
+                                             error_messages={"required": "请选择参加人员",
+                                                             "invalid_choice": "参加人员须为本机关负责人或科室负责人"})
+    summary = forms.CharField(label="讨论情况（各参加人员的意见）", widget=forms.Textarea(attrs={"rows": 4}),
+                              error_messages={"required": "请填写讨论情况"})
+    conclusion = forms.ChoiceField(label="讨论结论", choices=[("", "请选择")] + list(rules.CONCLUSIONS.items()),
+                                   error_messages={"required": "请选择讨论结论", "invalid_choice": "请选择讨论结论"})
+    amount = forms.IntegerField(label="变更后的罚款（元）", min_value=1, required=False,
+                                help_text="结论为「变更罚款金额」时填写",
+                                error_messages={"invalid": "罚款金额应为整数（元）", "min_value": "罚款金额应大于0"},
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                             help_text="变更罚款或不予处罚时必填")
+
+    def __init__(self, *args, leaders=(), candidates=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["host"].choices = [("", "请选择")] + _people(leaders)
+        self.fields["participants"].choices = _people(candidates)
+
+
+class HearingScheduleForm(forms.Form):
+    """安排听证 (行政处罚法 第64条): the service checks the seven days and that the host is not an investigator."""
+
+    prefix = "hs"
+    hearing_on = forms.DateField(label="听证日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                 help_text="通知之日起不少于7日",
+                                 error_messages={"required": "请填写听证日期", "invalid": "日期格式应为 YYYY-MM-DD"})
+    hearing_time = forms.TimeField(label="开始时间", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                   error_messages={"required": "请填写开始时间", "invalid": "时间格式应为 HH:MM"})
+    place = forms.CharField(label="听证地点", max_length=200, error_messages={"required": "请填写听证地点"})
+    host = forms.ChoiceField(label="听证主持人（非本案调查人员）",
+                             error_messages={"required": "请指定听证主持人", "invalid_choice": "请指定听证主持人"})
+    clerk = forms.ChoiceField(label="记录员", error_messages={"required": "请指定记录员",
+                                                           "invalid_choice": "请指定记录员"})
+
+    def __init__(self, *args, staff=(), investigators=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # the investigators stay selectable so that choosing one is refused with the rule (第64条第（四）项)
+        choices = [("", "请选择")] + [(k, v + ("（本案调查人员）" if int(k) in investigators else ""))
+                                   for k, v in _people(staff)]
+        self.fields["host"].choices = choices
+        self.fields["clerk"].choices = choices
 
 
 class BenchmarkImportForm(forms.Form):

@@ -92,6 +92,7 @@ class ExemptionKind(models.TextChoices):
     NONE = "", "—"
     SELF_INSPECTION = "self_inspection", "企业自查整改免罚（措施二第8条）"
     FIRST_OFFENCE = "first_offence", "首违不罚（行政处罚法第三十三条）"
+    COLLECTIVE = "collective", "经负责人集体讨论决定不予处罚（行政处罚法第五十七条）"
 
 
 class Case(ProcessModel):
@@ -104,7 +105,8 @@ class Case(ProcessModel):
     # 结案审批表) stay in the authority's file (checked by kernel.views.document_download)
     ENTERPRISE_DOCUMENT_KINDS = frozenset({
         "penalty_notice", "hearing_notice", "penalty_decision", "no_penalty_decision", "service_receipt",
-        "statement_record", "hearing_record", "inquiry_record", "inspection_record", "site_record"})
+        "statement_record", "hearing_record", "inquiry_record", "inspection_record", "site_record",
+        "hearing_schedule_notice", "enforcement_reminder"})
 
     number = models.CharField("案号", max_length=40, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="penalty_cases",
@@ -156,6 +158,15 @@ class Case(ProcessModel):
     hearing_requested_at = models.DateTimeField("申请听证时间", null=True, blank=True)
     hearing_record = models.TextField("听证情况", blank=True)
     review_opinion = models.TextField("审理意见", blank=True)
+    complex_case = models.BooleanField("情节复杂", default=False)
+    # hearing schedule (听证通知书, 行政处罚法 第64条)
+    hearing_at = models.DateTimeField("听证时间", null=True, blank=True)
+    hearing_place = models.CharField("听证地点", max_length=200, blank=True)
+    hearing_host = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="听证主持人")
+    hearing_clerk = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", verbose_name="听证记录员")
+    hearing_notified_on = models.DateField("听证通知日期", null=True, blank=True)
     # decision, service, execution
     decided_amount = models.PositiveIntegerField("决定罚款（元）", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
@@ -170,6 +181,9 @@ class Case(ProcessModel):
     payment_voucher = models.CharField("缴款凭证号", max_length=60, blank=True)
     executed_on = models.DateField("执行记录日期", null=True, blank=True)
     execution_note = models.TextField("执行情况说明", blank=True)
+    # payment reminder before a court application (履行催告书, 行政强制法 第35、54条)
+    reminder_on = models.DateField("催告日期", null=True, blank=True)
+    reminder_surcharge = models.PositiveIntegerField("催告时加处罚款（元）", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -215,6 +229,41 @@ class Case(ProcessModel):
 
         return bool(self.state == "served" and not self.exemption and self.payment_due
                     and timezone.localdate() > self.payment_due)
+
+
+class CollectiveDiscussion(models.Model):
+    """集体讨论记录 (行政处罚法 第57条第2款): the leaders' discussion of a major or complex case before the decision —
+    date, place, host (a leader), participants, the summary and the conclusion."""
+
+    CONCLUSIONS = list(rules.CONCLUSIONS.items())
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="discussion")
+    held_on = models.DateField("讨论日期")
+    place = models.CharField("地点", max_length=200)
+    host = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="主持人")
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", verbose_name="参加人员")
+    summary = models.TextField("讨论情况")
+    conclusion = models.CharField("讨论结论", max_length=20, choices=CONCLUSIONS)
+    amount = models.PositiveIntegerField("变更后罚款（元）", null=True, blank=True)
+    reason = models.TextField("理由", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "集体讨论记录"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.case.number} 集体讨论 {self.held_on}"
+
+    @property
+    def conclusion_text(self) -> str:
+        if self.conclusion == rules.CONCLUSION_CHANGE:
+            return f"变更罚款为{rules.yuan(self.amount)}（理由：{self.reason}）"
+        if self.conclusion == rules.CONCLUSION_NO_PENALTY:
+            return f"不予行政处罚（理由：{self.reason}）"
+        return "同意拟处罚意见" + (f"（{self.reason}）" if self.reason else "")
 
 
 class EvidenceKind(models.TextChoices):

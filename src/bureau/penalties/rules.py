@@ -77,11 +77,14 @@ CASE_FILE_ORDER: dict[str, tuple[int, str]] = {
     "penalty_notice": (30, "行政处罚告知书"),
     "statement_record": (40, "陈述申辩记录"),
     "hearing_notice": (50, "听证告知书"),
+    "hearing_schedule_notice": (52, "听证通知书"),
     "hearing_record": (55, "听证笔录"),
     "handling_approval": (60, "案件处理呈批表"),
+    "collective_discussion": (65, "集体讨论记录"),
     "penalty_decision": (70, "行政处罚决定书"),
     "no_penalty_decision": (71, "不予行政处罚决定书"),
     "service_receipt": (80, "送达回执"),
+    "enforcement_reminder": (85, "履行催告书"),
     "closing_approval": (90, "结案审批表"),
 }
 
@@ -322,6 +325,104 @@ def check_execution(*, method: str, amount: int | None, paid_on: dt.date | None,
                               code="date_before_service", field="paid_on")
     if paying and not voucher.strip():
         raise DomainError(f"{EXECUTION_METHODS[method]}须填写缴款凭证号", code="voucher_required", field="voucher")
+
+
+# --- collective discussion (集体讨论) -----------------------------------------------------------------------------------
+# 行政处罚法（2021）第五十七条第二款: 对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定.
+COLLECTIVE_REFUSAL = "本案属于重大或情节复杂案件，须经负责人集体讨论决定（行政处罚法第五十七条第二款）"
+CONCLUSION_AGREE, CONCLUSION_CHANGE, CONCLUSION_NO_PENALTY = "agree", "change", "no_penalty"
+CONCLUSIONS = {
+    CONCLUSION_AGREE: "同意拟处罚意见",
+    CONCLUSION_CHANGE: "变更罚款金额",
+    CONCLUSION_NO_PENALTY: "不予行政处罚",
+}
+MAJOR_MEASURES = ("停产停业", "吊销")
+
+
+def major_case_reasons(*, amount: int | None, threshold: int, other_measures: str, hearing_held: bool,
+                       complex_flag: bool) -> list[str]:
+    """Why a case needs the leaders' collective discussion (行政处罚法 第57条第2款); empty = not major. The fine
+    threshold is a local rule parameter (penalties.collective_threshold.unit)."""
+    reasons = []
+    if amount is not None and amount >= threshold:
+        reasons.append(f"罚款{yuan(amount)}达到重大案件标准（{yuan(threshold)}）")
+    measures = [m for m in MAJOR_MEASURES if m in (other_measures or "")]
+    if measures:
+        reasons.append(f"拟{'、'.join(measures)}")
+    if hearing_held:
+        reasons.append("已举行听证")
+    if complex_flag:
+        reasons.append("承办人认定情节复杂")
+    return reasons
+
+
+def check_discussion(*, participants: int, minimum: int, host_is_leader: bool, held_on: dt.date,
+                     filed_on: dt.date, today: dt.date, summary: str, conclusion: str, amount: int | None,
+                     reason: str) -> None:
+    """The 集体讨论记录: a host (负责人), at least `minimum` participants, a date between filing and today, the
+    discussion summary and a conclusion (a changed amount or no penalty with its reason)."""
+    if not host_is_leader:
+        raise DomainError("主持人须为本机关负责人", code="bad_host", field="host")
+    if participants < minimum:
+        raise DomainError(f"集体讨论参加人员不少于{minimum}人（含主持人）", code="too_few", field="participants")
+    if held_on > today or held_on < filed_on:
+        raise DomainError(f"讨论日期须在立案日期（{filed_on:%Y-%m-%d}）至今天之间", code="bad_date", field="held_on")
+    if not summary.strip():
+        raise DomainError("请填写讨论情况（各参加人员的意见）", code="summary_required", field="summary")
+    if conclusion not in CONCLUSIONS:
+        raise DomainError("请选择讨论结论", code="bad_conclusion", field="conclusion")
+    if conclusion == CONCLUSION_CHANGE:
+        if amount is None or amount <= 0:
+            raise DomainError("变更罚款须填写变更后的罚款金额（元）", code="amount_required", field="amount")
+    if conclusion in (CONCLUSION_CHANGE, CONCLUSION_NO_PENALTY) and not reason.strip():
+        raise DomainError(f"「{CONCLUSIONS[conclusion]}」须写明理由", code="reason_required", field="reason")
+
+
+# --- hearing notice (听证通知书) -------------------------------------------------------------------------------------
+def check_hearing_schedule(*, hearing_on: dt.date, today: dt.date, notice_days: int, host_id: int | None,
+                           officer_ids: tuple[int, ...], clerk_id: int | None, place: str) -> None:
+    """行政处罚法 第64条: the party is told the time and place `notice_days` (七日) before the hearing (第（二）项);
+    the hearing is chaired by a person designated by the authority who is not the investigator (第（四）项)."""
+    if hearing_on < today + dt.timedelta(days=notice_days):
+        raise DomainError(f"听证日期须在通知之日起{notice_days}日后，最早为{today + dt.timedelta(days=notice_days):%Y-%m-%d}"
+                          "（行政处罚法第六十四条第（二）项）", code="too_soon", field="hearing_on")
+    if not place.strip():
+        raise DomainError("请填写听证地点", code="place_required", field="place")
+    if host_id is None:
+        raise DomainError("请指定听证主持人", code="host_required", field="host")
+    if host_id in officer_ids:
+        raise DomainError("听证主持人不得由本案调查人员担任（行政处罚法第六十四条第（四）项）", code="host_is_investigator",
+                          field="host")
+    if clerk_id is None:
+        raise DomainError("请指定记录员", code="clerk_required", field="clerk")
+    if clerk_id == host_id:
+        raise DomainError("记录员不能由主持人兼任", code="clerk_is_host", field="clerk")
+
+
+# --- payment reminder (履行催告) -------------------------------------------------------------------------------------
+COURT_REFUSAL = "申请强制执行前须书面催告，催告书送达十日后当事人仍未履行的方可申请（行政强制法第五十四条）"
+
+
+def late_surcharge(*, fine: int, payment_due: dt.date, on: dt.date, daily_pct: int) -> tuple[int, int]:
+    """加处罚款 (行政处罚法 第72条第1款第（一）项: 每日按罚款数额的百分之三) from the day after the payment deadline up
+    to `on`, capped at the fine (行政强制法 第45条第2款: 不得超出金钱给付义务的数额). Returns (days, amount)."""
+    days = max(0, (on - payment_due).days)
+    return days, min(fine, fine * daily_pct * days // 100)
+
+
+def court_application_from(reminder_on: dt.date, days: int) -> dt.date:
+    """The first day the court may be applied to: the `days` (十日) after service of the reminder have passed
+    (行政强制法 第54条)."""
+    return reminder_on + dt.timedelta(days=days + 1)
+
+
+def check_court_application(*, reminder_on: dt.date | None, today: dt.date, days: int) -> None:
+    if reminder_on is None:
+        raise DomainError(COURT_REFUSAL, code="reminder_required", field="method")
+    earliest = court_application_from(reminder_on, days)
+    if today < earliest:
+        raise DomainError(f"{COURT_REFUSAL}；本案催告书于{reminder_on:%Y-%m-%d}送达，最早可于{earliest:%Y-%m-%d}申请",
+                          code="reminder_period", field="method")
 
 
 # --- exemptions (免罚) ------------------------------------------------------------------------------------------------

@@ -22,7 +22,14 @@ from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
 from bureau.kernel.workflow import apply_transition, record_history
 from bureau.penalties import documents, rules
-from bureau.penalties.models import BenchmarkRow, Case, CaseSource, EvidenceRecord, ExemptionKind
+from bureau.penalties.models import (
+    BenchmarkRow,
+    Case,
+    CaseSource,
+    CollectiveDiscussion,
+    EvidenceRecord,
+    ExemptionKind,
+)
 from bureau.penalties.workflow import OPEN_STATES, case_workflow
 
 DECIDED_STATES = ("decided", "served", "executed", "closed")
@@ -61,6 +68,23 @@ def first_offence_listing(violation_code: str, on: dt.date) -> rules.Band | None
         if same:
             return same.band()
     return None
+
+
+def collective_threshold(target: str, on: dt.date) -> int:
+    key = ("penalties.collective_threshold.unit" if target != rules.TARGET_PERSON
+           else "penalties.collective_threshold.person")
+    return int(rule(key, on))
+
+
+def major_reasons(case: Case, amount: int | None = None) -> list[str]:
+    """Why the case needs the leaders' collective discussion before the decision (行政处罚法 第57条第2款)."""
+    if case.exemption:
+        return []
+    amount = amount if amount is not None else (case.decided_amount if case.decided_amount is not None
+                                                else case.proposed_amount)
+    return rules.major_case_reasons(amount=amount, threshold=collective_threshold(case.target, case.filed_on),
+                                    other_measures=case.other_measures, hearing_held=bool(case.hearing_record),
+                                    complex_flag=case.complex_case)
 
 
 def hearing_threshold(target: str, on: dt.date) -> int:
@@ -356,7 +380,8 @@ def evidence_add(*, actor: Any, case: Case, kind: str, recorded_on: dt.date, pla
 
 
 def case_propose(*, actor: Any, case: Case, violation_code: str, circumstances: list[str], amount: int,
-                 stage: str = rules.STAGE_ORDER, target: str = rules.TARGET_UNIT, deviation_reason: str = "") -> Case:
+                 stage: str = rules.STAGE_ORDER, target: str = rules.TARGET_UNIT, deviation_reason: str = "",
+                 complex_case: bool = False) -> Case:
     """裁量建议 (measure II.6): the engine's tier, band and reasoning; an amount outside the band needs a written
     reason that the review sees; the statutory range is never exceeded."""
     _require_case_officer(actor, case)
@@ -374,13 +399,15 @@ def case_propose(*, actor: Any, case: Case, violation_code: str, circumstances: 
                   stage=stage, target=target, tier=proposal.tier, amount_min=proposal.amount_min,
                   amount_max=proposal.amount_max, proposed_amount=amount, other_measures=proposal.other_measures,
                   deviation_reason="" if within else deviation_reason.strip(), reasoning=proposal.reasoning,
-                  hearing_right=hearing, exemption="", exemption_basis="", exempt_hazard=None)
+                  hearing_right=hearing, exemption="", exemption_basis="", exempt_hazard=None,
+                  complex_case=bool(complex_case))
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(**fields)
         for key, value in fields.items():
             setattr(case, key, value)
         note = f"{proposal.tier_label}阶次，基准幅度{rules.yuan(proposal.amount_min)}至{rules.yuan(proposal.amount_max)}，" \
-               f"拟罚款{rules.yuan(amount)}" + ("" if within else f"；偏离理由：{deviation_reason.strip()}")
+               f"拟罚款{rules.yuan(amount)}" + ("" if within else f"；偏离理由：{deviation_reason.strip()}") + (
+                   "；承办人认定情节复杂，须集体讨论" if complex_case else "")
         record_history(case, actor=actor, action="propose", label="提出裁量建议", note=note)
         audit(actor, "penalties.propose", case, summary=f"{case.number} 裁量建议：{note}"[:300],
               data={"violation_code": violation_code, "circumstances": proposal.circumstances, "amount": amount})
@@ -543,10 +570,23 @@ def case_decide(*, actor: Any, case: Case, amount: int | None = None, deviation_
     extension stated (第60条)."""
     _require_scope(actor, case)
     _require_state(case, "deciding")
-    amount = case.proposed_amount if amount is None else amount
+    discussion = CollectiveDiscussion.objects.filter(case=case).first()
+    if discussion is not None and discussion.conclusion == rules.CONCLUSION_NO_PENALTY:
+        raise DomainError("集体讨论决定不予行政处罚，应作出不予行政处罚决定", code="discussion_no_penalty")
+    if amount is None:
+        amount = discussion.amount if discussion is not None and discussion.conclusion == rules.CONCLUSION_CHANGE \
+            else case.proposed_amount
     if amount is None:
         raise DomainError("缺少罚款金额", field="amount")
-    reason = deviation_reason.strip() or case.deviation_reason
+    # 行政处罚法 第57条第2款: a major or complex case is decided by the leaders' collective discussion
+    if discussion is None and major_reasons(case, amount):
+        raise DomainError(rules.COLLECTIVE_REFUSAL, code="collective_required", field="amount")
+    if discussion is not None:
+        agreed = discussion.amount if discussion.conclusion == rules.CONCLUSION_CHANGE else case.proposed_amount
+        if amount != agreed:
+            raise DomainError(f"决定罚款须与集体讨论结论一致（{rules.yuan(agreed)}）", code="discussion_mismatch",
+                              field="amount")
+    reason = deviation_reason.strip() or case.deviation_reason or (discussion.reason if discussion else "")
     rules.check_amount(amount, case.amount_min or 0, case.amount_max or 0, reason)
     row = case.benchmark_row.band() if case.benchmark_row else None
     if row and not rules.within_statute(amount, row.statutory_min, row.statutory_max):
@@ -572,9 +612,18 @@ def case_decide(*, actor: Any, case: Case, amount: int | None = None, deviation_
 def case_decide_no_penalty(*, actor: Any, case: Case) -> Case:
     """不予行政处罚决定 (措施二第8条 / 行政处罚法 第33条): the exemption and its basis, shown to the enterprise."""
     _require_scope(actor, case)
+    updates: dict[str, Any] = {"decided_on": timezone.localdate(), "decided_amount": 0}
+    if case.state == "deciding":  # the leaders' collective discussion concluded: no penalty (第57条)
+        discussion = CollectiveDiscussion.objects.filter(case=case).first()
+        if discussion is not None:
+            updates.update(exemption=ExemptionKind.COLLECTIVE, exemption_basis=(
+                f"本案经本机关负责人于{discussion.held_on:%Y年%m月%d日}集体讨论，决定不予行政处罚。理由：{discussion.reason}"
+                "依据《中华人民共和国行政处罚法》第五十七条第一款、第二款。"))
     with transaction.atomic():
-        apply_transition(case_workflow, case, "decide_no_penalty", actor=actor, note=case.exemption_basis[:500],
-                         updates={"decided_on": timezone.localdate(), "decided_amount": 0})
+        apply_transition(case_workflow, case, "decide_no_penalty", actor=actor,
+                         note=(updates.get("exemption_basis") or case.exemption_basis)[:500], updates=updates)
+        for key, value in updates.items():
+            setattr(case, key, value)
         documents.no_penalty_decision(case, actor)
         from bureau.kernel.notifications import notify
 
@@ -613,6 +662,9 @@ def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = No
                           fine=case.decided_amount or 0, served_on=case.served_on, today=today)
     if method not in rules.PAYMENT_METHODS and method != rules.EXEC_CORRECTED and not note.strip():
         raise DomainError("请写明强制执行申请情况（如申请日期、受理法院）", code="note_required", field="note")
+    if method == rules.EXEC_COURT:  # 行政强制法 第54条: 书面催告, then ten days
+        rules.check_court_application(reminder_on=case.reminder_on, today=today,
+                                      days=int(rule("penalties.enforcement_notice_days", today)))
     label = rules.EXECUTION_METHODS[method]
     updates = dict(execution_method=method, paid_amount=amount, paid_on=paid_on, payment_voucher=voucher.strip()[:60],
                    executed_on=today, execution_note=note.strip())
@@ -633,4 +685,146 @@ def case_close(*, actor: Any, case: Case, note: str = "") -> Case:
         apply_transition(case_workflow, case, "close", actor=actor, note=note.strip()[:500],
                          updates={"closed_on": timezone.localdate()})
         documents.closing_approval(case, actor)
+    return case
+
+
+# --- collective discussion, hearing notice, payment reminder --------------------------------------------------------
+def _bureau_users(case: Case, roles: tuple[str, ...]) -> Any:
+    from django.db.models import Q
+
+    from bureau.accounts.models import User
+
+    bureau = case.organisation
+    return (User.objects.filter(roles__code__in=roles, is_active=True, enterprise__isnull=True)
+            .filter(Q(organisation=bureau) | Q(organisation__parent=bureau)).distinct().order_by("username"))
+
+
+def discussion_candidates(case: Case) -> list[Any]:
+    """The bureau's leaders and section heads, who may take part in a collective discussion."""
+    return list(_bureau_users(case, (LEADER, SECTION_HEAD))[:100])
+
+
+def hearing_staff(case: Case) -> list[Any]:
+    """The bureau's staff who may be designated hearing host or clerk (the rule excludes the investigators)."""
+    return list(_bureau_users(case, (INSPECTOR, SECTION_HEAD, LEADER))[:200])
+
+
+def discussion_record(*, actor: Any, case: Case, held_on: dt.date, place: str, host: Any, participants: list[Any],
+                      summary: str, conclusion: str, amount: int | None = None, reason: str = "") -> CollectiveDiscussion:
+    """集体讨论记录 (行政处罚法 第57条第2款), recorded by a section head or leader before the decision: a leader hosts,
+    at least `penalties.collective_min_participants` leaders/section heads of the bureau take part."""
+    _require_scope(actor, case)
+    if not actor.has_role(SECTION_HEAD, LEADER):
+        raise PermissionDenied("只有科室负责人或分管负责人可以记录集体讨论")
+    _require_state(case, "deciding")
+    if CollectiveDiscussion.objects.filter(case=case).exists():
+        raise DomainError("本案已有集体讨论记录", code="discussion_exists")
+    if case.exemption:
+        raise DomainError("免罚案件不需要集体讨论", code="exempt")
+    today = timezone.localdate()
+    eligible = {u.pk: u for u in discussion_candidates(case)}
+    if host is None:
+        raise DomainError("请选择主持人", code="host_required", field="host")
+    people = {u.pk: u for u in [host, *participants] if u is not None}
+    outsiders = [u.display_name for u in people.values() if u.pk not in eligible]
+    if outsiders:
+        raise DomainError(f"{'、'.join(outsiders)}不是本机关负责人或科室负责人，不能参加集体讨论", code="not_eligible",
+                          field="participants")
+    minimum = int(rule("penalties.collective_min_participants", today))
+    rules.check_discussion(participants=len(people), minimum=minimum, host_is_leader=host.has_role(LEADER),
+                           held_on=held_on, filed_on=case.filed_on, today=today, summary=summary,
+                           conclusion=conclusion, amount=amount, reason=reason)
+    if conclusion == rules.CONCLUSION_CHANGE:
+        row = case.benchmark_row.band() if case.benchmark_row else None
+        if row and not rules.within_statute(amount or 0, row.statutory_min, row.statutory_max):
+            raise DomainError(f"变更后的罚款超出法定幅度（{rules.yuan(row.statutory_min or 0)}至"
+                              f"{rules.yuan(row.statutory_max)}）", code="outside_statute", field="amount")
+    if not place.strip():
+        raise DomainError("请填写讨论地点", code="place_required", field="place")
+    with transaction.atomic():
+        discussion = CollectiveDiscussion.objects.create(
+            case=case, held_on=held_on, place=place.strip()[:200], host=host, summary=summary.strip(),
+            conclusion=conclusion, amount=amount if conclusion == rules.CONCLUSION_CHANGE else None,
+            reason=reason.strip(), created_by=actor)
+        discussion.participants.set(list(people.values()))
+        note = f"主持人：{host.display_name}；参加：{'、'.join(u.display_name for u in people.values())}；" \
+               f"结论：{discussion.conclusion_text}"
+        record_history(case, actor=actor, action="collective_discussion", label="集体讨论", note=note[:500])
+        audit(actor, "penalties.collective_discussion", case, summary=f"{case.number} 集体讨论：{discussion.conclusion_text}"[:300],
+              data={"conclusion": conclusion, "amount": amount, "participants": sorted(people)})
+        documents.collective_discussion(case, discussion, actor)
+    return discussion
+
+
+def hearing_schedule(*, actor: Any, case: Case, hearing_at: dt.datetime, place: str, host: Any,
+                     clerk: Any) -> Case:
+    """安排听证 and the 听证通知书 to the party (行政处罚法 第64条): the time and place notified
+    `penalties.hearing_notice_days` days ahead, a host designated by the authority who is not an investigator."""
+    _require_scope(actor, case)
+    if not actor.has_role(INSPECTOR, SECTION_HEAD, LEADER) or actor.enterprise_id:
+        raise PermissionDenied("只有执法机关工作人员可以安排听证")
+    _require_state(case, "hearing")
+    today = timezone.localdate()
+    staff = {u.pk for u in hearing_staff(case)}
+    for person, field, label in ((host, "host", "听证主持人"), (clerk, "clerk", "记录员")):
+        if person is not None and person.pk not in staff:
+            raise DomainError(f"{label}须为本机关工作人员", code="not_staff", field=field)
+    if timezone.is_naive(hearing_at):
+        hearing_at = timezone.make_aware(hearing_at)
+    rules.check_hearing_schedule(hearing_on=timezone.localtime(hearing_at).date(), today=today,
+                                 notice_days=int(rule("penalties.hearing_notice_days", today)),
+                                 host_id=host.pk if host else None,
+                                 officer_ids=(case.lead_officer_id, case.second_officer_id),
+                                 clerk_id=clerk.pk if clerk else None, place=place)
+    updates = dict(hearing_at=hearing_at, hearing_place=place.strip()[:200], hearing_host=host, hearing_clerk=clerk,
+                   hearing_notified_on=today)
+    when = f"{timezone.localtime(hearing_at):%Y-%m-%d %H:%M}"
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(**updates)
+        for key, value in updates.items():
+            setattr(case, key, value)
+        note = f"{when}，{place.strip()}；主持人：{host.display_name}；记录员：{clerk.display_name}"
+        record_history(case, actor=actor, action="schedule_hearing", label="安排听证", note=note)
+        audit(actor, "penalties.schedule_hearing", case, summary=f"{case.number} 安排听证：{note}"[:300],
+              data={"hearing_at": hearing_at.isoformat(), "host": host.pk, "clerk": clerk.pk})
+        documents.hearing_schedule_notice(case, actor)
+        from bureau.kernel.notifications import notify
+
+        notify(_enterprise_users(case), f"听证通知：{case.number}",
+               f"听证定于{when}在{place.strip()}举行，请准时参加（行政处罚法第六十四条）",
+               url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def reminder_issue(*, actor: Any, case: Case) -> Case:
+    """发出催告 (行政强制法 第35、54条): a served fine not paid by its deadline; the 履行催告书 states the fine, the
+    加处罚款 to date (行政处罚法 第72条, capped at the fine, 行政强制法 第45条), the ten days and the right to state
+    the party's case. The court may be applied to only ten days after it."""
+    _require_scope(actor, case)
+    if not actor.has_role(INSPECTOR, SECTION_HEAD, LEADER) or actor.enterprise_id:
+        raise PermissionDenied("只有执法机关工作人员可以发出催告")
+    _require_state(case, "served")
+    if case.exemption:
+        raise DomainError("不予处罚案件无需催告", code="exempt")
+    if case.reminder_on:
+        raise DomainError(f"已于{case.reminder_on:%Y-%m-%d}发出履行催告书", code="already_reminded")
+    today = timezone.localdate()
+    if not case.payment_due or today <= case.payment_due:
+        due = f"（{case.payment_due:%Y-%m-%d}）" if case.payment_due else ""
+        raise DomainError(f"罚款缴纳期限{due}尚未届满，不能催告", code="not_overdue")
+    days, surcharge = rules.late_surcharge(fine=case.decided_amount or 0, payment_due=case.payment_due, on=today,
+                                           daily_pct=int(rule("penalties.late_surcharge_pct", today)))
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(reminder_on=today, reminder_surcharge=surcharge)
+        case.reminder_on, case.reminder_surcharge = today, surcharge
+        note = f"逾期{days}日，加处罚款{rules.yuan(surcharge)}"
+        record_history(case, actor=actor, action="remind", label="发出履行催告书", note=note)
+        audit(actor, "penalties.remind", case, summary=f"{case.number} 履行催告：{note}",
+              data={"days_overdue": days, "surcharge": surcharge})
+        documents.enforcement_reminder(case, actor, days_overdue=days)
+        from bureau.kernel.notifications import notify
+
+        notify(_enterprise_users(case), f"履行催告：{case.number}",
+               f"请于收到催告书之日起{int(rule('penalties.enforcement_notice_days', today))}日内缴纳罚款及加处罚款，"
+               "或提出陈述和申辩", url=f"/penalties/cases/{case.pk}/")
     return case

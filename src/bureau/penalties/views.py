@@ -21,12 +21,14 @@ from bureau.penalties import queries, rules, services
 from bureau.penalties.forms import (
     BenchmarkImportForm,
     CaseOpenForm,
+    DiscussionForm,
     EvidenceForm,
     ExecutionForm,
     ExemptionForm,
+    HearingScheduleForm,
     ProposalForm,
 )
-from bureau.penalties.models import Case
+from bureau.penalties.models import Case, CollectiveDiscussion
 from bureau.penalties.workflow import case_workflow
 
 STAFF = (INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN)
@@ -120,6 +122,29 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
     if "execute" in ctx["actions"]:
         ctx["execution_form"] = extra.pop("execution_form", None) or ExecutionForm(initial={
             "method": rules.EXEC_VOLUNTARY, "amount": case.decided_amount, "paid_on": timezone.localdate()})
+    ctx["hearing_at"] = timezone.localtime(case.hearing_at) if case.hearing_at else None
+    if case.reminder_on:
+        from bureau.kernel.rules import rule
+
+        ctx["court_from"] = rules.court_application_from(
+            case.reminder_on, int(rule("penalties.enforcement_notice_days", case.reminder_on)))
+    if staff:
+        ctx["major_reasons"] = services.major_reasons(case)
+        ctx["discussion"] = (CollectiveDiscussion.objects.filter(case=case).select_related("host")
+                             .prefetch_related("participants").first())
+        if (case.state == "deciding" and ctx["discussion"] is None and not case.exemption
+                and user.has_role(SECTION_HEAD, LEADER)):
+            ctx["discussion_form"] = extra.pop("discussion_form", None) or _discussion_form(case)
+        if case.state == "hearing" and user.has_role(INSPECTOR, SECTION_HEAD, LEADER):
+            ctx["hearing_form"] = extra.pop("hearing_form", None) or _hearing_form(case)
+        ctx["can_remind"] = (case.payment_overdue and not case.reminder_on
+                             and user.has_role(INSPECTOR, SECTION_HEAD, LEADER))
+        if ctx["can_remind"]:
+            from bureau.kernel.rules import rule
+
+            ctx["surcharge_days"], ctx["surcharge"] = rules.late_surcharge(
+                fine=case.decided_amount or 0, payment_due=case.payment_due, on=timezone.localdate(),
+                daily_pct=int(rule("penalties.late_surcharge_pct")))
     if staff:
         ctx["evidence"] = list(case.evidence.prefetch_related("officers"))
         if case.state == "investigating" and user.has_role(INSPECTOR):
@@ -133,13 +158,98 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
                 violations=queries.violation_choices(case.filed_on),
                 initial={"violation_code": case.violation_code, "circumstances": case.circumstances,
                          "stage": case.stage or rules.STAGE_ORDER, "target": case.target or rules.TARGET_UNIT,
-                         "amount": case.proposed_amount})
+                         "amount": case.proposed_amount, "complex_case": case.complex_case})
             hazards = self_inspection_hazards(case.enterprise_id, reported_before=case.found_at).order_by(
                 "-reported_at")[:50]
             ctx["exemption_form"] = extra.pop("exemption_form", None) or ExemptionForm(
                 hazards=hazards, violations=queries.first_offence_choices(case.filed_on))
     ctx.update(extra)
     return ctx
+
+
+def _discussion_form(case: Case, data: Any = None) -> DiscussionForm:
+    candidates = services.discussion_candidates(case)
+    return DiscussionForm(data, leaders=[u for u in candidates if u.has_role(LEADER)], candidates=candidates,
+                          initial={"held_on": timezone.localdate(), "conclusion": rules.CONCLUSION_AGREE})
+
+
+def _hearing_form(case: Case, data: Any = None) -> HearingScheduleForm:
+    import datetime as dt
+
+    from bureau.kernel.rules import rule
+
+    staff = services.hearing_staff(case)
+    earliest = timezone.localdate() + dt.timedelta(days=int(rule("penalties.hearing_notice_days")))
+    initial = {"hearing_on": earliest, "hearing_time": dt.time(9, 30), "place": f"{case.organisation.name}听证室"}
+    if case.hearing_at:
+        at = timezone.localtime(case.hearing_at)
+        initial = {"hearing_on": at.date(), "hearing_time": at.time(), "place": case.hearing_place,
+                   "host": case.hearing_host_id, "clerk": case.hearing_clerk_id}
+    return HearingScheduleForm(data, staff=staff, initial=initial,
+                               investigators=(case.lead_officer_id, case.second_officer_id))
+
+
+@login_required
+@require_POST
+def discussion(request: HttpRequest, pk: int) -> HttpResponse:
+    """集体讨论记录: the form's errors and the service's refusals next to their field; nothing saved on refusal."""
+    case = queries.get_case_for(request.user, pk)
+    if not _staff(request.user):
+        raise Http404
+    form = _discussion_form(case, request.POST)
+    error = "请更正集体讨论记录中的错误"
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        people = {u.pk: u for u in services.discussion_candidates(case)}
+        host = people.get(int(data["host"]))
+        try:
+            services.discussion_record(actor=request.user, case=case, held_on=data["held_on"], place=data["place"],
+                                       host=host, participants=[people[int(x)] for x in data["participants"]],
+                                       summary=data["summary"], conclusion=data["conclusion"],
+                                       amount=data["amount"], reason=data["reason"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status, error = exc.status, exc.message
+        else:
+            messages.success(request, "已记录集体讨论")
+            return redirect("penalties:detail", pk=case.pk)
+    else:
+        error = next(iter(e for errors in form.errors.values() for e in errors), error)
+    return render(request, "penalties/detail.html",
+                  _detail_context(request, case, discussion_form=form, action_error=error), status=status)
+
+
+@login_required
+@require_POST
+def hearing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """安排听证 and the 听证通知书; refusals next to their field, nothing saved."""
+    import datetime as dt
+
+    case = queries.get_case_for(request.user, pk)
+    if not _staff(request.user):
+        raise Http404
+    form = _hearing_form(case, request.POST)
+    error = "请更正听证安排中的错误"
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        people = {u.pk: u for u in services.hearing_staff(case)}
+        try:
+            services.hearing_schedule(actor=request.user, case=case,
+                                      hearing_at=dt.datetime.combine(data["hearing_on"], data["hearing_time"]),
+                                      place=data["place"], host=people.get(int(data["host"])),
+                                      clerk=people.get(int(data["clerk"])))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status, error = exc.status, exc.message
+        else:
+            messages.success(request, "已安排听证并发出听证通知书")
+            return redirect("penalties:detail", pk=case.pk)
+    else:
+        error = next(iter(e for errors in form.errors.values() for e in errors), error)
+    return render(request, "penalties/detail.html",
+                  _detail_context(request, case, hearing_form=form, action_error=error), status=status)
 
 
 @login_required
@@ -187,7 +297,8 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
                 services.case_propose(actor=request.user, case=case, violation_code=data["violation_code"],
                                       circumstances=data["circumstances"], amount=data["amount"],
                                       stage=data["stage"], target=data["target"],
-                                      deviation_reason=data["deviation_reason"])
+                                      deviation_reason=data["deviation_reason"],
+                                      complex_case=data["complex_case"])
                 messages.success(request, "已保存裁量建议")
                 return redirect("penalties:detail", pk=case.pk)
         except DomainError as exc:
@@ -252,6 +363,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "decide_no_penalty": lambda: services.case_decide_no_penalty(actor=user, case=case),
         "serve": lambda: services.case_serve(actor=user, case=case, method=p.get("method", "")),
         "close": lambda: services.case_close(actor=user, case=case, note=p.get("note", "")),
+        "remind": lambda: services.reminder_issue(actor=user, case=case),
     }
     if action == "execute":
         return _execute(request, case)

@@ -24,8 +24,31 @@ def _is_penalty(case: Any, actor: Any) -> str | None:
     return "本案拟不予处罚，应作出不予行政处罚决定" if case.exemption else None
 
 
+def _discussion(case: Any) -> Any:
+    from bureau.penalties.models import CollectiveDiscussion
+
+    return CollectiveDiscussion.objects.filter(case_id=case.pk).first()
+
+
 def _is_exempt(case: Any, actor: Any) -> str | None:
+    if case.state == "deciding":  # after the notice only the leaders' collective discussion can decide no penalty
+        discussion = _discussion(case)
+        if discussion is not None and discussion.conclusion == "no_penalty":
+            return None
+        return "集体讨论未决定不予处罚，不能作出不予行政处罚决定"
     return None if case.exemption else "本案未认定免罚情形，不能作出不予行政处罚决定"
+
+
+def _hearing_held(case: Any, actor: Any) -> str | None:
+    # 行政处罚法 第64条第（二）项: the hearing takes place at the time notified to the party
+    from django.utils import timezone
+
+    if case.hearing_at is None:
+        return "尚未安排听证：须先发出听证通知书（行政处罚法第六十四条）"
+    held_on = timezone.localtime(case.hearing_at).date()
+    if timezone.localdate() < held_on:
+        return f"听证定于{held_on:%Y-%m-%d}举行，听证举行前不能记录听证情况"
+    return None
 
 
 def _needs_execution(case: Any, actor: Any) -> str | None:
@@ -78,10 +101,10 @@ case_workflow = Workflow(
         T("return", "退回补充调查", "reviewing", "investigating", REVIEWERS),
         T("notify", "审理通过并告知", "reviewing", "notified", REVIEWERS, _is_penalty),
         T("request_hearing", "申请听证", "notified", "hearing", {ENTERPRISE, INSPECTOR}, _hearing_open),
-        T("record_hearing", "记录听证情况", "hearing", "deciding", {INSPECTOR}),
+        T("record_hearing", "记录听证情况", "hearing", "deciding", {INSPECTOR}, _hearing_held),
         T("submit_decision", "呈批处理决定", "notified", "deciding", {INSPECTOR}, _answered_or_due),
         T("decide", "作出处罚决定", "deciding", "decided", {LEADER}),
-        T("decide_no_penalty", "作出不予处罚决定", "reviewing", "decided", {LEADER}, _is_exempt),
+        T("decide_no_penalty", "作出不予处罚决定", ("reviewing", "deciding"), "decided", {LEADER}, _is_exempt),
         T("serve", "送达", "decided", "served", {INSPECTOR}),
         T("execute", "记录执行情况", "served", "executed", {INSPECTOR}, _needs_execution),
         T("close", "结案", ("served", "executed"), "closed", REVIEWERS, _executed_or_exempt),
