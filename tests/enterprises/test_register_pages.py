@@ -61,3 +61,27 @@ def test_personal_data_is_encrypted_at_rest():
         cursor.execute("SELECT contact_phone FROM enterprises_enterprise WHERE id = %s", [enterprise.pk])
         stored = cursor.fetchone()[0]
     assert stored != "13912345678" and "1391234" not in stored
+
+
+def test_registering_an_enterprise_prefills_from_the_market_regulators_licence(login, city_admin, settings, tmp_path):
+    """Measure III.2: the register takes what the market regulator already holds (name, legal representative,
+    address, scope, founding date) from its licence data through the adapter; an unknown or malformed code says so
+    and fills nothing; the prefilled values are still validated when saved."""
+    import json
+
+    uscc = valid_uscc()
+    path = tmp_path / "licences.json"
+    path.write_text(json.dumps([{
+        "uscc": uscc, "name": "运城市新源加油站有限公司", "legal_representative": "赵建军",
+        "address": "运城市盐湖区工农路1号", "business_scope": "成品油零售", "established_on": "2015-06-01",
+        "registration_authority": "运城市盐湖区市场监督管理局", "status": "存续"}], ensure_ascii=False), encoding="utf-8")
+    settings.BUSINESS_LICENCE_FILE = str(path)
+    client = login(city_admin)
+    page = client.get("/enterprises/new/", {"uscc": uscc}).content.decode()
+    assert "已从市场监管局营业执照带入" in page and "法定代表人" in page
+    assert 'value="运城市新源加油站有限公司"' in page and 'value="赵建军"' in page and 'value="2015-06-01"' in page
+    unknown = client.get("/enterprises/new/", {"uscc": valid_uscc()}).content.decode()
+    assert "未查到该统一社会信用代码" in unknown and "已从市场监管局" not in unknown
+    assert "校验位" in client.get("/enterprises/new/", {"uscc": "91140802MA0K00000X"}).content.decode()
+    client.post("/enterprises/new/", _form(uscc=uscc, name="运城市新源加油站有限公司", legal_representative="赵建军"))
+    assert Enterprise.objects.filter(uscc=uscc, name="运城市新源加油站有限公司").exists()

@@ -52,7 +52,12 @@ def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
     instance = queries.get_enterprise_for(request.user, pk) if pk else Enterprise()
     scope = scope_for(request.user)
     regions = Region.objects.all() if scope.is_all else Region.objects.filter(code__in=scope.regions)
-    form = EnterpriseForm(request.POST or None, instance=instance, regions=regions)
+    prefilled: list[str] = []
+    prefill_error = ""
+    initial: dict = {}
+    if not pk and request.method == "GET" and request.GET.get("uscc"):
+        initial, prefilled, prefill_error = _licence_prefill(request.GET["uscc"])
+    form = EnterpriseForm(request.POST or None, instance=instance, regions=regions, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = services.enterprise_save(actor=request.user, enterprise=form.save(commit=False),
@@ -62,7 +67,26 @@ def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
         else:
             messages.success(request, f"已保存：{enterprise.name}")
             return redirect("enterprises:detail", pk=enterprise.pk)
-    return render(request, "enterprises/edit.html", {"form": form, "instance": instance})
+    return render(request, "enterprises/edit.html", {
+        "form": form, "instance": instance, "prefilled": prefilled, "prefill_error": prefill_error,
+        "can_prefill": not pk and registry.shared_sources.get("business_licence") is not None,
+        "uscc_query": request.GET.get("uscc", "")})
+
+
+def _licence_prefill(uscc: str) -> tuple[dict, list[str], str]:
+    """Registering an enterprise: the market regulator's licence fills in what it holds (measure III.2), so the
+    officer types only what the bureau alone knows. Returns (initial, labels of the filled fields, error)."""
+    source = registry.shared_sources.get("business_licence")
+    if source is None or source.prefill is None:
+        return {}, [], ""
+    try:
+        values = source.prefill(uscc.strip())
+    except DomainError as exc:
+        return {"uscc": uscc.strip()}, [], exc.message
+    if not values:
+        return {"uscc": uscc.strip()}, [], f"{source.label}中未查到该统一社会信用代码，请手工填写"
+    labels = {f.name: str(f.verbose_name) for f in Enterprise._meta.get_fields() if hasattr(f, "verbose_name")}
+    return values, [labels.get(k, k) for k in values if k != "uscc" and values[k]], ""
 
 
 @login_required

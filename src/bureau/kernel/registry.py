@@ -103,6 +103,7 @@ class SharedSource:
     label: str
     fetch: Callable[[str], list[tuple[str, str]] | None]
     check: Callable[[Any, list[tuple[str, str]]], list[str]] | None = None  # (enterprise, fields) → warnings
+    prefill: Callable[[str], dict[str, Any]] | None = None  # uscc → enterprise register fields it fills in
 
 
 @dataclass

@@ -50,7 +50,7 @@ register_portal_link(
 )
 register_workbench(followup_workbench)
 register_shared_source(SharedSource("business_licence", "市场监管局营业执照", licences.shared_fields,
-                                    licences.shared_warnings))
+                                    licences.shared_warnings, licences.enterprise_prefill))
 register_deadline_recomputer(services.recompute_provisional_deadlines)
 register_indicators(rating_indicators)
 
