@@ -1,7 +1,8 @@
 """Demo data of the penalties area: the benchmark demo set (real rows, versioned) and cases at every step in
 盐湖区 — a notice waiting for qiye's statement, a self-inspection exemption closed with a no-penalty decision,
 a closed fine with its reasoning and execution record, a case under investigation, a fine of qiye served and
-not paid past its payment deadline, and a fine paid (已执行) waiting for closure."""
+not paid past its payment deadline, a fine paid (已执行) waiting for closure, a hearing scheduled (听证通知书), a
+major case decided after the leaders' collective discussion (集体讨论记录) and an overdue fine with its 履行催告书."""
 
 from __future__ import annotations
 
@@ -48,7 +49,21 @@ def load(ctx: Any) -> None:
     qiye_enterprise = users["qiye"].enterprise
     today = timezone.localdate()
     others = list(Enterprise.objects.filter(region_id="140802", industry=Industry.METALLURGY_TRADE)
-                  .exclude(pk=qiye_enterprise.pk).order_by("id")[:4])
+                  .exclude(pk=qiye_enterprise.pk).order_by("id")[:7])
+    # 盐湖区's leaders and the head of its legal section: the collective discussion (行政处罚法 第57条第2款) and a
+    # hearing host who is not an investigator (第64条)
+    yanhu = Organisation.objects.get(code="YC-140802")
+    for username, name, title, role, note in (
+            ("yanhu_head", "赵明", "局长", R.LEADER, "盐湖区局长（主持集体讨论）"),
+            ("yanhu_fazhi", "刘建国", "法制审核股股长", R.SECTION_HEAD, "盐湖区法制审核股负责人（集体讨论、听证主持）"),
+            ("yanhu_fazhi2", "王敏", "法制审核股科员", R.INSPECTOR, "盐湖区法制审核股科员（听证记录员）")):
+        person = User(username=username, real_name=name, title=title, organisation=yanhu)
+        person.password = head.password
+        person.save()
+        person.roles.set([Role.objects.get(code=role)])
+        demo_account(username, note)
+    chief, fazhi = User.objects.get(username="yanhu_head"), User.objects.get(username="yanhu_fazhi")
+    clerk = User.objects.get(username="yanhu_fazhi2")
 
     def inspection_case(enterprise: Any, title: str, description: str) -> Any:
         hazard = hazard_report(actor=officer, enterprise=enterprise, source="inspection", title=title,
@@ -137,3 +152,45 @@ def load(ctx: Any) -> None:
         services.case_serve(actor=officer, case=case, method="邮寄送达", served_on=today - dt.timedelta(days=5))
         services.case_execute(actor=officer, case=case, method="voluntary", amount=15000,
                               paid_on=today - dt.timedelta(days=1), voucher="14080226000187")
+
+    def firm(index: int) -> Any:
+        return others[index] if len(others) > index else qiye_enterprise
+
+    def hearing_case(enterprise: Any, title: str, description: str, amount: int, circumstances: list[str]) -> Any:
+        case = inspection_case(enterprise, title, description)
+        evidence(case, "问：企业最近一次应急救援预案演练是什么时间？答：记不清了，没有演练记录。")
+        services.case_propose(actor=officer, case=case, violation_code="AQF-97-6", circumstances=circumstances,
+                              amount=amount)
+        services.case_transition(actor=officer, case=case, action="submit_review")
+        services.case_notify(actor=leader, case=case, opinion="同意告知，当事人享有听证权")
+        services.hearing_request(actor=officer, case=case, note="当事人书面要求听证（执法人员代为登记）")
+        return case
+
+    # 7. a hearing requested and scheduled: the 听证通知书 ten days ahead, chaired by the legal section's head
+    case = hearing_case(firm(4), "未按照规定定期组织应急救援预案演练", "检查发现企业2025年以来未组织应急救援预案演练。",
+                        50000, [])
+    when = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=10), dt.time(9, 30)))
+    services.hearing_schedule(actor=officer, case=case, hearing_at=when, place="盐湖区应急管理局三楼听证室",
+                              host=fazhi, clerk=clerk)
+
+    # 8. a major case (hearing held, 70,000 yuan from the 从重 tier): the leaders' collective discussion, then decided
+    case = hearing_case(firm(5), "未按照规定定期组织应急救援预案演练（一年内再犯）",
+                        "检查发现企业一年内两次未按规定组织应急救援预案演练，已于上次检查时责令改正。", 70000, ["repeat"])
+    services.hearing_schedule(actor=officer, case=case, hearing_at=when, place="盐湖区应急管理局三楼听证室",
+                              host=fazhi, clerk=clerk)
+    Case.objects.filter(pk=case.pk).update(hearing_at=timezone.now() - dt.timedelta(hours=3))
+    case.refresh_from_db()
+    services.hearing_record_save(actor=officer, case=case, record="当事人对违法事实无异议，称因生产任务重未组织演练，"
+                                 "请求从轻处罚；调查人员认为当事人一年内再犯，应从重处罚。")
+    services.discussion_record(
+        actor=fazhi, case=case, held_on=today, place="盐湖区应急管理局党组会议室", host=chief,
+        participants=[leader, fazhi], conclusion="agree",
+        summary="赵明（局长）：当事人一年内再犯，听证未提出新的事实，同意从重阶次罚款7万元。\n"
+                f"{leader.display_name}（分管负责人）：同意承办人意见。\n刘建国（法制审核股）：程序合法，裁量适当，同意。")
+    services.case_decide(actor=leader, case=case)
+
+    # 9. an overdue fine reminded in writing (履行催告书): the court may be applied to ten days after it
+    case = decided_fine(firm(6), "特种作业人员操作证过期仍上岗作业", "检查发现行车司机1名特种作业操作证已过期仍上岗作业。",
+                        12000, 31)
+    services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=30))
+    services.reminder_issue(actor=officer, case=case)

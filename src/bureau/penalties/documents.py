@@ -251,9 +251,9 @@ def enforcement_reminder(case: Case, actor: Any, *, days_overdue: int) -> Docume
              f"{case.payment_due:%Y年%m月%d日}前缴纳罚款，但至今未履行。"),
         Fields([("决定罚款", rules.yuan(fine)), ("缴纳期限", f"{case.payment_due:%Y-%m-%d}"),
                 ("逾期天数", f"{days_overdue}日（截至{on:%Y-%m-%d}）"),
-                ("加处罚款", f"{rules.yuan(surcharge)}（每日按罚款数额的百分之{pct}计算，不超过罚款数额）"),
+                ("加处罚款", f"{rules.yuan(surcharge)}（每日按罚款数额的{pct}%计算，不超过罚款数额）"),
                 ("合计应缴", rules.yuan(fine + surcharge))]),
-        Para(f"根据《中华人民共和国行政处罚法》第七十二条第一款第（一）项，到期不缴纳罚款的，每日按罚款数额的百分之{pct}加处"
+        Para(f"根据《中华人民共和国行政处罚法》第七十二条第一款第（一）项，到期不缴纳罚款的，每日按罚款数额的{pct}%加处"
              "罚款；根据《中华人民共和国行政强制法》第四十五条第二款，加处罚款的数额不得超出罚款的数额。"),
         Para(f"根据《中华人民共和国行政强制法》第三十五条、第五十四条的规定，现催告你单位自收到本催告书之日起{days}日内"
              "履行上述义务，缴纳罚款及加处罚款（加处罚款计算至实际缴纳之日）。"),
