@@ -75,3 +75,23 @@ def test_deleting_a_finding_removes_its_photos(assigned):
     assert c.attachments().count() == 1
     services.finding_delete(actor=e.user, finding=finding)
     assert c.attachments().count() == 0
+
+
+def test_mobile_client_uploads_photos_through_the_api(assigned, login):
+    """The expert's mobile client: POST multipart photos to a finding it recorded; a non-image is refused (400)
+    with nothing saved; the limit counts the photos already there; another expert gets 404."""
+    w, c, e = assigned
+    client = login(e.user)
+    finding_id = client.post(f"/api/v1/assistance/checkups/{c.pk}/findings", {"title": "梯子无防滑"},
+                             content_type="application/json").json()["id"]
+    url = f"/api/v1/assistance/checkups/{c.pk}/findings/{finding_id}/photos"
+    r = client.post(url, {"photos": [_png("a.png"), _png("b.png")]})
+    assert r.status_code == 201 and [p["name"] for p in r.json()] == ["a.png", "b.png"]
+    r = client.post(url, {"photos": [SimpleUploadedFile("x.pdf", b"%PDF-1.4 x")]})
+    assert r.status_code == 400 and "类型不允许" in r.json()["detail"]
+    RuleParameter.objects.create(key="assistance.finding_max_photos", value=3, effective_from=today(),
+                                 source="测试：管理员调整")
+    r = client.post(url, {"photos": [_png("c.png"), _png("d.png")]})
+    assert r.status_code == 400 and "最多上传 3 张" in r.json()["detail"]
+    assert c.attachments().filter(purpose=f"finding:{finding_id}").count() == 2
+    assert login(expert("乙").user).post(url, {"photos": [_png()]}).status_code == 404

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
 
 from bureau.assistance import services
-from bureau.assistance.models import Checkup
+from bureau.assistance.models import Checkup, CheckupFinding
 from bureau.assistance.workflow import checkup_workflow
 from bureau.kernel.errors import NotFound
 
@@ -42,10 +44,18 @@ class FindingOut(Schema):
     grade: str
 
 
+class PhotoOut(Schema):
+    id: int
+    name: str
+    sha256: str
+    size: int
+
+
 def _out(c: Checkup) -> CheckupOut:
     return CheckupOut(id=c.pk, number=c.number, enterprise_name=c.enterprise.name, region_code=c.region_id,
                       specialty=c.specialty, state=c.state, state_label=checkup_workflow.state_label(c.state),
-                      planned_on=c.planned_on, findings=c.findings.count())
+                      planned_on=c.planned_on,
+                      findings=c.finding_count if hasattr(c, "finding_count") else c.findings.count())
 
 
 def _checkup(request: HttpRequest, checkup_id: int) -> Checkup:
@@ -57,7 +67,8 @@ def _checkup(request: HttpRequest, checkup_id: int) -> Checkup:
 
 @router.get("/checkups", response=list[CheckupOut], summary="安全体检（专家：指派给自己的；监管部门：辖区内）")
 def checkup_list(request: HttpRequest, state: str | None = None) -> list[CheckupOut]:
-    qs = Checkup.objects.visible_to(request.user).select_related("enterprise").order_by("-requested_on", "-id")
+    qs = (Checkup.objects.visible_to(request.user).select_related("enterprise")
+          .annotate(finding_count=Count("findings")).order_by("-requested_on", "-id"))
     if state:
         qs = qs.filter(state=state)
     return [_out(c) for c in qs[:100]]
@@ -72,6 +83,18 @@ def checkup_detail(request: HttpRequest, checkup_id: int) -> CheckupOut:
 def finding_create(request: HttpRequest, checkup_id: int, payload: FindingIn) -> tuple[int, FindingOut]:
     finding = services.finding_add(actor=request.user, checkup=_checkup(request, checkup_id), **payload.dict())
     return 201, FindingOut(id=finding.pk, title=finding.title, grade=finding.grade)
+
+
+@router.post("/checkups/{checkup_id}/findings/{finding_id}/photos", response={201: list[PhotoOut]},
+             summary="专家上传体检问题的现场照片（multipart，字段 photos，可多张）")
+def finding_photos(request: HttpRequest, checkup_id: int, finding_id: int,
+                   photos: File[list[UploadedFile]]) -> tuple[int, list[PhotoOut]]:
+    checkup = _checkup(request, checkup_id)
+    finding = CheckupFinding.objects.filter(pk=finding_id, checkup=checkup).first()
+    if finding is None:
+        raise NotFound("问题不存在")
+    saved = services.finding_add_photos(actor=request.user, finding=finding, photos=photos)
+    return 201, [PhotoOut(id=a.pk, name=a.original_name, sha256=a.sha256, size=a.size) for a in saved]
 
 
 routers = [("v1/assistance", router)]

@@ -160,11 +160,7 @@ def finding_add(*, actor: Any, checkup: Checkup, title: str, location: str = "",
     if deadline is not None and deadline < timezone.localdate():
         raise DomainError("建议整改期限不能早于今天", field="deadline")
     photos = list(photos)
-    if len(photos) > int(rule("assistance.finding_max_photos")):
-        raise DomainError(f"每个问题最多上传 {int(rule('assistance.finding_max_photos'))} 张照片", field="photos")
-    max_bytes = int(rule("assistance.photo_max_mb")) * 1024 * 1024
-    for photo in photos:  # every file checked before anything is saved
-        check_upload(photo, allowed=PHOTO_TYPES, max_bytes=max_bytes)
+    max_bytes = _check_photos(photos, already=0)
     with transaction.atomic():
         finding = CheckupFinding.objects.create(
             checkup=checkup, title=title.strip(), location=location.strip(), grade=grade,
@@ -176,6 +172,37 @@ def finding_add(*, actor: Any, checkup: Checkup, title: str, location: str = "",
         audit(actor, "assistance.finding_add", checkup, summary=f"体检发现问题：{finding.title}",
               data={"photos": len(photos)})
     return finding
+
+
+def _check_photos(photos: list[Any], *, already: int) -> int:
+    """Every file checked before anything is saved: count (rule), type by content, size (rule). Returns the size
+    limit in bytes."""
+    most = int(rule("assistance.finding_max_photos"))
+    if already + len(photos) > most:
+        raise DomainError(f"每个问题最多上传 {most} 张照片", field="photos")
+    max_bytes = int(rule("assistance.photo_max_mb")) * 1024 * 1024
+    for photo in photos:
+        check_upload(photo, allowed=PHOTO_TYPES, max_bytes=max_bytes)
+    return max_bytes
+
+
+def finding_add_photos(*, actor: Any, finding: CheckupFinding, photos: Sequence[Any]) -> list[Any]:
+    """More photos for a finding already recorded (the expert's mobile client uploads them one request each)."""
+    checkup = finding.checkup
+    _assigned_expert(actor, checkup)
+    if checkup.state != "assigned":
+        raise DomainError("体检结果已提交，不能再上传照片")
+    photos = list(photos)
+    if not photos:
+        raise DomainError("请选择照片", field="photos")
+    purpose = f"finding:{finding.pk}"
+    max_bytes = _check_photos(photos, already=checkup.attachments().filter(purpose=purpose).count())
+    with transaction.atomic():
+        saved = [save_upload(photo, owner=checkup, purpose=purpose, actor=actor, allowed=PHOTO_TYPES,
+                             max_bytes=max_bytes) for photo in photos]
+        audit(actor, "assistance.finding_photos", checkup, summary=f"体检问题照片：{finding.title}",
+              data={"finding": finding.pk, "photos": len(saved)})
+    return saved
 
 
 def finding_photos(checkup: Checkup) -> dict[int, list[Any]]:
