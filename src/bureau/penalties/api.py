@@ -153,7 +153,21 @@ class CaseDetailOut(CaseOut):
     hearing_notified_on: dt.date | None = None
     reminder_on: dt.date | None = Field(None, description="履行催告书送达日期（行政强制法第35、54条）")
     reminder_surcharge: int | None = Field(None, description="催告时计算的加处罚款（元）")
-    court_application_from: dt.date | None = Field(None, description="最早可申请人民法院强制执行的日期")
+    court_application_from: dt.date | None = Field(
+        None, description="最早可申请人民法院强制执行的日期：催告书送达十日后（行政强制法第54条），且起诉期限届满后"
+                          "（送达日期 + penalties.litigation_months，行政诉讼法第46条）")
+    court_application_until: dt.date | None = Field(
+        None, description="申请人民法院强制执行的最后日期：起诉期限届满之日起三个月内（行政强制法第53条）")
+    reminder_statement: str = Field("", description="当事人对履行催告书的陈述申辩（行政强制法第36条）")
+    reminder_statement_at: dt.datetime | None = None
+    reminder_statement_due: dt.date | None = Field(None, description="对催告书陈述申辩的期限（催告日 + 十日）")
+    reminder_review: str = Field("", description="复核意见：accepted 采纳 / rejected 不采纳；空 = 未复核")
+    reminder_review_label: str = ""
+    reminder_review_reason: str = ""
+    reminder_reviewed_at: dt.datetime | None = None
+    reminder_review_pending: bool = Field(False, description="陈述申辩待复核（复核前不能申请强制执行）")
+    court_name: str = Field("", description="受理强制执行申请的人民法院")
+    court_applied_on: dt.date | None = Field(None, description="申请人民法院强制执行的日期")
 
 
 class CaseFilter(Schema):
@@ -204,8 +218,16 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
     if c.reminder_on:
         from bureau.kernel.rules import rule
 
-        extra["court_application_from"] = rules.court_application_from(
-            c.reminder_on, int(rule("penalties.enforcement_notice_days", c.reminder_on)))
+        window = services.court_window(c)
+        extra.update(court_application_from=services.court_application_from(c),
+                     court_application_until=window[1] if window else None,
+                     reminder_statement_due=rules.reminder_statement_due(
+                         c.reminder_on, int(rule("penalties.enforcement_notice_days", c.reminder_on))))
+    extra.update(reminder_statement=c.reminder_statement, reminder_statement_at=c.reminder_statement_at,
+                 reminder_review=c.reminder_review, reminder_review_label=c.get_reminder_review_display()
+                 if c.reminder_review else "", reminder_review_reason=c.reminder_review_reason,
+                 reminder_reviewed_at=c.reminder_reviewed_at, reminder_review_pending=c.reminder_review_pending,
+                 court_name=c.court_name, court_applied_on=c.court_applied_on)
     extra.update(hearing_at=c.hearing_at, hearing_place=c.hearing_place,
                  hearing_host_name=c.hearing_host.display_name if c.hearing_host else "",
                  hearing_clerk_name=c.hearing_clerk.display_name if c.hearing_clerk else "",

@@ -3,6 +3,7 @@ Song font, stored with its digest) and filed in the official order (rules.CASE_F
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -20,7 +21,7 @@ def _authority(case: Case) -> str:
 def _number(case: Case, kind: str) -> str:
     short = {"penalty_notice": "罚告", "hearing_notice": "听告", "penalty_decision": "罚决",
              "no_penalty_decision": "不罚决", "hearing_schedule_notice": "听通",
-             "enforcement_reminder": "催告"}.get(kind)
+             "enforcement_reminder": "催告", "court_application": "强执申"}.get(kind)
     return case.number.replace("立", short) if short else case.number
 
 
@@ -263,3 +264,88 @@ def enforcement_reminder(case: Case, actor: Any, *, days_overdue: int) -> Docume
         Signature(_authority(case), on),
     ])
     return _store(case, "enforcement_reminder", spec, actor)
+
+
+def _reminder_statement_rows(case: Case) -> list[tuple[str, str]]:
+    """The party's statement against the reminder and its review (行政强制法 第三十六条)."""
+    if not case.reminder_statement_at:
+        return [("当事人陈述申辩", "催告期限内未提出陈述申辩")]
+    rows = [("陈述申辩时间", f"{timezone.localtime(case.reminder_statement_at):%Y-%m-%d %H:%M}"),
+            ("当事人陈述申辩", case.reminder_statement)]
+    if case.reminder_review:
+        rows += [("复核意见", f"{case.get_reminder_review_display()}：{case.reminder_review_reason}"),
+                 ("复核时间", f"{timezone.localtime(case.reminder_reviewed_at):%Y-%m-%d}" if case.reminder_reviewed_at
+                  else "—")]
+    else:
+        rows.append(("复核意见", "待复核"))
+    return rows
+
+
+def reminder_statement_record(case: Case, actor: Any) -> Document:
+    """催告陈述申辩及复核记录 (行政强制法 第三十六条): the party's facts, reasons and evidence, recorded and reviewed."""
+    reviewer = case.reminder_reviewer.display_name if case.reminder_reviewer else "—"
+    spec = Spec(title="催告陈述申辩及复核记录", authority=_authority(case), number=_number(case, "enforcement_reminder"),
+                blocks=[
+                    Fields([("案由", case.title), ("陈述申辩人", case.enterprise.name),
+                            ("履行催告书", f"{_number(case, 'enforcement_reminder')}（{case.reminder_on:%Y年%m月%d日}送达）"
+                             if case.reminder_on else "—"),
+                            ("提出时间", f"{timezone.localtime(case.reminder_statement_at):%Y-%m-%d %H:%M}"
+                             if case.reminder_statement_at else "—"),
+                            ("提出方式", "网上提交")]),
+                    Heading("当事人陈述申辩（事实、理由和证据）"), Para(case.reminder_statement or "—"),
+                    Heading("复核意见"),
+                    Para(f"{case.get_reminder_review_display() or '待复核'}。理由：{case.reminder_review_reason or '—'}"),
+                    Fields([("复核人", reviewer),
+                            ("复核时间", f"{timezone.localtime(case.reminder_reviewed_at):%Y-%m-%d %H:%M}"
+                             if case.reminder_reviewed_at else "—")]),
+                    Para("依据《中华人民共和国行政强制法》第三十六条，当事人收到催告书后有权进行陈述和申辩；行政机关应当充分听取"
+                         "当事人的意见，对当事人提出的事实、理由和证据，应当进行记录、复核。当事人提出的事实、理由或者证据成立的，"
+                         "行政机关应当采纳。", indent=False),
+                ])
+    return _store(case, "reminder_statement_record", spec, actor)
+
+
+def court_application(case: Case, actor: Any) -> Document:
+    """强制执行申请书 to the people's court (行政强制法 第五十三条、第五十五条), signed by the head of the authority
+    and sealed; internal to the authority's file (not addressed to the party)."""
+    from bureau.penalties.services import court_window
+
+    fine = case.decided_amount or 0
+    surcharge = case.reminder_surcharge or 0
+    window = court_window(case)
+    decision_no = _number(case, "penalty_decision")
+    e = case.enterprise
+    spec = Spec(title="强制执行申请书", authority=_authority(case), number=_number(case, "court_application"), blocks=[
+        Para(f"{case.court_name}：", indent=False),
+        Fields([("申请人", _authority(case)), ("被申请人", e.name), ("统一社会信用代码", e.uscc),
+                ("住所地", e.address or "—"), ("法定代表人", e.legal_representative)]),
+        Heading("申请事项"),
+        Para(f"请求人民法院强制执行本机关{decision_no}行政处罚决定：罚款人民币{rules.yuan(fine)}，及加处罚款人民币"
+             f"{rules.yuan(surcharge)}（计至催告日），合计{rules.yuan(fine + surcharge)}。"),
+        Heading("事实和理由"),
+        Para(f"违法事实：{case.facts}"),
+        Para(f"本机关于{case.decided_on:%Y年%m月%d日}作出{decision_no}行政处罚决定，"
+             f"{_amount_text(case, fine)}，该决定书已于{case.served_on:%Y年%m月%d日}以{case.service_method or '直接送达'}"
+             f"方式送达，缴纳期限至{case.payment_due:%Y年%m月%d日}。"),
+        Heading("裁量说理"), Para(case.reasoning or "—"),
+        Para(f"被申请人在法定期限内未申请行政复议，也未提起行政诉讼（起诉期限于{window[0] - dt.timedelta(days=1):%Y年%m月%d日}届满），"
+             "又不履行行政处罚决定。" if window else "被申请人在法定期限内未申请行政复议或者提起行政诉讼，又不履行行政处罚决定。"),
+        Heading("催告情况及当事人的意见"),
+        Para(f"本机关于{case.reminder_on:%Y年%m月%d日}向被申请人送达履行催告书（{_number(case, 'enforcement_reminder')}），"
+             f"催告其于十日内履行，截至催告日加处罚款{rules.yuan(surcharge)}；催告书送达十日后被申请人仍未履行"
+             "（行政强制法第三十五条、第五十四条）。" if case.reminder_on else "—"),
+        Fields(_reminder_statement_rows(case)),
+        Heading("申请强制执行标的"),
+        Fields([("罚款", rules.yuan(fine)), ("加处罚款", rules.yuan(surcharge)), ("合计", rules.yuan(fine + surcharge)),
+                ("已缴纳", rules.yuan(case.paid_amount) if case.paid_amount else "无")]),
+        Para("根据《中华人民共和国行政强制法》第五十三条、第五十四条、第五十五条及《中华人民共和国行政处罚法》第七十二条"
+             "第一款第（三）项的规定，特申请人民法院强制执行。"),
+        Heading("附件"),
+        Para("1. 行政处罚决定书及送达回执；2. 作出决定的事实、理由和依据（案件处理呈批表、调查取证笔录）；"
+             "3. 履行催告书、当事人的意见及复核记录；4. 申请强制执行标的情况；5. 法律、行政法规规定的其他材料。",
+             indent=False),
+        Para("本机关负责人（签名）：　　　　　　", indent=False),
+        Signature(_authority(case), case.court_applied_on or timezone.localdate()),
+    ])
+    return _store(case, "court_application", spec, actor)
+

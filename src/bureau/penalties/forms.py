@@ -91,8 +91,14 @@ class ExecutionForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     voucher = forms.CharField(label="缴款凭证号", max_length=60, required=False,
                               error_messages={"max_length": "缴款凭证号不能超过60个字符"})
-    note = forms.CharField(label="执行情况说明", widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                           help_text="申请人民法院强制执行时写明申请日期和受理法院")
+    court_name = forms.CharField(label="受理法院", max_length=100, required=False,
+                                 help_text="申请人民法院强制执行时必填，如：运城市盐湖区人民法院",
+                                 error_messages={"max_length": "受理法院不能超过100个字符"})
+    applied_on = forms.DateField(label="申请强制执行日期", required=False,
+                                 help_text="申请人民法院强制执行时必填：起诉期限届满后三个月内（行政强制法第五十三条）",
+                                 error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label="执行情况说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 def _people(users) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]

@@ -100,13 +100,14 @@ class Case(ProcessModel):
     (行政处罚法 2021; 应急管理部令第18号). The proposal fields hold the engine's output (measure II.6); the
     exemption fields hold the II.8 / 首违不罚 basis shown to the enterprise."""
 
-    # documents the party (an enterprise user) may open: the notices and decisions sent to it, its own statement
-    # and hearing record and the evidence records it signed; the approval forms (立案审批表, 案件处理呈批表,
-    # 结案审批表) stay in the authority's file (checked by kernel.views.document_download)
+    # documents the party (an enterprise user) may open: the notices and decisions sent to it, its own statements
+    # (also the one against the 催告书, with its review) and hearing record and the evidence records it signed; the
+    # approval forms (立案审批表, 案件处理呈批表, 结案审批表) and the 强制执行申请书 (addressed to the court) stay in the
+    # authority's file (checked by kernel.views.document_download)
     ENTERPRISE_DOCUMENT_KINDS = frozenset({
         "penalty_notice", "hearing_notice", "penalty_decision", "no_penalty_decision", "service_receipt",
         "statement_record", "hearing_record", "inquiry_record", "inspection_record", "site_record",
-        "hearing_schedule_notice", "enforcement_reminder"})
+        "hearing_schedule_notice", "enforcement_reminder", "reminder_statement_record"})
 
     number = models.CharField("案号", max_length=40, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="penalty_cases",
@@ -184,6 +185,18 @@ class Case(ProcessModel):
     # payment reminder before a court application (履行催告书, 行政强制法 第35、54条)
     reminder_on = models.DateField("催告日期", null=True, blank=True)
     reminder_surcharge = models.PositiveIntegerField("催告时加处罚款（元）", null=True, blank=True)
+    # the party's statement against the reminder and its review (行政强制法 第36条)
+    reminder_statement = models.TextField("对催告书的陈述申辩", blank=True)
+    reminder_statement_at = models.DateTimeField("催告陈述申辩时间", null=True, blank=True)
+    reminder_review = models.CharField("复核意见", max_length=10, blank=True,
+                                       choices=list(rules.REVIEW_DECISIONS.items()))
+    reminder_review_reason = models.TextField("复核理由", blank=True)
+    reminder_reviewed_at = models.DateTimeField("复核时间", null=True, blank=True)
+    reminder_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+", verbose_name="复核人")
+    # 申请人民法院强制执行 (行政强制法 第53、55条)
+    court_name = models.CharField("受理法院", max_length=100, blank=True)
+    court_applied_on = models.DateField("申请强制执行日期", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -221,6 +234,11 @@ class Case(ProcessModel):
     @property
     def is_exempt(self) -> bool:
         return bool(self.exemption)
+
+    @property
+    def reminder_review_pending(self) -> bool:
+        """The party stated its case against the 催告书 and the authority has not reviewed it yet (第36条)."""
+        return bool(self.reminder_statement_at and not self.reminder_review)
 
     @property
     def payment_overdue(self) -> bool:

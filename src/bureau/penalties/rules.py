@@ -85,6 +85,8 @@ CASE_FILE_ORDER: dict[str, tuple[int, str]] = {
     "no_penalty_decision": (71, "不予行政处罚决定书"),
     "service_receipt": (80, "送达回执"),
     "enforcement_reminder": (85, "履行催告书"),
+    "reminder_statement_record": (86, "催告陈述申辩及复核记录"),
+    "court_application": (88, "强制执行申请书"),
     "closing_approval": (90, "结案审批表"),
 }
 
@@ -417,12 +419,87 @@ def court_application_from(reminder_on: dt.date, days: int) -> dt.date:
 
 
 def check_court_application(*, reminder_on: dt.date | None, today: dt.date, days: int) -> None:
+    """`today` is the application date: at least `days` (十日) after the reminder (行政强制法 第54条)."""
     if reminder_on is None:
         raise DomainError(COURT_REFUSAL, code="reminder_required", field="method")
     earliest = court_application_from(reminder_on, days)
     if today < earliest:
         raise DomainError(f"{COURT_REFUSAL}；本案催告书于{reminder_on:%Y-%m-%d}送达，最早可于{earliest:%Y-%m-%d}申请",
                           code="reminder_period", field="method")
+
+
+# --- the party's statement against the reminder (行政强制法 第三十六条) -----------------------------------------------
+REVIEW_ACCEPTED, REVIEW_REJECTED = "accepted", "rejected"
+REVIEW_DECISIONS = {REVIEW_ACCEPTED: "采纳", REVIEW_REJECTED: "不采纳"}
+REVIEW_PENDING_REFUSAL = "当事人对催告书提出了陈述申辩，须先复核（行政强制法第三十六条）"
+
+
+def reminder_statement_due(reminder_on: dt.date, days: int) -> dt.date:
+    """The last day of the reminder period (催告书送达之日起`days`日内履行、陈述申辩; 行政强制法 第35、36条)."""
+    return reminder_on + dt.timedelta(days=days)
+
+
+def check_reminder_statement(*, reminder_on: dt.date | None, today: dt.date, days: int, text: str,
+                             already: bool) -> None:
+    """行政强制法 第36条: the party may state its case after receiving the reminder, within the reminder period."""
+    if reminder_on is None:
+        raise DomainError("尚未发出履行催告书，不能对催告提出陈述申辩", code="no_reminder")
+    if already:
+        raise DomainError("已对履行催告书提出过陈述申辩", code="statement_exists")
+    due = reminder_statement_due(reminder_on, days)
+    if today > due:
+        raise DomainError(f"催告书陈述申辩期限已于{due:%Y-%m-%d}届满（催告书送达之日起{days}日内，行政强制法第三十五条、"
+                          "第三十六条）", code="deadline_passed", field="text")
+    if not text.strip():
+        raise DomainError("请填写陈述申辩意见（事实、理由和证据）", code="text_required", field="text")
+
+
+def check_reminder_review(*, statement_at: object, reviewed: bool, decision: str, reason: str) -> None:
+    """行政强制法 第36条: the authority records and reviews the party's facts, reasons and evidence; a statement that
+    stands is adopted (采纳), otherwise not (不采纳) — either way with the reason."""
+    if statement_at is None:
+        raise DomainError("当事人未对催告书提出陈述申辩，无需复核", code="no_statement")
+    if reviewed:
+        raise DomainError("已复核当事人对催告书的陈述申辩", code="already_reviewed")
+    if decision not in REVIEW_DECISIONS:
+        raise DomainError("请选择复核意见（采纳 / 不采纳）", code="bad_decision", field="decision")
+    if not reason.strip():
+        raise DomainError(f"复核意见「{REVIEW_DECISIONS[decision]}」须写明理由", code="reason_required", field="reason")
+
+
+# --- 强制执行申请书: the three months after the litigation period (行政强制法 第五十三条) ----------------------------
+COURT_WINDOW_REFUSAL = ("当事人在法定期限内不申请行政复议或者提起行政诉讼，又不履行行政决定的，可以自期限届满之日起三个月内"
+                        "申请人民法院强制执行（行政强制法第五十三条）")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the month's last day when it has no such day (8-31 + 6 → 2-28/29)."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def court_window(*, served_on: dt.date, litigation_months: int, application_months: int) -> tuple[dt.date, dt.date]:
+    """(earliest, latest) application date: the decision is final once the litigation period
+    (`litigation_months` from service, 行政诉讼法 第46条; it outlasts the 60 days of 行政复议) has expired; the
+    application is made within `application_months` (三个月) from that day (行政强制法 第53条)."""
+    expiry = add_months(served_on, litigation_months)
+    return expiry + dt.timedelta(days=1), add_months(expiry, application_months)
+
+
+def check_court_window(*, applied_on: dt.date, served_on: dt.date, litigation_months: int,
+                       application_months: int) -> None:
+    earliest, latest = court_window(served_on=served_on, litigation_months=litigation_months,
+                                    application_months=application_months)
+    if applied_on < earliest:
+        raise DomainError(f"{COURT_WINDOW_REFUSAL}；本案决定书于{served_on:%Y-%m-%d}送达，起诉期限（{litigation_months}个月，"
+                          f"行政诉讼法第四十六条）届满前不能申请，最早可于{earliest:%Y-%m-%d}申请",
+                          code="court_too_early", field="applied_on")
+    if applied_on > latest:
+        raise DomainError(f"{COURT_WINDOW_REFUSAL}；本案申请期限已于{latest:%Y-%m-%d}届满（{earliest:%Y-%m-%d}至"
+                          f"{latest:%Y-%m-%d}）", code="court_too_late", field="applied_on")
 
 
 # --- exemptions (免罚) ------------------------------------------------------------------------------------------------

@@ -651,29 +651,79 @@ def case_serve(*, actor: Any, case: Case, method: str, served_on: dt.date | None
     return case
 
 
+def court_window(case: Case) -> tuple[dt.date, dt.date] | None:
+    """The application window of 申请人民法院强制执行: after the litigation period from service
+    (`penalties.litigation_months`, 行政诉讼法 第46条), within `penalties.enforcement_application_months` (行政强制法
+    第53条)."""
+    if not case.served_on:
+        return None
+    return rules.court_window(served_on=case.served_on,
+                              litigation_months=int(rule("penalties.litigation_months", case.served_on)),
+                              application_months=int(rule("penalties.enforcement_application_months", case.served_on)))
+
+
+def court_application_from(case: Case) -> dt.date | None:
+    """The first day the court may be applied to: ten days after the reminder (第54条) and after the litigation
+    period (第53条)."""
+    window = court_window(case)
+    if not case.reminder_on or window is None:
+        return None
+    after_reminder = rules.court_application_from(
+        case.reminder_on, int(rule("penalties.enforcement_notice_days", case.reminder_on)))
+    return max(after_reminder, window[0])
+
+
 def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = None, paid_on: dt.date | None = None,
-                 voucher: str = "", note: str = "") -> Case:
+                 voucher: str = "", note: str = "", court_name: str = "", applied_on: dt.date | None = None) -> Case:
     """记录执行情况 (行政处罚法 第66、67、72条): how the decision was executed — paid (自觉/分期/延期缴纳, with the
-    amount, date and 缴款凭证号), 申请人民法院强制执行, or 责令改正已履行."""
+    amount, date and 缴款凭证号), 申请人民法院强制执行 (with the court and the application date, after the 催告 and its
+    ten days, a reviewed statement and within the window of 行政强制法 第53条; the 强制执行申请书 is filed), or
+    责令改正已履行."""
     _require_scope(actor, case)
     _precheck(case, "execute", actor)
     today = timezone.localdate()
     rules.check_execution(method=method, amount=amount, paid_on=paid_on, voucher=voucher,
                           fine=case.decided_amount or 0, served_on=case.served_on, today=today)
-    if method not in rules.PAYMENT_METHODS and method != rules.EXEC_CORRECTED and not note.strip():
-        raise DomainError("请写明强制执行申请情况（如申请日期、受理法院）", code="note_required", field="note")
-    if method == rules.EXEC_COURT:  # 行政强制法 第54条: 书面催告, then ten days
+    court = method == rules.EXEC_COURT
+    if court:  # 行政强制法 第53、54、36条
         rules.check_court_application(reminder_on=case.reminder_on, today=today,
                                       days=int(rule("penalties.enforcement_notice_days", today)))
+        if case.reminder_review_pending:
+            raise DomainError(rules.REVIEW_PENDING_REFUSAL, code="review_pending", field="method")
+        if not court_name.strip():
+            raise DomainError("申请人民法院强制执行须填写受理法院", code="court_required", field="court_name")
+        if applied_on is None:
+            raise DomainError("申请人民法院强制执行须填写申请日期", code="date_required", field="applied_on")
+        if applied_on > today:
+            raise DomainError("申请日期不能晚于今天", code="date_in_future", field="applied_on")
+        rules.check_court_application(reminder_on=case.reminder_on, today=applied_on,
+                                      days=int(rule("penalties.enforcement_notice_days", applied_on)))
+        rules.check_court_window(applied_on=applied_on, served_on=case.served_on,
+                                 litigation_months=int(rule("penalties.litigation_months", case.served_on)),
+                                 application_months=int(rule("penalties.enforcement_application_months",
+                                                             case.served_on)))
     label = rules.EXECUTION_METHODS[method]
     updates = dict(execution_method=method, paid_amount=amount, paid_on=paid_on, payment_voucher=voucher.strip()[:60],
-                   executed_on=today, execution_note=note.strip())
+                   executed_on=today, execution_note=note.strip(),
+                   court_name=court_name.strip()[:100] if court else "", court_applied_on=applied_on if court else None)
     summary = label + (f"，{rules.yuan(amount)}" if amount else "") + (
-        f"，{paid_on:%Y-%m-%d}" if paid_on else "") + (f"，凭证号{voucher.strip()}" if voucher.strip() else "")
+        f"，{paid_on:%Y-%m-%d}" if paid_on else "") + (f"，凭证号{voucher.strip()}" if voucher.strip() else "") + (
+        f"，{applied_on:%Y-%m-%d}向{court_name.strip()}申请" if court else "")
     with transaction.atomic():
         apply_transition(case_workflow, case, "execute", actor=actor, note=(summary + (
             f"；{note.strip()}" if note.strip() else ""))[:500], updates=updates,
-            audit_data={"method": method, "amount": amount, "paid_on": paid_on.isoformat() if paid_on else None})
+            audit_data={"method": method, "amount": amount, "paid_on": paid_on.isoformat() if paid_on else None,
+                        "court": court_name.strip() if court else None,
+                        "applied_on": applied_on.isoformat() if court and applied_on else None})
+        if court:
+            for key, value in updates.items():
+                setattr(case, key, value)
+            documents.court_application(case, actor)
+            from bureau.kernel.notifications import notify
+
+            notify(_enterprise_users(case), f"申请强制执行：{case.number}",
+                   f"因逾期不履行行政处罚决定，本机关已于{applied_on:%Y-%m-%d}向{court_name.strip()}申请强制执行"
+                   "（行政强制法第五十三条）", url=f"/penalties/cases/{case.pk}/")
     return case
 
 
@@ -827,4 +877,64 @@ def reminder_issue(*, actor: Any, case: Case) -> Case:
         notify(_enterprise_users(case), f"履行催告：{case.number}",
                f"请于收到催告书之日起{int(rule('penalties.enforcement_notice_days', today))}日内缴纳罚款及加处罚款，"
                "或提出陈述和申辩", url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def reminder_statement_submit(*, actor: Any, case: Case, text: str) -> Case:
+    """陈述申辩 against the 履行催告书 (行政强制法 第36条), online by the enterprise (or recorded by an officer)
+    within the reminder period; the case officer is told to review it."""
+    _require_scope(actor, case)
+    if not (actor.has_role(ENTERPRISE) or actor.has_role(INSPECTOR)):
+        raise PermissionDenied("只有当事人或执法人员可以提交对催告书的陈述申辩")
+    _require_state(case, "served")
+    today = timezone.localdate()
+    rules.check_reminder_statement(reminder_on=case.reminder_on, today=today,
+                                   days=int(rule("penalties.enforcement_notice_days", case.reminder_on or today)),
+                                   text=text, already=bool(case.reminder_statement_at))
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, reminder_statement_at__isnull=True).update(
+            reminder_statement=text.strip(), reminder_statement_at=now)
+        if not updated:
+            raise DomainError("已对履行催告书提出过陈述申辩", code="statement_exists")
+        case.reminder_statement, case.reminder_statement_at = text.strip(), now
+        record_history(case, actor=actor, action="reminder_statement", label="对催告书提出陈述申辩",
+                       note=case.reminder_statement[:500])
+        audit(actor, "penalties.reminder_statement", case, summary=f"{case.number} 对履行催告书提出陈述申辩")
+        from bureau.kernel.notifications import notify
+
+        notify([case.lead_officer], f"当事人对催告书提出陈述申辩，请复核：{case.number}",
+               "行政强制法第三十六条：对当事人提出的事实、理由和证据，应当进行记录、复核",
+               url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def reminder_review_record(*, actor: Any, case: Case, decision: str, reason: str) -> Case:
+    """复核 of the party's statement against the reminder (行政强制法 第36条): 采纳 or 不采纳 with the reason; the
+    催告陈述申辩及复核记录 is filed and the party told."""
+    _require_scope(actor, case)
+    if not actor.has_role(INSPECTOR, SECTION_HEAD, LEADER) or actor.enterprise_id:
+        raise PermissionDenied("只有执法机关工作人员可以复核陈述申辩")
+    _require_state(case, "served")
+    rules.check_reminder_review(statement_at=case.reminder_statement_at, reviewed=bool(case.reminder_review),
+                                decision=decision, reason=reason)
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, reminder_review="").update(
+            reminder_review=decision, reminder_review_reason=reason.strip(), reminder_reviewed_at=now,
+            reminder_reviewer=actor)
+        if not updated:
+            raise DomainError("已复核当事人对催告书的陈述申辩", code="already_reviewed")
+        case.reminder_review, case.reminder_review_reason = decision, reason.strip()
+        case.reminder_reviewed_at, case.reminder_reviewer = now, actor
+        label = rules.REVIEW_DECISIONS[decision]
+        record_history(case, actor=actor, action="reminder_review", label="复核催告陈述申辩",
+                       note=f"{label}：{reason.strip()}"[:500])
+        audit(actor, "penalties.reminder_review", case, summary=f"{case.number} 复核催告陈述申辩：{label}",
+              data={"decision": decision})
+        documents.reminder_statement_record(case, actor)
+        from bureau.kernel.notifications import notify
+
+        notify(_enterprise_users(case), f"催告陈述申辩复核结果：{case.number}", f"{label}：{reason.strip()}"[:200],
+               url=f"/penalties/cases/{case.pk}/")
     return case

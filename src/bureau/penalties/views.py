@@ -126,8 +126,15 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
     if case.reminder_on:
         from bureau.kernel.rules import rule
 
-        ctx["court_from"] = rules.court_application_from(
+        ctx["court_from"] = services.court_application_from(case)
+        ctx["court_until"] = (services.court_window(case) or (None, None))[1]
+        ctx["reminder_statement_due"] = rules.reminder_statement_due(
             case.reminder_on, int(rule("penalties.enforcement_notice_days", case.reminder_on)))
+        ctx["reminder_statement_open"] = (case.state == "served" and not case.reminder_statement_at
+                                          and timezone.localdate() <= ctx["reminder_statement_due"])
+        ctx["review_decisions"] = list(rules.REVIEW_DECISIONS.items())
+        ctx["can_review"] = (staff and case.state == "served" and case.reminder_review_pending
+                             and user.has_role(INSPECTOR, SECTION_HEAD, LEADER))
     if staff:
         ctx["major_reasons"] = services.major_reasons(case)
         ctx["discussion"] = (CollectiveDiscussion.objects.filter(case=case).select_related("host")
@@ -364,6 +371,11 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "serve": lambda: services.case_serve(actor=user, case=case, method=p.get("method", "")),
         "close": lambda: services.case_close(actor=user, case=case, note=p.get("note", "")),
         "remind": lambda: services.reminder_issue(actor=user, case=case),
+        "reminder_statement": lambda: services.reminder_statement_submit(actor=user, case=case,
+                                                                         text=p.get("text", "")),
+        "reminder_review": lambda: services.reminder_review_record(actor=user, case=case,
+                                                                   decision=p.get("decision", ""),
+                                                                   reason=p.get("reason", "")),
     }
     if action == "execute":
         return _execute(request, case)
@@ -389,7 +401,8 @@ def _execute(request: HttpRequest, case: Case) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.case_execute(actor=request.user, case=case, method=data["method"], amount=data["amount"],
-                                  paid_on=data["paid_on"], voucher=data["voucher"], note=data["note"])
+                                  paid_on=data["paid_on"], voucher=data["voucher"], note=data["note"],
+                                  court_name=data["court_name"], applied_on=data["applied_on"])
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status, error = exc.status, exc.message
