@@ -65,7 +65,8 @@ def _served(w, overdue_days=5):
 
 def _court(client, case):
     return client.post(f"/penalties/cases/{case.pk}/act/execute/", {
-        "exec-method": "court", "exec-note": "向盐湖区人民法院申请强制执行"})
+        "exec-method": "court", "exec-court_name": "运城市盐湖区人民法院",
+        "exec-applied_on": timezone.localdate().isoformat()})
 
 
 def test_reminder_states_the_surcharge_and_notifies_the_party(w, login):
@@ -115,6 +116,8 @@ def test_court_application_without_reminder_is_refused(w, login):
 def test_court_application_within_ten_days_of_the_reminder_is_refused(w, login):
     case = _served(w, overdue_days=8)
     services.reminder_issue(actor=w.officer, case=case)
+    # served seven months ago: the litigation period (行政强制法 第53条) is not what is checked here
+    Case.objects.filter(pk=case.pk).update(served_on=timezone.localdate() - dt.timedelta(days=200))
     Case.objects.filter(pk=case.pk).update(reminder_on=timezone.localdate() - dt.timedelta(days=10))
     r = _court(login(w.officer), case)
     assert r.status_code == 400 and "最早可于" in r.content.decode()
@@ -135,7 +138,10 @@ def test_api_shows_the_reminder(w, login):
     services.reminder_issue(actor=w.officer, case=case)
     data = login(w.company_user).get(f"/api/v1/penalties/cases/{case.pk}").json()
     assert data["reminder_on"] == timezone.localdate().isoformat() and data["reminder_surcharge"] == 1200
-    assert data["court_application_from"] == (timezone.localdate() + dt.timedelta(days=11)).isoformat()
+    # ten days after the reminder (第54条) and after the six months of the litigation period (第53条): the later
+    earliest, latest = rules.court_window(served_on=timezone.localdate(), litigation_months=6, application_months=3)
+    assert data["court_application_from"] == earliest.isoformat()
+    assert data["court_application_until"] == latest.isoformat()
 
 
 @pytest.mark.real_pdf

@@ -152,7 +152,7 @@ def test_execute_over_http_records_the_structured_execution(w, login):
     ({"amount": ""}, "须填写缴纳金额", "amount"),
     ({"amount": "两万"}, "缴纳金额应为整数", "amount"),
     ({"method": ""}, "请选择执行方式", "method"),
-    ({"method": "court", "amount": "", "voucher": "", "paid_on": ""}, "请写明强制执行申请情况", "note"),
+    ({"method": "court", "amount": "", "voucher": "", "paid_on": ""}, "申请强制执行前须书面催告", "method"),
 ])
 def test_execute_refusals_over_http_save_nothing(w, login, fields, phrase, field):
     case = _served(w)
@@ -171,15 +171,19 @@ def test_execute_refuses_a_payment_date_in_the_future(w, login):
     _unchanged(case)
 
 
-def test_court_enforcement_is_recorded_with_its_note(w, login):
+def test_court_enforcement_is_recorded_with_the_court_and_the_date(w, login):
     case = _served(w)
-    # 行政强制法 第54条: the reminder was served more than ten days ago (test_enforcement_reminder.py has the refusals)
-    Case.objects.filter(pk=case.pk).update(reminder_on=timezone.localdate() - dt.timedelta(days=11))
+    # 行政强制法 第53、54条: served seven months ago (the litigation period has expired), the reminder more than ten
+    # days ago (test_court_application.py and test_enforcement_reminder.py have the refusals)
+    today = timezone.localdate()
+    Case.objects.filter(pk=case.pk).update(served_on=today - dt.timedelta(days=200),
+                                           reminder_on=today - dt.timedelta(days=11))
     r = _execute(login(w.officer), case, method="court", amount="", voucher="", paid_on="",
-                 note="已于逾期后向盐湖区人民法院申请强制执行")
+                 court_name="运城市盐湖区人民法院", applied_on=today.isoformat(), note="已递交立案庭")
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.state == "executed" and case.execution_method == "court" and case.paid_amount is None
+    assert (case.court_name, case.court_applied_on) == ("运城市盐湖区人民法院", today)
 
 
 def test_only_inspectors_record_execution(w, login):
@@ -243,9 +247,11 @@ def test_overdue_payment_shows_the_warning_with_the_late_payment_surcharge(w, lo
         page = login(user).get(f"/penalties/cases/{case.pk}/").content.decode()
         assert 'id="payment-overdue"' in page and "每日按罚款数额的百分之三加处罚款" in page
         assert "行政处罚法第七十二条" in page
-    Case.objects.filter(pk=case.pk).update(reminder_on=timezone.localdate() - dt.timedelta(days=11))
+    Case.objects.filter(pk=case.pk).update(reminder_on=timezone.localdate() - dt.timedelta(days=11),
+                                           served_on=timezone.localdate() - dt.timedelta(days=200))
     case.refresh_from_db()
-    services.case_execute(actor=w.officer, case=case, method="court", note="已申请强制执行")
+    services.case_execute(actor=w.officer, case=case, method="court", court_name="运城市盐湖区人民法院",
+                          applied_on=timezone.localdate())
     page = login(w.officer).get(f"/penalties/cases/{case.pk}/").content.decode()
     assert 'id="payment-overdue"' not in page
 
