@@ -2,7 +2,9 @@
 盐湖区 — a notice waiting for qiye's statement, a self-inspection exemption closed with a no-penalty decision,
 a closed fine with its reasoning and execution record, a case under investigation, a fine of qiye served and
 not paid past its payment deadline, a fine paid (已执行) waiting for closure, a hearing scheduled (听证通知书), a
-major case decided after the leaders' collective discussion (集体讨论记录) and an overdue fine with its 履行催告书."""
+major case decided after the leaders' collective discussion (集体讨论记录), an overdue fine with its 履行催告书 and
+the party's statement against it awaiting review, a reminder qiye may answer online, and a fine enforced through
+the court (强制执行申请书) after the litigation period."""
 
 from __future__ import annotations
 
@@ -194,3 +196,48 @@ def load(ctx: Any) -> None:
                         12000, 31)
     services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=30))
     services.reminder_issue(actor=officer, case=case)
+    # the 催告 statement (行政强制法 第36条): the party of case 9 stated its case in writing (recorded by the officer) and
+    # waits for the review, so the court may not be applied to yet
+    services.reminder_statement_submit(
+        actor=officer, case=case, text="我公司因原材料货款未回笼，资金周转困难，确无能力一次性缴纳罚款及加处罚款，"
+        "申请分期缴纳，并附银行流水及应收账款明细（书面材料已提交承办人）。")
+
+    # 10. qiye: a fine served 25 days ago, reminded today — qiye may state its case against the reminder online
+    case = decided_fine(qiye_enterprise, "危险化学品储存场所未设置安全警示标志",
+                        "检查发现危险化学品库房门口未设置安全警示标志和安全告知卡。", 8000, 26)
+    services.case_serve(actor=officer, case=case, method="电子送达（平台）", served_on=today - dt.timedelta(days=25))
+    services.reminder_issue(actor=officer, case=case)
+
+    # 11. a fine served seven months ago, reminded, the statement reviewed (不采纳), the litigation period expired
+    # without performance: 申请人民法院强制执行 with its 强制执行申请书 (行政强制法 第53、55条)
+    from bureau.penalties import rules as penalty_rules
+
+    case = decided_fine(firm(3), "特种作业人员操作证过期仍上岗作业", "检查发现电焊工1名特种作业操作证已过期仍上岗作业。",
+                        10000, 211)
+    services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=210))
+    case.refresh_from_db()
+    reminded = case.payment_due + dt.timedelta(days=5)
+    _days, surcharge = penalty_rules.late_surcharge(fine=10000, payment_due=case.payment_due, on=reminded, daily_pct=3)
+    stated = timezone.make_aware(dt.datetime.combine(reminded + dt.timedelta(days=3), dt.time(10, 0)))
+    reviewed = stated + dt.timedelta(days=2)
+    Case.objects.filter(pk=case.pk).update(
+        reminder_on=reminded, reminder_surcharge=surcharge, reminder_statement_at=stated,
+        reminder_statement="我公司对违法事实无异议，但认为加处罚款过高，请求减免。", reminder_review="rejected",
+        reminder_review_reason="加处罚款依行政处罚法第七十二条按日计算且不超过罚款数额，当事人未提出新的事实和证据。",
+        reminder_reviewed_at=reviewed, reminder_reviewer=officer)
+    case.refresh_from_db()
+    from bureau.kernel.workflow import record_history
+    from bureau.penalties import documents as penalty_documents
+
+    record_history(case, actor=officer, action="remind", label="发出履行催告书",
+                   note=f"逾期{_days}日，加处罚款{penalty_rules.yuan(surcharge)}")
+    penalty_documents.enforcement_reminder(case, officer, days_overdue=_days)
+    record_history(case, actor=officer, action="reminder_statement", label="对催告书提出陈述申辩",
+                   note=case.reminder_statement)
+    record_history(case, actor=officer, action="reminder_review", label="复核催告陈述申辩",
+                   note=f"不采纳：{case.reminder_review_reason}")
+    penalty_documents.reminder_statement_record(case, officer)
+    window = services.court_window(case)
+    services.case_execute(actor=officer, case=case, method="court", court_name="运城市盐湖区人民法院",
+                          applied_on=min(today, window[0] + dt.timedelta(days=10)),
+                          note="强制执行申请书及附件已递交立案庭（演示）")
