@@ -280,3 +280,26 @@ def test_case_api_exposes_the_payment_deadline_and_execution_record(w, login):
     assert (body["execution_method"], body["execution_method_label"]) == ("voluntary", "自觉缴纳")
     assert (body["paid_amount"], body["payment_voucher"], body["payment_overdue"]) == (20000, "V1", False)
     assert body["reasoning"]
+
+
+def test_indicators_decided_in_time_and_fines_paid_on_time(w):
+    """Rule-of-law indicators (measure II.1) computed from the cases: decisions within the legal period from filing
+    (第60条) and, of the fines whose payment deadline has passed, the share paid by it (第67条); a period without
+    such fines shows no data, not zero."""
+    from bureau.kernel.registry import IndicatorQuery
+    from bureau.penalties.hooks import indicators
+
+    today = timezone.localdate()
+    paid, unpaid, late = _served(w), _served(w), _served(w)
+    Case.objects.filter(pk__in=[paid.pk, unpaid.pk, late.pk]).update(payment_due=today - dt.timedelta(days=1))
+    Case.objects.filter(pk=paid.pk).update(paid_on=today - dt.timedelta(days=2), execution_method="voluntary")
+    Case.objects.filter(pk=late.pk).update(paid_on=today, execution_method="voluntary")
+    Case.objects.filter(pk=unpaid.pk).update(decision_due=today - dt.timedelta(days=1))  # decided after its limit
+    result = {i.code: i for i in indicators(IndicatorQuery(start=today - dt.timedelta(days=30), end=today))}
+    paid_share = result["penalties.paid_on_time_share"]
+    assert (paid_share.numerator, paid_share.denominator, paid_share.value) == (1, 3, 33.3)
+    in_time = result["penalties.decided_in_time_share"]
+    assert (in_time.numerator, in_time.denominator, in_time.value) == (2, 3, 66.7)
+    elsewhere = {i.code: i for i in indicators(IndicatorQuery(start=today, end=today, region="140821"))}
+    assert elsewhere["penalties.paid_on_time_share"].value is None
+    assert elsewhere["penalties.decided_in_time_share"].value is None
