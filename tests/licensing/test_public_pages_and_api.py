@@ -55,6 +55,22 @@ def test_progress_lookup_is_rate_limited_per_address(world, client):
     assert "查询过于频繁" in page
 
 
+def test_successful_lookups_do_not_count_against_the_address(world, client):
+    """Only failed attempts are limited (guessing a check code); an office behind one address may follow its own
+    applications as often as it likes, and the API shares the same counter."""
+    app = submit(world)
+    for _ in range(15):
+        page = client.post("/licensing/progress/", {"number": app.number, "code": app.check_code}).content.decode()
+        assert app.item.name in page
+    for _ in range(9):
+        assert client.get("/api/v1/licensing/public/progress", {"number": app.number, "code": "x"}).status_code == 404
+    assert client.get("/api/v1/licensing/public/progress",
+                      {"number": app.number, "code": app.check_code}).status_code == 200
+    client.post("/licensing/progress/", {"number": "X", "code": "1"})  # the tenth failure
+    r = client.get("/api/v1/licensing/public/progress", {"number": app.number, "code": app.check_code})
+    assert r.status_code == 400 and "查询过于频繁" in r.json()["detail"]
+
+
 def test_api_public_items_and_progress(world, client):
     items = client.get("/api/v1/licensing/public/items").json()
     assert {i["code"] for i in items} >= {"aqsc_first", "coal_capacity_increase"}

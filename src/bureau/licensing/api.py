@@ -4,17 +4,14 @@ provincial platform or a mobile client can drive an application end to end."""
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest
 from ninja import Form, Query, Router, Schema
 
 from bureau.kernel.errors import DomainError, NotFound
-from bureau.kernel.rules import rule
-from bureau.licensing import queries, rules, services
+from bureau.licensing import queries, services
 from bureau.licensing.models import Application, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import WORKFLOW
 
@@ -208,16 +205,8 @@ class ProgressOut(Schema):
 
 @public.get("/progress", response=ProgressOut, auth=None, summary="办件进度查询（办件编号＋查询码，限频）")
 def progress(request: HttpRequest, number: str, code: str) -> ProgressOut:
-    key = f"licensing:lookup:{request.META.get('REMOTE_ADDR', '') or 'unknown'}"
-    attempts = cache.get(key, 0)
-    if not rules.lookup_allowed(attempts, int(rule("licensing.lookup_limit"))):
-        raise DomainError("查询过于频繁，请10分钟后再试", code="rate_limited")
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 600)
-    app = Application.objects.select_related("item").filter(number=number.strip().upper()).first()
-    if app is None or not hmac.compare_digest(app.check_code, code.strip()):
+    app = services.progress_lookup(number, code, request.META.get("REMOTE_ADDR", ""))
+    if app is None:
         raise NotFound("未查询到办件，请核对办件编号和查询码")
     return ProgressOut(number=app.number, item_name=app.item.name, state_label=app.state_label,
                        submitted_on=app.submitted_on, decision_due=app.decision_due,

@@ -40,7 +40,7 @@ register_rules(
     RuleDefault("licensing.commitment_remind_days", 3, "容缺承诺到期前提醒的工作日数",
                 "运城市应急管理局优化营商环境30条 措施I.3（本地）", unit="工作日"),
     RuleDefault("licensing.upload_max_mb", 20, "申请材料单个文件大小上限", "网上办事大厅技术规范（本地）", unit="MB"),
-    RuleDefault("licensing.lookup_limit", 10, "每个来源地址每10分钟可查询办件进度的次数", "防止查询码被猜测（本地）",
+    RuleDefault("licensing.lookup_limit", 10, "每个来源地址每10分钟查询办件进度失败（编号或查询码不符）的次数上限", "防止查询码被猜测（本地）",
                 unit="次"),
 )
 

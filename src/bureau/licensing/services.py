@@ -252,6 +252,27 @@ def application_submit(*, actor: Any, item: PermitItem, files: Mapping[int, Any]
     return app
 
 
+def progress_lookup(number: str, code: str, address: str) -> Application | None:
+    """办件查询 by number + check code. Only failed attempts count against the address (the check code must not be
+    guessable by trying, while an office behind one address may follow all its own applications); at the limit
+    even a right pair is refused. Raises DomainError when limited; None when the pair does not match."""
+    from django.core.cache import cache
+
+    key = f"licensing:lookup:{address or 'unknown'}"
+    if not rules.lookup_allowed(cache.get(key, 0), int(rule("licensing.lookup_limit"))):
+        raise DomainError("查询过于频繁，请10分钟后再试", code="rate_limited")
+    number, code = (number or "").strip().upper(), (code or "").strip()
+    app = (Application.objects.select_related("item").filter(number=number).first()
+           if number and code and len(number) <= 30 and len(code) <= 12 else None)
+    if app is not None and secrets.compare_digest(app.check_code, code):
+        return app
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 600)
+    return None
+
+
 def shared_snapshot(material: PermitMaterial, enterprise: Any) -> dict[str, Any]:
     """What the department named by `material.shared_source` holds about the enterprise (measures I.2, III.2): the
     enterprise never uploads it. An unreachable exchange or an unknown enterprise does not stop the application:

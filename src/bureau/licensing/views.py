@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,7 +16,7 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
 from bureau.licensing import queries, services
-from bureau.licensing.models import Application, ApplicationMaterial, Commitment, Opinion, PermitItem
+from bureau.licensing.models import ApplicationMaterial, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import WORKFLOW
 
 
@@ -288,18 +286,12 @@ def progress(request: HttpRequest) -> HttpResponse:
     number = (request.POST.get("number") or "").strip().upper()
     code = (request.POST.get("code") or "").strip()
     if request.method == "POST":
-        key = f"licensing:lookup:{_client_ip(request)}"
-        attempts = cache.get(key, 0)
-        if not services.rules.lookup_allowed(attempts, int(rule("licensing.lookup_limit"))):
-            error = "查询过于频繁，请10分钟后再试。"
+        try:
+            app = services.progress_lookup(number, code, _client_ip(request))
+        except DomainError as exc:
+            error = exc.message + "。" if not exc.message.endswith("。") else exc.message
         else:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, 600)
-            app = (Application.objects.select_related("item").filter(number=number).first()
-                   if number and code else None)
-            if app is not None and hmac.compare_digest(app.check_code, code):
+            if app is not None:
                 history = [h for h in app.history() if h.from_state != h.to_state or h.action == "submit"]
                 result = {"app": app, "history": history}
             else:
