@@ -3,16 +3,19 @@ from __future__ import annotations
 import pytest
 
 from bureau.kernel import calendar
+from bureau.kernel.rules import forget_cached_rules
 
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    """Uploaded and generated files go to a per-test folder; the calendar cache starts empty."""
+    """Uploaded and generated files go to a per-test folder; the calendar and rule caches start empty."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     calendar.invalidate()
+    forget_cached_rules()
     yield
     calendar.invalidate()
+    forget_cached_rules()
 
 
 @pytest.fixture

@@ -47,6 +47,27 @@ def rule(key: str, on: dt.date | None = None) -> Any:
     return row["value"]
 
 
+_CACHED: dict[str, tuple[float, Any]] = {}
+
+
+def cached_rule(key: str, seconds: float = 60) -> Any:
+    """rule(key) for today, re-read from the table at most once per `seconds` per process: for the public pages
+    under load (rate limits), where a changed value may take a minute to apply."""
+    import time
+
+    now = time.monotonic()
+    hit = _CACHED.get(key)
+    if hit is not None and now - hit[0] < seconds:
+        return hit[1]
+    value = rule(key)
+    _CACHED[key] = (now, value)
+    return value
+
+
+def forget_cached_rules() -> None:
+    _CACHED.clear()
+
+
 def seed_default_rules(**_: Any) -> None:
     """Insert default rule rows that do not exist yet (post_migrate); never overwrites an administrator's edit."""
     from bureau.kernel.models import RuleParameter

@@ -210,8 +210,7 @@ def progress(request: HttpRequest, number: str, code: str) -> ProgressOut:
         raise NotFound("未查询到办件，请核对办件编号和查询码")
     return ProgressOut(number=app.number, item_name=app.item.name, state_label=app.state_label,
                        submitted_on=app.submitted_on, decision_due=app.decision_due,
-                       steps=[h.action_label for h in app.history() if h.from_state != h.to_state
-                              or h.action == "submit"])
+                       steps=[h["action_label"] for h in services.public_progress_steps(app)])
 
 
 class ListFilter(Schema):

@@ -21,7 +21,7 @@ from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.registry import registry
-from bureau.kernel.rules import rule
+from bureau.kernel.rules import cached_rule, rule
 from bureau.kernel.workflow import apply_transition, record_history
 from bureau.licensing import rules
 from bureau.licensing.models import (
@@ -252,6 +252,17 @@ def application_submit(*, actor: Any, item: PermitItem, files: Mapping[int, Any]
     return app
 
 
+# what the public progress page shows (no enterprise data, no materials)
+PUBLIC_PROGRESS_FIELDS = ("id", "number", "check_code", "state", "submitted_on", "decision_due", "due_provisional",
+                          "item__name")
+
+
+def public_progress_steps(app: Application) -> list[dict[str, Any]]:
+    """The timeline shown to the public: state changes and the submission, without names or notes."""
+    return [h for h in app.history().values("action", "action_label", "at", "from_state", "to_state")
+            if h["from_state"] != h["to_state"] or h["action"] == "submit"]
+
+
 def progress_lookup(number: str, code: str, address: str) -> Application | None:
     """办件查询 by number + check code. Only failed attempts count against the address (the check code must not be
     guessable by trying, while an office behind one address may follow all its own applications); at the limit
@@ -259,10 +270,10 @@ def progress_lookup(number: str, code: str, address: str) -> Application | None:
     from django.core.cache import cache
 
     key = f"licensing:lookup:{address or 'unknown'}"
-    if not rules.lookup_allowed(cache.get(key, 0), int(rule("licensing.lookup_limit"))):
+    if not rules.lookup_allowed(cache.get(key, 0), int(cached_rule("licensing.lookup_limit"))):
         raise DomainError("查询过于频繁，请10分钟后再试", code="rate_limited")
     number, code = (number or "").strip().upper(), (code or "").strip()
-    app = (Application.objects.select_related("item").filter(number=number).first()
+    app = (Application.objects.select_related("item").only(*PUBLIC_PROGRESS_FIELDS).filter(number=number).first()
            if number and code and len(number) <= 30 and len(code) <= 12 else None)
     if app is not None and secrets.compare_digest(app.check_code, code):
         return app

@@ -292,8 +292,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             error = exc.message + "。" if not exc.message.endswith("。") else exc.message
         else:
             if app is not None:
-                history = [h for h in app.history() if h.from_state != h.to_state or h.action == "submit"]
-                result = {"app": app, "history": history}
+                result = {"app": app, "history": services.public_progress_steps(app)}
             else:
                 error = "未查询到办件，请核对办件编号和查询码。"
     return render(request, "licensing/progress.html", {"result": result, "error": error, "number": number})

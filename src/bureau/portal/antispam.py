@@ -13,26 +13,19 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 from bureau.kernel.errors import DomainError
-from bureau.kernel.rules import rule
+from bureau.kernel.rules import cached_rule, forget_cached_rules
 
 SESSION_KEY = "portal_captcha"
 RULE_TTL_SECONDS = 60  # limits are re-read from the rule table at most once a minute per process
-_rule_cache: dict[str, tuple[float, int]] = {}
 
 
 def _limit(key: str) -> int:
     """A limit from the rule table, cached briefly: the public pages must not query it on every request."""
-    now = time.monotonic()
-    hit_ = _rule_cache.get(key)
-    if hit_ is not None and now - hit_[0] < RULE_TTL_SECONDS:
-        return hit_[1]
-    value = int(rule(key))
-    _rule_cache[key] = (now, value)
-    return value
+    return int(cached_rule(key, RULE_TTL_SECONDS))
 
 
 def forget_limits() -> None:
-    _rule_cache.clear()
+    forget_cached_rules()
 
 
 def client_ip(request: HttpRequest) -> str:
