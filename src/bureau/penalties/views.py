@@ -196,6 +196,26 @@ def _hearing_form(case: Case, data: Any = None) -> HearingScheduleForm:
                                investigators=(case.lead_officer_id, case.second_officer_id))
 
 
+def _form_action(request: HttpRequest, case: Case, form: Any, form_key: str, call: Any, success: str,
+                 fallback_error: str) -> HttpResponse:
+    """A step's form on the case page: on success a message and back to the case; a form error or the service's
+    refusal goes next to its field, the page is shown again with the answer (400/409) and nothing is saved."""
+    status, error = 400, fallback_error
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            status, error = exc.status, exc.message
+        else:
+            messages.success(request, success)
+            return redirect("penalties:detail", pk=case.pk)
+    else:
+        error = next(iter(e for errors in form.errors.values() for e in errors), error)
+    return render(request, "penalties/detail.html",
+                  _detail_context(request, case, **{form_key: form}, action_error=error), status=status)
+
+
 @login_required
 @require_POST
 def discussion(request: HttpRequest, pk: int) -> HttpResponse:
@@ -204,27 +224,17 @@ def discussion(request: HttpRequest, pk: int) -> HttpResponse:
     if not _staff(request.user):
         raise Http404
     form = _discussion_form(case, request.POST)
-    error = "请更正集体讨论记录中的错误"
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def record(data: dict[str, Any]) -> None:
         people = {u.pk: u for u in services.discussion_candidates(case)}
-        host = people.get(int(data["host"]))
-        try:
-            services.discussion_record(actor=request.user, case=case, held_on=data["held_on"], place=data["place"],
-                                       host=host, participants=[people[int(x)] for x in data["participants"]],
-                                       summary=data["summary"], conclusion=data["conclusion"],
-                                       amount=data["amount"], reason=data["reason"])
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            status, error = exc.status, exc.message
-        else:
-            messages.success(request, "已记录集体讨论")
-            return redirect("penalties:detail", pk=case.pk)
-    else:
-        error = next(iter(e for errors in form.errors.values() for e in errors), error)
-    return render(request, "penalties/detail.html",
-                  _detail_context(request, case, discussion_form=form, action_error=error), status=status)
+        services.discussion_record(actor=request.user, case=case, held_on=data["held_on"], place=data["place"],
+                                   host=people.get(int(data["host"])),
+                                   participants=[people[int(x)] for x in data["participants"]],
+                                   summary=data["summary"], conclusion=data["conclusion"],
+                                   amount=data["amount"], reason=data["reason"])
+
+    return _form_action(request, case, form, "discussion_form", record, "已记录集体讨论",
+                        "请更正集体讨论记录中的错误")
 
 
 @login_required
@@ -237,26 +247,16 @@ def hearing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     if not _staff(request.user):
         raise Http404
     form = _hearing_form(case, request.POST)
-    error = "请更正听证安排中的错误"
-    status = 400
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def schedule(data: dict[str, Any]) -> None:
         people = {u.pk: u for u in services.hearing_staff(case)}
-        try:
-            services.hearing_schedule(actor=request.user, case=case,
-                                      hearing_at=dt.datetime.combine(data["hearing_on"], data["hearing_time"]),
-                                      place=data["place"], host=people.get(int(data["host"])),
-                                      clerk=people.get(int(data["clerk"])))
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            status, error = exc.status, exc.message
-        else:
-            messages.success(request, "已安排听证并发出听证通知书")
-            return redirect("penalties:detail", pk=case.pk)
-    else:
-        error = next(iter(e for errors in form.errors.values() for e in errors), error)
-    return render(request, "penalties/detail.html",
-                  _detail_context(request, case, hearing_form=form, action_error=error), status=status)
+        services.hearing_schedule(actor=request.user, case=case,
+                                  hearing_at=dt.datetime.combine(data["hearing_on"], data["hearing_time"]),
+                                  place=data["place"], host=people.get(int(data["host"])),
+                                  clerk=people.get(int(data["clerk"])))
+
+    return _form_action(request, case, form, "hearing_form", schedule, "已安排听证并发出听证通知书",
+                        "请更正听证安排中的错误")
 
 
 @login_required
@@ -395,24 +395,13 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def _execute(request: HttpRequest, case: Case) -> HttpResponse:
     """记录执行情况: the form's errors and the service's refusals next to their field; nothing saved on refusal."""
     form = ExecutionForm(request.POST)
-    status = 400
-    error = "请更正执行情况中的错误"
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.case_execute(actor=request.user, case=case, method=data["method"], amount=data["amount"],
-                                  paid_on=data["paid_on"], voucher=data["voucher"], note=data["note"],
-                                  court_name=data["court_name"], applied_on=data["applied_on"])
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            status, error = exc.status, exc.message
-        else:
-            messages.success(request, "已记录执行情况")
-            return redirect("penalties:detail", pk=case.pk)
-    else:
-        error = next(iter(e for errors in form.errors.values() for e in errors), error)
-    return render(request, "penalties/detail.html",
-                  _detail_context(request, case, execution_form=form, action_error=error), status=status)
+
+    def execute(data: dict[str, Any]) -> None:
+        services.case_execute(actor=request.user, case=case, method=data["method"], amount=data["amount"],
+                              paid_on=data["paid_on"], voucher=data["voucher"], note=data["note"],
+                              court_name=data["court_name"], applied_on=data["applied_on"])
+
+    return _form_action(request, case, form, "execution_form", execute, "已记录执行情况", "请更正执行情况中的错误")
 
 
 @login_required
