@@ -284,22 +284,25 @@ def test_case_api_exposes_the_payment_deadline_and_execution_record(w, login):
 
 def test_indicators_decided_in_time_and_fines_paid_on_time(w):
     """Rule-of-law indicators (measure II.1) computed from the cases: decisions within the legal period from filing
-    (第60条) and, of the fines whose payment deadline has passed, the share paid by it (第67条); a period without
-    such fines shows no data, not zero."""
+    (第60条) and, of the fines served in the period that are paid or past their deadline, the share paid by it
+    (第67条); a fine neither paid nor due yet does not count; a period without such fines shows no data, not zero."""
     from bureau.kernel.registry import IndicatorQuery
     from bureau.penalties.hooks import indicators
 
     today = timezone.localdate()
-    paid, unpaid, late = _served(w), _served(w), _served(w)
-    Case.objects.filter(pk__in=[paid.pk, unpaid.pk, late.pk]).update(payment_due=today - dt.timedelta(days=1))
-    Case.objects.filter(pk=paid.pk).update(paid_on=today - dt.timedelta(days=2), execution_method="voluntary")
+    on_time, late, unpaid, early, pending = (_served(w) for _ in range(5))
+    Case.objects.filter(pk__in=[on_time.pk, late.pk, unpaid.pk]).update(
+        served_on=today - dt.timedelta(days=20), payment_due=today - dt.timedelta(days=5))
+    Case.objects.filter(pk=on_time.pk).update(paid_on=today - dt.timedelta(days=10), execution_method="voluntary")
     Case.objects.filter(pk=late.pk).update(paid_on=today, execution_method="voluntary")
+    Case.objects.filter(pk=early.pk).update(paid_on=today, execution_method="voluntary")  # paid before its deadline
     Case.objects.filter(pk=unpaid.pk).update(decision_due=today - dt.timedelta(days=1))  # decided after its limit
+    assert Case.objects.get(pk=pending.pk).payment_due > today  # neither paid nor due: not counted
     result = {i.code: i for i in indicators(IndicatorQuery(start=today - dt.timedelta(days=30), end=today))}
     paid_share = result["penalties.paid_on_time_share"]
-    assert (paid_share.numerator, paid_share.denominator, paid_share.value) == (1, 3, 33.3)
+    assert (paid_share.numerator, paid_share.denominator, paid_share.value) == (2, 4, 50.0)
     in_time = result["penalties.decided_in_time_share"]
-    assert (in_time.numerator, in_time.denominator, in_time.value) == (2, 3, 66.7)
+    assert (in_time.numerator, in_time.denominator, in_time.value) == (4, 5, 80.0)
     elsewhere = {i.code: i for i in indicators(IndicatorQuery(start=today, end=today, region="140821"))}
     assert elsewhere["penalties.paid_on_time_share"].value is None
     assert elsewhere["penalties.decided_in_time_share"].value is None

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
@@ -140,9 +140,11 @@ def indicators(query: IndicatorQuery) -> list[Indicator]:
     self_insp = qs.filter(exemption="self_inspection").count()
     in_time = qs.filter(decided_on__lte=F("decision_due")).count()
     decided = qs.count()
-    # fines whose payment deadline fell in the period and has passed: paid by the deadline (行政处罚法第67条)
-    payable = Case.objects.filter(payment_due__gte=query.start, payment_due__lte=min(query.end, timezone.localdate()),
-                                  exemption="")
+    # fines served in the period that are paid or past their deadline: the share paid by it (行政处罚法第67条); a fine
+    # neither paid nor due yet is not counted either way
+    payable = Case.objects.filter(served_on__gte=query.start, served_on__lte=query.end, exemption="",
+                                  payment_due__isnull=False).filter(
+        Q(paid_on__isnull=False) | Q(payment_due__lt=timezone.localdate()))
     if query.region:
         payable = payable.filter(region_id=query.region)
     elif query.regions is not None:
@@ -155,7 +157,7 @@ def indicators(query: IndicatorQuery) -> list[Indicator]:
                   "自立案之日起九十日内作出决定（行政处罚法第六十条）"),
         Indicator("penalties.paid_on_time_share", "罚款按期缴纳率", "行政处罚",
                   round(100 * paid_in_time / due_count, 1) if due_count else None, "%", paid_in_time, due_count,
-                  "缴纳期限在本期内且已届满的罚款中，期限内缴纳的比例（行政处罚法第六十七条）"),
+                  "本期送达的罚款中（已缴纳或已过缴纳期限），在十五日期限内缴纳的比例（行政处罚法第六十七条）"),
         Indicator("penalties.reasoned_share", "处罚决定说理率", "行政处罚",
                   round(100 * reasoned / total, 1) if total else None, "%", reasoned, total,
                   "作出的行政处罚决定中附书面裁量说理的比例（措施二第6条）"),

@@ -26,7 +26,7 @@
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "暂无数据" : v + (ind.unit === "%" ? "%" : " " + ind.unit); } },
       xAxis: { type: "category", data: data.months.map(function (m) { return m.slice(5) + "月"; }), axisLabel: { fontSize: 10 } },
       yAxis: { type: "value", axisLabel: { fontSize: 10 } },
-      series: [{ type: "line", data: ind.months, connectNulls: false, smooth: true, symbolSize: 5,
+      series: [{ type: "line", data: ind.months, connectNulls: false, smooth: false, symbolSize: 5,  // straight segments: a rate never drawn below 0 or above 100
                  itemStyle: { color: blue }, areaStyle: { opacity: 0.08 } }]
     });
     el.setAttribute("data-rendered", "chart");
