@@ -14,7 +14,7 @@ from bureau.accounts.services import api_token_issue
 from bureau.certificates.models import Certificate, CertificateType
 from bureau.kernel.errors import DomainError
 from bureau.portal import licences, sharing
-from tests.factories import EnterpriseFactory, OrganisationFactory, make_user
+from tests.factories import EnterpriseFactory, OrganisationFactory, make_user, valid_uscc
 
 
 @pytest.fixture
@@ -95,7 +95,8 @@ def test_every_call_is_logged_with_outcome(client, dept, data):
     token, raw = api_token_issue(actor=None, user=dept, name="日志", scopes=["enterprises:read"])
     get(client, raw, "/api/v1/sharing/enterprises")
     get(client, raw, "/api/v1/sharing/certificates")
-    get(client, raw, "/api/v1/sharing/enterprises/91140802MA0XXXXXX0")
+    unregistered = valid_uscc()  # a well-formed code no enterprise of the register holds
+    get(client, raw, f"/api/v1/sharing/enterprises/{unregistered}")
     rows = list(ApiCallLog.objects.filter(token=token).order_by("id").values_list("path", "status"))
     assert [s for _, s in rows] == [200, 403, 404]
     assert rows[0][0].startswith("/api/v1/sharing/enterprises")
