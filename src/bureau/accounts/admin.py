@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -38,23 +40,20 @@ class MaskedPersonalDataForm(UserChangeForm):
             self.fields[name].widget.attrs["placeholder"] = mask(current) if current else "未填写"
             self.fields[name].help_text = "留空则保持原值；输入新号码将替换原值"
 
-    def clean_phone(self) -> str:
-        value = self.cleaned_data.get("phone", "").strip()
+    def _keep_or_validate(self, name: str, validate: Any) -> str:
+        value = self.cleaned_data.get(name, "").strip()
         if not value:
-            return self.instance.phone
+            return getattr(self.instance, name)
         try:
-            return validate_mobile(value)
+            return validate(value)
         except IdentifierError as exc:
             raise forms.ValidationError(str(exc))
 
+    def clean_phone(self) -> str:
+        return self._keep_or_validate("phone", validate_mobile)
+
     def clean_id_number(self) -> str:
-        value = self.cleaned_data.get("id_number", "").strip()
-        if not value:
-            return self.instance.id_number
-        try:
-            return validate_id_number(value)
-        except IdentifierError as exc:
-            raise forms.ValidationError(str(exc))
+        return self._keep_or_validate("id_number", validate_id_number)
 
 
 @admin.register(User)

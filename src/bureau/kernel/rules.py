@@ -7,6 +7,7 @@ Areas declare their default rules (value, unit, description, legal source, effec
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +54,6 @@ _CACHED: dict[str, tuple[float, Any]] = {}
 def cached_rule(key: str, seconds: float = 60) -> Any:
     """rule(key) for today, re-read from the table at most once per `seconds` per process: for the public pages
     under load (rate limits), where a changed value may take a minute to apply."""
-    import time
 
     now = time.monotonic()
     hit = _CACHED.get(key)
