@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -152,6 +152,16 @@ def _done(application: Application) -> Application:
 def _reload(app: Application) -> Application:
     return (Application.objects.select_related("item", "enterprise", "region").prefetch_related("pause_rows")
             .get(pk=app.pk))
+
+
+def _for_step(actor: Any, application: Application, *,
+              check: Callable[[Any, Application], None] | None = None) -> Application:
+    """The opening of every step: a fresh copy carrying the version the caller saw (optimistic concurrency),
+    checked for the actor (an officer of the right level by default, the owning enterprise for its own steps)."""
+    app = _reload(application)
+    app.version = application.version
+    (check or _may_handle)(actor, app)
+    return app
 
 
 # ---------------------------------------------------------------- submission
@@ -336,9 +346,7 @@ def _start_review(app: Application, *, actor: Any, on: dt.date) -> None:
 
 def application_accept(*, actor: Any, application: Application, note: str = "") -> Application:
     """Accept a complete application; 受理通知书 with the expected decision date."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     check = _material_check(app)
     if check.missing_required or check.missing_tolerable:
         missing = "、".join(check.missing_required + check.missing_tolerable)
@@ -381,9 +389,7 @@ def _accept(app: Application, *, actor: Any, action: str, note: str, on: dt.date
 
 def application_accept_tolerated(*, actor: Any, application: Application, note: str = "") -> Application:
     """容缺受理 (measure I.3): all required materials present, only tolerable ones missing."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     refusal = rules.tolerance_refusal(allowed=app.item.tolerance_allowed, check=_material_check(app))
     if refusal:
         raise DomainError(refusal, code="tolerance")
@@ -394,9 +400,7 @@ def application_accept_tolerated(*, actor: Any, application: Application, note: 
 
 def application_reject(*, actor: Any, application: Application, reasons: str, other_agency: str = "") -> Application:
     """不予受理 with reasons and remedies (行政复议/行政诉讼); naming the competent agency when it is not ours."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     if not reasons.strip():
         raise DomainError("请填写不予受理的理由", field="reasons")
     on = today()
@@ -416,9 +420,7 @@ def application_reject(*, actor: Any, application: Application, reasons: str, ot
 def application_request_correction(*, actor: Any, application: Application, material_ids: list[int],
                                    note: str = "") -> Application:
     """一次性告知补正: list everything missing at once (行政许可法 第32条)."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     rows = list(app.materials.select_related("material"))
     chosen = [m for m in rows if m.material_id in set(material_ids)]
     missing = [m for m in rows if m.status == ApplicationMaterial.Status.MISSING]
@@ -444,9 +446,7 @@ def application_request_correction(*, actor: Any, application: Application, mate
 
 def application_resubmit(*, actor: Any, application: Application, files: Mapping[int, Any]) -> Application:
     """The enterprise uploads the corrected materials; the intake window runs again from the new arrival."""
-    app = _reload(application)
-    app.version = application.version
-    _own_enterprise(actor, app)
+    app = _for_step(actor, application, check=_own_enterprise)
     max_bytes = int(rule("licensing.upload_max_mb")) * 1024 * 1024
     rows = {m.material_id: m for m in app.materials.select_related("material")}
     if any(k not in rows for k in files):
@@ -489,9 +489,7 @@ def deemed_acceptance_sweep(*, on: dt.date | None = None) -> int:
 
 def application_decide_instant(*, actor: Any, application: Application, note: str = "") -> Application:
     """即办件 decided on the spot (measure I.2): accepted and granted in one step, certificate issued."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     check = _material_check(app)
     if not check.complete:
         raise DomainError("材料不齐全，不能当场办结：缺少" + "、".join(check.missing_required + check.missing_tolerable))
@@ -508,9 +506,7 @@ def application_decide_instant(*, actor: Any, application: Application, note: st
 # ---------------------------------------------------------------- review
 
 def application_site_verify(*, actor: Any, application: Application, result: str) -> Application:
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     if not result.strip():
         raise DomainError("请填写现场核查结论", field="result")
     with transaction.atomic():
@@ -521,9 +517,7 @@ def application_site_verify(*, actor: Any, application: Application, result: str
 
 def application_expert_start(*, actor: Any, application: Application, reason: str = "") -> Application:
     """Expert review stops the clock (行政许可法 第45条); the applicant is told in writing."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     on = today()
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "expert_start", actor=actor, note=reason)
@@ -539,9 +533,7 @@ def application_expert_start(*, actor: Any, application: Application, reason: st
 
 
 def application_expert_finish(*, actor: Any, application: Application, result: str) -> Application:
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     if not result.strip():
         raise DomainError("请填写专家评审结论", field="result")
     on = today()
@@ -555,9 +547,7 @@ def application_expert_finish(*, actor: Any, application: Application, result: s
 
 
 def application_request_extension(*, actor: Any, application: Application, reason: str) -> Application:
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     if not reason.strip():
         raise DomainError("请填写延期理由（将告知申请人）", field="reason")
     with transaction.atomic():
@@ -568,9 +558,7 @@ def application_request_extension(*, actor: Any, application: Application, reaso
 
 def application_approve_extension(*, actor: Any, application: Application, note: str = "") -> Application:
     """+10 working days with the leader's approval, the reason told to the applicant (行政许可法 第42条)."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     on = today()
     days = _days("licensing.extension_days", on)
     with transaction.atomic():
@@ -587,9 +575,7 @@ def application_approve_extension(*, actor: Any, application: Application, note:
 
 
 def application_deny_extension(*, actor: Any, application: Application, note: str = "") -> Application:
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "deny_extension", actor=actor, note=note, updates={"extension_reason": ""})
     return _done(application)
@@ -626,9 +612,7 @@ def opinion_give(*, actor: Any, opinion: Opinion, conclusion: str, text: str) ->
 def application_propose(*, actor: Any, application: Application, proposal: str, reason: str) -> Application:
     """The reviewing officer proposes grant or refusal; the decision waits for every opinion (I.5), the site
     verification and expert review when needed, and a signed commitment after 容缺 acceptance (I.3)."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     if proposal not in {"grant", "refuse"}:
         raise DomainError("请选择拟准予或拟不予许可", field="proposal")
     if not reason.strip():
@@ -650,9 +634,7 @@ def application_propose(*, actor: Any, application: Application, proposal: str, 
 
 
 def application_return(*, actor: Any, application: Application, note: str) -> Application:
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     if not note.strip():
         raise DomainError("请填写退回理由", field="note")
     with transaction.atomic():
@@ -708,9 +690,7 @@ def _grant_effects(app: Application, *, actor: Any, on: dt.date) -> None:
 
 def application_grant(*, actor: Any, application: Application, note: str = "") -> Application:
     """准予许可: the decision, the licence into the certificate register, the decision letter (第38、44条)."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     on = today()
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "grant", actor=actor, note=note,
@@ -723,9 +703,7 @@ def application_grant(*, actor: Any, application: Application, note: str = "") -
 
 def application_refuse(*, actor: Any, application: Application, reason: str) -> Application:
     """不予许可, with reasons and remedies (行政许可法 第38条第二款)."""
-    app = _reload(application)
-    app.version = application.version
-    _may_handle(actor, app)
+    app = _for_step(actor, application)
     if not reason.strip():
         raise DomainError("请填写不予许可的理由", field="reason")
     on = today()
@@ -741,9 +719,7 @@ def application_refuse(*, actor: Any, application: Application, reason: str) -> 
 
 
 def application_withdraw(*, actor: Any, application: Application, note: str = "") -> Application:
-    app = _reload(application)
-    app.version = application.version
-    _own_enterprise(actor, app)
+    app = _for_step(actor, application, check=_own_enterprise)
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "withdraw", actor=actor, note=note, updates={"due_on": None})
     return _done(application)
