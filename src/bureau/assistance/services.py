@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from bureau.accounts.roles import AGENCY, ENTERPRISE, EXPERT
@@ -474,6 +475,14 @@ def spot_check(*, actor: Any, report: AgencyReport, result: str, findings: str) 
 def agency_credit(agency: AssessmentAgency) -> int:
     base = rule("assistance.agency_credit_base")
     return rules.credit_score(base, agency.credit_records.values_list("points", flat=True))
+
+
+def agency_credits(agencies: Sequence[AssessmentAgency]) -> dict[int, int]:
+    """agency_credit for a list of agencies in two queries (the rule, the summed points): {agency pk: score}."""
+    base = rule("assistance.agency_credit_base")
+    totals = dict(AgencyCreditRecord.objects.filter(agency__in=[a.pk for a in agencies]).values("agency_id")
+                  .annotate(total=Sum("points")).values_list("agency_id", "total"))
+    return {a.pk: rules.credit_score(base, [totals.get(a.pk, 0)]) for a in agencies}
 
 
 # --------------------------------------------------------------------------------------------------------------

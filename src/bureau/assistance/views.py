@@ -385,8 +385,9 @@ def agency_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     agencies = list(AssessmentAgency.objects.annotate(n_staff=Count("staff", distinct=True),
                                                       n_reports=Count("reports", distinct=True)))
+    credits = services.agency_credits(agencies)
     for a in agencies:
-        a.credit = services.agency_credit(a)
+        a.credit = credits[a.pk]
     return render(request, "assistance/agencies.html", {"agencies": agencies, "today": timezone.localdate()})
 
 
