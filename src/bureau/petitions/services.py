@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from bureau.accounts import roles as R
 from bureau.accounts.models import Organisation, OrganisationKind, User
-from bureau.accounts.scope import scope_for
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
 from bureau.kernel.crypto import blind_index
@@ -364,10 +363,6 @@ def find_for_lookup(number: str, code: str, *, fresh: bool = False) -> dict[str,
     if not hmac.compare_digest(data["digest"], digest):
         return None
     return data
-
-
-def covers(actor: Any, region_id: str) -> bool:
-    return scope_for(actor).covers_region(region_id)
 
 
 def recompute_provisional_deadlines() -> int:

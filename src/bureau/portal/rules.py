@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from bureau.portal.models import BAD_LEVELS, RatingLevel, normalise
 
 
@@ -22,18 +20,6 @@ def check_level(level: object) -> int:
 
         raise DomainError("评价等级应为五级之一：非常满意、满意、基本满意、不满意、非常不满意", field="level")
     return value
-
-
-def satisfaction(levels: Iterable[int]) -> tuple[float | None, int, int]:
-    """Share of ratings that are 基本满意 or better: (percent or None when there is no rating, satisfied, total)."""
-    total = satisfied = 0
-    for level in levels:
-        total += 1
-        if level >= RatingLevel.BASIC:
-            satisfied += 1
-    if total == 0:
-        return None, 0, 0
-    return round(satisfied * 100.0 / total, 1), satisfied, total
 
 
 def query_terms(query: str, limit: int = 6) -> list[str]:
