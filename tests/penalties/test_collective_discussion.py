@@ -266,3 +266,24 @@ def test_api_case_detail_shows_the_discussion_to_staff_only(w, login):
     assert len(data["collective_discussion"]["participant_names"]) == 3
     data = login(w.company_user).get(f"/api/v1/penalties/cases/{case.pk}").json()
     assert data["collective_discussion"] is None and data["collective_reasons"] == []
+
+
+def test_discussion_form_reads_the_candidates_roles_in_one_query(w):
+    """The host list keeps the leaders among the candidates: their roles are prefetched, not read one by one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bureau.penalties.views import _discussion_form
+
+    case = _deciding(w)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            form = _discussion_form(case)
+        assert form.fields["host"].choices
+        return len(ctx.captured_queries)
+
+    before = queries()
+    for i in range(4):
+        make_user(f"extra{i}-{w.leader.username}", roles=["section_head"], organisation=w.org)
+    assert queries() == before

@@ -746,7 +746,8 @@ def _bureau_users(case: Case, roles: tuple[str, ...]) -> Any:
 
     bureau = case.organisation
     return (User.objects.filter(roles__code__in=roles, is_active=True, enterprise__isnull=True)
-            .filter(Q(organisation=bureau) | Q(organisation__parent=bureau)).distinct().order_by("username"))
+            .filter(Q(organisation=bureau) | Q(organisation__parent=bureau)).distinct().order_by("username")
+            .prefetch_related("roles"))  # has_role() on each candidate (the host list) reads the prefetched roles
 
 
 def discussion_candidates(case: Case) -> list[Any]:
