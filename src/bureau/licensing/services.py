@@ -118,14 +118,19 @@ def _own_enterprise(actor: Any, app: Application) -> None:
         raise NotFound("申请不存在")
 
 
-def refresh_clock(app: Application, *, on: dt.date | None = None, save: bool = True) -> rules.Clock:
-    """Recompute the stored dates (indexed columns) from the working-day clock."""
-    on = on or today()
-    clock = rules.compute_clock(
+def clock_for(app: Application, *, on: dt.date | None = None) -> rules.Clock:
+    """The working-day clock of an application as of `on` (today by default)."""
+    return rules.compute_clock(
         state=app.state, submitted_on=app.submitted_on, accepted_on=app.accepted_on,
         intake_days=_days("licensing.intake_days", app.submitted_on), promised_days=app.item.promised_days,
-        statutory_days=app.item.statutory_days, extension_days=app.extension_days, pauses=app.pauses(), today=on,
+        statutory_days=app.item.statutory_days, extension_days=app.extension_days, pauses=app.pauses(),
+        today=on or today(),
     )
+
+
+def refresh_clock(app: Application, *, on: dt.date | None = None, save: bool = True) -> rules.Clock:
+    """Recompute the stored dates (indexed columns) from the working-day clock."""
+    clock = clock_for(app, on=on)
     values = {"intake_due": clock.intake_due, "due_on": clock.due_on, "decision_due": clock.decision_due,
               "statutory_due": clock.statutory_due, "due_provisional": clock.provisional}
     for key, value in values.items():

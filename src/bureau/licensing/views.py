@@ -146,11 +146,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         or (user.organisation is not None and not user.has_role("department")
             and o.organisation_id == user.organisation.bureau.pk))), None)
     is_owner = user.enterprise_id == app.enterprise_id
-    clock = services.rules.compute_clock(
-        state=app.state, submitted_on=app.submitted_on, accepted_on=app.accepted_on,
-        intake_days=int(rule("licensing.intake_days", app.submitted_on)), promised_days=app.item.promised_days,
-        statutory_days=app.item.statutory_days, extension_days=app.extension_days, pauses=app.pauses(),
-        today=services.today())
+    clock = services.clock_for(app)
     return render(request, "licensing/detail.html", {
         "app": app, "history": history, "documents": app.documents(), "materials": materials, "opinions": opinions,
         "commitment": commitment, "actions": actions, "my_opinion": my_opinion, "is_owner": is_owner,
