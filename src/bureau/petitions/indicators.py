@@ -37,12 +37,8 @@ def petition_indicators(query: IndicatorQuery) -> list[Indicator]:
     from bureau.portal.models import Rating
     from bureau.portal.rules import satisfaction_of
 
-    ratings = Rating.objects.filter(service_type="petitions.petition", excluded=False, created_at__gte=start,
-                                    created_at__lte=end)
-    if query.region:
-        ratings = ratings.filter(region_id=query.region)
-    if query.regions is not None:
-        ratings = ratings.filter(region_id__in=sorted(query.regions))
+    ratings = _regions(Rating.objects.filter(service_type="petitions.petition", excluded=False,
+                                             created_at__gte=start, created_at__lte=end), query)
     share, satisfied, rated = satisfaction_of(ratings)
     return [
         Indicator("petitions.received", "受理诉求数", AREA, float(received) if received else None, "件",
