@@ -185,14 +185,14 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = list(petition.history())
     for h in history:
         h.from_label, h.to_label = PETITION.state_label(h.from_state), PETITION.state_label(h.to_state)
-    from bureau.portal.models import Rating
+    from bureau.portal.models import Rating, RatingLevel
 
     ratings = Rating.objects.filter(service_type="petitions.petition", service_id=str(petition.pk)).order_by("round")
     return render(request, "petitions/detail.html", {
         "p": petition, "state_label": PETITION.state_label(petition.state), "actions": actions,
         "history": history, "targets": services.dispatch_targets() if "dispatch" in actions else [],
         "suggestion": suggestion, "duplicates": services.duplicates_of(petition) if petition.is_open else [],
-        "ratings": ratings, "levels": [(5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")],
+        "ratings": ratings, "levels": RatingLevel.choices,
     })
 
 
