@@ -219,7 +219,7 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
         from bureau.kernel.rules import rule
 
         window = services.court_window(c)
-        extra.update(court_application_from=services.court_application_from(c),
+        extra.update(court_application_from=services.court_application_from(c, window),
                      court_application_until=window[1] if window else None,
                      reminder_statement_due=rules.reminder_statement_due(
                          c.reminder_on, int(rule("penalties.enforcement_notice_days", c.reminder_on))))

@@ -662,10 +662,10 @@ def court_window(case: Case) -> tuple[dt.date, dt.date] | None:
                               application_months=int(rule("penalties.enforcement_application_months", case.served_on)))
 
 
-def court_application_from(case: Case) -> dt.date | None:
+def court_application_from(case: Case, window: tuple[dt.date, dt.date] | None = None) -> dt.date | None:
     """The first day the court may be applied to: ten days after the reminder (第54条) and after the litigation
-    period (第53条)."""
-    window = court_window(case)
+    period (第53条). `window`: court_window(case) when the caller already has it (each rule read is a query)."""
+    window = window or court_window(case)
     if not case.reminder_on or window is None:
         return None
     after_reminder = rules.court_application_from(

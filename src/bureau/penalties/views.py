@@ -126,8 +126,9 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
     if case.reminder_on:
         from bureau.kernel.rules import rule
 
-        ctx["court_from"] = services.court_application_from(case)
-        ctx["court_until"] = (services.court_window(case) or (None, None))[1]
+        window = services.court_window(case)
+        ctx["court_from"] = services.court_application_from(case, window)
+        ctx["court_until"] = window[1] if window else None
         ctx["reminder_statement_due"] = rules.reminder_statement_due(
             case.reminder_on, int(rule("penalties.enforcement_notice_days", case.reminder_on)))
         ctx["reminder_statement_open"] = (case.state == "served" and not case.reminder_statement_at
