@@ -43,8 +43,10 @@ class RiskLevel(models.TextChoices):
     BLUE = "blue", "低风险（蓝）"
 
 
-class RiskPointQuerySet(models.QuerySet["RiskPoint"]):
-    def visible_to(self, user: Any) -> RiskPointQuerySet:
+class ScopedQuerySet(models.QuerySet):
+    """Rows whose region_id and enterprise_id fall within the user's scope (risk points, hazards, listings)."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
         from bureau.accounts.scope import scope_for
 
         return scope_for(user).filter(self, region="region_id", enterprise="enterprise_id")
@@ -74,7 +76,7 @@ class RiskPoint(models.Model):
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = RiskPointQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "风险点"
@@ -85,13 +87,6 @@ class RiskPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_level_display()}）"
-
-
-class HazardQuerySet(models.QuerySet["Hazard"]):
-    def visible_to(self, user: Any) -> HazardQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        return scope_for(user).filter(self, region="region_id", enterprise="enterprise_id")
 
 
 class Hazard(ProcessModel):
@@ -127,7 +122,7 @@ class Hazard(ProcessModel):
     acceptance_note = models.TextField("验收意见", blank=True)
     overdue_reminded_on = models.DateField("最近超期提醒日期", null=True, blank=True)
 
-    objects = HazardQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "隐患"
@@ -151,13 +146,6 @@ class Hazard(ProcessModel):
         from bureau.hazards.rules import is_overdue
 
         return is_overdue(self.state, self.deadline, today or dt.date.today())
-
-
-class ListedSupervisionQuerySet(models.QuerySet["ListedSupervision"]):
-    def visible_to(self, user: Any) -> ListedSupervisionQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        return scope_for(user).filter(self, region="region_id", enterprise="enterprise_id")
 
 
 class ListedSupervision(ProcessModel):
@@ -184,7 +172,7 @@ class ListedSupervision(ProcessModel):
     published_at = models.DateTimeField("公告时间", null=True, blank=True)
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = ListedSupervisionQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "挂牌督办"
