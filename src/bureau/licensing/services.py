@@ -140,6 +140,14 @@ def refresh_clock(app: Application, *, on: dt.date | None = None, save: bool = T
     return clock
 
 
+def _check_uploads(files: Mapping[int, Any]) -> int:
+    """Check every upload (type by content, size) before anything is written; returns the size limit in bytes."""
+    max_bytes = int(rule("licensing.upload_max_mb")) * 1024 * 1024
+    for upload in files.values():
+        check_upload(upload, allowed=UPLOAD_TYPES, max_bytes=max_bytes)
+    return max_bytes
+
+
 def _material_check(app: Application) -> rules.MaterialCheck:
     rows = [(m.material.name, m.material.requirement,
              m.status in {ApplicationMaterial.Status.PROVIDED, ApplicationMaterial.Status.SUPPLEMENTED,
@@ -207,9 +215,7 @@ def application_submit(*, actor: Any, item: PermitItem, files: Mapping[int, Any]
     unknown = [k for k in files if k not in known]
     if unknown:
         raise DomainError("上传的材料不属于该事项", code="unknown_material")
-    max_bytes = int(rule("licensing.upload_max_mb")) * 1024 * 1024
-    for upload in files.values():
-        check_upload(upload, allowed=UPLOAD_TYPES, max_bytes=max_bytes)
+    max_bytes = _check_uploads(files)
     on = today()
     track = rules.fast_track(
         kind=item.kind, needs_site=item.needs_site_verification, needs_expert=item.needs_expert_review,
@@ -452,12 +458,10 @@ def application_request_correction(*, actor: Any, application: Application, mate
 def application_resubmit(*, actor: Any, application: Application, files: Mapping[int, Any]) -> Application:
     """The enterprise uploads the corrected materials; the intake window runs again from the new arrival."""
     app = _for_step(actor, application, check=_own_enterprise)
-    max_bytes = int(rule("licensing.upload_max_mb")) * 1024 * 1024
     rows = {m.material_id: m for m in app.materials.select_related("material")}
     if any(k not in rows for k in files):
         raise DomainError("上传的材料不属于该申请", code="unknown_material")
-    for upload in files.values():
-        check_upload(upload, allowed=UPLOAD_TYPES, max_bytes=max_bytes)
+    max_bytes = _check_uploads(files)
     on = today()
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "resubmit", actor=actor, updates={"submitted_on": on,
@@ -782,9 +786,7 @@ def commitment_fulfil(*, actor: Any, commitment: Commitment, files: Mapping[int,
         raise DomainError("请上传需要补交的材料")
     if any(k not in tolerated for k in files):
         raise DomainError("上传的材料不是容缺材料", code="unknown_material")
-    max_bytes = int(rule("licensing.upload_max_mb")) * 1024 * 1024
-    for upload in files.values():
-        check_upload(upload, allowed=UPLOAD_TYPES, max_bytes=max_bytes)
+    max_bytes = _check_uploads(files)
     on = today()
     with transaction.atomic():
         for material_id, upload in files.items():
