@@ -220,8 +220,7 @@ SERVICE_LABELS = {"petitions.petition": "诉求办理", "window.visit": "窗口�
 def ratings(request: HttpRequest) -> HttpResponse:
     _staff(request)
     start, end, rows, summary = _ratings_report(request)
-    recent = (Rating.objects.visible_to(request.user).select_related("organisation")
-              .prefetch_related("appeals").order_by("-created_at")[:30])
+    recent = Rating.objects.visible_to(request.user).order_by("-created_at")[:30]
     followups = (RatingFollowUp.objects.visible_to(request.user).filter(state="open").select_related("rating")
                  .order_by("due_date")[:30])
     appeals = (RatingAppeal.objects.filter(state="pending", rating__in=Rating.objects.visible_to(request.user))
