@@ -82,8 +82,6 @@ register_menu(
 
 @register_workbench
 def workbench(user: Any) -> Iterable[WorkItem]:
-    from django.db.models import Q
-
     from bureau.kernel.calendar import countdown_label
     from bureau.penalties.models import Case
 
@@ -128,11 +126,14 @@ def indicators(query: IndicatorQuery) -> list[Indicator]:
     """Share of penalty decisions with written reasoning; exemptions granted (domain §7, measures II.6, II.8)."""
     from bureau.penalties.models import Case
 
-    qs = Case.objects.filter(decided_on__gte=query.start, decided_on__lte=query.end)
-    if query.region:
-        qs = qs.filter(region_id=query.region)
-    elif query.regions is not None:
-        qs = qs.filter(region_id__in=sorted(query.regions))
+    def in_region(cases: Any) -> Any:
+        if query.region:
+            return cases.filter(region_id=query.region)
+        if query.regions is not None:
+            return cases.filter(region_id__in=sorted(query.regions))
+        return cases
+
+    qs = in_region(Case.objects.filter(decided_on__gte=query.start, decided_on__lte=query.end))
     fines = qs.filter(exemption="")
     total = fines.count()
     reasoned = fines.exclude(reasoning="").count()
@@ -142,13 +143,9 @@ def indicators(query: IndicatorQuery) -> list[Indicator]:
     decided = qs.count()
     # fines served in the period that are paid or past their deadline: the share paid by it (行政处罚法第67条); a fine
     # neither paid nor due yet is not counted either way
-    payable = Case.objects.filter(served_on__gte=query.start, served_on__lte=query.end, exemption="",
-                                  payment_due__isnull=False).filter(
-        Q(paid_on__isnull=False) | Q(payment_due__lt=timezone.localdate()))
-    if query.region:
-        payable = payable.filter(region_id=query.region)
-    elif query.regions is not None:
-        payable = payable.filter(region_id__in=sorted(query.regions))
+    payable = in_region(Case.objects.filter(served_on__gte=query.start, served_on__lte=query.end, exemption="",
+                                            payment_due__isnull=False).filter(
+        Q(paid_on__isnull=False) | Q(payment_due__lt=timezone.localdate())))
     due_count = payable.count()
     paid_in_time = payable.filter(paid_on__isnull=False, paid_on__lte=F("payment_due")).count()
     return [
