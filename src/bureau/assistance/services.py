@@ -50,13 +50,9 @@ def _staff(actor: Any, what: str) -> None:
         raise PermissionDenied(f"只有监管部门工作人员可以{what}")
 
 
-def _in_scope(actor: Any, *, region_id: str, enterprise_id: int | None = None) -> None:
-    scope = scope_for(actor)
-    if scope.kind == "enterprise" and enterprise_id is not None and scope.enterprise_id == enterprise_id:
-        return
-    if scope.covers_region(region_id):
-        return
-    raise NotFound("记录不存在或不在您的管辖范围内")
+def _in_scope(actor: Any, *, region_id: str) -> None:
+    if not scope_for(actor).covers_region(region_id):
+        raise NotFound("记录不存在或不在您的管辖范围内")
 
 
 def _own_enterprise(actor: Any) -> Any:
