@@ -2,6 +2,7 @@
 business-licence lookup used to pre-fill enterprise data."""
 
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -61,16 +62,21 @@ def _certificate_row(c: Certificate) -> dict[str, Any]:
             "valid_until": c.valid_until.isoformat(), "status": c.get_status_display()}
 
 
+def _shared_page(request: HttpRequest, dataset: str, qs: Any, p: Paging, to_row: Callable[[Any], dict[str, Any]]
+                 ) -> SharedPage:
+    """One page of a data set in id order (one row more tells whether there is a next page), fields as granted."""
+    limit, offset = _bounds(p)
+    rows = list(qs.order_by("id")[offset: offset + limit + 1])
+    token = request.api_token  # type: ignore[attr-defined]
+    return SharedPage(dataset=dataset, items=[pick_fields(token, dataset, to_row(r)) for r in rows[:limit]],
+                      next_offset=offset + limit if len(rows) > limit else None)
+
+
 @router.get("/enterprises", response=SharedPage, summary="企业基础信息（enterprises:read）")
 @shared("enterprises:read")
 def shared_enterprises(request: HttpRequest, p: Query[Paging]) -> SharedPage:
-    limit, offset = _bounds(p)
     qs = _regions_filter(Enterprise.objects.select_related("region"), request, "region_id", p.region)
-    rows = list(qs.order_by("id")[offset: offset + limit + 1])
-    token = request.api_token  # type: ignore[attr-defined]
-    return SharedPage(dataset="enterprises", items=[pick_fields(token, "enterprises", _enterprise_row(e))
-                                                    for e in rows[:limit]],
-                      next_offset=offset + limit if len(rows) > limit else None)
+    return _shared_page(request, "enterprises", qs, p, _enterprise_row)
 
 
 @router.get("/enterprises/{uscc}", response=dict[str, Any], summary="按统一社会信用代码查询企业")
@@ -86,13 +92,8 @@ def shared_enterprise(request: HttpRequest, uscc: str) -> dict[str, Any]:
 @router.get("/certificates", response=SharedPage, summary="证照信息（certificates:read）")
 @shared("certificates:read")
 def shared_certificates(request: HttpRequest, p: Query[Paging]) -> SharedPage:
-    limit, offset = _bounds(p)
     qs = _regions_filter(Certificate.objects.select_related("type", "enterprise"), request, "region_id", p.region)
-    rows = list(qs.order_by("id")[offset: offset + limit + 1])
-    token = request.api_token  # type: ignore[attr-defined]
-    return SharedPage(dataset="certificates", items=[pick_fields(token, "certificates", _certificate_row(c))
-                                                     for c in rows[:limit]],
-                      next_offset=offset + limit if len(rows) > limit else None)
+    return _shared_page(request, "certificates", qs, p, _certificate_row)
 
 
 @router.get("/certificates/{number}", response=dict[str, Any], summary="按证书编号查询证照")
