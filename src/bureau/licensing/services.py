@@ -655,10 +655,11 @@ def _grant_effects(app: Application, *, actor: Any, on: dt.date) -> None:
     from bureau.certificates.services import certificate_issue
 
     certificate = None
+    authority = _authority(app)
     if app.item.certificate_type:
         certificate = certificate_issue(
             actor=actor, type_code=app.item.certificate_type, holder_name=app.enterprise.name,
-            issuing_authority=_authority(app), valid_from=on, enterprise=app.enterprise,
+            issuing_authority=authority, valid_from=on, enterprise=app.enterprise,
             scope_text=app.scope_text or app.enterprise.business_scope, source=app,
             note=f"行政许可 {app.number}",
         )
@@ -681,7 +682,7 @@ def _grant_effects(app: Application, *, actor: Any, on: dt.date) -> None:
               on=on)
     if certificate is not None:
         # the licence itself as a downloadable PDF (the certificates area adds the e-certificate with its 2-D code)
-        spec = Spec(title=certificate.type.name, authority=_authority(app), number=f"编号：{certificate.number}",
+        spec = Spec(title=certificate.type.name, authority=authority, number=f"编号：{certificate.number}",
                     blocks=[Fields([("单位名称", app.enterprise.name), ("统一社会信用代码", app.enterprise.uscc),
                                     ("主要负责人", app.enterprise.legal_representative),
                                     ("单位地址", app.enterprise.address or "—"),
@@ -689,7 +690,7 @@ def _grant_effects(app: Application, *, actor: Any, on: dt.date) -> None:
                                     ("有效期", f"{chinese_date(certificate.valid_from)}至"
                                               f"{chinese_date(certificate.valid_until)}"),
                                     ("核验码", certificate.verify_code)]),
-                            Signature(_authority(app), on)],
+                            Signature(authority, on)],
                     footer="证照状态以证照库登记为准，可凭核验码在门户网站核验。")
         store_document(owner=app, kind="licence", spec=spec, actor=actor, sort=app.documents().count() + 1)
     record_history(app, actor=actor, action="certificate", label="证照已发放",
