@@ -114,9 +114,10 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_participant(request.user)
     hazard = queries.get_hazard_for(request.user, pk)
-    actions = [t for t in hazard_workflow.available(hazard, request.user) if t.action != "plan"]
+    available = hazard_workflow.available(hazard, request.user)
+    actions = [t for t in available if t.action != "plan"]
     listing = ListedSupervision.objects.filter(hazard=hazard).first()
-    can_plan = hazard.state == "reported" and bool(hazard_workflow.available(hazard, request.user))
+    can_plan = hazard.state == "reported" and bool(available)
     return render(request, "hazards/detail.html", {
         "h": hazard, "state_label": hazard_workflow.state_label(hazard.state),
         "overdue": hazard.is_overdue(timezone.localdate()), "actions": actions,
