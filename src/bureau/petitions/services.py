@@ -316,12 +316,16 @@ def overdue_sweep(now: dt.datetime | None = None) -> int:
     done = 0
     rows = Petition.objects.filter(state__in=["dispatched", "handling", "reopened"], due_at__lt=now,
                                    supervised_count=0).select_related("assigned_org")[:500]
+    leaders_of: dict[int | None, list[Any]] = {}  # one lookup per handling unit, not per ticket
     for petition in rows:
         try:
             petition_supervise(actor=None, petition=petition, note="已超过办理时限，系统自动督办")
         except (Conflict, DomainError):
             continue  # changed meanwhile: the next sweep sees it again
-        leaders = _org_staff(petition.assigned_org.bureau if petition.assigned_org else None, (R.LEADER,))
+        if petition.assigned_org_id not in leaders_of:
+            leaders_of[petition.assigned_org_id] = list(_org_staff(
+                petition.assigned_org.bureau if petition.assigned_org else None, (R.LEADER,)))
+        leaders = leaders_of[petition.assigned_org_id]
         notify(leaders, f"超期诉求 {petition.number}", petition.title, url=f"/petitions/{petition.pk}/")
         done += 1
     return done
