@@ -176,13 +176,12 @@ def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
 @register_deadline_recomputer
 def recompute_answer_deadlines() -> int:
     """Answer deadlines computed on a provisional (unpublished) holiday year are recomputed once it is entered."""
-    from bureau.kernel.calendar import add_working_days
-    from bureau.kernel.rules import rule
     from bureau.penalties.models import Case
+    from bureau.penalties.services import answer_deadline
 
     changed = 0
     for case in Case.objects.filter(answer_due_provisional=True, state="notified", notified_on__isnull=False):
-        due = add_working_days(case.notified_on, int(rule("penalties.statement_days", case.notified_on)))
+        due = answer_deadline(case.notified_on)
         if (due.date, due.provisional) != (case.answer_due, case.answer_due_provisional):
             Case.objects.filter(pk=case.pk).update(answer_due=due.date, answer_due_provisional=due.provisional)
             changed += 1

@@ -15,7 +15,7 @@ from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Industry
 from bureau.kernel.audit import audit
-from bureau.kernel.calendar import add_working_days
+from bureau.kernel.calendar import Deadline, add_working_days
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.numbering import next_number
 from bureau.kernel.registry import registry
@@ -480,12 +480,18 @@ def _require_scope(actor: Any, case: Case) -> None:
         raise NotFound("案件不存在")
 
 
+def answer_deadline(notified_on: dt.date) -> Deadline:
+    """陈述申辩期限: `penalties.statement_days` working days after the notice (行政处罚法 第85条); also used when a
+    provisional holiday year is entered (hooks.recompute_answer_deadlines)."""
+    return add_working_days(notified_on, int(rule("penalties.statement_days", notified_on)))
+
+
 def case_notify(*, actor: Any, case: Case, opinion: str = "") -> Case:
     """审理通过并告知 (行政处罚法 第44条): the notice with the reasoning, the answer deadline (working days,
     行政处罚法 第85条) and, where the hearing right applies, the hearing notice (第63、64条)."""
     _require_scope(actor, case)
     today = timezone.localdate()
-    answer = add_working_days(today, int(rule("penalties.statement_days", today)))
+    answer = answer_deadline(today)
     hearing = add_working_days(today, int(rule("penalties.hearing_request_days", today))) if case.hearing_right else None
     updates = dict(notified_on=today, answer_due=answer.date, answer_due_provisional=answer.provisional,
                    hearing_due=hearing.date if hearing else None, review_opinion=opinion.strip())
