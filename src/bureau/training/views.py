@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -127,12 +129,19 @@ def _plan_for(request: HttpRequest, pk: int) -> ExamPlan:
     return plan
 
 
+def _plan_page(request: HttpRequest, plan: ExamPlan, *, import_form: ResultsImportForm | None = None,
+               import_errors: list[dict[str, Any]] | None = None,
+               status: int = 200) -> HttpResponse:
+    regs = list(plan.registrations.select_related("certificate").order_by("status", "created_at", "id")[:2000])
+    context = {"plan": plan, "regs": regs, "import_form": import_form if import_form is not None else ResultsImportForm()}
+    if import_errors:
+        context["import_errors"] = import_errors
+    return render(request, "training/plan_detail.html", context, status=status)
+
+
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_for(request, pk)
-    regs = list(plan.registrations.select_related("certificate").order_by("status", "created_at", "id")[:2000])
-    return render(request, "training/plan_detail.html", {"plan": plan, "regs": regs,
-                                                         "import_form": ResultsImportForm()})
+    return _plan_page(request, _plan_for(request, pk))
 
 
 @login_required
@@ -165,9 +174,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("training:plan_detail", pk=pk)
     if errors:
-        regs = list(plan.registrations.select_related("certificate").order_by("status", "created_at", "id")[:2000])
-        return render(request, "training/plan_detail.html", {"plan": plan, "regs": regs, "import_errors": errors,
-                                                             "import_form": form}, status=400)
+        return _plan_page(request, plan, import_form=form, import_errors=errors, status=400)
     messages.success(request, f"已导入 {count} 条成绩")
     return redirect("training:plan_detail", pk=pk)
 
