@@ -323,7 +323,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     batches = list(ObservationBatch.objects.select_related("pilot").annotate(n=Count("signups"))
                    .order_by("-year", "visit_on")[:50])
-    signups = ObservationSignup.objects.select_related("enterprise", "batch")
+    signups = ObservationSignup.objects.filter(batch__in=[b.pk for b in batches]).select_related("enterprise")
     signups = scope_for(user).filter(signups, region="enterprise__region_id", enterprise="enterprise_id")
     by_batch: dict[int, list[Any]] = {}
     for s in signups:
