@@ -191,8 +191,8 @@ FINAL_STATES = ("granted", "refused", "rejected")
 
 def rateable_application(user: Any, service_id: str) -> RateableService | None:
     """The enterprise that applied may rate a completed application (好差评, measure III.10)."""
-    from bureau.accounts.models import Organisation
     from bureau.licensing.models import Application
+    from bureau.licensing.services import authority_of
 
     if not getattr(user, "enterprise_id", None) or not service_id.isdigit():
         return None
@@ -200,12 +200,8 @@ def rateable_application(user: Any, service_id: str) -> RateableService | None:
                    .filter(pk=int(service_id), enterprise_id=user.enterprise_id, state__in=FINAL_STATES).first())
     if application is None:
         return None
-    if application.level == "city":
-        organisation = Organisation.objects.filter(code="YC-CITY").first()
-    else:
-        organisation = Organisation.objects.filter(region_id=application.region_id, kind="county").first()
     return RateableService(f"行政许可：{application.item.name}（{application.number}）", application.region_id,
-                           organisation)
+                           authority_of(application))
 
 
 register_rateable("licensing.application", rateable_application)

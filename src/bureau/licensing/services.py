@@ -64,13 +64,20 @@ def _tell_applicant(app: Application, title: str, body: str = "") -> None:
     notify(_enterprise_users(app), f"【{app.number}】{title}", body, _url(app), sms=True)
 
 
-def _authority(app: Application) -> str:
+def authority_of(app: Application) -> Organisation | None:
+    """The bureau that decides the application: the county bureau or development-zone department of its region
+    for county items, the city bureau otherwise (also the organisation its 好差评 rating is about)."""
     if app.level == "county":
         org = Organisation.objects.filter(region_id=app.region_id,
                                           kind__in=[OrganisationKind.COUNTY_BUREAU, OrganisationKind.ZONE]).first()
         if org is not None:
-            return org.name
-    return settings.BUREAU_NAME
+            return org
+    return Organisation.objects.filter(kind=OrganisationKind.CITY_BUREAU).order_by("id").first()
+
+
+def _authority(app: Application) -> str:
+    org = authority_of(app)
+    return org.name if org is not None and app.level == "county" else settings.BUREAU_NAME
 
 
 def _document(app: Application, *, kind: str, title: str, prefix: str, blocks: list[Any], actor: Any,
