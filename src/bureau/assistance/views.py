@@ -58,13 +58,6 @@ def _run(request: HttpRequest, func: Callable[[], Any], success: str, form: Any 
     return True
 
 
-def _history(process: Any, workflow: Any) -> list[Any]:
-    rows = list(process.history())
-    for h in rows:
-        h.from_label, h.to_label = workflow.state_label(h.from_state), workflow.state_label(h.to_state)
-    return rows
-
-
 def _form_errors(form: Any) -> str:
     return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
@@ -131,7 +124,7 @@ def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ctx: dict[str, Any] = {"c": checkup, "state_label": checkup_workflow.state_label(checkup.state),
                            "assignments": checkup.assignments.select_related("expert"),
                            "findings": _with_photos(checkup), "is_expert": is_expert,
-                           "history": _history(checkup, checkup_workflow), "documents": checkup.documents()}
+                           "history": checkup_workflow.history(checkup), "documents": checkup.documents()}
     if checkup.state == "requested" and _is_staff(user):
         experts = (Expert.objects.filter(available=True).annotate(
             conflict=Count("conflicts", filter=Q(conflicts=checkup.enterprise_id)))
@@ -310,7 +303,7 @@ def first_use_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "assistance/first_use_detail.html", {
         "x": item, "state_label": first_use_workflow.state_label(item.state),
         "actions": first_use_workflow.available(item, request.user), "form": F.FirstUseActForm(),
-        "history": _history(item, first_use_workflow)})
+        "history": first_use_workflow.history(item)})
 
 
 # -- observation visits (III.5) --------------------------------------------------------------------------------

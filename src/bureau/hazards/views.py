@@ -44,14 +44,6 @@ def _require_participant(user: Any) -> None:
         raise Http404
 
 
-def _history(process: Any, workflow: Any) -> list[Any]:
-    rows = list(process.history())
-    for h in rows:
-        h.from_label = workflow.state_label(h.from_state)
-        h.to_label = workflow.state_label(h.to_state)
-    return rows
-
-
 @login_required
 def hazard_list(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
@@ -122,7 +114,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "h": hazard, "state_label": hazard_workflow.state_label(hazard.state),
         "overdue": hazard.is_overdue(timezone.localdate()), "actions": actions,
         "plan_form": PlanForm(initial={"deadline": hazard.deadline}) if can_plan else None,
-        "note_form": NoteForm(), "history": _history(hazard, hazard_workflow), "listing": listing,
+        "note_form": NoteForm(), "history": hazard_workflow.history(hazard), "listing": listing,
         "can_list": (listing is None and hazard.grade == "major" and hazard.state in ("reported", "rectifying")
                      and bool(request.user.role_codes & BUREAU_DECIDERS) and not request.user.enterprise_id),
         "action_style": ACTION_STYLE, "photos": list(hazard.attachments().filter(purpose="现场照片").order_by("id")),
@@ -251,7 +243,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "l": listing, "state_label": listing_workflow.state_label(listing.state),
         "actions": listing_workflow.available(listing, request.user), "entries": entries, "latest": latest,
         "entry_form": ListingEntryForm() if listing.state != "removed" else None,
-        "is_staff": _is_staff(request.user), "history": _history(listing, listing_workflow),
+        "is_staff": _is_staff(request.user), "history": listing_workflow.history(listing),
         "documents": listing.documents(), "action_style": ACTION_STYLE,
         "hazard_state": hazard_workflow.state_label(listing.hazard.state),
     })

@@ -72,14 +72,6 @@ def _chosen(request: HttpRequest, ids: list[str]) -> list[User]:
     return [allowed[int(i)] for i in ids if int(i) in allowed]
 
 
-def _history(process: Any, workflow: Any) -> list[Any]:
-    rows = list(process.history())
-    for h in rows:
-        h.from_label = workflow.state_label(h.from_state)
-        h.to_label = workflow.state_label(h.to_state)
-    return rows
-
-
 # ---- inspections --------------------------------------------------------------------------------------------------
 
 @login_required
@@ -116,7 +108,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recorded": len(results), "outcomes": ResultOutcome.choices,
         "is_leader": request.user.has_role(LEADER) and inspection.organisation_id == services.bureau_of(
             request.user).pk,
-        "history": _history(inspection, inspection_workflow), "documents": inspection.documents(),
+        "history": inspection_workflow.history(inspection), "documents": inspection.documents(),
         "today": dt.date.today(),
         "default_deadline": dt.date.today() + dt.timedelta(days=15),
         "max_days": rule("inspection.rectification_max_days"),
@@ -299,7 +291,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "gaps": len(candidates),
         "random_capacity": max(0, plan.capacity_inspections - key_total),
         "is_leader": request.user.has_role(LEADER), "officers": _officers(request) if own else [],
-        "history": _history(plan, plan_workflow)})
+        "history": plan_workflow.history(plan)})
 
 
 @login_required

@@ -53,6 +53,13 @@ class Workflow:
     def state_label(self, state: str) -> str:
         return self.states.get(state, state)
 
+    def history(self, process: Any) -> list[Any]:
+        """The process's timeline for the page, each row with `from_label` and `to_label` (the states' names)."""
+        rows = list(process.history())
+        for row in rows:
+            row.from_label, row.to_label = self.state_label(row.from_state), self.state_label(row.to_state)
+        return rows
+
     def find(self, action: str, state: str) -> Transition | None:
         for t in self.transitions:
             if t.action == action and state in t.sources:

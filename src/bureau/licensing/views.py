@@ -133,10 +133,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
     user = request.user
-    labels = WORKFLOW.states
-    history = list(app.history())
-    for h in history:
-        h.from_label, h.to_label = labels.get(h.from_state, h.from_state), labels.get(h.to_state, h.to_state)
+    history = WORKFLOW.history(app)
     materials = list(app.materials.select_related("material", "attachment"))
     opinions = list(app.opinions.select_related("organisation", "given_by"))
     commitment = Commitment.objects.filter(application=app).first()

@@ -102,10 +102,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     user = request.user
     staff = _staff(user)
-    history = list(case.history())
-    for h in history:
-        h.from_label = case_workflow.state_label(h.from_state)
-        h.to_label = case_workflow.state_label(h.to_state)
+    history = case_workflow.history(case)
     documents = list(case.documents())
     if not staff:
         documents = [d for d in documents if d.kind in Case.ENTERPRISE_DOCUMENT_KINDS]

@@ -182,9 +182,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             suggestion = services.route(petition)
         except DomainError:
             suggestion = None
-    history = list(petition.history())
-    for h in history:
-        h.from_label, h.to_label = PETITION.state_label(h.from_state), PETITION.state_label(h.to_state)
+    history = PETITION.history(petition)
     from bureau.portal.models import Rating, RatingLevel
 
     ratings = Rating.objects.filter(service_type="petitions.petition", service_id=str(petition.pk)).order_by("round")
