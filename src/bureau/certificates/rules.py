@@ -6,11 +6,12 @@ come from data: `CertificateType` rows and RuleParameter rows (see hooks.py). Th
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from bureau.kernel.calendar import add_months
 
 WorkingDayFn = Callable[[dt.date], bool]
 
@@ -33,16 +34,6 @@ RENEWAL = "renewal"  # 换证 / 延期复审 at the end of validity
 # how the apply-ahead days of a type are read
 RENEW_BEFORE = "before"  # apply at least N days before expiry (the window closes N days before)
 RENEW_WITHIN = "within"  # apply within the N days before expiry (the window closes on expiry)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day `months` later (or earlier); the 29th–31st fall back to the month's last day.
-
-    2024-02-29 + 12 months → 2025-02-28; 2023-03-31 − 1 month → 2023-02-28.
-    """
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, _calendar.monthrange(year, month)[1]))
 
 
 def validity_end(valid_from: dt.date, validity_months: int) -> dt.date:

@@ -13,6 +13,7 @@ Sources, in order of precedence for a day:
 
 from __future__ import annotations
 
+import calendar as _stdlib_calendar
 import datetime as dt
 import threading
 import time
@@ -223,3 +224,11 @@ def countdown_label(due: dt.date | None, today: dt.date | None = None, *,
     if left <= 3:
         return f"剩余 {left} {unit}", "due"
     return f"剩余 {left} {unit}", "running"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day `months` later (or earlier); the 29th–31st fall back to the month's last day (limits the law counts
+    in months: validity periods, 起诉期限). 2024-02-29 + 12 months → 2025-02-28; 2023-03-31 − 1 month → 2023-02-28."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, _stdlib_calendar.monthrange(year, month)[1]))

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bureau.kernel.calendar import add_months
 from bureau.kernel.errors import DomainError
 
 # --- tiers --------------------------------------------------------------------------------------------------------
@@ -470,15 +471,6 @@ def check_reminder_review(*, statement_at: object, reviewed: bool, decision: str
 # --- 强制执行申请书: the three months after the litigation period (行政强制法 第五十三条) ----------------------------
 COURT_WINDOW_REFUSAL = ("当事人在法定期限内不申请行政复议或者提起行政诉讼，又不履行行政决定的，可以自期限届满之日起三个月内"
                         "申请人民法院强制执行（行政强制法第五十三条）")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; the month's last day when it has no such day (8-31 + 6 → 2-28/29)."""
-    import calendar
-
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def court_window(*, served_on: dt.date, litigation_months: int, application_months: int) -> tuple[dt.date, dt.date]:
