@@ -96,6 +96,24 @@ def T(action: str, label: str, sources: str | Iterable[str], target: str, roles:
     return Transition(action, label, src, target, frozenset(roles), guard)
 
 
+def check_transition(workflow: Workflow, process: Any, action: str, actor: Any) -> Transition:
+    """The transition `action` from the process's current state if the actor may take it now; otherwise the refusal
+    (undeclared in this state, role, guard). A service may call it first so that the step's own checks of its form
+    data come after the reason why the step cannot be taken at all; apply_transition calls it again."""
+    state = process.state
+    transition = workflow.find(action, state)
+    if transition is None:
+        label = workflow.action_label(action)
+        raise DomainError(f"当前状态为「{workflow.state_label(state)}」，不能执行「{label}」", code="invalid_transition")
+    if not (_roles_of(actor) & transition.roles):
+        raise PermissionDenied(f"您的角色无权执行「{transition.label}」")
+    if transition.guard is not None:
+        refusal = transition.guard(process, actor)
+        if refusal:
+            raise DomainError(refusal, code="guard")
+    return transition
+
+
 def apply_transition(
     workflow: Workflow,
     process: models.Model,
@@ -108,16 +126,7 @@ def apply_transition(
 ) -> ProcessHistory:
     """Apply a declared transition; see the module docstring for the guarantees."""
     state = process.state  # type: ignore[attr-defined]
-    transition = workflow.find(action, state)
-    if transition is None:
-        label = workflow.action_label(action)
-        raise DomainError(f"当前状态为「{workflow.state_label(state)}」，不能执行「{label}」", code="invalid_transition")
-    if not (_roles_of(actor) & transition.roles):
-        raise PermissionDenied(f"您的角色无权执行「{transition.label}」")
-    if transition.guard is not None:
-        refusal = transition.guard(process, actor)
-        if refusal:
-            raise DomainError(refusal, code="guard")
+    transition = check_transition(workflow, process, action, actor)
     fields = dict(updates or {})
     with transaction.atomic():
         model = type(process)

@@ -20,7 +20,7 @@ from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.numbering import next_number
 from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
-from bureau.kernel.workflow import apply_transition, record_history
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
 from bureau.penalties import documents, rules
 from bureau.penalties.models import (
     BenchmarkRow,
@@ -326,20 +326,6 @@ def evidence_problem(case: Case) -> str | None:
 def _require_state(case: Case, *states: str) -> None:
     if case.state not in states:
         raise DomainError(f"当前状态为「{case_workflow.state_label(case.state)}」，不能执行此操作", code="invalid_transition")
-
-
-def _precheck(case: Case, action: str, actor: Any) -> None:
-    """State, role and guard of a transition checked before the form data, so the first refusal says why the step
-    cannot be taken at all (apply_transition checks them again inside the transaction)."""
-    transition = case_workflow.find(action, case.state)
-    if transition is None:
-        raise DomainError(f"当前状态为「{case_workflow.state_label(case.state)}」，不能执行"
-                          f"「{case_workflow.action_label(action)}」", code="invalid_transition")
-    if not (getattr(actor, "role_codes", frozenset()) & transition.roles):
-        raise PermissionDenied(f"您的角色无权执行「{transition.label}」")
-    refusal = transition.guard(case, actor) if transition.guard else None
-    if refusal:
-        raise DomainError(refusal, code="guard")
 
 
 def _require_case_officer(actor: Any, case: Case) -> None:
@@ -686,7 +672,7 @@ def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = No
     ten days, a reviewed statement and within the window of 行政强制法 第53条; the 强制执行申请书 is filed), or
     责令改正已履行."""
     _require_scope(actor, case)
-    _precheck(case, "execute", actor)
+    check_transition(case_workflow, case, "execute", actor)  # why the step is refused comes first
     today = timezone.localdate()
     rules.check_execution(method=method, amount=amount, paid_on=paid_on, voucher=voucher,
                           fine=case.decided_amount or 0, served_on=case.served_on, today=today)
@@ -736,7 +722,7 @@ def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = No
 def case_close(*, actor: Any, case: Case, note: str = "") -> Case:
     """结案: a fine after its execution is recorded (state 已执行); a no-penalty decision straight after service."""
     _require_scope(actor, case)
-    _precheck(case, "close", actor)
+    check_transition(case_workflow, case, "close", actor)
     with transaction.atomic():
         apply_transition(case_workflow, case, "close", actor=actor, note=note.strip()[:500],
                          updates={"closed_on": timezone.localdate()})
