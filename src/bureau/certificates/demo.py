@@ -60,11 +60,11 @@ def load(ctx: Any) -> None:
                 scope_text=f"{category} / {item}")
     person = User.objects.get(username="person1")
     # person1: an electrician whose periodic review falls due in 40 days, and a 合格证 valid for years
-    services.certificate_issue(
+    electrician = services.certificate_issue(
         actor=admin, type_code="special_operation", holder_name="谢春燕", issuing_authority=city,
         valid_from=services.rules.add_months(today + dt.timedelta(days=41), -36), holder_id_number=person.id_number,
         holder_phone=person.phone, scope_text="电工作业 / 低压电工作业", number="T140802202300001", region_id="140802")
-    services.certificate_issue(
+    competency = services.certificate_issue(
         actor=admin, type_code="safety_manager_competency", holder_name="谢春燕", issuing_authority=city,
         valid_from=today - dt.timedelta(days=200), holder_id_number=person.id_number, holder_phone=person.phone,
         enterprise=Enterprise.objects.filter(users__username="qiye").first(), scope_text="危险化学品经营单位")
@@ -74,5 +74,12 @@ def load(ctx: Any) -> None:
                                            note="演示：因重大事故隐患拒不整改吊销（危险化学品安全管理条例 第88条）")
     KioskTerminal.objects.create(code="ZZ-01", name="市民之家应急管理窗口自助终端", location="运城市民之家二楼B区",
                                  region_id="140800", key="demo-kiosk-yuncheng-hall-01")
+    # mailing (measure III.10): the electrician's card already posted by the window, the 合格证 waiting for the clerk
+    clerk = User.objects.filter(username="window").first() or admin
+    address = {"recipient_name": "谢春燕", "recipient_phone": person.phone or "13935970001",
+               "address": "山西省运城市盐湖区解放南路168号锦绣园3号楼2单元501"}
+    posted = services.mailing_request(actor=person, certificate=electrician, **address)
+    services.mailing_ship(actor=clerk, mailing=posted, courier="中国邮政EMS", tracking_no="1190356812345")
+    services.mailing_request(actor=person, certificate=competency, **address)
     services.daily_sweep(today)
     demo_account("person1", "个人用户：我的证照、证书寄递、考试报名与成绩（自助打印终端 /certificates/kiosk/demo-kiosk-yuncheng-hall-01/）")
