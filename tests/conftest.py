@@ -11,6 +11,7 @@ def _isolated_files(settings, tmp_path):
     """Uploaded and generated files go to a per-test folder; the calendar and rule caches start empty."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
     calendar.invalidate()
     forget_cached_rules()
     yield

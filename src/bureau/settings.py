@@ -49,9 +49,28 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("BUREAU_TESTING", "pytest" in sys.modules)
-# The embedded default runs on a developer's machine without configuration; a production deployment sets
-# SECRET_KEY (or SECRET_KEY_FILE) and BUREAU_REQUIRE_SECRETS=1 so that a missing secret stops start-up.
-SECRET_KEY = env("SECRET_KEY", "dev-insecure-key-change-me", required=env_bool("BUREAU_REQUIRE_SECRETS", False))
+# One switch for production (docs/deployment.md): HSTS, the HTTPS redirect behind the proxy, secure cookies, the
+# staff second factor, and no start with a development key or a missing secret. BUREAU_REQUIRE_SECRETS=1 is the
+# older name of the same switch. The embedded default runs on a developer's machine without configuration.
+PRODUCTION = env_bool("BUREAU_PRODUCTION", False) or env_bool("BUREAU_REQUIRE_SECRETS", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("BUREAU_PRODUCTION=1 与 DEBUG=1 不能同时开启")
+
+# Development keys: known to everyone, refused in production.
+DEV_SECRET_KEY = "dev-insecure-key-change-me"
+DEV_FIELD_ENCRYPTION_KEY = "00112233445566778899aabbccddeeff"
+DEV_AUDIT_KEY = "dev-audit-key-change-me"
+
+
+def secret(name: str, dev_value: str) -> str:
+    """A secret from NAME or NAME_FILE; in production it is required and must not be the development value."""
+    value = env(name, dev_value, required=PRODUCTION)
+    if PRODUCTION and value == dev_value:
+        raise ImproperlyConfigured(f"生产模式下 {name} 不能使用开发默认值，请设置 {name} 或 {name}_FILE")
+    return value
+
+
+SECRET_KEY = secret("SECRET_KEY", DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1,http://localhost")
 PORT = env_int("PORT", 8000)
@@ -157,18 +176,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "bureau.accounts.validators.CharacterClassValidator"},
 ]
 
-# 等保 2.0 level 3 (GB/T 22239-2019): lockout after repeated failures, idle timeout.
-LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
-LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+# 等保 2.0 level 3 (GB/T 22239-2019): idle timeout here; failed sign-ins are throttled by rules (accounts/hooks.py).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_ENGINE = env("SESSION_ENGINE", "django.contrib.sessions.backends.db")
-REQUIRE_STAFF_TOTP = env_bool("REQUIRE_STAFF_TOTP", False)
+# 等保 2.0 8.1.4.1 d): staff sign in with two factors; on by default in production.
+REQUIRE_STAFF_TOTP = env_bool("REQUIRE_STAFF_TOTP", PRODUCTION)
+
+# HTTPS (production): the proxy terminates TLS and says so in X-Forwarded-Proto; health and metrics probes from
+# the machine itself stay on plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else None
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+
+# The client address behind reverse proxies (kernel/net.py): X-Forwarded-For is believed only from these networks.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 LANGUAGE_CODE = "zh-hans"
 FORMAT_MODULE_PATH = ["bureau.formats"]
@@ -193,6 +223,9 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Failure counters of sign-in and the public look-ups (kernel/throttle.py): the database, or Redis when set.
+THROTTLE_REDIS_URL = env("THROTTLE_REDIS_URL", env("REDIS_URL"))
 
 CACHES = {
     "default": (
@@ -219,7 +252,13 @@ EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@yjj.yuncheng.gov.cn")
 
 # Field protection for ID numbers and phones at rest (SM4). The key must be 16 bytes, hex-encoded.
-FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", "00112233445566778899aabbccddeeff")
+FIELD_ENCRYPTION_KEY = secret("FIELD_ENCRYPTION_KEY", DEV_FIELD_ENCRYPTION_KEY)
+
+# The audit chain's key (HMAC-SM3, kernel/audit.py): never in the database. Retired keys (comma-separated) keep
+# older entries verifiable after a rotation. Checkpoints (sequence, head, time, signed) go outside the database.
+AUDIT_KEY = secret("AUDIT_KEY", DEV_AUDIT_KEY)
+AUDIT_RETIRED_KEYS = env_list("AUDIT_RETIRED_KEYS", "")
+AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
 
 BUREAU_NAME = env("BUREAU_NAME", "运城市应急管理局")
 PLATFORM_NAME = env("PLATFORM_NAME", "运城市应急管理局政务服务平台")

@@ -6,6 +6,7 @@ import importlib.util
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from bureau.api.main import api
@@ -14,6 +15,8 @@ from bureau.kernel import views as kernel_views
 admin.site.site_header = settings.PLATFORM_NAME + " · 系统配置"
 admin.site.site_title = settings.PLATFORM_NAME
 admin.site.index_title = "配置管理"
+# Every sign-in goes through the platform's login page (throttled, second factor); the admin's own form is not used.
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", kernel_views.workbench, name="workbench"),

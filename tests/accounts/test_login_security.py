@@ -10,43 +10,141 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from bureau.accounts import services
-from bureau.accounts.models import ApiCallLog, User
-from bureau.kernel.models import AuditEntry
+from bureau.accounts.models import ApiCallLog
+from bureau.kernel import throttle
+from bureau.kernel.models import AuditEntry, ThrottleCounter
 from tests.factories import PASSWORD, EnterpriseFactory, city_bureau, county_bureau, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def _post_login(client, username, password):
-    return client.post("/accounts/login/", {"username": username, "password": password})
+def _post_login(client, username, password, **extra):
+    return client.post("/accounts/login/", {"username": username, "password": password}, **extra)
 
 
-def test_account_locks_after_repeated_failures_even_with_the_right_password(client):
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the throttle's clock instead of sleeping."""
+    now = [1_900_000_000.0]
+    monkeypatch.setattr(throttle, "clock", lambda: now[0])
+
+    def advance(seconds: float) -> None:
+        now[0] += seconds
+    return advance
+
+
+def _fail_until_blocked(client, username, clock, **extra):
+    """Wrong passwords, waiting out each growing delay, until the 等保 lockout answers 429 with a long wait."""
+    statuses = []
+    for _ in range(12):
+        response = _post_login(client, username, "wrong-password", **extra)
+        statuses.append(response.status_code)
+        if response.status_code == 429:
+            wait = int(response["Retry-After"])
+            if wait >= 600:
+                return response, statuses
+            clock(wait + 1)
+    raise AssertionError(f"never locked: {statuses}")
+
+
+def test_account_locks_after_repeated_failures_even_with_the_right_password(client, clock):
+    """等保 2.0 8.1.4.1 a): after 5 failures from one address the account is locked there, right password or not."""
     make_user("officer", roles=["inspector"], organisation=county_bureau())
-    for _ in range(settings.LOGIN_MAX_FAILURES):
-        response = _post_login(client, "officer", "wrong-password")
-        assert response.status_code == 200
-    assert User.objects.get(username="officer").is_locked
-    response = _post_login(client, "officer", PASSWORD)
-    assert "账号已锁定" in response.content.decode()
-    assert "_auth_user_id" not in client.session
-    assert AuditEntry.objects.filter(action="accounts.login_failed").count() == settings.LOGIN_MAX_FAILURES
+    response, _ = _fail_until_blocked(client, "officer", clock)
+    assert "登录尝试过于频繁" in response.content.decode()
+    assert AuditEntry.objects.filter(action="accounts.login_failed").count() == 5
+    clock(60)
+    refused = _post_login(client, "officer", PASSWORD)
+    assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    clock(15 * 60)
+    assert _post_login(client, "officer", PASSWORD).status_code == 302
 
 
-def test_successful_login_resets_failures_and_is_audited(client):
+def test_delays_grow_before_the_lock(client, clock):
+    """Growing delays before the hard lock: after the 3rd failure 1 s, after the 4th 2 s, the 5th locks 15 min."""
     make_user("officer", roles=["inspector"], organisation=county_bureau())
-    _post_login(client, "officer", "wrong-password")
+    for _ in range(3):
+        assert _post_login(client, "officer", "wrong").status_code == 200
+    waiting = _post_login(client, "officer", "wrong")
+    assert waiting.status_code == 429 and waiting["Retry-After"] == "1"
+    assert _post_login(client, "officer", PASSWORD).status_code == 429  # waiting: not even checked
+    clock(1.5)
+    fourth = _post_login(client, "officer", "wrong")
+    assert fourth.status_code == 200 and "2 秒" in fourth.content.decode()
+    clock(1.5)
+    assert _post_login(client, "officer", "wrong").status_code == 429
+    clock(1)
+    assert _post_login(client, "officer", "wrong").status_code == 200
+    locked = _post_login(client, "officer", "wrong")
+    assert locked.status_code == 429 and int(locked["Retry-After"]) == 900
+
+
+def test_unknown_and_locked_accounts_get_the_same_answer(client, clock):
+    """No account enumeration: an unknown name locks and answers exactly like a real account."""
+    make_user("officer", roles=["inspector"], organisation=county_bureau())
+    real, real_statuses = _fail_until_blocked(client, "officer", clock)
+    ghost, ghost_statuses = _fail_until_blocked(client, "nobody-here", clock)
+    assert real_statuses == ghost_statuses
+    def message(r):
+        return r.content.decode().split('class="msg msg-error">')[1].split("<")[0]
+    assert message(real) == message(ghost)
+    first_wrong_real = _post_login(client, "officer2-unknown", "x").content.decode()
+    assert "用户名或密码错误" in first_wrong_real
+
+
+def test_another_address_cannot_lock_the_owner_out(client, clock, settings):
+    """Anyone can no longer lock any account: failures from an attacker's address do not lock the owner's."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    make_user("admin2", roles=["sysadmin"], organisation=city_bureau())
+    _fail_until_blocked(client, "admin2", clock, HTTP_X_FORWARDED_FOR="203.0.113.9")
+    owner = _post_login(client, "admin2", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert owner.status_code == 302
+
+
+def test_a_distributed_guess_slows_the_account_but_not_the_owners_device(client, clock, settings):
+    """Failures from many addresses make the account wait (growing delays); a browser that signed in to the
+    account before (trusted-device cookie) is exempt from that account-wide wait."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    make_user("leader9", roles=["leader"], organisation=city_bureau())
+    assert _post_login(client, "leader9", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 302
+    device = client.cookies["bureau_device"].value
+    client.post("/accounts/logout/")
+    del client.cookies["bureau_device"]  # the stranger's browser
+    for i in range(12):
+        _post_login(client, "leader9", "wrong", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+    stranger = _post_login(client, "leader9", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.200")
+    assert stranger.status_code == 429
+    client.cookies["bureau_device"] = device
+    owner = _post_login(client, "leader9", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert owner.status_code == 302
+
+
+def test_successful_login_resets_failures_and_is_audited(client, clock):
+    make_user("officer", roles=["inspector"], organisation=county_bureau())
+    for _ in range(3):
+        _post_login(client, "officer", "wrong-password")
+    assert ThrottleCounter.objects.filter(key__startswith="login_pair:officer@").get().count == 3
+    clock(2)
     response = _post_login(client, "officer", PASSWORD)
     assert response.status_code == 302
-    assert User.objects.get(username="officer").failed_logins == 0
+    assert not ThrottleCounter.objects.filter(key__startswith="login_pair:officer@").exists()
     assert AuditEntry.objects.filter(action="accounts.login").exists()
+
+
+def test_admin_login_page_goes_through_the_throttled_login(client):
+    """The admin's own sign-in form would bypass the page's throttle answer and the second factor: it redirects."""
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
 
 
 def test_totp_is_required_after_the_password_once_enrolled(client):
     user = make_user("leader", roles=["leader"], organisation=city_bureau())
-    services.totp_begin_enrolment(actor=user)
+    services.totp_begin_enrolment(actor=user, second_factor_verified=False)
     user.refresh_from_db()
-    services.totp_confirm(actor=user, code=pyotp.TOTP(user.totp_secret).now())
+    services.totp_confirm(actor=user, code=pyotp.TOTP(user.totp_pending_secret).now(), second_factor_verified=False)
+    user.refresh_from_db()
+    user.totp_last_step = 0  # the code used to confirm may be used once more in this test's same 30 s
+    user.save(update_fields=["totp_last_step"])
     assert _post_login(client, "leader", PASSWORD).url == "/accounts/otp/"
     assert client.get("/").url == "/accounts/otp/"  # nothing else until the second factor
     assert client.post("/accounts/otp/", {"code": "000000"}).status_code == 200
@@ -56,11 +154,13 @@ def test_totp_is_required_after_the_password_once_enrolled(client):
 
 def test_wrong_code_does_not_enable_totp():
     user = make_user(roles=["leader"], organisation=city_bureau())
-    services.totp_begin_enrolment(actor=user)
-    with pytest.raises(Exception, match="动态口令不正确"):
-        services.totp_confirm(actor=user, code="123456" if pyotp.TOTP(user.totp_secret).now() != "123456" else "654321")
+    services.totp_begin_enrolment(actor=user, second_factor_verified=False)
     user.refresh_from_db()
-    assert not user.totp_enabled
+    now = pyotp.TOTP(user.totp_pending_secret).now()
+    with pytest.raises(Exception, match="动态口令不正确"):
+        services.totp_confirm(actor=user, code="123456" if now != "123456" else "654321", second_factor_verified=False)
+    user.refresh_from_db()
+    assert not user.totp_enabled and user.totp_secret == ""
 
 
 def test_sessions_expire_when_idle():

@@ -3,12 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.db import transaction
+from django.template.response import TemplateResponse
 
+from bureau.accounts import services, signin
 from bureau.accounts.models import ApiCallLog, ApiToken, Organisation, Role, User
 from bureau.kernel.admin import AuditedAdmin
+from bureau.kernel.audit import audit
+from bureau.kernel.errors import DomainError
 from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile
 from bureau.kernel.masking import mask_id_number, mask_phone
 
@@ -59,7 +64,7 @@ class MaskedPersonalDataForm(UserChangeForm):
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     form = MaskedPersonalDataForm
-    list_display = ("username", "real_name", "organisation", "enterprise", "is_active", "totp_enabled", "locked_until")
+    list_display = ("username", "real_name", "organisation", "enterprise", "is_active", "totp_enabled")
     list_filter = ("organisation__kind", "roles", "is_active")
     search_fields = ("username", "real_name")
     filter_horizontal = ("roles",)
@@ -68,12 +73,47 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("real_name", "phone", "id_number", "email", "title", "enforcement_id")}),
         ("机构与角色", {"fields": ("organisation", "enterprise", "roles", "is_active", "is_superuser")}),
-        ("安全", {"fields": ("failed_logins", "locked_until", "totp_enabled", "last_login")}),
+        ("安全", {"fields": ("totp_enabled", "totp_changed_at", "last_login")}),
     )
     add_fieldsets = (
         (None, {"fields": ("username", "password1", "password2", "real_name", "organisation", "enterprise", "roles")}),
     )
-    readonly_fields = ("last_login",)
+    # the second factor changes only through its own actions (audited, the user told), never by ticking a box
+    readonly_fields = ("last_login", "totp_enabled", "totp_changed_at")
+    actions = ["reset_second_factor", "release_sign_in_limits"]
+
+    @admin.action(description="重置动态口令（用户丢失手机时，核实本人身份后办理）")
+    def reset_second_factor(self, request: Any, queryset: Any) -> Any:
+        reason = (request.POST.get("reason") or "").strip()
+        if request.POST.get("confirm"):
+            done, refused = 0, []
+            for user in queryset:
+                try:
+                    services.totp_reset(actor=request.user, user=user, reason=reason)
+                    done += 1
+                except DomainError as exc:
+                    refused.append(f"{user.username}：{exc.message}")
+            if done:
+                self.message_user(request, f"已重置 {done} 个账号的动态口令，并通知了本人。")
+            for text in refused:
+                self.message_user(request, text, level=messages.ERROR)
+            if not refused or done:
+                return None
+        return TemplateResponse(request, "admin/accounts/reset_second_factor.html", {
+            **self.admin_site.each_context(request), "title": "重置动态口令", "users": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "reason": reason,
+            "opts": self.model._meta,
+        })
+
+    @admin.action(description="解除登录限制（登录失败次数清零）")
+    def release_sign_in_limits(self, request: Any, queryset: Any) -> None:
+        names = list(queryset.values_list("username", flat=True))
+        with transaction.atomic():
+            for name in names:
+                signin.release(name)
+            audit(request.user, "accounts.sign_in_limits_released", summary=f"解除 {len(names)} 个账号的登录限制",
+                  data={"users": names[:50]})
+        self.message_user(request, f"已解除 {len(names)} 个账号的登录限制。")
 
 
 @admin.register(ApiToken)

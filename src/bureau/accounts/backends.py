@@ -1,18 +1,20 @@
-"""Password sign-in with lockout after repeated failures (等保 2.0 8.1.4.1: 登录失败处理)."""
+"""Password sign-in with throttling in the shared store (等保 2.0 8.1.4.1 a: 登录失败处理).
+
+Every sign-in path (the login page, the admin's) goes through this backend, so none of them bypasses the limits.
+A name that must wait is refused without checking the password and without counting.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
 
+from bureau.accounts import signin
 from bureau.accounts.models import User
 from bureau.kernel.audit import audit
+from bureau.kernel.throttle import RateLimited
 
 
 class LockoutModelBackend(ModelBackend):
@@ -20,22 +22,18 @@ class LockoutModelBackend(ModelBackend):
                      **kwargs: Any) -> User | None:
         if not username or password is None:
             return None
+        try:
+            signin.login_check(request, username)
+        except RateLimited:
+            return None
         user = User.objects.filter(username=username).first()
         if user is None:
             User().set_password(password)  # same work as a real check, so timing does not reveal accounts
-            return None
-        if user.is_locked:
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_logins:
-                User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
-                user.failed_logins = 0
+        elif user.check_password(password) and self.user_can_authenticate(user):
+            signin.login_succeeded(request, username)
             return user
-        failures = user.failed_logins + 1
-        locked_until = None
-        if failures >= settings.LOGIN_MAX_FAILURES:
-            locked_until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-        User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1, locked_until=locked_until)
+        wait = signin.login_failed(request, username)
         audit(user, "accounts.login_failed", user, result="失败",
-              summary="登录失败" + ("，账号已锁定" if locked_until else ""))
+              object_type="" if user else "accounts.user", object_id="" if user else username[:64],
+              summary="登录失败" + ("（未知账号）" if user is None else "") + (f"，须等待 {wait} 秒" if wait else ""))
         return None

@@ -102,10 +102,13 @@ class User(AbstractUser):
     enforcement_id = models.CharField("执法证号", max_length=40, blank=True,
                                       help_text="只有持执法证的人员可以执法检查")
     title = models.CharField("职务", max_length=40, blank=True)
-    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     totp_secret = EncryptedTextField("动态口令密钥", blank=True)
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
+    # a new secret waits here until the user proves it with a code; the enabled one keeps working meanwhile
+    totp_pending_secret = EncryptedTextField("待确认的动态口令密钥", blank=True)
+    # the 30-second step of the last accepted code: a code is accepted once (RFC 6238 5.2)
+    totp_last_step = models.BigIntegerField(default=0)
+    totp_changed_at = models.DateTimeField("动态口令变更时间", null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = BureauUserManager()
@@ -145,9 +148,6 @@ class User(AbstractUser):
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number)
 
-    @property
-    def is_locked(self) -> bool:
-        return bool(self.locked_until and self.locked_until > timezone.now())
 
 
 class ApiToken(models.Model):

@@ -8,5 +8,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("otp/", views.otp_verify, name="otp_verify"),
     path("otp/enrol/", views.otp_enrol, name="otp_enrol"),
+    path("otp/disable/", views.otp_disable, name="otp_disable"),
     path("profile/", views.profile, name="profile"),
 ]

@@ -10,38 +10,61 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from bureau.accounts import services
+from bureau.accounts import services, signin
 from bureau.accounts.forms import BureauPasswordChangeForm, LoginForm, OtpForm
-from bureau.accounts.middleware import OTP_SESSION_KEY
-from bureau.accounts.models import User
+from bureau.accounts.middleware import OTP_SESSION_KEY, second_factor_verified
+from bureau.kernel.access import public_view, second_factor_exempt
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
+from bureau.kernel.throttle import RateLimited
 
 
+def _limited(response: HttpResponse, exc: RateLimited) -> HttpResponse:
+    response.status_code = 429
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _safe_target(request: HttpRequest, target: str) -> str:
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""
+
+
+@public_view
 def login_view(request: HttpRequest) -> HttpResponse:
+    """Sign-in. A wrong password and an unknown name get the same answer; a name that must wait gets 429 with the
+    wait, whether or not the account exists."""
     if request.user.is_authenticated:
         return redirect("workbench")
     form = LoginForm(request, data=request.POST or None)
-    locked_message = ""
+    context = {"form": form, "locked_message": "", "next": request.GET.get("next", "")}
     if request.method == "POST":
-        candidate = User.objects.filter(username=request.POST.get("username", "")).first()
-        if candidate is not None and candidate.is_locked:
-            locked_message = f"连续登录失败次数过多，账号已锁定 {settings.LOGIN_LOCKOUT_MINUTES} 分钟，请稍后再试或联系管理员。"
-        elif form.is_valid():
+        username = request.POST.get("username", "")
+        try:
+            signin.login_check(request, username)
+        except RateLimited as exc:
+            context["locked_message"] = exc.message
+            return _limited(render(request, "accounts/login.html", context), exc)
+        if form.is_valid():
             user = form.get_user()
             login(request, user, backend="bureau.accounts.backends.LockoutModelBackend")
             audit(user, "accounts.login", user, summary="登录系统")
-            target = request.POST.get("next") or request.GET.get("next") or ""
+            target = _safe_target(request, request.POST.get("next") or request.GET.get("next") or "")
             if user.totp_enabled:
                 request.session["otp_next"] = target
                 return redirect("accounts:otp_verify")
-            if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                return redirect(target)
-            return redirect("workbench")
-    return render(request, "accounts/login.html", {"form": form, "locked_message": locked_message,
-                                                   "next": request.GET.get("next", "")})
+            response = redirect(target or "workbench")
+            signin.remember_device(request, response, user.username)
+            return response
+        try:  # this failure may have started a wait: say so now rather than on the next try
+            signin.login_check(request, username)
+        except RateLimited as exc:
+            context["locked_message"] = exc.message
+    return render(request, "accounts/login.html", context)
 
 
+@second_factor_exempt
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -50,30 +73,60 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@second_factor_exempt
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of sign-in. Wrong codes are limited like passwords."""
+    if not request.user.totp_enabled or second_factor_verified(request):
+        return redirect("workbench")
     form = OtpForm(request.POST or None)
+    status = 200
+    headers: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
-        if services.totp_check(user=request.user, code=form.cleaned_data["code"]):
-            request.session[OTP_SESSION_KEY] = True
-            target = request.session.pop("otp_next", "")
-            if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-                return redirect(target)
-            return redirect("workbench")
-        form.add_error("code", "动态口令不正确或已过期")
-    return render(request, "accounts/otp_verify.html", {"form": form})
+        try:
+            ok = services.totp_check(user=request.user, code=form.cleaned_data["code"])
+        except RateLimited as exc:
+            form.add_error("code", exc.message)
+            status, headers = 429, {"Retry-After": str(exc.retry_after)}
+        else:
+            if ok:
+                request.session.cycle_key()  # a new session id once fully signed in
+                request.session[OTP_SESSION_KEY] = True
+                target = _safe_target(request, request.session.pop("otp_next", ""))
+                response = redirect(target or "workbench")
+                signin.remember_device(request, response, request.user.username)
+                return response
+            form.add_error("code", "动态口令不正确或已过期")
+    response = render(request, "accounts/otp_verify.html", {"form": form}, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
+@second_factor_exempt
 @login_required
 def otp_enrol(request: HttpRequest) -> HttpResponse:
+    """Bind (or replace) the authenticator. Reachable before a first factor exists (staff must enrol); replacing an
+    enabled factor needs it verified in this session first."""
+    if request.user.totp_enabled and not second_factor_verified(request):
+        return redirect("accounts:otp_verify")
+    verified = second_factor_verified(request)
     form = OtpForm(request.POST or None)
+    status = 200
     if request.method == "POST" and "begin" in request.POST:
-        uri = services.totp_begin_enrolment(actor=request.user)
+        try:
+            uri = services.totp_begin_enrolment(actor=request.user, second_factor_verified=verified)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("accounts:profile")
         request.session["otp_uri"] = uri
         return redirect("accounts:otp_enrol")
     if request.method == "POST" and form.is_valid():
         try:
-            services.totp_confirm(actor=request.user, code=form.cleaned_data["code"])
+            services.totp_confirm(actor=request.user, code=form.cleaned_data["code"], second_factor_verified=verified)
+        except RateLimited as exc:
+            form.add_error("code", exc.message)
+            status = 429
         except DomainError as exc:
             form.add_error("code", exc.message)
         else:
@@ -81,9 +134,27 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             request.session.pop("otp_uri", None)
             messages.success(request, "已启用动态口令。以后登录时需要输入手机上的6位动态口令。")
             return redirect("accounts:profile")
-    uri = request.session.get("otp_uri", "")
+    uri = request.session.get("otp_uri", "") if request.user.totp_pending_secret else ""
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4) if uri else ""
-    return render(request, "accounts/otp_enrol.html", {"form": form, "qr_svg": qr_svg, "uri": uri})
+    return render(request, "accounts/otp_enrol.html",
+                  {"form": form, "qr_svg": qr_svg, "uri": uri, "replacing": request.user.totp_enabled,
+                   "required": settings.REQUIRE_STAFF_TOTP and request.user.is_staff_member}, status=status)
+
+
+@login_required
+@require_POST
+def otp_disable(request: HttpRequest) -> HttpResponse:
+    form = OtpForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("请输入手机上当前显示的6位动态口令")
+        services.totp_disable(actor=request.user, code=form.cleaned_data["code"],
+                              second_factor_verified=second_factor_verified(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已关闭动态口令。")
+    return redirect("accounts:profile")
 
 
 @login_required
@@ -95,4 +166,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         services.password_changed(actor=user)
         messages.success(request, "密码已修改。")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {
+        "form": form, "disable_form": OtpForm(),
+        "may_disable": request.user.totp_enabled and not (settings.REQUIRE_STAFF_TOTP and request.user.is_staff_member),
+    })

@@ -28,6 +28,7 @@ from bureau.certificates.forms import (
     VerifyForm,
 )
 from bureau.certificates.models import Certificate, ImportBatch, MailingRequest
+from bureau.kernel.access import public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -288,6 +289,7 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- public verification
 
+@public_view
 def verify_form(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET or None)
     if form.is_valid():
@@ -295,6 +297,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
     return render(request, "certificates/verify_form.html", {"form": form})
 
 
+@public_view
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """The page the 2-D code opens: authenticity and current status; no login; masked personal data."""
     try:
@@ -314,6 +317,7 @@ def _kiosk_state(request: HttpRequest, key: str) -> dict[str, Any] | None:
     return state
 
 
+@public_view
 @never_cache
 def kiosk_start(request: HttpRequest, key: str) -> HttpResponse:
     terminal = _terminal(key)
@@ -337,6 +341,7 @@ def _terminal(key: str) -> Any:
         raise Http404(exc.message) from exc
 
 
+@public_view
 @never_cache
 def kiosk_code(request: HttpRequest, key: str) -> HttpResponse:
     terminal = _terminal(key)
@@ -358,6 +363,7 @@ def kiosk_code(request: HttpRequest, key: str) -> HttpResponse:
                                                             "phone": pending.get("phone", "")})
 
 
+@public_view
 @never_cache
 def kiosk_list(request: HttpRequest, key: str) -> HttpResponse:
     terminal = _terminal(key)
@@ -368,6 +374,7 @@ def kiosk_list(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "certificates/kiosk_list.html", {"rows": rows, "terminal": terminal, "key": key})
 
 
+@public_view
 @never_cache
 @require_POST
 def kiosk_print(request: HttpRequest, key: str, pk: int) -> HttpResponse:
@@ -386,6 +393,7 @@ def kiosk_print(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     return response
 
 
+@public_view
 def kiosk_done(request: HttpRequest, key: str) -> HttpResponse:
     request.session.pop("kiosk", None)
     request.session.pop("kiosk_challenge", None)

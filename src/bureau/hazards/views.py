@@ -26,6 +26,7 @@ from bureau.hazards.forms import (
 )
 from bureau.hazards.models import HazardSource, ListedSupervision, RiskPoint
 from bureau.hazards.workflow import BUREAU_DECIDERS, STAFF, hazard_workflow, listing_workflow
+from bureau.kernel.access import public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -284,6 +285,7 @@ def listing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("hazards:listing", pk=pk)
 
 
+@public_view
 def public_listings(request: HttpRequest) -> HttpResponse:
     """The public notice (公告) of listed supervision: what is listed, until when, and what was removed (no login;
     only what the published notice itself says)."""

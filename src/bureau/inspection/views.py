@@ -31,6 +31,7 @@ from bureau.inspection.forms import (
 )
 from bureau.inspection.models import Checklist, Inspection, InspectionKind, PlanEntry, ResultOutcome
 from bureau.inspection.workflow import inspection_workflow, plan_workflow
+from bureau.kernel.access import public_view
 from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
@@ -508,10 +509,12 @@ def checklist_list(request: HttpRequest) -> HttpResponse:
 
 # ---- public (portal) ------------------------------------------------------------------------------------------------
 
+@public_view
 def public_draws(request: HttpRequest) -> HttpResponse:
     return render(request, "inspection/public_draws.html", {"page": paginate(queries.public_draws(), request.GET)})
 
 
+@public_view
 def public_draw(request: HttpRequest, pk: int) -> HttpResponse:
     draw = queries.public_draw(pk)
     if draw is None:
@@ -519,10 +522,12 @@ def public_draw(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspection/public_draw.html", _draw_context(draw) | {"public": True})
 
 
+@public_view
 def public_plans(request: HttpRequest) -> HttpResponse:
     return render(request, "inspection/public_plans.html", {"plans": queries.public_plans()[:100]})
 
 
+@public_view
 def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = queries.public_plans().filter(pk=pk).first()
     if plan is None:

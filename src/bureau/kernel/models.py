@@ -99,15 +99,18 @@ class AuditHead(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Append-only audit trail; each entry's hash covers its content and the previous entry's hash (SM3).
+    """Append-only audit trail; each entry's HMAC-SM3 covers its content and the previous entry's hash.
 
     等保 2.0 (GB/T 22239-2019) 8.1.4.3: date, user, event, result; protected against alteration; kept ≥ 6 months.
     """
 
     seq = models.BigIntegerField("序号", unique=True)
     at = models.DateTimeField("时间", db_index=True)
+    # No database constraint and no cascade: deleting a user must not UPDATE the append-only table (on PostgreSQL a
+    # trigger refuses that); the name is kept in actor_name.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+        db_index=False, db_constraint=False,
     )
     actor_name = models.CharField("操作人", max_length=80)
     action = models.CharField("事件", max_length=80)
@@ -119,6 +122,8 @@ class AuditEntry(models.Model):
     ip = models.CharField("来源地址", max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # which audit key made `hash` (HMAC-SM3); keys rotate, old ids stay verifiable with the retired keys
+    key_id = models.CharField(max_length=16, default="")
 
     class Meta:
         verbose_name = "审计日志"
@@ -278,3 +283,36 @@ class DemoLoad(models.Model):
 
     name = models.CharField(max_length=60, unique=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class ThrottleCounter(models.Model):
+    """A failure counter shared by all processes (sign-in, one-time codes, public look-ups): kernel.throttle.
+
+    Times are epoch seconds: the same arithmetic in SQL on PostgreSQL and SQLite.
+    """
+
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.IntegerField(default=0)
+    window_ends = models.FloatField()
+    blocked_until = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = "失败计数"
+        verbose_name_plural = verbose_name
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of a job worker or the scheduler (kernel.jobs): a task claimed by a worker that stopped
+    beating is put back in the queue, and /healthz reports a late or missing worker as degraded."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=20)  # worker | scheduler
+    hostname = models.CharField(max_length=100, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台进程心跳"
+        verbose_name_plural = verbose_name

@@ -9,10 +9,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from bureau.kernel.access import public_view
 from bureau.kernel.models import Attachment, Document, Notification
 from bureau.kernel.registry import WorkItem, registry
 
 
+@public_view
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers; 503 otherwise."""

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from bureau.kernel.access import public_view
 from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
@@ -256,10 +257,12 @@ def commitment(request: HttpRequest, pk: int, op: str) -> HttpResponse:
 
 # ---------------------------------------------------------------- public pages (no login)
 
+@public_view
 def guide(request: HttpRequest) -> HttpResponse:
     return render(request, "licensing/guide.html", {"items": queries.active_items()})
 
 
+@public_view
 def guide_item(request: HttpRequest, code: str) -> HttpResponse:
     item = PermitItem.objects.filter(code=code, is_active=True).prefetch_related("materials").first()
     if item is None:
@@ -271,6 +274,7 @@ def _client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+@public_view
 def progress(request: HttpRequest) -> HttpResponse:
     """办件查询: number + check code. A wrong code and an unknown number answer the same; lookups per address are
     limited (the check code must not be guessable by trying)."""

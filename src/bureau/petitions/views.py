@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import Organisation
+from bureau.kernel.access import public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -25,6 +26,7 @@ LOOKUP_LIMIT = {"limit_rule": "portal.lookup_failures_per_window", "window_rule"
 # ---------------------------------------------------------------- public (no login)
 
 
+@public_view
 def mailbox(request: HttpRequest) -> HttpResponse:
     """局长信箱: rate-limited per address, CAPTCHA, honeypot; text kept as text."""
     form = MailboxForm(request.POST or None)
@@ -52,6 +54,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
         "form": form, "error": error, "captcha_image": antispam.new_challenge(request)})
 
 
+@public_view
 def lookup(request: HttpRequest) -> HttpResponse:
     """诉求查询: by number and code; a wrong pair gets one answer whatever was wrong (nothing leaked)."""
     form = LookupForm(request.GET or None)
@@ -79,6 +82,7 @@ def _lookup_result(request: HttpRequest, number: str, code: str, *, fresh: bool 
             "rate_form": rate_form}
 
 
+@public_view
 @require_POST
 def rate(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.POST)

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import ApiCallLog, ApiToken
+from bureau.kernel.access import public_view
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import paginate
@@ -46,6 +47,7 @@ OWN_LINKS = {"portal:laws", "petitions:mailbox", "petitions:lookup", "portal:faq
 # ---------------------------------------------------------------- public
 
 
+@public_view
 @cache_page(PUBLIC_PAGE_SECONDS)
 def home(request: HttpRequest) -> HttpResponse:
     others = [e for e in sorted(registry.portal_links, key=lambda e: e.order) if e.url_name not in OWN_LINKS]
@@ -57,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"other_links": others, **lists, "topics": LawTopic.choices})
 
 
+@public_view
 @cache_page(PUBLIC_PAGE_SECONDS)
 def law_list(request: HttpRequest) -> HttpResponse:
     qs = queries.law_search(request.GET)
@@ -68,6 +71,7 @@ def law_list(request: HttpRequest) -> HttpResponse:
         "topics": LawTopic.choices, "kinds": LawKind.choices})
 
 
+@public_view
 @cache_page(PUBLIC_PAGE_SECONDS)
 def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
     law = queries.get_law(pk)
@@ -76,12 +80,14 @@ def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "interpretations": list(law.interpretations.filter(is_published=True).only("pk", "title", "issued_on"))})
 
 
+@public_view
 @cache_page(PUBLIC_PAGE_SECONDS)
 def faq(request: HttpRequest) -> HttpResponse:
     page = paginate(queries.faq_search(request.GET), request.GET, size=30)
     return render(request, "portal/faq.html", {"page": page, "params": request.GET, "topics": LawTopic.choices})
 
 
+@public_view
 def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """好差评 of a window visit: the slip handed to the visitor carries this address (code proves the visit)."""
     consultation = Consultation.objects.filter(pk=pk).select_related("organisation").first()
