@@ -48,11 +48,44 @@ def test_wrong_code_and_unknown_number_answer_the_same(world, client):
 
 
 def test_progress_lookup_is_rate_limited_per_address(world, client):
-    for _ in range(10):
-        client.post("/licensing/progress/", {"number": "X", "code": "1"})
+    """Failed lookups from one address, whatever the numbers: the 11th waits (429 + Retry-After), a right pair too."""
+    for i in range(10):
+        client.post("/licensing/progress/", {"number": f"X{i}", "code": "1"})
     app = submit(world)
-    page = client.post("/licensing/progress/", {"number": app.number, "code": app.check_code}).content.decode()
-    assert "查询过于频繁" in page
+    response = client.post("/licensing/progress/", {"number": app.number, "code": app.check_code})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "查询过于频繁" in response.content.decode() and app.item.name not in response.content.decode()
+
+
+def test_progress_lookup_is_rate_limited_per_number_from_any_address(world, client):
+    """Failures are also keyed per looked-up number: many addresses cannot try codes for one application."""
+    app = submit(world)
+    for i in range(5):
+        other = client.__class__(REMOTE_ADDR=f"10.0.1.{i}")
+        assert other.post("/licensing/progress/", {"number": app.number, "code": "bad"}).status_code == 200
+    fresh = client.__class__(REMOTE_ADDR="10.0.2.1")
+    refused = fresh.post("/licensing/progress/", {"number": app.number, "code": app.check_code})
+    assert refused.status_code == 429
+    api = fresh.get("/api/v1/licensing/public/progress", {"number": app.number, "code": app.check_code})
+    assert api.status_code == 429 and api["Retry-After"] and "查询过于频繁" in api.json()["detail"]
+
+
+def test_progress_lookup_behind_a_trusted_proxy_limits_the_client_not_the_proxy(world, client, settings):
+    """Behind nginx every request comes from 127.0.0.1: the client address is taken from X-Forwarded-For, written
+    by a proxy in TRUSTED_PROXIES, so one guesser does not block every citizen; an untrusted sender's header is
+    ignored."""
+    settings.TRUSTED_PROXIES = ["127.0.0.1/32"]
+    app = submit(world)
+    for i in range(10):
+        client.post("/licensing/progress/", {"number": f"X{i}", "code": "1"}, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert client.post("/licensing/progress/", {"number": app.number, "code": app.check_code},
+                       HTTP_X_FORWARDED_FOR="203.0.113.5").status_code == 429
+    citizen = client.post("/licensing/progress/", {"number": app.number, "code": app.check_code},
+                          HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert citizen.status_code == 200 and app.item.name in citizen.content.decode()
+    spoofer = client.__class__(REMOTE_ADDR="203.0.113.5")  # not a trusted proxy: its header is not believed
+    assert spoofer.post("/licensing/progress/", {"number": app.number, "code": app.check_code},
+                        HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
 
 
 def test_successful_lookups_do_not_count_against_the_address(world, client):
@@ -62,13 +95,13 @@ def test_successful_lookups_do_not_count_against_the_address(world, client):
     for _ in range(15):
         page = client.post("/licensing/progress/", {"number": app.number, "code": app.check_code}).content.decode()
         assert app.item.name in page
-    for _ in range(9):
-        assert client.get("/api/v1/licensing/public/progress", {"number": app.number, "code": "x"}).status_code == 404
+    for i in range(9):
+        assert client.get("/api/v1/licensing/public/progress", {"number": f"N{i}", "code": "x"}).status_code == 404
     assert client.get("/api/v1/licensing/public/progress",
                       {"number": app.number, "code": app.check_code}).status_code == 200
     client.post("/licensing/progress/", {"number": "X", "code": "1"})  # the tenth failure
     r = client.get("/api/v1/licensing/public/progress", {"number": app.number, "code": app.check_code})
-    assert r.status_code == 400 and "查询过于频繁" in r.json()["detail"]
+    assert r.status_code == 429 and "查询过于频繁" in r.json()["detail"]
 
 
 def test_api_public_items_and_progress(world, client):

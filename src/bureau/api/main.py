@@ -20,6 +20,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from bureau.accounts.models import ApiToken
 from bureau.kernel.errors import DomainError
+from bureau.kernel.throttle import RateLimited
 
 
 class TokenAuth(HttpBearer):
@@ -70,7 +71,10 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
     if exc.field:
         body["field"] = exc.field
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from bureau.kernel.context import current_ip
+from bureau.kernel.net import client_ip
 
 
 class RequestContextMiddleware:
@@ -14,7 +15,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = current_ip.set(request.META.get("REMOTE_ADDR", ""))
+        token = current_ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:

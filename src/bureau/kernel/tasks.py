@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from bureau.kernel.audit import audit
+from bureau.kernel.audit import audit, write_checkpoint
 from bureau.kernel.registry import registry
 
 
@@ -12,3 +12,23 @@ def recompute_provisional_deadlines() -> int:
     changed = sum(func() for func in registry.deadline_recomputers)
     audit(None, "kernel.deadlines_recomputed", summary=f"工作日历变更后重算暂定期限 {changed} 项", data={"changed": changed})
     return changed
+
+
+@task()
+def write_audit_checkpoint() -> str:
+    """Daily: sign the audit chain's head and write it outside the database, so that a cut tail shows (the
+    checkpoint covers its own audit entry)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        audit(None, "kernel.audit_checkpoint", summary="写入审计日志检查点")
+        checkpoint = write_checkpoint()
+    return checkpoint.path if checkpoint else ""
+
+
+@task()
+def purge_throttle_counters() -> int:
+    """Drop failure counters whose window and wait have both passed (the table stays small)."""
+    from bureau.kernel.throttle import DatabaseStore, clock
+
+    return DatabaseStore.purge(clock())

@@ -22,6 +22,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.http import HttpResponse
 
 from bureau.kernel.errors import DomainError
 from bureau.kernel.rules import cached_rule
@@ -40,7 +41,7 @@ class RateLimited(DomainError):
 
     def __init__(self, retry_after: int, message: str | None = None) -> None:
         self.retry_after = max(1, int(math.ceil(retry_after)))
-        super().__init__(message or f"尝试过于频繁，请{wait_text(self.retry_after)}后再试")
+        super().__init__(message or f"操作过于频繁，请{wait_text(self.retry_after)}后再试")
 
 
 def wait_text(seconds: int) -> str:
@@ -201,10 +202,10 @@ def retry_after(keys: Iterable[Keyed]) -> int:
 
 
 def check(keys: Iterable[Keyed], message: str | None = None) -> None:
-    """Raise RateLimited when any key is blocked or waiting."""
+    """Raise RateLimited when any key is blocked or waiting; `{}` in the message becomes the wait in words."""
     wait = retry_after(list(keys))
     if wait:
-        raise RateLimited(wait, message)
+        raise RateLimited(wait, message.replace("{}", wait_text(wait)) if message else None)
 
 
 def fail(keys: Iterable[Keyed]) -> int:
@@ -225,6 +226,14 @@ def fail(keys: Iterable[Keyed]) -> int:
 def reset(keys: Iterable[Keyed]) -> None:
     """Forget the failures of these keys (after a success)."""
     store().clear([f"{p.name}:{k}" for p, k in keys])
+
+
+def as_limited(response: HttpResponse, exc: BaseException | None) -> HttpResponse:
+    """Mark a rendered refusal as 429 with Retry-After when `exc` is a RateLimited (else leave it as it is)."""
+    if isinstance(exc, RateLimited):
+        response.status_code = 429
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def clear_prefix(prefix: str) -> None:

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Form, Query, Router, Schema
 
 from bureau.kernel.errors import DomainError, NotFound
+from bureau.kernel.net import client_ip
 from bureau.licensing import queries, services
 from bureau.licensing.models import Application, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import WORKFLOW
@@ -205,7 +206,7 @@ class ProgressOut(Schema):
 
 @public.get("/progress", response=ProgressOut, auth=None, summary="办件进度查询（办件编号＋查询码，限频）")
 def progress(request: HttpRequest, number: str, code: str) -> ProgressOut:
-    app = services.progress_lookup(number, code, request.META.get("REMOTE_ADDR", ""))
+    app = services.progress_lookup(number, code, client_ip(request))
     if app is None:
         raise NotFound("未查询到办件，请核对办件编号和查询码")
     return ProgressOut(number=app.number, item_name=app.item.name, state_label=app.state_label,

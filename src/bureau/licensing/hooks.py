@@ -42,6 +42,9 @@ register_rules(
     RuleDefault("licensing.upload_max_mb", 20, "申请材料单个文件大小上限", "网上办事大厅技术规范（本地）", unit="MB"),
     RuleDefault("licensing.lookup_limit", 10, "每个来源地址每10分钟查询办件进度失败（编号或查询码不符）的次数上限", "防止查询码被猜测（本地）",
                 unit="次"),
+    RuleDefault("licensing.lookup_number_limit", 5, "同一办件编号每10分钟查询失败（查询码不符）的次数上限（不论来源地址）",
+                "防止查询码被猜测（本地）", unit="次"),
+    RuleDefault("licensing.lookup_window_seconds", 600, "办件进度查询失败计数的时间窗", "防止查询码被猜测（本地）", unit="秒"),
 )
 
 register_menu(

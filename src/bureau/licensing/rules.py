@@ -155,7 +155,3 @@ def fast_track(*, kind: str, needs_site: bool, needs_expert: bool, grade_skips_s
         return Track(True, needs_expert, "joint_completion", "依据措施I.6，竣工验收监督与首次许可现场核查合并为一次联合检查")
     return Track(needs_site, needs_expert, "", "")
 
-
-def lookup_allowed(attempts: int, limit: int) -> bool:
-    """Progress lookups per client and window (protects the check code from guessing)."""
-    return attempts < limit

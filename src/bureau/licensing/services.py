@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bureau.accounts.models import Organisation, OrganisationKind, User
+from bureau.kernel import throttle
 from bureau.kernel.attachments import check_upload, save_upload
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
@@ -291,24 +292,28 @@ def public_progress_steps(app: Application) -> list[dict[str, Any]]:
             if h["from_state"] != h["to_state"] or h["action"] == "submit"]
 
 
-def progress_lookup(number: str, code: str, address: str) -> Application | None:
-    """办件查询 by number + check code. Only failed attempts count against the address (the check code must not be
-    guessable by trying, while an office behind one address may follow all its own applications); at the limit
-    even a right pair is refused. Raises DomainError when limited; None when the pair does not match."""
-    from django.core.cache import cache
+def progress_lookup_keys(number: str, address: str) -> list[throttle.Keyed]:
+    window = int(cached_rule("licensing.lookup_window_seconds"))
 
-    key = f"licensing:lookup:{address or 'unknown'}"
-    if not rules.lookup_allowed(cache.get(key, 0), int(cached_rule("licensing.lookup_limit"))):
-        raise DomainError("查询过于频繁，请10分钟后再试", code="rate_limited")
+    def limit(name: str, rule_key: str) -> throttle.Policy:
+        return throttle.Policy(name=name, window=window, block_after=int(cached_rule(rule_key)), block_seconds=window)
+    return [(limit("progress_addr", "licensing.lookup_limit"), address or "unknown"),
+            (limit("progress_number", "licensing.lookup_number_limit"), throttle.normalise(number, 40))]
+
+
+def progress_lookup(number: str, code: str, address: str) -> Application | None:
+    """办件查询 by number + check code. Only failed attempts count, per address and per number looked up (the check
+    code must not be guessable by trying, from one address or from many, while an office behind one address may
+    follow all its own applications); at the limit even a right pair is refused. Raises RateLimited (429) when
+    limited; None when the pair does not match. The counters are shared by every process (kernel/throttle.py)."""
+    keys = progress_lookup_keys(number, address)
+    throttle.check(keys, "查询过于频繁，请{}后再试")
     number, code = (number or "").strip().upper(), (code or "").strip()
     app = (Application.objects.select_related("item").only(*PUBLIC_PROGRESS_FIELDS).filter(number=number).first()
            if number and code and len(number) <= 30 and len(code) <= 12 else None)
     if app is not None and secrets.compare_digest(app.check_code, code):
         return app
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 600)
+    throttle.fail(keys)
     return None
 
 

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from bureau.kernel.access import public_view
 from bureau.kernel.errors import DomainError
+from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
+from bureau.kernel.throttle import RateLimited
 from bureau.licensing import queries, services
 from bureau.licensing.models import ApplicationMaterial, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import WORKFLOW
@@ -270,26 +272,29 @@ def guide_item(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "licensing/guide_item.html", {"item": item})
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 @public_view
 def progress(request: HttpRequest) -> HttpResponse:
-    """办件查询: number + check code. A wrong code and an unknown number answer the same; lookups per address are
-    limited (the check code must not be guessable by trying)."""
+    """办件查询: number + check code. A wrong code and an unknown number answer the same; failed lookups per address
+    and per number are limited (the check code must not be guessable by trying): 429 with Retry-After."""
     result = None
     error = ""
+    status = 200
+    headers: dict[str, str] = {}
     number = (request.POST.get("number") or "").strip().upper()
     code = (request.POST.get("code") or "").strip()
     if request.method == "POST":
         try:
-            app = services.progress_lookup(number, code, _client_ip(request))
-        except DomainError as exc:
-            error = exc.message + "。" if not exc.message.endswith("。") else exc.message
+            app = services.progress_lookup(number, code, client_ip(request))
+        except RateLimited as exc:
+            error = exc.message + "。"
+            status, headers = 429, {"Retry-After": str(exc.retry_after)}
         else:
             if app is not None:
                 result = {"app": app, "history": services.public_progress_steps(app)}
             else:
                 error = "未查询到办件，请核对办件编号和查询码。"
-    return render(request, "licensing/progress.html", {"result": result, "error": error, "number": number})
+    response = render(request, "licensing/progress.html", {"result": result, "error": error, "number": number},
+                      status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import Organisation
+from bureau.kernel import throttle
 from bureau.kernel.access import public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import paginate
+from bureau.kernel.throttle import RateLimited
 from bureau.petitions import queries, services
 from bureau.petitions.forms import ClerkEntryForm, LookupForm, MailboxForm, RateForm
 from bureau.petitions.models import Channel, Petition
@@ -20,7 +22,17 @@ from bureau.petitions.workflow import PETITION
 from bureau.portal import antispam
 
 FORM_LIMIT = {"limit_rule": "portal.form_limit_per_window", "window_rule": "portal.form_window_seconds"}
-LOOKUP_LIMIT = {"limit_rule": "portal.lookup_failures_per_window", "window_rule": "portal.lookup_window_seconds"}
+LOOKUP_LIMIT = {"limit_rule": "portal.lookup_failures_per_window", "window_rule": "portal.lookup_window_seconds",
+                "number_limit_rule": "portal.lookup_number_failures_per_window"}
+
+
+def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """Render; a refusal for too many attempts answers 429 with Retry-After."""
+    limited = context.pop("limited", None)
+    response = render(request, template, context, status=429 if limited else 200)
+    if limited:
+        response["Retry-After"] = str(limited.retry_after)
+    return response
 
 
 # ---------------------------------------------------------------- public (no login)
@@ -31,6 +43,7 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     """局长信箱: rate-limited per address, CAPTCHA, honeypot; text kept as text."""
     form = MailboxForm(request.POST or None)
     error = ""
+    limited = None
     if request.method == "POST":
         try:
             antispam.hit(request, "mailbox", **FORM_LIMIT)
@@ -50,8 +63,9 @@ def mailbox(request: HttpRequest) -> HttpResponse:
                 form.add_error(exc.field, exc.message)
             else:
                 error = exc.message
-    return render(request, "petitions/public_mailbox.html", {
-        "form": form, "error": error, "captcha_image": antispam.new_challenge(request)})
+            limited = exc if isinstance(exc, RateLimited) else None
+    return _render(request, "petitions/public_mailbox.html", {
+        "form": form, "error": error, "captcha_image": antispam.new_challenge(request), "limited": limited})
 
 
 @public_view
@@ -61,18 +75,20 @@ def lookup(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form}
     if request.GET.get("number") or request.GET.get("code"):
         context.update(_lookup_result(request, request.GET.get("number", ""), request.GET.get("code", "")))
-    return render(request, "petitions/public_lookup.html", context)
+    return _render(request, "petitions/public_lookup.html", context)
 
 
 def _lookup_result(request: HttpRequest, number: str, code: str, *, fresh: bool = False) -> dict:
-    if antispam.is_limited(request, "lookup", **LOOKUP_LIMIT):
-        return {"error": "查询失败次数过多，请稍后再试"}
+    """Failures count per address and per number; at the limit even a right pair waits (the code must not be
+    guessable by trying)."""
+    keys = antispam.lookup_keys(request, "lookup", number, **LOOKUP_LIMIT)
+    try:
+        throttle.check(keys, "查询过于频繁，请{}后再试")
+    except RateLimited as exc:
+        return {"error": exc.message, "limited": exc}
     data = services.find_for_lookup(number, code, fresh=fresh)
     if data is None:
-        try:
-            antispam.hit(request, "lookup", **LOOKUP_LIMIT)
-        except DomainError as exc:
-            return {"error": exc.message}
+        throttle.fail(keys)
         return {"error": "诉求编号或查询码不正确，请核对后重试"}
     petition = data["petition"]
     rate_form = None
@@ -106,7 +122,7 @@ def rate(request: HttpRequest) -> HttpResponse:
             result["error"] = "请选择评价等级"
             result["rate_form"] = form
     context.update(result)
-    return render(request, "petitions/public_lookup.html", context)
+    return _render(request, "petitions/public_lookup.html", context)
 
 
 # ---------------------------------------------------------------- staff

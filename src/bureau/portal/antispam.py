@@ -1,5 +1,6 @@
-"""Anti-spam for the public forms, without internet: a per-IP rate limit in the shared cache and an arithmetic
-CAPTCHA drawn server-side as a PNG (the answer lives only in the visitor's session)."""
+"""Anti-spam for the public forms, without internet: a per-address limit in the shared counters (kernel/throttle.py,
+the same for every process and app server) and an arithmetic CAPTCHA drawn server-side as a PNG (the answer lives
+only in the visitor's session)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import secrets
 import time
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest
 
+from bureau.kernel import throttle
 from bureau.kernel.errors import DomainError
+from bureau.kernel.net import client_ip
 from bureau.kernel.rules import cached_rule, forget_cached_rules
 
 SESSION_KEY = "portal_captcha"
@@ -28,32 +30,41 @@ def forget_limits() -> None:
     forget_cached_rules()
 
 
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def hit(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str, count: bool = True) -> None:
-    """Count one request of `bucket` from the client's address; refuse once the configured limit is reached."""
-    limit = _limit(limit_rule)
+def limit_policy(bucket: str, *, limit_rule: str, window_rule: str) -> throttle.Policy:
+    """`limit` attempts per `window` seconds; the next one waits until the window has passed."""
     window = _limit(window_rule)
-    slot = int(time.time() // window)
-    key = f"portal:rl:{bucket}:{client_ip(request)}:{slot}"
-    current = cache.get(key, 0)
-    if current >= limit:
-        raise DomainError(f"操作过于频繁，请 {max(1, window // 60)} 分钟后再试", code="rate_limited")
+    return throttle.Policy(name=f"portal_{bucket}", window=window, block_after=_limit(limit_rule),
+                           block_seconds=window)
+
+
+def hit(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str, count: bool = True,
+        extra_keys: list[str] | None = None) -> None:
+    """Count one attempt of `bucket` from the client's address (and any `extra_keys`, e.g. the number looked up);
+    raise RateLimited (429) once the configured limit is reached."""
+    policy = limit_policy(bucket, limit_rule=limit_rule, window_rule=window_rule)
+    keys = [(policy, client_ip(request)), *[(policy, f"n:{k}") for k in extra_keys or []]]
+    throttle.check(keys)
     if count:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, window + 5)
+        throttle.fail(keys)
 
 
-def is_limited(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str) -> bool:
+def is_limited(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str,
+               extra_keys: list[str] | None = None) -> throttle.RateLimited | None:
+    """The refusal a next attempt would get (None when allowed)."""
     try:
-        hit(request, bucket, limit_rule=limit_rule, window_rule=window_rule, count=False)
-    except DomainError:
-        return True
-    return False
+        hit(request, bucket, limit_rule=limit_rule, window_rule=window_rule, count=False, extra_keys=extra_keys)
+    except throttle.RateLimited as exc:
+        return exc
+    return None
+
+
+def lookup_keys(request: HttpRequest, bucket: str, number: str, *, limit_rule: str, number_limit_rule: str,
+                window_rule: str) -> list[throttle.Keyed]:
+    """Keys for a look-up by number and code: failures count per address and per number looked up, so neither one
+    address nor many addresses can try codes for one number without limit."""
+    return [(limit_policy(bucket, limit_rule=limit_rule, window_rule=window_rule), client_ip(request)),
+            (limit_policy(f"{bucket}_number", limit_rule=number_limit_rule, window_rule=window_rule),
+             throttle.normalise(number, 40))]
 
 
 def new_challenge(request: HttpRequest) -> str:

@@ -30,6 +30,9 @@ register_rules(
     RuleDefault("portal.lookup_failures_per_window", 20, "同一地址在时间窗内查询失败（编号或查询码错误）次数上限",
                 "本平台防暴力猜测规则", dt.date(2024, 1, 1), "次"),
     RuleDefault("portal.lookup_window_seconds", 600, "查询失败限流时间窗", "本平台防暴力猜测规则", dt.date(2024, 1, 1), "秒"),
+    RuleDefault("portal.lookup_number_failures_per_window", 5,
+                "同一诉求编号在时间窗内查询失败（查询码错误）次数上限（不论来源地址）", "本平台防暴力猜测规则",
+                dt.date(2024, 1, 1), "次"),
 )
 
 STAFF = frozenset({CLERK, INSPECTOR, LEADER, LICENSING_OFFICER, SECTION_HEAD, SYSADMIN})

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from bureau.accounts.models import ApiCallLog, ApiToken
+from bureau.kernel.net import client_ip
 
 
 class ApiCallLogMiddleware:
@@ -32,6 +33,6 @@ class ApiCallLogMiddleware:
             token = ApiToken.objects.filter(token_hash=ApiToken.hash(header[7:].strip())).first()
         if token is not None:
             ApiCallLog.objects.create(token=token, method=request.method[:8], path=request.get_full_path()[:300],
-                                      status=response.status_code, ip=request.META.get("REMOTE_ADDR", "")[:45])
+                                      status=response.status_code, ip=client_ip(request)[:45])
             request._api_call_logged = True  # type: ignore[attr-defined]
         return response

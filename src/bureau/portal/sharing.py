@@ -20,6 +20,7 @@ from bureau.accounts.models import ApiCallLog, ApiToken, OrganisationKind
 from bureau.accounts.scope import scope_for
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, PermissionDenied
+from bureau.kernel.net import client_ip
 
 SCOPES: dict[str, str] = {
     "enterprises:read": "企业基础信息（读取）",
@@ -115,7 +116,7 @@ def log_call(request: HttpRequest, status: int) -> None:
         return
     request._api_call_logged = True  # type: ignore[attr-defined]
     ApiCallLog.objects.create(token=token, method=request.method[:8], path=request.get_full_path()[:300],
-                              status=status, ip=request.META.get("REMOTE_ADDR", "")[:45])
+                              status=status, ip=client_ip(request)[:45])
 
 
 def shared(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

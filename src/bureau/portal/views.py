@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import ApiCallLog, ApiToken
+from bureau.kernel import throttle
 from bureau.kernel.access import public_view
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -96,6 +97,7 @@ def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     form = WindowRateForm(request.POST or None)
     done = Rating.objects.filter(service_type="window.visit", service_id=str(pk)).exists()
     error = ""
+    refusal: DomainError | None = None
     if request.method == "POST" and not done and form.is_valid():
         d = form.cleaned_data
         try:
@@ -108,9 +110,9 @@ def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 rater_name=d["rater_name"], rater_phone=d["rater_phone"])
             done = True
         except DomainError as exc:
-            error = exc.message
-    return render(request, "portal/window_rate.html", {"form": form, "done": done, "error": error,
-                                                       "consultation": consultation})
+            error, refusal = exc.message, exc
+    return throttle.as_limited(render(request, "portal/window_rate.html", {
+        "form": form, "done": done, "error": error, "consultation": consultation}), refusal)
 
 
 @login_required
