@@ -245,6 +245,11 @@ TASKS = {
     }
 }
 
+# Workers and the scheduler beat every WORKER_HEARTBEAT_SECONDS; a task whose worker has not beaten for
+# WORKER_DEAD_SECONDS goes back to the queue (kernel/jobs.py), and /healthz reports the worker as late or dead.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 45)
+
 # Outside-system adapters: each has a working default and a documented real implementation.
 SMS_BACKEND = env("SMS_BACKEND", "bureau.kernel.sms.LoggingSmsBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bureau.kernel.access import public_view
+from bureau.kernel.jobs import platform_health
 from bureau.kernel.models import Attachment, Document, Notification
 from bureau.kernel.registry import WorkItem, registry
 
@@ -17,14 +18,18 @@ from bureau.kernel.registry import WorkItem, registry
 @public_view
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers; 503 otherwise."""
+    """200 while the web server can serve: `status` is `ok`, or `degraded` when the job worker or the scheduler is
+    missing, late or dead (the site works; reminders and sweeps wait); 503 when the database does not answer."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        health = platform_health()
     except Exception:  # any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok", "time": timezone.now().isoformat()})
+    degraded = [name for name in ("worker", "scheduler") if health[name]["status"] != "ok"]
+    return JsonResponse({"status": "degraded" if degraded else "ok", "database": "ok", "degraded": degraded,
+                         **health, "time": timezone.now().isoformat()})
 
 
 @login_required
