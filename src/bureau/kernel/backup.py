@@ -38,7 +38,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -221,7 +221,10 @@ def create_backup(target: Path, *, progress: Progress = _silent) -> BackupResult
         raise BackupError(f"无法创建目标目录 {target}：{exc.strerror}") from exc
     who = {"os_user": getpass.getuser(), "host": socket.gethostname(), "target": str(target)}
     # Written before the dump so that the backup contains the record of its own making (see the module docstring).
-    audit(None, "kernel.backup", summary=f"开始备份到 {target}", data=who)
+    try:
+        audit(None, "kernel.backup", summary=f"开始备份到 {target}", data=who)
+    except DatabaseError as exc:
+        raise BackupError(f"无法写入数据库，未开始备份：{exc}") from exc
     try:
         return _write_backup(target, engine, who, progress)
     except Exception as exc:
@@ -330,6 +333,9 @@ def verify_backup(source: Path, *, progress: Progress = _silent) -> dict[str, An
     problems: list[str] = []
     listed: set[str] = set()
     for entry in manifest.get("files") or []:
+        if not isinstance(entry, dict):
+            problems.append(f"清单中的条目无效：{entry!r}"[:200])
+            continue
         relative = _safe_relative(entry.get("path"))
         if relative is None:
             problems.append(f"清单中的路径不安全：{entry.get('path')!r}")
@@ -366,9 +372,12 @@ EMPTY_DATABASE_HELP = {
 
 
 def _check_target_empty(engine: str) -> None:
-    tables = connection.introspection.table_names()
+    where = connection.settings_dict["NAME"]
+    try:
+        tables = connection.introspection.table_names()
+    except DatabaseError as exc:
+        raise BackupError(f"无法连接目标数据库 {where}：{exc}".strip() + "。" + EMPTY_DATABASE_HELP[engine]) from exc
     if tables:
-        where = connection.settings_dict["NAME"]
         raise BackupError(f"目标数据库 {where} 不是空库（已有 {len(tables)} 张表），恢复只写入空库，未做任何改动。"
                           + EMPTY_DATABASE_HELP[engine])
 
