@@ -16,9 +16,7 @@ UNITS = sorted((DEPLOY / "systemd").glob("bureau-*.service"))
 LONG_RUNNING = {"bureau-web.service", "bureau-worker.service", "bureau-scheduler.service"}
 # Read by settings.py only for the test suite or a developer's machine; a production environment never sets them.
 DEVELOPMENT_ONLY = {"BUREAU_TESTING", "TEST_SQLITE_NAME", "TEST_DATABASE_NAME"}
-# `manage.py worker` (the heartbeat wrapper of db_worker) is being built on main in parallel (issue 12);
-# once it is merged, get_commands() lists it and this set can go.
-PENDING_COMMANDS = {"worker"}
+PENDING_COMMANDS: set[str] = set()
 
 
 def _example() -> dict[str, str]:
@@ -34,7 +32,7 @@ def _example() -> dict[str, str]:
 
 def _settings_variables() -> set[str]:
     text = (SRC / "bureau" / "settings.py").read_text(encoding="utf-8")
-    return set(re.findall(r'env(?:_bool|_int|_list)?\(\s*"([A-Z][A-Z0-9_]+)"', text))
+    return set(re.findall(r'(?:env(?:_bool|_int|_list)?|secret)\(\s*"([A-Z][A-Z0-9_]+)"', text))
 
 
 def _unit(path: Path) -> dict[str, dict[str, str]]:

@@ -1,6 +1,6 @@
 from bureau.accounts.roles import AUDITOR, SECADMIN, SYSADMIN
 from bureau.kernel.registry import MenuEntry, register_menu, register_schedule
-from bureau.kernel.tasks import purge_throttle_counters, write_audit_checkpoint
+from bureau.kernel.tasks import housekeeping, write_audit_checkpoint
 
 register_menu(
     MenuEntry("工作台", "我的待办", "workbench", order=0, icon="◎"),
@@ -11,4 +11,4 @@ register_menu(
 )
 
 register_schedule("kernel.audit_checkpoint", write_audit_checkpoint, 24 * 3600)
-register_schedule("kernel.purge_throttle_counters", purge_throttle_counters, 3600)
+register_schedule("kernel.housekeeping", housekeeping, 3600)

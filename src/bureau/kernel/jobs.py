@@ -45,7 +45,8 @@ def beat(worker_id: str, kind: str, *, started_at: dt.datetime | None = None, st
         defaults["started_at"] = started_at
     updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(**defaults)
     if not updated:
-        WorkerHeartbeat.objects.create(worker_id=worker_id, started_at=started_at or now, **defaults)
+        defaults.setdefault("started_at", now)
+        WorkerHeartbeat.objects.create(worker_id=worker_id, **defaults)
 
 
 def reap_stale_tasks() -> int:

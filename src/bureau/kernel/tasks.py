@@ -27,8 +27,15 @@ def write_audit_checkpoint() -> str:
 
 
 @task()
-def purge_throttle_counters() -> int:
-    """Drop failure counters whose window and wait have both passed (the table stays small)."""
+def housekeeping() -> int:
+    """Hourly: drop failure counters whose window and wait have passed, and heartbeats of workers gone for a day."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bureau.kernel.models import WorkerHeartbeat
     from bureau.kernel.throttle import DatabaseStore, clock
 
-    return DatabaseStore.purge(clock())
+    counters = DatabaseStore.purge(clock())
+    beats, _ = WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
+    return counters + beats
