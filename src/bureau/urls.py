@@ -11,6 +11,7 @@ from django.urls import include, path
 
 from bureau.api.main import api
 from bureau.kernel import views as kernel_views
+from bureau.kernel.metrics import metrics_view
 
 admin.site.site_header = settings.PLATFORM_NAME + " · 系统配置"
 admin.site.site_title = settings.PLATFORM_NAME
@@ -21,6 +22,7 @@ admin.site.login = login_required(admin.site.login)  # type: ignore[method-assig
 urlpatterns = [
     path("", kernel_views.workbench, name="workbench"),
     path("healthz", kernel_views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("inbox/", kernel_views.inbox, name="inbox"),
     path("documents/<int:pk>/download", kernel_views.document_download, name="document_download"),
     path("attachments/<int:pk>/download", kernel_views.attachment_download, name="attachment_download"),

@@ -14,6 +14,7 @@ from bureau.certificates import demo  # noqa: F401  (registers the demo loader)
 from bureau.certificates.tasks import certificates_daily_sweep
 from bureau.kernel.registry import (
     MenuEntry,
+    register_backlog,
     register_enterprise_panel,
     register_indicators,
     register_menu,
@@ -52,6 +53,15 @@ register_rules(
 )
 
 register_schedule("certificates.daily_sweep", certificates_daily_sweep, 24 * 3600)
+
+
+def _reminders_not_sent() -> int:
+    from bureau.certificates.models import Reminder
+
+    return Reminder.objects.filter(status__in=[Reminder.Status.PENDING, Reminder.Status.FAILED]).count()
+
+
+register_backlog("certificate_reminders", "到期提醒中尚未发出（待发送或发送失败）的条数", _reminders_not_sent)
 
 
 @register_workbench

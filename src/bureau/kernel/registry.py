@@ -122,9 +122,16 @@ class Registry:
     # source_type ("inspection.patrolrecord", …) → callback(actor, source_id, case) when a penalty case is opened from
     # that record, inside the case's transaction: the source area marks its record (e.g. 线索已转立案)
     case_opened: dict[str, Callable[[Any, str, Any], None]] = field(default_factory=dict)
+    # name → (help text, count of work owed but not yet done, e.g. reminders not yet sent): /metrics backlog gauges
+    backlogs: dict[str, tuple[str, Callable[[], int]]] = field(default_factory=dict)
 
 
 registry = Registry()
+
+
+def register_backlog(name: str, help_text: str, count: Callable[[], int]) -> None:
+    """A backlog the operators watch on /metrics (bureau_backlog{name=…})."""
+    registry.backlogs[name] = (help_text, count)
 
 
 def register_menu(*entries: MenuEntry) -> None:
