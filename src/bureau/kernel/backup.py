@@ -44,7 +44,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from bureau.kernel.audit import audit, verify_chain
+from bureau.kernel.audit import audit, latest_checkpoint, verify_chain
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.models import AuditEntry, AuditHead
 
@@ -532,11 +532,23 @@ def check_restored(source: Path, *, manifest: dict[str, Any] | None = None, reco
         result.warnings.append(f"备份来自较旧版本，有 {len(pending)} 个数据库迁移尚未执行：请运行 manage.py migrate，"
                                f"再运行 manage.py restore --check --from {source} 完成恢复后的检查")
         return result
-    report = verify_chain()
+    report = verify_chain(checkpoint=False)
     if not report.ok:
         raise BackupError(f"恢复后审计日志链校验未通过：第 {report.first_broken_seq} 条，{report.reason}。"
                           "请确认 AUDIT_KEY 与备份时一致；在查明原因前不要使用恢复的数据")
     result.checks.append(f"审计日志链完整：共校验 {report.checked} 条")
+    latest = latest_checkpoint()
+    if latest is not None and latest.seq > report.checked:
+        # a checkpoint written after the backup: the entries after the backup are not in it (expected when an
+        # older backup is restored); anything up to the backup's own checkpoints was compared above
+        result.warnings.append(f"检查点目录中最新的检查点（{latest.at}）记录了 {latest.seq} 条日志，恢复的日志只有 "
+                               f"{report.checked} 条：备份之后产生的日志不在此备份中。以后用 audit_verify 核验时，"
+                               "请用 --checkpoint 指定备份时的检查点")
+    elif latest is not None:
+        against = verify_chain(checkpoint=latest)
+        if not against.ok:
+            raise BackupError(f"恢复的审计日志与检查点（{latest.at}）不符：{against.reason}")
+        result.checks.append(f"与检查点（{latest.at}，第 {latest.seq} 条）相符")
     head = manifest["audit_head"]
     if head["seq"]:
         entry = AuditEntry.objects.filter(seq=head["seq"]).values_list("hash", flat=True).first()
