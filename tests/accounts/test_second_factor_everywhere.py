@@ -17,7 +17,7 @@ SAMPLE = {"int": "1", "slug": "x", "str": "x", "path": "x"}
 
 # The pages anyone may open without signing in. Adding one here is a decision: it must show only public data.
 EXPECTED_PUBLIC = {
-    "accounts:login", "healthz",
+    "accounts:login", "healthz", "metrics",  # metrics: local or token only (kernel/metrics.py)
     "portal:home", "portal:laws", "portal:law_detail", "portal:faq", "portal:window_rate",
     "licensing:guide", "licensing:guide_item", "licensing:progress",
     "certificates:verify_form", "certificates:verify", "certificates:kiosk", "certificates:kiosk_code",

@@ -22,7 +22,8 @@ PROBE = ("import json,django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','
 def _env(tmp_path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in {"BUREAU_TESTING", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "AUDIT_KEY", "DEBUG",
-                        "BUREAU_PRODUCTION", "BUREAU_REQUIRE_SECRETS", "REQUIRE_STAFF_TOTP"}}
+                        "BUREAU_PRODUCTION", "BUREAU_REQUIRE_SECRETS", "REQUIRE_STAFF_TOTP",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # set by the browser tests' conftest, never in production
     env.update(BUREAU_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="zwfw.yjj.yuncheng.gov.cn", **extra)
     return env
 
