@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-
-from tests.factories import PASSWORD
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,12 +15,8 @@ def captcha_answer(page) -> str:
     return str(SessionStore(session_key=cookie["value"])["portal_captcha"]["answer"])
 
 
-def switch_user(page, signed_in, username):
-    page.context.clear_cookies()
-    return signed_in(username, PASSWORD)
-
-
-def act(page, live_server, pk, action, **fields):
+def act(page, live_server, pk, action, state, **fields):
+    """Open the petition, fill the action's form, submit it and wait for the state it leads to."""
     page.goto(f"{live_server.url}/petitions/{pk}/")
     form = page.locator(f'form[action$="/{action}/"]')
     for name, value in fields.items():
@@ -30,10 +25,10 @@ def act(page, live_server, pk, action, **fields):
         else:
             form.locator(f"[name={name}]").fill(value)
     form.locator("button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("#state-chip")).to_have_text(state)
 
 
-def test_mailbox_petition_loop_with_dissatisfied_rating(page, live_server, signed_in):
+def test_mailbox_petition_loop_with_dissatisfied_rating(page, live_server, sign_in):
     from bureau.petitions.models import Petition
     from tests.petitions.factories import World
 
@@ -48,25 +43,27 @@ def test_mailbox_petition_loop_with_dissatisfied_rating(page, live_server, signe
     page.fill("#id_petitioner_phone", "13912345678")
     page.fill("#id_captcha", captcha_answer(page))
     page.click("button[type=submit]")
-    number = page.locator("#petition-number").inner_text().strip()
-    code = page.locator("#petition-code").inner_text().strip()
+    number_cell, code_cell = page.locator("#petition-number"), page.locator("#petition-code")
+    expect(number_cell).not_to_be_empty()
+    expect(code_cell).not_to_be_empty()
+    # the number and the code are what the citizen writes down to look the petition up later
+    number, code = number_cell.inner_text().strip(), code_cell.inner_text().strip()
     petition = Petition.objects.get(number=number)
     assert petition.state == "received" and "<script>" in petition.content
 
     page.set_viewport_size({"width": 1280, "height": 900})
-    switch_user(page, signed_in, "p_clerk")
-    act(page, live_server, petition.pk, "dispatch", target="盐湖区应急管理局")
-    assert "已派单" in page.locator("#state-chip").inner_text()
+    sign_in("p_clerk")
+    act(page, live_server, petition.pk, "dispatch", "已派单", target="盐湖区应急管理局")
 
-    switch_user(page, signed_in, "p_yanhu")
-    act(page, live_server, petition.pk, "accept")
-    act(page, live_server, petition.pk, "reply", reply="经现场检查，已责令加油站整改卸油作业管理。")
-    assert "已答复" in page.locator("#state-chip").inner_text()
-    assert "&lt;script&gt;" in page.locator("#petition-content").inner_html()
+    sign_in("p_yanhu")
+    act(page, live_server, petition.pk, "accept", "办理中")
+    act(page, live_server, petition.pk, "reply", "已答复", reply="经现场检查，已责令加油站整改卸油作业管理。")
+    content = page.locator("#petition-content")
+    expect(content).to_contain_text("<script>alert(1)</script>")  # shown as text, escaped ...
+    expect(content.locator("script")).to_have_count(0)  # ... never as an element
 
-    switch_user(page, signed_in, "p_clerk")
-    act(page, live_server, petition.pk, "close")
-    assert "已办结" in page.locator("#state-chip").inner_text()
+    sign_in("p_clerk")
+    act(page, live_server, petition.pk, "close", "已办结")
 
     page.context.clear_cookies()
     page.set_viewport_size({"width": 390, "height": 844})
@@ -74,18 +71,17 @@ def test_mailbox_petition_loop_with_dissatisfied_rating(page, live_server, signe
     page.fill("#id_number", number)
     page.fill("#id_code", code)
     page.click("form.inline-form button[type=submit]")
-    assert "经现场检查" in page.locator("#petition-reply").inner_text()
+    expect(page.locator("#petition-reply")).to_contain_text("经现场检查")
     page.locator("label.level", has_text="非常不满意").click()
     page.fill("textarea[name=comment]", "晚上还在违规卸油")
     page.click(".rate-form button[type=submit]")
-    assert "重新交办" in page.locator(".msg-success").inner_text()
-    assert page.locator("#petition-state").inner_text() == "重新办理"
+    expect(page.locator(".msg-success")).to_contain_text("重新交办")
+    expect(page.locator("#petition-state")).to_have_text("重新办理")
 
     page.set_viewport_size({"width": 1280, "height": 900})
-    switch_user(page, signed_in, "p_yanhu")
-    act(page, live_server, petition.pk, "reply", reply="夜间再次检查，已立案调查并停业整顿。")
-    switch_user(page, signed_in, "p_clerk")
-    act(page, live_server, petition.pk, "close")
-    assert "已办结" in page.locator("#state-chip").inner_text()
+    sign_in("p_yanhu")
+    act(page, live_server, petition.pk, "reply", "已答复", reply="夜间再次检查，已立案调查并停业整顿。")
+    sign_in("p_clerk")
+    act(page, live_server, petition.pk, "close", "已办结")
     petition.refresh_from_db()
     assert petition.reopen_count == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,13 +28,12 @@ def test_visitor_searches_laws_and_opens_article(page, live_server):
     page.goto(f"{live_server.url}/portal/")
     page.fill("#hero-q", "许可制度")
     page.click(".hero-search button")
-    results = page.locator(".law-hit .law-title")
-    assert results.all_inner_texts() == ["危险化学品安全管理条例"]
+    # a list of texts: exactly these hits, in this order (waits until the results page shows them)
+    expect(page.locator(".law-hit .law-title")).to_have_text(["危险化学品安全管理条例"])
     page.fill("#q", "")
     page.select_option("#industry", "fireworks")
     page.click(".pub-filters button[type=submit]")
-    assert page.locator(".law-hit .law-title").all_inner_texts() == ["烟花爆竹安全管理条例"]
+    expect(page.locator(".law-hit .law-title")).to_have_text(["烟花爆竹安全管理条例"])
     page.goto(live_server.url + law_url("危险化学品安全管理条例", 33))
-    article = page.locator("#art-33")
-    assert "实行许可制度" in article.inner_text()
-    assert article.evaluate("el => el.matches(':target')")
+    expect(page.locator("#art-33")).to_contain_text("实行许可制度")
+    expect(page.locator("#art-33:target")).to_have_count(1)  # the link's anchor lands on the article

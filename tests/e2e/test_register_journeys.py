@@ -7,28 +7,29 @@ import io
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from bureau.enterprises.models import Enterprise
 from bureau.enterprises.rules import COLUMNS
-from tests.factories import PASSWORD, EnterpriseFactory, city_bureau, county_bureau, make_user, valid_uscc
+from tests.factories import EnterpriseFactory, city_bureau, county_bureau, make_user, valid_uscc
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_county_officer_cannot_open_another_countys_enterprise(page, live_server, signed_in):
+def test_county_officer_cannot_open_another_countys_enterprise(page, live_server, sign_in):
     own = EnterpriseFactory(region_id="140802", name="盐湖区本县企业有限公司")
     other = EnterpriseFactory(region_id="140821", name="临猗县外县企业有限公司")
     make_user("yanhu", roles=["inspector"], organisation=county_bureau("140802"))
-    signed_in("yanhu", PASSWORD)
+    sign_in("yanhu")
     page.goto(f"{live_server.url}/enterprises/")
-    assert page.get_by_text(own.name).is_visible()
-    assert page.get_by_text(other.name).count() == 0
+    expect(page.get_by_text(own.name)).to_be_visible()
+    expect(page.get_by_text(other.name)).to_have_count(0)
     response = page.goto(f"{live_server.url}/enterprises/{other.pk}/")
-    assert response.status == 404
-    assert other.name not in page.content()
+    assert response.status == 404  # the server's answer to this request, not a read of the page
+    expect(page.locator("html")).not_to_contain_text(other.name)
 
 
-def test_admin_imports_a_file_with_a_bad_row_and_nothing_is_imported(page, live_server, signed_in, tmp_path):
+def test_admin_imports_a_file_with_a_bad_row_and_nothing_is_imported(page, live_server, sign_in, tmp_path):
     make_user("admin_e2e", roles=["sysadmin"], organisation=city_bureau())
     wb = Workbook()
     ws = wb.active
@@ -39,12 +40,15 @@ def test_admin_imports_a_file_with_a_bad_row_and_nothing_is_imported(page, live_
     buffer = io.BytesIO()
     wb.save(buffer)
     path.write_bytes(buffer.getvalue())
-    signed_in("admin_e2e", PASSWORD)
+    sign_in("admin_e2e")
     page.goto(f"{live_server.url}/enterprises/import/")
     page.set_input_files("input[type=file]", str(path))
     page.get_by_role("button", name="上传并校验").click()
-    page.wait_for_selector("#import-progress[data-status=failed]", timeout=15000)
-    report = page.locator("table.error-report").inner_text()
-    assert "统一社会信用代码" in report and "所在区划代码" in report and "3" in report
-    assert "未导入任何数据" in page.content()
+    progress = page.locator("#import-progress")
+    expect(progress).to_have_attribute("data-status", "failed")
+    expect(progress).to_contain_text("未导入任何数据")
+    report = page.locator("table.error-report tbody")
+    expect(report.locator("td:first-child")).to_have_text(["3", "3"])  # both errors are in the bad row (row 3)
+    expect(report).to_contain_text("统一社会信用代码")
+    expect(report).to_contain_text("所在区划代码")
     assert not Enterprise.objects.filter(name__in=["运城好企业有限公司", "运城坏企业有限公司"]).exists()
