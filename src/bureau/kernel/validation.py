@@ -109,8 +109,9 @@ def check_event_date(value: dt.date | dt.datetime | None, *, field: str, label: 
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     today = today or timezone.localdate()
     if value > today:
-        raise DomainError(f"{label}不能晚于今天", field=field)
+        raise DomainError(f"{label}不能晚于今天", code="date_in_future", field=field)
     first = earliest_event_date()
     if value < first:
-        raise DomainError(f"{label}不能早于 {first.isoformat()}", field=field)
+        raise DomainError(f"{label}不能早于 {first.isoformat()}（规则 kernel.earliest_event_date）", code="date_too_early",
+                          field=field)
 
