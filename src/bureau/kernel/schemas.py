@@ -56,9 +56,10 @@ Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits
 Day = Annotated[dt.date, Field(ge=dt.date(1990, 1, 1), le=dt.date(2199, 12, 31))]
 
 
-def _is_multiline(metadata: list[Any]) -> bool:
-    for item in metadata:
-        extra = getattr(item, "json_schema_extra", None)
+def _is_multiline(field: Any) -> bool:
+    """Whether a model field is declared `Text` (pydantic folds the Field of an Annotated type into the field)."""
+    for extra in [getattr(field, "json_schema_extra", None),
+                  *(getattr(item, "json_schema_extra", None) for item in getattr(field, "metadata", []))]:
         if isinstance(extra, dict) and extra.get("x-multiline"):
             return True
     return False
@@ -86,7 +87,7 @@ class InputSchema(Schema):
     @classmethod
     def _refuse_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
-        multiline = field is not None and _is_multiline(field.metadata)
+        multiline = field is not None and _is_multiline(field)
         for item in value if isinstance(value, list | tuple) else [value]:
             if isinstance(item, str):
                 code = control_character(item, multiline=multiline)

@@ -77,7 +77,7 @@ def parse_int(value: Any, *, field: str, label: str = "", minimum: int = 0, maxi
         number = value
     else:
         text = str(value).strip()
-        if not re.fullmatch(r"[+-]?\d{1,30}", text):
+        if not re.fullmatch(r"[+-]?[0-9]{1,30}", text):
             raise DomainError(f"{label}应为整数", field=field)
         number = int(text)
     if not minimum <= number <= maximum:
