@@ -83,8 +83,11 @@ def test_walking_every_page_with_out_of_range_ids_and_numbers_never_fails(client
                       organisation=city_bureau())
     client.force_login(staff, backend="bureau.accounts.backends.LockoutModelBackend")
     query = {key: HUGE for key in ("enterprise", "page", "days", "year", "token", "hazard", "object", "level")}
+    query |= {"start": "0001-01-01", "end": "9999-12-31", "date": "9999-12-31"}
     statuses = {}
     for route, _p in _page_routes():
+        if route.startswith("indicators/"):
+            query |= {"start": "0001-01", "end": "9999-12"}
         url = "/" + route
         for name in _p.pattern.converters:
             for kind, value in (("id", "9" * 18), ("str", "x"), ("slug", "x"), ("path", "x")):

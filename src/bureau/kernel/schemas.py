@@ -16,7 +16,7 @@ from ninja import Schema
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from bureau.kernel.validation import LINE_PATTERN, MAX_ID, TEXT_PATTERN, control_character
+from bureau.kernel.validation import FIRST_DAY, LAST_DAY, LINE_PATTERN, MAX_ID, TEXT_PATTERN, control_character
 
 MULTILINE = "multiline"
 
@@ -53,7 +53,7 @@ Text = Annotated[str, AfterValidator(_multi_line), Field(json_schema_extra={"x-m
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2, allow_inf_nan=False)]
 # A date within the working-day calendar's range (kernel.calendar.year_days: 1990—2200), so every deadline
 # computed from it can be counted; the services apply the finer rules (past events, deadlines).
-Day = Annotated[dt.date, Field(ge=dt.date(1990, 1, 1), le=dt.date(2199, 12, 31))]
+Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
 
 
 def _is_multiline(field: Any) -> bool:

@@ -90,6 +90,18 @@ def id_param(params: Mapping[str, Any], key: str, label: str = "") -> int | None
     return parse_id(params.get(key), field=key, label=label)
 
 
+# The working-day calendar's range (kernel.calendar.year_days): dates outside it cannot be counted or reported on.
+FIRST_DAY = dt.date(1990, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
+
+
+def check_day_range(value: dt.date, *, field: str, label: str = "") -> dt.date:
+    """A date a page or a report reads lies within the calendar's range (1990—2199), or a DomainError (400)."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise DomainError(f"{label or field}应在 {FIRST_DAY.isoformat()} 至 {LAST_DAY.isoformat()} 之间", field=field)
+    return value
+
+
 def earliest_event_date() -> dt.date:
     """The earliest date a past event recorded on the platform may carry (rule kernel.earliest_event_date)."""
     from bureau.kernel.rules import cached_rule

@@ -17,7 +17,7 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import paginate
 from bureau.kernel.registry import registry
-from bureau.kernel.validation import parse_id
+from bureau.kernel.validation import check_day_range, parse_id
 from bureau.portal import antispam, licences, queries, services, sharing
 from bureau.portal.forms import (
     AppealForm,
@@ -191,6 +191,8 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
         end = dt.date.fromisoformat(request.GET.get("end", ""))
     except ValueError:
         end = today
+    check_day_range(start, field="start", label="开始日期")
+    check_day_range(end, field="end", label="结束日期")
     return start, max(start, end)
 
 
