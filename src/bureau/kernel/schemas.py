@@ -1,4 +1,4 @@
-"""Bounded API input types shared by every area's router: ids, paging, single- and multi-line text.
+"""Bounded API input types shared by every area's router: ids, paging, numbers, dates, text.
 
 Every id or number an operation reads is bounded here, so the OpenAPI schema states the range and an
 out-of-range value is answered 400 by validation before it reaches the database (where SQLite raises
@@ -18,15 +18,6 @@ from pydantic_core import PydanticCustomError
 
 from bureau.kernel.validation import FIRST_DAY, LAST_DAY, LINE_PATTERN, MAX_ID, TEXT_PATTERN, control_character
 
-MULTILINE = "multiline"
-
-
-def _single_line(value: str) -> str:
-    code = control_character(value)
-    if code:
-        raise PydanticCustomError("control_character", "不能包含控制字符或换行符（{code}）", {"code": code})
-    return value
-
 
 def _multi_line(value: str) -> str:
     code = control_character(value, multiline=True)
@@ -43,10 +34,8 @@ Offset = Annotated[int, Field(ge=0, le=10000)]
 # Paging of the data-sharing API (bulk reads by other departments): 500 rows a page, 100 000 deep.
 LongLimit = Annotated[int, Field(ge=1, le=500)]
 LongOffset = Annotated[int, Field(ge=0, le=100000)]
-# A whole number a user types (a version, a count, an amount in 元): non-negative and within 64 bits.
-Count = Annotated[int, Field(ge=0, le=MAX_ID)]
-# A single-line text: names, titles, codes, search words.
-Line = Annotated[str, AfterValidator(_single_line), Field(json_schema_extra={"pattern": LINE_PATTERN})]
+# A whole number a user types (a version, a count): non-negative and within 64 bits.
+Natural = Annotated[int, Field(ge=0, le=MAX_ID)]
 # A multi-line text (descriptions, notes, measures): tabs and line breaks allowed, other controls refused.
 Text = Annotated[str, AfterValidator(_multi_line), Field(json_schema_extra={"x-multiline": True, "pattern": TEXT_PATTERN})]
 # Money in 元 with two decimals, as the columns store it.

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Form, Query, Router, Schema
 
 from bureau.kernel.errors import DomainError, NotFound
-from bureau.kernel.schemas import Count, Day, Id, InputSchema, Limit, Offset, Text
+from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Natural, Offset, Text
 from bureau.kernel.validation import parse_int
 from bureau.licensing import queries, services
 from bureau.licensing.models import Application, Commitment, Opinion, PermitItem
@@ -281,7 +281,7 @@ def application_submit(request: HttpRequest, data: Form[SubmitForm]) -> tuple[in
 
 
 class ActionIn(InputSchema):
-    version: Count | None = None
+    version: Natural | None = None
     note: Text = ""
 
 
