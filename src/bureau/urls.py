@@ -24,8 +24,8 @@ urlpatterns = [
     path("healthz", kernel_views.healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
     path("inbox/", kernel_views.inbox, name="inbox"),
-    path("documents/<int:pk>/download", kernel_views.document_download, name="document_download"),
-    path("attachments/<int:pk>/download", kernel_views.attachment_download, name="attachment_download"),
+    path("documents/<id:pk>/download", kernel_views.document_download, name="document_download"),
+    path("attachments/<id:pk>/download", kernel_views.attachment_download, name="attachment_download"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -19,6 +19,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
 from bureau.accounts.models import ApiToken
+from bureau.api.guards import refuse_control_characters
+from bureau.api.openapi import document_errors
 from bureau.kernel.errors import DomainError
 from bureau.kernel.throttle import RateLimited
 
@@ -54,7 +56,14 @@ class Utf8Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class BureauAPI(NinjaAPI):
+    """The NinjaAPI whose schema documents every error answer (bureau.api.openapi)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = BureauAPI(
     renderer=Utf8Renderer(),
     title="运城市应急管理局政务服务平台 API",
     version="1",
@@ -64,6 +73,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
+api.add_decorator(refuse_control_characters, mode="view")
 
 
 @api.exception_handler(DomainError)
@@ -95,6 +105,16 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 def _cn_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    bounds = {"greater_than_equal": "不能小于 {ge}", "less_than_equal": "不能大于 {le}", "greater_than": "应大于 {gt}",
+              "less_than": "应小于 {lt}", "decimal_max_digits": "最多 {max_digits} 位数字",
+              "decimal_max_places": "最多 {decimal_places} 位小数", "string_too_long": "不能超过 {max_length} 个字",
+              "too_long": "最多 {max_length} 项"}
+    if kind in bounds and ctx:
+        try:
+            return bounds[kind].format(**ctx)
+        except KeyError:
+            pass
     return {
         "missing": "必填",
         "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
@@ -107,6 +127,17 @@ def _cn_message(error: dict[str, Any]) -> str:
         "greater_than_equal": "数值过小",
         "less_than_equal": "数值过大",
         "json_invalid": "JSON 格式错误",
+        "int_from_float": "应为整数",
+        "float_parsing": "应为数字",
+        "decimal_parsing": "应为数字",
+        "finite_number": "应为有限的数字",
+        "bool_parsing": "应为 true 或 false",
+        "string_type": "应为文本",
+        "datetime_parsing": "时间格式应为 ISO 8601",
+        "datetime_from_date_parsing": "时间格式应为 ISO 8601",
+        "list_type": "应为列表",
+        "model_attributes_type": "应为 JSON 对象",
+        "dict_type": "应为 JSON 对象",
     }.get(kind, error.get("msg", "无效"))
 
 

@@ -13,6 +13,7 @@ from bureau.assistance import services
 from bureau.assistance.models import Checkup, CheckupFinding
 from bureau.assistance.workflow import checkup_workflow
 from bureau.kernel.errors import NotFound
+from bureau.kernel.schemas import Day, Id, InputSchema, Text
 
 router = Router(tags=["主动服务"])
 
@@ -29,13 +30,13 @@ class CheckupOut(Schema):
     findings: int
 
 
-class FindingIn(Schema):
+class FindingIn(InputSchema):
     title: str
     location: str = ""
     grade: str = "general"
     major_criterion: str = ""
-    suggestion: str = ""
-    deadline: dt.date | None = None
+    suggestion: Text = ""
+    deadline: Day | None = None
 
 
 class FindingOut(Schema):
@@ -58,7 +59,7 @@ def _out(c: Checkup) -> CheckupOut:
                       findings=c.finding_count if hasattr(c, "finding_count") else c.findings.count())
 
 
-def _checkup(request: HttpRequest, checkup_id: int) -> Checkup:
+def _checkup(request: HttpRequest, checkup_id: Id) -> Checkup:
     checkup = Checkup.objects.visible_to(request.user).select_related("enterprise").filter(pk=checkup_id).first()
     if checkup is None:
         raise NotFound("体检不存在或无权查看")
@@ -75,19 +76,19 @@ def checkup_list(request: HttpRequest, state: str | None = None) -> list[Checkup
 
 
 @router.get("/checkups/{checkup_id}", response=CheckupOut, summary="安全体检详情")
-def checkup_detail(request: HttpRequest, checkup_id: int) -> CheckupOut:
+def checkup_detail(request: HttpRequest, checkup_id: Id) -> CheckupOut:
     return _out(_checkup(request, checkup_id))
 
 
 @router.post("/checkups/{checkup_id}/findings", response={201: FindingOut}, summary="专家记录体检发现的问题")
-def finding_create(request: HttpRequest, checkup_id: int, payload: FindingIn) -> tuple[int, FindingOut]:
+def finding_create(request: HttpRequest, checkup_id: Id, payload: FindingIn) -> tuple[int, FindingOut]:
     finding = services.finding_add(actor=request.user, checkup=_checkup(request, checkup_id), **payload.dict())
     return 201, FindingOut(id=finding.pk, title=finding.title, grade=finding.grade)
 
 
 @router.post("/checkups/{checkup_id}/findings/{finding_id}/photos", response={201: list[PhotoOut]},
              summary="专家上传体检问题的现场照片（multipart，字段 photos，可多张）")
-def finding_photos(request: HttpRequest, checkup_id: int, finding_id: int,
+def finding_photos(request: HttpRequest, checkup_id: Id, finding_id: Id,
                    photos: File[list[UploadedFile]]) -> tuple[int, list[PhotoOut]]:
     checkup = _checkup(request, checkup_id)
     finding = CheckupFinding.objects.filter(pk=finding_id, checkup=checkup).first()

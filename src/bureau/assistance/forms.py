@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from bureau.assistance.models import AgencyReport, Enrolment, ReportSpotCheck, Specialty
+from bureau.kernel.forms import BureauForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -15,7 +16,7 @@ def _by_uscc(form: forms.Form, field: str = "enterprise") -> object:
     return enterprise
 
 
-class CheckupRequestForm(forms.Form):
+class CheckupRequestForm(BureauForm):
     enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18)
     specialty = forms.ChoiceField(label="所需专业", choices=Specialty.choices)
     topics = forms.CharField(label="体检重点/需要解决的问题", widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -31,7 +32,7 @@ class CheckupRequestForm(forms.Form):
         return _by_uscc(self)
 
 
-class AssignForm(forms.Form):
+class AssignForm(BureauForm):
     experts = forms.ModelMultipleChoiceField(label="指派专家", queryset=None, widget=forms.CheckboxSelectMultiple)
     planned_on = forms.DateField(label="体检日期", widget=DATE)
 
@@ -40,7 +41,7 @@ class AssignForm(forms.Form):
         self.fields["experts"].queryset = experts
 
 
-class FindingForm(forms.Form):
+class FindingForm(BureauForm):
     title = forms.CharField(label="发现的问题", max_length=200)
     location = forms.CharField(label="部位", max_length=120, required=False)
     grade = forms.ChoiceField(label="等级", choices=[("general", "一般隐患"), ("major", "重大隐患")])
@@ -50,43 +51,43 @@ class FindingForm(forms.Form):
     deadline = forms.DateField(label="建议整改期限", widget=DATE, required=False)
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(BureauForm):
     summary = forms.CharField(label="体检结论", widget=forms.Textarea(attrs={"rows": 3}))
     visited_on = forms.DateField(label="实施日期", widget=DATE, required=False)
 
 
-class SettleForm(forms.Form):
+class SettleForm(BureauForm):
     expert_days = forms.DecimalField(label="专家工日", max_digits=6, decimal_places=1)
 
 
-class ParkItemForm(forms.Form):
+class ParkItemForm(BureauForm):
     category = forms.CharField(label="整治类别", max_length=40)
     title = forms.CharField(label="整治事项", max_length=200)
     responsible = forms.CharField(label="责任单位", max_length=80)
     deadline = forms.DateField(label="完成时限", widget=DATE)
 
 
-class ParkProgressForm(forms.Form):
+class ParkProgressForm(BureauForm):
     percent = forms.IntegerField(label="完成进度（%）")
     note = forms.CharField(label="进展情况", max_length=500)
 
 
-class FirstUseForm(forms.Form):
+class FirstUseForm(BureauForm):
     process_name = forms.CharField(label="工艺名称", max_length=120)
     project = forms.CharField(label="建设项目", max_length=200)
     description = forms.CharField(label="工艺说明（反应类型、危险性、已有试验数据）", widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class FirstUseActForm(forms.Form):
+class FirstUseActForm(BureauForm):
     note = forms.CharField(label="意见/结论", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     meeting_on = forms.DateField(label="论证会日期", widget=DATE, required=False)
 
 
-class SignupForm(forms.Form):
+class SignupForm(BureauForm):
     attendees = forms.CharField(label="参加人员", max_length=200)
 
 
-class ReportForm(forms.Form):
+class ReportForm(BureauForm):
     enterprise = forms.CharField(label="委托企业统一社会信用代码", max_length=18)
     kind = forms.ChoiceField(label="报告类型", choices=AgencyReport.Kind.choices)
     report_number = forms.CharField(label="报告编号", max_length=60)
@@ -104,18 +105,18 @@ class ReportForm(forms.Form):
         return _by_uscc(self)
 
 
-class SpotCheckForm(forms.Form):
+class SpotCheckForm(BureauForm):
     result = forms.ChoiceField(label="抽查结论", choices=ReportSpotCheck.Result.choices)
     findings = forms.CharField(label="发现问题", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class EnrolForm(forms.Form):
+class EnrolForm(BureauForm):
     trainee_name = forms.CharField(label="学员姓名", max_length=40)
     post = forms.ChoiceField(label="岗位", choices=Enrolment.Post.choices)
     phone = forms.CharField(label="联系电话", max_length=11, required=False)
 
 
-class BatchForm(forms.Form):
+class BatchForm(BureauForm):
     title = forms.CharField(label="批次名称", max_length=120)
     pilot = forms.CharField(label="试点企业统一社会信用代码", max_length=18)
     visit_on = forms.DateField(label="观摩日期", widget=DATE)
@@ -131,7 +132,7 @@ class BatchForm(forms.Form):
         return _by_uscc(self, "pilot")
 
 
-class CourseForm(forms.Form):
+class CourseForm(BureauForm):
     title = forms.CharField(label="课程名称", max_length=120)
     partner = forms.CharField(label="联合主办", max_length=80, initial="运城市人力资源和社会保障局")
     starts_on = forms.DateField(label="开班日期", widget=DATE)

@@ -42,6 +42,7 @@ from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
+from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, record_history
 
 
@@ -228,8 +229,7 @@ def checkup_submit(*, actor: Any, checkup: Checkup, summary: str, visited_on: dt
     if not summary.strip():
         raise DomainError("请填写体检结论", field="summary")
     visited_on = visited_on or timezone.localdate()
-    if visited_on > timezone.localdate():
-        raise DomainError("实施日期不能晚于今天", field="visited_on")
+    check_event_date(visited_on, field="visited_on", label="实施日期")
     with transaction.atomic():
         apply_transition(checkup_workflow, checkup, "submit", actor=actor, note=summary.strip(),
                          updates={"summary": summary.strip(), "visited_on": visited_on})
@@ -426,8 +426,7 @@ def report_file(*, actor: Any, enterprise: Any, kind: str, report_number: str, t
         raise DomainError("报告类型无效", field="kind")
     if not report_number.strip() or not title.strip() or not conclusion.strip():
         raise DomainError("请填写报告编号、名称和评价结论", field="report_number")
-    if issued_on > timezone.localdate():
-        raise DomainError("出具日期不能晚于今天", field="issued_on")
+    check_event_date(issued_on, field="issued_on", label="出具日期")
     if issued_on > agency.qualification_valid_until:
         raise DomainError("出具日期超出机构资质有效期", field="issued_on")
     if len(signers) < 2:
@@ -540,7 +539,7 @@ def course_attendance(*, actor: Any, enrolment: Enrolment, attended: bool) -> En
     with transaction.atomic():
         number = ""
         if attended:
-            number = next_number("injury_course", course.starts_on.year, prefix="GSYF")
+            number = next_number("injury_course", timezone.localdate().year, prefix="GSYF")  # year of issue
         Enrolment.objects.filter(pk=enrolment.pk).update(attended=attended, certificate_number=number)
         enrolment.attended, enrolment.certificate_number = attended, number
         if attended:

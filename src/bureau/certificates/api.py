@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from bureau.certificates import queries, services
+from bureau.kernel.schemas import InputSchema, Limit, Offset
 
 router = Router(tags=["证照"])
 
@@ -26,12 +27,7 @@ class VerificationOut(Schema):
     next_review_due: dt.date | None
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
-@router.get("/verify/{code}", auth=None, response={200: VerificationOut, 400: ErrorOut, 404: ErrorOut},
+@router.get("/verify/{code}", auth=None, response=VerificationOut,
             summary="证照核验（公开，无需登录）",
             description="按证照二维码中的核验码查询真伪和当前状态；个人姓名和身份证号脱敏；未知核验码返回404。")
 def verify(request: HttpRequest, code: str) -> VerificationOut:
@@ -58,13 +54,13 @@ class CertificateOut(Schema):
     action_due: dt.date | None
 
 
-class CertificateFilter(Schema):
+class CertificateFilter(InputSchema):
     q: str | None = None
     type: str | None = None
     status: str | None = None
     region: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class CertificatePage(Schema):
@@ -74,8 +70,7 @@ class CertificatePage(Schema):
 
 @router.get("", response=CertificatePage, summary="证照库（按数据权限过滤）")
 def certificate_list(request: HttpRequest, filters: Query[CertificateFilter]) -> CertificatePage:
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, min(filters.offset, 10000))
+    limit, offset = filters.limit, filters.offset
     params = {k: v for k, v in filters.dict().items() if v is not None}
     rows = list(queries.certificate_list(request.user, params)[offset: offset + limit + 1])
     items = [CertificateOut(id=c.pk, number=c.number, type=c.type.code, type_name=c.type.name,

@@ -116,7 +116,8 @@ def certificate_issue(*, actor: Any, type_code: str, holder_name: str, issuing_a
             raise DomainError(str(exc), field="holder_id_number") from exc
     with transaction.atomic():
         cert = Certificate(
-            number=number or next_number(f"cert:{ctype.code}", valid_from.year,
+            # numbered in the year of registration, whatever validity date the officer enters
+            number=number or next_number(f"cert:{ctype.code}", timezone.localdate().year,
                                          pattern="{prefix}〔{year}〕{seq:05d}", prefix=ctype.number_prefix or "应急"),
             type=ctype, enterprise=enterprise, region_id=region, holder_name=holder_name,
             holder_id_number=holder_id_number, holder_phone=holder_phone, scope_text=scope_text,

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 
 from bureau.enterprises import queries
 from bureau.enterprises.models import Enterprise
+from bureau.kernel.schemas import Id, InputSchema, Limit, Offset
 
 router = Router(tags=["企业名录"])
 
@@ -45,13 +46,13 @@ class EnterpriseOut(Schema):
         )
 
 
-class EnterpriseFilter(Schema):
+class EnterpriseFilter(InputSchema):
     q: str | None = None
     region: str | None = None
     industry: str | None = None
     is_key: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class EnterprisePage(Schema):
@@ -61,8 +62,7 @@ class EnterprisePage(Schema):
 
 @router.get("", response=EnterprisePage, summary="企业名录（按数据权限过滤）")
 def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilter]) -> EnterprisePage:
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, min(filters.offset, 10000))
+    limit, offset = filters.limit, filters.offset
     params = {k: v for k, v in filters.dict().items() if v is not None}
     rows = list(queries.enterprise_list(request.user, params)[offset: offset + limit + 1])
     return EnterprisePage(items=[EnterpriseOut.from_model(e) for e in rows[:limit]],
@@ -70,7 +70,7 @@ def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilter]) -> E
 
 
 @router.get("/{enterprise_id}", response=EnterpriseOut, summary="企业详情")
-def enterprise_detail(request: HttpRequest, enterprise_id: int) -> EnterpriseOut:
+def enterprise_detail(request: HttpRequest, enterprise_id: Id) -> EnterpriseOut:
     try:
         return EnterpriseOut.from_model(queries.get_enterprise_for(request.user, enterprise_id))
     except Http404:

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django import forms
 
 from bureau.enterprises.models import Enterprise, Industry
+from bureau.kernel.forms import BureauForm, BureauModelForm
 from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile, validate_uscc
 from bureau.kernel.models import Region
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(BureauForm):
     q = forms.CharField(label="名称或信用代码", required=False)
     region = forms.ModelChoiceField(label="区划", queryset=Region.objects.all(), required=False, empty_label="全部",
                                     to_field_name="code")
@@ -19,7 +20,7 @@ class EnterpriseFilterForm(forms.Form):
                                choices=[("", "全部"), ("A", "A级"), ("B", "B级"), ("C", "C级"), ("D", "D级")])
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(BureauModelForm):
     class Meta:
         model = Enterprise
         fields = ["uscc", "name", "region", "industry", "address", "business_scope", "legal_representative",
@@ -56,5 +57,5 @@ class EnterpriseForm(forms.ModelForm):
             raise forms.ValidationError(str(exc))
 
 
-class ImportForm(forms.Form):
+class ImportForm(BureauForm):
     file = forms.FileField(label="企业名录 Excel 文件（.xlsx）")

@@ -6,11 +6,11 @@ app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("new/", views.enterprise_edit, name="create"),
-    path("<int:pk>/", views.enterprise_detail, name="detail"),
-    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("<id:pk>/", views.enterprise_detail, name="detail"),
+    path("<id:pk>/edit/", views.enterprise_edit, name="edit"),
     path("export.xlsx", views.enterprise_export, name="export"),
     path("import/", views.import_start, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
-    path("import/<int:pk>/", views.import_status, name="import_status"),
-    path("import/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("import/<id:pk>/", views.import_status, name="import_status"),
+    path("import/<id:pk>/errors.xlsx", views.import_errors, name="import_errors"),
 ]

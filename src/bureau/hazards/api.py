@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from bureau.enterprises.models import Enterprise
 from bureau.hazards import queries, services
 from bureau.hazards.models import Hazard, RiskPoint
 from bureau.hazards.workflow import hazard_workflow
 from bureau.kernel.errors import NotFound, PermissionDenied
+from bureau.kernel.schemas import Day, Id, InputSchema, Limit, LongLimit, Money, Offset, Text
 
 router = Router(tags=["双重预防"])
 
@@ -49,16 +50,16 @@ class HazardOut(Schema):
                          responsible_person=h.responsible_person, measures=h.measures)
 
 
-class HazardFilter(Schema):
+class HazardFilter(InputSchema):
     q: str | None = None
     state: str | None = None
     grade: str | None = None
     source: str | None = None
     region: str | None = None
-    enterprise: int | None = None
+    enterprise: Id | None = None
     overdue: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class HazardPage(Schema):
@@ -66,38 +67,42 @@ class HazardPage(Schema):
     next_offset: int | None
 
 
-class HazardIn(Schema):
+class HazardIn(InputSchema):
     title: str
-    found_on: dt.date
+    found_on: Day = Field(..., description="发现日期：不晚于今天，不早于规则 kernel.earliest_event_date")
     grade: str = "general"
     source: str = "self_inspection"
-    enterprise_id: int | None = None
-    description: str = ""
+    enterprise_id: Id | None = None
+    description: Text = ""
     location: str = ""
     major_criterion: str = ""
-    deadline: dt.date | None = None
+    deadline: Day | None = None
 
 
-class PlanIn(Schema):
-    measures: str
-    deadline: dt.date
+class PlanIn(InputSchema):
+    measures: Text
+    deadline: Day
     responsible_person: str
-    funds: Decimal | None = None
-    contingency: str = ""
+    funds: Money | None = None
+    contingency: Text = ""
 
 
-class ActionIn(Schema):
-    note: str = ""
+class ActionIn(InputSchema):
+    note: Text = ""
 
 
-class RiskPointIn(Schema):
+# L, E, C (or L, S) factors are small numbers from the method's scale (rules hazards.lec_factor_scale).
+Factor = Annotated[Decimal, Field(ge=0, le=1000, max_digits=8, decimal_places=3, allow_inf_nan=False)]
+
+
+class RiskPointIn(InputSchema):
     name: str
     hazard_source: str
     method: str
-    factor_l: Decimal
-    factor_e: Decimal | None = None
-    factor_c: Decimal
-    controls: str = ""
+    factor_l: Factor
+    factor_e: Factor | None = None
+    factor_c: Factor
+    controls: Text = ""
 
 
 class RiskPointOut(Schema):
@@ -131,7 +136,7 @@ class OverviewRow(Schema):
     blue: int
 
 
-def _hazard(request: HttpRequest, hazard_id: int) -> Hazard:
+def _hazard(request: HttpRequest, hazard_id: Id) -> Hazard:
     try:
         return queries.get_hazard_for(request.user, hazard_id)
     except Http404:
@@ -140,8 +145,7 @@ def _hazard(request: HttpRequest, hazard_id: int) -> Hazard:
 
 @router.get("", response=HazardPage, summary="隐患清单（按数据权限过滤）")
 def hazard_list(request: HttpRequest, filters: Query[HazardFilter]) -> HazardPage:
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, min(filters.offset, 10000))
+    limit, offset = filters.limit, filters.offset
     params = {k: v for k, v in filters.dict().items() if v is not None}
     rows = list(queries.hazard_list(request.user, params)[offset: offset + limit + 1])
     return HazardPage(items=[HazardOut.of(h) for h in rows[:limit]],
@@ -176,8 +180,8 @@ def overview(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/risk-points", response=list[RiskPointOut], summary="风险分级管控清单")
-def risk_point_list(request: HttpRequest, level: str | None = None, limit: int = 100) -> list[RiskPointOut]:
-    rows = queries.risk_points(request.user, {"level": level} if level else {})[: max(1, min(limit, 500))]
+def risk_point_list(request: HttpRequest, level: str | None = None, limit: LongLimit = 100) -> list[RiskPointOut]:
+    rows = queries.risk_points(request.user, {"level": level} if level else {})[:limit]
     return [RiskPointOut.of(p) for p in rows]
 
 
@@ -190,12 +194,12 @@ def risk_point_create(request: HttpRequest, payload: RiskPointIn) -> tuple[int, 
 
 
 @router.get("/{hazard_id}", response=HazardOut, summary="隐患详情")
-def hazard_detail(request: HttpRequest, hazard_id: int) -> HazardOut:
+def hazard_detail(request: HttpRequest, hazard_id: Id) -> HazardOut:
     return HazardOut.of(_hazard(request, hazard_id))
 
 
 @router.post("/{hazard_id}/plan", response=HazardOut, summary="登记整改方案")
-def hazard_plan(request: HttpRequest, hazard_id: int, payload: PlanIn) -> HazardOut:
+def hazard_plan(request: HttpRequest, hazard_id: Id, payload: PlanIn) -> HazardOut:
     hazard = _hazard(request, hazard_id)
     services.hazard_plan(actor=request.user, hazard=hazard, **payload.dict())
     return HazardOut.of(hazard)
@@ -203,7 +207,7 @@ def hazard_plan(request: HttpRequest, hazard_id: int, payload: PlanIn) -> Hazard
 
 @router.post("/{hazard_id}/actions/{action}", response=HazardOut,
              summary="申请验收 / 验收通过 / 验收不通过 / 销号（request_acceptance, accept, reject_acceptance, close）")
-def hazard_action(request: HttpRequest, hazard_id: int, action: str, payload: ActionIn) -> HazardOut:
+def hazard_action(request: HttpRequest, hazard_id: Id, action: str, payload: ActionIn) -> HazardOut:
     hazard = _hazard(request, hazard_id)
     services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=payload.note)
     return HazardOut.of(hazard)

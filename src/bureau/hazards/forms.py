@@ -3,13 +3,14 @@ from __future__ import annotations
 from django import forms
 
 from bureau.hazards.models import HazardGrade, HazardSource, ListingEntry, RiskLevel, RiskMethod
+from bureau.kernel.forms import BureauForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 STATE_CHOICES = [("", "全部"), ("reported", "已登记"), ("rectifying", "整改中"), ("awaiting_acceptance", "待验收"),
                  ("accepted", "已验收"), ("closed", "已销号")]
 
 
-class HazardFilterForm(forms.Form):
+class HazardFilterForm(BureauForm):
     q = forms.CharField(label="名称/编号/企业", required=False)
     state = forms.ChoiceField(label="状态", choices=STATE_CHOICES, required=False)
     grade = forms.ChoiceField(label="等级", choices=[("", "全部"), *HazardGrade.choices], required=False)
@@ -17,7 +18,7 @@ class HazardFilterForm(forms.Form):
     overdue = forms.ChoiceField(label="超期", choices=[("", "全部"), ("1", "仅超期")], required=False)
 
 
-class HazardReportForm(forms.Form):
+class HazardReportForm(BureauForm):
     enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18, required=False)
     source = forms.ChoiceField(label="来源", choices=HazardSource.choices, required=False)
     title = forms.CharField(label="隐患名称", max_length=200)
@@ -51,7 +52,7 @@ class HazardReportForm(forms.Form):
         return enterprise
 
 
-class PlanForm(forms.Form):
+class PlanForm(BureauForm):
     measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     funds = forms.DecimalField(label="整改资金（元）", required=False, min_value=0, max_digits=12, decimal_places=2)
     deadline = forms.DateField(label="整改期限", widget=DATE, required=False)
@@ -59,11 +60,11 @@ class PlanForm(forms.Form):
     contingency = forms.CharField(label="应急预案/防范措施", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class NoteForm(forms.Form):
+class NoteForm(BureauForm):
     note = forms.CharField(label="意见/说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class RiskPointForm(forms.Form):
+class RiskPointForm(BureauForm):
     name = forms.CharField(label="风险点（部位/场所/设备）", max_length=120)
     hazard_source = forms.CharField(label="危险源/危险有害因素", max_length=200)
     accident_type = forms.CharField(label="可能导致的事故类型", max_length=100, required=False)
@@ -76,17 +77,17 @@ class RiskPointForm(forms.Form):
     responsible_person = forms.CharField(label="管控责任人", max_length=40, required=False)
 
 
-class RiskFilterForm(forms.Form):
+class RiskFilterForm(BureauForm):
     level = forms.ChoiceField(label="风险等级", choices=[("", "全部"), *RiskLevel.choices], required=False)
 
 
-class ListingForm(forms.Form):
+class ListingForm(BureauForm):
     reason = forms.CharField(label="督办事由（企业难以自行整改的原因）", widget=forms.Textarea(attrs={"rows": 3}))
     requirements = forms.CharField(label="督办要求", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     deadline = forms.DateField(label="整改期限", widget=DATE)
 
 
-class ListingEntryForm(forms.Form):
+class ListingEntryForm(BureauForm):
     kind = forms.ChoiceField(label="类型", choices=ListingEntry.Kind.choices)
     percent = forms.IntegerField(label="完成进度（%）", required=False)
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}))

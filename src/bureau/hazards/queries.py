@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from bureau.hazards.models import OPEN_STATES, Hazard, HazardSource, ListedSupervision, RiskPoint
+from bureau.kernel.validation import id_param
 
 
 def self_inspection_hazards(enterprise_id: int, *, reported_before: dt.datetime) -> QuerySet[Hazard]:
@@ -29,8 +30,9 @@ def hazard_list(user: Any, params: Any, today: dt.date | None = None) -> QuerySe
             qs = qs.filter(**{key: params[key]})
     if params.get("region"):
         qs = qs.filter(region_id=params["region"])
-    if params.get("enterprise"):
-        qs = qs.filter(enterprise_id=params["enterprise"])
+    enterprise = id_param(params, "enterprise", "企业")
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
     if params.get("overdue") == "1":
         qs = qs.filter(state__in=OPEN_STATES, deadline__lt=today).order_by("deadline", "id")
         return qs
@@ -53,8 +55,9 @@ def get_hazard_for(user: Any, pk: int) -> Hazard:
 
 def risk_points(user: Any, params: Any) -> QuerySet[RiskPoint]:
     qs = RiskPoint.objects.visible_to(user).select_related("enterprise", "region")
-    if params.get("enterprise"):
-        qs = qs.filter(enterprise_id=params["enterprise"])
+    enterprise = id_param(params, "enterprise", "企业")
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
     if params.get("level"):
         qs = qs.filter(level=params["level"])
     if params.get("region"):

@@ -31,6 +31,7 @@ from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
+from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, record_history
 
 
@@ -75,8 +76,7 @@ def hazard_report(*, actor: Any, enterprise: Any, source: str, title: str, found
         raise DomainError("隐患等级无效")
     if not title.strip():
         raise DomainError("请填写隐患名称", field="title")
-    if found_on > timezone.localdate():
-        raise DomainError("发现日期不能晚于今天", field="found_on")
+    check_event_date(found_on, field="found_on", label="发现日期")
     if deadline is not None and deadline < found_on:
         raise DomainError("整改期限不能早于发现日期", field="deadline")
     if grade == HazardGrade.MAJOR and not major_criterion.strip():
@@ -90,7 +90,7 @@ def hazard_report(*, actor: Any, enterprise: Any, source: str, title: str, found
         raise DomainError("关联风险点不属于该企业", field="risk_point")
     with transaction.atomic():
         hazard = Hazard.objects.create(
-            number=next_number("hazard", found_on.year, prefix="YH"),
+            number=next_number("hazard", timezone.localdate().year, prefix="YH"),  # the registration year
             enterprise=enterprise, region_id=enterprise.region_id, source=source,
             source_type=(f"{source_record._meta.app_label}.{source_record._meta.model_name}"
                          if source_record is not None else ""),

@@ -13,6 +13,7 @@ from bureau.indicators.compute import dashboard, display
 from bureau.kernel.audit import audit
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.models import Region
+from bureau.kernel.validation import check_day_range
 
 CACHE_SECONDS = 120
 
@@ -36,6 +37,8 @@ def _build(request: HttpRequest):  # type: ignore[no-untyped-def]
     end_month = _month(request.GET.get("end"), today.replace(day=1))
     if end_month < start:
         end_month = start
+    check_day_range(start, field="start", label="起始月份")
+    check_day_range(end_month, field="end", label="截止月份")
     if (end_month.year - start.year) * 12 + end_month.month - start.month > 23:
         start = end_month.replace(year=end_month.year - 2)
     end = (end_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)

@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from bureau.inspection import queries
 from bureau.inspection.models import Draw
 from bureau.kernel.errors import NotFound
+from bureau.kernel.schemas import Id, InputSchema, Limit, Offset
 
 draws = Router(tags=["双随机抽查（公开）"])
 inspections = Router(tags=["执法检查"])
@@ -70,7 +71,7 @@ def draw_list(request: HttpRequest) -> list[DrawSummary]:
 
 
 @draws.get("/{draw_id}", response=DrawOut, auth=None, summary="一次抽查的完整记录（可复核重现）")
-def draw_detail(request: HttpRequest, draw_id: int) -> DrawOut:
+def draw_detail(request: HttpRequest, draw_id: Id) -> DrawOut:
     draw = queries.public_draw(draw_id)
     if draw is None:
         raise NotFound("抽查记录不存在或尚未公示")
@@ -92,11 +93,11 @@ class InspectionOut(Schema):
     rectification_deadline: dt.date | None
 
 
-class InspectionFilter(Schema):
+class InspectionFilter(InputSchema):
     state: str | None = None
     kind: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class InspectionPage(Schema):
@@ -106,8 +107,7 @@ class InspectionPage(Schema):
 
 @inspections.get("", response=InspectionPage, summary="执法检查（按数据权限过滤）")
 def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> InspectionPage:
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, min(filters.offset, 10000))
+    limit, offset = filters.limit, filters.offset
     params = {k: v for k, v in filters.dict().items() if v is not None}
     rows = list(queries.inspection_list(request.user, params)[offset: offset + limit + 1])
     return InspectionPage(items=[InspectionOut(

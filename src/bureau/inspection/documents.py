@@ -18,9 +18,10 @@ def _officers(inspection: Inspection) -> str:
 
 
 def _number(kind: str, short: str, inspection: Inspection) -> str:
-    seq = next_number(f"doc_{kind}", inspection.year, pattern="{seq:04d}")
+    year = timezone.localdate().year  # a document is numbered in the year it is issued, not the plan year
+    seq = next_number(f"doc_{kind}", year, pattern="{seq:04d}")
     org = inspection.organisation.short_name or inspection.organisation.name
-    return f"（{org}）应急{short}〔{inspection.year}〕{seq}号"
+    return f"（{org}）应急{short}〔{year}〕{seq}号"
 
 
 def issue_site_record(inspection: Inspection, *, actor: Any) -> Document:

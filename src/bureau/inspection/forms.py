@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from bureau.enterprises.models import Industry
 from bureau.inspection.models import Checklist, ExceptionReason
+from bureau.kernel.forms import BureauForm
 
 
-class PlanForm(forms.Form):
+class PlanForm(BureauForm):
     year = forms.IntegerField(label="计划年度", min_value=2000, max_value=2100)
     officers = forms.IntegerField(label="执法人员数", min_value=1, required=False,
                                   help_text="留空则按本单位持证执法人员自动统计")
@@ -26,7 +27,7 @@ class PlanForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class PlanEntryForm(forms.Form):
+class PlanEntryForm(BureauForm):
     enterprise = forms.IntegerField(label="企业", widget=forms.Select)
     months = forms.CharField(label="计划月份", help_text="用逗号分隔，如 3,9")
     frequency = forms.IntegerField(label="检查频次", min_value=1, max_value=12, initial=1)
@@ -46,7 +47,7 @@ def officer_field(officers: list[Any], label: str = "检查人员") -> forms.Mul
         choices=[(o.pk, f"{o.display_name}（执法证 {o.enforcement_id}）") for o in officers])
 
 
-class DrawForm(forms.Form):
+class DrawForm(BureauForm):
     title = forms.CharField(label="抽查任务名称", max_length=120)
     checklist = forms.ModelChoiceField(label="检查事项（检查表）", queryset=Checklist.objects.filter(is_active=True),
                                        required=False)
@@ -64,12 +65,12 @@ class DrawForm(forms.Form):
         self.fields["officers"] = officer_field(officers, "执法人员池")
 
 
-class RedoForm(forms.Form):
+class RedoForm(BureauForm):
     reason = forms.CharField(label="重抽原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
     seed = forms.CharField(label="新随机种子", required=False, max_length=128)
 
 
-class ExceptionalForm(forms.Form):
+class ExceptionalForm(BureauForm):
     enterprise = forms.IntegerField(label="企业 ID", help_text="在企业名录中查看企业 ID")
     reason = forms.ChoiceField(label="检查事由", choices=ExceptionReason.choices)
     reference = forms.CharField(label="线索来源", max_length=200, help_text="举报编号、事故编号或巡查记录")
@@ -79,7 +80,7 @@ class ExceptionalForm(forms.Form):
         self.fields["officers"] = officer_field(officers)
 
 
-class PatrolPlanForm(forms.Form):
+class PatrolPlanForm(BureauForm):
     industry = forms.ChoiceField(label="行业", choices=Industry.choices)
     title = forms.CharField(label="计划名称", max_length=120)
     content = forms.CharField(label="巡查内容", widget=forms.Textarea(attrs={"rows": 3}))
@@ -88,7 +89,7 @@ class PatrolPlanForm(forms.Form):
     handling = forms.CharField(label="处置方式", max_length=200)
 
 
-class PatrolRecordForm(forms.Form):
+class PatrolRecordForm(BureauForm):
     plan = forms.IntegerField(label="巡查计划", widget=forms.Select)
     enterprise = forms.IntegerField(label="企业 ID")
     patrolled_on = forms.DateField(label="巡查日期", widget=forms.DateInput(attrs={"type": "date"}))

@@ -44,6 +44,7 @@ from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
+from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, record_history
 
 ACTIVE_STATES = ("pending_approval", "assigned", "on_site", "rectifying", "closed")
@@ -305,7 +306,7 @@ def inspection_open(*, actor: Any, enterprise: Enterprise, kind: str, officers: 
                 f"年度上限 {cap} 次；确需检查的，请以举报投诉、事故或巡查线索等例外事由发起并经分管负责人批准",
                 code="cap")
         inspection = Inspection.objects.create(
-            number=next_number("inspection", year, prefix="JC"), enterprise=enterprise,
+            number=next_number("inspection", timezone.localdate().year, prefix="JC"), enterprise=enterprise,
             region_id=enterprise.region_id, organisation=bureau, year=year, kind=kind, plan_entry=plan_entry,
             draw=draw, exception_reason=exception_reason, exception_reference=exception_reference.strip()[:200],
             source_type=(f"{source_record._meta.app_label}.{source_record._meta.model_name}"
@@ -625,7 +626,7 @@ def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: di
     now = timezone.now()
     with transaction.atomic():
         draw = Draw.objects.create(
-            number=next_number("inspection_draw", year, prefix="SJ"), organisation=bureau, region_id=bureau.region_id,
+            number=next_number("inspection_draw", timezone.localdate(now).year, prefix="SJ"), organisation=bureau, region_id=bureau.region_id,
             year=year, title=title.strip()[:120], checklist=checklist, filters=filters, sample_size=sample,
             team_size=team_size, seed=seed, algorithm=R.ALGORITHM, pool_text=result.pool_text, pool_size=len(pool),
             pool_digest=result.pool_digest, excluded=excluded, officer_pool=chosen, conflicts=conflicts,
@@ -750,8 +751,7 @@ def patrol_record_create(*, actor: Any, plan: PatrolPlan, enterprise: Enterprise
     _in_scope(actor, enterprise)
     if plan.industry != enterprise.industry:
         raise DomainError(f"该巡查计划适用于{plan.get_industry_display()}，与企业行业不符", field="enterprise")
-    if patrolled_on > timezone.localdate():
-        raise DomainError("巡查日期不能晚于今天", field="patrolled_on")
+    check_event_date(patrolled_on, field="patrolled_on", label="巡查日期")
     with transaction.atomic():
         record = PatrolRecord.objects.create(plan=plan, enterprise=enterprise, region_id=enterprise.region_id,
                                              officer=actor, patrolled_on=patrolled_on, finding=finding.strip(),

@@ -36,6 +36,7 @@ from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
+from bureau.kernel.validation import parse_id
 
 STAFF = (INSPECTOR, SECTION_HEAD, LEADER)
 
@@ -70,7 +71,8 @@ def _officers(request: HttpRequest) -> list[User]:
 
 def _chosen(request: HttpRequest, ids: list[str]) -> list[User]:
     allowed = {o.pk: o for o in _officers(request)}
-    return [allowed[int(i)] for i in ids if int(i) in allowed]
+    chosen = [parse_id(i, field="officers", label="执法人员") for i in ids]
+    return [allowed[i] for i in chosen if i in allowed]
 
 
 # ---- inspections --------------------------------------------------------------------------------------------------
@@ -152,7 +154,8 @@ def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
                                                          summary=post.get("summary", ""), deadline=deadline),
              "检查已结束，文书已生成")
     elif action == "recheck":
-        passed = {int(k.split("_", 1)[1]): v == "1" for k, v in post.items() if k.startswith("hazard_")}
+        passed = {parse_id(k.split("_", 1)[1], field=k, label="隐患"): v == "1" for k, v in post.items()
+                  if k.startswith("hazard_")}
         _run(request, lambda: services.inspection_recheck(actor=user, inspection=inspection, passed=passed,
                                                           opinion=post.get("opinion", "")),
              "复查已完成，整改复查意见书已生成")
@@ -308,7 +311,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     elif action == "reject":
         _run(request, lambda: services.plan_reject(actor=user, plan=plan, note=note), "计划已退回")
     elif action == "remove":
-        entry = plan.entries.filter(pk=request.POST.get("entry") or 0).first()
+        entry = plan.entries.filter(pk=parse_id(request.POST.get("entry"), field="entry", label="计划条目") or 0).first()
         if entry:
             _run(request, lambda: services.plan_entry_remove(actor=user, entry=entry), "已移出计划")
     else:
@@ -487,7 +490,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
 
     if request.method == "POST":
         enterprise = Enterprise.objects.visible_to(request.user).filter(
-            pk=request.POST.get("enterprise") or 0).first()
+            pk=parse_id(request.POST.get("enterprise"), field="enterprise", label="企业") or 0).first()
         if enterprise is None:
             messages.error(request, "企业不存在或不在您的管辖范围内")
         elif _run(request, lambda: services.conflict_declare(actor=request.user, officer=request.user,

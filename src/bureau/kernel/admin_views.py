@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 
 from bureau.kernel import calendar
 from bureau.kernel.audit import audit, verify_chain
+from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import AuditEntry, CalendarDay, CalendarYear
 from bureau.kernel.paging import paginate
 
@@ -43,7 +44,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "kernel/audit.html", {"page": paginate(qs, request.GET), "report": report})
 
 
-class CalendarDayForm(forms.Form):
+class CalendarDayForm(BureauForm):
     date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     is_working_day = forms.TypedChoiceField(label="安排", coerce=lambda v: v == "1",
                                             choices=[("0", "休息（节假日）"), ("1", "上班（调休）")])

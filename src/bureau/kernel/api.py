@@ -27,11 +27,6 @@ class WorkdaysOut(Schema):
     provisional: bool
 
 
-class ErrorOut(Schema):
-    detail: str
-    code: str
-
-
 def _parse(value: str, name: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -39,7 +34,7 @@ def _parse(value: str, name: str) -> dt.date:
         raise DomainError(f"参数 {name} 应为 YYYY-MM-DD 格式的日期", field=name)
 
 
-@router.get("/deadline", auth=None, response={200: DeadlineOut, 400: ErrorOut},
+@router.get("/deadline", auth=None, response=DeadlineOut,
             summary="期限：起算日后第 N 个工作日（起算日不计入）")
 def deadline(request: HttpRequest, start: str, working_days: str) -> DeadlineOut:
     day = _parse(start, "start")
@@ -54,7 +49,7 @@ def deadline(request: HttpRequest, start: str, working_days: str) -> DeadlineOut
     return DeadlineOut(start=day, working_days=n, deadline=result.date, provisional=result.provisional)
 
 
-@router.get("/workdays", auth=None, response={200: WorkdaysOut, 400: ErrorOut},
+@router.get("/workdays", auth=None, response=WorkdaysOut,
             summary="工作日数：start 之后至 end（含）的工作日数")
 def workdays(request: HttpRequest, start: str, end: str) -> WorkdaysOut:
     first, last = _parse(start, "start"), _parse(end, "end")

@@ -8,11 +8,12 @@ class KernelConfig(AppConfig):
     verbose_name = "公共内核"
 
     def ready(self) -> None:
-        from bureau.kernel import signals  # noqa: F401
+        from bureau.kernel import converters, signals  # noqa: F401
         from bureau.kernel.reference import seed_regions
         from bureau.kernel.registry import autodiscover_area
         from bureau.kernel.rules import seed_default_rules
 
         post_migrate.connect(seed_regions, sender=self, dispatch_uid="kernel.seed_regions")
         post_migrate.connect(seed_default_rules, sender=self, dispatch_uid="kernel.seed_default_rules")
+        converters.register()
         autodiscover_area(self.name)

@@ -8,10 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest
-from ninja import Form, Query, Router, Schema
+from ninja import Field, Form, Query, Router, Schema
 
 from bureau.kernel.errors import DomainError, NotFound
 from bureau.kernel.net import client_ip
+from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Natural, Offset, Text
+from bureau.kernel.validation import parse_int
 from bureau.licensing import queries, services
 from bureau.licensing.models import Application, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import WORKFLOW
@@ -177,8 +179,8 @@ def _files(request: HttpRequest) -> dict[int, Any]:
     files = {}
     for key, upload in request.FILES.items():
         if not key.startswith("material_") or not key.removeprefix("material_").isdigit():
-            raise DomainError(f"上传字段「{key}」无效，应为 material_<材料编号>")
-        files[int(key.removeprefix("material_"))] = upload
+            raise DomainError(f"上传字段「{key[:40]}」无效，应为 material_<材料编号>")
+        files[parse_int(key.removeprefix("material_"), field=key, label="材料编号", minimum=1)] = upload
     return files
 
 
@@ -214,11 +216,11 @@ def progress(request: HttpRequest, number: str, code: str) -> ProgressOut:
                        steps=[h["action_label"] for h in services.public_progress_steps(app)])
 
 
-class ListFilter(Schema):
+class ListFilter(InputSchema):
     view: str = "auto"  # auto | queue | mine | approvals | all
     state: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class ApplicationPage(Schema):
@@ -243,22 +245,22 @@ def application_list(request: HttpRequest, filters: Query[ListFilter]) -> Applic
         qs = queries.leader_approvals(user)
     else:
         qs = queries.all_applications(user, params)
-    limit, offset = max(1, min(filters.limit, 200)), max(0, min(filters.offset, 10000))
+    limit, offset = filters.limit, filters.offset
     rows = list(qs[offset: offset + limit + 1])
     return ApplicationPage(items=[ApplicationRow.from_model(a) for a in rows[:limit]],
                            next_offset=offset + limit if len(rows) > limit else None)
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut, summary="办件详情（含材料、意见、文书、办理过程）")
-def application_detail(request: HttpRequest, application_id: int) -> ApplicationOut:
+def application_detail(request: HttpRequest, application_id: Id) -> ApplicationOut:
     return _detail(request, _get(request, application_id))
 
 
-class SubmitForm(Schema):
+class SubmitForm(InputSchema):
     item_code: str
     idempotency_key: str = ""
-    scope_text: str = ""
-    description: str = ""
+    scope_text: Text = ""
+    description: Text = ""
     partial_renovation: bool = False
     merged_review: bool = False
     claimed_name: str | None = None
@@ -279,9 +281,9 @@ def application_submit(request: HttpRequest, data: Form[SubmitForm]) -> tuple[in
     return 201, _detail(request, queries.get_application_for(request.user, app.pk))
 
 
-class ActionIn(Schema):
-    version: int | None = None
-    note: str = ""
+class ActionIn(InputSchema):
+    version: Natural | None = None
+    note: Text = ""
 
 
 class RejectIn(ActionIn):
@@ -289,14 +291,14 @@ class RejectIn(ActionIn):
 
 
 class CorrectionIn(ActionIn):
-    material_ids: list[int] = []
+    material_ids: list[Id] = Field(default_factory=list, max_length=200)
 
 
 class ProposalIn(ActionIn):
     proposal: str
 
 
-def _act(request: HttpRequest, application_id: int, version: int | None,
+def _act(request: HttpRequest, application_id: Id, version: int | None,
          call: Callable[[Application], Any]) -> ApplicationOut:
     app = _get(request, application_id)
     if version is not None:
@@ -306,7 +308,7 @@ def _act(request: HttpRequest, application_id: int, version: int | None,
 
 
 def _simple(path: str, summary: str, service: Callable[..., Any], arg: str = "note") -> None:
-    def endpoint(request: HttpRequest, application_id: int, payload: ActionIn) -> ApplicationOut:
+    def endpoint(request: HttpRequest, application_id: Id, payload: ActionIn) -> ApplicationOut:
         return _act(request, application_id, payload.version,
                     lambda a: service(actor=request.user, application=a, **{arg: payload.note}))
 
@@ -330,40 +332,40 @@ _simple("withdraw", "企业撤回申请", services.application_withdraw)
 
 
 @router.post("/applications/{application_id}/reject", response=ApplicationOut, summary="不予受理（理由与救济途径）")
-def application_reject(request: HttpRequest, application_id: int, payload: RejectIn) -> ApplicationOut:
+def application_reject(request: HttpRequest, application_id: Id, payload: RejectIn) -> ApplicationOut:
     return _act(request, application_id, payload.version, lambda a: services.application_reject(
         actor=request.user, application=a, reasons=payload.note, other_agency=payload.other_agency))
 
 
 @router.post("/applications/{application_id}/request-correction", response=ApplicationOut,
              summary="一次性告知补正")
-def application_request_correction(request: HttpRequest, application_id: int, payload: CorrectionIn
+def application_request_correction(request: HttpRequest, application_id: Id, payload: CorrectionIn
                                    ) -> ApplicationOut:
     return _act(request, application_id, payload.version, lambda a: services.application_request_correction(
         actor=request.user, application=a, material_ids=payload.material_ids, note=payload.note))
 
 
 @router.post("/applications/{application_id}/propose", response=ApplicationOut, summary="提出审查意见（拟准予/拟不予）")
-def application_propose(request: HttpRequest, application_id: int, payload: ProposalIn) -> ApplicationOut:
+def application_propose(request: HttpRequest, application_id: Id, payload: ProposalIn) -> ApplicationOut:
     return _act(request, application_id, payload.version, lambda a: services.application_propose(
         actor=request.user, application=a, proposal=payload.proposal, reason=payload.note))
 
 
 @router.post("/applications/{application_id}/resubmit", response=ApplicationOut,
              summary="企业补正后重新提交（multipart：material_<材料编号>）")
-def application_resubmit(request: HttpRequest, application_id: int) -> ApplicationOut:
+def application_resubmit(request: HttpRequest, application_id: Id) -> ApplicationOut:
     return _act(request, application_id, None, lambda a: services.application_resubmit(
         actor=request.user, application=a, files=_files(request)))
 
 
-class OpinionIn(Schema):
+class OpinionIn(InputSchema):
     conclusion: str
-    text: str
+    text: Text
 
 
 @router.post("/applications/{application_id}/opinions/{opinion_id}", response=ApplicationOut,
              summary="并联审查单位提出意见（措施I.5）")
-def opinion_give(request: HttpRequest, application_id: int, opinion_id: int, payload: OpinionIn) -> ApplicationOut:
+def opinion_give(request: HttpRequest, application_id: Id, opinion_id: Id, payload: OpinionIn) -> ApplicationOut:
     app = _get(request, application_id)
     row = Opinion.objects.select_related("organisation", "application").filter(pk=opinion_id, application=app).first()
     if row is None:
@@ -372,13 +374,13 @@ def opinion_give(request: HttpRequest, application_id: int, opinion_id: int, pay
     return _detail(request, _get(request, application_id))
 
 
-class SignIn(Schema):
-    deadline: dt.date
-    preventive_measures: str
-    rectification_plan: str
+class SignIn(InputSchema):
+    deadline: Day
+    preventive_measures: Text
+    rectification_plan: Text
 
 
-def _commitment(request: HttpRequest, application_id: int) -> Commitment:
+def _commitment(request: HttpRequest, application_id: Id) -> Commitment:
     app = _get(request, application_id)
     row = Commitment.objects.select_related("application", "application__item", "application__enterprise") \
         .filter(application=app).first()
@@ -389,7 +391,7 @@ def _commitment(request: HttpRequest, application_id: int) -> Commitment:
 
 @router.post("/applications/{application_id}/commitment/sign", response=ApplicationOut,
              summary="企业在线签署容缺承诺书")
-def commitment_sign(request: HttpRequest, application_id: int, payload: SignIn) -> ApplicationOut:
+def commitment_sign(request: HttpRequest, application_id: Id, payload: SignIn) -> ApplicationOut:
     services.commitment_sign(actor=request.user, commitment=_commitment(request, application_id),
                              deadline=payload.deadline, preventive_measures=payload.preventive_measures,
                              rectification_plan=payload.rectification_plan)
@@ -398,7 +400,7 @@ def commitment_sign(request: HttpRequest, application_id: int, payload: SignIn) 
 
 @router.post("/applications/{application_id}/commitment/fulfil", response=ApplicationOut,
              summary="企业补交容缺材料（multipart：material_<材料编号>）")
-def commitment_fulfil(request: HttpRequest, application_id: int) -> ApplicationOut:
+def commitment_fulfil(request: HttpRequest, application_id: Id) -> ApplicationOut:
     services.commitment_fulfil(actor=request.user, commitment=_commitment(request, application_id),
                                files=_files(request))
     return _detail(request, _get(request, application_id))

@@ -18,6 +18,7 @@ from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
 from bureau.kernel.throttle import RateLimited
+from bureau.kernel.validation import MAX_ID, parse_id, parse_int
 from bureau.licensing import queries, services
 from bureau.licensing.models import ApplicationMaterial, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import WORKFLOW
@@ -28,8 +29,8 @@ def _files(request: HttpRequest) -> dict[int, Any]:
     for key, upload in request.FILES.items():
         if key.startswith("material_"):
             try:
-                files[int(key.removeprefix("material_"))] = upload
-            except ValueError as exc:
+                files[parse_int(key.removeprefix("material_"), field=key, minimum=1)] = upload
+            except DomainError as exc:
                 raise DomainError("上传字段无效") from exc
     return files
 
@@ -165,7 +166,7 @@ ACTIONS = {
     "reject": lambda u, a, p, f: services.application_reject(actor=u, application=a, reasons=p.get("note", ""),
                                                              other_agency=p.get("other_agency", "")),
     "request_correction": lambda u, a, p, f: services.application_request_correction(
-        actor=u, application=a, material_ids=[int(x) for x in p.getlist("material_ids") if x.isdigit()],
+        actor=u, application=a, material_ids=[parse_id(x, field="material_ids", label="材料") for x in p.getlist("material_ids")],
         note=p.get("note", "")),
     "decide_instant": lambda u, a, p, f: services.application_decide_instant(actor=u, application=a,
                                                                              note=p.get("note", "")),
@@ -199,10 +200,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     handler = ACTIONS.get(action)
     if handler is None:
         raise Http404
-    try:
-        app.version = int(request.POST.get("version", app.version))
-    except ValueError:
-        pass
+    if request.POST.get("version"):
+        app.version = parse_int(request.POST["version"], field="version", label="版本号", maximum=MAX_ID)
     try:
         handler(request.user, app, request.POST, _files(request))
     except DomainError as exc:

@@ -8,18 +8,19 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from bureau.kernel.errors import NotFound, PermissionDenied
+from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Offset
 from bureau.penalties import queries, rules, services
 from bureau.penalties.models import Case
 
 router = Router(tags=["行政处罚"])
 
 
-class ProposalIn(Schema):
+class ProposalIn(InputSchema):
     violation_code: str = Field(..., min_length=1, max_length=40, description="裁量基准中的违法行为代码")
-    circumstances: list[str] = Field(default_factory=list, description="情节代码，见 /circumstances")
+    circumstances: list[str] = Field(default_factory=list, max_length=50, description="情节代码，见 /circumstances")
     stage: str = Field(rules.STAGE_ORDER, description="order 责令限期改正阶段 / overdue 逾期未改正 / refused 拒不改正")
     target: str = Field(rules.TARGET_UNIT, description="unit 单位 / person 直接责任人员")
-    on: dt.date | None = Field(None, description="适用日期（立案日期），默认今天")
+    on: Day | None = Field(None, description="适用日期（立案日期），默认今天")
 
 
 class BenchmarkRowOut(Schema):
@@ -170,11 +171,11 @@ class CaseDetailOut(CaseOut):
     court_applied_on: dt.date | None = Field(None, description="申请人民法院强制执行的日期")
 
 
-class CaseFilter(Schema):
+class CaseFilter(InputSchema):
     state: str | None = None
     q: str | None = None
-    limit: int = 50
-    offset: int = 0
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class CasePage(Schema):
@@ -184,8 +185,7 @@ class CasePage(Schema):
 
 @router.get("/cases", response=CasePage, summary="案件列表（按数据权限过滤）")
 def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> CasePage:
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, min(filters.offset, 10000))
+    limit, offset = filters.limit, filters.offset
     params = {k: v for k, v in filters.dict().items() if v is not None}
     rows = list(queries.case_list(request.user, params)[offset: offset + limit + 1])
     return CasePage(items=[CaseOut.from_model(c) for c in rows[:limit]],
@@ -193,7 +193,7 @@ def case_list(request: HttpRequest, filters: Query[CaseFilter]) -> CasePage:
 
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, summary="案件详情（含说理）")
-def case_detail(request: HttpRequest, case_id: int) -> CaseDetailOut:
+def case_detail(request: HttpRequest, case_id: Id) -> CaseDetailOut:
     try:
         c = queries.get_case_for(request.user, case_id)
     except Http404:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from bureau.kernel.forms import BureauForm
 from bureau.penalties import rules
 from bureau.penalties.models import EvidenceKind, ExemptionKind
 
 
-class CaseOpenForm(forms.Form):
+class CaseOpenForm(BureauForm):
     enterprise_uscc = forms.CharField(label="当事人统一社会信用代码", max_length=18)
     second_officer = forms.ChoiceField(label="协办执法人员")
     title = forms.CharField(label="案由", max_length=200, required=False,
@@ -25,7 +26,7 @@ class CaseOpenForm(forms.Form):
             (str(u.pk), f"{u.display_name}（执法证号 {u.enforcement_id}）") for u in officers]
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(BureauForm):
     prefix = "ev"
     kind = forms.ChoiceField(label="笔录种类", choices=EvidenceKind.choices)
     recorded_on = forms.DateField(label="制作日期", widget=forms.DateInput(attrs={"type": "date"}))
@@ -43,7 +44,7 @@ CIRCUMSTANCE_CHOICES = [(k, f"从轻：{v}") for k, v in rules.MITIGATING.items(
                        [(k, f"从重：{v}") for k, v in rules.AGGRAVATING.items()]
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(BureauForm):
     violation_code = forms.ChoiceField(label="违法行为（裁量基准）")
     stage = forms.ChoiceField(label="阶段", choices=list(rules.STAGE_LABELS.items()), initial=rules.STAGE_ORDER)
     target = forms.ChoiceField(label="处罚对象", choices=list(rules.TARGET_LABELS.items()), initial=rules.TARGET_UNIT)
@@ -60,7 +61,7 @@ class ProposalForm(forms.Form):
         self.fields["violation_code"].choices = [("", "请选择")] + list(violations)
 
 
-class ExemptionForm(forms.Form):
+class ExemptionForm(BureauForm):
     prefix = "ex"
     kind = forms.ChoiceField(label="免罚类型", choices=[c for c in ExemptionKind.choices if c[0]])
     hazard = forms.ChoiceField(label="企业自查隐患（自查免罚）", required=False)
@@ -75,7 +76,7 @@ class ExemptionForm(forms.Form):
         self.fields["violation_code"].choices = [("", "—")] + list(violations)
 
 
-class ExecutionForm(forms.Form):
+class ExecutionForm(BureauForm):
     """记录执行情况 (行政处罚法 第66、67、72条); the service checks the combination (rules.check_execution)."""
 
     prefix = "exec"
@@ -105,7 +106,7 @@ def _people(users) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     return [(str(u.pk), f"{u.display_name}" + (f"（{u.title}）" if u.title else "")) for u in users]
 
 
-class DiscussionForm(forms.Form):
+class DiscussionForm(BureauForm):
     """集体讨论记录 (行政处罚法 第57条第2款); the service checks the host, the number of participants and the
     conclusion (rules.check_discussion)."""
 
@@ -136,7 +137,7 @@ class DiscussionForm(forms.Form):
         self.fields["participants"].choices = _people(candidates)
 
 
-class HearingScheduleForm(forms.Form):
+class HearingScheduleForm(BureauForm):
     """安排听证 (行政处罚法 第64条): the service checks the seven days and that the host is not an investigator."""
 
     prefix = "hs"
@@ -160,5 +161,5 @@ class HearingScheduleForm(forms.Form):
         self.fields["clerk"].choices = choices
 
 
-class BenchmarkImportForm(forms.Form):
+class BenchmarkImportForm(BureauForm):
     file = forms.FileField(label="裁量基准表（.xlsx 或 .csv）")

@@ -20,6 +20,7 @@ from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.numbering import next_number
 from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
+from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
 from bureau.penalties import documents, rules
 from bureau.penalties.models import (
@@ -686,8 +687,7 @@ def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = No
             raise DomainError("申请人民法院强制执行须填写受理法院", code="court_required", field="court_name")
         if applied_on is None:
             raise DomainError("申请人民法院强制执行须填写申请日期", code="date_required", field="applied_on")
-        if applied_on > today:
-            raise DomainError("申请日期不能晚于今天", code="date_in_future", field="applied_on")
+        check_event_date(applied_on, field="applied_on", label="申请日期", today=today)
         rules.check_court_application(reminder_on=case.reminder_on, today=applied_on,
                                       days=int(rule("penalties.enforcement_notice_days", applied_on)))
         rules.check_court_window(applied_on=applied_on, served_on=case.served_on,

@@ -17,6 +17,7 @@ from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.validation import parse_id
 from bureau.penalties import queries, rules, services
 from bureau.penalties.forms import (
     BenchmarkImportForm,
@@ -68,7 +69,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     from bureau.hazards.models import Hazard
 
     hazard = None
-    hazard_id = request.GET.get("hazard") or request.POST.get("hazard")
+    hazard_id = parse_id(request.GET.get("hazard") or request.POST.get("hazard"), field="hazard", label="隐患")
     if hazard_id:
         hazard = Hazard.objects.visible_to(request.user).select_related("enterprise").filter(pk=hazard_id).first()
         if hazard is None:

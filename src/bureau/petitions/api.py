@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from bureau.api.main import TokenAuth
 from bureau.kernel.errors import DomainError
+from bureau.kernel.schemas import InputSchema, Text
 from bureau.petitions import services
 from bureau.petitions.models import Petition, PetitionCategory, Urgency
 from bureau.portal.sharing import shared
@@ -15,12 +16,12 @@ from bureau.portal.sharing import shared
 router = Router(tags=["诉求办理"], auth=TokenAuth())
 
 
-class HotlineTicketIn(Schema):
+class HotlineTicketIn(InputSchema):
     ref: str
     category: str
     urgency: str = Urgency.NORMAL
     title: str
-    content: str
+    content: Text
     region: str
     petitioner_name: str = ""
     petitioner_phone: str = ""

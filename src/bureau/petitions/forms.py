@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import Region
 from bureau.petitions.models import PetitionCategory, Urgency
 from bureau.portal.models import RatingLevel
@@ -11,7 +12,7 @@ def _regions():  # type: ignore[no-untyped-def]
     return Region.objects.exclude(parent__isnull=True).order_by("sort", "code")
 
 
-class MailboxForm(forms.Form):
+class MailboxForm(BureauForm):
     """局长信箱 (public)."""
 
     category = forms.ModelChoiceField(PetitionCategory.objects.filter(is_active=True), label="诉求类别",
@@ -33,7 +34,7 @@ class MailboxForm(forms.Form):
         self.fields["region"].queryset = _regions()
 
 
-class ClerkEntryForm(forms.Form):
+class ClerkEntryForm(BureauForm):
     """Manual entry of a 12345 / window ticket by the clerk."""
 
     channel = forms.ChoiceField(label="来源渠道", choices=[("hotline", "12345热线"), ("window", "窗口"),
@@ -54,12 +55,12 @@ class ClerkEntryForm(forms.Form):
         self.fields["region"].queryset = _regions()
 
 
-class LookupForm(forms.Form):
+class LookupForm(BureauForm):
     number = forms.CharField(label="诉求编号", max_length=30)
     code = forms.CharField(label="查询码", max_length=20)
 
 
-class RateForm(forms.Form):
+class RateForm(BureauForm):
     number = forms.CharField(widget=forms.HiddenInput, max_length=30)
     code = forms.CharField(widget=forms.HiddenInput, max_length=20)
     level = forms.TypedChoiceField(label="您的评价", coerce=int, choices=RatingLevel.choices,

@@ -21,6 +21,7 @@ from bureau.kernel.models import Region
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
+from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, record_history
 from bureau.petitions import rules
 from bureau.petitions.models import Channel, HandlingLimit, Petition, PetitionCategory, RoutingRule, Urgency
@@ -89,11 +90,14 @@ def petition_submit(*, actor: Any, channel: str, category: PetitionCategory, tit
         raise Conflict(f"12345工单 {hotline_ref} 已导入", code="duplicate_ref")
     now = timezone.now()
     received = received_at or now
+    if timezone.is_naive(received):
+        received = timezone.make_aware(received)
+    check_event_date(received, field="received_at", label="受理时间")
     amount, unit = handling_limit(category, urgency, timezone.localdate(received))
     due, provisional = rules.due_after(received, amount, unit)
     code = rules.new_check_code()
     with transaction.atomic():
-        number = next_number("petition", timezone.localdate(received).year, prefix="SQ")
+        number = next_number("petition", timezone.localdate(now).year, prefix="SQ")  # the registration year
         petition = Petition.objects.create(
             number=number, check_digest=Petition.digest(number, code), channel=channel, hotline_ref=hotline_ref or None,
             category=category, urgency=urgency, title=title, content=content, region_id=region_id,

@@ -12,17 +12,18 @@ from bureau.api.main import TokenAuth
 from bureau.certificates.models import Certificate
 from bureau.enterprises.models import Enterprise
 from bureau.kernel.errors import NotFound, PermissionDenied
+from bureau.kernel.schemas import Day, InputSchema, LongLimit, LongOffset
 from bureau.portal import licences
 from bureau.portal.sharing import pick_fields, provider_for, require_scope, shared, token_regions
 
 router = Router(tags=["数据共享"], auth=TokenAuth())
 
 
-class Paging(Schema):
+class Paging(InputSchema):
     region: str | None = None
-    updated_since: str | None = None
-    limit: int = 100
-    offset: int = 0
+    updated_since: Day | None = None
+    limit: LongLimit = 100
+    offset: LongOffset = 0
 
 
 class SharedPage(Schema):
@@ -34,7 +35,7 @@ class SharedPage(Schema):
 
 
 def _bounds(p: Paging) -> tuple[int, int]:
-    return max(1, min(p.limit, 500)), max(0, min(p.offset, 100000))
+    return p.limit, p.offset
 
 
 def _regions_filter(qs: Any, request: HttpRequest, field: str, wanted: str | None) -> Any:

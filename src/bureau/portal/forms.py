@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from bureau.accounts.models import User
+from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import Region
 from bureau.portal.models import Consultation, LawTopic, RatingLevel
 from bureau.portal.sharing import DATASET_FIELDS, SCOPES
@@ -10,7 +11,7 @@ from bureau.portal.sharing import DATASET_FIELDS, SCOPES
 DATASET_LABELS = {"enterprises": "企业", "certificates": "证照", "decisions": "处罚决定"}
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(BureauForm):
     channel = forms.ChoiceField(label="方式", choices=Consultation.Channel.choices)
     topic = forms.ChoiceField(label="主题", choices=LawTopic.choices)
     visitor_name = forms.CharField(label="咨询人（可不填）", max_length=40, required=False)
@@ -18,7 +19,7 @@ class ConsultationForm(forms.Form):
     answer = forms.CharField(label="答复内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class WindowRateForm(forms.Form):
+class WindowRateForm(BureauForm):
     level = forms.TypedChoiceField(label="您对本次窗口服务的评价", coerce=int, choices=RatingLevel.choices,
                                    widget=forms.RadioSelect)
     comment = forms.CharField(label="意见建议", max_length=500, required=False,
@@ -27,14 +28,14 @@ class WindowRateForm(forms.Form):
     rater_phone = forms.CharField(label="手机号码", max_length=12, required=False)
 
 
-class ServiceRateForm(forms.Form):
+class ServiceRateForm(BureauForm):
     level = forms.TypedChoiceField(label="您对本次服务的评价", coerce=int, choices=RatingLevel.choices,
                                    widget=forms.RadioSelect)
     comment = forms.CharField(label="意见建议", max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TokenIssueForm(forms.Form):
+class TokenIssueForm(BureauForm):
     name = forms.CharField(label="令牌名称", max_length=100, help_text="如：市市场监管局-企业信息共享")
     user = forms.ModelChoiceField(User.objects.none(), label="使用单位账号")
     scopes = forms.MultipleChoiceField(label="授权范围", choices=list(SCOPES.items()),
@@ -56,9 +57,9 @@ class TokenIssueForm(forms.Form):
                 widget=forms.CheckboxSelectMultiple)
 
 
-class AppealForm(forms.Form):
+class AppealForm(BureauForm):
     reason = forms.CharField(label="申诉理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class LicenceForm(forms.Form):
+class LicenceForm(BureauForm):
     uscc = forms.CharField(label="统一社会信用代码", max_length=18)

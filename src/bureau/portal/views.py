@@ -19,6 +19,7 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import paginate
 from bureau.kernel.registry import registry
+from bureau.kernel.validation import check_day_range, parse_id
 from bureau.portal import antispam, licences, queries, services, sharing
 from bureau.portal.forms import (
     AppealForm,
@@ -174,7 +175,7 @@ def consultation_to_faq(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(Consultation.objects.visible_to(request.user), pk=pk)
     existing = None
     if request.POST.get("faq"):
-        existing = FaqEntry.objects.filter(pk=request.POST["faq"]).first()
+        existing = FaqEntry.objects.filter(pk=parse_id(request.POST["faq"], field="faq", label="常见问题")).first()
     try:
         entry = services.consultation_to_faq(actor=request.user, consultation=row, faq=existing,
                                              question=request.POST.get("question", ""))
@@ -198,6 +199,8 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
         end = dt.date.fromisoformat(request.GET.get("end", ""))
     except ValueError:
         end = today
+    check_day_range(start, field="start", label="开始日期")
+    check_day_range(end, field="end", label="结束日期")
     return start, max(start, end)
 
 
@@ -354,7 +357,7 @@ def calls(request: HttpRequest) -> HttpResponse:
         raise Http404
     qs = ApiCallLog.objects.select_related("token").order_by("-at", "-id")
     if request.GET.get("token"):
-        qs = qs.filter(token_id=request.GET["token"])
+        qs = qs.filter(token_id=parse_id(request.GET["token"], field="token", label="令牌"))
     if request.GET.get("status") == "error":
         qs = qs.filter(status__gte=400)
     page = paginate(qs, request.GET, size=50)

@@ -88,11 +88,12 @@ def registration_create(*, actor: Any, plan: ExamPlan, name: str, id_number: str
                     status=RegistrationStatus.CANCELLED).exists():
                 raise DomainError("该身份证号已报名本次考试，不能重复报名", code="duplicate")
             status = rules.registration_outcome(locked.registered_count, locked.capacity)
-            seq = next_value(f"ticket:{locked.pk}", locked.exam_date.year)
+            year = timezone.localdate().year  # the registration year, not the (planned) exam date's
+            seq = next_value(f"ticket:{locked.pk}", year)
             reg = Registration.objects.create(
                 plan=locked, user=actor if getattr(actor, "pk", None) else None, name=name.strip(),
                 id_number=id_number, id_index=index, phone=phone, enterprise_name=enterprise_name.strip(),
-                ticket_no=rules.ticket_number(locked.pk, seq, locked.exam_date.year), status=status)
+                ticket_no=rules.ticket_number(locked.pk, seq, year), status=status)
             if status == RegistrationStatus.REGISTERED:
                 ExamPlan.objects.filter(pk=locked.pk).update(registered_count=F("registered_count") + 1)
             audit(actor, "training.register", reg, summary=f"考试报名：{locked.title}（{reg.get_status_display()}）")
