@@ -23,7 +23,7 @@ class ErrorItem(Schema):
 class ErrorBody(Schema):
     detail: str = Field(..., description="中文错误说明")
     code: str = Field(..., description="错误代码：invalid / unauthorized / forbidden / not_found / conflict / "
-                                       "throttled 或业务代码")
+                                       "rate_limited（429，另有 Retry-After）或业务代码")
     field: str | None = Field(None, description="出错的参数（如有）")
     errors: list[ErrorItem] | None = Field(None, description="参数校验的逐项错误（400）")
 
