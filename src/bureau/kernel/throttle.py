@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -102,11 +102,13 @@ class DatabaseStore:
     table = "kernel_throttlecounter"
 
     def blocked(self, keys: Sequence[str], now: float) -> float:
-        from bureau.kernel.models import ThrottleCounter
-
-        until = (ThrottleCounter.objects.filter(key__in=list(keys), blocked_until__gt=now)
-                 .values_list("blocked_until", flat=True))
-        return max(until, default=0.0)
+        # on every public look-up: one indexed read by primary key, written as plain SQL (no ORM compile)
+        marks = ", ".join(["%s"] * len(keys))
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT max(blocked_until) FROM {self.table} WHERE "key" IN ({marks}) '
+                           f"AND blocked_until > %s", [*keys, now])
+            row = cursor.fetchone()
+        return float(row[0]) if row and row[0] is not None else 0.0
 
     def fail(self, key: str, window: int, now: float) -> int:
         t = self.table
@@ -199,6 +201,25 @@ def retry_after(keys: Iterable[Keyed]) -> int:
     now = clock()
     until = store().blocked(names, now)
     return int(math.ceil(until - now)) if until > now else 0
+
+
+def folded_check(keys: Iterable[Keyed]) -> tuple[str, list[Any]] | None:
+    """The block check as a scalar SQL subquery (the latest `blocked_until` of these keys, or NULL), for a caller
+    that can fold it into a query it runs anyway: one round trip less on a hot public page. None with the Redis
+    store (its check is a cheap MGET of its own)."""
+    if not isinstance(store(), DatabaseStore):
+        return None
+    names = [f"{p.name}:{k}" for p, k in keys]
+    marks = ", ".join(["%s"] * len(names))
+    return (f'(SELECT max(blocked_until) FROM {DatabaseStore.table} WHERE "key" IN ({marks}) '
+            f"AND blocked_until > %s)", [*names, clock()])
+
+
+def raise_if_blocked(until: float | None, message: str | None = None) -> None:
+    """Raise RateLimited for a `blocked_until` read by a folded check."""
+    wait = int(math.ceil(until - clock())) if until else 0
+    if wait > 0:
+        raise RateLimited(wait, message.replace("{}", wait_text(wait)) if message else None)
 
 
 def check(keys: Iterable[Keyed], message: str | None = None) -> None:

@@ -83,10 +83,9 @@ def _lookup_result(request: HttpRequest, number: str, code: str, *, fresh: bool 
     guessable by trying)."""
     keys = antispam.lookup_keys(request, "lookup", number, **LOOKUP_LIMIT)
     try:
-        throttle.check(keys, "查询过于频繁，请{}后再试")
+        data = services.find_for_lookup(number, code, fresh=fresh, limits=keys)
     except RateLimited as exc:
         return {"error": exc.message, "limited": exc}
-    data = services.find_for_lookup(number, code, fresh=fresh)
     if data is None:
         throttle.fail(keys)
         return {"error": "诉求编号或查询码不正确，请核对后重试"}
