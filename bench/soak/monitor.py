@@ -57,7 +57,7 @@ def main(path: str, interval: float) -> None:
             conns = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> "
                                  "pg_backend_pid()", [db]).fetchone()[0]
             ready, failed = conn.execute("SELECT count(*) FILTER (WHERE status = 'READY'), count(*) FILTER "
-                                         "(WHERE status = 'FAILED') FROM django_tasks_db_dbtaskresult").fetchone()
+                                         "(WHERE status = 'FAILED') FROM django_tasks_database_dbtaskresult").fetchone()
             out.writerow([time.strftime("%H:%M:%S"), worker, rss_kib(worker) if worker else 0,
                           sum(rss_kib(p) for p in procs["scheduler"]), len(procs["web"]),
                           sum(rss_kib(p) for p in procs["web"]), conns, ready, failed])

@@ -78,3 +78,24 @@ def test_countdown_counts_working_days_unless_the_law_counts_calendar_days():
     assert countdown_label(friday, today=monday, calendar_days=True) == ("已超期 3 天", "overdue")
     assert countdown_label(dt.date(2026, 11, 30), today=monday, calendar_days=True) == ("剩余 7 天", "running")
     assert countdown_label(monday, today=monday, calendar_days=True) == ("今日到期", "due")
+
+
+def _walk(start: dt.date, end: dt.date, pauses) -> int:
+    """The definition, day by day: working days after `start` up to `end`, outside every pause."""
+    counted, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day)[0] and not any(a <= day <= b for a, b in pauses):
+            counted += 1
+    return counted
+
+
+@given(st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31)), st.integers(0, 900),
+       st.lists(st.tuples(st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31)), st.integers(0, 40)), max_size=3))
+@hsettings(max_examples=60, deadline=None)
+def test_the_prefix_count_agrees_with_the_day_by_day_definition(start, span, raw_pauses):
+    """Counting by per-year prefix tables (one lookup per year) gives exactly the walk's answer, pauses included,
+    across years and provisional years."""
+    end = start + dt.timedelta(days=span)
+    pauses = [(a, a + dt.timedelta(days=n)) for a, n in raw_pauses]
+    assert calendar.count_working_days(start, end, pauses).count == _walk(start, end, pauses)

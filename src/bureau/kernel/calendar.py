@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import chinese_calendar
 import holidays as holidays_pkg
@@ -54,6 +55,21 @@ class YearDays:
         if day.weekday() >= 5:
             return day in self.working_weekend_days
         return day not in self.off_weekdays
+
+    @cached_property
+    def _prefix(self) -> list[int]:
+        """prefix[i]: working days among the year's first i days (built once per cached year)."""
+        counts = [0]
+        day = dt.date(self.year, 1, 1)
+        while day.year == self.year:
+            counts.append(counts[-1] + (1 if self.is_working(day) else 0))
+            day += dt.timedelta(days=1)
+        return counts
+
+    def working_between(self, first: dt.date, last: dt.date) -> int:
+        """Working days from `first` to `last`, both inclusive and in this year: two lookups, no walk."""
+        origin = dt.date(self.year, 1, 1).toordinal()
+        return self._prefix[last.toordinal() - origin + 1] - self._prefix[first.toordinal() - origin]
 
 
 class CalendarError(ValueError):
@@ -181,23 +197,43 @@ def add_working_days(start: dt.date, days: int, pauses: Iterable[Pause] = ()) ->
     return Deadline(day, provisional)
 
 
+def _working_in(first: dt.date, last: dt.date) -> tuple[int, bool]:
+    """Working days from `first` to `last` inclusive (first ≤ last), and whether a provisional year is involved:
+    one prefix-count lookup per year instead of a walk day by day."""
+    total, provisional = 0, False
+    for year in range(first.year, last.year + 1):
+        yd = year_days(year)
+        total += yd.working_between(max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31)))
+        provisional = provisional or yd.provisional
+    return total, provisional
+
+
+def _merged(pauses: Iterable[Pause]) -> list[Pause]:
+    merged: list[Pause] = []
+    for start, end in sorted(pauses):
+        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        elif start <= end:
+            merged.append((start, end))
+    return merged
+
+
 def count_working_days(start: dt.date, end: dt.date, pauses: Iterable[Pause] = ()) -> Count:
-    """Working days after `start` up to and including `end`; negative when `end` is before `start`."""
+    """Working days after `start` up to and including `end`; negative when `end` is before `start`. Paused
+    intervals (inclusive) do not count."""
     if (end - start).days > 36500 or (start - end).days > 36500:
         raise CalendarError("日期区间过长")
     if end < start:
         result = count_working_days(end, start, pauses)
         return Count(-result.count, result.provisional)
-    pause_list = sorted(pauses)
-    provisional = False
-    counted = 0
-    day = start
-    while day < end:
-        day += dt.timedelta(days=1)
-        yd = year_days(day.year)
-        provisional = provisional or yd.provisional
-        if yd.is_working(day) and not _in_pause(day, pause_list):
-            counted += 1
+    if end == start:
+        return Count(0, False)
+    first = start + dt.timedelta(days=1)
+    counted, provisional = _working_in(first, end)
+    for pause_start, pause_end in _merged(pauses):
+        lo, hi = max(pause_start, first), min(pause_end, end)
+        if lo <= hi:
+            counted -= _working_in(lo, hi)[0]
     return Count(counted, provisional)
 
 
