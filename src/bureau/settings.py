@@ -264,7 +264,10 @@ FIELD_ENCRYPTION_KEY = secret("FIELD_ENCRYPTION_KEY", DEV_FIELD_ENCRYPTION_KEY)
 # older entries verifiable after a rotation. Checkpoints (sequence, head, time, signed) go outside the database.
 AUDIT_KEY = secret("AUDIT_KEY", DEV_AUDIT_KEY)
 AUDIT_RETIRED_KEYS = env_list("AUDIT_RETIRED_KEYS", "")
-AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints")))
+# The default keeps one folder per database, so that a developer who points DATABASE_URL elsewhere does not compare
+# one database's trail with another's checkpoints; production names its folder explicitly.
+_DB_SLUG = "".join(c if c.isalnum() else "-" for c in Path(str(DATABASES["default"]["NAME"])).name)[:60]
+AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints" / _DB_SLUG)))
 
 BUREAU_NAME = env("BUREAU_NAME", "运城市应急管理局")
 PLATFORM_NAME = env("PLATFORM_NAME", "运城市应急管理局政务服务平台")
