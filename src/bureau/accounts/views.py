@@ -44,7 +44,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         try:
             signin.login_check(request, username)
         except RateLimited as exc:
-            context["locked_message"] = exc.message
+            # an unbound form: rendering a bound one would try the password (and show a second message)
+            context.update(form=LoginForm(request, initial={"username": username[:150]}), locked_message=exc.message)
             return _limited(render(request, "accounts/login.html", context), exc)
         if form.is_valid():
             user = form.get_user()
@@ -57,10 +58,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
             response = redirect(target or "workbench")
             signin.remember_device(request, response, user.username)
             return response
-        try:  # this failure may have started a wait: say so now rather than on the next try
+        try:  # this failure may have started a wait: say so now, in one message, rather than on the next try
             signin.login_check(request, username)
         except RateLimited as exc:
-            context["locked_message"] = exc.message
+            form.errors.pop("__all__", None)
+            context["locked_message"] = "用户名或密码错误。" + exc.message
     return render(request, "accounts/login.html", context)
 
 
@@ -136,8 +138,10 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:profile")
     uri = request.session.get("otp_uri", "") if request.user.totp_pending_secret else ""
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4) if uri else ""
+    secret = request.user.totp_pending_secret if uri else ""
     return render(request, "accounts/otp_enrol.html",
-                  {"form": form, "qr_svg": qr_svg, "uri": uri, "replacing": request.user.totp_enabled,
+                  {"form": form, "qr_svg": qr_svg, "replacing": request.user.totp_enabled,
+                   "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
                    "required": settings.REQUIRE_STAFF_TOTP and request.user.is_staff_member}, status=status)
 
 
