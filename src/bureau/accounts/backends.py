@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from bureau.accounts import signin
 from bureau.accounts.models import User
 from bureau.kernel.audit import audit
-from bureau.kernel.throttle import RateLimited
 
 
 class LockoutModelBackend(ModelBackend):
@@ -22,9 +21,7 @@ class LockoutModelBackend(ModelBackend):
                      **kwargs: Any) -> User | None:
         if not username or password is None:
             return None
-        try:
-            signin.login_check(request, username)
-        except RateLimited:
+        if not signin.login_allowed(request, username):
             return None
         user = User.objects.filter(username=username).first()
         if user is None:

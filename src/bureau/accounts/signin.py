@@ -10,6 +10,8 @@ same way (no account enumeration, GB/T 22239-2019 8.1.4.1). Three keys per attem
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
@@ -48,16 +50,41 @@ def login_keys(request: HttpRequest | None, username: str) -> list[Keyed]:
     return keys
 
 
-def login_check(request: HttpRequest | None, username: str) -> None:
-    """Raise RateLimited (429) while this name, from here, must wait."""
-    keys = login_keys(request, username)
-    wait = throttle.retry_after(keys)
-    if wait:
-        raise throttle.RateLimited(wait, LIMITED_MESSAGE.format(wait=throttle.wait_text(wait)))
+@dataclass(frozen=True)
+class Refusal:
+    """Why the backend said no beyond a wrong password: `limited` says how long to wait; `checked` is False when
+    the attempt was refused unchecked (the name was already waiting: 429), True when this failure started a wait."""
+
+    limited: throttle.RateLimited
+    checked: bool
+
+
+_REFUSAL = "_bureau_sign_in_refusal"
+
+
+def _limited(wait: int) -> throttle.RateLimited:
+    return throttle.RateLimited(wait, LIMITED_MESSAGE.format(wait=throttle.wait_text(wait)))
+
+
+def login_allowed(request: HttpRequest | None, username: str) -> bool:
+    """Whether this name may try now; when not, the refusal is left on the request for the login page."""
+    wait = throttle.retry_after(login_keys(request, username))
+    if wait and request is not None:
+        setattr(request, _REFUSAL, Refusal(_limited(wait), checked=False))
+    return not wait
 
 
 def login_failed(request: HttpRequest | None, username: str) -> int:
-    return throttle.fail(login_keys(request, username))
+    """Count a wrong password; when it starts a wait, the page is told on the request."""
+    wait = throttle.fail(login_keys(request, username))
+    if wait and request is not None:
+        setattr(request, _REFUSAL, Refusal(_limited(wait), checked=True))
+    return wait
+
+
+def refusal(request: HttpRequest) -> Refusal | None:
+    """What the backend left on the request during this sign-in attempt (None: an ordinary wrong password)."""
+    return getattr(request, _REFUSAL, None)
 
 
 def login_succeeded(request: HttpRequest | None, username: str) -> None:

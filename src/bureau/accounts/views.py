@@ -13,16 +13,11 @@ from django.views.decorators.http import require_POST
 from bureau.accounts import services, signin
 from bureau.accounts.forms import BureauPasswordChangeForm, LoginForm, OtpForm
 from bureau.accounts.middleware import OTP_SESSION_KEY, second_factor_verified
+from bureau.kernel import throttle
 from bureau.kernel.access import public_view, second_factor_exempt
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.throttle import RateLimited
-
-
-def _limited(response: HttpResponse, exc: RateLimited) -> HttpResponse:
-    response.status_code = 429
-    response["Retry-After"] = str(exc.retry_after)
-    return response
 
 
 def _safe_target(request: HttpRequest, target: str) -> str:
@@ -40,13 +35,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request, data=request.POST or None)
     context = {"form": form, "locked_message": "", "next": request.GET.get("next", "")}
     if request.method == "POST":
-        username = request.POST.get("username", "")
-        try:
-            signin.login_check(request, username)
-        except RateLimited as exc:
-            # an unbound form: rendering a bound one would try the password (and show a second message)
-            context.update(form=LoginForm(request, initial={"username": username[:150]}), locked_message=exc.message)
-            return _limited(render(request, "accounts/login.html", context), exc)
         if form.is_valid():
             user = form.get_user()
             login(request, user, backend="bureau.accounts.backends.LockoutModelBackend")
@@ -58,11 +46,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             response = redirect(target or "workbench")
             signin.remember_device(request, response, user.username)
             return response
-        try:  # this failure may have started a wait: say so now, in one message, rather than on the next try
-            signin.login_check(request, username)
-        except RateLimited as exc:
+        refused = signin.refusal(request)
+        if refused is not None and not refused.checked:
+            # the name was waiting: nothing was checked; a fresh form, so the page shows one message
+            username = request.POST.get("username", "")[:150]
+            context.update(form=LoginForm(request, initial={"username": username}),
+                           locked_message=refused.limited.message)
+            return throttle.as_limited(render(request, "accounts/login.html", context), refused.limited)
+        if refused is not None:  # this failure started a wait: say so now, in one message
             form.errors.pop("__all__", None)
-            context["locked_message"] = "用户名或密码错误。" + exc.message
+            context["locked_message"] = "用户名或密码错误。" + refused.limited.message
     return render(request, "accounts/login.html", context)
 
 
@@ -82,14 +75,13 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if not request.user.totp_enabled or second_factor_verified(request):
         return redirect("workbench")
     form = OtpForm(request.POST or None)
-    status = 200
-    headers: dict[str, str] = {}
+    limited: RateLimited | None = None
     if request.method == "POST" and form.is_valid():
         try:
             ok = services.totp_check(user=request.user, code=form.cleaned_data["code"])
         except RateLimited as exc:
             form.add_error("code", exc.message)
-            status, headers = 429, {"Retry-After": str(exc.retry_after)}
+            limited = exc
         else:
             if ok:
                 request.session.cycle_key()  # a new session id once fully signed in
@@ -99,10 +91,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
                 signin.remember_device(request, response, request.user.username)
                 return response
             form.add_error("code", "动态口令不正确或已过期")
-    response = render(request, "accounts/otp_verify.html", {"form": form}, status=status)
-    for name, value in headers.items():
-        response[name] = value
-    return response
+    return throttle.as_limited(render(request, "accounts/otp_verify.html", {"form": form}), limited)
 
 
 @second_factor_exempt
@@ -114,7 +103,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_verify")
     verified = second_factor_verified(request)
     form = OtpForm(request.POST or None)
-    status = 200
+    limited: RateLimited | None = None
     if request.method == "POST" and "begin" in request.POST:
         try:
             uri = services.totp_begin_enrolment(actor=request.user, second_factor_verified=verified)
@@ -128,7 +117,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
             services.totp_confirm(actor=request.user, code=form.cleaned_data["code"], second_factor_verified=verified)
         except RateLimited as exc:
             form.add_error("code", exc.message)
-            status = 429
+            limited = exc
         except DomainError as exc:
             form.add_error("code", exc.message)
         else:
@@ -139,10 +128,10 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
     uri = request.session.get("otp_uri", "") if request.user.totp_pending_secret else ""
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4) if uri else ""
     secret = request.user.totp_pending_secret if uri else ""
-    return render(request, "accounts/otp_enrol.html",
-                  {"form": form, "qr_svg": qr_svg, "replacing": request.user.totp_enabled,
-                   "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
-                   "required": settings.REQUIRE_STAFF_TOTP and request.user.is_staff_member}, status=status)
+    return throttle.as_limited(render(request, "accounts/otp_enrol.html", {
+        "form": form, "qr_svg": qr_svg, "replacing": request.user.totp_enabled,
+        "secret_groups": [secret[i:i + 4] for i in range(0, len(secret), 4)],
+        "required": settings.REQUIRE_STAFF_TOTP and request.user.is_staff_member}), limited)
 
 
 @login_required

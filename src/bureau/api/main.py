@@ -22,7 +22,7 @@ from bureau.accounts.models import ApiToken
 from bureau.api.guards import refuse_control_characters
 from bureau.api.openapi import document_errors
 from bureau.kernel.errors import DomainError
-from bureau.kernel.throttle import RateLimited
+from bureau.kernel.throttle import as_limited
 
 
 class TokenAuth(HttpBearer):
@@ -81,10 +81,7 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     body: dict[str, Any] = {"detail": exc.message, "code": exc.code}
     if exc.field:
         body["field"] = exc.field
-    response = api.create_response(request, body, status=exc.status)
-    if isinstance(exc, RateLimited):
-        response["Retry-After"] = str(exc.retry_after)
-    return response
+    return as_limited(api.create_response(request, body, status=exc.status), exc)
 
 
 @api.exception_handler(ValidationError)

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from bureau.kernel.context import current_ip
 from bureau.kernel.errors import DomainError
 from bureau.kernel.net import client_ip
+from bureau.kernel.throttle import as_limited
 from bureau.kernel.validation import check_request_texts, control_character, control_character_message
 
 
@@ -55,9 +56,5 @@ class RequestContextMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DomainError) and not self._is_api(request):
-            response = refusal_page(request, exception.message, exception.status)
-            retry_after = getattr(exception, "retry_after", None)
-            if retry_after:
-                response["Retry-After"] = str(retry_after)
-            return response
+            return as_limited(refusal_page(request, exception.message, exception.status), exception)
         return None

@@ -101,12 +101,17 @@ class DatabaseStore:
 
     table = "kernel_throttlecounter"
 
-    def blocked(self, keys: Sequence[str], now: float) -> float:
-        # on every public look-up: one indexed read by primary key, written as plain SQL (no ORM compile)
+    @classmethod
+    def blocked_sql(cls, keys: Sequence[str], now: float) -> tuple[str, list[Any]]:
+        """The latest block of these keys (NULL: none), as a scalar query by primary key."""
         marks = ", ".join(["%s"] * len(keys))
+        return (f'SELECT max(blocked_until) FROM {cls.table} WHERE "key" IN ({marks}) AND blocked_until > %s',
+                [*keys, now])
+
+    def blocked(self, keys: Sequence[str], now: float) -> float:
+        # on every public look-up: plain SQL, no ORM compile
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT max(blocked_until) FROM {self.table} WHERE "key" IN ({marks}) '
-                           f"AND blocked_until > %s", [*keys, now])
+            cursor.execute(*self.blocked_sql(keys, now))
             row = cursor.fetchone()
         return float(row[0]) if row and row[0] is not None else 0.0
 
@@ -193,6 +198,21 @@ def store() -> Store:
 Keyed = tuple[Policy, str]
 
 
+def limit_policy(name: str, *, limit_rule: str, window_rule: str) -> Policy:
+    """`limit` attempts per `window` seconds, both rules; the next one waits until the window has passed."""
+    window = int(cached_rule(window_rule))
+    return Policy(name=name, window=window, block_after=int(cached_rule(limit_rule)), block_seconds=window)
+
+
+def lookup_keys(name: str, address: str, number: str, *, limit_rule: str, number_limit_rule: str,
+                window_rule: str) -> list[Keyed]:
+    """Keys of a public look-up by number and code: failures count per address and per number looked up, so
+    neither one address nor many addresses can try codes for one number without limit."""
+    return [(limit_policy(f"{name}_addr", limit_rule=limit_rule, window_rule=window_rule), address or "unknown"),
+            (limit_policy(f"{name}_number", limit_rule=number_limit_rule, window_rule=window_rule),
+             normalise(number, 40))]
+
+
 def retry_after(keys: Iterable[Keyed]) -> int:
     """Seconds until all of these keys may try again (0: now)."""
     names = [f"{p.name}:{k}" for p, k in keys]
@@ -209,10 +229,8 @@ def folded_check(keys: Iterable[Keyed]) -> tuple[str, list[Any]] | None:
     store (its check is a cheap MGET of its own)."""
     if not isinstance(store(), DatabaseStore):
         return None
-    names = [f"{p.name}:{k}" for p, k in keys]
-    marks = ", ".join(["%s"] * len(names))
-    return (f'(SELECT max(blocked_until) FROM {DatabaseStore.table} WHERE "key" IN ({marks}) '
-            f"AND blocked_until > %s)", [*names, clock()])
+    sql, params = DatabaseStore.blocked_sql([f"{p.name}:{k}" for p, k in keys], clock())
+    return f"({sql})", params
 
 
 def raise_if_blocked(until: float | None, message: str | None = None) -> None:

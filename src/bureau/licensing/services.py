@@ -22,7 +22,7 @@ from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.registry import registry
-from bureau.kernel.rules import cached_rule, rule
+from bureau.kernel.rules import rule
 from bureau.kernel.workflow import apply_transition, record_history
 from bureau.licensing import rules
 from bureau.licensing.models import (
@@ -293,12 +293,9 @@ def public_progress_steps(app: Application) -> list[dict[str, Any]]:
 
 
 def progress_lookup_keys(number: str, address: str) -> list[throttle.Keyed]:
-    window = int(cached_rule("licensing.lookup_window_seconds"))
-
-    def limit(name: str, rule_key: str) -> throttle.Policy:
-        return throttle.Policy(name=name, window=window, block_after=int(cached_rule(rule_key)), block_seconds=window)
-    return [(limit("progress_addr", "licensing.lookup_limit"), address or "unknown"),
-            (limit("progress_number", "licensing.lookup_number_limit"), throttle.normalise(number, 40))]
+    return throttle.lookup_keys("progress", address, number, limit_rule="licensing.lookup_limit",
+                                number_limit_rule="licensing.lookup_number_limit",
+                                window_rule="licensing.lookup_window_seconds")
 
 
 def progress_lookup(number: str, code: str, address: str) -> Application | None:

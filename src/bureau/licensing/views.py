@@ -17,7 +17,7 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
-from bureau.kernel.throttle import RateLimited
+from bureau.kernel.throttle import RateLimited, as_limited
 from bureau.kernel.validation import MAX_ID, parse_id, parse_int
 from bureau.licensing import queries, services
 from bureau.licensing.models import ApplicationMaterial, Commitment, Opinion, PermitItem
@@ -277,23 +277,18 @@ def progress(request: HttpRequest) -> HttpResponse:
     and per number are limited (the check code must not be guessable by trying): 429 with Retry-After."""
     result = None
     error = ""
-    status = 200
-    headers: dict[str, str] = {}
+    limited: RateLimited | None = None
     number = (request.POST.get("number") or "").strip().upper()
     code = (request.POST.get("code") or "").strip()
     if request.method == "POST":
         try:
             app = services.progress_lookup(number, code, client_ip(request))
         except RateLimited as exc:
-            error = exc.message + "。"
-            status, headers = 429, {"Retry-After": str(exc.retry_after)}
+            error, limited = exc.message + "。", exc
         else:
             if app is not None:
                 result = {"app": app, "history": services.public_progress_steps(app)}
             else:
                 error = "未查询到办件，请核对办件编号和查询码。"
-    response = render(request, "licensing/progress.html", {"result": result, "error": error, "number": number},
-                      status=status)
-    for name, value in headers.items():
-        response[name] = value
-    return response
+    return as_limited(render(request, "licensing/progress.html",
+                             {"result": result, "error": error, "number": number}), limited)

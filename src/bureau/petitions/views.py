@@ -29,10 +29,7 @@ LOOKUP_LIMIT = {"limit_rule": "portal.lookup_failures_per_window", "window_rule"
 def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     """Render; a refusal for too many attempts answers 429 with Retry-After."""
     limited = context.pop("limited", None)
-    response = render(request, template, context, status=429 if limited else 200)
-    if limited:
-        response["Retry-After"] = str(limited.retry_after)
-    return response
+    return throttle.as_limited(render(request, template, context), limited)
 
 
 # ---------------------------------------------------------------- public (no login)

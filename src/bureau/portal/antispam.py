@@ -15,56 +15,30 @@ from django.http import HttpRequest
 from bureau.kernel import throttle
 from bureau.kernel.errors import DomainError
 from bureau.kernel.net import client_ip
-from bureau.kernel.rules import cached_rule, forget_cached_rules
+from bureau.kernel.rules import forget_cached_rules
 
 SESSION_KEY = "portal_captcha"
-RULE_TTL_SECONDS = 60  # limits are re-read from the rule table at most once a minute per process
-
-
-def _limit(key: str) -> int:
-    """A limit from the rule table, cached briefly: the public pages must not query it on every request."""
-    return int(cached_rule(key, RULE_TTL_SECONDS))
 
 
 def forget_limits() -> None:
     forget_cached_rules()
 
 
-def limit_policy(bucket: str, *, limit_rule: str, window_rule: str) -> throttle.Policy:
-    """`limit` attempts per `window` seconds; the next one waits until the window has passed."""
-    window = _limit(window_rule)
-    return throttle.Policy(name=f"portal_{bucket}", window=window, block_after=_limit(limit_rule),
-                           block_seconds=window)
-
-
-def hit(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str, count: bool = True,
-        extra_keys: list[str] | None = None) -> None:
-    """Count one attempt of `bucket` from the client's address (and any `extra_keys`, e.g. the number looked up);
-    raise RateLimited (429) once the configured limit is reached."""
-    policy = limit_policy(bucket, limit_rule=limit_rule, window_rule=window_rule)
-    keys = [(policy, client_ip(request)), *[(policy, f"n:{k}") for k in extra_keys or []]]
+def hit(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str, count: bool = True) -> None:
+    """Count one attempt of `bucket` from the client's address; raise RateLimited (429) once the configured limit
+    (rules, re-read at most once a minute) is reached."""
+    keys = [(throttle.limit_policy(f"portal_{bucket}", limit_rule=limit_rule, window_rule=window_rule),
+             client_ip(request))]
     throttle.check(keys)
     if count:
         throttle.fail(keys)
 
 
-def is_limited(request: HttpRequest, bucket: str, *, limit_rule: str, window_rule: str,
-               extra_keys: list[str] | None = None) -> throttle.RateLimited | None:
-    """The refusal a next attempt would get (None when allowed)."""
-    try:
-        hit(request, bucket, limit_rule=limit_rule, window_rule=window_rule, count=False, extra_keys=extra_keys)
-    except throttle.RateLimited as exc:
-        return exc
-    return None
-
-
 def lookup_keys(request: HttpRequest, bucket: str, number: str, *, limit_rule: str, number_limit_rule: str,
                 window_rule: str) -> list[throttle.Keyed]:
-    """Keys for a look-up by number and code: failures count per address and per number looked up, so neither one
-    address nor many addresses can try codes for one number without limit."""
-    return [(limit_policy(bucket, limit_rule=limit_rule, window_rule=window_rule), client_ip(request)),
-            (limit_policy(f"{bucket}_number", limit_rule=number_limit_rule, window_rule=window_rule),
-             throttle.normalise(number, 40))]
+    """The failure counters of a public look-up from this client (kernel/throttle.py)."""
+    return throttle.lookup_keys(f"portal_{bucket}", client_ip(request), number, limit_rule=limit_rule,
+                                number_limit_rule=number_limit_rule, window_rule=window_rule)
 
 
 def new_challenge(request: HttpRequest) -> str:
