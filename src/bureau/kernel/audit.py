@@ -17,6 +17,7 @@ Appends are serialised by locking the single AuditHead row inside the writing tr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hmac
 import json
@@ -239,8 +240,8 @@ def write_checkpoint(directory: Path | None = None) -> Checkpoint | None:
         return None
     key_id, ring = keyring()
     at = timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    cp = Checkpoint(seq=head.last_seq, hash=head.last_hash, at=at, key_id=key_id, mac="")
-    cp = Checkpoint(seq=cp.seq, hash=cp.hash, at=cp.at, key_id=key_id, mac=mac(ring[key_id], cp.payload()))
+    unsigned = Checkpoint(seq=head.last_seq, hash=head.last_hash, at=at, key_id=key_id, mac="")
+    cp = dataclasses.replace(unsigned, mac=mac(ring[key_id], unsigned.payload()))
     folder = directory or checkpoint_dir()
     folder.mkdir(parents=True, exist_ok=True)
     name = f"audit-checkpoint-{at.replace(':', '').replace('-', '')}-{cp.seq:012d}.json"

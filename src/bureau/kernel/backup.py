@@ -44,7 +44,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from bureau.kernel.audit import audit, latest_checkpoint, verify_chain
+from bureau.kernel.audit import audit, checkpoint_dir, latest_checkpoint, verify_chain
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.models import AuditEntry, AuditHead
 
@@ -170,11 +170,6 @@ def _storage_names() -> Iterator[str]:
     yield from walk("")
 
 
-def _checkpoint_dir() -> Path | None:
-    configured = getattr(settings, "AUDIT_CHECKPOINT_DIR", None)
-    return Path(configured) if configured else None
-
-
 def _human(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.1f} KB"
 
@@ -259,8 +254,8 @@ def _write_backup(target: Path, engine: str, who: dict[str, str], progress: Prog
             progress(f"  已复制 {stored} 个文件（{_human(stored_bytes)}）")
     progress(f"  存储文件：{stored} 个，{_human(stored_bytes)}")
 
-    checkpoints = _checkpoint_dir()
-    if checkpoints and checkpoints.is_dir():
+    checkpoints = checkpoint_dir()
+    if checkpoints.is_dir():
         for path in sorted(p for p in checkpoints.rglob("*") if p.is_file()):
             relative = path.relative_to(checkpoints).as_posix()
             with path.open("rb") as handle:
@@ -456,9 +451,7 @@ def _write_stored_files(entries: list[dict[str, Any]], source: Path, progress: P
 
 
 def _restore_checkpoints(manifest: dict[str, Any], source: Path) -> int:
-    folder = _checkpoint_dir()
-    if folder is None:
-        return 0
+    folder = checkpoint_dir()
     written = 0
     for entry in manifest["files"]:
         if not entry["path"].startswith(CHECKPOINTS_DIR + "/"):

@@ -11,6 +11,7 @@ running a task again after a kill does no harm. Tasks claimed by a worker that n
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 import threading
@@ -24,6 +25,8 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 STALE_AFTER = dt.timedelta(minutes=30)
+SCHEDULER_TICK_SECONDS = 15
+log = logging.getLogger("bureau.jobs")
 
 
 def dead_after() -> dt.timedelta:
@@ -73,9 +76,7 @@ def reap_stale_tasks() -> int:
             requeued += DBTaskResult.objects.filter(id=row["id"], status="RUNNING", started_at=row["started_at"]
                                                     ).update(status="READY", started_at=None)
     if requeued:
-        import logging
-
-        logging.getLogger("bureau.jobs").warning("re-queued %s task(s) of stopped workers", requeued)
+        log.warning("re-queued %s task(s) of stopped workers", requeued)
     return requeued
 
 
@@ -102,9 +103,7 @@ class Heartbeat:
                 if self.kind == "worker":
                     reap_stale_tasks()
             except Exception:  # a failed beat must not kill the worker; the next one tries again
-                import logging
-
-                logging.getLogger("bureau.jobs").exception("heartbeat failed")
+                log.exception("heartbeat failed")
             finally:
                 close_old_connections()
                 connection.close()
@@ -146,8 +145,6 @@ def process_health(kind: str, now: dt.datetime | None = None) -> ProcessHealth:
     limit = max(dead_after(), late_after * 2)
     return ProcessHealth("late" if now - rows[0] <= limit else "dead", 0, newest)
 
-
-SCHEDULER_TICK_SECONDS = 15
 
 
 def queue_health(now: dt.datetime | None = None) -> dict[str, Any]:

@@ -124,6 +124,5 @@ def check_event_date(value: dt.date | dt.datetime | None, *, field: str, label: 
         raise DomainError(f"{label}不能晚于今天", code="date_in_future", field=field)
     first = earliest_event_date()
     if value < first:
-        raise DomainError(f"{label}不能早于 {first.isoformat()}（规则 kernel.earliest_event_date）", code="date_too_early",
-                          field=field)
+        raise DomainError(f"{label}不能早于 {first.isoformat()}，请核对日期", code="date_too_early", field=field)
 
