@@ -16,7 +16,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 import psycopg
 import pytest
@@ -29,6 +29,7 @@ from bureau.enterprises.models import Enterprise
 from bureau.kernel.attachments import save_upload
 from bureau.kernel.audit import audit
 from bureau.kernel.models import AuditEntry
+from tests.databases import database_url
 from tests.factories import EnterpriseFactory
 
 PDF = b"%PDF-1.4 \xe8\xbf\x90\xe5\x9f\x8e restore drill"
@@ -56,8 +57,7 @@ def empty_database(tmp_path: Path) -> Iterator[str]:
     with psycopg.connect(**params) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
-    credentials = quote(conf["USER"] or "") + (f":{quote(conf['PASSWORD'])}" if conf["PASSWORD"] else "")
-    yield f"postgres://{credentials}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{name}"
+    yield database_url(name)
     with psycopg.connect(**params) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

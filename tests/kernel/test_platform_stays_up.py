@@ -15,24 +15,15 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bureau.kernel import jobs
 from bureau.kernel.models import OutboundMessage, WorkerHeartbeat
-
-
-def _database_url() -> str:
-    conf = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{conf['NAME']}"
-    credentials = quote(conf["USER"] or "") + (f":{quote(conf['PASSWORD'])}" if conf["PASSWORD"] else "")
-    return f"postgres://{credentials}@{conf['HOST'] or '127.0.0.1'}:{conf['PORT'] or 5432}/{conf['NAME']}"
+from tests.databases import database_url
 
 
 def _free_port() -> int:
@@ -70,7 +61,7 @@ def _ready_task(marker: Path, key: str) -> DBTaskResult:
 def test_a_killed_worker_is_restarted_its_task_rerun_once_and_the_web_keeps_serving(tmp_path):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"BUREAU_TESTING", "PYTEST_XDIST_WORKER"}}
-    env.update(DATABASE_URL=_database_url(), PORT=str(port), WEB_WORKERS="1", WEB_THREADS="2",
+    env.update(DATABASE_URL=database_url(), PORT=str(port), WEB_WORKERS="1", WEB_THREADS="2",
                WORKER_HEARTBEAT_SECONDS="1", WORKER_DEAD_SECONDS="3", BUREAU_VAR_DIR=str(tmp_path / "var"),
                SITE_URL=f"http://127.0.0.1:{port}")
     platform = subprocess.Popen([sys.executable, str(settings.PROJECT_DIR / "manage.py"), "run_platform"], env=env,
