@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from bureau.kernel.access import is_second_factor_exempt
+from bureau.kernel.access import is_api, is_second_factor_exempt
 
 OTP_SESSION_KEY = "otp_verified"
 
@@ -32,8 +32,7 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or is_second_factor_exempt(view_func):
             return None
-        match = request.resolver_match
-        if match is not None and match.namespace.split(":")[0] == "api":
+        if is_api(request):
             return None  # every API operation authenticates itself (a session call needs the verified factor)
         if user.totp_enabled and not request.session.get(OTP_SESSION_KEY):
             if request.method == "GET":

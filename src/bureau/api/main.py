@@ -45,9 +45,9 @@ class CookieSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None and getattr(user, "totp_enabled", False):
-            from bureau.accounts.middleware import OTP_SESSION_KEY
+            from bureau.accounts.middleware import second_factor_verified
 
-            if not request.session.get(OTP_SESSION_KEY):
+            if not second_factor_verified(request):
                 return None
         return user
 

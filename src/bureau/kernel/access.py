@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.http import HttpRequest
+
 V = TypeVar("V", bound=Callable[..., object])
 
 
@@ -31,3 +33,9 @@ def is_public(view: Callable[..., object]) -> bool:
 
 def is_second_factor_exempt(view: Callable[..., object]) -> bool:
     return bool(getattr(view, "bureau_second_factor_exempt", False) or getattr(view, "bureau_public", False))
+
+
+def is_api(request: HttpRequest) -> bool:
+    """The request was routed to the JSON API (which authenticates and answers errors itself)."""
+    match = getattr(request, "resolver_match", None)
+    return match is not None and "api" in match.namespaces

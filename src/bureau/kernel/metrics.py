@@ -22,7 +22,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from bureau.kernel.access import public_view
+from bureau.kernel.access import is_api, public_view
 from bureau.kernel.net import is_local
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -54,7 +54,7 @@ def _view(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "static" if request.path.startswith("/static/") else "unmatched"
-    if match.namespace.split(":")[0] == "api":
+    if is_api(request):
         return f"api:{match.route}"[:120]
     return (match.view_name or match.route or "unnamed")[:120]
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from bureau.kernel.access import is_api
 from bureau.kernel.context import current_ip
 from bureau.kernel.errors import DomainError
 from bureau.kernel.net import client_ip
@@ -35,14 +36,9 @@ class RequestContextMiddleware:
         finally:
             current_ip.reset(token)
 
-    @staticmethod
-    def _is_api(request: HttpRequest) -> bool:
-        match = getattr(request, "resolver_match", None)
-        return match is not None and "api" in match.namespaces
-
     def process_view(self, request: HttpRequest, view_func: Any, view_args: Any,
                      view_kwargs: dict[str, Any]) -> HttpResponse | None:
-        if self._is_api(request):
+        if is_api(request):
             return None  # the API guard answers in JSON (bureau.api.guards)
         found = next(((k, c) for k, v in view_kwargs.items() if isinstance(v, str)
                       for c in [control_character(v)] if c), None)
@@ -55,6 +51,6 @@ class RequestContextMiddleware:
         return refusal_page(request, control_character_message(f"参数 {found[0]} ", found[1]))
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, DomainError) and not self._is_api(request):
+        if isinstance(exception, DomainError) and not is_api(request):
             return as_limited(refusal_page(request, exception.message, exception.status), exception)
         return None

@@ -51,7 +51,6 @@ def client_ip(request: HttpRequest) -> str:
     if networks and _trusted(remote, networks):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [_clean(h) for h in forwarded.split(",") if h.strip()]
-        address = remote
         for hop in reversed(hops):
             address = hop
             if not _trusted(hop, networks):
