@@ -60,7 +60,7 @@ def _out(c: Checkup) -> CheckupOut:
 
 
 def _checkup(request: HttpRequest, checkup_id: Id) -> Checkup:
-    checkup = Checkup.objects.visible_to(request.user).select_related("enterprise").filter(pk=checkup_id).first()
+    checkup = Checkup.objects.restrict(request.user).select_related("enterprise").filter(pk=checkup_id).first()
     if checkup is None:
         raise NotFound("体检不存在或无权查看")
     return checkup
@@ -68,7 +68,7 @@ def _checkup(request: HttpRequest, checkup_id: Id) -> Checkup:
 
 @router.get("/checkups", response=list[CheckupOut], summary="安全体检（专家：指派给自己的；监管部门：辖区内）")
 def checkup_list(request: HttpRequest, state: str | None = None) -> list[CheckupOut]:
-    qs = (Checkup.objects.visible_to(request.user).select_related("enterprise")
+    qs = (Checkup.objects.restrict(request.user).select_related("enterprise")
           .annotate(finding_count=Count("findings")).order_by("-requested_on", "-id"))
     if state:
         qs = qs.filter(state=state)

@@ -57,9 +57,9 @@ def assistance_work(user: Any) -> Iterable[WorkItem]:
 
     codes = user.role_codes
     if EXPERT in codes:
-        rows = Checkup.objects.visible_to(user).filter(state="assigned").select_related("enterprise")[:20]
+        rows = Checkup.objects.restrict(user).filter(state="assigned").select_related("enterprise")[:20]
     elif codes & OFFICERS and not user.enterprise_id:
-        rows = Checkup.objects.visible_to(user).filter(state__in=("requested", "submitted")) \
+        rows = Checkup.objects.restrict(user).filter(state__in=("requested", "submitted")) \
             .select_related("enterprise")[:20]
     else:
         return []

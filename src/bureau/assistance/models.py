@@ -8,15 +8,11 @@ from typing import Any
 
 from django.db import models
 
+from bureau.accounts import roles as R
+from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_phone
 from bureau.kernel.models import ProcessModel
-
-
-def _scoped(qs: models.QuerySet, user: Any, region: str, enterprise: str | None) -> models.QuerySet:
-    from bureau.accounts.scope import scope_for
-
-    return scope_for(user).filter(qs, region=region, enterprise=enterprise)
 
 
 class Specialty(models.TextChoices):
@@ -61,17 +57,15 @@ class Expert(models.Model):
         return mask_phone(self.phone)
 
 
-class CheckupQuerySet(models.QuerySet["Checkup"]):
-    def visible_to(self, user: Any) -> CheckupQuerySet:
-        """Officers by jurisdiction, the enterprise its own, an expert the checkups assigned to them."""
-        if user is not None and getattr(user, "is_authenticated", False) and "expert" in user.role_codes:
-            return self.filter(assignments__expert__user=user).distinct()
-        return _scoped(self, user, "region_id", "enterprise_id")
-
-
 class Checkup(ProcessModel):
     """An expert safety checkup (安全体检, measure III.1), requested by the enterprise or scheduled by the
     bureau, paid by the government; the experts' findings become the enterprise's hazards."""
+
+    authority = Authority(
+        dataset="checkups", label="安全体检",
+        grants=(Grant("被指派的专家", lambda user: models.Q(assignments__expert__user=user),
+                      roles=frozenset({R.EXPERT}), distinct=True),),
+    )
 
     class Origin(models.TextChoices):
         REQUEST = "request", "企业申请"
@@ -93,7 +87,7 @@ class Checkup(ProcessModel):
     requested_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = CheckupQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "安全体检"
@@ -144,13 +138,12 @@ class CheckupFinding(models.Model):
 # Chemical parks (III.3)
 
 
-class ParkItemQuerySet(models.QuerySet["ParkRemediationItem"]):
-    def visible_to(self, user: Any) -> ParkItemQuerySet:
-        return _scoped(self, user, "park__region_id", None)
-
-
 class ParkRemediationItem(models.Model):
     """A remediation item of a chemical park (化工园区安全整治提升方案, 省厅), with its progress."""
+
+    authority = Authority(
+        dataset="parks", label="化工园区整治事项", region="park__region_id", enterprise=None,
+    )
 
     class Status(models.TextChoices):
         OPEN = "open", "未开始"
@@ -168,7 +161,7 @@ class ParkRemediationItem(models.Model):
     source = models.CharField("依据", max_length=200, default="山西省化工园区安全整治提升方案")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ParkItemQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "园区整治事项"
@@ -197,18 +190,26 @@ class ParkProgress(models.Model):
 # First-use chemical processes (III.4)
 
 
-class FirstUseQuerySet(models.QuerySet["FirstUseProcess"]):
-    def visible_to(self, user: Any) -> FirstUseQuerySet:
-        if user is not None and getattr(user, "is_authenticated", False) and user.organisation_id \
-                and user.organisation.code == "SX-YJT":
-            return self.exclude(state="draft")  # the provincial department sees what was forwarded to it
-        return _scoped(self, user, "region_id", "enterprise_id")
+PROVINCE_ORG_CODE = "SX-YJT"  # the organisation row of the provincial department (accounts demo and seed data)
+
+
+def _province_q(user: Any) -> models.Q | None:
+    """The provincial department (山西省应急管理厅) sees what the city bureau forwarded to it, never a draft."""
+    organisation = user.organisation if user.organisation_id else None
+    if organisation is None or organisation.code != PROVINCE_ORG_CODE:
+        return None
+    return ~models.Q(state="draft")
 
 
 class FirstUseProcess(ProcessModel):
     """A demonstration request for a chemical process used for the first time in China (国内首次使用的化工工艺
     安全可靠性论证), prepared by the enterprise, forwarded by the city bureau, concluded by the provincial
     department (measure III.4)."""
+
+    authority = Authority(
+        dataset="first_use", label="首次使用化工工艺论证",
+        grants=(Grant("省应急管理厅（已报送的）", _province_q),),
+    )
 
     number = models.CharField("编号", max_length=30, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
@@ -223,7 +224,7 @@ class FirstUseProcess(ProcessModel):
     conclusion = models.TextField("论证结论", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = FirstUseQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "首次使用化工工艺论证"
@@ -321,15 +322,14 @@ class AgencyStaff(models.Model):
         return mask_phone(self.phone)
 
 
-class AgencyReportQuerySet(models.QuerySet["AgencyReport"]):
-    def visible_to(self, user: Any) -> AgencyReportQuerySet:
-        if user is not None and getattr(user, "is_authenticated", False) and "agency" in user.role_codes:
-            return self.filter(agency__organisation_id=user.organisation_id)
-        return _scoped(self, user, "enterprise__region_id", "enterprise_id")
-
-
 class AgencyReport(models.Model):
     """An evaluation report an agency files for an enterprise."""
+
+    authority = Authority(
+        dataset="agency_reports", label="安全评价报告", region="enterprise__region_id",
+        grants=(Grant("出具报告的评价机构", lambda user: models.Q(agency__organisation_id=user.organisation_id)
+                      if user.organisation_id else None, roles=frozenset({R.AGENCY})),),
+    )
 
     class Kind(models.TextChoices):
         PRE = "pre", "安全预评价"
@@ -348,7 +348,7 @@ class AgencyReport(models.Model):
     filed_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     filed_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AgencyReportQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "评价报告"
@@ -422,13 +422,10 @@ class Course(models.Model):
         return self.title
 
 
-class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
-    def visible_to(self, user: Any) -> EnrolmentQuerySet:
-        return _scoped(self, user, "enterprise__region_id", "enterprise_id")
-
-
 class Enrolment(models.Model):
     """One trainee enrolled by an enterprise; attendance earns a certificate of attendance (a stored document)."""
+
+    authority = Authority(dataset="courses", label="培训报名", region="enterprise__region_id")
 
     class Post(models.TextChoices):
         PRINCIPAL = "principal", "企业主要负责人"
@@ -444,7 +441,7 @@ class Enrolment(models.Model):
     certificate_number = models.CharField("结业证明编号", max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = EnrolmentQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "培训报名"

@@ -330,7 +330,7 @@ def first_use_create(*, actor: Any, process_name: str, project: str, description
 def first_use_transition(*, actor: Any, item: FirstUseProcess, action: str, note: str = "",
                          meeting_on: dt.date | None = None) -> FirstUseProcess:
     """submit (enterprise) → forward to the province (city) → pass / fail (province, with the meeting date)."""
-    if not FirstUseProcess.objects.visible_to(actor).filter(pk=item.pk).exists():
+    if not FirstUseProcess.objects.restrict(actor).filter(pk=item.pk).exists():
         raise NotFound("记录不存在")
     today = timezone.localdate()
     updates: dict[str, Any] = {}
@@ -531,7 +531,7 @@ def course_enrol(*, actor: Any, course: Course, trainee_name: str, post: str, ph
 def course_attendance(*, actor: Any, enrolment: Enrolment, attended: bool) -> Enrolment:
     """Record attendance; attendance earns a certificate of attendance (结业证明, a stored PDF)."""
     _staff(actor, "登记培训出勤")
-    if not Enrolment.objects.visible_to(actor).filter(pk=enrolment.pk).exists():
+    if not Enrolment.objects.restrict(actor).filter(pk=enrolment.pk).exists():
         raise NotFound("报名记录不存在")
     if enrolment.certificate_number:
         raise DomainError("已出具结业证明，出勤记录不能再修改")

@@ -66,7 +66,7 @@ def _form_errors(form: Any) -> str:
 
 
 def _checkup_for(user: Any, pk: int) -> Checkup:
-    checkup = Checkup.objects.visible_to(user).select_related("enterprise", "region").filter(pk=pk).first()
+    checkup = Checkup.objects.restrict(user).select_related("enterprise", "region").filter(pk=pk).first()
     if checkup is None:
         raise Http404("体检不存在")
     return checkup
@@ -77,7 +77,7 @@ def checkup_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user) or EXPERT in user.role_codes):
         raise Http404
-    qs = Checkup.objects.visible_to(user).select_related("enterprise", "region").order_by("-requested_on", "-id")
+    qs = Checkup.objects.restrict(user).select_related("enterprise", "region").order_by("-requested_on", "-id")
     if request.GET.get("state"):
         qs = qs.filter(state=request.GET["state"])
     page = paginate(qs, request.GET)
@@ -92,7 +92,7 @@ def checkup_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user)):
         raise Http404
-    enterprises = None if user.enterprise_id else Enterprise.objects.visible_to(user)
+    enterprises = None if user.enterprise_id else Enterprise.objects.restrict(user)
     form = F.CheckupRequestForm(request.POST or None, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -252,7 +252,7 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    item = ParkRemediationItem.objects.visible_to(request.user).select_related("park").filter(pk=pk).first()
+    item = ParkRemediationItem.objects.restrict(request.user).select_related("park").filter(pk=pk).first()
     if item is None or not _is_staff(request.user):
         raise Http404
     form = F.ParkProgressForm(request.POST)
@@ -272,7 +272,7 @@ def first_use_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user) or DEPARTMENT in user.role_codes):
         raise Http404
-    rows = list(FirstUseProcess.objects.visible_to(user).select_related("enterprise")[:200])
+    rows = list(FirstUseProcess.objects.restrict(user).select_related("enterprise")[:200])
     for r in rows:
         r.state_label = first_use_workflow.state_label(r.state)
     form = F.FirstUseForm(request.POST or None) if _is_enterprise(user) else None
@@ -289,7 +289,7 @@ def first_use_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def first_use_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = FirstUseProcess.objects.visible_to(request.user).select_related("enterprise").filter(pk=pk).first()
+    item = FirstUseProcess.objects.restrict(request.user).select_related("enterprise").filter(pk=pk).first()
     if item is None:
         raise Http404
     if request.method == "POST":
@@ -325,7 +325,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
         b.my_signups = by_batch.get(b.pk, [])
     batch_form = None
     if _is_staff(user):
-        batch_form = F.BatchForm(request.POST or None, enterprises=Enterprise.objects.visible_to(user))
+        batch_form = F.BatchForm(request.POST or None, enterprises=Enterprise.objects.restrict(user))
         if request.method == "POST" and batch_form.is_valid():
             if _run(request, lambda: services.observation_batch_create(actor=user, **batch_form.cleaned_data),
                     "已安排观摩批次", batch_form):
@@ -398,7 +398,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             if _run(request, lambda: services.report_file(actor=user, **form.cleaned_data), "已报送评价报告", form):
                 return redirect("assistance:agency", pk=pk)
-    reports = AgencyReport.objects.visible_to(user).filter(agency=agency).select_related("enterprise") \
+    reports = AgencyReport.objects.restrict(user).filter(agency=agency).select_related("enterprise") \
         .prefetch_related("signers", "spot_checks")[:100]
     return render(request, "assistance/agency.html", {
         "a": agency, "staff": agency.staff.all(), "reports": reports, "form": form, "is_staff": _is_staff(user),
@@ -409,7 +409,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
-    report = AgencyReport.objects.visible_to(request.user).select_related("agency", "enterprise").filter(pk=pk).first()
+    report = AgencyReport.objects.restrict(request.user).select_related("agency", "enterprise").filter(pk=pk).first()
     if report is None:
         raise Http404
     form = F.SpotCheckForm(request.POST)
@@ -449,7 +449,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if form is not None and request.method == "POST" and form.is_valid():
         if _run(request, lambda: services.course_enrol(actor=user, course=course, **form.cleaned_data), "已报名", form):
             return redirect("assistance:course", pk=pk)
-    enrolments = list(Enrolment.objects.visible_to(user).filter(course=course).select_related("enterprise"))
+    enrolments = list(Enrolment.objects.restrict(user).filter(course=course).select_related("enterprise"))
     docs = {}
     if enrolments:
         from django.contrib.contenttypes.models import ContentType
@@ -468,7 +468,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = Enrolment.objects.visible_to(request.user).select_related("course", "enterprise").filter(pk=pk).first()
+    enrolment = Enrolment.objects.restrict(request.user).select_related("course", "enterprise").filter(pk=pk).first()
     if enrolment is None:
         raise Http404
     _run(request, lambda: services.course_attendance(actor=request.user, enrolment=enrolment,

@@ -7,6 +7,7 @@ STAFF = {INSPECTOR, SECTION_HEAD, LEADER}
 
 checkup_workflow = Workflow(
     name="checkups",
+    model="assistance.Checkup",
     states={"requested": "待指派专家", "assigned": "已指派专家", "submitted": "已提交体检报告",
             "settled": "已结算（政府买单）", "cancelled": "已取消"},
     transitions=[
@@ -19,6 +20,7 @@ checkup_workflow = Workflow(
 
 first_use_workflow = Workflow(
     name="first_use",
+    model="assistance.FirstUseProcess",
     states={"draft": "企业填报", "submitted": "已提交市局", "forwarded": "已报送省厅", "passed": "论证通过",
             "failed": "论证未通过"},
     transitions=[

@@ -86,7 +86,7 @@ def due_soon_items(user):  # type: ignore[no-untyped-def]
 def enterprise_certificates(user, enterprise):  # type: ignore[no-untyped-def]
     from bureau.certificates.models import Certificate
 
-    rows = list(Certificate.objects.visible_to(user).filter(enterprise=enterprise).select_related("type")
+    rows = list(Certificate.objects.restrict(user).filter(enterprise=enterprise).select_related("type")
                 .order_by("valid_until")[:20])
     return {"title": "证照", "template": "certificates/_enterprise_panel.html", "context": {"rows": rows}}
 

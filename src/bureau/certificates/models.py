@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import models
 
+from bureau.accounts import roles as R
+from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_id_number, mask_phone
 
@@ -59,21 +61,20 @@ class CertificateStatus(models.TextChoices):
     VOID = "void", "注销/失效"
 
 
-class CertificateQuerySet(models.QuerySet["Certificate"]):
-    def visible_to(self, user: Any) -> CertificateQuerySet:
-        from bureau.accounts.scope import scope_for
+def _holder_q(user: Any) -> models.Q | None:
+    """An individual sees the certificates issued to them (matched by the blind index of their ID number)."""
+    from bureau.kernel.crypto import blind_index
 
-        scope = scope_for(user)
-        if scope.kind == "none" and getattr(user, "is_authenticated", False) and user.id_number:
-            # an individual sees the certificates issued to them
-            from bureau.kernel.crypto import blind_index
-
-            return self.filter(holder_id_index=blind_index(user.id_number))
-        return scope.filter(self, region="region_id", enterprise="enterprise_id")
+    return models.Q(holder_id_index=blind_index(user.id_number)) if user.id_number else None
 
 
 class Certificate(models.Model):
     """One certificate. `verify_code` is random and unguessable: it is what the 2-D code carries."""
+
+    authority = Authority(
+        dataset="certificates", label="证照",
+        grants=(Grant("持证人本人", _holder_q),),
+    )
 
     number = models.CharField("证书编号", max_length=60, unique=True)
     type = models.ForeignKey(CertificateType, on_delete=models.PROTECT, related_name="certificates",
@@ -102,7 +103,7 @@ class Certificate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CertificateQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "证照"
@@ -297,20 +298,14 @@ class PrintLog(models.Model):
         constraints = [models.UniqueConstraint(fields=["certificate", "copy_no"], name="uniq_print_cert_copy")]
 
 
-class MailingQuerySet(models.QuerySet["MailingRequest"]):
-    def visible_to(self, user: Any) -> MailingQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        scope = scope_for(user)
-        if scope.kind in {"all", "regions"}:
-            return scope.filter(self, region="region_id")
-        if getattr(user, "is_authenticated", False):
-            return self.filter(requested_by=user)
-        return self.none()
-
-
 class MailingRequest(models.Model):
     """A holder asks for a certificate to be posted; the clerk records courier and tracking (measure III.10)."""
+
+    authority = Authority(
+        dataset="mailing", label="证照寄递申请", enterprise=None,
+        grants=(Grant("申请人本人", lambda user: models.Q(requested_by=user)),),
+        change=frozenset({R.CLERK, R.LICENSING_OFFICER, R.SECTION_HEAD, R.LEADER}),
+    )
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "已申请"
@@ -334,7 +329,7 @@ class MailingRequest(models.Model):
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     cancel_reason = models.CharField("取消原因", max_length=200, blank=True)
 
-    objects = MailingQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "证书寄递"

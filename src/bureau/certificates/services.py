@@ -63,7 +63,7 @@ def _require(actor: Any, roles: frozenset[str], what: str) -> None:
 
 
 def _visible(actor: Any, certificate: Certificate) -> Certificate:
-    if not Certificate.objects.visible_to(actor).filter(pk=certificate.pk).exists():
+    if not Certificate.objects.restrict(actor).filter(pk=certificate.pk).exists():
         raise NotFound("证照不存在或不在您的管辖范围内")
     return certificate
 
@@ -646,7 +646,7 @@ def mailing_request(*, actor: Any, certificate: Certificate, recipient_name: str
 def mailing_ship(*, actor: Any, mailing: MailingRequest, courier: str, tracking_no: str) -> MailingRequest:
     """The clerk records courier and tracking number; the holder is told."""
     _require(actor, MAILING_STAFF, "登记寄递")
-    if not MailingRequest.objects.visible_to(actor).filter(pk=mailing.pk).exists():
+    if not MailingRequest.objects.restrict(actor).filter(pk=mailing.pk).exists():
         raise NotFound("寄递申请不存在")
     if not courier.strip() or not tracking_no.strip():
         raise DomainError("请填写快递公司和运单号", field="tracking_no")
@@ -666,7 +666,7 @@ def mailing_ship(*, actor: Any, mailing: MailingRequest, courier: str, tracking_
 
 def mailing_deliver(*, actor: Any, mailing: MailingRequest) -> MailingRequest:
     """The holder (or the clerk from the courier's record) confirms delivery."""
-    if not MailingRequest.objects.visible_to(actor).filter(pk=mailing.pk).exists():
+    if not MailingRequest.objects.restrict(actor).filter(pk=mailing.pk).exists():
         raise NotFound("寄递申请不存在")
     with transaction.atomic():
         changed = MailingRequest.objects.filter(pk=mailing.pk, status=MailingRequest.Status.SHIPPED).update(
@@ -681,7 +681,7 @@ def mailing_deliver(*, actor: Any, mailing: MailingRequest) -> MailingRequest:
 def mailing_cancel(*, actor: Any, mailing: MailingRequest, reason: str = "") -> MailingRequest:
     """Before it is shipped: the holder withdraws the request (e.g. will print at a kiosk instead), or the clerk
     cancels it with a reason the holder is told (e.g. the address cannot be served). Once shipped it cannot be."""
-    if not MailingRequest.objects.visible_to(actor).filter(pk=mailing.pk).exists():
+    if not MailingRequest.objects.restrict(actor).filter(pk=mailing.pk).exists():
         raise NotFound("寄递申请不存在")
     by_holder = mailing.requested_by_id == actor.pk
     if not by_holder:

@@ -98,7 +98,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """Holders: an individual's own certificates (by ID number) or the enterprise's certificates."""
-    qs = Certificate.objects.visible_to(request.user).select_related("type").order_by("-issued_on")[:200]
+    qs = Certificate.objects.restrict(request.user).select_related("type").order_by("-issued_on")[:200]
     return render(request, "certificates/mine.html", {"rows": list(qs)})
 
 
@@ -198,7 +198,7 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_superuser or request.user.role_codes & services.MAILING_STAFF) or request.user.enterprise_id:
         raise Http404
     status = request.GET.get("status", "requested")
-    qs = MailingRequest.objects.visible_to(request.user).select_related("certificate__type", "region")
+    qs = MailingRequest.objects.restrict(request.user).select_related("certificate__type", "region")
     if status:
         qs = qs.filter(status=status)
     page = paginate(qs.order_by("created_at", "id"), request.GET)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 
+from bureau.accounts.authority import Authority, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_id_number, mask_phone
 
@@ -74,15 +75,10 @@ class ChemicalPark(models.Model):
         return self.name
 
 
-class EnterpriseQuerySet(models.QuerySet["Enterprise"]):
-    def visible_to(self, user: Any) -> EnterpriseQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        return scope_for(user).filter(self, region="region_id", enterprise="id")
-
-
 class Enterprise(models.Model):
     """One enterprise of the register. Personal data of contacts is SM4-encrypted and shown masked."""
+
+    authority = Authority(dataset="enterprises", label="企业", enterprise="id")
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=120, db_index=True)
@@ -108,7 +104,7 @@ class Enterprise(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = EnterpriseQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "企业"

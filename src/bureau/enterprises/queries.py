@@ -11,7 +11,7 @@ from bureau.enterprises.models import Enterprise
 
 
 def enterprise_list(user: Any, params: Any) -> QuerySet[Enterprise]:
-    qs = Enterprise.objects.visible_to(user).select_related("region", "chemical_park")
+    qs = Enterprise.objects.restrict(user).select_related("region", "chemical_park")
     q = (params.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(uscc__startswith=q.upper()))
@@ -32,7 +32,7 @@ def enterprise_list(user: Any, params: Any) -> QuerySet[Enterprise]:
 
 def get_enterprise_for(user: Any, pk: int) -> Enterprise:
     """The enterprise if the user may see it; 404 otherwise (never reveal another county's record)."""
-    enterprise = (Enterprise.objects.visible_to(user).select_related("region", "chemical_park")
+    enterprise = (Enterprise.objects.restrict(user).select_related("region", "chemical_park")
                   .filter(pk=pk).first())
     if enterprise is None:
         raise Http404("企业不存在")

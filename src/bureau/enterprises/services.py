@@ -164,7 +164,7 @@ def _finish(job: ImportJob, status: str, message: str, processed: int | None = N
 
 
 def ensure_visible(actor: Any, enterprise_id: int) -> Enterprise:
-    enterprise = Enterprise.objects.visible_to(actor).filter(pk=enterprise_id).first()
+    enterprise = Enterprise.objects.restrict(actor).filter(pk=enterprise_id).first()
     if enterprise is None:
         raise DomainError("企业不存在或不在您的管辖范围内", code="not_found")
     return enterprise

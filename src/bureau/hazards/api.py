@@ -159,7 +159,7 @@ def hazard_create(request: HttpRequest, payload: HazardIn) -> tuple[int, HazardO
         enterprise = user.enterprise
         source = "self_inspection"
     else:
-        enterprise = Enterprise.objects.visible_to(user).filter(pk=payload.enterprise_id).first()
+        enterprise = Enterprise.objects.restrict(user).filter(pk=payload.enterprise_id).first()
         if enterprise is None:
             raise NotFound("企业不存在或不在您的管辖范围内")
         if payload.source == "self_inspection":

@@ -65,10 +65,10 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
 
     codes = user.role_codes
     if user.enterprise_id and ENTERPRISE in codes:
-        rows = (Hazard.objects.visible_to(user).filter(state__in=("reported", "rectifying"))
+        rows = (Hazard.objects.restrict(user).filter(state__in=("reported", "rectifying"))
                 .order_by(F("deadline").asc(nulls_last=True))[:20])
     elif codes & OFFICERS:
-        rows = (Hazard.objects.visible_to(user).filter(state="awaiting_acceptance")
+        rows = (Hazard.objects.restrict(user).filter(state="awaiting_acceptance")
                 .order_by("reported_at")[:20])
     else:
         return []
@@ -79,7 +79,7 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
                               status=hazard_workflow.state_label(h.state),
                               due_label=label, chip=chip, sort_key=str(h.deadline or "")))
     if codes & OFFICERS:
-        for listing in ListedSupervision.objects.visible_to(user).filter(state="recheck_requested")[:20]:
+        for listing in ListedSupervision.objects.restrict(user).filter(state="recheck_requested")[:20]:
             label, chip = countdown_label(listing.removal_due)
             items.append(WorkItem(title=f"督办核查销号：{listing.number}",
                                   url=reverse("hazards:listing", args=[listing.pk]), area="挂牌督办",

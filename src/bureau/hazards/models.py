@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import models
 
+from bureau.accounts import roles as R
+from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.kernel.models import ProcessModel
 
 
@@ -43,19 +45,17 @@ class RiskLevel(models.TextChoices):
     BLUE = "blue", "低风险（蓝）"
 
 
-class ScopedQuerySet(models.QuerySet):
-    """Rows whose region_id and enterprise_id fall within the user's scope (risk points, hazards, listings)."""
-
-    def visible_to(self, user: Any) -> ScopedQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        return scope_for(user).filter(self, region="region_id", enterprise="enterprise_id")
+def _checkup_expert_q(user: Any) -> models.Q:
+    """Hazards found in a checkup the expert took part in (the expert verifies their rectification)."""
+    return models.Q(source="checkup", checkup_finding__checkup__assignments__expert__user=user)
 
 
 class RiskPoint(models.Model):
     """One risk point of an enterprise's risk register (风险分级管控清单): where, what hazard source, how it was
     assessed (LEC or LS with its factors) and the resulting colour. The score and level are computed by
     hazards.rules from thresholds held as data (RuleParameter), never typed in."""
+
+    authority = Authority(dataset="risk_points", label="风险点", party_changes=True)
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="risk_points",
                                    verbose_name="企业")
@@ -76,7 +76,7 @@ class RiskPoint(models.Model):
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "风险点"
@@ -92,6 +92,12 @@ class RiskPoint(models.Model):
 class Hazard(ProcessModel):
     """One hazard: where it came from and when (the self-inspection record is what the II.8 exemption relies
     on), its grade, its rectification deadline and its state in the loop (hazards.workflow)."""
+
+    authority = Authority(
+        dataset="hazards", label="隐患",
+        grants=(Grant("体检专家（本人参与的体检发现的隐患）", _checkup_expert_q, roles=frozenset({R.EXPERT})),),
+        party_changes=True,
+    )
 
     number = models.CharField("隐患编号", max_length=30, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="hazards",
@@ -122,7 +128,7 @@ class Hazard(ProcessModel):
     acceptance_note = models.TextField("验收意见", blank=True)
     overdue_reminded_on = models.DateField("最近超期提醒日期", null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "隐患"
@@ -154,6 +160,8 @@ class ListedSupervision(ProcessModel):
     recheck request the bureau verifies and removes the listing (销号) within the working days of rule
     `hazards.listing_removal_working_days` (local: 10)."""
 
+    authority = Authority(dataset="listings", label="挂牌督办")
+
     number = models.CharField("督办编号", max_length=30, unique=True)
     hazard = models.OneToOneField(Hazard, on_delete=models.PROTECT, related_name="listing", verbose_name="隐患")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
@@ -172,7 +180,7 @@ class ListedSupervision(ProcessModel):
     published_at = models.DateTimeField("公告时间", null=True, blank=True)
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "挂牌督办"

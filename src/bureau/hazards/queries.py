@@ -21,7 +21,7 @@ def self_inspection_hazards(enterprise_id: int, *, reported_before: dt.datetime)
 
 def hazard_list(user: Any, params: Any, today: dt.date | None = None) -> QuerySet[Hazard]:
     today = today or dt.date.today()
-    qs = Hazard.objects.visible_to(user).select_related("enterprise", "region")
+    qs = Hazard.objects.restrict(user).select_related("enterprise", "region")
     q = (params.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(title__contains=q) | Q(number=q) | Q(enterprise__name__contains=q))
@@ -42,19 +42,19 @@ def hazard_list(user: Any, params: Any, today: dt.date | None = None) -> QuerySe
 def overdue_hazards(user: Any, today: dt.date | None = None) -> QuerySet[Hazard]:
     """The overdue scan: open hazards past their rectification deadline, oldest deadline first."""
     today = today or dt.date.today()
-    return (Hazard.objects.visible_to(user).filter(state__in=OPEN_STATES, deadline__lt=today)
+    return (Hazard.objects.restrict(user).filter(state__in=OPEN_STATES, deadline__lt=today)
             .select_related("enterprise", "region").order_by("deadline", "id"))
 
 
 def get_hazard_for(user: Any, pk: int) -> Hazard:
-    hazard = Hazard.objects.visible_to(user).select_related("enterprise", "region", "risk_point").filter(pk=pk).first()
+    hazard = Hazard.objects.restrict(user).select_related("enterprise", "region", "risk_point").filter(pk=pk).first()
     if hazard is None:
         raise Http404("隐患不存在")
     return hazard
 
 
 def risk_points(user: Any, params: Any) -> QuerySet[RiskPoint]:
-    qs = RiskPoint.objects.visible_to(user).select_related("enterprise", "region")
+    qs = RiskPoint.objects.restrict(user).select_related("enterprise", "region")
     enterprise = id_param(params, "enterprise", "企业")
     if enterprise:
         qs = qs.filter(enterprise_id=enterprise)
@@ -66,7 +66,7 @@ def risk_points(user: Any, params: Any) -> QuerySet[RiskPoint]:
 
 
 def get_risk_point_for(user: Any, pk: int) -> RiskPoint:
-    point = RiskPoint.objects.visible_to(user).select_related("enterprise").filter(pk=pk).first()
+    point = RiskPoint.objects.restrict(user).select_related("enterprise").filter(pk=pk).first()
     if point is None:
         raise Http404("风险点不存在")
     return point
@@ -74,7 +74,7 @@ def get_risk_point_for(user: Any, pk: int) -> RiskPoint:
 
 def risk_distribution(user: Any, enterprise_id: int | None = None) -> dict[str, int]:
     """The four-colour overview: how many risk points of each colour."""
-    qs = RiskPoint.objects.visible_to(user)
+    qs = RiskPoint.objects.restrict(user)
     if enterprise_id:
         qs = qs.filter(enterprise_id=enterprise_id)
     counts = {"red": 0, "orange": 0, "yellow": 0, "blue": 0}
@@ -89,7 +89,7 @@ def jurisdiction_overview(user: Any, today: dt.date | None = None) -> list[dict[
     from bureau.kernel.models import Region
 
     today = today or dt.date.today()
-    hazards = (Hazard.objects.visible_to(user).values("region_id").order_by().annotate(
+    hazards = (Hazard.objects.restrict(user).values("region_id").order_by().annotate(
         total=Count("id"),
         open=Count("id", filter=Q(state__in=OPEN_STATES)),
         major_open=Count("id", filter=Q(grade="major") & ~Q(state="closed")),
@@ -97,7 +97,7 @@ def jurisdiction_overview(user: Any, today: dt.date | None = None) -> list[dict[
         closed=Count("id", filter=Q(state="closed")),
         overdue=Count("id", filter=Q(state__in=OPEN_STATES, deadline__lt=today)),
     ))
-    risks = (RiskPoint.objects.visible_to(user).values("region_id", "level").order_by().annotate(n=Count("id")))
+    risks = (RiskPoint.objects.restrict(user).values("region_id", "level").order_by().annotate(n=Count("id")))
     rows: dict[str, dict[str, Any]] = {}
     names = dict(Region.objects.values_list("code", "name"))
 
@@ -114,14 +114,14 @@ def jurisdiction_overview(user: Any, today: dt.date | None = None) -> list[dict[
 
 
 def listing_list(user: Any, params: Any) -> QuerySet[ListedSupervision]:
-    qs = ListedSupervision.objects.visible_to(user).select_related("hazard", "enterprise", "region")
+    qs = ListedSupervision.objects.restrict(user).select_related("hazard", "enterprise", "region")
     if params.get("state"):
         qs = qs.filter(state=params["state"])
     return qs.order_by("-listed_on", "-id")
 
 
 def get_listing_for(user: Any, pk: int) -> ListedSupervision:
-    listing = (ListedSupervision.objects.visible_to(user)
+    listing = (ListedSupervision.objects.restrict(user)
                .select_related("hazard", "enterprise", "region", "listed_by_org").filter(pk=pk).first())
     if listing is None:
         raise Http404("督办事项不存在")

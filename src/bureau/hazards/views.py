@@ -81,9 +81,9 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
     user = request.user
     is_enterprise = bool(user.enterprise_id)
-    points = RiskPoint.objects.visible_to(user).order_by("name")
+    points = RiskPoint.objects.restrict(user).order_by("name")
     form = HazardReportForm(request.POST or None, is_enterprise=is_enterprise, risk_points=points,
-                            enterprises=Enterprise.objects.visible_to(user),
+                            enterprises=Enterprise.objects.restrict(user),
                             initial={"found_on": timezone.localdate(), "grade": "general"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

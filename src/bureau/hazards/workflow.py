@@ -30,6 +30,7 @@ def _not_under_listing(hazard: Any, actor: Any) -> str | None:
 
 hazard_workflow = Workflow(
     name="hazards",
+    model="hazards.Hazard",
     states={
         "reported": "已登记",
         "rectifying": "整改中",
@@ -49,6 +50,7 @@ hazard_workflow = Workflow(
 
 listing_workflow = Workflow(
     name="listings",
+    model="hazards.ListedSupervision",
     states={
         "listed": "督办中",
         "recheck_requested": "待核查销号",

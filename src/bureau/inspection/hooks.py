@@ -69,14 +69,14 @@ def _work(user: Any) -> Iterable[WorkItem]:
         return []
     items = []
     if user.has_role(INSPECTOR):
-        for i in (Inspection.objects.visible_to(user).filter(officers=user, state__in=("assigned", "on_site",
+        for i in (Inspection.objects.restrict(user).filter(officers=user, state__in=("assigned", "on_site",
                                                                                         "rectifying"))
                   .select_related("enterprise")[:20]):
             items.append(WorkItem(f"{i.get_kind_display()}：{i.enterprise.name}", f"/inspection/inspections/{i.pk}/",
                                   "执法检查", status=i.state_label,
                                   chip="due" if i.state == "rectifying" else "running", sort_key=i.pk))
     if user.has_role(LEADER):
-        for i in (Inspection.objects.visible_to(user).filter(state="pending_approval",
+        for i in (Inspection.objects.restrict(user).filter(state="pending_approval",
                                                              organisation=user.organisation)
                   .select_related("enterprise")[:20]):
             items.append(WorkItem(f"检查待批准：{i.enterprise.name}", f"/inspection/inspections/{i.pk}/", "执法检查",

@@ -3,19 +3,12 @@ inspections with check-in and findings, online patrols, declared conflicts of in
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
+from bureau.accounts.authority import Authority, RestrictedQuerySet
 from bureau.enterprises.models import Industry
 from bureau.kernel.models import ProcessModel
-
-
-def _scoped(qs: models.QuerySet, user: Any, enterprise: str | None = "enterprise_id") -> models.QuerySet:
-    from bureau.accounts.scope import scope_for
-
-    return scope_for(user).filter(qs, region="region_id", enterprise=enterprise)
 
 
 class Checklist(models.Model):
@@ -82,13 +75,10 @@ class ConflictOfInterest(models.Model):
         return f"{self.officer} ↔ {self.enterprise}"
 
 
-class PlanQuerySet(models.QuerySet["AnnualPlan"]):
-    def visible_to(self, user: Any) -> PlanQuerySet:
-        return _scoped(self, user, enterprise=None)
-
-
 class AnnualPlan(ProcessModel):
     """A bureau's annual supervision plan (安全生产年度监督检查计划, measure II.3)."""
+
+    authority = Authority(dataset="inspection_plans", label="年度监督检查计划", enterprise=None)
 
     number = models.CharField("计划编号", max_length=30, unique=True)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="编制单位")
@@ -108,7 +98,7 @@ class AnnualPlan(ProcessModel):
                                     related_name="+")
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
 
-    objects = PlanQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "年度监督检查计划"
@@ -154,13 +144,10 @@ class PlanEntry(models.Model):
         return "、".join(f"{m}月" for m in self.months)
 
 
-class DrawQuerySet(models.QuerySet["Draw"]):
-    def visible_to(self, user: Any) -> DrawQuerySet:
-        return _scoped(self, user, enterprise=None)
-
-
 class Draw(models.Model):
     """One 双随机 draw: everything needed to re-run it (pool, filters, seed, algorithm) and its result."""
+
+    authority = Authority(dataset="draws", label="双随机抽查", enterprise=None)
 
     number = models.CharField("抽查编号", max_length=30, unique=True)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="抽查单位")
@@ -189,7 +176,7 @@ class Draw(models.Model):
     made_at = models.DateTimeField("抽取时间")
     published_at = models.DateTimeField("公示时间", null=True, blank=True)
 
-    objects = DrawQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "双随机抽查"
@@ -219,14 +206,11 @@ class ExceptionReason(models.TextChoices):
     REFERRAL = "referral", "上级交办/部门移送"
 
 
-class InspectionQuerySet(models.QuerySet["Inspection"]):
-    def visible_to(self, user: Any) -> InspectionQuerySet:
-        return _scoped(self, user)
-
-
 class Inspection(ProcessModel):
     """A site inspection (现场检查) of one enterprise by a team of ≥ 2 certified officers, following the
     industry checklist; findings become hazards with deadlines (measures II.2, II.4, II.5)."""
+
+    authority = Authority(dataset="inspections", label="执法检查")
 
     number = models.CharField("检查编号", max_length=30, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="inspections",
@@ -258,7 +242,7 @@ class Inspection(ProcessModel):
     publish_due = models.DateField("结果公示期限", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = InspectionQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "执法检查"
@@ -286,14 +270,13 @@ class ResultOutcome(models.TextChoices):
     NOT_APPLICABLE = "na", "不适用"
 
 
-class InspectionResultQuerySet(models.QuerySet["InspectionResult"]):
-    def visible_to(self, user: Any) -> InspectionResultQuerySet:
-        """Whoever sees the inspection sees its results and their photos (attachment downloads use this)."""
-        return self.filter(inspection__in=Inspection.objects.visible_to(user))
-
-
 class InspectionResult(models.Model):
     """The record of one checklist item in one inspection; a finding links to the hazard it became."""
+
+    authority = Authority(
+        dataset="inspections", label="检查结果", region="inspection__region_id",
+        enterprise="inspection__enterprise_id",
+    )
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name="检查项")
@@ -303,7 +286,7 @@ class InspectionResult(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now=True)
 
-    objects = InspectionResultQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "检查记录"
@@ -331,13 +314,10 @@ class CheckIn(models.Model):
         indexes = [models.Index(fields=["enterprise", "at"], name="checkin_enterprise_at")]
 
 
-class PatrolPlanQuerySet(models.QuerySet["PatrolPlan"]):
-    def visible_to(self, user: Any) -> PatrolPlanQuerySet:
-        return _scoped(self, user, enterprise=None)
-
-
 class PatrolPlan(models.Model):
     """An online patrol plan per industry (网上巡查工作计划, measure II.7): what to check remotely, how often."""
+
+    authority = Authority(dataset="patrols", label="网上巡查计划", enterprise=None)
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="制定单位")
     region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT)
@@ -351,7 +331,7 @@ class PatrolPlan(models.Model):
     is_active = models.BooleanField("执行中", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PatrolPlanQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "网上巡查计划"
@@ -371,13 +351,10 @@ class LeadState(models.TextChoices):
     CLOSED = "closed", "已核销"
 
 
-class PatrolRecordQuerySet(models.QuerySet["PatrolRecord"]):
-    def visible_to(self, user: Any) -> PatrolRecordQuerySet:
-        return _scoped(self, user)
-
-
 class PatrolRecord(models.Model):
     """One online patrol of one enterprise (off-site enforcement); a finding becomes a lead."""
+
+    authority = Authority(dataset="patrols", label="网上巡查记录")
 
     plan = models.ForeignKey(PatrolPlan, on_delete=models.PROTECT, related_name="records", verbose_name="巡查计划")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
@@ -391,7 +368,7 @@ class PatrolRecord(models.Model):
     case_reference = models.CharField("立案编号", max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PatrolRecordQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "网上巡查记录"

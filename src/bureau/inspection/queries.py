@@ -14,7 +14,7 @@ from bureau.kernel.registry import Indicator, IndicatorQuery
 
 
 def inspection_list(user: Any, params: Any) -> QuerySet[Inspection]:
-    qs = Inspection.objects.visible_to(user).select_related("enterprise", "region", "organisation")
+    qs = Inspection.objects.restrict(user).select_related("enterprise", "region", "organisation")
     if params.get("state"):
         qs = qs.filter(state=params["state"])
     if params.get("kind"):
@@ -25,7 +25,7 @@ def inspection_list(user: Any, params: Any) -> QuerySet[Inspection]:
 
 
 def get_inspection_for(user: Any, pk: int) -> Inspection:
-    row = (Inspection.objects.visible_to(user).select_related("enterprise", "enterprise__region", "organisation",
+    row = (Inspection.objects.restrict(user).select_related("enterprise", "enterprise__region", "organisation",
                                                               "checklist", "draw", "plan_entry__plan")
            .filter(pk=pk).first())
     if row is None:
@@ -34,24 +34,24 @@ def get_inspection_for(user: Any, pk: int) -> Inspection:
 
 
 def plan_list(user: Any) -> QuerySet[AnnualPlan]:
-    return AnnualPlan.objects.visible_to(user).select_related("organisation").annotate(
+    return AnnualPlan.objects.restrict(user).select_related("organisation").annotate(
         entry_count=Count("entries")).order_by("-year", "organisation__sort")
 
 
 def get_plan_for(user: Any, pk: int) -> AnnualPlan:
-    row = AnnualPlan.objects.visible_to(user).select_related("organisation").filter(pk=pk).first()
+    row = AnnualPlan.objects.restrict(user).select_related("organisation").filter(pk=pk).first()
     if row is None:
         raise Http404("计划不存在")
     return row
 
 
 def draw_list(user: Any) -> QuerySet[Draw]:
-    return Draw.objects.visible_to(user).select_related("organisation").defer("pool_text", "excluded").order_by(
+    return Draw.objects.restrict(user).select_related("organisation").defer("pool_text", "excluded").order_by(
         "-made_at", "-id")
 
 
 def get_draw_for(user: Any, pk: int) -> Draw:
-    row = Draw.objects.visible_to(user).select_related("organisation", "checklist", "redo_of").filter(pk=pk).first()
+    row = Draw.objects.restrict(user).select_related("organisation", "checklist", "redo_of").filter(pk=pk).first()
     if row is None:
         raise Http404("抽查不存在")
     return row
@@ -73,11 +73,11 @@ def public_plans() -> QuerySet[AnnualPlan]:
 
 
 def patrol_plans(user: Any) -> QuerySet[PatrolPlan]:
-    return PatrolPlan.objects.visible_to(user).select_related("organisation").order_by("-year", "industry")
+    return PatrolPlan.objects.restrict(user).select_related("organisation").order_by("-year", "industry")
 
 
 def patrol_records(user: Any, params: Any) -> QuerySet[PatrolRecord]:
-    qs = PatrolRecord.objects.visible_to(user).select_related("enterprise", "plan", "officer", "inspection")
+    qs = PatrolRecord.objects.restrict(user).select_related("enterprise", "plan", "officer", "inspection")
     if params.get("lead"):
         qs = qs.filter(lead_state=params["lead"])
     return qs.order_by("-patrolled_on", "-id")

@@ -174,7 +174,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     officers = _officers(request)
     form = ExceptionalForm(request.POST or None, officers=officers)
     if request.method == "POST" and form.is_valid():
-        enterprise = Enterprise.objects.visible_to(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
+        enterprise = Enterprise.objects.restrict(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
         if enterprise is None:
             form.add_error("enterprise", "企业不存在或不在您的管辖范围内")
         else:
@@ -196,11 +196,11 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """扫码入企: the officer scans the enterprise's QR code; the visit is logged and the inspection starts."""
     if not request.user.has_role(INSPECTOR):
         raise Http404
-    enterprise = Enterprise.objects.visible_to(request.user).filter(checkin_token=token).select_related(
+    enterprise = Enterprise.objects.restrict(request.user).filter(checkin_token=token).select_related(
         "region").first()
     if enterprise is None:
         raise Http404("入企码无效或企业不在您的管辖范围内")
-    tasks = list(Inspection.objects.visible_to(request.user).filter(
+    tasks = list(Inspection.objects.restrict(request.user).filter(
         enterprise=enterprise, officers=request.user, state__in=("pending_approval", "assigned", "on_site")))
     if request.method == "POST":
         task = next((t for t in tasks if str(t.pk) == request.POST.get("inspection")), None)
@@ -252,7 +252,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 def _plan_candidates(request: HttpRequest, plan: Any) -> list[Enterprise]:
     taken = set(plan.entries.values_list("enterprise_id", flat=True))
-    qs = (Enterprise.objects.visible_to(request.user).filter(is_key=True, supervision__year=plan.year,
+    qs = (Enterprise.objects.restrict(request.user).filter(is_key=True, supervision__year=plan.year,
                                                              supervision__organisation=plan.organisation)
           .order_by("name"))
     if plan.region_id != "140800":
@@ -269,7 +269,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = _plan_candidates(request, plan) if own and plan.state == "draft" else []
     form.fields["enterprise"].widget.choices = [(e.pk, f"{e.name}（{e.get_industry_display()}）") for e in candidates]
     if request.method == "POST" and own and form.is_valid():
-        enterprise = Enterprise.objects.visible_to(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
+        enterprise = Enterprise.objects.restrict(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
         if enterprise is None:
             form.add_error("enterprise", "企业不存在或不在您的管辖范围内")
         else:
@@ -439,7 +439,7 @@ def patrol_record_new(request: HttpRequest) -> HttpResponse:
     form.fields["plan"].widget.choices = [(p.pk, p.title) for p in plans]
     if request.method == "POST" and form.is_valid():
         plan = next((p for p in plans if p.pk == form.cleaned_data["plan"]), None)
-        enterprise = Enterprise.objects.visible_to(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
+        enterprise = Enterprise.objects.restrict(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
         if plan is None:
             form.add_error("plan", "巡查计划不存在")
         elif enterprise is None:
@@ -489,7 +489,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
     from bureau.inspection.models import ConflictOfInterest
 
     if request.method == "POST":
-        enterprise = Enterprise.objects.visible_to(request.user).filter(
+        enterprise = Enterprise.objects.restrict(request.user).filter(
             pk=parse_id(request.POST.get("enterprise"), field="enterprise", label="企业") or 0).first()
         if enterprise is None:
             messages.error(request, "企业不存在或不在您的管辖范围内")

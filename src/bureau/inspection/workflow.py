@@ -7,6 +7,7 @@ PLANNERS = {INSPECTOR, SECTION_HEAD, LEADER}
 
 plan_workflow = Workflow(
     name="inspection.plan",
+    model="inspection.AnnualPlan",
     states={"draft": "编制中", "submitted": "待审批", "approved": "已批准并公开"},
     transitions=[
         T("submit", "提交审批", "draft", "submitted", PLANNERS),
@@ -17,6 +18,7 @@ plan_workflow = Workflow(
 
 inspection_workflow = Workflow(
     name="inspection",
+    model="inspection.Inspection",
     states={
         "pending_approval": "待分管负责人批准",
         "assigned": "待检查",

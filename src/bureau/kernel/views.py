@@ -58,9 +58,9 @@ def _owner_visible(owner_model: Any, object_id: int | None, user: Any) -> bool:
     if object_id is None:
         return user.is_superuser
     manager = owner_model._default_manager
-    if not hasattr(manager, "visible_to"):
+    if not hasattr(manager, "restrict"):
         return bool(user.is_superuser)
-    return manager.visible_to(user).filter(pk=object_id).exists()
+    return manager.restrict(user).filter(pk=object_id).exists()
 
 
 def enterprise_may_see_document(owner_model: Any, kind: str, user: Any) -> bool:

@@ -20,22 +20,53 @@ from django.db.models import F
 from django.utils import timezone
 
 from bureau.kernel.audit import audit
-from bureau.kernel.errors import Conflict, DomainError, PermissionDenied
+from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bureau.kernel.models import ProcessHistory
 
 SYSTEM = "system"  # the pseudo-role of scheduled jobs (actor None)
 
-Guard = Callable[[Any, Any], str | None]  # (process, actor) -> refusal message or None
+Guard = Callable[[Any, Any], str | None]  # (process, actor) -> refusal message or None; its docstring's first
+# line names the precondition in the authority matrix
+
+# Who may see a record is answered by bureau.accounts.authority (set at start-up: the kernel does not import it).
+# (process, actor) -> whether the actor sees the process; an action on a record one cannot see is refused as absent.
+_sees: Callable[[Any, Any], bool] | None = None
+
+_by_model: dict[str, Workflow] = {}
+
+
+def set_visibility_check(check: Callable[[Any, Any], bool]) -> None:
+    global _sees
+    _sees = check
+
+
+def workflow_for_model(label: str) -> Workflow | None:
+    """The workflow declared for a model ("hazards.Hazard"), once its workflow module is imported."""
+    return _by_model.get(label)
 
 
 @dataclass(frozen=True)
 class Transition:
+    """A declared action: its name and label, the states it leaves and enters, the roles that may take it and its
+    preconditions on facts (guards, checked in order; the first refusal is the answer)."""
+
     action: str
     label: str
     sources: tuple[str, ...]
     target: str
     roles: frozenset[str]
-    guard: Guard | None = None
+    guards: tuple[Guard, ...] = ()
+
+    @property
+    def guard(self) -> Guard | None:
+        return self.guards[0] if self.guards else None
+
+    def refusal(self, process: Any, actor: Any) -> str | None:
+        for guard in self.guards:
+            message = guard(process, actor)
+            if message:
+                return message
+        return None
 
 
 @dataclass
@@ -43,12 +74,15 @@ class Workflow:
     name: str
     states: dict[str, str]
     transitions: list[Transition] = field(default_factory=list)
+    model: str = ""  # the model it drives ("hazards.Hazard"): authority finds the declared actions through it
 
     def __post_init__(self) -> None:
         for t in self.transitions:
             unknown = [s for s in (*t.sources, t.target) if s not in self.states]
             if unknown:
                 raise ValueError(f"{self.name}.{t.action}: unknown states {unknown}")
+        if self.model:
+            _by_model[self.model] = self
 
     def state_label(self, state: str) -> str:
         return self.states.get(state, state)
@@ -77,9 +111,8 @@ class Workflow:
         roles = _roles_of(actor)
         result = []
         for t in self.transitions:
-            if process.state in t.sources and roles & t.roles:
-                if t.guard is None or t.guard(process, actor) is None:
-                    result.append(t)
+            if process.state in t.sources and roles & t.roles and t.refusal(process, actor) is None:
+                result.append(t)
         return result
 
 
@@ -90,10 +123,19 @@ def _roles_of(actor: Any) -> frozenset[str]:
 
 
 def T(action: str, label: str, sources: str | Iterable[str], target: str, roles: Iterable[str],
-      guard: Guard | None = None) -> Transition:
+      guard: Guard | None = None, *, guards: Iterable[Guard] = ()) -> Transition:
     """Shorthand for declaring a transition in a table."""
     src = (sources,) if isinstance(sources, str) else tuple(sources)
-    return Transition(action, label, src, target, frozenset(roles), guard)
+    return Transition(action, label, src, target, frozenset(roles), (*((guard,) if guard else ()), *guards))
+
+
+def refusal(workflow: Workflow, process: Any, action: str, actor: Any) -> str | None:
+    """Why the actor may not take `action` on the process now, or None."""
+    try:
+        check_transition(workflow, process, action, actor)
+    except DomainError as exc:
+        return exc.message
+    return None
 
 
 def check_transition(workflow: Workflow, process: Any, action: str, actor: Any) -> Transition:
@@ -101,16 +143,17 @@ def check_transition(workflow: Workflow, process: Any, action: str, actor: Any) 
     (undeclared in this state, role, guard). A service may call it first so that the step's own checks of its form
     data come after the reason why the step cannot be taken at all; apply_transition calls it again."""
     state = process.state
+    if actor is not None and _sees is not None and process.pk is not None and not _sees(process, actor):
+        raise NotFound("记录不存在或不在您的管辖范围内")
     transition = workflow.find(action, state)
     if transition is None:
         label = workflow.action_label(action)
         raise DomainError(f"当前状态为「{workflow.state_label(state)}」，不能执行「{label}」", code="invalid_transition")
     if not (_roles_of(actor) & transition.roles):
         raise PermissionDenied(f"您的角色无权执行「{transition.label}」")
-    if transition.guard is not None:
-        refusal = transition.guard(process, actor)
-        if refusal:
-            raise DomainError(refusal, code="guard")
+    message = transition.refusal(process, actor)
+    if message:
+        raise DomainError(message, code="guard")
     return transition
 
 

@@ -122,9 +122,9 @@ def recompute() -> int:
 def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     from bureau.licensing.models import Application, Commitment
 
-    apps = list(Application.objects.visible_to(user).filter(enterprise=enterprise).select_related("item")
+    apps = list(Application.objects.restrict(user).filter(enterprise=enterprise).select_related("item")
                 .order_by("-id")[:10])
-    commitments = list(Commitment.objects.visible_to(user).filter(application__enterprise=enterprise)
+    commitments = list(Commitment.objects.restrict(user).filter(application__enterprise=enterprise)
                        .select_related("application").order_by("-id")[:10])
     if not apps and not commitments:
         return None
@@ -199,7 +199,7 @@ def rateable_application(user: Any, service_id: str) -> RateableService | None:
 
     if not getattr(user, "enterprise_id", None) or not service_id.isdigit():
         return None
-    application = (Application.objects.visible_to(user).select_related("item")
+    application = (Application.objects.restrict(user).select_related("item")
                    .filter(pk=int(service_id), enterprise_id=user.enterprise_id, state__in=FINAL_STATES).first())
     if application is None:
         return None

@@ -8,12 +8,13 @@ clock); measures I.1–I.7 of the Yuncheng 30 measures.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from bureau.accounts import roles as R
+from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.kernel.models import ProcessModel
 
 
@@ -114,21 +115,16 @@ OPEN_STATES = ("submitted", "correction", "review", "expert_review", "extension_
 OFFICER_STATES = ("submitted", "review", "expert_review", "extension_requested", "pending_decision")
 
 
-class ApplicationQuerySet(models.QuerySet["Application"]):
-    def visible_to(self, user: Any) -> ApplicationQuerySet:
-        """Scope: bureaus by jurisdiction, an enterprise its own, a department only what was sent to it (I.5)."""
-        from bureau.accounts.scope import scope_for
-
-        scope = scope_for(user)
-        if scope.kind == "none" and getattr(user, "is_authenticated", False) and user.organisation_id \
-                and user.has_role("department"):
-            return self.filter(opinions__organisation_id=user.organisation_id)
-        return scope.filter(self, region="region_id", enterprise="enterprise_id")
-
-
 class Application(ProcessModel):
     """One application (办件). `due_on` is the deadline of the current stage (intake while submitted, the decision
     while under review), `decision_due` the expected decision date; both computed from the working-day clock."""
+
+    authority = Authority(
+        dataset="applications", label="办件",
+        grants=(Grant("征求意见的协同部门", lambda user: models.Q(opinions__organisation_id=user.organisation_id)
+                      if user.organisation_id else None, roles=frozenset({R.DEPARTMENT}), distinct=True),),
+        change=frozenset({R.CLERK, R.LICENSING_OFFICER, R.SECTION_HEAD, R.LEADER}),
+    )
 
     number = models.CharField("办件编号", max_length=30, unique=True)
     check_code = models.CharField("查询码", max_length=12)
@@ -174,7 +170,7 @@ class Application(ProcessModel):
                                     related_name="+", verbose_name="证照")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ApplicationQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "许可申请"
@@ -289,16 +285,15 @@ class Opinion(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "organisation"], name="uniq_opinion_org")]
 
 
-class CommitmentQuerySet(models.QuerySet["Commitment"]):
-    def visible_to(self, user: Any) -> CommitmentQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        return scope_for(user).filter(self, region="application__region_id", enterprise="application__enterprise_id")
-
-
 class Commitment(models.Model):
     """容缺承诺书 (measure I.3): missing secondary materials, preventive measures, rectification plan and a dated
     commitment; tracked after approval, reminded before and escalated after its deadline."""
+
+    authority = Authority(
+        dataset="applications", label="容缺承诺", region="application__region_id",
+        enterprise="application__enterprise_id", party_changes=True,
+        change=frozenset({R.CLERK, R.LICENSING_OFFICER, R.SECTION_HEAD, R.LEADER}),
+    )
 
     class Status(models.TextChoices):
         UNSIGNED = "unsigned", "待签署"
@@ -320,7 +315,7 @@ class Commitment(models.Model):
     reminded_on = models.DateField(null=True, blank=True)
     escalated_on = models.DateField(null=True, blank=True)
 
-    objects = CommitmentQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "容缺承诺"

@@ -1,4 +1,4 @@
-"""Scoped reads for views, exports and the API (every list goes through `visible_to`)."""
+"""Scoped reads for views, exports and the API (every list goes through `restrict`)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ def _rows(qs: QuerySet[Application]) -> QuerySet[Application]:
 
 
 def _base(user: Any) -> QuerySet[Application]:
-    return Application.objects.visible_to(user).select_related("item", "enterprise", "region")
+    return Application.objects.restrict(user).select_related("item", "enterprise", "region")
 
 
 def officer_queue(user: Any, params: Any | None = None) -> QuerySet[Application]:
     """The officer's queue: open applications of the officer's level and jurisdiction, fewest days left first."""
     params = params or {}
-    qs = Application.objects.visible_to(user).filter(state__in=OFFICER_STATES)
+    qs = Application.objects.restrict(user).filter(state__in=OFFICER_STATES)
     org = getattr(user, "organisation", None)
     if not user.is_superuser:
         if org is not None and org.region_id == settings.CITY_REGION_CODE:
@@ -58,12 +58,12 @@ def enterprise_applications(user: Any, params: Any | None = None) -> QuerySet[Ap
 
 def department_applications(user: Any) -> QuerySet[Application]:
     """A department sees only the applications sent to it for parallel review (measure I.5)."""
-    return _rows(Application.objects.visible_to(user)).order_by("-id")
+    return _rows(Application.objects.restrict(user)).order_by("-id")
 
 
 def all_applications(user: Any, params: Any | None = None) -> QuerySet[Application]:
     params = params or {}
-    qs = _rows(Application.objects.visible_to(user))
+    qs = _rows(Application.objects.restrict(user))
     if params.get("state"):
         qs = qs.filter(state=params["state"])
     if params.get("q"):
@@ -79,7 +79,7 @@ def get_application_for(user: Any, pk: int) -> Application:
 
 
 def commitments_due(user: Any) -> QuerySet[Commitment]:
-    return (Commitment.objects.visible_to(user).filter(status__in=["unsigned", "signed", "overdue"])
+    return (Commitment.objects.restrict(user).filter(status__in=["unsigned", "signed", "overdue"])
             .select_related("application", "application__item").order_by("deadline", "id"))
 
 

@@ -101,7 +101,7 @@ def _application_facts(app: Application) -> Fields:
 
 
 def _may_see(actor: Any, app: Application) -> None:
-    if not Application.objects.visible_to(actor).filter(pk=app.pk).exists():
+    if not Application.objects.restrict(actor).filter(pk=app.pk).exists():
         raise NotFound("申请不存在或不在您的管辖范围内")
 
 

@@ -41,6 +41,7 @@ def _no_extension_yet(app: Any, actor: Any) -> str | None:
 
 WORKFLOW = Workflow(
     name="licensing.application",
+    model="licensing.Application",
     states={
         "submitted": "待受理",
         "correction": "待补正",

@@ -85,7 +85,7 @@ def workbench(user: Any) -> Iterable[WorkItem]:
     from bureau.kernel.calendar import countdown_label
     from bureau.penalties.models import Case
 
-    qs = Case.objects.visible_to(user).select_related("enterprise")
+    qs = Case.objects.restrict(user).select_related("enterprise")
     # a served fine waits for its execution record; its payment deadline (行政处罚法 第67条) is the due date
     unpaid = Q(state="served", exemption="")
     if user.enterprise_id:
@@ -167,7 +167,7 @@ def indicators(query: IndicatorQuery) -> list[Indicator]:
 def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     from bureau.penalties.models import Case
 
-    cases = list(Case.objects.visible_to(user).filter(enterprise=enterprise).order_by("-filed_on")[:5])
+    cases = list(Case.objects.restrict(user).filter(enterprise=enterprise).order_by("-filed_on")[:5])
     if not cases:
         return None
     return {"title": "行政处罚案件", "template": "penalties/_enterprise_panel.html", "context": {"cases": cases}}

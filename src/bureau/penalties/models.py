@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 
+from bureau.accounts.authority import Authority, RestrictedQuerySet
 from bureau.kernel.models import ProcessModel
 from bureau.penalties import rules
 
@@ -74,13 +74,6 @@ class BenchmarkRow(models.Model):
         )
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
-    def visible_to(self, user: Any) -> CaseQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        return scope_for(user).filter(self, region="region_id", enterprise="enterprise_id")
-
-
 class CaseSource(models.TextChoices):
     INSPECTION = "inspection", "执法检查发现"
     PATROL = "patrol", "网上巡查线索"
@@ -99,6 +92,8 @@ class Case(ProcessModel):
     """An administrative penalty case: 立案 → 调查取证 → 审理 → 告知 (陈述申辩/听证) → 决定 → 送达 → 执行 → 结案
     (行政处罚法 2021; 应急管理部令第18号). The proposal fields hold the engine's output (measure II.6); the
     exemption fields hold the II.8 / 首违不罚 basis shown to the enterprise."""
+
+    authority = Authority(dataset="cases", label="处罚案件")
 
     # documents the party (an enterprise user) may open: the notices and decisions sent to it, its own statements
     # (also the one against the 催告书, with its review) and hearing record and the evidence records it signed; the
@@ -200,7 +195,7 @@ class Case(ProcessModel):
     closed_on = models.DateField("结案日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = CaseQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "行政处罚案件"

@@ -20,7 +20,7 @@ LIST_DEFER = ("reasoning", "facts", "exemption_basis", "statement", "hearing_rec
 def case_list(user: Any, params: Mapping[str, Any]) -> QuerySet[Case]:
     """Scoped list; long texts and the encrypted personal columns of the party are not loaded (no decryption per
     row)."""
-    qs = Case.objects.visible_to(user).select_related("enterprise", "region").defer(*LIST_DEFER)
+    qs = Case.objects.restrict(user).select_related("enterprise", "region").defer(*LIST_DEFER)
     state = (params.get("state") or "").strip()
     if state:
         qs = qs.filter(state=state)
@@ -43,7 +43,7 @@ def case_list(user: Any, params: Mapping[str, Any]) -> QuerySet[Case]:
 
 
 def get_case_for(user: Any, pk: int) -> Case:
-    case = (Case.objects.visible_to(user)
+    case = (Case.objects.restrict(user)
             .select_related("enterprise", "region", "organisation", "lead_officer", "second_officer", "hazard",
                             "exempt_hazard", "benchmark_row")
             .filter(pk=pk).first())

@@ -463,7 +463,7 @@ def case_transition(*, actor: Any, case: Case, action: str, note: str = "") -> C
 
 
 def _require_scope(actor: Any, case: Case) -> None:
-    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+    if not Case.objects.restrict(actor).filter(pk=case.pk).exists():
         raise NotFound("案件不存在")
 
 

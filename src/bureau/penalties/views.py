@@ -71,7 +71,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     hazard = None
     hazard_id = parse_id(request.GET.get("hazard") or request.POST.get("hazard"), field="hazard", label="隐患")
     if hazard_id:
-        hazard = Hazard.objects.visible_to(request.user).select_related("enterprise").filter(pk=hazard_id).first()
+        hazard = Hazard.objects.restrict(request.user).select_related("enterprise").filter(pk=hazard_id).first()
         if hazard is None:
             raise Http404
     initial = {"enterprise_uscc": hazard.enterprise.uscc, "hazard": hazard.pk} if hazard else {
@@ -95,7 +95,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"已立案：{case.number}")
                 return redirect("penalties:detail", pk=case.pk)
-    leads = (Hazard.objects.visible_to(request.user).exclude(source="self_inspection").exclude(state="closed")
+    leads = (Hazard.objects.restrict(request.user).exclude(source="self_inspection").exclude(state="closed")
              .select_related("enterprise").order_by("-reported_at")[:30]) if hazard is None else []
     return render(request, "penalties/open.html", {"form": form, "hazard": hazard, "leads": leads})
 
@@ -325,7 +325,7 @@ def exemption(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExemptionForm(request.POST, hazards=hazards[:50], violations=queries.first_offence_choices(case.filed_on))
     if form.is_valid():
         data = form.cleaned_data
-        hazard = Hazard.objects.visible_to(request.user).filter(pk=data["hazard"]).first() if data["hazard"] else None
+        hazard = Hazard.objects.restrict(request.user).filter(pk=data["hazard"]).first() if data["hazard"] else None
         try:
             services.case_propose_exemption(actor=request.user, case=case, kind=data["kind"], hazard=hazard,
                                             violation_code=data["violation_code"] or "",

@@ -85,6 +85,7 @@ def _answered_or_due(case: Any, actor: Any) -> str | None:
 
 case_workflow = Workflow(
     name="penalties",
+    model="penalties.Case",
     states={
         "investigating": "调查取证",
         "reviewing": "审理",

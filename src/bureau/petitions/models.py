@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 
+from bureau.accounts import roles as R
+from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_phone
 from bureau.kernel.models import ProcessModel
@@ -104,27 +105,17 @@ class RoutingRule(models.Model):
         return f"{self.order}. {self.name}"
 
 
-class PetitionQuerySet(models.QuerySet["Petition"]):
-    def visible_to(self, user: Any) -> PetitionQuerySet:
-        """City staff see all; a county bureau sees its region's tickets and those dispatched to it; an
-        enterprise or individual sees the ones it filed while signed in."""
-        from bureau.accounts.scope import scope_for
-
-        scope = scope_for(user)
-        if scope.kind in {"all"}:
-            return self.all()
-        if scope.kind == "regions":
-            q = models.Q(region_id__in=sorted(scope.regions))
-            if getattr(user, "organisation_id", None):
-                q |= models.Q(assigned_org_id=user.organisation_id)
-            return self.filter(q)
-        if getattr(user, "is_authenticated", False):
-            return self.filter(submitted_by=user)
-        return self.none()
-
-
 class Petition(ProcessModel):
     """One petition ticket. Text is stored as typed and always rendered escaped (never as HTML)."""
+
+    authority = Authority(
+        dataset="petitions", label="诉求", enterprise=None,
+        grants=(
+            Grant("提交人本人", lambda user: models.Q(submitted_by=user)),
+            Grant("承办单位", lambda user: models.Q(assigned_org_id=user.organisation_id)
+                  if user.organisation_id else None, roles=R.STAFF_ROLES),
+        ),
+    )
 
     number = models.CharField("编号", max_length=30, unique=True)
     check_digest = models.CharField(max_length=64, editable=False)
@@ -161,7 +152,7 @@ class Petition(ProcessModel):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="duplicates", verbose_name="合并至")
 
-    objects = PetitionQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "诉求"

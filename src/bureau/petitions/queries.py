@@ -15,7 +15,7 @@ from bureau.petitions.workflow import OPEN_STATES, PETITION
 
 
 def petition_list(user: Any, params: Any) -> QuerySet[Petition]:
-    qs = Petition.objects.visible_to(user).select_related("category", "assigned_org", "region")
+    qs = Petition.objects.restrict(user).select_related("category", "assigned_org", "region")
     q = (params.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(number=q.upper()) | Q(title__contains=q) | Q(hotline_ref=q))
@@ -36,7 +36,7 @@ def petition_list(user: Any, params: Any) -> QuerySet[Petition]:
 
 
 def get_petition_for(user: Any, pk: int) -> Petition:
-    petition = (Petition.objects.visible_to(user).select_related("category", "assigned_org", "region",
+    petition = (Petition.objects.restrict(user).select_related("category", "assigned_org", "region",
                                                                  "merged_into", "routing_rule")
                 .filter(pk=pk).first())
     if petition is None:
@@ -62,7 +62,7 @@ def workbench_items(user: Any) -> Iterable[WorkItem]:
                               if p.due_at else "", chip="overdue" if overdue else "running",
                               sort_key=p.due_at.isoformat() if p.due_at else ""))
     if user.has_role("clerk"):
-        for p in Petition.objects.visible_to(user).filter(state__in=["received", "returned", "closed"])[:20]:
+        for p in Petition.objects.restrict(user).filter(state__in=["received", "returned", "closed"])[:20]:
             action = "回访" if p.state == "closed" else "派单"
             items.append(WorkItem(title=f"{action}：诉求 {p.number} {p.title}", url=f"/petitions/{p.pk}/",
                                   area="诉求办理", status=PETITION.state_label(p.state), chip="due",

@@ -145,7 +145,7 @@ def dispatch_targets() -> list[Organisation]:
 
 
 def _require_visible(actor: Any, petition: Petition) -> None:
-    if actor is not None and not Petition.objects.visible_to(actor).filter(pk=petition.pk).exists():
+    if actor is not None and not Petition.objects.restrict(actor).filter(pk=petition.pk).exists():
         raise NotFound("诉求不存在或不在您的管辖范围内")
 
 

@@ -239,7 +239,7 @@ def petition_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             level = int(data["level"]) if data.get("level") else None
             services.petition_visit(actor=actor, petition=petition, note=data.get("note", ""), level=level)
         elif action == "merge":
-            into = Petition.objects.visible_to(actor).filter(number=data.get("into", "").strip().upper()).first()
+            into = Petition.objects.restrict(actor).filter(number=data.get("into", "").strip().upper()).first()
             if into is None:
                 raise DomainError("未找到要合并到的诉求编号")
             services.petition_merge(actor=actor, petition=petition, into=into, note=data.get("note", ""))

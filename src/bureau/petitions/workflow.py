@@ -23,6 +23,7 @@ OPEN_STATES = ("received", "dispatched", "returned", "handling", "supervised", "
 
 PETITION = Workflow(
     name="petition",
+    model="petitions.Petition",
     states={
         "received": "已受理",
         "dispatched": "已派单",

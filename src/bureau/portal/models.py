@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_phone
 from bureau.kernel.models import ProcessModel
@@ -136,16 +137,11 @@ class RatingLevel(models.IntegerChoices):
 BAD_LEVELS = (RatingLevel.DISSATISFIED, RatingLevel.VERY_DISSATISFIED)  # 差评 (国办发〔2019〕51号)
 
 
-class RatingQuerySet(models.QuerySet["Rating"]):
-    def visible_to(self, user: Any) -> RatingQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        return scope_for(user).filter(self, region="region_id")
-
-
 class Rating(models.Model):
     """One rating of one completed service (service_type + service_id; `round` counts re-ratings after a
     reopened petition). Excluded ratings (an upheld appeal against a malicious rating) do not count."""
+
+    authority = Authority(dataset="ratings", label="服务评价", enterprise=None)
 
     service_type = models.CharField("服务类型", max_length=40)
     service_id = models.CharField("服务编号", max_length=40)
@@ -165,7 +161,7 @@ class Rating(models.Model):
     excluded = models.BooleanField("已剔除（申诉成立）", default=False)
     created_at = models.DateTimeField("评价时间", db_index=True)
 
-    objects = RatingQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "服务评价"
@@ -191,15 +187,12 @@ class Rating(models.Model):
         return mask_phone(self.rater_phone)
 
 
-class FollowUpQuerySet(models.QuerySet["RatingFollowUp"]):
-    def visible_to(self, user: Any) -> FollowUpQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        return scope_for(user).filter(self, region="rating__region_id")
-
-
 class RatingFollowUp(ProcessModel):
     """差评整改: a bad real-name rating is followed up and rectified within the configured working days."""
+
+    authority = Authority(
+        dataset="ratings", label="差评整改", region="rating__region_id", enterprise=None,
+    )
 
     rating = models.OneToOneField(Rating, on_delete=models.CASCADE, related_name="followup")
     organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
@@ -210,7 +203,7 @@ class RatingFollowUp(ProcessModel):
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = FollowUpQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "差评整改"
@@ -221,6 +214,12 @@ class RatingFollowUp(ProcessModel):
 
 class RatingAppeal(ProcessModel):
     """申诉: the rated unit asks to exclude a malicious rating; a leader decides."""
+
+    authority = Authority(
+        dataset="ratings", label="评价申诉", region="rating__region_id", enterprise=None,
+        grants=(Grant("申诉人本人", lambda user: models.Q(filed_by=user)),),
+    )
+    objects = RestrictedQuerySet.as_manager()
 
     rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="appeals")
     reason = models.TextField("申诉理由")
@@ -237,15 +236,10 @@ class RatingAppeal(ProcessModel):
 # ---------------------------------------------------------------- window consultations and FAQ (III.10)
 
 
-class ConsultationQuerySet(models.QuerySet["Consultation"]):
-    def visible_to(self, user: Any) -> ConsultationQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        return scope_for(user).filter(self, region="region_id")
-
-
 class Consultation(models.Model):
     """A consultation at the window (or by phone) with the answer given."""
+
+    authority = Authority(dataset="consultations", label="咨询记录", enterprise=None)
 
     class Channel(models.TextChoices):
         WINDOW = "window", "窗口"
@@ -265,7 +259,7 @@ class Consultation(models.Model):
                             related_name="consultations")
     created_at = models.DateTimeField("时间", db_index=True)
 
-    objects = ConsultationQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "窗口咨询"

@@ -75,7 +75,7 @@ def followup_workbench(user: Any) -> Iterable[WorkItem]:
     if not getattr(user, "organisation_id", None) or getattr(user, "enterprise_id", None):
         return []
     today = timezone.localdate()
-    rows = (RatingFollowUp.objects.visible_to(user).filter(state="open", organisation_id=user.organisation_id)
+    rows = (RatingFollowUp.objects.restrict(user).filter(state="open", organisation_id=user.organisation_id)
             .select_related("rating").order_by("due_date")[:10])
     return [WorkItem(title=f"差评整改：{f.rating.service_label}", url=f"/portal/ratings/followups/{f.pk}/",
                      area="好差评", status="待整改", due_label=f"期限 {f.due_date:%Y-%m-%d}",

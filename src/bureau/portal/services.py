@@ -27,12 +27,14 @@ from bureau.portal.models import Consultation, FaqEntry, LawDocument, Rating, Ra
 
 FOLLOWUP = Workflow(
     name="rating_followup",
+    model="portal.RatingFollowUp",
     states={"open": "待整改", "done": "已整改"},
     transitions=[T("complete", "完成整改回访", "open", "done",
                    {R.CLERK, R.SECTION_HEAD, R.LEADER, R.LICENSING_OFFICER, R.INSPECTOR})],
 )
 APPEAL = Workflow(
     name="rating_appeal",
+    model="portal.RatingAppeal",
     states={"pending": "待审核", "upheld": "申诉成立", "rejected": "申诉不成立"},
     transitions=[
         T("uphold", "申诉成立（剔除该评价）", "pending", "upheld", {R.LEADER}),

@@ -160,7 +160,7 @@ def consultations(request: HttpRequest) -> HttpResponse:
             url = request.build_absolute_uri(f"/portal/rate/window/{row.pk}/{row.rating_code}/")
             messages.success(request, f"已登记。请将评价地址交给咨询人：{url}")
             return redirect("portal:consultations")
-    qs = Consultation.objects.visible_to(request.user).select_related("clerk", "faq").order_by("-created_at", "-id")
+    qs = Consultation.objects.restrict(request.user).select_related("clerk", "faq").order_by("-created_at", "-id")
     if request.GET.get("q"):
         qs = qs.filter(question__contains=request.GET["q"].strip())
     page = paginate(qs, request.GET, size=30)
@@ -172,7 +172,7 @@ def consultations(request: HttpRequest) -> HttpResponse:
 @require_POST
 def consultation_to_faq(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    row = get_object_or_404(Consultation.objects.visible_to(request.user), pk=pk)
+    row = get_object_or_404(Consultation.objects.restrict(request.user), pk=pk)
     existing = None
     if request.POST.get("faq"):
         existing = FaqEntry.objects.filter(pk=parse_id(request.POST["faq"], field="faq", label="常见问题")).first()
@@ -207,7 +207,7 @@ def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
 def _ratings_report(request: HttpRequest) -> tuple[dt.date, dt.date, list[dict], dict]:
     start, end = _period(request)
     lo, hi = services.ratings_window(start, end)
-    qs = Rating.objects.visible_to(request.user).filter(created_at__gte=lo, created_at__lte=hi, excluded=False)
+    qs = Rating.objects.restrict(request.user).filter(created_at__gte=lo, created_at__lte=hi, excluded=False)
     level_counts = {f"l{lv}": Count("id", filter=Q(level=lv)) for lv in RatingLevel.values}
     rows = []
     for row in qs.values("service_type").annotate(total=Count("id"), **level_counts).order_by("service_type"):
@@ -219,7 +219,7 @@ def _ratings_report(request: HttpRequest) -> tuple[dt.date, dt.date, list[dict],
     total_share, satisfied, total = satisfaction_of(qs)
     summary = {"satisfaction": total_share, "satisfied": satisfied, "total": total,
                "bad": qs.filter(level__lte=RatingLevel.DISSATISFIED).count(),
-               "excluded": Rating.objects.visible_to(request.user).filter(created_at__gte=lo, created_at__lte=hi,
+               "excluded": Rating.objects.restrict(request.user).filter(created_at__gte=lo, created_at__lte=hi,
                                                                           excluded=True).count()}
     return start, end, rows, summary
 
@@ -231,10 +231,10 @@ SERVICE_LABELS = {"petitions.petition": "诉求办理", "window.visit": "窗口�
 def ratings(request: HttpRequest) -> HttpResponse:
     _staff(request)
     start, end, rows, summary = _ratings_report(request)
-    recent = Rating.objects.visible_to(request.user).order_by("-created_at")[:30]
-    followups = (RatingFollowUp.objects.visible_to(request.user).filter(state="open").select_related("rating")
+    recent = Rating.objects.restrict(request.user).order_by("-created_at")[:30]
+    followups = (RatingFollowUp.objects.restrict(request.user).filter(state="open").select_related("rating")
                  .order_by("due_date")[:30])
-    appeals = (RatingAppeal.objects.filter(state="pending", rating__in=Rating.objects.visible_to(request.user))
+    appeals = (RatingAppeal.objects.filter(state="pending", rating__in=Rating.objects.restrict(request.user))
                .select_related("rating", "filed_by")[:30])
     return render(request, "portal/ratings.html", {
         "start": start, "end": end, "rows": rows, "summary": summary, "recent": recent, "followups": followups,
@@ -260,7 +260,7 @@ def ratings_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    followup = get_object_or_404(RatingFollowUp.objects.visible_to(request.user).select_related("rating"), pk=pk)
+    followup = get_object_or_404(RatingFollowUp.objects.restrict(request.user).select_related("rating"), pk=pk)
     if request.method == "POST":
         try:
             services.followup_complete(actor=request.user, followup=followup, result=request.POST.get("result", ""))
@@ -275,7 +275,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def rating_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    rating = get_object_or_404(Rating.objects.visible_to(request.user), pk=pk)
+    rating = get_object_or_404(Rating.objects.restrict(request.user), pk=pk)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -292,7 +292,7 @@ def rating_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    appeal = get_object_or_404(RatingAppeal.objects.filter(rating__in=Rating.objects.visible_to(request.user)), pk=pk)
+    appeal = get_object_or_404(RatingAppeal.objects.filter(rating__in=Rating.objects.restrict(request.user)), pk=pk)
     try:
         services.appeal_decide(actor=request.user, appeal=appeal, uphold=request.POST.get("uphold") == "1",
                                decision=request.POST.get("decision", ""))

@@ -3,11 +3,11 @@ results. Passing an exam issues or renews the certificate in the certificates re
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 
+from bureau.accounts import roles as R
+from bureau.accounts.authority import Authority, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_id_number, mask_phone
 
@@ -58,23 +58,13 @@ class PlanStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
-class ExamPlanQuerySet(models.QuerySet["ExamPlan"]):
-    def visible_to(self, user: Any) -> ExamPlanQuerySet:
-        """Plans are public (anyone may register); staff manage those of their jurisdiction."""
-        return self
-
-    def managed_by(self, user: Any) -> ExamPlanQuerySet:
-        from bureau.accounts.scope import scope_for
-
-        scope = scope_for(user)
-        if scope.kind not in {"all", "regions"}:
-            return self.none()
-        return scope.filter(self, region="region_id")
-
-
 class ExamPlan(models.Model):
     """An exam sitting for one job type on one date with a capacity. For province-run job types the plan records
     the provincial exam date and venue, and the city registers the candidates and passes them on."""
+
+    authority = Authority(
+        dataset="exam_plans", label="考试计划", enterprise=None, public=True, change=R.OFFICERS | {R.SYSADMIN},
+    )
 
     job_type = models.ForeignKey(JobType, on_delete=models.PROTECT, related_name="plans", verbose_name="工种")
     title = models.CharField("名称", max_length=120)
@@ -90,7 +80,7 @@ class ExamPlan(models.Model):
     registered_count = models.PositiveIntegerField("已报名", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ExamPlanQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "考试计划"

@@ -35,7 +35,7 @@ def _require_staff(actor: Any) -> None:
 
 def _managed_plan(actor: Any, plan: ExamPlan) -> ExamPlan:
     _require_staff(actor)
-    if not ExamPlan.objects.managed_by(actor).filter(pk=plan.pk).exists():
+    if not ExamPlan.objects.restrict(actor, "change").filter(pk=plan.pk).exists():
         raise NotFound("考试计划不存在或不在您的管辖范围内")
     return plan
 

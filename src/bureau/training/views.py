@@ -93,7 +93,7 @@ def scores(request: HttpRequest) -> HttpResponse:
 def manage(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
-    rows = (ExamPlan.objects.managed_by(request.user).select_related("job_type", "region")
+    rows = (ExamPlan.objects.restrict(request.user, "change").select_related("job_type", "region")
             .order_by("-exam_date", "-id")[:200])
     return render(request, "training/manage.html", {"rows": rows})
 
@@ -123,7 +123,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 def _plan_for(request: HttpRequest, pk: int) -> ExamPlan:
     if not _is_staff(request.user):
         raise Http404
-    plan = ExamPlan.objects.managed_by(request.user).select_related("job_type", "region").filter(pk=pk).first()
+    plan = ExamPlan.objects.restrict(request.user, "change").select_related("job_type", "region").filter(pk=pk).first()
     if plan is None:
         raise Http404
     return plan
