@@ -151,7 +151,7 @@ def _action_q(model: type[models.Model], user: Any, action: str) -> Q:
         return Q(pk__in=[])
     roles = _roles(user)
     sources = sorted({s for t in workflow.transitions if t.action == action and roles & t.roles for s in t.sources})
-    return Q(state__in=sources) if sources else Q(pk__in=[])
+    return Q(**{f"{workflow.state_field}__in": sources}) if sources else Q(pk__in=[])
 
 
 def sees(user: Any, record: models.Model) -> bool:

@@ -75,6 +75,7 @@ class Workflow:
     states: dict[str, str]
     transitions: list[Transition] = field(default_factory=list)
     model: str = ""  # the model it drives ("hazards.Hazard"): authority finds the declared actions through it
+    state_field: str = "state"  # older records keep their `status` column; the engine drives it the same way
 
     def __post_init__(self) -> None:
         for t in self.transitions:
@@ -111,9 +112,13 @@ class Workflow:
         roles = _roles_of(actor)
         result = []
         for t in self.transitions:
-            if process.state in t.sources and roles & t.roles and t.refusal(process, actor) is None:
+            if workflow_state(self, process) in t.sources and roles & t.roles and t.refusal(process, actor) is None:
                 result.append(t)
         return result
+
+
+def workflow_state(workflow: Workflow, process: Any) -> str:
+    return str(getattr(process, workflow.state_field))
 
 
 def _roles_of(actor: Any) -> frozenset[str]:
@@ -142,7 +147,7 @@ def check_transition(workflow: Workflow, process: Any, action: str, actor: Any) 
     """The transition `action` from the process's current state if the actor may take it now; otherwise the refusal
     (undeclared in this state, role, guard). A service may call it first so that the step's own checks of its form
     data come after the reason why the step cannot be taken at all; apply_transition calls it again."""
-    state = process.state
+    state = workflow_state(workflow, process)
     if actor is not None and _sees is not None and process.pk is not None and not _sees(process, actor):
         raise NotFound("记录不存在或不在您的管辖范围内")
     transition = workflow.find(action, state)
@@ -168,17 +173,18 @@ def apply_transition(
     audit_data: dict[str, Any] | None = None,
 ) -> ProcessHistory:
     """Apply a declared transition; see the module docstring for the guarantees."""
-    state = process.state  # type: ignore[attr-defined]
+    state = workflow_state(workflow, process)
     transition = check_transition(workflow, process, action, actor)
     fields = dict(updates or {})
+    column = workflow.state_field
     with transaction.atomic():
         model = type(process)
         changed = model._default_manager.filter(
-            pk=process.pk, state=state, version=process.version  # type: ignore[attr-defined]
-        ).update(state=transition.target, version=F("version") + 1, **fields)
+            pk=process.pk, version=process.version, **{column: state}  # type: ignore[attr-defined]
+        ).update(version=F("version") + 1, **{column: transition.target}, **fields)
         if changed != 1:
             raise Conflict("该事项已被他人处理或状态已变化，请刷新页面后重试")
-        process.state = transition.target  # type: ignore[attr-defined]
+        setattr(process, column, transition.target)
         process.version += 1  # type: ignore[attr-defined]
         for key, value in fields.items():
             setattr(process, key, value)
@@ -206,7 +212,7 @@ def apply_transition(
 
 def record_history(process: models.Model, *, actor: Any, action: str, label: str, note: str = "") -> ProcessHistory:
     """A timeline entry without a state change (e.g. creation, a document issued)."""
-    state = getattr(process, "state", "")
+    state = str(getattr(process, "state", None) or getattr(process, "status", None) or "")
     return ProcessHistory.objects.create(
         content_type=ContentType.objects.get_for_model(type(process)),
         object_id=process.pk,
