@@ -252,14 +252,12 @@ class OutboundMessage(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
-class ProcessModel(models.Model):
-    """Abstract base for processes driven by a declared workflow (bureau.kernel.workflow).
-
+class Timeline(models.Model):
+    """Abstract base of every record a workflow drives: its timeline (ProcessHistory), documents and attachments.
     `version` makes concurrent transitions safe: the state change is a conditional UPDATE on (id, version), so of
-    two officers acting at once exactly one wins and the other gets a conflict error.
-    """
+    two officers acting at once exactly one wins and the other gets a conflict error. A record with an older
+    `status` column uses this base and a workflow with `state_field="status"`."""
 
-    state = models.CharField("状态", max_length=40, db_index=True)
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -276,6 +274,15 @@ class ProcessModel(models.Model):
     def attachments(self) -> models.QuerySet[Attachment]:
         ct = ContentType.objects.get_for_model(type(self))
         return Attachment.objects.filter(content_type=ct, object_id=self.pk)
+
+
+class ProcessModel(Timeline):
+    """Abstract base for processes driven by a declared workflow (bureau.kernel.workflow) on their `state`."""
+
+    state = models.CharField("状态", max_length=40, db_index=True)
+
+    class Meta:
+        abstract = True
 
 
 class DemoLoad(models.Model):
