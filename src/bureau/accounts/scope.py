@@ -63,9 +63,19 @@ def scope_for(user: Any) -> Scope:
     cached = getattr(user, "_bureau_scope", None)
     if cached is not None:
         return cached
-    scope = _compute(user)
+    scope = _narrow_to_token(_compute(user), getattr(user, "bureau_token", None))
     user._bureau_scope = scope
     return scope
+
+
+def _narrow_to_token(scope: Scope, token: Any) -> Scope:
+    """A call made with an API token sees at most the token's regions (accounts.tokens)."""
+    wanted = frozenset(r for r in (getattr(token, "regions", None) or []) if r)
+    if not wanted or scope.kind in ("enterprise", "none"):
+        return scope
+    if scope.kind == "all":
+        return Scope("regions", regions=wanted)
+    return Scope("regions", regions=scope.regions & wanted) if scope.regions & wanted else NONE
 
 
 def _compute(user: Any) -> Scope:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from bureau.accounts.tokens import token_dataset
 from bureau.enterprises.models import Enterprise
 from bureau.hazards import queries, services
 from bureau.hazards.models import Hazard, RiskPoint
@@ -180,12 +181,14 @@ def overview(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/risk-points", response=list[RiskPointOut], summary="风险分级管控清单")
+@token_dataset("risk_points")
 def risk_point_list(request: HttpRequest, level: str | None = None, limit: LongLimit = 100) -> list[RiskPointOut]:
     rows = queries.risk_points(request.user, {"level": level} if level else {})[:limit]
     return [RiskPointOut.of(p) for p in rows]
 
 
 @router.post("/risk-points", response={201: RiskPointOut}, summary="登记风险点（自动分级）")
+@token_dataset("risk_points")
 def risk_point_create(request: HttpRequest, payload: RiskPointIn) -> tuple[int, RiskPointOut]:
     if not request.user.enterprise_id:
         raise PermissionDenied("风险点由企业登记")
@@ -213,4 +216,4 @@ def hazard_action(request: HttpRequest, hazard_id: Id, action: str, payload: Act
     return HazardOut.of(hazard)
 
 
-routers = [("v1/hazards", router)]
+routers = [("v1/hazards", router, "hazards")]

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import ApiCallLog, ApiToken
+from bureau.accounts.tokens import scope_catalogue
 from bureau.kernel import throttle
 from bureau.kernel.access import public_view
 from bureau.kernel.errors import DomainError
@@ -332,7 +333,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             form = TokenIssueForm()
     rows = (ApiToken.objects.select_related("user", "user__organisation").annotate(calls_count=Count("calls"))
             .order_by("-created_at")[:200])
-    return render(request, "portal/tokens.html", {"form": form, "rows": rows, "raw": raw, "scopes": sharing.SCOPES,
+    return render(request, "portal/tokens.html", {"form": form, "rows": rows, "raw": raw, "scopes": scope_catalogue(),
                                                   "now": timezone.now()})
 
 
