@@ -8,11 +8,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from bureau.accounts.authority import require_change
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import ChemicalPark, Enterprise, ImportJob
 from bureau.enterprises.rules import COLUMNS, validate_row
 from bureau.kernel.audit import audit
-from bureau.kernel.errors import DomainError, PermissionDenied
+from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import read_rows
 from bureau.kernel.jobs import enqueue
 from bureau.kernel.models import Region
@@ -25,16 +26,9 @@ EDITABLE_FIELDS = [
 MASKED = {"legal_rep_id_number", "contact_phone"}
 
 
-def _require_admin(actor: Any) -> None:
-    if not (actor.is_superuser or actor.has_role("sysadmin")):
-        raise PermissionDenied("只有系统管理员可以维护企业名录")
-
-
 def enterprise_save(*, actor: Any, enterprise: Enterprise, changed: list[str] | None = None) -> Enterprise:
     """Create or update an enterprise (administrators; a county administrator only in the county)."""
-    _require_admin(actor)
-    if not scope_for(actor).covers_region(enterprise.region_id):
-        raise PermissionDenied("不能在管辖区域以外登记企业")
+    require_change(actor, Enterprise, region=enterprise.region_id)
     creating = enterprise.pk is None
     with transaction.atomic():
         enterprise.save()
@@ -47,7 +41,7 @@ def enterprise_save(*, actor: Any, enterprise: Enterprise, changed: list[str] | 
 
 
 def import_job_create(*, actor: Any, upload: Any) -> ImportJob:
-    _require_admin(actor)
+    require_change(actor, Enterprise)
     from bureau.kernel.attachments import check_upload
 
     check_upload(upload, allowed=frozenset({"xlsx"}), max_bytes=50 * 1024 * 1024)

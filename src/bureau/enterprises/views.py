@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from bureau.accounts.authority import changes_kind
 from bureau.accounts.scope import scope_for
 from bureau.enterprises import queries, services
 from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
@@ -19,7 +20,7 @@ from bureau.kernel.registry import registry
 
 
 def _is_admin(user) -> bool:  # type: ignore[no-untyped-def]
-    return user.is_superuser or user.has_role("sysadmin")
+    return changes_kind(user, Enterprise)
 
 
 @login_required

@@ -39,3 +39,48 @@ def is_api(request: HttpRequest) -> bool:
     """The request was routed to the JSON API (which authenticates and answers errors itself)."""
     match = getattr(request, "resolver_match", None)
     return match is not None and "api" in match.namespaces
+
+
+def acts_on(*models: str, action: str = "view") -> Callable[[V], V]:
+    """Declare the record kinds ("hazards.Hazard") a page, export or download shows or changes, and how
+    ("view", "change" or a declared action). The view reads them through `Model.objects.restrict(user, …)`; the
+    authority coverage test requires a declaration of every page, and the cross-jurisdiction sweep requests each
+    page that takes a record id with another county's record (it must answer 404)."""
+
+    def mark(view: V) -> V:
+        view.bureau_acts_on = (tuple(models), action)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def own_account(view: V) -> V:
+    """A page about the signed-in user's own account (profile, inbox, factor): nobody else's data."""
+    view.bureau_own_account = True  # type: ignore[attr-defined]
+    return view
+
+
+def for_roles(*roles: str) -> Callable[[V], V]:
+    """Declare a page of reference data or administration that only these roles open (the view refuses others,
+    e.g. rule parameters, the audit log, token administration)."""
+
+    def mark(view: V) -> V:
+        view.bureau_for_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def declaration_of(view: Callable[..., object]) -> str | None:
+    """How a view is declared, for the coverage test and the matrix (None: not declared)."""
+    if is_public(view):
+        return "public"
+    if getattr(view, "bureau_acts_on", None):
+        models, action = view.bureau_acts_on  # type: ignore[attr-defined]
+        return f"{action}:{','.join(models)}"
+    if getattr(view, "bureau_own_account", False) or getattr(view, "bureau_second_factor_exempt", False):
+        return "own account"
+    roles = getattr(view, "bureau_for_roles", None)
+    if roles:
+        return f"roles:{','.join(sorted(roles))}"
+    return None
