@@ -6,10 +6,11 @@ default. A test walks every URL pattern and proves that each view that is not ma
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 V = TypeVar("V", bound=Callable[..., object])
 
@@ -61,14 +62,29 @@ def own_account(view: V) -> V:
 
 
 def for_roles(*roles: str) -> Callable[[V], V]:
-    """Declare a page of reference data or administration that only these roles open (the view refuses others,
-    e.g. rule parameters, the audit log, token administration)."""
+    """A page of reference data, administration or aggregates that only these roles open (the audit log, the
+    calendar, token administration, imports): anyone else gets 404. Put it under `@login_required`."""
+    allowed = frozenset(roles)
 
     def mark(view: V) -> V:
-        view.bureau_for_roles = frozenset(roles)  # type: ignore[attr-defined]
-        return view
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: object, **kwargs: object) -> object:
+            user = request.user
+            if not (getattr(user, "is_superuser", False) or allowed & getattr(user, "role_codes", frozenset())):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        guarded.bureau_for_roles = allowed  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
 
     return mark
+
+
+def through_owner(view: V) -> V:
+    """A download of a document or attachment: whoever sees the record it belongs to (the owner model's
+    `restrict`) may open it, and an enterprise only the document kinds addressed to it."""
+    view.bureau_through_owner = True  # type: ignore[attr-defined]
+    return view
 
 
 def declaration_of(view: Callable[..., object]) -> str | None:
@@ -80,6 +96,8 @@ def declaration_of(view: Callable[..., object]) -> str | None:
         return f"{action}:{','.join(models)}"
     if getattr(view, "bureau_own_account", False) or getattr(view, "bureau_second_factor_exempt", False):
         return "own account"
+    if getattr(view, "bureau_through_owner", False):
+        return "through the owner record"
     roles = getattr(view, "bureau_for_roles", None)
     if roles:
         return f"roles:{','.join(sorted(roles))}"

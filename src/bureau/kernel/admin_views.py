@@ -13,20 +13,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from bureau.kernel import calendar
+from bureau.kernel.access import for_roles
 from bureau.kernel.audit import audit, verify_chain
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import AuditEntry, CalendarDay, CalendarYear
 from bureau.kernel.paging import paginate
 
 
-def _require(user, *roles: str) -> None:  # type: ignore[no-untyped-def]
-    if not (user.is_superuser or user.has_role(*roles)):
-        raise Http404
-
-
 @login_required
+@for_roles("sysadmin", "auditor", "secadmin")
 def audit_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "sysadmin", "auditor", "secadmin")
     qs = AuditEntry.objects.order_by("-seq")
     if request.GET.get("action"):
         qs = qs.filter(action__startswith=request.GET["action"])
@@ -52,8 +48,8 @@ class CalendarDayForm(BureauForm):
 
 
 @login_required
+@for_roles("sysadmin")
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "sysadmin")
     try:
         year = int(request.GET.get("year", dt.date.today().year))
         days = calendar.year_days(year)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import Organisation
 from bureau.kernel import throttle
-from bureau.kernel.access import public_view
+from bureau.kernel.access import acts_on, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -130,6 +130,7 @@ def _staff(request: HttpRequest) -> None:
 
 
 @login_required
+@acts_on("petitions.Petition")
 def petition_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     qs = queries.petition_list(request.user, request.GET)
@@ -140,6 +141,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("petitions.Petition")
 def petition_export(request: HttpRequest) -> HttpResponse:
     """The list as Excel, same scope and filters; phones masked."""
     _staff(request)
@@ -164,6 +166,7 @@ def petition_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("petitions.Petition", action="change")
 def petition_create(request: HttpRequest) -> HttpResponse:
     _staff(request)
     if not request.user.has_role("clerk", "sysadmin"):
@@ -186,6 +189,7 @@ def petition_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("petitions.Petition")
 def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     petition = queries.get_petition_for(request.user, pk)
@@ -212,6 +216,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("petitions.Petition", action="action")
 def petition_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _staff(request)
     petition = queries.get_petition_for(request.user, pk)
