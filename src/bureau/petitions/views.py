@@ -194,8 +194,6 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     petition = queries.get_petition_for(request.user, pk)
     actions = [t.action for t in PETITION.available(petition, request.user)]
-    if not services.is_handler(request.user, petition):  # only the unit the ticket is dispatched to handles it
-        actions = [a for a in actions if a not in {"accept", "return", "reply"}]
     suggestion = None
     if "dispatch" in actions:
         try:
