@@ -122,6 +122,12 @@ def _schedule_updates(cert: Certificate, change: Callable[[Certificate], None], 
     return {f: getattr(draft, f) for f in SCHEDULE_FIELDS}
 
 
+def _done(certificate: Certificate, cert: Certificate) -> Certificate:
+    """Bring the caller's instance up to date (status, version, dates) after a use case."""
+    certificate.refresh_from_db()
+    return cert
+
+
 def _transition(cert: Certificate, action: str, *, actor: Any, note: str = "",
                 updates: dict[str, Any] | None = None) -> None:
     # updated_at: the reminder scan and the e-certificate cache look at what changed since
@@ -201,7 +207,7 @@ def certificate_renew(*, actor: Any, certificate: Certificate, valid_from: dt.da
             text += f"（录入：{_actor_name(actor)}）"
         _transition(cert, action, actor=by, note=text, updates=updates)
         _settle(cert)
-    return cert
+    return _done(certificate, cert)
 
 
 def certificate_review(*, actor: Any, certificate: Certificate, years_in_trade: int = 0, clean: bool = False,
@@ -231,7 +237,7 @@ def certificate_review(*, actor: Any, certificate: Certificate, years_in_trade: 
         text = "复审合格" + ("（连续从事本工种10年以上无违法行为，复审延至每6年1次）" if extended else "")
         _transition(cert, "periodic_review", actor=actor, note=f"{text}。{note}", updates=updates)
         _settle(cert)
-    return cert
+    return _done(certificate, cert)
 
 
 STATUS_ACTIONS = ("suspend", "revoke", "void", "reinstate")
@@ -251,7 +257,7 @@ def certificate_change_status(*, actor: Any, certificate: Certificate, action: s
             updates = _schedule_updates(cert, lambda draft: None, recompute_review=False)
         _transition(cert, action, actor=actor, note=note, updates=updates)
         _settle(cert)
-    return cert
+    return _done(certificate, cert)
 
 
 # ---------------------------------------------------------------- e-certificate and verification
