@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.scope import scope_for
 from bureau.certificates import queries, services
 from bureau.certificates.forms import (
     FilterForm,
@@ -28,22 +30,28 @@ from bureau.certificates.forms import (
     VerifyForm,
 )
 from bureau.certificates.models import Certificate, ImportBatch, MailingRequest
+from bureau.certificates.workflow import MAILING, WORKFLOW
 from bureau.kernel.access import public_view
 from bureau.kernel.audit import audit
-from bureau.kernel.errors import DomainError
+from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.validation import MAX_ID, parse_int
 
 KIOSK_SESSION_SECONDS = 180
 
 
 def _is_staff(user: Any) -> bool:
-    roles = services.MAILING_STAFF | services.MANAGERS | {"inspector"}
-    return not user.enterprise_id and bool(user.is_superuser or user.role_codes & roles)
+    """Staff of a jurisdiction see the register of their region; holders see their own (我的证照)."""
+    return scope_for(user).kind in {"all", "regions"}
 
 
-def _can_manage(user: Any) -> bool:
-    return bool(user.is_superuser or user.role_codes & services.MANAGERS) and not user.enterprise_id
+def _check_version(request: HttpRequest, record: Any) -> None:
+    """Every action form carries the version of the record the page showed: if it changed since (another officer
+    acted first), the action is refused as a conflict and the page is shown again."""
+    raw = request.POST.get("version")
+    if raw not in (None, "") and parse_int(raw, field="version", label="版本号", maximum=MAX_ID) != record.version:
+        raise Conflict("该事项已被他人处理或状态已变化，请刷新页面后重试")
 
 
 @login_required
@@ -105,15 +113,14 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
-    events = list(cert.events.all())
-    history = [{"action_label": e.get_kind_display(), "at": e.at, "actor_name": e.actor_name, "from_state": "",
-                "to_state": "", "note": e.note} for e in events]
     last_day = (services.rules.last_application_day(cert.action_due, services._working)
                 if cert.action_due else None)
     return render(request, "certificates/detail.html", {
-        "c": cert, "history": history, "can_manage": _can_manage(request.user), "last_day": last_day,
-        "status_form": StatusForm(), "renew_form": RenewForm(initial={"valid_from": cert.valid_until + dt.timedelta(days=1)}),
-        "review_form": ReviewForm(), "verify_url": services.verify_url(cert),
+        "c": cert, "history": WORKFLOW.history(cert), "actions": WORKFLOW.available(cert, request.user),
+        "is_staff": _is_staff(request.user), "last_day": last_day,
+        "renew_form": RenewForm(initial={"valid_from": cert.valid_until + dt.timedelta(days=1)}, auto_id="renew_%s"),
+        "review_form": ReviewForm(auto_id="review_%s"), "verify_url": services.verify_url(cert),
+        "may_mail": cert.current_status() in services.rules.LIVE_STATUSES,
         "mailings": cert.mailings.all()[:5], "kind_label": services.KIND_LABELS.get(cert.action_kind, ""),
         "prints": cert.prints.select_related("terminal")[:10],
     })
@@ -139,6 +146,7 @@ def _post_action(request: HttpRequest, pk: int, form_class: Any, call: Any, done
                                          for k, v in form.errors.items()))
         return redirect("certificates:detail", pk=pk)
     try:
+        _check_version(request, cert)
         call(cert, form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -188,21 +196,28 @@ def mailing_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mailing_mine(request: HttpRequest) -> HttpResponse:
-    rows = (MailingRequest.objects.filter(requested_by=request.user).select_related("certificate__type")
-            .order_by("-created_at")[:100])
+    mine = list(MailingRequest.objects.filter(requested_by=request.user).select_related("certificate__type")
+                .order_by("-created_at")[:100])
+    history = queries.timelines(MAILING, mine)
+    rows = [(m, {t.action for t in MAILING.available(m, request.user)}, history.get(m.pk, [])) for m in mine]
     return render(request, "certificates/mailing_mine.html", {"rows": rows})
 
 
 @login_required
 def mailing_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_superuser or request.user.role_codes & services.MAILING_STAFF) or request.user.enterprise_id:
+    """The requests the user handles (the declaration's `change`: mailing staff of the jurisdiction), each with its
+    timeline and the actions the user may take on it now."""
+    qs = MailingRequest.objects.restrict(request.user, "change")
+    if qs.query.is_empty():
         raise Http404
     status = request.GET.get("status", "requested")
-    qs = MailingRequest.objects.restrict(request.user).select_related("certificate__type", "region")
     if status:
         qs = qs.filter(status=status)
+    qs = qs.select_related("certificate__type", "region")
     page = paginate(qs.order_by("created_at", "id"), request.GET)
-    return render(request, "certificates/mailing_list.html", {"page": page, "status": status,
+    history = queries.timelines(MAILING, page.rows)
+    rows = [(m, {t.action for t in MAILING.available(m, request.user)}, history.get(m.pk, [])) for m in page.rows]
+    return render(request, "certificates/mailing_list.html", {"page": page, "rows": rows, "status": status,
                                                               "statuses": MailingRequest.Status.choices,
                                                               "ship_form": ShipForm()})
 
@@ -213,6 +228,7 @@ def mailing_ship(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     form = ShipForm(request.POST)
     try:
+        _check_version(request, mailing)
         if not form.is_valid():
             raise DomainError("请填写快递公司和运单号")
         services.mailing_ship(actor=request.user, mailing=mailing, **form.cleaned_data)
@@ -228,12 +244,15 @@ def mailing_ship(request: HttpRequest, pk: int) -> HttpResponse:
 def mailing_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     try:
+        _check_version(request, mailing)
         services.mailing_deliver(actor=request.user, mailing=mailing)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已确认签收")
-    return redirect(request.POST.get("next") or "certificates:mailing_mine")
+    if mailing.requested_by_id == request.user.pk:
+        return redirect("certificates:mailing_mine")
+    return redirect(reverse("certificates:mailing_list") + "?status=shipped")
 
 
 @login_required
@@ -241,6 +260,7 @@ def mailing_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 def mailing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     try:
+        _check_version(request, mailing)
         services.mailing_cancel(actor=request.user, mailing=mailing, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -254,7 +274,7 @@ def mailing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    if not _can_manage(request.user):
+    if not services.may_import(request.user):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     batch = None
@@ -273,7 +293,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    if not _can_manage(request.user):
+    if not services.may_import(request.user):
         raise Http404
     example = ["special_operation", "T140802198001010011", "张三", "", "", "", "140802", "运城市应急管理局",
                "2024-03-01", "2024-03-01", "", "电工作业 / 低压电工作业", "有效"]
