@@ -117,7 +117,7 @@ def test_no_record_of_another_jurisdiction_leaks_through_pages_api_downloads_or_
         label = model._meta.label
         checked_kinds += 1
         version = getattr(record, "version", None)
-        before = AuditEntry.objects.count()
+        before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         for kind, client in clients.items():
             user = _user_of(client)
             if model._default_manager.restrict(user).filter(pk=record.pk).exists():
@@ -132,7 +132,7 @@ def test_no_record_of_another_jurisdiction_leaks_through_pages_api_downloads_or_
             for path, operations in api_schema["paths"].items():
                 params = re.findall(r"{(\w+)}", path)
                 get = operations.get("get")
-                if len(params) != 1 or get is None or not _api_serves(path, auth.dataset):
+                if len(params) != 1 or not params[0].endswith("id") or get is None or not _api_serves(path, auth.dataset):
                     continue
                 answer = client.get(path.replace("{" + params[0] + "}", str(record.pk)))
                 requests += 1
@@ -149,13 +149,15 @@ def test_no_record_of_another_jurisdiction_leaks_through_pages_api_downloads_or_
                 requests += 1
                 if answer.status_code == 200 and number and _xlsx_contains(answer, str(number)):
                     leaks.append(f"export {export} as {kind} contains {number}")
-        if AuditEntry.objects.count() != before:
-            leaks.append(f"requests about {label} #{record.pk} wrote the audit trail (something changed)")
+        written = list(AuditEntry.objects.filter(pk__gt=before).exclude(action__endswith="export")
+                       .values_list("action", flat=True))  # an export is audited even when it finds nothing
+        if written:
+            leaks.append(f"requests about {label} #{record.pk} changed something: {written}")
         if version is not None:
             record.refresh_from_db()
             if record.version != version:
                 leaks.append(f"{label} #{record.pk} changed by a foreign user")
-    assert leaks == []
+    assert not leaks, "\n".join(leaks)
     assert checked_kinds >= 20 and requests >= 500, (checked_kinds, requests)
 
 

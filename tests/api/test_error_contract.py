@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pytest
 
 from bureau.accounts.services import api_token_issue
+from bureau.accounts.tokens import scope_catalogue
 from bureau.hazards.models import Hazard
 from bureau.kernel.validation import MAX_ID
-from bureau.accounts.tokens import scope_catalogue
 from tests.factories import city_bureau, make_user
 from tests.hazards.factories import hazard, today, world
 
