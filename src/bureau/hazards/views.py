@@ -141,6 +141,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for ext in extensions:
         ext.state_label = extension_workflow.state_label(ext.state)
         ext.actions = extension_workflow.available(ext, user) if ext.state == "requested" else []
+    # progress notes and evidence while rectifying: whoever changes the hazard (its enterprise, the county)
     may_add_evidence = (hazard.state == "rectifying"
                         and Hazard.objects.restrict(user, "change").filter(pk=hazard.pk).exists())
     return render(request, "hazards/detail.html", {
