@@ -241,8 +241,6 @@ def _check_evidence(files: list[Any], *, owner: Any) -> tuple[frozenset[str], in
     return allowed, max_bytes
 
 
-
-
 def hazard_evidence_add(*, actor: Any, hazard: Hazard, files: Sequence[Any], note: str = "") -> list[Any]:
     """Rectification evidence on a hazard under rectification, by the enterprise (its own) or the bureau of the
     jurisdiction (authority: who changes hazards); shown on the hazard page with download links."""
@@ -290,8 +288,10 @@ def extension_request(*, actor: Any, hazard: Hazard, proposed_deadline: dt.date,
         raise DomainError("请写明延期理由", field="reason")
     check_lengths(reason=(reason, 1000, "延期理由"))
     today = timezone.localdate()
-    assert hazard.deadline is not None  # guard _has_deadline
-    refusal = rules.extension_refusal(current=hazard.deadline, proposed=proposed_deadline, today=today,
+    current = hazard.deadline
+    if current is None:  # the declared guard `_has_deadline` refused it already; kept for the type
+        raise DomainError("该隐患尚未确定整改期限，无需申请延期")
+    refusal = rules.extension_refusal(current=current, proposed=proposed_deadline, today=today,
                                       max_days=int(rule("hazards.deadline_extension_max_days", today)))
     if refusal:
         raise DomainError(refusal[1], field=refusal[0])
