@@ -31,7 +31,7 @@ from bureau.certificates.forms import (
 )
 from bureau.certificates.models import Certificate, ImportBatch, MailingRequest
 from bureau.certificates.workflow import MAILING, WORKFLOW
-from bureau.kernel.access import public_view
+from bureau.kernel.access import acts_on, own_account, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.excel import xlsx_response
@@ -55,6 +55,7 @@ def _check_version(request: HttpRequest, record: Any) -> None:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def certificate_list(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         return redirect("certificates:mine")
@@ -67,6 +68,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def certificate_export(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -85,6 +87,7 @@ def certificate_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def due_list(request: HttpRequest) -> HttpResponse:
     """Officers: certificates of the jurisdiction whose application window closes soon (measure III.8)."""
     if not _is_staff(request.user):
@@ -104,6 +107,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def mine(request: HttpRequest) -> HttpResponse:
     """Holders: an individual's own certificates (by ID number) or the enterprise's certificates."""
     qs = Certificate.objects.restrict(request.user).select_related("type").order_by("-issued_on")[:200]
@@ -111,6 +115,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
     last_day = (services.rules.last_application_day(cert.action_due, services._working)
@@ -127,6 +132,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
     try:
@@ -157,6 +163,7 @@ def _post_action(request: HttpRequest, pk: int, form_class: Any, call: Any, done
 
 @login_required
 @require_POST
+@acts_on("certificates.Certificate", action="action")
 def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, StatusForm, lambda c, d: services.certificate_change_status(
         actor=request.user, certificate=c, action=d["action"], note=d["note"]), "证照状态已变更")
@@ -164,6 +171,7 @@ def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("certificates.Certificate", action="action")
 def certificate_renew(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, RenewForm, lambda c, d: services.certificate_renew(
         actor=request.user, certificate=c, valid_from=d["valid_from"], note=d["note"]), "已办理延期/换证")
@@ -171,6 +179,7 @@ def certificate_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("certificates.Certificate", action="action")
 def certificate_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, ReviewForm, lambda c, d: services.certificate_review(
         actor=request.user, certificate=c, years_in_trade=d["years_in_trade"], clean=d["clean"], note=d["note"]),
@@ -180,6 +189,7 @@ def certificate_review(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- mailing
 
 @login_required
+@acts_on("certificates.Certificate", "certificates.MailingRequest", action="change")
 def mailing_new(request: HttpRequest, pk: int) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
     form = MailingForm(request.POST or None, initial={"recipient_name": request.user.display_name})
@@ -195,6 +205,7 @@ def mailing_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.MailingRequest")
 def mailing_mine(request: HttpRequest) -> HttpResponse:
     mine = list(MailingRequest.objects.filter(requested_by=request.user).select_related("certificate__type")
                 .order_by("-created_at")[:100])
@@ -204,6 +215,7 @@ def mailing_mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.MailingRequest")
 def mailing_list(request: HttpRequest) -> HttpResponse:
     """The requests the user handles (the declaration's `change`: mailing staff of the jurisdiction), each with its
     timeline and the actions the user may take on it now."""
@@ -224,6 +236,7 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("certificates.MailingRequest", action="action")
 def mailing_ship(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     form = ShipForm(request.POST)
@@ -241,6 +254,7 @@ def mailing_ship(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("certificates.MailingRequest", action="action")
 def mailing_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     try:
@@ -257,6 +271,7 @@ def mailing_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("certificates.MailingRequest", action="action")
 def mailing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     try:
@@ -273,6 +288,7 @@ def mailing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- import
 
 @login_required
+@acts_on("certificates.Certificate", action="change")
 def import_view(request: HttpRequest) -> HttpResponse:
     if not services.may_import(request.user):
         raise Http404
@@ -292,6 +308,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate", action="change")
 def import_template(request: HttpRequest) -> HttpResponse:
     if not services.may_import(request.user):
         raise Http404
@@ -301,6 +318,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@own_account
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
     return xlsx_response(f"证照导入错误报告-{batch.pk}.xlsx", ["行号", "列", "问题"],

@@ -27,7 +27,7 @@ from bureau.hazards.forms import (
 )
 from bureau.hazards.models import DeadlineExtension, Hazard, HazardSource, ListedSupervision, RiskPoint
 from bureau.hazards.workflow import BUREAU_DECIDERS, STAFF, extension_workflow, hazard_workflow, listing_workflow
-from bureau.kernel.access import public_view
+from bureau.kernel.access import acts_on, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -60,6 +60,7 @@ def _files(request: HttpRequest) -> list[Any]:
 
 
 @login_required
+@acts_on("hazards.Hazard")
 def hazard_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request.user)
     form = HazardFilterForm(request.GET or None)
@@ -76,6 +77,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.Hazard")
 def hazard_export(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
     qs = queries.hazard_list(request.user, request.GET)
@@ -91,6 +93,7 @@ def hazard_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.Hazard", action="change")
 def hazard_new(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
     user = request.user
@@ -128,6 +131,7 @@ def _plan_form(hazard: Hazard, user: Any) -> PlanForm:
 
 
 @login_required
+@acts_on("hazards.Hazard")
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request.user)
     user = request.user
@@ -161,6 +165,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.Hazard", action="action")
 def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, pk)
     form = PlanForm(request.POST)
@@ -181,6 +186,7 @@ def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.Hazard", action="action")
 def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, pk)
     note = request.POST.get("note", "")
@@ -199,6 +205,7 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.Hazard", action="action")
 def hazard_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload rectification evidence (photos, certificates, reports) to a hazard under rectification."""
     hazard = queries.get_hazard_for(request.user, pk)
@@ -214,6 +221,7 @@ def hazard_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.Hazard", action="action")
 def hazard_extension(request: HttpRequest, pk: int) -> HttpResponse:
     """The enterprise asks for a later deadline (hazards found by the bureau or an expert)."""
     hazard = queries.get_hazard_for(request.user, pk)
@@ -232,6 +240,7 @@ def hazard_extension(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.DeadlineExtension", action="action")
 def extension_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The bureau approves or refuses an extension request (准予延期 / 不予延期)."""
     extension = DeadlineExtension.objects.restrict(request.user).select_related("hazard").filter(pk=pk).first()
@@ -251,6 +260,7 @@ def extension_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.RiskPoint")
 def risk_list(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
     form = RiskFilterForm(request.GET or None)
@@ -263,6 +273,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.RiskPoint", action="change")
 def risk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     if not (user.enterprise_id and ENTERPRISE in user.role_codes):
@@ -285,6 +296,7 @@ def risk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.Hazard")
 def overview(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -299,6 +311,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.ListedSupervision")
 def listing_list(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
     qs = queries.listing_list(request.user, request.GET)
@@ -309,6 +322,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.Hazard", "hazards.ListedSupervision", action="change")
 def listing_new(request: HttpRequest, hazard_pk: int) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, hazard_pk)
     if request.user.enterprise_id or not request.user.role_codes & BUREAU_DECIDERS:
@@ -326,6 +340,7 @@ def listing_new(request: HttpRequest, hazard_pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.ListedSupervision")
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_participant(request.user)
     listing = queries.get_listing_for(request.user, pk)
@@ -351,6 +366,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.ListedSupervision", action="action")
 def listing_entry(request: HttpRequest, pk: int) -> HttpResponse:
     listing = queries.get_listing_for(request.user, pk)
     form = ListingEntryForm(request.POST)
@@ -368,6 +384,7 @@ def listing_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.ListedSupervision", action="action")
 def listing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     listing = queries.get_listing_for(request.user, pk)
     note = request.POST.get("note", "")
@@ -387,6 +404,7 @@ def listing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.ListedSupervision", action="action")
 def listing_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload rectification evidence to a listing under supervision."""
     listing = queries.get_listing_for(request.user, pk)
