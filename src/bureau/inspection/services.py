@@ -924,7 +924,7 @@ def service_acknowledge(*, actor: Any, service: DocumentService, ip: str = "") -
         with transaction.atomic():
             apply_transition(
                 service_workflow, service, "acknowledge", actor=actor,
-                note=f"{ELECTRONIC}，签收时间 {timezone.localtime(now):%Y-%m-%d %H:%M:%S}",
+                note=f"{ELECTRONIC}，签收人 {actor.display_name}",
                 updates={"acknowledged_at": now, "acknowledged_by": actor, "acknowledged_name": actor.display_name,
                          "acknowledged_ip": address, "served_on": timezone.localdate(now), "method": ELECTRONIC},
                 audit_data={"document": service.document_id, "kind": service.document.kind, "ip": address})
@@ -971,8 +971,7 @@ def _inspection_acknowledged(actor: Any, service: DocumentService) -> None:
     inspection = Inspection.objects.select_related("enterprise").get(pk=service.document.object_id)
     record_history(inspection, actor=actor, action="service_acknowledged",
                    label=f"当事人签收《{service.document.title}》",
-                   note=f"{ELECTRONIC}，签收人 {service.acknowledged_name}，"
-                        f"签收时间 {timezone.localtime(service.acknowledged_at):%Y-%m-%d %H:%M:%S}")
+                   note=f"{ELECTRONIC}，签收人 {service.acknowledged_name}（签收时间见“文书送达”）")
     notify(inspection.officers.all(), f"当事人已签收：{service.document.title}", inspection.enterprise.name,
            url=f"/inspection/inspections/{inspection.pk}/")
 
