@@ -153,3 +153,14 @@ def test_the_enterprise_workbench_lists_what_waits_for_its_acknowledgement(order
     body = login(party).get("/").content.decode()
     assert "签收：责令限期整改指令书" in body
     assert f"/inspection/inspections/{order.document.object_id}/#service-{order.pk}" in body
+
+
+def test_two_acknowledgements_at_once_record_one(order, party, general):
+    """Two taps racing (each with the page's copy of the service): one wins, the other returns its record."""
+    S.service_consent_record(actor=party, agreed=True)
+    first, second = DocumentService.objects.get(pk=order.pk), DocumentService.objects.get(pk=order.pk)
+    S.service_acknowledge(actor=party, service=first, ip="203.0.113.7")
+    colleague = make_user("qiye_ack4", roles=["enterprise"], enterprise=general)
+    result = S.service_acknowledge(actor=colleague, service=second, ip="198.51.100.1")
+    assert result.state == "acknowledged" and result.acknowledged_by == party
+    assert AuditEntry.objects.filter(action="inspection.service.acknowledge").count() == 1
