@@ -36,7 +36,7 @@ from bureau.licensing.models import (
     PermitItem,
     PermitMaterial,
 )
-from bureau.licensing.workflow import COMMITMENT, WORKFLOW
+from bureau.licensing.workflow import COMMITMENT, WORKFLOW, own_level
 
 UPLOAD_TYPES = frozenset({"pdf", "jpg", "jpeg", "png", "ofd"})
 REMEDIES = ("如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
@@ -106,19 +106,14 @@ def _may_see(actor: Any, app: Application) -> None:
 
 
 def _may_handle(actor: Any, app: Application) -> None:
-    """Officers act on the applications of their own level: city items at the city bureau, county items at the
-    county bureau of the enterprise's region."""
+    """Officers act on the applications of their own level: the workflow's level guard (workflow.own_level), which
+    also hides the buttons of another level's applications."""
     _may_see(actor, app)
     if actor.enterprise_id:
         raise PermissionDenied("企业用户不能办理审批")
-    org = actor.organisation
-    is_city = org is not None and org.region_id == settings.CITY_REGION_CODE
-    if actor.is_superuser:
-        return
-    if app.level == "city" and not is_city:
-        raise PermissionDenied("该事项由市局办理，您无权办理")
-    if app.level == "county" and (org is None or org.region_id != app.region_id):
-        raise PermissionDenied("该事项由所在县级应急管理局办理，您无权办理")
+    refusal = own_level(app, actor)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _own_enterprise(actor: Any, app: Application) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from bureau.accounts.roles import CLERK, ENTERPRISE, LEADER, LICENSING_OFFICER, SECTION_HEAD
@@ -11,6 +13,7 @@ from bureau.kernel.workflow import SYSTEM, T, Workflow
 
 OFFICERS = {LICENSING_OFFICER, CLERK}
 DECIDERS = {LEADER, SECTION_HEAD}
+STAFF = frozenset(OFFICERS | DECIDERS)
 
 
 def _instant_only(app: Any, actor: Any) -> str | None:
@@ -41,6 +44,25 @@ def _no_extension_yet(app: Any, actor: Any) -> str | None:
     return None
 
 
+def own_level(app: Any, actor: Any) -> str | None:
+    """办理人员属于该事项的审批层级（市级事项由市局办理，县级事项由企业所在县级应急管理局办理）"""
+    # 行政许可法 第22条: a licence is handled by the authority that holds the power (the item's level, data per item)
+    if actor is None or getattr(actor, "is_superuser", False):
+        return None  # scheduled jobs (逾期视为受理) and the platform's superuser
+    org = actor.organisation
+    if app.level == "city":
+        if org is None or org.region_id != settings.CITY_REGION_CODE:
+            return "该事项由市局办理，您无权办理"
+    elif org is None or org.region_id != app.region_id:
+        return "该事项由所在县级应急管理局办理，您无权办理"
+    return None
+
+
+def _officer(*transitions: Any) -> list[Any]:
+    """Every officer's transition carries the level rule first (own_level), then its own preconditions."""
+    return [dataclasses.replace(t, guards=(own_level, *t.guards)) if t.roles & STAFF else t for t in transitions]
+
+
 WORKFLOW = Workflow(
     name="licensing.application",
     model="licensing.Application",
@@ -56,7 +78,7 @@ WORKFLOW = Workflow(
         "refused": "不予许可",
         "withdrawn": "已撤回",
     },
-    transitions=[
+    transitions=_officer(
         T("accept", "受理", "submitted", "review", OFFICERS),
         T("accept_tolerated", "容缺受理", "submitted", "review", OFFICERS),
         T("reject", "不予受理", "submitted", "rejected", OFFICERS),
@@ -75,7 +97,7 @@ WORKFLOW = Workflow(
         T("grant", "准予许可", "pending_decision", "granted", DECIDERS),
         T("refuse", "不予许可", "pending_decision", "refused", DECIDERS),
         T("withdraw", "撤回申请", ("submitted", "correction", "review"), "withdrawn", {ENTERPRISE}),
-    ],
+    ),
 )
 
 
