@@ -33,7 +33,7 @@ from bureau.inspection.forms import (
 )
 from bureau.inspection.models import Checklist, Inspection, InspectionKind, PlanEntry, ResultOutcome
 from bureau.inspection.workflow import inspection_workflow, plan_workflow
-from bureau.kernel.access import public_view
+from bureau.kernel.access import acts_on, own_account, public_view, reference_data
 from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
 from bureau.kernel.net import client_ip
@@ -81,6 +81,7 @@ def _chosen(request: HttpRequest, ids: list[str]) -> list[User]:
 # ---- inspections --------------------------------------------------------------------------------------------------
 
 @login_required
+@acts_on("inspection.Inspection")
 def inspection_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     qs = queries.inspection_list(request.user, request.GET)
@@ -90,6 +91,7 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("inspection.Inspection")
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.enterprise_id:
         return _party_detail(request, pk)
@@ -137,6 +139,7 @@ def _party(request: HttpRequest) -> None:
 
 
 @login_required
+@acts_on("inspection.Inspection")
 def my_inspections(request: HttpRequest) -> HttpResponse:
     """我的检查记录: the inspections of the user's enterprise that took place, with what waits for its 签收."""
     _party(request)
@@ -162,6 +165,7 @@ def _party_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("inspection.DocumentService", action="action")
 def service_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """签收 (the enterprise) or 登记其他方式送达 (an officer) of one served document; back to the owning record."""
     service = queries.get_service_for(request.user, pk)
@@ -191,6 +195,7 @@ def service_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@own_account
 def service_consent(request: HttpRequest) -> HttpResponse:
     """电子送达确认书: read it, sign it once (行政处罚法 第61条第2款); afterwards the signed confirmation."""
     _party(request)
@@ -211,6 +216,7 @@ def service_consent(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("inspection.Inspection", action="action")
 def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _staff(request)
     inspection = queries.get_inspection_for(request.user, pk)
@@ -259,6 +265,7 @@ def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 
 @login_required
+@acts_on("inspection.Inspection", action="change")
 def inspection_new(request: HttpRequest) -> HttpResponse:
     """An exceptional inspection (complaint, accident, patrol lead, referral)."""
     _staff(request)
@@ -283,6 +290,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("inspection.Inspection", action="action")
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """扫码入企: the officer scans the enterprise's QR code; the visit is logged and the inspection starts."""
     if not request.user.has_role(INSPECTOR):
@@ -306,6 +314,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@acts_on("enterprises.Enterprise")
 def enterprise_qr(request: HttpRequest, pk: int) -> HttpResponse:
     """The enterprise's 入企码 as SVG (printed and posted at the gate)."""
     _staff(request)
@@ -320,12 +329,14 @@ def enterprise_qr(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- plans --------------------------------------------------------------------------------------------------------
 
 @login_required
+@acts_on("inspection.AnnualPlan")
 def plan_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     return render(request, "inspection/plan_list.html", {"plans": queries.plan_list(request.user)[:100]})
 
 
 @login_required
+@acts_on("inspection.AnnualPlan", action="change")
 def plan_new(request: HttpRequest) -> HttpResponse:
     _staff(request)
     form = PlanForm(request.POST or None)
@@ -352,6 +363,7 @@ def _plan_candidates(request: HttpRequest, plan: Any) -> list[Enterprise]:
 
 
 @login_required
+@acts_on("inspection.AnnualPlan")
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     plan = queries.get_plan_for(request.user, pk)
@@ -391,6 +403,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("inspection.AnnualPlan", action="action")
 def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _staff(request)
     plan = queries.get_plan_for(request.user, pk)
@@ -412,6 +425,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("inspection.AnnualPlan", action="action")
 def plan_entry_open(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     entry = PlanEntry.objects.filter(pk=pk, plan__in=queries.plan_list(request.user)).select_related(
@@ -432,6 +446,7 @@ def plan_entry_open(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- draws --------------------------------------------------------------------------------------------------------
 
 @login_required
+@acts_on("inspection.Draw")
 def draw_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     return render(request, "inspection/draw_list.html", {"page": paginate(queries.draw_list(request.user),
@@ -439,6 +454,7 @@ def draw_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("inspection.Draw", action="change")
 def draw_new(request: HttpRequest, redo_of: int | None = None) -> HttpResponse:
     _staff(request)
     old = queries.get_draw_for(request.user, redo_of) if redo_of else None
@@ -467,6 +483,7 @@ def draw_new(request: HttpRequest, redo_of: int | None = None) -> HttpResponse:
 
 
 @login_required
+@acts_on("inspection.Draw")
 def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     draw = queries.get_draw_for(request.user, pk)
@@ -499,6 +516,7 @@ def _draw_context(draw: Any) -> dict[str, Any]:
 # ---- patrols ------------------------------------------------------------------------------------------------------
 
 @login_required
+@acts_on("inspection.PatrolRecord")
 def patrol_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     return render(request, "inspection/patrol_list.html", {
@@ -507,6 +525,7 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("inspection.PatrolPlan", action="change")
 def patrol_plan_new(request: HttpRequest) -> HttpResponse:
     _staff(request)
     form = PatrolPlanForm(request.POST or None)
@@ -523,6 +542,7 @@ def patrol_plan_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("inspection.PatrolRecord", action="change")
 def patrol_record_new(request: HttpRequest) -> HttpResponse:
     _staff(request)
     form = PatrolRecordForm(request.POST or None, initial={"patrolled_on": dt.date.today()})
@@ -550,6 +570,7 @@ def patrol_record_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("inspection.PatrolRecord")
 def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
     record = queries.get_patrol_record_for(request.user, pk)
@@ -574,6 +595,7 @@ def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- conflicts of interest ----------------------------------------------------------------------------------------
 
 @login_required
+@own_account
 def conflict_list(request: HttpRequest) -> HttpResponse:
     """An officer declares a conflict of interest (回避); draws and teams skip the pair."""
     _staff(request)
@@ -595,6 +617,7 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
 # ---- checklists ---------------------------------------------------------------------------------------------------
 
 @login_required
+@reference_data
 def checklist_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
     return render(request, "inspection/checklists.html", {

@@ -80,6 +80,13 @@ def for_roles(*roles: str) -> Callable[[V], V]:
     return mark
 
 
+def reference_data(view: V) -> V:
+    """A page of reference data any signed-in user may read (the item catalogue, checklists, benchmark rows):
+    rules and forms, no one's records."""
+    view.bureau_reference_data = True  # type: ignore[attr-defined]
+    return view
+
+
 def through_owner(view: V) -> V:
     """A download of a document or attachment: whoever sees the record it belongs to (the owner model's
     `restrict`) may open it, and an enterprise only the document kinds addressed to it."""
@@ -98,6 +105,8 @@ def declaration_of(view: Callable[..., object]) -> str | None:
         return "own account"
     if getattr(view, "bureau_through_owner", False):
         return "through the owner record"
+    if getattr(view, "bureau_reference_data", False):
+        return "reference data"
     roles = getattr(view, "bureau_for_roles", None)
     if roles:
         return f"roles:{','.join(sorted(roles))}"

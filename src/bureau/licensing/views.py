@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bureau.kernel.access import public_view
+from bureau.kernel.access import acts_on, public_view, reference_data
 from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
@@ -36,6 +36,7 @@ def _files(request: HttpRequest) -> dict[int, Any]:
 
 
 @login_required
+@acts_on("licensing.Application")
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.enterprise_id:
@@ -55,6 +56,7 @@ def _list(request: HttpRequest, qs: Any, title: str, *, empty: str, show_enterpr
 
 
 @login_required
+@acts_on("licensing.Application")
 def queue(request: HttpRequest) -> HttpResponse:
     if request.user.enterprise_id or not request.user.has_role("licensing_officer", "clerk", "sysadmin"):
         raise Http404
@@ -63,6 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("licensing.Application")
 def approvals(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role("leader", "section_head"):
         raise Http404
@@ -71,6 +74,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("licensing.Application")
 def all_applications(request: HttpRequest) -> HttpResponse:
     if request.user.enterprise_id:
         raise Http404
@@ -79,6 +83,7 @@ def all_applications(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("licensing.Application")
 def mine(request: HttpRequest) -> HttpResponse:
     if not request.user.enterprise_id:
         raise Http404
@@ -87,6 +92,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("licensing.Application")
 def department(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role("department"):
         raise Http404
@@ -95,11 +101,13 @@ def department(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reference_data
 def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "licensing/catalogue.html", {"items": queries.active_items()})
 
 
 @login_required
+@acts_on("licensing.Application", action="change")
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     item = PermitItem.objects.filter(code=code, is_active=True).prefetch_related("materials").first()
     if item is None:
@@ -134,6 +142,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@acts_on("licensing.Application")
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
     user = request.user
@@ -197,6 +206,7 @@ ACTIONS = {
 
 @login_required
 @require_POST
+@acts_on("licensing.Application", action="action")
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
     handler = ACTIONS.get(action)
@@ -215,6 +225,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("licensing.Application", action="action")
 def opinion(request: HttpRequest, pk: int, opinion_id: int) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
     row = Opinion.objects.select_related("organisation", "application").filter(pk=opinion_id, application=app).first()
@@ -232,6 +243,7 @@ def opinion(request: HttpRequest, pk: int, opinion_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("licensing.Application", "licensing.Commitment", action="action")
 def commitment(request: HttpRequest, pk: int, op: str) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
     row = Commitment.objects.restrict(request.user).select_related(

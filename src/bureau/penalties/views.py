@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from bureau.accounts.models import User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.inspection.services import OTHER_METHODS, services_of
+from bureau.kernel.access import acts_on, for_roles, reference_data
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
@@ -51,6 +52,7 @@ def _officers(user: Any) -> list[User]:
 
 
 @login_required
+@acts_on("penalties.Case")
 def case_list(request: HttpRequest) -> HttpResponse:
     if not (_staff(request.user) or request.user.enterprise_id):
         raise Http404
@@ -64,6 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("penalties.Case", action="change")
 def case_open(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(INSPECTOR) or request.user.enterprise_id:
         raise Http404
@@ -219,6 +222,7 @@ def _form_action(request: HttpRequest, case: Case, form: Any, form_key: str, cal
 
 @login_required
 @require_POST
+@acts_on("penalties.Case", action="action")
 def discussion(request: HttpRequest, pk: int) -> HttpResponse:
     """集体讨论记录: the form's errors and the service's refusals next to their field; nothing saved on refusal."""
     case = queries.get_case_for(request.user, pk)
@@ -240,6 +244,7 @@ def discussion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("penalties.Case", action="action")
 def hearing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """安排听证 and the 听证通知书; refusals next to their field, nothing saved."""
     import datetime as dt
@@ -261,6 +266,7 @@ def hearing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("penalties.Case")
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     return render(request, "penalties/detail.html", _detail_context(request, case))
@@ -268,6 +274,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("penalties.Case", action="action")
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     form = EvidenceForm(request.POST, officers=_officers(request.user))
@@ -287,6 +294,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("penalties.Case", action="action")
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     form = ProposalForm(request.POST, violations=queries.violation_choices(case.filed_on))
@@ -318,6 +326,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("penalties.Case", action="action")
 def exemption(request: HttpRequest, pk: int) -> HttpResponse:
     from bureau.hazards.models import Hazard
     from bureau.hazards.queries import self_inspection_hazards
@@ -352,6 +361,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 @login_required
 @require_POST
+@acts_on("penalties.Case", action="action")
 def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     p = request.POST
@@ -406,6 +416,7 @@ def _execute(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @login_required
+@reference_data
 def benchmark(request: HttpRequest) -> HttpResponse:
     if not _staff(request.user):
         raise Http404
@@ -418,9 +429,8 @@ def benchmark(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles("sysadmin", "section_head", "leader")
 def benchmark_import(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_superuser or request.user.has_role(SYSADMIN, SECTION_HEAD, LEADER)):
-        raise Http404
     form = BenchmarkImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -445,6 +455,7 @@ def benchmark_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reference_data
 def benchmark_template(request: HttpRequest) -> HttpResponse:
     if not _staff(request.user):
         raise Http404
