@@ -30,7 +30,14 @@ from bureau.assistance.models import (
     ObservationSignup,
     ParkRemediationItem,
 )
-from bureau.assistance.workflow import STAFF, checkup_workflow, first_use_workflow
+from bureau.assistance.workflow import (
+    STAFF,
+    checkup_workflow,
+    enrolment_workflow,
+    first_use_workflow,
+    observation_workflow,
+    park_item_workflow,
+)
 from bureau.enterprises.models import ChemicalPark, Enterprise
 from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
@@ -243,24 +250,46 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if _run(request, lambda: services.park_item_create(actor=request.user, park=park, **form.cleaned_data),
                 "已登记整治事项", form):
             return redirect("assistance:park", pk=pk)
-    items = park.remediation_items.prefetch_related("progress")
+    items = list(ParkRemediationItem.objects.restrict(request.user).filter(park=park).prefetch_related("progress"))
+    for item in items:
+        item.status_label = park_item_workflow.state_label(item.status)
+        item.can_report = bool(park_item_workflow.available(item, request.user))
     return render(request, "assistance/park.html", {
         "park": park, "items": items, "form": form, "progress_form": F.ParkProgressForm(),
         "enterprises": park.enterprises.order_by("name"), "today": timezone.localdate()})
 
 
+def _park_item_for(user: Any, pk: int) -> ParkRemediationItem:
+    item = ParkRemediationItem.objects.restrict(user).select_related("park").filter(pk=pk).first()
+    if item is None or not _is_staff(user):
+        raise Http404
+    return item
+
+
+@login_required
+def park_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """One remediation item: its facts, its progress reports, the report form (when the user may report) and its
+    timeline."""
+    item = _park_item_for(request.user, pk)
+    return render(request, "assistance/park_item.html", {
+        "item": item, "status_label": park_item_workflow.state_label(item.status),
+        "progress": item.progress.all(), "can_report": bool(park_item_workflow.available(item, request.user)),
+        "progress_form": F.ParkProgressForm(initial={"percent": item.percent, "on": timezone.localdate()}),
+        "history": park_item_workflow.history(item)})
+
+
 @login_required
 @require_POST
 def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    item = ParkRemediationItem.objects.restrict(request.user).select_related("park").filter(pk=pk).first()
-    if item is None or not _is_staff(request.user):
-        raise Http404
+    item = _park_item_for(request.user, pk)
     form = F.ParkProgressForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
     else:
         _run(request, lambda: services.park_progress_add(actor=request.user, item=item, **form.cleaned_data),
              "已记录进展")
+    if request.POST.get("next") == "item":
+        return redirect("assistance:park_item", pk=item.pk)
     return redirect("assistance:park", pk=item.park_id)
 
 
@@ -316,10 +345,12 @@ def observation_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     batches = list(ObservationBatch.objects.select_related("pilot").annotate(n=Count("signups"))
                    .order_by("-year", "visit_on")[:50])
-    signups = ObservationSignup.objects.filter(batch__in=[b.pk for b in batches]).select_related("enterprise")
-    signups = scope_for(user).filter(signups, region="enterprise__region_id", enterprise="enterprise_id")
+    signups = (ObservationSignup.objects.restrict(user).filter(batch__in=[b.pk for b in batches])
+               .select_related("enterprise", "batch"))
     by_batch: dict[int, list[Any]] = {}
     for s in signups:
+        s.status_label = observation_workflow.state_label(s.status)
+        s.actions = observation_workflow.available(s, user)
         by_batch.setdefault(s.batch_id, []).append(s)
     for b in batches:
         b.my_signups = by_batch.get(b.pk, [])
@@ -350,16 +381,31 @@ def observation_signup(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assistance:observations")
 
 
+def _signup_for(user: Any, pk: int) -> ObservationSignup:
+    signup = (ObservationSignup.objects.restrict(user).select_related("enterprise", "batch__pilot")
+              .filter(pk=pk).first())
+    if signup is None:
+        raise Http404
+    return signup
+
+
+@login_required
+def observation_signup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    signup = _signup_for(request.user, pk)
+    return render(request, "assistance/observation_signup.html", {
+        "s": signup, "status_label": observation_workflow.state_label(signup.status),
+        "actions": observation_workflow.available(signup, request.user),
+        "history": observation_workflow.history(signup)})
+
+
 @login_required
 @require_POST
 def observation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    signup = scope_for(request.user).filter(ObservationSignup.objects.select_related("enterprise"),
-                                            region="enterprise__region_id", enterprise="enterprise_id") \
-        .filter(pk=pk).first()
-    if signup is None:
-        raise Http404
+    signup = _signup_for(request.user, pk)
     _run(request, lambda: services.observation_attendance(actor=request.user, signup=signup,
                                                           attended=request.POST.get("attended") == "1"), "已登记出勤")
+    if request.POST.get("next") == "signup":
+        return redirect("assistance:observation_signup_detail", pk=pk)
     return redirect("assistance:observations")
 
 
@@ -449,7 +495,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if form is not None and request.method == "POST" and form.is_valid():
         if _run(request, lambda: services.course_enrol(actor=user, course=course, **form.cleaned_data), "已报名", form):
             return redirect("assistance:course", pk=pk)
-    enrolments = list(Enrolment.objects.restrict(user).filter(course=course).select_related("enterprise"))
+    enrolments = list(Enrolment.objects.restrict(user).filter(course=course).select_related("enterprise", "course"))
     docs = {}
     if enrolments:
         from django.contrib.contenttypes.models import ContentType
@@ -461,19 +507,49 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                                 object_id__in=[e.pk for e in enrolments])}
     for e in enrolments:
         e.certificate = docs.get(e.pk)
+        e.status_label = enrolment_workflow.state_label(e.status)
+        e.actions = enrolment_workflow.available(e, user)
     return render(request, "assistance/course.html", {"course": course, "enrolments": enrolments, "form": form,
                                                       "is_staff": _is_staff(user)})
+
+
+def _enrolment_for(user: Any, pk: int) -> Enrolment:
+    enrolment = Enrolment.objects.restrict(user).select_related("course", "enterprise").filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
+@login_required
+def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment_for(request.user, pk)
+    return render(request, "assistance/enrolment.html", {
+        "e": enrolment, "status_label": enrolment_workflow.state_label(enrolment.status),
+        "actions": enrolment_workflow.available(enrolment, request.user), "documents": enrolment.documents(),
+        "history": enrolment_workflow.history(enrolment)})
+
+
+def _back_to(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    if request.POST.get("next") == "enrolment":
+        return redirect("assistance:enrolment", pk=enrolment.pk)
+    return redirect("assistance:course", pk=enrolment.course_id)
 
 
 @login_required
 @require_POST
 def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = Enrolment.objects.restrict(request.user).select_related("course", "enterprise").filter(pk=pk).first()
-    if enrolment is None:
-        raise Http404
+    enrolment = _enrolment_for(request.user, pk)
     _run(request, lambda: services.course_attendance(actor=request.user, enrolment=enrolment,
                                                      attended=request.POST.get("attended") == "1"), "已登记出勤")
-    return redirect("assistance:course", pk=enrolment.course_id)
+    return _back_to(request, enrolment)
+
+
+@login_required
+@require_POST
+def course_certify(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment_for(request.user, pk)
+    _run(request, lambda: services.course_certify(actor=request.user, enrolment=enrolment), "已出具结业证明")
+    return _back_to(request, enrolment)
 
 
 @login_required
