@@ -16,7 +16,8 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Region
 from bureau.training import services
 from bureau.training.forms import PlanForm, RegistrationForm, ResultsImportForm, ScoreLookupForm
-from bureau.training.models import ExamPlan, PlanStatus, Registration
+from bureau.training.models import ExamPlan, PlanStatus, Registration, candidate_q
+from bureau.training.workflow import plan_workflow, registration_workflow
 
 
 def _is_staff(user) -> bool:  # type: ignore[no-untyped-def]
@@ -56,25 +57,49 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    rows = (Registration.objects.filter(user=request.user).select_related("plan__job_type", "certificate")
-            .order_by("-created_at")[:100])
+    """The candidate's own registrations (made with this account or carrying the person's ID number)."""
+    user = request.user
+    rows = list(Registration.objects.restrict(user).filter(candidate_q(user))
+                .select_related("plan__job_type", "certificate").order_by("-created_at")[:100])
+    for r in rows:
+        r.status_label = registration_workflow.state_label(r.status)
+        r.actions = {t.action for t in registration_workflow.available(r, user)}
     return render(request, "training/mine.html", {"rows": rows})
+
+
+def _registration_for(request: HttpRequest, pk: int) -> Registration:
+    reg = (Registration.objects.restrict(request.user).select_related("plan__job_type", "plan__region", "certificate")
+           .filter(pk=pk).first())
+    if reg is None:
+        raise Http404
+    return reg
+
+
+@login_required
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One registration: its facts, the actions the user may take (cancel; record the result) and its timeline."""
+    reg = _registration_for(request, pk)
+    actions = {t.action for t in registration_workflow.available(reg, request.user)}
+    return render(request, "training/registration.html", {
+        "r": reg, "status_label": registration_workflow.state_label(reg.status), "actions": actions,
+        "is_staff": _is_staff(request.user), "history": registration_workflow.history(reg)})
 
 
 @login_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    reg = Registration.objects.select_related("plan").filter(pk=pk).first()
-    if reg is None or (reg.user_id != request.user.pk and not _is_staff(request.user)):
-        raise Http404
+    reg = _registration_for(request, pk)
     try:
         services.registration_cancel(actor=request.user, registration=reg)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已取消报名")
-    return redirect("training:mine" if reg.user_id == request.user.pk else "training:plan_detail", **(
-        {} if reg.user_id == request.user.pk else {"pk": reg.plan_id}))
+    if request.POST.get("next") == "registration":
+        return redirect("training:registration", pk=reg.pk)
+    if _is_staff(request.user) and reg.user_id != request.user.pk:
+        return redirect("training:plan_detail", pk=reg.plan_id)
+    return redirect("training:mine")
 
 
 def scores(request: HttpRequest) -> HttpResponse:
@@ -132,8 +157,16 @@ def _plan_for(request: HttpRequest, pk: int) -> ExamPlan:
 def _plan_page(request: HttpRequest, plan: ExamPlan, *, import_form: ResultsImportForm | None = None,
                import_errors: list[dict[str, Any]] | None = None,
                status: int = 200) -> HttpResponse:
-    regs = list(plan.registrations.select_related("certificate").order_by("status", "created_at", "id")[:2000])
-    context = {"plan": plan, "regs": regs, "import_form": import_form if import_form is not None else ResultsImportForm()}
+    user = request.user
+    regs = list(Registration.objects.restrict(user).filter(plan=plan).select_related("plan", "certificate")
+                .order_by("status", "created_at", "id")[:2000])
+    for r in regs:
+        r.status_label = registration_workflow.state_label(r.status)
+        r.actions = {t.action for t in registration_workflow.available(r, user)}
+    context = {"plan": plan, "regs": regs, "import_form": import_form if import_form is not None else ResultsImportForm(),
+               "status_label": plan_workflow.state_label(plan.status),
+               "plan_actions": plan_workflow.available(plan, user), "history": plan_workflow.history(plan),
+               "today": timezone.localdate()}
     if import_errors:
         context["import_errors"] = import_errors
     return render(request, "training/plan_detail.html", context, status=status)
@@ -148,7 +181,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def result(request: HttpRequest, pk: int, reg: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    registration = plan.registrations.filter(pk=reg).first()
+    registration = Registration.objects.restrict(request.user).select_related("plan__job_type", "user") \
+        .filter(plan=plan, pk=reg).first()
     if registration is None:
         raise Http404
     try:
@@ -157,6 +191,8 @@ def result(request: HttpRequest, pk: int, reg: int) -> HttpResponse:
         messages.error(request, f"{registration.name}：{exc.message}")
     else:
         messages.success(request, f"{done.name}：{done.score} 分，{'合格，已发证' if done.passed else '不合格'}")
+    if request.POST.get("next") == "registration":
+        return redirect("training:registration", pk=registration.pk)
     return redirect("training:plan_detail", pk=pk)
 
 
