@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT
+from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT, SYSADMIN
 from bureau.accounts.scope import scope_for
 from bureau.assistance import forms as F
 from bureau.assistance import services
@@ -39,6 +39,7 @@ from bureau.assistance.workflow import (
     park_item_workflow,
 )
 from bureau.enterprises.models import ChemicalPark, Enterprise
+from bureau.kernel.access import acts_on, for_roles
 from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
 
@@ -80,6 +81,7 @@ def _checkup_for(user: Any, pk: int) -> Checkup:
 
 
 @login_required
+@acts_on("assistance.Checkup")
 def checkup_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user) or EXPERT in user.role_codes):
@@ -95,6 +97,7 @@ def checkup_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="change")
 def checkup_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user)):
@@ -124,6 +127,7 @@ def _with_photos(checkup: Any) -> list[Any]:
 
 
 @login_required
+@acts_on("assistance.Checkup")
 def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     checkup = _checkup_for(user, pk)
@@ -148,6 +152,7 @@ def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="assign")
 @require_POST
 def checkup_assign(request: HttpRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -162,6 +167,7 @@ def checkup_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="change")
 @require_POST
 def checkup_finding(request: HttpRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -176,6 +182,7 @@ def checkup_finding(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="change")
 @require_POST
 def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -187,6 +194,7 @@ def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
 
 
 @login_required
+@acts_on("assistance.Checkup", action="submit")
 @require_POST
 def checkup_submit(request: HttpRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -200,6 +208,7 @@ def checkup_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="settle")
 @require_POST
 def checkup_settle(request: HttpRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -213,6 +222,7 @@ def checkup_settle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN)
 def expert_list(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -229,6 +239,7 @@ def _parks(user: Any) -> Any:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN)
 def park_list(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -239,6 +250,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN)
 def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -267,6 +279,7 @@ def _park_item_for(user: Any, pk: int) -> ParkRemediationItem:
 
 
 @login_required
+@acts_on("assistance.ParkRemediationItem")
 def park_item(request: HttpRequest, pk: int) -> HttpResponse:
     """One remediation item: its facts, its progress reports, the report form (when the user may report) and its
     timeline."""
@@ -279,6 +292,7 @@ def park_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.ParkRemediationItem", action="progress")
 @require_POST
 def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
     item = _park_item_for(request.user, pk)
@@ -297,6 +311,7 @@ def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.FirstUseProcess")
 def first_use_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user) or DEPARTMENT in user.role_codes):
@@ -317,6 +332,7 @@ def first_use_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.FirstUseProcess")
 def first_use_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = FirstUseProcess.objects.restrict(request.user).select_related("enterprise").filter(pk=pk).first()
     if item is None:
@@ -339,6 +355,7 @@ def first_use_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.ObservationSignup")
 def observation_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user)):
@@ -367,6 +384,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(ENTERPRISE)
 @require_POST
 def observation_signup(request: HttpRequest, pk: int) -> HttpResponse:
     batch = ObservationBatch.objects.filter(pk=pk).first()
@@ -390,6 +408,7 @@ def _signup_for(user: Any, pk: int) -> ObservationSignup:
 
 
 @login_required
+@acts_on("assistance.ObservationSignup")
 def observation_signup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     signup = _signup_for(request.user, pk)
     return render(request, "assistance/observation_signup.html", {
@@ -399,6 +418,7 @@ def observation_signup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.ObservationSignup", action="attend")
 @require_POST
 def observation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     signup = _signup_for(request.user, pk)
@@ -413,6 +433,7 @@ def observation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN, AGENCY)
 def agency_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if AGENCY in user.role_codes:
@@ -431,6 +452,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN, AGENCY)
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     agency = AssessmentAgency.objects.filter(pk=pk).first()
@@ -453,6 +475,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.AgencyReport", action="change")
 @require_POST
 def report_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
     report = AgencyReport.objects.restrict(request.user).select_related("agency", "enterprise").filter(pk=pk).first()
@@ -471,6 +494,7 @@ def report_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN, ENTERPRISE)
 def course_list(request: HttpRequest) -> HttpResponse:
     if not (_is_staff(request.user) or _is_enterprise(request.user)):
         raise Http404
@@ -484,6 +508,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN, ENTERPRISE)
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user)):
@@ -521,6 +546,7 @@ def _enrolment_for(user: Any, pk: int) -> Enrolment:
 
 
 @login_required
+@acts_on("assistance.Enrolment")
 def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request.user, pk)
     return render(request, "assistance/enrolment.html", {
@@ -536,6 +562,7 @@ def _back_to(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Enrolment", action="attend")
 @require_POST
 def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request.user, pk)
@@ -545,6 +572,7 @@ def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Enrolment", action="certify")
 @require_POST
 def course_certify(request: HttpRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request.user, pk)
@@ -553,5 +581,6 @@ def course_certify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup")
 def index(request: HttpRequest) -> HttpResponse:
     return redirect("assistance:checkups")

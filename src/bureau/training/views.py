@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.scope import scope_for
+from bureau.kernel.access import acts_on
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Region
 from bureau.training import services
@@ -25,6 +26,7 @@ def _is_staff(user) -> bool:  # type: ignore[no-untyped-def]
                 and (user.is_superuser or user.role_codes & services.EXAM_STAFF))
 
 
+@acts_on("training.ExamPlan")  # published plans: a public record kind (anyone sees them)
 def plans(request: HttpRequest) -> HttpResponse:
     """Public: open exam plans, with province-run job types marked and their provincial dates shown (I.8, I.9)."""
     rows = (ExamPlan.objects.filter(status=PlanStatus.OPEN, exam_date__gte=timezone.localdate())
@@ -33,6 +35,7 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.ExamPlan")
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     plan = ExamPlan.objects.select_related("job_type").filter(pk=pk).first()
     if plan is None:
@@ -56,6 +59,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.Registration")
 def mine(request: HttpRequest) -> HttpResponse:
     """The candidate's own registrations (made with this account or carrying the person's ID number)."""
     user = request.user
@@ -76,6 +80,7 @@ def _registration_for(request: HttpRequest, pk: int) -> Registration:
 
 
 @login_required
+@acts_on("training.Registration")
 def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One registration: its facts, the actions the user may take (cancel; record the result) and its timeline."""
     reg = _registration_for(request, pk)
@@ -86,6 +91,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.Registration", action="cancel")
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     reg = _registration_for(request, pk)
@@ -115,6 +121,7 @@ def scores(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.ExamPlan", action="change")
 def manage(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -124,6 +131,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.ExamPlan", action="change")
 def plan_new(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -173,11 +181,13 @@ def _plan_page(request: HttpRequest, plan: ExamPlan, *, import_form: ResultsImpo
 
 
 @login_required
+@acts_on("training.ExamPlan", action="change")
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_page(request, _plan_for(request, pk))
 
 
 @login_required
+@acts_on("training.Registration", action="record_result")
 @require_POST
 def result(request: HttpRequest, pk: int, reg: int) -> HttpResponse:
     plan = _plan_for(request, pk)
@@ -197,6 +207,7 @@ def result(request: HttpRequest, pk: int, reg: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.ExamPlan", action="change")
 @require_POST
 def results_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
@@ -216,6 +227,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.ExamPlan", action="finish")
 @require_POST
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
