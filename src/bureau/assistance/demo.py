@@ -1,6 +1,7 @@
 """Demo data of proactive service: the expert pool (expert1, expert2 with accounts), checkups at each step,
-chemical-park remediation items, first-use process requests, observation batches, the safety-evaluation agency
-of agency1 with reports and spot checks, and work-injury prevention courses."""
+chemical-park remediation items with dated progress, first-use process requests, observation batches (one held, with
+attendance; qiye_chem, a producer, signed up for the next), the safety-evaluation agency of agency1 with reports and
+spot checks, and work-injury prevention courses (one held, with attendance and certificates)."""
 
 from __future__ import annotations
 
