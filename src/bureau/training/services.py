@@ -21,7 +21,8 @@ from bureau.kernel.identifiers import IdentifierError, validate_id_number, valid
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_value
 from bureau.kernel.rules import rule
-from bureau.kernel.workflow import apply_transition, check_transition, record_history, refusal
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
+from bureau.kernel.workflow import refusal as action_refusal
 from bureau.training import rules
 from bureau.training.models import EXAM_STAFF, ExamPlan, JobType, Registration, RegistrationStatus, RunBy
 from bureau.training.workflow import plan_workflow, registration_workflow
@@ -217,7 +218,7 @@ def results_import(*, actor: Any, plan: ExamPlan, data: bytes) -> tuple[int, lis
             errors.append({"row": row_no, "column": "准考证号", "message": f"与第 {seen[ticket]} 行重复"})
             continue
         seen[ticket] = row_no
-        refused = refusal(registration_workflow, reg, "record_result", actor)  # the same action as one entry
+        refused = action_refusal(registration_workflow, reg, "record_result", actor)  # the same action as one entry
         if refused:
             errors.append({"row": row_no, "column": "成绩" if reg.score is not None else "准考证号",
                            "message": refused})

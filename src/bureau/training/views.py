@@ -29,7 +29,7 @@ def _is_staff(user) -> bool:  # type: ignore[no-untyped-def]
 @acts_on("training.ExamPlan")  # published plans: a public record kind (anyone sees them)
 def plans(request: HttpRequest) -> HttpResponse:
     """Public: open exam plans, with province-run job types marked and their provincial dates shown (I.8, I.9)."""
-    rows = (ExamPlan.objects.filter(status=PlanStatus.OPEN, exam_date__gte=timezone.localdate())
+    rows = (ExamPlan.objects.restrict(request.user).filter(status=PlanStatus.OPEN, exam_date__gte=timezone.localdate())
             .select_related("job_type", "region").order_by("exam_date", "id")[:200])
     return render(request, "training/plans.html", {"rows": rows})
 
@@ -37,7 +37,7 @@ def plans(request: HttpRequest) -> HttpResponse:
 @login_required
 @acts_on("training.ExamPlan")
 def register(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = ExamPlan.objects.select_related("job_type").filter(pk=pk).first()
+    plan = ExamPlan.objects.restrict(request.user).select_related("job_type").filter(pk=pk).first()
     if plan is None:
         raise Http404
     user = request.user
