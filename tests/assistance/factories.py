@@ -32,8 +32,21 @@ def batch(pilot: Any, capacity: int = 1) -> ObservationBatch:
 
 
 def course(capacity: int = 1) -> Course:
-    return Course.objects.create(title="工伤预防培训第一期", starts_on=today() + dt.timedelta(days=10), hours=16,
-                                 location="培训中心", capacity=capacity, enrol_closes_on=today() + dt.timedelta(days=5))
+    return Course.objects.create(title="工伤预防培训第一期", starts_on=today() + dt.timedelta(days=10),
+                                 ends_on=today() + dt.timedelta(days=11), hours=16, location="培训中心",
+                                 capacity=capacity, enrol_closes_on=today() + dt.timedelta(days=5))
+
+
+def held(record: Any, *, days_ago: int = 0) -> Any:
+    """Move a course or an observation batch so that it took place `days_ago` days ago (its sign-up closed before):
+    enrolments and sign-ups are taken while it is upcoming, attendance once it has happened."""
+    day = today() - dt.timedelta(days=days_ago)
+    if isinstance(record, Course):
+        Course.objects.filter(pk=record.pk).update(starts_on=day, ends_on=day, enrol_closes_on=day)
+    else:
+        ObservationBatch.objects.filter(pk=record.pk).update(visit_on=day, signup_closes_on=day)
+    record.refresh_from_db()
+    return record
 
 
 def agency() -> tuple[AssessmentAgency, Any, list[AgencyStaff]]:

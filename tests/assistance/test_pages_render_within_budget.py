@@ -7,6 +7,7 @@ import pytest
 
 from bureau.assistance import services
 from tests.assistance.factories import agency, batch, course, expert, hazchem_enterprise, park
+from tests.factories import make_user
 from tests.hazards.factories import world
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,8 @@ def test_staff_list_pages_render_within_budget(path, login, django_assert_max_nu
     agency()
     course()
     b = batch(pilot=hazchem_enterprise())
-    services.observation_signup(actor=w.owner, batch=b, attendees="李丽")
+    producer = make_user(roles=["enterprise"], enterprise=hazchem_enterprise())  # measure III.5: 危化生产企业
+    services.observation_signup(actor=producer, batch=b, attendees="李丽")
     client = login(w.inspector)
     with django_assert_max_num_queries(16):
         r = client.get(path)

@@ -19,7 +19,7 @@ from bureau.assistance.models import (
 )
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.models import Document
-from tests.assistance.factories import agency, batch, course, hazchem_enterprise, park, today
+from tests.assistance.factories import agency, batch, course, hazchem_enterprise, held, park, today
 from tests.factories import EnterpriseFactory, make_user
 from tests.hazards.factories import world
 
@@ -102,19 +102,21 @@ def test_observation_signup_capacity_and_attendance(w, login):
     assert "名额已满" in _msgs(r)
     assert ObservationSignup.objects.count() == 1
     signup = ObservationSignup.objects.get()
+    held(b)  # attendance is recorded on or after the visit day
     login(w.inspector).post(f"/assistance/observations/signups/{signup.pk}/attendance/", {"attended": "1"})
     signup.refresh_from_db()
     assert signup.attended is True
 
 
-def test_observation_is_for_hazchem_enterprises_and_closes(w):
+def test_observation_is_for_hazchem_producers_and_closes(w):
     b = batch(pilot=hazchem_enterprise(), capacity=5)
     trade = make_user(roles=["enterprise"], enterprise=EnterpriseFactory(industry="metallurgy_trade"))
-    with pytest.raises(DomainError, match="危险化学品企业"):
+    with pytest.raises(DomainError, match="危险化学品生产企业"):
         services.observation_signup(actor=trade, batch=b, attendees="x")
     b.signup_closes_on = today() - dt.timedelta(days=1)
+    producer = make_user(roles=["enterprise"], enterprise=hazchem_enterprise())
     with pytest.raises(DomainError, match="报名已截止"):
-        services.observation_signup(actor=w.owner, batch=b, attendees="x")
+        services.observation_signup(actor=producer, batch=b, attendees="x")
 
 
 # -- safety-evaluation agencies --------------------------------------------------------------------------------
@@ -167,13 +169,15 @@ def test_course_enrolment_capacity_attendance_and_certificate(w, login, real_pdf
     assert "名额已满" in r.content.decode()
     enrolment = Enrolment.objects.get()
     assert "139****5678" in client.get(f"/assistance/courses/{c.pk}/").content.decode()
+    held(c)  # attendance on or after the first day, the certificate on or after the last
     login(w.inspector).post(f"/assistance/enrolments/{enrolment.pk}/attendance/", {"attended": "1"})
+    login(w.inspector).post(f"/assistance/enrolments/{enrolment.pk}/certify/")
     enrolment.refresh_from_db()
     assert enrolment.attended and enrolment.certificate_number.startswith("GSYF")
     doc = Document.objects.get()
     assert doc.kind == "course_certificate" and doc.file.open("rb").read(5) == b"%PDF-"
     assert client.get(reverse("document_download", args=[doc.pk])).status_code == 200  # the enterprise's own
-    with pytest.raises(DomainError, match="不能再修改"):
+    with pytest.raises(DomainError, match="已出具结业证明"):  # attendance is final once certified
         services.course_attendance(actor=w.inspector, enrolment=enrolment, attended=False)
 
 

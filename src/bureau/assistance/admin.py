@@ -1,4 +1,8 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from bureau.assistance.models import (
     AgencyCreditRecord,
@@ -10,6 +14,18 @@ from bureau.assistance.models import (
     ParkRemediationItem,
 )
 from bureau.kernel.admin import AuditedAdmin
+
+
+class ParkItemAdminForm(forms.ModelForm):
+    class Meta:
+        model = ParkRemediationItem
+        fields = ("park", "category", "title", "responsible", "deadline", "source")
+
+    def clean_deadline(self) -> Any:
+        deadline = self.cleaned_data["deadline"]
+        if deadline is not None and deadline < timezone.localdate():
+            raise forms.ValidationError("完成时限不能早于今天")
+        return deadline
 
 
 @admin.register(Expert)
@@ -47,10 +63,16 @@ class ObservationBatchAdmin(AuditedAdmin):
 
 @admin.register(Course)
 class CourseAdmin(AuditedAdmin):
-    list_display = ("title", "partner", "starts_on", "hours", "capacity", "enrol_closes_on")
+    list_display = ("title", "partner", "starts_on", "ends_on", "hours", "capacity", "enrol_closes_on")
 
 
 @admin.register(ParkRemediationItem)
 class ParkRemediationItemAdmin(AuditedAdmin):
     list_display = ("park", "title", "responsible", "deadline", "status", "percent")
     list_filter = ("park", "status")
+    form = ParkItemAdminForm
+    # the status and the percent move only through progress reports (workflow park_items), never by hand here;
+    # the deadline is set once, when the item is registered, and not in the past
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> tuple[str, ...]:
+        return ("status", "percent", "version", *(("deadline",) if obj is not None else ()))

@@ -1,28 +1,34 @@
 """Demo data of proactive service: the expert pool (expert1, expert2 with accounts), checkups at each step,
-chemical-park remediation items, first-use process requests, observation batches, the safety-evaluation agency
-of agency1 with reports and spot checks, and work-injury prevention courses."""
+chemical-park remediation items with dated progress, first-use process requests, observation batches (one held, with
+attendance; qiye_chem, a producer, signed up for the next), the safety-evaluation agency of agency1 with reports and
+spot checks, and work-injury prevention courses (one held, with attendance and certificates)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from bureau.accounts.models import Organisation, User
+from bureau.accounts.models import Organisation, Role, User
+from bureau.accounts.roles import ENTERPRISE
 from bureau.assistance import services
 from bureau.assistance.models import (
     AgencyStaff,
     AssessmentAgency,
     Course,
+    Enrolment,
     Expert,
     ObservationBatch,
+    ObservationSignup,
 )
 from bureau.enterprises.models import ChemicalPark, Enterprise, Industry
 from bureau.kernel.demo_photos import site_photo
 from bureau.kernel.identifiers import make_uscc
 from bureau.kernel.management.commands.demo_load import demo_account
 from bureau.kernel.registry import register_demo
+from bureau.kernel.workflow import record_history
 
 EXPERTS = [
     ("张振国", "hazchem", "太原理工大学化工学院", "教授"), ("王立新", "process", "山西省化工设计院", "正高级工程师"),
@@ -86,24 +92,21 @@ def load(ctx: Any) -> None:
                                              responsible=f"{park.name[:8]}管委会",
                                              deadline=today + dt.timedelta(days=30 + 60 * j))
             percent = rng.choice([0, 30, 60, 100])
-            if percent:
-                services.park_progress_add(actor=head, item=item, percent=percent, note="按计划推进")
+            if percent:  # two dated reports, the earlier one lower (progress never goes down)
+                services.park_progress_add(actor=head, item=item, percent=percent // 2, note="完成方案编制和招标",
+                                           on=today - dt.timedelta(days=20))
+                services.park_progress_add(actor=head, item=item, percent=percent, note="按计划推进",
+                                           on=today - dt.timedelta(days=3))
 
-    producers = list(Enterprise.objects.filter(industry=Industry.HAZCHEM_PRODUCTION)[:3])
+    producers = list(Enterprise.objects.filter(industry=Industry.HAZCHEM_PRODUCTION).order_by("region_id", "id")[:6])
     if producers:
         x = services.first_use_create(actor=qiye, process_name="连续流微通道硝化工艺",
                                       project="年产 5000 吨精细化学品中间体项目",
                                       description="硝化反应（重点监管危险化工工艺），采用微通道连续流反应器，已完成中试")
         services.first_use_transition(actor=qiye, item=x, action="submit")
         services.first_use_transition(actor=head, item=x, action="forward", note="材料齐全，报送省厅")
-        pilot = producers[0]
-        for k, (title, mode) in enumerate([("第一批：双重预防机制建设现场观摩", "on_site"),
-                                           ("第二批：视频交流", "video")]):
-            batch = ObservationBatch.objects.create(
-                year=today.year, title=title, pilot=pilot, visit_on=today + dt.timedelta(days=14 + 30 * k), mode=mode,
-                capacity=12, signup_closes_on=today + dt.timedelta(days=7 + 30 * k))
-            if k == 0:
-                services.observation_signup(actor=qiye, batch=batch, attendees="李丽娟、王建国")
+        _observations(ctx, today, producers, inspector)
+    _courses(today, qiye, inspector)
 
     agency_org = Organisation.objects.get(code="AG-001")
     agency = AssessmentAgency.objects.create(
@@ -125,11 +128,58 @@ def load(ctx: Any) -> None:
         if i == 1:
             services.spot_check(actor=inspector, report=report, result="minor", findings="危险有害因素辨识不全，未辨识粉尘爆炸")
 
-    course = Course.objects.create(title=f"{today.year}年危险化学品企业重点人员工伤预防能力提升培训（第一期）",
-                                   starts_on=today + dt.timedelta(days=10), hours=16, location="运城市应急管理局培训中心",
-                                   capacity=60, enrol_closes_on=today + dt.timedelta(days=5))
+
+
+def _observations(ctx: Any, today: dt.date, producers: list[Enterprise], inspector: User) -> None:
+    """Measure III.5: batches for hazardous-chemical producers (rule assistance.observation_industries). A batch
+    held 10 days ago with its attendance recorded; an open one the producer account qiye_chem signed up for;
+    qiye (a trading company) is refused on the page."""
+    pilot, others = producers[0], producers[1:]
+    held = ObservationBatch.objects.create(
+        year=today.year, title="第一批：双重预防机制建设现场观摩", pilot=pilot, visit_on=today - dt.timedelta(days=10),
+        mode="on_site", capacity=12, signup_closes_on=today - dt.timedelta(days=17))
+    for k, enterprise in enumerate(others[:4]):
+        # sign-ups of a batch whose window closed before the demo starts: entered as they were taken then
+        signup = ObservationSignup.objects.create(batch=held, enterprise=enterprise,
+                                                  attendees=f"安全总监、设备主管（{enterprise.name[:6]}）")
+        record_history(signup, actor=None, action="signup", label="报名观摩", note=signup.attendees)
+        services.observation_attendance(actor=inspector, signup=signup, attended=k != 2)  # on the visit day
+    upcoming = None
+    for k, (title, mode) in enumerate([("第二批：双重预防机制建设现场观摩", "on_site"), ("第三批：视频交流", "video")]):
+        batch = ObservationBatch.objects.create(
+            year=today.year, title=title, pilot=pilot, visit_on=today + dt.timedelta(days=14 + 30 * k), mode=mode,
+            capacity=12, signup_closes_on=today + dt.timedelta(days=7 + 30 * k))
+        upcoming = upcoming or batch
+    producer = others[0] if others else pilot
+    account = User(username="qiye_chem", real_name="企业 韩志强", enterprise=producer, password=make_password(ctx.password))
+    account.save()
+    account.roles.set(Role.objects.filter(code=ENTERPRISE))
+    demo_account("qiye_chem", f"企业用户（{producer.name}，危化生产企业：可报名双重预防观摩）")
+    if upcoming is not None and not ObservationSignup.objects.filter(batch=upcoming, enterprise=producer).exists():
+        services.observation_signup(actor=account, batch=upcoming, attendees="韩志强、安全管理员 2 名")
+
+
+def _courses(today: dt.date, qiye: User, inspector: User) -> None:
+    """Measure III.7: a course held last month (attendance recorded on the day, certificates after it ended), one
+    open for enrolment with qiye's trainees, and a later one."""
+    held = Course.objects.create(title=f"{today.year}年危险化学品企业重点人员工伤预防能力提升培训（第一期）",
+                                 starts_on=today - dt.timedelta(days=21), ends_on=today - dt.timedelta(days=20),
+                                 hours=16, location="运城市应急管理局培训中心", capacity=60,
+                                 enrol_closes_on=today - dt.timedelta(days=28))
+    for name, post, attended in [("李丽娟", "safety_manager", True), ("王建国", "principal", True),
+                                 ("张海涛", "team_leader", False)]:
+        # enrolments of a course whose window closed before the demo starts: entered as they were taken then
+        enrolment = Enrolment.objects.create(course=held, enterprise=qiye.enterprise, trainee_name=name, post=post)
+        record_history(enrolment, actor=qiye, action="enrol", label="报名培训", note=name)
+        services.course_attendance(actor=inspector, enrolment=enrolment, attended=attended)
+        if attended:
+            services.course_certify(actor=inspector, enrolment=enrolment)
+    course = Course.objects.create(title=f"{today.year}年危险化学品企业重点人员工伤预防能力提升培训（第二期）",
+                                   starts_on=today + dt.timedelta(days=10), ends_on=today + dt.timedelta(days=11),
+                                   hours=16, location="运城市应急管理局培训中心", capacity=60,
+                                   enrol_closes_on=today + dt.timedelta(days=5))
     services.course_enrol(actor=qiye, course=course, trainee_name="李丽娟", post="safety_manager", phone="13935901234")
     services.course_enrol(actor=qiye, course=course, trainee_name="王建国", post="principal")
-    Course.objects.create(title=f"{today.year}年危险化学品企业一线班组长工伤预防培训（第二期）",
-                          starts_on=today + dt.timedelta(days=40), hours=8, location="运城职业技术大学", capacity=80,
-                          enrol_closes_on=today + dt.timedelta(days=35))
+    Course.objects.create(title=f"{today.year}年危险化学品企业一线班组长工伤预防培训（第三期）",
+                          starts_on=today + dt.timedelta(days=40), ends_on=today + dt.timedelta(days=40), hours=8,
+                          location="运城职业技术大学", capacity=80, enrol_closes_on=today + dt.timedelta(days=35))

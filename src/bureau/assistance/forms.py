@@ -70,6 +70,7 @@ class ParkItemForm(BureauForm):
 class ParkProgressForm(BureauForm):
     percent = forms.IntegerField(label="完成进度（%）")
     note = forms.CharField(label="进展情况", max_length=500)
+    on = forms.DateField(label="进展日期", widget=DATE, required=False, help_text="不填为今天；不能晚于今天")
 
 
 class FirstUseForm(BureauForm):
@@ -136,6 +137,7 @@ class CourseForm(BureauForm):
     title = forms.CharField(label="课程名称", max_length=120)
     partner = forms.CharField(label="联合主办", max_length=80, initial="运城市人力资源和社会保障局")
     starts_on = forms.DateField(label="开班日期", widget=DATE)
+    ends_on = forms.DateField(label="结业日期", widget=DATE, required=False, help_text="一天的培训班可不填")
     hours = forms.IntegerField(label="学时", min_value=1, max_value=200)
     location = forms.CharField(label="地点", max_length=120)
     capacity = forms.IntegerField(label="名额", min_value=1, max_value=1000)

@@ -32,6 +32,9 @@ register_rules(
     RuleDefault("assistance.agency_spotcheck_points", {"qualified": 0, "minor": -5, "serious": -20},
                 "评价报告抽查结论对应的机构信用分值变化",
                 "安全评价检测检验机构管理办法（应急管理部令第1号）；本市机构信用评价细则（local，待核实）"),
+    RuleDefault("assistance.observation_industries", ["hazchem_production"],
+                "可报名双重预防机制建设观摩的企业行业类别（行业代码列表）",
+                "运城市优化营商环境30条 三.5：每年组织全市危化生产企业分批次到省厅确定的试点企业进行现场观摩、指导、视频交流"),
     RuleDefault("assistance.agency_credit_base", 100, "安全评价机构信用基础分", "本市机构信用评价细则（local，待核实）",
                 unit="分"),
 )

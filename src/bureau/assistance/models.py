@@ -12,7 +12,7 @@ from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_phone
-from bureau.kernel.models import ProcessModel
+from bureau.kernel.models import ProcessModel, Timeline
 
 
 class Specialty(models.TextChoices):
@@ -138,8 +138,9 @@ class CheckupFinding(models.Model):
 # Chemical parks (III.3)
 
 
-class ParkRemediationItem(models.Model):
-    """A remediation item of a chemical park (化工园区安全整治提升方案, 省厅), with its progress."""
+class ParkRemediationItem(Timeline):
+    """A remediation item of a chemical park (化工园区安全整治提升方案, 省厅), with its progress. Its status is driven
+    by the park-item workflow (assistance.workflow): progress reports move it, 100 % completes it."""
 
     authority = Authority(
         dataset="parks", label="化工园区整治事项", region="park__region_id", enterprise=None,
@@ -173,6 +174,8 @@ class ParkRemediationItem(models.Model):
 
 
 class ParkProgress(models.Model):
+    """One progress report of a park item: dated on or before the day it is reported, never below the last one."""
+
     item = models.ForeignKey(ParkRemediationItem, on_delete=models.CASCADE, related_name="progress")
     on = models.DateField("日期")
     percent = models.PositiveSmallIntegerField("完成进度（%）")
@@ -264,17 +267,36 @@ class ObservationBatch(models.Model):
         return self.title
 
 
-class ObservationSignup(models.Model):
+class ObservationSignup(Timeline):
+    """An enterprise's sign-up for a batch; its attendance is recorded (workflow) on or after the visit day."""
+
+    authority = Authority(dataset="observations", label="观摩报名", region="enterprise__region_id")
+
+    class Status(models.TextChoices):
+        SIGNED_UP = "signed_up", "已报名"
+        ATTENDED = "attended", "已参加"
+        ABSENT = "absent", "缺席"
+
     batch = models.ForeignKey(ObservationBatch, on_delete=models.CASCADE, related_name="signups")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
     attendees = models.CharField("参加人员", max_length=200)
-    attended = models.BooleanField("已参加", null=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.SIGNED_UP, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "观摩报名"
         verbose_name_plural = verbose_name
+        ordering = ["batch_id", "id"]
         constraints = [models.UniqueConstraint(fields=["batch", "enterprise"], name="uniq_observation_signup")]
+
+    @property
+    def attended(self) -> bool | None:
+        """True: took part; False: absent; None: not recorded yet."""
+        if self.status == self.Status.ATTENDED:
+            return True
+        return False if self.status == self.Status.ABSENT else None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -408,6 +430,7 @@ class Course(models.Model):
     title = models.CharField("课程名称", max_length=120)
     partner = models.CharField("联合主办", max_length=80, default="运城市人力资源和社会保障局")
     starts_on = models.DateField("开班日期")
+    ends_on = models.DateField("结业日期")
     hours = models.PositiveSmallIntegerField("学时")
     location = models.CharField("地点", max_length=120)
     capacity = models.PositiveSmallIntegerField("名额")
@@ -422,10 +445,18 @@ class Course(models.Model):
         return self.title
 
 
-class Enrolment(models.Model):
-    """One trainee enrolled by an enterprise; attendance earns a certificate of attendance (a stored document)."""
+class Enrolment(Timeline):
+    """One trainee enrolled by an enterprise. Attendance is recorded on or after the first day of the course; an
+    attended trainee receives the certificate of completion (结业证明, a stored document) on or after its last day
+    (workflow in assistance.workflow)."""
 
     authority = Authority(dataset="courses", label="培训报名", region="enterprise__region_id")
+
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", "已报名"
+        ATTENDED = "attended", "已出勤"
+        ABSENT = "absent", "缺勤"
+        CERTIFIED = "certified", "已出具结业证明"
 
     class Post(models.TextChoices):
         PRINCIPAL = "principal", "企业主要负责人"
@@ -437,7 +468,7 @@ class Enrolment(models.Model):
     trainee_name = models.CharField("学员姓名", max_length=40)
     post = models.CharField("岗位", max_length=20, choices=Post.choices)
     phone = EncryptedTextField("联系电话", blank=True)
-    attended = models.BooleanField("出勤", null=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ENROLLED, db_index=True)
     certificate_number = models.CharField("结业证明编号", max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -453,3 +484,10 @@ class Enrolment(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def attended(self) -> bool | None:
+        """True: attended (with or without its certificate yet); False: absent; None: not recorded yet."""
+        if self.status in (self.Status.ATTENDED, self.Status.CERTIFIED):
+            return True
+        return False if self.status == self.Status.ABSENT else None

@@ -38,3 +38,11 @@ def spot_check_points(result: str, table: dict[str, Any]) -> int:
 
 def credit_score(base: Any, points: Iterable[int]) -> int:
     return int(base) + sum(points)
+
+
+def industry_refusal(industry: str, allowed: Iterable[str], labels: dict[str, str], what: str) -> str | None:
+    """Who an activity is for, by industry (the list comes from a rule, e.g. measure III.5: 危化生产企业)."""
+    allowed = [str(code) for code in allowed]
+    if industry in allowed:
+        return None
+    return f"{what}面向{'、'.join(labels.get(code, code) for code in allowed)}企业"

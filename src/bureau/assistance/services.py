@@ -33,7 +33,15 @@ from bureau.assistance.models import (
     ParkRemediationItem,
     Specialty,
 )
-from bureau.assistance.workflow import STAFF, checkup_workflow, first_use_workflow
+from bureau.assistance.workflow import (
+    STAFF,
+    checkup_workflow,
+    enrolment_workflow,
+    first_use_workflow,
+    observation_workflow,
+    park_item_workflow,
+)
+from bureau.enterprises.models import Industry
 from bureau.hazards.services import check_lengths
 from bureau.kernel.attachments import check_upload, save_upload, share_attachment
 from bureau.kernel.audit import audit
@@ -43,7 +51,7 @@ from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
-from bureau.kernel.workflow import apply_transition, record_history
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
 
 
 def _staff(actor: Any, what: str) -> None:
@@ -278,34 +286,45 @@ def checkup_settle(*, actor: Any, checkup: Checkup, expert_days: Any) -> Checkup
 
 def park_item_create(*, actor: Any, park: Any, category: str, title: str, responsible: str,
                      deadline: dt.date) -> ParkRemediationItem:
+    """A remediation item of a park (化工园区安全整治提升方案); its deadline is a date still to come."""
     _staff(actor, "登记园区整治事项")
     _in_scope(actor, region_id=park.region_id)
     if not title.strip() or not responsible.strip():
         raise DomainError("请填写整治事项和责任单位", field="title")
+    if deadline < timezone.localdate():  # a time limit is set for work still to be done
+        raise DomainError("完成时限不能早于今天", field="deadline")
     with transaction.atomic():
         item = ParkRemediationItem.objects.create(park=park, category=category.strip() or "其他", title=title.strip(),
                                                   responsible=responsible.strip(), deadline=deadline)
+        record_history(item, actor=actor, action="create", label="登记整治事项",
+                       note=f"{item.responsible}，完成时限 {deadline:%Y-%m-%d}")
         audit(actor, "assistance.park_item_create", item, summary=f"{park.name}：{item.title}")
     return item
 
 
-def park_progress_add(*, actor: Any, item: ParkRemediationItem, percent: int, note: str) -> ParkProgress:
-    """Progress of a park remediation item; progress never goes backwards, 100 % completes the item."""
-    _staff(actor, "填报园区整治进展")
-    _in_scope(actor, region_id=item.park.region_id)
-    if not 0 <= percent <= 100:
+def park_progress_add(*, actor: Any, item: ParkRemediationItem, percent: int, note: str,
+                      on: dt.date | None = None) -> ParkProgress:
+    """A progress report of a park remediation item (workflow park_items: `progress`, or `complete` at 100 %).
+    The report is dated on or before today and not before the last report, and its percent never goes below the
+    last one; a report made on a stale page (someone reported meanwhile) is refused by the version check."""
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
         raise DomainError("完成进度应在 0—100 之间", field="percent")
+    action = "complete" if percent == 100 else "progress"
+    check_transition(park_item_workflow, item, action, actor)
+    on = on or timezone.localdate()
+    check_event_date(on, field="on", label="进展日期")
     if percent < item.percent:
         raise DomainError(f"完成进度不能低于上次填报的 {item.percent}%", field="percent")
+    last = item.progress.order_by("-on", "-id").first()
+    if last is not None and on < last.on:
+        raise DomainError(f"进展日期不能早于上次填报的 {last.on:%Y-%m-%d}", field="on")
     if not note.strip():
         raise DomainError("请填写进展情况", field="note")
-    status = ParkRemediationItem.Status.DONE if percent == 100 else ParkRemediationItem.Status.IN_PROGRESS
     with transaction.atomic():
-        progress = ParkProgress.objects.create(item=item, on=timezone.localdate(), percent=percent,
-                                               note=note.strip(), actor_name=actor.display_name)
-        ParkRemediationItem.objects.filter(pk=item.pk).update(percent=percent, status=status)
-        item.percent, item.status = percent, status
-        audit(actor, "assistance.park_progress", item, summary=f"园区整治进展 {percent}%：{item.title}")
+        apply_transition(park_item_workflow, item, action, actor=actor, note=f"{percent}%：{note.strip()}",
+                         updates={"percent": percent}, audit_data={"percent": percent, "on": on.isoformat()})
+        progress = ParkProgress.objects.create(item=item, on=on, percent=percent, note=note.strip(),
+                                               actor_name=actor.display_name)
     return progress
 
 
@@ -379,11 +398,15 @@ def observation_batch_create(*, actor: Any, title: str, pilot: Any, visit_on: dt
 
 
 def observation_signup(*, actor: Any, batch: ObservationBatch, attendees: str) -> ObservationSignup:
-    """A hazardous-chemical enterprise signs up for a batch; capacity and the closing date are enforced."""
+    """An enterprise of the industries the measure names (rule assistance.observation_industries: 危化生产企业)
+    signs up for a batch; capacity and the closing date are enforced."""
     enterprise = _own_enterprise(actor)
-    if not enterprise.is_hazchem:
-        raise DomainError("观摩活动面向危险化学品企业")
-    if timezone.localdate() > batch.signup_closes_on:
+    today = timezone.localdate()
+    refusal = rules.industry_refusal(enterprise.industry, rule("assistance.observation_industries", today),
+                                     dict(Industry.choices), "观摩活动")
+    if refusal:
+        raise DomainError(refusal, code="not_eligible")
+    if today > batch.signup_closes_on:
         raise DomainError("报名已截止")
     if not attendees.strip():
         raise DomainError("请填写参加人员", field="attendees")
@@ -396,17 +419,16 @@ def observation_signup(*, actor: Any, batch: ObservationBatch, attendees: str) -
         if refusal:
             raise DomainError(refusal, code="capacity")
         signup = ObservationSignup.objects.create(batch=batch, enterprise=enterprise, attendees=attendees.strip())
+        record_history(signup, actor=actor, action="signup", label="报名观摩", note=signup.attendees)
         audit(actor, "assistance.observation_signup", signup, summary=f"报名观摩：{batch.title}")
     return signup
 
 
-def observation_attendance(*, actor: Any, signup: ObservationSignup, attended: bool) -> None:
-    _staff(actor, "登记观摩出勤")
-    _in_scope(actor, region_id=signup.enterprise.region_id)
-    with transaction.atomic():
-        ObservationSignup.objects.filter(pk=signup.pk).update(attended=attended)
-        audit(actor, "assistance.observation_attendance", signup,
-              summary=f"观摩出勤：{signup.enterprise.name} {'参加' if attended else '缺席'}")
+def observation_attendance(*, actor: Any, signup: ObservationSignup, attended: bool) -> ObservationSignup:
+    """Record who took part (workflow observation_signups: `attend` / `absent`, on or after the visit day)."""
+    apply_transition(observation_workflow, signup, "attend" if attended else "absent", actor=actor,
+                     note=signup.enterprise.name)
+    return signup
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -485,8 +507,9 @@ def agency_credits(agencies: Sequence[AssessmentAgency]) -> dict[int, int]:
 
 
 def course_create(*, actor: Any, title: str, partner: str, starts_on: dt.date, hours: int, location: str,
-                  capacity: int, enrol_closes_on: dt.date) -> Course:
-    """A work-injury prevention course run with the human-resources bureau (measure III.7)."""
+                  capacity: int, enrol_closes_on: dt.date, ends_on: dt.date | None = None) -> Course:
+    """A work-injury prevention course run with the human-resources bureau (measure III.7); a one-day course ends
+    on the day it starts."""
     _staff(actor, "开设培训班")
     if not title.strip() or not location.strip():
         raise DomainError("请填写课程名称和地点", field="title")
@@ -494,9 +517,12 @@ def course_create(*, actor: Any, title: str, partner: str, starts_on: dt.date, h
         raise DomainError("名额和学时至少为 1", field="capacity")
     if starts_on < timezone.localdate() or enrol_closes_on > starts_on:
         raise DomainError("开班日期不能早于今天，报名截止不能晚于开班日期", field="enrol_closes_on")
+    ends_on = ends_on or starts_on
+    if ends_on < starts_on:
+        raise DomainError("结业日期不能早于开班日期", field="ends_on")
     with transaction.atomic():
         course = Course.objects.create(title=title.strip(), partner=partner.strip() or "运城市人力资源和社会保障局",
-                                       starts_on=starts_on, hours=hours, location=location.strip(),
+                                       starts_on=starts_on, ends_on=ends_on, hours=hours, location=location.strip(),
                                        capacity=capacity, enrol_closes_on=enrol_closes_on)
         audit(actor, "assistance.course_create", course, summary=f"开设培训班：{course.title}")
     return course
@@ -524,32 +550,37 @@ def course_enrol(*, actor: Any, course: Course, trainee_name: str, post: str, ph
                                                      trainee_name=trainee_name.strip(), post=post, phone=phone.strip())
         except IntegrityError as exc:
             raise DomainError("该学员已报名本培训班", field="trainee_name") from exc
+        record_history(enrolment, actor=actor, action="enrol", label="报名培训",
+                       note=f"{enrolment.trainee_name}（{enrolment.get_post_display()}）")
         audit(actor, "assistance.course_enrol", enrolment, summary=f"报名培训：{course.title} {trainee_name.strip()}")
     return enrolment
 
 
 def course_attendance(*, actor: Any, enrolment: Enrolment, attended: bool) -> Enrolment:
-    """Record attendance; attendance earns a certificate of attendance (结业证明, a stored PDF)."""
-    _staff(actor, "登记培训出勤")
-    if not Enrolment.objects.restrict(actor).filter(pk=enrolment.pk).exists():
-        raise NotFound("报名记录不存在")
-    if enrolment.certificate_number:
-        raise DomainError("已出具结业证明，出勤记录不能再修改")
+    """Record attendance (workflow course_enrolments: `attend` / `absent`, on or after the first day of the course;
+    no longer once the certificate is issued)."""
+    apply_transition(enrolment_workflow, enrolment, "attend" if attended else "absent", actor=actor,
+                     note=enrolment.trainee_name)
+    return enrolment
+
+
+def course_certify(*, actor: Any, enrolment: Enrolment) -> Enrolment:
+    """Issue the certificate of completion (结业证明, a stored PDF) to an attended trainee once the course is over
+    (workflow course_enrolments: `certify`)."""
+    check_transition(enrolment_workflow, enrolment, "certify", actor)
     course = enrolment.course
+    today = timezone.localdate()
     with transaction.atomic():
-        number = ""
-        if attended:
-            number = next_number("injury_course", timezone.localdate().year, prefix="GSYF")  # year of issue
-        Enrolment.objects.filter(pk=enrolment.pk).update(attended=attended, certificate_number=number)
-        enrolment.attended, enrolment.certificate_number = attended, number
-        if attended:
-            store_document(owner=enrolment, kind="course_certificate", actor=actor, spec=Spec(
-                title="工伤预防能力提升培训结业证明", number=number, blocks=[
-                    Para(f"{enrolment.trainee_name}（{enrolment.enterprise.name}，{enrolment.get_post_display()}）"
-                         f"参加了{course.title}（{course.hours} 学时，{chinese_date(course.starts_on)}），"
-                         "完成全部课程，特此证明。"),
-                    Fields([("联合主办", course.partner), ("培训地点", course.location)]),
-                    Signature("运城市应急管理局", timezone.localdate())]))
-        audit(actor, "assistance.course_attendance", enrolment,
-              summary=f"培训出勤：{enrolment.trainee_name} {'出勤' if attended else '缺勤'}")
+        number = next_number("injury_course", today.year, prefix="GSYF")  # year of issue
+        apply_transition(enrolment_workflow, enrolment, "certify", actor=actor, note=f"结业证明 {number}",
+                         updates={"certificate_number": number})
+        period = chinese_date(course.starts_on)
+        if course.ends_on != course.starts_on:
+            period += f"至{chinese_date(course.ends_on)}"
+        store_document(owner=enrolment, kind="course_certificate", actor=actor, spec=Spec(
+            title="工伤预防能力提升培训结业证明", number=number, blocks=[
+                Para(f"{enrolment.trainee_name}（{enrolment.enterprise.name}，{enrolment.get_post_display()}）"
+                     f"参加了{course.title}（{course.hours} 学时，{period}），完成全部课程，特此证明。"),
+                Fields([("联合主办", course.partner), ("培训地点", course.location)]),
+                Signature("运城市应急管理局", today)]))
     return enrolment

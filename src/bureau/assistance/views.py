@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT
+from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT, SYSADMIN
 from bureau.accounts.scope import scope_for
 from bureau.assistance import forms as F
 from bureau.assistance import services
@@ -30,8 +30,16 @@ from bureau.assistance.models import (
     ObservationSignup,
     ParkRemediationItem,
 )
-from bureau.assistance.workflow import STAFF, checkup_workflow, first_use_workflow
+from bureau.assistance.workflow import (
+    STAFF,
+    checkup_workflow,
+    enrolment_workflow,
+    first_use_workflow,
+    observation_workflow,
+    park_item_workflow,
+)
 from bureau.enterprises.models import ChemicalPark, Enterprise
+from bureau.kernel.access import acts_on, for_roles
 from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
 
@@ -73,6 +81,7 @@ def _checkup_for(user: Any, pk: int) -> Checkup:
 
 
 @login_required
+@acts_on("assistance.Checkup")
 def checkup_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user) or EXPERT in user.role_codes):
@@ -88,6 +97,7 @@ def checkup_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="change")
 def checkup_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user)):
@@ -117,6 +127,7 @@ def _with_photos(checkup: Any) -> list[Any]:
 
 
 @login_required
+@acts_on("assistance.Checkup")
 def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     checkup = _checkup_for(user, pk)
@@ -141,6 +152,7 @@ def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="assign")
 @require_POST
 def checkup_assign(request: HttpRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -155,6 +167,7 @@ def checkup_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="change")
 @require_POST
 def checkup_finding(request: HttpRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -169,6 +182,7 @@ def checkup_finding(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="change")
 @require_POST
 def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -180,6 +194,7 @@ def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
 
 
 @login_required
+@acts_on("assistance.Checkup", action="submit")
 @require_POST
 def checkup_submit(request: HttpRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -193,6 +208,7 @@ def checkup_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.Checkup", action="settle")
 @require_POST
 def checkup_settle(request: HttpRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
@@ -206,6 +222,7 @@ def checkup_settle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN)
 def expert_list(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -222,6 +239,7 @@ def _parks(user: Any) -> Any:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN)
 def park_list(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -232,6 +250,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN)
 def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -243,24 +262,48 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if _run(request, lambda: services.park_item_create(actor=request.user, park=park, **form.cleaned_data),
                 "已登记整治事项", form):
             return redirect("assistance:park", pk=pk)
-    items = park.remediation_items.prefetch_related("progress")
+    items = list(ParkRemediationItem.objects.restrict(request.user).filter(park=park).prefetch_related("progress"))
+    for item in items:
+        item.status_label = park_item_workflow.state_label(item.status)
+        item.can_report = bool(park_item_workflow.available(item, request.user))
     return render(request, "assistance/park.html", {
         "park": park, "items": items, "form": form, "progress_form": F.ParkProgressForm(),
         "enterprises": park.enterprises.order_by("name"), "today": timezone.localdate()})
 
 
+def _park_item_for(user: Any, pk: int) -> ParkRemediationItem:
+    item = ParkRemediationItem.objects.restrict(user).select_related("park").filter(pk=pk).first()
+    if item is None or not _is_staff(user):
+        raise Http404
+    return item
+
+
 @login_required
+@acts_on("assistance.ParkRemediationItem")
+def park_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """One remediation item: its facts, its progress reports, the report form (when the user may report) and its
+    timeline."""
+    item = _park_item_for(request.user, pk)
+    return render(request, "assistance/park_item.html", {
+        "item": item, "status_label": park_item_workflow.state_label(item.status),
+        "progress": item.progress.all(), "can_report": bool(park_item_workflow.available(item, request.user)),
+        "progress_form": F.ParkProgressForm(initial={"percent": item.percent, "on": timezone.localdate()}),
+        "history": park_item_workflow.history(item)})
+
+
+@login_required
+@acts_on("assistance.ParkRemediationItem", action="progress")
 @require_POST
 def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    item = ParkRemediationItem.objects.restrict(request.user).select_related("park").filter(pk=pk).first()
-    if item is None or not _is_staff(request.user):
-        raise Http404
+    item = _park_item_for(request.user, pk)
     form = F.ParkProgressForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
     else:
         _run(request, lambda: services.park_progress_add(actor=request.user, item=item, **form.cleaned_data),
              "已记录进展")
+    if request.POST.get("next") == "item":
+        return redirect("assistance:park_item", pk=item.pk)
     return redirect("assistance:park", pk=item.park_id)
 
 
@@ -268,6 +311,7 @@ def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.FirstUseProcess")
 def first_use_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user) or DEPARTMENT in user.role_codes):
@@ -288,6 +332,7 @@ def first_use_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.FirstUseProcess")
 def first_use_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = FirstUseProcess.objects.restrict(request.user).select_related("enterprise").filter(pk=pk).first()
     if item is None:
@@ -310,16 +355,19 @@ def first_use_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.ObservationSignup")
 def observation_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user)):
         raise Http404
     batches = list(ObservationBatch.objects.select_related("pilot").annotate(n=Count("signups"))
                    .order_by("-year", "visit_on")[:50])
-    signups = ObservationSignup.objects.filter(batch__in=[b.pk for b in batches]).select_related("enterprise")
-    signups = scope_for(user).filter(signups, region="enterprise__region_id", enterprise="enterprise_id")
+    signups = (ObservationSignup.objects.restrict(user).filter(batch__in=[b.pk for b in batches])
+               .select_related("enterprise", "batch"))
     by_batch: dict[int, list[Any]] = {}
     for s in signups:
+        s.status_label = observation_workflow.state_label(s.status)
+        s.actions = observation_workflow.available(s, user)
         by_batch.setdefault(s.batch_id, []).append(s)
     for b in batches:
         b.my_signups = by_batch.get(b.pk, [])
@@ -336,6 +384,7 @@ def observation_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(ENTERPRISE)
 @require_POST
 def observation_signup(request: HttpRequest, pk: int) -> HttpResponse:
     batch = ObservationBatch.objects.filter(pk=pk).first()
@@ -350,16 +399,33 @@ def observation_signup(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assistance:observations")
 
 
-@login_required
-@require_POST
-def observation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    signup = scope_for(request.user).filter(ObservationSignup.objects.select_related("enterprise"),
-                                            region="enterprise__region_id", enterprise="enterprise_id") \
-        .filter(pk=pk).first()
+def _signup_for(user: Any, pk: int) -> ObservationSignup:
+    signup = (ObservationSignup.objects.restrict(user).select_related("enterprise", "batch__pilot")
+              .filter(pk=pk).first())
     if signup is None:
         raise Http404
+    return signup
+
+
+@login_required
+@acts_on("assistance.ObservationSignup")
+def observation_signup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    signup = _signup_for(request.user, pk)
+    return render(request, "assistance/observation_signup.html", {
+        "s": signup, "status_label": observation_workflow.state_label(signup.status),
+        "actions": observation_workflow.available(signup, request.user),
+        "history": observation_workflow.history(signup)})
+
+
+@login_required
+@acts_on("assistance.ObservationSignup", action="attend")
+@require_POST
+def observation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    signup = _signup_for(request.user, pk)
     _run(request, lambda: services.observation_attendance(actor=request.user, signup=signup,
                                                           attended=request.POST.get("attended") == "1"), "已登记出勤")
+    if request.POST.get("next") == "signup":
+        return redirect("assistance:observation_signup_detail", pk=pk)
     return redirect("assistance:observations")
 
 
@@ -367,6 +433,7 @@ def observation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN, AGENCY)
 def agency_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if AGENCY in user.role_codes:
@@ -385,6 +452,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN, AGENCY)
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     agency = AssessmentAgency.objects.filter(pk=pk).first()
@@ -407,6 +475,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("assistance.AgencyReport", action="change")
 @require_POST
 def report_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
     report = AgencyReport.objects.restrict(request.user).select_related("agency", "enterprise").filter(pk=pk).first()
@@ -425,6 +494,7 @@ def report_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN, ENTERPRISE)
 def course_list(request: HttpRequest) -> HttpResponse:
     if not (_is_staff(request.user) or _is_enterprise(request.user)):
         raise Http404
@@ -438,6 +508,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, SYSADMIN, ENTERPRISE)
 def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     if not (_is_staff(user) or _is_enterprise(user)):
@@ -449,7 +520,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if form is not None and request.method == "POST" and form.is_valid():
         if _run(request, lambda: services.course_enrol(actor=user, course=course, **form.cleaned_data), "已报名", form):
             return redirect("assistance:course", pk=pk)
-    enrolments = list(Enrolment.objects.restrict(user).filter(course=course).select_related("enterprise"))
+    enrolments = list(Enrolment.objects.restrict(user).filter(course=course).select_related("enterprise", "course"))
     docs = {}
     if enrolments:
         from django.contrib.contenttypes.models import ContentType
@@ -461,21 +532,55 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                                 object_id__in=[e.pk for e in enrolments])}
     for e in enrolments:
         e.certificate = docs.get(e.pk)
+        e.status_label = enrolment_workflow.state_label(e.status)
+        e.actions = enrolment_workflow.available(e, user)
     return render(request, "assistance/course.html", {"course": course, "enrolments": enrolments, "form": form,
                                                       "is_staff": _is_staff(user)})
 
 
-@login_required
-@require_POST
-def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = Enrolment.objects.restrict(request.user).select_related("course", "enterprise").filter(pk=pk).first()
+def _enrolment_for(user: Any, pk: int) -> Enrolment:
+    enrolment = Enrolment.objects.restrict(user).select_related("course", "enterprise").filter(pk=pk).first()
     if enrolment is None:
         raise Http404
-    _run(request, lambda: services.course_attendance(actor=request.user, enrolment=enrolment,
-                                                     attended=request.POST.get("attended") == "1"), "已登记出勤")
+    return enrolment
+
+
+@login_required
+@acts_on("assistance.Enrolment")
+def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment_for(request.user, pk)
+    return render(request, "assistance/enrolment.html", {
+        "e": enrolment, "status_label": enrolment_workflow.state_label(enrolment.status),
+        "actions": enrolment_workflow.available(enrolment, request.user), "documents": enrolment.documents(),
+        "history": enrolment_workflow.history(enrolment)})
+
+
+def _back_to(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+    if request.POST.get("next") == "enrolment":
+        return redirect("assistance:enrolment", pk=enrolment.pk)
     return redirect("assistance:course", pk=enrolment.course_id)
 
 
 @login_required
+@acts_on("assistance.Enrolment", action="attend")
+@require_POST
+def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment_for(request.user, pk)
+    _run(request, lambda: services.course_attendance(actor=request.user, enrolment=enrolment,
+                                                     attended=request.POST.get("attended") == "1"), "已登记出勤")
+    return _back_to(request, enrolment)
+
+
+@login_required
+@acts_on("assistance.Enrolment", action="certify")
+@require_POST
+def course_certify(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = _enrolment_for(request.user, pk)
+    _run(request, lambda: services.course_certify(actor=request.user, enrolment=enrolment), "已出具结业证明")
+    return _back_to(request, enrolment)
+
+
+@login_required
+@acts_on("assistance.Checkup")
 def index(request: HttpRequest) -> HttpResponse:
     return redirect("assistance:checkups")

@@ -1,4 +1,5 @@
-"""Demo data of training and exams: city-run and province-run plans, registrations, results and certificates."""
+"""Demo data of training and exams: city-run and province-run plans, registrations (person1's own, a waiting list
+moved up by a cancellation), results and certificates, each registration with its timeline."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from bureau.accounts.models import User
 from bureau.kernel.registry import register_demo
 from bureau.training import services
-from bureau.training.models import JobType
+from bureau.training.models import ExamPlan, JobType
 
 
 @register_demo("training", order=41)
@@ -38,6 +39,21 @@ def load(ctx: Any) -> None:
     for _ in range(12):
         services.registration_create(actor=None, plan=upcoming, name=person_name(rng), id_number=id_number(rng),
                                      phone=mobile(rng), enterprise_name="运城市河东化工贸易有限公司")
+    # person1 registers for the welding exam (我的报名: the registration, its timeline and 取消报名)
+    person = User.objects.filter(username="person1").first()
+    welding = ExamPlan.objects.filter(job_type=jobs["weld"]).order_by("-id").first()
+    if person is not None and welding is not None and person.id_number:
+        services.registration_create(actor=person, plan=welding, name=person.real_name.split()[-1],
+                                     id_number=person.id_number, phone=person.phone or mobile(rng),
+                                     enterprise_name="运城市河东化工贸易有限公司")
+    # a small provincial sitting: full, one on the waiting list moved up when a candidate cancels
+    small = services.plan_create(actor=clerk, job_type=jobs["mine_blasting"], exam_date=today + dt.timedelta(days=50),
+                                 venue="太原市（山西省安全生产考试中心）", capacity=2,
+                                 registration_closes=today + dt.timedelta(days=30), region_id="140800",
+                                 provincial_note="省应急管理厅统一组织，本市报名后统一报送")
+    seated = [services.registration_create(actor=None, plan=small, name=person_name(rng), id_number=id_number(rng),
+                                           phone=mobile(rng)) for _ in range(3)]
+    services.registration_cancel(actor=clerk, registration=seated[0])  # the third (waiting) takes the seat
     # a past sitting with results (passing ones received certificates)
     past = services.plan_create(actor=clerk, job_type=jobs["height_scaffold"], exam_date=today,
                                 venue="运城市安全生产培训考试中心", capacity=10, registration_closes=today,

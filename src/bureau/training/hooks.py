@@ -15,8 +15,14 @@ register_portal_link(
     MenuEntry("门户", "考试报名", "training:plans", order=21),
     MenuEntry("门户", "成绩查询", "training:scores", order=22),
 )
+# Training owns its rules: every number of an exam is a dated row with its source (administrators add versions).
 register_rules(
+    RuleDefault("training.full_marks", 100, "考试满分（百分制）",
+                "安全生产资格考试与证书管理暂行办法 第九条：考试满分为100分，80分以上为合格",
+                dt.date(2024, 1, 1), "分"),
     RuleDefault("training.pass_mark", 80, "考试合格分数线（百分制）",
                 "特种作业人员安全技术培训考核管理规定 第15条；安全生产培训管理办法：考试实行百分制，80分合格",
                 dt.date(2024, 1, 1), "分"),
+    RuleDefault("training.makeup_exams", 1, "考试不合格后允许补考的次数",
+                "特种作业人员安全技术培训考核管理规定 第十三条；安全生产资格考试与证书管理暂行办法 第十条：考试不及格的，允许补考1次", dt.date(2024, 1, 1), "次"),
 )

@@ -3,13 +3,20 @@ results. Passing an exam issues or renews the certificate in the certificates re
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 
 from bureau.accounts import roles as R
-from bureau.accounts.authority import Authority, RestrictedQuerySet
+from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
+from bureau.kernel.crypto import blind_index
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_id_number, mask_phone
+from bureau.kernel.models import Timeline
+
+# who runs exam plans, registrations and results (the window, licensing and their heads; the administrator)
+EXAM_STAFF = frozenset({R.SYSADMIN, R.LICENSING_OFFICER, R.SECTION_HEAD, R.CLERK})
 
 
 class PersonnelKind(models.TextChoices):
@@ -58,9 +65,10 @@ class PlanStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
-class ExamPlan(models.Model):
+class ExamPlan(Timeline):
     """An exam sitting for one job type on one date with a capacity. For province-run job types the plan records
-    the provincial exam date and venue, and the city registers the candidates and passes them on."""
+    the provincial exam date and venue, and the city registers the candidates and passes them on. Its status is
+    driven by the exam-plan workflow (training.workflow)."""
 
     authority = Authority(
         dataset="exam_plans", label="考试计划", enterprise=None, public=True, change=R.OFFICERS | {R.SYSADMIN},
@@ -102,8 +110,23 @@ class RegistrationStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
-class Registration(models.Model):
-    """A candidate's registration for a plan. One active registration per person and plan; over capacity it waits."""
+def candidate_q(user: Any) -> Q | None:
+    """The registrations of the candidate: made with this account, or for this person's ID number (blind index)."""
+    condition = Q(user_id=user.pk)
+    if getattr(user, "id_number", ""):
+        condition |= Q(id_index=blind_index(user.id_number.strip()))
+    return condition
+
+
+class Registration(Timeline):
+    """A candidate's registration for a plan. One active registration per person and plan; over capacity it waits.
+    Its status is driven by the registration workflow (training.workflow): cancellation, promotion from the
+    waiting list, and the result recorded on or after the exam day."""
+
+    authority = Authority(
+        dataset="exam_registrations", label="考试报名", region="plan__region_id", enterprise=None,
+        grants=(Grant("考生本人", candidate_q),), change=EXAM_STAFF,
+    )
 
     plan = models.ForeignKey(ExamPlan, on_delete=models.PROTECT, related_name="registrations")
     user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -120,6 +143,8 @@ class Registration(models.Model):
     certificate = models.ForeignKey("certificates.Certificate", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     created_at = models.DateTimeField("报名时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "考试报名"

@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bureau.accounts import roles as R
 from bureau.accounts.scope import scope_for
 from bureau.certificates import services as certificate_services
 from bureau.certificates.models import Certificate
@@ -22,10 +21,11 @@ from bureau.kernel.identifiers import IdentifierError, validate_id_number, valid
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_value
 from bureau.kernel.rules import rule
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
+from bureau.kernel.workflow import refusal as action_refusal
 from bureau.training import rules
-from bureau.training.models import ExamPlan, JobType, PlanStatus, Registration, RegistrationStatus, RunBy
-
-EXAM_STAFF = frozenset({R.SYSADMIN, R.LICENSING_OFFICER, R.SECTION_HEAD, R.CLERK})
+from bureau.training.models import EXAM_STAFF, ExamPlan, JobType, Registration, RegistrationStatus, RunBy
+from bureau.training.workflow import plan_workflow, registration_workflow
 
 
 def _require_staff(actor: Any) -> None:
@@ -59,6 +59,8 @@ def plan_create(*, actor: Any, job_type: JobType, exam_date: dt.date, venue: str
             job_type=job_type, title=title or f"{exam_date:%Y年%m月}{job_type.name}考试", region_id=region_id,
             run_by=job_type.run_by, exam_date=exam_date, venue=venue, capacity=capacity,
             registration_closes=registration_closes, provincial_note=provincial_note)
+        record_history(plan, actor=actor, action="create", label="发布考试计划",
+                       note=f"考试日期 {exam_date:%Y-%m-%d}，名额 {capacity}，报名截止 {registration_closes:%Y-%m-%d}")
         audit(actor, "training.plan_create", plan, summary=f"发布考试计划：{plan.title}")
     return plan
 
@@ -96,6 +98,8 @@ def registration_create(*, actor: Any, plan: ExamPlan, name: str, id_number: str
                 ticket_no=rules.ticket_number(locked.pk, seq, year), status=status)
             if status == RegistrationStatus.REGISTERED:
                 ExamPlan.objects.filter(pk=locked.pk).update(registered_count=F("registered_count") + 1)
+            record_history(reg, actor=actor, action="register", label="考试报名",
+                           note=f"{locked.title}，准考证号 {reg.ticket_no}（{reg.get_status_display()}）")
             audit(actor, "training.register", reg, summary=f"考试报名：{locked.title}（{reg.get_status_display()}）")
     except IntegrityError as exc:  # the partial unique index caught a concurrent double registration
         raise DomainError("该身份证号已报名本次考试，不能重复报名", code="duplicate") from exc
@@ -103,49 +107,46 @@ def registration_create(*, actor: Any, plan: ExamPlan, name: str, id_number: str
 
 
 def registration_cancel(*, actor: Any, registration: Registration) -> Registration:
-    """The candidate (or staff) cancels; the first on the waiting list takes the seat."""
-    own = registration.user_id is not None and registration.user_id == getattr(actor, "pk", None)
-    if not own:
-        _managed_plan(actor, registration.plan)
-    if registration.score is not None:
-        raise DomainError("已录入成绩的报名不能取消")
+    """The candidate (or exam staff) cancels (workflow exam_registrations: `cancel`); the first on the waiting list
+    takes the freed seat (`promote`, by the platform)."""
+    check_transition(registration_workflow, registration, "cancel", actor)
     with transaction.atomic():
         plan = ExamPlan.objects.select_for_update().get(pk=registration.plan_id)
-        reg = Registration.objects.select_for_update().get(pk=registration.pk)
-        if reg.status == RegistrationStatus.CANCELLED:
-            raise DomainError("该报名已取消")
-        was_registered = reg.status == RegistrationStatus.REGISTERED
-        reg.status = RegistrationStatus.CANCELLED
-        reg.save(update_fields=["status"])
+        was_registered = registration.status == RegistrationStatus.REGISTERED
+        apply_transition(registration_workflow, registration, "cancel", actor=actor, note=plan.title)
         if was_registered:
             promoted = (Registration.objects.filter(plan=plan, status=RegistrationStatus.WAITLISTED)
-                        .order_by("created_at", "id").first())
+                        .select_related("plan", "user").order_by("created_at", "id").first())
             if promoted is not None:
-                promoted.status = RegistrationStatus.REGISTERED
-                promoted.save(update_fields=["status"])
+                apply_transition(registration_workflow, promoted, "promote", actor=None,
+                                 note=f"准考证号 {registration.ticket_no} 取消报名，候补依次递补")
                 if promoted.user_id:
                     notify([promoted.user], "候补转为报名成功", f"您候补的{plan.title}已有空位，报名成功，准考证号 {promoted.ticket_no}。")
             else:
                 ExamPlan.objects.filter(pk=plan.pk).update(registered_count=F("registered_count") - 1)
-        audit(actor, "training.cancel", reg, summary=f"取消报名：{plan.title}")
-    return reg
+    return registration
 
 
-def _to_score(value: Any) -> Decimal:
+def _to_score(value: Any, on: dt.date) -> Decimal:
+    full_marks = int(rule("training.full_marks", on=on))
     try:
         score = Decimal(str(value).strip())
     except (InvalidOperation, ValueError) as exc:
-        raise DomainError("成绩应为0—100的数字", field="score") from exc
-    if score < 0 or score > 100:
-        raise DomainError("成绩应为0—100的数字", field="score")
+        raise DomainError(f"成绩应为0—{full_marks}的数字", field="score") from exc
+    if not score.is_finite() or rules.score_refusal(score, full_marks):
+        raise DomainError(f"成绩应为0—{full_marks}的数字", field="score")
     return score.quantize(Decimal("0.1"))
 
 
 def _record(actor: Any, reg: Registration, score: Decimal) -> Registration:
-    """Inside a transaction: store the score; a pass issues the certificate or renews the holder's existing one."""
+    """Inside a transaction: the declared action `record_result` stores the score (history, audit, version); a pass
+    issues the certificate or renews the holder's existing one."""
     plan = reg.plan
     passed = rules.exam_passed(float(score), float(rule("training.pass_mark", on=plan.exam_date)))
-    reg.score, reg.passed, reg.result_at = score, passed, timezone.now()
+    apply_transition(registration_workflow, reg, "record_result", actor=actor,
+                     note=f"{score} 分，{'合格' if passed else '不合格'}",
+                     updates={"score": score, "passed": passed, "result_at": timezone.now()},
+                     audit_data={"score": str(score), "passed": passed})
     if passed and reg.certificate_id is None:
         job = plan.job_type
         existing = (Certificate.objects.filter(holder_id_index=reg.id_index, type__code=job.certificate_type_code,
@@ -163,28 +164,22 @@ def _record(actor: Any, reg: Registration, score: Decimal) -> Registration:
                 holder_phone=reg.phone, scope_text=job.scope_text or job.name, source=reg,
                 note=f"考试合格（{plan.title}，准考证号 {reg.ticket_no}）")
         reg.certificate = cert
-    reg.save(update_fields=["score", "passed", "result_at", "certificate"])
+        Registration.objects.filter(pk=reg.pk).update(certificate=cert)
+        record_history(reg, actor=actor, action="certificate", label="发放证书", note=cert.number)
     if reg.user_id:
-        text = "合格，证书已发放，可在「我的证照」下载电子证照" if passed else "不合格，可按规定补考一次"
+        text = ("合格，证书已发放，可在「我的证照」下载电子证照" if passed
+                else rules.failed_text(int(rule("training.makeup_exams", on=plan.exam_date))))
         notify([reg.user], f"考试成绩：{plan.title}", f"准考证号 {reg.ticket_no}，成绩 {score} 分，{text}。")
-    audit(actor, "training.result", reg, summary=f"录入成绩：{plan.title} {reg.ticket_no} {score} 分")
     return reg
 
 
 def result_record(*, actor: Any, registration: Registration, score: Any) -> Registration:
-    """Single entry of a result by an officer."""
-    _managed_plan(actor, registration.plan)
-    value = _to_score(score)
-    if registration.status != RegistrationStatus.REGISTERED:
-        raise DomainError("只有报名成功的考生可以录入成绩")
-    if registration.score is not None:
-        raise DomainError("该考生已录入成绩，不能重复录入")
+    """Single entry of a result by an officer (workflow exam_registrations: `record_result`, on or after the exam
+    day, once)."""
+    check_transition(registration_workflow, registration, "record_result", actor)
+    value = _to_score(score, registration.plan.exam_date)
     with transaction.atomic():
-        reg = (Registration.objects.select_for_update(of=("self",)).select_related("plan__job_type", "user")
-               .get(pk=registration.pk))
-        if reg.score is not None:
-            raise DomainError("该考生已录入成绩，不能重复录入")
-        return _record(actor, reg, value)
+        return _record(actor, registration, value)
 
 
 RESULT_COLUMNS = [("ticket_no", "准考证号"), ("id_number", "身份证号"), ("score", "成绩")]
@@ -204,7 +199,8 @@ def results_import(*, actor: Any, plan: ExamPlan, data: bytes) -> tuple[int, lis
     index = {key: header.index(title) for key, title in RESULT_COLUMNS if title in header}
     if "ticket_no" not in index or "score" not in index:
         raise DomainError("表头须包含：准考证号、成绩（可选：身份证号）")
-    regs = {r.ticket_no: r for r in Registration.objects.filter(plan=plan).select_related("plan__job_type", "user")}
+    regs = {r.ticket_no: r for r in Registration.objects.restrict(actor).filter(plan=plan)
+            .select_related("plan__job_type", "user")}
     errors: list[dict[str, Any]] = []
     ready: list[tuple[Registration, Decimal]] = []
     seen: dict[str, int] = {}
@@ -222,15 +218,15 @@ def results_import(*, actor: Any, plan: ExamPlan, data: bytes) -> tuple[int, lis
             errors.append({"row": row_no, "column": "准考证号", "message": f"与第 {seen[ticket]} 行重复"})
             continue
         seen[ticket] = row_no
-        if reg.status != RegistrationStatus.REGISTERED:
-            errors.append({"row": row_no, "column": "准考证号", "message": f"该报名为「{reg.get_status_display()}」"})
-        if reg.score is not None:
-            errors.append({"row": row_no, "column": "成绩", "message": "该考生已录入成绩"})
+        refused = action_refusal(registration_workflow, reg, "record_result", actor)  # the same action as one entry
+        if refused:
+            errors.append({"row": row_no, "column": "成绩" if reg.score is not None else "准考证号",
+                           "message": refused})
         id_number = cell("id_number")
         if id_number and blind_index(id_number.upper()) != reg.id_index:
             errors.append({"row": row_no, "column": "身份证号", "message": "与报名信息不符"})
         try:
-            ready.append((reg, _to_score(cell("score"))))
+            ready.append((reg, _to_score(cell("score"), plan.exam_date)))
         except DomainError as exc:
             errors.append({"row": row_no, "column": "成绩", "message": exc.message})
     if not all_rows:
@@ -245,14 +241,9 @@ def results_import(*, actor: Any, plan: ExamPlan, data: bytes) -> tuple[int, lis
 
 
 def plan_finish(*, actor: Any, plan: ExamPlan) -> ExamPlan:
-    """Publish the results (scores become visible in the lookup) and close the plan."""
-    _managed_plan(actor, plan)
-    with transaction.atomic():
-        if not ExamPlan.objects.filter(pk=plan.pk).exclude(status=PlanStatus.FINISHED).update(
-                status=PlanStatus.FINISHED):
-            raise DomainError("成绩已发布")
-        audit(actor, "training.plan_finish", plan, summary=f"发布成绩：{plan.title}")
-    plan.refresh_from_db()
+    """Publish the results (scores become visible in the lookup) and close the plan (workflow exam_plans: `finish`,
+    on or after the exam day)."""
+    apply_transition(plan_workflow, plan, "finish", actor=actor, note=plan.title)
     return plan
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.plans, name="plans"),
     path("plans/<id:pk>/register", views.register, name="register"),
     path("mine/", views.mine, name="mine"),
+    path("registrations/<id:pk>/", views.registration_detail, name="registration"),
     path("registrations/<id:pk>/cancel", views.cancel, name="cancel"),
     path("scores/", views.scores, name="scores"),
     path("manage/", views.manage, name="manage"),

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.scope import scope_for
+from bureau.kernel.access import acts_on
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Region
 from bureau.training import services
 from bureau.training.forms import PlanForm, RegistrationForm, ResultsImportForm, ScoreLookupForm
-from bureau.training.models import ExamPlan, PlanStatus, Registration
+from bureau.training.models import ExamPlan, PlanStatus, Registration, candidate_q
+from bureau.training.workflow import plan_workflow, registration_workflow
 
 
 def _is_staff(user) -> bool:  # type: ignore[no-untyped-def]
@@ -24,16 +26,18 @@ def _is_staff(user) -> bool:  # type: ignore[no-untyped-def]
                 and (user.is_superuser or user.role_codes & services.EXAM_STAFF))
 
 
+@acts_on("training.ExamPlan")  # published plans: a public record kind (anyone sees them)
 def plans(request: HttpRequest) -> HttpResponse:
     """Public: open exam plans, with province-run job types marked and their provincial dates shown (I.8, I.9)."""
-    rows = (ExamPlan.objects.filter(status=PlanStatus.OPEN, exam_date__gte=timezone.localdate())
+    rows = (ExamPlan.objects.restrict(request.user).filter(status=PlanStatus.OPEN, exam_date__gte=timezone.localdate())
             .select_related("job_type", "region").order_by("exam_date", "id")[:200])
     return render(request, "training/plans.html", {"rows": rows})
 
 
 @login_required
+@acts_on("training.ExamPlan")
 def register(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = ExamPlan.objects.select_related("job_type").filter(pk=pk).first()
+    plan = ExamPlan.objects.restrict(request.user).select_related("job_type").filter(pk=pk).first()
     if plan is None:
         raise Http404
     user = request.user
@@ -55,26 +59,53 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.Registration")
 def mine(request: HttpRequest) -> HttpResponse:
-    rows = (Registration.objects.filter(user=request.user).select_related("plan__job_type", "certificate")
-            .order_by("-created_at")[:100])
+    """The candidate's own registrations (made with this account or carrying the person's ID number)."""
+    user = request.user
+    rows = list(Registration.objects.restrict(user).filter(candidate_q(user))
+                .select_related("plan__job_type", "certificate").order_by("-created_at")[:100])
+    for r in rows:
+        r.status_label = registration_workflow.state_label(r.status)
+        r.actions = {t.action for t in registration_workflow.available(r, user)}
     return render(request, "training/mine.html", {"rows": rows})
 
 
+def _registration_for(request: HttpRequest, pk: int) -> Registration:
+    reg = (Registration.objects.restrict(request.user).select_related("plan__job_type", "plan__region", "certificate")
+           .filter(pk=pk).first())
+    if reg is None:
+        raise Http404
+    return reg
+
+
 @login_required
+@acts_on("training.Registration")
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One registration: its facts, the actions the user may take (cancel; record the result) and its timeline."""
+    reg = _registration_for(request, pk)
+    actions = {t.action for t in registration_workflow.available(reg, request.user)}
+    return render(request, "training/registration.html", {
+        "r": reg, "status_label": registration_workflow.state_label(reg.status), "actions": actions,
+        "is_staff": _is_staff(request.user), "history": registration_workflow.history(reg)})
+
+
+@login_required
+@acts_on("training.Registration", action="cancel")
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    reg = Registration.objects.select_related("plan").filter(pk=pk).first()
-    if reg is None or (reg.user_id != request.user.pk and not _is_staff(request.user)):
-        raise Http404
+    reg = _registration_for(request, pk)
     try:
         services.registration_cancel(actor=request.user, registration=reg)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已取消报名")
-    return redirect("training:mine" if reg.user_id == request.user.pk else "training:plan_detail", **(
-        {} if reg.user_id == request.user.pk else {"pk": reg.plan_id}))
+    if request.POST.get("next") == "registration":
+        return redirect("training:registration", pk=reg.pk)
+    if _is_staff(request.user) and reg.user_id != request.user.pk:
+        return redirect("training:plan_detail", pk=reg.plan_id)
+    return redirect("training:mine")
 
 
 def scores(request: HttpRequest) -> HttpResponse:
@@ -90,6 +121,7 @@ def scores(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.ExamPlan", action="change")
 def manage(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -99,6 +131,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.ExamPlan", action="change")
 def plan_new(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -132,23 +165,34 @@ def _plan_for(request: HttpRequest, pk: int) -> ExamPlan:
 def _plan_page(request: HttpRequest, plan: ExamPlan, *, import_form: ResultsImportForm | None = None,
                import_errors: list[dict[str, Any]] | None = None,
                status: int = 200) -> HttpResponse:
-    regs = list(plan.registrations.select_related("certificate").order_by("status", "created_at", "id")[:2000])
-    context = {"plan": plan, "regs": regs, "import_form": import_form if import_form is not None else ResultsImportForm()}
+    user = request.user
+    regs = list(Registration.objects.restrict(user).filter(plan=plan).select_related("plan", "certificate")
+                .order_by("status", "created_at", "id")[:2000])
+    for r in regs:
+        r.status_label = registration_workflow.state_label(r.status)
+        r.actions = {t.action for t in registration_workflow.available(r, user)}
+    context = {"plan": plan, "regs": regs, "import_form": import_form if import_form is not None else ResultsImportForm(),
+               "status_label": plan_workflow.state_label(plan.status),
+               "plan_actions": plan_workflow.available(plan, user), "history": plan_workflow.history(plan),
+               "today": timezone.localdate()}
     if import_errors:
         context["import_errors"] = import_errors
     return render(request, "training/plan_detail.html", context, status=status)
 
 
 @login_required
+@acts_on("training.ExamPlan", action="change")
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _plan_page(request, _plan_for(request, pk))
 
 
 @login_required
+@acts_on("training.Registration", action="record_result")
 @require_POST
 def result(request: HttpRequest, pk: int, reg: int) -> HttpResponse:
     plan = _plan_for(request, pk)
-    registration = plan.registrations.filter(pk=reg).first()
+    registration = Registration.objects.restrict(request.user).select_related("plan__job_type", "user") \
+        .filter(plan=plan, pk=reg).first()
     if registration is None:
         raise Http404
     try:
@@ -157,10 +201,13 @@ def result(request: HttpRequest, pk: int, reg: int) -> HttpResponse:
         messages.error(request, f"{registration.name}：{exc.message}")
     else:
         messages.success(request, f"{done.name}：{done.score} 分，{'合格，已发证' if done.passed else '不合格'}")
+    if request.POST.get("next") == "registration":
+        return redirect("training:registration", pk=registration.pk)
     return redirect("training:plan_detail", pk=pk)
 
 
 @login_required
+@acts_on("training.ExamPlan", action="change")
 @require_POST
 def results_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
@@ -180,6 +227,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("training.ExamPlan", action="finish")
 @require_POST
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
