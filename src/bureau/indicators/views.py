@@ -8,14 +8,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from bureau.accounts import roles as R
 from bureau.accounts.scope import scope_for
 from bureau.indicators.compute import dashboard, display
+from bureau.kernel.access import for_roles
 from bureau.kernel.audit import audit
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.models import Region
 from bureau.kernel.validation import check_day_range
 
 CACHE_SECONDS = 120
+
+# Staff of the bureaus and the departments that work with them read the aggregate indicators.
+INDICATOR_READERS = (*sorted(R.STAFF_ROLES), R.DEPARTMENT)
 
 
 def _month(value: str | None, default: dt.date) -> dt.date:
@@ -60,6 +65,7 @@ def _build(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 @login_required
+@for_roles(*INDICATOR_READERS)
 def index(request: HttpRequest) -> HttpResponse:
     board, counties, region, start, end_month = _build(request)
     areas = [(area, [(row, display(row.indicator.value, row.indicator.unit)) for row in rows])
@@ -71,6 +77,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*INDICATOR_READERS)
 def export(request: HttpRequest) -> HttpResponse:
     board, _counties, region, start, end_month = _build(request)
     header = ["领域", "指标", "单位", "期间值", "分子", "分母", "说明",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.scope import scope_for
-from bureau.kernel.access import acts_on
+from bureau.kernel.access import acts_on, public_view
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Region
 from bureau.training import services
@@ -108,6 +108,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("training:mine")
 
 
+@public_view
 def scores(request: HttpRequest) -> HttpResponse:
     """Public score lookup by ticket number and ID number (measure III.10)."""
     form = ScoreLookupForm(request.POST or None)
