@@ -31,6 +31,7 @@ from django.db.models import Q
 
 from bureau.accounts import roles as R
 from bureau.accounts.scope import scope_for
+from bureau.kernel.workflow import refusal, workflow_for_model
 
 if TYPE_CHECKING:
     from bureau.kernel.workflow import Transition, Workflow
@@ -163,8 +164,6 @@ def sees(user: Any, record: models.Model) -> bool:
 def may(user: Any, record: models.Model, action: str) -> str | None:
     """Why the principal may not take `action` on the record now, or None if it may (see kernel.workflow for the
     refusal of an action that is not declared in this state, not for these roles, or whose guard says no)."""
-    from bureau.kernel.workflow import refusal
-
     if not sees(user, record):
         return "记录不存在或不在您的管辖范围内"
     auth = authority_of(type(record))
@@ -195,8 +194,6 @@ def actions_for(user: Any, record: models.Model) -> list[Transition]:
 
 
 def workflow_of(model: type[models.Model]) -> Workflow | None:
-    from bureau.kernel.workflow import workflow_for_model
-
     _load_workflows()
     return workflow_for_model(model._meta.label)
 

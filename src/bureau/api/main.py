@@ -18,6 +18,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 
+from bureau.accounts.middleware import second_factor_verified
 from bureau.accounts.models import ApiToken
 from bureau.api.guards import refuse_control_characters
 from bureau.api.openapi import document_errors
@@ -45,8 +46,6 @@ class CookieSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None and getattr(user, "totp_enabled", False):
-            from bureau.accounts.middleware import second_factor_verified
-
             if not second_factor_verified(request):
                 return None
         return user

@@ -10,6 +10,7 @@ from bureau.enterprises import queries, services
 from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
 from bureau.enterprises.models import Enterprise, ImportJob
 from bureau.enterprises.rules import COLUMNS
+from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.masking import mask_id_number, mask_phone
@@ -104,8 +105,6 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
                    e.get_standardization_grade_display() if e.standardization_grade else "", e.credit_grade,
                    "是" if e.is_key else "否", e.chemical_park.code if e.chemical_park else "",
                    e.established_on.isoformat() if e.established_on else "", e.get_status_display()]
-
-    from bureau.kernel.audit import audit
 
     audit(request.user, "enterprises.export", summary="导出企业名录", data={"filters": request.GET.dict()})
     return xlsx_response("企业名录.xlsx", header, rows(), sheet="企业名录")

@@ -18,15 +18,21 @@ from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import AuditEntry, CalendarDay, CalendarYear
 from bureau.kernel.paging import paginate
 
+# Who opens these screens, by role code. The codes are declared in bureau.accounts.roles, which the kernel does not
+# import (accounts sits above the kernel); tests/kernel/test_floor_plan.py checks that each code is declared there.
+AUDIT_READERS = frozenset({"sysadmin", "auditor", "secadmin"})
+CALENDAR_EDITORS = frozenset({"sysadmin"})
+CONFIGURATION_EDITORS = frozenset({"sysadmin", "secadmin"})
 
-def _require(user, *roles: str) -> None:  # type: ignore[no-untyped-def]
+
+def _require(user, roles: frozenset[str]) -> None:  # type: ignore[no-untyped-def]
     if not (user.is_superuser or user.has_role(*roles)):
         raise Http404
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "sysadmin", "auditor", "secadmin")
+    _require(request.user, AUDIT_READERS)
     qs = AuditEntry.objects.order_by("-seq")
     if request.GET.get("action"):
         qs = qs.filter(action__startswith=request.GET["action"])
@@ -53,7 +59,7 @@ class CalendarDayForm(BureauForm):
 
 @login_required
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    _require(request.user, "sysadmin")
+    _require(request.user, CALENDAR_EDITORS)
     try:
         year = int(request.GET.get("year", dt.date.today().year))
         days = calendar.year_days(year)

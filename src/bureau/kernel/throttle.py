@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 
 from bureau.kernel.errors import DomainError
+from bureau.kernel.models import ThrottleCounter
 from bureau.kernel.rules import cached_rule
 
 
@@ -129,25 +130,17 @@ class DatabaseStore:
             return int(cursor.fetchone()[0])
 
     def block(self, key: str, until: float) -> None:
-        from bureau.kernel.models import ThrottleCounter
-
         ThrottleCounter.objects.filter(key=key).update(blocked_until=until)
 
     def clear(self, keys: Sequence[str]) -> None:
-        from bureau.kernel.models import ThrottleCounter
-
         ThrottleCounter.objects.filter(key__in=list(keys)).delete()
 
     def clear_prefix(self, prefix: str) -> None:
-        from bureau.kernel.models import ThrottleCounter
-
         ThrottleCounter.objects.filter(key__startswith=prefix).delete()
 
     @staticmethod
     def purge(now: float) -> int:
         """Drop counters whose window and block have both ended (the scheduler's sweep)."""
-        from bureau.kernel.models import ThrottleCounter
-
         deleted, _ = ThrottleCounter.objects.filter(window_ends__lt=now, blocked_until__lt=now).delete()
         return deleted
 

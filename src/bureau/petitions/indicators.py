@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from bureau.kernel.registry import Indicator, IndicatorQuery
 from bureau.petitions.models import Petition
+from bureau.portal.models import Rating
+from bureau.portal.rules import satisfaction_of
 
 AREA = "诉求办理"
 
@@ -33,9 +35,6 @@ def petition_indicators(query: IndicatorQuery) -> list[Indicator]:
     counts = replied.aggregate(total=Count("id"), on_time=Count("id", filter=Q(replied_on_time=True)))
     total, on_time = counts["total"], counts["on_time"]
     received = _regions(Petition.objects.filter(received_at__gte=start, received_at__lte=end), query).count()
-
-    from bureau.portal.models import Rating
-    from bureau.portal.rules import satisfaction_of
 
     ratings = _regions(Rating.objects.filter(service_type="petitions.petition", excluded=False,
                                              created_at__gte=start, created_at__lte=end), query)

@@ -23,12 +23,15 @@ from bureau.kernel.models import Region
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
+from bureau.kernel.sms import send_sms
 from bureau.kernel.throttle import Keyed
 from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, record_history
 from bureau.petitions import rules
 from bureau.petitions.models import Channel, HandlingLimit, Petition, PetitionCategory, RoutingRule, Urgency
 from bureau.petitions.workflow import PETITION
+from bureau.portal import rules as rating_rules
+from bureau.portal.services import rating_submit
 
 MAX_CONTENT = 3000
 LOOKUP_CACHE_SECONDS = 30  # bound on staleness where the cache is per process (locmem); Redis is invalidated at once
@@ -263,9 +266,6 @@ def petition_visit(*, actor: Any, petition: Petition, note: str, level: int | No
 
 def petition_rate(*, actor: Any, petition: Petition, level: int, comment: str = "", channel: str = "web") -> Petition:
     """评价: one rating per round; a dissatisfied rating reopens the ticket for follow-up (domain §7)."""
-    from bureau.portal import rules as rating_rules
-    from bureau.portal.services import rating_submit
-
     level = rating_rules.check_level(level)
     if petition.state not in {"closed", "visited"}:
         raise DomainError("诉求办结后才能评价" if petition.state != "rated" else "该诉求已评价")
@@ -341,8 +341,6 @@ def overdue_sweep(now: dt.datetime | None = None) -> int:
 def _sms_petitioner(petition: Petition, text: str) -> None:
     if not petition.petitioner_phone:
         return
-    from bureau.kernel.sms import send_sms
-
     phone = petition.petitioner_phone
     transaction.on_commit(lambda: send_sms(phone, text))
 

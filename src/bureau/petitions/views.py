@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import Organisation
-from bureau.kernel import throttle
+from bureau.kernel import antispam, throttle
 from bureau.kernel.access import public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
@@ -19,7 +19,7 @@ from bureau.petitions import queries, services
 from bureau.petitions.forms import ClerkEntryForm, LookupForm, MailboxForm, RateForm
 from bureau.petitions.models import Channel, Petition
 from bureau.petitions.workflow import PETITION
-from bureau.portal import antispam
+from bureau.portal.models import Rating, RatingLevel
 
 FORM_LIMIT = {"limit_rule": "portal.form_limit_per_window", "window_rule": "portal.form_window_seconds"}
 LOOKUP_LIMIT = {"limit_rule": "portal.lookup_failures_per_window", "window_rule": "portal.lookup_window_seconds",
@@ -199,8 +199,6 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError:
             suggestion = None
     history = PETITION.history(petition)
-    from bureau.portal.models import Rating, RatingLevel
-
     ratings = Rating.objects.filter(service_type="petitions.petition", service_id=str(petition.pk)).order_by("round")
     return render(request, "petitions/detail.html", {
         "p": petition, "state_label": PETITION.state_label(petition.state), "actions": actions,

@@ -10,6 +10,7 @@ from bureau.accounts.models import User
 from bureau.kernel.registry import register_demo
 from bureau.portal import services
 from bureau.portal.models import LawArticle, LawDocument
+from bureau.portal.sharing import token_issue
 
 LAWS: list[dict[str, Any]] = [
     {"kind": "law", "title": "中华人民共和国安全生产法", "doc_number": "主席令第八十八号（2021年修正）",
@@ -126,8 +127,6 @@ def load(ctx: Any) -> None:
     energy = User.objects.filter(username="energy_dept").first()
     if energy is not None and admin is not None:  # a token to show on the sharing screen (its raw value is not kept)
         from django.utils import timezone
-
-        from bureau.portal.sharing import token_issue
 
         token_issue(actor=admin, user=energy, name="市能源局-煤矿企业信息共享", scopes=["enterprises:read"],
                     regions=[], fields={"enterprises": ["uscc", "name", "region_name", "industry", "status"]},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bureau.kernel.errors import DomainError
 from bureau.portal.models import BAD_LEVELS, RatingLevel, normalise
 
 
@@ -16,8 +17,6 @@ def check_level(level: object) -> int:
     except (TypeError, ValueError):
         value = 0
     if value not in RatingLevel.values:
-        from bureau.kernel.errors import DomainError
-
         raise DomainError("评价等级应为五级之一：非常满意、满意、基本满意、不满意、非常不满意", field="level")
     return value
 

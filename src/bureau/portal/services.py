@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bureau.accounts import roles as R
+from bureau.accounts.models import User
+from bureau.accounts.scope import scope_for
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
 from bureau.kernel.errors import DomainError, PermissionDenied
@@ -92,8 +94,6 @@ def _open_followup(rating: Rating) -> RatingFollowUp:
 
 
 def _unit_heads(organisation: Any) -> list[Any]:
-    from bureau.accounts.models import User
-
     if organisation is None:
         return []
     return list(User.objects.filter(organisation=organisation, is_active=True,
@@ -104,8 +104,6 @@ def followup_complete(*, actor: Any, followup: RatingFollowUp, result: str) -> R
     result = (result or "").strip()
     if len(result) < 5:
         raise DomainError("请填写整改和回访情况（不少于5个字）", field="result")
-    from bureau.accounts.scope import scope_for
-
     if not scope_for(actor).covers_region(followup.rating.region_id):
         raise PermissionDenied("不在您的管辖范围内")
     apply_transition(FOLLOWUP, followup, "complete", actor=actor, note=result,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from bureau.accounts.models import ApiCallLog, ApiToken, OrganisationKind
 from bureau.accounts.scope import scope_for
+from bureau.accounts.services import api_token_issue
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.net import client_ip
@@ -153,8 +154,6 @@ def _require_token_admin(actor: Any) -> None:
 
 def token_issue(*, actor: Any, user: Any, name: str, scopes: list[str], regions: list[str],
                 fields: dict[str, list[str]], expires_at: Any) -> tuple[ApiToken, str]:
-    from bureau.accounts.services import api_token_issue
-
     _require_token_admin(actor)
     name = (name or "").strip()
     if not name:

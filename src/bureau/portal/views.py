@@ -13,14 +13,15 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import ApiCallLog, ApiToken
-from bureau.kernel import throttle
+from bureau.kernel import antispam, throttle
 from bureau.kernel.access import public_view
+from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import paginate
 from bureau.kernel.registry import registry
 from bureau.kernel.validation import check_day_range, parse_id
-from bureau.portal import antispam, licences, queries, services, sharing
+from bureau.portal import licences, queries, services, sharing
 from bureau.portal.forms import (
     AppealForm,
     ConsultationForm,
@@ -251,8 +252,6 @@ def ratings_export(request: HttpRequest) -> HttpResponse:
             for r in rows]
     data.append(["合计", summary["total"], "", "", "", "", "",
                  summary["satisfaction"] if summary["satisfaction"] is not None else "暂无数据"])
-    from bureau.kernel.audit import audit
-
     audit(request.user, "portal.ratings_export", summary=f"导出好差评报表 {start}—{end}")
     return xlsx_response(f"好差评报表-{start}-{end}.xlsx", header, data, sheet="好差评")
 
