@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from bureau.accounts import roles as R
 from bureau.accounts.models import Organisation, OrganisationKind, User
+from bureau.feedback import rules as rating_rules
+from bureau.feedback.services import rating_submit
 from bureau.kernel import throttle
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
@@ -30,8 +32,6 @@ from bureau.kernel.workflow import apply_transition, record_history
 from bureau.petitions import rules
 from bureau.petitions.models import Channel, HandlingLimit, Petition, PetitionCategory, RoutingRule, Urgency
 from bureau.petitions.workflow import PETITION
-from bureau.portal import rules as rating_rules
-from bureau.portal.services import rating_submit
 
 MAX_CONTENT = 3000
 LOOKUP_CACHE_SECONDS = 30  # bound on staleness where the cache is per process (locmem); Redis is invalidated at once

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import Organisation
+from bureau.feedback.models import RatingLevel
+from bureau.feedback.queries import ratings_of
 from bureau.kernel import antispam, throttle
 from bureau.kernel.access import public_view
 from bureau.kernel.audit import audit
@@ -19,7 +21,6 @@ from bureau.petitions import queries, services
 from bureau.petitions.forms import ClerkEntryForm, LookupForm, MailboxForm, RateForm
 from bureau.petitions.models import Channel, Petition
 from bureau.petitions.workflow import PETITION
-from bureau.portal.models import Rating, RatingLevel
 
 FORM_LIMIT = {"limit_rule": "portal.form_limit_per_window", "window_rule": "portal.form_window_seconds"}
 LOOKUP_LIMIT = {"limit_rule": "portal.lookup_failures_per_window", "window_rule": "portal.lookup_window_seconds",
@@ -199,7 +200,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError:
             suggestion = None
     history = PETITION.history(petition)
-    ratings = Rating.objects.filter(service_type="petitions.petition", service_id=str(petition.pk)).order_by("round")
+    ratings = ratings_of("petitions.petition", petition.pk)
     return render(request, "petitions/detail.html", {
         "p": petition, "state_label": PETITION.state_label(petition.state), "actions": actions,
         "history": history, "targets": services.dispatch_targets() if "dispatch" in actions else [],
