@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.scope import scope_for
 from bureau.enterprises import queries, services
 from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
@@ -24,7 +26,7 @@ def _is_admin(user) -> bool:  # type: ignore[no-untyped-def]
 
 
 @login_required
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.enterprise_id:
         return redirect("enterprises:detail", pk=request.user.enterprise_id)
     form = EnterpriseFilterForm(request.GET or None)
@@ -37,7 +39,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = queries.get_enterprise_for(request.user, pk)
     panels = [p for p in (func(request.user, enterprise) for func in registry.enterprise_panels) if p]
     supervision = enterprise.supervision.select_related("organisation").order_by("-year")[:5]
@@ -47,7 +49,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def enterprise_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     if not _is_admin(request.user):
         raise Http404
     instance = queries.get_enterprise_for(request.user, pk) if pk else Enterprise()
@@ -91,7 +93,7 @@ def _licence_prefill(uscc: str) -> tuple[dict, list[str], str]:
 
 
 @login_required
-def enterprise_export(request: HttpRequest) -> HttpResponse:
+def enterprise_export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The register as Excel, with the same scope and filters as the list; personal data masked."""
     if request.user.enterprise_id:
         raise Http404
@@ -111,7 +113,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponseBase:
     if not _is_admin(request.user):
         raise Http404
     example = ["91140802MA0K0000XX", "运城市示例化工有限公司", "140802", "危险化学品经营", "运城市盐湖区示例路1号",
@@ -120,7 +122,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedRequest) -> HttpResponse:
     if not _is_admin(request.user):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -136,14 +138,14 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+def import_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
     template = "enterprises/_import_progress.html" if request.htmx else "enterprises/import_status.html"
     return render(request, template, {"job": job, "running": job.status in {"queued", "validating", "writing"}})
 
 
 @login_required
-def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
     return xlsx_response(f"导入错误报告-{job.pk}.xlsx", ["行号", "列", "问题"],
                          ([e["row"], e["column"], e["message"]] for e in job.errors), sheet="错误报告")

@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.feedback import services
 from bureau.feedback.forms import AppealForm, ServiceRateForm
 from bureau.feedback.models import Rating, RatingAppeal, RatingFollowUp, RatingLevel
@@ -26,7 +28,7 @@ from bureau.kernel.validation import check_day_range
 
 
 @login_required
-def service_rate(request: HttpRequest, service_type: str, service_id: str) -> HttpResponse:
+def service_rate(request: AuthenticatedRequest, service_type: str, service_id: str) -> HttpResponse:
     """好差评 of a completed service by its (signed-in) user; each area says who may rate what."""
     resolver = registry.rateable.get(service_type)
     service = resolver(request.user, service_id) if resolver else None
@@ -92,7 +94,7 @@ SERVICE_LABELS = {"petitions.petition": "诉求办理", "window.visit": "窗口�
 
 
 @login_required
-def ratings(request: HttpRequest) -> HttpResponse:
+def ratings(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     start, end, rows, summary = _ratings_report(request)
     recent = Rating.objects.restrict(request.user).order_by("-created_at")[:30]
@@ -107,7 +109,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ratings_export(request: HttpRequest) -> HttpResponse:
+def ratings_export(request: AuthenticatedRequest) -> HttpResponseBase:
     _staff(request)
     start, end, rows, summary = _ratings_report(request)
     header = ["服务类型", "评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率(%)"]
@@ -120,7 +122,7 @@ def ratings_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def followup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     followup = get_object_or_404(RatingFollowUp.objects.restrict(request.user).select_related("rating"), pk=pk)
     if request.method == "POST":
@@ -135,7 +137,7 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rating_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+def rating_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     rating = get_object_or_404(Rating.objects.restrict(request.user), pk=pk)
     form = AppealForm(request.POST or None)
@@ -152,7 +154,7 @@ def rating_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     appeal = get_object_or_404(RatingAppeal.objects.filter(rating__in=Rating.objects.restrict(request.user)), pk=pk)
     try:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from bureau.kernel import calendar
@@ -17,6 +18,9 @@ from bureau.kernel.audit import audit, verify_chain
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import AuditEntry, CalendarDay, CalendarYear
 from bureau.kernel.paging import paginate
+
+if TYPE_CHECKING:
+    from bureau.accounts.http import AuthenticatedRequest
 
 # Who opens these screens, by role code. The codes are declared in bureau.accounts.roles, which the kernel does not
 # import (accounts sits above the kernel); tests/kernel/test_floor_plan.py checks that each code is declared there.
@@ -31,7 +35,7 @@ def _require(user, roles: frozenset[str]) -> None:  # type: ignore[no-untyped-de
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     _require(request.user, AUDIT_READERS)
     qs = AuditEntry.objects.order_by("-seq")
     if request.GET.get("action"):
@@ -58,7 +62,7 @@ class CalendarDayForm(BureauForm):
 
 
 @login_required
-def calendar_view(request: HttpRequest) -> HttpResponse:
+def calendar_view(request: AuthenticatedRequest) -> HttpResponse:
     _require(request.user, CALENDAR_EDITORS)
     try:
         year = int(request.GET.get("year", dt.date.today().year))
@@ -86,7 +90,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     for month in range(1, 13):
         weeks = []
         for week in pycal.Calendar().monthdatescalendar(year, month):
-            cells = []
+            cells: list[dict[str, object] | None] = []
             for day in week:
                 if day.month != month:
                     cells.append(None)

@@ -83,7 +83,8 @@ def attachments_by_owner(owners: Any, purpose_prefix: str = "") -> dict[int, lis
         rows = rows.filter(purpose__startswith=purpose_prefix)
     found: dict[int, list[Attachment]] = {}
     for row in rows:
-        found.setdefault(row.object_id, []).append(row)
+        if row.object_id is not None:  # always, the rows are read by object_id
+            found.setdefault(row.object_id, []).append(row)
     return found
 
 

@@ -250,7 +250,7 @@ def write_checkpoint(directory: Path | None = None) -> Checkpoint | None:
     body = {"seq": cp.seq, "hash": cp.hash, "at": cp.at, "key_id": cp.key_id, "mac": cp.mac}
     temp.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(temp, target)
-    return Checkpoint(**body, path=str(target))
+    return dataclasses.replace(cp, path=str(target))
 
 
 def read_checkpoint(path: Path) -> Checkpoint:

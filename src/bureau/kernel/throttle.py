@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -154,7 +154,7 @@ class RedisStore:
         self.client = redis.Redis.from_url(url, socket_timeout=2)
 
     def blocked(self, keys: Sequence[str], now: float) -> float:
-        values = self.client.mget([f"throttle:block:{k}" for k in keys])
+        values = cast(list[Any], self.client.mget([f"throttle:block:{k}" for k in keys]))
         return max((float(v) for v in values if v is not None and float(v) > now), default=0.0)
 
     def fail(self, key: str, window: int, now: float) -> int:

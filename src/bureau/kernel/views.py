@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -13,6 +13,9 @@ from bureau.kernel.access import public_view
 from bureau.kernel.jobs import platform_health
 from bureau.kernel.models import Attachment, Document, Notification
 from bureau.kernel.registry import WorkItem, registry
+
+if TYPE_CHECKING:
+    from bureau.accounts.http import AuthenticatedRequest
 
 
 @public_view
@@ -33,7 +36,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthenticatedRequest) -> HttpResponse:
     """我的待办: every area's open items for this user, most urgent first."""
     items: list[WorkItem] = []
     for provider in registry.workbench:
@@ -47,7 +50,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     rows = Notification.objects.filter(recipient=request.user).order_by("-created_at")[:200]
     if request.method == "POST":
         Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
@@ -74,7 +77,7 @@ def enterprise_may_see_document(owner_model: Any, kind: str, user: Any) -> bool:
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
     model = document.content_type.model_class() if document.content_type else None
     if model is None or not _owner_visible(model, document.object_id, request.user):
@@ -86,7 +89,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
     model = attachment.content_type.model_class() if attachment.content_type else None
     if model is None or not _owner_visible(model, attachment.object_id, request.user):

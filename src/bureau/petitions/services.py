@@ -379,7 +379,7 @@ def find_for_lookup(number: str, code: str, *, fresh: bool = False,
                 throttle.check(limits, LOOKUP_LIMITED)
             return None
         if folded is not None:
-            throttle.raise_if_blocked(petition.limits_blocked_until, LOOKUP_LIMITED)
+            throttle.raise_if_blocked(petition.limits_blocked_until, LOOKUP_LIMITED)  # type: ignore[attr-defined]
         elif limits:
             throttle.check(limits, LOOKUP_LIMITED)
         history = [{"action_label": h["action_label"], "at": h["at"]}

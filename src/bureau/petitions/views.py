@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import Organisation
 from bureau.feedback.models import RatingLevel
 from bureau.feedback.queries import ratings_of
@@ -22,8 +26,8 @@ from bureau.petitions.forms import ClerkEntryForm, LookupForm, MailboxForm, Rate
 from bureau.petitions.models import Channel, Petition
 from bureau.petitions.workflow import PETITION
 
-FORM_LIMIT = {"limit_rule": "portal.form_limit_per_window", "window_rule": "portal.form_window_seconds"}
-LOOKUP_LIMIT = {"limit_rule": "portal.lookup_failures_per_window", "window_rule": "portal.lookup_window_seconds",
+FORM_LIMIT: dict[str, Any] = {"limit_rule": "portal.form_limit_per_window", "window_rule": "portal.form_window_seconds"}
+LOOKUP_LIMIT: dict[str, Any] = {"limit_rule": "portal.lookup_failures_per_window", "window_rule": "portal.lookup_window_seconds",
                 "number_limit_rule": "portal.lookup_number_failures_per_window"}
 
 
@@ -131,7 +135,7 @@ def _staff(request: HttpRequest) -> None:
 
 
 @login_required
-def petition_list(request: HttpRequest) -> HttpResponse:
+def petition_list(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     qs = queries.petition_list(request.user, request.GET)
     page = paginate(qs, request.GET)
@@ -141,7 +145,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def petition_export(request: HttpRequest) -> HttpResponse:
+def petition_export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The list as Excel, same scope and filters; phones masked."""
     _staff(request)
     qs = queries.petition_list(request.user, request.GET)
@@ -165,7 +169,7 @@ def petition_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def petition_create(request: HttpRequest) -> HttpResponse:
+def petition_create(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     if not request.user.has_role("clerk", "sysadmin"):
         raise Http404
@@ -187,7 +191,7 @@ def petition_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def petition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     petition = queries.get_petition_for(request.user, pk)
     actions = [t.action for t in PETITION.available(petition, request.user)]
@@ -211,7 +215,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def petition_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def petition_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     _staff(request)
     petition = queries.get_petition_for(request.user, pk)
     data = request.POST

@@ -116,7 +116,7 @@ def log_call(request: HttpRequest, status: int) -> None:
     if token is None or getattr(request, "_api_call_logged", False):
         return
     request._api_call_logged = True  # type: ignore[attr-defined]
-    ApiCallLog.objects.create(token=token, method=request.method[:8], path=request.get_full_path()[:300],
+    ApiCallLog.objects.create(token=token, method=(request.method or "")[:8], path=request.get_full_path()[:300],
                               status=status, ip=client_ip(request)[:45])
 
 

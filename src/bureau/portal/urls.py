@@ -1,10 +1,13 @@
+from collections.abc import Callable
+
+from django.http.response import HttpResponseBase
 from django.urls import path
 from django.views.generic import RedirectView
 
 from bureau.portal import views
 
 
-def moved(pattern_name: str) -> RedirectView:
+def moved(pattern_name: str) -> Callable[..., HttpResponseBase]:
     """An address from before service ratings moved to /feedback/ (bookmarks, links in earlier notifications)."""
     return RedirectView.as_view(pattern_name=pattern_name, permanent=True, query_string=True)
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import ApiCallLog, ApiToken
 from bureau.feedback.queries import ratings_of
 from bureau.feedback.services import rating_submit
@@ -114,7 +115,7 @@ def _staff(request: HttpRequest) -> None:
 
 
 @login_required
-def consultations(request: HttpRequest) -> HttpResponse:
+def consultations(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -136,12 +137,11 @@ def consultations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def consultation_to_faq(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_to_faq(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     row = get_object_or_404(Consultation.objects.restrict(request.user), pk=pk)
-    existing = None
-    if request.POST.get("faq"):
-        existing = FaqEntry.objects.filter(pk=parse_id(request.POST["faq"], field="faq", label="常见问题")).first()
+    faq_id = parse_id(request.POST.get("faq"), field="faq", label="常见问题")
+    existing = FaqEntry.objects.filter(pk=faq_id).first() if faq_id is not None else None
     try:
         entry = services.consultation_to_faq(actor=request.user, consultation=row, faq=existing,
                                              question=request.POST.get("question", ""))
@@ -155,14 +155,14 @@ def consultation_to_faq(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- administrators: data sharing
 
 
-def _token_admin(request: HttpRequest) -> None:
+def _token_admin(request: AuthenticatedRequest) -> None:
     user = request.user
     if not (user.is_superuser or user.has_role("sysadmin", "secadmin")):
         raise Http404
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedRequest) -> HttpResponse:
     _token_admin(request)
     form = TokenIssueForm(request.POST or None)
     raw = None
@@ -187,7 +187,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _token_admin(request)
     token = get_object_or_404(ApiToken, pk=pk)
     try:
@@ -200,7 +200,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def calls(request: HttpRequest) -> HttpResponse:
+def calls(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not (user.is_superuser or user.has_role("sysadmin", "secadmin", "auditor")):
         raise Http404
@@ -215,7 +215,7 @@ def calls(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def licence(request: HttpRequest) -> HttpResponse:
+def licence(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     form = LicenceForm(request.GET or None)
     found = None
