@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from bureau.accounts.models import User
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Enterprise, ImportJob
 from bureau.enterprises.tasks import run_enterprise_import
@@ -23,12 +23,12 @@ EDITABLE_FIELDS = [
 MASKED = {"legal_rep_id_number", "contact_phone"}
 
 
-def _require_admin(actor: Any) -> None:
+def _require_admin(actor: User) -> None:
     if not (actor.is_superuser or actor.has_role("sysadmin")):
         raise PermissionDenied("只有系统管理员可以维护企业名录")
 
 
-def enterprise_save(*, actor: Any, enterprise: Enterprise, changed: list[str] | None = None) -> Enterprise:
+def enterprise_save(*, actor: User, enterprise: Enterprise, changed: list[str] | None = None) -> Enterprise:
     """Create or update an enterprise (administrators; a county administrator only in the county)."""
     _require_admin(actor)
     if not scope_for(actor).covers_region(enterprise.region_id):
@@ -44,11 +44,11 @@ def enterprise_save(*, actor: Any, enterprise: Enterprise, changed: list[str] | 
     return enterprise
 
 
-def import_job_create(*, actor: Any, upload: Any) -> ImportJob:
+def import_job_create(*, actor: User, upload: UploadedFile) -> ImportJob:
     _require_admin(actor)
     check_upload(upload, allowed=frozenset({"xlsx"}), max_bytes=50 * 1024 * 1024)
     with transaction.atomic():
-        job = ImportJob(kind="enterprises", original_name=upload.name[:200], created_by=actor)
+        job = ImportJob(kind="enterprises", original_name=(upload.name or "")[:200], created_by=actor)
         job.file.save(f"enterprises-{timezone.now():%Y%m%d%H%M%S}.xlsx", upload, save=False)
         job.save()
         audit(actor, "enterprises.import_queued", job, summary=f"上传企业名录导入文件：{job.original_name}")
@@ -56,7 +56,7 @@ def import_job_create(*, actor: Any, upload: Any) -> ImportJob:
     return job
 
 
-def ensure_visible(actor: Any, enterprise_id: int) -> Enterprise:
+def ensure_visible(actor: User, enterprise_id: int) -> Enterprise:
     enterprise = Enterprise.objects.restrict(actor).filter(pk=enterprise_id).first()
     if enterprise is None:
         raise DomainError("企业不存在或不在您的管辖范围内", code="not_found")

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from bureau.accounts.models import User
 from bureau.feedback.models import Rating, RatingFollowUp
 from bureau.feedback.rules import satisfaction_of
 from bureau.kernel.registry import WorkItem
@@ -42,7 +43,7 @@ def satisfaction(start: dt.date, end: dt.date, *, service_type: str | None = Non
     return satisfaction_of(qs)
 
 
-def followup_workbench(user: Any) -> Iterable[WorkItem]:
+def followup_workbench(user: User) -> Iterable[WorkItem]:
     """我的待办: the open follow-ups of the user's unit."""
     if not getattr(user, "organisation_id", None) or getattr(user, "enterprise_id", None):
         return []

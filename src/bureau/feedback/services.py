@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -31,7 +32,7 @@ from bureau.kernel.rules import rule
 from bureau.kernel.workflow import apply_transition, record_history
 
 
-def rating_submit(*, actor: Any, service_type: str, service_id: str, service_label: str, level: int,
+def rating_submit(*, actor: User | AnonymousUser | None, service_type: str, service_id: str, service_label: str, level: int,
                   region_id: str, organisation: Any = None, comment: str = "", real_name: bool | None = None,
                   rater_name: str = "", rater_phone: str = "", round: int = 1, channel: str = "web") -> Rating:
     """Record the one rating of a completed service; a bad real-name rating opens a follow-up with a deadline."""
@@ -43,7 +44,7 @@ def rating_submit(*, actor: Any, service_type: str, service_id: str, service_lab
         raise DomainError("缺少被评价的服务")
     if Rating.objects.filter(service_type=service_type, service_id=str(service_id), round=round).exists():
         raise DomainError("该项服务已经评价过，每项服务只能评价一次", code="already_rated")
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = actor if actor is not None and actor.is_authenticated else None
     if real_name is None:
         real_name = user is not None or bool(rater_name and rater_phone)
     if user is not None and not rater_name:
@@ -86,7 +87,7 @@ def _unit_heads(organisation: Any) -> list[Any]:
                                     roles__code__in=[R.SECTION_HEAD, R.LEADER, R.CLERK]).distinct()[:20])
 
 
-def followup_complete(*, actor: Any, followup: RatingFollowUp, result: str) -> RatingFollowUp:
+def followup_complete(*, actor: User, followup: RatingFollowUp, result: str) -> RatingFollowUp:
     result = (result or "").strip()
     if len(result) < 5:
         raise DomainError("请填写整改和回访情况（不少于5个字）", field="result")
@@ -97,7 +98,7 @@ def followup_complete(*, actor: Any, followup: RatingFollowUp, result: str) -> R
     return followup
 
 
-def appeal_file(*, actor: Any, rating: Rating, reason: str) -> RatingAppeal:
+def appeal_file(*, actor: User, rating: Rating, reason: str) -> RatingAppeal:
     """The rated unit appeals a (malicious) rating; one pending appeal at a time."""
     reason = (reason or "").strip()
     if not getattr(actor, "is_staff_member", False):
@@ -117,7 +118,7 @@ def appeal_file(*, actor: Any, rating: Rating, reason: str) -> RatingAppeal:
     return appeal
 
 
-def appeal_decide(*, actor: Any, appeal: RatingAppeal, uphold: bool, decision: str) -> RatingAppeal:
+def appeal_decide(*, actor: User, appeal: RatingAppeal, uphold: bool, decision: str) -> RatingAppeal:
     decision = (decision or "").strip()
     if not decision:
         raise DomainError("请填写审核意见", field="decision")

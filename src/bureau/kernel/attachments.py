@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +13,9 @@ from django.core.files.uploadedfile import UploadedFile
 
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Attachment
+
+if TYPE_CHECKING:
+    from bureau.accounts.models import User
 
 # extension -> (magic prefixes, MIME type)
 KNOWN_TYPES: dict[str, tuple[tuple[bytes, ...], str]] = {
@@ -49,7 +52,7 @@ def check_upload(upload: UploadedFile, *, allowed: frozenset[str] = DEFAULT_ALLO
     return ext
 
 
-def save_upload(upload: UploadedFile, *, owner: Any = None, purpose: str = "", actor: Any = None,
+def save_upload(upload: UploadedFile, *, owner: Any = None, purpose: str = "", actor: User | None = None,
                 allowed: frozenset[str] = DEFAULT_ALLOWED, max_bytes: int | None = None) -> Attachment:
     ext = check_upload(upload, allowed=allowed, max_bytes=max_bytes)
     digest = hashlib.sha256()
@@ -88,7 +91,7 @@ def attachments_by_owner(owners: Any, purpose_prefix: str = "") -> dict[int, lis
     return found
 
 
-def share_attachment(attachment: Attachment, *, owner: Any, purpose: str = "", actor: Any = None) -> Attachment:
+def share_attachment(attachment: Attachment, *, owner: Any, purpose: str = "", actor: User | None = None) -> Attachment:
     """The same stored file (same digest) attached to another record too, e.g. a finding's photo on the hazard it
     became; the file is not copied."""
     return Attachment.objects.create(

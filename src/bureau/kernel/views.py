@@ -16,6 +16,7 @@ from bureau.kernel.registry import WorkItem, registry
 
 if TYPE_CHECKING:
     from bureau.accounts.http import AuthenticatedRequest
+    from bureau.accounts.models import User
 
 
 @public_view
@@ -57,7 +58,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "kernel/inbox.html", {"rows": rows})
 
 
-def _owner_visible(owner_model: Any, object_id: int | None, user: Any) -> bool:
+def _owner_visible(owner_model: Any, object_id: int | None, user: User) -> bool:
     if object_id is None:
         return user.is_superuser
     manager = owner_model._default_manager
@@ -66,7 +67,7 @@ def _owner_visible(owner_model: Any, object_id: int | None, user: Any) -> bool:
     return manager.restrict(user).filter(pk=object_id).exists()
 
 
-def enterprise_may_see_document(owner_model: Any, kind: str, user: Any) -> bool:
+def enterprise_may_see_document(owner_model: Any, kind: str, user: User) -> bool:
     """An owner model may list the document kinds its enterprise users may see (`ENTERPRISE_DOCUMENT_KINDS`, a
     frozenset of kinds): the documents addressed to the party, not the authority's internal forms. Models without
     the attribute, and users who are not enterprise users, are not restricted here (scope still applies)."""

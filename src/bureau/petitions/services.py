@@ -6,6 +6,7 @@ import datetime as dt
 import hmac
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import FloatField, Q
@@ -71,7 +72,7 @@ def handling_limit(category: PetitionCategory, urgency: str, on: dt.date) -> tup
     return int(rule(key, on)), "working_days"
 
 
-def petition_submit(*, actor: Any, channel: str, category: PetitionCategory, title: str, content: str,
+def petition_submit(*, actor: User | AnonymousUser | None, channel: str, category: PetitionCategory, title: str, content: str,
                     region_id: str, urgency: str = Urgency.NORMAL, petitioner_name: str = "",
                     petitioner_phone: str = "", enterprise_name: str = "", real_name: bool = True,
                     hotline_ref: str | None = None, received_at: dt.datetime | None = None) -> tuple[Petition, str]:
@@ -102,6 +103,7 @@ def petition_submit(*, actor: Any, channel: str, category: PetitionCategory, tit
     amount, unit = handling_limit(category, urgency, timezone.localdate(received))
     due, provisional = rules.due_after(received, amount, unit)
     code = rules.new_check_code()
+    user = actor if actor is not None and actor.is_authenticated else None  # a visitor's mailbox letter: nobody
     with transaction.atomic():
         number = next_number("petition", timezone.localdate(now).year, prefix="SQ")  # the registration year
         petition = Petition.objects.create(
@@ -109,10 +111,10 @@ def petition_submit(*, actor: Any, channel: str, category: PetitionCategory, tit
             category=category, urgency=urgency, title=title, content=content, region_id=region_id,
             enterprise_name=_clean(enterprise_name, "enterprise_name", "涉及单位", required=False, max_len=120),
             petitioner_name=petitioner_name, petitioner_phone=phone, phone_index=blind_index(phone) if phone else "",
-            real_name=real_name, submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            real_name=real_name, submitted_by=user,
             received_at=received, due_at=due, due_provisional=provisional, state="received",
         )
-        record_history(petition, actor=actor, action="receive", label="受理",
+        record_history(petition, actor=user, action="receive", label="受理",
                        note=f"{Channel(channel).label}，办理时限 {amount}{'小时' if unit == 'hours' else '个工作日'}")
         audit(actor, "petition.receive", petition, summary=f"受理诉求 {number}", data={"channel": channel})
     return petition, code
@@ -147,12 +149,12 @@ def dispatch_targets() -> list[Organisation]:
         OrganisationKind.SECTION, OrganisationKind.COUNTY_BUREAU, OrganisationKind.ZONE]).order_by("sort", "code"))
 
 
-def _require_visible(actor: Any, petition: Petition) -> None:
+def _require_visible(actor: User, petition: Petition) -> None:
     if actor is not None and not Petition.objects.restrict(actor).filter(pk=petition.pk).exists():
         raise NotFound("诉求不存在或不在您的管辖范围内")
 
 
-def petition_dispatch(*, actor: Any, petition: Petition, target: Organisation | None = None,
+def petition_dispatch(*, actor: User, petition: Petition, target: Organisation | None = None,
                       note: str = "") -> Petition:
     """派单: to the chosen unit, or by the routing rules."""
     _require_visible(actor, petition)
@@ -182,7 +184,7 @@ def _org_staff(org: Organisation | None, roles: tuple[str, ...] = (R.SECTION_HEA
     return list(User.objects.filter(organisation=org, is_active=True, roles__code__in=roles).distinct()[:30])
 
 
-def _require_handler(actor: Any, petition: Petition) -> None:
+def _require_handler(actor: User, petition: Petition) -> None:
     """Only the unit the ticket is dispatched to handles it (its staff, or a leader of its bureau)."""
     _require_visible(actor, petition)
     org = getattr(actor, "organisation", None)
@@ -196,7 +198,7 @@ def _require_handler(actor: Any, petition: Petition) -> None:
     raise PermissionDenied("该诉求未派给您所在的单位")
 
 
-def is_handler(actor: Any, petition: Petition) -> bool:
+def is_handler(actor: User, petition: Petition) -> bool:
     try:
         _require_handler(actor, petition)
     except DomainError:
@@ -204,7 +206,7 @@ def is_handler(actor: Any, petition: Petition) -> bool:
     return True
 
 
-def petition_return(*, actor: Any, petition: Petition, reason: str) -> Petition:
+def petition_return(*, actor: User, petition: Petition, reason: str) -> Petition:
     """退回: the unit says it is not its duty, within the return window after dispatch."""
     _require_handler(actor, petition)
     reason = _clean(reason, "reason", "退回理由", max_len=500)
@@ -218,13 +220,13 @@ def petition_return(*, actor: Any, petition: Petition, reason: str) -> Petition:
     return petition
 
 
-def petition_accept(*, actor: Any, petition: Petition) -> Petition:
+def petition_accept(*, actor: User, petition: Petition) -> Petition:
     _require_handler(actor, petition)
     _apply(petition, "accept", actor=actor, updates={"return_until": None})
     return petition
 
 
-def petition_reply(*, actor: Any, petition: Petition, reply: str) -> Petition:
+def petition_reply(*, actor: User, petition: Petition, reply: str) -> Petition:
     """答复: the reply to the petitioner; whether it was on time is recorded for the indicators."""
     _require_handler(actor, petition)
     reply = _clean(reply, "reply", "答复内容", max_len=MAX_CONTENT)
@@ -236,7 +238,7 @@ def petition_reply(*, actor: Any, petition: Petition, reply: str) -> Petition:
     return petition
 
 
-def petition_supervise(*, actor: Any, petition: Petition, note: str) -> Petition:
+def petition_supervise(*, actor: User | None, petition: Petition, note: str) -> Petition:
     """督办: a leader (or the overdue sweep) presses the unit; the unit is notified."""
     if actor is not None:
         _require_visible(actor, petition)
@@ -247,14 +249,14 @@ def petition_supervise(*, actor: Any, petition: Petition, note: str) -> Petition
     return petition
 
 
-def petition_close(*, actor: Any, petition: Petition, note: str = "") -> Petition:
+def petition_close(*, actor: User, petition: Petition, note: str = "") -> Petition:
     _require_visible(actor, petition)
     _apply(petition, "close", actor=actor, note=note or "办结",
                      updates={"closed_at": timezone.now()})
     return petition
 
 
-def petition_visit(*, actor: Any, petition: Petition, note: str, level: int | None = None) -> Petition:
+def petition_visit(*, actor: User, petition: Petition, note: str, level: int | None = None) -> Petition:
     """回访: the clerk calls the petitioner back; a rating given on the phone is recorded at once."""
     _require_visible(actor, petition)
     note = _clean(note, "note", "回访情况", max_len=500)
@@ -264,7 +266,7 @@ def petition_visit(*, actor: Any, petition: Petition, note: str, level: int | No
     return petition
 
 
-def petition_rate(*, actor: Any, petition: Petition, level: int, comment: str = "", channel: str = "web") -> Petition:
+def petition_rate(*, actor: User | AnonymousUser | None, petition: Petition, level: int, comment: str = "", channel: str = "web") -> Petition:
     """评价: one rating per round; a dissatisfied rating reopens the ticket for follow-up (domain §7)."""
     level = rating_rules.check_level(level)
     if petition.state not in {"closed", "visited"}:
@@ -293,7 +295,7 @@ def _reopen(petition: Petition, comment: str) -> None:
            comment, url=f"/petitions/{petition.pk}/")
 
 
-def petition_merge(*, actor: Any, petition: Petition, into: Petition, note: str = "") -> Petition:
+def petition_merge(*, actor: User, petition: Petition, into: Petition, note: str = "") -> Petition:
     """合并重复诉求: the duplicate follows the main ticket (its petitioner gets the main ticket's reply)."""
     _require_visible(actor, petition)
     _require_visible(actor, into)

@@ -4,12 +4,12 @@ their follow-ups and appeals are the feedback area's: bureau.feedback.services.)
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from bureau.accounts import roles as R
+from bureau.accounts.models import User
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.portal.models import Consultation, FaqEntry, LawDocument, normalise
@@ -17,7 +17,7 @@ from bureau.portal.models import Consultation, FaqEntry, LawDocument, normalise
 # ---------------------------------------------------------------- window consultations and FAQ
 
 
-def consultation_log(*, actor: Any, topic: str, question: str, answer: str, channel: str = "window",
+def consultation_log(*, actor: User, topic: str, question: str, answer: str, channel: str = "window",
                      visitor_name: str = "") -> Consultation:
     if not actor.has_role(R.CLERK, R.LICENSING_OFFICER, R.SECTION_HEAD):
         raise PermissionDenied("只有窗口人员可以登记咨询")
@@ -36,7 +36,7 @@ def consultation_log(*, actor: Any, topic: str, question: str, answer: str, chan
     return row
 
 
-def consultation_to_faq(*, actor: Any, consultation: Consultation, question: str = "", answer: str = "",
+def consultation_to_faq(*, actor: User, consultation: Consultation, question: str = "", answer: str = "",
                         faq: FaqEntry | None = None) -> FaqEntry:
     """Grow the FAQ: a new entry from this consultation, or count it towards an existing entry."""
     if not actor.has_role(R.CLERK, R.SECTION_HEAD, R.LEADER):
@@ -55,7 +55,7 @@ def consultation_to_faq(*, actor: Any, consultation: Consultation, question: str
     return faq
 
 
-def law_save(*, actor: Any, law: LawDocument) -> LawDocument:
+def law_save(*, actor: User | None, law: LawDocument) -> LawDocument:
     """Save a law/policy and rebuild its search text (also called by the admin screen)."""
     with transaction.atomic():
         law.save()
