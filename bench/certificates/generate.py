@@ -69,7 +69,7 @@ def main(total: int) -> None:
             INSERT INTO certificates_certificate (number, type_id, enterprise_id, region_id, holder_name,
                 holder_id_number, holder_id_index, holder_phone, scope_text, issuing_authority, issued_on, valid_from,
                 valid_until, next_review_due, status, review_extended, action_kind, action_due, verify_code,
-                source_type, source_id, created_at, updated_at)
+                source_type, source_id, created_at, updated_at, version)
             SELECT 'B{ctype.pk}-' || g, {ctype.pk}, NULL, (ARRAY{REGIONS!r})[1 + mod(g, {len(REGIONS)})],
                    '持证人' || g, '', '', '', '', '运城市应急管理局', vf, vf, vu, rd,
                    CASE WHEN vu < %(y)s THEN 'expired'
@@ -80,7 +80,7 @@ def main(total: int) -> None:
                    CASE WHEN rd IS NOT NULL THEN 'periodic_review'
                         WHEN {1 if ctype.holder_kind == 'person' else 0} = 1 THEN 'renewal' ELSE 'extension' END,
                    COALESCE(rd, {closes_expr}),
-                   md5(random()::text || g::text), '', '', now(), now()
+                   md5(random()::text || g::text), '', '', now(), now(), 0
             FROM (
               SELECT g, vf, (vf + interval '{ctype.validity_months} months' - interval '1 day')::date AS vu
               FROM (SELECT g, (%(today)s::date - (random() * 2400)::int) AS vf

@@ -180,7 +180,7 @@ def test_passwords_are_hashed_with_argon2_in_production():
 
 def test_bearer_token_authenticates_machine_clients_and_expired_tokens_are_refused(client):
     owner = make_user(roles=["department"], organisation=city_bureau())
-    token, raw = services.api_token_issue(actor=owner, user=owner, name="测试令牌", scopes=["enterprises"])
+    token, raw = services.api_token_issue(actor=owner, user=owner, name="测试令牌", scopes=["enterprises:read"])
     EnterpriseFactory()
     ok = client.get("/api/v1/enterprises", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert ok.status_code == 200

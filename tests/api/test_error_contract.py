@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 import pytest
 
 from bureau.accounts.services import api_token_issue
+from bureau.accounts.tokens import scope_catalogue
 from bureau.hazards.models import Hazard
 from bureau.kernel.validation import MAX_ID
-from bureau.portal.sharing import SCOPES
 from tests.factories import city_bureau, make_user
 from tests.hazards.factories import hazard, today, world
 
@@ -28,7 +28,7 @@ def staff_client(client):
     staff = make_user("api_staff", roles=["inspector", "section_head", "leader", "licensing_officer", "sysadmin"],
                       organisation=city_bureau())
     client.force_login(staff, backend="bureau.accounts.backends.LockoutModelBackend")
-    _token, raw = api_token_issue(actor=None, user=staff, name="契约测试", scopes=sorted(SCOPES))
+    _token, raw = api_token_issue(actor=None, user=staff, name="契约测试", scopes=sorted(scope_catalogue()))
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
     return client
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 
 from bureau.accounts.models import ApiToken
-from bureau.portal.sharing import SCOPES
+from bureau.accounts.tokens import scope_catalogue
 from tests.factories import city_bureau, make_user
 from tests.hazards.factories import hazard, world
 
@@ -49,7 +49,7 @@ def _staff_credentials(client):
     client.force_login(staff, backend="bureau.accounts.backends.LockoutModelBackend")
     raw = secrets.token_urlsafe(24)
     ApiToken.objects.create(name="属性测试", user=staff, prefix=raw[:8], token_hash=ApiToken.hash(raw),
-                            scopes=sorted(SCOPES))
+                            scopes=sorted(scope_catalogue()))
     cookies = {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF}
     headers = {"X-CSRFToken": CSRF, "Authorization": f"Bearer {raw}"}
     return cookies, headers, known

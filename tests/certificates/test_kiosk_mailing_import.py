@@ -126,7 +126,7 @@ def test_mailing_cancel_by_holder_or_clerk_with_reason_never_after_shipping(logi
     third = MailingRequest.objects.filter(status="requested").get()
     login(clerk).post(f"/certificates/mailing/{third.pk}/ship", {"courier": "中国邮政EMS", "tracking_no": "1190012345679"})
     r = login(holder).post(f"/certificates/mailing/{third.pk}/cancel", follow=True)
-    assert "不能取消" in r.content.decode()
+    assert "不能执行「撤回申请」" in r.content.decode()
     assert MailingRequest.objects.get(pk=third.pk).status == "shipped"
 
 
@@ -162,7 +162,7 @@ def test_import_writes_every_row_or_none(login):
     cert = Certificate.objects.get(number="T-IMP-0")
     assert cert.valid_until == dt.date(2030, 2, 28) and cert.next_review_due == dt.date(2027, 2, 28)
     assert len({c.verify_code for c in Certificate.objects.all()}) == 3
-    assert cert.events.get().kind == "issue"
+    assert cert.history().get().action == "issue"
 
 
 def _upload(data):
@@ -177,7 +177,7 @@ def test_delivery_cannot_be_confirmed_before_shipping_and_double_requests_are_re
     mailing = services.mailing_request(actor=holder, certificate=cert, recipient_name="张晓明",
                                        recipient_phone="13912345678", address="运城市盐湖区解放路100号")
     page = login(holder).post(f"/certificates/mailing/{mailing.pk}/deliver", follow=True).content.decode()
-    assert "只有已寄出的证书可以确认签收" in page
+    assert "当前状态为「已申请」，不能执行「确认签收」" in page
     page = login(holder).post(f"/certificates/{cert.pk}/mailing", {
         "recipient_name": "张晓明", "recipient_phone": "13912345678", "address": "运城市盐湖区解放路100号"}).content.decode()
     assert "已有正在办理的寄递申请" in page

@@ -58,3 +58,53 @@ def hazard(w: World, *, step: str = "reported", grade: str = "general", source: 
         return h
     services.hazard_transition(actor=w.inspector, hazard=h, action="accept")
     return h
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00"
+       b"\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png(name: str = "after.png") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def pdf(name: str = "检测报告.pdf") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def bureau_hazard(w: World, *, source: str = "inspection", step: str = "reported", days: int = 30,
+                  grade: str = "general") -> Any:
+    """A hazard found by the county bureau, with the deadline the bureau set (today + `days`); from step
+    "rectifying" on, the enterprise has planned it (keeping that deadline) and, at "awaiting_acceptance", asked for
+    acceptance."""
+    h = services.hazard_report(actor=w.inspector, enterprise=w.enterprise, source=source, title="灭火器压力不足",
+                               found_on=today(), grade=grade, deadline=today() + dt.timedelta(days=days),
+                               major_criterion="工贸企业重大事故隐患判定标准 第4条" if grade == "major" else "")
+    if step == "reported":
+        return h
+    services.hazard_plan(actor=w.owner, hazard=h, measures="更换灭火器", deadline=None, responsible_person="李丽",
+                         funds=Decimal("800"), contingency="设置临时灭火器" if grade == "major" else "")
+    if step == "awaiting_acceptance":
+        services.hazard_transition(actor=w.owner, hazard=h, action="request_acceptance")
+    return h
+
+
+def checkup_hazard(w: World, *, days: int = 30) -> tuple[Any, Any]:
+    """A hazard found in an expert checkup of the enterprise (the expert's suggested deadline: today + `days`);
+    returns (hazard, the expert who took part)."""
+    from bureau.assistance import services as assistance
+    from bureau.hazards.models import Hazard
+    from tests.assistance.factories import expert
+
+    checkup = assistance.checkup_request(actor=w.owner, specialty="hazchem", topics="储罐区")
+    e = expert("高专家")
+    assistance.checkup_assign(actor=w.inspector, checkup=checkup, experts=[e], planned_on=today())
+    assistance.finding_add(actor=e.user, checkup=checkup, title="储罐区可燃气体报警器未校验", location="储罐区",
+                           deadline=today() + dt.timedelta(days=days))
+    assistance.checkup_submit(actor=e.user, checkup=checkup, summary="发现一般隐患 1 项")
+    return Hazard.objects.get(source="checkup", enterprise=w.enterprise), e

@@ -69,6 +69,13 @@ def _listed(w):
     return listing_create(actor=w.head, hazard=h, reason="难以整改", deadline=today() + dt.timedelta(days=60))
 
 
+def _complete(w, listing):
+    """The enterprise reports the rectification complete (the recheck needs rule listing_recheck_min_percent)."""
+    from bureau.hazards.services import listing_entry_add
+
+    listing_entry_add(actor=w.owner, listing=listing, kind="progress", percent=100, text="整改完成")
+
+
 def test_progress_by_enterprise_assistance_only_by_bureau(w, login):
     listing = _listed(w)
     owner = login(w.owner)
@@ -84,6 +91,7 @@ def test_progress_by_enterprise_assistance_only_by_bureau(w, login):
 
 def test_recheck_request_sets_removal_due_ten_working_days_and_removal_closes(w, login):
     listing = _listed(w)
+    _complete(w, listing)
     login(w.owner).post(f"/hazards/listings/{listing.pk}/act/request_recheck/", {"note": "已整改"})
     listing.refresh_from_db()
     assert listing.state == "recheck_requested"
@@ -101,7 +109,10 @@ def test_recheck_request_sets_removal_due_ten_working_days_and_removal_closes(w,
 
 def test_verification_failure_returns_both_to_rectification(w, login):
     listing = _listed(w)
+    _complete(w, listing)
     login(w.owner).post(f"/hazards/listings/{listing.pk}/act/request_recheck/", {})
+    listing.refresh_from_db()
+    assert listing.state == "recheck_requested"
     client = login(w.head)
     r = client.post(f"/hazards/listings/{listing.pk}/act/verify_fail/", {"note": ""}, follow=True)
     assert "原因" in _msgs(r)

@@ -208,7 +208,7 @@ def test_commitment_reminded_before_and_escalated_after_deadline(world):
     result = s.commitment_sweep(on=c.deadline + dt.timedelta(days=1))
     c.refresh_from_db()
     assert result["escalated"] == 1 and c.status == "overdue" and c.escalated_on
-    assert app.history().filter(action="commitment_overdue").exists()
+    assert c.history().filter(action="escalate").exists()
     assert world.officer.notifications.filter(title__contains="容缺承诺逾期").exists()
 
 

@@ -71,7 +71,7 @@ def test_whole_procedure_from_inspection_finding_to_closure(w, login):
     client = login(w.leader)
     assert _act(client, case, "decide", amount="20000").status_code == 302
     client = login(w.officer)
-    assert _act(client, case, "serve", method="电子送达（平台）").status_code == 302
+    assert _act(client, case, "serve", method="直接送达").status_code == 302
     case.refresh_from_db()
     assert case.payment_due == case.served_on + dt.timedelta(days=15)
     client = login(w.leader)

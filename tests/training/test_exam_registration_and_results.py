@@ -80,7 +80,7 @@ def test_passing_issues_a_certificate_and_passing_again_renews_it(clerk):
     second = _register(_plan(clerk), number, name="钱多多")
     services.result_record(actor=clerk, registration=second, score=95)
     assert Certificate.objects.filter(holder_name="钱多多").count() == 1
-    assert Certificate.objects.get().events.filter(kind="renewal").exists()
+    assert Certificate.objects.get().history().filter(action="renewal").exists()
 
 
 def test_failing_issues_nothing_and_bad_scores_are_refused(clerk):

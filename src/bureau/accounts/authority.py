@@ -14,8 +14,9 @@ Answers
 - `may(principal, record, action)`: the refusal message for one record, or None.
 - `actions_for(principal, record)`: the actions the principal may take now (the page's buttons).
 
-A principal is a signed-in user, or a user acting through an API token: the token narrows it to its scopes
-(deny by default), its regions and its fields (bureau.accounts.tokens).
+A principal is a signed-in user, or a user acting through an API token: the token narrows it to its regions
+here (accounts.scope), and to its scopes (deny by default: each API operation declares the scope it needs) and
+its fields at the API (bureau.accounts.tokens).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from django.db.models import Q
 
 from bureau.accounts import roles as R
 from bureau.accounts.scope import scope_for
+from bureau.kernel.errors import PermissionDenied
 from bureau.kernel.workflow import refusal, workflow_for_model
 
 if TYPE_CHECKING:
@@ -112,24 +114,12 @@ def authority_of(model: type[models.Model]) -> Authority:
     return declared
 
 
-def token_of(user: Any) -> Any:
-    """The API token the user is acting through on this request (set by accounts.tokens.TokenAuth), or None."""
-    return getattr(user, "bureau_token", None)
-
-
-def token_allows(user: Any, dataset: str, mode: str) -> bool:
-    token = token_of(user)
-    return token is None or f"{dataset}:{mode}" in (token.scopes or [])
-
-
 # ---------------------------------------------------------------- the answers
 
 
 def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models.QuerySet:
     """The records of `queryset` the principal may see, change or take `action` on."""
     auth = authority_of(queryset.model)
-    if not token_allows(user, auth.dataset, "read" if action == VIEW else "write"):
-        return queryset.none()
     if action == VIEW and auth.public:
         return queryset
     condition, distinct = auth.view_q(user)
@@ -155,6 +145,29 @@ def _action_q(model: type[models.Model], user: Any, action: str) -> Q:
     return Q(**{f"{workflow.state_field}__in": sources}) if sources else Q(pk__in=[])
 
 
+def changes_kind(user: Any, model: type[models.Model]) -> bool:
+    """Whether the principal changes records of this kind at all (the menu entry, the 'new' button)."""
+    auth = authority_of(model)
+    if scope_for(user).kind == "enterprise":
+        return auth.party_changes and auth.enterprise is not None
+    return bool(getattr(user, "is_superuser", False) or (_roles(user) & auth.change))
+
+
+def require_change(user: Any, model: type[models.Model], *, region: str | None = None,
+                   enterprise_id: int | None = None) -> None:
+    """Refuse (PermissionDenied, Chinese) unless the principal may create or change a record of this kind in the
+    region (staff) or for the enterprise (the party itself)."""
+    auth = authority_of(model)
+    if not changes_kind(user, model):
+        raise PermissionDenied(f"您的角色无权维护{auth.label}")
+    scope = scope_for(user)
+    if scope.kind == "enterprise":
+        if enterprise_id is not None and enterprise_id != scope.enterprise_id:
+            raise PermissionDenied(f"只能维护本企业的{auth.label}")
+    elif region is not None and not scope.covers_region(region):
+        raise PermissionDenied(f"不能在管辖区域以外维护{auth.label}")
+
+
 def sees(user: Any, record: models.Model) -> bool:
     """Whether the principal may see this record (one indexed query)."""
     model = type(record)
@@ -167,8 +180,6 @@ def may(user: Any, record: models.Model, action: str) -> str | None:
     if not sees(user, record):
         return "记录不存在或不在您的管辖范围内"
     auth = authority_of(type(record))
-    if not token_allows(user, auth.dataset, "write"):
-        return "该令牌未获授权执行此操作"
     if action == CHANGE:
         if not restrict(type(record)._default_manager.filter(pk=record.pk), user, CHANGE).exists():
             return f"您无权修改该{auth.label}"
@@ -183,9 +194,6 @@ def actions_for(user: Any, record: models.Model) -> list[Transition]:
     """The declared actions the principal may take on the record now (the buttons on its page)."""
     workflow = workflow_of(type(record))
     if workflow is None or not sees(user, record):
-        return []
-    auth = authority_of(type(record))
-    if not token_allows(user, auth.dataset, "write"):
         return []
     return workflow.available(record, user)
 
@@ -307,3 +315,47 @@ def conditions_of(workflow: Workflow, transition: Transition) -> str:
         if doc:
             parts.append(doc[0])
     return "；".join(parts)
+
+
+ROLE_NAMES = {code: name for code, name, *_ in R.DEFAULT_ROLES} | {"system": "定时任务"}
+
+
+def markdown(scope_catalogue: dict[str, str]) -> str:
+    """docs/authority.md: the matrix as a page people read (generated; `manage.py authority_matrix --markdown`), with
+    the token scopes (`accounts.tokens.scope_catalogue()`, passed in: tokens reads this module's data sets)."""
+    rules = matrix()
+    allowed = [r for r in rules if r.decision == "allowed"]
+    lines = [
+        "# Authority matrix (generated)",
+        "",
+        "Generated by `manage.py authority_matrix --markdown` from the declarations (`authority = Authority(...)`",
+        "on each model, the workflows' transitions with their roles and guards). Do not edit by hand: a test",
+        "compares this page with the declarations. `manage.py authority_matrix` prints every rule as CSV",
+        f"({len(rules)} rules, {len(allowed)} allowed, {len(declared_models())} record kinds).",
+        "",
+        "Jurisdiction: staff act in their own jurisdiction (本辖区: the city bureau and its sections the whole",
+        "city, a county bureau or the development zone its region), never in another (其他辖区); an enterprise",
+        "user acts on its own records (本企业); other roles only on the records a grant names (相关记录).",
+        "An action is also refused when its preconditions (the conditions column) do not hold.",
+        "",
+    ]
+    by_record: dict[tuple[str, str], list[Rule]] = {}
+    for rule in allowed:
+        by_record.setdefault((rule.area, rule.record), []).append(rule)
+    for (area, record), rows in by_record.items():
+        lines += [f"## {record} (`{area}`)", "", "| action | who (allowed, inside their jurisdiction) | conditions |",
+                  "|---|---|---|"]
+        seen: dict[tuple[str, str], tuple[list[str], str]] = {}
+        for rule in rows:
+            key = (rule.action, rule.label)
+            who, conditions = seen.setdefault(key, ([], rule.conditions))
+            name = ROLE_NAMES.get(rule.role, rule.role)
+            if name not in who:
+                who.append(name)
+        for (action, label), (who, conditions) in seen.items():
+            lines.append(f"| {label} (`{action}`) | {'、'.join(who)} | {conditions or '—'} |")
+        lines.append("")
+    lines += ["## API token scopes", "", "| scope | meaning |", "|---|---|"]
+    lines += [f"| `{scope}` | {label} |" for scope, label in scope_catalogue.items()]
+    lines.append("")
+    return "\n".join(lines)

@@ -13,7 +13,7 @@ Another county's record is then simply not in the queryset: the detail view answ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -68,9 +68,19 @@ def scope_for(user: User | AnonymousUser | None) -> Scope:
     cached = getattr(user, "_bureau_scope", None)
     if cached is not None:
         return cached
-    scope = _compute(user)
+    scope = _narrow_to_token(_compute(user), getattr(user, "bureau_token", None))
     user._bureau_scope = scope  # type: ignore[attr-defined]
     return scope
+
+
+def _narrow_to_token(scope: Scope, token: Any) -> Scope:
+    """A call made with an API token sees at most the token's regions (accounts.tokens)."""
+    wanted = frozenset(r for r in (getattr(token, "regions", None) or []) if r)
+    if not wanted or scope.kind in ("enterprise", "none"):
+        return scope
+    if scope.kind == "all":
+        return Scope("regions", regions=wanted)
+    return Scope("regions", regions=scope.regions & wanted) if scope.regions & wanted else NONE
 
 
 def _compute(user: User) -> Scope:

@@ -15,7 +15,7 @@ from bureau.accounts.forms import BureauPasswordChangeForm, LoginForm, OtpForm
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.middleware import OTP_SESSION_KEY, second_factor_verified
 from bureau.kernel import throttle
-from bureau.kernel.access import public_view, second_factor_exempt
+from bureau.kernel.access import own_account, public_view, second_factor_exempt
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.throttle import RateLimited
@@ -137,6 +137,7 @@ def otp_enrol(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@own_account
 def otp_disable(request: AuthenticatedRequest) -> HttpResponse:
     form = OtpForm(request.POST)
     try:
@@ -152,6 +153,7 @@ def otp_disable(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@own_account
 def profile(request: AuthenticatedRequest) -> HttpResponse:
     form = BureauPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():

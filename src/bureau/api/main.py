@@ -2,6 +2,10 @@
 
 Each area contributes routers from its `api.py` (`routers = [(prefix, Router)]`). The UI uses session auth (with
 CSRF); machine clients send `Authorization: Bearer <token>` (ApiToken), and every token call is logged.
+
+Each area's `api.py` lists `routers = [(prefix, Router, dataset)]`: a token calling one of the router's operations
+needs `<dataset>:read` (GET) or `<dataset>:write`; an operation may declare another scope with
+`accounts.tokens.token_scope` / `token_dataset`, and an operation without a declaration refuses tokens.
 """
 
 from __future__ import annotations
@@ -12,38 +16,25 @@ from typing import Any
 
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 
 from bureau.accounts.middleware import second_factor_verified
-from bureau.accounts.models import ApiToken
+from bureau.accounts.tokens import TokenAuth, enforce_scope, limit_fields
 from bureau.api.guards import refuse_control_characters
 from bureau.api.openapi import document_errors
 from bureau.kernel.errors import DomainError
 from bureau.kernel.throttle import as_limited
 
 
-class TokenAuth(HttpBearer):
-    """Bearer token of a machine client (other departments, the provincial platform, the hotline)."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        row = ApiToken.objects.select_related("user", "user__organisation").filter(
-            token_hash=ApiToken.hash(token)).first()
-        if row is None or not row.is_usable or not row.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        request.api_token = row  # type: ignore[attr-defined]
-        return row.user
-
-
 class CookieSession(SessionAuth):
     """The signed-in UI user (CSRF enforced on unsafe methods)."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.META.get("HTTP_AUTHORIZATION"):
+            return None  # a machine client is judged by its token alone, never by a cookie it happens to carry
         user = super().authenticate(request, key)
         if user is not None and getattr(user, "totp_enabled", False):
             if not second_factor_verified(request):
@@ -67,12 +58,14 @@ api = BureauAPI(
     title="运城市应急管理局政务服务平台 API",
     version="1",
     description="营商环境服务平台的数据接口。界面使用会话认证；机器客户端使用 Bearer 令牌（由管理员签发，按范围授权并记录每次调用）。",
-    auth=[CookieSession(), TokenAuth()],
+    auth=[TokenAuth(), CookieSession()],  # a bearer call is never asked for a CSRF token
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
 )
 api.add_decorator(refuse_control_characters, mode="view")
+api.add_decorator(limit_fields, mode="view")
+api.add_decorator(enforce_scope, mode="operation")
 
 
 @api.exception_handler(DomainError)
@@ -145,7 +138,11 @@ def _mount_area_routers() -> None:
         if config.name == "bureau.api" or importlib.util.find_spec(module_name) is None:
             continue
         module = importlib.import_module(module_name)
-        for prefix, router in getattr(module, "routers", []):
+        for prefix, router, dataset in getattr(module, "routers", []):
+            for path_view in router.path_operations.values():
+                for operation in path_view.operations:
+                    if dataset and not hasattr(operation.view_func, "bureau_dataset"):
+                        operation.view_func.bureau_dataset = dataset
             api.add_router(prefix, router)
 
 

@@ -98,4 +98,4 @@ def finding_photos(request: HttpRequest, checkup_id: Id, finding_id: Id,
     return 201, [PhotoOut(id=a.pk, name=a.original_name, sha256=a.sha256, size=a.size) for a in saved]
 
 
-routers = [("v1/assistance", router)]
+routers = [("v1/assistance", router, "checkups")]

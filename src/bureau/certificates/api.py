@@ -81,4 +81,4 @@ def certificate_list(request: HttpRequest, filters: Query[CertificateFilter]) ->
     return CertificatePage(items=items, next_offset=offset + limit if len(rows) > limit else None)
 
 
-routers = [("v1/certificates", router)]
+routers = [("v1/certificates", router, "certificates")]

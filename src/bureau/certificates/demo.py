@@ -1,5 +1,5 @@
 """Demo data of the certificate register: licences of the demo enterprises, key-personnel certificates (some due for
-review or renewal soon, one revoked), a kiosk terminal in the city service hall and a mailing request."""
+review or renewal soon, one revoked, one suspended), a kiosk terminal in the city service hall and a mailing request."""
 
 from __future__ import annotations
 
@@ -72,6 +72,15 @@ def load(ctx: Any) -> None:
     if revoked is not None:
         services.certificate_change_status(actor=admin, certificate=revoked, action="revoke",
                                            note="演示：因重大事故隐患拒不整改吊销（危险化学品安全管理条例 第88条）")
+    # a welder's card suspended by the licensing section: its page shows the timeline and 恢复/吊销/注销 as the
+    # actions the officer may take now (city_licensing)
+    officer = User.objects.filter(username="city_licensing").first() or admin
+    suspended = (Certificate.objects.filter(type__code="special_operation", status="valid")
+                 .exclude(holder_id_index=electrician.holder_id_index).order_by("id").first())
+    if suspended is not None:
+        services.certificate_change_status(
+            actor=officer, certificate=suspended, action="suspend",
+            note="演示：违章动火作业，经调查核实，暂扣6个月")
     KioskTerminal.objects.create(code="ZZ-01", name="市民之家应急管理窗口自助终端", location="运城市民之家二楼B区",
                                  region_id="140800", key="demo-kiosk-yuncheng-hall-01")
     # mailing (measure III.10): the electrician's card already posted by the window, the 合格证 waiting for the clerk

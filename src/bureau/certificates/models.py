@@ -13,8 +13,10 @@ from django.db import models
 
 from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
+from bureau.certificates.workflow import MAILING_STAFF
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_id_number, mask_phone
+from bureau.kernel.models import Timeline
 
 
 class HolderKind(models.TextChoices):
@@ -68,12 +70,16 @@ def _holder_q(user: Any) -> models.Q | None:
     return models.Q(holder_id_index=blind_index(user.id_number)) if user.id_number else None
 
 
-class Certificate(models.Model):
-    """One certificate. `verify_code` is random and unguessable: it is what the 2-D code carries."""
+class Certificate(Timeline):
+    """One certificate. `verify_code` is random and unguessable: it is what the 2-D code carries. Its status is
+    driven by `certificates.workflow.WORKFLOW`; its history (issue, review, extension, suspension …) is the timeline.
+    Records outside the workflow (the Excel import of existing certificates) are written by the register's
+    officers of the jurisdiction."""
 
     authority = Authority(
         dataset="certificates", label="证照",
         grants=(Grant("持证人本人", _holder_q),),
+        change=frozenset({R.SYSADMIN, R.LICENSING_OFFICER, R.SECTION_HEAD}),
     )
 
     number = models.CharField("证书编号", max_length=60, unique=True)
@@ -134,13 +140,6 @@ class Certificate(models.Model):
     def holder_id_masked(self) -> str:
         return mask_id_number(self.holder_id_number)
 
-    def documents(self) -> models.QuerySet[Any]:
-        from django.contrib.contenttypes.models import ContentType
-
-        from bureau.kernel.models import Document
-
-        return Document.objects.filter(content_type=ContentType.objects.get_for_model(Certificate), object_id=self.pk)
-
     @property
     def holder_phone_masked(self) -> str:
         return mask_phone(self.holder_phone)
@@ -165,32 +164,6 @@ class Certificate(models.Model):
 
     def current_status_label(self) -> str:
         return CertificateStatus(self.current_status()).label
-
-
-class CertificateEvent(models.Model):
-    """The history of a certificate: issue, periodic review, extension, renewal, change, revocation."""
-
-    class Kind(models.TextChoices):
-        ISSUE = "issue", "发证"
-        PERIODIC_REVIEW = "periodic_review", "复审"
-        EXTENSION = "extension", "延期"
-        RENEWAL = "renewal", "换证"
-        CHANGE = "change", "变更"
-        SUSPENSION = "suspension", "暂扣"
-        REVOCATION = "revocation", "吊销/撤销"
-        VOID = "void", "注销/失效"
-        EXPIRY = "expiry", "到期"
-
-    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField("事项", max_length=20, choices=Kind.choices)
-    at = models.DateTimeField("时间", auto_now_add=True)
-    actor_name = models.CharField("办理人", max_length=80, blank=True)
-    note = models.CharField("说明", max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = "证照记录"
-        verbose_name_plural = verbose_name
-        ordering = ["at", "id"]
 
 
 class Reminder(models.Model):
@@ -298,13 +271,14 @@ class PrintLog(models.Model):
         constraints = [models.UniqueConstraint(fields=["certificate", "copy_no"], name="uniq_print_cert_copy")]
 
 
-class MailingRequest(models.Model):
-    """A holder asks for a certificate to be posted; the clerk records courier and tracking (measure III.10)."""
+class MailingRequest(Timeline):
+    """A holder asks for a certificate to be posted; the clerk records courier and tracking (measure III.10). Its
+    status is driven by `certificates.workflow.MAILING`."""
 
     authority = Authority(
         dataset="mailing", label="证照寄递申请", enterprise=None,
         grants=(Grant("申请人本人", lambda user: models.Q(requested_by=user)),),
-        change=frozenset({R.CLERK, R.LICENSING_OFFICER, R.SECTION_HEAD, R.LEADER}),
+        change=MAILING_STAFF,
     )
 
     class Status(models.TextChoices):

@@ -4,6 +4,7 @@ Excel import of existing certificates. Every write runs in a transaction and wri
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import hmac
@@ -13,17 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from bureau.accounts import roles as R
 from bureau.certificates import rules
 from bureau.certificates.models import (
     Certificate,
-    CertificateEvent,
     CertificateStatus,
     CertificateType,
     HolderKind,
@@ -36,30 +36,30 @@ from bureau.certificates.models import (
     SweepRun,
 )
 from bureau.certificates.rules import add_months  # noqa: F401  (kept: other areas import it from here)
+from bureau.certificates.workflow import MAILING, MAILING_STAFF, MANAGERS, WORKFLOW  # noqa: F401  (re-exported)
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import is_working_day
 from bureau.kernel.crypto import blind_index
 from bureau.kernel.documents import Fields, Para, QRCode, Signature, Spec, chinese_date, store_document
-from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile
 from bureau.kernel.masking import mask_id_number, mask_phone
-from bureau.kernel.models import Document
+from bureau.kernel.models import Document, ProcessHistory
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
 from bureau.kernel.sms import send_sms
-
-MANAGERS = frozenset({R.SYSADMIN, R.LICENSING_OFFICER, R.SECTION_HEAD, R.LEADER})
-MAILING_STAFF = frozenset({R.SYSADMIN, R.CLERK, R.LICENSING_OFFICER, R.SECTION_HEAD})
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
 
 
 def _actor_name(actor: Any) -> str:
     return getattr(actor, "display_name", None) or "系统"
 
 
-def _require(actor: Any, roles: frozenset[str], what: str) -> None:
-    if actor is None or not (actor.is_superuser or actor.role_codes & roles):
-        raise PermissionDenied(f"您无权{what}")
+def may_import(actor: Any) -> bool:
+    """Whether the actor writes records of the register outside the workflow (the import): the declaration's
+    `change` roles, in the actor's jurisdiction."""
+    return not Certificate.objects.restrict(actor, "change").query.is_empty()
 
 
 def _visible(actor: Any, certificate: Certificate) -> Certificate:
@@ -78,9 +78,12 @@ def _working(day: dt.date) -> bool:
 
 # ---------------------------------------------------------------- schedule (validity, review, next action)
 
-def refresh_schedule(cert: Certificate, *, on: dt.date | None = None, recompute_review: bool = True) -> None:
+SCHEDULE_FIELDS = ("valid_from", "valid_until", "next_review_due", "review_extended", "action_kind", "action_due")
+
+
+def _schedule(cert: Certificate, *, recompute_review: bool = True) -> None:
     """Recompute the next review (unless kept: a review already passed stays passed), the next action and its
-    closing day, and the status, from the type's rules."""
+    closing day, from the type's rules."""
     ctype = cert.type
     if recompute_review:
         interval = rules.review_interval_months(
@@ -92,9 +95,57 @@ def refresh_schedule(cert: Certificate, *, on: dt.date | None = None, recompute_
                                review_due=cert.next_review_due, renew_ahead_days=ctype.renew_ahead_days,
                                renew_rule=ctype.renew_rule, review_window_days=ctype.review_window_days)
     cert.action_kind, cert.action_due = action.kind, action.closes
+
+
+def refresh_schedule(cert: Certificate, *, on: dt.date | None = None, recompute_review: bool = True) -> None:
+    """A new record (issue, import): its schedule and the status its dates give on the day. Afterwards only the
+    declared actions change the status."""
+    _schedule(cert, recompute_review=recompute_review)
     cert.status = rules.effective_status(stored=cert.status, valid_until=cert.valid_until,
                                          review_due=cert.next_review_due,
-                                         review_window_days=ctype.review_window_days, today=on or today())
+                                         review_window_days=cert.type.review_window_days, today=on or today())
+
+
+def _fresh(certificate: Certificate) -> Certificate:
+    """A fresh copy carrying the version the caller saw (optimistic concurrency: a stale page gets a conflict)."""
+    cert = Certificate.objects.select_related("type", "enterprise").get(pk=certificate.pk)
+    cert.version = certificate.version
+    return cert
+
+
+def _schedule_updates(cert: Certificate, change: Callable[[Certificate], None], *,
+                      recompute_review: bool = True) -> dict[str, Any]:
+    """The new dates and schedule of an action, computed on a draft: the guards see the record as it is."""
+    draft = copy.copy(cert)
+    change(draft)
+    _schedule(draft, recompute_review=recompute_review)
+    return {f: getattr(draft, f) for f in SCHEDULE_FIELDS}
+
+
+def _done(certificate: Certificate, cert: Certificate) -> Certificate:
+    """Bring the caller's instance up to date (status, version, dates) after a use case."""
+    certificate.refresh_from_db()
+    return cert
+
+
+def _transition(cert: Certificate, action: str, *, actor: Any, note: str = "",
+                updates: dict[str, Any] | None = None) -> None:
+    # updated_at: the reminder scan and the e-certificate cache look at what changed since
+    apply_transition(WORKFLOW, cert, action, actor=actor, note=note[:300],
+                     updates={**(updates or {}), "updated_at": timezone.now()})
+
+
+_SETTLE = {rules.EXPIRED: "expire", rules.VOID: "void_missed_review", rules.DUE_FOR_REVIEW: "enter_review_window"}
+
+
+def _settle(cert: Certificate) -> None:
+    """After an action that makes a certificate valid again: if its dates already say otherwise (a renewal from a
+    past date, a reinstatement after the validity ended), the scheduled action the sweep would take is taken now,
+    so that only the passing of days changes statuses afterwards."""
+    current = cert.current_status()
+    action = _SETTLE.get(current) if current != cert.status else None
+    if action is not None and WORKFLOW.find(action, cert.status) is not None:
+        apply_transition(WORKFLOW, cert, action, actor=None, note="按有效期和复审日期自动更新")
 
 
 def certificate_issue(*, actor: Any, type_code: str, holder_name: str, issuing_authority: str,
@@ -128,8 +179,7 @@ def certificate_issue(*, actor: Any, type_code: str, holder_name: str, issuing_a
         )
         refresh_schedule(cert)
         cert.save()
-        CertificateEvent.objects.create(certificate=cert, kind=CertificateEvent.Kind.ISSUE,
-                                        actor_name=_actor_name(actor), note=note[:300])
+        record_history(cert, actor=actor, action="issue", label="发证", note=note[:300])
         audit(actor, "certificates.issue", cert, summary=f"发证：{ctype.name} {cert.number} {holder_name}")
     return cert
 
@@ -137,41 +187,39 @@ def certificate_issue(*, actor: Any, type_code: str, holder_name: str, issuing_a
 def certificate_renew(*, actor: Any, certificate: Certificate, valid_from: dt.date, note: str = "",
                       check_scope: bool = True) -> Certificate:
     """Extension (licences, 安全生产许可证条例 第9条) or renewal (合格证, 特种作业 延期换证): a new validity period from
-    `valid_from` under the same number and verification code; the history keeps the old dates."""
-    if check_scope:
-        _require(actor, MANAGERS, "办理证照延期/换证")
-        _visible(actor, certificate)
-    if certificate.status in {CertificateStatus.REVOKED, CertificateStatus.SUSPENDED}:
-        raise DomainError(f"证照处于「{certificate.get_status_display()}」状态，不能延期或换证")
+    `valid_from` under the same number and verification code; the timeline keeps the old dates.
+
+    `check_scope=False`: the renewal that follows an exam passed again (training records the result): the system
+    renews, whoever entered the score and wherever the certificate was issued."""
     with transaction.atomic():
-        cert = Certificate.objects.select_for_update().select_related("type").get(pk=certificate.pk)
-        old_until = cert.valid_until
-        cert.valid_from = valid_from
-        cert.valid_until = rules.validity_end(valid_from, cert.type.validity_months)
-        cert.status = CertificateStatus.VALID
-        refresh_schedule(cert)
-        cert.save()
-        kind = (CertificateEvent.Kind.EXTENSION if cert.type.holder_kind == HolderKind.ENTERPRISE
-                else CertificateEvent.Kind.RENEWAL)
-        CertificateEvent.objects.create(
-            certificate=cert, kind=kind, actor_name=_actor_name(actor),
-            note=(f"有效期由 {old_until:%Y-%m-%d} 延至 {cert.valid_until:%Y-%m-%d}。{note}")[:300])
-        audit(actor, f"certificates.{kind}", cert, summary=f"{kind.label}：{cert.number} 至 {cert.valid_until}")
-    return cert
+        cert = _fresh(certificate)
+        action = "extension" if cert.type.holder_kind == HolderKind.ENTERPRISE else "renewal"
+        by = actor if check_scope else None
+        if by is not None:
+            check_transition(WORKFLOW, cert, action, by)
+        def new_period(draft: Certificate) -> None:
+            draft.valid_from = valid_from
+            draft.valid_until = rules.validity_end(valid_from, draft.type.validity_months)
+
+        updates = _schedule_updates(cert, new_period)
+        text = f"有效期由 {cert.valid_until:%Y-%m-%d} 延至 {updates['valid_until']:%Y-%m-%d}。{note}"
+        if by is None and actor is not None:
+            text += f"（录入：{_actor_name(actor)}）"
+        _transition(cert, action, actor=by, note=text, updates=updates)
+        _settle(cert)
+    return _done(certificate, cert)
 
 
 def certificate_review(*, actor: Any, certificate: Certificate, years_in_trade: int = 0, clean: bool = False,
                        note: str = "") -> Certificate:
     """Record a passed periodic review (复审) of a 特种作业操作证; ≥ 10 clean years in the trade moves the next
     review to 6 years (特种作业人员安全技术培训考核管理规定 第22条)."""
-    _require(actor, MANAGERS, "办理复审")
     _visible(actor, certificate)
-    if not certificate.type.review_interval_months:
-        raise DomainError("该类证照无需复审")
-    if certificate.current_status() not in rules.LIVE_STATUSES:
+    if certificate.type.review_interval_months and certificate.current_status() not in rules.LIVE_STATUSES:
         raise DomainError(f"证照当前为「{certificate.current_status_label()}」，不能复审；逾期未复审的证书已失效，须重新考试")
     with transaction.atomic():
-        cert = Certificate.objects.select_for_update().select_related("type").get(pk=certificate.pk)
+        cert = _fresh(certificate)
+        check_transition(WORKFLOW, cert, "periodic_review", actor)
         ctype = cert.type
         extended = bool(ctype.clean_years_for_extension is not None and clean
                         and years_in_trade >= ctype.clean_years_for_extension)
@@ -180,55 +228,36 @@ def certificate_review(*, actor: Any, certificate: Certificate, years_in_trade: 
             clean_years_required=ctype.clean_years_for_extension, years_in_trade=years_in_trade, clean=clean)
         base = cert.next_review_due or today()
         due = rules.add_months(base + dt.timedelta(days=1), interval or 0) - dt.timedelta(days=1)
-        cert.review_extended = extended
-        cert.status = CertificateStatus.VALID
-        cert.next_review_due = due if due < cert.valid_until else None
-        refresh_schedule(cert, recompute_review=False)
-        cert.save()
+
+        def reviewed(draft: Certificate) -> None:
+            draft.review_extended = extended
+            draft.next_review_due = due if due < draft.valid_until else None
+
+        updates = _schedule_updates(cert, reviewed, recompute_review=False)
         text = "复审合格" + ("（连续从事本工种10年以上无违法行为，复审延至每6年1次）" if extended else "")
-        CertificateEvent.objects.create(certificate=cert, kind=CertificateEvent.Kind.PERIODIC_REVIEW,
-                                        actor_name=_actor_name(actor), note=f"{text}。{note}"[:300])
-        audit(actor, "certificates.periodic_review", cert, summary=f"复审：{cert.number}")
-    return cert
+        _transition(cert, "periodic_review", actor=actor, note=f"{text}。{note}", updates=updates)
+        _settle(cert)
+    return _done(certificate, cert)
 
 
-_STATUS_ACTIONS = {
-    "suspend": (CertificateStatus.SUSPENDED, CertificateEvent.Kind.SUSPENSION, {CertificateStatus.VALID,
-                                                                               CertificateStatus.DUE_FOR_REVIEW}),
-    "revoke": (CertificateStatus.REVOKED, CertificateEvent.Kind.REVOCATION, {CertificateStatus.VALID,
-                                                                            CertificateStatus.DUE_FOR_REVIEW,
-                                                                            CertificateStatus.SUSPENDED}),
-    "void": (CertificateStatus.VOID, CertificateEvent.Kind.VOID, {CertificateStatus.VALID,
-                                                                 CertificateStatus.DUE_FOR_REVIEW,
-                                                                 CertificateStatus.SUSPENDED,
-                                                                 CertificateStatus.EXPIRED}),
-    "reinstate": (CertificateStatus.VALID, CertificateEvent.Kind.CHANGE, {CertificateStatus.SUSPENDED}),
-}
+STATUS_ACTIONS = ("suspend", "revoke", "void", "reinstate")
 
 
 def certificate_change_status(*, actor: Any, certificate: Certificate, action: str, note: str) -> Certificate:
     """Suspend (暂扣), revoke (吊销/撤销), void (注销) or reinstate a certificate; a reason is required."""
-    _require(actor, MANAGERS, "变更证照状态")
-    _visible(actor, certificate)
-    if action not in _STATUS_ACTIONS:
+    if action not in STATUS_ACTIONS:
         raise DomainError("未知的操作")
-    target, kind, sources = _STATUS_ACTIONS[action]
-    if not note.strip():
-        raise DomainError("请填写原因和依据", field="note")
     with transaction.atomic():
-        current = certificate.current_status()
-        changed = Certificate.objects.filter(pk=certificate.pk, status=certificate.status).update(status=target)
-        if current not in sources or not changed:
-            raise DomainError(f"证照当前为「{CertificateStatus(current).label}」，不能执行该操作")
-        certificate.status = target
-        if target == CertificateStatus.VALID:
-            certificate.refresh_from_db()
-            refresh_schedule(certificate, recompute_review=False)
-            certificate.save()
-        CertificateEvent.objects.create(certificate=certificate, kind=kind, actor_name=_actor_name(actor),
-                                        note=note[:300])
-        audit(actor, f"certificates.{action}", certificate, summary=f"{kind.label}：{certificate.number}。{note}"[:300])
-    return certificate
+        cert = _fresh(certificate)
+        check_transition(WORKFLOW, cert, action, actor)
+        if not note.strip():
+            raise DomainError("请填写原因和依据", field="note")
+        updates: dict[str, Any] = {}
+        if action == "reinstate":
+            updates = _schedule_updates(cert, lambda draft: None, recompute_review=False)
+        _transition(cert, action, actor=actor, note=note, updates=updates)
+        _settle(cert)
+    return _done(certificate, cert)
 
 
 # ---------------------------------------------------------------- e-certificate and verification
@@ -350,9 +379,10 @@ class SweepResult:
 
 
 def sweep_statuses(on: dt.date, since: dt.date | None = None) -> SweepResult:
-    """Set-based status changes of the day: expired, voided for a missed review, due for review. Each change gets a
-    history row. Every write sets the status of its day (refresh_schedule), so only the passing of days changes
-    statuses: with `since` (the last finished run) only the dates in between are looked at."""
+    """The scheduled actions of the day, set-based: expired, voided for a missed review, due for review (the
+    declared `expire`, `void_missed_review` and `enter_review_window`; the queries are their guards in set form).
+    Every write sets the status of its day (issue, import, and `_settle` after an action), so only the passing of
+    days changes statuses: with `since` (the last finished run) only the dates in between are looked at."""
     result = SweepResult()
     live = [CertificateStatus.VALID, CertificateStatus.DUE_FOR_REVIEW]
     with transaction.atomic():
@@ -361,29 +391,47 @@ def sweep_statuses(on: dt.date, since: dt.date | None = None) -> SweepResult:
         if since is not None:
             expiring = expiring.filter(valid_until__gte=since)
             missing = missing.filter(next_review_due__gte=since)
-        expired = list(expiring.values_list("id", flat=True))
-        voided = list(missing.exclude(id__in=expired).values_list("id", flat=True))
-        due: list[int] = []
+        # locked (PostgreSQL) so that no officer's action slips in between the choice and the update
+        expired = list(expiring.select_for_update().values_list("id", "status"))
+        voided = list(missing.exclude(id__in=[i for i, _ in expired]).select_for_update()
+                      .values_list("id", "status"))
+        due: list[tuple[int, str]] = []
         for ctype in CertificateType.objects.filter(review_window_days__isnull=False):
             entering = Certificate.objects.filter(
                 type=ctype, status=CertificateStatus.VALID, next_review_due__gte=on,
                 next_review_due__lte=on + dt.timedelta(days=ctype.review_window_days))
             if since is not None:
                 entering = entering.filter(next_review_due__gte=since + dt.timedelta(days=ctype.review_window_days))
-            due += list(entering.values_list("id", flat=True))
-        plan = [(expired, CertificateStatus.EXPIRED, CertificateEvent.Kind.EXPIRY, "有效期届满，证照过期"),
-                (voided, CertificateStatus.VOID, CertificateEvent.Kind.VOID,
-                 "逾期未复审，证书失效（特种作业人员安全技术培训考核管理规定 第30条）"),
-                (due, CertificateStatus.DUE_FOR_REVIEW, CertificateEvent.Kind.CHANGE, "进入复审申请期")]
-        for ids, status, kind, note in plan:
-            for start in range(0, len(ids), 5000):
-                chunk = ids[start:start + 5000]
-                Certificate.objects.filter(id__in=chunk).update(status=status)
-                CertificateEvent.objects.bulk_create(
-                    [CertificateEvent(certificate_id=i, kind=kind, actor_name="系统", note=note) for i in chunk],
-                    batch_size=2000)
+            due += list(entering.select_for_update().values_list("id", "status"))
+        _bulk_transition("expire", expired, note="有效期届满，证照过期")
+        _bulk_transition("void_missed_review", voided,
+                         note="逾期未复审，证书失效（特种作业人员安全技术培训考核管理规定 第30条）")
+        _bulk_transition("enter_review_window", due, note="进入复审申请期")
         result.expired, result.voided, result.due_for_review = len(expired), len(voided), len(due)
     return result
+
+
+def _bulk_transition(action: str, rows: list[tuple[int, str]], *, note: str, chunk: int = 5000) -> None:
+    """A scheduled action applied to many certificates at once, inside the caller's transaction: a conditional
+    UPDATE per chunk (state and version, as apply_transition does one by one), a timeline row per certificate and
+    an audit entry per chunk naming the certificates."""
+    transition = next(t for t in WORKFLOW.transitions if t.action == action)
+    content_type = ContentType.objects.get_for_model(Certificate)
+    now = timezone.now()
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        ids = [i for i, _ in part]
+        changed = Certificate.objects.filter(id__in=ids, status__in=transition.sources).update(
+            status=transition.target, version=F("version") + 1)
+        if changed != len(part):
+            raise Conflict("证照状态在扫描期间被修改，本次扫描已撤销，请重新运行")
+        ProcessHistory.objects.bulk_create(
+            [ProcessHistory(content_type=content_type, object_id=i, at=now, actor=None, actor_name="系统",
+                            action=action, action_label=transition.label, from_state=state,
+                            to_state=transition.target, note=note) for i, state in part], batch_size=2000)
+        audit(None, f"{WORKFLOW.name}.{action}", object_type="certificates.certificate",
+              summary=f"{transition.label}：{len(part)} 本证照（每日扫描）",
+              data={"note": note, "ids": ids})
 
 
 def generate_reminders(on: dt.date, since: dt.date | None = None, changed_since: dt.datetime | None = None) -> int:
@@ -625,8 +673,11 @@ def kiosk_print(*, terminal: KioskTerminal, id_index: str, certificate_id: int) 
 
 def mailing_request(*, actor: Any, certificate: Certificate, recipient_name: str, recipient_phone: str,
                     address: str) -> MailingRequest:
-    """A holder (or the enterprise for its certificate) asks for the certificate to be posted."""
+    """A holder (or the enterprise for its certificate) asks for the certificate to be posted: only a certificate in
+    force is posted (measure III.10)."""
     _visible(actor, certificate)
+    if certificate.current_status() not in rules.LIVE_STATUSES:
+        raise DomainError(f"证照当前为「{certificate.current_status_label()}」，不能申请寄递")
     try:
         recipient_phone = validate_mobile(recipient_phone)
     except IdentifierError as exc:
@@ -639,70 +690,54 @@ def mailing_request(*, actor: Any, certificate: Certificate, recipient_name: str
         mailing = MailingRequest.objects.create(certificate=certificate, region_id=certificate.region_id,
                                                 requested_by=actor, recipient_name=recipient_name.strip(),
                                                 recipient_phone=recipient_phone, address=address.strip())
+        record_history(mailing, actor=actor, action="request", label="申请寄递")
         audit(actor, "certificates.mailing_request", mailing, summary=f"申请寄递证书 {certificate.number}")
     return mailing
 
 
 def mailing_ship(*, actor: Any, mailing: MailingRequest, courier: str, tracking_no: str) -> MailingRequest:
     """The clerk records courier and tracking number; the holder is told."""
-    _require(actor, MAILING_STAFF, "登记寄递")
-    if not MailingRequest.objects.restrict(actor).filter(pk=mailing.pk).exists():
-        raise NotFound("寄递申请不存在")
+    check_transition(MAILING, mailing, "ship", actor)
     if not courier.strip() or not tracking_no.strip():
         raise DomainError("请填写快递公司和运单号", field="tracking_no")
+    courier, tracking_no = courier.strip(), tracking_no.strip()
     with transaction.atomic():
-        changed = MailingRequest.objects.filter(pk=mailing.pk, status=MailingRequest.Status.REQUESTED).update(
-            status=MailingRequest.Status.SHIPPED, courier=courier.strip(), tracking_no=tracking_no.strip(),
-            shipped_at=timezone.now(), handled_by=_actor_name(actor))
-        if not changed:
-            raise DomainError("该申请不是「已申请」状态，不能登记寄出")
-        mailing.refresh_from_db()
+        apply_transition(MAILING, mailing, "ship", actor=actor, note=f"{courier}，运单号 {tracking_no}",
+                         updates={"courier": courier, "tracking_no": tracking_no, "shipped_at": timezone.now(),
+                                  "handled_by": _actor_name(actor)})
         notify([mailing.requested_by], "证书已寄出",
-               f"您申请寄递的证书 {mailing.certificate.number} 已由{mailing.courier}寄出，运单号 {mailing.tracking_no}。",
+               f"您申请寄递的证书 {mailing.certificate.number} 已由{courier}寄出，运单号 {tracking_no}。",
                reverse("certificates:mailing_mine"))
-        audit(actor, "certificates.mailing_ship", mailing, summary=f"寄出证书：{mailing.courier} {mailing.tracking_no}")
     return mailing
 
 
 def mailing_deliver(*, actor: Any, mailing: MailingRequest) -> MailingRequest:
     """The holder (or the clerk from the courier's record) confirms delivery."""
-    if not MailingRequest.objects.restrict(actor).filter(pk=mailing.pk).exists():
-        raise NotFound("寄递申请不存在")
     with transaction.atomic():
-        changed = MailingRequest.objects.filter(pk=mailing.pk, status=MailingRequest.Status.SHIPPED).update(
-            status=MailingRequest.Status.DELIVERED, delivered_at=timezone.now())
-        if not changed:
-            raise DomainError("只有已寄出的证书可以确认签收")
-        mailing.refresh_from_db()
-        audit(actor, "certificates.mailing_deliver", mailing, summary="确认签收")
+        apply_transition(MAILING, mailing, "deliver", actor=actor, updates={"delivered_at": timezone.now()})
     return mailing
 
 
 def mailing_cancel(*, actor: Any, mailing: MailingRequest, reason: str = "") -> MailingRequest:
     """Before it is shipped: the holder withdraws the request (e.g. will print at a kiosk instead), or the clerk
     cancels it with a reason the holder is told (e.g. the address cannot be served). Once shipped it cannot be."""
-    if not MailingRequest.objects.restrict(actor).filter(pk=mailing.pk).exists():
-        raise NotFound("寄递申请不存在")
-    by_holder = mailing.requested_by_id == actor.pk
-    if not by_holder:
-        _require(actor, MAILING_STAFF, "取消寄递")
+    by_holder = mailing.requested_by_id == getattr(actor, "pk", None) and not (actor.role_codes & MAILING_STAFF)
+    action = "withdraw" if by_holder else "cancel"
+    check_transition(MAILING, mailing, action, actor)
     reason = (reason or "").strip()
     if not by_holder and not reason:
         raise DomainError("工作人员取消寄递须填写原因（将告知申请人）", field="reason")
     if len(reason) > 200:
         raise DomainError("取消原因不超过200字", field="reason")
+    reason = reason or "申请人撤回"
     with transaction.atomic():
-        changed = MailingRequest.objects.filter(pk=mailing.pk, status=MailingRequest.Status.REQUESTED).update(
-            status=MailingRequest.Status.CANCELLED, cancelled_at=timezone.now(),
-            cancel_reason=reason or "申请人撤回", handled_by="" if by_holder else _actor_name(actor))
-        if not changed:
-            raise DomainError("证书已寄出或申请已结束，不能取消")
-        mailing.refresh_from_db()
+        apply_transition(MAILING, mailing, action, actor=actor, note=reason,
+                         updates={"cancelled_at": timezone.now(), "cancel_reason": reason,
+                                  "handled_by": "" if by_holder else _actor_name(actor)})
         if not by_holder:
             notify([mailing.requested_by], "证书寄递已取消",
                    f"您申请寄递的证书 {mailing.certificate.number} 未能寄出：{reason}。可重新申请或到自助终端打印。",
                    reverse("certificates:mailing_mine"))
-        audit(actor, "certificates.mailing_cancel", mailing, summary=f"取消寄递：{mailing.cancel_reason}")
     return mailing
 
 
@@ -729,7 +764,8 @@ def _parse_date(value: Any) -> dt.date:
 def certificate_import(*, actor: Any, data: bytes, filename: str) -> ImportBatch:
     """Import existing certificates from Excel: every row validated first; any error → nothing written and a per-row
     error list; otherwise all rows are written in one transaction."""
-    _require(actor, frozenset({R.SYSADMIN, R.LICENSING_OFFICER, R.SECTION_HEAD}), "导入证照")
+    if not may_import(actor):
+        raise PermissionDenied("您无权导入证照")
     from bureau.accounts.scope import scope_for
     from bureau.enterprises.models import Enterprise
     from bureau.kernel.excel import read_rows
@@ -855,10 +891,12 @@ def certificate_import(*, actor: Any, data: bytes, filename: str) -> ImportBatch
             return batch
         Certificate.objects.bulk_create([c for c, _ in ready], batch_size=500)
         saved = dict(Certificate.objects.filter(number__in=[c.number for c, _ in ready]).values_list("number", "id"))
-        CertificateEvent.objects.bulk_create(
-            [CertificateEvent(certificate_id=saved[c.number], kind=CertificateEvent.Kind.ISSUE,
-                              actor_name=_actor_name(actor), note=f"从Excel导入（{filename}）"[:300])
-             for c, _ in ready], batch_size=1000)
+        content_type, now = ContentType.objects.get_for_model(Certificate), timezone.now()
+        ProcessHistory.objects.bulk_create(
+            [ProcessHistory(content_type=content_type, object_id=saved[c.number], at=now,
+                            actor=actor if getattr(actor, "pk", None) else None, actor_name=_actor_name(actor),
+                            action="issue", action_label="发证（导入）", from_state=c.status, to_state=c.status,
+                            note=f"从Excel导入（{filename}）"[:300]) for c, _ in ready], batch_size=1000)
         batch.ok = True
         batch.created_count = len(ready)
         batch.message = f"导入完成：共导入 {len(ready)} 本证照。"

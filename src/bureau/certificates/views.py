@@ -10,10 +10,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.scope import scope_for
 from bureau.certificates import queries, services
 from bureau.certificates.forms import (
     FilterForm,
@@ -28,25 +30,32 @@ from bureau.certificates.forms import (
     VerifyForm,
 )
 from bureau.certificates.models import Certificate, ImportBatch, MailingRequest
-from bureau.kernel.access import public_view
+from bureau.certificates.workflow import MAILING, WORKFLOW
+from bureau.kernel.access import acts_on, own_account, public_view
 from bureau.kernel.audit import audit
-from bureau.kernel.errors import DomainError
+from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.validation import MAX_ID, parse_int
 
 KIOSK_SESSION_SECONDS = 180
 
 
 def _is_staff(user: Any) -> bool:
-    roles = services.MAILING_STAFF | services.MANAGERS | {"inspector"}
-    return not user.enterprise_id and bool(user.is_superuser or user.role_codes & roles)
+    """Staff of a jurisdiction see the register of their region; holders see their own (我的证照)."""
+    return scope_for(user).kind in {"all", "regions"}
 
 
-def _can_manage(user: Any) -> bool:
-    return bool(user.is_superuser or user.role_codes & services.MANAGERS) and not user.enterprise_id
+def _check_version(request: HttpRequest, record: Any) -> None:
+    """Every action form carries the version of the record the page showed: if it changed since (another officer
+    acted first), the action is refused as a conflict and the page is shown again."""
+    raw = request.POST.get("version")
+    if raw not in (None, "") and parse_int(raw, field="version", label="版本号", maximum=MAX_ID) != record.version:
+        raise Conflict("该事项已被他人处理或状态已变化，请刷新页面后重试")
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def certificate_list(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         return redirect("certificates:mine")
@@ -59,6 +68,7 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def certificate_export(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -77,6 +87,7 @@ def certificate_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def due_list(request: HttpRequest) -> HttpResponse:
     """Officers: certificates of the jurisdiction whose application window closes soon (measure III.8)."""
     if not _is_staff(request.user):
@@ -96,6 +107,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def mine(request: HttpRequest) -> HttpResponse:
     """Holders: an individual's own certificates (by ID number) or the enterprise's certificates."""
     qs = Certificate.objects.restrict(request.user).select_related("type").order_by("-issued_on")[:200]
@@ -103,23 +115,24 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
-    events = list(cert.events.all())
-    history = [{"action_label": e.get_kind_display(), "at": e.at, "actor_name": e.actor_name, "from_state": "",
-                "to_state": "", "note": e.note} for e in events]
     last_day = (services.rules.last_application_day(cert.action_due, services._working)
                 if cert.action_due else None)
     return render(request, "certificates/detail.html", {
-        "c": cert, "history": history, "can_manage": _can_manage(request.user), "last_day": last_day,
-        "status_form": StatusForm(), "renew_form": RenewForm(initial={"valid_from": cert.valid_until + dt.timedelta(days=1)}),
-        "review_form": ReviewForm(), "verify_url": services.verify_url(cert),
+        "c": cert, "history": WORKFLOW.history(cert), "actions": WORKFLOW.available(cert, request.user),
+        "is_staff": _is_staff(request.user), "last_day": last_day,
+        "renew_form": RenewForm(initial={"valid_from": cert.valid_until + dt.timedelta(days=1)}, auto_id="renew_%s"),
+        "review_form": ReviewForm(auto_id="review_%s"), "verify_url": services.verify_url(cert),
+        "may_mail": cert.current_status() in services.rules.LIVE_STATUSES,
         "mailings": cert.mailings.all()[:5], "kind_label": services.KIND_LABELS.get(cert.action_kind, ""),
         "prints": cert.prints.select_related("terminal")[:10],
     })
 
 
 @login_required
+@acts_on("certificates.Certificate")
 def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
     try:
@@ -139,6 +152,7 @@ def _post_action(request: HttpRequest, pk: int, form_class: Any, call: Any, done
                                          for k, v in form.errors.items()))
         return redirect("certificates:detail", pk=pk)
     try:
+        _check_version(request, cert)
         call(cert, form.cleaned_data)
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -149,6 +163,7 @@ def _post_action(request: HttpRequest, pk: int, form_class: Any, call: Any, done
 
 @login_required
 @require_POST
+@acts_on("certificates.Certificate", action="action")
 def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, StatusForm, lambda c, d: services.certificate_change_status(
         actor=request.user, certificate=c, action=d["action"], note=d["note"]), "证照状态已变更")
@@ -156,6 +171,7 @@ def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("certificates.Certificate", action="action")
 def certificate_renew(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, RenewForm, lambda c, d: services.certificate_renew(
         actor=request.user, certificate=c, valid_from=d["valid_from"], note=d["note"]), "已办理延期/换证")
@@ -163,6 +179,7 @@ def certificate_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("certificates.Certificate", action="action")
 def certificate_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, ReviewForm, lambda c, d: services.certificate_review(
         actor=request.user, certificate=c, years_in_trade=d["years_in_trade"], clean=d["clean"], note=d["note"]),
@@ -172,6 +189,7 @@ def certificate_review(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- mailing
 
 @login_required
+@acts_on("certificates.Certificate", "certificates.MailingRequest", action="change")
 def mailing_new(request: HttpRequest, pk: int) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
     form = MailingForm(request.POST or None, initial={"recipient_name": request.user.display_name})
@@ -187,32 +205,43 @@ def mailing_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.MailingRequest")
 def mailing_mine(request: HttpRequest) -> HttpResponse:
-    rows = (MailingRequest.objects.filter(requested_by=request.user).select_related("certificate__type")
-            .order_by("-created_at")[:100])
+    mine = list(MailingRequest.objects.filter(requested_by=request.user).select_related("certificate__type")
+                .order_by("-created_at")[:100])
+    history = queries.timelines(MAILING, mine)
+    rows = [(m, {t.action for t in MAILING.available(m, request.user)}, history.get(m.pk, [])) for m in mine]
     return render(request, "certificates/mailing_mine.html", {"rows": rows})
 
 
 @login_required
+@acts_on("certificates.MailingRequest")
 def mailing_list(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_superuser or request.user.role_codes & services.MAILING_STAFF) or request.user.enterprise_id:
+    """The requests the user handles (the declaration's `change`: mailing staff of the jurisdiction), each with its
+    timeline and the actions the user may take on it now."""
+    qs = MailingRequest.objects.restrict(request.user, "change")
+    if qs.query.is_empty():
         raise Http404
     status = request.GET.get("status", "requested")
-    qs = MailingRequest.objects.restrict(request.user).select_related("certificate__type", "region")
     if status:
         qs = qs.filter(status=status)
+    qs = qs.select_related("certificate__type", "region")
     page = paginate(qs.order_by("created_at", "id"), request.GET)
-    return render(request, "certificates/mailing_list.html", {"page": page, "status": status,
+    history = queries.timelines(MAILING, page.rows)
+    rows = [(m, {t.action for t in MAILING.available(m, request.user)}, history.get(m.pk, [])) for m in page.rows]
+    return render(request, "certificates/mailing_list.html", {"page": page, "rows": rows, "status": status,
                                                               "statuses": MailingRequest.Status.choices,
                                                               "ship_form": ShipForm()})
 
 
 @login_required
 @require_POST
+@acts_on("certificates.MailingRequest", action="action")
 def mailing_ship(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     form = ShipForm(request.POST)
     try:
+        _check_version(request, mailing)
         if not form.is_valid():
             raise DomainError("请填写快递公司和运单号")
         services.mailing_ship(actor=request.user, mailing=mailing, **form.cleaned_data)
@@ -225,22 +254,28 @@ def mailing_ship(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("certificates.MailingRequest", action="action")
 def mailing_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     try:
+        _check_version(request, mailing)
         services.mailing_deliver(actor=request.user, mailing=mailing)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已确认签收")
-    return redirect(request.POST.get("next") or "certificates:mailing_mine")
+    if mailing.requested_by_id == request.user.pk:
+        return redirect("certificates:mailing_mine")
+    return redirect(reverse("certificates:mailing_list") + "?status=shipped")
 
 
 @login_required
 @require_POST
+@acts_on("certificates.MailingRequest", action="action")
 def mailing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     try:
+        _check_version(request, mailing)
         services.mailing_cancel(actor=request.user, mailing=mailing, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -253,8 +288,9 @@ def mailing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- import
 
 @login_required
+@acts_on("certificates.Certificate", action="change")
 def import_view(request: HttpRequest) -> HttpResponse:
-    if not _can_manage(request.user):
+    if not services.may_import(request.user):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     batch = None
@@ -272,8 +308,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("certificates.Certificate", action="change")
 def import_template(request: HttpRequest) -> HttpResponse:
-    if not _can_manage(request.user):
+    if not services.may_import(request.user):
         raise Http404
     example = ["special_operation", "T140802198001010011", "张三", "", "", "", "140802", "运城市应急管理局",
                "2024-03-01", "2024-03-01", "", "电工作业 / 低压电工作业", "有效"]
@@ -281,6 +318,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@own_account
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
     return xlsx_response(f"证照导入错误报告-{batch.pk}.xlsx", ["行号", "列", "问题"],

@@ -78,4 +78,4 @@ def enterprise_detail(request: HttpRequest, enterprise_id: Id) -> EnterpriseOut:
         raise NotFound("企业不存在或不在您的管辖范围内")
 
 
-routers = [("v1/enterprises", router)]
+routers = [("v1/enterprises", router, "enterprises")]

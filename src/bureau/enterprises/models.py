@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 
+from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_id_number, mask_phone
@@ -78,7 +79,7 @@ class ChemicalPark(models.Model):
 class Enterprise(models.Model):
     """One enterprise of the register. Personal data of contacts is SM4-encrypted and shown masked."""
 
-    authority = Authority(dataset="enterprises", label="企业", enterprise="id")
+    authority = Authority(dataset="enterprises", label="企业", enterprise="id", change=frozenset({R.SYSADMIN}))
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=120, db_index=True)

@@ -6,13 +6,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from bureau.accounts.authority import require_change
 from bureau.accounts.models import User
-from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Enterprise, ImportJob
 from bureau.enterprises.tasks import run_enterprise_import
 from bureau.kernel.attachments import check_upload
 from bureau.kernel.audit import audit
-from bureau.kernel.errors import DomainError, PermissionDenied
+from bureau.kernel.errors import DomainError
 from bureau.kernel.jobs import enqueue
 
 EDITABLE_FIELDS = [
@@ -23,16 +23,9 @@ EDITABLE_FIELDS = [
 MASKED = {"legal_rep_id_number", "contact_phone"}
 
 
-def _require_admin(actor: User) -> None:
-    if not (actor.is_superuser or actor.has_role("sysadmin")):
-        raise PermissionDenied("只有系统管理员可以维护企业名录")
-
-
 def enterprise_save(*, actor: User, enterprise: Enterprise, changed: list[str] | None = None) -> Enterprise:
     """Create or update an enterprise (administrators; a county administrator only in the county)."""
-    _require_admin(actor)
-    if not scope_for(actor).covers_region(enterprise.region_id):
-        raise PermissionDenied("不能在管辖区域以外登记企业")
+    require_change(actor, Enterprise, region=enterprise.region_id)
     creating = enterprise.pk is None
     with transaction.atomic():
         enterprise.save()
@@ -45,7 +38,7 @@ def enterprise_save(*, actor: User, enterprise: Enterprise, changed: list[str] |
 
 
 def import_job_create(*, actor: User, upload: UploadedFile) -> ImportJob:
-    _require_admin(actor)
+    require_change(actor, Enterprise)
     check_upload(upload, allowed=frozenset({"xlsx"}), max_bytes=50 * 1024 * 1024)
     with transaction.atomic():
         job = ImportJob(kind="enterprises", original_name=(upload.name or "")[:200], created_by=actor)

@@ -6,12 +6,14 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
+from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.scope import scope_for
 from bureau.enterprises import queries, services
 from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
 from bureau.enterprises.models import Enterprise, ImportJob
 from bureau.enterprises.rules import COLUMNS
+from bureau.kernel.access import acts_on, for_roles
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -22,10 +24,11 @@ from bureau.kernel.registry import registry
 
 
 def _is_admin(user) -> bool:  # type: ignore[no-untyped-def]
-    return user.is_superuser or user.has_role("sysadmin")
+    return changes_kind(user, Enterprise)
 
 
 @login_required
+@acts_on("enterprises.Enterprise")
 def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.enterprise_id:
         return redirect("enterprises:detail", pk=request.user.enterprise_id)
@@ -39,6 +42,7 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("enterprises.Enterprise")
 def enterprise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = queries.get_enterprise_for(request.user, pk)
     panels = [p for p in (func(request.user, enterprise) for func in registry.enterprise_panels) if p]
@@ -49,6 +53,7 @@ def enterprise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("enterprises.Enterprise", action="change")
 def enterprise_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     if not _is_admin(request.user):
         raise Http404
@@ -93,6 +98,7 @@ def _licence_prefill(uscc: str) -> tuple[dict, list[str], str]:
 
 
 @login_required
+@acts_on("enterprises.Enterprise")
 def enterprise_export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The register as Excel, with the same scope and filters as the list; personal data masked."""
     if request.user.enterprise_id:
@@ -113,18 +119,16 @@ def enterprise_export(request: AuthenticatedRequest) -> HttpResponseBase:
 
 
 @login_required
+@for_roles("sysadmin")
 def import_template(request: AuthenticatedRequest) -> HttpResponseBase:
-    if not _is_admin(request.user):
-        raise Http404
     example = ["91140802MA0K0000XX", "运城市示例化工有限公司", "140802", "危险化学品经营", "运城市盐湖区示例路1号",
                "张三", "", "李四", "", 35, "三级", "B1", "否", "", "2015-06-01"]
     return xlsx_response("企业名录导入模板.xlsx", [t for _, t, _ in COLUMNS], [example], sheet="企业名录")
 
 
 @login_required
+@for_roles("sysadmin")
 def import_start(request: AuthenticatedRequest) -> HttpResponse:
-    if not _is_admin(request.user):
-        raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,6 +142,7 @@ def import_start(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles("sysadmin")
 def import_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
     template = "enterprises/_import_progress.html" if request.htmx else "enterprises/import_status.html"
@@ -145,6 +150,7 @@ def import_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@for_roles("sysadmin")
 def import_errors(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
     return xlsx_response(f"导入错误报告-{job.pk}.xlsx", ["行号", "列", "问题"],

@@ -20,6 +20,7 @@ from bureau.feedback.forms import AppealForm, ServiceRateForm
 from bureau.feedback.models import Rating, RatingAppeal, RatingFollowUp, RatingLevel
 from bureau.feedback.queries import ratings_window
 from bureau.feedback.rules import satisfaction_of
+from bureau.kernel.access import acts_on
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -28,6 +29,7 @@ from bureau.kernel.validation import check_day_range
 
 
 @login_required
+@acts_on("feedback.Rating", action="change")
 def service_rate(request: AuthenticatedRequest, service_type: str, service_id: str) -> HttpResponse:
     """好差评 of a completed service by its (signed-in) user; each area says who may rate what."""
     resolver = registry.rateable.get(service_type)
@@ -94,6 +96,7 @@ SERVICE_LABELS = {"petitions.petition": "诉求办理", "window.visit": "窗口�
 
 
 @login_required
+@acts_on("feedback.Rating", "feedback.RatingFollowUp", "feedback.RatingAppeal")
 def ratings(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     start, end, rows, summary = _ratings_report(request)
@@ -109,6 +112,7 @@ def ratings(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("feedback.Rating")
 def ratings_export(request: AuthenticatedRequest) -> HttpResponseBase:
     _staff(request)
     start, end, rows, summary = _ratings_report(request)
@@ -122,6 +126,7 @@ def ratings_export(request: AuthenticatedRequest) -> HttpResponseBase:
 
 
 @login_required
+@acts_on("feedback.RatingFollowUp", action="action")
 def followup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     followup = get_object_or_404(RatingFollowUp.objects.restrict(request.user).select_related("rating"), pk=pk)
@@ -137,6 +142,7 @@ def followup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("feedback.Rating", action="change")
 def rating_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     rating = get_object_or_404(Rating.objects.restrict(request.user), pk=pk)
@@ -154,6 +160,7 @@ def rating_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("feedback.RatingAppeal", action="action")
 def appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     appeal = get_object_or_404(RatingAppeal.objects.filter(rating__in=Rating.objects.restrict(request.user)), pk=pk)

@@ -1,19 +1,29 @@
-"""Dual-prevention endpoints: scoped exactly like the UI (another county's id answers 404)."""
+"""Dual-prevention endpoints: scoped exactly like the UI (another county's id answers 404), every write through the
+same service (and so the same declared action, guards, history and audit) as the pages.
+
+Operations: the hazard list, report, detail and plan; the loop's steps (`/actions/{action}`; the enterprise asks for
+acceptance with rectification evidence at `/acceptance-request`); rectification evidence (`/evidence`); the deadline
+extension request (enterprise) and decision (bureau); listed supervision (progress, evidence, recheck request,
+verification); the risk register and the jurisdiction overview."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 
+from bureau.accounts.tokens import token_dataset
 from bureau.enterprises.models import Enterprise
 from bureau.hazards import queries, services
-from bureau.hazards.models import Hazard, RiskPoint
-from bureau.hazards.workflow import hazard_workflow
+from bureau.hazards.models import DeadlineExtension, Hazard, ListedSupervision, ListingEntry, RiskPoint
+from bureau.hazards.workflow import extension_workflow, hazard_workflow, listing_workflow
 from bureau.kernel.errors import NotFound, PermissionDenied
+from bureau.kernel.models import Attachment
 from bureau.kernel.schemas import Day, Id, InputSchema, Limit, LongLimit, Money, Offset, Text
 
 router = Router(tags=["双重预防"])
@@ -81,7 +91,8 @@ class HazardIn(InputSchema):
 
 class PlanIn(InputSchema):
     measures: Text
-    deadline: Day
+    deadline: Day | None = Field(None, description="整改期限。企业对监管部门或专家发现的隐患不能更改已确定的期限"
+                                                   "（不填即沿用；须延期的请提交延期申请）")
     responsible_person: str
     funds: Money | None = None
     contingency: Text = ""
@@ -89,6 +100,101 @@ class PlanIn(InputSchema):
 
 class ActionIn(InputSchema):
     note: Text = ""
+
+
+class ExtensionIn(InputSchema):
+    proposed_deadline: Day = Field(..., description="申请延期至：晚于现整改期限、不早于今天，且不超过规则 "
+                                                    "hazards.deadline_extension_max_days 规定的天数")
+    reason: Text = Field(..., description="延期理由")
+
+
+class DecisionIn(InputSchema):
+    note: Text = Field(..., description="审批意见（准予或不予延期的理由）")
+
+
+class ExtensionOut(Schema):
+    id: int
+    hazard_id: int
+    hazard_number: str
+    state: str
+    state_label: str
+    current_deadline: dt.date
+    proposed_deadline: dt.date
+    reason: str
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+
+    @staticmethod
+    def of(e: DeadlineExtension) -> ExtensionOut:
+        return ExtensionOut(id=e.pk, hazard_id=e.hazard_id, hazard_number=e.hazard.number, state=e.state,
+                            state_label=extension_workflow.state_label(e.state), current_deadline=e.current_deadline,
+                            proposed_deadline=e.proposed_deadline, reason=e.reason, requested_at=e.requested_at,
+                            decided_at=e.decided_at, decision_note=e.decision_note)
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    download_url: str
+
+    @staticmethod
+    def of(a: Attachment) -> EvidenceOut:
+        return EvidenceOut(id=a.pk, name=a.original_name, content_type=a.content_type_header, size=a.size,
+                           sha256=a.sha256, uploaded_at=a.uploaded_at,
+                           download_url=reverse("attachment_download", args=[a.pk]))
+
+
+class ListingOut(Schema):
+    id: int
+    number: str
+    hazard_id: int
+    enterprise_id: int
+    enterprise_name: str
+    region_code: str
+    state: str
+    state_label: str
+    listed_on: dt.date
+    deadline: dt.date
+    latest_percent: int | None
+    recheck_requested_on: dt.date | None
+    removal_due: dt.date | None
+    removed_on: dt.date | None
+
+    @staticmethod
+    def of(x: ListedSupervision) -> ListingOut:
+        return ListingOut(id=x.pk, number=x.number, hazard_id=x.hazard_id, enterprise_id=x.enterprise_id,
+                          enterprise_name=x.enterprise.name, region_code=x.region_id, state=x.state,
+                          state_label=listing_workflow.state_label(x.state), listed_on=x.listed_on,
+                          deadline=x.deadline, latest_percent=x.latest_percent(),
+                          recheck_requested_on=x.recheck_requested_on, removal_due=x.removal_due,
+                          removed_on=x.removed_on)
+
+
+class ListingEntryIn(InputSchema):
+    kind: Literal["progress", "assistance"] = Field("progress", description="progress 整改进展；assistance 帮扶记录"
+                                                                            "（仅监管部门）")
+    text: Text
+    percent: int | None = Field(None, ge=0, le=100, description="完成进度（%），不能低于上次填报的进度")
+    on: Day | None = Field(None, description="日期：不晚于今天，不早于挂牌日期和上次进展日期；不填为今天")
+
+
+class ListingEntryOut(Schema):
+    id: int
+    kind: str
+    on: dt.date
+    percent: int | None
+    text: str
+    actor_name: str
+
+    @staticmethod
+    def of(e: ListingEntry) -> ListingEntryOut:
+        return ListingEntryOut(id=e.pk, kind=e.kind, on=e.on, percent=e.percent, text=e.text,
+                               actor_name=e.actor_name)
 
 
 # L, E, C (or L, S) factors are small numbers from the method's scale (rules hazards.lec_factor_scale).
@@ -180,17 +286,125 @@ def overview(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/risk-points", response=list[RiskPointOut], summary="风险分级管控清单")
+@token_dataset("risk_points")
 def risk_point_list(request: HttpRequest, level: str | None = None, limit: LongLimit = 100) -> list[RiskPointOut]:
     rows = queries.risk_points(request.user, {"level": level} if level else {})[:limit]
     return [RiskPointOut.of(p) for p in rows]
 
 
 @router.post("/risk-points", response={201: RiskPointOut}, summary="登记风险点（自动分级）")
+@token_dataset("risk_points")
 def risk_point_create(request: HttpRequest, payload: RiskPointIn) -> tuple[int, RiskPointOut]:
     if not request.user.enterprise_id:
         raise PermissionDenied("风险点由企业登记")
     point = services.risk_point_save(actor=request.user, enterprise=request.user.enterprise, **payload.dict())
     return 201, RiskPointOut.of(point)
+
+
+def _extension(request: HttpRequest, extension_id: Id) -> DeadlineExtension:
+    extension = (DeadlineExtension.objects.restrict(request.user).select_related("hazard")
+                 .filter(pk=extension_id).first())
+    if extension is None:
+        raise NotFound("延期申请不存在或不在您的管辖范围内")
+    return extension
+
+
+def _listing(request: HttpRequest, listing_id: Id) -> ListedSupervision:
+    try:
+        return queries.get_listing_for(request.user, listing_id)
+    except Http404:
+        raise NotFound("督办事项不存在或不在您的管辖范围内") from None
+
+
+@router.get("/extensions", response=list[ExtensionOut], summary="整改延期申请（按数据权限过滤；state=requested 为待审批）")
+def extension_list(request: HttpRequest, state: Literal["requested", "approved", "refused"] | None = None,
+                   limit: Limit = 50, offset: Offset = 0) -> list[ExtensionOut]:
+    qs = DeadlineExtension.objects.restrict(request.user).select_related("hazard")
+    if state:
+        qs = qs.filter(state=state)
+    return [ExtensionOut.of(e) for e in qs.order_by("-requested_at", "-id")[offset: offset + limit]]
+
+
+@router.post("/extensions/{extension_id}/actions/{action}", response=ExtensionOut,
+             summary="监管部门审批延期申请：approve 准予延期（整改期限随之变更）/ refuse 不予延期",
+             description="辖区监管部门（执法人员、科室负责人、分管负责人）审批，须填写审批意见；准予后隐患的整改期限改为"
+                         "申请的日期，并记入隐患的办理过程，企业收到通知。")
+def extension_decide(request: HttpRequest, extension_id: Id, action: Literal["approve", "refuse"],
+                     payload: DecisionIn) -> ExtensionOut:
+    extension = _extension(request, extension_id)
+    services.extension_decide(actor=request.user, extension=extension, action=action, note=payload.note)
+    return ExtensionOut.of(extension)
+
+
+@router.get("/listings", response=list[ListingOut], summary="挂牌督办清单（按数据权限过滤）")
+@token_dataset("listings")
+def listing_list(request: HttpRequest, state: Literal["listed", "recheck_requested", "removed"] | None = None,
+                 limit: Limit = 50, offset: Offset = 0) -> list[ListingOut]:
+    rows = queries.listing_list(request.user, {"state": state} if state else {})[offset: offset + limit]
+    return [ListingOut.of(x) for x in rows]
+
+
+@router.get("/listings/{listing_id}", response=ListingOut, summary="挂牌督办详情")
+@token_dataset("listings")
+def listing_detail(request: HttpRequest, listing_id: Id) -> ListingOut:
+    return ListingOut.of(_listing(request, listing_id))
+
+
+@router.get("/listings/{listing_id}/entries", response=list[ListingEntryOut], summary="挂牌督办的整改进展与帮扶记录")
+@token_dataset("listings")
+def listing_entries(request: HttpRequest, listing_id: Id) -> list[ListingEntryOut]:
+    return [ListingEntryOut.of(e) for e in _listing(request, listing_id).entries.all()]
+
+
+@router.post("/listings/{listing_id}/entries", response={201: ListingEntryOut},
+             summary="填报整改进展（企业或监管部门）或帮扶记录（监管部门）",
+             description="完成进度不能低于上次填报的进度；日期不晚于今天、不早于挂牌日期和上次进展日期。")
+@token_dataset("listings")
+def listing_entry_create(request: HttpRequest, listing_id: Id, payload: ListingEntryIn) -> tuple[int, ListingEntryOut]:
+    entry = services.listing_entry_add(actor=request.user, listing=_listing(request, listing_id), kind=payload.kind,
+                                       text=payload.text, percent=payload.percent, on=payload.on)
+    return 201, ListingEntryOut.of(entry)
+
+
+@router.get("/listings/{listing_id}/evidence", response=list[EvidenceOut], summary="挂牌督办的整改佐证")
+@token_dataset("listings")
+def listing_evidence_list(request: HttpRequest, listing_id: Id) -> list[EvidenceOut]:
+    return [EvidenceOut.of(a) for a in services.evidence_of(_listing(request, listing_id))]
+
+
+@router.post("/listings/{listing_id}/evidence", response={201: list[EvidenceOut]},
+             summary="上传挂牌督办的整改佐证（multipart，字段 files，可多个：JPG/PNG/PDF）",
+             description="督办中的事项，企业或辖区监管部门上传；类型、大小和数量按规则 hazards.evidence_types、"
+                         "hazards.evidence_max_mb、hazards.evidence_max_files 校验。")
+@token_dataset("listings")
+def listing_evidence_create(request: HttpRequest, listing_id: Id, files: File[list[UploadedFile]],
+                            note: Form[str] = "") -> tuple[int, list[EvidenceOut]]:
+    saved = services.listing_evidence_add(actor=request.user, listing=_listing(request, listing_id), files=files,
+                                          note=note)
+    return 201, [EvidenceOut.of(a) for a in saved]
+
+
+@router.post("/listings/{listing_id}/recheck-request", response=ListingOut,
+             summary="申请核查销号（multipart：note，可附整改佐证 files）",
+             description="整改完成进度达到规则 hazards.listing_recheck_min_percent（默认 100%）方可申请；监管部门须在"
+                         "规则 hazards.listing_removal_working_days 个工作日内核查销号。")
+@token_dataset("listings")
+def listing_recheck_request(request: HttpRequest, listing_id: Id, note: Form[str] = "",
+                            files: File[list[UploadedFile] | None] = None) -> ListingOut:
+    listing = _listing(request, listing_id)
+    services.listing_request_recheck(actor=request.user, listing=listing, note=note, files=files or [])
+    return ListingOut.of(listing)
+
+
+@router.post("/listings/{listing_id}/actions/{action}", response=ListingOut,
+             summary="督办核查：verify_fail 核查未通过（须写明原因）/ remove 核查通过、销号（科室负责人、分管负责人）")
+@token_dataset("listings")
+def listing_action(request: HttpRequest, listing_id: Id, action: Literal["verify_fail", "remove"],
+                   payload: ActionIn) -> ListingOut:
+    listing = _listing(request, listing_id)
+    handler = services.listing_verify_fail if action == "verify_fail" else services.listing_remove
+    handler(actor=request.user, listing=listing, note=payload.note)
+    return ListingOut.of(listing)
 
 
 @router.get("/{hazard_id}", response=HazardOut, summary="隐患详情")
@@ -206,11 +420,59 @@ def hazard_plan(request: HttpRequest, hazard_id: Id, payload: PlanIn) -> HazardO
 
 
 @router.post("/{hazard_id}/actions/{action}", response=HazardOut,
-             summary="申请验收 / 验收通过 / 验收不通过 / 销号（request_acceptance, accept, reject_acceptance, close）")
-def hazard_action(request: HttpRequest, hazard_id: Id, action: str, payload: ActionIn) -> HazardOut:
+             summary="申请验收 / 验收通过 / 验收不通过 / 销号（request_acceptance, accept, reject_acceptance, close）",
+             description="监管部门或专家发现的隐患由监管部门验收、销号（体检隐患也可由参与该次体检的专家验收），企业只能"
+                         "申请验收；企业自查的一般隐患由企业自行验收、销号，重大隐患由监管部门或专家验收。")
+def hazard_action(request: HttpRequest, hazard_id: Id,
+                  action: Literal["request_acceptance", "accept", "reject_acceptance", "close"],
+                  payload: ActionIn) -> HazardOut:
     hazard = _hazard(request, hazard_id)
     services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=payload.note)
     return HazardOut.of(hazard)
 
 
-routers = [("v1/hazards", router)]
+@router.post("/{hazard_id}/acceptance-request", response=HazardOut,
+             summary="申请验收/复查，可附整改佐证（multipart：note，files 可多个 JPG/PNG/PDF）")
+def hazard_acceptance_request(request: HttpRequest, hazard_id: Id, note: Form[str] = "",
+                              files: File[list[UploadedFile] | None] = None) -> HazardOut:
+    hazard = _hazard(request, hazard_id)
+    services.hazard_transition(actor=request.user, hazard=hazard, action="request_acceptance", note=note,
+                               files=files or [])
+    return HazardOut.of(hazard)
+
+
+@router.get("/{hazard_id}/evidence", response=list[EvidenceOut], summary="隐患的整改佐证（照片、证书、报告）")
+def hazard_evidence_list(request: HttpRequest, hazard_id: Id) -> list[EvidenceOut]:
+    return [EvidenceOut.of(a) for a in services.evidence_of(_hazard(request, hazard_id))]
+
+
+@router.post("/{hazard_id}/evidence", response={201: list[EvidenceOut]},
+             summary="上传整改佐证（multipart，字段 files，可多个：JPG/PNG/PDF）",
+             description="整改中的隐患，企业或辖区监管部门上传；类型、大小和数量按规则 hazards.evidence_types、"
+                         "hazards.evidence_max_mb、hazards.evidence_max_files 校验。")
+def hazard_evidence_create(request: HttpRequest, hazard_id: Id, files: File[list[UploadedFile]],
+                           note: Form[str] = "") -> tuple[int, list[EvidenceOut]]:
+    saved = services.hazard_evidence_add(actor=request.user, hazard=_hazard(request, hazard_id), files=files,
+                                         note=note)
+    return 201, [EvidenceOut.of(a) for a in saved]
+
+
+@router.get("/{hazard_id}/extensions", response=list[ExtensionOut], summary="隐患的整改延期申请")
+def hazard_extensions(request: HttpRequest, hazard_id: Id) -> list[ExtensionOut]:
+    hazard = _hazard(request, hazard_id)
+    return [ExtensionOut.of(e) for e in DeadlineExtension.objects.restrict(request.user).filter(hazard=hazard)
+            .select_related("hazard")]
+
+
+@router.post("/{hazard_id}/extensions", response={201: ExtensionOut},
+             summary="企业申请延长整改期限（监管部门或专家发现的隐患）",
+             description="企业不能自行更改监管部门或专家确定的整改期限；确需延期的提出申请，写明理由和申请延至的日期"
+                         "（晚于现期限、不早于今天、不超过规则 hazards.deadline_extension_max_days），由监管部门审批。"
+                         "每项隐患同时只能有一份待审批的申请。")
+def hazard_extension_create(request: HttpRequest, hazard_id: Id, payload: ExtensionIn) -> tuple[int, ExtensionOut]:
+    extension = services.extension_request(actor=request.user, hazard=_hazard(request, hazard_id),
+                                           proposed_deadline=payload.proposed_deadline, reason=payload.reason)
+    return 201, ExtensionOut.of(extension)
+
+
+routers = [("v1/hazards", router, "hazards")]

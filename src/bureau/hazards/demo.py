@@ -13,6 +13,7 @@ from bureau.accounts.models import User
 from bureau.enterprises.models import HAZCHEM_INDUSTRIES, Enterprise
 from bureau.hazards import services
 from bureau.hazards.models import Hazard
+from bureau.kernel.demo_photos import site_photo
 from bureau.kernel.registry import register_demo
 
 RISKS = [
@@ -80,6 +81,8 @@ def load(ctx: Any) -> None:
     services.hazard_transition(actor=qiye, hazard=done, action="accept", note="已更换，压力正常")
     services.hazard_transition(actor=qiye, hazard=done, action="close")
 
+    _enterprise_side(qiye, showcase, today)
+
     # Hazards across the city, some overdue (deadlines moved into the past after the plan, as time would).
     sources = ["self_inspection", "inspection", "patrol", "checkup"]
     pool = list(Enterprise.objects.exclude(pk=showcase.pk).order_by("id")[:160])
@@ -133,3 +136,42 @@ def load(ctx: Any) -> None:
         services.listing_entry_add(actor=city_inspector, listing=second, kind="progress", percent=100,
                                    text="紧急切断装置已安装调试完毕")
         services.listing_request_recheck(actor=city_inspector, listing=second, note="企业报告整改完成，申请核查销号")
+
+
+def _enterprise_side(qiye: User, showcase: Enterprise, today: dt.date) -> None:
+    """The enterprise's side of hazards found by the county bureau: one with a pending deadline extension request
+    (yanhu_inspector approves or refuses it on the hazard page), one rectified with evidence (a site photo and a
+    test certificate) and acceptance asked for (the bureau verifies it; qiye has no accept button)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bureau.kernel.documents import Fields, Para, Signature, Spec, chinese_date, render_pdf
+
+    county = User.objects.filter(username="yanhu_inspector").first() or User.objects.get(username="city_inspector")
+    pending = services.hazard_report(
+        actor=county, enterprise=showcase, source="inspection", title="危化品仓库未设置可燃气体浓度检测报警装置",
+        found_on=today - dt.timedelta(days=6), location="危化品仓库", deadline=today + dt.timedelta(days=12),
+        legal_basis="危险化学品安全管理条例 第二十条")
+    services.hazard_plan(actor=qiye, hazard=pending, measures="采购并安装防爆型可燃气体检测报警装置，接入值班室",
+                         deadline=None, responsible_person="李丽娟", funds=Decimal("18000"))
+    services.extension_request(
+        actor=qiye, hazard=pending, proposed_deadline=today + dt.timedelta(days=40),
+        reason="防爆型报警装置须厂家定制，到货周期约 30 天（附供货合同）；到货前每 2 小时人工巡检一次，"
+               "并配备便携式可燃气体检测仪。")
+
+    fixed = services.hazard_report(
+        actor=county, enterprise=showcase, source="inspection", title="危化品仓库防爆照明灯具灯罩破损",
+        found_on=today - dt.timedelta(days=10), location="危化品仓库", deadline=today + dt.timedelta(days=5),
+        legal_basis="危险化学品安全管理条例 第二十条")
+    services.hazard_plan(actor=qiye, hazard=fixed, measures="更换防爆灯具 4 套并委托检测", deadline=None,
+                         responsible_person="李丽娟", funds=Decimal("2600"))
+    certificate = render_pdf(Spec(title="防爆电气设备检验报告", authority="运城市某检验检测有限公司",
+                                  number=f"FB-{today:%Y%m%d}-07", blocks=[
+        Fields([("委托单位", showcase.name), ("检验对象", "危化品仓库防爆照明灯具 4 套（更换后）"),
+                ("检验日期", chinese_date(today - dt.timedelta(days=1))), ("检验结论", "符合 GB/T 3836 要求，合格")]),
+        Para("本报告仅对本次检验的设备负责。"), Signature("运城市某检验检测有限公司", today - dt.timedelta(days=1),
+                                                  seal=False)]))
+    services.hazard_evidence_add(actor=qiye, hazard=fixed, files=[site_photo("AFTER 4 LAMPS", seed=41)],
+                                 note="更换后的灯具照片")
+    services.hazard_transition(
+        actor=qiye, hazard=fixed, action="request_acceptance", note="灯具已全部更换，附检验报告，请予复查验收",
+        files=[SimpleUploadedFile("防爆灯具检验报告.pdf", certificate, content_type="application/pdf")])

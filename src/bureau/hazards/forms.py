@@ -89,5 +89,12 @@ class ListingForm(BureauForm):
 
 class ListingEntryForm(BureauForm):
     kind = forms.ChoiceField(label="类型", choices=ListingEntry.Kind.choices)
-    percent = forms.IntegerField(label="完成进度（%）", required=False)
+    percent = forms.IntegerField(label="完成进度（%）", required=False, help_text="不能低于上次填报的进度")
+    on = forms.DateField(label="日期", widget=DATE, required=False, help_text="不填为今天；不能早于挂牌日期")
     text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionForm(BureauForm):
+    proposed_deadline = forms.DateField(label="申请延期至", widget=DATE)
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
+                             help_text="写明不能按期完成整改的原因和已采取的防范措施")

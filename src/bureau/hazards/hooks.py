@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.accounts.roles import ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.hazards import demo  # noqa: F401  (registers the demo loader)
 from bureau.kernel.registry import (
     Indicator,
@@ -44,10 +44,23 @@ register_rules(
                 "挂牌督办办法（地方规定）", unit="个工作日"),
     RuleDefault("hazards.overdue_reminder_every_days", 3, "超期隐患重复提醒的间隔",
                 "本局隐患排查治理工作约定（local）", unit="天"),
+    RuleDefault("hazards.deadline_extension_max_days", 90,
+                "监管部门或专家确定的整改期限，企业申请延期时最多可延长的天数（自现整改期限起算）",
+                "安全生产违法行为行政处罚办法（原国家安监总局令第15号）：不能按期整改的书面申请延期、书面答复；"
+                "延期上限为本局约定（local, verify）", unit="天"),
+    RuleDefault("hazards.listing_recheck_min_percent", 100, "挂牌督办申请核查销号所需的整改完成进度",
+                "安全生产事故隐患排查治理暂行规定（原国家安监总局令第16号）第18条：治理工作结束后申请核查；"
+                "挂牌督办办法（地方规定）", unit="%"),
+    RuleDefault("hazards.evidence_types", ["jpg", "jpeg", "png", "pdf"],
+                "整改佐证（照片、证书、检测报告）允许的文件类型（按文件内容校验）", "本平台规则"),
+    RuleDefault("hazards.evidence_max_mb", 10, "整改佐证单个文件大小上限", "本平台规则", unit="MB"),
+    RuleDefault("hazards.evidence_max_files", 20, "每项隐患或挂牌督办最多可上传的整改佐证文件数", "本平台规则",
+                unit="个"),
 )
 
 register_menu(
-    MenuEntry("双重预防", "隐患排查治理", "hazards:list", frozenset({*OFFICERS, ENTERPRISE}), order=40, icon="⚠"),
+    MenuEntry("双重预防", "隐患排查治理", "hazards:list", frozenset({*OFFICERS, ENTERPRISE, EXPERT}), order=40,
+              icon="⚠"),
     MenuEntry("双重预防", "风险分级管控", "hazards:risks", frozenset({*OFFICERS, ENTERPRISE}), order=41, icon="◎"),
     MenuEntry("双重预防", "挂牌督办", "hazards:listings", frozenset({*OFFICERS, ENTERPRISE}), order=42, icon="⚑"),
     MenuEntry("双重预防", "辖区总览", "hazards:overview", OFFICERS, order=43, icon="▦"),
@@ -58,8 +71,9 @@ register_portal_link(MenuEntry("公告", "重大隐患挂牌督办", "hazards:pu
 
 @register_workbench
 def hazard_work(user: Any) -> Iterable[WorkItem]:
-    """Enterprise: hazards to plan/rectify and listings; officers: acceptance requests, rechecks due, overdue."""
-    from bureau.hazards.models import Hazard, ListedSupervision
+    """Enterprise: hazards to plan/rectify and listings; officers: acceptance requests, extension requests, rechecks
+    due; experts: acceptance requests of the hazards of their checkups."""
+    from bureau.hazards.models import DeadlineExtension, Hazard, ListedSupervision
     from bureau.hazards.workflow import hazard_workflow
     from bureau.kernel.calendar import countdown_label
 
@@ -67,7 +81,7 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
     if user.enterprise_id and ENTERPRISE in codes:
         rows = (Hazard.objects.restrict(user).filter(state__in=("reported", "rectifying"))
                 .order_by(F("deadline").asc(nulls_last=True))[:20])
-    elif codes & OFFICERS:
+    elif codes & (OFFICERS | {EXPERT}):
         rows = (Hazard.objects.restrict(user).filter(state="awaiting_acceptance")
                 .order_by("reported_at")[:20])
     else:
@@ -79,6 +93,12 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
                               status=hazard_workflow.state_label(h.state),
                               due_label=label, chip=chip, sort_key=str(h.deadline or "")))
     if codes & OFFICERS:
+        for ext in (DeadlineExtension.objects.restrict(user).filter(state="requested").select_related("hazard")
+                    .order_by("requested_at")[:20]):
+            label, chip = countdown_label(ext.current_deadline)
+            items.append(WorkItem(title=f"延期申请：{ext.hazard.title}", url=reverse("hazards:detail", args=[ext.hazard_id]),
+                                  area="隐患治理", status="待审批", due_label=label, chip=chip,
+                                  sort_key=str(ext.current_deadline)))
         for listing in ListedSupervision.objects.restrict(user).filter(state="recheck_requested")[:20]:
             label, chip = countdown_label(listing.removal_due)
             items.append(WorkItem(title=f"督办核查销号：{listing.number}",

@@ -160,7 +160,8 @@ class ListedSupervision(ProcessModel):
     recheck request the bureau verifies and removes the listing (销号) within the working days of rule
     `hazards.listing_removal_working_days` (local: 10)."""
 
-    authority = Authority(dataset="listings", label="挂牌督办")
+    # The party enterprise changes its listing: periodic progress and rectification evidence.
+    authority = Authority(dataset="listings", label="挂牌督办", party_changes=True)
 
     number = models.CharField("督办编号", max_length=30, unique=True)
     hazard = models.OneToOneField(Hazard, on_delete=models.PROTECT, related_name="listing", verbose_name="隐患")
@@ -191,6 +192,11 @@ class ListedSupervision(ProcessModel):
     def __str__(self) -> str:
         return f"{self.number} {self.hazard.title}"
 
+    def latest_percent(self) -> int | None:
+        """The completion reported by the latest progress entry (progress never goes down: hazards.services)."""
+        return (self.entries.filter(kind=ListingEntry.Kind.PROGRESS, percent__isnull=False)
+                .order_by("-on", "-id").values_list("percent", flat=True).first())
+
 
 class ListingEntry(models.Model):
     """A dated entry of a listing: the enterprise's periodic progress or a record of the bureau's assistance."""
@@ -213,3 +219,42 @@ class ListingEntry(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["on", "id"]
 
+
+
+class DeadlineExtension(ProcessModel):
+    """延期申请: the enterprise asks the bureau to extend the rectification deadline of a hazard found by the
+    bureau or an expert (a deadline it did not set itself), with its reason and the proposed date; the bureau of
+    the jurisdiction approves (the hazard's deadline changes) or refuses, with reasons (hazards.workflow,
+    `extension_workflow`). 安全生产违法行为行政处罚办法 (原国家安监总局令第15号): a party that cannot finish a
+    rectification in time applies in writing for an extension and the authority answers in writing whether it is
+    granted. At most one open request per hazard (database constraint)."""
+
+    authority = Authority(dataset="hazards", label="整改延期申请")
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="extensions", verbose_name="隐患")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    current_deadline = models.DateField("原整改期限")
+    proposed_deadline = models.DateField("申请延期至")
+    reason = models.TextField("延期理由")
+    requested_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name="申请人")
+    requested_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="审批人")
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "整改延期申请"
+        verbose_name_plural = verbose_name
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["region", "state"], name="extension_region_state")]
+        constraints = [models.UniqueConstraint(fields=["hazard"], condition=models.Q(state="requested"),
+                                               name="one_open_extension_per_hazard")]
+
+    def __str__(self) -> str:
+        return f"{self.hazard.number} 延期至 {self.proposed_deadline}"

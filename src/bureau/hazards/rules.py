@@ -91,3 +91,35 @@ def plan_refusal(*, measures: str, deadline: dt.date | None, responsible_person:
     if major and (funds is None or not contingency.strip()):
         return "contingency", "重大隐患的治理方案须写明整改资金和应急预案/防范措施"
     return None
+
+
+def extension_refusal(*, current: dt.date, proposed: dt.date, today: dt.date, max_days: int
+                      ) -> tuple[str, str] | None:
+    """A deadline extension asks for a later date than the current deadline, not in the past, and at most
+    `max_days` days beyond the current deadline (rule `hazards.deadline_extension_max_days`). Returns (field,
+    message) or None."""
+    if proposed <= current:
+        return "proposed_deadline", f"申请延期至的日期应晚于现整改期限 {current:%Y-%m-%d}"
+    if proposed < today:
+        return "proposed_deadline", "申请延期至的日期不能早于今天"
+    if (proposed - current).days > max_days:
+        return "proposed_deadline", f"延期不能超过现整改期限后 {max_days} 天（最迟 {current + dt.timedelta(days=max_days):%Y-%m-%d}）"
+    return None
+
+
+def progress_refusal(*, percent: int | None, on: dt.date, listed_on: dt.date, today: dt.date,
+                     last_percent: int | None, last_on: dt.date | None) -> tuple[str, str] | None:
+    """A listing's progress entry: dated between the listing and today, not before the last progress entry, and
+    its completion never below the last one reported (progress does not go down). Returns (field, message) or
+    None."""
+    if percent is not None and not 0 <= percent <= 100:
+        return "percent", "完成进度应在 0—100 之间"
+    if on > today:
+        return "on", "日期不能晚于今天"
+    if on < listed_on:
+        return "on", f"日期不能早于挂牌日期 {listed_on:%Y-%m-%d}"
+    if last_on is not None and on < last_on:
+        return "on", f"日期不能早于上次填报整改进展的日期 {last_on:%Y-%m-%d}"
+    if percent is not None and last_percent is not None and percent < last_percent:
+        return "percent", f"完成进度不能低于上次填报的 {last_percent}%"
+    return None

@@ -5,16 +5,19 @@ and audit; every refusal is a DomainError raised before anything is written."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
+from bureau.accounts.authority import authority_of, sees
 from bureau.accounts.scope import scope_for
 from bureau.hazards import rules
 from bureau.hazards.models import (
+    DeadlineExtension,
     Hazard,
     HazardGrade,
     HazardSource,
@@ -23,16 +26,25 @@ from bureau.hazards.models import (
     RiskMethod,
     RiskPoint,
 )
-from bureau.hazards.workflow import BUREAU_DECIDERS, STAFF, hazard_workflow, listing_workflow
+from bureau.hazards.workflow import (
+    BUREAU_DECIDERS,
+    STAFF,
+    extension_workflow,
+    hazard_workflow,
+    listing_workflow,
+)
+from bureau.kernel.attachments import KNOWN_TYPES, check_upload, save_upload
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
 from bureau.kernel.documents import Fields, Para, Signature, Spec, chinese_date, store_document
-from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
-from bureau.kernel.workflow import apply_transition, record_history
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
+
+EVIDENCE = "整改佐证"  # the purpose of rectification evidence attachments (photos, certificates, reports)
 
 
 def _enterprise_users(enterprise_id: int) -> list[Any]:
@@ -58,6 +70,20 @@ def _check_scope(actor: Any, *, region_id: str, enterprise_id: int) -> None:
     if scope.covers_region(region_id):
         return
     raise NotFound("隐患不存在或不在您的管辖范围内")
+
+
+def _require_visible(actor: Any, record: Any) -> None:
+    """The actor must see the record (bureau.accounts.authority: jurisdiction, the party enterprise, grants such as
+    the expert of a checkup); a system job (actor None) sees everything."""
+    if actor is not None and not sees(actor, record):
+        raise NotFound(f"{authority_of(type(record)).label}不存在或不在您的管辖范围内")
+
+
+def _require_change(actor: Any, record: Any, what: str) -> None:
+    """The actor changes the record (authority: the party enterprise, the officers of the jurisdiction)."""
+    model = type(record)
+    if actor is None or not model.objects.restrict(actor, "change").filter(pk=record.pk).exists():
+        raise PermissionDenied(f"您无权{what}")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -114,8 +140,9 @@ def hazard_plan(*, actor: Any, hazard: Hazard, measures: str, deadline: dt.date 
                 funds: Decimal | None = None, contingency: str = "", note: str = "") -> Hazard:
     """Record the rectification plan (五到位: measures, funds, deadline, person, contingency) and start
     rectification. From here the hazard counts as "under rectification" for the II.8 exemption."""
-    _check_scope(actor, region_id=hazard.region_id, enterprise_id=hazard.enterprise_id)
+    _require_visible(actor, hazard)
     check_lengths(responsible_person=(responsible_person.strip(), 40, "整改责任人"))
+    deadline = _plan_deadline(actor, hazard, deadline)
     refusal = rules.plan_refusal(measures=measures, deadline=deadline, responsible_person=responsible_person,
                                  today=timezone.localdate(), found_on=hazard.found_on, funds=funds,
                                  contingency=contingency, major=hazard.grade == HazardGrade.MAJOR)
@@ -129,9 +156,29 @@ def hazard_plan(*, actor: Any, hazard: Hazard, measures: str, deadline: dt.date 
     return hazard
 
 
+def _plan_deadline(actor: Any, hazard: Hazard, deadline: dt.date | None) -> dt.date | None:
+    """The enterprise sets the deadline only of a hazard it found itself: a deadline set by the bureau (inspection,
+    patrol, petition) or in an expert checkup stays as it is (a blank deadline in the plan keeps it) and changes
+    only through an approved extension request. Where the finder set none, the enterprise's treatment plan fixes it
+    (安全生产事故隐患排查治理暂行规定 第15条: 治理的时限 is part of the plan) and from then on it is fixed too."""
+    if not getattr(actor, "enterprise_id", None) or hazard.source == HazardSource.SELF_INSPECTION:
+        return deadline
+    if hazard.deadline is None:
+        return deadline
+    if deadline is not None and deadline != hazard.deadline:
+        finder = "专家体检" if hazard.source == HazardSource.CHECKUP else hazard.get_source_display()
+        raise DomainError(f"该隐患由{finder}发现，整改期限 {hazard.deadline:%Y-%m-%d} 不能由企业自行更改；"
+                          "确需延期的，请提交延期申请，由监管部门审批", field="deadline", code="deadline_fixed")
+    if hazard.deadline < timezone.localdate():
+        raise DomainError(f"整改期限 {hazard.deadline:%Y-%m-%d} 已过，请先提交延期申请", field="deadline",
+                          code="deadline_fixed")
+    return hazard.deadline
+
+
 def hazard_progress(*, actor: Any, hazard: Hazard, note: str) -> None:
     """A progress note on a hazard under rectification (shown on its timeline)."""
-    _check_scope(actor, region_id=hazard.region_id, enterprise_id=hazard.enterprise_id)
+    _require_visible(actor, hazard)
+    _require_change(actor, hazard, "填报该隐患的整改进展")
     if hazard.state != "rectifying":
         raise DomainError("只有整改中的隐患可以填报整改进展")
     if not note.strip():
@@ -141,22 +188,162 @@ def hazard_progress(*, actor: Any, hazard: Hazard, note: str) -> None:
         audit(actor, "hazards.progress", hazard, summary=f"填报整改进展：{hazard.number}")
 
 
-def hazard_transition(*, actor: Any, hazard: Hazard, action: str, note: str = "") -> Hazard:
+def hazard_transition(*, actor: Any, hazard: Hazard, action: str, note: str = "",
+                      files: Sequence[Any] = ()) -> Hazard:
     """request_acceptance / accept / reject_acceptance / close: the loop's remaining steps. A hazard is never
-    closed (销号) without acceptance: `close` exists only from `accepted` (hazards.workflow)."""
-    _check_scope(actor, region_id=hazard.region_id, enterprise_id=hazard.enterprise_id)
+    closed (销号) without acceptance: `close` exists only from `accepted` (hazards.workflow). Who verifies and closes
+    follows the hazard's source (guards in hazards.workflow). The request for acceptance may carry rectification
+    evidence (`files`: photos, certificates, reports), stored with it in the same transaction."""
+    _require_visible(actor, hazard)
     if action not in {"request_acceptance", "accept", "reject_acceptance", "close"}:
         raise DomainError("不支持的操作")
+    files = list(files)
+    if files and action != "request_acceptance":
+        raise DomainError("整改佐证在整改中或申请验收时上传", field="files")
+    check_transition(hazard_workflow, hazard, action, actor)
     if action == "reject_acceptance" and not note.strip():
         raise DomainError("验收不通过须写明原因", field="note")
+    allowed, max_bytes = _check_evidence(files, owner=hazard) if files else (frozenset(), 0)
     updates: dict[str, Any] = {}
     if action == "accept":
         updates = {"accepted_at": timezone.now(), "acceptance_note": note.strip()}
     elif action == "close":
         updates = {"closed_at": timezone.now()}
+    text = note.strip()
+    if files:
+        text = "\n".join(t for t in (text, "整改佐证：" + "、".join(f.name for f in files)) if t)
     with transaction.atomic():
-        apply_transition(hazard_workflow, hazard, action, actor=actor, note=note.strip(), updates=updates)
+        apply_transition(hazard_workflow, hazard, action, actor=actor, note=text, updates=updates,
+                         audit_data={"evidence": len(files)} if files else None)
+        for upload in files:
+            save_upload(upload, owner=hazard, purpose=EVIDENCE, actor=actor, allowed=allowed, max_bytes=max_bytes)
     return hazard
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Rectification evidence (整改佐证: photos, certificates, test reports) on hazards and listings
+
+
+def _check_evidence(files: list[Any], *, owner: Any) -> tuple[frozenset[str], int]:
+    """Every file checked before anything is saved: count, type by content and size, all rules as data
+    (`hazards.evidence_max_files`, `hazards.evidence_types`, `hazards.evidence_max_mb`). Returns (allowed types,
+    size limit in bytes)."""
+    if not files:
+        raise DomainError("请选择要上传的整改佐证文件", field="files")
+    most = int(rule("hazards.evidence_max_files"))
+    already = owner.attachments().filter(purpose=EVIDENCE).count()
+    if already + len(files) > most:
+        raise DomainError(f"整改佐证最多 {most} 个文件（已上传 {already} 个）", field="files")
+    allowed = frozenset(str(t).lower() for t in rule("hazards.evidence_types")) & frozenset(KNOWN_TYPES)
+    max_bytes = int(rule("hazards.evidence_max_mb")) * 1024 * 1024
+    for upload in files:
+        check_upload(upload, allowed=allowed, max_bytes=max_bytes)
+    return allowed, max_bytes
+
+
+def hazard_evidence_add(*, actor: Any, hazard: Hazard, files: Sequence[Any], note: str = "") -> list[Any]:
+    """Rectification evidence on a hazard under rectification, by the enterprise (its own) or the bureau of the
+    jurisdiction (authority: who changes hazards); shown on the hazard page with download links."""
+    _require_visible(actor, hazard)
+    _require_change(actor, hazard, "为该隐患上传整改佐证")
+    if hazard.state != "rectifying":
+        raise DomainError("只有整改中的隐患可以上传整改佐证（申请验收时也可一并上传）")
+    files = list(files)
+    allowed, max_bytes = _check_evidence(files, owner=hazard)
+    with transaction.atomic():
+        saved = [save_upload(f, owner=hazard, purpose=EVIDENCE, actor=actor, allowed=allowed, max_bytes=max_bytes)
+                 for f in files]
+        names = "、".join(a.original_name for a in saved)
+        record_history(hazard, actor=actor, action="evidence", label="上传整改佐证",
+                       note="\n".join(t for t in (note.strip(), names) if t))
+        audit(actor, "hazards.evidence", hazard, summary=f"上传整改佐证 {len(saved)} 个：{hazard.number}",
+              data={"files": [a.sha256 for a in saved]})
+    return saved
+
+
+def evidence_of(owner: Any) -> list[Any]:
+    """The rectification evidence of a hazard or a listing, oldest first."""
+    return list(owner.attachments().filter(purpose=EVIDENCE).select_related("uploaded_by").order_by("id"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Deadline extension (延期申请)
+
+
+def _region_staff(region_id: str) -> list[Any]:
+    from bureau.accounts.models import User
+
+    return list(User.objects.filter(organisation__region_id=region_id, is_active=True, enterprise__isnull=True,
+                                    roles__code__in=sorted(STAFF)).distinct())
+
+
+def extension_request(*, actor: Any, hazard: Hazard, proposed_deadline: dt.date, reason: str) -> DeadlineExtension:
+    """The enterprise asks for a later rectification deadline of a hazard found by the bureau or an expert, with its
+    reason and the proposed date (later than the current deadline, not in the past, within rule
+    `hazards.deadline_extension_max_days`). The request is the hazard's declared action `request_extension` (on its
+    timeline); the bureau answers with `extension_decide`. At most one open request per hazard."""
+    check_transition(hazard_workflow, hazard, "request_extension", actor)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("请写明延期理由", field="reason")
+    check_lengths(reason=(reason, 1000, "延期理由"))
+    today = timezone.localdate()
+    current = hazard.deadline
+    if current is None:  # the declared guard `_has_deadline` refused it already; kept for the type
+        raise DomainError("该隐患尚未确定整改期限，无需申请延期")
+    refusal = rules.extension_refusal(current=current, proposed=proposed_deadline, today=today,
+                                      max_days=int(rule("hazards.deadline_extension_max_days", today)))
+    if refusal:
+        raise DomainError(refusal[1], field=refusal[0])
+    with transaction.atomic():
+        apply_transition(hazard_workflow, hazard, "request_extension", actor=actor,
+                         note=f"申请将整改期限由 {hazard.deadline:%Y-%m-%d} 延至 {proposed_deadline:%Y-%m-%d}：{reason}")
+        try:
+            with transaction.atomic():
+                extension = DeadlineExtension.objects.create(
+                    hazard=hazard, enterprise_id=hazard.enterprise_id, region_id=hazard.region_id,
+                    current_deadline=hazard.deadline, proposed_deadline=proposed_deadline, reason=reason,
+                    requested_by=actor if getattr(actor, "pk", None) else None, requested_at=timezone.now(),
+                    state="requested")
+        except IntegrityError:
+            raise Conflict("该隐患已有待审批的延期申请，请等待监管部门答复") from None
+        record_history(extension, actor=actor, action="request", label="申请延期", note=reason)
+        notify(_region_staff(hazard.region_id), f"隐患整改延期申请：{hazard.title}",
+               f"{hazard.enterprise.name} 申请将整改期限由 {hazard.deadline:%Y-%m-%d} 延至 "
+               f"{proposed_deadline:%Y-%m-%d}，请审批。", url=f"/hazards/{hazard.pk}/")
+    return extension
+
+
+def extension_decide(*, actor: Any, extension: DeadlineExtension, action: str, note: str) -> DeadlineExtension:
+    """The bureau of the jurisdiction approves (准予延期: the hazard's deadline becomes the proposed date) or refuses
+    (不予延期) an extension request, with its reasons; both on the hazard's timeline, and the enterprise is told."""
+    if action not in {"approve", "refuse"}:
+        raise DomainError("不支持的操作")
+    check_transition(extension_workflow, extension, action, actor)
+    note = note.strip()
+    if not note:
+        raise DomainError("请填写审批意见（准予或不予延期的理由）", field="note")
+    hazard = extension.hazard
+    with transaction.atomic():
+        apply_transition(extension_workflow, extension, action, actor=actor, note=note,
+                         updates={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note})
+        old, new = extension.current_deadline, extension.proposed_deadline
+        if action == "approve":
+            changed = Hazard.objects.filter(pk=hazard.pk, deadline=old).update(
+                deadline=new, overdue_reminded_on=None, version=F("version") + 1)
+            if changed != 1:
+                raise Conflict("该隐患的整改期限已有变化，请刷新页面后重试")
+            hazard.deadline, hazard.overdue_reminded_on = new, None
+            hazard.version += 1
+            record_history(hazard, actor=actor, action="extension_approved", label="准予延期",
+                           note=f"整改期限由 {old:%Y-%m-%d} 延至 {new:%Y-%m-%d}。{note}")
+            title, body = "隐患整改延期已准予", f"{hazard.title}：整改期限延至 {new:%Y-%m-%d}。审批意见：{note}"
+        else:
+            record_history(hazard, actor=actor, action="extension_refused", label="不予延期",
+                           note=f"申请延至 {new:%Y-%m-%d}，不予延期，整改期限仍为 {old:%Y-%m-%d}。{note}")
+            title, body = "隐患整改延期未准予", f"{hazard.title}：整改期限仍为 {old:%Y-%m-%d}。理由：{note}"
+        notify(_enterprise_users(hazard.enterprise_id), title, body, url=f"/hazards/{hazard.pk}/")
+    return extension
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -220,7 +407,7 @@ def listing_create(*, actor: Any, hazard: Hazard, reason: str, deadline: dt.date
                    requirements: str = "") -> ListedSupervision:
     """List a major hazard under supervision: notice to the enterprise (挂牌督办通知书) and public notice (公告)."""
     _require_bureau(actor, BUREAU_DECIDERS, "挂牌督办")
-    _check_scope(actor, region_id=hazard.region_id, enterprise_id=hazard.enterprise_id)
+    _require_visible(actor, hazard)
     refusal = rules.may_list(hazard.grade)
     if refusal:
         raise DomainError(refusal, code="not_major")
@@ -272,8 +459,10 @@ def listing_create(*, actor: Any, hazard: Hazard, reason: str, deadline: dt.date
 
 def listing_entry_add(*, actor: Any, listing: ListedSupervision, kind: str, text: str,
                       percent: int | None = None, on: dt.date | None = None) -> ListingEntry:
-    """Periodic progress (enterprise or bureau) or a record of the bureau's assistance (bureau only)."""
-    _check_scope(actor, region_id=listing.region_id, enterprise_id=listing.enterprise_id)
+    """Periodic progress (enterprise or bureau) or a record of the bureau's assistance (bureau only). A progress
+    entry is dated between the listing and today, not before the last progress entry, and its completion never goes
+    below the last one reported (the recheck threshold reads the latest: hazards.workflow)."""
+    _require_visible(actor, listing)
     if kind not in ListingEntry.Kind.values:
         raise DomainError("记录类型无效")
     if kind == ListingEntry.Kind.ASSISTANCE and (getattr(actor, "enterprise_id", None)
@@ -283,12 +472,19 @@ def listing_entry_add(*, actor: Any, listing: ListedSupervision, kind: str, text
         raise DomainError("督办已销号，不能再填报")
     if not text.strip():
         raise DomainError("请填写内容", field="text")
-    if percent is not None and not 0 <= percent <= 100:
-        raise DomainError("完成进度应在 0—100 之间", field="percent")
-    on = on or timezone.localdate()
-    if on > timezone.localdate():
-        raise DomainError("日期不能晚于今天", field="on")
+    today = timezone.localdate()
+    on = on or today
     with transaction.atomic():
+        # entries of one listing are serialised, so two concurrent reports cannot both pass the comparison
+        ListedSupervision.objects.select_for_update().filter(pk=listing.pk).values_list("pk").first()
+        last_on = last_percent = None
+        if kind == ListingEntry.Kind.PROGRESS:
+            last = listing.entries.filter(kind=kind).order_by("-on", "-id").values_list("on", flat=True).first()
+            last_on, last_percent = last, listing.latest_percent()
+        refusal = rules.progress_refusal(percent=percent, on=on, listed_on=listing.listed_on, today=today,
+                                         last_percent=last_percent, last_on=last_on)
+        if refusal:
+            raise DomainError(refusal[1], field=refusal[0])
         entry = ListingEntry.objects.create(listing=listing, kind=kind, on=on, percent=percent, text=text.strip(),
                                             actor=actor, actor_name=actor.display_name)
         label = ListingEntry.Kind(kind).label
@@ -298,19 +494,47 @@ def listing_entry_add(*, actor: Any, listing: ListedSupervision, kind: str, text
     return entry
 
 
-def listing_request_recheck(*, actor: Any, listing: ListedSupervision, note: str = "") -> ListedSupervision:
-    """The enterprise reports the rectification done and asks for verification; the bureau must verify and
-    remove within rule `hazards.listing_removal_working_days` working days (kernel clock)."""
-    _check_scope(actor, region_id=listing.region_id, enterprise_id=listing.enterprise_id)
+def listing_evidence_add(*, actor: Any, listing: ListedSupervision, files: Sequence[Any],
+                         note: str = "") -> list[Any]:
+    """Rectification evidence on a listing under supervision (the enterprise or the bureau of the jurisdiction)."""
+    _require_visible(actor, listing)
+    _require_change(actor, listing, "为该挂牌督办上传整改佐证")
+    if listing.state != "listed":
+        raise DomainError("只有督办中的事项可以上传整改佐证（申请核查销号时也可一并上传）")
+    files = list(files)
+    allowed, max_bytes = _check_evidence(files, owner=listing)
+    with transaction.atomic():
+        saved = [save_upload(f, owner=listing, purpose=EVIDENCE, actor=actor, allowed=allowed, max_bytes=max_bytes)
+                 for f in files]
+        record_history(listing, actor=actor, action="evidence", label="上传整改佐证",
+                       note="\n".join(t for t in (note.strip(), "、".join(a.original_name for a in saved)) if t))
+        audit(actor, "hazards.listing_evidence", listing, summary=f"上传整改佐证 {len(saved)} 个：{listing.number}",
+              data={"files": [a.sha256 for a in saved]})
+    return saved
+
+
+def listing_request_recheck(*, actor: Any, listing: ListedSupervision, note: str = "",
+                            files: Sequence[Any] = ()) -> ListedSupervision:
+    """The enterprise reports the rectification done and asks for verification (only once the reported progress
+    reaches rule `hazards.listing_recheck_min_percent`, a guard of the workflow), optionally with rectification
+    evidence; the bureau must verify and remove within rule `hazards.listing_removal_working_days` working days
+    (kernel clock)."""
+    _require_visible(actor, listing)
     hazard = listing.hazard
     if hazard.state == "reported":
         raise DomainError("请先在隐患中登记整改方案，再申请核查销号")
+    check_transition(listing_workflow, listing, "request_recheck", actor)
+    files = list(files)
+    allowed, max_bytes = _check_evidence(files, owner=listing) if files else (frozenset(), 0)
     today = timezone.localdate()
     due = add_working_days(today, int(rule("hazards.listing_removal_working_days", today)))
+    text = "\n".join(t for t in (note.strip(), "整改佐证：" + "、".join(f.name for f in files) if files else "") if t)
     with transaction.atomic():
-        apply_transition(listing_workflow, listing, "request_recheck", actor=actor, note=note,
+        apply_transition(listing_workflow, listing, "request_recheck", actor=actor, note=text,
                          updates={"recheck_requested_on": today, "removal_due": due.date,
                                   "removal_due_provisional": due.provisional})
+        for upload in files:
+            save_upload(upload, owner=listing, purpose=EVIDENCE, actor=actor, allowed=allowed, max_bytes=max_bytes)
         if hazard.state == "rectifying":
             apply_transition(hazard_workflow, hazard, "request_acceptance", actor=actor, note="申请督办核查销号")
         notify(_bureau_users(listing), "挂牌督办申请核查销号",
@@ -328,7 +552,7 @@ def _bureau_users(listing: ListedSupervision) -> list[Any]:
 
 def listing_verify_fail(*, actor: Any, listing: ListedSupervision, note: str) -> ListedSupervision:
     """Verification found the rectification incomplete: back to supervision, the hazard back to rectifying."""
-    _check_scope(actor, region_id=listing.region_id, enterprise_id=listing.enterprise_id)
+    _require_visible(actor, listing)
     if not note.strip():
         raise DomainError("请写明核查未通过的原因", field="note")
     hazard = listing.hazard
@@ -345,7 +569,7 @@ def listing_verify_fail(*, actor: Any, listing: ListedSupervision, note: str) ->
 def listing_remove(*, actor: Any, listing: ListedSupervision, note: str = "") -> ListedSupervision:
     """Verification passed: remove the listing (销号), accept and close the hazard, issue the removal notice."""
     _require_bureau(actor, BUREAU_DECIDERS, "督办销号")
-    _check_scope(actor, region_id=listing.region_id, enterprise_id=listing.enterprise_id)
+    _require_visible(actor, listing)
     hazard = listing.hazard
     today = timezone.localdate()
     with transaction.atomic():

@@ -10,6 +10,9 @@ urlpatterns = [
     path("<id:pk>/", views.hazard_detail, name="detail"),
     path("<id:pk>/plan/", views.hazard_plan, name="plan"),
     path("<id:pk>/act/<slug:action>/", views.hazard_act, name="act"),
+    path("<id:pk>/evidence/", views.hazard_evidence, name="evidence"),
+    path("<id:pk>/extension/", views.hazard_extension, name="extension"),
+    path("extensions/<id:pk>/act/<slug:action>/", views.extension_act, name="extension_act"),
     path("<id:hazard_pk>/list/", views.listing_new, name="listing_new"),
     path("risks/", views.risk_list, name="risks"),
     path("risks/new/", views.risk_edit, name="risk_new"),
@@ -20,4 +23,5 @@ urlpatterns = [
     path("listings/<id:pk>/", views.listing_detail, name="listing"),
     path("listings/<id:pk>/entry/", views.listing_entry, name="listing_entry"),
     path("listings/<id:pk>/act/<slug:action>/", views.listing_act, name="listing_act"),
+    path("listings/<id:pk>/evidence/", views.listing_evidence, name="listing_evidence"),
 ]

@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bureau.accounts.roles import ENTERPRISE
+from bureau.accounts.roles import ENTERPRISE, EXPERT
 from bureau.enterprises.models import Enterprise
 from bureau.hazards import queries, services
 from bureau.hazards.forms import (
+    ExtensionForm,
     HazardFilterForm,
     HazardReportForm,
     ListingEntryForm,
@@ -24,16 +25,19 @@ from bureau.hazards.forms import (
     RiskFilterForm,
     RiskPointForm,
 )
-from bureau.hazards.models import HazardSource, ListedSupervision, RiskPoint
-from bureau.hazards.workflow import BUREAU_DECIDERS, STAFF, hazard_workflow, listing_workflow
-from bureau.kernel.access import public_view
+from bureau.hazards.models import DeadlineExtension, Hazard, HazardSource, ListedSupervision, RiskPoint
+from bureau.hazards.workflow import BUREAU_DECIDERS, STAFF, extension_workflow, hazard_workflow, listing_workflow
+from bureau.kernel.access import acts_on, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
 
 ACTION_STYLE = {"accept": "btn", "close": "btn", "request_acceptance": "btn", "reject_acceptance": "btn btn-danger",
-                "remove": "btn", "verify_fail": "btn btn-danger", "request_recheck": "btn"}
+                "remove": "btn", "verify_fail": "btn btn-danger", "request_recheck": "btn", "approve": "btn",
+                "refuse": "btn btn-danger"}
+# Actions of the hazard page that have their own form (not the generic buttons).
+OWN_FORM_ACTIONS = {"plan", "request_extension"}
 
 
 def _is_staff(user: Any) -> bool:
@@ -45,9 +49,20 @@ def _require_participant(user: Any) -> None:
         raise Http404
 
 
+def _require_reader(user: Any) -> None:
+    """Pages an expert opens too: the hazards of the checkups the expert took part in (their verification)."""
+    if EXPERT not in user.role_codes:
+        _require_participant(user)
+
+
+def _files(request: HttpRequest) -> list[Any]:
+    return request.FILES.getlist("files")
+
+
 @login_required
+@acts_on("hazards.Hazard")
 def hazard_list(request: HttpRequest) -> HttpResponse:
-    _require_participant(request.user)
+    _require_reader(request.user)
     form = HazardFilterForm(request.GET or None)
     qs = queries.hazard_list(request.user, request.GET)
     page = paginate(qs, request.GET)
@@ -57,11 +72,12 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
         h.overdue = h.is_overdue(today)
     return render(request, "hazards/list.html", {
         "form": form, "page": page, "total": capped_count(qs), "is_enterprise": bool(request.user.enterprise_id),
-        "export_query": request.GET.urlencode(),
+        "export_query": request.GET.urlencode(), "may_report": _is_staff(request.user) or bool(request.user.enterprise_id),
     })
 
 
 @login_required
+@acts_on("hazards.Hazard")
 def hazard_export(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
     qs = queries.hazard_list(request.user, request.GET)
@@ -77,6 +93,7 @@ def hazard_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.Hazard", action="change")
 def hazard_new(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
     user = request.user
@@ -103,30 +120,58 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
     return render(request, "hazards/new.html", {"form": form, "is_enterprise": is_enterprise})
 
 
+def _plan_form(hazard: Hazard, user: Any) -> PlanForm:
+    """The plan form; an enterprise cannot change a deadline set by the bureau or an expert (shown, not editable)."""
+    form = PlanForm(initial={"deadline": hazard.deadline})
+    if user.enterprise_id and hazard.source != HazardSource.SELF_INSPECTION and hazard.deadline is not None:
+        field = form.fields["deadline"]
+        field.disabled = True
+        field.help_text = "整改期限由检查机关或专家确定；确需延期的，请在右侧提交延期申请"
+    return form
+
+
 @login_required
+@acts_on("hazards.Hazard")
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_participant(request.user)
-    hazard = queries.get_hazard_for(request.user, pk)
-    available = hazard_workflow.available(hazard, request.user)
-    actions = [t for t in available if t.action != "plan"]
+    _require_reader(request.user)
+    user = request.user
+    hazard = queries.get_hazard_for(user, pk)
+    available = hazard_workflow.available(hazard, user)
+    actions = [t for t in available if t.action not in OWN_FORM_ACTIONS]
     listing = ListedSupervision.objects.filter(hazard=hazard).first()
-    can_plan = hazard.state == "reported" and bool(available)
+    can_plan = hazard.state == "reported" and any(t.action == "plan" for t in available)
+    extensions = list(DeadlineExtension.objects.restrict(user).filter(hazard=hazard)
+                      .select_related("requested_by", "decided_by"))
+    for ext in extensions:
+        ext.state_label = extension_workflow.state_label(ext.state)
+        ext.actions = extension_workflow.available(ext, user) if ext.state == "requested" else []
+    # progress notes and evidence while rectifying: whoever changes the hazard (its enterprise, the county)
+    may_add_evidence = (hazard.state == "rectifying"
+                        and Hazard.objects.restrict(user, "change").filter(pk=hazard.pk).exists())
     return render(request, "hazards/detail.html", {
         "h": hazard, "state_label": hazard_workflow.state_label(hazard.state),
         "overdue": hazard.is_overdue(timezone.localdate()), "actions": actions,
-        "plan_form": PlanForm(initial={"deadline": hazard.deadline}) if can_plan else None,
+        "plan_form": _plan_form(hazard, user) if can_plan else None,
         "note_form": NoteForm(), "history": hazard_workflow.history(hazard), "listing": listing,
         "can_list": (listing is None and hazard.grade == "major" and hazard.state in ("reported", "rectifying")
-                     and bool(request.user.role_codes & BUREAU_DECIDERS) and not request.user.enterprise_id),
+                     and bool(user.role_codes & BUREAU_DECIDERS) and not user.enterprise_id),
         "action_style": ACTION_STYLE, "photos": list(hazard.attachments().filter(purpose="现场照片").order_by("id")),
+        "extensions": extensions,
+        "extension_form": (ExtensionForm() if any(t.action == "request_extension" for t in available) else None),
+        "evidence": services.evidence_of(hazard), "may_add_evidence": may_add_evidence,
+        "files_with_request": any(t.action == "request_acceptance" for t in actions),
     })
 
 
 @login_required
 @require_POST
+@acts_on("hazards.Hazard", action="action")
 def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, pk)
     form = PlanForm(request.POST)
+    if request.user.enterprise_id and hazard.source != HazardSource.SELF_INSPECTION and hazard.deadline:
+        form.fields["deadline"].disabled = True  # a disabled field keeps the bureau's deadline
+        form.initial["deadline"] = hazard.deadline
     if not form.is_valid():
         messages.error(request, "整改方案填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
         return redirect("hazards:detail", pk=pk)
@@ -141,6 +186,7 @@ def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.Hazard", action="action")
 def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, pk)
     note = request.POST.get("note", "")
@@ -148,7 +194,8 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action == "progress":
             services.hazard_progress(actor=request.user, hazard=hazard, note=note)
         else:
-            services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=note)
+            files = _files(request) if action == "request_acceptance" else []
+            services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=note, files=files)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -156,10 +203,64 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("hazards:detail", pk=pk)
 
 
+@login_required
+@require_POST
+@acts_on("hazards.Hazard", action="action")
+def hazard_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload rectification evidence (photos, certificates, reports) to a hazard under rectification."""
+    hazard = queries.get_hazard_for(request.user, pk)
+    try:
+        saved = services.hazard_evidence_add(actor=request.user, hazard=hazard, files=_files(request),
+                                             note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已上传整改佐证 {len(saved)} 个")
+    return redirect("hazards:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@acts_on("hazards.Hazard", action="action")
+def hazard_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enterprise asks for a later deadline (hazards found by the bureau or an expert)."""
+    hazard = queries.get_hazard_for(request.user, pk)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "延期申请填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("hazards:detail", pk=pk)
+    try:
+        services.extension_request(actor=request.user, hazard=hazard, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已提交延期申请，等待监管部门审批")
+    return redirect("hazards:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@acts_on("hazards.DeadlineExtension", action="action")
+def extension_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The bureau approves or refuses an extension request (准予延期 / 不予延期)."""
+    extension = DeadlineExtension.objects.restrict(request.user).select_related("hazard").filter(pk=pk).first()
+    if extension is None or action not in {"approve", "refuse"}:
+        raise Http404
+    try:
+        services.extension_decide(actor=request.user, extension=extension, action=action,
+                                  note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已办理：" + extension_workflow.action_label(action))
+    return redirect("hazards:detail", pk=extension.hazard_id)
+
+
 # -- risk register ---------------------------------------------------------------------------------------------
 
 
 @login_required
+@acts_on("hazards.RiskPoint")
 def risk_list(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
     form = RiskFilterForm(request.GET or None)
@@ -172,6 +273,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.RiskPoint", action="change")
 def risk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
     if not (user.enterprise_id and ENTERPRISE in user.role_codes):
@@ -194,6 +296,7 @@ def risk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.Hazard")
 def overview(request: HttpRequest) -> HttpResponse:
     if not _is_staff(request.user):
         raise Http404
@@ -208,6 +311,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.ListedSupervision")
 def listing_list(request: HttpRequest) -> HttpResponse:
     _require_participant(request.user)
     qs = queries.listing_list(request.user, request.GET)
@@ -218,6 +322,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.Hazard", "hazards.ListedSupervision", action="change")
 def listing_new(request: HttpRequest, hazard_pk: int) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, hazard_pk)
     if request.user.enterprise_id or not request.user.role_codes & BUREAU_DECIDERS:
@@ -235,23 +340,33 @@ def listing_new(request: HttpRequest, hazard_pk: int) -> HttpResponse:
 
 
 @login_required
+@acts_on("hazards.ListedSupervision")
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_participant(request.user)
     listing = queries.get_listing_for(request.user, pk)
     entries = list(listing.entries.all())
-    latest = next((e.percent for e in reversed(entries) if e.percent is not None), None)
+    latest = next((e.percent for e in reversed(entries) if e.kind == "progress" and e.percent is not None), None)
+    actions = listing_workflow.available(listing, request.user)
     return render(request, "hazards/listing.html", {
         "l": listing, "state_label": listing_workflow.state_label(listing.state),
-        "actions": listing_workflow.available(listing, request.user), "entries": entries, "latest": latest,
+        "actions": actions, "entries": entries, "latest": latest,
         "entry_form": ListingEntryForm() if listing.state != "removed" else None,
         "is_staff": _is_staff(request.user), "history": listing_workflow.history(listing),
         "documents": listing.documents(), "action_style": ACTION_STYLE,
         "hazard_state": hazard_workflow.state_label(listing.hazard.state),
+        "evidence": services.evidence_of(listing),
+        "may_add_evidence": (listing.state == "listed" and ListedSupervision.objects.restrict(request.user, "change")
+                             .filter(pk=listing.pk).exists()),
+        "files_with_request": any(t.action == "request_recheck" for t in actions),
+        "recheck_refusal": (listing_workflow.find("request_recheck", listing.state).refusal(listing, request.user)
+                            if listing.state == "listed" and request.user.role_codes & {ENTERPRISE, *STAFF}
+                            else None),
     })
 
 
 @login_required
 @require_POST
+@acts_on("hazards.ListedSupervision", action="action")
 def listing_entry(request: HttpRequest, pk: int) -> HttpResponse:
     listing = queries.get_listing_for(request.user, pk)
     form = ListingEntryForm(request.POST)
@@ -269,6 +384,7 @@ def listing_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("hazards.ListedSupervision", action="action")
 def listing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     listing = queries.get_listing_for(request.user, pk)
     note = request.POST.get("note", "")
@@ -276,12 +392,29 @@ def listing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 "remove": services.listing_remove}
     if action not in handlers:
         raise Http404
+    extra = {"files": _files(request)} if action == "request_recheck" else {}
     try:
-        handlers[action](actor=request.user, listing=listing, note=note)
+        handlers[action](actor=request.user, listing=listing, note=note, **extra)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已办理：" + listing_workflow.action_label(action))
+    return redirect("hazards:listing", pk=pk)
+
+
+@login_required
+@require_POST
+@acts_on("hazards.ListedSupervision", action="action")
+def listing_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload rectification evidence to a listing under supervision."""
+    listing = queries.get_listing_for(request.user, pk)
+    try:
+        saved = services.listing_evidence_add(actor=request.user, listing=listing, files=_files(request),
+                                              note=request.POST.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已上传整改佐证 {len(saved)} 个")
     return redirect("hazards:listing", pk=pk)
 
 

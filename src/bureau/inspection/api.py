@@ -117,4 +117,4 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> I
         for i in rows[:limit]], next_offset=offset + limit if len(rows) > limit else None)
 
 
-routers = [("v1/draws", draws), ("v1/inspections", inspections)]
+routers = [("v1/draws", draws, None), ("v1/inspections", inspections, "inspections")]

@@ -90,6 +90,8 @@ def load(ctx: Any) -> None:
                                   reason=ExceptionReason.COMPLAINT, reference="12345 热线工单（群众反映夜间违规装卸）",
                                   officers=[users["yanhu_inspector"], users["yanhu_inspector2"]])
 
+    _showcase_service(users, showcase, year)
+
     # Online patrol plans per industry (city) and a few records, one finding left as an open lead.
     plans = {}
     for industry, content, channel, days in [
@@ -107,3 +109,78 @@ def load(ctx: Any) -> None:
         S.patrol_record_create(actor=users["yanhu_inspector"], plan=plans[e.industry], enterprise=e,
                                patrolled_on=timezone.localdate() - dt.timedelta(days=rng.randrange(1, 30)),
                                finding="视频抽查发现储存场所消防通道堆放杂物" if e.pk % 3 == 0 else "")
+
+
+def _showcase_service(users: dict[str, Any], showcase: Enterprise, year: int) -> None:
+    """qiye's side (我的检查记录, 签收 on the phone): last year's referred inspection of 河东化工, its 责令限期整改指令书 and
+    整改复查意见书 acknowledged by qiye after signing the 电子送达确认书; this year's order waiting for qiye's 签收."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from bureau.inspection import services as S
+    from bureau.inspection.models import (
+        DocumentService,
+        ExceptionReason,
+        Inspection,
+        InspectionKind,
+        ResultOutcome,
+        ServiceConsent,
+    )
+    from bureau.kernel.models import Document, ProcessHistory
+
+    qiye = User.objects.get(username="qiye")
+    inspector, leader = users["yanhu_inspector"], users["yanhu_leader"]
+    team = [inspector, users["yanhu_inspector2"]]
+
+    def inspect(on_year: int, reference: str, finding: str, deadline_days: int) -> Inspection:
+        inspection = S.inspection_open(actor=inspector, enterprise=showcase, kind=InspectionKind.EXCEPTIONAL,
+                                       officers=team, exception_reason=ExceptionReason.REFERRAL,
+                                       exception_reference=reference, year=on_year)
+        S.inspection_approve(actor=leader, inspection=inspection, reason="上级交办的专项检查，同意按计划入企")
+        S.inspection_check_in(actor=inspector, inspection=inspection)
+        for i, item in enumerate(inspection.checklist.items.order_by("seq")):
+            S.inspection_record_item(actor=inspector, inspection=inspection, item=item,
+                                     outcome=ResultOutcome.FINDING if i == 2 else ResultOutcome.COMPLIANT,
+                                     note=finding if i == 2 else "")
+        S.inspection_finish(actor=inspector, inspection=inspection, summary="按专项检查要求检查证照、台账和储存场所。",
+                            deadline=timezone.localdate() + dt.timedelta(days=deadline_days))
+        return inspection
+
+    def order_of(inspection: Inspection, kind: str = "rectification_order") -> DocumentService:
+        return DocumentService.objects.get(document__object_id=inspection.pk, document__kind=kind,
+                                           document__content_type__model="inspection")
+
+    past = inspect(year - 1, "市安委办交办：危险化学品经营企业专项检查", "安全管理人员未按规定参加年度再培训，无培训记录", 20)
+    S.service_consent_record(actor=qiye, ip="192.168.31.25", agreed=True)
+    S.service_acknowledge(actor=qiye, service=order_of(past), ip="192.168.31.25")
+    S.inspection_recheck(actor=inspector, inspection=past, opinion="已组织再培训并补录培训档案，复查合格。",
+                         passed={h: True for h in _hazard_ids(past)})
+    S.service_acknowledge(actor=qiye, service=order_of(past, "recheck_opinion"), ip="192.168.31.25")
+    # the records of last year's visit carry last year's dates (the audit trail keeps the day they were loaded)
+    shift = timezone.localdate() - dt.date(year - 1, 10, 14)
+    ct = ContentType.objects.get_for_model(Inspection)
+    services = DocumentService.objects.filter(document__content_type=ct, document__object_id=past.pk)
+    service_ct = ContentType.objects.get_for_model(DocumentService)
+    for model, fields, rows in (
+            (Inspection, ("created_at", "checked_in_at", "finished_at", "rechecked_at", "rectification_deadline"),
+             Inspection.objects.filter(pk=past.pk)),
+            (Document, ("created_at",), Document.objects.filter(content_type=ct, object_id=past.pk)),
+            (DocumentService, ("delivered_at", "acknowledged_at", "served_on"), services),
+            (ProcessHistory, ("at",), ProcessHistory.objects.filter(content_type=ct, object_id=past.pk)),
+            (ProcessHistory, ("at",), ProcessHistory.objects.filter(
+                content_type=service_ct, object_id__in=list(services.values_list("pk", flat=True)))),
+            (ServiceConsent, ("consented_at",), ServiceConsent.objects.filter(enterprise=showcase)),
+            (Document, ("created_at",), Document.objects.filter(
+                content_type=ContentType.objects.get_for_model(ServiceConsent),
+                object_id__in=list(ServiceConsent.objects.filter(enterprise=showcase).values_list("pk", flat=True))))):
+        for row in rows:
+            model.objects.filter(pk=row.pk).update(**{f: getattr(row, f) - shift for f in fields
+                                                      if getattr(row, f) is not None})
+
+    inspect(year, "市安委办交办：危险化学品储存场所安全专项整治", "甲醇、丙酮与氧化剂同库混存，未设隔离", 15)
+
+
+def _hazard_ids(inspection: Any) -> list[int]:
+    from bureau.hazards.models import Hazard
+
+    return list(Hazard.objects.filter(source_type="inspection.inspection", source_id=str(inspection.pk))
+                .values_list("pk", flat=True))

@@ -105,3 +105,20 @@ def issue_recheck_opinion(inspection: Inspection, *, actor: Any, hazards: list[A
         footer="本文书一式两份，一份交被复查单位，一份存档。",
     )
     return store_document(owner=inspection, kind="recheck_opinion", spec=spec, actor=actor, sort=30)
+
+
+def issue_service_consent(consent: Any, *, actor: Any) -> Document:
+    """电子送达确认书 as signed on the platform (行政处罚法 第61条第2款): the enterprise, the service address, the text
+    it agreed to, who signed and when."""
+    e = consent.enterprise
+    signed = timezone.localtime(consent.consented_at)
+    spec = Spec(
+        title="电子送达确认书", authority=e.name, number=f"{e.uscc}",
+        blocks=[
+            Fields([("受送达人", e.name), ("统一社会信用代码", e.uscc), ("送达地址", consent.address),
+                    ("签署人", consent.consented_name), ("签署时间", f"{signed:%Y年%m月%d日 %H时%M分}")]),
+            Para(consent.text),
+        ],
+        footer="本确认书由受送达企业用户在平台在线签署，平台记录签署人、签署时间和来源地址。",
+    )
+    return store_document(owner=consent, kind="service_consent", spec=spec, actor=actor, sort=0)

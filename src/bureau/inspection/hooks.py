@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.inspection import demo  # noqa: F401  (registers the demo loader)
 from bureau.kernel.registry import (
     Indicator,
@@ -54,6 +54,7 @@ register_menu(
     MenuEntry("执法检查", "网上巡查", "inspection:patrols", STAFF, order=303, icon="◎"),
     MenuEntry("执法检查", "执法检查表", "inspection:checklists", STAFF, order=304, icon="☰"),
     MenuEntry("执法检查", "回避申报", "inspection:conflicts", frozenset({INSPECTOR}), order=305, icon="⊘"),
+    MenuEntry("企业", "我的检查记录", "inspection:mine", frozenset({ENTERPRISE}), order=38, icon="✓"),
 )
 register_portal_link(
     MenuEntry("公开", "双随机抽查公示", "inspection:public_draws", order=40),
@@ -65,6 +66,8 @@ register_portal_link(
 def _work(user: Any) -> Iterable[WorkItem]:
     from bureau.inspection.models import AnnualPlan, Inspection
 
+    if user.enterprise_id and user.has_role(ENTERPRISE):
+        return _party_work(user)
     if not user.has_role(INSPECTOR, LEADER, SECTION_HEAD):
         return []
     items = []
@@ -84,6 +87,23 @@ def _work(user: Any) -> Iterable[WorkItem]:
         for p in AnnualPlan.objects.filter(state="submitted", organisation=user.organisation)[:5]:
             items.append(WorkItem(f"年度计划待审批：{p.title}", f"/inspection/plans/{p.pk}/", "执法检查",
                                   status="待审批", chip="due", sort_key=p.pk))
+    return items
+
+
+def _party_work(user: Any) -> list[WorkItem]:
+    """The enterprise's to-dos: documents served on it waiting for its 签收, inspections under rectification."""
+    from bureau.inspection.queries import party_inspections, pending_services
+
+    items = [WorkItem(f"签收：{s.document.title}", f"{s.url or '/inspection/mine/'}#service-{s.pk}", "执法检查",
+                      status="待签收", due_label="待签收", chip="due", sort_key=s.delivered_at.date())
+             for s in pending_services(user)]
+    from bureau.kernel.calendar import countdown_label
+
+    for i in party_inspections(user).filter(state="rectifying")[:20]:
+        label, chip = countdown_label(i.rectification_deadline, calendar_days=True) if i.rectification_deadline \
+            else ("", "running")
+        items.append(WorkItem(f"责令限期整改：{i.number}", f"/inspection/inspections/{i.pk}/", "执法检查",
+                              status=i.state_label, due_label=label, chip=chip, sort_key=i.rectification_deadline))
     return items
 
 

@@ -3,12 +3,17 @@ inspections with check-in and findings, online patrols, declared conflicts of in
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
-from bureau.accounts.authority import Authority, RestrictedQuerySet
+from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
+from bureau.accounts.roles import ENTERPRISE
 from bureau.enterprises.models import Industry
 from bureau.kernel.models import ProcessModel
+from bureau.kernel.workflow import workflow_for_model
 
 
 class Checklist(models.Model):
@@ -206,11 +211,29 @@ class ExceptionReason(models.TextChoices):
     REFERRAL = "referral", "上级交办/部门移送"
 
 
+# What the inspected enterprise sees of its inspections: those that took place (from the officers' check-in on), never
+# a task still planned, awaiting the leader's approval or cancelled (a visit is not announced beforehand).
+PARTY_STATES = ("on_site", "rectifying", "closed")
+
+
+def _party_inspections(user: Any) -> Q | None:
+    if not getattr(user, "enterprise_id", None):
+        return None
+    return Q(enterprise_id=user.enterprise_id, state__in=PARTY_STATES)
+
+
 class Inspection(ProcessModel):
     """A site inspection (现场检查) of one enterprise by a team of ≥ 2 certified officers, following the
     industry checklist; findings become hazards with deadlines (measures II.2, II.4, II.5)."""
 
-    authority = Authority(dataset="inspections", label="执法检查")
+    authority = Authority(
+        dataset="inspections", label="执法检查", enterprise=None,
+        grants=(Grant("被检查企业查看本企业已实施的检查（入企后）", _party_inspections, roles=frozenset({ENTERPRISE})),),
+    )
+
+    # every document of an inspection is addressed to the inspected enterprise (checked by
+    # kernel.views.document_download; an internal form added later stays hidden unless listed here)
+    ENTERPRISE_DOCUMENT_KINDS = frozenset({"site_record", "rectification_order", "recheck_opinion"})
 
     number = models.CharField("检查编号", max_length=30, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="inspections",
@@ -259,9 +282,9 @@ class Inspection(ProcessModel):
 
     @property
     def state_label(self) -> str:
-        from bureau.inspection.workflow import inspection_workflow
-
-        return inspection_workflow.state_label(self.state)
+        workflow = workflow_for_model(self._meta.label)  # inspection.workflow, whose guards read these models
+        assert workflow is not None
+        return workflow.state_label(self.state)
 
 
 class ResultOutcome(models.TextChoices):
@@ -376,3 +399,79 @@ class PatrolRecord(models.Model):
         ordering = ["-patrolled_on", "-id"]
         indexes = [models.Index(fields=["region", "patrolled_on"], name="patrol_region_day"),
                    models.Index(fields=["lead_state", "region"], name="patrol_lead_state")]
+
+
+class ServiceConsent(models.Model):
+    """电子送达确认书: the enterprise agrees, once, that enforcement documents (执法文书) are served on it through the
+    platform (its enterprise users' accounts are the service address) and that a document is served when one of its
+    users acknowledges it (签收). Without it the bureau serves on paper.
+
+    行政处罚法 第61条第2款: 当事人同意并签订确认书的，行政机关可以采用传真、电子邮件等方式，将行政处罚决定书等送达当事人;
+    民事诉讼法 第90条 (the service rules the enforcement procedure refers to): 经受送达人同意，可以采用能够确认其收悉的
+    电子方式送达."""
+
+    authority = Authority(dataset="services", label="电子送达确认书", region="enterprise__region_id",
+                          change=frozenset(), party_changes=True)
+
+    enterprise = models.OneToOneField("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="受送达企业")
+    address = models.CharField("送达地址", max_length=200)
+    text = models.TextField("确认内容")
+    consented_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name="签署人")
+    consented_name = models.CharField("签署人姓名", max_length=80)
+    consented_at = models.DateTimeField("签署时间")
+    ip = models.CharField("来源地址", max_length=45, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "电子送达确认书"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} 电子送达确认书"
+
+
+class DocumentService(ProcessModel):
+    """送达 of one enforcement document addressed to the party (责令限期整改指令书, 行政处罚告知书, 行政处罚决定书 …):
+    delivered to the enterprise's platform account, then either acknowledged (签收) there by one of its users — who,
+    when (server time) and from which address are recorded: the 送达回证 of electronic service — or served by other
+    means (直接送达, 邮寄送达, 留置送达) as recorded by an officer. The area owning the document is told of either
+    (inspection.services.register_service_owner): a penalty decision acknowledged is the case's service."""
+
+    authority = Authority(dataset="services", label="文书送达", change=frozenset())
+
+    document = models.OneToOneField("kernel.Document", on_delete=models.CASCADE, related_name="service",
+                                    verbose_name="文书")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="受送达人")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    delivered_at = models.DateTimeField("推送时间")
+    method = models.CharField("送达方式", max_length=40, default="电子送达")
+    acknowledged_at = models.DateTimeField("签收时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+", verbose_name="签收人")
+    acknowledged_name = models.CharField("签收人姓名", max_length=80, blank=True)
+    acknowledged_ip = models.CharField("签收来源地址", max_length=45, blank=True)
+    served_on = models.DateField("送达日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="登记人")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "文书送达"
+        verbose_name_plural = verbose_name
+        ordering = ["delivered_at", "id"]
+        indexes = [models.Index(fields=["enterprise", "state"], name="service_enterprise_state"),
+                   models.Index(fields=["region", "state"], name="service_region_state")]
+
+    def __str__(self) -> str:
+        return f"{self.document.title} → {self.enterprise}"
+
+    @property
+    def state_label(self) -> str:
+        workflow = workflow_for_model(self._meta.label)  # inspection.workflow, whose guards read these models
+        assert workflow is not None
+        return workflow.state_label(self.state)

@@ -5,11 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from bureau.inspection.models import AnnualPlan, Draw, Inspection, PatrolPlan, PatrolRecord
+from bureau.inspection.models import (
+    AnnualPlan,
+    DocumentService,
+    Draw,
+    Inspection,
+    PatrolPlan,
+    PatrolRecord,
+    ServiceConsent,
+)
+from bureau.kernel.models import Document
 from bureau.kernel.registry import Indicator, IndicatorQuery
 
 
@@ -148,3 +158,38 @@ def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     return {"title": "执法检查", "template": "inspection/_enterprise_panel.html",
             "context": {"rows": rows, "year": year, "cap": cap_for(enterprise.is_key, caps_on()),
                         "enterprise": enterprise}}
+
+
+# ---- the inspected enterprise's side and the service of documents -------------------------------------------------
+
+def party_inspections(user: Any) -> QuerySet[Inspection]:
+    """我的检查记录: the inspections of the user's enterprise that took place (Inspection.authority's grant)."""
+    return (Inspection.objects.restrict(user).filter(enterprise_id=user.enterprise_id)
+            .select_related("organisation").order_by("-checked_in_at", "-id"))
+
+
+def pending_services(user: Any) -> list[DocumentService]:
+    """The documents served on the user's enterprise that wait for its 签收, oldest first, with the page to open."""
+    from bureau.inspection.services import service_owner_url
+
+    rows = list(DocumentService.objects.restrict(user).filter(state="pending", enterprise_id=user.enterprise_id)
+                .select_related("document", "document__content_type").order_by("delivered_at", "id")[:50])
+    for row in rows:
+        row.url = service_owner_url(row)
+    return rows
+
+
+def get_service_for(user: Any, pk: int) -> DocumentService:
+    row = DocumentService.objects.restrict(user).select_related("document", "document__content_type").filter(
+        pk=pk).first()
+    if row is None:
+        raise Http404("文书不存在")
+    return row
+
+
+def consent_document(consent: ServiceConsent | None) -> Document | None:
+    """The signed 电子送达确认书 (PDF) of a consent."""
+    if consent is None:
+        return None
+    return Document.objects.filter(content_type=ContentType.objects.get_for_model(ServiceConsent),
+                                   object_id=consent.pk).first()

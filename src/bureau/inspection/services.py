@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from bureau.inspection.models import (
     Checklist,
     ChecklistItem,
     ConflictOfInterest,
+    DocumentService,
     Draw,
     ExceptionReason,
     Inspection,
@@ -36,12 +38,14 @@ from bureau.inspection.models import (
     PatrolRecord,
     PlanEntry,
     ResultOutcome,
+    ServiceConsent,
 )
-from bureau.inspection.workflow import inspection_workflow, plan_workflow
+from bureau.inspection.workflow import inspection_workflow, plan_workflow, service_workflow
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days, count_working_days
 from bureau.kernel.context import current_ip
-from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
+from bureau.kernel.models import Document
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
@@ -483,9 +487,11 @@ def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
                          note=f"发现问题 {len(findings)} 项" if findings else "未发现问题", updates=updates)
         documents.issue_site_record(inspection, actor=actor)
         if findings:
-            documents.issue_rectification_order(inspection, actor=actor)
+            order = documents.issue_rectification_order(inspection, actor=actor)
+            service_open(document=order, enterprise=inspection.enterprise, region_id=inspection.region_id)
             notify(User.objects.filter(enterprise=inspection.enterprise), "责令限期整改",
-                   f"检查发现问题 {len(findings)} 项，请于 {deadline:%Y-%m-%d} 前完成整改")
+                   f"检查发现问题 {len(findings)} 项，请于 {deadline:%Y-%m-%d} 前完成整改；请在平台签收责令限期整改指令书",
+                   url=f"/inspection/inspections/{inspection.pk}/")
     return inspection
 
 
@@ -513,7 +519,11 @@ def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, 
         apply_transition(inspection_workflow, inspection, "recheck_pass" if all_passed else "recheck_fail",
                          actor=actor, note=opinion,
                          updates={"rechecked_at": timezone.now(), "recheck_opinion": opinion.strip()})
-        documents.issue_recheck_opinion(inspection, actor=actor, hazards=hazards, passed=passed)
+        opinion_doc = documents.issue_recheck_opinion(inspection, actor=actor, hazards=hazards, passed=passed)
+        service_open(document=opinion_doc, enterprise=inspection.enterprise, region_id=inspection.region_id)
+        notify(User.objects.filter(enterprise=inspection.enterprise), "整改复查意见书",
+               "复查" + ("合格" if all_passed else "发现问题未完成整改") + "；请在平台签收整改复查意见书",
+               url=f"/inspection/inspections/{inspection.pk}/")
     return inspection
 
 
@@ -796,3 +806,177 @@ def patrol_lead_to_case(*, actor: Any, record: PatrolRecord, case_reference: str
         audit(actor, "inspection.patrol_lead_case", record, summary=f"巡查线索转立案：{case_reference}")
     record.lead_state = LeadState.CASE
     return record
+
+
+# ---- 送达 of enforcement documents (行政处罚法 第61条; 民事诉讼法 第87—90条) ---------------------------------------------
+
+ELECTRONIC = "电子送达"
+OTHER_METHODS = ("直接送达", "留置送达", "委托送达", "邮寄送达", "转交送达", "公告送达")
+CONSENT_ADDRESS = "运城市应急管理局政务服务平台本企业用户账号"
+CONSENT_TEXT = (
+    "本单位同意运城市及本单位所在县（市、区）应急管理部门通过运城市应急管理局政务服务平台，向本单位在平台注册的企业用户账号电子送达执法文书"
+    "（包括现场检查记录、责令限期整改指令书、整改复查意见书、行政处罚告知书、听证告知书、听证通知书、行政处罚决定书、"
+    "履行催告书等）。本单位确认上述账号为送达地址，本单位任一企业用户在平台签收文书的时间为送达时间。"
+    "依据：《中华人民共和国行政处罚法》第六十一条第二款、《中华人民共和国民事诉讼法》第九十条。")
+
+
+@dataclass(frozen=True)
+class ServiceOwner:
+    """An area whose documents are served through DocumentService: the page of the owning record (by its id), and
+    what the area does when one of its documents is acknowledged or served by other means (in the same
+    transaction), e.g. penalties: an acknowledged decision is the case's service (行政处罚法 第61条)."""
+
+    url: Callable[[int], str]
+    acknowledged: Callable[[Any, DocumentService], None] | None = None
+    served_otherwise: Callable[[Any, DocumentService], None] | None = None
+
+
+_service_owners: dict[str, ServiceOwner] = {}
+
+
+def register_service_owner(label: str, owner: ServiceOwner) -> None:
+    """`label`: the owner model's "app_label.model_name" (e.g. "penalties.case"); called from the area's hooks."""
+    _service_owners[label] = owner
+
+
+def _owner_label(service: DocumentService) -> str:
+    ct = service.document.content_type
+    return f"{ct.app_label}.{ct.model}" if ct else ""
+
+
+def service_owner_url(service: DocumentService) -> str:
+    owner = _service_owners.get(_owner_label(service))
+    return owner.url(int(service.document.object_id or 0)) if owner else ""
+
+
+def service_open(*, document: Document, enterprise: Enterprise, region_id: str) -> DocumentService:
+    """Deliver a document addressed to the party to its platform account: a 送达 waiting for the enterprise's
+    acknowledgement (or for an officer's record of service by other means). Called in the transaction that issues
+    the document; the issuing area notifies the enterprise."""
+    service = DocumentService.objects.create(document=document, enterprise=enterprise, region_id=region_id,
+                                             delivered_at=timezone.now(), state="pending")
+    record_history(service, actor=None, action="deliver", label=f"推送《{document.title}》至企业账号，待签收")
+    return service
+
+
+def services_of(documents: Iterable[Document], user: Any) -> list[DocumentService]:
+    """The services of these documents the user may see, each with `actions` (what the user may do now) and the
+    enterprise's consent (`consent`), for the 文书送达 card of a page."""
+    ids = [d.pk for d in documents]
+    rows = list(DocumentService.objects.restrict(user).filter(document_id__in=ids)
+                .select_related("document", "acknowledged_by", "recorded_by").order_by("delivered_at", "id"))
+    consents = {c.enterprise_id: c for c in ServiceConsent.objects.filter(
+        enterprise_id__in={r.enterprise_id for r in rows})}
+    for row in rows:
+        row.actions = [t.action for t in service_workflow.available(row, user)]
+        row.consent = consents.get(row.enterprise_id)
+    return rows
+
+
+def consent_of(enterprise_id: int | None) -> ServiceConsent | None:
+    return ServiceConsent.objects.filter(enterprise_id=enterprise_id).first() if enterprise_id else None
+
+
+def service_consent_record(*, actor: Any, ip: str = "", agreed: bool = False) -> ServiceConsent:
+    """The enterprise user signs the 电子送达确认书 for its enterprise, once (行政处罚法 第61条第2款: 当事人同意并签订
+    确认书). Signing again returns the confirmation already on record."""
+    from bureau.accounts.roles import ENTERPRISE
+    from bureau.inspection import documents
+
+    if not actor.enterprise_id or not actor.has_role(ENTERPRISE):
+        raise PermissionDenied("只有企业用户可以签署本企业的电子送达确认书")
+    existing = consent_of(actor.enterprise_id)
+    if existing is not None:
+        return existing
+    if not agreed:
+        raise DomainError("请阅读确认书内容并勾选“本单位同意电子送达”", field="agreed")
+    enterprise = actor.enterprise
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk", flat=True).first()
+        existing = consent_of(enterprise.pk)
+        if existing is not None:  # another user of the enterprise signed meanwhile
+            return existing
+        consent = ServiceConsent.objects.create(
+            enterprise=enterprise, address=CONSENT_ADDRESS, text=CONSENT_TEXT, consented_by=actor,
+            consented_name=actor.display_name, consented_at=timezone.now(), ip=(ip or current_ip.get())[:45])
+        documents.issue_service_consent(consent, actor=actor)
+        audit(actor, "inspection.service_consent", consent, summary=f"签署电子送达确认书：{enterprise.name}",
+              data={"address": CONSENT_ADDRESS})
+    return consent
+
+
+def service_acknowledge(*, actor: Any, service: DocumentService, ip: str = "") -> DocumentService:
+    """签收: an enterprise user acknowledges receipt of a document served on its enterprise, on the platform (the
+    phone). Records who, when (the server's clock) and from which address; writes the timeline and the audit entry
+    and tells the owning area. Acknowledging again changes nothing and returns the first acknowledgement."""
+    if not DocumentService.objects.restrict(actor).filter(pk=service.pk).exists():
+        raise NotFound("文书不存在")
+    if service.state == "acknowledged":
+        return service
+    now = timezone.now()
+    address = (ip or current_ip.get())[:45]
+    try:
+        with transaction.atomic():
+            apply_transition(
+                service_workflow, service, "acknowledge", actor=actor,
+                note=f"{ELECTRONIC}，签收人 {actor.display_name}",
+                updates={"acknowledged_at": now, "acknowledged_by": actor, "acknowledged_name": actor.display_name,
+                         "acknowledged_ip": address, "served_on": timezone.localdate(now), "method": ELECTRONIC},
+                audit_data={"document": service.document_id, "kind": service.document.kind, "ip": address})
+            _tell_owner(service, actor, "acknowledged")
+    except Conflict:
+        fresh = DocumentService.objects.get(pk=service.pk)
+        if fresh.state == "acknowledged":  # a second tap (or another user) acknowledged at the same moment
+            return fresh
+        raise
+    return service
+
+
+def service_serve_otherwise(*, actor: Any, service: DocumentService, method: str, served_on: dt.date | None = None,
+                            earliest: dt.date | None = None) -> DocumentService:
+    """An officer records that a document waiting for acknowledgement was served by other means (直接送达, 留置送达,
+    委托送达, 邮寄送达, 转交送达, 公告送达: 民事诉讼法 第87—95条) on a given day, not before `earliest` (the
+    document's date by default); electronic service is only the party's 签收."""
+    method = (method or "").strip()
+    if method not in OTHER_METHODS:
+        raise DomainError(f"请选择送达方式（{'、'.join(OTHER_METHODS)}）；电子送达以当事人在平台签收为准",
+                          field="method")
+    served_on = served_on or timezone.localdate()
+    check_event_date(served_on, field="served_on", label="送达日期")
+    if served_on < (earliest or timezone.localdate(service.document.created_at)):
+        raise DomainError("送达日期不能早于文书作出日期", field="served_on")
+    with transaction.atomic():
+        apply_transition(service_workflow, service, "serve_otherwise", actor=actor,
+                         note=f"{method}，送达日期 {served_on:%Y-%m-%d}",
+                         updates={"method": method, "served_on": served_on, "recorded_by": actor},
+                         audit_data={"document": service.document_id, "method": method})
+        _tell_owner(service, actor, "served_otherwise")
+    return service
+
+
+def _tell_owner(service: DocumentService, actor: Any, event: str) -> None:
+    owner = _service_owners.get(_owner_label(service))
+    handler = getattr(owner, event, None) if owner else None
+    if handler is not None:
+        handler(actor, service)
+
+
+def _inspection_acknowledged(actor: Any, service: DocumentService) -> None:
+    """The inspection's timeline shows the 签收, and its officers are told."""
+    inspection = Inspection.objects.select_related("enterprise").get(pk=service.document.object_id)
+    record_history(inspection, actor=actor, action="service_acknowledged",
+                   label=f"当事人签收《{service.document.title}》",
+                   note=f"{ELECTRONIC}，签收人 {service.acknowledged_name}（签收时间见“文书送达”）")
+    notify(inspection.officers.all(), f"当事人已签收：{service.document.title}", inspection.enterprise.name,
+           url=f"/inspection/inspections/{inspection.pk}/")
+
+
+def _inspection_served_otherwise(actor: Any, service: DocumentService) -> None:
+    inspection = Inspection.objects.get(pk=service.document.object_id)
+    record_history(inspection, actor=actor, action="service_recorded", label=f"送达《{service.document.title}》",
+                   note=f"{service.method}，送达日期 {service.served_on:%Y-%m-%d}")
+
+
+register_service_owner("inspection.inspection", ServiceOwner(
+    url=lambda pk: f"/inspection/inspections/{pk}/", acknowledged=_inspection_acknowledged,
+    served_otherwise=_inspection_served_otherwise))

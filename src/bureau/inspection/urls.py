@@ -5,6 +5,9 @@ from bureau.inspection import views
 app_name = "inspection"
 urlpatterns = [
     path("", views.inspection_list, name="inspections"),
+    path("mine/", views.my_inspections, name="mine"),
+    path("services/<id:pk>/<slug:action>/", views.service_act, name="service_act"),
+    path("service-consent/", views.service_consent, name="service_consent"),
     path("inspections/new/", views.inspection_new, name="inspection_new"),
     path("inspections/<id:pk>/", views.inspection_detail, name="inspection"),
     path("inspections/<id:pk>/<slug:action>/", views.inspection_action, name="inspection_action"),

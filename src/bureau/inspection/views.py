@@ -13,10 +13,12 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import User
-from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.enterprises.models import Enterprise, Industry
 from bureau.enterprises.queries import get_enterprise_for
 from bureau.hazards.queries import hazards_found_by
@@ -35,6 +37,7 @@ from bureau.inspection.workflow import inspection_workflow, plan_workflow
 from bureau.kernel.access import public_view
 from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
+from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import parse_id
@@ -89,6 +92,8 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.user.enterprise_id:
+        return _party_detail(request, pk)
     _staff(request)
     inspection = queries.get_inspection_for(request.user, pk)
     team = list(inspection.officers.all())
@@ -106,10 +111,96 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_leader": request.user.has_role(LEADER) and inspection.organisation_id == services.bureau_of(
             request.user).pk,
         "history": inspection_workflow.history(inspection), "documents": inspection.documents(),
+        "services": services.services_of(inspection.documents(), request.user), "methods": services.OTHER_METHODS,
         "today": dt.date.today(),
         "default_deadline": dt.date.today() + dt.timedelta(days=15),
         "max_days": rule("inspection.rectification_max_days"),
     })
+
+
+# ---- the inspected enterprise's side: its inspections, the documents served on it, 签收 -------------------------
+
+PARTY_TIMELINE = frozenset({"check_in", "finish", "finish_clean", "recheck_pass", "recheck_fail",
+                            "service_acknowledged", "service_recorded"})
+
+
+def _party(request: HttpRequest) -> None:
+    """The enterprise's own screens (an officer has the task screens)."""
+    if not request.user.enterprise_id or not request.user.has_role(ENTERPRISE):
+        raise Http404
+
+
+@login_required
+def my_inspections(request: HttpRequest) -> HttpResponse:
+    """我的检查记录: the inspections of the user's enterprise that took place, with what waits for its 签收."""
+    _party(request)
+    page = paginate(queries.party_inspections(request.user), request.GET)
+    pending = queries.pending_services(request.user)
+    return render(request, "inspection/mine.html", {
+        "page": page, "pending": pending, "consent": services.consent_of(request.user.enterprise_id)})
+
+
+def _party_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _party(request)
+    inspection = queries.get_inspection_for(request.user, pk)
+    findings = list(inspection.results.filter(outcome=ResultOutcome.FINDING).select_related("item", "hazard")
+                    .order_by("item__seq"))
+    documents = [d for d in inspection.documents() if d.kind in Inspection.ENTERPRISE_DOCUMENT_KINDS]
+    history = [h for h in inspection_workflow.history(inspection) if h.action in PARTY_TIMELINE]
+    return render(request, "inspection/party_detail.html", {
+        "i": inspection, "team": list(inspection.officers.all()), "findings": findings,
+        "checked": inspection.results.count(), "documents": documents, "history": history,
+        "services": services.services_of(documents, request.user),
+        "consent": services.consent_of(request.user.enterprise_id)})
+
+
+@login_required
+@require_POST
+def service_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """签收 (the enterprise) or 登记其他方式送达 (an officer) of one served document; back to the owning record."""
+    service = queries.get_service_for(request.user, pk)
+    back = services.service_owner_url(service) or reverse("inspection:mine")
+    if action == "acknowledge":
+        already = service.state == "acknowledged"
+        if _run(request, lambda: services.service_acknowledge(actor=request.user, service=service,
+                                                               ip=client_ip(request)),
+                f"已签收《{service.document.title}》"):
+            if already:
+                messages.info(request, f"该文书已于 {timezone.localtime(service.acknowledged_at):%Y-%m-%d %H:%M} "
+                                       "签收，无需重复签收")
+    elif action == "serve":
+        served_on = None
+        if request.POST.get("served_on"):
+            try:
+                served_on = dt.date.fromisoformat(request.POST["served_on"])
+            except ValueError:
+                messages.error(request, "送达日期格式不正确")
+                return redirect(back)
+        _run(request, lambda: services.service_serve_otherwise(actor=request.user, service=service,
+                                                               method=request.POST.get("method", ""),
+                                                               served_on=served_on), "已登记送达")
+    else:
+        raise Http404
+    return redirect(back)
+
+
+@login_required
+def service_consent(request: HttpRequest) -> HttpResponse:
+    """电子送达确认书: read it, sign it once (行政处罚法 第61条第2款); afterwards the signed confirmation."""
+    _party(request)
+    consent = services.consent_of(request.user.enterprise_id)
+    if request.method == "POST" and consent is None:
+        if _run(request, lambda: services.service_consent_record(actor=request.user, ip=client_ip(request),
+                                                                  agreed=request.POST.get("agreed") == "1"),
+                "已签署电子送达确认书，现在可以在平台签收执法文书"):
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
+            return redirect("inspection:service_consent")
+    return render(request, "inspection/service_consent.html", {
+        "consent": consent, "text": consent.text if consent else services.CONSENT_TEXT,
+        "address": services.CONSENT_ADDRESS, "document": queries.consent_document(consent),
+        "next": request.GET.get("next", "")})
 
 
 @login_required

@@ -9,10 +9,19 @@ from django.db import transaction
 
 from bureau.kernel.audit import audit
 from bureau.kernel.models import AuditEntry, CalendarDay, CalendarYear, Region, RuleParameter
+from bureau.kernel.workflow import workflow_for_model
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Base for every configuration screen: the change and its fields go into the audit trail."""
+    """Base for every configuration screen: the change and its fields go into the audit trail. A record driven by a
+    declared workflow shows its state (and version) read-only: states change only through the declared actions."""
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        workflow = workflow_for_model(self.model._meta.label)
+        if workflow is not None:
+            fields += [name for name in (workflow.state_field, "version") if name not in fields]
+        return fields
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from bureau.kernel import calendar
+from bureau.kernel.access import for_roles
 from bureau.kernel.audit import audit, verify_chain
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import AuditEntry, CalendarDay, CalendarYear
@@ -29,14 +30,9 @@ CALENDAR_EDITORS = frozenset({"sysadmin"})
 CONFIGURATION_EDITORS = frozenset({"sysadmin", "secadmin"})
 
 
-def _require(user, roles: frozenset[str]) -> None:  # type: ignore[no-untyped-def]
-    if not (user.is_superuser or user.has_role(*roles)):
-        raise Http404
-
-
 @login_required
+@for_roles(*AUDIT_READERS)
 def audit_list(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request.user, AUDIT_READERS)
     qs = AuditEntry.objects.order_by("-seq")
     if request.GET.get("action"):
         qs = qs.filter(action__startswith=request.GET["action"])
@@ -62,8 +58,8 @@ class CalendarDayForm(BureauForm):
 
 
 @login_required
+@for_roles(*CALENDAR_EDITORS)
 def calendar_view(request: AuthenticatedRequest) -> HttpResponse:
-    _require(request.user, CALENDAR_EDITORS)
     try:
         year = int(request.GET.get("year", dt.date.today().year))
         days = calendar.year_days(year)

@@ -60,4 +60,4 @@ def workdays(request: HttpRequest, start: str, end: str) -> WorkdaysOut:
     return WorkdaysOut(start=first, end=last, count=result.count, provisional=result.provisional)
 
 
-routers = [("v1/calendar", router)]
+routers = [("v1/calendar", router, "calendar")]

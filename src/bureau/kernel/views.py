@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from bureau.kernel.access import public_view
+from bureau.kernel.access import own_account, public_view, through_owner
 from bureau.kernel.jobs import platform_health
 from bureau.kernel.models import Attachment, Document, Notification
 from bureau.kernel.registry import WorkItem, registry
@@ -37,6 +37,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
+@own_account
 def workbench(request: AuthenticatedRequest) -> HttpResponse:
     """我的待办: every area's open items for this user, most urgent first."""
     items: list[WorkItem] = []
@@ -51,6 +52,7 @@ def workbench(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@own_account
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
     rows = Notification.objects.filter(recipient=request.user).order_by("-created_at")[:200]
     if request.method == "POST":
@@ -78,6 +80,7 @@ def enterprise_may_see_document(owner_model: Any, kind: str, user: User) -> bool
 
 
 @login_required
+@through_owner
 def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
     model = document.content_type.model_class() if document.content_type else None
@@ -90,6 +93,7 @@ def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@through_owner
 def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
     model = attachment.content_type.model_class() if attachment.content_type else None

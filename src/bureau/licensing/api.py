@@ -406,4 +406,4 @@ def commitment_fulfil(request: HttpRequest, application_id: Id) -> ApplicationOu
     return _detail(request, _get(request, application_id))
 
 
-routers = [("v1/licensing", router), ("v1/licensing/public", public)]
+routers = [("v1/licensing", router, "applications"), ("v1/licensing/public", public, None)]

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
-from bureau.kernel.models import ProcessModel
+from bureau.kernel.models import ProcessModel, Timeline
 
 
 class ItemKind(models.TextChoices):
@@ -285,9 +285,10 @@ class Opinion(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "organisation"], name="uniq_opinion_org")]
 
 
-class Commitment(models.Model):
+class Commitment(Timeline):
     """容缺承诺书 (measure I.3): missing secondary materials, preventive measures, rectification plan and a dated
-    commitment; tracked after approval, reminded before and escalated after its deadline."""
+    commitment; tracked after approval, reminded before and escalated after its deadline. Its status is driven by
+    `licensing.workflow.COMMITMENT`."""
 
     authority = Authority(
         dataset="applications", label="容缺承诺", region="application__region_id",

@@ -23,7 +23,7 @@ from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
-from bureau.kernel.workflow import apply_transition, record_history
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
 from bureau.licensing import rules
 from bureau.licensing.models import (
     OPEN_STATES,
@@ -36,7 +36,7 @@ from bureau.licensing.models import (
     PermitItem,
     PermitMaterial,
 )
-from bureau.licensing.workflow import WORKFLOW
+from bureau.licensing.workflow import COMMITMENT, WORKFLOW, own_level
 
 UPLOAD_TYPES = frozenset({"pdf", "jpg", "jpeg", "png", "ofd"})
 REMEDIES = ("如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
@@ -106,19 +106,14 @@ def _may_see(actor: Any, app: Application) -> None:
 
 
 def _may_handle(actor: Any, app: Application) -> None:
-    """Officers act on the applications of their own level: city items at the city bureau, county items at the
-    county bureau of the enterprise's region."""
+    """Officers act on the applications of their own level: the workflow's level guard (workflow.own_level), which
+    also hides the buttons of another level's applications."""
     _may_see(actor, app)
     if actor.enterprise_id:
         raise PermissionDenied("企业用户不能办理审批")
-    org = actor.organisation
-    is_city = org is not None and org.region_id == settings.CITY_REGION_CODE
-    if actor.is_superuser:
-        return
-    if app.level == "city" and not is_city:
-        raise PermissionDenied("该事项由市局办理，您无权办理")
-    if app.level == "county" and (org is None or org.region_id != app.region_id):
-        raise PermissionDenied("该事项由所在县级应急管理局办理，您无权办理")
+    refusal = own_level(app, actor)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _own_enterprise(actor: Any, app: Application) -> None:
@@ -749,11 +744,9 @@ def application_withdraw(*, actor: Any, application: Application, note: str = ""
 def commitment_sign(*, actor: Any, commitment: Commitment, deadline: dt.date | None, preventive_measures: str,
                     rectification_plan: str) -> Commitment:
     """The enterprise signs online its 容缺承诺书 with preventive measures, plan and a deadline no later than the
-    promised limit."""
+    promised limit (the declared action `sign` of COMMITMENT)."""
     app = commitment.application
-    _own_enterprise(actor, app)
-    if commitment.status != Commitment.Status.UNSIGNED:
-        raise DomainError("承诺书已签署，不能重复签署")
+    check_transition(COMMITMENT, commitment, "sign", actor)
     if not preventive_measures.strip():
         raise DomainError("请填写预防措施", field="preventive_measures")
     if not rectification_plan.strip():
@@ -763,12 +756,11 @@ def commitment_sign(*, actor: Any, commitment: Commitment, deadline: dt.date | N
     if refusal:
         raise DomainError(refusal, field="deadline")
     with transaction.atomic():
-        changed = Commitment.objects.filter(pk=commitment.pk, status=Commitment.Status.UNSIGNED).update(
-            status=Commitment.Status.SIGNED, deadline=deadline, preventive_measures=preventive_measures,
-            rectification_plan=rectification_plan, signed_at=timezone.now(), signed_by=actor)
-        if changed != 1:
-            raise DomainError("承诺书已签署，不能重复签署", code="conflict")
-        commitment.refresh_from_db()
+        apply_transition(COMMITMENT, commitment, "sign", actor=actor,
+                         note=f"承诺 {deadline:%Y-%m-%d} 前补交：{commitment.missing_text}",  # type: ignore[union-attr]
+                         updates={"deadline": deadline, "preventive_measures": preventive_measures,
+                                  "rectification_plan": rectification_plan, "signed_at": timezone.now(),
+                                  "signed_by": actor})
         _document(app, kind="tolerance_commitment", title="容缺受理承诺书", prefix="运应急许诺",
                   blocks=[Para(f"本单位申请{app.item.name}（办件编号 {app.number}），以下次要材料暂缺，申请容缺受理，并郑重承诺："),
                           Fields([("容缺材料", commitment.missing_text), ("预防措施", preventive_measures),
@@ -779,45 +771,43 @@ def commitment_sign(*, actor: Any, commitment: Commitment, deadline: dt.date | N
                           Para(f"承诺人：{app.enterprise.name}（法定代表人 {app.enterprise.legal_representative}）"
                                f"　网上签署人：{actor.display_name}", indent=False)],
                   actor=actor, on=on)
-        record_history(app, actor=actor, action="commitment_sign", label="企业签署容缺承诺书",
-                       note=f"承诺 {deadline:%Y-%m-%d} 前补交：{commitment.missing_text}")  # type: ignore[union-attr]
-        audit(actor, "licensing.commitment_sign", app, summary=f"签署容缺承诺书 {app.number}")
     return commitment
 
 
 def commitment_fulfil(*, actor: Any, commitment: Commitment, files: Mapping[int, Any]) -> Commitment:
-    """The enterprise supplements the tolerated materials; the commitment is kept when all are in."""
+    """The enterprise supplements the tolerated materials (`supplement`); the commitment is kept (`fulfil`) when
+    all are in."""
     app = commitment.application
-    _own_enterprise(actor, app)
-    if commitment.status not in {Commitment.Status.SIGNED, Commitment.Status.OVERDUE}:
-        raise DomainError("承诺书尚未签署或已履行")
     tolerated = {m.material_id: m for m in app.materials.filter(status=ApplicationMaterial.Status.TOLERATED)}
+    if not files and not tolerated:
+        with transaction.atomic():
+            apply_transition(COMMITMENT, commitment, "fulfil", actor=actor)
+        return commitment
+    check_transition(COMMITMENT, commitment, "supplement", actor)
     if not files:
         raise DomainError("请上传需要补交的材料")
     if any(k not in tolerated for k in files):
         raise DomainError("上传的材料不是容缺材料", code="unknown_material")
     max_bytes = _check_uploads(files)
-    on = today()
+    left = len(tolerated) - len(files)
+    names = "、".join(tolerated[k].material.name for k in files)
     with transaction.atomic():
+        apply_transition(COMMITMENT, commitment, "supplement", actor=actor,
+                         note=f"补交：{names}" + (f"（尚缺 {left} 项）" if left else ""))
         for material_id, upload in files.items():
             attachment = save_upload(upload, owner=app, purpose=f"material:{material_id}", actor=actor,
                                      allowed=UPLOAD_TYPES, max_bytes=max_bytes)
             ApplicationMaterial.objects.filter(pk=tolerated[material_id].pk).update(
                 status=ApplicationMaterial.Status.SUPPLEMENTED, attachment=attachment)
-        left = app.materials.filter(status=ApplicationMaterial.Status.TOLERATED).count()
-        if left == 0:
-            Commitment.objects.filter(pk=commitment.pk).update(status=Commitment.Status.FULFILLED, fulfilled_on=on)
-            record_history(app, actor=actor, action="commitment_fulfil", label="容缺材料已补齐，承诺已履行")
-        else:
-            record_history(app, actor=actor, action="commitment_part", label=f"补交容缺材料（尚缺 {left} 项）")
-        audit(actor, "licensing.commitment_fulfil", app, summary=f"补交容缺材料 {app.number}")
-    commitment.refresh_from_db()
+        if not left:
+            apply_transition(COMMITMENT, commitment, "fulfil", actor=actor, updates={"fulfilled_on": today()})
     return commitment
 
 
 def commitment_sweep(*, on: dt.date | None = None) -> dict[str, int]:
     """Remind before and escalate after the commitment deadline (measure I.3). Exactly once per commitment:
-    each step is claimed by a conditional UPDATE."""
+    the reminder is claimed by a conditional UPDATE, the escalation is the declared `escalate` (a conditional
+    UPDATE on state and version: a second run, or a concurrent one, finds nothing left to do)."""
     on = on or today()
     remind_days = _days("licensing.commitment_remind_days", on)
     reminded = escalated = 0
@@ -825,27 +815,31 @@ def commitment_sweep(*, on: dt.date | None = None) -> dict[str, int]:
                                        deadline__gte=on).select_related("application"):
         if add_working_days(on, remind_days).date < c.deadline:  # type: ignore[operator]
             continue
-        if Commitment.objects.filter(pk=c.pk, reminded_on__isnull=True).update(reminded_on=on):
-            _tell_applicant(c.application, "容缺承诺即将到期",
-                            f"请于 {c.deadline:%Y-%m-%d} 前补交：{c.missing_text}")  # type: ignore[union-attr]
-            reminded += 1
-    for c in Commitment.objects.filter(status=Commitment.Status.SIGNED, deadline__lt=on).select_related(
-            "application", "application__item"):
         with transaction.atomic():
-            if not Commitment.objects.filter(pk=c.pk, status=Commitment.Status.SIGNED).update(
-                    status=Commitment.Status.OVERDUE, escalated_on=on):
-                continue
-            app = c.application
-            record_history(app, actor=None, action="commitment_overdue", label="容缺承诺逾期未履行，已督办",
-                           note=f"承诺期限 {c.deadline:%Y-%m-%d}，未补交：{c.missing_text}")  # type: ignore[union-attr]
-            audit(None, "licensing.commitment_overdue", app, summary=f"容缺承诺逾期 {app.number}")
-            staff = User.objects.filter(is_active=True, roles__code__in=["licensing_officer", "leader"],
-                                        organisation__region_id=(settings.CITY_REGION_CODE if app.level == "city"
-                                                                 else app.region_id)).distinct()
-            notify(staff, f"【容缺承诺逾期】{app.number} {app.enterprise.name}",
-                   "请督促补交材料，逾期不补的依法撤销许可并记入信用记录。", _url(app))
-            _tell_applicant(app, "容缺承诺已逾期", "请立即补交材料，否则将依法撤销许可并记入信用记录。")
-            escalated += 1
+            if Commitment.objects.filter(pk=c.pk, reminded_on__isnull=True).update(reminded_on=on):
+                record_history(c, actor=None, action="remind", label="到期前提醒企业补交",
+                               note=f"承诺期限 {c.deadline:%Y-%m-%d}")  # type: ignore[union-attr]
+                _tell_applicant(c.application, "容缺承诺即将到期",
+                                f"请于 {c.deadline:%Y-%m-%d} 前补交：{c.missing_text}")  # type: ignore[union-attr]
+                reminded += 1
+    for c in Commitment.objects.filter(status=Commitment.Status.SIGNED, deadline__lt=on).select_related(
+            "application", "application__item", "application__enterprise"):
+        c.as_of = on  # the guard reads the deadline against the day the sweep runs for
+        try:
+            with transaction.atomic():
+                apply_transition(COMMITMENT, c, "escalate", actor=None,
+                                 note=f"承诺期限 {c.deadline:%Y-%m-%d}，未补交：{c.missing_text}",  # type: ignore[union-attr]
+                                 updates={"escalated_on": on})
+                app = c.application
+                staff = User.objects.filter(is_active=True, roles__code__in=["licensing_officer", "leader"],
+                                            organisation__region_id=(settings.CITY_REGION_CODE if app.level == "city"
+                                                                     else app.region_id)).distinct()
+                notify(staff, f"【容缺承诺逾期】{app.number} {app.enterprise.name}",
+                       "请督促补交材料，逾期不补的依法撤销许可并记入信用记录。", _url(app))
+                _tell_applicant(app, "容缺承诺已逾期", "请立即补交材料，否则将依法撤销许可并记入信用记录。")
+        except DomainError:  # a Conflict: escalated meanwhile by a concurrent run, or fulfilled
+            continue
+        escalated += 1
     return {"reminded": reminded, "escalated": escalated}
 
 

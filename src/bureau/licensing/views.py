@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bureau.kernel.access import public_view
-from bureau.kernel.errors import DomainError
+from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
@@ -21,7 +21,7 @@ from bureau.kernel.throttle import RateLimited, as_limited
 from bureau.kernel.validation import MAX_ID, parse_id, parse_int
 from bureau.licensing import queries, services
 from bureau.licensing.models import ApplicationMaterial, Commitment, Opinion, PermitItem
-from bureau.licensing.workflow import WORKFLOW
+from bureau.licensing.workflow import COMMITMENT, WORKFLOW
 
 
 def _files(request: HttpRequest) -> dict[int, Any]:
@@ -140,7 +140,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = WORKFLOW.history(app)
     materials = list(app.materials.select_related("material", "attachment"))
     opinions = list(app.opinions.select_related("organisation", "given_by"))
-    commitment = Commitment.objects.filter(application=app).first()
+    commitment = Commitment.objects.restrict(user).filter(application=app).first()
     actions = [] if user.enterprise_id else [t for t in WORKFLOW.available(app, user) if t.action != "deem_accept"]
     my_opinion = next((o for o in opinions if o.given_at is None and (
         o.organisation_id == user.organisation_id
@@ -151,6 +151,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "licensing/detail.html", {
         "app": app, "history": history, "documents": app.documents(), "materials": materials, "opinions": opinions,
         "commitment": commitment, "actions": actions, "my_opinion": my_opinion, "is_owner": is_owner,
+        "commitment_history": COMMITMENT.history(commitment) if commitment else [],
+        "commitment_actions": {t.action for t in COMMITMENT.available(commitment, user)} if commitment else set(),
         "clock": clock, "paused": app.state == "expert_review",
         "missing": [m for m in materials if m.status == ApplicationMaterial.Status.MISSING],
         "tolerated_materials": [m for m in materials if m.status == ApplicationMaterial.Status.TOLERATED],
@@ -232,11 +234,14 @@ def opinion(request: HttpRequest, pk: int, opinion_id: int) -> HttpResponse:
 @require_POST
 def commitment(request: HttpRequest, pk: int, op: str) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
-    row = Commitment.objects.select_related("application", "application__item", "application__enterprise") \
-        .filter(application=app).first()
+    row = Commitment.objects.restrict(request.user).select_related(
+        "application", "application__item", "application__enterprise").filter(application=app).first()
     if row is None:
         raise Http404
     try:
+        raw = request.POST.get("version")
+        if raw and parse_int(raw, field="version", label="版本号", maximum=MAX_ID) != row.version:
+            raise Conflict("该事项已被他人处理或状态已变化，请刷新页面后重试")
         if op == "sign":
             try:
                 deadline = dt.date.fromisoformat(request.POST.get("deadline", ""))

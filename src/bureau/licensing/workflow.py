@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from bureau.accounts.roles import CLERK, ENTERPRISE, LEADER, LICENSING_OFFICER, SECTION_HEAD
 from bureau.kernel.workflow import SYSTEM, T, Workflow
 
 OFFICERS = {LICENSING_OFFICER, CLERK}
 DECIDERS = {LEADER, SECTION_HEAD}
+STAFF = frozenset(OFFICERS | DECIDERS)
 
 
 def _instant_only(app: Any, actor: Any) -> str | None:
@@ -39,6 +44,25 @@ def _no_extension_yet(app: Any, actor: Any) -> str | None:
     return None
 
 
+def own_level(app: Any, actor: Any) -> str | None:
+    """办理人员属于该事项的审批层级（市级事项由市局办理，县级事项由企业所在县级应急管理局办理）"""
+    # 行政许可法 第22条: a licence is handled by the authority that holds the power (the item's level, data per item)
+    if actor is None or getattr(actor, "is_superuser", False):
+        return None  # scheduled jobs (逾期视为受理) and the platform's superuser
+    org = actor.organisation
+    if app.level == "city":
+        if org is None or org.region_id != settings.CITY_REGION_CODE:
+            return "该事项由市局办理，您无权办理"
+    elif org is None or org.region_id != app.region_id:
+        return "该事项由所在县级应急管理局办理，您无权办理"
+    return None
+
+
+def _officer(*transitions: Any) -> list[Any]:
+    """Every officer's transition carries the level rule first (own_level), then its own preconditions."""
+    return [dataclasses.replace(t, guards=(own_level, *t.guards)) if t.roles & STAFF else t for t in transitions]
+
+
 WORKFLOW = Workflow(
     name="licensing.application",
     model="licensing.Application",
@@ -54,7 +78,7 @@ WORKFLOW = Workflow(
         "refused": "不予许可",
         "withdrawn": "已撤回",
     },
-    transitions=[
+    transitions=_officer(
         T("accept", "受理", "submitted", "review", OFFICERS),
         T("accept_tolerated", "容缺受理", "submitted", "review", OFFICERS),
         T("reject", "不予受理", "submitted", "rejected", OFFICERS),
@@ -73,5 +97,51 @@ WORKFLOW = Workflow(
         T("grant", "准予许可", "pending_decision", "granted", DECIDERS),
         T("refuse", "不予许可", "pending_decision", "refused", DECIDERS),
         T("withdraw", "撤回申请", ("submitted", "correction", "review"), "withdrawn", {ENTERPRISE}),
+    ),
+)
+
+
+# ---------------------------------------------------------------- 容缺承诺 (measure I.3)
+
+def _tolerated_left(commitment: Any) -> int:
+    return int(commitment.application.materials.filter(status="tolerated").count())
+
+
+def _materials_outstanding(commitment: Any, actor: Any) -> str | None:
+    """尚有容缺材料待补交"""
+    if not _tolerated_left(commitment):
+        return "容缺材料已全部补交"
+    return None
+
+
+def _materials_supplied(commitment: Any, actor: Any) -> str | None:
+    """容缺材料已全部补交"""
+    # measure I.3: a commitment is kept when every tolerated secondary material is in
+    left = _tolerated_left(commitment)
+    if left:
+        return f"尚有 {left} 项容缺材料未补交，承诺尚未履行"
+    return None
+
+
+def _deadline_passed(commitment: Any, actor: Any) -> str | None:
+    """承诺补交期限已过"""
+    # the day the sweep runs for (`as_of`), otherwise today
+    day = getattr(commitment, "as_of", None) or timezone.localdate()
+    if commitment.deadline is None or commitment.deadline >= day:
+        return "承诺补交期限未过"
+    return None
+
+
+COMMITMENT = Workflow(
+    name="licensing.commitment",
+    model="licensing.Commitment",
+    state_field="status",
+    states={"unsigned": "待签署", "signed": "履行中", "fulfilled": "已履行", "overdue": "逾期未履行（已督办）"},
+    transitions=[
+        T("sign", "签署容缺承诺书", "unsigned", "signed", {ENTERPRISE}),
+        T("supplement", "补交容缺材料", "signed", "signed", {ENTERPRISE}, _materials_outstanding),
+        T("supplement", "补交容缺材料", "overdue", "overdue", {ENTERPRISE}, _materials_outstanding),
+        T("fulfil", "容缺材料已补齐，承诺已履行", ("signed", "overdue"), "fulfilled", {ENTERPRISE}, _materials_supplied),
+        T("escalate", "容缺承诺逾期未履行，已督办", "signed", "overdue", {SYSTEM}, _deadline_passed),
     ],
 )

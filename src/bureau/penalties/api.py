@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from bureau.accounts.tokens import token_scope
 from bureau.kernel.errors import NotFound, PermissionDenied
 from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Offset
 from bureau.penalties import queries, rules, services
@@ -74,6 +75,7 @@ def _staff_only(request: HttpRequest) -> None:
 
 
 @router.post("/proposals", response=ProposalOut, summary="裁量建议：违法行为 + 情节 → 阶次、罚款幅度和说理")
+@token_scope("cases:read")  # a computation from the benchmark: it changes nothing
 def proposal_create(request: HttpRequest, payload: ProposalIn) -> ProposalOut:
     _staff_only(request)
     p = services.proposal_compute(violation_code=payload.violation_code, circumstances=payload.circumstances,
@@ -84,6 +86,7 @@ def proposal_create(request: HttpRequest, payload: ProposalIn) -> ProposalOut:
 
 
 @router.get("/circumstances", response=list[CircumstanceOut], summary="情节代码")
+@token_scope("cases:read")
 def circumstance_list(request: HttpRequest) -> list[CircumstanceOut]:
     return [CircumstanceOut(code=k, label=v, kind="mitigating" if k in rules.MITIGATING else "aggravating")
             for k, v in rules.CIRCUMSTANCES.items()]
@@ -241,4 +244,4 @@ def case_detail(request: HttpRequest, case_id: Id) -> CaseDetailOut:
                          payment_voucher=c.payment_voucher, execution_note=c.execution_note, closed_on=c.closed_on)
 
 
-routers = [("v1/penalties", router)]
+routers = [("v1/penalties", router, "cases")]

@@ -1,5 +1,5 @@
 """Demo data of the penalties area: the benchmark demo set (real rows, versioned) and cases at every step in
-盐湖区 — a notice waiting for qiye's statement, a self-inspection exemption closed with a no-penalty decision,
+盐湖区 — a notice waiting for qiye's statement (and its 签收 on the platform), a self-inspection exemption closed with a no-penalty decision,
 a closed fine with its reasoning and execution record, a case under investigation, a fine of qiye served and
 not paid past its payment deadline, a fine paid (已执行) waiting for closure, a hearing scheduled (听证通知书), a
 major case decided after the leaders' collective discussion (集体讨论记录), an overdue fine with its 履行催告书 and
@@ -70,6 +70,17 @@ def load(ctx: Any) -> None:
                                description=description, found_on=today, legal_basis="安全生产法")
         return services.case_open(actor=officer, enterprise=enterprise, hazard=hazard, second_officer=officer2)
 
+    def delivered(case: Any, *kinds: str, on: dt.date | None = None) -> None:
+        """The notices of a case older than the demo were served by hand when issued (直接送达, recorded by the
+        officer), so only the current ones wait for the party's 签收 on the platform."""
+        from bureau.inspection.models import DocumentService
+        from bureau.inspection.services import service_serve_otherwise
+
+        for service in DocumentService.objects.filter(document__content_type__model="case", state="pending",
+                                                      document__object_id=case.pk, document__kind__in=kinds):
+            service_serve_otherwise(actor=officer, service=service, method="直接送达", served_on=on or today,
+                                    earliest=on or today)
+
     def evidence(case: Any, text: str) -> None:
         services.evidence_add(actor=officer, case=case, kind="inquiry_record", recorded_on=today,
                               place=case.enterprise.address or case.enterprise.name, content=text,
@@ -96,7 +107,7 @@ def load(ctx: Any) -> None:
         services.case_propose_exemption(actor=officer, case=case, kind="self_inspection", hazard=own)
         services.case_transition(actor=officer, case=case, action="submit_review")
         services.case_decide_no_penalty(actor=leader, case=case)
-        services.case_serve(actor=officer, case=case, method="电子送达（平台）")
+        services.case_serve(actor=officer, case=case, method="直接送达")
         services.case_close(actor=leader, case=case)
 
     # 3. a fine decided with its reasoning and closed (未定期组织应急演练, 按法定幅度比例裁量)
@@ -109,6 +120,7 @@ def load(ctx: Any) -> None:
         services.case_transition(actor=officer, case=case, action="submit_review")
         services.case_notify(actor=leader, case=case, opinion="同意")
         services.statement_submit(actor=officer, case=case, text="", waive=True)
+        delivered(case, "penalty_notice")
         services.case_submit_decision(actor=officer, case=case)
         services.case_decide(actor=leader, case=case)
         services.case_serve(actor=officer, case=case, method="直接送达")
@@ -139,6 +151,7 @@ def load(ctx: Any) -> None:
         Case.objects.filter(pk=case.pk).update(**moved)
         for key, value in moved.items():
             setattr(case, key, value)
+        delivered(case, "penalty_notice", on=moved["notified_on"])
         return case
 
     # 5. qiye: a fine served 20 days ago and not paid — the payment deadline (15 days) has passed
@@ -165,6 +178,7 @@ def load(ctx: Any) -> None:
         services.case_transition(actor=officer, case=case, action="submit_review")
         services.case_notify(actor=leader, case=case, opinion="同意告知，当事人享有听证权")
         services.hearing_request(actor=officer, case=case, note="当事人书面要求听证（执法人员代为登记）")
+        delivered(case, "penalty_notice", "hearing_notice")
         return case
 
     # 7. a hearing requested and scheduled: the 听证通知书 ten days ahead, chaired by the legal section's head
@@ -179,6 +193,7 @@ def load(ctx: Any) -> None:
                         "检查发现企业一年内两次未按规定组织应急救援预案演练，已于上次检查时责令改正。", 70000, ["repeat"])
     services.hearing_schedule(actor=officer, case=case, hearing_at=when, place="盐湖区应急管理局三楼听证室",
                               host=fazhi, clerk=clerk)
+    delivered(case, "hearing_schedule_notice")
     Case.objects.filter(pk=case.pk).update(hearing_at=timezone.now() - dt.timedelta(hours=3))
     case.refresh_from_db()
     services.hearing_record_save(actor=officer, case=case, record="当事人对违法事实无异议，称因生产任务重未组织演练，"
@@ -201,10 +216,11 @@ def load(ctx: Any) -> None:
         actor=officer, case=case, text="我公司因原材料货款未回笼，资金周转困难，确无能力一次性缴纳罚款及加处罚款，"
         "申请分期缴纳，并附银行流水及应收账款明细（书面材料已提交承办人）。")
 
-    # 10. qiye: a fine served 25 days ago, reminded today — qiye may state its case against the reminder online
+    # 10. qiye: a fine served 25 days ago, reminded today — qiye may state its case against the reminder online and
+    # acknowledge the 履行催告书 on its phone (it signed the 电子送达确认书 in the inspection demo)
     case = decided_fine(qiye_enterprise, "危险化学品储存场所未设置安全警示标志",
                         "检查发现危险化学品库房门口未设置安全警示标志和安全告知卡。", 8000, 26)
-    services.case_serve(actor=officer, case=case, method="电子送达（平台）", served_on=today - dt.timedelta(days=25))
+    services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=25))
     services.reminder_issue(actor=officer, case=case)
 
     # 11. a fine served seven months ago, reminded, the statement reviewed (不采纳), the litigation period expired

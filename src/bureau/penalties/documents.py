@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from bureau.inspection.services import consent_of, service_open
 from bureau.kernel.documents import Fields, Heading, Para, Signature, Spec, store_document
 from bureau.kernel.models import Document
 from bureau.penalties import rules
@@ -38,7 +39,10 @@ def _officers(case: Case) -> str:
 
 def _store(case: Case, kind: str, spec: Spec, actor: Any) -> Document:
     sort, _title = rules.CASE_FILE_ORDER[kind]
-    return store_document(owner=case, kind=kind, spec=spec, actor=actor, sort=sort)
+    document = store_document(owner=case, kind=kind, spec=spec, actor=actor, sort=sort)
+    if kind in Case.SERVED_DOCUMENT_KINDS:  # delivered to the party's platform account, to be acknowledged there
+        service_open(document=document, enterprise=case.enterprise, region_id=case.region_id)
+    return document
 
 
 def _amount_text(case: Case, amount: int | None) -> str:
@@ -160,12 +164,20 @@ def no_penalty_decision(case: Case, actor: Any) -> Document:
     return _store(case, "no_penalty_decision", spec, actor)
 
 
-def service_receipt(case: Case, actor: Any) -> Document:
+def service_receipt(case: Case, actor: Any, acknowledged: Any = None) -> Document:
+    """送达回执 of the decision; for electronic service (`acknowledged`: the DocumentService the party signed) the
+    platform's record stands for the signature: who acknowledged, when, and the party's 电子送达确认书."""
     decision = "不予行政处罚决定书" if case.exemption else "行政处罚决定书"
-    spec = Spec(title="送达回执", authority=_authority(case), number=case.number, blocks=[
-        Fields([("送达文书", decision), ("受送达人", case.enterprise.name), ("送达方式", case.service_method),
-                ("送达日期", f"{case.served_on:%Y-%m-%d}" if case.served_on else "—"), ("送达人", _officers(case))]),
-    ])
+    rows = [("送达文书", decision), ("受送达人", case.enterprise.name), ("送达方式", case.service_method),
+            ("送达日期", f"{case.served_on:%Y-%m-%d}" if case.served_on else "—"), ("送达人", _officers(case))]
+    if acknowledged is not None:
+        at = timezone.localtime(acknowledged.acknowledged_at)
+        consent = consent_of(case.enterprise_id)
+        rows += [("送达地址", consent.address if consent else "—"), ("签收人", acknowledged.acknowledged_name),
+                 ("签收时间", f"{at:%Y年%m月%d日 %H时%M分%S秒}"),
+                 ("电子送达确认书", f"{timezone.localtime(consent.consented_at):%Y年%m月%d日}签署" if consent else "—"),
+                 ("依据", "《中华人民共和国行政处罚法》第六十一条第二款")]
+    spec = Spec(title="送达回执", authority=_authority(case), number=case.number, blocks=[Fields(rows)])
     return _store(case, "service_receipt", spec, actor)
 
 

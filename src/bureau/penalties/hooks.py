@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.inspection.services import ServiceOwner, register_service_owner
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -187,3 +188,21 @@ def recompute_answer_deadlines() -> int:
             changed += 1
     return changed
 
+
+
+def _service_acknowledged(actor: Any, service: Any) -> None:
+    from bureau.penalties.services import service_acknowledged
+
+    service_acknowledged(actor, service)
+
+
+def _service_served_otherwise(actor: Any, service: Any) -> None:
+    from bureau.penalties.services import service_served_otherwise
+
+    service_served_otherwise(actor, service)
+
+
+# the documents served on the party are acknowledged on the platform (inspection.DocumentService); the case hears of it
+register_service_owner("penalties.case", ServiceOwner(
+    url=lambda pk: f"/penalties/cases/{pk}/", acknowledged=_service_acknowledged,
+    served_otherwise=_service_served_otherwise))

@@ -104,6 +104,11 @@ class Case(ProcessModel):
         "penalty_notice", "hearing_notice", "penalty_decision", "no_penalty_decision", "service_receipt",
         "statement_record", "hearing_record", "inquiry_record", "inspection_record", "site_record",
         "hearing_schedule_notice", "enforcement_reminder", "reminder_statement_record"})
+    # the documents served on the party (送达, 行政处罚法 第61条): each is delivered to its platform account to be
+    # acknowledged (签收) there (inspection.DocumentService); acknowledging a decision is the case's service
+    SERVED_DOCUMENT_KINDS = frozenset({"penalty_notice", "hearing_notice", "hearing_schedule_notice",
+                                       "penalty_decision", "no_penalty_decision", "enforcement_reminder"})
+    DECISION_KINDS = frozenset({"penalty_decision", "no_penalty_decision"})
 
     number = models.CharField("案号", max_length=40, unique=True)
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="penalty_cases",

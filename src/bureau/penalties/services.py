@@ -14,6 +14,7 @@ from django.utils import timezone
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Industry
+from bureau.inspection.services import ELECTRONIC, OTHER_METHODS, service_serve_otherwise
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import Deadline, add_working_days
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
@@ -597,22 +598,84 @@ def case_decide_no_penalty(*, actor: Any, case: Case) -> Case:
 
 
 def case_serve(*, actor: Any, case: Case, method: str, served_on: dt.date | None = None) -> Case:
-    """送达 the decision; a fine is then due within `penalties.payment_days` calendar days of receipt
-    (行政处罚法 第67条第3款)."""
+    """送达 the decision by other means than the platform (直接送达, 邮寄送达 …, recorded by an officer); a fine is
+    then due within `penalties.payment_days` calendar days of receipt (行政处罚法 第67条第3款). Electronic service is
+    the party's own 签收 on the platform (service_acknowledged), never an officer's record."""
     _require_scope(actor, case)
     _require_state(case, "decided")
     served_on = served_on or timezone.localdate()
-    if not method.strip():
+    method = method.strip()
+    if not method:
         raise DomainError("请填写送达方式", field="method")
+    if method.startswith(ELECTRONIC):
+        raise DomainError("电子送达以当事人在平台签收为准（须当事人签署电子送达确认书，行政处罚法第六十一条第二款），"
+                          "请等待当事人签收，或选择其他送达方式", field="method")
+    if method not in OTHER_METHODS:
+        raise DomainError(f"请选择送达方式（{'、'.join(OTHER_METHODS)}）", field="method")
     if case.decided_on and served_on < case.decided_on or served_on > timezone.localdate():
         raise DomainError("送达日期无效", field="served_on")
-    updates: dict[str, Any] = {"served_on": served_on, "service_method": method.strip()[:40]}
+    pending = _pending_decision_service(case)
+    with transaction.atomic():
+        if pending is not None:  # the decision waits on the platform: recorded there, which serves the case
+            service_serve_otherwise(actor=actor, service=pending, method=method, served_on=served_on,
+                                    earliest=case.decided_on)
+            case.refresh_from_db()
+        else:
+            _serve(actor, case, "serve", method=method, served_on=served_on)
+    return case
+
+
+def _serve(actor: Any, case: Case, action: str, *, method: str, served_on: dt.date, acknowledged: Any = None,
+           note: str = "") -> None:
+    """The case's service: the date and method, the payment deadline counted from it (行政处罚法 第67条第3款) and
+    the 送达回执."""
+    updates: dict[str, Any] = {"served_on": served_on, "service_method": method[:40]}
     if not case.exemption:
         updates["payment_due"] = rules.payment_due(served_on, int(rule("penalties.payment_days", served_on)))
-    with transaction.atomic():
-        apply_transition(case_workflow, case, "serve", actor=actor, note=method.strip(), updates=updates)
-        documents.service_receipt(case, actor)
-    return case
+    apply_transition(case_workflow, case, action, actor=actor, note=note or method, updates=updates)
+    documents.service_receipt(case, actor, acknowledged=acknowledged)
+
+
+def _pending_decision_service(case: Case) -> Any:
+    from django.contrib.contenttypes.models import ContentType
+
+    from bureau.inspection.models import DocumentService
+
+    return (DocumentService.objects.filter(document__content_type=ContentType.objects.get_for_model(Case),
+                                           document__object_id=case.pk, document__kind__in=Case.DECISION_KINDS,
+                                           state="pending").select_related("document").order_by("-id").first())
+
+
+def service_acknowledged(actor: Any, service: Any) -> None:
+    """The party acknowledged a case document on the platform (inspection.services.service_acknowledge, in its
+    transaction): the case's timeline shows it; a decision acknowledged while the case waits for service is the
+    case's service on that day (电子送达, 行政处罚法 第61条第2款), from which the fine's payment deadline runs."""
+    case = Case.objects.select_related("enterprise", "lead_officer", "second_officer", "organisation").get(
+        pk=service.document.object_id)
+    at = timezone.localtime(service.acknowledged_at)
+    note = f"{ELECTRONIC}，签收人 {service.acknowledged_name}，签收时间 {at:%Y-%m-%d %H:%M:%S}"
+    if service.document.kind in Case.DECISION_KINDS and case.state == "decided":
+        _serve(actor, case, "acknowledge_service", method=ELECTRONIC, served_on=service.served_on,
+               acknowledged=service, note=note)
+    else:
+        record_history(case, actor=actor, action="service_acknowledged",
+                       label=f"当事人签收《{service.document.title}》", note=note)
+    from bureau.kernel.notifications import notify
+
+    notify([case.lead_officer], f"当事人已签收：{service.document.title}", case.number,
+           url=f"/penalties/cases/{case.pk}/")
+
+
+def service_served_otherwise(actor: Any, service: Any) -> None:
+    """An officer recorded the service of a case document by other means: the timeline shows it; for the decision
+    it is the case's service."""
+    case = Case.objects.select_related("enterprise", "lead_officer", "second_officer", "organisation").get(
+        pk=service.document.object_id)
+    if service.document.kind in Case.DECISION_KINDS and case.state == "decided":
+        _serve(actor, case, "serve", method=service.method, served_on=service.served_on)
+    else:
+        record_history(case, actor=actor, action="service_recorded", label=f"送达《{service.document.title}》",
+                       note=f"{service.method}，送达日期 {service.served_on:%Y-%m-%d}")
 
 
 def court_application_from(case: Case, window: tuple[dt.date, dt.date] | None = None) -> dt.date | None:

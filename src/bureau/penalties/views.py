@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.inspection.services import OTHER_METHODS, services_of
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
@@ -109,6 +110,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         documents = [d for d in documents if d.kind in Case.ENTERPRISE_DOCUMENT_KINDS]
     ctx: dict[str, Any] = {
         "case": case, "history": history, "documents": documents, "is_staff": staff,
+        "services": services_of(documents, user), "methods": OTHER_METHODS, "is_party": not staff,
         "is_enterprise": bool(user.enterprise_id), "today": timezone.localdate(),
         "actions": [t.action for t in case_workflow.available(case, user)],
         "circumstance_labels": [rules.CIRCUMSTANCES.get(c, c) for c in case.circumstances],

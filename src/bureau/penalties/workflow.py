@@ -76,6 +76,20 @@ def _answered_or_due(case: Any, actor: Any) -> str | None:
     return None
 
 
+def _acknowledged_electronically(case: Any, actor: Any) -> str | None:
+    """当事人已在平台签收处理决定书（电子送达）"""
+    # 行政处罚法 第61条第2款: electronic service, with the party's signed 电子送达确认书 (checked when it acknowledges)
+    from django.contrib.contenttypes.models import ContentType
+
+    from bureau.inspection.models import DocumentService
+    from bureau.penalties.models import Case
+
+    done = DocumentService.objects.filter(
+        document__content_type=ContentType.objects.get_for_model(Case), document__object_id=case.pk,
+        document__kind__in=Case.DECISION_KINDS, state="acknowledged").exists()
+    return None if done else "当事人尚未在平台签收处理决定书"
+
+
 case_workflow = Workflow(
     name="penalties",
     model="penalties.Case",
@@ -100,6 +114,8 @@ case_workflow = Workflow(
         T("decide", "作出处罚决定", "deciding", "decided", {LEADER}),
         T("decide_no_penalty", "作出不予处罚决定", ("reviewing", "deciding"), "decided", {LEADER}, _is_exempt),
         T("serve", "送达", "decided", "served", {INSPECTOR}),
+        T("acknowledge_service", "当事人签收决定书（电子送达）", "decided", "served", {ENTERPRISE},
+          _acknowledged_electronically),
         T("execute", "记录执行情况", "served", "executed", {INSPECTOR}, _needs_execution),
         T("close", "结案", ("served", "executed"), "closed", REVIEWERS, _executed_or_exempt),
     ],

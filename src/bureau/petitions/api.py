@@ -6,7 +6,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from bureau.api.main import TokenAuth
+from bureau.accounts.tokens import TokenAuth
 from bureau.kernel.errors import DomainError
 from bureau.kernel.schemas import InputSchema, Text
 from bureau.petitions import services
@@ -58,4 +58,4 @@ def hotline_import(request: HttpRequest, ticket: HotlineTicketIn):  # type: igno
     return 201, HotlineTicketOut(created=True, number=petition.number, code=code, state=petition.state)
 
 
-routers = [("v1/petitions", router)]
+routers = [("v1/petitions", router, None)]

@@ -21,7 +21,7 @@ from bureau.kernel import throttle
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
 from bureau.kernel.crypto import blind_index
-from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
+from bureau.kernel.errors import Conflict, DomainError, NotFound
 from bureau.kernel.models import Region
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
@@ -29,7 +29,7 @@ from bureau.kernel.rules import rule
 from bureau.kernel.sms import send_sms
 from bureau.kernel.throttle import Keyed
 from bureau.kernel.validation import check_event_date
-from bureau.kernel.workflow import apply_transition, record_history
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
 from bureau.petitions import rules
 from bureau.petitions.models import Channel, HandlingLimit, Petition, PetitionCategory, RoutingRule, Urgency
 from bureau.petitions.workflow import PETITION
@@ -149,15 +149,16 @@ def dispatch_targets() -> list[Organisation]:
         OrganisationKind.SECTION, OrganisationKind.COUNTY_BUREAU, OrganisationKind.ZONE]).order_by("sort", "code"))
 
 
-def _require_visible(actor: User, petition: Petition) -> None:
-    if actor is not None and not Petition.objects.restrict(actor).filter(pk=petition.pk).exists():
-        raise NotFound("诉求不存在或不在您的管辖范围内")
+def _may(actor: User | None, petition: Petition, action: str) -> None:
+    """The declared action's refusal (absent record, state, role, preconditions) before the form is read."""
+    if actor is not None:
+        check_transition(PETITION, petition, action, actor)
 
 
 def petition_dispatch(*, actor: User, petition: Petition, target: Organisation | None = None,
                       note: str = "") -> Petition:
     """派单: to the chosen unit, or by the routing rules."""
-    _require_visible(actor, petition)
+    _may(actor, petition, "dispatch")
     rule_row = None
     if target is None:
         target, rule_row = route(petition)
@@ -184,35 +185,10 @@ def _org_staff(org: Organisation | None, roles: tuple[str, ...] = (R.SECTION_HEA
     return list(User.objects.filter(organisation=org, is_active=True, roles__code__in=roles).distinct()[:30])
 
 
-def _require_handler(actor: User, petition: Petition) -> None:
-    """Only the unit the ticket is dispatched to handles it (its staff, or a leader of its bureau)."""
-    _require_visible(actor, petition)
-    org = getattr(actor, "organisation", None)
-    assigned = petition.assigned_org
-    if org is None or assigned is None:
-        raise PermissionDenied("该诉求未派给您所在的单位")
-    if org.pk == assigned.pk:
-        return
-    if actor.has_role(R.LEADER) and org.bureau.pk == assigned.bureau.pk:
-        return
-    raise PermissionDenied("该诉求未派给您所在的单位")
-
-
-def is_handler(actor: User, petition: Petition) -> bool:
-    try:
-        _require_handler(actor, petition)
-    except DomainError:
-        return False
-    return True
-
-
 def petition_return(*, actor: User, petition: Petition, reason: str) -> Petition:
     """退回: the unit says it is not its duty, within the return window after dispatch."""
-    _require_handler(actor, petition)
+    _may(actor, petition, "return")
     reason = _clean(reason, "reason", "退回理由", max_len=500)
-    if not rules.within_return_window(timezone.localdate(), petition.return_until):
-        raise DomainError(f"已超过退回时限（派单后 {rule('petitions.return_window_working_days')} 个工作日内，"
-                          f"截至 {petition.return_until:%Y-%m-%d}），请签收办理")
     _apply(petition, "return", actor=actor, note=reason)
     dispatchers = User.objects.filter(is_active=True, roles__code=R.CLERK, organisation__kind__in=[
         OrganisationKind.SECTION, OrganisationKind.CITY_BUREAU]).distinct()[:20]
@@ -221,14 +197,14 @@ def petition_return(*, actor: User, petition: Petition, reason: str) -> Petition
 
 
 def petition_accept(*, actor: User, petition: Petition) -> Petition:
-    _require_handler(actor, petition)
+    _may(actor, petition, "accept")
     _apply(petition, "accept", actor=actor, updates={"return_until": None})
     return petition
 
 
 def petition_reply(*, actor: User, petition: Petition, reply: str) -> Petition:
     """答复: the reply to the petitioner; whether it was on time is recorded for the indicators."""
-    _require_handler(actor, petition)
+    _may(actor, petition, "reply")
     reply = _clean(reply, "reply", "答复内容", max_len=MAX_CONTENT)
     now = timezone.now()
     on_time = petition.due_at is None or now <= petition.due_at
@@ -240,8 +216,7 @@ def petition_reply(*, actor: User, petition: Petition, reply: str) -> Petition:
 
 def petition_supervise(*, actor: User | None, petition: Petition, note: str) -> Petition:
     """督办: a leader (or the overdue sweep) presses the unit; the unit is notified."""
-    if actor is not None:
-        _require_visible(actor, petition)
+    _may(actor, petition, "supervise")
     note = _clean(note, "note", "督办意见", max_len=500)
     _apply(petition, "supervise", actor=actor, note=note,
                      updates={"supervised_count": petition.supervised_count + 1})
@@ -250,7 +225,7 @@ def petition_supervise(*, actor: User | None, petition: Petition, note: str) -> 
 
 
 def petition_close(*, actor: User, petition: Petition, note: str = "") -> Petition:
-    _require_visible(actor, petition)
+    _may(actor, petition, "close")
     _apply(petition, "close", actor=actor, note=note or "办结",
                      updates={"closed_at": timezone.now()})
     return petition
@@ -258,7 +233,7 @@ def petition_close(*, actor: User, petition: Petition, note: str = "") -> Petiti
 
 def petition_visit(*, actor: User, petition: Petition, note: str, level: int | None = None) -> Petition:
     """回访: the clerk calls the petitioner back; a rating given on the phone is recorded at once."""
-    _require_visible(actor, petition)
+    _may(actor, petition, "visit")
     note = _clean(note, "note", "回访情况", max_len=500)
     _apply(petition, "visit", actor=actor, note=note)
     if level:
@@ -297,8 +272,9 @@ def _reopen(petition: Petition, comment: str) -> None:
 
 def petition_merge(*, actor: User, petition: Petition, into: Petition, note: str = "") -> Petition:
     """合并重复诉求: the duplicate follows the main ticket (its petitioner gets the main ticket's reply)."""
-    _require_visible(actor, petition)
-    _require_visible(actor, into)
+    _may(actor, petition, "merge")
+    if actor is not None and not Petition.objects.restrict(actor).filter(pk=into.pk).exists():
+        raise NotFound("诉求不存在或不在您的管辖范围内")
     if into.pk == petition.pk:
         raise DomainError("不能与自身合并")
     if into.state in {"merged"} or into.merged_into_id:

@@ -15,7 +15,7 @@ from bureau.accounts.models import Organisation
 from bureau.feedback.models import RatingLevel
 from bureau.feedback.queries import ratings_of
 from bureau.kernel import antispam, throttle
-from bureau.kernel.access import public_view
+from bureau.kernel.access import acts_on, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -135,6 +135,7 @@ def _staff(request: HttpRequest) -> None:
 
 
 @login_required
+@acts_on("petitions.Petition")
 def petition_list(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     qs = queries.petition_list(request.user, request.GET)
@@ -145,6 +146,7 @@ def petition_list(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("petitions.Petition")
 def petition_export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The list as Excel, same scope and filters; phones masked."""
     _staff(request)
@@ -169,6 +171,7 @@ def petition_export(request: AuthenticatedRequest) -> HttpResponseBase:
 
 
 @login_required
+@acts_on("petitions.Petition", action="change")
 def petition_create(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     if not request.user.has_role("clerk", "sysadmin"):
@@ -191,12 +194,11 @@ def petition_create(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("petitions.Petition")
 def petition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     petition = queries.get_petition_for(request.user, pk)
     actions = [t.action for t in PETITION.available(petition, request.user)]
-    if not services.is_handler(request.user, petition):  # only the unit the ticket is dispatched to handles it
-        actions = [a for a in actions if a not in {"accept", "return", "reply"}]
     suggestion = None
     if "dispatch" in actions:
         try:
@@ -215,6 +217,7 @@ def petition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("petitions.Petition", action="action")
 def petition_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     _staff(request)
     petition = queries.get_petition_for(request.user, pk)

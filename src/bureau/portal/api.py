@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from bureau.api.main import TokenAuth
+from bureau.accounts.tokens import TokenAuth, token_scope
 from bureau.certificates.models import Certificate
 from bureau.enterprises.models import Enterprise
 from bureau.kernel.errors import NotFound, PermissionDenied
@@ -133,6 +133,7 @@ class LicenceOut(Schema):
 
 
 @licence_router.get("/{uscc}", response=LicenceOut, summary="营业执照信息（市场监管部门共享数据），用于预填企业信息")
+@token_scope("enterprises:read")
 def licence(request: HttpRequest, uscc: str) -> LicenceOut:
     user = request.user
     token = getattr(request, "api_token", None)
@@ -146,4 +147,4 @@ def licence(request: HttpRequest, uscc: str) -> LicenceOut:
     return LicenceOut(found=True, licence=found.__dict__, prefill=found.prefill())
 
 
-routers = [("v1/sharing", router), ("v1/business-licences", licence_router)]
+routers = [("v1/sharing", router, None), ("v1/business-licences", licence_router, None)]

@@ -3,11 +3,12 @@ from __future__ import annotations
 from django import forms
 
 from bureau.accounts.models import User
+from bureau.accounts.tokens import scope_catalogue
 from bureau.feedback.models import RatingLevel
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import Region
 from bureau.portal.models import Consultation, LawTopic
-from bureau.portal.sharing import DATASET_FIELDS, SCOPES
+from bureau.portal.sharing import DATASET_FIELDS
 
 DATASET_LABELS = {"enterprises": "企业", "certificates": "证照", "decisions": "处罚决定"}
 
@@ -32,8 +33,7 @@ class WindowRateForm(BureauForm):
 class TokenIssueForm(BureauForm):
     name = forms.CharField(label="令牌名称", max_length=100, help_text="如：市市场监管局-企业信息共享")
     user = forms.ModelChoiceField(User.objects.none(), label="使用单位账号")
-    scopes = forms.MultipleChoiceField(label="授权范围", choices=list(SCOPES.items()),
-                                       widget=forms.CheckboxSelectMultiple)
+    scopes = forms.MultipleChoiceField(label="授权范围", choices=[], widget=forms.CheckboxSelectMultiple)
     regions = forms.ModelMultipleChoiceField(Region.objects.none(), label="限定区划（不选为全部）", required=False,
                                              widget=forms.CheckboxSelectMultiple)
     expires_on = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))
@@ -44,6 +44,7 @@ class TokenIssueForm(BureauForm):
                                                             enterprise__isnull=True)
                                         .select_related("organisation").order_by("organisation__sort", "username"))
         self.fields["user"].label_from_instance = lambda u: f"{u.organisation.name} · {u.display_name}"
+        self.fields["scopes"].choices = list(scope_catalogue().items())
         self.fields["regions"].queryset = Region.objects.exclude(parent__isnull=True).order_by("sort", "code")
         for dataset, fields in DATASET_FIELDS.items():
             self.fields[f"fields_{dataset}"] = forms.MultipleChoiceField(

@@ -14,11 +14,10 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from bureau.accounts.models import ApiCallLog, ApiToken, OrganisationKind
 from bureau.accounts.scope import scope_for
-from bureau.accounts.services import api_token_issue
+from bureau.accounts.tokens import issue, register_fields, register_scope
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.net import client_ip
@@ -49,6 +48,16 @@ DATASET_FIELDS: dict[str, dict[str, str]] = {
         "decided_on": "决定日期", "violation": "违法事实摘要", "penalty": "处罚内容", "basis": "处罚依据",
     },
 }
+
+def _register_with_tokens() -> None:
+    """The shared data sets' scopes and columns are token scopes and token field lists (accounts.tokens)."""
+    for scope, label in SCOPES.items():
+        register_scope(scope, label)
+    for dataset, columns in DATASET_FIELDS.items():
+        register_fields(dataset, columns)
+
+
+_register_with_tokens()
 
 # Other areas offer a data set with `register_shared_dataset("decisions", provider)`;
 # provider(regions: list[str] | None, params: dict) -> list[dict] (keys among DATASET_FIELDS[name]).
@@ -139,6 +148,7 @@ def shared(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
             finally:
                 log_call(request, status)
 
+        wrapper.bureau_token_scope = scope  # type: ignore[attr-defined]  # read by accounts.tokens.enforce_scope
         return wrapper
 
     return decorator
@@ -155,20 +165,8 @@ def _require_token_admin(actor: Any) -> None:
 def token_issue(*, actor: Any, user: Any, name: str, scopes: list[str], regions: list[str],
                 fields: dict[str, list[str]], expires_at: Any) -> tuple[ApiToken, str]:
     _require_token_admin(actor)
-    name = (name or "").strip()
-    if not name:
-        raise DomainError("请填写令牌名称（如：市市场监管局-企业信息共享）", field="name")
-    unknown = [s for s in scopes if s not in SCOPES]
-    if not scopes or unknown:
-        raise DomainError("请至少选择一项授权范围", field="scopes")
-    if expires_at is None or expires_at <= timezone.now():
-        raise DomainError("请设置晚于今天的有效期", field="expires_on")
-    for dataset, chosen in fields.items():
-        bad = [f for f in chosen if f not in DATASET_FIELDS.get(dataset, {})]
-        if bad:
-            raise DomainError(f"字段无效：{'、'.join(bad)}", field="fields")
-    return api_token_issue(actor=actor, user=user, name=name, scopes=scopes, regions=regions,
-                           expires_at=expires_at, fields={k: v for k, v in fields.items() if v})
+    return issue(actor=actor, user=user, name=name, scopes=scopes, regions=regions, fields=fields,
+                 expires_at=expires_at)
 
 
 def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:

@@ -4,12 +4,15 @@ from django.http.response import HttpResponseBase
 from django.urls import path
 from django.views.generic import RedirectView
 
+from bureau.kernel.access import acts_on
 from bureau.portal import views
 
 
-def moved(pattern_name: str) -> Callable[..., HttpResponseBase]:
-    """An address from before service ratings moved to /feedback/ (bookmarks, links in earlier notifications)."""
-    return RedirectView.as_view(pattern_name=pattern_name, permanent=True, query_string=True)
+def moved(pattern_name: str, *acts_on_models: str, action: str = "view") -> Callable[..., HttpResponseBase]:
+    """An address from before service ratings moved to /feedback/ (bookmarks, links in earlier notifications): a
+    redirect, declared like the page it leads to (which checks who may open it)."""
+    return acts_on(*acts_on_models, action=action)(
+        RedirectView.as_view(pattern_name=pattern_name, permanent=False, query_string=True))
 
 
 app_name = "portal"
@@ -25,7 +28,7 @@ urlpatterns = [
     path("sharing/tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("sharing/calls/", views.calls, name="calls"),
     path("sharing/licence/", views.licence, name="licence"),
-    path("rate/<str:service_type>/<str:service_id>/", moved("feedback:service_rate")),
-    path("ratings/", moved("feedback:ratings")),
-    path("ratings/followups/<id:pk>/", moved("feedback:followup")),
+    path("rate/<str:service_type>/<str:service_id>/", moved("feedback:service_rate", "feedback.Rating", action="change")),
+    path("ratings/", moved("feedback:ratings", "feedback.Rating", "feedback.RatingFollowUp", "feedback.RatingAppeal")),
+    path("ratings/followups/<id:pk>/", moved("feedback:followup", "feedback.RatingFollowUp", action="action")),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import ApiCallLog, ApiToken
+from bureau.accounts.tokens import scope_catalogue
 from bureau.feedback.queries import ratings_of
 from bureau.feedback.services import rating_submit
 from bureau.kernel import antispam, throttle
@@ -181,7 +182,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
             form = TokenIssueForm()
     rows = (ApiToken.objects.select_related("user", "user__organisation").annotate(calls_count=Count("calls"))
             .order_by("-created_at")[:200])
-    return render(request, "portal/tokens.html", {"form": form, "rows": rows, "raw": raw, "scopes": sharing.SCOPES,
+    return render(request, "portal/tokens.html", {"form": form, "rows": rows, "raw": raw, "scopes": scope_catalogue(),
                                                   "now": timezone.now()})
 
 

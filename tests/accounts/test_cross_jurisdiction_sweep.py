@@ -1,0 +1,210 @@
+"""Scope (issue 13 item 5): another jurisdiction's record answers 404 — generated from the declarations.
+
+On the demo data set, for every record kind that declares its authority, one record of one county is requested by
+users of another county in each kind of role (staff, the enterprise, experts, agencies, departments, individuals):
+- the record is not in `Model.objects.restrict(user)`;
+- every page declared `acts_on` that kind and taking its id (GET and an empty POST) answers 403/404/405 or a
+  redirect that changed nothing;
+- every API operation of the kind's data set taking an id answers 403/404;
+- every document and attachment of the record answers 404 on download;
+- the kind's exports do not contain the record's number.
+Nothing may change: the audit trail has no new entry.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
+
+from bureau.accounts.authority import authority_of, declared_models
+from bureau.accounts.models import Organisation, OrganisationKind
+from bureau.enterprises.models import Enterprise
+from bureau.kernel.models import AuditEntry
+from tests.factories import OrganisationFactory, make_user, valid_id_number
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("demo")]
+
+ROLE_KINDS = ("inspector", "leader", "clerk", "enterprise", "expert", "agency", "department", "individual")
+
+
+def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str, object]]:
+    found = []
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}:{p.namespace}" if p.namespace and namespace else (p.namespace or namespace)
+            found += _patterns(p, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            found.append((prefix + str(p.pattern), namespace, p.callback))
+    return found
+
+
+def _pages_for(label: str) -> list[str]:
+    """Routes of pages declared to act on `label` whose only parameter is that record's id."""
+    routes = []
+    for route, namespace, view in _patterns(get_resolver()):
+        declared = getattr(view, "bureau_acts_on", None)
+        if not declared or "api" in namespace or declared[0][0] != label:
+            continue
+        params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        if params == ["pk"]:
+            routes.append(route)
+    return routes
+
+
+def _region_of(record: object, path: str | None) -> str | None:
+    if path is None:
+        return None
+    value: object = record
+    for part in path.replace("_id", "").split("__") if path.endswith("_id") else path.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return getattr(value, "pk", value)  # type: ignore[return-value]
+
+
+def _foreign_users(region: str, n: int) -> dict[str, Client]:
+    """A signed-in client per kind of role, none of whom has anything to do with `region`."""
+    county = Organisation.objects.filter(kind=OrganisationKind.COUNTY_BUREAU).exclude(region_id=region).first()
+    enterprise = Enterprise.objects.exclude(region_id=region).exclude(region_id=county.region_id).first()
+    others = {
+        "agency": OrganisationFactory(code=f"SWEEP-AG{n}", name="某安全评价机构", kind=OrganisationKind.AGENCY,
+                                      region_id=None),
+        "department": OrganisationFactory(code=f"SWEEP-DP{n}", name="某协同部门", kind=OrganisationKind.DEPARTMENT,
+                                          region_id=None),
+    }
+    users = {
+        "inspector": make_user(f"sweep_inspector{n}", roles=["inspector"], organisation=county),
+        "leader": make_user(f"sweep_leader{n}", roles=["leader", "section_head"], organisation=county),
+        "clerk": make_user(f"sweep_clerk{n}", roles=["clerk", "licensing_officer"], organisation=county),
+        "enterprise": make_user(f"sweep_enterprise{n}", roles=["enterprise"], enterprise=enterprise),
+        "expert": make_user(f"sweep_expert{n}", roles=["expert"]),
+        "agency": make_user(f"sweep_agency{n}", roles=["agency"], organisation=others["agency"]),
+        "department": make_user(f"sweep_department{n}", roles=["department"], organisation=others["department"]),
+        "individual": make_user(f"sweep_individual{n}", roles=["individual"], id_number=valid_id_number("140881")),
+    }
+    clients = {}
+    for kind, user in users.items():
+        client = Client()
+        client.force_login(user, backend="bureau.accounts.backends.LockoutModelBackend")
+        clients[kind] = client
+    return clients
+
+
+def test_no_record_of_another_jurisdiction_leaks_through_pages_api_downloads_or_exports():
+    call_command("demo_load", stdout=io.StringIO())
+    leaks: list[str] = []
+    requests = 0
+    checked_kinds = 0
+    clients_by_region: dict[str, dict[str, Client]] = {}
+    api_schema = Client().get("/api/openapi.json").json()
+    for model in declared_models():
+        auth = authority_of(model)
+        if auth.public or auth.region is None:
+            continue
+        record = model._default_manager.exclude(**{auth.region: "140800"}).order_by("pk").first()
+        if record is None:
+            continue
+        region = str(_region_of(record, auth.region))
+        if region not in clients_by_region:
+            clients_by_region[region] = _foreign_users(region, len(clients_by_region))
+        clients = clients_by_region[region]
+        label = model._meta.label
+        checked_kinds += 1
+        version = getattr(record, "version", None)
+        before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        for kind, client in clients.items():
+            user = _user_of(client)
+            if model._default_manager.restrict(user).filter(pk=record.pk).exists():
+                leaks.append(f"{label} #{record.pk} in restrict() of {kind}")
+            for route in _pages_for(label):
+                url = "/" + route.replace("<id:pk>", str(record.pk)).replace("<int:pk>", str(record.pk))
+                for method in ("get", "post"):
+                    answer = getattr(client, method)(url)
+                    requests += 1
+                    if answer.status_code not in (302, 403, 404, 405):
+                        leaks.append(f"{method.upper()} {url} as {kind}: {answer.status_code}")
+            for path, operations in api_schema["paths"].items():
+                params = re.findall(r"{(\w+)}", path)
+                get = operations.get("get")
+                if len(params) != 1 or not params[0].endswith("id") or get is None or not _api_serves(path, auth.dataset):
+                    continue
+                answer = client.get(path.replace("{" + params[0] + "}", str(record.pk)))
+                requests += 1
+                if answer.status_code not in (401, 403, 404):
+                    leaks.append(f"API {path} as {kind}: {answer.status_code}")
+            for download in _downloads(record):
+                answer = client.get(download)
+                requests += 1
+                if answer.status_code != 404:
+                    leaks.append(f"{download} of {label} as {kind}: {answer.status_code}")
+            number = getattr(record, "number", None)
+            for export in _exports_for(label):
+                answer = client.get("/" + export)
+                requests += 1
+                if answer.status_code == 200 and number and _xlsx_contains(answer, str(number)):
+                    leaks.append(f"export {export} as {kind} contains {number}")
+        written = list(AuditEntry.objects.filter(pk__gt=before).exclude(action__endswith="export")
+                       .values_list("action", flat=True))  # an export is audited even when it finds nothing
+        if written:
+            leaks.append(f"requests about {label} #{record.pk} changed something: {written}")
+        if version is not None:
+            record.refresh_from_db()
+            if record.version != version:
+                leaks.append(f"{label} #{record.pk} changed by a foreign user")
+    assert not leaks, "\n".join(leaks)
+    assert checked_kinds >= 20 and requests >= 500, (checked_kinds, requests)
+
+
+def _user_of(client: Client):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=client.session["_auth_user_id"])
+
+
+def _api_serves(path: str, dataset: str) -> bool:
+    """Whether the API operation at `path` (as the schema names it) belongs to `dataset`."""
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.api")
+        except ImportError:
+            continue
+        for prefix, router, _dataset in getattr(module, "routers", []):
+            for route, path_view in router.path_operations.items():
+                if f"/api/{prefix}{route}".rstrip("/") == path.rstrip("/"):
+                    return any(getattr(op.view_func, "bureau_dataset", None) == dataset
+                               for op in path_view.operations)
+    return False
+
+
+def _downloads(record: object) -> list[str]:
+    urls = []
+    for getter in ("documents", "attachments"):
+        method = getattr(record, getter, None)
+        if method is None:
+            continue
+        for item in method()[:3]:
+            urls.append(f"/{'documents' if getter == 'documents' else 'attachments'}/{item.pk}/download")
+    return urls
+
+
+def _exports_for(label: str) -> list[str]:
+    return [route for route, namespace, view in _patterns(get_resolver())
+            if getattr(view, "bureau_acts_on", None) and view.bureau_acts_on[0][0] == label
+            and route.endswith(".xlsx") and "<" not in route]
+
+
+def _xlsx_contains(answer, text: str) -> bool:
+    book = load_workbook(io.BytesIO(b"".join(answer.streaming_content) if answer.streaming else answer.content),
+                         read_only=True)
+    return any(text in str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+               for cell in row if cell is not None)
