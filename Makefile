@@ -33,8 +33,11 @@ run: $(VENV)/.stamp-base
 test: $(VENV)/.stamp-test
 	BUREAU_TESTING=1 $(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+## Lint: ruff, the import contracts (import-linter, pyproject.toml) and the type check (mypy with django-stubs).
 lint: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check .
+	PYTHONPATH=src $(VENV)/bin/lint-imports
+	BUREAU_TESTING=1 $(VENV)/bin/mypy
 
 clean:
 	rm -rf var/bureau.sqlite3* var/media var/mail

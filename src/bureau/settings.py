@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "bureau.hazards",
     "bureau.assistance",
     "bureau.petitions",
+    "bureau.feedback",
     "bureau.portal",
     "bureau.indicators",
     "bureau.api",

@@ -77,6 +77,6 @@ def test_every_other_page_asks_for_the_second_factor(client):
         checked.append(name)
     assert len(checked) > 140  # the walk really covered the site
     # the staff screens named in the finding
-    assert {"portal:tokens", "portal:calls", "portal:consultations", "portal:ratings", "portal:ratings_export"} <= set(checked)
+    assert {"portal:tokens", "portal:calls", "portal:consultations", "feedback:ratings", "feedback:ratings_export"} <= set(checked)
     assert client.get("/admin/").url.startswith("/accounts/otp/")
     assert client.get("/api/v1/enterprises").status_code == 401  # a session API call needs the factor too

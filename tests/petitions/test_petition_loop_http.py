@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bureau.feedback.models import Rating, RatingFollowUp
 from bureau.kernel.models import AuditEntry
 from bureau.petitions import services
 from bureau.petitions.models import Petition, RoutingRule
-from bureau.portal.models import Rating, RatingFollowUp
 from tests.petitions.factories import submit
 
 

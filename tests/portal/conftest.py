@@ -18,7 +18,7 @@ def world(db):
 
 @pytest.fixture(autouse=True)
 def _fresh_limits():
-    from bureau.portal.antispam import forget_limits
+    from bureau.kernel.antispam import forget_limits
 
     forget_limits()
     yield

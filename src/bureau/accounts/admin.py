@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.db import transaction
@@ -101,7 +102,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
                 return None
         return TemplateResponse(request, "admin/accounts/reset_second_factor.html", {
             **self.admin_site.each_context(request), "title": "重置动态口令", "users": queryset,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "reason": reason,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "reason": reason,
             "opts": self.model._meta,
         })
 

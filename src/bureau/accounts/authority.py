@@ -32,6 +32,8 @@ from django.db.models import Q
 
 from bureau.accounts import roles as R
 from bureau.accounts.scope import scope_for
+from bureau.kernel.errors import PermissionDenied
+from bureau.kernel.workflow import refusal, workflow_for_model
 
 if TYPE_CHECKING:
     from bureau.kernel.workflow import Transition, Workflow
@@ -155,8 +157,6 @@ def require_change(user: Any, model: type[models.Model], *, region: str | None =
                    enterprise_id: int | None = None) -> None:
     """Refuse (PermissionDenied, Chinese) unless the principal may create or change a record of this kind in the
     region (staff) or for the enterprise (the party itself)."""
-    from bureau.kernel.errors import PermissionDenied
-
     auth = authority_of(model)
     if not changes_kind(user, model):
         raise PermissionDenied(f"您的角色无权维护{auth.label}")
@@ -177,8 +177,6 @@ def sees(user: Any, record: models.Model) -> bool:
 def may(user: Any, record: models.Model, action: str) -> str | None:
     """Why the principal may not take `action` on the record now, or None if it may (see kernel.workflow for the
     refusal of an action that is not declared in this state, not for these roles, or whose guard says no)."""
-    from bureau.kernel.workflow import refusal
-
     if not sees(user, record):
         return "记录不存在或不在您的管辖范围内"
     auth = authority_of(type(record))
@@ -204,8 +202,6 @@ def actions_for(user: Any, record: models.Model) -> list[Transition]:
 
 
 def workflow_of(model: type[models.Model]) -> Workflow | None:
-    from bureau.kernel.workflow import workflow_for_model
-
     _load_workflows()
     return workflow_for_model(model._meta.label)
 
@@ -324,10 +320,9 @@ def conditions_of(workflow: Workflow, transition: Transition) -> str:
 ROLE_NAMES = {code: name for code, name, *_ in R.DEFAULT_ROLES} | {"system": "定时任务"}
 
 
-def markdown() -> str:
-    """docs/authority.md: the matrix as a page people read (generated; `manage.py authority_matrix --markdown`)."""
-    from bureau.accounts.tokens import scope_catalogue
-
+def markdown(scope_catalogue: dict[str, str]) -> str:
+    """docs/authority.md: the matrix as a page people read (generated; `manage.py authority_matrix --markdown`), with
+    the token scopes (`accounts.tokens.scope_catalogue()`, passed in: tokens reads this module's data sets)."""
     rules = matrix()
     allowed = [r for r in rules if r.decision == "allowed"]
     lines = [
@@ -361,6 +356,6 @@ def markdown() -> str:
             lines.append(f"| {label} (`{action}`) | {'、'.join(who)} | {conditions or '—'} |")
         lines.append("")
     lines += ["## API token scopes", "", "| scope | meaning |", "|---|---|"]
-    lines += [f"| `{scope}` | {label} |" for scope, label in scope_catalogue().items()]
+    lines += [f"| `{scope}` | {label} |" for scope, label in scope_catalogue.items()]
     lines.append("")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ data, API tokens."""
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -111,7 +112,7 @@ class User(AbstractUser):
     totp_changed_at = models.DateTimeField("动态口令变更时间", null=True, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = BureauUserManager()
+    objects: ClassVar[BureauUserManager] = BureauUserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = "用户"

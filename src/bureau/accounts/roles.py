@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bureau.accounts.models import Role
+
 SYSADMIN = "sysadmin"
 SECADMIN = "secadmin"
 AUDITOR = "auditor"
@@ -39,8 +41,6 @@ DEFAULT_ROLES = [
 
 
 def seed_roles(**_: Any) -> None:
-    from bureau.accounts.models import Role
-
     existing = set(Role.objects.values_list("code", flat=True))
     for sort, (code, name, description, staff) in enumerate(DEFAULT_ROLES):
         if code not in existing:

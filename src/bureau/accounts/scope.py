@@ -13,12 +13,17 @@ Another county's record is then simply not in the queryset: the detail view answ
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from bureau.accounts.models import JURISDICTION_KINDS
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from bureau.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -56,15 +61,15 @@ class Scope:
 NONE = Scope("none")
 
 
-def scope_for(user: Any) -> Scope:
+def scope_for(user: User | AnonymousUser | None) -> Scope:
     """The data scope of a user (cached on the user object for the request)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return NONE
     cached = getattr(user, "_bureau_scope", None)
     if cached is not None:
         return cached
     scope = _narrow_to_token(_compute(user), getattr(user, "bureau_token", None))
-    user._bureau_scope = scope
+    user._bureau_scope = scope  # type: ignore[attr-defined]
     return scope
 
 
@@ -78,7 +83,7 @@ def _narrow_to_token(scope: Scope, token: Any) -> Scope:
     return Scope("regions", regions=scope.regions & wanted) if scope.regions & wanted else NONE
 
 
-def _compute(user: Any) -> Scope:
+def _compute(user: User) -> Scope:
     if user.enterprise_id:
         return Scope("enterprise", enterprise_id=user.enterprise_id)
     if user.is_superuser or "sysadmin" in user.role_codes:

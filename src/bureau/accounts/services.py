@@ -151,7 +151,7 @@ def password_changed(*, actor: User) -> None:
         audit(actor, "accounts.password_changed", actor, summary="修改密码")
 
 
-def api_token_issue(*, actor: Any, user: User, name: str, scopes: list[str], regions: list[str] | None = None,
+def api_token_issue(*, actor: User | None, user: User, name: str, scopes: list[str], regions: list[str] | None = None,
                     expires_at: Any = None, fields: dict[str, list[str]] | None = None) -> tuple[ApiToken, str]:
     """Issue a token; the raw value is returned once and never stored."""
     raw = "bt_" + secrets.token_urlsafe(32)

@@ -23,8 +23,11 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from bureau.accounts import roles as R
+from bureau.accounts.authority import datasets
 from bureau.accounts.models import ApiToken, User
+from bureau.accounts.services import api_token_issue
 from bureau.kernel.errors import DomainError, PermissionDenied
+from bureau.kernel.models import Region
 
 PRIVILEGED = "privileged"
 PRIVILEGED_ROLES = frozenset({R.SYSADMIN, R.SECADMIN, R.AUDITOR, R.LEADER})
@@ -53,8 +56,6 @@ def dataset_fields() -> dict[str, dict[str, str]]:
 
 def scope_catalogue() -> dict[str, str]:
     """Every scope a token may hold, with its Chinese label."""
-    from bureau.accounts.authority import datasets
-
     catalogue: dict[str, str] = {}
     for dataset, label in sorted(datasets().items()):
         catalogue[f"{dataset}:read"] = f"{label}（读取）"
@@ -74,9 +75,6 @@ def issue(*, actor: User | None, user: User, name: str, scopes: Iterable[str], r
           fields: dict[str, list[str]] | None = None, expires_at: dt.datetime | None = None
           ) -> tuple[ApiToken, str]:
     """Validate and issue a token (the raw value is returned once and never stored)."""
-    from bureau.accounts.services import api_token_issue
-    from bureau.kernel.models import Region
-
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写令牌名称（如：市市场监管局-企业信息共享）", field="name")

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from bureau.accounts.models import User
 
 
 class CharacterClassValidator:
     """At least three of: upper case, lower case, digits, symbols (等保 2.0 口令复杂度)."""
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: User | None = None) -> None:
         classes = sum([
             any(c.isupper() for c in password),
             any(c.islower() for c in password),

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from bureau.accounts import services, signin
 from bureau.accounts.forms import BureauPasswordChangeForm, LoginForm, OtpForm
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.middleware import OTP_SESSION_KEY, second_factor_verified
 from bureau.kernel import throttle
 from bureau.kernel.access import own_account, public_view, second_factor_exempt
@@ -70,7 +71,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @second_factor_exempt
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of sign-in. Wrong codes are limited like passwords."""
     if not request.user.totp_enabled or second_factor_verified(request):
         return redirect("workbench")
@@ -96,7 +97,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @second_factor_exempt
 @login_required
-def otp_enrol(request: HttpRequest) -> HttpResponse:
+def otp_enrol(request: AuthenticatedRequest) -> HttpResponse:
     """Bind (or replace) the authenticator. Reachable before a first factor exists (staff must enrol); replacing an
     enabled factor needs it verified in this session first."""
     if request.user.totp_enabled and not second_factor_verified(request):
@@ -137,7 +138,7 @@ def otp_enrol(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @own_account
-def otp_disable(request: HttpRequest) -> HttpResponse:
+def otp_disable(request: AuthenticatedRequest) -> HttpResponse:
     form = OtpForm(request.POST)
     try:
         if not form.is_valid():
@@ -153,7 +154,7 @@ def otp_disable(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @own_account
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     form = BureauPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()

@@ -61,11 +61,13 @@ def refuse_control_characters(run: Callable[..., HttpResponse]) -> Callable[...,
         found = find_control_character(request, kwargs)
         if found is None:
             return run(request, *args, **kwargs)
-        from bureau.api.main import api
-
         field, code = found
         message = control_character_message(field, code)
-        return api.create_response(request, {"detail": f"请求参数有误：{message}", "code": "invalid", "field": field,
-                                             "errors": [{"field": field, "message": message}]}, status=400)
+        body = {"detail": f"请求参数有误：{message}", "code": "invalid", "field": field,
+                "errors": [{"field": field, "message": message}]}
+        # the answer the API's renderer gives (bureau.api.main.Utf8Renderer), without importing the API object that
+        # installs this guard
+        return HttpResponse(json.dumps(body, ensure_ascii=False), status=400,
+                            content_type="application/json; charset=utf-8")
 
     return guarded

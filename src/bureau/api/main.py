@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import SessionAuth
 
+from bureau.accounts.middleware import second_factor_verified
 from bureau.accounts.tokens import TokenAuth, enforce_scope, limit_fields
 from bureau.api.guards import refuse_control_characters
 from bureau.api.openapi import document_errors
@@ -36,8 +37,6 @@ class CookieSession(SessionAuth):
             return None  # a machine client is judged by its token alone, never by a cookie it happens to carry
         user = super().authenticate(request, key)
         if user is not None and getattr(user, "totp_enabled", False):
-            from bureau.accounts.middleware import second_factor_verified
-
             if not second_factor_verified(request):
                 return None
         return user

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 
 from bureau.enterprises import queries
 from bureau.enterprises.models import Enterprise
+from bureau.kernel.errors import NotFound
 from bureau.kernel.schemas import Id, InputSchema, Limit, Offset
 
 router = Router(tags=["企业名录"])
@@ -74,8 +75,6 @@ def enterprise_detail(request: HttpRequest, enterprise_id: Id) -> EnterpriseOut:
     try:
         return EnterpriseOut.from_model(queries.get_enterprise_for(request.user, enterprise_id))
     except Http404:
-        from bureau.kernel.errors import NotFound
-
         raise NotFound("企业不存在或不在您的管辖范围内")
 
 

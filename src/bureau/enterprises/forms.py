@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from bureau.enterprises.models import Enterprise, Industry
@@ -32,7 +34,7 @@ class EnterpriseForm(BureauModelForm):
     def __init__(self, *args, regions=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         if regions is not None:
-            self.fields["region"].queryset = regions
+            cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions
         if self.instance.pk:
             self.fields["uscc"].disabled = True  # the code identifies the enterprise; never changed by a form
 

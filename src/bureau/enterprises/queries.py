@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from bureau.accounts.models import User
 from bureau.enterprises.models import Enterprise
 
 
-def enterprise_list(user: Any, params: Any) -> QuerySet[Enterprise]:
+def enterprise_list(user: User | AnonymousUser, params: Any) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.restrict(user).select_related("region", "chemical_park")
     q = (params.get("q") or "").strip()
     if q:
@@ -30,7 +32,7 @@ def enterprise_list(user: Any, params: Any) -> QuerySet[Enterprise]:
     return qs.order_by("region_id", "name", "id")
 
 
-def get_enterprise_for(user: Any, pk: int) -> Enterprise:
+def get_enterprise_for(user: User | AnonymousUser, pk: int) -> Enterprise:
     """The enterprise if the user may see it; 404 otherwise (never reveal another county's record)."""
     enterprise = (Enterprise.objects.restrict(user).select_related("region", "chemical_park")
                   .filter(pk=pk).first())

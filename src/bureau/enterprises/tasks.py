@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from bureau.enterprises import services
+from bureau.enterprises.imports import import_job_run
 
 
 @task()
 def run_enterprise_import(job_id: int) -> None:
     """Background job: validate and import an uploaded register file."""
-    services.import_job_run(job_id)
+    import_job_run(job_id)

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 
 from bureau.accounts.authority import changes_kind
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.scope import scope_for
 from bureau.enterprises import queries, services
 from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
 from bureau.enterprises.models import Enterprise, ImportJob
 from bureau.enterprises.rules import COLUMNS
 from bureau.kernel.access import acts_on, for_roles
+from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.masking import mask_id_number, mask_phone
@@ -26,7 +29,7 @@ def _is_admin(user) -> bool:  # type: ignore[no-untyped-def]
 
 @login_required
 @acts_on("enterprises.Enterprise")
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.enterprise_id:
         return redirect("enterprises:detail", pk=request.user.enterprise_id)
     form = EnterpriseFilterForm(request.GET or None)
@@ -40,7 +43,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("enterprises.Enterprise")
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = queries.get_enterprise_for(request.user, pk)
     panels = [p for p in (func(request.user, enterprise) for func in registry.enterprise_panels) if p]
     supervision = enterprise.supervision.select_related("organisation").order_by("-year")[:5]
@@ -51,7 +54,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("enterprises.Enterprise", action="change")
-def enterprise_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def enterprise_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     if not _is_admin(request.user):
         raise Http404
     instance = queries.get_enterprise_for(request.user, pk) if pk else Enterprise()
@@ -96,7 +99,7 @@ def _licence_prefill(uscc: str) -> tuple[dict, list[str], str]:
 
 @login_required
 @acts_on("enterprises.Enterprise")
-def enterprise_export(request: HttpRequest) -> HttpResponse:
+def enterprise_export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The register as Excel, with the same scope and filters as the list; personal data masked."""
     if request.user.enterprise_id:
         raise Http404
@@ -111,15 +114,13 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
                    "是" if e.is_key else "否", e.chemical_park.code if e.chemical_park else "",
                    e.established_on.isoformat() if e.established_on else "", e.get_status_display()]
 
-    from bureau.kernel.audit import audit
-
     audit(request.user, "enterprises.export", summary="导出企业名录", data={"filters": request.GET.dict()})
     return xlsx_response("企业名录.xlsx", header, rows(), sheet="企业名录")
 
 
 @login_required
 @for_roles("sysadmin")
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponseBase:
     example = ["91140802MA0K0000XX", "运城市示例化工有限公司", "140802", "危险化学品经营", "运城市盐湖区示例路1号",
                "张三", "", "李四", "", 35, "三级", "B1", "否", "", "2015-06-01"]
     return xlsx_response("企业名录导入模板.xlsx", [t for _, t, _ in COLUMNS], [example], sheet="企业名录")
@@ -127,7 +128,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @for_roles("sysadmin")
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: AuthenticatedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,7 +143,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @for_roles("sysadmin")
-def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+def import_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
     template = "enterprises/_import_progress.html" if request.htmx else "enterprises/import_status.html"
     return render(request, template, {"job": job, "running": job.status in {"queued", "validating", "writing"}})
@@ -150,7 +151,7 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @for_roles("sysadmin")
-def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
     return xlsx_response(f"导入错误报告-{job.pk}.xlsx", ["行号", "列", "问题"],
                          ([e["row"], e["column"], e["message"]] for e in job.errors), sheet="错误报告")

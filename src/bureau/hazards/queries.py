@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from bureau.hazards.models import OPEN_STATES, Hazard, HazardSource, ListedSupervision, RiskPoint
+from bureau.hazards.workflow import hazard_workflow
 from bureau.kernel.validation import id_param
 
 
@@ -126,3 +127,14 @@ def get_listing_for(user: Any, pk: int) -> ListedSupervision:
     if listing is None:
         raise Http404("督办事项不存在")
     return listing
+
+
+def hazards_found_by(record: Any) -> list[Hazard]:
+    """The hazards another area's record opened (an inspection's findings), oldest first, each with its
+    `state_label` for display."""
+    rows = list(Hazard.objects.filter(source_type=f"{record._meta.app_label}.{record._meta.model_name}",
+                                      source_id=str(record.pk)).order_by("id"))
+    for hazard in rows:
+        hazard.state_label = hazard_workflow.state_label(hazard.state)
+    return rows
+

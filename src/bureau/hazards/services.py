@@ -641,3 +641,28 @@ def recompute_removal_deadlines() -> int:
                                                                     removal_due_provisional=due.provisional)
             changed += 1
     return changed
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# For other areas: they open and settle hazards through these functions, never by driving hazards.workflow
+
+
+def hazard_recheck(*, actor: Any, hazard: Hazard, passed: bool, note: str) -> Hazard:
+    """整改复查 of a hazard by the inspection that found it on site. Passed: the steps still open from its state are
+    taken (plan, request acceptance, accept, close), so the hazard is accepted and closed on this recheck. Not
+    passed: an awaited acceptance is refused, and a hazard without a plan goes to rectification."""
+    if hazard.state == "closed":
+        return hazard
+    with transaction.atomic():
+        if passed:
+            steps = {"reported": ["plan", "request_acceptance", "accept", "close"],
+                     "rectifying": ["request_acceptance", "accept", "close"],
+                     "awaiting_acceptance": ["accept", "close"], "accepted": ["close"]}[hazard.state]
+            for step in steps:
+                apply_transition(hazard_workflow, hazard, step, actor=actor, note=f"执法复查：{note[:200]}")
+        elif hazard.state == "awaiting_acceptance":
+            apply_transition(hazard_workflow, hazard, "reject_acceptance", actor=actor, note=note[:500])
+        elif hazard.state == "reported":
+            apply_transition(hazard_workflow, hazard, "plan", actor=actor, note="执法复查：未完成整改，继续整改")
+    return hazard
+

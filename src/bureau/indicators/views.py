@@ -5,10 +5,12 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
 from bureau.accounts import roles as R
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.scope import scope_for
 from bureau.indicators.compute import dashboard, display
 from bureau.kernel.access import for_roles
@@ -66,7 +68,7 @@ def _build(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @login_required
 @for_roles(*INDICATOR_READERS)
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     board, counties, region, start, end_month = _build(request)
     areas = [(area, [(row, display(row.indicator.value, row.indicator.unit)) for row in rows])
              for area, rows in board.by_area()]
@@ -78,7 +80,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @for_roles(*INDICATOR_READERS)
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedRequest) -> HttpResponseBase:
     board, _counties, region, start, end_month = _build(request)
     header = ["领域", "指标", "单位", "期间值", "分子", "分母", "说明",
               *[f"{m}月" for m in board.months], *[name for _, name in board.counties]]

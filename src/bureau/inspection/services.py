@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django_tasks import task
 
 from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
@@ -497,8 +498,8 @@ def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
 def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, bool], opinion: str) -> Inspection:
     """整改复查: each hazard passes (accepted and closed through the hazard workflow) or fails (back to
     rectifying); 整改复查意见书 is issued."""
-    from bureau.hazards.models import Hazard
-    from bureau.hazards.workflow import hazard_workflow
+    from bureau.hazards.queries import hazards_found_by
+    from bureau.hazards.services import hazard_recheck
     from bureau.inspection import documents
 
     _require_team(actor, inspection)
@@ -506,25 +507,14 @@ def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, 
         raise DomainError("只有整改中的检查才能复查", code="not_rectifying")
     if not opinion.strip():
         raise DomainError("请填写复查意见", field="opinion")
-    hazards = list(Hazard.objects.filter(source="inspection", source_type="inspection.inspection",
-                                         source_id=str(inspection.pk)).order_by("id"))
+    hazards = [h for h in hazards_found_by(inspection) if h.source == "inspection"]
     missing = [h.number for h in hazards if h.pk not in passed and h.state not in {"accepted", "closed"}]
     if missing:
         raise DomainError(f"请对每项隐患给出复查结论（未填：{'、'.join(missing)}）", field="passed")
     with transaction.atomic():
         for hazard in hazards:
-            if hazard.pk not in passed or hazard.state == "closed":
-                continue
-            if passed[hazard.pk]:
-                steps = {"reported": ["plan", "request_acceptance", "accept", "close"],
-                         "rectifying": ["request_acceptance", "accept", "close"],
-                         "awaiting_acceptance": ["accept", "close"], "accepted": ["close"]}[hazard.state]
-                for step in steps:
-                    apply_transition(hazard_workflow, hazard, step, actor=actor, note=f"执法复查：{opinion[:200]}")
-            elif hazard.state == "awaiting_acceptance":
-                apply_transition(hazard_workflow, hazard, "reject_acceptance", actor=actor, note=opinion[:500])
-            elif hazard.state == "reported":
-                apply_transition(hazard_workflow, hazard, "plan", actor=actor, note="执法复查：未完成整改，继续整改")
+            if hazard.pk in passed:
+                hazard_recheck(actor=actor, hazard=hazard, passed=passed[hazard.pk], note=opinion)
         all_passed = all(passed.get(h.pk, h.state in {"accepted", "closed"}) for h in hazards)
         apply_transition(inspection_workflow, inspection, "recheck_pass" if all_passed else "recheck_fail",
                          actor=actor, note=opinion,
@@ -656,8 +646,6 @@ def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: di
             if len(result.selected) <= int(rule("inspection.draw_inline_tasks")):
                 _draw_inspections(draw, actor, officers)
             else:  # a large draw: the tasks are created by a background job after commit
-                from bureau.inspection.tasks import create_draw_inspections
-
                 transaction.on_commit(lambda: create_draw_inspections.enqueue(draw.pk, actor.pk))
     return draw
 
@@ -693,6 +681,13 @@ def draw_create_inspections(*, draw_id: int, actor_id: int) -> int:
     officers = {o.pk: o for o in bureau_officers(draw.organisation)}
     with transaction.atomic():
         return _draw_inspections(draw, actor, officers, tolerant=True)
+
+
+@task()
+def create_draw_inspections(draw_id: int, actor_id: int) -> int:
+    """Background job: create the inspection tasks of a large draw (idempotent: existing ones are skipped). Declared
+    here, beside the use case it runs and the draw that enqueues it; bureau.inspection.tasks names it too."""
+    return draw_create_inspections(draw_id=draw_id, actor_id=actor_id)
 
 
 def draw_verify(draw: Draw) -> tuple[bool, list[str]]:

@@ -1,11 +1,8 @@
+"""The inspection area's background jobs. The draw's job is declared in services (it runs a use case there and the
+draw enqueues it); it is named here too, the path the job rows queued before that move carry."""
+
 from __future__ import annotations
 
-from django_tasks import task
+from bureau.inspection.services import create_draw_inspections
 
-
-@task()
-def create_draw_inspections(draw_id: int, actor_id: int) -> int:
-    """Background job: create the inspection tasks of a large draw (idempotent: existing ones are skipped)."""
-    from bureau.inspection import services
-
-    return services.draw_create_inspections(draw_id=draw_id, actor_id=actor_id)
+__all__ = ["create_draw_inspections"]

@@ -21,6 +21,7 @@ from bureau.accounts.models import User
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.enterprises.models import Enterprise, Industry
 from bureau.enterprises.queries import get_enterprise_for
+from bureau.hazards.queries import hazards_found_by
 from bureau.inspection import queries, services
 from bureau.inspection.forms import (
     DrawForm,
@@ -105,14 +106,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for item in items:
         item.result = results.get(item.pk)
         item.photos = photos.get(item.result.pk, []) if item.result else []
-    from bureau.hazards.models import Hazard
-
-    hazards = list(Hazard.objects.filter(source_type="inspection.inspection", source_id=str(inspection.pk))
-                   .order_by("id"))
-    from bureau.hazards.workflow import hazard_workflow
-
-    for h in hazards:
-        h.state_label = hazard_workflow.state_label(h.state)
+    hazards = hazards_found_by(inspection)
     return render(request, "inspection/inspection_detail.html", {
         "i": inspection, "team": team, "in_team": in_team, "items": items, "hazards": hazards,
         "recorded": len(results), "outcomes": ResultOutcome.choices,

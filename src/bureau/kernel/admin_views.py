@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import calendar as pycal
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from bureau.kernel import calendar
@@ -19,10 +20,19 @@ from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import AuditEntry, CalendarDay, CalendarYear
 from bureau.kernel.paging import paginate
 
+if TYPE_CHECKING:
+    from bureau.accounts.http import AuthenticatedRequest
+
+# Who opens these screens, by role code. The codes are declared in bureau.accounts.roles, which the kernel does not
+# import (accounts sits above the kernel); tests/kernel/test_floor_plan.py checks that each code is declared there.
+AUDIT_READERS = frozenset({"sysadmin", "auditor", "secadmin"})
+CALENDAR_EDITORS = frozenset({"sysadmin"})
+CONFIGURATION_EDITORS = frozenset({"sysadmin", "secadmin"})
+
 
 @login_required
-@for_roles("sysadmin", "auditor", "secadmin")
-def audit_list(request: HttpRequest) -> HttpResponse:
+@for_roles(*AUDIT_READERS)
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = AuditEntry.objects.order_by("-seq")
     if request.GET.get("action"):
         qs = qs.filter(action__startswith=request.GET["action"])
@@ -48,8 +58,8 @@ class CalendarDayForm(BureauForm):
 
 
 @login_required
-@for_roles("sysadmin")
-def calendar_view(request: HttpRequest) -> HttpResponse:
+@for_roles(*CALENDAR_EDITORS)
+def calendar_view(request: AuthenticatedRequest) -> HttpResponse:
     try:
         year = int(request.GET.get("year", dt.date.today().year))
         days = calendar.year_days(year)
@@ -76,7 +86,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     for month in range(1, 13):
         weeks = []
         for week in pycal.Calendar().monthdatescalendar(year, month):
-            cells = []
+            cells: list[dict[str, object] | None] = []
             for day in week:
                 if day.month != month:
                     cells.append(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +13,9 @@ from django.core.files.uploadedfile import UploadedFile
 
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Attachment
+
+if TYPE_CHECKING:
+    from bureau.accounts.models import User
 
 # extension -> (magic prefixes, MIME type)
 KNOWN_TYPES: dict[str, tuple[tuple[bytes, ...], str]] = {
@@ -49,7 +52,7 @@ def check_upload(upload: UploadedFile, *, allowed: frozenset[str] = DEFAULT_ALLO
     return ext
 
 
-def save_upload(upload: UploadedFile, *, owner: Any = None, purpose: str = "", actor: Any = None,
+def save_upload(upload: UploadedFile, *, owner: Any = None, purpose: str = "", actor: User | None = None,
                 allowed: frozenset[str] = DEFAULT_ALLOWED, max_bytes: int | None = None) -> Attachment:
     ext = check_upload(upload, allowed=allowed, max_bytes=max_bytes)
     digest = hashlib.sha256()
@@ -83,11 +86,12 @@ def attachments_by_owner(owners: Any, purpose_prefix: str = "") -> dict[int, lis
         rows = rows.filter(purpose__startswith=purpose_prefix)
     found: dict[int, list[Attachment]] = {}
     for row in rows:
-        found.setdefault(row.object_id, []).append(row)
+        if row.object_id is not None:  # always, the rows are read by object_id
+            found.setdefault(row.object_id, []).append(row)
     return found
 
 
-def share_attachment(attachment: Attachment, *, owner: Any, purpose: str = "", actor: Any = None) -> Attachment:
+def share_attachment(attachment: Attachment, *, owner: Any, purpose: str = "", actor: User | None = None) -> Attachment:
     """The same stored file (same digest) attached to another record too, e.g. a finding's photo on the hazard it
     became; the file is not copied."""
     return Attachment.objects.create(

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import hmac as crypto_hmac
@@ -38,6 +38,11 @@ from bureau.kernel.context import current_ip
 from bureau.kernel.crypto import sm3_hex
 from bureau.kernel.masking import mask_text
 from bureau.kernel.models import AuditEntry, AuditHead
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from bureau.accounts.models import User
 
 GENESIS = "0" * 64
 
@@ -97,7 +102,7 @@ def compute_hash(entry: AuditEntry) -> str:
     return mac(key, _canonical(entry))
 
 
-def _actor_name(actor: Any) -> str:
+def _actor_name(actor: User | AnonymousUser | None) -> str:
     if actor is None:
         return "系统任务"
     name = getattr(actor, "display_name", None) or getattr(actor, "username", "")
@@ -105,7 +110,7 @@ def _actor_name(actor: Any) -> str:
 
 
 def audit(
-    actor: Any,
+    actor: User | AnonymousUser | None,
     action: str,
     obj: Any = None,
     *,
@@ -125,7 +130,7 @@ def audit(
         entry = AuditEntry(
             seq=head.last_seq + 1,
             at=timezone.now().replace(microsecond=timezone.now().microsecond // 1000 * 1000),
-            actor=actor if getattr(actor, "pk", None) else None,
+            actor=actor if actor is not None and actor.is_authenticated and actor.pk else None,
             actor_name=_actor_name(actor),
             action=action[:80],
             result=result[:20],
@@ -250,7 +255,7 @@ def write_checkpoint(directory: Path | None = None) -> Checkpoint | None:
     body = {"seq": cp.seq, "hash": cp.hash, "at": cp.at, "key_id": cp.key_id, "mac": cp.mac}
     temp.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(temp, target)
-    return Checkpoint(**body, path=str(target))
+    return dataclasses.replace(cp, path=str(target))
 
 
 def read_checkpoint(path: Path) -> Checkpoint:

@@ -151,7 +151,7 @@ def _storage_is_local() -> bool:
 
 def _storage_names() -> Iterator[str]:
     """Every file name in the default storage, through the filesystem or the storage API (listdir)."""
-    if _storage_is_local():
+    if isinstance(default_storage, FileSystemStorage):
         root = Path(default_storage.location)
         if not root.is_dir():
             return
@@ -346,9 +346,9 @@ def verify_backup(source: Path, *, progress: Progress = _silent) -> dict[str, An
     if DUMP_NAMES[engine] not in listed:
         problems.append(f"清单中没有数据库文件 {DUMP_NAMES[engine]}")
     for path in sorted(source.rglob("*")):
-        relative = path.relative_to(source).as_posix()
-        if path.is_file() and relative != MANIFEST and relative not in listed:
-            problems.append(f"清单之外的文件：{relative}")
+        name = path.relative_to(source).as_posix()
+        if path.is_file() and name != MANIFEST and name not in listed:
+            problems.append(f"清单之外的文件：{name}")
     if problems:
         shown = "；".join(problems[:10]) + (f"；另有 {len(problems) - 10} 处问题" if len(problems) > 10 else "")
         raise BackupError(f"备份校验未通过，未做任何改动：{shown}")

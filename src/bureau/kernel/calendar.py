@@ -25,6 +25,8 @@ import chinese_calendar
 import holidays as holidays_pkg
 from django.core.cache import cache
 
+from bureau.kernel.models import CalendarDay, CalendarYear
+
 CACHE_TTL_SECONDS = 60
 _VERSION_KEY = "kernel:calendar:version"
 
@@ -108,8 +110,6 @@ def _statutory_holidays(year: int) -> dict[dt.date, str]:
 
 
 def _build_year(year: int) -> YearDays:
-    from bureau.kernel.models import CalendarDay, CalendarYear
-
     overrides = {row.date: row for row in CalendarDay.objects.filter(date__year=year)}
     published_row = CalendarYear.objects.filter(year=year, published=True).exists()
     off: set[dt.date] = set()

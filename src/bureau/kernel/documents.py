@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -33,6 +33,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from bureau.kernel.models import Document
+
+if TYPE_CHECKING:
+    from bureau.accounts.models import User
 
 FONT_NAME = "BureauSong"
 FONT_PATH = Path(settings.BASE_DIR) / "static" / "fonts" / "bureau-song.ttf"
@@ -246,7 +249,7 @@ def _grid_style() -> TableStyle:
 
 
 def store_document(
-    *, owner: Any, kind: str, spec: Spec, actor: Any = None, sort: int = 0, filename: str | None = None
+    *, owner: Any, kind: str, spec: Spec, actor: User | None = None, sort: int = 0, filename: str | None = None
 ) -> Document:
     """Render and store a document for `owner` (any model instance); returns the Document row."""
     pdf = render_pdf(spec)

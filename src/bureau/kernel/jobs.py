@@ -24,6 +24,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from bureau.kernel.models import WorkerHeartbeat
+
 STALE_AFTER = dt.timedelta(minutes=30)
 SCHEDULER_TICK_SECONDS = 15
 log = logging.getLogger("bureau.jobs")
@@ -39,8 +41,6 @@ def new_worker_id(kind: str) -> str:
 
 def beat(worker_id: str, kind: str, *, started_at: dt.datetime | None = None, stopped: bool = False) -> None:
     """Record that `worker_id` is alive (or has stopped cleanly)."""
-    from bureau.kernel.models import WorkerHeartbeat
-
     now = timezone.now()
     defaults: dict[str, Any] = {"kind": kind, "hostname": socket.gethostname()[:100], "pid": os.getpid(),
                                 "beat_at": now, "stopped_at": now if stopped else None}
@@ -55,8 +55,6 @@ def beat(worker_id: str, kind: str, *, started_at: dt.datetime | None = None, st
 def reap_stale_tasks() -> int:
     """Put RUNNING tasks of dead workers back to READY (a conditional UPDATE: two reapers never double a task)."""
     from django_tasks_db.models import DBTaskResult
-
-    from bureau.kernel.models import WorkerHeartbeat
 
     now = timezone.now()
     running = list(DBTaskResult.objects.filter(status="RUNNING").values("id", "worker_ids", "started_at")[:500])
@@ -128,8 +126,6 @@ class ProcessHealth:
 
 def process_health(kind: str, now: dt.datetime | None = None) -> ProcessHealth:
     """`ok` when a process of this kind beat within two beats, `late` within the dead limit, else `dead`."""
-    from bureau.kernel.models import WorkerHeartbeat
-
     now = now or timezone.now()
     rows = list(WorkerHeartbeat.objects.filter(kind=kind, stopped_at__isnull=True).order_by("-beat_at")
                 .values_list("beat_at", flat=True)[:50])

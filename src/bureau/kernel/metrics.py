@@ -23,7 +23,9 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from bureau.kernel.access import is_api, public_view
+from bureau.kernel.jobs import process_health, queue_health
 from bureau.kernel.net import is_local
+from bureau.kernel.registry import registry
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 REQUEST_SECONDS = Histogram("bureau_http_request_duration_seconds", "每个视图的请求耗时", ["view", "method"],
@@ -63,9 +65,6 @@ class PlatformCollector(Collector):
     """The job queue, the workers and the registered backlogs, read from the database at scrape time."""
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        from bureau.kernel.jobs import process_health, queue_health
-        from bureau.kernel.registry import registry
-
         queue = queue_health()
         yield GaugeMetricFamily("bureau_jobs_ready", "排队等待执行的后台任务数", value=queue["ready"])
         yield GaugeMetricFamily("bureau_jobs_running", "正在执行的后台任务数", value=queue["running"])

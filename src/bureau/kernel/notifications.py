@@ -20,10 +20,11 @@ def notify(recipients: Iterable[Any], title: str, body: str = "", url: str = "",
 
     def side_effects() -> None:
         for user in users:
-            if sms and getattr(user, "phone", ""):
-                send_sms(user.phone, f"【{title}】{body}"[:300])
-            if email and getattr(user, "email", ""):
-                send_mail(title, body, None, [user.email], fail_silently=True)
+            phone, address = getattr(user, "phone", None), getattr(user, "email", None)
+            if sms and phone:
+                send_sms(phone, f"【{title}】{body}"[:300])
+            if email and address:
+                send_mail(title, body, None, [address], fail_silently=True)
 
     transaction.on_commit(side_effects)
     return rows

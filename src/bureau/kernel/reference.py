@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bureau.kernel.models import Region
+
 # GB/T 2260 codes of 运城市 (domain §1). 运城经济开发区 has no GB code: 140899 is the platform's internal code.
 REGIONS = [
     ("140800", "运城市", None, False),
@@ -25,8 +27,6 @@ REGIONS = [
 
 
 def seed_regions(**_: Any) -> None:
-    from bureau.kernel.models import Region
-
     existing = set(Region.objects.values_list("code", flat=True))
     for sort, (code, name, parent, internal) in enumerate(REGIONS):
         if code not in existing:

@@ -15,7 +15,12 @@ import importlib
 import importlib.util
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from bureau.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -215,9 +220,9 @@ def autodiscover_area(app_name: str) -> None:
         importlib.import_module(module)
 
 
-def menu_for(user: Any) -> list[tuple[str, list[MenuEntry]]]:
+def menu_for(user: User | AnonymousUser) -> list[tuple[str, list[MenuEntry]]]:
     """The left menu for a user, grouped, workbench first."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return []
     codes = user.role_codes
     visible = [e for e in registry.menu if not e.roles or e.roles & codes]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bureau.kernel.errors import DomainError
+from bureau.kernel.models import RuleParameter
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,6 @@ def register_rules(*rows: RuleDefault) -> None:
 
 def rule(key: str, on: dt.date | None = None) -> Any:
     """The value of rule `key` in force on `on` (today by default)."""
-    from bureau.kernel.models import RuleParameter
-
     on = on or dt.date.today()
     row = (
         RuleParameter.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from").values("value").first()
@@ -70,8 +69,6 @@ def forget_cached_rules() -> None:
 
 def seed_default_rules(**_: Any) -> None:
     """Insert default rule rows that do not exist yet (post_migrate); never overwrites an administrator's edit."""
-    from bureau.kernel.models import RuleParameter
-
     existing = set(RuleParameter.objects.values_list("key", flat=True).distinct())
     RuleParameter.objects.bulk_create(
         [

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from bureau.kernel.masking import mask_phone
 from bureau.kernel.models import OutboundMessage
+from bureau.settings import env
 
 log = logging.getLogger("bureau.sms")
 
@@ -49,8 +50,6 @@ class HttpGatewaySmsBackend:
 
 
 def settings_value(name: str) -> str:
-    from bureau.settings import env
-
     return env(name, required=True)
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 from django_tasks import task
 
 from bureau.kernel.audit import audit, write_checkpoint
+from bureau.kernel.models import WorkerHeartbeat
 from bureau.kernel.registry import registry
+from bureau.kernel.throttle import DatabaseStore, clock
 
 
 @task()
@@ -32,9 +34,6 @@ def housekeeping() -> int:
     import datetime as dt
 
     from django.utils import timezone
-
-    from bureau.kernel.models import WorkerHeartbeat
-    from bureau.kernel.throttle import DatabaseStore, clock
 
     counters = DatabaseStore.purge(clock())
     beats, _ = WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - dt.timedelta(days=1)).delete()

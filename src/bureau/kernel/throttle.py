@@ -18,13 +18,14 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpResponse
 
 from bureau.kernel.errors import DomainError
+from bureau.kernel.models import ThrottleCounter
 from bureau.kernel.rules import cached_rule
 
 
@@ -129,25 +130,17 @@ class DatabaseStore:
             return int(cursor.fetchone()[0])
 
     def block(self, key: str, until: float) -> None:
-        from bureau.kernel.models import ThrottleCounter
-
         ThrottleCounter.objects.filter(key=key).update(blocked_until=until)
 
     def clear(self, keys: Sequence[str]) -> None:
-        from bureau.kernel.models import ThrottleCounter
-
         ThrottleCounter.objects.filter(key__in=list(keys)).delete()
 
     def clear_prefix(self, prefix: str) -> None:
-        from bureau.kernel.models import ThrottleCounter
-
         ThrottleCounter.objects.filter(key__startswith=prefix).delete()
 
     @staticmethod
     def purge(now: float) -> int:
         """Drop counters whose window and block have both ended (the scheduler's sweep)."""
-        from bureau.kernel.models import ThrottleCounter
-
         deleted, _ = ThrottleCounter.objects.filter(window_ends__lt=now, blocked_until__lt=now).delete()
         return deleted
 
@@ -161,7 +154,7 @@ class RedisStore:
         self.client = redis.Redis.from_url(url, socket_timeout=2)
 
     def blocked(self, keys: Sequence[str], now: float) -> float:
-        values = self.client.mget([f"throttle:block:{k}" for k in keys])
+        values = cast(list[Any], self.client.mget([f"throttle:block:{k}" for k in keys]))
         return max((float(v) for v in values if v is not None and float(v) > now), default=0.0)
 
     def fail(self, key: str, window: int, now: float) -> int:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bureau.kernel.errors import DomainError
+from bureau.kernel.rules import cached_rule
 
 # Primary keys are 64-bit signed integers on PostgreSQL and SQLite: larger numbers cannot name a row.
 MAX_ID = 2**63 - 1
@@ -104,8 +105,6 @@ def check_day_range(value: dt.date, *, field: str, label: str = "") -> dt.date:
 
 def earliest_event_date() -> dt.date:
     """The earliest date a past event recorded on the platform may carry (rule kernel.earliest_event_date)."""
-    from bureau.kernel.rules import cached_rule
-
     return dt.date.fromisoformat(str(cached_rule("kernel.earliest_event_date")))
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -13,6 +13,10 @@ from bureau.kernel.access import own_account, public_view, through_owner
 from bureau.kernel.jobs import platform_health
 from bureau.kernel.models import Attachment, Document, Notification
 from bureau.kernel.registry import WorkItem, registry
+
+if TYPE_CHECKING:
+    from bureau.accounts.http import AuthenticatedRequest
+    from bureau.accounts.models import User
 
 
 @public_view
@@ -34,7 +38,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @own_account
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthenticatedRequest) -> HttpResponse:
     """我的待办: every area's open items for this user, most urgent first."""
     items: list[WorkItem] = []
     for provider in registry.workbench:
@@ -49,14 +53,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @own_account
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     rows = Notification.objects.filter(recipient=request.user).order_by("-created_at")[:200]
     if request.method == "POST":
         Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
     return render(request, "kernel/inbox.html", {"rows": rows})
 
 
-def _owner_visible(owner_model: Any, object_id: int | None, user: Any) -> bool:
+def _owner_visible(owner_model: Any, object_id: int | None, user: User) -> bool:
     if object_id is None:
         return user.is_superuser
     manager = owner_model._default_manager
@@ -65,7 +69,7 @@ def _owner_visible(owner_model: Any, object_id: int | None, user: Any) -> bool:
     return manager.restrict(user).filter(pk=object_id).exists()
 
 
-def enterprise_may_see_document(owner_model: Any, kind: str, user: Any) -> bool:
+def enterprise_may_see_document(owner_model: Any, kind: str, user: User) -> bool:
     """An owner model may list the document kinds its enterprise users may see (`ENTERPRISE_DOCUMENT_KINDS`, a
     frozenset of kinds): the documents addressed to the party, not the authority's internal forms. Models without
     the attribute, and users who are not enterprise users, are not restricted here (scope still applies)."""
@@ -77,7 +81,7 @@ def enterprise_may_see_document(owner_model: Any, kind: str, user: Any) -> bool:
 
 @login_required
 @through_owner
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     document = get_object_or_404(Document.objects.select_related("content_type"), pk=pk)
     model = document.content_type.model_class() if document.content_type else None
     if model is None or not _owner_visible(model, document.object_id, request.user):
@@ -90,7 +94,7 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 @through_owner
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
     model = attachment.content_type.model_class() if attachment.content_type else None
     if model is None or not _owner_visible(model, attachment.object_id, request.user):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -22,6 +22,9 @@ from django.utils import timezone
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bureau.kernel.models import ProcessHistory
+
+if TYPE_CHECKING:
+    from bureau.accounts.models import User
 
 SYSTEM = "system"  # the pseudo-role of scheduled jobs (actor None)
 
@@ -61,7 +64,7 @@ class Transition:
     def guard(self) -> Guard | None:
         return self.guards[0] if self.guards else None
 
-    def refusal(self, process: Any, actor: Any) -> str | None:
+    def refusal(self, process: Any, actor: User | None) -> str | None:
         for guard in self.guards:
             message = guard(process, actor)
             if message:
@@ -107,7 +110,7 @@ class Workflow:
                 return t.label
         return action
 
-    def available(self, process: Any, actor: Any) -> list[Transition]:
+    def available(self, process: Any, actor: User | None) -> list[Transition]:
         """Transitions the actor could apply now (used to show the action buttons)."""
         roles = _roles_of(actor)
         result = []
@@ -121,7 +124,7 @@ def workflow_state(workflow: Workflow, process: Any) -> str:
     return str(getattr(process, workflow.state_field))
 
 
-def _roles_of(actor: Any) -> frozenset[str]:
+def _roles_of(actor: User | None) -> frozenset[str]:
     if actor is None:
         return frozenset({SYSTEM})
     return frozenset(getattr(actor, "role_codes", frozenset()))
@@ -134,7 +137,7 @@ def T(action: str, label: str, sources: str | Iterable[str], target: str, roles:
     return Transition(action, label, src, target, frozenset(roles), (*((guard,) if guard else ()), *guards))
 
 
-def refusal(workflow: Workflow, process: Any, action: str, actor: Any) -> str | None:
+def refusal(workflow: Workflow, process: Any, action: str, actor: User | None) -> str | None:
     """Why the actor may not take `action` on the process now, or None."""
     try:
         check_transition(workflow, process, action, actor)
@@ -143,7 +146,7 @@ def refusal(workflow: Workflow, process: Any, action: str, actor: Any) -> str | 
     return None
 
 
-def check_transition(workflow: Workflow, process: Any, action: str, actor: Any) -> Transition:
+def check_transition(workflow: Workflow, process: Any, action: str, actor: User | None) -> Transition:
     """The transition `action` from the process's current state if the actor may take it now; otherwise the refusal
     (undeclared in this state, role, guard). A service may call it first so that the step's own checks of its form
     data come after the reason why the step cannot be taken at all; apply_transition calls it again."""
@@ -167,7 +170,7 @@ def apply_transition(
     process: models.Model,
     action: str,
     *,
-    actor: Any,
+    actor: User | None,
     note: str = "",
     updates: dict[str, Any] | None = None,
     audit_data: dict[str, Any] | None = None,
@@ -210,7 +213,7 @@ def apply_transition(
     return entry
 
 
-def record_history(process: models.Model, *, actor: Any, action: str, label: str, note: str = "") -> ProcessHistory:
+def record_history(process: models.Model, *, actor: User | None, action: str, label: str, note: str = "") -> ProcessHistory:
     """A timeline entry without a state change (e.g. creation, a document issued)."""
     state = str(getattr(process, "state", None) or getattr(process, "status", None) or "")
     return ProcessHistory.objects.create(

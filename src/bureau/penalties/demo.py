@@ -30,10 +30,8 @@ def load(ctx: Any) -> None:
     from bureau.accounts import roles as R
     from bureau.accounts.models import Organisation, Role, User
     from bureau.enterprises.models import Enterprise, Industry
-    from bureau.hazards.services import hazard_report
-    from bureau.hazards.workflow import hazard_workflow
+    from bureau.hazards.services import hazard_plan, hazard_report
     from bureau.kernel.management.commands.demo_load import demo_account
-    from bureau.kernel.workflow import apply_transition
     from bureau.penalties import services
     from bureau.penalties.models import Case
 
@@ -102,7 +100,8 @@ def load(ctx: Any) -> None:
         firm = others[0]
         own = hazard_report(actor=officer, enterprise=firm, source="self_inspection",
                             title="配电室未设置明显的安全警示标志", found_on=today - dt.timedelta(days=5))
-        apply_transition(hazard_workflow, own, "plan", actor=officer, note="企业制定整改方案，7日内完成")
+        hazard_plan(actor=officer, hazard=own, measures="采购并张贴“当心触电”安全警示标志", responsible_person="企业安全员",
+                    deadline=today + dt.timedelta(days=7), note="企业制定整改方案，7日内完成")
         case = inspection_case(firm, "未设置明显的安全警示标志", "检查发现配电室门口未设置“当心触电”安全警示标志。")
         evidence(case, "现场核实：企业自查台账已登记该隐患并制定整改方案，正在采购标志牌。")
         services.case_propose_exemption(actor=officer, case=case, kind="self_inspection", hazard=own)

@@ -12,6 +12,7 @@ from bureau.inspection.services import consent_of, service_open
 from bureau.kernel.documents import Fields, Heading, Para, Signature, Spec, store_document
 from bureau.kernel.models import Document
 from bureau.penalties import rules
+from bureau.penalties.facts import court_window, major_reasons
 from bureau.penalties.models import Case, CollectiveDiscussion, EvidenceRecord
 
 
@@ -207,8 +208,6 @@ def closing_approval(case: Case, actor: Any) -> Document:
 
 def collective_discussion(case: Case, discussion: CollectiveDiscussion, actor: Any) -> Document:
     """集体讨论记录 (行政处罚法 第五十七条第二款)."""
-    from bureau.penalties.services import major_reasons
-
     people = "、".join(f"{u.display_name}（{u.title or '负责人'}）" for u in discussion.participants.all())
     spec = Spec(title="集体讨论记录", authority=_authority(case), number=case.number, blocks=[
         Fields([("案由", case.title), ("当事人", case.enterprise.name),
@@ -320,8 +319,6 @@ def reminder_statement_record(case: Case, actor: Any) -> Document:
 def court_application(case: Case, actor: Any) -> Document:
     """强制执行申请书 to the people's court (行政强制法 第五十三条、第五十五条), signed by the head of the authority
     and sealed; internal to the authority's file (not addressed to the party)."""
-    from bureau.penalties.services import court_window
-
     fine = case.decided_amount or 0
     surcharge = case.reminder_surcharge or 0
     window = court_window(case)

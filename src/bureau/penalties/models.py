@@ -9,6 +9,7 @@ from django.db import models
 
 from bureau.accounts.authority import Authority, RestrictedQuerySet
 from bureau.kernel.models import ProcessModel
+from bureau.kernel.workflow import workflow_for_model
 from bureau.penalties import rules
 
 
@@ -219,9 +220,10 @@ class Case(ProcessModel):
 
     @property
     def state_label(self) -> str:
-        from bureau.penalties.workflow import case_workflow
-
-        return case_workflow.state_label(self.state)
+        # the workflow declared for this model (penalties.workflow, whose guards read this module)
+        workflow = workflow_for_model(self._meta.label)
+        assert workflow is not None
+        return workflow.state_label(self.state)
 
     @property
     def chip(self) -> str:

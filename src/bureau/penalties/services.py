@@ -24,6 +24,7 @@ from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
 from bureau.penalties import documents, rules
+from bureau.penalties.facts import court_window, major_reasons
 from bureau.penalties.models import (
     BenchmarkRow,
     Case,
@@ -70,23 +71,6 @@ def first_offence_listing(violation_code: str, on: dt.date) -> rules.Band | None
         if same:
             return same.band()
     return None
-
-
-def collective_threshold(target: str, on: dt.date) -> int:
-    key = ("penalties.collective_threshold.unit" if target != rules.TARGET_PERSON
-           else "penalties.collective_threshold.person")
-    return int(rule(key, on))
-
-
-def major_reasons(case: Case, amount: int | None = None) -> list[str]:
-    """Why the case needs the leaders' collective discussion before the decision (行政处罚法 第57条第2款)."""
-    if case.exemption:
-        return []
-    amount = amount if amount is not None else (case.decided_amount if case.decided_amount is not None
-                                                else case.proposed_amount)
-    return rules.major_case_reasons(amount=amount, threshold=collective_threshold(case.target, case.filed_on),
-                                    other_measures=case.other_measures, hearing_held=bool(case.hearing_record),
-                                    complex_flag=case.complex_case)
 
 
 def hearing_threshold(target: str, on: dt.date) -> int:
@@ -310,19 +294,6 @@ def case_open(*, actor: Any, enterprise: Any, source_type: str = "", source_id: 
         if listener is not None and case.source_id:
             listener(actor, case.source_id, case)  # e.g. the patrol lead is marked 已转立案 with this number
     return case
-
-
-def evidence_problem(case: Case) -> str | None:
-    """At least two officers holding enforcement IDs on every evidence-taking record (行政处罚法 第42条)."""
-    records = list(case.evidence.prefetch_related("officers"))
-    if not records:
-        return "尚无调查取证笔录"
-    minimum = int(rule("penalties.min_officers"))
-    for record in records:
-        holders = [u for u in record.officers.all() if (u.enforcement_id or "").strip()]
-        if len(holders) < minimum:
-            return f"{record.get_kind_display()}（{record.recorded_on}）持证执法人员少于{minimum}人"
-    return None
 
 
 def _require_state(case: Case, *states: str) -> None:
@@ -705,17 +676,6 @@ def service_served_otherwise(actor: Any, service: Any) -> None:
     else:
         record_history(case, actor=actor, action="service_recorded", label=f"送达《{service.document.title}》",
                        note=f"{service.method}，送达日期 {service.served_on:%Y-%m-%d}")
-
-
-def court_window(case: Case) -> tuple[dt.date, dt.date] | None:
-    """The application window of 申请人民法院强制执行: after the litigation period from service
-    (`penalties.litigation_months`, 行政诉讼法 第46条), within `penalties.enforcement_application_months` (行政强制法
-    第53条)."""
-    if not case.served_on:
-        return None
-    return rules.court_window(served_on=case.served_on,
-                              litigation_months=int(rule("penalties.litigation_months", case.served_on)),
-                              application_months=int(rule("penalties.enforcement_application_months", case.served_on)))
 
 
 def court_application_from(case: Case, window: tuple[dt.date, dt.date] | None = None) -> dt.date | None:

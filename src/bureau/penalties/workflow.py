@@ -8,6 +8,7 @@ from typing import Any
 
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.kernel.workflow import T, Workflow
+from bureau.penalties.facts import discussion_of, evidence_problem
 
 REVIEWERS = {SECTION_HEAD, LEADER}
 
@@ -15,8 +16,6 @@ REVIEWERS = {SECTION_HEAD, LEADER}
 def _has_proposal(case: Any, actor: Any) -> str | None:
     if not case.exemption and case.proposed_amount is None:
         return "请先提出裁量建议（违法行为、情节和拟罚款金额）或免罚意见"
-    from bureau.penalties.services import evidence_problem
-
     return evidence_problem(case)
 
 
@@ -24,15 +23,9 @@ def _is_penalty(case: Any, actor: Any) -> str | None:
     return "本案拟不予处罚，应作出不予行政处罚决定" if case.exemption else None
 
 
-def _discussion(case: Any) -> Any:
-    from bureau.penalties.models import CollectiveDiscussion
-
-    return CollectiveDiscussion.objects.filter(case_id=case.pk).first()
-
-
 def _is_exempt(case: Any, actor: Any) -> str | None:
     if case.state == "deciding":  # after the notice only the leaders' collective discussion can decide no penalty
-        discussion = _discussion(case)
+        discussion = discussion_of(case)
         if discussion is not None and discussion.conclusion == "no_penalty":
             return None
         return "集体讨论未决定不予处罚，不能作出不予行政处罚决定"

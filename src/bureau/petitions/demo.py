@@ -73,7 +73,8 @@ def load(ctx: Any) -> None:
             # demo history: the reply went out a few days after receipt (most of them on time)
             replied = received + dt.timedelta(days=rng.choice([1, 2, 3, 4, 6, 9]), hours=2)
             Petition.objects.filter(pk=petition.pk).update(replied_at=replied,
-                                                           replied_on_time=replied <= petition.due_at)
+                                                           replied_on_time=petition.due_at is not None
+                                                           and replied <= petition.due_at)
             services.petition_close(actor=window, petition=petition)
             if stage == 3:
                 continue

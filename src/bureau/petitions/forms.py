@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
+from bureau.feedback.models import RatingLevel
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import Region
 from bureau.petitions.models import PetitionCategory, Urgency
-from bureau.portal.models import RatingLevel
 
 
 def _regions():  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from bureau.feedback.queries import satisfaction
 from bureau.kernel.registry import Indicator, IndicatorQuery
 from bureau.petitions.models import Petition
 
@@ -34,12 +35,8 @@ def petition_indicators(query: IndicatorQuery) -> list[Indicator]:
     total, on_time = counts["total"], counts["on_time"]
     received = _regions(Petition.objects.filter(received_at__gte=start, received_at__lte=end), query).count()
 
-    from bureau.portal.models import Rating
-    from bureau.portal.rules import satisfaction_of
-
-    ratings = _regions(Rating.objects.filter(service_type="petitions.petition", excluded=False,
-                                             created_at__gte=start, created_at__lte=end), query)
-    share, satisfied, rated = satisfaction_of(ratings)
+    share, satisfied, rated = satisfaction(query.start, query.end, service_type="petitions.petition",
+                                           region=query.region, regions=query.regions)
     return [
         Indicator("petitions.received", "受理诉求数", AREA, float(received) if received else None, "件",
                   note="期间内受理的12345、局长信箱和窗口诉求"),

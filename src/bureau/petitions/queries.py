@@ -9,12 +9,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bureau.accounts.models import User
 from bureau.kernel.registry import WorkItem
 from bureau.petitions.models import Petition
 from bureau.petitions.workflow import OPEN_STATES, PETITION
 
 
-def petition_list(user: Any, params: Any) -> QuerySet[Petition]:
+def petition_list(user: User, params: Any) -> QuerySet[Petition]:
     qs = Petition.objects.restrict(user).select_related("category", "assigned_org", "region")
     q = (params.get("q") or "").strip()
     if q:
@@ -35,7 +36,7 @@ def petition_list(user: Any, params: Any) -> QuerySet[Petition]:
     return qs.order_by("-received_at", "-id")
 
 
-def get_petition_for(user: Any, pk: int) -> Petition:
+def get_petition_for(user: User, pk: int) -> Petition:
     petition = (Petition.objects.restrict(user).select_related("category", "assigned_org", "region",
                                                                  "merged_into", "routing_rule")
                 .filter(pk=pk).first())
@@ -44,7 +45,7 @@ def get_petition_for(user: Any, pk: int) -> Petition:
     return petition
 
 
-def workbench_items(user: Any) -> Iterable[WorkItem]:
+def workbench_items(user: User) -> Iterable[WorkItem]:
     """我的待办: tickets dispatched to the user's unit and still open; for dispatchers, tickets to dispatch."""
     org_id = getattr(user, "organisation_id", None)
     if not org_id or getattr(user, "enterprise_id", None):

@@ -6,6 +6,7 @@ import datetime as dt
 import hmac
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import FloatField, Q
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from bureau.accounts import roles as R
 from bureau.accounts.models import Organisation, OrganisationKind, User
+from bureau.feedback import rules as rating_rules
+from bureau.feedback.services import rating_submit
 from bureau.kernel import throttle
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
@@ -23,6 +26,7 @@ from bureau.kernel.models import Region
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
+from bureau.kernel.sms import send_sms
 from bureau.kernel.throttle import Keyed
 from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
@@ -68,7 +72,7 @@ def handling_limit(category: PetitionCategory, urgency: str, on: dt.date) -> tup
     return int(rule(key, on)), "working_days"
 
 
-def petition_submit(*, actor: Any, channel: str, category: PetitionCategory, title: str, content: str,
+def petition_submit(*, actor: User | AnonymousUser | None, channel: str, category: PetitionCategory, title: str, content: str,
                     region_id: str, urgency: str = Urgency.NORMAL, petitioner_name: str = "",
                     petitioner_phone: str = "", enterprise_name: str = "", real_name: bool = True,
                     hotline_ref: str | None = None, received_at: dt.datetime | None = None) -> tuple[Petition, str]:
@@ -99,6 +103,7 @@ def petition_submit(*, actor: Any, channel: str, category: PetitionCategory, tit
     amount, unit = handling_limit(category, urgency, timezone.localdate(received))
     due, provisional = rules.due_after(received, amount, unit)
     code = rules.new_check_code()
+    user = actor if actor is not None and actor.is_authenticated else None  # a visitor's mailbox letter: nobody
     with transaction.atomic():
         number = next_number("petition", timezone.localdate(now).year, prefix="SQ")  # the registration year
         petition = Petition.objects.create(
@@ -106,10 +111,10 @@ def petition_submit(*, actor: Any, channel: str, category: PetitionCategory, tit
             category=category, urgency=urgency, title=title, content=content, region_id=region_id,
             enterprise_name=_clean(enterprise_name, "enterprise_name", "涉及单位", required=False, max_len=120),
             petitioner_name=petitioner_name, petitioner_phone=phone, phone_index=blind_index(phone) if phone else "",
-            real_name=real_name, submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            real_name=real_name, submitted_by=user,
             received_at=received, due_at=due, due_provisional=provisional, state="received",
         )
-        record_history(petition, actor=actor, action="receive", label="受理",
+        record_history(petition, actor=user, action="receive", label="受理",
                        note=f"{Channel(channel).label}，办理时限 {amount}{'小时' if unit == 'hours' else '个工作日'}")
         audit(actor, "petition.receive", petition, summary=f"受理诉求 {number}", data={"channel": channel})
     return petition, code
@@ -144,13 +149,13 @@ def dispatch_targets() -> list[Organisation]:
         OrganisationKind.SECTION, OrganisationKind.COUNTY_BUREAU, OrganisationKind.ZONE]).order_by("sort", "code"))
 
 
-def _may(actor: Any, petition: Petition, action: str) -> None:
+def _may(actor: User | None, petition: Petition, action: str) -> None:
     """The declared action's refusal (absent record, state, role, preconditions) before the form is read."""
     if actor is not None:
         check_transition(PETITION, petition, action, actor)
 
 
-def petition_dispatch(*, actor: Any, petition: Petition, target: Organisation | None = None,
+def petition_dispatch(*, actor: User, petition: Petition, target: Organisation | None = None,
                       note: str = "") -> Petition:
     """派单: to the chosen unit, or by the routing rules."""
     _may(actor, petition, "dispatch")
@@ -180,7 +185,7 @@ def _org_staff(org: Organisation | None, roles: tuple[str, ...] = (R.SECTION_HEA
     return list(User.objects.filter(organisation=org, is_active=True, roles__code__in=roles).distinct()[:30])
 
 
-def petition_return(*, actor: Any, petition: Petition, reason: str) -> Petition:
+def petition_return(*, actor: User, petition: Petition, reason: str) -> Petition:
     """退回: the unit says it is not its duty, within the return window after dispatch."""
     _may(actor, petition, "return")
     reason = _clean(reason, "reason", "退回理由", max_len=500)
@@ -191,13 +196,13 @@ def petition_return(*, actor: Any, petition: Petition, reason: str) -> Petition:
     return petition
 
 
-def petition_accept(*, actor: Any, petition: Petition) -> Petition:
+def petition_accept(*, actor: User, petition: Petition) -> Petition:
     _may(actor, petition, "accept")
     _apply(petition, "accept", actor=actor, updates={"return_until": None})
     return petition
 
 
-def petition_reply(*, actor: Any, petition: Petition, reply: str) -> Petition:
+def petition_reply(*, actor: User, petition: Petition, reply: str) -> Petition:
     """答复: the reply to the petitioner; whether it was on time is recorded for the indicators."""
     _may(actor, petition, "reply")
     reply = _clean(reply, "reply", "答复内容", max_len=MAX_CONTENT)
@@ -209,7 +214,7 @@ def petition_reply(*, actor: Any, petition: Petition, reply: str) -> Petition:
     return petition
 
 
-def petition_supervise(*, actor: Any, petition: Petition, note: str) -> Petition:
+def petition_supervise(*, actor: User | None, petition: Petition, note: str) -> Petition:
     """督办: a leader (or the overdue sweep) presses the unit; the unit is notified."""
     _may(actor, petition, "supervise")
     note = _clean(note, "note", "督办意见", max_len=500)
@@ -219,14 +224,14 @@ def petition_supervise(*, actor: Any, petition: Petition, note: str) -> Petition
     return petition
 
 
-def petition_close(*, actor: Any, petition: Petition, note: str = "") -> Petition:
+def petition_close(*, actor: User, petition: Petition, note: str = "") -> Petition:
     _may(actor, petition, "close")
     _apply(petition, "close", actor=actor, note=note or "办结",
                      updates={"closed_at": timezone.now()})
     return petition
 
 
-def petition_visit(*, actor: Any, petition: Petition, note: str, level: int | None = None) -> Petition:
+def petition_visit(*, actor: User, petition: Petition, note: str, level: int | None = None) -> Petition:
     """回访: the clerk calls the petitioner back; a rating given on the phone is recorded at once."""
     _may(actor, petition, "visit")
     note = _clean(note, "note", "回访情况", max_len=500)
@@ -236,11 +241,8 @@ def petition_visit(*, actor: Any, petition: Petition, note: str, level: int | No
     return petition
 
 
-def petition_rate(*, actor: Any, petition: Petition, level: int, comment: str = "", channel: str = "web") -> Petition:
+def petition_rate(*, actor: User | AnonymousUser | None, petition: Petition, level: int, comment: str = "", channel: str = "web") -> Petition:
     """评价: one rating per round; a dissatisfied rating reopens the ticket for follow-up (domain §7)."""
-    from bureau.portal import rules as rating_rules
-    from bureau.portal.services import rating_submit
-
     level = rating_rules.check_level(level)
     if petition.state not in {"closed", "visited"}:
         raise DomainError("诉求办结后才能评价" if petition.state != "rated" else "该诉求已评价")
@@ -268,7 +270,7 @@ def _reopen(petition: Petition, comment: str) -> None:
            comment, url=f"/petitions/{petition.pk}/")
 
 
-def petition_merge(*, actor: Any, petition: Petition, into: Petition, note: str = "") -> Petition:
+def petition_merge(*, actor: User, petition: Petition, into: Petition, note: str = "") -> Petition:
     """合并重复诉求: the duplicate follows the main ticket (its petitioner gets the main ticket's reply)."""
     _may(actor, petition, "merge")
     if actor is not None and not Petition.objects.restrict(actor).filter(pk=into.pk).exists():
@@ -317,8 +319,6 @@ def overdue_sweep(now: dt.datetime | None = None) -> int:
 def _sms_petitioner(petition: Petition, text: str) -> None:
     if not petition.petitioner_phone:
         return
-    from bureau.kernel.sms import send_sms
-
     phone = petition.petitioner_phone
     transaction.on_commit(lambda: send_sms(phone, text))
 
@@ -357,7 +357,7 @@ def find_for_lookup(number: str, code: str, *, fresh: bool = False,
                 throttle.check(limits, LOOKUP_LIMITED)
             return None
         if folded is not None:
-            throttle.raise_if_blocked(petition.limits_blocked_until, LOOKUP_LIMITED)
+            throttle.raise_if_blocked(petition.limits_blocked_until, LOOKUP_LIMITED)  # type: ignore[attr-defined]
         elif limits:
             throttle.check(limits, LOOKUP_LIMITED)
         history = [{"action_label": h["action_label"], "at": h["at"]}

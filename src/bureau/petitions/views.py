@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import Organisation
-from bureau.kernel import throttle
+from bureau.feedback.models import RatingLevel
+from bureau.feedback.queries import ratings_of
+from bureau.kernel import antispam, throttle
 from bureau.kernel.access import acts_on, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
@@ -19,10 +25,9 @@ from bureau.petitions import queries, services
 from bureau.petitions.forms import ClerkEntryForm, LookupForm, MailboxForm, RateForm
 from bureau.petitions.models import Channel, Petition
 from bureau.petitions.workflow import PETITION
-from bureau.portal import antispam
 
-FORM_LIMIT = {"limit_rule": "portal.form_limit_per_window", "window_rule": "portal.form_window_seconds"}
-LOOKUP_LIMIT = {"limit_rule": "portal.lookup_failures_per_window", "window_rule": "portal.lookup_window_seconds",
+FORM_LIMIT: dict[str, Any] = {"limit_rule": "portal.form_limit_per_window", "window_rule": "portal.form_window_seconds"}
+LOOKUP_LIMIT: dict[str, Any] = {"limit_rule": "portal.lookup_failures_per_window", "window_rule": "portal.lookup_window_seconds",
                 "number_limit_rule": "portal.lookup_number_failures_per_window"}
 
 
@@ -131,7 +136,7 @@ def _staff(request: HttpRequest) -> None:
 
 @login_required
 @acts_on("petitions.Petition")
-def petition_list(request: HttpRequest) -> HttpResponse:
+def petition_list(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     qs = queries.petition_list(request.user, request.GET)
     page = paginate(qs, request.GET)
@@ -142,7 +147,7 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("petitions.Petition")
-def petition_export(request: HttpRequest) -> HttpResponse:
+def petition_export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The list as Excel, same scope and filters; phones masked."""
     _staff(request)
     qs = queries.petition_list(request.user, request.GET)
@@ -167,7 +172,7 @@ def petition_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("petitions.Petition", action="change")
-def petition_create(request: HttpRequest) -> HttpResponse:
+def petition_create(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     if not request.user.has_role("clerk", "sysadmin"):
         raise Http404
@@ -190,7 +195,7 @@ def petition_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("petitions.Petition")
-def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def petition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     petition = queries.get_petition_for(request.user, pk)
     actions = [t.action for t in PETITION.available(petition, request.user)]
@@ -201,9 +206,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError:
             suggestion = None
     history = PETITION.history(petition)
-    from bureau.portal.models import Rating, RatingLevel
-
-    ratings = Rating.objects.filter(service_type="petitions.petition", service_id=str(petition.pk)).order_by("round")
+    ratings = ratings_of("petitions.petition", petition.pk)
     return render(request, "petitions/detail.html", {
         "p": petition, "state_label": PETITION.state_label(petition.state), "actions": actions,
         "history": history, "targets": services.dispatch_targets() if "dispatch" in actions else [],
@@ -215,7 +218,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("petitions.Petition", action="action")
-def petition_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def petition_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     _staff(request)
     petition = queries.get_petition_for(request.user, pk)
     data = request.POST

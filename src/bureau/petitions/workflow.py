@@ -17,6 +17,7 @@ from bureau.accounts.roles import (
     SYSADMIN,
 )
 from bureau.kernel.workflow import SYSTEM, T, Workflow
+from bureau.petitions.rules import within_return_window as open_window
 
 HANDLERS = {INSPECTOR, LICENSING_OFFICER, SECTION_HEAD, LEADER, CLERK}
 DISPATCHERS = {CLERK, SECTION_HEAD, LEADER, SYSADMIN, SYSTEM}
@@ -43,8 +44,6 @@ def assigned_to_actor(petition: Any, actor: Any) -> str | None:
 def within_return_window(petition: Any, actor: Any) -> str | None:
     """派单后规定工作日内方可退回"""
     # domain §7: a wrongly dispatched ticket is returned within the window (rule petitions.return_window_working_days)
-    from bureau.petitions.rules import within_return_window as open_window
-
     if open_window(timezone.localdate(), petition.return_until):
         return None
     until = f"（截至 {petition.return_until:%Y-%m-%d}）" if petition.return_until else ""

@@ -1,5 +1,5 @@
 """Demo portal content: laws with articles, the 30 measures and their interpretation, FAQ, window consultations
-and ratings."""
+and their ratings (recorded through the feedback area)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import datetime as dt
 from typing import Any
 
 from bureau.accounts.models import User
+from bureau.feedback.services import rating_submit
 from bureau.kernel.registry import register_demo
 from bureau.portal import services
 from bureau.portal.models import LawArticle, LawDocument
+from bureau.portal.sharing import token_issue
 
 LAWS: list[dict[str, Any]] = [
     {"kind": "law", "title": "中华人民共和国安全生产法", "doc_number": "主席令第八十八号（2021年修正）",
@@ -127,8 +129,6 @@ def load(ctx: Any) -> None:
     if energy is not None and admin is not None:  # a token to show on the sharing screen (its raw value is not kept)
         from django.utils import timezone
 
-        from bureau.portal.sharing import token_issue
-
         token_issue(actor=admin, user=energy, name="市能源局-煤矿企业信息共享", scopes=["enterprises:read"],
                     regions=[], fields={"enterprises": ["uscc", "name", "region_name", "industry", "status"]},
                     expires_at=timezone.now() + dt.timedelta(days=365))
@@ -138,8 +138,8 @@ def load(ctx: Any) -> None:
         row = services.consultation_log(actor=window, topic=topic, question=question, answer=answer,
                                         channel=rng.choice(["window", "phone"]), visitor_name=rng.choice(["王先生", "刘女士", ""]))
         level = rng.choice([5, 5, 5, 4, 4, 3, 2])
-        services.rating_submit(actor=None, service_type="window.visit", service_id=str(row.pk),
-                               service_label=f"窗口服务：{row.get_topic_display()}咨询", level=level,
-                               comment="" if level > 2 else "等候时间太长", region_id=row.region_id,
-                               organisation=row.organisation, rater_name="刘女士" if level <= 2 else "",
-                               rater_phone="13912340000" if level <= 2 else "")
+        rating_submit(actor=None, service_type="window.visit", service_id=str(row.pk),
+                      service_label=f"窗口服务：{row.get_topic_display()}咨询", level=level,
+                      comment="" if level > 2 else "等候时间太长", region_id=row.region_id,
+                      organisation=row.organisation, rater_name="刘女士" if level <= 2 else "",
+                      rater_phone="13912340000" if level <= 2 else "")

@@ -4,9 +4,10 @@ from django import forms
 
 from bureau.accounts.models import User
 from bureau.accounts.tokens import scope_catalogue
+from bureau.feedback.models import RatingLevel
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import Region
-from bureau.portal.models import Consultation, LawTopic, RatingLevel
+from bureau.portal.models import Consultation, LawTopic
 from bureau.portal.sharing import DATASET_FIELDS
 
 DATASET_LABELS = {"enterprises": "企业", "certificates": "证照", "decisions": "处罚决定"}
@@ -29,13 +30,6 @@ class WindowRateForm(BureauForm):
     rater_phone = forms.CharField(label="手机号码", max_length=12, required=False)
 
 
-class ServiceRateForm(BureauForm):
-    level = forms.TypedChoiceField(label="您对本次服务的评价", coerce=int, choices=RatingLevel.choices,
-                                   widget=forms.RadioSelect)
-    comment = forms.CharField(label="意见建议", max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class TokenIssueForm(BureauForm):
     name = forms.CharField(label="令牌名称", max_length=100, help_text="如：市市场监管局-企业信息共享")
     user = forms.ModelChoiceField(User.objects.none(), label="使用单位账号")
@@ -56,10 +50,6 @@ class TokenIssueForm(BureauForm):
             self.fields[f"fields_{dataset}"] = forms.MultipleChoiceField(
                 label=f"可见字段：{DATASET_LABELS[dataset]}（不选为全部）", choices=list(fields.items()), required=False,
                 widget=forms.CheckboxSelectMultiple)
-
-
-class AppealForm(BureauForm):
-    reason = forms.CharField(label="申诉理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class LicenceForm(BureauForm):

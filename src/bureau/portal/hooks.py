@@ -1,45 +1,24 @@
-import datetime as dt
-
 from bureau.accounts.roles import AUDITOR, CLERK, INSPECTOR, LEADER, LICENSING_OFFICER, SECADMIN, SECTION_HEAD, SYSADMIN
 from bureau.kernel.registry import (
-                                   MenuEntry,
-                                   SharedSource,
-                                   register_deadline_recomputer,
-                                   register_indicators,
-                                   register_menu,
-                                   register_portal_link,
-                                   register_shared_source,
-                                   register_workbench,
+    MenuEntry,
+    SharedSource,
+    register_law_resolver,
+    register_menu,
+    register_portal_link,
+    register_shared_source,
 )
-from bureau.kernel.rules import RuleDefault, register_rules
+from bureau.penalties.queries import shared_decisions
 from bureau.portal import (
-                                   demo,  # noqa: F401  (registers the demo loader)
-                                   licences,
-                                   services,
+    demo,  # noqa: F401  (registers the demo loader)
+    licences,
 )
-from bureau.portal.indicators import rating_indicators
-from bureau.portal.queries import followup_workbench
-
-register_rules(
-    RuleDefault("ratings.followup_working_days", 15, "实名差评整改回访时限",
-                "国务院办公厅关于建立政务服务“好差评”制度提高政务服务水平的意见（国办发〔2019〕51号）；山西省实施办法",
-                dt.date(2024, 1, 1), "工作日"),
-    RuleDefault("portal.form_limit_per_window", 5, "同一地址在时间窗内可提交公开表单的次数",
-                "网络安全等级保护基本要求（GB/T 22239-2019）8.1.4 入侵防范；本平台防刷规则", dt.date(2024, 1, 1), "次"),
-    RuleDefault("portal.form_window_seconds", 3600, "公开表单限流时间窗", "本平台防刷规则", dt.date(2024, 1, 1), "秒"),
-    RuleDefault("portal.lookup_failures_per_window", 20, "同一地址在时间窗内查询失败（编号或查询码错误）次数上限",
-                "本平台防暴力猜测规则", dt.date(2024, 1, 1), "次"),
-    RuleDefault("portal.lookup_window_seconds", 600, "查询失败限流时间窗", "本平台防暴力猜测规则", dt.date(2024, 1, 1), "秒"),
-    RuleDefault("portal.lookup_number_failures_per_window", 5,
-                "同一诉求编号在时间窗内查询失败（查询码错误）次数上限（不论来源地址）", "本平台防暴力猜测规则",
-                dt.date(2024, 1, 1), "次"),
-)
+from bureau.portal.queries import law_url
+from bureau.portal.sharing import register_shared_dataset
 
 STAFF = frozenset({CLERK, INSPECTOR, LEADER, LICENSING_OFFICER, SECTION_HEAD, SYSADMIN})
 register_menu(
     MenuEntry("政务服务", "窗口咨询", "portal:consultations", frozenset({CLERK, SECTION_HEAD, LEADER, SYSADMIN}),
               order=62, icon="☎"),
-    MenuEntry("政务服务", "好差评", "portal:ratings", STAFF, order=63, icon="★"),
     MenuEntry("政务服务", "政策法规", "portal:laws", STAFF, order=64, icon="§"),
     MenuEntry("系统管理", "数据共享令牌", "portal:tokens", frozenset({SYSADMIN, SECADMIN}), order=920, icon="⚿"),
     MenuEntry("系统管理", "接口调用日志", "portal:calls", frozenset({SYSADMIN, SECADMIN, AUDITOR}), order=921, icon="≡"),
@@ -51,30 +30,11 @@ register_portal_link(
     MenuEntry("门户", "诉求查询", "petitions:lookup", order=61),
     MenuEntry("门户", "常见问题", "portal:faq", order=70),
 )
-register_workbench(followup_workbench)
 register_shared_source(SharedSource("business_licence", "市场监管局营业执照", licences.shared_fields,
                                     licences.shared_warnings, licences.enterprise_prefill))
-register_deadline_recomputer(services.recompute_provisional_deadlines)
-register_indicators(rating_indicators)
 
 
-def _share_penalty_decisions() -> None:
-    """Penalty decisions are offered to other departments (measure III.2); the portal reads them through the
-    penalties area's query function (dependencies point from the portal to the domain areas)."""
-    from bureau.penalties.queries import shared_decisions
-    from bureau.portal.sharing import register_shared_dataset
-
-    register_shared_dataset("decisions", shared_decisions)
-
-
-_share_penalty_decisions()
-
-
-def _publish_law_links() -> None:
-    from bureau.kernel.registry import register_law_resolver
-    from bureau.portal.queries import law_url
-
-    register_law_resolver(law_url)
-
-
-_publish_law_links()
+# Penalty decisions are offered to other departments (measure III.2); the portal reads them through the penalties
+# area's query function (dependencies point from the portal to the domain areas).
+register_shared_dataset("decisions", shared_decisions)
+register_law_resolver(law_url)

@@ -32,7 +32,7 @@ class ApiCallLogMiddleware:
         if token is None:
             token = ApiToken.objects.filter(token_hash=ApiToken.hash(header[7:].strip())).first()
         if token is not None:
-            ApiCallLog.objects.create(token=token, method=request.method[:8], path=request.get_full_path()[:300],
+            ApiCallLog.objects.create(token=token, method=(request.method or "")[:8], path=request.get_full_path()[:300],
                                       status=response.status_code, ip=client_ip(request)[:45])
             request._api_call_logged = True  # type: ignore[attr-defined]
         return response

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 
-from bureau.kernel.registry import WorkItem
-from bureau.portal.models import FaqEntry, LawArticle, LawDocument, RatingFollowUp, normalise
+from bureau.portal.models import FaqEntry, LawArticle, LawDocument, normalise
 from bureau.portal.rules import query_terms
 
 
@@ -69,15 +66,3 @@ def faq_search(params: Any) -> QuerySet[FaqEntry]:
     if params.get("topic"):
         qs = qs.filter(topic=params["topic"])
     return qs.order_by("-asked_count", "id")
-
-
-def followup_workbench(user: Any) -> Iterable[WorkItem]:
-    if not getattr(user, "organisation_id", None) or getattr(user, "enterprise_id", None):
-        return []
-    today = timezone.localdate()
-    rows = (RatingFollowUp.objects.restrict(user).filter(state="open", organisation_id=user.organisation_id)
-            .select_related("rating").order_by("due_date")[:10])
-    return [WorkItem(title=f"差评整改：{f.rating.service_label}", url=f"/portal/ratings/followups/{f.pk}/",
-                     area="好差评", status="待整改", due_label=f"期限 {f.due_date:%Y-%m-%d}",
-                     chip="overdue" if f.due_date < today else "due", sort_key=f.due_date.isoformat())
-            for f in rows]

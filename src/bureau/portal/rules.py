@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-from bureau.portal.models import BAD_LEVELS, RatingLevel, normalise
-
-
-def is_bad(level: int) -> bool:
-    """差评 = 不满意 / 非常不满意 (政务服务“好差评”制度, 国办发〔2019〕51号)."""
-    return level in BAD_LEVELS
-
-
-def check_level(level: object) -> int:
-    try:
-        value = int(level)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        value = 0
-    if value not in RatingLevel.values:
-        from bureau.kernel.errors import DomainError
-
-        raise DomainError("评价等级应为五级之一：非常满意、满意、基本满意、不满意、非常不满意", field="level")
-    return value
+from bureau.portal.models import normalise
 
 
 def query_terms(query: str, limit: int = 6) -> list[str]:
@@ -39,13 +22,3 @@ def snippet(text: str, terms: list[str], width: int = 60) -> str:
             start = max(0, at - width // 2)
             return ("…" if start else "") + text[start: start + width] + ("…" if start + width < len(text) else "")
     return text[:width] + ("…" if len(text) > width else "")
-
-
-def satisfaction_of(queryset) -> tuple[float | None, int, int]:  # type: ignore[no-untyped-def]
-    """The same share computed by the database (one aggregate, no rows fetched)."""
-    from django.db.models import Count, Q
-
-    row = queryset.aggregate(total=Count("id"), satisfied=Count("id", filter=Q(level__gte=RatingLevel.BASIC)))
-    if not row["total"]:
-        return None, 0, 0
-    return round(row["satisfied"] * 100.0 / row["total"], 1), row["satisfied"], row["total"]

@@ -1,155 +1,23 @@
-"""Every write of the portal: ratings (好差评) with follow-ups and appeals, window consultations and the FAQ, laws.
-
-Other areas call `rating_submit(...)` after a completed service, e.g.
-    rating_submit(actor=user, service_type="licensing.application", service_id=str(app.pk),
-                  service_label=f"{app.item.name} {app.number}", level=5, region_id=app.region_id,
-                  organisation=app.organisation)
-"""
+"""Every write of the portal: window consultations and the FAQ grown from them, laws and policies. (Service ratings,
+their follow-ups and appeals are the feedback area's: bureau.feedback.services.)"""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
-from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from bureau.accounts import roles as R
+from bureau.accounts.models import User
 from bureau.kernel.audit import audit
-from bureau.kernel.calendar import add_working_days
 from bureau.kernel.errors import DomainError, PermissionDenied
-from bureau.kernel.notifications import notify
-from bureau.kernel.rules import rule
-from bureau.kernel.workflow import T, Workflow, apply_transition, record_history
-from bureau.portal import rules
-from bureau.portal.models import Consultation, FaqEntry, LawDocument, Rating, RatingAppeal, RatingFollowUp, normalise
-
-FOLLOWUP = Workflow(
-    name="rating_followup",
-    model="portal.RatingFollowUp",
-    states={"open": "待整改", "done": "已整改"},
-    transitions=[T("complete", "完成整改回访", "open", "done",
-                   {R.CLERK, R.SECTION_HEAD, R.LEADER, R.LICENSING_OFFICER, R.INSPECTOR})],
-)
-APPEAL = Workflow(
-    name="rating_appeal",
-    model="portal.RatingAppeal",
-    states={"pending": "待审核", "upheld": "申诉成立", "rejected": "申诉不成立"},
-    transitions=[
-        T("uphold", "申诉成立（剔除该评价）", "pending", "upheld", {R.LEADER}),
-        T("reject", "申诉不成立", "pending", "rejected", {R.LEADER}),
-    ],
-)
-
-
-def rating_submit(*, actor: Any, service_type: str, service_id: str, service_label: str, level: int,
-                  region_id: str, organisation: Any = None, comment: str = "", real_name: bool | None = None,
-                  rater_name: str = "", rater_phone: str = "", round: int = 1, channel: str = "web") -> Rating:
-    """Record the one rating of a completed service; a bad real-name rating opens a follow-up with a deadline."""
-    level = rules.check_level(level)
-    comment = (comment or "").strip()
-    if len(comment) > 500:
-        raise DomainError("评价内容不超过500字", field="comment")
-    if not service_type or not service_id:
-        raise DomainError("缺少被评价的服务")
-    if Rating.objects.filter(service_type=service_type, service_id=str(service_id), round=round).exists():
-        raise DomainError("该项服务已经评价过，每项服务只能评价一次", code="already_rated")
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    if real_name is None:
-        real_name = user is not None or bool(rater_name and rater_phone)
-    if user is not None and not rater_name:
-        rater_name = user.display_name
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            rating = Rating.objects.create(
-                service_type=service_type, service_id=str(service_id), round=round, service_label=service_label[:200],
-                level=level, comment=comment, real_name=real_name, rater=user, rater_name=rater_name[:60],
-                rater_phone=rater_phone, region_id=region_id, organisation=organisation, channel=channel,
-                created_at=now,
-            )
-            audit(actor, "portal.rating_submit", rating, summary=f"服务评价：{service_label[:80]} {rating.get_level_display()}",
-                  data={"service_type": service_type, "service_id": str(service_id), "level": level})
-            if rating.is_bad and real_name:
-                _open_followup(rating)
-    except IntegrityError:
-        raise DomainError("该项服务已经评价过，每项服务只能评价一次", code="already_rated") from None
-    return rating
-
-
-def _open_followup(rating: Rating) -> RatingFollowUp:
-    days = int(rule("ratings.followup_working_days"))
-    deadline = add_working_days(timezone.localdate(), days)
-    followup = RatingFollowUp.objects.create(rating=rating, organisation=rating.organisation, state="open",
-                                             due_date=deadline.date, due_provisional=deadline.provisional)
-    record_history(followup, actor=None, action="open", label="差评自动转整改",
-                   note=f"实名差评，{days} 个工作日内整改回访")
-    recipients = _unit_heads(rating.organisation)
-    notify(recipients, "收到实名差评，请整改回访", f"{rating.service_label}：{rating.get_level_display()}，"
-           f"整改期限 {deadline.date:%Y-%m-%d}", url=f"/portal/ratings/followups/{followup.pk}/")
-    return followup
-
-
-def _unit_heads(organisation: Any) -> list[Any]:
-    from bureau.accounts.models import User
-
-    if organisation is None:
-        return []
-    return list(User.objects.filter(organisation=organisation, is_active=True,
-                                    roles__code__in=[R.SECTION_HEAD, R.LEADER, R.CLERK]).distinct()[:20])
-
-
-def followup_complete(*, actor: Any, followup: RatingFollowUp, result: str) -> RatingFollowUp:
-    result = (result or "").strip()
-    if len(result) < 5:
-        raise DomainError("请填写整改和回访情况（不少于5个字）", field="result")
-    from bureau.accounts.scope import scope_for
-
-    if not scope_for(actor).covers_region(followup.rating.region_id):
-        raise PermissionDenied("不在您的管辖范围内")
-    apply_transition(FOLLOWUP, followup, "complete", actor=actor, note=result,
-                     updates={"result": result, "done_at": timezone.now()})
-    return followup
-
-
-def appeal_file(*, actor: Any, rating: Rating, reason: str) -> RatingAppeal:
-    """The rated unit appeals a (malicious) rating; one pending appeal at a time."""
-    reason = (reason or "").strip()
-    if not getattr(actor, "is_staff_member", False):
-        raise PermissionDenied("只有被评价单位的工作人员可以申诉")
-    if not rating.is_bad:
-        raise DomainError("只能对差评提出申诉")
-    if rating.excluded:
-        raise DomainError("该评价已被剔除")
-    if len(reason) < 10:
-        raise DomainError("请写明申诉理由（不少于10个字）", field="reason")
-    if rating.appeals.filter(state="pending").exists():
-        raise DomainError("该评价已有待审核的申诉")
-    with transaction.atomic():
-        appeal = RatingAppeal.objects.create(rating=rating, reason=reason, filed_by=actor, state="pending")
-        record_history(appeal, actor=actor, action="file", label="提出申诉", note=reason)
-        audit(actor, "portal.appeal_file", appeal, summary=f"差评申诉：{rating.service_label[:80]}")
-    return appeal
-
-
-def appeal_decide(*, actor: Any, appeal: RatingAppeal, uphold: bool, decision: str) -> RatingAppeal:
-    decision = (decision or "").strip()
-    if not decision:
-        raise DomainError("请填写审核意见", field="decision")
-    with transaction.atomic():
-        apply_transition(APPEAL, appeal, "uphold" if uphold else "reject", actor=actor, note=decision,
-                         updates={"decision": decision})
-        if uphold:
-            Rating.objects.filter(pk=appeal.rating_id).update(excluded=True)
-            RatingFollowUp.objects.filter(rating_id=appeal.rating_id, state="open").update(state="done")
-    return appeal
-
+from bureau.portal.models import Consultation, FaqEntry, LawDocument, normalise
 
 # ---------------------------------------------------------------- window consultations and FAQ
 
 
-def consultation_log(*, actor: Any, topic: str, question: str, answer: str, channel: str = "window",
+def consultation_log(*, actor: User, topic: str, question: str, answer: str, channel: str = "window",
                      visitor_name: str = "") -> Consultation:
     if not actor.has_role(R.CLERK, R.LICENSING_OFFICER, R.SECTION_HEAD):
         raise PermissionDenied("只有窗口人员可以登记咨询")
@@ -168,7 +36,7 @@ def consultation_log(*, actor: Any, topic: str, question: str, answer: str, chan
     return row
 
 
-def consultation_to_faq(*, actor: Any, consultation: Consultation, question: str = "", answer: str = "",
+def consultation_to_faq(*, actor: User, consultation: Consultation, question: str = "", answer: str = "",
                         faq: FaqEntry | None = None) -> FaqEntry:
     """Grow the FAQ: a new entry from this consultation, or count it towards an existing entry."""
     if not actor.has_role(R.CLERK, R.SECTION_HEAD, R.LEADER):
@@ -187,7 +55,7 @@ def consultation_to_faq(*, actor: Any, consultation: Consultation, question: str
     return faq
 
 
-def law_save(*, actor: Any, law: LawDocument) -> LawDocument:
+def law_save(*, actor: User | None, law: LawDocument) -> LawDocument:
     """Save a law/policy and rebuild its search text (also called by the admin screen)."""
     with transaction.atomic():
         law.save()
@@ -197,23 +65,4 @@ def law_save(*, actor: Any, law: LawDocument) -> LawDocument:
     return law
 
 
-def ratings_window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    tz = timezone.get_current_timezone()
-    return (dt.datetime.combine(start, dt.time.min, tzinfo=tz), dt.datetime.combine(end, dt.time.max, tzinfo=tz))
-
-
-__all__ = ["rating_submit", "followup_complete", "appeal_file", "appeal_decide", "consultation_log",
-           "consultation_to_faq", "law_save", "normalise"]
-
-
-def recompute_provisional_deadlines() -> int:
-    """Recompute provisional follow-up deadlines once the year's holidays are published."""
-    changed = 0
-    for followup in RatingFollowUp.objects.filter(due_provisional=True, state="open").iterator():
-        start = timezone.localdate(followup.created_at)
-        deadline = add_working_days(start, int(rule("ratings.followup_working_days", start)))
-        if deadline.date != followup.due_date or deadline.provisional != followup.due_provisional:
-            RatingFollowUp.objects.filter(pk=followup.pk).update(due_date=deadline.date,
-                                                                 due_provisional=deadline.provisional)
-            changed += 1
-    return changed
+__all__ = ["consultation_log", "consultation_to_faq", "law_save", "normalise"]

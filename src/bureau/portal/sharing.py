@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 from bureau.accounts.models import ApiCallLog, ApiToken, OrganisationKind
 from bureau.accounts.scope import scope_for
-from bureau.accounts.tokens import register_fields, register_scope
+from bureau.accounts.tokens import issue, register_fields, register_scope
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.net import client_ip
@@ -125,7 +125,7 @@ def log_call(request: HttpRequest, status: int) -> None:
     if token is None or getattr(request, "_api_call_logged", False):
         return
     request._api_call_logged = True  # type: ignore[attr-defined]
-    ApiCallLog.objects.create(token=token, method=request.method[:8], path=request.get_full_path()[:300],
+    ApiCallLog.objects.create(token=token, method=(request.method or "")[:8], path=request.get_full_path()[:300],
                               status=status, ip=client_ip(request)[:45])
 
 
@@ -164,8 +164,6 @@ def _require_token_admin(actor: Any) -> None:
 
 def token_issue(*, actor: Any, user: Any, name: str, scopes: list[str], regions: list[str],
                 fields: dict[str, list[str]], expires_at: Any) -> tuple[ApiToken, str]:
-    from bureau.accounts.tokens import issue
-
     _require_token_admin(actor)
     return issue(actor=actor, user=user, name=name, scopes=scopes, regions=regions, fields=fields,
                  expires_at=expires_at)

@@ -1,6 +1,19 @@
-from django.urls import path
+from collections.abc import Callable
 
+from django.http.response import HttpResponseBase
+from django.urls import path
+from django.views.generic import RedirectView
+
+from bureau.kernel.access import acts_on
 from bureau.portal import views
+
+
+def moved(pattern_name: str, *acts_on_models: str, action: str = "view") -> Callable[..., HttpResponseBase]:
+    """An address from before service ratings moved to /feedback/ (bookmarks, links in earlier notifications): a
+    redirect, declared like the page it leads to (which checks who may open it)."""
+    return acts_on(*acts_on_models, action=action)(
+        RedirectView.as_view(pattern_name=pattern_name, permanent=False, query_string=True))
+
 
 app_name = "portal"
 urlpatterns = [
@@ -9,16 +22,13 @@ urlpatterns = [
     path("laws/<id:pk>/", views.law_detail, name="law_detail"),
     path("faq/", views.faq, name="faq"),
     path("rate/window/<id:pk>/<str:code>/", views.window_rate, name="window_rate"),
-    path("rate/<str:service_type>/<str:service_id>/", views.service_rate, name="service_rate"),
     path("consultations/", views.consultations, name="consultations"),
     path("consultations/<id:pk>/faq/", views.consultation_to_faq, name="consultation_faq"),
-    path("ratings/", views.ratings, name="ratings"),
-    path("ratings/export.xlsx", views.ratings_export, name="ratings_export"),
-    path("ratings/<id:pk>/appeal/", views.rating_appeal, name="appeal"),
-    path("ratings/appeals/<id:pk>/decide/", views.appeal_decide, name="appeal_decide"),
-    path("ratings/followups/<id:pk>/", views.followup_detail, name="followup"),
     path("sharing/tokens/", views.tokens, name="tokens"),
     path("sharing/tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("sharing/calls/", views.calls, name="calls"),
     path("sharing/licence/", views.licence, name="licence"),
+    path("rate/<str:service_type>/<str:service_id>/", moved("feedback:service_rate", "feedback.Rating", action="change")),
+    path("ratings/", moved("feedback:ratings", "feedback.Rating", "feedback.RatingFollowUp", "feedback.RatingAppeal")),
+    path("ratings/followups/<id:pk>/", moved("feedback:followup", "feedback.RatingFollowUp", action="action")),
 ]

@@ -5,43 +5,33 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import ApiCallLog, ApiToken
 from bureau.accounts.tokens import scope_catalogue
-from bureau.kernel import throttle
+from bureau.feedback.queries import ratings_of
+from bureau.feedback.services import rating_submit
+from bureau.kernel import antispam, throttle
 from bureau.kernel.access import public_view
 from bureau.kernel.errors import DomainError
-from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import paginate
 from bureau.kernel.registry import registry
-from bureau.kernel.validation import check_day_range, parse_id
-from bureau.portal import antispam, licences, queries, services, sharing
+from bureau.kernel.validation import parse_id
+from bureau.portal import licences, queries, services, sharing
 from bureau.portal.forms import (
-    AppealForm,
     ConsultationForm,
     LicenceForm,
-    ServiceRateForm,
     TokenIssueForm,
     WindowRateForm,
 )
-from bureau.portal.models import (
-    INDUSTRY_CHOICES,
-    Consultation,
-    FaqEntry,
-    LawKind,
-    LawTopic,
-    Rating,
-    RatingAppeal,
-    RatingFollowUp,
-    RatingLevel,
-)
-from bureau.portal.rules import query_terms, satisfaction_of, snippet
+from bureau.portal.models import INDUSTRY_CHOICES, Consultation, FaqEntry, LawKind, LawTopic
+from bureau.portal.rules import query_terms, snippet
 
 HOME_CACHE_KEY = "portal:home:lists"
 PUBLIC_PAGE_SECONDS = 60  # public, anonymous pages (home, laws, FAQ) are served from the cache for a minute
@@ -97,7 +87,7 @@ def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if consultation is None or consultation.rating_code != code:
         raise Http404
     form = WindowRateForm(request.POST or None)
-    done = Rating.objects.filter(service_type="window.visit", service_id=str(pk)).exists()
+    done = ratings_of("window.visit", pk).exists()
     error = ""
     refusal: DomainError | None = None
     if request.method == "POST" and not done and form.is_valid():
@@ -105,7 +95,7 @@ def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         try:
             antispam.hit(request, "rate", limit_rule="portal.form_limit_per_window",
                          window_rule="portal.form_window_seconds")
-            services.rating_submit(
+            rating_submit(
                 actor=request.user, service_type="window.visit", service_id=str(pk),
                 service_label=f"窗口服务：{consultation.get_topic_display()}咨询", level=d["level"],
                 comment=d["comment"], region_id=consultation.region_id, organisation=consultation.organisation,
@@ -117,29 +107,6 @@ def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "form": form, "done": done, "error": error, "consultation": consultation}), refusal)
 
 
-@login_required
-def service_rate(request: HttpRequest, service_type: str, service_id: str) -> HttpResponse:
-    """好差评 of a completed service by its (signed-in) user; each area says who may rate what."""
-    resolver = registry.rateable.get(service_type)
-    service = resolver(request.user, service_id) if resolver else None
-    if service is None:
-        raise Http404
-    form = ServiceRateForm(request.POST or None)
-    done = Rating.objects.filter(service_type=service_type, service_id=service_id).exists()
-    error = ""
-    if request.method == "POST" and not done and form.is_valid():
-        try:
-            services.rating_submit(
-                actor=request.user, service_type=service_type, service_id=service_id, service_label=service.label,
-                level=form.cleaned_data["level"], comment=form.cleaned_data["comment"], region_id=service.region_id,
-                organisation=service.organisation)
-            done = True
-        except DomainError as exc:
-            error = exc.message
-    return render(request, "portal/service_rate.html", {"form": form, "done": done, "error": error,
-                                                        "service": service})
-
-
 # ---------------------------------------------------------------- staff: window consultations and FAQ
 
 
@@ -149,7 +116,7 @@ def _staff(request: HttpRequest) -> None:
 
 
 @login_required
-def consultations(request: HttpRequest) -> HttpResponse:
+def consultations(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -171,12 +138,11 @@ def consultations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def consultation_to_faq(request: HttpRequest, pk: int) -> HttpResponse:
+def consultation_to_faq(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     row = get_object_or_404(Consultation.objects.restrict(request.user), pk=pk)
-    existing = None
-    if request.POST.get("faq"):
-        existing = FaqEntry.objects.filter(pk=parse_id(request.POST["faq"], field="faq", label="常见问题")).first()
+    faq_id = parse_id(request.POST.get("faq"), field="faq", label="常见问题")
+    existing = FaqEntry.objects.filter(pk=faq_id).first() if faq_id is not None else None
     try:
         entry = services.consultation_to_faq(actor=request.user, consultation=row, faq=existing,
                                              question=request.POST.get("question", ""))
@@ -187,134 +153,17 @@ def consultation_to_faq(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("portal:consultations")
 
 
-# ---------------------------------------------------------------- staff: ratings (好差评)
-
-
-def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("start", ""))
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = dt.date.fromisoformat(request.GET.get("end", ""))
-    except ValueError:
-        end = today
-    check_day_range(start, field="start", label="开始日期")
-    check_day_range(end, field="end", label="结束日期")
-    return start, max(start, end)
-
-
-def _ratings_report(request: HttpRequest) -> tuple[dt.date, dt.date, list[dict], dict]:
-    start, end = _period(request)
-    lo, hi = services.ratings_window(start, end)
-    qs = Rating.objects.restrict(request.user).filter(created_at__gte=lo, created_at__lte=hi, excluded=False)
-    level_counts = {f"l{lv}": Count("id", filter=Q(level=lv)) for lv in RatingLevel.values}
-    rows = []
-    for row in qs.values("service_type").annotate(total=Count("id"), **level_counts).order_by("service_type"):
-        levels = [row[f"l{lv}"] for lv in sorted(RatingLevel.values, reverse=True)]
-        share = round(sum(levels[:3]) * 100.0 / row["total"], 1) if row["total"] else None  # 基本满意及以上
-        rows.append({"service_type": row["service_type"], "label": SERVICE_LABELS.get(row["service_type"],
-                                                                                        row["service_type"]),
-                     "total": row["total"], "levels": levels, "satisfaction": share})
-    total_share, satisfied, total = satisfaction_of(qs)
-    summary = {"satisfaction": total_share, "satisfied": satisfied, "total": total,
-               "bad": qs.filter(level__lte=RatingLevel.DISSATISFIED).count(),
-               "excluded": Rating.objects.restrict(request.user).filter(created_at__gte=lo, created_at__lte=hi,
-                                                                          excluded=True).count()}
-    return start, end, rows, summary
-
-
-SERVICE_LABELS = {"petitions.petition": "诉求办理", "window.visit": "窗口服务", "licensing.application": "行政许可"}
-
-
-@login_required
-def ratings(request: HttpRequest) -> HttpResponse:
-    _staff(request)
-    start, end, rows, summary = _ratings_report(request)
-    recent = Rating.objects.restrict(request.user).order_by("-created_at")[:30]
-    followups = (RatingFollowUp.objects.restrict(request.user).filter(state="open").select_related("rating")
-                 .order_by("due_date")[:30])
-    appeals = (RatingAppeal.objects.filter(state="pending", rating__in=Rating.objects.restrict(request.user))
-               .select_related("rating", "filed_by")[:30])
-    return render(request, "portal/ratings.html", {
-        "start": start, "end": end, "rows": rows, "summary": summary, "recent": recent, "followups": followups,
-        "appeals": appeals, "level_labels": [RatingLevel(v).label for v in sorted(RatingLevel.values, reverse=True)],
-        "is_leader": request.user.has_role("leader"), "today": timezone.localdate()})
-
-
-@login_required
-def ratings_export(request: HttpRequest) -> HttpResponse:
-    _staff(request)
-    start, end, rows, summary = _ratings_report(request)
-    header = ["服务类型", "评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率(%)"]
-    data = [[r["label"], r["total"], *r["levels"], r["satisfaction"] if r["satisfaction"] is not None else "暂无数据"]
-            for r in rows]
-    data.append(["合计", summary["total"], "", "", "", "", "",
-                 summary["satisfaction"] if summary["satisfaction"] is not None else "暂无数据"])
-    from bureau.kernel.audit import audit
-
-    audit(request.user, "portal.ratings_export", summary=f"导出好差评报表 {start}—{end}")
-    return xlsx_response(f"好差评报表-{start}-{end}.xlsx", header, data, sheet="好差评")
-
-
-@login_required
-def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    followup = get_object_or_404(RatingFollowUp.objects.restrict(request.user).select_related("rating"), pk=pk)
-    if request.method == "POST":
-        try:
-            services.followup_complete(actor=request.user, followup=followup, result=request.POST.get("result", ""))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "已完成整改回访")
-        return redirect("portal:followup", pk=pk)
-    return render(request, "portal/followup.html", {"f": followup, "history": followup.history()})
-
-
-@login_required
-def rating_appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    rating = get_object_or_404(Rating.objects.restrict(request.user), pk=pk)
-    form = AppealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appeal_file(actor=request.user, rating=rating, reason=form.cleaned_data["reason"])
-        except DomainError as exc:
-            form.add_error("reason", exc.message)
-        else:
-            messages.success(request, "申诉已提交，待分管负责人审核")
-            return redirect("portal:ratings")
-    return render(request, "portal/appeal.html", {"form": form, "rating": rating})
-
-
-@login_required
-@require_POST
-def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
-    appeal = get_object_or_404(RatingAppeal.objects.filter(rating__in=Rating.objects.restrict(request.user)), pk=pk)
-    try:
-        services.appeal_decide(actor=request.user, appeal=appeal, uphold=request.POST.get("uphold") == "1",
-                               decision=request.POST.get("decision", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已审核申诉")
-    return redirect("portal:ratings")
-
-
 # ---------------------------------------------------------------- administrators: data sharing
 
 
-def _token_admin(request: HttpRequest) -> None:
+def _token_admin(request: AuthenticatedRequest) -> None:
     user = request.user
     if not (user.is_superuser or user.has_role("sysadmin", "secadmin")):
         raise Http404
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthenticatedRequest) -> HttpResponse:
     _token_admin(request)
     form = TokenIssueForm(request.POST or None)
     raw = None
@@ -339,7 +188,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _token_admin(request)
     token = get_object_or_404(ApiToken, pk=pk)
     try:
@@ -352,7 +201,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def calls(request: HttpRequest) -> HttpResponse:
+def calls(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not (user.is_superuser or user.has_role("sysadmin", "secadmin", "auditor")):
         raise Http404
@@ -367,7 +216,7 @@ def calls(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def licence(request: HttpRequest) -> HttpResponse:
+def licence(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     form = LicenceForm(request.GET or None)
     found = None

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from bureau.accounts.authority import markdown, matrix
+from bureau.accounts.tokens import scope_catalogue
 
 HEADER = ["area", "record", "action", "action_label", "role", "jurisdiction", "decision", "conditions"]
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["markdown"]:
-            self.stdout.write(markdown(), ending="")
+            self.stdout.write(markdown(scope_catalogue()), ending="")
             return
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(HEADER)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -45,10 +46,8 @@ class Command(BaseCommand):
             self.print_accounts()
 
     def print_accounts(self) -> None:
-        from bureau.accounts.models import User
-
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
-        users = User.objects.filter(username__in=DEMO_ACCOUNTS).select_related("organisation", "enterprise")
+        users = get_user_model().objects.filter(username__in=DEMO_ACCOUNTS).select_related("organisation", "enterprise")
         by_name = {u.username: u for u in users}
         for username, description in DEMO_ACCOUNTS.items():
             user = by_name.get(username)

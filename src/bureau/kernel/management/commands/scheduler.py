@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
+from bureau.kernel.jobs import SCHEDULER_TICK_SECONDS, beat, new_worker_id, reap_stale_tasks
 from bureau.kernel.registry import registry
 
 
@@ -24,8 +25,6 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="立即放入全部定时任务一次后退出")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from bureau.kernel.jobs import SCHEDULER_TICK_SECONDS, beat, new_worker_id, reap_stale_tasks
-
         if options["once"]:
             for job in registry.schedules:
                 job.task.enqueue()

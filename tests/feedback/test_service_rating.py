@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from bureau.feedback.models import Rating
 from bureau.licensing.models import Application
-from bureau.portal.models import Rating
 from tests.factories import EnterpriseFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_applicant_rates_a_completed_application_once(login):
     user = make_user(roles=["enterprise"], enterprise=enterprise)
     app = _application(enterprise, "granted")
     client = login(user)
-    url = f"/portal/rate/licensing.application/{app.pk}/"
+    url = f"/feedback/rate/licensing.application/{app.pk}/"
     assert client.get(url).status_code == 200
     client.post(url, {"level": "5", "comment": "办理很快"})
     client.post(url, {"level": "1", "comment": "再评一次"})
@@ -42,6 +42,6 @@ def test_running_or_foreign_applications_cannot_be_rated(login):
     running = _application(enterprise, "review")
     other = _application(EnterpriseFactory(), "granted")
     client = login(make_user(roles=["enterprise"], enterprise=enterprise))
-    assert client.get(f"/portal/rate/licensing.application/{running.pk}/").status_code == 404
-    assert client.get(f"/portal/rate/licensing.application/{other.pk}/").status_code == 404
-    assert client.get(f"/portal/rate/unknown.kind/{other.pk}/").status_code == 404
+    assert client.get(f"/feedback/rate/licensing.application/{running.pk}/").status_code == 404
+    assert client.get(f"/feedback/rate/licensing.application/{other.pk}/").status_code == 404
+    assert client.get(f"/feedback/rate/unknown.kind/{other.pk}/").status_code == 404

@@ -1,6 +1,8 @@
-"""Anti-spam for the public forms, without internet: a per-address limit in the shared counters (kernel/throttle.py,
-the same for every process and app server) and an arithmetic CAPTCHA drawn server-side as a PNG (the answer lives
-only in the visitor's session)."""
+"""Anti-spam for the public forms of every area (the portal's ratings, the petitions mailbox and look-up), without
+internet: a per-address limit in the shared counters (kernel/throttle.py, the same for every process and app server)
+and an arithmetic CAPTCHA drawn server-side as a PNG (the answer lives only in the visitor's session). The limits are
+rules (`portal.form_*`, `portal.lookup_*`, declared in kernel/hooks.py; their keys keep the names they were first
+stored under)."""
 
 from __future__ import annotations
 

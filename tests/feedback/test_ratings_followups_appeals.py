@@ -1,5 +1,5 @@
 """好差评: five levels, one rating per service, bad real-name rating → follow-up in 15 working days (as data),
-appeals, the report; window consultations growing the FAQ."""
+appeals, the report."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bureau.feedback import services
+from bureau.feedback.models import Rating, RatingFollowUp
+from bureau.feedback.queries import ratings_window
 from bureau.kernel.calendar import add_working_days
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.models import RuleParameter
-from bureau.portal import services
-from bureau.portal.models import Consultation, FaqEntry, Rating, RatingFollowUp
-from tests.factories import make_user
 
 
 def rate(world, level, **kw):
@@ -52,11 +52,11 @@ def test_followup_completion_over_http(world, login):
     named = rate(world, 1, rater_name="刘女士", rater_phone="13912340000")
     followup = named.followup
     client = login(world.linyi_officer)
-    assert client.get(f"/portal/ratings/followups/{followup.pk}/").status_code == 404
+    assert client.get(f"/feedback/ratings/followups/{followup.pk}/").status_code == 404
     client = login(world.yanhu_officer)
-    r = client.post(f"/portal/ratings/followups/{followup.pk}/", {"result": "短"}, follow=True)
+    r = client.post(f"/feedback/ratings/followups/{followup.pk}/", {"result": "短"}, follow=True)
     assert "不少于5个字" in r.content.decode()
-    client.post(f"/portal/ratings/followups/{followup.pk}/", {"result": "已电话致歉并优化叫号流程"})
+    client.post(f"/feedback/ratings/followups/{followup.pk}/", {"result": "已电话致歉并优化叫号流程"})
     followup.refresh_from_db()
     assert followup.state == "done" and followup.done_at is not None
 
@@ -67,15 +67,15 @@ def test_appeal_upheld_excludes_rating_from_satisfaction(world, login):
     rate(world, 5, sid=2)
     with pytest.raises(DomainError, match="只能对差评"):
         services.appeal_file(actor=world.yanhu_officer, rating=Rating.objects.get(service_id="2"), reason="x" * 12)
-    r = login(world.yanhu_officer).post(f"/portal/ratings/{bad.pk}/appeal/", {"reason": "评价内容与服务无关，系恶意刷评"})
+    r = login(world.yanhu_officer).post(f"/feedback/ratings/{bad.pk}/appeal/", {"reason": "评价内容与服务无关，系恶意刷评"})
     assert r.status_code == 302
     appeal = bad.appeals.get()
     with pytest.raises(PermissionDenied):
         services.appeal_decide(actor=world.yanhu_officer, appeal=appeal, uphold=True, decision="同意")
-    login(world.leader).post(f"/portal/ratings/appeals/{appeal.pk}/decide/", {"uphold": "1", "decision": "经核实属恶意评价"})
+    login(world.leader).post(f"/feedback/ratings/appeals/{appeal.pk}/decide/", {"uphold": "1", "decision": "经核实属恶意评价"})
     bad.refresh_from_db()
     assert bad.excluded and bad.followup.state == "done"
-    r = login(world.leader).get("/portal/ratings/")
+    r = login(world.leader).get("/feedback/ratings/")
     assert r.context["summary"]["satisfaction"] == 100.0 and r.context["summary"]["excluded"] == 1
 
 
@@ -86,44 +86,16 @@ def test_ratings_report_scoped_and_exported(world, login, django_assert_max_num_
     rate(world, 4, sid=3, region_id="140821", organisation=world.linyi)
     client = login(world.yanhu_officer)
     with django_assert_max_num_queries(20):
-        r = client.get("/portal/ratings/")
+        r = client.get("/feedback/ratings/")
     assert r.context["summary"]["total"] == 2 and r.context["summary"]["satisfaction"] == 50.0
-    r = login(world.leader).get("/portal/ratings/export.xlsx")
+    r = login(world.leader).get("/feedback/ratings/export.xlsx")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
-
-
-@pytest.mark.django_db
-def test_consultation_grows_faq_and_window_rating(world, login, client):
-    client_staff = login(world.clerk)
-    r = client_staff.post("/portal/consultations/", {"channel": "window", "topic": "licensing",
-                                                     "question": "烟花爆竹零售许可在哪里办？", "answer": "县级应急管理局"},
-                          follow=True)
-    row = Consultation.objects.get()
-    assert f"/portal/rate/window/{row.pk}/{row.rating_code}/" in r.content.decode()
-    client_staff.post(f"/portal/consultations/{row.pk}/faq/")
-    faq = FaqEntry.objects.get()
-    assert faq.question == "烟花爆竹零售许可在哪里办？"
-    again = services.consultation_log(actor=world.clerk, topic="licensing", question="零售许可哪里办", answer="县局")
-    services.consultation_to_faq(actor=world.clerk, consultation=again, faq=faq)
-    faq.refresh_from_db()
-    assert faq.asked_count == 2
-    with pytest.raises(DomainError, match="已归入"):
-        services.consultation_to_faq(actor=world.clerk, consultation=Consultation.objects.get(pk=again.pk))
-    with pytest.raises(PermissionDenied):
-        services.consultation_log(actor=make_user("ent", roles=["enterprise"]), topic="licensing", question="q",
-                                  answer="a")
-    client.logout()
-    assert "零售许可在哪里办" in client.get("/portal/faq/", {"q": "零售 许可"}).content.decode()
-    assert client.get(f"/portal/rate/window/{row.pk}/wrongcode/").status_code == 404
-    client.post(f"/portal/rate/window/{row.pk}/{row.rating_code}/", {"level": 5, "comment": "很好"})
-    r = client.post(f"/portal/rate/window/{row.pk}/{row.rating_code}/", {"level": 1})
-    assert Rating.objects.filter(service_type="window.visit").count() == 1 and "只能评价一次" in r.content.decode()
 
 
 @pytest.mark.django_db
 def test_rating_window_dates_are_inclusive(world):
     row = rate(world, 5)
     today = timezone.localdate()
-    lo, hi = services.ratings_window(today, today)
+    lo, hi = ratings_window(today, today)
     assert lo <= row.created_at <= hi
-    assert services.ratings_window(today - dt.timedelta(days=2), today - dt.timedelta(days=1))[1] < row.created_at
+    assert ratings_window(today - dt.timedelta(days=2), today - dt.timedelta(days=1))[1] < row.created_at

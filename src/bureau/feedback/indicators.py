@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from bureau.feedback.models import BAD_LEVELS, Rating, RatingFollowUp
+from bureau.feedback.queries import ratings_window
+from bureau.feedback.rules import satisfaction_of
 from bureau.kernel.registry import Indicator, IndicatorQuery
-from bureau.portal.models import BAD_LEVELS, Rating, RatingFollowUp
-from bureau.portal.rules import satisfaction_of
-from bureau.portal.services import ratings_window
 
 AREA = "政务服务评价"
 

@@ -1,0 +1,58 @@
+"""Facts of a penalty case read with the rules in force on its dates: the collective-discussion threshold and
+reasons, the evidence check, the court-application window and the leaders' discussion. The workflow's guards, the
+services, the documents and the pages share them (this module sits below all four, so none imports another to
+reach them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bureau.kernel.rules import rule
+from bureau.penalties import rules
+from bureau.penalties.models import Case, CollectiveDiscussion
+
+
+def collective_threshold(target: str, on: dt.date) -> int:
+    key = ("penalties.collective_threshold.unit" if target != rules.TARGET_PERSON
+           else "penalties.collective_threshold.person")
+    return int(rule(key, on))
+
+
+def major_reasons(case: Case, amount: int | None = None) -> list[str]:
+    """Why the case needs the leaders' collective discussion before the decision (行政处罚法 第57条第2款)."""
+    if case.exemption:
+        return []
+    amount = amount if amount is not None else (case.decided_amount if case.decided_amount is not None
+                                                else case.proposed_amount)
+    return rules.major_case_reasons(amount=amount, threshold=collective_threshold(case.target, case.filed_on),
+                                    other_measures=case.other_measures, hearing_held=bool(case.hearing_record),
+                                    complex_flag=case.complex_case)
+
+
+def evidence_problem(case: Case) -> str | None:
+    """At least two officers holding enforcement IDs on every evidence-taking record (行政处罚法 第42条)."""
+    records = list(case.evidence.prefetch_related("officers"))
+    if not records:
+        return "尚无调查取证笔录"
+    minimum = int(rule("penalties.min_officers"))
+    for record in records:
+        holders = [u for u in record.officers.all() if (u.enforcement_id or "").strip()]
+        if len(holders) < minimum:
+            return f"{record.get_kind_display()}（{record.recorded_on}）持证执法人员少于{minimum}人"
+    return None
+
+
+def court_window(case: Case) -> tuple[dt.date, dt.date] | None:
+    """The application window of 申请人民法院强制执行: after the litigation period from service
+    (`penalties.litigation_months`, 行政诉讼法 第46条), within `penalties.enforcement_application_months` (行政强制法
+    第53条)."""
+    if not case.served_on:
+        return None
+    return rules.court_window(served_on=case.served_on,
+                              litigation_months=int(rule("penalties.litigation_months", case.served_on)),
+                              application_months=int(rule("penalties.enforcement_application_months", case.served_on)))
+
+
+def discussion_of(case: Case) -> CollectiveDiscussion | None:
+    """The leaders' collective discussion of the case (行政处罚法 第57条第2款), read afresh."""
+    return CollectiveDiscussion.objects.filter(case_id=case.pk).first()
