@@ -24,10 +24,11 @@ from ninja.security import HttpBearer
 
 from bureau.accounts import roles as R
 from bureau.accounts.authority import datasets
-from bureau.accounts.models import ApiToken, User
+from bureau.accounts.models import ApiCallLog, ApiToken, User
 from bureau.accounts.services import api_token_issue
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.models import Region
+from bureau.kernel.net import client_ip
 
 PRIVILEGED = "privileged"
 PRIVILEGED_ROLES = frozenset({R.SYSADMIN, R.SECADMIN, R.AUDITOR, R.LEADER})
@@ -107,6 +108,59 @@ def issue(*, actor: User | None, user: User, name: str, scopes: Iterable[str], r
         raise DomainError("请设置晚于今天的有效期", field="expires_on")
     return api_token_issue(actor=actor, user=user, name=name, scopes=scopes, regions=regions,
                            expires_at=expires_at, fields=chosen)
+
+
+# ---------------------------------------------------------------- endpoints of machine clients (shared data, 12345)
+
+
+def token_of(request: HttpRequest) -> ApiToken | None:
+    return getattr(request, "api_token", None)
+
+
+def require_scope(request: HttpRequest, scope: str) -> ApiToken:
+    """The calling token, if it holds `scope`; a token never reads another scope's data."""
+    token = token_of(request)
+    if token is None:
+        raise PermissionDenied("数据共享接口只接受接口令牌（Bearer）调用", code="token_required")
+    if not token.is_usable:
+        raise PermissionDenied("接口令牌已吊销或过期", code="token_unusable")
+    if scope not in (token.scopes or []):
+        raise PermissionDenied(f"该令牌未获授权访问「{scope_catalogue().get(scope, scope)}」", code="scope_denied")
+    return token
+
+
+def log_call(request: HttpRequest, status: int) -> None:
+    token = token_of(request)
+    if token is None or getattr(request, "_api_call_logged", False):
+        return
+    request._api_call_logged = True  # type: ignore[attr-defined]
+    ApiCallLog.objects.create(token=token, method=(request.method or "")[:8], path=request.get_full_path()[:300],
+                              status=status, ip=client_ip(request)[:45])
+
+
+def shared(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a shared endpoint: check the token's scope, then log the call with its outcome."""
+
+    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            status = 200
+            try:
+                require_scope(request, scope)
+                return func(request, *args, **kwargs)
+            except DomainError as exc:
+                status = exc.status
+                raise
+            except Exception:
+                status = 500
+                raise
+            finally:
+                log_call(request, status)
+
+        wrapper.bureau_token_scope = scope  # type: ignore[attr-defined]  # read by accounts.tokens.enforce_scope
+        return wrapper
+
+    return decorator
 
 
 # ---------------------------------------------------------------- authenticating

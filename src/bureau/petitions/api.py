@@ -6,12 +6,11 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from bureau.accounts.tokens import TokenAuth
+from bureau.accounts.tokens import TokenAuth, shared
 from bureau.kernel.errors import DomainError
 from bureau.kernel.schemas import InputSchema, Text
 from bureau.petitions import services
 from bureau.petitions.models import Petition, PetitionCategory, Urgency
-from bureau.portal.sharing import shared
 
 router = Router(tags=["诉求办理"], auth=TokenAuth())
 

@@ -8,13 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from bureau.accounts.tokens import TokenAuth, token_scope
+from bureau.accounts.tokens import TokenAuth, require_scope, shared, token_scope
 from bureau.certificates.models import Certificate
 from bureau.enterprises.models import Enterprise
 from bureau.kernel.errors import NotFound, PermissionDenied
 from bureau.kernel.schemas import Day, InputSchema, LongLimit, LongOffset
 from bureau.portal import licences
-from bureau.portal.sharing import pick_fields, provider_for, require_scope, shared, token_regions
+from bureau.portal.sharing import pick_fields, provider_for, token_regions
 
 router = Router(tags=["数据共享"], auth=TokenAuth())
 

@@ -2,25 +2,22 @@
 
 A token's `scopes` name the data sets it may read (`enterprises:read`, `certificates:read`, `decisions:read`) or
 write (`petitions:hotline`); `regions` narrow the jurisdiction; `fields` ({"enterprises": ["uscc", "name"]}) narrow
-the columns. Every call made with a token is written to ApiCallLog (by the endpoint itself, and for every other
-endpoint by `bureau.portal.middleware.ApiCallLogMiddleware`).
+the columns. Every call made with a token is written to ApiCallLog (by the endpoint itself through
+`accounts.tokens.shared`, and for every other endpoint by `bureau.portal.middleware.ApiCallLogMiddleware`).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
-from bureau.accounts.models import ApiCallLog, ApiToken, OrganisationKind
+from bureau.accounts.models import ApiToken, OrganisationKind
 from bureau.accounts.scope import scope_for
 from bureau.accounts.tokens import issue, register_fields, register_scope
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, PermissionDenied
-from bureau.kernel.net import client_ip
 
 SCOPES: dict[str, str] = {
     "enterprises:read": "企业基础信息（读取）",
@@ -73,22 +70,6 @@ def provider_for(name: str) -> Callable[..., list[dict[str, Any]]] | None:
     return _providers.get(name)
 
 
-def token_of(request: HttpRequest) -> ApiToken | None:
-    return getattr(request, "api_token", None)
-
-
-def require_scope(request: HttpRequest, scope: str) -> ApiToken:
-    """The calling token, if it holds `scope`; a token never reads another scope's data."""
-    token = token_of(request)
-    if token is None:
-        raise PermissionDenied("数据共享接口只接受接口令牌（Bearer）调用", code="token_required")
-    if not token.is_usable:
-        raise PermissionDenied("接口令牌已吊销或过期", code="token_unusable")
-    if scope not in (token.scopes or []):
-        raise PermissionDenied(f"该令牌未获授权访问「{SCOPES.get(scope, scope)}」", code="scope_denied")
-    return token
-
-
 def token_regions(token: ApiToken) -> list[str] | None:
     """The regions a token may read: its owner's jurisdiction (a department: the whole city, as granted by the
     issuer), narrowed by the token's own `regions`. None means all."""
@@ -118,40 +99,6 @@ def pick_fields(token: ApiToken, dataset: str, row: dict[str, Any]) -> dict[str,
     allowed = DATASET_FIELDS[dataset]
     chosen = [f for f in (token.fields or {}).get(dataset, []) if f in allowed] or list(allowed)
     return {f: row.get(f) for f in chosen}
-
-
-def log_call(request: HttpRequest, status: int) -> None:
-    token = token_of(request)
-    if token is None or getattr(request, "_api_call_logged", False):
-        return
-    request._api_call_logged = True  # type: ignore[attr-defined]
-    ApiCallLog.objects.create(token=token, method=(request.method or "")[:8], path=request.get_full_path()[:300],
-                              status=status, ip=client_ip(request)[:45])
-
-
-def shared(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorate a shared endpoint: check the token's scope, then log the call with its outcome."""
-
-    def decorator(func: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(func)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            status = 200
-            try:
-                require_scope(request, scope)
-                return func(request, *args, **kwargs)
-            except DomainError as exc:
-                status = exc.status
-                raise
-            except Exception:
-                status = 500
-                raise
-            finally:
-                log_call(request, status)
-
-        wrapper.bureau_token_scope = scope  # type: ignore[attr-defined]  # read by accounts.tokens.enforce_scope
-        return wrapper
-
-    return decorator
 
 
 # ---------------------------------------------------------------- token administration

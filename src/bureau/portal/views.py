@@ -18,7 +18,7 @@ from bureau.accounts.tokens import scope_catalogue
 from bureau.feedback.queries import ratings_of
 from bureau.feedback.services import rating_submit
 from bureau.kernel import antispam, throttle
-from bureau.kernel.access import public_view
+from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
 from bureau.kernel.registry import registry
@@ -116,6 +116,7 @@ def _staff(request: HttpRequest) -> None:
 
 
 @login_required
+@acts_on("portal.Consultation")
 def consultations(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     form = ConsultationForm(request.POST or None)
@@ -138,6 +139,7 @@ def consultations(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@acts_on("portal.Consultation", action="change")
 def consultation_to_faq(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     _staff(request)
     row = get_object_or_404(Consultation.objects.restrict(request.user), pk=pk)
@@ -156,15 +158,9 @@ def consultation_to_faq(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- administrators: data sharing
 
 
-def _token_admin(request: AuthenticatedRequest) -> None:
-    user = request.user
-    if not (user.is_superuser or user.has_role("sysadmin", "secadmin")):
-        raise Http404
-
-
 @login_required
+@for_roles("sysadmin", "secadmin")
 def tokens(request: AuthenticatedRequest) -> HttpResponse:
-    _token_admin(request)
     form = TokenIssueForm(request.POST or None)
     raw = None
     if request.method == "POST" and form.is_valid():
@@ -188,8 +184,8 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@for_roles("sysadmin", "secadmin")
 def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _token_admin(request)
     token = get_object_or_404(ApiToken, pk=pk)
     try:
         sharing.token_revoke(actor=request.user, token=token)
@@ -201,6 +197,7 @@ def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@for_roles("sysadmin", "secadmin")
 def calls(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if not (user.is_superuser or user.has_role("sysadmin", "secadmin", "auditor")):
@@ -216,6 +213,7 @@ def calls(request: AuthenticatedRequest) -> HttpResponse:
 
 
 @login_required
+@acts_on("enterprises.Enterprise")
 def licence(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     form = LicenceForm(request.GET or None)
