@@ -154,3 +154,18 @@ def test_token_issue_command_prints_the_raw_token_alone_on_the_last_line(client,
         call_command("token_issue", "--user", leader.username, "--scopes", "enterprises:read", stdout=io.StringIO())
     with pytest.raises(CommandError, match="授权范围无效"):
         call_command("token_issue", "--user", city_officer.username, "--scopes", "nothing", stdout=io.StringIO())
+
+
+def test_the_issuing_page_offers_every_data_set_to_read_or_act_and_refuses_a_leader_without_privilege(client, db):
+    """The administrators' page lists each data set with its two scopes and the explicit `privileged`; issuing
+    a leader's token without it is refused on the page with the reason, and nothing is issued."""
+    admin = make_user("sec_admin", roles=["secadmin"], organisation=city_bureau())
+    leader = make_user("a_leader", roles=["leader"], organisation=city_bureau())
+    client.force_login(admin, backend="bureau.accounts.backends.LockoutModelBackend")
+    page = client.get("/portal/sharing/tokens/").content.decode()
+    for value in ("hazards:read", "hazards:write", "enterprises:read", PRIVILEGED):
+        assert f'value="{value}"' in page
+    answer = client.post("/portal/sharing/tokens/", {"name": "领导令牌", "user": leader.pk,
+                                                      "scopes": ["enterprises:read"], "expires_on": "2099-12-31"})
+    assert "以管理员或领导身份调用" in answer.content.decode()
+    assert not ApiToken.objects.filter(user=leader).exists()

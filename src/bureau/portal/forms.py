@@ -8,7 +8,10 @@ from bureau.feedback.models import RatingLevel
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import Region
 from bureau.portal.models import Consultation, LawTopic
-from bureau.portal.sharing import DATASET_FIELDS
+from bureau.portal.sharing import DATASET_FIELDS, SCOPES
+
+# Scopes of the shared data sets that are not also a record kind of the platform (listed with the others).
+SHARED_ONLY = frozenset(s for s in SCOPES if s.startswith("decisions:"))
 
 DATASET_LABELS = {"enterprises": "企业", "certificates": "证照", "decisions": "处罚决定"}
 
@@ -36,6 +39,27 @@ class TokenIssueForm(BureauForm):
     scopes = forms.MultipleChoiceField(label="授权范围", choices=[], widget=forms.CheckboxSelectMultiple)
     regions = forms.ModelMultipleChoiceField(Region.objects.none(), label="限定区划（不选为全部）", required=False,
                                              widget=forms.CheckboxSelectMultiple)
+
+    def _chosen(self) -> set[str]:
+        return set(self["scopes"].value() or [])
+
+    def scope_rows(self) -> list[dict[str, object]]:
+        """The data sets' scopes as rows (data set, read, act) for the table on the page."""
+        chosen, catalogue = self._chosen(), scope_catalogue()
+        rows: dict[str, dict[str, object]] = {}
+        for value, label in catalogue.items():
+            dataset, _, mode = value.partition(":")
+            if mode not in ("read", "write") or value in SHARED_ONLY:
+                continue
+            row = rows.setdefault(dataset, {"label": label.rsplit("（", 1)[0], "read": None, "write": None})
+            row[mode] = {"value": value, "label": label, "checked": value in chosen}
+        return sorted(rows.values(), key=lambda r: str(r["label"]))
+
+    def other_scopes(self) -> list[dict[str, object]]:
+        """Scopes that are not a data set's read or act: shared data sets, the 12345 push, `privileged`."""
+        chosen = self._chosen()
+        return [{"value": v, "label": label, "checked": v in chosen} for v, label in scope_catalogue().items()
+                if v.partition(":")[2] not in ("read", "write") or v in SHARED_ONLY]
     expires_on = forms.DateField(label="有效期至", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
