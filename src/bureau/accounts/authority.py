@@ -21,6 +21,7 @@ its fields at the API (bureau.accounts.tokens).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -301,9 +302,16 @@ def matrix() -> list[Rule]:
 
 
 def _unique(transitions: Iterable[Transition]) -> list[Transition]:
+    """One rule per action and roles: an action declared from several states (e.g. 补交 from 履行中 and from
+    逾期) is one rule whose condition names every state."""
     seen: dict[tuple[str, frozenset[str]], Transition] = {}
     for t in transitions:
-        seen.setdefault((t.action, t.roles), t)
+        first = seen.get((t.action, t.roles))
+        if first is None:
+            seen[(t.action, t.roles)] = t
+        else:
+            merged = tuple(dict.fromkeys((*first.sources, *t.sources)))
+            seen[(t.action, t.roles)] = dataclasses.replace(first, sources=merged)
     return list(seen.values())
 
 
