@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks import task
 
+from bureau.accounts.authority import may, require_change, sees
 from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
@@ -50,7 +51,7 @@ from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
-from bureau.kernel.workflow import apply_transition, record_history
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
 
 ACTIVE_STATES = ("pending_approval", "assigned", "on_site", "rectifying", "closed")
 OPEN_STATES = ("pending_approval", "assigned", "on_site")
@@ -84,14 +85,11 @@ def level_of(org: Organisation) -> str:
     return "city" if org.region_id == settings.CITY_REGION_CODE else "county"
 
 
-def _require_roles(actor: Any, *codes: str, what: str) -> None:
-    if not actor.has_role(*codes):
-        raise PermissionDenied(f"您的角色无权{what}")
-
-
-def _in_scope(actor: Any, enterprise: Enterprise) -> None:
-    if not scope_for(actor).covers_region(enterprise.region_id):
+def _visible(actor: User, enterprise: Enterprise) -> Enterprise:
+    """The enterprise as the officer sees it (Enterprise.objects.restrict): another jurisdiction's is absent."""
+    if not sees(actor, enterprise):
         raise NotFound("企业不存在或不在您的管辖范围内")
+    return enterprise
 
 
 def bureau_officers(bureau: Organisation) -> list[User]:
@@ -128,7 +126,7 @@ def checklist_for(industry: str) -> Checklist:
 def plan_create(*, actor: Any, year: int, other_enforcement_days: int = 0, non_enforcement_days: int = 0,
                 random_share_target: int = 0, officers: int | None = None, title: str = "") -> AnnualPlan:
     """Draft a bureau's annual plan; capacity from legal working days × officers − other days."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="编制年度计划")
+    require_change(actor, AnnualPlan)
     bureau = bureau_of(actor)
     if year < 2000 or year > timezone.localdate().year + 1:
         raise DomainError("计划年度无效", field="year")
@@ -189,12 +187,12 @@ def _plan_conflicts_bulk(plan: AnnualPlan) -> str | None:
 def plan_entry_add(*, actor: Any, plan: AnnualPlan, enterprise: Enterprise, months: Sequence[int],
                    frequency: int, note: str = "") -> PlanEntry:
     """Put a key enterprise in the plan with planned months and frequency (≤ the yearly cap)."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="编制年度计划")
+    require_change(actor, AnnualPlan, region=plan.region_id)
     if bureau_of(actor).pk != plan.organisation_id:
         raise PermissionDenied("只能修改本单位的计划")
     if plan.state != "draft":
         raise DomainError("计划已提交或批准，不能再修改", code="plan_locked")
-    _in_scope(actor, enterprise)
+    _visible(actor, enterprise)
     if not scope_for_org(plan.organisation).covers_region(enterprise.region_id):
         raise DomainError(f"{enterprise.name} 不在本单位管辖区域内", field="enterprise")
     if not enterprise.is_key:
@@ -235,9 +233,8 @@ def plan_entry_remove(*, actor: Any, entry: PlanEntry) -> None:
         entry.delete()
 
 
-def plan_submit(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
-    if bureau_of(actor).pk != plan.organisation_id:
-        raise PermissionDenied("只能提交本单位的计划")
+def plan_submit(*, actor: User, plan: AnnualPlan, note: str = "") -> AnnualPlan:
+    check_transition(plan_workflow, plan, "submit", actor)
     key_total = sum(plan.entries.values_list("frequency", flat=True))
     if key_total == 0:
         raise DomainError("计划中还没有重点检查企业", code="plan_empty")
@@ -251,8 +248,7 @@ def plan_submit(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
 
 def plan_approve(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
     """The leader approves; the plan is published on the portal at once."""
-    if bureau_of(actor).pk != plan.organisation_id:
-        raise PermissionDenied("只能审批本单位的计划")
+    check_transition(plan_workflow, plan, "approve", actor)
     conflict = _plan_conflicts_bulk(plan)
     if conflict:
         raise DomainError(conflict, code="double_booked")
@@ -262,10 +258,9 @@ def plan_approve(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
 
 
 def plan_reject(*, actor: Any, plan: AnnualPlan, note: str) -> AnnualPlan:
+    check_transition(plan_workflow, plan, "reject", actor)
     if not note.strip():
         raise DomainError("请填写退回理由", field="note")
-    if bureau_of(actor).pk != plan.organisation_id:
-        raise PermissionDenied("只能审批本单位的计划")
     apply_transition(plan_workflow, plan, "reject", actor=actor, note=note)
     return plan
 
@@ -278,9 +273,9 @@ def inspection_open(*, actor: Any, enterprise: Enterprise, kind: str, officers: 
                     planned_month: int | None = None, year: int | None = None, note: str = "") -> Inspection:
     """Turn a task into an inspection. Enforces the team rules, the yearly cap (every inspection of the
     enterprise that year counts) and the leader's approval for protected enterprises (measure II.4)."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="安排执法检查")
+    require_change(actor, Inspection)
     bureau = bureau_of(actor)
-    _in_scope(actor, enterprise)
+    _visible(actor, enterprise)
     if enterprise.status == EnterpriseStatus.CLOSED:
         raise DomainError(f"{enterprise.name} 已关闭注销，不能检查")
     year = year or timezone.localdate().year
@@ -358,17 +353,11 @@ def inspection_open_exceptional(*, actor: Any, enterprise: Enterprise, reason: s
                            note=note)
 
 
-def _require_leader_of(actor: Any, inspection: Inspection) -> None:
-    _require_roles(actor, LEADER, what="批准检查")
-    if not scope_for(actor).covers_region(inspection.region_id) or bureau_of(actor).pk != inspection.organisation_id:
-        raise PermissionDenied("只能由检查单位的分管负责人批准")
-
-
 def inspection_approve(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
     """The leader in charge approves inspecting a protected enterprise or an exception above the cap."""
+    check_transition(inspection_workflow, inspection, "approve", actor)
     if not reason.strip():
         raise DomainError("请填写批准理由", field="reason")
-    _require_leader_of(actor, inspection)
     apply_transition(inspection_workflow, inspection, "approve", actor=actor, note=reason,
                      updates={"approved_by": actor, "approval_reason": reason.strip()[:300]})
     notify(inspection.officers.all(), "检查已批准", inspection.enterprise.name,
@@ -377,24 +366,19 @@ def inspection_approve(*, actor: Any, inspection: Inspection, reason: str) -> In
 
 
 def inspection_refuse(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+    check_transition(inspection_workflow, inspection, "refuse", actor)
     if not reason.strip():
         raise DomainError("请填写不予批准的理由", field="reason")
-    _require_leader_of(actor, inspection)
     apply_transition(inspection_workflow, inspection, "refuse", actor=actor, note=reason,
                      updates={"approval_reason": reason.strip()[:300]})
     return inspection
 
 
-def _require_team(actor: Any, inspection: Inspection) -> None:
-    if not inspection.officers.filter(pk=actor.pk).exists():
-        raise PermissionDenied("您不是本次检查的检查人员")
-
-
 def checkin_log(*, actor: Any, enterprise: Enterprise, inspection: Inspection | None = None,
                 method: str = "qr") -> CheckIn:
     """扫码入企: log the entry of an officer into an enterprise (every visit, with or without a task)."""
-    _require_roles(actor, INSPECTOR, what="入企检查")
-    _in_scope(actor, enterprise)
+    require_change(actor, CheckIn, region=enterprise.region_id)
+    _visible(actor, enterprise)
     with transaction.atomic():
         row = CheckIn.objects.create(enterprise=enterprise, region_id=enterprise.region_id, inspection=inspection,
                                      officer=actor, at=timezone.now(), method=method, ip=current_ip.get()[:45])
@@ -405,9 +389,9 @@ def checkin_log(*, actor: Any, enterprise: Enterprise, inspection: Inspection | 
 
 def inspection_check_in(*, actor: Any, inspection: Inspection, method: str = "qr") -> Inspection:
     """Start the site inspection by checking in; a protected enterprise needs the approval first."""
-    _require_team(actor, inspection)
     if inspection.state == "pending_approval":
         raise DomainError(f"{inspection.approval_required}。尚未批准，不能入企检查", code="approval_required")
+    check_transition(inspection_workflow, inspection, "check_in", actor)
     with transaction.atomic():
         apply_transition(inspection_workflow, inspection, "check_in", actor=actor,
                          updates={"checked_in_at": timezone.now()})
@@ -418,9 +402,9 @@ def inspection_check_in(*, actor: Any, inspection: Inspection, method: str = "qr
 def inspection_record_item(*, actor: Any, inspection: Inspection, item: ChecklistItem, outcome: str,
                            note: str = "", photos: Iterable[Any] = ()) -> InspectionResult:
     """Record one checklist item (符合 / 发现问题 / 不适用) with notes and photos."""
-    _require_team(actor, inspection)
     if inspection.state != "on_site":
         raise DomainError("只有在现场检查中才能记录检查项（请先扫码入企）", code="not_on_site")
+    check_transition(inspection_workflow, inspection, "record", actor)  # checked here; each item is audited
     if item.checklist_id != inspection.checklist_id:
         raise DomainError("该检查项不属于本次检查的检查表")
     if outcome not in ResultOutcome.values:
@@ -450,9 +434,9 @@ def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
     from bureau.hazards.services import hazard_report
     from bureau.inspection import documents
 
-    _require_team(actor, inspection)
     if inspection.state != "on_site":
         raise DomainError("只有现场检查中的任务才能结束检查", code="not_on_site")
+    check_transition(inspection_workflow, inspection, "finish", actor)
     total = inspection.checklist.items.count()
     results = list(inspection.results.select_related("item").order_by("item__seq"))
     if len(results) < total:
@@ -502,9 +486,9 @@ def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, 
     from bureau.hazards.services import hazard_recheck
     from bureau.inspection import documents
 
-    _require_team(actor, inspection)
     if inspection.state != "rectifying":
         raise DomainError("只有整改中的检查才能复查", code="not_rectifying")
+    check_transition(inspection_workflow, inspection, "recheck_pass", actor)
     if not opinion.strip():
         raise DomainError("请填写复查意见", field="opinion")
     hazards = [h for h in hazards_found_by(inspection) if h.source == "inspection"]
@@ -528,10 +512,9 @@ def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, 
 
 
 def inspection_cancel(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+    check_transition(inspection_workflow, inspection, "cancel", actor)
     if not reason.strip():
         raise DomainError("请填写取消理由", field="reason")
-    if bureau_of(actor).pk != inspection.organisation_id:
-        raise PermissionDenied("只能取消本单位的检查")
     apply_transition(inspection_workflow, inspection, "cancel", actor=actor, note=reason)
     return inspection
 
@@ -583,7 +566,7 @@ def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: di
               create_inspections: bool = True) -> Draw:
     """Make a reproducible draw (yc-draw-v1), record everything needed to re-run it, publish it and create the
     inspection tasks. A redo is a new draw with a reason that supersedes the old one."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="组织双随机抽查")
+    require_change(actor, Draw)
     bureau = bureau_of(actor)
     year = year or timezone.localdate().year
     filters = {k: str(v) for k, v in (filters or {}).items() if v}
@@ -714,12 +697,13 @@ def draw_verify(draw: Draw) -> tuple[bool, list[str]]:
 
 def conflict_declare(*, actor: Any, officer: User, enterprise: Enterprise, reason: str) -> ConflictOfInterest:
     """Record an officer's conflict with an enterprise (亲属、曾任职等); draws and teams skip the pair."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="登记回避关系")
+    # those who arrange inspections declare conflicts; an officer declares their own, a head for the officers
+    require_change(actor, Inspection, region=enterprise.region_id)
     if actor.pk != officer.pk and not actor.has_role(SECTION_HEAD, LEADER):
         raise PermissionDenied("只能申报本人的回避关系")
     if not reason.strip():
         raise DomainError("请填写回避事由", field="reason")
-    _in_scope(actor, enterprise)
+    _visible(actor, enterprise)
     with transaction.atomic():
         row, created = ConflictOfInterest.objects.get_or_create(
             officer=officer, enterprise=enterprise,
@@ -734,7 +718,7 @@ def conflict_declare(*, actor: Any, officer: User, enterprise: Enterprise, reaso
 
 def patrol_plan_create(*, actor: Any, industry: str, title: str, content: str, channel: str, every_days: int,
                        handling: str, year: int | None = None) -> PatrolPlan:
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="制定网上巡查计划")
+    require_change(actor, PatrolPlan)
     bureau = bureau_of(actor)
     if not title.strip() or not content.strip():
         raise DomainError("请填写计划名称和巡查内容", field="content")
@@ -752,8 +736,8 @@ def patrol_plan_create(*, actor: Any, industry: str, title: str, content: str, c
 def patrol_record_create(*, actor: Any, plan: PatrolPlan, enterprise: Enterprise, patrolled_on: dt.date,
                          finding: str = "") -> PatrolRecord:
     """Record an online patrol (off-site enforcement); a finding becomes an open lead."""
-    _require_roles(actor, INSPECTOR, what="网上巡查")
-    _in_scope(actor, enterprise)
+    _visible(actor, enterprise)
+    require_change(actor, PatrolRecord, region=enterprise.region_id)
     if plan.industry != enterprise.industry:
         raise DomainError(f"该巡查计划适用于{plan.get_industry_display()}，与企业行业不符", field="enterprise")
     check_event_date(patrolled_on, field="patrolled_on", label="巡查日期")
@@ -795,7 +779,10 @@ def patrol_case_opened(actor: Any, source_id: str, case: Any) -> None:
 
 def patrol_lead_to_case(*, actor: Any, record: PatrolRecord, case_reference: str) -> PatrolRecord:
     """Mark the lead as referred for a case (the penalties area opens the case itself)."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="处置巡查线索")
+    # the lead is handled by whoever maintains the bureau's patrol plans (the record belongs to the plan)
+    refusal = may(actor, record.plan, "change")
+    if refusal:
+        raise PermissionDenied(refusal)
     if record.lead_state != LeadState.OPEN:
         raise DomainError("该巡查记录不是待处置线索")
     if not case_reference.strip():
