@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.models import User
-from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.inspection.services import OTHER_METHODS, services_of
 from bureau.kernel.access import acts_on, for_roles, reference_data
 from bureau.kernel.errors import DomainError
@@ -32,13 +32,9 @@ from bureau.penalties.forms import (
     ProposalForm,
 )
 from bureau.penalties.models import Case, CollectiveDiscussion
-from bureau.penalties.workflow import case_workflow
+from bureau.penalties.workflow import STEPS, case_workflow
 
 STAFF = (INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN)
-
-
-def _staff(user: Any) -> bool:
-    return bool(user.is_superuser or user.has_role(*STAFF)) and not user.enterprise_id
 
 
 def _officers(user: Any) -> list[User]:
@@ -52,24 +48,22 @@ def _officers(user: Any) -> list[User]:
 
 
 @login_required
+@for_roles(*STAFF, ENTERPRISE)
 @acts_on("penalties.Case")
 def case_list(request: HttpRequest) -> HttpResponse:
-    if not (_staff(request.user) or request.user.enterprise_id):
-        raise Http404
     qs = queries.case_list(request.user, request.GET)
     page = paginate(qs, request.GET)
     return render(request, "penalties/list.html", {
         "page": page, "total": capped_count(qs), "states": case_workflow.states.items(),
-        "is_staff": _staff(request.user), "today": timezone.localdate(), "params": request.GET,
-        "can_open": request.user.has_role(INSPECTOR) and not request.user.enterprise_id,
+        "is_staff": not request.user.enterprise_id, "today": timezone.localdate(), "params": request.GET,
+        "can_open": INSPECTOR in request.user.role_codes,  # the 立案 page is for inspectors (for_roles)
     })
 
 
 @login_required
+@for_roles(INSPECTOR)
 @acts_on("penalties.Case", action="change")
 def case_open(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(INSPECTOR) or request.user.enterprise_id:
-        raise Http404
     from bureau.hazards.models import Hazard
 
     hazard = None
@@ -106,7 +100,9 @@ def case_open(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
     user = request.user
-    staff = _staff(user)
+    staff = not user.enterprise_id  # the party sees the documents addressed to it (Case.ENTERPRISE_DOCUMENT_KINDS)
+    available = [t.action for t in case_workflow.available(case, user)]
+    steps = {a for a in available if a in STEPS}
     history = case_workflow.history(case)
     documents = list(case.documents())
     if not staff:
@@ -115,7 +111,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "case": case, "history": history, "documents": documents, "is_staff": staff,
         "services": services_of(documents, user), "methods": OTHER_METHODS, "is_party": not staff,
         "is_enterprise": bool(user.enterprise_id), "today": timezone.localdate(),
-        "actions": [t.action for t in case_workflow.available(case, user)],
+        "actions": [a for a in available if a not in STEPS], "steps": steps,
         "circumstance_labels": [rules.CIRCUMSTANCES.get(c, c) for c in case.circumstances],
         "overdue": case.state not in ("decided", "served", "executed", "closed")
         and timezone.localdate() > case.decision_due,
@@ -137,19 +133,16 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         ctx["reminder_statement_open"] = (case.state == "served" and not case.reminder_statement_at
                                           and timezone.localdate() <= ctx["reminder_statement_due"])
         ctx["review_decisions"] = list(rules.REVIEW_DECISIONS.items())
-        ctx["can_review"] = (staff and case.state == "served" and case.reminder_review_pending
-                             and user.has_role(INSPECTOR, SECTION_HEAD, LEADER))
+        ctx["can_review"] = case.reminder_review_pending and "reminder_review" in steps
     if staff:
         ctx["major_reasons"] = services.major_reasons(case)
         ctx["discussion"] = (CollectiveDiscussion.objects.filter(case=case).select_related("host")
                              .prefetch_related("participants").first())
-        if (case.state == "deciding" and ctx["discussion"] is None and not case.exemption
-                and user.has_role(SECTION_HEAD, LEADER)):
+        if ctx["discussion"] is None and not case.exemption and "discuss" in steps:
             ctx["discussion_form"] = extra.pop("discussion_form", None) or _discussion_form(case)
-        if case.state == "hearing" and user.has_role(INSPECTOR, SECTION_HEAD, LEADER):
+        if "schedule_hearing" in steps:
             ctx["hearing_form"] = extra.pop("hearing_form", None) or _hearing_form(case)
-        ctx["can_remind"] = (case.payment_overdue and not case.reminder_on
-                             and user.has_role(INSPECTOR, SECTION_HEAD, LEADER))
+        ctx["can_remind"] = case.payment_overdue and not case.reminder_on and "remind" in steps
         if ctx["can_remind"]:
             from bureau.kernel.rules import rule
 
@@ -158,7 +151,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
                 daily_pct=int(rule("penalties.late_surcharge_pct")))
     if staff:
         ctx["evidence"] = list(case.evidence.prefetch_related("officers"))
-        if case.state == "investigating" and user.has_role(INSPECTOR):
+        if "evidence" in steps or "propose" in steps:
             from bureau.hazards.queries import self_inspection_hazards
 
             officers = _officers(user)
@@ -222,12 +215,11 @@ def _form_action(request: HttpRequest, case: Case, form: Any, form_key: str, cal
 
 @login_required
 @require_POST
+@for_roles(*STAFF)
 @acts_on("penalties.Case", action="action")
 def discussion(request: HttpRequest, pk: int) -> HttpResponse:
     """集体讨论记录: the form's errors and the service's refusals next to their field; nothing saved on refusal."""
     case = queries.get_case_for(request.user, pk)
-    if not _staff(request.user):
-        raise Http404
     form = _discussion_form(case, request.POST)
 
     def record(data: dict[str, Any]) -> None:
@@ -244,14 +236,13 @@ def discussion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@for_roles(*STAFF)
 @acts_on("penalties.Case", action="action")
 def hearing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """安排听证 and the 听证通知书; refusals next to their field, nothing saved."""
     import datetime as dt
 
     case = queries.get_case_for(request.user, pk)
-    if not _staff(request.user):
-        raise Http404
     form = _hearing_form(case, request.POST)
 
     def schedule(data: dict[str, Any]) -> None:
@@ -416,10 +407,9 @@ def _execute(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF)
 @reference_data
 def benchmark(request: HttpRequest) -> HttpResponse:
-    if not _staff(request.user):
-        raise Http404
     on = timezone.localdate() if request.GET.get("all") != "1" else None
     qs = queries.benchmark_list(on, request.GET)
     page = paginate(qs, request.GET, size=100)
@@ -455,10 +445,9 @@ def benchmark_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF)
 @reference_data
 def benchmark_template(request: HttpRequest) -> HttpResponse:
-    if not _staff(request.user):
-        raise Http404
     labels = {v: k for k, v in services.HEADER_LABELS.items()}
     example = ["示例版本", "《示例基准》", "", "2026-01-01", "", "DEMO-1", "示例违法行为", "安全生产法第X条",
                "安全生产法第Y条", 0, 100000, "责令限期改正阶段", "生产经营单位", "从轻", "第1档", "有1处", 0, 30000, "", ""]
