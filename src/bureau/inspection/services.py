@@ -123,7 +123,7 @@ def checklist_for(industry: str) -> Checklist:
 
 # ---- annual plans (measure II.3) ----------------------------------------------------------------------------------
 
-def plan_create(*, actor: Any, year: int, other_enforcement_days: int = 0, non_enforcement_days: int = 0,
+def plan_create(*, actor: User, year: int, other_enforcement_days: int = 0, non_enforcement_days: int = 0,
                 random_share_target: int = 0, officers: int | None = None, title: str = "") -> AnnualPlan:
     """Draft a bureau's annual plan; capacity from legal working days × officers − other days."""
     require_change(actor, AnnualPlan)
@@ -184,7 +184,7 @@ def _plan_conflicts_bulk(plan: AnnualPlan) -> str | None:
     return _plan_conflict(plan, other.enterprise) if other else None
 
 
-def plan_entry_add(*, actor: Any, plan: AnnualPlan, enterprise: Enterprise, months: Sequence[int],
+def plan_entry_add(*, actor: User, plan: AnnualPlan, enterprise: Enterprise, months: Sequence[int],
                    frequency: int, note: str = "") -> PlanEntry:
     """Put a key enterprise in the plan with planned months and frequency (≤ the yearly cap)."""
     require_change(actor, AnnualPlan, region=plan.region_id)
@@ -224,7 +224,7 @@ def scope_for_org(org: Organisation) -> Any:
     return Scope("regions", regions=frozenset({org.region_id}))
 
 
-def plan_entry_remove(*, actor: Any, entry: PlanEntry) -> None:
+def plan_entry_remove(*, actor: User, entry: PlanEntry) -> None:
     plan = entry.plan
     if bureau_of(actor).pk != plan.organisation_id or plan.state != "draft":
         raise DomainError("计划已提交或不属于本单位，不能删除该企业", code="plan_locked")
@@ -246,7 +246,7 @@ def plan_submit(*, actor: User, plan: AnnualPlan, note: str = "") -> AnnualPlan:
     return plan
 
 
-def plan_approve(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
+def plan_approve(*, actor: User, plan: AnnualPlan, note: str = "") -> AnnualPlan:
     """The leader approves; the plan is published on the portal at once."""
     check_transition(plan_workflow, plan, "approve", actor)
     conflict = _plan_conflicts_bulk(plan)
@@ -257,7 +257,7 @@ def plan_approve(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
     return plan
 
 
-def plan_reject(*, actor: Any, plan: AnnualPlan, note: str) -> AnnualPlan:
+def plan_reject(*, actor: User, plan: AnnualPlan, note: str) -> AnnualPlan:
     check_transition(plan_workflow, plan, "reject", actor)
     if not note.strip():
         raise DomainError("请填写退回理由", field="note")
@@ -267,7 +267,7 @@ def plan_reject(*, actor: Any, plan: AnnualPlan, note: str) -> AnnualPlan:
 
 # ---- inspections --------------------------------------------------------------------------------------------------
 
-def inspection_open(*, actor: Any, enterprise: Enterprise, kind: str, officers: Sequence[User],
+def inspection_open(*, actor: User, enterprise: Enterprise, kind: str, officers: Sequence[User],
                     checklist: Checklist | None = None, plan_entry: PlanEntry | None = None, draw: Draw | None = None,
                     exception_reason: str = "", exception_reference: str = "", source_record: Any = None,
                     planned_month: int | None = None, year: int | None = None, note: str = "") -> Inspection:
@@ -329,7 +329,7 @@ def inspection_open(*, actor: Any, enterprise: Enterprise, kind: str, officers: 
     return inspection
 
 
-def inspection_open_planned(*, actor: Any, entry: PlanEntry, officers: Sequence[User],
+def inspection_open_planned(*, actor: User, entry: PlanEntry, officers: Sequence[User],
                             month: int | None = None) -> Inspection:
     if entry.plan.state != "approved":
         raise DomainError("计划尚未批准，不能安排计划检查")
@@ -343,7 +343,7 @@ def inspection_open_planned(*, actor: Any, entry: PlanEntry, officers: Sequence[
                            year=entry.year)
 
 
-def inspection_open_exceptional(*, actor: Any, enterprise: Enterprise, reason: str, reference: str,
+def inspection_open_exceptional(*, actor: User, enterprise: Enterprise, reason: str, reference: str,
                                 officers: Sequence[User], source_record: Any = None, note: str = "") -> Inspection:
     """Open an inspection from an exception (complaint, accident, patrol lead, referral). Other areas call this
     (petitions: a complaint; hazards/penalties: an accident or a lead). Above the yearly cap or on a protected
@@ -353,7 +353,7 @@ def inspection_open_exceptional(*, actor: Any, enterprise: Enterprise, reason: s
                            note=note)
 
 
-def inspection_approve(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+def inspection_approve(*, actor: User, inspection: Inspection, reason: str) -> Inspection:
     """The leader in charge approves inspecting a protected enterprise or an exception above the cap."""
     check_transition(inspection_workflow, inspection, "approve", actor)
     if not reason.strip():
@@ -365,7 +365,7 @@ def inspection_approve(*, actor: Any, inspection: Inspection, reason: str) -> In
     return inspection
 
 
-def inspection_refuse(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+def inspection_refuse(*, actor: User, inspection: Inspection, reason: str) -> Inspection:
     check_transition(inspection_workflow, inspection, "refuse", actor)
     if not reason.strip():
         raise DomainError("请填写不予批准的理由", field="reason")
@@ -374,7 +374,7 @@ def inspection_refuse(*, actor: Any, inspection: Inspection, reason: str) -> Ins
     return inspection
 
 
-def checkin_log(*, actor: Any, enterprise: Enterprise, inspection: Inspection | None = None,
+def checkin_log(*, actor: User, enterprise: Enterprise, inspection: Inspection | None = None,
                 method: str = "qr") -> CheckIn:
     """扫码入企: log the entry of an officer into an enterprise (every visit, with or without a task)."""
     require_change(actor, CheckIn, region=enterprise.region_id)
@@ -387,7 +387,7 @@ def checkin_log(*, actor: Any, enterprise: Enterprise, inspection: Inspection | 
     return row
 
 
-def inspection_check_in(*, actor: Any, inspection: Inspection, method: str = "qr") -> Inspection:
+def inspection_check_in(*, actor: User, inspection: Inspection, method: str = "qr") -> Inspection:
     """Start the site inspection by checking in; a protected enterprise needs the approval first."""
     if inspection.state == "pending_approval":
         raise DomainError(f"{inspection.approval_required}。尚未批准，不能入企检查", code="approval_required")
@@ -399,7 +399,7 @@ def inspection_check_in(*, actor: Any, inspection: Inspection, method: str = "qr
     return inspection
 
 
-def inspection_record_item(*, actor: Any, inspection: Inspection, item: ChecklistItem, outcome: str,
+def inspection_record_item(*, actor: User, inspection: Inspection, item: ChecklistItem, outcome: str,
                            note: str = "", photos: Iterable[Any] = ()) -> InspectionResult:
     """Record one checklist item (符合 / 发现问题 / 不适用) with notes and photos."""
     if inspection.state != "on_site":
@@ -427,7 +427,7 @@ def inspection_record_item(*, actor: Any, inspection: Inspection, item: Checklis
     return result
 
 
-def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
+def inspection_finish(*, actor: User, inspection: Inspection, summary: str = "",
                       deadline: dt.date | None = None) -> Inspection:
     """End the site inspection: every item recorded; findings become hazards with a rectification deadline;
     现场检查记录 (and 责令限期整改指令书 when there are findings) are issued."""
@@ -479,7 +479,7 @@ def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
     return inspection
 
 
-def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, bool], opinion: str) -> Inspection:
+def inspection_recheck(*, actor: User, inspection: Inspection, passed: dict[int, bool], opinion: str) -> Inspection:
     """整改复查: each hazard passes (accepted and closed through the hazard workflow) or fails (back to
     rectifying); 整改复查意见书 is issued."""
     from bureau.hazards.queries import hazards_found_by
@@ -511,7 +511,7 @@ def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, 
     return inspection
 
 
-def inspection_cancel(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+def inspection_cancel(*, actor: User, inspection: Inspection, reason: str) -> Inspection:
     check_transition(inspection_workflow, inspection, "cancel", actor)
     if not reason.strip():
         raise DomainError("请填写取消理由", field="reason")
@@ -560,7 +560,7 @@ def draw_pool(*, bureau: Organisation, year: int, filters: dict[str, str]) -> tu
     return pool, {"protected_count": qs.filter(protected_q).count(), "at_cap": at_cap}
 
 
-def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: dict[str, str] | None = None,
+def draw_make(*, actor: User, title: str, officer_ids: Sequence[int], filters: dict[str, str] | None = None,
               size: int | None = None, ratio_percent: float | None = None, checklist: Checklist | None = None,
               seed: str = "", redo_of: Draw | None = None, redo_reason: str = "", year: int | None = None,
               create_inspections: bool = True) -> Draw:
@@ -695,7 +695,7 @@ def draw_verify(draw: Draw) -> tuple[bool, list[str]]:
 
 # ---- conflicts of interest --------------------------------------------------------------------------------------
 
-def conflict_declare(*, actor: Any, officer: User, enterprise: Enterprise, reason: str) -> ConflictOfInterest:
+def conflict_declare(*, actor: User, officer: User, enterprise: Enterprise, reason: str) -> ConflictOfInterest:
     """Record an officer's conflict with an enterprise (亲属、曾任职等); draws and teams skip the pair."""
     # those who arrange inspections declare conflicts; an officer declares their own, a head for the officers
     require_change(actor, Inspection, region=enterprise.region_id)
@@ -716,7 +716,7 @@ def conflict_declare(*, actor: Any, officer: User, enterprise: Enterprise, reaso
 
 # ---- online patrols (measure II.7) ------------------------------------------------------------------------------
 
-def patrol_plan_create(*, actor: Any, industry: str, title: str, content: str, channel: str, every_days: int,
+def patrol_plan_create(*, actor: User, industry: str, title: str, content: str, channel: str, every_days: int,
                        handling: str, year: int | None = None) -> PatrolPlan:
     require_change(actor, PatrolPlan)
     bureau = bureau_of(actor)
@@ -733,7 +733,7 @@ def patrol_plan_create(*, actor: Any, industry: str, title: str, content: str, c
     return plan
 
 
-def patrol_record_create(*, actor: Any, plan: PatrolPlan, enterprise: Enterprise, patrolled_on: dt.date,
+def patrol_record_create(*, actor: User, plan: PatrolPlan, enterprise: Enterprise, patrolled_on: dt.date,
                          finding: str = "") -> PatrolRecord:
     """Record an online patrol (off-site enforcement); a finding becomes an open lead."""
     _visible(actor, enterprise)
@@ -750,7 +750,7 @@ def patrol_record_create(*, actor: Any, plan: PatrolPlan, enterprise: Enterprise
     return record
 
 
-def patrol_lead_to_inspection(*, actor: Any, record: PatrolRecord, officers: Sequence[User]) -> Inspection:
+def patrol_lead_to_inspection(*, actor: User, record: PatrolRecord, officers: Sequence[User]) -> Inspection:
     if record.lead_state != LeadState.OPEN:
         raise DomainError("该巡查记录不是待处置线索")
     with transaction.atomic():
@@ -777,7 +777,7 @@ def patrol_case_opened(actor: Any, source_id: str, case: Any) -> None:
         audit(actor, "inspection.patrol_lead_case", PatrolRecord(pk=pk), summary=f"巡查线索转立案：{case.number}")
 
 
-def patrol_lead_to_case(*, actor: Any, record: PatrolRecord, case_reference: str) -> PatrolRecord:
+def patrol_lead_to_case(*, actor: User, record: PatrolRecord, case_reference: str) -> PatrolRecord:
     """Mark the lead as referred for a case (the penalties area opens the case itself)."""
     # the lead is handled by whoever maintains the bureau's patrol plans (the record belongs to the plan)
     refusal = may(actor, record.plan, "change")
@@ -864,7 +864,7 @@ def consent_of(enterprise_id: int | None) -> ServiceConsent | None:
     return ServiceConsent.objects.filter(enterprise_id=enterprise_id).first() if enterprise_id else None
 
 
-def service_consent_record(*, actor: Any, ip: str = "", agreed: bool = False) -> ServiceConsent:
+def service_consent_record(*, actor: User, ip: str = "", agreed: bool = False) -> ServiceConsent:
     """The enterprise user signs the 电子送达确认书 for its enterprise, once (行政处罚法 第61条第2款: 当事人同意并签订
     确认书). Signing again returns the confirmation already on record."""
     from bureau.accounts.roles import ENTERPRISE
@@ -892,7 +892,7 @@ def service_consent_record(*, actor: Any, ip: str = "", agreed: bool = False) ->
     return consent
 
 
-def service_acknowledge(*, actor: Any, service: DocumentService, ip: str = "") -> DocumentService:
+def service_acknowledge(*, actor: User, service: DocumentService, ip: str = "") -> DocumentService:
     """签收: an enterprise user acknowledges receipt of a document served on its enterprise, on the platform (the
     phone). Records who, when (the server's clock) and from which address; writes the timeline and the audit entry
     and tells the owning area. Acknowledging again changes nothing and returns the first acknowledgement."""
@@ -919,7 +919,7 @@ def service_acknowledge(*, actor: Any, service: DocumentService, ip: str = "") -
     return service
 
 
-def service_serve_otherwise(*, actor: Any, service: DocumentService, method: str, served_on: dt.date | None = None,
+def service_serve_otherwise(*, actor: User, service: DocumentService, method: str, served_on: dt.date | None = None,
                             earliest: dt.date | None = None) -> DocumentService:
     """An officer records that a document waiting for acknowledgement was served by other means (直接送达, 留置送达,
     委托送达, 邮寄送达, 转交送达, 公告送达: 民事诉讼法 第87—95条) on a given day, not before `earliest` (the

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bureau.accounts.authority import require_change, sees
+from bureau.accounts.models import User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Industry
@@ -199,7 +200,7 @@ def parse_benchmark(data: bytes, filename: str) -> tuple[list[rules.ImportRow], 
     return items, fields, problems
 
 
-def benchmark_import(*, actor: Any, data: bytes, filename: str) -> int:
+def benchmark_import(*, actor: User, data: bytes, filename: str) -> int:
     """Import benchmark rows; a file that contradicts itself is refused whole, naming the rows. Rows of a version
     already present are replaced (a new version gets a new label and its own effective dates)."""
     if not (actor is None or actor.is_superuser or actor.has_role("sysadmin", SECTION_HEAD, LEADER)):
@@ -233,7 +234,7 @@ def _enterprise_users(case: Case) -> list[Any]:
     return list(User.objects.filter(enterprise_id=case.enterprise_id, is_active=True))
 
 
-def case_open(*, actor: Any, enterprise: Any, source_type: str = "", source_id: str = "", hazard: Any = None,
+def case_open(*, actor: User, enterprise: Any, source_type: str = "", source_id: str = "", hazard: Any = None,
               title: str = "", facts: str = "", second_officer: Any = None, found_at: dt.datetime | None = None) -> Case:
     """立案 from an inspection finding (an inspection-sourced hazard), a patrol lead or petition (source_type,
     source_id) or by hand. Decision due within the legal period from filing (行政处罚法 第60条)."""
@@ -296,7 +297,7 @@ def case_open(*, actor: Any, enterprise: Any, source_type: str = "", source_id: 
     return case
 
 
-def evidence_add(*, actor: Any, case: Case, kind: str, recorded_on: dt.date, place: str, content: str,
+def evidence_add(*, actor: User, case: Case, kind: str, recorded_on: dt.date, place: str, content: str,
                  officers: list[Any]) -> EvidenceRecord:
     """调查取证笔录 with at least two officers holding enforcement IDs."""
     check_transition(case_workflow, case, "evidence", actor)
@@ -326,7 +327,7 @@ def evidence_add(*, actor: Any, case: Case, kind: str, recorded_on: dt.date, pla
     return record
 
 
-def case_propose(*, actor: Any, case: Case, violation_code: str, circumstances: list[str], amount: int,
+def case_propose(*, actor: User, case: Case, violation_code: str, circumstances: list[str], amount: int,
                  stage: str = rules.STAGE_ORDER, target: str = rules.TARGET_UNIT, deviation_reason: str = "",
                  complex_case: bool = False) -> Case:
     """裁量建议 (measure II.6): the engine's tier, band and reasoning; an amount outside the band needs a written
@@ -360,7 +361,7 @@ def case_propose(*, actor: Any, case: Case, violation_code: str, circumstances: 
     return case
 
 
-def case_propose_exemption(*, actor: Any, case: Case, kind: str, violation_code: str = "",
+def case_propose_exemption(*, actor: User, case: Case, kind: str, violation_code: str = "",
                            circumstances: list[str] | None = None, hazard: Any = None) -> Case:
     """免罚意见: the self-inspection exemption (measure II.8) or 首违不罚 (行政处罚法 第33条第1款)."""
     check_transition(case_workflow, case, "propose", actor)
@@ -407,7 +408,7 @@ def case_propose_exemption(*, actor: Any, case: Case, kind: str, violation_code:
     return case
 
 
-def case_transition(*, actor: Any, case: Case, action: str, note: str = "") -> Case:
+def case_transition(*, actor: User, case: Case, action: str, note: str = "") -> Case:
     """Transitions without extra data: submit_review, return (with a note)."""
     if action not in ("submit_review", "return"):
         raise DomainError("不支持的操作")
@@ -426,7 +427,7 @@ def answer_deadline(notified_on: dt.date) -> Deadline:
     return add_working_days(notified_on, int(rule("penalties.statement_days", notified_on)))
 
 
-def case_notify(*, actor: Any, case: Case, opinion: str = "") -> Case:
+def case_notify(*, actor: User, case: Case, opinion: str = "") -> Case:
     """审理通过并告知 (行政处罚法 第44条): the notice with the reasoning, the answer deadline (working days,
     行政处罚法 第85条) and, where the hearing right applies, the hearing notice (第63、64条)."""
     check_transition(case_workflow, case, "notify", actor)
@@ -448,7 +449,7 @@ def case_notify(*, actor: Any, case: Case, opinion: str = "") -> Case:
     return case
 
 
-def statement_submit(*, actor: Any, case: Case, text: str, waive: bool = False) -> Case:
+def statement_submit(*, actor: User, case: Case, text: str, waive: bool = False) -> Case:
     """陈述申辩 online by the enterprise (or recorded by an officer) within the deadline (行政处罚法 第45条)."""
     check_transition(case_workflow, case, "statement", actor)
     if case.statement_at or case.statement_waived:
@@ -475,7 +476,7 @@ def statement_submit(*, actor: Any, case: Case, text: str, waive: bool = False) 
     return case
 
 
-def hearing_request(*, actor: Any, case: Case, note: str = "") -> Case:
+def hearing_request(*, actor: User, case: Case, note: str = "") -> Case:
     check_transition(case_workflow, case, "request_hearing", actor)
     with transaction.atomic():
         apply_transition(case_workflow, case, "request_hearing", actor=actor, note=note.strip(),
@@ -486,7 +487,7 @@ def hearing_request(*, actor: Any, case: Case, note: str = "") -> Case:
     return case
 
 
-def hearing_record_save(*, actor: Any, case: Case, record: str) -> Case:
+def hearing_record_save(*, actor: User, case: Case, record: str) -> Case:
     check_transition(case_workflow, case, "record_hearing", actor)
     if not record.strip():
         raise DomainError("请填写听证情况", field="record")
@@ -498,7 +499,7 @@ def hearing_record_save(*, actor: Any, case: Case, record: str) -> Case:
     return case
 
 
-def case_submit_decision(*, actor: Any, case: Case) -> Case:
+def case_submit_decision(*, actor: User, case: Case) -> Case:
     """呈批处理决定 after the statement (or the deadline passed): the 案件处理呈批表."""
     check_transition(case_workflow, case, "submit_decision", actor)
     with transaction.atomic():
@@ -507,7 +508,7 @@ def case_submit_decision(*, actor: Any, case: Case) -> Case:
     return case
 
 
-def case_decide(*, actor: Any, case: Case, amount: int | None = None, deviation_reason: str = "",
+def case_decide(*, actor: User, case: Case, amount: int | None = None, deviation_reason: str = "",
                 late_reason: str = "") -> Case:
     """行政处罚决定 (行政处罚法 第57、59条) with the reasoning; after the legal period only with the approved
     extension stated (第60条)."""
@@ -551,7 +552,7 @@ def case_decide(*, actor: Any, case: Case, amount: int | None = None, deviation_
     return case
 
 
-def case_decide_no_penalty(*, actor: Any, case: Case) -> Case:
+def case_decide_no_penalty(*, actor: User, case: Case) -> Case:
     """不予行政处罚决定 (措施二第8条 / 行政处罚法 第33条): the exemption and its basis, shown to the enterprise."""
     check_transition(case_workflow, case, "decide_no_penalty", actor)
     updates: dict[str, Any] = {"decided_on": timezone.localdate(), "decided_amount": 0}
@@ -574,7 +575,7 @@ def case_decide_no_penalty(*, actor: Any, case: Case) -> Case:
     return case
 
 
-def case_serve(*, actor: Any, case: Case, method: str, served_on: dt.date | None = None) -> Case:
+def case_serve(*, actor: User, case: Case, method: str, served_on: dt.date | None = None) -> Case:
     """送达 the decision by other means than the platform (直接送达, 邮寄送达 …, recorded by an officer); a fine is
     then due within `penalties.payment_days` calendar days of receipt (行政处罚法 第67条第3款). Electronic service is
     the party's own 签收 on the platform (service_acknowledged), never an officer's record."""
@@ -665,7 +666,7 @@ def court_application_from(case: Case, window: tuple[dt.date, dt.date] | None = 
     return max(after_reminder, window[0])
 
 
-def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = None, paid_on: dt.date | None = None,
+def case_execute(*, actor: User, case: Case, method: str, amount: int | None = None, paid_on: dt.date | None = None,
                  voucher: str = "", note: str = "", court_name: str = "", applied_on: dt.date | None = None) -> Case:
     """记录执行情况 (行政处罚法 第66、67、72条): how the decision was executed — paid (自觉/分期/延期缴纳, with the
     amount, date and 缴款凭证号), 申请人民法院强制执行 (with the court and the application date, after the 催告 and its
@@ -717,7 +718,7 @@ def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = No
     return case
 
 
-def case_close(*, actor: Any, case: Case, note: str = "") -> Case:
+def case_close(*, actor: User, case: Case, note: str = "") -> Case:
     """结案: a fine after its execution is recorded (state 已执行); a no-penalty decision straight after service."""
     check_transition(case_workflow, case, "close", actor)
     with transaction.atomic():
@@ -749,7 +750,7 @@ def hearing_staff(case: Case) -> list[Any]:
     return list(_bureau_users(case, (INSPECTOR, SECTION_HEAD, LEADER))[:200])
 
 
-def discussion_record(*, actor: Any, case: Case, held_on: dt.date, place: str, host: Any, participants: list[Any],
+def discussion_record(*, actor: User, case: Case, held_on: dt.date, place: str, host: Any, participants: list[Any],
                       summary: str, conclusion: str, amount: int | None = None, reason: str = "") -> CollectiveDiscussion:
     """集体讨论记录 (行政处罚法 第57条第2款), recorded by a section head or leader before the decision: a leader hosts,
     at least `penalties.collective_min_participants` leaders/section heads of the bureau take part."""
@@ -793,7 +794,7 @@ def discussion_record(*, actor: Any, case: Case, held_on: dt.date, place: str, h
     return discussion
 
 
-def hearing_schedule(*, actor: Any, case: Case, hearing_at: dt.datetime, place: str, host: Any,
+def hearing_schedule(*, actor: User, case: Case, hearing_at: dt.datetime, place: str, host: Any,
                      clerk: Any) -> Case:
     """安排听证 and the 听证通知书 to the party (行政处罚法 第64条): the time and place notified
     `penalties.hearing_notice_days` days ahead, a host designated by the authority who is not an investigator."""
@@ -830,7 +831,7 @@ def hearing_schedule(*, actor: Any, case: Case, hearing_at: dt.datetime, place: 
     return case
 
 
-def reminder_issue(*, actor: Any, case: Case) -> Case:
+def reminder_issue(*, actor: User, case: Case) -> Case:
     """发出催告 (行政强制法 第35、54条): a served fine not paid by its deadline; the 履行催告书 states the fine, the
     加处罚款 to date (行政处罚法 第72条, capped at the fine, 行政强制法 第45条), the ten days and the right to state
     the party's case. The court may be applied to only ten days after it."""
@@ -861,7 +862,7 @@ def reminder_issue(*, actor: Any, case: Case) -> Case:
     return case
 
 
-def reminder_statement_submit(*, actor: Any, case: Case, text: str) -> Case:
+def reminder_statement_submit(*, actor: User, case: Case, text: str) -> Case:
     """陈述申辩 against the 履行催告书 (行政强制法 第36条), online by the enterprise (or recorded by an officer)
     within the reminder period; the case officer is told to review it."""
     check_transition(case_workflow, case, "reminder_statement", actor)
@@ -887,7 +888,7 @@ def reminder_statement_submit(*, actor: Any, case: Case, text: str) -> Case:
     return case
 
 
-def reminder_review_record(*, actor: Any, case: Case, decision: str, reason: str) -> Case:
+def reminder_review_record(*, actor: User, case: Case, decision: str, reason: str) -> Case:
     """复核 of the party's statement against the reminder (行政强制法 第36条): 采纳 or 不采纳 with the reason; the
     催告陈述申辩及复核记录 is filed and the party told."""
     check_transition(case_workflow, case, "reminder_review", actor)

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import User
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.inspection.services import OTHER_METHODS, services_of
@@ -50,7 +51,7 @@ def _officers(user: Any) -> list[User]:
 @login_required
 @for_roles(*STAFF, ENTERPRISE)
 @acts_on("penalties.Case")
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = queries.case_list(request.user, request.GET)
     page = paginate(qs, request.GET)
     return render(request, "penalties/list.html", {
@@ -63,7 +64,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @for_roles(INSPECTOR)
 @acts_on("penalties.Case", action="change")
-def case_open(request: HttpRequest) -> HttpResponse:
+def case_open(request: AuthenticatedRequest) -> HttpResponse:
     from bureau.hazards.models import Hazard
 
     hazard = None
@@ -98,7 +99,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
     return render(request, "penalties/open.html", {"form": form, "hazard": hazard, "leads": leads})
 
 
-def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> dict[str, Any]:
     user = request.user
     staff = not user.enterprise_id  # the party sees the documents addressed to it (Case.ENTERPRISE_DOCUMENT_KINDS)
     available = [t.action for t in case_workflow.available(case, user)]
@@ -193,7 +194,7 @@ def _hearing_form(case: Case, data: Any = None) -> HearingScheduleForm:
                                investigators=(case.lead_officer_id, case.second_officer_id))
 
 
-def _form_action(request: HttpRequest, case: Case, form: Any, form_key: str, call: Any, success: str,
+def _form_action(request: AuthenticatedRequest, case: Case, form: Any, form_key: str, call: Any, success: str,
                  fallback_error: str) -> HttpResponse:
     """A step's form on the case page: on success a message and back to the case; a form error or the service's
     refusal goes next to its field, the page is shown again with the answer (400/409) and nothing is saved."""
@@ -217,7 +218,7 @@ def _form_action(request: HttpRequest, case: Case, form: Any, form_key: str, cal
 @require_POST
 @for_roles(*STAFF)
 @acts_on("penalties.Case", action="action")
-def discussion(request: HttpRequest, pk: int) -> HttpResponse:
+def discussion(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """集体讨论记录: the form's errors and the service's refusals next to their field; nothing saved on refusal."""
     case = queries.get_case_for(request.user, pk)
     form = _discussion_form(case, request.POST)
@@ -238,7 +239,7 @@ def discussion(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @for_roles(*STAFF)
 @acts_on("penalties.Case", action="action")
-def hearing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def hearing_schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """安排听证 and the 听证通知书; refusals next to their field, nothing saved."""
     import datetime as dt
 
@@ -258,7 +259,7 @@ def hearing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("penalties.Case")
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     return render(request, "penalties/detail.html", _detail_context(request, case))
 
@@ -266,7 +267,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("penalties.Case", action="action")
-def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     form = EvidenceForm(request.POST, officers=_officers(request.user))
     if form.is_valid():
@@ -286,7 +287,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("penalties.Case", action="action")
-def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     form = ProposalForm(request.POST, violations=queries.violation_choices(case.filed_on))
     preview = None
@@ -318,7 +319,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("penalties.Case", action="action")
-def exemption(request: HttpRequest, pk: int) -> HttpResponse:
+def exemption(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from bureau.hazards.models import Hazard
     from bureau.hazards.queries import self_inspection_hazards
 
@@ -353,7 +354,7 @@ def _int_or_none(value: str | None) -> int | None:
 @login_required
 @require_POST
 @acts_on("penalties.Case", action="action")
-def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     p = request.POST
     user = request.user
@@ -394,7 +395,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("penalties:detail", pk=case.pk)
 
 
-def _execute(request: HttpRequest, case: Case) -> HttpResponse:
+def _execute(request: AuthenticatedRequest, case: Case) -> HttpResponse:
     """记录执行情况: the form's errors and the service's refusals next to their field; nothing saved on refusal."""
     form = ExecutionForm(request.POST)
 
@@ -409,7 +410,7 @@ def _execute(request: HttpRequest, case: Case) -> HttpResponse:
 @login_required
 @for_roles(*STAFF)
 @reference_data
-def benchmark(request: HttpRequest) -> HttpResponse:
+def benchmark(request: AuthenticatedRequest) -> HttpResponse:
     on = timezone.localdate() if request.GET.get("all") != "1" else None
     qs = queries.benchmark_list(on, request.GET)
     page = paginate(qs, request.GET, size=100)
@@ -420,7 +421,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @for_roles("sysadmin", "section_head", "leader")
-def benchmark_import(request: HttpRequest) -> HttpResponse:
+def benchmark_import(request: AuthenticatedRequest) -> HttpResponse:
     form = BenchmarkImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -447,7 +448,7 @@ def benchmark_import(request: HttpRequest) -> HttpResponse:
 @login_required
 @for_roles(*STAFF)
 @reference_data
-def benchmark_template(request: HttpRequest) -> HttpResponse:
+def benchmark_template(request: AuthenticatedRequest) -> HttpResponse:
     labels = {v: k for k, v in services.HEADER_LABELS.items()}
     example = ["示例版本", "《示例基准》", "", "2026-01-01", "", "DEMO-1", "示例违法行为", "安全生产法第X条",
                "安全生产法第Y条", 0, 100000, "责令限期改正阶段", "生产经营单位", "从轻", "第1档", "有1处", 0, 30000, "", ""]
