@@ -237,11 +237,16 @@ def test_officer_declares_a_conflict_through_the_screen(world, general, login):
     assert "已登记" in msgs(r)
 
 
-def test_an_officer_without_a_bureau_gets_404_not_an_error(world, login):
+def test_an_officer_without_a_bureau_sees_nothing_and_gets_404_not_an_error(world, general, login):
+    """An inspector account without a bureau: the list (Inspection.objects.restrict) shows nothing, and the pages
+    that act for a bureau (a draw needs its officers) answer 404, never an error."""
     from tests.factories import make_user
 
+    S.inspection_open(actor=world.inspector, enterprise=general, kind="random",
+                      officers=[world.inspector, world.inspector2])
     c = login(make_user("stray", roles=["inspector"], enforcement_id="1"))
-    assert c.get("/inspection/").status_code == 404
+    r = c.get("/inspection/")
+    assert r.status_code == 200 and general.name not in r.content.decode()
     assert c.get("/inspection/draws/new/").status_code == 404
 
 

@@ -88,7 +88,7 @@ def test_protected_enterprise_waits_for_the_leader_with_reason(world, grade, cre
         S.inspection_approve(actor=world.leader, inspection=inspection, reason=" ")
     with pytest.raises(PermissionDenied):
         S.inspection_approve(actor=world.inspector, inspection=inspection, reason="同意")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(DomainError, match="只能由检查单位的分管负责人批准"):  # the guard of 批准检查
         S.inspection_approve(actor=world.city_leader, inspection=inspection, reason="同意")
     S.inspection_approve(actor=world.leader, inspection=inspection, reason="专项整治需要，同意检查")
     assert AuditEntry.objects.filter(action="inspection.approve", object_id=str(inspection.pk)).exists()
@@ -105,7 +105,7 @@ def run_site_inspection(world, inspection, finding_seq=2):
 
 def test_check_in_is_logged_and_only_team_members_may_check_in(world, general):
     inspection = open_random(world, general)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(DomainError, match="您不是本次检查的检查人员"):  # the guard of 扫码入企
         S.inspection_check_in(actor=world.inspector3, inspection=inspection)
     S.inspection_check_in(actor=world.inspector, inspection=inspection)
     inspection.refresh_from_db()

@@ -137,7 +137,7 @@ def test_enterprise_cannot_schedule_and_not_before_the_request(w, login):
     other = w.proposed_case(amount=50000, circumstances=())
     services.case_transition(actor=w.officer, case=other, action="submit_review")
     services.case_notify(actor=w.leader, case=other)
-    with pytest.raises(DomainError, match="不能执行此操作"):
+    with pytest.raises(DomainError, match="不能执行「安排听证」"):
         services.hearing_schedule(actor=w.officer, case=other, hearing_at=timezone.now() + dt.timedelta(days=8),
                                   place="听证室", host=w.host, clerk=w.officer2)
 

@@ -10,10 +10,13 @@ from django.db import models
 from django.db.models import Q
 
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
-from bureau.accounts.roles import ENTERPRISE
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.enterprises.models import Industry
 from bureau.kernel.models import ProcessModel
 from bureau.kernel.workflow import workflow_for_model
+
+# who arranges enforcement: the bureau's inspectors, section heads and leaders (measures II.3–II.4)
+ENFORCEMENT = frozenset({INSPECTOR, SECTION_HEAD, LEADER})
 
 
 class Checklist(models.Model):
@@ -83,7 +86,7 @@ class ConflictOfInterest(models.Model):
 class AnnualPlan(ProcessModel):
     """A bureau's annual supervision plan (安全生产年度监督检查计划, measure II.3)."""
 
-    authority = Authority(dataset="inspection_plans", label="年度监督检查计划", enterprise=None)
+    authority = Authority(dataset="inspection_plans", label="年度监督检查计划", enterprise=None, change=ENFORCEMENT)
 
     number = models.CharField("计划编号", max_length=30, unique=True)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="编制单位")
@@ -152,7 +155,7 @@ class PlanEntry(models.Model):
 class Draw(models.Model):
     """One 双随机 draw: everything needed to re-run it (pool, filters, seed, algorithm) and its result."""
 
-    authority = Authority(dataset="draws", label="双随机抽查", enterprise=None)
+    authority = Authority(dataset="draws", label="双随机抽查", enterprise=None, change=ENFORCEMENT)
 
     number = models.CharField("抽查编号", max_length=30, unique=True)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="抽查单位")
@@ -227,7 +230,7 @@ class Inspection(ProcessModel):
     industry checklist; findings become hazards with deadlines (measures II.2, II.4, II.5)."""
 
     authority = Authority(
-        dataset="inspections", label="执法检查", enterprise=None,
+        dataset="inspections", label="执法检查", enterprise=None, change=ENFORCEMENT,
         grants=(Grant("被检查企业查看本企业已实施的检查（入企后）", _party_inspections, roles=frozenset({ENTERPRISE})),),
     )
 
@@ -321,6 +324,9 @@ class InspectionResult(models.Model):
 class CheckIn(models.Model):
     """扫码入企: every entry of an officer into an enterprise is logged (国办发〔2024〕54号)."""
 
+    # the officer who enters logs the visit: inspectors (the enterprise does not see the log)
+    authority = Authority(dataset="inspections", label="入企记录", enterprise=None, change=frozenset({INSPECTOR}))
+
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT)
     inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.SET_NULL,
@@ -329,6 +335,8 @@ class CheckIn(models.Model):
     at = models.DateTimeField("入企时间")
     method = models.CharField("方式", max_length=10, default="qr")
     ip = models.CharField(max_length=45, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "入企记录"
@@ -340,7 +348,7 @@ class CheckIn(models.Model):
 class PatrolPlan(models.Model):
     """An online patrol plan per industry (网上巡查工作计划, measure II.7): what to check remotely, how often."""
 
-    authority = Authority(dataset="patrols", label="网上巡查计划", enterprise=None)
+    authority = Authority(dataset="patrols", label="网上巡查计划", enterprise=None, change=ENFORCEMENT)
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="制定单位")
     region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT)
@@ -377,7 +385,8 @@ class LeadState(models.TextChoices):
 class PatrolRecord(models.Model):
     """One online patrol of one enterprise (off-site enforcement); a finding becomes a lead."""
 
-    authority = Authority(dataset="patrols", label="网上巡查记录")
+    # an online patrol is recorded by an inspector (measure II.7); its lead is handled through the plan
+    authority = Authority(dataset="patrols", label="网上巡查记录", change=frozenset({INSPECTOR}))
 
     plan = models.ForeignKey(PatrolPlan, on_delete=models.PROTECT, related_name="records", verbose_name="巡查计划")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks import task
 
+from bureau.accounts.authority import may, require_change, sees
 from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
@@ -50,7 +51,7 @@ from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
-from bureau.kernel.workflow import apply_transition, record_history
+from bureau.kernel.workflow import apply_transition, check_transition, record_history
 
 ACTIVE_STATES = ("pending_approval", "assigned", "on_site", "rectifying", "closed")
 OPEN_STATES = ("pending_approval", "assigned", "on_site")
@@ -84,14 +85,11 @@ def level_of(org: Organisation) -> str:
     return "city" if org.region_id == settings.CITY_REGION_CODE else "county"
 
 
-def _require_roles(actor: Any, *codes: str, what: str) -> None:
-    if not actor.has_role(*codes):
-        raise PermissionDenied(f"您的角色无权{what}")
-
-
-def _in_scope(actor: Any, enterprise: Enterprise) -> None:
-    if not scope_for(actor).covers_region(enterprise.region_id):
+def _visible(actor: User, enterprise: Enterprise) -> Enterprise:
+    """The enterprise as the officer sees it (Enterprise.objects.restrict): another jurisdiction's is absent."""
+    if not sees(actor, enterprise):
         raise NotFound("企业不存在或不在您的管辖范围内")
+    return enterprise
 
 
 def bureau_officers(bureau: Organisation) -> list[User]:
@@ -125,10 +123,10 @@ def checklist_for(industry: str) -> Checklist:
 
 # ---- annual plans (measure II.3) ----------------------------------------------------------------------------------
 
-def plan_create(*, actor: Any, year: int, other_enforcement_days: int = 0, non_enforcement_days: int = 0,
+def plan_create(*, actor: User, year: int, other_enforcement_days: int = 0, non_enforcement_days: int = 0,
                 random_share_target: int = 0, officers: int | None = None, title: str = "") -> AnnualPlan:
     """Draft a bureau's annual plan; capacity from legal working days × officers − other days."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="编制年度计划")
+    require_change(actor, AnnualPlan)
     bureau = bureau_of(actor)
     if year < 2000 or year > timezone.localdate().year + 1:
         raise DomainError("计划年度无效", field="year")
@@ -186,15 +184,15 @@ def _plan_conflicts_bulk(plan: AnnualPlan) -> str | None:
     return _plan_conflict(plan, other.enterprise) if other else None
 
 
-def plan_entry_add(*, actor: Any, plan: AnnualPlan, enterprise: Enterprise, months: Sequence[int],
+def plan_entry_add(*, actor: User, plan: AnnualPlan, enterprise: Enterprise, months: Sequence[int],
                    frequency: int, note: str = "") -> PlanEntry:
     """Put a key enterprise in the plan with planned months and frequency (≤ the yearly cap)."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="编制年度计划")
+    require_change(actor, AnnualPlan, region=plan.region_id)
     if bureau_of(actor).pk != plan.organisation_id:
         raise PermissionDenied("只能修改本单位的计划")
     if plan.state != "draft":
         raise DomainError("计划已提交或批准，不能再修改", code="plan_locked")
-    _in_scope(actor, enterprise)
+    _visible(actor, enterprise)
     if not scope_for_org(plan.organisation).covers_region(enterprise.region_id):
         raise DomainError(f"{enterprise.name} 不在本单位管辖区域内", field="enterprise")
     if not enterprise.is_key:
@@ -226,7 +224,7 @@ def scope_for_org(org: Organisation) -> Any:
     return Scope("regions", regions=frozenset({org.region_id}))
 
 
-def plan_entry_remove(*, actor: Any, entry: PlanEntry) -> None:
+def plan_entry_remove(*, actor: User, entry: PlanEntry) -> None:
     plan = entry.plan
     if bureau_of(actor).pk != plan.organisation_id or plan.state != "draft":
         raise DomainError("计划已提交或不属于本单位，不能删除该企业", code="plan_locked")
@@ -235,9 +233,8 @@ def plan_entry_remove(*, actor: Any, entry: PlanEntry) -> None:
         entry.delete()
 
 
-def plan_submit(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
-    if bureau_of(actor).pk != plan.organisation_id:
-        raise PermissionDenied("只能提交本单位的计划")
+def plan_submit(*, actor: User, plan: AnnualPlan, note: str = "") -> AnnualPlan:
+    check_transition(plan_workflow, plan, "submit", actor)
     key_total = sum(plan.entries.values_list("frequency", flat=True))
     if key_total == 0:
         raise DomainError("计划中还没有重点检查企业", code="plan_empty")
@@ -249,10 +246,9 @@ def plan_submit(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
     return plan
 
 
-def plan_approve(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
+def plan_approve(*, actor: User, plan: AnnualPlan, note: str = "") -> AnnualPlan:
     """The leader approves; the plan is published on the portal at once."""
-    if bureau_of(actor).pk != plan.organisation_id:
-        raise PermissionDenied("只能审批本单位的计划")
+    check_transition(plan_workflow, plan, "approve", actor)
     conflict = _plan_conflicts_bulk(plan)
     if conflict:
         raise DomainError(conflict, code="double_booked")
@@ -261,26 +257,25 @@ def plan_approve(*, actor: Any, plan: AnnualPlan, note: str = "") -> AnnualPlan:
     return plan
 
 
-def plan_reject(*, actor: Any, plan: AnnualPlan, note: str) -> AnnualPlan:
+def plan_reject(*, actor: User, plan: AnnualPlan, note: str) -> AnnualPlan:
+    check_transition(plan_workflow, plan, "reject", actor)
     if not note.strip():
         raise DomainError("请填写退回理由", field="note")
-    if bureau_of(actor).pk != plan.organisation_id:
-        raise PermissionDenied("只能审批本单位的计划")
     apply_transition(plan_workflow, plan, "reject", actor=actor, note=note)
     return plan
 
 
 # ---- inspections --------------------------------------------------------------------------------------------------
 
-def inspection_open(*, actor: Any, enterprise: Enterprise, kind: str, officers: Sequence[User],
+def inspection_open(*, actor: User, enterprise: Enterprise, kind: str, officers: Sequence[User],
                     checklist: Checklist | None = None, plan_entry: PlanEntry | None = None, draw: Draw | None = None,
                     exception_reason: str = "", exception_reference: str = "", source_record: Any = None,
                     planned_month: int | None = None, year: int | None = None, note: str = "") -> Inspection:
     """Turn a task into an inspection. Enforces the team rules, the yearly cap (every inspection of the
     enterprise that year counts) and the leader's approval for protected enterprises (measure II.4)."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="安排执法检查")
+    require_change(actor, Inspection)
     bureau = bureau_of(actor)
-    _in_scope(actor, enterprise)
+    _visible(actor, enterprise)
     if enterprise.status == EnterpriseStatus.CLOSED:
         raise DomainError(f"{enterprise.name} 已关闭注销，不能检查")
     year = year or timezone.localdate().year
@@ -334,7 +329,7 @@ def inspection_open(*, actor: Any, enterprise: Enterprise, kind: str, officers: 
     return inspection
 
 
-def inspection_open_planned(*, actor: Any, entry: PlanEntry, officers: Sequence[User],
+def inspection_open_planned(*, actor: User, entry: PlanEntry, officers: Sequence[User],
                             month: int | None = None) -> Inspection:
     if entry.plan.state != "approved":
         raise DomainError("计划尚未批准，不能安排计划检查")
@@ -348,7 +343,7 @@ def inspection_open_planned(*, actor: Any, entry: PlanEntry, officers: Sequence[
                            year=entry.year)
 
 
-def inspection_open_exceptional(*, actor: Any, enterprise: Enterprise, reason: str, reference: str,
+def inspection_open_exceptional(*, actor: User, enterprise: Enterprise, reason: str, reference: str,
                                 officers: Sequence[User], source_record: Any = None, note: str = "") -> Inspection:
     """Open an inspection from an exception (complaint, accident, patrol lead, referral). Other areas call this
     (petitions: a complaint; hazards/penalties: an accident or a lead). Above the yearly cap or on a protected
@@ -358,17 +353,11 @@ def inspection_open_exceptional(*, actor: Any, enterprise: Enterprise, reason: s
                            note=note)
 
 
-def _require_leader_of(actor: Any, inspection: Inspection) -> None:
-    _require_roles(actor, LEADER, what="批准检查")
-    if not scope_for(actor).covers_region(inspection.region_id) or bureau_of(actor).pk != inspection.organisation_id:
-        raise PermissionDenied("只能由检查单位的分管负责人批准")
-
-
-def inspection_approve(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+def inspection_approve(*, actor: User, inspection: Inspection, reason: str) -> Inspection:
     """The leader in charge approves inspecting a protected enterprise or an exception above the cap."""
+    check_transition(inspection_workflow, inspection, "approve", actor)
     if not reason.strip():
         raise DomainError("请填写批准理由", field="reason")
-    _require_leader_of(actor, inspection)
     apply_transition(inspection_workflow, inspection, "approve", actor=actor, note=reason,
                      updates={"approved_by": actor, "approval_reason": reason.strip()[:300]})
     notify(inspection.officers.all(), "检查已批准", inspection.enterprise.name,
@@ -376,25 +365,20 @@ def inspection_approve(*, actor: Any, inspection: Inspection, reason: str) -> In
     return inspection
 
 
-def inspection_refuse(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+def inspection_refuse(*, actor: User, inspection: Inspection, reason: str) -> Inspection:
+    check_transition(inspection_workflow, inspection, "refuse", actor)
     if not reason.strip():
         raise DomainError("请填写不予批准的理由", field="reason")
-    _require_leader_of(actor, inspection)
     apply_transition(inspection_workflow, inspection, "refuse", actor=actor, note=reason,
                      updates={"approval_reason": reason.strip()[:300]})
     return inspection
 
 
-def _require_team(actor: Any, inspection: Inspection) -> None:
-    if not inspection.officers.filter(pk=actor.pk).exists():
-        raise PermissionDenied("您不是本次检查的检查人员")
-
-
-def checkin_log(*, actor: Any, enterprise: Enterprise, inspection: Inspection | None = None,
+def checkin_log(*, actor: User, enterprise: Enterprise, inspection: Inspection | None = None,
                 method: str = "qr") -> CheckIn:
     """扫码入企: log the entry of an officer into an enterprise (every visit, with or without a task)."""
-    _require_roles(actor, INSPECTOR, what="入企检查")
-    _in_scope(actor, enterprise)
+    require_change(actor, CheckIn, region=enterprise.region_id)
+    _visible(actor, enterprise)
     with transaction.atomic():
         row = CheckIn.objects.create(enterprise=enterprise, region_id=enterprise.region_id, inspection=inspection,
                                      officer=actor, at=timezone.now(), method=method, ip=current_ip.get()[:45])
@@ -403,11 +387,11 @@ def checkin_log(*, actor: Any, enterprise: Enterprise, inspection: Inspection | 
     return row
 
 
-def inspection_check_in(*, actor: Any, inspection: Inspection, method: str = "qr") -> Inspection:
+def inspection_check_in(*, actor: User, inspection: Inspection, method: str = "qr") -> Inspection:
     """Start the site inspection by checking in; a protected enterprise needs the approval first."""
-    _require_team(actor, inspection)
     if inspection.state == "pending_approval":
         raise DomainError(f"{inspection.approval_required}。尚未批准，不能入企检查", code="approval_required")
+    check_transition(inspection_workflow, inspection, "check_in", actor)
     with transaction.atomic():
         apply_transition(inspection_workflow, inspection, "check_in", actor=actor,
                          updates={"checked_in_at": timezone.now()})
@@ -415,12 +399,12 @@ def inspection_check_in(*, actor: Any, inspection: Inspection, method: str = "qr
     return inspection
 
 
-def inspection_record_item(*, actor: Any, inspection: Inspection, item: ChecklistItem, outcome: str,
+def inspection_record_item(*, actor: User, inspection: Inspection, item: ChecklistItem, outcome: str,
                            note: str = "", photos: Iterable[Any] = ()) -> InspectionResult:
     """Record one checklist item (符合 / 发现问题 / 不适用) with notes and photos."""
-    _require_team(actor, inspection)
     if inspection.state != "on_site":
         raise DomainError("只有在现场检查中才能记录检查项（请先扫码入企）", code="not_on_site")
+    check_transition(inspection_workflow, inspection, "record", actor)  # checked here; each item is audited
     if item.checklist_id != inspection.checklist_id:
         raise DomainError("该检查项不属于本次检查的检查表")
     if outcome not in ResultOutcome.values:
@@ -443,16 +427,16 @@ def inspection_record_item(*, actor: Any, inspection: Inspection, item: Checklis
     return result
 
 
-def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
+def inspection_finish(*, actor: User, inspection: Inspection, summary: str = "",
                       deadline: dt.date | None = None) -> Inspection:
     """End the site inspection: every item recorded; findings become hazards with a rectification deadline;
     现场检查记录 (and 责令限期整改指令书 when there are findings) are issued."""
     from bureau.hazards.services import hazard_report
     from bureau.inspection import documents
 
-    _require_team(actor, inspection)
     if inspection.state != "on_site":
         raise DomainError("只有现场检查中的任务才能结束检查", code="not_on_site")
+    check_transition(inspection_workflow, inspection, "finish", actor)
     total = inspection.checklist.items.count()
     results = list(inspection.results.select_related("item").order_by("item__seq"))
     if len(results) < total:
@@ -495,16 +479,16 @@ def inspection_finish(*, actor: Any, inspection: Inspection, summary: str = "",
     return inspection
 
 
-def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, bool], opinion: str) -> Inspection:
+def inspection_recheck(*, actor: User, inspection: Inspection, passed: dict[int, bool], opinion: str) -> Inspection:
     """整改复查: each hazard passes (accepted and closed through the hazard workflow) or fails (back to
     rectifying); 整改复查意见书 is issued."""
     from bureau.hazards.queries import hazards_found_by
     from bureau.hazards.services import hazard_recheck
     from bureau.inspection import documents
 
-    _require_team(actor, inspection)
     if inspection.state != "rectifying":
         raise DomainError("只有整改中的检查才能复查", code="not_rectifying")
+    check_transition(inspection_workflow, inspection, "recheck_pass", actor)
     if not opinion.strip():
         raise DomainError("请填写复查意见", field="opinion")
     hazards = [h for h in hazards_found_by(inspection) if h.source == "inspection"]
@@ -527,11 +511,10 @@ def inspection_recheck(*, actor: Any, inspection: Inspection, passed: dict[int, 
     return inspection
 
 
-def inspection_cancel(*, actor: Any, inspection: Inspection, reason: str) -> Inspection:
+def inspection_cancel(*, actor: User, inspection: Inspection, reason: str) -> Inspection:
+    check_transition(inspection_workflow, inspection, "cancel", actor)
     if not reason.strip():
         raise DomainError("请填写取消理由", field="reason")
-    if bureau_of(actor).pk != inspection.organisation_id:
-        raise PermissionDenied("只能取消本单位的检查")
     apply_transition(inspection_workflow, inspection, "cancel", actor=actor, note=reason)
     return inspection
 
@@ -577,13 +560,13 @@ def draw_pool(*, bureau: Organisation, year: int, filters: dict[str, str]) -> tu
     return pool, {"protected_count": qs.filter(protected_q).count(), "at_cap": at_cap}
 
 
-def draw_make(*, actor: Any, title: str, officer_ids: Sequence[int], filters: dict[str, str] | None = None,
+def draw_make(*, actor: User, title: str, officer_ids: Sequence[int], filters: dict[str, str] | None = None,
               size: int | None = None, ratio_percent: float | None = None, checklist: Checklist | None = None,
               seed: str = "", redo_of: Draw | None = None, redo_reason: str = "", year: int | None = None,
               create_inspections: bool = True) -> Draw:
     """Make a reproducible draw (yc-draw-v1), record everything needed to re-run it, publish it and create the
     inspection tasks. A redo is a new draw with a reason that supersedes the old one."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="组织双随机抽查")
+    require_change(actor, Draw)
     bureau = bureau_of(actor)
     year = year or timezone.localdate().year
     filters = {k: str(v) for k, v in (filters or {}).items() if v}
@@ -712,14 +695,15 @@ def draw_verify(draw: Draw) -> tuple[bool, list[str]]:
 
 # ---- conflicts of interest --------------------------------------------------------------------------------------
 
-def conflict_declare(*, actor: Any, officer: User, enterprise: Enterprise, reason: str) -> ConflictOfInterest:
+def conflict_declare(*, actor: User, officer: User, enterprise: Enterprise, reason: str) -> ConflictOfInterest:
     """Record an officer's conflict with an enterprise (亲属、曾任职等); draws and teams skip the pair."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="登记回避关系")
+    # those who arrange inspections declare conflicts; an officer declares their own, a head for the officers
+    require_change(actor, Inspection, region=enterprise.region_id)
     if actor.pk != officer.pk and not actor.has_role(SECTION_HEAD, LEADER):
         raise PermissionDenied("只能申报本人的回避关系")
     if not reason.strip():
         raise DomainError("请填写回避事由", field="reason")
-    _in_scope(actor, enterprise)
+    _visible(actor, enterprise)
     with transaction.atomic():
         row, created = ConflictOfInterest.objects.get_or_create(
             officer=officer, enterprise=enterprise,
@@ -732,9 +716,9 @@ def conflict_declare(*, actor: Any, officer: User, enterprise: Enterprise, reaso
 
 # ---- online patrols (measure II.7) ------------------------------------------------------------------------------
 
-def patrol_plan_create(*, actor: Any, industry: str, title: str, content: str, channel: str, every_days: int,
+def patrol_plan_create(*, actor: User, industry: str, title: str, content: str, channel: str, every_days: int,
                        handling: str, year: int | None = None) -> PatrolPlan:
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="制定网上巡查计划")
+    require_change(actor, PatrolPlan)
     bureau = bureau_of(actor)
     if not title.strip() or not content.strip():
         raise DomainError("请填写计划名称和巡查内容", field="content")
@@ -749,11 +733,11 @@ def patrol_plan_create(*, actor: Any, industry: str, title: str, content: str, c
     return plan
 
 
-def patrol_record_create(*, actor: Any, plan: PatrolPlan, enterprise: Enterprise, patrolled_on: dt.date,
+def patrol_record_create(*, actor: User, plan: PatrolPlan, enterprise: Enterprise, patrolled_on: dt.date,
                          finding: str = "") -> PatrolRecord:
     """Record an online patrol (off-site enforcement); a finding becomes an open lead."""
-    _require_roles(actor, INSPECTOR, what="网上巡查")
-    _in_scope(actor, enterprise)
+    _visible(actor, enterprise)
+    require_change(actor, PatrolRecord, region=enterprise.region_id)
     if plan.industry != enterprise.industry:
         raise DomainError(f"该巡查计划适用于{plan.get_industry_display()}，与企业行业不符", field="enterprise")
     check_event_date(patrolled_on, field="patrolled_on", label="巡查日期")
@@ -766,7 +750,7 @@ def patrol_record_create(*, actor: Any, plan: PatrolPlan, enterprise: Enterprise
     return record
 
 
-def patrol_lead_to_inspection(*, actor: Any, record: PatrolRecord, officers: Sequence[User]) -> Inspection:
+def patrol_lead_to_inspection(*, actor: User, record: PatrolRecord, officers: Sequence[User]) -> Inspection:
     if record.lead_state != LeadState.OPEN:
         raise DomainError("该巡查记录不是待处置线索")
     with transaction.atomic():
@@ -793,9 +777,12 @@ def patrol_case_opened(actor: Any, source_id: str, case: Any) -> None:
         audit(actor, "inspection.patrol_lead_case", PatrolRecord(pk=pk), summary=f"巡查线索转立案：{case.number}")
 
 
-def patrol_lead_to_case(*, actor: Any, record: PatrolRecord, case_reference: str) -> PatrolRecord:
+def patrol_lead_to_case(*, actor: User, record: PatrolRecord, case_reference: str) -> PatrolRecord:
     """Mark the lead as referred for a case (the penalties area opens the case itself)."""
-    _require_roles(actor, INSPECTOR, SECTION_HEAD, LEADER, what="处置巡查线索")
+    # the lead is handled by whoever maintains the bureau's patrol plans (the record belongs to the plan)
+    refusal = may(actor, record.plan, "change")
+    if refusal:
+        raise PermissionDenied(refusal)
     if record.lead_state != LeadState.OPEN:
         raise DomainError("该巡查记录不是待处置线索")
     if not case_reference.strip():
@@ -877,7 +864,7 @@ def consent_of(enterprise_id: int | None) -> ServiceConsent | None:
     return ServiceConsent.objects.filter(enterprise_id=enterprise_id).first() if enterprise_id else None
 
 
-def service_consent_record(*, actor: Any, ip: str = "", agreed: bool = False) -> ServiceConsent:
+def service_consent_record(*, actor: User, ip: str = "", agreed: bool = False) -> ServiceConsent:
     """The enterprise user signs the 电子送达确认书 for its enterprise, once (行政处罚法 第61条第2款: 当事人同意并签订
     确认书). Signing again returns the confirmation already on record."""
     from bureau.accounts.roles import ENTERPRISE
@@ -905,7 +892,7 @@ def service_consent_record(*, actor: Any, ip: str = "", agreed: bool = False) ->
     return consent
 
 
-def service_acknowledge(*, actor: Any, service: DocumentService, ip: str = "") -> DocumentService:
+def service_acknowledge(*, actor: User, service: DocumentService, ip: str = "") -> DocumentService:
     """签收: an enterprise user acknowledges receipt of a document served on its enterprise, on the platform (the
     phone). Records who, when (the server's clock) and from which address; writes the timeline and the audit entry
     and tells the owning area. Acknowledging again changes nothing and returns the first acknowledgement."""
@@ -932,7 +919,7 @@ def service_acknowledge(*, actor: Any, service: DocumentService, ip: str = "") -
     return service
 
 
-def service_serve_otherwise(*, actor: Any, service: DocumentService, method: str, served_on: dt.date | None = None,
+def service_serve_otherwise(*, actor: User, service: DocumentService, method: str, served_on: dt.date | None = None,
                             earliest: dt.date | None = None) -> DocumentService:
     """An officer records that a document waiting for acknowledgement was served by other means (直接送达, 留置送达,
     委托送达, 邮寄送达, 转交送达, 公告送达: 民事诉讼法 第87—95条) on a given day, not before `earliest` (the

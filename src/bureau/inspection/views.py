@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from bureau.accounts.models import User
+from bureau.accounts.http import AuthenticatedRequest
+from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.enterprises.models import Enterprise, Industry
 from bureau.enterprises.queries import get_enterprise_for
@@ -34,7 +35,7 @@ from bureau.inspection.forms import (
 )
 from bureau.inspection.models import Checklist, Inspection, InspectionKind, PlanEntry, ResultOutcome
 from bureau.inspection.workflow import inspection_workflow, plan_workflow
-from bureau.kernel.access import acts_on, own_account, public_view, reference_data
+from bureau.kernel.access import acts_on, for_roles, own_account, public_view, reference_data
 from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
 from bureau.kernel.net import client_ip
@@ -45,17 +46,15 @@ from bureau.kernel.validation import parse_id
 STAFF = (INSPECTOR, SECTION_HEAD, LEADER)
 
 
-def _staff(request: HttpRequest) -> None:
-    """Inspection screens are for officers of a bureau (any other user: 404)."""
-    if not request.user.has_role(*STAFF) or request.user.enterprise_id:
-        raise Http404
+def _bureau(request: AuthenticatedRequest) -> Organisation:
+    """The bureau the officer acts for (its officers, its plans); an account without one has none: 404."""
     try:
-        services.bureau_of(request.user)
+        return services.bureau_of(request.user)
     except DomainError as exc:
         raise Http404 from exc
 
 
-def _run(request: HttpRequest, action: Callable[[], Any], ok: str) -> bool:
+def _run(request: AuthenticatedRequest, action: Callable[[], Any], ok: str) -> bool:
     try:
         action()
     except DomainError as exc:
@@ -69,11 +68,11 @@ def _form_error(form: Any, exc: DomainError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-def _officers(request: HttpRequest) -> list[User]:
-    return services.bureau_officers(services.bureau_of(request.user))
+def _officers(request: AuthenticatedRequest) -> list[User]:
+    return services.bureau_officers(_bureau(request))
 
 
-def _chosen(request: HttpRequest, ids: list[str]) -> list[User]:
+def _chosen(request: AuthenticatedRequest, ids: list[str]) -> list[User]:
     allowed = {o.pk: o for o in _officers(request)}
     chosen = [parse_id(i, field="officers", label="执法人员") for i in ids]
     return [allowed[i] for i in chosen if i in allowed]
@@ -82,9 +81,9 @@ def _chosen(request: HttpRequest, ids: list[str]) -> list[User]:
 # ---- inspections --------------------------------------------------------------------------------------------------
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.Inspection")
-def inspection_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+def inspection_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = queries.inspection_list(request.user, request.GET)
     return render(request, "inspection/inspection_list.html", {
         "page": paginate(qs, request.GET), "states": inspection_workflow.states.items(),
@@ -92,11 +91,11 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF, ENTERPRISE)
 @acts_on("inspection.Inspection")
-def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def inspection_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.user.enterprise_id:
         return _party_detail(request, pk)
-    _staff(request)
     inspection = queries.get_inspection_for(request.user, pk)
     team = list(inspection.officers.all())
     in_team = any(o.pk == request.user.pk for o in team)
@@ -110,8 +109,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspection/inspection_detail.html", {
         "i": inspection, "team": team, "in_team": in_team, "items": items, "hazards": hazards,
         "recorded": len(results), "outcomes": ResultOutcome.choices,
-        "is_leader": request.user.has_role(LEADER) and inspection.organisation_id == services.bureau_of(
-            request.user).pk,
+        "actions": {t.action for t in inspection_workflow.available(inspection, request.user)},
         "history": inspection_workflow.history(inspection), "documents": inspection.documents(),
         "services": services.services_of(inspection.documents(), request.user), "methods": services.OTHER_METHODS,
         "today": dt.date.today(),
@@ -126,25 +124,18 @@ PARTY_TIMELINE = frozenset({"check_in", "finish", "finish_clean", "recheck_pass"
                             "service_acknowledged", "service_recorded"})
 
 
-def _party(request: HttpRequest) -> None:
-    """The enterprise's own screens (an officer has the task screens)."""
-    if not request.user.enterprise_id or not request.user.has_role(ENTERPRISE):
-        raise Http404
-
-
 @login_required
+@for_roles(ENTERPRISE)
 @acts_on("inspection.Inspection")
-def my_inspections(request: HttpRequest) -> HttpResponse:
+def my_inspections(request: AuthenticatedRequest) -> HttpResponse:
     """我的检查记录: the inspections of the user's enterprise that took place, with what waits for its 签收."""
-    _party(request)
     page = paginate(queries.party_inspections(request.user), request.GET)
     pending = queries.pending_services(request.user)
     return render(request, "inspection/mine.html", {
         "page": page, "pending": pending, "consent": services.consent_of(request.user.enterprise_id)})
 
 
-def _party_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _party(request)
+def _party_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     inspection = queries.get_inspection_for(request.user, pk)
     findings = list(inspection.results.filter(outcome=ResultOutcome.FINDING).select_related("item", "hazard")
                     .order_by("item__seq"))
@@ -160,7 +151,7 @@ def _party_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("inspection.DocumentService", action="action")
-def service_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def service_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     """签收 (the enterprise) or 登记其他方式送达 (an officer) of one served document; back to the owning record."""
     service = queries.get_service_for(request.user, pk)
     back = services.service_owner_url(service) or reverse("inspection:mine")
@@ -189,10 +180,10 @@ def service_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@for_roles(ENTERPRISE)
 @own_account
-def service_consent(request: HttpRequest) -> HttpResponse:
+def service_consent(request: AuthenticatedRequest) -> HttpResponse:
     """电子送达确认书: read it, sign it once (行政处罚法 第61条第2款); afterwards the signed confirmation."""
-    _party(request)
     consent = services.consent_of(request.user.enterprise_id)
     if request.method == "POST" and consent is None:
         if _run(request, lambda: services.service_consent_record(actor=request.user, ip=client_ip(request),
@@ -210,9 +201,9 @@ def service_consent(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@for_roles(*STAFF)
 @acts_on("inspection.Inspection", action="action")
-def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _staff(request)
+def inspection_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     inspection = queries.get_inspection_for(request.user, pk)
     user, post = request.user, request.POST
     if action == "approve":
@@ -259,10 +250,10 @@ def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
 
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.Inspection", action="change")
-def inspection_new(request: HttpRequest) -> HttpResponse:
+def inspection_new(request: AuthenticatedRequest) -> HttpResponse:
     """An exceptional inspection (complaint, accident, patrol lead, referral)."""
-    _staff(request)
     officers = _officers(request)
     form = ExceptionalForm(request.POST or None, officers=officers)
     if request.method == "POST" and form.is_valid():
@@ -284,11 +275,10 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(INSPECTOR)
 @acts_on("inspection.Inspection", action="action")
-def checkin(request: HttpRequest, token: str) -> HttpResponse:
+def checkin(request: AuthenticatedRequest, token: str) -> HttpResponse:
     """扫码入企: the officer scans the enterprise's QR code; the visit is logged and the inspection starts."""
-    if not request.user.has_role(INSPECTOR):
-        raise Http404
     enterprise = Enterprise.objects.restrict(request.user).filter(checkin_token=token).select_related(
         "region").first()
     if enterprise is None:
@@ -308,10 +298,10 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("enterprises.Enterprise")
-def enterprise_qr(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_qr(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The enterprise's 入企码 as SVG (printed and posted at the gate)."""
-    _staff(request)
     enterprise = get_enterprise_for(request.user, pk)
     url = request.build_absolute_uri(reverse("inspection:checkin", args=[enterprise.checkin_token]))
     svg = segno.make(url, error="m").svg_inline(scale=6)
@@ -323,16 +313,16 @@ def enterprise_qr(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- plans --------------------------------------------------------------------------------------------------------
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.AnnualPlan")
-def plan_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "inspection/plan_list.html", {"plans": queries.plan_list(request.user)[:100]})
 
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.AnnualPlan", action="change")
-def plan_new(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+def plan_new(request: AuthenticatedRequest) -> HttpResponse:
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -346,7 +336,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                                                     "back": "inspection:plans", "back_label": "年度检查计划"})
 
 
-def _plan_candidates(request: HttpRequest, plan: Any) -> list[Enterprise]:
+def _plan_candidates(request: AuthenticatedRequest, plan: Any) -> list[Enterprise]:
     taken = set(plan.entries.values_list("enterprise_id", flat=True))
     qs = (Enterprise.objects.restrict(request.user).filter(is_key=True, supervision__year=plan.year,
                                                              supervision__organisation=plan.organisation)
@@ -357,11 +347,11 @@ def _plan_candidates(request: HttpRequest, plan: Any) -> list[Enterprise]:
 
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.AnnualPlan")
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = queries.get_plan_for(request.user, pk)
-    own = services.bureau_of(request.user).pk == plan.organisation_id
+    own = _bureau(request).pk == plan.organisation_id
     form = PlanEntryForm(request.POST or None)
     candidates = _plan_candidates(request, plan) if own and plan.state == "draft" else []
     form.fields["enterprise"].widget.choices = [(e.pk, f"{e.name}（{e.get_industry_display()}）") for e in candidates]
@@ -391,15 +381,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan, "entries": entries, "form": form, "own": own, "key_total": key_total,
         "gaps": len(candidates),
         "random_capacity": max(0, plan.capacity_inspections - key_total),
-        "is_leader": request.user.has_role(LEADER), "officers": _officers(request) if own else [],
+        "actions": {t.action for t in plan_workflow.available(plan, request.user)}, "officers": _officers(request) if own else [],
         "history": plan_workflow.history(plan)})
 
 
 @login_required
 @require_POST
+@for_roles(*STAFF)
 @acts_on("inspection.AnnualPlan", action="action")
-def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _staff(request)
+def plan_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     plan = queries.get_plan_for(request.user, pk)
     user, note = request.user, request.POST.get("note", "")
     if action == "submit":
@@ -419,9 +409,9 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@for_roles(*STAFF)
 @acts_on("inspection.AnnualPlan", action="action")
-def plan_entry_open(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+def plan_entry_open(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     entry = PlanEntry.objects.filter(pk=pk, plan__in=queries.plan_list(request.user)).select_related(
         "plan", "enterprise", "enterprise__region").first()
     if entry is None:
@@ -440,17 +430,17 @@ def plan_entry_open(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- draws --------------------------------------------------------------------------------------------------------
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.Draw")
-def draw_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+def draw_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "inspection/draw_list.html", {"page": paginate(queries.draw_list(request.user),
                                                                           request.GET)})
 
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.Draw", action="change")
-def draw_new(request: HttpRequest, redo_of: int | None = None) -> HttpResponse:
-    _staff(request)
+def draw_new(request: AuthenticatedRequest, redo_of: int | None = None) -> HttpResponse:
     old = queries.get_draw_for(request.user, redo_of) if redo_of else None
     officers = _officers(request)
     initial = {}
@@ -477,9 +467,9 @@ def draw_new(request: HttpRequest, redo_of: int | None = None) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.Draw")
-def draw_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+def draw_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draw = queries.get_draw_for(request.user, pk)
     verified = None
     if request.GET.get("verify"):
@@ -510,18 +500,18 @@ def _draw_context(draw: Any) -> dict[str, Any]:
 # ---- patrols ------------------------------------------------------------------------------------------------------
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.PatrolRecord")
-def patrol_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+def patrol_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "inspection/patrol_list.html", {
         "plans": queries.patrol_plans(request.user)[:50],
         "page": paginate(queries.patrol_records(request.user, request.GET), request.GET), "params": request.GET})
 
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.PatrolPlan", action="change")
-def patrol_plan_new(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+def patrol_plan_new(request: AuthenticatedRequest) -> HttpResponse:
     form = PatrolPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -536,9 +526,9 @@ def patrol_plan_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.PatrolRecord", action="change")
-def patrol_record_new(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+def patrol_record_new(request: AuthenticatedRequest) -> HttpResponse:
     form = PatrolRecordForm(request.POST or None, initial={"patrolled_on": dt.date.today()})
     plans = list(queries.patrol_plans(request.user).filter(is_active=True))
     form.fields["plan"].widget.choices = [(p.pk, p.title) for p in plans]
@@ -564,9 +554,9 @@ def patrol_record_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF)
 @acts_on("inspection.PatrolRecord")
-def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+def patrol_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     record = queries.get_patrol_record_for(request.user, pk)
     if request.method == "POST":
         if request.POST.get("action") == "inspection":
@@ -589,10 +579,10 @@ def patrol_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- conflicts of interest ----------------------------------------------------------------------------------------
 
 @login_required
+@for_roles(*STAFF)
 @own_account
-def conflict_list(request: HttpRequest) -> HttpResponse:
+def conflict_list(request: AuthenticatedRequest) -> HttpResponse:
     """An officer declares a conflict of interest (回避); draws and teams skip the pair."""
-    _staff(request)
     from bureau.inspection.models import ConflictOfInterest
 
     if request.method == "POST":
@@ -611,9 +601,9 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
 # ---- checklists ---------------------------------------------------------------------------------------------------
 
 @login_required
+@for_roles(*STAFF)
 @reference_data
-def checklist_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+def checklist_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "inspection/checklists.html", {
         "checklists": Checklist.objects.filter(is_active=True).prefetch_related("items")})
 

@@ -10,14 +10,54 @@ from bureau.kernel.workflow import T, Workflow
 
 PLANNERS = {INSPECTOR, SECTION_HEAD, LEADER}
 
+
+def _bureau_id(actor: Any) -> int | None:
+    """The bureau the officer acts for (a section acts for its bureau), or None."""
+    org = getattr(actor, "organisation", None)
+    return org.bureau.pk if org is not None and not getattr(actor, "enterprise_id", None) else None
+
+
+def plan_of_own_bureau(plan: Any, actor: Any) -> str | None:
+    """本单位的计划"""
+    # measure II.3: each bureau drafts, submits and approves its own annual plan (编制报批)
+    if actor is None or _bureau_id(actor) == plan.organisation_id:
+        return None
+    return "只能提交或审批本单位的计划"
+
+
+def leader_of_inspecting_bureau(inspection: Any, actor: Any) -> str | None:
+    """检查单位的分管负责人"""
+    # measure II.4: inspecting a protected enterprise or above the yearly cap needs the approval of the leader in
+    # charge of the bureau that inspects (无事不扰)
+    if actor is None or _bureau_id(actor) == inspection.organisation_id:
+        return None
+    return "只能由检查单位的分管负责人批准"
+
+
+def inspection_of_own_bureau(inspection: Any, actor: Any) -> str | None:
+    """本单位的检查"""
+    # measure II.4: a bureau cancels only the inspections it arranged (a scheduled job acts for the bureau)
+    if actor is None or _bureau_id(actor) == inspection.organisation_id:
+        return None
+    return "只能取消本单位的检查"
+
+
+def in_the_team(inspection: Any, actor: Any) -> str | None:
+    """本次检查的检查人员"""
+    # 行政处罚法 第42条 / 安全生产法 第65条: the inspection is carried out by the officers assigned to it (at least
+    # two, with enforcement IDs); another officer does not check in, record, finish or recheck it
+    if actor is None or not inspection.officers.filter(pk=actor.pk).exists():
+        return "您不是本次检查的检查人员"
+    return None
+
 plan_workflow = Workflow(
     name="inspection.plan",
     model="inspection.AnnualPlan",
     states={"draft": "编制中", "submitted": "待审批", "approved": "已批准并公开"},
     transitions=[
-        T("submit", "提交审批", "draft", "submitted", PLANNERS),
-        T("approve", "批准并公开", "submitted", "approved", {LEADER}),  # measure II.3: 编制报批
-        T("reject", "退回修改", "submitted", "draft", {LEADER}),
+        T("submit", "提交审批", "draft", "submitted", PLANNERS, plan_of_own_bureau),
+        T("approve", "批准并公开", "submitted", "approved", {LEADER}, plan_of_own_bureau),  # measure II.3: 编制报批
+        T("reject", "退回修改", "submitted", "draft", {LEADER}, plan_of_own_bureau),
     ],
 )
 
@@ -33,14 +73,18 @@ inspection_workflow = Workflow(
         "cancelled": "已取消",
     },
     transitions=[
-        T("approve", "批准检查", "pending_approval", "assigned", {LEADER}),  # measure II.4: 无事不扰
-        T("refuse", "不予批准", "pending_approval", "cancelled", {LEADER}),
-        T("check_in", "扫码入企", "assigned", "on_site", {INSPECTOR}),
-        T("finish", "结束检查（责令整改）", "on_site", "rectifying", {INSPECTOR}),
-        T("finish_clean", "结束检查（未发现问题）", "on_site", "closed", {INSPECTOR}),
-        T("recheck_pass", "复查合格", "rectifying", "closed", {INSPECTOR}),
-        T("recheck_fail", "复查不合格", "rectifying", "rectifying", {INSPECTOR}),
-        T("cancel", "取消检查", ("assigned", "pending_approval"), "cancelled", {SECTION_HEAD, LEADER, "system"}),
+        T("approve", "批准检查", "pending_approval", "assigned", {LEADER}, leader_of_inspecting_bureau),
+        T("refuse", "不予批准", "pending_approval", "cancelled", {LEADER}, leader_of_inspecting_bureau),
+        T("check_in", "扫码入企", "assigned", "on_site", {INSPECTOR}, in_the_team),
+        # recording a checklist item keeps the state: the service checks this step and audits each item (the
+        # timeline shows the check-in and the end of the inspection, not every item)
+        T("record", "记录检查项", "on_site", "on_site", {INSPECTOR}, in_the_team),
+        T("finish", "结束检查（责令整改）", "on_site", "rectifying", {INSPECTOR}, in_the_team),
+        T("finish_clean", "结束检查（未发现问题）", "on_site", "closed", {INSPECTOR}, in_the_team),
+        T("recheck_pass", "复查合格", "rectifying", "closed", {INSPECTOR}, in_the_team),
+        T("recheck_fail", "复查不合格", "rectifying", "rectifying", {INSPECTOR}, in_the_team),
+        T("cancel", "取消检查", ("assigned", "pending_approval"), "cancelled", {SECTION_HEAD, LEADER, "system"},
+          inspection_of_own_bureau),
     ],
 )
 

@@ -6,7 +6,9 @@ reach them)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from bureau.accounts.roles import INSPECTOR
 from bureau.kernel.rules import rule
 from bureau.penalties import rules
 from bureau.penalties.models import Case, CollectiveDiscussion
@@ -56,3 +58,11 @@ def court_window(case: Case) -> tuple[dt.date, dt.date] | None:
 def discussion_of(case: Case) -> CollectiveDiscussion | None:
     """The leaders' collective discussion of the case (行政处罚法 第57条第2款), read afresh."""
     return CollectiveDiscussion.objects.filter(case_id=case.pk).first()
+
+
+def officer_problem(user: Any, label: str) -> str | None:
+    """Why a person named on the case (the filing officer, the second officer) cannot act as its officer: an
+    inspector holding an enforcement ID (行政处罚法 第42条: 执法人员不得少于两人，应当具有行政执法资格)."""
+    if user is None or not user.has_role(INSPECTOR) or not (user.enforcement_id or "").strip():
+        return f"{label}须为持有执法证的执法人员"
+    return None

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from bureau.accounts.authority import Authority, RestrictedQuerySet
+from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.kernel.models import ProcessModel
 from bureau.kernel.workflow import workflow_for_model
 from bureau.penalties import rules
@@ -94,7 +95,8 @@ class Case(ProcessModel):
     (行政处罚法 2021; 应急管理部令第18号). The proposal fields hold the engine's output (measure II.6); the
     exemption fields hold the II.8 / 首违不罚 basis shown to the enterprise."""
 
-    authority = Authority(dataset="cases", label="处罚案件")
+    # who handles cases (and uses the discretion engine): the bureau's inspectors, section heads and leaders
+    authority = Authority(dataset="cases", label="处罚案件", change=frozenset({INSPECTOR, SECTION_HEAD, LEADER}))
 
     # documents the party (an enterprise user) may open: the notices and decisions sent to it, its own statements
     # (also the one against the 催告书, with its review) and hearing record and the evidence records it signed; the

@@ -11,7 +11,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
+from bureau.accounts.authority import require_change, sees
+from bureau.accounts.models import User
+from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Industry
 from bureau.inspection.services import ELECTRONIC, OTHER_METHODS, service_serve_otherwise
@@ -24,7 +26,7 @@ from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
 from bureau.penalties import documents, rules
-from bureau.penalties.facts import court_window, major_reasons
+from bureau.penalties.facts import court_window, major_reasons, officer_problem
 from bureau.penalties.models import (
     BenchmarkRow,
     Case,
@@ -198,7 +200,7 @@ def parse_benchmark(data: bytes, filename: str) -> tuple[list[rules.ImportRow], 
     return items, fields, problems
 
 
-def benchmark_import(*, actor: Any, data: bytes, filename: str) -> int:
+def benchmark_import(*, actor: User, data: bytes, filename: str) -> int:
     """Import benchmark rows; a file that contradicts itself is refused whole, naming the rows. Rows of a version
     already present are replaced (a new version gets a new label and its own effective dates)."""
     if not (actor is None or actor.is_superuser or actor.has_role("sysadmin", SECTION_HEAD, LEADER)):
@@ -217,11 +219,6 @@ def benchmark_import(*, actor: Any, data: bytes, filename: str) -> int:
 
 
 # --- cases -----------------------------------------------------------------------------------------------------------
-def _require_officer(user: Any, label: str = "执法人员") -> None:
-    if user is None or not user.has_role(INSPECTOR) or not (user.enforcement_id or "").strip():
-        raise PermissionDenied(f"{label}须为持有执法证的执法人员")
-
-
 def _source_of(source_type: str) -> str:
     kind = source_type.lower()
     for key, value in (("patrol", CaseSource.PATROL), ("petition", CaseSource.PETITION),
@@ -237,16 +234,20 @@ def _enterprise_users(case: Case) -> list[Any]:
     return list(User.objects.filter(enterprise_id=case.enterprise_id, is_active=True))
 
 
-def case_open(*, actor: Any, enterprise: Any, source_type: str = "", source_id: str = "", hazard: Any = None,
+def case_open(*, actor: User, enterprise: Any, source_type: str = "", source_id: str = "", hazard: Any = None,
               title: str = "", facts: str = "", second_officer: Any = None, found_at: dt.datetime | None = None) -> Case:
     """立案 from an inspection finding (an inspection-sourced hazard), a patrol lead or petition (source_type,
     source_id) or by hand. Decision due within the legal period from filing (行政处罚法 第60条)."""
-    _require_officer(actor, "立案人")
+    require_change(actor, Case)
+    problem = officer_problem(actor, "立案人")  # 行政处罚法 第42条: officers with enforcement IDs, at least two
+    if problem:
+        raise PermissionDenied(problem)
     if second_officer is None or second_officer.pk == actor.pk:
         raise DomainError("须指定另一名执法人员协办（执法人员不少于两人）", field="second_officer")
-    _require_officer(second_officer, "协办人")
-    scope = scope_for(actor)
-    if not scope.covers_region(enterprise.region_id):
+    problem = officer_problem(second_officer, "协办人")
+    if problem:
+        raise PermissionDenied(problem)
+    if not sees(actor, enterprise):
         raise NotFound("企业不存在或不在您的管辖范围内")
     if not scope_for(second_officer).covers_region(enterprise.region_id):
         raise DomainError("协办人不属于该企业所在地的执法机构", field="second_officer")
@@ -296,22 +297,10 @@ def case_open(*, actor: Any, enterprise: Any, source_type: str = "", source_id: 
     return case
 
 
-def _require_state(case: Case, *states: str) -> None:
-    if case.state not in states:
-        raise DomainError(f"当前状态为「{case_workflow.state_label(case.state)}」，不能执行此操作", code="invalid_transition")
-
-
-def _require_case_officer(actor: Any, case: Case) -> None:
-    _require_officer(actor)
-    if not scope_for(actor).covers_region(case.region_id):
-        raise NotFound("案件不存在")
-
-
-def evidence_add(*, actor: Any, case: Case, kind: str, recorded_on: dt.date, place: str, content: str,
+def evidence_add(*, actor: User, case: Case, kind: str, recorded_on: dt.date, place: str, content: str,
                  officers: list[Any]) -> EvidenceRecord:
     """调查取证笔录 with at least two officers holding enforcement IDs."""
-    _require_case_officer(actor, case)
-    _require_state(case, "investigating")
+    check_transition(case_workflow, case, "evidence", actor)
     from bureau.penalties.models import EvidenceKind
 
     if kind not in EvidenceKind.values:
@@ -338,13 +327,12 @@ def evidence_add(*, actor: Any, case: Case, kind: str, recorded_on: dt.date, pla
     return record
 
 
-def case_propose(*, actor: Any, case: Case, violation_code: str, circumstances: list[str], amount: int,
+def case_propose(*, actor: User, case: Case, violation_code: str, circumstances: list[str], amount: int,
                  stage: str = rules.STAGE_ORDER, target: str = rules.TARGET_UNIT, deviation_reason: str = "",
                  complex_case: bool = False) -> Case:
     """裁量建议 (measure II.6): the engine's tier, band and reasoning; an amount outside the band needs a written
     reason that the review sees; the statutory range is never exceeded."""
-    _require_case_officer(actor, case)
-    _require_state(case, "investigating")
+    check_transition(case_workflow, case, "propose", actor)
     proposal = proposal_compute(violation_code=violation_code, circumstances=circumstances, stage=stage,
                                 target=target, on=case.filed_on, party=case.enterprise.name)
     rules.check_amount(amount, proposal.amount_min, proposal.amount_max, deviation_reason)
@@ -373,11 +361,10 @@ def case_propose(*, actor: Any, case: Case, violation_code: str, circumstances: 
     return case
 
 
-def case_propose_exemption(*, actor: Any, case: Case, kind: str, violation_code: str = "",
+def case_propose_exemption(*, actor: User, case: Case, kind: str, violation_code: str = "",
                            circumstances: list[str] | None = None, hazard: Any = None) -> Case:
     """免罚意见: the self-inspection exemption (measure II.8) or 首违不罚 (行政处罚法 第33条第1款)."""
-    _require_case_officer(actor, case)
-    _require_state(case, "investigating")
+    check_transition(case_workflow, case, "propose", actor)
     codes = rules.check_circumstances(circumstances or [])
     row_id = None
     if violation_code.strip():
@@ -421,22 +408,17 @@ def case_propose_exemption(*, actor: Any, case: Case, kind: str, violation_code:
     return case
 
 
-def case_transition(*, actor: Any, case: Case, action: str, note: str = "") -> Case:
+def case_transition(*, actor: User, case: Case, action: str, note: str = "") -> Case:
     """Transitions without extra data: submit_review, return (with a note)."""
     if action not in ("submit_review", "return"):
         raise DomainError("不支持的操作")
+    check_transition(case_workflow, case, action, actor)
     if action == "return" and not note.strip():
         raise DomainError("退回须写明需补充调查的内容", field="note")
-    _require_scope(actor, case)
     with transaction.atomic():
         fields = {"review_opinion": note.strip()} if action == "return" else {}
         apply_transition(case_workflow, case, action, actor=actor, note=note.strip(), updates=fields)
     return case
-
-
-def _require_scope(actor: Any, case: Case) -> None:
-    if not Case.objects.restrict(actor).filter(pk=case.pk).exists():
-        raise NotFound("案件不存在")
 
 
 def answer_deadline(notified_on: dt.date) -> Deadline:
@@ -445,10 +427,10 @@ def answer_deadline(notified_on: dt.date) -> Deadline:
     return add_working_days(notified_on, int(rule("penalties.statement_days", notified_on)))
 
 
-def case_notify(*, actor: Any, case: Case, opinion: str = "") -> Case:
+def case_notify(*, actor: User, case: Case, opinion: str = "") -> Case:
     """审理通过并告知 (行政处罚法 第44条): the notice with the reasoning, the answer deadline (working days,
     行政处罚法 第85条) and, where the hearing right applies, the hearing notice (第63、64条)."""
-    _require_scope(actor, case)
+    check_transition(case_workflow, case, "notify", actor)
     today = timezone.localdate()
     answer = answer_deadline(today)
     hearing = add_working_days(today, int(rule("penalties.hearing_request_days", today))) if case.hearing_right else None
@@ -467,12 +449,9 @@ def case_notify(*, actor: Any, case: Case, opinion: str = "") -> Case:
     return case
 
 
-def statement_submit(*, actor: Any, case: Case, text: str, waive: bool = False) -> Case:
+def statement_submit(*, actor: User, case: Case, text: str, waive: bool = False) -> Case:
     """陈述申辩 online by the enterprise (or recorded by an officer) within the deadline (行政处罚法 第45条)."""
-    _require_scope(actor, case)
-    if not (actor.has_role(ENTERPRISE) or actor.has_role(INSPECTOR)):
-        raise PermissionDenied("只有当事人或执法人员可以提交陈述申辩")
-    _require_state(case, "notified")
+    check_transition(case_workflow, case, "statement", actor)
     if case.statement_at or case.statement_waived:
         raise DomainError("已提交过陈述申辩意见")
     if case.answer_due and timezone.localdate() > case.answer_due:
@@ -497,8 +476,8 @@ def statement_submit(*, actor: Any, case: Case, text: str, waive: bool = False) 
     return case
 
 
-def hearing_request(*, actor: Any, case: Case, note: str = "") -> Case:
-    _require_scope(actor, case)
+def hearing_request(*, actor: User, case: Case, note: str = "") -> Case:
+    check_transition(case_workflow, case, "request_hearing", actor)
     with transaction.atomic():
         apply_transition(case_workflow, case, "request_hearing", actor=actor, note=note.strip(),
                          updates={"hearing_requested_at": timezone.now()})
@@ -508,8 +487,8 @@ def hearing_request(*, actor: Any, case: Case, note: str = "") -> Case:
     return case
 
 
-def hearing_record_save(*, actor: Any, case: Case, record: str) -> Case:
-    _require_scope(actor, case)
+def hearing_record_save(*, actor: User, case: Case, record: str) -> Case:
+    check_transition(case_workflow, case, "record_hearing", actor)
     if not record.strip():
         raise DomainError("请填写听证情况", field="record")
     with transaction.atomic():
@@ -520,21 +499,20 @@ def hearing_record_save(*, actor: Any, case: Case, record: str) -> Case:
     return case
 
 
-def case_submit_decision(*, actor: Any, case: Case) -> Case:
+def case_submit_decision(*, actor: User, case: Case) -> Case:
     """呈批处理决定 after the statement (or the deadline passed): the 案件处理呈批表."""
-    _require_scope(actor, case)
+    check_transition(case_workflow, case, "submit_decision", actor)
     with transaction.atomic():
         apply_transition(case_workflow, case, "submit_decision", actor=actor)
         documents.handling_approval(case, actor)
     return case
 
 
-def case_decide(*, actor: Any, case: Case, amount: int | None = None, deviation_reason: str = "",
+def case_decide(*, actor: User, case: Case, amount: int | None = None, deviation_reason: str = "",
                 late_reason: str = "") -> Case:
     """行政处罚决定 (行政处罚法 第57、59条) with the reasoning; after the legal period only with the approved
     extension stated (第60条)."""
-    _require_scope(actor, case)
-    _require_state(case, "deciding")
+    check_transition(case_workflow, case, "decide", actor)
     discussion = CollectiveDiscussion.objects.filter(case=case).first()
     if discussion is not None and discussion.conclusion == rules.CONCLUSION_NO_PENALTY:
         raise DomainError("集体讨论决定不予行政处罚，应作出不予行政处罚决定", code="discussion_no_penalty")
@@ -574,9 +552,9 @@ def case_decide(*, actor: Any, case: Case, amount: int | None = None, deviation_
     return case
 
 
-def case_decide_no_penalty(*, actor: Any, case: Case) -> Case:
+def case_decide_no_penalty(*, actor: User, case: Case) -> Case:
     """不予行政处罚决定 (措施二第8条 / 行政处罚法 第33条): the exemption and its basis, shown to the enterprise."""
-    _require_scope(actor, case)
+    check_transition(case_workflow, case, "decide_no_penalty", actor)
     updates: dict[str, Any] = {"decided_on": timezone.localdate(), "decided_amount": 0}
     if case.state == "deciding":  # the leaders' collective discussion concluded: no penalty (第57条)
         discussion = CollectiveDiscussion.objects.filter(case=case).first()
@@ -597,12 +575,11 @@ def case_decide_no_penalty(*, actor: Any, case: Case) -> Case:
     return case
 
 
-def case_serve(*, actor: Any, case: Case, method: str, served_on: dt.date | None = None) -> Case:
+def case_serve(*, actor: User, case: Case, method: str, served_on: dt.date | None = None) -> Case:
     """送达 the decision by other means than the platform (直接送达, 邮寄送达 …, recorded by an officer); a fine is
     then due within `penalties.payment_days` calendar days of receipt (行政处罚法 第67条第3款). Electronic service is
     the party's own 签收 on the platform (service_acknowledged), never an officer's record."""
-    _require_scope(actor, case)
-    _require_state(case, "decided")
+    check_transition(case_workflow, case, "serve", actor)
     served_on = served_on or timezone.localdate()
     method = method.strip()
     if not method:
@@ -689,13 +666,12 @@ def court_application_from(case: Case, window: tuple[dt.date, dt.date] | None = 
     return max(after_reminder, window[0])
 
 
-def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = None, paid_on: dt.date | None = None,
+def case_execute(*, actor: User, case: Case, method: str, amount: int | None = None, paid_on: dt.date | None = None,
                  voucher: str = "", note: str = "", court_name: str = "", applied_on: dt.date | None = None) -> Case:
     """记录执行情况 (行政处罚法 第66、67、72条): how the decision was executed — paid (自觉/分期/延期缴纳, with the
     amount, date and 缴款凭证号), 申请人民法院强制执行 (with the court and the application date, after the 催告 and its
     ten days, a reviewed statement and within the window of 行政强制法 第53条; the 强制执行申请书 is filed), or
     责令改正已履行."""
-    _require_scope(actor, case)
     check_transition(case_workflow, case, "execute", actor)  # why the step is refused comes first
     today = timezone.localdate()
     rules.check_execution(method=method, amount=amount, paid_on=paid_on, voucher=voucher,
@@ -742,9 +718,8 @@ def case_execute(*, actor: Any, case: Case, method: str, amount: int | None = No
     return case
 
 
-def case_close(*, actor: Any, case: Case, note: str = "") -> Case:
+def case_close(*, actor: User, case: Case, note: str = "") -> Case:
     """结案: a fine after its execution is recorded (state 已执行); a no-penalty decision straight after service."""
-    _require_scope(actor, case)
     check_transition(case_workflow, case, "close", actor)
     with transaction.atomic():
         apply_transition(case_workflow, case, "close", actor=actor, note=note.strip()[:500],
@@ -775,14 +750,11 @@ def hearing_staff(case: Case) -> list[Any]:
     return list(_bureau_users(case, (INSPECTOR, SECTION_HEAD, LEADER))[:200])
 
 
-def discussion_record(*, actor: Any, case: Case, held_on: dt.date, place: str, host: Any, participants: list[Any],
+def discussion_record(*, actor: User, case: Case, held_on: dt.date, place: str, host: Any, participants: list[Any],
                       summary: str, conclusion: str, amount: int | None = None, reason: str = "") -> CollectiveDiscussion:
     """集体讨论记录 (行政处罚法 第57条第2款), recorded by a section head or leader before the decision: a leader hosts,
     at least `penalties.collective_min_participants` leaders/section heads of the bureau take part."""
-    _require_scope(actor, case)
-    if not actor.has_role(SECTION_HEAD, LEADER):
-        raise PermissionDenied("只有科室负责人或分管负责人可以记录集体讨论")
-    _require_state(case, "deciding")
+    check_transition(case_workflow, case, "discuss", actor)
     if CollectiveDiscussion.objects.filter(case=case).exists():
         raise DomainError("本案已有集体讨论记录", code="discussion_exists")
     if case.exemption:
@@ -822,14 +794,11 @@ def discussion_record(*, actor: Any, case: Case, held_on: dt.date, place: str, h
     return discussion
 
 
-def hearing_schedule(*, actor: Any, case: Case, hearing_at: dt.datetime, place: str, host: Any,
+def hearing_schedule(*, actor: User, case: Case, hearing_at: dt.datetime, place: str, host: Any,
                      clerk: Any) -> Case:
     """安排听证 and the 听证通知书 to the party (行政处罚法 第64条): the time and place notified
     `penalties.hearing_notice_days` days ahead, a host designated by the authority who is not an investigator."""
-    _require_scope(actor, case)
-    if not actor.has_role(INSPECTOR, SECTION_HEAD, LEADER) or actor.enterprise_id:
-        raise PermissionDenied("只有执法机关工作人员可以安排听证")
-    _require_state(case, "hearing")
+    check_transition(case_workflow, case, "schedule_hearing", actor)
     today = timezone.localdate()
     staff = {u.pk for u in hearing_staff(case)}
     for person, field, label in ((host, "host", "听证主持人"), (clerk, "clerk", "记录员")):
@@ -862,14 +831,11 @@ def hearing_schedule(*, actor: Any, case: Case, hearing_at: dt.datetime, place: 
     return case
 
 
-def reminder_issue(*, actor: Any, case: Case) -> Case:
+def reminder_issue(*, actor: User, case: Case) -> Case:
     """发出催告 (行政强制法 第35、54条): a served fine not paid by its deadline; the 履行催告书 states the fine, the
     加处罚款 to date (行政处罚法 第72条, capped at the fine, 行政强制法 第45条), the ten days and the right to state
     the party's case. The court may be applied to only ten days after it."""
-    _require_scope(actor, case)
-    if not actor.has_role(INSPECTOR, SECTION_HEAD, LEADER) or actor.enterprise_id:
-        raise PermissionDenied("只有执法机关工作人员可以发出催告")
-    _require_state(case, "served")
+    check_transition(case_workflow, case, "remind", actor)
     if case.exemption:
         raise DomainError("不予处罚案件无需催告", code="exempt")
     if case.reminder_on:
@@ -896,13 +862,10 @@ def reminder_issue(*, actor: Any, case: Case) -> Case:
     return case
 
 
-def reminder_statement_submit(*, actor: Any, case: Case, text: str) -> Case:
+def reminder_statement_submit(*, actor: User, case: Case, text: str) -> Case:
     """陈述申辩 against the 履行催告书 (行政强制法 第36条), online by the enterprise (or recorded by an officer)
     within the reminder period; the case officer is told to review it."""
-    _require_scope(actor, case)
-    if not (actor.has_role(ENTERPRISE) or actor.has_role(INSPECTOR)):
-        raise PermissionDenied("只有当事人或执法人员可以提交对催告书的陈述申辩")
-    _require_state(case, "served")
+    check_transition(case_workflow, case, "reminder_statement", actor)
     today = timezone.localdate()
     rules.check_reminder_statement(reminder_on=case.reminder_on, today=today,
                                    days=int(rule("penalties.enforcement_notice_days", case.reminder_on or today)),
@@ -925,13 +888,10 @@ def reminder_statement_submit(*, actor: Any, case: Case, text: str) -> Case:
     return case
 
 
-def reminder_review_record(*, actor: Any, case: Case, decision: str, reason: str) -> Case:
+def reminder_review_record(*, actor: User, case: Case, decision: str, reason: str) -> Case:
     """复核 of the party's statement against the reminder (行政强制法 第36条): 采纳 or 不采纳 with the reason; the
     催告陈述申辩及复核记录 is filed and the party told."""
-    _require_scope(actor, case)
-    if not actor.has_role(INSPECTOR, SECTION_HEAD, LEADER) or actor.enterprise_id:
-        raise PermissionDenied("只有执法机关工作人员可以复核陈述申辩")
-    _require_state(case, "served")
+    check_transition(case_workflow, case, "reminder_review", actor)
     rules.check_reminder_review(statement_at=case.reminder_statement_at, reviewed=bool(case.reminder_review),
                                 decision=decision, reason=reason)
     now = timezone.now()

@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import User
-from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.inspection.services import OTHER_METHODS, services_of
 from bureau.kernel.access import acts_on, for_roles, reference_data
 from bureau.kernel.errors import DomainError
@@ -32,13 +33,9 @@ from bureau.penalties.forms import (
     ProposalForm,
 )
 from bureau.penalties.models import Case, CollectiveDiscussion
-from bureau.penalties.workflow import case_workflow
+from bureau.penalties.workflow import STEPS, case_workflow
 
 STAFF = (INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN)
-
-
-def _staff(user: Any) -> bool:
-    return bool(user.is_superuser or user.has_role(*STAFF)) and not user.enterprise_id
 
 
 def _officers(user: Any) -> list[User]:
@@ -52,24 +49,22 @@ def _officers(user: Any) -> list[User]:
 
 
 @login_required
+@for_roles(*STAFF, ENTERPRISE)
 @acts_on("penalties.Case")
-def case_list(request: HttpRequest) -> HttpResponse:
-    if not (_staff(request.user) or request.user.enterprise_id):
-        raise Http404
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = queries.case_list(request.user, request.GET)
     page = paginate(qs, request.GET)
     return render(request, "penalties/list.html", {
         "page": page, "total": capped_count(qs), "states": case_workflow.states.items(),
-        "is_staff": _staff(request.user), "today": timezone.localdate(), "params": request.GET,
-        "can_open": request.user.has_role(INSPECTOR) and not request.user.enterprise_id,
+        "is_staff": not request.user.enterprise_id, "today": timezone.localdate(), "params": request.GET,
+        "can_open": INSPECTOR in request.user.role_codes,  # the 立案 page is for inspectors (for_roles)
     })
 
 
 @login_required
+@for_roles(INSPECTOR)
 @acts_on("penalties.Case", action="change")
-def case_open(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(INSPECTOR) or request.user.enterprise_id:
-        raise Http404
+def case_open(request: AuthenticatedRequest) -> HttpResponse:
     from bureau.hazards.models import Hazard
 
     hazard = None
@@ -104,9 +99,11 @@ def case_open(request: HttpRequest) -> HttpResponse:
     return render(request, "penalties/open.html", {"form": form, "hazard": hazard, "leads": leads})
 
 
-def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> dict[str, Any]:
     user = request.user
-    staff = _staff(user)
+    staff = not user.enterprise_id  # the party sees the documents addressed to it (Case.ENTERPRISE_DOCUMENT_KINDS)
+    available = [t.action for t in case_workflow.available(case, user)]
+    steps = {a for a in available if a in STEPS}
     history = case_workflow.history(case)
     documents = list(case.documents())
     if not staff:
@@ -115,7 +112,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         "case": case, "history": history, "documents": documents, "is_staff": staff,
         "services": services_of(documents, user), "methods": OTHER_METHODS, "is_party": not staff,
         "is_enterprise": bool(user.enterprise_id), "today": timezone.localdate(),
-        "actions": [t.action for t in case_workflow.available(case, user)],
+        "actions": [a for a in available if a not in STEPS], "steps": steps,
         "circumstance_labels": [rules.CIRCUMSTANCES.get(c, c) for c in case.circumstances],
         "overdue": case.state not in ("decided", "served", "executed", "closed")
         and timezone.localdate() > case.decision_due,
@@ -137,19 +134,16 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
         ctx["reminder_statement_open"] = (case.state == "served" and not case.reminder_statement_at
                                           and timezone.localdate() <= ctx["reminder_statement_due"])
         ctx["review_decisions"] = list(rules.REVIEW_DECISIONS.items())
-        ctx["can_review"] = (staff and case.state == "served" and case.reminder_review_pending
-                             and user.has_role(INSPECTOR, SECTION_HEAD, LEADER))
+        ctx["can_review"] = case.reminder_review_pending and "reminder_review" in steps
     if staff:
         ctx["major_reasons"] = services.major_reasons(case)
         ctx["discussion"] = (CollectiveDiscussion.objects.filter(case=case).select_related("host")
                              .prefetch_related("participants").first())
-        if (case.state == "deciding" and ctx["discussion"] is None and not case.exemption
-                and user.has_role(SECTION_HEAD, LEADER)):
+        if ctx["discussion"] is None and not case.exemption and "discuss" in steps:
             ctx["discussion_form"] = extra.pop("discussion_form", None) or _discussion_form(case)
-        if case.state == "hearing" and user.has_role(INSPECTOR, SECTION_HEAD, LEADER):
+        if "schedule_hearing" in steps:
             ctx["hearing_form"] = extra.pop("hearing_form", None) or _hearing_form(case)
-        ctx["can_remind"] = (case.payment_overdue and not case.reminder_on
-                             and user.has_role(INSPECTOR, SECTION_HEAD, LEADER))
+        ctx["can_remind"] = case.payment_overdue and not case.reminder_on and "remind" in steps
         if ctx["can_remind"]:
             from bureau.kernel.rules import rule
 
@@ -158,7 +152,7 @@ def _detail_context(request: HttpRequest, case: Case, **extra: Any) -> dict[str,
                 daily_pct=int(rule("penalties.late_surcharge_pct")))
     if staff:
         ctx["evidence"] = list(case.evidence.prefetch_related("officers"))
-        if case.state == "investigating" and user.has_role(INSPECTOR):
+        if "evidence" in steps or "propose" in steps:
             from bureau.hazards.queries import self_inspection_hazards
 
             officers = _officers(user)
@@ -200,7 +194,7 @@ def _hearing_form(case: Case, data: Any = None) -> HearingScheduleForm:
                                investigators=(case.lead_officer_id, case.second_officer_id))
 
 
-def _form_action(request: HttpRequest, case: Case, form: Any, form_key: str, call: Any, success: str,
+def _form_action(request: AuthenticatedRequest, case: Case, form: Any, form_key: str, call: Any, success: str,
                  fallback_error: str) -> HttpResponse:
     """A step's form on the case page: on success a message and back to the case; a form error or the service's
     refusal goes next to its field, the page is shown again with the answer (400/409) and nothing is saved."""
@@ -222,12 +216,11 @@ def _form_action(request: HttpRequest, case: Case, form: Any, form_key: str, cal
 
 @login_required
 @require_POST
+@for_roles(*STAFF)
 @acts_on("penalties.Case", action="action")
-def discussion(request: HttpRequest, pk: int) -> HttpResponse:
+def discussion(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """集体讨论记录: the form's errors and the service's refusals next to their field; nothing saved on refusal."""
     case = queries.get_case_for(request.user, pk)
-    if not _staff(request.user):
-        raise Http404
     form = _discussion_form(case, request.POST)
 
     def record(data: dict[str, Any]) -> None:
@@ -244,14 +237,13 @@ def discussion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@for_roles(*STAFF)
 @acts_on("penalties.Case", action="action")
-def hearing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
+def hearing_schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """安排听证 and the 听证通知书; refusals next to their field, nothing saved."""
     import datetime as dt
 
     case = queries.get_case_for(request.user, pk)
-    if not _staff(request.user):
-        raise Http404
     form = _hearing_form(case, request.POST)
 
     def schedule(data: dict[str, Any]) -> None:
@@ -267,7 +259,7 @@ def hearing_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("penalties.Case")
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     return render(request, "penalties/detail.html", _detail_context(request, case))
 
@@ -275,7 +267,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("penalties.Case", action="action")
-def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     form = EvidenceForm(request.POST, officers=_officers(request.user))
     if form.is_valid():
@@ -295,7 +287,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("penalties.Case", action="action")
-def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     form = ProposalForm(request.POST, violations=queries.violation_choices(case.filed_on))
     preview = None
@@ -327,7 +319,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("penalties.Case", action="action")
-def exemption(request: HttpRequest, pk: int) -> HttpResponse:
+def exemption(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from bureau.hazards.models import Hazard
     from bureau.hazards.queries import self_inspection_hazards
 
@@ -362,7 +354,7 @@ def _int_or_none(value: str | None) -> int | None:
 @login_required
 @require_POST
 @acts_on("penalties.Case", action="action")
-def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     case = queries.get_case_for(request.user, pk)
     p = request.POST
     user = request.user
@@ -403,7 +395,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("penalties:detail", pk=case.pk)
 
 
-def _execute(request: HttpRequest, case: Case) -> HttpResponse:
+def _execute(request: AuthenticatedRequest, case: Case) -> HttpResponse:
     """记录执行情况: the form's errors and the service's refusals next to their field; nothing saved on refusal."""
     form = ExecutionForm(request.POST)
 
@@ -416,10 +408,9 @@ def _execute(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF)
 @reference_data
-def benchmark(request: HttpRequest) -> HttpResponse:
-    if not _staff(request.user):
-        raise Http404
+def benchmark(request: AuthenticatedRequest) -> HttpResponse:
     on = timezone.localdate() if request.GET.get("all") != "1" else None
     qs = queries.benchmark_list(on, request.GET)
     page = paginate(qs, request.GET, size=100)
@@ -430,7 +421,7 @@ def benchmark(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @for_roles("sysadmin", "section_head", "leader")
-def benchmark_import(request: HttpRequest) -> HttpResponse:
+def benchmark_import(request: AuthenticatedRequest) -> HttpResponse:
     form = BenchmarkImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -455,10 +446,9 @@ def benchmark_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*STAFF)
 @reference_data
-def benchmark_template(request: HttpRequest) -> HttpResponse:
-    if not _staff(request.user):
-        raise Http404
+def benchmark_template(request: AuthenticatedRequest) -> HttpResponse:
     labels = {v: k for k, v in services.HEADER_LABELS.items()}
     example = ["示例版本", "《示例基准》", "", "2026-01-01", "", "DEMO-1", "示例违法行为", "安全生产法第X条",
                "安全生产法第Y条", 0, 100000, "责令限期改正阶段", "生产经营单位", "从轻", "第1档", "有1处", 0, 30000, "", ""]

@@ -11,6 +11,15 @@ from bureau.kernel.workflow import T, Workflow
 from bureau.penalties.facts import discussion_of, evidence_problem
 
 REVIEWERS = {SECTION_HEAD, LEADER}
+STAFF = {INSPECTOR, SECTION_HEAD, LEADER}
+
+
+def holds_enforcement_id(case: Any, actor: Any) -> str | None:
+    """承办人员持有执法证"""
+    # 行政处罚法 第42条: 行政处罚应当由具有行政执法资格的执法人员实施
+    if actor is None or (getattr(actor, "enforcement_id", "") or "").strip():
+        return None
+    return "执法人员须为持有执法证的执法人员"
 
 
 def _has_proposal(case: Any, actor: Any) -> str | None:
@@ -118,7 +127,21 @@ case_workflow = Workflow(
           _acknowledged_electronically),
         T("execute", "记录执行情况", "served", "executed", {INSPECTOR}, _needs_execution),
         T("close", "结案", ("served", "executed"), "closed", REVIEWERS, _executed_or_exempt),
+        # steps that add to the case file without changing its state: each has its own form on the case page
+        # (STEPS), is checked with check_transition and written to the timeline and the audit trail by its service
+        T("evidence", "制作调查取证笔录", "investigating", "investigating", {INSPECTOR}, holds_enforcement_id),
+        T("propose", "提出裁量建议或免罚意见", "investigating", "investigating", {INSPECTOR}, holds_enforcement_id),
+        T("statement", "陈述申辩", "notified", "notified", {ENTERPRISE, INSPECTOR}),  # 行政处罚法 第45条
+        T("discuss", "记录集体讨论（科室负责人或分管负责人）", "deciding", "deciding", REVIEWERS),  # 第57条第2款
+        T("schedule_hearing", "安排听证", "hearing", "hearing", STAFF),  # 行政处罚法 第64条
+        T("remind", "发出履行催告书", "served", "served", STAFF),  # 行政强制法 第35、54条
+        T("reminder_statement", "对催告书陈述申辩", "served", "served", {ENTERPRISE, INSPECTOR}),  # 行政强制法 第36条
+        T("reminder_review", "复核催告陈述申辩", "served", "served", STAFF),  # 行政强制法 第36条
     ],
 )
+
+# the declared steps with their own form on the case page (not a button of the 办理 card)
+STEPS = frozenset({"evidence", "propose", "statement", "discuss", "schedule_hearing", "remind", "reminder_statement",
+                   "reminder_review"})
 
 OPEN_STATES = ("investigating", "reviewing", "notified", "hearing", "deciding", "decided", "served", "executed")
