@@ -382,8 +382,8 @@ class SignIn(InputSchema):
 
 def _commitment(request: HttpRequest, application_id: Id) -> Commitment:
     app = _get(request, application_id)
-    row = Commitment.objects.select_related("application", "application__item", "application__enterprise") \
-        .filter(application=app).first()
+    row = Commitment.objects.restrict(request.user).select_related(
+        "application", "application__item", "application__enterprise").filter(application=app).first()
     if row is None:
         raise NotFound("该申请没有容缺承诺")
     return row

@@ -48,9 +48,9 @@ def leader_approvals(user: Any) -> QuerySet[Application]:
 
 
 def enterprise_applications(user: Any, params: Any | None = None) -> QuerySet[Application]:
-    """An enterprise's own applications, newest first."""
+    """An enterprise's own applications (what Application.authority lets it see), newest first."""
     params = params or {}
-    qs = _rows(Application.objects.filter(enterprise_id=user.enterprise_id))
+    qs = _rows(Application.objects.restrict(user))
     if params.get("state"):
         qs = qs.filter(state=params["state"])
     return qs.order_by("-id")
