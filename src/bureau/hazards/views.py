@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -80,7 +82,7 @@ def hazard_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @for_roles(*PARTICIPANTS)
 @acts_on("hazards.Hazard")
-def hazard_export(request: AuthenticatedRequest) -> HttpResponse:
+def hazard_export(request: AuthenticatedRequest) -> HttpResponseBase:
     qs = queries.hazard_list(request.user, request.GET)
     header = ["隐患编号", "企业", "区划", "隐患名称", "等级", "来源", "发现日期", "整改期限", "状态", "整改责任人"]
 
@@ -107,6 +109,8 @@ def hazard_new(request: AuthenticatedRequest) -> HttpResponse:
         data = form.cleaned_data
         enterprise = user.enterprise if is_enterprise else data["enterprise"]
         try:
+            if enterprise is None:
+                raise DomainError("请选择企业", field="enterprise")
             hazard = services.hazard_report(
                 actor=user, enterprise=enterprise,
                 source=HazardSource.SELF_INSPECTION if is_enterprise else data["source"], title=data["title"],
@@ -173,7 +177,7 @@ def hazard_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         form.fields["deadline"].disabled = True  # a disabled field keeps the bureau's deadline
         form.initial["deadline"] = hazard.deadline
     if not form.is_valid():
-        messages.error(request, "整改方案填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "整改方案填写有误：" + "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("hazards:detail", pk=pk)
     try:
         services.hazard_plan(actor=request.user, hazard=hazard, **form.cleaned_data)
@@ -227,7 +231,7 @@ def hazard_extension(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, pk)
     form = ExtensionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "延期申请填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "延期申请填写有误：" + "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("hazards:detail", pk=pk)
     try:
         services.extension_request(actor=request.user, hazard=hazard, **form.cleaned_data)
@@ -277,6 +281,9 @@ def risk_list(request: AuthenticatedRequest) -> HttpResponse:
 @acts_on("hazards.RiskPoint", action="change")
 def risk_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
+    enterprise = user.enterprise
+    if enterprise is None:  # an enterprise account always belongs to its enterprise
+        raise Http404
     instance = queries.get_risk_point_for(user, pk) if pk else None
     initial = {}
     if instance is not None:
@@ -284,7 +291,7 @@ def risk_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpRespo
     form = RiskPointForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            point = services.risk_point_save(actor=user, enterprise=user.enterprise, instance=instance,
+            point = services.risk_point_save(actor=user, enterprise=enterprise, instance=instance,
                                              **form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -385,7 +392,7 @@ def listing_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def listing_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     listing = queries.get_listing_for(request.user, pk)
     note = request.POST.get("note", "")
-    handlers = {"request_recheck": services.listing_request_recheck, "verify_fail": services.listing_verify_fail,
+    handlers: dict[str, Callable[..., ListedSupervision]] = {"request_recheck": services.listing_request_recheck, "verify_fail": services.listing_verify_fail,
                 "remove": services.listing_remove}
     if action not in handlers:
         raise Http404

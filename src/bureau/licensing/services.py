@@ -96,6 +96,10 @@ def _document(app: Application, *, kind: str, title: str, prefix: str, blocks: l
     return doc
 
 
+def _date(day: dt.date | None) -> str:
+    return chinese_date(day) if day is not None else "—"
+
+
 def _application_facts(app: Application) -> Fields:
     return Fields([("申请事项", app.item.name), ("办件编号", app.number), ("申请单位", app.locked_data.get("name", "")),
                    ("统一社会信用代码", app.locked_data.get("uscc", "")),
@@ -177,10 +181,11 @@ def locked_data_for(enterprise: Enterprise) -> dict[str, str]:
 
 def application_submit(*, actor: User, item: PermitItem, files: Mapping[int, Any], scope_text: str = "",
                        description: str = "", partial_renovation: bool = False, merged_review: bool = False,
-                       claimed: Mapping[str, str] | None = None, idempotency_key: str = "") -> Application:
+                       claimed: Mapping[str, str | None] | None = None, idempotency_key: str = "") -> Application:
     """An enterprise applies online (measure I.1). Locked register fields are re-read here; a tampered value is
     refused. The same idempotency key returns the application already created."""
-    if not actor.enterprise_id or not actor.has_role("enterprise"):
+    enterprise = actor.enterprise
+    if enterprise is None or not actor.has_role("enterprise"):
         raise PermissionDenied("只有企业用户可以提交许可申请")
     if not item.is_active:
         raise DomainError("该事项暂停受理")
@@ -189,7 +194,6 @@ def application_submit(*, actor: User, item: PermitItem, files: Mapping[int, Any
         existing = Application.objects.filter(applicant=actor, idempotency_key=key).first()
         if existing is not None:
             return existing
-    enterprise = actor.enterprise
     locked = locked_data_for(enterprise)
     for field, value in (claimed or {}).items():
         if field in LOCKED_FIELDS and value is not None and str(value).strip() != str(locked[field]).strip():
@@ -265,7 +269,7 @@ PUBLIC_PROGRESS_FIELDS = ("id", "number", "check_code", "state", "submitted_on",
 
 def public_progress_steps(app: Application) -> list[dict[str, Any]]:
     """The timeline shown to the public: state changes and the submission, without names or notes."""
-    return [h for h in app.history().values("action", "action_label", "at", "from_state", "to_state")
+    return [dict(h) for h in app.history().values("action", "action_label", "at", "from_state", "to_state")
             if h["from_state"] != h["to_state"] or h["action"] == "submit"]
 
 
@@ -370,7 +374,7 @@ def _accept(app: Application, *, actor: User | None, action: str, note: str, on:
               _application_facts(app),
               Fields([("受理日期", chinese_date(accepted_on)),
                       ("承诺办结时限", f"{app.item.promised_days} 个工作日（法定 {app.item.statutory_days} 个工作日）"),
-                      ("预计决定日期", chinese_date(app.decision_due) + ("（暂定）" if app.due_provisional else ""))])]
+                      ("预计决定日期", _date(app.decision_due) + ("（暂定）" if app.due_provisional else ""))])]
     if app.fast_track_reason:
         blocks.append(Para(f"快速通道：{app.fast_track_reason}。"))
     _document(app, kind="acceptance_notice", title="受理通知书", prefix="运应急许受", blocks=blocks, actor=actor, on=on)
@@ -379,7 +383,8 @@ def _accept(app: Application, *, actor: User | None, action: str, note: str, on:
                    if m.status == ApplicationMaterial.Status.MISSING]
         app.materials.filter(status=ApplicationMaterial.Status.MISSING).update(
             status=ApplicationMaterial.Status.TOLERATED)
-        Commitment.objects.create(application=app, missing_text="、".join(missing), latest_deadline=app.decision_due)
+        Commitment.objects.create(application=app, missing_text="、".join(missing),
+                                  latest_deadline=app.decision_due or accepted_on)
     _tell_applicant(app, "申请已受理" + ("（容缺受理，请签署承诺书）" if tolerated else ""),
                     f"预计 {app.decision_due:%Y-%m-%d} 前作出决定。")
 
@@ -564,7 +569,7 @@ def application_approve_extension(*, actor: User, application: Application, note
                   blocks=[Para(f"你单位申请的{app.item.name}，因{app.extension_reason}，在规定期限内不能作出决定。"
                                f"经本机关负责人批准，依据《中华人民共和国行政许可法》第四十二条，审批期限延长{days}个工作日。"),
                           _application_facts(app),
-                          Fields([("延长后决定期限", chinese_date(app.decision_due))])], actor=actor, on=on)
+                          Fields([("延长后决定期限", _date(app.decision_due))])], actor=actor, on=on)
         _tell_applicant(app, "审批期限延长", f"理由：{app.extension_reason}；预计 {app.decision_due:%Y-%m-%d} 前作出决定。")
     return _done(application)
 

@@ -112,10 +112,11 @@ def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
     if item is None:
         raise Http404
     user = request.user
-    if not user.enterprise_id:
+    enterprise = user.enterprise
+    if enterprise is None:
         messages.error(request, "只有企业用户可以网上申请；工作人员请使用审批工作台。")
         return redirect("licensing:catalogue")
-    locked = services.locked_data_for(user.enterprise)
+    locked = services.locked_data_for(enterprise)
     errors: dict[str, str] = {}
     if request.method == "POST":
         claimed = {k: request.POST.get(f"locked_{k}") for k in services.LOCKED_FIELDS}
@@ -131,12 +132,12 @@ def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, f"申请已提交，办件编号 {app.number}，查询码 {app.check_code}。")
             return redirect("licensing:detail", pk=app.pk)
-    shared = {m.pk: services.shared_snapshot(m, user.enterprise) for m in item.materials.all()
+    shared = {m.pk: services.shared_snapshot(m, enterprise) for m in item.materials.all()
               if m.requirement == "shared" and m.shared_source}
     return render(request, "licensing/apply.html", {
         "item": item, "locked": locked, "errors": errors, "post": request.POST, "shared": shared,
         "idempotency_key": request.POST.get("idempotency_key") or secrets.token_urlsafe(16),
-        "max_mb": rule("licensing.upload_max_mb"), "is_gas_station": user.enterprise.industry == "gas_station",
+        "max_mb": rule("licensing.upload_max_mb"), "is_gas_station": enterprise.industry == "gas_station",
     })
 
 
@@ -176,7 +177,9 @@ ACTIONS = {
     "reject": lambda u, a, p, f: services.application_reject(actor=u, application=a, reasons=p.get("note", ""),
                                                              other_agency=p.get("other_agency", "")),
     "request_correction": lambda u, a, p, f: services.application_request_correction(
-        actor=u, application=a, material_ids=[parse_id(x, field="material_ids", label="材料") for x in p.getlist("material_ids")],
+        actor=u, application=a,
+        material_ids=[i for x in p.getlist("material_ids")
+                      if (i := parse_id(x, field="material_ids", label="材料")) is not None],
         note=p.get("note", "")),
     "decide_instant": lambda u, a, p, f: services.application_decide_instant(actor=u, application=a,
                                                                              note=p.get("note", "")),
