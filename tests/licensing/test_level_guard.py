@@ -67,3 +67,18 @@ def test_every_officer_transition_declares_the_level_guard_first():
         else:
             assert own_level not in t.guards, t.action
     assert (own_level.__doc__ or "").splitlines()[0].startswith("办理人员属于该事项的审批层级")
+
+
+def test_officer_lists_are_declared_for_their_roles_and_all_applications_is_restricted(world, login):
+    """Rule (issue 13: one mechanism): the officers' queue, the leaders' approvals and the departments' list are
+    declared with for_roles (404 to anyone else); the enterprise's own list is for the enterprise; 全部办件 is what
+    Application.authority lets the user see (an enterprise its own, another county nothing of this one)."""
+    app = submit(world, "hazchem_operation", world.qiye)
+    enterprise = login(world.qiye)
+    for url in ("/licensing/queue/", "/licensing/approvals/", "/licensing/department/"):
+        assert enterprise.get(url).status_code == 404, url
+    assert app.number in enterprise.get("/licensing/mine/").content.decode()
+    assert app.number in enterprise.get("/licensing/all/").content.decode()
+    assert login(world.officer).get("/licensing/mine/").status_code == 404
+    assert app.number not in login(world.county_officer).get("/licensing/all/").content.decode()
+    assert app.number in login(world.officer).get("/licensing/queue/").content.decode()
