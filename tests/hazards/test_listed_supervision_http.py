@@ -98,7 +98,7 @@ def test_recheck_request_sets_removal_due_ten_working_days_and_removal_closes(w,
     assert listing.removal_due == add_working_days(today(), 10).date
     assert listing.hazard.state == "awaiting_acceptance"
     r = login(w.owner).post(f"/hazards/listings/{listing.pk}/act/remove/", {}, follow=True)
-    assert "只有监管部门负责人可以督办销号" in _msgs(r)
+    assert "您的角色无权执行「核查通过、销号」" in _msgs(r)  # only the section head or leader removes (declared roles)
     login(w.head).post(f"/hazards/listings/{listing.pk}/act/remove/", {"note": "核查合格"})
     listing.refresh_from_db()
     listing.hazard.refresh_from_db()
@@ -162,3 +162,36 @@ def test_public_notice_lists_published_listings_without_login(w, client, django_
         r = client.get("/hazards/public/listings/")
     assert r.status_code == 200 and listing.number in r.content.decode()
     assert w.owner.real_name not in r.content.decode()
+
+
+def test_listing_is_the_hazards_declared_action_with_its_guards(w, login):
+    """Rule (measure III.6): 挂牌督办 is the hazard's declared action `list` — a section head or leader, a major hazard,
+    not yet listed — so the button shows exactly when it can be taken, and listing leaves the hazard's timeline."""
+    from bureau.accounts.authority import may
+    from bureau.hazards.services import listing_create
+    from bureau.hazards.workflow import hazard_workflow
+
+    major = hazard(w, step="rectifying", grade="major", source="inspection")
+    general = hazard(w, step="rectifying", source="inspection")
+    assert "/list/" in login(w.head).get(f"/hazards/{major.pk}/").content.decode()
+    assert f"/hazards/{general.pk}/list/" not in login(w.head).get(f"/hazards/{general.pk}/").content.decode()
+    assert may(w.head, general, "list") == "只有重大隐患才能挂牌督办（一般隐患由企业自行整改）"
+    assert may(w.inspector, major, "list") == "您的角色无权执行「挂牌督办」"
+    listing_create(actor=w.head, hazard=major, reason="资金大", deadline=today() + dt.timedelta(days=30))
+    major.refresh_from_db()
+    assert major.state == "rectifying" and major.deadline == today() + dt.timedelta(days=30)
+    assert [t.action for t in hazard_workflow.available(major, w.head)].count("list") == 0
+    assert may(w.head, major, "list") == "该隐患已挂牌督办"
+    assert major.history().filter(action="list", note__startswith="督办编号").count() == 1
+
+
+def test_recheck_request_has_no_button_before_the_hazard_has_its_plan(w, login):
+    """Rule (安全生产事故隐患排查治理暂行规定 第15、18条): the recheck of a listing follows the hazard's plan; the guard
+    hides the action and the page says why."""
+    from bureau.hazards.services import listing_create
+    from bureau.hazards.workflow import listing_workflow
+
+    h = hazard(w, step="reported", grade="major", source="inspection")
+    listing = listing_create(actor=w.head, hazard=h, reason="难", deadline=today() + dt.timedelta(days=30))
+    assert "request_recheck" not in [t.action for t in listing_workflow.available(listing, w.owner)]
+    assert "请先在隐患中登记整改方案" in login(w.owner).get(f"/hazards/listings/{listing.pk}/").content.decode()

@@ -50,7 +50,7 @@ def test_city_officer_sees_no_buttons_on_a_county_level_application_and_the_coun
     app = submit(world, "fireworks_retail", world.qiye_other)
     assert app.level == "county" and app.region_id == "140821"
     assert 'id="actions"' not in login(world.officer).get(f"/licensing/{app.pk}/").content.decode()
-    with pytest.raises(s.PermissionDenied, match="所在县级应急管理局"):
+    with pytest.raises(s.DomainError, match="所在县级应急管理局"):
         s.application_accept(actor=world.officer, application=app)
     body = login(world.county_officer).get(f"/licensing/{app.pk}/").content.decode()
     assert f"/licensing/{app.pk}/act/accept/" in body
@@ -67,3 +67,18 @@ def test_every_officer_transition_declares_the_level_guard_first():
         else:
             assert own_level not in t.guards, t.action
     assert (own_level.__doc__ or "").splitlines()[0].startswith("办理人员属于该事项的审批层级")
+
+
+def test_officer_lists_are_declared_for_their_roles_and_all_applications_is_restricted(world, login):
+    """Rule (issue 13: one mechanism): the officers' queue, the leaders' approvals and the departments' list are
+    declared with for_roles (404 to anyone else); the enterprise's own list is for the enterprise; 全部办件 is what
+    Application.authority lets the user see (an enterprise its own, another county nothing of this one)."""
+    app = submit(world, "hazchem_operation", world.qiye)
+    enterprise = login(world.qiye)
+    for url in ("/licensing/queue/", "/licensing/approvals/", "/licensing/department/"):
+        assert enterprise.get(url).status_code == 404, url
+    assert app.number in enterprise.get("/licensing/mine/").content.decode()
+    assert app.number in enterprise.get("/licensing/all/").content.decode()
+    assert login(world.officer).get("/licensing/mine/").status_code == 404
+    assert app.number not in login(world.county_officer).get("/licensing/all/").content.decode()
+    assert app.number in login(world.officer).get("/licensing/queue/").content.decode()

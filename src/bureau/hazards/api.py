@@ -12,11 +12,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.tokens import token_dataset
 from bureau.enterprises.models import Enterprise
 from bureau.hazards import queries, services
@@ -242,7 +243,7 @@ class OverviewRow(Schema):
     blue: int
 
 
-def _hazard(request: HttpRequest, hazard_id: Id) -> Hazard:
+def _hazard(request: AuthenticatedRequest, hazard_id: Id) -> Hazard:
     try:
         return queries.get_hazard_for(request.user, hazard_id)
     except Http404:
@@ -250,7 +251,7 @@ def _hazard(request: HttpRequest, hazard_id: Id) -> Hazard:
 
 
 @router.get("", response=HazardPage, summary="隐患清单（按数据权限过滤）")
-def hazard_list(request: HttpRequest, filters: Query[HazardFilter]) -> HazardPage:
+def hazard_list(request: AuthenticatedRequest, filters: Query[HazardFilter]) -> HazardPage:
     limit, offset = filters.limit, filters.offset
     params = {k: v for k, v in filters.dict().items() if v is not None}
     rows = list(queries.hazard_list(request.user, params)[offset: offset + limit + 1])
@@ -259,10 +260,10 @@ def hazard_list(request: HttpRequest, filters: Query[HazardFilter]) -> HazardPag
 
 
 @router.post("", response={201: HazardOut}, summary="登记隐患（企业自查或监管部门发现）")
-def hazard_create(request: HttpRequest, payload: HazardIn) -> tuple[int, HazardOut]:
+def hazard_create(request: AuthenticatedRequest, payload: HazardIn) -> tuple[int, HazardOut]:
     user = request.user
-    if user.enterprise_id:
-        enterprise = user.enterprise
+    enterprise = user.enterprise
+    if enterprise is not None:
         source = "self_inspection"
     else:
         enterprise = Enterprise.objects.restrict(user).filter(pk=payload.enterprise_id).first()
@@ -279,7 +280,7 @@ def hazard_create(request: HttpRequest, payload: HazardIn) -> tuple[int, HazardO
 
 
 @router.get("/overview", response=list[OverviewRow], summary="辖区隐患与风险总览")
-def overview(request: HttpRequest) -> list[dict[str, Any]]:
+def overview(request: AuthenticatedRequest) -> list[dict[str, Any]]:
     if request.user.enterprise_id:
         raise PermissionDenied("企业用户无权查看辖区总览")
     return queries.jurisdiction_overview(request.user)
@@ -287,21 +288,22 @@ def overview(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/risk-points", response=list[RiskPointOut], summary="风险分级管控清单")
 @token_dataset("risk_points")
-def risk_point_list(request: HttpRequest, level: str | None = None, limit: LongLimit = 100) -> list[RiskPointOut]:
+def risk_point_list(request: AuthenticatedRequest, level: str | None = None, limit: LongLimit = 100) -> list[RiskPointOut]:
     rows = queries.risk_points(request.user, {"level": level} if level else {})[:limit]
     return [RiskPointOut.of(p) for p in rows]
 
 
 @router.post("/risk-points", response={201: RiskPointOut}, summary="登记风险点（自动分级）")
 @token_dataset("risk_points")
-def risk_point_create(request: HttpRequest, payload: RiskPointIn) -> tuple[int, RiskPointOut]:
-    if not request.user.enterprise_id:
+def risk_point_create(request: AuthenticatedRequest, payload: RiskPointIn) -> tuple[int, RiskPointOut]:
+    enterprise = request.user.enterprise
+    if enterprise is None:
         raise PermissionDenied("风险点由企业登记")
-    point = services.risk_point_save(actor=request.user, enterprise=request.user.enterprise, **payload.dict())
+    point = services.risk_point_save(actor=request.user, enterprise=enterprise, **payload.dict())
     return 201, RiskPointOut.of(point)
 
 
-def _extension(request: HttpRequest, extension_id: Id) -> DeadlineExtension:
+def _extension(request: AuthenticatedRequest, extension_id: Id) -> DeadlineExtension:
     extension = (DeadlineExtension.objects.restrict(request.user).select_related("hazard")
                  .filter(pk=extension_id).first())
     if extension is None:
@@ -309,7 +311,7 @@ def _extension(request: HttpRequest, extension_id: Id) -> DeadlineExtension:
     return extension
 
 
-def _listing(request: HttpRequest, listing_id: Id) -> ListedSupervision:
+def _listing(request: AuthenticatedRequest, listing_id: Id) -> ListedSupervision:
     try:
         return queries.get_listing_for(request.user, listing_id)
     except Http404:
@@ -317,7 +319,7 @@ def _listing(request: HttpRequest, listing_id: Id) -> ListedSupervision:
 
 
 @router.get("/extensions", response=list[ExtensionOut], summary="整改延期申请（按数据权限过滤；state=requested 为待审批）")
-def extension_list(request: HttpRequest, state: Literal["requested", "approved", "refused"] | None = None,
+def extension_list(request: AuthenticatedRequest, state: Literal["requested", "approved", "refused"] | None = None,
                    limit: Limit = 50, offset: Offset = 0) -> list[ExtensionOut]:
     qs = DeadlineExtension.objects.restrict(request.user).select_related("hazard")
     if state:
@@ -329,7 +331,7 @@ def extension_list(request: HttpRequest, state: Literal["requested", "approved",
              summary="监管部门审批延期申请：approve 准予延期（整改期限随之变更）/ refuse 不予延期",
              description="辖区监管部门（执法人员、科室负责人、分管负责人）审批，须填写审批意见；准予后隐患的整改期限改为"
                          "申请的日期，并记入隐患的办理过程，企业收到通知。")
-def extension_decide(request: HttpRequest, extension_id: Id, action: Literal["approve", "refuse"],
+def extension_decide(request: AuthenticatedRequest, extension_id: Id, action: Literal["approve", "refuse"],
                      payload: DecisionIn) -> ExtensionOut:
     extension = _extension(request, extension_id)
     services.extension_decide(actor=request.user, extension=extension, action=action, note=payload.note)
@@ -338,7 +340,7 @@ def extension_decide(request: HttpRequest, extension_id: Id, action: Literal["ap
 
 @router.get("/listings", response=list[ListingOut], summary="挂牌督办清单（按数据权限过滤）")
 @token_dataset("listings")
-def listing_list(request: HttpRequest, state: Literal["listed", "recheck_requested", "removed"] | None = None,
+def listing_list(request: AuthenticatedRequest, state: Literal["listed", "recheck_requested", "removed"] | None = None,
                  limit: Limit = 50, offset: Offset = 0) -> list[ListingOut]:
     rows = queries.listing_list(request.user, {"state": state} if state else {})[offset: offset + limit]
     return [ListingOut.of(x) for x in rows]
@@ -346,13 +348,13 @@ def listing_list(request: HttpRequest, state: Literal["listed", "recheck_request
 
 @router.get("/listings/{listing_id}", response=ListingOut, summary="挂牌督办详情")
 @token_dataset("listings")
-def listing_detail(request: HttpRequest, listing_id: Id) -> ListingOut:
+def listing_detail(request: AuthenticatedRequest, listing_id: Id) -> ListingOut:
     return ListingOut.of(_listing(request, listing_id))
 
 
 @router.get("/listings/{listing_id}/entries", response=list[ListingEntryOut], summary="挂牌督办的整改进展与帮扶记录")
 @token_dataset("listings")
-def listing_entries(request: HttpRequest, listing_id: Id) -> list[ListingEntryOut]:
+def listing_entries(request: AuthenticatedRequest, listing_id: Id) -> list[ListingEntryOut]:
     return [ListingEntryOut.of(e) for e in _listing(request, listing_id).entries.all()]
 
 
@@ -360,7 +362,7 @@ def listing_entries(request: HttpRequest, listing_id: Id) -> list[ListingEntryOu
              summary="填报整改进展（企业或监管部门）或帮扶记录（监管部门）",
              description="完成进度不能低于上次填报的进度；日期不晚于今天、不早于挂牌日期和上次进展日期。")
 @token_dataset("listings")
-def listing_entry_create(request: HttpRequest, listing_id: Id, payload: ListingEntryIn) -> tuple[int, ListingEntryOut]:
+def listing_entry_create(request: AuthenticatedRequest, listing_id: Id, payload: ListingEntryIn) -> tuple[int, ListingEntryOut]:
     entry = services.listing_entry_add(actor=request.user, listing=_listing(request, listing_id), kind=payload.kind,
                                        text=payload.text, percent=payload.percent, on=payload.on)
     return 201, ListingEntryOut.of(entry)
@@ -368,7 +370,7 @@ def listing_entry_create(request: HttpRequest, listing_id: Id, payload: ListingE
 
 @router.get("/listings/{listing_id}/evidence", response=list[EvidenceOut], summary="挂牌督办的整改佐证")
 @token_dataset("listings")
-def listing_evidence_list(request: HttpRequest, listing_id: Id) -> list[EvidenceOut]:
+def listing_evidence_list(request: AuthenticatedRequest, listing_id: Id) -> list[EvidenceOut]:
     return [EvidenceOut.of(a) for a in services.evidence_of(_listing(request, listing_id))]
 
 
@@ -377,7 +379,7 @@ def listing_evidence_list(request: HttpRequest, listing_id: Id) -> list[Evidence
              description="督办中的事项，企业或辖区监管部门上传；类型、大小和数量按规则 hazards.evidence_types、"
                          "hazards.evidence_max_mb、hazards.evidence_max_files 校验。")
 @token_dataset("listings")
-def listing_evidence_create(request: HttpRequest, listing_id: Id, files: File[list[UploadedFile]],
+def listing_evidence_create(request: AuthenticatedRequest, listing_id: Id, files: File[list[UploadedFile]],
                             note: Form[str] = "") -> tuple[int, list[EvidenceOut]]:
     saved = services.listing_evidence_add(actor=request.user, listing=_listing(request, listing_id), files=files,
                                           note=note)
@@ -389,7 +391,7 @@ def listing_evidence_create(request: HttpRequest, listing_id: Id, files: File[li
              description="整改完成进度达到规则 hazards.listing_recheck_min_percent（默认 100%）方可申请；监管部门须在"
                          "规则 hazards.listing_removal_working_days 个工作日内核查销号。")
 @token_dataset("listings")
-def listing_recheck_request(request: HttpRequest, listing_id: Id, note: Form[str] = "",
+def listing_recheck_request(request: AuthenticatedRequest, listing_id: Id, note: Form[str] = "",
                             files: File[list[UploadedFile] | None] = None) -> ListingOut:
     listing = _listing(request, listing_id)
     services.listing_request_recheck(actor=request.user, listing=listing, note=note, files=files or [])
@@ -399,7 +401,7 @@ def listing_recheck_request(request: HttpRequest, listing_id: Id, note: Form[str
 @router.post("/listings/{listing_id}/actions/{action}", response=ListingOut,
              summary="督办核查：verify_fail 核查未通过（须写明原因）/ remove 核查通过、销号（科室负责人、分管负责人）")
 @token_dataset("listings")
-def listing_action(request: HttpRequest, listing_id: Id, action: Literal["verify_fail", "remove"],
+def listing_action(request: AuthenticatedRequest, listing_id: Id, action: Literal["verify_fail", "remove"],
                    payload: ActionIn) -> ListingOut:
     listing = _listing(request, listing_id)
     handler = services.listing_verify_fail if action == "verify_fail" else services.listing_remove
@@ -408,12 +410,12 @@ def listing_action(request: HttpRequest, listing_id: Id, action: Literal["verify
 
 
 @router.get("/{hazard_id}", response=HazardOut, summary="隐患详情")
-def hazard_detail(request: HttpRequest, hazard_id: Id) -> HazardOut:
+def hazard_detail(request: AuthenticatedRequest, hazard_id: Id) -> HazardOut:
     return HazardOut.of(_hazard(request, hazard_id))
 
 
 @router.post("/{hazard_id}/plan", response=HazardOut, summary="登记整改方案")
-def hazard_plan(request: HttpRequest, hazard_id: Id, payload: PlanIn) -> HazardOut:
+def hazard_plan(request: AuthenticatedRequest, hazard_id: Id, payload: PlanIn) -> HazardOut:
     hazard = _hazard(request, hazard_id)
     services.hazard_plan(actor=request.user, hazard=hazard, **payload.dict())
     return HazardOut.of(hazard)
@@ -423,7 +425,7 @@ def hazard_plan(request: HttpRequest, hazard_id: Id, payload: PlanIn) -> HazardO
              summary="申请验收 / 验收通过 / 验收不通过 / 销号（request_acceptance, accept, reject_acceptance, close）",
              description="监管部门或专家发现的隐患由监管部门验收、销号（体检隐患也可由参与该次体检的专家验收），企业只能"
                          "申请验收；企业自查的一般隐患由企业自行验收、销号，重大隐患由监管部门或专家验收。")
-def hazard_action(request: HttpRequest, hazard_id: Id,
+def hazard_action(request: AuthenticatedRequest, hazard_id: Id,
                   action: Literal["request_acceptance", "accept", "reject_acceptance", "close"],
                   payload: ActionIn) -> HazardOut:
     hazard = _hazard(request, hazard_id)
@@ -433,7 +435,7 @@ def hazard_action(request: HttpRequest, hazard_id: Id,
 
 @router.post("/{hazard_id}/acceptance-request", response=HazardOut,
              summary="申请验收/复查，可附整改佐证（multipart：note，files 可多个 JPG/PNG/PDF）")
-def hazard_acceptance_request(request: HttpRequest, hazard_id: Id, note: Form[str] = "",
+def hazard_acceptance_request(request: AuthenticatedRequest, hazard_id: Id, note: Form[str] = "",
                               files: File[list[UploadedFile] | None] = None) -> HazardOut:
     hazard = _hazard(request, hazard_id)
     services.hazard_transition(actor=request.user, hazard=hazard, action="request_acceptance", note=note,
@@ -442,7 +444,7 @@ def hazard_acceptance_request(request: HttpRequest, hazard_id: Id, note: Form[st
 
 
 @router.get("/{hazard_id}/evidence", response=list[EvidenceOut], summary="隐患的整改佐证（照片、证书、报告）")
-def hazard_evidence_list(request: HttpRequest, hazard_id: Id) -> list[EvidenceOut]:
+def hazard_evidence_list(request: AuthenticatedRequest, hazard_id: Id) -> list[EvidenceOut]:
     return [EvidenceOut.of(a) for a in services.evidence_of(_hazard(request, hazard_id))]
 
 
@@ -450,7 +452,7 @@ def hazard_evidence_list(request: HttpRequest, hazard_id: Id) -> list[EvidenceOu
              summary="上传整改佐证（multipart，字段 files，可多个：JPG/PNG/PDF）",
              description="整改中的隐患，企业或辖区监管部门上传；类型、大小和数量按规则 hazards.evidence_types、"
                          "hazards.evidence_max_mb、hazards.evidence_max_files 校验。")
-def hazard_evidence_create(request: HttpRequest, hazard_id: Id, files: File[list[UploadedFile]],
+def hazard_evidence_create(request: AuthenticatedRequest, hazard_id: Id, files: File[list[UploadedFile]],
                            note: Form[str] = "") -> tuple[int, list[EvidenceOut]]:
     saved = services.hazard_evidence_add(actor=request.user, hazard=_hazard(request, hazard_id), files=files,
                                          note=note)
@@ -458,7 +460,7 @@ def hazard_evidence_create(request: HttpRequest, hazard_id: Id, files: File[list
 
 
 @router.get("/{hazard_id}/extensions", response=list[ExtensionOut], summary="隐患的整改延期申请")
-def hazard_extensions(request: HttpRequest, hazard_id: Id) -> list[ExtensionOut]:
+def hazard_extensions(request: AuthenticatedRequest, hazard_id: Id) -> list[ExtensionOut]:
     hazard = _hazard(request, hazard_id)
     return [ExtensionOut.of(e) for e in DeadlineExtension.objects.restrict(request.user).filter(hazard=hazard)
             .select_related("hazard")]
@@ -469,7 +471,7 @@ def hazard_extensions(request: HttpRequest, hazard_id: Id) -> list[ExtensionOut]
              description="企业不能自行更改监管部门或专家确定的整改期限；确需延期的提出申请，写明理由和申请延至的日期"
                          "（晚于现期限、不早于今天、不超过规则 hazards.deadline_extension_max_days），由监管部门审批。"
                          "每项隐患同时只能有一份待审批的申请。")
-def hazard_extension_create(request: HttpRequest, hazard_id: Id, payload: ExtensionIn) -> tuple[int, ExtensionOut]:
+def hazard_extension_create(request: AuthenticatedRequest, hazard_id: Id, payload: ExtensionIn) -> tuple[int, ExtensionOut]:
     extension = services.extension_request(actor=request.user, hazard=_hazard(request, hazard_id),
                                            proposed_deadline=payload.proposed_deadline, reason=payload.reason)
     return 201, ExtensionOut.of(extension)

@@ -54,6 +54,8 @@ def load(ctx: Any) -> None:
     today = timezone.localdate()
     qiye = User.objects.get(username="qiye")
     showcase = qiye.enterprise
+    if showcase is None:  # the foundation's demo gives qiye its enterprise
+        return
     city_inspector = User.objects.get(username="city_inspector")
     city_leader = User.objects.get(username="city_leader")
 

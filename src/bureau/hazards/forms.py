@@ -28,7 +28,7 @@ class HazardReportForm(BureauForm):
     grade = forms.ChoiceField(label="等级", choices=HazardGrade.choices)
     major_criterion = forms.CharField(label="重大隐患判定依据", max_length=200, required=False,
                                       help_text="如：化工和危险化学品生产经营单位重大生产安全事故隐患判定标准 第X条")
-    risk_point = forms.ModelChoiceField(label="关联风险点", queryset=None, required=False)
+    risk_point: forms.ModelChoiceField = forms.ModelChoiceField(label="关联风险点", queryset=None, required=False)
 
     def __init__(self, *args, enterprises=None, risk_points=None, is_enterprise=False, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

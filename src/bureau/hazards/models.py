@@ -130,6 +130,8 @@ class Hazard(ProcessModel):
 
     objects = RestrictedQuerySet.as_manager()
 
+    state_label: str  # set on rows shown in lists (the workflow's name of the state)
+
     class Meta:
         verbose_name = "隐患"
         verbose_name_plural = verbose_name
@@ -182,6 +184,8 @@ class ListedSupervision(ProcessModel):
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = RestrictedQuerySet.as_manager()
+
+    state_label: str  # set on rows shown in lists (the workflow's name of the state)
 
     class Meta:
         verbose_name = "挂牌督办"

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from bureau.accounts.models import User
 from bureau.hazards.models import OPEN_STATES, Hazard, HazardSource, ListedSupervision, RiskPoint
 from bureau.hazards.workflow import hazard_workflow
 from bureau.kernel.validation import id_param
@@ -20,7 +21,7 @@ def self_inspection_hazards(enterprise_id: int, *, reported_before: dt.datetime)
                                  reported_at__lt=reported_before)
 
 
-def hazard_list(user: Any, params: Any, today: dt.date | None = None) -> QuerySet[Hazard]:
+def hazard_list(user: User, params: Any, today: dt.date | None = None) -> QuerySet[Hazard]:
     today = today or dt.date.today()
     qs = Hazard.objects.restrict(user).select_related("enterprise", "region")
     q = (params.get("q") or "").strip()
@@ -40,21 +41,21 @@ def hazard_list(user: Any, params: Any, today: dt.date | None = None) -> QuerySe
     return qs.order_by("-reported_at", "-id")
 
 
-def overdue_hazards(user: Any, today: dt.date | None = None) -> QuerySet[Hazard]:
+def overdue_hazards(user: User, today: dt.date | None = None) -> QuerySet[Hazard]:
     """The overdue scan: open hazards past their rectification deadline, oldest deadline first."""
     today = today or dt.date.today()
     return (Hazard.objects.restrict(user).filter(state__in=OPEN_STATES, deadline__lt=today)
             .select_related("enterprise", "region").order_by("deadline", "id"))
 
 
-def get_hazard_for(user: Any, pk: int) -> Hazard:
+def get_hazard_for(user: User, pk: int) -> Hazard:
     hazard = Hazard.objects.restrict(user).select_related("enterprise", "region", "risk_point").filter(pk=pk).first()
     if hazard is None:
         raise Http404("隐患不存在")
     return hazard
 
 
-def risk_points(user: Any, params: Any) -> QuerySet[RiskPoint]:
+def risk_points(user: User, params: Any) -> QuerySet[RiskPoint]:
     qs = RiskPoint.objects.restrict(user).select_related("enterprise", "region")
     enterprise = id_param(params, "enterprise", "企业")
     if enterprise:
@@ -66,14 +67,14 @@ def risk_points(user: Any, params: Any) -> QuerySet[RiskPoint]:
     return qs.order_by("enterprise_id", "-score", "id")
 
 
-def get_risk_point_for(user: Any, pk: int) -> RiskPoint:
+def get_risk_point_for(user: User, pk: int) -> RiskPoint:
     point = RiskPoint.objects.restrict(user).select_related("enterprise").filter(pk=pk).first()
     if point is None:
         raise Http404("风险点不存在")
     return point
 
 
-def risk_distribution(user: Any, enterprise_id: int | None = None) -> dict[str, int]:
+def risk_distribution(user: User, enterprise_id: int | None = None) -> dict[str, int]:
     """The four-colour overview: how many risk points of each colour."""
     qs = RiskPoint.objects.restrict(user)
     if enterprise_id:
@@ -84,7 +85,7 @@ def risk_distribution(user: Any, enterprise_id: int | None = None) -> dict[str, 
     return counts
 
 
-def jurisdiction_overview(user: Any, today: dt.date | None = None) -> list[dict[str, Any]]:
+def jurisdiction_overview(user: User, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Per region: hazards by grade and state, overdue, and risk points by colour. Two grouped queries (indexed),
     never one query per region."""
     from bureau.kernel.models import Region
@@ -114,14 +115,14 @@ def jurisdiction_overview(user: Any, today: dt.date | None = None) -> list[dict[
     return sorted(rows.values(), key=lambda r: r["region"])
 
 
-def listing_list(user: Any, params: Any) -> QuerySet[ListedSupervision]:
+def listing_list(user: User, params: Any) -> QuerySet[ListedSupervision]:
     qs = ListedSupervision.objects.restrict(user).select_related("hazard", "enterprise", "region")
     if params.get("state"):
         qs = qs.filter(state=params["state"])
     return qs.order_by("-listed_on", "-id")
 
 
-def get_listing_for(user: Any, pk: int) -> ListedSupervision:
+def get_listing_for(user: User, pk: int) -> ListedSupervision:
     listing = (ListedSupervision.objects.restrict(user)
                .select_related("hazard", "enterprise", "region", "listed_by_org").filter(pk=pk).first())
     if listing is None:

@@ -13,8 +13,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from bureau.accounts.authority import authority_of, sees
-from bureau.accounts.scope import scope_for
+from bureau.accounts.authority import require_change, sees
+from bureau.accounts.models import User
+from bureau.enterprises.models import Enterprise
 from bureau.hazards import rules
 from bureau.hazards.models import (
     DeadlineExtension,
@@ -31,6 +32,7 @@ from bureau.hazards.workflow import (
     STAFF,
     extension_workflow,
     hazard_workflow,
+    is_bureau,
     listing_workflow,
 )
 from bureau.kernel.attachments import KNOWN_TYPES, check_upload, save_upload
@@ -47,9 +49,7 @@ from bureau.kernel.workflow import apply_transition, check_transition, record_hi
 EVIDENCE = "整改佐证"  # the purpose of rectification evidence attachments (photos, certificates, reports)
 
 
-def _enterprise_users(enterprise_id: int) -> list[Any]:
-    from bureau.accounts.models import User
-
+def _enterprise_users(enterprise_id: int) -> list[User]:
     return list(User.objects.filter(enterprise_id=enterprise_id, is_active=True))
 
 
@@ -60,37 +60,11 @@ def check_lengths(**fields: tuple[str, int, str]) -> None:
             raise DomainError(f"{label}不能超过 {limit} 个字", field=name)
 
 
-def _check_scope(actor: Any, *, region_id: str, enterprise_id: int) -> None:
-    """The actor must have the record in scope (enterprise: itself; officer: jurisdiction)."""
-    if actor is None:
-        return
-    scope = scope_for(actor)
-    if scope.kind == "enterprise" and scope.enterprise_id == enterprise_id:
-        return
-    if scope.covers_region(region_id):
-        return
-    raise NotFound("隐患不存在或不在您的管辖范围内")
-
-
-def _require_visible(actor: Any, record: Any) -> None:
-    """The actor must see the record (bureau.accounts.authority: jurisdiction, the party enterprise, grants such as
-    the expert of a checkup); a system job (actor None) sees everything."""
-    if actor is not None and not sees(actor, record):
-        raise NotFound(f"{authority_of(type(record)).label}不存在或不在您的管辖范围内")
-
-
-def _require_change(actor: Any, record: Any, what: str) -> None:
-    """The actor changes the record (authority: the party enterprise, the officers of the jurisdiction)."""
-    model = type(record)
-    if actor is None or not model.objects.restrict(actor, "change").filter(pk=record.pk).exists():
-        raise PermissionDenied(f"您无权{what}")
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Hazard loop
 
 
-def hazard_report(*, actor: Any, enterprise: Any, source: str, title: str, found_on: dt.date,
+def hazard_report(*, actor: User | None, enterprise: Enterprise, source: str, title: str, found_on: dt.date,
                   grade: str = HazardGrade.GENERAL, description: str = "", location: str = "",
                   deadline: dt.date | None = None, legal_basis: str = "", major_criterion: str = "",
                   source_record: Any = None, risk_point: RiskPoint | None = None) -> Hazard:
@@ -136,11 +110,11 @@ def hazard_report(*, actor: Any, enterprise: Any, source: str, title: str, found
     return hazard
 
 
-def hazard_plan(*, actor: Any, hazard: Hazard, measures: str, deadline: dt.date | None, responsible_person: str,
+def hazard_plan(*, actor: User, hazard: Hazard, measures: str, deadline: dt.date | None, responsible_person: str,
                 funds: Decimal | None = None, contingency: str = "", note: str = "") -> Hazard:
     """Record the rectification plan (五到位: measures, funds, deadline, person, contingency) and start
     rectification. From here the hazard counts as "under rectification" for the II.8 exemption."""
-    _require_visible(actor, hazard)
+    check_transition(hazard_workflow, hazard, "plan", actor)
     check_lengths(responsible_person=(responsible_person.strip(), 40, "整改责任人"))
     deadline = _plan_deadline(actor, hazard, deadline)
     refusal = rules.plan_refusal(measures=measures, deadline=deadline, responsible_person=responsible_person,
@@ -156,7 +130,7 @@ def hazard_plan(*, actor: Any, hazard: Hazard, measures: str, deadline: dt.date 
     return hazard
 
 
-def _plan_deadline(actor: Any, hazard: Hazard, deadline: dt.date | None) -> dt.date | None:
+def _plan_deadline(actor: User, hazard: Hazard, deadline: dt.date | None) -> dt.date | None:
     """The enterprise sets the deadline only of a hazard it found itself: a deadline set by the bureau (inspection,
     patrol, petition) or in an expert checkup stays as it is (a blank deadline in the plan keeps it) and changes
     only through an approved extension request. Where the finder set none, the enterprise's treatment plan fixes it
@@ -175,10 +149,11 @@ def _plan_deadline(actor: Any, hazard: Hazard, deadline: dt.date | None) -> dt.d
     return hazard.deadline
 
 
-def hazard_progress(*, actor: Any, hazard: Hazard, note: str) -> None:
+def hazard_progress(*, actor: User, hazard: Hazard, note: str) -> None:
     """A progress note on a hazard under rectification (shown on its timeline)."""
-    _require_visible(actor, hazard)
-    _require_change(actor, hazard, "填报该隐患的整改进展")
+    if not sees(actor, hazard):
+        raise NotFound("隐患不存在或不在您的管辖范围内")
+    require_change(actor, Hazard, region=hazard.region_id, enterprise_id=hazard.enterprise_id)
     if hazard.state != "rectifying":
         raise DomainError("只有整改中的隐患可以填报整改进展")
     if not note.strip():
@@ -188,19 +163,18 @@ def hazard_progress(*, actor: Any, hazard: Hazard, note: str) -> None:
         audit(actor, "hazards.progress", hazard, summary=f"填报整改进展：{hazard.number}")
 
 
-def hazard_transition(*, actor: Any, hazard: Hazard, action: str, note: str = "",
+def hazard_transition(*, actor: User, hazard: Hazard, action: str, note: str = "",
                       files: Sequence[Any] = ()) -> Hazard:
     """request_acceptance / accept / reject_acceptance / close: the loop's remaining steps. A hazard is never
     closed (销号) without acceptance: `close` exists only from `accepted` (hazards.workflow). Who verifies and closes
     follows the hazard's source (guards in hazards.workflow). The request for acceptance may carry rectification
     evidence (`files`: photos, certificates, reports), stored with it in the same transaction."""
-    _require_visible(actor, hazard)
     if action not in {"request_acceptance", "accept", "reject_acceptance", "close"}:
         raise DomainError("不支持的操作")
+    check_transition(hazard_workflow, hazard, action, actor)
     files = list(files)
     if files and action != "request_acceptance":
         raise DomainError("整改佐证在整改中或申请验收时上传", field="files")
-    check_transition(hazard_workflow, hazard, action, actor)
     if action == "reject_acceptance" and not note.strip():
         raise DomainError("验收不通过须写明原因", field="note")
     allowed, max_bytes = _check_evidence(files, owner=hazard) if files else (frozenset(), 0)
@@ -241,11 +215,12 @@ def _check_evidence(files: list[Any], *, owner: Any) -> tuple[frozenset[str], in
     return allowed, max_bytes
 
 
-def hazard_evidence_add(*, actor: Any, hazard: Hazard, files: Sequence[Any], note: str = "") -> list[Any]:
+def hazard_evidence_add(*, actor: User, hazard: Hazard, files: Sequence[Any], note: str = "") -> list[Any]:
     """Rectification evidence on a hazard under rectification, by the enterprise (its own) or the bureau of the
     jurisdiction (authority: who changes hazards); shown on the hazard page with download links."""
-    _require_visible(actor, hazard)
-    _require_change(actor, hazard, "为该隐患上传整改佐证")
+    if not sees(actor, hazard):
+        raise NotFound("隐患不存在或不在您的管辖范围内")
+    require_change(actor, Hazard, region=hazard.region_id, enterprise_id=hazard.enterprise_id)
     if hazard.state != "rectifying":
         raise DomainError("只有整改中的隐患可以上传整改佐证（申请验收时也可一并上传）")
     files = list(files)
@@ -270,14 +245,12 @@ def evidence_of(owner: Any) -> list[Any]:
 # Deadline extension (延期申请)
 
 
-def _region_staff(region_id: str) -> list[Any]:
-    from bureau.accounts.models import User
-
+def _region_staff(region_id: str) -> list[User]:
     return list(User.objects.filter(organisation__region_id=region_id, is_active=True, enterprise__isnull=True,
                                     roles__code__in=sorted(STAFF)).distinct())
 
 
-def extension_request(*, actor: Any, hazard: Hazard, proposed_deadline: dt.date, reason: str) -> DeadlineExtension:
+def extension_request(*, actor: User, hazard: Hazard, proposed_deadline: dt.date, reason: str) -> DeadlineExtension:
     """The enterprise asks for a later rectification deadline of a hazard found by the bureau or an expert, with its
     reason and the proposed date (later than the current deadline, not in the past, within rule
     `hazards.deadline_extension_max_days`). The request is the hazard's declared action `request_extension` (on its
@@ -302,7 +275,7 @@ def extension_request(*, actor: Any, hazard: Hazard, proposed_deadline: dt.date,
             with transaction.atomic():
                 extension = DeadlineExtension.objects.create(
                     hazard=hazard, enterprise_id=hazard.enterprise_id, region_id=hazard.region_id,
-                    current_deadline=hazard.deadline, proposed_deadline=proposed_deadline, reason=reason,
+                    current_deadline=current, proposed_deadline=proposed_deadline, reason=reason,
                     requested_by=actor if getattr(actor, "pk", None) else None, requested_at=timezone.now(),
                     state="requested")
         except IntegrityError:
@@ -314,7 +287,7 @@ def extension_request(*, actor: Any, hazard: Hazard, proposed_deadline: dt.date,
     return extension
 
 
-def extension_decide(*, actor: Any, extension: DeadlineExtension, action: str, note: str) -> DeadlineExtension:
+def extension_decide(*, actor: User, extension: DeadlineExtension, action: str, note: str) -> DeadlineExtension:
     """The bureau of the jurisdiction approves (准予延期: the hazard's deadline becomes the proposed date) or refuses
     (不予延期) an extension request, with its reasons; both on the hazard's timeline, and the enterprise is told."""
     if action not in {"approve", "refuse"}:
@@ -364,12 +337,12 @@ def grade_risk(method: str, l: Any, e: Any, c: Any, on: dt.date | None = None) -
     raise DomainError("评价方法无效（LEC 或 LS）", field="method")
 
 
-def risk_point_save(*, actor: Any, enterprise: Any, name: str, hazard_source: str, method: str, factor_l: Any,
+def risk_point_save(*, actor: User, enterprise: Enterprise, name: str, hazard_source: str, method: str, factor_l: Any,
                     factor_e: Any, factor_c: Any, controls: str = "", control_level: str = "",
                     responsible_person: str = "", accident_type: str = "", assessed_on: dt.date | None = None,
                     instance: RiskPoint | None = None) -> RiskPoint:
     """Add or change a risk point of the enterprise's register; the colour is computed, never typed in."""
-    _check_scope(actor, region_id=enterprise.region_id, enterprise_id=enterprise.pk)
+    require_change(actor, RiskPoint, region=enterprise.region_id, enterprise_id=enterprise.pk)
     if instance is not None and instance.enterprise_id != enterprise.pk:
         raise NotFound("风险点不存在")
     if not name.strip() or not hazard_source.strip():
@@ -398,43 +371,30 @@ def risk_point_save(*, actor: Any, enterprise: Any, name: str, hazard_source: st
 # Listed supervision (挂牌督办, measure III.6)
 
 
-def _require_bureau(actor: Any, roles: set[str], what: str) -> None:
-    if actor is None or not (actor.role_codes & roles) or getattr(actor, "enterprise_id", None):
-        raise PermissionDenied(f"只有监管部门负责人可以{what}")
-
-
-def listing_create(*, actor: Any, hazard: Hazard, reason: str, deadline: dt.date,
+def listing_create(*, actor: User, hazard: Hazard, reason: str, deadline: dt.date,
                    requirements: str = "") -> ListedSupervision:
     """List a major hazard under supervision: notice to the enterprise (挂牌督办通知书) and public notice (公告)."""
-    _require_bureau(actor, BUREAU_DECIDERS, "挂牌督办")
-    _require_visible(actor, hazard)
-    refusal = rules.may_list(hazard.grade)
-    if refusal:
-        raise DomainError(refusal, code="not_major")
-    if hazard.state in ("accepted", "closed"):
-        raise DomainError("该隐患已验收或销号，无需挂牌督办")
-    if ListedSupervision.objects.filter(hazard=hazard).exists():
-        raise DomainError("该隐患已挂牌督办")
+    check_transition(hazard_workflow, hazard, "list", actor)
     if not reason.strip():
         raise DomainError("请写明督办事由", field="reason")
     today = timezone.localdate()
     if deadline <= today:
         raise DomainError("督办整改期限应晚于今天", field="deadline")
-    if actor.organisation_id is None:
+    organisation = actor.organisation
+    if organisation is None:
         raise PermissionDenied("您不属于任何监管机构")
     with transaction.atomic():
+        number = next_number("listing", today.year, pattern="{prefix}〔{year}〕{seq}号", prefix="运应急督")
+        # the hazard's declared action (its guards read the listings, so it is applied before the listing exists)
+        apply_transition(hazard_workflow, hazard, "list", actor=actor, note=f"督办编号 {number}",
+                         updates={"deadline": deadline})
         listing = ListedSupervision.objects.create(
-            number=next_number("listing", today.year, pattern="{prefix}〔{year}〕{seq}号", prefix="运应急督"),
-            hazard=hazard, enterprise_id=hazard.enterprise_id, region_id=hazard.region_id,
-            listed_by_org_id=actor.organisation_id, reason=reason.strip(), requirements=requirements.strip(),
+            number=number, hazard=hazard, enterprise_id=hazard.enterprise_id, region_id=hazard.region_id,
+            listed_by_org=organisation, reason=reason.strip(), requirements=requirements.strip(),
             listed_on=today, deadline=deadline, state="listed", published_at=timezone.now(), created_by=actor,
         )
-        if hazard.deadline is None or hazard.deadline != deadline:
-            Hazard.objects.filter(pk=hazard.pk).update(deadline=deadline)
-            hazard.deadline = deadline
         record_history(listing, actor=actor, action="list", label="挂牌督办", note=reason.strip())
-        record_history(hazard, actor=actor, action="list", label="挂牌督办", note=f"督办编号 {listing.number}")
-        authority = actor.organisation.name
+        authority = organisation.name
         enterprise = hazard.enterprise
         store_document(owner=listing, kind="listing_notice", actor=actor, sort=1, spec=Spec(
             title="重大事故隐患挂牌督办通知书", authority=authority, number=listing.number, blocks=[
@@ -457,16 +417,17 @@ def listing_create(*, actor: Any, hazard: Hazard, reason: str, deadline: dt.date
     return listing
 
 
-def listing_entry_add(*, actor: Any, listing: ListedSupervision, kind: str, text: str,
+def listing_entry_add(*, actor: User, listing: ListedSupervision, kind: str, text: str,
                       percent: int | None = None, on: dt.date | None = None) -> ListingEntry:
     """Periodic progress (enterprise or bureau) or a record of the bureau's assistance (bureau only). A progress
     entry is dated between the listing and today, not before the last progress entry, and its completion never goes
     below the last one reported (the recheck threshold reads the latest: hazards.workflow)."""
-    _require_visible(actor, listing)
+    if not sees(actor, listing):
+        raise NotFound("督办事项不存在或不在您的管辖范围内")
+    require_change(actor, ListedSupervision, region=listing.region_id, enterprise_id=listing.enterprise_id)
     if kind not in ListingEntry.Kind.values:
         raise DomainError("记录类型无效")
-    if kind == ListingEntry.Kind.ASSISTANCE and (getattr(actor, "enterprise_id", None)
-                                                 or not actor.role_codes & STAFF):
+    if kind == ListingEntry.Kind.ASSISTANCE and not is_bureau(actor):
         raise PermissionDenied("帮扶记录由监管部门填写")
     if listing.state == "removed":
         raise DomainError("督办已销号，不能再填报")
@@ -494,11 +455,12 @@ def listing_entry_add(*, actor: Any, listing: ListedSupervision, kind: str, text
     return entry
 
 
-def listing_evidence_add(*, actor: Any, listing: ListedSupervision, files: Sequence[Any],
+def listing_evidence_add(*, actor: User, listing: ListedSupervision, files: Sequence[Any],
                          note: str = "") -> list[Any]:
     """Rectification evidence on a listing under supervision (the enterprise or the bureau of the jurisdiction)."""
-    _require_visible(actor, listing)
-    _require_change(actor, listing, "为该挂牌督办上传整改佐证")
+    if not sees(actor, listing):
+        raise NotFound("督办事项不存在或不在您的管辖范围内")
+    require_change(actor, ListedSupervision, region=listing.region_id, enterprise_id=listing.enterprise_id)
     if listing.state != "listed":
         raise DomainError("只有督办中的事项可以上传整改佐证（申请核查销号时也可一并上传）")
     files = list(files)
@@ -513,17 +475,14 @@ def listing_evidence_add(*, actor: Any, listing: ListedSupervision, files: Seque
     return saved
 
 
-def listing_request_recheck(*, actor: Any, listing: ListedSupervision, note: str = "",
+def listing_request_recheck(*, actor: User, listing: ListedSupervision, note: str = "",
                             files: Sequence[Any] = ()) -> ListedSupervision:
     """The enterprise reports the rectification done and asks for verification (only once the reported progress
     reaches rule `hazards.listing_recheck_min_percent`, a guard of the workflow), optionally with rectification
     evidence; the bureau must verify and remove within rule `hazards.listing_removal_working_days` working days
     (kernel clock)."""
-    _require_visible(actor, listing)
-    hazard = listing.hazard
-    if hazard.state == "reported":
-        raise DomainError("请先在隐患中登记整改方案，再申请核查销号")
     check_transition(listing_workflow, listing, "request_recheck", actor)
+    hazard = listing.hazard
     files = list(files)
     allowed, max_bytes = _check_evidence(files, owner=listing) if files else (frozenset(), 0)
     today = timezone.localdate()
@@ -543,16 +502,14 @@ def listing_request_recheck(*, actor: Any, listing: ListedSupervision, note: str
     return listing
 
 
-def _bureau_users(listing: ListedSupervision) -> list[Any]:
-    from bureau.accounts.models import User
-
+def _bureau_users(listing: ListedSupervision) -> list[User]:
     return list(User.objects.filter(organisation_id=listing.listed_by_org_id, is_active=True,
                                     roles__code__in=sorted(BUREAU_DECIDERS)).distinct())
 
 
-def listing_verify_fail(*, actor: Any, listing: ListedSupervision, note: str) -> ListedSupervision:
+def listing_verify_fail(*, actor: User, listing: ListedSupervision, note: str) -> ListedSupervision:
     """Verification found the rectification incomplete: back to supervision, the hazard back to rectifying."""
-    _require_visible(actor, listing)
+    check_transition(listing_workflow, listing, "verify_fail", actor)
     if not note.strip():
         raise DomainError("请写明核查未通过的原因", field="note")
     hazard = listing.hazard
@@ -566,10 +523,9 @@ def listing_verify_fail(*, actor: Any, listing: ListedSupervision, note: str) ->
     return listing
 
 
-def listing_remove(*, actor: Any, listing: ListedSupervision, note: str = "") -> ListedSupervision:
+def listing_remove(*, actor: User, listing: ListedSupervision, note: str = "") -> ListedSupervision:
     """Verification passed: remove the listing (销号), accept and close the hazard, issue the removal notice."""
-    _require_bureau(actor, BUREAU_DECIDERS, "督办销号")
-    _require_visible(actor, listing)
+    check_transition(listing_workflow, listing, "remove", actor)
     hazard = listing.hazard
     today = timezone.localdate()
     with transaction.atomic():
@@ -647,7 +603,7 @@ def recompute_removal_deadlines() -> int:
 # For other areas: they open and settle hazards through these functions, never by driving hazards.workflow
 
 
-def hazard_recheck(*, actor: Any, hazard: Hazard, passed: bool, note: str) -> Hazard:
+def hazard_recheck(*, actor: User | None, hazard: Hazard, passed: bool, note: str) -> Hazard:
     """整改复查 of a hazard by the inspection that found it on site. Passed: the steps still open from its state are
     taken (plan, request acceptance, accept, close), so the hazard is accepted and closed on this recheck. Not
     passed: an awaited acceptance is refused, and a hazard without a plan goes to rectification."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bureau.accounts.roles import ENTERPRISE, EXPERT
+from bureau.accounts.http import AuthenticatedRequest
+from bureau.accounts.models import User
+from bureau.accounts.roles import ENTERPRISE, EXPERT, SYSADMIN
 from bureau.enterprises.models import Enterprise
 from bureau.hazards import queries, services
 from bureau.hazards.forms import (
@@ -26,8 +30,14 @@ from bureau.hazards.forms import (
     RiskPointForm,
 )
 from bureau.hazards.models import DeadlineExtension, Hazard, HazardSource, ListedSupervision, RiskPoint
-from bureau.hazards.workflow import BUREAU_DECIDERS, STAFF, extension_workflow, hazard_workflow, listing_workflow
-from bureau.kernel.access import acts_on, public_view
+from bureau.hazards.workflow import (
+    BUREAU_DECIDERS,
+    STAFF,
+    extension_workflow,
+    hazard_workflow,
+    listing_workflow,
+)
+from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -37,22 +47,14 @@ ACTION_STYLE = {"accept": "btn", "close": "btn", "request_acceptance": "btn", "r
                 "remove": "btn", "verify_fail": "btn btn-danger", "request_recheck": "btn", "approve": "btn",
                 "refuse": "btn btn-danger"}
 # Actions of the hazard page that have their own form (not the generic buttons).
-OWN_FORM_ACTIONS = {"plan", "request_extension"}
+OWN_FORM_ACTIONS = {"plan", "request_extension", "list"}
 
 
-def _is_staff(user: Any) -> bool:
-    return not user.enterprise_id and bool(user.role_codes & (STAFF | {"sysadmin"}))
-
-
-def _require_participant(user: Any) -> None:
-    if not (user.enterprise_id and ENTERPRISE in user.role_codes) and not _is_staff(user):
-        raise Http404
-
-
-def _require_reader(user: Any) -> None:
-    """Pages an expert opens too: the hazards of the checkups the expert took part in (their verification)."""
-    if EXPERT not in user.role_codes:
-        _require_participant(user)
+# Who opens the pages at all (kernel.access.for_roles; anyone else gets 404); what each sees is the declaration's
+# restrict (the jurisdiction, the party enterprise its own, the checkup expert the hazards of the checkup).
+BUREAU = (*sorted(STAFF), SYSADMIN)  # the bureau's officers and the system administrator
+PARTICIPANTS = (ENTERPRISE, *BUREAU)
+READERS = (*PARTICIPANTS, EXPERT)  # an expert reads the hazards of the checkups it took part in (their verification)
 
 
 def _files(request: HttpRequest) -> list[Any]:
@@ -60,9 +62,9 @@ def _files(request: HttpRequest) -> list[Any]:
 
 
 @login_required
+@for_roles(*READERS)
 @acts_on("hazards.Hazard")
-def hazard_list(request: HttpRequest) -> HttpResponse:
-    _require_reader(request.user)
+def hazard_list(request: AuthenticatedRequest) -> HttpResponse:
     form = HazardFilterForm(request.GET or None)
     qs = queries.hazard_list(request.user, request.GET)
     page = paginate(qs, request.GET)
@@ -72,14 +74,15 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
         h.overdue = h.is_overdue(today)
     return render(request, "hazards/list.html", {
         "form": form, "page": page, "total": capped_count(qs), "is_enterprise": bool(request.user.enterprise_id),
-        "export_query": request.GET.urlencode(), "may_report": _is_staff(request.user) or bool(request.user.enterprise_id),
+        "export_query": request.GET.urlencode(),
+        "may_report": bool(request.user.is_superuser or request.user.role_codes & set(PARTICIPANTS)),
     })
 
 
 @login_required
+@for_roles(*PARTICIPANTS)
 @acts_on("hazards.Hazard")
-def hazard_export(request: HttpRequest) -> HttpResponse:
-    _require_participant(request.user)
+def hazard_export(request: AuthenticatedRequest) -> HttpResponseBase:
     qs = queries.hazard_list(request.user, request.GET)
     header = ["隐患编号", "企业", "区划", "隐患名称", "等级", "来源", "发现日期", "整改期限", "状态", "整改责任人"]
 
@@ -93,9 +96,9 @@ def hazard_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*PARTICIPANTS)
 @acts_on("hazards.Hazard", action="change")
-def hazard_new(request: HttpRequest) -> HttpResponse:
-    _require_participant(request.user)
+def hazard_new(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     is_enterprise = bool(user.enterprise_id)
     points = RiskPoint.objects.restrict(user).order_by("name")
@@ -106,6 +109,8 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         enterprise = user.enterprise if is_enterprise else data["enterprise"]
         try:
+            if enterprise is None:
+                raise DomainError("请选择企业", field="enterprise")
             hazard = services.hazard_report(
                 actor=user, enterprise=enterprise,
                 source=HazardSource.SELF_INSPECTION if is_enterprise else data["source"], title=data["title"],
@@ -120,7 +125,7 @@ def hazard_new(request: HttpRequest) -> HttpResponse:
     return render(request, "hazards/new.html", {"form": form, "is_enterprise": is_enterprise})
 
 
-def _plan_form(hazard: Hazard, user: Any) -> PlanForm:
+def _plan_form(hazard: Hazard, user: User) -> PlanForm:
     """The plan form; an enterprise cannot change a deadline set by the bureau or an expert (shown, not editable)."""
     form = PlanForm(initial={"deadline": hazard.deadline})
     if user.enterprise_id and hazard.source != HazardSource.SELF_INSPECTION and hazard.deadline is not None:
@@ -131,9 +136,9 @@ def _plan_form(hazard: Hazard, user: Any) -> PlanForm:
 
 
 @login_required
+@for_roles(*READERS)
 @acts_on("hazards.Hazard")
-def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reader(request.user)
+def hazard_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     hazard = queries.get_hazard_for(user, pk)
     available = hazard_workflow.available(hazard, user)
@@ -153,8 +158,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": hazard.is_overdue(timezone.localdate()), "actions": actions,
         "plan_form": _plan_form(hazard, user) if can_plan else None,
         "note_form": NoteForm(), "history": hazard_workflow.history(hazard), "listing": listing,
-        "can_list": (listing is None and hazard.grade == "major" and hazard.state in ("reported", "rectifying")
-                     and bool(user.role_codes & BUREAU_DECIDERS) and not user.enterprise_id),
+        "can_list": any(t.action == "list" for t in available),
         "action_style": ACTION_STYLE, "photos": list(hazard.attachments().filter(purpose="现场照片").order_by("id")),
         "extensions": extensions,
         "extension_form": (ExtensionForm() if any(t.action == "request_extension" for t in available) else None),
@@ -166,14 +170,14 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("hazards.Hazard", action="action")
-def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
+def hazard_plan(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, pk)
     form = PlanForm(request.POST)
     if request.user.enterprise_id and hazard.source != HazardSource.SELF_INSPECTION and hazard.deadline:
         form.fields["deadline"].disabled = True  # a disabled field keeps the bureau's deadline
         form.initial["deadline"] = hazard.deadline
     if not form.is_valid():
-        messages.error(request, "整改方案填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "整改方案填写有误：" + "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("hazards:detail", pk=pk)
     try:
         services.hazard_plan(actor=request.user, hazard=hazard, **form.cleaned_data)
@@ -187,7 +191,7 @@ def hazard_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("hazards.Hazard", action="action")
-def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def hazard_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, pk)
     note = request.POST.get("note", "")
     try:
@@ -206,7 +210,7 @@ def hazard_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("hazards.Hazard", action="action")
-def hazard_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def hazard_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Upload rectification evidence (photos, certificates, reports) to a hazard under rectification."""
     hazard = queries.get_hazard_for(request.user, pk)
     try:
@@ -222,12 +226,12 @@ def hazard_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("hazards.Hazard", action="action")
-def hazard_extension(request: HttpRequest, pk: int) -> HttpResponse:
+def hazard_extension(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The enterprise asks for a later deadline (hazards found by the bureau or an expert)."""
     hazard = queries.get_hazard_for(request.user, pk)
     form = ExtensionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "延期申请填写有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "延期申请填写有误：" + "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("hazards:detail", pk=pk)
     try:
         services.extension_request(actor=request.user, hazard=hazard, **form.cleaned_data)
@@ -241,7 +245,7 @@ def hazard_extension(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("hazards.DeadlineExtension", action="action")
-def extension_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def extension_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     """The bureau approves or refuses an extension request (准予延期 / 不予延期)."""
     extension = DeadlineExtension.objects.restrict(request.user).select_related("hazard").filter(pk=pk).first()
     if extension is None or action not in {"approve", "refuse"}:
@@ -260,9 +264,9 @@ def extension_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@for_roles(*PARTICIPANTS)
 @acts_on("hazards.RiskPoint")
-def risk_list(request: HttpRequest) -> HttpResponse:
-    _require_participant(request.user)
+def risk_list(request: AuthenticatedRequest) -> HttpResponse:
     form = RiskFilterForm(request.GET or None)
     qs = queries.risk_points(request.user, request.GET)
     page = paginate(qs, request.GET)
@@ -273,10 +277,12 @@ def risk_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(ENTERPRISE)  # the enterprise keeps its own risk register (RiskPoint.authority: party_changes)
 @acts_on("hazards.RiskPoint", action="change")
-def risk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def risk_edit(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
     user = request.user
-    if not (user.enterprise_id and ENTERPRISE in user.role_codes):
+    enterprise = user.enterprise
+    if enterprise is None:  # an enterprise account always belongs to its enterprise
         raise Http404
     instance = queries.get_risk_point_for(user, pk) if pk else None
     initial = {}
@@ -285,7 +291,7 @@ def risk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = RiskPointForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            point = services.risk_point_save(actor=user, enterprise=user.enterprise, instance=instance,
+            point = services.risk_point_save(actor=user, enterprise=enterprise, instance=instance,
                                              **form.cleaned_data)
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -296,10 +302,9 @@ def risk_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
+@for_roles(*BUREAU)
 @acts_on("hazards.Hazard")
-def overview(request: HttpRequest) -> HttpResponse:
-    if not _is_staff(request.user):
-        raise Http404
+def overview(request: AuthenticatedRequest) -> HttpResponse:
     rows = queries.jurisdiction_overview(request.user)
     totals = {k: sum(r[k] for r in rows) for k in ("total", "open", "major_open", "awaiting", "closed", "overdue",
                                                     "red", "orange", "yellow", "blue")}
@@ -311,9 +316,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*PARTICIPANTS)
 @acts_on("hazards.ListedSupervision")
-def listing_list(request: HttpRequest) -> HttpResponse:
-    _require_participant(request.user)
+def listing_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = queries.listing_list(request.user, request.GET)
     page = paginate(qs, request.GET)
     for row in page.rows:
@@ -322,11 +327,10 @@ def listing_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@for_roles(*sorted(BUREAU_DECIDERS))  # 挂牌督办: the section head or leader (the hazard's declared action "list")
 @acts_on("hazards.Hazard", "hazards.ListedSupervision", action="change")
-def listing_new(request: HttpRequest, hazard_pk: int) -> HttpResponse:
+def listing_new(request: AuthenticatedRequest, hazard_pk: int) -> HttpResponse:
     hazard = queries.get_hazard_for(request.user, hazard_pk)
-    if request.user.enterprise_id or not request.user.role_codes & BUREAU_DECIDERS:
-        raise Http404
     form = ListingForm(request.POST or None, initial={"deadline": hazard.deadline})
     if request.method == "POST" and form.is_valid():
         try:
@@ -340,34 +344,34 @@ def listing_new(request: HttpRequest, hazard_pk: int) -> HttpResponse:
 
 
 @login_required
+@for_roles(*PARTICIPANTS)
 @acts_on("hazards.ListedSupervision")
-def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_participant(request.user)
+def listing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     listing = queries.get_listing_for(request.user, pk)
     entries = list(listing.entries.all())
     latest = next((e.percent for e in reversed(entries) if e.kind == "progress" and e.percent is not None), None)
     actions = listing_workflow.available(listing, request.user)
+    recheck = listing_workflow.find("request_recheck", listing.state)
     return render(request, "hazards/listing.html", {
         "l": listing, "state_label": listing_workflow.state_label(listing.state),
         "actions": actions, "entries": entries, "latest": latest,
         "entry_form": ListingEntryForm() if listing.state != "removed" else None,
-        "is_staff": _is_staff(request.user), "history": listing_workflow.history(listing),
+        "history": listing_workflow.history(listing),
         "documents": listing.documents(), "action_style": ACTION_STYLE,
         "hazard_state": hazard_workflow.state_label(listing.hazard.state),
         "evidence": services.evidence_of(listing),
         "may_add_evidence": (listing.state == "listed" and ListedSupervision.objects.restrict(request.user, "change")
                              .filter(pk=listing.pk).exists()),
         "files_with_request": any(t.action == "request_recheck" for t in actions),
-        "recheck_refusal": (listing_workflow.find("request_recheck", listing.state).refusal(listing, request.user)
-                            if listing.state == "listed" and request.user.role_codes & {ENTERPRISE, *STAFF}
-                            else None),
+        "recheck_refusal": (recheck.refusal(listing, request.user)
+                            if recheck is not None and recheck.roles & request.user.role_codes else None),
     })
 
 
 @login_required
 @require_POST
 @acts_on("hazards.ListedSupervision", action="action")
-def listing_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def listing_entry(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     listing = queries.get_listing_for(request.user, pk)
     form = ListingEntryForm(request.POST)
     if not form.is_valid():
@@ -385,10 +389,10 @@ def listing_entry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("hazards.ListedSupervision", action="action")
-def listing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def listing_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     listing = queries.get_listing_for(request.user, pk)
     note = request.POST.get("note", "")
-    handlers = {"request_recheck": services.listing_request_recheck, "verify_fail": services.listing_verify_fail,
+    handlers: dict[str, Callable[..., ListedSupervision]] = {"request_recheck": services.listing_request_recheck, "verify_fail": services.listing_verify_fail,
                 "remove": services.listing_remove}
     if action not in handlers:
         raise Http404
@@ -405,7 +409,7 @@ def listing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("hazards.ListedSupervision", action="action")
-def listing_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def listing_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Upload rectification evidence to a listing under supervision."""
     listing = queries.get_listing_for(request.user, pk)
     try:

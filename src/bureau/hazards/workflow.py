@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from bureau.accounts.roles import ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD
+from bureau.hazards.rules import may_list
 from bureau.kernel.workflow import SYSTEM, T, Workflow
 
 STAFF = {INSPECTOR, SECTION_HEAD, LEADER}
@@ -116,6 +117,21 @@ def _no_open_extension(hazard: Any, actor: Any) -> str | None:
     return None
 
 
+def _major_hazard(hazard: Any, actor: Any) -> str | None:
+    """隐患为重大隐患（一般隐患由企业自行整改）"""
+    # 营商环境30条 三.6 (measure III.6): the bureau lists *major* hazards under supervision (hazards.rules.may_list)
+    return may_list(hazard.grade)
+
+
+def _not_listed_yet(hazard: Any, actor: Any) -> str | None:
+    """尚未挂牌督办"""
+    from bureau.hazards.models import ListedSupervision
+
+    if ListedSupervision.objects.filter(hazard_id=hazard.pk).exists():
+        return "该隐患已挂牌督办"
+    return None
+
+
 EXTENSION_REQUEST_GUARDS = (_deadline_set_by_others, _has_deadline, _listing_sets_the_deadline, _no_open_extension)
 VERIFY_GUARDS = (_verified_by_bureau_or_checkup_expert,)
 
@@ -142,6 +158,11 @@ hazard_workflow = Workflow(
           guards=(_major_accepted_by_outsider, *VERIFY_GUARDS)),
         T("close", "销号", "accepted", "closed", {ENTERPRISE, *STAFF, SYSTEM},
           guards=(_closed_by_bureau, _not_under_listing)),
+        # 挂牌督办 (measure III.6) by the bureau's section head or leader, while the hazard is still open; the
+        # hazard's state stays (the listing is its own record, listing_workflow below), its deadline becomes the
+        # listing's.
+        *(T("list", "挂牌督办", state, state, BUREAU_DECIDERS, guards=(_major_hazard, _not_listed_yet))
+          for state in ("reported", "rectifying", "awaiting_acceptance")),
     ],
 )
 
@@ -188,6 +209,15 @@ extension_workflow = Workflow(
 # Listed supervision
 
 
+def _hazard_has_plan(listing: Any, actor: Any) -> str | None:
+    """隐患已登记整改方案"""
+    # 安全生产事故隐患排查治理暂行规定 第15条: a major hazard is treated under a plan (治理方案); its verification
+    # (第18条) follows the treatment, so a listing is not rechecked before the hazard has its plan.
+    if listing.hazard.state == "reported":
+        return "请先在隐患中登记整改方案，再申请核查销号"
+    return None
+
+
 def _progress_reaches_threshold(listing: Any, actor: Any) -> str | None:
     """整改完成进度达到规定比例（规则参数，默认 100%）"""
     # 安全生产事故隐患排查治理暂行规定 第18条: verification follows the end of the treatment (治理工作结束后);
@@ -212,7 +242,7 @@ listing_workflow = Workflow(
     },
     transitions=[
         T("request_recheck", "申请核查销号", "listed", "recheck_requested", {ENTERPRISE, *STAFF},
-          guards=(_progress_reaches_threshold,)),
+          guards=(_hazard_has_plan, _progress_reaches_threshold)),
         T("verify_fail", "核查未通过", "recheck_requested", "listed", BUREAU_DECIDERS | {INSPECTOR}),
         T("remove", "核查通过、销号", "recheck_requested", "removed", BUREAU_DECIDERS),
     ],

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Field, Form, Query, Router, Schema
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.kernel.errors import DomainError, NotFound
 from bureau.kernel.net import client_ip
 from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Natural, Offset, Text
@@ -141,7 +142,7 @@ class ApplicationOut(ApplicationRow):
     actions: list[str]
 
 
-def _detail(request: HttpRequest, app: Application) -> ApplicationOut:
+def _detail(request: AuthenticatedRequest, app: Application) -> ApplicationOut:
     row = ApplicationRow.from_model(app).dict()
     c = Commitment.objects.filter(application=app).first()
     return ApplicationOut(
@@ -168,14 +169,14 @@ def _detail(request: HttpRequest, app: Application) -> ApplicationOut:
     )
 
 
-def _get(request: HttpRequest, application_id: int) -> Application:
+def _get(request: AuthenticatedRequest, application_id: int) -> Application:
     try:
         return queries.get_application_for(request.user, application_id)
     except Http404 as exc:
         raise NotFound("申请不存在或不在您的管辖范围内") from exc
 
 
-def _files(request: HttpRequest) -> dict[int, Any]:
+def _files(request: AuthenticatedRequest) -> dict[int, Any]:
     files = {}
     for key, upload in request.FILES.items():
         if not key.startswith("material_") or not key.removeprefix("material_").isdigit():
@@ -229,7 +230,7 @@ class ApplicationPage(Schema):
 
 
 @router.get("/applications", response=ApplicationPage, summary="办件列表（按数据权限；queue=待办按剩余时限排序）")
-def application_list(request: HttpRequest, filters: Query[ListFilter]) -> ApplicationPage:
+def application_list(request: AuthenticatedRequest, filters: Query[ListFilter]) -> ApplicationPage:
     user = request.user
     params = {"state": filters.state} if filters.state else {}
     view = filters.view
@@ -252,7 +253,7 @@ def application_list(request: HttpRequest, filters: Query[ListFilter]) -> Applic
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut, summary="办件详情（含材料、意见、文书、办理过程）")
-def application_detail(request: HttpRequest, application_id: Id) -> ApplicationOut:
+def application_detail(request: AuthenticatedRequest, application_id: Id) -> ApplicationOut:
     return _detail(request, _get(request, application_id))
 
 
@@ -268,7 +269,7 @@ class SubmitForm(InputSchema):
 
 
 @router.post("/applications", response={201: ApplicationOut}, summary="企业提交申请（multipart：材料字段 material_<材料编号>；同一幂等键只创建一件）")
-def application_submit(request: HttpRequest, data: Form[SubmitForm]) -> tuple[int, ApplicationOut]:
+def application_submit(request: AuthenticatedRequest, data: Form[SubmitForm]) -> tuple[int, ApplicationOut]:
     item = PermitItem.objects.filter(code=data.item_code, is_active=True).first()
     if item is None:
         raise DomainError("事项不存在或暂停受理", field="item_code")
@@ -298,7 +299,7 @@ class ProposalIn(ActionIn):
     proposal: str
 
 
-def _act(request: HttpRequest, application_id: Id, version: int | None,
+def _act(request: AuthenticatedRequest, application_id: Id, version: int | None,
          call: Callable[[Application], Any]) -> ApplicationOut:
     app = _get(request, application_id)
     if version is not None:
@@ -308,7 +309,7 @@ def _act(request: HttpRequest, application_id: Id, version: int | None,
 
 
 def _simple(path: str, summary: str, service: Callable[..., Any], arg: str = "note") -> None:
-    def endpoint(request: HttpRequest, application_id: Id, payload: ActionIn) -> ApplicationOut:
+    def endpoint(request: AuthenticatedRequest, application_id: Id, payload: ActionIn) -> ApplicationOut:
         return _act(request, application_id, payload.version,
                     lambda a: service(actor=request.user, application=a, **{arg: payload.note}))
 
@@ -332,28 +333,28 @@ _simple("withdraw", "企业撤回申请", services.application_withdraw)
 
 
 @router.post("/applications/{application_id}/reject", response=ApplicationOut, summary="不予受理（理由与救济途径）")
-def application_reject(request: HttpRequest, application_id: Id, payload: RejectIn) -> ApplicationOut:
+def application_reject(request: AuthenticatedRequest, application_id: Id, payload: RejectIn) -> ApplicationOut:
     return _act(request, application_id, payload.version, lambda a: services.application_reject(
         actor=request.user, application=a, reasons=payload.note, other_agency=payload.other_agency))
 
 
 @router.post("/applications/{application_id}/request-correction", response=ApplicationOut,
              summary="一次性告知补正")
-def application_request_correction(request: HttpRequest, application_id: Id, payload: CorrectionIn
+def application_request_correction(request: AuthenticatedRequest, application_id: Id, payload: CorrectionIn
                                    ) -> ApplicationOut:
     return _act(request, application_id, payload.version, lambda a: services.application_request_correction(
         actor=request.user, application=a, material_ids=payload.material_ids, note=payload.note))
 
 
 @router.post("/applications/{application_id}/propose", response=ApplicationOut, summary="提出审查意见（拟准予/拟不予）")
-def application_propose(request: HttpRequest, application_id: Id, payload: ProposalIn) -> ApplicationOut:
+def application_propose(request: AuthenticatedRequest, application_id: Id, payload: ProposalIn) -> ApplicationOut:
     return _act(request, application_id, payload.version, lambda a: services.application_propose(
         actor=request.user, application=a, proposal=payload.proposal, reason=payload.note))
 
 
 @router.post("/applications/{application_id}/resubmit", response=ApplicationOut,
              summary="企业补正后重新提交（multipart：material_<材料编号>）")
-def application_resubmit(request: HttpRequest, application_id: Id) -> ApplicationOut:
+def application_resubmit(request: AuthenticatedRequest, application_id: Id) -> ApplicationOut:
     return _act(request, application_id, None, lambda a: services.application_resubmit(
         actor=request.user, application=a, files=_files(request)))
 
@@ -365,7 +366,7 @@ class OpinionIn(InputSchema):
 
 @router.post("/applications/{application_id}/opinions/{opinion_id}", response=ApplicationOut,
              summary="并联审查单位提出意见（措施I.5）")
-def opinion_give(request: HttpRequest, application_id: Id, opinion_id: Id, payload: OpinionIn) -> ApplicationOut:
+def opinion_give(request: AuthenticatedRequest, application_id: Id, opinion_id: Id, payload: OpinionIn) -> ApplicationOut:
     app = _get(request, application_id)
     row = Opinion.objects.select_related("organisation", "application").filter(pk=opinion_id, application=app).first()
     if row is None:
@@ -380,10 +381,10 @@ class SignIn(InputSchema):
     rectification_plan: Text
 
 
-def _commitment(request: HttpRequest, application_id: Id) -> Commitment:
+def _commitment(request: AuthenticatedRequest, application_id: Id) -> Commitment:
     app = _get(request, application_id)
-    row = Commitment.objects.select_related("application", "application__item", "application__enterprise") \
-        .filter(application=app).first()
+    row = Commitment.objects.restrict(request.user).select_related(
+        "application", "application__item", "application__enterprise").filter(application=app).first()
     if row is None:
         raise NotFound("该申请没有容缺承诺")
     return row
@@ -391,7 +392,7 @@ def _commitment(request: HttpRequest, application_id: Id) -> Commitment:
 
 @router.post("/applications/{application_id}/commitment/sign", response=ApplicationOut,
              summary="企业在线签署容缺承诺书")
-def commitment_sign(request: HttpRequest, application_id: Id, payload: SignIn) -> ApplicationOut:
+def commitment_sign(request: AuthenticatedRequest, application_id: Id, payload: SignIn) -> ApplicationOut:
     services.commitment_sign(actor=request.user, commitment=_commitment(request, application_id),
                              deadline=payload.deadline, preventive_measures=payload.preventive_measures,
                              rectification_plan=payload.rectification_plan)
@@ -400,7 +401,7 @@ def commitment_sign(request: HttpRequest, application_id: Id, payload: SignIn) -
 
 @router.post("/applications/{application_id}/commitment/fulfil", response=ApplicationOut,
              summary="企业补交容缺材料（multipart：material_<材料编号>）")
-def commitment_fulfil(request: HttpRequest, application_id: Id) -> ApplicationOut:
+def commitment_fulfil(request: AuthenticatedRequest, application_id: Id) -> ApplicationOut:
     services.commitment_fulfil(actor=request.user, commitment=_commitment(request, application_id),
                                files=_files(request))
     return _detail(request, _get(request, application_id))

@@ -318,6 +318,8 @@ class Commitment(Timeline):
 
     objects = RestrictedQuerySet.as_manager()
 
+    as_of: dt.date | None = None  # the day a sweep judges the deadline against (workflow guard _deadline_passed)
+
     class Meta:
         verbose_name = "容缺承诺"
         verbose_name_plural = verbose_name

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
+from bureau.accounts.models import User
 from bureau.licensing.models import OFFICER_STATES, Application, Commitment, PermitItem
 
 # List rows load only what the list shows: the enterprise's encrypted columns are never decrypted for a list.
@@ -20,11 +21,11 @@ def _rows(qs: QuerySet[Application]) -> QuerySet[Application]:
     return qs.select_related("item", "enterprise", "region").only(*LIST_FIELDS)
 
 
-def _base(user: Any) -> QuerySet[Application]:
+def _base(user: User) -> QuerySet[Application]:
     return Application.objects.restrict(user).select_related("item", "enterprise", "region")
 
 
-def officer_queue(user: Any, params: Any | None = None) -> QuerySet[Application]:
+def officer_queue(user: User, params: Any | None = None) -> QuerySet[Application]:
     """The officer's queue: open applications of the officer's level and jurisdiction, fewest days left first."""
     params = params or {}
     qs = Application.objects.restrict(user).filter(state__in=OFFICER_STATES)
@@ -41,27 +42,27 @@ def officer_queue(user: Any, params: Any | None = None) -> QuerySet[Application]
     return _rows(qs).order_by("due_on", "id")
 
 
-def leader_approvals(user: Any) -> QuerySet[Application]:
+def leader_approvals(user: User) -> QuerySet[Application]:
     """Decisions and extension requests waiting for a leader of the user's level."""
     qs = officer_queue(user).filter(state__in=["pending_decision", "extension_requested"])
     return qs
 
 
-def enterprise_applications(user: Any, params: Any | None = None) -> QuerySet[Application]:
-    """An enterprise's own applications, newest first."""
+def enterprise_applications(user: User, params: Any | None = None) -> QuerySet[Application]:
+    """An enterprise's own applications (what Application.authority lets it see), newest first."""
     params = params or {}
-    qs = _rows(Application.objects.filter(enterprise_id=user.enterprise_id))
+    qs = _rows(Application.objects.restrict(user))
     if params.get("state"):
         qs = qs.filter(state=params["state"])
     return qs.order_by("-id")
 
 
-def department_applications(user: Any) -> QuerySet[Application]:
+def department_applications(user: User) -> QuerySet[Application]:
     """A department sees only the applications sent to it for parallel review (measure I.5)."""
     return _rows(Application.objects.restrict(user)).order_by("-id")
 
 
-def all_applications(user: Any, params: Any | None = None) -> QuerySet[Application]:
+def all_applications(user: User, params: Any | None = None) -> QuerySet[Application]:
     params = params or {}
     qs = _rows(Application.objects.restrict(user))
     if params.get("state"):
@@ -71,14 +72,14 @@ def all_applications(user: Any, params: Any | None = None) -> QuerySet[Applicati
     return qs.order_by("-id")
 
 
-def get_application_for(user: Any, pk: int) -> Application:
+def get_application_for(user: User, pk: int) -> Application:
     app = (_base(user).prefetch_related("pause_rows").filter(pk=pk).first())
     if app is None:
         raise Http404("申请不存在")
     return app
 
 
-def commitments_due(user: Any) -> QuerySet[Commitment]:
+def commitments_due(user: User) -> QuerySet[Commitment]:
     return (Commitment.objects.restrict(user).filter(status__in=["unsigned", "signed", "overdue"])
             .select_related("application", "application__item").order_by("deadline", "id"))
 

@@ -94,7 +94,8 @@ class MaterialCheck:
 
 def check_materials(rows: Iterable[tuple[str, str, bool]]) -> MaterialCheck:
     """rows: (name, requirement, provided). 免提交 materials are never missing (measure I.2: shared data)."""
-    required, tolerable = [], []
+    required: list[str] = []
+    tolerable: list[str] = []
     for name, requirement, provided in rows:
         if provided or requirement == "shared":
             continue

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bureau.accounts.authority import sees
 from bureau.accounts.models import Organisation, OrganisationKind, User
+from bureau.enterprises.models import Enterprise
 from bureau.kernel import throttle
 from bureau.kernel.attachments import check_upload, save_upload
 from bureau.kernel.audit import audit
@@ -36,7 +38,7 @@ from bureau.licensing.models import (
     PermitItem,
     PermitMaterial,
 )
-from bureau.licensing.workflow import COMMITMENT, WORKFLOW, own_level
+from bureau.licensing.workflow import COMMITMENT, WORKFLOW
 
 UPLOAD_TYPES = frozenset({"pdf", "jpg", "jpeg", "png", "ofd"})
 REMEDIES = ("如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
@@ -81,7 +83,7 @@ def _authority(app: Application) -> str:
     return org.name if org is not None and app.level == "county" else settings.BUREAU_NAME
 
 
-def _document(app: Application, *, kind: str, title: str, prefix: str, blocks: list[Any], actor: Any,
+def _document(app: Application, *, kind: str, title: str, prefix: str, blocks: list[Any], actor: User | None,
               on: dt.date) -> Any:
     number = next_number(f"licensing:{kind}", on.year, pattern="{prefix}〔{year}〕{seq:05d}号", prefix=prefix)
     authority = _authority(app)
@@ -94,31 +96,14 @@ def _document(app: Application, *, kind: str, title: str, prefix: str, blocks: l
     return doc
 
 
+def _date(day: dt.date | None) -> str:
+    return chinese_date(day) if day is not None else "—"
+
+
 def _application_facts(app: Application) -> Fields:
     return Fields([("申请事项", app.item.name), ("办件编号", app.number), ("申请单位", app.locked_data.get("name", "")),
                    ("统一社会信用代码", app.locked_data.get("uscc", "")),
                    ("收件日期", chinese_date(app.submitted_on))])
-
-
-def _may_see(actor: Any, app: Application) -> None:
-    if not Application.objects.restrict(actor).filter(pk=app.pk).exists():
-        raise NotFound("申请不存在或不在您的管辖范围内")
-
-
-def _may_handle(actor: Any, app: Application) -> None:
-    """Officers act on the applications of their own level: the workflow's level guard (workflow.own_level), which
-    also hides the buttons of another level's applications."""
-    _may_see(actor, app)
-    if actor.enterprise_id:
-        raise PermissionDenied("企业用户不能办理审批")
-    refusal = own_level(app, actor)
-    if refusal:
-        raise PermissionDenied(refusal)
-
-
-def _own_enterprise(actor: Any, app: Application) -> None:
-    if not actor.enterprise_id or actor.enterprise_id != app.enterprise_id:
-        raise NotFound("申请不存在")
 
 
 def clock_for(app: Application, *, on: dt.date | None = None) -> rules.Clock:
@@ -170,13 +155,14 @@ def _reload(app: Application) -> Application:
             .get(pk=app.pk))
 
 
-def _for_step(actor: Any, application: Application, *,
-              check: Callable[[Any, Application], None] | None = None) -> Application:
-    """The opening of every step: a fresh copy carrying the version the caller saw (optimistic concurrency),
-    checked for the actor (an officer of the right level by default, the owning enterprise for its own steps)."""
+def _for_step(actor: User, application: Application, action: str) -> Application:
+    """The opening of every step: a fresh copy carrying the version the caller saw (optimistic concurrency), and the
+    declared action checked for the actor before the step's form is read (kernel.workflow.check_transition: the
+    actor sees the application, the state allows the action, the actor's roles take it and its guards hold — for
+    officers first the level rule `workflow.own_level`, for the enterprise its own application)."""
     app = _reload(application)
     app.version = application.version
-    (check or _may_handle)(actor, app)
+    check_transition(WORKFLOW, app, action, actor)
     return app
 
 
@@ -185,7 +171,7 @@ def _for_step(actor: Any, application: Application, *,
 LOCKED_FIELDS = ("name", "uscc", "legal_representative", "address", "region")
 
 
-def locked_data_for(enterprise: Any) -> dict[str, str]:
+def locked_data_for(enterprise: Enterprise) -> dict[str, str]:
     """Register data pre-filled and locked on the form (re-read on the server, never trusted from the client)."""
     return {"name": enterprise.name, "uscc": enterprise.uscc, "legal_representative": enterprise.legal_representative,
             "address": enterprise.address, "region": enterprise.region_id,
@@ -193,12 +179,13 @@ def locked_data_for(enterprise: Any) -> dict[str, str]:
             "standardization_grade": enterprise.get_standardization_grade_display()}
 
 
-def application_submit(*, actor: Any, item: PermitItem, files: Mapping[int, Any], scope_text: str = "",
+def application_submit(*, actor: User, item: PermitItem, files: Mapping[int, Any], scope_text: str = "",
                        description: str = "", partial_renovation: bool = False, merged_review: bool = False,
-                       claimed: Mapping[str, str] | None = None, idempotency_key: str = "") -> Application:
+                       claimed: Mapping[str, str | None] | None = None, idempotency_key: str = "") -> Application:
     """An enterprise applies online (measure I.1). Locked register fields are re-read here; a tampered value is
     refused. The same idempotency key returns the application already created."""
-    if not actor.enterprise_id or not actor.has_role("enterprise"):
+    enterprise = actor.enterprise
+    if enterprise is None or not actor.has_role("enterprise"):
         raise PermissionDenied("只有企业用户可以提交许可申请")
     if not item.is_active:
         raise DomainError("该事项暂停受理")
@@ -207,7 +194,6 @@ def application_submit(*, actor: Any, item: PermitItem, files: Mapping[int, Any]
         existing = Application.objects.filter(applicant=actor, idempotency_key=key).first()
         if existing is not None:
             return existing
-    enterprise = actor.enterprise
     locked = locked_data_for(enterprise)
     for field, value in (claimed or {}).items():
         if field in LOCKED_FIELDS and value is not None and str(value).strip() != str(locked[field]).strip():
@@ -283,7 +269,7 @@ PUBLIC_PROGRESS_FIELDS = ("id", "number", "check_code", "state", "submitted_on",
 
 def public_progress_steps(app: Application) -> list[dict[str, Any]]:
     """The timeline shown to the public: state changes and the submission, without names or notes."""
-    return [h for h in app.history().values("action", "action_label", "at", "from_state", "to_state")
+    return [dict(h) for h in app.history().values("action", "action_label", "at", "from_state", "to_state")
             if h["from_state"] != h["to_state"] or h["action"] == "submit"]
 
 
@@ -309,7 +295,7 @@ def progress_lookup(number: str, code: str, address: str) -> Application | None:
     return None
 
 
-def shared_snapshot(material: PermitMaterial, enterprise: Any) -> dict[str, Any]:
+def shared_snapshot(material: PermitMaterial, enterprise: Enterprise) -> dict[str, Any]:
     """What the department named by `material.shared_source` holds about the enterprise (measures I.2, III.2): the
     enterprise never uploads it. An unreachable exchange or an unknown enterprise does not stop the application:
     the snapshot says so and the reviewing officer checks it (行政许可法 第31条: the applicant answers only for
@@ -330,7 +316,7 @@ def shared_snapshot(material: PermitMaterial, enterprise: Any) -> dict[str, Any]
 
 # ---------------------------------------------------------------- intake (行政许可法 第32条)
 
-def _start_review(app: Application, *, actor: Any, on: dt.date) -> None:
+def _start_review(app: Application, *, actor: User | None, on: dt.date) -> None:
     """On acceptance: open the parallel-review opinions (measure I.5) with their own clocks."""
     if not app.item.department_codes and not app.item.county_site_check:
         return
@@ -359,9 +345,9 @@ def _start_review(app: Application, *, actor: Any, on: dt.date) -> None:
                    f"请于 {deadline.date:%Y-%m-%d} 前提出审查意见。", _url(app))
 
 
-def application_accept(*, actor: Any, application: Application, note: str = "") -> Application:
+def application_accept(*, actor: User, application: Application, note: str = "") -> Application:
     """Accept a complete application; 受理通知书 with the expected decision date."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "accept")
     check = _material_check(app)
     if check.missing_required or check.missing_tolerable:
         missing = "、".join(check.missing_required + check.missing_tolerable)
@@ -372,7 +358,7 @@ def application_accept(*, actor: Any, application: Application, note: str = "") 
     return _done(application)
 
 
-def _accept(app: Application, *, actor: Any, action: str, note: str, on: dt.date, tolerated: bool) -> None:
+def _accept(app: Application, *, actor: User | None, action: str, note: str, on: dt.date, tolerated: bool) -> None:
     clock = refresh_clock(app, on=on, save=False)
     deemed = clock.deemed_accepted
     accepted_on = app.submitted_on if deemed else on
@@ -388,7 +374,7 @@ def _accept(app: Application, *, actor: Any, action: str, note: str, on: dt.date
               _application_facts(app),
               Fields([("受理日期", chinese_date(accepted_on)),
                       ("承诺办结时限", f"{app.item.promised_days} 个工作日（法定 {app.item.statutory_days} 个工作日）"),
-                      ("预计决定日期", chinese_date(app.decision_due) + ("（暂定）" if app.due_provisional else ""))])]
+                      ("预计决定日期", _date(app.decision_due) + ("（暂定）" if app.due_provisional else ""))])]
     if app.fast_track_reason:
         blocks.append(Para(f"快速通道：{app.fast_track_reason}。"))
     _document(app, kind="acceptance_notice", title="受理通知书", prefix="运应急许受", blocks=blocks, actor=actor, on=on)
@@ -397,14 +383,15 @@ def _accept(app: Application, *, actor: Any, action: str, note: str, on: dt.date
                    if m.status == ApplicationMaterial.Status.MISSING]
         app.materials.filter(status=ApplicationMaterial.Status.MISSING).update(
             status=ApplicationMaterial.Status.TOLERATED)
-        Commitment.objects.create(application=app, missing_text="、".join(missing), latest_deadline=app.decision_due)
+        Commitment.objects.create(application=app, missing_text="、".join(missing),
+                                  latest_deadline=app.decision_due or accepted_on)
     _tell_applicant(app, "申请已受理" + ("（容缺受理，请签署承诺书）" if tolerated else ""),
                     f"预计 {app.decision_due:%Y-%m-%d} 前作出决定。")
 
 
-def application_accept_tolerated(*, actor: Any, application: Application, note: str = "") -> Application:
+def application_accept_tolerated(*, actor: User, application: Application, note: str = "") -> Application:
     """容缺受理 (measure I.3): all required materials present, only tolerable ones missing."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "accept_tolerated")
     refusal = rules.tolerance_refusal(allowed=app.item.tolerance_allowed, check=_material_check(app))
     if refusal:
         raise DomainError(refusal, code="tolerance")
@@ -413,9 +400,9 @@ def application_accept_tolerated(*, actor: Any, application: Application, note: 
     return _done(application)
 
 
-def application_reject(*, actor: Any, application: Application, reasons: str, other_agency: str = "") -> Application:
+def application_reject(*, actor: User, application: Application, reasons: str, other_agency: str = "") -> Application:
     """不予受理 with reasons and remedies (行政复议/行政诉讼); naming the competent agency when it is not ours."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "reject")
     if not reasons.strip():
         raise DomainError("请填写不予受理的理由", field="reasons")
     on = today()
@@ -432,10 +419,10 @@ def application_reject(*, actor: Any, application: Application, reasons: str, ot
     return _done(application)
 
 
-def application_request_correction(*, actor: Any, application: Application, material_ids: list[int],
+def application_request_correction(*, actor: User, application: Application, material_ids: list[int],
                                    note: str = "") -> Application:
     """一次性告知补正: list everything missing at once (行政许可法 第32条)."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "request_correction")
     rows = list(app.materials.select_related("material"))
     chosen = [m for m in rows if m.material_id in set(material_ids)]
     missing = [m for m in rows if m.status == ApplicationMaterial.Status.MISSING]
@@ -459,9 +446,9 @@ def application_request_correction(*, actor: Any, application: Application, mate
     return _done(application)
 
 
-def application_resubmit(*, actor: Any, application: Application, files: Mapping[int, Any]) -> Application:
+def application_resubmit(*, actor: User, application: Application, files: Mapping[int, Any]) -> Application:
     """The enterprise uploads the corrected materials; the intake window runs again from the new arrival."""
-    app = _for_step(actor, application, check=_own_enterprise)
+    app = _for_step(actor, application, "resubmit")
     rows = {m.material_id: m for m in app.materials.select_related("material")}
     if any(k not in rows for k in files):
         raise DomainError("上传的材料不属于该申请", code="unknown_material")
@@ -500,9 +487,9 @@ def deemed_acceptance_sweep(*, on: dt.date | None = None) -> int:
     return count
 
 
-def application_decide_instant(*, actor: Any, application: Application, note: str = "") -> Application:
+def application_decide_instant(*, actor: User, application: Application, note: str = "") -> Application:
     """即办件 decided on the spot (measure I.2): accepted and granted in one step, certificate issued."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "decide_instant")
     check = _material_check(app)
     if not check.complete:
         raise DomainError("材料不齐全，不能当场办结：缺少" + "、".join(check.missing_required + check.missing_tolerable))
@@ -518,8 +505,8 @@ def application_decide_instant(*, actor: Any, application: Application, note: st
 
 # ---------------------------------------------------------------- review
 
-def application_site_verify(*, actor: Any, application: Application, result: str) -> Application:
-    app = _for_step(actor, application)
+def application_site_verify(*, actor: User, application: Application, result: str) -> Application:
+    app = _for_step(actor, application, "site_verify")
     if not result.strip():
         raise DomainError("请填写现场核查结论", field="result")
     with transaction.atomic():
@@ -528,9 +515,9 @@ def application_site_verify(*, actor: Any, application: Application, result: str
     return _done(application)
 
 
-def application_expert_start(*, actor: Any, application: Application, reason: str = "") -> Application:
+def application_expert_start(*, actor: User, application: Application, reason: str = "") -> Application:
     """Expert review stops the clock (行政许可法 第45条); the applicant is told in writing."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "expert_start")
     on = today()
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "expert_start", actor=actor, note=reason)
@@ -545,8 +532,8 @@ def application_expert_start(*, actor: Any, application: Application, reason: st
     return _done(application)
 
 
-def application_expert_finish(*, actor: Any, application: Application, result: str) -> Application:
-    app = _for_step(actor, application)
+def application_expert_finish(*, actor: User, application: Application, result: str) -> Application:
+    app = _for_step(actor, application, "expert_finish")
     if not result.strip():
         raise DomainError("请填写专家评审结论", field="result")
     on = today()
@@ -559,8 +546,8 @@ def application_expert_finish(*, actor: Any, application: Application, result: s
     return _done(application)
 
 
-def application_request_extension(*, actor: Any, application: Application, reason: str) -> Application:
-    app = _for_step(actor, application)
+def application_request_extension(*, actor: User, application: Application, reason: str) -> Application:
+    app = _for_step(actor, application, "request_extension")
     if not reason.strip():
         raise DomainError("请填写延期理由（将告知申请人）", field="reason")
     with transaction.atomic():
@@ -569,9 +556,9 @@ def application_request_extension(*, actor: Any, application: Application, reaso
     return _done(application)
 
 
-def application_approve_extension(*, actor: Any, application: Application, note: str = "") -> Application:
+def application_approve_extension(*, actor: User, application: Application, note: str = "") -> Application:
     """+10 working days with the leader's approval, the reason told to the applicant (行政许可法 第42条)."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "approve_extension")
     on = today()
     days = _days("licensing.extension_days", on)
     with transaction.atomic():
@@ -582,22 +569,23 @@ def application_approve_extension(*, actor: Any, application: Application, note:
                   blocks=[Para(f"你单位申请的{app.item.name}，因{app.extension_reason}，在规定期限内不能作出决定。"
                                f"经本机关负责人批准，依据《中华人民共和国行政许可法》第四十二条，审批期限延长{days}个工作日。"),
                           _application_facts(app),
-                          Fields([("延长后决定期限", chinese_date(app.decision_due))])], actor=actor, on=on)
+                          Fields([("延长后决定期限", _date(app.decision_due))])], actor=actor, on=on)
         _tell_applicant(app, "审批期限延长", f"理由：{app.extension_reason}；预计 {app.decision_due:%Y-%m-%d} 前作出决定。")
     return _done(application)
 
 
-def application_deny_extension(*, actor: Any, application: Application, note: str = "") -> Application:
-    app = _for_step(actor, application)
+def application_deny_extension(*, actor: User, application: Application, note: str = "") -> Application:
+    app = _for_step(actor, application, "deny_extension")
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "deny_extension", actor=actor, note=note, updates={"extension_reason": ""})
     return _done(application)
 
 
-def opinion_give(*, actor: Any, opinion: Opinion, conclusion: str, text: str) -> Opinion:
+def opinion_give(*, actor: User, opinion: Opinion, conclusion: str, text: str) -> Opinion:
     """A party of the parallel review gives its opinion (measure I.5)."""
     app = opinion.application
-    _may_see(actor, app)
+    if not sees(actor, app):
+        raise NotFound("申请不存在或不在您的管辖范围内")
     if actor.organisation_id != opinion.organisation_id and not (
             opinion.organisation.kind in {OrganisationKind.CITY_BUREAU, OrganisationKind.COUNTY_BUREAU,
                                           OrganisationKind.ZONE}
@@ -622,10 +610,10 @@ def opinion_give(*, actor: Any, opinion: Opinion, conclusion: str, text: str) ->
     return opinion
 
 
-def application_propose(*, actor: Any, application: Application, proposal: str, reason: str) -> Application:
+def application_propose(*, actor: User, application: Application, proposal: str, reason: str) -> Application:
     """The reviewing officer proposes grant or refusal; the decision waits for every opinion (I.5), the site
     verification and expert review when needed, and a signed commitment after 容缺 acceptance (I.3)."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "propose")
     if proposal not in {"grant", "refuse"}:
         raise DomainError("请选择拟准予或拟不予许可", field="proposal")
     if not reason.strip():
@@ -646,8 +634,8 @@ def application_propose(*, actor: Any, application: Application, proposal: str, 
     return _done(application)
 
 
-def application_return(*, actor: Any, application: Application, note: str) -> Application:
-    app = _for_step(actor, application)
+def application_return(*, actor: User, application: Application, note: str) -> Application:
+    app = _for_step(actor, application, "return")
     if not note.strip():
         raise DomainError("请填写退回理由", field="note")
     with transaction.atomic():
@@ -655,7 +643,7 @@ def application_return(*, actor: Any, application: Application, note: str) -> Ap
     return _done(application)
 
 
-def _grant_effects(app: Application, *, actor: Any, on: dt.date) -> None:
+def _grant_effects(app: Application, *, actor: User, on: dt.date) -> None:
     from bureau.certificates.services import certificate_issue
 
     certificate = None
@@ -702,9 +690,9 @@ def _grant_effects(app: Application, *, actor: Any, on: dt.date) -> None:
     _tell_applicant(app, "准予许可", "决定书" + ("和证照" if certificate else "") + "可在网上办事大厅下载。")
 
 
-def application_grant(*, actor: Any, application: Application, note: str = "") -> Application:
+def application_grant(*, actor: User, application: Application, note: str = "") -> Application:
     """准予许可: the decision, the licence into the certificate register, the decision letter (第38、44条)."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "grant")
     on = today()
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "grant", actor=actor, note=note,
@@ -715,9 +703,9 @@ def application_grant(*, actor: Any, application: Application, note: str = "") -
     return _done(application)
 
 
-def application_refuse(*, actor: Any, application: Application, reason: str) -> Application:
+def application_refuse(*, actor: User, application: Application, reason: str) -> Application:
     """不予许可, with reasons and remedies (行政许可法 第38条第二款)."""
-    app = _for_step(actor, application)
+    app = _for_step(actor, application, "refuse")
     if not reason.strip():
         raise DomainError("请填写不予许可的理由", field="reason")
     on = today()
@@ -732,8 +720,8 @@ def application_refuse(*, actor: Any, application: Application, reason: str) -> 
     return _done(application)
 
 
-def application_withdraw(*, actor: Any, application: Application, note: str = "") -> Application:
-    app = _for_step(actor, application, check=_own_enterprise)
+def application_withdraw(*, actor: User, application: Application, note: str = "") -> Application:
+    app = _for_step(actor, application, "withdraw")
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "withdraw", actor=actor, note=note, updates={"due_on": None})
     return _done(application)
@@ -741,7 +729,7 @@ def application_withdraw(*, actor: Any, application: Application, note: str = ""
 
 # ---------------------------------------------------------------- commitments (容缺, measure I.3)
 
-def commitment_sign(*, actor: Any, commitment: Commitment, deadline: dt.date | None, preventive_measures: str,
+def commitment_sign(*, actor: User, commitment: Commitment, deadline: dt.date | None, preventive_measures: str,
                     rectification_plan: str) -> Commitment:
     """The enterprise signs online its 容缺承诺书 with preventive measures, plan and a deadline no later than the
     promised limit (the declared action `sign` of COMMITMENT)."""
@@ -774,7 +762,7 @@ def commitment_sign(*, actor: Any, commitment: Commitment, deadline: dt.date | N
     return commitment
 
 
-def commitment_fulfil(*, actor: Any, commitment: Commitment, files: Mapping[int, Any]) -> Commitment:
+def commitment_fulfil(*, actor: User, commitment: Commitment, files: Mapping[int, Any]) -> Commitment:
     """The enterprise supplements the tolerated materials (`supplement`); the commitment is kept (`fulfil`) when
     all are in."""
     app = commitment.application

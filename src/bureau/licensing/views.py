@@ -8,11 +8,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from bureau.kernel.access import acts_on, public_view, reference_data
+from bureau.accounts.http import AuthenticatedRequest
+from bureau.accounts.roles import CLERK, DEPARTMENT, ENTERPRISE, LEADER, LICENSING_OFFICER, SECTION_HEAD, SYSADMIN
+from bureau.kernel.access import acts_on, for_roles, public_view, reference_data
 from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
@@ -20,7 +23,7 @@ from bureau.kernel.rules import rule
 from bureau.kernel.throttle import RateLimited, as_limited
 from bureau.kernel.validation import MAX_ID, parse_id, parse_int
 from bureau.licensing import queries, services
-from bureau.licensing.models import ApplicationMaterial, Commitment, Opinion, PermitItem
+from bureau.licensing.models import Application, ApplicationMaterial, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import COMMITMENT, WORKFLOW
 
 
@@ -37,7 +40,7 @@ def _files(request: HttpRequest) -> dict[int, Any]:
 
 @login_required
 @acts_on("licensing.Application")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     if user.enterprise_id:
         return redirect("licensing:mine")
@@ -48,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("licensing:queue")
 
 
-def _list(request: HttpRequest, qs: Any, title: str, *, empty: str, show_enterprise: bool = True) -> HttpResponse:
+def _list(request: AuthenticatedRequest, qs: QuerySet[Application], title: str, *, empty: str, show_enterprise: bool = True) -> HttpResponse:
     page = paginate(qs, request.GET)
     return render(request, "licensing/list.html", {"page": page, "title": title, "empty": empty,
                                                    "show_enterprise": show_enterprise,
@@ -56,67 +59,64 @@ def _list(request: HttpRequest, qs: Any, title: str, *, empty: str, show_enterpr
 
 
 @login_required
+@for_roles(LICENSING_OFFICER, CLERK, SYSADMIN)
 @acts_on("licensing.Application")
-def queue(request: HttpRequest) -> HttpResponse:
-    if request.user.enterprise_id or not request.user.has_role("licensing_officer", "clerk", "sysadmin"):
-        raise Http404
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     return _list(request, queries.officer_queue(request.user, request.GET), "审批工作台",
                  empty="暂无待办申请。企业网上提交的申请会按剩余时限排在这里。")
 
 
 @login_required
+@for_roles(LEADER, SECTION_HEAD)
 @acts_on("licensing.Application")
-def approvals(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role("leader", "section_head"):
-        raise Http404
+def approvals(request: AuthenticatedRequest) -> HttpResponse:
     return _list(request, queries.leader_approvals(request.user), "待我审批",
                  empty="暂无待审批事项。审批人员提出审查意见或申请延期后会出现在这里。")
 
 
 @login_required
 @acts_on("licensing.Application")
-def all_applications(request: HttpRequest) -> HttpResponse:
-    if request.user.enterprise_id:
-        raise Http404
+def all_applications(request: AuthenticatedRequest) -> HttpResponse:
+    """Every application the user sees (Application.authority: the jurisdiction, the party enterprise its own, the
+    departments consulted those sent to them)."""
     return _list(request, queries.all_applications(request.user, request.GET), "全部办件",
                  empty="没有符合条件的办件。")
 
 
 @login_required
+@for_roles(ENTERPRISE)
 @acts_on("licensing.Application")
-def mine(request: HttpRequest) -> HttpResponse:
-    if not request.user.enterprise_id:
-        raise Http404
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     return _list(request, queries.enterprise_applications(request.user, request.GET), "我的申请",
                  empty="还没有申请。请在“我要办事”中选择事项，全程网上办理。", show_enterprise=False)
 
 
 @login_required
+@for_roles(DEPARTMENT)
 @acts_on("licensing.Application")
-def department(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role("department"):
-        raise Http404
+def department(request: AuthenticatedRequest) -> HttpResponse:
     return _list(request, queries.department_applications(request.user), "并联审查",
                  empty="暂无发送给本单位的并联审查申请。")
 
 
 @login_required
 @reference_data
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "licensing/catalogue.html", {"items": queries.active_items()})
 
 
 @login_required
 @acts_on("licensing.Application", action="change")
-def apply(request: HttpRequest, code: str) -> HttpResponse:
+def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
     item = PermitItem.objects.filter(code=code, is_active=True).prefetch_related("materials").first()
     if item is None:
         raise Http404
     user = request.user
-    if not user.enterprise_id:
+    enterprise = user.enterprise
+    if enterprise is None:
         messages.error(request, "只有企业用户可以网上申请；工作人员请使用审批工作台。")
         return redirect("licensing:catalogue")
-    locked = services.locked_data_for(user.enterprise)
+    locked = services.locked_data_for(enterprise)
     errors: dict[str, str] = {}
     if request.method == "POST":
         claimed = {k: request.POST.get(f"locked_{k}") for k in services.LOCKED_FIELDS}
@@ -132,18 +132,18 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, f"申请已提交，办件编号 {app.number}，查询码 {app.check_code}。")
             return redirect("licensing:detail", pk=app.pk)
-    shared = {m.pk: services.shared_snapshot(m, user.enterprise) for m in item.materials.all()
+    shared = {m.pk: services.shared_snapshot(m, enterprise) for m in item.materials.all()
               if m.requirement == "shared" and m.shared_source}
     return render(request, "licensing/apply.html", {
         "item": item, "locked": locked, "errors": errors, "post": request.POST, "shared": shared,
         "idempotency_key": request.POST.get("idempotency_key") or secrets.token_urlsafe(16),
-        "max_mb": rule("licensing.upload_max_mb"), "is_gas_station": user.enterprise.industry == "gas_station",
+        "max_mb": rule("licensing.upload_max_mb"), "is_gas_station": enterprise.industry == "gas_station",
     })
 
 
 @login_required
 @acts_on("licensing.Application")
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
     user = request.user
     history = WORKFLOW.history(app)
@@ -177,7 +177,9 @@ ACTIONS = {
     "reject": lambda u, a, p, f: services.application_reject(actor=u, application=a, reasons=p.get("note", ""),
                                                              other_agency=p.get("other_agency", "")),
     "request_correction": lambda u, a, p, f: services.application_request_correction(
-        actor=u, application=a, material_ids=[parse_id(x, field="material_ids", label="材料") for x in p.getlist("material_ids")],
+        actor=u, application=a,
+        material_ids=[i for x in p.getlist("material_ids")
+                      if (i := parse_id(x, field="material_ids", label="材料")) is not None],
         note=p.get("note", "")),
     "decide_instant": lambda u, a, p, f: services.application_decide_instant(actor=u, application=a,
                                                                              note=p.get("note", "")),
@@ -207,7 +209,7 @@ ACTIONS = {
 @login_required
 @require_POST
 @acts_on("licensing.Application", action="action")
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
     handler = ACTIONS.get(action)
     if handler is None:
@@ -226,7 +228,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("licensing.Application", action="action")
-def opinion(request: HttpRequest, pk: int, opinion_id: int) -> HttpResponse:
+def opinion(request: AuthenticatedRequest, pk: int, opinion_id: int) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
     row = Opinion.objects.select_related("organisation", "application").filter(pk=opinion_id, application=app).first()
     if row is None:
@@ -244,7 +246,7 @@ def opinion(request: HttpRequest, pk: int, opinion_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("licensing.Application", "licensing.Commitment", action="action")
-def commitment(request: HttpRequest, pk: int, op: str) -> HttpResponse:
+def commitment(request: AuthenticatedRequest, pk: int, op: str) -> HttpResponse:
     app = queries.get_application_for(request.user, pk)
     row = Commitment.objects.restrict(request.user).select_related(
         "application", "application__item", "application__enterprise").filter(application=app).first()
