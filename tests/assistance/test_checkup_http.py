@@ -78,7 +78,7 @@ def test_enterprise_cannot_assign(w, login):
     e = expert()
     r = login(w.owner).post(f"/assistance/checkups/{c.pk}/assign/", {"experts": [e.pk],
                                                                      "planned_on": today().isoformat()}, follow=True)
-    assert "只有监管部门工作人员" in _msgs(r)
+    assert "无权执行「指派专家」" in _msgs(r)  # the declared action's roles (the officers) answer
 
 
 def test_expert_findings_become_hazards_and_cost_is_recorded(w, login):
@@ -103,7 +103,7 @@ def test_expert_findings_become_hazards_and_cost_is_recorded(w, login):
                                                                   ("联锁旁路", "major", str(c.pk))]
     assert c.documents().filter(kind="checkup_report").exists()
     r = client.post(f"/assistance/checkups/{c.pk}/findings/", {"title": "迟到的问题", "grade": "general"}, follow=True)
-    assert "不能再添加" in _msgs(r)
+    assert "不能执行「记录发现的问题」" in _msgs(r)  # the declared action record_finding: only while assigned
     login(w.inspector).post(f"/assistance/checkups/{c.pk}/settle/", {"expert_days": "2"})
     c.refresh_from_db()
     assert c.state == "settled" and c.cost == Decimal("3000.00")  # 2 days × 1,500 元 (rule)
@@ -157,3 +157,23 @@ def test_officer_schedules_a_checkup_by_credit_code(w, login):
     r = login(w.inspector).post("/assistance/checkups/new/", data)
     c = Checkup.objects.get()
     assert r.status_code == 302 and (c.origin, c.enterprise) == ("scheduled", w.enterprise)
+
+
+def test_the_checkup_page_offers_exactly_the_declared_actions_of_the_user(w, login):
+    """Rule: the checkup page's forms are the actions of the checkup workflow the user may take now (measure III.1):
+    the officers assign and settle, only an expert assigned to this checkup records findings (`record_finding`,
+    guarded by the assignment) and submits; a system administrator, who sees the whole city but takes none of
+    these actions, gets no assignment form (the page used to offer it on a role test)."""
+    from bureau.assistance.workflow import checkup_workflow
+    from tests.factories import city_bureau, make_user
+
+    c = _requested(w)
+    admin = make_user(roles=["sysadmin"], organisation=city_bureau())
+    assert "assign_form" not in login(admin).get(f"/assistance/checkups/{c.pk}/").context
+    assert "assign_form" in login(w.inspector).get(f"/assistance/checkups/{c.pk}/").context
+    assigned, bystander = expert("高专家"), expert("林专家")
+    services.checkup_assign(actor=w.inspector, checkup=c, experts=[assigned], planned_on=today())
+    assert {t.action for t in checkup_workflow.available(c, assigned.user)} == {"record_finding", "submit"}
+    assert checkup_workflow.available(c, bystander.user) == []
+    page = login(assigned.user).get(f"/assistance/checkups/{c.pk}/").context
+    assert "finding_form" in page and "submit_form" in page

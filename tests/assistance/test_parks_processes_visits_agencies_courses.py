@@ -217,3 +217,21 @@ def test_officers_set_up_batches_and_courses_with_date_checks(w, login):
     assert Course.objects.get().capacity == 30
     assert login(w.owner).post("/assistance/courses/", {**course_data, "title": "企业自开"}).status_code == 200
     assert Course.objects.count() == 1
+
+
+def test_who_creates_which_record_is_declared_on_the_models(w):
+    """Rule: who creates the records of proactive service is declared once on each model (Authority change /
+    party_changes) and the services ask it (require_change): the officers arrange courses and visits, the
+    enterprise enrols, signs up and prepares a first-use demonstration for itself, and not the other way round."""
+    from bureau.accounts.authority import changes_kind
+    from bureau.assistance.models import Course, Enrolment, FirstUseProcess, ObservationBatch, ObservationSignup
+
+    for model in (Course, ObservationBatch):
+        assert changes_kind(w.inspector, model) and not changes_kind(w.owner, model)
+    for model in (Enrolment, ObservationSignup, FirstUseProcess):
+        assert changes_kind(w.owner, model) and not changes_kind(w.inspector, model)
+    with pytest.raises(PermissionDenied, match="无权维护首次使用化工工艺论证"):
+        services.first_use_create(actor=w.inspector, process_name="p", project="q", description="d")
+    with pytest.raises(PermissionDenied, match="无权维护工伤预防培训班"):
+        services.course_create(actor=w.owner, title="t", partner="", starts_on=today(), hours=8, location="l",
+                               capacity=10, enrol_closes_on=today())

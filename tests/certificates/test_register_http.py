@@ -89,3 +89,18 @@ def test_renewal_extends_validity_and_keeps_the_code(login, yanhu_officer):
     cert.refresh_from_db()
     assert cert.valid_until == dt.date(2029, 12, 19) and cert.verify_code == code
     assert cert.history().filter(action="renewal").exists()
+
+
+def test_a_holder_opening_the_register_sees_only_its_own_and_no_staff_page(login):
+    """Rule: who sees which certificate is Certificate.authority (the holder its own, staff their jurisdiction):
+    a holder opening the register's page sees its own certificate there and no one else's, and the staff's export
+    and due list answer 404 (for_roles) — the page no longer asks a private scope test."""
+    own = person_certificate(region="140802")
+    other = person_certificate(region="140802")
+    holder = make_user(roles=["individual"], id_number=own.holder_id_number)
+    client = login(holder)
+    page = client.get("/certificates/")
+    assert page.status_code == 200
+    assert own.number in page.content.decode() and other.number not in page.content.decode()
+    assert client.get("/certificates/export.xlsx").status_code == 404
+    assert client.get("/certificates/due/").status_code == 404

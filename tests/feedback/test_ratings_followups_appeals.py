@@ -99,3 +99,26 @@ def test_rating_window_dates_are_inclusive(world):
     lo, hi = ratings_window(today, today)
     assert lo <= row.created_at <= hi
     assert ratings_window(today - dt.timedelta(days=2), today - dt.timedelta(days=1))[1] < row.created_at
+
+
+@pytest.mark.django_db
+def test_appeal_and_followup_buttons_are_the_declared_actions_of_the_user(world, login):
+    """Rule: the ratings page shows the appeal decision buttons only to whom the appeal workflow allows them (a
+    leader decides, feedback.workflow.APPEAL), and the follow-up form only while `complete` is available (not to the
+    system administrator, who sees the whole city but whose role the follow-up workflow does not name) — the page
+    asks the workflow, not a role test."""
+    from tests.factories import city_bureau, make_user
+
+    bad = rate(world, 1, rater_name="某人", rater_phone="13900000000", comment="乱评")
+    services.appeal_file(actor=world.yanhu_officer, rating=bad, reason="评价内容与服务无关，系恶意刷评")
+    decide = f"/feedback/ratings/appeals/{bad.appeals.get().pk}/decide/"
+    officer_page = login(world.yanhu_officer).get("/feedback/ratings/").content.decode()
+    leader_page = login(world.leader).get("/feedback/ratings/").content.decode()
+    assert "申诉成立" in leader_page and decide in leader_page
+    assert decide not in officer_page
+    followup = f"/feedback/ratings/followups/{bad.followup.pk}/"
+    assert "完成整改回访</button>" in login(world.yanhu_officer).get(followup).content.decode()
+    admin = make_user("p_sysadmin", roles=["sysadmin"], organisation=city_bureau())
+    admin_page = login(admin).get(followup)
+    assert admin_page.status_code == 200 and "完成整改回访</button>" not in admin_page.content.decode()
+

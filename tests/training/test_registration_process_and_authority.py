@@ -174,3 +174,18 @@ def test_declared_preconditions_appear_in_the_authority_matrix():
     assert {r.role for r in rows if r.action == "cancel"} >= {"individual", "clerk"}
     assert {r.role for r in rows if r.action == "promote"} == {"system"}
     assert registration_workflow.model == "training.Registration"
+
+
+def test_exam_plans_are_managed_by_the_exam_staff_the_declaration_names(clerk, login):
+    """Rule: who manages exam plans is declared once (ExamPlan.authority.change = the exam staff, the roles of the
+    plan workflow's `finish`): an inspector of the same bureau neither creates a plan nor sees any to manage, and
+    the management page answers 404 to them — the service and the pages ask the declaration."""
+    from bureau.kernel.errors import PermissionDenied
+
+    plan = _plan(clerk)
+    inspector = make_user(roles=["inspector"], organisation=city_bureau())
+    assert not ExamPlan.objects.restrict(inspector, "change").exists()
+    assert ExamPlan.objects.restrict(clerk, "change").filter(pk=plan.pk).exists()
+    with pytest.raises(PermissionDenied, match="无权维护考试计划"):
+        _plan(inspector)
+    assert login(inspector).get(f"/training/manage/{plan.pk}/").status_code == 404

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count
-from django.http import HttpRequest
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.assistance import services
 from bureau.assistance.models import Checkup, CheckupFinding
 from bureau.assistance.workflow import checkup_workflow
@@ -59,7 +59,7 @@ def _out(c: Checkup) -> CheckupOut:
                       findings=c.finding_count if hasattr(c, "finding_count") else c.findings.count())
 
 
-def _checkup(request: HttpRequest, checkup_id: Id) -> Checkup:
+def _checkup(request: AuthenticatedRequest, checkup_id: Id) -> Checkup:
     checkup = Checkup.objects.restrict(request.user).select_related("enterprise").filter(pk=checkup_id).first()
     if checkup is None:
         raise NotFound("体检不存在或无权查看")
@@ -67,7 +67,7 @@ def _checkup(request: HttpRequest, checkup_id: Id) -> Checkup:
 
 
 @router.get("/checkups", response=list[CheckupOut], summary="安全体检（专家：指派给自己的；监管部门：辖区内）")
-def checkup_list(request: HttpRequest, state: str | None = None) -> list[CheckupOut]:
+def checkup_list(request: AuthenticatedRequest, state: str | None = None) -> list[CheckupOut]:
     qs = (Checkup.objects.restrict(request.user).select_related("enterprise")
           .annotate(finding_count=Count("findings")).order_by("-requested_on", "-id"))
     if state:
@@ -76,19 +76,19 @@ def checkup_list(request: HttpRequest, state: str | None = None) -> list[Checkup
 
 
 @router.get("/checkups/{checkup_id}", response=CheckupOut, summary="安全体检详情")
-def checkup_detail(request: HttpRequest, checkup_id: Id) -> CheckupOut:
+def checkup_detail(request: AuthenticatedRequest, checkup_id: Id) -> CheckupOut:
     return _out(_checkup(request, checkup_id))
 
 
 @router.post("/checkups/{checkup_id}/findings", response={201: FindingOut}, summary="专家记录体检发现的问题")
-def finding_create(request: HttpRequest, checkup_id: Id, payload: FindingIn) -> tuple[int, FindingOut]:
+def finding_create(request: AuthenticatedRequest, checkup_id: Id, payload: FindingIn) -> tuple[int, FindingOut]:
     finding = services.finding_add(actor=request.user, checkup=_checkup(request, checkup_id), **payload.dict())
     return 201, FindingOut(id=finding.pk, title=finding.title, grade=finding.grade)
 
 
 @router.post("/checkups/{checkup_id}/findings/{finding_id}/photos", response={201: list[PhotoOut]},
              summary="专家上传体检问题的现场照片（multipart，字段 photos，可多张）")
-def finding_photos(request: HttpRequest, checkup_id: Id, finding_id: Id,
+def finding_photos(request: AuthenticatedRequest, checkup_id: Id, finding_id: Id,
                    photos: File[list[UploadedFile]]) -> tuple[int, list[PhotoOut]]:
     checkup = _checkup(request, checkup_id)
     finding = CheckupFinding.objects.filter(pk=finding_id, checkup=checkup).first()

@@ -48,10 +48,13 @@ def load(ctx: Any) -> None:
     today = timezone.localdate()
     qiye = User.objects.get(username="qiye")
     showcase = qiye.enterprise
+    expert_user = User.objects.get(username="expert1")
+    if showcase is None:
+        raise LookupError("the demo account qiye acts for an enterprise (accounts demo)")
     inspector = User.objects.get(username="city_inspector")
     head = User.objects.get(username="city_head")
 
-    expert1 = Expert.objects.create(user=User.objects.get(username="expert1"), name="高振华", specialty="hazchem",
+    expert1 = Expert.objects.create(user=expert_user, name="高振华", specialty="hazchem",
                                     other_specialties="化工工艺、电气", employer="山西省安全生产专家库",
                                     title="正高级工程师", phone="13935900001")
     expert2 = Expert.objects.create(user=User.objects.get(username="expert2"), name="林晓峰", specialty="hazchem",
@@ -72,7 +75,7 @@ def load(ctx: Any) -> None:
         assigned = services.checkup_request(actor=inspector, enterprise=yanhu[0], specialty="hazchem",
                                             topics="重点监管危险化工工艺装置安全联锁")
         services.checkup_assign(actor=inspector, checkup=assigned, experts=[expert1], planned_on=today)
-        services.finding_add(actor=expert1.user, checkup=assigned, title="反应釜温度联锁处于旁路状态",
+        services.finding_add(actor=expert_user, checkup=assigned, title="反应釜温度联锁处于旁路状态",
                              location="合成车间", suggestion="恢复联锁投用，建立联锁摘除审批制度",
                              deadline=today + dt.timedelta(days=15),
                              photos=[site_photo(f"{today:%Y-%m-%d} 09:41", 11), site_photo(f"{today:%Y-%m-%d} 09:43", 12)])
@@ -80,10 +83,10 @@ def load(ctx: Any) -> None:
         done = services.checkup_request(actor=inspector, enterprise=yanhu[1], specialty="hazchem",
                                         topics="全面安全体检")
         services.checkup_assign(actor=inspector, checkup=done, experts=[expert1], planned_on=today)
-        services.finding_add(actor=expert1.user, checkup=done, title="危化品仓库未设置可燃气体报警", location="仓库",
+        services.finding_add(actor=expert_user, checkup=done, title="危化品仓库未设置可燃气体报警", location="仓库",
                              deadline=today + dt.timedelta(days=20), photos=[site_photo(f"{today:%Y-%m-%d} 14:05", 13)])
-        services.finding_add(actor=expert1.user, checkup=done, title="操作规程未及时修订", location="生产车间")
-        services.checkup_submit(actor=expert1.user, checkup=done, summary="整体受控，发现一般隐患 2 项")
+        services.finding_add(actor=expert_user, checkup=done, title="操作规程未及时修订", location="生产车间")
+        services.checkup_submit(actor=expert_user, checkup=done, summary="整体受控，发现一般隐患 2 项")
         services.checkup_settle(actor=inspector, checkup=done, expert_days=2)
 
     for park in ChemicalPark.objects.all():
@@ -166,10 +169,13 @@ def _courses(today: dt.date, qiye: User, inspector: User) -> None:
                                  starts_on=today - dt.timedelta(days=21), ends_on=today - dt.timedelta(days=20),
                                  hours=16, location="运城市应急管理局培训中心", capacity=60,
                                  enrol_closes_on=today - dt.timedelta(days=28))
+    enterprise = qiye.enterprise
+    if enterprise is None:
+        raise LookupError("the demo account qiye acts for an enterprise (accounts demo)")
     for name, post, attended in [("李丽娟", "safety_manager", True), ("王建国", "principal", True),
                                  ("张海涛", "team_leader", False)]:
         # enrolments of a course whose window closed before the demo starts: entered as they were taken then
-        enrolment = Enrolment.objects.create(course=held, enterprise=qiye.enterprise, trainee_name=name, post=post)
+        enrolment = Enrolment.objects.create(course=held, enterprise=enterprise, trainee_name=name, post=post)
         record_history(enrolment, actor=qiye, action="enrol", label="报名培训", note=name)
         services.course_attendance(actor=inspector, enrolment=enrolment, attended=attended)
         if attended:

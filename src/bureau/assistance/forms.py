@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from bureau.assistance.models import AgencyReport, Enrolment, ReportSpotCheck, Specialty
+from bureau.assistance.models import AgencyReport, AgencyStaff, Enrolment, Expert, ReportSpotCheck, Specialty
 from bureau.kernel.forms import BureauForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _by_uscc(form: forms.Form, field: str = "enterprise") -> object:
+def _by_uscc(form: Any, field: str = "enterprise") -> object:
     code = (form.cleaned_data.get(field) or "").strip().upper()
     enterprise = form.enterprises.filter(uscc=code).first() if code else None
     if enterprise is None:
@@ -33,7 +35,7 @@ class CheckupRequestForm(BureauForm):
 
 
 class AssignForm(BureauForm):
-    experts = forms.ModelMultipleChoiceField(label="指派专家", queryset=None, widget=forms.CheckboxSelectMultiple)
+    experts: forms.ModelMultipleChoiceField[Expert] = forms.ModelMultipleChoiceField(label="指派专家", queryset=None, widget=forms.CheckboxSelectMultiple)
     planned_on = forms.DateField(label="体检日期", widget=DATE)
 
     def __init__(self, *args, experts=None, **kwargs):  # type: ignore[no-untyped-def]
@@ -95,7 +97,7 @@ class ReportForm(BureauForm):
     title = forms.CharField(label="报告名称", max_length=200)
     issued_on = forms.DateField(label="出具日期", widget=DATE)
     conclusion = forms.CharField(label="评价结论", widget=forms.Textarea(attrs={"rows": 3}))
-    signers = forms.ModelMultipleChoiceField(label="签字评价人员", queryset=None, widget=forms.CheckboxSelectMultiple)
+    signers: forms.ModelMultipleChoiceField[AgencyStaff] = forms.ModelMultipleChoiceField(label="签字评价人员", queryset=None, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, enterprises=None, staff=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

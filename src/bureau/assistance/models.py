@@ -14,6 +14,10 @@ from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_phone
 from bureau.kernel.models import ProcessModel, Timeline
 
+# The bureaus' officers who arrange and follow the services (checkups, parks, visits, agencies, courses); the
+# declarations below and the workflows (assistance.workflow) name them.
+STAFF = frozenset({R.INSPECTOR, R.SECTION_HEAD, R.LEADER})
+
 
 class Specialty(models.TextChoices):
     HAZCHEM = "hazchem", "危险化学品"
@@ -65,6 +69,8 @@ class Checkup(ProcessModel):
         dataset="checkups", label="安全体检",
         grants=(Grant("被指派的专家", lambda user: models.Q(assignments__expert__user=user),
                       roles=frozenset({R.EXPERT}), distinct=True),),
+        change=STAFF,  # the bureau schedules a checkup for an enterprise of its jurisdiction (measure III.1)
+        party_changes=True,  # the enterprise asks for one for itself
     )
 
     class Origin(models.TextChoices):
@@ -143,7 +149,7 @@ class ParkRemediationItem(Timeline):
     by the park-item workflow (assistance.workflow): progress reports move it, 100 % completes it."""
 
     authority = Authority(
-        dataset="parks", label="化工园区整治事项", region="park__region_id", enterprise=None,
+        dataset="parks", label="化工园区整治事项", region="park__region_id", enterprise=None, change=STAFF,
     )
 
     class Status(models.TextChoices):
@@ -212,6 +218,7 @@ class FirstUseProcess(ProcessModel):
     authority = Authority(
         dataset="first_use", label="首次使用化工工艺论证",
         grants=(Grant("省应急管理厅（已报送的）", _province_q),),
+        change=frozenset(), party_changes=True,  # the enterprise prepares it; the bureau and the province act
     )
 
     number = models.CharField("编号", max_length=30, unique=True)
@@ -245,6 +252,9 @@ class FirstUseProcess(ProcessModel):
 class ObservationBatch(models.Model):
     """A batch of the yearly observation visits to a dual-prevention pilot enterprise (双重预防机制建设试点)."""
 
+    authority = Authority(dataset="observations", label="观摩批次", region=None, enterprise=None, public=True,
+                          change=STAFF)  # published for the enterprises to sign up; the bureau arranges them
+
     class Mode(models.TextChoices):
         ON_SITE = "on_site", "现场观摩"
         VIDEO = "video", "视频交流"
@@ -258,6 +268,8 @@ class ObservationBatch(models.Model):
     capacity = models.PositiveSmallIntegerField("名额（企业数）")
     signup_closes_on = models.DateField("报名截止")
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "观摩批次"
         verbose_name_plural = verbose_name
@@ -270,7 +282,8 @@ class ObservationBatch(models.Model):
 class ObservationSignup(Timeline):
     """An enterprise's sign-up for a batch; its attendance is recorded (workflow) on or after the visit day."""
 
-    authority = Authority(dataset="observations", label="观摩报名", region="enterprise__region_id")
+    authority = Authority(dataset="observations", label="观摩报名", region="enterprise__region_id",
+                          change=frozenset(), party_changes=True)  # the enterprise signs up; attendance: workflow
 
     class Status(models.TextChoices):
         SIGNED_UP = "signed_up", "已报名"
@@ -351,6 +364,7 @@ class AgencyReport(models.Model):
         dataset="agency_reports", label="安全评价报告", region="enterprise__region_id",
         grants=(Grant("出具报告的评价机构", lambda user: models.Q(agency__organisation_id=user.organisation_id)
                       if user.organisation_id else None, roles=frozenset({R.AGENCY})),),
+        change=STAFF,  # the bureau spot-checks reports on enterprises of its jurisdiction (measure II.9)
     )
 
     class Kind(models.TextChoices):
@@ -427,6 +441,9 @@ class Course(models.Model):
     """A work-injury prevention course (工伤预防能力提升培训) run with the human-resources bureau for the key staff
     of hazardous-chemical enterprises."""
 
+    authority = Authority(dataset="courses", label="工伤预防培训班", region=None, enterprise=None, public=True,
+                          change=STAFF)  # published for the enterprises to enrol; the bureau runs them
+
     title = models.CharField("课程名称", max_length=120)
     partner = models.CharField("联合主办", max_length=80, default="运城市人力资源和社会保障局")
     starts_on = models.DateField("开班日期")
@@ -435,6 +452,8 @@ class Course(models.Model):
     location = models.CharField("地点", max_length=120)
     capacity = models.PositiveSmallIntegerField("名额")
     enrol_closes_on = models.DateField("报名截止")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "工伤预防培训班"
@@ -450,7 +469,8 @@ class Enrolment(Timeline):
     attended trainee receives the certificate of completion (结业证明, a stored document) on or after its last day
     (workflow in assistance.workflow)."""
 
-    authority = Authority(dataset="courses", label="培训报名", region="enterprise__region_id")
+    authority = Authority(dataset="courses", label="培训报名", region="enterprise__region_id",
+                          change=frozenset(), party_changes=True)  # the enterprise enrols; attendance: workflow
 
     class Status(models.TextChoices):
         ENROLLED = "enrolled", "已报名"

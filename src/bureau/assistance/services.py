@@ -9,11 +9,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 
-from bureau.accounts.roles import AGENCY, ENTERPRISE, EXPERT
-from bureau.accounts.scope import scope_for
+from bureau.accounts.authority import may, require_change, sees
+from bureau.accounts.models import User
+from bureau.accounts.roles import AGENCY
 from bureau.assistance import rules
 from bureau.assistance.models import (
     AgencyCreditRecord,
@@ -34,14 +35,13 @@ from bureau.assistance.models import (
     Specialty,
 )
 from bureau.assistance.workflow import (
-    STAFF,
     checkup_workflow,
     enrolment_workflow,
     first_use_workflow,
     observation_workflow,
     park_item_workflow,
 )
-from bureau.enterprises.models import Industry
+from bureau.enterprises.models import Enterprise, Industry
 from bureau.hazards.services import check_lengths
 from bureau.kernel.attachments import check_upload, save_upload, share_attachment
 from bureau.kernel.audit import audit
@@ -54,46 +54,33 @@ from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
 
 
-def _staff(actor: Any, what: str) -> None:
-    if actor is None or getattr(actor, "enterprise_id", None) or not (actor.role_codes & STAFF):
-        raise PermissionDenied(f"只有监管部门工作人员可以{what}")
-
-
-def _in_scope(actor: Any, *, region_id: str) -> None:
-    if not scope_for(actor).covers_region(region_id):
-        raise NotFound("记录不存在或不在您的管辖范围内")
-
-
-def _own_enterprise(actor: Any) -> Any:
-    if actor is None or not actor.enterprise_id or ENTERPRISE not in actor.role_codes:
+def _party(actor: User, model: type[Model]) -> Enterprise:
+    """The enterprise an enterprise user acts for, once the model's declaration lets the party create its own
+    records (`Authority(party_changes=True)`); staff are refused by the same declaration."""
+    require_change(actor, model, enterprise_id=actor.enterprise_id)
+    if actor.enterprise is None:  # staff whose role changes records of the kind, but who act for no enterprise
         raise PermissionDenied("只有企业用户可以办理")
     return actor.enterprise
-
-
-def _expert_of(actor: Any) -> Expert:
-    expert = Expert.objects.filter(user=actor).first() if actor is not None else None
-    if expert is None or EXPERT not in actor.role_codes:
-        raise PermissionDenied("只有专家库中的专家可以办理")
-    return expert
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Expert checkups (III.1)
 
 
-def checkup_request(*, actor: Any, specialty: str, topics: str, enterprise: Any = None,
+def checkup_request(*, actor: User, specialty: str, topics: str, enterprise: Any = None,
                     planned_on: dt.date | None = None) -> Checkup:
     """The enterprise asks for a checkup, or the bureau schedules one for an enterprise in its jurisdiction."""
     if specialty not in Specialty.values:
         raise DomainError("请选择所需专业", field="specialty")
     if actor.enterprise_id:
-        enterprise = _own_enterprise(actor)
+        enterprise = _party(actor, Checkup)
         origin = Checkup.Origin.REQUEST
     else:
-        _staff(actor, "安排安全体检")
         if enterprise is None:
             raise DomainError("请选择企业", field="enterprise")
-        _in_scope(actor, region_id=enterprise.region_id)
+        if not sees(actor, enterprise):
+            raise NotFound("企业不存在或不在您的管辖范围内")
+        require_change(actor, Checkup, region=enterprise.region_id)  # Checkup.authority: the bureau's officers
         origin = Checkup.Origin.SCHEDULED
     if planned_on is not None and planned_on < timezone.localdate():
         raise DomainError("计划日期不能早于今天", field="planned_on")
@@ -111,11 +98,10 @@ def checkup_request(*, actor: Any, specialty: str, topics: str, enterprise: Any 
     return checkup
 
 
-def checkup_assign(*, actor: Any, checkup: Checkup, experts: Sequence[Expert], planned_on: dt.date,
+def checkup_assign(*, actor: User, checkup: Checkup, experts: Sequence[Expert], planned_on: dt.date,
                    leader: Expert | None = None) -> Checkup:
     """Assign experts; any expert with a conflict with the enterprise, or unavailable, is refused (回避)."""
-    _staff(actor, "指派专家")
-    _in_scope(actor, region_id=checkup.region_id)
+    check_transition(checkup_workflow, checkup, "assign", actor)
     if not experts:
         raise DomainError("请至少指派一名专家", field="experts")
     if planned_on < timezone.localdate():
@@ -138,23 +124,15 @@ def checkup_assign(*, actor: Any, checkup: Checkup, experts: Sequence[Expert], p
     return checkup
 
 
-def _assigned_expert(actor: Any, checkup: Checkup) -> Expert:
-    expert = _expert_of(actor)
-    if not checkup.assignments.filter(expert=expert).exists():
-        raise NotFound("体检任务不存在")
-    return expert
-
-
 PHOTO_TYPES = frozenset({"jpg", "jpeg", "png"})
 
 
-def finding_add(*, actor: Any, checkup: Checkup, title: str, location: str = "", grade: str = "general",
+def finding_add(*, actor: User, checkup: Checkup, title: str, location: str = "", grade: str = "general",
                 major_criterion: str = "", basis: str = "", suggestion: str = "",
                 deadline: dt.date | None = None, photos: Sequence[Any] = ()) -> CheckupFinding:
-    """An assigned expert records a finding on site (phone screen), with photos taken there."""
-    _assigned_expert(actor, checkup)
-    if checkup.state != "assigned":
-        raise DomainError("体检结果已提交，不能再添加问题")
+    """An assigned expert records a finding on site (phone screen), with photos taken there (workflow checkups:
+    `record_finding`, while the result is not submitted)."""
+    check_transition(checkup_workflow, checkup, "record_finding", actor)
     if not title.strip():
         raise DomainError("请填写发现的问题", field="title")
     if grade not in ("general", "major"):
@@ -192,12 +170,10 @@ def _check_photos(photos: list[Any], *, already: int) -> int:
     return max_bytes
 
 
-def finding_add_photos(*, actor: Any, finding: CheckupFinding, photos: Sequence[Any]) -> list[Any]:
+def finding_add_photos(*, actor: User, finding: CheckupFinding, photos: Sequence[Any]) -> list[Any]:
     """More photos for a finding already recorded (the expert's mobile client uploads them one request each)."""
     checkup = finding.checkup
-    _assigned_expert(actor, checkup)
-    if checkup.state != "assigned":
-        raise DomainError("体检结果已提交，不能再上传照片")
+    check_transition(checkup_workflow, checkup, "record_finding", actor)
     photos = list(photos)
     if not photos:
         raise DomainError("请选择照片", field="photos")
@@ -219,21 +195,19 @@ def finding_photos(checkup: Checkup) -> dict[int, list[Any]]:
     return found
 
 
-def finding_delete(*, actor: Any, finding: CheckupFinding) -> None:
-    _assigned_expert(actor, finding.checkup)
-    if finding.checkup.state != "assigned":
-        raise DomainError("体检结果已提交，不能删除")
+def finding_delete(*, actor: User, finding: CheckupFinding) -> None:
+    check_transition(checkup_workflow, finding.checkup, "record_finding", actor)
     with transaction.atomic():
         audit(actor, "assistance.finding_delete", finding.checkup, summary=f"删除体检问题：{finding.title}")
         finding.checkup.attachments().filter(purpose=f"finding:{finding.pk}").delete()
         finding.delete()
 
 
-def checkup_submit(*, actor: Any, checkup: Checkup, summary: str, visited_on: dt.date | None = None) -> Checkup:
+def checkup_submit(*, actor: User, checkup: Checkup, summary: str, visited_on: dt.date | None = None) -> Checkup:
     """The expert submits the result; every finding becomes a hazard of the enterprise (source: checkup)."""
     from bureau.hazards.services import hazard_report
 
-    _assigned_expert(actor, checkup)
+    check_transition(checkup_workflow, checkup, "submit", actor)
     if not summary.strip():
         raise DomainError("请填写体检结论", field="summary")
     visited_on = visited_on or timezone.localdate()
@@ -262,10 +236,9 @@ def checkup_submit(*, actor: Any, checkup: Checkup, summary: str, visited_on: dt
     return checkup
 
 
-def checkup_settle(*, actor: Any, checkup: Checkup, expert_days: Any) -> Checkup:
+def checkup_settle(*, actor: User, checkup: Checkup, expert_days: Any) -> Checkup:
     """Record the expert working days and the cost the government pays (rate: rule in force on the visit day)."""
-    _staff(actor, "结算体检费用")
-    _in_scope(actor, region_id=checkup.region_id)
+    check_transition(checkup_workflow, checkup, "settle", actor)
     try:
         days = Decimal(str(expert_days))
     except InvalidOperation as exc:
@@ -284,11 +257,10 @@ def checkup_settle(*, actor: Any, checkup: Checkup, expert_days: Any) -> Checkup
 # Chemical parks (III.3)
 
 
-def park_item_create(*, actor: Any, park: Any, category: str, title: str, responsible: str,
+def park_item_create(*, actor: User, park: Any, category: str, title: str, responsible: str,
                      deadline: dt.date) -> ParkRemediationItem:
     """A remediation item of a park (化工园区安全整治提升方案); its deadline is a date still to come."""
-    _staff(actor, "登记园区整治事项")
-    _in_scope(actor, region_id=park.region_id)
+    require_change(actor, ParkRemediationItem, region=park.region_id)  # the officers of the park's jurisdiction
     if not title.strip() or not responsible.strip():
         raise DomainError("请填写整治事项和责任单位", field="title")
     if deadline < timezone.localdate():  # a time limit is set for work still to be done
@@ -302,7 +274,7 @@ def park_item_create(*, actor: Any, park: Any, category: str, title: str, respon
     return item
 
 
-def park_progress_add(*, actor: Any, item: ParkRemediationItem, percent: int, note: str,
+def park_progress_add(*, actor: User, item: ParkRemediationItem, percent: int, note: str,
                       on: dt.date | None = None) -> ParkProgress:
     """A progress report of a park remediation item (workflow park_items: `progress`, or `complete` at 100 %).
     The report is dated on or before today and not before the last report, and its percent never goes below the
@@ -332,8 +304,8 @@ def park_progress_add(*, actor: Any, item: ParkRemediationItem, percent: int, no
 # First-use chemical processes (III.4)
 
 
-def first_use_create(*, actor: Any, process_name: str, project: str, description: str) -> FirstUseProcess:
-    enterprise = _own_enterprise(actor)
+def first_use_create(*, actor: User, process_name: str, project: str, description: str) -> FirstUseProcess:
+    enterprise = _party(actor, FirstUseProcess)
     if not process_name.strip() or not description.strip():
         raise DomainError("请填写工艺名称和工艺说明", field="process_name")
     with transaction.atomic():
@@ -346,7 +318,7 @@ def first_use_create(*, actor: Any, process_name: str, project: str, description
     return item
 
 
-def first_use_transition(*, actor: Any, item: FirstUseProcess, action: str, note: str = "",
+def first_use_transition(*, actor: User, item: FirstUseProcess, action: str, note: str = "",
                          meeting_on: dt.date | None = None) -> FirstUseProcess:
     """submit (enterprise) → forward to the province (city) → pass / fail (province, with the meeting date)."""
     if not FirstUseProcess.objects.restrict(actor).filter(pk=item.pk).exists():
@@ -377,10 +349,10 @@ def first_use_transition(*, actor: Any, item: FirstUseProcess, action: str, note
 # Observation visits (III.5)
 
 
-def observation_batch_create(*, actor: Any, title: str, pilot: Any, visit_on: dt.date, mode: str, capacity: int,
+def observation_batch_create(*, actor: User, title: str, pilot: Any, visit_on: dt.date, mode: str, capacity: int,
                              signup_closes_on: dt.date) -> ObservationBatch:
     """A yearly batch of observation visits to a pilot enterprise (试点企业, designated by the province)."""
-    _staff(actor, "安排观摩批次")
+    require_change(actor, ObservationBatch)
     if not title.strip():
         raise DomainError("请填写批次名称", field="title")
     if mode not in ObservationBatch.Mode.values:
@@ -397,10 +369,10 @@ def observation_batch_create(*, actor: Any, title: str, pilot: Any, visit_on: dt
     return batch
 
 
-def observation_signup(*, actor: Any, batch: ObservationBatch, attendees: str) -> ObservationSignup:
+def observation_signup(*, actor: User, batch: ObservationBatch, attendees: str) -> ObservationSignup:
     """An enterprise of the industries the measure names (rule assistance.observation_industries: 危化生产企业)
     signs up for a batch; capacity and the closing date are enforced."""
-    enterprise = _own_enterprise(actor)
+    enterprise = _party(actor, ObservationSignup)
     today = timezone.localdate()
     refusal = rules.industry_refusal(enterprise.industry, rule("assistance.observation_industries", today),
                                      dict(Industry.choices), "观摩活动")
@@ -424,7 +396,7 @@ def observation_signup(*, actor: Any, batch: ObservationBatch, attendees: str) -
     return signup
 
 
-def observation_attendance(*, actor: Any, signup: ObservationSignup, attended: bool) -> ObservationSignup:
+def observation_attendance(*, actor: User, signup: ObservationSignup, attended: bool) -> ObservationSignup:
     """Record who took part (workflow observation_signups: `attend` / `absent`, on or after the visit day)."""
     apply_transition(observation_workflow, signup, "attend" if attended else "absent", actor=actor,
                      note=signup.enterprise.name)
@@ -435,13 +407,14 @@ def observation_attendance(*, actor: Any, signup: ObservationSignup, attended: b
 # Safety-evaluation agencies (II.9)
 
 
-def report_file(*, actor: Any, enterprise: Any, kind: str, report_number: str, title: str, issued_on: dt.date,
+def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, title: str, issued_on: dt.date,
                 conclusion: str, signers: Sequence[AgencyStaff]) -> AgencyReport:
     """An agency files a report; its qualification must be valid on the issue date and every signer must be a
     serving evaluator of the agency (安全评价检测检验机构管理办法, 应急管理部令第1号)."""
     if actor is None or AGENCY not in actor.role_codes:
         raise PermissionDenied("只有安全评价机构可以报送评价报告")
-    agency = AssessmentAgency.objects.filter(organisation_id=actor.organisation_id).first()
+    agency = (AssessmentAgency.objects.filter(organisation_id=actor.organisation_id).first()
+              if actor.organisation_id else None)
     if agency is None:
         raise PermissionDenied("您的机构尚未登记为安全评价机构")
     if kind not in AgencyReport.Kind.values:
@@ -466,10 +439,11 @@ def report_file(*, actor: Any, enterprise: Any, kind: str, report_number: str, t
     return report
 
 
-def spot_check(*, actor: Any, report: AgencyReport, result: str, findings: str) -> AgencyCreditRecord:
+def spot_check(*, actor: User, report: AgencyReport, result: str, findings: str) -> AgencyCreditRecord:
     """A spot check of a report; its result writes the agency's credit record (points as data)."""
-    _staff(actor, "抽查评价报告")
-    _in_scope(actor, region_id=report.enterprise.region_id)
+    refusal = may(actor, report, "change")  # AgencyReport.authority: the officers of the enterprise's jurisdiction
+    if refusal:
+        raise (PermissionDenied if sees(actor, report) else NotFound)(refusal)
     if result not in ("qualified", "minor", "serious"):
         raise DomainError("抽查结论无效", field="result")
     if result != "qualified" and not findings.strip():
@@ -506,11 +480,11 @@ def agency_credits(agencies: Sequence[AssessmentAgency]) -> dict[int, int]:
 # Work-injury prevention courses (III.7)
 
 
-def course_create(*, actor: Any, title: str, partner: str, starts_on: dt.date, hours: int, location: str,
+def course_create(*, actor: User, title: str, partner: str, starts_on: dt.date, hours: int, location: str,
                   capacity: int, enrol_closes_on: dt.date, ends_on: dt.date | None = None) -> Course:
     """A work-injury prevention course run with the human-resources bureau (measure III.7); a one-day course ends
     on the day it starts."""
-    _staff(actor, "开设培训班")
+    require_change(actor, Course)
     if not title.strip() or not location.strip():
         raise DomainError("请填写课程名称和地点", field="title")
     if capacity < 1 or hours < 1:
@@ -528,9 +502,9 @@ def course_create(*, actor: Any, title: str, partner: str, starts_on: dt.date, h
     return course
 
 
-def course_enrol(*, actor: Any, course: Course, trainee_name: str, post: str, phone: str = "") -> Enrolment:
+def course_enrol(*, actor: User, course: Course, trainee_name: str, post: str, phone: str = "") -> Enrolment:
     """A hazardous-chemical enterprise enrols a key staff member; capacity and the closing date are enforced."""
-    enterprise = _own_enterprise(actor)
+    enterprise = _party(actor, Enrolment)
     if not enterprise.is_hazchem:
         raise DomainError("工伤预防培训面向危险化学品企业的重点人员")
     if post not in Enrolment.Post.values:
@@ -556,7 +530,7 @@ def course_enrol(*, actor: Any, course: Course, trainee_name: str, post: str, ph
     return enrolment
 
 
-def course_attendance(*, actor: Any, enrolment: Enrolment, attended: bool) -> Enrolment:
+def course_attendance(*, actor: User, enrolment: Enrolment, attended: bool) -> Enrolment:
     """Record attendance (workflow course_enrolments: `attend` / `absent`, on or after the first day of the course;
     no longer once the certificate is issued)."""
     apply_transition(enrolment_workflow, enrolment, "attend" if attended else "absent", actor=actor,
@@ -564,7 +538,7 @@ def course_attendance(*, actor: Any, enrolment: Enrolment, attended: bool) -> En
     return enrolment
 
 
-def course_certify(*, actor: Any, enrolment: Enrolment) -> Enrolment:
+def course_certify(*, actor: User, enrolment: Enrolment) -> Enrolment:
     """Issue the certificate of completion (结业证明, a stored PDF) to an attended trainee once the course is over
     (workflow course_enrolments: `certify`)."""
     check_transition(enrolment_workflow, enrolment, "certify", actor)

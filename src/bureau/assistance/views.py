@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.authority import changes_kind
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT, SYSADMIN
 from bureau.accounts.scope import scope_for
 from bureau.assistance import forms as F
@@ -42,14 +44,6 @@ from bureau.enterprises.models import ChemicalPark, Enterprise
 from bureau.kernel.access import acts_on, for_roles
 from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
-
-
-def _is_staff(user: Any) -> bool:
-    return not user.enterprise_id and bool(user.role_codes & (STAFF | {"sysadmin"}))
-
-
-def _is_enterprise(user: Any) -> bool:
-    return bool(user.enterprise_id) and ENTERPRISE in user.role_codes
 
 
 def _run(request: HttpRequest, func: Callable[[], Any], success: str, form: Any = None) -> bool:
@@ -82,10 +76,9 @@ def _checkup_for(user: Any, pk: int) -> Checkup:
 
 @login_required
 @acts_on("assistance.Checkup")
-def checkup_list(request: HttpRequest) -> HttpResponse:
+@for_roles(*STAFF, SYSADMIN, ENTERPRISE, EXPERT)
+def checkup_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not (_is_staff(user) or _is_enterprise(user) or EXPERT in user.role_codes):
-        raise Http404
     qs = Checkup.objects.restrict(user).select_related("enterprise", "region").order_by("-requested_on", "-id")
     if request.GET.get("state"):
         qs = qs.filter(state=request.GET["state"])
@@ -93,14 +86,14 @@ def checkup_list(request: HttpRequest) -> HttpResponse:
     for c in page.rows:
         c.state_label = checkup_workflow.state_label(c.state)
     return render(request, "assistance/checkups.html", {
-        "page": page, "can_request": _is_staff(user) or _is_enterprise(user), "is_expert": EXPERT in user.role_codes})
+        "page": page, "can_request": changes_kind(user, Checkup), "is_expert": user.has_role(EXPERT)})
 
 
 @login_required
 @acts_on("assistance.Checkup", action="change")
-def checkup_new(request: HttpRequest) -> HttpResponse:
+def checkup_new(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not (_is_staff(user) or _is_enterprise(user)):
+    if not changes_kind(user, Checkup):  # Checkup.authority: the officers schedule, the enterprise asks
         raise Http404
     enterprises = None if user.enterprise_id else Enterprise.objects.restrict(user)
     form = F.CheckupRequestForm(request.POST or None, enterprises=enterprises)
@@ -128,24 +121,26 @@ def _with_photos(checkup: Any) -> list[Any]:
 
 @login_required
 @acts_on("assistance.Checkup")
-def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def checkup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     checkup = _checkup_for(user, pk)
-    is_expert = EXPERT in user.role_codes
+    is_expert = user.has_role(EXPERT)  # the expert's phone page (the forms below are the actions they may take)
+    actions = {t.action for t in checkup_workflow.available(checkup, user)}
     ctx: dict[str, Any] = {"c": checkup, "state_label": checkup_workflow.state_label(checkup.state),
                            "assignments": checkup.assignments.select_related("expert"),
                            "findings": _with_photos(checkup), "is_expert": is_expert,
                            "history": checkup_workflow.history(checkup), "documents": checkup.documents()}
-    if checkup.state == "requested" and _is_staff(user):
+    if "assign" in actions:
         experts = (Expert.objects.filter(available=True).annotate(
             conflict=Count("conflicts", filter=Q(conflicts=checkup.enterprise_id)))
             .order_by("-specialty", "name"))
         ctx["experts"] = experts
         ctx["assign_form"] = F.AssignForm(experts=experts, initial={"planned_on": checkup.planned_on})
-    if checkup.state == "assigned" and is_expert:
+    if "record_finding" in actions:
         ctx["finding_form"] = F.FindingForm()
+    if "submit" in actions:
         ctx["submit_form"] = F.SubmitForm(initial={"visited_on": timezone.localdate()})
-    if checkup.state == "submitted" and _is_staff(user):
+    if "settle" in actions:
         ctx["settle_form"] = F.SettleForm()
     template = "assistance/checkup_expert.html" if is_expert else "assistance/checkup.html"
     return render(request, template, ctx)
@@ -154,7 +149,7 @@ def checkup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("assistance.Checkup", action="assign")
 @require_POST
-def checkup_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def checkup_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
     form = F.AssignForm(request.POST, experts=Expert.objects.all())
     if not form.is_valid():
@@ -169,7 +164,7 @@ def checkup_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("assistance.Checkup", action="change")
 @require_POST
-def checkup_finding(request: HttpRequest, pk: int) -> HttpResponse:
+def checkup_finding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
     form = F.FindingForm(request.POST)
     if not form.is_valid():
@@ -184,7 +179,7 @@ def checkup_finding(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("assistance.Checkup", action="change")
 @require_POST
-def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpResponse:
+def finding_delete(request: AuthenticatedRequest, pk: int, finding_pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
     finding = CheckupFinding.objects.filter(pk=finding_pk, checkup=checkup).first()
     if finding is None:
@@ -196,7 +191,7 @@ def finding_delete(request: HttpRequest, pk: int, finding_pk: int) -> HttpRespon
 @login_required
 @acts_on("assistance.Checkup", action="submit")
 @require_POST
-def checkup_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def checkup_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
     form = F.SubmitForm(request.POST)
     if not form.is_valid():
@@ -210,7 +205,7 @@ def checkup_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("assistance.Checkup", action="settle")
 @require_POST
-def checkup_settle(request: HttpRequest, pk: int) -> HttpResponse:
+def checkup_settle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
     form = F.SettleForm(request.POST)
     if not form.is_valid():
@@ -223,9 +218,7 @@ def checkup_settle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @for_roles(*STAFF, SYSADMIN)
-def expert_list(request: HttpRequest) -> HttpResponse:
-    if not _is_staff(request.user):
-        raise Http404
+def expert_list(request: AuthenticatedRequest) -> HttpResponse:
     experts = Expert.objects.annotate(n=Count("assignments"), n_conflicts=Count("conflicts", distinct=True)) \
         .order_by("specialty", "name")
     return render(request, "assistance/experts.html", {"experts": experts, "today": timezone.localdate()})
@@ -240,9 +233,7 @@ def _parks(user: Any) -> Any:
 
 @login_required
 @for_roles(*STAFF, SYSADMIN)
-def park_list(request: HttpRequest) -> HttpResponse:
-    if not _is_staff(request.user):
-        raise Http404
+def park_list(request: AuthenticatedRequest) -> HttpResponse:
     parks = _parks(request.user).select_related("region").annotate(
         n_enterprises=Count("enterprises", distinct=True), n_items=Count("remediation_items", distinct=True),
         n_done=Count("remediation_items", filter=Q(remediation_items__status="done"), distinct=True))
@@ -251,9 +242,7 @@ def park_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @for_roles(*STAFF, SYSADMIN)
-def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not _is_staff(request.user):
-        raise Http404
+def park_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     park = _parks(request.user).select_related("region").filter(pk=pk).first()
     if park is None:
         raise Http404
@@ -273,14 +262,14 @@ def park_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _park_item_for(user: Any, pk: int) -> ParkRemediationItem:
     item = ParkRemediationItem.objects.restrict(user).select_related("park").filter(pk=pk).first()
-    if item is None or not _is_staff(user):
+    if item is None:
         raise Http404
     return item
 
 
 @login_required
 @acts_on("assistance.ParkRemediationItem")
-def park_item(request: HttpRequest, pk: int) -> HttpResponse:
+def park_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One remediation item: its facts, its progress reports, the report form (when the user may report) and its
     timeline."""
     item = _park_item_for(request.user, pk)
@@ -294,7 +283,7 @@ def park_item(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("assistance.ParkRemediationItem", action="progress")
 @require_POST
-def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def park_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _park_item_for(request.user, pk)
     form = F.ParkProgressForm(request.POST)
     if not form.is_valid():
@@ -312,14 +301,13 @@ def park_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("assistance.FirstUseProcess")
-def first_use_list(request: HttpRequest) -> HttpResponse:
+@for_roles(*STAFF, SYSADMIN, ENTERPRISE, DEPARTMENT)
+def first_use_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not (_is_staff(user) or _is_enterprise(user) or DEPARTMENT in user.role_codes):
-        raise Http404
     rows = list(FirstUseProcess.objects.restrict(user).select_related("enterprise")[:200])
     for r in rows:
         r.state_label = first_use_workflow.state_label(r.state)
-    form = F.FirstUseForm(request.POST or None) if _is_enterprise(user) else None
+    form = F.FirstUseForm(request.POST or None) if changes_kind(user, FirstUseProcess) else None
     if form is not None and request.method == "POST" and form.is_valid():
         result: dict[str, Any] = {}
 
@@ -333,7 +321,7 @@ def first_use_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("assistance.FirstUseProcess")
-def first_use_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def first_use_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = FirstUseProcess.objects.restrict(request.user).select_related("enterprise").filter(pk=pk).first()
     if item is None:
         raise Http404
@@ -356,11 +344,10 @@ def first_use_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("assistance.ObservationSignup")
-def observation_list(request: HttpRequest) -> HttpResponse:
+@for_roles(*STAFF, SYSADMIN, ENTERPRISE)
+def observation_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if not (_is_staff(user) or _is_enterprise(user)):
-        raise Http404
-    batches = list(ObservationBatch.objects.select_related("pilot").annotate(n=Count("signups"))
+    batches = list(ObservationBatch.objects.restrict(user).select_related("pilot").annotate(n=Count("signups"))
                    .order_by("-year", "visit_on")[:50])
     signups = (ObservationSignup.objects.restrict(user).filter(batch__in=[b.pk for b in batches])
                .select_related("enterprise", "batch"))
@@ -372,22 +359,23 @@ def observation_list(request: HttpRequest) -> HttpResponse:
     for b in batches:
         b.my_signups = by_batch.get(b.pk, [])
     batch_form = None
-    if _is_staff(user):
+    manages = changes_kind(user, ObservationBatch)
+    if manages:
         batch_form = F.BatchForm(request.POST or None, enterprises=Enterprise.objects.restrict(user))
         if request.method == "POST" and batch_form.is_valid():
             if _run(request, lambda: services.observation_batch_create(actor=user, **batch_form.cleaned_data),
                     "已安排观摩批次", batch_form):
                 return redirect("assistance:observations")
     return render(request, "assistance/observations.html", {
-        "batches": batches, "is_enterprise": _is_enterprise(user), "is_staff": _is_staff(user),
+        "batches": batches, "may_sign_up": changes_kind(user, ObservationSignup), "manages": manages,
         "form": F.SignupForm(), "batch_form": batch_form, "today": timezone.localdate()})
 
 
 @login_required
 @for_roles(ENTERPRISE)
 @require_POST
-def observation_signup(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = ObservationBatch.objects.filter(pk=pk).first()
+def observation_signup(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    batch = ObservationBatch.objects.restrict(request.user).filter(pk=pk).first()
     if batch is None:
         raise Http404
     form = F.SignupForm(request.POST)
@@ -409,7 +397,7 @@ def _signup_for(user: Any, pk: int) -> ObservationSignup:
 
 @login_required
 @acts_on("assistance.ObservationSignup")
-def observation_signup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_signup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     signup = _signup_for(request.user, pk)
     return render(request, "assistance/observation_signup.html", {
         "s": signup, "status_label": observation_workflow.state_label(signup.status),
@@ -420,7 +408,7 @@ def observation_signup_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("assistance.ObservationSignup", action="attend")
 @require_POST
-def observation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def observation_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     signup = _signup_for(request.user, pk)
     _run(request, lambda: services.observation_attendance(actor=request.user, signup=signup,
                                                           attended=request.POST.get("attended") == "1"), "已登记出勤")
@@ -434,30 +422,31 @@ def observation_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @for_roles(*STAFF, SYSADMIN, AGENCY)
-def agency_list(request: HttpRequest) -> HttpResponse:
+def agency_list(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    if AGENCY in user.role_codes:
-        agency = AssessmentAgency.objects.filter(organisation_id=user.organisation_id).first()
+    if user.has_role(AGENCY):  # an agency's own page
+        agency = (AssessmentAgency.objects.filter(organisation_id=user.organisation_id).first()
+                  if user.organisation_id else None)
         if agency is None:
             raise Http404
         return redirect("assistance:agency", pk=agency.pk)
-    if not _is_staff(user):
-        raise Http404
     agencies = list(AssessmentAgency.objects.annotate(n_staff=Count("staff", distinct=True),
                                                       n_reports=Count("reports", distinct=True)))
     credits = services.agency_credits(agencies)
-    for a in agencies:
-        a.credit = credits[a.pk]
+    for agency in agencies:
+        row: Any = agency  # the page reads the score next to the register's fields
+        row.credit = credits[agency.pk]
     return render(request, "assistance/agencies.html", {"agencies": agencies, "today": timezone.localdate()})
 
 
 @login_required
 @for_roles(*STAFF, SYSADMIN, AGENCY)
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     agency = AssessmentAgency.objects.filter(pk=pk).first()
-    is_own = agency is not None and AGENCY in user.role_codes and agency.organisation_id == user.organisation_id
-    if agency is None or not (is_own or _is_staff(user)):
+    is_agency = user.has_role(AGENCY)
+    is_own = agency is not None and is_agency and agency.organisation_id == user.organisation_id
+    if agency is None or (is_agency and not is_own):  # an agency sees its own register entry, the officers all
         raise Http404
     form = None
     if is_own:
@@ -469,7 +458,8 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reports = AgencyReport.objects.restrict(user).filter(agency=agency).select_related("enterprise") \
         .prefetch_related("signers", "spot_checks")[:100]
     return render(request, "assistance/agency.html", {
-        "a": agency, "staff": agency.staff.all(), "reports": reports, "form": form, "is_staff": _is_staff(user),
+        "a": agency, "staff": agency.staff.all(), "reports": reports, "form": form,
+        "may_check": changes_kind(user, AgencyReport), "is_own": is_own,
         "credit": services.agency_credit(agency), "records": agency.credit_records.all()[:50],
         "check_form": F.SpotCheckForm()})
 
@@ -477,7 +467,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("assistance.AgencyReport", action="change")
 @require_POST
-def report_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
+def report_spot_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = AgencyReport.objects.restrict(request.user).select_related("agency", "enterprise").filter(pk=pk).first()
     if report is None:
         raise Http404
@@ -495,28 +485,24 @@ def report_spot_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @for_roles(*STAFF, SYSADMIN, ENTERPRISE)
-def course_list(request: HttpRequest) -> HttpResponse:
-    if not (_is_staff(request.user) or _is_enterprise(request.user)):
-        raise Http404
-    form = F.CourseForm(request.POST or None) if _is_staff(request.user) else None
+def course_list(request: AuthenticatedRequest) -> HttpResponse:
+    form = F.CourseForm(request.POST or None) if changes_kind(request.user, Course) else None
     if form is not None and request.method == "POST" and form.is_valid():
         if _run(request, lambda: services.course_create(actor=request.user, **form.cleaned_data), "已开设培训班", form):
             return redirect("assistance:courses")
-    courses = Course.objects.annotate(n=Count("enrolments")).order_by("-starts_on")[:50]
+    courses = Course.objects.restrict(request.user).annotate(n=Count("enrolments")).order_by("-starts_on")[:50]
     return render(request, "assistance/courses.html", {"courses": courses, "form": form,
                                                        "today": timezone.localdate()})
 
 
 @login_required
 @for_roles(*STAFF, SYSADMIN, ENTERPRISE)
-def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def course_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
-    if not (_is_staff(user) or _is_enterprise(user)):
-        raise Http404
-    course = Course.objects.annotate(n=Count("enrolments")).filter(pk=pk).first()
+    course = Course.objects.restrict(user).annotate(n=Count("enrolments")).filter(pk=pk).first()
     if course is None:
         raise Http404
-    form = F.EnrolForm(request.POST or None) if _is_enterprise(user) else None
+    form = F.EnrolForm(request.POST or None) if changes_kind(user, Enrolment) else None
     if form is not None and request.method == "POST" and form.is_valid():
         if _run(request, lambda: services.course_enrol(actor=user, course=course, **form.cleaned_data), "已报名", form):
             return redirect("assistance:course", pk=pk)
@@ -535,7 +521,7 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
         e.status_label = enrolment_workflow.state_label(e.status)
         e.actions = enrolment_workflow.available(e, user)
     return render(request, "assistance/course.html", {"course": course, "enrolments": enrolments, "form": form,
-                                                      "is_staff": _is_staff(user)})
+                                                      "manages": changes_kind(user, Course)})
 
 
 def _enrolment_for(user: Any, pk: int) -> Enrolment:
@@ -547,7 +533,7 @@ def _enrolment_for(user: Any, pk: int) -> Enrolment:
 
 @login_required
 @acts_on("assistance.Enrolment")
-def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request.user, pk)
     return render(request, "assistance/enrolment.html", {
         "e": enrolment, "status_label": enrolment_workflow.state_label(enrolment.status),
@@ -555,7 +541,7 @@ def enrolment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": enrolment_workflow.history(enrolment)})
 
 
-def _back_to(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
+def _back_to(request: AuthenticatedRequest, enrolment: Enrolment) -> HttpResponse:
     if request.POST.get("next") == "enrolment":
         return redirect("assistance:enrolment", pk=enrolment.pk)
     return redirect("assistance:course", pk=enrolment.course_id)
@@ -564,7 +550,7 @@ def _back_to(request: HttpRequest, enrolment: Enrolment) -> HttpResponse:
 @login_required
 @acts_on("assistance.Enrolment", action="attend")
 @require_POST
-def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def course_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request.user, pk)
     _run(request, lambda: services.course_attendance(actor=request.user, enrolment=enrolment,
                                                      attended=request.POST.get("attended") == "1"), "已登记出勤")
@@ -574,7 +560,7 @@ def course_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("assistance.Enrolment", action="certify")
 @require_POST
-def course_certify(request: HttpRequest, pk: int) -> HttpResponse:
+def course_certify(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request.user, pk)
     _run(request, lambda: services.course_certify(actor=request.user, enrolment=enrolment), "已出具结业证明")
     return _back_to(request, enrolment)
@@ -582,5 +568,5 @@ def course_certify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("assistance.Checkup")
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("assistance:checkups")

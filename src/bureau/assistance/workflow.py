@@ -11,9 +11,20 @@ from typing import Any
 from django.utils import timezone
 
 from bureau.accounts.roles import DEPARTMENT, ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD
+from bureau.assistance.models import STAFF
 from bureau.kernel.workflow import T, Workflow
 
-STAFF = {INSPECTOR, SECTION_HEAD, LEADER}
+__all__ = ["STAFF", "checkup_workflow", "enrolment_workflow", "first_use_workflow", "observation_workflow",
+           "park_item_workflow"]
+
+
+def assigned_expert(checkup: Any, actor: Any) -> str | None:
+    """本次体检指派的专家"""
+    # measure III.1: the experts the bureau assigned (after the conflict-of-interest check) do the checkup
+    if actor is None or not checkup.assignments.filter(expert__user=actor).exists():
+        return "只有指派给本次体检的专家可以办理"
+    return None
+
 
 checkup_workflow = Workflow(
     name="checkups",
@@ -22,7 +33,9 @@ checkup_workflow = Workflow(
             "settled": "已结算（政府买单）", "cancelled": "已取消"},
     transitions=[
         T("assign", "指派专家", "requested", "assigned", STAFF),
-        T("submit", "提交体检结果", "assigned", "submitted", {EXPERT}),
+        # the findings recorded on site (photos included) before the result is submitted: the state stays
+        T("record_finding", "记录发现的问题", "assigned", "assigned", {EXPERT}, assigned_expert),
+        T("submit", "提交体检结果", "assigned", "submitted", {EXPERT}, assigned_expert),
         T("settle", "登记费用、办结", "submitted", "settled", STAFF),
         T("cancel", "取消", ("requested", "assigned"), "cancelled", {*STAFF, ENTERPRISE}),
     ],

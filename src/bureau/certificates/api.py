@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.certificates import queries, services
 from bureau.kernel.schemas import InputSchema, Limit, Offset
 
@@ -69,7 +70,7 @@ class CertificatePage(Schema):
 
 
 @router.get("", response=CertificatePage, summary="证照库（按数据权限过滤）")
-def certificate_list(request: HttpRequest, filters: Query[CertificateFilter]) -> CertificatePage:
+def certificate_list(request: AuthenticatedRequest, filters: Query[CertificateFilter]) -> CertificatePage:
     limit, offset = filters.limit, filters.offset
     params = {k: v for k, v in filters.dict().items() if v is not None}
     rows = list(queries.certificate_list(request.user, params)[offset: offset + limit + 1])

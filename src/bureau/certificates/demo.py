@@ -15,7 +15,7 @@ from bureau.enterprises.models import Enterprise, Industry
 from bureau.kernel.management.commands.demo_load import demo_account
 from bureau.kernel.registry import register_demo
 
-LICENCE_BY_INDUSTRY = {
+LICENCE_BY_INDUSTRY: dict[str, str] = {
     Industry.HAZCHEM_OPERATION: "hazchem_operation_licence",
     Industry.HAZCHEM_USE: "hazchem_use_licence",
     Industry.HAZCHEM_PRODUCTION: "safety_production_licence",

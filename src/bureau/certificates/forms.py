@@ -32,7 +32,9 @@ class RenewForm(BureauForm):
 
 class ReviewForm(BureauForm):
     years_in_trade = forms.IntegerField(label="连续从事本工种年限", min_value=0, max_value=60, initial=0)
-    clean = forms.BooleanField(label="期间无违法违规行为", required=False)
+    # the field is named as the form posts it; Django's form metaclass takes fields off the class, so BaseForm.clean()
+    # is untouched at run time (mypy sees only the class attribute)
+    clean = forms.BooleanField(label="期间无违法违规行为", required=False)  # type: ignore[assignment]
     note = forms.CharField(label="说明", max_length=200, required=False)
 
 

@@ -12,12 +12,13 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bureau.accounts.models import User
 from bureau.certificates.models import Certificate, MailingRequest
 from bureau.kernel.models import ProcessHistory
 from bureau.kernel.workflow import Workflow
 
 
-def certificate_list(user: Any, params: Any) -> QuerySet[Certificate]:
+def certificate_list(user: User, params: Any) -> QuerySet[Certificate]:
     qs = Certificate.objects.restrict(user).select_related("type", "region")
     q = (params.get("q") or "").strip()
     if q:
@@ -31,7 +32,7 @@ def certificate_list(user: Any, params: Any) -> QuerySet[Certificate]:
     return qs.order_by("-issued_on", "-id")
 
 
-def due_soon(user: Any, days: int = 90) -> QuerySet[Certificate]:
+def due_soon(user: User, days: int = 90) -> QuerySet[Certificate]:
     """Certificates of the user's jurisdiction whose application window closes within `days` (measure III.8)."""
     today = timezone.localdate()
     return (Certificate.objects.restrict(user).select_related("type", "region")
@@ -40,14 +41,14 @@ def due_soon(user: Any, days: int = 90) -> QuerySet[Certificate]:
             .order_by("action_due", "id"))
 
 
-def get_certificate_for(user: Any, pk: int) -> Certificate:
+def get_certificate_for(user: User, pk: int) -> Certificate:
     cert = Certificate.objects.restrict(user).select_related("type", "region", "enterprise").filter(pk=pk).first()
     if cert is None:
         raise Http404("证照不存在")
     return cert
 
 
-def get_mailing_for(user: Any, pk: int) -> MailingRequest:
+def get_mailing_for(user: User, pk: int) -> MailingRequest:
     row = MailingRequest.objects.restrict(user).select_related("certificate__type").filter(pk=pk).first()
     if row is None:
         raise Http404("寄递申请不存在")
@@ -62,6 +63,7 @@ def timelines(workflow: Workflow, records: Sequence[Model]) -> dict[int, list[Pr
                                          object_id__in=[r.pk for r in records]).order_by("at", "id")
     result: dict[int, list[ProcessHistory]] = defaultdict(list)
     for row in rows:
-        row.from_label, row.to_label = workflow.state_label(row.from_state), workflow.state_label(row.to_state)
+        labelled: Any = row  # the page reads the states' names next to the row's fields
+        labelled.from_label, labelled.to_label = workflow.state_label(row.from_state), workflow.state_label(row.to_state)
         result[row.object_id].append(row)
     return result

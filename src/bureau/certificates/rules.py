@@ -175,12 +175,3 @@ def print_allowed(prints_so_far: int, reprint_limit: int) -> bool:
     """Measure I.10: the first print plus at most `reprint_limit` reprints of one certificate."""
     return prints_so_far < 1 + max(0, reprint_limit)
 
-
-def exam_passed(score: float, pass_mark: float) -> bool:
-    """安全生产培训管理办法 / 特种作业人员安全技术培训考核管理规定 第15条: 百分制, 80 分及格 (pass mark as data)."""
-    return score >= pass_mark
-
-
-def registration_outcome(registered: int, capacity: int) -> str:
-    """A new registration is confirmed while seats remain, otherwise it joins the waiting list."""
-    return "registered" if registered < capacity else "waitlisted"

@@ -21,6 +21,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from bureau.accounts.authority import sees
+from bureau.accounts.models import User
 from bureau.certificates import rules
 from bureau.certificates.models import (
     Certificate,
@@ -52,20 +54,14 @@ from bureau.kernel.sms import send_sms
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
 
 
-def _actor_name(actor: Any) -> str:
+def _actor_name(actor: User | None) -> str:
     return getattr(actor, "display_name", None) or "系统"
 
 
-def may_import(actor: Any) -> bool:
+def may_import(actor: User) -> bool:
     """Whether the actor writes records of the register outside the workflow (the import): the declaration's
     `change` roles, in the actor's jurisdiction."""
     return not Certificate.objects.restrict(actor, "change").query.is_empty()
-
-
-def _visible(actor: Any, certificate: Certificate) -> Certificate:
-    if not Certificate.objects.restrict(actor).filter(pk=certificate.pk).exists():
-        raise NotFound("证照不存在或不在您的管辖范围内")
-    return certificate
 
 
 def today() -> dt.date:
@@ -128,7 +124,7 @@ def _done(certificate: Certificate, cert: Certificate) -> Certificate:
     return cert
 
 
-def _transition(cert: Certificate, action: str, *, actor: Any, note: str = "",
+def _transition(cert: Certificate, action: str, *, actor: User | None, note: str = "",
                 updates: dict[str, Any] | None = None) -> None:
     # updated_at: the reminder scan and the e-certificate cache look at what changed since
     apply_transition(WORKFLOW, cert, action, actor=actor, note=note[:300],
@@ -148,7 +144,7 @@ def _settle(cert: Certificate) -> None:
         apply_transition(WORKFLOW, cert, action, actor=None, note="按有效期和复审日期自动更新")
 
 
-def certificate_issue(*, actor: Any, type_code: str, holder_name: str, issuing_authority: str,
+def certificate_issue(*, actor: User | None, type_code: str, holder_name: str, issuing_authority: str,
                       valid_from: dt.date, enterprise: Any = None, region_id: str | None = None,
                       holder_id_number: str = "", scope_text: str = "", number: str | None = None,
                       source: Any = None, note: str = "", holder_phone: str = "",
@@ -184,7 +180,7 @@ def certificate_issue(*, actor: Any, type_code: str, holder_name: str, issuing_a
     return cert
 
 
-def certificate_renew(*, actor: Any, certificate: Certificate, valid_from: dt.date, note: str = "",
+def certificate_renew(*, actor: User | None, certificate: Certificate, valid_from: dt.date, note: str = "",
                       check_scope: bool = True) -> Certificate:
     """Extension (licences, 安全生产许可证条例 第9条) or renewal (合格证, 特种作业 延期换证): a new validity period from
     `valid_from` under the same number and verification code; the timeline keeps the old dates.
@@ -210,11 +206,12 @@ def certificate_renew(*, actor: Any, certificate: Certificate, valid_from: dt.da
     return _done(certificate, cert)
 
 
-def certificate_review(*, actor: Any, certificate: Certificate, years_in_trade: int = 0, clean: bool = False,
+def certificate_review(*, actor: User, certificate: Certificate, years_in_trade: int = 0, clean: bool = False,
                        note: str = "") -> Certificate:
     """Record a passed periodic review (复审) of a 特种作业操作证; ≥ 10 clean years in the trade moves the next
     review to 6 years (特种作业人员安全技术培训考核管理规定 第22条)."""
-    _visible(actor, certificate)
+    if not sees(actor, certificate):  # Certificate.authority: before the record's state is told
+        raise NotFound("证照不存在或不在您的管辖范围内")
     if certificate.type.review_interval_months and certificate.current_status() not in rules.LIVE_STATUSES:
         raise DomainError(f"证照当前为「{certificate.current_status_label()}」，不能复审；逾期未复审的证书已失效，须重新考试")
     with transaction.atomic():
@@ -243,7 +240,7 @@ def certificate_review(*, actor: Any, certificate: Certificate, years_in_trade: 
 STATUS_ACTIONS = ("suspend", "revoke", "void", "reinstate")
 
 
-def certificate_change_status(*, actor: Any, certificate: Certificate, action: str, note: str) -> Certificate:
+def certificate_change_status(*, actor: User, certificate: Certificate, action: str, note: str) -> Certificate:
     """Suspend (暂扣), revoke (吊销/撤销), void (注销) or reinstate a certificate; a reason is required."""
     if action not in STATUS_ACTIONS:
         raise DomainError("未知的操作")
@@ -266,7 +263,7 @@ def verify_url(cert: Certificate) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("certificates:verify", args=[cert.verify_code])
 
 
-def certificate_document(*, actor: Any, certificate: Certificate) -> Document:
+def certificate_document(*, actor: User | None, certificate: Certificate) -> Document:
     """The e-certificate PDF (Chinese text, embedded font, a 2-D code to the public verification page), rendered
     once per version of the certificate and stored with its digest (GB/T 36901–36905: e-licences carry a code)."""
     existing = (certificate.documents().filter(kind="e_certificate", created_at__gte=certificate.updated_at)
@@ -276,16 +273,17 @@ def certificate_document(*, actor: Any, certificate: Certificate) -> Document:
     if certificate.current_status() not in rules.LIVE_STATUSES:
         raise DomainError(f"证照当前为「{certificate.current_status_label()}」，不能下载电子证照")
     ctype = certificate.type
+    enterprise = certificate.enterprise if certificate.enterprise_id else None
     if ctype.holder_kind == HolderKind.PERSON:
         rows = [("姓名", certificate.holder_name), ("身份证号", certificate.holder_id_masked)]
-        if certificate.enterprise_id:
-            rows.append(("工作单位", certificate.enterprise.name))
+        if enterprise is not None:
+            rows.append(("工作单位", enterprise.name))
         rows.append(("作业类别/操作项目" if ctype.review_interval_months else "类别", certificate.scope_text or ctype.name))
     else:
         rows = [("单位名称", certificate.holder_name)]
-        if certificate.enterprise_id:
-            rows += [("统一社会信用代码", certificate.enterprise.uscc), ("主要负责人", certificate.enterprise.legal_representative),
-                     ("地址", certificate.enterprise.address)]
+        if enterprise is not None:
+            rows += [("统一社会信用代码", enterprise.uscc), ("主要负责人", enterprise.legal_representative),
+                     ("地址", enterprise.address)]
         rows.append(("许可范围", certificate.scope_text or "—"))
     rows += [("有效期", f"{chinese_date(certificate.valid_from)}至{chinese_date(certificate.valid_until)}")]
     if certificate.next_review_due:
@@ -397,11 +395,12 @@ def sweep_statuses(on: dt.date, since: dt.date | None = None) -> SweepResult:
                       .values_list("id", "status"))
         due: list[tuple[int, str]] = []
         for ctype in CertificateType.objects.filter(review_window_days__isnull=False):
+            window = ctype.review_window_days or 0  # not null (the filter)
             entering = Certificate.objects.filter(
                 type=ctype, status=CertificateStatus.VALID, next_review_due__gte=on,
-                next_review_due__lte=on + dt.timedelta(days=ctype.review_window_days))
+                next_review_due__lte=on + dt.timedelta(days=window))
             if since is not None:
-                entering = entering.filter(next_review_due__gte=since + dt.timedelta(days=ctype.review_window_days))
+                entering = entering.filter(next_review_due__gte=since + dt.timedelta(days=window))
             due += list(entering.select_for_update().values_list("id", "status"))
         _bulk_transition("expire", expired, note="有效期届满，证照过期")
         _bulk_transition("void_missed_review", voided,
@@ -504,7 +503,7 @@ def deliver_reminder(reminder_id: int, *, send: Callable[..., str] | None = None
             notify(recipients, title, body, url)
             channels.append("inbox")
         phone = cert.holder_phone or next((u.phone for u in holders if u.phone), "")
-        if not phone and cert.enterprise_id and not cert.is_personal:
+        if not phone and cert.enterprise is not None and not cert.is_personal:
             phone = cert.enterprise.contact_phone
         if phone:
             # the key is the reminder's: a re-run after a crash between the gateway's acceptance and this commit
@@ -671,11 +670,12 @@ def kiosk_print(*, terminal: KioskTerminal, id_index: str, certificate_id: int) 
 
 # ---------------------------------------------------------------- mailing (measure III.10)
 
-def mailing_request(*, actor: Any, certificate: Certificate, recipient_name: str, recipient_phone: str,
+def mailing_request(*, actor: User, certificate: Certificate, recipient_name: str, recipient_phone: str,
                     address: str) -> MailingRequest:
     """A holder (or the enterprise for its certificate) asks for the certificate to be posted: only a certificate in
     force is posted (measure III.10)."""
-    _visible(actor, certificate)
+    if not sees(actor, certificate):  # Certificate.authority: the holder, the enterprise, the jurisdiction's staff
+        raise NotFound("证照不存在或不在您的管辖范围内")
     if certificate.current_status() not in rules.LIVE_STATUSES:
         raise DomainError(f"证照当前为「{certificate.current_status_label()}」，不能申请寄递")
     try:
@@ -695,7 +695,7 @@ def mailing_request(*, actor: Any, certificate: Certificate, recipient_name: str
     return mailing
 
 
-def mailing_ship(*, actor: Any, mailing: MailingRequest, courier: str, tracking_no: str) -> MailingRequest:
+def mailing_ship(*, actor: User, mailing: MailingRequest, courier: str, tracking_no: str) -> MailingRequest:
     """The clerk records courier and tracking number; the holder is told."""
     check_transition(MAILING, mailing, "ship", actor)
     if not courier.strip() or not tracking_no.strip():
@@ -711,17 +711,20 @@ def mailing_ship(*, actor: Any, mailing: MailingRequest, courier: str, tracking_
     return mailing
 
 
-def mailing_deliver(*, actor: Any, mailing: MailingRequest) -> MailingRequest:
+def mailing_deliver(*, actor: User, mailing: MailingRequest) -> MailingRequest:
     """The holder (or the clerk from the courier's record) confirms delivery."""
     with transaction.atomic():
         apply_transition(MAILING, mailing, "deliver", actor=actor, updates={"delivered_at": timezone.now()})
     return mailing
 
 
-def mailing_cancel(*, actor: Any, mailing: MailingRequest, reason: str = "") -> MailingRequest:
+def mailing_cancel(*, actor: User, mailing: MailingRequest, reason: str = "") -> MailingRequest:
     """Before it is shipped: the holder withdraws the request (e.g. will print at a kiosk instead), or the clerk
     cancels it with a reason the holder is told (e.g. the address cannot be served). Once shipped it cannot be."""
-    by_holder = mailing.requested_by_id == getattr(actor, "pk", None) and not (actor.role_codes & MAILING_STAFF)
+    # the staff's `cancel` and the holder's `withdraw` are two declared actions: whoever the workflow lets cancel
+    # cancels (with a reason), the requester otherwise withdraws
+    staff_cancel = MAILING.find("cancel", MailingRequest.Status.REQUESTED)
+    by_holder = mailing.requested_by_id == actor.pk and not (staff_cancel and actor.role_codes & staff_cancel.roles)
     action = "withdraw" if by_holder else "cancel"
     check_transition(MAILING, mailing, action, actor)
     reason = (reason or "").strip()
@@ -761,7 +764,7 @@ def _parse_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def certificate_import(*, actor: Any, data: bytes, filename: str) -> ImportBatch:
+def certificate_import(*, actor: User, data: bytes, filename: str) -> ImportBatch:
     """Import existing certificates from Excel: every row validated first; any error → nothing written and a per-row
     error list; otherwise all rows are written in one transaction."""
     if not may_import(actor):
@@ -864,9 +867,10 @@ def certificate_import(*, actor: Any, data: bytes, filename: str) -> ImportBatch
         status = status_labels.get(status_text, status_text if status_text in dict(CertificateStatus.choices) else None)
         if status is None:
             err("状态", f"未知的状态「{status_text}」")
-        if len(errors) > before or ctype is None:
+        issued_on = dates["issued_on"]
+        if len(errors) > before or ctype is None or issued_on is None or status is None:  # (reported above)
             continue
-        valid_from = dates["valid_from"] or dates["issued_on"]
+        valid_from = dates["valid_from"] or issued_on
         valid_until = dates["valid_until"] or rules.validity_end(valid_from, ctype.validity_months)
         if valid_until < valid_from:
             err("有效期至", "不能早于有效期起")
@@ -874,7 +878,7 @@ def certificate_import(*, actor: Any, data: bytes, filename: str) -> ImportBatch
         cert = Certificate(number=number, type=ctype, enterprise=enterprise, region_id=region, holder_name=holder,
                            holder_id_number=id_number if ctype.holder_kind == HolderKind.PERSON else "",
                            holder_phone=phone, scope_text=str(cell("scope_text") or "").strip()[:300],
-                           issuing_authority=authority, issued_on=dates["issued_on"], valid_from=valid_from,
+                           issuing_authority=authority, issued_on=issued_on, valid_from=valid_from,
                            valid_until=valid_until, status=status, source_type="import",
                            verify_code=secrets.token_urlsafe(24))
         cert.holder_id_index = blind_index(cert.holder_id_number) if cert.holder_id_number else ""

@@ -9,13 +9,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bureau.accounts.scope import scope_for
+from bureau.accounts import roles as R
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.certificates import queries, services
 from bureau.certificates.forms import (
     FilterForm,
@@ -31,7 +33,7 @@ from bureau.certificates.forms import (
 )
 from bureau.certificates.models import Certificate, ImportBatch, MailingRequest
 from bureau.certificates.workflow import MAILING, WORKFLOW
-from bureau.kernel.access import acts_on, own_account, public_view
+from bureau.kernel.access import acts_on, for_roles, own_account, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.excel import xlsx_response
@@ -39,11 +41,6 @@ from bureau.kernel.paging import capped_count, paginate
 from bureau.kernel.validation import MAX_ID, parse_int
 
 KIOSK_SESSION_SECONDS = 180
-
-
-def _is_staff(user: Any) -> bool:
-    """Staff of a jurisdiction see the register of their region; holders see their own (我的证照)."""
-    return scope_for(user).kind in {"all", "regions"}
 
 
 def _check_version(request: HttpRequest, record: Any) -> None:
@@ -56,9 +53,8 @@ def _check_version(request: HttpRequest, record: Any) -> None:
 
 @login_required
 @acts_on("certificates.Certificate")
-def certificate_list(request: HttpRequest) -> HttpResponse:
-    if not _is_staff(request.user):
-        return redirect("certificates:mine")
+def certificate_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The register as Certificate.authority shows it to the user: staff their jurisdiction's, a holder its own."""
     form = FilterForm(request.GET or None)
     qs = queries.certificate_list(request.user, request.GET)
     page = paginate(qs, request.GET)
@@ -69,9 +65,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.Certificate")
-def certificate_export(request: HttpRequest) -> HttpResponse:
-    if not _is_staff(request.user):
-        raise Http404
+@for_roles(*R.STAFF_ROLES)
+def certificate_export(request: AuthenticatedRequest) -> HttpResponseBase:
     qs = queries.certificate_list(request.user, request.GET)
     audit(request.user, "certificates.export", summary="导出证照库", data={"filters": request.GET.dict()})
     header = ["证书编号", "证照类型", "持证人/单位", "身份证号", "区划", "发证机关", "发证日期", "有效期至", "下次复审",
@@ -88,10 +83,9 @@ def certificate_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.Certificate")
-def due_list(request: HttpRequest) -> HttpResponse:
+@for_roles(*R.STAFF_ROLES)
+def due_list(request: AuthenticatedRequest) -> HttpResponse:
     """Officers: certificates of the jurisdiction whose application window closes soon (measure III.8)."""
-    if not _is_staff(request.user):
-        raise Http404
     try:
         days = max(1, min(365, int(request.GET.get("days", "90"))))
     except ValueError:
@@ -108,7 +102,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.Certificate")
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """Holders: an individual's own certificates (by ID number) or the enterprise's certificates."""
     qs = Certificate.objects.restrict(request.user).select_related("type").order_by("-issued_on")[:200]
     return render(request, "certificates/mine.html", {"rows": list(qs)})
@@ -116,13 +110,14 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.Certificate")
-def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
     last_day = (services.rules.last_application_day(cert.action_due, services._working)
                 if cert.action_due else None)
+    # from_register: the breadcrumb leads back to the page the user came from (the staff's 证照库, a holder's 我的证照)
     return render(request, "certificates/detail.html", {
         "c": cert, "history": WORKFLOW.history(cert), "actions": WORKFLOW.available(cert, request.user),
-        "is_staff": _is_staff(request.user), "last_day": last_day,
+        "from_register": request.user.has_role(*R.STAFF_ROLES), "last_day": last_day,
         "renew_form": RenewForm(initial={"valid_from": cert.valid_until + dt.timedelta(days=1)}, auto_id="renew_%s"),
         "review_form": ReviewForm(auto_id="review_%s"), "verify_url": services.verify_url(cert),
         "may_mail": cert.current_status() in services.rules.LIVE_STATUSES,
@@ -133,7 +128,7 @@ def certificate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.Certificate")
-def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     cert = queries.get_certificate_for(request.user, pk)
     try:
         document = services.certificate_document(actor=request.user, certificate=cert)
@@ -144,7 +139,7 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
                         filename=f"{cert.type.name}-{cert.number}.pdf")
 
 
-def _post_action(request: HttpRequest, pk: int, form_class: Any, call: Any, done: str) -> HttpResponse:
+def _post_action(request: AuthenticatedRequest, pk: int, form_class: Any, call: Any, done: str) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
     form = form_class(request.POST)
     if not form.is_valid():
@@ -164,7 +159,7 @@ def _post_action(request: HttpRequest, pk: int, form_class: Any, call: Any, done
 @login_required
 @require_POST
 @acts_on("certificates.Certificate", action="action")
-def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, StatusForm, lambda c, d: services.certificate_change_status(
         actor=request.user, certificate=c, action=d["action"], note=d["note"]), "证照状态已变更")
 
@@ -172,7 +167,7 @@ def certificate_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("certificates.Certificate", action="action")
-def certificate_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_renew(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, RenewForm, lambda c, d: services.certificate_renew(
         actor=request.user, certificate=c, valid_from=d["valid_from"], note=d["note"]), "已办理延期/换证")
 
@@ -180,7 +175,7 @@ def certificate_renew(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("certificates.Certificate", action="action")
-def certificate_review(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, ReviewForm, lambda c, d: services.certificate_review(
         actor=request.user, certificate=c, years_in_trade=d["years_in_trade"], clean=d["clean"], note=d["note"]),
         "已记录复审")
@@ -190,7 +185,7 @@ def certificate_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.Certificate", "certificates.MailingRequest", action="change")
-def mailing_new(request: HttpRequest, pk: int) -> HttpResponse:
+def mailing_new(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     cert = queries.get_certificate_for(request.user, pk)
     form = MailingForm(request.POST or None, initial={"recipient_name": request.user.display_name})
     if request.method == "POST" and form.is_valid():
@@ -206,7 +201,7 @@ def mailing_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.MailingRequest")
-def mailing_mine(request: HttpRequest) -> HttpResponse:
+def mailing_mine(request: AuthenticatedRequest) -> HttpResponse:
     mine = list(MailingRequest.objects.filter(requested_by=request.user).select_related("certificate__type")
                 .order_by("-created_at")[:100])
     history = queries.timelines(MAILING, mine)
@@ -216,7 +211,7 @@ def mailing_mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.MailingRequest")
-def mailing_list(request: HttpRequest) -> HttpResponse:
+def mailing_list(request: AuthenticatedRequest) -> HttpResponse:
     """The requests the user handles (the declaration's `change`: mailing staff of the jurisdiction), each with its
     timeline and the actions the user may take on it now."""
     qs = MailingRequest.objects.restrict(request.user, "change")
@@ -237,7 +232,7 @@ def mailing_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("certificates.MailingRequest", action="action")
-def mailing_ship(request: HttpRequest, pk: int) -> HttpResponse:
+def mailing_ship(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     form = ShipForm(request.POST)
     try:
@@ -255,7 +250,7 @@ def mailing_ship(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("certificates.MailingRequest", action="action")
-def mailing_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+def mailing_deliver(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     try:
         _check_version(request, mailing)
@@ -272,7 +267,7 @@ def mailing_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("certificates.MailingRequest", action="action")
-def mailing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def mailing_cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     mailing = queries.get_mailing_for(request.user, pk)
     try:
         _check_version(request, mailing)
@@ -289,7 +284,7 @@ def mailing_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.Certificate", action="change")
-def import_view(request: HttpRequest) -> HttpResponse:
+def import_view(request: AuthenticatedRequest) -> HttpResponse:
     if not services.may_import(request.user):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -309,7 +304,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("certificates.Certificate", action="change")
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedRequest) -> HttpResponseBase:
     if not services.may_import(request.user):
         raise Http404
     example = ["special_operation", "T140802198001010011", "张三", "", "", "", "140802", "运城市应急管理局",
@@ -319,7 +314,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @own_account
-def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     batch = get_object_or_404(ImportBatch, pk=pk, created_by=request.user)
     return xlsx_response(f"证照导入错误报告-{batch.pk}.xlsx", ["行号", "列", "问题"],
                          ([e["row"], e["column"], e["message"]] for e in batch.errors), sheet="错误报告")
@@ -415,7 +410,7 @@ def kiosk_list(request: HttpRequest, key: str) -> HttpResponse:
 @public_view
 @never_cache
 @require_POST
-def kiosk_print(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+def kiosk_print(request: HttpRequest, key: str, pk: int) -> HttpResponseBase:
     terminal = _terminal(key)
     state = _kiosk_state(request, key)
     if state is None:

@@ -14,13 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bureau.accounts import roles as R
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.feedback import services
 from bureau.feedback.forms import AppealForm, ServiceRateForm
 from bureau.feedback.models import Rating, RatingAppeal, RatingFollowUp, RatingLevel
 from bureau.feedback.queries import ratings_window
 from bureau.feedback.rules import satisfaction_of
-from bureau.kernel.access import acts_on
+from bureau.feedback.workflow import APPEAL, FOLLOWUP
+from bureau.kernel.access import acts_on, for_roles
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -50,11 +52,6 @@ def service_rate(request: AuthenticatedRequest, service_type: str, service_id: s
             error = exc.message
     return render(request, "feedback/service_rate.html",
                   {"form": form, "done": done, "error": error, "service": service})
-
-
-def _staff(request: HttpRequest) -> None:
-    if not getattr(request.user, "is_staff_member", False):
-        raise Http404
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
@@ -97,24 +94,26 @@ SERVICE_LABELS = {"petitions.petition": "诉求办理", "window.visit": "窗口�
 
 @login_required
 @acts_on("feedback.Rating", "feedback.RatingFollowUp", "feedback.RatingAppeal")
+@for_roles(*R.STAFF_ROLES)
 def ratings(request: AuthenticatedRequest) -> HttpResponse:
-    _staff(request)
     start, end, rows, summary = _ratings_report(request)
     recent = Rating.objects.restrict(request.user).order_by("-created_at")[:30]
     followups = (RatingFollowUp.objects.restrict(request.user).filter(state="open").select_related("rating")
                  .order_by("due_date")[:30])
-    appeals = (RatingAppeal.objects.filter(state="pending", rating__in=Rating.objects.restrict(request.user))
+    pending = (RatingAppeal.objects.filter(state="pending", rating__in=Rating.objects.restrict(request.user))
                .select_related("rating", "filed_by")[:30])
+    # each appeal with its buttons: exactly the declared actions the user may take now (a leader decides)
+    appeals = [(a, [t.action for t in APPEAL.available(a, request.user)]) for a in pending]
     return render(request, "feedback/ratings.html", {
         "start": start, "end": end, "rows": rows, "summary": summary, "recent": recent, "followups": followups,
         "appeals": appeals, "level_labels": [RatingLevel(v).label for v in sorted(RatingLevel.values, reverse=True)],
-        "is_leader": request.user.has_role("leader"), "today": timezone.localdate()})
+        "today": timezone.localdate()})
 
 
 @login_required
 @acts_on("feedback.Rating")
+@for_roles(*R.STAFF_ROLES)
 def ratings_export(request: AuthenticatedRequest) -> HttpResponseBase:
-    _staff(request)
     start, end, rows, summary = _ratings_report(request)
     header = ["服务类型", "评价数", "非常满意", "满意", "基本满意", "不满意", "非常不满意", "满意率(%)"]
     data = [[r["label"], r["total"], *r["levels"], r["satisfaction"] if r["satisfaction"] is not None else "暂无数据"]
@@ -127,8 +126,8 @@ def ratings_export(request: AuthenticatedRequest) -> HttpResponseBase:
 
 @login_required
 @acts_on("feedback.RatingFollowUp", action="action")
+@for_roles(*R.STAFF_ROLES)
 def followup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _staff(request)
     followup = get_object_or_404(RatingFollowUp.objects.restrict(request.user).select_related("rating"), pk=pk)
     if request.method == "POST":
         try:
@@ -138,13 +137,15 @@ def followup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已完成整改回访")
         return redirect("feedback:followup", pk=pk)
-    return render(request, "feedback/followup.html", {"f": followup, "history": followup.history()})
+    return render(request, "feedback/followup.html", {
+        "f": followup, "history": followup.history(),
+        "actions": [t.action for t in FOLLOWUP.available(followup, request.user)]})
 
 
 @login_required
 @acts_on("feedback.Rating", action="change")
+@for_roles(*R.STAFF_ROLES)
 def rating_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _staff(request)
     rating = get_object_or_404(Rating.objects.restrict(request.user), pk=pk)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -161,8 +162,8 @@ def rating_appeal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("feedback.RatingAppeal", action="action")
+@for_roles(*R.STAFF_ROLES)
 def appeal_decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _staff(request)
     appeal = get_object_or_404(RatingAppeal.objects.filter(rating__in=Rating.objects.restrict(request.user)), pk=pk)
     try:
         services.appeal_decide(actor=request.user, appeal=appeal, uphold=request.POST.get("uphold") == "1",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
+from bureau.accounts import roles as R
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import ApiCallLog, ApiToken
 from bureau.accounts.tokens import scope_catalogue
@@ -110,15 +111,10 @@ def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 # ---------------------------------------------------------------- staff: window consultations and FAQ
 
 
-def _staff(request: HttpRequest) -> None:
-    if not getattr(request.user, "is_staff_member", False):
-        raise Http404
-
-
 @login_required
 @acts_on("portal.Consultation")
+@for_roles(*R.STAFF_ROLES)
 def consultations(request: AuthenticatedRequest) -> HttpResponse:
-    _staff(request)
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,8 +136,8 @@ def consultations(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_POST
 @acts_on("portal.Consultation", action="change")
+@for_roles(*R.STAFF_ROLES)
 def consultation_to_faq(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    _staff(request)
     row = get_object_or_404(Consultation.objects.restrict(request.user), pk=pk)
     faq_id = parse_id(request.POST.get("faq"), field="faq", label="常见问题")
     existing = FaqEntry.objects.filter(pk=faq_id).first() if faq_id is not None else None
@@ -214,8 +210,8 @@ def calls(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @acts_on("enterprises.Enterprise")
+@for_roles(*R.STAFF_ROLES)
 def licence(request: AuthenticatedRequest) -> HttpResponse:
-    _staff(request)
     form = LicenceForm(request.GET or None)
     found = None
     searched = False

@@ -71,7 +71,7 @@ class ExamPlan(Timeline):
     driven by the exam-plan workflow (training.workflow)."""
 
     authority = Authority(
-        dataset="exam_plans", label="考试计划", enterprise=None, public=True, change=R.OFFICERS | {R.SYSADMIN},
+        dataset="exam_plans", label="考试计划", enterprise=None, public=True, change=EXAM_STAFF,
     )
 
     job_type = models.ForeignKey(JobType, on_delete=models.PROTECT, related_name="plans", verbose_name="工种")

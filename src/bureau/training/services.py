@@ -11,12 +11,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bureau.accounts.scope import scope_for
+from bureau.accounts.authority import require_change
+from bureau.accounts.models import User
 from bureau.certificates import services as certificate_services
 from bureau.certificates.models import Certificate
 from bureau.kernel.audit import audit
 from bureau.kernel.crypto import blind_index
-from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.errors import DomainError, NotFound
 from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_value
@@ -24,28 +25,21 @@ from bureau.kernel.rules import rule
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
 from bureau.kernel.workflow import refusal as action_refusal
 from bureau.training import rules
-from bureau.training.models import EXAM_STAFF, ExamPlan, JobType, Registration, RegistrationStatus, RunBy
+from bureau.training.models import ExamPlan, JobType, Registration, RegistrationStatus, RunBy
 from bureau.training.workflow import plan_workflow, registration_workflow
 
 
-def _require_staff(actor: Any) -> None:
-    if actor is None or actor.enterprise_id or not (actor.is_superuser or actor.role_codes & EXAM_STAFF):
-        raise PermissionDenied("您无权管理考试计划")
-
-
-def _managed_plan(actor: Any, plan: ExamPlan) -> ExamPlan:
-    _require_staff(actor)
+def _managed_plan(actor: User, plan: ExamPlan) -> ExamPlan:
+    """The plan, if the actor manages it (ExamPlan.authority: the exam staff of its region)."""
     if not ExamPlan.objects.restrict(actor, "change").filter(pk=plan.pk).exists():
         raise NotFound("考试计划不存在或不在您的管辖范围内")
     return plan
 
 
-def plan_create(*, actor: Any, job_type: JobType, exam_date: dt.date, venue: str, capacity: int,
+def plan_create(*, actor: User, job_type: JobType, exam_date: dt.date, venue: str, capacity: int,
                 registration_closes: dt.date, region_id: str, provincial_note: str = "", title: str = "") -> ExamPlan:
     """An exam plan; for a province-run job type it records the provincial sitting (measures I.8, I.9)."""
-    _require_staff(actor)
-    if not scope_for(actor).covers_region(region_id):
-        raise PermissionDenied("不能在管辖区域以外安排考试")
+    require_change(actor, ExamPlan, region=region_id)  # ExamPlan.authority: the exam staff, in their jurisdiction
     if capacity < 1:
         raise DomainError("名额至少为1", field="capacity")
     if registration_closes > exam_date:
@@ -65,7 +59,7 @@ def plan_create(*, actor: Any, job_type: JobType, exam_date: dt.date, venue: str
     return plan
 
 
-def registration_create(*, actor: Any, plan: ExamPlan, name: str, id_number: str, phone: str,
+def registration_create(*, actor: User | None, plan: ExamPlan, name: str, id_number: str, phone: str,
                         enterprise_name: str = "") -> Registration:
     """Register a candidate: one active registration per person and plan; over capacity → waiting list."""
     try:
@@ -106,7 +100,7 @@ def registration_create(*, actor: Any, plan: ExamPlan, name: str, id_number: str
     return reg
 
 
-def registration_cancel(*, actor: Any, registration: Registration) -> Registration:
+def registration_cancel(*, actor: User, registration: Registration) -> Registration:
     """The candidate (or exam staff) cancels (workflow exam_registrations: `cancel`); the first on the waiting list
     takes the freed seat (`promote`, by the platform)."""
     check_transition(registration_workflow, registration, "cancel", actor)
@@ -138,7 +132,7 @@ def _to_score(value: Any, on: dt.date) -> Decimal:
     return score.quantize(Decimal("0.1"))
 
 
-def _record(actor: Any, reg: Registration, score: Decimal) -> Registration:
+def _record(actor: User, reg: Registration, score: Decimal) -> Registration:
     """Inside a transaction: the declared action `record_result` stores the score (history, audit, version); a pass
     issues the certificate or renews the holder's existing one."""
     plan = reg.plan
@@ -173,7 +167,7 @@ def _record(actor: Any, reg: Registration, score: Decimal) -> Registration:
     return reg
 
 
-def result_record(*, actor: Any, registration: Registration, score: Any) -> Registration:
+def result_record(*, actor: User, registration: Registration, score: Any) -> Registration:
     """Single entry of a result by an officer (workflow exam_registrations: `record_result`, on or after the exam
     day, once)."""
     check_transition(registration_workflow, registration, "record_result", actor)
@@ -185,7 +179,7 @@ def result_record(*, actor: Any, registration: Registration, score: Any) -> Regi
 RESULT_COLUMNS = [("ticket_no", "准考证号"), ("id_number", "身份证号"), ("score", "成绩")]
 
 
-def results_import(*, actor: Any, plan: ExamPlan, data: bytes) -> tuple[int, list[dict[str, Any]]]:
+def results_import(*, actor: User, plan: ExamPlan, data: bytes) -> tuple[int, list[dict[str, Any]]]:
     """Excel import of results: every row checked first (ticket of this plan, ID matches, score 0–100, no duplicate);
     any error → nothing recorded; otherwise all recorded in one transaction. Returns (count, errors)."""
     _managed_plan(actor, plan)
@@ -240,7 +234,7 @@ def results_import(*, actor: Any, plan: ExamPlan, data: bytes) -> tuple[int, lis
     return len(ready), []
 
 
-def plan_finish(*, actor: Any, plan: ExamPlan) -> ExamPlan:
+def plan_finish(*, actor: User, plan: ExamPlan) -> ExamPlan:
     """Publish the results (scores become visible in the lookup) and close the plan (workflow exam_plans: `finish`,
     on or after the exam day)."""
     apply_transition(plan_workflow, plan, "finish", actor=actor, note=plan.title)

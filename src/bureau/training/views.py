@@ -11,19 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.authority import changes_kind
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.scope import scope_for
-from bureau.kernel.access import acts_on, public_view
+from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Region
 from bureau.training import services
 from bureau.training.forms import PlanForm, RegistrationForm, ResultsImportForm, ScoreLookupForm
-from bureau.training.models import ExamPlan, PlanStatus, Registration, candidate_q
+from bureau.training.models import EXAM_STAFF, ExamPlan, PlanStatus, Registration, candidate_q
 from bureau.training.workflow import plan_workflow, registration_workflow
-
-
-def _is_staff(user) -> bool:  # type: ignore[no-untyped-def]
-    return bool(user.is_authenticated and not user.enterprise_id
-                and (user.is_superuser or user.role_codes & services.EXAM_STAFF))
 
 
 @acts_on("training.ExamPlan")  # published plans: a public record kind (anyone sees them)
@@ -36,14 +33,14 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("training.ExamPlan")
-def register(request: HttpRequest, pk: int) -> HttpResponse:
+def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = ExamPlan.objects.restrict(request.user).select_related("job_type").filter(pk=pk).first()
     if plan is None:
         raise Http404
     user = request.user
     form = RegistrationForm(request.POST or None, initial={
         "name": user.real_name, "id_number": user.id_number, "phone": user.phone,
-        "enterprise_name": user.enterprise.name if user.enterprise_id else ""})
+        "enterprise_name": user.enterprise.name if user.enterprise else ""})
     if request.method == "POST" and form.is_valid():
         try:
             reg = services.registration_create(actor=user, plan=plan, **form.cleaned_data)
@@ -60,7 +57,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @acts_on("training.Registration")
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedRequest) -> HttpResponse:
     """The candidate's own registrations (made with this account or carrying the person's ID number)."""
     user = request.user
     rows = list(Registration.objects.restrict(user).filter(candidate_q(user))
@@ -71,7 +68,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "training/mine.html", {"rows": rows})
 
 
-def _registration_for(request: HttpRequest, pk: int) -> Registration:
+def _registration_for(request: AuthenticatedRequest, pk: int) -> Registration:
     reg = (Registration.objects.restrict(request.user).select_related("plan__job_type", "plan__region", "certificate")
            .filter(pk=pk).first())
     if reg is None:
@@ -81,19 +78,19 @@ def _registration_for(request: HttpRequest, pk: int) -> Registration:
 
 @login_required
 @acts_on("training.Registration")
-def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def registration_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One registration: its facts, the actions the user may take (cancel; record the result) and its timeline."""
     reg = _registration_for(request, pk)
     actions = {t.action for t in registration_workflow.available(reg, request.user)}
     return render(request, "training/registration.html", {
         "r": reg, "status_label": registration_workflow.state_label(reg.status), "actions": actions,
-        "is_staff": _is_staff(request.user), "history": registration_workflow.history(reg)})
+        "manages": changes_kind(request.user, Registration), "history": registration_workflow.history(reg)})
 
 
 @login_required
 @acts_on("training.Registration", action="cancel")
 @require_POST
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     reg = _registration_for(request, pk)
     try:
         services.registration_cancel(actor=request.user, registration=reg)
@@ -103,7 +100,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "已取消报名")
     if request.POST.get("next") == "registration":
         return redirect("training:registration", pk=reg.pk)
-    if _is_staff(request.user) and reg.user_id != request.user.pk:
+    if changes_kind(request.user, Registration) and reg.user_id != request.user.pk:
         return redirect("training:plan_detail", pk=reg.plan_id)
     return redirect("training:mine")
 
@@ -123,9 +120,8 @@ def scores(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("training.ExamPlan", action="change")
-def manage(request: HttpRequest) -> HttpResponse:
-    if not _is_staff(request.user):
-        raise Http404
+@for_roles(*EXAM_STAFF)
+def manage(request: AuthenticatedRequest) -> HttpResponse:
     rows = (ExamPlan.objects.restrict(request.user, "change").select_related("job_type", "region")
             .order_by("-exam_date", "-id")[:200])
     return render(request, "training/manage.html", {"rows": rows})
@@ -133,9 +129,8 @@ def manage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @acts_on("training.ExamPlan", action="change")
-def plan_new(request: HttpRequest) -> HttpResponse:
-    if not _is_staff(request.user):
-        raise Http404
+@for_roles(*EXAM_STAFF)
+def plan_new(request: AuthenticatedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     regions = Region.objects.all() if scope.is_all else Region.objects.filter(code__in=scope.regions)
     form = PlanForm(request.POST or None, regions=regions)
@@ -154,16 +149,15 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     return render(request, "training/plan_new.html", {"form": form})
 
 
-def _plan_for(request: HttpRequest, pk: int) -> ExamPlan:
-    if not _is_staff(request.user):
-        raise Http404
+def _plan_for(request: AuthenticatedRequest, pk: int) -> ExamPlan:
+    """The plan the user manages (ExamPlan.authority: the exam staff of its region), else 404."""
     plan = ExamPlan.objects.restrict(request.user, "change").select_related("job_type", "region").filter(pk=pk).first()
     if plan is None:
         raise Http404
     return plan
 
 
-def _plan_page(request: HttpRequest, plan: ExamPlan, *, import_form: ResultsImportForm | None = None,
+def _plan_page(request: AuthenticatedRequest, plan: ExamPlan, *, import_form: ResultsImportForm | None = None,
                import_errors: list[dict[str, Any]] | None = None,
                status: int = 200) -> HttpResponse:
     user = request.user
@@ -183,14 +177,14 @@ def _plan_page(request: HttpRequest, plan: ExamPlan, *, import_form: ResultsImpo
 
 @login_required
 @acts_on("training.ExamPlan", action="change")
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _plan_page(request, _plan_for(request, pk))
 
 
 @login_required
 @acts_on("training.Registration", action="record_result")
 @require_POST
-def result(request: HttpRequest, pk: int, reg: int) -> HttpResponse:
+def result(request: AuthenticatedRequest, pk: int, reg: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     registration = Registration.objects.restrict(request.user).select_related("plan__job_type", "user") \
         .filter(plan=plan, pk=reg).first()
@@ -210,7 +204,7 @@ def result(request: HttpRequest, pk: int, reg: int) -> HttpResponse:
 @login_required
 @acts_on("training.ExamPlan", action="change")
 @require_POST
-def results_import(request: HttpRequest, pk: int) -> HttpResponse:
+def results_import(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     form = ResultsImportForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -230,7 +224,7 @@ def results_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("training.ExamPlan", action="finish")
 @require_POST
-def finish(request: HttpRequest, pk: int) -> HttpResponse:
+def finish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan_for(request, pk)
     try:
         services.plan_finish(actor=request.user, plan=plan)
