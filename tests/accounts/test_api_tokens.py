@@ -169,3 +169,12 @@ def test_the_issuing_page_offers_every_data_set_to_read_or_act_and_refuses_a_lea
                                                       "scopes": ["enterprises:read"], "expires_on": "2099-12-31"})
     assert "以管理员或领导身份调用" in answer.content.decode()
     assert not ApiToken.objects.filter(user=leader).exists()
+
+
+def test_the_audit_administrator_reads_the_call_log_but_does_not_issue_tokens(client, db):
+    """三员分立: the audit administrator reads every token call; issuing and revoking stay with the system and
+    security administrators."""
+    auditor = make_user("an_auditor", roles=["auditor"], organisation=city_bureau())
+    client.force_login(auditor, backend="bureau.accounts.backends.LockoutModelBackend")
+    assert client.get("/portal/sharing/calls/").status_code == 200
+    assert client.get("/portal/sharing/tokens/").status_code == 404
