@@ -70,3 +70,8 @@ def make_user(username: str | None = None, *, roles: list[str] | tuple[str, ...]
     if roles:
         user.roles.set(Role.objects.filter(code__in=roles))
     return user
+
+
+def messages_of(response: Any) -> str:
+    """The flash messages a page response carries, joined (what the user reads at the top of the page)."""
+    return " ".join(str(m) for m in response.context["messages"])

@@ -12,18 +12,9 @@ from bureau.assistance import services
 from bureau.assistance.models import Checkup, CheckupAssignment
 from bureau.hazards.models import Hazard
 from tests.assistance.factories import expert, today
-from tests.hazards.factories import world
+from tests.factories import messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-def _msgs(r):
-    return " ".join(str(m) for m in r.context["messages"])
 
 
 def _requested(w):
@@ -56,7 +47,7 @@ def test_assigning_an_expert_with_a_conflict_is_refused(w, login):
     client = login(w.inspector)
     r = client.post(f"/assistance/checkups/{c.pk}/assign/", {"experts": [clean.pk, conflicted.pk],
                                                              "planned_on": today().isoformat()}, follow=True)
-    assert "林专家与该企业存在利害关系" in _msgs(r)
+    assert "林专家与该企业存在利害关系" in messages_of(r)
     c.refresh_from_db()
     assert c.state == "requested" and not CheckupAssignment.objects.exists()
     client.post(f"/assistance/checkups/{c.pk}/assign/", {"experts": [clean.pk], "planned_on": today().isoformat()})
@@ -78,7 +69,7 @@ def test_enterprise_cannot_assign(w, login):
     e = expert()
     r = login(w.owner).post(f"/assistance/checkups/{c.pk}/assign/", {"experts": [e.pk],
                                                                      "planned_on": today().isoformat()}, follow=True)
-    assert "无权执行「指派专家」" in _msgs(r)  # the declared action's roles (the officers) answer
+    assert "无权执行「指派专家」" in messages_of(r)  # the declared action's roles (the officers) answer
 
 
 def test_expert_findings_become_hazards_and_cost_is_recorded(w, login):
@@ -92,7 +83,7 @@ def test_expert_findings_become_hazards_and_cost_is_recorded(w, login):
     client.post(f"/assistance/checkups/{c.pk}/findings/", {"title": "报警器未校验", "grade": "general",
                                                            "deadline": (today() + dt.timedelta(days=9)).isoformat()})
     r = client.post(f"/assistance/checkups/{c.pk}/findings/", {"title": "联锁旁路", "grade": "major"}, follow=True)
-    assert "判定依据" in _msgs(r)
+    assert "判定依据" in messages_of(r)
     client.post(f"/assistance/checkups/{c.pk}/findings/", {"title": "联锁旁路", "grade": "major",
                                                            "major_criterion": "化工重大隐患判定标准 第9条"})
     client.post(f"/assistance/checkups/{c.pk}/submit/", {"summary": "发现问题 2 项"})
@@ -103,7 +94,7 @@ def test_expert_findings_become_hazards_and_cost_is_recorded(w, login):
                                                                   ("联锁旁路", "major", str(c.pk))]
     assert c.documents().filter(kind="checkup_report").exists()
     r = client.post(f"/assistance/checkups/{c.pk}/findings/", {"title": "迟到的问题", "grade": "general"}, follow=True)
-    assert "不能执行「记录发现的问题」" in _msgs(r)  # the declared action record_finding: only while assigned
+    assert "不能执行「记录发现的问题」" in messages_of(r)  # the declared action record_finding: only while assigned
     login(w.inspector).post(f"/assistance/checkups/{c.pk}/settle/", {"expert_days": "2"})
     c.refresh_from_db()
     assert c.state == "settled" and c.cost == Decimal("3000.00")  # 2 days × 1,500 元 (rule)

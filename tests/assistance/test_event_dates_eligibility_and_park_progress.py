@@ -16,14 +16,8 @@ from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.models import AuditEntry, Document, RuleParameter
 from tests.assistance.factories import batch, course, hazchem_enterprise, held, park, today
 from tests.factories import make_user
-from tests.hazards.factories import world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def _enrolled(w, c=None):

@@ -20,19 +20,9 @@ from bureau.assistance.models import (
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.models import Document
 from tests.assistance.factories import agency, batch, course, hazchem_enterprise, held, park, today
-from tests.factories import EnterpriseFactory, make_user
-from tests.hazards.factories import world
+from tests.factories import EnterpriseFactory, make_user, messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-def _msgs(r):
-    return " ".join(str(m) for m in r.context["messages"])
 
 
 # -- chemical parks ---------------------------------------------------------------------------------------------
@@ -45,9 +35,9 @@ def test_park_items_and_progress_over_http(w, login):
     item = ParkRemediationItem.objects.get()
     client.post(f"/assistance/parks/items/{item.pk}/progress/", {"percent": "60", "note": "土建完成"})
     r = client.post(f"/assistance/parks/items/{item.pk}/progress/", {"percent": "40", "note": "x"}, follow=True)
-    assert "不能低于上次填报的 60%" in _msgs(r)
+    assert "不能低于上次填报的 60%" in messages_of(r)
     r = client.post(f"/assistance/parks/items/{item.pk}/progress/", {"percent": "101", "note": "x"}, follow=True)
-    assert "0—100" in _msgs(r)
+    assert "0—100" in messages_of(r)
     client.post(f"/assistance/parks/items/{item.pk}/progress/", {"percent": "100", "note": "完成"})
     item.refresh_from_db()
     assert (item.percent, item.status, ParkProgress.objects.count()) == (100, "done", 2)
@@ -77,7 +67,7 @@ def test_first_use_process_flow_to_the_province(w, login):
     login(w.head).post(f"/assistance/first-use/{x.pk}/", {"action": "forward", "note": "报送"})
     client = login(province)
     r = client.post(f"/assistance/first-use/{x.pk}/", {"action": "pass", "note": "通过"}, follow=True)
-    assert "论证会日期" in _msgs(r)
+    assert "论证会日期" in messages_of(r)
     client.post(f"/assistance/first-use/{x.pk}/", {"action": "pass", "note": "安全可靠，同意使用",
                                                    "meeting_on": today().isoformat()})
     x.refresh_from_db()
@@ -99,7 +89,7 @@ def test_observation_signup_capacity_and_attendance(w, login):
     b = batch(pilot=hazchem_enterprise(), capacity=1)
     login(owner).post(f"/assistance/observations/{b.pk}/signup/", {"attendees": "张三"})
     r = login(other).post(f"/assistance/observations/{b.pk}/signup/", {"attendees": "李四"}, follow=True)
-    assert "名额已满" in _msgs(r)
+    assert "名额已满" in messages_of(r)
     assert ObservationSignup.objects.count() == 1
     signup = ObservationSignup.objects.get()
     held(b)  # attendance is recorded on or after the visit day

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.hazards.factories import world
+
 
 @pytest.fixture
 def real_pdf():
@@ -15,3 +17,9 @@ def _fast_pdf(request, monkeypatch):
     if "real_pdf" in request.fixturenames:
         return
     monkeypatch.setattr("bureau.kernel.documents.render_pdf", lambda spec: b"%PDF-1.4 stub " + spec.title.encode())
+
+
+@pytest.fixture
+def w(db):
+    """The small world of the area's tests: an enterprise of 盐湖区, its user, the county's officers."""
+    return world()

@@ -10,18 +10,10 @@ import pytest
 from bureau.accounts.authority import actions_for, matrix
 from bureau.hazards import services
 from bureau.kernel.errors import DomainError
-from tests.hazards.factories import bureau_hazard, checkup_hazard, hazard, world
+from tests.factories import messages_of
+from tests.hazards.factories import bureau_hazard, checkup_hazard, hazard
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-def _msgs(r):
-    return " ".join(str(m) for m in r.context["messages"])
 
 
 def _buttons(client, h):
@@ -45,7 +37,7 @@ def test_enterprise_cannot_accept_or_close_a_checkup_hazard_after_the_bureau_rej
     owner.post(f"/hazards/{h.pk}/act/request_acceptance/", {"note": "补充校验报告"})
     assert _buttons(owner, h) == set()
     r = owner.post(f"/hazards/{h.pk}/act/accept/", {"note": "自行验收"}, follow=True)
-    assert "须由监管部门或参与该次体检的专家验收" in _msgs(r)
+    assert "须由监管部门或参与该次体检的专家验收" in messages_of(r)
     h.refresh_from_db()
     assert h.state == "awaiting_acceptance" and h.accepted_at is None
     inspector = login(w.inspector)
@@ -54,7 +46,7 @@ def test_enterprise_cannot_accept_or_close_a_checkup_hazard_after_the_bureau_rej
     owner = login(w.owner)
     assert _buttons(owner, h) == set()
     r = owner.post(f"/hazards/{h.pk}/act/close/", {}, follow=True)
-    assert "须由监管部门销号" in _msgs(r)
+    assert "须由监管部门销号" in messages_of(r)
     h.refresh_from_db()
     assert h.state == "accepted" and h.closed_at is None
     login(w.inspector).post(f"/hazards/{h.pk}/act/close/", {})

@@ -14,18 +14,10 @@ from bureau.hazards import services
 from bureau.hazards.models import DeadlineExtension
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import AuditEntry, Notification, RuleParameter
-from tests.hazards.factories import bureau_hazard, checkup_hazard, hazard, today, world
+from tests.factories import messages_of
+from tests.hazards.factories import bureau_hazard, checkup_hazard, hazard, today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-def _msgs(r):
-    return " ".join(str(m) for m in r.context["messages"])
 
 
 def _day(days: int) -> str:
@@ -76,7 +68,7 @@ def test_approved_extension_changes_the_deadline_and_appears_on_the_timeline(w, 
     assert "提交延期申请" in owner.get(f"/hazards/{h.pk}/").content.decode()
     r = owner.post(f"/hazards/{h.pk}/extension/", {"proposed_deadline": _day(50), "reason": "进口配件到货需 30 天"},
                    follow=True)
-    assert "已提交延期申请" in _msgs(r)
+    assert "已提交延期申请" in messages_of(r)
     extension = DeadlineExtension.objects.get()
     assert (extension.state, extension.current_deadline) == ("requested", today() + dt.timedelta(days=20))
     h.refresh_from_db()
@@ -85,7 +77,7 @@ def test_approved_extension_changes_the_deadline_and_appears_on_the_timeline(w, 
     page = inspector.get(f"/hazards/{h.pk}/").content.decode()
     assert "准予延期" in page and "不予延期" in page and "进口配件到货需 30 天" in page
     r = inspector.post(f"/hazards/extensions/{extension.pk}/act/approve/", {"note": "理由属实，同意延期"}, follow=True)
-    assert "已办理：准予延期" in _msgs(r)
+    assert "已办理：准予延期" in messages_of(r)
     h.refresh_from_db()
     extension.refresh_from_db()
     assert h.deadline == today() + dt.timedelta(days=50)
@@ -105,7 +97,7 @@ def test_refused_extension_leaves_the_deadline(w, login):
                                            reason="资金未到位")
     client = login(w.head)
     r = client.post(f"/hazards/extensions/{extension.pk}/act/refuse/", {"note": ""}, follow=True)
-    assert "请填写审批意见" in _msgs(r)
+    assert "请填写审批意见" in messages_of(r)
     client.post(f"/hazards/extensions/{extension.pk}/act/refuse/", {"note": "资金不是延期理由，应立即整改"})
     h.refresh_from_db()
     extension.refresh_from_db()
@@ -170,7 +162,7 @@ def test_only_the_bureau_of_the_jurisdiction_decides(w, login):
     page = owner.get(f"/hazards/{h.pk}/").content.decode()
     assert "等待监管部门审批" in page and f"/hazards/extensions/{extension.pk}/act/approve/" not in page
     r = owner.post(f"/hazards/extensions/{extension.pk}/act/approve/", {"note": "自己同意"}, follow=True)
-    assert "无权" in _msgs(r)
+    assert "无权" in messages_of(r)
     assert login(w.other_inspector).post(f"/hazards/extensions/{extension.pk}/act/approve/",
                                          {"note": "x"}).status_code == 404
     extension.refresh_from_db()

@@ -10,14 +10,9 @@ import pytest
 from bureau.hazards.models import Hazard
 from bureau.hazards.queries import self_inspection_hazards
 from bureau.kernel.models import AuditEntry
-from tests.hazards.factories import hazard, today, world
+from tests.hazards.factories import hazard, today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def _msgs(response):

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.hazards.factories import hazard, today, world
+from tests.hazards.factories import hazard, today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def test_enterprise_reports_and_plans_over_the_api(w, login):

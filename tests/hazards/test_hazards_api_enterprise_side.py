@@ -11,14 +11,9 @@ import pytest
 
 from bureau.hazards import services
 from bureau.hazards.models import DeadlineExtension
-from tests.hazards.factories import bureau_hazard, checkup_hazard, pdf, png, today, world
+from tests.hazards.factories import bureau_hazard, checkup_hazard, pdf, png, today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def _post(client, url, body):

@@ -9,18 +9,10 @@ import pytest
 
 from bureau.hazards.models import ListedSupervision, ListingEntry
 from bureau.kernel.calendar import add_working_days
-from tests.hazards.factories import hazard, today, world
+from tests.factories import messages_of
+from tests.hazards.factories import hazard, today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-def _msgs(r):
-    return " ".join(str(m) for m in r.context["messages"])
 
 
 def _list(client, h, **extra):
@@ -81,10 +73,10 @@ def test_progress_by_enterprise_assistance_only_by_bureau(w, login):
     owner = login(w.owner)
     owner.post(f"/hazards/listings/{listing.pk}/entry/", {"kind": "progress", "percent": "30", "text": "设备已订货"})
     r = owner.post(f"/hazards/listings/{listing.pk}/entry/", {"kind": "assistance", "text": "x"}, follow=True)
-    assert "帮扶记录由监管部门填写" in _msgs(r)
+    assert "帮扶记录由监管部门填写" in messages_of(r)
     r = owner.post(f"/hazards/listings/{listing.pk}/entry/", {"kind": "progress", "percent": "130", "text": "x"},
                    follow=True)
-    assert "0—100" in _msgs(r)
+    assert "0—100" in messages_of(r)
     login(w.inspector).post(f"/hazards/listings/{listing.pk}/entry/", {"kind": "assistance", "text": "专家指导"})
     assert list(ListingEntry.objects.values_list("kind", flat=True)) == ["progress", "assistance"]
 
@@ -98,7 +90,7 @@ def test_recheck_request_sets_removal_due_ten_working_days_and_removal_closes(w,
     assert listing.removal_due == add_working_days(today(), 10).date
     assert listing.hazard.state == "awaiting_acceptance"
     r = login(w.owner).post(f"/hazards/listings/{listing.pk}/act/remove/", {}, follow=True)
-    assert "您的角色无权执行「核查通过、销号」" in _msgs(r)  # only the section head or leader removes (declared roles)
+    assert "您的角色无权执行「核查通过、销号」" in messages_of(r)  # only the section head or leader removes (declared roles)
     login(w.head).post(f"/hazards/listings/{listing.pk}/act/remove/", {"note": "核查合格"})
     listing.refresh_from_db()
     listing.hazard.refresh_from_db()
@@ -115,7 +107,7 @@ def test_verification_failure_returns_both_to_rectification(w, login):
     assert listing.state == "recheck_requested"
     client = login(w.head)
     r = client.post(f"/hazards/listings/{listing.pk}/act/verify_fail/", {"note": ""}, follow=True)
-    assert "原因" in _msgs(r)
+    assert "原因" in messages_of(r)
     client.post(f"/hazards/listings/{listing.pk}/act/verify_fail/", {"note": "切断阀未调试"})
     listing.refresh_from_db()
     listing.hazard.refresh_from_db()

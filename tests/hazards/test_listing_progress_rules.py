@@ -13,14 +13,10 @@ from bureau.hazards import services
 from bureau.hazards.models import ListingEntry
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import RuleParameter
-from tests.hazards.factories import bureau_hazard, today, world
+from tests.factories import messages_of
+from tests.hazards.factories import bureau_hazard, today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 @pytest.fixture
@@ -29,17 +25,13 @@ def listing(w):
     return services.listing_create(actor=w.head, hazard=h, reason="资金大", deadline=today() + dt.timedelta(days=60))
 
 
-def _msgs(r):
-    return " ".join(str(m) for m in r.context["messages"])
-
-
 def test_progress_cannot_go_down(w, login, listing):
     """Rule: a progress entry below the last one reported is refused, nothing saved."""
     client = login(w.owner)
     client.post(f"/hazards/listings/{listing.pk}/entry/", {"kind": "progress", "percent": "60", "text": "设备已安装"})
     r = client.post(f"/hazards/listings/{listing.pk}/entry/", {"kind": "progress", "percent": "30", "text": "返工"},
                     follow=True)
-    assert "完成进度不能低于上次填报的 60%" in _msgs(r)
+    assert "完成进度不能低于上次填报的 60%" in messages_of(r)
     assert list(ListingEntry.objects.values_list("percent", flat=True)) == [60]
     services.listing_entry_add(actor=w.inspector, listing=listing, kind="assistance", text="专家指导")
     services.listing_entry_add(actor=w.owner, listing=listing, kind="progress", percent=60, text="调试中")
@@ -70,7 +62,7 @@ def test_recheck_is_refused_below_the_threshold(w, login, listing):
     assert "申请核查销号" in page and f"/hazards/listings/{listing.pk}/act/request_recheck/" not in page
     assert "整改完成进度达到 100% 方可申请核查销号（当前 30%）" in page
     r = client.post(f"/hazards/listings/{listing.pk}/act/request_recheck/", {"note": "申请"}, follow=True)
-    assert "整改完成进度达到 100% 方可申请核查销号" in _msgs(r)
+    assert "整改完成进度达到 100% 方可申请核查销号" in messages_of(r)
     listing.refresh_from_db()
     listing.hazard.refresh_from_db()
     assert listing.state == "listed" and listing.removal_due is None and listing.hazard.state == "rectifying"

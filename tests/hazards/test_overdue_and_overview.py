@@ -12,14 +12,9 @@ from bureau.hazards.hooks import hazard_indicators
 from bureau.hazards.models import Hazard, RiskPoint
 from bureau.kernel.models import Notification
 from bureau.kernel.registry import IndicatorQuery, registry
-from tests.hazards.factories import hazard, today, world
+from tests.hazards.factories import hazard, today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def test_overdue_sweep_reminds_once_per_interval(w):

@@ -12,19 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bureau.hazards import services
 from bureau.kernel.models import Attachment, RuleParameter
-from tests.factories import EnterpriseFactory, make_user
-from tests.hazards.factories import PNG, bureau_hazard, pdf, png, today, world
+from tests.factories import EnterpriseFactory, make_user, messages_of
+from tests.hazards.factories import PNG, bureau_hazard, pdf, png, today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-def _msgs(r):
-    return " ".join(str(m) for m in r.context["messages"])
 
 
 def test_evidence_is_shown_and_downloadable_by_the_enterprise_and_the_county_404_elsewhere(w, login):
@@ -35,7 +26,7 @@ def test_evidence_is_shown_and_downloadable_by_the_enterprise_and_the_county_404
     assert 'id="evidence-form"' in owner.get(f"/hazards/{h.pk}/").content.decode()
     r = owner.post(f"/hazards/{h.pk}/evidence/", {"files": [png("整改后.png"), pdf("灭火器检测报告.pdf")],
                                                   "note": "已更换"}, follow=True)
-    assert "已上传整改佐证 2 个" in _msgs(r)
+    assert "已上传整改佐证 2 个" in messages_of(r)
     files = list(Attachment.objects.filter(purpose="整改佐证").order_by("id"))
     assert [(a.original_name, a.content_type_header) for a in files] == [
         ("整改后.png", "image/png"), ("灭火器检测报告.pdf", "application/pdf")]
@@ -71,25 +62,25 @@ def test_bad_evidence_is_refused_and_nothing_is_saved(w, login):
         return SimpleUploadedFile("report.pdf", PNG, content_type="application/pdf")
 
     r = owner.post(f"/hazards/{h.pk}/evidence/", {"files": [png(), fake()]}, follow=True)
-    assert "内容与扩展名不符" in _msgs(r)
+    assert "内容与扩展名不符" in messages_of(r)
     r = owner.post(f"/hazards/{h.pk}/evidence/", {"files": [SimpleUploadedFile("a.exe", b"MZ..")]}, follow=True)
-    assert "类型不允许" in _msgs(r)
+    assert "类型不允许" in messages_of(r)
     r = owner.post(f"/hazards/{h.pk}/act/request_acceptance/", {"files": [fake()]}, follow=True)
-    assert "内容与扩展名不符" in _msgs(r)
+    assert "内容与扩展名不符" in messages_of(r)
     yesterday = today() - dt.timedelta(days=1)
     RuleParameter.objects.create(key="hazards.evidence_max_files", value=1, unit="个", description="测试", source="测试",
                                  effective_from=yesterday)
     r = owner.post(f"/hazards/{h.pk}/evidence/", {"files": [png(), pdf()]}, follow=True)
-    assert "最多 1 个文件" in _msgs(r)
+    assert "最多 1 个文件" in messages_of(r)
     RuleParameter.objects.create(key="hazards.evidence_types", value=["pdf"], description="测试", source="测试",
                                  effective_from=yesterday)
     r = owner.post(f"/hazards/{h.pk}/evidence/", {"files": [png()]}, follow=True)
-    assert "只能上传：pdf" in _msgs(r)
+    assert "只能上传：pdf" in messages_of(r)
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024), content_type="application/pdf")
     RuleParameter.objects.create(key="hazards.evidence_max_mb", value=1, unit="MB", description="测试", source="测试",
                                  effective_from=yesterday)
     r = owner.post(f"/hazards/{h.pk}/evidence/", {"files": [big]}, follow=True)
-    assert "不超过 1 MB" in _msgs(r)
+    assert "不超过 1 MB" in messages_of(r)
     h.refresh_from_db()
     assert h.state == "rectifying" and not Attachment.objects.filter(purpose="整改佐证").exists()
 
@@ -100,7 +91,7 @@ def test_evidence_only_while_rectifying_and_only_by_the_party_or_the_county(w, l
     owner = login(w.owner)
     assert 'id="evidence-form"' not in owner.get(f"/hazards/{h.pk}/").content.decode()
     r = owner.post(f"/hazards/{h.pk}/evidence/", {"files": [png()]}, follow=True)
-    assert "只有整改中的隐患" in _msgs(r)
+    assert "只有整改中的隐患" in messages_of(r)
     assert login(w.other_inspector).post(f"/hazards/{h.pk}/evidence/", {"files": [png()]}).status_code == 404
     services.hazard_plan(actor=w.owner, hazard=h, measures="更换", deadline=None, responsible_person="李丽")
     saved = services.hazard_evidence_add(actor=w.inspector, hazard=h, files=[png("复查照片.png")])
@@ -116,7 +107,7 @@ def test_listing_evidence_while_listed_and_with_the_recheck_request(w, login):
     listing = listing_create(actor=w.head, hazard=h, reason="资金大", deadline=today() + dt.timedelta(days=60))
     owner = login(w.owner)
     r = owner.post(f"/hazards/listings/{listing.pk}/evidence/", {"files": [pdf("改造合同.pdf")]}, follow=True)
-    assert "已上传整改佐证 1 个" in _msgs(r)
+    assert "已上传整改佐证 1 个" in messages_of(r)
     listing_entry_add(actor=w.owner, listing=listing, kind="progress", percent=100, text="改造完成")
     owner.post(f"/hazards/listings/{listing.pk}/act/request_recheck/", {"note": "申请核查",
                                                                         "files": [png("切断阀.png")]})
@@ -130,4 +121,4 @@ def test_listing_evidence_while_listed_and_with_the_recheck_request(w, login):
     assert login(w.head).get(f"/attachments/{attachment.pk}/download").status_code == 200
     assert login(w.other_inspector).get(f"/attachments/{attachment.pk}/download").status_code == 404
     r = login(w.owner).post(f"/hazards/listings/{listing.pk}/evidence/", {"files": [png()]}, follow=True)
-    assert "只有督办中的事项" in _msgs(r)
+    assert "只有督办中的事项" in messages_of(r)
