@@ -11,6 +11,7 @@ from django.utils import timezone
 from bureau.accounts.models import Organisation, User
 from bureau.enterprises.models import Enterprise, Industry
 from bureau.kernel.demo_photos import site_photo
+from bureau.kernel.errors import DomainError
 from bureau.kernel.management.commands.demo_load import demo_account
 from bureau.kernel.registry import register_demo
 
@@ -19,7 +20,7 @@ from bureau.kernel.registry import register_demo
 def load(ctx: Any) -> None:
     from bureau.inspection import services as S
     from bureau.inspection.checklists import load_checklists
-    from bureau.inspection.models import ConflictOfInterest, ExceptionReason, ResultOutcome
+    from bureau.inspection.models import ConflictOfInterest, ExceptionReason, PatrolPlan, ResultOutcome
 
     rng = ctx.rng
     load_checklists()
@@ -37,10 +38,11 @@ def load(ctx: Any) -> None:
                 .order_by("id")[:5])
     ConflictOfInterest.objects.create(officer=users["yanhu_inspector2"], enterprise=some[-1],
                                       reason="配偶在该企业任安全管理人员", declared_on=dt.date(year, 1, 8))
-    ConflictOfInterest.objects.create(officer=users["city_inspector3"],
-                                      enterprise=Enterprise.objects.filter(industry=Industry.HAZCHEM_PRODUCTION)
-                                      .order_by("id").first(), reason="近三年曾在该企业任职",
-                                      declared_on=dt.date(year, 1, 10))
+    hazchem = Enterprise.objects.filter(industry=Industry.HAZCHEM_PRODUCTION).order_by("id").first()
+    if hazchem is None:
+        raise DomainError("演示数据中没有危险化学品生产企业，请先载入企业演示数据")
+    ConflictOfInterest.objects.create(officer=users["city_inspector3"], enterprise=hazchem,
+                                      reason="近三年曾在该企业任职", declared_on=dt.date(year, 1, 10))
 
     # The city's plan: key enterprises supervised at city level, approved and published.
     plan = S.plan_create(actor=users["city_inspector"], year=year, other_enforcement_days=120,
@@ -93,7 +95,7 @@ def load(ctx: Any) -> None:
     _showcase_service(users, showcase, year)
 
     # Online patrol plans per industry (city) and a few records, one finding left as an open lead.
-    plans = {}
+    plans: dict[str, PatrolPlan] = {}
     for industry, content, channel, days in [
         (Industry.HAZCHEM_PRODUCTION, "重大危险源在线监测数据（液位、温度、压力、可燃气体）报警及处置；视频监控在线率",
          "危险化学品安全生产风险监测预警系统", 7),

@@ -65,7 +65,7 @@ def issue_rectification_order(inspection: Inspection, *, actor: Any) -> Document
     blocks: list[Any] = [Para(f"{e.name}：", indent=False),
                          Para(f"经查，你单位存在下列问题（检查编号 {inspection.number}）：")]
     for i, r in enumerate(findings, 1):
-        hazard = f"（隐患编号 {r.hazard.number}）" if r.hazard_id else ""
+        hazard = f"（隐患编号 {r.hazard.number}）" if r.hazard is not None else ""
         blocks.append(Para(f"{i}. {r.item.content}：{r.note}{hazard}。依据：{r.item.citation}。"))
     deadline = inspection.rectification_deadline
     blocks += [

@@ -93,8 +93,10 @@ def _work(user: Any) -> Iterable[WorkItem]:
 def _party_work(user: Any) -> list[WorkItem]:
     """The enterprise's to-dos: documents served on it waiting for its 签收, inspections under rectification."""
     from bureau.inspection.queries import party_inspections, pending_services
+    from bureau.inspection.services import service_owner_url
 
-    items = [WorkItem(f"签收：{s.document.title}", f"{s.url or '/inspection/mine/'}#service-{s.pk}", "执法检查",
+    items = [WorkItem(f"签收：{s.document.title}", f"{service_owner_url(s) or '/inspection/mine/'}#service-{s.pk}",
+                      "执法检查",
                       status="待签收", due_label="待签收", chip="due", sort_key=s.delivered_at.date())
              for s in pending_services(user)]
     from bureau.kernel.calendar import countdown_label

@@ -81,6 +81,13 @@ def bureau_of(actor: Any) -> Organisation:
     return org.bureau
 
 
+def bureau_region(bureau: Organisation) -> str:
+    """The bureau's region code: plans, draws and scopes are filed under it."""
+    if bureau.region_id is None:
+        raise DomainError(f"{bureau.name}未设置所属行政区划，请联系系统管理员")
+    return bureau.region_id
+
+
 def level_of(org: Organisation) -> str:
     return "city" if org.region_id == settings.CITY_REGION_CODE else "county"
 
@@ -143,7 +150,7 @@ def plan_create(*, actor: User, year: int, other_enforcement_days: int = 0, non_
         raise DomainError("其他执法和非执法工作日之和超过了法定工作日总量", field="other_enforcement_days")
     with transaction.atomic():
         plan = AnnualPlan.objects.create(
-            number=next_number("inspection_plan", year, prefix="JH"), organisation=bureau, region_id=bureau.region_id,
+            number=next_number("inspection_plan", year, prefix="JH"), organisation=bureau, region_id=bureau_region(bureau),
             level=level_of(bureau), year=year, title=title or f"{bureau.name}{year}年度安全生产监督检查计划",
             officers=officers, legal_working_days=legal_days, other_enforcement_days=other_enforcement_days,
             non_enforcement_days=non_enforcement_days,
@@ -221,7 +228,7 @@ def scope_for_org(org: Organisation) -> Any:
 
     if org.region_id == settings.CITY_REGION_CODE:
         return Scope("all")
-    return Scope("regions", regions=frozenset({org.region_id}))
+    return Scope("regions", regions=frozenset({bureau_region(org)}))
 
 
 def plan_entry_remove(*, actor: User, entry: PlanEntry) -> None:
@@ -609,7 +616,7 @@ def draw_make(*, actor: User, title: str, officer_ids: Sequence[int], filters: d
     now = timezone.now()
     with transaction.atomic():
         draw = Draw.objects.create(
-            number=next_number("inspection_draw", timezone.localdate(now).year, prefix="SJ"), organisation=bureau, region_id=bureau.region_id,
+            number=next_number("inspection_draw", timezone.localdate(now).year, prefix="SJ"), organisation=bureau, region_id=bureau_region(bureau),
             year=year, title=title.strip()[:120], checklist=checklist, filters=filters, sample_size=sample,
             team_size=team_size, seed=seed, algorithm=R.ALGORITHM, pool_text=result.pool_text, pool_size=len(pool),
             pool_digest=result.pool_digest, excluded=excluded, officer_pool=chosen, conflicts=conflicts,
@@ -725,7 +732,7 @@ def patrol_plan_create(*, actor: User, industry: str, title: str, content: str, 
     if every_days < 1 or every_days > 366:
         raise DomainError("巡查周期应在 1–366 天之间", field="every_days")
     with transaction.atomic():
-        plan = PatrolPlan.objects.create(organisation=bureau, region_id=bureau.region_id,
+        plan = PatrolPlan.objects.create(organisation=bureau, region_id=bureau_region(bureau),
                                          year=year or timezone.localdate().year, industry=industry,
                                          title=title.strip(), content=content.strip(), channel=channel.strip(),
                                          every_days=every_days, handling=handling.strip())
@@ -878,6 +885,8 @@ def service_consent_record(*, actor: User, ip: str = "", agreed: bool = False) -
     if not agreed:
         raise DomainError("请阅读确认书内容并勾选“本单位同意电子送达”", field="agreed")
     enterprise = actor.enterprise
+    if enterprise is None:
+        raise NotFound("您的账号未关联企业，无法签署电子送达确认书")
     with transaction.atomic():
         Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk", flat=True).first()
         existing = consent_of(enterprise.pk)
@@ -948,9 +957,16 @@ def _tell_owner(service: DocumentService, actor: Any, event: str) -> None:
         handler(actor, service)
 
 
+def _owner_id(service: DocumentService) -> int:
+    """The id of the record the served document belongs to."""
+    if service.document.object_id is None:
+        raise NotFound("文书未关联业务记录")
+    return service.document.object_id
+
+
 def _inspection_acknowledged(actor: Any, service: DocumentService) -> None:
     """The inspection's timeline shows the 签收, and its officers are told."""
-    inspection = Inspection.objects.select_related("enterprise").get(pk=service.document.object_id)
+    inspection = Inspection.objects.select_related("enterprise").get(pk=_owner_id(service))
     record_history(inspection, actor=actor, action="service_acknowledged",
                    label=f"当事人签收《{service.document.title}》",
                    note=f"{ELECTRONIC}，签收人 {service.acknowledged_name}（签收时间见“文书送达”）")
@@ -959,7 +975,7 @@ def _inspection_acknowledged(actor: Any, service: DocumentService) -> None:
 
 
 def _inspection_served_otherwise(actor: Any, service: DocumentService) -> None:
-    inspection = Inspection.objects.get(pk=service.document.object_id)
+    inspection = Inspection.objects.get(pk=_owner_id(service))
     record_history(inspection, actor=actor, action="service_recorded", label=f"送达《{service.document.title}》",
                    note=f"{service.method}，送达日期 {service.served_on:%Y-%m-%d}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import segno
@@ -33,15 +34,24 @@ from bureau.inspection.forms import (
     PlanForm,
     RedoForm,
 )
-from bureau.inspection.models import Checklist, Inspection, InspectionKind, PlanEntry, ResultOutcome
+from bureau.inspection.models import (
+    Checklist,
+    ChecklistItem,
+    Inspection,
+    InspectionKind,
+    InspectionResult,
+    PlanEntry,
+    ResultOutcome,
+)
 from bureau.inspection.workflow import inspection_workflow, plan_workflow
 from bureau.kernel.access import acts_on, for_roles, own_account, public_view, reference_data
 from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
+from bureau.kernel.models import Attachment
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
-from bureau.kernel.validation import parse_id
+from bureau.kernel.validation import parse_id, parse_int
 
 STAFF = (INSPECTOR, SECTION_HEAD, LEADER)
 
@@ -90,6 +100,23 @@ def inspection_list(request: AuthenticatedRequest) -> HttpResponse:
         "kinds": InspectionKind.choices, "params": request.GET})
 
 
+@dataclass
+class ChecklistRow:
+    """A checklist item on the inspection page with its recorded result and the result's photos."""
+
+    item: ChecklistItem
+    result: InspectionResult | None
+    photos: list[Attachment] = field(default_factory=list)
+
+
+@dataclass
+class EntryRow:
+    """A plan entry on the plan page with the number of inspections already opened for it."""
+
+    entry: PlanEntry
+    opened: int
+
+
 @login_required
 @for_roles(*STAFF, ENTERPRISE)
 @acts_on("inspection.Inspection")
@@ -101,10 +128,10 @@ def inspection_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     in_team = any(o.pk == request.user.pk for o in team)
     results = {r.item_id: r for r in inspection.results.all()}
     photos = attachments_by_owner(results.values())
-    items = list(inspection.checklist.items.all())
-    for item in items:
-        item.result = results.get(item.pk)
-        item.photos = photos.get(item.result.pk, []) if item.result else []
+    items = []
+    for item in inspection.checklist.items.all():
+        result = results.get(item.pk)
+        items.append(ChecklistRow(item, result, photos.get(result.pk, []) if result else []))
     hazards = hazards_found_by(inspection)
     return render(request, "inspection/inspection_detail.html", {
         "i": inspection, "team": team, "in_team": in_team, "items": items, "hazards": hazards,
@@ -236,7 +263,7 @@ def inspection_action(request: AuthenticatedRequest, pk: int, action: str) -> Ht
                                                          summary=post.get("summary", ""), deadline=deadline),
              "检查已结束，文书已生成")
     elif action == "recheck":
-        passed = {parse_id(k.split("_", 1)[1], field=k, label="隐患"): v == "1" for k, v in post.items()
+        passed = {parse_int(k.split("_", 1)[1], field=k, label="隐患", minimum=1): v == "1" for k, v in post.items()
                   if k.startswith("hazard_")}
         _run(request, lambda: services.inspection_recheck(actor=user, inspection=inspection, passed=passed,
                                                           opinion=post.get("opinion", "")),
@@ -375,10 +402,9 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     for entry_id in Inspection.objects.filter(plan_entry__plan=plan).exclude(state="cancelled").values_list(
             "plan_entry_id", flat=True):
         opened[entry_id] = opened.get(entry_id, 0) + 1
-    for e in entries:
-        e.opened = opened.get(e.pk, 0)
+    rows = [EntryRow(e, opened.get(e.pk, 0)) for e in entries]
     return render(request, "inspection/plan_detail.html", {
-        "plan": plan, "entries": entries, "form": form, "own": own, "key_total": key_total,
+        "plan": plan, "entries": rows, "form": form, "own": own, "key_total": key_total,
         "gaps": len(candidates),
         "random_capacity": max(0, plan.capacity_inspections - key_total),
         "actions": {t.action for t in plan_workflow.available(plan, request.user)}, "officers": _officers(request) if own else [],

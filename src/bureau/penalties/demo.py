@@ -31,6 +31,7 @@ def load(ctx: Any) -> None:
     from bureau.accounts.models import Organisation, Role, User
     from bureau.enterprises.models import Enterprise, Industry
     from bureau.hazards.services import hazard_plan, hazard_report
+    from bureau.kernel.errors import DomainError
     from bureau.kernel.management.commands.demo_load import demo_account
     from bureau.penalties import services
     from bureau.penalties.models import Case
@@ -47,6 +48,8 @@ def load(ctx: Any) -> None:
         "yanhu_inspector", "yanhu_inspector2", "yanhu_leader", "qiye"])}
     officer, officer2, leader = users["yanhu_inspector"], users["yanhu_inspector2"], users["yanhu_leader"]
     qiye_enterprise = users["qiye"].enterprise
+    if qiye_enterprise is None:
+        raise DomainError("演示账号 qiye 未关联企业，请先载入企业演示数据")
     today = timezone.localdate()
     others = list(Enterprise.objects.filter(region_id="140802", industry=Industry.METALLURGY_TRADE)
                   .exclude(pk=qiye_enterprise.pk).order_by("id")[:7])
@@ -167,7 +170,7 @@ def load(ctx: Any) -> None:
         services.case_execute(actor=officer, case=case, method="voluntary", amount=15000,
                               paid_on=today - dt.timedelta(days=1), voucher="14080226000187")
 
-    def firm(index: int) -> Any:
+    def firm_at(index: int) -> Any:
         return others[index] if len(others) > index else qiye_enterprise
 
     def hearing_case(enterprise: Any, title: str, description: str, amount: int, circumstances: list[str]) -> Any:
@@ -182,14 +185,14 @@ def load(ctx: Any) -> None:
         return case
 
     # 7. a hearing requested and scheduled: the 听证通知书 ten days ahead, chaired by the legal section's head
-    case = hearing_case(firm(4), "未按照规定定期组织应急救援预案演练", "检查发现企业2025年以来未组织应急救援预案演练。",
+    case = hearing_case(firm_at(4), "未按照规定定期组织应急救援预案演练", "检查发现企业2025年以来未组织应急救援预案演练。",
                         50000, [])
     when = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=10), dt.time(9, 30)))
     services.hearing_schedule(actor=officer, case=case, hearing_at=when, place="盐湖区应急管理局三楼听证室",
                               host=fazhi, clerk=clerk)
 
     # 8. a major case (hearing held, 70,000 yuan from the 从重 tier): the leaders' collective discussion, then decided
-    case = hearing_case(firm(5), "未按照规定定期组织应急救援预案演练（一年内再犯）",
+    case = hearing_case(firm_at(5), "未按照规定定期组织应急救援预案演练（一年内再犯）",
                         "检查发现企业一年内两次未按规定组织应急救援预案演练，已于上次检查时责令改正。", 70000, ["repeat"])
     services.hearing_schedule(actor=officer, case=case, hearing_at=when, place="盐湖区应急管理局三楼听证室",
                               host=fazhi, clerk=clerk)
@@ -206,7 +209,7 @@ def load(ctx: Any) -> None:
     services.case_decide(actor=leader, case=case)
 
     # 9. an overdue fine reminded in writing (履行催告书): the court may be applied to ten days after it
-    case = decided_fine(firm(6), "特种作业人员操作证过期仍上岗作业", "检查发现行车司机1名特种作业操作证已过期仍上岗作业。",
+    case = decided_fine(firm_at(6), "特种作业人员操作证过期仍上岗作业", "检查发现行车司机1名特种作业操作证已过期仍上岗作业。",
                         12000, 31)
     services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=30))
     services.reminder_issue(actor=officer, case=case)
@@ -227,10 +230,12 @@ def load(ctx: Any) -> None:
     # without performance: 申请人民法院强制执行 with its 强制执行申请书 (行政强制法 第53、55条)
     from bureau.penalties import rules as penalty_rules
 
-    case = decided_fine(firm(3), "特种作业人员操作证过期仍上岗作业", "检查发现电焊工1名特种作业操作证已过期仍上岗作业。",
+    case = decided_fine(firm_at(3), "特种作业人员操作证过期仍上岗作业", "检查发现电焊工1名特种作业操作证已过期仍上岗作业。",
                         10000, 211)
     services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=210))
     case.refresh_from_db()
+    if case.payment_due is None:
+        raise DomainError("演示案件送达后没有缴款期限")
     reminded = case.payment_due + dt.timedelta(days=5)
     _days, surcharge = penalty_rules.late_surcharge(fine=10000, payment_due=case.payment_due, on=reminded, daily_pct=3)
     stated = timezone.make_aware(dt.datetime.combine(reminded + dt.timedelta(days=3), dt.time(10, 0)))
@@ -253,6 +258,8 @@ def load(ctx: Any) -> None:
                    note=f"不采纳：{case.reminder_review_reason}")
     penalty_documents.reminder_statement_record(case, officer)
     window = services.court_window(case)
+    if window is None:
+        raise DomainError("演示案件没有可申请人民法院强制执行的期间")
     services.case_execute(actor=officer, case=case, method="court", court_name="运城市盐湖区人民法院",
                           applied_on=min(today, window[0] + dt.timedelta(days=10)),
                           note="强制执行申请书及附件已递交立案庭（演示）")

@@ -182,6 +182,8 @@ def recompute_answer_deadlines() -> int:
 
     changed = 0
     for case in Case.objects.filter(answer_due_provisional=True, state="notified", notified_on__isnull=False):
+        if case.notified_on is None:  # excluded by the filter; narrows the type
+            continue
         due = answer_deadline(case.notified_on)
         if (due.date, due.provisional) != (case.answer_due, case.answer_due_provisional):
             Case.objects.filter(pk=case.pk).update(answer_due=due.date, answer_due_provisional=due.provisional)

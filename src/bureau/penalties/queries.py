@@ -97,7 +97,8 @@ def shared_decisions(regions: list[str] | None, params: dict[str, Any]) -> list[
         row = case.benchmark_row
         rows.append({
             "number": case.number, "enterprise_uscc": case.enterprise.uscc, "party_name": case.enterprise.name,
-            "region_code": case.region_id, "decided_on": case.decided_on.isoformat(), "violation": case.title,
+            "region_code": case.region_id, "decided_on": case.decided_on.isoformat() if case.decided_on else "",
+            "violation": case.title,
             "penalty": penalty, "basis": getattr(row, "penalty_provision", "") if row else case.exemption_basis,
         })
     return rows

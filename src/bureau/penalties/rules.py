@@ -212,9 +212,10 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
     chosen = [r for r in fitting if r.tier == tier]
     fallback = False
     notes: list[str] = []
-    if chosen and all(r.amount_min is not None and r.amount_max is not None for r in chosen):
-        low = min(r.amount_min for r in chosen)  # type: ignore[type-var]
-        high = max(r.amount_max for r in chosen)  # type: ignore[type-var]
+    mins = [r.amount_min for r in chosen if r.amount_min is not None]
+    maxes = [r.amount_max for r in chosen if r.amount_max is not None]
+    if chosen and len(mins) == len(maxes) == len(chosen):
+        low, high = min(mins), max(maxes)
     else:
         reference = next((r for r in fitting if r.statutory_max), None)
         if reference is None or reference.statutory_max is None:
@@ -577,22 +578,24 @@ def validate_benchmark(rows: Sequence[ImportRow]) -> list[str]:
     for group in groups.values():
         spans: dict[str, tuple[int, int, list[int]]] = {}
         for item in group:
-            low, high, lines = spans.get(item.band.tier, (item.band.amount_min, item.band.amount_max, []))
-            spans[item.band.tier] = (min(low, item.band.amount_min), max(high, item.band.amount_max),  # type: ignore
-                                     [*lines, item.line])
+            amount_min, amount_max = item.band.amount_min, item.band.amount_max
+            if amount_min is None or amount_max is None:  # grouped above only when both are set
+                continue
+            low, high, lines = spans.get(item.band.tier, (amount_min, amount_max, []))
+            spans[item.band.tier] = (min(low, amount_min), max(high, amount_max), [*lines, item.line])
         tiers = [t for t in FINE_TIERS if t in spans]
         for i, a in enumerate(tiers):
             for b_tier in tiers[i + 1:]:
                 a_low, a_high, a_lines = spans[a]
                 b_low, b_high, b_lines = spans[b_tier]
                 if a_low < b_high and b_low < a_high:
-                    lines = "、".join(str(n) for n in sorted(a_lines + b_lines))
+                    where_lines = "、".join(str(n) for n in sorted(a_lines + b_lines))
                     problems.append(
-                        f"第{lines}行（{group[0].band.violation_code}，{STAGE_LABELS.get(group[0].band.stage, '')}）："
+                        f"第{where_lines}行（{group[0].band.violation_code}，{STAGE_LABELS.get(group[0].band.stage, '')}）："
                         f"{TIER_LABELS[a]}阶次（{yuan(a_low)}至{yuan(a_high)}）与{TIER_LABELS[b_tier]}阶次"
                         f"（{yuan(b_low)}至{yuan(b_high)}）的罚款幅度重叠")
                 elif a_low > b_low:
-                    lines = "、".join(str(n) for n in sorted(a_lines + b_lines))
-                    problems.append(f"第{lines}行（{group[0].band.violation_code}）：{TIER_LABELS[a]}阶次的罚款高于"
+                    where_lines = "、".join(str(n) for n in sorted(a_lines + b_lines))
+                    problems.append(f"第{where_lines}行（{group[0].band.violation_code}）：{TIER_LABELS[a]}阶次的罚款高于"
                                     f"{TIER_LABELS[b_tier]}阶次")
     return problems

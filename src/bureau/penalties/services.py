@@ -170,7 +170,7 @@ def parse_benchmark(data: bytes, filename: str) -> tuple[list[rules.ImportRow], 
         if effective_from is None:
             problems.append(f"第{line}行：缺少生效日期")
             continue
-        values = {
+        values: dict[str, Any] = {
             "version": row.get("version") or "", "source": row.get("source", ""), "reference": row.get("reference", ""),
             "effective_from": effective_from,
             "effective_to": _date(raw_cells.get("effective_to"), line, "失效日期", problems),
@@ -689,6 +689,8 @@ def case_execute(*, actor: User, case: Case, method: str, amount: int | None = N
         check_event_date(applied_on, field="applied_on", label="申请日期", today=today)
         rules.check_court_application(reminder_on=case.reminder_on, today=applied_on,
                                       days=int(rule("penalties.enforcement_notice_days", applied_on)))
+        if case.served_on is None:
+            raise DomainError("处罚决定书尚未送达，不能申请人民法院强制执行", code="not_served", field="method")
         rules.check_court_window(applied_on=applied_on, served_on=case.served_on,
                                  litigation_months=int(rule("penalties.litigation_months", case.served_on)),
                                  application_months=int(rule("penalties.enforcement_application_months",

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -144,7 +144,7 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> 
         if "schedule_hearing" in steps:
             ctx["hearing_form"] = extra.pop("hearing_form", None) or _hearing_form(case)
         ctx["can_remind"] = case.payment_overdue and not case.reminder_on and "remind" in steps
-        if ctx["can_remind"]:
+        if ctx["can_remind"] and case.payment_due is not None:  # payment_overdue implies a payment deadline
             from bureau.kernel.rules import rule
 
             ctx["surcharge_days"], ctx["surcharge"] = rules.late_surcharge(
@@ -448,7 +448,7 @@ def benchmark_import(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @for_roles(*STAFF)
 @reference_data
-def benchmark_template(request: AuthenticatedRequest) -> HttpResponse:
+def benchmark_template(request: AuthenticatedRequest) -> HttpResponseBase:
     labels = {v: k for k, v in services.HEADER_LABELS.items()}
     example = ["示例版本", "《示例基准》", "", "2026-01-01", "", "DEMO-1", "示例违法行为", "安全生产法第X条",
                "安全生产法第Y条", 0, 100000, "责令限期改正阶段", "生产经营单位", "从轻", "第1档", "有1处", 0, 30000, "", ""]
