@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja.security import HttpBearer
@@ -26,12 +27,14 @@ from bureau.accounts import roles as R
 from bureau.accounts.authority import datasets
 from bureau.accounts.models import ApiCallLog, ApiToken, User
 from bureau.accounts.services import api_token_issue
+from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.models import Region
 from bureau.kernel.net import client_ip
 
 PRIVILEGED = "privileged"
 PRIVILEGED_ROLES = frozenset({R.SYSADMIN, R.SECADMIN, R.AUDITOR, R.LEADER})
+TOKEN_ADMINS = (R.SYSADMIN, R.SECADMIN)  # 三员分立: tokens are issued and revoked by the system or security administrator
 
 # Scopes that are not "<dataset>:read|write" of a declared record kind, registered by the areas that answer them
 # (e.g. the shared data sets of portal.sharing, the 12345 push of petitions).
@@ -75,7 +78,9 @@ def needs_privilege(user: User) -> bool:
 def issue(*, actor: User | None, user: User, name: str, scopes: Iterable[str], regions: Iterable[str] = (),
           fields: dict[str, list[str]] | None = None, expires_at: dt.datetime | None = None
           ) -> tuple[ApiToken, str]:
-    """Validate and issue a token (the raw value is returned once and never stored)."""
+    """Validate and issue a token (the raw value is returned once and never stored). `actor` None: an operator
+    on the server (`manage.py token_issue`)."""
+    _require_admin(actor)
     name = (name or "").strip()
     if not name:
         raise DomainError("请填写令牌名称（如：市市场监管局-企业信息共享）", field="name")
@@ -161,6 +166,23 @@ def shared(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return wrapper
 
     return decorator
+
+
+def _require_admin(actor: User | None) -> None:
+    if actor is not None and not (actor.is_superuser or actor.role_codes & set(TOKEN_ADMINS)):
+        raise PermissionDenied("只有系统管理员或安全管理员可以管理接口令牌")
+
+
+def revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+    """Revoke a token at once (every later call is refused and logged)."""
+    _require_admin(actor)
+    if token.revoked:
+        raise DomainError("该令牌已吊销")
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+        token.revoked = True
+        audit(actor, "portal.api_token_revoke", token, summary=f"吊销接口令牌：{token.name}")
+    return token
 
 
 # ---------------------------------------------------------------- authenticating

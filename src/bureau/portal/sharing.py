@@ -8,16 +8,13 @@ the columns. Every call made with a token is written to ApiCallLog (by the endpo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
-
-from bureau.accounts.models import ApiToken, OrganisationKind
+from bureau.accounts.models import ApiToken, OrganisationKind, User
 from bureau.accounts.scope import scope_for
-from bureau.accounts.tokens import issue, register_fields, register_scope
-from bureau.kernel.audit import audit
-from bureau.kernel.errors import DomainError, PermissionDenied
+from bureau.accounts.tokens import issue, register_fields, register_scope, revoke
 
 SCOPES: dict[str, str] = {
     "enterprises:read": "企业基础信息（读取）",
@@ -104,24 +101,12 @@ def pick_fields(token: ApiToken, dataset: str, row: dict[str, Any]) -> dict[str,
 # ---------------------------------------------------------------- token administration
 
 
-def _require_token_admin(actor: Any) -> None:
-    if not (actor.is_superuser or actor.has_role("sysadmin", "secadmin")):
-        raise PermissionDenied("只有系统管理员或安全管理员可以管理接口令牌")
-
-
-def token_issue(*, actor: Any, user: Any, name: str, scopes: list[str], regions: list[str],
-                fields: dict[str, list[str]], expires_at: Any) -> tuple[ApiToken, str]:
-    _require_token_admin(actor)
+def token_issue(*, actor: User, user: User, name: str, scopes: list[str], regions: list[str],
+                fields: dict[str, list[str]], expires_at: dt.datetime | None) -> tuple[ApiToken, str]:
+    """Issued on the administrators' page: the same checks as `manage.py token_issue` (accounts.tokens)."""
     return issue(actor=actor, user=user, name=name, scopes=scopes, regions=regions, fields=fields,
                  expires_at=expires_at)
 
 
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    _require_token_admin(actor)
-    if token.revoked:
-        raise DomainError("该令牌已吊销")
-    with transaction.atomic():
-        ApiToken.objects.filter(pk=token.pk).update(revoked=True)
-        token.revoked = True
-        audit(actor, "portal.api_token_revoke", token, summary=f"吊销接口令牌：{token.name}")
-    return token
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    return revoke(actor=actor, token=token)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from bureau.accounts import roles as R
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import ApiCallLog, ApiToken
-from bureau.accounts.tokens import scope_catalogue
+from bureau.accounts.tokens import TOKEN_ADMINS, scope_catalogue
 from bureau.feedback.queries import ratings_of
 from bureau.feedback.services import rating_submit
 from bureau.kernel import antispam, throttle
@@ -155,7 +155,7 @@ def consultation_to_faq(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@for_roles("sysadmin", "secadmin")
+@for_roles(*TOKEN_ADMINS)
 def tokens(request: AuthenticatedRequest) -> HttpResponse:
     form = TokenIssueForm(request.POST or None)
     raw = None
@@ -180,7 +180,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@for_roles("sysadmin", "secadmin")
+@for_roles(*TOKEN_ADMINS)
 def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)
     try:
