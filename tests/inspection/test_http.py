@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from bureau.enterprises.models import Industry
 from bureau.hazards.models import Hazard
 from bureau.inspection import services as S
 from bureau.inspection.models import AnnualPlan, Draw, Inspection, PatrolRecord
+from bureau.kernel.errors import DomainError
 
 
 def post(client, url, data=None, **kw):
@@ -275,3 +277,28 @@ def test_penalty_case_opened_from_a_patrol_lead_marks_the_lead(world, general, l
     assert record.lead_state == "case" and record.case_reference == case.number
     page = login(world.inspector).get(f"/inspection/patrols/{record.pk}/").content.decode()
     assert case.number in page
+
+
+def test_a_patrol_lead_moves_on_the_process_engine_with_one_timeline(world, general, login):
+    """Issue 13: a patrol lead's status is a declared process — each move writes the timeline and the audit trail,
+    the buttons are the declared actions, a second officer on a stale page is refused, another county gets 404."""
+    from bureau.kernel.models import AuditEntry
+
+    plan = S.patrol_plan_create(actor=world.inspector, industry=Industry.HAZCHEM_OPERATION, title="危化经营巡查",
+                                content="视频抽查", channel="视频监控", every_days=7, handling="转立案")
+    record = S.patrol_record_create(actor=world.inspector, plan=plan, enterprise=general,
+                                    patrolled_on=timezone.localdate(), finding="储罐区无人值守")
+    c = login(world.inspector)
+    page = c.get(f"/inspection/patrols/{record.pk}/").content.decode()
+    assert "转现场检查" in page and "转立案" in page
+    stale = PatrolRecord.objects.get(pk=record.pk)
+    post(c, f"/inspection/patrols/{record.pk}/", {"action": "case", "case_reference": "移送市场监管局 2026-01"})
+    record.refresh_from_db()
+    assert record.lead_state == "case" and record.version == 1
+    assert [h.action for h in record.history()] == ["to_case"]
+    assert AuditEntry.objects.filter(action="inspection.patrol_lead.to_case").count() == 1
+    page = c.get(f"/inspection/patrols/{record.pk}/").content.decode()
+    assert "生成线索检查任务" not in page and "已转立案" in page
+    with pytest.raises(DomainError):
+        S.patrol_lead_to_case(actor=world.inspector2, record=stale, case_reference="重复登记")
+    assert login(world.linyi_inspector).get(f"/inspection/patrols/{record.pk}/").status_code == 404

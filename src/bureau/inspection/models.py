@@ -12,7 +12,7 @@ from django.db.models import Q
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.enterprises.models import Industry
-from bureau.kernel.models import ProcessModel
+from bureau.kernel.models import ProcessModel, Timeline
 from bureau.kernel.workflow import workflow_for_model
 
 # who arranges enforcement: the bureau's inspectors, section heads and leaders (measures II.3–II.4)
@@ -382,7 +382,7 @@ class LeadState(models.TextChoices):
     CLOSED = "closed", "已核销"
 
 
-class PatrolRecord(models.Model):
+class PatrolRecord(Timeline):
     """One online patrol of one enterprise (off-site enforcement); a finding becomes a lead."""
 
     # an online patrol is recorded by an inspector (measure II.7); its lead is handled through the plan

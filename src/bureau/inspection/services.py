@@ -16,7 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django_tasks import task
 
-from bureau.accounts.authority import may, require_change, sees
+from bureau.accounts.authority import require_change, sees
 from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
@@ -41,7 +41,7 @@ from bureau.inspection.models import (
     ResultOutcome,
     ServiceConsent,
 )
-from bureau.inspection.workflow import inspection_workflow, plan_workflow, service_workflow
+from bureau.inspection.workflow import inspection_workflow, lead_workflow, plan_workflow, service_workflow
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days, count_working_days
 from bureau.kernel.context import current_ip
@@ -758,47 +758,39 @@ def patrol_record_create(*, actor: User, plan: PatrolPlan, enterprise: Enterpris
 
 
 def patrol_lead_to_inspection(*, actor: User, record: PatrolRecord, officers: Sequence[User]) -> Inspection:
-    if record.lead_state != LeadState.OPEN:
-        raise DomainError("该巡查记录不是待处置线索")
+    """The lead becomes an exceptional site inspection (线索检查) — a declared action on the patrol record."""
+    check_transition(lead_workflow, record, "to_inspection", actor)
     with transaction.atomic():
         inspection = inspection_open_exceptional(
             actor=actor, enterprise=record.enterprise, reason=ExceptionReason.PATROL_LEAD,
             reference=f"网上巡查记录 #{record.pk}（{record.patrolled_on:%Y-%m-%d}）：{record.finding[:80]}",
             officers=officers, source_record=record)
-        PatrolRecord.objects.filter(pk=record.pk).update(lead_state=LeadState.INSPECTION, inspection=inspection)
-        audit(actor, "inspection.patrol_lead", record, summary="巡查线索转现场检查", data={"inspection": inspection.pk})
-    record.lead_state, record.inspection = LeadState.INSPECTION, inspection
-    return record.inspection
+        apply_transition(lead_workflow, record, "to_inspection", actor=actor, note=f"检查任务 {inspection.number}",
+                         updates={"inspection": inspection}, audit_data={"inspection": inspection.pk})
+    return inspection
 
 
 def patrol_case_opened(actor: Any, source_id: str, case: Any) -> None:
     """Registered with the kernel (registry.case_opened): a penalty case opened from a patrol lead marks the lead
-    已转立案 with the case number, in the case's transaction (measure II.7: a finding becomes a lead, then a case)."""
+    已转立案 with the case number, in the case's transaction (measure II.7: a finding becomes a lead, then a case).
+    Recorded as the bureau's step (the case's own timeline names the officer who opened it)."""
     try:
         pk = int(source_id)
     except (TypeError, ValueError):
         return
-    updated = PatrolRecord.objects.filter(pk=pk, enterprise_id=case.enterprise_id, lead_state=LeadState.OPEN).update(
-        lead_state=LeadState.CASE, case_reference=case.number[:60])
-    if updated:
-        audit(actor, "inspection.patrol_lead_case", PatrolRecord(pk=pk), summary=f"巡查线索转立案：{case.number}")
+    record = PatrolRecord.objects.filter(pk=pk, enterprise_id=case.enterprise_id, lead_state=LeadState.OPEN).first()
+    if record is not None:
+        apply_transition(lead_workflow, record, "to_case", actor=None, note=f"立案：{case.number}",
+                         updates={"case_reference": case.number[:60]})
 
 
 def patrol_lead_to_case(*, actor: User, record: PatrolRecord, case_reference: str) -> PatrolRecord:
-    """Mark the lead as referred for a case (the penalties area opens the case itself)."""
-    # the lead is handled by whoever maintains the bureau's patrol plans (the record belongs to the plan)
-    refusal = may(actor, record.plan, "change")
-    if refusal:
-        raise PermissionDenied(refusal)
-    if record.lead_state != LeadState.OPEN:
-        raise DomainError("该巡查记录不是待处置线索")
+    """Mark the lead as referred for a case (the penalties area opens the case itself, or another authority)."""
+    check_transition(lead_workflow, record, "to_case", actor)
     if not case_reference.strip():
         raise DomainError("请填写立案编号或移送说明", field="case_reference")
-    with transaction.atomic():
-        PatrolRecord.objects.filter(pk=record.pk).update(lead_state=LeadState.CASE,
-                                                        case_reference=case_reference.strip()[:60])
-        audit(actor, "inspection.patrol_lead_case", record, summary=f"巡查线索转立案：{case_reference}")
-    record.lead_state = LeadState.CASE
+    apply_transition(lead_workflow, record, "to_case", actor=actor, note=case_reference.strip()[:200],
+                     updates={"case_reference": case_reference.strip()[:60]})
     return record
 
 

@@ -43,7 +43,7 @@ from bureau.inspection.models import (
     PlanEntry,
     ResultOutcome,
 )
-from bureau.inspection.workflow import inspection_workflow, plan_workflow
+from bureau.inspection.workflow import inspection_workflow, lead_workflow, plan_workflow
 from bureau.kernel.access import acts_on, for_roles, own_account, public_view, reference_data
 from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
@@ -599,7 +599,10 @@ def patrol_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                                                                case_reference=request.POST.get("case_reference", "")),
                  "线索已转立案")
         return redirect("inspection:patrol", pk=pk)
-    return render(request, "inspection/patrol_detail.html", {"r": record, "officers": _officers(request)})
+    actions = {t.action for t in lead_workflow.available(record, request.user)}
+    return render(request, "inspection/patrol_detail.html", {"r": record, "officers": _officers(request),
+                                                             "actions": actions,
+                                                             "history": lead_workflow.history(record)})
 
 
 # ---- conflicts of interest ----------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bureau.accounts.authority import may
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
-from bureau.kernel.workflow import T, Workflow
+from bureau.kernel.workflow import SYSTEM, T, Workflow
 
 PLANNERS = {INSPECTOR, SECTION_HEAD, LEADER}
 
@@ -107,5 +108,26 @@ service_workflow = Workflow(
     transitions=[
         T("acknowledge", "签收", "pending", "acknowledged", {ENTERPRISE}, _consented),
         T("serve_otherwise", "登记其他方式送达", "pending", "served_otherwise", {INSPECTOR}),
+    ],
+)
+
+
+def handled_through_plan(record: Any, actor: Any) -> str | None:
+    """维护本局巡查计划的执法人员"""
+    # measure II.7: a patrol's lead is handled by the bureau whose patrol plan found it (the record belongs to the
+    # plan; its maintainers are the plan's `change` roles in its region). A scheduled job acts for the bureau.
+    return None if actor is None else may(actor, record.plan, "change")
+
+
+# measure II.7: an online patrol's finding is a lead (待处置线索) that becomes a site inspection or a case
+lead_workflow = Workflow(
+    name="inspection.patrol_lead",
+    model="inspection.PatrolRecord",
+    state_field="lead_state",
+    states={"none": "无问题", "open": "待处置线索", "inspection": "已转现场检查", "case": "已转立案",
+            "closed": "已核销"},
+    transitions=[
+        T("to_inspection", "线索转现场检查", "open", "inspection", PLANNERS, handled_through_plan),
+        T("to_case", "线索转立案", "open", "case", {*PLANNERS, SYSTEM}, handled_through_plan),
     ],
 )
