@@ -78,3 +78,18 @@ def test_api_list_query_budget(login, world, django_assert_max_num_queries):
     client = login(world["city"])
     with django_assert_max_num_queries(8):
         assert len(client.get("/api/v1/enterprises?limit=50").json()["items"]) == 25
+
+
+@pytest.mark.django_db
+def test_a_county_system_administrator_keeps_to_the_county():
+    """Found by the cross-jurisdiction sweep: the system administrator role gave a county bureau's administrator
+    the whole city. The platform's administrator (city bureau, or no organisation) sees the city; a county's
+    administrator sees its county, like every other county account."""
+    from bureau.accounts.scope import scope_for
+    from tests.factories import city_bureau, county_bureau, make_user
+
+    county_admin = make_user(roles=["sysadmin"], organisation=county_bureau("140821"))
+    city_admin = make_user(roles=["sysadmin"], organisation=city_bureau())
+    platform_admin = make_user(roles=["sysadmin"])
+    assert scope_for(county_admin).kind == "regions" and scope_for(county_admin).regions == {"140821"}
+    assert scope_for(city_admin).is_all and scope_for(platform_admin).is_all

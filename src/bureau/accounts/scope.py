@@ -86,9 +86,11 @@ def _narrow_to_token(scope: Scope, token: Any) -> Scope:
 def _compute(user: User) -> Scope:
     if user.enterprise_id:
         return Scope("enterprise", enterprise_id=user.enterprise_id)
-    if user.is_superuser or "sysadmin" in user.role_codes:
-        return Scope("all")
     org = user.organisation
+    if user.is_superuser:
+        return Scope("all")
+    if "sysadmin" in user.role_codes and (org is None or org.region_id in (None, settings.CITY_REGION_CODE)):
+        return Scope("all")  # the platform's system administrator; a county's administrator keeps to the county
     if org is None or org.kind not in JURISDICTION_KINDS or org.region_id is None:
         return NONE
     if org.region_id == settings.CITY_REGION_CODE:
