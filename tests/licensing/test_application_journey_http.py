@@ -241,6 +241,21 @@ def test_site_verification_required_before_proposal(world, login):
     assert app.state == "pending_decision"
 
 
+def test_the_proposal_is_offered_only_once_its_declared_preconditions_hold(world):
+    """Issue 13: the proposal's preconditions (site verification, expert review, parallel opinions, the signed
+    commitment) are guards of the declared action, so the officer is not offered it until they hold."""
+    from bureau.licensing.workflow import WORKFLOW
+
+    app = submit(world)
+    s.application_accept(actor=world.officer, application=app)
+    app.refresh_from_db()
+    offered = {t.action for t in WORKFLOW.available(app, world.officer)}
+    assert "site_verify" in offered and "propose" not in offered
+    s.application_site_verify(actor=world.officer, application=app, result="现场符合")
+    app.refresh_from_db()
+    assert "propose" in {t.action for t in WORKFLOW.available(app, world.officer)}
+
+
 def test_grade_two_enterprise_skips_site_verification_and_record_says_why(world):
     world.coal.standardization_grade = "2"
     world.coal.save()

@@ -613,21 +613,11 @@ def opinion_give(*, actor: User, opinion: Opinion, conclusion: str, text: str) -
 def application_propose(*, actor: User, application: Application, proposal: str, reason: str) -> Application:
     """The reviewing officer proposes grant or refusal; the decision waits for every opinion (I.5), the site
     verification and expert review when needed, and a signed commitment after 容缺 acceptance (I.3)."""
-    app = _for_step(actor, application, "propose")
+    app = _for_step(actor, application, "propose")  # the declared preconditions: site, experts, opinions, 容缺
     if proposal not in {"grant", "refuse"}:
         raise DomainError("请选择拟准予或拟不予许可", field="proposal")
     if not reason.strip():
         raise DomainError("请填写审查意见和理由", field="reason")
-    if app.site_required and not app.site_done_on:
-        raise DomainError("尚未完成现场核查")
-    if app.expert_required and not app.expert_result:
-        raise DomainError("尚未完成专家评审")
-    pending = list(app.opinions.filter(given_at__isnull=True).select_related("organisation"))
-    if pending:
-        raise DomainError("并联审查意见尚未齐全：" + "、".join(o.organisation.name for o in pending))
-    commitment = Commitment.objects.filter(application=app).first()
-    if commitment is not None and commitment.status == Commitment.Status.UNSIGNED:
-        raise DomainError("容缺受理的申请须企业先签署容缺承诺书")
     with transaction.atomic():
         apply_transition(WORKFLOW, app, "propose", actor=actor, note=reason,
                          updates={"proposal": proposal, "proposal_reason": reason})

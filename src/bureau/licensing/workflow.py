@@ -6,6 +6,7 @@ import dataclasses
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from bureau.accounts.roles import CLERK, ENTERPRISE, LEADER, LICENSING_OFFICER, SECTION_HEAD
@@ -58,6 +59,35 @@ def own_level(app: Any, actor: Any) -> str | None:
     return None
 
 
+def _site_done(app: Any, actor: Any) -> str | None:
+    """现场核查已完成（事项需要时）"""
+    # 行政许可法 第34条第3款: where the substance of the materials must be verified, two officers verify on site
+    return "尚未完成现场核查" if app.site_required and not app.site_done_on else None
+
+
+def _expert_done(app: Any, actor: Any) -> str | None:
+    """专家评审已完成（事项需要时）"""
+    # 行政许可法 第45条: an expert review the law requires comes before the decision (its time is not counted)
+    return "尚未完成专家评审" if app.expert_required and not app.expert_result else None
+
+
+def _opinions_complete(app: Any, actor: Any) -> str | None:
+    """并联审查意见已齐全"""
+    # measure I.5 (并联审批): the proposal waits for every party's opinion
+    pending = [o.organisation.name for o in app.opinions.filter(given_at__isnull=True).select_related("organisation")]
+    return "并联审查意见尚未齐全：" + "、".join(pending) if pending else None
+
+
+def _commitment_signed(app: Any, actor: Any) -> str | None:
+    """容缺受理的，企业已签署容缺承诺书"""
+    # measure I.3 (容缺许可): the tolerated acceptance binds the enterprise to its signed commitment
+    try:
+        commitment = app.commitment
+    except ObjectDoesNotExist:
+        return None  # not a tolerated acceptance
+    return "容缺受理的申请须企业先签署容缺承诺书" if commitment.status == "unsigned" else None
+
+
 def _officer(*transitions: Any) -> list[Any]:
     """Every officer's transition carries the level rule first (own_level), then its own preconditions."""
     return [dataclasses.replace(t, guards=(own_level, *t.guards)) if t.roles & STAFF else t for t in transitions]
@@ -92,7 +122,8 @@ WORKFLOW = Workflow(
         T("request_extension", "申请延长期限", "review", "extension_requested", OFFICERS, _no_extension_yet),
         T("approve_extension", "批准延期", "extension_requested", "review", DECIDERS),
         T("deny_extension", "不批准延期", "extension_requested", "review", DECIDERS),
-        T("propose", "提出审查意见", "review", "pending_decision", OFFICERS),
+        T("propose", "提出审查意见", "review", "pending_decision", OFFICERS,
+          guards=(_site_done, _expert_done, _opinions_complete, _commitment_signed)),
         T("return", "退回审查", "pending_decision", "review", DECIDERS),
         T("grant", "准予许可", "pending_decision", "granted", DECIDERS),
         T("refuse", "不予许可", "pending_decision", "refused", DECIDERS),
