@@ -287,3 +287,15 @@ def test_discussion_form_reads_the_candidates_roles_in_one_query(w):
     for i in range(4):
         make_user(f"extra{i}-{w.leader.username}", roles=["section_head"], organisation=w.org)
     assert queries() == before
+
+
+def test_a_fine_above_the_statutory_maximum_is_refused_for_that_reason_not_sent_to_collective_discussion(w):
+    """行政处罚法 第5条 and the penalty provision: the statutory range binds every decision, collective discussion
+    included — an amount above the maximum is refused naming the range (it used to ask for a collective
+    discussion, as if the leaders could decide it)."""
+    case = _deciding(w, amount=20000)
+    band = case.benchmark_row.band()
+    with pytest.raises(DomainError, match="超出法定幅度") as refused:
+        services.case_decide(actor=w.leader, case=case, amount=band.statutory_max + 1, deviation_reason="加重")
+    assert refused.value.code == "outside_statute"
+    assert Case.objects.get(pk=case.pk).state == "deciding"

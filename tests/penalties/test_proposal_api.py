@@ -54,6 +54,9 @@ def test_historical_version_by_date(w, login):
     ({"violation_code": "MEM2024-26", "circumstances": ["first_offence", "repeat"]}, "情节相互矛盾"),
     ({"violation_code": "MEM2024-26", "circumstances": ["lucky"]}, "未知的情节代码"),
     ({"violation_code": "MEM2024-26", "stage": "sometime"}, "阶段无效"),
+    # the stage is a fact: at the 责令限期改正 stage nobody has refused to correct yet
+    ({"violation_code": "MEM2024-26", "stage": "order", "circumstances": ["refused_correction"]}, "与处罚阶段矛盾"),
+    ({"violation_code": "MEM2024-26", "stage": "refused", "circumstances": ["corrected_in_time"]}, "与处罚阶段矛盾"),
     ({"circumstances": []}, "请求参数有误"),
 ])
 def test_bad_requests_answer_400_with_a_clear_message(w, login, body, phrase):

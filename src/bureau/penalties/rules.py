@@ -193,6 +193,23 @@ def fallback_band(tier: str, statutory_min: int | None, statutory_max: int, shar
     return {LENIENT: (low, cut1), STANDARD: (cut1, cut2), SEVERE: (cut2, statutory_max)}[tier]
 
 
+# The stage of the procedure is itself a fact: at the 责令限期改正 stage the party has not yet been ordered to correct,
+# so it cannot have refused or delayed the correction; once it has refused (拒不改正) it did not correct in time.
+# (安全生产法 第99条 etc.: 责令限期改正 → 逾期未改正 → 拒不改正 are successive stages of one provision.)
+STAGE_CONTRADICTIONS: dict[str, tuple[str, ...]] = {
+    STAGE_ORDER: ("refused_correction",),
+    STAGE_REFUSED: ("corrected_in_time",),
+}
+
+
+def check_stage_facts(stage: str, codes: Sequence[str]) -> None:
+    """Refuse circumstances the stage of the procedure contradicts (nothing is proposed from contradictory facts)."""
+    for code in STAGE_CONTRADICTIONS.get(stage, ()):
+        if code in codes:
+            raise DomainError(f"情节与处罚阶段矛盾：处于「{STAGE_LABELS[stage]}」时不能认定「{CIRCUMSTANCES[code]}」",
+                              code="contradictory_stage", field="circumstances")
+
+
 def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence[Band], shares: FallbackShares,
             stage: str = STAGE_ORDER, target: str = TARGET_UNIT, party: str = "当事人") -> Proposal:
     """The engine: rows are the benchmark rows of `violation_code` in force on the relevant date."""
@@ -202,6 +219,7 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
     codes = check_circumstances(circumstances)
     if stage not in STAGE_LABELS:
         raise DomainError("处罚阶段无效", field="stage")
+    check_stage_facts(stage, codes)
     if target not in TARGET_LABELS:
         raise DomainError("处罚对象无效", field="target")
     fitting = [r for r in rows if r.stage == stage and r.target == target and r.tier != EXEMPT]

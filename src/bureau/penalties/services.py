@@ -521,6 +521,12 @@ def case_decide(*, actor: User, case: Case, amount: int | None = None, deviation
             else case.proposed_amount
     if amount is None:
         raise DomainError("缺少罚款金额", field="amount")
+    # 行政处罚法 第5条 (过罚相当) and the penalty provision: the statutory range binds everyone, collective
+    # discussion included, so an amount outside it is refused for that reason first
+    row = case.benchmark_row.band() if case.benchmark_row else None
+    if row and not rules.within_statute(amount, row.statutory_min, row.statutory_max):
+        raise DomainError(f"罚款超出法定幅度（{rules.yuan(row.statutory_min or 0)}至{rules.yuan(row.statutory_max)}）",
+                          code="outside_statute", field="amount")
     # 行政处罚法 第57条第2款: a major or complex case is decided by the leaders' collective discussion
     if discussion is None and major_reasons(case, amount):
         raise DomainError(rules.COLLECTIVE_REFUSAL, code="collective_required", field="amount")
@@ -531,9 +537,6 @@ def case_decide(*, actor: User, case: Case, amount: int | None = None, deviation
                               field="amount")
     reason = deviation_reason.strip() or case.deviation_reason or (discussion.reason if discussion else "")
     rules.check_amount(amount, case.amount_min or 0, case.amount_max or 0, reason)
-    row = case.benchmark_row.band() if case.benchmark_row else None
-    if row and not rules.within_statute(amount, row.statutory_min, row.statutory_max):
-        raise DomainError("罚款超出法定幅度", code="outside_statute", field="amount")
     today = timezone.localdate()
     if today > case.decision_due and not late_reason.strip():
         raise DomainError(f"已超过决定期限（{case.decision_due:%Y-%m-%d}），须写明经批准延长期限的情况",
