@@ -186,3 +186,50 @@ def test_conflicts_are_declared_once_and_only_for_oneself(world, general):
     with pytest.raises(DomainError, match="已登记"):
         S.conflict_declare(actor=world.inspector, officer=world.inspector, enterprise=general, reason="亲属")
     assert ConflictOfInterest.objects.count() == 1
+
+
+def test_the_order_names_the_issuing_bureaus_own_government_as_review_body(world, general, monkeypatch):
+    """行政复议法（2023年修订，2024年1月1日施行）第二十四条: a county bureau's 责令限期整改指令书 is reviewed by that county's
+    people's government — not by 运城市人民政府 or 山西省应急管理厅, the choice the old law gave."""
+    from bureau.inspection import documents
+
+    written: list[str] = []
+    real = documents.store_document
+
+    def spy(*, spec, **kw):
+        written.extend(getattr(block, "text", "") for block in spec.blocks)
+        return real(spec=spec, **kw)
+
+    monkeypatch.setattr(documents, "store_document", spy)
+    inspection = open_random(world, general)
+    S.inspection_check_in(actor=world.inspector, inspection=inspection)
+    for item in inspection.checklist.items.order_by("seq"):
+        S.inspection_record_item(actor=world.inspector, inspection=inspection, item=item,
+                                 outcome="finding" if item.seq == 2 else "compliant", note="混存")
+    S.inspection_finish(actor=world.inspector, inspection=inspection, summary="检查",
+                        deadline=timezone.localdate() + dt.timedelta(days=15))
+    remedies = next(text for text in written if "行政复议" in text)
+    assert inspection.organisation.region_id == "140802"
+    assert "向运城市盐湖区人民政府申请行政复议" in remedies and "山西省应急管理厅" not in remedies
+    assert "本指令不停止执行" in remedies
+
+
+@pytest.mark.parametrize(("kind", "region", "expected"), [
+    ("city", "140800", "运城市人民政府"), ("county", "140821", "运城市临猗县人民政府"), ("zone", "140899", ""),
+])
+def test_the_review_body_follows_the_issuing_authority_and_can_be_set_as_data(kind, region, expected, db):
+    """The review body is presumed from the authority (行政复议法 第二十四条) where the law makes it plain, and
+    recorded by the administrators where it does not (a development zone's department); a section acts for its
+    bureau."""
+    from bureau.accounts.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(code=f"T-{kind}", name=f"测试{kind}", kind=kind, region_id=region)
+    assert org.review_body_name == expected
+    assert ("申请行政复议" in org.remedies()) and (expected in org.remedies())
+    if kind == "city":
+        section = OrganisationFactory(code="T-sec", name="测试科室", kind="section", parent=org, region_id=region)
+        assert section.review_body_name == "运城市人民政府"
+    Organisation.objects.filter(pk=org.pk).update(review_body="运城经济技术开发区管理委员会")
+    org.refresh_from_db()
+    assert org.review_body_name == "运城经济技术开发区管理委员会"

@@ -46,6 +46,10 @@ class Organisation(models.Model):
                                verbose_name="管辖区划")
     is_active = models.BooleanField("启用", default=True)
     sort = models.PositiveSmallIntegerField("排序", default=0)
+    review_body = models.CharField(
+        "行政复议机关", max_length=100, blank=True,
+        help_text="本机关作出的行政行为的复议机关。不填时按行政复议法第二十四条推定为本级人民政府；"
+                  "开发区等功能区的监管部门请按实际填写。")
 
     class Meta:
         verbose_name = "机构"
@@ -54,6 +58,30 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def review_body_name(self) -> str:
+        """The body that hears an administrative review of this organisation's acts, or "" when it cannot be
+        presumed. 行政复议法（2023年修订，2024年1月1日施行）第二十四条第一款第（一）项: 县级以上地方各级人民政府管辖对
+        本级人民政府工作部门作出的行政行为不服的复议案件 (the choice of the department one level up is abolished)."""
+        bureau = self.bureau
+        if bureau.review_body:
+            return bureau.review_body
+        region = bureau.region
+        if region is None:
+            return ""
+        if bureau.kind == OrganisationKind.CITY_BUREAU:
+            return f"{region.name}人民政府"
+        if bureau.kind == OrganisationKind.COUNTY_BUREAU and region.parent is not None and not region.is_internal:
+            return f"{region.parent.name}{region.name}人民政府"
+        return ""
+
+    def remedies(self, *, act: str = "本决定", received: str = "收到本决定书") -> str:
+        """The remedies sentence of a notice or decision, naming the review body where it is known (行政复议法 第20条:
+        60 days; 行政诉讼法 第46条: 6 months)."""
+        body = self.review_body_name
+        review = f"依法向{body}申请行政复议" if body else "依法申请行政复议"
+        return f"如不服{act}，可以自{received}之日起六十日内{review}，或者在六个月内依法向人民法院提起行政诉讼。"
 
     @property
     def bureau(self) -> Organisation:

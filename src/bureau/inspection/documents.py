@@ -72,8 +72,10 @@ def issue_rectification_order(inspection: Inspection, *, actor: Any) -> Document
         Para("依据《中华人民共和国安全生产法》第六十五条第一款第（三）项的规定，现责令你单位于"
              f"{chinese_date(deadline) if deadline else '　　'}前整改完毕，达到有关法律法规规章和标准规定的要求。"
              "由于你单位原因逾期未整改的，依法予以处理。整改期间，应当采取措施确保安全。"),
-        Para("如果不服本指令，可以依法在60日内向运城市人民政府或者山西省应急管理厅申请行政复议，或者在6个月内"
-             "依法向人民法院提起行政诉讼，但本指令不停止执行，法律另有规定的除外。"),
+        # 行政复议法（2023修订）第24条: the review body is the issuing bureau's own people's government (the choice of
+        # the department one level up is gone since 2024-01-01); 第42条 / 行政诉讼法 第56条: the order is not suspended
+        Para(inspection.organisation.remedies(act="本指令", received="收到本指令书").rstrip("。")
+             + "，但本指令不停止执行，法律另有规定的除外。"),
         Para(f"执法人员：{_officers(inspection)}", indent=False),
         Signature(inspection.organisation.name, timezone.localdate()),
     ]

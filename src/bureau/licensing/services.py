@@ -41,8 +41,14 @@ from bureau.licensing.models import (
 from bureau.licensing.workflow import COMMITMENT, WORKFLOW
 
 UPLOAD_TYPES = frozenset({"pdf", "jpg", "jpeg", "png", "ofd"})
-REMEDIES = ("如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
-            "或者在六个月内依法向人民法院提起行政诉讼。")
+GENERIC_REMEDIES = ("如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，"
+                    "或者在六个月内依法向人民法院提起行政诉讼。")
+
+
+def remedies(app: Application, *, received: str) -> str:
+    """The remedies of a refusal, naming the review body of the deciding authority (行政复议法 第24条)."""
+    org = authority_of(app)
+    return org.remedies(received=received) if org is not None else GENERIC_REMEDIES
 
 
 def today() -> dt.date:
@@ -412,7 +418,7 @@ def application_reject(*, actor: User, application: Application, reasons: str, o
                   _application_facts(app), Para(f"理由：{reasons}")]
         if other_agency.strip():
             blocks.append(Para(f"该申请事项不属于本机关职权范围，请向{other_agency.strip()}申请。"))
-        blocks.append(Para(REMEDIES))
+        blocks.append(Para(remedies(app, received="收到本通知书")))
         _document(app, kind="rejection_notice", title="不予受理通知书", prefix="运应急许不受", blocks=blocks, actor=actor,
                   on=on)
         _tell_applicant(app, "申请不予受理", reasons[:200])
@@ -705,7 +711,8 @@ def application_refuse(*, actor: User, application: Application, reason: str) ->
                                   "handling_days": rules.handling_days(app.accepted_on or on, on, app.pauses())})
         _document(app, kind="refusal_decision", title="不予行政许可决定书", prefix="运应急许不准",
                   blocks=[Para(f"你单位于{chinese_date(app.submitted_on)}提出的{app.item.name}申请，经审查，决定不予行政许可。"),
-                          _application_facts(app), Para(f"理由：{reason}"), Para(REMEDIES)], actor=actor, on=on)
+                          _application_facts(app), Para(f"理由：{reason}"),
+                                  Para(remedies(app, received="收到本决定书"))], actor=actor, on=on)
         _tell_applicant(app, "不予许可", reason[:200])
     return _done(application)
 

@@ -144,8 +144,7 @@ def penalty_decision(case: Case, actor: Any) -> Document:
         *([Para(f"偏离基准的理由：{case.deviation_reason}")] if case.deviation_reason else []),
         Para(f"决定：对你单位{_amount_text(case, case.decided_amount)}。"),
         Para(f"罚款自收到本决定书之日起{_payment_days(case)}日内缴至指定银行（行政处罚法第六十七条）。到期不缴纳的，每日按罚款数额的百分之三"
-             "加处罚款（行政处罚法第七十二条）。如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内"
-             "依法向人民法院提起行政诉讼。"),
+             "加处罚款（行政处罚法第七十二条）。" + case.organisation.remedies()),
         Signature(_authority(case), case.decided_on or timezone.localdate()),
     ])
     return _store(case, "penalty_decision", spec, actor)
@@ -158,7 +157,7 @@ def no_penalty_decision(case: Case, actor: Any) -> Document:
                     Para(f"经查，{case.enterprise.name}{case.facts}"),
                     Heading("不予处罚的理由和依据"), Para(case.exemption_basis),
                     Para("决定：对你单位不予行政处罚。你单位应继续落实整改措施，确保隐患按期消除。"),
-                    Para("如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"),
+                    Para(case.organisation.remedies()),
                     Signature(_authority(case), case.decided_on or timezone.localdate()),
                 ])
     return _store(case, "no_penalty_decision", spec, actor)
