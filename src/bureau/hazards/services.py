@@ -215,25 +215,32 @@ def _check_evidence(files: list[Any], *, owner: Any) -> tuple[frozenset[str], in
     return allowed, max_bytes
 
 
-def hazard_evidence_add(*, actor: User, hazard: Hazard, files: Sequence[Any], note: str = "") -> list[Any]:
-    """Rectification evidence on a hazard under rectification, by the enterprise (its own) or the bureau of the
-    jurisdiction (authority: who changes hazards); shown on the hazard page with download links."""
-    if not sees(actor, hazard):
-        raise NotFound("隐患不存在或不在您的管辖范围内")
-    require_change(actor, Hazard, region=hazard.region_id, enterprise_id=hazard.enterprise_id)
-    if hazard.state != "rectifying":
-        raise DomainError("只有整改中的隐患可以上传整改佐证（申请验收时也可一并上传）")
+def _evidence_add(actor: User, owner: Hazard | ListedSupervision, files: Sequence[Any], note: str, *,
+                  open_state: str, refusal: str, absent: str, audit_action: str) -> list[Any]:
+    """Rectification evidence on a hazard or a listing: the enterprise (its own) or the bureau of the jurisdiction
+    (authority: who changes them), while the record is open; written to its timeline and the audit trail."""
+    if not sees(actor, owner):
+        raise NotFound(absent)
+    require_change(actor, type(owner), region=owner.region_id, enterprise_id=owner.enterprise_id)
+    if owner.state != open_state:
+        raise DomainError(refusal)
     files = list(files)
-    allowed, max_bytes = _check_evidence(files, owner=hazard)
+    allowed, max_bytes = _check_evidence(files, owner=owner)
     with transaction.atomic():
-        saved = [save_upload(f, owner=hazard, purpose=EVIDENCE, actor=actor, allowed=allowed, max_bytes=max_bytes)
+        saved = [save_upload(f, owner=owner, purpose=EVIDENCE, actor=actor, allowed=allowed, max_bytes=max_bytes)
                  for f in files]
         names = "、".join(a.original_name for a in saved)
-        record_history(hazard, actor=actor, action="evidence", label="上传整改佐证",
+        record_history(owner, actor=actor, action="evidence", label="上传整改佐证",
                        note="\n".join(t for t in (note.strip(), names) if t))
-        audit(actor, "hazards.evidence", hazard, summary=f"上传整改佐证 {len(saved)} 个：{hazard.number}",
+        audit(actor, audit_action, owner, summary=f"上传整改佐证 {len(saved)} 个：{owner.number}",
               data={"files": [a.sha256 for a in saved]})
     return saved
+
+
+def hazard_evidence_add(*, actor: User, hazard: Hazard, files: Sequence[Any], note: str = "") -> list[Any]:
+    """Rectification evidence on a hazard under rectification; shown on the hazard page with download links."""
+    return _evidence_add(actor, hazard, files, note, open_state="rectifying", audit_action="hazards.evidence",
+                         absent="隐患不存在或不在您的管辖范围内", refusal="只有整改中的隐患可以上传整改佐证（申请验收时也可一并上传）")
 
 
 def evidence_of(owner: Any) -> list[Any]:
@@ -457,22 +464,9 @@ def listing_entry_add(*, actor: User, listing: ListedSupervision, kind: str, tex
 
 def listing_evidence_add(*, actor: User, listing: ListedSupervision, files: Sequence[Any],
                          note: str = "") -> list[Any]:
-    """Rectification evidence on a listing under supervision (the enterprise or the bureau of the jurisdiction)."""
-    if not sees(actor, listing):
-        raise NotFound("督办事项不存在或不在您的管辖范围内")
-    require_change(actor, ListedSupervision, region=listing.region_id, enterprise_id=listing.enterprise_id)
-    if listing.state != "listed":
-        raise DomainError("只有督办中的事项可以上传整改佐证（申请核查销号时也可一并上传）")
-    files = list(files)
-    allowed, max_bytes = _check_evidence(files, owner=listing)
-    with transaction.atomic():
-        saved = [save_upload(f, owner=listing, purpose=EVIDENCE, actor=actor, allowed=allowed, max_bytes=max_bytes)
-                 for f in files]
-        record_history(listing, actor=actor, action="evidence", label="上传整改佐证",
-                       note="\n".join(t for t in (note.strip(), "、".join(a.original_name for a in saved)) if t))
-        audit(actor, "hazards.listing_evidence", listing, summary=f"上传整改佐证 {len(saved)} 个：{listing.number}",
-              data={"files": [a.sha256 for a in saved]})
-    return saved
+    """Rectification evidence on a listing under supervision."""
+    return _evidence_add(actor, listing, files, note, open_state="listed", audit_action="hazards.listing_evidence",
+                         absent="督办事项不存在或不在您的管辖范围内", refusal="只有督办中的事项可以上传整改佐证（申请核查销号时也可一并上传）")
 
 
 def listing_request_recheck(*, actor: User, listing: ListedSupervision, note: str = "",

@@ -60,10 +60,6 @@ class Transition:
     roles: frozenset[str]
     guards: tuple[Guard, ...] = ()
 
-    @property
-    def guard(self) -> Guard | None:
-        return self.guards[0] if self.guards else None
-
     def refusal(self, process: Any, actor: User | None) -> str | None:
         for guard in self.guards:
             message = guard(process, actor)
