@@ -1,25 +1,3 @@
-import pytest
-from django.core.cache import cache
+"""The shared fixtures of the public-service areas (tests/petitions/fixtures.py)."""
 
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def world(db):
-    from tests.petitions.factories import World
-
-    return World()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    from bureau.kernel.antispam import forget_limits
-
-    forget_limits()
-    yield
-    forget_limits()
+from tests.petitions.fixtures import _clear_cache, _fresh_limits, world  # noqa: F401
