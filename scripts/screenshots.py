@@ -2,7 +2,7 @@
 
 Usage: start the platform (`make run`, or `manage.py runserver 127.0.0.1:8000` on the demo database), then
     .venv/bin/python scripts/screenshots.py [base_url] [shot ...]
-Each shot is (name, user, path, width). Images go to docs/screenshots/.
+Each shot is (file name, user, path, width). Images go to docs/screenshots/<file name>.png (whole page).
 """
 
 from __future__ import annotations
@@ -15,18 +15,20 @@ from playwright.sync_api import sync_playwright
 PASSWORD = "Yc@2026demo"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = [
-    ("login", None, "/accounts/login/", 1280),
-    ("workbench-city", "city_inspector", "/", 1280),
-    ("workbench-licensing", "city_licensing", "/", 1280),
-    ("workbench-enterprise", "qiye", "/", 1280),
-    ("portal-home", None, "/portal/", 1280),
-    ("indicators", "city_leader", "/indicators/", 1280),
-    ("register-county", "yanhu_inspector", "/enterprises/", 1280),
-    ("register-city", "admin", "/enterprises/?industry=coal", 1280),
-    ("enterprise-detail", "qiye", "/enterprises/", 1280),
-    ("register-phone", "yanhu_inspector", "/enterprises/", 390),
-    ("calendar", "admin", "/kernel/calendar/?year=2027", 1280),
-    ("audit", "auditor", "/kernel/audit/", 1280),
+    ("foundation-login", None, "/accounts/login/", 1280),
+    ("foundation-workbench-city", "city_inspector", "/", 1280),
+    ("foundation-workbench-licensing", "city_licensing", "/", 1280),
+    ("foundation-workbench-enterprise", "qiye", "/", 1280),
+    ("foundation-portal-home", None, "/portal/", 1280),
+    ("foundation-indicators", "city_leader", "/indicators/", 1280),
+    ("foundation-register-county", "yanhu_inspector", "/enterprises/", 1280),
+    ("foundation-register-city", "admin", "/enterprises/?industry=coal", 1280),
+    ("foundation-enterprise-detail", "qiye", "/enterprises/", 1280),
+    ("foundation-register-phone", "yanhu_inspector", "/enterprises/", 390),
+    ("foundation-calendar", "admin", "/kernel/calendar/?year=2027", 1280),
+    ("foundation-audit", "auditor", "/kernel/audit/", 1280),
+    ("authority-tokens-desktop", "admin", "/portal/sharing/tokens/", 1366),
+    ("authority-tokens-phone", "admin", "/portal/sharing/tokens/", 390),
 ]
 
 
@@ -52,7 +54,7 @@ def main() -> None:
                 page.wait_for_load_state("networkidle")
             page.goto(f"{base}{path}")
             page.wait_for_load_state("networkidle")
-            page.screenshot(path=str(OUT / f"foundation-{name}.png"), full_page=width > 500)
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
             context.close()
         browser.close()
 
