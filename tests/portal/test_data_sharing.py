@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from bureau.accounts import tokens
 from bureau.accounts.models import ApiCallLog, ApiToken, OrganisationKind
 from bureau.accounts.services import api_token_issue
 from bureau.certificates.models import Certificate, CertificateType
@@ -85,7 +86,7 @@ def test_expired_revoked_and_session_refused(client, dept, data, login):
     r = get(client, expired, "/api/v1/sharing/enterprises")
     assert r.status_code == 401 and "过期" in r.json()["detail"]
     token, raw = api_token_issue(actor=None, user=dept, name="吊销", scopes=["enterprises:read"])
-    sharing.token_revoke(actor=make_user("sa", roles=["secadmin"]), token=token)
+    tokens.revoke(actor=make_user("sa", roles=["secadmin"]), token=token)
     assert get(client, raw, "/api/v1/sharing/enterprises").status_code == 401
     assert login(dept).get("/api/v1/sharing/enterprises").status_code == 401  # tokens only
 

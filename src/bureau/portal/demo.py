@@ -7,11 +7,11 @@ import datetime as dt
 from typing import Any
 
 from bureau.accounts.models import User
+from bureau.accounts.tokens import issue as token_issue
 from bureau.feedback.services import rating_submit
 from bureau.kernel.registry import register_demo
 from bureau.portal import services
 from bureau.portal.models import LawArticle, LawDocument
-from bureau.portal.sharing import token_issue
 
 LAWS: list[dict[str, Any]] = [
     {"kind": "law", "title": "中华人民共和国安全生产法", "doc_number": "主席令第八十八号（2021年修正）",

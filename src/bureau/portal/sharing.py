@@ -8,13 +8,12 @@ the columns. Every call made with a token is written to ApiCallLog (by the endpo
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from bureau.accounts.models import ApiToken, OrganisationKind, User
+from bureau.accounts.models import ApiToken, OrganisationKind
 from bureau.accounts.scope import scope_for
-from bureau.accounts.tokens import issue, register_fields, register_scope, revoke
+from bureau.accounts.tokens import register_fields, register_scope
 
 SCOPES: dict[str, str] = {
     "enterprises:read": "企业基础信息（读取）",
@@ -96,17 +95,3 @@ def pick_fields(token: ApiToken, dataset: str, row: dict[str, Any]) -> dict[str,
     allowed = DATASET_FIELDS[dataset]
     chosen = [f for f in (token.fields or {}).get(dataset, []) if f in allowed] or list(allowed)
     return {f: row.get(f) for f in chosen}
-
-
-# ---------------------------------------------------------------- token administration
-
-
-def token_issue(*, actor: User, user: User, name: str, scopes: list[str], regions: list[str],
-                fields: dict[str, list[str]], expires_at: dt.datetime | None) -> tuple[ApiToken, str]:
-    """Issued on the administrators' page: the same checks as `manage.py token_issue` (accounts.tokens)."""
-    return issue(actor=actor, user=user, name=name, scopes=scopes, regions=regions, fields=fields,
-                 expires_at=expires_at)
-
-
-def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    return revoke(actor=actor, token=token)

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_POST
 
 from bureau.accounts import roles as R
+from bureau.accounts import tokens as tokens_service
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import ApiCallLog, ApiToken
 from bureau.accounts.tokens import TOKEN_ADMINS, scope_catalogue
@@ -164,7 +165,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
         tz = timezone.get_current_timezone()
         expires = dt.datetime.combine(d["expires_on"], dt.time(23, 59, 59), tzinfo=tz)
         try:
-            _token, raw = sharing.token_issue(
+            _token, raw = tokens_service.issue(
                 actor=request.user, user=d["user"], name=d["name"], scopes=d["scopes"],
                 regions=[r.code for r in d["regions"]], expires_at=expires,
                 fields={k: d.get(f"fields_{k}") or [] for k in sharing.DATASET_FIELDS})
@@ -184,7 +185,7 @@ def tokens(request: AuthenticatedRequest) -> HttpResponse:
 def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk)
     try:
-        sharing.token_revoke(actor=request.user, token=token)
+        tokens_service.revoke(actor=request.user, token=token)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
