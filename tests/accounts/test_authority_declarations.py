@@ -13,29 +13,19 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from bureau.accounts.authority import Authority, authority_of, declared_models, markdown, workflow_of
 from bureau.accounts.tokens import required_scope, scope_catalogue
 from bureau.kernel.access import declaration_of
 from tests.factories import EnterpriseFactory, city_bureau, county_bureau, make_user
+from tests.urlwalk import url_patterns
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _views(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str, object]]:
-    found = []
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{namespace}:{p.namespace}" if p.namespace and namespace else (p.namespace or namespace)
-            found += _views(p, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            found.append((prefix + str(p.pattern), namespace, p.callback))
-    return found
-
 
 def _our_pages() -> list[tuple[str, object]]:
-    return [(route, view) for route, namespace, view in _views(get_resolver())
+    return [(route, view) for route, namespace, view in url_patterns()
             if getattr(view, "__module__", "").startswith("bureau.") and "api" not in namespace.split(":")]
 
 

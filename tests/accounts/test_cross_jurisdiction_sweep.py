@@ -20,7 +20,6 @@ import re
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from openpyxl import load_workbook
 
 from bureau.accounts.authority import authority_of, declared_models
@@ -30,26 +29,17 @@ from bureau.enterprises.models import Enterprise
 from bureau.kernel.models import AuditEntry, DemoLoad
 from bureau.kernel.registry import registry
 from tests.factories import OrganisationFactory, make_user, valid_id_number
+from tests.urlwalk import url_patterns
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 
-def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str, object]]:
-    found = []
-    for p in resolver.url_patterns:
-        if isinstance(p, URLResolver):
-            ns = f"{namespace}:{p.namespace}" if p.namespace and namespace else (p.namespace or namespace)
-            found += _patterns(p, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            found.append((prefix + str(p.pattern), namespace, p.callback))
-    return found
-
 
 def _pages_for(label: str) -> list[str]:
     """Routes of pages declared to act on `label` whose only parameter is that record's id."""
     routes = []
-    for route, namespace, view in _patterns(get_resolver()):
+    for route, namespace, view in url_patterns():
         declared = getattr(view, "bureau_acts_on", None)
         if not declared or "api" in namespace or declared[0][0] != label:
             continue
@@ -213,7 +203,7 @@ def _downloads(record: object) -> list[str]:
 
 
 def _exports_for(label: str) -> list[str]:
-    return [route for route, namespace, view in _patterns(get_resolver())
+    return [route for route, namespace, view in url_patterns()
             if getattr(view, "bureau_acts_on", None) and view.bureau_acts_on[0][0] == label
             and route.endswith(".xlsx") and "<" not in route]
 
