@@ -8,6 +8,7 @@ allowed/refused, with its preconditions) as CSV, or as the Markdown page docs/au
 from __future__ import annotations
 
 import csv
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -29,7 +30,10 @@ class Command(BaseCommand):
             self.stdout.write(markdown(scope_catalogue()), ending="")
             return
         writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(HEADER)
-        for rule in matrix():
-            writer.writerow([rule.area, rule.record, rule.action, rule.label, rule.role, rule.jurisdiction,
-                             rule.decision, rule.conditions])
+        try:
+            writer.writerow(HEADER)
+            for rule in matrix():
+                writer.writerow([rule.area, rule.record, rule.action, rule.label, rule.role, rule.jurisdiction,
+                                 rule.decision, rule.conditions])
+        except BrokenPipeError:  # the reader stopped early (`| head`): not an error of the matrix
+            sys.stderr.close()
