@@ -43,13 +43,25 @@ class BenchmarkRow(models.Model):
     statutory_max = models.PositiveIntegerField("法定罚款上限（元）", null=True, blank=True)
     stage = models.CharField("阶段", max_length=10, choices=STAGES, default=rules.STAGE_ORDER)
     target = models.CharField("处罚对象", max_length=10, choices=TARGETS, default=rules.TARGET_UNIT)
-    tier = models.CharField("裁量阶次", max_length=10, choices=TIERS)
+    # the benchmark's own 阶次 code as printed (A, B, C / 1, 2, 3), or rules.EXEMPT / rules.STATUTORY
+    tier = models.CharField("裁量阶次", max_length=10)
+    tier_rank = models.PositiveSmallIntegerField("阶次顺序", default=0)
     grade_label = models.CharField("原档次", max_length=40, blank=True)
     conditions = models.TextField("适用条件")
     amount_min = models.PositiveIntegerField("罚款下限（元）", null=True, blank=True)
     amount_max = models.PositiveIntegerField("罚款上限（元）", null=True, blank=True)
     other_measures = models.CharField("其他处理措施", max_length=200, blank=True)
     excluded_industries = models.JSONField("排除行业", default=list, blank=True)
+    # structured conditions (应急管理部令第12号: 阶次 by the facts the benchmark names): a quantity in a unit with
+    # bounds, plus named qualitative facts; the stage is its own column
+    item = models.CharField("条目", max_length=20, blank=True)
+    level = models.CharField("层级", max_length=10, choices=list(rules.LEVEL_LABELS.items()), default=rules.LEVEL_NATIONAL)
+    quantity_unit = models.CharField("数量单位", max_length=10, choices=list(rules.QUANTITY_UNITS.items()), blank=True)
+    quantity_min = models.DecimalField("数量下限", max_digits=14, decimal_places=2, null=True, blank=True)
+    quantity_max = models.DecimalField("数量上限", max_digits=14, decimal_places=2, null=True, blank=True)
+    min_inclusive = models.BooleanField("下限含本数", default=True)
+    max_inclusive = models.BooleanField("上限含本数", default=True)
+    facts = models.JSONField("情形", default=list, blank=True)
     line = models.PositiveIntegerField("导入行号", default=0)
     imported_at = models.DateTimeField(auto_now_add=True)
 
@@ -63,7 +75,7 @@ class BenchmarkRow(models.Model):
                    models.Index(fields=["tier", "effective_from"], name="bench_tier_from")]
 
     def __str__(self) -> str:
-        return f"{self.violation_code} {self.get_tier_display()} {self.grade_label}"
+        return f"{self.violation_code} {rules.TIER_LABELS.get(self.tier, self.tier)} {self.grade_label}"
 
     def band(self) -> rules.Band:
         return rules.Band(
@@ -73,6 +85,9 @@ class BenchmarkRow(models.Model):
             tier=self.tier, grade_label=self.grade_label, conditions=self.conditions, amount_min=self.amount_min,
             amount_max=self.amount_max, other_measures=self.other_measures, source=self.source,
             effective_from=self.effective_from, excluded_industries=tuple(self.excluded_industries or ()),
+            tier_rank=self.tier_rank, item=self.item, level=self.level, quantity_unit=self.quantity_unit,
+            quantity_min=self.quantity_min, quantity_max=self.quantity_max, min_inclusive=self.min_inclusive,
+            max_inclusive=self.max_inclusive, facts=tuple(self.facts or ()),
         )
 
 
@@ -136,6 +151,8 @@ class Case(ProcessModel):
     violation_code = models.CharField("违法行为代码", max_length=40, blank=True)
     benchmark_row = models.ForeignKey(BenchmarkRow, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     circumstances = models.JSONField("情节", default=list, blank=True)
+    quantity = models.DecimalField("违法数量", max_digits=14, decimal_places=2, null=True, blank=True)
+    named_facts = models.JSONField("认定情形", default=list, blank=True)
     stage = models.CharField("阶段", max_length=10, blank=True)
     target = models.CharField("处罚对象", max_length=10, blank=True)
     tier = models.CharField("裁量阶次", max_length=10, blank=True)

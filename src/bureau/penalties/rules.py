@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from bureau.kernel.calendar import add_months
 from bureau.kernel.errors import DomainError
@@ -32,6 +33,15 @@ STAGE_ORDER, STAGE_OVERDUE, STAGE_REFUSED = "order", "overdue", "refused"
 STAGE_LABELS = {STAGE_ORDER: "责令限期改正阶段", STAGE_OVERDUE: "逾期未改正阶段", STAGE_REFUSED: "拒不改正"}
 TARGET_UNIT, TARGET_PERSON = "unit", "person"
 TARGET_LABELS = {TARGET_UNIT: "生产经营单位", TARGET_PERSON: "直接负责的主管人员和其他直接责任人员"}
+
+# --- structured conditions of a benchmark row ------------------------------------------------------------------------
+# units a benchmark's 适用条件 count in (应急〔2024〕90号: 有1人次 / 有2处 / 比例10%以下 / 逾期…日)
+QUANTITY_UNITS = {"persons": "人次", "places": "处", "items": "项", "percent": "%", "yuan": "元", "days": "日"}
+QUANTITY_UNIT_BY_LABEL = {v: k for k, v in QUANTITY_UNITS.items()}
+# 应急管理部令第12号: lower-level benchmarks refine within the higher one
+LEVEL_NATIONAL, LEVEL_PROVINCE, LEVEL_CITY = "national", "province", "city"
+LEVEL_LABELS = {LEVEL_NATIONAL: "国家", LEVEL_PROVINCE: "省", LEVEL_CITY: "市"}
+LEVEL_RANK = {LEVEL_NATIONAL: 0, LEVEL_PROVINCE: 1, LEVEL_CITY: 2}
 
 # --- circumstances (情节) --------------------------------------------------------------------------------------------
 MITIGATING: dict[str, str] = {  # 行政处罚法 第32条 and the 从轻 conditions of 应急管理部令第12号
@@ -114,6 +124,15 @@ class Band:
     source: str = ""
     effective_from: dt.date | None = None
     excluded_industries: tuple[str, ...] = ()
+    tier_rank: int = 0
+    item: str = ""
+    level: str = LEVEL_NATIONAL
+    quantity_unit: str = ""
+    quantity_min: Decimal | None = None
+    quantity_max: Decimal | None = None
+    min_inclusive: bool = True
+    max_inclusive: bool = True
+    facts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

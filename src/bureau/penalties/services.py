@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -83,13 +84,21 @@ def hearing_threshold(target: str, on: dt.date) -> int:
 # --- benchmark import ------------------------------------------------------------------------------------------------
 COLUMNS = ["version", "source", "reference", "effective_from", "effective_to", "violation_code", "violation",
            "legal_provision", "penalty_provision", "statutory_min", "statutory_max", "stage", "target", "tier",
-           "grade_label", "conditions", "amount_min", "amount_max", "other_measures", "excluded_industries"]
+           "grade_label", "conditions", "amount_min", "amount_max", "other_measures", "excluded_industries",
+           # structured conditions (应急管理部令第12号; see data/README.md): optional columns
+           "item", "level", "quantity_unit", "quantity_min", "quantity_max", "min_inclusive", "max_inclusive", "facts"]
+OPTIONAL_COLUMNS = frozenset({"reference", "effective_to", "other_measures", "excluded_industries", "grade_label",
+                              "item", "level", "quantity_unit", "quantity_min", "quantity_max", "min_inclusive",
+                              "max_inclusive", "facts"})
 HEADER_LABELS = {"版本": "version", "来源文件": "source", "出处链接": "reference", "生效日期": "effective_from",
                  "失效日期": "effective_to", "违法行为代码": "violation_code", "违法行为": "violation",
                  "违法条款": "legal_provision", "处罚依据": "penalty_provision", "法定罚款下限": "statutory_min",
                  "法定罚款上限": "statutory_max", "阶段": "stage", "处罚对象": "target", "裁量阶次": "tier",
                  "原档次": "grade_label", "适用条件": "conditions", "罚款下限": "amount_min", "罚款上限": "amount_max",
-                 "其他处理措施": "other_measures", "排除行业": "excluded_industries"}
+                 "其他处理措施": "other_measures", "排除行业": "excluded_industries", "条目": "item", "层级": "level",
+                 "数量单位": "quantity_unit", "数量下限": "quantity_min", "数量上限": "quantity_max",
+                 "下限含本数": "min_inclusive", "上限含本数": "max_inclusive", "情形": "facts"}
+YES_NO = {"是": True, "否": False, "true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 
 def _read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -135,12 +144,46 @@ def _date(value: Any, line: int, name: str, problems: list[str]) -> dt.date | No
         return None
 
 
+def _decimal(value: Any, line: int, name: str, problems: list[str]) -> Decimal | None:
+    text = "" if value is None else str(value).replace(",", "").replace("%", "").strip()
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        problems.append(f"第{line}行：{name}「{value}」不是数字")
+        return None
+    if number < 0:
+        problems.append(f"第{line}行：{name}不能为负数")
+    return number
+
+
+# the old three-tier labels are still read (rank 1/2/3 of that row set); any other printed 阶次 code keeps its text
+_OLD_TIER_RANK = {rules.LENIENT: 1, rules.STANDARD: 2, rules.SEVERE: 3}
+_CODE_RANK = {c: i for i, c in enumerate("ABCDEFGHIJ", start=1)}
+
+
+def _tier(text: str) -> tuple[str, int]:
+    """(tier code, rank) of a printed 阶次: A/B/C…, 1/2/3…, 从轻/一般/从重, 不予处罚, 法定幅度; ("", 0) if invalid."""
+    text = text.strip()
+    code = rules.TIER_BY_LABEL.get(text, text)
+    if code in (rules.EXEMPT, rules.STATUTORY):
+        return code, 0
+    if code in _OLD_TIER_RANK:
+        return code, _OLD_TIER_RANK[code]
+    letter = code.upper().removesuffix("阶次")
+    if letter in _CODE_RANK:
+        return letter, _CODE_RANK[letter]
+    if letter.isdigit() and 0 < int(letter) < 100:
+        return letter, int(letter)
+    return "", 0
+
+
 def parse_benchmark(data: bytes, filename: str) -> tuple[list[rules.ImportRow], list[dict[str, Any]], list[str]]:
     """Parse a benchmark spreadsheet (CSV or XLSX); returns rows for the checks, model field dicts and problems."""
     header, raw = _read_table(data, filename)
     keys = [HEADER_LABELS.get(h, h) for h in header]
-    missing = [c for c in COLUMNS if c not in keys and c not in ("reference", "effective_to", "other_measures",
-                                                                  "excluded_industries", "grade_label")]
+    missing = [c for c in COLUMNS if c not in keys and c not in OPTIONAL_COLUMNS]
     if missing:
         return [], [], [f"缺少列：{'、'.join(missing)}"]
     problems: list[str] = []
@@ -150,10 +193,25 @@ def parse_benchmark(data: bytes, filename: str) -> tuple[list[rules.ImportRow], 
     for line, cells in raw:
         row = {k: ("" if i >= len(cells) or cells[i] is None else str(cells[i]).strip()) for i, k in enumerate(keys)}
         raw_cells = {k: (cells[i] if i < len(cells) else None) for i, k in enumerate(keys)}
-        tier = rules.TIER_BY_LABEL.get(row.get("tier", ""), row.get("tier", ""))
-        if tier not in rules.TIER_LABELS:
-            problems.append(f"第{line}行：裁量阶次「{row.get('tier')}」无效（应为 从轻/一般/从重/不予处罚/法定幅度）")
+        tier, tier_rank = _tier(row.get("tier", ""))
+        if not tier:
+            problems.append(f"第{line}行：裁量阶次「{row.get('tier')}」无效（应为基准所列阶次如 A、B、C 或 1、2、3，"
+                            "或 不予处罚 / 法定幅度）")
             continue
+        unit = rules.QUANTITY_UNIT_BY_LABEL.get(row.get("quantity_unit", ""), row.get("quantity_unit", ""))
+        if unit and unit not in rules.QUANTITY_UNITS:
+            problems.append(f"第{line}行：数量单位「{row.get('quantity_unit')}」无效（应为 人次/处/项/%/元/日）")
+            continue
+        level = {v: k for k, v in rules.LEVEL_LABELS.items()}.get(row.get("level", ""), row.get("level") or "national")
+        if level not in rules.LEVEL_LABELS:
+            problems.append(f"第{line}行：层级「{row.get('level')}」无效（应为 国家/省/市）")
+            continue
+        flags = {}
+        for key, name in (("min_inclusive", "下限含本数"), ("max_inclusive", "上限含本数")):
+            text = row.get(key, "").lower()
+            if text and text not in YES_NO:
+                problems.append(f"第{line}行：{name}「{row.get(key)}」应为 是/否")
+            flags[key] = YES_NO.get(text, True)
         stage = {v: k for k, v in rules.STAGE_LABELS.items()}.get(row.get("stage", ""), row.get("stage") or "order")
         target = {v: k for k, v in rules.TARGET_LABELS.items()}.get(row.get("target", ""), row.get("target") or "unit")
         if stage not in rules.STAGE_LABELS or target not in rules.TARGET_LABELS:
@@ -183,6 +241,10 @@ def parse_benchmark(data: bytes, filename: str) -> tuple[list[rules.ImportRow], 
             "amount_min": _int(row.get("amount_min"), line, "罚款下限", problems),
             "amount_max": _int(row.get("amount_max"), line, "罚款上限", problems),
             "other_measures": row.get("other_measures", ""), "excluded_industries": excluded, "line": line,
+            "tier_rank": tier_rank, "item": row.get("item", "")[:20], "level": level, "quantity_unit": unit,
+            "quantity_min": _decimal(row.get("quantity_min"), line, "数量下限", problems),
+            "quantity_max": _decimal(row.get("quantity_max"), line, "数量上限", problems), **flags,
+            "facts": [x.strip() for x in row.get("facts", "").replace("；", ";").split(";") if x.strip()],
         }
         if not values["version"] or not values["source"]:
             problems.append(f"第{line}行：缺少版本或来源文件")
@@ -190,9 +252,11 @@ def parse_benchmark(data: bytes, filename: str) -> tuple[list[rules.ImportRow], 
         band_fields = {k: values[k] for k in ("violation_code", "violation", "legal_provision", "penalty_provision",
                                                "statutory_min", "statutory_max", "stage", "target", "tier",
                                                "grade_label", "conditions", "amount_min", "amount_max",
-                                               "other_measures", "source", "effective_from")}
+                                               "other_measures", "source", "effective_from", "tier_rank", "item",
+                                               "level", "quantity_unit", "quantity_min", "quantity_max",
+                                               "min_inclusive", "max_inclusive")}
         items.append(rules.ImportRow(line=line, band=rules.Band(row_id=0, excluded_industries=tuple(excluded),
-                                                                **band_fields),
+                                                                facts=tuple(values["facts"]), **band_fields),
                                      effective_to=values["effective_to"]))
     if not fields and not problems:
         problems.append("文件中没有数据行")
