@@ -70,6 +70,8 @@ class LawDocument(models.Model):
     interprets = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="interpretations", verbose_name="解读的文件")
     is_published = models.BooleanField("已发布", default=True)
+    source_url = models.URLField("文本来源", max_length=300, blank=True,
+                                 help_text="所载文本、文号和日期核对所用的公开副本地址")
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,7 +3,11 @@ their follow-ups and appeals are the feedback area's: bureau.feedback.services.)
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import secrets
+from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +16,7 @@ from bureau.accounts import roles as R
 from bureau.accounts.models import User
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, PermissionDenied
-from bureau.portal.models import Consultation, FaqEntry, LawDocument, normalise
+from bureau.portal.models import Consultation, FaqEntry, LawArticle, LawDocument, normalise
 
 # ---------------------------------------------------------------- window consultations and FAQ
 
@@ -65,4 +69,39 @@ def law_save(*, actor: User | None, law: LawDocument) -> LawDocument:
     return law
 
 
-__all__ = ["consultation_log", "consultation_to_faq", "law_save", "normalise"]
+# The law library the bureau ships: each law, regulation and rule the checklists and the penalty data cite, with its
+# issuing number, dates, the public copy its text was checked against and key articles (verbatim). README of the
+# penalties data and docs/penalties.md (法律数据来源) list what was and was not verified.
+LAW_LIBRARY = Path(__file__).resolve().parent / "data" / "law-library.json"
+_DATES = ("issued_on", "effective_on")
+
+
+def law_library() -> list[dict[str, Any]]:
+    """The entries of data/law-library.json (no database)."""
+    entries: list[dict[str, Any]] = json.loads(LAW_LIBRARY.read_text(encoding="utf-8"))
+    return entries
+
+
+def law_library_load(*, actor: User | None) -> int:
+    """Load or refresh the shipped law library: a law is matched by its title, its fields and articles are replaced
+    by the shipped text; other laws are left alone. Returns the number of laws written."""
+    count = 0
+    with transaction.atomic():
+        for entry in law_library():
+            spec = dict(entry)
+            articles = spec.pop("articles", [])
+            for name in _DATES:
+                spec[name] = dt.date.fromisoformat(spec[name]) if spec.get(name) else None
+            law = LawDocument.objects.filter(title=spec["title"]).first() or LawDocument(title=spec["title"])
+            for name, value in spec.items():
+                setattr(law, name, value)
+            law.save()
+            LawArticle.objects.filter(law=law).delete()
+            LawArticle.objects.bulk_create([LawArticle(law=law, number=n, label=label, text=text)
+                                            for n, label, text in articles])
+            law_save(actor=actor, law=law)
+            count += 1
+    return count
+
+
+__all__ = ["consultation_log", "consultation_to_faq", "law_library", "law_library_load", "law_save", "normalise"]
