@@ -68,9 +68,10 @@ def load(ctx: Any) -> None:
     chief, fazhi = User.objects.get(username="yanhu_head"), User.objects.get(username="yanhu_fazhi")
     clerk = User.objects.get(username="yanhu_fazhi2")
 
-    def inspection_case(enterprise: Any, title: str, description: str) -> Any:
+    def inspection_case(enterprise: Any, title: str, description: str, violation_code: str = "") -> Any:
         hazard = hazard_report(actor=officer, enterprise=enterprise, source="inspection", title=title,
-                               description=description, found_on=today, legal_basis="安全生产法")
+                               description=description, found_on=today, legal_basis="安全生产法",
+                               violation_code=violation_code)
         return services.case_open(actor=officer, enterprise=enterprise, hazard=hazard, second_officer=officer2)
 
     def delivered(case: Any, *kinds: str, on: dt.date | None = None) -> None:
@@ -98,16 +99,26 @@ def load(ctx: Any) -> None:
     services.case_transition(actor=officer, case=case, action="submit_review")
     services.case_notify(actor=leader, case=case, opinion="事实清楚，证据确实，同意告知。")
 
-    # 2. a self-inspection exemption (measure II.8), closed with a no-penalty decision
+    # 2. a self-inspection exemption (measure II.8), closed with a no-penalty decision: the enterprise recorded the
+    # hazard before the inspection as the violation it is (AQF-97-3), the inspection found the same violation; its
+    # unrelated self-found hazard (配电室警示标志) would not have exempted it
     if others:
         firm = others[0]
         own = hazard_report(actor=officer, enterprise=firm, source="self_inspection",
-                            title="配电室未设置明显的安全警示标志", found_on=today - dt.timedelta(days=5))
-        hazard_plan(actor=officer, hazard=own, measures="采购并张贴“当心触电”安全警示标志", responsible_person="企业安全员",
-                    deadline=today + dt.timedelta(days=7), note="企业制定整改方案，7日内完成")
-        case = inspection_case(firm, "未设置明显的安全警示标志", "检查发现配电室门口未设置“当心触电”安全警示标志。")
-        evidence(case, "现场核实：企业自查台账已登记该隐患并制定整改方案，正在采购标志牌。")
-        services.case_propose_exemption(actor=officer, case=case, kind="self_inspection", hazard=own)
+                            title="新入职员工3人未经岗前安全生产教育和培训即上岗", found_on=today - dt.timedelta(days=5),
+                            violation_code="AQF-97-3")
+        hazard_plan(actor=officer, hazard=own, measures="组织3名新员工参加公司级、车间级、班组级岗前安全培训并考核",
+                    responsible_person="企业安全员", deadline=today + dt.timedelta(days=7),
+                    note="企业制定整改方案，7日内完成")
+        sign = hazard_report(actor=officer, enterprise=firm, source="self_inspection",
+                             title="配电室未设置明显的安全警示标志", found_on=today - dt.timedelta(days=6))
+        hazard_plan(actor=officer, hazard=sign, measures="采购并张贴“当心触电”安全警示标志", responsible_person="企业安全员",
+                    deadline=today + dt.timedelta(days=7), note="企业制定整改方案")
+        case = inspection_case(firm, "未按照规定对从业人员进行安全生产教育和培训",
+                               "检查发现企业新入职员工3人未经岗前安全生产教育和培训即上岗作业。", violation_code="AQF-97-3")
+        evidence(case, "现场核实：企业自查台账已登记该隐患（新员工未经岗前培训）并制定整改方案，培训正在进行。")
+        services.case_propose_exemption(actor=officer, case=case, kind="self_inspection", hazard=own,
+                                        violation_code="AQF-97-3")
         services.case_transition(actor=officer, case=case, action="submit_review")
         services.case_decide_no_penalty(actor=leader, case=case)
         services.case_serve(actor=officer, case=case, method="直接送达")

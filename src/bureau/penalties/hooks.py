@@ -20,10 +20,12 @@ from bureau.kernel.registry import (
     register_enterprise_panel,
     register_indicators,
     register_menu,
+    register_violation_catalogue,
     register_workbench,
 )
 from bureau.kernel.rules import RuleDefault, register_rules
 from bureau.penalties import demo  # noqa: F401  (registers the demo loader)
+from bureau.penalties import queries
 
 register_rules(
     RuleDefault("penalties.decision_days", 90, "行政处罚案件自立案之日起作出决定的期限（自然日）",
@@ -72,6 +74,8 @@ register_rules(
     RuleDefault("penalties.fallback.standard_max_pct", 60, "仅规定最高罚款时，一般阶次不超过最高额的百分比（从重高于此）",
                 "国办发〔2022〕27号（待核实）", dt.date(2022, 8, 1), "%"),
 )
+
+register_violation_catalogue(queries.violation_catalogue)  # measure II.8: what a hazard is recorded as
 
 STAFF = frozenset({INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN})
 register_menu(

@@ -150,6 +150,9 @@ class Case(ProcessModel):
     exemption_basis = models.TextField("免罚依据", blank=True)
     exempt_hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="+", verbose_name="企业自查隐患")
+    # measure II.8: the officer's written reason when the self-found hazard is linked to the case although its
+    # recorded violation code / checklist item differ (shown on the case page, in the basis and in the audit)
+    exempt_link_reason = models.TextField("自查隐患关联理由", blank=True)
     # notice, statement, hearing
     hearing_right = models.BooleanField("有听证权", default=False)
     notified_on = models.DateField("告知日期", null=True, blank=True)

@@ -74,6 +74,12 @@ def first_offence_choices(on: dt.date) -> list[tuple[str, str]]:
     return sorted({(c, f"{c} {t}") for c, t in rows})
 
 
+def violation_catalogue(on: dt.date) -> list[tuple[str, str]]:
+    """Every violation of the benchmark in force on `on` (code, label): what a hazard may be recorded as, so that
+    the self-inspection exemption (measure II.8) compares the hazard with the case's violation."""
+    return first_offence_choices(on)
+
+
 def shared_decisions(regions: list[str] | None, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Penalty decisions offered to other departments through the data-sharing API (measure III.2).
 
