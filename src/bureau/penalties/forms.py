@@ -85,7 +85,7 @@ class ExemptionForm(BureauForm):
             return str(h.pk), f"{h.number} {h.title}{code}（{h.reported_at:%Y-%m-%d} 登记）"
 
         if matching is None:
-            choices: list = [("", "—")] + [label(h) for h in hazards]
+            choices = [("", "—")] + [label(h) for h in hazards]
         else:
             choices = [("", "—")]
             if matching:

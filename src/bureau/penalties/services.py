@@ -25,7 +25,7 @@ from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
-from bureau.penalties import documents, rules
+from bureau.penalties import documents, publishing, rules
 from bureau.penalties.facts import court_window, major_reasons, officer_problem
 from bureau.penalties.models import (
     BenchmarkRow,
@@ -376,7 +376,8 @@ def self_inspection_candidates(case: Case, violation_code: str = "") -> tuple[li
     from bureau.hazards.queries import self_inspection_hazards
 
     codes, item = self_inspection_case_facts(case, violation_code)
-    matching, others = [], []
+    matching: list[Any] = []
+    others: list[Any] = []
     for h in self_inspection_hazards(case.enterprise_id, reported_before=case.found_at).order_by("-reported_at")[:50]:
         (matching if _same_violation(h, codes, item) else others).append(h)
     return matching, others
@@ -587,6 +588,7 @@ def case_decide(*, actor: User, case: Case, amount: int | None = None, deviation
         apply_transition(case_workflow, case, "decide", actor=actor, updates=updates,
                          note=f"罚款{rules.yuan(amount)}" + ("" if within else f"（偏离基准：{reason}）"))
         documents.penalty_decision(case, actor)
+        publishing.decision_made(actor, case)  # 行政执法公示 (行政处罚法 第48条) and the credit record
         from bureau.kernel.notifications import notify
 
         notify(_enterprise_users(case), f"行政处罚决定：{case.number}", "请查阅决定书及裁量说理",
@@ -610,6 +612,7 @@ def case_decide_no_penalty(*, actor: User, case: Case) -> Case:
         for key, value in updates.items():
             setattr(case, key, value)
         documents.no_penalty_decision(case, actor)
+        publishing.decision_made(actor, case)  # 行政执法公示 of the no-penalty decision (国办发〔2018〕118号)
         from bureau.kernel.notifications import notify
 
         notify(_enterprise_users(case), f"不予行政处罚决定：{case.number}", case.get_exemption_display(),
