@@ -24,6 +24,7 @@ EXPECTED_PUBLIC = {
     "certificates:kiosk_list", "certificates:kiosk_print", "certificates:kiosk_done",
     "inspection:public_draws", "inspection:public_draw", "inspection:public_plans", "inspection:public_plan",
     "hazards:public_listings", "petitions:mailbox", "petitions:lookup", "petitions:rate",
+    "portal:decisions", "portal:decision",
     "training:scores",
 }
 EXPECTED_EXEMPT = {"accounts:logout", "accounts:otp_verify", "accounts:otp_enrol"}

@@ -60,19 +60,24 @@ class World:
         self.company_user = make_user(f"corp{n}", roles=["enterprise"], enterprise=self.enterprise,
                                       real_name="企业安全员")
 
-    def inspection_hazard(self, title: str = "特种作业人员无证上岗") -> Any:
+    def inspection_hazard(self, title: str = "特种作业人员无证上岗", violation_code: str = "MEM2024-26") -> Any:
+        """An inspection finding, recorded by the officer as the violation it is (the welder without a licence)."""
         from bureau.hazards.services import hazard_report
 
         return hazard_report(actor=self.officer, enterprise=self.enterprise, source="inspection", title=title,
-                             description="检查发现焊工1名未取得特种作业操作证。", found_on=timezone.localdate())
+                             description="检查发现焊工1名未取得特种作业操作证。", found_on=timezone.localdate(),
+                             violation_code=violation_code)
 
-    def self_hazard(self, *, plan: bool = True, title: str = "配电室未设置安全警示标志") -> Any:
+    def self_hazard(self, *, plan: bool = True, title: str = "新招焊工1名特种作业操作证尚未取得",
+                    violation_code: str = "MEM2024-26") -> Any:
+        """A self-found hazard; by default the same violation as the inspection finding (measure II.8). Pass
+        `title="配电室未设置安全警示标志", violation_code=""` for an unrelated one."""
         from bureau.hazards.services import hazard_report
         from bureau.hazards.workflow import hazard_workflow
         from bureau.kernel.workflow import apply_transition
 
         hazard = hazard_report(actor=self.company_user, enterprise=self.enterprise, source="self_inspection",
-                               title=title, found_on=timezone.localdate())
+                               title=title, found_on=timezone.localdate(), violation_code=violation_code)
         if plan:
             apply_transition(hazard_workflow, hazard, "plan", actor=self.company_user, note="整改方案")
         return hazard

@@ -14,16 +14,21 @@ BEFORE = INSPECTED - dt.timedelta(days=3)
 
 
 def fact(**kw):
-    base = dict(number="YH1", source="self_inspection", reported_at=BEFORE, state="rectifying", enterprise_id=1)
+    base = dict(number="YH1", source="self_inspection", reported_at=BEFORE, state="rectifying", enterprise_id=1,
+                violation_code="MEM2024-26")
     base.update(kw)
     return rules.HazardFact(**base)
 
 
+SAME = {"case_codes": {"MEM2024-26"}}
+
+
 @pytest.mark.parametrize("state", sorted(rules.RECTIFYING_STATES))
-def test_self_found_hazard_under_rectification_is_exempt(state):
-    exempt, basis = rules.self_inspection_exemption(fact(state=state), enterprise_id=1, inspection_at=INSPECTED)
+def test_measure_II_8_self_found_hazard_of_the_same_violation_under_rectification_is_exempt(state):
+    exempt, basis = rules.self_inspection_exemption(fact(state=state), enterprise_id=1, inspection_at=INSPECTED,
+                                                    **SAME)
     assert exempt
-    assert "自查" in basis and "第三十三条" in basis and "YH1" in basis
+    assert "自查" in basis and "第三十三条" in basis and "YH1" in basis and "MEM2024-26" in basis
 
 
 @pytest.mark.parametrize(("changes", "phrase"), [
@@ -34,12 +39,49 @@ def test_self_found_hazard_under_rectification_is_exempt(state):
     ({"enterprise_id": 2}, "不属于本案当事人"),
 ])
 def test_self_inspection_exemption_refusals(changes, phrase):
-    exempt, reason = rules.self_inspection_exemption(fact(**changes), enterprise_id=1, inspection_at=INSPECTED)
+    exempt, reason = rules.self_inspection_exemption(fact(**changes), enterprise_id=1, inspection_at=INSPECTED,
+                                                     **SAME)
     assert not exempt and phrase in reason
 
 
 def test_no_hazard_no_exemption():
-    assert not rules.self_inspection_exemption(None, enterprise_id=1, inspection_at=INSPECTED)[0]
+    assert not rules.self_inspection_exemption(None, enterprise_id=1, inspection_at=INSPECTED, **SAME)[0]
+
+
+def test_measure_II_8_an_unrelated_self_found_hazard_exempts_nothing():
+    """The reported case: a self-found 配电室警示标志 hazard must not exempt an unlicensed welder (MEM2024-26)."""
+    sign = fact(violation_code="SX2021-99-1", title="配电室未设置安全警示标志")
+    exempt, reason = rules.self_inspection_exemption(sign, enterprise_id=1, inspection_at=INSPECTED, **SAME)
+    assert not exempt and "不是同一问题" in reason and "SX2021-99-1" in reason and "关联理由" in reason
+    unlabelled = fact(violation_code="")
+    exempt, reason = rules.self_inspection_exemption(unlabelled, enterprise_id=1, inspection_at=INSPECTED, **SAME)
+    assert not exempt and "未注明对应违法行为" in reason
+
+
+def test_measure_II_8_same_checklist_item_is_the_same_violation():
+    item = fact(violation_code="", checklist_item_id=7)
+    assert rules.self_inspection_exemption(item, enterprise_id=1, inspection_at=INSPECTED, case_item_id=7)[0]
+    assert not rules.self_inspection_exemption(item, enterprise_id=1, inspection_at=INSPECTED, case_item_id=8)[0]
+
+
+def test_measure_II_8_case_violation_unknown_is_refused_without_a_link():
+    exempt, reason = rules.self_inspection_exemption(fact(), enterprise_id=1, inspection_at=INSPECTED)
+    assert not exempt and "未确定本案违法行为" in reason
+
+
+def test_measure_II_8_officer_link_needs_a_written_reason_and_is_in_the_basis():
+    other = fact(violation_code="AQF-97-3")
+    short = rules.self_inspection_exemption(other, enterprise_id=1, inspection_at=INSPECTED, link_reason="同一问题",
+                                            **SAME)
+    assert not short[0] and "过于简单" in short[1]
+    reason = "企业自查台账第12条记载的即为本案焊工无证上岗问题，登记时误选了培训类代码"
+    exempt, basis = rules.self_inspection_exemption(other, enterprise_id=1, inspection_at=INSPECTED,
+                                                    link_reason=reason, **SAME)
+    assert exempt and reason in basis and "关联理由" in basis
+    # the link never overrides the other conditions (found before the inspection, under rectification)
+    late = fact(violation_code="AQF-97-3", reported_at=INSPECTED)
+    assert not rules.self_inspection_exemption(late, enterprise_id=1, inspection_at=INSPECTED, link_reason=reason,
+                                               **SAME)[0]
 
 
 NOW = dt.date(2026, 11, 27)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bureau.enterprises.models import ChemicalPark, Enterprise, SupervisionAssignment
+from bureau.enterprises.models import ChemicalPark, CreditRule, Enterprise, SupervisionAssignment
 from bureau.kernel.admin import AuditedAdmin
 
 
@@ -22,3 +22,12 @@ class SupervisionAssignmentAdmin(AuditedAdmin):
     list_display = ("enterprise", "year", "level", "organisation")
     list_filter = ("year", "level")
     autocomplete_fields = ("enterprise",)
+
+
+@admin.register(CreditRule)
+class CreditRuleAdmin(AuditedAdmin):
+    """诚信扣减规则: the bureau's table (the seed rows are demonstration values, marked 示例)."""
+
+    list_display = ("code", "label", "min_fine", "measures_keyword", "target", "downgrade_steps", "max_grade", "demo",
+                    "effective_from", "effective_to")
+    list_filter = ("demo",)

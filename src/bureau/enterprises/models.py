@@ -199,3 +199,88 @@ class ImportJob(models.Model):
         if self.status in {self.Status.DONE, self.Status.FAILED}:
             return 100
         return min(99, int(self.processed_rows * 100 / self.total_rows))
+
+
+class CreditRule(models.Model):
+    """One row of the credit rule table: which decision lowers an enterprise's safety-production credit grade and
+    how (降 N 级, and/or 最高为某级). Data with its source and dates; administrators edit it (admin → 诚信扣减规则).
+    Rows marked `demo` carry demonstration values (the exact Shanxi figures were not sourced: see docs/penalties.md)."""
+
+    class Target(models.TextChoices):
+        UNIT = "unit", "对单位的处罚"
+        PERSON = "person", "对个人的处罚"
+        ANY = "", "不限"
+
+    code = models.CharField("规则编号", max_length=30, unique=True)
+    label = models.CharField("情形", max_length=200)
+    min_fine = models.PositiveIntegerField("罚款达到（元）", null=True, blank=True,
+                                           help_text="罚款不低于此数时适用；空：不看罚款数额")
+    measures_keyword = models.CharField("其他处理措施包含", max_length=40, blank=True,
+                                        help_text="如“停产停业”“吊销”；空：不看其他措施")
+    target = models.CharField("处罚对象", max_length=10, choices=Target.choices, default=Target.UNIT, blank=True)
+    downgrade_steps = models.PositiveSmallIntegerField("降低级数", default=0)
+    max_grade = models.CharField("最高等级", max_length=2, blank=True, choices=CreditGrade.choices,
+                                 help_text="适用后等级不高于此级；空：不限")
+    source = models.CharField("依据", max_length=300)
+    demo = models.BooleanField("示例值（待核实）", default=False)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "诚信扣减规则"
+        verbose_name_plural = verbose_name
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class CreditEvent(models.Model):
+    """An entry of an enterprise's credit record (安全生产法 第七十八条: 安全生产违法行为信息库): the decision that
+    caused it (source record and number), the rule row applied, the date and the grade before and after; a reversal
+    entry when the decision is changed or revoked. Written only by `enterprises.credit` (never edited)."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "处罚决定"
+        REVERSAL = "reversal", "决定变更/撤销后恢复"
+
+    # the party enterprise sees its own record; nobody edits it by hand (written by the decision's service)
+    authority = Authority(dataset="enterprises", label="诚信记录", change=frozenset())
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="credit_events",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.DECISION)
+    occurred_on = models.DateField("日期")
+    source_type = models.CharField("来源记录类型", max_length=60)
+    source_id = models.CharField("来源记录", max_length=40)
+    source_number = models.CharField("文书编号", max_length=60)
+    source_label = models.CharField("事由", max_length=300)
+    fine = models.PositiveIntegerField("罚款（元）", null=True, blank=True)
+    rule = models.ForeignKey(CreditRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="适用规则")
+    rule_code = models.CharField("规则编号", max_length=30, blank=True)
+    rule_label = models.CharField("规则情形", max_length=300, blank=True)
+    grade_before = models.CharField("原等级", max_length=2, blank=True)
+    grade_after = models.CharField("调整后等级", max_length=2, blank=True)
+    note = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "诚信记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-occurred_on"], name="credit_enterprise_date")]
+        constraints = [models.UniqueConstraint(fields=["source_type", "source_id", "kind"],
+                                               name="uniq_credit_event_source_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.occurred_on} {self.grade_before or '未评定'}→{self.grade_after or '未评定'}"
+
+    @property
+    def changed(self) -> bool:
+        return self.grade_before != self.grade_after

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.scope import scope_for
-from bureau.enterprises import queries, services
+from bureau.enterprises import credit, queries, services
 from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
 from bureau.enterprises.models import Enterprise, ImportJob
 from bureau.enterprises.rules import COLUMNS
@@ -49,6 +49,7 @@ def enterprise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     supervision = enterprise.supervision.select_related("organisation").order_by("-year")[:5]
     return render(request, "enterprises/detail.html", {
         "e": enterprise, "panels": panels, "supervision": supervision, "is_admin": _is_admin(request.user),
+        "credit_events": credit.events_for(request.user, enterprise),
     })
 
 

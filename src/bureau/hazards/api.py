@@ -50,6 +50,8 @@ class HazardOut(Schema):
     overdue: bool
     responsible_person: str
     measures: str
+    violation_code: str = ""
+    checklist_item_id: int | None = None
 
     @staticmethod
     def of(h: Hazard) -> HazardOut:
@@ -58,7 +60,8 @@ class HazardOut(Schema):
                          location=h.location, grade=h.grade, major_criterion=h.major_criterion, found_on=h.found_on,
                          reported_at=h.reported_at, deadline=h.deadline, state=h.state,
                          state_label=hazard_workflow.state_label(h.state), overdue=h.is_overdue(),
-                         responsible_person=h.responsible_person, measures=h.measures)
+                         responsible_person=h.responsible_person, measures=h.measures,
+                         violation_code=h.violation_code, checklist_item_id=h.checklist_item_id)
 
 
 class HazardFilter(InputSchema):
@@ -88,6 +91,9 @@ class HazardIn(InputSchema):
     location: str = ""
     major_criterion: str = ""
     deadline: Day | None = None
+    violation_code: str = Field("", description="对应违法行为代码（裁量基准中有效的代码；自查免罚据此比对，措施二第8条）",
+                                max_length=40)
+    checklist_item_id: Id | None = Field(None, description="对应执法检查表的检查项（企业照单自查时填写）")
 
 
 class PlanIn(InputSchema):
@@ -272,10 +278,17 @@ def hazard_create(request: AuthenticatedRequest, payload: HazardIn) -> tuple[int
         if payload.source == "self_inspection":
             raise PermissionDenied("自查隐患只能由企业登记")
         source = payload.source
+    item = None
+    if payload.checklist_item_id is not None:  # the inspection area's checklist, through the relation (no import)
+        item = Hazard._meta.get_field("checklist_item").related_model._default_manager.filter(
+            pk=payload.checklist_item_id).first()
+        if item is None:
+            raise NotFound("检查项不存在")
     hazard = services.hazard_report(actor=user, enterprise=enterprise, source=source, title=payload.title,
                                     found_on=payload.found_on, grade=payload.grade, description=payload.description,
                                     location=payload.location, major_criterion=payload.major_criterion,
-                                    deadline=payload.deadline)
+                                    deadline=payload.deadline, violation_code=payload.violation_code,
+                                    checklist_item=item)
     return 201, HazardOut.of(hazard)
 
 

@@ -29,9 +29,14 @@ class HazardReportForm(BureauForm):
     major_criterion = forms.CharField(label="重大隐患判定依据", max_length=200, required=False,
                                       help_text="如：化工和危险化学品生产经营单位重大生产安全事故隐患判定标准 第X条")
     risk_point: forms.ModelChoiceField = forms.ModelChoiceField(label="关联风险点", queryset=None, required=False)
+    violation_code = forms.ChoiceField(
+        label="对应违法行为（可选）", required=False,
+        help_text="登记时选定、之后不能更改：检查中发现同一违法行为的，可据此申请自查整改免罚（措施二第8条）")
 
-    def __init__(self, *args, enterprises=None, risk_points=None, is_enterprise=False, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, enterprises=None, risk_points=None, is_enterprise=False, violations=(),  # type: ignore[no-untyped-def]
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["violation_code"].choices = [("", "—")] + list(violations)
         self.enterprises = enterprises
         if is_enterprise:
             self.fields["risk_point"].queryset = risk_points

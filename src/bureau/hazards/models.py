@@ -114,6 +114,12 @@ class Hazard(ProcessModel):
     grade = models.CharField("等级", max_length=10, choices=HazardGrade.choices, default=HazardGrade.GENERAL)
     major_criterion = models.CharField("重大隐患判定依据", max_length=200, blank=True)
     legal_basis = models.CharField("依据条款", max_length=300, blank=True)
+    # what the hazard IS, recorded with it (measure II.8: a self-found hazard exempts only the violation it is): the
+    # benchmark's violation code (chosen by the enterprise or the officer when recording) and the checklist item of
+    # the inspection that found it (inspection findings); both fixed at registration, never changed afterwards
+    violation_code = models.CharField("对应违法行为代码", max_length=40, blank=True)
+    checklist_item = models.ForeignKey("inspection.ChecklistItem", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", verbose_name="对应检查项")
     deadline = models.DateField("整改期限", null=True, blank=True, db_index=True)
     responsible_person = models.CharField("整改责任人", max_length=40, blank=True)
     measures = models.TextField("整改措施", blank=True)

@@ -49,7 +49,8 @@ def overdue_hazards(user: User, today: dt.date | None = None) -> QuerySet[Hazard
 
 
 def get_hazard_for(user: User, pk: int) -> Hazard:
-    hazard = Hazard.objects.restrict(user).select_related("enterprise", "region", "risk_point").filter(pk=pk).first()
+    hazard = Hazard.objects.restrict(user).select_related("enterprise", "region", "risk_point", "checklist_item").filter(
+        pk=pk).first()
     if hazard is None:
         raise Http404("隐患不存在")
     return hazard

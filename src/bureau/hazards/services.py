@@ -42,6 +42,7 @@ from bureau.kernel.documents import Fields, Para, Signature, Spec, chinese_date,
 from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
+from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
@@ -67,9 +68,13 @@ def check_lengths(**fields: tuple[str, int, str]) -> None:
 def hazard_report(*, actor: User | None, enterprise: Enterprise, source: str, title: str, found_on: dt.date,
                   grade: str = HazardGrade.GENERAL, description: str = "", location: str = "",
                   deadline: dt.date | None = None, legal_basis: str = "", major_criterion: str = "",
-                  source_record: Any = None, risk_point: RiskPoint | None = None) -> Hazard:
+                  source_record: Any = None, risk_point: RiskPoint | None = None, violation_code: str = "",
+                  checklist_item: Any = None) -> Hazard:
     """Register a hazard found by the enterprise, an inspection, an expert checkup or a patrol (source and time
-    recorded: the self-inspection record is what the II.8 exemption relies on)."""
+    recorded: the self-inspection record is what the II.8 exemption relies on). `violation_code` (a violation in
+    force on the day found, from the penalties benchmark) and `checklist_item` (the inspection's item) say which
+    violation the hazard is; they are fixed here, so a record made before an inspection cannot be re-labelled after
+    it to match what the inspection found."""
     if source not in HazardSource.values:
         raise DomainError("隐患来源无效")
     if grade not in HazardGrade.values:
@@ -88,6 +93,7 @@ def hazard_report(*, actor: User | None, enterprise: Enterprise, source: str, ti
         raise PermissionDenied("只能为本企业登记自查隐患")
     if risk_point is not None and risk_point.enterprise_id != enterprise.pk:
         raise DomainError("关联风险点不属于该企业", field="risk_point")
+    violation_code = _known_violation(violation_code, found_on)
     with transaction.atomic():
         hazard = Hazard.objects.create(
             number=next_number("hazard", timezone.localdate().year, prefix="YH"),  # the registration year
@@ -98,7 +104,7 @@ def hazard_report(*, actor: User | None, enterprise: Enterprise, source: str, ti
             found_on=found_on, reported_at=timezone.now(), title=title.strip()[:200], description=description,
             location=location, grade=grade, major_criterion=major_criterion, legal_basis=legal_basis,
             deadline=deadline, state="reported", reported_by=actor if getattr(actor, "pk", None) else None,
-            risk_point=risk_point,
+            risk_point=risk_point, violation_code=violation_code, checklist_item=checklist_item,
         )
         record_history(hazard, actor=actor, action="report", label="登记隐患",
                        note=f"来源：{hazard.get_source_display()}")
@@ -108,6 +114,17 @@ def hazard_report(*, actor: User | None, enterprise: Enterprise, source: str, ti
                    f"来源：{hazard.get_source_display()}，编号 {hazard.number}。请制定整改方案。",
                    url=f"/hazards/{hazard.pk}/")
     return hazard
+
+
+def _known_violation(code: str, on: dt.date) -> str:
+    """A violation code the benchmark knows on `on` (penalties registers the catalogue), or ""."""
+    code = (code or "").strip()
+    if not code:
+        return ""
+    catalogue = registry.violation_catalogue
+    if catalogue is not None and code not in {c for c, _label in catalogue(on)}:
+        raise DomainError(f"违法行为代码「{code}」不在{on:%Y-%m-%d}有效的裁量基准中", field="violation_code")
+    return code[:40]
 
 
 def hazard_plan(*, actor: User, hazard: Hazard, measures: str, deadline: dt.date | None, responsible_person: str,

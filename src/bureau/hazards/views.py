@@ -42,6 +42,7 @@ from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.registry import registry
 
 ACTION_STYLE = {"accept": "btn", "close": "btn", "request_acceptance": "btn", "reject_acceptance": "btn btn-danger",
                 "remove": "btn", "verify_fail": "btn btn-danger", "request_recheck": "btn", "approve": "btn",
@@ -102,8 +103,10 @@ def hazard_new(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     is_enterprise = bool(user.enterprise_id)
     points = RiskPoint.objects.restrict(user).order_by("name")
+    catalogue = registry.violation_catalogue
     form = HazardReportForm(request.POST or None, is_enterprise=is_enterprise, risk_points=points,
                             enterprises=Enterprise.objects.restrict(user),
+                            violations=catalogue(timezone.localdate()) if catalogue else (),
                             initial={"found_on": timezone.localdate(), "grade": "general"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -116,7 +119,7 @@ def hazard_new(request: AuthenticatedRequest) -> HttpResponse:
                 source=HazardSource.SELF_INSPECTION if is_enterprise else data["source"], title=data["title"],
                 found_on=data["found_on"], grade=data["grade"], description=data["description"],
                 location=data["location"], major_criterion=data["major_criterion"],
-                risk_point=data.get("risk_point"))
+                risk_point=data.get("risk_point"), violation_code=data.get("violation_code") or "")
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -466,7 +466,7 @@ def inspection_finish(*, actor: User, inspection: Inspection, summary: str = "",
             hazard = hazard_report(actor=actor, enterprise=inspection.enterprise, source="inspection",
                                    title=result.item.content[:200], found_on=today, description=result.note,
                                    deadline=deadline, legal_basis=result.item.citation[:300],
-                                   source_record=inspection)
+                                   source_record=inspection, checklist_item=result.item)
             InspectionResult.objects.filter(pk=result.pk).update(hazard=hazard)
             for photo in photos.get(result.pk, []):  # the site photos go with the hazard (same stored file)
                 share_attachment(photo, owner=hazard, purpose="现场照片", actor=actor)

@@ -129,6 +129,9 @@ class Registry:
     case_opened: dict[str, Callable[[Any, str, Any], None]] = field(default_factory=dict)
     # name → (help text, count of work owed but not yet done, e.g. reminders not yet sent): /metrics backlog gauges
     backlogs: dict[str, tuple[str, Callable[[], int]]] = field(default_factory=dict)
+    # on-date → [(code, label)] of the violations in force (the penalties area's benchmark): a hazard records the
+    # violation it is, so that the self-inspection exemption (measure II.8) compares like with like
+    violation_catalogue: Callable[[Any], list[tuple[str, str]]] | None = None
 
 
 registry = Registry()
@@ -202,6 +205,11 @@ def register_schedule(name: str, task: Any, every_seconds: int) -> None:
 def register_law_resolver(func: Callable[[str, int | None], str | None]) -> None:
     """The portal publishes laws; areas link a legal basis to it through `{% law_link title article %}`."""
     registry.law_resolver = func
+
+
+def register_violation_catalogue(func: Callable[[Any], list[tuple[str, str]]]) -> None:
+    """The violations (code, label) in force on a date, offered where a hazard is recorded (measure II.8)."""
+    registry.violation_catalogue = func
 
 
 def register_case_opened(source_type: str, callback: Callable[[Any, str, Any], None]) -> None:

@@ -14,7 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from bureau.enterprises.models import CreditEvent
 from bureau.kernel.registry import register_demo
+from bureau.penalties.models import DecisionPublication
+from bureau.penalties.publishing import publication_due, publish_due
 
 DATA = Path(__file__).resolve().parent / "data" / "benchmark-demo.csv"
 
@@ -68,9 +71,10 @@ def load(ctx: Any) -> None:
     chief, fazhi = User.objects.get(username="yanhu_head"), User.objects.get(username="yanhu_fazhi")
     clerk = User.objects.get(username="yanhu_fazhi2")
 
-    def inspection_case(enterprise: Any, title: str, description: str) -> Any:
+    def inspection_case(enterprise: Any, title: str, description: str, violation_code: str = "") -> Any:
         hazard = hazard_report(actor=officer, enterprise=enterprise, source="inspection", title=title,
-                               description=description, found_on=today, legal_basis="安全生产法")
+                               description=description, found_on=today, legal_basis="安全生产法",
+                               violation_code=violation_code)
         return services.case_open(actor=officer, enterprise=enterprise, hazard=hazard, second_officer=officer2)
 
     def delivered(case: Any, *kinds: str, on: dt.date | None = None) -> None:
@@ -98,25 +102,38 @@ def load(ctx: Any) -> None:
     services.case_transition(actor=officer, case=case, action="submit_review")
     services.case_notify(actor=leader, case=case, opinion="事实清楚，证据确实，同意告知。")
 
-    # 2. a self-inspection exemption (measure II.8), closed with a no-penalty decision
+    # 2. a self-inspection exemption (measure II.8), closed with a no-penalty decision: the enterprise recorded the
+    # hazard before the inspection as the violation it is (AQF-97-3), the inspection found the same violation; its
+    # unrelated self-found hazard (配电室警示标志) would not have exempted it
     if others:
         firm = others[0]
         own = hazard_report(actor=officer, enterprise=firm, source="self_inspection",
-                            title="配电室未设置明显的安全警示标志", found_on=today - dt.timedelta(days=5))
-        hazard_plan(actor=officer, hazard=own, measures="采购并张贴“当心触电”安全警示标志", responsible_person="企业安全员",
-                    deadline=today + dt.timedelta(days=7), note="企业制定整改方案，7日内完成")
-        case = inspection_case(firm, "未设置明显的安全警示标志", "检查发现配电室门口未设置“当心触电”安全警示标志。")
-        evidence(case, "现场核实：企业自查台账已登记该隐患并制定整改方案，正在采购标志牌。")
-        services.case_propose_exemption(actor=officer, case=case, kind="self_inspection", hazard=own)
+                            title="新入职员工3人未经岗前安全生产教育和培训即上岗", found_on=today - dt.timedelta(days=5),
+                            violation_code="AQF-97-3")
+        hazard_plan(actor=officer, hazard=own, measures="组织3名新员工参加公司级、车间级、班组级岗前安全培训并考核",
+                    responsible_person="企业安全员", deadline=today + dt.timedelta(days=7),
+                    note="企业制定整改方案，7日内完成")
+        sign = hazard_report(actor=officer, enterprise=firm, source="self_inspection",
+                             title="配电室未设置明显的安全警示标志", found_on=today - dt.timedelta(days=6))
+        hazard_plan(actor=officer, hazard=sign, measures="采购并张贴“当心触电”安全警示标志", responsible_person="企业安全员",
+                    deadline=today + dt.timedelta(days=7), note="企业制定整改方案")
+        case = inspection_case(firm, "未按照规定对从业人员进行安全生产教育和培训",
+                               "检查发现企业新入职员工3人未经岗前安全生产教育和培训即上岗作业。", violation_code="AQF-97-3")
+        evidence(case, "现场核实：企业自查台账已登记该隐患（新员工未经岗前培训）并制定整改方案，培训正在进行。")
+        services.case_propose_exemption(actor=officer, case=case, kind="self_inspection", hazard=own,
+                                        violation_code="AQF-97-3")
         services.case_transition(actor=officer, case=case, action="submit_review")
         services.case_decide_no_penalty(actor=leader, case=case)
         services.case_serve(actor=officer, case=case, method="直接送达")
         services.case_close(actor=leader, case=case)
 
-    # 3. a fine decided with its reasoning and closed (未定期组织应急演练, 按法定幅度比例裁量)
+    # 3. a fine decided with its reasoning and closed (未定期组织应急演练, 按法定幅度比例裁量); the firm held credit A2:
+    # the 70,000-yuan decision lowers it by the credit rule table (enterprises.credit, demo rows) and is published
     if len(others) > 1:
+        Enterprise.objects.filter(pk=others[1].pk).update(credit_grade="A2")
+        others[1].credit_grade = "A2"
         case = inspection_case(others[1], "未按照规定定期组织应急救援预案演练",
-                               "检查发现企业2025年以来未组织生产安全事故应急救援预案演练。")
+                               "检查发现企业2025年以来未组织生产安全事故应急救援预案演练。", violation_code="AQF-97-6")
         evidence(case, "问：最近一次应急演练是什么时间？答：2024年10月。")
         services.case_propose(actor=officer, case=case, violation_code="AQF-97-6", circumstances=["repeat"],
                               amount=70000)
@@ -136,6 +153,14 @@ def load(ctx: Any) -> None:
         inspection_case(others[2], "事故隐患排查治理情况未如实记录",
                                "检查发现企业隐患排查台账缺少近三个月记录。")
 
+    def backdate_publication(case: Any, decided_on: dt.date) -> None:
+        """A decision moved back in time: its publication deadline and credit entry follow (demo only)."""
+        for publication in DecisionPublication.objects.filter(case=case):
+            due, provisional = publication_due(publication.kind, decided_on)
+            DecisionPublication.objects.filter(pk=publication.pk).update(decided_on=decided_on, due_on=due,
+                                                                         due_provisional=provisional)
+        CreditEvent.objects.filter(source_type="penalties.case", source_id=str(case.pk)).update(occurred_on=decided_on)
+
     def decided_fine(enterprise: Any, title: str, description: str, amount: int, days_ago: int) -> Any:
         """A fine decided `days_ago` days ago (dates moved back so the payment deadline can have passed)."""
         case = inspection_case(enterprise, title, description)
@@ -154,6 +179,7 @@ def load(ctx: Any) -> None:
         Case.objects.filter(pk=case.pk).update(**moved)
         for key, value in moved.items():
             setattr(case, key, value)
+        backdate_publication(case, past)
         delivered(case, "penalty_notice", on=moved["notified_on"])
         return case
 
@@ -263,3 +289,11 @@ def load(ctx: Any) -> None:
     services.case_execute(actor=officer, case=case, method="court", court_name="运城市盐湖区人民法院",
                           applied_on=min(today, window[0] + dt.timedelta(days=10)),
                           note="强制执行申请书及附件已递交立案庭（演示）")
+
+    # 12. 行政执法公示 (行政处罚法 第48条): the served decisions are published on the portal by the hourly job (run
+    # here once); a decision made days ago is shown published the day after it (demo dates), the decisions waiting
+    # for service stay 待公示 within their seven working days
+    publish_due(today)
+    for publication in DecisionPublication.objects.filter(state="published", decided_on__lt=today):
+        at = timezone.make_aware(dt.datetime.combine(publication.decided_on + dt.timedelta(days=1), dt.time(9, 0)))
+        DecisionPublication.objects.filter(pk=publication.pk).update(published_at=at)

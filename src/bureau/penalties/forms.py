@@ -64,15 +64,35 @@ class ProposalForm(BureauForm):
 class ExemptionForm(BureauForm):
     prefix = "ex"
     kind = forms.ChoiceField(label="免罚类型", choices=[c for c in ExemptionKind.choices if c[0]])
-    hazard = forms.ChoiceField(label="企业自查隐患（自查免罚）", required=False)
-    violation_code = forms.ChoiceField(label="违法行为（首违不罚）", required=False)
-    circumstances = forms.MultipleChoiceField(label="查明的情节", choices=CIRCUMSTANCE_CHOICES, required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+    violation_code = forms.ChoiceField(label="本案违法行为", required=False,
+                                       help_text="首违不罚须选择；自查免罚据此与自查隐患登记的违法行为比对")
+    hazard = forms.ChoiceField(label="企业自查隐患（自查免罚）", required=False,
+                               help_text="先列与本案违法行为相同的自查隐患（同一违法行为代码或检查项）")
+    link_reason = forms.CharField(
+        label="关联理由（所选隐患不在“相同”一组时必填）", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="写明该自查隐患与本案违法行为为同一问题的事实，记入免罚依据并留痕（措施二第8条）")
+    circumstances = forms.MultipleChoiceField(label="查明的情节（首违不罚）", choices=CIRCUMSTANCE_CHOICES,
+                                              required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, hazards=(), violations=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, hazards=(), violations=(), matching=None, **kwargs):  # type: ignore[no-untyped-def]
+        """`matching` and `hazards`: the self-found hazards that are the case's violation and the others (measure
+        II.8); the form lists the matching ones first."""
         super().__init__(*args, **kwargs)
-        self.fields["hazard"].choices = [("", "—")] + [
-            (str(h.pk), f"{h.number} {h.title}（{h.reported_at:%Y-%m-%d} 登记）") for h in hazards]
+
+        def label(h):  # type: ignore[no-untyped-def]
+            code = f"［{h.violation_code}］" if h.violation_code else "［未注明违法行为］"
+            return str(h.pk), f"{h.number} {h.title}{code}（{h.reported_at:%Y-%m-%d} 登记）"
+
+        if matching is None:
+            choices = [("", "—")] + [label(h) for h in hazards]
+        else:
+            choices = [("", "—")]
+            if matching:
+                choices.append(("与本案违法行为相同", [label(h) for h in matching]))
+            if hazards:
+                choices.append(("其他自查隐患（须写明关联理由）", [label(h) for h in hazards]))
+        self.fields["hazard"].choices = choices
         self.fields["violation_code"].choices = [("", "—")] + list(violations)
 
 

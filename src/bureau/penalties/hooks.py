@@ -16,14 +16,24 @@ from bureau.kernel.registry import (
     IndicatorQuery,
     MenuEntry,
     WorkItem,
+    register_backlog,
     register_deadline_recomputer,
     register_enterprise_panel,
     register_indicators,
     register_menu,
+    register_schedule,
+    register_violation_catalogue,
     register_workbench,
 )
 from bureau.kernel.rules import RuleDefault, register_rules
-from bureau.penalties import demo  # noqa: F401  (registers the demo loader)
+from bureau.penalties import (
+    demo,  # noqa: F401  (registers the demo loader)
+    publicity,
+    publishing,
+    queries,
+)
+from bureau.penalties.models import DecisionPublication
+from bureau.penalties.tasks import publish_decisions
 
 register_rules(
     RuleDefault("penalties.decision_days", 90, "行政处罚案件自立案之日起作出决定的期限（自然日）",
@@ -73,10 +83,32 @@ register_rules(
                 "国办发〔2022〕27号（待核实）", dt.date(2022, 8, 1), "%"),
 )
 
+# 行政执法公示 (行政处罚法 第48条; 国办发〔2018〕118号) — penalties.publishing, penalties.publicity
+register_rules(
+    RuleDefault("penalties.publication_days.penalty", 7, "行政处罚决定信息自决定作出之日起公开的期限（工作日）",
+                "国办发〔2018〕118号 （三）加强事后公开：行政许可、行政处罚的执法决定信息要在执法决定作出之日起7个工作日内"
+                "公开；行政处罚法（2021）第四十八条第一款", dt.date(2018, 12, 5), "个工作日"),
+    RuleDefault("penalties.publication_days.no_penalty", 20, "其他执法决定（不予行政处罚决定）信息公开的期限（工作日）",
+                "国办发〔2018〕118号 （三）加强事后公开：行政执法机关要在执法决定作出之日起20个工作日内，向社会公布执法机关、"
+                "执法对象、执法类别、执法结论等信息", dt.date(2018, 12, 5), "个工作日"),
+    RuleDefault("penalties.publication.kinds", [publicity.PENALTY, publicity.NO_PENALTY],
+                "公示的决定种类（penalty_decision 行政处罚决定；no_penalty_decision 不予行政处罚决定）",
+                "行政处罚法（2021）第四十八条第一款（具有一定社会影响的行政处罚决定应当依法公开）；国办发〔2018〕118号"
+                "（执法决定信息）；本机关公示范围", dt.date(2021, 7, 15)),
+    RuleDefault("penalties.publication.withdraw_days", 3, "公开的决定被变更、撤销、确认违法或无效后撤回信息的期限（日）",
+                "行政处罚法（2021）第四十八条第二款：行政机关应当在三日内撤回行政处罚决定信息并公开说明理由",
+                dt.date(2021, 7, 15), "日"),
+)
+register_schedule("penalties.publish_decisions", publish_decisions, 3600)
+register_backlog("penalties_publications_overdue", "超过公示期限仍未公示的处罚决定（行政执法公示）",
+                 publishing.overdue_count)
+register_violation_catalogue(queries.violation_catalogue)
+
 STAFF = frozenset({INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN})
 register_menu(
     MenuEntry("执法", "行政处罚案件", "penalties:list", STAFF, order=40, icon="⚖"),
     MenuEntry("执法", "裁量基准", "penalties:benchmark", STAFF, order=41, icon="≡"),
+    MenuEntry("执法", "行政执法公示", "penalties:publications", STAFF, order=42, icon="☷"),
     MenuEntry("企业", "我的处罚案件", "penalties:list", frozenset({ENTERPRISE}), order=40, icon="⚖"),
 )
 
@@ -208,3 +240,34 @@ def _service_served_otherwise(actor: Any, service: Any) -> None:
 register_service_owner("penalties.case", ServiceOwner(
     url=lambda pk: f"/penalties/cases/{pk}/", acknowledged=_service_acknowledged,
     served_otherwise=_service_served_otherwise))
+
+
+@register_workbench
+def publication_workbench(user: Any) -> Iterable[WorkItem]:
+    """Section heads and leaders: decisions past their publication deadline (行政执法公示)."""
+    if user.enterprise_id or not (user.has_role(SECTION_HEAD) or user.has_role(LEADER)):
+        return []
+    return [WorkItem(title=f"逾期未公示：{p.number} {p.enterprise.name}", url=f"/penalties/cases/{p.case_id}/#publication",
+                     area="行政执法公示", status="待公示", due_label=f"期限 {p.due_on:%Y-%m-%d}", chip="overdue",
+                     sort_key=p.due_on)
+            for p in publishing.overdue(user)[:20]]
+
+
+@register_indicators
+def publication_indicators(query: IndicatorQuery) -> list[Indicator]:
+    """行政执法公示 on time (国办发〔2018〕118号): of the decisions made in the period whose publication deadline has
+    passed or that are published, the share published by the deadline (withheld ones are not counted)."""
+    qs = DecisionPublication.objects.filter(decided_on__gte=query.start, decided_on__lte=query.end)
+    if query.region:
+        qs = qs.filter(region_id=query.region)
+    elif query.regions is not None:
+        qs = qs.filter(region_id__in=sorted(query.regions))
+    today = timezone.localdate()
+    counted = qs.exclude(state=publicity.WITHHELD).filter(Q(published_at__isnull=False) | Q(due_on__lt=today))
+    total = counted.count()
+    in_time = sum(1 for published_at, due in counted.filter(published_at__isnull=False)
+                  .values_list("published_at", "due_on") if timezone.localtime(published_at).date() <= due)
+    return [Indicator("penalties.published_in_time_share", "处罚决定按期公示率", "行政处罚",
+                      round(100 * in_time / total, 1) if total else None, "%", in_time, total,
+                      "行政处罚决定自作出之日起7个工作日内、不予处罚决定20个工作日内在门户公示的比例（国办发〔2018〕118号；"
+                      "行政处罚法第四十八条）")]

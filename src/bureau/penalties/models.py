@@ -11,7 +11,7 @@ from bureau.accounts.authority import Authority, RestrictedQuerySet
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.kernel.models import ProcessModel
 from bureau.kernel.workflow import workflow_for_model
-from bureau.penalties import rules
+from bureau.penalties import publicity, rules
 
 
 class BenchmarkRowQuerySet(models.QuerySet["BenchmarkRow"]):
@@ -167,6 +167,9 @@ class Case(ProcessModel):
     exemption_basis = models.TextField("免罚依据", blank=True)
     exempt_hazard = models.ForeignKey("hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="+", verbose_name="企业自查隐患")
+    # measure II.8: the officer's written reason when the self-found hazard is linked to the case although its
+    # recorded violation code / checklist item differ (shown on the case page, in the basis and in the audit)
+    exempt_link_reason = models.TextField("自查隐患关联理由", blank=True)
     # notice, statement, hearing
     hearing_right = models.BooleanField("有听证权", default=False)
     notified_on = models.DateField("告知日期", null=True, blank=True)
@@ -331,3 +334,77 @@ class EvidenceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.recorded_on}"
+
+
+class DecisionPublication(models.Model):
+    """行政执法公示 of one decision (行政处罚法 第48条; 国办发〔2018〕118号 加强事后公开): prepared when the decision is
+    made (a masked snapshot: party, facts, basis, outcome, authority, date) with the deadline of the rule in force
+    (working days from the decision), published on the portal by the hourly job once the decision is served or at
+    the latest on its deadline (or at once by the bureau), withheld only with a written reason, and withdrawn with the
+    ground and the reason made public when the decision is changed, revoked or found unlawful or void (第48条第2款)."""
+
+    # the bureau's section heads and leaders publish early, withhold and withdraw (the case officers see it)
+    authority = Authority(dataset="cases", label="处罚决定公示", change=frozenset({SECTION_HEAD, LEADER}))
+
+    KINDS = list(publicity.KIND_LABELS.items())
+    STATES = list(publicity.STATE_LABELS.items())
+    GROUNDS = list(publicity.WITHDRAW_GROUNDS.items())
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="publication", verbose_name="案件")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="当事人")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    kind = models.CharField("决定种类", max_length=30, choices=KINDS)
+    state = models.CharField("公示状态", max_length=12, choices=STATES, default=publicity.PENDING)
+    decided_on = models.DateField("决定日期")
+    due_on = models.DateField("公示期限")
+    due_provisional = models.BooleanField(default=False)
+    # the published snapshot (masked when prepared; re-masked when the bureau adds a name)
+    title = models.CharField("标题", max_length=40)
+    number = models.CharField("决定书文号", max_length=60)
+    party_name = models.CharField("当事人", max_length=120)
+    party_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    legal_representative = models.CharField("法定代表人（已隐去）", max_length=40, blank=True)
+    violation = models.TextField("主要违法事实")
+    basis = models.TextField("处罚依据")
+    penalty = models.CharField("处罚内容", max_length=300)
+    authority_name = models.CharField("作出决定机关", max_length=120)
+    masked_names = models.JSONField("另行隐去的姓名", default=list, blank=True)
+    published_at = models.DateTimeField("公示时间", null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="公示人")
+    withheld_reason = models.TextField("不予公开理由", blank=True)
+    withdraw_ground = models.CharField("撤回原因", max_length=10, blank=True, choices=GROUNDS)
+    revoked_on = models.DateField("决定被变更/撤销日期", null=True, blank=True)
+    withdraw_due = models.DateField("撤回期限", null=True, blank=True)
+    withdraw_reason = models.TextField("撤回说明", blank=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="不予公开/撤回决定人")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "处罚决定公示"
+        verbose_name_plural = verbose_name
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["state", "due_on"], name="publication_state_due"),
+                   models.Index(fields=["state", "-published_at"], name="publication_state_published"),
+                   models.Index(fields=["region", "state", "due_on"], name="publication_region_state")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_state_display()}"
+
+    @property
+    def is_public(self) -> bool:
+        """Shown on the portal: published, or withdrawn after publication (the withdrawal and its reason are public,
+        行政处罚法 第48条第2款)."""
+        return self.published_at is not None and self.state in (publicity.PUBLISHED, publicity.WITHDRAWN)
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.state == publicity.PENDING and today > self.due_on
+
+    @property
+    def withdrawn_late(self) -> bool:
+        return bool(self.withdrawn_at and self.withdraw_due and self.withdrawn_at.date() > self.withdraw_due)

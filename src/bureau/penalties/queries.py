@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from bureau.penalties.models import BenchmarkRow, Case
+from bureau.penalties import publicity
+from bureau.penalties.models import BenchmarkRow, Case, DecisionPublication
 
 LIST_DEFER = ("reasoning", "facts", "exemption_basis", "statement", "hearing_record", "review_opinion",
               "deviation_reason", "execution_note", "late_reason", "enterprise__legal_rep_id_number",
@@ -74,6 +75,12 @@ def first_offence_choices(on: dt.date) -> list[tuple[str, str]]:
     return sorted({(c, f"{c} {t}") for c, t in rows})
 
 
+def violation_catalogue(on: dt.date) -> list[tuple[str, str]]:
+    """Every violation of the benchmark in force on `on` (code, label): what a hazard may be recorded as, so that
+    the self-inspection exemption (measure II.8) compares the hazard with the case's violation."""
+    return first_offence_choices(on)
+
+
 def shared_decisions(regions: list[str] | None, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Penalty decisions offered to other departments through the data-sharing API (measure III.2).
 
@@ -103,3 +110,25 @@ def shared_decisions(regions: list[str] | None, params: dict[str, Any]) -> list[
         })
     return rows
 
+
+
+def public_decisions(params: Mapping[str, Any]) -> QuerySet[DecisionPublication]:
+    """The decisions shown on the portal (行政执法公示): published ones, and withdrawn ones that had been published
+    (the withdrawal and its reason are public, 行政处罚法 第48条第2款); newest publication first. Filters: q (party
+    name or number), region, year."""
+    qs = DecisionPublication.objects.filter(published_at__isnull=False,
+                                            state__in=(publicity.PUBLISHED, publicity.WITHDRAWN))
+    q = (params.get("q") or "").strip()[:60]
+    if q:
+        qs = qs.filter(Q(party_name__contains=q) | Q(number__startswith=q))
+    region = (params.get("region") or "").strip()[:12]
+    if region:
+        qs = qs.filter(region_id=region)
+    year = str(params.get("year") or "").strip()
+    if year.isdigit():
+        qs = qs.filter(decided_on__year=int(year))
+    return qs.order_by("-published_at", "-id")
+
+
+def public_decision(pk: int) -> DecisionPublication | None:
+    return public_decisions({}).filter(pk=pk).first()

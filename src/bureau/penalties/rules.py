@@ -540,12 +540,23 @@ class HazardFact:
     reported_at: dt.datetime
     state: str
     enterprise_id: int
+    violation_code: str = ""  # the violation the hazard was recorded as (fixed at registration)
+    checklist_item_id: int | None = None
+    title: str = ""
 
 
-def self_inspection_exemption(hazard: HazardFact | None, *, enterprise_id: int,
-                              inspection_at: dt.datetime) -> tuple[bool, str]:
-    """Measure II.8: a hazard the enterprise found in its own self-inspection, recorded before the inspection, with
-    a rectification plan under way (or done), is not penalised. Returns (exempt, basis or refusal)."""
+SELF_INSPECTION_LINK_MIN_CHARS = 10  # an officer's link is a written reason, not a tick
+
+
+def self_inspection_exemption(hazard: HazardFact | None, *, enterprise_id: int, inspection_at: dt.datetime,
+                              case_codes: Iterable[str] = (), case_item_id: int | None = None,
+                              link_reason: str = "") -> tuple[bool, str]:
+    """Measure II.8 (对企业自查发现问题且制定整改方案正在整改的问题隐患不再处罚): the hazard the enterprise found in its
+    own self-inspection, recorded before the inspection, with a rectification plan under way (or done), is not
+    penalised — that hazard, not another one: it must BE the violation of the case, i.e. carry the same violation
+    code (`case_codes`: the codes the case's violation is known by) or the same checklist item (`case_item_id`: the
+    item of the inspection finding), or an officer links it with a written reason (kept in the basis). An unrelated
+    self-found hazard (a 配电室警示标志 for an unlicensed welder) exempts nothing. Returns (exempt, basis or refusal)."""
     if hazard is None:
         return False, "未选择企业自查隐患记录"
     if hazard.enterprise_id != enterprise_id:
@@ -556,7 +567,24 @@ def self_inspection_exemption(hazard: HazardFact | None, *, enterprise_id: int,
         return False, f"隐患{hazard.number}登记于检查之后，不属于检查前自查发现"
     if hazard.state not in RECTIFYING_STATES:
         return False, f"隐患{hazard.number}尚未制定整改方案并开始整改"
-    return True, (f"当事人在检查前（{hazard.reported_at:%Y-%m-%d}）通过自查发现并登记隐患{hazard.number}，"
+    codes = {c.strip() for c in case_codes if c and c.strip()}
+    reason = " ".join(link_reason.split())
+    if hazard.violation_code and hazard.violation_code in codes:
+        match = f"该隐患登记的违法行为（{hazard.violation_code}）与本案违法行为相同"
+    elif hazard.checklist_item_id is not None and hazard.checklist_item_id == case_item_id:
+        match = "该隐患与本案检查发现的问题属于执法检查表同一检查项"
+    elif reason:
+        if len(reason) < SELF_INSPECTION_LINK_MIN_CHARS:
+            return False, f"关联理由过于简单：须具体写明自查隐患{hazard.number}与本案违法行为为同一问题的事实（不少于" \
+                          f"{SELF_INSPECTION_LINK_MIN_CHARS}个字）"
+        match = f"经执法人员核实，该隐患即本案违法行为（关联理由：{reason}）"
+    elif not codes and case_item_id is None:
+        return False, "未确定本案违法行为，无法与自查隐患比对：请选择本案违法行为"
+    else:
+        recorded = f"登记的违法行为为{hazard.violation_code}" if hazard.violation_code else "登记时未注明对应违法行为"
+        return False, (f"隐患{hazard.number}{recorded}，与本案违法行为（{'、'.join(sorted(codes)) or '检查项'}）不是同一问题，"
+                       "自查整改免罚只适用于自查发现的同一问题（措施二第8条）；确属同一问题的，须由执法人员写明关联理由")
+    return True, (f"当事人在检查前（{hazard.reported_at:%Y-%m-%d}）通过自查发现并登记隐患{hazard.number}，{match}，"
                   "已制定整改方案并正在（或已完成）整改，依据运城市应急管理局优化营商环境措施第二部分第8条"
                   "（企业自查整改问题免罚）及《中华人民共和国行政处罚法》第三十三条，不予行政处罚。")
 

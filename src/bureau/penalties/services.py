@@ -26,7 +26,7 @@ from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
-from bureau.penalties import documents, rules
+from bureau.penalties import documents, publishing, rules
 from bureau.penalties.facts import court_window, major_reasons, officer_problem
 from bureau.penalties.models import (
     BenchmarkRow,
@@ -425,12 +425,43 @@ def case_propose(*, actor: User, case: Case, violation_code: str, circumstances:
     return case
 
 
+def self_inspection_case_facts(case: Case, violation_code: str = "") -> tuple[set[str], int | None]:
+    """What the case's violation is known as, for the II.8 comparison: the violation codes (the one chosen now,
+    the proposal's, the inspection finding's) and the checklist item of the inspection finding."""
+    codes = {c for c in (violation_code.strip(), case.violation_code,
+                         case.hazard.violation_code if case.hazard else "") if c}
+    return codes, (case.hazard.checklist_item_id if case.hazard else None)
+
+
+def self_inspection_candidates(case: Case, violation_code: str = "") -> tuple[list[Any], list[Any]]:
+    """The enterprise's self-found hazards recorded before the inspection (measure II.8), split into those that are
+    the case's violation (same violation code or checklist item: offered first) and the others (linking one needs
+    the officer's written reason)."""
+    from bureau.hazards.queries import self_inspection_hazards
+
+    codes, item = self_inspection_case_facts(case, violation_code)
+    matching: list[Any] = []
+    others: list[Any] = []
+    for h in self_inspection_hazards(case.enterprise_id, reported_before=case.found_at).order_by("-reported_at")[:50]:
+        (matching if _same_violation(h, codes, item) else others).append(h)
+    return matching, others
+
+
+def _same_violation(hazard: Any, codes: set[str], item: int | None) -> bool:
+    return bool(hazard.violation_code and hazard.violation_code in codes) or (
+        item is not None and hazard.checklist_item_id == item)
+
+
 def case_propose_exemption(*, actor: User, case: Case, kind: str, violation_code: str = "",
-                           circumstances: list[str] | None = None, hazard: Any = None) -> Case:
-    """免罚意见: the self-inspection exemption (measure II.8) or 首违不罚 (行政处罚法 第33条第1款)."""
+                           circumstances: list[str] | None = None, hazard: Any = None,
+                           link_reason: str = "") -> Case:
+    """免罚意见: the self-inspection exemption (measure II.8: only for the self-found hazard that is the case's
+    violation — same violation code or checklist item, or linked by the officer with a written reason) or 首违不罚
+    (行政处罚法 第33条第1款)."""
     check_transition(case_workflow, case, "propose", actor)
     codes = rules.check_circumstances(circumstances or [])
     row_id = None
+    linked = False  # II.8: the officer linked a hazard whose recorded violation differs (with a written reason)
     if violation_code.strip():
         bands = benchmark_rows(violation_code, case.filed_on)
         if not bands:
@@ -444,9 +475,14 @@ def case_propose_exemption(*, actor: User, case: Case, kind: str, violation_code
             raise DomainError("请选择企业自查隐患记录", field="hazard")
         own = self_inspection_hazards(case.enterprise_id, reported_before=case.found_at).filter(pk=hazard.pk).first()
         fact = rules.HazardFact(number=hazard.number, source=hazard.source, reported_at=hazard.reported_at,
-                                state=(own or hazard).state, enterprise_id=hazard.enterprise_id)
+                                state=(own or hazard).state, enterprise_id=hazard.enterprise_id,
+                                violation_code=hazard.violation_code, checklist_item_id=hazard.checklist_item_id,
+                                title=hazard.title)
+        case_codes, item = self_inspection_case_facts(case, violation_code)
         exempt, basis = rules.self_inspection_exemption(fact, enterprise_id=case.enterprise_id,
-                                                        inspection_at=case.found_at)
+                                                        inspection_at=case.found_at, case_codes=case_codes,
+                                                        case_item_id=item, link_reason=link_reason)
+        linked = exempt and not _same_violation(hazard, case_codes, item)
     elif kind == ExemptionKind.FIRST_OFFENCE:
         if not violation_code.strip():
             raise DomainError("首违不罚须选择违法行为", field="violation_code")
@@ -458,17 +494,21 @@ def case_propose_exemption(*, actor: User, case: Case, kind: str, violation_code
     else:
         raise DomainError("免罚类型无效", field="kind")
     if not exempt:
-        raise DomainError(f"不符合免罚条件：{basis}", code="not_exempt")
+        raise DomainError(f"不符合免罚条件：{basis}", code="not_exempt",
+                          field="link_reason" if "关联理由" in basis else None)
+    link = " ".join(link_reason.split()) if kind == ExemptionKind.SELF_INSPECTION and linked else ""
     fields = dict(exemption=kind, exemption_basis=basis, exempt_hazard=hazard if kind == ExemptionKind.SELF_INSPECTION
                   else None, violation_code=violation_code.strip(), benchmark_row_id=row_id, circumstances=codes,
                   tier=rules.EXEMPT, amount_min=0, amount_max=0, proposed_amount=None, deviation_reason="",
-                  reasoning=basis, hearing_right=False, other_measures="")
+                  reasoning=basis, hearing_right=False, other_measures="", exempt_link_reason=link)
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(**fields)
         for key, value in fields.items():
             setattr(case, key, value)
         record_history(case, actor=actor, action="propose_exemption", label="提出免罚意见", note=basis)
-        audit(actor, "penalties.propose_exemption", case, summary=f"{case.number} 免罚意见：{case.get_exemption_display()}")
+        audit(actor, "penalties.propose_exemption", case, summary=f"{case.number} 免罚意见：{case.get_exemption_display()}",
+              data={"kind": kind, "hazard": hazard.pk if hazard is not None else None,
+                    "violation_code": violation_code.strip(), "link_reason": link})
     return case
 
 
@@ -612,6 +652,7 @@ def case_decide(*, actor: User, case: Case, amount: int | None = None, deviation
         apply_transition(case_workflow, case, "decide", actor=actor, updates=updates,
                          note=f"罚款{rules.yuan(amount)}" + ("" if within else f"（偏离基准：{reason}）"))
         documents.penalty_decision(case, actor)
+        publishing.decision_made(actor, case)  # 行政执法公示 (行政处罚法 第48条) and the credit record
         from bureau.kernel.notifications import notify
 
         notify(_enterprise_users(case), f"行政处罚决定：{case.number}", "请查阅决定书及裁量说理",
@@ -635,6 +676,7 @@ def case_decide_no_penalty(*, actor: User, case: Case) -> Case:
         for key, value in updates.items():
             setattr(case, key, value)
         documents.no_penalty_decision(case, actor)
+        publishing.decision_made(actor, case)  # 行政执法公示 of the no-penalty decision (国办发〔2018〕118号)
         from bureau.kernel.notifications import notify
 
         notify(_enterprise_users(case), f"不予行政处罚决定：{case.number}", case.get_exemption_display(),

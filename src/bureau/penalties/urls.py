@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bureau.penalties import views
+from bureau.penalties import publication_views, views
 
 app_name = "penalties"
 urlpatterns = [
@@ -16,4 +16,9 @@ urlpatterns = [
     path("benchmark/", views.benchmark, name="benchmark"),
     path("benchmark/import/", views.benchmark_import, name="benchmark_import"),
     path("benchmark/template.xlsx", views.benchmark_template, name="benchmark_template"),
+    path("publications/", publication_views.publication_list, name="publications"),
+    path("publications/<id:pk>/publish/", publication_views.publication_publish, name="publication_publish"),
+    path("publications/<id:pk>/withhold/", publication_views.publication_withhold, name="publication_withhold"),
+    path("publications/<id:pk>/withdraw/", publication_views.publication_withdraw, name="publication_withdraw"),
+    path("publications/<id:pk>/mask/", publication_views.publication_mask, name="publication_mask"),
 ]

@@ -153,8 +153,6 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> 
     if staff:
         ctx["evidence"] = list(case.evidence.prefetch_related("officers"))
         if "evidence" in steps or "propose" in steps:
-            from bureau.hazards.queries import self_inspection_hazards
-
             officers = _officers(user)
             ctx["evidence_form"] = extra.pop("evidence_form", None) or EvidenceForm(
                 officers=officers, initial={"recorded_on": timezone.localdate(),
@@ -164,10 +162,10 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> 
                 initial={"violation_code": case.violation_code, "circumstances": case.circumstances,
                          "stage": case.stage or rules.STAGE_ORDER, "target": case.target or rules.TARGET_UNIT,
                          "amount": case.proposed_amount, "complex_case": case.complex_case})
-            hazards = self_inspection_hazards(case.enterprise_id, reported_before=case.found_at).order_by(
-                "-reported_at")[:50]
+            matching, others = services.self_inspection_candidates(case)
             ctx["exemption_form"] = extra.pop("exemption_form", None) or ExemptionForm(
-                hazards=hazards, violations=queries.first_offence_choices(case.filed_on))
+                hazards=others, matching=matching, violations=queries.first_offence_choices(case.filed_on),
+                initial={"violation_code": case.violation_code or (case.hazard.violation_code if case.hazard else "")})
     ctx.update(extra)
     return ctx
 
@@ -321,18 +319,18 @@ def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @acts_on("penalties.Case", action="action")
 def exemption(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     from bureau.hazards.models import Hazard
-    from bureau.hazards.queries import self_inspection_hazards
 
     case = queries.get_case_for(request.user, pk)
-    hazards = self_inspection_hazards(case.enterprise_id, reported_before=case.found_at)
-    form = ExemptionForm(request.POST, hazards=hazards[:50], violations=queries.first_offence_choices(case.filed_on))
+    matching, others = services.self_inspection_candidates(case, request.POST.get("ex-violation_code") or "")
+    form = ExemptionForm(request.POST, hazards=others, matching=matching,
+                         violations=queries.first_offence_choices(case.filed_on))
     if form.is_valid():
         data = form.cleaned_data
         hazard = Hazard.objects.restrict(request.user).filter(pk=data["hazard"]).first() if data["hazard"] else None
         try:
             services.case_propose_exemption(actor=request.user, case=case, kind=data["kind"], hazard=hazard,
                                             violation_code=data["violation_code"] or "",
-                                            circumstances=data["circumstances"])
+                                            circumstances=data["circumstances"], link_reason=data["link_reason"])
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

@@ -1,18 +1,21 @@
 """Shared data for other departments (measure III.2), under /api/v1/sharing/, bearer tokens only; plus the
-business-licence lookup used to pre-fill enterprise data."""
+business-licence lookup used to pre-fill enterprise data, and the public read of 行政执法公示 (/api/v1/publications/)."""
 
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from bureau.accounts.tokens import TokenAuth, require_scope, shared, token_scope
 from bureau.certificates.models import Certificate
 from bureau.enterprises.models import Enterprise
 from bureau.kernel.errors import NotFound, PermissionDenied
-from bureau.kernel.schemas import Day, InputSchema, LongLimit, LongOffset
+from bureau.kernel.schemas import Day, Id, InputSchema, Limit, LongLimit, LongOffset, Offset
+from bureau.penalties.models import DecisionPublication
+from bureau.penalties.queries import public_decision, public_decisions
 from bureau.portal import licences
 from bureau.portal.sharing import pick_fields, provider_for, token_regions
 
@@ -147,4 +150,69 @@ def licence(request: HttpRequest, uscc: str) -> LicenceOut:
     return LicenceOut(found=True, licence=found.__dict__, prefill=found.prefill())
 
 
-routers = [("v1/sharing", router, None), ("v1/business-licences", licence_router, None)]
+# 行政执法公示 (行政处罚法 第48条; 国办发〔2018〕118号): what the portal shows, for anyone (no token, no sign-in)
+publications = Router(tags=["行政执法公示"])
+
+
+class PublicDecisionFilter(InputSchema):
+    q: str | None = Field(None, max_length=60, description="当事人名称或决定书文号开头")
+    region: str | None = Field(None, max_length=12, description="区划代码")
+    year: int | None = Field(None, ge=2000, le=2100, description="决定年度")
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class PublicDecisionOut(Schema):
+    id: int
+    title: str
+    number: str
+    party_name: str
+    party_uscc: str
+    legal_representative: str = Field(description="法定代表人（已隐去名）")
+    violation: str = Field(description="主要违法事实（已隐去个人信息）")
+    basis: str
+    penalty: str
+    authority_name: str
+    region_code: str
+    decided_on: dt.date
+    published_at: dt.datetime | None
+    withdrawn: bool
+    withdraw_ground: str = ""
+    withdraw_reason: str = ""
+
+    @staticmethod
+    def of(p: DecisionPublication) -> "PublicDecisionOut":
+        withdrawn = p.state == "withdrawn"
+        return PublicDecisionOut(
+            id=p.pk, title=p.title, number=p.number, party_name=p.party_name,
+            party_uscc=p.party_uscc, legal_representative="" if withdrawn else p.legal_representative,
+            violation="" if withdrawn else p.violation, basis="" if withdrawn else p.basis,
+            penalty="" if withdrawn else p.penalty, authority_name=p.authority_name, region_code=p.region_id,
+            decided_on=p.decided_on, published_at=p.published_at, withdrawn=withdrawn,
+            withdraw_ground=p.get_withdraw_ground_display() if withdrawn else "",
+            withdraw_reason=p.withdraw_reason if withdrawn else "")
+
+
+class PublicDecisionPage(Schema):
+    items: list[PublicDecisionOut]
+    next_offset: int | None
+
+
+@publications.get("/decisions", response=PublicDecisionPage, auth=None, summary="行政处罚决定公示（公开，无需登录）")
+def public_decision_list(request: HttpRequest, filters: Query[PublicDecisionFilter]) -> PublicDecisionPage:
+    params = {k: v for k, v in filters.dict().items() if v is not None}
+    rows = list(public_decisions(params)[filters.offset: filters.offset + filters.limit + 1])
+    return PublicDecisionPage(items=[PublicDecisionOut.of(p) for p in rows[:filters.limit]],
+                              next_offset=filters.offset + filters.limit if len(rows) > filters.limit else None)
+
+
+@publications.get("/decisions/{decision_id}", response=PublicDecisionOut, auth=None, summary="一项公示的处罚决定")
+def public_decision_detail(request: HttpRequest, decision_id: Id) -> PublicDecisionOut:
+    found = public_decision(decision_id)
+    if found is None:
+        raise NotFound("公示信息不存在或未公示")
+    return PublicDecisionOut.of(found)
+
+
+routers = [("v1/sharing", router, None), ("v1/business-licences", licence_router, None),
+           ("v1/publications", publications, None)]

@@ -26,6 +26,7 @@ register_menu(
 )
 register_portal_link(
     MenuEntry("门户", "政策法规", "portal:laws", order=10),
+    MenuEntry("公开", "行政执法公示", "portal:decisions", order=45),
     MenuEntry("门户", "局长信箱", "petitions:mailbox", order=60),
     MenuEntry("门户", "诉求查询", "petitions:lookup", order=61),
     MenuEntry("门户", "常见问题", "portal:faq", order=70),

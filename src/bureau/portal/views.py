@@ -25,6 +25,7 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.paging import paginate
 from bureau.kernel.registry import registry
 from bureau.kernel.validation import parse_id
+from bureau.penalties.queries import public_decision, public_decisions
 from bureau.portal import licences, queries, services, sharing
 from bureau.portal.forms import (
     ConsultationForm,
@@ -80,6 +81,22 @@ def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def faq(request: HttpRequest) -> HttpResponse:
     page = paginate(queries.faq_search(request.GET), request.GET, size=30)
     return render(request, "portal/faq.html", {"page": page, "params": request.GET, "topics": LawTopic.choices})
+
+
+@public_view
+def decisions(request: HttpRequest) -> HttpResponse:
+    """行政执法公示: the published penalty decisions (行政处罚法 第48条; 国办发〔2018〕118号), personal data masked. Not
+    cached: a withdrawal (第48条第2款) shows at once (the list is one indexed query)."""
+    page = paginate(public_decisions(request.GET), request.GET, size=20)
+    return render(request, "portal/decisions.html", {"page": page, "params": request.GET})
+
+
+@public_view
+def decision(request: HttpRequest, pk: int) -> HttpResponse:
+    found = public_decision(pk)
+    if found is None:
+        raise Http404("公示信息不存在")
+    return render(request, "portal/decision.html", {"d": found})
 
 
 @public_view
