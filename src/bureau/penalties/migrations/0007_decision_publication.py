@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('enterprises', '0004_name_trigram_index'),
         ('kernel', '0004_throttle_heartbeat_keyed_audit'),
-        ('penalties', '0005_case_exempt_link_reason'),
+        ('penalties', '0006_case_exempt_link_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('penalties', '0004_reminder_statement_court_application'),
+        ('penalties', '0005_structured_conditions'),
     ]
 
     operations = [
