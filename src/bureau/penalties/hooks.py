@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, LEGAL_REVIEWER, SECTION_HEAD, SYSADMIN
 from bureau.inspection.services import ServiceOwner, register_service_owner
+from bureau.kernel.calendar import countdown_label
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -24,6 +25,7 @@ from bureau.kernel.registry import (
 )
 from bureau.kernel.rules import RuleDefault, register_rules
 from bureau.penalties import demo  # noqa: F401  (registers the demo loader)
+from bureau.penalties.facts import latest_legal_review, legal_review_reasons
 
 register_rules(
     RuleDefault("penalties.decision_days", 90, "行政处罚案件自立案之日起作出决定的期限（自然日）",
@@ -129,6 +131,8 @@ def workbench(user: Any) -> Iterable[WorkItem]:
             title = f"缴纳罚款：{case.number}" if paying else f"陈述申辩：{case.number}"
         elif paying:
             title = f"{case.number} {case.enterprise.name}（罚款缴纳{'已逾期' if case.payment_overdue else '期限'}）"
+        elif case.statement_review_pending:  # 行政处罚法 第45条: the statement waits for the officer's review
+            title = f"{case.number} {case.enterprise.name}（陈述申辩待复核）"
         else:
             title = f"{case.number} {case.enterprise.name}"
         items.append(WorkItem(title=title, url=f"/penalties/cases/{case.pk}/", area="行政处罚",
@@ -138,9 +142,6 @@ def workbench(user: Any) -> Iterable[WorkItem]:
 
 
 def _legal_review_items(qs: Any) -> list[WorkItem]:
-    from bureau.kernel.calendar import countdown_label
-    from bureau.penalties.facts import latest_legal_review, legal_review_reasons
-
     items = []
     for case in qs.order_by("decision_due")[:50]:
         review = latest_legal_review(case)

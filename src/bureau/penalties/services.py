@@ -20,6 +20,7 @@ from bureau.inspection.services import ELECTRONIC, OTHER_METHODS, service_serve_
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import Deadline, add_working_days
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
@@ -547,8 +548,6 @@ def statement_review_record(*, actor: User, case: Case, outcome: str, reason: st
         audit(actor, "penalties.review_statement", case, summary=f"{case.number} 复核陈述申辩：{note}"[:300],
               data={"outcome": outcome, "amount_before": before, "amount": amount if changed else before})
         documents.statement_review_record(case, actor)
-        from bureau.kernel.notifications import notify
-
         notify(_enterprise_users(case), f"陈述申辩复核结果：{case.number}", note[:200], url=f"/penalties/cases/{case.pk}/")
     return case
 
@@ -583,8 +582,6 @@ def legal_review_record(*, actor: User, case: Case, opinion: str, text: str = ""
                              updates={"review_opinion": f"法制审核意见（{label}）：{text.strip()}"[:2000]},
                              audit_data={"opinion": opinion, "review": review.pk})
         documents.legal_review_opinion(case, review, actor)
-        from bureau.kernel.notifications import notify
-
         notify([case.lead_officer, case.second_officer], f"法制审核意见（{label}）：{case.number}",
                ("案件已退回，请按审核意见修改后重新提交" if opinion != rules.LEGAL_AGREE else "可提请负责人作出决定"),
                url=f"/penalties/cases/{case.pk}/")

@@ -457,7 +457,7 @@ def _execute(request: AuthenticatedRequest, case: Case) -> HttpResponse:
 
 
 @login_required
-@for_roles(*STAFF)
+@for_roles(*STAFF, LEGAL_REVIEWER)  # the 法制审核 checks 裁量适当 against the benchmark (行政处罚法 第58条)
 @reference_data
 def benchmark(request: AuthenticatedRequest) -> HttpResponse:
     on = timezone.localdate() if request.GET.get("all") != "1" else None
