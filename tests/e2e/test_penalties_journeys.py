@@ -1,5 +1,5 @@
 """Journeys of the penalties area in the browser:
-1. inspection finding → case → proposal with reasoning → 告知 → enterprise statement online → decision → 送达 →
+1. inspection finding → case → proposal with reasoning → 告知 → enterprise statement online → its review → decision → 送达 →
    the enterprise sees the payment deadline → 记录执行情况 (a wrong amount refused first) → 结案;
 2. the self-inspection exemption (measure II.8) → no-penalty decision shown to the enterprise."""
 
@@ -69,6 +69,11 @@ def test_inspection_finding_to_closed_case(page, live_server, sign_in):
 
     sign_in(w.officer)
     page.goto(case_url)
+    # 行政处罚法 第45条: the statement is reviewed, with reasons, before the case goes for decision
+    page.select_option("#id_sr-outcome", "rejected")
+    page.fill("#id_sr-reason", "停止作业不改变无证上岗的事实，已在从轻阶次内裁量。")
+    page.click("#statement-review-form button[type=submit]")
+    expect(page.locator("#statement-review")).to_contain_text("不采纳")
     _click_action(page, "submit_decision", "待决定")
     sign_in(w.leader)
     page.goto(case_url)

@@ -190,8 +190,12 @@ def test_conflicts_are_declared_once_and_only_for_oneself(world, general):
 
 def test_the_order_names_the_issuing_bureaus_own_government_as_review_body(world, general, monkeypatch):
     """行政复议法（2023年修订，2024年1月1日施行）第二十四条: a county bureau's 责令限期整改指令书 is reviewed by that county's
-    people's government — not by 运城市人民政府 or 山西省应急管理厅, the choice the old law gave."""
+    people's government — not by 运城市人民政府 or 山西省应急管理厅, the choice the old law gave; and the court is the
+    county bureau's own (data, 行政诉讼法 第十八条)."""
     from bureau.inspection import documents
+
+    world.yanhu.court = "运城市盐湖区人民法院"
+    world.yanhu.save(update_fields=["court"])
 
     written: list[str] = []
     real = documents.store_document
@@ -212,6 +216,7 @@ def test_the_order_names_the_issuing_bureaus_own_government_as_review_body(world
     assert inspection.organisation.region_id == "140802"
     assert "向运城市盐湖区人民政府申请行政复议" in remedies and "山西省应急管理厅" not in remedies
     assert "本指令不停止执行" in remedies
+    assert "向运城市盐湖区人民法院提起行政诉讼" in remedies
 
 
 @pytest.mark.parametrize(("kind", "region", "expected"), [

@@ -56,6 +56,9 @@ class World:
         self.officer2 = make_user(f"insp{n}b", roles=["inspector"], organisation=org, enforcement_id=f"1408020{n}02",
                                   real_name="执法员乙")
         self.leader = make_user(f"lead{n}", roles=["leader"], organisation=org, real_name="分管局长")
+        # 行政处罚法 第58条第2款: a 法制审核人员 holding the 法律职业资格
+        self.legal = make_user(f"legal{n}", roles=["legal_reviewer"], organisation=org, real_name="法制审核员",
+                               legal_qualification=f"A20191408{n:05d}")
         self.enterprise = EnterpriseFactory(region_id=region, industry=industry)
         self.company_user = make_user(f"corp{n}", roles=["enterprise"], enterprise=self.enterprise,
                                       real_name="企业安全员")
@@ -109,6 +112,21 @@ class World:
         case = self.proposed_case(amount=amount)
         services.case_transition(actor=self.officer, case=case, action="submit_review")
         return services.case_notify(actor=self.leader, case=case, opinion="同意")
+
+
+    def review_statement(self, case: Any, outcome: str = "rejected", reason: str = "当事人未提出新的事实和证据",
+                         amount: int | None = None) -> Any:
+        """复核 of the party's statement (行政处罚法 第45条)."""
+        from bureau.penalties import services
+
+        return services.statement_review_record(actor=self.officer, case=case, outcome=outcome, reason=reason,
+                                                amount=amount)
+
+    def legal_review(self, case: Any, opinion: str = "agree", text: str = "") -> Any:
+        """法制审核 (行政处罚法 第58条) by the world's 法制审核人员."""
+        from bureau.penalties import services
+
+        return services.legal_review_record(actor=self.legal, case=case, opinion=opinion, text=text)
 
 
 def _benchmark_loaded() -> bool:

@@ -67,6 +67,14 @@ def test_whole_procedure_from_inspection_finding_to_closure(w, login):
     assert _act(client, case, "statement", text="我公司已立即停止该焊工作业并安排培训取证。").status_code == 302
 
     client = login(w.officer)
+    # 行政处罚法 第45条: the statement is reviewed (采纳 / 部分采纳 / 不采纳 with reasons) before the decision
+    refused = _act(client, case, "submit_decision")
+    assert refused.status_code == 400 and "第四十五条" in refused.content.decode()
+    assert "statement-review-form" in client.get(f"/penalties/cases/{case.pk}/").content.decode()
+    response = client.post(f"/penalties/cases/{case.pk}/statement-review/", {"sr-outcome": "rejected", "sr-reason": ""})
+    assert response.status_code == 400 and "请写明复核理由" in response.content.decode()
+    assert client.post(f"/penalties/cases/{case.pk}/statement-review/", {
+        "sr-outcome": "rejected", "sr-reason": "停止作业不改变无证上岗的事实，已在从轻阶次内裁量"}).status_code == 302
     assert _act(client, case, "submit_decision").status_code == 302
     client = login(w.leader)
     assert _act(client, case, "decide", amount="20000").status_code == 302
@@ -91,8 +99,8 @@ def test_whole_procedure_from_inspection_finding_to_closure(w, login):
     assert closing.startswith(b"%PDF")
 
     titles = [d.title for d in case.documents()]
-    assert titles == ["立案审批表", "询问笔录", "行政处罚告知书", "陈述申辩记录", "案件处理呈批表", "行政处罚决定书",
-                      "送达回执", "结案审批表"]
+    assert titles == ["立案审批表", "询问笔录", "行政处罚告知书", "陈述申辩记录", "陈述申辩复核意见书", "案件处理呈批表",
+                      "行政处罚决定书", "送达回执", "结案审批表"]
     assert all(len(d.sha256) == 64 for d in case.documents())
     decision_pdf = case.documents().get(kind="penalty_decision").file.read()
     assert decision_pdf.startswith(b"%PDF") and b"/FontFile2" in decision_pdf
@@ -346,7 +354,7 @@ def test_list_query_budget(w, login, django_assert_max_num_queries):
     client = login(w.company_user)
     with django_assert_max_num_queries(12):
         page = client.get("/penalties/").content.decode()
-    assert "运应急立" in page
+    assert "盐湖应急立" in page  # the county's own prefix (numbering per issuing authority)
 
 
 def test_enterprise_workbench_shows_notice_with_deadline(w, login):
@@ -414,6 +422,7 @@ def test_benchmark_page_lists_rows_in_force_and_all_versions(w, login, django_as
 def test_decision_documents_carry_the_reasoning_and_the_exemption_basis(w):
     case = w.notified_case()
     services.statement_submit(actor=w.company_user, case=case, text="已整改")
+    w.review_statement(case)
     services.case_submit_decision(actor=w.officer, case=case)
     services.case_decide(actor=w.leader, case=case)
     decision = case.documents().get(kind="penalty_decision").file.read().decode()

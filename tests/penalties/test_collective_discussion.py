@@ -107,7 +107,10 @@ def _deciding(w, amount=20000, complex_case=False):
     services.case_transition(actor=w.officer, case=case, action="submit_review")
     services.case_notify(actor=w.leader, case=case)
     services.statement_submit(actor=w.company_user, case=case, text="", waive=True)
-    return services.case_submit_decision(actor=w.officer, case=case)
+    case = services.case_submit_decision(actor=w.officer, case=case)
+    if services.legal_review_reasons(case):  # 行政处罚法 第58条: reviewed before the leaders discuss and decide
+        w.legal_review(case)
+    return case
 
 
 def _post(client, case, **data):

@@ -17,6 +17,7 @@ def decided():
     w = World()
     case = w.notified_case()
     services.statement_submit(actor=w.company_user, case=case, text="已整改")
+    w.review_statement(case)
     services.case_submit_decision(actor=w.officer, case=case)
     services.case_decide(actor=w.leader, case=case)
     return w, case

@@ -21,7 +21,7 @@ from bureau.kernel.masking import mask_id_number, mask_phone
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
-    list_display = ("code", "name", "kind", "parent", "region", "is_active")
+    list_display = ("code", "name", "kind", "parent", "region", "document_prefix", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
 
@@ -72,7 +72,8 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     autocomplete_fields = ("enterprise",)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("real_name", "phone", "id_number", "email", "title", "enforcement_id")}),
+        ("个人信息", {"fields": ("real_name", "phone", "id_number", "email", "title", "enforcement_id",
+                             "legal_qualification")}),
         ("机构与角色", {"fields": ("organisation", "enterprise", "roles", "is_active", "is_superuser")}),
         ("安全", {"fields": ("totp_enabled", "totp_changed_at", "last_login")}),
     )

@@ -50,6 +50,14 @@ class Organisation(models.Model):
         "行政复议机关", max_length=100, blank=True,
         help_text="本机关作出的行政行为的复议机关。不填时按行政复议法第二十四条推定为本级人民政府；"
                   "开发区等功能区的监管部门请按实际填写。")
+    document_prefix = models.CharField(
+        "文书字号", max_length=20, blank=True,
+        help_text="本机关执法文书编号的机关代字，如“运应急”“盐湖应急”：案号为“盐湖应急立〔2026〕00001号”，"
+                  "决定书为“盐湖应急罚决〔2026〕00001号”。不填时按管辖区划名称推定。")
+    court = models.CharField(
+        "行政诉讼管辖法院", max_length=100, blank=True,
+        help_text="本机关作出的行政行为的一审管辖法院（行政诉讼法第十四条、第十八条；实行行政案件集中管辖的，"
+                  "填写指定管辖的法院）。不填时文书写“人民法院”。")
 
     class Meta:
         verbose_name = "机构"
@@ -76,12 +84,31 @@ class Organisation(models.Model):
             return f"{region.parent.name}{region.name}人民政府"
         return ""
 
+    @property
+    def court_name(self) -> str:
+        """The court of first instance of this authority's acts as recorded by the administrators, or "": it is not
+        presumed, because 行政诉讼法 第十八条第二款 lets the courts concentrate administrative cases elsewhere."""
+        return self.bureau.court
+
     def remedies(self, *, act: str = "本决定", received: str = "收到本决定书") -> str:
-        """The remedies sentence of a notice or decision, naming the review body where it is known (行政复议法 第20条:
-        60 days; 行政诉讼法 第46条: 6 months)."""
+        """The remedies sentence of a notice or decision, naming the issuing authority's review body (行政复议法
+        第24条; 第20条: 60 days) and its court where they are known (行政诉讼法 第18条; 第46条: 6 months)."""
         body = self.review_body_name
         review = f"依法向{body}申请行政复议" if body else "依法申请行政复议"
-        return f"如不服{act}，可以自{received}之日起六十日内{review}，或者在六个月内依法向人民法院提起行政诉讼。"
+        court = self.court_name or "人民法院"
+        return f"如不服{act}，可以自{received}之日起六十日内{review}，或者在六个月内依法向{court}提起行政诉讼。"
+
+    @property
+    def number_prefix(self) -> str:
+        """The authority's 机关代字 in its document numbers (运应急, 盐湖应急): recorded data, or presumed from the name
+        of its region (盐湖区 → 盐湖应急) when the administrators have not set it."""
+        bureau = self.bureau
+        if bureau.document_prefix:
+            return bureau.document_prefix
+        place = bureau.region.name if bureau.region is not None else (bureau.short_name or bureau.name)
+        if len(place) > 2 and place[-1] in "市区县":
+            place = place[:-1]
+        return f"{place}应急"
 
     @property
     def bureau(self) -> Organisation:
@@ -131,6 +158,9 @@ class User(AbstractUser):
     enforcement_id = models.CharField("执法证号", max_length=40, blank=True,
                                       help_text="只有持执法证的人员可以执法检查")
     title = models.CharField("职务", max_length=40, blank=True)
+    legal_qualification = models.CharField(
+        "法律职业资格证书编号", max_length=40, blank=True,
+        help_text="法制审核人员：初次从事行政处罚决定法制审核的人员，应当取得法律职业资格（行政处罚法第五十八条第二款）")
     totp_secret = EncryptedTextField("动态口令密钥", blank=True)
     totp_enabled = models.BooleanField("已启用动态口令", default=False)
     # a new secret waits here until the user proves it with a code; the enabled one keeps working meanwhile

@@ -14,13 +14,15 @@ LICENSING_OFFICER = "licensing_officer"
 INSPECTOR = "inspector"
 SECTION_HEAD = "section_head"
 LEADER = "leader"
+LEGAL_REVIEWER = "legal_reviewer"
 EXPERT = "expert"
 AGENCY = "agency"
 DEPARTMENT = "department"
 ENTERPRISE = "enterprise"
 INDIVIDUAL = "individual"
 
-STAFF_ROLES = frozenset({SYSADMIN, SECADMIN, AUDITOR, CLERK, LICENSING_OFFICER, INSPECTOR, SECTION_HEAD, LEADER})
+STAFF_ROLES = frozenset({SYSADMIN, SECADMIN, AUDITOR, CLERK, LICENSING_OFFICER, INSPECTOR, SECTION_HEAD, LEADER,
+                         LEGAL_REVIEWER})
 OFFICERS = frozenset({CLERK, LICENSING_OFFICER, INSPECTOR, SECTION_HEAD, LEADER})
 
 DEFAULT_ROLES = [
@@ -32,6 +34,8 @@ DEFAULT_ROLES = [
     (INSPECTOR, "执法人员", "现场检查、网上巡查、立案调查（须持执法证）", True),
     (SECTION_HEAD, "科室负责人", "审核计划、检查和案件", True),
     (LEADER, "分管负责人", "审批延期、年度计划、对免检企业的检查和处罚决定", True),
+    # 行政处罚法 第58条: 从事行政处罚决定法制审核的人员 (初次从事者须取得法律职业资格, 第2款: User.legal_qualification)
+    (LEGAL_REVIEWER, "法制审核人员", "作出重大行政处罚决定前进行法制审核（行政处罚法第五十八条）", True),
     (EXPERT, "专家", "安全体检、专家评审", False),
     (AGENCY, "安全评价机构", "提交安全评价报告", False),
     (DEPARTMENT, "协同部门", "并联审批意见、数据共享（能源局、人社局、市场监管局等）", False),

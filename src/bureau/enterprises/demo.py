@@ -5,6 +5,7 @@ ID check digits) so that every rule of the platform applies to them."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -89,8 +90,11 @@ def load(ctx: Any) -> None:
     rng = ctx.rng
     roles = {r.code: r for r in Role.objects.all()}
     password_hash = make_password(ctx.password)  # one argon2 hash shared by all demo accounts (same password)
+    # 文书字号 and the court of each authority (行政诉讼法 第十八条: the court where the authority sits; demo values,
+    # to be checked against the courts' concentrated jurisdiction of administrative cases)
     city = Organisation.objects.create(code="YC-CITY", name="运城市应急管理局", short_name="市局",
-                                       kind=OrganisationKind.CITY_BUREAU, region_id="140800", sort=0)
+                                       kind=OrganisationKind.CITY_BUREAU, region_id="140800", sort=0,
+                                       document_prefix="运应急", court="运城市盐湖区人民法院")
     sections = {code: Organisation.objects.create(code=code, name=name, kind=OrganisationKind.SECTION, parent=city,
                                                   region_id="140800", sort=i + 1)
                 for i, (code, name) in enumerate(SECTIONS)}
@@ -98,8 +102,11 @@ def load(ctx: Any) -> None:
     for i, (code, name, _parent, _internal) in enumerate(REGIONS[1:]):
         kind = OrganisationKind.ZONE if code == "140899" else OrganisationKind.COUNTY_BUREAU
         org_name = "运城经济开发区安全生产监督管理部" if code == "140899" else f"{name}应急管理局"
-        counties[code] = Organisation.objects.create(code=f"YC-{code}", name=org_name, short_name=name, kind=kind,
-                                                     parent=city, region_id=code, sort=20 + i)
+        counties[code] = Organisation.objects.create(
+            code=f"YC-{code}", name=org_name, short_name=name, kind=kind, parent=city, region_id=code, sort=20 + i,
+            document_prefix="运开安监" if code == "140899" else f"{short(name)}应急",
+            court=("运城市盐湖区人民法院" if code == "140899" else
+                   f"运城市{name}人民法院" if name.endswith("区") else f"{name}人民法院"))
     departments = {code: Organisation.objects.create(code=code, name=name, kind=(
         OrganisationKind.PROVINCE if code.startswith("SX") else OrganisationKind.DEPARTMENT), sort=60 + i)
         for i, (code, name) in enumerate(DEPARTMENTS)}
@@ -141,6 +148,22 @@ def load(ctx: Any) -> None:
         user(f"{p}_inspector2", f"{org.short_name} {person_name(rng)}", org, [R.INSPECTOR], enforcement=True)
         user(f"{p}_licensing", f"{org.short_name} {person_name(rng)}", org, [R.LICENSING_OFFICER])
         user(f"{p}_leader", f"{org.short_name} {person_name(rng)}", org, [R.LEADER], title="副局长")
+    # 法制审核人员 (行政处罚法 第58条) of the city bureau and of each county authority, with their 法律职业资格 (第2款);
+    # their own random stream, so that the data generated after them stays as it was
+    legal_rng = random.Random(58)
+    for username, name, org, description in (
+            ("city_legal", "政策法规科 韩雪", sections["YC-S-ZF"], "市局法制审核人员（行政处罚法第五十八条）"),
+            *((f"{COUNTY_PINYIN[code]}_legal", f"{org.short_name} 法制审核员", org,
+               "盐湖区法制审核人员（行政处罚法第五十八条）" if code == "140802" else "")
+              for code, org in counties.items())):
+        person = User(username=username, real_name=name, organisation=org, title="法制审核人员",
+                      phone=mobile(legal_rng), id_number=id_number(legal_rng),
+                      legal_qualification=f"A2019{legal_rng.randrange(10**9, 10**10)}")
+        person.password = password_hash
+        person.save()
+        person.roles.set([roles[R.LEGAL_REVIEWER]])
+        if description:
+            demo_account(username, description)
     user("energy_dept", "能源局 马军", departments["YC-D-NY"], [R.DEPARTMENT], description="市能源局（并联审批）")
     user("hrss_dept", "人社局 何丽", departments["YC-D-RS"], [R.DEPARTMENT])
     user("province", "省厅 郭平", departments["SX-YJT"], [R.DEPARTMENT])

@@ -142,7 +142,7 @@ class AuditEntry(models.Model):
 class Counter(models.Model):
     """Counter row for human-readable numbers per kind and year (locked in the transaction that uses it)."""
 
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=100)  # the kind, and "@" + the scope (numbering.counter_key)
     year = models.PositiveSmallIntegerField()
     value = models.PositiveIntegerField(default=0)
 

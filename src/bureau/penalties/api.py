@@ -126,6 +126,16 @@ class DiscussionOut(Schema):
     reason: str
 
 
+class LegalReviewOut(Schema):
+    reviewed_on: dt.date
+    reviewer_name: str
+    qualification: str = Field("", description="法律职业资格证书编号（行政处罚法第58条第2款）")
+    opinion: str = Field(..., description="agree 同意 / modify 建议修改 / disagree 不同意")
+    opinion_label: str
+    text: str
+    reasons: list[str]
+
+
 class CaseDetailOut(CaseOut):
     reasoning: str
     exemption_basis: str
@@ -145,6 +155,16 @@ class CaseDetailOut(CaseOut):
     collective_required: bool = Field(False, description="重大或情节复杂案件，须负责人集体讨论决定（第57条第2款）")
     collective_reasons: list[str] = Field(default_factory=list, description="须集体讨论的理由（仅执法机关可见）")
     collective_discussion: DiscussionOut | None = Field(None, description="集体讨论记录（仅执法机关可见）")
+    legal_review_required: bool = Field(False, description="作出决定前须经法制审核（行政处罚法第58条；仅执法机关可见）")
+    legal_review_reasons: list[str] = Field(default_factory=list, description="须法制审核的情形（仅执法机关可见）")
+    legal_reviews: list[LegalReviewOut] = Field(default_factory=list, description="法制审核记录（仅执法机关可见）")
+    statement: str = Field("", description="当事人的陈述申辩（行政处罚法第45条）")
+    statement_waived: bool = False
+    statement_review: str = Field("", description="复核结果：adopted 采纳 / partly 部分采纳 / rejected 不采纳；空 = 未复核")
+    statement_review_label: str = ""
+    statement_review_reason: str = ""
+    statement_reviewed_at: dt.datetime | None = None
+    statement_amount_before: int | None = Field(None, description="采纳陈述申辩变更拟罚款前的金额（元）")
     hearing_at: dt.datetime | None = Field(None, description="听证时间（听证通知书）")
     hearing_place: str = ""
     hearing_host_name: str = ""
@@ -213,6 +233,15 @@ def case_detail(request: HttpRequest, case_id: Id) -> CaseDetailOut:
                          participant_names=[u.display_name for u in d.participants.all()], summary=d.summary,
                          conclusion=d.conclusion, conclusion_text=d.conclusion_text, amount=d.amount,
                          reason=d.reason) if d else None)
+        legal = services.legal_review_reasons(c)
+        extra.update(legal_review_required=bool(legal), legal_review_reasons=legal, legal_reviews=[
+            LegalReviewOut(reviewed_on=r.reviewed_on, reviewer_name=r.reviewer.display_name,
+                           qualification=r.qualification, opinion=r.opinion, opinion_label=r.get_opinion_display(),
+                           text=r.text, reasons=list(r.reasons)) for r in services.legal_review_history(c)])
+    extra.update(statement=c.statement, statement_waived=c.statement_waived, statement_review=c.statement_review,
+                 statement_review_label=c.get_statement_review_display() if c.statement_review else "",
+                 statement_review_reason=c.statement_review_reason, statement_reviewed_at=c.statement_reviewed_at,
+                 statement_amount_before=c.statement_amount_before)
     if c.reminder_on:
         from bureau.kernel.rules import rule
 

@@ -3,8 +3,9 @@
 a closed fine with its reasoning and execution record, a case under investigation, a fine of qiye served and
 not paid past its payment deadline, a fine paid (已执行) waiting for closure, a hearing scheduled (听证通知书), a
 major case decided after the leaders' collective discussion (集体讨论记录), an overdue fine with its 履行催告书 and
-the party's statement against it awaiting review, a reminder qiye may answer online, and a fine enforced through
-the court (强制执行申请书) after the litigation period."""
+the party's statement against it awaiting review, a reminder qiye may answer online, a fine enforced through
+the court (强制执行申请书) after the litigation period, the 法制审核 (行政处罚法 第58条) of the fines it lists before
+their decision, and a statement partly adopted (第45条) with its case waiting for the 法制审核."""
 
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ def load(ctx: Any) -> None:
         person.roles.set([Role.objects.get(code=role)])
         demo_account(username, note)
     chief, fazhi = User.objects.get(username="yanhu_head"), User.objects.get(username="yanhu_fazhi")
+    legal = User.objects.get(username="yanhu_legal")  # 盐湖区's 法制审核人员 (行政处罚法 第58条), foundation demo
     clerk = User.objects.get(username="yanhu_fazhi2")
 
     def inspection_case(enterprise: Any, title: str, description: str, violation_code: str = "") -> Any:
@@ -142,6 +144,9 @@ def load(ctx: Any) -> None:
         services.statement_submit(actor=officer, case=case, text="", waive=True)
         delivered(case, "penalty_notice")
         services.case_submit_decision(actor=officer, case=case)
+        # 70,000 yuan reaches the 较大数额罚款 of the 法制审核 list (行政处罚法 第58条第1款第（四）项)
+        services.legal_review_record(actor=legal, case=case, opinion="agree",
+                                     text="事实清楚，证据确实充分，适用依据正确，程序合法，裁量适当。")
         services.case_decide(actor=leader, case=case)
         services.case_serve(actor=officer, case=case, method="直接送达")
         services.case_execute(actor=officer, case=case, method="voluntary", amount=case.decided_amount,
@@ -227,6 +232,9 @@ def load(ctx: Any) -> None:
     case.refresh_from_db()
     services.hearing_record_save(actor=officer, case=case, record="当事人对违法事实无异议，称因生产任务重未组织演练，"
                                  "请求从轻处罚；调查人员认为当事人一年内再犯，应从重处罚。")
+    # a hearing held (行政处罚法 第58条第1款第（二）项): the 法制审核 before the leaders' collective discussion
+    services.legal_review_record(actor=legal, case=case, opinion="agree",
+                                 text="听证程序合法，当事人未提出新的事实和证据，从重阶次裁量适当。")
     services.discussion_record(
         actor=fazhi, case=case, held_on=today, place="盐湖区应急管理局党组会议室", host=chief,
         participants=[leader, fazhi], conclusion="agree",
@@ -290,7 +298,24 @@ def load(ctx: Any) -> None:
                           applied_on=min(today, window[0] + dt.timedelta(days=10)),
                           note="强制执行申请书及附件已递交立案庭（演示）")
 
-    # 12. 行政执法公示 (行政处罚法 第48条): the served decisions are published on the portal by the hourly job (run
+    # 12. the party's statement partly adopted (行政处罚法 第45条: the proposed fine lowered with its reasons, never
+    # raised), the case submitted for decision and waiting for the 法制审核 of 第58条 (yanhu_legal's workbench)
+    case = inspection_case(firm_at(2), "未按照规定定期组织应急救援预案演练",
+                           "检查发现企业2025年以来未组织生产安全事故应急救援预案演练，一年内曾因同一违法行为受到处罚。")
+    evidence(case, "问：最近一次应急演练是什么时间？答：2024年9月，今年因停产检修未组织。")
+    services.case_propose(actor=officer, case=case, violation_code="AQF-97-6", circumstances=["repeat"],
+                          amount=70000)
+    services.case_transition(actor=officer, case=case, action="submit_review")
+    services.case_notify(actor=leader, case=case, opinion="同意告知")
+    delivered(case, "penalty_notice", "hearing_notice")
+    services.statement_submit(actor=officer, case=case, text="我公司今年1月至5月停产检修，复产后已于11月组织综合演练"
+                              "（附演练记录和照片），请求从轻处罚。")
+    services.statement_review_record(actor=officer, case=case, outcome="partly", amount=60000,
+                                     reason="停产检修期间未组织演练属实，复产后已组织演练并提交记录，可酌情从轻；但一年内再犯"
+                                     "的从重情节成立，不予减轻。")
+    services.case_submit_decision(actor=officer, case=case)
+
+    # 13. 行政执法公示 (行政处罚法 第48条): the served decisions are published on the portal by the hourly job (run
     # here once); a decision made days ago is shown published the day after it (demo dates), the decisions waiting
     # for service stay 待公示 within their seven working days
     publish_due(today)

@@ -12,8 +12,8 @@ from bureau.inspection.services import consent_of, service_open
 from bureau.kernel.documents import Fields, Heading, Para, Signature, Spec, store_document
 from bureau.kernel.models import Document
 from bureau.penalties import rules
-from bureau.penalties.facts import court_window, major_reasons
-from bureau.penalties.models import Case, CollectiveDiscussion, EvidenceRecord
+from bureau.penalties.facts import court_window, latest_legal_review, major_reasons
+from bureau.penalties.models import Case, CollectiveDiscussion, EvidenceRecord, LegalReview
 
 
 def _authority(case: Case) -> str:
@@ -24,7 +24,8 @@ def _number(case: Case, kind: str) -> str:
     short = {"penalty_notice": "罚告", "hearing_notice": "听告", "penalty_decision": "罚决",
              "no_penalty_decision": "不罚决", "hearing_schedule_notice": "听通",
              "enforcement_reminder": "催告", "court_application": "强执申"}.get(kind)
-    return case.number.replace("立", short) if short else case.number
+    # the case number's 立 (立案) becomes the document's kind: 盐湖应急立〔2026〕00001号 → 盐湖应急罚决〔2026〕00001号
+    return case.number.replace("立〔", f"{short}〔", 1) if short else case.number
 
 
 def _party(case: Case) -> list[tuple[str, str]]:
@@ -121,11 +122,81 @@ def handling_approval(case: Case, actor: Any) -> Document:
             ("拟处理意见", _amount_text(case, case.proposed_amount)),
             ("偏离基准理由", case.deviation_reason or "无（在基准幅度内）"),
             ("陈述申辩", case.statement or ("放弃" if case.statement_waived else "期限内未提出")),
+            *([("复核意见", _statement_review_line(case))] if case.statement.strip() else []),
             ("听证", case.hearing_record or "未申请")]
     spec = Spec(title="案件处理呈批表", authority=_authority(case), number=case.number, blocks=[
         Fields(rows), Heading("裁量说理"), Para(case.reasoning), Para(f"承办人：{_officers(case)}", indent=False),
     ])
     return _store(case, "handling_approval", spec, actor)
+
+
+def _statement_review_line(case: Case) -> str:
+    if not case.statement_review:
+        return "待复核"
+    line = f"{case.get_statement_review_display()}：{case.statement_review_reason}"
+    if case.statement_amount_before is not None and case.statement_amount_before != case.proposed_amount:
+        line += f"（拟罚款由{rules.yuan(case.statement_amount_before)}变更为{rules.yuan(case.proposed_amount)}）"
+    return line
+
+
+def statement_review_record(case: Case, actor: Any) -> Document:
+    """陈述申辩复核意见书 (行政处罚法 第四十五条): the party's facts, reasons and evidence, the authority's review and
+    whether it adopted them, with its reasons and any change to the proposed penalty; the party may open it."""
+    reviewer = case.statement_reviewer.display_name if case.statement_reviewer else "—"
+    spec = Spec(title="陈述申辩复核意见书", authority=_authority(case), number=case.number, blocks=[
+        Fields([("案由", case.title), ("陈述申辩人", case.enterprise.name),
+                ("提出时间", f"{timezone.localtime(case.statement_at):%Y-%m-%d %H:%M}" if case.statement_at else "—"),
+                ("拟作出的处罚", _amount_text(case, case.statement_amount_before or case.proposed_amount))]),
+        Heading("当事人陈述申辩（事实、理由和证据）"), Para(case.statement or "—"),
+        Heading("复核意见"),
+        Para(rules.statement_review_text(outcome=case.statement_review, reason=case.statement_review_reason,
+                                         amount_from=case.statement_amount_before, amount_to=case.proposed_amount)
+             or "待复核"),
+        Fields([("复核人", reviewer),
+                ("复核时间", f"{timezone.localtime(case.statement_reviewed_at):%Y-%m-%d %H:%M}"
+                 if case.statement_reviewed_at else "—")]),
+        Para("依据《中华人民共和国行政处罚法》第四十五条，行政机关必须充分听取当事人的意见，对当事人提出的事实、理由和证据，"
+             "应当进行复核；当事人提出的事实、理由或者证据成立的，行政机关应当采纳。行政机关不得因当事人陈述、申辩而给予"
+             "更重的处罚。", indent=False),
+    ])
+    return _store(case, "statement_review_record", spec, actor)
+
+
+def legal_review_opinion(case: Case, review: LegalReview, actor: Any) -> Document:
+    """法制审核意见书 (行政处罚法 第五十八条): the cases it lists, what was reviewed, the opinion and the reviewer with
+    the 法律职业资格 of 第二款. Internal to the authority's file."""
+    reviewer = review.reviewer
+    spec = Spec(title="法制审核意见书", authority=_authority(case), number=case.number, blocks=[
+        Fields([("案由", case.title), *_party(case), ("承办人", _officers(case)),
+                ("拟处理意见", _amount_text(case, review.amount)),
+                ("违法行为代码", case.violation_code or "—"), ("裁量阶次", case.tier_label or "—"),
+                ("须法制审核的情形", "；".join(review.reasons) or "—")]),
+        Heading("审核内容"),
+        Para("执法主体是否合法，执法人员是否具备执法资格；违法事实是否清楚，证据是否确实充分；适用法律依据是否准确；"
+             "程序是否合法（告知、陈述申辩及复核、听证）；裁量基准适用是否适当；执法文书是否规范。"),
+        Heading("审核意见"),
+        Para(f"{review.get_opinion_display()}。" + (rules.sentence(review.text) if review.text else "")),
+        Fields([("审核人员", reviewer.display_name),
+                ("法律职业资格证书编号", review.qualification or "—（此前已从事法制审核）"),
+                ("审核日期", f"{review.reviewed_on:%Y年%m月%d日}")]),
+        Para("依据《中华人民共和国行政处罚法》第五十八条，有该条第一款所列情形之一的，在行政机关负责人作出行政处罚的决定之前，"
+             "应当由从事行政处罚决定法制审核的人员进行法制审核；未经法制审核或者审核未通过的，不得作出决定。"
+             + ("审核意见为建议修改或者不同意的，案件退回承办人修改后重新提交审核。" if not review.passed else ""),
+             indent=False),
+    ])
+    return _store(case, "legal_review_opinion", spec, actor)
+
+
+def _procedure_line(case: Case) -> list[Para]:
+    """经法制审核（第58条） / 经负责人集体讨论决定（第57条第2款）, where the file holds them."""
+    review = latest_legal_review(case)
+    steps = []
+    if review is not None and review.passed:
+        steps.append(f"于{review.reviewed_on:%Y年%m月%d日}经本机关法制审核（行政处罚法第五十八条）")
+    discussion = CollectiveDiscussion.objects.filter(case_id=case.pk).first()
+    if discussion is not None:
+        steps.append(f"于{discussion.held_on:%Y年%m月%d日}经本机关负责人集体讨论决定（行政处罚法第五十七条第二款）")
+    return [Para("本案" + "，并".join(steps) + "。")] if steps else []
 
 
 def _payment_days(case: Case) -> int:
@@ -138,10 +209,16 @@ def penalty_decision(case: Case, actor: Any) -> Document:
     spec = Spec(title="行政处罚决定书", authority=_authority(case), number=_number(case, "penalty_decision"), blocks=[
         Fields(_party(case)),
         Para(f"经查，{case.enterprise.name}{case.facts}"),
-        Para(f"本机关于{case.notified_on:%Y年%m月%d日}告知你单位拟作出的行政处罚及事实、理由、依据和依法享有的权利。"
-             + (f"你单位提出陈述申辩：{case.statement}。经复核，" if case.statement else "你单位在期限内未提出陈述申辩。")),
+        # 行政处罚法 第44、45条: the notice, the party's statement (or waiver, or silence) and its review
+        Para(rules.statement_paragraph(
+            notified_on=case.notified_on, hearing_right=case.hearing_right, statement=case.statement,
+            waived=case.statement_waived, answer_due=case.answer_due, outcome=case.statement_review,
+            reason=case.statement_review_reason, amount_from=case.statement_amount_before,
+            amount_to=case.proposed_amount,
+            hearing_on=timezone.localtime(case.hearing_at).date() if case.hearing_record and case.hearing_at else None)),
         Heading("裁量说理"), Para(case.reasoning),
         *([Para(f"偏离基准的理由：{case.deviation_reason}")] if case.deviation_reason else []),
+        *_procedure_line(case),
         Para(f"决定：对你单位{_amount_text(case, case.decided_amount)}。"),
         Para(f"罚款自收到本决定书之日起{_payment_days(case)}日内缴至指定银行（行政处罚法第六十七条）。到期不缴纳的，每日按罚款数额的百分之三"
              "加处罚款（行政处罚法第七十二条）。" + case.organisation.remedies()),

@@ -11,7 +11,7 @@ from typing import Any
 from bureau.accounts.roles import INSPECTOR
 from bureau.kernel.rules import rule
 from bureau.penalties import rules
-from bureau.penalties.models import Case, CollectiveDiscussion
+from bureau.penalties.models import Case, CollectiveDiscussion, LegalReview
 
 
 def collective_threshold(target: str, on: dt.date) -> int:
@@ -29,6 +29,44 @@ def major_reasons(case: Case, amount: int | None = None) -> list[str]:
     return rules.major_case_reasons(amount=amount, threshold=collective_threshold(case.target, case.filed_on),
                                     other_measures=case.other_measures, hearing_held=bool(case.hearing_record),
                                     complex_flag=case.complex_case)
+
+
+def legal_review_threshold(target: str, on: dt.date) -> int:
+    key = ("penalties.legal_review_threshold.unit" if target != rules.TARGET_PERSON
+           else "penalties.legal_review_threshold.person")
+    return int(rule(key, on))
+
+
+def legal_review_reasons(case: Case, amount: int | None = None) -> list[str]:
+    """Why the decision needs 法制审核 first (行政处罚法 第58条第1款), read with the rules in force on the filing date;
+    empty for an exemption proposed at 审理 (措施二第8条 / 第33条, not a penalty decision)."""
+    if case.exemption and case.exemption != "collective":
+        return []
+    amount = amount if amount is not None else (case.decided_amount if case.decided_amount else case.proposed_amount)
+    return rules.legal_review_reasons(
+        amount=amount, threshold=legal_review_threshold(case.target, case.filed_on),
+        measures=tuple(rule("penalties.legal_review.measures", case.filed_on)), other_measures=case.other_measures,
+        hearing_held=bool(case.hearing_record), complex_flag=case.complex_case, major=major_reasons(case, amount))
+
+
+def latest_legal_review(case: Case) -> LegalReview | None:
+    """The case's last 法制审核 record, read afresh: it stands while the case has not been returned since."""
+    return LegalReview.objects.filter(case_id=case.pk).select_related("reviewer").order_by("-id").first()
+
+
+def legal_reviewer_problem(case: Case, actor: Any) -> str | None:
+    """Why `actor` cannot review this case (行政处罚法 第58条第2款; not an investigator of the case; the deciding
+    authority's own staff), or None."""
+    if actor is None:
+        return "法制审核须由法制审核人员进行"
+    organisation = getattr(actor, "organisation", None)
+    investigators = {case.lead_officer_id, case.second_officer_id,
+                     *case.evidence.values_list("officers", flat=True)}
+    return rules.legal_reviewer_problem(
+        investigator=actor.pk in investigators,
+        same_authority=organisation is not None and organisation.bureau.pk == case.organisation_id,
+        qualification=actor.legal_qualification or "",
+        reviewed_before=LegalReview.objects.filter(reviewer_id=actor.pk).exists())
 
 
 def evidence_problem(case: Case) -> str | None:

@@ -183,3 +183,32 @@ class HearingScheduleForm(BureauForm):
 
 class BenchmarkImportForm(BureauForm):
     file = forms.FileField(label="裁量基准表（.xlsx 或 .csv）")
+
+
+class StatementReviewForm(BureauForm):
+    """复核当事人的陈述申辩 (行政处罚法 第45条); the service checks the reasons and the changed amount
+    (rules.check_statement_review)."""
+
+    prefix = "sr"
+    outcome = forms.ChoiceField(label="复核结果", choices=[("", "请选择")] + list(rules.STATEMENT_OUTCOMES.items()),
+                                help_text="当事人提出的事实、理由或者证据成立的，应当采纳（行政处罚法第四十五条）",
+                                error_messages={"required": "请选择复核结果", "invalid_choice": "请选择复核结果"})
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "请写明复核理由（采纳、部分采纳、不采纳均须说明理由）"})
+    amount = forms.IntegerField(label="变更后的拟罚款（元）", min_value=1, required=False,
+                                help_text="采纳或部分采纳后拟罚款变更时填写；不得高于原拟罚款（行政处罚法第四十五条第二款）",
+                                error_messages={"invalid": "罚款金额应为整数（元）", "min_value": "罚款金额应大于0"},
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+
+class LegalReviewForm(BureauForm):
+    """法制审核 (行政处罚法 第58条); 建议修改 / 不同意 returns the case for correction."""
+
+    prefix = "lr"
+    reviewed_on = forms.DateField(label="审核日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                  error_messages={"required": "请填写审核日期", "invalid": "日期格式应为 YYYY-MM-DD"})
+    opinion = forms.ChoiceField(label="审核意见", choices=[("", "请选择")] + list(rules.LEGAL_OPINIONS.items()),
+                                help_text="建议修改或不同意的，案件退回承办人修改后重新提交审核",
+                                error_messages={"required": "请选择审核意见", "invalid_choice": "请选择审核意见"})
+    text = forms.CharField(label="意见内容", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                           help_text="建议修改的，写明修改意见；不同意的，写明理由")

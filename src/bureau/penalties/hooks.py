@@ -9,8 +9,9 @@ from typing import Any
 from django.db.models import F, Q
 from django.utils import timezone
 
-from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, LEGAL_REVIEWER, SECTION_HEAD, SYSADMIN
 from bureau.inspection.services import ServiceOwner, register_service_owner
+from bureau.kernel.calendar import countdown_label
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -34,6 +35,7 @@ from bureau.penalties import (
 )
 from bureau.penalties.models import DecisionPublication
 from bureau.penalties.tasks import publish_decisions
+from bureau.penalties.facts import latest_legal_review, legal_review_reasons
 
 register_rules(
     RuleDefault("penalties.decision_days", 90, "行政处罚案件自立案之日起作出决定的期限（自然日）",
@@ -59,6 +61,18 @@ register_rules(
     RuleDefault("penalties.collective_threshold.person", 10000,
                 "对个人罚款达到此数额为重大行政处罚案件，须经负责人集体讨论决定（地方标准）",
                 "行政处罚法（2021）第五十七条第二款；重大案件数额为地方标准（待核实）", dt.date(2021, 7, 15), "元"),
+    RuleDefault("penalties.legal_review_threshold.unit", 50000,
+                "对单位罚款达到此数额（较大数额罚款）的，作出决定前须经法制审核（重大执法决定法制审核目录，地方标准）",
+                "行政处罚法（2021）第五十八条第一款第（四）项；国办发〔2018〕118号；数额为本机关目录标准（待核实；"
+                "示例与听证标准一致：单位5万元）", dt.date(2021, 7, 15), "元"),
+    RuleDefault("penalties.legal_review_threshold.person", 10000,
+                "对个人罚款达到此数额（较大数额罚款）的，作出决定前须经法制审核（地方标准）",
+                "行政处罚法（2021）第五十八条第一款第（四）项；国办发〔2018〕118号；数额为本机关目录标准（待核实）",
+                dt.date(2021, 7, 15), "元"),
+    RuleDefault("penalties.legal_review.measures", ["停产停业", "吊销"],
+                "拟作出这些处罚（其他处理措施中含有该词）的，作出决定前须经法制审核（重大执法决定法制审核目录）",
+                "行政处罚法（2021）第五十八条第一款第（二）、（四）项；国办发〔2018〕118号（责令停产停业、吊销许可证为重大执法决定）",
+                dt.date(2021, 7, 15), ""),
     RuleDefault("penalties.collective_min_participants", 3, "集体讨论参加的负责人最少人数（含主持人）",
                 "行政处罚法（2021）第五十七条第二款；人数为本机关集体讨论制度（地方，待核实）", dt.date(2021, 7, 15), "人"),
     RuleDefault("penalties.hearing_notice_days", 7, "举行听证七日前通知当事人听证的时间、地点（自然日）",
@@ -104,7 +118,7 @@ register_backlog("penalties_publications_overdue", "超过公示期限仍未公�
                  publishing.overdue_count)
 register_violation_catalogue(queries.violation_catalogue)
 
-STAFF = frozenset({INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN})
+STAFF = frozenset({INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN, LEGAL_REVIEWER})
 register_menu(
     MenuEntry("执法", "行政处罚案件", "penalties:list", STAFF, order=40, icon="⚖"),
     MenuEntry("执法", "裁量基准", "penalties:benchmark", STAFF, order=41, icon="≡"),
@@ -130,6 +144,9 @@ def workbench(user: Any) -> Iterable[WorkItem]:
     elif user.has_role(INSPECTOR):
         qs = qs.filter(Q(lead_officer=user) | Q(second_officer=user),
                        state__in=("investigating", "notified", "hearing", "decided", "served"))
+    elif user.has_role(LEGAL_REVIEWER) and user.organisation is not None:
+        # 行政处罚法 第58条: the authority's own cases waiting for the decision, until a review agreed
+        return _legal_review_items(qs.filter(state="deciding", organisation=user.organisation.bureau))
     else:
         return []
     items = []
@@ -146,11 +163,26 @@ def workbench(user: Any) -> Iterable[WorkItem]:
             title = f"缴纳罚款：{case.number}" if paying else f"陈述申辩：{case.number}"
         elif paying:
             title = f"{case.number} {case.enterprise.name}（罚款缴纳{'已逾期' if case.payment_overdue else '期限'}）"
+        elif case.statement_review_pending:  # 行政处罚法 第45条: the statement waits for the officer's review
+            title = f"{case.number} {case.enterprise.name}（陈述申辩待复核）"
         else:
             title = f"{case.number} {case.enterprise.name}"
         items.append(WorkItem(title=title, url=f"/penalties/cases/{case.pk}/", area="行政处罚",
                               status=case.state_label,
                               due_label=label, chip=chip, sort_key=due))
+    return items
+
+
+def _legal_review_items(qs: Any) -> list[WorkItem]:
+    items = []
+    for case in qs.order_by("decision_due")[:50]:
+        review = latest_legal_review(case)
+        if (review is not None and review.passed) or not legal_review_reasons(case):
+            continue
+        label, chip = countdown_label(case.decision_due)
+        items.append(WorkItem(title=f"{case.number} {case.enterprise.name}（待法制审核）",
+                              url=f"/penalties/cases/{case.pk}/#legal-review", area="行政处罚", status="待法制审核",
+                              due_label=label, chip=chip, sort_key=case.decision_due))
     return items
 
 

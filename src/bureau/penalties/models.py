@@ -119,7 +119,8 @@ class Case(ProcessModel):
     # authority's file (checked by kernel.views.document_download)
     ENTERPRISE_DOCUMENT_KINDS = frozenset({
         "penalty_notice", "hearing_notice", "penalty_decision", "no_penalty_decision", "service_receipt",
-        "statement_record", "hearing_record", "inquiry_record", "inspection_record", "site_record",
+        "statement_record", "statement_review_record", "hearing_record", "inquiry_record", "inspection_record",
+        "site_record",
         "hearing_schedule_notice", "enforcement_reminder", "reminder_statement_record"})
     # the documents served on the party (送达, 行政处罚法 第61条): each is delivered to its platform account to be
     # acknowledged (签收) there (inspection.DocumentService); acknowledging a decision is the case's service
@@ -179,6 +180,15 @@ class Case(ProcessModel):
     statement = models.TextField("陈述申辩意见", blank=True)
     statement_at = models.DateTimeField("陈述申辩时间", null=True, blank=True)
     statement_waived = models.BooleanField("放弃陈述申辩", default=False)
+    # the authority's review of the statement (复核, 行政处罚法 第45条): 采纳 / 部分采纳 / 不采纳 with its reasons; an
+    # adopted statement may lower the proposed fine (never raise it, 第45条第2款): the amount before is kept
+    statement_review = models.CharField("陈述申辩复核结果", max_length=10, blank=True,
+                                        choices=list(rules.STATEMENT_OUTCOMES.items()))
+    statement_review_reason = models.TextField("复核理由", blank=True)
+    statement_reviewed_at = models.DateTimeField("复核时间", null=True, blank=True)
+    statement_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                           related_name="+", verbose_name="陈述申辩复核人")
+    statement_amount_before = models.PositiveIntegerField("复核前拟罚款（元）", null=True, blank=True)
     hearing_requested_at = models.DateTimeField("申请听证时间", null=True, blank=True)
     hearing_record = models.TextField("听证情况", blank=True)
     review_opinion = models.TextField("审理意见", blank=True)
@@ -260,6 +270,11 @@ class Case(ProcessModel):
         return bool(self.exemption)
 
     @property
+    def statement_review_pending(self) -> bool:
+        """The party stated its case against the notice and the authority has not reviewed it yet (第45条)."""
+        return bool(self.statement.strip() and not self.statement_review)
+
+    @property
     def reminder_review_pending(self) -> bool:
         """The party stated its case against the 催告书 and the authority has not reviewed it yet (第36条)."""
         return bool(self.reminder_statement_at and not self.reminder_review)
@@ -306,6 +321,43 @@ class CollectiveDiscussion(models.Model):
         if self.conclusion == rules.CONCLUSION_NO_PENALTY:
             return f"不予行政处罚（理由：{self.reason}）"
         return "同意拟处罚意见" + (f"（{self.reason}）" if self.reason else "")
+
+
+class LegalReview(models.Model):
+    """法制审核记录 (行政处罚法 第58条): before the decision of the cases 第58条第1款 lists, a 法制审核人员 of the deciding
+    authority who did not investigate the case (and who holds the 法律职业资格 when reviewing for the first time,
+    第2款) records the opinion — 同意, 建议修改 (what) or 不同意 (why); the latter two return the case for correction
+    and the corrected case is reviewed again. A child record of its case (seen and changed through the case)."""
+
+    OPINIONS = list(rules.LEGAL_OPINIONS.items())
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="legal_reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="审核人员")
+    qualification = models.CharField("法律职业资格证书编号", max_length=40, blank=True)
+    reviewed_on = models.DateField("审核日期")
+    opinion = models.CharField("审核意见", max_length=10, choices=OPINIONS)
+    text = models.TextField("意见内容", blank=True)
+    reasons = models.JSONField("须法制审核的情形", default=list, blank=True)
+    amount = models.PositiveIntegerField("审核时拟罚款（元）", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "法制审核记录"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} 法制审核 {self.reviewed_on}"
+
+    @property
+    def passed(self) -> bool:
+        return self.opinion == rules.LEGAL_AGREE
+
+    @property
+    def opinion_text(self) -> str:
+        label = rules.LEGAL_OPINIONS.get(self.opinion, self.opinion)
+        return label + (f"：{self.text}" if self.text else "")
 
 
 class EvidenceKind(models.TextChoices):

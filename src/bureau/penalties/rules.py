@@ -87,10 +87,12 @@ CASE_FILE_ORDER: dict[str, tuple[int, str]] = {
     "site_record": (27, "现场检查记录"),
     "penalty_notice": (30, "行政处罚告知书"),
     "statement_record": (40, "陈述申辩记录"),
+    "statement_review_record": (42, "陈述申辩复核意见书"),
     "hearing_notice": (50, "听证告知书"),
     "hearing_schedule_notice": (52, "听证通知书"),
     "hearing_record": (55, "听证笔录"),
     "handling_approval": (60, "案件处理呈批表"),
+    "legal_review_opinion": (63, "法制审核意见书"),
     "collective_discussion": (65, "集体讨论记录"),
     "penalty_decision": (70, "行政处罚决定书"),
     "no_penalty_decision": (71, "不予行政处罚决定书"),
@@ -664,3 +666,143 @@ def validate_benchmark(rows: Sequence[ImportRow]) -> list[str]:
                     problems.append(f"第{where_lines}行（{group[0].band.violation_code}）：{TIER_LABELS[a]}阶次的罚款高于"
                                     f"{TIER_LABELS[b_tier]}阶次")
     return problems
+
+
+# --- the review of the party's statement (陈述申辩的复核, 行政处罚法 第45条) ---------------------------------------------
+# 第45条第1款: 对当事人提出的事实、理由和证据，应当进行复核；当事人提出的事实、理由或者证据成立的，行政机关应当采纳。
+# 第45条第2款: 行政机关不得因当事人陈述、申辩而给予更重的处罚。
+STATEMENT_ADOPTED, STATEMENT_PARTLY, STATEMENT_REJECTED = "adopted", "partly", "rejected"
+STATEMENT_OUTCOMES = {STATEMENT_ADOPTED: "采纳", STATEMENT_PARTLY: "部分采纳", STATEMENT_REJECTED: "不采纳"}
+STATEMENT_REVIEW_REFUSAL = "当事人提出了陈述申辩，须先复核并记录采纳情况（行政处罚法第四十五条）"
+
+
+def check_statement_review(*, outcome: str, reason: str, amount: int | None, proposed: int | None,
+                           statutory_min: int | None, statutory_max: int | None) -> None:
+    """The review's outcome, its reasons (required for each outcome) and, where the statement is (partly) adopted, a
+    changed fine: never heavier than proposed (第45条第2款), never outside the statutory range, never zero (not
+    penalising at all is the leaders' collective decision, 第57条)."""
+    if outcome not in STATEMENT_OUTCOMES:
+        raise DomainError("请选择复核结果（采纳 / 部分采纳 / 不采纳）", code="bad_outcome", field="outcome")
+    if not reason.strip():
+        raise DomainError(f"复核结果「{STATEMENT_OUTCOMES[outcome]}」须写明理由（行政处罚法第四十五条）",
+                          code="reason_required", field="reason")
+    if amount is None or amount == proposed:
+        return
+    if outcome == STATEMENT_REJECTED:
+        raise DomainError("不采纳陈述申辩的，拟罚款金额不变", code="amount_unchanged", field="amount")
+    if proposed is not None and amount > proposed:
+        raise DomainError(f"行政机关不得因当事人陈述、申辩而给予更重的处罚（行政处罚法第四十五条第二款）：拟罚款为"
+                          f"{yuan(proposed)}", code="heavier", field="amount")
+    if amount <= 0:
+        raise DomainError("采纳陈述申辩后拟不予处罚的，须经负责人集体讨论决定（行政处罚法第五十七条），此处请填写变更后的"
+                          "罚款金额", code="amount_required", field="amount")
+    if not within_statute(amount, statutory_min, statutory_max):
+        raise DomainError(f"变更后的罚款超出法定幅度（{yuan(statutory_min or 0)}至{yuan(statutory_max)}）",
+                          code="outside_statute", field="amount")
+
+
+_TRAILING = "。．.；;，,、：:！!？? \n\t"
+
+
+def sentence(text: str) -> str:
+    """A text as one sentence ending with a single 。 (the party's own words often end with their own 。)."""
+    return text.strip().rstrip(_TRAILING) + "。"
+
+
+def summary(text: str, limit: int = 200) -> str:
+    """The party's statement as the decision quotes it: up to `limit` characters, then a pointer to the record."""
+    body = " ".join(text.split()).rstrip(_TRAILING)
+    return body if len(body) <= limit else body[:limit] + "……（详见陈述申辩记录）"
+
+
+def statement_review_text(*, outcome: str, reason: str, amount_from: int | None = None,
+                          amount_to: int | None = None) -> str:
+    """经复核 …: the outcome with its reasons and, where adopting the statement changed the fine, the change."""
+    reason = reason.strip().rstrip(_TRAILING)
+    if outcome == STATEMENT_ADOPTED:
+        text = f"经复核，本机关认为你单位提出的事实、理由和证据成立，予以采纳。理由：{reason}。"
+    elif outcome == STATEMENT_PARTLY:
+        text = f"经复核，本机关对你单位的陈述、申辩部分予以采纳。理由：{reason}。"
+    elif outcome == STATEMENT_REJECTED:
+        text = f"经复核，本机关认为你单位提出的事实、理由和证据不成立，不予采纳。理由：{reason}。"
+    else:
+        return ""
+    if amount_from is not None and amount_to is not None and amount_to != amount_from:
+        text += f"据此，拟罚款由{yuan(amount_from)}变更为{yuan(amount_to)}。"
+    return text
+
+
+def statement_paragraph(*, notified_on: dt.date | None, hearing_right: bool, statement: str, waived: bool,
+                        answer_due: dt.date | None, outcome: str = "", reason: str = "", amount_from: int | None = None,
+                        amount_to: int | None = None, hearing_on: dt.date | None = None) -> str:
+    """The decision's account of the notice, the party's statement (or its waiver, or its silence until the
+    deadline) and its review (行政处罚法 第44、45条), and of the hearing (第64条)."""
+    rights = "陈述、申辩和要求听证" if hearing_right else "陈述、申辩"
+    text = (f"本机关于{notified_on:%Y年%m月%d日}" if notified_on else "本机关已") + \
+        f"告知你单位拟作出的行政处罚内容及事实、理由、依据，并告知你单位依法享有{rights}的权利。"
+    if statement.strip():
+        text += f"你单位提出陈述、申辩：{sentence(summary(statement))}"
+        text += statement_review_text(outcome=outcome, reason=reason, amount_from=amount_from, amount_to=amount_to)
+    elif waived:
+        text += "你单位明确表示放弃陈述、申辩的权利。"
+    else:
+        due = f"（{answer_due:%Y年%m月%d日}前）" if answer_due else ""
+        text += f"你单位在规定期限内{due}未提出陈述、申辩，视为放弃此权利。"
+    if hearing_on is not None:
+        text += f"应你单位要求，本机关于{hearing_on:%Y年%m月%d日}依法举行了听证。"
+    return text
+
+
+# --- 法制审核 (行政处罚法 第58条) -------------------------------------------------------------------------------------
+LEGAL_AGREE, LEGAL_MODIFY, LEGAL_DISAGREE = "agree", "modify", "disagree"
+LEGAL_OPINIONS = {LEGAL_AGREE: "同意", LEGAL_MODIFY: "建议修改", LEGAL_DISAGREE: "不同意"}
+LEGAL_ITEM_HEARING = "经过听证程序，直接关系当事人重大权益（行政处罚法第五十八条第一款第（二）项）"
+LEGAL_ITEM_COMPLEX = "承办人认定案件情况疑难复杂（行政处罚法第五十八条第一款第（三）项）"
+
+
+def legal_review_reasons(*, amount: int | None, threshold: int, measures: Sequence[str], other_measures: str,
+                         hearing_held: bool, complex_flag: bool, major: Sequence[str] = ()) -> list[str]:
+    """Why the decision needs 法制审核 first (行政处罚法 第58条第1款); empty = it does not. `threshold` (较大数额罚款)
+    and `measures` (责令停产停业、吊销许可证 …) are the authority's 重大执法决定法制审核目录 as rule parameters (第（四）项:
+    法律、法规规定应当进行法制审核的其他情形; 国办发〔2018〕118号); `major` are the 第57条第2款 reasons of the case
+    (rules.major_case_reasons), a major case being reviewed whatever else applies."""
+    reasons = []
+    if hearing_held:
+        reasons.append(LEGAL_ITEM_HEARING)
+    if complex_flag:
+        reasons.append(LEGAL_ITEM_COMPLEX)
+    hit = [m for m in measures if m and m in (other_measures or "")]
+    if hit:
+        reasons.append(f"拟{'、'.join(hit)}（行政处罚法第五十八条第一款第（四）项，重大执法决定法制审核目录）")
+    if amount is not None and amount >= threshold:
+        reasons.append(f"罚款{yuan(amount)}达到较大数额罚款标准（{yuan(threshold)}；行政处罚法第五十八条第一款第（四）项，"
+                       "重大执法决定法制审核目录）")
+    if major and not reasons:
+        reasons.append(f"重大行政处罚案件：{'；'.join(major)}（行政处罚法第五十八条第一款）")
+    return reasons
+
+
+def check_legal_review(*, opinion: str, text: str, reviewed_on: dt.date, filed_on: dt.date, today: dt.date) -> None:
+    """The 法制审核 record: an opinion (同意 / 建议修改 / 不同意), its text (required unless it agrees: what to change,
+    or why not) and its date (between filing and today)."""
+    if opinion not in LEGAL_OPINIONS:
+        raise DomainError("请选择审核意见（同意 / 建议修改 / 不同意）", code="bad_opinion", field="opinion")
+    if opinion != LEGAL_AGREE and not text.strip():
+        need = "修改意见" if opinion == LEGAL_MODIFY else "不同意的理由"
+        raise DomainError(f"审核意见为「{LEGAL_OPINIONS[opinion]}」的，须写明{need}", code="text_required", field="text")
+    if reviewed_on > today or reviewed_on < filed_on:
+        raise DomainError(f"审核日期须在立案日期（{filed_on:%Y-%m-%d}）至今天之间", code="bad_date", field="reviewed_on")
+
+
+def legal_reviewer_problem(*, investigator: bool, same_authority: bool, qualification: str,
+                           reviewed_before: bool) -> str | None:
+    """Who may review: staff of the deciding authority (its 法制审核人员), not an investigator of the case, and — when
+    reviewing for the first time — holding the 法律职业资格 (行政处罚法 第58条第2款)."""
+    if not same_authority:
+        return "法制审核由作出决定的行政机关的法制审核人员进行"
+    if investigator:
+        return "本案调查人员不能对本案进行法制审核"
+    if not qualification.strip() and not reviewed_before:
+        return ("初次从事行政处罚决定法制审核的人员，应当通过国家统一法律职业资格考试取得法律职业资格（行政处罚法第五十八条"
+                "第二款）：请管理员登记其法律职业资格证书编号")
+    return None

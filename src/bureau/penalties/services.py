@@ -21,13 +21,21 @@ from bureau.inspection.services import ELECTRONIC, OTHER_METHODS, service_serve_
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import Deadline, add_working_days
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.registry import registry
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
 from bureau.penalties import documents, publishing, rules
-from bureau.penalties.facts import court_window, major_reasons, officer_problem
+from bureau.penalties.facts import (
+    court_window,
+    latest_legal_review,
+    legal_review_reasons,
+    legal_reviewer_problem,
+    major_reasons,
+    officer_problem,
+)
 from bureau.penalties.models import (
     BenchmarkRow,
     Case,
@@ -35,6 +43,7 @@ from bureau.penalties.models import (
     CollectiveDiscussion,
     EvidenceRecord,
     ExemptionKind,
+    LegalReview,
 )
 from bureau.penalties.workflow import OPEN_STATES, case_workflow
 
@@ -343,7 +352,10 @@ def case_open(*, actor: User, enterprise: Any, source_type: str = "", source_id:
         raise DomainError("发现时间不能晚于现在", field="found_at")
     with transaction.atomic():
         case = Case.objects.create(
-            number=next_number("penalty_case", today.year, pattern="{prefix}〔{year}〕{seq:05d}号", prefix="运应急立"),
+            # each authority numbers its own cases with its own 机关代字 (盐湖应急立〔2026〕00001号 beside
+            # 运应急立〔2026〕00001号): the sequence is keyed by the organisation
+            number=next_number("penalty_case", today.year, pattern="{prefix}〔{year}〕{seq:05d}号",
+                               prefix=f"{organisation.number_prefix}立", scope=organisation.code),
             enterprise=enterprise, region_id=enterprise.region_id, organisation=organisation, source=source,
             source_type=source_type[:60], source_id=str(source_id)[:40], hazard=hazard, found_at=found_at,
             title=title.strip()[:200], facts=facts.strip(), lead_officer=actor, second_officer=second_officer,
@@ -538,8 +550,12 @@ def case_notify(*, actor: User, case: Case, opinion: str = "") -> Case:
     today = timezone.localdate()
     answer = answer_deadline(today)
     hearing = add_working_days(today, int(rule("penalties.hearing_request_days", today))) if case.hearing_right else None
-    updates = dict(notified_on=today, answer_due=answer.date, answer_due_provisional=answer.provisional,
-                   hearing_due=hearing.date if hearing else None, review_opinion=opinion.strip())
+    updates: dict[str, Any] = dict(notified_on=today, answer_due=answer.date, answer_due_provisional=answer.provisional,
+                                   hearing_due=hearing.date if hearing else None, review_opinion=opinion.strip())
+    if case.notified_on is not None:  # notified again after a return (e.g. 法制审核 建议修改): a new statement period
+        updates.update(statement="", statement_at=None, statement_waived=False, statement_review="",
+                       statement_review_reason="", statement_reviewed_at=None, statement_reviewer=None,
+                       statement_amount_before=None)
     with transaction.atomic():
         apply_transition(case_workflow, case, "notify", actor=actor, note=opinion.strip(), updates=updates)
         documents.penalty_notice(case, actor)
@@ -603,6 +619,83 @@ def hearing_record_save(*, actor: User, case: Case, record: str) -> Case:
     return case
 
 
+def statement_review_record(*, actor: User, case: Case, outcome: str, reason: str, amount: int | None = None) -> Case:
+    """复核 of the party's statement (行政处罚法 第45条): 采纳 / 部分采纳 / 不采纳, each with its reasons, before the case
+    goes for decision. Adopting it may lower the proposed fine (never raise it, 第45条第2款): the proposal is updated
+    and the change written to the timeline and the audit trail. The 陈述申辩复核意见书 is filed; the party is told."""
+    check_transition(case_workflow, case, "review_statement", actor)
+    row = case.benchmark_row.band() if case.benchmark_row else None
+    rules.check_statement_review(outcome=outcome, reason=reason, amount=amount, proposed=case.proposed_amount,
+                                 statutory_min=row.statutory_min if row else None,
+                                 statutory_max=row.statutory_max if row else None)
+    now = timezone.now()
+    before = case.proposed_amount
+    changed = amount is not None and amount != before
+    updates: dict[str, Any] = dict(statement_review=outcome, statement_review_reason=reason.strip(),
+                                   statement_reviewed_at=now, statement_reviewer=actor)
+    if changed:
+        within = (case.amount_min or 0) <= (amount or 0) <= (case.amount_max or 0)
+        updates.update(proposed_amount=amount, statement_amount_before=before,
+                       deviation_reason="" if within else f"采纳当事人陈述申辩：{reason.strip()}")
+    label = rules.STATEMENT_OUTCOMES[outcome]
+    note = f"{label}：{reason.strip()}" + (f"；拟罚款由{rules.yuan(before)}变更为{rules.yuan(amount)}" if changed else "")
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, statement_review="").update(**updates)
+        if not updated:
+            raise DomainError("已复核当事人的陈述申辩", code="already_reviewed")
+        for key, value in updates.items():
+            setattr(case, key, value)
+        record_history(case, actor=actor, action="review_statement", label="复核陈述申辩", note=note[:500])
+        if changed:
+            record_history(case, actor=actor, action="proposal_changed", label="变更拟处罚（采纳陈述申辩）",
+                           note=f"拟罚款由{rules.yuan(before)}变更为{rules.yuan(amount)}（行政处罚法第四十五条）")
+        audit(actor, "penalties.review_statement", case, summary=f"{case.number} 复核陈述申辩：{note}"[:300],
+              data={"outcome": outcome, "amount_before": before, "amount": amount if changed else before})
+        documents.statement_review_record(case, actor)
+        notify(_enterprise_users(case), f"陈述申辩复核结果：{case.number}", note[:200], url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def legal_review_record(*, actor: User, case: Case, opinion: str, text: str = "",
+                        reviewed_on: dt.date | None = None) -> LegalReview:
+    """法制审核 (行政处罚法 第58条) by a 法制审核人员 of the deciding authority who did not investigate the case (and holds
+    the 法律职业资格 when reviewing for the first time, 第2款): 同意 lets the case go to the (collective) decision;
+    建议修改 (with what) or 不同意 (with why) returns it to its officers for correction (`legal_return`), after which
+    it is reviewed again. The 法制审核意见书 is filed in the case file."""
+    action = "legal_review" if opinion == rules.LEGAL_AGREE else "legal_return"
+    check_transition(case_workflow, case, action, actor)
+    today = timezone.localdate()
+    reviewed_on = reviewed_on or today
+    rules.check_legal_review(opinion=opinion, text=text, reviewed_on=reviewed_on, filed_on=case.filed_on, today=today)
+    problem = legal_reviewer_problem(case, actor)  # the guard said it; read again inside the rules' terms
+    if problem:
+        raise PermissionDenied(problem)
+    reasons = legal_review_reasons(case) or ["本机关决定进行法制审核"]
+    label = rules.LEGAL_OPINIONS[opinion]
+    note = f"{label}" + (f"：{text.strip()}" if text.strip() else "") + f"（审核人员：{actor.display_name}）"
+    with transaction.atomic():
+        review = LegalReview.objects.create(case=case, reviewer=actor, qualification=actor.legal_qualification,
+                                            reviewed_on=reviewed_on, opinion=opinion, text=text.strip(),
+                                            reasons=reasons, amount=case.proposed_amount)
+        if opinion == rules.LEGAL_AGREE:
+            record_history(case, actor=actor, action="legal_review", label="法制审核", note=note[:500])
+            audit(actor, "penalties.legal_review", case, summary=f"{case.number} 法制审核：{label}",
+                  data={"opinion": opinion, "review": review.pk})
+        else:
+            apply_transition(case_workflow, case, "legal_return", actor=actor, note=note[:500],
+                             updates={"review_opinion": f"法制审核意见（{label}）：{text.strip()}"[:2000]},
+                             audit_data={"opinion": opinion, "review": review.pk})
+        documents.legal_review_opinion(case, review, actor)
+        notify([case.lead_officer, case.second_officer], f"法制审核意见（{label}）：{case.number}",
+               ("案件已退回，请按审核意见修改后重新提交" if opinion != rules.LEGAL_AGREE else "可提请负责人作出决定"),
+               url=f"/penalties/cases/{case.pk}/")
+    return review
+
+
+def legal_review_history(case: Case) -> list[LegalReview]:
+    return list(LegalReview.objects.filter(case=case).select_related("reviewer").order_by("id"))
+
+
 def case_submit_decision(*, actor: User, case: Case) -> Case:
     """呈批处理决定 after the statement (or the deadline passed): the 案件处理呈批表."""
     check_transition(case_workflow, case, "submit_decision", actor)
@@ -631,6 +724,12 @@ def case_decide(*, actor: User, case: Case, amount: int | None = None, deviation
     if row and not rules.within_statute(amount, row.statutory_min, row.statutory_max):
         raise DomainError(f"罚款超出法定幅度（{rules.yuan(row.statutory_min or 0)}至{rules.yuan(row.statutory_max)}）",
                           code="outside_statute", field="amount")
+    # 行政处罚法 第58条: the amount decided may bring the case into the 法制审核 list (the guard read the proposal)
+    legal = legal_review_reasons(case, amount)
+    review = latest_legal_review(case) if legal else None
+    if legal and (review is None or not review.passed):
+        raise DomainError(f"本案须经法制审核（{'；'.join(legal)}），未经法制审核或者审核未通过的，不得作出决定（行政处罚法"
+                          "第五十八条）", code="legal_review_required", field="amount")
     # 行政处罚法 第57条第2款: a major or complex case is decided by the leaders' collective discussion
     if discussion is None and major_reasons(case, amount):
         raise DomainError(rules.COLLECTIVE_REFUSAL, code="collective_required", field="amount")

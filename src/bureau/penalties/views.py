@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import User
-from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, LEGAL_REVIEWER, SECTION_HEAD, SYSADMIN
 from bureau.inspection.services import OTHER_METHODS, services_of
 from bureau.kernel.access import acts_on, for_roles, reference_data
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
 from bureau.kernel.validation import parse_id
+from bureau.kernel.workflow import refusal
 from bureau.penalties import queries, rules, services
 from bureau.penalties.forms import (
     BenchmarkImportForm,
@@ -30,7 +31,9 @@ from bureau.penalties.forms import (
     ExecutionForm,
     ExemptionForm,
     HearingScheduleForm,
+    LegalReviewForm,
     ProposalForm,
+    StatementReviewForm,
 )
 from bureau.penalties.models import Case, CollectiveDiscussion
 from bureau.penalties.workflow import STEPS, case_workflow
@@ -49,7 +52,7 @@ def _officers(user: Any) -> list[User]:
 
 
 @login_required
-@for_roles(*STAFF, ENTERPRISE)
+@for_roles(*STAFF, LEGAL_REVIEWER, ENTERPRISE)
 @acts_on("penalties.Case")
 def case_list(request: AuthenticatedRequest) -> HttpResponse:
     qs = queries.case_list(request.user, request.GET)
@@ -137,6 +140,17 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> 
         ctx["can_review"] = case.reminder_review_pending and "reminder_review" in steps
     if staff:
         ctx["major_reasons"] = services.major_reasons(case)
+        ctx["legal_reasons"] = services.legal_review_reasons(case)
+        ctx["legal_reviews"] = services.legal_review_history(case)
+        ctx["legal_passed"] = bool(ctx["legal_reviews"]) and ctx["legal_reviews"][-1].passed
+        if "legal_review" in steps or "legal_return" in steps:
+            ctx["legal_form"] = extra.pop("legal_form", None) or LegalReviewForm(
+                initial={"reviewed_on": timezone.localdate()})
+        elif LEGAL_REVIEWER in user.role_codes and case.state == "deciding" and not ctx["legal_passed"]:
+            # why this reviewer may not review (第58条第2款, not an investigator, another authority) or not yet
+            ctx["legal_refusal"] = refusal(case_workflow, case, "legal_review", user)
+        if "review_statement" in steps:
+            ctx["statement_review_form"] = extra.pop("statement_review_form", None) or StatementReviewForm()
         ctx["discussion"] = (CollectiveDiscussion.objects.filter(case=case).select_related("host")
                              .prefetch_related("participants").first())
         if ctx["discussion"] is None and not case.exemption and "discuss" in steps:
@@ -253,6 +267,41 @@ def hearing_schedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
     return _form_action(request, case, form, "hearing_form", schedule, "已安排听证并发出听证通知书",
                         "请更正听证安排中的错误")
+
+
+@login_required
+@require_POST
+@for_roles(INSPECTOR, SECTION_HEAD, LEADER)
+@acts_on("penalties.Case", action="action")
+def statement_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """复核陈述申辩 (行政处罚法 第45条): refusals next to their field, nothing saved."""
+    case = queries.get_case_for(request.user, pk)
+    form = StatementReviewForm(request.POST)
+
+    def review(data: dict[str, Any]) -> None:
+        services.statement_review_record(actor=request.user, case=case, outcome=data["outcome"],
+                                         reason=data["reason"], amount=data["amount"])
+
+    return _form_action(request, case, form, "statement_review_form", review, "已记录陈述申辩复核意见",
+                        "请更正复核意见中的错误")
+
+
+@login_required
+@require_POST
+@for_roles(LEGAL_REVIEWER)
+@acts_on("penalties.Case", action="action")
+def legal_review(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """法制审核 (行政处罚法 第58条): refusals next to their field, nothing saved; 建议修改/不同意 returns the case."""
+    case = queries.get_case_for(request.user, pk)
+    form = LegalReviewForm(request.POST)
+
+    def review(data: dict[str, Any]) -> None:
+        services.legal_review_record(actor=request.user, case=case, opinion=data["opinion"], text=data["text"],
+                                     reviewed_on=data["reviewed_on"])
+
+    opinion = request.POST.get("lr-opinion", "")
+    done = "已记录法制审核意见" + ("" if opinion == rules.LEGAL_AGREE else "，案件已退回承办人修改")
+    return _form_action(request, case, form, "legal_form", review, done, "请更正法制审核意见中的错误")
 
 
 @login_required
@@ -406,7 +455,7 @@ def _execute(request: AuthenticatedRequest, case: Case) -> HttpResponse:
 
 
 @login_required
-@for_roles(*STAFF)
+@for_roles(*STAFF, LEGAL_REVIEWER)  # the 法制审核 checks 裁量适当 against the benchmark (行政处罚法 第58条)
 @reference_data
 def benchmark(request: AuthenticatedRequest) -> HttpResponse:
     on = timezone.localdate() if request.GET.get("all") != "1" else None

@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, LEGAL_REVIEWER, SECTION_HEAD
 from bureau.kernel.workflow import T, Workflow
-from bureau.penalties.facts import discussion_of, evidence_problem
+from bureau.penalties import rules
+from bureau.penalties.facts import (
+    discussion_of,
+    evidence_problem,
+    latest_legal_review,
+    legal_review_reasons,
+    legal_reviewer_problem,
+)
 
 REVIEWERS = {SECTION_HEAD, LEADER}
 STAFF = {INSPECTOR, SECTION_HEAD, LEADER}
@@ -85,6 +92,52 @@ def _answered_or_due(case: Any, actor: Any) -> str | None:
     return None
 
 
+def _statement_reviewed(case: Any, actor: Any) -> str | None:
+    """当事人的陈述申辩已复核（或未提出）"""
+    # 行政处罚法 第45条第1款: 对当事人提出的事实、理由和证据，应当进行复核
+    return rules.STATEMENT_REVIEW_REFUSAL if case.statement_review_pending else None
+
+
+def _statement_to_review(case: Any, actor: Any) -> str | None:
+    """当事人已提出陈述申辩且尚未复核"""
+    # 行政处罚法 第45条第1款
+    if not (case.statement or "").strip():
+        return "当事人未提出陈述申辩，无需复核"
+    return "已复核当事人的陈述申辩" if case.statement_review else None
+
+
+def _legal_reviewed(case: Any, actor: Any) -> str | None:
+    """须法制审核的案件已经法制审核同意"""
+    # 行政处罚法 第58条第1款: 未经法制审核或者审核未通过的，不得作出决定
+    reasons = legal_review_reasons(case)
+    if not reasons:
+        return None
+    review = latest_legal_review(case)
+    if review is None:
+        return f"本案须经法制审核（{'；'.join(reasons)}），未经法制审核不得作出决定（行政处罚法第五十八条）"
+    if not review.passed:
+        return (f"法制审核意见为「{review.get_opinion_display()}」，案件修改后须重新经法制审核通过，方可作出决定"
+                "（行政处罚法第五十八条）")
+    return None
+
+
+def _legal_review_open(case: Any, actor: Any) -> str | None:
+    """陈述申辩已复核，尚无法制审核同意意见"""
+    # 行政处罚法 第58条: the review examines the proposal as it stands after the party's statement (第45条)
+    if case.statement_review_pending:
+        return rules.STATEMENT_REVIEW_REFUSAL
+    review = latest_legal_review(case)
+    if review is not None and review.passed:
+        return f"本案已于{review.reviewed_on:%Y-%m-%d}经法制审核（同意）"
+    return None
+
+
+def _eligible_reviewer(case: Any, actor: Any) -> str | None:
+    """审核人员为本机关法制审核人员，未参与本案调查，初次审核者具有法律职业资格"""
+    # 行政处罚法 第58条第2款: 初次从事行政处罚决定法制审核的人员，应当通过国家统一法律职业资格考试取得法律职业资格
+    return legal_reviewer_problem(case, actor)
+
+
 def _acknowledged_electronically(case: Any, actor: Any) -> str | None:
     """当事人已在平台签收处理决定书（电子送达）"""
     # 行政处罚法 第61条第2款: electronic service, with the party's signed 电子送达确认书 (checked when it acknowledges)
@@ -119,8 +172,13 @@ case_workflow = Workflow(
         T("notify", "审理通过并告知", "reviewing", "notified", REVIEWERS, _is_penalty),
         T("request_hearing", "申请听证", "notified", "hearing", {ENTERPRISE, INSPECTOR}, _hearing_open),
         T("record_hearing", "记录听证情况", "hearing", "deciding", {INSPECTOR}, _hearing_held),
-        T("submit_decision", "呈批处理决定", "notified", "deciding", {INSPECTOR}, _answered_or_due),
-        T("decide", "作出处罚决定", "deciding", "decided", {LEADER}),
+        T("submit_decision", "呈批处理决定", "notified", "deciding", {INSPECTOR}, _answered_or_due,
+          guards=(_statement_reviewed,)),
+        # 行政处罚法 第58条: the 法制审核 of the cases its first paragraph lists, by a 法制审核人员 (第2款); 建议修改 or
+        # 不同意 returns the case to its officers for correction
+        T("legal_return", "法制审核退回修改", "deciding", "investigating", {LEGAL_REVIEWER},
+          guards=(_legal_review_open, _eligible_reviewer)),
+        T("decide", "作出处罚决定", "deciding", "decided", {LEADER}, guards=(_statement_reviewed, _legal_reviewed)),
         T("decide_no_penalty", "作出不予处罚决定", ("reviewing", "deciding"), "decided", {LEADER}, _is_exempt),
         T("serve", "送达", "decided", "served", {INSPECTOR}),
         T("acknowledge_service", "当事人签收决定书（电子送达）", "decided", "served", {ENTERPRISE},
@@ -132,7 +190,15 @@ case_workflow = Workflow(
         T("evidence", "制作调查取证笔录", "investigating", "investigating", {INSPECTOR}, holds_enforcement_id),
         T("propose", "提出裁量建议或免罚意见", "investigating", "investigating", {INSPECTOR}, holds_enforcement_id),
         T("statement", "陈述申辩", "notified", "notified", {ENTERPRISE, INSPECTOR}),  # 行政处罚法 第45条
-        T("discuss", "记录集体讨论（科室负责人或分管负责人）", "deciding", "deciding", REVIEWERS),  # 第57条第2款
+        # 行政处罚法 第45条第1款: the authority reviews the statement (采纳 / 部分采纳 / 不采纳, with reasons)
+        *(T("review_statement", "复核陈述申辩", state, state, STAFF, _statement_to_review)
+          for state in ("notified", "hearing", "deciding")),
+        T("legal_review", "法制审核", "deciding", "deciding", {LEGAL_REVIEWER},
+          guards=(_legal_review_open, _eligible_reviewer)),  # 行政处罚法 第58条
+        # 第57条第2款: the leaders' collective discussion decides (集体讨论决定), so the 法制审核 that 第58条 requires
+        # 「在行政机关负责人作出行政处罚的决定之前」 comes first
+        T("discuss", "记录集体讨论（科室负责人或分管负责人）", "deciding", "deciding", REVIEWERS,
+          guards=(_legal_reviewed,)),
         T("schedule_hearing", "安排听证", "hearing", "hearing", STAFF),  # 行政处罚法 第64条
         T("remind", "发出履行催告书", "served", "served", STAFF),  # 行政强制法 第35、54条
         T("reminder_statement", "对催告书陈述申辩", "served", "served", {ENTERPRISE, INSPECTOR}),  # 行政强制法 第36条
@@ -142,6 +208,6 @@ case_workflow = Workflow(
 
 # the declared steps with their own form on the case page (not a button of the 办理 card)
 STEPS = frozenset({"evidence", "propose", "statement", "discuss", "schedule_hearing", "remind", "reminder_statement",
-                   "reminder_review"})
+                   "reminder_review", "review_statement", "legal_review", "legal_return"})
 
 OPEN_STATES = ("investigating", "reviewing", "notified", "hearing", "deciding", "decided", "served", "executed")
