@@ -33,9 +33,9 @@ from bureau.penalties import (
     publishing,
     queries,
 )
+from bureau.penalties.facts import latest_legal_review, legal_review_reasons
 from bureau.penalties.models import DecisionPublication
 from bureau.penalties.tasks import publish_decisions
-from bureau.penalties.facts import latest_legal_review, legal_review_reasons
 
 register_rules(
     RuleDefault("penalties.decision_days", 90, "行政处罚案件自立案之日起作出决定的期限（自然日）",
