@@ -65,6 +65,11 @@ class DrawForm(BureauForm):
         self.fields["officers"] = officer_field(officers, "执法人员池")
 
 
+class ChecklistImportForm(BureauForm):
+    file = forms.FileField(label="执法检查表文件（.xlsx 或 .csv）",
+                           help_text="第一行为列名；每行一个检查项；可包含多张检查表（按“检查表名称＋版本”区分）")
+
+
 class RedoForm(BureauForm):
     reason = forms.CharField(label="重抽原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
     seed = forms.CharField(label="新随机种子", required=False, max_length=128)
