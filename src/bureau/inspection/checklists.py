@@ -115,7 +115,7 @@ class ParsedChecklist:
     items: list[ParsedItem] = field(default_factory=list)
     # filled by plan(): what saving would do
     status: str = ""  # "new" | "new_version" | "same" | "refused"
-    closes: list[Checklist] = field(default_factory=list)
+    closes: list[Any] = field(default_factory=list)  # Checklist, or _Planned earlier in the same file
 
     @property
     def digest(self) -> str:
@@ -159,8 +159,8 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, l
     beginning with # in a CSV are comments (the data files carry their sources there) and keep their numbers."""
     if filename.lower().endswith(".xlsx"):
         try:
-            header, rows = read_rows(data)
-            return header, list(rows)
+            titles, cells = read_rows(data)
+            return titles, list(cells)
         except Exception as exc:  # not a readable workbook
             raise DomainError("文件无法读取，请上传 Excel（.xlsx）或 CSV 文件", code="unreadable", field="file") from exc
     if not filename.lower().endswith(".csv"):
@@ -175,13 +175,16 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, l
         raise DomainError("CSV 文件编码无法识别，请保存为 UTF-8", code="unreadable", field="file")
     header: list[str] = []
     rows: list[tuple[int, list[Any]]] = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not cells or (cells[0].lstrip().startswith("#")) or all(not c.strip() for c in cells):
+    reader = csv.reader(io.StringIO(text))
+    end = 0
+    for line in reader:
+        number, end = end + 1, reader.line_num  # the record's first physical line (a cell may hold a line break)
+        if not line or line[0].lstrip().startswith("#") or all(not c.strip() for c in line):
             continue
         if not header:
-            header = [c.strip() for c in cells]
+            header = [c.strip() for c in line]
             continue
-        rows.append((number, list(cells)))
+        rows.append((number, list(line)))
     return header, rows
 
 
