@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bureau.accounts.models import User
@@ -499,14 +499,15 @@ def load_checklists(files: Iterable[Path] | None = None) -> list[Checklist]:
 
 def checklist_in_force(industry: str, on: dt.date | None = None) -> Checklist | None:
     """The checklist version in force on a day for an industry (the latest to take effect; ties: the first made)."""
-    day = on or timezone.localdate()
-    rows = (Checklist.objects.filter(is_active=True, effective_from__lte=day)
-            .exclude(effective_to__lt=day).order_by("-effective_from", "id"))
+    rows = checklists_in_force(on).order_by("-effective_from", "id")
     return next((c for c in rows if industry in (c.industries or [])), None)
 
 
-def versions_of(checklist: Checklist) -> list[Checklist]:
-    return list(Checklist.objects.filter(name=checklist.name).order_by("-effective_from", "-id"))
+def checklists_in_force(on: dt.date | None = None) -> QuerySet[Checklist]:
+    """The active checklist versions in force on a day (today), by name."""
+    day = on or timezone.localdate()
+    return Checklist.objects.filter(is_active=True, effective_from__lte=day).exclude(effective_to__lt=day).order_by(
+        "name", "-effective_from")
 
 
 def draw_filters(checklist: Checklist | None, filters: dict[str, str], day: dt.date | None = None) -> dict[str, str]:
