@@ -29,7 +29,7 @@ def test_enterprise_acknowledges_the_order_on_its_phone_and_the_officer_sees_it(
     make_user("qiye_phone", roles=["enterprise"], enterprise=firm, real_name="企业 李丽娟")
     inspection = S.inspection_open(actor=a, enterprise=firm, kind="random", officers=[a, b])
     S.inspection_check_in(actor=a, inspection=inspection)
-    for item in inspection.checklist.items.order_by("seq"):
+    for item in inspection.items():
         S.inspection_record_item(actor=a, inspection=inspection, item=item,
                                  outcome=ResultOutcome.FINDING if item.seq == 2 else ResultOutcome.COMPLIANT,
                                  note="甲醇与氧化剂同库混存" if item.seq == 2 else "")

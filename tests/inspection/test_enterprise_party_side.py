@@ -19,7 +19,7 @@ def finished(world, enterprise, *, finding: bool = True) -> Inspection:
     inspection = S.inspection_open(actor=world.inspector, enterprise=enterprise, kind="random",
                                    officers=[world.inspector, world.inspector2])
     S.inspection_check_in(actor=world.inspector, inspection=inspection)
-    for item in inspection.checklist.items.order_by("seq"):
+    for item in inspection.items():
         bad = finding and item.seq == 2
         S.inspection_record_item(actor=world.inspector, inspection=inspection, item=item,
                                  outcome=ResultOutcome.FINDING if bad else ResultOutcome.COMPLIANT,

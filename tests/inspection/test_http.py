@@ -30,7 +30,7 @@ def test_full_inspection_through_the_screens(world, general, login):
     base = f"/inspection/inspections/{inspection.pk}/"
     r = post(c, f"/inspection/checkin/{general.checkin_token}/", {"inspection": inspection.pk})
     assert "已扫码入企" in msgs(r) and r.redirect_chain[-1][0] == base
-    items = list(inspection.checklist.items.order_by("seq"))
+    items = inspection.items()
     r = post(c, base + "record/", {"item": items[0].pk, "outcome": "finding", "note": ""})
     assert "发现问题时请描述问题情况" in msgs(r)
     for item in items:

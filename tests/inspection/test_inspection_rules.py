@@ -96,7 +96,7 @@ def test_protected_enterprise_waits_for_the_leader_with_reason(world, grade, cre
 
 def run_site_inspection(world, inspection, finding_seq=2):
     S.inspection_check_in(actor=world.inspector, inspection=inspection)
-    for item in inspection.checklist.items.order_by("seq"):
+    for item in inspection.items():
         finding = item.seq == finding_seq
         S.inspection_record_item(actor=world.inspector, inspection=inspection, item=item,
                                  outcome=ResultOutcome.FINDING if finding else ResultOutcome.COMPLIANT,
@@ -115,7 +115,7 @@ def test_check_in_is_logged_and_only_team_members_may_check_in(world, general):
 
 def test_items_can_only_be_recorded_on_site_and_a_finding_needs_a_note(world, general):
     inspection = open_random(world, general)
-    item = inspection.checklist.items.first()
+    item = inspection.items()[0]
     with pytest.raises(DomainError, match="先扫码入企"):
         S.inspection_record_item(actor=world.inspector, inspection=inspection, item=item, outcome="compliant")
     S.inspection_check_in(actor=world.inspector, inspection=inspection)
@@ -128,7 +128,7 @@ def test_finish_needs_every_item_then_findings_become_hazards_with_deadline_and_
     S.inspection_check_in(actor=world.inspector, inspection=inspection)
     with pytest.raises(DomainError, match="还有 5 项未记录"):
         S.inspection_finish(actor=world.inspector, inspection=inspection)
-    run_site_inspection_items = list(inspection.checklist.items.order_by("seq"))
+    run_site_inspection_items = inspection.items()
     for item in run_site_inspection_items:
         S.inspection_record_item(actor=world.inspector, inspection=inspection, item=item,
                                  outcome="finding" if item.seq == 2 else "compliant", note="混存")
@@ -207,7 +207,7 @@ def test_the_order_names_the_issuing_bureaus_own_government_as_review_body(world
     monkeypatch.setattr(documents, "store_document", spy)
     inspection = open_random(world, general)
     S.inspection_check_in(actor=world.inspector, inspection=inspection)
-    for item in inspection.checklist.items.order_by("seq"):
+    for item in inspection.items():
         S.inspection_record_item(actor=world.inspector, inspection=inspection, item=item,
                                  outcome="finding" if item.seq == 2 else "compliant", note="混存")
     S.inspection_finish(actor=world.inspector, inspection=inspection, summary="检查",

@@ -7,7 +7,7 @@ from bureau.kernel.admin import AuditedAdmin
 @admin.register(Enterprise)
 class EnterpriseAdmin(AuditedAdmin):
     list_display = ("name", "uscc", "region", "industry", "is_key", "standardization_grade", "credit_grade")
-    list_filter = ("region", "industry", "is_key")
+    list_filter = ("region", "industry", "sub_sector", "is_key")
     search_fields = ("name", "uscc")
     exclude = ("legal_rep_id_number", "contact_phone")
 

@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import make_password
 
 from bureau.accounts import roles as R
 from bureau.accounts.models import Organisation, OrganisationKind, Role, User
-from bureau.enterprises.models import ChemicalPark, Enterprise, Industry, SupervisionAssignment
+from bureau.enterprises.models import ChemicalPark, Enterprise, Industry, SubSector, SupervisionAssignment
 from bureau.kernel.identifiers import USCC_ALPHABET, make_id_number, make_uscc
 from bureau.kernel.management.commands.demo_load import demo_account
 from bureau.kernel.reference import REGIONS
@@ -54,6 +54,18 @@ SHAPES: dict[str, list[str]] = {
     Industry.FIREWORKS: ["{p}{w}烟花爆竹批发有限公司", "{p}{w}烟花爆竹零售店"],
     Industry.GAS_STATION: ["中国石化销售股份有限公司山西运城{p}{w}加油站", "中国石油天然气股份有限公司运城{p}{w}加油站",
                            "{p}{w}能源加油站"],
+}
+# the sub-sector each name shape stands for (SubSector, enterprises.models)
+SHAPE_SUB_SECTOR: dict[str, str] = {
+    "{p}{w}煤业有限公司": SubSector.UNDERGROUND_COAL, "山西{w}{p}煤矿有限公司": SubSector.UNDERGROUND_COAL,
+    "{p}{w}矿业有限公司": SubSector.UNDERGROUND_MINE, "{p}{w}石料有限公司": SubSector.OPEN_PIT_MINE,
+    "{p}{w}铁矿有限公司": SubSector.OPEN_PIT_MINE,
+    "{p}{w}化工贸易有限公司": SubSector.HAZCHEM_NO_STORAGE, "运城{w}危险化学品经营有限公司": SubSector.HAZCHEM_STORAGE,
+    "{p}{w}气体销售有限公司": SubSector.HAZCHEM_STORAGE,
+    "{p}{w}铝业有限公司": SubSector.NONFERROUS, "{p}{w}铸造有限公司": SubSector.MACHINERY,
+    "{p}{w}机械制造有限公司": SubSector.MACHINERY, "{p}{w}食品有限公司": SubSector.LIGHT_INDUSTRY,
+    "{p}{w}纺织有限公司": SubSector.TEXTILE, "{p}{w}钢铁有限公司": SubSector.METALLURGY,
+    "{p}{w}烟花爆竹批发有限公司": SubSector.FIREWORKS_WHOLESALE, "{p}{w}烟花爆竹零售店": SubSector.FIREWORKS_RETAIL,
 }
 COUNTS = {Industry.COAL: 24, Industry.NON_COAL_MINE: 34, Industry.HAZCHEM_PRODUCTION: 30,
           Industry.HAZCHEM_OPERATION: 44, Industry.HAZCHEM_USE: 34, Industry.METALLURGY_TRADE: 74,
@@ -182,15 +194,17 @@ def load(ctx: Any) -> None:
         for _ in range(count):
             region = rng.choice(region_codes)
             region_name = next(n for c, n, *_ in REGIONS if c == region)
-            name = ""
+            name, shape = "", ""
             while not name or name in used_names:
-                name = rng.choice(SHAPES[industry]).format(p=short(region_name), w=rng.choice(WORDS))
+                shape = rng.choice(SHAPES[industry])
+                name = shape.format(p=short(region_name), w=rng.choice(WORDS))
             used_names.add(name)
             hazchem = industry in {Industry.HAZCHEM_PRODUCTION, Industry.HAZCHEM_USE}
             grade = rng.choices(["1", "2", "3", ""], weights=[3, 20, 45, 32])[0]
             credit = rng.choices(["A1", "A2", "B1", "B2", "B3", "C1", "C2", "D", ""], weights=[4, 8, 20, 22, 14, 6, 3, 1, 22])[0]
             enterprises.append(Enterprise(
                 uscc=uscc(rng, region), name=name, region_id=region, industry=industry,
+                sub_sector=SHAPE_SUB_SECTOR.get(shape, ""),
                 address=f"山西省运城市{region_name}{rng.choice(WORDS)}路{rng.randrange(1, 300)}号",
                 legal_representative=person_name(rng), legal_rep_id_number=id_number(rng, region),
                 contact_name=person_name(rng), contact_phone=mobile(rng),
@@ -205,21 +219,22 @@ def load(ctx: Any) -> None:
     # A fixed, easy-to-find enterprise for the demo enterprise account (盐湖区, hazchem operation).
     showcase = Enterprise.objects.create(
         uscc=make_uscc("91140802MA0KYC001"), name="运城市河东化工贸易有限公司", region_id="140802",
-        industry=Industry.HAZCHEM_OPERATION, address="山西省运城市盐湖区河东东街188号",
+        industry=Industry.HAZCHEM_OPERATION, sub_sector=SubSector.HAZCHEM_NO_STORAGE,
+        address="山西省运城市盐湖区河东东街188号",
         legal_representative="王建国", legal_rep_id_number=id_number(rng, "140802"), contact_name="李丽娟",
         contact_phone=mobile(rng), employees=46, established_on=dt.date(2012, 5, 18), standardization_grade="2",
         credit_grade="A2", is_key=False, business_scope="危险化学品经营（不带储存设施）：甲醇、乙醇、丙酮、硫酸等",
     )
     coal = Enterprise.objects.create(
         uscc=make_uscc("91140882MA0KYC002"), name="山西河津鑫源煤业有限公司", region_id="140882",
-        industry=Industry.COAL, address="山西省运城市河津市下化乡", legal_representative="赵振华",
+        industry=Industry.COAL, sub_sector=SubSector.UNDERGROUND_COAL, address="山西省运城市河津市下化乡", legal_representative="赵振华",
         legal_rep_id_number=id_number(rng, "140882"), contact_name="吕学军", contact_phone=mobile(rng), employees=860,
         established_on=dt.date(2006, 3, 2), standardization_grade="1", credit_grade="A1", is_key=True,
         business_scope="煤炭开采（核定生产能力 120 万吨/年）",
     )
     linyi = Enterprise.objects.create(
         uscc=make_uscc("91140821MA0KYC003"), name="临猗县瑞丰烟花爆竹批发有限公司", region_id="140821",
-        industry=Industry.FIREWORKS, address="山西省运城市临猗县猗氏镇", legal_representative="冯立新",
+        industry=Industry.FIREWORKS, sub_sector=SubSector.FIREWORKS_WHOLESALE, address="山西省运城市临猗县猗氏镇", legal_representative="冯立新",
         legal_rep_id_number=id_number(rng, "140821"), contact_name="董春燕", contact_phone=mobile(rng), employees=18,
         established_on=dt.date(2010, 9, 9), standardization_grade="3", credit_grade="B1",
     )

@@ -25,7 +25,7 @@ class EnterpriseFilterForm(BureauForm):
 class EnterpriseForm(BureauModelForm):
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "region", "industry", "address", "business_scope", "legal_representative",
+        fields = ["uscc", "name", "region", "industry", "sub_sector", "address", "business_scope", "legal_representative",
                   "legal_rep_id_number", "contact_name", "contact_phone", "employees", "established_on",
                   "standardization_grade", "credit_grade", "is_key", "chemical_park", "status"]
         widgets = {"established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

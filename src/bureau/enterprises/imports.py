@@ -98,7 +98,7 @@ def _write(rows: list[dict[str, Any]]) -> tuple[int, int]:
         if to_update:
             Enterprise.objects.bulk_update(
                 to_update,
-                ["name", "region_id", "industry", "address", "legal_representative", "legal_rep_id_number",
+                ["name", "region_id", "industry", "sub_sector", "address", "legal_representative", "legal_rep_id_number",
                  "contact_name", "contact_phone", "employees", "standardization_grade", "credit_grade", "is_key",
                  "chemical_park_id", "established_on"],
                 batch_size=500,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from bureau.accounts import roles as R
@@ -26,6 +27,55 @@ class Industry(models.TextChoices):
 
 HAZCHEM_INDUSTRIES = {Industry.HAZCHEM_PRODUCTION, Industry.HAZCHEM_OPERATION, Industry.HAZCHEM_USE,
                       Industry.GAS_STATION}
+
+
+class SubSector(models.TextChoices):
+    """子行业: which part of its industry an enterprise belongs to; decides which checklist items apply to it (a
+    textile mill never gets the 液态金属吊运 items of a 冶金工贸 checklist). Sources of the list:
+    - 冶金工贸: the eight 工贸 sectors of 《工贸企业重大事故隐患判定标准》（应急管理部令第10号，2023-05-15施行）第二条
+      （冶金、有色、建材、机械、轻工、纺织、烟草、商贸）, whose 第四条 to 第十一条 name each sector's own 重大事故隐患;
+    - 非煤矿山: the three parts of 《金属非金属矿山重大事故隐患判定标准》（矿安〔2022〕88号，2022-09-01施行）
+      （地下矿山、露天矿山、尾矿库）;
+    - 煤矿: 井工/露天 as 《煤矿安全生产条例》（2024-05-01施行）第二十七条 and 第六十三条第（六）项
+      distinguish them;
+    - 危险化学品经营: 带储存设施/不带储存设施, the two kinds of 危险化学品经营许可证 (《危险化学品经营许可证管理办法》);
+    - 烟花爆竹: 批发/零售 (《烟花爆竹安全管理条例》第十六条)."""
+
+    METALLURGY = "metallurgy", "冶金"
+    NONFERROUS = "nonferrous", "有色"
+    BUILDING_MATERIALS = "building_materials", "建材"
+    MACHINERY = "machinery", "机械"
+    LIGHT_INDUSTRY = "light_industry", "轻工"
+    TEXTILE = "textile", "纺织"
+    TOBACCO = "tobacco", "烟草"
+    COMMERCE = "commerce", "商贸"
+    UNDERGROUND_MINE = "underground_mine", "金属非金属地下矿山"
+    OPEN_PIT_MINE = "open_pit_mine", "金属非金属露天矿山"
+    TAILINGS_POND = "tailings_pond", "尾矿库"
+    UNDERGROUND_COAL = "underground_coal", "井工煤矿"
+    OPEN_PIT_COAL = "open_pit_coal", "露天煤矿"
+    HAZCHEM_STORAGE = "hazchem_storage", "危险化学品经营（带储存设施）"
+    HAZCHEM_NO_STORAGE = "hazchem_no_storage", "危险化学品经营（不带储存设施）"
+    FIREWORKS_WHOLESALE = "fireworks_wholesale", "烟花爆竹批发"
+    FIREWORKS_RETAIL = "fireworks_retail", "烟花爆竹零售"
+
+
+# the industry each sub-sector belongs to (an enterprise's sub-sector must belong to its industry)
+SUB_SECTOR_INDUSTRY: dict[str, str] = {
+    **{s: Industry.METALLURGY_TRADE for s in (
+        SubSector.METALLURGY, SubSector.NONFERROUS, SubSector.BUILDING_MATERIALS, SubSector.MACHINERY,
+        SubSector.LIGHT_INDUSTRY, SubSector.TEXTILE, SubSector.TOBACCO, SubSector.COMMERCE)},
+    **{s: Industry.NON_COAL_MINE for s in (
+        SubSector.UNDERGROUND_MINE, SubSector.OPEN_PIT_MINE, SubSector.TAILINGS_POND)},
+    SubSector.UNDERGROUND_COAL: Industry.COAL, SubSector.OPEN_PIT_COAL: Industry.COAL,
+    SubSector.HAZCHEM_STORAGE: Industry.HAZCHEM_OPERATION, SubSector.HAZCHEM_NO_STORAGE: Industry.HAZCHEM_OPERATION,
+    SubSector.FIREWORKS_WHOLESALE: Industry.FIREWORKS, SubSector.FIREWORKS_RETAIL: Industry.FIREWORKS,
+}
+
+
+def sub_sectors_of(industry: str) -> list[tuple[str, str]]:
+    """(code, label) of the sub-sectors of an industry, in the order of SubSector."""
+    return [(code, label) for code, label in SubSector.choices if SUB_SECTOR_INDUSTRY.get(code) == industry]
 
 
 class StandardizationGrade(models.TextChoices):
@@ -86,6 +136,8 @@ class Enterprise(models.Model):
     region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="所在区划")
     address = models.CharField("地址", max_length=200, blank=True)
     industry = models.CharField("行业类别", max_length=30, choices=Industry.choices)
+    sub_sector = models.CharField("子行业", max_length=30, blank=True, choices=SubSector.choices,
+                                  help_text="决定检查表中哪些检查项适用于本企业；须属于所选行业")
     business_scope = models.CharField("经营范围/主要产品", max_length=300, blank=True)
     legal_representative = models.CharField("法定代表人", max_length=40)
     legal_rep_id_number = EncryptedTextField("法定代表人身份证号", blank=True)
@@ -125,6 +177,12 @@ class Enterprise(models.Model):
         if not self.checkin_token:
             self.checkin_token = secrets.token_urlsafe(18)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.sub_sector and SUB_SECTOR_INDUSTRY.get(self.sub_sector) != self.industry:
+            raise ValidationError({"sub_sector": f"子行业「{self.get_sub_sector_display()}」不属于行业"
+                                                 f"「{self.get_industry_display()}」"})
 
     @property
     def contact_phone_masked(self) -> str:

@@ -6,7 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from bureau.enterprises.models import CreditGrade, Industry, StandardizationGrade
+from bureau.enterprises.models import (
+    SUB_SECTOR_INDUSTRY,
+    CreditGrade,
+    Industry,
+    StandardizationGrade,
+    SubSector,
+)
 from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile, validate_uscc
 
 # The columns of the import template, in order (also the export's columns, less the masked ones).
@@ -15,6 +21,7 @@ COLUMNS = [
     ("name", "企业名称", True),
     ("region", "所在区划代码", True),
     ("industry", "行业类别", True),
+    ("sub_sector", "子行业", False),
     ("address", "地址", False),
     ("legal_representative", "法定代表人", True),
     ("legal_rep_id_number", "法定代表人身份证号", False),
@@ -28,6 +35,7 @@ COLUMNS = [
     ("established_on", "成立日期", False),
 ]
 INDUSTRY_BY_LABEL = {label: code for code, label in Industry.choices} | {code: code for code in Industry.values}
+SUB_SECTOR_BY_LABEL = {label: code for code, label in SubSector.choices} | {code: code for code in SubSector.values}
 GRADE_BY_LABEL = {label: code for code, label in StandardizationGrade.choices if code} | {
     code: code for code in StandardizationGrade.values if code} | {"": "", "无": "", "未达标": ""}
 CREDIT_VALUES = {code for code in CreditGrade.values}
@@ -60,6 +68,8 @@ def validate_row(row_number: int, cells: list[Any], header_index: dict[str, int]
         return _text(cells[index]) if index is not None and index < len(cells) else ""
 
     for key, title, required in COLUMNS:
+        if key == "sub_sector" and key not in header_index:
+            continue  # a file without the column leaves the recorded sub-sector alone
         raw = get(key)
         if required and not raw:
             result.errors.append((title, "必填"))
@@ -69,6 +79,9 @@ def validate_row(row_number: int, cells: list[Any], header_index: dict[str, int]
                                           index=header_index.get(key))
         except (IdentifierError, ValueError) as exc:
             result.errors.append((title, str(exc)))
+    sub_sector, industry = result.values.get("sub_sector"), result.values.get("industry")
+    if sub_sector and industry and SUB_SECTOR_INDUSTRY.get(sub_sector) != industry:
+        result.errors.append(("子行业", f"「{SubSector(sub_sector).label}」不属于行业「{Industry(industry).label}」"))
     return result
 
 
@@ -88,6 +101,10 @@ def _convert(key: str, raw: str, *, regions: set[str], parks: set[str], cells: l
         if raw not in INDUSTRY_BY_LABEL:
             raise ValueError(f"行业类别「{raw}」无效，应为：{'、'.join(Industry.labels)}")
         return INDUSTRY_BY_LABEL[raw]
+    if key == "sub_sector":
+        if raw and raw not in SUB_SECTOR_BY_LABEL:
+            raise ValueError(f"子行业「{raw}」无效，应为：{'、'.join(SubSector.labels)}")
+        return SUB_SECTOR_BY_LABEL.get(raw, "")
     if key == "legal_rep_id_number":
         return validate_id_number(raw) if raw else ""
     if key == "contact_phone":

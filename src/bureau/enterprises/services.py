@@ -16,7 +16,7 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.jobs import enqueue
 
 EDITABLE_FIELDS = [
-    "name", "region", "address", "industry", "business_scope", "legal_representative", "legal_rep_id_number",
+    "name", "region", "address", "industry", "sub_sector", "business_scope", "legal_representative", "legal_rep_id_number",
     "contact_name", "contact_phone", "employees", "established_on", "standardization_grade", "credit_grade",
     "is_key", "chemical_park", "status",
 ]

@@ -109,7 +109,7 @@ def enterprise_export(request: AuthenticatedRequest) -> HttpResponseBase:
 
     def rows():  # type: ignore[no-untyped-def]
         for e in qs.iterator(chunk_size=2000):
-            yield [e.uscc, e.name, e.region_id, e.get_industry_display(), e.address, e.legal_representative,
+            yield [e.uscc, e.name, e.region_id, e.get_industry_display(), e.get_sub_sector_display(), e.address, e.legal_representative,
                    mask_id_number(e.legal_rep_id_number), e.contact_name, mask_phone(e.contact_phone), e.employees,
                    e.get_standardization_grade_display() if e.standardization_grade else "", e.credit_grade,
                    "是" if e.is_key else "否", e.chemical_park.code if e.chemical_park else "",
@@ -122,7 +122,8 @@ def enterprise_export(request: AuthenticatedRequest) -> HttpResponseBase:
 @login_required
 @for_roles("sysadmin")
 def import_template(request: AuthenticatedRequest) -> HttpResponseBase:
-    example = ["91140802MA0K0000XX", "运城市示例化工有限公司", "140802", "危险化学品经营", "运城市盐湖区示例路1号",
+    example = ["91140802MA0K0000XX", "运城市示例化工有限公司", "140802", "危险化学品经营",
+               "危险化学品经营（不带储存设施）", "运城市盐湖区示例路1号",
                "张三", "", "李四", "", 35, "三级", "B1", "否", "", "2015-06-01"]
     return xlsx_response("企业名录导入模板.xlsx", [t for _, t, _ in COLUMNS], [example], sheet="企业名录")
 

@@ -17,6 +17,17 @@ draws = Router(tags=["双随机抽查（公开）"])
 inspections = Router(tags=["执法检查"])
 
 
+class DrawChecklistOut(Schema):
+    """A published 检查事项: the checklist version the draw's tasks use."""
+
+    id: int
+    name: str
+    version: str
+    effective_from: dt.date
+    industries: list[str]
+    items: int
+
+
 class DrawOut(Schema):
     id: int
     number: str
@@ -41,6 +52,7 @@ class DrawOut(Schema):
     redo_of: int | None
     redo_reason: str
     superseded: bool
+    checklists: list[DrawChecklistOut] = []
 
     @staticmethod
     def from_model(d: Draw) -> DrawOut:
@@ -49,7 +61,11 @@ class DrawOut(Schema):
                        filters=d.filters, sample_size=d.sample_size, team_size=d.team_size, pool_size=d.pool_size,
                        pool_digest=d.pool_digest, pool=d.pool, excluded=d.excluded, officer_pool=d.officer_pool,
                        conflicts=d.conflicts, selected=d.selected, teams=d.teams, redo_of=d.redo_of_id,
-                       redo_reason=d.redo_reason, superseded=d.superseded)
+                       redo_reason=d.redo_reason, superseded=d.superseded,
+                       checklists=[DrawChecklistOut(id=c.pk, name=c.name, version=c.version,
+                                                    effective_from=c.effective_from, industries=c.industries,
+                                                    items=len(c.items.all()))
+                                   for c in queries.draw_checklists(d)])
 
 
 class DrawSummary(Schema):

@@ -75,12 +75,15 @@ def load(ctx: Any) -> None:
     if first is not None:
         inspector = users["yanhu_inspector"]
         S.inspection_check_in(actor=inspector, inspection=first)
-        items = list(first.checklist.items.order_by("seq"))
-        for i, item in enumerate(items):
-            finding = i == 1
+        # a storage finding where the enterprise stores (带储存设施), else one on its training records
+        found = _item_about(first, "专用仓库", "培训档案")
+        note = ("甲醇与氧化剂混存于同一储存室，未设专人管理" if "专用仓库" in found.content
+                else "2名新入职员工无安全生产教育和培训记录")
+        for i, item in enumerate(first.items()):
+            finding = item == found
             S.inspection_record_item(actor=inspector, inspection=first, item=item,
                                      outcome=ResultOutcome.FINDING if finding else ResultOutcome.COMPLIANT,
-                                     note="甲醇与氧化剂混存于同一储存室，未设专人管理" if finding else "",
+                                     note=note if finding else "",
                                      photos=[site_photo(f"{timezone.localdate():%Y-%m-%d} 10:2{i}", 20 + i)]
                                      if finding else [])
         S.inspection_finish(actor=inspector, inspection=first, summary="现场检查储存场所、证照和台账。",
@@ -133,16 +136,17 @@ def _showcase_service(users: dict[str, Any], showcase: Enterprise, year: int) ->
     inspector, leader = users["yanhu_inspector"], users["yanhu_leader"]
     team = [inspector, users["yanhu_inspector2"]]
 
-    def inspect(on_year: int, reference: str, finding: str, deadline_days: int) -> Inspection:
+    def inspect(on_year: int, reference: str, finding: str, deadline_days: int, about: str) -> Inspection:
         inspection = S.inspection_open(actor=inspector, enterprise=showcase, kind=InspectionKind.EXCEPTIONAL,
                                        officers=team, exception_reason=ExceptionReason.REFERRAL,
                                        exception_reference=reference, year=on_year)
         S.inspection_approve(actor=leader, inspection=inspection, reason="上级交办的专项检查，同意按计划入企")
         S.inspection_check_in(actor=inspector, inspection=inspection)
-        for i, item in enumerate(inspection.checklist.items.order_by("seq")):
+        found = _item_about(inspection, about)
+        for item in inspection.items():
             S.inspection_record_item(actor=inspector, inspection=inspection, item=item,
-                                     outcome=ResultOutcome.FINDING if i == 2 else ResultOutcome.COMPLIANT,
-                                     note=finding if i == 2 else "")
+                                     outcome=ResultOutcome.FINDING if item == found else ResultOutcome.COMPLIANT,
+                                     note=finding if item == found else "")
         S.inspection_finish(actor=inspector, inspection=inspection, summary="按专项检查要求检查证照、台账和储存场所。",
                             deadline=timezone.localdate() + dt.timedelta(days=deadline_days))
         return inspection
@@ -151,7 +155,8 @@ def _showcase_service(users: dict[str, Any], showcase: Enterprise, year: int) ->
         return DocumentService.objects.get(document__object_id=inspection.pk, document__kind=kind,
                                            document__content_type__model="inspection")
 
-    past = inspect(year - 1, "市安委办交办：危险化学品经营企业专项检查", "安全管理人员未按规定参加年度再培训，无培训记录", 20)
+    past = inspect(year - 1, "市安委办交办：危险化学品经营企业专项检查", "安全管理人员未按规定参加年度再培训，无培训记录", 20,
+                   "培训档案")
     S.service_consent_record(actor=qiye, ip="192.168.31.25", agreed=True)
     S.service_acknowledge(actor=qiye, service=order_of(past), ip="192.168.31.25")
     S.inspection_recheck(actor=inspector, inspection=past, opinion="已组织再培训并补录培训档案，复查合格。",
@@ -178,7 +183,19 @@ def _showcase_service(users: dict[str, Any], showcase: Enterprise, year: int) ->
             model.objects.filter(pk=row.pk).update(**{f: getattr(row, f) - shift for f in fields
                                                       if getattr(row, f) is not None})
 
-    inspect(year, "市安委办交办：危险化学品储存场所安全专项整治", "甲醇、丙酮与氧化剂同库混存，未设隔离", 15)
+    inspect(year, "市安委办交办：危险化学品经营市场安全专项整治", "部分桶装丙酮无化学品安全标签，未能提供供货企业的经营许可证件",
+            15, "安全标签")
+
+
+def _item_about(inspection: Any, *words: str) -> Any:
+    """The first checklist item of the inspection whose content mentions the first of `words` found (the demo's
+    findings follow the items that apply to the enterprise's sub-sector)."""
+    items = inspection.items()
+    for word in words:
+        item = next((i for i in items if word in i.content), None)
+        if item is not None:
+            return item
+    return items[0]
 
 
 def _hazard_ids(inspection: Any) -> list[int]:

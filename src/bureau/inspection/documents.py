@@ -43,7 +43,7 @@ def issue_site_record(inspection: Inspection, *, actor: Any) -> Document:
                 ("检查场所", e.address or e.name),
                 ("检查时间", f"{checked_in:%Y年%m月%d日 %H时%M分} 至 {finished:%H时%M分}" if checked_in else
                  chinese_date(finished.date())),
-                ("检查人员", _officers(inspection)), ("检查依据", f"《{inspection.checklist.name}》"),
+                ("检查人员", _officers(inspection)), ("检查依据", f"《{inspection.checklist.name}》（{inspection.checklist.version}）"),
             ]),
             Para("我们是" + inspection.organisation.name + "行政执法人员，已向你出示执法证件。依法对你单位进行现场检查，"
                  "你单位有如实回答询问、配合检查的义务。"),

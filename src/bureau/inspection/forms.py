@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
 
 from bureau.enterprises.models import Industry
+from bureau.inspection.checklists import checklists_in_force
 from bureau.inspection.models import Checklist, ExceptionReason
 from bureau.kernel.forms import BureauForm
 
@@ -63,6 +64,13 @@ class DrawForm(BureauForm):
     def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officers"] = officer_field(officers, "执法人员池")
+        # only the versions in force today are offered (checklists.draw_filters refuses any other)
+        cast(forms.ModelChoiceField, self.fields["checklist"]).queryset = checklists_in_force()
+
+
+class ChecklistImportForm(BureauForm):
+    file = forms.FileField(label="执法检查表文件（.xlsx 或 .csv）",
+                           help_text="第一行为列名；每行一个检查项；可包含多张检查表（按“检查表名称＋版本”区分）")
 
 
 class RedoForm(BureauForm):

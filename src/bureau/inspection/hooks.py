@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.inspection import demo  # noqa: F401  (registers the demo loader)
 from bureau.kernel.registry import (
     Indicator,
@@ -52,7 +52,7 @@ register_menu(
     MenuEntry("执法检查", "年度检查计划", "inspection:plans", STAFF, order=301, icon="▦"),
     MenuEntry("执法检查", "双随机抽查", "inspection:draws", STAFF, order=302, icon="⚄"),
     MenuEntry("执法检查", "网上巡查", "inspection:patrols", STAFF, order=303, icon="◎"),
-    MenuEntry("执法检查", "执法检查表", "inspection:checklists", STAFF, order=304, icon="☰"),
+    MenuEntry("执法检查", "执法检查表", "inspection:checklists", STAFF | {SYSADMIN}, order=304, icon="☰"),
     MenuEntry("执法检查", "回避申报", "inspection:conflicts", frozenset({INSPECTOR}), order=305, icon="⊘"),
     MenuEntry("企业", "我的检查记录", "inspection:mine", frozenset({ENTERPRISE}), order=38, icon="✓"),
 )

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
-from bureau.enterprises.models import Industry
+from bureau.enterprises.models import SUB_SECTOR_INDUSTRY, Industry, SubSector
 from bureau.kernel.models import ProcessModel, Timeline
 from bureau.kernel.workflow import workflow_for_model
 
@@ -20,34 +20,56 @@ ENFORCEMENT = frozenset({INSPECTOR, SECTION_HEAD, LEADER})
 
 
 class Checklist(models.Model):
-    """An industry checklist (检查表) issued by a higher authority (measure II.5: 照单检查)."""
+    """One version of an official checklist (执法检查表) issued by a higher authority (measure II.5: 照单检查).
+
+    Versions are never overwritten: importing a new version adds a new Checklist with its own items and closes the
+    previous one the day before the new one takes effect (`effective_to`); an inspection keeps the version (and so
+    the items) it was opened with."""
 
     industries = models.JSONField("适用行业", default=list, help_text="行业代码列表，如 [\"coal\"]")
     name = models.CharField("检查表名称", max_length=120)
-    version = models.CharField("版本", max_length=20, default="2024")
-    source = models.CharField("制定依据", max_length=200)
+    version = models.CharField("版本", max_length=40, default="2024")
+    source = models.CharField("制定依据", max_length=300)
+    reference = models.CharField("来源链接", max_length=300, blank=True)
     effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True, help_text="新版本生效前一日，由导入自动填写")
     is_active = models.BooleanField("启用", default=True)
+    digest = models.CharField("内容摘要", max_length=64, blank=True, help_text="导入内容的 SHA-256，用于识别重复导入")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="导入人")
+    imported_at = models.DateTimeField("导入时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "检查表"
         verbose_name_plural = verbose_name
         ordering = ["name", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="uniq_checklist_name_version")]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name}（{self.version}）"
+
+    def in_force(self, day: Any) -> bool:
+        return self.is_active and self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
 class ChecklistItem(models.Model):
-    """One item to check, with its legal basis (text, law title and article so the portal can link)."""
+    """One item to check, with its legal basis (law title and article so the portal can link), the method, the
+    penalty provision, the violation codes it can prove (docs: benchmark-schema) and the sub-sectors it is limited
+    to (empty: the whole industry)."""
 
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items", verbose_name="检查表")
     seq = models.PositiveSmallIntegerField("序号")
-    category = models.CharField("检查类别", max_length=40)
-    content = models.CharField("检查内容", max_length=300)
+    category = models.CharField("检查项目", max_length=60)
+    content = models.CharField("检查内容", max_length=500)
+    method = models.CharField("检查方法", max_length=200, blank=True)
     law_title = models.CharField("法规名称", max_length=120)
-    law_article = models.CharField("条款", max_length=40)
-    legal_basis = models.TextField("依据条文")
+    law_article = models.CharField("条款", max_length=80)
+    legal_reference = models.CharField("法律依据（全文引用）", max_length=300, blank=True)
+    legal_basis = models.TextField("依据条文", blank=True)
+    penalty_basis = models.CharField("处罚依据", max_length=300, blank=True)
+    violation_codes = models.JSONField("违法行为代码", default=list, blank=True)
+    sub_sectors = models.JSONField("适用范围", default=list, blank=True,
+                                   help_text="子行业代码（或整个行业的代码）列表；空为检查表适用的全部行业")
 
     class Meta:
         verbose_name = "检查项"
@@ -60,7 +82,21 @@ class ChecklistItem(models.Model):
 
     @property
     def citation(self) -> str:
-        return f"《{self.law_title}》{self.law_article}"
+        return self.legal_reference or f"《{self.law_title}》{self.law_article}"
+
+    def applies_to(self, sub_sector: str, industry: str) -> bool:
+        """Whether the item is checked at an enterprise of this sub-sector and industry. An item limited to
+        sub-sectors (and/or whole industries) applies where the enterprise's sub-sector (or industry) is listed; an
+        enterprise whose sub-sector is not recorded gets the items limited to sub-sectors of its industry (the officer
+        marks what does not apply 不适用), never those of another industry's sub-sectors."""
+        if not self.sub_sectors or industry in self.sub_sectors or sub_sector in self.sub_sectors:
+            return True
+        return not sub_sector and any(SUB_SECTOR_INDUSTRY.get(code) == industry for code in self.sub_sectors)
+
+    @property
+    def sub_sector_labels(self) -> list[str]:
+        labels = dict(SubSector.choices) | dict(Industry.choices)
+        return [labels.get(code, code) for code in self.sub_sectors or []]
 
 
 class ConflictOfInterest(models.Model):
@@ -258,6 +294,9 @@ class Inspection(ProcessModel):
     over_cap = models.BooleanField("超出频次上限（经批准的例外）", default=False)
     officers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="inspections", verbose_name="检查人员")
     checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, verbose_name="检查表")
+    industry = models.CharField("行业（检查时）", max_length=30, blank=True, choices=Industry.choices)
+    sub_sector = models.CharField("子行业（检查时）", max_length=30, blank=True, choices=SubSector.choices,
+                                  help_text="开具检查任务时企业登记的行业和子行业，决定本次检查适用的检查项")
     planned_month = models.PositiveSmallIntegerField("计划月份", null=True, blank=True)
     checked_in_at = models.DateTimeField("入企时间", null=True, blank=True)
     finished_at = models.DateTimeField("检查结束", null=True, blank=True)
@@ -288,6 +327,12 @@ class Inspection(ProcessModel):
         workflow = workflow_for_model(self._meta.label)  # inspection.workflow, whose guards read these models
         assert workflow is not None
         return workflow.state_label(self.state)
+
+    def items(self) -> list[ChecklistItem]:
+        """The checklist items of this inspection: the items of its checklist version that apply to the
+        enterprise's industry and sub-sector as recorded when the task was opened (ChecklistItem.applies_to)."""
+        industry = self.industry or self.enterprise.industry  # tasks opened before the snapshot existed
+        return [item for item in self.checklist.items.order_by("seq") if item.applies_to(self.sub_sector, industry)]
 
 
 class ResultOutcome(models.TextChoices):

@@ -10,13 +10,18 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bureau.enterprises.models import Enterprise
+from bureau.inspection.checklists import checklist_in_force
 from bureau.inspection.models import (
     AnnualPlan,
+    Checklist,
     DocumentService,
     Draw,
     Inspection,
+    InspectionResult,
     PatrolPlan,
     PatrolRecord,
+    ResultOutcome,
     ServiceConsent,
 )
 from bureau.kernel.models import Document
@@ -75,6 +80,39 @@ def public_draws() -> QuerySet[Draw]:
 def public_draw(pk: int) -> Draw | None:
     """A published draw, whole (pool included): the public record anyone may re-run."""
     return Draw.objects.filter(published_at__isnull=False, pk=pk).select_related("organisation", "checklist").first()
+
+
+def draw_checklists(draw: Draw) -> list[Checklist]:
+    """The 检查事项 a draw publishes: the checklist versions its tasks use (each task's own checklist; for a drawn
+    enterprise whose task is not created yet, the one its task will get: the draw's checklist, which fits the drawn
+    industry, or the version of the enterprise's industry in force on the day of the draw)."""
+    used = dict(Inspection.objects.filter(draw=draw).exclude(state="cancelled")
+                .values_list("enterprise_id", "checklist_id"))
+    ids = set(used.values())
+    missing = [int(e) for e in draw.selected if int(e) not in used]
+    if missing:
+        day = timezone.localdate(draw.made_at)
+        for industry in set(Enterprise.objects.filter(pk__in=missing).values_list("industry", flat=True)):
+            if draw.checklist is not None and industry in (draw.checklist.industries or []):
+                ids.add(draw.checklist.pk)
+            else:
+                checklist = checklist_in_force(industry, day)
+                if checklist is not None:
+                    ids.add(checklist.pk)
+    return list(Checklist.objects.filter(pk__in=ids).prefetch_related("items").order_by("name", "-effective_from"))
+
+
+def violation_codes_for_finding(hazard: Any) -> list[str]:
+    """The violation codes (benchmark rows, docs/penalties.md) that the checklist item of an inspection finding can
+    prove: a hazard found by an inspection carries its item's codes, so that a case opened from it proposes the
+    benchmark violation. Empty for a hazard that is not an inspection finding. The caller has checked that the user
+    sees the hazard."""
+    hazard_id = getattr(hazard, "pk", hazard)
+    if not hazard_id:
+        return []
+    result = (InspectionResult.objects.filter(hazard_id=hazard_id, outcome=ResultOutcome.FINDING)
+              .select_related("item").order_by("id").first())
+    return list(result.item.violation_codes or []) if result is not None else []
 
 
 def public_plans() -> QuerySet[AnnualPlan]:

@@ -21,6 +21,7 @@ from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Enterprise, EnterpriseStatus, SupervisionAssignment
+from bureau.inspection import checklists
 from bureau.inspection import rules as R
 from bureau.inspection.models import (
     AnnualPlan,
@@ -121,11 +122,12 @@ def check_team(officers: Sequence[User], enterprise: Enterprise, day: dt.date | 
         raise DomainError(refusal, code="team", field="officers")
 
 
-def checklist_for(industry: str) -> Checklist:
-    for checklist in Checklist.objects.filter(is_active=True).order_by("-effective_from", "id"):
-        if industry in (checklist.industries or []):
-            return checklist
-    raise DomainError("该行业尚未配置执法检查表，请管理员先维护检查表", code="no_checklist")
+def checklist_for(industry: str, on: dt.date | None = None) -> Checklist:
+    """The checklist version in force for the industry (checklists.checklist_in_force)."""
+    checklist = checklists.checklist_in_force(industry, on)
+    if checklist is None:
+        raise DomainError("该行业尚未配置现行有效的执法检查表，请市局先导入检查表", code="no_checklist")
+    return checklist
 
 
 # ---- annual plans (measure II.3) ----------------------------------------------------------------------------------
@@ -294,6 +296,8 @@ def inspection_open(*, actor: User, enterprise: Enterprise, kind: str, officers:
     if protected:
         approvals.append(f"{protected}，检查须经分管负责人同意")
     checklist = checklist or checklist_for(enterprise.industry)
+    if enterprise.industry not in (checklist.industries or []):  # the task follows the checklist of its industry
+        raise DomainError(f"《{checklist.name}》不适用于{enterprise.get_industry_display()}企业", field="checklist")
     with transaction.atomic():
         # Lock the enterprise row: two concurrent openings cannot both pass the yearly cap.
         Enterprise.objects.select_for_update().filter(pk=enterprise.pk).values_list("pk", flat=True).first()
@@ -320,6 +324,7 @@ def inspection_open(*, actor: User, enterprise: Enterprise, kind: str, officers:
                          if source_record is not None else ""),
             source_id=str(source_record.pk) if source_record is not None else "",
             approval_required="；".join(approvals)[:200], over_cap=over_cap, checklist=checklist,
+            industry=enterprise.industry, sub_sector=enterprise.sub_sector,
             planned_month=planned_month, state="pending_approval" if approvals else "assigned",
         )
         inspection.officers.set(officers)
@@ -414,6 +419,8 @@ def inspection_record_item(*, actor: User, inspection: Inspection, item: Checkli
     check_transition(inspection_workflow, inspection, "record", actor)  # checked here; each item is audited
     if item.checklist_id != inspection.checklist_id:
         raise DomainError("该检查项不属于本次检查的检查表")
+    if not item.applies_to(inspection.sub_sector, inspection.industry or inspection.enterprise.industry):
+        raise DomainError(f"第 {item.seq} 项只适用于{'、'.join(item.sub_sector_labels)}，不属于本企业的检查项")
     if outcome not in ResultOutcome.values:
         raise DomainError("检查结果无效", field="outcome")
     if outcome == ResultOutcome.FINDING and not note.strip():
@@ -444,7 +451,7 @@ def inspection_finish(*, actor: User, inspection: Inspection, summary: str = "",
     if inspection.state != "on_site":
         raise DomainError("只有现场检查中的任务才能结束检查", code="not_on_site")
     check_transition(inspection_workflow, inspection, "finish", actor)
-    total = inspection.checklist.items.count()
+    total = len(inspection.items())
     results = list(inspection.results.select_related("item").order_by("item__seq"))
     if len(results) < total:
         raise DomainError(f"检查表共 {total} 项，还有 {total - len(results)} 项未记录", code="incomplete")
@@ -577,6 +584,7 @@ def draw_make(*, actor: User, title: str, officer_ids: Sequence[int], filters: d
     bureau = bureau_of(actor)
     year = year or timezone.localdate().year
     filters = {k: str(v) for k, v in (filters or {}).items() if v}
+    filters = checklists.draw_filters(checklist, filters)  # the published 检查事项 fits the industry drawn
     if not title.strip():
         raise DomainError("请填写抽查任务名称", field="title")
     if redo_of is not None:

@@ -11,7 +11,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +20,13 @@ from django.views.decorators.http import require_POST
 
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import Organisation, User
-from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
-from bureau.enterprises.models import Enterprise, Industry
+from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.enterprises.models import Enterprise, Industry, SubSector
 from bureau.enterprises.queries import get_enterprise_for
 from bureau.hazards.queries import hazards_found_by
-from bureau.inspection import queries, services
+from bureau.inspection import checklists, queries, services
 from bureau.inspection.forms import (
+    ChecklistImportForm,
     DrawForm,
     ExceptionalForm,
     PatrolPlanForm,
@@ -47,6 +48,7 @@ from bureau.inspection.workflow import inspection_workflow, lead_workflow, plan_
 from bureau.kernel.access import acts_on, for_roles, own_account, public_view, reference_data
 from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
+from bureau.kernel.excel import xlsx_response
 from bureau.kernel.models import Attachment
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
@@ -129,7 +131,7 @@ def inspection_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     results = {r.item_id: r for r in inspection.results.all()}
     photos = attachments_by_owner(results.values())
     items = []
-    for item in inspection.checklist.items.all():
+    for item in inspection.items():
         result = results.get(item.pk)
         items.append(ChecklistRow(item, result, photos.get(result.pk, []) if result else []))
     hazards = hazards_found_by(inspection)
@@ -243,7 +245,7 @@ def inspection_action(request: AuthenticatedRequest, pk: int, action: str) -> Ht
         _run(request, lambda: services.inspection_check_in(actor=user, inspection=inspection, method="manual"),
              "已登记入企，开始现场检查")
     elif action == "record":
-        item = inspection.checklist.items.filter(pk=post.get("item") or 0).first()
+        item = next((i for i in inspection.items() if str(i.pk) == post.get("item")), None)
         if item is None:
             messages.error(request, "检查项不存在")
         else:
@@ -519,6 +521,7 @@ def _draw_context(draw: Any) -> dict[str, Any]:
     filter_labels = [f"{names_of.get(k, (k, {}))[0]}：{names_of.get(k, (k, {}))[1].get(v, v)}"
                      for k, v in (draw.filters or {}).items()]
     return {"draw": draw, "rows": rows, "redos": list(draw.redos.all()), "filter_labels": filter_labels,
+            "checklists": queries.draw_checklists(draw),
             "excluded_protected": (draw.excluded or {}).get("protected_count", 0),
             "excluded_at_cap": len((draw.excluded or {}).get("at_cap", []))}
 
@@ -630,11 +633,84 @@ def conflict_list(request: AuthenticatedRequest) -> HttpResponse:
 # ---- checklists ---------------------------------------------------------------------------------------------------
 
 @login_required
-@for_roles(*STAFF)
+@for_roles(*STAFF, SYSADMIN)
 @reference_data
 def checklist_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The checklists in force today (or on `on`), each with its items, and the earlier versions kept for the
+    inspections that used them; `industry` filters."""
+    try:
+        on = dt.date.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else timezone.localdate()
+    except ValueError:
+        on = timezone.localdate()
+    industry = request.GET.get("industry", "")
+    rows = list(Checklist.objects.prefetch_related("items").order_by("name", "-effective_from", "-id"))
+    current = [c for c in rows if c.in_force(on) and (not industry or industry in c.industries)]
+    history = [c for c in rows if c not in current and (not industry or industry in c.industries)]
     return render(request, "inspection/checklists.html", {
-        "checklists": Checklist.objects.filter(is_active=True).prefetch_related("items")})
+        "checklists": current, "history": history, "on": on, "industry": industry, "industries": Industry.choices,
+        "can_import": checklists.may_import(request.user)})
+
+
+@login_required
+@for_roles(SYSADMIN, SECTION_HEAD, LEADER)
+def checklist_import(request: AuthenticatedRequest) -> HttpResponse:
+    """导入执法检查表: upload (.xlsx/.csv) → preview (every row checked, errors with their line, what each checklist
+    becomes: first version, new version closing the current one, already imported) → confirm. Only the city
+    bureau's 系统管理员, 科室负责人 and 分管负责人 (checklists.may_import); the file travels with the confirm form
+    and is checked again when saved."""
+    if not checklists.may_import(request.user):
+        raise Http404
+    form = ChecklistImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "columns": checklists.COLUMNS, "laws": checklists.KNOWN_LAWS,
+                               "sub_sectors": SubSector.choices}
+    if request.method != "POST":
+        return render(request, "inspection/checklist_import.html", context)
+    if request.POST.get("action") == "confirm":
+        filename = request.POST.get("filename", "")[:200]
+        try:
+            created = checklists.import_checklists(actor=request.user,
+                                                   data=checklists.decode_upload(request.POST.get("data", "")),
+                                                   filename=filename)
+        except DomainError as exc:
+            form = ChecklistImportForm()
+            form.add_error(None, exc.message)
+            return render(request, "inspection/checklist_import.html", context | {"form": form}, status=400)
+        if created:
+            messages.success(request, "已导入：" + "；".join(f"《{c.name}》{c.version}（{c.items.count()} 项）"
+                                                         for c in created))
+        else:
+            messages.info(request, "文件中的检查表均已导入，内容相同，未作改动")
+        return redirect("inspection:checklists")
+    if not form.is_valid():
+        return render(request, "inspection/checklist_import.html", context, status=400)
+    upload = form.cleaned_data["file"]
+    data = upload.read(checklists.MAX_BYTES + 1)
+    try:
+        result = checklists.preview(actor=request.user, data=data, filename=upload.name or "")
+    except DomainError as exc:
+        form.add_error("file", exc.message)
+        return render(request, "inspection/checklist_import.html", context, status=400)
+    return render(request, "inspection/checklist_import.html", context | {
+        "result": result, "data": checklists.encode_upload(data) if result.ok else "", "filename": upload.name},
+        status=200 if result.ok else 400)
+
+
+@login_required
+@for_roles(SYSADMIN, SECTION_HEAD, LEADER)
+def checklist_template(request: AuthenticatedRequest) -> HttpResponseBase:
+    """An import template with two example rows (Excel)."""
+    header = [headers[0] for _, headers, _ in checklists.COLUMNS if headers[0] not in {"检查类别"}]
+    examples = [
+        ["示例：危险化学品安全执法检查表", "危险化学品生产；危险化学品经营", "", 1, "人员资格", "特种作业人员持证上岗",
+         "查阅特种作业操作证，现场抽查作业人员", "《中华人民共和国安全生产法》第三十条第一款",
+         "生产经营单位的特种作业人员必须按照国家有关规定经专门的安全作业培训，取得相应资格，方可上岗作业。",
+         "《中华人民共和国安全生产法》第九十七条第（七）项", "AQSCF-97-7", "2027", "2027-01-01",
+         "（发文机关、文号）", ""],
+        ["示例：冶金工贸安全执法检查表", "冶金工贸", "冶金", 1, "重大隐患", "人员聚集场所未设置在铁水、钢水、液渣吊运跨的地坪区域内",
+         "现场检查", "《工贸企业重大事故隐患判定标准》第四条第（一）项", "", "《中华人民共和国安全生产法》第一百零二条",
+         "AQSCF-102", "2027", "2027-01-01", "（发文机关、文号）", ""],
+    ]
+    return xlsx_response("执法检查表导入模板.xlsx", header, examples, sheet="执法检查表")
 
 
 # ---- public (portal) ------------------------------------------------------------------------------------------------

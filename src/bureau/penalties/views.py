@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import User
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, LEGAL_REVIEWER, SECTION_HEAD, SYSADMIN
+from bureau.inspection.queries import violation_codes_for_finding
 from bureau.inspection.services import OTHER_METHODS, services_of
 from bureau.kernel.access import acts_on, for_roles, reference_data
 from bureau.kernel.errors import DomainError
@@ -171,9 +172,10 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> 
             ctx["evidence_form"] = extra.pop("evidence_form", None) or EvidenceForm(
                 officers=officers, initial={"recorded_on": timezone.localdate(),
                                             "officers": [str(case.lead_officer_id), str(case.second_officer_id)]})
+            violations = queries.violation_choices(case.filed_on)
             ctx["proposal_form"] = extra.pop("proposal_form", None) or ProposalForm(
-                violations=queries.violation_choices(case.filed_on),
-                initial={"violation_code": case.violation_code, "circumstances": case.circumstances,
+                violations=violations,
+                initial={"violation_code": proposed_violation(case, violations), "circumstances": case.circumstances,
                          "stage": case.stage or rules.STAGE_ORDER, "target": case.target or rules.TARGET_UNIT,
                          "amount": case.proposed_amount, "complex_case": case.complex_case})
             matching, others = services.self_inspection_candidates(case)
@@ -182,6 +184,16 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> 
                 initial={"violation_code": case.violation_code or (case.hazard.violation_code if case.hazard else "")})
     ctx.update(extra)
     return ctx
+
+
+def proposed_violation(case: Any, violations: list[tuple[str, str]]) -> str:
+    """The violation the proposal form starts from: the case's own, or for a case opened from an inspection finding
+    the first benchmark violation in force that the finding's checklist item can prove
+    (inspection.queries.violation_codes_for_finding)."""
+    if case.violation_code:
+        return str(case.violation_code)
+    offered = {code for code, _ in violations}
+    return next((c for c in violation_codes_for_finding(case.hazard_id) if c in offered), "")
 
 
 def _discussion_form(case: Case, data: Any = None) -> DiscussionForm:
