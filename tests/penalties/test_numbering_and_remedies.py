@@ -73,7 +73,7 @@ def test_the_migration_continues_the_city_sequence_from_the_shared_one():
     """Numbers already issued (运应急立〔…〕, one shared sequence) are never issued again by the city bureau."""
     city = city_bureau()
     Counter.objects.create(kind="penalty_case", year=2026, value=41)
-    migration = importlib.import_module("bureau.penalties.migrations.0005_legal_review_statement_review")
+    migration = importlib.import_module("bureau.penalties.migrations.0008_legal_review_statement_review")
     migration.number_per_authority(apps, None)
     assert next_number("penalty_case", 2026, pattern="{seq}", scope=city.code) == "42"
 

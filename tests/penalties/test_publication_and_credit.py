@@ -41,6 +41,8 @@ def _decided(w, amount=70000, facts="检查发现企业一年内两次未组织�
     services.case_notify(actor=w.leader, case=case, opinion="同意")
     services.statement_submit(actor=w.company_user, case=case, text="", waive=True)
     services.case_submit_decision(actor=w.officer, case=case)
+    if amount >= 50000:  # 行政处罚法 第58条: a large fine is reviewed by the 法制审核 before the decision
+        w.legal_review(case)
     return services.case_decide(actor=w.leader, case=case)
 
 

@@ -125,8 +125,10 @@ def public_decisions(params: Mapping[str, Any]) -> QuerySet[DecisionPublication]
     if region:
         qs = qs.filter(region_id=region)
     year = str(params.get("year") or "").strip()
-    if year.isdigit():
+    if year.isdigit() and 2000 <= int(year) <= 2100:  # a year out of range matches nothing (no server error)
         qs = qs.filter(decided_on__year=int(year))
+    elif year:
+        qs = qs.none()
     return qs.order_by("-published_at", "-id")
 
 
