@@ -29,10 +29,10 @@ def test_enterprise_acknowledges_the_order_on_its_phone_and_the_officer_sees_it(
     make_user("qiye_phone", roles=["enterprise"], enterprise=firm, real_name="企业 李丽娟")
     inspection = S.inspection_open(actor=a, enterprise=firm, kind="random", officers=[a, b])
     S.inspection_check_in(actor=a, inspection=inspection)
-    for item in inspection.items():
+    for n, item in enumerate(inspection.items(), start=1):  # the second item of the checklist is the finding
         S.inspection_record_item(actor=a, inspection=inspection, item=item,
-                                 outcome=ResultOutcome.FINDING if item.seq == 2 else ResultOutcome.COMPLIANT,
-                                 note="甲醇与氧化剂同库混存" if item.seq == 2 else "")
+                                 outcome=ResultOutcome.FINDING if n == 2 else ResultOutcome.COMPLIANT,
+                                 note="甲醇与氧化剂同库混存" if n == 2 else "")
     S.inspection_finish(actor=a, inspection=inspection, deadline=timezone.localdate() + dt.timedelta(days=15))
 
     page.set_viewport_size({"width": 390, "height": 844})
