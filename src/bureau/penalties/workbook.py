@@ -29,7 +29,9 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import posixpath
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -44,6 +46,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.xml.functions import fromstring as xml_fromstring  # the parser openpyxl reads these parts with
 
 from bureau.accounts.authority import require_change
 from bureau.accounts.models import User
@@ -459,20 +463,52 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]  # (row number, cells) below the header, merged cells filled
 
 
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3}\d+)(?::([A-Z]{1,3}\d+))?\"")
+
+
+def _merged_ranges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """{sheet title: [(min_row, min_col, max_row, max_col)]} of the merged cells, read from the sheets' XML (openpyxl
+    reads merged cells only in its full mode, which is quadratic in their number)."""
+    ranges: dict[str, list[tuple[int, int, int, int]]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        book = xml_fromstring(archive.read("xl/workbook.xml"))
+        rels = xml_fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        for sheet in book.iter():
+            if not sheet.tag.endswith("}sheet"):
+                continue
+            target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            if path not in archive.namelist():
+                continue
+            found = []
+            for m in _MERGE.finditer(archive.read(path)):
+                first, last = m.group(1).decode(), (m.group(2) or m.group(1)).decode()
+                (c1, r1), (c2, r2) = coordinate_from_string(first), coordinate_from_string(last)
+                found.append((r1, column_index_from_string(c1), r2, column_index_from_string(c2)))
+            ranges[sheet.get("name", "")] = found
+    return ranges
+
+
 def read_sheets(data: bytes) -> list[Sheet]:
     """Every sheet with its header row (the first of the top 15 rows naming ≥ 3 different fields) and its rows, the
     merged cells filled from their top-left cell."""
-    wb = load_workbook(io.BytesIO(data), data_only=True)
+    merged = _merged_ranges(data)
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     sheets: list[Sheet] = []
     for ws in wb.worksheets:
         grid = [list(r) for r in ws.iter_rows(values_only=True)]
-        for merged in ws.merged_cells.ranges:
-            value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
-            for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+        for min_row, min_col, max_row, max_col in merged.get(ws.title, []):
+            if min_row > len(grid):
+                continue
+            top = grid[min_row - 1]
+            value = top[min_col - 1] if min_col <= len(top) else None
+            for r in range(min_row - 1, min(max_row, len(grid))):
                 row = grid[r]
-                if len(row) < merged.max_col:
-                    row.extend([None] * (merged.max_col - len(row)))
-                for c in range(merged.min_col - 1, merged.max_col):
+                if len(row) < max_col:
+                    row.extend([None] * (max_col - len(row)))
+                for c in range(min_col - 1, max_col):
                     row[c] = value
         header_row = 0
         for i, cells in enumerate(grid[:15]):
@@ -1116,8 +1152,12 @@ def run_benchmark_import(import_id: int) -> str:
     return job_run(import_id)
 
 
+# the large JSON columns, loaded only where they are used
+LARGE = ("rows", "problems", "warnings", "closures")
+
+
 def job_run(import_id: int) -> str:
-    imp = BenchmarkImport.objects.get(pk=import_id)
+    imp = BenchmarkImport.objects.defer(*LARGE).get(pk=import_id)
     try:
         if imp.status in (BenchmarkImport.Status.QUEUED, BenchmarkImport.Status.PARSING):
             _parse(imp)
@@ -1191,13 +1231,14 @@ def _first_row(data: bytes) -> list[str]:
 def _write(imp: BenchmarkImport) -> None:
     """All or nothing, in one transaction: end dates of the confirmed earlier rows, the new rows in batches."""
     BenchmarkImport.objects.filter(pk=imp.pk).update(status=BenchmarkImport.Status.WRITING, processed_rows=0)
-    rows = [_from_json(r) for r in imp.rows]
+    stored, confirmed_closures = BenchmarkImport.objects.values_list("rows", "closures").get(pk=imp.pk)
+    rows = [_from_json(r) for r in stored]
     with transaction.atomic():
-        locked = BenchmarkImport.objects.select_for_update().get(pk=imp.pk)
+        locked = BenchmarkImport.objects.select_for_update().only("status").get(pk=imp.pk)
         if locked.status != BenchmarkImport.Status.WRITING:
             return
         result = plan(rows)
-        confirmed = {(c["id"], c["new_effective_to"]) for c in imp.closures}
+        confirmed = {(c["id"], c["new_effective_to"]) for c in confirmed_closures}
         if result.problems or {(c["id"], c["new_effective_to"]) for c in result.closures} - confirmed:
             # the stored benchmark changed since the preview: show the new plan and ask again
             BenchmarkImport.objects.filter(pk=imp.pk).update(
