@@ -1298,6 +1298,7 @@ class ViolationPreview:
     penalty_provision: str
     rows: list[PreviewRow]
     problems: list[str]
+    warnings: list[str]
 
 
 def quantity_text(row: dict[str, Any]) -> str:
@@ -1324,18 +1325,20 @@ def _band_text(low: Any, high: Any) -> str:
 
 def preview(imp: BenchmarkImport, *, only_problems: bool = False) -> list[ViolationPreview]:
     """The parsed rows per violation (in printed order) with the problems and warnings of their source rows."""
-    by_row: dict[tuple[str, int], list[str]] = {}
-    for p in [*imp.problems, *imp.warnings]:
-        if p.get("row"):
-            by_row.setdefault((p["sheet"], p["row"]), []).append(
-                f"第{p['row']}行" + (f"（{p['column']}）" if p.get("column") else "") + f"：{p['message']}")
+    by_row: dict[tuple[str, int], list[tuple[bool, str]]] = {}
+    for serious, items in ((True, imp.problems), (False, imp.warnings)):
+        for p in items:
+            if p.get("row"):
+                by_row.setdefault((p["sheet"], p["row"]), []).append((serious, f"第{p['row']}行" + (
+                    f"（{p['column']}）" if p.get("column") else "") + f"：{p['message']}"))
     flagged: set[tuple[str, int]] = {(p["sheet"], p["row"]) for p in imp.problems if p.get("row")}
     groups: dict[str, ViolationPreview] = {}
     for r in imp.rows:
         v = groups.get(r["violation_code"])
         if v is None:
             v = groups[r["violation_code"]] = ViolationPreview(r["violation_code"], r["violation"],
-                                                               r["legal_provision"], r["penalty_provision"], [], [])
+                                                               r["legal_provision"], r["penalty_provision"], [], [],
+                                                               [])
         key = (r["_sheet"], r["_row"])
         tier = rules.TIER_LABELS.get(r["tier"], r["tier"]) if r["tier"] in (rules.EXEMPT, rules.STATUTORY) else r["tier"]
         v.rows.append(PreviewRow(
@@ -1344,11 +1347,12 @@ def preview(imp: BenchmarkImport, *, only_problems: bool = False) -> list[Violat
             conditions=r["conditions"], quantity=quantity_text(r), band=_band_text(r["amount_min"], r["amount_max"]),
             statutory=_band_text(r["statutory_min"], r["statutory_max"]), measures=r["other_measures"],
             where=(f"{r['_sheet']} " if r["_sheet"] else "") + f"第{r['_row']}行", flagged=key in flagged))
-        for message in by_row.get(key, []):
-            if message not in v.problems:
-                v.problems.append(message)
+        for serious, message in by_row.get(key, []):
+            target = v.problems if serious else v.warnings
+            if message not in target:
+                target.append(message)
     result = list(groups.values())
-    return [v for v in result if v.problems] if only_problems else result
+    return [v for v in result if v.problems or v.warnings] if only_problems else result
 
 
 def closure_summary(imp: BenchmarkImport) -> list[dict[str, Any]]:

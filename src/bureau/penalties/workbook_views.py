@@ -65,7 +65,7 @@ def _columns(imp: BenchmarkImport) -> list[tuple[str, str, list[str]]]:
         for c in sheet["columns"]:
             if c["header"] not in columns:
                 columns[c["header"]] = (c["header"], imp.mapping.get(c["header"], "ignore"),
-                                        [s for s in c["samples"] if s][:2])
+                                        list(dict.fromkeys(s for s in c["samples"] if s))[:2])
     return list(columns.values())
 
 
