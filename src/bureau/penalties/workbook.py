@@ -62,6 +62,8 @@ from bureau.penalties.models import BenchmarkImport, BenchmarkRow
 log = logging.getLogger("bureau.penalties.workbook")
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024  # a workbook is a zip: its parts unpacked (a zip bomb is refused before reading)
+MAX_ROWS = 20000
 PROGRESS_EVERY = 100
 BATCH = 500
 PUBLISHED, FLAT = "published", "flat"
@@ -472,6 +474,8 @@ def _merged_ranges(data: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
     reads merged cells only in its full mode, which is quadratic in their number)."""
     ranges: dict[str, list[tuple[int, int, int, int]]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
+            raise DomainError(f"工作簿解压后超过 {MAX_UNPACKED // (1024 * 1024)} MB，请拆分后分别导入", code="file_size")
         book = xml_fromstring(archive.read("xl/workbook.xml"))
         rels = xml_fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target", "") for r in rels}
@@ -663,7 +667,7 @@ def parse_published(sheets: Sequence[Sheet], mapping: dict[str, str], meta: Meta
                     out.problems.append(problem(sheet.title, line, label["standard"],
                                                 f"未能识别罚款金额：「{row['standard'][:80]}」（应如「处1万元以上3万元以下的罚款」）"))
                 continue
-            if not row["conditions"] and not exempt:
+            if not row["conditions"]:  # every tier names its 适用条件, the 不予处罚 ones too (行政处罚法 第三十三条)
                 out.problems.append(problem(sheet.title, line, label["conditions"], "缺少适用条件"))
                 continue
             quantity, ambiguous = parse_quantity(row["conditions"], above_inclusive=meta.above_inclusive,
@@ -1029,9 +1033,14 @@ def _csv_headers(data: bytes) -> list[str]:
 
 def _sheets_of(data: bytes) -> list[Sheet]:
     try:
-        return read_sheets(data)
+        sheets = read_sheets(data)
+    except DomainError:
+        raise
     except Exception as exc:  # not a workbook openpyxl can open
         raise DomainError("文件无法作为 Excel 工作簿读取，请另存为 .xlsx 后重新上传", code="file_content") from exc
+    if sum(len(s.rows) for s in sheets) > MAX_ROWS:
+        raise DomainError(f"工作簿超过 {MAX_ROWS} 行，请拆分后分别导入", code="file_size")
+    return sheets
 
 
 def import_upload(*, actor: User, upload: UploadedFile, version: str = "", source: str = "", level: str = "",
