@@ -29,6 +29,19 @@ SHOTS = [
     ("foundation-audit", "auditor", "/kernel/audit/", 1280),
     ("authority-tokens-desktop", "admin", "/portal/sharing/tokens/", 1366),
     ("authority-tokens-phone", "admin", "/portal/sharing/tokens/", 390),
+    # benchmark workbook import: the imports 1–5 made by scripts/screenshot_benchmark_imports.py on a fresh demo DB
+    ("penalties-import-upload-desktop", "admin", "/penalties/benchmark/import/", 1366),
+    ("penalties-import-upload-phone", "admin", "/penalties/benchmark/import/", 390),
+    ("penalties-import-mapping-desktop", "admin", "/penalties/benchmark/imports/4/", 1366),
+    ("penalties-import-mapping-phone", "admin", "/penalties/benchmark/imports/4/", 390),
+    ("penalties-import-progress-desktop", "admin", "/penalties/benchmark/imports/5/", 1366),
+    ("penalties-import-progress-phone", "admin", "/penalties/benchmark/imports/5/", 390),
+    ("penalties-import-preview-desktop", "admin", "/penalties/benchmark/imports/2/", 1366),
+    ("penalties-import-preview-phone", "admin", "/penalties/benchmark/imports/2/", 390),
+    ("penalties-import-invalid-desktop", "admin", "/penalties/benchmark/imports/3/", 1366),
+    ("penalties-import-invalid-phone", "admin", "/penalties/benchmark/imports/3/", 390),
+    ("penalties-import-result-desktop", "admin", "/penalties/benchmark/imports/1/", 1366),
+    ("penalties-import-result-phone", "admin", "/penalties/benchmark/imports/1/", 390),
 ]
 
 

@@ -7,11 +7,13 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from bureau.kernel.errors import DomainError
 from bureau.penalties import services
 from bureau.penalties.demo import DATA
-from bureau.penalties.models import BenchmarkRow
+from bureau.penalties.models import BenchmarkImport, BenchmarkRow
 from tests.penalties.factories import SAMPLES
 
 HEADER = services.COLUMNS
@@ -93,30 +95,29 @@ def test_refused_import_saves_nothing_and_good_import_replaces_its_version():
 
 
 @pytest.mark.django_db
-def test_xlsx_import_through_the_page(login, city_admin):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from openpyxl import Workbook
+def test_flat_xlsx_import_through_the_page(login, city_admin):
+    """Our own layout is still accepted on the import page: it skips the column step, is checked (the problems name
+    the row) and written only after the preview is confirmed."""
+    def workbook_of(rows: list[dict]) -> bytes:
+        wb = Workbook()
+        ws = wb.active
+        labels = {v: k for k, v in services.HEADER_LABELS.items()}
+        ws.append([labels[c] for c in HEADER])
+        for row in rows:
+            ws.append([row.get(c, "") for c in HEADER])
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
 
-    wb = Workbook()
-    ws = wb.active
-    labels = {v: k for k, v in services.HEADER_LABELS.items()}
-    ws.append([labels[c] for c in HEADER])
-    for row in (_row(), _row(tier="一般", conditions="", amount_min="30000", amount_max="60000")):
-        ws.append([row.get(c, "") for c in HEADER])
-    buf = io.BytesIO()
-    wb.save(buf)
     client = login(city_admin)
-    response = client.post("/penalties/benchmark/import/",
-                           {"file": SimpleUploadedFile("基准.xlsx", buf.getvalue())})
-    assert response.status_code == 400
-    assert "第3行" in response.content.decode()
-    assert BenchmarkRow.objects.count() == 0
-    wb2 = Workbook()
-    ws2 = wb2.active
-    ws2.append([labels[c] for c in HEADER])
-    ws2.append([_row().get(c, "") for c in HEADER])
-    buf2 = io.BytesIO()
-    wb2.save(buf2)
-    response = client.post("/penalties/benchmark/import/", {"file": SimpleUploadedFile("基准.xlsx", buf2.getvalue())})
+    bad = workbook_of([_row(), _row(tier="一般", conditions="", amount_min="30000", amount_max="60000")])
+    response = client.post("/penalties/benchmark/import/", {"file": SimpleUploadedFile("基准.xlsx", bad)})
     assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "校验未通过" in page and "第3行" in page
+    assert BenchmarkRow.objects.count() == 0
+    response = client.post("/penalties/benchmark/import/", {"file": SimpleUploadedFile("基准.xlsx", workbook_of([_row()]))})
+    imp = BenchmarkImport.objects.order_by("-pk").first()
+    assert imp.status == "preview" and imp.layout == "flat"
+    client.post(f"/penalties/benchmark/imports/{imp.pk}/", {"action": "confirm"})
     assert BenchmarkRow.objects.count() == 1

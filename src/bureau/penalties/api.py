@@ -11,7 +11,7 @@ from bureau.accounts.authority import changes_kind
 from bureau.accounts.tokens import token_scope
 from bureau.kernel.errors import NotFound, PermissionDenied
 from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Offset
-from bureau.penalties import queries, rules, services
+from bureau.penalties import queries, rules, services, workbook_api
 from bureau.penalties.models import Case
 
 router = Router(tags=["行政处罚"])
@@ -268,4 +268,4 @@ def case_detail(request: HttpRequest, case_id: Id) -> CaseDetailOut:
                          payment_voucher=c.payment_voucher, execution_note=c.execution_note, closed_on=c.closed_on)
 
 
-routers = [("v1/penalties", router, "cases")]
+routers = [("v1/penalties", router, "cases"), ("v1/penalties", workbook_api.router, "benchmark")]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 
 from bureau.kernel.forms import BureauForm
 from bureau.penalties import rules
 from bureau.penalties.models import EvidenceKind, ExemptionKind
+from bureau.penalties.workbook import FIELD_LABELS
 
 
 class CaseOpenForm(BureauForm):
@@ -182,7 +186,41 @@ class HearingScheduleForm(BureauForm):
 
 
 class BenchmarkImportForm(BureauForm):
-    file = forms.FileField(label="裁量基准表（.xlsx 或 .csv）")
+    """The upload of a benchmark workbook and what the importer states about it (penalties.workbook)."""
+
+    file = forms.FileField(label="裁量基准表（.xlsx；本系统模板格式也可为 .csv）")
+    version = forms.CharField(label="版本名称", max_length=60, required=False,
+                              help_text="如「山西省2025版」；同一版本再次导入不会重复写入")
+    source = forms.CharField(label="来源文件（名称和文号）", max_length=200, required=False,
+                             help_text="如《山西省应急管理行政处罚裁量权基准》（晋应急发〔2025〕×号）")
+    reference = forms.CharField(label="出处链接", max_length=300, required=False,
+                                help_text="公布该基准的政府网站页面（http:// 或 https://）")
+    level = forms.ChoiceField(label="层级", required=False,
+                              choices=[("", "请选择"), *rules.LEVEL_LABELS.items()])
+    effective_from = forms.DateField(label="生效日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    above_inclusive = forms.BooleanField(label="「以上」含本数", required=False, initial=True)
+    below_inclusive = forms.BooleanField(label="「以下」含本数", required=False, initial=True)
+
+
+class BenchmarkMappingForm(BureauForm):
+    """Which column of the workbook is which: one choice per header text (penalties.workbook.FIELD_LABELS)."""
+
+    def __init__(self, *args: Any, columns: Sequence[tuple[str, str, list[str]]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from_labels = list(FIELD_LABELS.items())
+        self.headers: dict[str, str] = {}
+        for i, (header, chosen, samples) in enumerate(columns):
+            name = f"col_{i}"
+            self.headers[name] = header
+            self.fields[name] = forms.ChoiceField(label=header, choices=from_labels, initial=chosen, required=False,
+                                                  help_text=("例：" + " / ".join(samples)) if samples else "")
+
+    def mapping(self) -> dict[str, str]:
+        return {header: self.cleaned_data[name] or "ignore" for name, header in self.headers.items()}
+
+
+class BenchmarkConfirmForm(BureauForm):
+    close_earlier = forms.BooleanField(label="确认为上列旧版本条目设定失效日期", required=False)
 
 
 class StatementReviewForm(BureauForm):

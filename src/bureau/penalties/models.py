@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from bureau.accounts.authority import Authority, RestrictedQuerySet
-from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
+from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.kernel.models import ProcessModel
 from bureau.kernel.workflow import workflow_for_model
 from bureau.penalties import publicity, rules
@@ -89,6 +89,89 @@ class BenchmarkRow(models.Model):
             quantity_min=self.quantity_min, quantity_max=self.quantity_max, min_inclusive=self.min_inclusive,
             max_inclusive=self.max_inclusive, facts=tuple(self.facts or ()),
         )
+
+
+class BenchmarkImport(models.Model):
+    """An import of a benchmark workbook (the 裁量基准表 a province or city publishes, or our flat layout): columns
+    confirmed, every row parsed and checked, previewed, then written as a new version by a background job
+    (penalties.workbook). Nothing of an earlier version is overwritten or deleted; earlier rows of the same level
+    that the new version replaces get an end date, only after the importer confirmed it."""
+
+    # the city bureau keeps its benchmark: its system administrator, section heads and leaders (a county's do not:
+    # the record is the city's, `require_change(..., region=<city>)`)
+    authority = Authority(dataset="benchmark", label="裁量基准导入", region="region_id", enterprise=None,
+                          change=frozenset({SYSADMIN, SECTION_HEAD, LEADER}))
+
+    class Status(models.TextChoices):
+        MAPPING = "mapping", "待确认列"
+        QUEUED = "queued", "排队解析"
+        PARSING = "parsing", "解析中"
+        INVALID = "invalid", "校验未通过"
+        PREVIEW = "preview", "待确认导入"
+        CONFIRMED = "confirmed", "排队写入"
+        WRITING = "writing", "写入中"
+        DONE = "done", "已完成"
+        CANCELLED = "cancelled", "已放弃"
+        ERROR = "error", "处理出错"
+
+    RUNNING = frozenset({"queued", "parsing", "confirmed", "writing"})
+
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区划")
+    file = models.FileField(upload_to="penalties/benchmarks/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    layout = models.CharField("格式", max_length=10, default="published")  # published | flat
+    # what the importer states (the published layout has none of it in the rows)
+    version = models.CharField("版本名称", max_length=60, blank=True)
+    source = models.CharField("来源文件（文号）", max_length=200, blank=True)
+    reference = models.URLField("出处链接", max_length=300, blank=True)
+    level = models.CharField("层级", max_length=10, choices=list(rules.LEVEL_LABELS.items()), blank=True)
+    effective_from = models.DateField("生效日期", null=True, blank=True)
+    above_inclusive = models.BooleanField("「以上」含本数", default=True)
+    below_inclusive = models.BooleanField("「以下」含本数", default=True)
+    # {header text: field} confirmed by the importer; the headers found per sheet
+    mapping = models.JSONField(default=dict, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.MAPPING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    rows = models.JSONField(default=list, blank=True)  # the parsed rows (model fields + where they came from)
+    problems = models.JSONField(default=list, blank=True)  # [{sheet, row, column, message}] that refuse the import
+    warnings = models.JSONField(default=list, blank=True)  # the same shape, to be checked by the importer
+    closures = models.JSONField(default=list, blank=True)  # earlier rows that would get an end date
+    created_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    closed_count = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "裁量基准导入"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} {self.get_status_display()}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self) -> int:
+        """Percent of the rows processed by the running step (parsing, then writing)."""
+        if self.status in {self.Status.PREVIEW, self.Status.INVALID, self.Status.DONE}:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(self.processed_rows * 100 / self.total_rows))
 
 
 class CaseSource(models.TextChoices):

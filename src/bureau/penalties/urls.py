@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bureau.penalties import publication_views, views
+from bureau.penalties import publication_views, views, workbook_views
 
 app_name = "penalties"
 urlpatterns = [
@@ -16,7 +16,10 @@ urlpatterns = [
     path("cases/<id:pk>/legal-review/", views.legal_review, name="legal_review"),
     path("cases/<id:pk>/act/<str:action>/", views.case_act, name="act"),
     path("benchmark/", views.benchmark, name="benchmark"),
-    path("benchmark/import/", views.benchmark_import, name="benchmark_import"),
+    path("benchmark/import/", workbook_views.benchmark_import, name="benchmark_import"),
+    path("benchmark/imports/<id:pk>/", workbook_views.benchmark_import_detail, name="benchmark_import_detail"),
+    path("benchmark/imports/<id:pk>/progress.json", workbook_views.benchmark_import_progress,
+         name="benchmark_import_progress"),
     path("benchmark/template.xlsx", views.benchmark_template, name="benchmark_template"),
     path("publications/", publication_views.publication_list, name="publications"),
     path("publications/<id:pk>/publish/", publication_views.publication_publish, name="publication_publish"),

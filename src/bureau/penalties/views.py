@@ -23,9 +23,8 @@ from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
 from bureau.kernel.validation import parse_id
 from bureau.kernel.workflow import refusal
-from bureau.penalties import queries, rules, services
+from bureau.penalties import queries, rules, services, workbook
 from bureau.penalties.forms import (
-    BenchmarkImportForm,
     CaseOpenForm,
     DiscussionForm,
     EvidenceForm,
@@ -473,35 +472,9 @@ def benchmark(request: AuthenticatedRequest) -> HttpResponse:
     on = timezone.localdate() if request.GET.get("all") != "1" else None
     qs = queries.benchmark_list(on, request.GET)
     page = paginate(qs, request.GET, size=100)
-    can_import = request.user.is_superuser or request.user.has_role(SYSADMIN, SECTION_HEAD, LEADER)
+    can_import = workbook.may_import(request.user)
     return render(request, "penalties/benchmark.html", {"page": page, "on": on, "can_import": can_import,
                                                         "params": request.GET})
-
-
-@login_required
-@for_roles("sysadmin", "section_head", "leader")
-def benchmark_import(request: AuthenticatedRequest) -> HttpResponse:
-    form = BenchmarkImportForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read(5 * 1024 * 1024 + 1)
-        if len(data) > 5 * 1024 * 1024:
-            form.add_error("file", "文件不能超过 5 MB")
-        else:
-            _items, _fields, problems = services.parse_benchmark(data, upload.name)
-            if not problems:
-                try:
-                    count = services.benchmark_import(actor=request.user, data=data, filename=upload.name)
-                except DomainError as exc:
-                    form.add_error("file", exc.message)
-                else:
-                    messages.success(request, f"已导入裁量基准 {count} 条")
-                    return redirect("penalties:benchmark")
-            else:
-                form.add_error("file", "导入被拒绝：文件存在以下问题，未保存任何数据")
-    return render(request, "penalties/benchmark_import.html", {"form": form, "problems": problems},
-                  status=400 if problems else 200)
 
 
 @login_required
