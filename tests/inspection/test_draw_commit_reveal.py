@@ -20,6 +20,7 @@ from bureau.inspection.models import ConflictOfInterest, Draw, DrawAttempt, Insp
 from bureau.kernel.errors import DomainError, PermissionDenied
 from tests.factories import make_user
 from tests.inspection.conftest import announce_and_draw
+from tests.inspection.test_http import reference_rerun
 
 
 @pytest.fixture
@@ -190,6 +191,7 @@ def test_a_refused_attempt_is_recorded_published_and_the_retry_gives_the_same_se
     d.refresh_from_db()
     ok, problems = S.draw_verify(d)
     assert ok, problems  # both attempts re-run from the published record
+    reference_rerun(client.get(f"/api/v1/draws/{d.pk}").json())  # and by the documented script
 
 
 def test_a_public_value_that_cannot_be_obtained_refuses_the_attempt_and_a_later_one_fetches_the_same_round(

@@ -120,6 +120,61 @@ def test_plan_screens_refuse_double_booking_and_approve(world, login):
     assert key.name in page
 
 
+def reference_rerun(d):
+    """The re-run script of docs/inspection.md (yc-draw-v2), written from the documentation, not the code."""
+    import hashlib
+    import json
+
+    def H(s):
+        return hashlib.sha256(s.encode()).hexdigest()
+
+    p = json.loads(d["params_text"])
+    pool, k, t = d["pool"], p["sample_size"], p["team_size"]
+    assert H(",".join(map(str, pool))) == d["pool_digest"] == p["pool_digest"]
+    assert H(f"yc-draw-v2|{d['nonce']}|{d['pool_digest']}|{d['params_text']}") == d["commitment"]
+    for a in d["attempts"]:
+        s = a["public_source"]
+        if not s:
+            continue
+        if s["kind"] == "audit":
+            assert s["draw_at"] == p["draw_at"] and s["at"] >= p["draw_at"]
+            value = H(f"yc-beacon|audit|{s['draw_at']}|{s['seq']}|{s['mac']}")
+        else:
+            assert s["round"] == p["beacon"]["round"]
+            value = H(f"yc-beacon|drand|{s['chain']}|{s['round']}|{s['randomness']}")
+        seed = H(f"yc-draw-v2|seed|{d['nonce']}|{value}")
+        assert value == a["public_value"] and seed == a["seed"]
+        counter = [0]
+
+        def below(m, seed=seed, counter=counter):
+            while True:
+                x = int.from_bytes(hashlib.sha256(f"{seed}:E:{counter[0]}".encode()).digest()[:8], "big")
+                counter[0] += 1
+                if x < 2**64 - 2**64 % m:
+                    return x % m
+
+        arr = list(pool)
+        for j in range(k):
+            r = j + below(len(arr) - j)
+            arr[j], arr[r] = arr[r], arr[j]
+        assert arr[:k] == a["selected"]
+        blocked = {}
+        for o, e in p["conflicts"] + a["late_conflicts"]:
+            blocked.setdefault(e, set()).add(o)
+        main = [o for o in p["officer_pool"] if o not in a["unavailable"]]
+        extra = [o for o in p["reserve_pool"] if o not in a["unavailable"] and o not in p["officer_pool"]]
+        teams = {}
+        for e in arr[:k]:
+            free = [o for o in main if o not in blocked.get(e, ())]
+            if len(free) < t:
+                free += [o for o in extra if o not in blocked.get(e, ())]
+            if len(free) < t:
+                break
+            teams[str(e)] = sorted(free, key=lambda o, e=e, seed=seed: (
+                hashlib.sha256(f"{seed}:O:{e}:{o}".encode()).digest(), o))[:t]
+        assert (a["outcome"] == "drawn" and teams == a["teams"]) or (a["outcome"] == "refused" and len(teams) < k)
+
+
 def test_draw_screens_announce_then_draw_then_verify(world, login, client, clock):
     """Issue 14 D through the screens: the form has no seed; announcing publishes the commitment; a click before
     the announced time is a refused, recorded attempt; after it the draw reveals the nonce; the public verify page
@@ -155,7 +210,8 @@ def test_draw_screens_announce_then_draw_then_verify(world, login, client, clock
     assert {"commitment", "nonce", "params_text", "public_source", "pool", "selected", "teams", "attempts"} <= set(body)
     assert body["nonce"] == d.nonce and body["algorithm"] == "yc-draw-v2" and len(body["attempts"]) == 2
     assert len(body["selected"]) == 2 and set(body["teams"]) == {str(i) for i in body["selected"]}
-    assert R.verify_record(body | {"pool_text": None}) and all(c.ok for c in R.verify_record(body | {"pool_text": None}))
+    reference_rerun(body)  # the script of docs/inspection.md, on the API's answer
+    assert all(c.ok for c in R.verify_record(body | {"pool_text": None}))
     assert client.get(f"/api/v1/draws/{d.pk}/verify").json()["matches"] is True
     assert client.get("/api/v1/draws/999999").status_code == 404
     page = client.get(f"/inspection/public/draws/{d.pk}/verify/").content.decode()

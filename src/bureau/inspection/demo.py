@@ -102,12 +102,11 @@ def load(ctx: Any) -> None:
 
     _showcase_service(users, showcase, year)
 
-    # The city's next draw: announced, to be drawn tomorrow morning (its commitment is already on the portal).
+    # 盐湖区's next draw: announced, to be drawn tomorrow morning (its commitment is already on the portal; an
+    # enterprise the two officers cannot both inspect because of a declared conflict is listed before the draw).
     tomorrow = timezone.localtime() + dt.timedelta(days=1)
-    S.draw_announce(actor=users["city_inspector"], title=f"{year}年第二批烟花爆竹经营企业双随机抽查",
-                    officer_ids=[users["city_inspector"].pk, users["city_inspector2"].pk,
-                                 users["city_inspector3"].pk],
-                    filters={"industry": Industry.FIREWORKS}, ratio_percent=20,
+    S.draw_announce(actor=users["yanhu_inspector"], title=f"{year}年第二批一般企业双随机抽查",
+                    officer_ids=team, ratio_percent=20,
                     draw_at=tomorrow.replace(hour=9, minute=30, second=0, microsecond=0))
 
     # Online patrol plans per industry (city) and a few records, one finding left as an open lead.

@@ -3,6 +3,7 @@ inspections with check-in and findings, online patrols, declared conflicts of in
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -220,7 +221,7 @@ class Draw(models.Model):
     @property
     def pool(self) -> list[int]:
         """The recorded pool: the ascending enterprise ids (its text is what pool_digest hashes)."""
-        return list(map(int, self.pool_text.split(","))) if self.pool_text else []
+        return json.loads(f"[{self.pool_text}]") if self.pool_text else []
 
     @property
     def is_commit_reveal(self) -> bool:

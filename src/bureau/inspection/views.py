@@ -548,6 +548,7 @@ def _draw_context(draw: Any) -> dict[str, Any]:
     return {"draw": draw, "rows": rows, "redos": list(draw.redos.all()), "filter_labels": filter_labels,
             "excluded_protected": (draw.excluded or {}).get("protected_count", 0),
             "excluded_at_cap": len((draw.excluded or {}).get("at_cap", [])),
+            "excluded_no_team": len((draw.excluded or {}).get("no_team", [])),
             "attempts": attempts, "stage": stage, "beacon_label": _beacon_label(draw.beacon),
             "handled": [h | {"enterprise_obj": enterprises.get(int(h["enterprise"]))} for h in handled]}
 
