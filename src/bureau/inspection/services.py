@@ -606,6 +606,8 @@ def draw_announce(*, actor: User, title: str, officer_ids: Sequence[int], filter
         raise DomainError("请填写抽查任务名称", field="title")
     draw_at = (draw_at or now + dt.timedelta(minutes=int(rule("inspection.draw_lead_minutes")))).replace(
         microsecond=0)
+    if timezone.is_naive(draw_at):  # a time without zone is the bureau's local time
+        draw_at = timezone.make_aware(draw_at)
     if draw_at <= now:
         raise DomainError("抽取时间须晚于公告时间：先公告承诺值，到点后再取公共随机数抽取", field="draw_at")
     if draw_at > now + dt.timedelta(days=int(rule("inspection.draw_max_lead_days"))):
