@@ -32,7 +32,7 @@ with sync_playwright() as p:
     page.screenshot(path=OUT.format("plan"), full_page=True)
     sign_in(page, "yanhu_inspector")
     page.goto(f"{BASE}/inspection/draws/")
-    page.locator("#content a, main a").filter(has_text="SJ").first.click()
+    page.locator("#content a, main a").filter(has_text="SJ").last.click()  # the demo draw already drawn
     page.click("text=复核重现")
     page.screenshot(path=OUT.format("draw"), full_page=True)
     page.goto(f"{BASE}/inspection/draws/new/")
@@ -41,7 +41,7 @@ with sync_playwright() as p:
     page.screenshot(path=OUT.format("patrols"), full_page=True)
     page.context.clear_cookies()
     page.goto(f"{BASE}/inspection/public/draws/")
-    page.locator("main a").filter(has_text="SJ").first.click()
+    page.locator("main a").filter(has_text="SJ").last.click()
     page.screenshot(path=OUT.format("public-draw"), full_page=True)
     phone = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     page = phone

@@ -257,6 +257,10 @@ SMS_BACKEND = env("SMS_BACKEND", "bureau.kernel.sms.LoggingSmsBackend")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@yjj.yuncheng.gov.cn")
+# The public value of commit-reveal 双随机 draws (inspection/beacons.py, docs/inspection.md): "audit" (default, the
+# first audit-chain entry at or after the announced draw time) or "drand" (the drand quicknet beacon, network needed).
+DRAW_BEACON = env("DRAW_BEACON", "audit")
+DRAW_BEACON_URL = env("DRAW_BEACON_URL", "https://api.drand.sh")
 
 # Field protection for ID numbers and phones at rest (SM4). The key must be 16 bytes, hex-encoded.
 FIELD_ENCRYPTION_KEY = secret("FIELD_ENCRYPTION_KEY", DEV_FIELD_ENCRYPTION_KEY)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,3 +82,39 @@ def world(db) -> World:
 @pytest.fixture
 def general(world):
     return world.enterprise(industry=Industry.HAZCHEM_OPERATION, standardization_grade="3", credit_grade="B1")
+
+
+class Clock:
+    """The platform's clock moved forward in a test (django.utils.timezone.now): an announced draw's time comes."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        self.offset = dt.timedelta()
+        real = timezone.now
+        monkeypatch.setattr(timezone, "now", lambda: real() + self.offset)
+
+    def advance(self, **delta: float) -> None:
+        self.offset += dt.timedelta(**delta)
+
+    def after(self, draw: Any) -> None:
+        """Move to just after the draw's announced time."""
+        gap = draw.draw_at - timezone.now()
+        if gap > dt.timedelta():
+            self.offset += gap + dt.timedelta(seconds=1)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)
+
+
+def announce_and_draw(world: World, clock: Clock, **kw: Any) -> Any:
+    """Announce a draw of 盐湖区 (the three certified officers by default), let its time come, draw it."""
+    from bureau.inspection import services as S
+
+    args = {"actor": world.inspector, "title": "危化经营抽查",
+            "officer_ids": [world.inspector.pk, world.inspector2.pk, world.inspector3.pk], "size": 2}
+    draw = S.draw_announce(**(args | kw))
+    clock.after(draw)
+    S.draw_attempt(actor=kw.get("actor", world.inspector), draw=draw)
+    draw.refresh_from_db()
+    return draw

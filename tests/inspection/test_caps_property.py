@@ -13,10 +13,11 @@ from bureau.enterprises.models import Industry
 from bureau.inspection import services as S
 from bureau.inspection.models import Inspection
 from bureau.kernel.errors import DomainError
+from tests.inspection.conftest import announce_and_draw
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_operations_never_break_a_cap(world, seed):
+def test_random_operations_never_break_a_cap(world, seed, clock):
     rng = random.Random(seed)
     general = [world.enterprise(credit_grade="B1") for _ in range(6)]
     key = [world.enterprise(industry=Industry.COAL, is_key=True) for _ in range(2)]
@@ -25,8 +26,7 @@ def test_random_operations_never_break_a_cap(world, seed):
         action = rng.choice(["draw", "random", "planned", "exception", "city"])
         try:
             if action == "draw":
-                S.draw_make(actor=world.inspector, title="抽查", officer_ids=[o.pk for o in county_team],
-                            size=rng.randint(1, 3), seed=f"{seed}-{step}")
+                announce_and_draw(world, clock, officer_ids=[o.pk for o in county_team], size=rng.randint(1, 3))
             elif action == "exception":
                 S.inspection_open_exceptional(actor=world.inspector, enterprise=rng.choice(general + key),
                                               reason="complaint", reference=f"举报{step}",

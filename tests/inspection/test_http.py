@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bureau.enterprises.models import Industry
 from bureau.hazards.models import Hazard
+from bureau.inspection import rules as R
 from bureau.inspection import services as S
 from bureau.inspection.models import AnnualPlan, Draw, Inspection, PatrolRecord
 from bureau.kernel.errors import DomainError
@@ -119,32 +120,128 @@ def test_plan_screens_refuse_double_booking_and_approve(world, login):
     assert key.name in page
 
 
-def test_draw_screen_refusals_and_public_record(world, login, client):
+def reference_rerun(d):
+    """The re-run script of docs/inspection.md (yc-draw-v2), written from the documentation, not the code."""
+    import hashlib
+    import json
+
+    def H(s):
+        return hashlib.sha256(s.encode()).hexdigest()
+
+    p = json.loads(d["params_text"])
+    pool, k, t = d["pool"], p["sample_size"], p["team_size"]
+    assert H(",".join(map(str, pool))) == d["pool_digest"] == p["pool_digest"]
+    assert H(f"yc-draw-v2|{d['nonce']}|{d['pool_digest']}|{d['params_text']}") == d["commitment"]
+    for a in d["attempts"]:
+        s = a["public_source"]
+        if not s:
+            continue
+        if s["kind"] == "audit":
+            assert s["draw_at"] == p["draw_at"] and s["at"] >= p["draw_at"]
+            value = H(f"yc-beacon|audit|{s['draw_at']}|{s['seq']}|{s['mac']}")
+        else:
+            assert s["round"] == p["beacon"]["round"]
+            value = H(f"yc-beacon|drand|{s['chain']}|{s['round']}|{s['randomness']}")
+        seed = H(f"yc-draw-v2|seed|{d['nonce']}|{value}")
+        assert value == a["public_value"] and seed == a["seed"]
+        counter = [0]
+
+        def below(m, seed=seed, counter=counter):
+            while True:
+                x = int.from_bytes(hashlib.sha256(f"{seed}:E:{counter[0]}".encode()).digest()[:8], "big")
+                counter[0] += 1
+                if x < 2**64 - 2**64 % m:
+                    return x % m
+
+        arr = list(pool)
+        for j in range(k):
+            r = j + below(len(arr) - j)
+            arr[j], arr[r] = arr[r], arr[j]
+        assert arr[:k] == a["selected"]
+        blocked = {}
+        for o, e in p["conflicts"] + a["late_conflicts"]:
+            blocked.setdefault(e, set()).add(o)
+        main = [o for o in p["officer_pool"] if o not in a["unavailable"]]
+        extra = [o for o in p["reserve_pool"] if o not in a["unavailable"] and o not in p["officer_pool"]]
+        teams = {}
+        for e in arr[:k]:
+            free = [o for o in main if o not in blocked.get(e, ())]
+            if len(free) < t:
+                free += [o for o in extra if o not in blocked.get(e, ())]
+            if len(free) < t:
+                break
+            teams[str(e)] = sorted(free, key=lambda o, e=e, seed=seed: (
+                hashlib.sha256(f"{seed}:O:{e}:{o}".encode()).digest(), o))[:t]
+        assert (a["outcome"] == "drawn" and teams == a["teams"]) or (a["outcome"] == "refused" and len(teams) < k)
+
+
+def test_draw_screens_announce_then_draw_then_verify(world, login, client, clock):
+    """Issue 14 D through the screens: the form has no seed; announcing publishes the commitment; a click before
+    the announced time is a refused, recorded attempt; after it the draw reveals the nonce; the public verify page
+    re-runs it; a replacement needs a reason."""
     for _ in range(3):
         world.enterprise(credit_grade="B1")
     c = login(world.inspector)
     officers = [world.inspector.pk, world.inspector2.pk]
+    assert 'name="seed"' not in c.get("/inspection/draws/new/").content.decode()
     r = post(c, "/inspection/draws/new/", {"title": "抽查", "size": 9, "officers": officers})
     assert "少于抽取数量 9 家" in r.content.decode()
     r = post(c, "/inspection/draws/new/", {"title": "抽查", "size": 1, "officers": [world.inspector.pk]})
-    assert "至少需要 2 名" in r.content.decode() or "至少需要 2" in r.content.decode()
-    r = post(c, "/inspection/draws/new/", {"title": "抽查", "ratio": 50, "officers": officers, "seed": "abc"})
+    assert "至少需要 2" in r.content.decode()
+    later = timezone.localtime() + dt.timedelta(minutes=10)
+    r = post(c, "/inspection/draws/new/", {"title": "抽查", "ratio": 50, "officers": officers, "seed": "abc",
+                                           "draw_at": later.strftime("%Y-%m-%dT%H:%M")})
     d = Draw.objects.get()
-    assert d.sample_size == 2 and d.seed == "abc"
+    assert d.sample_size == 2 and d.seed == "" and d.state == "announced"
+    assert d.commitment in r.content.decode() and "已公告" in msgs(r)
+    r = post(c, f"/inspection/draws/{d.pk}/draw/")
+    assert "第 1 次抽取未完成（已记录并公示）" in msgs(r) and "未到公告的抽取时间" in msgs(r)
+    clock.after(d)
+    c = login(world.inspector)  # the clock moved past the session's idle limit
+    r = post(c, f"/inspection/draws/{d.pk}/draw/")
+    d.refresh_from_db()
+    assert "抽取完成" in msgs(r) and d.state == "drawn" and d.nonce in r.content.decode()
     assert "复核通过" in c.get(f"/inspection/draws/{d.pk}/?verify=1").content.decode()
-    r = post(c, f"/inspection/draws/{d.pk}/redo/", {"title": "抽查", "size": 1, "officers": officers, "reason": ""})
+    r = post(c, f"/inspection/draws/{d.pk}/redo/", {"title": "抽查", "size": 1, "officers": officers, "reason": "",
+                                                   "draw_at": (later + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")})
     assert Draw.objects.count() == 1
-    r = post(c, f"/inspection/draws/{d.pk}/redo/", {"title": "抽查", "size": 1, "officers": officers,
-                                                   "reason": "执法人员调整"})
-    assert Draw.objects.count() == 2
     c.logout()
     body = client.get(f"/api/v1/draws/{d.pk}").json()
-    assert {"seed", "algorithm", "pool_digest", "pool", "selected", "teams"} <= set(body)
-    assert body["seed"] == "abc" and body["algorithm"] == "yc-draw-v1" and body["superseded"] is True
+    assert {"commitment", "nonce", "params_text", "public_source", "pool", "selected", "teams", "attempts"} <= set(body)
+    assert body["nonce"] == d.nonce and body["algorithm"] == "yc-draw-v2" and len(body["attempts"]) == 2
     assert len(body["selected"]) == 2 and set(body["teams"]) == {str(i) for i in body["selected"]}
+    reference_rerun(body)  # the script of docs/inspection.md, on the API's answer
+    assert all(c.ok for c in R.verify_record(body | {"pool_text": None}))
+    assert client.get(f"/api/v1/draws/{d.pk}/verify").json()["matches"] is True
     assert client.get("/api/v1/draws/999999").status_code == 404
-    page = client.get(f"/inspection/public/draws/{d.pk}/").content.decode()
-    assert d.pool_digest in page and "如何复核" in page and "部分 Fisher–Yates 洗牌" in page
+    page = client.get(f"/inspection/public/draws/{d.pk}/verify/").content.decode()
+    assert "一致" in page and "部分 Fisher–Yates 洗牌" in page and "承诺值" in page
+
+
+def test_draw_api_announce_and_attempt_need_the_draws_write_scope(world, client, clock):
+    """The API (token_scope draws:write): announce, then attempt; a seed in the body is refused; a read-only token
+    cannot announce."""
+    from bureau.accounts.services import api_token_issue
+
+    for _ in range(2):
+        world.enterprise(credit_grade="B1")
+    _t, raw = api_token_issue(actor=None, user=world.inspector, name="抽查终端", scopes=["draws:write"])
+    _r, read = api_token_issue(actor=None, user=world.inspector, name="只读", scopes=["draws:read"])
+    payload = {"title": "接口抽查", "officer_ids": [world.inspector.pk, world.inspector2.pk], "size": 1}
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    r = client.post("/api/v1/draws", payload | {"seed": "lucky"}, content_type="application/json", **bearer)
+    assert r.status_code == 400 and "seed" in r.json()["detail"]
+    r = client.post("/api/v1/draws", payload, content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {read}")
+    assert r.status_code == 403
+    r = client.post("/api/v1/draws", payload, content_type="application/json", **bearer)
+    assert r.status_code == 201 and r.json()["nonce"] is None
+    draw_id = r.json()["id"]
+    early = client.post(f"/api/v1/draws/{draw_id}/attempts", content_type="application/json", **bearer).json()
+    assert early["outcome"] == "refused" and early["n"] == 1
+    clock.after(Draw.objects.get(pk=draw_id))
+    done = client.post(f"/api/v1/draws/{draw_id}/attempts", content_type="application/json", **bearer).json()
+    assert done["outcome"] == "drawn" and len(done["selected"]) == 1
 
 
 def test_exceptional_inspection_form(world, general, login):

@@ -1,9 +1,11 @@
 """Demo data of the inspection area: checklists, conflicts, the city's approved plan, 盐湖区's submitted plan, a
-published draw with its inspections (one finished with findings), an exception awaiting the leader, patrols."""
+commit-reveal draw announced and drawn with its inspections (one finished with findings), a city draw announced for
+tomorrow, an exception awaiting the leader, patrols."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from django.utils import timezone
@@ -44,6 +46,13 @@ def load(ctx: Any) -> None:
     ConflictOfInterest.objects.create(officer=users["city_inspector3"], enterprise=hazchem,
                                       reason="近三年曾在该企业任职", declared_on=dt.date(year, 1, 10))
 
+    # A 双随机 draw of 盐湖区, announced first (the commitment is published) and drawn once its time has come: the
+    # announcement comes before the plans below so that the draw time has passed when they are done.
+    team = [users["yanhu_inspector"].pk, users["yanhu_inspector2"].pk]
+    draw = S.draw_announce(actor=users["yanhu_inspector"], title=f"{year}年第一批危险化学品经营企业双随机抽查",
+                           officer_ids=team, filters={"industry": Industry.HAZCHEM_OPERATION}, size=2,
+                           draw_at=timezone.now() + dt.timedelta(seconds=2))
+
     # The city's plan: key enterprises supervised at city level, approved and published.
     plan = S.plan_create(actor=users["city_inspector"], year=year, other_enforcement_days=120,
                          non_enforcement_days=80, random_share_target=40)
@@ -66,11 +75,10 @@ def load(ctx: Any) -> None:
     if county_key:
         S.plan_submit(actor=users["yanhu_inspector"], plan=county_plan)
 
-    # A published 双随机 draw of 盐湖区 with its inspections.
-    team = [users["yanhu_inspector"].pk, users["yanhu_inspector2"].pk]
-    draw = S.draw_make(actor=users["yanhu_inspector"], title=f"{year}年第一批危险化学品经营企业双随机抽查",
-                       officer_ids=team, filters={"industry": Industry.HAZCHEM_OPERATION}, size=2,
-                       seed=f"demo-{year}-yanhu-01")
+    # The draw is made (the nonce revealed, the seed from it and the audit chain's first entry after the draw time).
+    assert draw.draw_at is not None
+    time.sleep(max(0.0, (draw.draw_at - timezone.now()).total_seconds()) + 0.05)
+    S.draw_attempt(actor=users["yanhu_inspector"], draw=draw)
     first = draw.inspections.filter(state="assigned").select_related("enterprise").first()
     if first is not None:
         inspector = users["yanhu_inspector"]
@@ -96,6 +104,13 @@ def load(ctx: Any) -> None:
                                   officers=[users["yanhu_inspector"], users["yanhu_inspector2"]])
 
     _showcase_service(users, showcase, year)
+
+    # 盐湖区's next draw: announced, to be drawn tomorrow morning (its commitment is already on the portal; an
+    # enterprise the two officers cannot both inspect because of a declared conflict is listed before the draw).
+    tomorrow = timezone.localtime() + dt.timedelta(days=1)
+    S.draw_announce(actor=users["yanhu_inspector"], title=f"{year}年第二批一般企业双随机抽查",
+                    officer_ids=team, ratio_percent=20,
+                    draw_at=tomorrow.replace(hour=9, minute=30, second=0, microsecond=0))
 
     # Online patrol plans per industry (city) and a few records, one finding left as an open lead.
     plans: dict[str, PatrolPlan] = {}

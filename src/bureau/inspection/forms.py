@@ -58,8 +58,11 @@ class DrawForm(BureauForm):
         ("", "全部"), ("high", "较高风险（诚信 C/D 或未达标）"), ("normal", "一般风险")])
     size = forms.IntegerField(label="抽取数量（家）", min_value=1, required=False)
     ratio = forms.FloatField(label="或抽查比例（%）", min_value=0.01, max_value=100, required=False)
-    seed = forms.CharField(label="随机种子", required=False, max_length=128,
-                           help_text="留空由系统生成；也可使用公开的摇号数字")
+    draw_at = forms.DateTimeField(
+        label="抽取时间", required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text="公告后到点抽取：随机种子由公告时承诺的随机数和抽取时间后才产生的公共随机数共同决定，任何人不能指定")
 
     def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,8 +77,7 @@ class ChecklistImportForm(BureauForm):
 
 
 class RedoForm(BureauForm):
-    reason = forms.CharField(label="重抽原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
-    seed = forms.CharField(label="新随机种子", required=False, max_length=128)
+    reason = forms.CharField(label="重新公告原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ExceptionalForm(BureauForm):

@@ -43,6 +43,11 @@ register_rules(
                 "安全生产法 第65条（local, verify）", dt.date(2024, 1, 1), "天"),
     RuleDefault("inspection.draw_inline_tasks", 50, "抽取数量不超过此数时当即生成检查任务，超过则由后台任务生成",
                 "系统运行参数（性能）", dt.date(2024, 1, 1), "家"),
+    RuleDefault("inspection.draw_lead_minutes", 30, "双随机抽查公告后到抽取的默认间隔（公告承诺值在先，取公共随机数在后）",
+                "双随机、一公开（国发〔2019〕5号 二（五）：以公开、公正的方式随机抽取）；本系统 commit-reveal 规则（local）",
+                dt.date(2026, 12, 6), "分钟"),
+    RuleDefault("inspection.draw_max_lead_days", 60, "双随机抽查公告的抽取时间最晚在公告后多少天",
+                "本系统规则（local：企业池在公告时固定，间隔过长则与实际监管对象脱节）", dt.date(2026, 12, 6), "天"),
     RuleDefault("inspection.plan_publish_names", True, "公开年度计划时是否公开重点检查企业名称",
                 "政府信息公开条例 第20条（local policy）", dt.date(2024, 1, 1)),
 )

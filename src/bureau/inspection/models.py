@@ -3,6 +3,7 @@ inspections with check-in and findings, online patrols, declared conflicts of in
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -188,8 +189,17 @@ class PlanEntry(models.Model):
         return "、".join(f"{m}月" for m in self.months)
 
 
+class DrawState(models.TextChoices):
+    ANNOUNCED = "announced", "已公告，待抽取"
+    DRAWN = "drawn", "已抽取"
+
+
 class Draw(models.Model):
-    """One 双随机 draw: everything needed to re-run it (pool, filters, seed, algorithm) and its result."""
+    """One 双随机 draw, commit-reveal (yc-draw-v2): announced first — the pool, the parameters, the draw time and
+    a commitment to a secret nonce are published — then drawn at or after the announced time with a seed from the
+    nonce and a public value fixed after the announcement; the nonce is revealed with the result so that anyone
+    can re-run it (docs/inspection.md). Every attempt is a DrawAttempt. Draws before yc-draw-v2 carry the seed
+    recorded at the draw (yc-draw-v1) and are re-verified from it."""
 
     authority = Authority(dataset="draws", label="双随机抽查", enterprise=None, change=ENFORCEMENT)
 
@@ -202,14 +212,27 @@ class Draw(models.Model):
     filters = models.JSONField("筛选条件", default=dict)
     sample_size = models.PositiveIntegerField("抽取数量")
     team_size = models.PositiveSmallIntegerField("每组人数")
-    seed = models.CharField("随机种子", max_length=128)
+    state = models.CharField("状态", max_length=12, choices=DrawState.choices, default=DrawState.ANNOUNCED)
+    announced_at = models.DateTimeField("公告时间", null=True, blank=True)
+    draw_at = models.DateTimeField("公告的抽取时间", null=True, blank=True)
+    params_text = models.TextField("公告参数（承诺内容）", blank=True)
+    commitment = models.CharField("承诺值", max_length=64, blank=True)
+    # secret until the first attempt that obtains the public value (or until the draw is replaced): then public
+    nonce = models.CharField("随机数（抽取时揭示）", max_length=64, blank=True)
+    revealed_at = models.DateTimeField("随机数揭示时间", null=True, blank=True)
+    beacon = models.JSONField("公共随机数来源", default=dict)
+    public_value = models.CharField("公共随机数", max_length=64, blank=True)
+    public_source = models.JSONField("公共随机数出处", default=dict)
+    seed = models.CharField("随机种子", max_length=128, blank=True)
     algorithm = models.CharField("算法版本", max_length=40)
     pool_text = models.TextField("企业池（ID 升序，逗号分隔）", blank=True)
     pool_size = models.PositiveIntegerField("企业池数量")
     pool_digest = models.CharField("企业池摘要", max_length=64)
     excluded = models.JSONField("排除的企业及原因", default=dict)
     officer_pool = models.JSONField("执法人员池（ID 升序）", default=list)
+    reserve_pool = models.JSONField("名录库其他执法人员（ID 升序）", default=list)
     conflicts = models.JSONField("回避关系", default=list)
+    team_handling = models.JSONField("抽取前的回避处理", default=list)
     selected = models.JSONField("抽中企业（抽取顺序）", default=list)
     teams = models.JSONField("检查组", default=dict)
     redo_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="redos",
@@ -217,7 +240,7 @@ class Draw(models.Model):
     redo_reason = models.CharField("重抽原因", max_length=300, blank=True)
     superseded = models.BooleanField("已被重抽取代", default=False)
     made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    made_at = models.DateTimeField("抽取时间")
+    made_at = models.DateTimeField("抽取时间", null=True, blank=True)
     published_at = models.DateTimeField("公示时间", null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -225,7 +248,7 @@ class Draw(models.Model):
     class Meta:
         verbose_name = "双随机抽查"
         verbose_name_plural = verbose_name
-        ordering = ["-made_at", "-id"]
+        ordering = ["-announced_at", "-id"]
         indexes = [models.Index(fields=["region", "year"], name="draw_region_year")]
 
     def __str__(self) -> str:
@@ -234,7 +257,63 @@ class Draw(models.Model):
     @property
     def pool(self) -> list[int]:
         """The recorded pool: the ascending enterprise ids (its text is what pool_digest hashes)."""
-        return list(map(int, self.pool_text.split(","))) if self.pool_text else []
+        return json.loads(f"[{self.pool_text}]") if self.pool_text else []
+
+    @property
+    def is_commit_reveal(self) -> bool:
+        return bool(self.commitment)
+
+    @property
+    def revealed_nonce(self) -> str | None:
+        """The nonce once revealed; None before (it is never shown, published or returned until then)."""
+        return self.nonce if self.revealed_at else None
+
+    @property
+    def state_label(self) -> str:
+        if self.superseded:
+            return "已重新公告取代"
+        return DrawState(self.state).label
+
+
+class AttemptOutcome(models.TextChoices):
+    DRAWN = "drawn", "抽取完成"
+    REFUSED = "refused", "拒绝（已记录）"
+
+
+class DrawAttempt(models.Model):
+    """One attempt at an announced draw, recorded and published whatever its outcome: too early, the public
+    value not yet available, refused (a drawn enterprise cannot be staffed after a recusal declared since the
+    announcement), or drawn. An attempt cannot change the selection: the seed follows from the commitment and
+    the public value fixed by the announced time, so a retry gives the same selection."""
+
+    authority = Authority(dataset="draws", label="双随机抽取记录", region="draw__region_id", enterprise=None,
+                          change=ENFORCEMENT)
+
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="attempts", verbose_name="抽查")
+    n = models.PositiveSmallIntegerField("次序")
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name="操作人")
+    outcome = models.CharField("结果", max_length=10, choices=AttemptOutcome.choices)
+    reason = models.CharField("拒绝原因", max_length=300, blank=True)
+    public_value = models.CharField("公共随机数", max_length=64, blank=True)
+    public_source = models.JSONField("公共随机数出处", default=dict)
+    seed = models.CharField("随机种子", max_length=64, blank=True)
+    selected = models.JSONField("抽中企业（抽取顺序）", default=list)
+    teams = models.JSONField("检查组", default=dict)
+    late_conflicts = models.JSONField("公告后申报的回避关系", default=list)
+    unavailable = models.JSONField("公告后不能参加检查的人员", default=list)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "双随机抽取记录"
+        verbose_name_plural = verbose_name
+        ordering = ["draw", "n"]
+        constraints = [models.UniqueConstraint(fields=["draw", "n"], name="uniq_draw_attempt_n")]
+
+    def __str__(self) -> str:
+        return f"{self.draw.number} 第{self.n}次"
 
 
 class InspectionKind(models.TextChoices):

@@ -61,8 +61,8 @@ def get_plan_for(user: Any, pk: int) -> AnnualPlan:
 
 
 def draw_list(user: Any) -> QuerySet[Draw]:
-    return Draw.objects.restrict(user).select_related("organisation").defer("pool_text", "excluded").order_by(
-        "-made_at", "-id")
+    return Draw.objects.restrict(user).select_related("organisation").defer(
+        "pool_text", "excluded", "params_text", "conflicts").order_by("-announced_at", "-id")
 
 
 def get_draw_for(user: Any, pk: int) -> Draw:
@@ -74,7 +74,7 @@ def get_draw_for(user: Any, pk: int) -> Draw:
 
 def public_draws() -> QuerySet[Draw]:
     return Draw.objects.filter(published_at__isnull=False).select_related("organisation").defer(
-        "pool_text", "excluded").order_by("-made_at", "-id")
+        "pool_text", "excluded", "params_text", "conflicts").order_by("-announced_at", "-id")
 
 
 def public_draw(pk: int) -> Draw | None:

@@ -4,7 +4,9 @@ before anything is written."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import json
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,16 +23,19 @@ from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Enterprise, EnterpriseStatus, SupervisionAssignment
-from bureau.inspection import checklists
+from bureau.inspection import beacons, checklists
 from bureau.inspection import rules as R
 from bureau.inspection.models import (
     AnnualPlan,
+    AttemptOutcome,
     CheckIn,
     Checklist,
     ChecklistItem,
     ConflictOfInterest,
     DocumentService,
     Draw,
+    DrawAttempt,
+    DrawState,
     ExceptionReason,
     Inspection,
     InspectionKind,
@@ -574,28 +579,57 @@ def draw_pool(*, bureau: Organisation, year: int, filters: dict[str, str]) -> tu
     return pool, {"protected_count": qs.filter(protected_q).count(), "at_cap": at_cap}
 
 
-def draw_make(*, actor: User, title: str, officer_ids: Sequence[int], filters: dict[str, str] | None = None,
-              size: int | None = None, ratio_percent: float | None = None, checklist: Checklist | None = None,
-              seed: str = "", redo_of: Draw | None = None, redo_reason: str = "", year: int | None = None,
-              create_inspections: bool = True) -> Draw:
-    """Make a reproducible draw (yc-draw-v1), record everything needed to re-run it, publish it and create the
-    inspection tasks. A redo is a new draw with a reason that supersedes the old one."""
+def _draw_conflicts(officer_ids: Sequence[int], pool: Sequence[int]) -> list[list[int]]:
+    """Declared conflicts [officer, enterprise] of these officers with enterprises of the (ascending) pool."""
+    declared = ConflictOfInterest.objects.filter(officer_id__in=list(officer_ids)).values_list("officer_id",
+                                                                                             "enterprise_id")
+    found = []
+    for officer_id, enterprise_id in declared:
+        at = bisect.bisect_left(pool, enterprise_id)
+        if at < len(pool) and pool[at] == enterprise_id:
+            found.append([officer_id, enterprise_id])
+    return sorted(found)
+
+
+def draw_announce(*, actor: User, title: str, officer_ids: Sequence[int], filters: dict[str, str] | None = None,
+                  size: int | None = None, ratio_percent: float | None = None, checklist: Checklist | None = None,
+                  draw_at: dt.datetime | None = None, redo_of: Draw | None = None, redo_reason: str = "",
+                  year: int | None = None) -> Draw:
+    """Announce a 双随机 draw (the commit of yc-draw-v2) and publish it at once: the pool (and its digest), the
+    parameters, the time the draw will be made, the source of the public value and the commitment to a secret
+    nonce. Enterprises the officer pool cannot staff after recusal are handled here, before anything is drawn
+    (rules.handle_teamless). Nobody types a seed: the seed exists only at the draw (draw_attempt).
+
+    A replacement (redo_of, with a reason) is a new announcement that supersedes the old one — recorded, both
+    published, the old nonce revealed; once the old selection is known (nonce revealed) only a leader may replace
+    it, and never after one of its inspections started."""
     require_change(actor, Draw)
     bureau = bureau_of(actor)
+    now = timezone.now()
     year = year or timezone.localdate().year
     filters = {k: str(v) for k, v in (filters or {}).items() if v}
     filters = checklists.draw_filters(checklist, filters)  # the published 检查事项 fits the industry drawn
     if not title.strip():
         raise DomainError("请填写抽查任务名称", field="title")
+    draw_at = (draw_at or now + dt.timedelta(minutes=int(rule("inspection.draw_lead_minutes")))).replace(
+        microsecond=0)
+    if timezone.is_naive(draw_at):  # a time without zone is the bureau's local time
+        draw_at = timezone.make_aware(draw_at)
+    if draw_at <= now:
+        raise DomainError("抽取时间须晚于公告时间：先公告承诺值，到点后再取公共随机数抽取", field="draw_at")
+    if draw_at > now + dt.timedelta(days=int(rule("inspection.draw_max_lead_days"))):
+        raise DomainError(f"抽取时间不能晚于公告后 {rule('inspection.draw_max_lead_days')} 天", field="draw_at")
     if redo_of is not None:
         if not redo_reason.strip():
-            raise DomainError("重新抽取必须说明原因（原抽取结果保留并公开）", field="redo_reason")
+            raise DomainError("重新公告必须说明原因（原抽查及其抽取记录保留并公开）", field="redo_reason")
         if redo_of.superseded:
-            raise DomainError("该次抽取已被重抽取代，请在最新一次抽取上操作")
+            raise DomainError("该次抽查已被重新公告取代，请在最新一次抽查上操作")
         if redo_of.organisation_id != bureau.pk:
-            raise PermissionDenied("只能重抽本单位的抽查")
+            raise PermissionDenied("只能重新公告本单位的抽查")
         if redo_of.inspections.exclude(state__in=("assigned", "pending_approval", "cancelled")).exists():
             raise DomainError("已有抽中企业开始检查，不能重新抽取", code="started")
+        if (redo_of.revealed_at or redo_of.state == DrawState.DRAWN) and not actor.has_role(LEADER):
+            raise PermissionDenied("原抽查的抽取结果已经揭示，重新公告须由分管负责人决定（防止看结果重抽）")
     officers = {o.pk: o for o in bureau_officers(bureau)}
     chosen = sorted(set(int(i) for i in officer_ids))
     strangers = [i for i in chosen if i not in officers]
@@ -604,48 +638,145 @@ def draw_make(*, actor: User, title: str, officer_ids: Sequence[int], filters: d
     team_size = int(rule("inspection.min_officers"))
     if len(chosen) < team_size:
         raise DomainError(f"执法人员池至少需要 {team_size} 名持证执法人员", field="officers")
+    reserve = sorted(set(officers) - set(chosen))
     pool, excluded = draw_pool(bureau=bureau, year=year, filters=filters)
+    conflicts = _draw_conflicts([*chosen, *reserve], pool)
+    pool, handled = R.handle_teamless(pool=pool, officers=chosen, reserve=reserve, conflicts=conflicts,
+                                      team_size=team_size)
     try:
         sample = R.sample_size_from(pool_size=len(pool), size=size, ratio_percent=ratio_percent)
+        if sample > len(pool):
+            raise R.DrawRefusal(f"符合条件的企业只有 {len(pool)} 家，少于抽取数量 {sample} 家")
     except R.DrawRefusal as exc:
         raise DomainError(str(exc), field="size") from exc
-    declared = list(ConflictOfInterest.objects.filter(officer_id__in=chosen).values_list("officer_id", "enterprise_id"))
-    if declared:
-        pool_set = set(pool)
-        conflicts = sorted([o, e] for o, e in declared if e in pool_set)
-    else:
-        conflicts = []
-    seed = seed.strip() or secrets.token_hex(16)
-    try:
-        result = R.run_draw(seed=seed, pool=pool, sample_size=sample, officers=chosen, team_size=team_size,
-                            conflicts=conflicts)
-    except R.DrawRefusal as exc:
-        raise DomainError(str(exc), code="draw", field="size") from exc
-    now = timezone.now()
+    text = R.pool_text(pool)
+    digest = R.pool_digest(text)
+    beacon = beacons.current()
+    nonce = secrets.token_hex(32)
     with transaction.atomic():
+        number = next_number("inspection_draw", timezone.localdate(now).year, prefix="SJ")
+        params = {
+            "algorithm": R.ALGORITHM, "number": number, "region": bureau_region(bureau), "year": year,
+            "pool_digest": digest, "pool_size": len(pool), "sample_size": sample, "team_size": team_size,
+            "officer_pool": chosen, "reserve_pool": reserve, "conflicts": conflicts,
+            "excluded_no_team": [h.enterprise for h in handled if h.handling == R.EXCLUDED],
+            "draw_at": R.instant(draw_at), "beacon": beacon.announce(draw_at),
+        }
+        params_text = R.params_text(params)
         draw = Draw.objects.create(
-            number=next_number("inspection_draw", timezone.localdate(now).year, prefix="SJ"), organisation=bureau, region_id=bureau_region(bureau),
-            year=year, title=title.strip()[:120], checklist=checklist, filters=filters, sample_size=sample,
-            team_size=team_size, seed=seed, algorithm=R.ALGORITHM, pool_text=result.pool_text, pool_size=len(pool),
-            pool_digest=result.pool_digest, excluded=excluded, officer_pool=chosen, conflicts=conflicts,
-            selected=result.selected, teams={str(k): v for k, v in result.teams.items()}, redo_of=redo_of,
-            redo_reason=redo_reason.strip()[:300], made_by=actor, made_at=now, published_at=now,
+            number=number, organisation=bureau, region_id=bureau_region(bureau), year=year,
+            title=title.strip()[:120], checklist=checklist, filters=filters, sample_size=sample, team_size=team_size,
+            state=DrawState.ANNOUNCED, announced_at=now, draw_at=draw_at, params_text=params_text,
+            commitment=R.commitment_of(nonce, digest, params_text), nonce=nonce, beacon=params["beacon"],
+            algorithm=R.ALGORITHM, pool_text=text, pool_size=len(pool), pool_digest=digest,
+            excluded=excluded | {"no_team": params["excluded_no_team"]}, officer_pool=chosen, reserve_pool=reserve,
+            conflicts=conflicts, team_handling=[h.as_dict() for h in handled], redo_of=redo_of,
+            redo_reason=redo_reason.strip()[:300], made_by=actor, published_at=now,
         )
         if redo_of is not None:
-            Draw.objects.filter(pk=redo_of.pk).update(superseded=True)
+            Draw.objects.filter(pk=redo_of.pk).update(superseded=True, revealed_at=redo_of.revealed_at or now)
             for old in redo_of.inspections.filter(state__in=("assigned", "pending_approval")):
                 apply_transition(inspection_workflow, old, "cancel", actor=None,
-                                 note=f"抽查重抽（{draw.number}）：{redo_reason}")
-        audit(actor, "inspection.draw", draw, summary=f"双随机抽取：{draw.title}（{len(pool)} 家中抽 {sample} 家）",
-              data={"seed": seed, "algorithm": R.ALGORITHM, "pool_digest": result.pool_digest,
-                    "selected": result.selected[:200], "redo_of": redo_of.pk if redo_of else None,
-                    "reason": redo_reason})
-        if create_inspections:
-            if len(result.selected) <= int(rule("inspection.draw_inline_tasks")):
-                _draw_inspections(draw, actor, officers)
-            else:  # a large draw: the tasks are created by a background job after commit
-                transaction.on_commit(lambda: create_draw_inspections.enqueue(draw.pk, actor.pk))
+                                 note=f"抽查重新公告（{draw.number}）：{redo_reason}")
+        entry = audit(actor, "inspection.draw_announce", draw,
+                      summary=f"公告双随机抽查：{draw.title}（{len(pool)} 家中抽 {sample} 家，"
+                              f"{timezone.localtime(draw_at):%Y-%m-%d %H:%M} 抽取）",
+                      data={"commitment": draw.commitment, "draw_at": params["draw_at"], "pool_digest": digest,
+                            "beacon": params["beacon"], "redo_of": redo_of.pk if redo_of else None,
+                            "reason": redo_reason, "handled": len(handled)})
+        if entry.at >= draw_at:
+            raise DomainError("抽取时间须晚于公告时间，请重新选择抽取时间", field="draw_at")
     return draw
+
+
+def _late_facts(draw: Draw, selected: Sequence[int]) -> tuple[list[list[int]], list[int]]:
+    """What changed since the announcement that the teams must respect: conflicts declared since with a drawn
+    enterprise (回避 is never waived), and officers of the pools who may no longer inspect (left, lost the role or
+    the enforcement ID)."""
+    pools = [*draw.officer_pool, *draw.reserve_pool]
+    committed = {(o, e) for o, e in draw.conflicts}
+    late = sorted([o, e] for o, e in ConflictOfInterest.objects.filter(
+        officer_id__in=pools, enterprise_id__in=list(selected)).values_list("officer_id", "enterprise_id")
+        if (o, e) not in committed)
+    current = {o.pk for o in bureau_officers(draw.organisation)}
+    return late, sorted(set(pools) - current)
+
+
+def draw_attempt(*, actor: User, draw: Draw, create_inspections: bool = True) -> DrawAttempt:
+    """Make the announced draw (the reveal of yc-draw-v2). Every attempt is recorded and published, refused ones
+    with the reason: before the announced time; while the public value cannot be obtained; when a drawn enterprise
+    cannot be staffed because of a recusal declared (or an officer lost) since the announcement. The seed is
+    SHA-256(nonce, public value) — the nonce committed at the announcement, the public value fixed by the announced
+    time — so every attempt computes the same selection: a refusal is cured by resolving its cause and drawing
+    again with the same inputs, or by announcing a new draw (recorded). Once drawn, a further call returns the
+    drawn attempt (idempotent) and the inspection tasks are created."""
+    require_change(actor, Draw, region=draw.region_id)
+    if bureau_of(actor).pk != draw.organisation_id:
+        raise PermissionDenied("只能抽取本单位公告的抽查")
+    if not draw.is_commit_reveal:
+        raise DomainError("该抽查按旧算法（yc-draw-v1）已完成，不能再次抽取")
+    with transaction.atomic():
+        draw = Draw.objects.select_for_update().get(pk=draw.pk)
+        if draw.superseded:
+            raise DomainError("该抽查已被重新公告取代，不能再抽取", code="superseded")
+        if draw.state == DrawState.DRAWN:
+            return draw.attempts.filter(outcome=AttemptOutcome.DRAWN).get()
+        now = timezone.now()
+        attempt = DrawAttempt(draw=draw, n=draw.attempts.count() + 1, at=now, actor=actor,
+                              outcome=AttemptOutcome.REFUSED)
+        assert draw.draw_at is not None
+        if now < draw.draw_at:
+            attempt.reason = f"未到公告的抽取时间（{timezone.localtime(draw.draw_at):%Y-%m-%d %H:%M:%S}）"
+        else:
+            try:
+                source = beacons.beacon_named(draw.beacon.get("kind", "")).source(draw=draw, actor=actor)
+            except beacons.BeaconUnavailable as exc:
+                attempt.reason = str(exc)[:300]
+            else:
+                _reveal(draw, attempt, source, now)
+        attempt.save()
+        draw.save(update_fields=["state", "revealed_at", "public_value", "public_source", "seed", "selected",
+                                 "teams", "made_at", "made_by"])
+        drawn = attempt.outcome == AttemptOutcome.DRAWN
+        audit(actor, "inspection.draw_attempt", draw, result="成功" if drawn else "拒绝",
+              summary=f"双随机抽取第 {attempt.n} 次：{draw.title}，"
+                      + (f"抽中 {len(attempt.selected)} 家" if drawn else f"未完成（{attempt.reason}）"),
+              data={"n": attempt.n, "public_value": attempt.public_value, "seed": attempt.seed,
+                    "selected": attempt.selected[:200], "reason": attempt.reason})
+    if drawn and create_inspections:
+        officers = {o.pk: o for o in bureau_officers(draw.organisation)}
+        if len(draw.selected) <= int(rule("inspection.draw_inline_tasks")):
+            with transaction.atomic():  # after the attempt's commit: the draw stands whatever a task meets
+                _draw_inspections(draw, actor, officers, tolerant=True)
+        else:  # a large draw: the tasks are created by a background job
+            transaction.on_commit(lambda: create_draw_inspections.enqueue(draw.pk, actor.pk))
+    return attempt
+
+
+def _reveal(draw: Draw, attempt: DrawAttempt, source: dict[str, Any], now: dt.datetime) -> None:
+    """The public value is fixed: reveal the nonce, compute the seed and the selection, then the teams (or the
+    refusal)."""
+    value = R.public_value_of(source)
+    seed = R.seed_of(draw.nonce, value)
+    pool = draw.pool
+    selected = R.rank_enterprises(seed, pool, draw.sample_size)
+    late, unavailable = _late_facts(draw, selected)
+    attempt.public_source, attempt.public_value, attempt.seed = source, value, seed
+    attempt.selected, attempt.late_conflicts, attempt.unavailable = selected, late, unavailable
+    draw.revealed_at = draw.revealed_at or now
+    draw.public_source, draw.public_value, draw.seed = source, value, seed
+    try:
+        result = R.run_draw(seed=seed, pool=pool, sample_size=draw.sample_size, officers=draw.officer_pool,
+                            team_size=draw.team_size, conflicts=[*draw.conflicts, *late], text=draw.pool_text,
+                            reserve=draw.reserve_pool, unavailable=unavailable)
+    except R.DrawRefusal as exc:
+        attempt.reason = (f"{exc}（公告后新申报回避或人员变动所致：请核实后以相同输入再次抽取，或重新公告）"
+                          if late or unavailable else str(exc))[:300]
+        return
+    attempt.outcome = AttemptOutcome.DRAWN
+    attempt.teams = {str(k): v for k, v in result.teams.items()}
+    draw.state, draw.selected, draw.teams = DrawState.DRAWN, result.selected, attempt.teams
+    draw.made_at, draw.made_by = now, attempt.actor
 
 
 def _draw_inspections(draw: Draw, actor: Any, officers: dict[int, User], tolerant: bool = False) -> int:
@@ -688,8 +819,42 @@ def create_draw_inspections(draw_id: int, actor_id: int) -> int:
     return draw_create_inspections(draw_id=draw_id, actor_id=actor_id)
 
 
+def draw_record(draw: Draw) -> dict[str, Any]:
+    """The public record of a draw, as GET /api/v1/draws/{id} publishes it (the nonce only once revealed)."""
+    return {
+        "pool_text": draw.pool_text, "pool_digest": draw.pool_digest, "params_text": draw.params_text,
+        "commitment": draw.commitment, "nonce": draw.revealed_nonce, "team_handling": draw.team_handling,
+        "attempts": [{"n": a.n, "outcome": a.outcome, "reason": a.reason, "public_value": a.public_value,
+                      "public_source": a.public_source, "seed": a.seed, "selected": a.selected, "teams": a.teams,
+                      "late_conflicts": a.late_conflicts, "unavailable": a.unavailable}
+                     for a in draw.attempts.order_by("n")],
+    }
+
+
+def draw_checks(draw: Draw) -> list[R.Check]:
+    """Re-run the draw from its published record, step by step (rules.verify_record), plus what only the platform
+    can read: that the audit entry named as the public value's source is genuine and first after the draw time."""
+    if not draw.is_commit_reveal:
+        ok, problems = _legacy_verify(draw)
+        return [R.Check("按记录的种子重算（yc-draw-v1）", ok, "；".join(problems) or "抽取结果和检查组完全一致")]
+    checks = R.verify_record(draw_record(draw))
+    sources = {json.dumps(a.public_source, sort_keys=True): a.public_source
+               for a in draw.attempts.all() if a.public_source.get("kind") == "audit"}
+    checks += [beacons.audit_entry_check(source) for source in sources.values()]
+    if draw.state == DrawState.DRAWN and draw.selected != (draw.attempts.filter(outcome=AttemptOutcome.DRAWN)
+                                                           .values_list("selected", flat=True).first()):
+        checks.append(R.Check("公示的抽取结果", False, "与抽取记录不符"))
+    return checks
+
+
 def draw_verify(draw: Draw) -> tuple[bool, list[str]]:
-    """Re-run the draw from its recorded fields; (identical?, differences)."""
+    """Re-run the draw from its recorded fields; (identical?, what differs)."""
+    checks = draw_checks(draw)
+    return all(c.ok for c in checks), [f"{c.label}：{c.detail}" for c in checks if not c.ok]
+
+
+def _legacy_verify(draw: Draw) -> tuple[bool, list[str]]:
+    """yc-draw-v1 (before commit-reveal): re-run from the recorded seed."""
     problems = []
     pool = draw.pool
     if R.canonical_pool(pool) != pool:

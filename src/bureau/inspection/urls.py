@@ -21,6 +21,7 @@ urlpatterns = [
     path("draws/", views.draw_list, name="draws"),
     path("draws/new/", views.draw_new, name="draw_new"),
     path("draws/<id:pk>/", views.draw_detail, name="draw"),
+    path("draws/<id:pk>/draw/", views.draw_run, name="draw_run"),
     path("draws/<id:redo_of>/redo/", views.draw_new, name="draw_redo"),
     path("patrols/", views.patrol_list, name="patrols"),
     path("patrols/plans/new/", views.patrol_plan_new, name="patrol_plan_new"),
@@ -32,6 +33,7 @@ urlpatterns = [
     path("conflicts/", views.conflict_list, name="conflicts"),
     path("public/draws/", views.public_draws, name="public_draws"),
     path("public/draws/<id:pk>/", views.public_draw, name="public_draw"),
+    path("public/draws/<id:pk>/verify/", views.public_draw_verify, name="public_draw_verify"),
     path("public/plans/", views.public_plans, name="public_plans"),
     path("public/plans/<id:pk>/", views.public_plan, name="public_plan"),
 ]

@@ -469,29 +469,51 @@ def draw_list(request: AuthenticatedRequest) -> HttpResponse:
 @for_roles(*STAFF)
 @acts_on("inspection.Draw", action="change")
 def draw_new(request: AuthenticatedRequest, redo_of: int | None = None) -> HttpResponse:
+    """Announce a draw (or a replacement of one, with its reason): pool, parameters, draw time, commitment."""
     old = queries.get_draw_for(request.user, redo_of) if redo_of else None
     officers = _officers(request)
-    initial = {}
+    lead = dt.timedelta(minutes=int(rule("inspection.draw_lead_minutes")))
+    initial: dict[str, Any] = {"draw_at": timezone.localtime(timezone.now() + lead).replace(second=0, microsecond=0)}
     if old:
-        initial = {"title": old.title, "checklist": old.checklist_id, "size": old.sample_size,
-                   "officers": [str(o) for o in old.officer_pool], **old.filters}
+        initial |= {"title": old.title, "checklist": old.checklist_id, "size": old.sample_size,
+                    "officers": [str(o) for o in old.officer_pool], **old.filters}
     form = DrawForm(request.POST or None, officers=officers, initial=initial)
     redo = RedoForm(request.POST or None) if old else None
     if request.method == "POST" and form.is_valid() and (redo is None or redo.is_valid()):
         data = form.cleaned_data
         try:
-            draw = services.draw_make(
+            draw = services.draw_announce(
                 actor=request.user, title=data["title"], officer_ids=[int(i) for i in data["officers"]],
                 filters={k: data[k] for k in ("industry", "region", "risk") if data.get(k)}, size=data["size"],
-                ratio_percent=data["ratio"], checklist=data["checklist"],
-                seed=(redo.cleaned_data["seed"] if redo else data["seed"]) or "",
+                ratio_percent=data["ratio"], checklist=data["checklist"], draw_at=data["draw_at"],
                 redo_of=old, redo_reason=redo.cleaned_data["reason"] if redo else "")
         except DomainError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, f"抽取完成：{draw.number}，结果已公示")
+            assert draw.draw_at is not None
+            messages.success(request, f"已公告 {draw.number}：承诺值已公示，"
+                                      f"{timezone.localtime(draw.draw_at):%Y-%m-%d %H:%M} 后可抽取")
             return redirect("inspection:draw", pk=draw.pk)
     return render(request, "inspection/draw_form.html", {"form": form, "redo": redo, "old": old})
+
+
+@login_required
+@require_POST
+@for_roles(*STAFF)
+@acts_on("inspection.Draw", action="change")
+def draw_run(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Make the announced draw: one recorded attempt (refused ones are published with their reason)."""
+    draw = queries.get_draw_for(request.user, pk)
+    try:
+        attempt = services.draw_attempt(actor=request.user, draw=draw)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if attempt.outcome == "drawn":
+            messages.success(request, f"抽取完成：抽中 {len(attempt.selected)} 家，随机数已揭示，结果已公示")
+        else:
+            messages.error(request, f"第 {attempt.n} 次抽取未完成（已记录并公示）：{attempt.reason}")
+    return redirect("inspection:draw", pk=pk)
 
 
 @login_required
@@ -499,31 +521,47 @@ def draw_new(request: AuthenticatedRequest, redo_of: int | None = None) -> HttpR
 @acts_on("inspection.Draw")
 def draw_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     draw = queries.get_draw_for(request.user, pk)
-    verified = None
-    if request.GET.get("verify"):
-        verified = services.draw_verify(draw)
-    return render(request, "inspection/draw_detail.html", _draw_context(draw) | {"verified": verified,
-                                                                                "public": False})
+    checks = services.draw_checks(draw) if request.GET.get("verify") else None
+    return render(request, "inspection/draw_detail.html", _draw_context(draw) | {
+        "checks": checks, "verified": checks is not None and all(c.ok for c in checks), "public": False,
+        "due": draw.draw_at is not None and timezone.now() >= draw.draw_at})
 
 
 def _draw_context(draw: Any) -> dict[str, Any]:
     inspections = {i.enterprise_id: i for i in draw.inspections.select_related("enterprise")}
-    enterprises = Enterprise.objects.in_bulk([int(i) for i in draw.selected])
+    attempts = list(draw.attempts.select_related("actor").order_by("n"))
+    handled = draw.team_handling or []
+    shown = [int(i) for i in draw.selected] + [h["enterprise"] for h in handled]
+    enterprises = Enterprise.objects.in_bulk(shown)
     officer_ids = {o for team in draw.teams.values() for o in team}
     names = {u.pk: u.display_name for u in User.objects.filter(pk__in=officer_ids)}
+    in_pool = set(draw.officer_pool)
     rows = []
     for n, eid in enumerate(draw.selected, 1):
         e = enterprises.get(int(eid))
         rows.append({"n": n, "id": eid, "enterprise": e, "inspection": inspections.get(int(eid)),
-                     "team": [names.get(o, str(o)) for o in draw.teams.get(str(eid), [])]})
+                     "team": [names.get(o, str(o)) for o in draw.teams.get(str(eid), [])],
+                     "reserve": any(o not in in_pool for o in draw.teams.get(str(eid), []))})
     names_of = {"industry": ("行业", dict(Industry.choices)), "region": ("区划", {}),
                 "risk": ("风险", {"high": "较高风险", "normal": "一般风险"})}
     filter_labels = [f"{names_of.get(k, (k, {}))[0]}：{names_of.get(k, (k, {}))[1].get(v, v)}"
                      for k, v in (draw.filters or {}).items()]
+    stage = 1 if draw.state == "announced" and not attempts else (2 if draw.state == "announced" else 3)
     return {"draw": draw, "rows": rows, "redos": list(draw.redos.all()), "filter_labels": filter_labels,
             "checklists": queries.draw_checklists(draw),
             "excluded_protected": (draw.excluded or {}).get("protected_count", 0),
-            "excluded_at_cap": len((draw.excluded or {}).get("at_cap", []))}
+            "excluded_at_cap": len((draw.excluded or {}).get("at_cap", [])),
+            "excluded_no_team": len((draw.excluded or {}).get("no_team", [])),
+            "attempts": attempts, "stage": stage, "beacon_label": _beacon_label(draw.beacon),
+            "handled": [h | {"enterprise_obj": enterprises.get(int(h["enterprise"]))} for h in handled]}
+
+
+def _beacon_label(beacon: dict[str, Any]) -> str:
+    if beacon.get("kind") == "drand":
+        return f"drand 公共随机信标 quicknet 第 {beacon.get('round')} 轮"
+    if beacon.get("kind") == "audit":
+        return "本平台审计日志链中抽取时间后的第一条记录（其防篡改摘要）"
+    return ""
 
 
 # ---- patrols ------------------------------------------------------------------------------------------------------
@@ -726,6 +764,18 @@ def public_draw(request: HttpRequest, pk: int) -> HttpResponse:
     if draw is None:
         raise Http404
     return render(request, "inspection/public_draw.html", _draw_context(draw) | {"public": True})
+
+
+@public_view
+def public_draw_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Anyone re-runs a published draw: the platform recomputes every published value from the published inputs
+    and says, step by step, whether it matches (the same computation as GET /api/v1/draws/{id}/verify)."""
+    draw = queries.public_draw(pk)
+    if draw is None:
+        raise Http404
+    checks = services.draw_checks(draw)
+    return render(request, "inspection/public_draw_verify.html", {
+        "draw": draw, "checks": checks, "verified": all(c.ok for c in checks)})
 
 
 @public_view
