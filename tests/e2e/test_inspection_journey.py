@@ -13,8 +13,9 @@ from playwright.sync_api import expect
 
 from bureau.enterprises.models import Industry, SupervisionAssignment
 from bureau.hazards.models import Hazard
-from bureau.inspection.models import Inspection
+from bureau.inspection.models import Draw, Inspection
 from tests.factories import EnterpriseFactory, county_bureau, make_user
+from tests.inspection.conftest import Clock
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +29,7 @@ def expect_fits_phone(page, width: int = 390) -> None:
         raise AssertionError(f"页面宽 {wide}px，超过手机屏幕 {width}px") from None
 
 
-def test_plan_approval_draw_and_phone_inspection_to_recheck(page, live_server, sign_in):
+def test_plan_approval_draw_and_phone_inspection_to_recheck(page, live_server, sign_in, monkeypatch):
     yanhu = county_bureau("140802", "盐湖区应急管理局")
     year = timezone.localdate().year
     make_user("insp_a", roles=["inspector"], organisation=yanhu, real_name="盐湖 张伟", enforcement_id="14080211")
@@ -79,6 +80,12 @@ def test_plan_approval_draw_and_phone_inspection_to_recheck(page, live_server, s
     page.check("#draw-form label:has-text('盐湖 张伟') input")
     page.check("#draw-form label:has-text('盐湖 刘洋') input")
     page.click("#draw-form button[type=submit]")
+    expect(messages).to_contain_text("承诺值已公示")  # announced: the draw is made at its announced time
+    draw = Draw.objects.get(title="危险化学品经营企业双随机抽查")
+    Clock(monkeypatch).after(draw)  # the platform's clock reaches the announced draw time
+    sign_in("insp_a")  # the clock moved past the session's idle limit
+    page.goto(f"{live_server.url}/inspection/draws/{draw.pk}/")
+    page.click("#draw-run-form button[type=submit]")
     expect(messages).to_contain_text("抽取完成")
     expect(page.locator("#draw-result")).to_contain_text(target.name)
     page.click("text=复核重现")

@@ -23,6 +23,7 @@ from bureau.inspection.models import Checklist, Inspection, ResultOutcome
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.penalties.views import proposed_violation
 from tests.factories import make_user
+from tests.inspection.conftest import announce_and_draw
 
 HEADER = "检查表名称,行业,子行业,序号,检查项目,检查内容,检查方法,法律依据,处罚依据,违法行为代码,版本,生效日期,制定依据\n"
 
@@ -202,7 +203,7 @@ def test_a_finding_carries_its_items_violation_codes_to_the_penalty_proposal(wor
 
 # ---- draws publish the checklist their tasks use -----------------------------------------------------------------
 
-def test_a_draw_publishes_the_checklist_its_tasks_use_and_it_fits_the_industry(world, client):
+def test_a_draw_publishes_the_checklist_its_tasks_use_and_it_fits_the_industry(world, client, clock):
     """Issue 14 D: a metallurgy checklist is never published for mines; the published 检查事项 are the checklists
     of the drawn tasks."""
     for n in range(2):
@@ -213,8 +214,8 @@ def test_a_draw_publishes_the_checklist_its_tasks_use_and_it_fits_the_industry(w
     args = {"actor": world.inspector, "title": "非煤矿山抽查", "officer_ids": [world.inspector.pk, world.inspector2.pk],
             "size": 2}
     with pytest.raises(DomainError, match="与抽查行业「非煤矿山」不符"):
-        S.draw_make(**args, filters={"industry": Industry.NON_COAL_MINE}, checklist=metal)
-    draw = S.draw_make(**args, checklist=mines)  # no industry chosen: the checklist's own is drawn
+        S.draw_announce(**args, filters={"industry": Industry.NON_COAL_MINE}, checklist=metal)
+    draw = announce_and_draw(world, clock, **args, checklist=mines)  # no industry: the checklist's own is drawn
     assert draw.filters["industry"] == Industry.NON_COAL_MINE
     tasks = {i.checklist_id for i in draw.inspections.all()}
     assert tasks == {mines.pk} and queries.draw_checklists(draw) == [mines]
