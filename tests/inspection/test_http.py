@@ -193,18 +193,38 @@ def test_patrol_lead_becomes_an_inspection_and_is_counted_off_site(world, genera
     assert values["inspection.cap_breaches"].value == 0.0
 
 
-def test_indicators_count_cap_breaches_and_random_share(world, general):
+def test_indicators_count_an_inspection_once_carried_out_and_an_exception_once_approved(world, general):
+    """Measure II.4 and 国办发〔2024〕54号: a task nobody visited is not an inspection (the indicators count an
+    inspection from the officers' check-in), and an exception above the yearly cap awaiting the leader is not an
+    approved exception."""
     from bureau.inspection.queries import indicator_values
     from bureau.kernel.registry import IndicatorQuery
 
-    S.inspection_open(actor=world.inspector, enterprise=general, kind="random",
-                      officers=[world.inspector, world.inspector2])
-    S.inspection_open_exceptional(actor=world.inspector, enterprise=general, reason="complaint", reference="举报",
-                                  officers=[world.inspector, world.inspector2])
+    task = S.inspection_open(actor=world.inspector, enterprise=general, kind="random",
+                             officers=[world.inspector, world.inspector2])
+    exception = S.inspection_open_exceptional(actor=world.inspector, enterprise=general, reason="complaint",
+                                              reference="举报", officers=[world.inspector, world.inspector2])
+    assert exception.state == "pending_approval" and exception.over_cap
     today = timezone.localdate()
-    values = {i.code: i for i in indicator_values(IndicatorQuery(start=today.replace(month=1, day=1), end=today))}
-    assert values["inspection.random_share"].value == 50.0
-    assert values["inspection.cap_breaches"].value == 1.0 and "例外检查 1 次" in values["inspection.cap_breaches"].note
+    query = IndicatorQuery(start=today.replace(month=1, day=1), end=today)
+
+    def values():
+        return {i.code: i for i in indicator_values(query)}
+
+    before = values()
+    assert before["inspection.random_share"].value is None and before["inspection.per_enterprise"].value is None
+    assert before["inspection.cap_breaches"].value == 0.0
+    assert "例外检查 0 次" in before["inspection.cap_breaches"].note and "1 次待批准（不计入）" in before[
+        "inspection.cap_breaches"].note
+    S.inspection_check_in(actor=world.inspector, inspection=task)
+    assert values()["inspection.random_share"].value == 100.0
+    S.inspection_approve(actor=world.leader, inspection=exception, reason="举报线索具体")
+    assert "例外检查 0 次" in values()["inspection.cap_breaches"].note  # approved, but nobody has visited yet
+    S.inspection_check_in(actor=world.inspector, inspection=exception)
+    after = values()
+    assert after["inspection.random_share"].value == 50.0 and after["inspection.cap_breaches"].value == 1.0
+    assert "例外检查 1 次" in after["inspection.cap_breaches"].note and "待批准" not in after[
+        "inspection.cap_breaches"].note
     none = indicator_values(IndicatorQuery(start=today, end=today, region="140821"))
     assert {i.code: i.value for i in none}["inspection.random_share"] is None
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bureau.inspection.models import (
+    PARTY_STATES,
     AnnualPlan,
     DocumentService,
     Draw,
@@ -108,26 +109,46 @@ def _regions(query: IndicatorQuery, field: str = "region_id") -> Q:
     return Q()
 
 
-def indicator_values(query: IndicatorQuery) -> list[Indicator]:
-    """Inspections per enterprise per year and cap breaches; share of 双随机; share of off-site enforcement."""
-    from bureau.inspection.services import ACTIVE_STATES, caps_on
+# An inspection is counted by the indicators once it was carried out: the officers checked in (扫码入企, 国办发〔2024〕54号
+# counts an inspection as an entry into the enterprise), not when the task was created, approved or planned.
+CARRIED_OUT_STATES = PARTY_STATES
 
-    start = timezone.make_aware(dt.datetime.combine(query.start, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(query.end, dt.time.max))
-    qs = Inspection.objects.filter(_regions(query), state__in=ACTIVE_STATES, created_at__range=(start, end))
+
+def _period(query: IndicatorQuery) -> tuple[dt.datetime, dt.datetime]:
+    return (timezone.make_aware(dt.datetime.combine(query.start, dt.time.min)),
+            timezone.make_aware(dt.datetime.combine(query.end, dt.time.max)))
+
+
+def carried_out(query: IndicatorQuery) -> QuerySet[Inspection]:
+    """The inspections carried out (checked in) in the period and regions of the query."""
+    start, end = _period(query)
+    return Inspection.objects.filter(_regions(query), state__in=CARRIED_OUT_STATES, checked_in_at__range=(start, end))
+
+
+def indicator_values(query: IndicatorQuery) -> list[Indicator]:
+    """Inspections per enterprise per year and cap breaches; share of 双随机; share of off-site enforcement. Only
+    inspections carried out count (a task nobody visited is not an inspection); an exception above the yearly cap
+    counts as approved only once the leader approved it (measure II.4)."""
+    from bureau.inspection.services import caps_on
+
+    qs = carried_out(query)
     total = qs.count()
     random = qs.filter(kind="random").count()
     enterprises = qs.values("enterprise_id").distinct().count()
     caps = caps_on(query.end)
     breaches = 0
-    per_year = (Inspection.objects.filter(_regions(query), state__in=ACTIVE_STATES,
+    per_year = (Inspection.objects.filter(_regions(query), state__in=CARRIED_OUT_STATES, checked_in_at__isnull=False,
                                           year__range=(query.start.year, query.end.year))
                 .values("enterprise_id", "year", "enterprise__is_key").annotate(n=Count("id")))
     for row in per_year:
         if row["n"] > (caps.key_max if row["enterprise__is_key"] else caps.general_max):
             breaches += 1
-    approved_exceptions = qs.filter(over_cap=True).count()
-    onsite = qs.filter(checked_in_at__isnull=False).count()
+    # measure II.4: above the cap only as an exception approved by the leader in charge; one awaiting the approval
+    # (or refused) is not an approved exception, and not an inspection either until the officers check in
+    approved_exceptions = qs.filter(over_cap=True, approved_by__isnull=False).count()
+    awaiting = Inspection.objects.filter(_regions(query), over_cap=True, state="pending_approval",
+                                         created_at__range=_period(query)).count()
+    onsite = total
     offsite = PatrolRecord.objects.filter(_regions(query), patrolled_on__range=(query.start, query.end)).count()
 
     def pct(a: int, b: int) -> float | None:
@@ -136,12 +157,15 @@ def indicator_values(query: IndicatorQuery) -> list[Indicator]:
     return [
         Indicator("inspection.per_enterprise", "每家企业年均检查次数", "执法检查",
                   round(total / enterprises, 2) if enterprises else None, "次", total, enterprises,
-                  note="受检企业的平均检查次数", higher_is_better=False),
+                  note="受检企业的平均检查次数（只计已入企实施的检查）", higher_is_better=False),
         Indicator("inspection.cap_breaches", "超出年度检查频次上限的企业数", "执法检查", float(breaches), "家",
-                  note=f"其中经批准的例外检查 {approved_exceptions} 次", higher_is_better=False),
-        Indicator("inspection.random_share", "双随机抽查占比", "执法检查", pct(random, total), "%", random, total),
+                  note=f"只计已入企实施的检查；其中经分管负责人批准的例外检查 {approved_exceptions} 次"
+                       + (f"，另有 {awaiting} 次待批准（不计入）" if awaiting else ""),
+                  higher_is_better=False),
+        Indicator("inspection.random_share", "双随机抽查占比", "执法检查", pct(random, total), "%", random, total,
+                  note="已入企实施的检查中双随机抽查的比例"),
         Indicator("inspection.offsite_share", "非现场执法占比", "执法检查", pct(offsite, offsite + onsite), "%",
-                  offsite, offsite + onsite, note="网上巡查 /（网上巡查 + 现场检查）"),
+                  offsite, offsite + onsite, note="网上巡查 /（网上巡查 + 已入企实施的现场检查）"),
     ]
 
 
