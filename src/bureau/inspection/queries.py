@@ -87,6 +87,12 @@ def patrol_plans(user: Any) -> QuerySet[PatrolPlan]:
     return PatrolPlan.objects.restrict(user).select_related("organisation").order_by("-year", "industry")
 
 
+def recordable_patrol_plans(user: Any, bureau: Any) -> QuerySet[PatrolPlan]:
+    """The plans an officer records patrols under: the active plans of the officer's own bureau (a county's officers
+    record under the county's plans, adopted from the city's or its own, so that the county handles the leads)."""
+    return patrol_plans(user).filter(is_active=True, organisation=bureau)
+
+
 def patrol_records(user: Any, params: Any) -> QuerySet[PatrolRecord]:
     qs = PatrolRecord.objects.restrict(user).select_related("enterprise", "plan", "officer", "inspection")
     if params.get("lead"):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("draws/<id:redo_of>/redo/", views.draw_new, name="draw_redo"),
     path("patrols/", views.patrol_list, name="patrols"),
     path("patrols/plans/new/", views.patrol_plan_new, name="patrol_plan_new"),
+    path("patrols/plans/adopt/", views.patrol_plan_adopt, name="patrol_plan_adopt"),
     path("patrols/new/", views.patrol_record_new, name="patrol_new"),
     path("patrols/<id:pk>/", views.patrol_detail, name="patrol"),
     path("checklists/", views.checklist_list, name="checklists"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
@@ -40,6 +41,7 @@ from bureau.inspection.models import (
     Inspection,
     InspectionKind,
     InspectionResult,
+    PatrolPlan,
     PlanEntry,
     ResultOutcome,
 )
@@ -529,9 +531,29 @@ def _draw_context(draw: Any) -> dict[str, Any]:
 @for_roles(*STAFF)
 @acts_on("inspection.PatrolRecord")
 def patrol_list(request: AuthenticatedRequest) -> HttpResponse:
+    bureau = _bureau(request)
+    plans = list(queries.patrol_plans(request.user).filter(organisation=bureau)[:50])
     return render(request, "inspection/patrol_list.html", {
-        "plans": queries.patrol_plans(request.user)[:50],
+        "plans": plans, "adoptable": services.adoptable_patrol_plans(bureau, timezone.localdate().year),
+        "can_plan": changes_kind(request.user, PatrolPlan),
         "page": paginate(queries.patrol_records(request.user, request.GET), request.GET), "params": request.GET})
+
+
+@login_required
+@require_POST
+@for_roles(*STAFF)
+@acts_on("inspection.PatrolPlan", action="change")
+def patrol_plan_adopt(request: AuthenticatedRequest) -> HttpResponse:
+    """A county adopts the city's patrol plans of the year as its own (measure II.7)."""
+    holder: dict[str, Any] = {}
+
+    def act() -> None:
+        holder["plans"] = services.patrol_plans_adopt(actor=request.user)
+
+    if _run(request, act, "已采用市局网上巡查计划"):
+        if not holder["plans"]:
+            messages.info(request, "市局本年度的网上巡查计划均已采用")
+    return redirect("inspection:patrols")
 
 
 @login_required
@@ -556,8 +578,13 @@ def patrol_plan_new(request: AuthenticatedRequest) -> HttpResponse:
 @acts_on("inspection.PatrolRecord", action="change")
 def patrol_record_new(request: AuthenticatedRequest) -> HttpResponse:
     form = PatrolRecordForm(request.POST or None, initial={"patrolled_on": dt.date.today()})
-    plans = list(queries.patrol_plans(request.user).filter(is_active=True))
-    form.fields["plan"].widget.choices = [(p.pk, p.title) for p in plans]
+    bureau = _bureau(request)
+    plans = list(queries.recordable_patrol_plans(request.user, bureau))
+    form.fields["plan"].widget.choices = [(p.pk, f"{p.title}（{p.get_industry_display()}）") for p in plans]
+    if not plans:
+        return render(request, "inspection/patrol_no_plan.html", {
+            "adoptable": services.adoptable_patrol_plans(bureau, timezone.localdate().year),
+            "can_plan": changes_kind(request.user, PatrolPlan), "bureau": bureau})
     if request.method == "POST" and form.is_valid():
         plan = next((p for p in plans if p.pk == form.cleaned_data["plan"]), None)
         enterprise = Enterprise.objects.restrict(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
