@@ -13,4 +13,10 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<id:pk>/", views.import_status, name="import_status"),
     path("import/<id:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("supervision/", views.supervision_rollover, name="supervision"),
+    path("supervision/export.xlsx", views.supervision_export, name="supervision_export"),
+    path("supervision/import/", views.supervision_import, name="supervision_import"),
+    path("supervision/import/<id:pk>/", views.supervision_import_job, name="supervision_import_job"),
+    path("supervision/import/<id:pk>/problems.xlsx", views.supervision_import_errors,
+         name="supervision_import_errors"),
 ]

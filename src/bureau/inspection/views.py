@@ -22,7 +22,7 @@ from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
-from bureau.enterprises.models import Enterprise, Industry
+from bureau.enterprises.models import Enterprise, Industry, SupervisionAssignment
 from bureau.enterprises.queries import get_enterprise_for
 from bureau.hazards.queries import hazards_found_by
 from bureau.inspection import queries, services
@@ -408,6 +408,8 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "inspection/plan_detail.html", {
         "plan": plan, "entries": rows, "form": form, "own": own, "key_total": key_total,
         "gaps": len(candidates),
+        "no_assignments": own and plan.state == "draft" and not SupervisionAssignment.objects.filter(
+            year=plan.year, organisation=plan.organisation).exists(),
         "random_capacity": max(0, plan.capacity_inspections - key_total),
         "actions": {t.action for t in plan_workflow.available(plan, request.user)}, "officers": _officers(request) if own else [],
         "history": plan_workflow.history(plan)})
