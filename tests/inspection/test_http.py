@@ -11,7 +11,7 @@ from django.utils import timezone
 from bureau.enterprises.models import Industry
 from bureau.hazards.models import Hazard
 from bureau.inspection import services as S
-from bureau.inspection.models import AnnualPlan, Draw, Inspection, PatrolRecord
+from bureau.inspection.models import AnnualPlan, ConflictOfInterest, Draw, Inspection, PatrolRecord
 from bureau.kernel.errors import DomainError
 
 
@@ -250,13 +250,19 @@ def test_qr_code_and_enterprise_panel(world, general, login):
 
 
 def test_officer_declares_a_conflict_through_the_screen(world, general, login):
+    """行政处罚法 第43条 (回避): the officer picks the enterprise by name (a search picker, not a raw id)."""
     c = login(world.inspector)
+    page = c.get("/inspection/conflicts/").content.decode()
+    assert 'data-picker-url="/enterprises/search.json"' in page and "企业 ID" not in page
     r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": ""})
-    assert "请填写回避事由" in msgs(r)
+    assert "回避事由" in r.content.decode() and not ConflictOfInterest.objects.exists()
     r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": "配偶在该企业任职"})
     assert "已登记回避关系" in msgs(r) and general.name in r.content.decode()
     r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": "配偶在该企业任职"})
-    assert "已登记" in msgs(r)
+    assert "该回避关系已登记" in r.content.decode()
+    other = world.enterprise(region_id="140821")
+    r = post(c, "/inspection/conflicts/", {"enterprise": other.pk, "reason": "亲属"})
+    assert "企业不存在或不在您的管辖范围内" in r.content.decode()
 
 
 def test_an_officer_without_a_bureau_sees_nothing_and_gets_404_not_an_error(world, general, login):

@@ -71,5 +71,6 @@ class SupervisionImportForm(BureauForm):
     def __init__(self, *args, years: tuple[int, int], **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         first, last = years
-        self.fields["year"].choices = [(str(y), f"{y} 年") for y in range(last, first - 1, -1)]
-        self.fields["year"].initial = str(last)
+        field = cast(forms.ChoiceField, self.fields["year"])
+        field.choices = [(str(y), f"{y} 年") for y in range(last, first - 1, -1)]
+        field.initial = str(last)

@@ -32,6 +32,32 @@ def enterprise_list(user: User | AnonymousUser, params: Any) -> QuerySet[Enterpr
     return qs.order_by("region_id", "name", "id")
 
 
+def enterprise_search(user: User | AnonymousUser, term: str, params: Any, limit: int) -> list[Enterprise]:
+    """The picker's search: enterprises the user sees whose name contains the term or whose code starts with it
+    (closed ones last); optionally of one industry or region."""
+    qs = Enterprise.objects.restrict(user).select_related("region")
+    if term:
+        qs = qs.filter(Q(name__contains=term) | Q(uscc__startswith=term.upper()))
+    if params.get("industry"):
+        qs = qs.filter(industry=params["industry"])
+    if params.get("region"):
+        qs = qs.filter(region_id=params["region"])
+    if params.get("active") == "1":
+        qs = qs.exclude(status=EnterpriseStatus.CLOSED)
+    return list(qs.order_by("name", "id")[:limit])
+
+
+def enterprise_options(user: User | AnonymousUser, selected: Any = None, limit: int = 50) -> list[tuple[int, str]]:
+    """The no-script fallback of an enterprise picker: a short list (the selected one first)."""
+    rows = list(Enterprise.objects.restrict(user).exclude(status=EnterpriseStatus.CLOSED)
+                .order_by("name", "id").values_list("pk", "name")[:limit])
+    if selected and str(selected).isdigit() and all(pk != int(selected) for pk, _ in rows):
+        chosen = Enterprise.objects.restrict(user).filter(pk=int(selected)).values_list("pk", "name").first()
+        if chosen:
+            rows.insert(0, chosen)
+    return rows
+
+
 def get_enterprise_for(user: User | AnonymousUser, pk: int) -> Enterprise:
     """The enterprise if the user may see it; 404 otherwise (never reveal another county's record)."""
     enterprise = (Enterprise.objects.restrict(user).select_related("region", "chemical_park")

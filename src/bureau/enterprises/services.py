@@ -347,9 +347,10 @@ def supervision_import_confirm(*, actor: User, job: ImportJob) -> ImportJob:
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status == ImportJob.Status.DONE:
             return job
-        if job.status != ImportJob.Status.PREVIEW:
+        if job.status != ImportJob.Status.PREVIEW or job.year is None:
             raise DomainError("该文件未通过校验，不能导入；请修改后重新上传", code="not_previewed")
-        _check_year(job.year)
+        year = job.year
+        _check_year(year)
         verdicts, errors, total = _evaluate_workbook(actor, job)
         if errors:  # something changed since the preview (e.g. another unit assigned one of them)
             job.errors = errors[:5000]
@@ -357,7 +358,7 @@ def supervision_import_confirm(*, actor: User, job: ImportJob) -> ImportJob:
             return _finish(job, ImportJob.Status.FAILED,
                            f"确认时重新校验发现 {len({e['row'] for e in errors})} 行有问题（数据在预览后有变化），"
                            "未导入任何数据。")
-        created = _write(job.year, verdicts)
+        created = _write(year, verdicts)
         job.created_count, job.updated_count = len(created), len(verdicts) - len(created)
         job.preview = _preview_rows(verdicts)[:20000]
         job = _finish(job, ImportJob.Status.DONE,

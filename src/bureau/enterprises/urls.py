@@ -6,6 +6,7 @@ app_name = "enterprises"
 urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("new/", views.enterprise_edit, name="create"),
+    path("search.json", views.enterprise_search, name="search"),
     path("<id:pk>/", views.enterprise_detail, name="detail"),
     path("<id:pk>/edit/", views.enterprise_edit, name="edit"),
     path("export.xlsx", views.enterprise_export, name="export"),

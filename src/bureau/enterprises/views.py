@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
-from bureau.accounts.roles import LEADER, SECTION_HEAD
+from bureau.accounts.roles import LEADER, OFFICERS, SECTION_HEAD, SYSADMIN
 from bureau.accounts.scope import scope_for
 from bureau.enterprises import queries, rules, services
 from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm, SupervisionImportForm
@@ -26,8 +26,21 @@ from bureau.kernel.excel import xlsx_response
 from bureau.kernel.masking import mask_id_number, mask_phone
 from bureau.kernel.models import Region
 from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.pickers import MAX_RESULTS, search_response, search_term
 from bureau.kernel.registry import registry
 from bureau.kernel.validation import parse_id, parse_int
+
+
+@login_required
+@for_roles(*OFFICERS, SYSADMIN)
+@acts_on("enterprises.Enterprise")
+def enterprise_search(request: AuthenticatedRequest) -> HttpResponse:
+    """The enterprise picker's JSON search (bureau.kernel.pickers): only the enterprises the user sees."""
+    rows = queries.enterprise_search(request.user, search_term(request), request.GET, MAX_RESULTS + 1)
+    return search_response(
+        rows, label=lambda e: e.name,
+        detail=lambda e: " · ".join(filter(None, [e.region.name, e.get_industry_display(), e.uscc,
+                                                  "已关闭注销" if e.status == "closed" else ""])))
 
 
 def _is_admin(user) -> bool:  # type: ignore[no-untyped-def]

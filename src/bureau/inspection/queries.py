@@ -100,6 +100,41 @@ def patrol_records(user: Any, params: Any) -> QuerySet[PatrolRecord]:
     return qs.order_by("-patrolled_on", "-id")
 
 
+def _enterprise_param(params: Any) -> int | None:
+    value = str(params.get("enterprise") or "")
+    return int(value) if value.isdigit() else None
+
+
+def inspection_search(user: Any, term: str, params: Any, limit: int) -> list[Inspection]:
+    """The inspection picker's search: inspections the user sees by number or enterprise name, newest first;
+    `carried_out=1` only those the officers checked in to (a case is opened from what an inspection found)."""
+    qs = Inspection.objects.restrict(user).select_related("enterprise")
+    if params.get("carried_out") == "1":
+        qs = qs.filter(state__in=PARTY_STATES)
+    enterprise = _enterprise_param(params)
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
+    if term:
+        qs = qs.filter(Q(number__icontains=term) | Q(enterprise__name__contains=term))
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+def patrol_search(user: Any, term: str, params: Any, limit: int) -> list[PatrolRecord]:
+    """The patrol picker's search: records the user sees by number (#12), enterprise name or finding, newest
+    first; `lead=open` only the leads waiting to be handled."""
+    qs = PatrolRecord.objects.restrict(user).select_related("enterprise")
+    if params.get("lead") == "open":
+        qs = qs.filter(lead_state="open")
+    enterprise = _enterprise_param(params)
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
+    if term:
+        number = term.lstrip("#＃")
+        condition = Q(enterprise__name__contains=term) | Q(finding__contains=term)
+        qs = qs.filter(condition | Q(pk=int(number)) if number.isdigit() and len(number) < 18 else condition)
+    return list(qs.order_by("-patrolled_on", "-id")[:limit])
+
+
 def get_patrol_record_for(user: Any, pk: int) -> PatrolRecord:
     row = patrol_records(user, {}).filter(pk=pk).first()
     if row is None:

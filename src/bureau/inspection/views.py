@@ -23,10 +23,11 @@ from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD
 from bureau.enterprises.models import Enterprise, Industry, SupervisionAssignment
-from bureau.enterprises.queries import get_enterprise_for
+from bureau.enterprises.queries import enterprise_options, get_enterprise_for
 from bureau.hazards.queries import hazards_found_by
 from bureau.inspection import queries, services
 from bureau.inspection.forms import (
+    ConflictForm,
     DrawForm,
     ExceptionalForm,
     PatrolPlanForm,
@@ -38,6 +39,7 @@ from bureau.inspection.forms import (
 from bureau.inspection.models import (
     Checklist,
     ChecklistItem,
+    ConflictOfInterest,
     Inspection,
     InspectionKind,
     InspectionResult,
@@ -52,6 +54,7 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Attachment
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
+from bureau.kernel.pickers import MAX_RESULTS, search_response, search_term, set_options
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import parse_id, parse_int
 
@@ -285,6 +288,7 @@ def inspection_new(request: AuthenticatedRequest) -> HttpResponse:
     """An exceptional inspection (complaint, accident, patrol lead, referral)."""
     officers = _officers(request)
     form = ExceptionalForm(request.POST or None, officers=officers)
+    set_options(form.fields["enterprise"], enterprise_options(request.user, request.POST.get("enterprise")))
     if request.method == "POST" and form.is_valid():
         enterprise = Enterprise.objects.restrict(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
         if enterprise is None:
@@ -583,6 +587,7 @@ def patrol_record_new(request: AuthenticatedRequest) -> HttpResponse:
     bureau = _bureau(request)
     plans = list(queries.recordable_patrol_plans(request.user, bureau))
     form.fields["plan"].widget.choices = [(p.pk, f"{p.title}（{p.get_industry_display()}）") for p in plans]
+    set_options(form.fields["enterprise"], enterprise_options(request.user, request.POST.get("enterprise")))
     if not plans:
         return render(request, "inspection/patrol_no_plan.html", {
             "adoptable": services.adoptable_patrol_plans(bureau, timezone.localdate().year),
@@ -634,6 +639,28 @@ def patrol_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                                                              "history": lead_workflow.history(record)})
 
 
+# ---- search pickers (bureau.kernel.pickers): JSON searches scoped to the user ------------------------------------
+
+@login_required
+@for_roles(*STAFF)
+@acts_on("inspection.Inspection")
+def inspection_search(request: AuthenticatedRequest) -> HttpResponse:
+    rows = queries.inspection_search(request.user, search_term(request), request.GET, MAX_RESULTS + 1)
+    return search_response(rows, label=lambda i: f"{i.number} {i.enterprise.name}",
+                           detail=lambda i: f"{i.get_kind_display()} · {i.state_label} · "
+                                            f"{timezone.localtime(i.checked_in_at or i.created_at):%Y-%m-%d}")
+
+
+@login_required
+@for_roles(*STAFF)
+@acts_on("inspection.PatrolRecord")
+def patrol_search(request: AuthenticatedRequest) -> HttpResponse:
+    rows = queries.patrol_search(request.user, search_term(request), request.GET, MAX_RESULTS + 1)
+    return search_response(rows, label=lambda r: f"网上巡查 #{r.pk} {r.enterprise.name}",
+                           detail=lambda r: f"{r.patrolled_on:%Y-%m-%d} · {r.get_lead_state_display()}"
+                                            + (f" · {r.finding[:40]}" if r.finding else ""))
+
+
 # ---- conflicts of interest ----------------------------------------------------------------------------------------
 
 @login_required
@@ -641,19 +668,23 @@ def patrol_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @own_account
 def conflict_list(request: AuthenticatedRequest) -> HttpResponse:
     """An officer declares a conflict of interest (回避); draws and teams skip the pair."""
-    from bureau.inspection.models import ConflictOfInterest
-
-    if request.method == "POST":
-        enterprise = Enterprise.objects.restrict(request.user).filter(
-            pk=parse_id(request.POST.get("enterprise"), field="enterprise", label="企业") or 0).first()
+    form = ConflictForm(request.POST or None)
+    set_options(form.fields["enterprise"], enterprise_options(request.user, request.POST.get("enterprise")))
+    if request.method == "POST" and form.is_valid():
+        enterprise = Enterprise.objects.restrict(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
         if enterprise is None:
-            messages.error(request, "企业不存在或不在您的管辖范围内")
-        elif _run(request, lambda: services.conflict_declare(actor=request.user, officer=request.user,
-                                                             enterprise=enterprise,
-                                                             reason=request.POST.get("reason", "")), "已登记回避关系"):
-            return redirect("inspection:conflicts")
+            form.add_error("enterprise", "企业不存在或不在您的管辖范围内")
+        else:
+            try:
+                services.conflict_declare(actor=request.user, officer=request.user, enterprise=enterprise,
+                                          reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "已登记回避关系")
+                return redirect("inspection:conflicts")
     rows = ConflictOfInterest.objects.filter(officer=request.user).select_related("enterprise")
-    return render(request, "inspection/conflicts.html", {"rows": rows})
+    return render(request, "inspection/conflicts.html", {"rows": rows, "form": form})
 
 
 # ---- checklists ---------------------------------------------------------------------------------------------------
