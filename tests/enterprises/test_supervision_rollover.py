@@ -131,8 +131,10 @@ def test_the_rollover_page_lists_filters_and_copies_the_selection(w, login):
     r = c.post("/enterprises/supervision/", {"e": [a.pk]}, follow=True)
     assert "新增 1 家" in r.content.decode() and _next(a) and not _next(b)
     assert "已结转" in c.get("/enterprises/supervision/?q=甲化工").content.decode()
-    c.post("/enterprises/supervision/?target=missing", {"all_filtered": "1"})
-    assert _next(b) == ("盐湖区应急管理局", "county")
+    city_level = w.assign(w.city, is_key=True, name="市管煤矿")
+    r = c.post("/enterprises/supervision/?target=missing", {"all_filtered": "1"}, follow=True)
+    assert _next(b) == ("盐湖区应急管理局", "county") and _next(city_level) is None
+    assert "另有 1 家不能结转，已跳过（如 市管煤矿：" in r.content.decode()  # "all that match": the rest is skipped
     login(w.inspector)
     assert c.get("/enterprises/supervision/").status_code == 404
 
@@ -209,3 +211,13 @@ def test_the_export_of_a_year_is_the_import_template_for_the_next(w, login):
     job = services.supervision_import_preview(
         actor=w.yanhu_leader, upload=_workbook(rows[1:]), year=NEXT)
     assert job.status == ImportJob.Status.PREVIEW and job.created_count == 1
+
+
+def test_the_rollover_page_and_the_enterprise_search_have_query_budgets(w, login, django_assert_max_num_queries):
+    for _ in range(30):
+        w.assign(w.yanhu)
+    c = login(w.city_head)
+    with django_assert_max_num_queries(18):
+        assert c.get("/enterprises/supervision/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert len(c.get("/enterprises/search.json?q=运城").json()["results"]) == 20

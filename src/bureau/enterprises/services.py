@@ -185,12 +185,14 @@ class RolloverResult:
     year: int
     created: int
     unchanged: int
+    skipped: list[Verdict]
 
 
 def supervision_rollover(*, actor: User, source_year: int, enterprise_ids: Sequence[int],
-                         organisation: Organisation | None = None) -> RolloverResult:
+                         organisation: Organisation | None = None, skip_refused: bool = False) -> RolloverResult:
     """Copy the selected enterprises' assignments of `source_year` to the next year, each to the same bureau or, for
-    all of them, to `organisation` (the change). All or nothing: a refused row refuses the batch, naming it; rows
+    all of them, to `organisation` (the change). A refused row refuses the batch, naming it — unless `skip_refused`
+    (copying "all that match the filters"): then the rows that cannot be copied are left out and reported. Rows
     already assigned alike are left as they are, so submitting twice writes nothing more (idempotent)."""
     require_change(actor, SupervisionAssignment)
     year = source_year + 1
@@ -207,17 +209,19 @@ def supervision_rollover(*, actor: User, source_year: int, enterprise_ids: Seque
                           field="enterprises")
     verdicts = assignment_verdicts(actor=actor, year=year,
                                    wanted=[(a.enterprise, organisation or a.organisation) for a in sources])
-    if any(v.status == rules.REFUSED for v in verdicts):
+    skipped = [v for v in verdicts if v.status == rules.REFUSED]
+    if skipped and not skip_refused:
         raise DomainError(_refusal(verdicts), code="refused", field="enterprises")
     with transaction.atomic():
         created = _write(year, verdicts)
-        unchanged = len(verdicts) - len(created)
+        unchanged = len(verdicts) - len(created) - len(skipped)
         audit(actor, "enterprises.supervision_rollover", object_type="enterprises.supervisionassignment",
               object_id=str(year), summary=f"分级分类监管分工由 {source_year} 年结转至 {year} 年：新增 {len(created)} 家，{unchanged} 家不变"
                       + (f"，改由{organisation.name}监管" if organisation else ""),
               data={"source_year": source_year, "year": year, "organisation": organisation.pk if organisation else None,
-                    "created": [a.enterprise_id for a in created][:2000], "unchanged": unchanged})
-    return RolloverResult(year, len(created), unchanged)
+                    "created": [a.enterprise_id for a in created][:2000], "unchanged": unchanged,
+                    "skipped": [v.enterprise.pk for v in skipped if v.enterprise][:2000]})
+    return RolloverResult(year, len(created), unchanged, skipped)
 
 
 # ---- the Excel import of a year's assignments: validated row by row, previewed, confirmed ------------------------

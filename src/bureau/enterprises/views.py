@@ -217,11 +217,15 @@ def supervision_rollover(request: AuthenticatedRequest) -> HttpResponse:
                 raise Http404
         try:
             result = services.supervision_rollover(actor=request.user, source_year=year, enterprise_ids=ids,
-                                                   organisation=chosen)
+                                                   organisation=chosen,
+                                                   skip_refused=request.POST.get("all_filtered") == "1")
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已结转至 {result.year} 年：新增 {result.created} 家，{result.unchanged} 家已有相同分工")
+            if result.skipped:
+                first = result.skipped[0]
+                messages.warning(request, f"另有 {len(result.skipped)} 家不能结转，已跳过（如 {first.name}：{first.message}）")
             return redirect(request.get_full_path())
     page = paginate(rows_qs, request.GET, size=100)
     verdicts = services.assignment_verdicts(actor=request.user, year=year + 1,
