@@ -201,6 +201,20 @@ def test_a_clean_import_is_previewed_confirmed_once_and_audited(w, login):
     assert c.get(f"/enterprises/supervision/import/{job.pk}/").status_code == 404
 
 
+def test_the_confirmation_checks_again_what_changed_since_the_preview(w):
+    """Measure II.3: if another bureau assigned the enterprise meanwhile, confirming writes nothing and says why."""
+    a, b = EnterpriseFactory(), EnterpriseFactory()
+    job = services.supervision_import_preview(actor=w.yanhu_leader, year=NEXT, upload=_workbook(
+        [(a.uscc, "", "", "盐湖区"), (b.uscc, "", "", "盐湖区")]))
+    assert job.status == ImportJob.Status.PREVIEW
+    SupervisionAssignment.objects.create(enterprise=b, year=NEXT, organisation=w.city, level="city")
+    job = services.supervision_import_confirm(actor=w.yanhu_leader, job=job)
+    assert job.status == ImportJob.Status.FAILED and "数据在预览后有变化" in job.message
+    assert job.errors[0]["row"] == 3 and _next(a) is None
+    with pytest.raises(DomainError, match="未通过校验"):
+        services.supervision_import_confirm(actor=w.yanhu_leader, job=job)
+
+
 def test_the_export_of_a_year_is_the_import_template_for_the_next(w, login):
     from openpyxl import load_workbook
 

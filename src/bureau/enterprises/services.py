@@ -226,6 +226,9 @@ def supervision_rollover(*, actor: User, source_year: int, enterprise_ids: Seque
 
 # ---- the Excel import of a year's assignments: validated row by row, previewed, confirmed ------------------------
 
+MAX_IMPORT_ROWS = 20000
+
+
 def _find_organisation(text: str, bureaus: Sequence[Organisation]) -> Organisation | None | str:
     """The bureau a workbook names (full name, short name or code); a Chinese problem when none or several match."""
     matches = [b for b in bureaus if text in {b.name, b.short_name, b.code}]
@@ -252,6 +255,8 @@ def _evaluate_workbook(actor: User, job: ImportJob) -> tuple[list[Verdict], list
         raise DomainError(f"表头缺少必填列：{'、'.join(missing)}", field="file")
     if not all_rows:
         raise DomainError("文件中没有数据行", field="file")
+    if len(all_rows) > MAX_IMPORT_ROWS:
+        raise DomainError(f"一次最多导入 {MAX_IMPORT_ROWS} 行，请分成几个文件导入", field="file")
     bureaus = supervising_bureaus()
     parsed = [rules.validate_supervision_row(number, cells, header_index) for number, cells in all_rows]
     codes = [p.values["uscc"] for p in parsed if p.values.get("uscc")]
@@ -305,6 +310,32 @@ def _evaluate_workbook(actor: User, job: ImportJob) -> tuple[list[Verdict], list
     return verdicts, errors, len(all_rows)
 
 
+def _evaluate_preview(actor: User, job: ImportJob, year: int) -> tuple[list[Verdict], list[dict[str, Any]], int]:
+    """The previewed rows checked again against the data as it is now (the workbook is not parsed twice)."""
+    rows = [r for r in job.preview if r["status"] != rules.REFUSED]
+    bureaus = {b.name: b for b in supervising_bureaus()}
+    enterprises: dict[str, Enterprise] = {}
+    codes = [r["uscc"] for r in rows]
+    for chunk in _chunks(codes):
+        enterprises.update({e.uscc: e for e in Enterprise.objects.filter(uscc__in=chunk)})
+    errors: list[dict[str, Any]] = []
+    wanted, numbers = [], []
+    for r in rows:
+        enterprise, organisation = enterprises.get(r["uscc"]), bureaus.get(r["organisation"])
+        if enterprise is None or organisation is None:
+            errors.append({"row": r["row"], "column": "监管分工", "message": "企业或监管单位已不存在"})
+            continue
+        wanted.append((enterprise, organisation))
+        numbers.append(r["row"])
+    verdicts = assignment_verdicts(actor=actor, year=year, wanted=wanted)
+    for verdict, number in zip(verdicts, numbers, strict=True):
+        verdict.row = number
+        if verdict.status == rules.REFUSED:
+            errors.append({"row": number, "column": "监管分工", "message": verdict.message})
+    errors.sort(key=lambda e: e["row"])
+    return verdicts, errors, job.total_rows
+
+
 def _preview_rows(verdicts: Sequence[Verdict]) -> list[dict[str, Any]]:
     return [{"row": v.row, "uscc": v.uscc, "name": v.name, "organisation": v.organisation.name if v.organisation
              else "", "level": v.level_label, "status": v.status, "message": v.message} for v in verdicts]
@@ -331,7 +362,7 @@ def supervision_import_preview(*, actor: User, upload: UploadedFile, year: int) 
         return _finish(job, ImportJob.Status.FAILED, exc.message)
     job.total_rows = job.processed_rows = total
     job.errors = errors[:5000]
-    job.preview = _preview_rows(verdicts)[:20000]
+    job.preview = _preview_rows(verdicts)
     job.created_count = sum(1 for v in verdicts if v.status == rules.NEW)
     job.updated_count = sum(1 for v in verdicts if v.status == rules.UNCHANGED)
     if errors:
@@ -355,16 +386,16 @@ def supervision_import_confirm(*, actor: User, job: ImportJob) -> ImportJob:
             raise DomainError("该文件未通过校验，不能导入；请修改后重新上传", code="not_previewed")
         year = job.year
         _check_year(year)
-        verdicts, errors, total = _evaluate_workbook(actor, job)
+        verdicts, errors, total = _evaluate_preview(actor, job, year)
         if errors:  # something changed since the preview (e.g. another unit assigned one of them)
             job.errors = errors[:5000]
-            job.preview = _preview_rows(verdicts)[:20000]
+            job.preview = _preview_rows(verdicts)
             return _finish(job, ImportJob.Status.FAILED,
                            f"确认时重新校验发现 {len({e['row'] for e in errors})} 行有问题（数据在预览后有变化），"
                            "未导入任何数据。")
         created = _write(year, verdicts)
         job.created_count, job.updated_count = len(created), len(verdicts) - len(created)
-        job.preview = _preview_rows(verdicts)[:20000]
+        job.preview = _preview_rows(verdicts)
         job = _finish(job, ImportJob.Status.DONE,
                       f"导入完成：{job.year} 年新增 {len(created)} 家，{job.updated_count} 家保持不变。")
         audit(actor, "enterprises.supervision_import", job, summary=f"导入 {job.year} 年分级分类监管分工："
