@@ -148,7 +148,10 @@ def test_draw_screen_refusals_and_public_record(world, login, client):
 
 
 def test_exceptional_inspection_form(world, general, login):
+    """Measure II.4 (exceptions): the enterprise is picked by name within the jurisdiction, not typed as an id."""
     c = login(world.inspector)
+    page = c.get("/inspection/inspections/new/").content.decode()
+    assert "企业 ID" not in page and 'data-picker-url="/enterprises/search.json"' in page and general.name in page
     r = post(c, "/inspection/inspections/new/", {"enterprise": general.pk, "reason": "accident",
                                                  "reference": "事故 2026-03", "officers": [world.inspector.pk]})
     assert "至少需要 2 名" in r.content.decode()

@@ -32,7 +32,8 @@ def test_a_county_inspector_adopts_the_city_plans_and_records_a_patrol_measure_i
     c.post("/inspection/patrols/plans/adopt/")  # adopting again adds nothing
     assert PatrolPlan.objects.filter(organisation=world.yanhu).count() == 1
     page = c.get("/inspection/patrols/new/").content.decode()
-    assert own.title in page and f'value="{city_plan.pk}"' not in page  # only the county's own plans are offered
+    assert f'<option value="{own.pk}">{own.title}' in page
+    assert f'<option value="{city_plan.pk}">{city_plan.title}' not in page  # only the county's own plans are offered
     r = c.post("/inspection/patrols/new/", {"plan": own.pk, "enterprise": general.pk,
                                             "patrolled_on": timezone.localdate().isoformat(),
                                             "finding": "视频显示消防通道堆放杂物"}, follow=True)

@@ -224,8 +224,9 @@ def supervision_rollover(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, f"已结转至 {result.year} 年：新增 {result.created} 家，{result.unchanged} 家已有相同分工")
             if result.skipped:
-                first = result.skipped[0]
-                messages.warning(request, f"另有 {len(result.skipped)} 家不能结转，已跳过（如 {first.name}：{first.message}）")
+                example = result.skipped[0]
+                messages.warning(request, f"另有 {len(result.skipped)} 家不能结转，已跳过（如 {example.name}："
+                                          f"{example.message}）")
             return redirect(request.get_full_path())
     page = paginate(rows_qs, request.GET, size=100)
     verdicts = services.assignment_verdicts(actor=request.user, year=year + 1,
