@@ -2,7 +2,8 @@
 
 Usage: start the platform (`make run`, or `manage.py runserver 127.0.0.1:8000` on the demo database), then
     .venv/bin/python scripts/screenshots.py [base_url] [shot ...]
-Each shot is (file name, user, path, width). Images go to docs/screenshots/<file name>.png (whole page).
+Each shot is (file name, user, path, width) and optionally what to type into a field first (selector, text: e.g. a
+search picker, shown with its results). Images go to docs/screenshots/<file name>.png (whole page).
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ SHOTS = [
     ("penalties-import-invalid-phone", "admin", "/penalties/benchmark/imports/3/", 390),
     ("penalties-import-result-desktop", "admin", "/penalties/benchmark/imports/1/", 1366),
     ("penalties-import-result-phone", "admin", "/penalties/benchmark/imports/1/", 390),
+    ("plan-supervision-desktop", "city_head", "/enterprises/supervision/?industry=coal", 1366),
+    ("plan-supervision-phone", "yanhu_leader", "/enterprises/supervision/?is_key=1", 390),
+    ("plan-supervision-import", "yanhu_leader", "/enterprises/supervision/import/", 1366),
+    ("plan-patrol-offer-phone", "linyi_inspector", "/inspection/patrols/new/", 390),
+    ("plan-patrol-county-desktop", "yanhu_inspector", "/inspection/patrols/", 1366),
+    ("plan-case-open-desktop", "yanhu_inspector", "/penalties/cases/new/", 1366, ("#id_enterprise", "化工")),
+    ("plan-case-open-phone", "yanhu_inspector", "/penalties/cases/new/?source_kind=patrol", 390,
+     ("#id_source_record", "盐湖")),
 ]
 
 
@@ -53,7 +62,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
-        for name, user, path, width in SHOTS:
+        for name, user, path, width, *typing in SHOTS:
             if wanted and name not in wanted:
                 continue
             context = browser.new_context(viewport={"width": width, "height": 900 if width > 500 else 844},
@@ -67,6 +76,11 @@ def main() -> None:
                 page.wait_for_load_state("networkidle")
             page.goto(f"{base}{path}")
             page.wait_for_load_state("networkidle")
+            if typing:
+                selector, text = typing[0]
+                page.locator(selector).press_sequentially(text, delay=80)
+                page.wait_for_selector("[role=listbox]:not([hidden]) [role=option]")
+                page.keyboard.press("ArrowDown")
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
             context.close()
         browser.close()

@@ -12,7 +12,7 @@ from bureau.enterprises.models import Industry
 from bureau.hazards.models import Hazard
 from bureau.inspection import rules as R
 from bureau.inspection import services as S
-from bureau.inspection.models import AnnualPlan, Draw, Inspection, PatrolRecord
+from bureau.inspection.models import AnnualPlan, ConflictOfInterest, Draw, Inspection, PatrolRecord
 from bureau.kernel.errors import DomainError
 
 
@@ -245,7 +245,10 @@ def test_draw_api_announce_and_attempt_need_the_draws_write_scope(world, client,
 
 
 def test_exceptional_inspection_form(world, general, login):
+    """Measure II.4 (exceptions): the enterprise is picked by name within the jurisdiction, not typed as an id."""
     c = login(world.inspector)
+    page = c.get("/inspection/inspections/new/").content.decode()
+    assert "企业 ID" not in page and 'data-picker-url="/enterprises/search.json"' in page and general.name in page
     r = post(c, "/inspection/inspections/new/", {"enterprise": general.pk, "reason": "accident",
                                                  "reference": "事故 2026-03", "officers": [world.inspector.pk]})
     assert "至少需要 2 名" in r.content.decode()
@@ -290,18 +293,38 @@ def test_patrol_lead_becomes_an_inspection_and_is_counted_off_site(world, genera
     assert values["inspection.cap_breaches"].value == 0.0
 
 
-def test_indicators_count_cap_breaches_and_random_share(world, general):
+def test_indicators_count_an_inspection_once_carried_out_and_an_exception_once_approved(world, general):
+    """Measure II.4 and 国办发〔2024〕54号: a task nobody visited is not an inspection (the indicators count an
+    inspection from the officers' check-in), and an exception above the yearly cap awaiting the leader is not an
+    approved exception."""
     from bureau.inspection.queries import indicator_values
     from bureau.kernel.registry import IndicatorQuery
 
-    S.inspection_open(actor=world.inspector, enterprise=general, kind="random",
-                      officers=[world.inspector, world.inspector2])
-    S.inspection_open_exceptional(actor=world.inspector, enterprise=general, reason="complaint", reference="举报",
-                                  officers=[world.inspector, world.inspector2])
+    task = S.inspection_open(actor=world.inspector, enterprise=general, kind="random",
+                             officers=[world.inspector, world.inspector2])
+    exception = S.inspection_open_exceptional(actor=world.inspector, enterprise=general, reason="complaint",
+                                              reference="举报", officers=[world.inspector, world.inspector2])
+    assert exception.state == "pending_approval" and exception.over_cap
     today = timezone.localdate()
-    values = {i.code: i for i in indicator_values(IndicatorQuery(start=today.replace(month=1, day=1), end=today))}
-    assert values["inspection.random_share"].value == 50.0
-    assert values["inspection.cap_breaches"].value == 1.0 and "例外检查 1 次" in values["inspection.cap_breaches"].note
+    query = IndicatorQuery(start=today.replace(month=1, day=1), end=today)
+
+    def values():
+        return {i.code: i for i in indicator_values(query)}
+
+    before = values()
+    assert before["inspection.random_share"].value is None and before["inspection.per_enterprise"].value is None
+    assert before["inspection.cap_breaches"].value == 0.0
+    assert "例外检查 0 次" in before["inspection.cap_breaches"].note and "1 次待批准（不计入）" in before[
+        "inspection.cap_breaches"].note
+    S.inspection_check_in(actor=world.inspector, inspection=task)
+    assert values()["inspection.random_share"].value == 100.0
+    S.inspection_approve(actor=world.leader, inspection=exception, reason="举报线索具体")
+    assert "例外检查 0 次" in values()["inspection.cap_breaches"].note  # approved, but nobody has visited yet
+    S.inspection_check_in(actor=world.inspector, inspection=exception)
+    after = values()
+    assert after["inspection.random_share"].value == 50.0 and after["inspection.cap_breaches"].value == 1.0
+    assert "例外检查 1 次" in after["inspection.cap_breaches"].note and "待批准" not in after[
+        "inspection.cap_breaches"].note
     none = indicator_values(IndicatorQuery(start=today, end=today, region="140821"))
     assert {i.code: i.value for i in none}["inspection.random_share"] is None
 
@@ -327,13 +350,19 @@ def test_qr_code_and_enterprise_panel(world, general, login):
 
 
 def test_officer_declares_a_conflict_through_the_screen(world, general, login):
+    """行政处罚法 第43条 (回避): the officer picks the enterprise by name (a search picker, not a raw id)."""
     c = login(world.inspector)
+    page = c.get("/inspection/conflicts/").content.decode()
+    assert 'data-picker-url="/enterprises/search.json"' in page and "企业 ID" not in page
     r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": ""})
-    assert "请填写回避事由" in msgs(r)
+    assert "回避事由" in r.content.decode() and not ConflictOfInterest.objects.exists()
     r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": "配偶在该企业任职"})
     assert "已登记回避关系" in msgs(r) and general.name in r.content.decode()
     r = post(c, "/inspection/conflicts/", {"enterprise": general.pk, "reason": "配偶在该企业任职"})
-    assert "已登记" in msgs(r)
+    assert "该回避关系已登记" in r.content.decode()
+    other = world.enterprise(region_id="140821")
+    r = post(c, "/inspection/conflicts/", {"enterprise": other.pk, "reason": "亲属"})
+    assert "企业不存在或不在您的管辖范围内" in r.content.decode()
 
 
 def test_an_officer_without_a_bureau_sees_nothing_and_gets_404_not_an_error(world, general, login):

@@ -61,3 +61,16 @@ class EnterpriseForm(BureauModelForm):
 
 class ImportForm(BureauForm):
     file = forms.FileField(label="企业名录 Excel 文件（.xlsx）")
+
+
+class SupervisionImportForm(BureauForm):
+    year = forms.ChoiceField(label="分工年度")
+    file = forms.FileField(label="分级分类监管分工 Excel 文件（.xlsx）",
+                           help_text="列：统一社会信用代码、企业名称、监管层级（市级/县级，可留空）、监管单位")
+
+    def __init__(self, *args, years: tuple[int, int], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        first, last = years
+        field = cast(forms.ChoiceField, self.fields["year"])
+        field.choices = [(str(y), f"{y} 年") for y in range(last, first - 1, -1)]
+        field.initial = str(last)

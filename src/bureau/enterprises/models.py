@@ -203,12 +203,21 @@ class SupervisionLevel(models.TextChoices):
 
 
 class SupervisionAssignment(models.Model):
-    """Which level supervises an enterprise in a year: exactly one (measure II.3, no duplicate inspection)."""
+    """Which level supervises an enterprise in a year: exactly one (measure II.3, no duplicate inspection).
+
+    安全生产法 第62条第2款: 应急管理部门应当按照分类分级监督管理的要求，制定安全生产年度监督检查计划. Section heads and
+    leaders keep the list of their jurisdiction (the year's list copied to the next with changes, or imported from
+    Excel); the enterprise sees its own."""
+
+    authority = Authority(dataset="supervision", label="分级分类监管分工", region="enterprise__region_id",
+                          change=frozenset({R.SECTION_HEAD, R.LEADER}))
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="supervision")
     year = models.PositiveSmallIntegerField("年度")
     level = models.CharField("监管层级", max_length=10, choices=SupervisionLevel.choices)
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="监管机构")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "监管层级"
@@ -224,6 +233,7 @@ class ImportJob(models.Model):
     """An Excel import of the register: validated whole before anything is written (nothing half-imported)."""
 
     class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认导入"
         QUEUED = "queued", "排队中"
         VALIDATING = "validating", "校验中"
         WRITING = "writing", "写入中"
@@ -232,6 +242,8 @@ class ImportJob(models.Model):
         ERROR = "error", "处理出错"
 
     kind = models.CharField(max_length=30, default="enterprises")
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)  # kind "supervision": the year assigned
+    preview = models.JSONField("预览", default=list, blank=True)  # kind "supervision": the rows as they would be written
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=200)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)

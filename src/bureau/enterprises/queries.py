@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bureau.accounts.models import User
-from bureau.enterprises.models import Enterprise
+from bureau.enterprises.models import Enterprise, EnterpriseStatus, SupervisionAssignment
 
 
 def enterprise_list(user: User | AnonymousUser, params: Any) -> QuerySet[Enterprise]:
@@ -32,6 +32,32 @@ def enterprise_list(user: User | AnonymousUser, params: Any) -> QuerySet[Enterpr
     return qs.order_by("region_id", "name", "id")
 
 
+def enterprise_search(user: User | AnonymousUser, term: str, params: Any, limit: int) -> list[Enterprise]:
+    """The picker's search: enterprises the user sees whose name contains the term or whose code starts with it
+    (closed ones last); optionally of one industry or region."""
+    qs = Enterprise.objects.restrict(user).select_related("region")
+    if term:
+        qs = qs.filter(Q(name__contains=term) | Q(uscc__startswith=term.upper()))
+    if params.get("industry"):
+        qs = qs.filter(industry=params["industry"])
+    if params.get("region"):
+        qs = qs.filter(region_id=params["region"])
+    if params.get("active") == "1":
+        qs = qs.exclude(status=EnterpriseStatus.CLOSED)
+    return list(qs.order_by("name", "id")[:limit])
+
+
+def enterprise_options(user: User | AnonymousUser, selected: Any = None, limit: int = 50) -> list[tuple[int, str]]:
+    """The no-script fallback of an enterprise picker: a short list (the selected one first)."""
+    rows = list(Enterprise.objects.restrict(user).exclude(status=EnterpriseStatus.CLOSED)
+                .order_by("name", "id").values_list("pk", "name")[:limit])
+    if selected and str(selected).isdigit() and all(pk != int(selected) for pk, _ in rows):
+        chosen = Enterprise.objects.restrict(user).filter(pk=int(selected)).values_list("pk", "name").first()
+        if chosen:
+            rows.insert(0, chosen)
+    return rows
+
+
 def get_enterprise_for(user: User | AnonymousUser, pk: int) -> Enterprise:
     """The enterprise if the user may see it; 404 otherwise (never reveal another county's record)."""
     enterprise = (Enterprise.objects.restrict(user).select_related("region", "chemical_park")
@@ -39,3 +65,41 @@ def get_enterprise_for(user: User | AnonymousUser, pk: int) -> Enterprise:
     if enterprise is None:
         raise Http404("企业不存在")
     return enterprise
+
+
+def supervision_rows(user: User | AnonymousUser, year: int, params: Any) -> QuerySet[SupervisionAssignment]:
+    """A year's assignments the user sees, filtered (the rollover page lists the year to copy)."""
+    qs = (SupervisionAssignment.objects.restrict(user).filter(year=year)
+          .select_related("enterprise", "enterprise__region", "organisation"))
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(Q(enterprise__name__contains=q) | Q(enterprise__uscc__startswith=q.upper()))
+    if params.get("region"):
+        qs = qs.filter(enterprise__region_id=params["region"])
+    if params.get("industry"):
+        qs = qs.filter(enterprise__industry=params["industry"])
+    if params.get("organisation"):
+        qs = qs.filter(organisation_id=params["organisation"] if str(params["organisation"]).isdigit() else 0)
+    if params.get("level") in {"city", "county"}:
+        qs = qs.filter(level=params["level"])
+    if params.get("is_key") in {"1", "0"}:
+        qs = qs.filter(enterprise__is_key=params["is_key"] == "1")
+    target = SupervisionAssignment.objects.filter(year=year + 1).values("enterprise_id")
+    if params.get("target") == "missing":
+        qs = qs.exclude(enterprise_id__in=target)
+    elif params.get("target") == "assigned":
+        qs = qs.filter(enterprise_id__in=target)
+    return qs.order_by("enterprise__region_id", "enterprise__name", "enterprise_id")
+
+
+def supervision_counts(user: User | AnonymousUser, year: int) -> dict[str, int]:
+    """For the rollover page: the year's assignments, the next year's, and operating enterprises of the
+    jurisdiction that have neither (new registrations: assign them by import)."""
+    seen = SupervisionAssignment.objects.restrict(user)
+    this_year = seen.filter(year=year)
+    next_year = seen.filter(year=year + 1)
+    orphans = (Enterprise.objects.restrict(user).exclude(status=EnterpriseStatus.CLOSED)
+               .exclude(pk__in=SupervisionAssignment.objects.filter(year__in=(year, year + 1)).values("enterprise_id")))
+    return {"source": this_year.count(), "target": next_year.count(),
+            "pending": this_year.exclude(enterprise_id__in=next_year.values("enterprise_id")).count(),
+            "orphans": orphans.count()}

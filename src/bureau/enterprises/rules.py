@@ -146,3 +146,98 @@ def _convert(key: str, raw: str, *, regions: set[str], parks: set[str], cells: l
         except ValueError:
             raise ValueError("日期格式应为 YYYY-MM-DD")
     return raw
+
+
+# ---- 分级分类监管: which bureau supervises which enterprise in a year ---------------------------------------------
+# 安全生产法 第62条第2款 (应急管理部门应当按照分类分级监督管理的要求，制定安全生产年度监督检查计划); measure II.3 (一个企业
+# 一年只由一个层级检查). The columns of the assignment workbook (the export of a year is a filled-in template).
+SUPERVISION_COLUMNS = [
+    ("uscc", "统一社会信用代码", True),
+    ("name", "企业名称", False),
+    ("level", "监管层级", False),
+    ("organisation", "监管单位", True),
+]
+LEVEL_LABELS = {"city": "市级", "county": "县级"}
+LEVEL_BY_LABEL = {"市级": "city", "县级": "county", "市": "city", "县": "county", "city": "city", "county": "county"}
+
+
+def validate_supervision_row(row_number: int, cells: list[Any], header_index: dict[str, int]) -> RowResult:
+    """One row of an assignment workbook: the code is checked (check digit), the level is 市级/县级 or empty, the
+    supervising unit is named. Lookups (the enterprise, the unit) are the service's."""
+    result = RowResult(row_number)
+
+    def get(key: str) -> str:
+        index = header_index.get(key)
+        return _text(cells[index]) if index is not None and index < len(cells) else ""
+
+    for key, title, required in SUPERVISION_COLUMNS:
+        raw = get(key)
+        if required and not raw:
+            result.errors.append((title, "必填"))
+            continue
+        if key == "uscc":
+            try:
+                result.values[key] = validate_uscc(raw)
+            except IdentifierError as exc:
+                result.errors.append((title, str(exc)))
+        elif key == "level":
+            if raw and raw not in LEVEL_BY_LABEL:
+                result.errors.append((title, "监管层级应为“市级”或“县级”（可留空，按监管单位确定）"))
+            else:
+                result.values[key] = LEVEL_BY_LABEL.get(raw, "")
+        else:
+            result.values[key] = raw
+    return result
+
+
+def level_for(organisation_region: str | None, city_region: str) -> str:
+    """The level of a supervising bureau: the city bureau's region is the city's (市级), any other is 县级."""
+    return "city" if organisation_region == city_region else "county"
+
+
+@dataclass(frozen=True)
+class AssignmentFacts:
+    """What decides whether an assignment of an enterprise to a bureau for a year may be written."""
+
+    year: int
+    city_region: str
+    enterprise_region: str
+    enterprise_closed: bool
+    in_actor_jurisdiction: bool
+    actor_is_city: bool
+    actor_bureau_id: int
+    organisation_id: int
+    organisation_name: str
+    organisation_region: str | None
+    organisation_is_bureau: bool  # an active city bureau, county bureau or development-zone department
+    existing_organisation_id: int | None = None  # the assignment already recorded for the year
+    existing_label: str = ""
+    previous_organisation_id: int | None = None  # the assignment of the year before
+    previous_is_city: bool = False
+
+
+NEW, UNCHANGED, REFUSED = "new", "unchanged", "refused"
+
+
+def assignment_verdict(f: AssignmentFacts) -> tuple[str, str]:
+    """(NEW | UNCHANGED | REFUSED, the reason in Chinese). Every refusal names its rule."""
+    if not f.in_actor_jurisdiction:
+        return REFUSED, "企业不在您的管辖区域内"
+    if f.enterprise_closed:
+        return REFUSED, "企业已关闭注销，不再分配监管层级"
+    if not f.organisation_is_bureau:
+        return REFUSED, f"「{f.organisation_name}」不是应急管理部门（监管单位应为市局、县级应急管理局或开发区监管部门）"
+    if f.organisation_region not in (f.city_region, f.enterprise_region):
+        return REFUSED, f"{f.organisation_name}只监管本辖区的企业，该企业在其他县（市、区）"
+    if not f.actor_is_city:
+        # a county keeps its own list; the level of an enterprise between the city and a county is the city's call
+        if f.organisation_id != f.actor_bureau_id:
+            return REFUSED, "县级只能将本县企业分配给本局监管，由市局监管的企业由市局确定"
+        if f.previous_is_city and f.previous_organisation_id != f.organisation_id:
+            return REFUSED, f"该企业 {f.year - 1} 年由市局监管，调整监管层级由市局确定"
+    if f.existing_organisation_id is not None:
+        if f.existing_organisation_id == f.organisation_id:
+            return UNCHANGED, f"{f.year} 年已分配给{f.existing_label}，保持不变"
+        # measure II.3: one level per enterprise per year
+        return REFUSED, f"该企业 {f.year} 年已由{f.existing_label}负责监管（一个企业一年只由一个层级检查）"
+    return NEW, ""

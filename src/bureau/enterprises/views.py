@@ -1,17 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
 from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
+from bureau.accounts.roles import LEADER, OFFICERS, SECTION_HEAD, SYSADMIN
 from bureau.accounts.scope import scope_for
-from bureau.enterprises import credit, queries, services
-from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm
-from bureau.enterprises.models import Enterprise, ImportJob
+from bureau.enterprises import credit, queries, rules, services
+from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm, SupervisionImportForm
+from bureau.enterprises.models import Enterprise, ImportJob, Industry
 from bureau.enterprises.rules import COLUMNS
 from bureau.kernel.access import acts_on, for_roles
 from bureau.kernel.audit import audit
@@ -20,7 +26,21 @@ from bureau.kernel.excel import xlsx_response
 from bureau.kernel.masking import mask_id_number, mask_phone
 from bureau.kernel.models import Region
 from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.pickers import MAX_RESULTS, search_response, search_term
 from bureau.kernel.registry import registry
+from bureau.kernel.validation import parse_id, parse_int
+
+
+@login_required
+@for_roles(*OFFICERS, SYSADMIN)
+@acts_on("enterprises.Enterprise")
+def enterprise_search(request: AuthenticatedRequest) -> HttpResponse:
+    """The enterprise picker's JSON search (bureau.kernel.pickers): only the enterprises the user sees."""
+    rows = queries.enterprise_search(request.user, search_term(request), request.GET, MAX_RESULTS + 1)
+    return search_response(
+        rows, label=lambda e: e.name,
+        detail=lambda e: " · ".join(filter(None, [e.region.name, e.get_industry_display(), e.uscc,
+                                                  "已关闭注销" if e.status == "closed" else ""])))
 
 
 def _is_admin(user) -> bool:  # type: ignore[no-untyped-def]
@@ -157,3 +177,138 @@ def import_errors(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
     return xlsx_response(f"导入错误报告-{job.pk}.xlsx", ["行号", "列", "问题"],
                          ([e["row"], e["column"], e["message"]] for e in job.errors), sheet="错误报告")
+
+
+# ---- 分级分类监管: the year's assignments, copied to the next year or imported (安全生产法 第62条第2款) ------------
+
+HEADS = (SECTION_HEAD, LEADER)
+FILTERS = ("q", "region", "industry", "organisation", "level", "is_key", "target")
+
+
+def _source_year(request: AuthenticatedRequest) -> int:
+    """The year copied from: this year (to the next) by default, or last year (to this year)."""
+    first, last = services.assignable_years()
+    return parse_int(request.GET.get("year") or str(first), field="year", label="年度", minimum=first - 1,
+                     maximum=last - 1)
+
+
+@login_required
+@for_roles(*HEADS)
+@acts_on("enterprises.SupervisionAssignment", action="change")
+def supervision_rollover(request: AuthenticatedRequest) -> HttpResponse:
+    """年度结转: a year's assignments listed with filters; the selected ones (or all filtered) are copied to the next
+    year, unchanged or to another bureau."""
+    try:
+        bureau = services.actor_bureau(request.user)
+    except DomainError as exc:
+        raise Http404 from exc
+    year = _source_year(request)
+    bureaus = services.supervising_bureaus()
+    is_city = bureau.region_id == settings.CITY_REGION_CODE
+    targets = bureaus if is_city else [bureau]
+    rows_qs = queries.supervision_rows(request.user, year, request.GET)
+    if request.method == "POST":
+        if request.POST.get("all_filtered") == "1":
+            ids = list(rows_qs.values_list("enterprise_id", flat=True)[:50000])
+        else:
+            ids = [parse_id(i, field="enterprises", label="企业") or 0 for i in request.POST.getlist("e")]
+        chosen = None
+        if request.POST.get("organisation"):
+            chosen = next((b for b in targets if str(b.pk) == request.POST["organisation"]), None)
+            if chosen is None:
+                raise Http404
+        try:
+            result = services.supervision_rollover(actor=request.user, source_year=year, enterprise_ids=ids,
+                                                   organisation=chosen,
+                                                   skip_refused=request.POST.get("all_filtered") == "1")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已结转至 {result.year} 年：新增 {result.created} 家，{result.unchanged} 家已有相同分工")
+            if result.skipped:
+                example = result.skipped[0]
+                messages.warning(request, f"另有 {len(result.skipped)} 家不能结转，已跳过（如 {example.name}："
+                                          f"{example.message}）")
+            return redirect(request.get_full_path())
+    page = paginate(rows_qs, request.GET, size=100)
+    verdicts = services.assignment_verdicts(actor=request.user, year=year + 1,
+                                            wanted=[(a.enterprise, a.organisation) for a in page.rows])
+    first, last = services.assignable_years()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "enterprises/supervision.html", {
+        "year": year, "next_year": year + 1, "years": list(range(first - 1, last)), "page": page,
+        "rows": list(zip(page.rows, verdicts, strict=True)), "counts": queries.supervision_counts(request.user, year),
+        "bureaus": bureaus, "targets": targets, "is_city": is_city, "bureau": bureau, "params": request.GET,
+        "industries": Industry.choices, "regions": Region.objects.exclude(code=settings.CITY_REGION_CODE)
+        if is_city else [], "query": query.urlencode(), "filtered": any(request.GET.get(k) for k in FILTERS)})
+
+
+@login_required
+@for_roles(*HEADS)
+@acts_on("enterprises.SupervisionAssignment")
+def supervision_export(request: AuthenticatedRequest) -> HttpResponseBase:
+    """A year's assignments in the import format (the template): edit it in Excel and import it as the next year."""
+    year = parse_int(request.GET.get("year") or str(timezone.localdate().year), field="year", label="年度",
+                     minimum=2000, maximum=2100)
+    qs = queries.supervision_rows(request.user, year, request.GET)
+
+    def rows():  # type: ignore[no-untyped-def]
+        for a in qs.iterator(chunk_size=2000):
+            yield [a.enterprise.uscc, a.enterprise.name, rules.LEVEL_LABELS.get(a.level, ""), a.organisation.name]
+
+    audit(request.user, "enterprises.supervision_export", summary=f"导出 {year} 年分级分类监管分工",
+          data={"year": year, "filters": request.GET.dict()})
+    return xlsx_response(f"分级分类监管分工-{year}.xlsx", [t for _, t, _ in rules.SUPERVISION_COLUMNS], rows(),
+                         sheet="监管分工")
+
+
+@login_required
+@for_roles(*HEADS)
+@acts_on("enterprises.SupervisionAssignment", action="change")
+def supervision_import(request: AuthenticatedRequest) -> HttpResponse:
+    first, last = services.assignable_years()
+    form = SupervisionImportForm(request.POST or None, request.FILES or None, years=(first, last))
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.supervision_import_preview(actor=request.user, upload=form.cleaned_data["file"],
+                                                      year=int(form.cleaned_data["year"]))
+        except DomainError as exc:
+            form.add_error("file" if exc.field != "year" else "year", exc.message)
+        else:
+            return redirect("enterprises:supervision_import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user, kind="supervision").order_by("-created_at")[:10]
+    return render(request, "enterprises/supervision_import.html", {"form": form, "jobs": jobs, "year": first})
+
+
+@login_required
+@for_roles(*HEADS)
+def supervision_import_job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The preview of an uploaded workbook (row by row, with the problems) and its confirmation; the importer's own."""
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user, kind="supervision")
+    if request.method == "POST":
+        was_done = job.status == ImportJob.Status.DONE
+        try:
+            job = services.supervision_import_confirm(actor=request.user, job=job)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            if was_done:
+                messages.info(request, "该文件已经导入，未重复写入")
+            elif job.status == ImportJob.Status.DONE:
+                messages.success(request, job.message)
+            else:
+                messages.error(request, job.message)
+        return redirect("enterprises:supervision_import_job", pk=job.pk)
+    preview: list[dict[str, Any]] = job.preview or []
+    return render(request, "enterprises/supervision_import_job.html", {
+        "job": job, "errors": job.errors[:500], "preview": preview[:300], "more": max(0, len(preview) - 300),
+        "plan_url": reverse("inspection:plans")})
+
+
+@login_required
+@for_roles(*HEADS)
+def supervision_import_errors(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user, kind="supervision")
+    return xlsx_response(f"分工导入问题-{job.pk}.xlsx", ["行号", "列", "问题"],
+                         ([e["row"], e["column"], e["message"]] for e in job.errors), sheet="问题清单")

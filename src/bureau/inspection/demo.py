@@ -125,8 +125,10 @@ def load(ctx: Any) -> None:
         plans[industry] = S.patrol_plan_create(
             actor=users["city_inspector"], industry=industry, title=f"{year}年{Industry(industry).label}网上巡查计划",
             content=content, channel=channel, every_days=days, handling="发现问题的，电话督促整改；重大问题转现场检查或立案")
-    for e in Enterprise.objects.filter(industry__in=list(plans), region_id="140802").order_by("id")[:8]:
-        S.patrol_record_create(actor=users["yanhu_inspector"], plan=plans[e.industry], enterprise=e,
+    # 盐湖区 adopts the city's plans as its own and patrols its enterprises under them (its leads are its own).
+    county_plans = {p.industry: p for p in S.patrol_plans_adopt(actor=users["yanhu_inspector"], year=year)}
+    for e in Enterprise.objects.filter(industry__in=list(county_plans), region_id="140802").order_by("id")[:8]:
+        S.patrol_record_create(actor=users["yanhu_inspector"], plan=county_plans[e.industry], enterprise=e,
                                patrolled_on=timezone.localdate() - dt.timedelta(days=rng.randrange(1, 30)),
                                finding="视频抽查发现储存场所消防通道堆放杂物" if e.pk % 3 == 0 else "")
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from bureau.enterprises.models import Industry
 from bureau.inspection.checklists import checklists_in_force
 from bureau.inspection.models import Checklist, ExceptionReason
 from bureau.kernel.forms import BureauForm
+from bureau.kernel.pickers import PickerField
+
+
+def enterprise_picker(label: str = "企业", **params: str) -> PickerField:
+    """An enterprise chosen by name or code (the search answers only the officer's jurisdiction)."""
+    return PickerField(label=label, url=reverse_lazy("enterprises:search"), placeholder="输入企业名称或统一社会信用代码",
+                       help_text="输入名称中的几个字或信用代码开头，从列表中选择", params=params or None)
 
 
 class PlanForm(BureauForm):
@@ -81,7 +89,7 @@ class RedoForm(BureauForm):
 
 
 class ExceptionalForm(BureauForm):
-    enterprise = forms.IntegerField(label="企业 ID", help_text="在企业名录中查看企业 ID")
+    enterprise = enterprise_picker()
     reason = forms.ChoiceField(label="检查事由", choices=ExceptionReason.choices)
     reference = forms.CharField(label="线索来源", max_length=200, help_text="举报编号、事故编号或巡查记录")
 
@@ -101,7 +109,12 @@ class PatrolPlanForm(BureauForm):
 
 class PatrolRecordForm(BureauForm):
     plan = forms.IntegerField(label="巡查计划", widget=forms.Select)
-    enterprise = forms.IntegerField(label="企业 ID")
+    enterprise = enterprise_picker()
     patrolled_on = forms.DateField(label="巡查日期", widget=forms.DateInput(attrs={"type": "date"}))
     finding = forms.CharField(label="发现问题", required=False, widget=forms.Textarea(attrs={"rows": 3}),
                               help_text="无问题请留空；填写后形成待处置线索")
+
+
+class ConflictForm(BureauForm):
+    enterprise = enterprise_picker()
+    reason = forms.CharField(label="回避事由", max_length=200)

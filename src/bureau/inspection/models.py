@@ -472,7 +472,11 @@ class CheckIn(models.Model):
 class PatrolPlan(models.Model):
     """An online patrol plan per industry (网上巡查工作计划, measure II.7): what to check remotely, how often."""
 
-    authority = Authority(dataset="patrols", label="网上巡查计划", enterprise=None, change=ENFORCEMENT)
+    # measure II.7: each bureau patrols its own jurisdiction under its own plans (a county adopts the city's plans
+    # as its own, `adopted_from`); the city's plans are read by every bureau's enforcement staff, to adopt them
+    authority = Authority(dataset="patrols", label="网上巡查计划", enterprise=None, change=ENFORCEMENT, grants=(
+        Grant("全市执法人员查看市局的网上巡查计划（县级据此采用）", lambda user: Q(region_id=settings.CITY_REGION_CODE),
+              roles=ENFORCEMENT),))
 
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="制定单位")
     region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT)
@@ -484,6 +488,8 @@ class PatrolPlan(models.Model):
     every_days = models.PositiveSmallIntegerField("巡查周期（天）")
     handling = models.CharField("处置方式", max_length=200)
     is_active = models.BooleanField("执行中", default=True)
+    adopted_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="adoptions", verbose_name="采用的市局计划")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()

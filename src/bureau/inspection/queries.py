@@ -13,6 +13,7 @@ from django.utils import timezone
 from bureau.enterprises.models import Enterprise
 from bureau.inspection.checklists import checklist_in_force
 from bureau.inspection.models import (
+    PARTY_STATES,
     AnnualPlan,
     Checklist,
     DocumentService,
@@ -124,11 +125,52 @@ def patrol_plans(user: Any) -> QuerySet[PatrolPlan]:
     return PatrolPlan.objects.restrict(user).select_related("organisation").order_by("-year", "industry")
 
 
+def recordable_patrol_plans(user: Any, bureau: Any) -> QuerySet[PatrolPlan]:
+    """The plans an officer records patrols under: the active plans of the officer's own bureau (a county's officers
+    record under the county's plans, adopted from the city's or its own, so that the county handles the leads)."""
+    return patrol_plans(user).filter(is_active=True, organisation=bureau)
+
+
 def patrol_records(user: Any, params: Any) -> QuerySet[PatrolRecord]:
     qs = PatrolRecord.objects.restrict(user).select_related("enterprise", "plan", "officer", "inspection")
     if params.get("lead"):
         qs = qs.filter(lead_state=params["lead"])
     return qs.order_by("-patrolled_on", "-id")
+
+
+def _enterprise_param(params: Any) -> int | None:
+    value = str(params.get("enterprise") or "")
+    return int(value) if value.isdigit() else None
+
+
+def inspection_search(user: Any, term: str, params: Any, limit: int) -> list[Inspection]:
+    """The inspection picker's search: inspections the user sees by number or enterprise name, newest first;
+    `carried_out=1` only those the officers checked in to (a case is opened from what an inspection found)."""
+    qs = Inspection.objects.restrict(user).select_related("enterprise")
+    if params.get("carried_out") == "1":
+        qs = qs.filter(state__in=PARTY_STATES)
+    enterprise = _enterprise_param(params)
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
+    if term:
+        qs = qs.filter(Q(number__icontains=term) | Q(enterprise__name__contains=term))
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+def patrol_search(user: Any, term: str, params: Any, limit: int) -> list[PatrolRecord]:
+    """The patrol picker's search: records the user sees by number (#12), enterprise name or finding, newest
+    first; `lead=open` only the leads waiting to be handled."""
+    qs = PatrolRecord.objects.restrict(user).select_related("enterprise")
+    if params.get("lead") == "open":
+        qs = qs.filter(lead_state="open")
+    enterprise = _enterprise_param(params)
+    if enterprise:
+        qs = qs.filter(enterprise_id=enterprise)
+    if term:
+        number = term.lstrip("#＃")
+        condition = Q(enterprise__name__contains=term) | Q(finding__contains=term)
+        qs = qs.filter(condition | Q(pk=int(number)) if number.isdigit() and len(number) < 18 else condition)
+    return list(qs.order_by("-patrolled_on", "-id")[:limit])
 
 
 def get_patrol_record_for(user: Any, pk: int) -> PatrolRecord:
@@ -146,26 +188,46 @@ def _regions(query: IndicatorQuery, field: str = "region_id") -> Q:
     return Q()
 
 
-def indicator_values(query: IndicatorQuery) -> list[Indicator]:
-    """Inspections per enterprise per year and cap breaches; share of 双随机; share of off-site enforcement."""
-    from bureau.inspection.services import ACTIVE_STATES, caps_on
+# An inspection is counted by the indicators once it was carried out: the officers checked in (扫码入企, 国办发〔2024〕54号
+# counts an inspection as an entry into the enterprise), not when the task was created, approved or planned.
+CARRIED_OUT_STATES = PARTY_STATES
 
-    start = timezone.make_aware(dt.datetime.combine(query.start, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(query.end, dt.time.max))
-    qs = Inspection.objects.filter(_regions(query), state__in=ACTIVE_STATES, created_at__range=(start, end))
+
+def _period(query: IndicatorQuery) -> tuple[dt.datetime, dt.datetime]:
+    return (timezone.make_aware(dt.datetime.combine(query.start, dt.time.min)),
+            timezone.make_aware(dt.datetime.combine(query.end, dt.time.max)))
+
+
+def carried_out(query: IndicatorQuery) -> QuerySet[Inspection]:
+    """The inspections carried out (checked in) in the period and regions of the query."""
+    start, end = _period(query)
+    return Inspection.objects.filter(_regions(query), state__in=CARRIED_OUT_STATES, checked_in_at__range=(start, end))
+
+
+def indicator_values(query: IndicatorQuery) -> list[Indicator]:
+    """Inspections per enterprise per year and cap breaches; share of 双随机; share of off-site enforcement. Only
+    inspections carried out count (a task nobody visited is not an inspection); an exception above the yearly cap
+    counts as approved only once the leader approved it (measure II.4)."""
+    from bureau.inspection.services import caps_on
+
+    qs = carried_out(query)
     total = qs.count()
     random = qs.filter(kind="random").count()
     enterprises = qs.values("enterprise_id").distinct().count()
     caps = caps_on(query.end)
     breaches = 0
-    per_year = (Inspection.objects.filter(_regions(query), state__in=ACTIVE_STATES,
+    per_year = (Inspection.objects.filter(_regions(query), state__in=CARRIED_OUT_STATES, checked_in_at__isnull=False,
                                           year__range=(query.start.year, query.end.year))
                 .values("enterprise_id", "year", "enterprise__is_key").annotate(n=Count("id")))
     for row in per_year:
         if row["n"] > (caps.key_max if row["enterprise__is_key"] else caps.general_max):
             breaches += 1
-    approved_exceptions = qs.filter(over_cap=True).count()
-    onsite = qs.filter(checked_in_at__isnull=False).count()
+    # measure II.4: above the cap only as an exception approved by the leader in charge; one awaiting the approval
+    # (or refused) is not an approved exception, and not an inspection either until the officers check in
+    approved_exceptions = qs.filter(over_cap=True, approved_by__isnull=False).count()
+    awaiting = Inspection.objects.filter(_regions(query), over_cap=True, state="pending_approval",
+                                         created_at__range=_period(query)).count()
+    onsite = total
     offsite = PatrolRecord.objects.filter(_regions(query), patrolled_on__range=(query.start, query.end)).count()
 
     def pct(a: int, b: int) -> float | None:
@@ -174,12 +236,15 @@ def indicator_values(query: IndicatorQuery) -> list[Indicator]:
     return [
         Indicator("inspection.per_enterprise", "每家企业年均检查次数", "执法检查",
                   round(total / enterprises, 2) if enterprises else None, "次", total, enterprises,
-                  note="受检企业的平均检查次数", higher_is_better=False),
+                  note="受检企业的平均检查次数（只计已入企实施的检查）", higher_is_better=False),
         Indicator("inspection.cap_breaches", "超出年度检查频次上限的企业数", "执法检查", float(breaches), "家",
-                  note=f"其中经批准的例外检查 {approved_exceptions} 次", higher_is_better=False),
-        Indicator("inspection.random_share", "双随机抽查占比", "执法检查", pct(random, total), "%", random, total),
+                  note=f"只计已入企实施的检查；其中经分管负责人批准的例外检查 {approved_exceptions} 次"
+                       + (f"，另有 {awaiting} 次待批准（不计入）" if awaiting else ""),
+                  higher_is_better=False),
+        Indicator("inspection.random_share", "双随机抽查占比", "执法检查", pct(random, total), "%", random, total,
+                  note="已入企实施的检查中双随机抽查的比例"),
         Indicator("inspection.offsite_share", "非现场执法占比", "执法检查", pct(offsite, offsite + onsite), "%",
-                  offsite, offsite + onsite, note="网上巡查 /（网上巡查 + 现场检查）"),
+                  offsite, offsite + onsite, note="网上巡查 /（网上巡查 + 已入企实施的现场检查）"),
     ]
 
 

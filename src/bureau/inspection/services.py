@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from bureau.accounts.authority import require_change, sees
-from bureau.accounts.models import Organisation, User
+from bureau.accounts.models import Organisation, OrganisationKind, User
 from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Enterprise, EnterpriseStatus, SupervisionAssignment
@@ -913,11 +913,54 @@ def patrol_plan_create(*, actor: User, industry: str, title: str, content: str, 
     return plan
 
 
+def city_patrol_plans(year: int) -> Any:
+    """The city bureau's active patrol plans of a year (what a county adopts)."""
+    return PatrolPlan.objects.filter(organisation__kind=OrganisationKind.CITY_BUREAU,
+                                     region_id=settings.CITY_REGION_CODE, year=year, is_active=True)
+
+
+def adoptable_patrol_plans(bureau: Organisation, year: int) -> list[PatrolPlan]:
+    """The city's plans of the year a county (or the development zone) has not adopted yet; none for the city."""
+    if bureau.region_id in (None, settings.CITY_REGION_CODE):
+        return []
+    taken = PatrolPlan.objects.filter(organisation=bureau, adopted_from__isnull=False).values("adopted_from_id")
+    return list(city_patrol_plans(year).exclude(pk__in=taken).order_by("industry", "id"))
+
+
+def patrol_plans_adopt(*, actor: User, year: int | None = None) -> list[PatrolPlan]:
+    """A county bureau adopts the city's patrol plans of the year as its own (measure II.7: each bureau patrols its
+    jurisdiction under a plan per industry, and handles the leads its patrols find). Adopting again adds only the
+    plans adopted since (idempotent)."""
+    require_change(actor, PatrolPlan)
+    bureau = bureau_of(actor)
+    year = year or timezone.localdate().year
+    if bureau_region(bureau) == settings.CITY_REGION_CODE:
+        raise DomainError("市局的网上巡查计划即本级计划，无需采用", code="city_plan")
+    with transaction.atomic():
+        Organisation.objects.select_for_update().filter(pk=bureau.pk).values_list("pk", flat=True).first()
+        created = []
+        for source in adoptable_patrol_plans(bureau, year):
+            plan = PatrolPlan.objects.create(
+                organisation=bureau, region_id=bureau_region(bureau), year=source.year, industry=source.industry,
+                title=f"{bureau.short_name or bureau.name}{source.title}"[:120], content=source.content,
+                channel=source.channel, every_days=source.every_days, handling=source.handling, adopted_from=source)
+            audit(actor, "inspection.patrol_plan_adopt", plan, summary=f"采用市局网上巡查计划：{source.title}",
+                  data={"adopted_from": source.pk})
+            created.append(plan)
+    return created
+
+
 def patrol_record_create(*, actor: User, plan: PatrolPlan, enterprise: Enterprise, patrolled_on: dt.date,
                          finding: str = "") -> PatrolRecord:
-    """Record an online patrol (off-site enforcement); a finding becomes an open lead."""
+    """Record an online patrol (off-site enforcement) under a plan of the officer's own bureau covering the
+    enterprise; a finding becomes an open lead, handled by that bureau (measure II.7)."""
     _visible(actor, enterprise)
     require_change(actor, PatrolRecord, region=enterprise.region_id)
+    if plan.organisation_id != bureau_of(actor).pk or not plan.is_active:
+        raise DomainError("请按本单位执行中的网上巡查计划登记巡查（县级执法人员可先采用市局计划或制定本县计划）",
+                          field="plan")
+    if not scope_for_org(plan.organisation).covers_region(enterprise.region_id):
+        raise DomainError(f"{enterprise.name} 不在该巡查计划的管辖区域内", field="enterprise")
     if plan.industry != enterprise.industry:
         raise DomainError(f"该巡查计划适用于{plan.get_industry_display()}，与企业行业不符", field="enterprise")
     check_event_date(patrolled_on, field="patrolled_on", label="巡查日期")

@@ -18,15 +18,17 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
-from bureau.enterprises.models import Enterprise, Industry, SubSector
-from bureau.enterprises.queries import get_enterprise_for
+from bureau.enterprises.models import Enterprise, Industry, SubSector, SupervisionAssignment
+from bureau.enterprises.queries import enterprise_options, get_enterprise_for
 from bureau.hazards.queries import hazards_found_by
 from bureau.inspection import checklists, queries, services
 from bureau.inspection.forms import (
     ChecklistImportForm,
+    ConflictForm,
     DrawForm,
     ExceptionalForm,
     PatrolPlanForm,
@@ -38,9 +40,11 @@ from bureau.inspection.forms import (
 from bureau.inspection.models import (
     Checklist,
     ChecklistItem,
+    ConflictOfInterest,
     Inspection,
     InspectionKind,
     InspectionResult,
+    PatrolPlan,
     PlanEntry,
     ResultOutcome,
 )
@@ -52,6 +56,7 @@ from bureau.kernel.excel import xlsx_response
 from bureau.kernel.models import Attachment
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
+from bureau.kernel.pickers import MAX_RESULTS, search_response, search_term, set_options
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import parse_id, parse_int
 
@@ -285,6 +290,7 @@ def inspection_new(request: AuthenticatedRequest) -> HttpResponse:
     """An exceptional inspection (complaint, accident, patrol lead, referral)."""
     officers = _officers(request)
     form = ExceptionalForm(request.POST or None, officers=officers)
+    set_options(form.fields["enterprise"], enterprise_options(request.user, request.POST.get("enterprise")))
     if request.method == "POST" and form.is_valid():
         enterprise = Enterprise.objects.restrict(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
         if enterprise is None:
@@ -408,6 +414,8 @@ def plan_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "inspection/plan_detail.html", {
         "plan": plan, "entries": rows, "form": form, "own": own, "key_total": key_total,
         "gaps": len(candidates),
+        "no_assignments": own and plan.state == "draft" and not SupervisionAssignment.objects.filter(
+            year=plan.year, organisation=plan.organisation).exists(),
         "random_capacity": max(0, plan.capacity_inspections - key_total),
         "actions": {t.action for t in plan_workflow.available(plan, request.user)}, "officers": _officers(request) if own else [],
         "history": plan_workflow.history(plan)})
@@ -570,9 +578,29 @@ def _beacon_label(beacon: dict[str, Any]) -> str:
 @for_roles(*STAFF)
 @acts_on("inspection.PatrolRecord")
 def patrol_list(request: AuthenticatedRequest) -> HttpResponse:
+    bureau = _bureau(request)
+    plans = list(queries.patrol_plans(request.user).filter(organisation=bureau)[:50])
     return render(request, "inspection/patrol_list.html", {
-        "plans": queries.patrol_plans(request.user)[:50],
+        "plans": plans, "adoptable": services.adoptable_patrol_plans(bureau, timezone.localdate().year),
+        "can_plan": changes_kind(request.user, PatrolPlan),
         "page": paginate(queries.patrol_records(request.user, request.GET), request.GET), "params": request.GET})
+
+
+@login_required
+@require_POST
+@for_roles(*STAFF)
+@acts_on("inspection.PatrolPlan", action="change")
+def patrol_plan_adopt(request: AuthenticatedRequest) -> HttpResponse:
+    """A county adopts the city's patrol plans of the year as its own (measure II.7)."""
+    holder: dict[str, Any] = {}
+
+    def act() -> None:
+        holder["plans"] = services.patrol_plans_adopt(actor=request.user)
+
+    if _run(request, act, "已采用市局网上巡查计划"):
+        if not holder["plans"]:
+            messages.info(request, "市局本年度的网上巡查计划均已采用")
+    return redirect("inspection:patrols")
 
 
 @login_required
@@ -597,8 +625,14 @@ def patrol_plan_new(request: AuthenticatedRequest) -> HttpResponse:
 @acts_on("inspection.PatrolRecord", action="change")
 def patrol_record_new(request: AuthenticatedRequest) -> HttpResponse:
     form = PatrolRecordForm(request.POST or None, initial={"patrolled_on": dt.date.today()})
-    plans = list(queries.patrol_plans(request.user).filter(is_active=True))
-    form.fields["plan"].widget.choices = [(p.pk, p.title) for p in plans]
+    bureau = _bureau(request)
+    plans = list(queries.recordable_patrol_plans(request.user, bureau))
+    form.fields["plan"].widget.choices = [(p.pk, f"{p.title}（{p.get_industry_display()}）") for p in plans]
+    set_options(form.fields["enterprise"], enterprise_options(request.user, request.POST.get("enterprise")))
+    if not plans:
+        return render(request, "inspection/patrol_no_plan.html", {
+            "adoptable": services.adoptable_patrol_plans(bureau, timezone.localdate().year),
+            "can_plan": changes_kind(request.user, PatrolPlan), "bureau": bureau})
     if request.method == "POST" and form.is_valid():
         plan = next((p for p in plans if p.pk == form.cleaned_data["plan"]), None)
         enterprise = Enterprise.objects.restrict(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
@@ -646,6 +680,28 @@ def patrol_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                                                              "history": lead_workflow.history(record)})
 
 
+# ---- search pickers (bureau.kernel.pickers): JSON searches scoped to the user ------------------------------------
+
+@login_required
+@for_roles(*STAFF)
+@acts_on("inspection.Inspection")
+def inspection_search(request: AuthenticatedRequest) -> HttpResponse:
+    rows = queries.inspection_search(request.user, search_term(request), request.GET, MAX_RESULTS + 1)
+    return search_response(rows, label=lambda i: f"{i.number} {i.enterprise.name}",
+                           detail=lambda i: f"{i.get_kind_display()} · {i.state_label} · "
+                                            f"{timezone.localtime(i.checked_in_at or i.created_at):%Y-%m-%d}")
+
+
+@login_required
+@for_roles(*STAFF)
+@acts_on("inspection.PatrolRecord")
+def patrol_search(request: AuthenticatedRequest) -> HttpResponse:
+    rows = queries.patrol_search(request.user, search_term(request), request.GET, MAX_RESULTS + 1)
+    return search_response(rows, label=lambda r: f"网上巡查 #{r.pk} {r.enterprise.name}",
+                           detail=lambda r: f"{r.patrolled_on:%Y-%m-%d} · {r.get_lead_state_display()}"
+                                            + (f" · {r.finding[:40]}" if r.finding else ""))
+
+
 # ---- conflicts of interest ----------------------------------------------------------------------------------------
 
 @login_required
@@ -653,19 +709,23 @@ def patrol_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @own_account
 def conflict_list(request: AuthenticatedRequest) -> HttpResponse:
     """An officer declares a conflict of interest (回避); draws and teams skip the pair."""
-    from bureau.inspection.models import ConflictOfInterest
-
-    if request.method == "POST":
-        enterprise = Enterprise.objects.restrict(request.user).filter(
-            pk=parse_id(request.POST.get("enterprise"), field="enterprise", label="企业") or 0).first()
+    form = ConflictForm(request.POST or None)
+    set_options(form.fields["enterprise"], enterprise_options(request.user, request.POST.get("enterprise")))
+    if request.method == "POST" and form.is_valid():
+        enterprise = Enterprise.objects.restrict(request.user).filter(pk=form.cleaned_data["enterprise"]).first()
         if enterprise is None:
-            messages.error(request, "企业不存在或不在您的管辖范围内")
-        elif _run(request, lambda: services.conflict_declare(actor=request.user, officer=request.user,
-                                                             enterprise=enterprise,
-                                                             reason=request.POST.get("reason", "")), "已登记回避关系"):
-            return redirect("inspection:conflicts")
+            form.add_error("enterprise", "企业不存在或不在您的管辖范围内")
+        else:
+            try:
+                services.conflict_declare(actor=request.user, officer=request.user, enterprise=enterprise,
+                                          reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "已登记回避关系")
+                return redirect("inspection:conflicts")
     rows = ConflictOfInterest.objects.filter(officer=request.user).select_related("enterprise")
-    return render(request, "inspection/conflicts.html", {"rows": rows})
+    return render(request, "inspection/conflicts.html", {"rows": rows, "form": form})
 
 
 # ---- checklists ---------------------------------------------------------------------------------------------------

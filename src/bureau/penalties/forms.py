@@ -4,30 +4,75 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 
 from bureau.kernel.forms import BureauForm
+from bureau.kernel.pickers import PickerField, RecordPicker
 from bureau.penalties import rules
 from bureau.penalties.models import EvidenceKind, ExemptionKind
 from bureau.penalties.workbook import FIELD_LABELS
 
 
+def _search_url(name: str, params: dict[str, str]) -> Any:
+    return format_lazy("{}?{}", reverse_lazy(name), urlencode(params)) if params else reverse_lazy(name)
+
+
+# The records a case is opened from (立案来源), picked by kind and then searched (bureau.kernel.pickers): kind →
+# (label, the record's type as stored on the case, its search endpoint with the filter that fits a case source).
+SOURCE_KINDS: dict[str, tuple[str, str, Any]] = {
+    "inspection": ("执法检查", "inspection.inspection",
+                   _search_url("inspection:search_inspections", {"carried_out": "1"})),
+    "patrol": ("网上巡查线索", "inspection.patrolrecord", _search_url("inspection:search_patrols", {"lead": "open"})),
+    "petition": ("举报投诉", "petitions.petition", _search_url("petitions:search", {})),
+}
+SOURCE_TYPES = {source_type: kind for kind, (_, source_type, _) in SOURCE_KINDS.items()}
+
+
 class CaseOpenForm(BureauForm):
-    enterprise_uscc = forms.CharField(label="当事人统一社会信用代码", max_length=18)
+    enterprise = PickerField(label="当事人（企业）", required=False, url=reverse_lazy("enterprises:search"),
+                             placeholder="输入企业名称或统一社会信用代码",
+                             help_text="输入名称中的几个字或信用代码开头，从列表中选择")
+    enterprise_uscc = forms.CharField(max_length=18, required=False, widget=forms.HiddenInput)
     second_officer = forms.ChoiceField(label="协办执法人员")
     title = forms.CharField(label="案由", max_length=200, required=False,
                             help_text="从检查发现立案时可留空，使用隐患名称")
     facts = forms.CharField(label="违法事实", widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    source_type = forms.CharField(label="来源记录类型", max_length=60, required=False,
-                                  help_text="如 inspection.inspection、petitions.petition、inspection.patrol")
-    source_id = forms.CharField(label="来源记录编号", max_length=40, required=False)
+    source_kind = forms.ChoiceField(label="案件来源", required=False, choices=[("", "其他（直接立案）")] + [
+        (kind, label) for kind, (label, _, _) in SOURCE_KINDS.items()])
+    source_record = forms.CharField(
+        label="来源记录", required=False, max_length=60,
+        widget=RecordPicker(urls={k: url for k, (_, _, url) in SOURCE_KINDS.items()}, kind_from="id_source_kind", params={"enterprise": "id_enterprise"},
+                            placeholder="先选择案件来源，再输入编号或企业名称搜索"),
+        help_text="检查（已入企实施的）、待处置的巡查线索或举报投诉；只能选择您管辖范围内的记录")
     hazard = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, officers=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["second_officer"].choices = [("", "请选择")] + [
             (str(u.pk), f"{u.display_name}（执法证号 {u.enforcement_id}）") for u in officers]
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if not data.get("enterprise") and not data.get("enterprise_uscc") and not data.get("hazard"):
+            self.add_error("enterprise", "请选择当事人企业")
+        kind, record = data.get("source_kind") or "", (data.get("source_record") or "").strip()
+        data["source"] = None
+        if record:
+            chosen_kind, _, number = record.rpartition(":")
+            chosen_kind = chosen_kind or kind
+            if chosen_kind not in SOURCE_KINDS or not number.isdigit() or len(number) > 18:
+                self.add_error("source_record", "请从搜索结果中选择来源记录")
+            elif kind and chosen_kind != kind:
+                self.add_error("source_record", "来源记录与所选的案件来源类型不符，请重新选择")
+            else:
+                data["source"] = (chosen_kind, int(number))
+        elif kind and "source_record" in self.fields:
+            self.add_error("source_record", f"请选择{SOURCE_KINDS[kind][0]}的来源记录")
+        return data
 
 
 class EvidenceForm(BureauForm):

@@ -15,16 +15,22 @@ from django.views.decorators.http import require_POST
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import User
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, LEGAL_REVIEWER, SECTION_HEAD, SYSADMIN
+from bureau.enterprises.queries import enterprise_options
+from bureau.inspection import queries as inspection_queries
+from bureau.inspection.models import PARTY_STATES
 from bureau.inspection.queries import violation_codes_for_finding
 from bureau.inspection.services import OTHER_METHODS, services_of
 from bureau.kernel.access import acts_on, for_roles, reference_data
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.pickers import set_options
 from bureau.kernel.validation import parse_id
 from bureau.kernel.workflow import refusal
 from bureau.penalties import queries, rules, services, workbook
 from bureau.penalties.forms import (
+    SOURCE_KINDS,
+    SOURCE_TYPES,
     CaseOpenForm,
     DiscussionForm,
     EvidenceForm,
@@ -37,6 +43,7 @@ from bureau.penalties.forms import (
 )
 from bureau.penalties.models import Case, CollectiveDiscussion
 from bureau.penalties.workflow import STEPS, case_workflow
+from bureau.petitions import queries as petition_queries
 
 STAFF = (INSPECTOR, SECTION_HEAD, LEADER, SYSADMIN)
 
@@ -68,6 +75,8 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
 @for_roles(INSPECTOR)
 @acts_on("penalties.Case", action="change")
 def case_open(request: AuthenticatedRequest) -> HttpResponse:
+    """立案: the party and the source record are picked by search (within the officer's jurisdiction), never typed as
+    database ids; the chosen source is checked again here (another county's record is refused, not revealed)."""
     from bureau.hazards.models import Hazard
 
     hazard = None
@@ -76,22 +85,35 @@ def case_open(request: AuthenticatedRequest) -> HttpResponse:
         hazard = Hazard.objects.restrict(request.user).select_related("enterprise").filter(pk=hazard_id).first()
         if hazard is None:
             raise Http404
-    initial = {"enterprise_uscc": hazard.enterprise.uscc, "hazard": hazard.pk} if hazard else {
-        "source_type": request.GET.get("source_type", ""), "source_id": request.GET.get("source_id", "")}
+    initial = {"enterprise": hazard.enterprise_id, "hazard": hazard.pk} if hazard else _source_initial(request.GET)
     form = CaseOpenForm(request.POST or None, initial=initial, officers=_officers(request.user))
+    if hazard is not None:  # the hazard is the source (its inspection, patrol or petition)
+        del form.fields["source_kind"], form.fields["source_record"]
+    chosen = request.POST.get("enterprise") or initial.get("enterprise")
+    set_options(form.fields["enterprise"], enterprise_options(request.user, chosen))
+    if "source_record" in form.fields:
+        form.fields["source_record"].widget.choices = _source_options(
+            request.user, request.POST.get("source_kind") or initial.get("source_kind", ""),
+            request.POST.get("source_record") or initial.get("source_record", ""))
     if request.method == "POST" and form.is_valid():
         from bureau.enterprises.models import Enterprise
 
         data = form.cleaned_data
-        enterprise = Enterprise.objects.filter(uscc=data["enterprise_uscc"].strip().upper()).first()
+        if data.get("enterprise"):
+            enterprise = Enterprise.objects.restrict(request.user).filter(pk=data["enterprise"]).first()
+        elif hazard is not None and not data.get("enterprise_uscc"):
+            enterprise = hazard.enterprise
+        else:
+            enterprise = Enterprise.objects.filter(uscc=data["enterprise_uscc"].strip().upper()).first()
         second = User.objects.filter(pk=data["second_officer"]).first()
         if enterprise is None:
-            form.add_error("enterprise_uscc", "企业名录中没有该统一社会信用代码")
+            form.add_error("enterprise", "企业不存在或不在您的管辖范围内")
         else:
             try:
+                source_type, source_id = _case_source(request.user, data.get("source"), enterprise)
                 case = services.case_open(actor=request.user, enterprise=enterprise, hazard=hazard,
                                           second_officer=second, title=data["title"], facts=data["facts"],
-                                          source_type=data["source_type"], source_id=data["source_id"])
+                                          source_type=source_type, source_id=source_id)
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
@@ -100,6 +122,100 @@ def case_open(request: AuthenticatedRequest) -> HttpResponse:
     leads = (Hazard.objects.restrict(request.user).exclude(source="self_inspection").exclude(state="closed")
              .select_related("enterprise").order_by("-reported_at")[:30]) if hazard is None else []
     return render(request, "penalties/open.html", {"form": form, "hazard": hazard, "leads": leads})
+
+
+def _source_initial(params: Any) -> dict[str, Any]:
+    """The source named by a link (a patrol lead's page: ?source_kind=patrol&source_record=patrol:12&enterprise=3;
+    older links ?source_type=inspection.patrolrecord&source_id=12)."""
+    kind = params.get("source_kind", "")
+    record = params.get("source_record", "")
+    if not kind and params.get("source_type") in SOURCE_TYPES:
+        kind = SOURCE_TYPES[params["source_type"]]
+        record = f"{kind}:{params.get('source_id', '')}" if params.get("source_id") else ""
+    initial: dict[str, Any] = {"source_kind": kind if kind in SOURCE_KINDS else "", "source_record": record}
+    if str(params.get("enterprise", "")).isdigit():
+        initial["enterprise"] = int(params["enterprise"])
+    return initial
+
+
+def _source_records(user: Any, kind: str, limit: int) -> list[tuple[str, str]]:
+    """(value "kind:id", label) of recent records of a kind the user may open a case from."""
+    if kind == "inspection":
+        return [(f"inspection:{i.pk}", _inspection_label(i))
+                for i in inspection_queries.inspection_search(user, "", {"carried_out": "1"}, limit)]
+    if kind == "patrol":
+        return [(f"patrol:{r.pk}", _patrol_label(r))
+                for r in inspection_queries.patrol_search(user, "", {"lead": "open"}, limit)]
+    return [(f"petition:{p.pk}", _petition_label(p)) for p in petition_queries.petition_search(user, "", limit)]
+
+
+def _inspection_label(i: Any) -> str:
+    return f"{i.number} {i.enterprise.name}"
+
+
+def _patrol_label(r: Any) -> str:
+    return f"网上巡查 #{r.pk} {r.enterprise.name}（{r.patrolled_on:%Y-%m-%d}）"
+
+
+def _petition_label(p: Any) -> str:
+    return f"{p.number} {p.title}"
+
+
+def _selected_source(user: Any, selected: str) -> tuple[str, str] | None:
+    """(value, label) of the record a form or link names, when the user may see it."""
+    kind, _, number = str(selected).rpartition(":")
+    if kind not in SOURCE_KINDS or not number.isdigit() or len(number) > 18:
+        return None
+    try:
+        if kind == "inspection":
+            return selected, _inspection_label(inspection_queries.get_inspection_for(user, int(number)))
+        if kind == "patrol":
+            return selected, _patrol_label(inspection_queries.get_patrol_record_for(user, int(number)))
+        return selected, _petition_label(petition_queries.get_petition_for(user, int(number)))
+    except Http404:
+        return None
+
+
+def _source_options(user: Any, kind: str, selected: str) -> list[Any]:
+    """The no-script fallback of the source picker: a few recent records of the chosen kind (or of each kind, in
+    groups), with the selected one when the user may see it."""
+    kinds = [kind] if kind in SOURCE_KINDS else list(SOURCE_KINDS)
+    current = _selected_source(user, selected) if selected else None
+    groups: list[Any] = [("", "请选择")]
+    for k in kinds:
+        rows = _source_records(user, k, limit=15 if len(kinds) == 1 else 8)
+        if current and current[0].startswith(f"{k}:") and current not in rows:
+            rows.insert(0, current)
+        groups.append((SOURCE_KINDS[k][0], rows))
+    return groups
+
+
+def _case_source(user: Any, source: tuple[str, int] | None, enterprise: Any) -> tuple[str, str]:
+    """(source_type, source_id) of the chosen record, checked: the officer sees it (else it is refused as absent),
+    it belongs to the party, and it can be a case's source (an inspection carried out, an open patrol lead)."""
+    if source is None:
+        return "", ""
+    kind, pk = source
+    missing = DomainError("来源记录不存在或不在您的管辖范围内", field="source_record")
+    try:
+        if kind == "inspection":
+            inspection = inspection_queries.get_inspection_for(user, pk)
+            if inspection.enterprise_id != enterprise.pk:
+                raise DomainError(f"所选检查 {inspection.number} 不是对该企业的检查", field="source_record")
+            if inspection.state not in PARTY_STATES:
+                raise DomainError(f"检查 {inspection.number} 尚未入企实施，不能作为立案来源", field="source_record")
+        elif kind == "patrol":
+            record = inspection_queries.get_patrol_record_for(user, pk)
+            if record.enterprise_id != enterprise.pk:
+                raise DomainError(f"网上巡查记录 #{record.pk} 不是对该企业的巡查", field="source_record")
+            if record.lead_state != "open":
+                raise DomainError(f"网上巡查记录 #{record.pk} 没有待处置的线索（{record.get_lead_state_display()}）",
+                                  field="source_record")
+        else:
+            petition_queries.get_petition_for(user, pk)
+    except Http404 as exc:
+        raise missing from exc
+    return SOURCE_KINDS[kind][1], str(pk)
 
 
 def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> dict[str, Any]:

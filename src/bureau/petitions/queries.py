@@ -36,6 +36,16 @@ def petition_list(user: User, params: Any) -> QuerySet[Petition]:
     return qs.order_by("-received_at", "-id")
 
 
+def petition_search(user: User, term: str, limit: int) -> list[Petition]:
+    """The petition picker's search (a case opened from a complaint): the petitions the user sees whose number,
+    hotline reference, title or named unit matches, newest first."""
+    qs = Petition.objects.restrict(user)
+    if term:
+        qs = qs.filter(Q(number__icontains=term) | Q(hotline_ref=term) | Q(title__contains=term)
+                       | Q(enterprise_name__contains=term))
+    return list(qs.order_by("-received_at", "-id")[:limit])
+
+
 def get_petition_for(user: User, pk: int) -> Petition:
     petition = (Petition.objects.restrict(user).select_related("category", "assigned_org", "region",
                                                                  "merged_into", "routing_rule")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.petition_list, name="list"),
     path("new/", views.petition_create, name="create"),
     path("export.xlsx", views.petition_export, name="export"),
+    path("search.json", views.petition_search, name="search"),
     path("<id:pk>/", views.petition_detail, name="detail"),
     path("<id:pk>/<slug:action>/", views.petition_act, name="act"),
 ]

@@ -21,6 +21,7 @@ from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import paginate
+from bureau.kernel.pickers import MAX_RESULTS, search_response, search_term
 from bureau.kernel.throttle import RateLimited
 from bureau.petitions import queries, services
 from bureau.petitions.forms import ClerkEntryForm, LookupForm, MailboxForm, RateForm
@@ -128,6 +129,17 @@ def rate(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- staff
+
+
+@login_required
+@acts_on("petitions.Petition")
+@for_roles(*R.OFFICERS)
+def petition_search(request: AuthenticatedRequest) -> HttpResponse:
+    """The petition picker's JSON search (bureau.kernel.pickers): only the petitions the user sees."""
+    rows = queries.petition_search(request.user, search_term(request), MAX_RESULTS + 1)
+    return search_response(rows, label=lambda p: f"{p.number} {p.title}",
+                           detail=lambda p: " · ".join(filter(None, [p.enterprise_name, f"{timezone.localtime(p.received_at):%Y-%m-%d}",
+                                                                     PETITION.state_label(p.state)])))
 
 
 @login_required
