@@ -10,6 +10,7 @@ from django.http import Http404
 
 from bureau.accounts.models import User
 from bureau.enterprises.models import Enterprise, EnterpriseStatus, SupervisionAssignment
+from bureau.kernel.validation import PATH_ID_DIGITS, id_param
 
 
 def enterprise_list(user: User | AnonymousUser, params: Any) -> QuerySet[Enterprise]:
@@ -51,8 +52,10 @@ def enterprise_options(user: User | AnonymousUser, selected: Any = None, limit: 
     """The no-script fallback of an enterprise picker: a short list (the selected one first)."""
     rows = list(Enterprise.objects.restrict(user).exclude(status=EnterpriseStatus.CLOSED)
                 .order_by("name", "id").values_list("pk", "name")[:limit])
-    if selected and str(selected).isdigit() and all(pk != int(selected) for pk, _ in rows):
-        chosen = Enterprise.objects.restrict(user).filter(pk=int(selected)).values_list("pk", "name").first()
+    text = str(selected or "")
+    chosen_id = int(text) if text.isdigit() and len(text) <= PATH_ID_DIGITS else None  # 64-bit ids only
+    if chosen_id and all(pk != chosen_id for pk, _ in rows):
+        chosen = Enterprise.objects.restrict(user).filter(pk=chosen_id).values_list("pk", "name").first()
         if chosen:
             rows.insert(0, chosen)
     return rows
@@ -79,7 +82,7 @@ def supervision_rows(user: User | AnonymousUser, year: int, params: Any) -> Quer
     if params.get("industry"):
         qs = qs.filter(enterprise__industry=params["industry"])
     if params.get("organisation"):
-        qs = qs.filter(organisation_id=params["organisation"] if str(params["organisation"]).isdigit() else 0)
+        qs = qs.filter(organisation_id=id_param(params, "organisation", "监管单位"))
     if params.get("level") in {"city", "county"}:
         qs = qs.filter(level=params["level"])
     if params.get("is_key") in {"1", "0"}:

@@ -27,6 +27,7 @@ from bureau.inspection.models import (
 )
 from bureau.kernel.models import Document
 from bureau.kernel.registry import Indicator, IndicatorQuery
+from bureau.kernel.validation import id_param
 
 
 def inspection_list(user: Any, params: Any) -> QuerySet[Inspection]:
@@ -139,8 +140,7 @@ def patrol_records(user: Any, params: Any) -> QuerySet[PatrolRecord]:
 
 
 def _enterprise_param(params: Any) -> int | None:
-    value = str(params.get("enterprise") or "")
-    return int(value) if value.isdigit() else None
+    return id_param(params, "enterprise", "企业")
 
 
 def inspection_search(user: Any, term: str, params: Any, limit: int) -> list[Inspection]:

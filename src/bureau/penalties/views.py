@@ -25,7 +25,7 @@ from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
 from bureau.kernel.pickers import set_options
-from bureau.kernel.validation import parse_id
+from bureau.kernel.validation import PATH_ID_DIGITS, parse_id
 from bureau.kernel.workflow import refusal
 from bureau.penalties import queries, rules, services, workbook
 from bureau.penalties.forms import (
@@ -133,8 +133,9 @@ def _source_initial(params: Any) -> dict[str, Any]:
         kind = SOURCE_TYPES[params["source_type"]]
         record = f"{kind}:{params.get('source_id', '')}" if params.get("source_id") else ""
     initial: dict[str, Any] = {"source_kind": kind if kind in SOURCE_KINDS else "", "source_record": record}
-    if str(params.get("enterprise", "")).isdigit():
-        initial["enterprise"] = int(params["enterprise"])
+    enterprise = str(params.get("enterprise", ""))
+    if enterprise.isdigit() and len(enterprise) <= PATH_ID_DIGITS:  # a 64-bit id, else no initial value
+        initial["enterprise"] = int(enterprise)
     return initial
 
 
