@@ -90,13 +90,19 @@ class World:
                                      recorded_on=timezone.localdate(), place="企业储罐区", content="询问记录",
                                      officers=[self.officer, self.officer2])
 
-    def proposed_case(self, amount: int = 20000, circumstances: tuple[str, ...] = ("first_offence",)) -> Any:
+    def proposed_case(self, amount: int = 20000, circumstances: tuple[str, ...] = ("corrected_in_time",),
+                      code: str | None = None) -> Any:
+        """A proposed case: up to 30,000 yuan on 应急〔2024〕90号 (26) — one unlicensed special worker → 阶次A
+        (≤ 30,000 yuan); above it on 安全生产法 第九十七条第（六）项, which has no benchmark row in force (the
+        statutory range, up to 100,000 yuan)."""
         from bureau.penalties import services
 
+        code = code or ("AQSCF-97-7" if amount <= 30000 else "AQSCF-97-6")
         case = self.open_case()
         self.evidence(case)
-        return services.case_propose(actor=self.officer, case=case, violation_code="MEM2024-26",
-                                     circumstances=list(circumstances), amount=amount)
+        return services.case_propose(actor=self.officer, case=case, violation_code=code,
+                                     circumstances=list(circumstances), amount=amount,
+                                     quantity=1 if code == "AQSCF-97-7" else None)
 
     def notified_case(self, amount: int = 20000) -> Any:
         from bureau.penalties import services
