@@ -40,11 +40,13 @@ class EvidenceForm(BureauForm):
                                            for u in officers]
 
 
+EXEMPTION_ONLY = ("minor_violation", "no_harm", "no_fault")  # facts of 行政处罚法 第33条 rather than 从轻 factors
 # 初次违法 / 一年内再犯 are not ticked: they come from the enterprise's cases (with an override and its reason)
 CIRCUMSTANCE_CHOICES = (
     [(k, f"应当从轻或者减轻（第三十二条）：{v}") for k, v in rules.STATUTORY_MITIGATING.items()]
+    + [(k, f"不予处罚条件（第三十三条）：{v}") for k, v in rules.MITIGATING.items() if k in EXEMPTION_ONLY]
     + [(k, f"从轻：{v}") for k, v in rules.MITIGATING.items()
-       if k not in rules.STATUTORY_MITIGATING and k not in rules.HISTORY]
+       if k not in rules.STATUTORY_MITIGATING and k not in rules.HISTORY and k not in EXEMPTION_ONLY]
     + [(k, f"从重：{v}") for k, v in rules.AGGRAVATING.items() if k not in rules.HISTORY])
 OVERRIDE_CHOICES = [("", "按系统认定"), ("yes", "更正为：属于"), ("no", "更正为：不属于")]
 

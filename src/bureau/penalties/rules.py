@@ -349,7 +349,7 @@ def bounds_text(band: Band) -> str:
 
 def condition_text(band: Band) -> str:
     """A row's 适用条件 as printed, with its structured conditions."""
-    structured = [x for x in (bounds_text(band), *band.facts) if x]
+    structured = [x for x in (bounds_text(band), *band.facts) if x and x not in band.conditions]
     label = tier_label(band.tier)
     return f"{label}「{band.conditions}」" + (f"（{'；'.join(structured)}）" if structured else "")
 
@@ -499,8 +499,7 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
                               code="no_band", field="stage")
         low, high = reference.statutory_min or 0, reference.statutory_max
         used, fallback = [reference], True
-        why = ("行政处罚法第三十四条所称的裁量基准对此没有有效的规定，法律规定的罚款幅度即为裁量幅度，不按比例另行划分"
-               "（没有任何规定要求这样划分）")
+        why = ("行政处罚法第三十四条所称的裁量基准对此没有有效的规定，法律规定的罚款幅度即为裁量幅度，不按比例另行划分")
         chosen = reference
     measures = "；".join(sorted({r.other_measures for r in [*used, *([reference] if reference else [])]
                                  if r.other_measures}))
@@ -514,7 +513,7 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
     if exemption.possible:
         notes.append(("依法应当" if exemption.mandatory else "可以") + "不予行政处罚：" + exemption.basis
                      + "是否不予处罚由承办人提出免罚意见、经审核决定，系统不自动决定。")
-    proposal = Proposal(violation_code=violation_code, tier=chosen.tier, amount_min=low, amount_max=high,
+    proposal = Proposal(violation_code=violation_code, tier=STATUTORY if fallback else chosen.tier, amount_min=low, amount_max=high,
                         reasoning="", rows=used, fallback=fallback, why=why, circumstances=codes,
                         other_measures=measures, notes=notes, stage=stage, target=target, quantity=amount,
                         facts=named, direction=direction, exemption=exemption, history=history)
@@ -537,8 +536,10 @@ def write_reasoning(p: Proposal, *, party: str) -> str:
         if p.quantity is not None and row.quantity_unit else "",
         "、".join(p.facts), f"处于{STAGE_LABELS[p.stage]}") if x]
     shown = [c for c in p.circumstances if p.history is None or c not in HISTORY]  # the history has its own sentence
-    found = "、".join(CIRCUMSTANCES[c] for c in shown) or "未发现法定从轻、从重情节"
-    history = f"{p.history.text}。" if p.history else ""
+    found = "、".join(CIRCUMSTANCES[c] for c in shown)
+    if p.history:
+        found = (f"{p.history.text}；其他情节：{found}" if found else f"{p.history.text}；未发现其他法定从轻、从重情节")
+    found = found or "未发现法定从轻、从重情节"
     band = yuan(p.amount_min) if p.amount_min == p.amount_max else f"{yuan(p.amount_min)}至{yuan(p.amount_max)}"
     if p.fallback:
         applied = (f"该违法行为（{STAGE_LABELS[p.stage]}、针对{TARGET_LABELS[p.target]}）在立案之日没有有效的裁量基准"
@@ -556,7 +557,7 @@ def write_reasoning(p: Proposal, *, party: str) -> str:
     lines = [
         f"一、违法行为的性质：{party}{row.violation}，违反了{row.legal_provision}的规定，"
         f"依照{row.penalty_provision}应予处罚，法定罚款幅度为{statutory}。",
-        f"二、查明的事实和情节：{'；'.join(facts)}；情节：{found}。{history}",
+        f"二、查明的事实和情节：{'；'.join(facts)}；{found}。",
         f"三、裁量基准的适用：{applied}。理由：{p.why}。{p.direction}"
         + (f"，并{p.other_measures}" if p.other_measures else "") + "。"
         + "".join(f"{n}" if n.endswith("。") else f"{n}。" for n in p.notes),

@@ -69,7 +69,8 @@ def offence_history(case: Case, *, violation_code: str, override_first: bool | N
     priors = [rules.PriorCase(number=n, violation_code=v, decided_on=d) for n, v, d in
               Case.objects.filter(enterprise_id=case.enterprise_id, state__in=DECIDED_STATES, exemption="",
                                   decided_on__isnull=False, decided_on__lte=on)
-              .exclude(pk=case.pk).order_by("-decided_on").values_list("number", "violation_code", "decided_on")[:50]]
+              .exclude(pk=case.pk).order_by("-decided_on").values_list("number", "violation_code", "decided_on")[:50]
+              if d is not None]
     return rules.offence_history(priors=priors, violation_code=violation_code.strip(), on=on,
                                  first_offence_months=int(rule("penalties.first_offence_months", on)),
                                  repeat_months=int(rule("penalties.repeat_months", on)),

@@ -281,6 +281,10 @@ def evidence_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "penalties/detail.html", _detail_context(request, case, evidence_form=form), status=400)
 
 
+def _choice(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
 def _proposal_form(case: Case, data: Any = None, *, bind: bool = True) -> ProposalForm:
     """The propose step's form: the violation picker (narrowed by the search), the quantity in the chosen
     violation's unit, its named facts as checkboxes, the computed 初次违法 / 一年内再犯."""
@@ -302,8 +306,8 @@ def _proposal_form(case: Case, data: Any = None, *, bind: bool = True) -> Propos
                "stage": case.stage or rules.STAGE_ORDER, "target": case.target or rules.TARGET_UNIT,
                "amount": case.proposed_amount, "complex_case": case.complex_case, "quantity": case.quantity,
                "facts": case.named_facts, "override_reason": case.history_override_reason,
-               "first_offence_override": {True: "yes", False: "no"}.get(case.first_offence_override, ""),  # type: ignore[arg-type]
-               "repeat_override": {True: "yes", False: "no"}.get(case.repeat_override, "")}  # type: ignore[arg-type]
+               "first_offence_override": _choice(case.first_offence_override),
+               "repeat_override": _choice(case.repeat_override)}
     if data is not None and not bind:  # the picker's search: the officer's entries shown again, not validated
         initial.update({k: (data.getlist(k) if k in ("facts", "circumstances") else data.get(k))
                         for k in ProposalForm.base_fields if k in data})
