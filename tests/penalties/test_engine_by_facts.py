@@ -153,6 +153,22 @@ def test_the_lapsed_warning_sign_rows_leave_the_statutory_range_of_article_99():
     assert (p.tier, p.amount_min, p.amount_max) == ("statutory", 0, 50000)
 
 
+def test_a_provisions_conditional_measures_never_join_the_proposal_by_themselves():
+    """安全生产法 第97条: 「逾期未改正的，责令停产停业整顿」 applies at the overdue stage only; 第99条 「情节严重的，责令停产
+    停业整顿」 needs a finding the engine does not make — a note, never a measure that would bring a hearing."""
+    text = "逾期未改正的，责令停产停业整顿"
+    assert rules.statutory_measures(text, "order") == ([], [])
+    assert rules.statutory_measures(text, "overdue") == (["责令停产停业整顿"], [])
+    assert rules.statutory_measures("情节严重的，责令停产停业整顿；没收违法所得", "overdue") == (
+        [], ["情节严重的，责令停产停业整顿", "没收违法所得"])
+    assert rules.statutory_measures("责令停业整顿", "order") == (["责令停业整顿"], [])
+    rows = [rules.Band(**{**b.__dict__, "other_measures": text}) if b.tier == rules.STATUTORY else b
+            for b in bands_on(NOW, "AQSCF-97-6")]
+    assert rules.propose(violation_code="AQSCF-97-6", circumstances=[], rows=rows).other_measures == ""
+    assert rules.propose(violation_code="AQSCF-97-6", circumstances=[], rows=rows,
+                         stage="overdue").other_measures == "责令停产停业整顿"
+
+
 # --- circumstances act as the law says -------------------------------------------------------------------------------
 def test_circumstances_never_move_the_tier_or_invent_a_sub_band():
     rows = bands_on(NOW, "AQSCF-97-7")

@@ -414,6 +414,30 @@ def statutory_reference(rows: Sequence[Band], stage: str, target: str) -> Band |
     return next((r for r in same if r.statutory_max is not None), None)
 
 
+# the condition of a measure in a penalty provision that only a later stage or a further finding meets
+STAGE_CONDITIONS: dict[str, tuple[str, ...]] = {STAGE_OVERDUE: ("逾期未改正", "逾期不改正"), STAGE_REFUSED: ("拒不改正",)}
+FINDING_CONDITIONS = ("情节严重", "造成", "构成犯罪", "给他人造成损害", "违法所得")
+
+
+def statutory_measures(text: str, stage: str) -> tuple[list[str], list[str]]:
+    """The measures a provision names besides the fine (责令停产停业整顿 …), split into those that apply at `stage`
+    and those that need a condition the engine does not know (情节严重的 …, or a later stage's 逾期未改正的 …): a
+    conditional measure never becomes part of the proposal by itself (it would bring a hearing and a collective
+    discussion with it)."""
+    applied: list[str] = []
+    conditional: list[str] = []
+    for part in (p.strip() for p in text.replace(";", "；").split("；")):
+        if not part:
+            continue
+        later = [s for s, words in STAGE_CONDITIONS.items() if any(w in part for w in words)]
+        if later:
+            if stage in later:  # 「逾期未改正的，责令停产停业整顿」 at the overdue stage: the measure itself
+                applied.append(part.split("的，", 1)[1] if "的，" in part else part)
+            continue  # a later stage's measure: not at this stage
+        (conditional if any(w in part for w in FINDING_CONDITIONS) else applied).append(part)
+    return applied, conditional
+
+
 def exemption_option(codes: Sequence[str], *, listed: Band | None = None, industry: str = "") -> Exemption:
     """行政处罚法 第33条: the 不予处罚 option the recorded facts open (never decided here)."""
     if "no_fault" in codes:
@@ -501,8 +525,14 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
         used, fallback = [reference], True
         why = ("行政处罚法第三十四条所称的裁量基准对此没有有效的规定，法律规定的罚款幅度即为裁量幅度，不按比例另行划分")
         chosen = reference
-    measures = "；".join(sorted({r.other_measures for r in [*used, *([reference] if reference else [])]
-                                 if r.other_measures}))
+    if fallback:
+        applied, conditional = statutory_measures(chosen.other_measures, stage)
+    else:  # a benchmark row fixes the fine (应急〔2024〕90号); its own measures, the law's conditional ones as a note
+        applied = [chosen.other_measures] if chosen.other_measures else []
+        conditional = statutory_measures(reference.other_measures, stage)[1] if reference else []
+    measures = "；".join(applied)
+    if conditional:
+        notes.append(f"法律规定的其他处理措施（具备其条件时适用，须另行认定）：{'；'.join(conditional)}")
     direction = _direction(codes)
     statutory_min = (reference or chosen).statutory_min or chosen.statutory_min
     if any(c in STATUTORY_MITIGATING for c in codes):

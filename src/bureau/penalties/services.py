@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bureau.accounts.authority import require_change, sees
@@ -55,9 +56,31 @@ def proposal_compute(*, violation_code: str, circumstances: list[str], stage: st
     row, the circumstances act as the law says, the 不予处罚 option (行政处罚法 第33条) is stated."""
     on = on or timezone.localdate()
     code = violation_code.strip()
-    return rules.propose(violation_code=code, circumstances=circumstances, rows=benchmark_rows(code, on), stage=stage,
-                         target=target, party=party, quantity=quantity, facts=facts, history=history,
-                         listed=first_offence_listing(code, on), industry=industry)
+    rows, listed = engine_rows(code, on)
+    return rules.propose(violation_code=code, circumstances=circumstances, rows=rows, stage=stage, target=target,
+                         party=party, quantity=quantity, facts=facts, history=history, listed=listed,
+                         industry=industry)
+
+
+# The proposal's one query, written out: the ORM's compilation of the equivalent queryset (in force, code OR exempt
+# row of the same text) cost more than the query itself (bench/penalties/proposal.py). Served by bench_code_from.
+ENGINE_ROWS_SQL = (
+    f"SELECT * FROM {BenchmarkRow._meta.db_table} WHERE effective_from <= %s "
+    "AND (effective_to IS NULL OR effective_to >= %s) "
+    f"AND (violation_code = %s OR (tier = %s AND violation IN (SELECT violation FROM {BenchmarkRow._meta.db_table} "
+    "WHERE violation_code = %s))) ORDER BY tier, line, id")
+
+
+def engine_rows(violation_code: str, on: dt.date) -> tuple[list[rules.Band], rules.Band | None]:
+    """In one query: the rows of `violation_code` in force on `on`, and its 首违不罚 list entry (an exempt row of the
+    same code, else of the same violation text) — the engine's data for one proposal."""
+    found = list(BenchmarkRow.objects.raw(ENGINE_ROWS_SQL, [on, on, violation_code, rules.EXEMPT, violation_code]))
+    rows = [r for r in found if r.violation_code == violation_code]
+    texts = {r.violation for r in rows}
+    exempt = [r for r in found if r.tier == rules.EXEMPT and r.violation in texts]
+    listed = (next((r for r in exempt if r.violation_code == violation_code), None)
+              or max(exempt, key=lambda r: (r.effective_from, r.pk), default=None))
+    return [r.band() for r in rows], listed.band() if listed else None
 
 
 def offence_history(case: Case, *, violation_code: str, override_first: bool | None = None,
