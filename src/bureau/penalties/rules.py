@@ -514,7 +514,9 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
             f"违法数量{number_text(amount)}{QUANTITY_UNITS.get(chosen.quantity_unit, '')}" if chosen.quantity_unit else "",
             f"情形：{'、'.join(named)}" if named else "", STAGE_LABELS[stage]) if x)
         level = LEVEL_LABELS.get(chosen.level, "")
-        why = f"所录事实（{recorded}）符合{level}级裁量基准{condition_text(chosen)}的适用条件"
+        structured = "；".join(x for x in (bounds_text(chosen), *chosen.facts) if x)
+        why = (f"所录事实（{recorded}）符合{level}级裁量基准{tier_label(chosen.tier)}的适用条件"
+               + (f"（{structured}）" if structured else ""))
         if any(LEVEL_RANK.get(o.level, 0) < LEVEL_RANK.get(chosen.level, 0) for o in others):
             why += "（上级基准亦有相应阶次，下级基准在上级基准范围内细化的，适用下级基准）"
     else:
@@ -575,7 +577,8 @@ def write_reasoning(p: Proposal, *, party: str) -> str:
         applied = (f"该违法行为（{STAGE_LABELS[p.stage]}、针对{TARGET_LABELS[p.target]}）在立案之日没有有效的裁量基准"
                    f"阶次，罚款幅度为法定幅度{band}（{row.source or row.penalty_provision}）")
     else:
-        applied = (f"适用{row.source}{f'第{row.item}项' if row.item else ''}"
+        item = f"第{row.item}项" if row.item and row.item not in row.source else ""
+        applied = (f"适用{row.source}{item}"
                    f"违法行为「{row.violation}」{STAGE_LABELS[p.stage]}、针对{TARGET_LABELS[p.target]}的"
                    f"{p.tier_label}（适用条件：{row.conditions}），罚款幅度为{band}")
     basis = ["第五条第二款"]
