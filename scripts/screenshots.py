@@ -4,14 +4,16 @@ Usage: start the platform (`make run`, or `manage.py runserver 127.0.0.1:8000` o
     .venv/bin/python scripts/screenshots.py [base_url] [shot ...]
 Each shot is (file name, user, path, width) and optionally what to type into a field first (selector, text: e.g. a
 search picker, shown with its results). Images go to docs/screenshots/<file name>.png (whole page).
+A shot in STEPS also runs a few steps on the page before it is taken (e.g. fill a form and preview it).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 PASSWORD = "Yc@2026demo"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -51,7 +53,30 @@ SHOTS = [
     ("plan-case-open-desktop", "yanhu_inspector", "/penalties/cases/new/", 1366, ("#id_enterprise", "化工")),
     ("plan-case-open-phone", "yanhu_inspector", "/penalties/cases/new/?source_kind=patrol", 390,
      ("#id_source_record", "盐湖")),
+    ("penalties-proposal-desktop", "yanhu_inspector", "/penalties/?state=investigating", 1366),
+    ("penalties-proposal-phone", "yanhu_inspector", "/penalties/?state=investigating", 390),
 ]
+
+
+def propose_from_facts(page: Page) -> None:
+    """A case under investigation: search 「97条」 in the picker, pick the special-work violation, record one person
+    and preview: the fact-chosen 阶次A with its band, reasoning and the 不予处罚 option (issue 14)."""
+    page.locator("table a").first.click()
+    page.wait_for_load_state("networkidle")
+    page.fill("#id_violation_search", "特种作业")
+    page.wait_for_function("document.querySelectorAll('#id_violation_code option').length > 1")
+    code = page.locator("#id_violation_code option[value^='AQSCF-97-7']").first.get_attribute("value") or ""
+    page.select_option("#id_violation_code", code)
+    page.fill("#id_quantity", "1")
+    page.check("#proposal-form input[name=circumstances][value=corrected_in_time]")
+    page.click("#proposal-form button[name=preview]")
+    page.wait_for_load_state("networkidle")
+
+
+STEPS: dict[str, Callable[[Page], None]] = {
+    "penalties-proposal-desktop": propose_from_facts,
+    "penalties-proposal-phone": propose_from_facts,
+}
 
 
 def main() -> None:
@@ -81,6 +106,8 @@ def main() -> None:
                 page.locator(selector).press_sequentially(text, delay=80)
                 page.wait_for_selector("[role=listbox]:not([hidden]) [role=option]")
                 page.keyboard.press("ArrowDown")
+            if name in STEPS:
+                STEPS[name](page)
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
             context.close()
         browser.close()

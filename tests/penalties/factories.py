@@ -63,7 +63,7 @@ class World:
         self.company_user = make_user(f"corp{n}", roles=["enterprise"], enterprise=self.enterprise,
                                       real_name="企业安全员")
 
-    def inspection_hazard(self, title: str = "特种作业人员无证上岗", violation_code: str = "MEM2024-26") -> Any:
+    def inspection_hazard(self, title: str = "特种作业人员无证上岗", violation_code: str = "AQSCF-97-7") -> Any:
         """An inspection finding, recorded by the officer as the violation it is (the welder without a licence)."""
         from bureau.hazards.services import hazard_report
 
@@ -72,7 +72,7 @@ class World:
                              violation_code=violation_code)
 
     def self_hazard(self, *, plan: bool = True, title: str = "新招焊工1名特种作业操作证尚未取得",
-                    violation_code: str = "MEM2024-26") -> Any:
+                    violation_code: str = "AQSCF-97-7") -> Any:
         """A self-found hazard; by default the same violation as the inspection finding (measure II.8). Pass
         `title="配电室未设置安全警示标志", violation_code=""` for an unrelated one."""
         from bureau.hazards.services import hazard_report
@@ -98,13 +98,19 @@ class World:
                                      recorded_on=timezone.localdate(), place="企业储罐区", content="询问记录",
                                      officers=[self.officer, self.officer2])
 
-    def proposed_case(self, amount: int = 20000, circumstances: tuple[str, ...] = ("first_offence",)) -> Any:
+    def proposed_case(self, amount: int = 20000, circumstances: tuple[str, ...] = ("corrected_in_time",),
+                      code: str | None = None) -> Any:
+        """A proposed case: up to 30,000 yuan on 应急〔2024〕90号 (26) — one unlicensed special worker → 阶次A
+        (≤ 30,000 yuan); above it on 安全生产法 第九十七条第（六）项, which has no benchmark row in force (the
+        statutory range, up to 100,000 yuan)."""
         from bureau.penalties import services
 
+        code = code or ("AQSCF-97-7" if amount <= 30000 else "AQSCF-97-6")
         case = self.open_case()
         self.evidence(case)
-        return services.case_propose(actor=self.officer, case=case, violation_code="MEM2024-26",
-                                     circumstances=list(circumstances), amount=amount)
+        return services.case_propose(actor=self.officer, case=case, violation_code=code,
+                                     circumstances=list(circumstances), amount=amount,
+                                     quantity=1 if code == "AQSCF-97-7" else None)
 
     def notified_case(self, amount: int = 20000) -> Any:
         from bureau.penalties import services

@@ -40,7 +40,7 @@ def _row(**kw):
 def test_demo_set_passes_the_checks():
     _items, fields, problems = services.parse_benchmark(DATA.read_bytes(), DATA.name)
     assert problems == []
-    assert len(fields) == 44
+    assert len(fields) == 46  # 31 source rows on the stable codes + 15 statutory-range rows
 
 
 def test_overlapping_bands_are_refused_naming_the_rows():

@@ -43,16 +43,16 @@ def test_whole_procedure_from_inspection_finding_to_closure(w, login):
         "ev-kind": "inquiry_record", "ev-recorded_on": timezone.localdate().isoformat(), "ev-place": "储罐区",
         "ev-content": "问：是否持证？答：未持证。", "ev-officers": [w.officer.pk, w.officer2.pk]})
     assert response.status_code == 302
-    form = {"violation_code": "MEM2024-26", "stage": "order", "target": "unit",
-            "circumstances": ["first_offence", "corrected_in_time"]}
+    form = {"violation_code": "AQSCF-97-7", "quantity": "1", "stage": "order", "target": "unit",
+            "circumstances": ["corrected_in_time"]}
     preview = client.post(f"/penalties/cases/{case.pk}/proposal/", {**form, "preview": "1"})
     assert preview.status_code == 200
-    assert "系统建议：从轻阶次" in preview.content.decode()
+    assert "系统建议：阶次A" in preview.content.decode()
     response = client.post(f"/penalties/cases/{case.pk}/proposal/", {**form, "amount": "20000", "save": "1"})
     assert response.status_code == 302
     case.refresh_from_db()
-    assert (case.tier, case.amount_min, case.amount_max, case.proposed_amount) == ("lenient", 0, 30000, 20000)
-    assert "从轻阶次" in case.reasoning and not case.hearing_right
+    assert (case.tier, case.amount_min, case.amount_max, case.proposed_amount) == ("A", 0, 30000, 20000)
+    assert "阶次A" in case.reasoning and "属于初次违法" in case.reasoning and not case.hearing_right
     assert _act(client, case, "submit_review").status_code == 302
 
     client = login(w.leader)
@@ -63,7 +63,7 @@ def test_whole_procedure_from_inspection_finding_to_closure(w, login):
     client = login(w.company_user)
     page = client.get(f"/penalties/cases/{case.pk}/").content.decode()
     assert "需要您答复的告知" in page and "陈述申辩期限" in page and case.answer_due.isoformat() in page
-    assert "从轻阶次" in page
+    assert "阶次A" in page
     assert _act(client, case, "statement", text="我公司已立即停止该焊工作业并安排培训取证。").status_code == 302
 
     client = login(w.officer)
@@ -164,10 +164,10 @@ def test_proposal_refusals(w, login):
     w.evidence(case)
     client = login(w.officer)
     url = f"/penalties/cases/{case.pk}/proposal/"
-    base = {"violation_code": "MEM2024-26", "stage": "order", "target": "unit", "save": "1"}
-    r = client.post(url, {**base, "circumstances": ["first_offence", "repeat"], "amount": "1000"})
+    base = {"violation_code": "AQSCF-97-7", "quantity": "1", "stage": "order", "target": "unit", "save": "1"}
+    r = client.post(url, {**base, "circumstances": ["no_harm", "serious_harm"], "amount": "1000"})
     assert r.status_code == 400 and "情节相互矛盾" in r.content.decode()
-    r = client.post(url, {**base, "circumstances": ["first_offence"], "amount": "40000"})
+    r = client.post(url, {**base, "circumstances": ["cooperation"], "amount": "40000"})
     assert r.status_code == 400 and "须书面说明偏离理由" in r.content.decode()
     r = client.post(url, {**base, "violation_code": "NOPE-1", "amount": "1000"})
     assert r.status_code == 400
@@ -175,7 +175,7 @@ def test_proposal_refusals(w, login):
     assert r.status_code == 400 and "超出法定幅度" in r.content.decode()
     case.refresh_from_db()
     assert case.proposed_amount is None
-    r = client.post(url, {**base, "circumstances": ["first_offence"], "amount": "40000",
+    r = client.post(url, {**base, "circumstances": ["cooperation"], "amount": "40000",
                           "deviation_reason": "该焊工在易燃区动火，风险较高"})
     assert r.status_code == 302
     case.refresh_from_db()
@@ -284,25 +284,27 @@ def test_self_inspection_exemption_refusals(w, login):
 
 
 def test_first_offence_exemption_and_its_conditions(w, login):
+    """行政处罚法 第33条第1款后段: 初次违法 (computed from the enterprise's cases, not ticked) + 危害后果轻微 + 及时改正."""
     case = w.open_case()
     w.evidence(case)
-    all3 = ["first_offence", "minor_harm", "corrected_in_time"]
     client = login(w.officer)
     r = client.post(f"/penalties/cases/{case.pk}/exemption/",
-                    {"ex-kind": "first_offence", "ex-violation_code": "LC2024-2", "ex-circumstances": all3[:2]})
+                    {"ex-kind": "first_offence", "ex-violation_code": "AQSCF-97-5", "ex-circumstances": ["minor_harm"]})
     assert r.status_code == 400 and "缺少及时改正" in r.content.decode()
     r = client.post(f"/penalties/cases/{case.pk}/exemption/",
-                    {"ex-kind": "first_offence", "ex-violation_code": "LC2024-2", "ex-circumstances": all3})
+                    {"ex-kind": "first_offence", "ex-violation_code": "AQSCF-97-5",
+                     "ex-circumstances": ["minor_harm", "corrected_in_time"]})
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.exemption == "first_offence" and "第三十三条第一款" in case.exemption_basis
+    assert "属于初次违法" in case.exemption_basis and "first_offence" in case.circumstances
 
 
 def test_first_offence_refused_for_excluded_sector():
     w = World(industry="hazchem_operation")
     case = w.open_case()
     with pytest.raises(Exception, match="行业被首违不罚清单排除"):
-        services.case_propose_exemption(actor=w.officer, case=case, kind="first_offence", violation_code="LC2024-2",
+        services.case_propose_exemption(actor=w.officer, case=case, kind="first_offence", violation_code="AQSCF-97-5",
                                         circumstances=["first_offence", "minor_harm", "corrected_in_time"])
 
 
@@ -414,8 +416,9 @@ def test_benchmark_page_lists_rows_in_force_and_all_versions(w, login, django_as
     client.get("/penalties/benchmark/")
     with django_assert_max_num_queries(10):
         page = client.get("/penalties/benchmark/").content.decode()
-    assert "MEM2024-26" in page and "SX2021-97-4" not in page
-    assert "SX2021-97-4" in client.get("/penalties/benchmark/?all=1").content.decode()
+    shanxi = "未如实记录的从业人员占总人数比例10%以下"  # a row of 晋应急发〔2021〕260号, lapsed on 2024-10-31
+    assert "AQSCF-97-7" in page and "阶次A" in page and shanxi not in page
+    assert shanxi in client.get("/penalties/benchmark/?all=1&q=AQSCF-97-4").content.decode()
     assert login(w.company_user).get("/penalties/benchmark/").status_code == 404
 
 

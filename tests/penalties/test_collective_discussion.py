@@ -253,7 +253,7 @@ def test_complex_flag_set_from_the_proposal_form(w, login):
     case = w.open_case()
     w.evidence(case)
     r = login(w.officer).post(f"/penalties/cases/{case.pk}/proposal/", {
-        "violation_code": "MEM2024-26", "stage": "order", "target": "unit", "circumstances": ["first_offence"],
+        "violation_code": "AQSCF-97-7", "quantity": "1", "stage": "order", "target": "unit", "circumstances": ["cooperation"],
         "amount": "20000", "complex_case": "on", "save": "1"})
     assert r.status_code == 302
     case.refresh_from_db()

@@ -15,12 +15,12 @@ BEFORE = INSPECTED - dt.timedelta(days=3)
 
 def fact(**kw):
     base = dict(number="YH1", source="self_inspection", reported_at=BEFORE, state="rectifying", enterprise_id=1,
-                violation_code="MEM2024-26")
+                violation_code="AQSCF-97-7")
     base.update(kw)
     return rules.HazardFact(**base)
 
 
-SAME = {"case_codes": {"MEM2024-26"}}
+SAME = {"case_codes": {"AQSCF-97-7"}}
 
 
 @pytest.mark.parametrize("state", sorted(rules.RECTIFYING_STATES))
@@ -28,7 +28,7 @@ def test_measure_II_8_self_found_hazard_of_the_same_violation_under_rectificatio
     exempt, basis = rules.self_inspection_exemption(fact(state=state), enterprise_id=1, inspection_at=INSPECTED,
                                                     **SAME)
     assert exempt
-    assert "自查" in basis and "第三十三条" in basis and "YH1" in basis and "MEM2024-26" in basis
+    assert "自查" in basis and "第三十三条" in basis and "YH1" in basis and "AQSCF-97-7" in basis
 
 
 @pytest.mark.parametrize(("changes", "phrase"), [
@@ -49,7 +49,7 @@ def test_no_hazard_no_exemption():
 
 
 def test_measure_II_8_an_unrelated_self_found_hazard_exempts_nothing():
-    """The reported case: a self-found 配电室警示标志 hazard must not exempt an unlicensed welder (MEM2024-26)."""
+    """The reported case: a self-found 配电室警示标志 hazard must not exempt an unlicensed welder (AQSCF-97-7)."""
     sign = fact(violation_code="SX2021-99-1", title="配电室未设置安全警示标志")
     exempt, reason = rules.self_inspection_exemption(sign, enterprise_id=1, inspection_at=INSPECTED, **SAME)
     assert not exempt and "不是同一问题" in reason and "SX2021-99-1" in reason and "关联理由" in reason
@@ -70,7 +70,7 @@ def test_measure_II_8_case_violation_unknown_is_refused_without_a_link():
 
 
 def test_measure_II_8_officer_link_needs_a_written_reason_and_is_in_the_basis():
-    other = fact(violation_code="AQF-97-3")
+    other = fact(violation_code="AQSCF-97-3")
     short = rules.self_inspection_exemption(other, enterprise_id=1, inspection_at=INSPECTED, link_reason="同一问题",
                                             **SAME)
     assert not short[0] and "过于简单" in short[1]
@@ -79,14 +79,15 @@ def test_measure_II_8_officer_link_needs_a_written_reason_and_is_in_the_basis():
                                                     link_reason=reason, **SAME)
     assert exempt and reason in basis and "关联理由" in basis
     # the link never overrides the other conditions (found before the inspection, under rectification)
-    late = fact(violation_code="AQF-97-3", reported_at=INSPECTED)
+    late = fact(violation_code="AQSCF-97-3", reported_at=INSPECTED)
     assert not rules.self_inspection_exemption(late, enterprise_id=1, inspection_at=INSPECTED, link_reason=reason,
                                                **SAME)[0]
 
 
 NOW = dt.date(2026, 11, 27)
-WH = bands_on(NOW, "WH2025-1")[0]
-LC = bands_on(NOW, "LC2024-2")[0]
+LISTED = [b for b in bands_on(NOW, "AQSCF-97-5") if b.tier == rules.EXEMPT]
+WH = next(b for b in LISTED if "威海" in b.source)
+LC = next(b for b in LISTED if "莲池区" in b.source)
 ALL3 = ["first_offence", "minor_harm", "corrected_in_time"]
 
 

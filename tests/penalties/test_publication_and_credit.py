@@ -30,12 +30,12 @@ def w():
 
 
 def _decided(w, amount=70000, facts="检查发现企业一年内两次未组织应急演练，安全员李建国（13912345678）称无记录。"):
-    """A decided fine of `amount` (the 法定幅度 row AQF-97-6, 从重 with 一年内再犯)."""
-    case = w.open_case(hazard=w.inspection_hazard(title="未定期组织应急演练", violation_code="AQF-97-6"))
+    """A decided fine of `amount` (the 法定幅度 row AQSCF-97-6, 从重 with 一年内再犯)."""
+    case = w.open_case(hazard=w.inspection_hazard(title="未定期组织应急演练", violation_code="AQSCF-97-6"))
     case.facts = facts
     case.save(update_fields=["facts"])
     w.evidence(case)
-    services.case_propose(actor=w.officer, case=case, violation_code="AQF-97-6", circumstances=["repeat"],
+    services.case_propose(actor=w.officer, case=case, violation_code="AQSCF-97-6", circumstances=["repeat"],
                           amount=amount)
     services.case_transition(actor=w.officer, case=case, action="submit_review")
     services.case_notify(actor=w.leader, case=case, opinion="同意")

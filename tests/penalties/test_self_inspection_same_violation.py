@@ -33,7 +33,7 @@ def _post(client, case, **data):
 def test_measure_II_8_unrelated_sign_hazard_does_not_exempt_the_unlicensed_welder(w, login):
     """The reported defect: an unrelated 配电室警示标志 self-inspection record exempted an unlicensed welder."""
     sign = w.self_hazard(title="配电室未设置安全警示标志", violation_code="")
-    case = w.open_case()  # the inspection found the welder (MEM2024-26)
+    case = w.open_case()  # the inspection found the welder (AQSCF-97-7)
     client = login(w.officer)
     r = _post(client, case, kind="self_inspection", hazard=sign.pk)
     assert r.status_code == 400 and "不是同一问题" in r.content.decode()
@@ -65,13 +65,13 @@ def test_measure_II_8_officer_link_with_reason_is_stored_shown_and_audited(w, lo
 
 
 def test_measure_II_8_same_code_needs_no_reason_and_the_code_can_come_from_the_form(w):
-    own = w.self_hazard(violation_code="AQF-97-3", title="新员工未经岗前培训")
+    own = w.self_hazard(violation_code="AQSCF-97-3", title="新员工未经岗前培训")
     case = w.open_case(hazard=w.inspection_hazard(title="新员工未经培训上岗", violation_code=""))
     with pytest.raises(DomainError, match="未确定本案违法行为"):
         services.case_propose_exemption(actor=w.officer, case=case, kind="self_inspection", hazard=own)
     services.case_propose_exemption(actor=w.officer, case=case, kind="self_inspection", hazard=own,
-                                    violation_code="AQF-97-3")
-    assert case.exemption == "self_inspection" and case.exempt_link_reason == "" and "AQF-97-3" in case.exemption_basis
+                                    violation_code="AQSCF-97-3")
+    assert case.exemption == "self_inspection" and case.exempt_link_reason == "" and "AQSCF-97-3" in case.exemption_basis
 
 
 def test_measure_II_8_same_checklist_item_matches(w):
@@ -97,8 +97,8 @@ def test_a_hazard_records_only_a_violation_code_in_force(w):
 def test_enterprise_records_the_violation_with_its_self_found_hazard(w, login):
     client = login(w.company_user)
     form = client.get("/hazards/new/").content.decode()
-    assert "对应违法行为" in form and "MEM2024-26" in form
+    assert "对应违法行为" in form and "AQSCF-97-7" in form
     r = client.post("/hazards/new/", {"title": "焊工1名证书未取得", "found_on": timezone.localdate().isoformat(),
-                                      "grade": "general", "violation_code": "MEM2024-26"})
+                                      "grade": "general", "violation_code": "AQSCF-97-7"})
     assert r.status_code == 302
-    assert Hazard.objects.get(title="焊工1名证书未取得").violation_code == "MEM2024-26"
+    assert Hazard.objects.get(title="焊工1名证书未取得").violation_code == "AQSCF-97-7"

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
+from pydantic import Field as PydField
 
 from bureau.accounts.authority import changes_kind
 from bureau.accounts.tokens import token_scope
@@ -17,8 +22,15 @@ from bureau.penalties.models import Case
 router = Router(tags=["行政处罚"])
 
 
+Quantity = Annotated[Decimal, PydField(ge=0, le=Decimal("999999999999.99"), max_digits=14, decimal_places=2,
+                                       allow_inf_nan=False)]
+
+
 class ProposalIn(InputSchema):
-    violation_code: str = Field(..., min_length=1, max_length=40, description="裁量基准中的违法行为代码")
+    violation_code: str = Field(..., min_length=1, max_length=40, description="违法行为代码（见 /violations）")
+    quantity: Quantity | None = Field(None, description="违法数量，单位为该违法行为的 quantity_unit（人次、处、项、%、元、日）")
+    facts: list[Annotated[str, PydField(max_length=200)]] = Field(
+        default_factory=list, max_length=20, description="查明的情形（取自该违法行为各阶次的 facts）")
     circumstances: list[str] = Field(default_factory=list, max_length=50, description="情节代码，见 /circumstances")
     stage: str = Field(rules.STAGE_ORDER, description="order 责令限期改正阶段 / overdue 逾期未改正 / refused 拒不改正")
     target: str = Field(rules.TARGET_UNIT, description="unit 单位 / person 直接责任人员")
@@ -32,12 +44,24 @@ class BenchmarkRowOut(Schema):
     legal_provision: str
     penalty_provision: str
     tier: str
+    tier_label: str = ""
     grade_label: str
     conditions: str
+    stage: str = ""
+    target: str = ""
+    level: str = ""
+    item: str = ""
+    quantity_unit: str = Field("", description="persons 人次 / places 处 / items 项 / percent % / yuan 元 / days 日")
+    quantity_min: float | None = None
+    quantity_max: float | None = None
+    min_inclusive: bool = True
+    max_inclusive: bool = True
+    facts: list[str] = Field(default_factory=list)
     amount_min: int | None
     amount_max: int | None
     statutory_min: int | None
     statutory_max: int | None
+    other_measures: str = ""
     source: str
     effective_from: dt.date | None
 
@@ -45,45 +69,130 @@ class BenchmarkRowOut(Schema):
     def from_band(b: rules.Band) -> BenchmarkRowOut:
         return BenchmarkRowOut(id=b.row_id, violation_code=b.violation_code, violation=b.violation,
                                legal_provision=b.legal_provision, penalty_provision=b.penalty_provision, tier=b.tier,
-                               grade_label=b.grade_label, conditions=b.conditions, amount_min=b.amount_min,
+                               tier_label=rules.tier_label(b.tier), grade_label=b.grade_label, conditions=b.conditions,
+                               stage=b.stage, target=b.target, level=b.level, item=b.item,
+                               quantity_unit=b.quantity_unit, quantity_min=_float(b.quantity_min),
+                               quantity_max=_float(b.quantity_max), min_inclusive=b.min_inclusive,
+                               max_inclusive=b.max_inclusive, facts=list(b.facts), amount_min=b.amount_min,
                                amount_max=b.amount_max, statutory_min=b.statutory_min, statutory_max=b.statutory_max,
-                               source=b.source, effective_from=b.effective_from)
+                               other_measures=b.other_measures, source=b.source, effective_from=b.effective_from)
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+class ExemptionOut(Schema):
+    possible: bool = Field(..., description="所录事实符合行政处罚法第三十三条不予处罚（或可以不予处罚）的条件")
+    basis: str = Field(..., description="依据（不自动决定：由承办人提出免罚意见）")
 
 
 class ProposalOut(Schema):
-    tier: str
+    tier: str = Field(..., description="基准的阶次代码（A、B、C / 1、2、3），或 statutory（无有效基准阶次，法定幅度）")
     tier_label: str
     amount_min: int
     amount_max: int
     other_measures: str
     reasoning: str
-    fallback: bool
+    fallback: bool = Field(..., description="立案之日没有有效的基准阶次，幅度为法定幅度")
     circumstances: list[str]
     benchmark_row: BenchmarkRowOut
+    exemption: ExemptionOut
+    notes: list[str] = Field(default_factory=list, description="从轻或者减轻、不予处罚等提示")
+
+
+class TierOut(BaseModel):  # plain pydantic: a list of hundreds is validated without ninja's per-field getter
+    code: str = Field(..., description="阶次代码：A、B、C / 1、2、3；statutory 法定幅度；exempt 不予处罚（首违不罚清单）")
+    label: str
+    stage: str
+    stage_label: str
+    target: str
+    target_label: str
+    level: str = Field(..., description="national 国家 / province 省 / city 市（下级优先）")
+    item: str
+    conditions: str
+    quantity_min: float | None
+    quantity_max: float | None
+    min_inclusive: bool
+    max_inclusive: bool
+    facts: list[str]
+    amount_min: int | None
+    amount_max: int | None
+    statutory_min: int | None
+    statutory_max: int | None
+    other_measures: str
+    source: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+
+
+class ViolationOut(BaseModel):
+    code: str
+    violation: str
+    legal_provision: str
+    penalty_provision: str
+    quantity_unit: str = Field(..., description="persons 人次 / places 处 / items 项 / percent % / yuan 元 / days 日；"
+                                                "空 = 阶次不按数量确定")
+    quantity_unit_label: str
+    facts: list[str] = Field(..., description="各阶次所列情形的并集（裁量建议的 facts 取自此）")
+    tiers: list[TierOut]
+
+
+class ViolationFilter(InputSchema):
+    provision: str | None = Field(None, max_length=100, description="处罚依据中的文字，如「第九十七条」「97条」")
+    q: str | None = Field(None, max_length=100, description="违法行为的文字或代码")
+    on: Day | None = Field(None, description="在此日期有效（默认今天）")
+    limit: int = Field(50, ge=1, le=100, description="最多返回的违法行为数")
+
+
+@router.get("/violations", response=list[ViolationOut], summary="违法行为及其阶次（某日有效，按处罚依据或文字查找）")
+@token_scope("cases:read")  # the benchmark is published (行政处罚法 第34条); reading it changes nothing
+def violation_list(request: HttpRequest, filters: Query[ViolationFilter]) -> list[dict[str, Any]]:
+    found = queries.violations(filters.on or timezone.localdate(), provision=filters.provision or "",
+                               q=filters.q or "", limit=filters.limit)
+    # plain dicts: the response schema validates them once (building Schema objects first doubled the work)
+    return [{
+        "code": v.code, "violation": v.violation, "legal_provision": v.legal_provision,
+        "penalty_provision": v.penalty_provision, "quantity_unit": v.quantity_unit,
+        "quantity_unit_label": rules.QUANTITY_UNITS.get(v.quantity_unit, ""), "facts": v.facts,
+        "tiers": [{
+            "code": r.tier, "label": r.tier_label, "stage": r.stage, "stage_label": rules.STAGE_LABELS.get(r.stage, ""),
+            "target": r.target, "target_label": rules.TARGET_LABELS.get(r.target, ""), "level": r.level,
+            "item": r.item, "conditions": r.conditions, "quantity_min": _float(r.quantity_min),
+            "quantity_max": _float(r.quantity_max), "min_inclusive": r.min_inclusive,
+            "max_inclusive": r.max_inclusive, "facts": list(r.facts or ()), "amount_min": r.amount_min,
+            "amount_max": r.amount_max, "statutory_min": r.statutory_min, "statutory_max": r.statutory_max,
+            "other_measures": r.other_measures, "source": r.source, "effective_from": r.effective_from,
+            "effective_to": r.effective_to} for r in v.rows]} for v in found]
+
+
+@router.post("/proposals", response=ProposalOut, summary="裁量建议：违法事实（数量、阶段、情形）+ 情节 → 阶次、罚款幅度和说理")
+@token_scope("cases:read")  # a computation from the benchmark: it changes nothing
+def proposal_create(request: HttpRequest, payload: ProposalIn) -> ProposalOut:
+    if not changes_kind(request.user, Case):  # the engine is for those who keep penalty cases (Case.authority)
+        raise PermissionDenied("仅执法机关工作人员可以使用裁量引擎")
+    p = services.proposal_compute(violation_code=payload.violation_code, circumstances=payload.circumstances,
+                                  stage=payload.stage, target=payload.target, on=payload.on,
+                                  quantity=payload.quantity, facts=payload.facts)
+    return ProposalOut(tier=p.tier, tier_label=p.tier_label, amount_min=p.amount_min, amount_max=p.amount_max,
+                       other_measures=p.other_measures, reasoning=p.reasoning, fallback=p.fallback,
+                       circumstances=p.circumstances, benchmark_row=BenchmarkRowOut.from_band(p.benchmark_row),
+                       exemption=ExemptionOut(possible=p.exemption.possible, basis=p.exemption.basis), notes=p.notes)
 
 
 class CircumstanceOut(Schema):
     code: str
     label: str
     kind: str
-
-
-@router.post("/proposals", response=ProposalOut, summary="裁量建议：违法行为 + 情节 → 阶次、罚款幅度和说理")
-@token_scope("cases:read")  # a computation from the benchmark: it changes nothing
-def proposal_create(request: HttpRequest, payload: ProposalIn) -> ProposalOut:
-    if not changes_kind(request.user, Case):  # the engine is for those who keep penalty cases (Case.authority)
-        raise PermissionDenied("仅执法机关工作人员可以使用裁量引擎")
-    p = services.proposal_compute(violation_code=payload.violation_code, circumstances=payload.circumstances,
-                                  stage=payload.stage, target=payload.target, on=payload.on)
-    return ProposalOut(tier=p.tier, tier_label=p.tier_label, amount_min=p.amount_min, amount_max=p.amount_max,
-                       other_measures=p.other_measures, reasoning=p.reasoning, fallback=p.fallback,
-                       circumstances=p.circumstances, benchmark_row=BenchmarkRowOut.from_band(p.benchmark_row))
+    statutory: bool = Field(False, description="行政处罚法第三十二条规定应当从轻或者减轻的情形")
+    computed: bool = Field(False, description="初次违法、一年内再犯：办案时由系统根据当事人的案件记录认定")
 
 
 @router.get("/circumstances", response=list[CircumstanceOut], summary="情节代码")
 @token_scope("cases:read")
 def circumstance_list(request: HttpRequest) -> list[CircumstanceOut]:
-    return [CircumstanceOut(code=k, label=v, kind="mitigating" if k in rules.MITIGATING else "aggravating")
+    return [CircumstanceOut(code=k, label=v, kind="mitigating" if k in rules.MITIGATING else "aggravating",
+                            statutory=k in rules.STATUTORY_MITIGATING, computed=k in rules.HISTORY)
             for k, v in rules.CIRCUMSTANCES.items()]
 
 

@@ -10,6 +10,7 @@ their decision, and a statement partly adopted (第45条) with its case waiting 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +18,29 @@ from django.utils import timezone
 
 from bureau.enterprises.models import CreditEvent
 from bureau.kernel.registry import register_demo
+from bureau.penalties import rules as penalty_rules
 from bureau.penalties.models import DecisionPublication
 from bureau.penalties.publishing import publication_due, publish_due
 
-DATA = Path(__file__).resolve().parent / "data" / "benchmark-demo.csv"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA = DATA_DIR / "benchmark-demo.csv"
+
+
+def benchmark_files() -> list[Path]:
+    """The CSVs the demo loads, in order: the demo set, then the statutory ranges (`statutory-ranges.csv`), then every
+    other `benchmark-*.csv` (e.g. the national 应急〔2024〕90号 rows). A later file's version replaces the same version
+    of an earlier one (the import replaces a version whole), so the official files supersede the demo's rows of the
+    same version (法定幅度, 应急〔2024〕90号)."""
+    others = sorted(p for p in DATA_DIR.glob("benchmark-*.csv") if p != DATA)
+    statutory = DATA_DIR / "statutory-ranges.csv"
+    return [DATA, *([statutory] if statutory.exists() else []), *others]
 
 
 def load_benchmark(actor: Any = None) -> int:
     from bureau.penalties import services
 
-    return services.benchmark_import(actor=actor, data=DATA.read_bytes(), filename=DATA.name)
+    return sum(services.benchmark_import(actor=actor, data=path.read_bytes(), filename=path.name)
+               for path in benchmark_files())
 
 
 @register_demo("penalties", order=60)
@@ -95,23 +109,46 @@ def load(ctx: Any) -> None:
                               place=case.enterprise.address or case.enterprise.name, content=text,
                               officers=[officer, officer2])
 
+    def propose(case: Any, code: str, amount: int, *, quantity: int | None = None, circumstances: tuple[str, ...] = (),
+                highest: bool = False) -> None:
+        """The officer records the facts of the benchmark row (the quantity, or for a violation whose rows were
+        replaced by an official file, the facts of its lowest or highest 阶次) and proposes `amount` (kept within the
+        band the facts select)."""
+        facts: list[str] = []
+        rows = [r for r in services.benchmark_rows(code, case.filed_on)
+                if r.stage == "order" and r.target == "unit" and r.tier not in ("exempt", "statutory")]
+        if rows and (quantity is None or not any(penalty_rules.quantity_fits(r, Decimal(quantity)) for r in rows)):
+            row = sorted(rows, key=lambda r: (r.tier_rank, r.tier))[-1 if highest else 0]
+            facts = list(row.facts)
+            if row.quantity_unit:
+                low = row.quantity_min if row.quantity_min is not None else Decimal(0)
+                quantity = int(low) + (0 if row.min_inclusive and low else 1)
+                if row.quantity_max is not None and not penalty_rules.quantity_fits(row, Decimal(quantity)):
+                    quantity = int(row.quantity_max)
+        preview = services.proposal_compute(violation_code=code, circumstances=list(circumstances), on=case.filed_on,
+                                            quantity=quantity, facts=facts,
+                                            history=services.offence_history(case, violation_code=code))
+        amount = min(max(amount, preview.amount_min), preview.amount_max)
+        services.case_propose(actor=officer, case=case, violation_code=code, circumstances=list(circumstances),
+                              amount=amount, quantity=quantity, facts=facts)
+
     # 1. qiye: a notice waiting for the enterprise's statement (特种作业人员无证上岗)
     case = inspection_case(qiye_enterprise, "特种作业人员未取得相应资格上岗作业",
                            "检查发现储罐区动火作业的焊工1名未取得特种作业操作证即上岗作业。")
     evidence(case, "问：焊工王某是否持有特种作业操作证？答：正在办理，尚未取得。")
-    services.case_propose(actor=officer, case=case, violation_code="MEM2024-26",
-                          circumstances=["first_offence", "corrected_in_time", "cooperation"], amount=20000)
+    # the facts select the national row 应急〔2024〕90号 (26) 阶次A 「有1人次」 (≤ 30,000 yuan); 初次违法 is computed
+    propose(case, "AQSCF-97-7", 20000, quantity=1, circumstances=("corrected_in_time", "cooperation"))
     services.case_transition(actor=officer, case=case, action="submit_review")
     services.case_notify(actor=leader, case=case, opinion="事实清楚，证据确实，同意告知。")
 
     # 2. a self-inspection exemption (measure II.8), closed with a no-penalty decision: the enterprise recorded the
-    # hazard before the inspection as the violation it is (AQF-97-3), the inspection found the same violation; its
+    # hazard before the inspection as the violation it is (AQSCF-97-3), the inspection found the same violation; its
     # unrelated self-found hazard (配电室警示标志) would not have exempted it
     if others:
         firm = others[0]
         own = hazard_report(actor=officer, enterprise=firm, source="self_inspection",
                             title="新入职员工3人未经岗前安全生产教育和培训即上岗", found_on=today - dt.timedelta(days=5),
-                            violation_code="AQF-97-3")
+                            violation_code="AQSCF-97-3")
         hazard_plan(actor=officer, hazard=own, measures="组织3名新员工参加公司级、车间级、班组级岗前安全培训并考核",
                     responsible_person="企业安全员", deadline=today + dt.timedelta(days=7),
                     note="企业制定整改方案，7日内完成")
@@ -120,25 +157,25 @@ def load(ctx: Any) -> None:
         hazard_plan(actor=officer, hazard=sign, measures="采购并张贴“当心触电”安全警示标志", responsible_person="企业安全员",
                     deadline=today + dt.timedelta(days=7), note="企业制定整改方案")
         case = inspection_case(firm, "未按照规定对从业人员进行安全生产教育和培训",
-                               "检查发现企业新入职员工3人未经岗前安全生产教育和培训即上岗作业。", violation_code="AQF-97-3")
+                               "检查发现企业新入职员工3人未经岗前安全生产教育和培训即上岗作业。", violation_code="AQSCF-97-3")
         evidence(case, "现场核实：企业自查台账已登记该隐患（新员工未经岗前培训）并制定整改方案，培训正在进行。")
         services.case_propose_exemption(actor=officer, case=case, kind="self_inspection", hazard=own,
-                                        violation_code="AQF-97-3")
+                                        violation_code="AQSCF-97-3")
         services.case_transition(actor=officer, case=case, action="submit_review")
         services.case_decide_no_penalty(actor=leader, case=case)
         services.case_serve(actor=officer, case=case, method="直接送达")
         services.case_close(actor=leader, case=case)
 
-    # 3. a fine decided with its reasoning and closed (未定期组织应急演练, 按法定幅度比例裁量); the firm held credit A2:
-    # the 70,000-yuan decision lowers it by the credit rule table (enterprises.credit, demo rows) and is published
+    # 3. a fine decided with its reasoning and closed (未定期组织应急演练: no benchmark row in force → the statutory
+    # range, and the reasoning says so); the firm held credit A2: the 70,000-yuan decision lowers it by the credit
+    # rule table (enterprises.credit, demo rows) and is published
     if len(others) > 1:
         Enterprise.objects.filter(pk=others[1].pk).update(credit_grade="A2")
         others[1].credit_grade = "A2"
         case = inspection_case(others[1], "未按照规定定期组织应急救援预案演练",
-                               "检查发现企业2025年以来未组织生产安全事故应急救援预案演练。", violation_code="AQF-97-6")
+                               "检查发现企业2025年以来未组织生产安全事故应急救援预案演练。", violation_code="AQSCF-97-6")
         evidence(case, "问：最近一次应急演练是什么时间？答：2024年10月。")
-        services.case_propose(actor=officer, case=case, violation_code="AQF-97-6", circumstances=["repeat"],
-                              amount=70000)
+        propose(case, "AQSCF-97-6", 70000)
         services.case_transition(actor=officer, case=case, action="submit_review")
         services.case_notify(actor=leader, case=case, opinion="同意")
         services.statement_submit(actor=officer, case=case, text="", waive=True)
@@ -166,12 +203,13 @@ def load(ctx: Any) -> None:
                                                                          due_provisional=provisional)
         CreditEvent.objects.filter(source_type="penalties.case", source_id=str(case.pk)).update(occurred_on=decided_on)
 
-    def decided_fine(enterprise: Any, title: str, description: str, amount: int, days_ago: int) -> Any:
+    def decided_fine(enterprise: Any, title: str, description: str, amount: int, days_ago: int,
+                     code: str = "AQSCF-97-7", record: str = "问：特种作业人员是否全部持证？答：有1名电工的证书已过期。"
+                     ) -> Any:
         """A fine decided `days_ago` days ago (dates moved back so the payment deadline can have passed)."""
-        case = inspection_case(enterprise, title, description)
-        evidence(case, "问：特种作业人员是否全部持证？答：有1名电工的证书已过期。")
-        services.case_propose(actor=officer, case=case, violation_code="MEM2024-26",
-                              circumstances=["first_offence", "cooperation"], amount=amount)
+        case = inspection_case(enterprise, title, description, violation_code=code)
+        evidence(case, record)
+        propose(case, code, amount, quantity=1 if code == "AQSCF-97-7" else None, circumstances=("cooperation",))
         services.case_transition(actor=officer, case=case, action="submit_review")
         services.case_notify(actor=leader, case=case, opinion="同意")
         services.statement_submit(actor=officer, case=case, text="", waive=True)
@@ -205,10 +243,9 @@ def load(ctx: Any) -> None:
         return others[index] if len(others) > index else qiye_enterprise
 
     def hearing_case(enterprise: Any, title: str, description: str, amount: int, circumstances: list[str]) -> Any:
-        case = inspection_case(enterprise, title, description)
+        case = inspection_case(enterprise, title, description, violation_code="AQSCF-97-6")
         evidence(case, "问：企业最近一次应急救援预案演练是什么时间？答：记不清了，没有演练记录。")
-        services.case_propose(actor=officer, case=case, violation_code="AQF-97-6", circumstances=circumstances,
-                              amount=amount)
+        propose(case, "AQSCF-97-6", amount, highest=True, circumstances=tuple(circumstances))
         services.case_transition(actor=officer, case=case, action="submit_review")
         services.case_notify(actor=leader, case=case, opinion="同意告知，当事人享有听证权")
         services.hearing_request(actor=officer, case=case, note="当事人书面要求听证（执法人员代为登记）")
@@ -222,9 +259,16 @@ def load(ctx: Any) -> None:
     services.hearing_schedule(actor=officer, case=case, hearing_at=when, place="盐湖区应急管理局三楼听证室",
                               host=fazhi, clerk=clerk)
 
-    # 8. a major case (hearing held, 70,000 yuan from the 从重 tier): the leaders' collective discussion, then decided
+    # 8. a major case (hearing held, 70,000 yuan): the firm was fined for the same violation five months ago, so the
+    # engine finds 一年内再犯 in its cases (not typed); the leaders' collective discussion, then decided
+    earlier = decided_fine(firm_at(5), "未按照规定定期组织应急救援预案演练", "检查发现企业未按规定组织应急救援预案演练。",
+                           30000, 150, code="AQSCF-97-6", record="问：最近一次应急演练是什么时间？答：没有组织过。")
+    services.case_serve(actor=officer, case=earlier, method="直接送达", served_on=today - dt.timedelta(days=148))
+    services.case_execute(actor=officer, case=earlier, method="voluntary", amount=earlier.decided_amount,
+                          paid_on=today - dt.timedelta(days=140), voucher="14080226000099")
+    services.case_close(actor=leader, case=earlier, note="罚款已全额缴纳，同意结案。")
     case = hearing_case(firm_at(5), "未按照规定定期组织应急救援预案演练（一年内再犯）",
-                        "检查发现企业一年内两次未按规定组织应急救援预案演练，已于上次检查时责令改正。", 70000, ["repeat"])
+                        "检查发现企业一年内两次未按规定组织应急救援预案演练，已于上次检查时责令改正。", 70000, [])
     services.hearing_schedule(actor=officer, case=case, hearing_at=when, place="盐湖区应急管理局三楼听证室",
                               host=fazhi, clerk=clerk)
     delivered(case, "hearing_schedule_notice")
@@ -255,16 +299,17 @@ def load(ctx: Any) -> None:
 
     # 10. qiye: a fine served 25 days ago, reminded today — qiye may state its case against the reminder online and
     # acknowledge the 履行催告书 on its phone (it signed the 电子送达确认书 in the inspection demo)
+    # (qiye was fined 21 days ago in case 5: no longer 初次违法, found in its cases; 警示标志 has no benchmark row in
+    # force since the Shanxi benchmark lapsed, so the statutory range of 安全生产法 第九十九条第（一）项 applies)
     case = decided_fine(qiye_enterprise, "危险化学品储存场所未设置安全警示标志",
-                        "检查发现危险化学品库房门口未设置安全警示标志和安全告知卡。", 8000, 26)
+                        "检查发现危险化学品库房门口未设置安全警示标志和安全告知卡。", 8000, 26, code="AQSCF-99-1",
+                        record="现场检查：危险化学品库房门口未设置安全警示标志和安全告知卡，共1处。")
     services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=25))
     services.reminder_issue(actor=officer, case=case)
 
     # 11. a fine served seven months ago, reminded, the statement reviewed (不采纳), the litigation period expired
     # without performance: 申请人民法院强制执行 with its 强制执行申请书 (行政强制法 第53、55条)
-    from bureau.penalties import rules as penalty_rules
-
-    case = decided_fine(firm_at(3), "特种作业人员操作证过期仍上岗作业", "检查发现电焊工1名特种作业操作证已过期仍上岗作业。",
+    case = decided_fine(firm_at(2), "特种作业人员操作证过期仍上岗作业", "检查发现电焊工1名特种作业操作证已过期仍上岗作业。",
                         10000, 211)
     services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=210))
     case.refresh_from_db()
@@ -303,7 +348,7 @@ def load(ctx: Any) -> None:
     case = inspection_case(firm_at(2), "未按照规定定期组织应急救援预案演练",
                            "检查发现企业2025年以来未组织生产安全事故应急救援预案演练，一年内曾因同一违法行为受到处罚。")
     evidence(case, "问：最近一次应急演练是什么时间？答：2024年9月，今年因停产检修未组织。")
-    services.case_propose(actor=officer, case=case, violation_code="AQF-97-6", circumstances=["repeat"],
+    services.case_propose(actor=officer, case=case, violation_code="AQSCF-97-6", circumstances=["repeat"],
                           amount=70000)
     services.case_transition(actor=officer, case=case, action="submit_review")
     services.case_notify(actor=leader, case=case, opinion="同意告知")

@@ -89,25 +89,67 @@ class EvidenceForm(BureauForm):
                                            for u in officers]
 
 
-CIRCUMSTANCE_CHOICES = [(k, f"从轻：{v}") for k, v in rules.MITIGATING.items()] + \
-                       [(k, f"从重：{v}") for k, v in rules.AGGRAVATING.items()]
+EXEMPTION_ONLY = ("minor_violation", "no_harm", "no_fault")  # facts of 行政处罚法 第33条 rather than 从轻 factors
+# 初次违法 / 一年内再犯 are not ticked: they come from the enterprise's cases (with an override and its reason)
+CIRCUMSTANCE_CHOICES = (
+    [(k, f"应当从轻或者减轻（第三十二条）：{v}") for k, v in rules.STATUTORY_MITIGATING.items()]
+    + [(k, f"不予处罚条件（第三十三条）：{v}") for k, v in rules.MITIGATING.items() if k in EXEMPTION_ONLY]
+    + [(k, f"从轻：{v}") for k, v in rules.MITIGATING.items()
+       if k not in rules.STATUTORY_MITIGATING and k not in rules.HISTORY and k not in EXEMPTION_ONLY]
+    + [(k, f"从重：{v}") for k, v in rules.AGGRAVATING.items() if k not in rules.HISTORY])
+OVERRIDE_CHOICES = [("", "按系统认定"), ("yes", "更正为：属于"), ("no", "更正为：不属于")]
+
+
+def override_value(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value or "")
 
 
 class ProposalForm(BureauForm):
+    """裁量建议: the facts (violation, quantity in its unit, stage, named facts) select the benchmark row; the
+    circumstances then act as the law says; the history (初次违法 / 一年内再犯) is computed and may be corrected only
+    with a reason."""
+
+    violation_search = forms.CharField(label="查找违法行为", max_length=100, required=False,
+                                       help_text="输入处罚依据（如「第九十七条」「97条」）或违法行为的文字，点「查找」",
+                                       widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
     violation_code = forms.ChoiceField(label="违法行为（裁量基准）")
+    quantity = forms.DecimalField(label="违法数量", required=False, min_value=0, max_digits=14, decimal_places=2,
+                                  widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+                                  error_messages={"invalid": "违法数量应为数字", "min_value": "违法数量不能为负数"})
     stage = forms.ChoiceField(label="阶段", choices=list(rules.STAGE_LABELS.items()), initial=rules.STAGE_ORDER)
     target = forms.ChoiceField(label="处罚对象", choices=list(rules.TARGET_LABELS.items()), initial=rules.TARGET_UNIT)
+    facts = forms.MultipleChoiceField(label="查明的情形（基准各阶次所列）", required=False,
+                                      widget=forms.CheckboxSelectMultiple)
     circumstances = forms.MultipleChoiceField(label="查明的情节", choices=CIRCUMSTANCE_CHOICES, required=False,
                                               widget=forms.CheckboxSelectMultiple)
+    first_offence_override = forms.ChoiceField(label="初次违法", choices=OVERRIDE_CHOICES, required=False)
+    repeat_override = forms.ChoiceField(label="一年内再犯", choices=OVERRIDE_CHOICES, required=False)
+    override_reason = forms.CharField(label="更正认定的理由", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                                      help_text="仅在更正系统认定时填写，如其他机关作出的处罚决定（写明文号）")
     amount = forms.IntegerField(label="拟罚款（元）", min_value=0, required=False,
-                                help_text="先点「试算」查看基准幅度；超出幅度须填写偏离理由")
+                                help_text="先点「试算」查看阶次和幅度；超出幅度须填写偏离理由",
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     deviation_reason = forms.CharField(label="偏离基准理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     complex_case = forms.BooleanField(label="情节复杂（须经负责人集体讨论决定，行政处罚法第五十七条第二款）",
                                       required=False)
 
-    def __init__(self, *args, violations=(), **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, violations=(), violation=None, history=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["violation_code"].choices = [("", "请选择")] + list(violations)
+        unit = rules.QUANTITY_UNITS.get(violation.quantity_unit, "") if violation else ""
+        if unit:
+            self.fields["quantity"].label = f"违法数量（{unit}）"
+            self.fields["quantity"].help_text = f"按该违法行为基准的计量单位「{unit}」填写，系统据此确定阶次"
+        else:
+            self.fields["quantity"].help_text = "该违法行为的阶次不按数量确定时可不填"
+        self.fields["facts"].choices = [(f, f) for f in (violation.facts if violation else [])]
+        self.facts_empty = not self.fields["facts"].choices
+        if history is not None:
+            self.fields["first_offence_override"].help_text = "系统认定：" + history.text
+            self.fields["first_offence_override"].choices = [
+                ("", f"按系统认定（{'属于' if history.first_offence else '不属于'}）"), *OVERRIDE_CHOICES[1:]]
+            self.fields["repeat_override"].choices = [
+                ("", f"按系统认定（{'属于' if history.repeat else '不属于'}）"), *OVERRIDE_CHOICES[1:]]
 
 
 class ExemptionForm(BureauForm):
@@ -121,8 +163,11 @@ class ExemptionForm(BureauForm):
         label="关联理由（所选隐患不在“相同”一组时必填）", required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="写明该自查隐患与本案违法行为为同一问题的事实，记入免罚依据并留痕（措施二第8条）")
-    circumstances = forms.MultipleChoiceField(label="查明的情节（首违不罚）", choices=CIRCUMSTANCE_CHOICES,
+    circumstances = forms.MultipleChoiceField(label="查明的情节（行政处罚法第三十三条）", choices=CIRCUMSTANCE_CHOICES,
                                               required=False, widget=forms.CheckboxSelectMultiple)
+    first_offence_override = forms.ChoiceField(label="初次违法（首违不罚）", choices=OVERRIDE_CHOICES, required=False,
+                                               help_text="由系统根据当事人的案件记录认定；更正须写明理由")
+    override_reason = forms.CharField(label="更正认定的理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, hazards=(), violations=(), matching=None, **kwargs):  # type: ignore[no-untyped-def]
         """`matching` and `hazards`: the self-found hazards that are the case's violation and the others (measure

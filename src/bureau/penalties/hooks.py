@@ -91,10 +91,12 @@ register_rules(
     RuleDefault("penalties.enforcement_application_months", 3, "起诉期限届满之日起申请人民法院强制执行的期限（月）",
                 "行政强制法第五十三条：当事人在法定期限内不申请行政复议或者提起行政诉讼，又不履行行政决定的，没有行政强制"
                 "执行权的行政机关可以自期限届满之日起三个月内，依照本章规定申请人民法院强制执行", dt.date(2012, 1, 1), "个月"),
-    RuleDefault("penalties.fallback.lenient_max_pct", 30, "仅规定最高罚款时，从轻阶次不超过最高额的百分比",
-                "国办发〔2022〕27号（待核实）", dt.date(2022, 8, 1), "%"),
-    RuleDefault("penalties.fallback.standard_max_pct", 60, "仅规定最高罚款时，一般阶次不超过最高额的百分比（从重高于此）",
-                "国办发〔2022〕27号（待核实）", dt.date(2022, 8, 1), "%"),
+    RuleDefault("penalties.repeat_months", 12, "一年内再犯：此前该期间内因同一违法行为受过行政处罚的（月），从立案所查违法行为"
+                "发现之日向前计算", "裁量基准所列从重情形「一年内因同一种违法行为受过行政处罚」所称的「一年」"
+                "（该情形在部令第12号中的条文号待核对，见 penalties/data/README.md）", dt.date(2024, 1, 1), "个月"),
+    RuleDefault("penalties.first_offence_months", 12, "初次违法：此前该期间内未受过行政处罚的（月），从违法行为发现之日向前计算",
+                "行政处罚法（2021）第三十三条第一款「初次违法且危害后果轻微并及时改正的，可以不予行政处罚」；法律未规定"
+                "「初次」的期间，按本地首违不罚清单的口径（待核实，默认一年）", dt.date(2021, 7, 15), "个月"),
 )
 
 # 行政执法公示 (行政处罚法 第48条; 国办发〔2018〕118号) — penalties.publishing, penalties.publicity

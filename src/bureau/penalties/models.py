@@ -22,11 +22,11 @@ class BenchmarkRowQuerySet(models.QuerySet["BenchmarkRow"]):
 
 class BenchmarkRow(models.Model):
     """One tier of one violation in a discretion benchmark (应急管理部令第12号: 违法行为 → 法律依据 → 阶次 →
-    适用条件 → 罚款), versioned by its effective dates. Tier `exempt` rows form the 首违不罚 list (行政处罚法
-    第33条) with the sectors they exclude; tier `statutory` rows carry only the law's range (the engine then
-    splits it by the 国办发〔2022〕27号 shares)."""
+    适用条件 → 罚款), versioned by its effective dates. The 适用条件 are structured (a quantity in a unit with its
+    bounds, the stage, named facts) so that the facts the officer records select the row. Tier `exempt` rows form
+    the 首违不罚 list (行政处罚法 第33条) with the sectors they exclude; tier `statutory` rows carry only the law's
+    range (proposed as such where no tiered row is in force)."""
 
-    TIERS = [(k, v) for k, v in rules.TIER_LABELS.items()]
     STAGES = list(rules.STAGE_LABELS.items())
     TARGETS = list(rules.TARGET_LABELS.items())
 
@@ -72,10 +72,16 @@ class BenchmarkRow(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["violation_code", "stage", "target", "tier", "line"]
         indexes = [models.Index(fields=["violation_code", "effective_from"], name="bench_code_from"),
-                   models.Index(fields=["tier", "effective_from"], name="bench_tier_from")]
+                   models.Index(fields=["tier", "effective_from"], name="bench_tier_from"),
+                   # the violation list (API and picker) filters the rows in force by date first
+                   models.Index(fields=["effective_from", "effective_to"], name="bench_in_force")]
 
     def __str__(self) -> str:
-        return f"{self.violation_code} {rules.TIER_LABELS.get(self.tier, self.tier)} {self.grade_label}"
+        return f"{self.violation_code} {self.tier_label} {self.grade_label}"
+
+    @property
+    def tier_label(self) -> str:
+        return rules.tier_label(self.tier)
 
     def band(self) -> rules.Band:
         return rules.Band(
@@ -184,7 +190,9 @@ class CaseSource(models.TextChoices):
 class ExemptionKind(models.TextChoices):
     NONE = "", "—"
     SELF_INSPECTION = "self_inspection", "企业自查整改免罚（措施二第8条）"
-    FIRST_OFFENCE = "first_offence", "首违不罚（行政处罚法第三十三条）"
+    FIRST_OFFENCE = "first_offence", "首违不罚（行政处罚法第三十三条第一款）"
+    MINOR = "minor", "违法行为轻微并及时改正，没有造成危害后果（行政处罚法第三十三条第一款）"
+    NO_FAULT = "no_fault", "有证据足以证明没有主观过错（行政处罚法第三十三条第二款）"
     COLLECTIVE = "collective", "经负责人集体讨论决定不予处罚（行政处罚法第五十七条）"
 
 
@@ -237,6 +245,10 @@ class Case(ProcessModel):
     circumstances = models.JSONField("情节", default=list, blank=True)
     quantity = models.DecimalField("违法数量", max_digits=14, decimal_places=2, null=True, blank=True)
     named_facts = models.JSONField("认定情形", default=list, blank=True)
+    # 初次违法 / 一年内再犯 are computed from the enterprise's cases; an officer's correction is kept with its reason
+    first_offence_override = models.BooleanField("更正初次违法认定", null=True, blank=True)
+    repeat_override = models.BooleanField("更正一年内再犯认定", null=True, blank=True)
+    history_override_reason = models.TextField("更正认定的理由", blank=True)
     stage = models.CharField("阶段", max_length=10, blank=True)
     target = models.CharField("处罚对象", max_length=10, blank=True)
     tier = models.CharField("裁量阶次", max_length=10, blank=True)
@@ -346,7 +358,15 @@ class Case(ProcessModel):
 
     @property
     def tier_label(self) -> str:
-        return rules.TIER_LABELS.get(self.tier, "")
+        return rules.tier_label(self.tier)
+
+    @property
+    def quantity_text(self) -> str:
+        """The recorded quantity with the unit of the benchmark row (e.g. 「1人次」)."""
+        if self.quantity is None:
+            return ""
+        unit = rules.QUANTITY_UNITS.get(self.benchmark_row.quantity_unit, "") if self.benchmark_row else ""
+        return f"{rules.number_text(self.quantity)}{unit}"
 
     @property
     def is_exempt(self) -> bool:

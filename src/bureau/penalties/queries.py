@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from bureau.penalties import publicity
+from bureau.penalties import publicity, rules
 from bureau.penalties.models import BenchmarkRow, Case, DecisionPublication
 
 LIST_DEFER = ("reasoning", "facts", "exemption_basis", "statement", "hearing_record", "review_opinion",
@@ -63,11 +66,104 @@ def benchmark_list(on: dt.date | None, params: Mapping[str, Any]) -> QuerySet[Be
     return qs.order_by("violation_code", "stage", "target", "tier", "line")
 
 
-def violation_choices(on: dt.date) -> list[tuple[str, str]]:
-    """Violation codes in force on `on`, for the proposal form (fine rows or statutory rows)."""
-    rows = (BenchmarkRow.objects.in_force(on).exclude(tier="exempt").values_list("violation_code", "violation")
-            .distinct().order_by("violation_code"))
-    return [(code, f"{code} {text}") for code, text in rows]
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 … 999 as the articles of a law are numbered (97 → 九十七, 108 → 一百零八, 110 → 一百一十)."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else
+                                 ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))
+    return _DIGITS[n // 100] + "百" + tail
+
+
+def provision_variants(text: str) -> list[str]:
+    """The ways a provision is written: half- or full-width brackets, arabic or Chinese numbers (「97条」 finds
+    「第九十七条」, 「第(七)项」 finds 「第（七）项」)."""
+    text = text.strip()[:100]
+    if not text:
+        return []
+    variants = {text}
+    if any(ch.isdigit() for ch in text):
+        variants.add(re.sub(r"\d{1,3}", lambda m: chinese_number(int(m.group())) if int(m.group()) else m.group(),
+                            text))
+    for v in list(variants):
+        variants.add(v.replace("(", "（").replace(")", "）"))
+        variants.add(v.replace("（", "(").replace("）", ")"))
+    return sorted(variants)
+
+
+@dataclass
+class Violation:
+    """A violation in force on a date with all its rows (阶次, statutory range, 首违不罚 entry)."""
+
+    code: str
+    violation: str
+    legal_provision: str
+    penalty_provision: str
+    quantity_unit: str
+    facts: list[str]
+    rows: list[BenchmarkRow]
+
+
+VIOLATION_CAP = 100
+
+
+def violations(on: dt.date, *, provision: str = "", q: str = "", limit: int = 50,
+               codes: list[str] | None = None) -> list[Violation]:
+    """The violations in force on `on` whose penalty provision (`provision`) and text or code (`q`) match, at most
+    `limit` (≤ VIOLATION_CAP), each with its rows in force: two queries (the codes, then their rows)."""
+    rows = BenchmarkRow.objects.in_force(on)
+    match = Q()
+    for variant in provision_variants(provision):
+        match |= Q(penalty_provision__icontains=variant)
+    if provision.strip():
+        rows = rows.filter(match)
+    q = q.strip()[:100]
+    if q:
+        rows = rows.filter(Q(violation__icontains=q) | Q(violation_code__istartswith=q))
+    if codes is not None:
+        rows = rows.filter(violation_code__in=codes)
+    found = list(rows.order_by("violation_code").values_list("violation_code", flat=True).distinct()
+                 [:min(limit, VIOLATION_CAP)])
+    grouped: dict[str, list[BenchmarkRow]] = {code: [] for code in found}
+    for row in (BenchmarkRow.objects.in_force(on).filter(violation_code__in=found)
+                .order_by("violation_code", "stage", "target", "tier_rank", "tier", "line")):
+        grouped[row.violation_code].append(row)
+    result = []
+    for code, members in grouped.items():
+        if not members:
+            continue
+        tiered = [r for r in members if r.tier not in (rules.EXEMPT, rules.STATUTORY)]
+        main = (tiered or members)[0]
+        units = Counter(r.quantity_unit for r in tiered if r.quantity_unit)
+        facts = list(dict.fromkeys(f for r in tiered for f in (r.facts or ())))
+        result.append(Violation(code=code, violation=main.violation, legal_provision=main.legal_provision,
+                                penalty_provision=main.penalty_provision,
+                                quantity_unit=units.most_common(1)[0][0] if units else "", facts=facts,
+                                rows=members))
+    return result
+
+
+def violation_choices(on: dt.date, *, q: str = "", provision: str = "", keep: str = "") -> list[tuple[str, str]]:
+    """Violations in force on `on` for the proposal form's picker (fine rows or statutory rows), narrowed by the
+    search; the chosen code `keep` stays among them."""
+    found = violations(on, q=q, provision=provision, limit=VIOLATION_CAP)
+    if keep and keep not in {v.code for v in found}:
+        found = violations(on, codes=[keep], limit=1) + found
+    return [(v.code, f"{v.violation}（{v.penalty_provision}）") for v in found
+            if any(r.tier != rules.EXEMPT for r in v.rows)]
+
+
+def violation(on: dt.date, code: str) -> Violation | None:
+    found = violations(on, codes=[code.strip()], limit=1) if code.strip() else []
+    return found[0] if found else None
 
 
 def first_offence_choices(on: dt.date) -> list[tuple[str, str]]:

@@ -1,17 +1,20 @@
-"""Pure rules of administrative penalties: circumstances → tier → amount band → written reasoning (说理),
-the exemptions (免罚), the import checks of the discretion benchmark, and the order of the case file.
+"""Pure rules of administrative penalties: facts → benchmark row (阶次) → amount band → how the statutory
+circumstances act → written reasoning (说理); the exemptions (免罚); 初次违法 / 一年内再犯 from the enterprise's cases;
+the import checks of the discretion benchmark; the order of the case file.
 
-No database here: callers pass benchmark rows as `Band` values and numbers (percentages, thresholds) read from
-rule parameters, so every rule can be tested exhaustively.
+No database here: callers pass benchmark rows as `Band` values and numbers read from rule parameters, so every rule
+can be tested exhaustively.
 
-Sources:
-- 行政处罚法 (2021) 第5条 (过罚相当), 第32条 (从轻、减轻), 第33条 (不予处罚、首违不罚), 第34条 (裁量基准);
-- 应急管理部令第12号《应急管理部关于规范行政执法裁量权办法》(2024-01-01): 违法行为 → 法律依据 → 阶次 → 适用条件 → 罚款;
-- 国办发〔2022〕27号《关于进一步规范行政裁量权基准制定和管理工作的意见》: only a maximum set →
-  从轻 ≤ 30 %, 一般 30–60 %, 从重 > 60 % of the maximum (the percentages are rule parameters);
+Sources (quoted in src/bureau/penalties/data/README.md):
+- 行政处罚法 (2021) 第5条第2款 (过罚相当), 第32条 (应当从轻或者减轻), 第33条 (不予处罚; 初次违法 可以不予), 第34条 (裁量基准);
+- 应急管理部令第12号《应急管理行政裁量权基准暂行规定》(2024-01-01) 第二条: the benchmark refines the law's ranges
+  「按照裁量涉及的不同事实和情节」 — so the 阶次 is chosen by the facts its 适用条件 name (有1人次 / 有2处 / 比例 /
+  逾期未改正), not by mitigating or aggravating circumstances;
+- 应急〔2024〕90号《应急管理行政处罚裁量权基准》(2024-11-01): rows of 违法行为 → 裁量阶次 → 适用条件 → 具体标准. Its own
+  使用说明 could not be read; no share of a band is attributed to it and no percentage is invented: where no row is in
+  force the statutory range is proposed;
 - measure II.6 (说理式自由裁量), II.8 (企业自查整改问题免罚).
 """
-
 from __future__ import annotations
 
 import datetime as dt
@@ -44,17 +47,26 @@ LEVEL_LABELS = {LEVEL_NATIONAL: "国家", LEVEL_PROVINCE: "省", LEVEL_CITY: "�
 LEVEL_RANK = {LEVEL_NATIONAL: 0, LEVEL_PROVINCE: 1, LEVEL_CITY: 2}
 
 # --- circumstances (情节) --------------------------------------------------------------------------------------------
-MITIGATING: dict[str, str] = {  # 行政处罚法 第32条 and the 从轻 conditions of 应急管理部令第12号
-    "first_offence": "初次违法",
-    "corrected_in_time": "及时改正",
+# 行政处罚法（2021）第三十二条: 当事人有下列情形之一，应当从轻或者减轻行政处罚
+STATUTORY_MITIGATING: dict[str, str] = {
     "voluntary_elimination": "主动消除或者减轻违法行为危害后果",
-    "minor_harm": "危害后果轻微",
-    "no_harm": "未造成危害后果",
-    "cooperation": "积极配合调查并如实陈述违法事实",
     "coerced": "受他人胁迫或者诱骗实施违法行为",
     "confession": "主动供述行政机关尚未掌握的违法行为",
+    "meritorious": "配合行政机关查处违法行为有立功表现",
+    "other_statutory": "法律、法规、规章规定其他应当从轻或者减轻行政处罚的情形",
 }
-AGGRAVATING: dict[str, str] = {  # 应急管理部令第12号 的从重情形
+MITIGATING: dict[str, str] = {
+    **STATUTORY_MITIGATING,
+    # facts the law names for 不予处罚 (第三十三条) and the discretionary (酌定) factors of the benchmarks
+    "first_offence": "初次违法",
+    "corrected_in_time": "及时改正",
+    "minor_violation": "违法行为轻微",
+    "minor_harm": "危害后果轻微",
+    "no_harm": "未造成危害后果",
+    "no_fault": "有证据足以证明没有主观过错",
+    "cooperation": "积极配合调查并如实陈述违法事实",
+}
+AGGRAVATING: dict[str, str] = {  # 从重情形 as the benchmarks name them (应急管理部令第12号 asks for them)
     "repeat": "一年内因同一种违法行为受过行政处罚",
     "refused_correction": "拒不改正或者整改不力",
     "serious_harm": "造成生产安全事故或者严重社会影响",
@@ -63,6 +75,9 @@ AGGRAVATING: dict[str, str] = {  # 应急管理部令第12号 的从重情形
     "major_hazard": "违法行为涉及重大事故隐患",
 }
 CIRCUMSTANCES: dict[str, str] = {**MITIGATING, **AGGRAVATING}
+# facts of the enterprise's own record, computed from its cases (never typed; an officer may correct them with a
+# recorded reason): 初次违法 (第三十三条第一款) and 一年内再犯
+HISTORY = ("first_offence", "repeat")
 CONTRADICTIONS: tuple[tuple[str, str], ...] = (
     ("first_offence", "repeat"),
     ("corrected_in_time", "refused_correction"),
@@ -70,11 +85,15 @@ CONTRADICTIONS: tuple[tuple[str, str], ...] = (
     ("no_harm", "serious_harm"),
     ("minor_harm", "serious_harm"),
     ("no_harm", "minor_harm"),
+    ("minor_violation", "serious_harm"),
+    ("minor_violation", "major_hazard"),
     ("cooperation", "obstruction"),
     ("cooperation", "concealment"),
 )
-# 行政处罚法 第33条第1款 (首违不罚): all three are required.
+# 行政处罚法 第33条第1款后段 (首违不罚): all three are required.
 FIRST_OFFENCE_REQUIRED = ("first_offence", "minor_harm", "corrected_in_time")
+# 行政处罚法 第33条第1款前段: 违法行为轻微并及时改正，没有造成危害后果的，不予行政处罚.
+MINOR_REQUIRED = ("minor_violation", "corrected_in_time", "no_harm")
 
 # Hazard states that mean "rectification under way or done" (hazards.workflow): measure II.8.
 RECTIFYING_STATES = frozenset({"rectifying", "awaiting_acceptance", "accepted", "closed"})
@@ -138,17 +157,38 @@ class Band:
 
 
 @dataclass(frozen=True)
-class FallbackShares:
-    """国办发〔2022〕27号: 从轻 ≤ lenient_max %, 一般 lenient_max–standard_max %, 从重 > standard_max % of the maximum."""
+class Exemption:
+    """The 不予处罚 option of 行政处罚法 第33条: never decided by the engine; the officer proposes it (免罚意见)."""
 
-    lenient_max_pct: int = 30
-    standard_max_pct: int = 60
-    source: str = "国办发〔2022〕27号"
+    possible: bool = False
+    basis: str = ""
+    mandatory: bool = False  # 第33条第1款前段 / 第2款: 不予行政处罚 (the law leaves no choice); else 可以
+    kind: str = ""  # ExemptionKind value: minor / no_fault / first_offence
+
+
+@dataclass(frozen=True)
+class PriorCase:
+    """A decided penalty of the same enterprise (for 初次违法 and 一年内再犯)."""
+
+    number: str
+    violation_code: str
+    decided_on: dt.date
+
+
+@dataclass(frozen=True)
+class OffenceHistory:
+    """初次违法 and 一年内再犯 as the enterprise's own cases show them, with any correction by the officer."""
+
+    first_offence: bool
+    repeat: bool
+    text: str
+    overridden: bool = False
 
 
 @dataclass
 class Proposal:
-    """What the engine proposes: tier, band, the rows used and the reasoning."""
+    """What the engine proposes: the tier the facts select, its band, the rows used, the reasoning and the
+    不予处罚 option."""
 
     violation_code: str
     tier: str
@@ -156,22 +196,36 @@ class Proposal:
     amount_max: int
     reasoning: str
     rows: list[Band]
-    fallback: bool
+    fallback: bool  # no benchmark row in force: the statutory range
     why: str
     circumstances: list[str]
     other_measures: str = ""
     notes: list[str] = field(default_factory=list)
+    stage: str = STAGE_ORDER
+    target: str = TARGET_UNIT
+    quantity: Decimal | None = None
+    facts: list[str] = field(default_factory=list)
+    direction: str = ""  # how the circumstances act within the band (stated, not computed)
+    exemption: Exemption = field(default_factory=Exemption)
+    history: OffenceHistory | None = None
 
     @property
     def tier_label(self) -> str:
-        return TIER_LABELS[self.tier]
+        return tier_label(self.tier)
 
     @property
     def benchmark_row(self) -> Band:
         return self.rows[0]
 
 
-# --- circumstances -> tier --------------------------------------------------------------------------------------------
+def tier_label(tier: str) -> str:
+    """从轻/一般/从重/不予处罚/法定幅度 for the named codes; 阶次A, 阶次1 … for a benchmark's own 阶次 code."""
+    if not tier:
+        return ""
+    return TIER_LABELS.get(tier) or f"阶次{tier}"
+
+
+# --- circumstances ----------------------------------------------------------------------------------------------------
 def check_circumstances(codes: Iterable[str]) -> list[str]:
     """Normalise the recorded circumstances; refuse unknown codes and contradictory pairs."""
     result: list[str] = []
@@ -190,30 +244,6 @@ def check_circumstances(codes: Iterable[str]) -> list[str]:
     return result
 
 
-def select_tier(circumstances: Sequence[str]) -> tuple[str, str]:
-    """The tier and why. Only mitigating → 从轻; only aggravating → 从重; none or both → 一般 (综合裁量)."""
-    mitigating = [CIRCUMSTANCES[c] for c in circumstances if c in MITIGATING]
-    aggravating = [CIRCUMSTANCES[c] for c in circumstances if c in AGGRAVATING]
-    if mitigating and not aggravating:
-        return LENIENT, f"当事人具有{'、'.join(mitigating)}等从轻情节，且无从重情节（行政处罚法第三十二条）"
-    if aggravating and not mitigating:
-        return SEVERE, f"当事人具有{'、'.join(aggravating)}等从重情节，且无从轻情节（应急管理部令第12号）"
-    if aggravating and mitigating:
-        return STANDARD, (f"当事人既有{'、'.join(mitigating)}等从轻情节，又有{'、'.join(aggravating)}等从重情节，"
-                          "综合考虑后适用一般阶次（过罚相当，行政处罚法第五条）")
-    return STANDARD, "未发现法定从轻、从重情节，适用一般阶次"
-
-
-# --- tier -> band -----------------------------------------------------------------------------------------------------
-def fallback_band(tier: str, statutory_min: int | None, statutory_max: int, shares: FallbackShares) -> tuple[int, int]:
-    """国办发〔2022〕27号: shares of the maximum; with a statutory minimum, the shares are laid over [min, max]."""
-    low = statutory_min or 0
-    span = statutory_max - low
-    cut1 = low + span * shares.lenient_max_pct // 100
-    cut2 = low + span * shares.standard_max_pct // 100
-    return {LENIENT: (low, cut1), STANDARD: (cut1, cut2), SEVERE: (cut2, statutory_max)}[tier]
-
-
 # The stage of the procedure is itself a fact: at the 责令限期改正 stage the party has not yet been ordered to correct,
 # so it cannot have refused or delayed the correction; once it has refused (拒不改正) it did not correct in time.
 # (安全生产法 第99条 etc.: 责令限期改正 → 逾期未改正 → 拒不改正 are successive stages of one provision.)
@@ -221,54 +251,307 @@ STAGE_CONTRADICTIONS: dict[str, tuple[str, ...]] = {
     STAGE_ORDER: ("refused_correction",),
     STAGE_REFUSED: ("corrected_in_time",),
 }
+# words of a named fact that state a stage of its own (a fact 「逾期未改正」 recorded at the 责令限期改正 stage is a
+# contradiction, not a fact)
+STAGE_WORDS: dict[str, tuple[str, ...]] = {STAGE_OVERDUE: ("逾期未改正", "逾期不改正"), STAGE_REFUSED: ("拒不改正",)}
 
 
-def check_stage_facts(stage: str, codes: Sequence[str]) -> None:
-    """Refuse circumstances the stage of the procedure contradicts (nothing is proposed from contradictory facts)."""
+def check_stage_facts(stage: str, codes: Sequence[str], facts: Sequence[str] = ()) -> None:
+    """Refuse circumstances and named facts the stage of the procedure contradicts (nothing is proposed from
+    contradictory facts)."""
     for code in STAGE_CONTRADICTIONS.get(stage, ()):
         if code in codes:
             raise DomainError(f"情节与处罚阶段矛盾：处于「{STAGE_LABELS[stage]}」时不能认定「{CIRCUMSTANCES[code]}」",
                               code="contradictory_stage", field="circumstances")
+    for other, words in STAGE_WORDS.items():
+        if other == stage:
+            continue
+        for fact in facts:
+            if any(w in fact for w in words):
+                raise DomainError(f"情形与处罚阶段矛盾：处于「{STAGE_LABELS[stage]}」时不能认定「{fact}」"
+                                  f"（该情形属于「{STAGE_LABELS[other]}」）", code="contradictory_stage", field="facts")
 
 
-def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence[Band], shares: FallbackShares,
-            stage: str = STAGE_ORDER, target: str = TARGET_UNIT, party: str = "当事人") -> Proposal:
-    """The engine: rows are the benchmark rows of `violation_code` in force on the relevant date."""
+# --- 初次违法 / 一年内再犯 from the enterprise's own cases -------------------------------------------------------------
+def offence_history(*, priors: Sequence[PriorCase], violation_code: str, on: dt.date, first_offence_months: int,
+                    repeat_months: int, override_first: bool | None = None, override_repeat: bool | None = None,
+                    reason: str = "") -> OffenceHistory:
+    """初次违法: no decided penalty of the enterprise within `first_offence_months` before `on` (the date the
+    violation was found); 一年内再犯: a decided penalty for the same violation within `repeat_months`. Both come from
+    the enterprise's cases; an officer may correct either only with a written reason (shown in the reasoning)."""
+    first_from = add_months(on, -first_offence_months)
+    repeat_from = add_months(on, -repeat_months)
+    earlier = sorted((p for p in priors if first_from <= p.decided_on <= on), key=lambda p: p.decided_on)
+    same = [p for p in priors if p.violation_code == violation_code and repeat_from <= p.decided_on <= on]
+    first, repeat = not earlier, bool(same)
+    if earlier:
+        found = "、".join(f"{p.number}（{p.decided_on:%Y-%m-%d}决定）" for p in earlier[:5])
+        text = (f"经查本机关案件记录，当事人在{first_from:%Y-%m-%d}至{on:%Y-%m-%d}期间受过行政处罚（{found}），"
+                "不属于初次违法")
+    else:
+        text = f"经查本机关案件记录，当事人在{first_from:%Y-%m-%d}至{on:%Y-%m-%d}期间未受过行政处罚，属于初次违法"
+    if same:
+        text += (f"；{repeat_from:%Y-%m-%d}以来因同一违法行为受过行政处罚（{'、'.join(p.number for p in same[:5])}），"
+                 "属于一年内再犯")
+    overridden = False
+    for label, computed, wanted in (("初次违法", first, override_first), ("一年内再犯", repeat, override_repeat)):
+        if wanted is None or wanted == computed:
+            continue
+        if not reason.strip():
+            raise DomainError(f"系统根据当事人的案件记录认定{'' if computed else '不'}属于{label}；更正这一认定须写明理由"
+                              "（如其他机关作出的处罚决定）", code="override_reason_required", field="override_reason")
+        overridden = True
+    if overridden:
+        first = first if override_first is None else override_first
+        repeat = repeat if override_repeat is None else override_repeat
+        text += (f"。承办人更正认定为{'属于' if first else '不属于'}初次违法、{'属于' if repeat else '不属于'}一年内再犯，"
+                 f"理由：{reason.strip()}")
+    if first and repeat:
+        raise DomainError("初次违法与一年内再犯不能同时成立", code="contradictory_circumstances",
+                          field="override_reason")
+    return OffenceHistory(first_offence=first, repeat=repeat, text=text, overridden=overridden)
+
+
+def with_history(codes: Iterable[str], history: OffenceHistory | None) -> list[str]:
+    """The recorded circumstances with 初次违法 / 一年内再犯 replaced by the computed history (when there is one)."""
+    codes = [str(c).strip() for c in codes]
+    if history is None:
+        return codes
+    result = [c for c in codes if c not in HISTORY]
+    if history.first_offence:
+        result.append("first_offence")
+    if history.repeat:
+        result.append("repeat")
+    return result
+
+
+# --- facts -> tier ----------------------------------------------------------------------------------------------------
+def number_text(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def bounds_text(band: Band) -> str:
+    """The quantity condition of a row in words: 「1人次」「5处以上」「10%以下」「超过10%至30%」."""
+    if not band.quantity_unit:
+        return ""
+    unit = QUANTITY_UNITS.get(band.quantity_unit, band.quantity_unit)
+    low, high = band.quantity_min, band.quantity_max
+    if low is not None and high is not None and low == high:
+        return f"{number_text(low)}{unit}"
+    parts = []
+    if low is not None:
+        parts.append(f"{number_text(low)}{unit}以上" if band.min_inclusive else f"超过{number_text(low)}{unit}")
+    if high is not None:
+        parts.append(f"{number_text(high)}{unit}以下" if band.max_inclusive else f"不满{number_text(high)}{unit}")
+    return "、".join(parts) or f"任意{unit}"
+
+
+def condition_text(band: Band) -> str:
+    """A row's 适用条件 as printed, with its structured conditions."""
+    structured = [x for x in (bounds_text(band), *band.facts) if x and x not in band.conditions]
+    label = tier_label(band.tier)
+    return f"{label}「{band.conditions}」" + (f"（{'；'.join(structured)}）" if structured else "")
+
+
+def quantity_fits(band: Band, quantity: Decimal | None) -> bool:
+    if not band.quantity_unit:
+        return True
+    if quantity is None:
+        return False
+    if band.quantity_min is not None:
+        if quantity < band.quantity_min or (quantity == band.quantity_min and not band.min_inclusive):
+            return False
+    if band.quantity_max is not None:
+        if quantity > band.quantity_max or (quantity == band.quantity_max and not band.max_inclusive):
+            return False
+    return True
+
+
+def matching_rows(rows: Sequence[Band], *, quantity: Decimal | None, facts: Sequence[str]) -> list[Band]:
+    """The rows whose quantity bounds and required facts the recorded facts meet."""
+    named = set(facts)
+    return [r for r in rows if quantity_fits(r, quantity) and set(r.facts) <= named]
+
+
+def select_row(rows: Sequence[Band], *, quantity: Decimal | None, facts: Sequence[str], violation_code: str,
+               stage: str, target: str) -> tuple[Band, list[Band]]:
+    """The benchmark row the facts select among `rows` (the tiered rows of one violation, stage and target in force):
+    a lower level's row before a higher level's (city > province > national: lower-level benchmarks refine within
+    the higher one, 应急管理部令第12号), then the most specific row (most required facts). Returns the row and the
+    other matching rows; refuses when none matches, naming the conditions, or when two different tiers match
+    equally."""
+    matched = matching_rows(rows, quantity=quantity, facts=facts)
+    if not matched:
+        listed = "；".join(condition_text(r) for r in sorted(rows, key=lambda r: (-LEVEL_RANK.get(r.level, 0),
+                                                                                  r.tier_rank, r.tier)))
+        units = sorted({r.quantity_unit for r in rows if r.quantity_unit})
+        unit = "、".join(QUANTITY_UNITS.get(u, u) for u in units)
+        where = f"「{violation_code}」{STAGE_LABELS[stage]}·{TARGET_LABELS[target]}"
+        if units and quantity is None:
+            raise DomainError(f"请填写违法数量（单位：{unit}）：基准{where}按数量确定阶次：{listed}",
+                              code="quantity_required", field="quantity")
+        if units and quantity is not None and not any(quantity_fits(r, quantity) for r in rows if r.quantity_unit):
+            raise DomainError(f"违法数量{number_text(quantity)}{unit}不在基准{where}任何阶次的数量范围内：{listed}",
+                              code="quantity_out_of_range", field="quantity")
+        raise DomainError(f"所录事实不符合基准{where}任何阶次的适用条件：{listed}。请核对违法数量和情形",
+                          code="no_matching_tier", field="facts")
+    best = max((LEVEL_RANK.get(r.level, 0), len(r.facts)) for r in matched)
+    top = [r for r in matched if (LEVEL_RANK.get(r.level, 0), len(r.facts)) == best]
+    if len({(r.tier, r.amount_min, r.amount_max) for r in top}) > 1:
+        raise DomainError("所录事实同时符合基准的多个阶次：" + "；".join(condition_text(r) for r in top)
+                          + "。请核对违法数量和情形", code="ambiguous_tier", field="facts")
+    chosen = top[0]
+    return chosen, [r for r in matched if r is not chosen]
+
+
+def statutory_reference(rows: Sequence[Band], stage: str, target: str) -> Band | None:
+    """The statutory range of the provision for a stage and target: its 法定幅度 row, else any row that states it."""
+    same = [r for r in rows if r.stage == stage and r.target == target]
+    for r in same:
+        if r.tier == STATUTORY and r.statutory_max is not None:
+            return r
+    return next((r for r in same if r.statutory_max is not None), None)
+
+
+# the condition of a measure in a penalty provision that only a later stage or a further finding meets
+STAGE_CONDITIONS: dict[str, tuple[str, ...]] = {STAGE_OVERDUE: ("逾期未改正", "逾期不改正"), STAGE_REFUSED: ("拒不改正",)}
+FINDING_CONDITIONS = ("情节严重", "造成", "构成犯罪", "给他人造成损害", "违法所得")
+
+
+def statutory_measures(text: str, stage: str) -> tuple[list[str], list[str]]:
+    """The measures a provision names besides the fine (责令停产停业整顿 …), split into those that apply at `stage`
+    and those that need a condition the engine does not know (情节严重的 …, or a later stage's 逾期未改正的 …): a
+    conditional measure never becomes part of the proposal by itself (it would bring a hearing and a collective
+    discussion with it)."""
+    applied: list[str] = []
+    conditional: list[str] = []
+    for part in (p.strip() for p in text.replace(";", "；").split("；")):
+        if not part:
+            continue
+        later = [s for s, words in STAGE_CONDITIONS.items() if any(w in part for w in words)]
+        if later:
+            if stage in later:  # 「逾期未改正的，责令停产停业整顿」 at the overdue stage: the measure itself
+                applied.append(part.split("的，", 1)[1] if "的，" in part else part)
+            continue  # a later stage's measure: not at this stage
+        (conditional if any(w in part for w in FINDING_CONDITIONS) else applied).append(part)
+    return applied, conditional
+
+
+def exemption_option(codes: Sequence[str], *, listed: Band | None = None, industry: str = "") -> Exemption:
+    """行政处罚法 第33条: the 不予处罚 option the recorded facts open (never decided here)."""
+    if "no_fault" in codes:
+        return Exemption(True, "当事人有证据足以证明没有主观过错，依照《中华人民共和国行政处罚法》第三十三条第二款，"
+                               "不予行政处罚（法律、行政法规另有规定的，从其规定）。", mandatory=True, kind="no_fault")
+    if all(c in codes for c in MINOR_REQUIRED):
+        return Exemption(True, "当事人违法行为轻微并及时改正，没有造成危害后果，依照《中华人民共和国行政处罚法》"
+                               "第三十三条第一款，不予行政处罚。", mandatory=True, kind="minor")
+    if all(c in codes for c in FIRST_OFFENCE_REQUIRED):
+        exempt, basis = first_offence_exemption(circumstances=codes, listed=listed, industry=industry,
+                                                prior_penalties=0)
+        if exempt:
+            return Exemption(True, basis.replace("不予行政处罚。", "可以不予行政处罚。"), kind="first_offence")
+        return Exemption(False, f"当事人初次违法、危害后果轻微并及时改正（行政处罚法第三十三条第一款），但{basis}")
+    return Exemption()
+
+
+def _direction(codes: Sequence[str]) -> str:
+    """How the circumstances act within the tier's band: stated (the benchmark's rules of application read so far
+    fix no share of a band, see data/README.md), never turned into an invented sub-band."""
+    mitigating = [CIRCUMSTANCES[c] for c in codes if c in MITIGATING and c not in ("no_fault",)]
+    aggravating = [CIRCUMSTANCES[c] for c in codes if c in AGGRAVATING]
+    statutory = [CIRCUMSTANCES[c] for c in codes if c in STATUTORY_MITIGATING]
+    why = ("，其中" + "、".join(statutory) + "属于行政处罚法第三十二条规定应当从轻或者减轻处罚的情形") if statutory else ""
+    fixed = "（未规定幅度内从轻、从重的具体比例，幅度不变）"
+    if mitigating and not aggravating:
+        return f"当事人具有{'、'.join(mitigating)}等从轻情节{why}，在本幅度内从轻确定罚款数额{fixed}"
+    if aggravating and not mitigating:
+        return f"当事人具有{'、'.join(aggravating)}等从重情节，在本幅度内从重确定罚款数额{fixed}"
+    if aggravating and mitigating:
+        return (f"当事人既有{'、'.join(mitigating)}等从轻情节{why}，又有{'、'.join(aggravating)}等从重情节，"
+                "综合考虑后在本幅度内确定罚款数额（过罚相当，行政处罚法第五条第二款）")
+    return "未发现法定从轻、从重情节，在本幅度内确定罚款数额"
+
+
+def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence[Band], stage: str = STAGE_ORDER,
+            target: str = TARGET_UNIT, quantity: Decimal | int | None = None, facts: Iterable[str] = (),
+            party: str = "当事人", history: OffenceHistory | None = None, listed: Band | None = None,
+            industry: str = "") -> Proposal:
+    """The engine. `rows` are the benchmark rows of `violation_code` in force on the filing date. The tier follows
+    from the FACTS (quantity in the row's unit, stage, named facts: 应急管理部令第12号 第二条 「按照裁量涉及的不同
+    事实和情节」); the circumstances then act as 行政处罚法 第32条/第33条 say; with no tiered row in force the
+    statutory range is proposed and the reasoning says so."""
     if not rows:
         raise DomainError(f"裁量基准中没有违法行为代码「{violation_code}」（或该行为在立案之日不在有效期内）",
                           code="unknown_violation", field="violation_code")
-    codes = check_circumstances(circumstances)
+    codes = check_circumstances(with_history(circumstances, history))
     if stage not in STAGE_LABELS:
         raise DomainError("处罚阶段无效", field="stage")
-    check_stage_facts(stage, codes)
     if target not in TARGET_LABELS:
         raise DomainError("处罚对象无效", field="target")
-    fitting = [r for r in rows if r.stage == stage and r.target == target and r.tier != EXEMPT]
-    if not fitting:
-        raise DomainError(f"基准中「{violation_code}」没有「{STAGE_LABELS[stage]}·{TARGET_LABELS[target]}」的罚款规定",
-                          code="no_band", field="stage")
-    tier, why = select_tier(codes)
-    chosen = [r for r in fitting if r.tier == tier]
-    fallback = False
+    named = list(dict.fromkeys(str(f).strip() for f in facts if str(f).strip()))
+    known = {f for r in rows for f in r.facts}
+    unknown = [f for f in named if f not in known]
+    if unknown:
+        raise DomainError(f"情形「{'、'.join(unknown)}」不是该违法行为裁量基准所列的情形", code="unknown_fact",
+                          field="facts")
+    check_stage_facts(stage, codes, named)
+    amount = None if quantity is None else Decimal(str(quantity))
+    if amount is not None and amount < 0:
+        raise DomainError("违法数量不能为负数", code="bad_quantity", field="quantity")
+    tiered = [r for r in rows if r.tier not in (EXEMPT, STATUTORY) and r.stage == stage and r.target == target]
+    reference = statutory_reference(rows, stage, target)
     notes: list[str] = []
-    mins = [r.amount_min for r in chosen if r.amount_min is not None]
-    maxes = [r.amount_max for r in chosen if r.amount_max is not None]
-    if chosen and len(mins) == len(maxes) == len(chosen):
-        low, high = min(mins), max(maxes)
+    if tiered:
+        chosen, others = select_row(tiered, quantity=amount, facts=named, violation_code=violation_code, stage=stage,
+                                    target=target)
+        low = chosen.amount_min if chosen.amount_min is not None else (chosen.statutory_min or 0)
+        high = chosen.amount_max if chosen.amount_max is not None else chosen.statutory_max
+        if high is None:
+            raise DomainError(f"基准未规定「{violation_code}」{tier_label(chosen.tier)}的罚款幅度", code="no_band")
+        used, fallback = [chosen], False
+        recorded = "；".join(x for x in (
+            f"违法数量{number_text(amount)}{QUANTITY_UNITS.get(chosen.quantity_unit, '')}" if chosen.quantity_unit else "",
+            f"情形：{'、'.join(named)}" if named else "", STAGE_LABELS[stage]) if x)
+        level = LEVEL_LABELS.get(chosen.level, "")
+        structured = "；".join(x for x in (bounds_text(chosen), *chosen.facts) if x)
+        why = (f"所录事实（{recorded}）符合{level}级裁量基准{tier_label(chosen.tier)}的适用条件"
+               + (f"（{structured}）" if structured else ""))
+        if any(LEVEL_RANK.get(o.level, 0) < LEVEL_RANK.get(chosen.level, 0) for o in others):
+            why += "（上级基准亦有相应阶次，下级基准在上级基准范围内细化的，适用下级基准）"
     else:
-        reference = next((r for r in fitting if r.statutory_max), None)
         if reference is None or reference.statutory_max is None:
-            raise DomainError(f"基准未规定「{violation_code}」{TIER_LABELS[tier]}阶次的罚款幅度，且无法定最高额可供比例划分",
-                              code="no_band")
-        low, high = fallback_band(tier, reference.statutory_min, reference.statutory_max, shares)
-        chosen = [reference]
-        fallback = True
-        notes.append(f"基准未细化{TIER_LABELS[tier]}阶次，按{shares.source}的比例在法定幅度内确定")
-    measures = "；".join(sorted({r.other_measures for r in chosen if r.other_measures}))
-    proposal = Proposal(violation_code=violation_code, tier=tier, amount_min=low, amount_max=high, reasoning="",
-                        rows=chosen, fallback=fallback, why=why, circumstances=codes, other_measures=measures,
-                        notes=notes)
-    proposal.reasoning = write_reasoning(proposal, party=party, stage=stage, target=target, shares=shares)
+            raise DomainError(f"基准中「{violation_code}」没有「{STAGE_LABELS[stage]}·{TARGET_LABELS[target]}」的罚款规定",
+                              code="no_band", field="stage")
+        low, high = reference.statutory_min or 0, reference.statutory_max
+        used, fallback = [reference], True
+        why = ("行政处罚法第三十四条所称的裁量基准对此没有有效的规定，法律规定的罚款幅度即为裁量幅度，不按比例另行划分")
+        chosen = reference
+    if fallback:
+        applied, conditional = statutory_measures(chosen.other_measures, stage)
+    else:  # a benchmark row fixes the fine (应急〔2024〕90号); its own measures, the law's conditional ones as a note
+        applied = [chosen.other_measures] if chosen.other_measures else []
+        conditional = statutory_measures(reference.other_measures, stage)[1] if reference else []
+    measures = "；".join(applied)
+    if conditional:
+        notes.append(f"法律规定的其他处理措施（具备其条件时适用，须另行认定）：{'；'.join(conditional)}")
+    direction = _direction(codes)
+    statutory_min = (reference or chosen).statutory_min or chosen.statutory_min
+    if any(c in STATUTORY_MITIGATING for c in codes):
+        notes.append("当事人具有行政处罚法第三十二条规定的情形，依法应当从轻或者减轻处罚：从轻处罚可在法定幅度内低于本幅度"
+                     "（须书面说明理由）" + (f"；减轻处罚（低于法定最低罚款{yuan(statutory_min)}）须经行政机关负责人"
+                                        "集体讨论决定" if statutory_min else ""))
+    exemption = exemption_option(codes, listed=listed, industry=industry)
+    if exemption.possible:
+        notes.append(("依法应当" if exemption.mandatory else "可以") + "不予行政处罚：" + exemption.basis
+                     + "是否不予处罚由承办人提出免罚意见、经审核决定，系统不自动决定。")
+    proposal = Proposal(violation_code=violation_code, tier=STATUTORY if fallback else chosen.tier, amount_min=low, amount_max=high,
+                        reasoning="", rows=used, fallback=fallback, why=why, circumstances=codes,
+                        other_measures=measures, notes=notes, stage=stage, target=target, quantity=amount,
+                        facts=named, direction=direction, exemption=exemption, history=history)
+    proposal.reasoning = write_reasoning(proposal, party=party)
     return proposal
 
 
@@ -276,37 +559,47 @@ def yuan(amount: int | None) -> str:
     return "—" if amount is None else f"{amount:,}元"
 
 
-def write_reasoning(p: Proposal, *, party: str, stage: str, target: str, shares: FallbackShares) -> str:
-    """说理 (measure II.6): nature, circumstances found, the benchmark row and tier and why, the legal basis."""
+def write_reasoning(p: Proposal, *, party: str) -> str:
+    """说理 (measure II.6): the nature, the facts and circumstances found, the benchmark row the facts select (or the
+    statutory range) and how the circumstances act, the legal basis."""
     row = p.rows[0]
     statutory = (f"{yuan(row.statutory_min or 0)}至{yuan(row.statutory_max)}" if row.statutory_max
                  else "见罚则条款")
-    found = "、".join(CIRCUMSTANCES[c] for c in p.circumstances) or "未发现法定从轻、从重情节"
-    if p.fallback:
-        applied = (f"该违法行为（{STAGE_LABELS[stage]}、针对{TARGET_LABELS[target]}）在裁量基准（{row.source}）中"
-                   f"未细化{p.tier_label}阶次，依照{shares.source}的规定，"
-                   f"{p.tier_label}阶次按法定幅度的{_share_text(p.tier, shares)}确定")
-    else:
-        conditions = "；".join(f"{r.grade_label or p.tier_label}：{r.conditions}" for r in p.rows)
-        applied = (f"适用裁量基准（{row.source}）违法行为代码「{row.violation_code}」"
-                   f"{STAGE_LABELS[stage]}、针对{TARGET_LABELS[target]}的{p.tier_label}阶次（适用条件：{conditions}）")
+    facts = [x for x in (
+        f"违法数量{number_text(p.quantity)}{QUANTITY_UNITS.get(row.quantity_unit, '')}"
+        if p.quantity is not None and row.quantity_unit else "",
+        "、".join(p.facts), f"处于{STAGE_LABELS[p.stage]}") if x]
+    shown = [c for c in p.circumstances if p.history is None or c not in HISTORY]  # the history has its own sentence
+    found = "、".join(CIRCUMSTANCES[c] for c in shown)
+    if p.history:
+        found = (f"{p.history.text}；其他情节：{found}" if found else f"{p.history.text}；未发现其他法定从轻、从重情节")
+    found = found or "未发现法定从轻、从重情节"
     band = yuan(p.amount_min) if p.amount_min == p.amount_max else f"{yuan(p.amount_min)}至{yuan(p.amount_max)}"
+    if p.fallback:
+        applied = (f"该违法行为（{STAGE_LABELS[p.stage]}、针对{TARGET_LABELS[p.target]}）在立案之日没有有效的裁量基准"
+                   f"阶次，罚款幅度为法定幅度{band}（{row.source or row.penalty_provision}）")
+    else:
+        item = f"第{row.item}项" if row.item and row.item not in row.source else ""
+        applied = (f"适用{row.source}{item}"
+                   f"违法行为「{row.violation}」{STAGE_LABELS[p.stage]}、针对{TARGET_LABELS[p.target]}的"
+                   f"{p.tier_label}（适用条件：{row.conditions}），罚款幅度为{band}")
+    basis = ["第五条第二款"]
+    if any(c in STATUTORY_MITIGATING for c in p.circumstances):
+        basis.append("第三十二条")
+    if p.exemption.possible:
+        basis.append("第三十三条")
+    basis.append("第三十四条")
     lines = [
         f"一、违法行为的性质：{party}{row.violation}，违反了{row.legal_provision}的规定，"
         f"依照{row.penalty_provision}应予处罚，法定罚款幅度为{statutory}。",
-        f"二、查明的情节：{found}。",
-        f"三、裁量基准的适用：{applied}。理由：{p.why}。据此，罚款幅度为{band}"
-        + (f"，并{p.other_measures}" if p.other_measures else "") + "。",
-        f"四、法律依据：{row.penalty_provision}；《中华人民共和国行政处罚法》第五条、"
-        + ("第三十二条、" if p.tier == LENIENT else "") + "第三十四条；《应急管理部关于规范行政执法裁量权办法》（应急管理部令第12号）。",
+        f"二、查明的事实和情节：{'；'.join(facts)}；{found}。",
+        f"三、裁量基准的适用：{applied}。理由：{p.why}。{p.direction}"
+        + (f"，并{p.other_measures}" if p.other_measures else "") + "。"
+        + "".join(f"{n}" if n.endswith("。") else f"{n}。" for n in p.notes),
+        f"四、法律依据：{row.penalty_provision}；《中华人民共和国行政处罚法》{'、'.join(basis)}；"
+        "《应急管理行政裁量权基准暂行规定》（应急管理部令第12号）。",
     ]
     return "\n".join(lines)
-
-
-def _share_text(tier: str, shares: FallbackShares) -> str:
-    return {LENIENT: f"{shares.lenient_max_pct}%以下",
-            STANDARD: f"{shares.lenient_max_pct}%至{shares.standard_max_pct}%",
-            SEVERE: f"{shares.standard_max_pct}%以上"}[tier]
 
 
 def check_amount(amount: int, amount_min: int, amount_max: int, deviation_reason: str) -> None:

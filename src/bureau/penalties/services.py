@@ -51,24 +51,61 @@ DECIDED_STATES = ("decided", "served", "executed", "closed")
 
 
 # --- the engine, with its data -----------------------------------------------------------------------------------------
-def fallback_shares(on: dt.date) -> rules.FallbackShares:
-    return rules.FallbackShares(lenient_max_pct=int(rule("penalties.fallback.lenient_max_pct", on)),
-                                standard_max_pct=int(rule("penalties.fallback.standard_max_pct", on)))
-
-
 def benchmark_rows(violation_code: str, on: dt.date) -> list[rules.Band]:
     rows = BenchmarkRow.objects.in_force(on).filter(violation_code=violation_code.strip()).order_by("tier", "line")
     return [r.band() for r in rows]
 
 
 def proposal_compute(*, violation_code: str, circumstances: list[str], stage: str = rules.STAGE_ORDER,
-                     target: str = rules.TARGET_UNIT, on: dt.date | None = None,
-                     party: str = "当事人") -> rules.Proposal:
-    """The discretion engine (measure II.6) on the benchmark rows in force on `on` (no write)."""
+                     target: str = rules.TARGET_UNIT, on: dt.date | None = None, party: str = "当事人",
+                     quantity: Decimal | int | None = None, facts: list[str] | tuple[str, ...] = (),
+                     history: rules.OffenceHistory | None = None, industry: str = "") -> rules.Proposal:
+    """The discretion engine (measure II.6) on the benchmark rows in force on `on` (no write): the facts select the
+    row, the circumstances act as the law says, the 不予处罚 option (行政处罚法 第33条) is stated."""
     on = on or timezone.localdate()
-    return rules.propose(violation_code=violation_code, circumstances=circumstances,
-                         rows=benchmark_rows(violation_code, on), shares=fallback_shares(on), stage=stage,
-                         target=target, party=party)
+    code = violation_code.strip()
+    rows, listed = engine_rows(code, on)
+    return rules.propose(violation_code=code, circumstances=circumstances, rows=rows, stage=stage, target=target,
+                         party=party, quantity=quantity, facts=facts, history=history, listed=listed,
+                         industry=industry)
+
+
+# The proposal's one query, written out: the ORM's compilation of the equivalent queryset (in force, code OR exempt
+# row of the same text) cost more than the query itself (bench/penalties/proposal.py). Served by bench_code_from.
+ENGINE_ROWS_SQL = (
+    f"SELECT * FROM {BenchmarkRow._meta.db_table} WHERE effective_from <= %s "
+    "AND (effective_to IS NULL OR effective_to >= %s) "
+    f"AND (violation_code = %s OR (tier = %s AND violation IN (SELECT violation FROM {BenchmarkRow._meta.db_table} "
+    "WHERE violation_code = %s))) ORDER BY tier, line, id")
+
+
+def engine_rows(violation_code: str, on: dt.date) -> tuple[list[rules.Band], rules.Band | None]:
+    """In one query: the rows of `violation_code` in force on `on`, and its 首违不罚 list entry (an exempt row of the
+    same code, else of the same violation text) — the engine's data for one proposal."""
+    found = list(BenchmarkRow.objects.raw(ENGINE_ROWS_SQL, [on, on, violation_code, rules.EXEMPT, violation_code]))
+    rows = [r for r in found if r.violation_code == violation_code]
+    texts = {r.violation for r in rows}
+    exempt = [r for r in found if r.tier == rules.EXEMPT and r.violation in texts]
+    listed = (next((r for r in exempt if r.violation_code == violation_code), None)
+              or max(exempt, key=lambda r: (r.effective_from, r.pk), default=None))
+    return [r.band() for r in rows], listed.band() if listed else None
+
+
+def offence_history(case: Case, *, violation_code: str, override_first: bool | None = None,
+                    override_repeat: bool | None = None, reason: str = "") -> rules.OffenceHistory:
+    """初次违法 / 一年内再犯 from the enterprise's own decided penalties (any authority's, in this system) before the
+    violation was found; the periods are rule parameters (`penalties.first_offence_months`,
+    `penalties.repeat_months`) with their sources."""
+    on = timezone.localtime(case.found_at).date() if case.found_at else case.filed_on
+    priors = [rules.PriorCase(number=n, violation_code=v, decided_on=d) for n, v, d in
+              Case.objects.filter(enterprise_id=case.enterprise_id, state__in=DECIDED_STATES, exemption="",
+                                  decided_on__isnull=False, decided_on__lte=on)
+              .exclude(pk=case.pk).order_by("-decided_on").values_list("number", "violation_code", "decided_on")[:50]
+              if d is not None]
+    return rules.offence_history(priors=priors, violation_code=violation_code.strip(), on=on,
+                                 first_offence_months=int(rule("penalties.first_offence_months", on)),
+                                 repeat_months=int(rule("penalties.repeat_months", on)),
+                                 override_first=override_first, override_repeat=override_repeat, reason=reason)
 
 
 def first_offence_listing(violation_code: str, on: dt.date) -> rules.Band | None:
@@ -403,14 +440,28 @@ def evidence_add(*, actor: User, case: Case, kind: str, recorded_on: dt.date, pl
     return record
 
 
+def _override(value: bool | None) -> str:
+    return "" if value is None else ("是" if value else "否")
+
+
 def case_propose(*, actor: User, case: Case, violation_code: str, circumstances: list[str], amount: int,
                  stage: str = rules.STAGE_ORDER, target: str = rules.TARGET_UNIT, deviation_reason: str = "",
-                 complex_case: bool = False) -> Case:
-    """裁量建议 (measure II.6): the engine's tier, band and reasoning; an amount outside the band needs a written
-    reason that the review sees; the statutory range is never exceeded."""
+                 complex_case: bool = False, quantity: Decimal | int | None = None,
+                 facts: list[str] | tuple[str, ...] = (), first_offence_override: bool | None = None,
+                 repeat_override: bool | None = None, override_reason: str = "") -> Case:
+    """裁量建议 (measure II.6): the facts recorded (quantity, stage, named facts) select the benchmark row; 初次违法 /
+    一年内再犯 come from the enterprise's cases (an officer's correction needs a reason, stored, audited and shown in
+    the reasoning); an amount outside the band needs a written reason that the review sees; the statutory range is
+    never exceeded; where the law says 不予行政处罚 (第33条第1款前段、第2款) no fine is proposed."""
     check_transition(case_workflow, case, "propose", actor)
+    history = offence_history(case, violation_code=violation_code, override_first=first_offence_override,
+                              override_repeat=repeat_override, reason=override_reason)
     proposal = proposal_compute(violation_code=violation_code, circumstances=circumstances, stage=stage,
-                                target=target, on=case.filed_on, party=case.enterprise.name)
+                                target=target, on=case.filed_on, party=case.enterprise.name, quantity=quantity,
+                                facts=facts, history=history, industry=case.enterprise.industry)
+    if proposal.exemption.mandatory:
+        raise DomainError(f"依法应当不予行政处罚，不能提出罚款建议：{proposal.exemption.basis}请提出免罚意见",
+                          code="exemption_required", field="circumstances")
     rules.check_amount(amount, proposal.amount_min, proposal.amount_max, deviation_reason)
     row = proposal.benchmark_row
     if not rules.within_statute(amount, row.statutory_min, row.statutory_max):
@@ -419,6 +470,10 @@ def case_propose(*, actor: User, case: Case, violation_code: str, circumstances:
     within = proposal.amount_min <= amount <= proposal.amount_max
     hearing = amount >= hearing_threshold(target, case.filed_on) or "停产停业" in proposal.other_measures
     fields = dict(violation_code=violation_code.strip(), benchmark_row_id=row.row_id, circumstances=proposal.circumstances,
+                  quantity=proposal.quantity, named_facts=proposal.facts,
+                  first_offence_override=first_offence_override if history.overridden else None,
+                  repeat_override=repeat_override if history.overridden else None,
+                  history_override_reason=override_reason.strip() if history.overridden else "",
                   stage=stage, target=target, tier=proposal.tier, amount_min=proposal.amount_min,
                   amount_max=proposal.amount_max, proposed_amount=amount, other_measures=proposal.other_measures,
                   deviation_reason="" if within else deviation_reason.strip(), reasoning=proposal.reasoning,
@@ -428,12 +483,21 @@ def case_propose(*, actor: User, case: Case, violation_code: str, circumstances:
         Case.objects.filter(pk=case.pk).update(**fields)
         for key, value in fields.items():
             setattr(case, key, value)
-        note = f"{proposal.tier_label}阶次，基准幅度{rules.yuan(proposal.amount_min)}至{rules.yuan(proposal.amount_max)}，" \
+        note = f"{proposal.tier_label}，幅度{rules.yuan(proposal.amount_min)}至{rules.yuan(proposal.amount_max)}，" \
                f"拟罚款{rules.yuan(amount)}" + ("" if within else f"；偏离理由：{deviation_reason.strip()}") + (
+                   f"；更正初次违法/再犯认定，理由：{override_reason.strip()}" if history.overridden else "") + (
                    "；承办人认定情节复杂，须集体讨论" if complex_case else "")
-        record_history(case, actor=actor, action="propose", label="提出裁量建议", note=note)
+        record_history(case, actor=actor, action="propose", label="提出裁量建议", note=note[:500])
         audit(actor, "penalties.propose", case, summary=f"{case.number} 裁量建议：{note}"[:300],
-              data={"violation_code": violation_code, "circumstances": proposal.circumstances, "amount": amount})
+              data={"violation_code": violation_code, "circumstances": proposal.circumstances, "amount": amount,
+                    "quantity": str(proposal.quantity) if proposal.quantity is not None else None,
+                    "facts": proposal.facts, "tier": proposal.tier, "benchmark_row": row.row_id,
+                    "statutory_range": proposal.fallback,
+                    "history": {"first_offence": history.first_offence, "repeat": history.repeat,
+                                "overridden": history.overridden,
+                                "first_offence_override": _override(first_offence_override),
+                                "repeat_override": _override(repeat_override),
+                                "reason": override_reason.strip() if history.overridden else ""}})
     return case
 
 
@@ -466,14 +530,17 @@ def _same_violation(hazard: Any, codes: set[str], item: int | None) -> bool:
 
 def case_propose_exemption(*, actor: User, case: Case, kind: str, violation_code: str = "",
                            circumstances: list[str] | None = None, hazard: Any = None,
-                           link_reason: str = "") -> Case:
+                           link_reason: str = "", first_offence_override: bool | None = None,
+                           override_reason: str = "") -> Case:
     """免罚意见: the self-inspection exemption (measure II.8: only for the self-found hazard that is the case's
-    violation — same violation code or checklist item, or linked by the officer with a written reason) or 首违不罚
-    (行政处罚法 第33条第1款)."""
+    violation — same violation code or checklist item, or linked by the officer with a written reason), 首违不罚
+    (行政处罚法 第33条第1款后段: 初次违法 computed from the enterprise's cases), 违法行为轻微并及时改正、没有造成危害后果
+    (第33条第1款前段) or 没有主观过错 (第33条第2款)."""
     check_transition(case_workflow, case, "propose", actor)
     codes = rules.check_circumstances(circumstances or [])
     row_id = None
     linked = False  # II.8: the officer linked a hazard whose recorded violation differs (with a written reason)
+    history = None
     if violation_code.strip():
         bands = benchmark_rows(violation_code, case.filed_on)
         if not bands:
@@ -495,32 +562,49 @@ def case_propose_exemption(*, actor: User, case: Case, kind: str, violation_code
                                                         inspection_at=case.found_at, case_codes=case_codes,
                                                         case_item_id=item, link_reason=link_reason)
         linked = exempt and not _same_violation(hazard, case_codes, item)
-    elif kind == ExemptionKind.FIRST_OFFENCE:
+    elif kind in (ExemptionKind.FIRST_OFFENCE, ExemptionKind.MINOR, ExemptionKind.NO_FAULT):
         if not violation_code.strip():
-            raise DomainError("首违不罚须选择违法行为", field="violation_code")
-        listed = first_offence_listing(violation_code.strip(), case.filed_on)
-        prior = Case.objects.filter(enterprise_id=case.enterprise_id, state__in=DECIDED_STATES,
-                                    exemption="").exclude(pk=case.pk).count()
-        exempt, basis = rules.first_offence_exemption(circumstances=codes, listed=listed,
-                                                      industry=case.enterprise.industry, prior_penalties=prior)
+            raise DomainError("请选择违法行为", field="violation_code")
+        history = offence_history(case, violation_code=violation_code, override_first=first_offence_override,
+                                  reason=override_reason)
+        codes = rules.check_circumstances(rules.with_history(codes, history))
+        if kind == ExemptionKind.FIRST_OFFENCE:
+            listed = first_offence_listing(violation_code.strip(), case.filed_on)
+            exempt, basis = rules.first_offence_exemption(circumstances=codes, listed=listed,
+                                                          industry=case.enterprise.industry, prior_penalties=0)
+            if not history.first_offence:
+                exempt, basis = False, history.text
+        else:
+            option = rules.exemption_option(codes)
+            exempt, basis = option.possible and option.kind == kind, option.basis
+            if not exempt:
+                required = rules.MINOR_REQUIRED if kind == ExemptionKind.MINOR else ("no_fault",)
+                missing = [rules.CIRCUMSTANCES[c] for c in required if c not in codes]
+                basis = f"缺少{'、'.join(missing)}" if missing else (basis or "条件不符")
+        if exempt:
+            basis = f"{basis}（{history.text}。）" if kind == ExemptionKind.FIRST_OFFENCE else basis
     else:
         raise DomainError("免罚类型无效", field="kind")
     if not exempt:
         raise DomainError(f"不符合免罚条件：{basis}", code="not_exempt",
                           field="link_reason" if "关联理由" in basis else None)
     link = " ".join(link_reason.split()) if kind == ExemptionKind.SELF_INSPECTION and linked else ""
+    overridden = bool(history and history.overridden)
     fields = dict(exemption=kind, exemption_basis=basis, exempt_hazard=hazard if kind == ExemptionKind.SELF_INSPECTION
                   else None, violation_code=violation_code.strip(), benchmark_row_id=row_id, circumstances=codes,
                   tier=rules.EXEMPT, amount_min=0, amount_max=0, proposed_amount=None, deviation_reason="",
-                  reasoning=basis, hearing_right=False, other_measures="", exempt_link_reason=link)
+                  reasoning=basis, hearing_right=False, other_measures="", exempt_link_reason=link,
+                  first_offence_override=first_offence_override if overridden else None, repeat_override=None,
+                  history_override_reason=override_reason.strip() if overridden else "")
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(**fields)
         for key, value in fields.items():
             setattr(case, key, value)
-        record_history(case, actor=actor, action="propose_exemption", label="提出免罚意见", note=basis)
+        record_history(case, actor=actor, action="propose_exemption", label="提出免罚意见", note=basis[:500])
         audit(actor, "penalties.propose_exemption", case, summary=f"{case.number} 免罚意见：{case.get_exemption_display()}",
               data={"kind": kind, "hazard": hazard.pk if hazard is not None else None,
-                    "violation_code": violation_code.strip(), "link_reason": link})
+                    "violation_code": violation_code.strip(), "link_reason": link, "circumstances": codes,
+                    "history_overridden": overridden, "reason": override_reason.strip() if overridden else ""})
     return case
 
 

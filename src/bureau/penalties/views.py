@@ -40,6 +40,7 @@ from bureau.penalties.forms import (
     LegalReviewForm,
     ProposalForm,
     StatementReviewForm,
+    override_value,
 )
 from bureau.penalties.models import Case, CollectiveDiscussion
 from bureau.penalties.workflow import STEPS, case_workflow
@@ -288,12 +289,7 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> 
             ctx["evidence_form"] = extra.pop("evidence_form", None) or EvidenceForm(
                 officers=officers, initial={"recorded_on": timezone.localdate(),
                                             "officers": [str(case.lead_officer_id), str(case.second_officer_id)]})
-            violations = queries.violation_choices(case.filed_on)
-            ctx["proposal_form"] = extra.pop("proposal_form", None) or ProposalForm(
-                violations=violations,
-                initial={"violation_code": proposed_violation(case, violations), "circumstances": case.circumstances,
-                         "stage": case.stage or rules.STAGE_ORDER, "target": case.target or rules.TARGET_UNIT,
-                         "amount": case.proposed_amount, "complex_case": case.complex_case})
+            ctx["proposal_form"] = extra.pop("proposal_form", None) or _proposal_form(case)
             matching, others = services.self_inspection_candidates(case)
             ctx["exemption_form"] = extra.pop("exemption_form", None) or ExemptionForm(
                 hazards=others, matching=matching, violations=queries.first_offence_choices(case.filed_on),
@@ -459,21 +455,71 @@ def evidence_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "penalties/detail.html", _detail_context(request, case, evidence_form=form), status=400)
 
 
+def _choice(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")
+
+
+def _proposal_form(case: Case, data: Any = None, *, bind: bool = True) -> ProposalForm:
+    """The propose step's form: the violation picker (narrowed by the search), the quantity in the chosen
+    violation's unit, its named facts as checkboxes, the computed 初次违法 / 一年内再犯."""
+    source = data if data is not None else {}
+    code = (source.get("violation_code") or case.violation_code or "").strip()
+    if not code and data is None:  # a case opened from an inspection finding starts from what its item proves
+        code = proposed_violation(case, queries.violation_choices(case.filed_on))
+    search = (source.get("violation_search") or "").strip()
+    violation = queries.violation(case.filed_on, code) if code else None
+    choices = queries.violation_choices(case.filed_on, q=search, keep=code) if search else \
+        queries.violation_choices(case.filed_on, keep=code)
+    if search and not [c for c in choices if c[0] != code]:  # the search names a provision, not a text
+        choices = queries.violation_choices(case.filed_on, provision=search, keep=code)
+    history = None
+    try:
+        history = services.offence_history(case, violation_code=code)
+    except DomainError:
+        history = None
+    initial = {"violation_code": code, "circumstances": [c for c in case.circumstances
+                                                                         if c not in rules.HISTORY],
+               "stage": case.stage or rules.STAGE_ORDER, "target": case.target or rules.TARGET_UNIT,
+               "amount": case.proposed_amount, "complex_case": case.complex_case, "quantity": case.quantity,
+               "facts": case.named_facts, "override_reason": case.history_override_reason,
+               "first_offence_override": _choice(case.first_offence_override),
+               "repeat_override": _choice(case.repeat_override)}
+    if data is not None and not bind:  # the picker's search: the officer's entries shown again, not validated
+        initial.update({k: (data.getlist(k) if k in ("facts", "circumstances") else data.get(k))
+                        for k in ProposalForm.base_fields if k in data})
+        data = None
+    return ProposalForm(data, initial=initial, violations=choices, violation=violation, history=history)
+
+
 @login_required
 @require_POST
 @acts_on("penalties.Case", action="action")
 def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The propose step: 查找 narrows the picker, 试算 shows the computed proposal (tier, band, reasoning, the
+    不予处罚 option) before anything is saved, 保存 records it."""
     case = queries.get_case_for(request.user, pk)
-    form = ProposalForm(request.POST, violations=queries.violation_choices(case.filed_on))
+    if "find" in request.POST:  # the picker's search without JavaScript: the narrowed list, nothing computed
+        form = _proposal_form(case, request.POST, bind=False)
+        return render(request, "penalties/detail.html", _detail_context(request, case, proposal_form=form))
+    form = _proposal_form(case, request.POST)
     preview = None
     if form.is_valid():
         data = form.cleaned_data
+        overrides = dict(first_offence_override=override_value(data["first_offence_override"]),
+                         repeat_override=override_value(data["repeat_override"]),
+                         override_reason=data["override_reason"])
         try:
             if "preview" in request.POST or data["amount"] is None:
+                history = services.offence_history(case, violation_code=data["violation_code"],
+                                                   override_first=overrides["first_offence_override"],
+                                                   override_repeat=overrides["repeat_override"],
+                                                   reason=overrides["override_reason"])
                 preview = services.proposal_compute(violation_code=data["violation_code"],
                                                     circumstances=data["circumstances"], stage=data["stage"],
                                                     target=data["target"], on=case.filed_on,
-                                                    party=case.enterprise.name)
+                                                    party=case.enterprise.name, quantity=data["quantity"],
+                                                    facts=data["facts"], history=history,
+                                                    industry=case.enterprise.industry)
                 if data["amount"] is None and "preview" not in request.POST:
                     form.add_error("amount", "请填写拟罚款金额")
             else:
@@ -481,7 +527,8 @@ def proposal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                                       circumstances=data["circumstances"], amount=data["amount"],
                                       stage=data["stage"], target=data["target"],
                                       deviation_reason=data["deviation_reason"],
-                                      complex_case=data["complex_case"])
+                                      complex_case=data["complex_case"], quantity=data["quantity"],
+                                      facts=data["facts"], **overrides)
                 messages.success(request, "已保存裁量建议")
                 return redirect("penalties:detail", pk=case.pk)
         except DomainError as exc:
@@ -507,7 +554,9 @@ def exemption(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         try:
             services.case_propose_exemption(actor=request.user, case=case, kind=data["kind"], hazard=hazard,
                                             violation_code=data["violation_code"] or "",
-                                            circumstances=data["circumstances"], link_reason=data["link_reason"])
+                                            circumstances=data["circumstances"], link_reason=data["link_reason"],
+                                            first_offence_override=override_value(data["first_offence_override"]),
+                                            override_reason=data["override_reason"])
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
