@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -57,15 +58,21 @@ def test_percent_bounds_follow_the_rows_inclusivity_sx2021_97_4():
     tier = [rules.propose(violation_code="AQSCF-97-4", circumstances=[], rows=rows, quantity=q).tier
             for q in (Decimal("0.5"), 10, Decimal("10.01"), 30)]
     assert tier == ["1", "1", "2", "2"]
-    with pytest.raises(DomainError) as err:
-        rules.propose(violation_code="AQSCF-97-4", circumstances=[], rows=rows, quantity=31)
-    assert err.value.code == "quantity_out_of_range" and "比例10%以上30%以下" in err.value.message
+    p = rules.propose(violation_code="AQSCF-97-4", circumstances=[], rows=rows, quantity=31)
+    assert p.fallback and "比例10%以上30%以下" in p.reasoning  # no loaded row names it: the statutory range, said so
 
 
-def test_quantity_outside_every_row_is_refused_naming_the_conditions():
-    with pytest.raises(DomainError) as err:
-        rules.propose(violation_code="AQSCF-97-7", circumstances=[], rows=bands_on(NOW, "AQSCF-97-7"), quantity=2)
-    assert err.value.code == "quantity_out_of_range" and "阶次A「有1人次」" in err.value.message
+def test_quantity_no_loaded_row_names_gets_the_statutory_range_and_says_so():
+    """行政处罚法 第34条: the benchmark binds where it has a row; only 阶次A 「有1人次」 of 应急〔2024〕90号 (26) could be
+    sourced, so two unlicensed workers get the statutory range with the loaded conditions named — never a refusal
+    that blocks the case, never an invented split."""
+    p = rules.propose(violation_code="AQSCF-97-7", circumstances=[], rows=bands_on(NOW, "AQSCF-97-7"), quantity=2)
+    assert (p.fallback, p.tier, p.amount_min, p.amount_max) == (True, rules.STATUTORY, 0, 100000)
+    assert "阶次A「有1人次」" in p.reasoning and "没有与所录事实相符的裁量基准阶次" in p.reasoning
+    assert any("不涵盖所录事实" in n for n in p.notes)
+    with pytest.raises(DomainError) as err:  # zero persons: there is no violation to penalise
+        rules.propose(violation_code="AQSCF-97-7", circumstances=[], rows=bands_on(NOW, "AQSCF-97-7"), quantity=0)
+    assert err.value.code == "bad_quantity"
 
 
 def test_quantity_is_required_where_the_rows_count():
@@ -94,8 +101,14 @@ def test_most_specific_row_wins_within_a_level():
     assert (p.tier, p.amount_min) == ("B", 20000) and "造成生产安全事故" in p.reasoning
 
 
-def test_no_matching_row_is_refused_naming_the_conditions():
+def test_no_matching_row_gives_the_statutory_range_naming_the_conditions():
     rows = [band("B", facts=("造成生产安全事故",))]
+    p = propose(rows)
+    assert p.fallback and (p.amount_min, p.amount_max) == (0, 50000) and "造成生产安全事故" in p.reasoning
+
+
+def test_no_matching_row_without_a_statutory_range_is_refused():
+    rows = [replace(band("B", facts=("造成生产安全事故",)), statutory_min=None, statutory_max=None)]
     with pytest.raises(DomainError) as err:
         propose(rows)
     assert err.value.code == "no_matching_tier" and "造成生产安全事故" in err.value.message

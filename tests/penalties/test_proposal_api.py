@@ -81,7 +81,7 @@ def test_historical_version_by_date(w, login):
      "与处罚阶段矛盾"),
     # the tier is chosen by the facts: without the count, or a count no row names, nothing is proposed
     ({"violation_code": "AQSCF-97-7"}, "请填写违法数量（单位：人次）"),
-    ({"violation_code": "AQSCF-97-7", "quantity": 2}, "不在基准"),
+    ({"violation_code": "AQSCF-97-7", "quantity": 0}, "违法数量应大于0"),
     ({"violation_code": "AQSCF-97-7", "quantity": -1}, "请求参数有误"),
     ({"violation_code": "AQSCF-97-7", "quantity": 1, "facts": ["造成生产安全事故"]}, "不是该违法行为裁量基准所列的情形"),
     ({"circumstances": []}, "请求参数有误"),

@@ -504,9 +504,23 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
     tiered = [r for r in rows if r.tier not in (EXEMPT, STATUTORY) and r.stage == stage and r.target == target]
     reference = statutory_reference(rows, stage, target)
     notes: list[str] = []
+    uncovered = ""  # the loaded tiers do not cover the recorded facts (an incomplete or partly sourced benchmark)
     if tiered:
-        chosen, others = select_row(tiered, quantity=amount, facts=named, violation_code=violation_code, stage=stage,
-                                    target=target)
+        try:
+            chosen, others = select_row(tiered, quantity=amount, facts=named, violation_code=violation_code,
+                                        stage=stage, target=target)
+        except DomainError as refusal:
+            # 行政处罚法 第34条: the benchmark binds where it has a row; for facts none of its rows names the
+            # statutory range is the range (never a percentage split) — refused only without a statutory range
+            if refusal.code not in ("quantity_out_of_range", "no_matching_tier") or reference is None \
+                    or reference.statutory_max is None:
+                raise
+            if amount is not None and amount == 0:
+                raise DomainError("违法数量应大于0（数量为0即不存在该违法行为）", code="bad_quantity",
+                                  field="quantity") from refusal
+            uncovered = "；".join(condition_text(r) for r in sorted(tiered, key=lambda r: (r.tier_rank, r.tier)))
+            tiered = []
+    if tiered:
         low = chosen.amount_min if chosen.amount_min is not None else (chosen.statutory_min or 0)
         high = chosen.amount_max if chosen.amount_max is not None else chosen.statutory_max
         if high is None:
@@ -528,6 +542,11 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
         low, high = reference.statutory_min or 0, reference.statutory_max
         used, fallback = [reference], True
         why = ("行政处罚法第三十四条所称的裁量基准对此没有有效的规定，法律规定的罚款幅度即为裁量幅度，不按比例另行划分")
+        if uncovered:
+            why = (f"所录事实不符合现行裁量基准已列阶次的适用条件（{uncovered}），基准对此没有规定，"
+                   "法律规定的罚款幅度即为裁量幅度，不按比例另行划分")
+            notes.append(f"裁量基准已列阶次不涵盖所录事实（{uncovered}），按法定幅度提出建议；请核对所录事实，"
+                         "或由管理员导入完整的裁量基准")
         chosen = reference
     if fallback:
         applied, conditional = statutory_measures(chosen.other_measures, stage)
@@ -576,8 +595,9 @@ def write_reasoning(p: Proposal, *, party: str) -> str:
     found = found or "未发现法定从轻、从重情节"
     band = yuan(p.amount_min) if p.amount_min == p.amount_max else f"{yuan(p.amount_min)}至{yuan(p.amount_max)}"
     if p.fallback:
-        applied = (f"该违法行为（{STAGE_LABELS[p.stage]}、针对{TARGET_LABELS[p.target]}）在立案之日没有有效的裁量基准"
-                   f"阶次，罚款幅度为法定幅度{band}（{row.source or row.penalty_provision}）")
+        missing = "没有与所录事实相符的裁量基准阶次" if p.why.startswith("所录事实不符合") else "没有有效的裁量基准阶次"
+        applied = (f"该违法行为（{STAGE_LABELS[p.stage]}、针对{TARGET_LABELS[p.target]}）在立案之日{missing}，"
+                   f"罚款幅度为法定幅度{band}（{row.source or row.penalty_provision}）")
     else:
         item = f"第{row.item}项" if row.item and row.item not in row.source else ""
         applied = (f"适用{row.source}{item}"
