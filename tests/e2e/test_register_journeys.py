@@ -34,8 +34,12 @@ def test_admin_imports_a_file_with_a_bad_row_and_nothing_is_imported(page, live_
     wb = Workbook()
     ws = wb.active
     ws.append([title for _, title, _ in COLUMNS])
-    ws.append([valid_uscc(), "运城好企业有限公司", "140802", "加油站", "", "王五"])
-    ws.append(["91140802MA0K00000X", "运城坏企业有限公司", "999999", "加油站", "", "赵六"])
+    keys = [key for key, _, _ in COLUMNS]  # cells by column key: the template's column order may change
+    for values in ({"uscc": valid_uscc(), "name": "运城好企业有限公司", "region": "140802", "industry": "加油站",
+                    "legal_representative": "王五"},
+                   {"uscc": "91140802MA0K00000X", "name": "运城坏企业有限公司", "region": "999999", "industry": "加油站",
+                    "legal_representative": "赵六"}):
+        ws.append([values.get(key, "") for key in keys])
     path = tmp_path / "名录.xlsx"
     buffer = io.BytesIO()
     wb.save(buffer)

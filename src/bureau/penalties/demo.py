@@ -360,6 +360,32 @@ def load(ctx: Any) -> None:
                                      "的从重情节成立，不予减轻。")
     services.case_submit_decision(actor=officer, case=case)
 
+    # 12a. the whole path on one case: the recorded facts (1 人次) select 应急〔2024〕90号 (26) 阶次A (≤ 30,000 yuan);
+    # the officer finds the case 情节复杂 (the certificate was forged: another authority's matter, 行政处罚法 第58条第1款
+    # 第（三）项), so the 法制审核 and the leaders' collective discussion (第57条第2款) come before the decision; served,
+    # the decision is published on the portal (第48条, step 13)
+    case = inspection_case(firm_at(7), "特种作业人员持伪造的操作证上岗作业",
+                           "检查发现电工1名所持特种作业操作证经全国特种作业操作证查询平台核验系伪造，另涉嫌伪造证件，"
+                           "需移送公安机关。", violation_code="AQSCF-97-7")
+    evidence(case, "问：电工李某的操作证从何处取得？答：通过中介办理，公司不清楚真伪，已让其停止作业。")
+    services.case_propose(actor=officer, case=case, violation_code="AQSCF-97-7", circumstances=["cooperation"],
+                          amount=25000, quantity=1, complex_case=True)
+    services.case_transition(actor=officer, case=case, action="submit_review")
+    services.case_notify(actor=leader, case=case, opinion="事实清楚，同意告知；伪造证件线索另行移送公安机关。")
+    delivered(case, "penalty_notice")
+    services.statement_submit(actor=officer, case=case, text="", waive=True)
+    services.case_submit_decision(actor=officer, case=case)
+    services.legal_review_record(actor=legal, case=case, opinion="agree",
+                                 text="违法事实清楚，证据确实充分；按所录事实（1人次）适用应急〔2024〕90号第（26）项阶次A，"
+                                      "裁量适当；伪造证件部分已移送公安机关，程序合法。")
+    services.discussion_record(
+        actor=fazhi, case=case, held_on=today, place="盐湖区应急管理局党组会议室", host=chief,
+        participants=[leader, fazhi], conclusion="agree",
+        summary="赵明（局长）：同意按阶次A罚款2.5万元，伪造证件线索移送公安机关。\n"
+                f"{leader.display_name}（分管负责人）：同意。\n刘建国（法制审核股）：已法制审核，同意。")
+    services.case_decide(actor=leader, case=case)
+    services.case_serve(actor=officer, case=case, method="直接送达")
+
     # 13. 行政执法公示 (行政处罚法 第48条): the served decisions are published on the portal by the hourly job (run
     # here once); a decision made days ago is shown published the day after it (demo dates), the decisions waiting
     # for service stay 待公示 within their seven working days
