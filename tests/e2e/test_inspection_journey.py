@@ -15,7 +15,7 @@ from bureau.enterprises.models import Industry, SupervisionAssignment
 from bureau.hazards.models import Hazard
 from bureau.inspection.models import Draw, Inspection
 from tests.factories import EnterpriseFactory, county_bureau, make_user
-from tests.inspection.conftest import Clock
+from tests.inspection.conftest import Clock, short_checklist
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,6 +31,7 @@ def expect_fits_phone(page, width: int = 390) -> None:
 
 def test_plan_approval_draw_and_phone_inspection_to_recheck(page, live_server, sign_in, monkeypatch):
     yanhu = county_bureau("140802", "盐湖区应急管理局")
+    short_checklist()  # five items to go through on the phone (the shipped 危化 checklist has dozens)
     year = timezone.localdate().year
     make_user("insp_a", roles=["inspector"], organisation=yanhu, real_name="盐湖 张伟", enforcement_id="14080211")
     make_user("insp_b", roles=["inspector"], organisation=yanhu, real_name="盐湖 刘洋", enforcement_id="14080212")
