@@ -18,6 +18,17 @@ from playwright.sync_api import Page, sync_playwright
 PASSWORD = "Yc@2026demo"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = [
+    # issue 14: 法制审核 and the statement review on a case waiting for its decision, the whole path on one case,
+    # 行政执法公示 (bureau list, portal list and page), the credit record, the checklists
+    ("penalties-legal-review-desktop", "yanhu_legal", "/penalties/cases/13/", 1366),
+    ("penalties-legal-review-phone", "yanhu_legal", "/penalties/cases/13/", 390),
+    ("penalties-story-desktop", "yanhu_leader", "/penalties/cases/14/", 1366),
+    ("penalties-publications-desktop", "yanhu_leader", "/penalties/publications/", 1366),
+    ("portal-decisions-phone", "", "/portal/decisions/", 390),
+    ("portal-decision-desktop", "", "/portal/decisions/1/", 1366),
+    ("enterprise-credit-desktop", "yanhu_leader", "/enterprises/303/", 1366),
+    ("inspection-checklists-desktop", "city_head", "/inspection/checklists/", 1366),
+    ("inspection-checklist-import-phone", "city_head", "/inspection/checklists/import/", 390),
     ("foundation-login", None, "/accounts/login/", 1280),
     ("foundation-workbench-city", "city_inspector", "/", 1280),
     ("foundation-workbench-licensing", "city_licensing", "/", 1280),

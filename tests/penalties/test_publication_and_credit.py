@@ -13,7 +13,7 @@ from bureau.enterprises.models import CreditEvent, Enterprise
 from bureau.kernel.calendar import add_working_days
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.models import AuditEntry
-from bureau.penalties import publishing, services
+from bureau.penalties import documents, publishing, services
 from bureau.penalties.models import DecisionPublication
 from tests.factories import make_user
 from tests.penalties.factories import World
@@ -64,18 +64,20 @@ def test_article_48_decision_is_prepared_masked_with_its_seven_working_day_limit
 
 def test_publication_waits_for_service_then_the_job_publishes_it_on_the_portal(w, client):
     case = _decided(w)
+    number = documents.document_number(case, "penalty_decision")  # the decision's 文号, not the case's 立案 number
+    assert number != case.number and "罚决〔" in number
     assert publishing.publish_due() == 0  # decided, not served, not yet due
-    assert client.get("/portal/decisions/").content.decode().count(case.number) == 0
+    assert client.get("/portal/decisions/").content.decode().count(number) == 0
     services.case_serve(actor=w.officer, case=case, method="直接送达")
     assert publishing.publish_due() == 1 and publishing.publish_due() == 0  # idempotent
     pub = DecisionPublication.objects.get(case=case)
     assert pub.state == "published" and pub.published_by is None
     page = client.get("/portal/decisions/").content.decode()
-    assert case.number in page and "罚款人民币70,000元" in page
+    assert number in page and "罚款人民币70,000元" in page
     detail = client.get(f"/portal/decisions/{pub.pk}/").content.decode()
     assert "李建国" not in detail and "13912345678" not in detail and w.enterprise.name in detail
     api = client.get("/api/v1/publications/decisions").json()
-    assert [i["number"] for i in api["items"]] == [case.number] and api["items"][0]["withdrawn"] is False
+    assert [i["number"] for i in api["items"]] == [number] and api["items"][0]["withdrawn"] is False
 
 
 def test_overdue_publication_shows_to_the_bureau_and_is_published_on_its_deadline(w, login):
@@ -84,7 +86,7 @@ def test_overdue_publication_shows_to_the_bureau_and_is_published_on_its_deadlin
     DecisionPublication.objects.filter(pk=pub.pk).update(due_on=timezone.localdate() - dt.timedelta(days=1))
     assert list(publishing.overdue(w.leader)) == [pub] and publishing.overdue_count() == 1
     page = login(w.leader).get("/penalties/publications/?overdue=1").content.decode()
-    assert "逾期未公示 1 件" in page and case.number in page
+    assert "逾期未公示 1 件" in page and documents.document_number(case, "penalty_decision") in page
     assert publishing.publish_due() == 1  # the deadline counts from the decision: published though not served
     assert publishing.overdue_count() == 0
 

@@ -91,7 +91,7 @@ class HazardIn(InputSchema):
     location: str = ""
     major_criterion: str = ""
     deadline: Day | None = None
-    violation_code: str = Field("", description="对应违法行为代码（裁量基准中有效的代码；自查免罚据此比对，措施二第8条）",
+    violation_code: str = Field("", description="对应违法行为代码（裁量基准中有效的代码；自查免罚据此比对）",
                                 max_length=40)
     checklist_item_id: Id | None = Field(None, description="对应执法检查表的检查项（企业照单自查时填写）")
 

@@ -31,7 +31,7 @@ class HazardReportForm(BureauForm):
     risk_point: forms.ModelChoiceField = forms.ModelChoiceField(label="关联风险点", queryset=None, required=False)
     violation_code = forms.ChoiceField(
         label="对应违法行为（可选）", required=False,
-        help_text="登记时选定、之后不能更改：检查中发现同一违法行为的，可据此申请自查整改免罚（措施二第8条）")
+        help_text="登记时选定、之后不能更改：检查中发现同一违法行为的，可据此申请自查整改免罚")
 
     def __init__(self, *args, enterprises=None, risk_points=None, is_enterprise=False, violations=(),  # type: ignore[no-untyped-def]
                  **kwargs):

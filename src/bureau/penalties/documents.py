@@ -20,6 +20,11 @@ def _authority(case: Case) -> str:
     return case.organisation.name
 
 
+def document_number(case: Case, kind: str) -> str:
+    """The 文号 of a case document (the decision's number is what the 行政执法公示 shows)."""
+    return _number(case, kind)
+
+
 def _number(case: Case, kind: str) -> str:
     short = {"penalty_notice": "罚告", "hearing_notice": "听告", "penalty_decision": "罚决",
              "no_penalty_decision": "不罚决", "hearing_schedule_notice": "听通",

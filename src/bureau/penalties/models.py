@@ -189,7 +189,7 @@ class CaseSource(models.TextChoices):
 
 class ExemptionKind(models.TextChoices):
     NONE = "", "—"
-    SELF_INSPECTION = "self_inspection", "企业自查整改免罚（措施二第8条）"
+    SELF_INSPECTION = "self_inspection", "企业自查整改免罚（运城市优化营商环境措施）"
     FIRST_OFFENCE = "first_offence", "首违不罚（行政处罚法第三十三条第一款）"
     MINOR = "minor", "违法行为轻微并及时改正，没有造成危害后果（行政处罚法第三十三条第一款）"
     NO_FAULT = "no_fault", "有证据足以证明没有主观过错（行政处罚法第三十三条第二款）"

@@ -24,7 +24,7 @@ from bureau.kernel.calendar import add_working_days
 from bureau.kernel.errors import DomainError
 from bureau.kernel.rules import rule
 from bureau.kernel.workflow import record_history
-from bureau.penalties import publicity, rules
+from bureau.penalties import documents, publicity, rules
 from bureau.penalties.models import Case, DecisionPublication
 
 SERVED_STATES = ("served", "executed", "closed")
@@ -67,7 +67,7 @@ def _snapshot(case: Case, extra_names: list[str]) -> dict[str, Any]:
         outcome = publicity.penalty_text(amount=case.decided_amount, other_measures=case.other_measures,
                                          exemption_label="")
     text = publicity.public_text(
-        kind=kind, number=case.number, party_name=case.enterprise.name, party_uscc=case.enterprise.uscc,
+        kind=kind, number=documents.document_number(case, kind), party_name=case.enterprise.name, party_uscc=case.enterprise.uscc,
         legal_representative=case.enterprise.legal_representative, facts=case.facts, title=case.title,
         basis=basis or "—", penalty=outcome, authority_name=case.organisation.name,
         decided_on=case.decided_on or timezone.localdate(), names=_names(case, extra_names))

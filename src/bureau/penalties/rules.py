@@ -898,7 +898,7 @@ def self_inspection_exemption(hazard: HazardFact | None, *, enterprise_id: int, 
     else:
         recorded = f"登记的违法行为为{hazard.violation_code}" if hazard.violation_code else "登记时未注明对应违法行为"
         return False, (f"隐患{hazard.number}{recorded}，与本案违法行为（{'、'.join(sorted(codes)) or '检查项'}）不是同一问题，"
-                       "自查整改免罚只适用于自查发现的同一问题（措施二第8条）；确属同一问题的，须由执法人员写明关联理由")
+                       "自查整改免罚只适用于自查发现的同一问题；确属同一问题的，须由执法人员写明关联理由")
     return True, (f"当事人在检查前（{hazard.reported_at:%Y-%m-%d}）通过自查发现并登记隐患{hazard.number}，{match}，"
                   "已制定整改方案并正在（或已完成）整改，依据运城市应急管理局优化营商环境措施第二部分第8条"
                   "（企业自查整改问题免罚）及《中华人民共和国行政处罚法》第三十三条，不予行政处罚。")

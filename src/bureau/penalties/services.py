@@ -366,7 +366,7 @@ def case_open(*, actor: User, enterprise: Any, source_type: str = "", source_id:
         if hazard.enterprise_id != enterprise.pk:
             raise DomainError("所选隐患不属于该企业", field="hazard")
         if hazard.source == "self_inspection":
-            raise DomainError("企业自查发现的隐患不能作为立案线索（措施二第8条：自查整改问题免罚）", field="hazard")
+            raise DomainError("企业自查发现的隐患不能作为立案线索（自查整改问题免罚）", field="hazard")
         if Case.objects.filter(hazard=hazard, state__in=OPEN_STATES).exists():
             raise DomainError(f"隐患{hazard.number}已有在办案件", field="hazard")
         source = {"inspection": CaseSource.INSPECTION, "patrol": CaseSource.PATROL,
