@@ -47,7 +47,7 @@ def main(total: int) -> None:
                    e.id, e.region_id, %(org)s, 'inspection', '', '',
                    now() - (g %% 2000) * interval '1 day', '压测案件 ' || g, '压测违法事实',
                    %(o1)s, %(o2)s, current_date - (g %% 2000), current_date - (g %% 2000) + 90,
-                   'MEM2024-26', '[]'::jsonb, 'order', 'unit', 'lenient', 0, 30000, 20000,
+                   'AQSCF-97-7', '[]'::jsonb, 'order', 'unit', 'A', 0, 30000, 20000,
                    '', '', CASE WHEN g %% 3 = 0 THEN '' ELSE '一、违法行为的性质……' END,
                    CASE WHEN g %% 17 = 0 THEN 'self_inspection' ELSE '' END, '', false, false, '', false,
                    '', '', '', '', '', CASE WHEN g %% 9 >= 4 THEN 20000 END,

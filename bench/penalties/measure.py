@@ -62,9 +62,9 @@ def main() -> None:
     timed("list, city, search by number", page(city, "q=BENCH〔2024〕0012"), runs=50)
     timed("list, enterprise user", page(company))
     timed("detail get_case_for (county)", lambda: queries.get_case_for(
-        county, Case.objects.visible_to(county).values_list("pk", flat=True).first()))
-    timed("engine proposal (MEM2024-26, DB rows)", lambda: services.proposal_compute(
-        violation_code="MEM2024-26", circumstances=["first_offence", "corrected_in_time"]), runs=500)
+        county, Case.objects.restrict(county).values_list("pk", flat=True).first()))
+    timed("engine proposal (AQSCF-97-7, 1 人次, DB rows)", lambda: services.proposal_compute(
+        violation_code="AQSCF-97-7", quantity=1, circumstances=["corrected_in_time"]), runs=500)
     from django.test import Client
 
     client = Client()

@@ -222,3 +222,30 @@ def test_a_draw_publishes_the_checklist_its_tasks_use_and_it_fits_the_industry(w
     page = client.get(f"/inspection/public/draws/{draw.pk}/").content.decode()
     assert mines.name in page and metal.name not in page
     assert client.get(f"/api/v1/draws/{draw.pk}").json()["checklists"][0]["name"] == mines.name
+
+
+# ---- the API ------------------------------------------------------------------------------------------------------
+
+def test_checklists_api_lists_versions_in_force_and_imports_with_preview_then_confirm(world, login):
+    """Measure II.5 through the API: GET /api/v1/checklists gives the version in force with each item's legal basis
+    and violation codes; POST …/imports checks the file row by row (nothing saved), confirm=true saves it; an
+    inspector is refused; a file with errors is refused on confirm (400) and changes nothing."""
+    c = login(world.inspector)
+    listed = c.get("/api/v1/checklists", {"industry": Industry.NON_COAL_MINE}).json()
+    assert listed and all(Industry.NON_COAL_MINE in x["industries"] for x in listed)
+    assert len(listed[0]["items"]) >= 30 and all(i["violation_codes"] for i in listed[0]["items"])
+    assert c.get("/api/v1/checklists", {"industry": "nonsense"}).status_code == 400
+    upload = {"file": SimpleUploadedFile("t.csv", csv_file(row(scope="冶金")))}
+    assert c.post("/api/v1/checklists/imports", upload).status_code == 403
+    head = login(make_user("市科长api", roles=["section_head"], organisation=world.city, real_name="市科长"))
+    preview = head.post("/api/v1/checklists/imports", {"file": SimpleUploadedFile("t.csv", csv_file(row(scope="冶金")))})
+    body = preview.json()
+    assert preview.status_code == 200 and body["saved"] is False and body["errors"] == []
+    assert body["checklists"][0]["status"] == "new" and not Checklist.objects.filter(name="测试冶金表").exists()
+    bad = head.post("/api/v1/checklists/imports", {"confirm": "true",
+                                                   "file": SimpleUploadedFile("t.csv", csv_file(row(legal="无依据")))})
+    assert bad.status_code == 400 and "第2行" in bad.json()["detail"]
+    done = head.post("/api/v1/checklists/imports", {"confirm": "true",
+                                                    "file": SimpleUploadedFile("t.csv", csv_file(row(scope="冶金")))})
+    assert done.status_code == 200 and done.json()["saved"] is True and len(done.json()["created"]) == 1
+    assert Checklist.objects.get(name="测试冶金表").items.count() == 1

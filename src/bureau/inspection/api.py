@@ -15,7 +15,7 @@ from pydantic import ConfigDict
 
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.tokens import token_scope
-from bureau.inspection import queries, services
+from bureau.inspection import checklist_api, queries, services
 from bureau.inspection.models import Checklist, Draw, DrawAttempt
 from bureau.kernel.errors import DomainError, NotFound
 from bureau.kernel.schemas import Id, InputSchema, Limit, Offset
@@ -252,4 +252,5 @@ def inspection_list(request: HttpRequest, filters: Query[InspectionFilter]) -> I
         for i in rows[:limit]], next_offset=offset + limit if len(rows) > limit else None)
 
 
-routers = [("v1/draws", draws, None), ("v1/inspections", inspections, "inspections")]
+routers = [("v1/draws", draws, None), ("v1/inspections", inspections, "inspections"),
+           ("v1/checklists", checklist_api.router, None)]
