@@ -5,6 +5,7 @@ revoked, mask more names. The public pages are the portal's (bureau.portal.views
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -50,9 +51,10 @@ def _publication(request: AuthenticatedRequest, pk: int) -> DecisionPublication:
     return publication
 
 
-def _back(request: AuthenticatedRequest, publication: DecisionPublication, call: object, success: str) -> HttpResponse:
+def _back(request: AuthenticatedRequest, publication: DecisionPublication, call: Callable[[], object],
+          success: str) -> HttpResponse:
     try:
-        call()  # type: ignore[operator]
+        call()
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -464,14 +464,14 @@ def _proposal_form(case: Case, data: Any = None, *, bind: bool = True) -> Propos
     violation's unit, its named facts as checkboxes, the computed 初次违法 / 一年内再犯."""
     source = data if data is not None else {}
     code = (source.get("violation_code") or case.violation_code or "").strip()
-    if not code and data is None:  # a case opened from an inspection finding starts from what its item proves
-        code = proposed_violation(case, queries.violation_choices(case.filed_on))
     search = (source.get("violation_search") or "").strip()
-    violation = queries.violation(case.filed_on, code) if code else None
     choices = queries.violation_choices(case.filed_on, q=search, keep=code) if search else \
         queries.violation_choices(case.filed_on, keep=code)
     if search and not [c for c in choices if c[0] != code]:  # the search names a provision, not a text
         choices = queries.violation_choices(case.filed_on, provision=search, keep=code)
+    if not code and data is None:  # a case opened from an inspection finding starts from what its item proves
+        code = proposed_violation(case, choices)
+    violation = queries.violation(case.filed_on, code) if code else None
     history = None
     try:
         history = services.offence_history(case, violation_code=code)
