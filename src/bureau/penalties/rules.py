@@ -377,12 +377,13 @@ def matching_rows(rows: Sequence[Band], *, quantity: Decimal | None, facts: Sequ
 
 
 def select_row(rows: Sequence[Band], *, quantity: Decimal | None, facts: Sequence[str], violation_code: str,
-               stage: str, target: str) -> tuple[Band, list[Band]]:
+               stage: str, target: str, statutory: bool = False) -> tuple[Band | None, list[Band]]:
     """The benchmark row the facts select among `rows` (the tiered rows of one violation, stage and target in force):
     a lower level's row before a higher level's (city > province > national: lower-level benchmarks refine within
     the higher one, 应急管理部令第12号), then the most specific row (most required facts). Returns the row and the
-    other matching rows; refuses when none matches, naming the conditions, or when two different tiers match
-    equally."""
+    other matching rows; refuses when two different tiers match equally, and when none matches, naming the
+    conditions — unless `statutory` (the provision's range exists): then (None, []) and the caller proposes that
+    range (行政处罚法 第34条: the benchmark binds where it has a row). A missing or zero quantity is always refused."""
     matched = matching_rows(rows, quantity=quantity, facts=facts)
     if not matched:
         listed = "；".join(condition_text(r) for r in sorted(rows, key=lambda r: (-LEVEL_RANK.get(r.level, 0),
@@ -393,6 +394,10 @@ def select_row(rows: Sequence[Band], *, quantity: Decimal | None, facts: Sequenc
         if units and quantity is None:
             raise DomainError(f"请填写违法数量（单位：{unit}）：基准{where}按数量确定阶次：{listed}",
                               code="quantity_required", field="quantity")
+        if units and quantity == 0:
+            raise DomainError("违法数量应大于0（数量为0即不存在该违法行为）", code="bad_quantity", field="quantity")
+        if statutory:
+            return None, []
         if units and quantity is not None and not any(quantity_fits(r, quantity) for r in rows if r.quantity_unit):
             raise DomainError(f"违法数量{number_text(quantity)}{unit}不在基准{where}任何阶次的数量范围内：{listed}",
                               code="quantity_out_of_range", field="quantity")
@@ -505,22 +510,14 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
     reference = statutory_reference(rows, stage, target)
     notes: list[str] = []
     uncovered = ""  # the loaded tiers do not cover the recorded facts (an incomplete or partly sourced benchmark)
+    found: Band | None = None
     if tiered:
-        try:
-            chosen, others = select_row(tiered, quantity=amount, facts=named, violation_code=violation_code,
-                                        stage=stage, target=target)
-        except DomainError as refusal:
-            # 行政处罚法 第34条: the benchmark binds where it has a row; for facts none of its rows names the
-            # statutory range is the range (never a percentage split) — refused only without a statutory range
-            if refusal.code not in ("quantity_out_of_range", "no_matching_tier") or reference is None \
-                    or reference.statutory_max is None:
-                raise
-            if amount is not None and amount == 0:
-                raise DomainError("违法数量应大于0（数量为0即不存在该违法行为）", code="bad_quantity",
-                                  field="quantity") from refusal
+        found, others = select_row(tiered, quantity=amount, facts=named, violation_code=violation_code, stage=stage,
+                                   target=target, statutory=reference is not None and reference.statutory_max is not None)
+        if found is None:  # no row names these facts: the statutory range (行政处罚法 第34条), the rows named
             uncovered = "；".join(condition_text(r) for r in sorted(tiered, key=lambda r: (r.tier_rank, r.tier)))
-            tiered = []
-    if tiered:
+    if found is not None:
+        chosen = found
         low = chosen.amount_min if chosen.amount_min is not None else (chosen.statutory_min or 0)
         high = chosen.amount_max if chosen.amount_max is not None else chosen.statutory_max
         if high is None:
