@@ -20,3 +20,12 @@ def _fast_pdf(request, monkeypatch):
         return b"%PDF-1.4 stub\n" + text.encode()
 
     monkeypatch.setattr(documents, "render_pdf", stub)
+
+
+@pytest.fixture
+def empty_benchmark(db):
+    """The tests of the benchmark import start from a bureau that has loaded no benchmark yet (the test database
+    holds the shipped one, tests/conftest.py); emptied inside the test's transaction, so only this test sees it."""
+    from bureau.penalties.models import BenchmarkRow
+
+    BenchmarkRow.objects.all().delete()

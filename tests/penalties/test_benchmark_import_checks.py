@@ -82,7 +82,7 @@ def test_missing_columns_are_refused():
     assert "缺少列" in services.parse_benchmark(b"version,source\nA,B\n", "x.csv")[2][0]
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_benchmark")
 def test_refused_import_saves_nothing_and_good_import_replaces_its_version():
     bad = _csv([_row(), _row(tier="一般", amount_min="1000", amount_max="60000", conditions="x")])
     with pytest.raises(DomainError) as err:
@@ -94,7 +94,7 @@ def test_refused_import_saves_nothing_and_good_import_replaces_its_version():
     assert BenchmarkRow.objects.filter(version="T1").count() == 2
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_benchmark")
 def test_flat_xlsx_import_through_the_page(login, city_admin):
     """Our own layout is still accepted on the import page: it skips the column step, is checked (the problems name
     the row) and written only after the preview is confirmed."""

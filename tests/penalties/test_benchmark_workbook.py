@@ -194,7 +194,7 @@ def test_band_outside_the_statutory_range_is_refused_and_an_open_band_ends_at_th
 
 # --- with the database: versions, history, idempotence, authority --------------------------------------------------------
 @pytest.fixture
-def importer(db):
+def importer(empty_benchmark):
     return make_user("bench_head", roles=["section_head"], organisation=city_bureau())
 
 
