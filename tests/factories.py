@@ -75,3 +75,15 @@ def make_user(username: str | None = None, *, roles: list[str] | tuple[str, ...]
 def messages_of(response: Any) -> str:
     """The flash messages a page response carries, joined (what the user reads at the top of the page)."""
     return " ".join(str(m) for m in response.context["messages"])
+
+
+def skip_pdf_rendering(monkeypatch: Any) -> None:
+    """Store official documents with their text but without running the PDF engine (the embedded CJK font makes
+    each render ~0.1 s). For tests about the procedure, not the document: tests of the PDF itself render for real."""
+    import bureau.kernel.documents as documents
+
+    def stub(spec: Any) -> bytes:
+        text = "\n".join([spec.title, spec.number, *(getattr(b, "text", "") for b in spec.blocks)])
+        return b"%PDF-1.4 stub\n" + text.encode()
+
+    monkeypatch.setattr(documents, "render_pdf", stub)

@@ -13,13 +13,9 @@ def _fast_pdf(request, monkeypatch):
     would dominate the run time. Tests marked real_pdf render for real."""
     if request.node.get_closest_marker("real_pdf"):
         return
-    import bureau.kernel.documents as documents
+    from tests.factories import skip_pdf_rendering
 
-    def stub(spec):
-        text = "\n".join([spec.title, spec.number, *(getattr(b, "text", "") for b in spec.blocks)])
-        return b"%PDF-1.4 stub\n" + text.encode()
-
-    monkeypatch.setattr(documents, "render_pdf", stub)
+    skip_pdf_rendering(monkeypatch)
 
 
 @pytest.fixture
