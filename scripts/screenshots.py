@@ -66,6 +66,12 @@ SHOTS = [
      ("#id_source_record", "盐湖")),
     ("penalties-proposal-desktop", "yanhu_inspector", "/penalties/?state=investigating", 1366),
     ("penalties-proposal-phone", "yanhu_inspector", "/penalties/?state=investigating", 390),
+    # commit-reveal draws: the officer's drawn draw with its verification, the form; the public pages on a phone
+    ("inspection-draw", "yanhu_inspector", "/inspection/draws/", 1280),
+    ("inspection-draw-form", "yanhu_inspector", "/inspection/draws/new/", 1280),
+    ("inspection-public-draw", "", "/inspection/public/draws/", 390),
+    ("inspection-draw-verify-phone", "", "/inspection/public/draws/", 390),
+    ("inspection-draw-announced-phone", "", "/inspection/public/draws/", 390),
 ]
 
 
@@ -84,9 +90,39 @@ def propose_from_facts(page: Page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def open_drawn_draw(page: Page) -> None:
+    """The demo draw already drawn (the last 「SJ」 number of the list)."""
+    page.locator("main a").filter(has_text="SJ").last.click()
+    page.wait_for_load_state("networkidle")
+
+
+def verify_drawn_draw(page: Page) -> None:
+    """The officer re-runs the draw from the published data (复核重现)."""
+    open_drawn_draw(page)
+    page.click("text=复核重现")
+    page.wait_for_load_state("networkidle")
+
+
+def verify_public_draw(page: Page) -> None:
+    """Anyone re-computes the drawn draw from the published data on the portal."""
+    open_drawn_draw(page)
+    page.click("text=按公布的数据重新计算并比对")
+    page.wait_for_load_state("networkidle")
+
+
+def open_announced_draw(page: Page) -> None:
+    """A draw announced (its commitment published), to be drawn the next day: the first 「SJ」 of the list."""
+    page.locator("main a").filter(has_text="SJ").first.click()
+    page.wait_for_load_state("networkidle")
+
+
 STEPS: dict[str, Callable[[Page], None]] = {
     "penalties-proposal-desktop": propose_from_facts,
     "penalties-proposal-phone": propose_from_facts,
+    "inspection-draw": verify_drawn_draw,
+    "inspection-public-draw": open_drawn_draw,
+    "inspection-draw-verify-phone": verify_public_draw,
+    "inspection-draw-announced-phone": open_announced_draw,
 }
 
 

@@ -7,9 +7,7 @@ county and city scope, filters, enterprise view), the API list and the discretio
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bureau.settings")
@@ -19,21 +17,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.http import QueryDict  # noqa: E402
-
-
-def timed(label: str, func, runs: int = 200) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(5):
-        func()
-    samples = []
-    start = time.perf_counter()
-    for _ in range(runs):
-        t = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - t) * 1000)
-    total = time.perf_counter() - start
-    samples.sort()
-    p95 = samples[int(len(samples) * 0.95) - 1]
-    print(f"{label:<48} p50 {statistics.median(samples):7.2f} ms  p95 {p95:7.2f} ms  {runs / total:8.1f} /s")
+from timing import timed  # noqa: E402  (bench/penalties/timing.py, beside this script)
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -30,6 +29,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from timing import timed  # noqa: E402  (bench/penalties/timing.py, beside this script)
 
 ON = dt.date(2026, 11, 27)
 
@@ -72,22 +72,6 @@ def generate(total: int) -> list[str]:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE penalties_benchmarkrow")
     return codes
-
-
-def timed(label: str, func: Any, runs: int) -> tuple[float, float]:
-    for _ in range(20):
-        func()
-    samples = []
-    start = time.perf_counter()
-    for _ in range(runs):
-        t = time.perf_counter()
-        func()
-        samples.append((time.perf_counter() - t) * 1000)
-    total = time.perf_counter() - start
-    samples.sort()
-    p50, p95 = statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
-    print(f"{label:<58} p50 {p50:7.2f} ms  p95 {p95:7.2f} ms  {runs / total:8.1f} /s  ({runs} calls)")
-    return p50, p95
 
 
 def main(total: int, calls: int) -> None:
