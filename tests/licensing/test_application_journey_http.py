@@ -212,7 +212,11 @@ def test_commitment_reminded_before_and_escalated_after_deadline(world):
     assert world.officer.notifications.filter(title__contains="容缺承诺逾期").exists()
 
 
-def test_commitment_fulfilled_when_materials_supplemented(world, login):
+def test_commitment_fulfilled_when_materials_supplemented_and_verified(world, login):
+    """Measure I.3: supplementing every tolerated material reports fulfilment (待核验); the officer's verification,
+    not the upload, closes the commitment."""
+    from bureau.licensing.tolerance import commitment_verify
+
     app = submit(world, skip=frozenset({"tolerable"}))
     s.application_accept_tolerated(actor=world.officer, application=app)
     c = Commitment.objects.get(application=app)
@@ -222,7 +226,10 @@ def test_commitment_fulfilled_when_materials_supplemented(world, login):
     login(world.qiye).post(f"/licensing/{app.pk}/commitment/fulfil/",
                            {f"material_{m.material_id}": pdf() for m in tolerated})
     c.refresh_from_db()
-    assert c.status == "fulfilled"
+    assert c.status == "reported"
+    commitment_verify(actor=world.officer, commitment=c, passed=True, note="材料真实有效")
+    c.refresh_from_db()
+    assert c.status == "fulfilled" and c.verified_by_id == world.officer.pk and c.fulfilled_on == s.today()
 
 
 # ---------------------------------------------------------------- review, decision

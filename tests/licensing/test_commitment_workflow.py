@@ -1,5 +1,5 @@
 """Issue 13, measure I.3: a 容缺承诺 changes status only through the declared actions of licensing.workflow.COMMITMENT
-(sign, supplement, fulfil, escalate): each writes the commitment's timeline row and audit entry, a stale page gets a
+(sign, supplement, fulfil → 待核验, verify / send_back by an officer, escalate): each writes the commitment's timeline row and audit entry, a stale page gets a
 conflict, a role the declaration does not name sees no form and is refused."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from bureau.kernel.models import AuditEntry
 from bureau.kernel.workflow import apply_transition
 from bureau.licensing import services as s
 from bureau.licensing.models import Commitment
+from bureau.licensing.tolerance import commitment_verify as verify
 from bureau.licensing.workflow import COMMITMENT
 from tests.factories import make_user
 from tests.licensing.conftest import files_for, pdf
@@ -44,11 +45,15 @@ def test_every_commitment_status_change_writes_timeline_and_audit(world):
     tolerated = kept.application.materials.filter(status="tolerated")
     s.commitment_fulfil(actor=world.qiye, commitment=kept, files={m.material_id: pdf() for m in tolerated})
     kept.refresh_from_db()
+    assert kept.status == "reported" and kept.fulfilled_on is None  # measure I.3: the upload does not close it
+    verify(actor=world.officer, commitment=kept, passed=True, note="已核对原件")
+    kept.refresh_from_db()
     assert kept.status == "fulfilled" and kept.fulfilled_on == s.today()
-    for action in ("sign", "supplement", "fulfil"):
+    for action in ("sign", "supplement", "fulfil", "verify"):
         _recorded(kept, action)
     assert [(h.action, h.from_state, h.to_state) for h in kept.history()] == [
-        ("sign", "unsigned", "signed"), ("supplement", "signed", "signed"), ("fulfil", "signed", "fulfilled")]
+        ("sign", "unsigned", "signed"), ("supplement", "signed", "signed"), ("fulfil", "signed", "reported"),
+        ("verify", "reported", "fulfilled")]
 
     item = world.items["hazchem_use"]
     app = s.application_submit(actor=world.qiye, item=item, files=files_for(item, frozenset({"tolerable"})))

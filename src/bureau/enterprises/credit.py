@@ -99,12 +99,12 @@ def rules_in_force(on: dt.date) -> list[RuleRow]:
 
 
 def record_decision(*, actor: Any, enterprise: Enterprise, source_type: str, source_id: str, number: str,
-                    decided_on: dt.date, fine: int, measures: str, target: str, label: str) -> CreditEvent | None:
-    """A decision made against the enterprise: the rule rows in force on the decision date decide the grade; an
-    entry is written when a row applies (idempotent: a decision is recorded once). Call inside the decision's
-    transaction."""
-    existing = CreditEvent.objects.filter(source_type=source_type, source_id=str(source_id),
-                                          kind=CreditEvent.Kind.DECISION).first()
+                    decided_on: dt.date, fine: int, measures: str, target: str, label: str,
+                    kind: str = CreditEvent.Kind.DECISION) -> CreditEvent | None:
+    """A decision made against the enterprise (or, `kind` BREACH, a commitment it did not keep): the rule rows in
+    force on the date decide the grade; an entry is written when a row applies (idempotent: a source is recorded
+    once). Call inside the decision's transaction."""
+    existing = CreditEvent.objects.filter(source_type=source_type, source_id=str(source_id), kind=kind).first()
     if existing is not None:
         return existing
     fact = DecisionFact(fine=fine or 0, measures=measures or "", target=target or "unit")
@@ -119,7 +119,7 @@ def record_decision(*, actor: Any, enterprise: Enterprise, source_type: str, sou
             f"诚信等级由{grade_label(firm.credit_grade)}调整为{grade_label(after)}") + (
             f"；同时符合{'、'.join(others)}，按后果最重的规则计" if others else "")
         event = CreditEvent.objects.create(
-            enterprise=firm, region_id=firm.region_id, kind=CreditEvent.Kind.DECISION, occurred_on=decided_on,
+            enterprise=firm, region_id=firm.region_id, kind=kind, occurred_on=decided_on,
             source_type=source_type, source_id=str(source_id), source_number=number[:60], source_label=label[:300],
             fine=fine or None, rule_id=governing.row_id or None, rule_code=governing.code,
             rule_label=governing.label[:300], grade_before=firm.credit_grade, grade_after=after, note=note,
@@ -176,6 +176,8 @@ DEMO_RULES = (
     ("DEMO-2", "单次罚款五万元以上", 50000, "", "unit", 1, "B2"),
     ("DEMO-3", "被责令停产停业整顿", None, "停产停业", "", 0, "C1"),
     ("DEMO-4", "被吊销有关证照", None, "吊销", "", 0, "C3"),
+    # measure I.3 / local 容缺 rules: an overdue 容缺 commitment is entered in the credit record (licensing.tolerance)
+    ("DEMO-5", "容缺承诺逾期未履行", None, "容缺承诺逾期未履行", "unit", 1, ""),
 )
 DEMO_SOURCE = ("示例值（待核实）：框架依据安全生产法（2021）第七十八条（安全生产违法行为信息库）；山西省安全生产诚信评价的"
                "具体扣减标准未能取得原文，请按本省现行规定修改")

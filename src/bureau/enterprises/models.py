@@ -312,6 +312,7 @@ class CreditEvent(models.Model):
 
     class Kind(models.TextChoices):
         DECISION = "decision", "处罚决定"
+        BREACH = "breach", "承诺未履行"
         REVERSAL = "reversal", "决定变更/撤销后恢复"
 
     # the party enterprise sees its own record; nobody edits it by hand (written by the decision's service)

@@ -8,6 +8,7 @@ from typing import Any
 
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.inspection import demo  # noqa: F401  (registers the demo loader)
+from bureau.kernel.calendar import countdown_label
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -39,6 +40,8 @@ register_rules(
                 "安全生产年度监督检查计划编制办法（local）", dt.date(2024, 1, 1), "人·日"),
     RuleDefault("inspection.publish_working_days", 20, "双随机抽查结果公示时限",
                 "双随机、一公开（国办发〔2015〕58号；domain §5）", dt.date(2024, 1, 1), "工作日"),
+    RuleDefault("inspection.handover_receive_days", 5, "监管移交任务的接收期限（本地）",
+                "运城市应急管理局优化营商环境30条 措施I.6（审批监管联动，本地，待核实）", unit="工作日"),
     RuleDefault("inspection.rectification_max_days", 90, "责令限期整改期限上限（地方设定）",
                 "安全生产法 第65条（local, verify）", dt.date(2024, 1, 1), "天"),
     RuleDefault("inspection.draw_inline_tasks", 50, "抽取数量不超过此数时当即生成检查任务，超过则由后台任务生成",
@@ -58,6 +61,7 @@ register_menu(
     MenuEntry("执法检查", "双随机抽查", "inspection:draws", STAFF, order=302, icon="⚄"),
     MenuEntry("执法检查", "网上巡查", "inspection:patrols", STAFF, order=303, icon="◎"),
     MenuEntry("执法检查", "执法检查表", "inspection:checklists", STAFF | {SYSADMIN}, order=304, icon="☰"),
+    MenuEntry("执法检查", "监管移交任务", "inspection:handovers", STAFF, order=305, icon="⇢"),
     MenuEntry("执法检查", "回避申报", "inspection:conflicts", frozenset({INSPECTOR}), order=305, icon="⊘"),
     MenuEntry("企业", "我的检查记录", "inspection:mine", frozenset({ENTERPRISE}), order=38, icon="✓"),
 )
@@ -92,6 +96,15 @@ def _work(user: Any) -> Iterable[WorkItem]:
         for p in AnnualPlan.objects.filter(state="submitted", organisation=user.organisation)[:5]:
             items.append(WorkItem(f"年度计划待审批：{p.title}", f"/inspection/plans/{p.pk}/", "执法检查",
                                   status="待审批", chip="due", sort_key=p.pk))
+    if user.has_role(INSPECTOR, SECTION_HEAD) and user.organisation_id:
+        from bureau.inspection.models import SupervisionHandover
+
+        # measures I.3, I.6: enterprises handed over to this bureau's supervision, waiting to be received
+        for h in (SupervisionHandover.objects.restrict(user).filter(state="open", organisation=user.organisation.bureau)
+                  .select_related("enterprise")[:20]):
+            label, chip = countdown_label(h.due_on)
+            items.append(WorkItem(f"监管移交：{h.enterprise.name}", "/inspection/handovers/", "执法检查",
+                                  status=h.get_reason_display(), due_label=label, chip=chip, sort_key=h.pk))
     return items
 
 

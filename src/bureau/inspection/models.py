@@ -320,6 +320,7 @@ class InspectionKind(models.TextChoices):
     PLANNED = "planned", "计划检查"
     RANDOM = "random", "双随机抽查"
     EXCEPTIONAL = "exceptional", "专项/线索检查"
+    JOINT = "joint", "联合检查（竣工验收与许可现场核查）"
 
 
 class ExceptionReason(models.TextChoices):
@@ -612,5 +613,82 @@ class DocumentService(ProcessModel):
     @property
     def state_label(self) -> str:
         workflow = workflow_for_model(self._meta.label)  # inspection.workflow, whose guards read these models
+        assert workflow is not None
+        return workflow.state_label(self.state)
+
+
+class InspectionSignature(models.Model):
+    """The signatures of a finished inspection record: each officer of the team and the inspected enterprise's
+    on-site representative confirm the record on the platform (who, as what, when, from where). 安全生产法 第66条:
+    检查情况应当由检查人员和被检查单位的负责人签字；被检查单位的负责人拒绝签字的，检查人员应当将情况记录在案."""
+
+    class Capacity(models.TextChoices):
+        OFFICER = "officer", "检查人员"
+        PARTY = "party", "被检查单位负责人"
+
+    authority = Authority(dataset="inspections", label="检查记录签名", region="inspection__region_id",
+                          enterprise="inspection__enterprise_id")
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="signatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("签名人", max_length=80)
+    capacity = models.CharField("身份", max_length=10, choices=Capacity.choices)
+    signed_at = models.DateTimeField("签名时间")
+    ip = models.CharField("来源地址", max_length=45, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "检查记录签名"
+        verbose_name_plural = verbose_name
+        ordering = ["signed_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "user"], name="uniq_inspection_signer")]
+
+
+class HandoverReason(models.TextChoices):
+    APPROVAL = "approval", "许可后转入事中事后监管"
+    COMMITMENT_OVERDUE = "commitment_overdue", "容缺承诺逾期未履行"
+
+
+class SupervisionHandover(ProcessModel):
+    """A supervision task handed to the level responsible for the enterprise (事中事后监管移交): after a licence is
+    granted (measure I.6: after approval the enterprise passes to supervision with its commitments) or when a 容缺
+    commitment is overdue (measure I.3: 承诺事项在事中事后监管中监督落实). The responsible bureau is the one of the
+    year's supervision assignment (分级分类监管, 安全生产法 第62条), otherwise the county bureau of the enterprise's
+    region. It receives the task and closes it with what it did (inspection planned, commitment checked …)."""
+
+    authority = Authority(dataset="inspections", label="监管移交任务", enterprise=None, change=ENFORCEMENT)
+
+    number = models.CharField("任务编号", max_length=30, unique=True)
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="区划")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, verbose_name="负责监管单位")
+    reason = models.CharField("移交事由", max_length=20, choices=HandoverReason.choices)
+    source_type = models.CharField("来源记录类型", max_length=60)
+    source_id = models.CharField("来源记录", max_length=40)
+    source_label = models.CharField("来源", max_length=200)
+    source_url = models.CharField("来源链接", max_length=200, blank=True)
+    commitments = models.TextField("需监督落实的承诺事项", blank=True)
+    due_on = models.DateField("接收期限")
+    result = models.TextField("办理结果", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "监管移交任务"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source_type", "source_id", "reason"],
+                                               name="uniq_handover_source")]
+        indexes = [models.Index(fields=["organisation", "state"], name="handover_org_state")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.enterprise}"
+
+    @property
+    def state_label(self) -> str:
+        workflow = workflow_for_model(self._meta.label)
         assert workflow is not None
         return workflow.state_label(self.state)

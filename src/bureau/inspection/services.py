@@ -37,17 +37,26 @@ from bureau.inspection.models import (
     DrawAttempt,
     DrawState,
     ExceptionReason,
+    HandoverReason,
     Inspection,
     InspectionKind,
     InspectionResult,
+    InspectionSignature,
     LeadState,
     PatrolPlan,
     PatrolRecord,
     PlanEntry,
     ResultOutcome,
     ServiceConsent,
+    SupervisionHandover,
 )
-from bureau.inspection.workflow import inspection_workflow, lead_workflow, plan_workflow, service_workflow
+from bureau.inspection.workflow import (
+    handover_workflow,
+    inspection_workflow,
+    lead_workflow,
+    plan_workflow,
+    service_workflow,
+)
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days, count_working_days
 from bureau.kernel.context import current_ip
@@ -76,8 +85,11 @@ def caps_on(day: dt.date | None = None) -> R.Caps:
 
 
 def inspections_in_year(enterprise_id: int, year: int) -> int:
-    """Every inspection of the enterprise that year, whoever made it (cancelled ones do not count)."""
-    return Inspection.objects.filter(enterprise_id=enterprise_id, year=year, state__in=ACTIVE_STATES).count()
+    """Every inspection of the enterprise that year, whoever made it (cancelled ones do not count). A joint licensing
+    visit (measure I.6) is the applicant's own site verification (行政许可法 第34条), not a 涉企行政检查 against the
+    yearly cap."""
+    return (Inspection.objects.filter(enterprise_id=enterprise_id, year=year, state__in=ACTIVE_STATES)
+            .exclude(kind=InspectionKind.JOINT).count())
 
 
 def bureau_of(actor: Any) -> Organisation:
@@ -1191,3 +1203,124 @@ def _inspection_served_otherwise(actor: Any, service: DocumentService) -> None:
 register_service_owner("inspection.inspection", ServiceOwner(
     url=lambda pk: f"/inspection/inspections/{pk}/", acknowledged=_inspection_acknowledged,
     served_otherwise=_inspection_served_otherwise))
+
+
+# ---- joint visit (measure I.6), signatures, supervision handover (measures I.3, I.6) ------------------------------
+
+def joint_check_open(*, actor: User, enterprise: Enterprise, officers: Sequence[User], source_record: Any,
+                     reference: str, note: str = "") -> Inspection:
+    """The joint visit of measure I.6 (completion-acceptance supervision + first-licence site check) as an inspection
+    record of this area: the industry checklist, a team of certified officers, check-in, items with photos,
+    findings, signatures. Called by the licensing area after its own declared action (`joint_check`) authorised the
+    actor for the application; this function checks visibility and the team rules. Not counted against the yearly
+    cap (see inspections_in_year); no leader approval (the applicant asked for the visit)."""
+    bureau = bureau_of(actor)
+    _visible(actor, enterprise)
+    check_team(officers, enterprise)
+    checklist = checklist_for(enterprise.industry)
+    with transaction.atomic():
+        inspection = Inspection.objects.create(
+            number=next_number("inspection", timezone.localdate().year, prefix="JC"), enterprise=enterprise,
+            region_id=enterprise.region_id, organisation=bureau, year=timezone.localdate().year,
+            kind=InspectionKind.JOINT, exception_reference=reference[:200],
+            source_type=f"{source_record._meta.app_label}.{source_record._meta.model_name}",
+            source_id=str(source_record.pk), checklist=checklist, industry=enterprise.industry,
+            sub_sector=enterprise.sub_sector, state="assigned")
+        inspection.officers.set(officers)
+        record_history(inspection, actor=actor, action="create", label="生成检查任务（联合检查）",
+                       note="；".join(filter(None, [reference, note])))
+        audit(actor, "inspection.joint_open", inspection, summary=f"联合检查：{enterprise.name}（{reference}）",
+              data={"officers": [o.pk for o in officers], "source": f"{inspection.source_type}:{source_record.pk}"})
+        notify(officers, "新的联合检查任务", f"{enterprise.name}：{reference}",
+               url=f"/inspection/inspections/{inspection.pk}/")
+    return inspection
+
+
+def inspection_sign(*, actor: User, inspection: Inspection) -> InspectionSignature:
+    """Sign the finished inspection record: an officer of the team, or a user of the inspected enterprise as its
+    on-site representative (安全生产法 第66条: 检查情况应当由检查人员和被检查单位的负责人签字). Once per person."""
+    if not sees(actor, inspection):
+        raise NotFound("检查不存在或不在您的管辖范围内")
+    if inspection.state not in {"rectifying", "closed"}:
+        raise DomainError("检查结束后才能在检查记录上签名", code="not_finished")
+    if getattr(actor, "enterprise_id", None):
+        if actor.enterprise_id != inspection.enterprise_id:
+            raise NotFound("检查不存在或不在您的管辖范围内")
+        capacity = InspectionSignature.Capacity.PARTY
+    elif inspection.officers.filter(pk=actor.pk).exists():
+        capacity = InspectionSignature.Capacity.OFFICER
+    else:
+        raise PermissionDenied("您不是本次检查的检查人员，不能签名")
+    with transaction.atomic():
+        row, created = InspectionSignature.objects.get_or_create(
+            inspection=inspection, user=actor,
+            defaults={"name": actor.display_name, "capacity": capacity, "signed_at": timezone.now(),
+                      "ip": current_ip.get()[:45]})
+        if not created:
+            raise DomainError("您已在本检查记录上签名", code="conflict")
+        record_history(inspection, actor=actor, action="sign", label=f"{row.get_capacity_display()}签名")
+        audit(actor, "inspection.sign", inspection, summary=f"检查记录签名：{row.get_capacity_display()} {row.name}")
+    return row
+
+
+def responsible_bureau(enterprise: Enterprise, year: int) -> Organisation:
+    """The bureau that supervises the enterprise this year: the year's supervision assignment (分级分类监管,
+    安全生产法 第62条), otherwise the county bureau of its region, otherwise the city bureau."""
+    assignment = SupervisionAssignment.objects.filter(enterprise=enterprise, year=year).select_related(
+        "organisation").first()
+    if assignment is not None:
+        return assignment.organisation
+    org = (Organisation.objects.filter(region_id=enterprise.region_id,
+                                       kind__in=[OrganisationKind.COUNTY_BUREAU, OrganisationKind.ZONE]).first()
+           or Organisation.objects.filter(kind=OrganisationKind.CITY_BUREAU).order_by("id").first())
+    if org is None:
+        raise DomainError("未配置负责监管的应急管理部门")
+    return org
+
+
+def handover_open(*, actor: User | None, enterprise: Enterprise, reason: str, source_record: Any, source_label: str,
+                  source_url: str = "", commitments: str = "") -> SupervisionHandover:
+    """Hand the enterprise over to the level responsible for its supervision (measures I.3, I.6). Called by other
+    areas inside their own transaction; once per source record and reason (a second call returns the first task)."""
+    if reason not in HandoverReason.values:
+        raise DomainError("移交事由无效")
+    source_type = f"{source_record._meta.app_label}.{source_record._meta.model_name}"
+    existing = SupervisionHandover.objects.filter(source_type=source_type, source_id=str(source_record.pk),
+                                                  reason=reason).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    bureau = responsible_bureau(enterprise, today.year)
+    due = add_working_days(today, int(rule("inspection.handover_receive_days", today))).date
+    with transaction.atomic():
+        handover = SupervisionHandover.objects.create(
+            number=next_number("inspection:handover", today.year, prefix="JGYJ"), enterprise=enterprise,
+            region_id=enterprise.region_id, organisation=bureau, reason=reason, source_type=source_type,
+            source_id=str(source_record.pk), source_label=source_label[:200], source_url=source_url[:200],
+            commitments=commitments, due_on=due, state="open")
+        record_history(handover, actor=actor, action="create", label=f"移交{bureau.name}：{handover.get_reason_display()}",
+                       note=source_label)
+        audit(actor, "inspection.handover_open", handover, summary=f"监管移交 {handover.number}：{enterprise.name}",
+              data={"reason": reason, "organisation": bureau.pk, "source": f"{source_type}:{source_record.pk}"})
+        staff = User.objects.filter(Q(organisation=bureau) | Q(organisation__parent=bureau), is_active=True,
+                                    roles__code__in=[INSPECTOR, SECTION_HEAD]).distinct()
+        notify(staff, f"【监管移交】{enterprise.name}", f"{handover.get_reason_display()}：{source_label}",
+               url="/inspection/handovers/")
+    return handover
+
+
+def handover_receive(*, actor: User, handover: SupervisionHandover, note: str = "") -> SupervisionHandover:
+    """The responsible bureau takes the enterprise into its supervision (plans, inspections, the commitments)."""
+    with transaction.atomic():
+        apply_transition(handover_workflow, handover, "receive", actor=actor, note=note)
+    return handover
+
+
+def handover_close(*, actor: User, handover: SupervisionHandover, result: str) -> SupervisionHandover:
+    check_transition(handover_workflow, handover, "close", actor)
+    if not result.strip():
+        raise DomainError("请填写监管结果（如已检查、承诺已落实、已立案）", field="result")
+    with transaction.atomic():
+        apply_transition(handover_workflow, handover, "close", actor=actor, note=result,
+                         updates={"result": result.strip()})
+    return handover

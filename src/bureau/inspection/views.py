@@ -47,8 +47,9 @@ from bureau.inspection.models import (
     PatrolPlan,
     PlanEntry,
     ResultOutcome,
+    SupervisionHandover,
 )
-from bureau.inspection.workflow import inspection_workflow, lead_workflow, plan_workflow
+from bureau.inspection.workflow import handover_workflow, inspection_workflow, lead_workflow, plan_workflow
 from bureau.kernel.access import acts_on, for_roles, own_account, public_view, reference_data
 from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
@@ -149,6 +150,8 @@ def inspection_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "today": dt.date.today(),
         "default_deadline": dt.date.today() + dt.timedelta(days=15),
         "max_days": rule("inspection.rectification_max_days"),
+        "signatures": list(inspection.signatures.all()),
+        "signed": inspection.signatures.filter(user=request.user).exists(),
     })
 
 
@@ -179,7 +182,9 @@ def _party_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "i": inspection, "team": list(inspection.officers.all()), "findings": findings,
         "checked": inspection.results.count(), "documents": documents, "history": history,
         "services": services.services_of(documents, request.user),
-        "consent": services.consent_of(request.user.enterprise_id)})
+        "consent": services.consent_of(request.user.enterprise_id),
+        "signatures": list(inspection.signatures.all()),
+        "signed": inspection.signatures.filter(user=request.user).exists()})
 
 
 @login_required
@@ -855,3 +860,51 @@ def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspection/public_plan.html", {
         "plan": plan, "entries": entries, "total": plan.entries.count(), "names": bool(rule("inspection.plan_publish_names")),
         "by_industry": by_industry})
+
+
+# ---- record signatures, supervision handovers (measures I.3, I.6) ------------------------------------------------
+
+@login_required
+@require_POST
+@for_roles(*STAFF, ENTERPRISE)
+@acts_on("inspection.Inspection", action="action")
+def inspection_sign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """An officer of the team, or the inspected enterprise, signs the finished record (安全生产法 第66条)."""
+    inspection = queries.get_inspection_for(request.user, pk)
+    _run(request, lambda: services.inspection_sign(actor=request.user, inspection=inspection), "已在检查记录上签名")
+    return redirect("inspection:inspection", pk=pk)
+
+
+@login_required
+@for_roles(*STAFF)
+@acts_on("inspection.SupervisionHandover")
+def handover_list(request: AuthenticatedRequest) -> HttpResponse:
+    """监管移交任务: what the licensing area handed to supervision (after approval, overdue 容缺 commitments)."""
+    state = request.GET.get("state", "")
+    qs = (SupervisionHandover.objects.restrict(request.user).select_related("enterprise", "organisation")
+          .order_by("state", "due_on", "-id"))
+    if state in handover_workflow.states:
+        qs = qs.filter(state=state)
+    page = paginate(qs, request.GET)
+    rows = [(h, {t.action for t in handover_workflow.available(h, request.user)}) for h in page.rows]
+    return render(request, "inspection/handover_list.html", {
+        "page": page, "rows": rows, "state": state, "states": handover_workflow.states.items()})
+
+
+@login_required
+@require_POST
+@for_roles(*STAFF)
+@acts_on("inspection.SupervisionHandover", action="action")
+def handover_action(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
+    handover = SupervisionHandover.objects.restrict(request.user).select_related("enterprise").filter(pk=pk).first()
+    if handover is None:
+        raise Http404
+    if action == "receive":
+        _run(request, lambda: services.handover_receive(actor=request.user, handover=handover,
+                                                        note=request.POST.get("note", "")), "已接收，纳入监管")
+    elif action == "close":
+        _run(request, lambda: services.handover_close(actor=request.user, handover=handover,
+                                                      result=request.POST.get("result", "")), "已办结")
+    else:
+        raise Http404
+    return redirect("inspection:handovers")

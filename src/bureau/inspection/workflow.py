@@ -131,3 +131,24 @@ lead_workflow = Workflow(
         T("to_case", "线索转立案", "open", "case", {*PLANNERS, SYSTEM}, handled_through_plan),
     ],
 )
+
+
+def of_responsible_bureau(handover: Any, actor: Any) -> str | None:
+    """负责监管的单位"""
+    # 安全生产法 第62条 (分类分级监督管理) / measure I.6: the level responsible for the enterprise takes over the
+    # supervision; another bureau reads the task but does not handle it
+    if actor is None or _bureau_id(actor) == handover.organisation_id:
+        return None
+    return "该任务已移交其他监管单位，您无权办理"
+
+
+# measures I.3, I.6: the licensing area hands an enterprise over to supervision; the responsible bureau receives it
+handover_workflow = Workflow(
+    name="inspection.handover",
+    model="inspection.SupervisionHandover",
+    states={"open": "待接收", "received": "已接收（纳入监管）", "closed": "已办结"},
+    transitions=[
+        T("receive", "接收任务", "open", "received", PLANNERS, of_responsible_bureau),
+        T("close", "办结（登记监管结果）", "received", "closed", PLANNERS, of_responsible_bureau),
+    ],
+)

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class LicensingConfig(AppConfig):
@@ -10,3 +13,10 @@ class LicensingConfig(AppConfig):
         from bureau.kernel.registry import autodiscover_area
 
         autodiscover_area(self.name)
+        post_migrate.connect(_seed, sender=self, dispatch_uid="licensing.seed_consequence_rules")
+
+
+def _seed(**_: Any) -> None:
+    from bureau.licensing.tolerance import seed_consequence_rules
+
+    seed_consequence_rules()

@@ -122,10 +122,108 @@ def load(ctx: Any) -> None:
             continue
         s.application_accept(actor=officer, application=app)
         app.refresh_from_db()
-        if step > 0.75 and not app.item.needs_expert_review:
+        if step > 0.75 and not app.item.needs_expert_review and app.fast_track != "joint_completion":
             if app.site_required:
                 s.application_site_verify(actor=officer, application=app, result="现场核查合格。")
             s.application_propose(actor=officer, application=app, proposal="grant", reason="符合条件。")
             if step > 0.85:
                 s.application_grant(actor=leader, application=app, note="同意。")
         _shift(app, rng.randrange(1, 30))
+
+
+def _enterprise_user(enterprise: Any) -> Any:
+    from bureau.accounts.models import Role, User
+
+    user = User.objects.filter(username=f"demo_ent_{enterprise.pk}").first()
+    if user is None:
+        user = User(username=f"demo_ent_{enterprise.pk}", real_name=f"企业 {enterprise.contact_name}",
+                    enterprise=enterprise)
+        user.set_unusable_password()
+        user.save()
+        user.roles.set([Role.objects.get(code="enterprise")])
+    return user
+
+
+@register_demo("licensing_review", order=45)  # after the inspection demo (its checklists and inspectors)
+def load_review(ctx: Any) -> None:
+    """Measures I.3, I.6, I.7 in the demo: a 容缺 found in review fulfilled and verified, one overdue with its
+    consequences, a joint check with its signed inspection record and the handover, a special-evaluation filing."""
+    from bureau.accounts.models import User
+    from bureau.enterprises.models import Enterprise
+    from bureau.inspection import services as insp
+    from bureau.licensing import joint_check, special_paths, tolerance
+    from bureau.licensing import services as s
+    from bureau.licensing.models import Commitment, PermitItem
+
+    items = {i.code: i for i in PermitItem.objects.all()}
+    officer = User.objects.get(username="city_licensing")
+    leader = User.objects.get(username="city_leader")
+    today = s.today()
+
+    def site_checked(enterprise: Any, code: str, finding: str) -> tuple[Any, Any]:
+        user = _enterprise_user(enterprise)
+        app = s.application_submit(actor=user, item=items[code], files=_files(items[code]),
+                                   scope_text=enterprise.business_scope or items[code].name)
+        s.application_accept(actor=officer, application=app)
+        s.application_site_verify(actor=officer, application=app, result=f"现场核查发现：{finding}")
+        c = tolerance.review_tolerance_open(actor=officer, application=app, found_in="site", problems=finding)
+        return app, c, user
+
+    fireworks = list(Enterprise.objects.filter(industry="fireworks", region_id__isnull=False).order_by("-id")[:2])
+    if len(fireworks) == 2:
+        # kept: reported with photos, sent back once with reasons, then verified
+        app, c, user = site_checked(fireworks[0], "fireworks_wholesale",
+                                    "1. 仓库防雷设施检测报告过期；2. 库区视频监控存在盲区")
+        s.commitment_sign(actor=user, commitment=c, deadline=today + dt.timedelta(days=20),
+                          preventive_measures="整改完成前雷雨天气停止出入库作业，库区增加人员巡查",
+                          rectification_plan="委托检测机构重新检测防雷设施；增设2路监控摄像机")
+        s.application_propose(actor=officer, application=app, proposal="grant", reason="问题可限期整改，企业已承诺，先行许可")
+        s.application_grant(actor=leader, application=app, note="同意先行许可。")
+        c.refresh_from_db()
+        tolerance.commitment_report(actor=user, commitment=c, text="防雷检测已完成；监控已增设",
+                                    files=[demo_pdf("防雷检测报告.pdf")])
+        tolerance.commitment_verify(actor=officer, commitment=c, passed=False, note="监控画面未接入值班室，请完善后再报")
+        tolerance.commitment_report(actor=user, commitment=c, text="监控画面已接入值班室", files=[demo_pdf("整改照片.pdf")])
+        tolerance.commitment_verify(actor=officer, commitment=c, passed=True, note="现场复核，整改到位")
+        # overdue: granted first, the deadline passed without a report → supervision task, credit record, proposal
+        app, c, user = site_checked(fireworks[1], "fireworks_wholesale", "1. 库房之间防火间距不足；2. 消防水池容量不足")
+        s.commitment_sign(actor=user, commitment=c, deadline=today + dt.timedelta(days=5),
+                          preventive_measures="压减库存至核定量的一半", rectification_plan="一个月内增设防火墙、扩建消防水池")
+        s.application_propose(actor=officer, application=app, proposal="grant", reason="问题可限期整改，企业已承诺，先行许可")
+        s.application_grant(actor=leader, application=app, note="同意先行许可。")
+        Commitment.objects.filter(pk=c.pk).update(deadline=today - dt.timedelta(days=21))
+        s.commitment_sweep(on=today)
+        tolerance.consequence_sweep(on=today)
+
+    # I.6: the joint visit of a 危化使用 first licence as an inspection record, signed; approval hands over
+    users = {u.username: u for u in User.objects.filter(username__in=["city_inspector", "city_inspector2"])}
+    user_enterprise = Enterprise.objects.filter(industry="hazchem_use").order_by("-id").first()
+    if user_enterprise is not None and len(users) == 2:
+        user = _enterprise_user(user_enterprise)
+        app = s.application_submit(actor=user, item=items["hazchem_use"], files=_files(items["hazchem_use"]),
+                                   scope_text="硫酸、液氨使用（竣工验收与首次许可合并检查）")
+        s.application_accept(actor=officer, application=app)
+        team = [users["city_inspector"], users["city_inspector2"]]
+        inspection = joint_check.joint_check_open(actor=officer, application=app, officers=team)
+        insp.inspection_check_in(actor=team[0], inspection=inspection)
+        for n, item in enumerate(inspection.items()):
+            insp.inspection_record_item(actor=team[0], inspection=inspection, item=item,
+                                        outcome="finding" if n == 1 else "compliant",
+                                        note="液氨储罐区未设置泄漏报警装置" if n == 1 else "")
+        insp.inspection_finish(actor=team[0], inspection=inspection, summary="竣工验收与许可现场核查合并进行",
+                               deadline=today + dt.timedelta(days=15))
+        for signer in (*team, user):
+            insp.inspection_sign(actor=signer, inspection=inspection)
+        joint_check.joint_check_conclude(actor=officer, application=app)
+        s.application_propose(actor=officer, application=app, proposal="grant", reason="联合检查发现的问题已责令限期整改")
+        s.application_grant(actor=leader, application=app, note="同意。")
+
+    # I.7: a gas station's partial renovation filed after its special evaluation
+    station = Enterprise.objects.filter(industry="gas_station").order_by("id").first()
+    if station is not None:
+        user = _enterprise_user(station)
+        item = items["gas_station_special_evaluation"]
+        app = s.application_submit(actor=user, item=item, files=_files(item), partial_renovation=True,
+                                   scope_text="更换两台加油机及油气回收管线，加油站等级不变")
+        s.application_accept(actor=officer, application=app)
+        special_paths.application_file(actor=officer, application=app, note="专项评价报告结论明确，予以备案")

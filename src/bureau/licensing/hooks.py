@@ -26,7 +26,11 @@ from bureau.kernel.registry import (
     register_workbench,
 )
 from bureau.kernel.rules import RuleDefault, register_rules
-from bureau.licensing import demo  # noqa: F401  (registers the demo loader)
+from bureau.licensing import (  # noqa: F401  (register their grant hooks: measures I.6, I.7)
+    demo,  # noqa: F401  (registers the demo loader)
+    joint_check,
+    special_paths,
+)
 
 AREA = "行政审批"
 
@@ -39,6 +43,8 @@ register_rules(
                 "运城市应急管理局优化营商环境30条 措施I.5（本地，待核实）", unit="工作日"),
     RuleDefault("licensing.commitment_remind_days", 3, "容缺承诺到期前提醒的工作日数",
                 "运城市应急管理局优化营商环境30条 措施I.3（本地）", unit="工作日"),
+    RuleDefault("licensing.review_rectification_max_days", 60, "审查发现问题接受整改承诺的，承诺整改期限最长工作日数",
+                "运城市应急管理局优化营商环境30条 措施I.3：对可限期整改的问题出具限期完成整改承诺（本地，待核实）", unit="工作日"),
     RuleDefault("licensing.upload_max_mb", 20, "申请材料单个文件大小上限", "网上办事大厅技术规范（本地）", unit="MB"),
     RuleDefault("licensing.lookup_limit", 10, "每个来源地址每10分钟查询办件进度失败（编号或查询码不符）的次数上限", "防止查询码被猜测（本地）",
                 unit="次"),
@@ -189,7 +195,7 @@ def _schedule() -> None:
 _schedule()
 
 
-FINAL_STATES = ("granted", "refused", "rejected")
+FINAL_STATES = ("granted", "refused", "rejected", "filed")
 
 
 def rateable_application(user: Any, service_id: str) -> RateableService | None:

@@ -37,6 +37,11 @@ class FastTrack(models.TextChoices):
     INSTANT = "instant", "即办件当场办结（措施I.2）"
 
 
+class ItemOutcome(models.TextChoices):
+    LICENCE = "licence", "许可决定"
+    FILING = "filing", "备案"
+
+
 class PermitItem(models.Model):
     """A 行政许可事项 with its limits, materials and switches as data (domain §3), with source and date."""
 
@@ -62,6 +67,8 @@ class PermitItem(models.Model):
     county_site_check = models.BooleanField("市县同步现场核查", default=False, help_text="措施I.5“三同步”")
     certificate_type = models.CharField("发放证照类型代码", max_length=40, blank=True,
                                         help_text="准予许可后发放的证照类型（证照库类型代码）；空＝只出决定书")
+    outcome = models.CharField("办理结果", max_length=10, choices=ItemOutcome.choices, default=ItemOutcome.LICENCE,
+                               help_text="备案：以备案告知书办结，不作许可决定（如加油站局部改造专项评价，措施I.7）")
     fees = models.CharField("收费标准", max_length=60, default="不收费")
     conditions = models.TextField("申请条件", blank=True)
     source = models.CharField("时限依据", max_length=200)
@@ -168,6 +175,9 @@ class Application(ProcessModel):
     handling_days = models.PositiveSmallIntegerField("实际办理工作日", null=True, blank=True)
     certificate = models.ForeignKey("certificates.Certificate", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name="证照")
+    # measure I.6: the joint visit is an inspection record of the inspection area; licensing only links it
+    joint_inspection = models.ForeignKey("inspection.Inspection", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", verbose_name="联合检查记录")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -211,6 +221,15 @@ class Application(ProcessModel):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def commitment(self) -> Commitment:
+        """The 容缺受理 commitment of the intake (missing secondary materials); raises Commitment.DoesNotExist when
+        the application was not accepted as tolerated. Review commitments: `commitments.filter(origin="review")`."""
+        for c in self.commitments.all():
+            if c.origin == Commitment.Origin.INTAKE:
+                return c
+        raise Commitment.DoesNotExist
 
     def pauses(self) -> list[tuple[dt.date, dt.date | None]]:
         """Clock stops (start, end); end None while the stop is still running."""
@@ -286,8 +305,11 @@ class Opinion(models.Model):
 
 
 class Commitment(Timeline):
-    """容缺承诺书 (measure I.3): missing secondary materials, preventive measures, rectification plan and a dated
-    commitment; tracked after approval, reminded before and escalated after its deadline. Its status is driven by
+    """容缺承诺书 (measure I.3). Two origins: at intake (missing secondary materials, 容缺受理) and in review (a
+    problem found by the site check or the expert review that can be rectified within a time limit: the licence may
+    be granted first under the enterprise's commitment — preventive measures, plan, deadline). The enterprise reports
+    fulfilment; an officer verifies it (approves or sends it back with reasons). Overdue → escalated by the daily
+    sweep, then the consequences of `CommitmentConsequenceRule` (data with sources). Its status is driven by
     `licensing.workflow.COMMITMENT`."""
 
     authority = Authority(
@@ -299,11 +321,24 @@ class Commitment(Timeline):
     class Status(models.TextChoices):
         UNSIGNED = "unsigned", "待签署"
         SIGNED = "signed", "履行中"
-        FULFILLED = "fulfilled", "已履行"
+        REPORTED = "reported", "待核验"
+        FULFILLED = "fulfilled", "已履行（已核验）"
         OVERDUE = "overdue", "逾期未履行（已督办）"
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="commitment")
-    missing_text = models.TextField("容缺材料")
+    class Origin(models.TextChoices):
+        INTAKE = "intake", "容缺受理（次要材料后补）"
+        REVIEW = "review", "审查发现问题（整改承诺）"
+
+    class FoundIn(models.TextChoices):
+        NONE = "", "—"
+        SITE = "site", "现场核查"
+        EXPERT = "expert", "专家评审"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="commitments")
+    origin = models.CharField("类型", max_length=10, choices=Origin.choices, default=Origin.INTAKE)
+    found_in = models.CharField("发现环节", max_length=10, choices=FoundIn.choices, blank=True)
+    problems = models.TextField("审查发现的问题", blank=True)
+    missing_text = models.TextField("容缺材料", blank=True)
     latest_deadline = models.DateField("最迟补交期限")
     deadline = models.DateField("承诺补交期限", null=True, blank=True, db_index=True)
     preventive_measures = models.TextField("预防措施", blank=True)
@@ -312,6 +347,12 @@ class Commitment(Timeline):
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
+    report_text = models.TextField("履行情况说明", blank=True)
+    reported_at = models.DateTimeField("提请核验时间", null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="核验人")
+    verified_at = models.DateTimeField("核验时间", null=True, blank=True)
+    verification_note = models.TextField("核验意见", blank=True)
     fulfilled_on = models.DateField(null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True)
     escalated_on = models.DateField(null=True, blank=True)
@@ -324,3 +365,64 @@ class Commitment(Timeline):
         verbose_name = "容缺承诺"
         verbose_name_plural = verbose_name
         ordering = ["deadline", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "origin"], name="uniq_commitment_origin")]
+
+    @property
+    def is_review(self) -> bool:
+        return self.origin == self.Origin.REVIEW
+
+
+class ConsequenceKind(models.TextChoices):
+    SUPERVISION = "supervision", "移交事中事后监管（监管任务）"
+    CREDIT = "credit", "记入安全生产信用记录"
+    REVOCATION = "revocation", "提出撤销许可建议"
+
+
+class CommitmentConsequenceRule(models.Model):
+    """What follows an overdue 容缺 commitment, as data (measure I.3 and the local 容缺 rules): after N working days
+    overdue, which consequence, for which origin, from which source, in force from which date. Administrators edit
+    it (admin → 容缺承诺逾期后果规则); the daily sweep applies each row once per commitment."""
+
+    code = models.CharField("规则编号", max_length=30, unique=True)
+    label = models.CharField("情形", max_length=200)
+    kind = models.CharField("后果", max_length=12, choices=ConsequenceKind.choices)
+    origin = models.CharField("适用承诺类型", max_length=10, choices=Commitment.Origin.choices, blank=True,
+                              help_text="空：两类承诺都适用")
+    after_days = models.PositiveSmallIntegerField("逾期达到（工作日）", default=0,
+                                                  help_text="承诺期限届满后第 N 个工作日起适用；0＝逾期即适用")
+    source = models.CharField("依据", max_length=300)
+    demo = models.BooleanField("示例值（待核实）", default=False)
+    effective_from = models.DateField("生效日期")
+    effective_to = models.DateField("失效日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "容缺承诺逾期后果规则"
+        verbose_name_plural = verbose_name
+        ordering = ["after_days", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class CommitmentConsequence(models.Model):
+    """One consequence applied to one overdue commitment (exactly once: unique per commitment and rule row), with
+    what it produced (the supervision task's number, the credit entry, the revocation proposal)."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", "已执行"
+        PROPOSED = "proposed", "待负责人决定"
+        NOT_APPLICABLE = "na", "未产生记录"
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="consequences")
+    rule = models.ForeignKey(CommitmentConsequenceRule, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("后果", max_length=12, choices=ConsequenceKind.choices)
+    applied_on = models.DateField("执行日期")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.APPLIED)
+    reference = models.CharField("产生的记录", max_length=80, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "容缺承诺逾期后果"
+        verbose_name_plural = verbose_name
+        ordering = ["applied_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["commitment", "rule"], name="uniq_consequence_rule")]

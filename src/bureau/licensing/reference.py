@@ -18,6 +18,8 @@ PERSONNEL = [("主要负责人、安全管理人员考核合格证", S, "本局�
 SAFETY_DOCS = [("安全生产责任制、管理制度和操作规程目录", R, ""), ("安全评价报告", R, ""),
                ("生产安全事故应急救援预案备案证明", T, ""), ("工伤保险缴费证明", S, "人社局共享")]
 
+FILING_ITEMS = {"gas_station_special_evaluation"}  # items ending in 备案, not in a licence decision (measure I.7)
+
 # code, name, category, kind, level, statutory, promised, site, expert, tolerance, notice-commitment, grade-skip,
 # special evaluation, merged review, joint completion, parallel departments, county site, certificate, basis,
 # source, materials
@@ -60,13 +62,13 @@ ITEMS = [
      "烟花爆竹经营许可实施办法 第20条：20日内作出决定",
      COMMON_HEAD + [("零售场所平面图", R, ""), ("安全培训合格证明", T, "")]),
     ("hazchem_project_condition", "危险化学品建设项目安全条件审查", "危化建设项目", "promised", "city", 20, 10,
-     False, True, True, False, False, True, True, False, "", False, "",
+     False, True, True, False, False, False, True, False, "", False, "",
      "《危险化学品安全管理条例》第十二条；《危险化学品建设项目安全监督管理办法》",
      "危险化学品建设项目安全监督管理办法 第11条：20个工作日",
      COMMON_HEAD + [("建设项目安全评价报告", R, ""), ("项目备案文件", S, "发改部门共享"),
                     ("规划选址意见", T, "")]),
     ("hazchem_project_design", "危险化学品建设项目安全设施设计审查", "危化建设项目", "promised", "city", 20, 10,
-     False, True, True, False, False, True, True, False, "", False, "",
+     False, True, True, False, False, False, True, False, "", False, "",
      "《危险化学品建设项目安全监督管理办法》第十五条",
      "危险化学品建设项目安全监督管理办法 第16条：20个工作日（可延长10个工作日）",
      COMMON_HEAD + [("安全设施设计专篇", R, ""), ("设计单位资质证明", S, "住建部门共享")]),
@@ -74,6 +76,14 @@ ITEMS = [
      False, True, True, False, False, False, False, False, "", False, "",
      "《中华人民共和国矿山安全法》第八条；《非煤矿矿山建设项目安全设施设计审查与竣工验收办法》",
      "行政许可法 第42条：20个工作日", COMMON_HEAD + [("安全设施设计", R, ""), ("安全预评价报告", R, "")]),
+    # measure I.7: gas-station partial renovation without a grade change → 专项评价 filing (its own materials)
+    ("gas_station_special_evaluation", "加油站局部改造安全专项评价备案", "危化建设项目", "promised", "city", 20, 5,
+     False, False, False, False, False, True, False, False, "", False, "",
+     "运城市应急管理局优化营商环境30条 措施I.7（加油站局部更新改造或小型技术改造，等级不变的进行专项评价，"
+     "不进行建设项目安全审查）；《危险化学品建设项目安全监督管理办法》",
+     "本局公布的备案办理时限（本地，待核实）",
+     COMMON_HEAD + [("安全专项评价报告", R, ""), ("局部改造方案（改造内容、范围）", R, ""),
+                    ("加油站等级不变的说明", R, ""), ("危险化学品经营许可证", S, "本局证照库共享")]),
     ("coal_capacity_increase", "煤矿产能核增", "煤矿", "promised", "city", 45, 30,
      True, True, True, False, False, False, False, False, "YC-D-NY", True, "",
      "国家发展改革委 国家能源局 国家矿山安全监察局关于煤矿产能核增的有关规定；运城市优化营商环境30条 措施I.5",
@@ -108,5 +118,7 @@ def seed_items() -> int:
                            shared_source=SHARED_SOURCES.get(m, ""))
             for i, (m, req, src) in enumerate(materials)
         ])
+        if code in FILING_ITEMS:
+            PermitItem.objects.filter(pk=item.pk).update(outcome="filing")
         added += 1
     return added

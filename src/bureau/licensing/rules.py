@@ -156,3 +156,13 @@ def fast_track(*, kind: str, needs_site: bool, needs_expert: bool, grade_skips_s
         return Track(True, needs_expert, "joint_completion", "依据措施I.6，竣工验收监督与首次许可现场核查合并为一次联合检查")
     return Track(needs_site, needs_expert, "", "")
 
+
+
+def special_path_refusal(*, outcome: str, track: str) -> str | None:
+    """Measure I.7: gas-station partial renovation without a grade change takes a 专项评价 filing instead of the
+    project review; the filing item is only for that case."""
+    if outcome == "filing" and track != "special_evaluation":
+        return "专项评价备案仅适用于加油站局部改造且不改变加油站等级的情形，请勾选并确认，或申请建设项目安全审查"
+    if outcome != "filing" and track == "special_evaluation":
+        return "加油站局部改造且不改变等级的，不进行建设项目安全审查，请改为办理「加油站局部改造安全专项评价备案」"
+    return None

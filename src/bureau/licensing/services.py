@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +49,11 @@ def remedies(app: Application, *, received: str) -> str:
     """The remedies of a refusal, naming the review body of the deciding authority (行政复议法 第24条)."""
     org = authority_of(app)
     return org.remedies(received=received) if org is not None else GENERIC_REMEDIES
+
+
+# Called inside the grant's transaction after the decision and licence (registered by the modules of measures
+# I.6/I.7 so that this module does not import them): (application, actor, day).
+AFTER_GRANT: list[Callable[[Application, User, dt.date], None]] = []
 
 
 def today() -> dt.date:
@@ -222,6 +227,9 @@ def application_submit(*, actor: User, item: PermitItem, files: Mapping[int, Any
     )
     if partial_renovation and track.fast_track != "special_evaluation":
         raise DomainError("只有加油站企业申请本事项时可以选择“局部改造且不改变等级”", code="not_eligible")
+    refusal = rules.special_path_refusal(outcome=item.outcome, track=track.fast_track)  # measure I.7
+    if refusal:
+        raise DomainError(refusal, code="not_eligible")
     # asked of the other departments before the transaction (a slow exchange never holds database locks)
     shared = {m.pk: shared_snapshot(m, enterprise) for m in materials
               if m.requirement == MaterialRequirement.SHARED and m.shared_source}
@@ -389,7 +397,7 @@ def _accept(app: Application, *, actor: User | None, action: str, note: str, on:
                    if m.status == ApplicationMaterial.Status.MISSING]
         app.materials.filter(status=ApplicationMaterial.Status.MISSING).update(
             status=ApplicationMaterial.Status.TOLERATED)
-        Commitment.objects.create(application=app, missing_text="、".join(missing),
+        Commitment.objects.create(application=app, origin=Commitment.Origin.INTAKE, missing_text="、".join(missing),
                                   latest_deadline=app.decision_due or accepted_on)
     _tell_applicant(app, "申请已受理" + ("（容缺受理，请签署承诺书）" if tolerated else ""),
                     f"预计 {app.decision_due:%Y-%m-%d} 前作出决定。")
@@ -696,6 +704,8 @@ def application_grant(*, actor: User, application: Application, note: str = "") 
                                   "decided_on": on, "due_on": None,
                                   "handling_days": rules.handling_days(app.accepted_on or on, on, app.pauses())})
         _grant_effects(_reload(app), actor=actor, on=on)
+        for hook in AFTER_GRANT:  # special_paths (I.7 merged review: both outputs) and joint_check (I.6 handover)
+            hook(_reload(app), actor, on)
     return _done(application)
 
 
@@ -742,16 +752,19 @@ def commitment_sign(*, actor: User, commitment: Commitment, deadline: dt.date | 
         raise DomainError(refusal, field="deadline")
     with transaction.atomic():
         apply_transition(COMMITMENT, commitment, "sign", actor=actor,
-                         note=f"承诺 {deadline:%Y-%m-%d} 前补交：{commitment.missing_text}",  # type: ignore[union-attr]
+                         note=f"承诺 {deadline:%Y-%m-%d} 前完成：{commitment.problems or commitment.missing_text}",  # type: ignore[union-attr]
                          updates={"deadline": deadline, "preventive_measures": preventive_measures,
                                   "rectification_plan": rectification_plan, "signed_at": timezone.now(),
                                   "signed_by": actor})
+        what = ((f"审查中发现以下问题（{commitment.get_found_in_display()}），申请先行许可、限期整改，并郑重承诺：",
+                 "审查发现的问题", commitment.problems) if commitment.is_review else
+                ("以下次要材料暂缺，申请容缺受理，并郑重承诺：", "容缺材料", commitment.missing_text))
         _document(app, kind="tolerance_commitment", title="容缺受理承诺书", prefix="运应急许诺",
-                  blocks=[Para(f"本单位申请{app.item.name}（办件编号 {app.number}），以下次要材料暂缺，申请容缺受理，并郑重承诺："),
-                          Fields([("容缺材料", commitment.missing_text), ("预防措施", preventive_measures),
+                  blocks=[Para(f"本单位申请{app.item.name}（办件编号 {app.number}），{what[0]}"),
+                          Fields([(what[1], what[2]), ("预防措施", preventive_measures),
                                   ("补交（整改）计划", rectification_plan),
-                                  ("承诺补交期限", chinese_date(deadline))]),  # type: ignore[arg-type]
-                          Para("本单位承诺所提交材料真实有效，并在承诺期限内补齐上述材料。逾期未履行承诺的，"
+                                  ("承诺完成期限", chinese_date(deadline))]),  # type: ignore[arg-type]
+                          Para("本单位承诺所提交材料真实有效，并在承诺期限内补齐上述材料或完成整改。逾期未履行承诺的，"
                                "同意行政机关依法撤销许可，并记入本单位安全生产信用记录。"),
                           Para(f"承诺人：{app.enterprise.name}（法定代表人 {app.enterprise.legal_representative}）"
                                f"　网上签署人：{actor.display_name}", indent=False)],
@@ -760,13 +773,13 @@ def commitment_sign(*, actor: User, commitment: Commitment, deadline: dt.date | 
 
 
 def commitment_fulfil(*, actor: User, commitment: Commitment, files: Mapping[int, Any]) -> Commitment:
-    """The enterprise supplements the tolerated materials (`supplement`); the commitment is kept (`fulfil`) when
-    all are in."""
+    """The enterprise supplements the tolerated materials (`supplement`); when all are in it reports fulfilment
+    (`fulfil` → 待核验) and an officer verifies it (`tolerance.commitment_verify`)."""
     app = commitment.application
     tolerated = {m.material_id: m for m in app.materials.filter(status=ApplicationMaterial.Status.TOLERATED)}
     if not files and not tolerated:
         with transaction.atomic():
-            apply_transition(COMMITMENT, commitment, "fulfil", actor=actor)
+            apply_transition(COMMITMENT, commitment, "fulfil", actor=actor, updates={"reported_at": timezone.now()})
         return commitment
     check_transition(COMMITMENT, commitment, "supplement", actor)
     if not files:
@@ -785,7 +798,8 @@ def commitment_fulfil(*, actor: User, commitment: Commitment, files: Mapping[int
             ApplicationMaterial.objects.filter(pk=tolerated[material_id].pk).update(
                 status=ApplicationMaterial.Status.SUPPLEMENTED, attachment=attachment)
         if not left:
-            apply_transition(COMMITMENT, commitment, "fulfil", actor=actor, updates={"fulfilled_on": today()})
+            # measure I.3: the upload reports fulfilment; an officer verifies it (tolerance.commitment_verify)
+            apply_transition(COMMITMENT, commitment, "fulfil", actor=actor, updates={"reported_at": timezone.now()})
     return commitment
 
 

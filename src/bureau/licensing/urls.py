@@ -16,6 +16,7 @@ urlpatterns = [
     path("<id:pk>/act/<slug:action>/", views.act, name="act"),
     path("<id:pk>/opinion/<id:opinion_id>/", views.opinion, name="opinion"),
     path("<id:pk>/commitment/<slug:op>/", views.commitment, name="commitment"),
+    path("<id:pk>/commitments/<id:cid>/<slug:op>/", views.commitment_step, name="commitment_step"),
     path("guide/", views.guide, name="guide"),
     path("guide/<slug:code>/", views.guide_item, name="guide_item"),
     path("progress/", views.progress, name="progress"),

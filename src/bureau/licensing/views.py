@@ -22,7 +22,7 @@ from bureau.kernel.paging import paginate
 from bureau.kernel.rules import rule
 from bureau.kernel.throttle import RateLimited, as_limited
 from bureau.kernel.validation import MAX_ID, parse_id, parse_int
-from bureau.licensing import queries, services
+from bureau.licensing import joint_check, queries, services, special_paths, tolerance
 from bureau.licensing.models import Application, ApplicationMaterial, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import COMMITMENT, WORKFLOW
 
@@ -149,7 +149,8 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     history = WORKFLOW.history(app)
     materials = list(app.materials.select_related("material", "attachment"))
     opinions = list(app.opinions.select_related("organisation", "given_by"))
-    commitment = Commitment.objects.restrict(user).filter(application=app).first()
+    commitments = list(Commitment.objects.restrict(user).filter(application=app).prefetch_related("consequences"))
+    commitment = next((c for c in commitments if c.origin == Commitment.Origin.INTAKE), None)
     actions = [] if user.enterprise_id else [t for t in WORKFLOW.available(app, user) if t.action != "deem_accept"]
     my_opinion = next((o for o in opinions if o.given_at is None and (
         o.organisation_id == user.organisation_id
@@ -167,7 +168,30 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "tolerated_materials": [m for m in materials if m.status == ApplicationMaterial.Status.TOLERATED],
         "correctable": [m for m in materials if m.material.requirement != "shared"],
         "max_date": commitment.latest_deadline if commitment else None,
+        "review_commitments": [{"c": c, "actions": {t.action for t in COMMITMENT.available(c, user)},
+                                "history": COMMITMENT.history(c), "evidence": list(c.attachments())}
+                               for c in commitments if c.origin == Commitment.Origin.REVIEW],
+        "joint_officers": _joint_officers(user) if any(t.action == "joint_check" for t in actions) else [],
+        "found_in_choices": [c for c in Commitment.FoundIn.choices if c[0]],
     })
+
+
+def _joint_officers(user: Any) -> list[Any]:
+    """The certified officers of the user's bureau a joint-visit team is chosen from (measure I.6)."""
+    from bureau.inspection.services import bureau_of, bureau_officers
+
+    try:
+        return bureau_officers(bureau_of(user))
+    except DomainError:
+        return []
+
+
+def _chosen_officers(user: Any, ids: list[str]) -> list[Any]:
+    allowed = {o.pk: o for o in _joint_officers(user)}
+    chosen = [parse_id(i, field="officers", label="检查人员") for i in ids]
+    if any(i not in allowed for i in chosen):
+        raise DomainError("请从本单位持证执法人员中选择检查组成员", field="officers")
+    return [allowed[i] for i in chosen if i is not None]
 
 
 ACTIONS = {
@@ -203,6 +227,18 @@ ACTIONS = {
     "grant": lambda u, a, p, f: services.application_grant(actor=u, application=a, note=p.get("note", "")),
     "refuse": lambda u, a, p, f: services.application_refuse(actor=u, application=a, reason=p.get("note", "")),
     "withdraw": lambda u, a, p, f: services.application_withdraw(actor=u, application=a, note=p.get("note", "")),
+    # measure I.6: the joint visit is an inspection record; its signed record is the site result
+    "joint_check": lambda u, a, p, f: joint_check.joint_check_open(
+        actor=u, application=a, officers=_chosen_officers(u, p.getlist("officers")), note=p.get("note", "")),
+    "joint_conclude": lambda u, a, p, f: joint_check.joint_check_conclude(actor=u, application=a,
+                                                                          note=p.get("note", "")),
+    # measure I.3: a problem found in review accepted under a rectification commitment
+    "tolerate_findings": lambda u, a, p, f: tolerance.review_tolerance_open(
+        actor=u, application=a, found_in=p.get("found_in", ""), problems=p.get("note", "")),
+    # measure I.7: the gas-station special evaluation ends in 备案
+    "file": lambda u, a, p, f: special_paths.application_file(actor=u, application=a, note=p.get("note", "")),
+    "decline_filing": lambda u, a, p, f: special_paths.application_decline_filing(actor=u, application=a,
+                                                                                 reason=p.get("note", "")),
 }
 
 
@@ -268,6 +304,46 @@ def commitment(request: AuthenticatedRequest, pk: int, op: str) -> HttpResponse:
         elif op == "fulfil":
             services.commitment_fulfil(actor=request.user, commitment=row, files=_files(request))
             messages.success(request, "材料已补交")
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("licensing:detail", pk=pk)
+
+
+@login_required
+@require_POST
+@acts_on("licensing.Application", "licensing.Commitment", action="action")
+def commitment_step(request: AuthenticatedRequest, pk: int, cid: int, op: str) -> HttpResponse:
+    """One step on one commitment (measure I.3): the enterprise signs or reports a review commitment; an officer
+    verifies any commitment (approve, or send back with reasons)."""
+    app = queries.get_application_for(request.user, pk)
+    row = Commitment.objects.restrict(request.user).select_related(
+        "application", "application__item", "application__enterprise").filter(pk=cid, application=app).first()
+    if row is None:
+        raise Http404
+    post = request.POST
+    try:
+        raw = post.get("version")
+        if raw and parse_int(raw, field="version", label="版本号", maximum=MAX_ID) != row.version:
+            raise Conflict("该事项已被他人处理或状态已变化，请刷新页面后重试")
+        if op == "sign":
+            try:
+                deadline = dt.date.fromisoformat(post.get("deadline", ""))
+            except ValueError:
+                deadline = None
+            services.commitment_sign(actor=request.user, commitment=row, deadline=deadline,
+                                     preventive_measures=post.get("preventive_measures", ""),
+                                     rectification_plan=post.get("rectification_plan", ""))
+            messages.success(request, "承诺书已签署")
+        elif op == "report":
+            tolerance.commitment_report(actor=request.user, commitment=row, text=post.get("text", ""),
+                                        files=request.FILES.getlist("evidence"))
+            messages.success(request, "已报告整改完成，等待核验")
+        elif op in {"verify", "send_back"}:
+            tolerance.commitment_verify(actor=request.user, commitment=row, passed=op == "verify",
+                                        note=post.get("note", ""))
+            messages.success(request, "核验通过" if op == "verify" else "已退回企业整改")
         else:
             raise Http404
     except DomainError as exc:
