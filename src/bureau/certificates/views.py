@@ -41,6 +41,7 @@ from bureau.kernel.paging import capped_count, paginate
 from bureau.kernel.validation import MAX_ID, parse_int
 
 KIOSK_SESSION_SECONDS = 180
+KIOSK_LOCK = "kiosk_terminal"  # certificates.middleware.SESSION_KEY
 
 
 def _check_version(request: HttpRequest, record: Any) -> None:
@@ -355,6 +356,7 @@ def _kiosk_state(request: HttpRequest, key: str) -> dict[str, Any] | None:
 def kiosk_start(request: HttpRequest, key: str) -> HttpResponse:
     terminal = _terminal(key)
     request.session.pop("kiosk", None)
+    request.session[KIOSK_LOCK] = key  # this browser now stays on the kiosk's pages (KioskLockMiddleware)
     form = KioskIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
