@@ -126,6 +126,19 @@ def _employer(actor: User | None, uscc: str) -> Enterprise | None:
     return employer
 
 
+def identity_name(user: User) -> str:
+    """The person's name as the platform holds it for their ID number: the name of a certificate issued to that
+    number (checked against the ID card when it was issued), else the account's name when it is a name at all — an
+    account label such as 「个人 谢春燕」 is not (the registrant's name is printed on the 准考证 and certificate)."""
+    number = (getattr(user, "id_number", "") or "").strip()
+    if number:
+        for held in (Certificate.objects.filter(holder_id_index=blind_index(number)).order_by("-issued_on")
+                     .values_list("holder_name", flat=True)[:5]):
+            if not rules.person_name_refusal(held):
+                return held
+    return user.real_name if not rules.person_name_refusal(user.real_name) else ""
+
+
 def registration_create(*, actor: User | None, plan: ExamPlan, name: str, id_number: str, phone: str,
                         enterprise_name: str = "", education: str = "", employer_uscc: str = "") -> Registration:
     """Register a candidate: the name as on the ID card, the job type's 资格条件 checked (age from the ID number,

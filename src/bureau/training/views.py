@@ -61,8 +61,7 @@ def register(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if plan is None:
         raise Http404
     user = request.user
-    # the name as on the ID card: an account label (「个人 谢春燕」) is not a name and is not offered
-    name = user.real_name if not rules.person_name_refusal(user.real_name) else ""
+    name = services.identity_name(user)  # the name as on the ID card, never an account label (「个人 谢春燕」)
     form = RegistrationForm(request.POST or None, for_enterprise=bool(user.enterprise_id), initial={
         "name": name, "id_number": user.id_number, "phone": user.phone})
     if request.method == "POST" and form.is_valid():

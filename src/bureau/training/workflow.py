@@ -126,7 +126,7 @@ plan_workflow = Workflow(
 def review_of_jurisdiction(application: Any, actor: Any) -> str | None:
     """本辖区证书的申请"""
     # 特种作业人员安全技术培训考核管理规定 第22、24条: the authority that issued (or holds) the certificate decides
-    return None if may(actor, application, "change") else "该申请不在您的管辖范围内"
+    return "该申请不在您的管辖范围内" if may(actor, application, "change") else None
 
 
 # 复审 / 延期换证 applied online by the holder (measure III.8), decided by the certificate register's officers
