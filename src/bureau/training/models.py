@@ -10,7 +10,6 @@ from django.db.models import Q
 
 from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
-from bureau.certificates.workflow import MANAGERS as CERTIFICATE_MANAGERS
 from bureau.kernel.crypto import blind_index
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_id_number, mask_phone
@@ -18,6 +17,9 @@ from bureau.kernel.models import Timeline
 
 # who runs exam plans, registrations and results (the window, licensing and their heads; the administrator)
 EXAM_STAFF = frozenset({R.SYSADMIN, R.LICENSING_OFFICER, R.SECTION_HEAD, R.CLERK})
+# who decides 复审/延期换证 applications: the certificate register's officers (the roles of the certificates
+# workflow's periodic_review and renewal)
+REVIEW_DECIDERS = frozenset({R.SYSADMIN, R.LICENSING_OFFICER, R.SECTION_HEAD, R.LEADER})
 
 
 class PersonnelKind(models.TextChoices):
@@ -269,7 +271,7 @@ class ReviewApplication(Timeline):
     authority = Authority(
         dataset="review_applications", label="复审/延期换证申请", enterprise=None,
         grants=(Grant("申请人本人", _applicant_q),),
-        change=CERTIFICATE_MANAGERS,
+        change=REVIEW_DECIDERS,
     )
 
     certificate = models.ForeignKey("certificates.Certificate", on_delete=models.PROTECT, related_name="+",

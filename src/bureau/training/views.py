@@ -16,7 +16,6 @@ from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.scope import scope_for
 from bureau.certificates.models import Certificate
-from bureau.certificates.workflow import MANAGERS as CERTIFICATE_MANAGERS
 from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.crypto import blind_index
 from bureau.kernel.errors import DomainError
@@ -35,6 +34,7 @@ from bureau.training.forms import (
 )
 from bureau.training.models import (
     EXAM_STAFF,
+    REVIEW_DECIDERS,
     ExamPlan,
     ExchangeBatch,
     PlanStatus,
@@ -411,7 +411,7 @@ def reviews_mine(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @acts_on("training.ReviewApplication", action="approve")
-@for_roles(*CERTIFICATE_MANAGERS)
+@for_roles(*REVIEW_DECIDERS)
 def reviews_manage(request: AuthenticatedRequest) -> HttpResponse:
     """The officers' list of 复审/延期换证 applications of their jurisdiction, overdue ones marked."""
     rows = list(ReviewApplication.objects.restrict(request.user).select_related("certificate__type", "applicant")

@@ -11,11 +11,10 @@ from django.utils import timezone
 
 from bureau.accounts.authority import may
 from bureau.accounts.roles import ENTERPRISE, INDIVIDUAL
-from bureau.certificates.workflow import MANAGERS as CERTIFICATE_MANAGERS
 from bureau.kernel.crypto import blind_index
 from bureau.kernel.workflow import SYSTEM, T, Workflow
 from bureau.training import rules
-from bureau.training.models import EXAM_STAFF
+from bureau.training.models import EXAM_STAFF, REVIEW_DECIDERS
 
 # who registers: a person for themselves, or an enterprise account for its staff
 CANDIDATES = frozenset({INDIVIDUAL, ENTERPRISE})
@@ -136,7 +135,7 @@ review_workflow = Workflow(
     state_field="status",
     states={"submitted": "待审核", "approved": "已准予", "refused": "不予通过"},
     transitions=[
-        T("approve", "准予复审/换证", "submitted", "approved", CERTIFICATE_MANAGERS, guards=(review_of_jurisdiction,)),
-        T("refuse", "不予通过", "submitted", "refused", CERTIFICATE_MANAGERS, guards=(review_of_jurisdiction,)),
+        T("approve", "准予复审/换证", "submitted", "approved", REVIEW_DECIDERS, guards=(review_of_jurisdiction,)),
+        T("refuse", "不予通过", "submitted", "refused", REVIEW_DECIDERS, guards=(review_of_jurisdiction,)),
     ],
 )
