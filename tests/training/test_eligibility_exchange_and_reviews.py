@@ -182,6 +182,7 @@ def test_holder_applies_for_review_with_the_training_hours_the_rule_asks(clerk):
     person = make_user(roles=["individual"], id_number=valid_id_number())
     card = person_certificate(id_number=person.id_number, valid_from=TODAY - dt.timedelta(days=3 * 365 - 30))
     assert card.action_kind == "periodic_review"
+    assert certificate_services.reminder_url(card, "periodic_review") == f"/training/reviews/?certificate={card.pk}"
     args = {"kind": "periodic_review", "training_provider": "运城市安全生产培训中心", "training_finished_on": TODAY}
     with pytest.raises(DomainError, match="培训学时不足"):
         services.review_apply(actor=person, certificate=card, training_hours=6, **args)

@@ -499,6 +499,14 @@ def _reminder_text(cert: Certificate, reminder: Reminder) -> tuple[str, str]:
     return title, body
 
 
+def reminder_url(cert: Certificate, kind: str) -> str:
+    """Where a reminder leads: a holder's 复审/延期换证 is applied for online (training's application page, the
+    certificate chosen); a licence's extension from its page (measure III.8)."""
+    if cert.is_personal and kind in (rules.PERIODIC_REVIEW, rules.RENEWAL):
+        return reverse("training:reviews_mine") + f"?certificate={cert.pk}"
+    return reverse("certificates:detail", args=[cert.pk])
+
+
 def deliver_reminder(reminder_id: int, *, send: Callable[..., str] | None = None) -> bool:
     """Deliver one pending reminder exactly once: the conditional UPDATE pending → sent, the inbox messages, the
     SMS record and the email all commit together or not at all. Returns whether this call sent it."""
@@ -518,7 +526,7 @@ def deliver_reminder(reminder_id: int, *, send: Callable[..., str] | None = None
         staff_of = list(User.objects.filter(enterprise_id=cert.enterprise_id, is_active=True)) \
             if cert.enterprise_id else []
         recipients = {u.pk: u for u in holders + staff_of}.values()
-        url = reverse("certificates:detail", args=[cert.pk])
+        url = reminder_url(cert, reminder.kind)
         channels = []
         if recipients:
             notify(recipients, title, body, url)
