@@ -222,7 +222,8 @@ def result(request: AuthenticatedRequest, pk: int, reg: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, f"{registration.name}：{exc.message}")
     else:
-        messages.success(request, f"{done.name}：{done.score} 分，{'合格，已发证' if done.passed else '不合格'}")
+        messages.success(request, f"{done.name}：{done.score} 分，{'合格' if done.passed else '不合格'}"
+                                  "（发布成绩后考生可查询，合格者发证）")
     if request.POST.get("next") == "registration":
         return redirect("training:registration", pk=registration.pk)
     return redirect("training:plan_detail", pk=pk)
