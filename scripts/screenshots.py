@@ -18,6 +18,18 @@ from playwright.sync_api import Page, sync_playwright
 PASSWORD = "Yc@2026demo"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = [
+    # issue 15 point 7: 资格初审, the exchange with the province, 复审/延期换证 online, the kiosk without a way out
+    ("training-registration-review-desktop", "city_licensing", "/training/registrations/11/", 1366),
+    ("training-registration-review-phone", "city_licensing", "/training/registrations/11/", 390),
+    ("training-province-plan-desktop", "city_licensing", "/training/manage/4/", 1366),
+    ("training-province-plan-phone", "city_licensing", "/training/manage/4/", 390),
+    ("training-province-receipt-desktop", "city_licensing", "/training/manage/4/province/import/1", 1366),
+    ("training-reviews-mine-phone", "person1", "/training/reviews/", 390),
+    ("training-reviews-mine-desktop", "person1", "/training/reviews/", 1366),
+    ("training-reviews-manage-desktop", "city_licensing", "/training/reviews/manage/", 1366),
+    ("training-reviews-manage-phone", "city_licensing", "/training/reviews/manage/", 390),
+    ("training-mine-phone", "person1", "/training/mine/", 390),
+    ("certificates-kiosk-locked-phone", None, "/certificates/kiosk/demo-kiosk-yuncheng-hall-01/", 390),
     # issue 14: 法制审核 and the statement review on a case waiting for its decision, the whole path on one case,
     # 行政执法公示 (bureau list, portal list and page), the credit record, the checklists
     ("penalties-legal-review-desktop", "yanhu_legal", "/penalties/cases/13/", 1366),

@@ -1,5 +1,6 @@
-"""Journey: a person registers for an exam online, the officer records a passing score, the certificate is issued and
-anyone can verify it by the code of its 2-D code (measures I.8, III.10, I.1)."""
+"""Journey: a person registers for an exam online, the officer passes the 资格初审, records a passing score and
+publishes the results, the certificate is issued and anyone can verify it by the code of its 2-D code (measures I.8,
+III.10, I.1)."""
 
 from __future__ import annotations
 
@@ -30,16 +31,22 @@ def test_exam_registration_result_certificate_verification(page, live_server, si
     expect(page.locator("main")).to_contain_text("低压电工作业")
     page.click("td a.btn:has-text(\"报名\")")
     expect(page.locator("#id_name")).to_have_value("周晓燕")
+    page.select_option("#id_education", "senior")
     page.click("button:has-text('提交报名')")
     expect(page).to_have_url(re.compile(r"/training/mine/$"))
     ticket = Registration.objects.get(plan=plan).ticket_no
     expect(page.locator("main .ticket")).to_have_text(ticket)
 
     sign_in("exam_officer")
+    page.goto(f"{live_server.url}/training/registrations/{Registration.objects.get(plan=plan).pk}/")
+    page.click("button:has-text('资格初审通过')")
+    expect(page.locator("main")).to_contain_text("报名成功")
     page.goto(f"{live_server.url}/training/manage/{plan.pk}/")
     page.fill("input[name=score]", "91")
     page.click("text=录入")
-    expect(page.locator("main")).to_contain_text("合格，已发证")
+    expect(page.locator("main")).to_contain_text("91.0 分，合格")
+    page.click("button:has-text('发布成绩并结束')")
+    expect(page.locator("main")).to_contain_text("成绩已发布")
 
     cert = Certificate.objects.get(holder_name="周晓燕")
     page.context.clear_cookies()

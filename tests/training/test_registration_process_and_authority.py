@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from bureau.accounts.authority import matrix
+from bureau.accounts.models import User
 from bureau.kernel.errors import DomainError, NotFound
 from bureau.kernel.models import AuditEntry, RuleParameter
 from bureau.kernel.rules import DEFAULT_RULES
@@ -33,9 +34,11 @@ def _plan(clerk, *, exam_date=TODAY, capacity=5, region="140800"):
                                 venue="考试中心", capacity=capacity, registration_closes=TODAY, region_id=region)
 
 
-def _register(plan, *, actor=None, id_number=None, name="赵强"):
-    return services.registration_create(actor=actor, plan=plan, name=name, id_number=id_number or valid_id_number(),
-                                        phone="13812345678")
+def _register(plan, *, actor=None, id_number=None, name="赵强", reviewer=None):
+    """A registration that passed 资格初审 (by default the city's exam clerk approves it)."""
+    reg = services.registration_create(actor=actor, plan=plan, name=name, id_number=id_number or valid_id_number(),
+                                       phone="13812345678", education="junior")
+    return services.registration_approve(actor=reviewer or User.objects.get(username="exam_clerk2"), registration=reg)
 
 
 def _workbook(rows):
@@ -95,12 +98,13 @@ def test_registration_status_changes_are_declared_actions_on_one_timeline(clerk)
     assert second.status == "waitlisted"
     services.registration_cancel(actor=clerk, registration=first)
     second = Registration.objects.select_related("plan__job_type").get(pk=second.pk)
-    assert (second.status, second.version) == ("registered", 1)
+    assert (second.status, second.version) == ("registered", 2)
     assert [(h.action, h.actor_name) for h in second.history().order_by("id")] == [
-        ("register", "系统"), ("promote", "系统")]
+        ("register", "系统"), ("approve_waitlisted", "测试用户"), ("promote", "系统")]
     services.result_record(actor=clerk, registration=second, score="88")
-    assert [h.action for h in second.history().order_by("id")] == ["register", "promote", "record_result",
-                                                                   "certificate"]
+    services.plan_finish(actor=clerk, plan=ExamPlan.objects.get(pk=plan.pk))
+    assert [h.action for h in second.history().order_by("id")] == ["register", "approve_waitlisted", "promote",
+                                                                   "record_result", "certificate"]
     assert AuditEntry.objects.filter(action="exam_registrations.record_result").count() == 1
     with pytest.raises(DomainError, match="不能重复录入"):
         services.result_record(actor=clerk, registration=Registration.objects.get(pk=second.pk), score="90")
@@ -122,7 +126,7 @@ def test_candidate_sees_own_registrations_and_staff_their_jurisdiction(clerk):
     assert not Registration.objects.restrict(county).exists()  # the plans are the city's
     county_plan = services.plan_create(actor=county, job_type=JobType.objects.get(code="weld"), exam_date=TODAY,
                                        venue="盐湖区考点", capacity=5, registration_closes=TODAY, region_id="140802")
-    local = _register(county_plan)
+    local = _register(county_plan, reviewer=county)
     assert list(Registration.objects.restrict(county)) == [local]
     assert not Registration.objects.restrict(make_user(roles=["individual"], id_number=valid_id_number())).exists()
 

@@ -257,6 +257,27 @@ def certificate_change_status(*, actor: User, certificate: Certificate, action: 
     return _done(certificate, cert)
 
 
+# ---------------------------------------------------------------- personnel certificates from an exam (training)
+
+def personnel_certificate_from_exam(*, actor: User | None, type_code: str, holder_name: str, holder_id_number: str,
+                                    holder_phone: str, scope_text: str, issuing_authority: str, exam_date: dt.date,
+                                    region_id: str, source: Any, note: str) -> Certificate:
+    """The certificate a passed exam gives (measures I.8, I.9): the holder's certificate of that type and scope is
+    renewed, otherwise one is issued. Never dated after today: a result exists only from the exam day on
+    (特种作业人员安全技术培训考核管理规定 第12、13条), and the certificate is dated from the exam."""
+    if exam_date > today():
+        raise DomainError(f"考试日期 {exam_date:%Y-%m-%d} 晚于今天，不能发证", code="exam_not_held")
+    existing = (Certificate.objects.filter(holder_id_index=blind_index(holder_id_number), type__code=type_code,
+                                           scope_text=scope_text)
+                .exclude(status=CertificateStatus.REVOKED).order_by("-valid_until").first())
+    if existing is not None:
+        return certificate_renew(actor=actor, certificate=existing, valid_from=exam_date, note=note, check_scope=False)
+    return certificate_issue(actor=actor, type_code=type_code, holder_name=holder_name,
+                             issuing_authority=issuing_authority, valid_from=exam_date, region_id=region_id,
+                             holder_id_number=holder_id_number, holder_phone=holder_phone, scope_text=scope_text,
+                             source=source, note=note)
+
+
 # ---------------------------------------------------------------- e-certificate and verification
 
 def verify_url(cert: Certificate) -> str:
@@ -478,6 +499,14 @@ def _reminder_text(cert: Certificate, reminder: Reminder) -> tuple[str, str]:
     return title, body
 
 
+def reminder_url(cert: Certificate, kind: str) -> str:
+    """Where a reminder leads: a holder's 复审/延期换证 is applied for online (training's application page, the
+    certificate chosen); a licence's extension from its page (measure III.8)."""
+    if cert.is_personal and kind in (rules.PERIODIC_REVIEW, rules.RENEWAL):
+        return reverse("training:reviews_mine") + f"?certificate={cert.pk}"
+    return reverse("certificates:detail", args=[cert.pk])
+
+
 def deliver_reminder(reminder_id: int, *, send: Callable[..., str] | None = None) -> bool:
     """Deliver one pending reminder exactly once: the conditional UPDATE pending → sent, the inbox messages, the
     SMS record and the email all commit together or not at all. Returns whether this call sent it."""
@@ -497,7 +526,7 @@ def deliver_reminder(reminder_id: int, *, send: Callable[..., str] | None = None
         staff_of = list(User.objects.filter(enterprise_id=cert.enterprise_id, is_active=True)) \
             if cert.enterprise_id else []
         recipients = {u.pk: u for u in holders + staff_of}.values()
-        url = reverse("certificates:detail", args=[cert.pk])
+        url = reminder_url(cert, reminder.kind)
         channels = []
         if recipients:
             notify(recipients, title, body, url)
@@ -643,8 +672,21 @@ def kiosk_verify_code(*, terminal: KioskTerminal, challenge_id: int, code: str) 
 
 
 def kiosk_certificates(id_index: str) -> list[Certificate]:
-    return list(Certificate.objects.filter(holder_id_index=id_index, type__kiosk_printable=True)
-                .select_related("type").order_by("-issued_on"))
+    """The person's printable certificates in force today: a revoked, suspended, void or expired one is not listed
+    (measure I.10: only a certificate in force is printed)."""
+    rows = (Certificate.objects.filter(holder_id_index=id_index, type__kiosk_printable=True,
+                                       status__in=rules.LIVE_STATUSES).select_related("type").order_by("-issued_on"))
+    return [c for c in rows if in_force_refusal(c, "自助打印") is None]
+
+
+def in_force_refusal(cert: Certificate, doing: str) -> str | None:
+    """Why the certificate cannot be printed at a kiosk or posted today, or None: it must be in force by today's
+    dates (not revoked, suspended, void or expired) and not dated after today (measures I.10, III.10)."""
+    if cert.current_status() not in rules.LIVE_STATUSES:
+        return f"证书当前为「{cert.current_status_label()}」，不能{doing}，请到窗口咨询"
+    if cert.issued_on > today() or cert.valid_from > today():
+        return f"证书发证日期 {cert.issued_on:%Y-%m-%d} 晚于今天，不能{doing}，请到窗口咨询"
+    return None
 
 
 def kiosk_print(*, terminal: KioskTerminal, id_index: str, certificate_id: int) -> tuple[PrintLog, Document]:
@@ -653,6 +695,9 @@ def kiosk_print(*, terminal: KioskTerminal, id_index: str, certificate_id: int) 
         pk=certificate_id, holder_id_index=id_index, type__kiosk_printable=True).first()
     if cert is None:
         raise NotFound("证书不存在")
+    refused = in_force_refusal(cert, "自助打印")
+    if refused:
+        raise DomainError(refused, code="not_in_force")
     limit = int(rule("certificates.kiosk_reprint_limit"))
     with transaction.atomic():
         locked = Certificate.objects.select_for_update().get(pk=cert.pk)
@@ -676,8 +721,9 @@ def mailing_request(*, actor: User, certificate: Certificate, recipient_name: st
     force is posted (measure III.10)."""
     if not sees(actor, certificate):  # Certificate.authority: the holder, the enterprise, the jurisdiction's staff
         raise NotFound("证照不存在或不在您的管辖范围内")
-    if certificate.current_status() not in rules.LIVE_STATUSES:
-        raise DomainError(f"证照当前为「{certificate.current_status_label()}」，不能申请寄递")
+    refused = in_force_refusal(certificate, "申请寄递")
+    if refused:
+        raise DomainError(refused, code="not_in_force")
     try:
         recipient_phone = validate_mobile(recipient_phone)
     except IdentifierError as exc:

@@ -35,12 +35,14 @@ from bureau.certificates.models import Certificate, ImportBatch, MailingRequest
 from bureau.certificates.workflow import MAILING, WORKFLOW
 from bureau.kernel.access import acts_on, for_roles, own_account, public_view
 from bureau.kernel.audit import audit
+from bureau.kernel.crypto import blind_index
 from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.paging import capped_count, paginate
 from bureau.kernel.validation import MAX_ID, parse_int
 
 KIOSK_SESSION_SECONDS = 180
+KIOSK_LOCK = "kiosk_terminal"  # certificates.middleware.SESSION_KEY
 
 
 def _check_version(request: HttpRequest, record: Any) -> None:
@@ -108,6 +110,13 @@ def mine(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "certificates/mine.html", {"rows": list(qs)})
 
 
+def _holder_applies_online(user: Any, cert: Certificate) -> bool:
+    """The holder of a personal certificate with a 复审/延期换证 due applies online (training's application page)."""
+    number = (getattr(user, "id_number", "") or "").strip()
+    return (bool(number) and cert.is_personal and cert.holder_id_index == blind_index(number)
+            and cert.action_kind in (services.rules.PERIODIC_REVIEW, services.rules.RENEWAL))
+
+
 @login_required
 @acts_on("certificates.Certificate")
 def certificate_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -120,7 +129,8 @@ def certificate_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "from_register": request.user.has_role(*R.STAFF_ROLES), "last_day": last_day,
         "renew_form": RenewForm(initial={"valid_from": cert.valid_until + dt.timedelta(days=1)}, auto_id="renew_%s"),
         "review_form": ReviewForm(auto_id="review_%s"), "verify_url": services.verify_url(cert),
-        "may_mail": cert.current_status() in services.rules.LIVE_STATUSES,
+        "may_mail": services.in_force_refusal(cert, "申请寄递") is None,
+        "apply_online": _holder_applies_online(request.user, cert),
         "mailings": cert.mailings.all()[:5], "kind_label": services.KIND_LABELS.get(cert.action_kind, ""),
         "prints": cert.prints.select_related("terminal")[:10],
     })
@@ -355,6 +365,7 @@ def _kiosk_state(request: HttpRequest, key: str) -> dict[str, Any] | None:
 def kiosk_start(request: HttpRequest, key: str) -> HttpResponse:
     terminal = _terminal(key)
     request.session.pop("kiosk", None)
+    request.session[KIOSK_LOCK] = key  # this browser now stays on the kiosk's pages (KioskLockMiddleware)
     form = KioskIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

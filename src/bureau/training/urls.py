@@ -16,4 +16,13 @@ urlpatterns = [
     path("manage/<id:pk>/result/<id:reg>", views.result, name="result"),
     path("manage/<id:pk>/import", views.results_import, name="results_import"),
     path("manage/<id:pk>/finish", views.finish, name="finish"),
+    path("registrations/<id:pk>/approve", views.approve, name="approve"),
+    path("registrations/<id:pk>/return", views.return_registration, name="return"),
+    path("registrations/<id:pk>/ticket.pdf", views.ticket, name="ticket"),
+    path("manage/<id:pk>/province/export", views.province_export, name="province_export"),
+    path("manage/<id:pk>/province/import", views.province_import, name="province_import"),
+    path("manage/<id:pk>/province/import/<id:batch>", views.province_preview, name="province_preview"),
+    path("reviews/", views.reviews_mine, name="reviews_mine"),
+    path("reviews/manage/", views.reviews_manage, name="reviews_manage"),
+    path("reviews/<id:pk>/decide", views.review_decide, name="review_decide"),
 ]

@@ -13,7 +13,8 @@ from bureau.accounts.authority import may
 from bureau.accounts.roles import ENTERPRISE, INDIVIDUAL
 from bureau.kernel.crypto import blind_index
 from bureau.kernel.workflow import SYSTEM, T, Workflow
-from bureau.training.models import EXAM_STAFF
+from bureau.training import rules
+from bureau.training.models import EXAM_STAFF, REVIEW_DECIDERS
 
 # who registers: a person for themselves, or an enterprise account for its staff
 CANDIDATES = frozenset({INDIVIDUAL, ENTERPRISE})
@@ -32,10 +33,7 @@ def is_candidate(registration: Any, actor: Any) -> bool:
 def exam_held(registration: Any, actor: Any) -> str | None:
     """考试已举行（成绩在考试之日起录入）"""
     # 特种作业人员安全技术培训考核管理规定 第十二、十三条: the result is the outcome of the exam sat on its date
-    exam_date = registration.plan.exam_date
-    if timezone.localdate() < exam_date:
-        return f"考试日期为 {exam_date:%Y-%m-%d}，考试举行前不能录入成绩"
-    return None
+    return rules.exam_held_refusal(registration.plan.exam_date, timezone.localdate())
 
 
 def not_scored(registration: Any, actor: Any) -> str | None:
@@ -52,6 +50,22 @@ def not_scored_for_cancel(registration: Any, actor: Any) -> str | None:
     return None
 
 
+def seat_free(registration: Any, actor: Any) -> str | None:
+    """本场考试尚有名额"""
+    plan = registration.plan
+    if plan.registered_count >= plan.capacity:
+        return "名额已满，初审通过后进入候补"
+    return None
+
+
+def no_seat_free(registration: Any, actor: Any) -> str | None:
+    """本场考试名额已满（进入候补）"""
+    plan = registration.plan
+    if plan.registered_count < plan.capacity:
+        return "尚有名额，初审通过后直接报名成功"
+    return None
+
+
 def candidate_or_exam_staff(registration: Any, actor: Any) -> str | None:
     """考生本人（报名账号或身份证号一致），或考试管理人员"""
     if is_candidate(registration, actor):
@@ -65,9 +79,16 @@ registration_workflow = Workflow(
     name="exam_registrations",
     model="training.Registration",
     state_field="status",
-    states={"registered": "报名成功", "waitlisted": "候补", "cancelled": "已取消"},
+    states={"pending_review": "待资格初审", "registered": "报名成功", "waitlisted": "候补", "returned": "初审退回",
+            "cancelled": "已取消"},
     transitions=[
-        T("cancel", "取消报名", ("registered", "waitlisted"), "cancelled", EXAM_STAFF | CANDIDATES,
+        # 资格初审: an officer checks identity, age, education and employer against the job type's rule (data with
+        # source: 特种作业人员安全技术培训考核管理规定 第4条; 安全生产法 第27条; 生产经营单位安全培训规定 第6条)
+        T("approve", "资格初审通过", "pending_review", "registered", EXAM_STAFF, guards=(seat_free,)),
+        T("approve_waitlisted", "资格初审通过（候补）", "pending_review", "waitlisted", EXAM_STAFF,
+          guards=(no_seat_free,)),
+        T("return", "资格初审退回", "pending_review", "returned", EXAM_STAFF),
+        T("cancel", "取消报名", ("pending_review", "registered", "waitlisted"), "cancelled", EXAM_STAFF | CANDIDATES,
           guards=(candidate_or_exam_staff, not_scored_for_cancel)),
         # a seat freed by a cancellation goes to the first on the waiting list, by the platform (no one's choice)
         T("promote", "候补转为报名成功", "waitlisted", "registered", {SYSTEM}),
@@ -79,7 +100,7 @@ registration_workflow = Workflow(
 
 def plan_exam_held(plan: Any, actor: Any) -> str | None:
     """考试已举行（成绩在考试之日起发布）"""
-    if timezone.localdate() < plan.exam_date:
+    if rules.exam_held_refusal(plan.exam_date, timezone.localdate()):
         return f"考试日期为 {plan.exam_date:%Y-%m-%d}，考试举行前不能发布成绩"
     return None
 
@@ -97,5 +118,24 @@ plan_workflow = Workflow(
     states={"open": "报名中", "closed": "报名截止", "finished": "成绩已发布", "cancelled": "已取消"},
     transitions=[
         T("finish", "发布成绩", ("open", "closed"), "finished", EXAM_STAFF, guards=(plan_of_jurisdiction, plan_exam_held)),
+    ],
+)
+
+
+def review_of_jurisdiction(application: Any, actor: Any) -> str | None:
+    """本辖区证书的申请"""
+    # 特种作业人员安全技术培训考核管理规定 第22、24条: the authority that issued (or holds) the certificate decides
+    return "该申请不在您的管辖范围内" if may(actor, application, "change") else None
+
+
+# 复审 / 延期换证 applied online by the holder (measure III.8), decided by the certificate register's officers
+review_workflow = Workflow(
+    name="review_applications",
+    model="training.ReviewApplication",
+    state_field="status",
+    states={"submitted": "待审核", "approved": "已准予", "refused": "不予通过"},
+    transitions=[
+        T("approve", "准予复审/换证", "submitted", "approved", REVIEW_DECIDERS, guards=(review_of_jurisdiction,)),
+        T("refuse", "不予通过", "submitted", "refused", REVIEW_DECIDERS, guards=(review_of_jurisdiction,)),
     ],
 )
