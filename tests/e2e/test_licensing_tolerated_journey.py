@@ -4,7 +4,6 @@ commitment signed online → approval → the certificate is visible → the ove
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from playwright.sync_api import expect

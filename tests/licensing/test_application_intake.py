@@ -138,8 +138,11 @@ def test_every_field_is_compared_with_register_and_licence(world, login, setting
     item = world.items["hazchem_operation"]
     app = _submit(world, form=form_for(item, world.enterprise, contact_phone="13800001111"))
     flags = {r["key"]: r["flags"] for r in app.verification}
-    assert flags["legal_representative"] == ["填报「王建国」与营业执照「李建国」不一致"]
-    assert any("88号" in f for f in flags["address"]) and flags["name"] == [] and flags["uscc"] == []
+    assert flags["legal_representative"] == ["填报与营业执照不一致"]
+    address = next(r for r in app.verification if r["key"] == "address")
+    assert address["flags"] and (address["register"], address["licence"]) == ("山西省运城市盐湖区河东东街188号",
+                                                                             "山西省运城市盐湖区河东东街88号")
+    assert flags["name"] == [] and flags["uscc"] == []
     phone = next(r for r in app.verification if r["key"] == "contact_phone")
     assert phone["flags"] and "13800001111" not in json.dumps(app.verification)
     page = login(world.officer).get(f"/licensing/{app.pk}/").content.decode()
@@ -230,3 +233,14 @@ def test_api_refuses_a_duplicate_and_a_clerk_outside_its_county(world, login):
     r = login(clerk).post("/api/v1/licensing/applications",
                           {**data, "enterprise_uscc": other.uscc, "proxy_agent": "张三", "authorisation": pdf()})
     assert r.status_code == 404
+
+
+def test_comparison_normalises_width_and_spaces_and_names_the_sources():
+    """Rule (行政许可法 第34条): a value typed in full-width digits or with spaces is the same value; a real difference
+    names the two sources that disagree."""
+    same, differs, unknown = rules.compare_with_register([
+        ("address", "住所", "河东东街 ８８号", "河东东街88号", "河东东街88号"),
+        ("legal_representative", "法定代表人", "王建国", "王建国", "李建国"),
+        ("name", "企业名称", None, "甲公司", "乙公司")])
+    assert same.flags == () and differs.flags == ("填报与营业执照不一致",)
+    assert unknown.flags == ("企业名录与营业执照不一致",)

@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from bureau.licensing import services as s
 from bureau.licensing.models import Application, ApplicationMaterial
 from tests.licensing.conftest import application_submit, files_for
 

@@ -294,7 +294,7 @@ class SubmitForm(InputSchema):
     enterprise_uscc: str = Field("", description="窗口代办：委托企业的统一社会信用代码（并上传 authorisation 授权委托书）")
     proxy_agent: str = Field("", description="窗口代办：企业经办人（委托人）姓名")
     save_as_draft: bool = Field(False, description="只保存草稿（不计时、不进入待办），稍后提交")
-    draft_id: int | None = Field(None, description="提交或更新的草稿编号")
+    draft_id: Id | None = Field(None, description="提交或更新的草稿编号")
 
 
 def _form(raw: str) -> dict[str, Any]:

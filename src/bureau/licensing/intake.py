@@ -152,7 +152,7 @@ def verification_rows(item: PermitItem, enterprise: Enterprise, clean: Mapping[s
         if c.key in phones:  # compared in full, shown masked (phone numbers are masked on screen)
             out.append({"key": c.key, "label": c.label, "typed": mask_phone(c.typed),
                         "register": mask_phone(c.register), "licence": "",
-                        "flags": ["填报的号码与企业名录登记的号码不一致"] if c.flags else []})
+                        "flags": list(c.flags)})
         else:
             out.append({"key": c.key, "label": c.label, "typed": c.typed, "register": c.register,
                         "licence": c.licence, "flags": list(c.flags)})
@@ -308,10 +308,10 @@ def application_submit(*, actor: User, item: PermitItem, files: Mapping[int, Any
                           merged_review=merged_review, verification=verification, on=on,
                           proxy_agent=proxy_agent if proxy else "")
             if proxy:
-                letter = (save_upload(authorisation, owner=app, purpose=AUTHORISATION, actor=actor,
-                                      allowed=services.UPLOAD_TYPES, max_bytes=max_bytes)
-                          if authorisation is not None else
-                          share_attachment(authorisation_saved, owner=app, purpose=AUTHORISATION, actor=actor))
+                letter = (share_attachment(authorisation_saved, owner=app, purpose=AUTHORISATION, actor=actor)
+                          if authorisation is None and authorisation_saved is not None else
+                          save_upload(authorisation, owner=app, purpose=AUTHORISATION, actor=actor,
+                                      allowed=services.UPLOAD_TYPES, max_bytes=max_bytes))
                 Application.objects.filter(pk=app.pk).update(proxy_clerk=actor, proxy_authorisation=letter)
                 app.proxy_clerk, app.proxy_authorisation = actor, letter
             specs = form_fields.specs_of(item)
@@ -324,7 +324,7 @@ def application_submit(*, actor: User, item: PermitItem, files: Mapping[int, Any
             if proxy:
                 org = actor.organisation.name if actor.organisation else ""
                 record_history(app, actor=actor, action="submit", label="窗口代办提交申请",
-                               note=f"窗口人员 {actor.display_name}（{org}）受{enterprise.name}委托代为提交，"
+                               note=f"{actor.display_name}（{org}）受{enterprise.name}委托代为提交，"
                                     f"企业经办人 {proxy_agent}，授权委托书已存档" + (f"；{track.reason}" if track.reason else ""))
             else:
                 record_history(app, actor=actor, action="submit", label="网上提交申请", note=track.reason or "")
@@ -373,7 +373,7 @@ def _material(app: Application, m: PermitMaterial, *, upload: Any, saved: Any, s
         status = ApplicationMaterial.Status.SHARED
     elif m.generated:
         pdf = application_form_pdf(app, specs=specs, actor=actor)
-        attachment = save_upload(SimpleUploadedFile(f"{m.name[:20]}.pdf", pdf, content_type="application/pdf"),
+        attachment = save_upload(SimpleUploadedFile(f"{m.name.split('（')[0]}.pdf", pdf, content_type="application/pdf"),
                                  owner=app, purpose=f"material:{m.pk}", actor=actor, allowed=frozenset({"pdf"}),
                                  max_bytes=max(max_bytes, len(pdf)))
         status = ApplicationMaterial.Status.PROVIDED

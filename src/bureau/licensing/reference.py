@@ -7,6 +7,7 @@ Limits are data: the statutory limit from the law named in `source`, the promise
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 R, T, S = "required", "tolerable", "shared"
 
@@ -173,7 +174,7 @@ ELIGIBILITY = [
 ELIGIBILITY_FROM = dt.date(2024, 1, 1)
 
 
-def seed_intake(item_model: type, field_model: type, eligibility_model: type, material_model: type) -> int:
+def seed_intake(item_model: Any, field_model: Any, eligibility_model: Any, material_model: Any) -> int:
     """Form fields, eligibility rows and the generated 申请书 flag for items that have none yet (also run by the
     migration, with its historical models). Returns how many items got rows."""
     seeded = 0

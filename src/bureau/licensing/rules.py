@@ -228,17 +228,17 @@ def compare_with_register(rows: Iterable[tuple[str, str, str | None, str | None,
     """rows: (key, label, typed, register, licence), None where that source has no value for the field. Each value
     the enterprise typed is compared with the enterprise register and with the business licence the market
     regulator holds; the register is compared with the licence too. Every difference is flagged 需核验 for the
-    officer (行政许可法 第34条: the officer examines the substance of the materials)."""
+    officer (the flag names the two sources; the values are in the row) (行政许可法 第34条: the officer examines the substance of the materials)."""
     out = []
     for key, label, typed, register, licence in rows:
         flags = []
         if typed is not None and register is not None and normalise(typed) != normalise(register):
-            flags.append(f"填报「{typed}」与企业名录「{register}」不一致")
+            flags.append("填报与企业名录不一致")
         if licence is not None:
             if typed is not None and normalise(typed) != normalise(licence):
-                flags.append(f"填报「{typed}」与营业执照「{licence}」不一致")
+                flags.append("填报与营业执照不一致")
             if register is not None and normalise(register) != normalise(licence) and (
                     typed is None or normalise(typed) == normalise(licence)):
-                flags.append(f"企业名录「{register}」与营业执照「{licence}」不一致")
+                flags.append("企业名录与营业执照不一致")
         out.append(Comparison(key, label, typed or "", register or "", licence or "", tuple(flags)))
     return out

@@ -143,7 +143,7 @@ def _proxy_enterprise(request: AuthenticatedRequest) -> tuple[Enterprise | None,
 
 
 def _posted_form(request: HttpRequest) -> dict[str, str]:
-    return {k.removeprefix("field_"): v for k, v in request.POST.items() if k.startswith("field_")}
+    return {k.removeprefix("field_"): str(request.POST.get(k, "")) for k in request.POST if k.startswith("field_")}
 
 
 @login_required
@@ -160,14 +160,15 @@ def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
         return redirect("licensing:catalogue")
     enterprise, proxy_form = _proxy_enterprise(request)
     raw_draft = request.POST.get("draft") or request.GET.get("draft")
-    draft = intake.draft_for(user, parse_id(raw_draft, field="draft", label="草稿")) if raw_draft else None
+    draft_id = parse_id(raw_draft, field="draft", label="草稿") if raw_draft else None
+    draft = intake.draft_for(user, draft_id) if draft_id else None
     if draft is not None:
         enterprise = draft.enterprise
     errors: dict[str, str] = {}
     duplicate: dict[str, Any] | None = None
     if request.method == "POST" and enterprise is not None:
         form = _posted_form(request)
-        common = {"actor": user, "item": item, "files": _files(request), "form": form,
+        common: dict[str, Any] = {"actor": user, "item": item, "files": _files(request), "form": form,
                   "description": request.POST.get("description", ""),
                   "enterprise": enterprise if user.enterprise is None else None,
                   "authorisation": request.FILES.get("authorisation"),

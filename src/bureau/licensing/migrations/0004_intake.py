@@ -5,6 +5,24 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+OPEN = ("submitted", "correction", "review", "expert_review", "extension_requested", "pending_decision")
+
+
+def refuse_duplicates_in_progress(apps, schema_editor):
+    """Before one-in-progress is enforced: duplicates created before (the bug of issue 15.3) are decided by an
+    officer (withdrawn or rejected), never silently; the migration names them and stops."""
+    from django.db.models import Count
+
+    application = apps.get_model("licensing", "Application")
+    pairs = (application.objects.filter(state__in=OPEN).values("item_id", "enterprise_id")
+             .annotate(n=Count("id")).filter(n__gt=1))
+    if pairs:
+        numbers = [a.number for p in pairs for a in application.objects.filter(
+            state__in=OPEN, item_id=p["item_id"], enterprise_id=p["enterprise_id"])]
+        raise RuntimeError("同一企业同一事项有多件在办申请，请先由审批人员撤回或不予受理重复的办件后再迁移："
+                           + "、".join(numbers))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -100,6 +118,7 @@ class Migration(migrations.Migration):
             name='generated',
             field=models.BooleanField(default=False, help_text='由系统根据网上填报的申请表内容生成PDF（如申请书），企业不上传', verbose_name='网上填报自动生成'),
         ),
+        migrations.RunPython(refuse_duplicates_in_progress, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='application',
             constraint=models.UniqueConstraint(condition=models.Q(('state__in', ('submitted', 'correction', 'review', 'expert_review', 'extension_requested', 'pending_decision'))), fields=('item', 'enterprise'), name='uniq_application_in_progress'),
