@@ -30,6 +30,15 @@ SHOTS = [
     ("training-reviews-manage-phone", "city_licensing", "/training/reviews/manage/", 390),
     ("training-mine-phone", "person1", "/training/mine/", 390),
     ("certificates-kiosk-locked-phone", None, "/certificates/kiosk/demo-kiosk-yuncheng-hall-01/", 390),
+    # issue 15.3: the item list as a coal mine sees it, the form of an item (a saved draft), the 需核验 rows on the
+    # open 变更 of 河东化工, the window clerk's 代办 (enterprise picker, then the application with its authorisation)
+    ("licensing-catalogue-eligibility-phone", "qiye_coal", "/licensing/items/", 390),
+    ("licensing-apply-draft-desktop", "qiye", "/licensing/items/hazchem_project_design/apply/?draft=1", 1366),
+    ("licensing-apply-draft-phone", "qiye", "/licensing/items/hazchem_project_design/apply/?draft=1", 390),
+    ("licensing-verification-desktop", "city_licensing", "/licensing/3/", 1366),
+    ("licensing-verification-phone", "city_licensing", "/licensing/3/", 390),
+    ("licensing-proxy-pick-phone", "window", "/licensing/items/fireworks_wholesale/apply/", 390),
+    ("licensing-proxy-detail-desktop", "window", "/licensing/30/", 1366),
     # issue 14: 法制审核 and the statement review on a case waiting for its decision, the whole path on one case,
     # 行政执法公示 (bureau list, portal list and page), the credit record, the checklists
     ("penalties-legal-review-desktop", "yanhu_legal", "/penalties/cases/13/", 1366),

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bureau.accounts.models import OrganisationKind
+from bureau.licensing import intake
 from bureau.licensing.models import PermitItem
 from bureau.licensing.reference import seed_items
 from tests.factories import EnterpriseFactory, OrganisationFactory, city_bureau, county_bureau, make_user
@@ -18,8 +20,31 @@ def pdf(name: str = "a.pdf") -> SimpleUploadedFile:
 
 
 def files_for(item: PermitItem, skip: frozenset[str] = frozenset()) -> dict[int, SimpleUploadedFile]:
+    """An upload for every material the enterprise uploads (not the shared ones, not the generated 申请书)."""
     return {m.pk: pdf(f"m{m.pk}.pdf") for m in item.materials.all()
-            if m.requirement != "shared" and m.requirement not in skip}
+            if m.requirement != "shared" and not m.generated and m.requirement not in skip}
+
+
+SAMPLE = {"text": "测试内容", "textarea": "甲醇、乙醇（不带储存设施）", "integer": "12", "decimal": "150",
+          "date": "2027-06-30", "phone": "13912345678"}
+
+
+def form_for(item: PermitItem, enterprise: Any = None, **values: str) -> dict[str, str]:
+    """A complete 申请书 form: register-sourced fields are pre-filled by the server from the register (left out
+    unless the register is empty), every other field gets a plausible value; `values` override."""
+    form = {}
+    for f in item.form_fields.all():
+        held = str(getattr(enterprise, f.source.removeprefix("register:"), "") or "") if f.source else ""
+        if not held:
+            form[f.key] = f.choices.split("、")[0] if f.kind == "choice" else SAMPLE.get(f.kind, "测试内容")
+    return form | values
+
+
+def application_submit(**kw: Any) -> Any:
+    """intake.application_submit with a complete form unless the test gives one."""
+    actor = kw["actor"]
+    kw.setdefault("form", form_for(kw["item"], kw.get("enterprise") or actor.enterprise))
+    return intake.application_submit(**kw)
 
 
 @pytest.fixture

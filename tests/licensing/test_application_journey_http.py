@@ -12,14 +12,15 @@ from bureau.kernel.errors import Conflict
 from bureau.kernel.models import Document, RuleParameter
 from bureau.licensing import services as s
 from bureau.licensing.models import Application, Commitment
-from tests.licensing.conftest import files_for, pdf
+from tests.factories import EnterpriseFactory, make_user
+from tests.licensing.conftest import application_submit, files_for, form_for, pdf
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(w, code="hazchem_operation", user=None, skip=frozenset(), **kw):
     item = w.items[code]
-    return s.application_submit(actor=user or w.qiye, item=item, files=files_for(item, skip), **kw)
+    return application_submit(actor=user or w.qiye, item=item, files=files_for(item, skip), **kw)
 
 
 def act(client, app, action, **data):
@@ -33,12 +34,16 @@ def text(response) -> str:
 
 # ---------------------------------------------------------------- submission
 
-def test_enterprise_submits_online_with_register_data_locked(world, login):
+def fields(w, item, **values):
+    return {f"field_{k}": v for k, v in form_for(item, w.enterprise, **values).items()}
+
+
+def test_enterprise_submits_online_with_register_data_prefilled(world, login):
     client = login(world.qiye)
     item = world.items["hazchem_operation"]
     page = client.get(f"/licensing/items/{item.code}/apply/")
-    assert "readonly" in text(page) and world.enterprise.uscc in text(page)
-    data = {"idempotency_key": "k1", "scope_text": "甲醇", "locked_name": world.enterprise.name,
+    assert f'name="field_uscc" value="{world.enterprise.uscc}"' in text(page)
+    data = {"idempotency_key": "k1", "locked_name": world.enterprise.name, **fields(world, item, scope="甲醇"),
             **{f"material_{k}": v for k, v in files_for(item).items()}}
     response = client.post(f"/licensing/items/{item.code}/apply/", data, follow=True)
     app = Application.objects.get()
@@ -53,7 +58,8 @@ def test_same_idempotency_key_creates_one_application(world, login):
     client = login(world.qiye)
     item = world.items["hazchem_operation"]
     for _ in range(2):
-        data = {"idempotency_key": "same", **{f"material_{k}": v for k, v in files_for(item).items()}}
+        data = {"idempotency_key": "same", **fields(world, item),
+                **{f"material_{k}": v for k, v in files_for(item).items()}}
         client.post(f"/licensing/items/{item.code}/apply/", data)
     assert Application.objects.count() == 1
 
@@ -61,7 +67,7 @@ def test_same_idempotency_key_creates_one_application(world, login):
 def test_tampered_locked_field_is_refused_and_nothing_saved(world, login):
     client = login(world.qiye)
     item = world.items["hazchem_operation"]
-    data = {"locked_name": "别的公司", **{f"material_{k}": v for k, v in files_for(item).items()}}
+    data = {"locked_name": "别的公司", **fields(world, item), **{f"material_{k}": v for k, v in files_for(item).items()}}
     response = client.post(f"/licensing/items/{item.code}/apply/", data)
     assert "登记信息已锁定" in text(response)
     assert Application.objects.count() == 0
@@ -70,8 +76,9 @@ def test_tampered_locked_field_is_refused_and_nothing_saved(world, login):
 def test_wrong_file_type_is_refused(world, login):
     client = login(world.qiye)
     item = world.items["hazchem_operation"]
-    first = item.materials.exclude(requirement="shared").first()
-    data = {f"material_{first.pk}": SimpleUploadedFile("x.exe", b"MZ\x90\x00", content_type="application/pdf")}
+    first = item.materials.exclude(requirement="shared").exclude(generated=True).first()
+    data = {f"material_{first.pk}": SimpleUploadedFile("x.exe", b"MZ\x90\x00", content_type="application/pdf"),
+            **fields(world, item)}
     response = client.post(f"/licensing/items/{item.code}/apply/", data)
     assert "类型不允许" in text(response) and Application.objects.count() == 0
 
@@ -79,8 +86,9 @@ def test_wrong_file_type_is_refused(world, login):
 def test_disguised_file_content_is_refused(world, login):
     client = login(world.qiye)
     item = world.items["hazchem_operation"]
-    first = item.materials.exclude(requirement="shared").first()
-    data = {f"material_{first.pk}": SimpleUploadedFile("x.pdf", b"not a pdf", content_type="application/pdf")}
+    first = item.materials.exclude(requirement="shared").exclude(generated=True).first()
+    data = {f"material_{first.pk}": SimpleUploadedFile("x.pdf", b"not a pdf", content_type="application/pdf"),
+            **fields(world, item)}
     assert "内容与扩展名不符" in text(client.post(f"/licensing/items/{item.code}/apply/", data))
 
 
@@ -90,15 +98,15 @@ def test_oversize_upload_is_refused(world, login):
                                  effective_from=dt.date(2020, 1, 1))
     client = login(world.qiye)
     item = world.items["hazchem_operation"]
-    first = item.materials.exclude(requirement="shared").first()
+    first = item.materials.exclude(requirement="shared").exclude(generated=True).first()
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (1024 * 1024 + 10), content_type="application/pdf")
-    response = client.post(f"/licensing/items/{item.code}/apply/", {f"material_{first.pk}": big})
+    response = client.post(f"/licensing/items/{item.code}/apply/", {f"material_{first.pk}": big, **fields(world, item)})
     assert "超过大小限制" in text(response) and Application.objects.count() == 0
 
 
 def test_staff_cannot_submit_as_enterprise(world):
     with pytest.raises(s.PermissionDenied):
-        s.application_submit(actor=world.officer, item=world.items["hazchem_operation"], files={})
+        application_submit(actor=world.officer, item=world.items["hazchem_operation"], files={})
 
 
 # ---------------------------------------------------------------- intake
@@ -131,8 +139,9 @@ def test_reject_requires_reasons_and_gives_remedies(world, login):
 
 
 def test_correction_lists_everything_missing_once_then_enterprise_resubmits(world, login):
-    app = submit(world, skip=frozenset({"tolerable", "required"}))
-    act(login(world.officer), app, "request_correction", note="营业执照复印件不清晰")
+    app = submit(world)
+    unclear = [m.material_id for m in app.materials.filter(status="provided", material__generated=False)[:2]]
+    act(login(world.officer), app, "request_correction", note="营业执照复印件不清晰", material_ids=unclear)
     app.refresh_from_db()
     assert app.state == "correction" and app.documents().filter(kind="correction_notice").exists()
     missing = list(app.materials.filter(status="missing"))
@@ -191,7 +200,9 @@ def test_tolerated_acceptance_commitment_and_approval_first(world, login):
 
 
 def test_tolerated_acceptance_refused_when_required_material_missing(world, login):
-    app = submit(world, skip=frozenset({"tolerable", "required"}))
+    app = submit(world, skip=frozenset({"tolerable"}))
+    # a required material found unusable after submission (submission itself refuses a missing one)
+    app.materials.filter(material__requirement="required", material__generated=False).update(status="missing")
     response = act(login(world.officer), app, "accept_tolerated")
     assert "主要材料不齐全" in text(response)
 
@@ -264,9 +275,8 @@ def test_the_proposal_is_offered_only_once_its_declared_preconditions_hold(world
 
 
 def test_grade_two_enterprise_skips_site_verification_and_record_says_why(world):
-    world.coal.standardization_grade = "2"
-    world.coal.save()
-    app = submit(world, "aqsc_first", user=world.qiye_coal)
+    mine = EnterpriseFactory(industry="non_coal_mine", standardization_grade="2", address="运城市夏县")
+    app = submit(world, "aqsc_first", user=make_user("t_mine", roles=["enterprise"], enterprise=mine))
     assert app.site_required is False and "I.4" in app.fast_track_reason and "二级" in app.fast_track_reason
 
 
@@ -444,7 +454,7 @@ def test_capacity_increase_parallel_review_with_energy_department(world, login):
 
 def test_officer_queue_sorted_by_days_left_with_query_budget(world, login, django_assert_max_num_queries):
     a = submit(world)
-    b = submit(world, "fireworks_wholesale")
+    b = submit(world, "fireworks_wholesale", user=world.qiye_other)
     Application.objects.filter(pk=b.pk).update(due_on=dt.date(2026, 1, 5))
     client = login(world.officer)
     with django_assert_max_num_queries(12):
@@ -454,10 +464,10 @@ def test_officer_queue_sorted_by_days_left_with_query_budget(world, login, djang
 
 
 def test_enterprise_my_applications_with_query_budget(world, login, django_assert_max_num_queries):
-    for _ in range(3):
-        submit(world)
+    for code in ("hazchem_operation", "hazchem_operation_change", "hazchem_project_condition"):
+        submit(world, code)
     client = login(world.qiye)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # the list, and the enterprise's drafts above it
         response = client.get("/licensing/mine/")
     assert text(response).count("YCXK") >= 3
 

@@ -16,14 +16,14 @@ from bureau.licensing.models import Commitment
 from bureau.licensing.tolerance import commitment_verify as verify
 from bureau.licensing.workflow import COMMITMENT
 from tests.factories import make_user
-from tests.licensing.conftest import files_for, pdf
+from tests.licensing.conftest import application_submit, files_for, pdf
 
 pytestmark = pytest.mark.django_db
 
 
 def _tolerated(world) -> Commitment:
     item = world.items["hazchem_operation"]
-    app = s.application_submit(actor=world.qiye, item=item, files=files_for(item, frozenset({"tolerable"})))
+    app = application_submit(actor=world.qiye, item=item, files=files_for(item, frozenset({"tolerable"})))
     s.application_accept_tolerated(actor=world.officer, application=app)
     return Commitment.objects.select_related("application").get(application=app)
 
@@ -55,8 +55,8 @@ def test_every_commitment_status_change_writes_timeline_and_audit(world):
         ("sign", "unsigned", "signed"), ("supplement", "signed", "signed"), ("fulfil", "signed", "reported"),
         ("verify", "reported", "fulfilled")]
 
-    item = world.items["hazchem_use"]
-    app = s.application_submit(actor=world.qiye, item=item, files=files_for(item, frozenset({"tolerable"})))
+    item = world.items["hazchem_project_condition"]
+    app = application_submit(actor=world.qiye, item=item, files=files_for(item, frozenset({"tolerable"})))
     s.application_accept_tolerated(actor=world.officer, application=app)
     late = _sign(world, Commitment.objects.get(application=app), days=1)
     day = late.deadline + dt.timedelta(days=1)

@@ -16,7 +16,7 @@ from bureau.licensing import services as s
 from bureau.licensing import special_paths as sp
 from tests.factories import EnterpriseFactory, make_user
 from tests.inspection.conftest import short_checklist
-from tests.licensing.conftest import files_for
+from tests.licensing.conftest import application_submit, files_for
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _inspectors(world):
 
 def _joint_app(world):
     item = world.items["hazchem_use"]
-    app = s.application_submit(actor=world.qiye, item=item, files=files_for(item))
+    app = application_submit(actor=world.qiye, item=item, files=files_for(item))
     s.application_accept(actor=world.officer, application=app)
     return app
 
@@ -79,12 +79,12 @@ def test_the_gas_station_special_evaluation_ends_in_a_filing(world):
     user = make_user("t_station", roles=["enterprise"], enterprise=station)
     project = world.items["hazchem_project_condition"]
     with pytest.raises(DomainError, match="不进行建设项目安全审查|只有加油站"):
-        s.application_submit(actor=user, item=project, files=files_for(project), partial_renovation=True)
+        application_submit(actor=user, item=project, files=files_for(project), partial_renovation=True)
     item = world.items["gas_station_special_evaluation"]
     assert item.outcome == "filing" and "安全专项评价报告" in {m.name for m in item.materials.all()}
     with pytest.raises(DomainError, match="仅适用于加油站局部改造"):
-        s.application_submit(actor=user, item=item, files=files_for(item))
-    app = s.application_submit(actor=user, item=item, files=files_for(item), partial_renovation=True,
+        application_submit(actor=user, item=item, files=files_for(item))
+    app = application_submit(actor=user, item=item, files=files_for(item), partial_renovation=True,
                                scope_text="更换两台加油机，等级不变")
     s.application_accept(actor=world.officer, application=app)
     with pytest.raises(DomainError, match="不作许可决定"):
@@ -98,7 +98,7 @@ def test_the_gas_station_special_evaluation_ends_in_a_filing(world):
 def test_the_merged_review_produces_both_outputs(world):
     """措施I.7: 安全条件和安全设施设计同时审查 — one process, two decisions (安全条件审查意见书, 安全设施设计审查意见书)."""
     item = world.items["hazchem_project_condition"]
-    app = s.application_submit(actor=world.qiye, item=item, files=files_for(item), merged_review=True)
+    app = application_submit(actor=world.qiye, item=item, files=files_for(item), merged_review=True)
     s.application_accept(actor=world.officer, application=app)
     s.application_expert_start(actor=world.officer, application=app, reason="评审")
     s.application_expert_finish(actor=world.officer, application=app, result="通过")
@@ -111,7 +111,7 @@ def test_the_merged_review_produces_both_outputs(world):
 def test_handover_page_scope_and_validation(world, login):
     """HTTP: the responsible bureau receives and closes (a result is required); another county's inspector does
     not see the task and its POST answers 404."""
-    app = s.application_submit(actor=world.qiye, item=world.items["hazchem_use"],
+    app = application_submit(actor=world.qiye, item=world.items["hazchem_use"],
                                files=files_for(world.items["hazchem_use"]))
     task = insp.handover_open(actor=None, enterprise=world.enterprise, reason="approval", source_record=app,
                               source_label="测试移交")

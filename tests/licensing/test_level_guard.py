@@ -10,14 +10,14 @@ from bureau.accounts.authority import actions_for, may
 from bureau.licensing import services as s
 from bureau.licensing.models import Application
 from bureau.licensing.workflow import WORKFLOW, own_level
-from tests.licensing.conftest import files_for
+from tests.licensing.conftest import application_submit, files_for
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(w, code, user):
     item = w.items[code]
-    return s.application_submit(actor=user, item=item, files=files_for(item))
+    return application_submit(actor=user, item=item, files=files_for(item))
 
 
 def test_county_officer_sees_no_action_buttons_on_a_city_level_application_and_the_post_is_refused(world, login):

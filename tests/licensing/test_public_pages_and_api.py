@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.cache import cache
 
 from bureau.licensing import services as s
 from bureau.licensing.models import Application
-from tests.licensing.conftest import files_for, pdf
+from tests.licensing.conftest import application_submit, files_for, form_for, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,7 @@ def _clear_cache():
 
 def submit(w, code="hazchem_operation"):
     item = w.items[code]
-    return s.application_submit(actor=w.qiye, item=item, files=files_for(item))
+    return application_submit(actor=w.qiye, item=item, files=files_for(item))
 
 
 def test_guide_lists_every_item_without_login(world, client):
@@ -117,6 +119,7 @@ def test_api_submit_is_idempotent_and_officer_accepts(world, login):
     item = world.items["hazchem_operation"]
     for _ in range(2):
         data = {"item_code": item.code, "idempotency_key": "api-1",
+                "form": json.dumps(form_for(item, world.enterprise), ensure_ascii=False),
                 **{f"material_{k}": v for k, v in files_for(item).items()}}
         r = client.post("/api/v1/licensing/applications", data)
         assert r.status_code == 201, r.content
@@ -153,7 +156,7 @@ def test_api_scope_other_county_is_404_and_list_is_scoped(world, login, django_a
 
 def test_api_commitment_sign_and_stale_version_conflict(world, login):
     item = world.items["hazchem_operation"]
-    app = s.application_submit(actor=world.qiye, item=item, files=files_for(item, frozenset({"tolerable"})))
+    app = application_submit(actor=world.qiye, item=item, files=files_for(item, frozenset({"tolerable"})))
     officer = login(world.officer)
     r = officer.post(f"/api/v1/licensing/applications/{app.pk}/accept-tolerated",
                      {"version": app.version + 5}, content_type="application/json")
@@ -196,7 +199,7 @@ def test_indicators_report_none_without_data_and_values_with_data(world):
 
 def test_api_parallel_review_and_expert_pause(world, login):
     item = world.items["coal_capacity_increase"]
-    app = s.application_submit(actor=world.qiye_coal, item=item, files=files_for(item))
+    app = application_submit(actor=world.qiye_coal, item=item, files=files_for(item))
     officer = login(world.officer)
     r = officer.post(f"/api/v1/licensing/applications/{app.pk}/accept", {}, content_type="application/json")
     energy_row = next(o for o in r.json()["opinions"] if o["organisation"] == "运城市能源局")

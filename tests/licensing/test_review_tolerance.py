@@ -16,14 +16,14 @@ from bureau.kernel.errors import DomainError
 from bureau.licensing import services as s
 from bureau.licensing import tolerance as t
 from bureau.licensing.models import Commitment, CommitmentConsequence
-from tests.licensing.conftest import files_for, pdf
+from tests.licensing.conftest import application_submit, files_for, pdf
 
 pytestmark = pytest.mark.django_db
 
 
 def _site_checked(world):
     item = world.items["hazchem_operation"]
-    app = s.application_submit(actor=world.qiye, item=item, files=files_for(item))
+    app = application_submit(actor=world.qiye, item=item, files=files_for(item))
     s.application_accept(actor=world.officer, application=app)
     s.application_site_verify(actor=world.officer, application=app, result="储存区防火间距不足")
     return app

@@ -8,9 +8,8 @@ import json
 
 import pytest
 
-from bureau.licensing import services as s
 from bureau.licensing.models import Application, ApplicationMaterial
-from tests.licensing.conftest import files_for
+from tests.licensing.conftest import application_submit, files_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def _licence_file(tmp_path, enterprise, **changes):
 
 def _submit(world):
     item = world.items["hazchem_operation"]
-    return s.application_submit(actor=world.qiye, item=item, files=files_for(item))
+    return application_submit(actor=world.qiye, item=item, files=files_for(item))
 
 
 def _licence_row(app) -> ApplicationMaterial:
@@ -81,4 +80,5 @@ def test_api_detail_carries_the_snapshot(world, login, settings, tmp_path):
     app = _submit(world)
     body = login(world.officer).get(f"/api/v1/licensing/applications/{app.pk}").json()
     shared = [m for m in body["materials"] if m["shared_data"]]
-    assert len(shared) == 1 and shared[0]["shared_data"]["source"] == "市场监管局营业执照"
+    # the market regulator's licence, and what the platform itself holds (enterprise and certificate registers)
+    assert {m["shared_data"]["source"] for m in shared} == {"市场监管局营业执照", "企业名录", "本局证照库"}

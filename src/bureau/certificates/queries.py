@@ -67,3 +67,11 @@ def timelines(workflow: Workflow, records: Sequence[Model]) -> dict[int, list[Pr
         labelled.from_label, labelled.to_label = workflow.state_label(row.from_state), workflow.state_label(row.to_state)
         result[row.object_id].append(row)
     return result
+
+
+def enterprise_personnel_certificates(enterprise_id: int, on: Any) -> list[Certificate]:
+    """The valid 主要负责人 / 安全生产管理人员 certificates of an enterprise's staff on a day (read by licensing, which
+    fetches them instead of asking the enterprise to upload them: measure I.2)."""
+    return list(Certificate.objects.select_related("type")
+                .filter(enterprise_id=enterprise_id, type__code__in=["principal_competency", "safety_manager_competency"],
+                        status="valid", valid_from__lte=on, valid_until__gte=on).order_by("type__code", "id")[:20])

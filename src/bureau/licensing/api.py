@@ -4,6 +4,7 @@ provincial platform or a mobile client can drive an application end to end."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -11,12 +12,13 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Form, Query, Router, Schema
 
 from bureau.accounts.http import AuthenticatedRequest
+from bureau.enterprises.models import Enterprise
 from bureau.kernel.errors import DomainError, NotFound
 from bureau.kernel.net import client_ip
 from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Natural, Offset, Text
 from bureau.kernel.validation import parse_int
-from bureau.licensing import queries, services
-from bureau.licensing.models import Application, Commitment, Opinion, PermitItem
+from bureau.licensing import eligibility, form_fields, intake, queries, services
+from bureau.licensing.models import Application, ApplicationDraft, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import WORKFLOW
 
 router = Router(tags=["行政审批"])
@@ -28,6 +30,16 @@ class MaterialOut(Schema):
     name: str
     requirement: str
     shared_from: str
+
+
+class FieldOut(Schema):
+    key: str
+    label: str
+    kind: str
+    required: bool
+    source: str
+    choices: list[str]
+    max_length: int
 
 
 class ItemOut(Schema):
@@ -46,6 +58,7 @@ class ItemOut(Schema):
     notification_commitment_allowed: bool
     parallel_departments: list[str]
     materials: list[MaterialOut]
+    fields: list[FieldOut]
 
     @staticmethod
     def from_model(i: PermitItem) -> ItemOut:
@@ -56,7 +69,10 @@ class ItemOut(Schema):
                        notification_commitment_allowed=i.notification_commitment_allowed,
                        parallel_departments=i.department_codes,
                        materials=[MaterialOut(id=m.pk, name=m.name, requirement=m.requirement,
-                                              shared_from=m.shared_from) for m in i.materials.all()])
+                                              shared_from=m.shared_from) for m in i.materials.all()],
+                       fields=[FieldOut(key=f.key, label=f.label, kind=f.kind, required=f.required, source=f.source,
+                                        choices=list(f.choices), max_length=f.max_length)
+                               for f in form_fields.specs_of(i)])
 
 
 class ApplicationRow(Schema):
@@ -140,6 +156,10 @@ class ApplicationOut(ApplicationRow):
     documents: list[DocumentOut]
     timeline: list[EventOut]
     actions: list[str]
+    form_data: dict[str, str]
+    verification: list[dict[str, Any]]
+    proxy_clerk: str | None
+    proxy_agent: str
 
 
 def _detail(request: AuthenticatedRequest, app: Application) -> ApplicationOut:
@@ -166,6 +186,8 @@ def _detail(request: AuthenticatedRequest, app: Application) -> ApplicationOut:
                            from_state=h.from_state, to_state=h.to_state, note=h.note) for h in app.history()],
         actions=[] if request.user.enterprise_id else [t.action for t in WORKFLOW.available(app, request.user)
                                                        if t.action != "deem_accept"],
+        form_data=dict(intake.form_rows(app)), verification=app.verification,
+        proxy_clerk=app.proxy_clerk.display_name if app.proxy_clerk else None, proxy_agent=app.proxy_agent,
     )
 
 
@@ -179,6 +201,8 @@ def _get(request: AuthenticatedRequest, application_id: int) -> Application:
 def _files(request: AuthenticatedRequest) -> dict[int, Any]:
     files = {}
     for key, upload in request.FILES.items():
+        if key == intake.AUTHORISATION:
+            continue
         if not key.startswith("material_") or not key.removeprefix("material_").isdigit():
             raise DomainError(f"上传字段「{key[:40]}」无效，应为 material_<材料编号>")
         files[parse_int(key.removeprefix("material_"), field=key, label="材料编号", minimum=1)] = upload
@@ -260,26 +284,97 @@ def application_detail(request: AuthenticatedRequest, application_id: Id) -> App
 class SubmitForm(InputSchema):
     item_code: str
     idempotency_key: str = ""
+    form: Text = Field("", description="申请书各字段的值，JSON 对象（字段代码 → 值，见事项的 fields）")
     scope_text: Text = ""
     description: Text = ""
     partial_renovation: bool = False
     merged_review: bool = False
     claimed_name: str | None = None
     claimed_uscc: str | None = None
+    enterprise_uscc: str = Field("", description="窗口代办：委托企业的统一社会信用代码（并上传 authorisation 授权委托书）")
+    proxy_agent: str = Field("", description="窗口代办：企业经办人（委托人）姓名")
+    save_as_draft: bool = Field(False, description="只保存草稿（不计时、不进入待办），稍后提交")
+    draft_id: Id | None = Field(None, description="提交或更新的草稿编号")
 
 
-@router.post("/applications", response={201: ApplicationOut}, summary="企业提交申请（multipart：材料字段 material_<材料编号>；同一幂等键只创建一件）")
-def application_submit(request: AuthenticatedRequest, data: Form[SubmitForm]) -> tuple[int, ApplicationOut]:
-    item = PermitItem.objects.filter(code=data.item_code, is_active=True).first()
+def _form(raw: str) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise DomainError("form 应为 JSON 对象（字段代码 → 值）", field="form")
+    return {str(k): "" if v is None else str(v) for k, v in value.items()}
+
+
+def _proxy_target(request: AuthenticatedRequest, uscc: str) -> Enterprise | None:
+    if not uscc.strip():
+        return None
+    enterprise = Enterprise.objects.restrict(request.user).filter(uscc=uscc.strip().upper()).first()
+    if enterprise is None:
+        raise NotFound("企业不存在或不在您的管辖范围内")
+    return enterprise
+
+
+class DraftOut(Schema):
+    id: int
+    item_code: str
+    item_name: str
+    enterprise_name: str
+    form: dict[str, str]
+    updated_at: dt.datetime
+
+
+def _draft_out(d: ApplicationDraft) -> DraftOut:
+    return DraftOut(id=d.pk, item_code=d.item.code, item_name=d.item.name, enterprise_name=d.enterprise.name,
+                    form=d.form_data, updated_at=d.updated_at)
+
+
+@router.post("/applications", response={201: ApplicationOut, 200: DraftOut},
+             summary="提交申请或保存草稿（multipart：材料字段 material_<材料编号>，窗口代办另附 authorisation；同一幂等键只创建一件；"
+                     "同一事项已有在办申请时 409）")
+def application_submit(request: AuthenticatedRequest, data: Form[SubmitForm]) -> tuple[int, Any]:
+    item = PermitItem.objects.filter(code=data.item_code, is_active=True).prefetch_related("form_fields").first()
     if item is None:
         raise DomainError("事项不存在或暂停受理", field="item_code")
+    draft = intake.draft_for(request.user, data.draft_id) if data.draft_id else None
+    common: dict[str, Any] = {
+        "actor": request.user, "item": item, "files": _files(request), "form": _form(data.form),
+        "description": data.description, "enterprise": _proxy_target(request, data.enterprise_uscc),
+        "authorisation": request.FILES.get(intake.AUTHORISATION), "proxy_agent": data.proxy_agent}
+    if data.save_as_draft:
+        if data.scope_text and "scope" not in common["form"]:
+            common["form"]["scope"] = data.scope_text
+        return 200, _draft_out(intake.draft_save(**common, draft=draft))
     claimed = {"name": data.claimed_name, "uscc": data.claimed_uscc}
-    app = services.application_submit(actor=request.user, item=item, files=_files(request),
-                                      scope_text=data.scope_text, description=data.description,
-                                      partial_renovation=data.partial_renovation, merged_review=data.merged_review,
-                                      claimed={k: v for k, v in claimed.items() if v is not None},
-                                      idempotency_key=data.idempotency_key)
+    app = intake.application_submit(**common, scope_text=data.scope_text, partial_renovation=data.partial_renovation,
+                                    merged_review=data.merged_review,
+                                    claimed={k: v for k, v in claimed.items() if v is not None},
+                                    idempotency_key=data.idempotency_key, draft=draft)
     return 201, _detail(request, queries.get_application_for(request.user, app.pk))
+
+
+@router.get("/applications/drafts", response=list[DraftOut], summary="我的申请草稿（窗口人员：辖区内的代办草稿）")
+def draft_list(request: AuthenticatedRequest) -> list[DraftOut]:
+    return [_draft_out(d) for d in queries.drafts(request.user)]
+
+
+class EligibilityOut(Schema):
+    code: str
+    name: str
+    eligible: bool
+    reason: str
+
+
+@router.get("/items/eligibility", response=list[EligibilityOut], summary="本企业可以申请哪些事项（不适用的说明原因）")
+def item_eligibility(request: AuthenticatedRequest) -> list[EligibilityOut]:
+    enterprise = request.user.enterprise
+    if enterprise is None:
+        raise DomainError("只有企业用户可以查询本企业适用的事项")
+    return [EligibilityOut(code=i.code, name=i.name, eligible=reason is None, reason=reason or "")
+            for i, reason in eligibility.catalogue_for(enterprise, queries.active_items())]
 
 
 class ActionIn(InputSchema):

@@ -19,7 +19,38 @@ def demo_pdf(name: str = "材料.pdf") -> SimpleUploadedFile:
 
 def _files(item: Any, skip: set[str] = frozenset()) -> dict[int, Any]:  # type: ignore[assignment]
     return {m.pk: demo_pdf(f"{m.name}.pdf") for m in item.materials.all()
-            if m.requirement != "shared" and m.requirement not in skip}
+            if m.requirement != "shared" and not m.generated and m.requirement not in skip}
+
+
+def _form(item: Any, enterprise: Any, **values: str) -> dict[str, str]:
+    """A realistic 申请书: the register's values where it holds them (pre-filled by the server), plausible ones
+    for the rest; `values` override."""
+    from bureau.licensing.form_fields import register_value, specs_of
+
+    site = enterprise.address or f"山西省运城市{enterprise.region.name}"
+    sample = {"scope": enterprise.business_scope or "按申请书所附品名清单", "principal": enterprise.legal_representative,
+              "safety_staff": "2", "site_address": site, "address": site, "contact_name": "李丽娟",
+              "contact_phone": "0359-2021234", "employees": "36", "change_kind": "主要负责人",
+              "before": "主要负责人：王建国", "after": "主要负责人：李建国", "reason": "公司董事会换届",
+              "project_name": f"{enterprise.name}储罐区改造项目", "project_address": site, "nature": "改建",
+              "investment": "860", "agency": "山西晋安安全评价有限公司", "licence_number": "（晋）FM安许证字〔2024〕0312",
+              "valid_until": "2027-03-31", "current_capacity": "120", "requested_capacity": "150"}
+    form = {}
+    for spec in specs_of(item):
+        if spec.register_field and register_value(enterprise, spec.register_field):
+            continue
+        form[spec.key] = sample.get(spec.key) or (spec.choices[0] if spec.choices else "详见附件")
+    return form | values
+
+
+def _submit(actor: Any, item: Any, *, enterprise: Any = None, skip: set[str] = frozenset(),  # type: ignore[assignment]
+            partial_renovation: bool = False, **values: str) -> Any:
+    from bureau.licensing.intake import application_submit
+
+    target = enterprise or actor.enterprise
+    description = values.pop("description", "")
+    return application_submit(actor=actor, item=item, files=_files(item, skip), form=_form(item, target, **values),
+                              description=description, partial_renovation=partial_renovation)
 
 
 def _shift(app: Any, days: int) -> None:
@@ -58,29 +89,26 @@ def load(ctx: Any) -> None:
     enterprise_role = Role.objects.get(code="enterprise")
 
     # 河东化工 (qiye): a granted licence, a 容缺 acceptance with a signed commitment, one waiting for intake.
-    granted = s.application_submit(actor=qiye, item=items["hazchem_operation"], files=_files(items["hazchem_operation"]),
-                                   scope_text="甲醇、乙醇、丙酮、硫酸（不带储存设施）")
+    # (the register says 王建国 / 河东东街188号, the market regulator's licence 李建国 / 88号: every application of
+    # 河东化工 shows the 需核验 rows to the officer)
+    granted = _submit(qiye, items["hazchem_operation"], scope="甲醇、乙醇、丙酮、硫酸（不带储存设施）")
     s.application_accept(actor=officer, application=granted)
     granted.refresh_from_db()
     s.application_site_verify(actor=officer, application=granted, result="经营场所、安全管理制度与申请材料一致，符合条件。")
     s.application_propose(actor=officer, application=granted, proposal="grant", reason="材料齐全，现场核查合格。")
     s.application_grant(actor=leader, application=granted, note="同意。")
 
-    tolerated = s.application_submit(actor=qiye, item=items["hazchem_use"],
-                                     files=_files(items["hazchem_use"], skip={"tolerable"}),
-                                     scope_text="硫酸、盐酸使用")
+    tolerated = _submit(qiye, items["hazchem_project_condition"], skip={"tolerable"},
+                        project_name="河东化工甲醇储罐区安全改造项目")
     s.application_accept_tolerated(actor=officer, application=tolerated, note="主要材料齐全，次要材料容缺受理。")
     c = tolerated.commitment
     s.commitment_sign(actor=qiye, commitment=c, deadline=min(c.latest_deadline, s.today() + dt.timedelta(days=10)),
                       preventive_measures="暂停涉及特种作业的工序，由持证人员临时顶岗。",
                       rectification_plan="两周内组织特种作业人员复审并补交操作证；应急预案完成备案后补交证明。")
-    s.application_submit(actor=qiye, item=items["hazchem_operation_change"],
-                         files=_files(items["hazchem_operation_change"]), description="变更主要负责人")
+    _submit(qiye, items["hazchem_operation_change"], description="变更主要负责人")  # YCXK2026000003, left open
 
     # 鑫源煤业 (qiye_coal): capacity increase in parallel review, the energy department has not answered yet.
-    capacity = s.application_submit(actor=coal, item=items["coal_capacity_increase"],
-                                    files=_files(items["coal_capacity_increase"]),
-                                    scope_text="核定生产能力由120万吨/年核增至150万吨/年")
+    capacity = _submit(coal, items["coal_capacity_increase"], scope="核定生产能力由120万吨/年核增至150万吨/年")
     s.application_accept(actor=officer, application=capacity)
     _shift(capacity, 9)
     bureau_opinion = capacity.opinions.get(organisation__code="YC-CITY")
@@ -88,11 +116,16 @@ def load(ctx: Any) -> None:
     _ = energy  # the energy department's opinion is left open for the demo journey
 
     # 临猗 fireworks retail (county level): waiting for intake at the county bureau.
-    retail = s.application_submit(actor=linyi, item=items["fireworks_retail"], files=_files(items["fireworks_retail"]),
-                                  scope_text="烟花爆竹零售（C、D级）")
+    retail = _submit(linyi, items["fireworks_retail"], scope="烟花爆竹零售（C、D级）")
     _shift(retail, 3)
     _ = linyi_officer
 
+    # A draft of 河东化工 (no number, no clock, in no queue).
+    from bureau.licensing.intake import application_submit, draft_save
+
+    draft_save(actor=qiye, item=items["hazchem_project_design"],
+               form={"project_name": "河东化工甲醇储罐区安全改造项目", "nature": "改建"},
+               files={}, description="安全设施设计专篇正在修改，完成后提交")
     # Other enterprises: a spread of states and ages for the queue (overdue, due soon, running).
     codes = ["hazchem_operation", "aqsc_first", "aqsc_extension", "fireworks_wholesale", "hazchem_project_condition",
              "noncoal_project_design", "hazchem_use"]
@@ -110,8 +143,7 @@ def load(ctx: Any) -> None:
             user.set_unusable_password()
             user.save()
             user.roles.set([enterprise_role])
-        app = s.application_submit(actor=user, item=items[code], files=_files(items[code]),
-                                   scope_text=enterprise.business_scope)
+        app = _submit(user, items[code])
         step = rng.random()
         if step < 0.25:
             _shift(app, rng.randrange(0, 9))
@@ -129,6 +161,19 @@ def load(ctx: Any) -> None:
             if step > 0.85:
                 s.application_grant(actor=leader, application=app, note="同意。")
         _shift(app, rng.randrange(1, 30))
+
+    # A 窗口代办: the city window applies for a fireworks wholesaler with its 授权委托书 (and no application of
+    # that item already in progress for it).
+    from bureau.licensing.intake import in_progress
+
+    window = User.objects.get(username="window")
+    wholesale = items["fireworks_wholesale"]
+    fireworks = Enterprise.objects.filter(industry="fireworks").order_by("id")
+    client = next(e for e in [*fireworks.filter(sub_sector="fireworks_wholesale"), *fireworks]
+                  if in_progress(wholesale, e) is None)
+    application_submit(actor=window, item=wholesale, enterprise=client, files=_files(wholesale),
+                       form=_form(wholesale, client, scope="烟花爆竹批发（A、B、C、D级）"),
+                       authorisation=demo_pdf("授权委托书.pdf"), proxy_agent=f"{client.legal_representative}（法定代表人）")
 
 
 def _enterprise_user(enterprise: Any) -> Any:
@@ -162,8 +207,7 @@ def load_review(ctx: Any) -> None:
 
     def site_checked(enterprise: Any, code: str, finding: str) -> tuple[Any, Any]:
         user = _enterprise_user(enterprise)
-        app = s.application_submit(actor=user, item=items[code], files=_files(items[code]),
-                                   scope_text=enterprise.business_scope or items[code].name)
+        app = _submit(user, items[code], scope=enterprise.business_scope or items[code].name)
         s.application_accept(actor=officer, application=app)
         s.application_site_verify(actor=officer, application=app, result=f"现场核查发现：{finding}")
         c = tolerance.review_tolerance_open(actor=officer, application=app, found_in="site", problems=finding)
@@ -200,8 +244,7 @@ def load_review(ctx: Any) -> None:
     user_enterprise = Enterprise.objects.filter(industry="hazchem_use").order_by("-id").first()
     if user_enterprise is not None and len(users) == 2:
         user = _enterprise_user(user_enterprise)
-        app = s.application_submit(actor=user, item=items["hazchem_use"], files=_files(items["hazchem_use"]),
-                                   scope_text="硫酸、液氨使用（竣工验收与首次许可合并检查）")
+        app = _submit(user, items["hazchem_use"], scope="硫酸、液氨使用（竣工验收与首次许可合并检查）")
         s.application_accept(actor=officer, application=app)
         team = [users["city_inspector"], users["city_inspector2"]]
         inspection = joint_check.joint_check_open(actor=officer, application=app, officers=team)
@@ -223,7 +266,6 @@ def load_review(ctx: Any) -> None:
     if station is not None:
         user = _enterprise_user(station)
         item = items["gas_station_special_evaluation"]
-        app = s.application_submit(actor=user, item=item, files=_files(item), partial_renovation=True,
-                                   scope_text="更换两台加油机及油气回收管线，加油站等级不变")
+        app = _submit(user, item, partial_renovation=True, scope="更换两台加油机及油气回收管线，加油站等级不变")
         s.application_accept(actor=officer, application=app)
         special_paths.application_file(actor=officer, application=app, note="专项评价报告结论明确，予以备案")

@@ -15,6 +15,7 @@ from bureau.kernel.registry import (
     IndicatorQuery,
     MenuEntry,
     RateableService,
+    SharedSource,
     WorkItem,
     register_deadline_recomputer,
     register_enterprise_panel,
@@ -23,11 +24,13 @@ from bureau.kernel.registry import (
     register_portal_link,
     register_rateable,
     register_schedule,
+    register_shared_source,
     register_workbench,
 )
 from bureau.kernel.rules import RuleDefault, register_rules
 from bureau.licensing import (  # noqa: F401  (register their grant hooks: measures I.6, I.7)
     demo,  # noqa: F401  (registers the demo loader)
+    intake,
     joint_check,
     special_paths,
 )
@@ -61,6 +64,7 @@ register_menu(
                                                              SYSADMIN}), order=22, icon="☰"),
     MenuEntry("行政审批", "我要办事", "licensing:catalogue", frozenset({ENTERPRISE}), order=20, icon="✚"),
     MenuEntry("行政审批", "我的申请", "licensing:mine", frozenset({ENTERPRISE}), order=21, icon="☰"),
+    MenuEntry("行政审批", "窗口代办", "licensing:catalogue", frozenset({CLERK}), order=23, icon="✚"),
     MenuEntry("行政审批", "并联审查", "licensing:department", frozenset({DEPARTMENT}), order=20, icon="⇄"),
 )
 register_portal_link(
@@ -214,3 +218,10 @@ def rateable_application(user: Any, service_id: str) -> RateableService | None:
 
 
 register_rateable("licensing.application", rateable_application)
+
+# What the platform itself holds, fetched at submission instead of asked for (measure I.2): the enterprise register
+# and the bureau's own certificate register (the market regulator's business licence is the portal's adapter).
+register_shared_source(SharedSource("legal_representative", "企业名录", intake.fetch_legal_representative))
+register_shared_source(SharedSource("standardization_grade", "企业名录", intake.fetch_standardization_grade))
+register_shared_source(SharedSource("personnel_certificates", "本局证照库", intake.fetch_personnel_certificates,
+                                    intake.personnel_warnings))

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
+from bureau.enterprises.models import Industry, SubSector
 from bureau.kernel.models import ProcessModel, Timeline
 
 
@@ -107,6 +108,8 @@ class PermitMaterial(models.Model):
                                      help_text="系统自动获取该材料内容的接口代码，如 business_licence（市场监管局营业执照）；"
                                                "为空则仅标注免提交，由审查人员核验")
     note = models.CharField("说明", max_length=200, blank=True)
+    generated = models.BooleanField("网上填报自动生成", default=False,
+                                    help_text="由系统根据网上填报的申请表内容生成PDF（如申请书），企业不上传")
     sort = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -116,6 +119,86 @@ class PermitMaterial(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", "单行文字"
+    TEXTAREA = "textarea", "多行文字"
+    INTEGER = "integer", "整数"
+    DECIMAL = "decimal", "数值"
+    DATE = "date", "日期"
+    CHOICE = "choice", "单选"
+    PHONE = "phone", "电话号码"
+
+
+class FieldSource(models.TextChoices):
+    """Where a field's value is pre-filled from; the value the enterprise submits is compared with it (需核验)."""
+
+    TYPED = "", "申请人填写"
+    NAME = "register:name", "企业名录：企业名称"
+    USCC = "register:uscc", "企业名录：统一社会信用代码"
+    LEGAL_REPRESENTATIVE = "register:legal_representative", "企业名录：法定代表人"
+    ADDRESS = "register:address", "企业名录：地址"
+    CONTACT_NAME = "register:contact_name", "企业名录：安全联系人"
+    CONTACT_PHONE = "register:contact_phone", "企业名录：联系电话"
+    BUSINESS_SCOPE = "register:business_scope", "企业名录：经营范围"
+    EMPLOYEES = "register:employees", "企业名录：从业人员数"
+
+
+class ItemField(models.Model):
+    """One field of an item's online application form (申请书), as data: label, type, required flag, and the register
+    field it is pre-filled from (measure I.1 全程网办: the 申请书 is generated from what is filled in online)."""
+
+    item = models.ForeignKey(PermitItem, on_delete=models.CASCADE, related_name="form_fields")
+    key = models.SlugField("字段代码", max_length=40, help_text="scope 表示申请许可范围")
+    label = models.CharField("名称", max_length=60)
+    kind = models.CharField("类型", max_length=10, choices=FieldKind.choices, default=FieldKind.TEXT)
+    required = models.BooleanField("必填", default=True)
+    source = models.CharField("预填来源", max_length=40, choices=FieldSource.choices, blank=True)
+    choices = models.CharField("可选项（用“、”分隔）", max_length=300, blank=True)
+    max_length = models.PositiveSmallIntegerField("最大长度", default=200)
+    help_text = models.CharField("填写说明", max_length=200, blank=True)
+    basis = models.CharField("依据", max_length=200, blank=True, help_text="该项内容的规定来源，如申请书格式所依据的办法")
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "申请表字段"
+        verbose_name_plural = verbose_name
+        ordering = ["item", "sort", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "key"], name="uniq_item_field_key")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class IssuingLevel(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+
+
+class ItemEligibility(models.Model):
+    """Who may apply for an item here (data, measure I.1): an enterprise of this industry (and sub-sector) has its
+    licence issued at this level. An item with rows is open only to the industries listed at its own level; a row
+    naming another level explains where to apply instead (行政许可法 第22条: the authority holding the power)."""
+
+    item = models.ForeignKey(PermitItem, on_delete=models.CASCADE, related_name="eligibility")
+    industry = models.CharField("行业类别", max_length=30, choices=Industry.choices)
+    sub_sector = models.CharField("子行业", max_length=30, choices=SubSector.choices, blank=True,
+                                  help_text="为空表示该行业全部子行业")
+    issuing_level = models.CharField("发证层级", max_length=10, choices=IssuingLevel.choices)
+    note = models.CharField("说明（告知企业）", max_length=200, blank=True)
+    source = models.CharField("依据", max_length=200)
+    effective_from = models.DateField("生效日期")
+    effective_until = models.DateField("失效日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "事项适用范围"
+        verbose_name_plural = verbose_name
+        ordering = ["item", "industry", "sub_sector", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.get_industry_display()}"
 
 
 OPEN_STATES = ("submitted", "correction", "review", "expert_review", "extension_requested", "pending_decision")
@@ -143,6 +226,15 @@ class Application(ProcessModel):
     applicant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
                                   verbose_name="申请人")
     idempotency_key = models.CharField(max_length=64, blank=True)
+    form_data = models.JSONField("申请表内容", default=dict, blank=True)
+    # the register check at submission: [{"key", "label", "typed", "register", "licence", "flag"}] where `flag`
+    # says why the officer must verify (需核验); rows without a flag agree everywhere
+    verification = models.JSONField("信息比对", default=list, blank=True)
+    proxy_clerk = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="代办窗口人员")
+    proxy_authorisation = models.ForeignKey("kernel.Attachment", null=True, blank=True, on_delete=models.SET_NULL,
+                                            related_name="+", verbose_name="授权委托书")
+    proxy_agent = models.CharField("企业经办人", max_length=120, blank=True)
     locked_data = models.JSONField("登记信息（锁定）", default=dict)
     scope_text = models.CharField("申请许可范围", max_length=300, blank=True)
     description = models.TextField("申请说明", blank=True)
@@ -189,6 +281,9 @@ class Application(ProcessModel):
         constraints = [
             models.UniqueConstraint(fields=["applicant", "idempotency_key"], condition=~Q(idempotency_key=""),
                                     name="uniq_application_idempotency"),
+            # one application in progress per item and enterprise (a back + resubmit is not a second one)
+            models.UniqueConstraint(fields=["item", "enterprise"], condition=Q(state__in=OPEN_STATES),
+                                    name="uniq_application_in_progress"),
         ]
         indexes = [
             models.Index(fields=["level", "due_on", "id"], condition=Q(state__in=OFFICER_STATES),
@@ -234,6 +329,41 @@ class Application(ProcessModel):
     def pauses(self) -> list[tuple[dt.date, dt.date | None]]:
         """Clock stops (start, end); end None while the stop is still running."""
         return [(p.start, p.end) for p in self.pause_rows.all()]
+
+
+class ApplicationDraft(models.Model):
+    """An application saved before submission (草稿): the enterprise (or the window clerk acting for it) comes back
+    and submits later. A draft is not an application: it has no number, no clock, and counts in no queue or
+    indicator (行政许可法 第32条: the clock starts when the application arrives)."""
+
+    authority = Authority(
+        dataset="applications", label="申请草稿", party_changes=True,
+        change=frozenset({R.CLERK}),
+    )
+
+    item = models.ForeignKey(PermitItem, on_delete=models.CASCADE, related_name="drafts", verbose_name="事项")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+",
+                                   verbose_name="申请企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, related_name="+", verbose_name="所属区划")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name="填写人")
+    form_data = models.JSONField("申请表内容", default=dict, blank=True)
+    description = models.TextField("申请说明", blank=True)
+    proxy_agent = models.CharField("企业经办人", max_length=120, blank=True)
+    updated_at = models.DateTimeField("保存时间", auto_now=True)
+    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name="已提交为")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "申请草稿"
+        verbose_name_plural = verbose_name
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["enterprise", "-updated_at"], name="draft_enterprise")]
+
+    def __str__(self) -> str:
+        return f"{self.item.name}（草稿）" if self.item_id else "草稿"
 
 
 class ApplicationMaterial(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from bureau.accounts.models import User
-from bureau.licensing.models import OFFICER_STATES, Application, Commitment, PermitItem
+from bureau.licensing.models import OFFICER_STATES, Application, ApplicationDraft, Commitment, PermitItem
 
 # List rows load only what the list shows: the enterprise's encrypted columns are never decrypted for a list.
 LIST_FIELDS = ("id", "version", "number", "state", "level", "submitted_on", "intake_due", "due_on", "due_provisional",
@@ -72,8 +72,11 @@ def all_applications(user: User, params: Any | None = None) -> QuerySet[Applicat
     return qs.order_by("-id")
 
 
-def get_application_for(user: User, pk: int) -> Application:
-    app = (_base(user).prefetch_related("pause_rows").filter(pk=pk).first())
+def get_application_for(user: User, pk: int, *, proxy: bool = False) -> Application:
+    qs = _base(user).prefetch_related("pause_rows")
+    if proxy:  # the detail page names the window clerk of a 代办 and links the authorisation
+        qs = qs.select_related("proxy_clerk", "proxy_clerk__organisation", "proxy_authorisation")
+    app = qs.filter(pk=pk).first()
     if app is None:
         raise Http404("申请不存在")
     return app
@@ -85,4 +88,11 @@ def commitments_due(user: User) -> QuerySet[Commitment]:
 
 
 def active_items() -> QuerySet[PermitItem]:
-    return PermitItem.objects.filter(is_active=True).prefetch_related("materials").order_by("sort", "code")
+    return (PermitItem.objects.filter(is_active=True).prefetch_related("materials", "form_fields")
+            .order_by("sort", "code"))
+
+
+def drafts(user: User) -> QuerySet[ApplicationDraft]:
+    """The drafts the user may go on with (an enterprise its own; a window clerk those of the jurisdiction)."""
+    return (ApplicationDraft.objects.restrict(user, "change").filter(application__isnull=True)
+            .select_related("item", "enterprise").order_by("-updated_at", "-id")[:50])

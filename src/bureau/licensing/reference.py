@@ -7,13 +7,18 @@ Limits are data: the statutory limit from the law named in `source`, the promise
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 R, T, S = "required", "tolerable", "shared"
 
 COMMON_HEAD = [("申请书（网上填报自动生成）", R, ""), ("营业执照", S, "市场监管局共享"),
                ("法定代表人身份证明", S, "公安部门共享")]
 # materials another department's system answers automatically (registry.shared_sources; measure III.2)
-SHARED_SOURCES = {"营业执照": "business_licence"}
+SHARED_SOURCES = {"营业执照": "business_licence", "法定代表人身份证明": "legal_representative",
+                  "主要负责人、安全管理人员考核合格证": "personnel_certificates",
+                  "煤矿安全生产标准化达标证明": "standardization_grade"}
+# the 申请书 is generated from the online form (measure I.1), never uploaded
+GENERATED = {"申请书（网上填报自动生成）"}
 PERSONNEL = [("主要负责人、安全管理人员考核合格证", S, "本局证照库共享"), ("特种作业人员操作证", T, "")]
 SAFETY_DOCS = [("安全生产责任制、管理制度和操作规程目录", R, ""), ("安全评价报告", R, ""),
                ("生产安全事故应急救援预案备案证明", T, ""), ("工伤保险缴费证明", S, "人社局共享")]
@@ -93,9 +98,123 @@ ITEMS = [
 ]
 
 
+# ---------------------------------------------------------------- the online form (申请书) per item, as data
+# key, label, kind, required, source (register field it is pre-filled from), choices, help
+HEAD_FIELDS = [
+    ("name", "单位名称", "text", True, "register:name", "", ""),
+    ("uscc", "统一社会信用代码", "text", True, "register:uscc", "", ""),
+    ("legal_representative", "法定代表人", "text", True, "register:legal_representative", "", ""),
+    ("address", "住所（注册地址）", "text", True, "register:address", "", "与营业执照一致"),
+    ("contact_name", "联系人", "text", True, "register:contact_name", "", ""),
+    ("contact_phone", "联系电话", "phone", True, "register:contact_phone", "", "手机或固定电话"),
+]
+LICENCE_FIELDS = [
+    ("scope", "申请许可范围", "textarea", True, "", "", "按许可证载明的范围填写，如品名、作业方式"),
+    ("principal", "主要负责人", "text", True, "", "", ""),
+    ("employees", "从业人员数", "integer", True, "register:employees", "", ""),
+    ("safety_staff", "专职安全生产管理人员数", "integer", True, "", "", ""),
+]
+CHANGE_FIELDS = [
+    ("change_kind", "变更事项", "choice", True, "", "单位名称、主要负责人、注册地址、经营范围、其他", ""),
+    ("before", "变更前内容", "textarea", True, "", "", ""),
+    ("after", "变更后内容", "textarea", True, "", "", ""),
+    ("reason", "变更原因", "textarea", False, "", "", ""),
+]
+PROJECT_FIELDS = [
+    ("project_name", "建设项目名称", "text", True, "", "", ""),
+    ("project_address", "建设地点", "text", True, "", "", ""),
+    ("nature", "建设性质", "choice", True, "", "新建、改建、扩建", ""),
+    ("investment", "总投资（万元）", "decimal", True, "", "", ""),
+    ("agency", "评价或设计单位", "text", True, "", "", ""),
+]
+FIELDS = {
+    "aqsc_first": LICENCE_FIELDS,
+    "aqsc_extension": LICENCE_FIELDS + [
+        ("licence_number", "原许可证编号", "text", True, "", "", ""),
+        ("valid_until", "原许可证有效期至", "date", True, "", "", "安全生产许可证条例 第9条：期满前3个月申请")],
+    "aqsc_change": CHANGE_FIELDS,
+    "hazchem_operation": LICENCE_FIELDS + [
+        ("operation_mode", "经营方式", "choice", True, "", "批发、零售、批发兼零售", ""),
+        ("storage", "储存设施", "choice", True, "", "带储存设施、不带储存设施", ""),
+        ("site_address", "经营场所地址", "text", True, "", "", "")],
+    "hazchem_operation_change": CHANGE_FIELDS,
+    "hazchem_use": LICENCE_FIELDS,
+    "fireworks_wholesale": LICENCE_FIELDS + [("site_address", "仓库地址", "text", True, "", "", "")],
+    "fireworks_retail": LICENCE_FIELDS + [("site_address", "零售场所地址", "text", True, "", "", "")],
+    "hazchem_project_condition": PROJECT_FIELDS,
+    "hazchem_project_design": PROJECT_FIELDS,
+    "noncoal_project_design": PROJECT_FIELDS,
+    "coal_capacity_increase": [
+        ("scope", "申请核增内容", "textarea", True, "", "", "如：核定生产能力由120万吨/年核增至150万吨/年"),
+        ("current_capacity", "现核定生产能力（万吨/年）", "decimal", True, "", "", ""),
+        ("requested_capacity", "申请核定生产能力（万吨/年）", "decimal", True, "", "", "")],
+}
+FIELD_BASIS = "各事项申请书格式（事项设定依据所列办法的申请文书）；本局网上填报表单"
+
+# ---------------------------------------------------------------- who may apply here (industry → issuing level)
+# item, industry, sub-sector ("" = all), issuing level, note told to the enterprise, source
+_AQSC = "《安全生产许可证条例》第三条"
+ELIGIBILITY = [
+    *[(code, "non_coal_mine", "", "city", "", "《非煤矿矿山企业安全生产许可证实施办法》第五条（省级委托设区的市实施，待核实）")
+      for code in ("aqsc_first", "aqsc_extension", "aqsc_change")],
+    *[(code, "hazchem_production", "", "city", "",
+       "《危险化学品生产企业安全生产许可证实施办法》第四条（省级委托设区的市实施，待核实）")
+      for code in ("aqsc_first", "aqsc_extension", "aqsc_change")],
+    *[(code, "coal", "", "province",
+       "煤矿企业安全生产许可证由省级煤矿安全生产许可证颁发管理机关颁发，不属于市县应急管理部门办理事项，请向省级机关申请",
+       f"{_AQSC}；《煤矿企业安全生产许可证实施办法》第三条") for code in ("aqsc_first", "aqsc_extension", "aqsc_change")],
+    *[(code, industry, "", "city", "", "《危险化学品经营许可证管理办法》第五条（待核实）")
+      for code in ("hazchem_operation", "hazchem_operation_change") for industry in ("hazchem_operation", "gas_station")],
+    ("hazchem_use", "hazchem_use", "", "city", "", "《危险化学品安全使用许可证实施办法》第二条、第四条"),
+    ("hazchem_use", "hazchem_operation", "", "province",
+     "危险化学品安全使用许可证适用于使用危险化学品从事生产的化工企业，经营企业请申请危险化学品经营许可证",
+     "《危险化学品安全使用许可证实施办法》第二条"),
+    ("fireworks_wholesale", "fireworks", "", "city", "", "《烟花爆竹经营许可实施办法》第四条"),
+    ("fireworks_retail", "fireworks", "", "county", "", "《烟花爆竹经营许可实施办法》第四条"),
+    *[(code, industry, "", "city", "", "《危险化学品建设项目安全监督管理办法》第二条、第五条（待核实）")
+      for code in ("hazchem_project_condition", "hazchem_project_design")
+      for industry in ("hazchem_production", "hazchem_use", "hazchem_operation", "gas_station")],
+    ("noncoal_project_design", "non_coal_mine", "", "city", "",
+     "《非煤矿矿山建设项目安全设施设计审查与竣工验收办法》（待核实）"),
+    ("noncoal_project_design", "coal", "", "province",
+     "煤矿建设项目安全设施设计审查由矿山安全监察机构办理，不属于本局事项",
+     "《中华人民共和国矿山安全法》第八条；《煤矿建设项目安全设施监察规定》（待核实）"),
+    ("coal_capacity_increase", "coal", "", "city", "", "运城市优化营商环境30条 措施I.5"),
+]
+ELIGIBILITY_FROM = dt.date(2024, 1, 1)
+
+
+def seed_intake(item_model: Any, field_model: Any, eligibility_model: Any, material_model: Any) -> int:
+    """Form fields, eligibility rows and the generated 申请书 flag for items that have none yet (also run by the
+    migration, with its historical models). Returns how many items got rows."""
+    seeded = 0
+    for item in item_model.objects.all():
+        touched = False
+        if item.code in FIELDS and not field_model.objects.filter(item=item).exists():
+            field_model.objects.bulk_create([
+                field_model(item=item, key=key, label=label, kind=kind, required=required, source=source,
+                            choices=choices, help_text=help_text, basis=FIELD_BASIS, sort=i,
+                            max_length=300 if kind == "textarea" else 120)
+                for i, (key, label, kind, required, source, choices, help_text)
+                in enumerate(HEAD_FIELDS + FIELDS[item.code])])
+            touched = True
+        rows = [r for r in ELIGIBILITY if r[0] == item.code]
+        if rows and not eligibility_model.objects.filter(item=item).exists():
+            eligibility_model.objects.bulk_create([
+                eligibility_model(item=item, industry=industry, sub_sector=sub, issuing_level=level, note=note,
+                                  source=source, effective_from=ELIGIBILITY_FROM)
+                for _, industry, sub, level, note, source in rows])
+            touched = True
+        material_model.objects.filter(item=item, name__in=GENERATED, generated=False).update(generated=True)
+        for name, key in SHARED_SOURCES.items():
+            material_model.objects.filter(item=item, name=name, shared_source="").update(shared_source=key)
+        seeded += touched
+    return seeded
+
+
 def seed_items() -> int:
     """Insert the catalogue items that do not exist yet; returns how many were added."""
-    from bureau.licensing.models import PermitItem, PermitMaterial
+    from bureau.licensing.models import ItemEligibility, ItemField, PermitItem, PermitMaterial
 
     existing = set(PermitItem.objects.values_list("code", flat=True))
     added = 0
@@ -115,10 +234,11 @@ def seed_items() -> int:
         )
         PermitMaterial.objects.bulk_create([
             PermitMaterial(item=item, name=m, requirement=req, shared_from=src, sort=i,
-                           shared_source=SHARED_SOURCES.get(m, ""))
+                           shared_source=SHARED_SOURCES.get(m, ""), generated=m in GENERATED)
             for i, (m, req, src) in enumerate(materials)
         ])
         if code in FILING_ITEMS:
             PermitItem.objects.filter(pk=item.pk).update(outcome="filing")
         added += 1
+    seed_intake(PermitItem, ItemField, ItemEligibility, PermitMaterial)
     return added

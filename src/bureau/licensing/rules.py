@@ -6,7 +6,7 @@ Working days come from the kernel clock (`bureau.kernel.calendar`), which knows 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bureau.kernel.calendar import Deadline, Pause, add_working_days, count_working_days
@@ -166,3 +166,88 @@ def special_path_refusal(*, outcome: str, track: str) -> str | None:
     if outcome != "filing" and track == "special_evaluation":
         return "加油站局部改造且不改变等级的，不进行建设项目安全审查，请改为办理「加油站局部改造安全专项评价备案」"
     return None
+
+# ---------------------------------------------------------------- intake (issue 15.3)
+
+def submission_material_refusal(rows: Iterable[tuple[str, str, bool]], *, tolerance_allowed: bool) -> str | None:
+    """rows: (name, requirement, provided). A required material must be there at submission; a 可容缺 material may
+    be missing only when the item declares 容缺 (measure I.3; 行政许可法 第32条: an application that is visibly
+    incomplete is not an application to accept). Shared materials are fetched, never asked for (measure I.2)."""
+    check = check_materials(rows)
+    missing = check.missing_required + ([] if tolerance_allowed else check.missing_tolerable)
+    if not missing:
+        return None
+    text = "以下材料必须上传：" + "、".join(missing)
+    if check.missing_tolerable and not tolerance_allowed:
+        text += "（本事项不适用容缺受理）"
+    return text
+
+
+@dataclass(frozen=True)
+class EligibilityRow:
+    industry: str
+    sub_sector: str
+    issuing_level: str
+    note: str
+    source: str
+
+
+LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县级"}
+
+
+def eligibility_refusal(rows: Sequence[EligibilityRow], *, item_name: str, item_level: str, industry: str,
+                        industry_label: str, sub_sector: str, labels: Mapping[str, str]) -> str | None:
+    """Why this enterprise does not apply for the item here, or None (data: `ItemEligibility`, each row with its
+    source). No rows: the item is open to every enterprise. The row of the enterprise's sub-sector wins over the
+    row of its whole industry; a row naming another issuing level tells where the licence is issued
+    (行政许可法 第22条: by the authority holding the power)."""
+    if not rows:
+        return None
+    mine = [r for r in rows if r.industry == industry and r.sub_sector in {sub_sector, ""}]
+    mine.sort(key=lambda r: r.sub_sector == "")  # the specific row first
+    if not mine:
+        listed = "、".join(dict.fromkeys(labels.get(r.industry, r.industry) for r in rows
+                                         if r.issuing_level == item_level))
+        return f"「{item_name}」不适用于{industry_label}企业" + (f"（适用行业：{listed}）" if listed else "")
+    row = mine[0]
+    if row.issuing_level != item_level:
+        where = LEVEL_LABELS.get(row.issuing_level, row.issuing_level)
+        return row.note or f"{industry_label}企业的「{item_name}」由{where}机关办理，不属于本事项的办理范围"
+    return None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    key: str
+    label: str
+    typed: str
+    register: str
+    licence: str
+    flags: tuple[str, ...]
+
+
+def normalise(value: str) -> str:
+    """For comparison only: full-width to half-width, no spaces, upper case (a typed 「８８号」 is 「88号」)."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
+
+
+def compare_with_register(rows: Iterable[tuple[str, str, str | None, str | None, str | None]]) -> list[Comparison]:
+    """rows: (key, label, typed, register, licence), None where that source has no value for the field. Each value
+    the enterprise typed is compared with the enterprise register and with the business licence the market
+    regulator holds; the register is compared with the licence too. Every difference is flagged 需核验 for the
+    officer (the flag names the two sources; the values are in the row) (行政许可法 第34条: the officer examines the substance of the materials)."""
+    out = []
+    for key, label, typed, register, licence in rows:
+        flags = []
+        if typed is not None and register is not None and normalise(typed) != normalise(register):
+            flags.append("填报与企业名录不一致")
+        if licence is not None:
+            if typed is not None and normalise(typed) != normalise(licence):
+                flags.append("填报与营业执照不一致")
+            if register is not None and normalise(register) != normalise(licence) and (
+                    typed is None or normalise(typed) == normalise(licence)):
+                flags.append("企业名录与营业执照不一致")
+        out.append(Comparison(key, label, typed or "", register or "", licence or "", tuple(flags)))
+    return out

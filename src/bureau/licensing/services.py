@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from bureau.accounts.authority import sees
@@ -32,10 +32,8 @@ from bureau.licensing.models import (
     Application,
     ApplicationMaterial,
     Commitment,
-    MaterialRequirement,
     Opinion,
     Pause,
-    PermitItem,
     PermitMaterial,
 )
 from bureau.licensing.workflow import COMMITMENT, WORKFLOW
@@ -177,7 +175,7 @@ def _for_step(actor: User, application: Application, action: str) -> Application
     return app
 
 
-# ---------------------------------------------------------------- submission
+# ---------------------------------------------------------------- submission (the use case: intake.application_submit)
 
 LOCKED_FIELDS = ("name", "uscc", "legal_representative", "address", "region")
 
@@ -188,92 +186,6 @@ def locked_data_for(enterprise: Enterprise) -> dict[str, str]:
             "address": enterprise.address, "region": enterprise.region_id,
             "industry": enterprise.get_industry_display(),
             "standardization_grade": enterprise.get_standardization_grade_display()}
-
-
-def application_submit(*, actor: User, item: PermitItem, files: Mapping[int, Any], scope_text: str = "",
-                       description: str = "", partial_renovation: bool = False, merged_review: bool = False,
-                       claimed: Mapping[str, str | None] | None = None, idempotency_key: str = "") -> Application:
-    """An enterprise applies online (measure I.1). Locked register fields are re-read here; a tampered value is
-    refused. The same idempotency key returns the application already created."""
-    enterprise = actor.enterprise
-    if enterprise is None or not actor.has_role("enterprise"):
-        raise PermissionDenied("只有企业用户可以提交许可申请")
-    if not item.is_active:
-        raise DomainError("该事项暂停受理")
-    key = (idempotency_key or "").strip()[:64]
-    if key:
-        existing = Application.objects.filter(applicant=actor, idempotency_key=key).first()
-        if existing is not None:
-            return existing
-    locked = locked_data_for(enterprise)
-    for field, value in (claimed or {}).items():
-        if field in LOCKED_FIELDS and value is not None and str(value).strip() != str(locked[field]).strip():
-            raise DomainError("登记信息已锁定，与企业名录不一致，不能修改；如需变更请先办理企业信息变更",
-                              code="locked_field", field=field)
-    materials = list(item.materials.all())
-    known = {m.pk for m in materials}
-    unknown = [k for k in files if k not in known]
-    if unknown:
-        raise DomainError("上传的材料不属于该事项", code="unknown_material")
-    max_bytes = _check_uploads(files)
-    on = today()
-    track = rules.fast_track(
-        kind=item.kind, needs_site=item.needs_site_verification, needs_expert=item.needs_expert_review,
-        grade_skips_site=item.grade_skips_site, grade=enterprise.standardization_grade,
-        grade_label=enterprise.get_standardization_grade_display(),
-        special_evaluation_allowed=item.special_evaluation_allowed, partial_renovation=partial_renovation,
-        is_gas_station=enterprise.industry == "gas_station", merged_review_allowed=item.merged_review_allowed,
-        merged_review=merged_review, joint_completion_visit=item.joint_completion_visit,
-    )
-    if partial_renovation and track.fast_track != "special_evaluation":
-        raise DomainError("只有加油站企业申请本事项时可以选择“局部改造且不改变等级”", code="not_eligible")
-    refusal = rules.special_path_refusal(outcome=item.outcome, track=track.fast_track)  # measure I.7
-    if refusal:
-        raise DomainError(refusal, code="not_eligible")
-    # asked of the other departments before the transaction (a slow exchange never holds database locks)
-    shared = {m.pk: shared_snapshot(m, enterprise) for m in materials
-              if m.requirement == MaterialRequirement.SHARED and m.shared_source}
-    try:
-        with transaction.atomic():
-            app = Application(
-                number=next_number("licensing:application", on.year, prefix="YCXK"),
-                check_code=f"{secrets.randbelow(10**6):06d}", item=item, enterprise=enterprise,
-                region_id=enterprise.region_id, level=item.level, applicant=actor, idempotency_key=key,
-                locked_data=locked, scope_text=scope_text[:300], description=description,
-                partial_renovation=partial_renovation, merged_review=merged_review and item.merged_review_allowed,
-                submitted_at=timezone.now(), submitted_on=on, state="submitted",
-                fast_track=track.fast_track, fast_track_reason=track.reason, site_required=track.site_required,
-                expert_required=track.expert_required,
-            )
-            app.save()
-            for m in materials:
-                upload = files.get(m.pk)
-                snapshot: dict = {}
-                if m.requirement == MaterialRequirement.SHARED:
-                    status = ApplicationMaterial.Status.SHARED
-                    attachment = None
-                    snapshot = shared.get(m.pk, {})
-                elif upload is not None:
-                    status = ApplicationMaterial.Status.PROVIDED
-                    attachment = save_upload(upload, owner=app, purpose=f"material:{m.pk}", actor=actor,
-                                             allowed=UPLOAD_TYPES, max_bytes=max_bytes)
-                else:
-                    status = ApplicationMaterial.Status.MISSING
-                    attachment = None
-                ApplicationMaterial.objects.create(application=app, material=m, status=status, attachment=attachment,
-                                                   shared_data=snapshot)
-            app = _reload(app)
-            refresh_clock(app, on=on)
-            record_history(app, actor=actor, action="submit", label="网上提交申请",
-                           note=track.reason or "")
-            audit(actor, "licensing.submit", app, summary=f"提交许可申请 {app.number}：{item.name}")
-            _tell_applicant(app, "申请已提交", f"请凭办件编号 {app.number} 和查询码 {app.check_code} 查询进度。")
-    except IntegrityError:
-        existing = Application.objects.filter(applicant=actor, idempotency_key=key).first() if key else None
-        if existing is None:
-            raise
-        return existing
-    return app
 
 
 # what the public progress page shows (no enterprise data, no materials)

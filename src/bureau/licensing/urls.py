@@ -12,6 +12,7 @@ urlpatterns = [
     path("department/", views.department, name="department"),
     path("items/", views.catalogue, name="catalogue"),
     path("items/<slug:code>/apply/", views.apply, name="apply"),
+    path("drafts/<id:pk>/delete/", views.draft_delete, name="draft_delete"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/act/<slug:action>/", views.act, name="act"),
     path("<id:pk>/opinion/<id:opinion_id>/", views.opinion, name="opinion"),

@@ -15,15 +15,25 @@ from django.views.decorators.http import require_POST
 
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.roles import CLERK, DEPARTMENT, ENTERPRISE, LEADER, LICENSING_OFFICER, SECTION_HEAD, SYSADMIN
+from bureau.enterprises.models import Enterprise
 from bureau.kernel.access import acts_on, for_roles, public_view, reference_data
 from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
+from bureau.kernel.pickers import set_options
 from bureau.kernel.rules import rule
 from bureau.kernel.throttle import RateLimited, as_limited
 from bureau.kernel.validation import MAX_ID, parse_id, parse_int
-from bureau.licensing import joint_check, queries, services, special_paths, tolerance
-from bureau.licensing.models import Application, ApplicationMaterial, Commitment, Opinion, PermitItem
+from bureau.licensing import eligibility, form_fields, intake, joint_check, queries, services, special_paths, tolerance
+from bureau.licensing.forms import ProxyEnterpriseForm
+from bureau.licensing.models import (
+    Application,
+    ApplicationDraft,
+    ApplicationMaterial,
+    Commitment,
+    Opinion,
+    PermitItem,
+)
 from bureau.licensing.workflow import COMMITMENT, WORKFLOW
 
 
@@ -85,10 +95,13 @@ def all_applications(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 @for_roles(ENTERPRISE)
-@acts_on("licensing.Application")
+@acts_on("licensing.Application", "licensing.ApplicationDraft")
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    return _list(request, queries.enterprise_applications(request.user, request.GET), "我的申请",
-                 empty="还没有申请。请在“我要办事”中选择事项，全程网上办理。", show_enterprise=False)
+    page = paginate(queries.enterprise_applications(request.user, request.GET), request.GET)
+    return render(request, "licensing/list.html", {
+        "page": page, "title": "我的申请", "show_enterprise": False, "states": WORKFLOW.states.items(),
+        "empty": "还没有申请。请在“我要办事”中选择事项，全程网上办理。",
+        "drafts": queries.drafts(request.user)})
 
 
 @login_required
@@ -102,49 +115,135 @@ def department(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @reference_data
 def catalogue(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "licensing/catalogue.html", {"items": queries.active_items()})
+    """The item list; an enterprise sees which items apply to it and why the others do not (eligibility data)."""
+    items = queries.active_items()
+    enterprise = request.user.enterprise
+    rows = (eligibility.catalogue_for(enterprise, items) if enterprise is not None
+            else [(i, None) for i in items])
+    is_clerk = request.user.has_role(CLERK) and not request.user.enterprise_id
+    return render(request, "licensing/catalogue.html", {
+        "rows": rows, "is_clerk": is_clerk, "drafts": queries.drafts(request.user) if is_clerk else []})
+
+
+def _proxy_enterprise(request: AuthenticatedRequest) -> tuple[Enterprise | None, ProxyEnterpriseForm | None]:
+    """For a window clerk: the enterprise picked (read through `restrict`: another county's answers 404)."""
+    user = request.user
+    if user.enterprise is not None:
+        return user.enterprise, None
+    raw = request.POST.get("enterprise") or request.GET.get("enterprise")
+    form = ProxyEnterpriseForm({"enterprise": raw} if raw else None)
+    if not raw:
+        return None, form
+    pk = parse_id(raw, field="enterprise", label="企业")
+    enterprise = Enterprise.objects.restrict(user).filter(pk=pk).first()
+    if enterprise is None:
+        raise Http404
+    set_options(form.fields["enterprise"], [(enterprise.pk, enterprise.name)])
+    return enterprise, form
+
+
+def _posted_form(request: HttpRequest) -> dict[str, str]:
+    return {k.removeprefix("field_"): str(request.POST.get(k, "")) for k in request.POST if k.startswith("field_")}
 
 
 @login_required
-@acts_on("licensing.Application", action="change")
+@acts_on("licensing.Application", "licensing.ApplicationDraft", action="change")
 def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    item = PermitItem.objects.filter(code=code, is_active=True).prefetch_related("materials").first()
+    """在线申请 (the enterprise) or 窗口代办 (a clerk, with the enterprise's authorisation): the item's form (data),
+    materials, save as draft or submit. Eligibility and an application already in progress are shown first."""
+    item = PermitItem.objects.filter(code=code, is_active=True).prefetch_related("materials", "form_fields").first()
     if item is None:
         raise Http404
     user = request.user
-    enterprise = user.enterprise
-    if enterprise is None:
-        messages.error(request, "只有企业用户可以网上申请；工作人员请使用审批工作台。")
+    if user.enterprise is None and not user.has_role(CLERK):
+        messages.error(request, "只有企业用户可以网上申请；窗口人员可以代办；审批人员请使用审批工作台。")
         return redirect("licensing:catalogue")
-    locked = services.locked_data_for(enterprise)
+    enterprise, proxy_form = _proxy_enterprise(request)
+    raw_draft = request.POST.get("draft") or request.GET.get("draft")
+    draft_id = parse_id(raw_draft, field="draft", label="草稿") if raw_draft else None
+    draft = intake.draft_for(user, draft_id) if draft_id else None
+    if draft is not None:
+        enterprise = draft.enterprise
     errors: dict[str, str] = {}
-    if request.method == "POST":
-        claimed = {k: request.POST.get(f"locked_{k}") for k in services.LOCKED_FIELDS}
+    duplicate: dict[str, Any] | None = None
+    if request.method == "POST" and enterprise is not None:
+        form = _posted_form(request)
+        common: dict[str, Any] = {"actor": user, "item": item, "files": _files(request), "form": form,
+                  "description": request.POST.get("description", ""),
+                  "enterprise": enterprise if user.enterprise is None else None,
+                  "authorisation": request.FILES.get("authorisation"),
+                  "proxy_agent": request.POST.get("proxy_agent", "")}
         try:
-            app = services.application_submit(
-                actor=user, item=item, files=_files(request), scope_text=request.POST.get("scope_text", ""),
-                description=request.POST.get("description", ""),
-                partial_renovation=request.POST.get("partial_renovation") == "on",
-                merged_review=request.POST.get("merged_review") == "on", claimed=claimed,
-                idempotency_key=request.POST.get("idempotency_key", ""))
+            if request.POST.get("save_draft"):
+                draft = intake.draft_save(**common, draft=draft)
+                messages.success(request, "草稿已保存，可以稍后继续填写并提交。")
+                return redirect(f"{request.path}?draft={draft.pk}")
+            app = intake.application_submit(
+                **common, partial_renovation=request.POST.get("partial_renovation") == "on",
+                merged_review=request.POST.get("merged_review") == "on",
+                claimed={k: request.POST.get(f"locked_{k}") for k in services.LOCKED_FIELDS},
+                idempotency_key=request.POST.get("idempotency_key", ""), draft=draft)
+        except intake.DuplicateApplication as exc:
+            errors["__all__"] = exc.message
+            duplicate = {"pk": exc.existing_id, "number": exc.existing_number}
         except DomainError as exc:
             errors[exc.field or "__all__"] = exc.message
         else:
             messages.success(request, f"申请已提交，办件编号 {app.number}，查询码 {app.check_code}。")
             return redirect("licensing:detail", pk=app.pk)
+    context: dict[str, Any] = {
+        "item": item, "errors": errors, "post": request.POST, "proxy_form": proxy_form, "enterprise": enterprise,
+        "draft": draft, "duplicate": duplicate, "is_proxy": user.enterprise is None,
+        "idempotency_key": request.POST.get("idempotency_key") or secrets.token_urlsafe(16),
+        "max_mb": rule("licensing.upload_max_mb"),
+    }
+    if enterprise is not None:
+        context.update(_apply_form(request, item, enterprise, draft, errors))
+        if duplicate is None and (running := intake.in_progress(item, enterprise)) is not None:
+            duplicate = {"pk": running.pk, "number": running.number, "state": running.state_label}
+            context["duplicate"] = duplicate
+    return render(request, "licensing/apply.html", context)
+
+
+def _apply_form(request: AuthenticatedRequest, item: PermitItem, enterprise: Enterprise,
+                draft: ApplicationDraft | None, errors: dict[str, str]) -> dict[str, Any]:
+    """The form's fields with their values (posted, else the draft's, else the register's), the eligibility
+    refusal, the materials with what the platform fetches and what the draft already holds."""
+    specs = form_fields.specs_of(item)
+    values = form_fields.prefill(specs, enterprise)
+    if draft is not None:
+        values.update(draft.form_data)
+    if request.method == "POST":
+        values.update(_posted_form(request))
+    saved = intake.draft_uploads(draft)
+    fields = [{"spec": s, "value": values.get(s.key, ""), "error": errors.get(f"field_{s.key}", ""),
+               "register": form_fields.register_value(enterprise, s.register_field) if s.register_field else None}
+              for s in specs]
     shared = {m.pk: services.shared_snapshot(m, enterprise) for m in item.materials.all()
               if m.requirement == "shared" and m.shared_source}
-    return render(request, "licensing/apply.html", {
-        "item": item, "locked": locked, "errors": errors, "post": request.POST, "shared": shared,
-        "idempotency_key": request.POST.get("idempotency_key") or secrets.token_urlsafe(16),
-        "max_mb": rule("licensing.upload_max_mb"), "is_gas_station": enterprise.industry == "gas_station",
-    })
+    materials = [{"m": m, "snap": shared.get(m.pk), "saved": saved.get(f"material:{m.pk}")}
+                 for m in item.materials.all()]
+    return {"fields": fields, "materials": materials, "refusal": eligibility.refusal(item, enterprise),
+            "authorisation_saved": saved.get(intake.AUTHORISATION),
+            "description": request.POST.get("description") or (draft.description if draft else ""),
+            "proxy_agent": request.POST.get("proxy_agent") or (draft.proxy_agent if draft else ""),
+            "is_gas_station": enterprise.industry == "gas_station"}
+
+
+@login_required
+@require_POST
+@acts_on("licensing.ApplicationDraft", action="change")
+def draft_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    draft = intake.draft_for(request.user, pk)
+    intake.draft_delete(actor=request.user, draft=draft)
+    messages.success(request, "草稿已删除")
+    return redirect("licensing:mine" if request.user.enterprise_id else "licensing:catalogue")
 
 
 @login_required
 @acts_on("licensing.Application")
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    app = queries.get_application_for(request.user, pk)
+    app = queries.get_application_for(request.user, pk, proxy=True)
     user = request.user
     history = WORKFLOW.history(app)
     materials = list(app.materials.select_related("material", "attachment"))
@@ -173,6 +272,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                                for c in commitments if c.origin == Commitment.Origin.REVIEW],
         "joint_officers": _joint_officers(user) if any(t.action == "joint_check" for t in actions) else [],
         "found_in_choices": [c for c in Commitment.FoundIn.choices if c[0]],
+        "form_rows": intake.form_rows(app), "flagged": any(r.get("flags") for r in app.verification),
     })
 
 
