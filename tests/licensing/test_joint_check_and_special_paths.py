@@ -26,19 +26,28 @@ def _inspectors(world):
                       enforcement_id=f"14080000{n}") for n in (1, 2)]
 
 
+def _user_enterprise(world):
+    """A chemical plant using hazardous chemicals (危化使用: the item is for it, not for the trading company)."""
+    plant = EnterpriseFactory(name="运城测试化工有限公司", region_id="140802", industry="hazchem_use")
+    return plant, make_user(f"t_plant{plant.pk}", roles=["enterprise"], enterprise=plant)
+
+
 def _joint_app(world):
     item = world.items["hazchem_use"]
-    app = application_submit(actor=world.qiye, item=item, files=files_for(item))
+    _plant, user = _user_enterprise(world)
+    app = application_submit(actor=user, item=item, files=files_for(item))
     s.application_accept(actor=world.officer, application=app)
-    return app
+    return app, user
 
 
 def test_the_joint_visit_is_a_signed_inspection_record_and_approval_hands_over_to_supervision(world):
     """措施I.6: 竣工验收监督与首次许可现场核查合并为一次联合检查 — an inspection (checklist, team, findings,
     signatures) linked to the application replaces the free-text note; approval creates the handover task."""
-    short_checklist()
+    checklist = short_checklist()  # 5 items, also for the 危化使用 plant inspected here
+    checklist.industries = [*checklist.industries, "hazchem_use"]
+    checklist.save()
     team = _inspectors(world)
-    app = _joint_app(world)
+    app, party = _joint_app(world)
     assert app.fast_track == "joint_completion"
     with pytest.raises(DomainError, match="联合检查记录为准"):
         s.application_site_verify(actor=world.officer, application=app, result="自由填写")
@@ -61,7 +70,7 @@ def test_the_joint_visit_is_a_signed_inspection_record_and_approval_hands_over_t
     with pytest.raises(DomainError, match="不是本次检查的检查人员"):
         insp.inspection_sign(actor=world.officer, inspection=inspection)
     insp.inspection_sign(actor=team[0], inspection=inspection)
-    insp.inspection_sign(actor=world.qiye, inspection=inspection)
+    insp.inspection_sign(actor=party, inspection=inspection)
     assert {x.capacity for x in inspection.signatures.all()} == {"officer", "party"}
     jc.joint_check_conclude(actor=world.officer, application=app)
     app.refresh_from_db()
@@ -111,9 +120,9 @@ def test_the_merged_review_produces_both_outputs(world):
 def test_handover_page_scope_and_validation(world, login):
     """HTTP: the responsible bureau receives and closes (a result is required); another county's inspector does
     not see the task and its POST answers 404."""
-    app = application_submit(actor=world.qiye, item=world.items["hazchem_use"],
-                               files=files_for(world.items["hazchem_use"]))
-    task = insp.handover_open(actor=None, enterprise=world.enterprise, reason="approval", source_record=app,
+    plant, user = _user_enterprise(world)
+    app = application_submit(actor=user, item=world.items["hazchem_use"], files=files_for(world.items["hazchem_use"]))
+    task = insp.handover_open(actor=None, enterprise=plant, reason="approval", source_record=app,
                               source_label="测试移交")
     yanhu = make_user("t_yanhu_ins", roles=["inspector"], organisation=world.yanhu, enforcement_id="140802001")
     linyi = make_user("t_linyi_ins", roles=["inspector"], organisation=world.linyi, enforcement_id="140821001")

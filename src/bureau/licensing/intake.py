@@ -214,7 +214,8 @@ def application_form_pdf(app: Application, *, specs: list[form_fields.FieldSpec]
     rows = [(s.label, (mask_phone(values.get(s.key, "")) if s.kind == "phone" else values.get(s.key, "")) or "—")
             for s in specs]
     blocks: list[Any] = [Para(f"{services._authority(app)}：", indent=False),
-                         Para(f"本单位申请办理{app.item.name}，现将有关情况填报如下："), Fields(rows)]
+                         Para(f"本单位申请办理{app.item.name}，现将有关情况填报如下："),
+                         *([Fields(rows)] if rows else [])]
     if app.description:
         blocks.append(Para(f"申请说明：{app.description}"))
     blocks.append(Para("本单位承诺：所填报内容和提交的申请材料真实、有效，并对其真实性负责（《中华人民共和国行政许可法》第三十一条）。"))

@@ -144,6 +144,12 @@ FIELDS = {
     "hazchem_project_condition": PROJECT_FIELDS,
     "hazchem_project_design": PROJECT_FIELDS,
     "noncoal_project_design": PROJECT_FIELDS,
+    # measure I.7: the renovation itself, the evaluation behind it, and that the station's grade stays
+    "gas_station_special_evaluation": [
+        ("scope", "局部改造内容", "textarea", True, "", "", "如：更换两台加油机及油气回收管线"),
+        ("station_grade", "加油站等级（改造前后不变）", "choice", True, "", "一级、二级、三级", ""),
+        ("agency", "专项评价机构", "text", True, "", "", ""),
+        ("report_date", "专项评价报告日期", "date", True, "", "", "")],
     "coal_capacity_increase": [
         ("scope", "申请核增内容", "textarea", True, "", "", "如：核定生产能力由120万吨/年核增至150万吨/年"),
         ("current_capacity", "现核定生产能力（万吨/年）", "decimal", True, "", "", ""),
@@ -180,6 +186,8 @@ ELIGIBILITY = [
      "煤矿建设项目安全设施设计审查由矿山安全监察机构办理，不属于本局事项",
      "《中华人民共和国矿山安全法》第八条；《煤矿建设项目安全设施监察规定》（待核实）"),
     ("coal_capacity_increase", "coal", "", "city", "", "运城市优化营商环境30条 措施I.5"),
+    ("gas_station_special_evaluation", "gas_station", "", "city", "",
+     "运城市优化营商环境30条 措施I.7（加油站局部改造等级不变的，进行专项评价）"),
 ]
 ELIGIBILITY_FROM = dt.date(2024, 1, 1)
 
