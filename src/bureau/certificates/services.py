@@ -16,18 +16,20 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from bureau.accounts.authority import sees
 from bureau.accounts.models import User
-from bureau.certificates import rules
+from bureau.certificates import rules, versions
 from bureau.certificates.models import (
+    HELD_STATUSES,
     Certificate,
     CertificateStatus,
     CertificateType,
+    CertificateVersion,
     HolderKind,
     ImportBatch,
     KioskChallenge,
@@ -42,7 +44,6 @@ from bureau.certificates.workflow import MAILING, MAILING_STAFF, MANAGERS, WORKF
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import is_working_day
 from bureau.kernel.crypto import blind_index
-from bureau.kernel.documents import Fields, Para, QRCode, Signature, Spec, chinese_date, store_document
 from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile
 from bureau.kernel.masking import mask_id_number, mask_phone
@@ -161,6 +162,13 @@ def certificate_issue(*, actor: User | None, type_code: str, holder_name: str, i
             holder_id_number = validate_id_number(holder_id_number)
         except IdentifierError as exc:
             raise DomainError(str(exc), field="holder_id_number") from exc
+    # an enterprise holds one licence of a kind per scope: a further grant is a 变更 or a 延期 (lifecycle.py)
+    scope_key = "" if ctype.holder_kind == HolderKind.ENTERPRISE and enterprise is not None else None
+    if scope_key is not None:
+        held = (Certificate.objects.filter(enterprise=enterprise, type=ctype, scope_key=scope_key,
+                                           status__in=HELD_STATUSES).only("number", "status", "valid_until").first())
+        if held is not None:
+            raise Conflict(rules.held_licence_message(type_name=ctype.name, number=held.number), code="licence_held")
     with transaction.atomic():
         cert = Certificate(
             # numbered in the year of registration, whatever validity date the officer enters
@@ -171,17 +179,24 @@ def certificate_issue(*, actor: User | None, type_code: str, holder_name: str, i
             issuing_authority=issuing_authority, issued_on=valid_from, valid_from=valid_from,
             valid_until=rules.validity_end(valid_from, ctype.validity_months), review_extended=review_extended,
             source_type=f"{source._meta.app_label}.{source._meta.model_name}" if source is not None else "",
-            source_id=str(source.pk) if source is not None else "",
+            source_id=str(source.pk) if source is not None else "", scope_key=scope_key,
         )
         refresh_schedule(cert)
-        cert.save()
+        try:
+            with transaction.atomic():
+                cert.save()
+        except IntegrityError as exc:  # issued concurrently: the database keeps one held licence per kind and scope
+            if scope_key is None:
+                raise
+            raise Conflict(rules.held_licence_message(type_name=ctype.name, number=""), code="licence_held") from exc
+        versions.first_version(cert, note=note)
         record_history(cert, actor=actor, action="issue", label="发证", note=note[:300])
         audit(actor, "certificates.issue", cert, summary=f"发证：{ctype.name} {cert.number} {holder_name}")
     return cert
 
 
 def certificate_renew(*, actor: User | None, certificate: Certificate, valid_from: dt.date, note: str = "",
-                      check_scope: bool = True) -> Certificate:
+                      check_scope: bool = True, source: Any = None) -> Certificate:
     """Extension (licences, 安全生产许可证条例 第9条) or renewal (合格证, 特种作业 延期换证): a new validity period from
     `valid_from` under the same number and verification code; the timeline keeps the old dates.
 
@@ -202,6 +217,8 @@ def certificate_renew(*, actor: User | None, certificate: Certificate, valid_fro
         if by is None and actor is not None:
             text += f"（录入：{_actor_name(actor)}）"
         _transition(cert, action, actor=by, note=text, updates=updates)
+        # 延期 continues the same licence; 换证 the same certificate: same number, a new version with the new term
+        versions.new_version(cert, reason=action, actor=actor, issued_on=today(), note=text, source=source)
         _settle(cert)
     return _done(certificate, cert)
 
@@ -233,15 +250,17 @@ def certificate_review(*, actor: User, certificate: Certificate, years_in_trade:
         updates = _schedule_updates(cert, reviewed, recompute_review=False)
         text = "复审合格" + ("（连续从事本工种10年以上无违法行为，复审延至每6年1次）" if extended else "")
         _transition(cert, "periodic_review", actor=actor, note=f"{text}。{note}", updates=updates)
+        versions.new_version(cert, reason="review", actor=actor, issued_on=today(), note=text)
         _settle(cert)
     return _done(certificate, cert)
 
 
-STATUS_ACTIONS = ("suspend", "revoke", "void", "reinstate")
+STATUS_ACTIONS = ("suspend", "revoke", "withdraw", "void", "reinstate")
 
 
 def certificate_change_status(*, actor: User, certificate: Certificate, action: str, note: str) -> Certificate:
-    """Suspend (暂扣), revoke (吊销/撤销), void (注销) or reinstate a certificate; a reason is required."""
+    """Suspend (暂扣), revoke (吊销), withdraw (撤销), void (注销) or reinstate a certificate; a reason is required
+    (who may: the declared actions in workflow.py; for enterprise licences certificates/lifecycle.py)."""
     if action not in STATUS_ACTIONS:
         raise DomainError("未知的操作")
     with transaction.atomic():
@@ -264,46 +283,22 @@ def verify_url(cert: Certificate) -> str:
 
 
 def certificate_document(*, actor: User | None, certificate: Certificate) -> Document:
-    """The e-certificate PDF (Chinese text, embedded font, a 2-D code to the public verification page), rendered
-    once per version of the certificate and stored with its digest (GB/T 36901–36905: e-licences carry a code)."""
-    existing = (certificate.documents().filter(kind="e_certificate", created_at__gte=certificate.updated_at)
-                .order_by("-created_at").first())
-    if existing is not None:
-        return existing
+    """The e-certificate PDF of the current version (Chinese text, embedded font, a 2-D code to the public
+    verification page, the bureau's PAdES signature), rendered once per version and stored with its digest
+    (GB/T 36901–36905: e-licences carry a code). A certificate no longer in force is not handed out."""
     if certificate.current_status() not in rules.LIVE_STATUSES:
         raise DomainError(f"证照当前为「{certificate.current_status_label()}」，不能下载电子证照")
-    ctype = certificate.type
-    enterprise = certificate.enterprise if certificate.enterprise_id else None
-    if ctype.holder_kind == HolderKind.PERSON:
-        rows = [("姓名", certificate.holder_name), ("身份证号", certificate.holder_id_masked)]
-        if enterprise is not None:
-            rows.append(("工作单位", enterprise.name))
-        rows.append(("作业类别/操作项目" if ctype.review_interval_months else "类别", certificate.scope_text or ctype.name))
-    else:
-        rows = [("单位名称", certificate.holder_name)]
-        if enterprise is not None:
-            rows += [("统一社会信用代码", enterprise.uscc), ("主要负责人", enterprise.legal_representative),
-                     ("地址", enterprise.address)]
-        rows.append(("许可范围", certificate.scope_text or "—"))
-    rows += [("有效期", f"{chinese_date(certificate.valid_from)}至{chinese_date(certificate.valid_until)}")]
-    if certificate.next_review_due:
-        rows.append(("下次复审", chinese_date(certificate.next_review_due)))
-    rows.append(("发证机关", certificate.issuing_authority))
-    spec = Spec(
-        title=ctype.name, authority=certificate.issuing_authority, number=f"编号：{certificate.number}",
-        blocks=[Fields(rows),
-                QRCode(verify_url(certificate),
-                       caption="使用手机扫描二维码，可在运城市应急管理局政务服务门户核验本证照的真伪和当前状态。"
-                               f"核验码：{certificate.verify_code}"),
-                Para("本电子证照依据国家电子证照标准（GB/T 36901—36905）生成，与纸质证照具有同等效力。", indent=False),
-                Signature(certificate.issuing_authority, certificate.issued_on)],
-        footer=f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}",
-    )
-    with transaction.atomic():
-        document = store_document(owner=certificate, kind="e_certificate", spec=spec, actor=actor,
-                                  filename=f"e-certificate-{certificate.pk}.pdf")
-        audit(actor, "certificates.e_certificate", certificate, summary=f"生成电子证照：{certificate.number}")
-    return document
+    return versions.version_document(actor=actor, certificate=certificate)
+
+
+@dataclass(frozen=True)
+class SignatureInfo:
+    """The signature of the version's document as recorded when it was signed (kernel/signing.py)."""
+
+    signed: bool
+    signer: str
+    sha256: str
+    signed_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -320,44 +315,103 @@ class Verification:
     expires_on: dt.date
     next_review_due: dt.date | None
     scope_text: str
+    valid_from: dt.date | None = None
+    version_no: int = 1
+    version_reason: str = ""
+    version_issued_on: dt.date | None = None
+    is_current: bool = True
+    superseded_at: dt.datetime | None = None
+    current_code: str = ""  # when superseded: the code of the current version (the pointer)
+    current_version_no: int = 1
+    current_status_label: str = ""
+    signature: SignatureInfo | None = None
+
+
+SUPERSEDED = "superseded"
 
 
 def certificate_verify(code: str) -> Verification:
     """Public verification by the code on the 2-D code: authenticity and current status, with no more personal
-    data than the certificate shows (name masked, ID masked). Unknown → NotFound; malformed → DomainError."""
+    data than the certificate shows (name masked, ID masked). The code of an older version of the certificate
+    answers "已被新版本替代" with a pointer to the current version (its validity and status are those of the
+    version the code was printed on). Unknown → NotFound; malformed → DomainError."""
     code = (code or "").strip()
     if not rules.is_well_formed_code(code):
         raise DomainError("核验码格式不正确：应为二维码中的32位字符", code="malformed_code")
-    # the busiest public endpoint: one fixed SQL statement, no ORM query compilation (see bench/certificates)
+    # the busiest public endpoint: one fixed SQL statement (two for an old version), no ORM query compilation
+    # (see bench/certificates)
     with connection.cursor() as cursor:
         cursor.execute(_VERIFY_SQL, [code])
         row = cursor.fetchone()
-    if row is None:
+        old = None
+        if row is None:
+            cursor.execute(_VERIFY_OLD_SQL, [code])
+            old = cursor.fetchone()
+    if row is None and old is None:
         raise NotFound("未找到该核验码对应的证照：该证照可能是伪造的，请向发证机关核实")
+    from bureau.kernel.crypto import decrypt
+
     (number, holder_name, holder_id, authority, issued_on, valid_until, review_due, stored, scope_text, type_name,
-     holder_kind, window) = row
-    issued_on, valid_until, review_due = (_as_date(issued_on), _as_date(valid_until),
-                                          _as_date(review_due) if review_due else None)
+     holder_kind, window, valid_from, version_no, sha256, signer, signed_at, version_on, reason) = (row or old)[:19]
+    issued_on, valid_until, valid_from = _as_date(issued_on), _as_date(valid_until), _as_date(valid_from)
+    review_due = _as_date(review_due) if review_due else None
     status = rules.effective_status(stored=stored, valid_until=valid_until, review_due=review_due,
                                     review_window_days=window, today=today())
     personal = holder_kind == HolderKind.PERSON
-    from bureau.kernel.crypto import decrypt
-
-    return Verification(
-        valid=rules.is_valid_status(status), status=status, status_label=CertificateStatus(status).label,
-        type=type_name, number=number, holder_name=rules.mask_person_name(holder_name) if personal else holder_name,
-        holder_id_masked=mask_id_number(decrypt(holder_id)) if personal and holder_id else "",
-        issuing_authority=authority, issued_on=issued_on, expires_on=valid_until, next_review_due=review_due,
-        scope_text=scope_text,
-    )
+    signature = SignatureInfo(signed=bool(sha256 and signer), signer=signer or "", sha256=sha256 or "",
+                              signed_at=_as_datetime(signed_at)) if sha256 else None
+    common = {
+        "type": type_name, "number": number,
+        "holder_name": rules.mask_person_name(holder_name) if personal else holder_name,
+        "holder_id_masked": mask_id_number(decrypt(holder_id)) if personal and holder_id else "",
+        "issuing_authority": authority, "issued_on": issued_on, "scope_text": scope_text, "valid_from": valid_from,
+        "version_no": version_no or 1, "version_reason": versions.REASON_TEXT.get(reason or "issue", ""),
+        "version_issued_on": _as_date(version_on) if version_on else None, "signature": signature,
+    }
+    if old is None:
+        return Verification(valid=rules.is_valid_status(status), status=status,
+                            status_label=CertificateStatus(status).label, expires_on=valid_until,
+                            next_review_due=review_due, current_version_no=version_no or 1,
+                            current_status_label=CertificateStatus(status).label, **common)
+    superseded_at, current_code, current_no, current_until, current_review = old[19:]
+    current = rules.effective_status(stored=stored, valid_until=_as_date(current_until),
+                                     review_due=_as_date(current_review) if current_review else None,
+                                     review_window_days=window, today=today())
+    return Verification(valid=False, status=SUPERSEDED, status_label="已被新版本替代", expires_on=valid_until,
+                        next_review_due=None, is_current=False, superseded_at=_as_datetime(superseded_at),
+                        current_code=current_code, current_version_no=current_no,
+                        current_status_label=CertificateStatus(current).label, **common)
 
 
 _VERIFY_SQL = (
     "SELECT c.number, c.holder_name, c.holder_id_number, c.issuing_authority, c.issued_on, c.valid_until, "
-    "c.next_review_due, c.status, c.scope_text, t.name, t.holder_kind, t.review_window_days "
+    "c.next_review_due, c.status, c.scope_text, t.name, t.holder_kind, t.review_window_days, c.valid_from, "
+    "c.version_no, v.sha256, v.signer, v.signed_at, v.issued_on, v.reason "
     "FROM certificates_certificate c JOIN certificates_certificatetype t ON t.id = c.type_id "
+    "LEFT JOIN certificates_certificateversion v ON v.certificate_id = c.id AND v.version_no = c.version_no "
     "WHERE c.verify_code = %s"
 )
+# a code printed on an older version: the version's own printed facts, the certificate's current code and status
+_VERIFY_OLD_SQL = (
+    "SELECT c.number, v.holder_name, c.holder_id_number, c.issuing_authority, c.issued_on, v.valid_until, "
+    "NULL, c.status, v.scope_text, t.name, t.holder_kind, t.review_window_days, v.valid_from, "
+    "v.version_no, v.sha256, v.signer, v.signed_at, v.issued_on, v.reason, "
+    "v.superseded_at, c.verify_code, c.version_no, c.valid_until, c.next_review_due "
+    "FROM certificates_certificateversion v JOIN certificates_certificate c ON c.id = v.certificate_id "
+    "JOIN certificates_certificatetype t ON t.id = c.type_id "
+    "WHERE v.verify_code = %s AND v.version_no < c.version_no"
+)
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    from django.utils.dateparse import parse_datetime
+
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed
 
 
 def _as_date(value: Any) -> dt.date:

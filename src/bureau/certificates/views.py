@@ -122,7 +122,7 @@ def certificate_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "review_form": ReviewForm(auto_id="review_%s"), "verify_url": services.verify_url(cert),
         "may_mail": cert.current_status() in services.rules.LIVE_STATUSES,
         "mailings": cert.mailings.all()[:5], "kind_label": services.KIND_LABELS.get(cert.action_kind, ""),
-        "prints": cert.prints.select_related("terminal")[:10],
+        "prints": cert.prints.select_related("terminal")[:10], "versions": list(cert.versions.all()[:20]),
     })
 
 

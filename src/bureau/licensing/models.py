@@ -62,6 +62,10 @@ class PermitItem(models.Model):
     county_site_check = models.BooleanField("市县同步现场核查", default=False, help_text="措施I.5“三同步”")
     certificate_type = models.CharField("发放证照类型代码", max_length=40, blank=True,
                                         help_text="准予许可后发放的证照类型（证照库类型代码）；空＝只出决定书")
+    certificate_action = models.CharField(
+        "证照办理方式", max_length=12, default="issue",
+        choices=[("issue", "发证（首次申请）"), ("change", "变更（原证照换发新版本）"), ("extension", "延期（原证照延续有效期）")],
+        help_text="准予许可后对证照库的处理：变更、延期办理的是企业已持有的同一证照（行政许可法 第49、50条）")
     fees = models.CharField("收费标准", max_length=60, default="不收费")
     conditions = models.TextField("申请条件", blank=True)
     source = models.CharField("时限依据", max_length=200)
