@@ -404,14 +404,16 @@ _VERIFY_OLD_SQL = (
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:
-    if value is None or isinstance(value, dt.datetime):
-        return value
-    from django.utils.dateparse import parse_datetime
+    """A timestamp read by raw SQL: SQLite gives it naive (stored in UTC), PostgreSQL aware."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        from django.utils.dateparse import parse_datetime
 
-    parsed = parse_datetime(str(value))
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+        value = parse_datetime(str(value))
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value
 
 
 def _as_date(value: Any) -> dt.date:

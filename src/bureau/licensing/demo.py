@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from bureau.certificates.models import HELD_STATUSES
 from bureau.kernel.registry import register_demo
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -35,6 +36,67 @@ def _shift(app: Any, days: int) -> None:
     Application.objects.filter(pk=app.pk).update(**fields)
     app.refresh_from_db()
     refresh_clock(app)
+
+
+def _enterprise_user(enterprise: Any, enterprise_role: Any) -> Any:
+    from bureau.accounts.models import User
+
+    user = User.objects.filter(username=f"demo_ent_{enterprise.pk}").first()
+    if user is None:
+        user = User(username=f"demo_ent_{enterprise.pk}", real_name=f"企业 {enterprise.contact_name}",
+                    enterprise=enterprise)
+        user.set_unusable_password()
+        user.save()
+        user.roles.set([enterprise_role])
+    return user
+
+
+def _existing_licence(enterprise: Any, type_code: str, *, ends_in_days: int) -> Any:
+    """A licence the enterprise was granted about three years ago, ending in `ends_in_days` days."""
+    from bureau.accounts.models import User
+    from bureau.certificates import services as certificates
+    from bureau.certificates.rules import add_months
+
+    start = add_months(certificates.today() + dt.timedelta(days=ends_in_days + 1), -36)
+    return certificates.certificate_issue(actor=User.objects.get(username="admin"), type_code=type_code,
+                                          holder_name=enterprise.name, issuing_authority="运城市应急管理局",
+                                          valid_from=start, enterprise=enterprise,
+                                          scope_text=enterprise.business_scope[:100] or enterprise.get_industry_display())
+
+
+def _lifecycle_demo(s: Any, items: dict[str, Any], *, officer: Any, leader: Any, enterprise_role: Any) -> None:
+    """Issue 15: a 变更 (the licence keeps its number and validity, version 2, version 1 superseded) and a 延期 (the
+    same licence continued for three more years, version 2), both decided online with signed e-licences."""
+    from bureau.accounts.models import User
+    from bureau.enterprises.models import Enterprise
+    from bureau.enterprises.services import enterprise_save
+
+    qiye_enterprise = User.objects.get(username="qiye").enterprise_id
+    changed = Enterprise.objects.filter(industry="hazchem_operation").exclude(pk=qiye_enterprise).order_by("id")[0]
+    _existing_licence(changed, "hazchem_operation_licence", ends_in_days=700)
+    # the principal changed in the enterprise register (市场监管 data), then the licence is amended to match
+    old_principal = changed.legal_representative
+    changed.legal_representative = ("韩" if old_principal.startswith("郭") else "郭") + old_principal[1:]
+    enterprise_save(actor=User.objects.get(username="admin"), enterprise=changed, changed=["legal_representative"])
+    user = _enterprise_user(changed, enterprise_role)
+    change = s.application_submit(actor=user, item=items["hazchem_operation_change"],
+                                  files=_files(items["hazchem_operation_change"]),
+                                  description=f"主要负责人由{old_principal}变更为{changed.legal_representative}")
+    s.application_decide_instant(actor=officer, application=change, note="变更材料齐全，当场办结。")
+
+    extended = Enterprise.objects.filter(industry="hazchem_production").order_by("id")[0]
+    _existing_licence(extended, "safety_production_licence", ends_in_days=70)
+    user = _enterprise_user(extended, enterprise_role)
+    extension = s.application_submit(actor=user, item=items["aqsc_extension"], files=_files(items["aqsc_extension"]),
+                                     scope_text=extended.business_scope[:100],
+                                     description="有效期内未发生死亡事故，申请延期（安全生产许可证条例 第9条）")
+    s.application_accept(actor=officer, application=extension)
+    extension.refresh_from_db()
+    if extension.site_required:
+        s.application_site_verify(actor=officer, application=extension, result="安全生产条件未发生变化，符合延期条件。")
+    s.application_propose(actor=officer, application=extension, proposal="grant",
+                          reason="有效期内未发生死亡事故，安全生产条件未降低，拟准予延期3年。")
+    s.application_grant(actor=leader, application=extension, note="同意延期。")
 
 
 @register_demo("licensing", order=30)
@@ -77,6 +139,8 @@ def load(ctx: Any) -> None:
     s.application_submit(actor=qiye, item=items["hazchem_operation_change"],
                          files=_files(items["hazchem_operation_change"]), description="变更主要负责人")
 
+    _lifecycle_demo(s, items, officer=officer, leader=leader, enterprise_role=enterprise_role)
+
     # 鑫源煤业 (qiye_coal): capacity increase in parallel review, the energy department has not answered yet.
     capacity = s.application_submit(actor=coal, item=items["coal_capacity_increase"],
                                     files=_files(items["coal_capacity_increase"]),
@@ -102,14 +166,17 @@ def load(ctx: Any) -> None:
                   "hazchem_use": "hazchem_use"}
     for n in range(24):
         code = codes[n % len(codes)]
-        enterprise = Enterprise.objects.filter(industry=industries[code]).order_by("id")[n // len(codes)]
-        user = User.objects.filter(username=f"demo_ent_{enterprise.pk}").first()
-        if user is None:
-            user = User(username=f"demo_ent_{enterprise.pk}", real_name=f"企业 {enterprise.contact_name}",
-                        enterprise=enterprise)
-            user.set_unusable_password()
-            user.save()
-            user.roles.set([enterprise_role])
+        item = items[code]
+        # an enterprise that does not hold the licence yet (one held is changed or extended, never issued again)
+        pool = Enterprise.objects.filter(industry=industries[code]).order_by("id")
+        if item.certificate_type:
+            pool = pool.exclude(certificates__type__code=item.certificate_type,
+                                certificates__status__in=HELD_STATUSES)
+        enterprise = pool[n // len(codes)]
+        user = _enterprise_user(enterprise, enterprise_role)
+        if item.certificate_action == "extension":
+            # its licence ends within the three months in which the 延期 is applied for (安全生产许可证条例 第9条)
+            _existing_licence(enterprise, item.certificate_type, ends_in_days=rng.randrange(95, 150))
         app = s.application_submit(actor=user, item=items[code], files=_files(items[code]),
                                    scope_text=enterprise.business_scope)
         step = rng.random()
