@@ -347,12 +347,13 @@ def certificate_verify(code: str) -> Verification:
         if row is None:
             cursor.execute(_VERIFY_OLD_SQL, [code])
             old = cursor.fetchone()
-    if row is None and old is None:
+    found = row if row is not None else old
+    if found is None:
         raise NotFound("未找到该核验码对应的证照：该证照可能是伪造的，请向发证机关核实")
     from bureau.kernel.crypto import decrypt
 
     (number, holder_name, holder_id, authority, issued_on, valid_until, review_due, stored, scope_text, type_name,
-     holder_kind, window, valid_from, version_no, sha256, signer, signed_at, version_on, reason) = (row or old)[:19]
+     holder_kind, window, valid_from, version_no, sha256, signer, signed_at, version_on, reason) = found[:19]
     issued_on, valid_until, valid_from = _as_date(issued_on), _as_date(valid_until), _as_date(valid_from)
     review_due = _as_date(review_due) if review_due else None
     status = rules.effective_status(stored=stored, valid_until=valid_until, review_due=review_due,
@@ -365,7 +366,7 @@ def certificate_verify(code: str) -> Verification:
         "holder_name": rules.mask_person_name(holder_name) if personal else holder_name,
         "holder_id_masked": mask_id_number(decrypt(holder_id)) if personal and holder_id else "",
         "issuing_authority": authority, "issued_on": issued_on, "scope_text": scope_text, "valid_from": valid_from,
-        "version_no": version_no or 1, "version_reason": versions.REASON_TEXT.get(reason or "issue", ""),
+        "version_no": version_no or 1, "version_reason": versions.REASON_TEXT.get(str(reason or "issue"), ""),
         "version_issued_on": _as_date(version_on) if version_on else None, "signature": signature,
     }
     if old is None:
@@ -851,6 +852,10 @@ def certificate_import(*, actor: User, data: bytes, filename: str) -> ImportBatc
              if "uscc" in index and index["uscc"] < len(c) and c[index["uscc"]]}
     enterprises = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=usccs)}
     numbers_in_file: dict[str, int] = {}
+    # one held licence per enterprise, kind and scope (uniq_held_licence): those in the register and in the file
+    held_pairs = set(Certificate.objects.filter(enterprise__in=enterprises.values(), scope_key="",
+                                                status__in=HELD_STATUSES).values_list("enterprise_id", "type_id"))
+    pairs_in_file: dict[tuple[int, int], int] = {}
     existing_numbers = set(Certificate.objects.filter(
         number__in=[str(c[index["number"]]).strip() for _, c in all_rows if index["number"] < len(c)]
     ).values_list("number", flat=True))
@@ -926,6 +931,16 @@ def certificate_import(*, actor: User, data: bytes, filename: str) -> ImportBatc
         issued_on = dates["issued_on"]
         if len(errors) > before or ctype is None or issued_on is None or status is None:  # (reported above)
             continue
+        scope_key = "" if ctype.holder_kind == HolderKind.ENTERPRISE and enterprise is not None else None
+        if scope_key is not None and status in HELD_STATUSES:
+            pair = (enterprise.pk, ctype.pk)  # type: ignore[union-attr]
+            if pair in held_pairs:
+                err("证书编号", rules.held_licence_message(type_name=ctype.name, number=""))
+                continue
+            if pair in pairs_in_file:
+                err("证书编号", f"与第 {pairs_in_file[pair]} 行为同一企业的同类有效证照，只能保留一本")
+                continue
+            pairs_in_file[pair] = row_no
         valid_from = dates["valid_from"] or issued_on
         valid_until = dates["valid_until"] or rules.validity_end(valid_from, ctype.validity_months)
         if valid_until < valid_from:
@@ -936,7 +951,7 @@ def certificate_import(*, actor: User, data: bytes, filename: str) -> ImportBatc
                            holder_phone=phone, scope_text=str(cell("scope_text") or "").strip()[:300],
                            issuing_authority=authority, issued_on=issued_on, valid_from=valid_from,
                            valid_until=valid_until, status=status, source_type="import",
-                           verify_code=secrets.token_urlsafe(24))
+                           verify_code=secrets.token_urlsafe(24), scope_key=scope_key)
         cert.holder_id_index = blind_index(cert.holder_id_number) if cert.holder_id_number else ""
         refresh_schedule(cert)
         ready.append((cert, status_text))
@@ -951,6 +966,11 @@ def certificate_import(*, actor: User, data: bytes, filename: str) -> ImportBatc
             return batch
         Certificate.objects.bulk_create([c for c, _ in ready], batch_size=500)
         saved = dict(Certificate.objects.filter(number__in=[c.number for c, _ in ready]).values_list("number", "id"))
+        CertificateVersion.objects.bulk_create(
+            [CertificateVersion(certificate_id=saved[c.number], version_no=1, reason="issue", verify_code=c.verify_code,
+                                holder_name=c.holder_name, scope_text=c.scope_text, issued_on=c.issued_on,
+                                valid_from=c.valid_from, valid_until=c.valid_until, source_type="import",
+                                note=f"从Excel导入（{filename}）"[:300]) for c, _ in ready], batch_size=1000)
         content_type, now = ContentType.objects.get_for_model(Certificate), timezone.now()
         ProcessHistory.objects.bulk_create(
             [ProcessHistory(content_type=content_type, object_id=saved[c.number], at=now,

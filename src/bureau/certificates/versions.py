@@ -30,8 +30,7 @@ from bureau.kernel.documents import Fields, Para, QRCode, Signature, Spec, chine
 from bureau.kernel.models import Document
 
 # the reasons told on the document and on the verification page
-REASON_TEXT = {VersionReason.ISSUE: "发证", VersionReason.CHANGE: "变更", VersionReason.EXTENSION: "延期",
-               VersionReason.RENEWAL: "延期换证", VersionReason.REVIEW: "复审"}
+REASON_TEXT: dict[str, str] = {str(value): str(label) for value, label in VersionReason.choices}
 
 
 def verify_url_for(code: str) -> str:
@@ -103,7 +102,9 @@ def new_version(cert: Certificate, *, reason: str, actor: User | None, issued_on
     version = CertificateVersion.objects.create(
         certificate=cert, version_no=previous.version_no + 1, reason=reason, verify_code=code,
         holder_name=cert.holder_name, scope_text=cert.scope_text, issued_on=issued_on, valid_from=cert.valid_from,
-        valid_until=cert.valid_until, printed=printed, changes=changed_rows(previous.printed or [], printed),
+        valid_until=cert.valid_until, printed=printed,
+        # an imported or migrated version kept no snapshot: what changed is then not known
+        changes=changed_rows(previous.printed, printed) if previous.printed else [],
         note=note[:300],
         source_type=f"{source._meta.app_label}.{source._meta.model_name}" if source is not None else "",
         source_id=str(source.pk) if source is not None else "")

@@ -71,8 +71,8 @@ def _lifecycle_demo(s: Any, items: dict[str, Any], *, officer: Any, leader: Any,
     from bureau.enterprises.models import Enterprise
     from bureau.enterprises.services import enterprise_save
 
-    qiye_enterprise = User.objects.get(username="qiye").enterprise_id
-    changed = Enterprise.objects.filter(industry="hazchem_operation").exclude(pk=qiye_enterprise).order_by("id")[0]
+    qiye = User.objects.get(username="qiye")
+    changed = (Enterprise.objects.filter(industry="hazchem_operation").exclude(users=qiye).order_by("id")[0])
     _existing_licence(changed, "hazchem_operation_licence", ends_in_days=700)
     # the principal changed in the enterprise register (市场监管 data), then the licence is amended to match
     old_principal = changed.legal_representative
