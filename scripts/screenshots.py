@@ -18,6 +18,11 @@ from playwright.sync_api import Page, sync_playwright
 PASSWORD = "Yc@2026demo"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = [
+    # issue 15: a licence with two versions (变更), the old version's verification (superseded, signature)
+    ("certificates-versions-desktop", "city_licensing", "/certificates/2/", 1366),
+    ("certificates-versions-phone", "city_licensing", "/certificates/2/", 390),
+    ("certificates-superseded-verify-phone", "city_licensing", "/certificates/2/", 390),
+    ("certificates-superseded-verify-desktop", "city_licensing", "/certificates/2/", 1366),
     # issue 14: 法制审核 and the statement review on a case waiting for its decision, the whole path on one case,
     # 行政执法公示 (bureau list, portal list and page), the credit record, the checklists
     ("penalties-legal-review-desktop", "yanhu_legal", "/penalties/cases/13/", 1366),
@@ -84,7 +89,15 @@ def propose_from_facts(page: Page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def open_superseded_version(page: Page) -> None:
+    """From a licence's page, the verification of its superseded version 1 (issue 15)."""
+    page.locator("#versions tr:has(.chip-stopped) a.verify-link").first.click()
+    page.wait_for_load_state("networkidle")
+
+
 STEPS: dict[str, Callable[[Page], None]] = {
+    "certificates-superseded-verify-phone": open_superseded_version,
+    "certificates-superseded-verify-desktop": open_superseded_version,
     "penalties-proposal-desktop": propose_from_facts,
     "penalties-proposal-phone": propose_from_facts,
 }
