@@ -68,12 +68,14 @@ def _lifecycle_demo(s: Any, items: dict[str, Any], *, officer: Any, leader: Any,
     """Issue 15: a 变更 (the licence keeps its number and validity, version 2, version 1 superseded) and a 延期 (the
     same licence continued for three more years, version 2), both decided online with signed e-licences."""
     from bureau.accounts.models import User
+    from bureau.certificates import services as certificates
     from bureau.enterprises.models import Enterprise
     from bureau.enterprises.services import enterprise_save
 
     qiye = User.objects.get(username="qiye")
     changed = (Enterprise.objects.filter(industry="hazchem_operation").exclude(users=qiye).order_by("id")[0])
-    _existing_licence(changed, "hazchem_operation_licence", ends_in_days=700)
+    held = _existing_licence(changed, "hazchem_operation_licence", ends_in_days=700)
+    certificates.certificate_document(actor=None, certificate=held)  # its version 1 was downloaded (signed PDF)
     # the principal changed in the enterprise register (市场监管 data), then the licence is amended to match
     old_principal = changed.legal_representative
     changed.legal_representative = ("韩" if old_principal.startswith("郭") else "郭") + old_principal[1:]
@@ -85,7 +87,8 @@ def _lifecycle_demo(s: Any, items: dict[str, Any], *, officer: Any, leader: Any,
     s.application_decide_instant(actor=officer, application=change, note="变更材料齐全，当场办结。")
 
     extended = Enterprise.objects.filter(industry="hazchem_production").order_by("id")[0]
-    _existing_licence(extended, "safety_production_licence", ends_in_days=70)
+    held = _existing_licence(extended, "safety_production_licence", ends_in_days=70)
+    certificates.certificate_document(actor=None, certificate=held)
     user = _enterprise_user(extended, enterprise_role)
     extension = s.application_submit(actor=user, item=items["aqsc_extension"], files=_files(items["aqsc_extension"]),
                                      scope_text=extended.business_scope[:100],
