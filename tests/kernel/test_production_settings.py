@@ -28,8 +28,9 @@ def _env(tmp_path, **extra: str) -> dict[str, str]:
                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # set by the browser tests' conftest, never in production
     identity = tmp_path / "signing-identity"  # the bureau's signing key and certificate (kernel/signing.py)
     signing.generate_demo_identity(identity, name="运城市应急管理局")
-    env.update(BUREAU_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="zwfw.yjj.yuncheng.gov.cn",
-               SIGNING_KEY_PATH=str(identity / "key.pem"), SIGNING_CERT_PATH=str(identity / "cert.pem"), **extra)
+    env.update({"BUREAU_VAR_DIR": str(tmp_path), "ALLOWED_HOSTS": "zwfw.yjj.yuncheng.gov.cn",
+                "SIGNING_KEY_PATH": str(identity / "key.pem"), "SIGNING_CERT_PATH": str(identity / "cert.pem"),
+                **extra})
     return env
 
 
