@@ -42,7 +42,7 @@ def load(ctx: Any) -> None:
             continue
         # spread validity so that some licences are due within the reminder horizon
         start = today - dt.timedelta(days=rng.randrange(30, 3 * 365 - 10))
-        if lifecycle.held_licence(enterprise_id=enterprise.pk, type_code=code) is None:  # granted online already
+        if lifecycle.held_licence_row(enterprise_id=enterprise.pk, type_code=code) is None:  # granted online
             services.certificate_issue(actor=admin, type_code=code, holder_name=enterprise.name,
                                        issuing_authority=city, valid_from=start, enterprise=enterprise,
                                        scope_text=enterprise.business_scope[:100] or enterprise.get_industry_display())

@@ -103,16 +103,43 @@ def ensure_identity() -> None:
     generate_demo_identity(Path(settings.SIGNING_DEMO_DIR), name=settings.BUREAU_NAME)
 
 
+def _cached_key_signer(loaded: Any) -> Any:
+    """pyHanko's SimpleSigner parses (and so re-validates) the private key for every raw signature, twice per
+    document: about 65 ms each for an RSA-2048 key, most of the time of a signature (bench/certificates). This
+    signer keeps the parsed key; other mechanisms fall back to pyHanko's own code."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class CachedKeySigner(signers.SimpleSigner):  # type: ignore[misc]
+        parsed: Any = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            if self.parsed is None:
+                self.parsed = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+            if mechanism == "rsassa_pkcs1v15" and isinstance(self.parsed, rsa.RSAPrivateKey):
+                return bytes(self.parsed.sign(data, padding.PKCS1v15(), hash_algo))
+            if mechanism == "ecdsa" and isinstance(self.parsed, ec.EllipticCurvePrivateKey):
+                return bytes(self.parsed.sign(data, ec.ECDSA(hash_algo)))
+            return bytes(super().sign_raw(data, digest_algorithm))
+
+    return CachedKeySigner(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                           cert_registry=loaded.cert_registry)
+
+
 @lru_cache(maxsize=4)
 def _signer(key: str, cert: str, chain: str | None, mtime: float) -> Any:
     from pyhanko.sign import signers
 
     password = settings.SIGNING_KEY_PASSWORD.encode() if settings.SIGNING_KEY_PASSWORD else None
-    signer = signers.SimpleSigner.load(key, cert, ca_chain_files=(chain,) if chain else (),
+    loaded = signers.SimpleSigner.load(key, cert, ca_chain_files=(chain,) if chain else (),
                                        key_passphrase=password)
-    if signer is None:
+    if loaded is None:
         raise DomainError("电子签名密钥或证书无法读取，请检查配置")
-    return signer
+    return _cached_key_signer(loaded)
 
 
 def _current_signer() -> Any:
