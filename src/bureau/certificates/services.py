@@ -198,7 +198,8 @@ def certificate_issue(*, actor: User | None, type_code: str, holder_name: str, i
 def certificate_renew(*, actor: User | None, certificate: Certificate, valid_from: dt.date, note: str = "",
                       check_scope: bool = True, source: Any = None) -> Certificate:
     """Extension (licences, 安全生产许可证条例 第9条) or renewal (合格证, 特种作业 延期换证): a new validity period from
-    `valid_from` under the same number and verification code; the timeline keeps the old dates.
+    `valid_from` under the same number, as a new version with its own verification code (the previous version's
+    code answers "superseded"); the timeline keeps the old dates.
 
     `check_scope=False`: the renewal that follows an exam passed again (training records the result): the system
     renews, whoever entered the score and wherever the certificate was issued."""

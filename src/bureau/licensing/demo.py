@@ -87,7 +87,7 @@ def _lifecycle_demo(s: Any, items: dict[str, Any], *, officer: Any, leader: Any,
     s.application_decide_instant(actor=officer, application=change, note="变更材料齐全，当场办结。")
 
     extended = Enterprise.objects.filter(industry="hazchem_production").order_by("id")[0]
-    held = _existing_licence(extended, "safety_production_licence", ends_in_days=70)
+    held = _existing_licence(extended, "safety_production_licence", ends_in_days=100)  # applied 3 months ahead
     certificates.certificate_document(actor=None, certificate=held)
     user = _enterprise_user(extended, enterprise_role)
     extension = s.application_submit(actor=user, item=items["aqsc_extension"], files=_files(items["aqsc_extension"]),
