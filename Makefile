@@ -32,6 +32,7 @@ venv: $(VENV)/.stamp-base
 run: $(VENV)/.stamp-base
 	@mkdir -p var/static
 	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py signing_setup
 	$(PY) manage.py demo_load
 	$(PY) manage.py run_platform
 

@@ -39,6 +39,11 @@ SHOTS = [
     ("licensing-verification-phone", "city_licensing", "/licensing/3/", 390),
     ("licensing-proxy-pick-phone", "window", "/licensing/items/fireworks_wholesale/apply/", 390),
     ("licensing-proxy-detail-desktop", "window", "/licensing/30/", 1366),
+    # issue 15: a licence with two versions (变更), the old version's verification (superseded, signature)
+    ("certificates-versions-desktop", "city_licensing", "/certificates/2/", 1366),
+    ("certificates-versions-phone", "city_licensing", "/certificates/2/", 390),
+    ("certificates-superseded-verify-phone", "city_licensing", "/certificates/2/", 390),
+    ("certificates-superseded-verify-desktop", "city_licensing", "/certificates/2/", 1366),
     # issue 14: 法制审核 and the statement review on a case waiting for its decision, the whole path on one case,
     # 行政执法公示 (bureau list, portal list and page), the credit record, the checklists
     ("penalties-legal-review-desktop", "yanhu_legal", "/penalties/cases/13/", 1366),
@@ -134,10 +139,15 @@ def verify_public_draw(page: Page) -> None:
 def open_announced_draw(page: Page) -> None:
     """A draw announced (its commitment published), to be drawn the next day: the first 「SJ」 of the list."""
     page.locator("main a").filter(has_text="SJ").first.click()
+def open_superseded_version(page: Page) -> None:
+    """From a licence's page, the verification of its superseded version 1 (issue 15)."""
+    page.locator("#versions tr:has(.chip-stopped) a.verify-link").first.click()
     page.wait_for_load_state("networkidle")
 
 
 STEPS: dict[str, Callable[[Page], None]] = {
+    "certificates-superseded-verify-phone": open_superseded_version,
+    "certificates-superseded-verify-desktop": open_superseded_version,
     "penalties-proposal-desktop": propose_from_facts,
     "penalties-proposal-phone": propose_from_facts,
     "inspection-draw": verify_drawn_draw,

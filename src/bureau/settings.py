@@ -276,6 +276,20 @@ _DB_SLUG = "".join(c if c.isalnum() else "-" for c in Path(str(DATABASES["defaul
 AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit-checkpoints" / _DB_SLUG)))
 
 BUREAU_NAME = env("BUREAU_NAME", "运城市应急管理局")
+
+# The bureau's PAdES signature on licences and other documents (kernel/signing.py; docs/deployment.md): paths to a
+# PEM private key and its certificate (a chain file optional). Production refuses to start without them; elsewhere a
+# demo key pair and self-signed certificate are generated on first use in SIGNING_DEMO_DIR (`make run` does it).
+SIGNING_DEMO_DIR = "" if PRODUCTION else str(VAR_DIR / "signing")
+SIGNING_KEY_PATH = env("SIGNING_KEY_PATH", "" if PRODUCTION else str(Path(SIGNING_DEMO_DIR) / "key.pem"),
+                       required=PRODUCTION)
+SIGNING_CERT_PATH = env("SIGNING_CERT_PATH", "" if PRODUCTION else str(Path(SIGNING_DEMO_DIR) / "cert.pem"),
+                        required=PRODUCTION)
+SIGNING_CHAIN_PATH = env("SIGNING_CHAIN_PATH", "")
+SIGNING_KEY_PASSWORD = env("SIGNING_KEY_PASSWORD", "")
+SIGNING_LOCATION = env("SIGNING_LOCATION", "山西省运城市")
+if PRODUCTION and not (Path(SIGNING_KEY_PATH).is_file() and Path(SIGNING_CERT_PATH).is_file()):
+    raise ImproperlyConfigured("生产模式下必须配置电子签名密钥和证书：SIGNING_KEY_PATH、SIGNING_CERT_PATH 指向的文件不存在")
 PLATFORM_NAME = env("PLATFORM_NAME", "运城市应急管理局政务服务平台")
 CITY_REGION_CODE = env("CITY_REGION_CODE", "140800")
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from bureau.certificates import services
 from bureau.certificates.models import Certificate
 from tests.certificates.factories import person_certificate
 from tests.factories import county_bureau, make_user
@@ -82,13 +83,16 @@ def test_missed_review_cannot_be_recorded(login, yanhu_officer):
     assert "已失效" in response.content.decode()
 
 
-def test_renewal_extends_validity_and_keeps_the_code(login, yanhu_officer):
+def test_renewal_extends_validity_under_the_same_number_as_a_new_version(login, yanhu_officer):
+    """Rule (issue 15): 延期换证 keeps the certificate (same number) and makes a new version with its own code; the
+    old version's code answers "已被新版本替代"."""
     cert = person_certificate(type_code="principal_competency", valid_from=dt.date(2023, 12, 20))
-    code = cert.verify_code
+    code, number = cert.verify_code, cert.number
     login(yanhu_officer).post(f"/certificates/{cert.pk}/renew", {"valid_from": "2026-12-20", "note": "考核合格"})
     cert.refresh_from_db()
-    assert cert.valid_until == dt.date(2029, 12, 19) and cert.verify_code == code
+    assert cert.valid_until == dt.date(2029, 12, 19) and cert.number == number and cert.version_no == 2
     assert cert.history().filter(action="renewal").exists()
+    assert services.certificate_verify(code).status == "superseded"
 
 
 def test_a_holder_opening_the_register_sees_only_its_own_and_no_staff_page(login):

@@ -200,7 +200,7 @@ def test_roles_the_declaration_does_not_name_see_no_button_and_are_refused(login
     cert = person_certificate(valid_from=TODAY)
     page = login(officer).get(f"/certificates/{cert.pk}/").content.decode()
     assert [t.action for t in WORKFLOW.available(cert, officer)] == ["periodic_review", "renewal", "suspend",
-                                                                     "revoke", "void"]
+                                                                     "revoke", "withdraw", "void"]
     assert 'data-action="suspend"' in page and 'data-action="reinstate"' not in page
     inspector = make_user(roles=["inspector"], organisation=county_bureau("140802"))
     clerk = make_user(roles=["clerk"], organisation=county_bureau("140802"))

@@ -12,6 +12,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from bureau.kernel import signing
+
 MANAGE = str(settings.PROJECT_DIR / "manage.py")
 PROBE = ("import json,django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','bureau.settings');django.setup();"
          "from django.conf import settings as s;print(json.dumps({k:getattr(s,k) for k in ["
@@ -24,7 +26,11 @@ def _env(tmp_path, **extra: str) -> dict[str, str]:
            if k not in {"BUREAU_TESTING", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "AUDIT_KEY", "DEBUG",
                         "BUREAU_PRODUCTION", "BUREAU_REQUIRE_SECRETS", "REQUIRE_STAFF_TOTP",
                         "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # set by the browser tests' conftest, never in production
-    env.update(BUREAU_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="zwfw.yjj.yuncheng.gov.cn", **extra)
+    identity = tmp_path / "signing-identity"  # the bureau's signing key and certificate (kernel/signing.py)
+    signing.generate_demo_identity(identity, name="运城市应急管理局")
+    env.update({"BUREAU_VAR_DIR": str(tmp_path), "ALLOWED_HOSTS": "zwfw.yjj.yuncheng.gov.cn",
+                "SIGNING_KEY_PATH": str(identity / "key.pem"), "SIGNING_CERT_PATH": str(identity / "cert.pem"),
+                **extra})
     return env
 
 
@@ -62,6 +68,14 @@ def test_production_refuses_to_start_with_a_development_key(tmp_path, name):
     missing = _env(tmp_path, BUREAU_PRODUCTION="1", **{k: v for k, v in _secrets().items() if k != name})
     result = _run([sys.executable, MANAGE, "check"], missing)
     assert result.returncode != 0 and name in result.stderr
+
+
+def test_production_refuses_to_start_without_a_signing_key(tmp_path):
+    """Issue 15: licences carry the bureau's signature; production without a configured key and certificate does
+    not start (settings.py), where development generates a demo pair."""
+    env = _env(tmp_path, BUREAU_PRODUCTION="1", **_secrets(), SIGNING_KEY_PATH=str(tmp_path / "absent.pem"))
+    result = _run([sys.executable, MANAGE, "check"], env)
+    assert result.returncode != 0 and "SIGNING_KEY_PATH" in result.stderr
 
 
 def test_the_development_default_stays_usable_without_configuration(tmp_path):

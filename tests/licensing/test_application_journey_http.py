@@ -12,6 +12,7 @@ from bureau.kernel.errors import Conflict
 from bureau.kernel.models import Document, RuleParameter
 from bureau.licensing import services as s
 from bureau.licensing.models import Application, Commitment
+from tests.certificates.factories import licence
 from tests.factories import EnterpriseFactory, make_user
 from tests.licensing.conftest import application_submit, files_for, form_for, pdf
 
@@ -358,11 +359,14 @@ def test_leader_returns_for_more_review(world, login):
 
 
 def test_instant_change_item_is_decided_on_the_spot(world, login):
+    """Measure I.2: a 变更 with no site check or expert review is decided on the spot; it amends the licence the
+    enterprise holds (行政许可法 第49条; certificates/lifecycle.py)."""
+    held = licence(world.enterprise, valid_from=s.today())
     app = submit(world, "hazchem_operation_change")
     assert app.fast_track == "instant"
     act(login(world.officer), app, "decide_instant")
     app.refresh_from_db()
-    assert app.state == "granted" and app.certificate is not None
+    assert app.state == "granted" and app.certificate == held
 
 
 def test_decide_instant_refused_for_promised_items(world, login):

@@ -9,6 +9,7 @@ from django.core.cache import cache
 
 from bureau.licensing import services as s
 from bureau.licensing.models import Application
+from tests.certificates.factories import licence
 from tests.licensing.conftest import application_submit, files_for, form_for, pdf
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +189,7 @@ def test_indicators_report_none_without_data_and_values_with_data(world):
     q = IndicatorQuery(start=dt.date(2000, 1, 1), end=dt.date(2000, 12, 31))
     values = {i.code: i.value for i in indicators(q)}
     assert values["licensing.on_time_rate"] is None and values["licensing.commitments_kept"] is None
+    licence(world.enterprise, valid_from=s.today())
     app = submit(world, "hazchem_operation_change")
     s.application_decide_instant(actor=world.officer, application=app)
     today = s.today()

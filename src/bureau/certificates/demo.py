@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from bureau.accounts.models import User
-from bureau.certificates import services
+from bureau.certificates import lifecycle, services
 from bureau.certificates.models import Certificate, KioskTerminal
 from bureau.enterprises.models import Enterprise, Industry
 from bureau.kernel.management.commands.demo_load import demo_account
@@ -42,9 +42,10 @@ def load(ctx: Any) -> None:
             continue
         # spread validity so that some licences are due within the reminder horizon
         start = today - dt.timedelta(days=rng.randrange(30, 3 * 365 - 10))
-        services.certificate_issue(actor=admin, type_code=code, holder_name=enterprise.name, issuing_authority=city,
-                                   valid_from=start, enterprise=enterprise, scope_text=enterprise.business_scope[:100]
-                                   or enterprise.get_industry_display())
+        if lifecycle.held_licence_row(enterprise_id=enterprise.pk, type_code=code) is None:  # granted online
+            services.certificate_issue(actor=admin, type_code=code, holder_name=enterprise.name,
+                                       issuing_authority=city, valid_from=start, enterprise=enterprise,
+                                       scope_text=enterprise.business_scope[:100] or enterprise.get_industry_display())
         for kind in ("principal_competency", "safety_manager_competency"):
             services.certificate_issue(
                 actor=admin, type_code=kind, holder_name=person_name(rng), issuing_authority=city,

@@ -20,8 +20,8 @@ class FilterForm(BureauForm):
 
 
 class StatusForm(BureauForm):
-    action = forms.ChoiceField(choices=[("suspend", "暂扣"), ("revoke", "吊销/撤销"), ("void", "注销"),
-                                        ("reinstate", "恢复")], label="操作")
+    action = forms.ChoiceField(choices=[("suspend", "暂扣"), ("revoke", "吊销"), ("withdraw", "撤销"),
+                                        ("void", "注销"), ("reinstate", "恢复")], label="操作")
     note = forms.CharField(label="原因和依据", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 

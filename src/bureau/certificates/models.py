@@ -59,8 +59,13 @@ class CertificateStatus(models.TextChoices):
     DUE_FOR_REVIEW = "due_for_review", "待复审"
     EXPIRED = "expired", "已过期"
     SUSPENDED = "suspended", "暂扣"
-    REVOKED = "revoked", "吊销/撤销"
+    REVOKED = "revoked", "已吊销"
+    WITHDRAWN = "withdrawn", "已撤销"
     VOID = "void", "注销/失效"
+
+
+# the statuses in which an enterprise still holds its licence: at most one per kind and scope (the constraint below)
+HELD_STATUSES = ("valid", "due_for_review", "suspended")
 
 
 def _holder_q(user: Any) -> models.Q | None:
@@ -104,6 +109,11 @@ class Certificate(Timeline):
     action_kind = models.CharField("待办事项", max_length=20, blank=True)
     action_due = models.DateField("申请截止日", null=True, blank=True)
     verify_code = models.CharField("核验码", max_length=40, unique=True, editable=False)
+    # the current version (CertificateVersion.version_no): 变更, 延期 and 换证 make a new one; verify_code is its code
+    version_no = models.PositiveSmallIntegerField("版本", default=1)
+    # which licence of its kind this is for the enterprise ("" = the enterprise as a whole); NULL for personal
+    # certificates, which the one-licence rule does not concern
+    scope_key = models.CharField("许可对象", max_length=120, null=True, blank=True, editable=False)
     source_type = models.CharField("来源", max_length=60, blank=True)
     source_id = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -123,6 +133,13 @@ class Certificate(Timeline):
             models.Index(fields=["status", "next_review_due"], name="cert_status_review"),
             models.Index(fields=["region", "action_due"], name="cert_region_action_due"),
             models.Index(fields=["updated_at"], name="cert_updated_at"),
+        ]
+        constraints = [
+            # an enterprise never holds two licences of one kind for one scope (行政许可法 第49、50条: a licence is
+            # changed or continued, not issued again; docs/certificates.md)
+            models.UniqueConstraint(fields=["enterprise", "type", "scope_key"], name="uniq_held_licence",
+                                    condition=models.Q(status__in=HELD_STATUSES, scope_key__isnull=False,
+                                                       enterprise__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +181,56 @@ class Certificate(Timeline):
 
     def current_status_label(self) -> str:
         return CertificateStatus(self.current_status()).label
+
+
+class VersionReason(models.TextChoices):
+    ISSUE = "issue", "发证"
+    CHANGE = "change", "变更"
+    EXTENSION = "extension", "延期"
+    RENEWAL = "renewal", "延期换证"
+    REVIEW = "review", "复审"
+
+
+class CertificateVersion(models.Model):
+    """One version of a certificate: what was printed on it (a snapshot), its validity, why it was made (发证,
+    变更, 延期 …), its own verification code and its one signed PDF with the digest. A newer version supersedes
+    it: verification by its code then answers "已被新版本替代" and points to the current one."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="versions",
+                                    verbose_name="证照")
+    version_no = models.PositiveSmallIntegerField("版本")
+    reason = models.CharField("事由", max_length=12, choices=VersionReason.choices)
+    verify_code = models.CharField("核验码", max_length=40, unique=True)
+    holder_name = models.CharField("持证人/单位", max_length=120)
+    scope_text = models.CharField("许可范围/作业类别", max_length=300, blank=True)
+    issued_on = models.DateField("本版发证日期")
+    valid_from = models.DateField("有效期起")
+    valid_until = models.DateField("有效期至")
+    printed = models.JSONField("证面内容", default=list, blank=True)
+    changes = models.JSONField("变更内容", default=list, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    source_type = models.CharField("来源", max_length=60, blank=True)
+    source_id = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    superseded_at = models.DateTimeField("被替代时间", null=True, blank=True)
+    document = models.ForeignKey("kernel.Document", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name="电子证照文件")
+    sha256 = models.CharField("文件摘要（SHA-256）", max_length=64, blank=True)
+    signer = models.CharField("签名人", max_length=200, blank=True)
+    signed_at = models.DateTimeField("签名时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "证照版本"
+        verbose_name_plural = verbose_name
+        ordering = ["certificate", "-version_no"]
+        constraints = [models.UniqueConstraint(fields=["certificate", "version_no"], name="uniq_cert_version")]
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id} 第{self.version_no}版"
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
 
 class Reminder(models.Model):

@@ -23,6 +23,7 @@ DUE_FOR_REVIEW = "due_for_review"
 EXPIRED = "expired"
 SUSPENDED = "suspended"
 REVOKED = "revoked"
+WITHDRAWN = "withdrawn"
 VOID = "void"
 LIVE_STATUSES = frozenset({VALID, DUE_FOR_REVIEW})
 
@@ -127,6 +128,33 @@ def effective_status(*, stored: str, valid_until: dt.date, review_due: dt.date |
         if review_window_days and today >= review_due - dt.timedelta(days=review_window_days):
             return DUE_FOR_REVIEW
     return VALID
+
+
+def held_licence_message(*, type_name: str, number: str) -> str:
+    """Why a second licence of a kind is not issued to an enterprise that holds one (行政许可法 第49、50条: a held
+    licence is changed or continued; 危险化学品经营许可证管理办法 第14、19条)."""
+    held = f"（编号 {number}）" if number else ""
+    return (f"该企业已持有有效的{type_name}{held}，不能再次发证：登记事项变化请申请变更，"
+            "有效期届满前请申请延期，原证照注销、吊销或撤销后方可重新申请")
+
+
+def licence_application_refusal(*, action: str, type_name: str, held_number: str | None,
+                                extendable_number: str | None = None) -> str | None:
+    """Whether an application for a licence matches what the enterprise holds, as a routing message, or None.
+
+    - 首次申请 (issue) while a licence of the kind is held → 变更 or 延期 instead (行政许可法 第49、50条);
+    - 变更 (change) without a held licence → a first application (危险化学品经营许可证管理办法 第14条: a change
+      amends a licence already granted);
+    - 延期 (extension) without a licence to continue → a first application (安全生产许可证条例 第9条;
+      危险化学品经营许可证管理办法 第19条: the holder applies before its licence expires).
+    """
+    if action == "issue" and held_number:
+        return held_licence_message(type_name=type_name, number=held_number)
+    if action == "change" and not held_number:
+        return f"该企业未持有有效的{type_name}，不能办理变更：请申请首次许可"
+    if action == "extension" and not (held_number or extendable_number):
+        return f"该企业没有可以延期的{type_name}（延期须在有效期届满前申请）：请申请首次许可"
+    return None
 
 
 def is_valid_status(status: str) -> bool:

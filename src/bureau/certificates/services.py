@@ -16,18 +16,20 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from bureau.accounts.authority import sees
 from bureau.accounts.models import User
-from bureau.certificates import rules
+from bureau.certificates import rules, versions
 from bureau.certificates.models import (
+    HELD_STATUSES,
     Certificate,
     CertificateStatus,
     CertificateType,
+    CertificateVersion,
     HolderKind,
     ImportBatch,
     KioskChallenge,
@@ -42,7 +44,6 @@ from bureau.certificates.workflow import MAILING, MAILING_STAFF, MANAGERS, WORKF
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import is_working_day
 from bureau.kernel.crypto import blind_index
-from bureau.kernel.documents import Fields, Para, QRCode, Signature, Spec, chinese_date, store_document
 from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
 from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile
 from bureau.kernel.masking import mask_id_number, mask_phone
@@ -161,6 +162,13 @@ def certificate_issue(*, actor: User | None, type_code: str, holder_name: str, i
             holder_id_number = validate_id_number(holder_id_number)
         except IdentifierError as exc:
             raise DomainError(str(exc), field="holder_id_number") from exc
+    # an enterprise holds one licence of a kind per scope: a further grant is a 变更 or a 延期 (lifecycle.py)
+    scope_key = "" if ctype.holder_kind == HolderKind.ENTERPRISE and enterprise is not None else None
+    if scope_key is not None:
+        held = (Certificate.objects.filter(enterprise=enterprise, type=ctype, scope_key=scope_key,
+                                           status__in=HELD_STATUSES).only("number", "status", "valid_until").first())
+        if held is not None:
+            raise Conflict(rules.held_licence_message(type_name=ctype.name, number=held.number), code="licence_held")
     with transaction.atomic():
         cert = Certificate(
             # numbered in the year of registration, whatever validity date the officer enters
@@ -171,19 +179,27 @@ def certificate_issue(*, actor: User | None, type_code: str, holder_name: str, i
             issuing_authority=issuing_authority, issued_on=valid_from, valid_from=valid_from,
             valid_until=rules.validity_end(valid_from, ctype.validity_months), review_extended=review_extended,
             source_type=f"{source._meta.app_label}.{source._meta.model_name}" if source is not None else "",
-            source_id=str(source.pk) if source is not None else "",
+            source_id=str(source.pk) if source is not None else "", scope_key=scope_key,
         )
         refresh_schedule(cert)
-        cert.save()
+        try:
+            with transaction.atomic():
+                cert.save()
+        except IntegrityError as exc:  # issued concurrently: the database keeps one held licence per kind and scope
+            if scope_key is None:
+                raise
+            raise Conflict(rules.held_licence_message(type_name=ctype.name, number=""), code="licence_held") from exc
+        versions.first_version(cert, note=note)
         record_history(cert, actor=actor, action="issue", label="发证", note=note[:300])
         audit(actor, "certificates.issue", cert, summary=f"发证：{ctype.name} {cert.number} {holder_name}")
     return cert
 
 
 def certificate_renew(*, actor: User | None, certificate: Certificate, valid_from: dt.date, note: str = "",
-                      check_scope: bool = True) -> Certificate:
+                      check_scope: bool = True, source: Any = None) -> Certificate:
     """Extension (licences, 安全生产许可证条例 第9条) or renewal (合格证, 特种作业 延期换证): a new validity period from
-    `valid_from` under the same number and verification code; the timeline keeps the old dates.
+    `valid_from` under the same number, as a new version with its own verification code (the previous version's
+    code answers "superseded"); the timeline keeps the old dates.
 
     `check_scope=False`: the renewal that follows an exam passed again (training records the result): the system
     renews, whoever entered the score and wherever the certificate was issued."""
@@ -202,6 +218,8 @@ def certificate_renew(*, actor: User | None, certificate: Certificate, valid_fro
         if by is None and actor is not None:
             text += f"（录入：{_actor_name(actor)}）"
         _transition(cert, action, actor=by, note=text, updates=updates)
+        # 延期 continues the same licence; 换证 the same certificate: same number, a new version with the new term
+        versions.new_version(cert, reason=action, actor=actor, issued_on=today(), note=text, source=source)
         _settle(cert)
     return _done(certificate, cert)
 
@@ -233,15 +251,17 @@ def certificate_review(*, actor: User, certificate: Certificate, years_in_trade:
         updates = _schedule_updates(cert, reviewed, recompute_review=False)
         text = "复审合格" + ("（连续从事本工种10年以上无违法行为，复审延至每6年1次）" if extended else "")
         _transition(cert, "periodic_review", actor=actor, note=f"{text}。{note}", updates=updates)
+        versions.new_version(cert, reason="review", actor=actor, issued_on=today(), note=text)
         _settle(cert)
     return _done(certificate, cert)
 
 
-STATUS_ACTIONS = ("suspend", "revoke", "void", "reinstate")
+STATUS_ACTIONS = ("suspend", "revoke", "withdraw", "void", "reinstate")
 
 
 def certificate_change_status(*, actor: User, certificate: Certificate, action: str, note: str) -> Certificate:
-    """Suspend (暂扣), revoke (吊销/撤销), void (注销) or reinstate a certificate; a reason is required."""
+    """Suspend (暂扣), revoke (吊销), withdraw (撤销), void (注销) or reinstate a certificate; a reason is required
+    (who may: the declared actions in workflow.py; for enterprise licences certificates/lifecycle.py)."""
     if action not in STATUS_ACTIONS:
         raise DomainError("未知的操作")
     with transaction.atomic():
@@ -285,46 +305,22 @@ def verify_url(cert: Certificate) -> str:
 
 
 def certificate_document(*, actor: User | None, certificate: Certificate) -> Document:
-    """The e-certificate PDF (Chinese text, embedded font, a 2-D code to the public verification page), rendered
-    once per version of the certificate and stored with its digest (GB/T 36901–36905: e-licences carry a code)."""
-    existing = (certificate.documents().filter(kind="e_certificate", created_at__gte=certificate.updated_at)
-                .order_by("-created_at").first())
-    if existing is not None:
-        return existing
+    """The e-certificate PDF of the current version (Chinese text, embedded font, a 2-D code to the public
+    verification page, the bureau's PAdES signature), rendered once per version and stored with its digest
+    (GB/T 36901–36905: e-licences carry a code). A certificate no longer in force is not handed out."""
     if certificate.current_status() not in rules.LIVE_STATUSES:
         raise DomainError(f"证照当前为「{certificate.current_status_label()}」，不能下载电子证照")
-    ctype = certificate.type
-    enterprise = certificate.enterprise if certificate.enterprise_id else None
-    if ctype.holder_kind == HolderKind.PERSON:
-        rows = [("姓名", certificate.holder_name), ("身份证号", certificate.holder_id_masked)]
-        if enterprise is not None:
-            rows.append(("工作单位", enterprise.name))
-        rows.append(("作业类别/操作项目" if ctype.review_interval_months else "类别", certificate.scope_text or ctype.name))
-    else:
-        rows = [("单位名称", certificate.holder_name)]
-        if enterprise is not None:
-            rows += [("统一社会信用代码", enterprise.uscc), ("主要负责人", enterprise.legal_representative),
-                     ("地址", enterprise.address)]
-        rows.append(("许可范围", certificate.scope_text or "—"))
-    rows += [("有效期", f"{chinese_date(certificate.valid_from)}至{chinese_date(certificate.valid_until)}")]
-    if certificate.next_review_due:
-        rows.append(("下次复审", chinese_date(certificate.next_review_due)))
-    rows.append(("发证机关", certificate.issuing_authority))
-    spec = Spec(
-        title=ctype.name, authority=certificate.issuing_authority, number=f"编号：{certificate.number}",
-        blocks=[Fields(rows),
-                QRCode(verify_url(certificate),
-                       caption="使用手机扫描二维码，可在运城市应急管理局政务服务门户核验本证照的真伪和当前状态。"
-                               f"核验码：{certificate.verify_code}"),
-                Para("本电子证照依据国家电子证照标准（GB/T 36901—36905）生成，与纸质证照具有同等效力。", indent=False),
-                Signature(certificate.issuing_authority, certificate.issued_on)],
-        footer=f"生成时间：{timezone.localtime():%Y-%m-%d %H:%M}",
-    )
-    with transaction.atomic():
-        document = store_document(owner=certificate, kind="e_certificate", spec=spec, actor=actor,
-                                  filename=f"e-certificate-{certificate.pk}.pdf")
-        audit(actor, "certificates.e_certificate", certificate, summary=f"生成电子证照：{certificate.number}")
-    return document
+    return versions.version_document(actor=actor, certificate=certificate)
+
+
+@dataclass(frozen=True)
+class SignatureInfo:
+    """The signature of the version's document as recorded when it was signed (kernel/signing.py)."""
+
+    signed: bool
+    signer: str
+    sha256: str
+    signed_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -341,44 +337,106 @@ class Verification:
     expires_on: dt.date
     next_review_due: dt.date | None
     scope_text: str
+    valid_from: dt.date | None = None
+    version_no: int = 1
+    version_reason: str = ""
+    version_issued_on: dt.date | None = None
+    is_current: bool = True
+    superseded_at: dt.datetime | None = None
+    current_code: str = ""  # when superseded: the code of the current version (the pointer)
+    current_version_no: int = 1
+    current_status_label: str = ""
+    signature: SignatureInfo | None = None
+
+
+SUPERSEDED = "superseded"
 
 
 def certificate_verify(code: str) -> Verification:
     """Public verification by the code on the 2-D code: authenticity and current status, with no more personal
-    data than the certificate shows (name masked, ID masked). Unknown → NotFound; malformed → DomainError."""
+    data than the certificate shows (name masked, ID masked). The code of an older version of the certificate
+    answers "已被新版本替代" with a pointer to the current version (its validity and status are those of the
+    version the code was printed on). Unknown → NotFound; malformed → DomainError."""
     code = (code or "").strip()
     if not rules.is_well_formed_code(code):
         raise DomainError("核验码格式不正确：应为二维码中的32位字符", code="malformed_code")
-    # the busiest public endpoint: one fixed SQL statement, no ORM query compilation (see bench/certificates)
+    # the busiest public endpoint: one fixed SQL statement (two for an old version), no ORM query compilation
+    # (see bench/certificates)
     with connection.cursor() as cursor:
         cursor.execute(_VERIFY_SQL, [code])
         row = cursor.fetchone()
-    if row is None:
+        old = None
+        if row is None:
+            cursor.execute(_VERIFY_OLD_SQL, [code])
+            old = cursor.fetchone()
+    found = row if row is not None else old
+    if found is None:
         raise NotFound("未找到该核验码对应的证照：该证照可能是伪造的，请向发证机关核实")
+    from bureau.kernel.crypto import decrypt
+
     (number, holder_name, holder_id, authority, issued_on, valid_until, review_due, stored, scope_text, type_name,
-     holder_kind, window) = row
-    issued_on, valid_until, review_due = (_as_date(issued_on), _as_date(valid_until),
-                                          _as_date(review_due) if review_due else None)
+     holder_kind, window, valid_from, version_no, sha256, signer, signed_at, version_on, reason) = found[:19]
+    issued_on, valid_until, valid_from = _as_date(issued_on), _as_date(valid_until), _as_date(valid_from)
+    review_due = _as_date(review_due) if review_due else None
     status = rules.effective_status(stored=stored, valid_until=valid_until, review_due=review_due,
                                     review_window_days=window, today=today())
     personal = holder_kind == HolderKind.PERSON
-    from bureau.kernel.crypto import decrypt
-
-    return Verification(
-        valid=rules.is_valid_status(status), status=status, status_label=CertificateStatus(status).label,
-        type=type_name, number=number, holder_name=rules.mask_person_name(holder_name) if personal else holder_name,
-        holder_id_masked=mask_id_number(decrypt(holder_id)) if personal and holder_id else "",
-        issuing_authority=authority, issued_on=issued_on, expires_on=valid_until, next_review_due=review_due,
-        scope_text=scope_text,
-    )
+    signature = SignatureInfo(signed=bool(sha256 and signer), signer=signer or "", sha256=sha256 or "",
+                              signed_at=_as_datetime(signed_at)) if sha256 else None
+    common = {
+        "type": type_name, "number": number,
+        "holder_name": rules.mask_person_name(holder_name) if personal else holder_name,
+        "holder_id_masked": mask_id_number(decrypt(holder_id)) if personal and holder_id else "",
+        "issuing_authority": authority, "issued_on": issued_on, "scope_text": scope_text, "valid_from": valid_from,
+        "version_no": version_no or 1, "version_reason": versions.REASON_TEXT.get(str(reason or "issue"), ""),
+        "version_issued_on": _as_date(version_on) if version_on else None, "signature": signature,
+    }
+    if old is None:
+        return Verification(valid=rules.is_valid_status(status), status=status,
+                            status_label=CertificateStatus(status).label, expires_on=valid_until,
+                            next_review_due=review_due, current_version_no=version_no or 1,
+                            current_status_label=CertificateStatus(status).label, **common)
+    superseded_at, current_code, current_no, current_until, current_review = old[19:]
+    current = rules.effective_status(stored=stored, valid_until=_as_date(current_until),
+                                     review_due=_as_date(current_review) if current_review else None,
+                                     review_window_days=window, today=today())
+    return Verification(valid=False, status=SUPERSEDED, status_label="已被新版本替代", expires_on=valid_until,
+                        next_review_due=None, is_current=False, superseded_at=_as_datetime(superseded_at),
+                        current_code=current_code, current_version_no=current_no,
+                        current_status_label=CertificateStatus(current).label, **common)
 
 
 _VERIFY_SQL = (
     "SELECT c.number, c.holder_name, c.holder_id_number, c.issuing_authority, c.issued_on, c.valid_until, "
-    "c.next_review_due, c.status, c.scope_text, t.name, t.holder_kind, t.review_window_days "
+    "c.next_review_due, c.status, c.scope_text, t.name, t.holder_kind, t.review_window_days, c.valid_from, "
+    "c.version_no, v.sha256, v.signer, v.signed_at, v.issued_on, v.reason "
     "FROM certificates_certificate c JOIN certificates_certificatetype t ON t.id = c.type_id "
+    "LEFT JOIN certificates_certificateversion v ON v.certificate_id = c.id AND v.version_no = c.version_no "
     "WHERE c.verify_code = %s"
 )
+# a code printed on an older version: the version's own printed facts, the certificate's current code and status
+_VERIFY_OLD_SQL = (
+    "SELECT c.number, v.holder_name, c.holder_id_number, c.issuing_authority, c.issued_on, v.valid_until, "
+    "NULL, c.status, v.scope_text, t.name, t.holder_kind, t.review_window_days, v.valid_from, "
+    "v.version_no, v.sha256, v.signer, v.signed_at, v.issued_on, v.reason, "
+    "v.superseded_at, c.verify_code, c.version_no, c.valid_until, c.next_review_due "
+    "FROM certificates_certificateversion v JOIN certificates_certificate c ON c.id = v.certificate_id "
+    "JOIN certificates_certificatetype t ON t.id = c.type_id "
+    "WHERE v.verify_code = %s AND v.version_no < c.version_no"
+)
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    """A timestamp read by raw SQL: SQLite gives it naive (stored in UTC), PostgreSQL aware."""
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        from django.utils.dateparse import parse_datetime
+
+        value = parse_datetime(str(value))
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value
 
 
 def _as_date(value: Any) -> dt.date:
@@ -841,6 +899,10 @@ def certificate_import(*, actor: User, data: bytes, filename: str) -> ImportBatc
              if "uscc" in index and index["uscc"] < len(c) and c[index["uscc"]]}
     enterprises = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=usccs)}
     numbers_in_file: dict[str, int] = {}
+    # one held licence per enterprise, kind and scope (uniq_held_licence): those in the register and in the file
+    held_pairs = set(Certificate.objects.filter(enterprise__in=enterprises.values(), scope_key="",
+                                                status__in=HELD_STATUSES).values_list("enterprise_id", "type_id"))
+    pairs_in_file: dict[tuple[int, int], int] = {}
     existing_numbers = set(Certificate.objects.filter(
         number__in=[str(c[index["number"]]).strip() for _, c in all_rows if index["number"] < len(c)]
     ).values_list("number", flat=True))
@@ -916,6 +978,16 @@ def certificate_import(*, actor: User, data: bytes, filename: str) -> ImportBatc
         issued_on = dates["issued_on"]
         if len(errors) > before or ctype is None or issued_on is None or status is None:  # (reported above)
             continue
+        scope_key = "" if ctype.holder_kind == HolderKind.ENTERPRISE and enterprise is not None else None
+        if scope_key is not None and status in HELD_STATUSES:
+            pair = (enterprise.pk, ctype.pk)  # type: ignore[union-attr]
+            if pair in held_pairs:
+                err("证书编号", rules.held_licence_message(type_name=ctype.name, number=""))
+                continue
+            if pair in pairs_in_file:
+                err("证书编号", f"与第 {pairs_in_file[pair]} 行为同一企业的同类有效证照，只能保留一本")
+                continue
+            pairs_in_file[pair] = row_no
         valid_from = dates["valid_from"] or issued_on
         valid_until = dates["valid_until"] or rules.validity_end(valid_from, ctype.validity_months)
         if valid_until < valid_from:
@@ -926,7 +998,7 @@ def certificate_import(*, actor: User, data: bytes, filename: str) -> ImportBatc
                            holder_phone=phone, scope_text=str(cell("scope_text") or "").strip()[:300],
                            issuing_authority=authority, issued_on=issued_on, valid_from=valid_from,
                            valid_until=valid_until, status=status, source_type="import",
-                           verify_code=secrets.token_urlsafe(24))
+                           verify_code=secrets.token_urlsafe(24), scope_key=scope_key)
         cert.holder_id_index = blind_index(cert.holder_id_number) if cert.holder_id_number else ""
         refresh_schedule(cert)
         ready.append((cert, status_text))
@@ -941,6 +1013,11 @@ def certificate_import(*, actor: User, data: bytes, filename: str) -> ImportBatc
             return batch
         Certificate.objects.bulk_create([c for c, _ in ready], batch_size=500)
         saved = dict(Certificate.objects.filter(number__in=[c.number for c, _ in ready]).values_list("number", "id"))
+        CertificateVersion.objects.bulk_create(
+            [CertificateVersion(certificate_id=saved[c.number], version_no=1, reason="issue", verify_code=c.verify_code,
+                                holder_name=c.holder_name, scope_text=c.scope_text, issued_on=c.issued_on,
+                                valid_from=c.valid_from, valid_until=c.valid_until, source_type="import",
+                                note=f"从Excel导入（{filename}）"[:300]) for c, _ in ready], batch_size=1000)
         content_type, now = ContentType.objects.get_for_model(Certificate), timezone.now()
         ProcessHistory.objects.bulk_create(
             [ProcessHistory(content_type=content_type, object_id=saved[c.number], at=now,

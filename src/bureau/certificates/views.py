@@ -132,7 +132,7 @@ def certificate_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "may_mail": services.in_force_refusal(cert, "申请寄递") is None,
         "apply_online": _holder_applies_online(request.user, cert),
         "mailings": cert.mailings.all()[:5], "kind_label": services.KIND_LABELS.get(cert.action_kind, ""),
-        "prints": cert.prints.select_related("terminal")[:10],
+        "prints": cert.prints.select_related("terminal")[:10], "versions": list(cert.versions.all()[:20]),
     })
 
 

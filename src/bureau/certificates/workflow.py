@@ -29,9 +29,13 @@ STATES = {
     "due_for_review": "待复审",
     "expired": "已过期",
     "suspended": "暂扣",
-    "revoked": "吊销/撤销",
+    "revoked": "已吊销",
+    "withdrawn": "已撤销",
     "void": "注销/失效",
 }
+# who decides that a licence ends against the holder's will (吊销 as a penalty, 撤销 of an unlawful grant): the
+# bureau's heads, not the reviewing officer
+HEADS = frozenset({R.SYSADMIN, R.SECTION_HEAD, R.LEADER})
 
 
 def _day(record: Any) -> dt.date:
@@ -78,6 +82,23 @@ def _enterprise_licence(cert: Any, actor: Any) -> str | None:
     return None
 
 
+def _licence_in_force(cert: Any, actor: Any) -> str | None:
+    """企业许可证在有效期内（变更不改变有效期）"""
+    # 危险化学品经营许可证管理办法 第19条; 行政许可法 第49条
+    if cert.type.holder_kind != "enterprise":
+        return "个人证书不办理许可变更"
+    return _in_force(cert, actor)
+
+
+def _heads_end_licences(cert: Any, actor: Any) -> str | None:
+    """企业许可证的吊销、撤销由科室负责人或分管负责人决定"""
+    # 行政处罚法 第9条、第57条 (吊销许可证件 is a penalty decided by the agency's head); 行政许可法 第69条 (撤销 by
+    # the deciding agency or its superior)
+    if cert.type.holder_kind == "enterprise" and actor is not None and not (actor.role_codes & HEADS):
+        return "企业许可证的吊销、撤销须由科室负责人或分管负责人决定"
+    return None
+
+
 def _personal_certificate(cert: Any, actor: Any) -> str | None:
     """个人证书（合格证、特种作业操作证）办理延期换证"""
     # 特种作业人员安全技术培训考核管理规定 第24条; 生产经营单位安全培训规定
@@ -116,13 +137,18 @@ WORKFLOW = Workflow(
     states=STATES,
     transitions=[
         T("periodic_review", "复审合格", LIVE, "valid", MANAGERS, guards=(_in_force, _reviewed_type)),
-        T("extension", "延期", ("valid", "due_for_review", "expired", "void"), "valid", MANAGERS,
+        # a granted 延期 application extends by the system (the decision was the deciding officer's declared action)
+        T("extension", "延期", ("valid", "due_for_review", "expired", "void"), "valid", MANAGERS | {SYSTEM},
           _enterprise_licence),
         # an exam passed again renews the holder's certificate (training records the result: the system renews)
         T("renewal", "延期换证", ("valid", "due_for_review", "expired", "void"), "valid", MANAGERS | {SYSTEM},
           _personal_certificate),
         T("suspend", "暂扣", LIVE, "suspended", MANAGERS, _in_force),
-        T("revoke", "吊销/撤销", (*LIVE, "suspended"), "revoked", MANAGERS, _in_force),
+        # 变更 amends the licence in place: same number, same validity, a new version (certificates/lifecycle.py)
+        T("change", "变更", "valid", "valid", MANAGERS | {SYSTEM}, _licence_in_force),
+        T("revoke", "吊销", (*LIVE, "suspended"), "revoked", MANAGERS, guards=(_in_force, _heads_end_licences)),
+        # 行政许可法 第69条: 撤销 a licence granted unlawfully (e.g. obtained by deception)
+        T("withdraw", "撤销", (*LIVE, "suspended"), "withdrawn", MANAGERS, guards=(_in_force, _heads_end_licences)),
         T("void", "注销", (*LIVE, "suspended", "expired"), "void", MANAGERS, _not_lapsed_to_void),
         T("reinstate", "恢复（暂扣期满）", "suspended", "valid", MANAGERS),
         T("expire", "有效期届满，证照过期", LIVE, "expired", {SYSTEM}, _validity_ended),

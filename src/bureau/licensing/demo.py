@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from bureau.certificates.models import HELD_STATUSES
 from bureau.kernel.registry import register_demo
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -68,6 +69,70 @@ def _shift(app: Any, days: int) -> None:
     refresh_clock(app)
 
 
+def _enterprise_user(enterprise: Any, enterprise_role: Any = None) -> Any:
+    from bureau.accounts.models import Role, User
+
+    user = User.objects.filter(username=f"demo_ent_{enterprise.pk}").first()
+    if user is None:
+        user = User(username=f"demo_ent_{enterprise.pk}", real_name=f"企业 {enterprise.contact_name}",
+                    enterprise=enterprise)
+        user.set_unusable_password()
+        user.save()
+        user.roles.set([enterprise_role or Role.objects.get(code="enterprise")])
+    return user
+
+
+def _existing_licence(enterprise: Any, type_code: str, *, ends_in_days: int) -> Any:
+    """A licence the enterprise was granted about three years ago, ending in `ends_in_days` days."""
+    from bureau.accounts.models import User
+    from bureau.certificates import services as certificates
+    from bureau.certificates.rules import add_months
+
+    start = add_months(certificates.today() + dt.timedelta(days=ends_in_days + 1), -36)
+    return certificates.certificate_issue(actor=User.objects.get(username="admin"), type_code=type_code,
+                                          holder_name=enterprise.name, issuing_authority="运城市应急管理局",
+                                          valid_from=start, enterprise=enterprise,
+                                          scope_text=enterprise.business_scope[:100] or enterprise.get_industry_display())
+
+
+def _lifecycle_demo(s: Any, items: dict[str, Any], *, officer: Any, leader: Any, enterprise_role: Any) -> None:
+    """Issue 15: a 变更 (the licence keeps its number and validity, version 2, version 1 superseded) and a 延期 (the
+    same licence continued for three more years, version 2), both decided online with signed e-licences."""
+    from bureau.accounts.models import User
+    from bureau.certificates import services as certificates
+    from bureau.enterprises.models import Enterprise
+    from bureau.enterprises.services import enterprise_save
+
+    qiye = User.objects.get(username="qiye")
+    changed = (Enterprise.objects.filter(industry="hazchem_operation").exclude(users=qiye).order_by("id")[0])
+    held = _existing_licence(changed, "hazchem_operation_licence", ends_in_days=700)
+    certificates.certificate_document(actor=None, certificate=held)  # its version 1 was downloaded (signed PDF)
+    # the principal changed in the enterprise register (市场监管 data), then the licence is amended to match
+    old_principal = changed.legal_representative
+    changed.legal_representative = ("韩" if old_principal.startswith("郭") else "郭") + old_principal[1:]
+    enterprise_save(actor=User.objects.get(username="admin"), enterprise=changed, changed=["legal_representative"])
+    user = _enterprise_user(changed, enterprise_role)
+    change = s.application_submit(actor=user, item=items["hazchem_operation_change"],
+                                  files=_files(items["hazchem_operation_change"]),
+                                  description=f"主要负责人由{old_principal}变更为{changed.legal_representative}")
+    s.application_decide_instant(actor=officer, application=change, note="变更材料齐全，当场办结。")
+
+    extended = Enterprise.objects.filter(industry="hazchem_production").order_by("id")[0]
+    held = _existing_licence(extended, "safety_production_licence", ends_in_days=100)  # applied 3 months ahead
+    certificates.certificate_document(actor=None, certificate=held)
+    user = _enterprise_user(extended, enterprise_role)
+    extension = s.application_submit(actor=user, item=items["aqsc_extension"], files=_files(items["aqsc_extension"]),
+                                     scope_text=extended.business_scope[:100],
+                                     description="有效期内未发生死亡事故，申请延期（安全生产许可证条例 第9条）")
+    s.application_accept(actor=officer, application=extension)
+    extension.refresh_from_db()
+    if extension.site_required:
+        s.application_site_verify(actor=officer, application=extension, result="安全生产条件未发生变化，符合延期条件。")
+    s.application_propose(actor=officer, application=extension, proposal="grant",
+                          reason="有效期内未发生死亡事故，安全生产条件未降低，拟准予延期3年。")
+    s.application_grant(actor=leader, application=extension, note="同意延期。")
+
+
 @register_demo("licensing", order=30)
 def load(ctx: Any) -> None:
     from bureau.accounts.models import Role, User
@@ -107,6 +172,8 @@ def load(ctx: Any) -> None:
                       rectification_plan="两周内组织特种作业人员复审并补交操作证；应急预案完成备案后补交证明。")
     _submit(qiye, items["hazchem_operation_change"], description="变更主要负责人")  # YCXK2026000003, left open
 
+    _lifecycle_demo(s, items, officer=officer, leader=leader, enterprise_role=enterprise_role)
+
     # 鑫源煤业 (qiye_coal): capacity increase in parallel review, the energy department has not answered yet.
     capacity = _submit(coal, items["coal_capacity_increase"], scope="核定生产能力由120万吨/年核增至150万吨/年")
     s.application_accept(actor=officer, application=capacity)
@@ -135,15 +202,18 @@ def load(ctx: Any) -> None:
                   "hazchem_use": "hazchem_use"}
     for n in range(24):
         code = codes[n % len(codes)]
-        enterprise = Enterprise.objects.filter(industry=industries[code]).order_by("id")[n // len(codes)]
-        user = User.objects.filter(username=f"demo_ent_{enterprise.pk}").first()
-        if user is None:
-            user = User(username=f"demo_ent_{enterprise.pk}", real_name=f"企业 {enterprise.contact_name}",
-                        enterprise=enterprise)
-            user.set_unusable_password()
-            user.save()
-            user.roles.set([enterprise_role])
-        app = _submit(user, items[code])
+        item = items[code]
+        # an enterprise that does not hold the licence yet (one held is changed or extended, never issued again)
+        pool = Enterprise.objects.filter(industry=industries[code]).order_by("id")
+        if item.certificate_type:
+            pool = pool.exclude(certificates__type__code=item.certificate_type,
+                                certificates__status__in=HELD_STATUSES)
+        enterprise = pool[n // len(codes)]
+        user = _enterprise_user(enterprise, enterprise_role)
+        if item.certificate_action == "extension":
+            # its licence ends within the three months in which the 延期 is applied for (安全生产许可证条例 第9条)
+            _existing_licence(enterprise, item.certificate_type, ends_in_days=rng.randrange(95, 150))
+        app = _submit(user, item)
         step = rng.random()
         if step < 0.25:
             _shift(app, rng.randrange(0, 9))
@@ -174,19 +244,6 @@ def load(ctx: Any) -> None:
     application_submit(actor=window, item=wholesale, enterprise=client, files=_files(wholesale),
                        form=_form(wholesale, client, scope="烟花爆竹批发（A、B、C、D级）"),
                        authorisation=demo_pdf("授权委托书.pdf"), proxy_agent=f"{client.legal_representative}（法定代表人）")
-
-
-def _enterprise_user(enterprise: Any) -> Any:
-    from bureau.accounts.models import Role, User
-
-    user = User.objects.filter(username=f"demo_ent_{enterprise.pk}").first()
-    if user is None:
-        user = User(username=f"demo_ent_{enterprise.pk}", real_name=f"企业 {enterprise.contact_name}",
-                    enterprise=enterprise)
-        user.set_unusable_password()
-        user.save()
-        user.roles.set([Role.objects.get(code="enterprise")])
-    return user
 
 
 @register_demo("licensing_review", order=45)  # after the inspection demo (its checklists and inspectors)

@@ -257,6 +257,7 @@ def application_submit(*, actor: User, item: PermitItem, files: Mapping[int, Any
         if existing is not None:
             return existing
     check_item(item, enterprise)
+    services.check_licence_held(item, enterprise)  # a held licence is changed or extended, never issued again
     running = in_progress(item, enterprise)
     if running is not None:
         raise DuplicateApplication(running)

@@ -70,6 +70,10 @@ class PermitItem(models.Model):
                                         help_text="准予许可后发放的证照类型（证照库类型代码）；空＝只出决定书")
     outcome = models.CharField("办理结果", max_length=10, choices=ItemOutcome.choices, default=ItemOutcome.LICENCE,
                                help_text="备案：以备案告知书办结，不作许可决定（如加油站局部改造专项评价，措施I.7）")
+    certificate_action = models.CharField(
+        "证照办理方式", max_length=12, default="issue",
+        choices=[("issue", "发证（首次申请）"), ("change", "变更（原证照换发新版本）"), ("extension", "延期（原证照延续有效期）")],
+        help_text="准予许可后对证照库的处理：变更、延期办理的是企业已持有的同一证照（行政许可法 第49、50条）")
     fees = models.CharField("收费标准", max_length=60, default="不收费")
     conditions = models.TextField("申请条件", blank=True)
     source = models.CharField("时限依据", max_length=200)

@@ -219,6 +219,10 @@ def seed_intake(item_model: Any, field_model: Any, eligibility_model: Any, mater
         seeded += touched
     return seeded
 
+# what granting the item does to the certificate register (PermitItem.certificate_action): a 变更 amends the licence
+# the enterprise holds, a 延期 continues it (行政许可法 第49、50条); every other item issues a licence
+CERTIFICATE_ACTIONS = {"aqsc_extension": "extension", "aqsc_change": "change", "hazchem_operation_change": "change"}
+
 
 def seed_items() -> int:
     """Insert the catalogue items that do not exist yet; returns how many were added."""
@@ -237,6 +241,7 @@ def seed_items() -> int:
             tolerance_allowed=tolerance, notification_commitment_allowed=notice, grade_skips_site=grade_skip,
             special_evaluation_allowed=special, merged_review_allowed=merged, joint_completion_visit=joint,
             parallel_departments=parallel, county_site_check=county_site, certificate_type=cert, legal_basis=basis,
+            certificate_action=CERTIFICATE_ACTIONS.get(code, "issue"),
             source=source, effective_from=dt.date(2024, 1, 1), sort=sort,
             conditions="符合相关法律法规和国家标准、行业标准规定的安全生产条件。",
         )

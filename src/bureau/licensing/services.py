@@ -188,6 +188,17 @@ def locked_data_for(enterprise: Enterprise) -> dict[str, str]:
             "standardization_grade": enterprise.get_standardization_grade_display()}
 
 
+def check_licence_held(item: PermitItem, enterprise: Enterprise) -> None:
+    """An application for a licence kind the enterprise already holds is routed to 变更/延期, a 变更/延期 without a
+    licence to amend or continue to a first application (行政许可法 第49、50条; certificates/lifecycle.py)."""
+    from bureau.certificates.lifecycle import application_refusal
+
+    refusal = application_refusal(enterprise=enterprise, action=item.certificate_action,
+                                  type_code=item.certificate_type, applied_on=today())
+    if refusal:
+        raise DomainError(refusal, code="licence_held")
+
+
 # what the public progress page shows (no enterprise data, no materials)
 PUBLIC_PROGRESS_FIELDS = ("id", "number", "check_code", "state", "submitted_on", "decision_due", "due_provisional",
                           "item__name")
@@ -560,23 +571,24 @@ def application_return(*, actor: User, application: Application, note: str) -> A
 
 
 def _grant_effects(app: Application, *, actor: User, on: dt.date) -> None:
-    from bureau.certificates.services import certificate_issue
+    """The licence in the register (issued, amended by a 变更 or continued by a 延期: certificates/lifecycle.py),
+    the decision letter, and the licence's one signed PDF listed in the application's file."""
+    from bureau.certificates.lifecycle import licence_grant
+    from bureau.certificates.versions import attach_copy, version_document
 
-    certificate = None
+    certificate = version = None
     authority = _authority(app)
     if app.item.certificate_type:
-        certificate = certificate_issue(
-            actor=actor, type_code=app.item.certificate_type, holder_name=app.enterprise.name,
-            issuing_authority=authority, valid_from=on, enterprise=app.enterprise,
-            scope_text=app.scope_text or app.enterprise.business_scope, source=app,
-            note=f"行政许可 {app.number}",
-        )
+        certificate, version = licence_grant(
+            actor=actor, action=app.item.certificate_action, type_code=app.item.certificate_type,
+            enterprise=app.enterprise, issuing_authority=authority, on=on, scope_text=app.scope_text,
+            applied_on=app.submitted_on, source=app, note=f"行政许可 {app.number}")
         Application.objects.filter(pk=app.pk).update(certificate=certificate)
         app.certificate = certificate
     rows = [("许可事项", app.item.name), ("被许可人", app.enterprise.name), ("统一社会信用代码", app.enterprise.uscc),
             ("许可范围", app.scope_text or app.enterprise.business_scope or "—")]
-    if certificate is not None:
-        rows += [("证书编号", certificate.number),
+    if certificate is not None and version is not None:
+        rows += [("证书编号", certificate.number + (f"（第{version.version_no}版）" if version.version_no > 1 else "")),
                  ("有效期", f"{chinese_date(certificate.valid_from)}至{chinese_date(certificate.valid_until)}")]
     blocks = [Para(f"你单位于{chinese_date(app.submitted_on)}提出的{app.item.name}申请，经审查，符合法定条件和标准。"
                    "根据《中华人民共和国行政许可法》第三十八条第一款，决定准予行政许可。"),
@@ -588,21 +600,14 @@ def _grant_effects(app: Application, *, actor: User, on: dt.date) -> None:
         blocks.append(Para(f"办理方式：{app.fast_track_reason}。"))
     _document(app, kind="grant_decision", title="准予行政许可决定书", prefix="运应急许准", blocks=blocks, actor=actor,
               on=on)
-    if certificate is not None:
-        # the licence itself as a downloadable PDF (the certificates area adds the e-certificate with its 2-D code)
-        spec = Spec(title=certificate.type.name, authority=authority, number=f"编号：{certificate.number}",
-                    blocks=[Fields([("单位名称", app.enterprise.name), ("统一社会信用代码", app.enterprise.uscc),
-                                    ("主要负责人", app.enterprise.legal_representative),
-                                    ("单位地址", app.enterprise.address or "—"),
-                                    ("许可范围", certificate.scope_text or "—"),
-                                    ("有效期", f"{chinese_date(certificate.valid_from)}至"
-                                              f"{chinese_date(certificate.valid_until)}"),
-                                    ("核验码", certificate.verify_code)]),
-                            Signature(authority, on)],
-                    footer="证照状态以证照库登记为准，可凭核验码在门户网站核验。")
-        store_document(owner=app, kind="licence", spec=spec, actor=actor, sort=app.documents().count() + 1)
-    record_history(app, actor=actor, action="certificate", label="证照已发放",
-                   note=certificate.number if certificate else "本事项不发放证照，以决定书为准")
+    if certificate is not None and version is not None:
+        # the licence version's one PDF (2-D code, the bureau's signature), also listed in the application's file
+        attach_copy(version_document(actor=actor, certificate=certificate, version=version), owner=app,
+                    kind="licence", sort=app.documents().count() + 1)
+    done = {"change": "证照已变更", "extension": "证照已延期"}.get(app.item.certificate_action, "证照已发放")
+    record_history(app, actor=actor, action="certificate", label=done if certificate else "证照已发放",
+                   note=(f"{certificate.number} 第{version.version_no}版" if certificate and version
+                         else "本事项不发放证照，以决定书为准"))
     _tell_applicant(app, "准予许可", "决定书" + ("和证照" if certificate else "") + "可在网上办事大厅下载。")
 
 

@@ -1,0 +1,56 @@
+"""Issue 15: an application for a licence kind already held is routed to 变更/延期 at submission; granting a 延期
+continues the held licence instead of issuing a new one (licensing/services.py `_grant_effects` →
+certificates/lifecycle.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bureau.certificates.models import Certificate
+from bureau.certificates.rules import add_months
+from bureau.kernel.errors import DomainError
+from bureau.licensing import services as s
+from tests.certificates.factories import licence
+from tests.licensing.conftest import files_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _submit(w, code, user=None):
+    item = w.items[code]
+    return s.application_submit(actor=user or w.qiye, item=item, files=files_for(item))
+
+
+def test_an_application_for_a_held_kind_is_routed_to_change_or_extension(world):
+    """Rule: 行政许可法 第49、50条 — an enterprise holding a valid 危化经营许可证 applies for its 变更 or 延期, not for a
+    second licence; a 变更 without a held licence is routed to a first application. Nothing is created."""
+    with pytest.raises(DomainError, match="未持有有效的危险化学品经营许可证，不能办理变更"):
+        _submit(world, "hazchem_operation_change")
+    held = licence(world.enterprise, valid_from=s.today())
+    with pytest.raises(DomainError, match=f"已持有有效的危险化学品经营许可证（编号 {held.number}）.*变更.*延期"):
+        _submit(world, "hazchem_operation")
+    assert not world.enterprise.applications.exists()
+    assert _submit(world, "hazchem_operation_change").state == "submitted"
+
+
+def test_a_granted_extension_continues_the_held_licence(world):
+    """Rule: 安全生产许可证条例 第9条 — the 延期 granted continues the same 安全生产许可证 for three more years from the
+    day after it ends: same number, version 2, still one licence; the application's file lists its signed PDF."""
+    held = licence(world.enterprise, type_code="safety_production_licence",
+                   valid_from=add_months(s.today() + dt.timedelta(days=61), -36))
+    app = _submit(world, "aqsc_extension")
+    s.application_accept(actor=world.officer, application=app)
+    app.refresh_from_db()
+    if app.site_required:
+        s.application_site_verify(actor=world.officer, application=app, result="条件未变化")
+    s.application_propose(actor=world.officer, application=app, proposal="grant", reason="符合延期条件")
+    s.application_grant(actor=world.leader, application=app)
+    app.refresh_from_db()
+    held.refresh_from_db()
+    assert app.certificate == held and held.version_no == 2
+    assert held.valid_from == s.today() + dt.timedelta(days=61)
+    assert Certificate.objects.filter(enterprise=world.enterprise).count() == 1
+    copy = app.documents().get(kind="licence")
+    assert copy.sha256 == held.versions.get(version_no=2).sha256
