@@ -468,7 +468,7 @@ def test_officer_queue_sorted_by_days_left_with_query_budget(world, login, djang
 
 
 def test_enterprise_my_applications_with_query_budget(world, login, django_assert_max_num_queries):
-    for code in ("hazchem_operation", "hazchem_operation_change", "hazchem_project_condition"):
+    for code in ("hazchem_operation", "hazchem_project_condition", "hazchem_project_design"):
         submit(world, code)
     client = login(world.qiye)
     with django_assert_max_num_queries(11):  # the list, and the enterprise's drafts above it

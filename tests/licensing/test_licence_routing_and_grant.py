@@ -13,14 +13,15 @@ from bureau.certificates.rules import add_months
 from bureau.kernel.errors import DomainError
 from bureau.licensing import services as s
 from tests.certificates.factories import licence
-from tests.licensing.conftest import files_for
+from tests.factories import EnterpriseFactory, make_user
+from tests.licensing.conftest import application_submit, files_for
 
 pytestmark = pytest.mark.django_db
 
 
 def _submit(w, code, user=None):
     item = w.items[code]
-    return s.application_submit(actor=user or w.qiye, item=item, files=files_for(item))
+    return application_submit(actor=user or w.qiye, item=item, files=files_for(item))
 
 
 def test_an_application_for_a_held_kind_is_routed_to_change_or_extension(world):
@@ -38,9 +39,10 @@ def test_an_application_for_a_held_kind_is_routed_to_change_or_extension(world):
 def test_a_granted_extension_continues_the_held_licence(world):
     """Rule: 安全生产许可证条例 第9条 — the 延期 granted continues the same 安全生产许可证 for three more years from the
     day after it ends: same number, version 2, still one licence; the application's file lists its signed PDF."""
-    held = licence(world.enterprise, type_code="safety_production_licence",
+    mine = EnterpriseFactory(name="运城测试矿业有限公司", region_id="140802", industry="non_coal_mine")
+    held = licence(mine, type_code="safety_production_licence",
                    valid_from=add_months(s.today() + dt.timedelta(days=61), -36))
-    app = _submit(world, "aqsc_extension")
+    app = _submit(world, "aqsc_extension", user=make_user("t_mine", roles=["enterprise"], enterprise=mine))
     s.application_accept(actor=world.officer, application=app)
     app.refresh_from_db()
     if app.site_required:
@@ -51,6 +53,6 @@ def test_a_granted_extension_continues_the_held_licence(world):
     held.refresh_from_db()
     assert app.certificate == held and held.version_no == 2
     assert held.valid_from == s.today() + dt.timedelta(days=61)
-    assert Certificate.objects.filter(enterprise=world.enterprise).count() == 1
+    assert Certificate.objects.filter(enterprise=mine).count() == 1
     copy = app.documents().get(kind="licence")
     assert copy.sha256 == held.versions.get(version_no=2).sha256

@@ -34,6 +34,7 @@ from bureau.licensing.models import (
     Commitment,
     Opinion,
     Pause,
+    PermitItem,
     PermitMaterial,
 )
 from bureau.licensing.workflow import COMMITMENT, WORKFLOW
