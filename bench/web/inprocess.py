@@ -1,0 +1,122 @@
+"""In-process cost of the pages of the web benchmark: total, SQL and Python (total − SQL) per request, and the
+number of queries, with the Django test client against the database of DATABASE_URL (no HTTP server, no network).
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bureau_bench
+    .venv/bin/python bench/web/inprocess.py                 # the table (RUNS requests per page, median)
+    PROFILE=/licensing/queue/ .venv/bin/python bench/web/inprocess.py   # cProfile of RUNS requests of one page
+
+The signed-in users are the demo accounts (bench/web/sessions.py signs them in the same way for wrk).
+"""
+
+from __future__ import annotations
+
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bureau.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from bureau.accounts.models import User  # noqa: E402
+from bureau.licensing.models import Application  # noqa: E402
+
+RUNS = int(os.environ.get("RUNS", "100"))
+
+
+class SqlTimer:
+    """An execute wrapper adding up the time spent in the database driver."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - started
+            self.count += 1
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username), backend="bureau.accounts.backends.LockoutModelBackend")
+    session = client.session
+    session["otp_verified"] = True
+    session.save()
+    return client
+
+
+def pages() -> list[tuple[str, Client, str]]:
+    officer, firm, anonymous = signed_in("city_licensing"), signed_in("qiye"), Client()
+    qiye = User.objects.get(username="qiye")
+    app = Application.objects.filter(level="city", state="review").order_by("-id").first()
+    own = Application.objects.filter(enterprise_id=qiye.enterprise_id).order_by("-id").first()
+    assert app is not None and own is not None
+    return [
+        ("/healthz (framework floor)", anonymous, "/healthz"),
+        ("portal home (public)", anonymous, "/portal/"),
+        ("progress look-up form (public)", anonymous, "/licensing/progress/"),
+        ("logged-in floor /licensing/items/", officer, "/licensing/items/"),
+        ("officer queue page", officer, "/licensing/queue/"),
+        ("officer queue API", officer, "/api/v1/licensing/applications?view=queue"),
+        ("application detail (officer)", officer, f"/licensing/{app.pk}/"),
+        ("enterprise my applications", firm, "/licensing/mine/"),
+        ("enterprise workbench", firm, "/"),
+        ("application detail (enterprise)", firm, f"/licensing/{own.pk}/"),
+    ]
+
+
+def measure(client: Client, url: str) -> tuple[float, float, float]:
+    timer = SqlTimer()
+    totals, sqls, counts = [], [], []
+    with connection.execute_wrapper(timer):
+        for i in range(RUNS + 5):
+            timer.seconds, timer.count = 0.0, 0
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, (url, response.status_code)
+            if i >= 5:
+                totals.append(elapsed * 1000)
+                sqls.append(timer.seconds * 1000)
+                counts.append(timer.count)
+    return statistics.median(totals), statistics.median(sqls), statistics.median(counts)
+
+
+def main() -> None:
+    rows = pages()
+    target = os.environ.get("PROFILE")
+    if target:
+        label, client, url = next(r for r in rows if r[2] == target)
+        for _ in range(5):
+            client.get(url)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(RUNS):
+            client.get(url)
+        profiler.disable()
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("LINES", "60")))
+        return
+    print(f"| page | total ms | SQL ms | Python ms | queries |\n|---|---|---|---|---|")
+    for label, client, url in rows:
+        total, sql, count = measure(client, url)
+        print(f"| {label} | {total:.2f} | {sql:.2f} | {total - sql:.2f} | {count:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
