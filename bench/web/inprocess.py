@@ -5,6 +5,7 @@ number of queries, with the Django test client against the database of DATABASE_
     .venv/bin/python bench/web/inprocess.py                 # the table (RUNS requests per page, median)
     PROFILE=/licensing/queue/ .venv/bin/python bench/web/inprocess.py   # cProfile of RUNS requests of one page
 
+BUREAU_SRC=/path/to/other/checkout/src measures another tree on the same database (before/after).
 The signed-in users are the demo accounts (bench/web/sessions.py signs them in the same way for wrk).
 """
 
@@ -18,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+sys.path.insert(0, os.environ.get("BUREAU_SRC") or str(Path(__file__).resolve().parents[2] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bureau.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 

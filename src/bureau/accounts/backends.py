@@ -34,3 +34,10 @@ class LockoutModelBackend(ModelBackend):
               object_type="" if user else "accounts.user", object_id="" if user else username[:64],
               summary="登录失败" + ("（未知账号）" if user is None else "") + (f"，须等待 {wait} 秒" if wait else ""))
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in user of a request with everything the top bar, the menu and the authority checks read:
+        organisation and enterprise joined, roles in one more query (issue 18: one load per request, not five)."""
+        user = (User._default_manager.select_related("organisation", "enterprise").prefetch_related("roles")
+                .filter(pk=user_id).first())
+        return user if user is not None and self.user_can_authenticate(user) else None
