@@ -106,6 +106,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bureau.kernel.timing.ServerTimingMiddleware",
     "bureau.kernel.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -122,6 +123,11 @@ MIDDLEWARE = [
     "bureau.kernel.middleware.RequestContextMiddleware",
     "bureau.portal.middleware.ApiCallLogMiddleware",
 ]
+
+# Where a request's time goes (kernel/timing.py, docs/performance.md): a Server-Timing header (total, SQL, queries)
+# and a cProfile file per request. Both off by default.
+SERVER_TIMING = env_bool("SERVER_TIMING", False)
+PROFILE_REQUESTS_DIR = env("PROFILE_REQUESTS_DIR", "")
 
 ROOT_URLCONF = "bureau.urls"
 WSGI_APPLICATION = "bureau.wsgi.application"
