@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
-from bisect import bisect_left
 import threading
 import time
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property

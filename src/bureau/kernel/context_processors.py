@@ -10,6 +10,7 @@ from django.urls import get_script_prefix, reverse
 from bureau.kernel.notifications import unread_count
 from bureau.kernel.registry import menu_for, registry
 
+
 def platform(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
