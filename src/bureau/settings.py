@@ -162,6 +162,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME", str(VAR_DIR / "test.sqlite3"))}
 else:
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "") or None}
+    # Server-side prepared statements (psycopg 3; docs/performance.md): with DB_PREPARE_THRESHOLD=N a query run N
+    # times on a connection is parsed and planned once. They need server-side parameter binding and a connection
+    # that lives (DB_CONN_MAX_AGE), and must stay off behind a transaction-mode pooler (PgBouncer). Off by default.
+    if env("DB_PREPARE_THRESHOLD", ""):
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True,
+                                           "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5)}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
