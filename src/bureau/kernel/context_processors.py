@@ -5,7 +5,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
 
 from bureau.kernel.notifications import unread_count
 from bureau.kernel.registry import menu_for, registry
@@ -17,7 +19,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     return {
         "BUREAU_NAME": settings.BUREAU_NAME,
         "PLATFORM_NAME": settings.PLATFORM_NAME,
-        "menu_groups": _menu(user) if signed_in else [],
+        "menu_html": _menu_html(user, request) if signed_in else "",
         "unread_count": unread_count(user) if signed_in else 0,
         "portal_links": sorted(registry.portal_links, key=lambda e: e.order),
         "portal_nav": _portal_nav(get_script_prefix()),
@@ -44,6 +46,22 @@ def _menu(user: Any) -> list[tuple[str, list[MenuLink]]]:
                 for group, entries in menu_for(user)]
         _MENU_CACHE[key] = menu
     return menu
+
+
+_MENU_HTML: dict[tuple[str, frozenset[str], int, str], str] = {}
+
+
+def _menu_html(user: Any, request: HttpRequest) -> str:
+    """The left menu as HTML, rendered once per process for each role set and current page (the active link)."""
+    match = getattr(request, "resolver_match", None)
+    view_name = (match.view_name if match is not None else "") or ""
+    key = (get_script_prefix(), user.role_codes, len(registry.menu), view_name)
+    html = _MENU_HTML.get(key)
+    if html is None:
+        html = mark_safe(render_to_string("includes/sidenav.html",
+                                          {"menu_groups": _menu(user), "view_name": view_name}))
+        _MENU_HTML[key] = html
+    return html
 
 
 _NAV_CACHE: dict[str, list[tuple[str, str]]] = {}
