@@ -35,5 +35,5 @@ done
 kill $GUNICORN 2>/dev/null || true
 if [ "${INPROCESS:-1}" = 1 ]; then
   echo "in process (Django test client, median of ${RUNS:-100} requests):"
-  RUNS=${RUNS:-100} BUREAU_SRC="$SRC" .venv/bin/python bench/web/inprocess.py 2>/dev/null | grep '^|'
+  ALLOWED_HOSTS=testserver RUNS=${RUNS:-100} BUREAU_SRC="$SRC" .venv/bin/python bench/web/inprocess.py 2>/dev/null | grep '^|'
 fi
