@@ -41,9 +41,10 @@ class LockoutModelBackend(ModelBackend):
         """The signed-in user of a request with everything the top bar, the menu and the authority checks read, in
         one query: organisation and enterprise joined, the role codes aggregated by a subquery (issue 18: one load
         per request, not five)."""
-        user = (User._default_manager.select_related("organisation", "enterprise")
-                .annotate(role_codes_joined=_role_codes_sql()).filter(pk=user_id).first())
-        if user is None:
+        try:
+            user = (User._default_manager.select_related("organisation", "enterprise")
+                    .annotate(role_codes_joined=_role_codes_sql()).get(pk=user_id))
+        except (User.DoesNotExist, ValueError, TypeError):
             return None
         joined = getattr(user, "role_codes_joined", None) or ""
         user.__dict__["role_codes"] = frozenset(code for code in joined.split(",") if code)
