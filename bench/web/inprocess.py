@@ -12,6 +12,7 @@ The signed-in users are the demo accounts (bench/web/sessions.py signs them in t
 from __future__ import annotations
 
 import cProfile
+import importlib.util
 import os
 import pstats
 import statistics
@@ -36,20 +37,13 @@ from bureau.licensing.models import Application  # noqa: E402
 RUNS = int(os.environ.get("RUNS", "100"))
 
 
-class SqlTimer:
-    """An execute wrapper adding up the time spent in the database driver."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - started
-            self.count += 1
+# The execute wrapper of this checkout's kernel/timing.py, loaded by path: BUREAU_SRC may name an older tree
+_spec = importlib.util.spec_from_file_location(
+    "bench_timing", Path(__file__).resolve().parents[2] / "src" / "bureau" / "kernel" / "timing.py")
+assert _spec is not None and _spec.loader is not None
+_timing = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_timing)
+SqlTimer = _timing.SqlTimer
 
 
 def signed_in(username: str) -> Client:

@@ -20,4 +20,4 @@ request = function()
   if pick[1] ~= "" then headers["Cookie"] = pick[1] end
   return wrk.format("GET", pick[2], headers)
 end
-dofile("bench/web/report.lua")
+dofile("bench/portal/report.lua")

@@ -14,4 +14,4 @@ request = function()
   if entries[i][1] ~= "" then headers["Cookie"] = entries[i][1] end
   return wrk.format("GET", entries[i][2], headers)
 end
-dofile("bench/web/report.lua")
+dofile("bench/portal/report.lua")

@@ -22,8 +22,8 @@ for _ in $(seq 1 60); do curl -sf "$BASE/healthz" >/dev/null 2>&1 && break; slee
 echo "date $(date -u '+%F %T') UTC | nproc $(nproc) | load $(cut -d' ' -f1-3 /proc/loadavg) | applications \
 $(psql "$DATABASE_URL" -Atc 'select count(*) from licensing_application')"
 PAGE=queue_page wrk -t2 -c8 -d3s -s bench/web/mix.lua "$BASE" >/dev/null   # warm every worker
-echo "| page | connections | throughput | p50 | p95 | p99 | errors | non-2xx/3xx | load |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| page | connections | throughput | p50 | p95 | p99 | errors, non-2xx | load |"
+echo "|---|---|---|---|---|---|---|---|"
 for page in $PAGES mix; do
   for c in $CONNS; do
     threads=$([ "$c" -ge 2 ] && echo 2 || echo 1)

@@ -18,25 +18,20 @@ import django  # noqa: E402
 
 django.setup()
 
+import importlib.util  # noqa: E402
+
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 
 from bureau.accounts.models import User  # noqa: E402
 from bureau.certificates.models import Certificate  # noqa: E402
 from bureau.licensing.models import Application  # noqa: E402
 
-
-def session_for(username: str) -> str:
-    user = User.objects.get(username=username)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "bureau.accounts.backends.LockoutModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store["otp_verified"] = True
-    store.set_expiry(24 * 3600)  # longer than a run, whatever the idle limit
-    store.save()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+# sessions made as a sign-in makes them: the soak benchmark's helper
+_spec = importlib.util.spec_from_file_location("soak_sessions", Path(__file__).resolve().parents[1] / "soak" / "sessions.py")
+assert _spec is not None and _spec.loader is not None
+_soak = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_soak)
+session_for = _soak.session_for
 
 
 def main() -> None:

@@ -20,7 +20,9 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
 
-class _SqlTimer:
+class SqlTimer:
+    """An execute wrapper adding up the time spent in the database driver and the number of queries."""
+
     def __init__(self) -> None:
         self.seconds = 0.0
         self.count = 0
@@ -44,7 +46,7 @@ class ServerTimingMiddleware:
         timing, profile_dir = settings.SERVER_TIMING, settings.PROFILE_REQUESTS_DIR
         if not timing and not profile_dir:
             return self.get_response(request)
-        timer = _SqlTimer()
+        timer = SqlTimer()
         profiler = cProfile.Profile() if profile_dir else None
         started = time.perf_counter()
         with ExitStack() as stack:
