@@ -106,10 +106,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "bureau.kernel.timing.ServerTimingMiddleware",
     "bureau.kernel.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "bureau.accounts.middleware.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -122,6 +124,11 @@ MIDDLEWARE = [
     "bureau.kernel.middleware.RequestContextMiddleware",
     "bureau.portal.middleware.ApiCallLogMiddleware",
 ]
+
+# Where a request's time goes (kernel/timing.py, docs/performance.md): a Server-Timing header (total, SQL, queries)
+# and a cProfile file per request. Both off by default.
+SERVER_TIMING = env_bool("SERVER_TIMING", False)
+PROFILE_REQUESTS_DIR = env("PROFILE_REQUESTS_DIR", "")
 
 ROOT_URLCONF = "bureau.urls"
 WSGI_APPLICATION = "bureau.wsgi.application"
@@ -156,6 +163,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_NAME", str(VAR_DIR / "test.sqlite3"))}
 else:
     DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", "") or None}
+    # Server-side prepared statements (psycopg 3; docs/performance.md): with DB_PREPARE_THRESHOLD=N a query run N
+    # times on a connection is parsed and planned once. They need server-side parameter binding and a connection
+    # that lives (DB_CONN_MAX_AGE), and must stay off behind a transaction-mode pooler (PgBouncer). Off by default.
+    if env("DB_PREPARE_THRESHOLD", ""):
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True,
+                                           "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5)}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -182,7 +195,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # 等保 2.0 level 3 (GB/T 22239-2019): idle timeout here; failed sign-ins are throttled by rules (accounts/hooks.py).
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+# Not on every request: accounts.middleware.SessionRefreshMiddleware saves a session again once a minute at most,
+# so the idle timeout holds to the minute without a database write per page (issue 18).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)

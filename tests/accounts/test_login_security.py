@@ -3,11 +3,17 @@ password complexity, bearer tokens for machine clients."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pyotp
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bureau.accounts import services
 from bureau.accounts.models import ApiCallLog
@@ -163,9 +169,55 @@ def test_wrong_code_does_not_enable_totp():
     assert not user.totp_enabled and user.totp_secret == ""
 
 
-def test_sessions_expire_when_idle():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+@pytest.fixture
+def wall_clock(monkeypatch):
+    """Move the platform's clock (django.utils.timezone.now, which session expiry reads) instead of sleeping."""
+    offset = [dt.timedelta()]
+    real = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real() + offset[0])
+
+    def advance(seconds: float) -> None:
+        offset[0] += dt.timedelta(seconds=seconds)
+    return advance
+
+
+def _session_expiry(client) -> dt.datetime:
+    return Session.objects.get(session_key=client.cookies[settings.SESSION_COOKIE_NAME].value).expire_date
+
+
+def test_sessions_expire_when_idle(client, wall_clock):
+    """等保 2.0 8.1.4.1 d) (登录连接超时自动退出): a session unused for SESSION_IDLE_SECONDS (≤ 30 minutes) is signed
+    out; one used within the limit goes on, and the limit counts again from its last use."""
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_SECONDS <= 30 * 60
+    idle = settings.SESSION_IDLE_SECONDS
+    client.force_login(make_user(roles=["inspector"], organisation=county_bureau()))
+    assert client.get("/accounts/profile/").status_code == 200
+    wall_clock(idle - 30)
+    assert client.get("/accounts/profile/").status_code == 200
+    wall_clock(idle - 30)
+    assert client.get("/accounts/profile/").status_code == 200  # within the limit of the previous request
+    wall_clock(idle + 1)
+    response = client.get("/accounts/profile/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_idle_clock_is_saved_at_most_once_a_minute(client, wall_clock):
+    """等保 2.0 8.1.4.1 d) with one session write a minute instead of one per page: requests within a minute of the
+    last save write nothing, the first one after it moves the expiry to its own time plus the idle limit, so a
+    session never outlives its last request by more than SESSION_IDLE_SECONDS."""
+    client.force_login(make_user(roles=["inspector"], organisation=county_bureau()))
+    client.get("/accounts/profile/")
+    saved = _session_expiry(client)
+    wall_clock(30)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/accounts/profile/").status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert _session_expiry(client) == saved
+    wall_clock(31)
+    client.get("/accounts/profile/")
+    refreshed = _session_expiry(client)
+    assert refreshed > saved
+    assert refreshed <= timezone.now() + dt.timedelta(seconds=settings.SESSION_IDLE_SECONDS)
 
 
 def test_passwords_need_three_character_classes():

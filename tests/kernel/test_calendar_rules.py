@@ -99,3 +99,34 @@ def test_the_prefix_count_agrees_with_the_day_by_day_definition(start, span, raw
     end = start + dt.timedelta(days=span)
     pauses = [(a, a + dt.timedelta(days=n)) for a, n in raw_pauses]
     assert calendar.count_working_days(start, end, pauses).count == _walk(start, end, pauses)
+
+
+def _walk_add(start: dt.date, days: int, pauses) -> calendar.Deadline:
+    """The definition of add_working_days, day by day (the code before the prefix tables)."""
+    provisional = calendar.year_days(start.year).provisional
+    day, counted = start, 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        yd = calendar.year_days(day.year)
+        provisional = provisional or yd.provisional
+        if yd.is_working(day) and not any(a <= day <= b for a, b in pauses):
+            counted += 1
+    return calendar.Deadline(day, provisional)
+
+
+def test_the_fast_deadline_agrees_with_the_day_by_day_walk_including_make_up_days():
+    """行政许可法 第42条/第45条: a deadline N working days on, pauses excluded. Jumping by the per-year prefix tables
+    gives exactly the walk's date and provisional flag over 2024–2028, with the package's 调休 days, administrator
+    rows (a make-up Saturday, an extra day off) and the provisional years 2027–2028."""
+    import random
+
+    CalendarDay.objects.create(date=D(2025, 3, 8), is_working_day=True, name="调休上班")
+    CalendarDay.objects.create(date=D(2026, 6, 3), is_working_day=False, name="临时休息")
+    CalendarDay.objects.create(date=D(2027, 5, 8), is_working_day=True, name="调休上班")
+    rng = random.Random(42)
+    for _ in range(150):
+        start = D(2024, 1, 1) + dt.timedelta(days=rng.randrange(5 * 365))
+        days = rng.choice([0, 1, 5, 20, 60, rng.randrange(400)])
+        pauses = [(a, a + dt.timedelta(days=rng.randrange(30)))
+                  for a in (start + dt.timedelta(days=rng.randrange(-20, 200)) for _ in range(rng.randrange(3)))]
+        assert calendar.add_working_days(start, days, pauses) == _walk_add(start, days, pauses), (start, days, pauses)

@@ -64,3 +64,14 @@ def test_json_log_lines_are_one_object_each_with_personal_data_masked():
     entry = json.loads(line)
     assert entry["level"] == "WARNING" and entry["logger"] == "bureau.test"
     assert entry["message"] == "短信发送到 139****5678 失败" and "\n" not in line
+
+
+def test_server_timing_splits_total_sql_and_python_only_when_switched_on(client, settings, tmp_path):
+    """Issue 18: operators see per request where the time goes (Server-Timing: total, SQL with the number of
+    queries, Python); off by default, and the per-request profile is written only when a folder is set."""
+    assert "Server-Timing" not in client.get("/healthz")
+    settings.SERVER_TIMING = True
+    settings.PROFILE_REQUESTS_DIR = str(tmp_path / "prof")
+    header = client.get("/healthz")["Server-Timing"]
+    assert header.startswith("total;dur=") and 'sql;dur=' in header and " queries" in header and "app;dur=" in header
+    assert [p.name for p in (tmp_path / "prof").iterdir()][0].startswith("healthz-")

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 
 from bureau.accounts import signin
-from bureau.accounts.models import User
+from bureau.accounts.models import Role, User
 from bureau.kernel.audit import audit
 
 
@@ -34,3 +36,24 @@ class LockoutModelBackend(ModelBackend):
               object_type="" if user else "accounts.user", object_id="" if user else username[:64],
               summary="登录失败" + ("（未知账号）" if user is None else "") + (f"，须等待 {wait} 秒" if wait else ""))
         return None
+
+    def get_user(self, user_id: Any) -> User | None:
+        """The signed-in user of a request with everything the top bar, the menu and the authority checks read, in
+        one query: organisation and enterprise joined, the role codes aggregated by a subquery (issue 18: one load
+        per request, not five)."""
+        try:
+            user = (User._default_manager.select_related("organisation", "enterprise")
+                    .annotate(role_codes_joined=_role_codes_sql()).get(pk=user_id))
+        except (User.DoesNotExist, ValueError, TypeError):
+            return None
+        joined = getattr(user, "role_codes_joined", None) or ""
+        user.__dict__["role_codes"] = frozenset(code for code in joined.split(",") if code)
+        return user if self.user_can_authenticate(user) else None
+
+
+def _role_codes_sql() -> RawSQL:
+    """The user's role codes as one comma-separated text (codes are identifiers: no commas)."""
+    through = User.roles.through._meta.db_table
+    aggregate = "string_agg(r.code, ',')" if connection.vendor == "postgresql" else "group_concat(r.code, ',')"
+    return RawSQL(f"SELECT {aggregate} FROM {Role._meta.db_table} r JOIN {through} ur ON ur.role_id = r.id "
+                  f"WHERE ur.user_id = {User._meta.db_table}.id", [])

@@ -4,6 +4,7 @@ data, API tokens."""
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -136,6 +137,20 @@ class Role(models.Model):
         return self.name
 
 
+ROLE_NAMES_SECONDS = 60
+_role_table: tuple[float, dict[str, tuple[tuple[int, str], str]]] | None = None
+
+
+def _role_names(codes: frozenset[str]) -> dict[str, tuple[tuple[int, str], str]]:
+    """{code: ((sort, code), name)} of every role, read again after ROLE_NAMES_SECONDS or when a code is new."""
+    global _role_table
+    now = time.monotonic()
+    if _role_table is None or _role_table[0] <= now or not codes <= _role_table[1].keys():
+        table = {code: ((sort, code), name) for code, sort, name in Role.objects.values_list("code", "sort", "name")}
+        _role_table = (now + ROLE_NAMES_SECONDS, table)
+    return _role_table[1]
+
+
 class BureauUserManager(UserManager["User"]):
     pass
 
@@ -194,6 +209,14 @@ class User(AbstractUser):
 
     def has_role(self, *codes: str) -> bool:
         return bool(self.role_codes & set(codes))
+
+    @property
+    def role_names(self) -> list[str]:
+        """The names of the user's roles for the top bar, in the roles' order. Display only (what a user may do is
+        decided by `role_codes`, read with the user): the names come from a per-process table read at most once a
+        minute, not one query per page."""
+        names = _role_names(self.role_codes)
+        return [label for _, label in sorted(names[code] for code in self.role_codes if code in names)]
 
     @property
     def is_staff_member(self) -> bool:

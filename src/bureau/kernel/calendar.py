@@ -17,7 +17,8 @@ import calendar as _stdlib_calendar
 import datetime as dt
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -29,6 +30,9 @@ from bureau.kernel.models import CalendarDay, CalendarYear
 
 CACHE_TTL_SECONDS = 60
 _VERSION_KEY = "kernel:calendar:version"
+# The shared version is read at most once per request (begin_request) and otherwise at most once a second: a page
+# counting fifty countdowns asks the shared cache (a network round trip with Redis) once, not once per lookup.
+VERSION_RECHECK_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,25 @@ class YearDays:
             day += dt.timedelta(days=1)
         return counts
 
+    @cached_property
+    def _origin(self) -> int:
+        return dt.date(self.year, 1, 1).toordinal()
+
     def working_between(self, first: dt.date, last: dt.date) -> int:
         """Working days from `first` to `last`, both inclusive and in this year: two lookups, no walk."""
-        origin = dt.date(self.year, 1, 1).toordinal()
+        origin = self._origin
         return self._prefix[last.toordinal() - origin + 1] - self._prefix[first.toordinal() - origin]
+
+    def working_through(self, day: dt.date) -> int:
+        """Working days from 1 January up to and including `day` (a day of this year)."""
+        return self._prefix[day.toordinal() - self._origin + 1]
+
+    def nth_working(self, n: int) -> dt.date | None:
+        """The year's `n`-th working day (n ≥ 1), or None when the year has fewer: a binary search of the prefix."""
+        prefix = self._prefix
+        if n > prefix[-1]:
+            return None
+        return dt.date.fromordinal(self._origin + bisect_left(prefix, n) - 1)
 
 
 class CalendarError(ValueError):
@@ -80,20 +99,36 @@ class CalendarError(ValueError):
 
 _lock = threading.Lock()
 _cache: dict[int, tuple[float, int, YearDays]] = {}
+_seen: tuple[float, int] | None = None  # (recheck after, the shared version last read)
 
 
 def invalidate() -> None:
     """Forget cached years here and, through the shared cache, in every other process."""
+    global _seen
     with _lock:
         _cache.clear()
+        _seen = None
     try:
         cache.incr(_VERSION_KEY)
     except ValueError:
         cache.set(_VERSION_KEY, 1, None)
 
 
-def _version() -> int:
-    return cache.get(_VERSION_KEY) or 0
+def begin_request() -> None:
+    """Read the shared version again at the next lookup (kernel RequestContextMiddleware calls this once per
+    request, so a change another process made is seen by the next request here)."""
+    global _seen
+    _seen = None
+
+
+def _version(now: float) -> int:
+    global _seen
+    seen = _seen
+    if seen is not None and seen[0] > now:
+        return seen[1]
+    version = cache.get(_VERSION_KEY) or 0
+    _seen = (now + VERSION_RECHECK_SECONDS, version)
+    return version
 
 
 def _package_knows(year: int) -> bool:
@@ -151,11 +186,10 @@ def year_days(year: int) -> YearDays:
     if year < 1990 or year > 2200:
         raise CalendarError("日期超出工作日历支持的范围（1990—2200年）")
     now = time.monotonic()
-    version = _version()
-    with _lock:
-        hit = _cache.get(year)
-        if hit and hit[0] > now and hit[1] == version:
-            return hit[2]
+    version = _version(now)
+    hit = _cache.get(year)  # a dict read is atomic; the lock guards the writes
+    if hit and hit[0] > now and hit[1] == version:
+        return hit[2]
     days = _build_year(year)
     with _lock:
         _cache[year] = (now + CACHE_TTL_SECONDS, version, days)
@@ -171,10 +205,6 @@ def is_working_day(day: dt.date) -> tuple[bool, bool]:
 Pause = tuple[dt.date, dt.date]
 
 
-def _in_pause(day: dt.date, pauses: Sequence[Pause]) -> bool:
-    return any(start <= day <= end for start, end in pauses)
-
-
 def add_working_days(start: dt.date, days: int, pauses: Iterable[Pause] = ()) -> Deadline:
     """The `days`-th working day after `start` (start not counted), skipping paused intervals (inclusive).
 
@@ -184,17 +214,30 @@ def add_working_days(start: dt.date, days: int, pauses: Iterable[Pause] = ()) ->
         raise CalendarError("工作日数不能为负数")
     if days > 3650:
         raise CalendarError("工作日数过大（不超过3650）")
-    pause_list = sorted(pauses)
+    pause_list = _merged(pauses)
     provisional = year_days(start.year).provisional
-    day = start
-    counted = 0
-    while counted < days:
-        day += dt.timedelta(days=1)
-        yd = year_days(day.year)
-        provisional = provisional or yd.provisional
-        if yd.is_working(day) and not _in_pause(day, pause_list):
-            counted += 1
+    day, need = start, days
+    while need > 0:
+        # jump `need` working days ahead by the prefix tables, then go on by as many as a pause swallowed
+        after, touched_provisional = _nth_working_after(day, need)
+        provisional = provisional or touched_provisional
+        first = day + dt.timedelta(days=1)
+        need = sum(_working_in(max(lo, first), min(hi, after))[0] for lo, hi in pause_list
+                   if max(lo, first) <= min(hi, after))
+        day = after
     return Deadline(day, provisional)
+
+
+def _nth_working_after(day: dt.date, n: int) -> tuple[dt.date, bool]:
+    """The `n`-th working day after `day` (n ≥ 1) and whether a provisional year was touched on the way."""
+    yd = year_days(day.year)
+    provisional = yd.provisional
+    target = yd.working_through(day) + n
+    while (found := yd.nth_working(target)) is None:
+        target -= yd.working_through(dt.date(yd.year, 12, 31))
+        yd = year_days(yd.year + 1)
+        provisional = provisional or yd.provisional
+    return found, provisional
 
 
 def _working_in(first: dt.date, last: dt.date) -> tuple[int, bool]:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from bureau.kernel.access import own_account, public_view, through_owner
 from bureau.kernel.jobs import platform_health
 from bureau.kernel.models import Attachment, Document, Notification
+from bureau.kernel.notifications import forget_unread
 from bureau.kernel.registry import WorkItem, registry
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
     rows = Notification.objects.filter(recipient=request.user).order_by("-created_at")[:200]
     if request.method == "POST":
         Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        forget_unread([request.user])
     return render(request, "kernel/inbox.html", {"rows": rows})
 
 

@@ -315,7 +315,9 @@ class Application(ProcessModel):
         """Still waiting for intake after the 5-working-day window: counts as accepted on arrival (第32条)."""
         from django.utils import timezone
 
-        return self.state == "submitted" and self.intake_due is not None and self.intake_due < timezone.localdate()
+        from bureau.licensing.rules import deemed_waiting
+
+        return deemed_waiting(self.state, self.intake_due, timezone.localdate())
 
     @property
     def is_open(self) -> bool:

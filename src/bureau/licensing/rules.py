@@ -35,6 +35,12 @@ def close_pauses(pauses: Iterable[OpenPause], today: dt.date) -> list[Pause]:
     return [(start, end if end is not None else max(start, today)) for start, end in pauses]
 
 
+def deemed_waiting(state: str, intake_due: dt.date | None, today: dt.date) -> bool:
+    """Still waiting for intake after the 5-working-day window: counts as accepted on arrival."""
+    # 行政许可法 第32条: no intake decision within 5 working days → accepted on the day it arrived
+    return state == "submitted" and intake_due is not None and intake_due < today
+
+
 def intake_deadline(submitted_on: dt.date, intake_days: int) -> Deadline:
     # 行政许可法 第32条: decide on intake (or tell everything missing at once) within 5 working days
     return add_working_days(submitted_on, intake_days)

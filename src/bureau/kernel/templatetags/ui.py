@@ -59,9 +59,10 @@ def mask_phone(value: str) -> str:
 
 
 @register.simple_tag
-def countdown(due: dt.date | None, provisional: bool = False, unit: str = "working") -> str:
+def countdown(due: dt.date | None, provisional: bool = False, unit: str = "working", today: dt.date | None = None
+              ) -> str:
     """unit "working" (working days, the default) or "calendar" (calendar days)."""
-    text, chip = countdown_label(due, calendar_days=unit == "calendar")
+    text, chip = countdown_label(due, today, calendar_days=unit == "calendar")
     if not text:
         return ""
     mark = format_html(' <span class="provisional" title="节假日安排尚未发布，日期为暂定">暂定</span>') if provisional else ""
