@@ -112,18 +112,18 @@ def _lifecycle_demo(s: Any, items: dict[str, Any], *, officer: Any, leader: Any,
     changed.legal_representative = ("韩" if old_principal.startswith("郭") else "郭") + old_principal[1:]
     enterprise_save(actor=User.objects.get(username="admin"), enterprise=changed, changed=["legal_representative"])
     user = _enterprise_user(changed, enterprise_role)
-    change = s.application_submit(actor=user, item=items["hazchem_operation_change"],
-                                  files=_files(items["hazchem_operation_change"]),
-                                  description=f"主要负责人由{old_principal}变更为{changed.legal_representative}")
+    change = _submit(user, items["hazchem_operation_change"], change_kind="主要负责人", before=old_principal,
+                     after=changed.legal_representative,
+                     description=f"主要负责人由{old_principal}变更为{changed.legal_representative}")
     s.application_decide_instant(actor=officer, application=change, note="变更材料齐全，当场办结。")
 
     extended = Enterprise.objects.filter(industry="hazchem_production").order_by("id")[0]
     held = _existing_licence(extended, "safety_production_licence", ends_in_days=100)  # applied 3 months ahead
     certificates.certificate_document(actor=None, certificate=held)
     user = _enterprise_user(extended, enterprise_role)
-    extension = s.application_submit(actor=user, item=items["aqsc_extension"], files=_files(items["aqsc_extension"]),
-                                     scope_text=extended.business_scope[:100],
-                                     description="有效期内未发生死亡事故，申请延期（安全生产许可证条例 第9条）")
+    extension = _submit(user, items["aqsc_extension"], scope=extended.business_scope[:100],
+                        licence_number=held.number, valid_until=held.valid_until.isoformat(),
+                        description="有效期内未发生死亡事故，申请延期（安全生产许可证条例 第9条）")
     s.application_accept(actor=officer, application=extension)
     extension.refresh_from_db()
     if extension.site_required:

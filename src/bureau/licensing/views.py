@@ -115,11 +115,12 @@ def _list_rows(values: list[dict[str, Any]]) -> list[ListRow]:
     return rows
 
 
-def _list(request: AuthenticatedRequest, qs: QuerySet[Application], title: str, *, empty: str, show_enterprise: bool = True) -> HttpResponse:
+def _list(request: AuthenticatedRequest, qs: QuerySet[Application], title: str, *, empty: str,
+          show_enterprise: bool = True, **extra: Any) -> HttpResponse:
     page = paginate(qs.values(*LIST_VALUES), request.GET)
     return render(request, "licensing/list.html", {"page": page, "rows": _list_rows(page.rows), "title": title,
                                                    "empty": empty, "show_enterprise": show_enterprise,
-                                                   "states": WORKFLOW.states.items()})
+                                                   "states": WORKFLOW.states.items(), **extra})
 
 
 @login_required
@@ -151,11 +152,9 @@ def all_applications(request: AuthenticatedRequest) -> HttpResponse:
 @for_roles(ENTERPRISE)
 @acts_on("licensing.Application", "licensing.ApplicationDraft")
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    page = paginate(queries.enterprise_applications(request.user, request.GET), request.GET)
-    return render(request, "licensing/list.html", {
-        "page": page, "title": "我的申请", "show_enterprise": False, "states": WORKFLOW.states.items(),
-        "empty": "还没有申请。请在“我要办事”中选择事项，全程网上办理。",
-        "drafts": queries.drafts(request.user)})
+    return _list(request, queries.enterprise_applications(request.user, request.GET), "我的申请",
+                 empty="还没有申请。请在“我要办事”中选择事项，全程网上办理。", show_enterprise=False,
+                 drafts=queries.drafts(request.user))
 
 
 @login_required
