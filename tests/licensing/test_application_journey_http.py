@@ -260,7 +260,7 @@ def test_grade_two_enterprise_skips_site_verification_and_record_says_why(world)
     world.coal.standardization_grade = "2"
     world.coal.save()
     app = submit(world, "aqsc_first", user=world.qiye_coal)
-    assert app.site_required is False and "I.4" in app.fast_track_reason and "二级" in app.fast_track_reason
+    assert app.site_required is False and "免于现场核查" in app.fast_track_reason and "二级" in app.fast_track_reason
 
 
 def test_expert_review_pauses_and_resumes_the_clock_and_tells_applicant(world, login):

@@ -819,6 +819,12 @@ def public_draws(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
+def public_draw_method(request: HttpRequest) -> HttpResponse:
+    """The technical recipe of the draw (hashes, shuffle), kept off the public pages' plain explanation."""
+    return render(request, "inspection/public_draw_method.html")
+
+
+@public_view
 def public_draw(request: HttpRequest, pk: int) -> HttpResponse:
     draw = queries.public_draw(pk)
     if draw is None:

@@ -50,7 +50,7 @@ def plan_create(*, actor: User, job_type: JobType, exam_date: dt.date, venue: st
         raise DomainError("该工种由省应急管理厅组织考试，请填写省厅的考试安排（时间、地点、文件）", field="provincial_note")
     with transaction.atomic():
         plan = ExamPlan.objects.create(
-            job_type=job_type, title=title or f"{exam_date:%Y年%m月}{job_type.name}考试", region_id=region_id,
+            job_type=job_type, title=title or f"{exam_date.year}年{exam_date.month}月{job_type.name}考试", region_id=region_id,
             run_by=job_type.run_by, exam_date=exam_date, venue=venue, capacity=capacity,
             registration_closes=registration_closes, provincial_note=provincial_note)
         record_history(plan, actor=actor, action="create", label="发布考试计划",
