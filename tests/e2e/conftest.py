@@ -99,7 +99,7 @@ def _destroyed(error: Exception) -> bool:
     """The journey moved on while the check ran: the next page is checked when it loads."""
     text = str(error)
     return any(s in text for s in ("Execution context was destroyed", "Target page, context or browser has been closed",
-                                   "navigat", "Target closed"))
+                                   "navigat", "Target closed", "Axe is already running"))
 
 
 @pytest.fixture(autouse=True)
@@ -113,14 +113,25 @@ def page_checks(request):
     problems: list[str] = []
     checked: list[str] = []
 
+    state = {"running": False, "again": False}
+
     def check(loaded) -> None:
+        if state["running"]:  # a page loaded while the previous one was checked: check it once that one ends
+            state["again"] = True
+            return
         url = loaded.url
+        state["running"] = True
         try:
             found = loaded.evaluate(AXE_RUN, PHONE)
         except Exception as error:  # noqa: BLE001 — only a page replaced under the check is tolerated
-            if _destroyed(error):
-                return
-            raise
+            if not _destroyed(error):
+                raise
+            found = None
+        finally:
+            state["running"] = False
+        if state["again"]:
+            state["again"] = False
+            check(loaded)
         if found is None:
             return
         checked.append(url)

@@ -258,6 +258,10 @@ def inspection_action(request: AuthenticatedRequest, pk: int, action: str) -> Ht
                 actor=user, inspection=inspection, item=item, outcome=post.get("outcome", ""),
                 note=post.get("note", ""), photos=request.FILES.getlist("photos")), f"已记录第 {item.seq} 项")
         return redirect(reverse("inspection:inspection", args=[pk]) + f"#item-{post.get('item', '')}")
+    elif action == "record_rest":
+        _run(request, lambda: services.inspection_record_rest_compliant(actor=user, inspection=inspection),
+             "其余检查项已全部记录为符合")
+        return redirect(reverse("inspection:inspection", args=[pk]) + "#checklist")
     elif action == "finish":
         deadline = None
         if post.get("deadline"):
