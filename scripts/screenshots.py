@@ -18,6 +18,24 @@ from playwright.sync_api import Page, sync_playwright
 PASSWORD = "Yc@2026demo"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = [
+    # issue 17: phones, forms, error pages, the audit log in Chinese, the public draw in plain words, 长者模式
+    ("ui-portal-menu-phone", "", "/portal/", 390),
+    ("ui-portal-home-desktop", "", "/portal/", 1366),
+    ("ui-portal-elder-phone", "", "/portal/", 390),
+    ("ui-guide-phone", "", "/licensing/guide/", 390),
+    ("ui-draw-public-phone", "", "/inspection/public/draws/1/", 390),
+    ("ui-draw-public-desktop", "", "/inspection/public/draws/", 1366),
+    ("ui-login-phone", None, "/accounts/login/", 390),
+    ("ui-workbench-enterprise-phone", "qiye", "/", 390),
+    ("ui-workbench-enterprise-desktop", "qiye", "/", 1366),
+    ("ui-inbox-phone", "qiye", "/inbox/", 390),
+    ("ui-error-404-phone", "qiye", "/inspection/plans/", 390),
+    ("ui-error-404-desktop", "", "/portal/no-such-page/", 1366),
+    ("ui-audit-desktop", "auditor", "/kernel/audit/", 1366),
+    ("ui-audit-phone", "auditor", "/kernel/audit/", 390),
+    ("ui-checklist-phone", "yanhu_inspector", "/inspection/inspections/1/", 390),
+    ("ui-apply-errors-desktop", "qiye", "/licensing/items/hazchem_operation/apply/", 1366),
+    ("ui-apply-errors-phone", "qiye", "/licensing/items/hazchem_operation/apply/", 390),
     # issue 14: 法制审核 and the statement review on a case waiting for its decision, the whole path on one case,
     # 行政执法公示 (bureau list, portal list and page), the credit record, the checklists
     ("penalties-legal-review-desktop", "yanhu_legal", "/penalties/cases/13/", 1366),
@@ -84,7 +102,24 @@ def propose_from_facts(page: Page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def open_menu(page: Page) -> None:
+    page.click(".pub-menu-toggle")
+
+
+def elder_mode(page: Page) -> None:
+    page.click(".pub-elder")
+
+
+def submit_empty(page: Page) -> None:
+    page.click("#submit-application")
+    page.wait_for_load_state("networkidle")
+
+
 STEPS: dict[str, Callable[[Page], None]] = {
+    "ui-portal-menu-phone": open_menu,
+    "ui-portal-elder-phone": elder_mode,
+    "ui-apply-errors-desktop": submit_empty,
+    "ui-apply-errors-phone": submit_empty,
     "penalties-proposal-desktop": propose_from_facts,
     "penalties-proposal-phone": propose_from_facts,
 }

@@ -12,8 +12,10 @@ def local(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
-def chinese_date(day: dt.date) -> str:
-    """2026年11月26日 (a moment is taken in local time)."""
+def chinese_date(day: dt.date | None) -> str:
+    """2026年11月26日 (a moment is taken in local time; no date: 「—」)."""
+    if day is None:
+        return "—"
     if isinstance(day, dt.datetime):
         day = local(day)
     return f"{day.year}年{day.month}月{day.day}日"

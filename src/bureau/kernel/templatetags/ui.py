@@ -177,7 +177,7 @@ def may_open(user: Any, href: str) -> bool:
         return False
     if getattr(user, "is_superuser", False):
         return True
-    codes = getattr(user, "role_codes", frozenset())
+    codes: frozenset[str] = getattr(user, "role_codes", frozenset())
     guarded = getattr(match.func, "bureau_for_roles", None)
     if guarded is not None and not guarded & codes:
         return False
