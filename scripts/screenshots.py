@@ -34,8 +34,8 @@ SHOTS = [
     ("ui-audit-desktop", "auditor", "/kernel/audit/", 1366),
     ("ui-audit-phone", "auditor", "/kernel/audit/", 390),
     ("ui-checklist-phone", "yanhu_inspector", "/inspection/inspections/1/", 390),
-    ("ui-apply-errors-desktop", "qiye", "/licensing/items/hazchem_operation/apply/", 1366),
-    ("ui-apply-errors-phone", "qiye", "/licensing/items/hazchem_operation/apply/", 390),
+    ("ui-apply-form-desktop", "qiye", "/licensing/items/hazchem_operation/apply/", 1366),
+    ("ui-apply-form-phone", "qiye", "/licensing/items/hazchem_operation/apply/", 390),
     # issue 14: 法制审核 and the statement review on a case waiting for its decision, the whole path on one case,
     # 行政执法公示 (bureau list, portal list and page), the credit record, the checklists
     ("penalties-legal-review-desktop", "yanhu_legal", "/penalties/cases/13/", 1366),
@@ -110,16 +110,9 @@ def elder_mode(page: Page) -> None:
     page.click(".pub-elder")
 
 
-def submit_empty(page: Page) -> None:
-    page.click("#submit-application")
-    page.wait_for_load_state("networkidle")
-
-
 STEPS: dict[str, Callable[[Page], None]] = {
     "ui-portal-menu-phone": open_menu,
     "ui-portal-elder-phone": elder_mode,
-    "ui-apply-errors-desktop": submit_empty,
-    "ui-apply-errors-phone": submit_empty,
     "penalties-proposal-desktop": propose_from_facts,
     "penalties-proposal-phone": propose_from_facts,
 }
