@@ -44,6 +44,24 @@ SHOTS = [
     ("certificates-versions-phone", "city_licensing", "/certificates/2/", 390),
     ("certificates-superseded-verify-phone", "city_licensing", "/certificates/2/", 390),
     ("certificates-superseded-verify-desktop", "city_licensing", "/certificates/2/", 1366),
+    # issue 17: phones, forms, error pages, the audit log in Chinese, the public draw in plain words, 长者模式
+    ("ui-portal-menu-phone", "", "/portal/", 390),
+    ("ui-portal-home-desktop", "", "/portal/", 1366),
+    ("ui-portal-elder-phone", "", "/portal/", 390),
+    ("ui-guide-phone", "", "/licensing/guide/", 390),
+    ("ui-draw-public-phone", "", "/inspection/public/draws/1/", 390),
+    ("ui-draw-public-desktop", "", "/inspection/public/draws/", 1366),
+    ("ui-login-phone", None, "/accounts/login/", 390),
+    ("ui-workbench-enterprise-phone", "qiye", "/", 390),
+    ("ui-workbench-enterprise-desktop", "qiye", "/", 1366),
+    ("ui-inbox-phone", "qiye", "/inbox/", 390),
+    ("ui-error-404-phone", "qiye", "/inspection/plans/", 390),
+    ("ui-error-404-desktop", "", "/portal/no-such-page/", 1366),
+    ("ui-audit-desktop", "auditor", "/kernel/audit/", 1366),
+    ("ui-audit-phone", "auditor", "/kernel/audit/", 390),
+    ("ui-checklist-phone", "yanhu_inspector", "/inspection/inspections/1/", 390),
+    ("ui-apply-form-desktop", "qiye", "/licensing/items/hazchem_operation/apply/", 1366),
+    ("ui-apply-form-phone", "qiye", "/licensing/items/hazchem_operation/apply/", 390),
     # issue 14: 法制审核 and the statement review on a case waiting for its decision, the whole path on one case,
     # 行政执法公示 (bureau list, portal list and page), the credit record, the checklists
     ("penalties-legal-review-desktop", "yanhu_legal", "/penalties/cases/13/", 1366),
@@ -139,13 +157,26 @@ def verify_public_draw(page: Page) -> None:
 def open_announced_draw(page: Page) -> None:
     """A draw announced (its commitment published), to be drawn the next day: the first 「SJ」 of the list."""
     page.locator("main a").filter(has_text="SJ").first.click()
+    page.wait_for_load_state("networkidle")
+
+
 def open_superseded_version(page: Page) -> None:
     """From a licence's page, the verification of its superseded version 1 (issue 15)."""
     page.locator("#versions tr:has(.chip-stopped) a.verify-link").first.click()
     page.wait_for_load_state("networkidle")
 
 
+def open_menu(page: Page) -> None:
+    page.click(".pub-menu-toggle")
+
+
+def elder_mode(page: Page) -> None:
+    page.click(".pub-elder")
+
+
 STEPS: dict[str, Callable[[Page], None]] = {
+    "ui-portal-menu-phone": open_menu,
+    "ui-portal-elder-phone": elder_mode,
     "certificates-superseded-verify-phone": open_superseded_version,
     "certificates-superseded-verify-desktop": open_superseded_version,
     "penalties-proposal-desktop": propose_from_facts,

@@ -36,3 +36,8 @@ for config in apps.get_app_configs():
         module = f"{config.name}.urls"
         if importlib.util.find_spec(module) is not None:
             urlpatterns.append(path(f"{config.label}/", include(module)))
+
+# Chinese error pages in the site's frame (issue 17 item 3); Django uses them when DEBUG is off.
+handler403 = "bureau.kernel.error_pages.error_403"
+handler404 = "bureau.kernel.error_pages.error_404"
+handler500 = "bureau.kernel.error_pages.error_500"

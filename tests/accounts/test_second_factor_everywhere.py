@@ -22,7 +22,7 @@ EXPECTED_PUBLIC = {
     "licensing:guide", "licensing:guide_item", "licensing:progress",
     "certificates:verify_form", "certificates:verify", "certificates:kiosk", "certificates:kiosk_code",
     "certificates:kiosk_list", "certificates:kiosk_print", "certificates:kiosk_done",
-    "inspection:public_draws", "inspection:public_draw", "inspection:public_draw_verify",
+    "inspection:public_draws", "inspection:public_draw", "inspection:public_draw_verify", "inspection:public_draw_method",
     "inspection:public_plans", "inspection:public_plan",
     "hazards:public_listings", "petitions:mailbox", "petitions:lookup", "petitions:rate",
     "portal:decisions", "portal:decision",

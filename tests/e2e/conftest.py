@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -75,3 +76,71 @@ def sign_in(page, live_server):
                                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
         return page
     return _sign_in
+
+
+# Every page a journey visits is checked as it loads (issue 17 item 6): axe-core (vendored, the file the site ships
+# under static/vendor) finds no serious or critical WCAG 2.1 AA violation, and on a phone-sized viewport the page is no
+# wider than the screen. The script is injected by the browser itself (an init script, outside the page's CSP), so
+# the journeys keep the site's strict CSP instead of bypassing it.
+AXE = Path(__file__).resolve().parents[2] / "src" / "bureau" / "static" / "vendor" / "axe-core" / "axe.min.js"
+PHONE = 400  # a viewport this narrow or narrower is a phone: the page must fit it
+AXE_RUN = """async (phone) => {
+  if (document.contentType !== "text/html" || !window.axe) { return null; }
+  const wide = window.innerWidth <= phone ? document.documentElement.scrollWidth - window.innerWidth : 0;
+  const result = await window.axe.run(document, {resultTypes: ["violations"],
+    runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}});
+  const bad = result.violations.filter(v => v.impact === "serious" || v.impact === "critical");
+  return {wide: wide, width: window.innerWidth, violations: bad.map(v => v.id + "（" + v.help + "）：" +
+    v.nodes.slice(0, 3).map(n => n.target.join(" ")).join("；"))};
+}"""
+
+
+def _destroyed(error: Exception) -> bool:
+    """The journey moved on while the check ran: the next page is checked when it loads."""
+    text = str(error)
+    return any(s in text for s in ("Execution context was destroyed", "Target page, context or browser has been closed",
+                                   "navigat", "Target closed", "Axe is already running"))
+
+
+@pytest.fixture(autouse=True)
+def page_checks(request):
+    """Run axe and the phone-width check on every page the journey's browser loads; fail the journey at its end."""
+    if not _in_browser(request.node):
+        yield
+        return
+    page = request.getfixturevalue("page")
+    page.context.add_init_script(path=str(AXE))
+    problems: list[str] = []
+    checked: list[str] = []
+
+    state = {"running": False, "again": False}
+
+    def check(loaded) -> None:
+        if state["running"]:  # a page loaded while the previous one was checked: check it once that one ends
+            state["again"] = True
+            return
+        url = loaded.url
+        state["running"] = True
+        try:
+            found = loaded.evaluate(AXE_RUN, PHONE)
+        except Exception as error:  # noqa: BLE001 — only a page replaced under the check is tolerated
+            if not _destroyed(error):
+                raise
+            found = None
+        finally:
+            state["running"] = False
+        if state["again"]:
+            state["again"] = False
+            check(loaded)
+        if found is None:
+            return
+        checked.append(url)
+        if found["wide"] > 0:
+            problems.append(f"{url}：页面比 {found['width']}px 的屏幕宽 {found['wide']}px")
+        problems.extend(f"{url}：{v}" for v in found["violations"])
+
+    page.on("load", check)
+    yield page
+    check(page)
+    assert checked, "没有检查到任何页面（axe 未注入？）"
+    assert problems == [], "\n".join(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -26,6 +27,17 @@ def test_visitor_searches_laws_and_opens_article(page, live_server):
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/portal/")
+    # the phone menu: one button, the links listed under it (issue 17 item 1); 长者模式 is remembered (item 6)
+    menu = page.locator(".pub-menu-toggle")
+    expect(page.locator("#pub-nav")).to_be_hidden()
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#pub-nav >> text=登录办事")).to_be_visible()
+    page.click(".pub-elder")
+    expect(page.locator("html")).to_have_class(re.compile(r"\belder\b"))
+    page.reload()
+    expect(page.locator("html")).to_have_class(re.compile(r"\belder\b"))
+    expect(page.locator(".pub-elder")).to_have_attribute("aria-pressed", "true")
     page.fill("#hero-q", "许可制度")
     page.click(".hero-search button")
     # a list of texts: exactly these hits, in this order (waits until the results page shows them)

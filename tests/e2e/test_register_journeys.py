@@ -27,6 +27,9 @@ def test_county_officer_cannot_open_another_countys_enterprise(page, live_server
     response = page.goto(f"{live_server.url}/enterprises/{other.pk}/")
     assert response.status == 404  # the server's answer to this request, not a read of the page
     expect(page.locator("html")).not_to_contain_text(other.name)
+    # the Chinese error page in the site's frame, with a way back (issue 17 item 3)
+    expect(page.locator("main h1")).to_have_text("页面不存在")
+    expect(page.locator("main .error-page")).to_contain_text("回到我的待办")
 
 
 def test_admin_imports_a_file_with_a_bad_row_and_nothing_is_imported(page, live_server, sign_in, tmp_path):

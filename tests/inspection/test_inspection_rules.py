@@ -123,6 +123,21 @@ def test_items_can_only_be_recorded_on_site_and_a_finding_needs_a_note(world, ge
         S.inspection_record_item(actor=world.inspector, inspection=inspection, item=item, outcome="finding")
 
 
+def test_the_rest_compliant_in_one_save_keeps_the_finding_and_answers_every_item(world, general):
+    """照单检查 (issue 17 item 1): 「其余项全部符合」 records 符合 for the unanswered items only, in one save; a finding
+    keeps its description; off site nothing is recorded."""
+    inspection = open_random(world, general)
+    with pytest.raises(DomainError, match="先扫码入企"):
+        S.inspection_record_rest_compliant(actor=world.inspector, inspection=inspection)
+    S.inspection_check_in(actor=world.inspector, inspection=inspection)
+    second = inspection.items()[1]
+    S.inspection_record_item(actor=world.inspector, inspection=inspection, item=second, outcome="finding", note="混存")
+    assert S.inspection_record_rest_compliant(actor=world.inspector, inspection=inspection) == 4
+    outcomes = dict(inspection.results.values_list("item__seq", "outcome"))
+    assert outcomes == {1: "compliant", 2: "finding", 3: "compliant", 4: "compliant", 5: "compliant"}
+    assert S.inspection_record_rest_compliant(actor=world.inspector, inspection=inspection) == 0  # idempotent
+
+
 def test_finish_needs_every_item_then_findings_become_hazards_with_deadline_and_documents(world, general):
     inspection = open_random(world, general)
     S.inspection_check_in(actor=world.inspector, inspection=inspection)

@@ -278,7 +278,7 @@ def test_the_proposal_is_offered_only_once_its_declared_preconditions_hold(world
 def test_grade_two_enterprise_skips_site_verification_and_record_says_why(world):
     mine = EnterpriseFactory(industry="non_coal_mine", standardization_grade="2", address="运城市夏县")
     app = submit(world, "aqsc_first", user=make_user("t_mine", roles=["enterprise"], enterprise=mine))
-    assert app.site_required is False and "I.4" in app.fast_track_reason and "二级" in app.fast_track_reason
+    assert app.site_required is False and "免于现场核查" in app.fast_track_reason and "二级" in app.fast_track_reason
 
 
 def test_expert_review_pauses_and_resumes_the_clock_and_tells_applicant(world, login):

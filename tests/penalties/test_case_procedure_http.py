@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bureau.kernel.dates import chinese_date
 from bureau.kernel.models import Document
 from bureau.penalties import services
 from bureau.penalties.models import Case
@@ -431,7 +432,7 @@ def test_decision_documents_carry_the_reasoning_and_the_exemption_basis(w):
     decision = case.documents().get(kind="penalty_decision").file.read().decode()
     assert "三、裁量基准的适用" in decision and "已整改" in decision and "行政复议" in decision
     notice = case.documents().get(kind="penalty_notice").file.read().decode()
-    assert case.answer_due.strftime("%Y年%m月%d日") in notice
+    assert chinese_date(case.answer_due) in notice  # one date form, not zero-padded (GB/T 9704)
     own = w.self_hazard()
     exempt = w.open_case()
     w.evidence(exempt)

@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bureau.kernel.dates import chinese_date
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import AuditEntry, ProcessHistory, RuleParameter
 from bureau.kernel.notifications import Notification
@@ -284,8 +285,8 @@ def test_court_application_files_the_application_internal_to_the_authority(w, lo
     kinds = [d.kind for d in case.documents()]
     assert kinds.index("enforcement_reminder") < kinds.index("court_application")
     text = "\n".join(str(getattr(b, "text", "")) + str(getattr(b, "rows", "")) for b in specs["court_application"].blocks)
-    for phrase in (COURT, w.enterprise.name, case.number.replace("立", "罚决"), "20,000元", "加处罚款",
-                   f"{case.reminder_on:%Y年%m月%d日}", "加处罚款过高", "不采纳：依法计算", "第五十五条", "负责人"):
+    for phrase in (COURT, w.enterprise.name, case.number.replace("立", "罚决"), "20000元", "加处罚款",
+                   chinese_date(case.reminder_on), "加处罚款过高", "不采纳：依法计算", "第五十五条", "负责人"):
         assert phrase in text, phrase
     corp = login(w.company_user)
     assert corp.get(reverse("document_download", args=[doc.pk])).status_code == 404

@@ -199,7 +199,7 @@ def test_art32_mitigation_is_stated_and_reduction_needs_collective_discussion():
                       quantity=1, stage="overdue")
     assert (p.amount_min, p.amount_max) == (100000, 130000)
     assert "第三十二条" in p.reasoning and "主动供述行政机关尚未掌握的违法行为" in p.reasoning
-    assert any("减轻处罚（低于法定最低罚款100,000元）须经行政机关负责人集体讨论决定" in n for n in p.notes)
+    assert any("减轻处罚（低于法定最低罚款100000元）须经行政机关负责人集体讨论决定" in n for n in p.notes)
 
 
 def test_art33_first_offence_gives_exemption_option():

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from bureau.kernel.dates import chinese_date
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.models import ProcessHistory
 from bureau.penalties import rules, services
@@ -222,8 +223,8 @@ def test_fine_case_closes_after_execution_and_the_closing_form_shows_the_record(
     services.case_close(actor=w.leader, case=case, note="同意结案")
     assert Case.objects.get(pk=case.pk).state == "closed"
     rows = dict(specs["closing_approval"].blocks[0].rows)
-    assert rows["执行方式"] == "分期缴纳" and rows["缴纳金额"] == "5,000元"
-    assert rows["缴款（执行）日期"] == timezone.localdate().isoformat() and rows["缴款凭证号"] == "V-2026-001"
+    assert rows["执行方式"] == "分期缴纳" and rows["缴纳金额"] == "5000元"
+    assert rows["缴款（执行）日期"] == chinese_date(timezone.localdate()) and rows["缴款凭证号"] == "V-2026-001"
     assert rows["执行情况说明"] == "经批准分期缴纳，首期5000元"
 
 

@@ -51,7 +51,7 @@ def test_article_58_1_iv_fine_at_the_catalogue_threshold_or_suspension_needs_leg
 
 
 def test_article_58_major_case_of_article_57_is_reviewed_whatever_else_applies():
-    assert "重大行政处罚案件" in _reasons(major=("罚款100,000元达到重大案件标准（100,000元）",))[0]
+    assert "重大行政处罚案件" in _reasons(major=("罚款100000元达到重大案件标准（100000元）",))[0]
 
 
 def test_article_58_thresholds_and_measures_are_rule_parameters_with_their_source(db):

@@ -1,6 +1,6 @@
 """The issuing authority in every number and remedy:
-- each authority numbers its own cases with its own 机关代字 and sequence (盐湖应急立〔2026〕00001号 beside
-  运应急立〔2026〕00001号), the decision's number derived from the case's (盐湖应急罚决〔2026〕00001号);
+- each authority numbers its own cases with its own 机关代字 and sequence (盐湖应急立〔2026〕1号 beside
+  运应急立〔2026〕1号), the decision's number derived from the case's (盐湖应急罚决〔2026〕1号);
 - the remedies of a county's decision name that county's people's government (行政复议法（2023年修订）第二十四条: a
   county department's act is reviewed by the county government, no longer by the city or the province) and the court
   recorded for the authority (行政诉讼法 第十八条)."""
@@ -49,8 +49,8 @@ def test_city_and_county_cases_carry_their_own_prefix_and_sequence():
     city_case = services.case_open(actor=officer, enterprise=firm, title="未设置安全警示标志", facts="检查发现……",
                                    second_officer=officer2)
     second = w.open_case()
-    assert first.number == f"盐湖应急立〔{YEAR}〕00001号" and second.number == f"盐湖应急立〔{YEAR}〕00002号"
-    assert city_case.number == f"运应急立〔{YEAR}〕00001号"
+    assert first.number == f"盐湖应急立〔{YEAR}〕1号" and second.number == f"盐湖应急立〔{YEAR}〕2号"
+    assert city_case.number == f"运应急立〔{YEAR}〕1号"
     assert first.organisation.number_prefix == "盐湖应急"
     Organisation.objects.filter(pk=w.org.pk).update(document_prefix="盐应急")  # recorded data wins
     w.org.refresh_from_db()
@@ -64,8 +64,8 @@ def test_decision_and_notice_numbers_derive_from_the_county_case_number():
     services.case_submit_decision(actor=w.officer, case=case)
     services.case_decide(actor=w.leader, case=case)
     numbers = dict(case.documents().values_list("kind", "number"))
-    assert numbers["penalty_notice"] == f"盐湖应急罚告〔{YEAR}〕00001号"
-    assert numbers["penalty_decision"] == f"盐湖应急罚决〔{YEAR}〕00001号"
+    assert numbers["penalty_notice"] == f"盐湖应急罚告〔{YEAR}〕1号"
+    assert numbers["penalty_decision"] == f"盐湖应急罚决〔{YEAR}〕1号"
     assert "运应急" not in "".join(numbers.values())
 
 

@@ -52,7 +52,7 @@ def test_article_48_decision_is_prepared_masked_with_its_seven_working_day_limit
     assert pub.state == "pending" and pub.kind == "penalty_decision"
     assert pub.due_on == add_working_days(case.decided_on, 7).date
     assert "李建国" not in pub.violation and "李**" in pub.violation and "139****5678" in pub.violation
-    assert pub.legal_representative == "王**" and pub.penalty == "罚款人民币70,000元"
+    assert pub.legal_representative == "王**" and pub.penalty == "罚款人民币70000元"
     assert "依据" in pub.basis and pub.party_uscc == w.enterprise.uscc
     # the credit record: A2 does not survive a 70,000-yuan decision (demo rule DEMO-2)
     w.enterprise.refresh_from_db()
@@ -73,7 +73,7 @@ def test_publication_waits_for_service_then_the_job_publishes_it_on_the_portal(w
     pub = DecisionPublication.objects.get(case=case)
     assert pub.state == "published" and pub.published_by is None
     page = client.get("/portal/decisions/").content.decode()
-    assert number in page and "罚款人民币70,000元" in page
+    assert number in page and "罚款人民币70000元" in page
     detail = client.get(f"/portal/decisions/{pub.pk}/").content.decode()
     assert "李建国" not in detail and "13912345678" not in detail and w.enterprise.name in detail
     api = client.get("/api/v1/publications/decisions").json()
@@ -119,7 +119,7 @@ def test_article_48_2_withdrawal_states_the_reason_publicly_and_restores_the_cre
     assert pub.state == "withdrawn" and pub.withdraw_due == revoked + dt.timedelta(days=3) and not pub.withdrawn_late
     detail = client.get(f"/portal/decisions/{pub.pk}/").content.decode()
     assert "已撤回" in detail and "依法撤销" in detail and "运城市盐湖区人民政府撤销该决定" in detail
-    assert "罚款人民币70,000元" not in detail
+    assert "罚款人民币70000元" not in detail
     api = client.get(f"/api/v1/publications/decisions/{pub.pk}").json()
     assert api["withdrawn"] and api["penalty"] == "" and api["withdraw_ground"] == "依法撤销"
     w.enterprise.refresh_from_db()

@@ -27,14 +27,14 @@ def test_published_summary_keeps_the_legal_person_and_masks_its_representative()
     text = publicity.public_text(kind=publicity.PENALTY, number="运应急罚〔2026〕1号", party_name="运城某化工有限公司",
                                  party_uscc="91140802MA0K0000XX", legal_representative="王建国", facts=FACTS,
                                  title="特种作业人员无证上岗", basis="依据安全生产法第九十七条第（七）项",
-                                 penalty="罚款人民币20,000元", authority_name="运城市盐湖区应急管理局",
+                                 penalty="罚款人民币20000元", authority_name="运城市盐湖区应急管理局",
                                  decided_on=dt.date(2026, 12, 1), names=["李丽"])
     assert text.party_name == "运城某化工有限公司" and text.legal_representative == "王**"
     assert text.title == "行政处罚决定书" and "王强" not in text.violation
 
 
 def test_outcome_text():
-    assert publicity.penalty_text(amount=70000, other_measures="", exemption_label="") == "罚款人民币70,000元"
+    assert publicity.penalty_text(amount=70000, other_measures="", exemption_label="") == "罚款人民币70000元"
     assert publicity.penalty_text(amount=0, other_measures="", exemption_label="企业自查整改免罚").startswith("不予行政处罚")
 
 

@@ -43,7 +43,7 @@ def test_article_45_each_outcome_reads_with_its_reasons(outcome, said):
 
 def test_article_45_adopted_statement_that_lowered_the_fine_says_so():
     text = _paragraph(statement="已整改", outcome="partly", reason="复产后已组织演练", amount_from=70000, amount_to=60000)
-    assert "据此，拟罚款由70,000元变更为60,000元。" in text
+    assert "据此，拟罚款由70000元变更为60000元。" in text
 
 
 def test_article_45_waived_and_silent_parties_read_correctly():
@@ -124,14 +124,14 @@ def test_article_45_adopted_statement_lowers_the_proposal_with_its_history_and_t
     case.refresh_from_db()
     assert (case.proposed_amount, case.statement_amount_before, case.statement_review) == (15000, 20000, "partly")
     history = ProcessHistory.objects.filter(object_id=case.pk, action="proposal_changed").get()
-    assert "由20,000元变更为15,000元" in history.note
+    assert "由20000元变更为15000元" in history.note
     assert AuditEntry.objects.filter(action="penalties.review_statement").exists()
     services.case_submit_decision(actor=w.officer, case=case)
     services.case_decide(actor=w.leader, case=case)
     case.refresh_from_db()
     assert case.decided_amount == 15000
     decision = case.documents().get(kind="penalty_decision").file.read().decode()
-    assert "部分予以采纳。理由：借调属实，可酌情从轻。据此，拟罚款由20,000元变更为15,000元。" in decision
+    assert "部分予以采纳。理由：借调属实，可酌情从轻。据此，拟罚款由20000元变更为15000元。" in decision
 
 
 def test_article_45_2_review_cannot_raise_the_fine_and_nothing_is_saved(w):

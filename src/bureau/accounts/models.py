@@ -112,6 +112,19 @@ class Organisation(models.Model):
         return f"{place}应急"
 
     @property
+    def full_name(self) -> str:
+        """The authority's full name as it signs documents (GB/T 9704-2012 7.3.5.1: 发文机关署名应当用全称或者规范化简称):
+        a district's bureau carries its city (盐湖区应急管理局 → 运城市盐湖区应急管理局), whose name alone is not unique
+        in the country; a section signs as its bureau."""
+        bureau = self.bureau
+        region = bureau.region
+        if (bureau.kind == OrganisationKind.COUNTY_BUREAU and region is not None and region.parent is not None
+                and region.name.endswith("区") and not region.is_internal
+                and bureau.name.startswith(region.name) and not bureau.name.startswith(region.parent.name)):
+            return f"{region.parent.name}{bureau.name}"
+        return bureau.name
+
+    @property
     def bureau(self) -> Organisation:
         """The bureau an organisation belongs to (a section belongs to the city bureau)."""
         if self.kind == OrganisationKind.SECTION and self.parent_id:

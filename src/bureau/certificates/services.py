@@ -553,7 +553,7 @@ def _reminder_text(cert: Certificate, reminder: Reminder) -> tuple[str, str]:
     label = KIND_LABELS.get(reminder.kind, "办理")
     title = f"证照到期提醒：{cert.type.name}需办理{label}"
     body = (f"{cert.holder_name}的{cert.type.name}（编号 {cert.number}，有效期至 {cert.valid_until:%Y-%m-%d}）"
-            f"须于 {last_day:%Y年%m月%d日} 前申请{label}，请及时办理。")
+            f"须于 {last_day.year}年{last_day.month}月{last_day.day}日 前申请{label}，请及时办理。")
     return title, body
 
 

@@ -182,7 +182,9 @@ def load(ctx: Any) -> None:
     user("expert1", "专家 高振华", None, [R.EXPERT], description="安全专家")
     user("expert2", "专家 林晓峰", None, [R.EXPERT])
     user("agency1", "评价师 罗海燕", agency_org, [R.AGENCY], description="安全评价机构人员")
-    user("person1", "个人 谢春燕", None, [R.INDIVIDUAL], description="个人用户（考生、持证人员）")
+    # a person's account carries the person's own name: it pre-fills exam registrations and prints on certificates
+    # (the staff accounts' "科室 姓名" labels are demo aids; a citizen has no such label — issue 17 item 2)
+    user("person1", "谢春燕", None, [R.INDIVIDUAL], description="个人用户（考生、持证人员）")
 
     parks = {code: ChemicalPark.objects.create(code=code, name=name, region_id=region, safety_risk_grade=grade)
              for code, name, region, grade in PARKS}

@@ -408,7 +408,9 @@ def listing_create(*, actor: User, hazard: Hazard, reason: str, deadline: dt.dat
     if organisation is None:
         raise PermissionDenied("您不属于任何监管机构")
     with transaction.atomic():
-        number = next_number("listing", today.year, pattern="{prefix}〔{year}〕{seq}号", prefix="运应急督")
+        # the listing authority's own 机关代字 and sequence (盐湖应急督〔2026〕1号 beside 运应急督〔2026〕1号)
+        number = next_number("listing", today.year, pattern="{prefix}〔{year}〕{seq}号",
+                             prefix=f"{organisation.number_prefix}督", scope=organisation.code)
         # the hazard's declared action (its guards read the listings, so it is applied before the listing exists)
         apply_transition(hazard_workflow, hazard, "list", actor=actor, note=f"督办编号 {number}",
                          updates={"deadline": deadline})
@@ -418,7 +420,7 @@ def listing_create(*, actor: User, hazard: Hazard, reason: str, deadline: dt.dat
             listed_on=today, deadline=deadline, state="listed", published_at=timezone.now(), created_by=actor,
         )
         record_history(listing, actor=actor, action="list", label="挂牌督办", note=reason.strip())
-        authority = organisation.name
+        authority = organisation.full_name
         enterprise = hazard.enterprise
         store_document(owner=listing, kind="listing_notice", actor=actor, sort=1, spec=Spec(
             title="重大事故隐患挂牌督办通知书", authority=authority, number=listing.number, blocks=[
@@ -547,7 +549,7 @@ def listing_remove(*, actor: User, listing: ListedSupervision, note: str = "") -
         if hazard.state == "accepted":
             apply_transition(hazard_workflow, hazard, "close", actor=actor, note=f"督办销号 {listing.number}",
                              updates={"closed_at": timezone.now()})
-        authority = listing.listed_by_org.name
+        authority = listing.listed_by_org.full_name
         on_time = listing.removal_due is None or today <= listing.removal_due
         store_document(owner=listing, kind="listing_removal", actor=actor, sort=3, spec=Spec(
             title="重大事故隐患挂牌督办销号通知书", authority=authority, number=f"{listing.number}（销号）", blocks=[

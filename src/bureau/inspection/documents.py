@@ -8,7 +8,17 @@ from typing import Any
 from django.utils import timezone
 
 from bureau.inspection.models import Inspection, ResultOutcome
-from bureau.kernel.documents import Fields, Grid, Heading, Para, Signature, Spec, chinese_date, store_document
+from bureau.kernel.documents import (
+    Fields,
+    Grid,
+    Heading,
+    Para,
+    Signature,
+    Spec,
+    chinese_date,
+    cn_datetime,
+    store_document,
+)
 from bureau.kernel.models import Document
 from bureau.kernel.numbering import next_number
 
@@ -19,9 +29,10 @@ def _officers(inspection: Inspection) -> str:
 
 def _number(kind: str, short: str, inspection: Inspection) -> str:
     year = timezone.localdate().year  # a document is numbered in the year it is issued, not the plan year
-    seq = next_number(f"doc_{kind}", year, pattern="{seq:04d}")
-    org = inspection.organisation.short_name or inspection.organisation.name
-    return f"（{org}）应急{short}〔{year}〕{seq}号"
+    org = inspection.organisation
+    # each authority its own 机关代字 and sequence, no padding (GB/T 9704-2012 7.2.4: 不编虚位)
+    seq = next_number(f"doc_{kind}", year, pattern="{seq}", scope=org.bureau.code)
+    return f"{org.number_prefix}{short}〔{year}〕{seq}号"
 
 
 def issue_site_record(inspection: Inspection, *, actor: Any) -> Document:
@@ -34,14 +45,14 @@ def issue_site_record(inspection: Inspection, *, actor: Any) -> Document:
     finished = timezone.localtime(inspection.finished_at) if inspection.finished_at else timezone.localtime()
     spec = Spec(
         title="现场检查记录",
-        authority=inspection.organisation.name,
+        authority=inspection.organisation.full_name,
         number=_number("site_record", "检记", inspection),
         blocks=[
             Fields([
                 ("被检查单位", e.name), ("统一社会信用代码", e.uscc), ("地址", e.address),
                 ("法定代表人（负责人）", e.legal_representative), ("检查类型", inspection.get_kind_display()),
                 ("检查场所", e.address or e.name),
-                ("检查时间", f"{checked_in:%Y年%m月%d日 %H时%M分} 至 {finished:%H时%M分}" if checked_in else
+                ("检查时间", f"{cn_datetime(checked_in)} 至 {finished.hour}时{finished.minute}分" if checked_in else
                  chinese_date(finished.date())),
                 ("检查人员", _officers(inspection)), ("检查依据", f"《{inspection.checklist.name}》（{inspection.checklist.version}）"),
             ]),
@@ -79,7 +90,7 @@ def issue_rectification_order(inspection: Inspection, *, actor: Any) -> Document
         Para(f"执法人员：{_officers(inspection)}", indent=False),
         Signature(inspection.organisation.name, timezone.localdate()),
     ]
-    spec = Spec(title="责令限期整改指令书", authority=inspection.organisation.name,
+    spec = Spec(title="责令限期整改指令书", authority=inspection.organisation.full_name,
                 number=_number("rectification_order", "责改", inspection), blocks=blocks,
                 footer="本文书一式两份，一份交被检查单位，一份存档。")
     return store_document(owner=inspection, kind="rectification_order", spec=spec, actor=actor, sort=20)
@@ -93,7 +104,7 @@ def issue_recheck_opinion(inspection: Inspection, *, actor: Any, hazards: list[A
     rows = [[h.number, h.title, "已整改" if passed.get(h.pk, h.state in {"accepted", "closed"}) else "未完成整改"]
             for h in hazards]
     spec = Spec(
-        title="整改复查意见书", authority=inspection.organisation.name,
+        title="整改复查意见书", authority=inspection.organisation.full_name,
         number=_number("recheck_opinion", "复查", inspection),
         blocks=[
             Para(f"{e.name}：", indent=False),
@@ -118,7 +129,7 @@ def issue_service_consent(consent: Any, *, actor: Any) -> Document:
         title="电子送达确认书", authority=e.name, number=f"{e.uscc}",
         blocks=[
             Fields([("受送达人", e.name), ("统一社会信用代码", e.uscc), ("送达地址", consent.address),
-                    ("签署人", consent.consented_name), ("签署时间", f"{signed:%Y年%m月%d日 %H时%M分}")]),
+                    ("签署人", consent.consented_name), ("签署时间", cn_datetime(signed))]),
             Para(consent.text),
         ],
         footer="本确认书由受送达企业用户在平台在线签署，平台记录签署人、签署时间和来源地址。",

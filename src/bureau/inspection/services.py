@@ -458,6 +458,26 @@ def inspection_record_item(*, actor: User, inspection: Inspection, item: Checkli
     return result
 
 
+def inspection_record_rest_compliant(*, actor: User, inspection: Inspection) -> int:
+    """「其余全部符合」: record 符合 for every item of the checklist not yet recorded, in one save (issue 17 item 1).
+    Items already recorded (a finding, 不适用) keep their result; a finding is always recorded item by item with
+    its description (照单检查: every item of the list is answered)."""
+    if inspection.state != "on_site":
+        raise DomainError("只有在现场检查中才能记录检查项（请先扫码入企）", code="not_on_site")
+    check_transition(inspection_workflow, inspection, "record", actor)
+    with transaction.atomic():
+        done = set(InspectionResult.objects.filter(inspection=inspection).values_list("item_id", flat=True))
+        rest = [item for item in inspection.items() if item.pk not in done]
+        InspectionResult.objects.bulk_create([InspectionResult(inspection=inspection, item=item,
+                                                               outcome=ResultOutcome.COMPLIANT, recorded_by=actor)
+                                              for item in rest])
+        if rest:
+            audit(actor, "inspection.record_item", inspection,
+                  summary=f"其余 {len(rest)} 项记录为符合：第 {'、'.join(str(i.seq) for i in rest)} 项",
+                  data={"items": [i.pk for i in rest], "outcome": ResultOutcome.COMPLIANT})
+    return len(rest)
+
+
 def inspection_finish(*, actor: User, inspection: Inspection, summary: str = "",
                       deadline: dt.date | None = None) -> Inspection:
     """End the site inspection: every item recorded; findings become hazards with a rectification deadline;

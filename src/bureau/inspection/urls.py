@@ -39,6 +39,7 @@ urlpatterns = [
     path("conflicts/", views.conflict_list, name="conflicts"),
     path("public/draws/", views.public_draws, name="public_draws"),
     path("public/draws/<id:pk>/", views.public_draw, name="public_draw"),
+    path("public/draws/method/", views.public_draw_method, name="public_draw_method"),
     path("public/draws/<id:pk>/verify/", views.public_draw_verify, name="public_draw_verify"),
     path("public/plans/", views.public_plans, name="public_plans"),
     path("public/plans/<id:pk>/", views.public_plan, name="public_plan"),

@@ -263,6 +263,10 @@ def inspection_action(request: AuthenticatedRequest, pk: int, action: str) -> Ht
                 actor=user, inspection=inspection, item=item, outcome=post.get("outcome", ""),
                 note=post.get("note", ""), photos=request.FILES.getlist("photos")), f"已记录第 {item.seq} 项")
         return redirect(reverse("inspection:inspection", args=[pk]) + f"#item-{post.get('item', '')}")
+    elif action == "record_rest":
+        _run(request, lambda: services.inspection_record_rest_compliant(actor=user, inspection=inspection),
+             "其余检查项已全部记录为符合")
+        return redirect(reverse("inspection:inspection", args=[pk]) + "#checklist")
     elif action == "finish":
         deadline = None
         if post.get("deadline"):
@@ -821,6 +825,12 @@ def checklist_template(request: AuthenticatedRequest) -> HttpResponseBase:
 @public_view
 def public_draws(request: HttpRequest) -> HttpResponse:
     return render(request, "inspection/public_draws.html", {"page": paginate(queries.public_draws(), request.GET)})
+
+
+@public_view
+def public_draw_method(request: HttpRequest) -> HttpResponse:
+    """The technical recipe of the draw (hashes, shuffle), kept off the public pages' plain explanation."""
+    return render(request, "inspection/public_draw_method.html")
 
 
 @public_view

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -47,7 +48,9 @@ def audit_list(request: AuthenticatedRequest) -> HttpResponse:
         except ValueError:
             messages.error(request, "日期格式应为 YYYY-MM-DD")
     report = verify_chain() if request.GET.get("verify") else None
-    return render(request, "kernel/audit.html", {"page": paginate(qs, request.GET), "report": report})
+    areas = sorted(((c.label, str(c.verbose_name)) for c in apps.get_app_configs() if c.name.startswith("bureau.")),
+                   key=lambda pair: pair[1])
+    return render(request, "kernel/audit.html", {"page": paginate(qs, request.GET), "report": report, "areas": areas})
 
 
 class CalendarDayForm(BureauForm):

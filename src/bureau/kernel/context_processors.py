@@ -59,7 +59,8 @@ def _menu_html(user: Any, request: HttpRequest) -> str:
     html = _MENU_HTML.get(key)
     if html is None:
         html = mark_safe(render_to_string("includes/sidenav.html",
-                                          {"menu_groups": _menu(user), "view_name": view_name}))
+                                          {"menu_groups": _menu(user), "view_name": view_name,
+                                           "profile_href": reverse("accounts:profile")}))
         _MENU_HTML[key] = html
     return html
 

@@ -1,8 +1,10 @@
 """Official documents rendered to PDF with the embedded Song font, stored with their digest.
 
 Layout follows GB/T 9704-2012 (党政机关公文格式) where it applies to 执法文书 and notices: A4, the issuing
-authority and document name centred at the top, the document number (文号) under it, body text in a Song face,
-the authority and date (2026年11月26日) at the foot with the seal. Every document is stored through the storage
+authority (its full name, `Organisation.full_name`) and document name centred at the top in the bold face, the
+document number (文号, no padding: 〔2026〕10号) under it, body text in the serif face with a two-character indent,
+dates in one form (2026年11月26日), national laws cited by their full title with Chinese article numbers, the
+authority and date at the foot with the seal pressed over them. docs/ui.md (Documents) lists the conventions. Every document is stored through the storage
 API as a `Document` linked to its process, with its SHA-256 digest, and listed in the case file in order.
 """
 
@@ -12,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,13 +35,18 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from bureau.kernel.dates import chinese_date, cn_datetime  # noqa: F401 — the documents' date forms, re-exported
 from bureau.kernel.models import Document
 
 if TYPE_CHECKING:
     from bureau.accounts.models import User
 
-FONT_NAME = "BureauSong"
-FONT_PATH = Path(settings.BASE_DIR) / "static" / "fonts" / "bureau-song.ttf"
+# Noto Serif CJK SC, subset and converted by scripts/build_font.py (SIL OFL 1.1): Regular for the body, Bold for
+# the authority, the title and headings (docs/ui.md, Documents: why not the thin Ming face used before).
+FONT_NAME = "BureauSerif"
+TITLE_FONT_NAME = "BureauSerifBold"
+FONT_PATH = Path(settings.BASE_DIR) / "static" / "fonts" / "bureau-serif.ttf"
+TITLE_FONT_PATH = Path(settings.BASE_DIR) / "static" / "fonts" / "bureau-serif-bold.ttf"
 _registered = False
 
 
@@ -46,12 +54,10 @@ def _ensure_font() -> None:
     global _registered
     if not _registered:
         pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH)))
+        pdfmetrics.registerFont(TTFont(TITLE_FONT_NAME, str(TITLE_FONT_PATH)))
         _registered = True
 
 
-def chinese_date(day: dt.date) -> str:
-    """Dates in documents: 2026年11月26日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass
@@ -104,18 +110,25 @@ class Spec:
     footer: str = ""
 
 
+BODY_SIZE = 15  # between 三号 (16 pt, GB/T 9704-2012 7.3.3 for 公文) and the 四号 of most 执法文书 forms
+INDENT = 2 * BODY_SIZE  # every paragraph and list item starts two characters in (首行缩进2字)
+
+
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT_NAME, fontSize=13, leading=22, wordWrap="CJK", alignment=TA_JUSTIFY)
+    base = ParagraphStyle("body", fontName=FONT_NAME, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.75, wordWrap="CJK",
+                          alignment=TA_JUSTIFY)
+    bold = ParagraphStyle("bold", parent=base, fontName=TITLE_FONT_NAME)
     return {
-        "authority": ParagraphStyle("authority", parent=base, fontSize=20, leading=28, alignment=TA_CENTER),
-        "title": ParagraphStyle("title", parent=base, fontSize=22, leading=32, alignment=TA_CENTER, spaceAfter=4),
-        "number": ParagraphStyle("number", parent=base, alignment=TA_CENTER, fontSize=12, spaceAfter=10),
-        "heading": ParagraphStyle("heading", parent=base, fontSize=14, leading=24, spaceBefore=8),
+        "authority": ParagraphStyle("authority", parent=bold, fontSize=20, leading=30, alignment=TA_CENTER),
+        "title": ParagraphStyle("title", parent=bold, fontSize=22, leading=34, alignment=TA_CENTER, spaceAfter=4),
+        "number": ParagraphStyle("number", parent=base, alignment=TA_CENTER, fontSize=BODY_SIZE, spaceAfter=10),
+        "heading": ParagraphStyle("heading", parent=bold, leading=BODY_SIZE * 1.75, firstLineIndent=INDENT,
+                                  spaceBefore=6),
         "body": base,
-        "body_indent": ParagraphStyle("body_indent", parent=base, firstLineIndent=26),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=11, leading=16, alignment=0),
+        "body_indent": ParagraphStyle("body_indent", parent=base, firstLineIndent=INDENT),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=12, leading=18, alignment=0),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
-        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=13, alignment=TA_CENTER),
+        "small": ParagraphStyle("small", parent=base, fontSize=10, leading=14, alignment=TA_CENTER),
     }
 
 
@@ -152,7 +165,7 @@ class Seal(Flowable):
         chars = list(self.text)
         span = min(math.pi * 1.25, 0.3 * len(chars))
         font_size = r * 0.26
-        c.setFont(FONT_NAME, font_size)
+        c.setFont(TITLE_FONT_NAME, font_size)
         for i, ch in enumerate(chars):
             angle = math.pi / 2 + span / 2 - (span * i / max(len(chars) - 1, 1))
             x = r + (r - font_size * 1.1) * math.cos(angle)
@@ -165,8 +178,79 @@ class Seal(Flowable):
         c.restoreState()
 
 
+# National laws cited in documents by their full title (GB/T 9704-2012 7.3.3 and 《党政机关公文处理工作条例》: 引用
+#公文应当先引标题，后引发文字号; laws by their full name in book-title marks), articles in Chinese numerals:
+# 「安全生产法第97条」「《安全生产法》 第 97 条」 → 「《中华人民共和国安全生产法》第九十七条」.
+NATIONAL_LAWS = ("安全生产法", "行政处罚法", "行政许可法", "行政强制法", "行政复议法", "行政诉讼法", "消防法",
+                 "突发事件应对法", "职业病防治法", "特种设备安全法", "矿山安全法", "国家赔偿法", "电子签名法")
+_LAW = re.compile(r"(?<!中华人民共和国)《?(" + "|".join(NATIONAL_LAWS) + r")》?(?=》|\s*第|[，。；、：）)\s]|$)")
+_ARTICLE = re.compile(r"》\s*第\s*(\d{1,3})\s*(条|款)")
+_NEXT = re.compile(r"(第[零一二三四五六七八九十百]+条)\s*第\s*(\d{1,2})\s*款")
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1–999 in Chinese numerals as articles are numbered: 9 → 九, 10 → 十, 97 → 九十七, 105 → 一百零五."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else chinese_numeral(rest) if rest >= 20
+                                 else "一" + chinese_numeral(rest))
+    return _DIGITS[n // 100] + "百" + tail
+
+
+def cite_laws(text: str) -> str:
+    """Citations of national laws in one form: 《中华人民共和国安全生产法》第九十七条."""
+    text = _LAW.sub(lambda m: f"《中华人民共和国{m.group(1)}》", text)
+    text = _ARTICLE.sub(lambda m: f"》第{chinese_numeral(int(m.group(1)))}{m.group(2)}", text)
+    return _NEXT.sub(lambda m: f"{m.group(1)}第{chinese_numeral(int(m.group(2)))}款", text)
+
+
+def official_number(number: str) -> str:
+    """A 发文字号 without padding: 盐湖应急罚决〔2026〕00010号 → 盐湖应急罚决〔2026〕10号 (GB/T 9704-2012 7.2.4:
+    年份、发文顺序号用阿拉伯数字，顺序号不加“第”字，不编虚位)."""
+    return re.sub(r"(〔\d{4}〕)0+(\d)", r"\1\2", number)
+
+
+class SignatureBlock(Flowable):
+    """发文机关署名 and 成文日期 with the seal pressed over both (GB/T 9704-2012 7.3.5.1): the date ends four characters
+    from the right margin, the authority's name is centred over the date, the seal is centred on them, its top within
+    one line of the text above, so that name and date sit in its lower middle."""
+
+    def __init__(self, authority: str, date_text: str, width: float, *, seal: bool = True) -> None:
+        super().__init__()
+        self.authority = authority
+        self.date_text = date_text
+        self.width = width
+        self.seal = seal
+        self.seal_size = 42 * mm
+        self.height = self.seal_size if seal else BODY_SIZE * 3.6
+
+    def draw(self) -> None:
+        c = self.canv
+        date_width = pdfmetrics.stringWidth(self.date_text, FONT_NAME, BODY_SIZE)
+        right = self.width - 4 * BODY_SIZE  # 成文日期右空四字
+        centre = right - date_width / 2
+        name_width = pdfmetrics.stringWidth(self.authority, FONT_NAME, BODY_SIZE)
+        centre = min(centre, self.width - name_width / 2)  # a long name keeps inside the margin
+        date_y = BODY_SIZE * 0.6 if not self.seal else self.seal_size * 0.22
+        c.setFillColor(colors.black)
+        c.setFont(FONT_NAME, BODY_SIZE)
+        c.drawCentredString(centre, date_y, self.date_text)
+        c.drawCentredString(centre, date_y + BODY_SIZE * 1.75, self.authority)
+        if self.seal:
+            c.saveState()
+            c.translate(centre - self.seal_size / 2, 0)
+            Seal(self.authority, self.seal_size).drawOn(c, 0, 0)
+            c.restoreState()
+
+
 def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(escape(cite_laws(text)).replace("\n", "<br/>"), style)
 
 
 def render_pdf(spec: Spec) -> bytes:
@@ -187,7 +271,7 @@ def render_pdf(spec: Spec) -> bytes:
     )
     story: list[Any] = [_para(spec.authority, styles["authority"]), _para(spec.title, styles["title"])]
     if spec.number:
-        story.append(_para(spec.number, styles["number"]))
+        story.append(_para(official_number(spec.number), styles["number"]))
     story.append(Spacer(1, 4 * mm))
     usable = A4[0] - 50 * mm
     for block in spec.blocks:
@@ -221,15 +305,8 @@ def render_pdf(spec: Spec) -> bytes:
             story.append(Table([[drawing, _para(block.caption, styles["cell"])]],
                                colWidths=[size + 6 * mm, usable - size - 6 * mm]))
         elif isinstance(block, Signature):
-            story.append(Spacer(1, 10 * mm))
-            sign = [_para(block.authority, styles["right"]), _para(chinese_date(block.date), styles["right"])]
-            if block.seal:
-                seal = Seal(block.authority)
-                table = Table([[sign, seal]], colWidths=[usable - 46 * mm, 46 * mm])
-                table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-                story.append(table)
-            else:
-                story.extend(sign)
+            story.append(Spacer(1, 6 * mm))
+            story.append(SignatureBlock(block.authority, chinese_date(block.date), usable, seal=block.seal))
     if spec.footer:
         story.append(Spacer(1, 6 * mm))
         story.append(_para(spec.footer, styles["small"]))

@@ -18,8 +18,10 @@ from bureau.kernel.validation import check_request_texts, control_character, con
 def refusal_page(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
     """A Chinese page saying why a request was refused (nothing has been changed)."""
     titles = {400: "请求有误", 403: "无权操作", 404: "未找到", 409: "操作冲突", 429: "操作过于频繁"}
-    html = render_to_string("kernel/refused.html", {"title": titles.get(status, "请求有误"), "message": message},
-                            request=request)
+    user = getattr(request, "user", None)
+    frame = "base.html" if user is not None and user.is_authenticated else "public_base.html"
+    html = render_to_string("kernel/refused.html", {"title": titles.get(status, "请求有误"), "message": message,
+                                                    "frame": frame}, request=request)
     return HttpResponse(html, status=status)
 
 

@@ -43,6 +43,11 @@ def set_visibility_check(check: Callable[[Any, Any], bool]) -> None:
     _sees = check
 
 
+def declared_workflows() -> list[Workflow]:
+    """Every workflow declared so far (the audit log names events by their transitions' labels)."""
+    return list(_by_model.values())
+
+
 def workflow_for_model(label: str) -> Workflow | None:
     """The workflow declared for a model ("hazards.Hazard"), once its workflow module is imported."""
     return _by_model.get(label)

@@ -45,7 +45,7 @@ ITEMS = [
     ("hazchem_operation", "危险化学品经营许可证", "危险化学品经营", "promised", "city", 30, 15,
      True, False, True, False, False, False, False, False, "", False, "hazchem_operation_licence",
      "《危险化学品安全管理条例》第三十三条；《危险化学品经营许可证管理办法》",
-     "危险化学品经营许可证管理办法 第13条：30日内作出决定（日历日/工作日待核实）",
+     "危险化学品经营许可证管理办法 第13条：30日内作出决定",  # calendar or working days: open (domain.md)
      COMMON_HEAD + [("经营场所产权或租赁证明", R, ""), ("安全管理制度和岗位操作规程", R, ""),
                     ("储存设施安全评价报告", T, "")] + PERSONNEL),
     ("hazchem_operation_change", "危险化学品经营许可证（变更）", "危险化学品经营", "instant", "city", 20, 1,

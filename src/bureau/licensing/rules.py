@@ -146,20 +146,20 @@ def fast_track(*, kind: str, needs_site: bool, needs_expert: bool, grade_skips_s
     if special_evaluation_allowed and partial_renovation and is_gas_station:
         # measure I.7: gas-station partial renovation without grade change → special evaluation, no project review
         return Track(False, False, "special_evaluation",
-                     "加油站局部改造且不改变等级，依据措施I.7以安全专项评价代替建设项目安全审查")
+                     "加油站局部改造且不改变等级，以安全专项评价代替建设项目安全审查")
     if merged_review_allowed and merged_review:
         # measure I.7: eligible projects have safety-condition and design review together
-        return Track(needs_site, needs_expert, "merged_review", "依据措施I.7，安全条件审查与安全设施设计审查合并进行")
+        return Track(needs_site, needs_expert, "merged_review", "安全条件审查与安全设施设计审查合并进行")
     if needs_site and grade_skips_site and grade in {"1", "2"}:
         # measure I.4: 标准化 一级/二级 skip the on-site verification of 安全生产许可证
         return Track(False, needs_expert, "grade_skip_site",
-                     f"企业安全生产标准化等级为{grade_label}，依据措施I.4免于现场核查")
+                     f"企业安全生产标准化等级为{grade_label}，免于现场核查")
     if kind == "instant" and not needs_site and not needs_expert:
         # measure I.2: change-type items without site check or expert review are decided on the spot
-        return Track(False, False, "instant", "即办件：无需现场核查和专家评审，依据措施I.2当场办结")
+        return Track(False, False, "instant", "即办件：无需现场核查和专家评审，当场办结")
     if needs_site and joint_completion_visit:
         # measure I.6: completion-acceptance supervision and first-licence site check are one joint visit
-        return Track(True, needs_expert, "joint_completion", "依据措施I.6，竣工验收监督与首次许可现场核查合并为一次联合检查")
+        return Track(True, needs_expert, "joint_completion", "竣工验收监督与首次许可现场核查合并为一次联合检查")
     return Track(needs_site, needs_expert, "", "")
 
 

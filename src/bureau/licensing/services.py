@@ -90,12 +90,12 @@ def authority_of(app: Application) -> Organisation | None:
 
 def _authority(app: Application) -> str:
     org = authority_of(app)
-    return org.name if org is not None and app.level == "county" else settings.BUREAU_NAME
+    return org.full_name if org is not None and app.level == "county" else settings.BUREAU_NAME
 
 
 def _document(app: Application, *, kind: str, title: str, prefix: str, blocks: list[Any], actor: User | None,
               on: dt.date) -> Any:
-    number = next_number(f"licensing:{kind}", on.year, pattern="{prefix}〔{year}〕{seq:05d}号", prefix=prefix)
+    number = next_number(f"licensing:{kind}", on.year, pattern="{prefix}〔{year}〕{seq}号", prefix=prefix)
     authority = _authority(app)
     spec = Spec(title=title, authority=authority, number=number,
                 blocks=[Para(f"{app.locked_data.get('name', app.enterprise.name)}：", indent=False), *blocks,

@@ -9,7 +9,17 @@ from typing import Any
 from django.utils import timezone
 
 from bureau.inspection.services import consent_of, service_open
-from bureau.kernel.documents import Fields, Heading, Para, Signature, Spec, store_document
+from bureau.kernel.documents import (
+    Fields,
+    Heading,
+    Para,
+    Signature,
+    Spec,
+    chinese_date,
+    cn_datetime,
+    official_number,
+    store_document,
+)
 from bureau.kernel.models import Document
 from bureau.penalties import rules
 from bureau.penalties.facts import court_window, latest_legal_review, major_reasons
@@ -17,7 +27,7 @@ from bureau.penalties.models import Case, CollectiveDiscussion, EvidenceRecord, 
 
 
 def _authority(case: Case) -> str:
-    return case.organisation.name
+    return case.organisation.full_name
 
 
 def document_number(case: Case, kind: str) -> str:
@@ -29,8 +39,8 @@ def _number(case: Case, kind: str) -> str:
     short = {"penalty_notice": "罚告", "hearing_notice": "听告", "penalty_decision": "罚决",
              "no_penalty_decision": "不罚决", "hearing_schedule_notice": "听通",
              "enforcement_reminder": "催告", "court_application": "强执申"}.get(kind)
-    # the case number's 立 (立案) becomes the document's kind: 盐湖应急立〔2026〕00001号 → 盐湖应急罚决〔2026〕00001号
-    return case.number.replace("立〔", f"{short}〔", 1) if short else case.number
+    # the case number's 立 (立案) becomes the document's kind: 盐湖应急立〔2026〕1号 → 盐湖应急罚决〔2026〕1号
+    return official_number(case.number.replace("立〔", f"{short}〔", 1) if short else case.number)
 
 
 def _party(case: Case) -> list[tuple[str, str]]:
@@ -59,9 +69,9 @@ def _amount_text(case: Case, amount: int | None) -> str:
 def filing_approval(case: Case, actor: Any) -> Document:
     spec = Spec(title="立案审批表", authority=_authority(case), number=case.number, blocks=[
         Fields([("案由", case.title), *_party(case), ("案件来源", case.get_source_display()),
-                ("发现时间", f"{timezone.localtime(case.found_at):%Y-%m-%d %H:%M}"), ("违法事实（简述）", case.facts),
-                ("承办人", _officers(case)), ("立案日期", f"{case.filed_on:%Y-%m-%d}"),
-                ("决定期限", f"{case.decision_due:%Y-%m-%d}（行政处罚法第六十条）"),
+                ("发现时间", cn_datetime(case.found_at)), ("违法事实（简述）", case.facts),
+                ("承办人", _officers(case)), ("立案日期", chinese_date(case.filed_on)),
+                ("决定期限", f"{chinese_date(case.decision_due)}（行政处罚法第六十条）"),
                 ("审批意见", "同意立案调查。")]),
         Signature(_authority(case), case.filed_on, seal=False),
     ])
@@ -71,7 +81,7 @@ def filing_approval(case: Case, actor: Any) -> Document:
 def evidence_record(case: Case, record: EvidenceRecord, actor: Any) -> Document:
     officers = "、".join(f"{u.display_name}（执法证号 {u.enforcement_id}）" for u in record.officers.all())
     spec = Spec(title=record.get_kind_display(), authority=_authority(case), number=case.number, blocks=[
-        Fields([("案由", case.title), ("当事人", case.enterprise.name), ("时间", f"{record.recorded_on:%Y-%m-%d}"),
+        Fields([("案由", case.title), ("当事人", case.enterprise.name), ("时间", chinese_date(record.recorded_on)),
                 ("地点", record.place), ("执法人员", officers)]),
         Heading("记录内容"), Para(record.content),
         Para("以上记录经当事人核对无误。", indent=False),
@@ -86,7 +96,7 @@ def penalty_notice(case: Case, actor: Any) -> Document:
         Para(case.reasoning),
         Para(f"本机关拟对你单位作出如下行政处罚：{_amount_text(case, case.proposed_amount)}。"),
         Para(f"根据《中华人民共和国行政处罚法》第四十四条、第四十五条的规定，你单位有权进行陈述和申辩。请于"
-             f"{case.answer_due:%Y年%m月%d日}前通过平台或书面提出；逾期未提出的，视为放弃此权利。"),
+             f"{chinese_date(case.answer_due)}前通过平台或书面提出；逾期未提出的，视为放弃此权利。"),
         Signature(_authority(case), case.notified_on or timezone.localdate()),
     ])
     return _store(case, "penalty_notice", spec, actor)
@@ -97,7 +107,7 @@ def hearing_notice(case: Case, actor: Any) -> Document:
         Para(f"{case.enterprise.name}：", indent=False),
         Para(f"本机关拟对你单位作出{_amount_text(case, case.proposed_amount)}的行政处罚。根据《中华人民共和国行政"
              f"处罚法》第六十三条、第六十四条的规定，你单位有要求听证的权利。如要求听证，请于"
-             f"{case.hearing_due:%Y年%m月%d日}前提出；逾期未提出的，视为放弃此权利。"),
+             f"{chinese_date(case.hearing_due)}前提出；逾期未提出的，视为放弃此权利。"),
         Signature(_authority(case), case.notified_on or timezone.localdate()),
     ])
     return _store(case, "hearing_notice", spec, actor)
@@ -106,7 +116,7 @@ def hearing_notice(case: Case, actor: Any) -> Document:
 def statement_record(case: Case, actor: Any) -> Document:
     spec = Spec(title="陈述申辩记录", authority=_authority(case), number=case.number, blocks=[
         Fields([("案由", case.title), ("陈述申辩人", case.enterprise.name),
-                ("提出时间", f"{timezone.localtime(case.statement_at):%Y-%m-%d %H:%M}" if case.statement_at else "—"),
+                ("提出时间", cn_datetime(case.statement_at) if case.statement_at else "—"),
                 ("提出方式", "网上提交")]),
         Heading("陈述申辩意见"), Para(case.statement),
     ])
@@ -150,7 +160,7 @@ def statement_review_record(case: Case, actor: Any) -> Document:
     reviewer = case.statement_reviewer.display_name if case.statement_reviewer else "—"
     spec = Spec(title="陈述申辩复核意见书", authority=_authority(case), number=case.number, blocks=[
         Fields([("案由", case.title), ("陈述申辩人", case.enterprise.name),
-                ("提出时间", f"{timezone.localtime(case.statement_at):%Y-%m-%d %H:%M}" if case.statement_at else "—"),
+                ("提出时间", cn_datetime(case.statement_at) if case.statement_at else "—"),
                 ("拟作出的处罚", _amount_text(case, case.statement_amount_before or case.proposed_amount))]),
         Heading("当事人陈述申辩（事实、理由和证据）"), Para(case.statement or "—"),
         Heading("复核意见"),
@@ -158,7 +168,7 @@ def statement_review_record(case: Case, actor: Any) -> Document:
                                          amount_from=case.statement_amount_before, amount_to=case.proposed_amount)
              or "待复核"),
         Fields([("复核人", reviewer),
-                ("复核时间", f"{timezone.localtime(case.statement_reviewed_at):%Y-%m-%d %H:%M}"
+                ("复核时间", cn_datetime(case.statement_reviewed_at)
                  if case.statement_reviewed_at else "—")]),
         Para("依据《中华人民共和国行政处罚法》第四十五条，行政机关必须充分听取当事人的意见，对当事人提出的事实、理由和证据，"
              "应当进行复核；当事人提出的事实、理由或者证据成立的，行政机关应当采纳。行政机关不得因当事人陈述、申辩而给予"
@@ -183,7 +193,7 @@ def legal_review_opinion(case: Case, review: LegalReview, actor: Any) -> Documen
         Para(f"{review.get_opinion_display()}。" + (rules.sentence(review.text) if review.text else "")),
         Fields([("审核人员", reviewer.display_name),
                 ("法律职业资格证书编号", review.qualification or "—（此前已从事法制审核）"),
-                ("审核日期", f"{review.reviewed_on:%Y年%m月%d日}")]),
+                ("审核日期", f"{chinese_date(review.reviewed_on)}")]),
         Para("依据《中华人民共和国行政处罚法》第五十八条，有该条第一款所列情形之一的，在行政机关负责人作出行政处罚的决定之前，"
              "应当由从事行政处罚决定法制审核的人员进行法制审核；未经法制审核或者审核未通过的，不得作出决定。"
              + ("审核意见为建议修改或者不同意的，案件退回承办人修改后重新提交审核。" if not review.passed else ""),
@@ -197,10 +207,10 @@ def _procedure_line(case: Case) -> list[Para]:
     review = latest_legal_review(case)
     steps = []
     if review is not None and review.passed:
-        steps.append(f"于{review.reviewed_on:%Y年%m月%d日}经本机关法制审核（行政处罚法第五十八条）")
+        steps.append(f"于{chinese_date(review.reviewed_on)}经本机关法制审核（行政处罚法第五十八条）")
     discussion = CollectiveDiscussion.objects.filter(case_id=case.pk).first()
     if discussion is not None:
-        steps.append(f"于{discussion.held_on:%Y年%m月%d日}经本机关负责人集体讨论决定（行政处罚法第五十七条第二款）")
+        steps.append(f"于{chinese_date(discussion.held_on)}经本机关负责人集体讨论决定（行政处罚法第五十七条第二款）")
     return [Para("本案" + "，并".join(steps) + "。")] if steps else []
 
 
@@ -250,13 +260,13 @@ def service_receipt(case: Case, actor: Any, acknowledged: Any = None) -> Documen
     platform's record stands for the signature: who acknowledged, when, and the party's 电子送达确认书."""
     decision = "不予行政处罚决定书" if case.exemption else "行政处罚决定书"
     rows = [("送达文书", decision), ("受送达人", case.enterprise.name), ("送达方式", case.service_method),
-            ("送达日期", f"{case.served_on:%Y-%m-%d}" if case.served_on else "—"), ("送达人", _officers(case))]
+            ("送达日期", chinese_date(case.served_on) if case.served_on else "—"), ("送达人", _officers(case))]
     if acknowledged is not None:
         at = timezone.localtime(acknowledged.acknowledged_at)
         consent = consent_of(case.enterprise_id)
         rows += [("送达地址", consent.address if consent else "—"), ("签收人", acknowledged.acknowledged_name),
-                 ("签收时间", f"{at:%Y年%m月%d日 %H时%M分%S秒}"),
-                 ("电子送达确认书", f"{timezone.localtime(consent.consented_at):%Y年%m月%d日}签署" if consent else "—"),
+                 ("签收时间", f"{cn_datetime(at)}{at.second}秒"),
+                 ("电子送达确认书", f"{chinese_date(consent.consented_at)}签署" if consent else "—"),
                  ("依据", "《中华人民共和国行政处罚法》第六十一条第二款")]
     spec = Spec(title="送达回执", authority=_authority(case), number=case.number, blocks=[Fields(rows)])
     return _store(case, "service_receipt", spec, actor)
@@ -266,12 +276,12 @@ def _execution_rows(case: Case) -> list[tuple[str, str]]:
     """The execution record (行政处罚法 第66、67、72条) as the 结案审批表 shows it."""
     if case.exemption:
         return [("执行情况", "不予行政处罚，无需执行")]
-    rows = [("送达日期", f"{case.served_on:%Y-%m-%d}" if case.served_on else "—"),
-            ("缴纳期限", f"{case.payment_due:%Y-%m-%d}" if case.payment_due else "—")]
+    rows = [("送达日期", chinese_date(case.served_on) if case.served_on else "—"),
+            ("缴纳期限", chinese_date(case.payment_due) if case.payment_due else "—")]
     if case.execution_method:
         rows += [("执行方式", case.get_execution_method_display()),
                  ("缴纳金额", rules.yuan(case.paid_amount) if case.paid_amount is not None else "—"),
-                 ("缴款（执行）日期", f"{case.paid_on:%Y-%m-%d}" if case.paid_on else "—"),
+                 ("缴款（执行）日期", chinese_date(case.paid_on) if case.paid_on else "—"),
                  ("缴款凭证号", case.payment_voucher or "—")]
     rows.append(("执行情况说明", case.execution_note or "—"))
     return rows
@@ -281,7 +291,7 @@ def closing_approval(case: Case, actor: Any) -> Document:
     spec = Spec(title="结案审批表", authority=_authority(case), number=case.number, blocks=[
         Fields([("案由", case.title), ("当事人", case.enterprise.name),
                 ("处理结果", "不予行政处罚" if case.exemption else _amount_text(case, case.decided_amount)),
-                *_execution_rows(case), ("结案日期", f"{case.closed_on:%Y-%m-%d}" if case.closed_on else "—"),
+                *_execution_rows(case), ("结案日期", chinese_date(case.closed_on) if case.closed_on else "—"),
                 ("审批意见", "同意结案。")]),
     ])
     return _store(case, "closing_approval", spec, actor)
@@ -292,7 +302,7 @@ def collective_discussion(case: Case, discussion: CollectiveDiscussion, actor: A
     people = "、".join(f"{u.display_name}（{u.title or '负责人'}）" for u in discussion.participants.all())
     spec = Spec(title="集体讨论记录", authority=_authority(case), number=case.number, blocks=[
         Fields([("案由", case.title), ("当事人", case.enterprise.name),
-                ("讨论时间", f"{discussion.held_on:%Y年%m月%d日}"), ("讨论地点", discussion.place),
+                ("讨论时间", f"{chinese_date(discussion.held_on)}"), ("讨论地点", discussion.place),
                 ("主持人", discussion.host.display_name), ("参加人员", people),
                 ("承办人", _officers(case)),
                 ("集体讨论的理由", "；".join(major_reasons(case)) or "负责人决定提交集体讨论"),
@@ -313,7 +323,7 @@ def hearing_schedule_notice(case: Case, actor: Any) -> Document:
     spec = Spec(title="听证通知书", authority=_authority(case), number=_number(case, "hearing_schedule_notice"),
                 blocks=[
                     Para(f"{case.enterprise.name}：", indent=False),
-                    Para(f"根据你单位的听证申请，本机关决定于{when:%Y年%m月%d日 %H时%M分}在{case.hearing_place}就"
+                    Para(f"根据你单位的听证申请，本机关决定于{cn_datetime(when)}在{case.hearing_place}就"
                          f"「{case.title}」一案举行听证，拟作出的行政处罚为：{_amount_text(case, case.proposed_amount)}。"),
                     Fields([("听证主持人", case.hearing_host.display_name if case.hearing_host else "—"),
                             ("记录员", case.hearing_clerk.display_name if case.hearing_clerk else "—"),
@@ -339,11 +349,11 @@ def enforcement_reminder(case: Case, actor: Any, *, days_overdue: int) -> Docume
     surcharge = case.reminder_surcharge or 0
     spec = Spec(title="履行催告书", authority=_authority(case), number=_number(case, "enforcement_reminder"), blocks=[
         Para(f"{case.enterprise.name}：", indent=False),
-        Para(f"本机关于{case.decided_on:%Y年%m月%d日}对你单位作出{_number(case, 'penalty_decision')}行政处罚决定，"
-             f"决定罚款人民币{rules.yuan(fine)}，该决定书已于{case.served_on:%Y年%m月%d日}送达。你单位应于"
-             f"{case.payment_due:%Y年%m月%d日}前缴纳罚款，但至今未履行。"),
-        Fields([("决定罚款", rules.yuan(fine)), ("缴纳期限", f"{case.payment_due:%Y-%m-%d}"),
-                ("逾期天数", f"{days_overdue}日（截至{on:%Y-%m-%d}）"),
+        Para(f"本机关于{chinese_date(case.decided_on)}对你单位作出{_number(case, 'penalty_decision')}行政处罚决定，"
+             f"决定罚款人民币{rules.yuan(fine)}，该决定书已于{chinese_date(case.served_on)}送达。你单位应于"
+             f"{chinese_date(case.payment_due)}前缴纳罚款，但至今未履行。"),
+        Fields([("决定罚款", rules.yuan(fine)), ("缴纳期限", chinese_date(case.payment_due)),
+                ("逾期天数", f"{days_overdue}日（截至{chinese_date(on)}）"),
                 ("加处罚款", f"{rules.yuan(surcharge)}（每日按罚款数额的{pct}%计算，不超过罚款数额）"),
                 ("合计应缴", rules.yuan(fine + surcharge))]),
         Para(f"根据《中华人民共和国行政处罚法》第七十二条第一款第（一）项，到期不缴纳罚款的，每日按罚款数额的{pct}%加处"
@@ -362,11 +372,11 @@ def _reminder_statement_rows(case: Case) -> list[tuple[str, str]]:
     """The party's statement against the reminder and its review (行政强制法 第三十六条)."""
     if not case.reminder_statement_at:
         return [("当事人陈述申辩", "催告期限内未提出陈述申辩")]
-    rows = [("陈述申辩时间", f"{timezone.localtime(case.reminder_statement_at):%Y-%m-%d %H:%M}"),
+    rows = [("陈述申辩时间", cn_datetime(case.reminder_statement_at)),
             ("当事人陈述申辩", case.reminder_statement)]
     if case.reminder_review:
         rows += [("复核意见", f"{case.get_reminder_review_display()}：{case.reminder_review_reason}"),
-                 ("复核时间", f"{timezone.localtime(case.reminder_reviewed_at):%Y-%m-%d}" if case.reminder_reviewed_at
+                 ("复核时间", chinese_date(case.reminder_reviewed_at) if case.reminder_reviewed_at
                   else "—")]
     else:
         rows.append(("复核意见", "待复核"))
@@ -379,16 +389,16 @@ def reminder_statement_record(case: Case, actor: Any) -> Document:
     spec = Spec(title="催告陈述申辩及复核记录", authority=_authority(case), number=_number(case, "enforcement_reminder"),
                 blocks=[
                     Fields([("案由", case.title), ("陈述申辩人", case.enterprise.name),
-                            ("履行催告书", f"{_number(case, 'enforcement_reminder')}（{case.reminder_on:%Y年%m月%d日}送达）"
+                            ("履行催告书", f"{_number(case, 'enforcement_reminder')}（{chinese_date(case.reminder_on)}送达）"
                              if case.reminder_on else "—"),
-                            ("提出时间", f"{timezone.localtime(case.reminder_statement_at):%Y-%m-%d %H:%M}"
+                            ("提出时间", cn_datetime(case.reminder_statement_at)
                              if case.reminder_statement_at else "—"),
                             ("提出方式", "网上提交")]),
                     Heading("当事人陈述申辩（事实、理由和证据）"), Para(case.reminder_statement or "—"),
                     Heading("复核意见"),
                     Para(f"{case.get_reminder_review_display() or '待复核'}。理由：{case.reminder_review_reason or '—'}"),
                     Fields([("复核人", reviewer),
-                            ("复核时间", f"{timezone.localtime(case.reminder_reviewed_at):%Y-%m-%d %H:%M}"
+                            ("复核时间", cn_datetime(case.reminder_reviewed_at)
                              if case.reminder_reviewed_at else "—")]),
                     Para("依据《中华人民共和国行政强制法》第三十六条，当事人收到催告书后有权进行陈述和申辩；行政机关应当充分听取"
                          "当事人的意见，对当事人提出的事实、理由和证据，应当进行记录、复核。当事人提出的事实、理由或者证据成立的，"
@@ -414,14 +424,14 @@ def court_application(case: Case, actor: Any) -> Document:
              f"{rules.yuan(surcharge)}（计至催告日），合计{rules.yuan(fine + surcharge)}。"),
         Heading("事实和理由"),
         Para(f"违法事实：{case.facts}"),
-        Para(f"本机关于{case.decided_on:%Y年%m月%d日}作出{decision_no}行政处罚决定，"
-             f"{_amount_text(case, fine)}，该决定书已于{case.served_on:%Y年%m月%d日}以{case.service_method or '直接送达'}"
-             f"方式送达，缴纳期限至{case.payment_due:%Y年%m月%d日}。"),
+        Para(f"本机关于{chinese_date(case.decided_on)}作出{decision_no}行政处罚决定，"
+             f"{_amount_text(case, fine)}，该决定书已于{chinese_date(case.served_on)}以{case.service_method or '直接送达'}"
+             f"方式送达，缴纳期限至{chinese_date(case.payment_due)}。"),
         Heading("裁量说理"), Para(case.reasoning or "—"),
-        Para(f"被申请人在法定期限内未申请行政复议，也未提起行政诉讼（起诉期限于{window[0] - dt.timedelta(days=1):%Y年%m月%d日}届满），"
+        Para(f"被申请人在法定期限内未申请行政复议，也未提起行政诉讼（起诉期限于{chinese_date(window[0] - dt.timedelta(days=1))}届满），"
              "又不履行行政处罚决定。" if window else "被申请人在法定期限内未申请行政复议或者提起行政诉讼，又不履行行政处罚决定。"),
         Heading("催告情况及当事人的意见"),
-        Para(f"本机关于{case.reminder_on:%Y年%m月%d日}向被申请人送达履行催告书（{_number(case, 'enforcement_reminder')}），"
+        Para(f"本机关于{chinese_date(case.reminder_on)}向被申请人送达履行催告书（{_number(case, 'enforcement_reminder')}），"
              f"催告其于十日内履行，截至催告日加处罚款{rules.yuan(surcharge)}；催告书送达十日后被申请人仍未履行"
              "（行政强制法第三十五条、第五十四条）。" if case.reminder_on else "—"),
         Fields(_reminder_statement_rows(case)),

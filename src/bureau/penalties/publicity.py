@@ -113,7 +113,7 @@ def penalty_text(*, amount: int | None, other_measures: str, exemption_label: st
     """The outcome as published: the fine and other measures, or 不予行政处罚 with its kind."""
     if exemption_label:
         return f"不予行政处罚（{exemption_label}）"
-    parts = [f"罚款人民币{amount:,}元"] if amount else []
+    parts = [f"罚款人民币{amount}元"] if amount else []
     if other_measures:
         parts.append(other_measures)
     return "；".join(parts) or "行政处罚"

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bureau.kernel.documents import chinese_numeral
 from bureau.penalties import publicity, rules
 from bureau.penalties.models import BenchmarkRow, Case, DecisionPublication
 
@@ -66,21 +67,7 @@ def benchmark_list(on: dt.date | None, params: Mapping[str, Any]) -> QuerySet[Be
     return qs.order_by("violation_code", "stage", "target", "tier", "line")
 
 
-_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 … 999 as the articles of a law are numbered (97 → 九十七, 108 → 一百零八, 110 → 一百一十)."""
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else
-                                 ("一" + chinese_number(rest) if rest < 20 else chinese_number(rest)))
-    return _DIGITS[n // 100] + "百" + tail
+chinese_number = chinese_numeral  # 97 → 九十七 (kernel.documents: one implementation for pages and documents)
 
 
 def provision_variants(text: str) -> list[str]:

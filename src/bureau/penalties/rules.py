@@ -572,7 +572,8 @@ def propose(*, violation_code: str, circumstances: Iterable[str], rows: Sequence
 
 
 def yuan(amount: int | None) -> str:
-    return "—" if amount is None else f"{amount:,}元"
+    """An amount in documents and notices: 20000元, no thousands separators (docs/ui.md, Documents)."""
+    return "—" if amount is None else f"{amount}元"
 
 
 def write_reasoning(p: Proposal, *, party: str) -> str:

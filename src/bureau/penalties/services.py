@@ -389,9 +389,9 @@ def case_open(*, actor: User, enterprise: Any, source_type: str = "", source_id:
         raise DomainError("发现时间不能晚于现在", field="found_at")
     with transaction.atomic():
         case = Case.objects.create(
-            # each authority numbers its own cases with its own 机关代字 (盐湖应急立〔2026〕00001号 beside
-            # 运应急立〔2026〕00001号): the sequence is keyed by the organisation
-            number=next_number("penalty_case", today.year, pattern="{prefix}〔{year}〕{seq:05d}号",
+            # each authority numbers its own cases with its own 机关代字 (盐湖应急立〔2026〕1号 beside
+            # 运应急立〔2026〕1号; GB/T 9704-2012 7.2.4: 发文顺序号不加“第”字，不编虚位): the sequence is keyed by the organisation
+            number=next_number("penalty_case", today.year, pattern="{prefix}〔{year}〕{seq}号",
                                prefix=f"{organisation.number_prefix}立", scope=organisation.code),
             enterprise=enterprise, region_id=enterprise.region_id, organisation=organisation, source=source,
             source_type=source_type[:60], source_id=str(source_id)[:40], hazard=hazard, found_at=found_at,

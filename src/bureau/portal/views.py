@@ -146,7 +146,7 @@ def consultations(request: AuthenticatedRequest) -> HttpResponse:
     qs = Consultation.objects.restrict(request.user).select_related("clerk", "faq").order_by("-created_at", "-id")
     if request.GET.get("q"):
         qs = qs.filter(question__contains=request.GET["q"].strip())
-    page = paginate(qs, request.GET, size=30)
+    page = paginate(qs, request.GET, size=10)  # ten a page: a phone scrolls a page, not the year (issue 17 item 1)
     return render(request, "portal/consultations.html", {"form": form, "page": page, "params": request.GET,
                                                          "faqs": FaqEntry.objects.order_by("topic", "id")[:200]})
 

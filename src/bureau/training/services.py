@@ -78,7 +78,7 @@ def plan_create(*, actor: User, job_type: JobType, exam_date: dt.date, venue: st
         raise DomainError("市局组织的考试不填写省厅通知文号", field="provincial_notice_no")
     with transaction.atomic():
         plan = ExamPlan.objects.create(
-            job_type=job_type, title=title or f"{exam_date:%Y年%m月}{job_type.name}考试", region_id=region_id,
+            job_type=job_type, title=title or f"{exam_date.year}年{exam_date.month}月{job_type.name}考试", region_id=region_id,
             run_by=job_type.run_by, exam_date=exam_date, venue=venue, capacity=capacity,
             registration_closes=registration_closes, provincial_note=provincial_note,
             provincial_notice_no=provincial_notice_no)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.urls import Resolver404, resolve
 from django.utils.html import format_html
 
-from bureau.kernel import masking
+from bureau.kernel import audit_labels, dates, masking
+from bureau.kernel.access import is_public
 from bureau.kernel.calendar import countdown_label
 from bureau.kernel.registry import registry
 
@@ -19,23 +22,35 @@ register = template.Library()
 
 @register.filter
 def ymd(value: Any) -> str:
-    """Dates in tables: 2026-11-26."""
+    """Dates in tables and fields: 2026-11-26 (a moment: 2026-11-26 14:05)."""
     if not value:
         return "—"
-    if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.strftime("%Y-%m-%d")
+    return dates.iso(value)
 
 
 @register.filter
 def cn_date(value: Any) -> str:
-    """Dates in documents: 2026年11月26日."""
+    """Dates in running text and documents: 2026年11月26日 (never zero-padded)."""
     if not value:
         return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+    return dates.chinese_date(value)
+
+
+@register.filter
+def cn_datetime(value: Any) -> str:
+    """A moment in running text: 2026年11月26日 9时5分."""
+    if not value:
+        return ""
+    return dates.cn_datetime(value)
+
+
+@register.filter
+def table_date(value: Any) -> str:
+    """A date (or moment) in a table cell: ISO 2026-11-26 (14:05) that never breaks across lines."""
+    if not value:
+        return "—"
+    text = dates.iso(value)
+    return format_html('<time class="date" datetime="{}">{}</time>', text.replace(" ", "T"), text)
 
 
 @register.filter
@@ -46,6 +61,35 @@ def yuan(value: Any) -> str:
     amount = Decimal(str(value))
     text = f"{amount:,.2f}" if amount != amount.to_integral() else f"{amount:,.0f}"
     return f"{text} 元"
+
+
+# Editorial notes that must not reach the screen (issue 17 item 3): references to the bureau's measures by number
+# (「依据措施I.6」「（运城市优化营商环境30条 三.6）」) and open questions for the team (「（日历日/工作日待核实）」).
+_EDITORIAL = (
+    re.compile(r"（[^（）]{0,24}?(?:营商环境30条|措施\s?[IVX一二三四]+[.．]\d+|待核实)[^（）]{0,8}）"),
+    re.compile(r"依据措施\s?[IVX一二三四]+[.．]\d+[，,]?"),
+    re.compile(r"；?(?:本地|local)[，,]?待核实"),
+)
+
+
+@register.filter
+def plain(text: Any) -> str:
+    """Text stored or configured with editorial notes, shown without them."""
+    value = str(text or "")
+    for pattern in _EDITORIAL:
+        value = pattern.sub("", value)
+    return value
+
+
+@register.filter
+def event_label(code: str) -> str:
+    """The audit log's event in Chinese (kernel/audit_labels.py)."""
+    return audit_labels.event_label(code)
+
+
+@register.filter
+def object_label(object_type: str) -> str:
+    return audit_labels.object_label(object_type)
 
 
 @register.filter
@@ -85,8 +129,6 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 def article_number(text: str) -> int | None:
     """The article number of 「第二十七条第二款」 or 「第27条」 (None when there is none)."""
-    import re
-
     match = re.search(r"第([0-9]+|[零一二两三四五六七八九十百千]+)条", text or "")
     if not match:
         return None
@@ -120,3 +162,47 @@ def law_link(title: str, article: str = "") -> str:
     if not url:
         return label
     return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label)
+
+
+def may_open(user: Any, href: str) -> bool:
+    """Whether a link to `href` would open for this user, as far as the page's declarations tell (issue 17 item 3):
+    a public page always; a page guarded by `for_roles` or listed in the menu only for some roles only for them.
+    A link the declarations cannot judge (a record's own page) stays: the record's scope answers 404 itself."""
+    try:
+        match = resolve(href.split("?", 1)[0].split("#", 1)[0])
+    except Resolver404:
+        return False
+    if is_public(match.func):
+        return True
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    codes: frozenset[str] = getattr(user, "role_codes", frozenset())
+    guarded = getattr(match.func, "bureau_for_roles", None)
+    if guarded is not None and not guarded & codes:
+        return False
+    entries = [e for e in registry.menu if e.url_name == match.view_name]
+    return not entries or any(not e.roles or e.roles & codes for e in entries)
+
+
+_CRUMB_LINK = re.compile(r'<a href="([^"]+)">(.*?)</a>', re.S)
+
+
+class CrumbsNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        html = self.nodelist.render(context)
+        request = context.get("request")
+        user = getattr(request, "user", None)
+        return _CRUMB_LINK.sub(lambda m: m.group(0) if may_open(user, m.group(1)) else m.group(2), html)
+
+
+@register.tag
+def crumbs(parser: template.base.Parser, token: template.base.Token) -> CrumbsNode:
+    """{% crumbs %}…{% endcrumbs %}: breadcrumb links to pages this user may not open become plain text."""
+    nodelist = parser.parse(("endcrumbs",))
+    parser.delete_first_token()
+    return CrumbsNode(nodelist)
