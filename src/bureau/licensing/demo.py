@@ -69,6 +69,13 @@ def _shift(app: Any, days: int) -> None:
     refresh_clock(app)
 
 
+def _not_holding(enterprises: Any, item: Any) -> Any:
+    """The enterprises that do not hold the item's licence yet (one held is changed or extended, never issued again)."""
+    if not item.certificate_type:
+        return enterprises
+    return enterprises.exclude(certificates__type__code=item.certificate_type, certificates__status__in=HELD_STATUSES)
+
+
 def _enterprise_user(enterprise: Any, enterprise_role: Any = None) -> Any:
     from bureau.accounts.models import Role, User
 
@@ -121,7 +128,7 @@ def _lifecycle_demo(s: Any, items: dict[str, Any], *, officer: Any, leader: Any,
     held = _existing_licence(extended, "safety_production_licence", ends_in_days=100)  # applied 3 months ahead
     certificates.certificate_document(actor=None, certificate=held)
     user = _enterprise_user(extended, enterprise_role)
-    extension = _submit(user, items["aqsc_extension"], scope=extended.business_scope[:100],
+    extension = _submit(user, items["aqsc_extension"], scope=extended.business_scope[:100] or "危险化学品生产",
                         licence_number=held.number, valid_until=held.valid_until.isoformat(),
                         description="有效期内未发生死亡事故，申请延期（安全生产许可证条例 第9条）")
     s.application_accept(actor=officer, application=extension)
@@ -204,10 +211,7 @@ def load(ctx: Any) -> None:
         code = codes[n % len(codes)]
         item = items[code]
         # an enterprise that does not hold the licence yet (one held is changed or extended, never issued again)
-        pool = Enterprise.objects.filter(industry=industries[code]).order_by("id")
-        if item.certificate_type:
-            pool = pool.exclude(certificates__type__code=item.certificate_type,
-                                certificates__status__in=HELD_STATUSES)
+        pool = _not_holding(Enterprise.objects.filter(industry=industries[code]), item).order_by("id")
         enterprise = pool[n // len(codes)]
         user = _enterprise_user(enterprise, enterprise_role)
         if item.certificate_action == "extension":
@@ -238,7 +242,7 @@ def load(ctx: Any) -> None:
 
     window = User.objects.get(username="window")
     wholesale = items["fireworks_wholesale"]
-    fireworks = Enterprise.objects.filter(industry="fireworks").order_by("id")
+    fireworks = _not_holding(Enterprise.objects.filter(industry="fireworks"), wholesale).order_by("id")
     client = next(e for e in [*fireworks.filter(sub_sector="fireworks_wholesale"), *fireworks]
                   if in_progress(wholesale, e) is None)
     application_submit(actor=window, item=wholesale, enterprise=client, files=_files(wholesale),
@@ -270,7 +274,8 @@ def load_review(ctx: Any) -> None:
         c = tolerance.review_tolerance_open(actor=officer, application=app, found_in="site", problems=finding)
         return app, c, user
 
-    fireworks = list(Enterprise.objects.filter(industry="fireworks", region_id__isnull=False).order_by("-id")[:2])
+    fireworks = list(_not_holding(Enterprise.objects.filter(industry="fireworks", region_id__isnull=False),
+                                  items["fireworks_wholesale"]).order_by("-id")[:2])
     if len(fireworks) == 2:
         # kept: reported with photos, sent back once with reasons, then verified
         app, c, user = site_checked(fireworks[0], "fireworks_wholesale",
@@ -298,7 +303,8 @@ def load_review(ctx: Any) -> None:
 
     # I.6: the joint visit of a 危化使用 first licence as an inspection record, signed; approval hands over
     users = {u.username: u for u in User.objects.filter(username__in=["city_inspector", "city_inspector2"])}
-    user_enterprise = Enterprise.objects.filter(industry="hazchem_use").order_by("-id").first()
+    user_enterprise = (_not_holding(Enterprise.objects.filter(industry="hazchem_use"), items["hazchem_use"])
+                       .order_by("-id").first())
     if user_enterprise is not None and len(users) == 2:
         user = _enterprise_user(user_enterprise)
         app = _submit(user, items["hazchem_use"], scope="硫酸、液氨使用（竣工验收与首次许可合并检查）")
@@ -323,6 +329,8 @@ def load_review(ctx: Any) -> None:
     if station is not None:
         user = _enterprise_user(station)
         item = items["gas_station_special_evaluation"]
-        app = _submit(user, item, partial_renovation=True, scope="更换两台加油机及油气回收管线，加油站等级不变")
+        app = _submit(user, item, partial_renovation=True, scope="更换两台加油机及油气回收管线，加油站等级不变",
+                      station_grade="二级", agency="山西安泰安全评价有限公司",
+                      report_date=(today - dt.timedelta(days=12)).isoformat())
         s.application_accept(actor=officer, application=app)
         special_paths.application_file(actor=officer, application=app, note="专项评价报告结论明确，予以备案")
