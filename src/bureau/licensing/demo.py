@@ -266,7 +266,7 @@ def load_review(ctx: Any) -> None:
     leader = User.objects.get(username="city_leader")
     today = s.today()
 
-    def site_checked(enterprise: Any, code: str, finding: str) -> tuple[Any, Any]:
+    def site_checked(enterprise: Any, code: str, finding: str) -> tuple[Any, Any, Any]:
         user = _enterprise_user(enterprise)
         app = _submit(user, items[code], scope=enterprise.business_scope or items[code].name)
         s.application_accept(actor=officer, application=app)
@@ -328,8 +328,8 @@ def load_review(ctx: Any) -> None:
     station = Enterprise.objects.filter(industry="gas_station").order_by("id").first()
     if station is not None:
         user = _enterprise_user(station)
-        item = items["gas_station_special_evaluation"]
-        app = _submit(user, item, partial_renovation=True, scope="更换两台加油机及油气回收管线，加油站等级不变",
+        filing = items["gas_station_special_evaluation"]
+        app = _submit(user, filing, partial_renovation=True, scope="更换两台加油机及油气回收管线，加油站等级不变",
                       station_grade="二级", agency="山西安泰安全评价有限公司",
                       report_date=(today - dt.timedelta(days=12)).isoformat())
         s.application_accept(actor=officer, application=app)
