@@ -146,7 +146,7 @@ class Delivery:
     failed: int = 0
 
 
-def claim(worker: str, now: dt.datetime, batch: int) -> list[HotlineOutbox]:
+def claim(worker: str, now: dt.datetime, batch: int, lease: dt.timedelta = LEASE) -> list[HotlineOutbox]:
     """Lease up to `batch` due rows to `worker` (rows leased by a live worker are skipped, not waited for)."""
     with transaction.atomic():
         due = (HotlineOutbox.objects.filter(status=HotlineOutbox.Status.PENDING, next_attempt_at__lte=now)
@@ -156,7 +156,7 @@ def claim(worker: str, now: dt.datetime, batch: int) -> list[HotlineOutbox]:
         ids = list(due.values_list("id", flat=True)[:batch])
         if not ids:
             return []
-        HotlineOutbox.objects.filter(id__in=ids).update(lease_until=now + LEASE, leased_by=worker)
+        HotlineOutbox.objects.filter(id__in=ids).update(lease_until=now + lease, leased_by=worker)
     return list(HotlineOutbox.objects.filter(id__in=ids, leased_by=worker).order_by("id"))
 
 
@@ -177,7 +177,7 @@ def _push_back(worker: str, row: HotlineOutbox, error: str, now: dt.datetime, ma
 
 
 def deliver_due(*, adapter: HotlineAdapter | None = None, batch: int = 200, max_rows: int | None = None,
-                worker: str | None = None) -> Delivery:
+                worker: str | None = None, lease: dt.timedelta = LEASE) -> Delivery:
     """Deliver every due row (or `max_rows`): claim a batch, send in order, acknowledge the accepted ones together.
     A row that fails is pushed back with backoff without stopping the others."""
     adapter = adapter or get_adapter()
@@ -187,7 +187,7 @@ def deliver_due(*, adapter: HotlineAdapter | None = None, batch: int = 200, max_
     try:
         while max_rows is None or _processed(result) < max_rows:
             now = timezone.now()
-            rows = claim(worker, now, batch if max_rows is None else min(batch, max_rows - _processed(result)))
+            rows = claim(worker, now, batch if max_rows is None else min(batch, max_rows - _processed(result)), lease)
             if not rows:
                 break
             accepted: list[int] = []

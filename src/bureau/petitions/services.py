@@ -123,7 +123,7 @@ def petition_submit(*, actor: User | AnonymousUser | None, channel: str, categor
     if timezone.is_naive(received):
         received = timezone.make_aware(received)
     check_event_date(received, field="received_at", label="受理时间")
-    dispatch_due = max(received, now) + dt.timedelta(hours=int(rule("petitions.dispatch_hours")))
+    dispatch_due = received + dt.timedelta(hours=int(rule("petitions.dispatch_hours")))  # counted from receipt
     amount, unit = handling_limit(category, urgency, timezone.localdate(received))
     due, provisional = rules.due_after(received, amount, unit)
     code = rules.new_check_code()

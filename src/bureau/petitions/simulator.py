@@ -60,6 +60,7 @@ def make_handler(receiver: Receiver, fail_rate: float = 0.0, token: str = "") ->
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: the outbox job reuses one connection
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall per call
 
         def _answer(self, status: int, body: dict[str, Any]) -> None:
             data = json.dumps(body).encode()
