@@ -11,8 +11,8 @@ from bureau.accounts.tokens import TokenAuth, shared
 from bureau.kernel.errors import DomainError, NotFound
 from bureau.kernel.schemas import InputSchema, Text
 from bureau.petitions import queries, services
-from bureau.petitions.workflow import PETITION
 from bureau.petitions.models import Petition, PetitionCategory, Urgency
+from bureau.petitions.workflow import PETITION
 
 router = Router(tags=["诉求办理"], auth=TokenAuth())
 
@@ -55,7 +55,7 @@ def hotline_import(request: HttpRequest, ticket: HotlineTicketIn):  # type: igno
         actor=request.user, channel="hotline", category=category, urgency=ticket.urgency, title=ticket.title,
         content=ticket.content, region_id=ticket.region, petitioner_name=ticket.petitioner_name,
         petitioner_phone=ticket.petitioner_phone, enterprise_name=ticket.enterprise_name,
-        real_name=ticket.real_name, hotline_ref=ref, received_at=ticket.received_at, hotline_client=request.user)
+        real_name=ticket.real_name, hotline_ref=ref, received_at=ticket.received_at, hotline_client=request.user)  # type: ignore[arg-type]  # TokenAuth: a User
     return 201, HotlineTicketOut(created=True, number=petition.number, code=code, state=petition.state)
 
 

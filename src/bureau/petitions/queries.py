@@ -85,7 +85,7 @@ def workbench_items(user: User) -> Iterable[WorkItem]:
     return items
 
 
-def hotline_ticket(user: User, ref: str) -> Petition | None:
+def hotline_ticket(user: Any, ref: str) -> Petition | None:
     """A 12345 ticket read back by the platform that pushed it (its account's tokens); any other ref: None (404)."""
     ref = (ref or "").strip()
     if not ref or len(ref) > 40 or not getattr(user, "pk", None):
@@ -109,7 +109,7 @@ def public_statistics(today: dt.date | None = None) -> dict[str, Any]:
                 "on_time": Count("id", filter=Q(replied_on_time=True)),
                 "rated": Count("id", filter=Q(rating_level__isnull=False)),
                 "satisfied": Count("id", filter=Q(rating_level__gte=RatingLevel.BASIC))}
-    by_month = {row["month"].strftime("%Y-%m") if hasattr(row["month"], "strftime") else str(row["month"])[:7]: row
+    by_month: dict[str, Any] = {row["month"].strftime("%Y-%m") if hasattr(row["month"], "strftime") else str(row["month"])[:7]: row
                 for row in base.annotate(month=TruncMonth("received_at")).values("month").annotate(**measures)}
     months = []
     cursor = first
@@ -117,7 +117,7 @@ def public_statistics(today: dt.date | None = None) -> dict[str, Any]:
         months.append(cursor.strftime("%Y-%m"))
         cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
     counties = Region.objects.exclude(parent__isnull=True).order_by("sort", "code").values_list("code", "name")
-    by_county = {row["region_id"]: row for row in base.values("region_id").annotate(**measures)}
+    by_county: dict[str, Any] = {row["region_id"]: row for row in base.values("region_id").annotate(**measures)}
 
     def rates(row: dict[str, Any] | None) -> dict[str, Any]:
         row = row or {}

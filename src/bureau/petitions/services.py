@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.files.uploadedfile import UploadedFile
 from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import FloatField, Q
 from django.db.models.expressions import RawSQL
