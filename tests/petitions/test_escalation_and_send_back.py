@@ -93,7 +93,7 @@ def test_overdue_handling_is_put_under_supervision(world):
 
 @pytest.mark.django_db
 def test_send_back_needs_a_reason_and_returns_to_handling(world):
-    """退回重办 (信访工作条例 第36条): the dispatcher sends an inadequate reply back with a reason; the reply is withdrawn;
+    """退回重办 (信访工作条例 第五章 信访事项的办理): the dispatcher sends an inadequate reply back with a reason; the reply is withdrawn;
     a handler cannot send back."""
     petition, _ = submit(world)
     services.petition_dispatch(actor=world.clerk, petition=petition, target=world.yanhu)

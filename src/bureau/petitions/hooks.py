@@ -33,7 +33,7 @@ register_rules(
     RuleDefault("petitions.accept_hours", 24, "派单后签收时限（逾期催办承办单位）",
                 f"{SOURCE_53}；{SOURCE_12345}", dt.date(2024, 1, 1), "小时"),
     RuleDefault("petitions.escalation_repeat_hours", 24, "催办/督办未获处理时的重复间隔",
-                f"{SOURCE_53}（督办考核）；信访工作条例（2022）第39条（督查督办）", dt.date(2024, 1, 1), "小时"),
+                f"{SOURCE_53}（督办考核）；信访工作条例（2022）第六章「监督和追责」（督查督办）", dt.date(2024, 1, 1), "小时"),
     RuleDefault("petitions.photo_max_count", 3, "局长信箱可附照片数量上限", "本局门户上传规定（防滥用）",
                 dt.date(2024, 1, 1), "张"),
     RuleDefault("petitions.photo_max_mb", 5, "局长信箱单张照片大小上限", "本局门户上传规定（防滥用）",

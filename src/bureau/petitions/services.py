@@ -313,7 +313,7 @@ def petition_close(*, actor: User, petition: Petition, note: str = "") -> Petiti
 
 def petition_send_back(*, actor: User, petition: Petition, reason: str) -> Petition:
     """退回重办: the dispatcher finds the reply inadequate and sends it back to the unit with the reason (信访工作条例
-    （2022）第36条: the reply must answer the request); the reply is withdrawn and the handling deadline stands."""
+    （2022）第五章「信访事项的办理」: the reply must answer the request); the reply is withdrawn and the handling deadline stands."""
     _may(actor, petition, "send_back")
     reason = _clean(reason, "reason", "退回重办理由", max_len=500)
     _apply(petition, "send_back", actor=actor, note=reason,
