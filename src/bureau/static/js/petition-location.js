@@ -8,6 +8,9 @@
   if (!box || !lat || !lng || !("geolocation" in navigator)) { return; }
   var button = document.getElementById("geo-button");
   var status = document.getElementById("geo-status");
+  var address = document.getElementById("id_location_address");
+  var field = address && address.closest(".field");
+  if (field) { field.insertAdjacentElement("afterend", box); }  // right under the address it completes
   box.hidden = false;
   function show(text) { status.textContent = text; }
   if (lat.value && lng.value) { show("已获取位置（纬度 " + lat.value + "，经度 " + lng.value + "）"); }
