@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from bureau.accounts.models import Organisation, User
+from bureau.kernel.demo_photos import site_photo
 from bureau.kernel.registry import register_demo
 from bureau.petitions import outbox, services
 from bureau.petitions.models import HandlingLimit, Petition, PetitionCategory, RoutingRule
@@ -96,8 +97,6 @@ def load(ctx: Any) -> None:
 def _two_way_12345(window: User, cats: dict[str, PetitionCategory]) -> None:
     """A 12345 ticket with a site photo, answered and reported back to the platform through the outbox (delivered
     to the in-process simulator; `manage.py hotline_simulator` serves the same receiver over HTTP)."""
-    from bureau.kernel.demo_photos import site_photo
-
     platform, _ = User.objects.get_or_create(username="hotline12345", defaults={"real_name": "运城市12345热线平台"})
     petition, _code = services.petition_submit(
         actor=platform, channel="hotline", category=cats["complaint"], title="举报加油站卸油时周边有人吸烟",
