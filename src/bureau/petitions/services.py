@@ -293,8 +293,8 @@ def petition_supervise(*, actor: User | None, petition: Petition, note: str) -> 
     """督办: a leader (or the overdue sweep) presses the unit; the unit is notified."""
     _may(actor, petition, "supervise")
     note = _clean(note, "note", "督办意见", max_len=500)
-    _apply(petition, "supervise", actor=actor, note=note,
-                     updates={"supervised_count": petition.supervised_count + 1})
+    _apply(petition, "supervise", actor=actor, note=note,  # a leader's 督办 counts as an escalation (clock restarts)
+           updates={"supervised_count": petition.supervised_count + 1, "last_escalated_at": timezone.now()})
     notify(_org_staff(petition.assigned_org), f"督办：诉求 {petition.number}", note, url=f"/petitions/{petition.pk}/")
     return petition
 
