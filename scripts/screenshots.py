@@ -62,6 +62,13 @@ SHOTS = [
     ("ui-checklist-phone", "yanhu_inspector", "/inspection/inspections/1/", 390),
     ("ui-apply-form-desktop", "qiye", "/licensing/items/hazchem_operation/apply/", 1366),
     ("ui-apply-form-phone", "qiye", "/licensing/items/hazchem_operation/apply/", 390),
+    # issue 16: petitions — mailbox with photos and location, the staff page with the photo, public statistics
+    ("petitions-mailbox-photo-phone", "", "/petitions/mailbox/", 390),
+    ("petitions-detail-photo-desktop", "yanhu_inspector", "/petitions/25/", 1366),
+    ("petitions-detail-photo-phone", "yanhu_inspector", "/petitions/25/", 390),
+    ("petitions-escalated-desktop", "window", "/petitions/26/", 1366),
+    ("petitions-statistics-desktop", "", "/petitions/statistics/", 1366),
+    ("petitions-statistics-phone", "", "/petitions/statistics/", 390),
     # issue 14: 法制审核 and the statement review on a case waiting for its decision, the whole path on one case,
     # 行政执法公示 (bureau list, portal list and page), the credit record, the checklists
     ("penalties-legal-review-desktop", "yanhu_legal", "/penalties/cases/13/", 1366),

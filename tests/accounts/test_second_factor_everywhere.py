@@ -24,7 +24,7 @@ EXPECTED_PUBLIC = {
     "certificates:kiosk_list", "certificates:kiosk_print", "certificates:kiosk_done",
     "inspection:public_draws", "inspection:public_draw", "inspection:public_draw_verify", "inspection:public_draw_method",
     "inspection:public_plans", "inspection:public_plan",
-    "hazards:public_listings", "petitions:mailbox", "petitions:lookup", "petitions:rate",
+    "hazards:public_listings", "petitions:mailbox", "petitions:lookup", "petitions:rate", "petitions:statistics",
     "portal:decisions", "portal:decision",
     "training:scores",
 }

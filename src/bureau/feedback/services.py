@@ -98,6 +98,18 @@ def followup_complete(*, actor: User, followup: RatingFollowUp, result: str) -> 
     return followup
 
 
+def followups_settle(*, service_type: str, service_id: str, result: str) -> int:
+    """The rated service was done again and completed (a reopened petition closed again): the open follow-ups of
+    its bad ratings are settled with it, by the system, with the outcome as their result."""
+    settled = 0
+    for followup in RatingFollowUp.objects.filter(rating__service_type=service_type, rating__service_id=service_id,
+                                                  state="open"):
+        apply_transition(FOLLOWUP, followup, "settle", actor=None, note=result[:500],
+                         updates={"result": result, "done_at": timezone.now()})
+        settled += 1
+    return settled
+
+
 def appeal_file(*, actor: User, rating: Rating, reason: str) -> RatingAppeal:
     """The rated unit appeals a (malicious) rating; one pending appeal at a time."""
     reason = (reason or "").strip()

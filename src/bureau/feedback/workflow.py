@@ -4,14 +4,16 @@ appeal against a malicious rating (申诉), decided by a leader."""
 from __future__ import annotations
 
 from bureau.accounts import roles as R
-from bureau.kernel.workflow import T, Workflow
+from bureau.kernel.workflow import SYSTEM, T, Workflow
 
 FOLLOWUP = Workflow(
     name="rating_followup",
     model="feedback.RatingFollowUp",
     states={"open": "待整改", "done": "已整改"},
     transitions=[T("complete", "完成整改回访", "open", "done",
-                   {R.CLERK, R.SECTION_HEAD, R.LEADER, R.LICENSING_OFFICER, R.INSPECTOR})],
+                   {R.CLERK, R.SECTION_HEAD, R.LEADER, R.LICENSING_OFFICER, R.INSPECTOR}),
+                 # the rated service was done again and closed (a reopened petition): its follow-up closes with it
+                 T("settle", "随重办办结", "open", "done", {SYSTEM})],
 )
 APPEAL = Workflow(
     name="rating_appeal",

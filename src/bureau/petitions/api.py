@@ -4,13 +4,15 @@
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 
 from bureau.accounts.tokens import TokenAuth, shared
-from bureau.kernel.errors import DomainError
+from bureau.kernel.errors import DomainError, NotFound
 from bureau.kernel.schemas import InputSchema, Text
-from bureau.petitions import services
+from bureau.petitions import queries, services
 from bureau.petitions.models import Petition, PetitionCategory, Urgency
+from bureau.petitions.workflow import PETITION
 
 router = Router(tags=["诉求办理"], auth=TokenAuth())
 
@@ -53,8 +55,33 @@ def hotline_import(request: HttpRequest, ticket: HotlineTicketIn):  # type: igno
         actor=request.user, channel="hotline", category=category, urgency=ticket.urgency, title=ticket.title,
         content=ticket.content, region_id=ticket.region, petitioner_name=ticket.petitioner_name,
         petitioner_phone=ticket.petitioner_phone, enterprise_name=ticket.enterprise_name,
-        real_name=ticket.real_name, hotline_ref=ref, received_at=ticket.received_at)
+        real_name=ticket.real_name, hotline_ref=ref, received_at=ticket.received_at, hotline_client=request.user)  # type: ignore[arg-type]  # TokenAuth: a User
     return 201, HotlineTicketOut(created=True, number=petition.number, code=code, state=petition.state)
+
+
+class HotlineTicketState(Schema):
+    ref: str
+    number: str
+    state: str
+    state_label: str
+    due_on: dt.date | None
+    reply: str | None = None
+    replied_at: dt.datetime | None = None
+
+
+@router.get("/hotline/{ref}", response=HotlineTicketState,
+            summary="12345平台按本平台工单号回读办理状态、期限和答复（petitions:hotline；只能读本平台推送的工单）")
+@shared("petitions:hotline")
+def hotline_ticket(request: HttpRequest, ref: str):  # type: ignore[no-untyped-def]
+    petition = queries.hotline_ticket(request.user, ref)
+    if petition is None:
+        raise NotFound("工单不存在")
+    replied = petition.replied_at is not None
+    return HotlineTicketState(
+        ref=petition.hotline_ref or "", number=petition.number, state=petition.state,
+        state_label=PETITION.state_label(petition.state),
+        due_on=timezone.localdate(petition.due_at) if petition.due_at else None,
+        reply=petition.reply if replied else None, replied_at=petition.replied_at if replied else None)
 
 
 routers = [("v1/petitions", router, None)]

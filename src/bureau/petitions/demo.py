@@ -8,9 +8,11 @@ from typing import Any
 from django.utils import timezone
 
 from bureau.accounts.models import Organisation, User
+from bureau.kernel.demo_photos import site_photo
 from bureau.kernel.registry import register_demo
-from bureau.petitions import services
+from bureau.petitions import outbox, services
 from bureau.petitions.models import HandlingLimit, Petition, PetitionCategory, RoutingRule
+from bureau.petitions.simulator import Receiver
 
 SAMPLES = [
     ("complaint", "举报某加油站夜间违规卸油", "{e}夜间十一点左右油罐车卸油，现场无人监护，附近有居民楼，存在安全隐患。"),
@@ -82,3 +84,32 @@ def load(ctx: Any) -> None:
                                    comment="处理及时" if stage != 5 else "")
         except Exception:  # noqa: BLE001  (a demo user without the role: leave the ticket where it is)
             continue
+    _two_way_12345(window, cats)
+    # an old ticket nobody dispatched: the escalation sweep presses the dispatchers (and repeats daily)
+    services.petition_submit(
+        actor=window, channel="mailbox", category=cats["complaint"], title="举报小区地下室违规存放液化气钢瓶",
+        content="解州镇某小区地下室堆放十余个液化气钢瓶，无人看管。", region_id="140802", petitioner_name="刘先生",
+        petitioner_phone="13934561234", received_at=now - dt.timedelta(days=3),
+        location_address="盐湖区解州镇关帝庙东侧小区")
+    services.overdue_sweep()
+
+
+def _two_way_12345(window: User, cats: dict[str, PetitionCategory]) -> None:
+    """A 12345 ticket with a site photo, answered and reported back to the platform through the outbox (delivered
+    to the in-process simulator; `manage.py hotline_simulator` serves the same receiver over HTTP)."""
+    platform, _ = User.objects.get_or_create(username="hotline12345", defaults={"real_name": "运城市12345热线平台"})
+    petition, _code = services.petition_submit(
+        actor=platform, channel="hotline", category=cats["complaint"], title="举报加油站卸油时周边有人吸烟",
+        content="城西某加油站今天下午卸油时，有人在卸油口附近吸烟，无人制止。", region_id="140802",
+        petitioner_name="孙女士", petitioner_phone="13835551234", hotline_ref="YC12345-2026DEMO1",
+        hotline_client=platform, photos=[site_photo("12345 2026-12-04", seed=12345)],
+        location_address="盐湖区机场路城西加油站", latitude=35.031640, longitude=110.968210)
+    yanhu = Organisation.objects.filter(code="YC-140802").first() or services.route(petition)[0]
+    services.petition_dispatch(actor=window, petition=petition, target=yanhu)
+    handler = User.objects.filter(organisation=petition.assigned_org, is_active=True, roles__code="inspector").first()
+    if handler is None:
+        return
+    services.petition_accept(actor=handler, petition=petition)
+    services.petition_reply(actor=handler, petition=petition,
+                            reply="经现场检查，该加油站卸油作业未设置警戒区，已责令立即整改并约谈负责人，处罚程序已启动。")
+    outbox.deliver_due(adapter=Receiver())

@@ -5,11 +5,28 @@ from django import forms
 from bureau.feedback.models import RatingLevel
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import Region
+from bureau.kernel.rules import rule
 from bureau.petitions.models import PetitionCategory, Urgency
 
 
 def _regions():  # type: ignore[no-untyped-def]
     return Region.objects.exclude(parent__isnull=True).order_by("sort", "code")
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one input; type, size and content are checked by the service (rule data)."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
 
 
 class MailboxForm(BureauForm):
@@ -25,6 +42,11 @@ class MailboxForm(BureauForm):
     real_name = forms.BooleanField(label="实名反映（实名诉求可获得答复和回访）", required=False, initial=True)
     petitioner_name = forms.CharField(label="姓名", max_length=40, required=False)
     petitioner_phone = forms.CharField(label="手机号码", max_length=12, required=False)
+    photos = MultiplePhotoField(label="现场照片（可选）", required=False)
+    location_address = forms.CharField(label="事发地点（可选）", max_length=200, required=False,
+                                       help_text="如：盐湖区解放路与中银大道交叉口东北角")
+    latitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    longitude = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     captcha = forms.CharField(label="验证码（请计算图中算式）", max_length=4,
                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     website = forms.CharField(required=False, widget=forms.HiddenInput)  # honeypot: people leave it empty
@@ -32,6 +54,8 @@ class MailboxForm(BureauForm):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = _regions()
+        self.fields["photos"].help_text = (f"JPG 或 PNG，最多 {rule('petitions.photo_max_count')} 张，每张不超过 "
+                                           f"{rule('petitions.photo_max_mb')} MB；照片仅供承办人员核查，不公开")
 
 
 class ClerkEntryForm(BureauForm):

@@ -151,6 +151,17 @@ class Petition(ProcessModel):
     rating_level = models.PositiveSmallIntegerField("评价", null=True, blank=True)
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="duplicates", verbose_name="合并至")
+    # 12345 two-way: the hotline platform account whose token pushed the ticket (it alone reads it back)
+    hotline_client = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name="12345平台账号")
+    # escalation (催办/督办): the dispatch and sign-for deadlines, the last escalation (repeats at an interval)
+    dispatch_due_at = models.DateTimeField("派单期限", null=True, blank=True)
+    accept_due_at = models.DateTimeField("签收期限", null=True, blank=True)
+    last_escalated_at = models.DateTimeField("最近催办", null=True, blank=True)
+    # the place the citizen points at (address typed; coordinates only if the phone allowed it)
+    location_address = models.CharField("事发地点", max_length=200, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -163,6 +174,7 @@ class Petition(ProcessModel):
             models.Index(fields=["assigned_org", "state", "due_at"], name="petition_org_state_due"),
             models.Index(fields=["state", "due_at"], name="petition_state_due"),
             models.Index(fields=["phone_index", "received_at"], name="petition_phone_received"),
+            models.Index(fields=["hotline_client", "hotline_ref"], name="petition_hotline_client_ref"),
         ]
 
     def __str__(self) -> str:
@@ -183,3 +195,37 @@ class Petition(ProcessModel):
     @property
     def is_open(self) -> bool:
         return self.state in {"received", "dispatched", "handling", "supervised", "reopened", "returned"}
+
+
+class HotlineOutbox(models.Model):
+    """One result or status change owed to the 12345 platform (a transactional outbox: the row is written in the
+    transaction of the change it reports). Delivered by the outbox job: claimed with a lease, posted with its
+    idempotency key, acknowledged by a conditional UPDATE; a killed worker's lease runs out and the row is sent
+    again with the same key, which the platform drops (docs/petitions.md, the outbox contract)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待推送"
+        DELIVERED = "delivered", "已推送"
+        FAILED = "failed", "推送失败"
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="hotline_events")
+    idempotency_key = models.CharField("幂等键", max_length=80, unique=True)
+    event = models.CharField("事件", max_length=20)
+    payload = models.JSONField("内容")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField("推送次数", default=0)
+    next_attempt_at = models.DateTimeField("下次推送")
+    lease_until = models.DateTimeField(null=True, blank=True)
+    leased_by = models.CharField(max_length=64, blank=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True)
+    created_at = models.DateTimeField("生成时间")
+    delivered_at = models.DateTimeField("推送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "12345回传"
+        verbose_name_plural = verbose_name
+        ordering = ["id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at", "id"], name="hotline_outbox_due")]
+
+    def __str__(self) -> str:
+        return self.idempotency_key

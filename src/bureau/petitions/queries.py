@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from bureau.accounts.models import User
+from bureau.feedback.models import RatingLevel
+from bureau.kernel.models import Region
 from bureau.kernel.registry import WorkItem
 from bureau.petitions.models import Petition
 from bureau.petitions.workflow import OPEN_STATES, PETITION
@@ -79,3 +83,52 @@ def workbench_items(user: User) -> Iterable[WorkItem]:
                                   area="诉求办理", status=PETITION.state_label(p.state), chip="due",
                                   sort_key=p.received_at.isoformat()))
     return items
+
+
+def hotline_ticket(user: Any, ref: str) -> Petition | None:
+    """A 12345 ticket read back by the platform that pushed it (its account's tokens); any other ref: None (404)."""
+    ref = (ref or "").strip()
+    if not ref or len(ref) > 40 or not getattr(user, "pk", None):
+        return None
+    return (Petition.objects.only("hotline_ref", "number", "state", "due_at", "reply", "replied_at")
+            .filter(hotline_ref=ref, hotline_client_id=user.pk).first())
+
+
+STATS_MONTHS = 12
+
+
+def public_statistics(today: dt.date | None = None) -> dict[str, Any]:
+    """The public statistics page (measure III.9): per month and per county over the last 12 months, volume,
+    on-time reply rate and satisfaction (基本满意 or better among rated tickets). Aggregates only (two GROUP BY
+    queries over one year, bounded by the index on received_at): no ticket, name or phone ever leaves."""
+    today = today or timezone.localdate()
+    first = (today.replace(day=1) - dt.timedelta(days=31 * (STATS_MONTHS - 1))).replace(day=1)
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    base = Petition.objects.filter(received_at__gte=since).exclude(state="merged")
+    measures = {"volume": Count("id"), "replied": Count("id", filter=Q(replied_on_time__isnull=False)),
+                "on_time": Count("id", filter=Q(replied_on_time=True)),
+                "rated": Count("id", filter=Q(rating_level__isnull=False)),
+                "satisfied": Count("id", filter=Q(rating_level__gte=RatingLevel.BASIC))}
+    by_month: dict[str, Any] = {row["month"].strftime("%Y-%m") if hasattr(row["month"], "strftime") else str(row["month"])[:7]: row
+                for row in base.annotate(month=TruncMonth("received_at")).values("month").annotate(**measures)}
+    months = []
+    cursor = first
+    while cursor <= today:
+        months.append(cursor.strftime("%Y-%m"))
+        cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
+    counties = Region.objects.exclude(parent__isnull=True).order_by("sort", "code").values_list("code", "name")
+    by_county: dict[str, Any] = {row["region_id"]: row for row in base.values("region_id").annotate(**measures)}
+
+    def rates(row: dict[str, Any] | None) -> dict[str, Any]:
+        row = row or {}
+        return {"volume": row.get("volume", 0), "on_time": _pct(row.get("on_time", 0), row.get("replied", 0)),
+                "satisfaction": _pct(row.get("satisfied", 0), row.get("rated", 0))}
+
+    total = base.aggregate(**measures)
+    return {"since": first, "months": [{"month": m, **rates(by_month.get(m))} for m in months],
+            "counties": [{"code": c, "name": n, **rates(by_county.get(c))} for c, n in counties],
+            "total": rates(total)}
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None

@@ -41,3 +41,43 @@ def matches(rule_category_id: int | None, rule_region_id: str | None, keywords: 
 def within_return_window(today: dt.date, return_until: dt.date | None) -> bool:
     """退回: a wrongly dispatched ticket may be returned only within its window (domain §7: 2 working days)."""
     return return_until is not None and today <= return_until
+
+
+def escalation_due(state: str, *, now: dt.datetime, dispatch_due_at: dt.datetime | None,
+                   accept_due_at: dt.datetime | None, due_at: dt.datetime | None,
+                   last_escalated_at: dt.datetime | None, repeat: dt.timedelta) -> str | None:
+    """Why an open ticket is escalated now, or None. Every open state has a deadline (国办发〔2020〕53号：工单
+    限时派单、签收、办结并督办): not dispatched by its dispatch deadline, not signed for by its sign-for deadline,
+    not answered by its handling deadline; repeated every `repeat` until someone acts (an action clears
+    `last_escalated_at`)."""
+    if state in {"received", "returned"}:
+        deadline, reason = dispatch_due_at, "超过派单时限未派单"
+    elif state == "dispatched":
+        deadline, reason = accept_due_at, "超过签收时限未签收"
+        if due_at is not None and (deadline is None or due_at < deadline):
+            deadline, reason = due_at, "超过办理时限未办结"
+    elif state in {"handling", "reopened", "supervised"}:
+        deadline, reason = due_at, "超过办理时限未办结"
+    else:
+        return None
+    if deadline is None or now < deadline:
+        return None
+    if last_escalated_at is not None and now < last_escalated_at + repeat:
+        return None
+    return reason
+
+
+def retry_delay(attempts: int, base_seconds: int = 30, cap_seconds: int = 6 * 3600) -> dt.timedelta:
+    """Exponential backoff of a failed 12345 delivery: 30 s, 1 min, 2 min … capped at 6 h."""
+    return dt.timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1)))
+
+
+def check_coordinates(latitude: float | None, longitude: float | None) -> str | None:
+    """Both or neither; within the globe (WGS-84 degrees as the phone's navigator.geolocation gives them)."""
+    if latitude is None and longitude is None:
+        return None
+    if latitude is None or longitude is None:
+        return "位置坐标不完整，请重新获取位置"
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return "位置坐标无效，请重新获取位置"
+    return None

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import FloatField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from PIL import Image
 
 from bureau.accounts import roles as R
 from bureau.accounts.models import Organisation, OrganisationKind, User
 from bureau.feedback import rules as rating_rules
-from bureau.feedback.services import rating_submit
+from bureau.feedback.services import followups_settle, rating_submit
 from bureau.kernel import throttle
+from bureau.kernel.attachments import attachments_by_owner, check_upload, save_upload
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
 from bureau.kernel.crypto import blind_index
@@ -30,7 +35,7 @@ from bureau.kernel.sms import send_sms
 from bureau.kernel.throttle import Keyed
 from bureau.kernel.validation import check_event_date
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
-from bureau.petitions import rules
+from bureau.petitions import outbox, rules
 from bureau.petitions.models import Channel, HandlingLimit, Petition, PetitionCategory, RoutingRule, Urgency
 from bureau.petitions.workflow import PETITION
 
@@ -39,8 +44,15 @@ LOOKUP_CACHE_SECONDS = 30  # bound on staleness where the cache is per process (
 
 
 def _apply(petition: Petition, action: str, **kwargs: Any) -> Any:
-    """apply_transition on the petition workflow, then forget the cached public lookup of the ticket."""
-    entry = apply_transition(PETITION, petition, action, **kwargs)
+    """apply_transition on the petition workflow, then forget the cached public lookup of the ticket.
+
+    Someone acted: the escalation clock restarts (the next one comes only when the new state's deadline passes).
+    A ticket of the 12345 platform gets its outbox row in the same transaction (two-way 12345)."""
+    kwargs["updates"] = {"last_escalated_at": None, **(kwargs.get("updates") or {})}
+    with transaction.atomic():
+        entry = apply_transition(PETITION, petition, action, **kwargs)
+        if petition.hotline_ref:
+            outbox.enqueue(petition, entry)
     key = _lookup_key(petition.number)
     transaction.on_commit(lambda: cache.delete(key))
     return entry
@@ -75,8 +87,14 @@ def handling_limit(category: PetitionCategory, urgency: str, on: dt.date) -> tup
 def petition_submit(*, actor: User | AnonymousUser | None, channel: str, category: PetitionCategory, title: str, content: str,
                     region_id: str, urgency: str = Urgency.NORMAL, petitioner_name: str = "",
                     petitioner_phone: str = "", enterprise_name: str = "", real_name: bool = True,
-                    hotline_ref: str | None = None, received_at: dt.datetime | None = None) -> tuple[Petition, str]:
-    """受理: register a ticket and return it with its check code (shown once; only its digest is stored)."""
+                    hotline_ref: str | None = None, received_at: dt.datetime | None = None,
+                    hotline_client: User | None = None, photos: Sequence[UploadedFile] = (),
+                    location_address: str = "", latitude: float | None = None,
+                    longitude: float | None = None) -> tuple[Petition, str]:
+    """受理: register a ticket and return it with its check code (shown once; only its digest is stored).
+
+    Photos and the location come from the mailbox (checked before anything is written); `hotline_client` is the
+    12345 platform account that pushed the ticket (only its tokens read it back)."""
     if channel not in Channel.values:
         raise DomainError("来源渠道无效")
     if urgency not in Urgency.values:
@@ -93,6 +111,11 @@ def petition_submit(*, actor: User | AnonymousUser | None, channel: str, categor
         raise DomainError("请选择所在区划", field="region")
     if not category.is_active:
         raise DomainError("该诉求类别已停用", field="category")
+    location_address = _clean(location_address, "location_address", "事发地点", required=False, max_len=200)
+    refusal = rules.check_coordinates(latitude, longitude)
+    if refusal:
+        raise DomainError(refusal, field="location_address")
+    check_photos(photos)
     if hotline_ref and Petition.objects.filter(hotline_ref=hotline_ref).exists():
         raise Conflict(f"12345工单 {hotline_ref} 已导入", code="duplicate_ref")
     now = timezone.now()
@@ -100,6 +123,7 @@ def petition_submit(*, actor: User | AnonymousUser | None, channel: str, categor
     if timezone.is_naive(received):
         received = timezone.make_aware(received)
     check_event_date(received, field="received_at", label="受理时间")
+    dispatch_due = received + dt.timedelta(hours=int(rule("petitions.dispatch_hours")))  # counted from receipt
     amount, unit = handling_limit(category, urgency, timezone.localdate(received))
     due, provisional = rules.due_after(received, amount, unit)
     code = rules.new_check_code()
@@ -113,11 +137,60 @@ def petition_submit(*, actor: User | AnonymousUser | None, channel: str, categor
             petitioner_name=petitioner_name, petitioner_phone=phone, phone_index=blind_index(phone) if phone else "",
             real_name=real_name, submitted_by=user,
             received_at=received, due_at=due, due_provisional=provisional, state="received",
+            hotline_client=hotline_client, dispatch_due_at=dispatch_due, location_address=location_address,
+            latitude=_coordinate(latitude), longitude=_coordinate(longitude),
         )
+        for photo in photos:
+            save_upload(photo, owner=petition, purpose=PHOTO_PURPOSE, actor=user, allowed=PHOTO_TYPES,
+                        max_bytes=_photo_max_bytes())
         record_history(petition, actor=user, action="receive", label="受理",
                        note=f"{Channel(channel).label}，办理时限 {amount}{'小时' if unit == 'hours' else '个工作日'}")
-        audit(actor, "petition.receive", petition, summary=f"受理诉求 {number}", data={"channel": channel})
+        audit(actor, "petition.receive", petition, summary=f"受理诉求 {number}",
+              data={"channel": channel, "photos": len(photos), "located": latitude is not None})
     return petition, code
+
+
+PHOTO_TYPES = frozenset({"jpg", "jpeg", "png"})
+PHOTO_PURPOSE = "petition_photo"
+MAX_PHOTO_PIXELS = 50_000_000  # a decompression bomb is refused before it is decoded
+
+
+def _photo_max_bytes() -> int:
+    return int(rule("petitions.photo_max_mb")) * 1024 * 1024
+
+
+def _coordinate(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(float(value), 6)))
+
+
+def check_photos(photos: Sequence[UploadedFile]) -> None:
+    """局长信箱 photos: at most the configured number, each a JPEG/PNG within the size limit (by content) that
+    really decodes as an image (rule data petitions.photo_max_count / photo_max_mb)."""
+    limit = int(rule("petitions.photo_max_count"))
+    if len(photos) > limit:
+        raise DomainError(f"最多上传 {limit} 张照片", field="photos")
+    for photo in photos:
+        try:
+            check_upload(photo, allowed=PHOTO_TYPES, max_bytes=_photo_max_bytes())
+        except DomainError as exc:
+            raise DomainError(exc.message, field="photos") from None
+        try:
+            photo.seek(0)
+            with Image.open(photo) as image:
+                if image.width * image.height > MAX_PHOTO_PIXELS:
+                    raise DomainError(f"照片「{photo.name}」像素过大，请压缩后上传", field="photos")
+                image.verify()
+        except DomainError:
+            raise
+        except Exception:  # noqa: BLE001 - any decoder error means "not a usable image"
+            raise DomainError(f"照片「{photo.name}」已损坏或不是图片", field="photos") from None
+        finally:
+            photo.seek(0)
+
+
+def photos_of(petition: Petition) -> list[Any]:
+    """The photos the citizen attached (shown to staff only; downloaded through the scoped attachment view)."""
+    return attachments_by_owner([petition], PHOTO_PURPOSE).get(petition.pk, [])
 
 
 def route(petition: Petition) -> tuple[Organisation, RoutingRule | None]:
@@ -172,7 +245,8 @@ def petition_dispatch(*, actor: User, petition: Petition, target: Organisation |
     label = f"派往{target.name}" + (f"（规则：{rule_row.name}）" if rule_row else "")
     _apply(petition, "dispatch", actor=actor, note=(note or label),
                      updates={"assigned_org": target, "routing_rule": rule_row, "dispatched_at": timezone.now(),
-                              "return_until": window.date},
+                              "return_until": window.date, "accept_due_at": timezone.now() + dt.timedelta(
+                                  hours=int(rule("petitions.accept_hours", today)))},
                      audit_data={"target": target.code})
     notify(_org_staff(target), f"新派单诉求 {petition.number}", petition.title, url=f"/petitions/{petition.pk}/")
     return petition
@@ -189,7 +263,8 @@ def petition_return(*, actor: User, petition: Petition, reason: str) -> Petition
     """退回: the unit says it is not its duty, within the return window after dispatch."""
     _may(actor, petition, "return")
     reason = _clean(reason, "reason", "退回理由", max_len=500)
-    _apply(petition, "return", actor=actor, note=reason)
+    _apply(petition, "return", actor=actor, note=reason, updates={
+        "dispatch_due_at": timezone.now() + dt.timedelta(hours=int(rule("petitions.dispatch_hours")))})
     dispatchers = User.objects.filter(is_active=True, roles__code=R.CLERK, organisation__kind__in=[
         OrganisationKind.SECTION, OrganisationKind.CITY_BUREAU]).distinct()[:20]
     notify(dispatchers, f"诉求 {petition.number} 被退回，请改派", reason, url=f"/petitions/{petition.pk}/")
@@ -218,16 +293,33 @@ def petition_supervise(*, actor: User | None, petition: Petition, note: str) -> 
     """督办: a leader (or the overdue sweep) presses the unit; the unit is notified."""
     _may(actor, petition, "supervise")
     note = _clean(note, "note", "督办意见", max_len=500)
-    _apply(petition, "supervise", actor=actor, note=note,
-                     updates={"supervised_count": petition.supervised_count + 1})
+    _apply(petition, "supervise", actor=actor, note=note,  # a leader's 督办 counts as an escalation (clock restarts)
+           updates={"supervised_count": petition.supervised_count + 1, "last_escalated_at": timezone.now()})
     notify(_org_staff(petition.assigned_org), f"督办：诉求 {petition.number}", note, url=f"/petitions/{petition.pk}/")
     return petition
 
 
 def petition_close(*, actor: User, petition: Petition, note: str = "") -> Petition:
+    """办结; a reopened ticket closing again settles the follow-up its bad rating opened (the rectification
+    was the second handling: 好差评 差评整改 closes with the ticket, domain §7)."""
     _may(actor, petition, "close")
-    _apply(petition, "close", actor=actor, note=note or "办结",
-                     updates={"closed_at": timezone.now()})
+    with transaction.atomic():
+        _apply(petition, "close", actor=actor, note=note or "办结", updates={"closed_at": timezone.now()})
+        if petition.reopen_count:
+            followups_settle(service_type="petitions.petition", service_id=str(petition.pk),
+                             result=f"诉求 {petition.number} 已重新办理并答复办结：{petition.reply[:200]}")
+    return petition
+
+
+def petition_send_back(*, actor: User, petition: Petition, reason: str) -> Petition:
+    """退回重办: the dispatcher finds the reply inadequate and sends it back to the unit with the reason (信访工作条例
+    （2022）第五章「信访事项的办理」: the reply must answer the request); the reply is withdrawn and the handling deadline stands."""
+    _may(actor, petition, "send_back")
+    reason = _clean(reason, "reason", "退回重办理由", max_len=500)
+    _apply(petition, "send_back", actor=actor, note=reason,
+           updates={"reply": "", "replied_at": None, "replied_on_time": None})
+    notify(_org_staff(petition.assigned_org), f"诉求 {petition.number} 答复被退回重办", reason,
+           url=f"/petitions/{petition.pk}/")
     return petition
 
 
@@ -295,25 +387,69 @@ def duplicates_of(petition: Petition, limit: int = 10) -> list[Petition]:
                 .exclude(pk=petition.pk).exclude(state="merged").order_by("received_at")[:limit])
 
 
-def overdue_sweep(now: dt.datetime | None = None) -> int:
-    """督办 sweep: tickets past their deadline and not yet pressed are supervised by the system; leaders told."""
+def overdue_sweep(now: dt.datetime | None = None, *, limit: int = 500) -> int:
+    """催办/督办 sweep over every open state (国办发〔2020〕53号：限时派单、签收、办结，督办): a ticket past its
+    dispatch, sign-for or handling deadline is escalated, and again every `petitions.escalation_repeat_hours` until
+    someone acts. Each escalation is claimed by a conditional UPDATE of `last_escalated_at` (two sweeps never
+    escalate a ticket twice); a ticket overdue in handling is put under supervision (督办) by the system."""
     now = now or timezone.now()
+    repeat = dt.timedelta(hours=int(rule("petitions.escalation_repeat_hours", timezone.localdate(now))))
+    quiet = Q(last_escalated_at__isnull=True) | Q(last_escalated_at__lte=now - repeat)
+    late = (Q(state__in=["received", "returned"], dispatch_due_at__lte=now)
+            | Q(state="dispatched", accept_due_at__lte=now) | Q(state__in=["dispatched", "handling", "reopened",
+                                                                          "supervised"], due_at__lte=now))
+    rows = (Petition.objects.filter(late, quiet, merged_into__isnull=True).select_related("assigned_org")
+            .order_by("due_at", "id")[:limit])
     done = 0
-    rows = Petition.objects.filter(state__in=["dispatched", "handling", "reopened"], due_at__lt=now,
-                                   supervised_count=0).select_related("assigned_org")[:500]
-    leaders_of: dict[int | None, list[Any]] = {}  # one lookup per handling unit, not per ticket
+    leaders_of: dict[int | None, list[Any]] = {}  # one lookup per unit, not per ticket
     for petition in rows:
+        reason = rules.escalation_due(petition.state, now=now, dispatch_due_at=petition.dispatch_due_at,
+                                      accept_due_at=petition.accept_due_at, due_at=petition.due_at,
+                                      last_escalated_at=petition.last_escalated_at, repeat=repeat)
+        if reason is None:
+            continue
         try:
-            petition_supervise(actor=None, petition=petition, note="已超过办理时限，系统自动督办")
+            if _escalate(petition, reason, now):
+                done += 1
         except (Conflict, DomainError):
             continue  # changed meanwhile: the next sweep sees it again
         if petition.assigned_org_id not in leaders_of:
             leaders_of[petition.assigned_org_id] = list(_org_staff(
-                petition.assigned_org.bureau if petition.assigned_org else None, (R.LEADER,)))
-        leaders = leaders_of[petition.assigned_org_id]
-        notify(leaders, f"超期诉求 {petition.number}", petition.title, url=f"/petitions/{petition.pk}/")
-        done += 1
+                petition.assigned_org.bureau if petition.assigned_org else _dispatch_bureau(), (R.LEADER,)))
+        notify(leaders_of[petition.assigned_org_id], f"超期诉求 {petition.number}：{reason}", petition.title,
+               url=f"/petitions/{petition.pk}/")
     return done
+
+
+def _dispatch_bureau() -> Organisation | None:
+    return Organisation.objects.filter(kind=OrganisationKind.CITY_BUREAU, is_active=True).order_by("sort", "id").first()
+
+
+def _escalate(petition: Petition, reason: str, now: dt.datetime) -> bool:
+    """One escalation, exactly once: the claim is the conditional UPDATE of `last_escalated_at` (from the value the
+    sweep read), in the transaction of the timeline entry and the notices."""
+    count = petition.supervised_count + 1
+    with transaction.atomic():
+        claimed = Petition.objects.filter(pk=petition.pk, state=petition.state, version=petition.version,
+                                          last_escalated_at=petition.last_escalated_at
+                                          ).update(last_escalated_at=now, supervised_count=count)
+        if not claimed:
+            return False
+        petition.last_escalated_at, petition.supervised_count = now, count
+        note = f"{reason}，系统第 {count} 次催办"
+        if petition.state in {"handling", "reopened", "dispatched"} and petition.due_at and petition.due_at <= now:
+            _apply(petition, "supervise", actor=None, note=note, updates={"last_escalated_at": now})
+        else:
+            record_history(petition, actor=None, action="escalate", label="系统催办", note=note)
+            audit(None, "petition.escalate", petition, summary=f"催办诉求 {petition.number}：{reason}",
+                  data={"reason": reason, "count": count})
+        if petition.state in {"received", "returned"}:
+            recipients = list(User.objects.filter(is_active=True, roles__code=R.CLERK, organisation__kind__in=[
+                OrganisationKind.SECTION, OrganisationKind.CITY_BUREAU]).distinct()[:20])
+        else:
+            recipients = _org_staff(petition.assigned_org)
+        notify(recipients, f"催办：诉求 {petition.number}", note, url=f"/petitions/{petition.pk}/")
+    return True
 
 
 def _sms_petitioner(petition: Petition, text: str) -> None:

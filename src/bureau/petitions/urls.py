@@ -7,6 +7,7 @@ urlpatterns = [
     path("mailbox/", views.mailbox, name="mailbox"),
     path("lookup/", views.lookup, name="lookup"),
     path("lookup/rate/", views.rate, name="rate"),
+    path("statistics/", views.statistics, name="statistics"),
     path("", views.petition_list, name="list"),
     path("new/", views.petition_create, name="create"),
     path("export.xlsx", views.petition_export, name="export"),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -45,7 +46,7 @@ def _render(request: HttpRequest, template: str, context: dict) -> HttpResponse:
 @public_view
 def mailbox(request: HttpRequest) -> HttpResponse:
     """局长信箱: rate-limited per address, CAPTCHA, honeypot; text kept as text."""
-    form = MailboxForm(request.POST or None)
+    form = MailboxForm(request.POST or None, request.FILES or None)
     error = ""
     limited = None
     if request.method == "POST":
@@ -60,7 +61,8 @@ def mailbox(request: HttpRequest) -> HttpResponse:
                     actor=request.user, channel=Channel.MAILBOX, category=d["category"], title=d["title"],
                     content=d["content"], region_id=d["region"].code, enterprise_name=d["enterprise_name"],
                     real_name=d["real_name"], petitioner_name=d["petitioner_name"],
-                    petitioner_phone=d["petitioner_phone"])
+                    petitioner_phone=d["petitioner_phone"], photos=d["photos"],
+                    location_address=d["location_address"], latitude=d["latitude"], longitude=d["longitude"])
                 return render(request, "petitions/public_submitted.html", {"petition": petition, "code": code})
         except DomainError as exc:
             if exc.field and exc.field in form.fields:
@@ -70,6 +72,28 @@ def mailbox(request: HttpRequest) -> HttpResponse:
             limited = exc if isinstance(exc, RateLimited) else None
     return _render(request, "petitions/public_mailbox.html", {
         "form": form, "error": error, "captcha_image": antispam.new_challenge(request), "limited": limited})
+
+
+@public_view
+def statistics(request: HttpRequest) -> HttpResponse:
+    """诉求办理统计 (public): volume, on-time rate and satisfaction per month and county; aggregates only, cached."""
+    data = cache.get(STATS_CACHE_KEY)
+    if data is None:
+        data = queries.public_statistics()
+        cache.set(STATS_CACHE_KEY, data, STATS_CACHE_SECONDS)
+    chart = {"months": [m["month"] for m in data["months"]],
+             "volume": [m["volume"] for m in data["months"]],
+             "on_time": [m["on_time"] for m in data["months"]],
+             "satisfaction": [m["satisfaction"] for m in data["months"]],
+             "counties": [c["name"] for c in data["counties"]],
+             "county_volume": [c["volume"] for c in data["counties"]],
+             "county_on_time": [c["on_time"] for c in data["counties"]],
+             "county_satisfaction": [c["satisfaction"] for c in data["counties"]]}
+    return render(request, "petitions/public_statistics.html", {"data": data, "chart": chart})
+
+
+STATS_CACHE_KEY = "petitions:public_statistics"
+STATS_CACHE_SECONDS = 600
 
 
 @public_view
@@ -217,7 +241,7 @@ def petition_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "p": petition, "state_label": PETITION.state_label(petition.state), "actions": actions,
         "history": history, "targets": services.dispatch_targets() if "dispatch" in actions else [],
         "suggestion": suggestion, "duplicates": services.duplicates_of(petition) if petition.is_open else [],
-        "ratings": ratings, "levels": RatingLevel.choices,
+        "ratings": ratings, "levels": RatingLevel.choices, "photos": services.photos_of(petition),
     })
 
 
@@ -243,6 +267,8 @@ def petition_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpRes
             services.petition_accept(actor=actor, petition=petition)
         elif action == "reply":
             services.petition_reply(actor=actor, petition=petition, reply=data.get("reply", ""))
+        elif action == "send_back":
+            services.petition_send_back(actor=actor, petition=petition, reason=data.get("reason", ""))
         elif action == "supervise":
             services.petition_supervise(actor=actor, petition=petition, note=data.get("note", ""))
         elif action == "close":

@@ -72,6 +72,7 @@ PETITION = Workflow(
         T("accept", "签收办理", "dispatched", "handling", HANDLERS, assigned_to_actor),
         T("supervise", "督办", ("dispatched", "handling", "reopened"), "supervised", SUPERVISORS),
         T("reply", "答复", ("handling", "supervised", "reopened"), "replied", HANDLERS, assigned_to_actor),
+        T("send_back", "退回重办", "replied", "handling", {CLERK, SECTION_HEAD, LEADER}),
         T("close", "办结", "replied", "closed", {CLERK, SECTION_HEAD, LEADER, SYSTEM}),
         T("visit", "回访", "closed", "visited", {CLERK, SECTION_HEAD, LEADER}),
         T("rate", "评价", ("closed", "visited"), "rated", RATERS),

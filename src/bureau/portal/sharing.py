@@ -19,7 +19,7 @@ SCOPES: dict[str, str] = {
     "enterprises:read": "企业基础信息（读取）",
     "certificates:read": "证照信息（读取）",
     "decisions:read": "行政处罚决定（读取）",
-    "petitions:hotline": "12345工单推送（写入）",
+    "petitions:hotline": "12345工单推送与回读",
 }
 
 # The columns each data set may expose (personal data only masked). A token's `fields` picks among them.
