@@ -157,6 +157,18 @@ def licence_application_refusal(*, action: str, type_name: str, held_number: str
     return None
 
 
+NOT_YET_VALID = "not_yet_valid"  # an answer of the public verification, never a stored status
+
+
+def verification_status(status: str, *, valid_from: dt.date | None, today: dt.date) -> str:
+    """The status the public verification answers: a live certificate whose validity period starts after today is
+    not in force yet (尚未生效), not 有效 — a certificate is in force only within the validity period it states
+    (证照载明的有效期, e.g. 安全生产许可证条例 第9条 有效期3年; a renewed version takes effect on its new start day)."""
+    if status in LIVE_STATUSES and valid_from is not None and valid_from > today:
+        return NOT_YET_VALID
+    return status
+
+
 def is_valid_status(status: str) -> bool:
     """Whether a verification answers "valid": still in force (a certificate due for review is still valid)."""
     return status in LIVE_STATUSES
