@@ -176,11 +176,13 @@ def late_extension_message(*, type_name: str, number: str, valid_until: dt.date,
 NOT_YET_VALID = "not_yet_valid"  # an answer of the public verification, never a stored status
 
 
-def verification_status(status: str, *, valid_from: dt.date | None, today: dt.date) -> str:
+def verification_status(status: str, *, valid_from: dt.date | None, today: dt.date, continued: bool) -> str:
     """The status the public verification answers: a live certificate whose validity period starts after today is
     not in force yet (尚未生效), not 有效 — a certificate is in force only within the validity period it states
-    (证照载明的有效期, e.g. 安全生产许可证条例 第9条 有效期3年; a renewed version takes effect on its new start day)."""
-    if status in LIVE_STATUSES and valid_from is not None and valid_from > today:
+    (证照载明的有效期, e.g. 安全生产许可证条例 第9条 有效期3年). A certificate `continued` ahead of its expiry (延期 or
+    延期换证 granted before the old term ends: the same licence, its new term starting the day after) stays in force
+    under its previous term, so it answers 有效."""
+    if status in LIVE_STATUSES and valid_from is not None and valid_from > today and not continued:
         return NOT_YET_VALID
     return status
 

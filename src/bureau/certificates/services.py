@@ -392,7 +392,10 @@ def certificate_verify(code: str) -> Verification:
         "version_issued_on": _as_date(version_on) if version_on else None, "signature": signature,
     }
     if old is None:
-        status = rules.verification_status(status, valid_from=valid_from, today=today())
+        # a later version of a certificate first issued by today continues it (延期/延期换证 ahead of the expiry;
+        # a 变更 keeps the dates): its previous term is in force until the new one starts
+        continued = (version_no or 1) > 1 and issued_on <= today()
+        status = rules.verification_status(status, valid_from=valid_from, today=today(), continued=continued)
         label = "尚未生效" if status == rules.NOT_YET_VALID else CertificateStatus(status).label
         return Verification(valid=rules.is_valid_status(status), status=status,
                             status_label=label, expires_on=valid_until,
