@@ -85,3 +85,27 @@ def test_verification_is_one_query(client, django_assert_num_queries):
     cert = person_certificate(valid_from=dt.date.today())
     with django_assert_num_queries(1):
         assert client.get(f"/api/v1/certificates/verify/{cert.verify_code}").status_code == 200
+
+
+def test_a_certificate_whose_validity_starts_later_is_not_yet_valid(client):
+    """A certificate is in force only within the validity period it states (安全生产许可证条例 第9条 有效期; a
+    renewal's new period starts on its own day): before valid_from the verification answers 尚未生效, not 有效."""
+    cert = person_certificate(valid_from=dt.date.today() + dt.timedelta(days=3))
+    body = client.get(f"/api/v1/certificates/verify/{cert.verify_code}").json()
+    assert body["valid"] is False and body["status"] == "not_yet_valid" and body["status_label"] == "尚未生效"
+    page = client.get(f"/certificates/verify/{cert.verify_code}/").content.decode()
+    assert "尚未生效" in page and "证书真实有效" not in page
+
+
+def test_a_licence_extended_ahead_of_expiry_stays_valid_until_its_new_term(client):
+    """安全生产许可证条例 第9条: the 延期 granted before expiry continues the same licence — its new term starts the day
+    after the old one ends, and in between the licence is in force under the old term: 有效, not 尚未生效."""
+    from bureau.certificates import lifecycle
+
+    cert = licence(EnterpriseFactory(), type_code="safety_production_licence",
+                   valid_from=dt.date.today() - dt.timedelta(days=1000))
+    lifecycle.licence_extend(actor=None, certificate=cert)
+    cert.refresh_from_db()
+    assert cert.valid_from > dt.date.today()
+    body = client.get(f"/api/v1/certificates/verify/{cert.verify_code}").json()
+    assert body["valid"] is True and body["status"] == "valid"

@@ -41,7 +41,7 @@ def test_a_granted_extension_continues_the_held_licence(world):
     day after it ends: same number, version 2, still one licence; the application's file lists its signed PDF."""
     mine = EnterpriseFactory(name="运城测试矿业有限公司", region_id="140802", industry="non_coal_mine")
     held = licence(mine, type_code="safety_production_licence",
-                   valid_from=add_months(s.today() + dt.timedelta(days=61), -36))
+                   valid_from=add_months(s.today() + dt.timedelta(days=101), -36))  # applied 3 months ahead
     app = _submit(world, "aqsc_extension", user=make_user("t_mine", roles=["enterprise"], enterprise=mine))
     s.application_accept(actor=world.officer, application=app)
     app.refresh_from_db()
@@ -52,7 +52,25 @@ def test_a_granted_extension_continues_the_held_licence(world):
     app.refresh_from_db()
     held.refresh_from_db()
     assert app.certificate == held and held.version_no == 2
-    assert held.valid_from == s.today() + dt.timedelta(days=61)
+    assert held.valid_from == s.today() + dt.timedelta(days=101)
     assert Certificate.objects.filter(enterprise=mine).count() == 1
     copy = app.documents().get(kind="licence")
     assert copy.sha256 == held.versions.get(version_no=2).sha256
+
+
+def test_an_extension_later_than_the_lead_time_is_refused_at_intake(world):
+    """Rule: 安全生产许可证条例 第9条 — 延期 is applied for 3 months before expiry; an application 60 days before
+    expiry is refused at intake with the closing day and the source, nothing created. The lead time is the
+    certificate type's rule data: an administrator's edit applies without a code change."""
+    from bureau.certificates.models import CertificateType
+
+    mine = EnterpriseFactory(name="运城测试矿业有限公司", region_id="140802", industry="non_coal_mine")
+    user = make_user("t_mine", roles=["enterprise"], enterprise=mine)
+    held = licence(mine, type_code="safety_production_licence",
+                   valid_from=add_months(s.today() + dt.timedelta(days=61), -36))
+    closes = held.valid_until - dt.timedelta(days=90)
+    with pytest.raises(DomainError, match=f"期满前90日即 {closes:%Y-%m-%d} 前提出.*安全生产许可证条例 第9条.*超过申请期限"):
+        _submit(world, "aqsc_extension", user=user)
+    assert not mine.applications.exists()
+    CertificateType.objects.filter(code="safety_production_licence").update(renew_ahead_days=30)
+    assert _submit(world, "aqsc_extension", user=user).state == "submitted"

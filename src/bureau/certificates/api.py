@@ -47,6 +47,7 @@ class VerificationOut(Schema):
 @router.get("/verify/{code}", auth=None, response=VerificationOut,
             summary="证照核验（公开，无需登录）",
             description="按证照二维码中的核验码查询真伪和当前状态；个人姓名和身份证号脱敏；未知核验码返回404。"
+                        "有效期尚未开始的证照返回 status=not_yet_valid（尚未生效）、valid=false；"
                         "旧版本的核验码返回 status=superseded、is_current=false 和现行版本的核验码 current_verify_code；"
                         "signature 为该版本电子证照文件的签名人、签名时间和 SHA-256 摘要。")
 def verify(request: HttpRequest, code: str) -> VerificationOut:

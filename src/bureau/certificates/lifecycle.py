@@ -120,13 +120,20 @@ def application_refusal(*, enterprise: Any, action: str, type_code: str,
                         applied_on: dt.date | None = None) -> str | None:
     """The routing message for an application whose kind does not match what the enterprise holds, or None
     (rules.licence_application_refusal): a first application while one is held → 变更/延期; a 变更 or 延期 with
-    nothing to change or continue → a first application."""
+    nothing to change or continue → a first application; a 延期 later than the type's lead time → refused
+    (rules.late_extension_message, 安全生产许可证条例 第9条)."""
     ctype = CertificateType.objects.filter(code=type_code).first() if type_code else None
     if ctype is None or enterprise is None:
         return None
     held = held_licence_row(enterprise_id=enterprise.pk, type_code=type_code)
     if held is not None and held.expired_by_date:
         held = None
+    if action == EXTENSION and held is not None and applied_on is not None:
+        late = rules.late_extension_message(type_name=ctype.name, number=held.number, valid_until=held.valid_until,
+                                            applied_on=applied_on, renew_ahead_days=ctype.renew_ahead_days,
+                                            renew_rule=ctype.renew_rule, source=ctype.source)
+        if late:
+            return late
     extendable = (_extendable_number(enterprise.pk, type_code, applied_on=applied_on)
                   if action == EXTENSION and held is None else None)
     return rules.licence_application_refusal(action=action, type_name=ctype.name,

@@ -157,6 +157,36 @@ def licence_application_refusal(*, action: str, type_name: str, held_number: str
     return None
 
 
+def late_extension_message(*, type_name: str, number: str, valid_until: dt.date, applied_on: dt.date,
+                           renew_ahead_days: int, renew_rule: str, source: str) -> str | None:
+    """Why a 延期 applied for later than the type's lead time is not received, or None (安全生产许可证条例 第9条:
+    期满前3个月办理延期手续). The lead time and whether it is a minimum (`before`) are the certificate type's rule
+    data (CertificateType.renew_ahead_days / renew_rule, with their source and effective date), never a literal;
+    a `within` window closes on expiry, after which no 延期 is possible anyway."""
+    if renew_rule != RENEW_BEFORE:
+        return None
+    closes = valid_until - dt.timedelta(days=renew_ahead_days)
+    if applied_on <= closes:
+        return None
+    return (f"{type_name}（编号 {number}）有效期至 {valid_until:%Y-%m-%d}，延期申请应在期满前{renew_ahead_days}日即 "
+            f"{closes:%Y-%m-%d} 前提出（依据：{source}），现已超过申请期限，不能受理延期申请。"
+            "请联系发证机关咨询；有效期届满后可申请首次许可")
+
+
+NOT_YET_VALID = "not_yet_valid"  # an answer of the public verification, never a stored status
+
+
+def verification_status(status: str, *, valid_from: dt.date | None, today: dt.date, continued: bool) -> str:
+    """The status the public verification answers: a live certificate whose validity period starts after today is
+    not in force yet (尚未生效), not 有效 — a certificate is in force only within the validity period it states
+    (证照载明的有效期, e.g. 安全生产许可证条例 第9条 有效期3年). A certificate `continued` ahead of its expiry (延期 or
+    延期换证 granted before the old term ends: the same licence, its new term starting the day after) stays in force
+    under its previous term, so it answers 有效."""
+    if status in LIVE_STATUSES and valid_from is not None and valid_from > today and not continued:
+        return NOT_YET_VALID
+    return status
+
+
 def is_valid_status(status: str) -> bool:
     """Whether a verification answers "valid": still in force (a certificate due for review is still valid)."""
     return status in LIVE_STATUSES

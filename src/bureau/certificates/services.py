@@ -392,10 +392,15 @@ def certificate_verify(code: str) -> Verification:
         "version_issued_on": _as_date(version_on) if version_on else None, "signature": signature,
     }
     if old is None:
+        # a later version of a certificate first issued by today continues it (延期/延期换证 ahead of the expiry;
+        # a 变更 keeps the dates): its previous term is in force until the new one starts
+        continued = (version_no or 1) > 1 and issued_on <= today()
+        status = rules.verification_status(status, valid_from=valid_from, today=today(), continued=continued)
+        label = "尚未生效" if status == rules.NOT_YET_VALID else CertificateStatus(status).label
         return Verification(valid=rules.is_valid_status(status), status=status,
-                            status_label=CertificateStatus(status).label, expires_on=valid_until,
+                            status_label=label, expires_on=valid_until,
                             next_review_due=review_due, current_version_no=version_no or 1,
-                            current_status_label=CertificateStatus(status).label, **common)
+                            current_status_label=label, **common)
     superseded_at, current_code, current_no, current_until, current_review = old[19:]
     current = rules.effective_status(stored=stored, valid_until=_as_date(current_until),
                                      review_due=_as_date(current_review) if current_review else None,

@@ -13,11 +13,11 @@ from ninja import Field, Form, Query, Router, Schema
 
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.enterprises.models import Enterprise
-from bureau.kernel.errors import DomainError, NotFound
+from bureau.kernel.errors import Conflict, DomainError, NotFound
 from bureau.kernel.net import client_ip
 from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Natural, Offset, Text
 from bureau.kernel.validation import parse_int
-from bureau.licensing import eligibility, form_fields, intake, queries, services
+from bureau.licensing import eligibility, form_fields, intake, joint_check, queries, services, special_paths, tolerance
 from bureau.licensing.models import Application, ApplicationDraft, Commitment, Opinion, PermitItem
 from bureau.licensing.workflow import WORKFLOW
 
@@ -125,6 +125,13 @@ class OpinionOut(Schema):
 
 
 class CommitmentOut(Schema):
+    id: int
+    version: int
+    origin: str
+    found_in: str
+    problems: str
+    report_text: str
+    verification_note: str
     status: str
     missing: str
     latest_deadline: dt.date
@@ -160,6 +167,7 @@ class ApplicationOut(ApplicationRow):
     materials: list[dict[str, Any]]
     opinions: list[OpinionOut]
     commitment: CommitmentOut | None
+    commitments: list[CommitmentOut]
     documents: list[DocumentOut]
     timeline: list[EventOut]
     actions: list[str]
@@ -171,7 +179,11 @@ class ApplicationOut(ApplicationRow):
 
 def _detail(request: AuthenticatedRequest, app: Application) -> ApplicationOut:
     row = ApplicationRow.from_model(app).dict()
-    c = Commitment.objects.filter(application=app).first()
+    rows = [CommitmentOut(id=c.pk, version=c.version, origin=c.origin, found_in=c.found_in, problems=c.problems,
+                          report_text=c.report_text, verification_note=c.verification_note, status=c.status,
+                          missing=c.missing_text, latest_deadline=c.latest_deadline, deadline=c.deadline,
+                          preventive_measures=c.preventive_measures, rectification_plan=c.rectification_plan)
+            for c in Commitment.objects.filter(application=app).order_by("pk")]
     return ApplicationOut(
         **row, version=app.version, intake_due=app.intake_due, accepted_on=app.accepted_on,
         deemed_accepted=app.deemed_accepted, statutory_due=app.statutory_due, extension_days=app.extension_days,
@@ -184,9 +196,7 @@ def _detail(request: AuthenticatedRequest, app: Application) -> ApplicationOut:
         opinions=[OpinionOut(id=o.pk, organisation=o.organisation.name, role=o.role, due_on=o.due_on,
                              conclusion=o.conclusion, text=o.text)
                   for o in app.opinions.select_related("organisation")],
-        commitment=CommitmentOut(status=c.status, missing=c.missing_text, latest_deadline=c.latest_deadline,
-                                 deadline=c.deadline, preventive_measures=c.preventive_measures,
-                                 rectification_plan=c.rectification_plan) if c else None,
+        commitment=rows[0] if rows else None, commitments=rows,
         documents=[DocumentOut(id=d.pk, kind=d.kind, title=d.title, number=d.number, sha256=d.sha256,
                                url=f"/documents/{d.pk}/") for d in app.documents()],
         timeline=[EventOut(at=h.at, actor=h.actor_name, action=h.action, label=h.action_label,
@@ -436,6 +446,10 @@ _simple("return", "退回审查", services.application_return)
 _simple("grant", "准予许可并发证", services.application_grant)
 _simple("refuse", "不予许可", services.application_refuse, "reason")
 _simple("withdraw", "企业撤回申请", services.application_withdraw)
+_simple("joint-check/conclude", "联合检查结论：已签名的检查记录作为现场核查结果（措施I.6）",
+        joint_check.joint_check_conclude)
+_simple("file", "专项评价予以备案（措施I.7）", special_paths.application_file)
+_simple("decline-filing", "专项评价不予备案（理由）", special_paths.application_decline_filing, "reason")
 
 
 @router.post("/applications/{application_id}/reject", response=ApplicationOut, summary="不予受理（理由与救济途径）")
@@ -511,6 +525,88 @@ def commitment_fulfil(request: AuthenticatedRequest, application_id: Id) -> Appl
     services.commitment_fulfil(actor=request.user, commitment=_commitment(request, application_id),
                                files=_files(request))
     return _detail(request, _get(request, application_id))
+
+
+class ToleranceIn(ActionIn):
+    found_in: str = Field("", description="发现问题的环节：site（现场核查）或 expert（专家评审）")
+
+
+@router.post("/applications/{application_id}/tolerate-findings", response=ApplicationOut,
+             summary="审查发现可限期整改的问题，接受整改承诺（措施I.3；note 逐项列明问题和整改要求）")
+def application_tolerate_findings(request: AuthenticatedRequest, application_id: Id, payload: ToleranceIn
+                                  ) -> ApplicationOut:
+    return _act(request, application_id, payload.version, lambda a: tolerance.review_tolerance_open(
+        actor=request.user, application=a, found_in=payload.found_in, problems=payload.note))
+
+
+class JointCheckIn(ActionIn):
+    officers: list[Id] = Field(default_factory=list, max_length=20,
+                               description="检查组成员（本单位持证执法人员的编号，见 joint-check/officers）")
+
+
+class OfficerOut(Schema):
+    id: int
+    name: str
+
+
+@router.get("/applications/{application_id}/joint-check/officers", response=list[OfficerOut],
+            summary="可选的联合检查组成员（本单位持证执法人员）")
+def joint_check_officers(request: AuthenticatedRequest, application_id: Id) -> list[OfficerOut]:
+    _get(request, application_id)
+    return [OfficerOut(id=o.pk, name=o.display_name) for o in joint_check.candidate_officers(request.user)]
+
+
+@router.post("/applications/{application_id}/joint-check/open", response=ApplicationOut,
+             summary="安排联合检查（竣工验收监督与首次许可现场核查合并，措施I.6）")
+def application_joint_check_open(request: AuthenticatedRequest, application_id: Id, payload: JointCheckIn
+                                 ) -> ApplicationOut:
+    return _act(request, application_id, payload.version, lambda a: joint_check.joint_check_open(
+        actor=request.user, application=a, officers=joint_check.chosen_officers(request.user, payload.officers),
+        note=payload.note))
+
+
+def _commitment_by_id(request: AuthenticatedRequest, application_id: Id, commitment_id: Id,
+                      version: int | None) -> Commitment:
+    app = _get(request, application_id)
+    row = Commitment.objects.restrict(request.user).select_related(
+        "application", "application__item", "application__enterprise").filter(pk=commitment_id,
+                                                                              application=app).first()
+    if row is None:
+        raise NotFound("承诺不存在")
+    if version is not None and version != row.version:
+        raise Conflict("该事项已被他人处理或状态已变化，请刷新后重试")
+    return row
+
+
+class ReportForm(InputSchema):
+    text: Text = ""
+    version: Natural | None = None
+
+
+@router.post("/applications/{application_id}/commitments/{commitment_id}/report", response=ApplicationOut,
+             summary="企业报告整改完成（multipart：text 说明，evidence 证明文件可多个；等待核验，措施I.3）")
+def commitment_report(request: AuthenticatedRequest, application_id: Id, commitment_id: Id,
+                      data: Form[ReportForm]) -> ApplicationOut:
+    row = _commitment_by_id(request, application_id, commitment_id, data.version)
+    tolerance.commitment_report(actor=request.user, commitment=row, text=data.text,
+                                files=request.FILES.getlist("evidence"))
+    return _detail(request, _get(request, application_id))
+
+
+def _verify(passed: bool, path: str, summary: str) -> None:
+    def endpoint(request: AuthenticatedRequest, application_id: Id, commitment_id: Id, payload: ActionIn
+                 ) -> ApplicationOut:
+        row = _commitment_by_id(request, application_id, commitment_id, payload.version)
+        tolerance.commitment_verify(actor=request.user, commitment=row, passed=passed, note=payload.note)
+        return _detail(request, _get(request, application_id))
+
+    endpoint.__name__ = f"commitment_{path.replace('-', '_')}"
+    router.post(f"/applications/{{application_id}}/commitments/{{commitment_id}}/{path}", response=ApplicationOut,
+                summary=summary)(endpoint)
+
+
+_verify(True, "verify", "核验承诺履行：通过（措施I.3）")
+_verify(False, "send-back", "核验承诺履行：不通过，退回企业（note 写明理由和整改要求）")
 
 
 routers = [("v1/licensing", router, "applications"), ("v1/licensing/public", public, None)]

@@ -14,10 +14,27 @@ from django.db import transaction
 from bureau.accounts.models import User
 from bureau.inspection import services as inspection_services
 from bureau.inspection.models import HandoverReason, Inspection, ResultOutcome
+from bureau.kernel.errors import DomainError
 from bureau.kernel.workflow import apply_transition
 from bureau.licensing import services
 from bureau.licensing.models import Application, Commitment
 from bureau.licensing.workflow import WORKFLOW
+
+
+def candidate_officers(user: User) -> list[User]:
+    """The certified officers of the user's bureau a joint-visit team is chosen from (measure I.6)."""
+    try:
+        return inspection_services.bureau_officers(inspection_services.bureau_of(user))
+    except DomainError:
+        return []
+
+
+def chosen_officers(user: User, ids: Sequence[int | None]) -> list[User]:
+    """The team chosen by id, each one a certified officer of the user's bureau (else nothing is changed)."""
+    allowed = {o.pk: o for o in candidate_officers(user)}
+    if any(i not in allowed for i in ids):
+        raise DomainError("请从本单位持证执法人员中选择检查组成员", field="officers")
+    return [allowed[i] for i in ids if i is not None]
 
 
 def joint_check_open(*, actor: User, application: Application, officers: Sequence[User], note: str = "") -> Inspection:

@@ -330,21 +330,11 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _joint_officers(user: Any) -> list[Any]:
-    """The certified officers of the user's bureau a joint-visit team is chosen from (measure I.6)."""
-    from bureau.inspection.services import bureau_of, bureau_officers
-
-    try:
-        return bureau_officers(bureau_of(user))
-    except DomainError:
-        return []
+    return joint_check.candidate_officers(user)
 
 
 def _chosen_officers(user: Any, ids: list[str]) -> list[Any]:
-    allowed = {o.pk: o for o in _joint_officers(user)}
-    chosen = [parse_id(i, field="officers", label="检查人员") for i in ids]
-    if any(i not in allowed for i in chosen):
-        raise DomainError("请从本单位持证执法人员中选择检查组成员", field="officers")
-    return [allowed[i] for i in chosen if i is not None]
+    return joint_check.chosen_officers(user, [parse_id(i, field="officers", label="检查人员") for i in ids])
 
 
 ACTIONS = {
