@@ -169,6 +169,8 @@ else:
     if env("DB_PREPARE_THRESHOLD", ""):
         DATABASES["default"]["OPTIONS"] = {"server_side_binding": True,
                                            "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5)}
+    if TESTING:  # a test database is thrown away: its commits need not wait for the WAL to reach the disk
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -22,7 +22,7 @@ from tests.hazards.factories import hazard, world
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 6
+EXAMPLES = 4
 CSRF = "k" * 32
 
 
