@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar as _stdlib_calendar
 import datetime as dt
+import functools
 import threading
 import time
 from bisect import bisect_left
@@ -144,16 +145,15 @@ def _statutory_holidays(year: int) -> dict[dt.date, str]:
     return dict(holidays_pkg.China(years=year, observed=False, language="zh_CN").items())
 
 
-def _build_year(year: int) -> YearDays:
-    overrides = {row.date: row for row in CalendarDay.objects.filter(date__year=year)}
-    published_row = CalendarYear.objects.filter(year=year, published=True).exists()
+@functools.lru_cache(maxsize=64)
+def _package_days(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], tuple[tuple[dt.date, str], ...], bool]:
+    """The year as the installed packages publish it (off weekdays, working weekend days, their names, provisional):
+    a pure function of the year and the packages, computed once per process (≈ 10 ms a year)."""
     off: set[dt.date] = set()
     working: set[dt.date] = set()
     names: dict[dt.date, str] = {}
     provisional = False
-    if published_row:
-        pass  # the administrator's rows below are the whole arrangement
-    elif _package_knows(year):
+    if _package_knows(year):
         day = dt.date(year, 1, 1)
         while day.year == year:
             is_work = chinese_calendar.is_workday(day)
@@ -171,6 +171,19 @@ def _build_year(year: int) -> YearDays:
             if day.weekday() < 5:
                 off.add(day)
             names[day] = name
+    return frozenset(off), frozenset(working), tuple(names.items()), provisional
+
+
+def _build_year(year: int) -> YearDays:
+    overrides = {row.date: row for row in CalendarDay.objects.filter(date__year=year)}
+    published_row = CalendarYear.objects.filter(year=year, published=True).exists()
+    off: set[dt.date] = set()
+    working: set[dt.date] = set()
+    names: dict[dt.date, str] = {}
+    provisional = False
+    if not published_row:  # a published year: the administrator's rows below are the whole arrangement
+        package_off, package_working, package_names, provisional = _package_days(year)
+        off, working, names = set(package_off), set(package_working), dict(package_names)
     for day, row in overrides.items():
         off.discard(day)
         working.discard(day)
