@@ -21,6 +21,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -130,7 +131,15 @@ class HttpHotlineAdapter:
 
 
 def get_adapter() -> HotlineAdapter:
-    path = env("PETITIONS_HOTLINE_ADAPTER", "bureau.petitions.outbox.HttpHotlineAdapter")
+    """The configured adapter. Without a hotline address outside production (development, `make run`, the demo) the
+    platform's own simulator receives the events in process, so the outbox is delivered instead of retried against
+    an address nobody serves; production always posts (PETITIONS_HOTLINE_URL, docs/petitions.md)."""
+    path = env("PETITIONS_HOTLINE_ADAPTER", "")
+    if not path and not env("PETITIONS_HOTLINE_URL", "") and not settings.PRODUCTION:
+        from bureau.petitions.simulator import Receiver
+
+        return Receiver()
+    path = path or "bureau.petitions.outbox.HttpHotlineAdapter"
     module, _, cls = path.rpartition(".")
     adapter: HotlineAdapter = getattr(import_module(module), cls)()
     return adapter
