@@ -69,6 +69,24 @@ def _shift(app: Any, days: int) -> None:
     refresh_clock(app)
 
 
+def _newcomer(like: Any, name: str, serial: int) -> Any:
+    """A newly registered enterprise of the same industry and county as `like` (the demo's existing ones all hold
+    their licences already): the applicant of a first licence in the review demos."""
+    from bureau.enterprises.models import Enterprise
+    from bureau.kernel.identifiers import make_uscc
+
+    uscc = make_uscc(f"91{like.region_id}MA0D{serial:05d}")
+    existing = Enterprise.objects.filter(uscc=uscc).first()
+    if existing is not None:
+        return existing
+    twin = Enterprise.objects.get(pk=like.pk)
+    twin.pk = None
+    twin.id = None
+    twin.name, twin.uscc, twin.checkin_token = name, uscc, ""  # a new 入企码 on save
+    twin.save()
+    return twin
+
+
 def _not_holding(enterprises: Any, item: Any) -> Any:
     """The enterprises that do not hold the item's licence yet (one held is changed or extended, never issued again)."""
     if not item.certificate_type:
@@ -276,6 +294,9 @@ def load_review(ctx: Any) -> None:
 
     fireworks = list(_not_holding(Enterprise.objects.filter(industry="fireworks", region_id__isnull=False),
                                   items["fireworks_wholesale"]).order_by("-id")[:2])
+    like = Enterprise.objects.filter(industry="fireworks", region_id__isnull=False).order_by("id").first()
+    if len(fireworks) < 2 and like is not None:
+        fireworks = [_newcomer(like, "运城市安达烟花爆竹批发有限公司", 1), _newcomer(like, "运城市鑫盛烟花爆竹贸易有限公司", 2)]
     if len(fireworks) == 2:
         # kept: reported with photos, sent back once with reasons, then verified
         app, c, user = site_checked(fireworks[0], "fireworks_wholesale",
@@ -305,6 +326,9 @@ def load_review(ctx: Any) -> None:
     users = {u.username: u for u in User.objects.filter(username__in=["city_inspector", "city_inspector2"])}
     user_enterprise = (_not_holding(Enterprise.objects.filter(industry="hazchem_use"), items["hazchem_use"])
                        .order_by("-id").first())
+    like = Enterprise.objects.filter(industry="hazchem_use").order_by("id").first()
+    if user_enterprise is None and like is not None:
+        user_enterprise = _newcomer(like, "运城市恒泰精细化工有限公司", 3)
     if user_enterprise is not None and len(users) == 2:
         user = _enterprise_user(user_enterprise)
         app = _submit(user, items["hazchem_use"], scope="硫酸、液氨使用（竣工验收与首次许可合并检查）")
