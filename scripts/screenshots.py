@@ -62,6 +62,14 @@ SHOTS = [
     ("ui-checklist-phone", "yanhu_inspector", "/inspection/inspections/1/", 390),
     ("ui-apply-form-desktop", "qiye", "/licensing/items/hazchem_operation/apply/", 1366),
     ("ui-apply-form-phone", "qiye", "/licensing/items/hazchem_operation/apply/", 390),
+    # issue 15 points 4–6: a 容缺 found in review (verified; overdue with its consequences), the joint check's
+    # inspection record on the application, the supervision handovers, the gas-station filing
+    ("licensing-review-tolerance-phone", "city_licensing", "/licensing/33/", 390),
+    ("licensing-review-overdue-desktop", "city_licensing", "/licensing/34/", 1366),
+    ("licensing-joint-check-phone", "city_licensing", "/licensing/35/", 390),
+    ("licensing-filing-desktop", "city_licensing", "/licensing/36/", 1366),
+    ("inspection-handovers-desktop", "city_inspector", "/inspection/handovers/", 1366),
+    ("inspection-handovers-phone", "city_inspector", "/inspection/handovers/", 390),
     # issue 16: petitions — mailbox with photos and location, the staff page with the photo, public statistics
     ("petitions-mailbox-photo-phone", "", "/petitions/mailbox/", 390),
     ("petitions-detail-photo-desktop", "yanhu_inspector", "/petitions/25/", 1366),
