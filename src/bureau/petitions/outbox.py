@@ -30,6 +30,7 @@ from bureau.kernel.jobs import new_worker_id
 from bureau.kernel.rules import rule
 from bureau.petitions import rules
 from bureau.petitions.models import HotlineOutbox
+from bureau.petitions.simulator import Receiver
 from bureau.settings import env
 
 if TYPE_CHECKING:
@@ -136,8 +137,6 @@ def get_adapter() -> HotlineAdapter:
     an address nobody serves; production always posts (PETITIONS_HOTLINE_URL, docs/petitions.md)."""
     path = env("PETITIONS_HOTLINE_ADAPTER", "")
     if not path and not env("PETITIONS_HOTLINE_URL", "") and not settings.PRODUCTION:
-        from bureau.petitions.simulator import Receiver
-
         return Receiver()
     path = path or "bureau.petitions.outbox.HttpHotlineAdapter"
     module, _, cls = path.rpartition(".")
