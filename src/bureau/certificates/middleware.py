@@ -1,9 +1,6 @@
 """KioskLockMiddleware: a browser session that opened a self-service terminal stays on the kiosk's own pages
 (measure I.10: the hall's terminal serves certificate printing only). Any other address answers with a redirect to
-the terminal's start page; static files still load. The lead adds it after the messages middleware:
-
-    "bureau.certificates.middleware.KioskLockMiddleware",
-
+the terminal's start page; static files still load. It sits after the messages middleware (settings.MIDDLEWARE).
 The lock is the session key `kiosk_terminal` (set by the kiosk's start page); it ends with the browser session.
 """
 
