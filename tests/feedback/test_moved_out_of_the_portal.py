@@ -16,12 +16,24 @@ from bureau.kernel.models import Notification, ProcessHistory
 BEFORE_THE_MOVE = [("portal", "0001_initial"), ("feedback", None)]
 
 
+def _migrate_back_to_before_the_move():  # type: ignore[no-untyped-def]
+    """Unapply the move's migrations (and nothing else) as `migrate portal 0001_initial` then `migrate feedback zero`
+    would, each from the state just before it. `executor.migrate(BEFORE_THE_MOVE)` does the same but first walks and
+    re-renders the state through every migration of the project in order (about 230): 15 s of a CI run."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(BEFORE_THE_MOVE)
+    assert plan and all(backwards for _, backwards in plan)
+    for migration, _ in plan:
+        before = executor.loader.project_state((migration.app_label, migration.name), at_end=False)
+        executor.unapply_migration(before, migration)
+    return MigrationExecutor(connection)._create_project_state(with_applied_migrations=True).apps
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migrating_an_existing_database_keeps_ratings_and_their_timelines():
     """Rule: no data loss. A database from before the move (ratings in the portal's state, content types
     portal.*) keeps every rating, follow-up and appeal after `migrate`, and their timeline rows stay attached."""
-    executor = MigrationExecutor(connection)
-    old = executor.migrate(BEFORE_THE_MOVE).apps  # the models as they were before the move
+    old = _migrate_back_to_before_the_move()  # the models as they were before the move
     OldContentType = old.get_model("contenttypes", "ContentType")
     assert OldContentType.objects.filter(app_label="portal", model="ratingfollowup").exists()
     assert not OldContentType.objects.filter(app_label="feedback").exists()

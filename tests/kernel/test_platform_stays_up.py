@@ -67,7 +67,7 @@ def test_a_killed_worker_is_restarted_its_task_rerun_once_and_the_web_keeps_serv
     platform = subprocess.Popen([sys.executable, str(settings.PROJECT_DIR / "manage.py"), "run_platform"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        _wait(lambda: (_health(port) or {}).get("worker", {}).get("status") == "ok", 60, "平台启动")
+        _wait(lambda: (_health(port) or {}).get("worker", {}).get("status") == "ok", 120, "平台启动")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=3) as response:
             assert response.headers.get("Server") is None  # the server software is not named (deploy/gunicorn.conf.py)
         marker, key = tmp_path / "started", f"test:{uuid.uuid4().hex[:8]}"
