@@ -304,8 +304,9 @@ def park_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _park_item_for(request.user, pk)
     files = services.progress_files(item)
     progress = list(item.progress.all())
-    for p in progress:
-        p.files = files.get(p.pk, [])
+    for report in progress:
+        row: Any = report  # the page reads each report's files next to it
+        row.files = files.get(report.pk, [])
     return render(request, "assistance/park_item.html", {
         "item": item, "status_label": park_item_workflow.state_label(item.status),
         "progress": progress, "can_report": bool(park_item_workflow.available(item, request.user)),
@@ -376,7 +377,7 @@ def first_use_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             actor=user, item=item, action=action, note=form.cleaned_data.get("note") or "",
             meeting_on=form.cleaned_data.get("meeting_on")), "已办理")
         return redirect("assistance:first_use_detail", pk=pk)
-    materials = {purpose: [] for purpose in FirstUseProcess.MATERIALS}
+    materials: dict[str, list[Any]] = {purpose: [] for purpose in FirstUseProcess.MATERIALS}
     for attachment in item.attachments().order_by("id"):
         materials.setdefault(attachment.purpose, []).append(attachment)
     uploads = (item.state == "draft"
@@ -625,7 +626,6 @@ def course_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                                                                 object_id__in=[e.pk for e in enrolments])}
     sessions = list(course.sessions.all())
     today = timezone.localdate()
-    records = True
     for e in enrolments:
         e.certificate = docs.get(e.pk)
         e.status_label = enrolment_workflow.state_label(e.status)
@@ -637,8 +637,9 @@ def course_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         e.hours_attended = sum(a.hours for a in e.by_session.values() if a.present)
     records = bool(enrolments) and any(enrolment_workflow.available(e, user) for e in enrolments)
     for session in sessions:
-        session.held = session.on <= today
-        session.rows = [(e, e.by_session.get(session.pk)) for e in enrolments]
+        shown: Any = session  # the page reads whether it is held and each trainee's attendance
+        shown.held = session.on <= today
+        shown.rows = [(e, e.by_session.get(session.pk)) for e in enrolments]
     return render(request, "assistance/course.html", {
         "course": course, "enrolments": enrolments, "form": form, "sessions": sessions,
         "manages": changes_kind(user, Course), "records": records,
