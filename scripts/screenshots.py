@@ -18,6 +18,15 @@ from playwright.sync_api import Page, sync_playwright
 PASSWORD = "Yc@2026demo"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = [
+    # issue 16 points 4–6: the 盐湖 park as its committee sees it (items, enterprises, admission reviews), a progress
+    # report with its photo, a concluded first-use process (materials, panel, conclusion PDF), a course with sessions
+    ("assistance-park-committee-desktop", "park_yanhu", "/assistance/parks/1/", 1366),
+    ("assistance-park-committee-phone", "park_yanhu", "/assistance/parks/1/", 390),
+    ("assistance-park-item-progress-phone", "park_yanhu", "/assistance/parks/items/1/", 390),
+    ("assistance-first-use-concluded-desktop", "province", "/assistance/first-use/1/", 1366),
+    ("assistance-first-use-panel-phone", "province", "/assistance/first-use/2/", 390),
+    ("assistance-course-sessions-desktop", "hrss_dept", "/assistance/courses/1/", 1366),
+    ("assistance-course-sessions-phone", "city_inspector", "/assistance/courses/1/", 390),
     # issue 15 point 7: 资格初审, the exchange with the province, 复审/延期换证 online, the kiosk without a way out
     ("training-registration-review-desktop", "city_licensing", "/training/registrations/11/", 1366),
     ("training-registration-review-phone", "city_licensing", "/training/registrations/11/", 390),

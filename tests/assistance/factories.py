@@ -3,11 +3,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from bureau.assistance.models import AgencyStaff, AssessmentAgency, Course, Expert, ObservationBatch
+from bureau.assistance.models import (
+    AgencyStaff,
+    AssessmentAgency,
+    Course,
+    Expert,
+    ObservationBatch,
+    ParkChecklistItem,
+)
 from bureau.enterprises.models import ChemicalPark, Industry
+from bureau.kernel.identifiers import make_id_number
 from tests.factories import EnterpriseFactory, OrganisationFactory, make_user
+
+ID_NUMBER = make_id_number("14080219850312204")  # a valid GB 11643 number (check digit computed)
 
 
 def today() -> dt.date:
@@ -23,6 +34,14 @@ def expert(name: str = "专家甲", *, user: bool = True, conflicts: tuple[Any, 
 
 def park(region: str = "140802") -> ChemicalPark:
     return ChemicalPark.objects.create(code=f"T-{region}", name="测试化工园区", region_id=region)
+
+
+def checklist(code: str = "TH-06", title: str = "有封闭化管理") -> ParkChecklistItem:
+    """A row of the remediation checklist (seeded by the migration; created here when the test database has none)."""
+    row, _ = ParkChecklistItem.objects.get_or_create(code=code, defaults={
+        "group": "two_bans" if code.startswith("TB") else "ten_haves", "title": title, "source": "化工园区安全整治提升“十有两禁”",
+        "effective_from": dt.date(2022, 1, 1)})
+    return row
 
 
 def batch(pilot: Any, capacity: int = 1) -> ObservationBatch:
@@ -62,3 +81,15 @@ def agency() -> tuple[AssessmentAgency, Any, list[AgencyStaff]]:
 
 def hazchem_enterprise(region: str = "140802") -> Any:
     return EnterpriseFactory(region_id=region, industry=Industry.HAZCHEM_PRODUCTION)
+
+
+def pdf(name: str = "论证报告.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4 test file", content_type="application/pdf")
+
+
+def materials(process: Any, actor: Any) -> None:
+    """Upload the three materials a first-use request needs before it is submitted."""
+    from bureau.assistance import services
+
+    for purpose in ("report", "pilot", "reaction"):
+        services.first_use_upload(actor=actor, item=process, purpose=purpose, files=[pdf(f"{purpose}.pdf")])

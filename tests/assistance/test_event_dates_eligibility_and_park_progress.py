@@ -14,7 +14,7 @@ from bureau.assistance.models import Enrolment, ObservationSignup, ParkProgress,
 from bureau.assistance.workflow import enrolment_workflow, observation_workflow, park_item_workflow
 from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.models import AuditEntry, Document, RuleParameter
-from tests.assistance.factories import batch, course, hazchem_enterprise, held, park, today
+from tests.assistance.factories import ID_NUMBER, batch, checklist, course, hazchem_enterprise, held, park, today
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 def _enrolled(w, c=None):
     c = c or course(capacity=5)
-    return services.course_enrol(actor=w.owner, course=c, trainee_name="李丽", post="safety_manager")
+    return services.course_enrol(actor=w.owner, course=c, trainee_name="李丽", post="safety_manager",
+                                 phone="13935901234", id_number=ID_NUMBER)
 
 
 def _signed_up(b=None):
@@ -154,7 +155,8 @@ def test_observation_signup_only_for_the_industries_the_measure_names(w):
 
 
 def _item(w):
-    return services.park_item_create(actor=w.inspector, park=park("140802"), category="封闭化管理", title="建设卡口",
+    return services.park_item_create(actor=w.inspector, park=park("140802"), checklist_item=checklist(),
+                                     title="建设卡口",
                                       responsible="管委会", deadline=today() + dt.timedelta(days=30))
 
 
@@ -162,13 +164,14 @@ def test_park_item_deadline_is_not_in_the_past(w, login):
     """Rule: a remediation item's deadline is set for work still to be done: not before today."""
     p = park("140802")
     with pytest.raises(DomainError, match="完成时限不能早于今天"):
-        services.park_item_create(actor=w.inspector, park=p, category="封闭化管理", title="建设卡口",
+        services.park_item_create(actor=w.inspector, park=p, checklist_item=checklist(), title="建设卡口",
                                   responsible="管委会", deadline=dt.date(2020, 6, 30))
     page = login(w.inspector).post(f"/assistance/parks/{p.pk}/", {
-        "category": "封闭化管理", "title": "建设卡口", "responsible": "管委会", "deadline": "2020-06-30"})
+        "checklist_item": checklist().pk, "title": "建设卡口", "responsible": "管委会", "deadline": "2020-06-30"})
     assert "完成时限不能早于今天" in page.content.decode()
     assert not ParkRemediationItem.objects.exists()
-    assert services.park_item_create(actor=w.inspector, park=p, category="x", title="当天完成", responsible="管委会",
+    assert services.park_item_create(actor=w.inspector, park=p, checklist_item=checklist("TH-10", "有消防设施"),
+                                     title="当天完成", responsible="管委会",
                                      deadline=today()).deadline == today()
 
 
@@ -220,7 +223,8 @@ def test_park_item_status_moves_on_the_engine_with_one_timeline(w, login):
     page = login(w.inspector).get(f"/assistance/parks/items/{item.pk}/").content.decode()
     assert "办理过程" in page and "填报进展" in page and 'name="percent"' not in page
     assert login(w.other_inspector).get(f"/assistance/parks/items/{item.pk}/").status_code == 404
-    other = services.park_item_create(actor=w.inspector, park=item.park, category="x", title="应急救援",
+    other = services.park_item_create(actor=w.inspector, park=item.park, checklist_item=checklist("TH-10", "有消防设施"),
+                                      title="应急救援",
                                       responsible="管委会", deadline=today())
     with pytest.raises(DomainError, match="不在您的管辖范围内"):  # another county's officer
         services.park_progress_add(actor=w.other_inspector, item=other, percent=10, note="x")

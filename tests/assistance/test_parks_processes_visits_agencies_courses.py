@@ -19,7 +19,19 @@ from bureau.assistance.models import (
 )
 from bureau.kernel.errors import DomainError, PermissionDenied
 from bureau.kernel.models import Document
-from tests.assistance.factories import agency, batch, course, hazchem_enterprise, held, park, today
+from tests.assistance.factories import (
+    ID_NUMBER,
+    agency,
+    batch,
+    checklist,
+    course,
+    expert,
+    hazchem_enterprise,
+    held,
+    materials,
+    park,
+    today,
+)
 from tests.factories import EnterpriseFactory, make_user, messages_of
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +42,7 @@ pytestmark = pytest.mark.django_db
 def test_park_items_and_progress_over_http(w, login):
     p = park("140802")
     client = login(w.inspector)
-    client.post(f"/assistance/parks/{p.pk}/", {"category": "封闭化管理", "title": "建设卡口", "responsible": "管委会",
+    client.post(f"/assistance/parks/{p.pk}/", {"checklist_item": checklist().pk, "title": "建设卡口", "responsible": "管委会",
                                                "deadline": (today() + dt.timedelta(days=30)).isoformat()})
     item = ParkRemediationItem.objects.get()
     client.post(f"/assistance/parks/items/{item.pk}/progress/", {"percent": "60", "note": "土建完成"})
@@ -63,9 +75,12 @@ def test_first_use_process_flow_to_the_province(w, login):
     x = FirstUseProcess.objects.get()
     assert x.state == "draft"
     assert login(province).get(f"/assistance/first-use/{x.pk}/").status_code == 404  # not yet submitted
+    materials(x, w.owner)
     login(w.owner).post(f"/assistance/first-use/{x.pk}/", {"action": "submit"})
     login(w.head).post(f"/assistance/first-use/{x.pk}/", {"action": "forward", "note": "报送"})
     client = login(province)
+    panel = [expert(f"专家{i}", user=False) for i in range(5)]
+    client.post(f"/assistance/first-use/{x.pk}/panel/", {"experts": [e.pk for e in panel], "leader": panel[0].pk})
     r = client.post(f"/assistance/first-use/{x.pk}/", {"action": "pass", "note": "通过"}, follow=True)
     assert "论证会日期" in messages_of(r)
     client.post(f"/assistance/first-use/{x.pk}/", {"action": "pass", "note": "安全可靠，同意使用",
@@ -76,6 +91,7 @@ def test_first_use_process_flow_to_the_province(w, login):
 
 def test_first_use_enterprise_cannot_forward(w):
     x = services.first_use_create(actor=w.owner, process_name="p", project="q", description="d")
+    materials(x, w.owner)
     services.first_use_transition(actor=w.owner, item=x, action="submit")
     with pytest.raises(PermissionDenied):
         services.first_use_transition(actor=w.owner, item=x, action="forward")
@@ -154,8 +170,9 @@ def test_course_enrolment_capacity_attendance_and_certificate(w, login, real_pdf
     c = course(capacity=1)
     client = login(w.owner)  # the world's enterprise deals in hazardous chemicals (factory default)
     client.post(f"/assistance/courses/{c.pk}/", {"trainee_name": "李丽", "post": "safety_manager",
-                                                 "phone": "13912345678"})
-    r = client.post(f"/assistance/courses/{c.pk}/", {"trainee_name": "王五", "post": "team_leader"})
+                                                 "phone": "13912345678", "id_number": ID_NUMBER})
+    r = client.post(f"/assistance/courses/{c.pk}/", {"trainee_name": "王五", "post": "team_leader",
+                                                     "phone": "13912345679", "id_number": ID_NUMBER})
     assert "名额已满" in r.content.decode()
     enrolment = Enrolment.objects.get()
     assert "139****5678" in client.get(f"/assistance/courses/{c.pk}/").content.decode()
@@ -175,16 +192,20 @@ def test_course_is_for_hazchem_enterprises(w):
     c = course(capacity=5)
     trade = make_user(roles=["enterprise"], enterprise=EnterpriseFactory(industry="metallurgy_trade"))
     with pytest.raises(DomainError, match="危险化学品企业"):
-        services.course_enrol(actor=trade, course=c, trainee_name="x", post="principal")
-    services.course_enrol(actor=w.owner, course=c, trainee_name="同名", post="principal")
+        services.course_enrol(actor=trade, course=c, trainee_name="x", post="principal", phone="13935901234",
+                             id_number=ID_NUMBER)
+    services.course_enrol(actor=w.owner, course=c, trainee_name="同名", post="principal", phone="13935901234",
+                             id_number=ID_NUMBER)
     with pytest.raises(DomainError, match="已报名"):
-        services.course_enrol(actor=w.owner, course=c, trainee_name="同名", post="principal")
+        services.course_enrol(actor=w.owner, course=c, trainee_name="同名", post="principal", phone="13935901234",
+                             id_number=ID_NUMBER)
     assert Enrolment.objects.count() == 1
 
 
 def test_other_county_cannot_mark_attendance(w, login):
     c = course(capacity=5)
-    e = services.course_enrol(actor=w.owner, course=c, trainee_name="x", post="principal")
+    e = services.course_enrol(actor=w.owner, course=c, trainee_name="x", post="principal", phone="13935901234",
+                             id_number=ID_NUMBER)
     assert login(w.other_inspector).post(f"/assistance/enrolments/{e.pk}/attendance/",
                                          {"attended": "1"}).status_code == 404
 

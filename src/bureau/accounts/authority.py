@@ -52,6 +52,7 @@ class Grant:
     q: Callable[[Any], Q | None]
     roles: frozenset[str] | None = None
     distinct: bool = False  # the query follows a to-many relation
+    changes: bool = False  # the grantee also changes the records it sees (e.g. a park's committee its own park)
 
     def applies(self, user: Any) -> bool:
         return self.roles is None or bool(_roles(user) & self.roles)
@@ -94,8 +95,22 @@ class Authority:
                 return scope.q(enterprise=self.enterprise)
             return Q(pk__in=[])
         if not (_roles(user) & self.change) and not getattr(user, "is_superuser", False):
-            return Q(pk__in=[])
+            return self._granted_change_q(user)
         return scope.q(region=self.region)
+
+    def _granted_change_q(self, user: Any) -> Q:
+        """What the grants with `changes=True` let a user who holds none of the `change` roles change."""
+        condition = Q(pk__in=[])
+        for grant in self.changing_grants(user):
+            extra = grant.q(user)
+            if extra is not None:
+                condition = extra if _is_empty(condition) else condition | extra
+        return condition
+
+    def changing_grants(self, user: Any) -> list[Grant]:
+        if user is None or not getattr(user, "is_authenticated", False):
+            return []
+        return [g for g in self.grants if g.changes and g.applies(user)]
 
 
 def _is_empty(condition: Q) -> bool:
@@ -151,7 +166,7 @@ def changes_kind(user: Any, model: type[models.Model]) -> bool:
     auth = authority_of(model)
     if scope_for(user).kind == "enterprise":
         return auth.party_changes and auth.enterprise is not None
-    return bool(getattr(user, "is_superuser", False) or (_roles(user) & auth.change))
+    return bool(getattr(user, "is_superuser", False) or (_roles(user) & auth.change) or auth.changing_grants(user))
 
 
 def require_change(user: Any, model: type[models.Model], *, region: str | None = None,
@@ -285,7 +300,9 @@ def matrix() -> list[Rule]:
                 rules.append(Rule(area, record, VIEW, "查看", role, where, "allowed" if sees_it else "refused",
                                   "；".join(grants)))
                 changes = inside and ((role == R.ENTERPRISE and auth.party_changes)
-                                      or (role in auth.change and role in R.STAFF_ROLES))
+                                      or (role in auth.change and role in R.STAFF_ROLES)
+                                      or any(g.changes and g.roles is not None and role in g.roles
+                                             for g in auth.grants))
                 rules.append(Rule(area, record, CHANGE, "修改", role, where, "allowed" if changes else "refused"))
         workflow = workflow_of(model)
         if workflow is None:

@@ -19,6 +19,7 @@ EXPERT = "expert"
 AGENCY = "agency"
 DEPARTMENT = "department"
 ENTERPRISE = "enterprise"
+PARK_COMMITTEE = "park_committee"
 INDIVIDUAL = "individual"
 
 STAFF_ROLES = frozenset({SYSADMIN, SECADMIN, AUDITOR, CLERK, LICENSING_OFFICER, INSPECTOR, SECTION_HEAD, LEADER,
@@ -39,6 +40,8 @@ DEFAULT_ROLES = [
     (EXPERT, "专家", "安全体检、专家评审", False),
     (AGENCY, "安全评价机构", "提交安全评价报告", False),
     (DEPARTMENT, "协同部门", "并联审批意见、数据共享（能源局、人社局、市场监管局等）", False),
+    # measure III.3: the park's management committee reports its park's remediation and reviews project admission
+    (PARK_COMMITTEE, "化工园区管理机构", "填报本园区整治提升进展、登记项目引进安全审查、查看入园企业", False),
     (ENTERPRISE, "企业用户", "网上申请、承诺、自查隐患、诉求与评价", False),
     (INDIVIDUAL, "个人用户", "报名考试、查询成绩和证书、反映诉求", False),
 ]

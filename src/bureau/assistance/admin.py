@@ -11,6 +11,7 @@ from bureau.assistance.models import (
     Course,
     Expert,
     ObservationBatch,
+    ParkChecklistItem,
     ParkRemediationItem,
 )
 from bureau.kernel.admin import AuditedAdmin
@@ -19,7 +20,7 @@ from bureau.kernel.admin import AuditedAdmin
 class ParkItemAdminForm(forms.ModelForm):
     class Meta:
         model = ParkRemediationItem
-        fields = ("park", "category", "title", "responsible", "deadline", "source")
+        fields = ("park", "checklist_item", "category", "title", "responsible", "deadline", "source")
 
     def clean_deadline(self) -> Any:
         deadline = self.cleaned_data["deadline"]
@@ -76,3 +77,11 @@ class ParkRemediationItemAdmin(AuditedAdmin):
 
     def get_readonly_fields(self, request: Any, obj: Any = None) -> tuple[str, ...]:
         return ("status", "percent", "version", *(("deadline",) if obj is not None else ()))
+
+
+@admin.register(ParkChecklistItem)
+class ParkChecklistItemAdmin(AuditedAdmin):
+    """The province's remediation checklist (十有两禁) as data: rows with their source and the day they apply."""
+
+    list_display = ("code", "group", "title", "source", "effective_from", "active")
+    list_filter = ("group", "active")

@@ -1,5 +1,7 @@
 """Demo data of proactive service: the expert pool (expert1, expert2 with accounts), checkups at each step,
-chemical-park remediation items with dated progress, first-use process requests, observation batches (one held, with
+chemical-park remediation items from the province's checklist with dated progress, the 盐湖 park's committee
+(park_yanhu) reporting with a photo and reviewing project admission, first-use process requests (one concluded
+with its panel and conclusion PDF), observation batches (one held, with
 attendance; qiye_chem, a producer, signed up for the next), the safety-evaluation agency of agency1 with reports and
 spot checks, and work-injury prevention courses (one held, with attendance and certificates)."""
 
@@ -9,26 +11,33 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from bureau.accounts.models import Organisation, Role, User
-from bureau.accounts.roles import ENTERPRISE
+from bureau.accounts.models import Organisation, OrganisationKind, Role, User
+from bureau.accounts.roles import ENTERPRISE, PARK_COMMITTEE
 from bureau.assistance import services
 from bureau.assistance.models import (
     AgencyStaff,
     AssessmentAgency,
     Course,
+    CourseSession,
     Enrolment,
     Expert,
+    FirstUseProcess,
     ObservationBatch,
     ObservationSignup,
+    ParkChecklistItem,
+    ParkRemediationItem,
 )
 from bureau.enterprises.models import ChemicalPark, Enterprise, Industry
 from bureau.kernel.demo_photos import site_photo
-from bureau.kernel.identifiers import make_uscc
+from bureau.kernel.documents import Para, Spec, render_pdf
+from bureau.kernel.identifiers import make_id_number, make_uscc
 from bureau.kernel.management.commands.demo_load import demo_account
 from bureau.kernel.registry import register_demo
 from bureau.kernel.workflow import record_history
+from bureau.licensing.queries import all_applications
 
 EXPERTS = [
     ("张振国", "hazchem", "太原理工大学化工学院", "教授"), ("王立新", "process", "山西省化工设计院", "正高级工程师"),
@@ -36,10 +45,12 @@ EXPERTS = [
     ("孙宏伟", "electrical", "国网运城供电公司", "高级工程师"), ("陈晓东", "fire", "运城市消防救援支队（退休）", "高级工程师"),
     ("马俊杰", "fireworks", "山西省烟花爆竹质检站", "工程师"), ("郭春燕", "coal", "山西焦煤集团", "正高级工程师"),
 ]
+# rows of the province's checklist (十有两禁, seeded by migration 0005) with the park's own wording of the work
 PARK_ITEMS = [
-    ("封闭化管理", "园区封闭化管理和出入口智能卡口建设"), ("安全风险评估", "开展园区整体性安全风险评估并复核"),
-    ("应急救援", "建设园区消防站和应急物资储备库"), ("信息化", "建设园区安全风险智能化管控平台"),
+    ("TH-06", "园区封闭化管理和出入口智能卡口建设"), ("TH-08", "建设园区安全风险智能化管控平台"),
+    ("TH-10", "建设园区消防站和应急物资储备库"), ("TB-01", "制定园区“禁限控”目录和项目安全准入条件"),
 ]
+YANHU_PARK = "YC-P01"
 
 
 @register_demo("assistance", order=45)
@@ -89,9 +100,12 @@ def load(ctx: Any) -> None:
         services.checkup_submit(actor=expert_user, checkup=done, summary="整体受控，发现一般隐患 2 项")
         services.checkup_settle(actor=inspector, checkup=done, expert_days=2)
 
+    checklist = {row.code: row for row in ParkChecklistItem.objects.filter(code__in=[c for c, _ in PARK_ITEMS])}
     for park in ChemicalPark.objects.all():
-        for j, (category, title) in enumerate(PARK_ITEMS):
-            item = services.park_item_create(actor=head, park=park, category=category, title=title,
+        for j, (code, title) in enumerate(PARK_ITEMS):
+            if code not in checklist:
+                continue
+            item = services.park_item_create(actor=head, park=park, checklist_item=checklist[code], title=title,
                                              responsible=f"{park.name[:8]}管委会",
                                              deadline=today + dt.timedelta(days=30 + 60 * j))
             percent = rng.choice([0, 30, 60, 100])
@@ -101,15 +115,12 @@ def load(ctx: Any) -> None:
                 services.park_progress_add(actor=head, item=item, percent=percent, note="按计划推进",
                                            on=today - dt.timedelta(days=3))
 
+    _park_committee(ctx, today)
     producers = list(Enterprise.objects.filter(industry=Industry.HAZCHEM_PRODUCTION).order_by("region_id", "id")[:6])
     if producers:
-        x = services.first_use_create(actor=qiye, process_name="连续流微通道硝化工艺",
-                                      project="年产 5000 吨精细化学品中间体项目",
-                                      description="硝化反应（重点监管危险化工工艺），采用微通道连续流反应器，已完成中试")
-        services.first_use_transition(actor=qiye, item=x, action="submit")
-        services.first_use_transition(actor=head, item=x, action="forward", note="材料齐全，报送省厅")
+        _first_use(today, qiye, head)
         _observations(ctx, today, producers, inspector)
-    _courses(today, qiye, inspector)
+    _courses(ctx, today, qiye, inspector)
 
     agency_org = Organisation.objects.get(code="AG-001")
     agency = AssessmentAgency.objects.create(
@@ -162,30 +173,127 @@ def _observations(ctx: Any, today: dt.date, producers: list[Enterprise], inspect
         services.observation_signup(actor=account, batch=upcoming, attendees="韩志强、安全管理员 2 名")
 
 
-def _courses(today: dt.date, qiye: User, inspector: User) -> None:
-    """Measure III.7: a course held last month (attendance recorded on the day, certificates after it ended), one
-    open for enrolment with qiye's trainees, and a later one."""
+def _park_committee(ctx: Any, today: dt.date) -> None:
+    """Measure III.3: the 盐湖 park's management committee with its own account (park_yanhu): it reports progress
+    with a photo and records a project-admission review; the park lists its enterprises."""
+    park = ChemicalPark.objects.filter(code=YANHU_PARK).first()
+    if park is None:
+        return
+    committee = Organisation.objects.create(code="YC-PK-01", name=f"{park.name}管理委员会", short_name="盐湖化工园区管委会",
+                                            kind=OrganisationKind.DEPARTMENT, region_id=park.region_id)
+    ChemicalPark.objects.filter(pk=park.pk).update(committee=committee)
+    account = User(username="park_yanhu", real_name="园区管委会 张立军", organisation=committee,
+                   password=make_password(ctx.password))
+    account.save()
+    account.roles.set(Role.objects.filter(code=PARK_COMMITTEE))
+    demo_account("park_yanhu", "化工园区管理机构（盐湖化工园区：入园企业、整治进展带附件、项目引进安全审查）")
+    item = (ParkRemediationItem.objects.restrict(account).filter(park=park).exclude(status="done")
+            .order_by("deadline").first())
+    if item is not None:
+        services.park_progress_add(actor=account, item=item, percent=max(item.percent, 70),
+                                   note="东、西出入口智能卡口已安装调试，园区围网完成 90%",
+                                   files=[site_photo(f"{today:%Y-%m-%d} 10:12", 21)])
+    services.park_admission_record(
+        actor=account, park=park, project="年产 2 万吨电子级氢氟酸项目", investor="运城盐湖新材料科技有限公司",
+        products="电子级氢氟酸；精馏提纯", key_processes="氟化工艺", reviewed_on=today - dt.timedelta(days=6),
+        conclusion="conditional", opinion="符合园区产业定位和“禁限控”目录；须按重点监管危险化工工艺要求设置自动化控制"
+        "和安全仪表系统，并在安全条件审查前完成反应安全风险评估。", reviewers="园区安全部、市应急管理局危化科、专家王立新")
+    services.park_admission_record(
+        actor=account, park=park, project="年产 3000 吨光气化产品项目", investor="某外省化工公司",
+        products="异氰酸酯（光气化）", key_processes="光气及光气化工艺", reviewed_on=today - dt.timedelta(days=20),
+        conclusion="refused", opinion="涉及光气，列入园区“禁限控”目录的禁止类，不同意引进。",
+        reviewers="园区安全部、市应急管理局危化科")
+
+
+def _material(title: str, text: str) -> Any:
+    """A small real PDF standing in for an uploaded demonstration material."""
+    return SimpleUploadedFile(f"{title}.pdf", render_pdf(Spec(title=title, authority="运城市河东化工贸易有限公司",
+                                                              blocks=[Para(text)])),
+                              content_type="application/pdf")
+
+
+def _first_use(today: dt.date, qiye: User, head: User) -> None:
+    """Measure III.4: a request concluded by the province (materials, panel, conclusion PDF, the licensing review
+    it belongs to) and one forwarded, waiting for its panel."""
+    province = User.objects.filter(username="province").first()
+    x = services.first_use_create(actor=qiye, process_name="连续流微通道硝化工艺",
+                                  project="年产 5000 吨精细化学品中间体项目",
+                                  description="硝化反应（重点监管危险化工工艺），采用微通道连续流反应器，已完成中试")
+    application = all_applications(qiye).order_by("id").first()
+    if application is not None:  # the project's licensing review (the demo's application of the enterprise)
+        FirstUseProcess.objects.filter(pk=x.pk).update(licensing_application=application)
+    for purpose, title, text in [
+            ("report", "安全可靠性论证报告", "微通道连续流硝化工艺安全可靠性论证报告（摘要）：反应热 -145 kJ/mol，持液量小于 50 L。"),
+            ("pilot", "中试数据", "中试装置连续运行 1000 小时，温度波动 ±1.5 ℃，未发生飞温。"),
+            ("reaction", "反应安全风险评估报告", "反应工艺危险度等级 3 级，需设置紧急冷却和安全仪表系统。")]:
+        services.first_use_upload(actor=qiye, item=x, purpose=purpose, files=[_material(title, text)])
+    services.first_use_transition(actor=qiye, item=x, action="submit")
+    services.first_use_transition(actor=head, item=x, action="forward", note="材料齐全，报送省厅")
+    second = services.first_use_create(actor=qiye, process_name="固定床连续加氢工艺", project="年产 1 万吨医药中间体项目",
+                                       description="加氢反应（重点监管危险化工工艺），固定床连续化，已完成小试和中试")
+    for purpose, title, text in [("report", "安全可靠性论证报告", "固定床连续加氢工艺论证报告（摘要）。"),
+                                 ("pilot", "中试数据", "中试运行 600 小时。"),
+                                 ("reaction", "反应安全风险评估报告", "反应工艺危险度等级 2 级。")]:
+        services.first_use_upload(actor=qiye, item=second, purpose=purpose, files=[_material(title, text)])
+    services.first_use_transition(actor=qiye, item=second, action="submit")
+    services.first_use_transition(actor=head, item=second, action="forward", note="报送省厅组织论证")
+    if province is None:
+        return
+    panel = list(Expert.objects.filter(specialty__in=["hazchem", "process", "electrical", "fire"])
+                 .exclude(conflicts=x.enterprise_id).order_by("specialty", "name")[:5])
+    if len(panel) >= 5:
+        x = FirstUseProcess.objects.get(pk=x.pk)
+        services.first_use_panel(actor=province, item=x, experts=panel, leader=panel[0])
+        services.first_use_transition(actor=province, item=x, action="pass", meeting_on=today - dt.timedelta(days=2),
+                                      note="工艺安全可靠，同意用于该项目；须设置紧急冷却系统和独立的安全仪表系统（SIL2）。")
+
+
+def _courses(ctx: Any, today: dt.date, qiye: User, inspector: User) -> None:
+    """Measure III.7: courses co-organised with the human-resources bureau (its account hrss_dept records attendance
+    too, its seal is on the certificate). A course held last month with four sessions: attendance per session
+    with hours, certificates after the last session; one open for enrolment with its sessions planned; a later one."""
+    hrss_org = Organisation.objects.filter(code="YC-D-RS").first()
+    hrss = User.objects.filter(username="hrss_dept").first()
+    demo_account("hrss_dept", "市人社局（工伤预防培训联合主办：登记课次出勤、结业证明加盖其印章）")
     held = Course.objects.create(title=f"{today.year}年危险化学品企业重点人员工伤预防能力提升培训（第一期）",
                                  starts_on=today - dt.timedelta(days=21), ends_on=today - dt.timedelta(days=20),
                                  hours=16, location="运城市应急管理局培训中心", capacity=60,
-                                 enrol_closes_on=today - dt.timedelta(days=28))
+                                 enrol_closes_on=today - dt.timedelta(days=28), co_organiser=hrss_org,
+                                 partner=hrss_org.name if hrss_org else "运城市人力资源和社会保障局")
+    sessions = [CourseSession.objects.create(course=held, on=held.starts_on + dt.timedelta(days=d), topic=topic, hours=4)
+                for d, topic in [(0, "工伤保险政策与工伤预防"), (0, "危险化学品事故案例分析"),
+                                 (1, "作业场所职业危害防护"), (1, "应急处置与现场救护演练")]]
     enterprise = qiye.enterprise
     if enterprise is None:
         raise LookupError("the demo account qiye acts for an enterprise (accounts demo)")
-    for name, post, attended in [("李丽娟", "safety_manager", True), ("王建国", "principal", True),
-                                 ("张海涛", "team_leader", False)]:
+    rng = ctx.rng
+    for k, (name, post, present) in enumerate([("李丽娟", "safety_manager", (1, 1, 1, 1)),
+                                               ("王建国", "principal", (1, 1, 1, 1)),
+                                               ("张海涛", "team_leader", (0, 0, 0, 0))]):
         # enrolments of a course whose window closed before the demo starts: entered as they were taken then
-        enrolment = Enrolment.objects.create(course=held, enterprise=enterprise, trainee_name=name, post=post)
+        enrolment = Enrolment.objects.create(
+            course=held, enterprise=enterprise, trainee_name=name, post=post, phone=f"139359{rng.randrange(10000, 99999)}",
+            id_number=make_id_number(f"140802{1975 + 5 * k}0{k + 3}1{k}2{k}3"))
         record_history(enrolment, actor=qiye, action="enrol", label="报名培训", note=name)
-        services.course_attendance(actor=inspector, enrolment=enrolment, attended=attended)
-        if attended:
-            services.course_certify(actor=inspector, enrolment=enrolment)
+        for i, session in enumerate(sessions):  # day one recorded by the bureau, day two by the co-organiser
+            recorder = hrss if (hrss is not None and session.on != held.starts_on) else inspector
+            services.session_attendance(actor=recorder, session=session, enrolment=enrolment,
+                                        present=bool(present[i]))
+        if all(present):
+            services.course_certify(actor=hrss or inspector, enrolment=Enrolment.objects.get(pk=enrolment.pk))
     course = Course.objects.create(title=f"{today.year}年危险化学品企业重点人员工伤预防能力提升培训（第二期）",
                                    starts_on=today + dt.timedelta(days=10), ends_on=today + dt.timedelta(days=11),
                                    hours=16, location="运城市应急管理局培训中心", capacity=60,
-                                   enrol_closes_on=today + dt.timedelta(days=5))
-    services.course_enrol(actor=qiye, course=course, trainee_name="李丽娟", post="safety_manager", phone="13935901234")
-    services.course_enrol(actor=qiye, course=course, trainee_name="王建国", post="principal")
+                                   enrol_closes_on=today + dt.timedelta(days=5), co_organiser=hrss_org,
+                                   partner=hrss_org.name if hrss_org else "运城市人力资源和社会保障局")
+    for d, topic in [(0, "工伤保险政策与工伤预防"), (0, "危险化学品事故案例分析"), (1, "作业场所职业危害防护"),
+                     (1, "应急处置与现场救护演练")]:
+        services.course_session_add(actor=inspector, course=course, on=course.starts_on + dt.timedelta(days=d),
+                                    topic=topic, hours=4)
+    services.course_enrol(actor=qiye, course=course, trainee_name="李丽娟", post="safety_manager",
+                          phone="13935901234", id_number=make_id_number("14080219850312204"))
+    services.course_enrol(actor=qiye, course=course, trainee_name="王建国", post="principal", phone="13935905678",
+                          id_number=make_id_number("14080219780605113"))
     Course.objects.create(title=f"{today.year}年危险化学品企业一线班组长工伤预防培训（第三期）",
                           starts_on=today + dt.timedelta(days=40), ends_on=today + dt.timedelta(days=40), hours=8,
                           location="运城职业技术大学", capacity=80, enrol_closes_on=today + dt.timedelta(days=35))

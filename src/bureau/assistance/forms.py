@@ -4,7 +4,18 @@ from typing import Any
 
 from django import forms
 
-from bureau.assistance.models import AgencyReport, AgencyStaff, Enrolment, Expert, ReportSpotCheck, Specialty
+from bureau.accounts.models import Organisation, OrganisationKind
+from bureau.assistance.models import (
+    AgencyReport,
+    AgencyStaff,
+    Enrolment,
+    Expert,
+    FirstUseProcess,
+    ParkAdmission,
+    ParkChecklistItem,
+    ReportSpotCheck,
+    Specialty,
+)
 from bureau.kernel.forms import BureauForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -63,27 +74,67 @@ class SettleForm(BureauForm):
 
 
 class ParkItemForm(BureauForm):
-    category = forms.CharField(label="整治类别", max_length=40)
-    title = forms.CharField(label="整治事项", max_length=200)
+    checklist_item: forms.ModelChoiceField[ParkChecklistItem] = forms.ModelChoiceField(
+        label="整治提升清单项", queryset=ParkChecklistItem.objects.filter(active=True), empty_label="请选择")
+    title = forms.CharField(label="具体事项", max_length=200, required=False, help_text="不填为清单项名称")
     responsible = forms.CharField(label="责任单位", max_length=80)
-    deadline = forms.DateField(label="完成时限", widget=DATE)
+    deadline = forms.DateField(label="完成时限", widget=DATE, help_text="不能早于今天")
 
 
 class ParkProgressForm(BureauForm):
-    percent = forms.IntegerField(label="完成进度（%）")
+    percent = forms.IntegerField(label="完成进度（%）", widget=forms.NumberInput(attrs={"min": 0, "max": 100}))
     note = forms.CharField(label="进展情况", max_length=500)
     on = forms.DateField(label="进展日期", widget=DATE, required=False, help_text="不填为今天；不能晚于今天")
+
+
+class ParkAdmissionForm(BureauForm):
+    project = forms.CharField(label="项目名称", max_length=200)
+    investor = forms.CharField(label="投资企业", max_length=120)
+    products = forms.CharField(label="主要产品及工艺", max_length=300)
+    key_processes = forms.CharField(label="涉及的重点监管危险化工工艺", max_length=200, required=False)
+    reviewed_on = forms.DateField(label="审查日期", widget=DATE)
+    conclusion = forms.ChoiceField(label="审查结论", choices=ParkAdmission.Conclusion.choices)
+    opinion = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reviewers = forms.CharField(label="参加审查人员", max_length=300)
 
 
 class FirstUseForm(BureauForm):
     process_name = forms.CharField(label="工艺名称", max_length=120)
     project = forms.CharField(label="建设项目", max_length=200)
     description = forms.CharField(label="工艺说明（反应类型、危险性、已有试验数据）", widget=forms.Textarea(attrs={"rows": 4}))
+    licensing_number = forms.CharField(label="建设项目安全审查办件编号", max_length=30, required=False,
+                                       help_text="已申请建设项目安全条件审查或安全设施设计审查的，填写其办件编号")
 
 
 class FirstUseActForm(BureauForm):
+    """The officers' and the province's form: a note (forward, return) and, for the conclusion, the meeting day.
+    The enterprise submits with a button only: it never sees these fields."""
+
     note = forms.CharField(label="意见/结论", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     meeting_on = forms.DateField(label="论证会日期", widget=DATE, required=False)
+
+    def __init__(self, *args, actions=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if not set(actions) & {"forward", "return", "pass", "fail"}:
+            del self.fields["note"]
+        if not set(actions) & {"pass", "fail"}:
+            del self.fields["meeting_on"]
+
+
+class FirstUseUploadForm(BureauForm):
+    purpose = forms.ChoiceField(label="材料类别", choices=list(FirstUseProcess.MATERIALS.items()))
+
+
+class FirstUsePanelForm(BureauForm):
+    experts: forms.ModelMultipleChoiceField[Expert] = forms.ModelMultipleChoiceField(
+        label="论证专家", queryset=Expert.objects.none(), widget=forms.CheckboxSelectMultiple)
+    leader: forms.ModelChoiceField[Expert] = forms.ModelChoiceField(label="组长", queryset=Expert.objects.none(),
+                                                                   empty_label="请选择")
+
+    def __init__(self, *args, experts=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["experts"].queryset = experts
+        self.fields["leader"].queryset = experts
 
 
 class SignupForm(BureauForm):
@@ -116,7 +167,15 @@ class SpotCheckForm(BureauForm):
 class EnrolForm(BureauForm):
     trainee_name = forms.CharField(label="学员姓名", max_length=40)
     post = forms.ChoiceField(label="岗位", choices=Enrolment.Post.choices)
-    phone = forms.CharField(label="联系电话", max_length=11, required=False)
+    id_number = forms.CharField(label="身份证号码", max_length=18, min_length=18)
+    phone = forms.CharField(label="手机号码", max_length=11, widget=forms.TextInput(attrs={"type": "tel",
+                                                                                      "inputmode": "numeric"}))
+
+
+class SessionForm(BureauForm):
+    on = forms.DateField(label="日期", widget=DATE)
+    topic = forms.CharField(label="内容", max_length=120)
+    hours = forms.IntegerField(label="学时", min_value=1, max_value=24)
 
 
 class BatchForm(BureauForm):
@@ -144,3 +203,6 @@ class CourseForm(BureauForm):
     location = forms.CharField(label="地点", max_length=120)
     capacity = forms.IntegerField(label="名额", min_value=1, max_value=1000)
     enrol_closes_on = forms.DateField(label="报名截止", widget=DATE)
+    co_organiser: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        label="联合主办单位（平台账号）", required=False, empty_label="无（只填名称）",
+        queryset=Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT, is_active=True))

@@ -8,7 +8,18 @@ from typing import Any
 from django.db.models import Sum
 from django.urls import reverse
 
-from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
+from bureau.accounts.roles import (
+    AGENCY,
+    DEPARTMENT,
+    ENTERPRISE,
+    EXPERT,
+    INDIVIDUAL,
+    INSPECTOR,
+    LEADER,
+    PARK_COMMITTEE,
+    SECTION_HEAD,
+    SYSADMIN,
+)
 from bureau.assistance import demo  # noqa: F401  (registers the demo loader)
 from bureau.kernel.registry import (
     Indicator,
@@ -35,6 +46,11 @@ register_rules(
     RuleDefault("assistance.observation_industries", ["hazchem_production"],
                 "可报名双重预防机制建设观摩的企业行业类别（行业代码列表）",
                 "运城市优化营商环境30条 三.5：每年组织全市危化生产企业分批次到省厅确定的试点企业进行现场观摩、指导、视频交流"),
+    RuleDefault("assistance.park_progress_max_files", 6, "园区整治进展每次可上传的附件数", "本平台规则（控制存储与流量）",
+                unit="个"),
+    RuleDefault("assistance.first_use_panel_min", 5, "首次使用化工工艺安全可靠性论证专家组最少人数",
+                "本平台规则：论证专家组由省应急管理厅组织，参照建设项目安全设施设计审查专家组不少于5人的通行做法",
+                unit="人"),
     RuleDefault("assistance.agency_credit_base", 100, "安全评价机构信用基础分", "本市机构信用评价细则（local，待核实）",
                 unit="分"),
 )
@@ -43,13 +59,16 @@ register_menu(
     MenuEntry("主动服务", "安全体检", "assistance:checkups", frozenset({*OFFICERS, ENTERPRISE, EXPERT}), order=50,
               icon="✚"),
     MenuEntry("主动服务", "专家库", "assistance:experts", OFFICERS, order=51, icon="☺"),
-    MenuEntry("主动服务", "化工园区整治", "assistance:parks", OFFICERS, order=52, icon="⌂"),
+    MenuEntry("主动服务", "化工园区整治", "assistance:parks", frozenset({*OFFICERS, PARK_COMMITTEE}), order=52,
+              icon="⌂"),
     MenuEntry("主动服务", "首次使用工艺论证", "assistance:first_use", frozenset({*OFFICERS, ENTERPRISE, DEPARTMENT}),
               order=53, icon="⚗"),
     MenuEntry("主动服务", "双重预防观摩", "assistance:observations", frozenset({*OFFICERS, ENTERPRISE}), order=54,
               icon="◉"),
     MenuEntry("主动服务", "安全评价机构", "assistance:agencies", frozenset({*OFFICERS, AGENCY}), order=55, icon="▣"),
-    MenuEntry("主动服务", "工伤预防培训", "assistance:courses", frozenset({*OFFICERS, ENTERPRISE}), order=56, icon="✎"),
+    MenuEntry("主动服务", "工伤预防培训", "assistance:courses", frozenset({*OFFICERS, ENTERPRISE, DEPARTMENT, INDIVIDUAL}),
+              order=56,
+              icon="✎"),
 )
 
 

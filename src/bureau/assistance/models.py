@@ -4,14 +4,15 @@ safety-evaluation agencies with spot checks and credit (II.9), and work-injury p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import models
 
 from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
+from bureau.kernel.crypto import blind_index
 from bureau.kernel.fields import EncryptedTextField
-from bureau.kernel.masking import mask_phone
+from bureau.kernel.masking import mask_id_number, mask_phone
 from bureau.kernel.models import ProcessModel, Timeline
 
 # The bureaus' officers who arrange and follow the services (checkups, parks, visits, agencies, courses); the
@@ -144,12 +145,47 @@ class CheckupFinding(models.Model):
 # Chemical parks (III.3)
 
 
+def _park_committee_q(user: Any) -> models.Q | None:
+    """The park's management committee (化工园区管理机构) sees its own park's records, nothing else."""
+    return models.Q(park__committee_id=user.organisation_id) if user.organisation_id else None
+
+
+PARK_COMMITTEE_GRANT = Grant("本园区管理机构", _park_committee_q, roles=frozenset({R.PARK_COMMITTEE}))
+
+
+class ParkChecklistItem(models.Model):
+    """A row of the province's remediation checklist for chemical parks (化工园区安全整治提升"十有两禁"), kept as data
+    with its source and the day it applies from: park items are registered against these rows (measure III.3)."""
+
+    class Group(models.TextChoices):
+        TEN_HAVES = "ten_haves", "十有"
+        TWO_BANS = "two_bans", "两禁"
+
+    code = models.CharField("编号", max_length=20, unique=True)
+    group = models.CharField("类别", max_length=12, choices=Group.choices)
+    title = models.CharField("整治要求", max_length=120)
+    requirement = models.TextField("具体要求", blank=True)
+    source = models.CharField("依据", max_length=300)
+    effective_from = models.DateField("施行日期")
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "园区整治提升清单项"
+        verbose_name_plural = "园区整治提升清单"
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.get_group_display()}：{self.title}"
+
+
 class ParkRemediationItem(Timeline):
     """A remediation item of a chemical park (化工园区安全整治提升方案, 省厅), with its progress. Its status is driven
     by the park-item workflow (assistance.workflow): progress reports move it, 100 % completes it."""
 
     authority = Authority(
         dataset="parks", label="化工园区整治事项", region="park__region_id", enterprise=None, change=STAFF,
+        grants=(PARK_COMMITTEE_GRANT,),  # the committee reports its own park's progress (measure III.3)
     )
 
     class Status(models.TextChoices):
@@ -166,6 +202,8 @@ class ParkRemediationItem(Timeline):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
     percent = models.PositiveSmallIntegerField("完成进度（%）", default=0)
     source = models.CharField("依据", max_length=200, default="山西省化工园区安全整治提升方案")
+    checklist_item = models.ForeignKey(ParkChecklistItem, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="park_items", verbose_name="整治提升清单项")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -193,6 +231,43 @@ class ParkProgress(models.Model):
         verbose_name = "园区整治进展"
         verbose_name_plural = verbose_name
         ordering = ["-on", "-id"]
+
+
+class ParkAdmission(models.Model):
+    """A safety review of a project the park means to admit (项目引进安全审查: the park's 禁限控目录 and safety
+    entry conditions, the second of the "两禁"), recorded by the park's committee or the bureau (measure III.3)."""
+
+    authority = Authority(dataset="parks", label="园区项目引进安全审查", region="park__region_id", enterprise=None,
+                          grants=(PARK_COMMITTEE_GRANT,), change=STAFF)
+
+    class Conclusion(models.TextChoices):
+        AGREED = "agreed", "同意引进"
+        CONDITIONAL = "conditional", "有条件同意引进"
+        REFUSED = "refused", "不同意引进"
+
+    park = models.ForeignKey("enterprises.ChemicalPark", on_delete=models.PROTECT, related_name="admissions",
+                             verbose_name="化工园区")
+    project = models.CharField("项目名称", max_length=200)
+    investor = models.CharField("投资企业", max_length=120)
+    products = models.CharField("主要产品及工艺", max_length=300)
+    key_processes = models.CharField("涉及的重点监管危险化工工艺", max_length=200, blank=True)
+    reviewed_on = models.DateField("审查日期")
+    conclusion = models.CharField("审查结论", max_length=12, choices=Conclusion.choices)
+    opinion = models.TextField("审查意见")
+    reviewers = models.CharField("参加审查人员", max_length=300)
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "园区项目引进安全审查"
+        verbose_name_plural = verbose_name
+        ordering = ["-reviewed_on", "-id"]
+        indexes = [models.Index(fields=["park", "reviewed_on"], name="park_admission_park_day")]
+
+    def __str__(self) -> str:
+        return self.project
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -232,7 +307,13 @@ class FirstUseProcess(ProcessModel):
     forwarded_on = models.DateField("报送省厅日期", null=True, blank=True)
     meeting_on = models.DateField("论证会日期", null=True, blank=True)
     conclusion = models.TextField("论证结论", blank=True)
+    licensing_application = models.ForeignKey(
+        "licensing.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="建设项目安全审查办件")  # the licensing review of the project the process is used in
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # the materials the enterprise uploads before submitting (purpose: label)
+    MATERIALS: ClassVar[dict[str, str]] = {"report": "安全可靠性论证报告", "pilot": "中试数据", "reaction": "反应安全风险评估报告"}
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -243,6 +324,21 @@ class FirstUseProcess(ProcessModel):
 
     def __str__(self) -> str:
         return self.process_name
+
+
+class FirstUsePanelMember(models.Model):
+    """An expert of the demonstration panel (论证专家组) of a first-use process, one of them its leader."""
+
+    process = models.ForeignKey(FirstUseProcess, on_delete=models.CASCADE, related_name="panel")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="first_use_panels")
+    is_leader = models.BooleanField("组长", default=False)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "论证专家"
+        verbose_name_plural = "论证专家组"
+        ordering = ["-is_leader", "id"]
+        constraints = [models.UniqueConstraint(fields=["process", "expert"], name="uniq_first_use_expert")]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -446,6 +542,8 @@ class Course(models.Model):
 
     title = models.CharField("课程名称", max_length=120)
     partner = models.CharField("联合主办", max_length=80, default="运城市人力资源和社会保障局")
+    co_organiser = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="联合主办单位（平台机构）")
     starts_on = models.DateField("开班日期")
     ends_on = models.DateField("结业日期")
     hours = models.PositiveSmallIntegerField("学时")
@@ -464,12 +562,44 @@ class Course(models.Model):
         return self.title
 
 
+def _co_organiser_q(user: Any) -> models.Q | None:
+    """The human-resources bureau that co-organises a course sees its trainees (measure III.7)."""
+    return models.Q(course__co_organiser_id=user.organisation_id) if user.organisation_id else None
+
+
+def _trainee_q(user: Any) -> models.Q | None:
+    """The trainee's own account (by the blind index of the ID number) sees the trainee's enrolments and
+    certificates, with the whole ID number."""
+    index = getattr(user, "id_number_index", "")
+    return models.Q(id_number_index=index) if index else None
+
+
+class CourseSession(models.Model):
+    """One session (课次) of a course, with its hours: attendance is recorded per session."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    on = models.DateField("日期")
+    topic = models.CharField("内容", max_length=120)
+    hours = models.PositiveSmallIntegerField("学时")
+
+    class Meta:
+        verbose_name = "培训课次"
+        verbose_name_plural = verbose_name
+        ordering = ["course_id", "on", "id"]
+        constraints = [models.UniqueConstraint(fields=["course", "on", "topic"], name="uniq_course_session")]
+
+    def __str__(self) -> str:
+        return f"{self.on:%Y-%m-%d} {self.topic}"
+
+
 class Enrolment(Timeline):
     """One trainee enrolled by an enterprise. Attendance is recorded on or after the first day of the course; an
     attended trainee receives the certificate of completion (结业证明, a stored document) on or after its last day
     (workflow in assistance.workflow)."""
 
     authority = Authority(dataset="courses", label="培训报名", region="enterprise__region_id",
+                          grants=(Grant("联合主办的人社部门", _co_organiser_q, roles=frozenset({R.DEPARTMENT})),
+                                  Grant("学员本人", _trainee_q, roles=frozenset({R.INDIVIDUAL}))),
                           change=frozenset(), party_changes=True)  # the enterprise enrols; attendance: workflow
 
     class Status(models.TextChoices):
@@ -488,6 +618,8 @@ class Enrolment(Timeline):
     trainee_name = models.CharField("学员姓名", max_length=40)
     post = models.CharField("岗位", max_length=20, choices=Post.choices)
     phone = EncryptedTextField("联系电话", blank=True)
+    id_number = EncryptedTextField("身份证号码", blank=True)
+    id_number_index = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.ENROLLED, db_index=True)
     certificate_number = models.CharField("结业证明编号", max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -505,9 +637,34 @@ class Enrolment(Timeline):
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.id_number_index = blind_index(self.id_number) if self.id_number else ""
+        super().save(*args, **kwargs)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
     @property
     def attended(self) -> bool | None:
         """True: attended (with or without its certificate yet); False: absent; None: not recorded yet."""
         if self.status in (self.Status.ATTENDED, self.Status.CERTIFIED):
             return True
         return False if self.status == self.Status.ABSENT else None
+
+
+class SessionAttendance(models.Model):
+    """A trainee's attendance at one session, with the hours attended (at most the session's hours)."""
+
+    session = models.ForeignKey(CourseSession, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    present = models.BooleanField("出勤")
+    hours = models.PositiveSmallIntegerField("出勤学时", default=0)
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "课次出勤"
+        verbose_name_plural = verbose_name
+        ordering = ["session_id", "enrolment_id"]
+        constraints = [models.UniqueConstraint(fields=["session", "enrolment"], name="uniq_session_attendance")]

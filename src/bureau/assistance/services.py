@@ -8,15 +8,17 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Sum
 from django.utils import timezone
 
-from bureau.accounts.authority import may, require_change, sees
-from bureau.accounts.models import User
+from bureau.accounts.authority import CHANGE, may, require_change, sees
+from bureau.accounts.models import Organisation, User
 from bureau.accounts.roles import AGENCY
 from bureau.assistance import rules
 from bureau.assistance.models import (
+    PROVINCE_ORG_CODE,
     AgencyCreditRecord,
     AgencyReport,
     AgencyStaff,
@@ -25,13 +27,18 @@ from bureau.assistance.models import (
     CheckupAssignment,
     CheckupFinding,
     Course,
+    CourseSession,
     Enrolment,
     Expert,
+    FirstUsePanelMember,
     FirstUseProcess,
     ObservationBatch,
     ObservationSignup,
+    ParkAdmission,
+    ParkChecklistItem,
     ParkProgress,
     ParkRemediationItem,
+    SessionAttendance,
     Specialty,
 )
 from bureau.assistance.workflow import (
@@ -41,17 +48,20 @@ from bureau.assistance.workflow import (
     observation_workflow,
     park_item_workflow,
 )
-from bureau.enterprises.models import Enterprise, Industry
+from bureau.enterprises.models import ChemicalPark, Enterprise, Industry
 from bureau.hazards.services import check_lengths
 from bureau.kernel.attachments import check_upload, save_upload, share_attachment
 from bureau.kernel.audit import audit
-from bureau.kernel.documents import Fields, Para, Signature, Spec, chinese_date, store_document
+from bureau.kernel.documents import Fields, Grid, Para, Signature, Spec, chinese_date, store_document
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
+from bureau.kernel.identifiers import IdentifierError, validate_id_number, validate_mobile
+from bureau.kernel.masking import mask_id_number
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.rules import rule
-from bureau.kernel.validation import check_event_date
+from bureau.kernel.validation import check_event_date, parse_int
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
+from bureau.licensing.queries import all_applications
 
 
 def _party(actor: User, model: type[Model]) -> Enterprise:
@@ -257,25 +267,46 @@ def checkup_settle(*, actor: User, checkup: Checkup, expert_days: Any) -> Checku
 # Chemical parks (III.3)
 
 
-def park_item_create(*, actor: User, park: Any, category: str, title: str, responsible: str,
-                     deadline: dt.date) -> ParkRemediationItem:
-    """A remediation item of a park (化工园区安全整治提升方案); its deadline is a date still to come."""
+def park_item_create(*, actor: User, park: Any, checklist_item: ParkChecklistItem | None, responsible: str,
+                     deadline: dt.date, title: str = "") -> ParkRemediationItem:
+    """A remediation item of a park, registered against a row of the province's checklist (化工园区安全整治提升
+    "十有两禁", data with its source); its deadline is a date still to come."""
     require_change(actor, ParkRemediationItem, region=park.region_id)  # the officers of the park's jurisdiction
-    if not title.strip() or not responsible.strip():
-        raise DomainError("请填写整治事项和责任单位", field="title")
+    if checklist_item is None or not checklist_item.active:
+        raise DomainError("请从整治提升清单中选择整治事项", field="checklist_item")
+    title = title.strip() or checklist_item.title
+    if not responsible.strip():
+        raise DomainError("请填写责任单位", field="responsible")
+    check_lengths(title=(title, 200, "整治事项"), responsible=(responsible.strip(), 80, "责任单位"))
     if deadline < timezone.localdate():  # a time limit is set for work still to be done
         raise DomainError("完成时限不能早于今天", field="deadline")
+    if ParkRemediationItem.objects.filter(park=park, checklist_item=checklist_item).exclude(status="done").exists():
+        raise DomainError("该园区已登记本清单项且尚未完成", field="checklist_item")
     with transaction.atomic():
-        item = ParkRemediationItem.objects.create(park=park, category=category.strip() or "其他", title=title.strip(),
-                                                  responsible=responsible.strip(), deadline=deadline)
+        item = ParkRemediationItem.objects.create(
+            park=park, category=checklist_item.get_group_display(), title=title, responsible=responsible.strip(),
+            deadline=deadline, checklist_item=checklist_item, source=checklist_item.source[:200])
         record_history(item, actor=actor, action="create", label="登记整治事项",
                        note=f"{item.responsible}，完成时限 {deadline:%Y-%m-%d}")
         audit(actor, "assistance.park_item_create", item, summary=f"{park.name}：{item.title}")
     return item
 
 
+def park_for_change(actor: User, park: ChemicalPark) -> ChemicalPark:
+    """The park, if the actor may act for it (ChemicalPark.authority: the officers of its region, its own
+    management committee); NotFound when the actor does not see it, PermissionDenied when it only sees it."""
+    if ChemicalPark.objects.restrict(actor, CHANGE).filter(pk=park.pk).exists():
+        return park
+    if sees(actor, park):
+        raise PermissionDenied("您无权办理该化工园区的事项")
+    raise NotFound("化工园区不存在或不在您的管辖范围内")
+
+
+PROGRESS_FILE_TYPES = frozenset({"pdf", "jpg", "jpeg", "png", "docx", "xlsx"})
+
+
 def park_progress_add(*, actor: User, item: ParkRemediationItem, percent: int, note: str,
-                      on: dt.date | None = None) -> ParkProgress:
+                      on: dt.date | None = None, files: Sequence[Any] = ()) -> ParkProgress:
     """A progress report of a park remediation item (workflow park_items: `progress`, or `complete` at 100 %).
     The report is dated on or before today and not before the last report, and its percent never goes below the
     last one; a report made on a stale page (someone reported meanwhile) is refused by the version check."""
@@ -292,27 +323,89 @@ def park_progress_add(*, actor: User, item: ParkRemediationItem, percent: int, n
         raise DomainError(f"进展日期不能早于上次填报的 {last.on:%Y-%m-%d}", field="on")
     if not note.strip():
         raise DomainError("请填写进展情况", field="note")
+    check_lengths(note=(note.strip(), 500, "进展情况"))
+    files = list(files)
+    most = int(rule("assistance.park_progress_max_files"))
+    if len(files) > most:
+        raise DomainError(f"每次最多上传 {most} 个附件", field="files")
+    for upload in files:  # every file checked before anything is written
+        check_upload(upload, allowed=PROGRESS_FILE_TYPES)
     with transaction.atomic():
         apply_transition(park_item_workflow, item, action, actor=actor, note=f"{percent}%：{note.strip()}",
-                         updates={"percent": percent}, audit_data={"percent": percent, "on": on.isoformat()})
+                         updates={"percent": percent},
+                         audit_data={"percent": percent, "on": on.isoformat(), "files": len(files)})
         progress = ParkProgress.objects.create(item=item, on=on, percent=percent, note=note.strip(),
                                                actor_name=actor.display_name)
+        for upload in files:  # the attachments belong to the item (its visibility), one purpose per report
+            save_upload(upload, owner=item, purpose=f"progress:{progress.pk}", actor=actor,
+                        allowed=PROGRESS_FILE_TYPES)
     return progress
+
+
+def progress_files(item: ParkRemediationItem) -> dict[int, list[Any]]:
+    """{progress pk: [attachment, …]} of one item, in one query."""
+    found: dict[int, list[Any]] = {}
+    for attachment in item.attachments().filter(purpose__startswith="progress:").order_by("id"):
+        found.setdefault(int(attachment.purpose.split(":", 1)[1]), []).append(attachment)
+    return found
+
+
+def park_admission_record(*, actor: User, park: ChemicalPark, project: str, investor: str, products: str,
+                          reviewed_on: dt.date, conclusion: str, opinion: str, reviewers: str,
+                          key_processes: str = "") -> ParkAdmission:
+    """Record the safety review of a project the park means to admit (项目引进安全审查, the park's 禁限控目录 and
+    safety entry conditions: "两禁" of 化工园区安全整治提升), by the park's committee or the officers of its region."""
+    park_for_change(actor, park)
+    fields = {"project": (project.strip(), 200, "项目名称"), "investor": (investor.strip(), 120, "投资企业"),
+              "products": (products.strip(), 300, "主要产品及工艺"), "reviewers": (reviewers.strip(), 300, "参加审查人员"),
+              "key_processes": (key_processes.strip(), 200, "重点监管危险化工工艺")}
+    for name in ("project", "investor", "products", "reviewers"):
+        if not fields[name][0]:
+            raise DomainError(f"请填写{fields[name][2]}", field=name)
+    check_lengths(**fields)
+    if conclusion not in ParkAdmission.Conclusion.values:
+        raise DomainError("请选择审查结论", field="conclusion")
+    if not opinion.strip():
+        raise DomainError("请填写审查意见", field="opinion")
+    check_event_date(reviewed_on, field="reviewed_on", label="审查日期")
+    with transaction.atomic():
+        if ParkAdmission.objects.filter(park=park, project=project.strip(), reviewed_on=reviewed_on).exists():
+            raise DomainError("该项目在这一天的审查已登记", code="duplicate", field="project")
+        admission = ParkAdmission.objects.create(
+            park=park, project=project.strip(), investor=investor.strip(), products=products.strip(),
+            key_processes=key_processes.strip(), reviewed_on=reviewed_on, conclusion=conclusion,
+            opinion=opinion.strip(), reviewers=reviewers.strip(), recorded_by=actor)
+        audit(actor, "assistance.park_admission", admission,
+              summary=f"{park.name} 项目引进安全审查：{admission.project}（{admission.get_conclusion_display()}）")
+    return admission
 
 
 # --------------------------------------------------------------------------------------------------------------
 # First-use chemical processes (III.4)
 
 
-def first_use_create(*, actor: User, process_name: str, project: str, description: str) -> FirstUseProcess:
+def _licensing_application(actor: User, enterprise: Enterprise, number: str) -> Any:
+    """The licensing application (建设项目安全条件/设计审查) of the project, by its number: the enterprise's own."""
+    number = number.strip()
+    if not number:
+        return None
+    application = all_applications(actor).filter(number=number, enterprise=enterprise).first()
+    if application is None:
+        raise DomainError("没有该编号的本企业办件，请核对建设项目安全审查的办件编号", field="licensing_number")
+    return application
+
+
+def first_use_create(*, actor: User, process_name: str, project: str, description: str,
+                     licensing_number: str = "") -> FirstUseProcess:
     enterprise = _party(actor, FirstUseProcess)
     if not process_name.strip() or not description.strip():
         raise DomainError("请填写工艺名称和工艺说明", field="process_name")
+    application = _licensing_application(actor, enterprise, licensing_number)
     with transaction.atomic():
         item = FirstUseProcess.objects.create(
             number=next_number("first_use", timezone.localdate().year, prefix="SC"), enterprise=enterprise,
             region_id=enterprise.region_id, process_name=process_name.strip(), project=project.strip(),
-            description=description.strip(), state="draft")
+            description=description.strip(), state="draft", licensing_application=application)
         record_history(item, actor=actor, action="create", label="填报论证申请")
         audit(actor, "assistance.first_use_create", item, summary=f"首次使用化工工艺：{item.process_name}")
     return item
@@ -342,7 +435,89 @@ def first_use_transition(*, actor: User, item: FirstUseProcess, action: str, not
         raise DomainError("不支持的操作")
     with transaction.atomic():
         apply_transition(first_use_workflow, item, action, actor=actor, note=note.strip(), updates=updates)
+        if action in ("pass", "fail"):
+            _first_use_conclusion(actor, item)
     return item
+
+
+MATERIAL_TYPES = frozenset({"pdf", "docx", "xlsx", "ofd"})
+
+
+def first_use_upload(*, actor: User, item: FirstUseProcess, purpose: str, files: Sequence[Any]) -> list[Any]:
+    """The enterprise uploads the demonstration's materials (论证报告, 中试数据, 反应安全风险评估报告) while the request
+    is its draft (FirstUseProcess.authority: party_changes)."""
+    if not FirstUseProcess.objects.restrict(actor, CHANGE).filter(pk=item.pk).exists():
+        raise (PermissionDenied("只有申请企业可以上传论证材料") if sees(actor, item) else NotFound("记录不存在"))
+    if item.state != "draft":
+        raise DomainError("已提交的申请不能再上传材料；被退回补充后可以上传")
+    if purpose not in FirstUseProcess.MATERIALS:
+        raise DomainError("请选择材料类别", field="purpose")
+    files = list(files)
+    if not files:
+        raise DomainError("请选择文件", field="files")
+    for upload in files:
+        check_upload(upload, allowed=MATERIAL_TYPES)
+    with transaction.atomic():
+        saved = [save_upload(upload, owner=item, purpose=purpose, actor=actor, allowed=MATERIAL_TYPES)
+                 for upload in files]
+        record_history(item, actor=actor, action="upload", label=f"上传{FirstUseProcess.MATERIALS[purpose]}",
+                       note="、".join(a.original_name for a in saved))
+    return saved
+
+
+def first_use_panel(*, actor: User, item: FirstUseProcess, experts: Sequence[Expert], leader: Expert) -> None:
+    """Form the demonstration panel (论证专家组) with its leader: experts with an interest in the enterprise recuse;
+    the panel's size is a rule (assistance.first_use_panel_min)."""
+    check_transition(first_use_workflow, item, "panel", actor)
+    experts = list(dict.fromkeys(experts))
+    least = int(rule("assistance.first_use_panel_min"))
+    if len(experts) < least:
+        raise DomainError(f"论证专家组不少于 {least} 人", field="experts")
+    if leader not in experts:
+        raise DomainError("组长须为专家组成员", field="leader")
+    today = timezone.localdate()
+    for expert in experts:
+        refusal = rules.assignment_refusal(
+            expert_name=expert.name, conflict_ids=expert.conflicts.values_list("id", flat=True),
+            enterprise_id=item.enterprise_id, available=expert.available,
+            unavailable_until=expert.unavailable_until, on=today)
+        if refusal:
+            raise DomainError(refusal, code="expert_conflict", field="experts")
+    with transaction.atomic():
+        apply_transition(first_use_workflow, item, "panel", actor=actor,
+                         note=f"组长 {leader.name}；成员 " + "、".join(e.name for e in experts if e != leader))
+        item.panel.all().delete()
+        FirstUsePanelMember.objects.bulk_create([FirstUsePanelMember(process=item, expert=e, is_leader=e == leader)
+                                                 for e in experts])
+
+
+def _province_name() -> str:
+    """The provincial department that concludes a demonstration (its organisation row, else its name)."""
+    province = Organisation.objects.filter(code=PROVINCE_ORG_CODE).first()
+    return province.full_name if province is not None else "山西省应急管理厅"
+
+
+def _first_use_conclusion(actor: User, item: FirstUseProcess) -> None:
+    """The conclusion document (论证结论意见, a stored PDF) of a concluded demonstration."""
+    item.refresh_from_db()
+    panel = list(item.panel.select_related("expert"))
+    passed = item.state == "passed"
+    application = item.licensing_application
+    rows = [("申请企业", item.enterprise.name), ("工艺名称", item.process_name), ("建设项目", item.project),
+            ("论证会日期", chinese_date(item.meeting_on) if item.meeting_on else "—"),
+            ("论证结论", "论证通过" if passed else "论证未通过")]
+    if application is not None:
+        rows.append(("建设项目安全审查办件", application.number))
+    store_document(owner=item, kind="first_use_conclusion", actor=actor, spec=Spec(
+        title="国内首次使用化工工艺安全可靠性论证结论", number=item.number, authority=_province_name(), blocks=[
+            Fields(rows),
+            Grid(["专家", "工作单位", "职称", "组内职务"],
+                 [[m.expert.name, m.expert.employer or "—", m.expert.title or "—", "组长" if m.is_leader else "成员"]
+                  for m in panel], widths=[0.2, 0.45, 0.2, 0.15]),
+            Para(f"专家组意见：{item.conclusion}"),
+            Para("该工艺经论证可用于上述建设项目，企业应当落实专家组提出的安全措施。" if passed else
+                 "该工艺未通过论证，不得用于上述建设项目。"),
+            Signature(_province_name(), item.meeting_on or timezone.localdate())]))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -481,7 +656,8 @@ def agency_credits(agencies: Sequence[AssessmentAgency]) -> dict[int, int]:
 
 
 def course_create(*, actor: User, title: str, partner: str, starts_on: dt.date, hours: int, location: str,
-                  capacity: int, enrol_closes_on: dt.date, ends_on: dt.date | None = None) -> Course:
+                  capacity: int, enrol_closes_on: dt.date, ends_on: dt.date | None = None,
+                  co_organiser: Any = None) -> Course:
     """A work-injury prevention course run with the human-resources bureau (measure III.7); a one-day course ends
     on the day it starts."""
     require_change(actor, Course)
@@ -495,15 +671,19 @@ def course_create(*, actor: User, title: str, partner: str, starts_on: dt.date, 
     if ends_on < starts_on:
         raise DomainError("结业日期不能早于开班日期", field="ends_on")
     with transaction.atomic():
+        if co_organiser is not None:
+            partner = co_organiser.name
         course = Course.objects.create(title=title.strip(), partner=partner.strip() or "运城市人力资源和社会保障局",
                                        starts_on=starts_on, ends_on=ends_on, hours=hours, location=location.strip(),
-                                       capacity=capacity, enrol_closes_on=enrol_closes_on)
+                                       capacity=capacity, enrol_closes_on=enrol_closes_on, co_organiser=co_organiser)
         audit(actor, "assistance.course_create", course, summary=f"开设培训班：{course.title}")
     return course
 
 
-def course_enrol(*, actor: User, course: Course, trainee_name: str, post: str, phone: str = "") -> Enrolment:
-    """A hazardous-chemical enterprise enrols a key staff member; capacity and the closing date are enforced."""
+def course_enrol(*, actor: User, course: Course, trainee_name: str, post: str, phone: str,
+                 id_number: str) -> Enrolment:
+    """A hazardous-chemical enterprise enrols a key staff member with the trainee's ID number (GB 11643 check
+    digit, the certificate names the person) and mobile number; capacity and the closing date are enforced."""
     enterprise = _party(actor, Enrolment)
     if not enterprise.is_hazchem:
         raise DomainError("工伤预防培训面向危险化学品企业的重点人员")
@@ -511,6 +691,15 @@ def course_enrol(*, actor: User, course: Course, trainee_name: str, post: str, p
         raise DomainError("请选择岗位", field="post")
     if not trainee_name.strip():
         raise DomainError("请填写学员姓名", field="trainee_name")
+    check_lengths(trainee_name=(trainee_name.strip(), 40, "学员姓名"))
+    try:
+        id_number = validate_id_number(id_number)
+    except IdentifierError as exc:
+        raise DomainError(str(exc), field="id_number") from exc
+    try:
+        phone = validate_mobile(phone)
+    except IdentifierError as exc:
+        raise DomainError(str(exc), field="phone") from exc
     if timezone.localdate() > course.enrol_closes_on:
         raise DomainError("报名已截止")
     with transaction.atomic():
@@ -521,7 +710,8 @@ def course_enrol(*, actor: User, course: Course, trainee_name: str, post: str, p
         try:
             with transaction.atomic():
                 enrolment = Enrolment.objects.create(course=course, enterprise=enterprise,
-                                                     trainee_name=trainee_name.strip(), post=post, phone=phone.strip())
+                                                     trainee_name=trainee_name.strip(), post=post, phone=phone,
+                                                     id_number=id_number)
         except IntegrityError as exc:
             raise DomainError("该学员已报名本培训班", field="trainee_name") from exc
         record_history(enrolment, actor=actor, action="enrol", label="报名培训",
@@ -538,12 +728,88 @@ def course_attendance(*, actor: User, enrolment: Enrolment, attended: bool) -> E
     return enrolment
 
 
+def course_session_add(*, actor: User, course: Course, on: dt.date, topic: str, hours: int) -> CourseSession:
+    """Plan a session (课次) of a course, within its dates; the sessions' hours add up to at most the course's."""
+    require_change(actor, Course)
+    if not topic.strip():
+        raise DomainError("请填写课次内容", field="topic")
+    check_lengths(topic=(topic.strip(), 120, "课次内容"))
+    if not course.starts_on <= on <= course.ends_on:
+        raise DomainError(f"课次日期应在 {course.starts_on:%Y-%m-%d} 至 {course.ends_on:%Y-%m-%d} 之间", field="on")
+    if hours < 1:
+        raise DomainError("学时至少为 1", field="hours")
+    planned = course.sessions.aggregate(total=Sum("hours"))["total"] or 0
+    if planned + hours > course.hours:
+        raise DomainError(f"各课次学时合计不能超过课程的 {course.hours} 学时（已安排 {planned} 学时）", field="hours")
+    try:
+        with transaction.atomic():
+            session = CourseSession.objects.create(course=course, on=on, topic=topic.strip(), hours=hours)
+            audit(actor, "assistance.course_session_add", course, summary=f"培训课次：{session}")
+    except IntegrityError as exc:
+        raise DomainError("该日期已有相同内容的课次", field="topic") from exc
+    return session
+
+
+def session_attendance(*, actor: User, session: CourseSession, enrolment: Enrolment, present: bool,
+                       hours: int | None = None) -> SessionAttendance:
+    """Record a trainee's attendance at one session with the hours attended (workflow course_enrolments: `attend`
+    or `absent` by the trainee's whole record: attended once a session is attended). Only a session held."""
+    if enrolment.course_id != session.course_id:
+        raise NotFound("该学员不在本培训班")
+    if session.on > timezone.localdate():
+        raise DomainError(f"课次在 {session.on:%Y-%m-%d}，上课前不能登记出勤", field="session")
+    hours = session.hours if present and hours is None else (hours or 0)
+    if present and not 1 <= hours <= session.hours:
+        raise DomainError(f"出勤学时应在 1—{session.hours} 之间", field="hours")
+    if not present:
+        hours = 0
+    others = enrolment.attendance.exclude(session=session).filter(present=True).exists()
+    action = "attend" if present or others else "absent"
+    check_transition(enrolment_workflow, enrolment, action, actor)
+    with transaction.atomic():
+        row, _ = SessionAttendance.objects.update_or_create(
+            session=session, enrolment=enrolment,
+            defaults={"present": present, "hours": hours, "recorded_by": actor})
+        apply_transition(enrolment_workflow, enrolment, action, actor=actor,
+                         note=f"{session}：" + (f"出勤 {hours} 学时" if present else "缺勤"))
+    return row
+
+
+def session_attendance_record(*, actor: User, session: CourseSession,
+                              marks: dict[int, tuple[bool, str]]) -> list[SessionAttendance]:
+    """One session's attendance for several trainees ({enrolment pk: (present, hours as typed)}): all or nothing."""
+    enrolments = {e.pk: e for e in Enrolment.objects.restrict(actor, "attend").filter(
+        pk__in=list(marks), course_id=session.course_id)}
+    if not enrolments:
+        raise DomainError("没有可以登记出勤的学员")
+    rows = []
+    with transaction.atomic():
+        for pk, (present, typed) in marks.items():
+            enrolment = enrolments.get(pk)
+            if enrolment is None:
+                raise NotFound("学员不存在")
+            hours = None
+            if present and typed.strip():
+                try:
+                    hours = parse_int(typed, field="hours", label=f"{enrolment.trainee_name}的出勤学时", maximum=24)
+                except DomainError as exc:
+                    raise DomainError(exc.message, field="hours") from exc
+            try:
+                rows.append(session_attendance(actor=actor, session=session, enrolment=enrolment, present=present,
+                                               hours=hours))
+            except DomainError as exc:
+                raise DomainError(f"{enrolment.trainee_name}：{exc.message}", field=exc.field) from exc
+    return rows
+
+
 def course_certify(*, actor: User, enrolment: Enrolment) -> Enrolment:
-    """Issue the certificate of completion (结业证明, a stored PDF) to an attended trainee once the course is over
-    (workflow course_enrolments: `certify`)."""
+    """Issue the certificate of completion (结业证明, a stored PDF) to a trainee who attended every session, once the
+    last session is over (workflow course_enrolments: `certify`); it bears the seals of the bureau and of the
+    co-organising human-resources bureau (measure III.7: 联合人社部门)."""
     check_transition(enrolment_workflow, enrolment, "certify", actor)
     course = enrolment.course
     today = timezone.localdate()
+    attended = sum(a.hours for a in enrolment.attendance.all() if a.present) or course.hours
     with transaction.atomic():
         number = next_number("injury_course", today.year, prefix="GSYF")  # year of issue
         apply_transition(enrolment_workflow, enrolment, "certify", actor=actor, note=f"结业证明 {number}",
@@ -551,10 +817,20 @@ def course_certify(*, actor: User, enrolment: Enrolment) -> Enrolment:
         period = chinese_date(course.starts_on)
         if course.ends_on != course.starts_on:
             period += f"至{chinese_date(course.ends_on)}"
+        co_organiser = course.co_organiser.full_name if course.co_organiser_id and course.co_organiser else ""
+        # one short sentence and a table: the long sentence with the course's title in it wrapped before its comma
+        # (a line began 「，完成全部课程」: the PDF engine breaks before a comma that follows a closing bracket)
+        blocks: list[Any] = [
+            Para(f"兹证明{enrolment.trainee_name}参加本期培训，完成全部课程。"),
+            Fields([("培训班", course.title), ("姓名", enrolment.trainee_name), ("身份证号码", mask_id_number(enrolment.id_number) or "—"),
+                    ("工作单位", enrolment.enterprise.name), ("岗位", enrolment.get_post_display()),
+                    ("培训时间", period), ("学时", f"{attended} 学时（课程 {course.hours} 学时）"),
+                    ("培训地点", course.location), ("联合主办", course.partner)]),
+            Para("特此证明。"),
+            Signature(settings.BUREAU_NAME, today)]
+        if co_organiser:
+            blocks.append(Signature(co_organiser, today))
         store_document(owner=enrolment, kind="course_certificate", actor=actor, spec=Spec(
-            title="工伤预防能力提升培训结业证明", number=number, blocks=[
-                Para(f"{enrolment.trainee_name}（{enrolment.enterprise.name}，{enrolment.get_post_display()}）"
-                     f"参加了{course.title}（{course.hours} 学时，{period}），完成全部课程，特此证明。"),
-                Fields([("联合主办", course.partner), ("培训地点", course.location)]),
-                Signature("运城市应急管理局", today)]))
+            title="工伤预防能力提升培训结业证明", number=number, blocks=blocks))
     return enrolment
+

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
-from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT, SYSADMIN
-from bureau.accounts.scope import scope_for
+from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT, INDIVIDUAL, PARK_COMMITTEE, SYSADMIN
 from bureau.assistance import forms as F
 from bureau.assistance import services
 from bureau.assistance.models import (
@@ -25,11 +25,13 @@ from bureau.assistance.models import (
     Checkup,
     CheckupFinding,
     Course,
+    CourseSession,
     Enrolment,
     Expert,
     FirstUseProcess,
     ObservationBatch,
     ObservationSignup,
+    ParkAdmission,
     ParkRemediationItem,
 )
 from bureau.assistance.workflow import (
@@ -43,6 +45,7 @@ from bureau.assistance.workflow import (
 from bureau.enterprises.models import ChemicalPark, Enterprise
 from bureau.kernel.access import acts_on, for_roles
 from bureau.kernel.errors import DomainError
+from bureau.kernel.models import Document
 from bureau.kernel.paging import paginate
 
 
@@ -227,41 +230,67 @@ def expert_list(request: AuthenticatedRequest) -> HttpResponse:
 # -- chemical parks (III.3) ------------------------------------------------------------------------------------
 
 
-def _parks(user: Any) -> Any:
-    return scope_for(user).filter(ChemicalPark.objects.all(), region="region_id")
+def _park_for(user: Any, pk: int) -> ChemicalPark:
+    park = ChemicalPark.objects.restrict(user).select_related("region", "committee").filter(pk=pk).first()
+    if park is None:
+        raise Http404
+    return park
 
 
 @login_required
-@for_roles(*STAFF, SYSADMIN)
+@acts_on("enterprises.ChemicalPark")
+@for_roles(*STAFF, SYSADMIN, PARK_COMMITTEE)
 def park_list(request: AuthenticatedRequest) -> HttpResponse:
-    parks = _parks(request.user).select_related("region").annotate(
+    parks = list(ChemicalPark.objects.restrict(request.user).select_related("region").annotate(
         n_enterprises=Count("enterprises", distinct=True), n_items=Count("remediation_items", distinct=True),
-        n_done=Count("remediation_items", filter=Q(remediation_items__status="done"), distinct=True))
+        n_done=Count("remediation_items", filter=Q(remediation_items__status="done"), distinct=True)))
+    if len(parks) == 1 and request.user.has_role(PARK_COMMITTEE):  # a committee has one park: its page
+        return redirect("assistance:park", pk=parks[0].pk)
     return render(request, "assistance/parks.html", {"parks": parks})
 
 
 @login_required
-@for_roles(*STAFF, SYSADMIN)
+@acts_on("enterprises.ChemicalPark")
 def park_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    park = _parks(request.user).select_related("region").filter(pk=pk).first()
-    if park is None:
-        raise Http404
-    form = F.ParkItemForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _run(request, lambda: services.park_item_create(actor=request.user, park=park, **form.cleaned_data),
+    """A park: its remediation items (from the checklist), its enterprises, its project-admission reviews."""
+    user = request.user
+    park = _park_for(user, pk)
+    registers = changes_kind(user, ParkRemediationItem)  # the officers of the park's region
+    form = F.ParkItemForm(request.POST or None) if registers else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        if _run(request, lambda: services.park_item_create(actor=user, park=park, **form.cleaned_data),
                 "已登记整治事项", form):
             return redirect("assistance:park", pk=pk)
-    items = list(ParkRemediationItem.objects.restrict(request.user).filter(park=park).prefetch_related("progress"))
+    items = list(ParkRemediationItem.objects.restrict(user).filter(park=park)
+                 .select_related("checklist_item").prefetch_related("progress"))
     for item in items:
         item.status_label = park_item_workflow.state_label(item.status)
-        item.can_report = bool(park_item_workflow.available(item, request.user))
+        item.can_report = bool(park_item_workflow.available(item, user))
+    admits = ChemicalPark.objects.restrict(user, "change").filter(pk=park.pk).exists()
     return render(request, "assistance/park.html", {
-        "park": park, "items": items, "form": form, "progress_form": F.ParkProgressForm(),
-        "enterprises": park.enterprises.order_by("name"), "today": timezone.localdate()})
+        "park": park, "items": items, "form": form,
+        "enterprises": Enterprise.objects.restrict(user).filter(chemical_park=park).order_by("name"),
+        "admissions": ParkAdmission.objects.restrict(user).filter(park=park)[:50],
+        "admission_form": F.ParkAdmissionForm(initial={"reviewed_on": timezone.localdate()}) if admits else None,
+        "today": timezone.localdate()})
+
+
+@login_required
+@acts_on("assistance.ParkAdmission", action="change")
+@require_POST
+def park_admission(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    park = _park_for(request.user, pk)
+    form = F.ParkAdmissionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(request, lambda: services.park_admission_record(actor=request.user, park=park, **form.cleaned_data),
+             "已登记项目引进安全审查")
+    return redirect("assistance:park", pk=pk)
 
 
 def _park_item_for(user: Any, pk: int) -> ParkRemediationItem:
-    item = ParkRemediationItem.objects.restrict(user).select_related("park").filter(pk=pk).first()
+    item = ParkRemediationItem.objects.restrict(user).select_related("park", "checklist_item").filter(pk=pk).first()
     if item is None:
         raise Http404
     return item
@@ -270,12 +299,17 @@ def _park_item_for(user: Any, pk: int) -> ParkRemediationItem:
 @login_required
 @acts_on("assistance.ParkRemediationItem")
 def park_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """One remediation item: its facts, its progress reports, the report form (when the user may report) and its
-    timeline."""
+    """One remediation item: its facts, its progress reports with their files, the report form (when the user may
+    report) and its timeline."""
     item = _park_item_for(request.user, pk)
+    files = services.progress_files(item)
+    progress = list(item.progress.all())
+    for report in progress:
+        row: Any = report  # the page reads each report's files next to it
+        row.files = files.get(report.pk, [])
     return render(request, "assistance/park_item.html", {
         "item": item, "status_label": park_item_workflow.state_label(item.status),
-        "progress": item.progress.all(), "can_report": bool(park_item_workflow.available(item, request.user)),
+        "progress": progress, "can_report": bool(park_item_workflow.available(item, request.user)),
         "progress_form": F.ParkProgressForm(initial={"percent": item.percent, "on": timezone.localdate()}),
         "history": park_item_workflow.history(item)})
 
@@ -289,7 +323,8 @@ def park_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _form_errors(form))
     else:
-        _run(request, lambda: services.park_progress_add(actor=request.user, item=item, **form.cleaned_data),
+        _run(request, lambda: services.park_progress_add(actor=request.user, item=item, **form.cleaned_data,
+                                                         files=request.FILES.getlist("files")),
              "已记录进展")
     if request.POST.get("next") == "item":
         return redirect("assistance:park_item", pk=item.pk)
@@ -314,29 +349,81 @@ def first_use_list(request: AuthenticatedRequest) -> HttpResponse:
         def call() -> None:
             result["x"] = services.first_use_create(actor=user, **form.cleaned_data)
 
-        if _run(request, call, "已填报，请核对后提交市局", form):
+        if _run(request, call, "已填报，请上传论证材料后提交市局", form):
             return redirect("assistance:first_use_detail", pk=result["x"].pk)
     return render(request, "assistance/first_use.html", {"rows": rows, "form": form})
+
+
+def _first_use_for(user: Any, pk: int) -> FirstUseProcess:
+    item = (FirstUseProcess.objects.restrict(user).select_related("enterprise", "licensing_application")
+            .filter(pk=pk).first())
+    if item is None:
+        raise Http404
+    return item
 
 
 @login_required
 @acts_on("assistance.FirstUseProcess")
 def first_use_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    item = FirstUseProcess.objects.restrict(request.user).select_related("enterprise").filter(pk=pk).first()
-    if item is None:
-        raise Http404
+    user = request.user
+    item = _first_use_for(user, pk)
+    actions = first_use_workflow.available(item, user)
+    codes = [t.action for t in actions]
     if request.method == "POST":
-        form = F.FirstUseActForm(request.POST)
+        form = F.FirstUseActForm(request.POST, actions=codes)
         form.is_valid()
         action = request.POST.get("action", "")
         _run(request, lambda: services.first_use_transition(
-            actor=request.user, item=item, action=action, note=form.cleaned_data.get("note") or "",
+            actor=user, item=item, action=action, note=form.cleaned_data.get("note") or "",
             meeting_on=form.cleaned_data.get("meeting_on")), "已办理")
         return redirect("assistance:first_use_detail", pk=pk)
+    materials: dict[str, list[Any]] = {purpose: [] for purpose in FirstUseProcess.MATERIALS}
+    for attachment in item.attachments().order_by("id"):
+        materials.setdefault(attachment.purpose, []).append(attachment)
+    uploads = (item.state == "draft"
+               and FirstUseProcess.objects.restrict(user, "change").filter(pk=item.pk).exists())
+    panel_form = None
+    if "panel" in codes:
+        experts = Expert.objects.filter(available=True).order_by("specialty", "name")
+        panel_form = F.FirstUsePanelForm(experts=experts)
     return render(request, "assistance/first_use_detail.html", {
         "x": item, "state_label": first_use_workflow.state_label(item.state),
-        "actions": first_use_workflow.available(item, request.user), "form": F.FirstUseActForm(),
-        "history": first_use_workflow.history(item)})
+        "actions": [t for t in actions if t.action != "panel"],
+        "form": F.FirstUseActForm(actions=codes), "history": first_use_workflow.history(item),
+        "materials": [(FirstUseProcess.MATERIALS.get(p, p), files) for p, files in materials.items()],
+        "upload_form": F.FirstUseUploadForm() if uploads else None, "panel_form": panel_form,
+        "panel": item.panel.select_related("expert"), "documents": item.documents()})
+
+
+@login_required
+@acts_on("assistance.FirstUseProcess", action="change")
+@require_POST
+def first_use_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = _first_use_for(request.user, pk)
+    form = F.FirstUseUploadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(request, lambda: services.first_use_upload(actor=request.user, item=item,
+                                                        purpose=form.cleaned_data["purpose"],
+                                                        files=request.FILES.getlist("files")), "已上传")
+    return redirect("assistance:first_use_detail", pk=pk)
+
+
+@login_required
+@acts_on("assistance.FirstUseProcess", action="panel")
+@require_POST
+def first_use_panel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = _first_use_for(request.user, pk)
+    experts = Expert.objects.filter(available=True)
+    form = F.FirstUsePanelForm(request.POST, experts=experts)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(request, lambda: services.first_use_panel(actor=request.user, item=item,
+                                                       experts=list(form.cleaned_data["experts"]),
+                                                       leader=form.cleaned_data["leader"]), "已组成论证专家组")
+    return redirect("assistance:first_use_detail", pk=pk)
 
 
 # -- observation visits (III.5) --------------------------------------------------------------------------------
@@ -483,45 +570,112 @@ def report_spot_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # -- work-injury prevention courses (III.7) --------------------------------------------------------------------
 
 
+def _co_organised(user: Any, qs: Any) -> Any:
+    """The human-resources bureau's account sees the courses it co-organises (measure III.7)."""
+    if user.has_role(DEPARTMENT) and not changes_kind(user, Course):
+        return qs.filter(co_organiser_id=user.organisation_id) if user.organisation_id else qs.none()
+    return qs
+
+
 @login_required
-@for_roles(*STAFF, SYSADMIN, ENTERPRISE)
+@acts_on("assistance.Course")
+@for_roles(*STAFF, SYSADMIN, ENTERPRISE, DEPARTMENT, INDIVIDUAL)
 def course_list(request: AuthenticatedRequest) -> HttpResponse:
     form = F.CourseForm(request.POST or None) if changes_kind(request.user, Course) else None
     if form is not None and request.method == "POST" and form.is_valid():
         if _run(request, lambda: services.course_create(actor=request.user, **form.cleaned_data), "已开设培训班", form):
             return redirect("assistance:courses")
-    courses = Course.objects.restrict(request.user).annotate(n=Count("enrolments")).order_by("-starts_on")[:50]
-    return render(request, "assistance/courses.html", {"courses": courses, "form": form,
+    courses = _co_organised(request.user, Course.objects.restrict(request.user))
+    if request.user.has_role(INDIVIDUAL) and not request.user.role_codes & {*STAFF, ENTERPRISE, DEPARTMENT}:
+        courses = courses.none()  # a trainee reads its own enrolments below
+    courses = courses.annotate(
+        n=Count("enrolments", distinct=True), n_sessions=Count("sessions", distinct=True)).order_by("-starts_on")[:50]
+    mine = None
+    if request.user.has_role(INDIVIDUAL):  # a trainee's own enrolments and certificates (by the ID number)
+        mine = list(Enrolment.objects.restrict(request.user).select_related("course", "enterprise")[:50])
+        for e in mine:
+            e.status_label = enrolment_workflow.state_label(e.status)
+    return render(request, "assistance/courses.html", {"courses": courses, "form": form, "mine": mine,
                                                        "today": timezone.localdate()})
 
 
-@login_required
-@for_roles(*STAFF, SYSADMIN, ENTERPRISE)
-def course_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    user = request.user
-    course = Course.objects.restrict(user).annotate(n=Count("enrolments")).filter(pk=pk).first()
+def _course_for(user: Any, pk: int) -> Course:
+    course = (_co_organised(user, Course.objects.restrict(user)).select_related("co_organiser")
+              .annotate(n=Count("enrolments")).filter(pk=pk).first())
     if course is None:
         raise Http404
+    return course
+
+
+@login_required
+@acts_on("assistance.Course")
+@for_roles(*STAFF, SYSADMIN, ENTERPRISE, DEPARTMENT)
+def course_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    course = _course_for(user, pk)
     form = F.EnrolForm(request.POST or None) if changes_kind(user, Enrolment) else None
     if form is not None and request.method == "POST" and form.is_valid():
         if _run(request, lambda: services.course_enrol(actor=user, course=course, **form.cleaned_data), "已报名", form):
             return redirect("assistance:course", pk=pk)
-    enrolments = list(Enrolment.objects.restrict(user).filter(course=course).select_related("enterprise", "course"))
+    enrolments = list(Enrolment.objects.restrict(user).filter(course=course).select_related("enterprise", "course")
+                      .prefetch_related("attendance"))
     docs = {}
     if enrolments:
-        from django.contrib.contenttypes.models import ContentType
-
-        from bureau.kernel.models import Document
-
         ct = ContentType.objects.get_for_model(Enrolment)
         docs = {d.object_id: d for d in Document.objects.filter(content_type=ct,
                                                                 object_id__in=[e.pk for e in enrolments])}
+    sessions = list(course.sessions.all())
+    today = timezone.localdate()
     for e in enrolments:
         e.certificate = docs.get(e.pk)
         e.status_label = enrolment_workflow.state_label(e.status)
-        e.actions = enrolment_workflow.available(e, user)
-    return render(request, "assistance/course.html", {"course": course, "enrolments": enrolments, "form": form,
-                                                      "manages": changes_kind(user, Course)})
+        # with planned sessions, attendance is recorded per session below; the whole-course buttons stay for
+        # courses without sessions
+        e.actions = [t for t in enrolment_workflow.available(e, user)
+                     if t.action == "certify" or (not sessions and t.target != e.status)]
+        e.by_session = {a.session_id: a for a in e.attendance.all()}
+        e.hours_attended = sum(a.hours for a in e.by_session.values() if a.present)
+    records = bool(enrolments) and any(enrolment_workflow.available(e, user) for e in enrolments)
+    for session in sessions:
+        shown: Any = session  # the page reads whether it is held and each trainee's attendance
+        shown.held = session.on <= today
+        shown.rows = [(e, e.by_session.get(session.pk)) for e in enrolments]
+    return render(request, "assistance/course.html", {
+        "course": course, "enrolments": enrolments, "form": form, "sessions": sessions,
+        "manages": changes_kind(user, Course), "records": records,
+        "session_form": F.SessionForm(initial={"on": course.starts_on}) if changes_kind(user, Course) else None})
+
+
+@login_required
+@acts_on("assistance.Course", action="change")
+@require_POST
+def course_session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    course = _course_for(request.user, pk)
+    form = F.SessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        _run(request, lambda: services.course_session_add(actor=request.user, course=course, **form.cleaned_data),
+             "已安排课次")
+    return redirect("assistance:course", pk=pk)
+
+
+@login_required
+@acts_on("assistance.Enrolment", action="attend")
+@require_POST
+def session_attendance(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One session's attendance for every trainee the user may record (a checkbox and the hours per trainee)."""
+    session = CourseSession.objects.filter(pk=pk).select_related("course").first()
+    if session is None or not _co_organised(request.user, Course.objects.restrict(request.user)).filter(
+            pk=session.course_id).exists():
+        raise Http404
+    marks: dict[int, tuple[bool, str]] = {}
+    for enrolment in Enrolment.objects.restrict(request.user, "attend").filter(course_id=session.course_id):
+        present = request.POST.get(f"present_{enrolment.pk}") == "1"
+        marks[enrolment.pk] = (present, request.POST.get(f"hours_{enrolment.pk}") or "")
+    _run(request, lambda: services.session_attendance_record(actor=request.user, session=session, marks=marks),
+         f"已登记 {len(marks)} 名学员的出勤")
+    return redirect("assistance:course", pk=session.course_id)
 
 
 def _enrolment_for(user: Any, pk: int) -> Enrolment:
@@ -535,9 +689,16 @@ def _enrolment_for(user: Any, pk: int) -> Enrolment:
 @acts_on("assistance.Enrolment")
 def enrolment_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enrolment = _enrolment_for(request.user, pk)
+    own_id = request.user.id_number  # the trainee's own account shows the full number; everyone else a mask
     return render(request, "assistance/enrolment.html", {
         "e": enrolment, "status_label": enrolment_workflow.state_label(enrolment.status),
-        "actions": enrolment_workflow.available(enrolment, request.user), "documents": enrolment.documents(),
+        "course_page": bool(request.user.role_codes & {*STAFF, SYSADMIN, ENTERPRISE, DEPARTMENT}),
+        "id_shown": enrolment.id_number if own_id and own_id == enrolment.id_number else enrolment.id_number_masked,
+        "attendance": enrolment.attendance.select_related("session"),
+        "actions": [t for t in enrolment_workflow.available(enrolment, request.user)
+                    if t.action == "certify" or (t.target != enrolment.status
+                                                 and not enrolment.course.sessions.exists())],
+        "documents": enrolment.documents(),
         "history": enrolment_workflow.history(enrolment)})
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from bureau.accounts.roles import DEPARTMENT, ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD
+from bureau.accounts.roles import DEPARTMENT, ENTERPRISE, EXPERT, INSPECTOR, LEADER, PARK_COMMITTEE, SECTION_HEAD
 from bureau.assistance.models import STAFF
 from bureau.kernel.workflow import T, Workflow
 
@@ -41,17 +41,37 @@ checkup_workflow = Workflow(
     ],
 )
 
+def materials_complete(item: Any, actor: Any) -> str | None:
+    """论证材料齐全（论证报告、中试数据、反应安全风险评估报告）"""
+    # measure III.4 with 国内首次使用化工工艺安全可靠性论证: the demonstration rests on these three materials
+    have = set(item.attachments().values_list("purpose", flat=True))
+    missing = [label for purpose, label in item.MATERIALS.items() if purpose not in have]
+    if missing:
+        return f"请先上传{'、'.join(missing)}"
+    return None
+
+
+def panel_formed(item: Any, actor: Any) -> str | None:
+    """已组成论证专家组（含组长）"""
+    # the province concludes on the opinion of an expert panel (国内首次使用化工工艺安全可靠性论证)
+    if not item.panel.filter(is_leader=True).exists():
+        return "请先组成论证专家组并确定组长"
+    return None
+
+
 first_use_workflow = Workflow(
     name="first_use",
     model="assistance.FirstUseProcess",
     states={"draft": "企业填报", "submitted": "已提交市局", "forwarded": "已报送省厅", "passed": "论证通过",
             "failed": "论证未通过"},
     transitions=[
-        T("submit", "提交市局", "draft", "submitted", {ENTERPRISE}),
+        T("submit", "提交市局", "draft", "submitted", {ENTERPRISE}, materials_complete),
         T("forward", "报送省厅", "submitted", "forwarded", {SECTION_HEAD, LEADER}),
         T("return", "退回补充", "submitted", "draft", {SECTION_HEAD, LEADER, INSPECTOR}),
-        T("pass", "论证通过", "forwarded", "passed", {DEPARTMENT, SECTION_HEAD, LEADER}),
-        T("fail", "论证未通过", "forwarded", "failed", {DEPARTMENT, SECTION_HEAD, LEADER}),
+        # the panel is formed (or changed) while the request is with the province, before the conclusion
+        T("panel", "组成论证专家组", "forwarded", "forwarded", {DEPARTMENT, SECTION_HEAD, LEADER}),
+        T("pass", "论证通过", "forwarded", "passed", {DEPARTMENT, SECTION_HEAD, LEADER}, panel_formed),
+        T("fail", "论证未通过", "forwarded", "failed", {DEPARTMENT, SECTION_HEAD, LEADER}, panel_formed),
     ],
 )
 
@@ -66,8 +86,9 @@ park_item_workflow = Workflow(
     state_field="status",
     states={"open": "未开始", "in_progress": "推进中", "done": "已完成"},
     transitions=[
-        T("progress", "填报进展", ("open", "in_progress"), "in_progress", STAFF),
-        T("complete", "填报完成", ("open", "in_progress"), "done", STAFF),
+        # the park's management committee reports its own park's items (visibility: PARK_COMMITTEE_GRANT)
+        T("progress", "填报进展", ("open", "in_progress"), "in_progress", {*STAFF, PARK_COMMITTEE}),
+        T("complete", "填报完成", ("open", "in_progress"), "done", {*STAFF, PARK_COMMITTEE}),
     ],
 )
 
@@ -109,11 +130,30 @@ def course_started(enrolment: Any, actor: Any) -> str | None:
 
 
 def course_ended(enrolment: Any, actor: Any) -> str | None:
-    """培训班已结业（结业证明在结业之日起出具）"""
-    # measure III.7: the certificate states that the trainee completed the course, so not before its last day
-    ends_on = enrolment.course.ends_on
-    if timezone.localdate() < ends_on:
-        return f"培训班于 {ends_on:%Y-%m-%d} 结业，结业前不能出具结业证明"
+    """培训班最后一次课已结束（结业证明在最后一次课之日起出具）"""
+    # measure III.7: the certificate states that the trainee completed the course, so not before its last session
+    # (or its last day when no sessions are planned)
+    course = enrolment.course
+    last = course.sessions.order_by("-on").values_list("on", flat=True).first() or course.ends_on
+    last = max(last, course.ends_on)
+    if timezone.localdate() < last:
+        return f"培训班最后一次课在 {last:%Y-%m-%d}，结业前不能出具结业证明"
+    return None
+
+
+def all_sessions_attended(enrolment: Any, actor: Any) -> str | None:
+    """学员出勤全部课次、学时达到课程学时"""
+    # measure III.7: 「完成全部课程」 is what the certificate states
+    sessions = list(enrolment.course.sessions.all())
+    if not sessions:
+        return None  # a course without planned sessions: its attendance is the single record (登记出勤)
+    rows = {a.session_id: a for a in enrolment.attendance.all()}
+    missed = [s for s in sessions if not (rows.get(s.pk) and rows[s.pk].present)]
+    if missed:
+        return f"学员有 {len(missed)} 次课未出勤，未完成全部课程"
+    hours = sum(a.hours for a in rows.values() if a.present)
+    if hours < enrolment.course.hours:
+        return f"出勤 {hours} 学时，未达到课程的 {enrolment.course.hours} 学时"
     return None
 
 
@@ -123,9 +163,11 @@ enrolment_workflow = Workflow(
     state_field="status",
     states={"enrolled": "已报名", "attended": "已出勤", "absent": "缺勤", "certified": "已出具结业证明"},
     transitions=[
-        T("attend", "登记出勤", ("enrolled", "absent"), "attended", STAFF, course_started),
-        T("absent", "登记缺勤", ("enrolled", "attended"), "absent", STAFF, course_started),
-        # only an attended trainee is certified (the state), and only once the course is over (the guard)
-        T("certify", "出具结业证明", "attended", "certified", STAFF, course_ended),
+        # the co-organising human-resources bureau records attendance too (visibility: its own courses)
+        T("attend", "登记出勤", ("enrolled", "absent", "attended"), "attended", {*STAFF, DEPARTMENT}, course_started),
+        T("absent", "登记缺勤", ("enrolled", "attended", "absent"), "absent", {*STAFF, DEPARTMENT}, course_started),
+        # only an attended trainee is certified (the state), once the last session is over, all sessions attended
+        T("certify", "出具结业证明", "attended", "certified", {*STAFF, DEPARTMENT},
+          guards=(course_ended, all_sessions_attended)),
     ],
 )

@@ -218,6 +218,13 @@ def load(ctx: Any) -> None:
             ))
     for e in enterprises:
         e.save()
+    for park in parks.values():  # every park lists a few enterprises (the 盐湖 park drew one or none)
+        missing = 3 - sum(e.chemical_park_id == park.pk for e in enterprises)
+        if missing > 0:
+            members = [e.pk for e in enterprises if e.region_id == park.region_id and e.chemical_park_id is None
+                       and e.industry in {Industry.HAZCHEM_PRODUCTION, Industry.HAZCHEM_USE,
+                                          Industry.HAZCHEM_OPERATION}][:missing]
+            Enterprise.objects.filter(pk__in=members).update(chemical_park=park)
     # A fixed, easy-to-find enterprise for the demo enterprise account (盐湖区, hazchem operation).
     showcase = Enterprise.objects.create(
         uscc=make_uscc("91140802MA0KYC001"), name="运城市河东化工贸易有限公司", region_id="140802",

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from bureau.accounts import roles as R
-from bureau.accounts.authority import Authority, RestrictedQuerySet
+from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_id_number, mask_phone
 
@@ -108,14 +108,35 @@ class EnterpriseStatus(models.TextChoices):
     CLOSED = "closed", "关闭注销"
 
 
+def _committee_q(user: Any) -> models.Q | None:
+    """A park's management committee: its own park (measure III.3)."""
+    return models.Q(committee_id=user.organisation_id) if user.organisation_id else None
+
+
+def _park_enterprises_q(user: Any) -> models.Q | None:
+    """A park's management committee: the enterprises of its park (measure III.3)."""
+    return models.Q(chemical_park__committee_id=user.organisation_id) if user.organisation_id else None
+
+
 class ChemicalPark(models.Model):
-    """A recognised chemical park (化工园区, measure III.3)."""
+    """A recognised chemical park (化工园区, measure III.3), with the organisation of its management committee
+    (园区管理机构), whose accounts report the park's remediation and review project admission."""
+
+    authority = Authority(
+        dataset="parks", label="化工园区", region="region_id", enterprise=None,
+        grants=(Grant("本园区管理机构", _committee_q, roles=frozenset({R.PARK_COMMITTEE}), changes=True),),
+        change=frozenset({R.INSPECTOR, R.SECTION_HEAD, R.LEADER}),  # the officers of the park's region
+    )
 
     code = models.CharField("园区代码", max_length=20, unique=True)
     name = models.CharField("园区名称", max_length=100)
     region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="所在区划")
     safety_risk_grade = models.CharField("安全风险等级", max_length=10, blank=True,
                                          help_text="A/B/C/D 类（化工园区安全风险评估导则）")
+    committee = models.OneToOneField("accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="chemical_park", verbose_name="园区管理机构")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "化工园区"
@@ -129,7 +150,9 @@ class ChemicalPark(models.Model):
 class Enterprise(models.Model):
     """One enterprise of the register. Personal data of contacts is SM4-encrypted and shown masked."""
 
-    authority = Authority(dataset="enterprises", label="企业", enterprise="id", change=frozenset({R.SYSADMIN}))
+    authority = Authority(dataset="enterprises", label="企业", enterprise="id", change=frozenset({R.SYSADMIN}),
+                          grants=(Grant("所在化工园区的管理机构", _park_enterprises_q,
+                                        roles=frozenset({R.PARK_COMMITTEE})),))
 
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     name = models.CharField("企业名称", max_length=120, db_index=True)
