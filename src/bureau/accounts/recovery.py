@@ -28,7 +28,6 @@ from bureau.kernel.notifications import notify
 from bureau.kernel.rules import cached_rule
 
 
-
 def sent_message() -> str:
     minutes = max(1, int(cached_rule("sms_code.ttl_seconds")) // 60)
     return f"如账号与手机号码相符，验证码已发送到该手机，{minutes}分钟内有效。"

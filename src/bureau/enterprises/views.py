@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from bureau.accounts import sms_codes
 from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.roles import LEADER, OFFICERS, SECTION_HEAD, SYSADMIN
 from bureau.accounts.scope import scope_for
-from bureau.accounts import sms_codes
 from bureau.enterprises import credit, queries, registration, rules, services
 from bureau.enterprises.forms import (
     EnterpriseFilterForm,
