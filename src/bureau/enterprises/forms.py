@@ -109,7 +109,9 @@ class RegistrationForm(BureauForm):
 
     def __init__(self, *args, regions: list[Region] | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["region"].choices = [("", "请选择"), *((r.code, r.name) for r in regions or [])]
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [("", "请选择"), *((r.code, r.name) for r in regions or [])]
 
 
 class RegistrationDecisionForm(BureauForm):

@@ -113,9 +113,10 @@ def registration_submit(*, uscc: str, name: str, region: str, industry: str, add
         if legal_representative != found.enterprise.legal_representative:
             raise DomainError("法定代表人与企业名录登记的不一致", field="legal_representative")
     else:
-        place = Region.objects.filter(pk=region, parent_id=CITY_REGION).first()
-        if place is None:
+        chosen = Region.objects.filter(pk=region, parent_id=CITY_REGION).first()
+        if chosen is None:
             raise DomainError("请选择企业所在的县（市、区）", field="region")
+        place = chosen
         if industry not in Industry.values:
             raise DomainError("请选择行业类别", field="industry")
         trade = industry
