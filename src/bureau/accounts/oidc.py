@@ -100,7 +100,9 @@ def complete(request: HttpRequest) -> Identity:
     if not subject:
         raise DomainError(UNAVAILABLE)
     amr = claims.get("amr") or []
-    return Identity(issuer=str(claims.get("iss") or settings.OIDC_ISSUER), subject=subject,
+    # links are kept under the configured issuer (the token's `iss` was checked against the platform's metadata),
+    # so that an administrator's pre-registered link and the sign-in name the platform the same way
+    return Identity(issuer=settings.OIDC_ISSUER, subject=subject,
                     name=str(claims.get("name") or ""), uscc=str(claims.get(settings.OIDC_USCC_CLAIM) or "").upper(),
                     amr=tuple(str(a) for a in amr) if isinstance(amr, list) else ())
 
