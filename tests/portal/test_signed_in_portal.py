@@ -50,4 +50,6 @@ def test_my_services_lists_the_items_of_the_enterprises_industry_first(client, l
     assert others and all(refusal for _, refusal in others)
     assert any("烟花爆竹" in item.name for item, _ in applicable)
     html = response.content.decode()
+    assert html.count("<h2>适用于本企业的事项") == 1 and html.count("<h2>其他事项</h2>") == 1
+    assert html.count("<tbody>") == 2
     assert html.index(applicable[0][0].name) < html.index(others[0][0].name)
