@@ -71,6 +71,19 @@ SHOTS = [
     ("ui-checklist-phone", "yanhu_inspector", "/inspection/inspections/1/", 390),
     ("ui-apply-form-desktop", "qiye", "/licensing/items/hazchem_operation/apply/", 1366),
     ("ui-apply-form-phone", "qiye", "/licensing/items/hazchem_operation/apply/", 390),
+    # issue 17 point 4: a way in — the login page with 忘记密码/企业注册, registration, password reset, the county's
+    # approval queue and a pending registration, the portal header and 我要办事 once signed in
+    ("signup-login-phone", None, "/accounts/login/", 390),
+    ("signup-register-phone", None, "/enterprises/register/", 390),
+    ("signup-register-desktop", None, "/enterprises/register/", 1366),
+    ("signup-reset-phone", None, "/accounts/password/reset/", 390),
+    ("signup-queue-desktop", "yanhu_licensing", "/enterprises/registrations/", 1366),
+    ("signup-queue-phone", "yanhu_licensing", "/enterprises/registrations/", 390),
+    ("signup-registration-desktop", "yanhu_licensing", "/enterprises/registrations/1/", 1366),
+    ("signup-registration-phone", "yanhu_licensing", "/enterprises/registrations/1/", 390),
+    ("signup-portal-signed-in-phone", "qiye", "/portal/", 390),
+    ("signup-my-services-desktop", "qiye", "/licensing/items/", 1366),
+    ("signup-my-services-phone", "qiye", "/licensing/items/", 390),
     # issue 15 points 4–6: a 容缺 found in review (verified; overdue with its consequences), the joint check's
     # inspection record on the application, the supervision handovers, the gas-station filing
     ("licensing-review-tolerance-phone", "city_licensing", "/licensing/33/", 390),

@@ -52,7 +52,8 @@ def _unit(path: Path) -> dict[str, dict[str, str]]:
 def test_every_variable_in_the_environment_file_is_read_or_documented():
     """bureau.env.example lists only what the platform reads (settings.py, other code, the units) or what
     docs/deployment.md documents — a typo there would silently fall back to a default."""
-    readers = [*SRC.rglob("*.py"), *(p for p in DEPLOY.rglob("*") if p.is_file() and p.name != "bureau.env.example")]
+    readers = [*SRC.rglob("*.py"), *(p for p in DEPLOY.rglob("*")
+                                     if p.is_file() and p.name != "bureau.env.example" and "__pycache__" not in p.parts)]
     code = "\n".join(p.read_text(encoding="utf-8") for p in readers)
     documented = (Path(settings.PROJECT_DIR) / "docs" / "deployment.md").read_text(encoding="utf-8")
     unknown = [name for name in _example()

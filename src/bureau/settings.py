@@ -273,6 +273,22 @@ WORKER_DEAD_SECONDS = env_int("WORKER_DEAD_SECONDS", 45)
 
 # Outside-system adapters: each has a working default and a documented real implementation.
 SMS_BACKEND = env("SMS_BACKEND", "bureau.kernel.sms.LoggingSmsBackend")
+# Outside production with the logging SMS adapter, the registration and password-reset pages show the code they
+# "sent", so that the demo can be tried without a phone (accounts/sms_codes.py demo_echo).
+SMS_CODE_ECHO = env_bool("SMS_CODE_ECHO", True)
+
+# Sign-in through the province's unified identity platform (统一身份认证, OpenID Connect; accounts/oidc.py,
+# docs/deployment.md). Off while OIDC_ISSUER is empty. The client is registered with the platform; the redirect
+# URI is https://<host>/accounts/oidc/callback/.
+OIDC_ISSUER = env("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env("OIDC_SCOPES", "openid profile")
+OIDC_LABEL = env("OIDC_LABEL", "山西省政务服务统一身份认证")
+OIDC_USCC_CLAIM = env("OIDC_USCC_CLAIM", "uscc")  # the claim naming the enterprise of a legal-person sign-in
+# `amr` values (RFC 8176) that show the platform used more than a password: such a sign-in is not asked for the
+# local second factor (docs/foundation.md, "统一身份认证").
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR", "mfa,otp,sms,hwk,swk,face,fpt")
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "noreply@yjj.yuncheng.gov.cn")

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.template.response import TemplateResponse
 
 from bureau.accounts import services, signin
-from bureau.accounts.models import ApiCallLog, ApiToken, Organisation, Role, User
+from bureau.accounts.models import ApiCallLog, ApiToken, OidcLink, Organisation, Role, User
 from bureau.kernel.admin import AuditedAdmin
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
@@ -134,3 +134,14 @@ class ApiCallLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(OidcLink)
+class OidcLinkAdmin(AuditedAdmin):
+    """统一身份认证绑定: a security administrator pre-registers the platform's `sub` of a staff member (after checking
+    the person), or removes a link; every change is audited (AuditedAdmin)."""
+
+    list_display = ("user", "issuer", "subject", "created_at", "last_login_at")
+    search_fields = ("user__username", "user__real_name", "subject")
+    raw_id_fields = ("user",)
+    readonly_fields = ("created_at", "last_login_at")

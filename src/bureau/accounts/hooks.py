@@ -39,3 +39,18 @@ register_rules(
     # the second factor is throttled like the password
     *_policy("otp", "动态口令校验失败", window=900, block_after=5, block_seconds=900, delay_after=3, delay_max=60),
 )
+
+# SMS one-time codes (registration, password reset). GB/T 22239-2019 8.1.4.1 a) asks that identification be
+# unique and authentication data hard to guess and limited in tries; 个人信息保护法 第五十一条 asks that the phone
+# numbers behind it be protected. The figures are the platform's own policy (common practice of government service
+# platforms), editable here.
+SMS_SOURCE = ("本平台短信验证码策略（依据网络安全等级保护基本要求 GB/T 22239-2019 8.1.4.1 身份鉴别；"
+              "个人信息保护法 第五十一条）")
+register_rules(
+    RuleDefault("sms_code.ttl_seconds", 300, "短信验证码有效期", SMS_SOURCE, START, "秒"),
+    RuleDefault("sms_code.max_attempts", 5, "一个短信验证码最多可尝试的次数（用完即失效）", SMS_SOURCE, START, "次"),
+    RuleDefault("sms_code.resend_seconds", 60, "同一手机号同一用途再次发送验证码的最短间隔", SMS_SOURCE, START, "秒"),
+    RuleDefault("sms_code.phone_limit", 5, "同一手机号在统计时间窗内最多发送的验证码条数", SMS_SOURCE, START, "条"),
+    RuleDefault("sms_code.address_limit", 20, "同一地址在统计时间窗内最多请求发送的验证码条数", SMS_SOURCE, START, "条"),
+    RuleDefault("sms_code.window_seconds", 3600, "验证码发送次数的统计时间窗", SMS_SOURCE, START, "秒"),
+)

@@ -68,7 +68,10 @@ class SecondFactorMiddleware:
             if request.method == "GET":
                 request.session["otp_next"] = request.get_full_path()
             return redirect("accounts:otp_verify")
-        if settings.REQUIRE_STAFF_TOTP and user.is_staff_member and not user.totp_enabled:
+        if (settings.REQUIRE_STAFF_TOTP and user.is_staff_member and not user.totp_enabled
+                and not request.session.get(OTP_SESSION_KEY)):
+            # (a sign-in through the unified identity platform with its own second factor sets OTP_SESSION_KEY:
+            # accounts/oidc.py; a password sign-in never does before a local code)
             return redirect("accounts:otp_enrol")
         return None
 

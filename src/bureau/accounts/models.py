@@ -295,3 +295,51 @@ class ApiCallLog(models.Model):
         verbose_name_plural = verbose_name
         ordering = ["-at"]
         indexes = [models.Index(fields=["token", "-at"], name="apicall_token_at")]
+
+class SmsCode(models.Model):
+    """A one-time code sent by SMS (registration, password reset). Only a keyed digest of the code is stored, the
+    phone number only as a blind index and masked (个人信息保护法 第五十一条: 加密、去标识化); the expiry, the
+    number of tries and the resend wait are rules (`sms_code.*`, accounts/hooks.py)."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", "企业注册"
+        RESET = "reset", "找回密码"
+
+    purpose = models.CharField("用途", max_length=20, choices=Purpose.choices)
+    phone_index = models.CharField(max_length=40, db_index=True)
+    phone_masked = models.CharField("手机号码", max_length=20)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField("有效期至")
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["phone_index", "purpose", "-created_at"], name="smscode_phone_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.phone_masked}"
+
+
+class OidcLink(models.Model):
+    """The link between an account here and a person or enterprise of the province's unified identity platform
+    (统一身份认证): the issuer and its `sub` claim. Created by the user (账号安全 → 绑定统一身份认证, after a full
+    sign-in here), by a security administrator, or — for an enterprise account — at the first platform sign-in
+    whose USCC claim names exactly one active account of that enterprise. Never a new account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="oidc_links", verbose_name="用户")
+    issuer = models.CharField("认证平台", max_length=200)
+    subject = models.CharField("平台用户标识", max_length=255)
+    created_at = models.DateTimeField("绑定时间", auto_now_add=True)
+    last_login_at = models.DateTimeField("最近登录", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "统一身份认证绑定"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="uniq_oidc_issuer_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ← {self.issuer}"

@@ -11,7 +11,9 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 
 from bureau.accounts import roles as R
-from bureau.accounts.models import Organisation, OrganisationKind, Role, User
+from bureau.accounts import sms_codes
+from bureau.accounts.models import Organisation, OrganisationKind, Role, SmsCode, User
+from bureau.enterprises import registration
 from bureau.enterprises.models import ChemicalPark, Enterprise, Industry, SubSector, SupervisionAssignment
 from bureau.kernel.identifiers import USCC_ALPHABET, make_id_number, make_uscc
 from bureau.kernel.management.commands.demo_load import demo_account
@@ -258,3 +260,18 @@ def load(ctx: Any) -> None:
         rows.append(SupervisionAssignment(enterprise=e, year=year, level="city" if city_level else "county",
                                           organisation=city if city_level else counties[e.region_id]))
     SupervisionAssignment.objects.bulk_create(rows)
+
+
+@register_demo("registrations", order=12)
+def load_registrations(ctx: Any) -> None:
+    """One enterprise registration waiting for 盐湖区's officers (企业注册审核, as `yanhu_licensing`): a company
+    founded in 2025, known to the market regulator (portal/data/business_licences.json) but not yet in the register.
+    Submitted through the real use case, SMS code included (the logging SMS adapter keeps the message, the code
+    masked)."""
+    phone = "13903590316"
+    code = sms_codes.code_send(phone=phone, purpose=SmsCode.Purpose.REGISTER, address="demo")
+    registration.registration_submit(
+        uscc="91140802MA0LKC003T", name="运城市盐湖区润德新能源科技有限公司", region="140802",
+        industry=Industry.HAZCHEM_OPERATION, address="", legal_representative="韩志刚", phone=phone, code=code,
+        username="runde_xny", password=ctx.password, password2=ctx.password)
+    demo_account("yanhu_licensing", "盐湖区审批人员：企业注册审核（一家待审核）")

@@ -74,3 +74,47 @@ class SupervisionImportForm(BureauForm):
         field = cast(forms.ChoiceField, self.fields["year"])
         field.choices = [(str(y), f"{y} 年") for y in range(last, first - 1, -1)]
         field.initial = str(last)
+
+
+class RegistrationForm(BureauForm):
+    """企业注册 (public): every field is checked again by `registration.registration_submit`."""
+
+    uscc = forms.CharField(label="统一社会信用代码", max_length=18, min_length=18,
+                           widget=forms.TextInput(attrs={"type": "text", "autocapitalize": "characters",
+                                                         "spellcheck": "false"}))
+    name = forms.CharField(label="企业名称", max_length=120, help_text="与营业执照一致",
+                           widget=forms.TextInput(attrs={"type": "text", "autocomplete": "organization"}))
+    region = forms.ChoiceField(label="所在县（市、区）", required=False,
+                               help_text="已在本局企业名录登记的企业按名录为准，可不选")
+    industry = forms.ChoiceField(label="行业类别", required=False, choices=[("", "请选择"), *Industry.choices],
+                                 help_text="已在本局企业名录登记的企业按名录为准，可不选")
+    address = forms.CharField(label="生产经营地址", max_length=200, required=False,
+                              widget=forms.TextInput(attrs={"type": "text", "autocomplete": "street-address"}))
+    legal_representative = forms.CharField(label="法定代表人", max_length=40,
+                                           widget=forms.TextInput(attrs={"type": "text", "autocomplete": "name"}))
+    phone = forms.CharField(label="法定代表人手机号码", max_length=11, help_text="用于接收验证码和审核结果",
+                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric",
+                                                          "autocomplete": "tel"}))
+    code = forms.CharField(label="短信验证码", max_length=6, required=False,
+                           widget=forms.TextInput(attrs={"type": "text", "inputmode": "numeric",
+                                                         "autocomplete": "one-time-code"}))
+    username = forms.CharField(label="设置用户名", max_length=30, required=False,
+                               help_text="4至30位字母、数字或 @ . + - _",
+                               widget=forms.TextInput(attrs={"type": "text", "autocomplete": "username"}))
+    password = forms.CharField(label="设置密码", required=False, strip=False,
+                               help_text="至少10位，包含大写字母、小写字母、数字、符号中的至少三类",
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label="再次输入密码", required=False, strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args, regions: list[Region] | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        assert isinstance(region, forms.ChoiceField)
+        region.choices = [("", "请选择"), *((r.code, r.name) for r in regions or [])]
+
+
+class RegistrationDecisionForm(BureauForm):
+    reason = forms.CharField(label="不予通过的理由", max_length=300, required=False,
+                             help_text="申请人将通过短信收到该理由",
+                             widget=forms.Textarea(attrs={"rows": 3}))

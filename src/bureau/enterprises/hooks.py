@@ -8,5 +8,7 @@ register_menu(
     MenuEntry("企业", "本企业信息", "enterprises:list", frozenset({ENTERPRISE}), order=10, icon="▤"),
     MenuEntry("企业", "分级分类监管", "enterprises:supervision", frozenset({SECTION_HEAD, LEADER}), order=11,
               icon="⇉"),
+    MenuEntry("企业", "企业注册审核", "enterprises:registrations",
+              frozenset({CLERK, LICENSING_OFFICER, SECTION_HEAD, SYSADMIN}), order=12, icon="✓"),
     MenuEntry("系统管理", "企业名录导入", "enterprises:import", frozenset({SYSADMIN}), order=905, icon="⇪"),
 )

@@ -12,6 +12,7 @@ from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
 from bureau.kernel.fields import EncryptedTextField
 from bureau.kernel.masking import mask_id_number, mask_phone
+from bureau.kernel.models import ProcessModel
 
 
 class Industry(models.TextChoices):
@@ -378,3 +379,60 @@ class CreditEvent(models.Model):
     @property
     def changed(self) -> bool:
         return self.grade_before != self.grade_after
+
+
+# Who approves an enterprise's self-registration: the window and licensing staff of the enterprise's county (or the
+# city) and the system administrator, who also keeps the register by hand.
+REGISTRATION_APPROVERS = frozenset({R.CLERK, R.LICENSING_OFFICER, R.SECTION_HEAD, R.SYSADMIN})
+
+
+class Registration(ProcessModel):
+    """企业注册: an enterprise asks for an account on its own (issue 17). The USCC is checked (GB 32100-2015 check
+    character) and found in the register or in the market regulator's business-licence data, the legal
+    representative's phone is proven by an SMS code, and the account waits, inactive, until an officer of the
+    enterprise's county approves (workflow `registration`: approve / refuse with the reason; the applicant is told by
+    SMS). Approval links the account to the register's enterprise, or enters the enterprise in the register from the
+    business licence."""
+
+    class Source(models.TextChoices):
+        REGISTER = "register", "企业名录"
+        LICENCE = "licence", "市场监管部门营业执照信息"
+
+    authority = Authority(dataset="registrations", label="企业注册申请", region="region_id", enterprise=None,
+                          change=REGISTRATION_APPROVERS)
+
+    uscc = models.CharField("统一社会信用代码", max_length=18, db_index=True)
+    name = models.CharField("企业名称", max_length=120)
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, verbose_name="所在区划")
+    industry = models.CharField("行业类别", max_length=30, choices=Industry.choices)
+    address = models.CharField("地址", max_length=200, blank=True)
+    legal_representative = models.CharField("法定代表人", max_length=40)
+    phone = EncryptedTextField("法定代表人手机号码")
+    source = models.CharField("核验来源", max_length=20, choices=Source.choices)
+    licence = models.JSONField("营业执照信息", default=dict, blank=True)
+    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="registrations", verbose_name="企业")
+    account = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="registrations",
+                                verbose_name="申请的账号")
+    reason = models.CharField("不予通过的理由", max_length=300, blank=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="审核人")
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "企业注册申请"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["region", "state", "-created_at"], name="registration_region_state")]
+        constraints = [models.UniqueConstraint(fields=["uscc"], condition=models.Q(state="pending"),
+                                               name="uniq_registration_pending_uscc")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（注册申请）"
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bureau.accounts.models import User
-from bureau.enterprises.models import Enterprise, EnterpriseStatus, SupervisionAssignment
+from bureau.enterprises.models import Enterprise, EnterpriseStatus, Registration, SupervisionAssignment
 from bureau.kernel.validation import PATH_ID_DIGITS, id_param
 
 
@@ -106,3 +106,11 @@ def supervision_counts(user: User | AnonymousUser, year: int) -> dict[str, int]:
     return {"source": this_year.count(), "target": next_year.count(),
             "pending": this_year.exclude(enterprise_id__in=next_year.values("enterprise_id")).count(),
             "orphans": orphans.count()}
+
+
+def registrations_for(user: Any, state: str = "pending") -> QuerySet[Registration]:
+    """企业注册申请 of the user's jurisdiction (`restrict`), newest first; `state` "all" for every state."""
+    rows = Registration.objects.restrict(user).select_related("region", "decided_by")
+    if state != "all":
+        rows = rows.filter(state=state)
+    return rows.order_by("-created_at", "-id")

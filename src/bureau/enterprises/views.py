@@ -5,30 +5,41 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from bureau.accounts import sms_codes
 from bureau.accounts.authority import changes_kind
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.roles import LEADER, OFFICERS, SECTION_HEAD, SYSADMIN
 from bureau.accounts.scope import scope_for
-from bureau.enterprises import credit, queries, rules, services
-from bureau.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, ImportForm, SupervisionImportForm
-from bureau.enterprises.models import Enterprise, ImportJob, Industry
+from bureau.enterprises import credit, queries, registration, rules, services
+from bureau.enterprises.forms import (
+    EnterpriseFilterForm,
+    EnterpriseForm,
+    ImportForm,
+    RegistrationDecisionForm,
+    RegistrationForm,
+    SupervisionImportForm,
+)
+from bureau.enterprises.models import REGISTRATION_APPROVERS, Enterprise, ImportJob, Industry, Registration
 from bureau.enterprises.rules import COLUMNS
-from bureau.kernel.access import acts_on, for_roles
+from bureau.kernel import throttle
+from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.masking import mask_id_number, mask_phone
 from bureau.kernel.models import Region
+from bureau.kernel.net import client_ip
 from bureau.kernel.paging import capped_count, paginate
 from bureau.kernel.pickers import MAX_RESULTS, search_response, search_term
 from bureau.kernel.registry import registry
 from bureau.kernel.validation import parse_id, parse_int
+from bureau.kernel.workflow import workflow_for_model
 
 
 @login_required
@@ -312,3 +323,76 @@ def supervision_import_errors(request: AuthenticatedRequest, pk: int) -> HttpRes
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user, kind="supervision")
     return xlsx_response(f"分工导入问题-{job.pk}.xlsx", ["行号", "列", "问题"],
                          ([e["row"], e["column"], e["message"]] for e in job.errors), sheet="问题清单")
+
+
+# ---------------------------------------------------------------- 企业注册 (issue 17)
+
+
+@public_view
+def register(request: HttpRequest) -> HttpResponse:
+    """企业注册 (public): 「获取验证码」 and 「提交注册」 are two buttons of one form, so it works without scripts."""
+    if request.user.is_authenticated:
+        return redirect("workbench")
+    form = RegistrationForm(request.POST or None, regions=registration.registration_regions())
+    context: dict[str, Any] = {"form": form, "sent": "", "echo": ""}
+    limited: throttle.RateLimited | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if "send" in request.POST:
+                registration.find_enterprise(data["uscc"], data["name"])
+                code = registration.registration_send_code(phone=data["phone"], address=client_ip(request))
+                context["sent"] = "验证码已发送到法定代表人手机，请查收。"
+                context["echo"] = code if sms_codes.demo_echo() else ""
+            else:
+                done = registration.registration_submit(**{k: data[k] for k in (
+                    "uscc", "name", "region", "industry", "address", "legal_representative", "phone", "code",
+                    "username", "password", "password2")})
+                return render(request, "enterprises/register_done.html", {"r": done})
+        except throttle.RateLimited as exc:
+            limited = exc
+            form.add_error(None, exc.message)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return throttle.as_limited(render(request, "enterprises/register.html", context), limited)
+
+
+@login_required
+@acts_on("enterprises.Registration")
+@for_roles(*REGISTRATION_APPROVERS)
+def registration_list(request: AuthenticatedRequest) -> HttpResponse:
+    """企业注册审核: the registrations of the officer's jurisdiction, pending first."""
+    state = request.GET.get("state", "pending")
+    rows = queries.registrations_for(request.user, state if state in {"pending", "approved", "refused", "all"}
+                                     else "pending")
+    page = paginate(rows, request.GET, size=20)
+    return render(request, "enterprises/registrations.html", {"page": page, "state": state, "states": [
+        ("pending", "待审核"), ("approved", "已通过"), ("refused", "未通过"), ("all", "全部")]})
+
+
+@login_required
+@acts_on("enterprises.Registration")
+@for_roles(*REGISTRATION_APPROVERS)
+def registration_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Registration.objects.restrict(request.user).select_related(
+        "region", "enterprise", "account", "decided_by"), pk=pk)
+    form = RegistrationDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.POST.get("action") == "approve":
+                registration.registration_approve(actor=request.user, registration=item)
+                messages.success(request, f"已审核通过，{item.name}的企业账号已开通，申请人已收到短信通知。")
+            else:
+                registration.registration_refuse(actor=request.user, registration=item,
+                                                 reason=form.cleaned_data["reason"])
+                messages.success(request, "已不予通过，申请人已收到短信通知。")
+        except DomainError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+        else:
+            return redirect("enterprises:registration", pk=item.pk)
+    workflow = workflow_for_model("enterprises.Registration")
+    return render(request, "enterprises/registration.html", {
+        "r": item, "form": form, "may_decide": item.state == "pending",
+        "state_label": workflow.state_label(item.state) if workflow else item.state,
+        "history": workflow.history(item) if workflow else [],
+        "licence_fields": (item.licence or {}).get("fields", [])})

@@ -45,6 +45,8 @@ VERBS = {
     "totp_reset": "重置动态口令", "withdraw_publication": "撤回公开", "withhold_publication": "暂不公开",
     "add": "新增", "change": "修改", "daily_sweep": "每日检查", "overdue_sweep": "超期提醒", "kiosk_code": "自助终端验证码",
     "kiosk_print": "自助打印", "plan_publish": "发布计划",
+    "password_reset": "短信验证找回密码", "oidc_linked": "绑定统一身份认证", "oidc_unlinked": "解除统一身份认证绑定",
+    "registration_submit": "提交企业注册申请",
 }
 
 

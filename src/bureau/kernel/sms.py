@@ -21,12 +21,12 @@ class LoggingSmsBackend:
     """Working default: nothing leaves the machine; the message is logged and kept in OutboundMessage. A message whose
     `key` was already recorded is not recorded again (as a deduplicating gateway would do)."""
 
-    def send(self, phone: str, text: str, key: str = "") -> str:
+    def send(self, phone: str, text: str, key: str = "", secret: str = "") -> str:
         if key and OutboundMessage.objects.filter(channel="sms", idempotency_key=key).exists():
             return "duplicate"
-        log.info("SMS to %s: %s", mask_phone(phone), text)
-        OutboundMessage.objects.create(channel="sms", to_masked=mask_phone(phone), body=text, status="logged",
-                                       idempotency_key=key)
+        log.info("SMS to %s: %s", mask_phone(phone), redact(text, secret))
+        OutboundMessage.objects.create(channel="sms", to_masked=mask_phone(phone), body=redact(text, secret),
+                                       status="logged", idempotency_key=key)
         return "logged"
 
 
@@ -36,7 +36,7 @@ class HttpGatewaySmsBackend:
     repeated out_id without sending again — a job killed after the gateway took a message but before the claim was
     committed re-sends it with the same out_id on the re-run, and the holder still gets one SMS."""
 
-    def send(self, phone: str, text: str, key: str = "") -> str:
+    def send(self, phone: str, text: str, key: str = "", secret: str = "") -> str:
         body = json.dumps({"phone": phone, "text": text, "sign": settings.BUREAU_NAME, "out_id": key}).encode()
         request = urllib.request.Request(
             settings_value("SMS_GATEWAY_URL"), data=body, method="POST",
@@ -44,9 +44,15 @@ class HttpGatewaySmsBackend:
         )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - configured gateway URL
             ref = json.loads(response.read() or b"{}").get("id", "")
-        OutboundMessage.objects.create(channel="sms", to_masked=mask_phone(phone), body=text, provider_ref=ref,
+        OutboundMessage.objects.create(channel="sms", to_masked=mask_phone(phone), body=redact(text, secret),
+                                       provider_ref=ref,
                                        idempotency_key=key)
         return ref
+
+
+def redact(text: str, secret: str) -> str:
+    """The text as it may be logged and kept: a one-time code in it replaced by asterisks."""
+    return text.replace(secret, "*" * len(secret)) if secret else text
 
 
 def settings_value(name: str) -> str:
@@ -58,7 +64,8 @@ def get_backend():  # noqa: ANN201
     return getattr(import_module(module), cls)()
 
 
-def send_sms(phone: str, text: str, key: str = "") -> str:
+def send_sms(phone: str, text: str, key: str = "", secret: str = "") -> str:
     """Send through the configured backend; `key` (a stable id of what is being told) lets the gateway drop a
-    repeat of the same message after a crash."""
-    return get_backend().send(phone, text, key=key)
+    repeat of the same message after a crash; `secret` (a one-time code in the text) is sent but never logged or
+    kept in clear."""
+    return get_backend().send(phone, text, key=key, secret=secret)

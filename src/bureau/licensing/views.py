@@ -171,11 +171,17 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     """The item list; an enterprise sees which items apply to it and why the others do not (eligibility data)."""
     items = queries.active_items()
     enterprise = request.user.enterprise
-    rows = (eligibility.catalogue_for(enterprise, items) if enterprise is not None
-            else [(i, None) for i in items])
+    rows: list[tuple[PermitItem, str | None]] = (eligibility.catalogue_for(enterprise, items) if enterprise
+                                                 is not None else [(i, None) for i in items])
     is_clerk = request.user.has_role(CLERK) and not request.user.enterprise_id
+    if enterprise is not None:  # issue 17: what this enterprise can apply for first (by its industry: eligibility)
+        groups = [("适用于本企业的事项", [r for r in rows if r[1] is None]),
+                  ("其他事项", [r for r in rows if r[1] is not None])]
+    else:
+        groups = [("", rows)]
     return render(request, "licensing/catalogue.html", {
-        "rows": rows, "is_clerk": is_clerk, "drafts": queries.drafts(request.user) if is_clerk else []})
+        "rows": rows, "groups": [(title, group) for title, group in groups if group], "is_clerk": is_clerk,
+        "enterprise": enterprise, "drafts": queries.drafts(request.user) if is_clerk else []})
 
 
 def _proxy_enterprise(request: AuthenticatedRequest) -> tuple[Enterprise | None, ProxyEnterpriseForm | None]:

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -36,6 +40,7 @@ from bureau.portal.forms import (
 from bureau.portal.models import INDUSTRY_CHOICES, Consultation, FaqEntry, LawKind, LawTopic
 from bureau.portal.rules import query_terms, snippet
 
+V = TypeVar("V", bound=Callable[..., HttpResponse])
 HOME_CACHE_KEY = "portal:home:lists"
 PUBLIC_PAGE_SECONDS = 60  # public, anonymous pages (home, laws, FAQ) are served from the cache for a minute
 OWN_LINKS = {"portal:laws", "petitions:mailbox", "petitions:lookup", "portal:faq"}
@@ -43,8 +48,26 @@ OWN_LINKS = {"portal:laws", "petitions:mailbox", "petitions:lookup", "portal:faq
 # ---------------------------------------------------------------- public
 
 
+def anonymous_cache(seconds: int) -> Callable[[V], V]:
+    """Serve a public page from the cache only to visitors without a session: a signed-in user's page carries the
+    user's name in the header (我的办事 instead of 登录办事) and must never be cached for everyone."""
+
+    def decorator(view: V) -> V:
+        cached = cache_page(seconds)(view)
+
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                return view(request, *args, **kwargs)
+            return cached(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
 @public_view
-@cache_page(PUBLIC_PAGE_SECONDS)
+@anonymous_cache(PUBLIC_PAGE_SECONDS)
 def home(request: HttpRequest) -> HttpResponse:
     others = [e for e in sorted(registry.portal_links, key=lambda e: e.order) if e.url_name not in OWN_LINKS]
     lists = cache.get(HOME_CACHE_KEY)
@@ -56,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
-@cache_page(PUBLIC_PAGE_SECONDS)
+@anonymous_cache(PUBLIC_PAGE_SECONDS)
 def law_list(request: HttpRequest) -> HttpResponse:
     qs = queries.law_search(request.GET)
     page = paginate(qs, request.GET, size=20)
@@ -68,7 +91,7 @@ def law_list(request: HttpRequest) -> HttpResponse:
 
 
 @public_view
-@cache_page(PUBLIC_PAGE_SECONDS)
+@anonymous_cache(PUBLIC_PAGE_SECONDS)
 def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
     law = queries.get_law(pk)
     return render(request, "portal/law_detail.html", {
@@ -77,7 +100,7 @@ def law_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @public_view
-@cache_page(PUBLIC_PAGE_SECONDS)
+@anonymous_cache(PUBLIC_PAGE_SECONDS)
 def faq(request: HttpRequest) -> HttpResponse:
     page = paginate(queries.faq_search(request.GET), request.GET, size=30)
     return render(request, "portal/faq.html", {"page": page, "params": request.GET, "topics": LawTopic.choices})
