@@ -46,7 +46,6 @@ def load_benchmark(actor: Any = None) -> int:
                for path in benchmark_files())
 
 
-@register_demo("penalties", order=60)
 # how fines are paid per deciding authority (行政处罚法 第67条): demo values — the 执收单位编码 and accounts are the
 # finance bureau's, entered by the administrator from the non-tax revenue system
 def seed_payment_accounts() -> int:
@@ -78,6 +77,7 @@ def demo_voucher(case: Any, paid_on: dt.date) -> Any:
     return SimpleUploadedFile("缴款凭证.pdf", pdf, content_type="application/pdf")
 
 
+@register_demo("penalties", order=60)
 def load(ctx: Any) -> None:
     from bureau.accounts import roles as R
     from bureau.accounts.models import Organisation, Role, User
