@@ -92,6 +92,7 @@ def test_enterprise_uploads_its_voucher_and_the_officer_confirms_the_payment(w, 
     assert voucher is not None and voucher.file.read() == PDF
     assert ProcessHistory.objects.filter(object_id=case.pk, action="submit_voucher").exists()
     officer = login(w.officer)
+    assert "缴款凭证待核对" in officer.get("/").content.decode()  # 我的待办 of the case's officer
     page = officer.get(f"/penalties/cases/{case.pk}/").content.decode()
     assert "待核对" in page and "确认缴款并记录执行情况" in page and f"/attachments/{voucher.pk}/download" in page
     assert officer.get(f"/attachments/{voucher.pk}/download").status_code == 200

@@ -20,7 +20,9 @@ class ServiceRateForm(BureauForm):
 
     def __init__(self, *args: Any, reasons: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reasons"].choices = list(reasons.items())
+        field = self.fields["reasons"]
+        if isinstance(field, forms.MultipleChoiceField):
+            field.choices = list(reasons.items())
 
 
 class AppealForm(BureauForm):

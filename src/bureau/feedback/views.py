@@ -55,7 +55,7 @@ def service_rate(request: AuthenticatedRequest, service_type: str, service_id: s
                 if exc.field in form.fields:
                     form.add_error(exc.field, exc.message)
         else:
-            error = next(iter(e for errors in form.errors.values() for e in errors), "请更正评价中的错误")
+            error = str(next(iter(e for errors in form.errors.values() for e in errors), "请更正评价中的错误"))
     return render(request, "feedback/service_rate.html",
                   {"form": form, "done": done, "error": error, "service": service},
                   status=400 if error else 200)

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic import Field as PydField
 
 from bureau.accounts.authority import changes_kind
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.tokens import token_scope
 from bureau.kernel.errors import NotFound, PermissionDenied
 from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Offset, Text
@@ -429,7 +430,7 @@ def payment_get(request: HttpRequest, case_id: Id) -> PaymentOut:
              summary="当事人上传缴款凭证（multipart：amount、paid_on、number、file）",
              description="已送达的罚款案件，当事人企业上传；文件类型和大小按规则 penalties.voucher_types、"
                          "penalties.voucher_max_mb 校验；金额不超过决定罚款，日期不早于送达、不晚于今天。")
-def voucher_submit(request: HttpRequest, case_id: Id, amount: Form[int], paid_on: Form[Day], number: Form[str],
+def voucher_submit(request: AuthenticatedRequest, case_id: Id, amount: Form[int], paid_on: Form[Day], number: Form[str],
                    file: File[UploadedFile]) -> PaymentOut:
     case = _case(request, case_id)
     services.case_submit_voucher(actor=request.user, case=case, amount=amount, paid_on=paid_on, number=number,
@@ -442,7 +443,7 @@ class VoucherReturnIn(InputSchema):
 
 
 @router.post("/cases/{case_id}/voucher/return", response=PaymentOut, summary="执法人员退回缴款凭证（写明理由）")
-def voucher_return(request: HttpRequest, case_id: Id, payload: VoucherReturnIn) -> PaymentOut:
+def voucher_return(request: AuthenticatedRequest, case_id: Id, payload: VoucherReturnIn) -> PaymentOut:
     case = _case(request, case_id)
     services.case_return_voucher(actor=request.user, case=case, reason=payload.reason)
     return _payment_out(case)
@@ -454,7 +455,7 @@ class PaymentConfirmIn(InputSchema):
 
 @router.post("/cases/{case_id}/payment/confirm", response=PaymentOut,
              summary="执法人员核对缴款凭证无误，确认缴款并记录执行情况（自觉缴纳）")
-def payment_confirm(request: HttpRequest, case_id: Id, payload: PaymentConfirmIn) -> PaymentOut:
+def payment_confirm(request: AuthenticatedRequest, case_id: Id, payload: PaymentConfirmIn) -> PaymentOut:
     case = _case(request, case_id)
     services.case_confirm_payment(actor=request.user, case=case, note=payload.note)
     case.refresh_from_db()

@@ -55,7 +55,7 @@ def seed_payment_accounts() -> int:
                                                      OrganisationKind.ZONE]).select_related("region"):
         if PaymentAccount.objects.filter(organisation=org).exists():
             continue
-        place = org.region.name if org.region_id and org.kind != OrganisationKind.CITY_BUREAU else "运城市"
+        place = org.region.name if org.region is not None and org.kind != OrganisationKind.CITY_BUREAU else "运城市"
         digits = "".join(ch for ch in (org.region_id or "140899") if ch.isdigit())
         PaymentAccount.objects.create(
             organisation=org, payee=f"{place}财政局（非税收入汇缴结算户）", collector_code=f"{digits}017",

@@ -166,6 +166,10 @@ def workbench(user: Any) -> Iterable[WorkItem]:
             due, label, chip = case.executed_on, "执行已记录，待结案", "running"
         if user.enterprise_id:
             title = f"缴纳罚款：{case.number}" if paying else f"陈述申辩：{case.number}"
+            if paying and case.voucher_at:
+                title += "（缴款凭证待核对）"
+        elif paying and case.voucher_at:  # 行政处罚法 第67条: the party's 缴款凭证 waits for the officer's check
+            title = f"{case.number} {case.enterprise.name}（缴款凭证待核对）"
         elif paying:
             title = f"{case.number} {case.enterprise.name}（罚款缴纳{'已逾期' if case.payment_overdue else '期限'}）"
         elif case.statement_review_pending:  # 行政处罚法 第45条: the statement waits for the officer's review
