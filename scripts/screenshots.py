@@ -58,6 +58,16 @@ SHOTS = [
     ("ui-portal-home-desktop", "", "/portal/", 1366),
     ("ui-portal-elder-phone", "", "/portal/", 390),
     ("ui-guide-phone", "", "/licensing/guide/", 390),
+    # issue 17.5: the whole 办事指南 (flow diagram, forms to download), paying a fine (details, voucher to check), the
+    # 差评原因 in the statistics and the follow-up
+    ("guide-item-phone", "", "/licensing/guide/hazchem_operation/", 390),
+    ("guide-item-desktop", "", "/licensing/guide/hazchem_operation/", 1366),
+    ("penalties-payment-phone", "qiye", "/penalties/cases/5/#payment", 390),
+    ("penalties-payment-desktop", "qiye", "/penalties/cases/5/#payment", 1366),
+    ("penalties-voucher-check-desktop", "yanhu_inspector", "/penalties/cases/16/#payment", 1366),
+    ("penalties-voucher-check-phone", "yanhu_inspector", "/penalties/cases/16/#payment", 390),
+    ("feedback-reasons-desktop", "city_leader", "/feedback/ratings/", 1366),
+    ("feedback-followup-reasons-phone", "city_licensing", "/feedback/ratings/followups/1/", 390),
     ("ui-draw-public-phone", "", "/inspection/public/draws/1/", 390),
     ("ui-draw-public-desktop", "", "/inspection/public/draws/", 1366),
     ("ui-login-phone", None, "/accounts/login/", 390),

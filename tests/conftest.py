@@ -45,16 +45,19 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
 
 
 def _load_shipped_reference_data() -> None:
-    """The reference data a bureau's database holds — the licensing catalogue and the discretion benchmark (statutory
+    """The reference data a bureau's database holds — the licensing catalogue, the 差评原因 and the discretion benchmark (statutory
     ranges, 应急〔2024〕90号 rows, the demo set) — is loaded once per test database instead of once per test (0.13 s
     and 0.4 s each; the benchmark alone was 27 % of the penalty tests' time). Tests run inside a transaction that
     rolls back, so none can change it for another; a test that flushes the database (transaction=True) leaves it
     empty and the areas' factories load what they need again."""
+    from bureau.feedback.models import BadRatingReason
+    from bureau.feedback.reference import seed_reasons
     from bureau.licensing.reference import seed_items
     from bureau.penalties.demo import load_benchmark
     from bureau.penalties.models import BenchmarkRow
 
     seed_items()
+    seed_reasons(BadRatingReason)  # the 差评原因 list (migration feedback 0002)
     if not BenchmarkRow.objects.exists():
         load_benchmark()
 

@@ -29,6 +29,26 @@ class RatingLevel(models.IntegerChoices):
 BAD_LEVELS = (RatingLevel.DISSATISFIED, RatingLevel.VERY_DISSATISFIED)  # 差评 (国办发〔2019〕51号)
 
 
+class BadRatingReason(models.Model):
+    """One 差评原因 a rater picks with 不满意 / 非常不满意 (data, editable in the admin). The list follows what the
+    好差评 evaluates (国办发〔2019〕51号: 政务服务事项管理、办事流程、服务效率、平台便捷性、工作人员的服务态度和服务水平)."""
+
+    code = models.SlugField("代码", max_length=30, unique=True)
+    label = models.CharField("差评原因", max_length=60)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    source = models.CharField("依据", max_length=200)
+    effective_from = models.DateField("生效日期")
+
+    class Meta:
+        verbose_name = "差评原因"
+        verbose_name_plural = verbose_name
+        ordering = ["sort", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class Rating(models.Model):
     """One rating of one completed service (service_type + service_id; `round` counts re-ratings after a
     reopened petition). Excluded ratings (an upheld appeal against a malicious rating) do not count."""
@@ -51,6 +71,8 @@ class Rating(models.Model):
                                      related_name="+", verbose_name="被评价单位")
     channel = models.CharField("评价渠道", max_length=20, default="web")
     excluded = models.BooleanField("已剔除（申诉成立）", default=False)
+    # 差评原因: picked with 不满意 / 非常不满意 (the comment then tells what happened, rules.check_reasons)
+    reasons = models.ManyToManyField(BadRatingReason, blank=True, related_name="ratings", verbose_name="差评原因")
     created_at = models.DateTimeField("评价时间", db_index=True)
 
     objects = RestrictedQuerySet.as_manager()

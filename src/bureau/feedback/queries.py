@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from bureau.accounts.models import User
-from bureau.feedback.models import Rating, RatingFollowUp
+from bureau.feedback.models import BadRatingReason, Rating, RatingFollowUp
 from bureau.feedback.rules import satisfaction_of
 from bureau.kernel.registry import WorkItem
 
@@ -54,3 +54,12 @@ def followup_workbench(user: User) -> Iterable[WorkItem]:
                      area="好差评", status="待整改", due_label=f"期限 {f.due_date:%Y-%m-%d}",
                      chip="overdue" if f.due_date < today else "due", sort_key=f.due_date.isoformat())
             for f in rows]
+
+
+def reason_counts(qs: QuerySet[Rating]) -> list[dict[str, Any]]:
+    """How many of the ratings named each 差评原因 (one grouped count; a rating may name several): every reason in
+    force, and a retired one while it still has ratings."""
+    counts = dict(qs.filter(reasons__isnull=False).values_list("reasons__code").annotate(n=Count("id")))
+    return [{"code": code, "label": label, "count": counts.get(code, 0)}
+            for code, label, active in BadRatingReason.objects.order_by("sort", "id").values_list(
+                "code", "label", "is_active") if active or counts.get(code)]

@@ -22,7 +22,7 @@ from bureau.accounts import roles as R
 from bureau.accounts.models import User
 from bureau.accounts.scope import scope_for
 from bureau.feedback import rules
-from bureau.feedback.models import Rating, RatingAppeal, RatingFollowUp
+from bureau.feedback.models import BadRatingReason, Rating, RatingAppeal, RatingFollowUp
 from bureau.feedback.workflow import APPEAL, FOLLOWUP
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
@@ -32,14 +32,24 @@ from bureau.kernel.rules import rule
 from bureau.kernel.workflow import apply_transition, record_history
 
 
+def bad_reasons() -> dict[str, str]:
+    """The 差评原因 in force, {code: label} in their order (data, feedback.BadRatingReason)."""
+    return dict(BadRatingReason.objects.filter(is_active=True, effective_from__lte=timezone.localdate())
+                .order_by("sort", "id").values_list("code", "label"))
+
+
 def rating_submit(*, actor: User | AnonymousUser | None, service_type: str, service_id: str, service_label: str, level: int,
                   region_id: str, organisation: Any = None, comment: str = "", real_name: bool | None = None,
-                  rater_name: str = "", rater_phone: str = "", round: int = 1, channel: str = "web") -> Rating:
-    """Record the one rating of a completed service; a bad real-name rating opens a follow-up with a deadline."""
+                  rater_name: str = "", rater_phone: str = "", round: int = 1, channel: str = "web",
+                  reasons: list[str] | None = None) -> Rating:
+    """Record the one rating of a completed service; a bad real-name rating opens a follow-up with a deadline.
+    `reasons`: the 差评原因 codes where the channel asks for them (the rating page and the API always do; then a bad
+    rating needs at least one and a description, rules.check_reasons); None for a channel that does not ask."""
     level = rules.check_level(level)
     comment = (comment or "").strip()
     if len(comment) > 500:
         raise DomainError("评价内容不超过500字", field="comment")
+    codes = rules.check_reasons(level, reasons, comment, bad_reasons()) if reasons is not None else []
     if not service_type or not service_id:
         raise DomainError("缺少被评价的服务")
     if Rating.objects.filter(service_type=service_type, service_id=str(service_id), round=round).exists():
@@ -58,8 +68,11 @@ def rating_submit(*, actor: User | AnonymousUser | None, service_type: str, serv
                 rater_phone=rater_phone, region_id=region_id, organisation=organisation, channel=channel,
                 created_at=now,
             )
+            if codes:
+                rating.reasons.set(BadRatingReason.objects.filter(code__in=codes))
             audit(actor, "portal.rating_submit", rating, summary=f"服务评价：{service_label[:80]} {rating.get_level_display()}",
-                  data={"service_type": service_type, "service_id": str(service_id), "level": level})
+                  data={"service_type": service_type, "service_id": str(service_id), "level": level,
+                        "reasons": codes})
             if rating.is_bad and real_name:
                 _open_followup(rating)
     except IntegrityError:
@@ -72,11 +85,12 @@ def _open_followup(rating: Rating) -> RatingFollowUp:
     deadline = add_working_days(timezone.localdate(), days)
     followup = RatingFollowUp.objects.create(rating=rating, organisation=rating.organisation, state="open",
                                              due_date=deadline.date, due_provisional=deadline.provisional)
+    why = "、".join(r.label for r in rating.reasons.all())
     record_history(followup, actor=None, action="open", label="差评自动转整改",
-                   note=f"实名差评，{days} 个工作日内整改回访")
+                   note=f"实名差评{f'（差评原因：{why}）' if why else ''}，{days} 个工作日内整改回访")
     recipients = _unit_heads(rating.organisation)
     notify(recipients, "收到实名差评，请整改回访", f"{rating.service_label}：{rating.get_level_display()}，"
-           f"整改期限 {deadline.date:%Y-%m-%d}", url=reverse("feedback:followup", args=[followup.pk]))
+           f"{f'差评原因：{why}，' if why else ''}整改期限 {deadline.date:%Y-%m-%d}", url=reverse("feedback:followup", args=[followup.pk]))
     return followup
 
 

@@ -19,7 +19,7 @@ from bureau.accounts.http import AuthenticatedRequest
 from bureau.feedback import services
 from bureau.feedback.forms import AppealForm, ServiceRateForm
 from bureau.feedback.models import Rating, RatingAppeal, RatingFollowUp, RatingLevel
-from bureau.feedback.queries import ratings_window
+from bureau.feedback.queries import ratings_window, reason_counts
 from bureau.feedback.rules import satisfaction_of
 from bureau.feedback.workflow import APPEAL, FOLLOWUP
 from bureau.kernel.access import acts_on, for_roles
@@ -38,20 +38,27 @@ def service_rate(request: AuthenticatedRequest, service_type: str, service_id: s
     service = resolver(request.user, service_id) if resolver else None
     if service is None:
         raise Http404
-    form = ServiceRateForm(request.POST or None)
+    form = ServiceRateForm(request.POST or None, reasons=services.bad_reasons())
     done = Rating.objects.filter(service_type=service_type, service_id=service_id).exists()
     error = ""
-    if request.method == "POST" and not done and form.is_valid():
-        try:
-            services.rating_submit(
-                actor=request.user, service_type=service_type, service_id=service_id, service_label=service.label,
-                level=form.cleaned_data["level"], comment=form.cleaned_data["comment"], region_id=service.region_id,
-                organisation=service.organisation)
-            done = True
-        except DomainError as exc:
-            error = exc.message
+    if request.method == "POST" and not done:
+        if form.is_valid():
+            try:
+                services.rating_submit(
+                    actor=request.user, service_type=service_type, service_id=service_id,
+                    service_label=service.label, level=form.cleaned_data["level"],
+                    comment=form.cleaned_data["comment"], region_id=service.region_id,
+                    organisation=service.organisation, reasons=form.cleaned_data["reasons"])
+                done = True
+            except DomainError as exc:
+                error = exc.message
+                if exc.field in form.fields:
+                    form.add_error(exc.field, exc.message)
+        else:
+            error = str(next(iter(e for errors in form.errors.values() for e in errors), "请更正评价中的错误"))
     return render(request, "feedback/service_rate.html",
-                  {"form": form, "done": done, "error": error, "service": service})
+                  {"form": form, "done": done, "error": error, "service": service},
+                  status=400 if error else 200)
 
 
 def _period(request: HttpRequest) -> tuple[dt.date, dt.date]:
@@ -82,7 +89,7 @@ def _ratings_report(request: HttpRequest) -> tuple[dt.date, dt.date, list[dict],
                                                                                         row["service_type"]),
                      "total": row["total"], "levels": levels, "satisfaction": share})
     total_share, satisfied, total = satisfaction_of(qs)
-    summary = {"satisfaction": total_share, "satisfied": satisfied, "total": total,
+    summary = {"reasons": reason_counts(qs), "satisfaction": total_share, "satisfied": satisfied, "total": total,
                "bad": qs.filter(level__lte=RatingLevel.DISSATISFIED).count(),
                "excluded": Rating.objects.restrict(request.user).filter(created_at__gte=lo, created_at__lte=hi,
                                                                           excluded=True).count()}
@@ -97,7 +104,7 @@ SERVICE_LABELS = {"petitions.petition": "诉求办理", "window.visit": "窗口�
 @for_roles(*R.STAFF_ROLES)
 def ratings(request: AuthenticatedRequest) -> HttpResponse:
     start, end, rows, summary = _ratings_report(request)
-    recent = Rating.objects.restrict(request.user).order_by("-created_at")[:30]
+    recent = Rating.objects.restrict(request.user).prefetch_related("reasons").order_by("-created_at")[:30]
     followups = (RatingFollowUp.objects.restrict(request.user).filter(state="open").select_related("rating")
                  .order_by("due_date")[:30])
     pending = (RatingAppeal.objects.filter(state="pending", rating__in=Rating.objects.restrict(request.user))
@@ -120,6 +127,9 @@ def ratings_export(request: AuthenticatedRequest) -> HttpResponseBase:
             for r in rows]
     data.append(["合计", summary["total"], "", "", "", "", "",
                  summary["satisfaction"] if summary["satisfaction"] is not None else "暂无数据"])
+    data.append([])
+    data.append(["差评原因", "差评数"])
+    data += [[r["label"], r["count"]] for r in summary["reasons"]]
     audit(request.user, "portal.ratings_export", summary=f"导出好差评报表 {start}—{end}")
     return xlsx_response(f"好差评报表-{start}-{end}.xlsx", header, data, sheet="好差评")
 
@@ -128,7 +138,8 @@ def ratings_export(request: AuthenticatedRequest) -> HttpResponseBase:
 @acts_on("feedback.RatingFollowUp", action="action")
 @for_roles(*R.STAFF_ROLES)
 def followup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    followup = get_object_or_404(RatingFollowUp.objects.restrict(request.user).select_related("rating"), pk=pk)
+    followup = get_object_or_404(RatingFollowUp.objects.restrict(request.user).select_related("rating")
+                                 .prefetch_related("rating__reasons"), pk=pk)
     if request.method == "POST":
         try:
             services.followup_complete(actor=request.user, followup=followup, result=request.POST.get("result", ""))

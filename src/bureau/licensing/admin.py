@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bureau.kernel.admin import AuditedAdmin
-from bureau.licensing.models import ItemEligibility, ItemField, PermitItem, PermitMaterial
+from bureau.licensing.models import ItemEligibility, ItemField, ItemStep, PermitItem, PermitMaterial
 
 
 class PermitMaterialInline(admin.TabularInline):
@@ -23,13 +23,20 @@ class ItemEligibilityInline(admin.TabularInline):
     extra = 0
 
 
+class ItemStepInline(admin.TabularInline):
+    """The item's 办理流程 as published in its 办事指南 (drawn there as the flow diagram)."""
+
+    model = ItemStep
+    extra = 0
+
+
 @admin.register(PermitItem)
 class PermitItemAdmin(AuditedAdmin):
     list_display = ("code", "name", "kind", "level", "statutory_days", "promised_days", "tolerance_allowed",
                     "is_active")
     list_filter = ("kind", "level", "is_active")
     search_fields = ("code", "name")
-    inlines = [PermitMaterialInline, ItemFieldInline, ItemEligibilityInline]
+    inlines = [PermitMaterialInline, ItemFieldInline, ItemEligibilityInline, ItemStepInline]
 
 
 @admin.register(ItemEligibility)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from ninja import Field, Form, Query, Router, Schema
 
 from bureau.accounts.http import AuthenticatedRequest
@@ -30,6 +31,29 @@ class MaterialOut(Schema):
     name: str
     requirement: str
     shared_from: str
+    form: str = Field("", description="材料形式")
+    copies: int = Field(1, description="份数")
+
+
+class StepOut(Schema):
+    name: str = Field(description="环节")
+    actor: str = Field(description="办理人员")
+    limit: str = Field(description="时限")
+    note: str = Field(description="说明")
+
+
+class GuideOut(Schema):
+    """一次性告知: the elements of the 办事指南 beside limits and materials (行政许可法 第三十条)."""
+
+    accepting_body: str = Field(description="受理机构")
+    location: str = Field(description="办理地点与窗口")
+    phone: str = Field(description="咨询电话")
+    office_hours: str = Field(description="办公时间")
+    delivery: str = Field(description="结果送达方式")
+    steps: list[StepOut] = Field(description="办理流程（按顺序）")
+    blank_form_url: str = Field(description="空白表格（PDF）")
+    sample_form_url: str = Field(description="样表（PDF）")
+    guide_url: str = Field(description="办事指南页面")
 
 
 class FieldOut(Schema):
@@ -59,6 +83,7 @@ class ItemOut(Schema):
     parallel_departments: list[str]
     materials: list[MaterialOut]
     fields: list[FieldOut]
+    guide: GuideOut
 
     @staticmethod
     def from_model(i: PermitItem) -> ItemOut:
@@ -69,7 +94,16 @@ class ItemOut(Schema):
                        notification_commitment_allowed=i.notification_commitment_allowed,
                        parallel_departments=i.department_codes,
                        materials=[MaterialOut(id=m.pk, name=m.name, requirement=m.requirement,
-                                              shared_from=m.shared_from) for m in i.materials.all()],
+                                              shared_from=m.shared_from, form=m.form, copies=m.copies)
+                                  for m in i.materials.all()],
+                       guide=GuideOut(
+                           accepting_body=i.accepting_body, location=i.location, phone=i.phone,
+                           office_hours=i.office_hours, delivery=i.delivery,
+                           steps=[StepOut(name=s.name, actor=s.actor, limit=s.limit, note=s.note)
+                                  for s in i.steps.all()],
+                           blank_form_url=reverse("licensing:guide_form", args=[i.code, "blank"]),
+                           sample_form_url=reverse("licensing:guide_form", args=[i.code, "sample"]),
+                           guide_url=reverse("licensing:guide_item", args=[i.code])),
                        fields=[FieldOut(key=f.key, label=f.label, kind=f.kind, required=f.required, source=f.source,
                                         choices=list(f.choices), max_length=f.max_length)
                                for f in form_fields.specs_of(i)])

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bureau.certificates.models import HELD_STATUSES
+from bureau.feedback.services import rating_submit
 from bureau.kernel.registry import register_demo
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -187,6 +188,14 @@ def load(ctx: Any) -> None:
     s.application_site_verify(actor=officer, application=granted, result="经营场所、安全管理制度与申请材料一致，符合条件。")
     s.application_propose(actor=officer, application=granted, proposal="grant", reason="材料齐全，现场核查合格。")
     s.application_grant(actor=leader, application=granted, note="同意。")
+    # 好差评: qiye rates the granted licence 不满意 with its 差评原因 (国办发〔2019〕51号); the real-name bad rating
+    # opens a follow-up (整改) for the licensing section, which shows the reasons
+    granted.refresh_from_db()
+    rating_submit(actor=qiye, service_type="licensing.application", service_id=str(granted.pk),
+                  service_label=f"行政许可：{granted.item.name}（{granted.number}）", level=2,
+                  region_id=granted.region_id, organisation=s.authority_of(granted),
+                  reasons=["not_told_at_once", "slow"],
+                  comment="储存设施评价报告第一次提交时没有告知要盖评价机构公章，补正了两次，多用了一周。")
 
     tolerated = _submit(qiye, items["hazchem_project_condition"], skip={"tolerable"},
                         project_name="河东化工甲醇储罐区安全改造项目")

@@ -76,6 +76,14 @@ class PermitItem(models.Model):
         help_text="准予许可后对证照库的处理：变更、延期办理的是企业已持有的同一证照（行政许可法 第49、50条）")
     fees = models.CharField("收费标准", max_length=60, default="不收费")
     conditions = models.TextField("申请条件", blank=True)
+    # 一次性告知 (办事指南 elements): who accepts, where, how to ask, when, how the result reaches the applicant
+    accepting_body = models.CharField("受理机构", max_length=100, blank=True)
+    location = models.CharField("办理地点与窗口", max_length=200, blank=True)
+    phone = models.CharField("咨询电话", max_length=60, blank=True)
+    office_hours = models.CharField("办公时间", max_length=120, blank=True)
+    delivery = models.CharField("结果送达方式", max_length=200, blank=True)
+    guide_source = models.CharField("办事指南要素依据", max_length=200, blank=True,
+                                    help_text="办事指南应载明的要素所依据的规定")
     source = models.CharField("时限依据", max_length=200)
     effective_from = models.DateField("生效日期")
     is_active = models.BooleanField("启用", default=True)
@@ -112,6 +120,8 @@ class PermitMaterial(models.Model):
                                      help_text="系统自动获取该材料内容的接口代码，如 business_licence（市场监管局营业执照）；"
                                                "为空则仅标注免提交，由审查人员核验")
     note = models.CharField("说明", max_length=200, blank=True)
+    form = models.CharField("材料形式", max_length=60, blank=True, help_text="如：电子件（PDF或图片，加盖公章）；原件扫描件")
+    copies = models.PositiveSmallIntegerField("份数", default=1)
     generated = models.BooleanField("网上填报自动生成", default=False,
                                     help_text="由系统根据网上填报的申请表内容生成PDF（如申请书），企业不上传")
     sort = models.PositiveSmallIntegerField("排序", default=0)
@@ -162,6 +172,7 @@ class ItemField(models.Model):
     choices = models.CharField("可选项（用“、”分隔）", max_length=300, blank=True)
     max_length = models.PositiveSmallIntegerField("最大长度", default=200)
     help_text = models.CharField("填写说明", max_length=200, blank=True)
+    example = models.CharField("样表示例", max_length=200, blank=True, help_text="办事指南“样表”中的示例填写内容")
     basis = models.CharField("依据", max_length=200, blank=True, help_text="该项内容的规定来源，如申请书格式所依据的办法")
     sort = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -173,6 +184,26 @@ class ItemField(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ItemStep(models.Model):
+    """One step of an item's 办理流程 as published in its 办事指南 (data; drawn as the guide's flow diagram): who does
+    it and in what time. 行政许可法 第30条: the procedure and time limits are published where the applicant applies."""
+
+    item = models.ForeignKey(PermitItem, on_delete=models.CASCADE, related_name="steps")
+    name = models.CharField("环节", max_length=40)
+    actor = models.CharField("办理人员", max_length=60, blank=True)
+    limit = models.CharField("时限", max_length=60, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    sort = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "办理流程环节"
+        verbose_name_plural = verbose_name
+        ordering = ["item", "sort", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class IssuingLevel(models.TextChoices):

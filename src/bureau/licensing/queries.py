@@ -88,7 +88,7 @@ def commitments_due(user: User) -> QuerySet[Commitment]:
 
 
 def active_items() -> QuerySet[PermitItem]:
-    return (PermitItem.objects.filter(is_active=True).prefetch_related("materials", "form_fields")
+    return (PermitItem.objects.filter(is_active=True).prefetch_related("materials", "form_fields", "steps")
             .order_by("sort", "code"))
 
 

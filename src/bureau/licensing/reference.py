@@ -226,7 +226,7 @@ CERTIFICATE_ACTIONS = {"aqsc_extension": "extension", "aqsc_change": "change", "
 
 def seed_items() -> int:
     """Insert the catalogue items that do not exist yet; returns how many were added."""
-    from bureau.licensing.models import ItemEligibility, ItemField, PermitItem, PermitMaterial
+    from bureau.licensing.models import ItemEligibility, ItemField, ItemStep, PermitItem, PermitMaterial
 
     existing = set(PermitItem.objects.values_list("code", flat=True))
     added = 0
@@ -254,4 +254,95 @@ def seed_items() -> int:
             PermitItem.objects.filter(pk=item.pk).update(outcome="filing")
         added += 1
     seed_intake(PermitItem, ItemField, ItemEligibility, PermitMaterial)
+    seed_guide(PermitItem, PermitMaterial, ItemField, ItemStep)
     return added
+
+
+# ---------------------------------------------------------------- 一次性告知: the rest of each item's 办事指南
+# 行政许可法 第三十条: the authority publishes each item's 事项、依据、条件、数量、程序、期限, the list of all materials
+# and a 申请书示范文本 where it receives applications (the 样表 generated from the item's form fields); 第二十九条: it
+# gives the applicant the 申请书格式文本 (the 空白表格). Where, who and when are local data (the bureau edits them in
+# the admin); these are the values shipped for Yuncheng.
+GUIDE_SOURCE = "《中华人民共和国行政许可法》第二十九条、第三十条（公示事项、依据、条件、程序、期限、材料目录和申请书示范文本）"
+GUIDE_BY_LEVEL = {
+    "city": {"accepting_body": "运城市应急管理局",
+             "location": "运城市政务服务中心 应急管理局综合受理窗口（也可在网上办事大厅全程网办）"},
+    "county": {"accepting_body": "企业所在县（市、区）应急管理局",
+               "location": "企业所在县（市、区）政务服务中心 应急管理局窗口（也可在网上办事大厅全程网办）"},
+}
+GUIDE_PHONE = "12345（政务服务便民热线，按提示转应急管理部门）"
+GUIDE_HOURS = "法定工作日 上午8:30—12:00，下午14:30—17:30（网上办事大厅全天可提交申请）"
+DELIVERY_LICENCE = ("网上送达：决定书和电子证照在“我的办件”中查看、下载；需要纸质证照的，可选择窗口领取或免费邮寄送达")
+DELIVERY_FILING = "网上送达：备案告知书在“我的办件”中查看、下载"
+# 材料形式: what the online hall takes (电子件, measure I.1); 份数 one of each, the system keeps the archive
+FORM_GENERATED = "系统生成（网上填报后自动生成PDF，无需上传）"
+FORM_SHARED = "免提交（系统从共享数据获取）"
+FORM_UPLOAD = "电子件：原件扫描件或照片（PDF、JPG、PNG、OFD），加盖单位公章"
+# 样表 examples by field key: what a completed form looks like (a fictitious enterprise)
+EXAMPLES = {
+    "name": "运城市示例化工有限公司", "uscc": "91140800MA0EXAMP1X", "legal_representative": "张某某",
+    "address": "运城市盐湖区示例路1号", "contact_name": "李某某", "contact_phone": "0359-1234567",
+    "scope": "按许可证载明的范围填写，例如：硫酸、盐酸（不带储存设施）", "principal": "王某某", "employees": "86",
+    "safety_staff": "3", "licence_number": "（晋）WH安许证字〔2023〕000001", "valid_until": "2027-03-31",
+    "change_kind": "主要负责人", "before": "主要负责人：王某某", "after": "主要负责人：赵某某",
+    "reason": "公司董事会换届", "operation_mode": "批发", "storage": "不带储存设施",
+    "site_address": "运城市盐湖区示例路1号", "project_name": "年产2万吨示例产品建设项目",
+    "project_address": "运城市示例化工园区", "nature": "新建", "investment": "12000", "agency": "山西某安全评价有限公司",
+    "station_grade": "二级", "report_date": "2026-11-20", "current_capacity": "120", "requested_capacity": "150",
+}
+
+
+def item_steps(item: Any) -> list[tuple[str, str, str, str]]:
+    """The item's 办理流程 from its switches: (环节, 办理人员, 时限, 说明). 行政许可法 第32条 (受理, 一次性告知 within 5
+    working days), 第42条 (decision), 第45条 (expert review outside the limit), 第44条 (licence within 10 working days)."""
+    if item.kind == "instant":
+        return [("网上申请", "申请人", "", "在网上办事大厅填写申请表、上传材料"),
+                ("受理并当场办结", "审批人员", "即办", "材料齐全、符合法定形式的当场作出决定"),
+                ("送达", "审批人员", "即时", "决定书和电子证照网上送达")]
+    steps = [("网上申请", "申请人", "", "在网上办事大厅填写申请表、上传材料，或到窗口由工作人员代办"),
+             ("受理", "受理人员", "5个工作日内",
+              "材料不全的一次性告知需要补正的全部内容" + ("；次要材料暂缺的可容缺受理" if item.tolerance_allowed else ""))]
+    review = "审查申请材料"
+    if item.parallel_departments.strip():
+        review += "，相关部门同步并联审查"
+    steps.append(("审查", "审批人员", "", review))
+    if item.needs_site_verification:
+        note = "到企业现场核查安全生产条件"
+        if item.grade_skips_site:
+            note += "；安全生产标准化一级、二级企业免于现场核查"
+        if item.joint_completion_visit:
+            note += "；与竣工验收合并为一次联合检查"
+        steps.append(("现场核查", "核查人员", "", note))
+    if item.needs_expert_review:
+        steps.append(("专家评审", "评审专家", "不计入办理时限", "组织专家评审，评审时间书面告知申请人"))
+    if item.outcome == "filing":
+        steps.append(("备案", "审批人员", f"{item.promised_days}个工作日内（自受理之日起）", "出具备案告知书"))
+        steps.append(("送达", "审批人员", "即时", "备案告知书网上送达"))
+    else:
+        steps.append(("决定", "分管负责人", f"{item.promised_days}个工作日内（自受理之日起）", "作出准予或不予许可决定"))
+        steps.append(("发证送达", "审批人员", "决定之日起10个工作日内", "决定书和证照网上送达，可选邮寄纸质证照"))
+    return steps
+
+
+def seed_guide(item_model: Any, material_model: Any, field_model: Any, step_model: Any) -> int:
+    """Fill the 办事指南 elements that are empty (also run by the migration with its historical models): where, who,
+    when, how the result is delivered, the material forms, the 样表 examples and the steps. Returns items touched."""
+    touched = 0
+    for item in item_model.objects.all():
+        level = GUIDE_BY_LEVEL.get(item.level, GUIDE_BY_LEVEL["city"])
+        updates = {key: value for key, value in {
+            **level, "phone": GUIDE_PHONE, "office_hours": GUIDE_HOURS, "guide_source": GUIDE_SOURCE,
+            "delivery": DELIVERY_FILING if item.outcome == "filing" else DELIVERY_LICENCE}.items()
+            if not getattr(item, key)}
+        if updates:
+            item_model.objects.filter(pk=item.pk).update(**updates)
+        for m in material_model.objects.filter(item=item, form=""):
+            form = FORM_GENERATED if m.generated else FORM_SHARED if m.requirement == "shared" else FORM_UPLOAD
+            material_model.objects.filter(pk=m.pk).update(form=form)
+        for key, example in EXAMPLES.items():
+            field_model.objects.filter(item=item, key=key, example="").update(example=example)
+        if not step_model.objects.filter(item=item).exists():
+            step_model.objects.bulk_create([step_model(item=item, name=n, actor=a, limit=lim, note=note, sort=i)
+                                            for i, (n, a, lim, note) in enumerate(item_steps(item))])
+        touched += bool(updates)
+    return touched

@@ -20,5 +20,6 @@ urlpatterns = [
     path("<id:pk>/commitments/<id:cid>/<slug:op>/", views.commitment_step, name="commitment_step"),
     path("guide/", views.guide, name="guide"),
     path("guide/<slug:code>/", views.guide_item, name="guide_item"),
+    path("guide/<slug:code>/<slug:kind>.pdf", views.guide_form, name="guide_form"),
     path("progress/", views.progress, name="progress"),
 ]

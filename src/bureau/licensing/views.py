@@ -6,11 +6,13 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -28,7 +30,17 @@ from bureau.kernel.rules import rule
 from bureau.kernel.templatetags.ui import chip, countdown, ymd
 from bureau.kernel.throttle import RateLimited, as_limited
 from bureau.kernel.validation import MAX_ID, parse_id, parse_int
-from bureau.licensing import eligibility, form_fields, intake, joint_check, queries, services, special_paths, tolerance
+from bureau.licensing import (
+    eligibility,
+    form_fields,
+    intake,
+    joint_check,
+    queries,
+    services,
+    special_paths,
+    tolerance,
+)
+from bureau.licensing import guide as guide_forms
 from bureau.licensing.forms import ProxyEnterpriseForm
 from bureau.licensing.models import (
     Application,
@@ -507,12 +519,32 @@ def guide(request: HttpRequest) -> HttpResponse:
     return render(request, "licensing/guide.html", {"items": queries.active_items()})
 
 
-@public_view
-def guide_item(request: HttpRequest, code: str) -> HttpResponse:
-    item = PermitItem.objects.filter(code=code, is_active=True).prefetch_related("materials").first()
+def _guide_item(code: str) -> PermitItem:
+    item = queries.active_items().filter(code=code).first()
     if item is None:
         raise Http404
-    return render(request, "licensing/guide_item.html", {"item": item})
+    return item
+
+
+@public_view
+def guide_item(request: HttpRequest, code: str) -> HttpResponse:
+    """The item's 办事指南, told at once (一次性告知, 行政许可法 第三十条): besides limits and materials, who accepts
+    and where, how to ask, when, the steps as a diagram, the material forms, the forms to download and the delivery."""
+    item = _guide_item(code)
+    return render(request, "licensing/guide_item.html", {"item": item, "steps": list(item.steps.all()),
+                                                         "form_kinds": guide_forms.KINDS})
+
+
+@public_view
+def guide_form(request: HttpRequest, code: str, kind: str) -> HttpResponseBase:
+    """The blank form (空白表格) or the filled sample (样表) of an item as PDF (行政许可法 第二十九、三十条)."""
+    if kind not in guide_forms.KINDS:
+        raise Http404
+    item = _guide_item(code)
+    response = HttpResponse(guide_forms.form_pdf(item, kind), content_type="application/pdf")
+    filename = quote(f"{item.name}-{guide_forms.KINDS[kind]}.pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
 
 
 @public_view

@@ -8,14 +8,16 @@ from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import BaseModel
 from pydantic import Field as PydField
 
 from bureau.accounts.authority import changes_kind
+from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.tokens import token_scope
 from bureau.kernel.errors import NotFound, PermissionDenied
-from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Offset
+from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Offset, Text
 from bureau.penalties import queries, rules, services, workbook_api
 from bureau.penalties.models import Case
 
@@ -375,6 +377,89 @@ def case_detail(request: HttpRequest, case_id: Id) -> CaseDetailOut:
                          execution_method=c.execution_method, execution_method_label=c.get_execution_method_display()
                          if c.execution_method else "", paid_amount=c.paid_amount, paid_on=c.paid_on,
                          payment_voucher=c.payment_voucher, execution_note=c.execution_note, closed_on=c.closed_on)
+
+
+# --- paying the fine (行政处罚法 第67条): the payment details, the party's 缴款凭证, the officer's confirmation -------------
+class PaymentOut(Schema):
+    amount: int = Field(description="应缴罚款（元）")
+    due: dt.date | None = Field(None, description="缴款期限（送达之日起 penalties.payment_days 日，行政处罚法第67条第3款）")
+    code: str = Field("", description="缴款码（送达时生成，含校验位）")
+    configured: bool = Field(description="作出决定的机关已配置缴款账户")
+    payee: str = Field("", description="收款单位（执收单位）")
+    collector_code: str = Field("", description="执收单位编码")
+    bank: str = ""
+    account_number: str = ""
+    channels: str = Field("", description="缴款渠道")
+    voucher_state: str = Field("", description="none 未上传 / pending 待核对 / returned 已退回 / confirmed 已核对（已执行）")
+    voucher_amount: int | None = None
+    voucher_paid_on: dt.date | None = None
+    voucher_number: str = ""
+    voucher_returned: str = Field("", description="退回理由")
+    voucher_url: str = Field("", description="缴款凭证文件下载地址")
+
+
+def _payment_out(c: Case) -> PaymentOut:
+    details = services.payment_details(c)
+    if details is None:
+        raise NotFound("本案没有需要缴纳的罚款")
+    voucher = services.payment_voucher(c)
+    state = ("pending" if c.voucher_at and c.state == "served" else "confirmed" if c.voucher_at
+             else "returned" if c.voucher_returned else "none")
+    return PaymentOut(amount=details["amount"], due=details["due"], code=details["code"],
+                      configured=details["configured"], payee=details["payee"],
+                      collector_code=details["collector_code"], bank=details["bank"],
+                      account_number=details["account_number"], channels=details["channels"], voucher_state=state,
+                      voucher_amount=c.voucher_amount, voucher_paid_on=c.voucher_paid_on,
+                      voucher_number=c.voucher_number, voucher_returned=c.voucher_returned,
+                      voucher_url=f"/attachments/{voucher.pk}/download" if voucher else "")
+
+
+def _case(request: HttpRequest, case_id: int) -> Case:
+    try:
+        return queries.get_case_for(request.user, case_id)
+    except Http404:
+        raise NotFound("案件不存在或不在您的管辖范围内") from None
+
+
+@router.get("/cases/{case_id}/payment", response=PaymentOut, summary="缴款信息：金额、期限、收款单位、缴款码和缴款凭证状态")
+def payment_get(request: HttpRequest, case_id: Id) -> PaymentOut:
+    return _payment_out(_case(request, case_id))
+
+
+@router.post("/cases/{case_id}/voucher", response=PaymentOut,
+             summary="当事人上传缴款凭证（multipart：amount、paid_on、number、file）",
+             description="已送达的罚款案件，当事人企业上传；文件类型和大小按规则 penalties.voucher_types、"
+                         "penalties.voucher_max_mb 校验；金额不超过决定罚款，日期不早于送达、不晚于今天。")
+def voucher_submit(request: AuthenticatedRequest, case_id: Id, amount: Form[int], paid_on: Form[Day], number: Form[str],
+                   file: File[UploadedFile]) -> PaymentOut:
+    case = _case(request, case_id)
+    services.case_submit_voucher(actor=request.user, case=case, amount=amount, paid_on=paid_on, number=number,
+                                 upload=file)
+    return _payment_out(case)
+
+
+class VoucherReturnIn(InputSchema):
+    reason: Text = Field(..., min_length=1, max_length=500, description="退回理由")
+
+
+@router.post("/cases/{case_id}/voucher/return", response=PaymentOut, summary="执法人员退回缴款凭证（写明理由）")
+def voucher_return(request: AuthenticatedRequest, case_id: Id, payload: VoucherReturnIn) -> PaymentOut:
+    case = _case(request, case_id)
+    services.case_return_voucher(actor=request.user, case=case, reason=payload.reason)
+    return _payment_out(case)
+
+
+class PaymentConfirmIn(InputSchema):
+    note: str = Field("", max_length=200, description="核对说明")
+
+
+@router.post("/cases/{case_id}/payment/confirm", response=PaymentOut,
+             summary="执法人员核对缴款凭证无误，确认缴款并记录执行情况（自觉缴纳）")
+def payment_confirm(request: AuthenticatedRequest, case_id: Id, payload: PaymentConfirmIn) -> PaymentOut:
+    case = _case(request, case_id)
+    services.case_confirm_payment(actor=request.user, case=case, note=payload.note)
+    case.refresh_from_db()
+    return _payment_out(case)
 
 
 routers = [("v1/penalties", router, "cases"), ("v1/penalties", workbook_api.router, "benchmark")]

@@ -14,12 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from bureau.accounts.models import Organisation, OrganisationKind
 from bureau.enterprises.models import CreditEvent
+from bureau.kernel.documents import Fields, Para, Spec, render_pdf
 from bureau.kernel.registry import register_demo
 from bureau.penalties import rules as penalty_rules
-from bureau.penalties.models import DecisionPublication
+from bureau.penalties.models import DecisionPublication, PaymentAccount
 from bureau.penalties.publishing import publication_due, publish_due
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -43,6 +46,37 @@ def load_benchmark(actor: Any = None) -> int:
                for path in benchmark_files())
 
 
+# how fines are paid per deciding authority (行政处罚法 第67条): demo values — the 执收单位编码 and accounts are the
+# finance bureau's, entered by the administrator from the non-tax revenue system
+def seed_payment_accounts() -> int:
+    """A payment account for every bureau that decides fines (city, counties, the development zone)."""
+    added = 0
+    for org in Organisation.objects.filter(kind__in=[OrganisationKind.CITY_BUREAU, OrganisationKind.COUNTY_BUREAU,
+                                                     OrganisationKind.ZONE]).select_related("region"):
+        if PaymentAccount.objects.filter(organisation=org).exists():
+            continue
+        place = org.region.name if org.region is not None and org.kind != OrganisationKind.CITY_BUREAU else "运城市"
+        digits = "".join(ch for ch in (org.region_id or "140899") if ch.isdigit())
+        PaymentAccount.objects.create(
+            organisation=org, payee=f"{place}财政局（非税收入汇缴结算户）", collector_code=f"{digits}017",
+            bank="中国工商银行运城分行营业部", account_number=f"0508{digits}0000017",
+            channels="山西省非税收入电子缴款平台（网上、手机银行）或代理银行网点柜台，凭缴款码缴纳",
+            source="《中华人民共和国行政处罚法》第六十七条；执收单位编码和账户以财政部门核定为准（演示数据）",
+            effective_from=dt.date(2024, 1, 1))
+        added += 1
+    return added
+
+
+def demo_voucher(case: Any, paid_on: dt.date) -> Any:
+    """A 缴款凭证 as the bank's electronic receipt would look (a PDF drawn with the document machinery)."""
+    pdf = render_pdf(Spec(title="山西省非税收入电子缴款凭证", authority="中国工商银行运城分行", blocks=[
+        Fields([("缴款人", case.enterprise.name), ("缴款码", case.payment_code or "—"),
+                ("金额", penalty_rules.yuan(case.decided_amount or 0)), ("缴款日期", f"{paid_on:%Y-%m-%d}"),
+                ("收款单位", "财政局（非税收入汇缴结算户）")]),
+        Para("本凭证由代理银行电子缴款系统生成（演示）。")]))
+    return SimpleUploadedFile("缴款凭证.pdf", pdf, content_type="application/pdf")
+
+
 @register_demo("penalties", order=60)
 def load(ctx: Any) -> None:
     from bureau.accounts import roles as R
@@ -55,6 +89,7 @@ def load(ctx: Any) -> None:
     from bureau.penalties.models import Case
 
     load_benchmark()
+    seed_payment_accounts()
     head = User(username="zhidui_head", real_name="执法支队 吴队长", title="支队长",
                 organisation=Organisation.objects.get(code="YC-S-ZD"))
     head.password = User.objects.get(username="city_inspector").password
@@ -385,6 +420,27 @@ def load(ctx: Any) -> None:
                 f"{leader.display_name}（分管负责人）：同意。\n刘建国（法制审核股）：已法制审核，同意。")
     services.case_decide(actor=leader, case=case)
     services.case_serve(actor=officer, case=case, method="直接送达")
+
+    # 12b. qiye paid a fine by its 缴款码 and uploaded the 缴款凭证; the officer checked it against the non-tax record
+    # and confirmed the payment (the 记录执行情况 step, 行政处罚法 第67条)
+    case = decided_fine(qiye_enterprise, "未在有较大危险因素的生产经营场所设置明显的安全警示标志",
+                        "检查发现装卸区未设置明显的安全警示标志。", 5000, 8, code="AQSCF-99-1",
+                        record="现场检查：装卸区未设置安全警示标志，共1处。")
+    services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=6))
+    case.refresh_from_db()
+    services.case_submit_voucher(actor=users["qiye"], case=case, amount=case.decided_amount or 0,
+                                 paid_on=today - dt.timedelta(days=2), number="FS1408022600" + f"{case.pk:04d}",
+                                 upload=demo_voucher(case, today - dt.timedelta(days=2)))
+    services.case_confirm_payment(actor=officer, case=case, note="已与山西省非税收入收缴系统的缴款记录核对一致")
+
+    # 12c. qiye uploaded the 缴款凭证 of another fine today: it waits for the officer's check (确认缴款 or 退回)
+    case = decided_fine(qiye_enterprise, "未如实记录安全生产教育和培训情况",
+                        "检查发现2026年第三季度安全培训档案缺少考核记录。", 3000, 5, code="AQSCF-97-4",
+                        record="现场检查：培训档案缺少考核记录。")
+    services.case_serve(actor=officer, case=case, method="直接送达", served_on=today - dt.timedelta(days=3))
+    case.refresh_from_db()
+    services.case_submit_voucher(actor=users["qiye"], case=case, amount=case.decided_amount or 0, paid_on=today,
+                                 number="FS1408022600" + f"{case.pk:04d}", upload=demo_voucher(case, today))
 
     # 13. 行政执法公示 (行政处罚法 第48条): the served decisions are published on the portal by the hourly job (run
     # here once); a decision made days ago is shown published the day after it (demo dates), the decisions waiting

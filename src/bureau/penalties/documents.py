@@ -22,7 +22,7 @@ from bureau.kernel.documents import (
 )
 from bureau.kernel.models import Document
 from bureau.penalties import rules
-from bureau.penalties.facts import court_window, latest_legal_review, major_reasons
+from bureau.penalties.facts import court_window, latest_legal_review, major_reasons, payment_account_for
 from bureau.penalties.models import Case, CollectiveDiscussion, EvidenceRecord, LegalReview
 
 
@@ -235,11 +235,22 @@ def penalty_decision(case: Case, actor: Any) -> Document:
         *([Para(f"偏离基准的理由：{case.deviation_reason}")] if case.deviation_reason else []),
         *_procedure_line(case),
         Para(f"决定：对你单位{_amount_text(case, case.decided_amount)}。"),
-        Para(f"罚款自收到本决定书之日起{_payment_days(case)}日内缴至指定银行（行政处罚法第六十七条）。到期不缴纳的，每日按罚款数额的百分之三"
+        Para(f"罚款自收到本决定书之日起{_payment_days(case)}日内缴至指定银行（行政处罚法第六十七条）"
+             + _payment_place(case) + "。到期不缴纳的，每日按罚款数额的百分之三"
              "加处罚款（行政处罚法第七十二条）。" + case.organisation.remedies()),
         Signature(_authority(case), case.decided_on or timezone.localdate()),
     ])
     return _store(case, "penalty_decision", spec, actor)
+
+
+def _payment_place(case: Case) -> str:
+    """Where the fine is paid, from the authority's payment details (data): the collector, its code and account."""
+    account = payment_account_for(case, case.decided_on)
+    if account is None:
+        return ""
+    bank = f"，开户银行{account.bank}，账号{account.account_number}" if account.bank and account.account_number else ""
+    return (f"：收款单位{account.payee}（执收单位编码{account.collector_code}）{bank}；"
+            f"凭缴款码通过{account.channels}缴纳，缴款码在网上办事平台本案页面查看")
 
 
 def no_penalty_decision(case: Case, actor: Any) -> Document:

@@ -8,10 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from bureau.accounts.roles import INSPECTOR
 from bureau.kernel.rules import rule
 from bureau.penalties import rules
-from bureau.penalties.models import Case, CollectiveDiscussion, LegalReview
+from bureau.penalties.models import Case, CollectiveDiscussion, LegalReview, PaymentAccount
 
 
 def collective_threshold(target: str, on: dt.date) -> int:
@@ -104,3 +106,11 @@ def officer_problem(user: Any, label: str) -> str | None:
     if user is None or not user.has_role(INSPECTOR) or not (user.enforcement_id or "").strip():
         return f"{label}须为持有执法证的执法人员"
     return None
+
+
+def payment_account_for(case: Case, on: dt.date | None = None) -> PaymentAccount | None:
+    """The payment details in force for the deciding authority (data per organisation, admin-edited; 行政处罚法
+    第67条: the party pays at the designated bank or electronically, never to the authority)."""
+    on = on or timezone.localdate()
+    return (PaymentAccount.objects.filter(organisation_id=case.organisation_id, effective_from__lte=on)
+            .exclude(effective_until__lt=on).order_by("-effective_from", "-id").first())

@@ -216,6 +216,25 @@ class ExecutionForm(BureauForm):
     note = forms.CharField(label="执行情况说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class VoucherForm(BureauForm):
+    """The party's 缴款凭证 (行政处罚法 第67条): what it paid, when, the voucher number and the file; the service checks
+    them as the officer's execution record would be checked (rules.check_execution) and the file by content."""
+
+    prefix = "voucher"
+    amount = forms.IntegerField(label="缴款金额（元）", min_value=1,
+                                error_messages={"required": "请填写缴款金额", "invalid": "缴款金额应为整数（元）",
+                                                "min_value": "缴款金额应大于0"},
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    paid_on = forms.DateField(label="缴款日期", help_text="不早于决定书送达日期，不晚于今天",
+                              error_messages={"required": "请填写缴款日期", "invalid": "日期格式应为 YYYY-MM-DD"},
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    number = forms.CharField(label="缴款凭证号（票据号码）", max_length=60,
+                             error_messages={"required": "请填写缴款凭证号", "max_length": "缴款凭证号不能超过60个字符"})
+    file = forms.FileField(label="缴款凭证文件", help_text="电子缴款凭证（PDF、OFD）或纸质凭证的照片（JPG、PNG），不超过10 MB",
+                           error_messages={"required": "请上传缴款凭证文件"},
+                           widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.ofd,.jpg,.jpeg,.png"}))
+
+
 def _people(users) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     return [(str(u.pk), f"{u.display_name}" + (f"（{u.title}）" if u.title else "")) for u in users]
 

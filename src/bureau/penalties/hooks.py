@@ -52,6 +52,9 @@ register_rules(
     RuleDefault("penalties.payment_days", 15, "当事人自收到行政处罚决定书之日起缴纳罚款的期限（自然日）",
                 "行政处罚法（2021）第六十七条第三款：当事人应当自收到行政处罚决定书之日起十五日内缴纳罚款",
                 dt.date(2021, 7, 15), "日"),
+    RuleDefault("penalties.voucher_types", ["pdf", "jpg", "jpeg", "png", "ofd"], "缴款凭证可上传的文件类型",
+                "本平台规则（电子缴款凭证为PDF或OFD，纸质凭证拍照为JPG、PNG）", dt.date(2021, 7, 15)),
+    RuleDefault("penalties.voucher_max_mb", 10, "缴款凭证单个文件大小上限", "本平台规则", dt.date(2021, 7, 15), "MB"),
     RuleDefault("penalties.min_officers", 2, "调查取证的持证执法人员最少人数", "行政处罚法（2021）第四十二条",
                 dt.date(2021, 7, 15), "人"),
     RuleDefault("penalties.collective_threshold.unit", 100000,
@@ -163,6 +166,10 @@ def workbench(user: Any) -> Iterable[WorkItem]:
             due, label, chip = case.executed_on, "执行已记录，待结案", "running"
         if user.enterprise_id:
             title = f"缴纳罚款：{case.number}" if paying else f"陈述申辩：{case.number}"
+            if paying and case.voucher_at:
+                title += "（缴款凭证待核对）"
+        elif paying and case.voucher_at:  # 行政处罚法 第67条: the party's 缴款凭证 waits for the officer's check
+            title = f"{case.number} {case.enterprise.name}（缴款凭证待核对）"
         elif paying:
             title = f"{case.number} {case.enterprise.name}（罚款缴纳{'已逾期' if case.payment_overdue else '期限'}）"
         elif case.statement_review_pending:  # 行政处罚法 第45条: the statement waits for the officer's review

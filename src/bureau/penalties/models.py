@@ -308,6 +308,15 @@ class Case(ProcessModel):
     paid_amount = models.PositiveIntegerField("缴纳金额（元）", null=True, blank=True)
     paid_on = models.DateField("缴款（执行）日期", null=True, blank=True)
     payment_voucher = models.CharField("缴款凭证号", max_length=60, blank=True)
+    # how to pay (行政处罚法 第67条: 到指定的银行或者通过电子支付系统缴纳): the 缴款码 of this decision, given at service
+    payment_code = models.CharField("缴款码", max_length=40, blank=True)
+    # the party's own report of its payment with its 缴款凭证 (an Attachment, purpose "payment_voucher"), confirmed
+    # by the officer through the 记录执行情况 step or returned with a reason
+    voucher_amount = models.PositiveIntegerField("当事人申报缴款金额（元）", null=True, blank=True)
+    voucher_paid_on = models.DateField("当事人申报缴款日期", null=True, blank=True)
+    voucher_number = models.CharField("当事人申报凭证号", max_length=60, blank=True)
+    voucher_at = models.DateTimeField("缴款凭证上传时间", null=True, blank=True)
+    voucher_returned = models.TextField("缴款凭证退回理由", blank=True)
     executed_on = models.DateField("执行记录日期", null=True, blank=True)
     execution_note = models.TextField("执行情况说明", blank=True)
     # payment reminder before a court application (履行催告书, 行政强制法 第35、54条)
@@ -389,6 +398,33 @@ class Case(ProcessModel):
 
         return bool(self.state == "served" and not self.exemption and self.payment_due
                     and timezone.localdate() > self.payment_due)
+
+
+class PaymentAccount(models.Model):
+    """How a fine of an issuing authority is paid (data per organisation, editable in the admin): the non-tax revenue
+    collector (执收单位) and its code, the bank account, the channels. 行政处罚法 第67条: the authority deciding a
+    fine does not collect it; the party pays at the designated bank or through the electronic payment system within
+    fifteen days of receiving the decision (罚款决定与罚款收缴分离)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+",
+                                     verbose_name="作出决定的机关")
+    payee = models.CharField("收款单位（执收单位）", max_length=100)
+    collector_code = models.CharField("执收单位编码", max_length=30)
+    bank = models.CharField("开户银行", max_length=100, blank=True)
+    account_number = models.CharField("账号", max_length=40, blank=True)
+    channels = models.CharField("缴款渠道", max_length=300,
+                                help_text="如：山西省非税收入电子缴款平台、代理银行柜台、手机银行，凭缴款码缴纳")
+    source = models.CharField("依据", max_length=200)
+    effective_from = models.DateField("生效日期")
+    effective_until = models.DateField("失效日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "罚没款缴款账户"
+        verbose_name_plural = verbose_name
+        ordering = ["organisation", "-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.payee}（{self.collector_code}）"
 
 
 class CollectiveDiscussion(models.Model):

@@ -18,6 +18,7 @@ from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Industry
 from bureau.inspection.services import ELECTRONIC, OTHER_METHODS, service_serve_otherwise
+from bureau.kernel.attachments import KNOWN_TYPES, save_upload
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import Deadline, add_working_days
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
@@ -35,6 +36,7 @@ from bureau.penalties.facts import (
     legal_reviewer_problem,
     major_reasons,
     officer_problem,
+    payment_account_for,
 )
 from bureau.penalties.models import (
     BenchmarkRow,
@@ -901,6 +903,9 @@ def _serve(actor: Any, case: Case, action: str, *, method: str, served_on: dt.da
     updates: dict[str, Any] = {"served_on": served_on, "service_method": method[:40]}
     if not case.exemption:
         updates["payment_due"] = rules.payment_due(served_on, int(rule("penalties.payment_days", served_on)))
+        account = payment_account_for(case, served_on)
+        if account is not None and not case.payment_code:  # the decision's 缴款码 (行政处罚法 第67条)
+            updates["payment_code"] = rules.payment_code(account.collector_code, served_on.year, case.pk)
     apply_transition(case_workflow, case, action, actor=actor, note=note or method, updates=updates)
     documents.service_receipt(case, actor, acknowledged=acknowledged)
 
@@ -1208,3 +1213,82 @@ def reminder_review_record(*, actor: User, case: Case, decision: str, reason: st
         notify(_enterprise_users(case), f"催告陈述申辩复核结果：{case.number}", f"{label}：{reason.strip()}"[:200],
                url=f"/penalties/cases/{case.pk}/")
     return case
+
+
+# --- paying the fine (行政处罚法 第67条) --------------------------------------------------------------------------------
+PAYMENT_VOUCHER = "payment_voucher"  # Attachment.purpose of the party's 缴款凭证
+
+
+def payment_details(case: Case) -> dict[str, Any] | None:
+    """How the party pays this fine: the amount, the deadline (fifteen days from service, 第67条第3款), the collector,
+    the account, the channels and the decision's 缴款码; None for a case without a fine to pay."""
+    if case.exemption or not case.decided_amount or case.state not in ("decided", "served", "executed", "closed"):
+        return None
+    account = payment_account_for(case, case.served_on or case.decided_on)
+    return {"amount": case.decided_amount, "due": case.payment_due, "code": case.payment_code,
+            "payee": account.payee if account else "", "collector_code": account.collector_code if account else "",
+            "bank": account.bank if account else "", "account_number": account.account_number if account else "",
+            "channels": account.channels if account else "", "configured": account is not None,
+            "payment_days": int(rule("penalties.payment_days", case.served_on or timezone.localdate()))}
+
+
+def payment_voucher(case: Case) -> Any:
+    """The party's latest 缴款凭证 file (or None)."""
+    return case.attachments().filter(purpose=PAYMENT_VOUCHER).order_by("-id").first()
+
+
+def _voucher_limits() -> tuple[frozenset[str], int]:
+    allowed = frozenset(str(t).lower() for t in rule("penalties.voucher_types")) & frozenset(KNOWN_TYPES)
+    return allowed, int(rule("penalties.voucher_max_mb")) * 1024 * 1024
+
+
+def case_submit_voucher(*, actor: User, case: Case, amount: int | None, paid_on: dt.date | None, number: str,
+                        upload: Any) -> Case:
+    """The party reports its payment with its 缴款凭证 (行政处罚法 第67条: paid at the bank or electronically): the
+    amount, the date, the voucher number and the file (type by content and size, rules `penalties.voucher_types`,
+    `penalties.voucher_max_mb`). Checked as the officer's execution record would be, then the officer confirms it
+    (case_confirm_payment) or returns it."""
+    check_transition(case_workflow, case, "submit_voucher", actor)
+    today = timezone.localdate()
+    rules.check_execution(method=rules.EXEC_VOLUNTARY, amount=amount, paid_on=paid_on, voucher=number,
+                          fine=case.decided_amount or 0, served_on=case.served_on, today=today)
+    if upload is None:
+        raise DomainError("请上传缴款凭证（电子缴款凭证或纸质凭证的照片）", code="voucher_file_required", field="file")
+    allowed, max_bytes = _voucher_limits()
+    with transaction.atomic():
+        attachment = save_upload(upload, owner=case, purpose=PAYMENT_VOUCHER, actor=actor, allowed=allowed,
+                                 max_bytes=max_bytes)
+        apply_transition(case_workflow, case, "submit_voucher", actor=actor,
+                         note=f"{rules.yuan(amount or 0)}，{paid_on:%Y-%m-%d}，凭证号{number.strip()}",
+                         updates={"voucher_amount": amount, "voucher_paid_on": paid_on,
+                                  "voucher_number": number.strip()[:60], "voucher_at": timezone.now(),
+                                  "voucher_returned": ""},
+                         audit_data={"amount": amount, "paid_on": paid_on.isoformat() if paid_on else None,
+                                     "attachment": attachment.pk, "sha256": attachment.sha256})
+        notify([case.lead_officer], f"当事人已上传缴款凭证：{case.number}", f"{rules.yuan(amount or 0)}，请核对确认",
+               url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def case_return_voucher(*, actor: User, case: Case, reason: str) -> Case:
+    """The officer returns the party's 缴款凭证 with the reason (amount or code wrong, unreadable); the party uploads
+    again."""
+    check_transition(case_workflow, case, "return_voucher", actor)
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise DomainError("请写明退回缴款凭证的理由（不少于4个字）", code="reason_required", field="reason")
+    with transaction.atomic():
+        apply_transition(case_workflow, case, "return_voucher", actor=actor, note=reason[:500],
+                         updates={"voucher_at": None, "voucher_returned": reason[:500]})
+        notify(_enterprise_users(case), f"缴款凭证被退回：{case.number}", reason[:200], url=f"/penalties/cases/{case.pk}/")
+    return case
+
+
+def case_confirm_payment(*, actor: User, case: Case, note: str = "") -> Case:
+    """The officer checked the party's 缴款凭证 against the non-tax receipt: the fine is executed as paid (自觉缴纳)
+    with the amount, date and voucher number the party reported (the 记录执行情况 step, 行政处罚法 第66、67条)."""
+    if not case.voucher_at:
+        raise DomainError("当事人尚未上传缴款凭证", code="no_voucher")
+    return case_execute(actor=actor, case=case, method=rules.EXEC_VOLUNTARY, amount=case.voucher_amount,
+                        paid_on=case.voucher_paid_on, voucher=case.voucher_number,
+                        note=(note.strip() or "已核对当事人上传的缴款凭证"))

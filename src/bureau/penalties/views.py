@@ -40,6 +40,7 @@ from bureau.penalties.forms import (
     LegalReviewForm,
     ProposalForm,
     StatementReviewForm,
+    VoucherForm,
     override_value,
 )
 from bureau.penalties.models import Case, CollectiveDiscussion
@@ -241,8 +242,16 @@ def _detail_context(request: AuthenticatedRequest, case: Case, **extra: Any) -> 
         "payment_days": (case.payment_due - case.served_on).days if case.payment_due and case.served_on else None,
     }
     if "execute" in ctx["actions"]:
+        reported = bool(case.voucher_at)  # the party's reported payment fills the form in
         ctx["execution_form"] = extra.pop("execution_form", None) or ExecutionForm(initial={
-            "method": rules.EXEC_VOLUNTARY, "amount": case.decided_amount, "paid_on": timezone.localdate()})
+            "method": rules.EXEC_VOLUNTARY, "amount": case.voucher_amount if reported else case.decided_amount,
+            "paid_on": case.voucher_paid_on if reported else timezone.localdate(),
+            "voucher": case.voucher_number if reported else ""})
+    ctx["payment"] = services.payment_details(case)
+    ctx["voucher"] = services.payment_voucher(case) if ctx["payment"] else None
+    if "submit_voucher" in steps:
+        ctx["voucher_form"] = extra.pop("voucher_form", None) or VoucherForm(initial={
+            "amount": case.decided_amount, "paid_on": timezone.localdate()})
     ctx["hearing_at"] = timezone.localtime(case.hearing_at) if case.hearing_at else None
     if case.reminder_on:
         from bureau.kernel.rules import rule
@@ -606,6 +615,13 @@ def case_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpRespons
     }
     if action == "execute":
         return _execute(request, case)
+    if action == "submit_voucher":
+        return _submit_voucher(request, case)
+    if action == "confirm_payment":  # the 记录执行情况 step, with the party's reported payment
+        handlers["confirm_payment"] = lambda: services.case_confirm_payment(actor=user, case=case,
+                                                                             note=p.get("note", ""))
+    handlers["return_voucher"] = lambda: services.case_return_voucher(actor=user, case=case,
+                                                                      reason=p.get("reason", ""))
     handler = handlers.get(action)
     if handler is None:
         raise Http404
@@ -617,6 +633,18 @@ def case_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpRespons
                       status=exc.status)
     messages.success(request, "已办理")
     return redirect("penalties:detail", pk=case.pk)
+
+
+def _submit_voucher(request: AuthenticatedRequest, case: Case) -> HttpResponse:
+    """上传缴款凭证 by the party: errors next to their field, nothing saved on refusal."""
+    form = VoucherForm(request.POST, request.FILES)
+
+    def submit(data: dict[str, Any]) -> None:
+        services.case_submit_voucher(actor=request.user, case=case, amount=data["amount"], paid_on=data["paid_on"],
+                                     number=data["number"], upload=data["file"])
+
+    return _form_action(request, case, form, "voucher_form", submit, "缴款凭证已上传，等待执法人员核对",
+                        "请更正缴款凭证中的错误")
 
 
 def _execute(request: AuthenticatedRequest, case: Case) -> HttpResponse:

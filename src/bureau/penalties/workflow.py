@@ -72,6 +72,19 @@ def _executed_or_exempt(case: Any, actor: Any) -> str | None:
     return None
 
 
+def _voucher_open(case: Any, actor: Any) -> str | None:
+    """罚款案件，且没有待核对的缴款凭证"""
+    # 行政处罚法 第67条: the party pays at the bank or electronically and shows its payment to the authority
+    if case.exemption or not case.decided_amount:
+        return "本案没有需要缴纳的罚款"
+    return rules.VOUCHER_PENDING_REFUSAL if case.voucher_at else None
+
+
+def _voucher_pending(case: Any, actor: Any) -> str | None:
+    """当事人已上传缴款凭证，尚未核对"""
+    return None if case.voucher_at else "当事人尚未上传缴款凭证"
+
+
 def _hearing_open(case: Any, actor: Any) -> str | None:
     from django.utils import timezone
 
@@ -203,11 +216,16 @@ case_workflow = Workflow(
         T("remind", "发出履行催告书", "served", "served", STAFF),  # 行政强制法 第35、54条
         T("reminder_statement", "对催告书陈述申辩", "served", "served", {ENTERPRISE, INSPECTOR}),  # 行政强制法 第36条
         T("reminder_review", "复核催告陈述申辩", "served", "served", STAFF),  # 行政强制法 第36条
+        # 行政处罚法 第67条: the party pays the fine at the bank or electronically (缴款码) and uploads its 缴款凭证; the
+        # officer checks it and records the execution (execute) or returns it with the reason
+        T("submit_voucher", "上传缴款凭证", "served", "served", {ENTERPRISE}, _voucher_open),
+        T("return_voucher", "退回缴款凭证", "served", "served", {INSPECTOR}, _voucher_pending),
     ],
 )
 
 # the declared steps with their own form on the case page (not a button of the 办理 card)
 STEPS = frozenset({"evidence", "propose", "statement", "discuss", "schedule_hearing", "remind", "reminder_statement",
-                   "reminder_review", "review_statement", "legal_review", "legal_return"})
+                   "reminder_review", "review_statement", "legal_review", "legal_return", "submit_voucher",
+                   "return_voucher"})
 
 OPEN_STATES = ("investigating", "reviewing", "notified", "hearing", "deciding", "decided", "served", "executed")
