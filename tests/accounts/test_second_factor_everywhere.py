@@ -21,7 +21,7 @@ EXPECTED_PUBLIC = {
     # the ways in for someone not signed in (issue 17): 找回密码, 统一身份认证 and its callback, 企业注册
     "accounts:password_reset", "accounts:oidc_login", "accounts:oidc_callback", "enterprises:register",
     "portal:home", "portal:laws", "portal:law_detail", "portal:faq", "portal:window_rate",
-    "licensing:guide", "licensing:guide_item", "licensing:progress",
+    "licensing:guide", "licensing:guide_form", "licensing:guide_item", "licensing:progress",
     "certificates:verify_form", "certificates:verify", "certificates:kiosk", "certificates:kiosk_code",
     "certificates:kiosk_list", "certificates:kiosk_print", "certificates:kiosk_done",
     "inspection:public_draws", "inspection:public_draw", "inspection:public_draw_verify", "inspection:public_draw_method",
