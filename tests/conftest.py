@@ -8,7 +8,7 @@ from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
-from bureau.kernel import calendar
+from bureau.kernel import calendar, sms
 from bureau.kernel.rules import forget_cached_rules
 
 
@@ -89,3 +89,19 @@ def login(client):
         client.force_login(user, backend="bureau.accounts.backends.LockoutModelBackend")
         return client
     return _login
+
+
+@pytest.fixture
+def sms_outbox(monkeypatch) -> list[tuple[str, str]]:
+    """The texts handed to the SMS gateway, one-time codes included (the platform keeps only a redacted copy): the
+    configured backend still sends and records each message; this only lets a test read what the phone received."""
+    sent: list[tuple[str, str]] = []
+    real = sms.get_backend
+
+    class Recording:
+        def send(self, phone: str, text: str, key: str = "", secret: str = "") -> str:
+            sent.append((phone, text))
+            return real().send(phone, text, key=key, secret=secret)
+
+    monkeypatch.setattr(sms, "get_backend", Recording)
+    return sent

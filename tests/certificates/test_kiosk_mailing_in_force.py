@@ -11,7 +11,6 @@ import pytest
 from bureau.certificates import services
 from bureau.certificates.models import Certificate, KioskTerminal, PrintLog
 from bureau.kernel.errors import DomainError
-from bureau.kernel.models import OutboundMessage
 from tests.certificates.factories import person_certificate
 from tests.factories import city_bureau, make_user
 
@@ -44,7 +43,7 @@ def test_revoked_or_expired_certificates_are_neither_printed_nor_mailed():
     assert not PrintLog.objects.exists()
 
 
-def test_a_kiosk_session_cannot_leave_the_kiosk_pages(client):
+def test_a_kiosk_session_cannot_leave_the_kiosk_pages(client, sms_outbox):
     """Rule (measure I.10): once a browser opened a kiosk terminal, every other page redirects to the kiosk's start
     page; the kiosk pages and static files still answer."""
     terminal = KioskTerminal.objects.create(code="ZZ-08", name="大厅终端", region_id="140800")
@@ -55,7 +54,7 @@ def test_a_kiosk_session_cannot_leave_the_kiosk_pages(client):
         response = client.get(path)
         assert response.status_code == 302 and response["Location"] == start, path
     client.post(start, {"id_number": cert.holder_id_number})
-    code = re.search(r"验证码为 (\d{6})", OutboundMessage.objects.order_by("-id").first().body).group(1)
+    code = re.search(r"验证码为 (\d{6})", sms_outbox[-1][1]).group(1)
     assert client.post(f"{start}code", {"code": code})["Location"].endswith("/certificates")
     page = client.get(f"{start}certificates").content.decode()
     assert cert.number in page and 'href="/portal/"' not in page  # no way out on the screen

@@ -704,7 +704,7 @@ def kiosk_request_code(*, terminal: KioskTerminal, id_number: str) -> KioskChall
             terminal=terminal, id_index=index, code_hash=f"{salt}${_code_hash(salt, code)}",
             phone_masked=mask_phone(phone), expires_at=timezone.now() + dt.timedelta(minutes=minutes))
         send_sms(phone, f"【{settings.BUREAU_NAME}】您在证书自助打印终端的验证码为 {code}，{minutes}分钟内有效。"
-                        "如非本人操作，请忽略。")
+                        "如非本人操作，请忽略。", secret=code)  # the code never kept in clear
         audit(None, "certificates.kiosk_code", challenge, summary=f"自助终端 {terminal.code} 发送验证码至 {mask_phone(phone)}")
     return challenge
 
