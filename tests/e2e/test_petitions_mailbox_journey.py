@@ -73,6 +73,7 @@ def test_mailbox_petition_loop_with_dissatisfied_rating(page, live_server, sign_
     page.click("form.inline-form button[type=submit]")
     expect(page.locator("#petition-reply")).to_contain_text("经现场检查")
     page.locator("label.level", has_text="非常不满意").click()
+    page.locator("#bad-reasons label.check", has_text="对办理结果不满意").click()
     page.fill("textarea[name=comment]", "晚上还在违规卸油")
     page.click(".rate-form button[type=submit]")
     expect(page.locator(".msg-success")).to_contain_text("重新交办")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bureau.feedback.queries import ratings_of
 from bureau.petitions import services
 from bureau.petitions.models import Petition
 from tests.petitions.factories import submit
@@ -108,8 +109,13 @@ def test_rate_from_lookup_dissatisfied_reopens(client, world):
     assert "请对办理结果评价" in page
     r = client.post("/petitions/lookup/rate/", {"number": p.number, "code": "WRONG123", "level": 1})
     assert "不正确" in r.content.decode() and Petition.objects.get(pk=p.pk).state == "closed"
+    # 好差评: a bad rating names at least one 差评原因 (国办发〔2019〕51号; feedback.rules.check_reasons)
     r = client.post("/petitions/lookup/rate/", {"number": p.number, "code": code, "level": 2, "comment": "没解决"})
+    assert "差评原因" in r.content.decode() and Petition.objects.get(pk=p.pk).state == "closed"
+    r = client.post("/petitions/lookup/rate/", {"number": p.number, "code": code, "level": 2, "comment": "没解决",
+                                                "reasons": ["result"]})
     assert "重新交办" in r.content.decode()
+    assert [x.code for x in ratings_of("petitions.petition", p.pk).get().reasons.all()] == ["result"]
     assert Petition.objects.get(pk=p.pk).state == "reopened"
 
 

@@ -38,3 +38,17 @@ def test_consultation_grows_faq_and_window_rating(world, login, client):
     client.post(f"/portal/rate/window/{row.pk}/{row.rating_code}/", {"level": 5, "comment": "很好"})
     r = client.post(f"/portal/rate/window/{row.pk}/{row.rating_code}/", {"level": 1})
     assert Rating.objects.filter(service_type="window.visit").count() == 1 and "只能评价一次" in r.content.decode()
+
+
+def test_a_bad_window_rating_names_its_reasons(world, client):
+    """好差评 (国办发〔2019〕51号): 不满意/非常不满意 at the window asks for 差评原因 and a description like every
+    other rating; without them nothing is recorded."""
+    row = services.consultation_log(actor=world.clerk, topic="licensing", question="经营许可要哪些材料", answer="见指南")
+    address = f"/portal/rate/window/{row.pk}/{row.rating_code}/"
+    page = client.get(address).content.decode()
+    assert 'id="bad-reasons"' in page and "未一次性告知，多次补正" in page
+    refused = client.post(address, {"level": 1, "comment": "让我跑了三趟"}).content.decode()
+    assert "差评原因" in refused and not Rating.objects.filter(service_type="window.visit").exists()
+    client.post(address, {"level": 1, "comment": "让我跑了三趟", "reasons": ["not_told_at_once", "slow"]})
+    rating = Rating.objects.get(service_type="window.visit")
+    assert sorted(r.code for r in rating.reasons.all()) == ["not_told_at_once", "slow"]

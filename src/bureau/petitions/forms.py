@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from bureau.feedback.forms import ServiceRateForm
 from bureau.feedback.models import RatingLevel
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import Region
@@ -84,10 +85,8 @@ class LookupForm(BureauForm):
     code = forms.CharField(label="查询码", max_length=20)
 
 
-class RateForm(BureauForm):
+class RateForm(ServiceRateForm):
     number = forms.CharField(widget=forms.HiddenInput, max_length=30)
     code = forms.CharField(widget=forms.HiddenInput, max_length=20)
     level = forms.TypedChoiceField(label="您的评价", coerce=int, choices=RatingLevel.choices,
-                                   widget=forms.RadioSelect)
-    comment = forms.CharField(label="意见建议", max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                                   widget=forms.RadioSelect, error_messages={"required": "请选择评价等级"})

@@ -333,8 +333,10 @@ def petition_visit(*, actor: User, petition: Petition, note: str, level: int | N
     return petition
 
 
-def petition_rate(*, actor: User | AnonymousUser | None, petition: Petition, level: int, comment: str = "", channel: str = "web") -> Petition:
-    """评价: one rating per round; a dissatisfied rating reopens the ticket for follow-up (domain §7)."""
+def petition_rate(*, actor: User | AnonymousUser | None, petition: Petition, level: int, comment: str = "", channel: str = "web",
+                  reasons: list[str] | None = None) -> Petition:
+    """评价: one rating per round; a dissatisfied rating reopens the ticket for follow-up (domain §7). `reasons`:
+    the 差评原因 the petitioner chose on the web (None where the channel does not ask: a phone call-back)."""
     level = rating_rules.check_level(level)
     if petition.state not in {"closed", "visited"}:
         raise DomainError("诉求办结后才能评价" if petition.state != "rated" else "该诉求已评价")
@@ -343,7 +345,7 @@ def petition_rate(*, actor: User | AnonymousUser | None, petition: Petition, lev
                       service_label=f"诉求 {petition.number} {petition.title}", level=level, comment=comment,
                       region_id=petition.region_id, organisation=petition.assigned_org, real_name=petition.real_name,
                       rater_name=petition.petitioner_name, rater_phone=petition.petitioner_phone,
-                      round=petition.reopen_count + 1, channel=channel)
+                      round=petition.reopen_count + 1, channel=channel, reasons=reasons)
         _apply(petition, "rate", actor=actor, note=comment,
                          updates={"rating_level": level})
         if rating_rules.is_bad(level):

@@ -16,6 +16,7 @@ from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import Organisation
 from bureau.feedback.models import RatingLevel
 from bureau.feedback.queries import ratings_of
+from bureau.feedback.services import bad_reasons
 from bureau.kernel import antispam, throttle
 from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.audit import audit
@@ -120,7 +121,7 @@ def _lookup_result(request: HttpRequest, number: str, code: str, *, fresh: bool 
     petition = data["petition"]
     rate_form = None
     if petition.state in {"closed", "visited"}:
-        rate_form = RateForm(initial={"number": petition.number, "code": code})
+        rate_form = RateForm(initial={"number": petition.number, "code": code}, reasons=bad_reasons())
     return {"petition": petition, "state_label": PETITION.state_label(petition.state), "history": data["history"],
             "rate_form": rate_form}
 
@@ -128,7 +129,7 @@ def _lookup_result(request: HttpRequest, number: str, code: str, *, fresh: bool 
 @public_view
 @require_POST
 def rate(request: HttpRequest) -> HttpResponse:
-    form = RateForm(request.POST)
+    form = RateForm(request.POST, reasons=bad_reasons())
     lookup_form = LookupForm(initial={"number": request.POST.get("number", "")})
     context: dict = {"form": lookup_form}
     number, code = request.POST.get("number", ""), request.POST.get("code", "")
@@ -139,14 +140,14 @@ def rate(request: HttpRequest) -> HttpResponse:
             try:
                 # the petitioner proved it by the code: rated as the petitioner, whoever is signed in
                 services.petition_rate(actor=None, petition=petition, level=form.cleaned_data["level"],
-                                       comment=form.cleaned_data["comment"])
+                                       comment=form.cleaned_data["comment"], reasons=form.cleaned_data["reasons"])
                 result = _lookup_result(request, number, code, fresh=True)
                 result["notice"] = ("感谢您的评价。您对办理结果不满意，诉求已重新交办，承办单位将再次办理并答复。"
                                     if petition.state == "reopened" else "感谢您的评价！")
             except DomainError as exc:
                 result["error"] = exc.message
         else:
-            result["error"] = "请选择评价等级"
+            result["error"] = next(iter(form.errors.values()))[0]
             result["rate_form"] = form
     context.update(result)
     return _render(request, "petitions/public_lookup.html", context)

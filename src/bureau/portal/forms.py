@@ -4,6 +4,7 @@ from django import forms
 
 from bureau.accounts.models import User
 from bureau.accounts.tokens import scope_catalogue
+from bureau.feedback.forms import ServiceRateForm
 from bureau.feedback.models import RatingLevel
 from bureau.kernel.forms import BureauForm
 from bureau.kernel.models import Region
@@ -24,11 +25,10 @@ class ConsultationForm(BureauForm):
     answer = forms.CharField(label="答复内容", max_length=3000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class WindowRateForm(BureauForm):
+class WindowRateForm(ServiceRateForm):
+    """好差评 of a window visit: the same questions as every rating (差评原因 on 不满意/非常不满意)."""
     level = forms.TypedChoiceField(label="您对本次窗口服务的评价", coerce=int, choices=RatingLevel.choices,
-                                   widget=forms.RadioSelect)
-    comment = forms.CharField(label="意见建议", max_length=500, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                                   widget=forms.RadioSelect, error_messages={"required": "请选择评价等级"})
     rater_name = forms.CharField(label="姓名（实名评价可不填）", max_length=40, required=False)
     rater_phone = forms.CharField(label="手机号码", max_length=12, required=False)
 

@@ -22,7 +22,7 @@ from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import ApiCallLog, ApiToken
 from bureau.accounts.tokens import TOKEN_ADMINS, scope_catalogue
 from bureau.feedback.queries import ratings_of
-from bureau.feedback.services import rating_submit
+from bureau.feedback.services import bad_reasons, rating_submit
 from bureau.kernel import antispam, throttle
 from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.errors import DomainError
@@ -128,7 +128,7 @@ def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     consultation = Consultation.objects.filter(pk=pk).select_related("organisation").first()
     if consultation is None or consultation.rating_code != code:
         raise Http404
-    form = WindowRateForm(request.POST or None)
+    form = WindowRateForm(request.POST or None, reasons=bad_reasons())
     done = ratings_of("window.visit", pk).exists()
     error = ""
     refusal: DomainError | None = None
@@ -141,7 +141,7 @@ def window_rate(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 actor=request.user, service_type="window.visit", service_id=str(pk),
                 service_label=f"窗口服务：{consultation.get_topic_display()}咨询", level=d["level"],
                 comment=d["comment"], region_id=consultation.region_id, organisation=consultation.organisation,
-                rater_name=d["rater_name"], rater_phone=d["rater_phone"])
+                rater_name=d["rater_name"], rater_phone=d["rater_phone"], reasons=d["reasons"])
             done = True
         except DomainError as exc:
             error, refusal = exc.message, exc
