@@ -20,7 +20,7 @@ from ninja.files import UploadedFile
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.tokens import token_dataset
 from bureau.enterprises.models import Enterprise
-from bureau.hazards import queries, services
+from bureau.hazards import alarm_api, queries, services
 from bureau.hazards.models import DeadlineExtension, Hazard, ListedSupervision, ListingEntry, RiskPoint
 from bureau.hazards.workflow import extension_workflow, hazard_workflow, listing_workflow
 from bureau.kernel.errors import NotFound, PermissionDenied
@@ -490,4 +490,4 @@ def hazard_extension_create(request: AuthenticatedRequest, hazard_id: Id, payloa
     return 201, ExtensionOut.of(extension)
 
 
-routers = [("v1/hazards", router, "hazards")]
+routers = [("v1/hazards/alarms", alarm_api.router, "alarms"), ("v1/hazards", router, "hazards")]
