@@ -277,6 +277,8 @@ def hazard_create(request: AuthenticatedRequest, payload: HazardIn) -> tuple[int
             raise NotFound("企业不存在或不在您的管辖范围内")
         if payload.source == "self_inspection":
             raise PermissionDenied("自查隐患只能由企业登记")
+        if payload.source == "alarm":
+            raise PermissionDenied("监测报警隐患线索由系统根据未及时消除的报警自动生成，不能手工登记")
         source = payload.source
     item = None
     if payload.checklist_item_id is not None:  # the inspection area's checklist, through the relation (no import)

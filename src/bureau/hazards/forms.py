@@ -48,7 +48,9 @@ class HazardReportForm(BureauForm):
         else:
             del self.fields["risk_point"]  # an officer's register may hold many thousands of risk points
             self.fields["enterprise"].required = True
-            self.fields["source"].choices = [c for c in HazardSource.choices if c[0] != HazardSource.SELF_INSPECTION]
+            # self-inspection is the enterprise's; alarm leads come from the monitoring systems only
+            self.fields["source"].choices = [c for c in HazardSource.choices
+                                             if c[0] not in (HazardSource.SELF_INSPECTION, HazardSource.ALARM)]
             self.fields["source"].required = True
 
 
