@@ -11,6 +11,7 @@ from bureau.assistance.models import (
     Course,
     Expert,
     ObservationBatch,
+    ObservationPilot,
     ParkRemediationItem,
 )
 from bureau.kernel.admin import AuditedAdmin
@@ -59,6 +60,12 @@ class AgencyCreditRecordAdmin(AuditedAdmin):
 class ObservationBatchAdmin(AuditedAdmin):
     list_display = ("title", "year", "pilot", "visit_on", "capacity", "signup_closes_on")
     raw_id_fields = ("pilot",)
+
+
+@admin.register(ObservationPilot)
+class ObservationPilotAdmin(AuditedAdmin):
+    list_display = ("enterprise", "designated_by", "document", "designated_on", "withdrawn_on")
+    raw_id_fields = ("enterprise",)
 
 
 @admin.register(Course)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("first-use/", views.first_use_list, name="first_use"),
     path("first-use/<id:pk>/", views.first_use_detail, name="first_use_detail"),
     path("observations/", views.observation_list, name="observations"),
+    path("observations/coverage/", views.observation_coverage_page, name="observation_coverage"),
     path("observations/<id:pk>/signup/", views.observation_signup, name="observation_signup"),
     path("observations/signups/<id:pk>/", views.observation_signup_detail, name="observation_signup_detail"),
     path("observations/signups/<id:pk>/attendance/", views.observation_attendance, name="observation_attendance"),
