@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bureau.accounts.roles import ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
-from bureau.hazards import demo  # noqa: F401  (registers the demo loader)
+from bureau.hazards import (
+    alarm_demo,  # noqa: F401  (registers the alarm intake's demo loader)
+    demo,  # noqa: F401  (registers the demo loader)
+)
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
