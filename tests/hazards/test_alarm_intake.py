@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from bureau.hazards import alarm_rules, alarms, services
@@ -57,9 +58,9 @@ def _clear(event_id: str, ref: str = "A-1", minutes_ago: int = 0) -> dict:
             "occurred_at": (timezone.now() - dt.timedelta(minutes=minutes_ago)).isoformat()}
 
 
-def test_a_signed_alarm_against_an_own_risk_point_is_accepted(client, wired):
+def test_a_signed_alarm_against_an_own_risk_point_is_accepted(wired):
     source, secret, point = wired
-    answer = _post(client, source, secret, _raise(point))
+    answer = _post(Client(enforce_csrf_checks=True), source, secret, _raise(point))  # a machine: no CSRF token
     assert answer.status_code == 202, answer.content
     alarm = Alarm.objects.get()
     assert (alarm.risk_point_id, alarm.level, alarm.value, alarm.state) == (point.pk, "high", Decimal("25.5"), "open")

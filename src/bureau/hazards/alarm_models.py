@@ -94,6 +94,8 @@ class Alarm(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
 
+    chip: str  # set on rows shown in lists (the colour of the state's chip)
+
     class Meta:
         verbose_name = "监测报警"
         verbose_name_plural = verbose_name

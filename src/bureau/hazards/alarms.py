@@ -144,22 +144,25 @@ def _one_event(source: AlarmSource, raw: dict[str, Any], now: dt.datetime, windo
         message = ar.parse_message(raw, now, window)
     except ar.Refusal as refusal:
         return Answer(refusal.status, refusal.answer(event_id))
-    for attempt in (1, 2):
-        stored = _stored_answer(source, message)
-        if stored is not None:
-            return stored
+    for attempt in (1, 2, 3):
         try:
             with transaction.atomic():
                 status, answer, alarm = (_raise(source, message) if message.kind == "raise"
                                          else _clear(source, message, clear_minutes))
+                # the unique (source, event_id) refuses a repeat here, rolling back what it did above: a new
+                # event (the common case) costs no look-up first
                 AlarmEvent.objects.create(source_id=source.pk, event_id=message.event_id, kind=message.kind,
                                           alarm=alarm, body_digest=message.digest, status_code=status, answer=answer)
         except ar.Refusal as refusal:
-            return Answer(refusal.status, refusal.answer(message.event_id))
+            stored = _stored_answer(source, message)  # a repeat of an accepted event answers as it did then
+            return stored if stored is not None else Answer(refusal.status, refusal.answer(message.event_id))
         except IntegrityError:
-            # the same event id (or the same alarm reference) arrived concurrently: read again what the first
-            # one stored and answer from it
-            if attempt == 2:
+            # a repeat of this event id, or the same alarm reference raised at the same moment by another
+            # request: answer the stored result, or try again (the alarm now exists)
+            stored = _stored_answer(source, message)
+            if stored is not None:
+                return stored
+            if attempt == 3:
                 raise
             continue
         return Answer(status, answer)
