@@ -11,6 +11,7 @@ export DEBUG=0 ALLOWED_HOSTS=127.0.0.1,localhost DB_CONN_MAX_AGE=${DB_CONN_MAX_A
 export PYTHONPATH="$PWD/src"
 DB=${DATABASE_URL##*/}
 mkdir -p var
+.venv/bin/python manage.py collectstatic --noinput -v0 >/dev/null
 if [ "${FRESH:-1}" = 1 ]; then
   psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
   .venv/bin/python manage.py migrate --noinput -v0

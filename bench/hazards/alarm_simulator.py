@@ -99,17 +99,18 @@ class Worker(threading.Thread):
         self.sent: list[tuple[dict, bytes]] = []
         self.seq = 0
 
-    def _event(self) -> tuple[dict, dict]:
+    def _event(self, source: dict) -> dict:
+        """Every 4th event clears an alarm this connection raised for the same system, the others raise one."""
         self.seq += 1
         now = dt.datetime.now(dt.UTC).isoformat()
-        if self.open and self.seq % 4 == 0:
-            source, ref = self.open.pop(self.rng.randrange(len(self.open)))
-            return source, {"event_id": f"{RUN}-w{self.n}-{self.seq}", "type": "clear", "alarm_ref": ref,
-                            "occurred_at": now}
-        source = self.rng.choice(self.sources)
+        mine = [i for i, (s, _) in enumerate(self.open[-50:], start=max(0, len(self.open) - 50)) if s is source]
+        if mine and self.seq % 4 == 0:
+            _, ref = self.open.pop(mine[0])
+            return {"event_id": f"{RUN}-w{self.n}-{self.seq}", "type": "clear", "alarm_ref": ref,
+                    "occurred_at": now}
         ref = f"{RUN}-w{self.n}-A{self.seq}"
         self.open.append((source, ref))
-        return source, {"event_id": f"{RUN}-w{self.n}-{self.seq}", "type": "raise", "alarm_ref": ref,
+        return {"event_id": f"{RUN}-w{self.n}-{self.seq}", "type": "raise", "alarm_ref": ref,
                         "risk_point_id": self.rng.choice(source["points"]), "level": "high", "tag": "GT-1101",
                         "value": round(self.rng.uniform(20, 60), 1), "unit": "%LEL", "message": "可燃气体高报",
                         "occurred_at": now}
@@ -123,15 +124,11 @@ class Worker(threading.Thread):
                 source, body = self.rng.choice(self.sent)
                 self.replays_sent += 1
             else:
-                if self.batch > 1:  # one source per batch (a system reports its own points)
-                    source, first = self._event()
-                    events = [first] + [self._event()[1] for _ in range(self.batch - 1)]
-                    events = [e for e in events if e["type"] == "clear" or e.get("risk_point_id") in source["points"]]
-                    body = json.dumps({"events": events}, ensure_ascii=False).encode()
-                else:
-                    source, event = self._event()
-                    body = json.dumps(event, ensure_ascii=False).encode()
-                    events = [event]
+                # a system reports its own points: one source per message (a few systems per connection, so
+                # that clearings find alarms of their own system)
+                source = self.sources[(self.n * 7 + self.rng.randrange(4)) % len(self.sources)]
+                events = [self._event(source) for _ in range(self.batch)]
+                body = json.dumps({"events": events} if self.batch > 1 else events[0], ensure_ascii=False).encode()
             stamp = str(int(time.time()))
             headers = {"Content-Type": "application/json", "X-Alarm-Key": source["key"], "X-Alarm-Timestamp": stamp,
                        "X-Alarm-Signature": _sign(source["secret"], stamp, body)}

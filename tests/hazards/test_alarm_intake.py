@@ -135,13 +135,20 @@ def test_every_field_is_validated_with_a_chinese_message(client, wired):
 
 def test_a_batch_answers_each_event_on_its_own(client, wired):
     source, secret, point = wired
-    body = {"events": [_raise(point, "b-1", "R-1"), _raise(point, "b-2", "R-2", level="bogus"),
+    first = _raise(point, "b-1", "R-1")
+    body = {"events": [first, _raise(point, "b-2", "R-2", level="bogus"),
                        _raise(point, "b-3", "R-3")]}
     answer = _post(client, source, secret, body)
     assert answer.status_code == 200
     assert [(r["event_id"], r["status"]) for r in answer.json()["results"]] == [("b-1", 202), ("b-2", 400),
                                                                                  ("b-3", 202)]
     assert sorted(Alarm.objects.values_list("alarm_ref", flat=True)) == ["R-1", "R-3"]
+    # in one batch: a repeat of an answered event, a clearing, and a refused event undo nothing of the others
+    again = _post(client, source, secret, {"events": [first, _clear("b-4", "R-1"),
+                                                      _clear("b-5", "nope"), _raise(point, "b-6", "R-6")]})
+    assert [(r["status"], r.get("result"), r["replayed"]) for r in again.json()["results"]] == [
+        (202, "accepted", True), (200, "cleared", False), (422, None, False), (202, "accepted", False)]
+    assert Alarm.objects.get(alarm_ref="R-1").state == "cleared" and Alarm.objects.count() == 3
 
 
 def test_an_alarm_cleared_in_time_never_becomes_a_lead(client, wired):

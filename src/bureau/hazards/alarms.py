@@ -130,7 +130,16 @@ def alarm_intake(*, key_id: str, timestamp: str, signature: str, body: bytes) ->
         return Answer(refusal.status, refusal.answer())
     window = int(cached_rule("hazards.alarm_signature_window_seconds"))
     clear_minutes = int(cached_rule("hazards.alarm_clear_minutes"))
-    results = [_one_event(source, raw, now, window, clear_minutes) for raw in events]
+    # the enterprise's risk points named in the message, read once (another enterprise's are simply not found)
+    named = [e.get("risk_point_id") for e in events if isinstance(e.get("risk_point_id"), int)
+             and not isinstance(e.get("risk_point_id"), bool) and 0 < e["risk_point_id"] < 2**63]
+    points = set(RiskPoint.objects.filter(enterprise_id=source.enterprise_id, pk__in=named)
+                 .values_list("pk", flat=True)) if named else set()
+    if batch:  # one commit for the message; each event in its own savepoint, so a refused one undoes only itself
+        with transaction.atomic():
+            results = [_one_event(source, raw, now, window, clear_minutes, points) for raw in events]
+    else:
+        results = [_one_event(source, events[0], now, window, clear_minutes, points)]
     if source.last_seen_at is None or source.last_seen_at < now - dt.timedelta(minutes=1):
         AlarmSource.objects.filter(pk=source.pk).update(last_seen_at=now)  # at most once a minute (hot path)
     if not batch:
@@ -138,7 +147,8 @@ def alarm_intake(*, key_id: str, timestamp: str, signature: str, body: bytes) ->
     return Answer(200, {"results": [dict(r.body, status=r.status, replayed=r.replayed) for r in results]})
 
 
-def _one_event(source: AlarmSource, raw: dict[str, Any], now: dt.datetime, window: int, clear_minutes: int) -> Answer:
+def _one_event(source: AlarmSource, raw: dict[str, Any], now: dt.datetime, window: int, clear_minutes: int,
+               points: set[int]) -> Answer:
     event_id = raw.get("event_id") if isinstance(raw.get("event_id"), str) else None
     try:
         message = ar.parse_message(raw, now, window)
@@ -147,8 +157,9 @@ def _one_event(source: AlarmSource, raw: dict[str, Any], now: dt.datetime, windo
     for attempt in (1, 2, 3):
         try:
             with transaction.atomic():
-                status, answer, alarm = (_raise(source, message) if message.kind == "raise"
-                                         else _clear(source, message, clear_minutes))
+                # first attempt: no look-up of the alarm reference (the unique constraint tells a repeat)
+                status, answer, alarm = (_raise(source, message, points, look_up=attempt > 1)
+                                         if message.kind == "raise" else _clear(source, message, clear_minutes))
                 # the unique (source, event_id) refuses a repeat here, rolling back what it did above: a new
                 # event (the common case) costs no look-up first
                 AlarmEvent.objects.create(source_id=source.pk, event_id=message.event_id, kind=message.kind,
@@ -185,14 +196,15 @@ def _alarm_answer(message: ar.Message, alarm: Alarm, result: str) -> dict[str, A
             "state": alarm.state}
 
 
-def _raise(source: AlarmSource, message: ar.Message) -> tuple[int, dict[str, Any], Alarm]:
-    """A new alarm against a risk point of the source's own enterprise (another enterprise's point is refused
-    with the same words as a missing one). The same alarm reference raised again is the same alarm."""
-    point = (RiskPoint.objects.filter(pk=message.risk_point_id, enterprise_id=source.enterprise_id)
-             .values_list("pk", flat=True).first())
-    if point is None:
+def _raise(source: AlarmSource, message: ar.Message, points: set[int], *,
+           look_up: bool) -> tuple[int, dict[str, Any], Alarm]:
+    """A new alarm against a risk point of the source's own enterprise (`points`: those of the message that are
+    the enterprise's; another enterprise's point is refused with the same words as a missing one). The same alarm
+    reference raised again is the same alarm (`look_up`: after the unique constraint refused the insert)."""
+    point = message.risk_point_id
+    if point not in points:
         raise ar.Refusal(422, "unknown_risk_point", "风险点不存在或不属于本企业", field="risk_point_id")
-    existing = Alarm.objects.filter(source_id=source.pk, alarm_ref=message.alarm_ref).first()
+    existing = Alarm.objects.filter(source_id=source.pk, alarm_ref=message.alarm_ref).first() if look_up else None
     if existing is not None:
         if existing.risk_point_id != point:
             raise ar.Refusal(409, "alarm_ref_reused", "该报警编号已用于其他风险点的报警", field="alarm_ref")
