@@ -42,7 +42,7 @@ def load(ctx: Any) -> None:
         return (now - dt.timedelta(minutes=minutes_ago)).isoformat()
 
     day = timezone.localdate().strftime("%Y%m%d")
-    events = [
+    events: list[dict[str, Any]] = [
         # not cleared within the rule's time: the sweep turns it into a hazard lead
         {"event_id": f"GDS-{day}-0001", "type": "raise", "alarm_ref": f"AL-{day}-0001", "risk_point_id": tanks.pk,
          "level": "highhigh", "tag": "GT-1103", "value": 52, "unit": "%LEL", "message": "2#甲醇储罐防火堤内可燃气体高高报",

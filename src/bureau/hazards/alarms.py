@@ -131,8 +131,8 @@ def alarm_intake(*, key_id: str, timestamp: str, signature: str, body: bytes) ->
     window = int(cached_rule("hazards.alarm_signature_window_seconds"))
     clear_minutes = int(cached_rule("hazards.alarm_clear_minutes"))
     # the enterprise's risk points named in the message, read once (another enterprise's are simply not found)
-    named = [e.get("risk_point_id") for e in events if isinstance(e.get("risk_point_id"), int)
-             and not isinstance(e.get("risk_point_id"), bool) and 0 < e["risk_point_id"] < 2**63]
+    named: list[int] = [e["risk_point_id"] for e in events if isinstance(e.get("risk_point_id"), int)
+                        and not isinstance(e["risk_point_id"], bool) and 0 < e["risk_point_id"] < 2**63]
     points = set(RiskPoint.objects.filter(enterprise_id=source.enterprise_id, pk__in=named)
                  .values_list("pk", flat=True)) if named else set()
     if batch:  # one commit for the message; each event in its own savepoint, so a refused one undoes only itself
@@ -234,7 +234,7 @@ def _clear(source: AlarmSource, message: ar.Message, clear_minutes: int) -> tupl
     Alarm.objects.filter(pk=alarm.pk).update(**updates)
     for name, value in updates.items():
         setattr(alarm, name, value)
-    if alarm.hazard_id is not None:
+    if alarm.hazard is not None:
         record_history(alarm.hazard, actor=None, action="alarm_cleared", label="监测报警已消除",
                        note=f"监测系统报告报警 {alarm.alarm_ref} 于 {timezone.localtime(message.occurred_at):%Y-%m-%d %H:%M}"
                             " 消除")
