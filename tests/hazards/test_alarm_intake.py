@@ -287,3 +287,21 @@ def test_the_api_issues_a_secret_once_and_rotates_it(w, login):
     assert made.status_code == 201 and made.json()["secret"]
     rotated = client.post(f"/api/v1/hazards/alarms/sources/{made.json()['id']}/rotate")
     assert rotated.status_code == 200 and rotated.json()["secret"] != made.json()["secret"]
+
+
+def test_a_batch_of_new_alarms_is_written_together_and_resent_whole_it_is_replayed(client, wired,
+                                                                                   django_assert_max_num_queries):
+    source, secret, point = wired
+    body = {"events": [_raise(point, f"n-{i}", f"N-{i}") for i in range(20)]}
+    with django_assert_max_num_queries(14):  # not two inserts per event
+        first = _post(client, source, secret, body)
+    assert [r["status"] for r in first.json()["results"]] == [202] * 20
+    assert Alarm.objects.count() == 20 and AlarmEvent.objects.count() == 20
+    with django_assert_max_num_queries(8):  # the sender lost the answer and sends the same message again
+        again = _post(client, source, secret, body)
+    assert [(r["status"], r["replayed"]) for r in again.json()["results"]] == [(202, True)] * 20
+    assert [r["alarm_id"] for r in again.json()["results"]] == [r["alarm_id"] for r in first.json()["results"]]
+    assert Alarm.objects.count() == 20
+    twice = _post(client, source, secret, {"events": [_raise(point, "d-1", "D-1")] * 2})  # one event id twice
+    assert [(r["status"], r["replayed"]) for r in twice.json()["results"]] == [(202, False), (202, True)]
+    assert Alarm.objects.count() == 21

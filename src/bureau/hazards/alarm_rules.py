@@ -71,7 +71,7 @@ class Message:
     kind: str
     alarm_ref: str
     occurred_at: dt.datetime
-    risk_point_id: int | None = None
+    risk_point_id: int = 0  # raise only
     level: str = ""
     tag: str = ""
     value: Decimal | None = None
