@@ -45,6 +45,9 @@ VERBS = {
     "totp_reset": "重置动态口令", "withdraw_publication": "撤回公开", "withhold_publication": "暂不公开",
     "add": "新增", "change": "修改", "daily_sweep": "每日检查", "overdue_sweep": "超期提醒", "kiosk_code": "自助终端验证码",
     "kiosk_print": "自助打印", "plan_publish": "发布计划",
+    "alarm_source_create": "登记监测系统接入", "alarm_source_rotate": "更换监测系统签名密钥",
+    "alarm_source_enable": "启用监测系统接入", "alarm_source_disable": "停用监测系统接入",
+    "alarm_leads": "监测报警转隐患线索",
 }
 
 
