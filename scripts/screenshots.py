@@ -163,6 +163,13 @@ SHOTS = [
     ("inspection-public-draw", "", "/inspection/public/draws/", 390),
     ("inspection-draw-verify-phone", "", "/inspection/public/draws/", 390),
     ("inspection-draw-announced-phone", "", "/inspection/public/draws/", 390),
+    # issue 16: alarm intake (the enterprise's alarms with the lead, its credentials, the county's view) and the
+    # observation visits' yearly coverage
+    ("hazards-alarms-phone", "qiye", "/hazards/alarms/", 390),
+    ("hazards-alarms-desktop", "yanhu_inspector", "/hazards/alarms/", 1366),
+    ("hazards-alarm-sources-phone", "qiye", "/hazards/alarms/sources/", 390),
+    ("assistance-observation-coverage-desktop", "city_inspector", "/assistance/observations/coverage/", 1366),
+    ("assistance-observation-coverage-phone", "city_inspector", "/assistance/observations/coverage/", 390),
 ]
 
 

@@ -75,7 +75,7 @@ def test_a_read_scope_does_not_write(client, city_officer, spread):
     """hazards:read does not register a hazard; hazards:write does."""
     _t, read = api_token_issue(actor=None, user=city_officer, name="读", scopes=["hazards:read"])
     body = {"title": "消防通道堵塞", "found_on": timezone.localdate().isoformat(), "source": "inspection",
-            "enterprise_id": spread[0].pk}
+            "enterprise_id": spread[0].pk, "deadline": (timezone.localdate() + dt.timedelta(days=15)).isoformat()}
     refused = client.post("/api/v1/hazards", body, content_type="application/json", **_bearer(read))
     assert refused.status_code == 403
 
@@ -87,7 +87,7 @@ def test_bearer_writes_skip_csrf_and_session_writes_keep_it(db, spread):
     _t, raw = api_token_issue(actor=None, user=inspector, name="执法终端", scopes=["hazards:write", "hazards:read"])
     machine = Client(enforce_csrf_checks=True)
     body = {"title": "消防通道堵塞", "found_on": timezone.localdate().isoformat(), "source": "inspection",
-            "enterprise_id": spread[0].pk}
+            "enterprise_id": spread[0].pk, "deadline": (timezone.localdate() + dt.timedelta(days=15)).isoformat()}
     made = machine.post("/api/v1/hazards", body, content_type="application/json", **_bearer(raw))
     assert made.status_code == 201, made.content
     browser = Client(enforce_csrf_checks=True)

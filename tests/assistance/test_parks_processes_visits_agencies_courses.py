@@ -211,9 +211,10 @@ def test_other_county_cannot_mark_attendance(w, login):
 
 
 def test_officers_set_up_batches_and_courses_with_date_checks(w, login):
-    from bureau.assistance.models import Course, ObservationBatch
+    from bureau.assistance.models import Course, ObservationBatch, ObservationPilot
 
     pilot = hazchem_enterprise()
+    ObservationPilot.objects.create(enterprise=pilot, designated_on=today(), source="省应急管理厅试点企业名单")
     client = login(w.inspector)
     visit = (today() + dt.timedelta(days=20)).isoformat()
     data = {"title": "第三批观摩", "pilot": pilot.uscc, "visit_on": visit, "mode": "video", "capacity": "10",

@@ -77,7 +77,8 @@ def test_major_hazard_is_listed_progressed_and_removed(page, live_server, sign_i
     head = make_user("head_l", roles=["section_head"], organisation=county_bureau("140802"), real_name="盐湖 孙科长")
     hazard = hazards.hazard_report(actor=head, enterprise=enterprise, source="inspection", title="液化烃储罐无紧急切断",
                                    found_on=timezone.localdate(), grade="major",
-                                   major_criterion="化工和危险化学品重大隐患判定标准 第6条")
+                                   major_criterion="化工和危险化学品重大隐患判定标准 第6条",
+                                   deadline=timezone.localdate() + dt.timedelta(days=60))
     hazards.hazard_plan(actor=head, hazard=hazard, measures="加装紧急切断阀", deadline=timezone.localdate()
                         + dt.timedelta(days=60), responsible_person="总经理", funds=Decimal("200000"),
                         contingency="降低储量，加密巡检")

@@ -45,7 +45,8 @@ def hazard(w: World, *, step: str = "reported", grade: str = "general", source: 
     actor = actor or (w.owner if source == "self_inspection" else w.inspector)
     h = services.hazard_report(actor=actor, enterprise=w.enterprise, source=source, title="安全出口堵塞",
                                found_on=today() - dt.timedelta(days=3), grade=grade,
-                               major_criterion="工贸企业重大事故隐患判定标准 第4条" if grade == "major" else "")
+                               major_criterion="工贸企业重大事故隐患判定标准 第4条" if grade == "major" else "",
+                               deadline=today() + dt.timedelta(days=10) if source == "inspection" else None)
     if step == "reported":
         return h
     services.hazard_plan(actor=actor, hazard=h, measures="清理通道", deadline=today() + dt.timedelta(days=10),

@@ -69,7 +69,7 @@ class World:
 
         return hazard_report(actor=self.officer, enterprise=self.enterprise, source="inspection", title=title,
                              description="检查发现焊工1名未取得特种作业操作证。", found_on=timezone.localdate(),
-                             violation_code=violation_code)
+                             violation_code=violation_code, deadline=timezone.localdate() + dt.timedelta(days=15))
 
     def self_hazard(self, *, plan: bool = True, title: str = "新招焊工1名特种作业操作证尚未取得",
                     violation_code: str = "AQSCF-97-7") -> Any:

@@ -3,6 +3,8 @@ code or checklist item, or an officer's recorded link with a written reason (sto
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -81,7 +83,8 @@ def test_measure_II_8_same_checklist_item_matches(w):
                         found_on=timezone.localdate(), checklist_item=item)
     apply_transition(hazard_workflow, own, "plan", actor=w.company_user, note="整改方案")
     finding = hazard_report(actor=w.officer, enterprise=w.enterprise, source="inspection", title=item.content,
-                            found_on=timezone.localdate(), checklist_item=item)
+                            found_on=timezone.localdate(), checklist_item=item,
+                            deadline=timezone.localdate() + dt.timedelta(days=15))
     case = w.open_case(hazard=finding)
     services.case_propose_exemption(actor=w.officer, case=case, kind="self_inspection", hazard=own)
     assert "同一检查项" in case.exemption_basis

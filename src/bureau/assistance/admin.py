@@ -12,6 +12,7 @@ from bureau.assistance.models import (
     Expert,
     ObservationBatch,
     ParkChecklistItem,
+    ObservationPilot,
     ParkRemediationItem,
 )
 from bureau.kernel.admin import AuditedAdmin
@@ -60,6 +61,12 @@ class AgencyCreditRecordAdmin(AuditedAdmin):
 class ObservationBatchAdmin(AuditedAdmin):
     list_display = ("title", "year", "pilot", "visit_on", "capacity", "signup_closes_on")
     raw_id_fields = ("pilot",)
+
+
+@admin.register(ObservationPilot)
+class ObservationPilotAdmin(AuditedAdmin):
+    list_display = ("enterprise", "designated_by", "document", "designated_on", "withdrawn_on")
+    raw_id_fields = ("enterprise",)
 
 
 @admin.register(Course)

@@ -9,7 +9,7 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from bureau.accounts.http import AuthenticatedRequest
-from bureau.assistance import services
+from bureau.assistance import observation_api, services
 from bureau.assistance.api_processes import routers as process_routers
 from bureau.assistance.models import Checkup, CheckupFinding
 from bureau.assistance.workflow import checkup_workflow
@@ -99,4 +99,5 @@ def finding_photos(request: AuthenticatedRequest, checkup_id: Id, finding_id: Id
     return 201, [PhotoOut(id=a.pk, name=a.original_name, sha256=a.sha256, size=a.size) for a in saved]
 
 
-routers = [("v1/assistance", router, "checkups"), *process_routers]
+routers = [("v1/assistance/observations", observation_api.router, "observations"),
+           ("v1/assistance", router, "checkups"), *process_routers]

@@ -26,6 +26,7 @@ from bureau.assistance.models import (
     Expert,
     FirstUseProcess,
     ObservationBatch,
+    ObservationPilot,
     ObservationSignup,
     ParkChecklistItem,
     ParkRemediationItem,
@@ -149,6 +150,9 @@ def _observations(ctx: Any, today: dt.date, producers: list[Enterprise], inspect
     held 10 days ago with its attendance recorded; an open one the producer account qiye_chem signed up for;
     qiye (a trading company) is refused on the page."""
     pilot, others = producers[0], producers[1:]
+    ObservationPilot.objects.create(
+        enterprise=pilot, designated_on=dt.date(today.year - 1, 3, 15), document="晋应急函〔演示〕号",
+        source="山西省应急管理厅确定的双重预防机制建设试点企业名单（演示数据，以正式文件为准）")
     held = ObservationBatch.objects.create(
         year=today.year, title="第一批：双重预防机制建设现场观摩", pilot=pilot, visit_on=today - dt.timedelta(days=10),
         mode="on_site", capacity=12, signup_closes_on=today - dt.timedelta(days=17))

@@ -408,6 +408,34 @@ class ObservationSignup(Timeline):
         return False if self.status == self.Status.ABSENT else None
 
 
+class ObservationPilot(models.Model):
+    """A dual-prevention pilot enterprise (双重预防机制建设试点企业) the province designated in the city: measure
+    III.5 sends the city's hazardous-chemical producers to these, and to no other, enterprises. Reference data with
+    its document and source, kept by the administrator (a designation may be withdrawn from a date)."""
+
+    authority = Authority(dataset="observations", label="双重预防试点企业", region=None, enterprise=None, public=True,
+                          change=frozenset())  # a published designation; the administrator keeps the table
+
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="试点企业")
+    designated_by = models.CharField("确定机关", max_length=60, default="山西省应急管理厅")
+    document = models.CharField("确定文件（文号）", max_length=120, blank=True)
+    designated_on = models.DateField("确定日期")
+    withdrawn_on = models.DateField("撤销日期", null=True, blank=True)
+    source = models.CharField("来源", max_length=200)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "双重预防机制建设试点企业"
+        verbose_name_plural = verbose_name
+        ordering = ["designated_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "designated_on"], name="uniq_observation_pilot")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise}（{self.designated_by}）"
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Safety-evaluation agencies (II.9)
 

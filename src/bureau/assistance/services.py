@@ -33,6 +33,7 @@ from bureau.assistance.models import (
     FirstUsePanelMember,
     FirstUseProcess,
     ObservationBatch,
+    ObservationPilot,
     ObservationSignup,
     ParkAdmission,
     ParkChecklistItem,
@@ -48,7 +49,7 @@ from bureau.assistance.workflow import (
     observation_workflow,
     park_item_workflow,
 )
-from bureau.enterprises.models import ChemicalPark, Enterprise, Industry
+from bureau.enterprises.models import ChemicalPark, Enterprise, EnterpriseStatus, Industry
 from bureau.hazards.services import check_lengths
 from bureau.kernel.attachments import check_upload, save_upload, share_attachment
 from bureau.kernel.audit import audit
@@ -536,6 +537,10 @@ def observation_batch_create(*, actor: User, title: str, pilot: Any, visit_on: d
         raise DomainError("名额至少为 1", field="capacity")
     if visit_on < timezone.localdate() or signup_closes_on > visit_on:
         raise DomainError("观摩日期不能早于今天，报名截止不能晚于观摩日期", field="signup_closes_on")
+    if not designated_pilot(pilot.pk, visit_on):
+        # measure III.5: the visits go to the pilot enterprises the province designated (省厅确定的试点企业)
+        raise DomainError(f"「{pilot.name}」不是省应急管理厅确定的双重预防机制建设试点企业（或在观摩日期已撤销），"
+                          "请选择试点企业", field="pilot")
     with transaction.atomic():
         batch = ObservationBatch.objects.create(year=visit_on.year, title=title.strip(), pilot=pilot,
                                                 visit_on=visit_on, mode=mode, capacity=capacity,
@@ -544,15 +549,26 @@ def observation_batch_create(*, actor: User, title: str, pilot: Any, visit_on: d
     return batch
 
 
+def designated_pilot(enterprise_id: int, on: dt.date) -> bool:
+    """The enterprise is a pilot the province designated, in force on `on` (ObservationPilot)."""
+    return (ObservationPilot.objects.filter(enterprise_id=enterprise_id, designated_on__lte=on)
+            .exclude(withdrawn_on__lte=on).exists())
+
+
 def observation_signup(*, actor: User, batch: ObservationBatch, attendees: str) -> ObservationSignup:
     """An enterprise of the industries the measure names (rule assistance.observation_industries: 危化生产企业)
-    signs up for a batch; capacity and the closing date are enforced."""
+    signs up for a batch; capacity and the closing date are enforced. A closed enterprise is no longer one of the
+    city's producers, and the pilot hosts its own batch."""
     enterprise = _party(actor, ObservationSignup)
     today = timezone.localdate()
     refusal = rules.industry_refusal(enterprise.industry, rule("assistance.observation_industries", today),
                                      dict(Industry.choices), "观摩活动")
     if refusal:
         raise DomainError(refusal, code="not_eligible")
+    if enterprise.status == EnterpriseStatus.CLOSED:
+        raise DomainError("企业已关闭注销，不能报名观摩", code="not_eligible")
+    if batch.pilot_id == enterprise.pk:
+        raise DomainError("本企业是该批次的观摩试点企业，无需报名", code="not_eligible")
     if today > batch.signup_closes_on:
         raise DomainError("报名已截止")
     if not attendees.strip():

@@ -24,6 +24,7 @@ urlpatterns = [
     path("first-use/<id:pk>/upload/", views.first_use_upload, name="first_use_upload"),
     path("first-use/<id:pk>/panel/", views.first_use_panel, name="first_use_panel"),
     path("observations/", views.observation_list, name="observations"),
+    path("observations/coverage/", views.observation_coverage_page, name="observation_coverage"),
     path("observations/<id:pk>/signup/", views.observation_signup, name="observation_signup"),
     path("observations/signups/<id:pk>/", views.observation_signup_detail, name="observation_signup_detail"),
     path("observations/signups/<id:pk>/attendance/", views.observation_attendance, name="observation_attendance"),

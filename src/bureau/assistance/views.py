@@ -34,6 +34,7 @@ from bureau.assistance.models import (
     ParkAdmission,
     ParkRemediationItem,
 )
+from bureau.assistance.observation_coverage import STATUS_LABELS, observation_coverage
 from bureau.assistance.workflow import (
     STAFF,
     checkup_workflow,
@@ -47,6 +48,7 @@ from bureau.kernel.access import acts_on, for_roles
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Document
 from bureau.kernel.paging import paginate
+from bureau.kernel.validation import parse_int
 
 
 def _run(request: HttpRequest, func: Callable[[], Any], success: str, form: Any = None) -> bool:
@@ -502,6 +504,21 @@ def observation_attendance(request: AuthenticatedRequest, pk: int) -> HttpRespon
     if request.POST.get("next") == "signup":
         return redirect("assistance:observation_signup_detail", pk=pk)
     return redirect("assistance:observations")
+
+
+@login_required
+@for_roles(*STAFF, SYSADMIN)
+@acts_on("assistance.ObservationSignup")
+def observation_coverage_page(request: AuthenticatedRequest) -> HttpResponse:
+    """Which producers of the jurisdiction have taken part in a visit this year, and which not (measure III.5)."""
+    today = timezone.localdate()
+    year = (parse_int(request.GET["year"], field="year", label="年度", minimum=2000, maximum=today.year + 1)
+            if request.GET.get("year") else today.year)
+    status = request.GET.get("status") or None
+    coverage = observation_coverage(request.user, year, status if status in STATUS_LABELS else None)
+    return render(request, "assistance/observation_coverage.html", {
+        "coverage": coverage, "year": year, "status": status, "statuses": [(key, label, coverage.summary[key]) for key, label in STATUS_LABELS.items()],
+        "years": range(today.year + 1, today.year - 4, -1)})
 
 
 # -- safety-evaluation agencies (II.9) -------------------------------------------------------------------------

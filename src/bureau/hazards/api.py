@@ -20,7 +20,7 @@ from ninja.files import UploadedFile
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.tokens import token_dataset
 from bureau.enterprises.models import Enterprise
-from bureau.hazards import queries, services
+from bureau.hazards import alarm_api, queries, services
 from bureau.hazards.models import DeadlineExtension, Hazard, ListedSupervision, ListingEntry, RiskPoint
 from bureau.hazards.workflow import extension_workflow, hazard_workflow, listing_workflow
 from bureau.kernel.errors import NotFound, PermissionDenied
@@ -277,6 +277,8 @@ def hazard_create(request: AuthenticatedRequest, payload: HazardIn) -> tuple[int
             raise NotFound("企业不存在或不在您的管辖范围内")
         if payload.source == "self_inspection":
             raise PermissionDenied("自查隐患只能由企业登记")
+        if payload.source == "alarm":
+            raise PermissionDenied("监测报警隐患线索由系统根据未及时消除的报警自动生成，不能手工登记")
         source = payload.source
     item = None
     if payload.checklist_item_id is not None:  # the inspection area's checklist, through the relation (no import)
@@ -490,4 +492,4 @@ def hazard_extension_create(request: AuthenticatedRequest, hazard_id: Id, payloa
     return 201, ExtensionOut.of(extension)
 
 
-routers = [("v1/hazards", router, "hazards")]
+routers = [("v1/hazards/alarms", alarm_api.router, "alarms"), ("v1/hazards", router, "hazards")]

@@ -93,8 +93,11 @@ def load(ctx: Any) -> None:
         title, location = rng.choice(TITLES)
         source = rng.choice(sources)
         actor = city_inspector
+        found_on = today - dt.timedelta(days=rng.randrange(2, 120))
         hazard = services.hazard_report(actor=actor, enterprise=enterprise, source=source, title=title,
-                                        found_on=today - dt.timedelta(days=rng.randrange(2, 120)), location=location)
+                                        found_on=found_on, location=location,
+                                        # an inspection's hazard takes the deadline of its rectification order
+                                        deadline=found_on + dt.timedelta(days=30) if source == "inspection" else None)
         step = rng.random()
         if step < 0.2:
             continue
@@ -119,7 +122,8 @@ def load(ctx: Any) -> None:
     for enterprise, (title, criterion) in zip(yanhu, MAJOR, strict=False):
         hazard = services.hazard_report(actor=city_inspector, enterprise=enterprise, source="inspection",
                                         title=title, found_on=today - dt.timedelta(days=60), grade="major",
-                                        major_criterion=criterion, location="生产装置区")
+                                        major_criterion=criterion, location="生产装置区",
+                                        deadline=today + dt.timedelta(days=90))
         services.hazard_plan(actor=city_inspector, hazard=hazard, measures="实施自动化控制改造，设置紧急切断",
                              deadline=today + dt.timedelta(days=90), responsible_person="总经理",
                              funds=Decimal("850000"), contingency="改造期间降负荷运行，加密巡检，现场配备应急物资")

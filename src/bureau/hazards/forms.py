@@ -25,6 +25,8 @@ class HazardReportForm(BureauForm):
     location = forms.CharField(label="部位", max_length=120, required=False)
     description = forms.CharField(label="隐患描述", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     found_on = forms.DateField(label="发现日期", widget=DATE)
+    deadline = forms.DateField(label="整改期限", widget=DATE, required=False,
+                               help_text="执法检查发现的隐患必填：责令限期整改指令书确定的期限")
     grade = forms.ChoiceField(label="等级", choices=HazardGrade.choices)
     major_criterion = forms.CharField(label="重大隐患判定依据", max_length=200, required=False,
                                       help_text="如：化工和危险化学品生产经营单位重大生产安全事故隐患判定标准 第X条")
@@ -42,10 +44,13 @@ class HazardReportForm(BureauForm):
             self.fields["risk_point"].queryset = risk_points
             del self.fields["enterprise"]
             del self.fields["source"]
+            del self.fields["deadline"]  # the enterprise sets the deadline of its own hazards in its plan
         else:
             del self.fields["risk_point"]  # an officer's register may hold many thousands of risk points
             self.fields["enterprise"].required = True
-            self.fields["source"].choices = [c for c in HazardSource.choices if c[0] != HazardSource.SELF_INSPECTION]
+            # self-inspection is the enterprise's; alarm leads come from the monitoring systems only
+            self.fields["source"].choices = [c for c in HazardSource.choices
+                                             if c[0] not in (HazardSource.SELF_INSPECTION, HazardSource.ALARM)]
             self.fields["source"].required = True
 
 

@@ -11,7 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bureau.accounts.roles import ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
-from bureau.hazards import demo  # noqa: F401  (registers the demo loader)
+from bureau.hazards import (
+    alarm_demo,  # noqa: F401  (registers the alarm intake's demo loader)
+    demo,  # noqa: F401  (registers the demo loader)
+)
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -54,6 +57,15 @@ register_rules(
     RuleDefault("hazards.evidence_types", ["jpg", "jpeg", "png", "pdf"],
                 "整改佐证（照片、证书、检测报告）允许的文件类型（按文件内容校验）", "本平台规则"),
     RuleDefault("hazards.evidence_max_mb", 10, "整改佐证单个文件大小上限", "本平台规则", unit="MB"),
+    RuleDefault("hazards.alarm_clear_minutes", 30,
+                "监测系统报警自报警时起未在该时限内消除的，自动转为隐患线索（企业核查、制定整改方案）",
+                "运城市优化营商环境30条 三.5（工业互联网+危化安全生产）；参照《危险化学品安全生产风险监测预警机制运行"
+                "指南》对预警响应、消警处置的要求，时限为本局约定（local, verify）", unit="分钟"),
+    RuleDefault("hazards.alarm_signature_window_seconds", 300,
+                "监测报警接入报文的时间戳与平台时钟允许相差的秒数（超出的报文拒收，防止重放）", "本平台接入规范",
+                unit="秒"),
+    RuleDefault("hazards.alarm_batch_max", 100, "监测报警接入一次报文最多可包含的事件数", "本平台接入规范",
+                unit="条"),
     RuleDefault("hazards.evidence_max_files", 20, "每项隐患或挂牌督办最多可上传的整改佐证文件数", "本平台规则",
                 unit="个"),
 )
@@ -64,6 +76,7 @@ register_menu(
     MenuEntry("双重预防", "风险分级管控", "hazards:risks", frozenset({*OFFICERS, ENTERPRISE}), order=41, icon="◎"),
     MenuEntry("双重预防", "挂牌督办", "hazards:listings", frozenset({*OFFICERS, ENTERPRISE}), order=42, icon="⚑"),
     MenuEntry("双重预防", "辖区总览", "hazards:overview", OFFICERS, order=43, icon="▦"),
+    MenuEntry("双重预防", "监测报警", "hazards:alarms", frozenset({*OFFICERS, ENTERPRISE}), order=44, icon="◉"),
 )
 
 register_portal_link(MenuEntry("公告", "重大隐患挂牌督办", "hazards:public_listings", order=60))
@@ -152,9 +165,10 @@ def hazard_indicators(query: IndicatorQuery) -> list[Indicator]:
 
 
 def _schedule() -> None:
-    from bureau.hazards.tasks import hazard_overdue_sweep
+    from bureau.hazards.tasks import hazard_alarm_lead_sweep, hazard_overdue_sweep
 
     register_schedule("hazards.overdue_sweep", hazard_overdue_sweep, every_seconds=3600)
+    register_schedule("hazards.alarm_lead_sweep", hazard_alarm_lead_sweep, every_seconds=60)
 
 
 _schedule()

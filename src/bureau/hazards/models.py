@@ -22,6 +22,7 @@ class HazardSource(models.TextChoices):
     CHECKUP = "checkup", "专家体检"
     PATROL = "patrol", "网上巡查"
     PETITION = "petition", "举报投诉"
+    ALARM = "alarm", "监测报警"  # an alarm of the enterprise's monitoring system not cleared in time (measure III.5)
 
 
 class HazardGrade(models.TextChoices):
@@ -268,3 +269,7 @@ class DeadlineExtension(ProcessModel):
 
     def __str__(self) -> str:
         return f"{self.hazard.number} 延期至 {self.proposed_deadline}"
+
+
+# Alarm intake (工业互联网+危化安全生产, measure III.5): its own module, registered with the app here.
+from bureau.hazards.alarm_models import Alarm, AlarmEvent, AlarmSource, AlarmSystem  # noqa: E402, F401

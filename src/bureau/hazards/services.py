@@ -77,6 +77,8 @@ def hazard_report(*, actor: User | None, enterprise: Enterprise, source: str, ti
     it to match what the inspection found."""
     if source not in HazardSource.values:
         raise DomainError("隐患来源无效")
+    if source == HazardSource.INSPECTION:
+        deadline = _ordered_deadline(deadline, source_record)
     if grade not in HazardGrade.values:
         raise DomainError("隐患等级无效")
     if not title.strip():
@@ -114,6 +116,17 @@ def hazard_report(*, actor: User | None, enterprise: Enterprise, source: str, ti
                    f"来源：{hazard.get_source_display()}，编号 {hazard.number}。请制定整改方案。",
                    url=f"/hazards/{hazard.pk}/")
     return hazard
+
+
+def _ordered_deadline(deadline: dt.date | None, source_record: Any) -> dt.date:
+    """A hazard found in an inspection is to be rectified by the deadline of the 责令限期整改指令书 that ordered it
+    (安全生产法 第65条: the authority orders the hazards it finds removed): the deadline given (the order's, as the
+    inspection passes it), else the order's deadline on the inspection record; without either it is refused, so
+    that no inspection hazard is left without a deadline it can be overdue against."""
+    ordered = deadline or getattr(source_record, "rectification_deadline", None)
+    if ordered is None:
+        raise DomainError("执法检查发现的隐患须填写整改期限（责令限期整改指令书确定的期限）", field="deadline")
+    return ordered
 
 
 def _known_violation(code: str, on: dt.date) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bureau.hazards import views
+from bureau.hazards import alarm_views, views
 
 app_name = "hazards"
 urlpatterns = [
@@ -24,4 +24,8 @@ urlpatterns = [
     path("listings/<id:pk>/entry/", views.listing_entry, name="listing_entry"),
     path("listings/<id:pk>/act/<slug:action>/", views.listing_act, name="listing_act"),
     path("listings/<id:pk>/evidence/", views.listing_evidence, name="listing_evidence"),
+    path("alarms/", alarm_views.alarm_list, name="alarms"),
+    path("alarms/sources/", alarm_views.alarm_sources, name="alarm_sources"),
+    path("alarms/sources/<id:pk>/rotate/", alarm_views.alarm_source_rotate, name="alarm_source_rotate"),
+    path("alarms/sources/<id:pk>/active/", alarm_views.alarm_source_active, name="alarm_source_active"),
 ]

@@ -119,7 +119,8 @@ def hazard_new(request: AuthenticatedRequest) -> HttpResponse:
                 source=HazardSource.SELF_INSPECTION if is_enterprise else data["source"], title=data["title"],
                 found_on=data["found_on"], grade=data["grade"], description=data["description"],
                 location=data["location"], major_criterion=data["major_criterion"],
-                risk_point=data.get("risk_point"), violation_code=data.get("violation_code") or "")
+                risk_point=data.get("risk_point"), violation_code=data.get("violation_code") or "",
+                deadline=data.get("deadline"))
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:

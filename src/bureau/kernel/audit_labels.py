@@ -47,6 +47,9 @@ VERBS = {
     "kiosk_print": "自助打印", "plan_publish": "发布计划",
     "password_reset": "短信验证找回密码", "oidc_linked": "绑定统一身份认证", "oidc_unlinked": "解除统一身份认证绑定",
     "registration_submit": "提交企业注册申请",
+    "alarm_source_create": "登记监测系统接入", "alarm_source_rotate": "更换监测系统签名密钥",
+    "alarm_source_enable": "启用监测系统接入", "alarm_source_disable": "停用监测系统接入",
+    "alarm_leads": "监测报警转隐患线索",
 }
 
 

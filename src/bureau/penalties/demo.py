@@ -125,7 +125,7 @@ def load(ctx: Any) -> None:
     def inspection_case(enterprise: Any, title: str, description: str, violation_code: str = "") -> Any:
         hazard = hazard_report(actor=officer, enterprise=enterprise, source="inspection", title=title,
                                description=description, found_on=today, legal_basis="安全生产法",
-                               violation_code=violation_code)
+                               violation_code=violation_code, deadline=today + dt.timedelta(days=15))
         return services.case_open(actor=officer, enterprise=enterprise, hazard=hazard, second_officer=officer2)
 
     def delivered(case: Any, *kinds: str, on: dt.date | None = None) -> None:
