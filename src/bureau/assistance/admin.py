@@ -11,8 +11,8 @@ from bureau.assistance.models import (
     Course,
     Expert,
     ObservationBatch,
-    ParkChecklistItem,
     ObservationPilot,
+    ParkChecklistItem,
     ParkRemediationItem,
 )
 from bureau.kernel.admin import AuditedAdmin
