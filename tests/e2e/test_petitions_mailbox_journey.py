@@ -29,10 +29,13 @@ def act(page, live_server, pk, action, state, **fields):
 
 
 def test_mailbox_petition_loop_with_dissatisfied_rating(page, live_server, sign_in):
+    from bureau.feedback.models import BadRatingReason
+    from bureau.feedback.reference import seed_reasons
     from bureau.petitions.models import Petition
     from tests.petitions.factories import World
 
     World()
+    seed_reasons(BadRatingReason)  # the live-server tests flush the database: the 差评原因 list is loaded again
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/petitions/mailbox/")
     page.select_option("#id_category", label="投诉举报")

@@ -6,9 +6,9 @@ organisers record attendance per session. Mounted by `assistance.api` (`routers`
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from bureau.accounts.http import AuthenticatedRequest
@@ -27,6 +27,9 @@ from bureau.assistance.workflow import enrolment_workflow, first_use_workflow, p
 from bureau.enterprises.models import ChemicalPark, Enterprise
 from bureau.kernel.errors import DomainError, NotFound
 from bureau.kernel.schemas import Day, Id, InputSchema, Text
+
+# a session lasts hours within one day: the schema bounds the number, the service checks the course's rules
+Hours = Annotated[int, Field(ge=0, le=24)]
 
 parks = Router(tags=["主动服务：化工园区"])
 first_use = Router(tags=["主动服务：首次使用化工工艺论证"])
@@ -321,7 +324,7 @@ class SessionOut(Schema):
 class SessionIn(InputSchema):
     on: Day
     topic: str
-    hours: int
+    hours: Hours
 
 
 class EnrolIn(InputSchema):
@@ -355,7 +358,7 @@ class EnrolmentOut(Schema):
 class AttendanceIn(InputSchema):
     enrolment_id: Id
     present: bool
-    hours: int | None = None
+    hours: Hours | None = None
 
 
 def _course(request: AuthenticatedRequest, course_id: Id) -> Course:

@@ -68,13 +68,13 @@ def signup_create(request: AuthenticatedRequest, batch_id: Id, payload: SignupIn
     return 201, _signup_out(services.observation_signup(actor=request.user, batch=batch, attendees=payload.attendees))
 
 
-class AttendanceIn(InputSchema):
+class ObservationAttendanceIn(InputSchema):
     attended: bool
 
 
 @router.post("/signups/{signup_id}/attendance", response=SignupOut,
              summary="登记出勤（监管部门；观摩之日起）")
-def signup_attendance(request: AuthenticatedRequest, signup_id: Id, payload: AttendanceIn) -> SignupOut:
+def signup_attendance(request: AuthenticatedRequest, signup_id: Id, payload: ObservationAttendanceIn) -> SignupOut:
     signup = (ObservationSignup.objects.restrict(request.user).select_related("enterprise", "batch")
               .filter(pk=signup_id).first())
     if signup is None:
