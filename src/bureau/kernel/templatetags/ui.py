@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.templatetags.static import static
 from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html
 
@@ -124,6 +125,19 @@ def link(name: str) -> str:
     url = _LINKS.get(key)
     if url is None:
         url = _LINKS[key] = reverse(name)
+    return url
+
+
+_ASSETS: dict[str, str] = {}
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """`{% asset 'css/app.css' %}` == `{% static 'css/app.css' %}`, worked out once per process: the storage's URL
+    of a file does not change while the process runs, and the page frames print eight on every page (issue 18)."""
+    url = _ASSETS.get(path)
+    if url is None:
+        url = _ASSETS[path] = static(path)
     return url
 
 
