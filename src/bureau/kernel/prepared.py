@@ -59,7 +59,8 @@ class Prepared(Generic[M]):
         converters = compiler.get_converters([s[0] for s in select[0:compiler.col_count]])
         return _Compiled(sql=sql, params=params, index=found[0], model=klass_info["model"], start=start, end=end,
                          init_list=[f[0].target.attname for f in select[start:end]],
-                         populators=get_related_populators(klass_info, select, alias),
+                         # Django 5.2 takes three arguments (the stubs follow a later release)
+                         populators=get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
                          annotations=dict(compiler.annotation_col_map or {}),
                          converters=[(pos, convs, expr) for pos, (convs, expr) in converters.items()])
 
