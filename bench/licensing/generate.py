@@ -2,7 +2,8 @@
 
 Run after `migrate` and `demo_load` on the bench database:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_licensing .venv/bin/python bench/licensing/generate.py 1000000
-90 % are closed (granted/refused), 10 % open in every officer state with due dates from 10 days overdue to 30
+90 % are closed (granted/refused), up to 10 % open in every officer state (one per item and enterprise, as the
+constraint uniq_application_in_progress wants: ≈ 4,000 with the demo register) with due dates from 10 days overdue to 30
 days ahead; every enterprise of the register (≈300) has applications, the demo enterprise ≈ N/300.
 """
 
@@ -25,32 +26,40 @@ from django.db import connection  # noqa: E402
 SQL = """
 WITH ents AS (SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, region_id FROM enterprises_enterprise),
      items AS (SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, level, promised_days FROM licensing_permititem),
-     ne AS (SELECT count(*) AS n FROM ents), ni AS (SELECT count(*) AS n FROM items)
+     ne AS (SELECT count(*) AS n FROM ents), ni AS (SELECT count(*) AS n FROM items),
+     -- one application in progress per item and enterprise (the constraint uniq_application_in_progress): the
+     -- first of a pair's would-be open rows stays open, the others are closed
+     gen AS (SELECT g, e.id AS enterprise_id, e.region_id, it.id AS item_id, it.level,
+                    g % 10 = 0 AND row_number() OVER (PARTITION BY it.id, e.id, g % 10 = 0 ORDER BY g) = 1
+                    AND NOT EXISTS (SELECT 1 FROM licensing_application x WHERE x.item_id = it.id
+                                    AND x.enterprise_id = e.id AND x.state IN ('submitted', 'correction', 'review',
+                                    'expert_review', 'extension_requested', 'pending_decision')) AS open
+             FROM generate_series(%s, %s) AS g
+             JOIN ne ON true JOIN ni ON true
+             JOIN ents e ON e.i = g % ne.n
+             JOIN items it ON it.i = (g / 7) % ni.n)
 INSERT INTO licensing_application (
     number, check_code, item_id, enterprise_id, region_id, level, applicant_id, idempotency_key, locked_data,
     scope_text, description, partial_renovation, merged_review, submitted_at, submitted_on, intake_due,
     accepted_on, deemed_accepted, tolerated, due_on, due_provisional, decision_due, statutory_due, extension_days,
     extension_reason, fast_track, fast_track_reason, site_required, site_result, site_done_on, expert_required,
     expert_result, proposal, proposal_reason, decision, decision_reason, decided_on, handling_days,
-    certificate_id, created_at, state, version)
-SELECT 'BENCH' || lpad(g::text, 9, '0'), lpad((g % 999983)::text, 6, '0'), it.id, e.id, e.region_id, it.level,
+    certificate_id, created_at, state, version, form_data, proxy_agent, verification)
+SELECT 'BENCH' || lpad(g::text, 9, '0'), lpad((g % 999983)::text, 6, '0'), item_id, enterprise_id, region_id, level,
        NULL, '', '{}'::jsonb, '', '', false, false,
        now() - ((g % 1460) || ' days')::interval, current_date - (g % 1460), current_date - (g % 1460) + 7,
        current_date - (g % 1460) + 1, false, g % 9 = 0,
-       CASE WHEN g % 10 = 0 THEN current_date + ((g / 10) % 40 - 10) END, false,
+       CASE WHEN open THEN current_date + ((g / 10) % 40 - 10) END, false,
        current_date - (g % 1460) + 28, current_date - (g % 1460) + 28, 0,
        '', '', '', true, '', NULL, false, '', '', '', '', '',
-       CASE WHEN g % 10 <> 0 THEN current_date - (g % 1460) + 20 END,
-       CASE WHEN g % 10 <> 0 THEN 14 + g % 10 END,
+       CASE WHEN NOT open THEN current_date - (g % 1460) + 20 END,
+       CASE WHEN NOT open THEN 14 + g % 10 END,
        NULL, now(),
-       CASE WHEN g % 10 = 0 THEN (ARRAY['submitted','review','expert_review','extension_requested',
+       CASE WHEN open THEN (ARRAY['submitted','review','expert_review','extension_requested',
                                         'pending_decision'])[1 + (g / 10) % 5]
             WHEN g % 7 = 0 THEN 'refused' ELSE 'granted' END,
-       1
-FROM generate_series(%s, %s) AS g
-JOIN ne ON true JOIN ni ON true
-JOIN ents e ON e.i = g % ne.n
-JOIN items it ON it.i = (g / 7) % ni.n
+       1, '{}'::jsonb, '', '[]'::jsonb
+FROM gen
 """
 
 

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from bureau.accounts import signin
 from bureau.accounts.models import Role, User
 from bureau.kernel.audit import audit
+from bureau.kernel.prepared import Prepared
 
 
 class LockoutModelBackend(ModelBackend):
@@ -42,13 +43,21 @@ class LockoutModelBackend(ModelBackend):
         one query: organisation and enterprise joined, the role codes aggregated by a subquery (issue 18: one load
         per request, not five)."""
         try:
-            user = (User._default_manager.select_related("organisation", "enterprise")
-                    .annotate(role_codes_joined=_role_codes_sql()).get(pk=user_id))
-        except (User.DoesNotExist, ValueError, TypeError):
+            pk = User._meta.pk.get_prep_value(user_id)  # type: ignore[union-attr]
+        except (ValueError, TypeError):
             return None
+        found = _SIGNED_IN.all(pk)
+        if not found:
+            return None
+        user = found[0]
         joined = getattr(user, "role_codes_joined", None) or ""
         user.__dict__["role_codes"] = frozenset(code for code in joined.split(",") if code)
         return user if self.user_can_authenticate(user) else None
+
+
+# compiled once per process (kernel/prepared.py): the ORM's SQL of this query, sent again with each request's user id
+_SIGNED_IN: Prepared[User] = Prepared(lambda pk: User._default_manager.select_related("organisation", "enterprise")
+                                      .annotate(role_codes_joined=_role_codes_sql()).filter(pk=pk))
 
 
 def _role_codes_sql() -> RawSQL:

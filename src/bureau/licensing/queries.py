@@ -87,9 +87,12 @@ def commitments_due(user: User) -> QuerySet[Commitment]:
             .select_related("application", "application__item").order_by("deadline", "id"))
 
 
-def active_items() -> QuerySet[PermitItem]:
-    return (PermitItem.objects.filter(is_active=True).prefetch_related("materials", "form_fields", "steps")
-            .order_by("sort", "code"))
+def active_items(*, with_materials: bool = True) -> QuerySet[PermitItem]:
+    """The items in force, in the catalogue's order; with their materials, form fields and steps (the guide, the
+    API), or without them for the item list, which shows none (issue 18: two queries and ≈ 240 model instances a
+    page)."""
+    qs = PermitItem.objects.filter(is_active=True).order_by("sort", "code")
+    return qs.prefetch_related("materials", "form_fields", "steps") if with_materials else qs
 
 
 def drafts(user: User) -> QuerySet[ApplicationDraft]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from bureau.accounts.http import AuthenticatedRequest
@@ -22,7 +24,7 @@ from bureau.accounts.roles import CLERK, DEPARTMENT, ENTERPRISE, LEADER, LICENSI
 from bureau.enterprises.models import Enterprise
 from bureau.kernel.access import acts_on, for_roles, public_view, reference_data
 from bureau.kernel.errors import Conflict, DomainError
-from bureau.kernel.links import pk_url
+from bureau.kernel.links import pk_url, slug_url
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import paginate
 from bureau.kernel.pickers import set_options
@@ -127,12 +129,51 @@ def _list_rows(values: list[dict[str, Any]]) -> list[ListRow]:
     return rows
 
 
+def _e(value: Any) -> str:
+    """What `{{ value }}` prints for a text: conditional_escape without its lazy wrappers (≈ 400 values a page)."""
+    if type(value) is str:  # a plain text (SafeString is a subclass and keeps its markup)
+        return html.escape(value)
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+_TOLERATED = ' <span class="tag">容缺</span>'
+_FAST_TRACK = ' <span class="tag">快速通道</span>'
+_PROVISIONAL = ' <span class="provisional">暂定</span>'
+_DEEMED = ' <span class="tag" title="受理期限已过，依法自收件之日起视为受理">视为受理</span>'
+
+
+def rows_html(rows: list[ListRow], show_enterprise: bool) -> SafeString:
+    """The rows of an application list as HTML: the bytes `licensing/_list_rows.html` renders (a test compares), put
+    together without template nodes (issue 18: the template engine spends ≈ 40 µs a row)."""
+    out = []
+    for r in rows:
+        parts = [f'\n<tr><td data-label="办件编号" class="nowrap"><a href="{_e(r.href)}">{_e(r.number)}</a></td>\n'
+                 f'<td data-label="事项">{_e(r.item_name)}{_TOLERATED if r.tolerated else ""}'
+                 f'{_FAST_TRACK if r.fast_track else ""}</td>\n']
+        if show_enterprise:
+            parts.append(f'<td data-label="申请企业">{_e(r.enterprise_name)}</td>'
+                         f'<td data-label="区划">{_e(r.region_name)}</td>')
+        parts.append(f'\n<td data-label="收件日期" class="nowrap">{_e(r.submitted)}</td>\n')
+        if not show_enterprise:
+            if r.decided:
+                due = f"已于 {_e(r.decided)} 决定"
+            elif r.decision_due:
+                due = f'{_e(r.decision_due)}{_PROVISIONAL if r.due_provisional else ""}'
+            else:
+                due = "受理后计算"
+            parts.append(f'<td data-label="预计决定日期" class="nowrap">{due}</td>')
+        parts.append(f'\n<td data-label="状态">{_e(r.state_label)}{_DEEMED if r.deemed else ""}</td>\n'
+                     f'<td data-label="时限" class="nowrap">{_e(r.limit)}</td></tr>\n')
+        out.append("".join(parts))
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
 def _list(request: AuthenticatedRequest, qs: QuerySet[Application], title: str, *, empty: str,
           show_enterprise: bool = True, **extra: Any) -> HttpResponse:
     page = paginate(qs.values(*LIST_VALUES), request.GET)
-    return render(request, "licensing/list.html", {"page": page, "rows": _list_rows(page.rows), "title": title,
-                                                   "empty": empty, "show_enterprise": show_enterprise,
-                                                   "states": WORKFLOW.states.items(), **extra})
+    return render(request, "licensing/list.html", {
+        "page": page, "rows_html": rows_html(_list_rows(page.rows), show_enterprise), "title": title,
+        "empty": empty, "show_enterprise": show_enterprise, "states": WORKFLOW.states.items(), **extra})
 
 
 @login_required
@@ -181,18 +222,20 @@ def department(request: AuthenticatedRequest) -> HttpResponse:
 @reference_data
 def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     """The item list; an enterprise sees which items apply to it and why the others do not (eligibility data)."""
-    items = queries.active_items()
+    items = queries.active_items(with_materials=False)
     enterprise = request.user.enterprise
     rows: list[tuple[PermitItem, str | None]] = (eligibility.catalogue_for(enterprise, items) if enterprise
                                                  is not None else [(i, None) for i in items])
     is_clerk = request.user.has_role(CLERK) and not request.user.enterprise_id
+    guide, apply = slug_url("licensing:guide_item"), slug_url("licensing:apply")  # reversed once, not per row
+    linked = [(i, refusal, guide(i.code), apply(i.code)) for i, refusal in rows]
     if enterprise is not None:  # issue 17: what this enterprise can apply for first (by its industry: eligibility)
-        groups = [("适用于本企业的事项", [r for r in rows if r[1] is None]),
-                  ("其他事项", [r for r in rows if r[1] is not None])]
+        groups = [("适用于本企业的事项", [r for r in linked if r[1] is None]),
+                  ("其他事项", [r for r in linked if r[1] is not None])]
     else:
-        groups = [("", rows)]
+        groups = [("", linked)]
     return render(request, "licensing/catalogue.html", {
-        "rows": rows, "groups": [(title, group) for title, group in groups if group], "is_clerk": is_clerk,
+        "rows": linked, "groups": [(title, group) for title, group in groups if group], "is_clerk": is_clerk,
         "enterprise": enterprise, "drafts": queries.drafts(request.user) if is_clerk else []})
 
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.urls import Resolver404, resolve
+from django.templatetags.static import static
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html
 
 from bureau.kernel import audit_labels, dates, masking
@@ -111,6 +112,33 @@ def countdown(due: dt.date | None, provisional: bool = False, unit: str = "worki
         return ""
     mark = format_html(' <span class="provisional" title="节假日安排尚未发布，日期为暂定">暂定</span>') if provisional else ""
     return format_html('<span class="chip chip-{}">{}</span>{}', chip, text, mark)
+
+
+_LINKS: dict[tuple[str, str], str] = {}
+
+
+@register.simple_tag
+def link(name: str) -> str:
+    """`{% link 'workbench' %}` == `{% url 'workbench' %}` for a route without arguments, reversed once per process
+    (and script prefix): the top bar of every page has five (issue 18)."""
+    key = (get_script_prefix(), name)
+    url = _LINKS.get(key)
+    if url is None:
+        url = _LINKS[key] = reverse(name)
+    return url
+
+
+_ASSETS: dict[str, str] = {}
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """`{% asset 'css/app.css' %}` == `{% static 'css/app.css' %}`, worked out once per process: the storage's URL
+    of a file does not change while the process runs, and the page frames print eight on every page (issue 18)."""
+    url = _ASSETS.get(path)
+    if url is None:
+        url = _ASSETS[path] = static(path)
+    return url
 
 
 @register.simple_tag
