@@ -46,9 +46,9 @@ def test_my_services_lists_the_items_of_the_enterprises_industry_first(client, l
     groups = response.context["groups"]
     assert [title for title, _ in groups] == ["适用于本企业的事项", "其他事项"]
     applicable, others = groups[0][1], groups[1][1]
-    assert applicable and all(refusal is None for _, refusal in applicable)
-    assert others and all(refusal for _, refusal in others)
-    assert any("烟花爆竹" in item.name for item, _ in applicable)
+    assert applicable and all(refusal is None for _, refusal, *_links in applicable)
+    assert others and all(refusal for _, refusal, *_links in others)
+    assert any("烟花爆竹" in item.name for item, *_rest in applicable)
     html = response.content.decode()
     assert html.count("<h2>适用于本企业的事项") == 1 and html.count("<h2>其他事项</h2>") == 1
     assert html.count("<tbody>") == 2
