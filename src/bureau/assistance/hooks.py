@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.assistance import demo  # noqa: F401  (registers the demo loader)
+from bureau.assistance.services import RATING_TYPE, checkup_rateable
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -17,6 +18,8 @@ from bureau.kernel.registry import (
     WorkItem,
     register_indicators,
     register_menu,
+    register_portal_link,
+    register_rateable,
     register_workbench,
 )
 from bureau.kernel.rules import RuleDefault, register_rules
@@ -35,6 +38,13 @@ register_rules(
     RuleDefault("assistance.observation_industries", ["hazchem_production"],
                 "可报名双重预防机制建设观摩的企业行业类别（行业代码列表）",
                 "运城市优化营商环境30条 三.5：每年组织全市危化生产企业分批次到省厅确定的试点企业进行现场观摩、指导、视频交流"),
+    RuleDefault("assistance.supporting_specialties",
+                {"hazchem": ["process", "electrical", "fire"], "mining": ["electrical"], "coal": ["electrical"],
+                 "metallurgy": ["electrical", "fire"], "fireworks": ["fire", "electrical"]},
+                "安全体检专家组成员可具备的配合专业（组长须具备体检所需专业）",
+                "运城市优化营商环境30条 三.1：按企业需求从专家库选派相关专业专家（local，待核实）"),
+    RuleDefault("assistance.checkup_team_size", 2, "随机抽取/轮换指派的专家人数（默认）", "本平台规则", unit="人"),
+    RuleDefault("assistance.report_max_mb", 50, "评价报告文件大小上限", "本平台规则", unit="MB"),
     RuleDefault("assistance.agency_credit_base", 100, "安全评价机构信用基础分", "本市机构信用评价细则（local，待核实）",
                 unit="分"),
 )
@@ -51,6 +61,10 @@ register_menu(
     MenuEntry("主动服务", "安全评价机构", "assistance:agencies", frozenset({*OFFICERS, AGENCY}), order=55, icon="▣"),
     MenuEntry("主动服务", "工伤预防培训", "assistance:courses", frozenset({*OFFICERS, ENTERPRISE}), order=56, icon="✎"),
 )
+
+
+register_portal_link(MenuEntry("公告", "安全评价机构名录", "assistance:public_agencies", order=65))
+register_rateable(RATING_TYPE, checkup_rateable)
 
 
 @register_workbench
