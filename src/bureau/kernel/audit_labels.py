@@ -45,6 +45,10 @@ VERBS = {
     "totp_reset": "重置动态口令", "withdraw_publication": "撤回公开", "withhold_publication": "暂不公开",
     "add": "新增", "change": "修改", "daily_sweep": "每日检查", "overdue_sweep": "超期提醒", "kiosk_code": "自助终端验证码",
     "kiosk_print": "自助打印", "plan_publish": "发布计划",
+    "assistance.expert_create": "专家入库", "assistance.expert_update": "修改专家信息",
+    "assistance.expert_conflict": "登记专家利害关系", "assistance.expert_conflict_remove": "撤销专家利害关系",
+    "assistance.expert_draw": "随机抽取专家", "assistance.report_draw": "随机抽取评价报告",
+    "assistance.report_file": "报送评价报告",
 }
 
 
