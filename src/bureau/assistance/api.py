@@ -425,7 +425,8 @@ def report_create(request: AuthenticatedRequest, payload: Form[ReportIn],
         scope = AgencyScope.objects.filter(code=payload.scope).first()
         if scope is None:
             raise DomainError("业务范围无效", field="scope")
-    signers = list(AgencyStaff.objects.filter(pk__in=payload.signer_ids, agency__organisation_id=request.user.organisation_id))
+    signers = list(AgencyStaff.objects.filter(pk__in=payload.signer_ids,
+                                              agency__organisation_id=request.user.organisation_id or 0))
     report = services.report_file(actor=request.user, enterprise=enterprise, kind=payload.kind,
                                   report_number=payload.report_number, title=payload.title, issued_on=payload.issued_on,
                                   conclusion=payload.conclusion, signers=signers, file=file, scope=scope)

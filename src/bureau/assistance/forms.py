@@ -55,6 +55,7 @@ class AssignForm(BureauForm):
     experts: forms.ModelMultipleChoiceField[Expert] = forms.ModelMultipleChoiceField(
         label="指定专家", queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
     leader: forms.ModelChoiceField[Expert] = forms.ModelChoiceField(label="组长", queryset=None, required=False,
+                                                                     empty_label="（不指定）",
                                                                      help_text="指定专家时选择；不选则由具备所需专业的第一位专家担任")
     planned_on = forms.DateField(label="体检日期", widget=DATE)
 

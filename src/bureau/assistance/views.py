@@ -141,7 +141,7 @@ def _checkup_page(request: AuthenticatedRequest, checkup: Checkup, *, finding_fo
                            "assignments": assignments, "findings": _with_photos(checkup), "is_expert": is_expert,
                            "history": checkup_workflow.history(checkup), "documents": checkup.documents(),
                            "draws": checkup.draws.all(), "fees": checkup.fees.select_related("expert"),
-                           "rating": services.checkup_rating(checkup)}
+                           "rating": services.checkup_rating(checkup), "today": timezone.localdate()}
     if "assign" in actions:
         experts = list(Expert.objects.restrict(user).filter(available=True).annotate(
             conflict=Count("conflicts", filter=Q(conflicts=checkup.enterprise_id))).order_by("specialty", "name"))
@@ -367,7 +367,8 @@ def expert_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     "已登记利害关系", conflict_form):
                 return redirect("assistance:expert", pk=pk)
         if posted and posted.get("part") == "remove_conflict":
-            conflict = ExpertConflict.objects.filter(expert=expert, pk=parse_id(posted.get("conflict"), field="conflict")).first()
+            conflict_id = parse_id(posted.get("conflict"), field="conflict") or 0
+            conflict = ExpertConflict.objects.filter(expert=expert, pk=conflict_id).first()
             if conflict is None:
                 raise Http404
             _run(request, lambda: services.expert_conflict_remove(actor=user, conflict=conflict), "已撤销利害关系")
