@@ -94,9 +94,9 @@ def test_expert_findings_become_hazards_and_cost_is_recorded(w, login):
     assert [(h.title, h.grade, h.source_id) for h in hazards] == [("报警器未校验", "general", str(c.pk)),
                                                                   ("联锁旁路", "major", str(c.pk))]
     assert c.documents().filter(kind="checkup_report").exists()
-    r = client.post(f"/assistance/checkups/{c.pk}/findings/", {"title": "迟到的问题", "grade": "general"})
-    assert "不能执行「记录发现的问题」" in r.content.decode()  # the declared action record_finding: only while assigned
-    login(w.inspector).post(f"/assistance/checkups/{c.pk}/settle/", {"expert_days": "2"})
+    r = client.post(f"/assistance/checkups/{c.pk}/findings/", {"title": "迟到的问题", "grade": "general"}, follow=True)
+    assert "不能执行「记录发现的问题」" in messages_of(r)  # the declared action record_finding: only while assigned
+    login(w.inspector).post(f"/assistance/checkups/{c.pk}/settle/", {f"days_{e.pk}": "2"})  # per expert
     c.refresh_from_db()
     assert c.state == "settled" and c.cost == Decimal("3000.00")  # 2 days × 1,500 元 (rule)
 

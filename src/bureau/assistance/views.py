@@ -220,6 +220,10 @@ def checkup_finding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record a finding; when it is refused (a photo of the wrong type or too large, a missing field) the form comes
     back with everything typed and says which file to choose again."""
     checkup = _checkup_for(request.user, pk)
+    refusal = may(request.user, checkup, "record_finding")  # e.g. the result is submitted: no form to come back to
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("assistance:checkup", pk=pk)
     form = F.FindingForm(request.POST)
     if not form.is_valid():
         return _checkup_page(request, checkup, finding_form=form, status=400)
