@@ -265,3 +265,12 @@ def test_api_keeps_the_pool_assigns_by_draw_settles_per_expert_and_rates(w, city
     r = _json(client, f"/api/v1/assistance/checkups/{c.pk}/rating", {"level": 5})
     assert r.status_code == 201 and r.json()["level_label"] == "非常满意"
     assert _json(client, f"/api/v1/assistance/checkups/{c.pk}/rating", {"level": 5}).status_code == 400
+
+
+def test_ticking_experts_while_the_draw_is_chosen_is_refused_not_silently_drawn(w, login):
+    c = _checkup(w)
+    a, _b = expert("甲"), expert("乙")
+    r = login(w.inspector).post(f"/assistance/checkups/{c.pk}/assign/", {
+        "method": "draw", "size": 1, "experts": [a.pk], "planned_on": today().isoformat()})
+    assert r.status_code == 400 and "请选择“指定专家”" in r.content.decode()
+    assert not c.assignments.exists() and not RecordedDraw.objects.exists()

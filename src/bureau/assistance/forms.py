@@ -68,6 +68,8 @@ class AssignForm(BureauForm):
         data = super().clean()
         if not data.get("method"):  # a client that names experts assigns them; otherwise the draw
             data["method"] = "manual" if data.get("experts") else "draw"
+        if data.get("method") in ("draw", "rotation") and data.get("experts"):
+            self.add_error("method", "已勾选专家：请选择“指定专家”，或取消勾选后随机抽取/轮换")
         if data.get("method") == "manual" and not data.get("experts"):
             self.add_error("experts", "请勾选要指派的专家")
         if data.get("method") in ("draw", "rotation") and not data.get("size"):
