@@ -28,6 +28,7 @@ from bureau.assistance.models import (
     ObservationBatch,
     ObservationSignup,
 )
+from bureau.assistance.reference import seed_scopes
 from bureau.enterprises.models import ChemicalPark, Enterprise, Industry
 from bureau.kernel.demo_photos import site_photo
 from bureau.kernel.documents import Para, Signature, Spec, render_pdf
@@ -148,6 +149,7 @@ def load(ctx: Any) -> None:
         organisation=agency_org, name=agency_org.name, uscc=make_uscc("91140100MA0AG0001"),
         qualification_number="APJ-（晋）-0123", qualification_valid_until=today + dt.timedelta(days=600),
         business_scope="危险化学品生产、储存；金属、非金属矿及其他矿采选业")
+    seed_scopes(AgencyScope)  # shipped by a migration; a database built from the models (tests) has none yet
     agency.scopes.set(AgencyScope.objects.filter(code__in=["chemicals", "metal_mining"]))
     staff = [AgencyStaff.objects.create(agency=agency, name=n, certificate_number=f"S0110{rng.randrange(10000, 99999)}",
                                         specialty=s, phone=f"13803590{i:03d}")
