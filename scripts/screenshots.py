@@ -170,6 +170,19 @@ SHOTS = [
     ("hazards-alarm-sources-phone", "qiye", "/hazards/alarms/sources/", 390),
     ("assistance-observation-coverage-desktop", "city_inspector", "/assistance/observations/coverage/", 1366),
     ("assistance-observation-coverage-phone", "city_inspector", "/assistance/observations/coverage/", 390),
+    # issue 16 points 3 and 7: the expert pool, an expert with a declared conflict, a finished checkup (team, fees,
+    # rating), a team drawn at random and its draw, the agency's spot-check draws, the portal's agency registry
+    ("assistance-expert-pool-desktop", "city_head", "/assistance/experts/", 1366),
+    ("assistance-expert-pool-phone", "city_head", "/assistance/experts/", 390),
+    ("assistance-expert-conflict-phone", "city_head", "/assistance/experts/2/", 390),
+    ("assistance-checkup-finished-desktop", "city_inspector", "/assistance/checkups/1/", 1366),
+    ("assistance-checkup-rated-phone", "qiye", "/assistance/checkups/1/", 390),
+    ("assistance-checkup-assign-desktop", "city_inspector", "/assistance/checkups/2/", 1366),
+    ("assistance-expert-draw-phone", "city_inspector", "/assistance/draws/1/", 390),
+    ("assistance-spot-check-draws-desktop", "city_inspector", "/assistance/spot-checks/", 1366),
+    ("assistance-spot-check-draw-phone", "city_inspector", "/assistance/draws/2/", 390),
+    ("assistance-public-agencies-phone", "", "/assistance/public/agencies/", 390),
+    ("assistance-public-agency-desktop", "", "/assistance/public/agencies/1/", 1366),
 ]
 
 

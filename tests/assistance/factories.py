@@ -6,7 +6,9 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from bureau.accounts.models import OrganisationKind
 from bureau.assistance.models import (
+    AgencyScope,
     AgencyStaff,
     AssessmentAgency,
     Course,
@@ -14,6 +16,7 @@ from bureau.assistance.models import (
     ObservationBatch,
     ParkChecklistItem,
 )
+from bureau.assistance.reference import seed_scopes
 from bureau.enterprises.models import ChemicalPark, Industry
 from bureau.kernel.identifiers import make_id_number
 from tests.factories import EnterpriseFactory, OrganisationFactory, make_user
@@ -26,7 +29,10 @@ def today() -> dt.date:
 
 
 def expert(name: str = "专家甲", *, user: bool = True, conflicts: tuple[Any, ...] = (), **extra: Any) -> Expert:
+    """An expert of the pool, appointed for the years around today unless `term_*` say otherwise."""
     account = make_user(roles=["expert"], real_name=name) if user else None
+    extra.setdefault("term_starts_on", today() - dt.timedelta(days=365))
+    extra.setdefault("term_ends_on", today() + dt.timedelta(days=365))
     e = Expert.objects.create(user=account, name=name, specialty=extra.pop("specialty", "hazchem"), **extra)
     e.conflicts.add(*conflicts)
     return e
@@ -68,12 +74,13 @@ def held(record: Any, *, days_ago: int = 0) -> Any:
     return record
 
 
-def agency() -> tuple[AssessmentAgency, Any, list[AgencyStaff]]:
-    from bureau.accounts.models import OrganisationKind
-
+def agency(scopes: tuple[str, ...] = ("chemicals", "metal_mining")) -> tuple[AssessmentAgency, Any, list[AgencyStaff]]:
+    """An agency licensed for 危化 and mines (by default), its account and three evaluators."""
     org = OrganisationFactory(code="AG-T1", name="测试评价公司", kind=OrganisationKind.AGENCY, region_id=None)
     a = AssessmentAgency.objects.create(organisation=org, name=org.name, uscc="91140100MA0AGT001",
                                         qualification_number="APJ-1", qualification_valid_until=today() + dt.timedelta(days=300))
+    seed_scopes(AgencyScope)
+    a.scopes.set(AgencyScope.objects.filter(code__in=scopes))
     user = make_user(roles=["agency"], organisation=org)
     staff = [AgencyStaff.objects.create(agency=a, name=n, certificate_number=f"S{i}") for i, n in enumerate("甲乙丙")]
     return a, user, staff
@@ -93,3 +100,5 @@ def materials(process: Any, actor: Any) -> None:
 
     for purpose in ("report", "pilot", "reaction"):
         services.first_use_upload(actor=actor, item=process, purpose=purpose, files=[pdf(f"{purpose}.pdf")])
+def report_pdf(name: str = "report.pdf") -> Any:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")

@@ -30,6 +30,7 @@ from tests.assistance.factories import (
     held,
     materials,
     park,
+    report_pdf,
     today,
 )
 from tests.factories import EnterpriseFactory, make_user, messages_of
@@ -133,9 +134,9 @@ def test_agency_files_a_report_and_spot_check_writes_credit(w, login):
     assert client.get("/assistance/agencies/")["Location"] == f"/assistance/agencies/{a.pk}/"
     data = {"enterprise": w.enterprise.uscc, "kind": "status", "report_number": "R-1", "title": "现状评价报告",
             "issued_on": today().isoformat(), "conclusion": "符合", "signers": [staff[0].pk]}
-    r = client.post(f"/assistance/agencies/{a.pk}/", data)
+    r = client.post(f"/assistance/agencies/{a.pk}/", {**data, "file": report_pdf()})
     assert "至少两名" in r.content.decode()
-    client.post(f"/assistance/agencies/{a.pk}/", {**data, "signers": [staff[0].pk, staff[1].pk]})
+    client.post(f"/assistance/agencies/{a.pk}/", {**data, "signers": [staff[0].pk, staff[1].pk], "file": report_pdf()})
     report = AgencyReport.objects.get()
     login(w.inspector).post(f"/assistance/reports/{report.pk}/spot-check/", {"result": "serious", "findings": ""})
     assert not report.spot_checks.exists()  # findings required for a failing result
@@ -148,7 +149,8 @@ def test_agency_files_a_report_and_spot_check_writes_credit(w, login):
 
 def test_report_refused_outside_qualification_or_with_foreign_signers(w):
     a, user, staff = agency()
-    kwargs = dict(enterprise=w.enterprise, kind="pre", report_number="R-9", title="t", conclusion="c")
+    kwargs = dict(enterprise=w.enterprise, kind="pre", report_number="R-9", title="t", conclusion="c",
+                  file=report_pdf())
     a.qualification_valid_until = today() - dt.timedelta(days=1)
     a.save()
     with pytest.raises(DomainError, match="资质有效期"):

@@ -53,7 +53,9 @@ def test_expert_records_findings_on_a_phone_and_they_become_hazards(page, live_s
     enterprise = EnterpriseFactory(region_id="140802")
     officer = make_user(roles=["inspector"], organisation=county_bureau("140802"))
     expert_user = make_user("expert_e2e", roles=["expert"], real_name="专家 高振华")
-    expert = Expert.objects.create(user=expert_user, name="高振华", specialty="hazchem")
+    expert = Expert.objects.create(user=expert_user, name="高振华", specialty="hazchem",  # appointed (聘期) now
+                                   term_starts_on=timezone.localdate() - dt.timedelta(days=30),
+                                   term_ends_on=timezone.localdate() + dt.timedelta(days=700))
     checkup = assistance.checkup_request(actor=officer, enterprise=enterprise, specialty="hazchem", topics="罐区")
     assistance.checkup_assign(actor=officer, checkup=checkup, experts=[expert], planned_on=timezone.localdate())
     page.set_viewport_size({"width": 390, "height": 844})

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from bureau.assistance.models import (
     AgencyCreditRecord,
+    AgencyScope,
     AgencyStaff,
     AssessmentAgency,
     Course,
@@ -32,7 +33,7 @@ class ParkItemAdminForm(forms.ModelForm):
 
 @admin.register(Expert)
 class ExpertAdmin(AuditedAdmin):
-    list_display = ("name", "specialty", "employer", "available", "unavailable_until")
+    list_display = ("name", "specialty", "employer", "term_starts_on", "term_ends_on", "available", "unavailable_until")
     list_filter = ("specialty", "available")
     search_fields = ("name", "employer")
     raw_id_fields = ("user",)
@@ -48,8 +49,16 @@ class AgencyStaffInline(admin.TabularInline):
 
 @admin.register(AssessmentAgency)
 class AssessmentAgencyAdmin(AuditedAdmin):
-    list_display = ("name", "uscc", "qualification_number", "qualification_valid_until")
+    list_display = ("name", "uscc", "qualification_number", "qualification_valid_until", "published")
+    filter_horizontal = ("scopes",)
     inlines = [AgencyStaffInline]
+
+
+@admin.register(AgencyScope)
+class AgencyScopeAdmin(AuditedAdmin):
+    """The business fields of safety-evaluation agencies and the industries in each (部令第1号): rules as data."""
+
+    list_display = ("name", "code", "industries", "source", "effective_from")
 
 
 @admin.register(AgencyCreditRecord)

@@ -1,9 +1,11 @@
-"""Demo data of proactive service: the expert pool (expert1, expert2 with accounts), checkups at each step,
-chemical-park remediation items from the province's checklist with dated progress, the 盐湖 park's committee
-(park_yanhu) reporting with a photo and reviewing project admission, first-use process requests (one concluded
-with its panel and conclusion PDF), observation batches (one held, with
-attendance; qiye_chem, a producer, signed up for the next), the safety-evaluation agency of agency1 with reports and
-spot checks, and work-injury prevention courses (one held, with attendance and certificates)."""
+"""Demo data of proactive service: the expert pool (specialties, qualifications, terms — one ended — and expert2's
+declared conflict with qiye's enterprise; expert1, expert2 with accounts), checkups at each step (qiye's finished one
+with its team, findings, fees per expert and rating; one with a team drawn at random), chemical-park remediation items
+from the province's checklist with dated progress, the 盐湖 park's committee (park_yanhu) reporting with a photo and
+reviewing project admission, first-use process requests (one concluded with its panel and conclusion PDF), observation
+batches (one held, with attendance; qiye_chem, a producer, signed up for the next), the safety-evaluation agency of
+agency1 (licensed for 危化 and mines) with its reports and their files, a spot check and a randomly drawn one, and
+work-injury prevention courses (one held, with attendance and certificates)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from bureau.accounts.models import Organisation, OrganisationKind, Role, User
 from bureau.accounts.roles import ENTERPRISE, PARK_COMMITTEE
 from bureau.assistance import services
 from bureau.assistance.models import (
+    AgencyReport,
+    AgencyScope,
     AgencyStaff,
     AssessmentAgency,
     Course,
@@ -31,20 +35,26 @@ from bureau.assistance.models import (
     ParkChecklistItem,
     ParkRemediationItem,
 )
+from bureau.assistance.reference import seed_scopes
 from bureau.enterprises.models import ChemicalPark, Enterprise, Industry
 from bureau.kernel.demo_photos import site_photo
-from bureau.kernel.documents import Para, Spec, render_pdf
+from bureau.kernel.documents import Para, Signature, Spec, render_pdf
 from bureau.kernel.identifiers import make_id_number, make_uscc
 from bureau.kernel.management.commands.demo_load import demo_account
 from bureau.kernel.registry import register_demo
 from bureau.kernel.workflow import record_history
 from bureau.licensing.queries import all_applications
 
-EXPERTS = [
-    ("张振国", "hazchem", "太原理工大学化工学院", "教授"), ("王立新", "process", "山西省化工设计院", "正高级工程师"),
-    ("赵海燕", "mining", "山西省地质勘查局", "高级工程师"), ("刘文博", "metallurgy", "运城市特种设备检验所", "高级工程师"),
-    ("孙宏伟", "electrical", "国网运城供电公司", "高级工程师"), ("陈晓东", "fire", "运城市消防救援支队（退休）", "高级工程师"),
-    ("马俊杰", "fireworks", "山西省烟花爆竹质检站", "工程师"), ("郭春燕", "coal", "山西焦煤集团", "正高级工程师"),
+EXPERTS = [  # name, main specialty, employer, title, secondary specialties, qualification
+    ("张振国", "hazchem", "太原理工大学化工学院", "教授", ["process"], "注册安全工程师（化工安全）"),
+    ("李建华", "hazchem", "山西焦化集团（退休）", "正高级工程师", ["fire"], "注册安全工程师（化工安全）"),
+    ("王立新", "process", "山西省化工设计院", "正高级工程师", ["hazchem"], "注册化工工程师"),
+    ("赵海燕", "mining", "山西省地质勘查局", "高级工程师", ["electrical"], "注册安全工程师（金属非金属矿山安全）"),
+    ("刘文博", "metallurgy", "运城市特种设备检验所", "高级工程师", [], "注册安全工程师（金属冶炼安全）"),
+    ("孙宏伟", "electrical", "国网运城供电公司", "高级工程师", [], "注册电气工程师"),
+    ("陈晓东", "fire", "运城市消防救援支队（退休）", "高级工程师", [], "一级注册消防工程师"),
+    ("马俊杰", "fireworks", "山西省烟花爆竹质检站", "工程师", [], "注册安全工程师（其他安全）"),
+    ("郭春燕", "coal", "山西焦煤集团", "正高级工程师", [], "注册安全工程师（煤矿安全）"),
 ]
 # rows of the province's checklist (十有两禁, seeded by migration 0005) with the park's own wording of the work
 PARK_ITEMS = [
@@ -66,19 +76,44 @@ def load(ctx: Any) -> None:
     inspector = User.objects.get(username="city_inspector")
     head = User.objects.get(username="city_head")
 
+    term = {"term_starts_on": today - dt.timedelta(days=400), "term_ends_on": today + dt.timedelta(days=700)}
     expert1 = Expert.objects.create(user=expert_user, name="高振华", specialty="hazchem",
-                                    other_specialties="化工工艺、电气", employer="山西省安全生产专家库",
-                                    title="正高级工程师", phone="13935900001")
+                                    secondary_specialties=["process", "electrical"], other_specialties="化工工艺、电气",
+                                    qualification="注册安全工程师（化工安全）", employer="山西省安全生产专家库",
+                                    title="正高级工程师", phone="13935900001", **term)
     expert2 = Expert.objects.create(user=User.objects.get(username="expert2"), name="林晓峰", specialty="hazchem",
-                                    employer="运城市河东化工贸易有限公司（顾问）", title="高级工程师", phone="13935900002")
-    expert2.conflicts.add(showcase)  # a paid adviser of the showcase enterprise: must recuse
+                                    qualification="注册安全工程师（化工安全）", employer="运城市河东化工贸易有限公司（顾问）",
+                                    title="高级工程师", phone="13935900002", **term)
+    # a paid adviser of the showcase enterprise: declared with its reason, so he recuses
+    services.expert_conflict_declare(actor=head, expert=expert2, enterprise=showcase, kind="adviser",
+                                     reason="2025 年起任该企业有偿安全顾问")
     demo_account("expert2", "安全专家（qiye 企业的顾问：指派到该企业时须回避）")
     demo_account("province", "省应急管理厅（首次使用化工工艺论证）")
-    for name, specialty, employer, title in EXPERTS:
-        Expert.objects.create(name=name, specialty=specialty, employer=employer, title=title,
-                              phone=f"139359{rng.randrange(10000, 99999)}")
+    pool: dict[str, Expert] = {}
+    for name, specialty, employer, title, secondary, qualification in EXPERTS:
+        pool[name] = Expert.objects.create(
+            name=name, specialty=specialty, secondary_specialties=secondary, qualification=qualification,
+            employer=employer, title=title, phone=f"139359{rng.randrange(10000, 99999)}", **term)
+    # one whose appointment ended: shown in the pool, never assigned
+    Expert.objects.create(name="周建平", specialty="hazchem", employer="运城市化工行业协会（原）", title="高级工程师",
+                          qualification="注册安全工程师（化工安全）", term_starts_on=today - dt.timedelta(days=1500),
+                          term_ends_on=today - dt.timedelta(days=30))
 
-    # Checkups: one requested by the showcase enterprise, one assigned to expert1, one finished and paid.
+    # Checkups. The showcase enterprise's finished one: a 危化 team (leader of the specialty, an electrical member),
+    # findings listed in the report, fees per expert, the enterprise's rating; then its new request.
+    done = services.checkup_request(actor=qiye, specialty="hazchem", topics="全面安全体检：储罐区、装卸区、配电室")
+    services.checkup_assign(actor=inspector, checkup=done, experts=[expert1, pool["孙宏伟"]], planned_on=today,
+                            leader=expert1)
+    services.finding_add(actor=expert_user, checkup=done, title="危化品仓库未设置可燃气体报警", location="甲类仓库",
+                         basis="GB 50493-2019 第3.0.1条", suggestion="增设可燃气体检测报警器并接入控制室",
+                         deadline=today + dt.timedelta(days=20), photos=[site_photo(f"{today:%Y-%m-%d} 14:05", 13)])
+    services.finding_add(actor=expert_user, checkup=done, title="配电室电缆沟未封堵", location="配电室",
+                         basis="GB 50058-2014", suggestion="用防火材料封堵电缆沟", deadline=today + dt.timedelta(days=10))
+    services.finding_add(actor=expert_user, checkup=done, title="操作规程未及时修订", location="生产车间",
+                         suggestion="按现行工艺修订操作规程并组织培训")
+    services.checkup_submit(actor=expert_user, checkup=done, summary="整体受控，发现一般隐患 3 项")
+    services.checkup_settle(actor=inspector, checkup=done, days={expert1.pk: 2, pool["孙宏伟"].pk: 1})
+    services.checkup_rate(actor=qiye, checkup=done, level=5, comment="专家指出的问题具体，整改建议可操作")
     services.checkup_request(actor=qiye, specialty="hazchem", topics="储罐区自动化控制与可燃气体检测系统",
                              planned_on=today + dt.timedelta(days=7))
     yanhu = list(Enterprise.objects.filter(region_id="140802", industry=Industry.HAZCHEM_PRODUCTION)[:2]) or \
@@ -86,20 +121,16 @@ def load(ctx: Any) -> None:
     if yanhu:
         assigned = services.checkup_request(actor=inspector, enterprise=yanhu[0], specialty="hazchem",
                                             topics="重点监管危险化工工艺装置安全联锁")
-        services.checkup_assign(actor=inspector, checkup=assigned, experts=[expert1], planned_on=today)
+        services.checkup_assign(actor=inspector, checkup=assigned, experts=[expert1, pool["王立新"]],
+                                planned_on=today, leader=expert1)
         services.finding_add(actor=expert_user, checkup=assigned, title="反应釜温度联锁处于旁路状态",
                              location="合成车间", suggestion="恢复联锁投用，建立联锁摘除审批制度",
                              deadline=today + dt.timedelta(days=15),
                              photos=[site_photo(f"{today:%Y-%m-%d} 09:41", 11), site_photo(f"{today:%Y-%m-%d} 09:43", 12)])
-    if len(yanhu) > 1:
-        done = services.checkup_request(actor=inspector, enterprise=yanhu[1], specialty="hazchem",
-                                        topics="全面安全体检")
-        services.checkup_assign(actor=inspector, checkup=done, experts=[expert1], planned_on=today)
-        services.finding_add(actor=expert_user, checkup=done, title="危化品仓库未设置可燃气体报警", location="仓库",
-                             deadline=today + dt.timedelta(days=20), photos=[site_photo(f"{today:%Y-%m-%d} 14:05", 13)])
-        services.finding_add(actor=expert_user, checkup=done, title="操作规程未及时修订", location="生产车间")
-        services.checkup_submit(actor=expert_user, checkup=done, summary="整体受控，发现一般隐患 2 项")
-        services.checkup_settle(actor=inspector, checkup=done, expert_days=2)
+    if len(yanhu) > 1:  # a team drawn at random from the 危化 experts in term and without conflict (seed recorded)
+        drawn = services.checkup_request(actor=inspector, enterprise=yanhu[1], specialty="hazchem",
+                                         topics="全面安全体检")
+        services.checkup_draw_team(actor=inspector, checkup=drawn, planned_on=today + dt.timedelta(days=5), size=2)
 
     checklist = {row.code: row for row in ParkChecklistItem.objects.filter(code__in=[c for c, _ in PARK_ITEMS])}
     for park in ChemicalPark.objects.all():
@@ -128,21 +159,33 @@ def load(ctx: Any) -> None:
         organisation=agency_org, name=agency_org.name, uscc=make_uscc("91140100MA0AG0001"),
         qualification_number="APJ-（晋）-0123", qualification_valid_until=today + dt.timedelta(days=600),
         business_scope="危险化学品生产、储存；金属、非金属矿及其他矿采选业")
+    seed_scopes(AgencyScope)  # shipped by a migration; a database built from the models (tests) has none yet
+    agency.scopes.set(AgencyScope.objects.filter(code__in=["chemicals", "metal_mining"]))
     staff = [AgencyStaff.objects.create(agency=agency, name=n, certificate_number=f"S0110{rng.randrange(10000, 99999)}",
                                         specialty=s, phone=f"13803590{i:03d}")
              for i, (n, s) in enumerate([("罗海燕", "化工"), ("冯立新", "安全"), ("曹宇航", "电气"), ("彭雅琴", "机械")])]
     agency1 = User.objects.get(username="agency1")
     clients = list(Enterprise.objects.filter(industry__in=[Industry.HAZCHEM_PRODUCTION, Industry.HAZCHEM_USE])[:4])
+    reports = []
     for i, client in enumerate(clients):
-        report = services.report_file(
+        kind = ["现状", "预", "验收", "现状"][i]
+        title = f"{client.name}安全{kind}评价报告"
+        number = f"JA-{today.year}-{i + 1:03d}"
+        pdf = render_pdf(Spec(title=title, number=number, blocks=[
+            Para(f"委托单位：{client.name}"), Para("评价结论：符合安全生产条件。"),
+            Signature(agency.name, today - dt.timedelta(days=30 + i), seal=False)]))
+        reports.append(services.report_file(
             actor=agency1, enterprise=client, kind=["status", "pre", "acceptance", "status"][i],
-            report_number=f"JA-{today.year}-{i + 1:03d}", title=f"{client.name}安全{['现状', '预', '验收', '现状'][i]}评价报告",
-            issued_on=today - dt.timedelta(days=30 + i), conclusion="符合安全生产条件", signers=staff[:2 + i % 2])
-        if i == 0:
-            services.spot_check(actor=inspector, report=report, result="qualified", findings="")
-        if i == 1:
-            services.spot_check(actor=inspector, report=report, result="minor", findings="危险有害因素辨识不全，未辨识粉尘爆炸")
-
+            report_number=number, title=title, issued_on=today - dt.timedelta(days=30 + i),
+            conclusion="符合安全生产条件", signers=staff[:2 + i % 2],
+            file=SimpleUploadedFile(f"{number}.pdf", pdf, content_type="application/pdf")))
+    if len(reports) > 1:
+        services.spot_check(actor=inspector, report=reports[1], result="minor", findings="危险有害因素辨识不全，未辨识粉尘爆炸")
+        # the random spot check of the quarter: drawn with a recorded seed, its result recorded against the draw
+        draw = services.spot_check_draw(actor=inspector, sample_size=1, issued_from=today - dt.timedelta(days=90),
+                                        issued_to=today)
+        drawn_report = AgencyReport.objects.get(pk=draw.selected[0])
+        services.spot_check(actor=inspector, report=drawn_report, result="qualified", findings="", draw=draw)
 
 
 def _observations(ctx: Any, today: dt.date, producers: list[Enterprise], inspector: User) -> None:

@@ -7,9 +7,11 @@ from django import forms
 from bureau.accounts.models import Organisation, OrganisationKind
 from bureau.assistance.models import (
     AgencyReport,
+    AgencyScope,
     AgencyStaff,
     Enrolment,
     Expert,
+    ExpertConflict,
     FirstUseProcess,
     ParkAdmission,
     ParkChecklistItem,
@@ -45,13 +47,90 @@ class CheckupRequestForm(BureauForm):
         return _by_uscc(self)
 
 
+ASSIGN_METHODS = [("draw", "随机抽取（记录随机种子，可复核）"), ("rotation", "轮换（最久未参加的专家优先）"),
+                  ("manual", "指定专家")]
+
+
 class AssignForm(BureauForm):
-    experts: forms.ModelMultipleChoiceField[Expert] = forms.ModelMultipleChoiceField(label="指派专家", queryset=None, widget=forms.CheckboxSelectMultiple)
+    method = forms.ChoiceField(label="指派方式", choices=ASSIGN_METHODS, initial="draw", widget=forms.RadioSelect,
+                               required=False)
+    size = forms.IntegerField(label="专家人数", min_value=1, max_value=9, initial=2, required=False,
+                              help_text="随机抽取和轮换时填写")
+    experts: forms.ModelMultipleChoiceField[Expert] = forms.ModelMultipleChoiceField(
+        label="指定专家", queryset=None, widget=forms.CheckboxSelectMultiple, required=False)
+    leader: forms.ModelChoiceField[Expert] = forms.ModelChoiceField(label="组长", queryset=None, required=False,
+                                                                     empty_label="（不指定）",
+                                                                     help_text="指定专家时选择；不选则由具备所需专业的第一位专家担任")
     planned_on = forms.DateField(label="体检日期", widget=DATE)
 
     def __init__(self, *args, experts=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["experts"].queryset = experts
+        self.fields["leader"].queryset = experts
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if not data.get("method"):  # a client that names experts assigns them; otherwise the draw
+            data["method"] = "manual" if data.get("experts") else "draw"
+        if data.get("method") in ("draw", "rotation") and data.get("experts"):
+            self.add_error("method", "已勾选专家：请选择“指定专家”，或取消勾选后随机抽取/轮换")
+        if data.get("method") == "manual" and not data.get("experts"):
+            self.add_error("experts", "请勾选要指派的专家")
+        if data.get("method") in ("draw", "rotation") and not data.get("size"):
+            self.add_error("size", "请填写专家人数")
+        return data
+
+
+class LeaderForm(BureauForm):
+    leader: forms.ModelChoiceField[Expert] = forms.ModelChoiceField(label="组长", queryset=None)
+
+    def __init__(self, *args, experts=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = experts
+
+
+class ExpertForm(BureauForm):
+    name = forms.CharField(label="姓名", max_length=40)
+    specialty = forms.ChoiceField(label="主专业", choices=Specialty.choices)
+    secondary_specialties = forms.MultipleChoiceField(label="兼任专业", choices=Specialty.choices, required=False,
+                                                      widget=forms.CheckboxSelectMultiple)
+    qualification = forms.CharField(label="资格/证书", max_length=200, required=False,
+                                    help_text="如：注册安全工程师（化工安全）")
+    employer = forms.CharField(label="工作单位", max_length=120, required=False)
+    title = forms.CharField(label="职称", max_length=40, required=False)
+    phone = forms.CharField(label="联系电话", max_length=11, required=False,
+                            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "numeric"}),
+                            help_text="11 位手机号码；修改时不填则保留原号码")
+    term_starts_on = forms.DateField(label="聘期开始", widget=DATE)
+    term_ends_on = forms.DateField(label="聘期届满", widget=DATE)
+    available = forms.BooleanField(label="可接受指派", required=False, initial=True)
+    unavailable_until = forms.DateField(label="暂停指派至", widget=DATE, required=False)
+
+
+class ConflictForm(BureauForm):
+    enterprise = forms.CharField(label="企业统一社会信用代码", max_length=18)
+    kind = forms.ChoiceField(label="利害关系", choices=ExpertConflict.Kind.choices)
+    reason = forms.CharField(label="具体情况", max_length=200, help_text="如：2024 年起任该企业安全顾问")
+
+    def __init__(self, *args, enterprises=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.enterprises = enterprises
+
+    def clean_enterprise(self):  # type: ignore[no-untyped-def]
+        return _by_uscc(self)
+
+
+class RatingForm(BureauForm):
+    level = forms.TypedChoiceField(label="评价", coerce=int, choices=[
+        (5, "非常满意"), (4, "满意"), (3, "基本满意"), (2, "不满意"), (1, "非常不满意")], widget=forms.RadioSelect)
+    comment = forms.CharField(label="意见建议", max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SpotCheckDrawForm(BureauForm):
+    sample_size = forms.IntegerField(label="抽取份数", min_value=1, max_value=100, initial=2)
+    issued_from = forms.DateField(label="出具日期自", widget=DATE)
+    issued_to = forms.DateField(label="出具日期至", widget=DATE)
 
 
 class FindingForm(BureauForm):
@@ -70,7 +149,17 @@ class SubmitForm(BureauForm):
 
 
 class SettleForm(BureauForm):
-    expert_days = forms.DecimalField(label="专家工日", max_digits=6, decimal_places=1)
+    """One field of working days per assigned expert (`days_<expert id>`)."""
+
+    def __init__(self, *args, team=(), **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.team = list(team)
+        for expert in self.team:
+            self.fields[f"days_{expert.pk}"] = forms.DecimalField(
+                label=f"{expert.name} 工日", max_digits=4, decimal_places=1, min_value=0.5, max_value=30)
+
+    def days(self) -> dict[int, object]:
+        return {e.pk: self.cleaned_data[f"days_{e.pk}"] for e in self.team}
 
 
 class ParkItemForm(BureauForm):
@@ -149,6 +238,9 @@ class ReportForm(BureauForm):
     issued_on = forms.DateField(label="出具日期", widget=DATE)
     conclusion = forms.CharField(label="评价结论", widget=forms.Textarea(attrs={"rows": 3}))
     signers: forms.ModelMultipleChoiceField[AgencyStaff] = forms.ModelMultipleChoiceField(label="签字评价人员", queryset=None, widget=forms.CheckboxSelectMultiple)
+    scope: forms.ModelChoiceField[AgencyScope] = forms.ModelChoiceField(
+        label="业务范围", queryset=AgencyScope.objects.all(), required=False, help_text="不选则按委托企业的行业确定")
+    file = forms.FileField(label="报告文件（PDF 或 OFD）", widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.ofd"}))
 
     def __init__(self, *args, enterprises=None, staff=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from bureau.accounts.roles import (
     SYSADMIN,
 )
 from bureau.assistance import demo  # noqa: F401  (registers the demo loader)
+from bureau.assistance.services import RATING_TYPE, checkup_rateable
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -28,6 +29,8 @@ from bureau.kernel.registry import (
     WorkItem,
     register_indicators,
     register_menu,
+    register_portal_link,
+    register_rateable,
     register_workbench,
 )
 from bureau.kernel.rules import RuleDefault, register_rules
@@ -51,6 +54,13 @@ register_rules(
     RuleDefault("assistance.first_use_panel_min", 5, "首次使用化工工艺安全可靠性论证专家组最少人数",
                 "本平台规则：论证专家组由省应急管理厅组织，参照建设项目安全设施设计审查专家组不少于5人的通行做法",
                 unit="人"),
+    RuleDefault("assistance.supporting_specialties",
+                {"hazchem": ["process", "electrical", "fire"], "mining": ["electrical"], "coal": ["electrical"],
+                 "metallurgy": ["electrical", "fire"], "fireworks": ["fire", "electrical"]},
+                "安全体检专家组成员可具备的配合专业（组长须具备体检所需专业）",
+                "运城市优化营商环境30条 三.1：按企业需求从专家库选派相关专业专家（local，待核实）"),
+    RuleDefault("assistance.checkup_team_size", 2, "随机抽取/轮换指派的专家人数（默认）", "本平台规则", unit="人"),
+    RuleDefault("assistance.report_max_mb", 50, "评价报告文件大小上限", "本平台规则", unit="MB"),
     RuleDefault("assistance.agency_credit_base", 100, "安全评价机构信用基础分", "本市机构信用评价细则（local，待核实）",
                 unit="分"),
 )
@@ -70,6 +80,10 @@ register_menu(
               order=56,
               icon="✎"),
 )
+
+
+register_portal_link(MenuEntry("公告", "安全评价机构名录", "assistance:public_agencies", order=65))
+register_rateable(RATING_TYPE, checkup_rateable)
 
 
 @register_workbench

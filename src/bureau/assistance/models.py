@@ -31,9 +31,22 @@ class Specialty(models.TextChoices):
     PROCESS = "process", "化工工艺"
 
 
+def _officers_see_the_pool(user: Any) -> models.Q:
+    return models.Q(pk__isnull=False)
+
+
 class Expert(models.Model):
     """A member of the expert pool (专家库) with specialties, availability and the enterprises they have a
     conflict with (employer, paid adviser, relative): such an expert is never assigned to that enterprise."""
+
+    authority = Authority(
+        dataset="experts", label="专家库", region=None, enterprise=None,
+        grants=(Grant("监管部门工作人员（全市专家库）", _officers_see_the_pool, roles=STAFF),
+                Grant("专家本人", lambda user: models.Q(user=user), roles=frozenset({R.EXPERT}))),
+        # the city bureau's section heads and leaders keep the city's pool (measure III.1); services ask
+        # require_change with the city's region, so a county's staff do not
+        change=frozenset({R.SECTION_HEAD, R.LEADER}),
+    )
 
     user = models.OneToOneField("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="expert_profile", verbose_name="登录账号")
@@ -47,6 +60,15 @@ class Expert(models.Model):
     unavailable_until = models.DateField("暂停指派至", null=True, blank=True)
     conflicts = models.ManyToManyField("enterprises.Enterprise", blank=True, related_name="conflicted_experts",
                                        verbose_name="利害关系企业")
+    # The pool as the bureau manages it (measure III.1): qualification, the specialties the expert is matched on,
+    # and the appointment term (聘期) outside which the expert is not assigned.
+    qualification = models.CharField("资格/证书", max_length=200, blank=True,
+                                     help_text="如：注册安全工程师（化工安全）、正高级工程师")
+    secondary_specialties = models.JSONField("兼任专业", default=list, blank=True)
+    term_starts_on = models.DateField("聘期开始", null=True, blank=True)
+    term_ends_on = models.DateField("聘期届满", null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "专家"
@@ -60,6 +82,16 @@ class Expert(models.Model):
     @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
+
+    @property
+    def specialty_codes(self) -> list[str]:
+        """The main specialty first, then the secondary ones (the codes of `Specialty`)."""
+        return [self.specialty, *[c for c in self.secondary_specialties or [] if c != self.specialty]]
+
+    @property
+    def specialty_labels(self) -> str:
+        labels = dict(Specialty.choices)
+        return "、".join(labels.get(c, c) for c in self.specialty_codes)
 
 
 class Checkup(ProcessModel):
@@ -139,6 +171,88 @@ class CheckupFinding(models.Model):
         verbose_name = "体检发现问题"
         verbose_name_plural = verbose_name
         ordering = ["id"]
+
+
+class ExpertConflict(models.Model):
+    """A declared conflict of interest of an expert with an enterprise (employer, adviser, relative …), with its
+    reason: the expert is never assigned to a checkup of that enterprise (回避, measure III.1). Kept in step with
+    `Expert.conflicts`, which the assignment checks."""
+
+    class Kind(models.TextChoices):
+        EMPLOYER = "employer", "任职单位"
+        ADVISER = "adviser", "顾问/兼职"
+        RELATIVE = "relative", "近亲属任职"
+        SERVICE = "service", "近三年提供过有偿服务"
+        OTHER = "other", "其他利害关系"
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="declared_conflicts")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    kind = models.CharField("关系", max_length=12, choices=Kind.choices)
+    reason = models.CharField("说明", max_length=200)
+    declared_on = models.DateField("登记日期")
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "专家利害关系"
+        verbose_name_plural = verbose_name
+        ordering = ["expert_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["expert", "enterprise"], name="uniq_expert_conflict")]
+
+
+class RecordedDraw(models.Model):
+    """A random draw recorded so that anyone can re-run it: the pool (ascending ids), the seed, the algorithm and
+    the selection. Used for the expert team of a checkup (measure III.1) and for the spot check of agency reports
+    (measure II.9, 双随机). The ranking is the inspection area's (`inspection.rules.rank_enterprises`: a partial
+    Fisher–Yates shuffle driven by SHA-256 of the seed), so a draw re-runs from its recorded fields alone."""
+
+    class Kind(models.TextChoices):
+        EXPERTS = "experts", "专家抽取"
+        ROTATION = "rotation", "专家轮换"
+        SPOT_CHECK = "spot_check", "评价报告抽查"
+
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    number = models.CharField("编号", max_length=30, unique=True)
+    region = models.ForeignKey("kernel.Region", null=True, blank=True, on_delete=models.PROTECT, verbose_name="区划")
+    checkup = models.ForeignKey(Checkup, null=True, blank=True, on_delete=models.CASCADE, related_name="draws")
+    algorithm = models.CharField("算法", max_length=40)
+    seed = models.CharField("随机种子", max_length=64, blank=True)
+    pool = models.JSONField("抽取范围（编号升序）", default=list)
+    pool_digest = models.CharField("范围摘要", max_length=64)
+    criteria = models.JSONField("抽取条件", default=dict)
+    sample_size = models.PositiveSmallIntegerField("抽取数量")
+    selected = models.JSONField("抽中", default=list)
+    drawn_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    drawn_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "随机抽取记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-drawn_at", "-id"]
+        indexes = [models.Index(fields=["kind", "region"], name="recorded_draw_kind_region")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ExpertFee(models.Model):
+    """The fee of one expert for one checkup (the government pays, measure III.1): working days × the rate in
+    force on the visit day, with the rule's source as its basis."""
+
+    checkup = models.ForeignKey(Checkup, on_delete=models.CASCADE, related_name="fees")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="fees")
+    days = models.DecimalField("工日", max_digits=5, decimal_places=1)
+    rate = models.DecimalField("标准（元/人·日）", max_digits=10, decimal_places=2)
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
+    basis = models.CharField("依据", max_length=200)
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "专家劳务费"
+        verbose_name_plural = verbose_name
+        ordering = ["checkup_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["checkup", "expert"], name="uniq_checkup_expert_fee")]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -440,6 +554,27 @@ class ObservationPilot(models.Model):
 # Safety-evaluation agencies (II.9)
 
 
+class AgencyScope(models.Model):
+    """A business field (业务范围) in which a safety-evaluation agency may be licensed, with the enterprise industries
+    whose reports fall into it: rules as data (安全评价检测检验机构管理办法, 应急管理部令第1号, and its
+    annex of business fields), editable in the admin."""
+
+    code = models.CharField("代码", max_length=30, unique=True)
+    name = models.CharField("业务范围", max_length=80)
+    industries = models.JSONField("对应企业行业（行业代码）", default=list, blank=True)
+    source = models.CharField("依据", max_length=200)
+    effective_from = models.DateField("施行日期")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "评价机构业务范围"
+        verbose_name_plural = verbose_name
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AssessmentAgency(models.Model):
     """A safety-evaluation agency (安全评价机构) working in the city: qualification, staff, reports, credit."""
 
@@ -450,6 +585,8 @@ class AssessmentAgency(models.Model):
     qualification_number = models.CharField("资质证书编号", max_length=60)
     qualification_valid_until = models.DateField("资质有效期至")
     business_scope = models.CharField("业务范围", max_length=200, blank=True)
+    scopes = models.ManyToManyField(AgencyScope, blank=True, related_name="agencies", verbose_name="资质业务范围")
+    published = models.BooleanField("在门户公开", default=True)
 
     class Meta:
         verbose_name = "安全评价机构"
@@ -505,6 +642,8 @@ class AgencyReport(models.Model):
     issued_on = models.DateField("出具日期")
     conclusion = models.TextField("评价结论")
     signers = models.ManyToManyField(AgencyStaff, related_name="reports", verbose_name="签字评价人员")
+    scope = models.ForeignKey(AgencyScope, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              verbose_name="业务范围")
     filed_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
     filed_at = models.DateTimeField(auto_now_add=True)
 
@@ -533,6 +672,8 @@ class ReportSpotCheck(models.Model):
     result = models.CharField("抽查结论", max_length=12, choices=Result.choices)
     findings = models.TextField("发现问题", blank=True)
     checker = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    draw = models.ForeignKey(RecordedDraw, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                             verbose_name="随机抽取")
 
     class Meta:
         verbose_name = "报告抽查"

@@ -4,23 +4,26 @@ checks role and scope, runs in one transaction with audit; refusals are raised b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+import secrets
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Sum
+from django.db.models import Max, Model, Sum
 from django.utils import timezone
 
 from bureau.accounts.authority import CHANGE, may, require_change, sees
-from bureau.accounts.models import Organisation, User
+from bureau.accounts.models import Organisation, OrganisationKind, User
 from bureau.accounts.roles import AGENCY
 from bureau.assistance import rules
 from bureau.assistance.models import (
     PROVINCE_ORG_CODE,
     AgencyCreditRecord,
     AgencyReport,
+    AgencyScope,
     AgencyStaff,
     AssessmentAgency,
     Checkup,
@@ -30,6 +33,8 @@ from bureau.assistance.models import (
     CourseSession,
     Enrolment,
     Expert,
+    ExpertConflict,
+    ExpertFee,
     FirstUsePanelMember,
     FirstUseProcess,
     ObservationBatch,
@@ -39,6 +44,8 @@ from bureau.assistance.models import (
     ParkChecklistItem,
     ParkProgress,
     ParkRemediationItem,
+    RecordedDraw,
+    ReportSpotCheck,
     SessionAttendance,
     Specialty,
 )
@@ -50,8 +57,10 @@ from bureau.assistance.workflow import (
     park_item_workflow,
 )
 from bureau.enterprises.models import ChemicalPark, Enterprise, EnterpriseStatus, Industry
-from bureau.hazards.services import check_lengths
-from bureau.kernel.attachments import check_upload, save_upload, share_attachment
+from bureau.feedback.queries import ratings_of
+from bureau.feedback.services import rating_submit
+from bureau.hazards.services import check_lengths, hazard_report
+from bureau.kernel.attachments import attachments_by_owner, check_upload, save_upload, share_attachment
 from bureau.kernel.audit import audit
 from bureau.kernel.documents import Fields, Grid, Para, Signature, Spec, chinese_date, store_document
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
@@ -59,6 +68,7 @@ from bureau.kernel.identifiers import IdentifierError, validate_id_number, valid
 from bureau.kernel.masking import mask_id_number
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
+from bureau.kernel.registry import RateableService
 from bureau.kernel.rules import rule
 from bureau.kernel.validation import check_event_date, parse_int
 from bureau.kernel.workflow import apply_transition, check_transition, record_history
@@ -109,29 +119,134 @@ def checkup_request(*, actor: User, specialty: str, topics: str, enterprise: Any
     return checkup
 
 
+def _expert_refusal(expert: Expert, *, checkup: Checkup, on: dt.date, conflict_ids: set[int], leader: bool,
+                    supporting: Sequence[str]) -> str | None:
+    """Why this expert cannot serve on this checkup on that day (None: may serve): a conflict of interest (回避),
+    unavailable, outside the appointment term, or not of the checkup's specialty (measure III.1)."""
+    return (rules.assignment_refusal(expert_name=expert.name, conflict_ids=conflict_ids,
+                                     enterprise_id=checkup.enterprise_id, available=expert.available,
+                                     unavailable_until=expert.unavailable_until, on=on)
+            or rules.term_refusal(expert_name=expert.name, starts_on=expert.term_starts_on,
+                                  ends_on=expert.term_ends_on, on=on)
+            or rules.specialty_refusal(expert_name=expert.name, codes=expert.specialty_codes,
+                                       needed=checkup.specialty, supporting=supporting,
+                                       labels=dict(Specialty.choices), leader=leader))
+
+
+def _supporting(specialty: str, on: dt.date) -> list[str]:
+    return [str(c) for c in (rule("assistance.supporting_specialties", on) or {}).get(specialty, [])]
+
+
+def _conflicts_of(experts: Sequence[Expert]) -> dict[int, set[int]]:
+    found: dict[int, set[int]] = {e.pk: set() for e in experts}
+    for expert_id, enterprise_id in Expert.conflicts.through.objects.filter(
+            expert_id__in=[e.pk for e in experts]).values_list("expert_id", "enterprise_id"):
+        found[expert_id].add(enterprise_id)
+    return found
+
+
 def checkup_assign(*, actor: User, checkup: Checkup, experts: Sequence[Expert], planned_on: dt.date,
-                   leader: Expert | None = None) -> Checkup:
-    """Assign experts; any expert with a conflict with the enterprise, or unavailable, is refused (回避)."""
+                   leader: Expert | None = None, draw: RecordedDraw | None = None) -> Checkup:
+    """Assign the expert team and its leader. Refused (nothing written) for an expert with a conflict with the
+    enterprise (回避), unavailable, outside the appointment term, or whose specialty does not fit: the leader holds
+    the checkup's specialty, the members hold it or one that supports it (rule assistance.supporting_specialties)."""
     check_transition(checkup_workflow, checkup, "assign", actor)
+    experts = list(dict.fromkeys(experts))
     if not experts:
         raise DomainError("请至少指派一名专家", field="experts")
     if planned_on < timezone.localdate():
         raise DomainError("计划日期不能早于今天", field="planned_on")
-    conflicts = {e.pk: set(e.conflicts.values_list("id", flat=True)) for e in experts}
+    if leader is not None and leader not in experts:
+        raise DomainError("组长须为本次指派的专家之一", field="leader")
+    if leader is None:  # the first expert holding the checkup's specialty leads
+        leader = next((e for e in experts if checkup.specialty in e.specialty_codes), experts[0])
+    supporting = _supporting(checkup.specialty, planned_on)
+    conflicts = _conflicts_of(experts)
     for expert in experts:
-        refusal = rules.assignment_refusal(expert_name=expert.name, conflict_ids=conflicts[expert.pk],
-                                           enterprise_id=checkup.enterprise_id, available=expert.available,
-                                           unavailable_until=expert.unavailable_until, on=planned_on)
+        refusal = _expert_refusal(expert, checkup=checkup, on=planned_on, conflict_ids=conflicts[expert.pk],
+                                  leader=expert == leader, supporting=supporting)
         if refusal:
-            raise DomainError(refusal, code="expert_conflict", field="experts")
-    leader = leader or experts[0]
+            raise DomainError(refusal, code="expert_conflict", field="leader" if expert == leader else "experts")
+    how = f"（{draw.get_kind_display()} {draw.number}）" if draw is not None else ""
     with transaction.atomic():
         apply_transition(checkup_workflow, checkup, "assign", actor=actor,
-                         note="、".join(e.name for e in experts), updates={"planned_on": planned_on})
+                         note="、".join(e.name + ("（组长）" if e == leader else "") for e in experts) + how,
+                         updates={"planned_on": planned_on})
         CheckupAssignment.objects.bulk_create([CheckupAssignment(checkup=checkup, expert=e, is_leader=e == leader)
                                                for e in experts])
         notify([e.user for e in experts if e.user_id], "安全体检任务",
                f"{checkup.enterprise.name}，计划 {planned_on}。", url=f"/assistance/checkups/{checkup.pk}/")
+    return checkup
+
+
+def checkup_draw_team(*, actor: User, checkup: Checkup, planned_on: dt.date, size: int,
+                      method: str = "draw") -> RecordedDraw:
+    """Choose the team from the pool by a recorded random draw (`draw`) or by rotation (`rotation`, the expert
+    assigned least recently first), then assign it. The pool is every expert who may lead this checkup on that
+    day (its specialty, available, in term, no conflict with the enterprise); the draw records the pool, the seed,
+    the algorithm and the result, so that anyone can re-run it (rules.rank_draw); the first drawn leads."""
+    check_transition(checkup_workflow, checkup, "assign", actor)
+    if method not in ("draw", "rotation"):
+        raise DomainError("指派方式无效", field="method")
+    if not 1 <= size <= 9:
+        raise DomainError("专家人数应为 1—9 人", field="size")
+    if planned_on < timezone.localdate():
+        raise DomainError("计划日期不能早于今天", field="planned_on")
+    candidates = list(Expert.objects.order_by("id"))
+    conflicts = _conflicts_of(candidates)
+    excluded: dict[str, str] = {}
+    pool: list[int] = []
+    for expert in candidates:
+        refusal = _expert_refusal(expert, checkup=checkup, on=planned_on, conflict_ids=conflicts[expert.pk],
+                                  leader=True, supporting=())
+        if refusal:
+            if checkup.specialty in expert.specialty_codes:  # the excluded experts of the specialty, with why
+                excluded[str(expert.pk)] = refusal
+        else:
+            pool.append(expert.pk)
+    if len(pool) < size:
+        raise DomainError(f"符合条件的专家只有 {len(pool)} 名，不足 {size} 名", code="pool_too_small", field="size")
+    today = timezone.localdate()
+    criteria: dict[str, Any] = {"specialty": checkup.specialty, "planned_on": planned_on.isoformat(),
+                                "enterprise_id": checkup.enterprise_id, "excluded": excluded}
+    if method == "draw":
+        seed = secrets.token_hex(32)
+        selected = rules.rank_draw(seed, pool, size)
+        kind, algorithm = RecordedDraw.Kind.EXPERTS, rules.DRAW_ALGORITHM
+    else:
+        seed = ""
+        last = {pk: (at.date().isoformat() if at else "") for pk, at in CheckupAssignment.objects.filter(
+            expert_id__in=pool).values("expert_id").annotate(at=Max("assigned_at")).values_list("expert_id", "at")}
+        criteria["last_assigned"] = {str(pk): last.get(pk, "") for pk in pool}
+        selected = rules.rotation_order((pk, last.get(pk, "")) for pk in pool)[:size]
+        kind, algorithm = RecordedDraw.Kind.ROTATION, "rotation-v1"
+    by_id = {e.pk: e for e in candidates}
+    with transaction.atomic():
+        draw = RecordedDraw.objects.create(
+            kind=kind, number=next_number("expert_draw", today.year, prefix="ZJCQ"), region_id=checkup.region_id,
+            checkup=checkup, algorithm=algorithm, seed=seed, pool=pool, pool_digest=rules.pool_digest(pool),
+            criteria=criteria, sample_size=size, selected=selected, drawn_by=actor, drawn_at=timezone.now())
+        audit(actor, "assistance.expert_draw", checkup, summary=f"{draw.get_kind_display()}专家：{draw.number}",
+              data={"seed": seed, "pool": len(pool), "selected": selected})
+        checkup_assign(actor=actor, checkup=checkup, experts=[by_id[pk] for pk in selected], planned_on=planned_on,
+                       leader=by_id[selected[0]], draw=draw)
+    return draw
+
+
+def checkup_choose_leader(*, actor: User, checkup: Checkup, expert: Expert) -> Checkup:
+    """The bureau chooses the team leader among the assigned experts; the leader holds the checkup's specialty."""
+    check_transition(checkup_workflow, checkup, "choose_leader", actor)
+    assignment = checkup.assignments.filter(expert=expert).first()
+    if assignment is None:
+        raise DomainError("组长须为本次指派的专家之一", field="leader")
+    refusal = rules.specialty_refusal(expert_name=expert.name, codes=expert.specialty_codes, needed=checkup.specialty,
+                                      supporting=(), labels=dict(Specialty.choices), leader=True)
+    if refusal:
+        raise DomainError(refusal, field="leader")
+    with transaction.atomic():
+        apply_transition(checkup_workflow, checkup, "choose_leader", actor=actor, note=f"组长：{expert.name}")
+        checkup.assignments.update(is_leader=False)
+        CheckupAssignment.objects.filter(pk=assignment.pk).update(is_leader=True)
     return checkup
 
 
@@ -215,9 +330,8 @@ def finding_delete(*, actor: User, finding: CheckupFinding) -> None:
 
 
 def checkup_submit(*, actor: User, checkup: Checkup, summary: str, visited_on: dt.date | None = None) -> Checkup:
-    """The expert submits the result; every finding becomes a hazard of the enterprise (source: checkup)."""
-    from bureau.hazards.services import hazard_report
-
+    """The expert submits the result; every finding becomes a hazard of the enterprise (source: checkup), and the
+    report (PDF) lists every finding with its hazard number."""
     check_transition(checkup_workflow, checkup, "submit", actor)
     if not summary.strip():
         raise DomainError("请填写体检结论", field="summary")
@@ -236,32 +350,192 @@ def checkup_submit(*, actor: User, checkup: Checkup, summary: str, visited_on: d
             CheckupFinding.objects.filter(pk=finding.pk).update(hazard=hazard)
             for photo in photos.get(finding.pk, []):  # the photos go with the hazard (same stored file)
                 share_attachment(photo, owner=hazard, purpose="现场照片", actor=actor)
-        store_document(owner=checkup, kind="checkup_report", actor=actor, sort=1, spec=Spec(
-            title="安全体检报告", number=checkup.number, blocks=[
-                Fields([("企业", checkup.enterprise.name), ("体检日期", chinese_date(visited_on)),
-                        ("专家", "、".join(a.expert.name for a in checkup.assignments.select_related("expert"))),
-                        ("体检结论", summary.strip())]),
-                Para(f"发现问题 {len(findings)} 项，已列入企业隐患清单，请企业制定整改方案并按期整改。"),
-                Signature(checkup.enterprise.region.name + "安全生产专家组", visited_on, seal=False)]))
+        store_document(owner=checkup, kind="checkup_report", actor=actor, sort=1,
+                       spec=_report_spec(checkup, summary.strip(), visited_on))
         record_history(checkup, actor=actor, action="hazards", label="问题转入隐患清单", note=f"{len(findings)} 项")
     return checkup
 
 
-def checkup_settle(*, actor: User, checkup: Checkup, expert_days: Any) -> Checkup:
-    """Record the expert working days and the cost the government pays (rate: rule in force on the visit day)."""
+GRADES = {"general": "一般隐患", "major": "重大隐患"}
+
+
+def _report_spec(checkup: Checkup, summary: str, visited_on: dt.date) -> Spec:
+    """The checkup report: the team (leader first), the conclusion and every finding — what, where, grade, basis,
+    the suggested rectification, the suggested deadline and the hazard number it became."""
+    assignments = list(checkup.assignments.select_related("expert").order_by("-is_leader", "id"))
+    team = "、".join(a.expert.name + ("（组长）" if a.is_leader else "") for a in assignments)
+    findings = list(checkup.findings.select_related("hazard").order_by("id"))
+    blocks: list[Any] = [
+        Fields([("企业", checkup.enterprise.name), ("体检编号", checkup.number),
+                ("体检专业", checkup.get_specialty_display()), ("体检日期", chinese_date(visited_on)),
+                ("专家组", team), ("体检结论", summary)]),
+        Para(f"本次体检发现问题 {len(findings)} 项，已列入企业隐患清单，请企业制定整改方案并按期整改。"
+             if findings else "本次体检未发现问题。"),
+    ]
+    if findings:
+        blocks.append(Grid(["序号", "问题及部位", "等级", "依据及整改建议", "建议整改期限", "隐患编号"], [
+            [str(i), f.title + (f"（{f.location}）" if f.location else ""), GRADES.get(f.grade, f.grade),
+             "；".join(x for x in (f.basis, f.major_criterion, f.suggestion) if x) or "—",
+             chinese_date(f.deadline) if f.deadline else "—", f.hazard.number if f.hazard else "—"]
+            for i, f in enumerate(findings, 1)], widths=[0.07, 0.27, 0.11, 0.27, 0.14, 0.14]))
+    blocks.append(Signature(checkup.enterprise.region.name + "安全生产专家组", visited_on, seal=False))
+    return Spec(title="安全体检报告", number=checkup.number, blocks=blocks)
+
+
+def checkup_settle(*, actor: User, checkup: Checkup, expert_days: Any = None,
+                   days: Mapping[int, Any] | None = None) -> Checkup:
+    """Record each expert's working days and fee (ExpertFee: days × the rate of rule
+    assistance.checkup_fee_per_expert_day in force on the visit day, with the rule's source as basis) and the
+    checkup's total, which the government pays (measure III.1). `days`: {expert id: days}; `expert_days` alone
+    is accepted for a team of one."""
     check_transition(checkup_workflow, checkup, "settle", actor)
-    try:
-        days = Decimal(str(expert_days))
-    except InvalidOperation as exc:
-        raise DomainError("专家工日应为数字", field="expert_days") from exc
-    if days <= 0 or days > 100:
-        raise DomainError("专家工日应在 0—100 之间", field="expert_days")
+    team = [a.expert for a in checkup.assignments.select_related("expert").order_by("-is_leader", "id")]
+    if days is None:
+        if expert_days is None or len(team) != 1:
+            raise DomainError("请逐一填写每位专家的工日", field="days")
+        days = {team[0].pk: expert_days}
+    parsed: dict[int, Decimal] = {}
+    for expert in team:
+        value = days.get(expert.pk)
+        try:
+            parsed[expert.pk] = Decimal(str(value)).quantize(Decimal("0.1"))
+        except (InvalidOperation, ValueError) as exc:
+            raise DomainError(f"专家{expert.name}的工日应为数字", field="days") from exc
+        if not Decimal("0") < parsed[expert.pk] <= Decimal("30"):
+            raise DomainError(f"专家{expert.name}的工日应在 0—30 之间", field="days")
+    if set(int(k) for k in days) - set(parsed):
+        raise DomainError("只能为本次体检的专家登记费用", field="days")
     on = checkup.visited_on or timezone.localdate()
-    cost = rules.checkup_cost(days, rule("assistance.checkup_fee_per_expert_day", on))
+    rate = Decimal(str(rule("assistance.checkup_fee_per_expert_day", on)))
+    basis = f"专家工日 × {rate} 元/人·日（运城市安全生产专家服务劳务费标准，{on:%Y-%m-%d} 施行中的规则参数）"
+    fees = [ExpertFee(checkup=checkup, expert=e, days=parsed[e.pk], rate=rate,
+                      amount=rules.checkup_cost(parsed[e.pk], rate), basis=basis[:200], recorded_by=actor)
+            for e in team]
+    total_days = sum((f.days for f in fees), Decimal("0"))
+    cost = sum((f.amount for f in fees), Decimal("0"))
     with transaction.atomic():
-        apply_transition(checkup_workflow, checkup, "settle", actor=actor, note=f"{days} 工日，费用 {cost} 元（政府承担）",
-                         updates={"expert_days": days, "cost": cost})
+        apply_transition(checkup_workflow, checkup, "settle", actor=actor,
+                         note="；".join(f"{f.expert.name} {f.days} 工日 {f.amount} 元" for f in fees)
+                         + f"；合计 {cost} 元（政府承担）",
+                         updates={"expert_days": total_days, "cost": cost})
+        ExpertFee.objects.bulk_create(fees)
     return checkup
+
+
+def checkup_rateable(user: Any, service_id: str) -> RateableService | None:
+    """The enterprise rates its checkup once it is finished (report submitted), once (好差评, feedback)."""
+    if not getattr(user, "enterprise_id", None) or not str(service_id).isdigit():
+        return None
+    checkup = (Checkup.objects.restrict(user).select_related("region")
+               .filter(pk=int(service_id), enterprise_id=user.enterprise_id, state__in=FINISHED).first())
+    if checkup is None:
+        return None
+    org = Organisation.objects.filter(region_id=checkup.region_id, kind__in=[
+        OrganisationKind.COUNTY_BUREAU, OrganisationKind.ZONE]).first() or Organisation.objects.filter(
+        kind=OrganisationKind.CITY_BUREAU).order_by("id").first()
+    return RateableService(f"专家安全体检（{checkup.number}）", checkup.region_id, org)
+
+
+FINISHED = ("submitted", "settled")
+RATING_TYPE = "assistance.checkup"
+
+
+def checkup_rate(*, actor: User, checkup: Checkup, level: int, comment: str = "") -> Any:
+    """The enterprise rates the expert service of a finished checkup, once (the platform's 好差评 rating)."""
+    if not getattr(actor, "enterprise_id", None) or checkup.enterprise_id != actor.enterprise_id:
+        raise PermissionDenied("只有接受体检的企业可以评价")
+    if checkup.state not in FINISHED:
+        raise DomainError("体检报告提交后才能评价", code="not_finished")
+    service = checkup_rateable(actor, str(checkup.pk))
+    if service is None:
+        raise NotFound("体检不存在")
+    return rating_submit(actor=actor, service_type=RATING_TYPE, service_id=str(checkup.pk), service_label=service.label,
+                         level=level, comment=comment, region_id=service.region_id, organisation=service.organisation)
+
+
+def checkup_rating(checkup: Checkup) -> Any:
+    """The enterprise's rating of the checkup, or None."""
+    return ratings_of(RATING_TYPE, checkup.pk).first()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The expert pool (III.1)
+
+MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def expert_save(*, actor: User, name: str, specialty: str, term_starts_on: dt.date | None,
+                term_ends_on: dt.date | None, expert: Expert | None = None,
+                secondary_specialties: Sequence[str] = (), qualification: str = "", employer: str = "",
+                title: str = "", phone: str = "", available: bool = True,
+                unavailable_until: dt.date | None = None) -> Expert:
+    """Add an expert to the city's pool or change one: specialties, qualification, appointment term, availability
+    (the city bureau's section heads and leaders, Expert.authority)."""
+    require_change(actor, Expert, region=settings.CITY_REGION_CODE)
+    name, qualification, employer, title, phone = (x.strip() for x in (name, qualification, employer, title, phone))
+    if not name:
+        raise DomainError("请填写姓名", field="name")
+    check_lengths(name=(name, 40, "姓名"), qualification=(qualification, 200, "资格/证书"),
+                  employer=(employer, 120, "工作单位"), title=(title, 40, "职称"))
+    if specialty not in Specialty.values:
+        raise DomainError("请选择主专业", field="specialty")
+    secondary = [c for c in dict.fromkeys(secondary_specialties) if c != specialty]
+    if any(c not in Specialty.values for c in secondary):
+        raise DomainError("兼任专业无效", field="secondary_specialties")
+    if term_starts_on is None or term_ends_on is None:
+        raise DomainError("请填写聘期", field="term_ends_on")
+    if term_ends_on < term_starts_on:
+        raise DomainError("聘期届满日不能早于聘期开始日", field="term_ends_on")
+    if phone and not MOBILE.fullmatch(phone):
+        raise DomainError("联系电话应为 11 位手机号码", field="phone")
+    values = {"name": name, "specialty": specialty, "secondary_specialties": secondary,
+              "qualification": qualification, "employer": employer, "title": title, "term_starts_on": term_starts_on,
+              "term_ends_on": term_ends_on, "available": available, "unavailable_until": unavailable_until}
+    with transaction.atomic():
+        if expert is None:
+            expert = Expert.objects.create(phone=phone, **values)
+            verb = "assistance.expert_create"
+        else:
+            for key, value in values.items():
+                setattr(expert, key, value)
+            if phone:  # an empty phone keeps the stored one (it is shown masked and never sent back)
+                expert.phone = phone
+            expert.save()
+            verb = "assistance.expert_update"
+        audit(actor, verb, expert, summary=f"专家库：{expert.name}（{expert.get_specialty_display()}）",
+              data={"term": [term_starts_on.isoformat(), term_ends_on.isoformat()], "specialties": expert.specialty_codes})
+    return expert
+
+
+def expert_conflict_declare(*, actor: User, expert: Expert, enterprise: Enterprise, kind: str,
+                            reason: str) -> ExpertConflict:
+    """Record a conflict of interest of an expert with an enterprise, with its reason; from then on the expert is
+    never assigned to that enterprise's checkups (回避)."""
+    require_change(actor, Expert, region=settings.CITY_REGION_CODE)
+    if kind not in ExpertConflict.Kind.values:
+        raise DomainError("请选择利害关系", field="kind")
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("请写明利害关系的具体情况", field="reason")
+    check_lengths(reason=(reason, 200, "说明"))
+    if ExpertConflict.objects.filter(expert=expert, enterprise=enterprise).exists():
+        raise DomainError("已登记该专家与该企业的利害关系", field="enterprise")
+    with transaction.atomic():
+        conflict = ExpertConflict.objects.create(expert=expert, enterprise=enterprise, kind=kind, reason=reason,
+                                                 declared_on=timezone.localdate(), recorded_by=actor)
+        expert.conflicts.add(enterprise)
+        audit(actor, "assistance.expert_conflict", expert, summary=f"{expert.name} 与 {enterprise.name}：{reason}",
+              data={"enterprise": enterprise.pk, "kind": kind})
+    return conflict
+
+
+def expert_conflict_remove(*, actor: User, conflict: ExpertConflict) -> None:
+    require_change(actor, Expert, region=settings.CITY_REGION_CODE)
+    with transaction.atomic():
+        conflict.expert.conflicts.remove(conflict.enterprise_id)
+        audit(actor, "assistance.expert_conflict_remove", conflict.expert,
+              summary=f"撤销利害关系：{conflict.expert.name} 与 {conflict.enterprise}")
+        conflict.delete()
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -598,10 +872,16 @@ def observation_attendance(*, actor: User, signup: ObservationSignup, attended: 
 # Safety-evaluation agencies (II.9)
 
 
+REPORT_TYPES = frozenset({"pdf", "ofd"})
+
+
 def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, title: str, issued_on: dt.date,
-                conclusion: str, signers: Sequence[AgencyStaff]) -> AgencyReport:
-    """An agency files a report; its qualification must be valid on the issue date and every signer must be a
-    serving evaluator of the agency (安全评价检测检验机构管理办法, 应急管理部令第1号)."""
+                conclusion: str, signers: Sequence[AgencyStaff], file: Any = None,
+                scope: AgencyScope | None = None) -> AgencyReport:
+    """An agency files a report with its file (PDF or OFD, checked by content and size, stored through the storage
+    API). Refused: a report outside the agency's licensed business fields, or whose field is not the client's
+    industry; a qualification not valid on the issue date; fewer than two serving evaluators of the agency signing
+    (安全评价检测检验机构管理办法, 应急管理部令第1号)."""
     if actor is None or AGENCY not in actor.role_codes:
         raise PermissionDenied("只有安全评价机构可以报送评价报告")
     agency = (AssessmentAgency.objects.filter(organisation_id=actor.organisation_id).first()
@@ -612,6 +892,19 @@ def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, 
         raise DomainError("报告类型无效", field="kind")
     if not report_number.strip() or not title.strip() or not conclusion.strip():
         raise DomainError("请填写报告编号、名称和评价结论", field="report_number")
+    check_lengths(report_number=(report_number.strip(), 60, "报告编号"), title=(title.strip(), 200, "报告名称"))
+    all_scopes = list(AgencyScope.objects.all())
+    if scope is None:  # the field of the client's industry
+        code = rules.scope_of_industry(enterprise.industry, [(x.code, x.industries) for x in all_scopes])
+        scope = next((x for x in all_scopes if x.code == code), None)
+        if scope is None:
+            raise DomainError("请选择报告的业务范围", field="scope")
+    refusal = rules.scope_refusal(licensed=agency.scopes.values_list("code", flat=True), scope_code=scope.code,
+                                  scope_name=scope.name, industry=enterprise.industry,
+                                  scope_industries=scope.industries,
+                                  industry_label=dict(Industry.choices).get(enterprise.industry, "其他行业"))
+    if refusal:
+        raise DomainError(refusal, code="out_of_scope", field="scope")
     check_event_date(issued_on, field="issued_on", label="出具日期")
     if issued_on > agency.qualification_valid_until:
         raise DomainError("出具日期超出机构资质有效期", field="issued_on")
@@ -619,33 +912,80 @@ def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, 
         raise DomainError("评价报告须至少两名评价人员签字", field="signers")
     if any(s.agency_id != agency.pk or not s.active for s in signers):
         raise DomainError("签字人员须为本机构在职评价人员", field="signers")
+    if file is None:
+        raise DomainError("请上传评价报告文件（PDF 或 OFD）", field="file")
+    max_bytes = int(rule("assistance.report_max_mb")) * 1024 * 1024
+    check_upload(file, allowed=REPORT_TYPES, max_bytes=max_bytes)
     if AgencyReport.objects.filter(agency=agency, report_number=report_number.strip()).exists():
         raise DomainError("报告编号已存在", field="report_number")
     with transaction.atomic():
-        report = AgencyReport.objects.create(agency=agency, enterprise=enterprise, kind=kind,
+        report = AgencyReport.objects.create(agency=agency, enterprise=enterprise, kind=kind, scope=scope,
                                              report_number=report_number.strip(), title=title.strip(),
                                              issued_on=issued_on, conclusion=conclusion.strip(), filed_by=actor)
         report.signers.set(signers)
+        save_upload(file, owner=report, purpose="report_file", actor=actor, allowed=REPORT_TYPES, max_bytes=max_bytes)
         audit(actor, "assistance.report_file", report, summary=f"报送评价报告：{report.title}")
     return report
 
 
-def spot_check(*, actor: User, report: AgencyReport, result: str, findings: str) -> AgencyCreditRecord:
-    """A spot check of a report; its result writes the agency's credit record (points as data)."""
+def report_files(reports: Sequence[AgencyReport]) -> dict[int, Any]:
+    """{report pk: its file (Attachment)} in one query."""
+    return {pk: rows[0] for pk, rows in attachments_by_owner(reports, "report_file").items()}
+
+
+def spot_check_draw(*, actor: User, sample_size: int, issued_from: dt.date, issued_to: dt.date) -> RecordedDraw:
+    """Draw the reports to spot-check at random (双随机): the pool is every report on an enterprise of the officer's
+    jurisdiction issued in the period and not yet spot-checked; the seed is drawn by the server and recorded with
+    the pool and the algorithm, so that anyone can re-run the draw (rules.rank_draw)."""
+    require_change(actor, AgencyReport)  # AgencyReport.authority: the officers of the enterprise's jurisdiction
+    if not 1 <= sample_size <= 100:
+        raise DomainError("抽取数量应为 1—100", field="sample_size")
+    if issued_to < issued_from:
+        raise DomainError("结束日期不能早于开始日期", field="issued_to")
+    if issued_to > timezone.localdate():
+        raise DomainError("结束日期不能晚于今天", field="issued_to")
+    pool = list(AgencyReport.objects.restrict(actor, "change").filter(
+        issued_on__range=(issued_from, issued_to), spot_checks__isnull=True).order_by("id")
+        .values_list("id", flat=True).distinct())
+    if not pool:
+        raise DomainError("该期间没有可抽查的评价报告", field="issued_from")
+    seed = secrets.token_hex(32)
+    selected = rules.rank_draw(seed, pool, sample_size)
+    today = timezone.localdate()
+    organisation = actor.organisation
+    with transaction.atomic():
+        draw = RecordedDraw.objects.create(
+            kind=RecordedDraw.Kind.SPOT_CHECK, number=next_number("report_draw", today.year, prefix="BGCC"),
+            region_id=organisation.region_id if organisation is not None else None, algorithm=rules.DRAW_ALGORITHM,
+            seed=seed, pool=pool, pool_digest=rules.pool_digest(pool), sample_size=min(sample_size, len(pool)),
+            criteria={"issued_from": issued_from.isoformat(), "issued_to": issued_to.isoformat(),
+                      "not_checked": True, "organisation": organisation.name if organisation else ""},
+            selected=selected, drawn_by=actor, drawn_at=timezone.now())
+        audit(actor, "assistance.report_draw", draw, summary=f"随机抽取评价报告：{draw.number}",
+              data={"seed": seed, "pool": len(pool), "selected": selected})
+    return draw
+
+
+def spot_check(*, actor: User, report: AgencyReport, result: str, findings: str,
+               draw: RecordedDraw | None = None) -> AgencyCreditRecord:
+    """A spot check of a report (drawn by `spot_check_draw`, or chosen); its result writes the agency's credit
+    record (points as data). A report is spot-checked once."""
     refusal = may(actor, report, "change")  # AgencyReport.authority: the officers of the enterprise's jurisdiction
     if refusal:
         raise (PermissionDenied if sees(actor, report) else NotFound)(refusal)
+    if draw is not None and report.pk not in draw.selected:
+        raise DomainError("该报告不在本次随机抽取结果中")
+    if report.spot_checks.exists():
+        raise DomainError("该报告已抽查", code="already_checked")
     if result not in ("qualified", "minor", "serious"):
         raise DomainError("抽查结论无效", field="result")
     if result != "qualified" and not findings.strip():
         raise DomainError("存在问题的须写明发现的问题", field="findings")
     today = timezone.localdate()
     points = rules.spot_check_points(result, rule("assistance.agency_spotcheck_points", today))
-    from bureau.assistance.models import ReportSpotCheck
-
     with transaction.atomic():
         check = ReportSpotCheck.objects.create(report=report, checked_on=today, result=result,
-                                               findings=findings.strip(), checker=actor)
+                                               findings=findings.strip(), checker=actor, draw=draw)
         record = AgencyCreditRecord.objects.create(
             agency=report.agency, on=today, points=points, spot_check=check,
             event=f"报告 {report.report_number} 抽查：{check.get_result_display()}",
@@ -850,3 +1190,11 @@ def course_certify(*, actor: User, enrolment: Enrolment) -> Enrolment:
             title="工伤预防能力提升培训结业证明", number=number, blocks=blocks))
     return enrolment
 
+
+def draw_rerun(draw: RecordedDraw) -> list[int]:
+    """Re-run a recorded draw from its recorded fields alone (the check anyone can make): the seeded ranking for a
+    random draw, the least-recently-assigned order for a rotation."""
+    if draw.kind == RecordedDraw.Kind.ROTATION:
+        last = draw.criteria.get("last_assigned", {})
+        return rules.rotation_order((int(pk), last.get(str(pk), "")) for pk in draw.pool)[:draw.sample_size]
+    return rules.rank_draw(draw.seed, draw.pool, draw.sample_size)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -14,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bureau.accounts.authority import changes_kind
+from bureau.accounts.authority import changes_kind, may
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.roles import AGENCY, DEPARTMENT, ENTERPRISE, EXPERT, INDIVIDUAL, PARK_COMMITTEE, SYSADMIN
+from bureau.accounts.scope import scope_for
 from bureau.assistance import forms as F
 from bureau.assistance import services
 from bureau.assistance.models import (
@@ -28,11 +30,14 @@ from bureau.assistance.models import (
     CourseSession,
     Enrolment,
     Expert,
+    ExpertConflict,
     FirstUseProcess,
     ObservationBatch,
     ObservationSignup,
     ParkAdmission,
     ParkRemediationItem,
+    RecordedDraw,
+    Specialty,
 )
 from bureau.assistance.observation_coverage import STATUS_LABELS, observation_coverage
 from bureau.assistance.workflow import (
@@ -44,11 +49,12 @@ from bureau.assistance.workflow import (
     park_item_workflow,
 )
 from bureau.enterprises.models import ChemicalPark, Enterprise
-from bureau.kernel.access import acts_on, for_roles
+from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Document
 from bureau.kernel.paging import paginate
-from bureau.kernel.validation import parse_int
+from bureau.kernel.rules import rule
+from bureau.kernel.validation import parse_id, parse_int
 
 
 def _run(request: HttpRequest, func: Callable[[], Any], success: str, form: Any = None) -> bool:
@@ -124,31 +130,52 @@ def _with_photos(checkup: Any) -> list[Any]:
     return findings
 
 
-@login_required
-@acts_on("assistance.Checkup")
-def checkup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+def _team(checkup: Checkup) -> list[Expert]:
+    return [a.expert for a in checkup.assignments.select_related("expert").order_by("-is_leader", "id")]
+
+
+def _checkup_page(request: AuthenticatedRequest, checkup: Checkup, *, finding_form: Any = None,
+                  assign_form: Any = None, settle_form: Any = None, status: int = 200) -> HttpResponse:
+    """The checkup page with the forms of exactly the actions the user may take now (a refused form comes back
+    bound, with what was typed and the reason)."""
     user = request.user
-    checkup = _checkup_for(user, pk)
     is_expert = user.has_role(EXPERT)  # the expert's phone page (the forms below are the actions they may take)
     actions = {t.action for t in checkup_workflow.available(checkup, user)}
+    assignments = list(checkup.assignments.select_related("expert").order_by("-is_leader", "id"))
     ctx: dict[str, Any] = {"c": checkup, "state_label": checkup_workflow.state_label(checkup.state),
-                           "assignments": checkup.assignments.select_related("expert"),
-                           "findings": _with_photos(checkup), "is_expert": is_expert,
-                           "history": checkup_workflow.history(checkup), "documents": checkup.documents()}
+                           "assignments": assignments, "findings": _with_photos(checkup), "is_expert": is_expert,
+                           "history": checkup_workflow.history(checkup), "documents": checkup.documents(),
+                           "draws": checkup.draws.all(), "fees": checkup.fees.select_related("expert"),
+                           "rating": services.checkup_rating(checkup), "today": timezone.localdate()}
     if "assign" in actions:
-        experts = (Expert.objects.filter(available=True).annotate(
-            conflict=Count("conflicts", filter=Q(conflicts=checkup.enterprise_id)))
-            .order_by("-specialty", "name"))
+        experts = list(Expert.objects.restrict(user).filter(available=True).annotate(
+            conflict=Count("conflicts", filter=Q(conflicts=checkup.enterprise_id))).order_by("specialty", "name"))
+        for e in experts:
+            e.matches = checkup.specialty in e.specialty_codes
+        experts.sort(key=lambda e: (not e.matches, e.specialty, e.name))
         ctx["experts"] = experts
-        ctx["assign_form"] = F.AssignForm(experts=experts, initial={"planned_on": checkup.planned_on})
+        ctx["assign_form"] = assign_form or F.AssignForm(
+            experts=Expert.objects.filter(pk__in=[e.pk for e in experts]),
+            initial={"planned_on": checkup.planned_on, "size": rule("assistance.checkup_team_size")})
+    if "choose_leader" in actions and len(assignments) > 1:
+        ctx["leader_form"] = F.LeaderForm(experts=Expert.objects.filter(assignments__checkup=checkup))
     if "record_finding" in actions:
-        ctx["finding_form"] = F.FindingForm()
+        ctx["finding_form"] = finding_form or F.FindingForm()
     if "submit" in actions:
         ctx["submit_form"] = F.SubmitForm(initial={"visited_on": timezone.localdate()})
     if "settle" in actions:
-        ctx["settle_form"] = F.SettleForm()
+        ctx["settle_form"] = settle_form or F.SettleForm(team=_team(checkup))
+    if (user.enterprise_id == checkup.enterprise_id and ctx["rating"] is None
+            and services.checkup_rateable(user, str(checkup.pk)) is not None):
+        ctx["rating_form"] = F.RatingForm()
     template = "assistance/checkup_expert.html" if is_expert else "assistance/checkup.html"
-    return render(request, template, ctx)
+    return render(request, template, ctx, status=status)
+
+
+@login_required
+@acts_on("assistance.Checkup")
+def checkup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _checkup_page(request, _checkup_for(request.user, pk))
 
 
 @login_required
@@ -156,13 +183,38 @@ def checkup_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def checkup_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
-    form = F.AssignForm(request.POST, experts=Expert.objects.all())
+    refusal = may(request.user, checkup, "assign")  # who may assign (the declared action), before the form
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("assistance:checkup", pk=pk)
+    form = F.AssignForm(request.POST, experts=Expert.objects.restrict(request.user))
+    if not form.is_valid():
+        return _checkup_page(request, checkup, assign_form=form, status=400)
+    data = form.cleaned_data
+    if data["method"] == "manual":
+        def call() -> None:
+            services.checkup_assign(actor=request.user, checkup=checkup, experts=list(data["experts"]),
+                                    planned_on=data["planned_on"], leader=data.get("leader"))
+    else:
+        def call() -> None:
+            services.checkup_draw_team(actor=request.user, checkup=checkup, planned_on=data["planned_on"],
+                                       size=data["size"], method=data["method"])
+    if not _run(request, call, "已指派专家", form):
+        return _checkup_page(request, checkup, assign_form=form, status=400)
+    return redirect("assistance:checkup", pk=pk)
+
+
+@login_required
+@acts_on("assistance.Checkup", action="choose_leader")
+@require_POST
+def checkup_leader(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    checkup = _checkup_for(request.user, pk)
+    form = F.LeaderForm(request.POST, experts=Expert.objects.filter(assignments__checkup=checkup))
     if not form.is_valid():
         messages.error(request, _form_errors(form))
     else:
-        _run(request, lambda: services.checkup_assign(actor=request.user, checkup=checkup,
-                                                      experts=list(form.cleaned_data["experts"]),
-                                                      planned_on=form.cleaned_data["planned_on"]), "已指派专家")
+        _run(request, lambda: services.checkup_choose_leader(actor=request.user, checkup=checkup,
+                                                             expert=form.cleaned_data["leader"]), "已确定组长")
     return redirect("assistance:checkup", pk=pk)
 
 
@@ -170,25 +222,32 @@ def checkup_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @acts_on("assistance.Checkup", action="change")
 @require_POST
 def checkup_finding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Record a finding; when it is refused (a photo of the wrong type or too large, a missing field) the form comes
+    back with everything typed and says which file to choose again."""
     checkup = _checkup_for(request.user, pk)
+    refusal = may(request.user, checkup, "record_finding")  # e.g. the result is submitted: no form to come back to
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("assistance:checkup", pk=pk)
     form = F.FindingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(request, lambda: services.finding_add(actor=request.user, checkup=checkup, **form.cleaned_data,
-                                                   photos=request.FILES.getlist("photos")),
-             "已记录问题")
+        return _checkup_page(request, checkup, finding_form=form, status=400)
+    if not _run(request, lambda: services.finding_add(actor=request.user, checkup=checkup, **form.cleaned_data,
+                                                      photos=request.FILES.getlist("photos")), "已记录问题", form):
+        return _checkup_page(request, checkup, finding_form=form, status=400)
     return redirect("assistance:checkup", pk=pk)
 
 
 @login_required
 @acts_on("assistance.Checkup", action="change")
-@require_POST
 def finding_delete(request: AuthenticatedRequest, pk: int, finding_pk: int) -> HttpResponse:
+    """GET asks for confirmation (the page names the finding); only the POST of that page deletes it."""
     checkup = _checkup_for(request.user, pk)
     finding = CheckupFinding.objects.filter(pk=finding_pk, checkup=checkup).first()
     if finding is None:
         raise Http404
+    if request.method != "POST":
+        return render(request, "assistance/finding_delete.html", {"c": checkup, "f": finding})
     _run(request, lambda: services.finding_delete(actor=request.user, finding=finding), "已删除")
     return redirect("assistance:checkup", pk=pk)
 
@@ -212,21 +271,126 @@ def checkup_submit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def checkup_settle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
-    form = F.SettleForm(request.POST)
+    form = F.SettleForm(request.POST, team=_team(checkup))
+    if not form.is_valid() or not _run(request, lambda: services.checkup_settle(
+            actor=request.user, checkup=checkup, days=form.days()), "已登记专家劳务费并办结", form):
+        return _checkup_page(request, checkup, settle_form=form, status=400)
+    return redirect("assistance:checkup", pk=pk)
+
+
+@login_required
+@acts_on("assistance.Checkup")
+@for_roles(ENTERPRISE)
+@require_POST
+def checkup_rate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    checkup = _checkup_for(request.user, pk)
+    form = F.RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
     else:
-        _run(request, lambda: services.checkup_settle(actor=request.user, checkup=checkup,
-                                                      expert_days=form.cleaned_data["expert_days"]), "已登记费用并办结")
+        _run(request, lambda: services.checkup_rate(actor=request.user, checkup=checkup, **form.cleaned_data),
+             "感谢您的评价")
     return redirect("assistance:checkup", pk=pk)
+
+
+def _draws_for(user: Any) -> Any:
+    return scope_for(user).filter(RecordedDraw.objects.all(), region="region_id")
+
+
+@login_required
+@for_roles(*STAFF, SYSADMIN)
+def draw_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A recorded draw: the pool, the seed, the algorithm and the result, and whether it re-runs to the same
+    selection (officers of the draw's jurisdiction)."""
+    draw = _draws_for(request.user).select_related("checkup", "drawn_by").filter(pk=pk).first()
+    if draw is None:
+        raise Http404
+    rerun = services.draw_rerun(draw)
+    names: dict[int, str] = {}
+    rows: list[Any] = []
+    if draw.kind == RecordedDraw.Kind.SPOT_CHECK:
+        reports = {r.pk: r for r in AgencyReport.objects.restrict(request.user).filter(pk__in=draw.selected)
+                   .select_related("agency", "enterprise").prefetch_related("spot_checks")}
+        rows = [reports[pk] for pk in draw.selected if pk in reports]
+    else:
+        names = dict(Expert.objects.filter(pk__in=draw.pool).values_list("pk", "name"))
+    return render(request, "assistance/draw.html", {
+        "d": draw, "rerun": rerun, "same": rerun == draw.selected, "names": names, "reports": rows,
+        "selected_names": [names.get(pk, str(pk)) for pk in draw.selected], "check_form": F.SpotCheckForm()})
+
+
+# -- the expert pool (III.1) -----------------------------------------------------------------------------------
 
 
 @login_required
 @for_roles(*STAFF, SYSADMIN)
 def expert_list(request: AuthenticatedRequest) -> HttpResponse:
-    experts = Expert.objects.annotate(n=Count("assignments"), n_conflicts=Count("conflicts", distinct=True)) \
-        .order_by("specialty", "name")
-    return render(request, "assistance/experts.html", {"experts": experts, "today": timezone.localdate()})
+    user = request.user
+    manages = changes_kind(user, Expert) and scope_for(user).covers_region(settings.CITY_REGION_CODE)
+    form = F.ExpertForm(request.POST or None, initial={"available": True}) if manages else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        result: dict[str, Expert] = {}
+
+        def call() -> None:
+            result["e"] = services.expert_save(actor=user, **form.cleaned_data)
+
+        if _run(request, call, "已加入专家库", form):
+            return redirect("assistance:expert", pk=result["e"].pk)
+    specialty = request.GET.get("specialty", "")
+    experts = list(Expert.objects.restrict(user).annotate(
+        n=Count("assignments", distinct=True), n_conflicts=Count("conflicts", distinct=True)).order_by("specialty", "name"))
+    if specialty:
+        experts = [e for e in experts if specialty in e.specialty_codes]
+    return render(request, "assistance/experts.html", {
+        "experts": experts, "today": timezone.localdate(), "form": form, "specialty": specialty,
+        "specialties": Specialty.choices}, status=400 if form is not None and form.errors else 200)
+
+
+@login_required
+@for_roles(*STAFF, SYSADMIN)
+def expert_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One expert: the pool's facts (edit form for the city's pool keepers), the declared conflicts with their
+    reasons, the checkups served and the fees recorded."""
+    user = request.user
+    expert = Expert.objects.restrict(user).filter(pk=pk).first()
+    if expert is None:
+        raise Http404
+    manages = changes_kind(user, Expert) and scope_for(user).covers_region(settings.CITY_REGION_CODE)
+    form = conflict_form = None
+    status = 200
+    if manages:
+        initial = {f: getattr(expert, f) for f in ("name", "specialty", "secondary_specialties", "qualification",
+                                                    "employer", "title", "term_starts_on", "term_ends_on",
+                                                    "available", "unavailable_until")}
+        posted = request.POST if request.method == "POST" else None
+        form = F.ExpertForm(posted if posted and posted.get("part") == "expert" else None, initial=initial)
+        conflict_form = F.ConflictForm(posted if posted and posted.get("part") == "conflict" else None,
+                                       enterprises=Enterprise.objects.all())
+        if posted and posted.get("part") == "expert" and form.is_valid():
+            if _run(request, lambda: services.expert_save(actor=user, expert=expert, **form.cleaned_data), "已保存",
+                    form):
+                return redirect("assistance:expert", pk=pk)
+        if posted and posted.get("part") == "conflict" and conflict_form.is_valid():
+            if _run(request, lambda: services.expert_conflict_declare(actor=user, expert=expert,
+                                                                      **conflict_form.cleaned_data),
+                    "已登记利害关系", conflict_form):
+                return redirect("assistance:expert", pk=pk)
+        if posted and posted.get("part") == "remove_conflict":
+            conflict_id = parse_id(posted.get("conflict"), field="conflict") or 0
+            conflict = ExpertConflict.objects.filter(expert=expert, pk=conflict_id).first()
+            if conflict is None:
+                raise Http404
+            _run(request, lambda: services.expert_conflict_remove(actor=user, conflict=conflict), "已撤销利害关系")
+            return redirect("assistance:expert", pk=pk)
+        status = 400 if form.errors or conflict_form.errors else 200
+    declared = list(expert.declared_conflicts.select_related("enterprise"))
+    undeclared = expert.conflicts.exclude(pk__in=[c.enterprise_id for c in declared])
+    served = (Checkup.objects.restrict(user).filter(assignments__expert=expert).select_related("enterprise")
+              .order_by("-requested_on")[:50])
+    return render(request, "assistance/expert.html", {
+        "e": expert, "form": form, "conflict_form": conflict_form, "declared": declared, "undeclared": undeclared,
+        "served": served, "fees": expert.fees.select_related("checkup").order_by("-recorded_at")[:50],
+        "today": timezone.localdate()}, status=status)
 
 
 # -- chemical parks (III.3) ------------------------------------------------------------------------------------
@@ -547,25 +711,32 @@ def agency_list(request: AuthenticatedRequest) -> HttpResponse:
 @for_roles(*STAFF, SYSADMIN, AGENCY)
 def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
-    agency = AssessmentAgency.objects.filter(pk=pk).first()
+    agency = AssessmentAgency.objects.filter(pk=pk).prefetch_related("scopes").first()
     is_agency = user.has_role(AGENCY)
     is_own = agency is not None and is_agency and agency.organisation_id == user.organisation_id
     if agency is None or (is_agency and not is_own):  # an agency sees its own register entry, the officers all
         raise Http404
     form = None
+    status = 200
     if is_own:
-        form = F.ReportForm(request.POST or None, enterprises=Enterprise.objects.all(),
+        form = F.ReportForm(request.POST or None, request.FILES or None, enterprises=Enterprise.objects.all(),
                             staff=agency.staff.filter(active=True))
-        if request.method == "POST" and form.is_valid():
-            if _run(request, lambda: services.report_file(actor=user, **form.cleaned_data), "已报送评价报告", form):
+        if request.method == "POST":
+            if form.is_valid() and _run(request, lambda: services.report_file(actor=user, **form.cleaned_data),
+                                        "已报送评价报告", form):
                 return redirect("assistance:agency", pk=pk)
-    reports = AgencyReport.objects.restrict(user).filter(agency=agency).select_related("enterprise") \
-        .prefetch_related("signers", "spot_checks")[:100]
+            status = 400
+    reports = list(AgencyReport.objects.restrict(user).filter(agency=agency).select_related("enterprise", "scope")
+                   .prefetch_related("signers", "spot_checks")[:100])
+    files = services.report_files(reports)
+    for report in reports:
+        report.file = files.get(report.pk)
+    may_check = changes_kind(user, AgencyReport)
     return render(request, "assistance/agency.html", {
         "a": agency, "staff": agency.staff.all(), "reports": reports, "form": form,
-        "may_check": changes_kind(user, AgencyReport), "is_own": is_own,
+        "may_check": may_check, "is_own": is_own,
         "credit": services.agency_credit(agency), "records": agency.credit_records.all()[:50],
-        "check_form": F.SpotCheckForm()})
+        "check_form": F.SpotCheckForm()}, status=status)
 
 
 @login_required
@@ -575,13 +746,65 @@ def report_spot_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     report = AgencyReport.objects.restrict(request.user).select_related("agency", "enterprise").filter(pk=pk).first()
     if report is None:
         raise Http404
+    draw = None
+    draw_id = parse_id(request.POST.get("draw"), field="draw")
+    if draw_id is not None:
+        draw = _draws_for(request.user).filter(pk=draw_id, kind=RecordedDraw.Kind.SPOT_CHECK).first()
+        if draw is None:
+            raise Http404
     form = F.SpotCheckForm(request.POST)
     if not form.is_valid():
         messages.error(request, _form_errors(form))
     else:
-        _run(request, lambda: services.spot_check(actor=request.user, report=report, **form.cleaned_data),
+        _run(request, lambda: services.spot_check(actor=request.user, report=report, draw=draw, **form.cleaned_data),
              "已记录抽查结果和信用记录")
+    if draw is not None:
+        return redirect("assistance:draw", pk=draw.pk)
     return redirect("assistance:agency", pk=report.agency_id)
+
+
+@login_required
+@for_roles(*STAFF, SYSADMIN)
+def spot_check_draws(request: AuthenticatedRequest) -> HttpResponse:
+    """Random spot checks of agency reports: the draw form and the draws made in the user's jurisdiction."""
+    user = request.user
+    form = F.SpotCheckDrawForm(request.POST or None, initial={
+        "issued_from": timezone.localdate().replace(month=1, day=1), "issued_to": timezone.localdate()}) \
+        if changes_kind(user, AgencyReport) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        result: dict[str, RecordedDraw] = {}
+
+        def call() -> None:
+            result["d"] = services.spot_check_draw(actor=user, **form.cleaned_data)
+
+        if _run(request, call, "已随机抽取评价报告", form):
+            return redirect("assistance:draw", pk=result["d"].pk)
+    draws = _draws_for(user).filter(kind=RecordedDraw.Kind.SPOT_CHECK).select_related("drawn_by")[:50]
+    return render(request, "assistance/spot_check_draws.html", {"form": form, "draws": draws},
+                  status=400 if form is not None and form.errors else 200)
+
+
+@public_view
+def public_agencies(request: HttpRequest) -> HttpResponse:
+    """The public registry of the safety-evaluation agencies working in the city (no login): name, qualification
+    certificate number, licensed business fields, validity and credit score — what the law publishes, no person."""
+    agencies = list(AssessmentAgency.objects.filter(published=True).prefetch_related("scopes").order_by("name"))
+    credits = services.agency_credits(agencies)
+    for agency in agencies:
+        row: Any = agency
+        row.credit = credits[agency.pk]
+    return render(request, "assistance/public_agencies.html", {"agencies": agencies, "today": timezone.localdate()})
+
+
+@public_view
+def public_agency(request: HttpRequest, pk: int) -> HttpResponse:
+    """One agency's public entry and its credit events (spot-check results with points)."""
+    agency = AssessmentAgency.objects.filter(pk=pk, published=True).prefetch_related("scopes").first()
+    if agency is None:
+        raise Http404
+    return render(request, "assistance/public_agency.html", {
+        "a": agency, "credit": services.agency_credit(agency), "records": agency.credit_records.all()[:100],
+        "today": timezone.localdate()})
 
 
 # -- work-injury prevention courses (III.7) --------------------------------------------------------------------

@@ -33,6 +33,8 @@ checkup_workflow = Workflow(
             "settled": "已结算（政府买单）", "cancelled": "已取消"},
     transitions=[
         T("assign", "指派专家", "requested", "assigned", STAFF),
+        # the bureau chooses the team leader among the assigned experts (the leader holds the checkup's specialty)
+        T("choose_leader", "确定组长", "assigned", "assigned", STAFF),
         # the findings recorded on site (photos included) before the result is submitted: the state stays
         T("record_finding", "记录发现的问题", "assigned", "assigned", {EXPERT}, assigned_expert),
         T("submit", "提交体检结果", "assigned", "submitted", {EXPERT}, assigned_expert),

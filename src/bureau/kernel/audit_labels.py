@@ -50,6 +50,10 @@ VERBS = {
     "alarm_source_create": "登记监测系统接入", "alarm_source_rotate": "更换监测系统签名密钥",
     "alarm_source_enable": "启用监测系统接入", "alarm_source_disable": "停用监测系统接入",
     "alarm_leads": "监测报警转隐患线索",
+    "assistance.expert_create": "专家入库", "assistance.expert_update": "修改专家信息",
+    "assistance.expert_conflict": "登记专家利害关系", "assistance.expert_conflict_remove": "撤销专家利害关系",
+    "assistance.expert_draw": "随机抽取专家", "assistance.report_draw": "随机抽取评价报告",
+    "assistance.report_file": "报送评价报告",
 }
 
 
