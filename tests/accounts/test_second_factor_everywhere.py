@@ -28,7 +28,7 @@ EXPECTED_PUBLIC = {
     "inspection:public_plans", "inspection:public_plan",
     "hazards:public_listings", "petitions:mailbox", "petitions:lookup", "petitions:rate", "petitions:statistics",
     "portal:decisions", "portal:decision",
-    "training:scores",
+    "training:scores", "assistance:public_agencies", "assistance:public_agency",  # the agency registry (II.9)
 }
 EXPECTED_EXEMPT = {"accounts:logout", "accounts:otp_verify", "accounts:otp_enrol"}
 

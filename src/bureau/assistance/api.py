@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from bureau.accounts.http import AuthenticatedRequest
@@ -33,6 +33,11 @@ from bureau.assistance.workflow import checkup_workflow
 from bureau.enterprises.models import Enterprise
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.schemas import Day, Id, InputSchema, Text
+
+# bounds of the numbers a caller sends (the services check the rules themselves: team size, 好差评 levels 1–5)
+TeamSize = Annotated[int, Field(ge=1, le=20)]
+Level = Annotated[int, Field(ge=1, le=5)]
+SampleSize = Annotated[int, Field(ge=1, le=500)]
 
 router = Router(tags=["主动服务"])
 
@@ -121,7 +126,7 @@ class AssignIn(InputSchema):
     """method: draw 随机抽取（服务器生成并记录随机种子）; rotation 轮换; manual 指定（expert_ids, leader_id）."""
     method: Literal["draw", "rotation", "manual"] = "draw"
     planned_on: Day
-    size: int = 2
+    size: TeamSize = 2
     expert_ids: list[Id] = []
     leader_id: Id | None = None
 
@@ -228,7 +233,7 @@ def checkup_fees(request: AuthenticatedRequest, checkup_id: Id) -> SettleOut:
 
 
 class RatingIn(InputSchema):
-    level: int
+    level: Level
     comment: Text = ""
 
 
@@ -435,7 +440,7 @@ def report_create(request: AuthenticatedRequest, payload: Form[ReportIn],
 
 
 class SpotDrawIn(InputSchema):
-    sample_size: int
+    sample_size: SampleSize
     issued_from: Day
     issued_to: Day
 
