@@ -9,3 +9,16 @@ from bureau.hazards import services
 def hazard_overdue_sweep() -> int:
     """Scheduled: flag and remind overdue hazards (exactly once per interval, claimed in the Hazard row)."""
     return services.overdue_sweep()
+
+
+@task()
+def check_schedule_generate() -> int:
+    """Scheduled: schedule the checks of every active 排查清单 line ahead (idempotent: unique per item and period)."""
+    return services.checks_schedule()
+
+
+@task()
+def missed_check_sweep() -> int:
+    """Scheduled: mark every check past its period (and grace) missed, in one set-based UPDATE, and tell the
+    enterprises."""
+    return services.missed_check_sweep()
