@@ -430,74 +430,6 @@ def listing_action(request: AuthenticatedRequest, listing_id: Id, action: Litera
     return ListingOut.of(listing)
 
 
-@router.get("/{hazard_id}", response=HazardOut, summary="隐患详情")
-def hazard_detail(request: AuthenticatedRequest, hazard_id: Id) -> HazardOut:
-    return HazardOut.of(_hazard(request, hazard_id))
-
-
-@router.post("/{hazard_id}/plan", response=HazardOut, summary="登记整改方案")
-def hazard_plan(request: AuthenticatedRequest, hazard_id: Id, payload: PlanIn) -> HazardOut:
-    hazard = _hazard(request, hazard_id)
-    services.hazard_plan(actor=request.user, hazard=hazard, **payload.dict())
-    return HazardOut.of(hazard)
-
-
-@router.post("/{hazard_id}/actions/{action}", response=HazardOut,
-             summary="申请验收 / 验收通过 / 验收不通过 / 销号（request_acceptance, accept, reject_acceptance, close）",
-             description="监管部门或专家发现的隐患由监管部门验收、销号（体检隐患也可由参与该次体检的专家验收），企业只能"
-                         "申请验收；企业自查的一般隐患由企业自行验收、销号，重大隐患由监管部门或专家验收。")
-def hazard_action(request: AuthenticatedRequest, hazard_id: Id,
-                  action: Literal["request_acceptance", "accept", "reject_acceptance", "close"],
-                  payload: ActionIn) -> HazardOut:
-    hazard = _hazard(request, hazard_id)
-    services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=payload.note)
-    return HazardOut.of(hazard)
-
-
-@router.post("/{hazard_id}/acceptance-request", response=HazardOut,
-             summary="申请验收/复查，可附整改佐证（multipart：note，files 可多个 JPG/PNG/PDF）")
-def hazard_acceptance_request(request: AuthenticatedRequest, hazard_id: Id, note: Form[str] = "",
-                              files: File[list[UploadedFile] | None] = None) -> HazardOut:
-    hazard = _hazard(request, hazard_id)
-    services.hazard_transition(actor=request.user, hazard=hazard, action="request_acceptance", note=note,
-                               files=files or [])
-    return HazardOut.of(hazard)
-
-
-@router.get("/{hazard_id}/evidence", response=list[EvidenceOut], summary="隐患的整改佐证（照片、证书、报告）")
-def hazard_evidence_list(request: AuthenticatedRequest, hazard_id: Id) -> list[EvidenceOut]:
-    return [EvidenceOut.of(a) for a in services.evidence_of(_hazard(request, hazard_id))]
-
-
-@router.post("/{hazard_id}/evidence", response={201: list[EvidenceOut]},
-             summary="上传整改佐证（multipart，字段 files，可多个：JPG/PNG/PDF）",
-             description="整改中的隐患，企业或辖区监管部门上传；类型、大小和数量按规则 hazards.evidence_types、"
-                         "hazards.evidence_max_mb、hazards.evidence_max_files 校验。")
-def hazard_evidence_create(request: AuthenticatedRequest, hazard_id: Id, files: File[list[UploadedFile]],
-                           note: Form[str] = "") -> tuple[int, list[EvidenceOut]]:
-    saved = services.hazard_evidence_add(actor=request.user, hazard=_hazard(request, hazard_id), files=files,
-                                         note=note)
-    return 201, [EvidenceOut.of(a) for a in saved]
-
-
-@router.get("/{hazard_id}/extensions", response=list[ExtensionOut], summary="隐患的整改延期申请")
-def hazard_extensions(request: AuthenticatedRequest, hazard_id: Id) -> list[ExtensionOut]:
-    hazard = _hazard(request, hazard_id)
-    return [ExtensionOut.of(e) for e in DeadlineExtension.objects.restrict(request.user).filter(hazard=hazard)
-            .select_related("hazard")]
-
-
-@router.post("/{hazard_id}/extensions", response={201: ExtensionOut},
-             summary="企业申请延长整改期限（监管部门或专家发现的隐患）",
-             description="企业不能自行更改监管部门或专家确定的整改期限；确需延期的提出申请，写明理由和申请延至的日期"
-                         "（晚于现期限、不早于今天、不超过规则 hazards.deadline_extension_max_days），由监管部门审批。"
-                         "每项隐患同时只能有一份待审批的申请。")
-def hazard_extension_create(request: AuthenticatedRequest, hazard_id: Id, payload: ExtensionIn) -> tuple[int, ExtensionOut]:
-    extension = services.extension_request(actor=request.user, hazard=_hazard(request, hazard_id),
-                                           proposed_deadline=payload.proposed_deadline, reason=payload.reason)
-    return 201, ExtensionOut.of(extension)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # 排查清单, scheduled checks, check-ins, 风险告知卡 and the site map (data set risk_points)
 
@@ -764,6 +696,75 @@ def risk_point_position(request: AuthenticatedRequest, risk_point_id: Id, payloa
     placement = services.risk_point_place(actor=request.user, risk_point=point, x=payload.x, y=payload.y)
     return MapPointOut(id=point.pk, name=point.name, level=point.level, level_label=point.get_level_display(),
                        hazard_source=point.hazard_source, x=float(placement.x), y=float(placement.y))
+
+
+
+@router.get("/{hazard_id}", response=HazardOut, summary="隐患详情")
+def hazard_detail(request: AuthenticatedRequest, hazard_id: Id) -> HazardOut:
+    return HazardOut.of(_hazard(request, hazard_id))
+
+
+@router.post("/{hazard_id}/plan", response=HazardOut, summary="登记整改方案")
+def hazard_plan(request: AuthenticatedRequest, hazard_id: Id, payload: PlanIn) -> HazardOut:
+    hazard = _hazard(request, hazard_id)
+    services.hazard_plan(actor=request.user, hazard=hazard, **payload.dict())
+    return HazardOut.of(hazard)
+
+
+@router.post("/{hazard_id}/actions/{action}", response=HazardOut,
+             summary="申请验收 / 验收通过 / 验收不通过 / 销号（request_acceptance, accept, reject_acceptance, close）",
+             description="监管部门或专家发现的隐患由监管部门验收、销号（体检隐患也可由参与该次体检的专家验收），企业只能"
+                         "申请验收；企业自查的一般隐患由企业自行验收、销号，重大隐患由监管部门或专家验收。")
+def hazard_action(request: AuthenticatedRequest, hazard_id: Id,
+                  action: Literal["request_acceptance", "accept", "reject_acceptance", "close"],
+                  payload: ActionIn) -> HazardOut:
+    hazard = _hazard(request, hazard_id)
+    services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=payload.note)
+    return HazardOut.of(hazard)
+
+
+@router.post("/{hazard_id}/acceptance-request", response=HazardOut,
+             summary="申请验收/复查，可附整改佐证（multipart：note，files 可多个 JPG/PNG/PDF）")
+def hazard_acceptance_request(request: AuthenticatedRequest, hazard_id: Id, note: Form[str] = "",
+                              files: File[list[UploadedFile] | None] = None) -> HazardOut:
+    hazard = _hazard(request, hazard_id)
+    services.hazard_transition(actor=request.user, hazard=hazard, action="request_acceptance", note=note,
+                               files=files or [])
+    return HazardOut.of(hazard)
+
+
+@router.get("/{hazard_id}/evidence", response=list[EvidenceOut], summary="隐患的整改佐证（照片、证书、报告）")
+def hazard_evidence_list(request: AuthenticatedRequest, hazard_id: Id) -> list[EvidenceOut]:
+    return [EvidenceOut.of(a) for a in services.evidence_of(_hazard(request, hazard_id))]
+
+
+@router.post("/{hazard_id}/evidence", response={201: list[EvidenceOut]},
+             summary="上传整改佐证（multipart，字段 files，可多个：JPG/PNG/PDF）",
+             description="整改中的隐患，企业或辖区监管部门上传；类型、大小和数量按规则 hazards.evidence_types、"
+                         "hazards.evidence_max_mb、hazards.evidence_max_files 校验。")
+def hazard_evidence_create(request: AuthenticatedRequest, hazard_id: Id, files: File[list[UploadedFile]],
+                           note: Form[str] = "") -> tuple[int, list[EvidenceOut]]:
+    saved = services.hazard_evidence_add(actor=request.user, hazard=_hazard(request, hazard_id), files=files,
+                                         note=note)
+    return 201, [EvidenceOut.of(a) for a in saved]
+
+
+@router.get("/{hazard_id}/extensions", response=list[ExtensionOut], summary="隐患的整改延期申请")
+def hazard_extensions(request: AuthenticatedRequest, hazard_id: Id) -> list[ExtensionOut]:
+    hazard = _hazard(request, hazard_id)
+    return [ExtensionOut.of(e) for e in DeadlineExtension.objects.restrict(request.user).filter(hazard=hazard)
+            .select_related("hazard")]
+
+
+@router.post("/{hazard_id}/extensions", response={201: ExtensionOut},
+             summary="企业申请延长整改期限（监管部门或专家发现的隐患）",
+             description="企业不能自行更改监管部门或专家确定的整改期限；确需延期的提出申请，写明理由和申请延至的日期"
+                         "（晚于现期限、不早于今天、不超过规则 hazards.deadline_extension_max_days），由监管部门审批。"
+                         "每项隐患同时只能有一份待审批的申请。")
+def hazard_extension_create(request: AuthenticatedRequest, hazard_id: Id, payload: ExtensionIn) -> tuple[int, ExtensionOut]:
+    extension = services.extension_request(actor=request.user, hazard=_hazard(request, hazard_id),
+                                           proposed_deadline=payload.proposed_deadline, reason=payload.reason)
+    return 201, ExtensionOut.of(extension)
 
 
 routers = [("v1/hazards", router, "hazards")]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bureau.accounts.authority import changes_kind
+from bureau.accounts.authority import changes_kind, require_change
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import User
 from bureau.accounts.roles import ENTERPRISE, EXPERT, SYSADMIN
@@ -482,6 +482,7 @@ def risk_checklist(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def check_item_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     point = queries.get_risk_point_for(user, pk)
+    require_change(user, CheckItem, region=point.region_id, enterprise_id=point.enterprise_id)  # before the form
     form = CheckItemForm(request.POST, frequencies=queries.frequencies(timezone.localdate()))
     if form.is_valid():
         try:
@@ -570,6 +571,7 @@ def check_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def check_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     user = request.user
     check = queries.get_check_for(user, pk)
+    require_change(user, ScheduledCheck, region=check.region_id, enterprise_id=check.enterprise_id)
     form = CheckInForm(request.POST)
     if form.is_valid():
         try:
