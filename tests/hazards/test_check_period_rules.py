@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bureau.hazards import rules
@@ -37,6 +37,7 @@ def test_periods_between_cover_the_range_without_gaps():
                     (D(2026, 12, 7, 0), D(2026, 12, 7, 12)), (D(2026, 12, 7, 12), D(2026, 12, 8, 0))]
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a shared 2-core machine
 @given(unit=st.sampled_from(["hour", "day", "week", "month"]), every=st.integers(1, 12),
        moment=st.datetimes(min_value=D(2000, 1, 1), max_value=D(2100, 1, 1)))
 def test_the_period_of_a_moment_contains_it_and_the_next_one_starts_where_it_ends(unit, every, moment):

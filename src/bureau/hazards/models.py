@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
@@ -402,7 +403,7 @@ class ScheduledCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item.content}（{self.window_start:%Y-%m-%d %H:%M}）"
+        return f"{self.item.content}（{timezone.localtime(self.window_start):%Y-%m-%d %H:%M}）"
 
     def attachments(self) -> models.QuerySet[Attachment]:
         """The check-in's site photos (kernel attachments, downloaded through the owner's scope)."""
