@@ -18,6 +18,11 @@ from playwright.sync_api import Page, sync_playwright
 PASSWORD = "Yc@2026demo"
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SHOTS = [
+    # issue 16 point 1: the four-colour site map, the checks open now on the phone, the county's missed checks
+    ("hazards-site-map-desktop", "qiye", "/hazards/map/", 1366),
+    ("hazards-site-map-phone", "qiye", "/hazards/map/", 390),
+    ("hazards-checks-phone", "qiye", "/hazards/checks/", 390),
+    ("hazards-checks-missed-desktop", "yanhu_inspector", "/hazards/checks/", 1366),
     # issue 15 point 7: 资格初审, the exchange with the province, 复审/延期换证 online, the kiosk without a way out
     ("training-registration-review-desktop", "city_licensing", "/training/registrations/11/", 1366),
     ("training-registration-review-phone", "city_licensing", "/training/registrations/11/", 390),
