@@ -147,8 +147,8 @@ def period_containing(unit: str, every: int, moment: dt.datetime) -> tuple[dt.da
     if unit == "week":
         monday = moment.date() - dt.timedelta(days=moment.weekday())
         weeks = (monday.toordinal() - 1) // 7  # 0001-01-01 is a Monday
-        first = dt.date.fromordinal(1 + 7 * (weeks - weeks % every))
-        start = dt.datetime.combine(first, dt.time.min)
+        first_monday = dt.date.fromordinal(1 + 7 * (weeks - weeks % every))
+        start = dt.datetime.combine(first_monday, dt.time.min)
         return start, start + dt.timedelta(days=7 * every)
     if unit == "month":
         index = moment.year * 12 + moment.month - 1
