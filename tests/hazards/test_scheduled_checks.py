@@ -165,3 +165,17 @@ def test_a_checklist_line_needs_content_post_and_person_and_only_the_enterprise_
     with pytest.raises(DomainError, match="当前不可用"):
         services.check_item_save(actor=w.owner, risk_point=point, content="巡检", frequency=future, post="班长",
                                  responsible_person="王")
+
+
+def test_each_enterprise_is_told_its_own_number_of_missed_checks(w):
+    daily_item(w)
+    daily_item(w, content="消防器材完好")
+    other = EnterpriseFactory(region_id="140821")
+    other_user = make_user(roles=["enterprise"], enterprise=other)
+    point = services.risk_point_save(actor=other_user, enterprise=other, name="仓库", hazard_source="混存",
+                                     method="ls", factor_l=2, factor_e=None, factor_c=3)
+    services.check_item_save(actor=other_user, risk_point=point, content="通道畅通",
+                             frequency=CheckFrequency.objects.get(code="daily"), post="保管员", responsible_person="张")
+    assert services.missed_check_sweep(now=timezone.now() + dt.timedelta(days=1)) == 3
+    titles = dict(Notification.objects.filter(title__startswith="漏检提醒").values_list("recipient_id", "title"))
+    assert titles == {w.owner.pk: "漏检提醒：2 项排查未按时打卡", other_user.pk: "漏检提醒：1 项排查未按时打卡"}
