@@ -27,6 +27,11 @@ SHOTS = [
     ("assistance-first-use-panel-phone", "province", "/assistance/first-use/2/", 390),
     ("assistance-course-sessions-desktop", "hrss_dept", "/assistance/courses/1/", 1366),
     ("assistance-course-sessions-phone", "city_inspector", "/assistance/courses/1/", 390),
+    # issue 16 point 1: the four-colour site map, the checks open now on the phone, the county's missed checks
+    ("hazards-site-map-desktop", "qiye", "/hazards/map/", 1366),
+    ("hazards-site-map-phone", "qiye", "/hazards/map/", 390),
+    ("hazards-checks-phone", "qiye", "/hazards/checks/", 390),
+    ("hazards-checks-missed-desktop", "yanhu_inspector", "/hazards/checks/", 1366),
     # issue 15 point 7: 资格初审, the exchange with the province, 复审/延期换证 online, the kiosk without a way out
     ("training-registration-review-desktop", "city_licensing", "/training/registrations/11/", 1366),
     ("training-registration-review-phone", "city_licensing", "/training/registrations/11/", 390),

@@ -21,9 +21,17 @@ from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.tokens import token_dataset
 from bureau.enterprises.models import Enterprise
 from bureau.hazards import alarm_api, queries, services
-from bureau.hazards.models import DeadlineExtension, Hazard, ListedSupervision, ListingEntry, RiskPoint
+from bureau.hazards.models import (
+    CheckItem,
+    DeadlineExtension,
+    Hazard,
+    ListedSupervision,
+    ListingEntry,
+    RiskPoint,
+    ScheduledCheck,
+)
 from bureau.hazards.workflow import extension_workflow, hazard_workflow, listing_workflow
-from bureau.kernel.errors import NotFound, PermissionDenied
+from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.models import Attachment
 from bureau.kernel.schemas import Day, Id, InputSchema, Limit, LongLimit, Money, Offset, Text
 
@@ -422,6 +430,275 @@ def listing_action(request: AuthenticatedRequest, listing_id: Id, action: Litera
     handler = services.listing_verify_fail if action == "verify_fail" else services.listing_remove
     handler(actor=request.user, listing=listing, note=payload.note)
     return ListingOut.of(listing)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 排查清单, scheduled checks, check-ins, 风险告知卡 and the site map (data set risk_points)
+
+
+class FrequencyOut(Schema):
+    code: str
+    label: str
+    unit: str
+    every: int
+    grace_minutes: int
+    source: str
+    effective_from: dt.date
+
+
+class CheckItemOut(Schema):
+    id: int
+    risk_point_id: int
+    content: str
+    standard: str
+    frequency: str
+    frequency_label: str
+    post: str
+    responsible_person: str
+    active: bool
+
+    @staticmethod
+    def of(i: CheckItem) -> CheckItemOut:
+        return CheckItemOut(id=i.pk, risk_point_id=i.risk_point_id, content=i.content, standard=i.standard,
+                            frequency=i.frequency.code, frequency_label=i.frequency.label, post=i.post,
+                            responsible_person=i.responsible_person, active=i.active)
+
+
+class CheckItemIn(InputSchema):
+    content: str = Field(..., max_length=200, description="排查内容")
+    standard: str = Field("", max_length=300, description="排查标准/依据")
+    frequency: str = Field(..., max_length=30, description="排查频次代码（见 /check-frequencies）")
+    post: str = Field(..., max_length=60, description="排查岗位")
+    responsible_person: str = Field(..., max_length=40, description="包保责任人")
+
+
+class CheckOut(Schema):
+    id: int
+    item_id: int
+    content: str
+    risk_point_id: int
+    risk_point_name: str
+    level: str
+    enterprise_id: int
+    enterprise_name: str
+    frequency_label: str
+    post: str
+    responsible_person: str
+    window_start: dt.datetime
+    due_at: dt.datetime
+    missed_after: dt.datetime
+    state: str
+    state_label: str
+    done_at: dt.datetime | None
+    result: str
+    note: str
+    hazard_id: int | None
+    photo_urls: list[str] = []
+
+    @staticmethod
+    def of(c: ScheduledCheck, photos: bool = False) -> CheckOut:
+        urls = ([reverse("attachment_download", args=[a.pk]) for a in c.attachments().order_by("id")]
+                if photos else [])
+        return CheckOut(id=c.pk, item_id=c.item_id, content=c.item.content, risk_point_id=c.risk_point_id,
+                        risk_point_name=c.risk_point.name, level=c.risk_point.level, enterprise_id=c.enterprise_id,
+                        enterprise_name=c.enterprise.name, frequency_label=c.item.frequency.label, post=c.item.post,
+                        responsible_person=c.item.responsible_person, window_start=c.window_start, due_at=c.due_at,
+                        missed_after=c.missed_after, state=c.state, state_label=c.get_state_display(),
+                        done_at=c.done_at, result=c.result, note=c.note, hazard_id=c.hazard_id, photo_urls=urls)
+
+
+class CheckFilter(InputSchema):
+    state: Literal["open", "scheduled", "done", "missed"] | None = None
+    enterprise: Id | None = None
+    risk_point: Id | None = None
+    region: str | None = Field(None, max_length=12)
+    since: Day | None = Field(None, description="排查时段结束不早于该日")
+    until: Day | None = Field(None, description="排查时段结束不晚于该日")
+    limit: Limit = 50
+    offset: Offset = 0
+
+
+class CheckPage(Schema):
+    items: list[CheckOut]
+    next_offset: int | None
+
+
+class PlacementIn(InputSchema):
+    x: float = Field(..., ge=0, le=1, description="横向位置：平面图宽度的比例（0 左 — 1 右）")
+    y: float = Field(..., ge=0, le=1, description="纵向位置：平面图高度的比例（0 上 — 1 下）")
+
+
+class MapPointOut(Schema):
+    id: int
+    name: str
+    level: str
+    level_label: str
+    hazard_source: str
+    x: float | None
+    y: float | None
+
+
+class SitePlanOut(Schema):
+    title: str
+    width: int
+    height: int
+    image_url: str
+
+
+class SiteMapOut(Schema):
+    enterprise_id: int
+    plan: SitePlanOut | None
+    points: list[MapPointOut]
+
+
+def _risk_point(request: AuthenticatedRequest, risk_point_id: Id) -> RiskPoint:
+    try:
+        return queries.get_risk_point_for(request.user, risk_point_id)
+    except Http404 as exc:
+        raise NotFound("风险点不存在或不在您的管辖范围内") from exc
+
+
+def _check_page(rows: list[ScheduledCheck], offset: int, limit: int) -> CheckPage:
+    return CheckPage(items=[CheckOut.of(c) for c in rows[:limit]],
+                     next_offset=offset + limit if len(rows) > limit else None)
+
+
+@router.get("/check-frequencies", response=list[FrequencyOut], summary="排查频次（规则数据，含依据和施行日期）")
+@token_dataset("risk_points")
+def check_frequencies(request: AuthenticatedRequest) -> list[FrequencyOut]:
+    return [FrequencyOut(code=f.code, label=f.label, unit=f.unit, every=f.every, grace_minutes=f.grace_minutes,
+                         source=f.source, effective_from=f.effective_from) for f in queries.frequencies()]
+
+
+@router.get("/risk-points/{risk_point_id}/check-items", response=list[CheckItemOut], summary="风险点的排查清单")
+@token_dataset("risk_points")
+def check_item_list(request: AuthenticatedRequest, risk_point_id: Id) -> list[CheckItemOut]:
+    point = _risk_point(request, risk_point_id)
+    return [CheckItemOut.of(i) for i in queries.check_items_of(request.user, point.pk, active_only=False)]
+
+
+@router.post("/risk-points/{risk_point_id}/check-items", response={201: CheckItemOut},
+             summary="企业为风险点添加排查清单项（按频次生成排查任务）")
+@token_dataset("risk_points")
+def check_item_create(request: AuthenticatedRequest, risk_point_id: Id, payload: CheckItemIn
+                      ) -> tuple[int, CheckItemOut]:
+    point = _risk_point(request, risk_point_id)
+    frequency = queries.frequencies().filter(code=payload.frequency).first()
+    if frequency is None:
+        raise DomainError("排查频次无效", field="frequency")
+    item = services.check_item_save(actor=request.user, risk_point=point, content=payload.content,
+                                    standard=payload.standard, frequency=frequency, post=payload.post,
+                                    responsible_person=payload.responsible_person)
+    return 201, CheckItemOut.of(item)
+
+
+@router.post("/check-items/{item_id}/deactivate", response=CheckItemOut, summary="停用排查清单项")
+@token_dataset("risk_points")
+def check_item_deactivate(request: AuthenticatedRequest, item_id: Id) -> CheckItemOut:
+    try:
+        item = queries.get_check_item_for(request.user, item_id)
+    except Http404 as exc:
+        raise NotFound("排查清单项不存在或不在您的管辖范围内") from exc
+    return CheckItemOut.of(services.check_item_deactivate(actor=request.user, item=item))
+
+
+@router.get("/checks", response=CheckPage, summary="排查任务（state=open 当前可打卡 / scheduled / done / missed）")
+@token_dataset("risk_points")
+def check_list(request: AuthenticatedRequest, filters: Query[CheckFilter]) -> CheckPage:
+    params = filters.dict(exclude_none=True)
+    rows = list(queries.checks(request.user, params)[filters.offset:filters.offset + filters.limit + 1])
+    return _check_page(rows, filters.offset, filters.limit)
+
+
+@router.get("/checks/missed", response=CheckPage, summary="漏检记录（企业看本企业，监管部门看辖区）")
+@token_dataset("risk_points")
+def check_missed(request: AuthenticatedRequest, filters: Query[CheckFilter]) -> CheckPage:
+    params = filters.dict(exclude_none=True)
+    rows = list(queries.missed_checks(request.user, params)[filters.offset:filters.offset + filters.limit + 1])
+    return _check_page(rows, filters.offset, filters.limit)
+
+
+def _check(request: AuthenticatedRequest, check_id: Id) -> ScheduledCheck:
+    try:
+        return queries.get_check_for(request.user, check_id)
+    except Http404 as exc:
+        raise NotFound("排查任务不存在或不在您的管辖范围内") from exc
+
+
+@router.get("/checks/{check_id}", response=CheckOut, summary="排查任务详情（含打卡照片）")
+@token_dataset("risk_points")
+def check_detail(request: AuthenticatedRequest, check_id: Id) -> CheckOut:
+    return CheckOut.of(_check(request, check_id), photos=True)
+
+
+@router.post("/checks/{check_id}/check-in", response=CheckOut,
+             summary="排查打卡（multipart：result=normal|abnormal，note，hazard_title，photos 现场照片可多张）",
+             description="企业岗位人员在排查时段内（含宽限）打卡，至少 hazards.checkin_photo_min 张现场照片"
+                         "（JPG/PNG，按内容校验）；结果为发现隐患时登记一项企业自查隐患。重复打卡或已漏检的返回 409。")
+@token_dataset("risk_points")
+def check_check_in(request: AuthenticatedRequest, check_id: Id, result: Form[str], note: Form[str] = "",
+                   hazard_title: Form[str] = "", photos: File[list[UploadedFile] | None] = None) -> CheckOut:
+    check = services.check_in(actor=request.user, check=_check(request, check_id), result=result, note=note,
+                              hazard_title=hazard_title, photos=photos or [])
+    return CheckOut.of(check, photos=True)
+
+
+class NoticeCardOut(Schema):
+    title: str
+    url: str
+    sha256: str
+    created_at: dt.datetime
+
+
+@router.get("/risk-points/{risk_point_id}/notice-card", response=NoticeCardOut,
+            summary="风险告知卡（PDF 文书：下载地址与摘要；风险点或排查清单变化后重新生成）")
+@token_dataset("risk_points")
+def risk_notice_card(request: AuthenticatedRequest, risk_point_id: Id) -> NoticeCardOut:
+    document = services.risk_notice_card(actor=request.user, risk_point=_risk_point(request, risk_point_id))
+    return NoticeCardOut(title=document.title, url=reverse("document_download", args=[document.pk]),
+                         sha256=document.sha256, created_at=document.created_at)
+
+
+def _site_map(request: AuthenticatedRequest, enterprise_id: int) -> SiteMapOut:
+    plan = queries.site_plan_for(request.user, enterprise_id)
+    return SiteMapOut(
+        enterprise_id=enterprise_id,
+        plan=(SitePlanOut(title=plan.title, width=plan.width, height=plan.height,
+                          image_url=reverse("attachment_download", args=[plan.image_id])) if plan else None),
+        points=[MapPointOut(**p) for p in queries.site_map_points(request.user, enterprise_id)])
+
+
+@router.get("/site-map", response=SiteMapOut, summary="风险四色分布图：平面图与风险点位置（企业不填 enterprise）")
+@token_dataset("risk_points")
+def site_map(request: AuthenticatedRequest, enterprise: Id | None = None) -> SiteMapOut:
+    enterprise_id = enterprise or request.user.enterprise_id
+    if enterprise_id is None:
+        raise DomainError("请指定企业（enterprise）", field="enterprise")
+    if not Enterprise.objects.restrict(request.user).filter(pk=enterprise_id).exists():
+        raise NotFound("企业不存在或不在您的管辖范围内")
+    return _site_map(request, enterprise_id)
+
+
+@router.post("/site-map", response={201: SiteMapOut}, summary="企业上传厂区平面图（multipart：title，image PNG/JPG）")
+@token_dataset("risk_points")
+def site_plan_upload(request: AuthenticatedRequest, image: File[UploadedFile], title: Form[str] = "厂区平面布置图"
+                     ) -> tuple[int, SiteMapOut]:
+    enterprise = request.user.enterprise
+    if enterprise is None:
+        raise PermissionDenied("平面图由企业上传")
+    services.site_plan_upload(actor=request.user, enterprise=enterprise, title=title, image=image)
+    return 201, _site_map(request, enterprise.pk)
+
+
+@router.put("/risk-points/{risk_point_id}/position", response=MapPointOut,
+            summary="在平面图上标注风险点（x、y 为平面图宽、高的比例 0—1）")
+@token_dataset("risk_points")
+def risk_point_position(request: AuthenticatedRequest, risk_point_id: Id, payload: PlacementIn) -> MapPointOut:
+    point = _risk_point(request, risk_point_id)
+    placement = services.risk_point_place(actor=request.user, risk_point=point, x=payload.x, y=payload.y)
+    return MapPointOut(id=point.pk, name=point.name, level=point.level, level_label=point.get_level_display(),
+                       hazard_source=point.hazard_source, x=float(placement.x), y=float(placement.y))
+
 
 
 @router.get("/{hazard_id}", response=HazardOut, summary="隐患详情")

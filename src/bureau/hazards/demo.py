@@ -4,16 +4,20 @@ supervision of major hazards, built through the services so that timelines and a
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw, ImageFont
 
 from bureau.accounts.models import User
 from bureau.enterprises.models import HAZCHEM_INDUSTRIES, Enterprise
 from bureau.hazards import services
-from bureau.hazards.models import Hazard
+from bureau.hazards.models import CheckFrequency, CheckItem, Hazard, RiskPoint, ScheduledCheck
 from bureau.kernel.demo_photos import site_photo
+from bureau.kernel.documents import FONT_PATH
 from bureau.kernel.registry import register_demo
 
 RISKS = [
@@ -84,6 +88,7 @@ def load(ctx: Any) -> None:
     services.hazard_transition(actor=qiye, hazard=done, action="close")
 
     _enterprise_side(qiye, showcase, today)
+    _checks_and_site_map(qiye, showcase)
 
     # Hazards across the city, some overdue (deadlines moved into the past after the plan, as time would).
     sources = ["self_inspection", "inspection", "patrol", "checkup"]
@@ -181,3 +186,80 @@ def _enterprise_side(qiye: User, showcase: Enterprise, today: dt.date) -> None:
     services.hazard_transition(
         actor=qiye, hazard=fixed, action="request_acceptance", note="灯具已全部更换，附检验报告，请予复查验收",
         files=[SimpleUploadedFile("防爆灯具检验报告.pdf", certificate, content_type="application/pdf")])
+
+
+# The showcase enterprise's site: areas of the plan (x0, y0, x1, y1 on a 1200 × 800 drawing) named like its risk
+# points, and the 排查清单 of each point: content, frequency code, post, 包保责任人.
+SITE = {
+    "甲醇储罐区": (60, 60, 420, 330), "装卸站台": (460, 60, 700, 200), "硫酸库房": (740, 60, 980, 230),
+    "配电室": (1020, 60, 1150, 200), "危化品仓库": (460, 300, 820, 520), "叉车作业区": (860, 300, 1150, 520),
+    "办公楼": (60, 560, 360, 740), "消防泵房": (420, 580, 600, 740),
+}
+CHECKLIST = {
+    "甲醇储罐区": [("罐体、管线、法兰无泄漏，可燃气体报警器指示正常", "every-2-hours", "罐区操作工", "王建国"),
+                ("呼吸阀、阻火器完好，防火堤无破损", "weekly", "设备员", "赵刚")],
+    "装卸站台": [("装卸前静电接地报警器连接良好，鹤管无渗漏", "daily", "装卸工", "李强")],
+    "危化品仓库": [("禁忌物料分区分类存放，安全通道畅通", "daily", "仓库保管员", "张敏")],
+    "硫酸库房": [("包装完好无渗漏，洗眼器和应急冲淋可用", "daily", "仓库保管员", "张敏")],
+    "配电室": [("电缆无过热破损，挡鼠板和门窗完好", "weekly", "电工", "刘海")],
+    "叉车作业区": [("叉车司机持证上岗，限速和警示标识完好", "daily", "叉车班长", "孙伟")],
+    "消防泵房": [("消防泵启泵试运行正常，压力表指示正常", "weekly", "消防值班员", "陈亮")],
+    "办公楼": [("楼内无电动车停放和充电", "monthly", "行政专员", "周丽")],
+}
+
+
+def site_plan_drawing() -> SimpleUploadedFile:
+    """A stand-in site plan (厂区平面布置图) of the showcase enterprise: roads, the areas of its risk points with their
+    names (the platform's own font), tanks and the gate, as a PNG the enterprise would scan or export from CAD."""
+    image = Image.new("RGB", (1200, 800), (246, 247, 243))
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT_PATH), 26)
+    draw.rectangle([0, 530, 1200, 552], fill=(214, 214, 208))  # the main road
+    draw.rectangle([425, 0, 450, 800], fill=(214, 214, 208))
+    for name, (x0, y0, x1, y1) in SITE.items():
+        draw.rectangle([x0, y0, x1, y1], fill=(255, 255, 255), outline=(90, 98, 110), width=3)
+        draw.text((x0 + 12, y0 + 10), name, fill=(40, 44, 52), font=font)
+    for cx in (140, 260, 370):  # the methanol tanks
+        draw.ellipse([cx - 45, 150, cx + 45, 240], outline=(90, 98, 110), width=3)
+    draw.rectangle([1080, 700, 1190, 790], outline=(90, 98, 110), width=3)
+    draw.text((1100, 730), "大门", fill=(40, 44, 52), font=font)
+    draw.text((20, 760), "N ↑", fill=(40, 44, 52), font=font)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return SimpleUploadedFile("厂区平面布置图.png", out.getvalue(), content_type="image/png")
+
+
+def _checks_and_site_map(qiye: User, showcase: Enterprise) -> None:
+    """The showcase's 排查清单 on each risk point, its checks scheduled (one checked in on site with a photo, one
+    missed yesterday and flagged by the sweep) and its four-colour site map with every point placed."""
+    points = {p.name: p for p in RiskPoint.objects.filter(enterprise=showcase)}
+    frequencies = {f.code: f for f in CheckFrequency.objects.all()}
+    items: dict[str, CheckItem] = {}
+    for name, lines in CHECKLIST.items():
+        if name not in points:
+            continue
+        for content, code, post, person in lines:
+            items[content] = services.check_item_save(actor=qiye, risk_point=points[name], content=content,
+                                                      frequency=frequencies[code], post=post,
+                                                      responsible_person=person)
+    now = timezone.now()
+    # yesterday's warehouse check was not checked in: schedule from yesterday, then the sweep marks it missed
+    warehouse = items.get("禁忌物料分区分类存放，安全通道畅通")
+    if warehouse is not None:
+        CheckItem.objects.filter(pk=warehouse.pk).update(scheduled_until=None)
+        services.checks_schedule(now=now - dt.timedelta(days=1), item_ids=[warehouse.pk])
+        services.checks_schedule(item_ids=[warehouse.pk])
+        services.missed_check_sweep(now=now)
+    # the tank farm's patrol of the current two hours: checked in on site with a photo
+    tanks = items.get("罐体、管线、法兰无泄漏，可燃气体报警器指示正常")
+    if tanks is not None:
+        current = ScheduledCheck.objects.filter(item=tanks, state="scheduled", window_start__lte=now,
+                                                missed_after__gt=now).first()
+        if current is not None:
+            services.check_in(actor=qiye, check=current, result="normal", note="巡检正常，报警器无报警",
+                              photos=[site_photo("TANK FARM PATROL", seed=77)])
+    services.site_plan_upload(actor=qiye, enterprise=showcase, title="厂区总平面布置图", image=site_plan_drawing())
+    for name, (x0, y0, x1, y1) in SITE.items():
+        if name in points:
+            services.risk_point_place(actor=qiye, risk_point=points[name], x=round((x0 + x1) / 2 / 1200, 4),
+                                      y=round((y0 + y1) / 2 / 800 + 0.02, 4))

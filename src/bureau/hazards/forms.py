@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django import forms
 
-from bureau.hazards.models import HazardGrade, HazardSource, ListingEntry, RiskLevel, RiskMethod
+from bureau.hazards.models import (
+    CheckResult,
+    CheckState,
+    HazardGrade,
+    HazardSource,
+    ListingEntry,
+    RiskLevel,
+    RiskMethod,
+)
 from bureau.kernel.forms import BureauForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -108,3 +116,50 @@ class ExtensionForm(BureauForm):
     proposed_deadline = forms.DateField(label="申请延期至", widget=DATE)
     reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
                              help_text="写明不能按期完成整改的原因和已采取的防范措施")
+
+
+class CheckItemForm(BureauForm):
+    content = forms.CharField(label="排查内容", max_length=200, help_text="如：可燃气体报警器指示正常、无泄漏")
+    standard = forms.CharField(label="排查标准/依据", max_length=300, required=False)
+    frequency: forms.ModelChoiceField = forms.ModelChoiceField(label="排查频次", queryset=None, empty_label=None)
+    post = forms.CharField(label="排查岗位", max_length=60, help_text="如：罐区操作工、当班班长")
+    responsible_person = forms.CharField(label="包保责任人", max_length=40)
+
+    def __init__(self, *args, frequencies=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["frequency"].queryset = frequencies
+
+
+class CheckInForm(BureauForm):
+    result = forms.ChoiceField(label="排查结果", choices=CheckResult.choices, widget=forms.RadioSelect,
+                               initial=CheckResult.NORMAL)
+    hazard_title = forms.CharField(label="发现的隐患（结果为发现隐患时填写）", max_length=200, required=False)
+    note = forms.CharField(label="情况说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
+                           required=False)
+
+
+CHECK_STATE_CHOICES = [("", "全部"), ("open", "当前可打卡"), *CheckState.choices]
+
+
+class CheckFilterForm(BureauForm):
+    state = forms.ChoiceField(label="状态", choices=CHECK_STATE_CHOICES, required=False)
+    since = forms.DateField(label="时段结束不早于", widget=DATE, required=False)
+    until = forms.DateField(label="时段结束不晚于", widget=DATE, required=False)
+
+
+class SitePlanForm(BureauForm):
+    title = forms.CharField(label="图名", max_length=80, initial="厂区平面布置图")
+    image = forms.FileField(label="平面图（PNG 或 JPG）",
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}))
+
+
+class PlacementForm(BureauForm):
+    risk_point: forms.ModelChoiceField = forms.ModelChoiceField(label="风险点", queryset=None, empty_label=None)
+    x = forms.DecimalField(label="横向位置（从左起，%）", min_value=0, max_value=100, decimal_places=2)
+    y = forms.DecimalField(label="纵向位置（从上起，%）", min_value=0, max_value=100, decimal_places=2)
+
+    def __init__(self, *args, risk_points=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["risk_point"].queryset = risk_points
+        for name in ("x", "y"):
+            self.fields[name].widget.attrs.update({"step": "0.1", "inputmode": "decimal"})

@@ -15,6 +15,7 @@ from bureau.hazards import (
     alarm_demo,  # noqa: F401  (registers the alarm intake's demo loader)
     demo,  # noqa: F401  (registers the demo loader)
 )
+from bureau.hazards.models import CheckState, ScheduledCheck
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -70,13 +71,27 @@ register_rules(
                 unit="个"),
 )
 
+register_rules(
+    RuleDefault("hazards.check_schedule_ahead_hours", 48, "排查任务提前生成的时长（到期前即可在手机上看到）",
+                "本平台规则", unit="小时"),
+    RuleDefault("hazards.checkin_photo_min", 1, "排查打卡须上传的现场照片最少张数",
+                "《安全生产法》第四十一条（隐患排查治理情况如实记录）；本平台规则", unit="张"),
+    RuleDefault("hazards.checkin_photo_max", 6, "排查打卡现场照片最多张数", "本平台规则", unit="张"),
+    RuleDefault("hazards.checkin_photo_max_mb", 10, "排查打卡单张照片大小上限", "本平台规则", unit="MB"),
+    RuleDefault("hazards.site_plan_types", ["png", "jpg", "jpeg"], "厂区平面图允许的文件类型（按文件内容校验）",
+                "本平台规则"),
+    RuleDefault("hazards.site_plan_max_mb", 20, "厂区平面图文件大小上限", "本平台规则", unit="MB"),
+)
+
 register_menu(
     MenuEntry("双重预防", "隐患排查治理", "hazards:list", frozenset({*OFFICERS, ENTERPRISE, EXPERT}), order=40,
               icon="⚠"),
     MenuEntry("双重预防", "风险分级管控", "hazards:risks", frozenset({*OFFICERS, ENTERPRISE}), order=41, icon="◎"),
     MenuEntry("双重预防", "挂牌督办", "hazards:listings", frozenset({*OFFICERS, ENTERPRISE}), order=42, icon="⚑"),
     MenuEntry("双重预防", "辖区总览", "hazards:overview", OFFICERS, order=43, icon="▦"),
-    MenuEntry("双重预防", "监测报警", "hazards:alarms", frozenset({*OFFICERS, ENTERPRISE}), order=44, icon="◉"),
+    MenuEntry("双重预防", "排查任务", "hazards:checks", frozenset({*OFFICERS, ENTERPRISE}), order=44, icon="✓"),
+    MenuEntry("双重预防", "风险四色图", "hazards:site_map", frozenset({ENTERPRISE}), order=45, icon="▣"),
+    MenuEntry("双重预防", "监测报警", "hazards:alarms", frozenset({*OFFICERS, ENTERPRISE}), order=46, icon="◉"),
 )
 
 register_portal_link(MenuEntry("公告", "重大隐患挂牌督办", "hazards:public_listings", order=60))
@@ -165,10 +180,17 @@ def hazard_indicators(query: IndicatorQuery) -> list[Indicator]:
 
 
 def _schedule() -> None:
-    from bureau.hazards.tasks import hazard_alarm_lead_sweep, hazard_overdue_sweep
+    from bureau.hazards.tasks import (
+        check_schedule_generate,
+        hazard_alarm_lead_sweep,
+        hazard_overdue_sweep,
+        missed_check_sweep,
+    )
 
     register_schedule("hazards.overdue_sweep", hazard_overdue_sweep, every_seconds=3600)
     register_schedule("hazards.alarm_lead_sweep", hazard_alarm_lead_sweep, every_seconds=60)
+    register_schedule("hazards.check_schedule", check_schedule_generate, every_seconds=3600)
+    register_schedule("hazards.missed_check_sweep", missed_check_sweep, every_seconds=300)
 
 
 _schedule()
@@ -179,3 +201,17 @@ def _recompute() -> int:
     from bureau.hazards.services import recompute_removal_deadlines
 
     return recompute_removal_deadlines()
+
+
+@register_workbench
+def check_work(user: Any) -> Iterable[WorkItem]:
+    """Enterprise: the checks of its 排查清单 open now (check in on the phone before the period ends)."""
+    if not (user.enterprise_id and ENTERPRISE in user.role_codes):
+        return []
+    now = timezone.now()
+    rows = (ScheduledCheck.objects.restrict(user)
+            .filter(state=CheckState.SCHEDULED, window_start__lte=now, missed_after__gt=now)
+            .select_related("item", "risk_point").order_by("due_at", "id")[:20])
+    return [WorkItem(title=f"排查：{c.risk_point.name} · {c.item.content}", url=reverse("hazards:check", args=[c.pk]),
+                     area="隐患排查", status="待排查", due_label=f"{timezone.localtime(c.due_at):%Y-%m-%d %H:%M} 前",
+                     chip="due", sort_key=c.due_at.isoformat()) for c in rows]

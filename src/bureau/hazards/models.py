@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from bureau.accounts import roles as R
 from bureau.accounts.authority import Authority, Grant, RestrictedQuerySet
-from bureau.kernel.models import ProcessModel
+from bureau.kernel.models import Attachment, ProcessModel
 
 
 class HazardSource(models.TextChoices):
@@ -269,6 +271,198 @@ class DeadlineExtension(ProcessModel):
 
     def __str__(self) -> str:
         return f"{self.hazard.number} 延期至 {self.proposed_deadline}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 排查清单, scheduled checks and the four-colour site map (issue 16: dual prevention as a mechanism, measure III.5)
+
+
+class CheckFrequency(models.Model):
+    """排查频次: how often a check item is checked — a calendar period (`every` × `unit`, aligned to the local day,
+    the Monday of the week or the first of the month) and how long after a period ends an unchecked item still
+    counts as on time (`grace_minutes`). Data with its source and the day it applies from, edited in the admin; the
+    shipped rows follow 《危险化学品企业安全风险隐患排查治理导则》(应急〔2019〕78号) (patrols every 2 h, every 1 h for
+    两重点一重大 units, daily, weekly, monthly, quarterly and half-yearly checks)."""
+
+    class Unit(models.TextChoices):
+        HOUR = "hour", "小时"
+        DAY = "day", "天"
+        WEEK = "week", "周"
+        MONTH = "month", "月"
+
+    code = models.SlugField("代码", max_length=30, unique=True)
+    label = models.CharField("名称", max_length=40)
+    unit = models.CharField("周期单位", max_length=6, choices=Unit.choices)
+    every = models.PositiveSmallIntegerField("周期数", help_text="如 每2小时：单位 小时、周期数 2")
+    grace_minutes = models.PositiveIntegerField("逾期宽限（分钟）", default=0,
+                                                help_text="周期结束后多久仍未打卡即记为漏检")
+    source = models.CharField("依据", max_length=300)
+    effective_from = models.DateField("施行日期")
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "排查频次"
+        verbose_name_plural = verbose_name
+        ordering = ["unit", "every", "code"]
+        constraints = [models.CheckConstraint(condition=models.Q(every__gte=1), name="check_frequency_every_positive")]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CheckItem(models.Model):
+    """One line of a risk point's 排查清单 (《安全生产法》第四十一条: the enterprise checks its risks and hazards
+    under a system): what is checked and against what standard, how often (CheckFrequency), by which post, and the
+    person answerable for it (包保责任人). Checks are scheduled from it (`ScheduledCheck`); `scheduled_until` is
+    how far ahead they have been generated. An item is deactivated, never deleted, so its past checks stay."""
+
+    authority = Authority(dataset="risk_points", label="排查清单", party_changes=True,
+                          change=frozenset())  # the enterprise keeps it; the bureau reads it
+
+    risk_point = models.ForeignKey(RiskPoint, on_delete=models.PROTECT, related_name="check_items",
+                                   verbose_name="风险点")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区划")
+    content = models.CharField("排查内容", max_length=200)
+    standard = models.CharField("排查标准/依据", max_length=300, blank=True)
+    frequency = models.ForeignKey(CheckFrequency, on_delete=models.PROTECT, related_name="+", verbose_name="排查频次")
+    post = models.CharField("排查岗位", max_length=60)
+    responsible_person = models.CharField("包保责任人", max_length=40)
+    active = models.BooleanField("在用", default=True)
+    scheduled_until = models.DateTimeField("已排至", null=True, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "排查清单项"
+        verbose_name_plural = "排查清单"
+        ordering = ["risk_point_id", "id"]
+        indexes = [models.Index(fields=["active", "scheduled_until"], name="checkitem_active_until"),
+                   models.Index(fields=["enterprise", "active"], name="checkitem_enterprise_active")]
+
+    def __str__(self) -> str:
+        return self.content
+
+
+class CheckState(models.TextChoices):
+    SCHEDULED = "scheduled", "待排查"
+    DONE = "done", "已打卡"
+    MISSED = "missed", "漏检"
+
+
+class CheckResult(models.TextChoices):
+    NORMAL = "normal", "正常"
+    ABNORMAL = "abnormal", "发现隐患"
+
+
+class ScheduledCheck(models.Model):
+    """One scheduled check of a check item for one period (`window_start`–`due_at`): done by a check-in with site
+    photos on the phone, or marked missed (漏检) by the sweep once `missed_after` (the end of the period plus the
+    frequency's grace, computed when the check is scheduled) has passed. One row per item and period (unique), so
+    scheduling twice adds nothing. State changes are two conditional UPDATEs (the check-in claims a `scheduled`
+    row; the sweep marks every overdue `scheduled` row at once): a check is never both done and missed. There is no
+    per-check timeline: the check-in itself (who, when, result, photos) is the record."""
+
+    authority = Authority(dataset="risk_points", label="排查任务", party_changes=True,
+                          change=frozenset())  # the enterprise keeps it; the bureau reads it
+
+    item = models.ForeignKey(CheckItem, on_delete=models.PROTECT, related_name="checks", verbose_name="排查清单项")
+    risk_point = models.ForeignKey(RiskPoint, on_delete=models.PROTECT, related_name="+", verbose_name="风险点")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区划")
+    window_start = models.DateTimeField("排查时段开始")
+    due_at = models.DateTimeField("排查时段结束")
+    missed_after = models.DateTimeField("逾期判定时间")
+    state = models.CharField("状态", max_length=10, choices=CheckState.choices, default=CheckState.SCHEDULED)
+    done_at = models.DateTimeField("打卡时间", null=True, blank=True)
+    done_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name="打卡人")
+    result = models.CharField("排查结果", max_length=10, choices=CheckResult.choices, blank=True)
+    note = models.TextField("情况说明", blank=True)
+    hazard = models.ForeignKey(Hazard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name="登记的隐患")
+    missed_at = models.DateTimeField("记为漏检时间", null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "排查任务"
+        verbose_name_plural = verbose_name
+        ordering = ["due_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "window_start"], name="one_check_per_item_window")]
+        indexes = [
+            # the missed-check sweep: only rows still waiting, by the moment they turn missed (partial, small)
+            models.Index(fields=["missed_after"], condition=models.Q(state="scheduled"), name="check_sweep_due"),
+            models.Index(fields=["region", "state", "due_at"], name="check_region_state_due"),
+            models.Index(fields=["enterprise", "state", "due_at"], name="check_enterprise_state_due"),
+            models.Index(fields=["missed_at", "enterprise"], name="check_missed_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.content}（{timezone.localtime(self.window_start):%Y-%m-%d %H:%M}）"
+
+    def attachments(self) -> models.QuerySet[Attachment]:
+        """The check-in's site photos (kernel attachments, downloaded through the owner's scope)."""
+        return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(ScheduledCheck),
+                                         object_id=self.pk)
+
+
+class SitePlan(models.Model):
+    """The enterprise's site plan (厂区平面布置图) on which its risk points are placed in their colours (安全风险四色
+    分布图, 《关于实施遏制重特大事故工作指南构建双重预防机制的意见》). The image is a kernel attachment (stored through
+    the storage API, type checked by content); its pixel size keeps the drawing's proportions."""
+
+    authority = Authority(dataset="risk_points", label="厂区平面图", party_changes=True,
+                          change=frozenset())  # the enterprise keeps it; the bureau reads it
+
+    enterprise = models.OneToOneField("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name="企业")
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区划")
+    title = models.CharField("图名", max_length=80)
+    image = models.ForeignKey("kernel.Attachment", on_delete=models.PROTECT, related_name="+", verbose_name="平面图")
+    width = models.PositiveIntegerField("宽（像素）")
+    height = models.PositiveIntegerField("高（像素）")
+    uploaded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "厂区平面图"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.title
+
+    def attachments(self) -> models.QuerySet[Attachment]:
+        return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(SitePlan), object_id=self.pk)
+
+
+class RiskPointPlacement(models.Model):
+    """Where a risk point sits on its enterprise's site plan, as fractions of the drawing's width and height (0–1),
+    so the map draws at any screen size and survives a re-upload of the same plan at another resolution."""
+
+    plan = models.ForeignKey(SitePlan, on_delete=models.CASCADE, related_name="placements", verbose_name="平面图")
+    risk_point = models.OneToOneField(RiskPoint, on_delete=models.CASCADE, related_name="placement",
+                                      verbose_name="风险点")
+    x = models.DecimalField("横向位置（0–1）", max_digits=5, decimal_places=4)
+    y = models.DecimalField("纵向位置（0–1）", max_digits=5, decimal_places=4)
+    placed_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    placed_at = models.DateTimeField("标注时间")
+
+    class Meta:
+        verbose_name = "风险点标注"
+        verbose_name_plural = verbose_name
+        constraints = [models.CheckConstraint(condition=models.Q(x__gte=0, x__lte=1, y__gte=0, y__lte=1),
+                                              name="placement_within_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.risk_point.name} ({self.x}, {self.y})"
 
 
 # Alarm intake (工业互联网+危化安全生产, measure III.5): its own module, registered with the app here.

@@ -7,11 +7,25 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from bureau.accounts.models import User
-from bureau.hazards.models import OPEN_STATES, Hazard, HazardSource, ListedSupervision, RiskPoint
+from bureau.hazards.models import (
+    OPEN_STATES,
+    CheckFrequency,
+    CheckItem,
+    CheckState,
+    Hazard,
+    HazardSource,
+    ListedSupervision,
+    RiskPoint,
+    RiskPointPlacement,
+    ScheduledCheck,
+    SitePlan,
+)
 from bureau.hazards.workflow import hazard_workflow
-from bureau.kernel.validation import id_param
+from bureau.kernel.errors import DomainError
+from bureau.kernel.validation import check_day_range, id_param
 
 
 def self_inspection_hazards(enterprise_id: int, *, reported_before: dt.datetime) -> QuerySet[Hazard]:
@@ -140,3 +154,92 @@ def hazards_found_by(record: Any) -> list[Hazard]:
         hazard.state_label = hazard_workflow.state_label(hazard.state)
     return rows
 
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 排查清单, scheduled checks and the site map
+
+
+def check_items_of(user: User, risk_point_id: int, *, active_only: bool = True) -> QuerySet[CheckItem]:
+    qs = CheckItem.objects.restrict(user).filter(risk_point_id=risk_point_id).select_related("frequency")
+    return (qs.filter(active=True) if active_only else qs).order_by("-active", "id")
+
+
+def get_check_item_for(user: User, pk: int) -> CheckItem:
+    item = CheckItem.objects.restrict(user).select_related("risk_point", "frequency").filter(pk=pk).first()
+    if item is None:
+        raise Http404("排查清单项不存在")
+    return item
+
+
+def frequencies(on: dt.date | None = None) -> QuerySet[CheckFrequency]:
+    """The 排查频次 that may be chosen on `on` (active and in force)."""
+    on = on or dt.date.today()
+    return CheckFrequency.objects.filter(active=True, effective_from__lte=on).order_by("unit", "every", "code")
+
+
+CHECK_STATES = ("open", "scheduled", "done", "missed")
+
+
+def checks(user: User, params: Any, now: dt.datetime | None = None) -> QuerySet[ScheduledCheck]:
+    """Scheduled checks in scope. `state`: open (checkable now), scheduled, done, missed; `enterprise`, `region`,
+    `risk_point`; `since`/`until` (dates of the period end). Indexed: (region|enterprise, state, due_at)."""
+    now = now or timezone.now()
+    qs = ScheduledCheck.objects.restrict(user).select_related("item", "item__frequency", "risk_point", "enterprise",
+                                                               "done_by")
+    state = params.get("state") or ""
+    if state == "open":
+        qs = qs.filter(state=CheckState.SCHEDULED, window_start__lte=now, missed_after__gt=now)
+    elif state in CheckState.values:
+        qs = qs.filter(state=state)
+    for key, field in (("enterprise", "enterprise_id"), ("risk_point", "risk_point_id")):
+        value = id_param(params, key, "记录")
+        if value:
+            qs = qs.filter(**{field: value})
+    if params.get("region"):
+        qs = qs.filter(region_id=params["region"])
+    for key, lookup, shift in (("since", "due_at__gte", 0), ("until", "due_at__lt", 1)):
+        value = params.get(key)
+        if value:
+            try:
+                day = check_day_range(dt.date.fromisoformat(str(value)), field=key, label="日期")
+            except ValueError as exc:
+                raise DomainError("日期格式应为 2026-12-06", field=key) from exc
+            start = dt.datetime.combine(day + dt.timedelta(days=shift), dt.time.min)
+            qs = qs.filter(**{lookup: timezone.make_aware(start)})
+    if state == "missed":
+        return qs.order_by("-due_at", "-id")
+    return qs.order_by("due_at", "id")
+
+
+def missed_checks(user: User, params: Any) -> QuerySet[ScheduledCheck]:
+    """漏检: checks the sweep marked missed, newest first (the county sees its jurisdiction's)."""
+    return checks(user, {**{k: params.get(k) for k in ("enterprise", "region", "since", "until", "risk_point")},
+                         "state": "missed"})
+
+
+def get_check_for(user: User, pk: int) -> ScheduledCheck:
+    check = (ScheduledCheck.objects.restrict(user)
+             .select_related("item", "item__frequency", "risk_point", "enterprise", "done_by", "hazard")
+             .filter(pk=pk).first())
+    if check is None:
+        raise Http404("排查任务不存在")
+    return check
+
+
+def site_plan_for(user: User, enterprise_id: int) -> SitePlan | None:
+    return SitePlan.objects.restrict(user).select_related("image", "enterprise").filter(
+        enterprise_id=enterprise_id).first()
+
+
+def site_map_points(user: User, enterprise_id: int) -> list[dict[str, Any]]:
+    """Every risk point of the enterprise in scope with its colour and, when placed, its relative position."""
+    placements = {p.risk_point_id: p for p in RiskPointPlacement.objects.filter(
+        risk_point__enterprise_id=enterprise_id, risk_point__in=RiskPoint.objects.restrict(user))}
+    rows = []
+    for point in RiskPoint.objects.restrict(user).filter(enterprise_id=enterprise_id).order_by("-score", "id"):
+        placed = placements.get(point.pk)
+        rows.append({"id": point.pk, "name": point.name, "level": point.level,
+                     "level_label": point.get_level_display(), "hazard_source": point.hazard_source,
+                     "x": float(placed.x) if placed else None, "y": float(placed.y) if placed else None})
+    return rows

@@ -123,3 +123,74 @@ def progress_refusal(*, percent: int | None, on: dt.date, listed_on: dt.date, to
     if percent is not None and last_percent is not None and percent < last_percent:
         return "percent", f"完成进度不能低于上次填报的 {last_percent}%"
     return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scheduled checks (排查清单 → 排查任务) and the site map
+
+
+def period_containing(unit: str, every: int, moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The check period [start, end) of a frequency that contains `moment` (naive local time). Periods follow the
+    calendar, so that a post knows when a check is due: hours from local midnight (the last period of a day ends
+    at midnight when `every` does not divide 24), days and weeks (from Monday) counted from 0001-01-01, months from
+    January (quarterly: January, April, July, October)."""
+    if every < 1:
+        raise ValueError("every must be positive")
+    day = dt.datetime.combine(moment.date(), dt.time.min)
+    if unit == "hour":
+        start = day + dt.timedelta(hours=every * (moment.hour // every))
+        return start, min(start + dt.timedelta(hours=every), day + dt.timedelta(days=1))
+    if unit == "day":
+        first = moment.date().toordinal() - (moment.date().toordinal() - 1) % every
+        start = dt.datetime.combine(dt.date.fromordinal(first), dt.time.min)
+        return start, start + dt.timedelta(days=every)
+    if unit == "week":
+        monday = moment.date() - dt.timedelta(days=moment.weekday())
+        weeks = (monday.toordinal() - 1) // 7  # 0001-01-01 is a Monday
+        first_monday = dt.date.fromordinal(1 + 7 * (weeks - weeks % every))
+        start = dt.datetime.combine(first_monday, dt.time.min)
+        return start, start + dt.timedelta(days=7 * every)
+    if unit == "month":
+        index = moment.year * 12 + moment.month - 1
+        first = index - index % every
+        start = dt.datetime(first // 12, first % 12 + 1, 1)
+        after = first + every
+        return start, dt.datetime(after // 12, after % 12 + 1, 1)
+    raise ValueError(f"unknown unit {unit}")
+
+
+def periods_between(unit: str, every: int, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Every check period that overlaps [start, end), in order (the one containing `start` first)."""
+    rows = []
+    cursor = start
+    while cursor < end:
+        period = period_containing(unit, every, cursor)
+        rows.append(period)
+        cursor = period[1]
+    return rows
+
+
+def checkin_refusal(*, state: str, now: dt.datetime, window_start: dt.datetime, missed_after: dt.datetime
+                    ) -> str | None:
+    """A check is checked in during its period (or its grace after it), once: not before the period opens, not once
+    it has been marked missed or already checked in. Returns a refusal or None."""
+    if state == "done":
+        return "该次排查已打卡，不能重复打卡"
+    if state == "missed" or now >= missed_after:
+        return "该次排查已过期，记为漏检，不能再打卡"
+    if now < window_start:
+        return f"该次排查 {window_start:%Y-%m-%d %H:%M} 才开始，暂不能打卡"
+    return None
+
+
+def placement_refusal(x: Any, y: Any) -> tuple[str, str] | None:
+    """A position on the site plan is a fraction of its width and height, each from 0 to 1 (shown as 0–100 %).
+    Returns (field, message) or None."""
+    for name, value in (("x", x), ("y", y)):
+        try:
+            number = Decimal(str(value))
+        except Exception:  # noqa: BLE001 - any unparsable input is the same refusal
+            return name, "位置应为 0—100 之间的数字（%）"
+        if not number.is_finite() or not Decimal(0) <= number <= Decimal(1):
+            return name, "位置应在平面图范围内（0—100%）"
+    return None

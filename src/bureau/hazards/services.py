@@ -9,15 +9,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
+from PIL import Image
 
 from bureau.accounts.authority import require_change, sees
 from bureau.accounts.models import User
 from bureau.enterprises.models import Enterprise
 from bureau.hazards import rules
 from bureau.hazards.models import (
+    CheckFrequency,
+    CheckItem,
+    CheckResult,
+    CheckState,
     DeadlineExtension,
     Hazard,
     HazardGrade,
@@ -26,6 +32,9 @@ from bureau.hazards.models import (
     ListingEntry,
     RiskMethod,
     RiskPoint,
+    RiskPointPlacement,
+    ScheduledCheck,
+    SitePlan,
 )
 from bureau.hazards.workflow import (
     BUREAU_DECIDERS,
@@ -38,8 +47,9 @@ from bureau.hazards.workflow import (
 from bureau.kernel.attachments import KNOWN_TYPES, check_upload, save_upload
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import add_working_days
-from bureau.kernel.documents import Fields, Para, Signature, Spec, chinese_date, store_document
+from bureau.kernel.documents import Fields, Grid, Para, Signature, Spec, chinese_date, store_document
 from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
+from bureau.kernel.models import Attachment, Document
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
 from bureau.kernel.registry import registry
@@ -648,3 +658,296 @@ def hazard_recheck(*, actor: User | None, hazard: Hazard, passed: bool, note: st
             apply_transition(hazard_workflow, hazard, "plan", actor=actor, note="执法复查：未完成整改，继续整改")
     return hazard
 
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 排查清单, scheduled checks, check-ins and the missed-check sweep (issue 16; 《安全生产法》第四十一条;
+# 《危险化学品企业安全风险隐患排查治理导则》应急〔2019〕78号)
+
+CHECKIN_PHOTO = "排查打卡照片"  # the purpose of a check-in's site photos
+SITE_PLAN = "厂区平面图"  # the purpose of the site plan image
+PHOTO_TYPES = frozenset({"jpg", "jpeg", "png"})
+
+
+def check_item_save(*, actor: User, risk_point: RiskPoint, content: str, frequency: CheckFrequency, post: str,
+                    responsible_person: str, standard: str = "", instance: CheckItem | None = None) -> CheckItem:
+    """Add or change a line of a risk point's 排查清单 (what, against what, how often, which post, 包保责任人): the
+    enterprise keeps its own (authority: party_changes). A new or changed line is scheduled at once."""
+    require_change(actor, CheckItem, region=risk_point.region_id, enterprise_id=risk_point.enterprise_id)
+    if instance is not None and instance.risk_point_id != risk_point.pk:
+        raise NotFound("排查清单项不存在")
+    content, post, responsible_person = content.strip(), post.strip(), responsible_person.strip()
+    for field, value, label in (("content", content, "排查内容"), ("post", post, "排查岗位"),
+                                ("responsible_person", responsible_person, "包保责任人")):
+        if not value:
+            raise DomainError(f"请填写{label}", field=field)
+    check_lengths(content=(content, 200, "排查内容"), standard=(standard.strip(), 300, "排查标准/依据"),
+                  post=(post, 60, "排查岗位"), responsible_person=(responsible_person, 40, "包保责任人"))
+    if not frequency.active or frequency.effective_from > timezone.localdate():
+        raise DomainError(f"排查频次「{frequency.label}」当前不可用", field="frequency")
+    with transaction.atomic():
+        item = instance or CheckItem(risk_point=risk_point, enterprise_id=risk_point.enterprise_id,
+                                     region_id=risk_point.region_id, created_by=actor)
+        changed_frequency = instance is not None and instance.frequency_id != frequency.pk
+        item.content, item.standard, item.post = content, standard.strip(), post
+        item.responsible_person, item.frequency = responsible_person, frequency
+        if changed_frequency:  # periods of the old frequency that have not begun are dropped and rescheduled
+            _drop_future_checks(item)
+            item.scheduled_until = None
+        item.save()
+        audit(actor, "hazards.check_item_save", item,
+              summary=f"{'修改' if instance else '登记'}排查清单项：{risk_point.name} · {content}（{frequency.label}）")
+        checks_schedule(item_ids=[item.pk])
+    return item
+
+
+def _drop_future_checks(item: CheckItem) -> int:
+    deleted, _ = ScheduledCheck.objects.filter(item=item, state=CheckState.SCHEDULED,
+                                               window_start__gt=timezone.now()).delete()
+    return deleted
+
+
+def check_item_deactivate(*, actor: User, item: CheckItem) -> CheckItem:
+    """Stop a line of the 排查清单: no new checks; checks that have not begun are withdrawn, past ones stay."""
+    require_change(actor, CheckItem, region=item.region_id, enterprise_id=item.enterprise_id)
+    if not item.active:
+        return item  # idempotent
+    with transaction.atomic():
+        CheckItem.objects.filter(pk=item.pk).update(active=False)
+        item.active = False
+        withdrawn = _drop_future_checks(item)
+        audit(actor, "hazards.check_item_deactivate", item, summary=f"停用排查清单项：{item.content}",
+              data={"withdrawn": withdrawn})
+    return item
+
+
+def checks_schedule(now: dt.datetime | None = None, item_ids: Sequence[int] | None = None) -> int:
+    """Scheduled job: for every active check item, one check per period of its frequency from where it was last
+    scheduled (or the period under way) until `hazards.check_schedule_ahead_hours` ahead. The unique key (item,
+    period start) makes it idempotent and safe with several workers; periods that ended while nothing was scheduled
+    (the job was down) are not back-filled, so nobody is blamed for a check that could not be checked in."""
+    now = now or timezone.now()
+    ahead = int(rule("hazards.check_schedule_ahead_hours", timezone.localdate(now)))
+    horizon = timezone.localtime(now).replace(tzinfo=None) + dt.timedelta(hours=ahead)
+    items = CheckItem.objects.filter(active=True).select_related("frequency")
+    if item_ids is not None:
+        items = items.filter(pk__in=list(item_ids))
+    else:
+        items = items.filter(Q(scheduled_until__isnull=True) | Q(scheduled_until__lt=now + dt.timedelta(hours=ahead)))
+    created = 0
+    tz = timezone.get_current_timezone()
+    for item in items.iterator(chunk_size=500):
+        freq = item.frequency
+        if not freq.active:
+            continue
+        local_now = timezone.localtime(now).replace(tzinfo=None)
+        start = local_now
+        if item.scheduled_until is not None:
+            start = max(local_now, timezone.localtime(item.scheduled_until).replace(tzinfo=None))
+        rows = []
+        last_end = None
+        for begin, end in rules.periods_between(freq.unit, freq.every, start, horizon):
+            last_end = end
+            if begin.date() < freq.effective_from:
+                continue
+            window_start, due_at = timezone.make_aware(begin, tz), timezone.make_aware(end, tz)
+            rows.append(ScheduledCheck(item_id=item.pk, risk_point_id=item.risk_point_id,
+                                       enterprise_id=item.enterprise_id, region_id=item.region_id,
+                                       window_start=window_start, due_at=due_at,
+                                       missed_after=due_at + dt.timedelta(minutes=freq.grace_minutes)))
+        if last_end is None:
+            continue
+        with transaction.atomic():
+            before = ScheduledCheck.objects.filter(item_id=item.pk).count() if rows else 0
+            ScheduledCheck.objects.bulk_create(rows, ignore_conflicts=True)
+            if rows:
+                created += ScheduledCheck.objects.filter(item_id=item.pk).count() - before
+            CheckItem.objects.filter(pk=item.pk).update(scheduled_until=timezone.make_aware(last_end, tz))
+    return created
+
+
+def check_in(*, actor: User, check: ScheduledCheck, result: str, note: str = "", photos: Sequence[Any] = (),
+             hazard_title: str = "") -> ScheduledCheck:
+    """排查打卡: the post checks the item on site during its period and checks in with site photos taken by the
+    phone (at least `hazards.checkin_photo_min`). A check that finds something (`abnormal`) records a
+    self-inspection hazard on the risk point (the hazard loop takes it from there). The check is claimed by a
+    conditional UPDATE: a second submission, or one after the sweep marked it missed, changes nothing."""
+    if not sees(actor, check):
+        raise NotFound("排查任务不存在")
+    require_change(actor, ScheduledCheck, region=check.region_id, enterprise_id=check.enterprise_id)
+    if result not in CheckResult.values:
+        raise DomainError("请选择排查结果", field="result")
+    now = timezone.now()
+    refusal = rules.checkin_refusal(state=check.state, now=now, window_start=check.window_start,
+                                    missed_after=check.missed_after)
+    if refusal:
+        raise Conflict(refusal) if check.state != CheckState.SCHEDULED else DomainError(refusal)
+    note = note.strip()
+    check_lengths(note=(note, 1000, "情况说明"), hazard_title=(hazard_title.strip(), 200, "隐患名称"))
+    if result == CheckResult.ABNORMAL and not (hazard_title.strip() or note):
+        raise DomainError("发现隐患时请写明隐患情况", field="hazard_title")
+    photos = list(photos)
+    today = timezone.localdate()
+    least, most = int(rule("hazards.checkin_photo_min", today)), int(rule("hazards.checkin_photo_max", today))
+    if len(photos) < least:
+        raise DomainError(f"请拍摄现场照片（至少 {least} 张）", field="photos")
+    if len(photos) > most:
+        raise DomainError(f"现场照片最多 {most} 张", field="photos")
+    max_bytes = int(rule("hazards.checkin_photo_max_mb", today)) * 1024 * 1024
+    for photo in photos:
+        check_upload(photo, allowed=PHOTO_TYPES, max_bytes=max_bytes)
+    with transaction.atomic():
+        claimed = ScheduledCheck.objects.filter(pk=check.pk, state=CheckState.SCHEDULED, missed_after__gt=now).update(
+            state=CheckState.DONE, done_at=now, done_by=actor, result=result, note=note)
+        if not claimed:
+            raise Conflict("该次排查已打卡或已记为漏检")
+        check.refresh_from_db()
+        for photo in photos:
+            save_upload(photo, owner=check, purpose=CHECKIN_PHOTO, actor=actor, allowed=PHOTO_TYPES,
+                        max_bytes=max_bytes)
+        if result == CheckResult.ABNORMAL:
+            point = check.risk_point
+            hazard = hazard_report(actor=actor, enterprise=point.enterprise, source=HazardSource.SELF_INSPECTION,
+                                   title=(hazard_title.strip() or note)[:200], found_on=today, location=point.name,
+                                   description=f"排查打卡发现：{check.item.content}\n{note}".strip(),
+                                   risk_point=point)
+            ScheduledCheck.objects.filter(pk=check.pk).update(hazard=hazard)
+            check.hazard = hazard
+        audit(actor, "hazards.check_in", check,
+              summary=f"排查打卡：{check.item.content}（{check.get_result_display()}，照片 {len(photos)} 张）")
+    return check
+
+
+def missed_check_sweep(now: dt.datetime | None = None) -> int:
+    """Scheduled job: every check still waiting after its `missed_after` becomes missed (漏检) in one set-based
+    UPDATE over the partial index `check_sweep_due`; two workers never mark the same row (the UPDATE's condition).
+    Each enterprise with newly missed checks gets one message with their number; the county sees them in its
+    missed list (`queries.missed_checks`)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        marked = ScheduledCheck.objects.filter(state=CheckState.SCHEDULED, missed_after__lte=now).update(
+            state=CheckState.MISSED, missed_at=now)
+        if not marked:
+            return 0
+        # one message per enterprise, sent in one INSERT per distinct number of missed checks (few), so a sweep after
+        # an outage that touches every enterprise stays a handful of statements
+        swept = ScheduledCheck.objects.filter(missed_at=now).values("enterprise_id").annotate(n=Count("id")).order_by()
+        counts = sorted({row["n"] for row in swept})
+        enterprises = 0
+        for n in counts:
+            recipients = list(User.objects.filter(
+                is_active=True, enterprise_id__in=swept.filter(n=n).values("enterprise_id")))
+            enterprises += swept.filter(n=n).count()
+            notify(recipients, f"漏检提醒：{n} 项排查未按时打卡", "请查看漏检记录，补查相关部位并说明原因。",
+                   url="/hazards/checks/?state=missed")
+        audit(None, "hazards.missed_check_sweep", summary=f"排查漏检 {marked} 项（{enterprises} 家企业）",
+              data={"count": marked, "enterprises": enterprises})
+    return marked
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 风险告知卡 and the four-colour site map (安全风险四色分布图)
+
+
+def site_plan_upload(*, actor: User, enterprise: Enterprise, title: str, image: Any) -> SitePlan:
+    """Upload (or replace) the enterprise's site plan: a PNG or JPEG, checked by content and size
+    (`hazards.site_plan_types`, `hazards.site_plan_max_mb`), stored through the storage API. Placed risk points keep
+    their relative positions on a replacement."""
+    require_change(actor, SitePlan, region=enterprise.region_id, enterprise_id=enterprise.pk)
+    title = (title or "").strip() or "厂区平面布置图"
+    check_lengths(title=(title, 80, "图名"))
+    if image is None:
+        raise DomainError("请选择平面图文件（PNG 或 JPG）", field="image")
+    today = timezone.localdate()
+    allowed = frozenset(str(t).lower() for t in rule("hazards.site_plan_types", today)) & frozenset(KNOWN_TYPES)
+    max_bytes = int(rule("hazards.site_plan_max_mb", today)) * 1024 * 1024
+    check_upload(image, allowed=allowed, max_bytes=max_bytes)
+    try:
+        with Image.open(image) as picture:
+            picture.verify()
+            width, height = picture.size
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise DomainError("平面图不是有效的图片文件", field="image") from exc
+    image.seek(0)
+    if width < 1 or height < 1:
+        raise DomainError("平面图不是有效的图片文件", field="image")
+    with transaction.atomic():
+        plan = SitePlan.objects.select_for_update().filter(enterprise=enterprise).first()
+        created = plan is None
+        if plan is None:
+            plan = SitePlan(enterprise=enterprise, region_id=enterprise.region_id)
+        plan.title, plan.width, plan.height = title, width, height
+        plan.uploaded_by, plan.uploaded_at = actor, timezone.now()
+        if created:  # the attachment needs its owner's id: save the row first with a placeholder-free image
+            plan.image = save_upload(image, purpose=SITE_PLAN, actor=actor, allowed=allowed, max_bytes=max_bytes)
+            plan.save()
+            Attachment.objects.filter(pk=plan.image_id).update(
+                content_type=ContentType.objects.get_for_model(SitePlan), object_id=plan.pk)
+        else:
+            plan.image = save_upload(image, owner=plan, purpose=SITE_PLAN, actor=actor, allowed=allowed,
+                                     max_bytes=max_bytes)
+            plan.save()
+        audit(actor, "hazards.site_plan_upload", plan, summary=f"{'上传' if created else '更新'}厂区平面图：{title}")
+    return plan
+
+
+def risk_point_place(*, actor: User, risk_point: RiskPoint, x: Any, y: Any) -> RiskPointPlacement:
+    """Place a risk point on its enterprise's site plan at (x, y), fractions of the drawing's width and height."""
+    require_change(actor, SitePlan, region=risk_point.region_id, enterprise_id=risk_point.enterprise_id)
+    plan = SitePlan.objects.filter(enterprise_id=risk_point.enterprise_id).first()
+    if plan is None:
+        raise DomainError("请先上传厂区平面图", field="plan")
+    refusal = rules.placement_refusal(x, y)
+    if refusal:
+        raise DomainError(refusal[1], field=refusal[0])
+    qx, qy = (Decimal(str(v)).quantize(Decimal("0.0001")) for v in (x, y))
+    with transaction.atomic():
+        placement, _ = RiskPointPlacement.objects.update_or_create(
+            risk_point=risk_point, defaults={"plan": plan, "x": qx, "y": qy, "placed_by": actor,
+                                             "placed_at": timezone.now()})
+        audit(actor, "hazards.risk_point_place", risk_point,
+              summary=f"在平面图上标注风险点：{risk_point.name}（{qx * 100:.1f}%，{qy * 100:.1f}%）")
+    return placement
+
+
+NOTICE_CARD = "risk_notice_card"
+
+
+def risk_notice_card(*, actor: User | None, risk_point: RiskPoint) -> Any:
+    """风险告知卡 (《关于实施遏制重特大事故工作指南构建双重预防机制的意见》: post risk notice cards at the risk
+    points): the point, its colour and score, hazard source, accident type, controls and who answers for them, and
+    its 排查清单. Stored as a document of the risk point; a stored card is reused until the point or its checklist
+    changes."""
+    items = list(risk_point.check_items.filter(active=True).select_related("frequency").order_by("id"))
+    changed = max([risk_point.updated_at, *(i.updated_at for i in items)])
+    ct = ContentType.objects.get_for_model(RiskPoint)
+    latest = (Document.objects.filter(content_type=ct, object_id=risk_point.pk, kind=NOTICE_CARD)
+              .order_by("-created_at", "-id").first())
+    if latest is not None and latest.created_at >= changed:
+        return latest
+    enterprise = risk_point.enterprise
+    method = ("作业条件危险性分析法（LEC）D=L×E×C" if risk_point.method == RiskMethod.LEC
+              else "风险矩阵法（LS）R=L×S")
+    blocks: list[Any] = [
+        Fields([("企业", enterprise.name), ("风险点（部位/场所/设备）", risk_point.name),
+                ("风险等级", risk_point.get_level_display()),
+                ("风险值", f"{risk_point.score:g}（{method}）"),
+                ("危险源/危险有害因素", risk_point.hazard_source),
+                ("可能导致的事故类型", risk_point.accident_type or "—"),
+                ("管控措施", risk_point.controls or "—"),
+                ("管控层级", risk_point.control_level or "—"),
+                ("管控责任人", risk_point.responsible_person or "—"),
+                ("评价日期", chinese_date(risk_point.assessed_on))]),
+    ]
+    if items:
+        blocks.append(Para("排查清单：", indent=False, bold=True))
+        blocks.append(Grid(["排查内容", "排查标准/依据", "频次", "岗位", "包保责任人"],
+                           [[i.content, i.standard or "—", i.frequency.label, i.post, i.responsible_person]
+                            for i in items], widths=[0.3, 0.26, 0.12, 0.14, 0.18]))
+    blocks.append(Para("发现异常立即报告本岗位负责人和企业安全管理部门，按应急处置措施处置。"))
+    with transaction.atomic():
+        document = store_document(owner=risk_point, kind=NOTICE_CARD, actor=actor, spec=Spec(
+            title="安全风险告知卡", authority=enterprise.name, blocks=blocks,
+            footer=f"打印日期：{chinese_date(timezone.localdate())}"))
+        audit(actor, "hazards.risk_notice_card", risk_point, summary=f"生成风险告知卡：{risk_point.name}")
+    return document

@@ -7,29 +7,45 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bureau.accounts.authority import changes_kind, require_change
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.models import User
 from bureau.accounts.roles import ENTERPRISE, EXPERT, SYSADMIN
 from bureau.enterprises.models import Enterprise
 from bureau.hazards import queries, services
 from bureau.hazards.forms import (
+    CheckFilterForm,
+    CheckInForm,
+    CheckItemForm,
     ExtensionForm,
     HazardFilterForm,
     HazardReportForm,
     ListingEntryForm,
     ListingForm,
     NoteForm,
+    PlacementForm,
     PlanForm,
     RiskFilterForm,
     RiskPointForm,
+    SitePlanForm,
 )
-from bureau.hazards.models import DeadlineExtension, Hazard, HazardSource, ListedSupervision, RiskPoint
+from bureau.hazards.models import (
+    CheckItem,
+    CheckState,
+    DeadlineExtension,
+    Hazard,
+    HazardSource,
+    ListedSupervision,
+    RiskPoint,
+    ScheduledCheck,
+)
 from bureau.hazards.workflow import (
     BUREAU_DECIDERS,
     STAFF,
@@ -435,3 +451,218 @@ def public_listings(request: HttpRequest) -> HttpResponse:
     for row in rows:
         row.state_label = listing_workflow.state_label(row.state)
     return render(request, "hazards/public_listings.html", {"rows": rows})
+
+
+# -- 排查清单, scheduled checks, 风险告知卡 and the four-colour site map ------------------------------------------
+
+
+def _may_change_register(user: User) -> bool:
+    """Whether the user keeps a risk register (the party enterprise: authority of CheckItem)."""
+    return changes_kind(user, CheckItem)
+
+
+@login_required
+@for_roles(*PARTICIPANTS)
+@acts_on("hazards.RiskPoint")
+def risk_checklist(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A risk point's page: its facts, its 排查清单 (the enterprise adds and stops lines) and its latest checks."""
+    user = request.user
+    point = queries.get_risk_point_for(user, pk)
+    editable = _may_change_register(user)
+    form = CheckItemForm(frequencies=queries.frequencies(timezone.localdate())) if editable else None
+    recent = list(queries.checks(user, {"risk_point": point.pk}).order_by("-due_at", "-id")[:10])
+    return render(request, "hazards/risk_checklist.html", {
+        "point": point, "items": list(queries.check_items_of(user, point.pk, active_only=False)),
+        "form": form, "editable": editable, "recent": recent,
+    })
+
+
+@login_required
+@require_POST
+@acts_on("hazards.RiskPoint", "hazards.CheckItem", action="change")
+def check_item_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    point = queries.get_risk_point_for(user, pk)
+    require_change(user, CheckItem, region=point.region_id, enterprise_id=point.enterprise_id)  # before the form
+    form = CheckItemForm(request.POST, frequencies=queries.frequencies(timezone.localdate()))
+    if form.is_valid():
+        try:
+            services.check_item_save(actor=user, risk_point=point, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已加入排查清单：{form.cleaned_data['content']}，排查任务已按频次生成")
+            return redirect("hazards:risk_checklist", pk=point.pk)
+    recent = list(queries.checks(user, {"risk_point": point.pk}).order_by("-due_at", "-id")[:10])
+    return render(request, "hazards/risk_checklist.html", {
+        "point": point, "items": list(queries.check_items_of(user, point.pk, active_only=False)),
+        "form": form, "editable": True, "recent": recent,
+    }, status=400)
+
+
+@login_required
+@require_POST
+@acts_on("hazards.CheckItem", action="change")
+def check_item_stop(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    item = queries.get_check_item_for(request.user, pk)
+    try:
+        services.check_item_deactivate(actor=request.user, item=item)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已停用排查清单项：{item.content}")
+    return redirect("hazards:risk_checklist", pk=item.risk_point_id)
+
+
+@login_required
+@for_roles(*PARTICIPANTS)
+@acts_on("hazards.RiskPoint")
+def risk_notice_card(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
+    """风险告知卡 (PDF) of a risk point: the stored card, made anew when the point or its checklist changed."""
+    point = queries.get_risk_point_for(request.user, pk)
+    document = services.risk_notice_card(actor=request.user, risk_point=point)
+    return FileResponse(document.file.open("rb"), content_type="application/pdf", as_attachment=False,
+                        filename=f"安全风险告知卡-{point.name}.pdf")
+
+
+@login_required
+@for_roles(*PARTICIPANTS)
+@acts_on("hazards.ScheduledCheck")
+def check_list(request: AuthenticatedRequest) -> HttpResponse:
+    """排查任务: the enterprise's checks open now (default) and its missed ones; the county's missed checks (default)
+    of its jurisdiction."""
+    user = request.user
+    is_enterprise = bool(user.enterprise_id)
+    params = request.GET.copy()
+    if "state" not in params:
+        params["state"] = "open" if is_enterprise else "missed"
+    form = CheckFilterForm(params)
+    try:
+        qs = queries.checks(user, params)
+        page = paginate(qs, request.GET)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        qs, page = ScheduledCheck.objects.none(), paginate(ScheduledCheck.objects.none(), request.GET)
+    return render(request, "hazards/checks.html", {
+        "form": form, "page": page, "is_enterprise": is_enterprise, "state": params["state"],
+        "missed_total": capped_count(queries.missed_checks(user, {})),
+    })
+
+
+@login_required
+@for_roles(*PARTICIPANTS)
+@acts_on("hazards.ScheduledCheck")
+def check_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One scheduled check: what to check and when, and (for the enterprise, while it is open) the check-in form
+    with the phone's camera."""
+    user = request.user
+    check = queries.get_check_for(user, pk)
+    now = timezone.now()
+    may_check_in = (changes_kind(user, ScheduledCheck) and check.state == CheckState.SCHEDULED
+                    and check.window_start <= now < check.missed_after)
+    return render(request, "hazards/check.html", {
+        "c": check, "form": CheckInForm() if may_check_in else None, "may_check_in": may_check_in,
+        "photos": list(check.attachments().order_by("id")), "not_yet": check.window_start > now,
+    })
+
+
+@login_required
+@require_POST
+@acts_on("hazards.ScheduledCheck", action="change")
+def check_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    check = queries.get_check_for(user, pk)
+    require_change(user, ScheduledCheck, region=check.region_id, enterprise_id=check.enterprise_id)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            services.check_in(actor=user, check=check, photos=request.FILES.getlist("photos"), **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已打卡：" + check.item.content)
+            return redirect("hazards:check", pk=check.pk)
+    return render(request, "hazards/check.html", {
+        "c": check, "form": form, "may_check_in": True, "photos": [], "not_yet": False,
+    }, status=400)
+
+
+def _site_map_context(user: User, enterprise: Enterprise, editable: bool) -> dict[str, Any]:
+    plan = queries.site_plan_for(user, enterprise.pk)
+    points = queries.site_map_points(user, enterprise.pk)
+    data = {"plan": ({"url": reverse("attachment_download", args=[plan.image_id]), "width": plan.width,
+                      "height": plan.height, "title": plan.title} if plan else None),
+            "points": points, "editable": editable}
+    return {"enterprise": enterprise, "plan": plan, "points": points, "map_data": data, "editable": editable,
+            "placed": sum(1 for p in points if p["x"] is not None),
+            "plan_form": SitePlanForm() if editable else None,
+            "place_form": (PlacementForm(risk_points=RiskPoint.objects.restrict(user, "change").filter(
+                enterprise=enterprise).order_by("-score", "id")) if editable and plan and points else None)}
+
+
+@login_required
+@for_roles(ENTERPRISE)
+@acts_on("hazards.SitePlan", "hazards.RiskPoint")
+def site_map(request: AuthenticatedRequest) -> HttpResponse:
+    """The enterprise's four-colour site map (安全风险四色分布图): upload the plan, place the risk points."""
+    enterprise = request.user.enterprise
+    if enterprise is None:
+        raise Http404
+    return render(request, "hazards/site_map.html", _site_map_context(request.user, enterprise,
+                                                                      _may_change_register(request.user)))
+
+
+@login_required
+@for_roles(*BUREAU)
+@acts_on("hazards.SitePlan", "hazards.RiskPoint")
+def site_map_of(request: AuthenticatedRequest, enterprise_pk: int) -> HttpResponse:
+    """An enterprise's site map as the bureau of its jurisdiction sees it (read only; another county's: 404)."""
+    enterprise = Enterprise.objects.restrict(request.user).filter(pk=enterprise_pk).first()
+    if enterprise is None:
+        raise Http404("企业不存在")
+    return render(request, "hazards/site_map.html", _site_map_context(request.user, enterprise, False))
+
+
+@login_required
+@require_POST
+@acts_on("hazards.SitePlan", action="change")
+def site_plan_upload(request: AuthenticatedRequest) -> HttpResponse:
+    enterprise = request.user.enterprise
+    if enterprise is None:
+        raise Http404
+    form = SitePlanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.site_plan_upload(actor=request.user, enterprise=enterprise, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已上传厂区平面图，请在图上标注风险点")
+            return redirect("hazards:site_map")
+    context = _site_map_context(request.user, enterprise, _may_change_register(request.user))
+    context["plan_form"] = form
+    return render(request, "hazards/site_map.html", context, status=400)
+
+
+@login_required
+@require_POST
+@acts_on("hazards.SitePlan", "hazards.RiskPoint", action="change")
+def site_map_place(request: AuthenticatedRequest) -> HttpResponse:
+    user = request.user
+    enterprise = user.enterprise
+    if enterprise is None:
+        raise Http404
+    points = RiskPoint.objects.restrict(user, "change").filter(enterprise=enterprise)
+    form = PlacementForm(request.POST, risk_points=points)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.risk_point_place(actor=user, risk_point=data["risk_point"], x=data["x"] / 100, y=data["y"] / 100)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已标注：{data['risk_point'].name}")
+            return redirect("hazards:site_map")
+    context = _site_map_context(user, enterprise, True)
+    context["place_form"] = form
+    return render(request, "hazards/site_map.html", context, status=400)
