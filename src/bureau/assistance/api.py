@@ -38,6 +38,7 @@ from bureau.kernel.schemas import Day, Id, InputSchema, Text
 TeamSize = Annotated[int, Field(ge=1, le=20)]
 Level = Annotated[int, Field(ge=1, le=5)]
 SampleSize = Annotated[int, Field(ge=1, le=500)]
+WorkingDays = Annotated[Decimal, Field(ge=0, le=60)]
 
 router = Router(tags=["主动服务"])
 
@@ -190,7 +191,7 @@ def checkup_leader(request: AuthenticatedRequest, checkup_id: Id, payload: Leade
 
 class FeeIn(InputSchema):
     expert_id: Id
-    days: Decimal
+    days: WorkingDays
 
 
 class SettleIn(InputSchema):
