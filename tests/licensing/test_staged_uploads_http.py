@@ -109,3 +109,16 @@ def test_expired_staged_files_are_deleted_and_not_used(world, login):
     assert page.status_code == 200 and not Application.objects.exists()
     housekeeping.func()  # the hourly job
     assert not StagedUpload.objects.exists() and not storage.exists(name)
+
+
+def test_ticking_remove_drops_the_kept_file(world, login):
+    client = login(world.qiye)
+    item = world.items["hazchem_operation"]
+    r = refused_with_files(world, client, item)
+    carried = tokens(r)
+    dropped_field, dropped_token = next(iter(carried.items()))
+    again = client.post(f"/licensing/items/{item.code}/apply/",
+                        {"idempotency_key": "s8", **carried, "staged_remove": dropped_token})
+    shown = again.context["staged"]
+    assert dropped_field.removeprefix(staging.FIELD_PREFIX) not in shown
+    assert len(shown) == len(carried) - 1
