@@ -78,7 +78,7 @@ def posted(request: HttpRequest, *, lock: bool = False) -> dict[str, list[Staged
 
 
 def _as_upload(row: StagedUpload) -> UploadedFile:
-    return UploadedFile(file=row.file.storage.open(row.file.name, "rb"), name=row.original_name, size=row.size)
+    return UploadedFile(file=row.file.storage.open(row.file.name or "", "rb"), name=row.original_name, size=row.size)
 
 
 @contextmanager
@@ -96,7 +96,7 @@ def claiming(request: HttpRequest) -> Iterator[MultiValueDict]:
         deleted = StagedUpload.objects.filter(pk__in=[r.pk for r in claimed]).delete()[0] if claimed else 0
         if deleted != len(claimed):
             raise Conflict("暂存的文件已经用于另一次提交，请重新选择文件")
-        names = [r.file.name for r in claimed]
+        names = [r.file.name or "" for r in claimed]
         transaction.on_commit(lambda: _delete_stored(names))
 
 

@@ -312,7 +312,7 @@ def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
                 if message not in errors.values():
                     errors[f"file_{i}"] = message
         else:
-            if request.POST.get("save_draft"):
+            if draft is not None and request.POST.get("save_draft"):
                 messages.success(request, "草稿已保存，可以稍后继续填写并提交。")
                 return redirect(f"{request.path}?draft={draft.pk}")
             messages.success(request, f"申请已提交，办件编号 {app.number}，查询码 {app.check_code}。")
