@@ -87,3 +87,19 @@ def test_public_statistics_aggregates_without_personal_data(client, world, djang
     yanhu = next(c for c in stats["counties"] if c["code"] == "140802")
     assert yanhu["volume"] == 1 and len(stats["months"]) >= 12
     assert "王先生" not in body and "1391234" not in body and "加油站" not in body
+
+
+@pytest.mark.django_db
+def test_mailbox_keeps_good_photos_after_a_refusal_and_names_every_bad_one(client, world):
+    """Staged uploads (kernel/staging.py) on the public mailbox: a wrong CAPTCHA keeps the good photo for this
+    visitor's session, each fake photo is named; the resubmission attaches the kept photo without choosing it."""
+    fake_a = SimpleUploadedFile("假照片.png", b"not an image", content_type="image/png")
+    fake_b = SimpleUploadedFile("病毒.exe", b"MZ\x90\x00", content_type="image/png")
+    r = client.post("/petitions/mailbox/", form_data(client, captcha="99999", photos=[png("现场.png"), fake_a, fake_b]))
+    page = r.content.decode()
+    assert not Petition.objects.exists()
+    assert "假照片.png" in page and "病毒.exe" in page and "已选择：现场.png（" in page
+    token = r.context["staged"]["photos"][0].token
+    done = client.post("/petitions/mailbox/", form_data(client, staged_photos=token))
+    assert "诉求已受理" in done.content.decode()
+    assert [a.original_name for a in services.photos_of(Petition.objects.get())] == ["现场.png"]

@@ -16,6 +16,10 @@ register_menu(
 register_schedule("kernel.audit_checkpoint", write_audit_checkpoint, 24 * 3600)
 register_schedule("kernel.housekeeping", housekeeping, 3600)
 register_rules(
+    # kernel/staging.py: files kept after a refused form
+    RuleDefault("kernel.staged_upload_hours", 24, "表单未通过校验时暂存的已选文件保留时长，过期删除",
+                "《中华人民共和国个人信息保护法》第十九条（保存期限为实现处理目的所必要的最短时间）；本平台上传规则",
+                dt.date(2024, 1, 1), "小时"),
     RuleDefault("kernel.earliest_event_date", "2002-11-01",
                 "登记的安全生产事件（隐患发现、检查、诉求受理等）日期的最早值；更早的日期视为录入错误",
                 "《中华人民共和国安全生产法》（2002年11月1日起施行）：本平台登记的事件均在其后",

@@ -323,3 +323,24 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         verbose_name = "后台进程心跳"
         verbose_name_plural = verbose_name
+
+
+class StagedUpload(models.Model):
+    """A file that passed its own checks on a form the server refused: kept for the same user (or anonymous
+    session) so the re-rendered form shows it and a resubmission without a new file uses it (kernel/staging.py).
+    Claimed once, in the transaction that saves the record; expired rows are deleted by the housekeeping job."""
+
+    owner_key = models.CharField("所属用户或会话", max_length=80, db_index=True)
+    token = models.CharField(max_length=43, unique=True)
+    field = models.CharField("表单字段", max_length=80)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to="staged/%Y/%m/")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "暂存的上传文件"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.original_name

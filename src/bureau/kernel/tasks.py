@@ -5,6 +5,7 @@ from django_tasks import task
 from bureau.kernel.audit import audit, write_checkpoint
 from bureau.kernel.models import WorkerHeartbeat
 from bureau.kernel.registry import registry
+from bureau.kernel.staging import purge_expired
 from bureau.kernel.throttle import DatabaseStore, clock
 
 
@@ -30,11 +31,12 @@ def write_audit_checkpoint() -> str:
 
 @task()
 def housekeeping() -> int:
-    """Hourly: drop failure counters whose window and wait have passed, and heartbeats of workers gone for a day."""
+    """Hourly: drop failure counters whose window and wait have passed, heartbeats of workers gone for a day and
+    staged uploads past their period (rule kernel.staged_upload_hours)."""
     import datetime as dt
 
     from django.utils import timezone
 
     counters = DatabaseStore.purge(clock())
     beats, _ = WorkerHeartbeat.objects.filter(beat_at__lt=timezone.now() - dt.timedelta(days=1)).delete()
-    return counters + beats
+    return counters + beats + purge_expired()

@@ -22,7 +22,9 @@ from django.views.decorators.http import require_POST
 from bureau.accounts.http import AuthenticatedRequest
 from bureau.accounts.roles import CLERK, DEPARTMENT, ENTERPRISE, LEADER, LICENSING_OFFICER, SECTION_HEAD, SYSADMIN
 from bureau.enterprises.models import Enterprise
+from bureau.kernel import staging
 from bureau.kernel.access import acts_on, for_roles, public_view, reference_data
+from bureau.kernel.attachments import check_upload
 from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.links import pk_url, slug_url
 from bureau.kernel.net import client_ip
@@ -56,9 +58,11 @@ from bureau.licensing.rules import deemed_waiting
 from bureau.licensing.workflow import COMMITMENT, WORKFLOW
 
 
-def _files(request: HttpRequest) -> dict[int, Any]:
+def _files(request: HttpRequest, posted: Any = None) -> dict[int, Any]:
+    """material_<id> uploads by material id: from request.FILES, or from `posted` (request.FILES plus the staged
+    files, kernel/staging.py)."""
     files: dict[int, Any] = {}
-    for key, upload in request.FILES.items():
+    for key, upload in (request.FILES if posted is None else posted).items():
         if key.startswith("material_"):
             try:
                 files[parse_int(key.removeprefix("material_"), field=key, minimum=1)] = upload
@@ -280,36 +284,44 @@ def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
         enterprise = draft.enterprise
     errors: dict[str, str] = {}
     duplicate: dict[str, Any] | None = None
+    staged: dict[str, Any] = {}
     if request.method == "POST" and enterprise is not None:
         form = _posted_form(request)
-        common: dict[str, Any] = {"actor": user, "item": item, "files": _files(request), "form": form,
-                  "description": request.POST.get("description", ""),
-                  "enterprise": enterprise if user.enterprise is None else None,
-                  "authorisation": request.FILES.get("authorisation"),
-                  "proxy_agent": request.POST.get("proxy_agent", "")}
         try:
-            if request.POST.get("save_draft"):
-                draft = intake.draft_save(**common, draft=draft)
+            # the files chosen now plus those kept from a refused submission (kernel/staging.py)
+            with staging.claiming(request) as posted:
+                common: dict[str, Any] = {
+                    "actor": user, "item": item, "files": _files(request, posted), "form": form,
+                    "description": request.POST.get("description", ""),
+                    "enterprise": enterprise if user.enterprise is None else None,
+                    "authorisation": posted.get("authorisation"), "proxy_agent": request.POST.get("proxy_agent", "")}
+                if request.POST.get("save_draft"):
+                    draft = intake.draft_save(**common, draft=draft)
+                else:
+                    app = intake.application_submit(
+                        **common, partial_renovation=request.POST.get("partial_renovation") == "on",
+                        merged_review=request.POST.get("merged_review") == "on",
+                        claimed={k: request.POST.get(f"locked_{k}") for k in services.LOCKED_FIELDS},
+                        idempotency_key=request.POST.get("idempotency_key", ""), draft=draft)
+        except DomainError as exc:
+            if isinstance(exc, intake.DuplicateApplication):
+                duplicate = {"pk": exc.existing_id, "number": exc.existing_number}
+            errors[exc.field or "__all__"] = exc.message
+            staged, file_errors = staging.keep_after_refusal(request, _check_apply_upload, fields=_is_apply_file)
+            for i, message in enumerate(file_errors):
+                if message not in errors.values():
+                    errors[f"file_{i}"] = message
+        else:
+            if draft is not None and request.POST.get("save_draft"):
                 messages.success(request, "草稿已保存，可以稍后继续填写并提交。")
                 return redirect(f"{request.path}?draft={draft.pk}")
-            app = intake.application_submit(
-                **common, partial_renovation=request.POST.get("partial_renovation") == "on",
-                merged_review=request.POST.get("merged_review") == "on",
-                claimed={k: request.POST.get(f"locked_{k}") for k in services.LOCKED_FIELDS},
-                idempotency_key=request.POST.get("idempotency_key", ""), draft=draft)
-        except intake.DuplicateApplication as exc:
-            errors["__all__"] = exc.message
-            duplicate = {"pk": exc.existing_id, "number": exc.existing_number}
-        except DomainError as exc:
-            errors[exc.field or "__all__"] = exc.message
-        else:
             messages.success(request, f"申请已提交，办件编号 {app.number}，查询码 {app.check_code}。")
             return redirect("licensing:detail", pk=app.pk)
     context: dict[str, Any] = {
         "item": item, "errors": errors, "post": request.POST, "proxy_form": proxy_form, "enterprise": enterprise,
         "draft": draft, "duplicate": duplicate, "is_proxy": user.enterprise is None,
         "idempotency_key": request.POST.get("idempotency_key") or secrets.token_urlsafe(16),
-        "max_mb": rule("licensing.upload_max_mb"),
+        "max_mb": rule("licensing.upload_max_mb"), "staged": staged,
     }
     if enterprise is not None:
         context.update(_apply_form(request, item, enterprise, draft, errors))
@@ -317,6 +329,15 @@ def apply(request: AuthenticatedRequest, code: str) -> HttpResponse:
             duplicate = {"pk": running.pk, "number": running.number, "state": running.state_label}
             context["duplicate"] = duplicate
     return render(request, "licensing/apply.html", context)
+
+
+def _is_apply_file(field: str) -> bool:
+    return field == "authorisation" or field.startswith("material_")
+
+
+def _check_apply_upload(field: str, upload: Any) -> None:
+    """A material or the authorisation on its own: type by content and size (rule licensing.upload_max_mb)."""
+    check_upload(upload, allowed=services.UPLOAD_TYPES, max_bytes=int(rule("licensing.upload_max_mb")) * 1024 * 1024)
 
 
 def _apply_form(request: AuthenticatedRequest, item: PermitItem, enterprise: Enterprise,

@@ -17,7 +17,7 @@ from bureau.accounts.models import Organisation
 from bureau.feedback.models import RatingLevel
 from bureau.feedback.queries import ratings_of
 from bureau.feedback.services import bad_reasons
-from bureau.kernel import antispam, throttle
+from bureau.kernel import antispam, staging, throttle
 from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
@@ -50,13 +50,18 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     form = MailboxForm(request.POST or None, request.FILES or None)
     error = ""
     limited = None
+    staged: dict[str, Any] = {}
     if request.method == "POST":
         try:
-            antispam.hit(request, "mailbox", **FORM_LIMIT)
+            # the photos chosen now plus those kept from a refused submission (kernel/staging.py)
+            antispam.hit(request, "mailbox", **FORM_LIMIT)  # counted outside the transaction below
             if form.data.get("website"):
                 raise DomainError("提交失败，请刷新页面后重试")
             antispam.check_challenge(request, form.data.get("captcha"))
-            if form.is_valid():
+            with staging.claiming(request) as posted:
+                form = MailboxForm(request.POST, posted)
+                if not form.is_valid():
+                    raise DomainError("")  # the form's own messages; the photos are kept
                 d = form.cleaned_data
                 petition, code = services.petition_submit(
                     actor=request.user, channel=Channel.MAILBOX, category=d["category"], title=d["title"],
@@ -66,13 +71,22 @@ def mailbox(request: HttpRequest) -> HttpResponse:
                     location_address=d["location_address"], latitude=d["latitude"], longitude=d["longitude"])
                 return render(request, "petitions/public_submitted.html", {"petition": petition, "code": code})
         except DomainError as exc:
-            if exc.field and exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
-            else:
-                error = exc.message
             limited = exc if isinstance(exc, RateLimited) else None
+            if limited is None:
+                staged, file_errors = staging.keep_after_refusal(
+                    request, lambda _field, photo: services.check_photos([photo]), fields=lambda f: f == "photos")
+            else:
+                file_errors = []
+            if exc.message and exc.field and exc.field in form.fields:
+                if exc.message not in file_errors:
+                    form.add_error(exc.field, exc.message)
+            elif exc.message:
+                error = exc.message
+            for message in file_errors:
+                form.add_error("photos", message)
     return _render(request, "petitions/public_mailbox.html", {
-        "form": form, "error": error, "captcha_image": antispam.new_challenge(request), "limited": limited})
+        "form": form, "error": error, "captcha_image": antispam.new_challenge(request), "limited": limited,
+        "staged": staged})
 
 
 @public_view

@@ -11,12 +11,13 @@ from typing import Any
 from django import template
 from django.templatetags.static import static
 from django.urls import Resolver404, get_script_prefix, resolve, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from bureau.kernel import audit_labels, dates, masking
 from bureau.kernel.access import is_public
 from bureau.kernel.calendar import countdown_label
 from bureau.kernel.registry import registry
+from bureau.kernel.staging import FIELD_PREFIX, REMOVE, size_label
 
 register = template.Library()
 
@@ -234,3 +235,19 @@ def crumbs(parser: template.base.Parser, token: template.base.Token) -> CrumbsNo
     nodelist = parser.parse(("endcrumbs",))
     parser.delete_first_token()
     return CrumbsNode(nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def staged_files(context: Any, *parts: Any) -> str:
+    """Beside a file input: the files kept from a refused submission (kernel/staging.py), each 「已选择：name
+    （12 KB）」 with its hidden token and a 移除 checkbox. The view puts {"staged": {field: [rows]}} in the context."""
+    field = "".join(str(p) for p in parts)  # {% staged_files "material_" m.pk %}
+    rows = (context.get("staged") or {}).get(field) or []
+    if not rows:
+        return ""
+    items = format_html_join(
+        "", '<li>已选择：{}（{}）<input type="hidden" name="{}" value="{}"> '
+            '<label class="staged-remove"><input type="checkbox" name="{}" value="{}"> 移除</label></li>',
+        ((r.original_name, size_label(r.size), FIELD_PREFIX + field, r.token, REMOVE, r.token) for r in rows))
+    return format_html('<ul class="staged-files" aria-label="已选择的文件">{}</ul>'
+                       '<small class="help">不重新选择时，提交将使用上面已选择的文件。</small>', items)

@@ -65,7 +65,9 @@
     if (!files.length) {
       var none = document.createElement("li");
       none.className = "muted";
-      none.textContent = "未选择文件";
+      // files kept from a refused submission (kernel/staging.py) are listed right after the control
+      var kept = input.parentNode.nextElementSibling;
+      none.textContent = kept && kept.classList.contains("staged-files") ? "未选择新文件" : "未选择文件";
       list.appendChild(none);
       return;
     }
