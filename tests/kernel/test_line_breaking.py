@@ -1,4 +1,4 @@
-"""避头尾 in the documents' paragraphs (GB/T 15834-2011 B.2; W3C clreq §3.1.7).
+"""避头尾 in the documents' paragraphs (GB/T 15834-2011 5.1; W3C clreq 行首行尾禁则).
 
 The paragraphs are built by the documents' own ``_para`` and styles and wrapped by ReportLab at the body width;
 closing punctuation must never start a line and opening brackets never end one.

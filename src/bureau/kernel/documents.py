@@ -251,7 +251,7 @@ class SignatureBlock(Flowable):
 
 
 def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    # ClreqParagraph: 避头尾 per GB/T 15834-2011 B.2 (ReportLab's own CJK wrap lets 「，」 start a line).
+    # ClreqParagraph: 避头尾 per GB/T 15834-2011 5.1 (ReportLab's own CJK wrap lets 「，」 start a line).
     return ClreqParagraph(escape(cite_laws(text)).replace("\n", "<br/>"), style)
 
 

@@ -6,8 +6,8 @@ full-width ，：；？！”’》〉 and the rule is never applied twice, so �
 next line, and it ignores ``CANNOT_END_LINE`` entirely. ``ClreqParagraph`` breaks every CJK paragraph here
 instead, pushing characters to the next line until the break is allowed.
 
-Sources: GB/T 15834-2011《标点符号用法》附录 B.2 (标点符号的位置和书写形式); W3C clreq
-"Requirements for Chinese Text Layout" §3.1.7 (行首行尾禁则).
+Sources: GB/T 15834-2011《标点符号用法》第5章 (标点符号的位置和书写形式, 5.1 横排文稿); W3C clreq
+"Requirements for Chinese Text Layout", 行首行尾禁则 (prohibition rules for line start and line end).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from reportlab.platypus import Paragraph
 from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
 from reportlab.rl_config import _FUZZ
 
-# GB/T 15834-2011 B.2 / clreq §3.1.7: 点号, 后引号, 后括号, 后书名号 (full and half width) never start a line.
+# GB/T 15834-2011 5.1 / clreq 行首行尾禁则: 点号, 后引号, 后括号, 后书名号 (full and half width) never start a line.
 CANNOT_START = frozenset(
     "、。，．：；？！）」』】〉》〕］｝〗〙”’…‥·％‰℃"  # full width
     "!),.:;?]}\"'%"  # half width
     "々ー〻ゝゞヽヾ"  # clreq: iteration marks and the prolonged sound mark
 )
-# GB/T 15834-2011 B.2 / clreq §3.1.7: 前引号, 前括号, 前书名号 never end a line.
+# GB/T 15834-2011 5.1 / clreq 行首行尾禁则: 前引号, 前括号, 前书名号 never end a line.
 CANNOT_END = frozenset("（「『【〈《〔［｛〖〘“‘([{")
-# GB/T 15834-2011 B.2: 破折号 and 省略号 are not split across lines.
+# GB/T 15834-2011 5.1: 破折号 and 省略号 are not split across lines.
 UNSPLIT = frozenset("—…")
 
 
