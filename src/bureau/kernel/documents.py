@@ -36,6 +36,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from bureau.kernel.dates import chinese_date, cn_datetime  # noqa: F401 — the documents' date forms, re-exported
+from bureau.kernel.linebreak import ClreqParagraph
 from bureau.kernel.models import Document
 
 if TYPE_CHECKING:
@@ -250,7 +251,8 @@ class SignatureBlock(Flowable):
 
 
 def _para(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(cite_laws(text)).replace("\n", "<br/>"), style)
+    # ClreqParagraph: 避头尾 per GB/T 15834-2011 5.1 (ReportLab's own CJK wrap lets 「，」 start a line).
+    return ClreqParagraph(escape(cite_laws(text)).replace("\n", "<br/>"), style)
 
 
 def render_pdf(spec: Spec) -> bytes:
