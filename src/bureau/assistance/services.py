@@ -1174,8 +1174,8 @@ def course_certify(*, actor: User, enrolment: Enrolment) -> Enrolment:
         if course.ends_on != course.starts_on:
             period += f"至{chinese_date(course.ends_on)}"
         co_organiser = course.co_organiser.full_name if course.co_organiser_id and course.co_organiser else ""
-        # one short sentence and a table: the long sentence with the course's title in it wrapped before its comma
-        # (a line began 「，完成全部课程」: the PDF engine breaks before a comma that follows a closing bracket)
+        # one short sentence and a table: the course's facts read best as rows (line breaking itself follows
+        # 避头尾 in every document since kernel/linebreak.py)
         blocks: list[Any] = [
             Para(f"兹证明{enrolment.trainee_name}参加本期培训，完成全部课程。"),
             Fields([("培训班", course.title), ("姓名", enrolment.trainee_name), ("身份证号码", mask_id_number(enrolment.id_number) or "—"),
