@@ -461,6 +461,11 @@ def test_the_co_organiser_records_attendance_and_seals_the_certificate(w, login,
     assert all(s.seal for s in signatures)
 
 
+def _line_text(line: Any) -> str:
+    # ReportLab's lines: (space, [text]) for one-frag paragraphs, else a line object whose words are frags
+    return "".join(map(str, line[1])) if isinstance(line, tuple) else "".join(f.text for f in line.words)
+
+
 def test_certificate_text_keeps_punctuation_off_the_start_of_a_line(w, monkeypatch, real_pdf):
     """The certificate's text is laid out so that no line starts with a comma (「，完成全部课程」 did): every
     paragraph is wrapped as the document engine wraps it and checked line by line; the PDF itself renders."""
@@ -483,7 +488,7 @@ def test_certificate_text_keeps_punctuation_off_the_start_of_a_line(w, monkeypat
         if isinstance(block, documents.Para):
             paragraph = documents._para(block.text, style)
             paragraph.wrap(width, 2000)
-            lines += ["".join(map(str, line[1])) for line in paragraph.blPara.lines]
+            lines += [_line_text(line) for line in paragraph.blPara.lines]
     assert lines and not [line for line in lines if line[:1] in "，。、；：）"]
     assert "完成全部课程" in "".join(lines)
     pdf_bytes = Document.objects.get(kind="course_certificate").file.open("rb").read()
