@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 import pytest
 from django.conf import settings
@@ -10,6 +11,8 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from bureau.kernel import calendar, sms
 from bureau.kernel.rules import forget_cached_rules
+
+AUDIT_MIGRATION = import_module("bureau.kernel.migrations.0004_throttle_heartbeat_keyed_audit")
 
 
 def _on_sqlite() -> bool:
@@ -40,6 +43,10 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
                 recorder.ensure_schema()
                 for app_label, name in MigrationLoader(connections[alias]).graph.nodes:
                     recorder.record_applied(app_label, name)
+                if connections[alias].vendor == "postgresql":
+                    # what a migration adds beyond the models: the audit trail's append-only trigger (kernel 0004)
+                    with connections[alias].cursor() as cursor:
+                        cursor.execute(AUDIT_MIGRATION.APPEND_ONLY)
     with django_db_blocker.unblock():
         _load_shipped_reference_data()
 
