@@ -71,6 +71,14 @@ def _run(request: HttpRequest, func: Callable[[], Any], success: str, form: Any 
     return True
 
 
+def _submit(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any], success: str) -> bool:
+    """A posted form: its errors as a message, else the service called with the cleaned data (`_run`)."""
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return False
+    return _run(request, lambda: call(form.cleaned_data), success)
+
+
 def _form_errors(form: Any) -> str:
     return "；".join(str(e) for errs in form.errors.values() for e in errs)
 
@@ -209,12 +217,9 @@ def checkup_assign(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def checkup_leader(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
-    form = F.LeaderForm(request.POST, experts=Expert.objects.filter(assignments__checkup=checkup))
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(request, lambda: services.checkup_choose_leader(actor=request.user, checkup=checkup,
-                                                             expert=form.cleaned_data["leader"]), "已确定组长")
+    _submit(request, F.LeaderForm(request.POST, experts=Expert.objects.filter(assignments__checkup=checkup)),
+            lambda d: services.checkup_choose_leader(actor=request.user, checkup=checkup, expert=d["leader"]),
+            "已确定组长")
     return redirect("assistance:checkup", pk=pk)
 
 
@@ -284,12 +289,8 @@ def checkup_settle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def checkup_rate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     checkup = _checkup_for(request.user, pk)
-    form = F.RatingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(request, lambda: services.checkup_rate(actor=request.user, checkup=checkup, **form.cleaned_data),
-             "感谢您的评价")
+    _submit(request, F.RatingForm(request.POST),
+            lambda d: services.checkup_rate(actor=request.user, checkup=checkup, **d), "感谢您的评价")
     return redirect("assistance:checkup", pk=pk)
 
 
@@ -446,12 +447,8 @@ def park_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def park_admission(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     park = _park_for(request.user, pk)
-    form = F.ParkAdmissionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(request, lambda: services.park_admission_record(actor=request.user, park=park, **form.cleaned_data),
-             "已登记项目引进安全审查")
+    _submit(request, F.ParkAdmissionForm(request.POST),
+            lambda d: services.park_admission_record(actor=request.user, park=park, **d), "已登记项目引进安全审查")
     return redirect("assistance:park", pk=pk)
 
 
@@ -485,13 +482,9 @@ def park_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def park_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _park_item_for(request.user, pk)
-    form = F.ParkProgressForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(request, lambda: services.park_progress_add(actor=request.user, item=item, **form.cleaned_data,
-                                                         files=request.FILES.getlist("files")),
-             "已记录进展")
+    _submit(request, F.ParkProgressForm(request.POST),
+            lambda d: services.park_progress_add(actor=request.user, item=item, **d,
+                                                 files=request.FILES.getlist("files")), "已记录进展")
     if request.POST.get("next") == "item":
         return redirect("assistance:park_item", pk=item.pk)
     return redirect("assistance:park", pk=item.park_id)
@@ -566,13 +559,9 @@ def first_use_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def first_use_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _first_use_for(request.user, pk)
-    form = F.FirstUseUploadForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(request, lambda: services.first_use_upload(actor=request.user, item=item,
-                                                        purpose=form.cleaned_data["purpose"],
-                                                        files=request.FILES.getlist("files")), "已上传")
+    _submit(request, F.FirstUseUploadForm(request.POST),
+            lambda d: services.first_use_upload(actor=request.user, item=item, purpose=d["purpose"],
+                                                files=request.FILES.getlist("files")), "已上传")
     return redirect("assistance:first_use_detail", pk=pk)
 
 
@@ -582,13 +571,9 @@ def first_use_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def first_use_panel(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _first_use_for(request.user, pk)
     experts = Expert.objects.filter(available=True)
-    form = F.FirstUsePanelForm(request.POST, experts=experts)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(request, lambda: services.first_use_panel(actor=request.user, item=item,
-                                                       experts=list(form.cleaned_data["experts"]),
-                                                       leader=form.cleaned_data["leader"]), "已组成论证专家组")
+    _submit(request, F.FirstUsePanelForm(request.POST, experts=experts),
+            lambda d: services.first_use_panel(actor=request.user, item=item, experts=list(d["experts"]),
+                                               leader=d["leader"]), "已组成论证专家组")
     return redirect("assistance:first_use_detail", pk=pk)
 
 
@@ -752,12 +737,8 @@ def report_spot_check(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         draw = _draws_for(request.user).filter(pk=draw_id, kind=RecordedDraw.Kind.SPOT_CHECK).first()
         if draw is None:
             raise Http404
-    form = F.SpotCheckForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(request, lambda: services.spot_check(actor=request.user, report=report, draw=draw, **form.cleaned_data),
-             "已记录抽查结果和信用记录")
+    _submit(request, F.SpotCheckForm(request.POST),
+            lambda d: services.spot_check(actor=request.user, report=report, draw=draw, **d), "已记录抽查结果和信用记录")
     if draw is not None:
         return redirect("assistance:draw", pk=draw.pk)
     return redirect("assistance:agency", pk=report.agency_id)
@@ -891,12 +872,8 @@ def course_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def course_session_add(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     course = _course_for(request.user, pk)
-    form = F.SessionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        _run(request, lambda: services.course_session_add(actor=request.user, course=course, **form.cleaned_data),
-             "已安排课次")
+    _submit(request, F.SessionForm(request.POST),
+            lambda d: services.course_session_add(actor=request.user, course=course, **d), "已安排课次")
     return redirect("assistance:course", pk=pk)
 
 
