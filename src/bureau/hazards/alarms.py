@@ -187,23 +187,29 @@ def _batch(source: AlarmSource, events: list[dict[str, Any]], now: dt.datetime, 
             digest, status, answer = stored[m.event_id]
             answered[id(m)] = (Answer(status, answer, replayed=True) if digest == m.digest
                                else _reused(m.event_id))
-    if fresh:
-        try:
-            with transaction.atomic():
-                alarms = Alarm.objects.bulk_create([Alarm(
-                    source_id=source.pk, enterprise_id=source.enterprise_id, region_id=source.region_id,
-                    risk_point_id=m.risk_point_id, alarm_ref=m.alarm_ref, tag=m.tag, level=m.level, value=m.value,
-                    unit=m.unit, message=m.text, raised_at=m.occurred_at) for m in fresh])
-                answers = [_alarm_answer(m, a, "accepted") for m, a in zip(fresh, alarms, strict=True)]
-                AlarmEvent.objects.bulk_create([AlarmEvent(
-                    source_id=source.pk, event_id=m.event_id, kind=m.kind, alarm=a, body_digest=m.digest,
-                    status_code=202, answer=answer) for m, a, answer in zip(fresh, alarms, answers, strict=True)])
-        except IntegrityError:
-            pass  # another message took one of them meanwhile: each goes the one-by-one way below
-        else:
-            answered.update({id(m): Answer(202, answer) for m, answer in zip(fresh, answers, strict=True)})
+    stored_now = _store_new(source, fresh) if fresh else []
+    if stored_now:
+        answered.update({id(m): Answer(202, answer) for m, answer in zip(fresh, stored_now, strict=True)})
     return [m if isinstance(m, Answer) else answered.get(id(m)) or _one_message(source, m, clear_minutes, points)
             for m in parsed]
+
+
+def _store_new(source: AlarmSource, fresh: list[ar.Message]) -> list[dict[str, Any]]:
+    """The new raises of one message stored together (alarms and their intake rows); their answers, or none when
+    another message took one of them meanwhile: then each goes the one-by-one way (`_one_message`)."""
+    try:
+        with transaction.atomic():
+            alarms = Alarm.objects.bulk_create([Alarm(
+                source_id=source.pk, enterprise_id=source.enterprise_id, region_id=source.region_id,
+                risk_point_id=m.risk_point_id, alarm_ref=m.alarm_ref, tag=m.tag, level=m.level, value=m.value,
+                unit=m.unit, message=m.text, raised_at=m.occurred_at) for m in fresh])
+            answers = [_alarm_answer(m, a, "accepted") for m, a in zip(fresh, alarms, strict=True)]
+            AlarmEvent.objects.bulk_create([AlarmEvent(
+                source_id=source.pk, event_id=m.event_id, kind=m.kind, alarm=a, body_digest=m.digest,
+                status_code=202, answer=answer) for m, a, answer in zip(fresh, alarms, answers, strict=True)])
+    except IntegrityError:
+        return []
+    return answers
 
 
 def _one_message(source: AlarmSource, message: ar.Message, clear_minutes: int, points: set[int]) -> Answer:
