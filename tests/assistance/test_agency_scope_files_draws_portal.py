@@ -136,3 +136,19 @@ def test_api_files_a_report_with_its_file_and_draws_spot_checks(w, login):
     draw_id = r.json()["id"]
     assert client.get(f"/api/v1/assistance/agencies/spot-check-draws/{draw_id}").json()["selected"] == r.json()["selected"]
     assert login(w.other_inspector).get(f"/api/v1/assistance/agencies/spot-check-draws/{draw_id}").status_code == 404
+
+
+def test_the_report_list_says_which_reports_were_spot_checked_in_a_fixed_number_of_queries(w, login,
+                                                                                         django_assert_max_num_queries):
+    """The agency's report list (API) marks each spot-checked report, without one query per report."""
+    a, user, staff = agency()
+    checked = _file(w, user, staff, number="R-1")
+    for n in range(2, 6):
+        _file(w, user, staff, number=f"R-{n}")
+    services.spot_check(actor=w.inspector, report=checked, result="qualified", findings="")
+    client = login(user)
+    client.get("/api/v1/assistance/agencies/reports")  # the session's first request fills the caches
+    with django_assert_max_num_queries(5):
+        rows = client.get("/api/v1/assistance/agencies/reports").json()
+    assert {r["report_number"]: r["spot_checked"] for r in rows} == {
+        "R-1": True, "R-2": False, "R-3": False, "R-4": False, "R-5": False}

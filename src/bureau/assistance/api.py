@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
@@ -28,6 +28,7 @@ from bureau.assistance.models import (
     CheckupFinding,
     Expert,
     RecordedDraw,
+    ReportSpotCheck,
 )
 from bureau.assistance.workflow import checkup_workflow
 from bureau.enterprises.models import Enterprise
@@ -397,12 +398,14 @@ def _report_out(r: AgencyReport, files: dict[int, object]) -> ReportOut:
     return ReportOut(id=r.pk, report_number=r.report_number, title=r.title, kind=r.kind,
                      scope=r.scope.code if r.scope else None, enterprise_name=r.enterprise.name,
                      issued_on=r.issued_on, file_sha256=getattr(attachment, "sha256", None),
-                     spot_checked=r.spot_checks.exists())
+                     spot_checked=r.spot_checked if hasattr(r, "spot_checked") else r.spot_checks.exists())
 
 
 @agencies_router.get("/reports", response=list[ReportOut], summary="评价报告（机构：本机构的；监管部门：辖区企业的）")
 def report_list(request: AuthenticatedRequest) -> list[ReportOut]:
-    rows = list(AgencyReport.objects.restrict(request.user).select_related("enterprise", "scope").order_by("-id")[:200])
+    checked = Exists(ReportSpotCheck.objects.filter(report=OuterRef("pk")))  # one query, not one per report
+    rows = list(AgencyReport.objects.restrict(request.user).select_related("enterprise", "scope")
+                .annotate(spot_checked=checked).order_by("-id")[:200])
     files = services.report_files(rows)
     return [_report_out(r, files) for r in rows]
 
