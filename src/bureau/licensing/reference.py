@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
+
 R, T, S = "required", "tolerable", "shared"
 
 COMMON_HEAD = [("申请书（网上填报自动生成）", R, ""), ("营业执照", S, "市场监管局共享"),
@@ -195,10 +197,13 @@ ELIGIBILITY_FROM = dt.date(2024, 1, 1)
 def seed_intake(item_model: Any, field_model: Any, eligibility_model: Any, material_model: Any) -> int:
     """Form fields, eligibility rows and the generated 申请书 flag for items that have none yet (also run by the
     migration, with its historical models). Returns how many items got rows."""
+    # set-based: a handful of queries whatever the catalogue's size (the suite's fixtures run this for every test)
+    with_fields = set(field_model.objects.values_list("item_id", flat=True).distinct())
+    with_rules = set(eligibility_model.objects.values_list("item_id", flat=True).distinct())
     seeded = 0
     for item in item_model.objects.all():
         touched = False
-        if item.code in FIELDS and not field_model.objects.filter(item=item).exists():
+        if item.code in FIELDS and item.pk not in with_fields:
             field_model.objects.bulk_create([
                 field_model(item=item, key=key, label=label, kind=kind, required=required, source=source,
                             choices=choices, help_text=help_text, basis=FIELD_BASIS, sort=i,
@@ -207,16 +212,16 @@ def seed_intake(item_model: Any, field_model: Any, eligibility_model: Any, mater
                 in enumerate(HEAD_FIELDS + FIELDS[item.code])])
             touched = True
         rows = [r for r in ELIGIBILITY if r[0] == item.code]
-        if rows and not eligibility_model.objects.filter(item=item).exists():
+        if rows and item.pk not in with_rules:
             eligibility_model.objects.bulk_create([
                 eligibility_model(item=item, industry=industry, sub_sector=sub, issuing_level=level, note=note,
                                   source=source, effective_from=ELIGIBILITY_FROM)
                 for _, industry, sub, level, note, source in rows])
             touched = True
-        material_model.objects.filter(item=item, name__in=GENERATED, generated=False).update(generated=True)
-        for name, key in SHARED_SOURCES.items():
-            material_model.objects.filter(item=item, name=name, shared_source="").update(shared_source=key)
         seeded += touched
+    material_model.objects.filter(name__in=GENERATED, generated=False).update(generated=True)
+    for name, key in SHARED_SOURCES.items():
+        material_model.objects.filter(name=name, shared_source="").update(shared_source=key)
     return seeded
 
 # what granting the item does to the certificate register (PermitItem.certificate_action): a 变更 amends the licence
@@ -327,8 +332,13 @@ def item_steps(item: Any) -> list[tuple[str, str, str, str]]:
 def seed_guide(item_model: Any, material_model: Any, field_model: Any, step_model: Any) -> int:
     """Fill the 办事指南 elements that are empty (also run by the migration with its historical models): where, who,
     when, how the result is delivered, the material forms, the 样表 examples and the steps. Returns items touched."""
+    # set-based: only the rows with an empty element are read (the suite's fixtures run this for every test)
+    keys = ("accepting_body", "location", "phone", "office_hours", "guide_source", "delivery")
+    empty = Q()
+    for key in keys:
+        empty |= Q(**{key: ""})
     touched = 0
-    for item in item_model.objects.all():
+    for item in item_model.objects.filter(empty):
         level = GUIDE_BY_LEVEL.get(item.level, GUIDE_BY_LEVEL["city"])
         updates = {key: value for key, value in {
             **level, "phone": GUIDE_PHONE, "office_hours": GUIDE_HOURS, "guide_source": GUIDE_SOURCE,
@@ -336,13 +346,15 @@ def seed_guide(item_model: Any, material_model: Any, field_model: Any, step_mode
             if not getattr(item, key)}
         if updates:
             item_model.objects.filter(pk=item.pk).update(**updates)
-        for m in material_model.objects.filter(item=item, form=""):
-            form = FORM_GENERATED if m.generated else FORM_SHARED if m.requirement == "shared" else FORM_UPLOAD
-            material_model.objects.filter(pk=m.pk).update(form=form)
-        for key, example in EXAMPLES.items():
-            field_model.objects.filter(item=item, key=key, example="").update(example=example)
-        if not step_model.objects.filter(item=item).exists():
-            step_model.objects.bulk_create([step_model(item=item, name=n, actor=a, limit=lim, note=note, sort=i)
-                                            for i, (n, a, lim, note) in enumerate(item_steps(item))])
         touched += bool(updates)
+    for m in material_model.objects.filter(form=""):
+        form = FORM_GENERATED if m.generated else FORM_SHARED if m.requirement == "shared" else FORM_UPLOAD
+        material_model.objects.filter(pk=m.pk).update(form=form)
+    blank = set(field_model.objects.filter(key__in=list(EXAMPLES), example="").values_list("key", flat=True))
+    for key in sorted(blank):
+        field_model.objects.filter(key=key, example="").update(example=EXAMPLES[key])
+    with_steps = set(step_model.objects.values_list("item_id", flat=True).distinct())
+    for item in item_model.objects.exclude(pk__in=with_steps):
+        step_model.objects.bulk_create([step_model(item=item, name=n, actor=a, limit=lim, note=note, sort=i)
+                                        for i, (n, a, lim, note) in enumerate(item_steps(item))])
     return touched
