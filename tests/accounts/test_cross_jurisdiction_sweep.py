@@ -14,6 +14,7 @@ Nothing may change: the audit trail has no new entry.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 
@@ -36,6 +37,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 
+@functools.cache
 def _pages_for(label: str) -> list[str]:
     """Routes of pages declared to act on `label` whose only parameter is that record's id."""
     routes = []
@@ -175,6 +177,7 @@ def _user_of(client: Client):
     return get_user_model().objects.get(pk=client.session["_auth_user_id"])
 
 
+@functools.cache
 def _api_serves(path: str, dataset: str) -> bool:
     """Whether the API operation at `path` (as the schema names it) belongs to `dataset`."""
     import importlib
@@ -205,6 +208,7 @@ def _downloads(record: object) -> list[str]:
     return urls
 
 
+@functools.cache
 def _exports_for(label: str) -> list[str]:
     return [route for route, namespace, view in url_patterns()
             if getattr(view, "bureau_acts_on", None) and view.bureau_acts_on[0][0] == label
