@@ -296,6 +296,12 @@ def _check_photos(photos: list[Any], *, already: int) -> int:
     return max_bytes
 
 
+def check_finding_photo(photo: Any) -> None:
+    """One finding photo on its own (JPG/PNG by content, size by rule assistance.photo_max_mb): what a refused
+    form keeps (kernel/staging.py)."""
+    check_upload(photo, allowed=PHOTO_TYPES, max_bytes=int(rule("assistance.photo_max_mb")) * 1024 * 1024)
+
+
 def finding_add_photos(*, actor: User, finding: CheckupFinding, photos: Sequence[Any]) -> list[Any]:
     """More photos for a finding already recorded (the expert's mobile client uploads them one request each)."""
     checkup = finding.checkup
@@ -580,6 +586,11 @@ def park_for_change(actor: User, park: ChemicalPark) -> ChemicalPark:
 PROGRESS_FILE_TYPES = frozenset({"pdf", "jpg", "jpeg", "png", "docx", "xlsx"})
 
 
+def check_progress_file(upload: Any) -> None:
+    """One progress attachment on its own (type by content, the site's size limit)."""
+    check_upload(upload, allowed=PROGRESS_FILE_TYPES)
+
+
 def park_progress_add(*, actor: User, item: ParkRemediationItem, percent: int, note: str,
                       on: dt.date | None = None, files: Sequence[Any] = ()) -> ParkProgress:
     """A progress report of a park remediation item (workflow park_items: `progress`, or `complete` at 100 %).
@@ -716,6 +727,11 @@ def first_use_transition(*, actor: User, item: FirstUseProcess, action: str, not
 
 
 MATERIAL_TYPES = frozenset({"pdf", "docx", "xlsx", "ofd"})
+
+
+def check_material_file(upload: Any) -> None:
+    """One first-use material on its own (type by content, the site's size limit)."""
+    check_upload(upload, allowed=MATERIAL_TYPES)
 
 
 def first_use_upload(*, actor: User, item: FirstUseProcess, purpose: str, files: Sequence[Any]) -> list[Any]:
