@@ -4,6 +4,7 @@ names every bad file, and a resubmission attaches the kept files once; another u
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -16,7 +17,7 @@ from bureau.hazards.models import CheckFrequency, ScheduledCheck, SitePlan
 from bureau.kernel import staging
 from bureau.kernel.models import Attachment, StagedUpload
 from tests.factories import messages_of
-from tests.hazards.factories import PNG, bureau_hazard, pdf, png
+from tests.hazards.factories import PNG, bureau_hazard, pdf, png, today
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,47 @@ def test_another_users_site_plan_token_is_refused(w, login):
     r = login(w.owner).post("/hazards/map/plan/", {"title": "图" * 81, "image": plan_png()})
     answer = login(colleague).post("/hazards/map/plan/", {"title": "总图", **carried(r, "image")})
     assert answer.status_code == 400 and not SitePlan.objects.exists() and StagedUpload.objects.count() == 1
+
+
+def _listing(w):
+    from bureau.hazards.services import listing_create
+
+    h = bureau_hazard(w, step="rectifying", grade="major")
+    return listing_create(actor=w.head, hazard=h, reason="资金大", deadline=today() + dt.timedelta(days=60))
+
+
+def test_refused_listing_evidence_keeps_the_good_file_names_every_bad_one_and_attaches_once(w, login):
+    """Rule (issue 17.2): 挂牌督办 evidence with bad files saves nothing, keeps the good file, names each bad one;
+    the retry with the kept file attaches it once; a colleague's token does nothing."""
+    from tests.factories import make_user
+    listing = _listing(w)
+    url = f"/hazards/listings/{listing.pk}/evidence/"
+    r = login(w.owner).post(url, {"files": [pdf("改造合同.pdf"), fake_pdf(), exe()], "note": "合同"})
+    page = r.content.decode()
+    assert r.status_code == 400 and not listing.attachments().exists()
+    assert "假报告.pdf" in page and "病毒.exe" in page and "已选择：改造合同.pdf（" in page
+    tokens = carried(r, key="evidence_staged")
+    colleague = make_user(roles=["enterprise"], enterprise=w.enterprise, real_name="企业 王")
+    assert login(colleague).post(url, tokens).status_code == 400 and StagedUpload.objects.count() == 1
+    assert login(w.owner).post(url, tokens).status_code == 302
+    assert list(listing.attachments().values_list("original_name", flat=True)) == ["改造合同.pdf"]
+    assert login(w.owner).post(url, tokens).status_code == 400 and listing.attachments().count() == 1
+
+
+def test_refused_recheck_request_keeps_its_evidence_and_the_listing_unchanged(w, login):
+    """Rule (issue 17.2): 申请核查销号 with a bad file changes nothing and keeps the good file beside the request's
+    input; the retry with the kept file moves the listing with it."""
+    from bureau.hazards.services import listing_entry_add
+    listing = _listing(w)
+    listing_entry_add(actor=w.owner, listing=listing, kind="progress", percent=100, text="改造完成")
+    url = f"/hazards/listings/{listing.pk}/act/request_recheck/"
+    client = login(w.owner)
+    r = client.post(url, {"note": "申请核查", "files": [png("切断阀.png"), exe()]})
+    listing.refresh_from_db()
+    assert r.status_code == 400 and listing.state == "listed" and not listing.attachments().exists()
+    assert "病毒.exe" in messages_of(r) and "已选择：切断阀.png（" in r.content.decode()
+    assert "申请核查" in r.content.decode() and "evidence_staged" not in r.context
+    done = client.post(url, {"note": "申请核查", **carried(r, key="request_staged")})
+    listing.refresh_from_db()
+    assert done.status_code == 302 and listing.state == "recheck_requested"
+    assert list(listing.attachments().values_list("original_name", flat=True)) == ["切断阀.png"]

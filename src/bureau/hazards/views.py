@@ -75,10 +75,6 @@ PARTICIPANTS = (ENTERPRISE, *BUREAU)
 READERS = (*PARTICIPANTS, EXPERT)  # an expert reads the hazards of the checkups it took part in (their verification)
 
 
-def _files(request: HttpRequest) -> list[Any]:
-    return request.FILES.getlist("files")
-
-
 @login_required
 @for_roles(*READERS)
 @acts_on("hazards.Hazard")
@@ -395,7 +391,13 @@ def listing_new(request: AuthenticatedRequest, hazard_pk: int) -> HttpResponse:
 @for_roles(*PARTICIPANTS)
 @acts_on("hazards.ListedSupervision")
 def listing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    listing = queries.get_listing_for(request.user, pk)
+    return _render_listing(request, queries.get_listing_for(request.user, pk))
+
+
+def _render_listing(request: AuthenticatedRequest, listing: ListedSupervision, *, status: int = 200, **extra: Any
+                    ) -> HttpResponse:
+    """The listing page; after a refused upload (status 400) with the files kept for the form that was sent
+    (`evidence_staged` or `request_staged`, kernel/staging.py)."""
     entries = list(listing.entries.all())
     latest = next((e.percent for e in reversed(entries) if e.kind == "progress" and e.percent is not None), None)
     actions = listing_workflow.available(listing, request.user)
@@ -412,8 +414,8 @@ def listing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                              .filter(pk=listing.pk).exists()),
         "files_with_request": any(t.action == "request_recheck" for t in actions),
         "recheck_refusal": (recheck.refusal(listing, request.user)
-                            if recheck is not None and recheck.roles & request.user.role_codes else None),
-    })
+                            if recheck is not None and recheck.roles & request.user.role_codes else None), **extra,
+    }, status=status)
 
 
 @login_required
@@ -444,14 +446,31 @@ def listing_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
                 "remove": services.listing_remove}
     if action not in handlers:
         raise Http404
-    extra = {"files": _files(request)} if action == "request_recheck" else {}
     try:
-        handlers[action](actor=request.user, listing=listing, note=note, **extra)
+        if action == "request_recheck":  # the evidence chosen now plus the files kept from a refused request
+            with staging.claiming(request) as files:
+                handlers[action](actor=request.user, listing=listing, note=note, files=files.getlist("files"))
+        else:
+            handlers[action](actor=request.user, listing=listing, note=note)
     except DomainError as exc:
+        if action == "request_recheck":
+            return _refused_listing_upload(request, listing, exc, "request_staged")
         messages.error(request, exc.message)
     else:
         messages.success(request, "已办理：" + listing_workflow.action_label(action))
     return redirect("hazards:listing", pk=pk)
+
+
+def _refused_listing_upload(request: AuthenticatedRequest, listing: ListedSupervision, exc: DomainError,
+                            staged_as: str) -> HttpResponse:
+    """As _refused_upload, on the listing page."""
+    staged, file_errors = staging.keep_after_refusal(
+        request, lambda _field, upload: services.check_evidence_file(upload), fields=lambda f: f == "files")
+    for message in dict.fromkeys([exc.message, *file_errors]):  # each once, in order
+        if message:
+            messages.error(request, message)
+    return _render_listing(request, queries.get_listing_for(request.user, listing.pk), status=400,
+                           posted_note=request.POST.get("note", ""), **{staged_as: staged})
 
 
 @login_required
@@ -461,10 +480,12 @@ def listing_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Upload rectification evidence to a listing under supervision."""
     listing = queries.get_listing_for(request.user, pk)
     try:
-        saved = services.listing_evidence_add(actor=request.user, listing=listing, files=_files(request),
-                                              note=request.POST.get("note", ""))
+        # the files chosen now plus those kept from a refused upload (kernel/staging.py)
+        with staging.claiming(request) as files:
+            saved = services.listing_evidence_add(actor=request.user, listing=listing, files=files.getlist("files"),
+                                                  note=request.POST.get("note", ""))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        return _refused_listing_upload(request, listing, exc, "evidence_staged")
     else:
         messages.success(request, f"已上传整改佐证 {len(saved)} 个")
     return redirect("hazards:listing", pk=pk)
