@@ -113,3 +113,34 @@ def test_refused_tolerated_supplement_keeps_the_good_file_and_the_retry_uses_it_
     assert done.status_code == 302 and c.status == "reported" and not StagedUpload.objects.exists()
     assert sorted(m.attachment.original_name for m in app.materials.filter(material_id__in=tolerated)) == sorted(
         f"补交{k}.pdf" for k in tolerated)
+
+
+def test_refused_review_commitment_report_keeps_its_evidence_and_the_retry_uses_it_once(world, login):
+    """Rule (issue 17.2, measure I.3 in review): 报告整改完成 without the text but with one good and one bad file is
+    refused with nothing changed, the good file kept for this commitment and the bad one named; the retry reports
+    with the kept file once; a colleague's token does nothing."""
+    from bureau.licensing import tolerance
+
+    item = world.items["hazchem_operation"]
+    app = application_submit(actor=world.qiye, item=item, files=files_for(item))
+    s.application_accept(actor=world.officer, application=app)
+    s.application_site_verify(actor=world.officer, application=app, result="储存区防火间距不足")
+    c = tolerance.review_tolerance_open(actor=world.officer, application=app, found_in="site", problems="防火间距不足")
+    s.commitment_sign(actor=world.qiye, commitment=c, deadline=s.today() + dt.timedelta(days=5),
+                      preventive_measures="减量储存", rectification_plan="增设防火墙")
+    c = Commitment.objects.get(pk=c.pk)
+    url = f"/licensing/{app.pk}/commitments/{c.pk}/report/"
+    r = login(world.qiye).post(url, {"version": c.version, "text": "", "evidence": [pdf("防火墙验收.pdf"), exe()]})
+    page = r.content.decode()
+    c.refresh_from_db()
+    assert r.status_code == 400 and c.status == "signed" and not c.attachments().exists()
+    assert "请说明整改完成情况" in page and "病毒.exe" in page and "已选择：防火墙验收.pdf（" in page
+    tokens = carried(r, "report_staged")
+    colleague = make_user("t_colleague", roles=["enterprise"], enterprise=world.enterprise)
+    login(colleague).post(url, {"version": c.version, "text": "已整改", **tokens})
+    c.refresh_from_db()
+    assert c.status == "signed" and StagedUpload.objects.count() == 1
+    done = login(world.qiye).post(url, {"version": c.version, "text": "已增设防火墙", **tokens})
+    c.refresh_from_db()
+    assert done.status_code == 302 and c.status == "reported" and not StagedUpload.objects.exists()
+    assert [a.original_name for a in c.attachments()] == ["防火墙验收.pdf"]

@@ -588,8 +588,10 @@ def commitment_step(request: AuthenticatedRequest, pk: int, cid: int, op: str) -
                                      rectification_plan=post.get("rectification_plan", ""))
             messages.success(request, "承诺书已签署")
         elif op == "report":
-            tolerance.commitment_report(actor=request.user, commitment=row, text=post.get("text", ""),
-                                        files=request.FILES.getlist("evidence"))
+            # the evidence chosen now plus the files kept from a refused report (kernel/staging.py)
+            with staging.claiming(request) as posted:
+                tolerance.commitment_report(actor=request.user, commitment=row, text=post.get("text", ""),
+                                            files=posted.getlist("evidence"))
             messages.success(request, "已报告整改完成，等待核验")
         elif op in {"verify", "send_back"}:
             tolerance.commitment_verify(actor=request.user, commitment=row, passed=op == "verify",
@@ -598,6 +600,14 @@ def commitment_step(request: AuthenticatedRequest, pk: int, cid: int, op: str) -
         else:
             raise Http404
     except DomainError as exc:
+        if op == "report":  # the page again with the text and the good files kept for this commitment
+            staged, file_errors = staging.keep_after_refusal(request, _check_apply_upload,
+                                                             fields=lambda f: f == "evidence")
+            for message in dict.fromkeys([exc.message, *file_errors]):
+                if message:
+                    messages.error(request, message)
+            return _render_detail(request, pk, status=409 if isinstance(exc, Conflict) else 400,
+                                  report_staged=staged, report_cid=row.pk, report_text=post.get("text", ""))
         messages.error(request, exc.message)
     return redirect("licensing:detail", pk=pk)
 
