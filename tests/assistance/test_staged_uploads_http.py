@@ -142,3 +142,35 @@ def test_refused_park_progress_keeps_the_good_file_and_the_retry_uses_it_once(w,
     mine = ParkProgress.objects.exclude(pk=theirs.pk).get()
     assert [a.original_name for a in services.progress_files(item)[mine.pk]] == ["验收记录.pdf"]
     assert not StagedUpload.objects.exists()
+
+
+# -- the agency's evaluation report ---------------------------------------------------------------------------------
+
+
+def test_refused_agency_report_keeps_its_file_and_the_retry_files_it_once(w, login):
+    """Rule (issue 17.2): a report refused for another field (one signer; 应急管理部令第1号 wants two) keeps the
+    report file; a bad file is named and not kept; the retry with the kept file files the report with it once; a
+    colleague's token does nothing."""
+    from bureau.assistance.models import AgencyReport
+    from tests.assistance.factories import agency, report_pdf
+
+    a, user, staff = agency()
+    url = f"/assistance/agencies/{a.pk}/"
+    data = {"enterprise": w.enterprise.uscc, "kind": "status", "report_number": "YH-1", "title": "现状评价",
+            "issued_on": today().isoformat(), "conclusion": "符合"}
+    r = login(user).post(url, {**data, "signers": [staff[0].pk], "file": report_pdf("现状评价报告.pdf")})
+    page = r.content.decode()
+    assert r.status_code == 400 and not AgencyReport.objects.exists() and "两名" in page
+    assert "已选择：现状评价报告.pdf（" in page
+    bad = login(user).post(url, {**data, "signers": [staff[0].pk], "file": SimpleUploadedFile("扫描.pdf", b"x")})
+    assert bad.status_code == 400 and "扫描.pdf" in bad.content.decode() and not bad.context["staged"]
+    tokens = carried(r, "file")
+    colleague = make_user(roles=["agency"], organisation=user.organisation)
+    login(colleague).post(url, {**data, "signers": [staff[0].pk, staff[1].pk], **tokens})
+    assert not AgencyReport.objects.exists() and StagedUpload.objects.count() == 1
+    done = login(user).post(url, {**data, "signers": [staff[0].pk, staff[1].pk], **tokens})
+    assert done.status_code == 302
+    report = AgencyReport.objects.get()
+    assert services.report_files([report])[report.pk].original_name == "现状评价报告.pdf"
+    again = login(user).post(url, {**data, "report_number": "YH-2", "signers": [staff[0].pk, staff[1].pk], **tokens})
+    assert again.status_code == 400 and AgencyReport.objects.count() == 1

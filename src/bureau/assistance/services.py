@@ -891,6 +891,11 @@ def observation_attendance(*, actor: User, signup: ObservationSignup, attended: 
 REPORT_TYPES = frozenset({"pdf", "ofd"})
 
 
+def check_report_file(upload: Any) -> None:
+    """The report file on its own: PDF or OFD by content, size by rule assistance.report_max_mb."""
+    check_upload(upload, allowed=REPORT_TYPES, max_bytes=int(rule("assistance.report_max_mb")) * 1024 * 1024)
+
+
 def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, title: str, issued_on: dt.date,
                 conclusion: str, signers: Sequence[AgencyStaff], file: Any = None,
                 scope: AgencyScope | None = None) -> AgencyReport:
@@ -930,8 +935,7 @@ def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, 
         raise DomainError("签字人员须为本机构在职评价人员", field="signers")
     if file is None:
         raise DomainError("请上传评价报告文件（PDF 或 OFD）", field="file")
-    max_bytes = int(rule("assistance.report_max_mb")) * 1024 * 1024
-    check_upload(file, allowed=REPORT_TYPES, max_bytes=max_bytes)
+    check_report_file(file)
     if AgencyReport.objects.filter(agency=agency, report_number=report_number.strip()).exists():
         raise DomainError("报告编号已存在", field="report_number")
     with transaction.atomic():
@@ -939,7 +943,8 @@ def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, 
                                              report_number=report_number.strip(), title=title.strip(),
                                              issued_on=issued_on, conclusion=conclusion.strip(), filed_by=actor)
         report.signers.set(signers)
-        save_upload(file, owner=report, purpose="report_file", actor=actor, allowed=REPORT_TYPES, max_bytes=max_bytes)
+        save_upload(file, owner=report, purpose="report_file", actor=actor, allowed=REPORT_TYPES,
+                    max_bytes=int(rule("assistance.report_max_mb")) * 1024 * 1024)
         audit(actor, "assistance.report_file", report, summary=f"报送评价报告：{report.title}")
     return report
 

@@ -758,14 +758,31 @@ def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     form = None
     status = 200
+    staged: dict[str, Any] = {}
     if is_own:
         form = F.ReportForm(request.POST or None, request.FILES or None, enterprises=Enterprise.objects.all(),
                             staff=agency.staff.filter(active=True))
         if request.method == "POST":
-            if form.is_valid() and _run(request, lambda: services.report_file(actor=user, **form.cleaned_data),
-                                        "已报送评价报告", form):
+            try:
+                # the report file chosen now, else the one kept from a refused filing (kernel/staging.py)
+                with staging.claiming(request) as files:
+                    form = F.ReportForm(request.POST, files, enterprises=Enterprise.objects.all(),
+                                        staff=agency.staff.filter(active=True))
+                    if not form.is_valid():
+                        raise DomainError("")  # the form's own messages; the file is kept
+                    services.report_file(actor=user, **form.cleaned_data)
+            except DomainError as exc:
+                staged, file_errors = staging.keep_after_refusal(
+                    request, lambda _f, upload: services.check_report_file(upload), fields=lambda f: f == "file")
+                if exc.message and exc.message not in file_errors:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                for message in file_errors:
+                    form.add_error("file", message)
+                staging.not_required(form, staged)
+                status = 400
+            else:
+                messages.success(request, "已报送评价报告")
                 return redirect("assistance:agency", pk=pk)
-            status = 400
     reports = list(AgencyReport.objects.restrict(user).filter(agency=agency).select_related("enterprise", "scope")
                    .prefetch_related("signers", "spot_checks")[:100])
     files = services.report_files(reports)
@@ -776,7 +793,7 @@ def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "a": agency, "staff": agency.staff.all(), "reports": reports, "form": form,
         "may_check": may_check, "is_own": is_own,
         "credit": services.agency_credit(agency), "records": agency.credit_records.all()[:50],
-        "check_form": F.SpotCheckForm()}, status=status)
+        "check_form": F.SpotCheckForm(), "staged": staged}, status=status)
 
 
 @login_required
