@@ -765,8 +765,8 @@ def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if request.method == "POST":
             try:
                 # the report file chosen now, else the one kept from a refused filing (kernel/staging.py)
-                with staging.claiming(request) as files:
-                    form = F.ReportForm(request.POST, files, enterprises=Enterprise.objects.all(),
+                with staging.claiming(request) as posted:
+                    form = F.ReportForm(request.POST, posted, enterprises=Enterprise.objects.all(),
                                         staff=agency.staff.filter(active=True))
                     if not form.is_valid():
                         raise DomainError("")  # the form's own messages; the file is kept
