@@ -81,10 +81,12 @@ def _submit(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], An
 
 
 def _submit_with_files(request: HttpRequest, form: Any, field: str, check: Callable[[Any], Any],
-                       call: Callable[[dict[str, Any], list[Any]], Any], success: str) -> tuple[bool, dict[str, Any]]:
+                       call: Callable[[dict[str, Any], list[Any]], Any], success: str
+                       ) -> tuple[int, dict[str, Any]]:
     """A posted form with files (kernel/staging.py): the service gets the files chosen now plus those kept from a
     refused submission. On a refusal nothing is written, the form carries every error (each bad file by name) and
-    the files that passed `check` are kept: returns (False, staged) for the page shown again."""
+    the files that passed `check` are kept: returns (the answer's status, staged) for the page shown again; (0, {})
+    when the service did it."""
     try:
         if not form.is_valid():
             raise DomainError("")  # the form's own messages; the files are kept
@@ -97,9 +99,9 @@ def _submit_with_files(request: HttpRequest, form: Any, field: str, check: Calla
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         for message in file_errors:
             form.add_error(None, message)
-        return False, staged
+        return exc.status, staged
     messages.success(request, success)
-    return True, {}
+    return 0, {}
 
 
 def _form_errors(form: Any) -> str:
@@ -260,11 +262,11 @@ def checkup_finding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal)
         return redirect("assistance:checkup", pk=pk)
     form = F.FindingForm(request.POST)
-    done, staged = _submit_with_files(
+    refused, staged = _submit_with_files(
         request, form, "photos", services.check_finding_photo,
         lambda d, photos: services.finding_add(actor=request.user, checkup=checkup, **d, photos=photos), "已记录问题")
-    if not done:
-        return _checkup_page(request, checkup, finding_form=form, staged=staged, status=400)
+    if refused:
+        return _checkup_page(request, checkup, finding_form=form, staged=staged, status=refused)
     return redirect("assistance:checkup", pk=pk)
 
 
@@ -515,13 +517,13 @@ def _park_item_page(request: AuthenticatedRequest, item: ParkRemediationItem, *,
 def park_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _park_item_for(request.user, pk)
     form = F.ParkProgressForm(request.POST)
-    done, staged = _submit_with_files(
+    refused, staged = _submit_with_files(
         request, form, "files", services.check_progress_file,
         lambda d, files: services.park_progress_add(actor=request.user, item=item, **d, files=files), "已记录进展")
-    if not done and (request.POST.get("next") == "item" or request.FILES or staged):
+    if refused and (request.POST.get("next") == "item" or request.FILES or staged):
         # the item's page again with what was typed and the files kept (a redirect would lose them)
-        return _park_item_page(request, _park_item_for(request.user, pk), form=form, staged=staged, status=400)
-    if not done:
+        return _park_item_page(request, _park_item_for(request.user, pk), form=form, staged=staged, status=refused)
+    if refused:
         messages.error(request, _form_errors(form))
     if request.POST.get("next") == "item":
         return redirect("assistance:park_item", pk=item.pk)
@@ -608,15 +610,15 @@ def _first_use_page(request: AuthenticatedRequest, item: FirstUseProcess, codes:
 def first_use_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _first_use_for(request.user, pk)
     form = F.FirstUseUploadForm(request.POST)
-    done, staged = _submit_with_files(
+    refused, staged = _submit_with_files(
         request, form, "files", services.check_material_file,
         lambda d, files: services.first_use_upload(actor=request.user, item=item, purpose=d["purpose"], files=files),
         "已上传")
-    if not done:  # the page again with the chosen category and the files kept (a redirect would lose them)
+    if refused:  # the page again with the chosen category and the files kept (a redirect would lose them)
         item = _first_use_for(request.user, pk)
         actions = first_use_workflow.available(item, request.user)
         return _first_use_page(request, item, [t.action for t in actions], actions, upload_form=form, staged=staged,
-                               status=400)
+                               status=refused)
     return redirect("assistance:first_use_detail", pk=pk)
 
 

@@ -199,7 +199,7 @@ def _refused_upload(request: AuthenticatedRequest, hazard: Hazard, exc: DomainEr
             messages.error(request, message)
     note = request.POST.get("note", "")
     kept = {"posted_note": note} if staged_as == "evidence_staged" else {"note_form": NoteForm({"note": note})}
-    return _render_detail(request, queries.get_hazard_for(request.user, hazard.pk), status=400,
+    return _render_detail(request, queries.get_hazard_for(request.user, hazard.pk), status=exc.status,
                           **{staged_as: staged}, **kept)
 
 
@@ -469,7 +469,7 @@ def _refused_listing_upload(request: AuthenticatedRequest, listing: ListedSuperv
     for message in dict.fromkeys([exc.message, *file_errors]):  # each once, in order
         if message:
             messages.error(request, message)
-    return _render_listing(request, queries.get_listing_for(request.user, listing.pk), status=400,
+    return _render_listing(request, queries.get_listing_for(request.user, listing.pk), status=exc.status,
                            posted_note=request.POST.get("note", ""), **{staged_as: staged})
 
 
@@ -631,6 +631,7 @@ def check_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         with staging.claiming(request) as files:
             services.check_in(actor=user, check=check, photos=files.getlist("photos"), **form.cleaned_data)
     except DomainError as exc:
+        status = exc.status
         staged, file_errors = staging.keep_after_refusal(
             request, lambda _field, photo: services.check_checkin_photo(photo), fields=lambda f: f == "photos")
         if exc.message and exc.field in form.fields:
@@ -646,7 +647,7 @@ def check_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "hazards/check.html", {
         "c": check, "form": form, "may_check_in": True, "photos": [], "not_yet": False, "staged": staged,
         "photo_errors": errors,
-    }, status=400)
+    }, status=status)
 
 
 def _site_map_context(user: User, enterprise: Enterprise, editable: bool) -> dict[str, Any]:
@@ -701,6 +702,7 @@ def site_plan_upload(request: AuthenticatedRequest) -> HttpResponse:
                 raise DomainError("")  # the form's own messages; the image is kept
             services.site_plan_upload(actor=request.user, enterprise=enterprise, **form.cleaned_data)
     except DomainError as exc:
+        status = exc.status
         staged, file_errors = staging.keep_after_refusal(
             request, lambda _field, image: services.check_site_plan_image(image), fields=lambda f: f == "image")
         if exc.message and exc.message not in file_errors:
@@ -714,7 +716,7 @@ def site_plan_upload(request: AuthenticatedRequest) -> HttpResponse:
     context = _site_map_context(request.user, enterprise, _may_change_register(request.user))
     context["plan_form"] = form
     context["staged"] = staged
-    return render(request, "hazards/site_map.html", context, status=400)
+    return render(request, "hazards/site_map.html", context, status=status)
 
 
 @login_required

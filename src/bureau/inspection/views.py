@@ -277,7 +277,7 @@ def inspection_action(request: AuthenticatedRequest, pk: int, action: str) -> Ht
                     request, lambda _field, photo: services.check_result_photo(photo), fields=lambda f: f == "photos")
                 for message in dict.fromkeys([exc.message, *file_errors]):  # each once
                     messages.error(request, f"第 {item.seq} 项未保存：{message}")
-                return _staff_detail(request, queries.get_inspection_for(user, pk), status=400, staged=staged,
+                return _staff_detail(request, queries.get_inspection_for(user, pk), status=exc.status, staged=staged,
                                      staged_item=item.pk, posted={"outcome": post.get("outcome", ""),
                                                                   "note": post.get("note", "")})
             messages.success(request, f"已记录第 {item.seq} 项")

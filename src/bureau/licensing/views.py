@@ -424,7 +424,7 @@ def _refused_materials(request: AuthenticatedRequest, pk: int, exc: DomainError,
     for message in dict.fromkeys([exc.message, *file_errors]):  # each once
         if message:
             messages.error(request, message)
-    return _render_detail(request, pk, status=409 if isinstance(exc, Conflict) else 400, **{staged_as: staged})
+    return _render_detail(request, pk, status=exc.status, **{staged_as: staged})
 
 
 def _joint_officers(user: Any) -> list[Any]:
@@ -606,7 +606,7 @@ def commitment_step(request: AuthenticatedRequest, pk: int, cid: int, op: str) -
             for message in dict.fromkeys([exc.message, *file_errors]):
                 if message:
                     messages.error(request, message)
-            return _render_detail(request, pk, status=409 if isinstance(exc, Conflict) else 400,
+            return _render_detail(request, pk, status=exc.status,
                                   report_staged=staged, report_cid=row.pk, report_text=post.get("text", ""))
         messages.error(request, exc.message)
     return redirect("licensing:detail", pk=pk)
