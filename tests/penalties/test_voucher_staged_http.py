@@ -119,3 +119,16 @@ def test_a_conflict_after_the_file_was_stored_leaves_nothing(w, case, login, mon
     assert r.status_code == 409 and nothing_changed(case)
     assert stored_names and not any(storage.exists(name) for storage, name in stored_names)
     assert "已选择：缴款凭证.pdf（" in r.content.decode()
+
+
+def test_an_expired_kept_voucher_is_not_used(w, case, login):
+    """Rule kernel.staged_upload_hours (24 小时): a kept file older than the period is not used; the form asks for
+    the file again and nothing is saved."""
+    client = login(w.company_user)
+    r = post(client, case, amount="20001", file=SimpleUploadedFile("缴款凭证.pdf", PDF, content_type="application/pdf"))
+    StagedUpload.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    late = client.post(f"/penalties/cases/{case.pk}/act/submit_voucher/", {
+        "voucher-amount": "20000", "voucher-paid_on": timezone.localdate().isoformat(),
+        "voucher-number": "FS14080226000123",
+        staging.FIELD_PREFIX + "voucher-file": r.context["staged"]["voucher-file"][0].token})
+    assert late.status_code == 400 and "请上传缴款凭证文件" in late.content.decode() and nothing_changed(case)
