@@ -208,3 +208,25 @@ def test_refused_recheck_request_keeps_its_evidence_and_the_listing_unchanged(w,
     listing.refresh_from_db()
     assert done.status_code == 302 and listing.state == "recheck_requested"
     assert list(listing.attachments().values_list("original_name", flat=True)) == ["切断阀.png"]
+
+
+def test_another_users_token_does_nothing_on_the_acceptance_and_recheck_requests(w, login):
+    """Rule (kernel/staging.py): on 申请验收 and 申请核查销号 a colleague sending the first user's tokens moves the
+    record without those files; the staged files stay with who chose them."""
+    from bureau.hazards.services import listing_entry_add
+    from tests.factories import make_user
+    colleague = make_user(roles=["enterprise"], enterprise=w.enterprise, real_name="企业 王")
+    h = bureau_hazard(w, step="rectifying")
+    r = login(w.owner).post(f"/hazards/{h.pk}/act/request_acceptance/", {"note": "完成", "files": [pdf(), exe()]})
+    login(colleague).post(f"/hazards/{h.pk}/act/request_acceptance/", {"note": "完成",
+                                                                      **carried(r, key="request_staged")})
+    h.refresh_from_db()
+    assert h.state == "awaiting_acceptance" and evidence(h) == [] and StagedUpload.objects.count() == 1
+    listing = _listing(w)
+    listing_entry_add(actor=w.owner, listing=listing, kind="progress", percent=100, text="改造完成")
+    url = f"/hazards/listings/{listing.pk}/act/request_recheck/"
+    r = login(w.owner).post(url, {"note": "申请核查", "files": [png("阀.png"), exe()]})
+    login(colleague).post(url, {"note": "申请核查", **carried(r, key="request_staged")})
+    listing.refresh_from_db()
+    assert listing.state == "recheck_requested" and not listing.attachments().exists()
+    assert StagedUpload.objects.count() == 2
