@@ -296,6 +296,12 @@ def _check_photos(photos: list[Any], *, already: int) -> int:
     return max_bytes
 
 
+def check_finding_photo(photo: Any) -> None:
+    """One finding photo on its own (JPG/PNG by content, size by rule assistance.photo_max_mb): what a refused
+    form keeps (kernel/staging.py)."""
+    check_upload(photo, allowed=PHOTO_TYPES, max_bytes=int(rule("assistance.photo_max_mb")) * 1024 * 1024)
+
+
 def finding_add_photos(*, actor: User, finding: CheckupFinding, photos: Sequence[Any]) -> list[Any]:
     """More photos for a finding already recorded (the expert's mobile client uploads them one request each)."""
     checkup = finding.checkup
@@ -580,6 +586,11 @@ def park_for_change(actor: User, park: ChemicalPark) -> ChemicalPark:
 PROGRESS_FILE_TYPES = frozenset({"pdf", "jpg", "jpeg", "png", "docx", "xlsx"})
 
 
+def check_progress_file(upload: Any) -> None:
+    """One progress attachment on its own (type by content, the site's size limit)."""
+    check_upload(upload, allowed=PROGRESS_FILE_TYPES)
+
+
 def park_progress_add(*, actor: User, item: ParkRemediationItem, percent: int, note: str,
                       on: dt.date | None = None, files: Sequence[Any] = ()) -> ParkProgress:
     """A progress report of a park remediation item (workflow park_items: `progress`, or `complete` at 100 %).
@@ -716,6 +727,11 @@ def first_use_transition(*, actor: User, item: FirstUseProcess, action: str, not
 
 
 MATERIAL_TYPES = frozenset({"pdf", "docx", "xlsx", "ofd"})
+
+
+def check_material_file(upload: Any) -> None:
+    """One first-use material on its own (type by content, the site's size limit)."""
+    check_upload(upload, allowed=MATERIAL_TYPES)
 
 
 def first_use_upload(*, actor: User, item: FirstUseProcess, purpose: str, files: Sequence[Any]) -> list[Any]:
@@ -875,6 +891,11 @@ def observation_attendance(*, actor: User, signup: ObservationSignup, attended: 
 REPORT_TYPES = frozenset({"pdf", "ofd"})
 
 
+def check_report_file(upload: Any) -> None:
+    """The report file on its own: PDF or OFD by content, size by rule assistance.report_max_mb."""
+    check_upload(upload, allowed=REPORT_TYPES, max_bytes=int(rule("assistance.report_max_mb")) * 1024 * 1024)
+
+
 def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, title: str, issued_on: dt.date,
                 conclusion: str, signers: Sequence[AgencyStaff], file: Any = None,
                 scope: AgencyScope | None = None) -> AgencyReport:
@@ -914,8 +935,7 @@ def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, 
         raise DomainError("签字人员须为本机构在职评价人员", field="signers")
     if file is None:
         raise DomainError("请上传评价报告文件（PDF 或 OFD）", field="file")
-    max_bytes = int(rule("assistance.report_max_mb")) * 1024 * 1024
-    check_upload(file, allowed=REPORT_TYPES, max_bytes=max_bytes)
+    check_report_file(file)
     if AgencyReport.objects.filter(agency=agency, report_number=report_number.strip()).exists():
         raise DomainError("报告编号已存在", field="report_number")
     with transaction.atomic():
@@ -923,7 +943,8 @@ def report_file(*, actor: User, enterprise: Any, kind: str, report_number: str, 
                                              report_number=report_number.strip(), title=title.strip(),
                                              issued_on=issued_on, conclusion=conclusion.strip(), filed_by=actor)
         report.signers.set(signers)
-        save_upload(file, owner=report, purpose="report_file", actor=actor, allowed=REPORT_TYPES, max_bytes=max_bytes)
+        save_upload(file, owner=report, purpose="report_file", actor=actor, allowed=REPORT_TYPES,
+                    max_bytes=int(rule("assistance.report_max_mb")) * 1024 * 1024)
         audit(actor, "assistance.report_file", report, summary=f"报送评价报告：{report.title}")
     return report
 

@@ -49,6 +49,7 @@ from bureau.assistance.workflow import (
     park_item_workflow,
 )
 from bureau.enterprises.models import ChemicalPark, Enterprise
+from bureau.kernel import staging
 from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import Document
@@ -77,6 +78,30 @@ def _submit(request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], An
         messages.error(request, _form_errors(form))
         return False
     return _run(request, lambda: call(form.cleaned_data), success)
+
+
+def _submit_with_files(request: HttpRequest, form: Any, field: str, check: Callable[[Any], Any],
+                       call: Callable[[dict[str, Any], list[Any]], Any], success: str
+                       ) -> tuple[int, dict[str, Any]]:
+    """A posted form with files (kernel/staging.py): the service gets the files chosen now plus those kept from a
+    refused submission. On a refusal nothing is written, the form carries every error (each bad file by name) and
+    the files that passed `check` are kept: returns (the answer's status, staged) for the page shown again; (0, {})
+    when the service did it."""
+    try:
+        if not form.is_valid():
+            raise DomainError("")  # the form's own messages; the files are kept
+        with staging.claiming(request) as files:
+            call(form.cleaned_data, files.getlist(field))
+    except DomainError as exc:
+        staged, file_errors = staging.keep_after_refusal(request, lambda _f, upload: check(upload),
+                                                         fields=lambda f: f == field)
+        if exc.message and exc.message not in file_errors:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        for message in file_errors:
+            form.add_error(None, message)
+        return exc.status, staged
+    messages.success(request, success)
+    return 0, {}
 
 
 def _form_errors(form: Any) -> str:
@@ -143,7 +168,8 @@ def _team(checkup: Checkup) -> list[Expert]:
 
 
 def _checkup_page(request: AuthenticatedRequest, checkup: Checkup, *, finding_form: Any = None,
-                  assign_form: Any = None, settle_form: Any = None, status: int = 200) -> HttpResponse:
+                  assign_form: Any = None, settle_form: Any = None, staged: dict[str, Any] | None = None,
+                  status: int = 200) -> HttpResponse:
     """The checkup page with the forms of exactly the actions the user may take now (a refused form comes back
     bound, with what was typed and the reason)."""
     user = request.user
@@ -154,7 +180,8 @@ def _checkup_page(request: AuthenticatedRequest, checkup: Checkup, *, finding_fo
                            "assignments": assignments, "findings": _with_photos(checkup), "is_expert": is_expert,
                            "history": checkup_workflow.history(checkup), "documents": checkup.documents(),
                            "draws": checkup.draws.all(), "fees": checkup.fees.select_related("expert"),
-                           "rating": services.checkup_rating(checkup), "today": timezone.localdate()}
+                           "rating": services.checkup_rating(checkup), "today": timezone.localdate(),
+                           "staged": staged or {}}
     if "assign" in actions:
         experts = list(Expert.objects.restrict(user).filter(available=True).annotate(
             conflict=Count("conflicts", filter=Q(conflicts=checkup.enterprise_id))).order_by("specialty", "name"))
@@ -235,11 +262,11 @@ def checkup_finding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(request, refusal)
         return redirect("assistance:checkup", pk=pk)
     form = F.FindingForm(request.POST)
-    if not form.is_valid():
-        return _checkup_page(request, checkup, finding_form=form, status=400)
-    if not _run(request, lambda: services.finding_add(actor=request.user, checkup=checkup, **form.cleaned_data,
-                                                      photos=request.FILES.getlist("photos")), "已记录问题", form):
-        return _checkup_page(request, checkup, finding_form=form, status=400)
+    refused, staged = _submit_with_files(
+        request, form, "photos", services.check_finding_photo,
+        lambda d, photos: services.finding_add(actor=request.user, checkup=checkup, **d, photos=photos), "已记录问题")
+    if refused:
+        return _checkup_page(request, checkup, finding_form=form, staged=staged, status=refused)
     return redirect("assistance:checkup", pk=pk)
 
 
@@ -464,17 +491,24 @@ def _park_item_for(user: Any, pk: int) -> ParkRemediationItem:
 def park_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One remediation item: its facts, its progress reports with their files, the report form (when the user may
     report) and its timeline."""
-    item = _park_item_for(request.user, pk)
+    return _park_item_page(request, _park_item_for(request.user, pk))
+
+
+def _park_item_page(request: AuthenticatedRequest, item: ParkRemediationItem, *, form: Any = None,
+                    staged: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
     files = services.progress_files(item)
     progress = list(item.progress.all())
     for report in progress:
         row: Any = report  # the page reads each report's files next to it
         row.files = files.get(report.pk, [])
+    can_report = bool(park_item_workflow.available(item, request.user))
+    if form is not None and not can_report:  # refused for the item's state: no form to show it on
+        messages.error(request, _form_errors(form))
     return render(request, "assistance/park_item.html", {
         "item": item, "status_label": park_item_workflow.state_label(item.status),
-        "progress": progress, "can_report": bool(park_item_workflow.available(item, request.user)),
-        "progress_form": F.ParkProgressForm(initial={"percent": item.percent, "on": timezone.localdate()}),
-        "history": park_item_workflow.history(item)})
+        "progress": progress, "can_report": can_report,
+        "progress_form": form or F.ParkProgressForm(initial={"percent": item.percent, "on": timezone.localdate()}),
+        "history": park_item_workflow.history(item), "staged": staged or {}}, status=status)
 
 
 @login_required
@@ -482,9 +516,15 @@ def park_item(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def park_progress(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _park_item_for(request.user, pk)
-    _submit(request, F.ParkProgressForm(request.POST),
-            lambda d: services.park_progress_add(actor=request.user, item=item, **d,
-                                                 files=request.FILES.getlist("files")), "已记录进展")
+    form = F.ParkProgressForm(request.POST)
+    refused, staged = _submit_with_files(
+        request, form, "files", services.check_progress_file,
+        lambda d, files: services.park_progress_add(actor=request.user, item=item, **d, files=files), "已记录进展")
+    if refused and (request.POST.get("next") == "item" or request.FILES or staged):
+        # the item's page again with what was typed and the files kept (a redirect would lose them)
+        return _park_item_page(request, _park_item_for(request.user, pk), form=form, staged=staged, status=refused)
+    if refused:
+        messages.error(request, _form_errors(form))
     if request.POST.get("next") == "item":
         return redirect("assistance:park_item", pk=item.pk)
     return redirect("assistance:park", pk=item.park_id)
@@ -536,11 +576,20 @@ def first_use_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             actor=user, item=item, action=action, note=form.cleaned_data.get("note") or "",
             meeting_on=form.cleaned_data.get("meeting_on")), "已办理")
         return redirect("assistance:first_use_detail", pk=pk)
+    return _first_use_page(request, item, codes, actions)
+
+
+def _first_use_page(request: AuthenticatedRequest, item: FirstUseProcess, codes: list[str], actions: list[Any], *,
+                    upload_form: Any = None, staged: dict[str, Any] | None = None, status: int = 200
+                    ) -> HttpResponse:
+    user = request.user
     materials: dict[str, list[Any]] = {purpose: [] for purpose in FirstUseProcess.MATERIALS}
     for attachment in item.attachments().order_by("id"):
         materials.setdefault(attachment.purpose, []).append(attachment)
     uploads = (item.state == "draft"
                and FirstUseProcess.objects.restrict(user, "change").filter(pk=item.pk).exists())
+    if upload_form is not None and not uploads:  # refused for the record's state: no form to show it on
+        messages.error(request, _form_errors(upload_form))
     panel_form = None
     if "panel" in codes:
         experts = Expert.objects.filter(available=True).order_by("specialty", "name")
@@ -550,8 +599,9 @@ def first_use_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "actions": [t for t in actions if t.action != "panel"],
         "form": F.FirstUseActForm(actions=codes), "history": first_use_workflow.history(item),
         "materials": [(FirstUseProcess.MATERIALS.get(p, p), files) for p, files in materials.items()],
-        "upload_form": F.FirstUseUploadForm() if uploads else None, "panel_form": panel_form,
-        "panel": item.panel.select_related("expert"), "documents": item.documents()})
+        "upload_form": (upload_form or F.FirstUseUploadForm()) if uploads else None, "panel_form": panel_form,
+        "panel": item.panel.select_related("expert"), "documents": item.documents(), "staged": staged or {}},
+        status=status)
 
 
 @login_required
@@ -559,9 +609,16 @@ def first_use_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def first_use_upload(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = _first_use_for(request.user, pk)
-    _submit(request, F.FirstUseUploadForm(request.POST),
-            lambda d: services.first_use_upload(actor=request.user, item=item, purpose=d["purpose"],
-                                                files=request.FILES.getlist("files")), "已上传")
+    form = F.FirstUseUploadForm(request.POST)
+    refused, staged = _submit_with_files(
+        request, form, "files", services.check_material_file,
+        lambda d, files: services.first_use_upload(actor=request.user, item=item, purpose=d["purpose"], files=files),
+        "已上传")
+    if refused:  # the page again with the chosen category and the files kept (a redirect would lose them)
+        item = _first_use_for(request.user, pk)
+        actions = first_use_workflow.available(item, request.user)
+        return _first_use_page(request, item, [t.action for t in actions], actions, upload_form=form, staged=staged,
+                               status=refused)
     return redirect("assistance:first_use_detail", pk=pk)
 
 
@@ -703,14 +760,31 @@ def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404
     form = None
     status = 200
+    staged: dict[str, Any] = {}
     if is_own:
         form = F.ReportForm(request.POST or None, request.FILES or None, enterprises=Enterprise.objects.all(),
                             staff=agency.staff.filter(active=True))
         if request.method == "POST":
-            if form.is_valid() and _run(request, lambda: services.report_file(actor=user, **form.cleaned_data),
-                                        "已报送评价报告", form):
+            try:
+                # the report file chosen now, else the one kept from a refused filing (kernel/staging.py)
+                with staging.claiming(request) as posted:
+                    form = F.ReportForm(request.POST, posted, enterprises=Enterprise.objects.all(),
+                                        staff=agency.staff.filter(active=True))
+                    if not form.is_valid():
+                        raise DomainError("")  # the form's own messages; the file is kept
+                    services.report_file(actor=user, **form.cleaned_data)
+            except DomainError as exc:
+                staged, file_errors = staging.keep_after_refusal(
+                    request, lambda _f, upload: services.check_report_file(upload), fields=lambda f: f == "file")
+                if exc.message and exc.message not in file_errors:
+                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                for message in file_errors:
+                    form.add_error("file", message)
+                staging.not_required(form, staged)
+                status = 400
+            else:
+                messages.success(request, "已报送评价报告")
                 return redirect("assistance:agency", pk=pk)
-            status = 400
     reports = list(AgencyReport.objects.restrict(user).filter(agency=agency).select_related("enterprise", "scope")
                    .prefetch_related("signers", "spot_checks")[:100])
     files = services.report_files(reports)
@@ -721,7 +795,7 @@ def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "a": agency, "staff": agency.staff.all(), "reports": reports, "form": form,
         "may_check": may_check, "is_own": is_own,
         "credit": services.agency_credit(agency), "records": agency.credit_records.all()[:50],
-        "check_form": F.SpotCheckForm()}, status=status)
+        "check_form": F.SpotCheckForm(), "staged": staged}, status=status)
 
 
 @login_required

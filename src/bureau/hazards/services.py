@@ -248,11 +248,22 @@ def _check_evidence(files: list[Any], *, owner: Any) -> tuple[frozenset[str], in
     already = owner.attachments().filter(purpose=EVIDENCE).count()
     if already + len(files) > most:
         raise DomainError(f"整改佐证最多 {most} 个文件（已上传 {already} 个）", field="files")
-    allowed = frozenset(str(t).lower() for t in rule("hazards.evidence_types")) & frozenset(KNOWN_TYPES)
-    max_bytes = int(rule("hazards.evidence_max_mb")) * 1024 * 1024
+    allowed, max_bytes = _evidence_limits()
     for upload in files:
         check_upload(upload, allowed=allowed, max_bytes=max_bytes)
     return allowed, max_bytes
+
+
+def _evidence_limits() -> tuple[frozenset[str], int]:
+    # rules hazards.evidence_types and hazards.evidence_max_mb (admin-editable rows)
+    allowed = frozenset(str(t).lower() for t in rule("hazards.evidence_types")) & frozenset(KNOWN_TYPES)
+    return allowed, int(rule("hazards.evidence_max_mb")) * 1024 * 1024
+
+
+def check_evidence_file(upload: Any) -> None:
+    """One evidence file on its own (type by content, size): what a refused form keeps (kernel/staging.py)."""
+    allowed, max_bytes = _evidence_limits()
+    check_upload(upload, allowed=allowed, max_bytes=max_bytes)
 
 
 def _evidence_add(actor: User, owner: Hazard | ListedSupervision, files: Sequence[Any], note: str, *,
@@ -795,7 +806,7 @@ def check_in(*, actor: User, check: ScheduledCheck, result: str, note: str = "",
         raise DomainError(f"现场照片最多 {most} 张", field="photos")
     max_bytes = int(rule("hazards.checkin_photo_max_mb", today)) * 1024 * 1024
     for photo in photos:
-        check_upload(photo, allowed=PHOTO_TYPES, max_bytes=max_bytes)
+        check_checkin_photo(photo)
     with transaction.atomic():
         claimed = ScheduledCheck.objects.filter(pk=check.pk, state=CheckState.SCHEDULED, missed_after__gt=now).update(
             state=CheckState.DONE, done_at=now, done_by=actor, result=result, note=note)
@@ -816,6 +827,12 @@ def check_in(*, actor: User, check: ScheduledCheck, result: str, note: str = "",
         audit(actor, "hazards.check_in", check,
               summary=f"排查打卡：{check.item.content}（{check.get_result_display()}，照片 {len(photos)} 张）")
     return check
+
+
+def check_checkin_photo(photo: Any) -> None:
+    """One check-in photo on its own: JPG/PNG by content, size by rule hazards.checkin_photo_max_mb."""
+    max_bytes = int(rule("hazards.checkin_photo_max_mb", timezone.localdate())) * 1024 * 1024
+    check_upload(photo, allowed=PHOTO_TYPES, max_bytes=max_bytes)
 
 
 def missed_check_sweep(now: dt.datetime | None = None) -> int:
@@ -849,6 +866,26 @@ def missed_check_sweep(now: dt.datetime | None = None) -> int:
 # 风险告知卡 and the four-colour site map (安全风险四色分布图)
 
 
+def check_site_plan_image(image: Any) -> tuple[frozenset[str], int, int, int]:
+    """The plan image on its own: type by content and size (rules hazards.site_plan_types, hazards.site_plan_max_mb),
+    then a readable picture. Returns (allowed types, size limit, width, height)."""
+    today = timezone.localdate()
+    allowed = frozenset(str(t).lower() for t in rule("hazards.site_plan_types", today)) & frozenset(KNOWN_TYPES)
+    max_bytes = int(rule("hazards.site_plan_max_mb", today)) * 1024 * 1024
+    check_upload(image, allowed=allowed, max_bytes=max_bytes)
+    name = getattr(image, "name", "") or ""
+    try:
+        with Image.open(image) as picture:
+            picture.verify()
+            width, height = picture.size
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise DomainError(f"文件「{name}」不是有效的图片文件", field="image") from exc
+    image.seek(0)
+    if width < 1 or height < 1:
+        raise DomainError(f"文件「{name}」不是有效的图片文件", field="image")
+    return allowed, max_bytes, width, height
+
+
 def site_plan_upload(*, actor: User, enterprise: Enterprise, title: str, image: Any) -> SitePlan:
     """Upload (or replace) the enterprise's site plan: a PNG or JPEG, checked by content and size
     (`hazards.site_plan_types`, `hazards.site_plan_max_mb`), stored through the storage API. Placed risk points keep
@@ -858,19 +895,7 @@ def site_plan_upload(*, actor: User, enterprise: Enterprise, title: str, image: 
     check_lengths(title=(title, 80, "图名"))
     if image is None:
         raise DomainError("请选择平面图文件（PNG 或 JPG）", field="image")
-    today = timezone.localdate()
-    allowed = frozenset(str(t).lower() for t in rule("hazards.site_plan_types", today)) & frozenset(KNOWN_TYPES)
-    max_bytes = int(rule("hazards.site_plan_max_mb", today)) * 1024 * 1024
-    check_upload(image, allowed=allowed, max_bytes=max_bytes)
-    try:
-        with Image.open(image) as picture:
-            picture.verify()
-            width, height = picture.size
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise DomainError("平面图不是有效的图片文件", field="image") from exc
-    image.seek(0)
-    if width < 1 or height < 1:
-        raise DomainError("平面图不是有效的图片文件", field="image")
+    allowed, max_bytes, width, height = check_site_plan_image(image)
     with transaction.atomic():
         plan = SitePlan.objects.select_for_update().filter(enterprise=enterprise).first()
         created = plan is None

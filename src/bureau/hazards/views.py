@@ -53,6 +53,7 @@ from bureau.hazards.workflow import (
     hazard_workflow,
     listing_workflow,
 )
+from bureau.kernel import staging
 from bureau.kernel.access import acts_on, for_roles, public_view
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
@@ -72,10 +73,6 @@ OWN_FORM_ACTIONS = {"plan", "request_extension", "list"}
 BUREAU = (*sorted(STAFF), SYSADMIN)  # the bureau's officers and the system administrator
 PARTICIPANTS = (ENTERPRISE, *BUREAU)
 READERS = (*PARTICIPANTS, EXPERT)  # an expert reads the hazards of the checkups it took part in (their verification)
-
-
-def _files(request: HttpRequest) -> list[Any]:
-    return request.FILES.getlist("files")
 
 
 @login_required
@@ -159,8 +156,13 @@ def _plan_form(hazard: Hazard, user: User) -> PlanForm:
 @for_roles(*READERS)
 @acts_on("hazards.Hazard")
 def hazard_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, queries.get_hazard_for(request.user, pk))
+
+
+def _render_detail(request: AuthenticatedRequest, hazard: Hazard, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """The hazard page; after a refused upload (status 400) with the files kept for the form that was sent
+    (`evidence_staged` or `request_staged`, kernel/staging.py)."""
     user = request.user
-    hazard = queries.get_hazard_for(user, pk)
     available = hazard_workflow.available(hazard, user)
     actions = [t for t in available if t.action not in OWN_FORM_ACTIONS]
     listing = ListedSupervision.objects.filter(hazard=hazard).first()
@@ -183,8 +185,22 @@ def hazard_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "extensions": extensions,
         "extension_form": (ExtensionForm() if any(t.action == "request_extension" for t in available) else None),
         "evidence": services.evidence_of(hazard), "may_add_evidence": may_add_evidence,
-        "files_with_request": any(t.action == "request_acceptance" for t in actions),
-    })
+        "files_with_request": any(t.action == "request_acceptance" for t in actions), **extra,
+    }, status=status)
+
+
+def _refused_upload(request: AuthenticatedRequest, hazard: Hazard, exc: DomainError, staged_as: str) -> HttpResponse:
+    """A refused upload on the hazard page: nothing saved; every good file kept, every bad one named, the page shown
+    again (not a redirect, which would lose the files)."""
+    staged, file_errors = staging.keep_after_refusal(
+        request, lambda _field, upload: services.check_evidence_file(upload), fields=lambda f: f == "files")
+    for message in dict.fromkeys([exc.message, *file_errors]):  # each once, in order
+        if message:
+            messages.error(request, message)
+    note = request.POST.get("note", "")
+    kept = {"posted_note": note} if staged_as == "evidence_staged" else {"note_form": NoteForm({"note": note})}
+    return _render_detail(request, queries.get_hazard_for(request.user, hazard.pk), status=exc.status,
+                          **{staged_as: staged}, **kept)
 
 
 @login_required
@@ -217,10 +233,16 @@ def hazard_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpRespo
     try:
         if action == "progress":
             services.hazard_progress(actor=request.user, hazard=hazard, note=note)
+        elif action == "request_acceptance":
+            # the evidence chosen now plus the files kept from a refused request (kernel/staging.py)
+            with staging.claiming(request) as files:
+                services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=note,
+                                           files=files.getlist("files"))
         else:
-            files = _files(request) if action == "request_acceptance" else []
-            services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=note, files=files)
+            services.hazard_transition(actor=request.user, hazard=hazard, action=action, note=note)
     except DomainError as exc:
+        if action == "request_acceptance":
+            return _refused_upload(request, hazard, exc, "request_staged")
         messages.error(request, exc.message)
     else:
         messages.success(request, "已办理：" + ("整改进展" if action == "progress" else hazard_workflow.action_label(action)))
@@ -234,10 +256,12 @@ def hazard_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Upload rectification evidence (photos, certificates, reports) to a hazard under rectification."""
     hazard = queries.get_hazard_for(request.user, pk)
     try:
-        saved = services.hazard_evidence_add(actor=request.user, hazard=hazard, files=_files(request),
-                                             note=request.POST.get("note", ""))
+        # the files chosen now plus those kept from a refused upload (kernel/staging.py)
+        with staging.claiming(request) as files:
+            saved = services.hazard_evidence_add(actor=request.user, hazard=hazard, files=files.getlist("files"),
+                                                 note=request.POST.get("note", ""))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        return _refused_upload(request, hazard, exc, "evidence_staged")
     else:
         messages.success(request, f"已上传整改佐证 {len(saved)} 个")
     return redirect("hazards:detail", pk=pk)
@@ -367,7 +391,13 @@ def listing_new(request: AuthenticatedRequest, hazard_pk: int) -> HttpResponse:
 @for_roles(*PARTICIPANTS)
 @acts_on("hazards.ListedSupervision")
 def listing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    listing = queries.get_listing_for(request.user, pk)
+    return _render_listing(request, queries.get_listing_for(request.user, pk))
+
+
+def _render_listing(request: AuthenticatedRequest, listing: ListedSupervision, *, status: int = 200, **extra: Any
+                    ) -> HttpResponse:
+    """The listing page; after a refused upload (status 400) with the files kept for the form that was sent
+    (`evidence_staged` or `request_staged`, kernel/staging.py)."""
     entries = list(listing.entries.all())
     latest = next((e.percent for e in reversed(entries) if e.kind == "progress" and e.percent is not None), None)
     actions = listing_workflow.available(listing, request.user)
@@ -384,8 +414,8 @@ def listing_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                              .filter(pk=listing.pk).exists()),
         "files_with_request": any(t.action == "request_recheck" for t in actions),
         "recheck_refusal": (recheck.refusal(listing, request.user)
-                            if recheck is not None and recheck.roles & request.user.role_codes else None),
-    })
+                            if recheck is not None and recheck.roles & request.user.role_codes else None), **extra,
+    }, status=status)
 
 
 @login_required
@@ -416,14 +446,31 @@ def listing_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
                 "remove": services.listing_remove}
     if action not in handlers:
         raise Http404
-    extra = {"files": _files(request)} if action == "request_recheck" else {}
     try:
-        handlers[action](actor=request.user, listing=listing, note=note, **extra)
+        if action == "request_recheck":  # the evidence chosen now plus the files kept from a refused request
+            with staging.claiming(request) as files:
+                handlers[action](actor=request.user, listing=listing, note=note, files=files.getlist("files"))
+        else:
+            handlers[action](actor=request.user, listing=listing, note=note)
     except DomainError as exc:
+        if action == "request_recheck":
+            return _refused_listing_upload(request, listing, exc, "request_staged")
         messages.error(request, exc.message)
     else:
         messages.success(request, "已办理：" + listing_workflow.action_label(action))
     return redirect("hazards:listing", pk=pk)
+
+
+def _refused_listing_upload(request: AuthenticatedRequest, listing: ListedSupervision, exc: DomainError,
+                            staged_as: str) -> HttpResponse:
+    """As _refused_upload, on the listing page."""
+    staged, file_errors = staging.keep_after_refusal(
+        request, lambda _field, upload: services.check_evidence_file(upload), fields=lambda f: f == "files")
+    for message in dict.fromkeys([exc.message, *file_errors]):  # each once, in order
+        if message:
+            messages.error(request, message)
+    return _render_listing(request, queries.get_listing_for(request.user, listing.pk), status=exc.status,
+                           posted_note=request.POST.get("note", ""), **{staged_as: staged})
 
 
 @login_required
@@ -433,10 +480,12 @@ def listing_evidence(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Upload rectification evidence to a listing under supervision."""
     listing = queries.get_listing_for(request.user, pk)
     try:
-        saved = services.listing_evidence_add(actor=request.user, listing=listing, files=_files(request),
-                                              note=request.POST.get("note", ""))
+        # the files chosen now plus those kept from a refused upload (kernel/staging.py)
+        with staging.claiming(request) as files:
+            saved = services.listing_evidence_add(actor=request.user, listing=listing, files=files.getlist("files"),
+                                                  note=request.POST.get("note", ""))
     except DomainError as exc:
-        messages.error(request, exc.message)
+        return _refused_listing_upload(request, listing, exc, "evidence_staged")
     else:
         messages.success(request, f"已上传整改佐证 {len(saved)} 个")
     return redirect("hazards:listing", pk=pk)
@@ -574,17 +623,31 @@ def check_check_in(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     check = queries.get_check_for(user, pk)
     require_change(user, ScheduledCheck, region=check.region_id, enterprise_id=check.enterprise_id)
     form = CheckInForm(request.POST)
-    if form.is_valid():
-        try:
-            services.check_in(actor=user, check=check, photos=request.FILES.getlist("photos"), **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "已打卡：" + check.item.content)
-            return redirect("hazards:check", pk=check.pk)
+    errors: list[str] = []
+    try:
+        if not form.is_valid():
+            raise DomainError("")  # the form's own messages; the photos are kept
+        # the photos taken now plus those kept from a refused check-in (kernel/staging.py)
+        with staging.claiming(request) as files:
+            services.check_in(actor=user, check=check, photos=files.getlist("photos"), **form.cleaned_data)
+    except DomainError as exc:
+        status = exc.status
+        staged, file_errors = staging.keep_after_refusal(
+            request, lambda _field, photo: services.check_checkin_photo(photo), fields=lambda f: f == "photos")
+        if exc.message and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        elif exc.message and exc.message not in file_errors:
+            errors.append(exc.message)
+        errors.extend(file_errors)
+        for message in errors:
+            form.add_error(None, message)  # in the error summary too
+    else:
+        messages.success(request, "已打卡：" + check.item.content)
+        return redirect("hazards:check", pk=check.pk)
     return render(request, "hazards/check.html", {
-        "c": check, "form": form, "may_check_in": True, "photos": [], "not_yet": False,
-    }, status=400)
+        "c": check, "form": form, "may_check_in": True, "photos": [], "not_yet": False, "staged": staged,
+        "photo_errors": errors,
+    }, status=status)
 
 
 def _site_map_context(user: User, enterprise: Enterprise, editable: bool) -> dict[str, Any]:
@@ -631,17 +694,29 @@ def site_plan_upload(request: AuthenticatedRequest) -> HttpResponse:
     if enterprise is None:
         raise Http404
     form = SitePlanForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
+    try:
+        # the plan chosen now, else the one kept from a refused upload (kernel/staging.py)
+        with staging.claiming(request) as files:
+            form = SitePlanForm(request.POST, files)
+            if not form.is_valid():
+                raise DomainError("")  # the form's own messages; the image is kept
             services.site_plan_upload(actor=request.user, enterprise=enterprise, **form.cleaned_data)
-        except DomainError as exc:
+    except DomainError as exc:
+        status = exc.status
+        staged, file_errors = staging.keep_after_refusal(
+            request, lambda _field, image: services.check_site_plan_image(image), fields=lambda f: f == "image")
+        if exc.message and exc.message not in file_errors:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "已上传厂区平面图，请在图上标注风险点")
-            return redirect("hazards:site_map")
+        for message in file_errors:
+            form.add_error("image", message)
+        staging.not_required(form, staged)
+    else:
+        messages.success(request, "已上传厂区平面图，请在图上标注风险点")
+        return redirect("hazards:site_map")
     context = _site_map_context(request.user, enterprise, _may_change_register(request.user))
     context["plan_form"] = form
-    return render(request, "hazards/site_map.html", context, status=400)
+    context["staged"] = staged
+    return render(request, "hazards/site_map.html", context, status=status)
 
 
 @login_required

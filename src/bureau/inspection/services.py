@@ -428,6 +428,14 @@ def inspection_check_in(*, actor: User, inspection: Inspection, method: str = "q
     return inspection
 
 
+def check_result_photo(photo: Any) -> None:
+    """One site photo of a checklist item on its own (JPG/PNG by content, the site's size limit): what a refused
+    form keeps (kernel/staging.py)."""
+    from bureau.kernel.attachments import check_upload
+
+    check_upload(photo, allowed=frozenset({"jpg", "jpeg", "png"}))
+
+
 def inspection_record_item(*, actor: User, inspection: Inspection, item: ChecklistItem, outcome: str,
                            note: str = "", photos: Iterable[Any] = ()) -> InspectionResult:
     """Record one checklist item (符合 / 发现问题 / 不适用) with notes and photos."""
@@ -442,11 +450,11 @@ def inspection_record_item(*, actor: User, inspection: Inspection, item: Checkli
         raise DomainError("检查结果无效", field="outcome")
     if outcome == ResultOutcome.FINDING and not note.strip():
         raise DomainError("发现问题时请描述问题情况", field="note")
-    from bureau.kernel.attachments import check_upload, save_upload
+    from bureau.kernel.attachments import save_upload
 
     photos = list(photos)
     for photo in photos:
-        check_upload(photo, allowed=frozenset({"jpg", "jpeg", "png"}))
+        check_result_photo(photo)
     with transaction.atomic():
         result, _ = InspectionResult.objects.update_or_create(
             inspection=inspection, item=item,

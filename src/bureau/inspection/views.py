@@ -50,6 +50,7 @@ from bureau.inspection.models import (
     SupervisionHandover,
 )
 from bureau.inspection.workflow import handover_workflow, inspection_workflow, lead_workflow, plan_workflow
+from bureau.kernel import staging
 from bureau.kernel.access import acts_on, for_roles, own_account, public_view, reference_data
 from bureau.kernel.attachments import attachments_by_owner
 from bureau.kernel.errors import DomainError
@@ -131,7 +132,13 @@ class EntryRow:
 def inspection_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if request.user.enterprise_id:
         return _party_detail(request, pk)
-    inspection = queries.get_inspection_for(request.user, pk)
+    return _staff_detail(request, queries.get_inspection_for(request.user, pk))
+
+
+def _staff_detail(request: AuthenticatedRequest, inspection: Inspection, *, status: int = 200, **extra: Any
+                  ) -> HttpResponse:
+    """The officers' inspection page; after a refused item (status 400) with its photos kept (`staged`, for the
+    item `staged_item`) and what was chosen and typed (`posted`)."""
     team = list(inspection.officers.all())
     in_team = any(o.pk == request.user.pk for o in team)
     results = {r.item_id: r for r in inspection.results.all()}
@@ -151,8 +158,8 @@ def inspection_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "default_deadline": dt.date.today() + dt.timedelta(days=15),
         "max_days": rule("inspection.rectification_max_days"),
         "signatures": list(inspection.signatures.all()),
-        "signed": inspection.signatures.filter(user=request.user).exists(),
-    })
+        "signed": inspection.signatures.filter(user=request.user).exists(), **extra,
+    }, status=status)
 
 
 # ---- the inspected enterprise's side: its inspections, the documents served on it, 签收 -------------------------
@@ -259,9 +266,21 @@ def inspection_action(request: AuthenticatedRequest, pk: int, action: str) -> Ht
         if item is None:
             messages.error(request, "检查项不存在")
         else:
-            _run(request, lambda: services.inspection_record_item(
-                actor=user, inspection=inspection, item=item, outcome=post.get("outcome", ""),
-                note=post.get("note", ""), photos=request.FILES.getlist("photos")), f"已记录第 {item.seq} 项")
+            try:
+                # the photos taken now plus those kept from a refused save of this item (kernel/staging.py)
+                with staging.claiming(request) as files:
+                    services.inspection_record_item(
+                        actor=user, inspection=inspection, item=item, outcome=post.get("outcome", ""),
+                        note=post.get("note", ""), photos=files.getlist("photos"))
+            except DomainError as exc:
+                staged, file_errors = staging.keep_after_refusal(
+                    request, lambda _field, photo: services.check_result_photo(photo), fields=lambda f: f == "photos")
+                for message in dict.fromkeys([exc.message, *file_errors]):  # each once
+                    messages.error(request, f"第 {item.seq} 项未保存：{message}")
+                return _staff_detail(request, queries.get_inspection_for(user, pk), status=exc.status, staged=staged,
+                                     staged_item=item.pk, posted={"outcome": post.get("outcome", ""),
+                                                                  "note": post.get("note", "")})
+            messages.success(request, f"已记录第 {item.seq} 项")
         return redirect(reverse("inspection:inspection", args=[pk]) + f"#item-{post.get('item', '')}")
     elif action == "record_rest":
         _run(request, lambda: services.inspection_record_rest_compliant(actor=user, inspection=inspection),

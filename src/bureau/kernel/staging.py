@@ -126,6 +126,14 @@ def keep_after_refusal(request: HttpRequest, check: Check, *, fields: Callable[[
     return shown, problems
 
 
+def not_required(form: Any, staged: dict[str, list[StagedUpload]]) -> None:
+    """A Django form shown again with kept files: their inputs lose the browser's `required` (the kept file
+    answers it; the server still checks)."""
+    for field in staged:
+        if field in form.fields and staged[field]:
+            form.fields[field].widget.use_required_attribute = lambda _initial: False
+
+
 def purge_expired() -> int:
     """Delete the staged uploads older than the rule's period, with their stored files (housekeeping job)."""
     rows = list(StagedUpload.objects.filter(created_at__lt=_cutoff()).values_list("pk", "file"))

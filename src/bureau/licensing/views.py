@@ -378,6 +378,12 @@ def draft_delete(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @acts_on("licensing.Application")
 def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, pk)
+
+
+def _render_detail(request: AuthenticatedRequest, pk: int, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """The application page; after a refused 补正 or 容缺 upload with the files kept for the form that was sent
+    (`resubmit_staged` or `fulfil_staged`, kernel/staging.py)."""
     app = queries.get_application_for(request.user, pk, proxy=True)
     user = request.user
     history = WORKFLOW.history(app)
@@ -407,8 +413,18 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                                for c in commitments if c.origin == Commitment.Origin.REVIEW],
         "joint_officers": _joint_officers(user) if any(t.action == "joint_check" for t in actions) else [],
         "found_in_choices": [c for c in Commitment.FoundIn.choices if c[0]],
-        "form_rows": intake.form_rows(app), "flagged": any(r.get("flags") for r in app.verification),
-    })
+        "form_rows": intake.form_rows(app), "flagged": any(r.get("flags") for r in app.verification), **extra,
+    }, status=status)
+
+
+def _refused_materials(request: AuthenticatedRequest, pk: int, exc: DomainError, staged_as: str) -> HttpResponse:
+    """A refused 补正 or 容缺 upload: nothing changed; every good file kept for its material, every bad one named,
+    the page shown again (a redirect would lose the files); a conflict answers 409."""
+    staged, file_errors = staging.keep_after_refusal(request, _check_apply_upload, fields=_is_apply_file)
+    for message in dict.fromkeys([exc.message, *file_errors]):  # each once
+        if message:
+            messages.error(request, message)
+    return _render_detail(request, pk, status=exc.status, **{staged_as: staged})
 
 
 def _joint_officers(user: Any) -> list[Any]:
@@ -478,8 +494,14 @@ def act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResponse:
     if request.POST.get("version"):
         app.version = parse_int(request.POST["version"], field="version", label="版本号", maximum=MAX_ID)
     try:
-        handler(request.user, app, request.POST, _files(request))
+        if action == "resubmit":  # the 补正 files chosen now plus those kept from a refused resubmission
+            with staging.claiming(request) as posted:
+                handler(request.user, app, request.POST, _files(request, posted))
+        else:
+            handler(request.user, app, request.POST, _files(request))
     except DomainError as exc:
+        if action == "resubmit":
+            return _refused_materials(request, pk, exc, "resubmit_staged")
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已完成：{WORKFLOW.action_label(action)}")
@@ -527,11 +549,15 @@ def commitment(request: AuthenticatedRequest, pk: int, op: str) -> HttpResponse:
                                      rectification_plan=request.POST.get("rectification_plan", ""))
             messages.success(request, "容缺承诺书已签署")
         elif op == "fulfil":
-            services.commitment_fulfil(actor=request.user, commitment=row, files=_files(request))
+            # the 容缺 materials chosen now plus those kept from a refused upload (kernel/staging.py)
+            with staging.claiming(request) as posted:
+                services.commitment_fulfil(actor=request.user, commitment=row, files=_files(request, posted))
             messages.success(request, "材料已补交")
         else:
             raise Http404
     except DomainError as exc:
+        if op == "fulfil" and (request.FILES or staging.posted(request)):
+            return _refused_materials(request, pk, exc, "fulfil_staged")
         messages.error(request, exc.message)
     return redirect("licensing:detail", pk=pk)
 
@@ -562,8 +588,10 @@ def commitment_step(request: AuthenticatedRequest, pk: int, cid: int, op: str) -
                                      rectification_plan=post.get("rectification_plan", ""))
             messages.success(request, "承诺书已签署")
         elif op == "report":
-            tolerance.commitment_report(actor=request.user, commitment=row, text=post.get("text", ""),
-                                        files=request.FILES.getlist("evidence"))
+            # the evidence chosen now plus the files kept from a refused report (kernel/staging.py)
+            with staging.claiming(request) as posted:
+                tolerance.commitment_report(actor=request.user, commitment=row, text=post.get("text", ""),
+                                            files=posted.getlist("evidence"))
             messages.success(request, "已报告整改完成，等待核验")
         elif op in {"verify", "send_back"}:
             tolerance.commitment_verify(actor=request.user, commitment=row, passed=op == "verify",
@@ -572,6 +600,14 @@ def commitment_step(request: AuthenticatedRequest, pk: int, cid: int, op: str) -
         else:
             raise Http404
     except DomainError as exc:
+        if op == "report":  # the page again with the text and the good files kept for this commitment
+            staged, file_errors = staging.keep_after_refusal(request, _check_apply_upload,
+                                                             fields=lambda f: f == "evidence")
+            for message in dict.fromkeys([exc.message, *file_errors]):
+                if message:
+                    messages.error(request, message)
+            return _render_detail(request, pk, status=exc.status,
+                                  report_staged=staged, report_cid=row.pk, report_text=post.get("text", ""))
         messages.error(request, exc.message)
     return redirect("licensing:detail", pk=pk)
 

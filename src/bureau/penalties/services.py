@@ -18,7 +18,7 @@ from bureau.accounts.roles import INSPECTOR, LEADER, SECTION_HEAD
 from bureau.accounts.scope import scope_for
 from bureau.enterprises.models import Industry
 from bureau.inspection.services import ELECTRONIC, OTHER_METHODS, service_serve_otherwise
-from bureau.kernel.attachments import KNOWN_TYPES, save_upload
+from bureau.kernel.attachments import KNOWN_TYPES, check_upload, save_upload
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import Deadline, add_working_days
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
@@ -1242,6 +1242,13 @@ def _voucher_limits() -> tuple[frozenset[str], int]:
     return allowed, int(rule("penalties.voucher_max_mb")) * 1024 * 1024
 
 
+def check_voucher_file(upload: Any) -> None:
+    """The voucher file on its own (type by content and size, rules penalties.voucher_types and
+    penalties.voucher_max_mb): what a refused form keeps (kernel/staging.py)."""
+    allowed, max_bytes = _voucher_limits()
+    check_upload(upload, allowed=allowed, max_bytes=max_bytes)
+
+
 def case_submit_voucher(*, actor: User, case: Case, amount: int | None, paid_on: dt.date | None, number: str,
                         upload: Any) -> Case:
     """The party reports its payment with its 缴款凭证 (行政处罚法 第67条: paid at the bank or electronically): the
@@ -1254,20 +1261,36 @@ def case_submit_voucher(*, actor: User, case: Case, amount: int | None, paid_on:
                           fine=case.decided_amount or 0, served_on=case.served_on, today=today)
     if upload is None:
         raise DomainError("请上传缴款凭证（电子缴款凭证或纸质凭证的照片）", code="voucher_file_required", field="file")
+    try:
+        check_voucher_file(upload)  # before anything is written
+    except DomainError as exc:
+        raise DomainError(exc.message, code=exc.code, field="file") from exc
     allowed, max_bytes = _voucher_limits()
-    with transaction.atomic():
-        attachment = save_upload(upload, owner=case, purpose=PAYMENT_VOUCHER, actor=actor, allowed=allowed,
-                                 max_bytes=max_bytes)
-        apply_transition(case_workflow, case, "submit_voucher", actor=actor,
-                         note=f"{rules.yuan(amount or 0)}，{paid_on:%Y-%m-%d}，凭证号{number.strip()}",
-                         updates={"voucher_amount": amount, "voucher_paid_on": paid_on,
-                                  "voucher_number": number.strip()[:60], "voucher_at": timezone.now(),
-                                  "voucher_returned": ""},
-                         audit_data={"amount": amount, "paid_on": paid_on.isoformat() if paid_on else None,
-                                     "attachment": attachment.pk, "sha256": attachment.sha256})
-        notify([case.lead_officer], f"当事人已上传缴款凭证：{case.number}", f"{rules.yuan(amount or 0)}，请核对确认",
-               url=f"/penalties/cases/{case.pk}/")
+    stored: list[Any] = []
+    try:
+        with transaction.atomic():
+            _record_voucher(actor, case, amount, paid_on, number, upload, allowed, max_bytes, stored)
+    except Exception:
+        for attachment in stored:  # a refusal after the file was stored (a conflict): no orphan file either
+            attachment.file.delete(save=False)
+        raise
     return case
+
+
+def _record_voucher(actor: User, case: Case, amount: int | None, paid_on: dt.date | None, number: str, upload: Any,
+                    allowed: frozenset[str], max_bytes: int, stored: list[Any]) -> None:
+    attachment = save_upload(upload, owner=case, purpose=PAYMENT_VOUCHER, actor=actor, allowed=allowed,
+                             max_bytes=max_bytes)
+    stored.append(attachment)
+    apply_transition(case_workflow, case, "submit_voucher", actor=actor,
+                     note=f"{rules.yuan(amount or 0)}，{paid_on:%Y-%m-%d}，凭证号{number.strip()}",
+                     updates={"voucher_amount": amount, "voucher_paid_on": paid_on,
+                              "voucher_number": number.strip()[:60], "voucher_at": timezone.now(),
+                              "voucher_returned": ""},
+                     audit_data={"amount": amount, "paid_on": paid_on.isoformat() if paid_on else None,
+                                 "attachment": attachment.pk, "sha256": attachment.sha256})
+    notify([case.lead_officer], f"当事人已上传缴款凭证：{case.number}", f"{rules.yuan(amount or 0)}，请核对确认",
+           url=f"/penalties/cases/{case.pk}/")
 
 
 def case_return_voucher(*, actor: User, case: Case, reason: str) -> Case:

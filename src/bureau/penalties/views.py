@@ -20,6 +20,7 @@ from bureau.inspection import queries as inspection_queries
 from bureau.inspection.models import PARTY_STATES
 from bureau.inspection.queries import violation_codes_for_finding
 from bureau.inspection.services import OTHER_METHODS, services_of
+from bureau.kernel import staging
 from bureau.kernel.access import acts_on, for_roles, reference_data
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
@@ -350,6 +351,7 @@ def _form_action(request: AuthenticatedRequest, case: Case, form: Any, form_key:
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             status, error = exc.status, exc.message
+            case = queries.get_case_for(request.user, case.pk)  # as stored: the refusal changed nothing
         else:
             messages.success(request, success)
             return redirect("penalties:detail", pk=case.pk)
@@ -636,15 +638,34 @@ def case_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpRespons
 
 
 def _submit_voucher(request: AuthenticatedRequest, case: Case) -> HttpResponse:
-    """上传缴款凭证 by the party: errors next to their field, nothing saved on refusal."""
+    """上传缴款凭证 by the party: errors next to their field; a refusal changes nothing (one transaction, the case
+    read again) and keeps the chosen file if it passed its own check (kernel/staging.py), a bad file is named."""
     form = VoucherForm(request.POST, request.FILES)
-
-    def submit(data: dict[str, Any]) -> None:
-        services.case_submit_voucher(actor=request.user, case=case, amount=data["amount"], paid_on=data["paid_on"],
-                                     number=data["number"], upload=data["file"])
-
-    return _form_action(request, case, form, "voucher_form", submit, "缴款凭证已上传，等待执法人员核对",
-                        "请更正缴款凭证中的错误")
+    field = form.add_prefix("file")  # voucher-file
+    try:
+        with staging.claiming(request) as files:  # the file chosen now, else the one kept from a refusal
+            form = VoucherForm(request.POST, files)
+            if not form.is_valid():
+                raise DomainError("")  # the form's own messages; the file is kept
+            data = form.cleaned_data
+            services.case_submit_voucher(actor=request.user, case=case, amount=data["amount"],
+                                         paid_on=data["paid_on"], number=data["number"], upload=data["file"])
+    except DomainError as exc:
+        staged, file_errors = staging.keep_after_refusal(
+            request, lambda _f, upload: services.check_voucher_file(upload), fields=lambda f: f == field)
+        if exc.message and exc.message not in file_errors:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        for message in file_errors:
+            if message not in form.errors.get("file", []):
+                form.add_error("file", message)
+        staging.not_required(form, {"file": staged.get(field, [])})
+        error = exc.message or next(iter(e for errors in form.errors.values() for e in errors), "请更正缴款凭证中的错误")
+        case = queries.get_case_for(request.user, case.pk)  # as stored: the refusal changed nothing
+        return render(request, "penalties/detail.html",
+                      _detail_context(request, case, voucher_form=form, action_error=error, staged=staged),
+                      status=exc.status)
+    messages.success(request, "缴款凭证已上传，等待执法人员核对")
+    return redirect("penalties:detail", pk=case.pk)
 
 
 def _execute(request: AuthenticatedRequest, case: Case) -> HttpResponse:
