@@ -342,3 +342,22 @@ def test_a_new_event_for_an_alarm_reference_already_raised_is_not_a_second_alarm
     # each answer is the stored one: the same message again is replayed event by event
     again = _post(client, source, secret, body).json()["results"]
     assert [(r["status"], r["replayed"]) for r in again] == [(200, True), (409, False), (202, True)]
+
+
+def test_clearings_in_a_batch_settle_in_time_ones_only_and_cost_no_statement_per_event(client, wired,
+                                                                                       django_assert_max_num_queries):
+    """Rule checked: an alarm cleared within `hazards.alarm_clear_minutes` never becomes a lead, a later clearing
+    still does (docs/hazards.md 「监测报警接入」); the clearings of a message are written together on PostgreSQL."""
+    source, secret, point = wired
+    raises = [_raise(point, f"c-{i}", f"C-{i}", minutes_ago=90 if i == 0 else 1) for i in range(12)]
+    _post(client, source, secret, {"events": raises})
+    body = {"events": [_clear(f"x-{i}", f"C-{i}") for i in range(12)]}
+    with django_assert_max_num_queries(8 if connection.vendor == "postgresql" else 80):
+        results = _post(client, source, secret, body).json()["results"]
+    assert [(r["status"], r["result"], r["state"]) for r in results] == [(200, "cleared", "cleared")] * 12
+    assert set(Alarm.objects.filter(alarm_ref__startswith="C-", settled=False).values_list("alarm_ref", flat=True)) \
+        == {"C-0"}  # cleared 90 minutes after it was raised: late
+    alarms.alarm_lead_sweep()
+    assert list(Alarm.objects.filter(state="lead").values_list("alarm_ref", flat=True)) == ["C-0"]
+    again = _post(client, source, secret, body).json()["results"]
+    assert [(r["status"], r["replayed"]) for r in again] == [(200, True)] * 12

@@ -180,20 +180,29 @@ def _events(source: AlarmSource, events: list[dict[str, Any]], now: dt.datetime,
     points, stored = _read(source, messages) if messages else (set(), {})
     answered: dict[int, Answer] = {}
     fresh: list[ar.Message] = []
+    clears: list[ar.Message] = []
     ids: set[str] = set(stored)
     refs: set[str] = set()
+    cleared_refs: set[str] = set()
     for m in messages:
         if m.event_id in stored:  # a message sent again: its events answer what they answered then
             digest, status, answer = stored[m.event_id]
             answered[id(m)] = (Answer(status, json.loads(answer), replayed=True) if digest == m.digest
                                else _reused(m.event_id))
-        elif (m.kind == "raise" and m.risk_point_id in points and m.event_id not in ids
-              and m.alarm_ref not in refs):
+        elif m.event_id in ids:
+            continue  # the same event id twice in one message: the second copy goes one by one
+        elif m.kind == "raise" and m.risk_point_id in points and m.alarm_ref not in refs:
             fresh.append(m)
             ids.add(m.event_id)
             refs.add(m.alarm_ref)
+        elif m.kind == "clear" and m.alarm_ref not in cleared_refs:
+            clears.append(m)
+            ids.add(m.event_id)
+            cleared_refs.add(m.alarm_ref)
     if fresh:
         answered.update(_store_new(source, fresh, now))
+    if clears and connection.vendor == "postgresql":  # after the raises: a message may raise and clear an alarm
+        answered.update(_clear_open(source, clears, now, clear_minutes))
     rest = [m for m in parsed if isinstance(m, ar.Message) and id(m) not in answered]
     if rest:  # the uncommon events: one commit for the message
         with transaction.atomic() if batch else nullcontext():
@@ -252,6 +261,52 @@ def _store_new(source: AlarmSource, fresh: list[ar.Message], now: dt.datetime) -
     return {id(m): Answer(202, {"event_id": m.event_id, "result": "accepted", "alarm_id": stored[m.event_id],
                                 "alarm_ref": m.alarm_ref, "state": Alarm.State.OPEN})
             for m in fresh if m.event_id in stored}
+
+
+# the clearings of one message for open alarms raised no later than the clearing, and their intake-log rows, one
+# statement; every other clearing (unknown alarm, already cleared, already a lead, before the raise) is left out and
+# answered one by one with its own words (`_clear`). Cleared within the rule's minutes (`hazards.alarm_clear_minutes`,
+# as `alarm_rules.cleared_in_time`): settled, never a lead.
+_CLEAR = """
+WITH c AS (
+  SELECT * FROM unnest(%(event_id)s::text[], %(alarm_ref)s::text[], %(occurred_at)s::timestamptz[],
+                       %(digest)s::text[]) AS c(event_id, alarm_ref, occurred_at, digest)
+), done AS (
+  UPDATE hazards_alarm a SET cleared_at = c.occurred_at, state = 'cleared',
+         settled = c.occurred_at <= a.raised_at + make_interval(mins => %(minutes)s)
+    FROM c
+   WHERE a.source_id = %(source)s AND a.alarm_ref = c.alarm_ref AND a.state = 'open' AND a.cleared_at IS NULL
+     AND a.hazard_id IS NULL AND c.occurred_at >= a.raised_at
+  RETURNING a.id, a.alarm_ref
+)
+INSERT INTO hazards_alarmevent (source_id, event_id, kind, alarm_id, body_digest, status_code, answer, received_at)
+SELECT %(source)s, c.event_id, 'clear', done.id, c.digest, 200,
+       jsonb_build_object('event_id', c.event_id, 'result', 'cleared', 'alarm_id', done.id,
+                          'alarm_ref', done.alarm_ref, 'state', 'cleared'), %(now)s
+  FROM c JOIN done ON done.alarm_ref = c.alarm_ref
+RETURNING event_id, alarm_id
+"""
+
+
+def _clear_open(source: AlarmSource, clears: list[ar.Message], now: dt.datetime,
+                clear_minutes: int) -> dict[int, Answer]:
+    """The clearings of one message for open alarms, stored together (PostgreSQL); their answers by message."""
+    params = {"source": source.pk, "now": now, "minutes": clear_minutes,
+              "event_id": [m.event_id for m in clears], "alarm_ref": [m.alarm_ref for m in clears],
+              "occurred_at": [m.occurred_at for m in clears], "digest": [m.digest for m in clears]}
+    try:
+        with connection.cursor() as cursor:
+            if connection.in_atomic_block:
+                with transaction.atomic():
+                    cursor.execute(_CLEAR, params)
+            else:
+                cursor.execute(_CLEAR, params)
+            stored = dict(cursor.fetchall())
+    except IntegrityError:
+        return {}
+    return {id(m): Answer(200, {"event_id": m.event_id, "result": "cleared", "alarm_id": stored[m.event_id],
+                                "alarm_ref": m.alarm_ref, "state": Alarm.State.CLEARED})
+            for m in clears if m.event_id in stored}
 
 
 def _store_new_orm(source: AlarmSource, fresh: list[ar.Message]) -> dict[int, Answer]:
