@@ -240,12 +240,13 @@ RETURNING event_id, alarm_id
 def _store_new(source: AlarmSource, fresh: list[ar.Message], now: dt.datetime) -> dict[int, Answer]:
     """The new raises of one message stored together (alarms and their intake rows); their answers by message.
     Those left out (a reference already raised, a race) get no answer here and go the one-by-one way."""
-    params = {"source": source.pk, "enterprise": source.enterprise_id, "region": source.region_id, "now": now,
-              "event_id": [m.event_id for m in fresh], "alarm_ref": [m.alarm_ref for m in fresh],
-              "risk_point": [m.risk_point_id for m in fresh], "tag": [m.tag for m in fresh],
-              "level": [m.level for m in fresh], "value": [m.value for m in fresh],
-              "unit": [m.unit for m in fresh], "message": [m.text for m in fresh],
-              "raised_at": [m.occurred_at for m in fresh], "digest": [m.digest for m in fresh]}
+    params: dict[str, Any] = {
+        "source": source.pk, "enterprise": source.enterprise_id, "region": source.region_id, "now": now,
+        "event_id": [m.event_id for m in fresh], "alarm_ref": [m.alarm_ref for m in fresh],
+        "risk_point": [m.risk_point_id for m in fresh], "tag": [m.tag for m in fresh],
+        "level": [m.level for m in fresh], "value": [m.value for m in fresh],
+        "unit": [m.unit for m in fresh], "message": [m.text for m in fresh],
+        "raised_at": [m.occurred_at for m in fresh], "digest": [m.digest for m in fresh]}
     if connection.vendor != "postgresql":
         return _store_new_orm(source, fresh)
     try:
@@ -291,9 +292,10 @@ RETURNING event_id, alarm_id
 def _clear_open(source: AlarmSource, clears: list[ar.Message], now: dt.datetime,
                 clear_minutes: int) -> dict[int, Answer]:
     """The clearings of one message for open alarms, stored together (PostgreSQL); their answers by message."""
-    params = {"source": source.pk, "now": now, "minutes": clear_minutes,
-              "event_id": [m.event_id for m in clears], "alarm_ref": [m.alarm_ref for m in clears],
-              "occurred_at": [m.occurred_at for m in clears], "digest": [m.digest for m in clears]}
+    params: dict[str, Any] = {
+        "source": source.pk, "now": now, "minutes": clear_minutes,
+        "event_id": [m.event_id for m in clears], "alarm_ref": [m.alarm_ref for m in clears],
+        "occurred_at": [m.occurred_at for m in clears], "digest": [m.digest for m in clears]}
     try:
         with connection.cursor() as cursor:
             if connection.in_atomic_block:
