@@ -12,11 +12,15 @@ the grouped messages) in three scenarios, each in a transaction that is rolled b
   worst    every one of the 800,000 past checks still waiting (the scheduler was down for a week)
 and the county's missed list (first page, scoped query) for a county officer. Prints p50 / p95 / max and rows/s.
 
+`backlog`: the worst scenario committed as the job runs it (batches of whole enterprises, each its own commit):
+every past check reset to waiting and committed, VACUUM ANALYZE, then the timed sweep; BENCH_RUNS times.
+
 Run:
   createdb -h 127.0.0.1 -U postgres bench_risk
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_risk .venv/bin/python manage.py migrate -v0
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_risk .venv/bin/python bench/hazards/missed_checks.py generate
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_risk BENCH_RUNS=5 .venv/bin/python bench/hazards/missed_checks.py measure
+  DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_risk BENCH_RUNS=2 .venv/bin/python bench/hazards/missed_checks.py backlog
 """
 
 from __future__ import annotations
@@ -192,5 +196,22 @@ def measure() -> None:
         print("plan of the sweep's UPDATE:\n  " + "\n  ".join(row[0] for row in cur.fetchall()))
 
 
+def backlog() -> None:
+    """The worst backlog as it really runs: every past check waiting (reset and committed, then VACUUM ANALYZE, as
+    autovacuum would leave it), then the sweep with its own commits per batch. Restores nothing: run `generate`
+    again for the original mix (the other scenarios do not depend on it: they reset in their transaction)."""
+    now = timezone.now()
+    for _ in range(RUNS):
+        with transaction.atomic():
+            ScheduledCheck.objects.filter(missed_after__lte=now).update(state="scheduled", missed_at=None, done_at=None)
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE hazards_scheduledcheck")
+        started = time.perf_counter()
+        marked = services.missed_check_sweep(now=now)
+        took = time.perf_counter() - started
+        print(f"sweep, worst, committed batches               rows {marked:>8,}  {took * 1000:9.1f} ms  "
+              f"{marked / took:>10,.0f} rows/s  load {open('/proc/loadavg').read().split()[0]}", flush=True)
+
+
 if __name__ == "__main__":
-    {"generate": generate, "measure": measure}[sys.argv[1] if len(sys.argv) > 1 else "measure"]()
+    {"generate": generate, "measure": measure, "backlog": backlog}[sys.argv[1] if len(sys.argv) > 1 else "measure"]()

@@ -305,3 +305,59 @@ def test_a_batch_of_new_alarms_is_written_together_and_resent_whole_it_is_replay
     twice = _post(client, source, secret, {"events": [_raise(point, "d-1", "D-1")] * 2})  # one event id twice
     assert [(r["status"], r["replayed"]) for r in twice.json()["results"]] == [(202, False), (202, True)]
     assert Alarm.objects.count() == 21
+
+
+def test_a_batch_of_new_alarms_costs_a_fixed_handful_of_statements(client, wired, django_assert_max_num_queries):
+    """Rule checked: the hot path of the webhook (docs/hazards.md 「监测报警接入」) reads the credential, then the
+    message's risk points and logged event ids in one read, then writes the new alarms with their log rows in one
+    statement — not a statement per event."""
+    source, secret, point = wired
+    _post(client, source, secret, _raise(point, "warm", "W-0"))  # last_seen_at is written at most once a minute
+    body = {"events": [_raise(point, f"h-{i}", f"H-{i}") for i in range(30)]}
+    # PostgreSQL: credential, read, one INSERT (+ a savepoint pair here, since the test runs in a transaction);
+    # SQLite: two bulk inserts in place of the one statement
+    with django_assert_max_num_queries(6):
+        answer = _post(client, source, secret, body)
+    assert [r["status"] for r in answer.json()["results"]] == [202] * 30
+    assert AlarmEvent.objects.filter(event_id__startswith="h-", alarm__isnull=False).count() == 30
+    assert AlarmEvent.objects.get(event_id="h-7").answer == {
+        "event_id": "h-7", "result": "accepted", "alarm_id": Alarm.objects.get(alarm_ref="H-7").pk,
+        "alarm_ref": "H-7", "state": "open"}
+
+
+def test_a_new_event_for_an_alarm_reference_already_raised_is_not_a_second_alarm(client, wired, w):
+    """Rule checked: an alarm reference is one alarm per monitoring system (unique source + alarm_ref): a new event
+    id raising it again answers 200 already_raised, against another risk point 409; in a batch the others are
+    stored all the same, and a raise without a reading keeps no value."""
+    source, secret, point = wired
+    other = _point(w.enterprise, w.owner, "装卸站台")
+    assert _post(client, source, secret, _raise(point, "r-1", "K-1")).status_code == 202
+    body = {"events": [_raise(point, "r-2", "K-1"), _raise(other, "r-3", "K-1"),
+                       _raise(point, "r-4", "K-2", value=None)]}
+    results = _post(client, source, secret, body).json()["results"]
+    assert [(r["event_id"], r["status"], r.get("result") or r.get("code")) for r in results] == [
+        ("r-2", 200, "already_raised"), ("r-3", 409, "alarm_ref_reused"), ("r-4", 202, "accepted")]
+    assert Alarm.objects.filter(alarm_ref="K-1").count() == 1
+    assert Alarm.objects.get(alarm_ref="K-2").value is None
+    # each answer is the stored one: the same message again is replayed event by event
+    again = _post(client, source, secret, body).json()["results"]
+    assert [(r["status"], r["replayed"]) for r in again] == [(200, True), (409, False), (202, True)]
+
+
+def test_clearings_in_a_batch_settle_in_time_ones_only_and_cost_no_statement_per_event(client, wired,
+                                                                                       django_assert_max_num_queries):
+    """Rule checked: an alarm cleared within `hazards.alarm_clear_minutes` never becomes a lead, a later clearing
+    still does (docs/hazards.md 「监测报警接入」); the clearings of a message are written together on PostgreSQL."""
+    source, secret, point = wired
+    raises = [_raise(point, f"c-{i}", f"C-{i}", minutes_ago=90 if i == 0 else 1) for i in range(12)]
+    _post(client, source, secret, {"events": raises})
+    body = {"events": [_clear(f"x-{i}", f"C-{i}") for i in range(12)]}
+    with django_assert_max_num_queries(8 if connection.vendor == "postgresql" else 80):
+        results = _post(client, source, secret, body).json()["results"]
+    assert [(r["status"], r["result"], r["state"]) for r in results] == [(200, "cleared", "cleared")] * 12
+    assert set(Alarm.objects.filter(alarm_ref__startswith="C-", settled=False).values_list("alarm_ref", flat=True)) \
+        == {"C-0"}  # cleared 90 minutes after it was raised: late
+    alarms.alarm_lead_sweep()
+    assert list(Alarm.objects.filter(state="lead").values_list("alarm_ref", flat=True)) == ["C-0"]
+    again = _post(client, source, secret, body).json()["results"]
+    assert [(r["status"], r["replayed"]) for r in again] == [(200, True)] * 12

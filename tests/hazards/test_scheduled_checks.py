@@ -179,3 +179,27 @@ def test_each_enterprise_is_told_its_own_number_of_missed_checks(w):
     assert services.missed_check_sweep(now=timezone.now() + dt.timedelta(days=1)) == 3
     titles = dict(Notification.objects.filter(title__startswith="漏检提醒").values_list("recipient_id", "title"))
     assert titles == {w.owner.pk: "漏检提醒：2 项排查未按时打卡", other_user.pk: "漏检提醒：1 项排查未按时打卡"}
+
+
+def test_a_sweep_in_several_batches_still_tells_each_enterprise_once_with_its_whole_number(w, monkeypatch):
+    """Rule checked: 漏检 notification exactly once per enterprise per sweep (docs/hazards.md, 排查任务与漏检) even
+    when the sweep marks a large backlog in several committed batches: a batch covers whole enterprises."""
+    daily_item(w)
+    daily_item(w, content="消防器材完好")
+    daily_item(w, content="静电接地完好")
+    other = EnterpriseFactory(region_id="140821")
+    other_user = make_user(roles=["enterprise"], enterprise=other)
+    point = services.risk_point_save(actor=other_user, enterprise=other, name="仓库", hazard_source="混存",
+                                     method="ls", factor_l=2, factor_e=None, factor_c=3)
+    for content in ("通道畅通", "灭火器完好"):
+        services.check_item_save(actor=other_user, risk_point=point, content=content,
+                                 frequency=CheckFrequency.objects.get(code="daily"), post="保管员",
+                                 responsible_person="张")
+    monkeypatch.setattr(services, "MISSED_SWEEP_BATCH_ROWS", 1)  # one batch per enterprise
+    before = AuditEntry.objects.filter(action="hazards.missed_check_sweep").count()
+    assert services.missed_check_sweep(now=timezone.now() + dt.timedelta(days=1)) == 5
+    titles = {u: list(Notification.objects.filter(recipient=u, title__startswith="漏检提醒")
+                      .values_list("title", flat=True)) for u in (w.owner, other_user)}
+    assert titles == {w.owner: ["漏检提醒：3 项排查未按时打卡"], other_user: ["漏检提醒：2 项排查未按时打卡"]}
+    assert AuditEntry.objects.filter(action="hazards.missed_check_sweep").count() == before + 2  # one per batch
+    assert ScheduledCheck.objects.filter(state="missed", missed_at__isnull=False).count() == 5

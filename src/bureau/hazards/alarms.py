@@ -8,17 +8,19 @@ credentials and their rotation are audited."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bureau.accounts.authority import require_change, sees
 from bureau.accounts.models import User
 from bureau.hazards import alarm_rules as ar
-from bureau.hazards.models import Alarm, AlarmEvent, AlarmSource, AlarmSystem, HazardSource, RiskPoint
+from bureau.hazards.models import Alarm, AlarmEvent, AlarmSource, AlarmSystem, HazardSource
 from bureau.hazards.services import check_lengths, hazard_report
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError, NotFound
@@ -121,7 +123,12 @@ def _authenticate(key_id: str, timestamp: str, signature: str, body: bytes, now:
 
 def alarm_intake(*, key_id: str, timestamp: str, signature: str, body: bytes) -> Answer:
     """Accept a signed message (one event, or {"events": [...]}) from a monitoring system. A single event answers
-    with its own status; a batch answers 200 with one result per event. Each event is processed on its own."""
+    with its own status; a batch answers 200 with one result per event. Each event is processed on its own.
+
+    The hot path (new raises, the bulk of the traffic) costs three statements whatever the number of events: the
+    credential, one read of the message's risk points and already-logged event ids, and one INSERT of the new
+    alarms with their intake-log rows (`_store_new`). Everything else (a clearing, a repeat, an alarm reference
+    already raised, a race) goes one event at a time (`_one_message`)."""
     now = timezone.now()
     try:
         source = _authenticate(key_id, timestamp, signature, body, now)
@@ -130,16 +137,7 @@ def alarm_intake(*, key_id: str, timestamp: str, signature: str, body: bytes) ->
         return Answer(refusal.status, refusal.answer())
     window = int(cached_rule("hazards.alarm_signature_window_seconds"))
     clear_minutes = int(cached_rule("hazards.alarm_clear_minutes"))
-    # the enterprise's risk points named in the message, read once (another enterprise's are simply not found)
-    named: list[int] = [e["risk_point_id"] for e in events if isinstance(e.get("risk_point_id"), int)
-                        and not isinstance(e["risk_point_id"], bool) and 0 < e["risk_point_id"] < 2**63]
-    points = set(RiskPoint.objects.filter(enterprise_id=source.enterprise_id, pk__in=named)
-                 .values_list("pk", flat=True)) if named else set()
-    if batch:  # one commit for the message; a refused event undoes only itself (savepoints)
-        with transaction.atomic():
-            results = _batch(source, events, now, window, clear_minutes, points)
-    else:
-        results = [_one_event(source, events[0], now, window, clear_minutes, points)]
+    results = _events(source, events, now, window, clear_minutes, batch)
     if source.last_seen_at is None or source.last_seen_at < now - dt.timedelta(minutes=1):
         AlarmSource.objects.filter(pk=source.pk).update(last_seen_at=now)  # at most once a minute (hot path)
     if not batch:
@@ -155,48 +153,166 @@ def _parse(raw: dict[str, Any], now: dt.datetime, window: int) -> ar.Message | A
         return Answer(refusal.status, refusal.answer(event_id))
 
 
-def _one_event(source: AlarmSource, raw: dict[str, Any], now: dt.datetime, window: int, clear_minutes: int,
-               points: set[int]) -> Answer:
-    message = _parse(raw, now, window)
-    return message if isinstance(message, Answer) else _one_message(source, message, clear_minutes, points)
+def _read(source: AlarmSource, messages: list[ar.Message]) -> tuple[set[int], dict[str, tuple[str, int, str]]]:
+    """The enterprise's risk points named in the message (another enterprise's are simply not found) and the
+    intake-log rows of its event ids, in one round trip."""
+    named = sorted({m.risk_point_id for m in messages if m.kind == "raise"}) or [0]
+    event_ids = [m.event_id for m in messages]
+    sql = ("SELECT 'p', CAST(id AS text), NULL, NULL, NULL FROM hazards_riskpoint WHERE enterprise_id = %s AND id IN ("
+           + ", ".join(["%s"] * len(named)) + ") UNION ALL "
+           "SELECT 'e', event_id, body_digest, status_code, CAST(answer AS text) FROM hazards_alarmevent "
+           "WHERE source_id = %s AND event_id IN (" + ", ".join(["%s"] * len(event_ids)) + ")")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [source.enterprise_id, *named, source.pk, *event_ids])
+        rows = cursor.fetchall()
+    points = {int(row[1]) for row in rows if row[0] == "p"}
+    return points, {row[1]: (row[2], row[3], row[4]) for row in rows if row[0] == "e"}
 
 
-def _batch(source: AlarmSource, events: list[dict[str, Any]], now: dt.datetime, window: int, clear_minutes: int,
-           points: set[int]) -> list[Answer]:
-    """The events of a batch, answered in their order. The new alarms of the message (event ids and references
-    not seen before, on the enterprise's own risk points) are written together — two inserts for the whole batch
-    instead of two per event; every other event (a repeat, a clearing, a refusal) goes one by one."""
+def _events(source: AlarmSource, events: list[dict[str, Any]], now: dt.datetime, window: int, clear_minutes: int,
+            batch: bool) -> list[Answer]:
+    """The events of a message, answered in their order. The new alarms (event ids not logged before, on the
+    enterprise's own risk points) are written by one statement; every other event (a repeat, a clearing, a
+    refusal, a reference already raised) goes one by one, in one transaction for a batch (savepoints: a refused
+    event undoes only itself)."""
     parsed = [_parse(raw, now, window) for raw in events]
     messages = [m for m in parsed if isinstance(m, ar.Message)]
-    raises = [m for m in messages if m.kind == "raise" and m.risk_point_id in points]
-    stored = {row[0]: row[1:] for row in AlarmEvent.objects.filter(
-        source_id=source.pk, event_id__in=[m.event_id for m in messages]).values_list(
-        "event_id", "body_digest", "status_code", "answer")}
-    seen = set(stored)
-    refs = set(Alarm.objects.filter(source_id=source.pk, alarm_ref__in=[m.alarm_ref for m in raises])
-               .values_list("alarm_ref", flat=True)) if raises else set()
-    fresh: list[ar.Message] = []
-    for m in raises:
-        if m.event_id not in seen and m.alarm_ref not in refs:
-            fresh.append(m)
-            seen.add(m.event_id)
-            refs.add(m.alarm_ref)
+    points, stored = _read(source, messages) if messages else (set(), {})
     answered: dict[int, Answer] = {}
-    for m in messages:  # a message sent again: its events answer what they answered then
-        if m.event_id in stored:
+    fresh: list[ar.Message] = []
+    clears: list[ar.Message] = []
+    ids: set[str] = set(stored)
+    refs: set[str] = set()
+    cleared_refs: set[str] = set()
+    for m in messages:
+        if m.event_id in stored:  # a message sent again: its events answer what they answered then
             digest, status, answer = stored[m.event_id]
-            answered[id(m)] = (Answer(status, answer, replayed=True) if digest == m.digest
+            answered[id(m)] = (Answer(status, json.loads(answer), replayed=True) if digest == m.digest
                                else _reused(m.event_id))
-    stored_now = _store_new(source, fresh) if fresh else []
-    if stored_now:
-        answered.update({id(m): Answer(202, answer) for m, answer in zip(fresh, stored_now, strict=True)})
-    return [m if isinstance(m, Answer) else answered.get(id(m)) or _one_message(source, m, clear_minutes, points)
-            for m in parsed]
+        elif m.event_id in ids:
+            continue  # the same event id twice in one message: the second copy goes one by one
+        elif m.kind == "raise" and m.risk_point_id in points and m.alarm_ref not in refs:
+            fresh.append(m)
+            ids.add(m.event_id)
+            refs.add(m.alarm_ref)
+        elif m.kind == "clear" and m.alarm_ref not in cleared_refs:
+            clears.append(m)
+            ids.add(m.event_id)
+            cleared_refs.add(m.alarm_ref)
+    if fresh:
+        answered.update(_store_new(source, fresh, now))
+    if clears and connection.vendor == "postgresql":  # after the raises: a message may raise and clear an alarm
+        answered.update(_clear_open(source, clears, now, clear_minutes))
+    rest = [m for m in parsed if isinstance(m, ar.Message) and id(m) not in answered]
+    if rest:  # the uncommon events: one commit for the message
+        with transaction.atomic() if batch else nullcontext():
+            for m in rest:
+                answered[id(m)] = _one_message(source, m, clear_minutes, points)
+    return [m if isinstance(m, Answer) else answered[id(m)] for m in parsed]
 
 
-def _store_new(source: AlarmSource, fresh: list[ar.Message]) -> list[dict[str, Any]]:
-    """The new raises of one message stored together (alarms and their intake rows); their answers, or none when
-    another message took one of them meanwhile: then each goes the one-by-one way (`_one_message`)."""
+# the new raises of one message and their intake-log rows, one statement (its own transaction): an alarm reference
+# the source already used is left out (ON CONFLICT) and answered one by one; an event id logged meanwhile by a
+# concurrent request makes the statement fail as a whole (IntegrityError), and then every event goes one by one
+_STORE = """
+WITH new AS (
+  SELECT * FROM unnest(%(event_id)s::text[], %(alarm_ref)s::text[], %(risk_point)s::bigint[], %(tag)s::text[],
+                       %(level)s::text[], %(value)s::numeric[], %(unit)s::text[], %(message)s::text[],
+                       %(raised_at)s::timestamptz[], %(digest)s::text[])
+           AS n(event_id, alarm_ref, risk_point_id, tag, level, value, unit, message, raised_at, digest)
+), alarms AS (
+  INSERT INTO hazards_alarm (source_id, enterprise_id, region_id, risk_point_id, alarm_ref, tag, level, value, unit,
+                             message, raised_at, state, settled, received_at)
+  SELECT %(source)s, %(enterprise)s, %(region)s, risk_point_id, alarm_ref, tag, level, value, unit, message, raised_at,
+         'open', false, %(now)s FROM new
+  ON CONFLICT (source_id, alarm_ref) DO NOTHING
+  RETURNING id, alarm_ref
+)
+INSERT INTO hazards_alarmevent (source_id, event_id, kind, alarm_id, body_digest, status_code, answer, received_at)
+SELECT %(source)s, new.event_id, 'raise', alarms.id, new.digest, 202,
+       jsonb_build_object('event_id', new.event_id, 'result', 'accepted', 'alarm_id', alarms.id,
+                          'alarm_ref', alarms.alarm_ref, 'state', 'open'), %(now)s
+  FROM new JOIN alarms ON alarms.alarm_ref = new.alarm_ref
+RETURNING event_id, alarm_id
+"""
+
+
+def _store_new(source: AlarmSource, fresh: list[ar.Message], now: dt.datetime) -> dict[int, Answer]:
+    """The new raises of one message stored together (alarms and their intake rows); their answers by message.
+    Those left out (a reference already raised, a race) get no answer here and go the one-by-one way."""
+    params: dict[str, Any] = {
+        "source": source.pk, "enterprise": source.enterprise_id, "region": source.region_id, "now": now,
+        "event_id": [m.event_id for m in fresh], "alarm_ref": [m.alarm_ref for m in fresh],
+        "risk_point": [m.risk_point_id for m in fresh], "tag": [m.tag for m in fresh],
+        "level": [m.level for m in fresh], "value": [m.value for m in fresh],
+        "unit": [m.unit for m in fresh], "message": [m.text for m in fresh],
+        "raised_at": [m.occurred_at for m in fresh], "digest": [m.digest for m in fresh]}
+    if connection.vendor != "postgresql":
+        return _store_new_orm(source, fresh)
+    try:
+        with connection.cursor() as cursor:
+            if connection.in_atomic_block:  # called inside a transaction (tests): keep a failure to itself
+                with transaction.atomic():
+                    cursor.execute(_STORE, params)
+            else:
+                cursor.execute(_STORE, params)
+            stored = dict(cursor.fetchall())
+    except IntegrityError:
+        return {}
+    return {id(m): Answer(202, {"event_id": m.event_id, "result": "accepted", "alarm_id": stored[m.event_id],
+                                "alarm_ref": m.alarm_ref, "state": Alarm.State.OPEN})
+            for m in fresh if m.event_id in stored}
+
+
+# the clearings of one message for open alarms raised no later than the clearing, and their intake-log rows, one
+# statement; every other clearing (unknown alarm, already cleared, already a lead, before the raise) is left out and
+# answered one by one with its own words (`_clear`). Cleared within the rule's minutes (`hazards.alarm_clear_minutes`,
+# as `alarm_rules.cleared_in_time`): settled, never a lead.
+_CLEAR = """
+WITH c AS (
+  SELECT * FROM unnest(%(event_id)s::text[], %(alarm_ref)s::text[], %(occurred_at)s::timestamptz[],
+                       %(digest)s::text[]) AS c(event_id, alarm_ref, occurred_at, digest)
+), done AS (
+  UPDATE hazards_alarm a SET cleared_at = c.occurred_at, state = 'cleared',
+         settled = c.occurred_at <= a.raised_at + make_interval(mins => %(minutes)s)
+    FROM c
+   WHERE a.source_id = %(source)s AND a.alarm_ref = c.alarm_ref AND a.state = 'open' AND a.cleared_at IS NULL
+     AND a.hazard_id IS NULL AND c.occurred_at >= a.raised_at
+  RETURNING a.id, a.alarm_ref
+)
+INSERT INTO hazards_alarmevent (source_id, event_id, kind, alarm_id, body_digest, status_code, answer, received_at)
+SELECT %(source)s, c.event_id, 'clear', done.id, c.digest, 200,
+       jsonb_build_object('event_id', c.event_id, 'result', 'cleared', 'alarm_id', done.id,
+                          'alarm_ref', done.alarm_ref, 'state', 'cleared'), %(now)s
+  FROM c JOIN done ON done.alarm_ref = c.alarm_ref
+RETURNING event_id, alarm_id
+"""
+
+
+def _clear_open(source: AlarmSource, clears: list[ar.Message], now: dt.datetime,
+                clear_minutes: int) -> dict[int, Answer]:
+    """The clearings of one message for open alarms, stored together (PostgreSQL); their answers by message."""
+    params: dict[str, Any] = {
+        "source": source.pk, "now": now, "minutes": clear_minutes,
+        "event_id": [m.event_id for m in clears], "alarm_ref": [m.alarm_ref for m in clears],
+        "occurred_at": [m.occurred_at for m in clears], "digest": [m.digest for m in clears]}
+    try:
+        with connection.cursor() as cursor:
+            if connection.in_atomic_block:
+                with transaction.atomic():
+                    cursor.execute(_CLEAR, params)
+            else:
+                cursor.execute(_CLEAR, params)
+            stored = dict(cursor.fetchall())
+    except IntegrityError:
+        return {}
+    return {id(m): Answer(200, {"event_id": m.event_id, "result": "cleared", "alarm_id": stored[m.event_id],
+                                "alarm_ref": m.alarm_ref, "state": Alarm.State.CLEARED})
+            for m in clears if m.event_id in stored}
+
+
+def _store_new_orm(source: AlarmSource, fresh: list[ar.Message]) -> dict[int, Answer]:
+    """`_store_new` on a database without data-modifying CTEs (SQLite, the tests' default): two bulk inserts."""
     try:
         with transaction.atomic():
             alarms = Alarm.objects.bulk_create([Alarm(
@@ -208,8 +324,8 @@ def _store_new(source: AlarmSource, fresh: list[ar.Message]) -> list[dict[str, A
                 source_id=source.pk, event_id=m.event_id, kind=m.kind, alarm=a, body_digest=m.digest,
                 status_code=202, answer=answer) for m, a, answer in zip(fresh, alarms, answers, strict=True)])
     except IntegrityError:
-        return []
-    return answers
+        return {}
+    return {id(m): Answer(202, answer) for m, answer in zip(fresh, answers, strict=True)}
 
 
 def _one_message(source: AlarmSource, message: ar.Message, clear_minutes: int, points: set[int]) -> Answer:

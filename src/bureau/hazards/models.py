@@ -370,22 +370,28 @@ class ScheduledCheck(models.Model):
     authority = Authority(dataset="risk_points", label="排查任务", party_changes=True,
                           change=frozenset())  # the enterprise keeps it; the bureau reads it
 
-    item = models.ForeignKey(CheckItem, on_delete=models.PROTECT, related_name="checks", verbose_name="排查清单项")
+    # Few indexes, since the missed-check sweep rewrites every index entry of each row it marks (its state changes,
+    # so no HOT update): no single-column index where a composite one starts with the column (item: the unique
+    # (item, window_start); enterprise and region: their (…, state, due_at)), and the rarely set references indexed
+    # only where set (partial: a row without them has no entry to write).
+    item = models.ForeignKey(CheckItem, on_delete=models.PROTECT, related_name="checks", verbose_name="排查清单项",
+                             db_index=False)
     risk_point = models.ForeignKey(RiskPoint, on_delete=models.PROTECT, related_name="+", verbose_name="风险点")
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="企业")
-    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区划")
+                                   verbose_name="企业", db_index=False)
+    region = models.ForeignKey("kernel.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区划",
+                               db_index=False)
     window_start = models.DateTimeField("排查时段开始")
     due_at = models.DateTimeField("排查时段结束")
     missed_after = models.DateTimeField("逾期判定时间")
     state = models.CharField("状态", max_length=10, choices=CheckState.choices, default=CheckState.SCHEDULED)
     done_at = models.DateTimeField("打卡时间", null=True, blank=True)
     done_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                verbose_name="打卡人")
+                                verbose_name="打卡人", db_index=False)
     result = models.CharField("排查结果", max_length=10, choices=CheckResult.choices, blank=True)
     note = models.TextField("情况说明", blank=True)
     hazard = models.ForeignKey(Hazard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                               verbose_name="登记的隐患")
+                               verbose_name="登记的隐患", db_index=False)
     missed_at = models.DateTimeField("记为漏检时间", null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -400,7 +406,10 @@ class ScheduledCheck(models.Model):
             models.Index(fields=["missed_after"], condition=models.Q(state="scheduled"), name="check_sweep_due"),
             models.Index(fields=["region", "state", "due_at"], name="check_region_state_due"),
             models.Index(fields=["enterprise", "state", "due_at"], name="check_enterprise_state_due"),
-            models.Index(fields=["missed_at", "enterprise"], name="check_missed_at"),
+            # the city's missed list (every county, newest first): only missed rows
+            models.Index(fields=["due_at", "id"], condition=models.Q(state="missed"), name="check_missed_due"),
+            models.Index(fields=["done_by"], condition=models.Q(done_by__isnull=False), name="check_done_by"),
+            models.Index(fields=["hazard"], condition=models.Q(hazard__isnull=False), name="check_hazard"),
         ]
 
     def __str__(self) -> str:

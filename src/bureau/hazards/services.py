@@ -5,12 +5,13 @@ and audit; every refusal is a DomainError raised before anything is written."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from PIL import Image
@@ -835,30 +836,57 @@ def check_checkin_photo(photo: Any) -> None:
     check_upload(photo, allowed=PHOTO_TYPES, max_bytes=max_bytes)
 
 
+# rows marked per statement by the sweep (a technical batch size, not a domain rule): each batch commits on its
+# own, so a sweep after a long outage holds no lock and no undo for long, and a crash keeps what was done
+MISSED_SWEEP_BATCH_ROWS = 50_000
+
+
 def missed_check_sweep(now: dt.datetime | None = None) -> int:
-    """Scheduled job: every check still waiting after its `missed_after` becomes missed (漏检) in one set-based
-    UPDATE over the partial index `check_sweep_due`; two workers never mark the same row (the UPDATE's condition).
-    Each enterprise with newly missed checks gets one message with their number; the county sees them in its
-    missed list (`queries.missed_checks`)."""
+    """Scheduled job: every check still waiting after its `missed_after` becomes missed (漏检). The due rows are
+    counted per enterprise over the partial index `check_sweep_due`, then marked by set-based UPDATEs over ranges
+    of whole enterprises of about `MISSED_SWEEP_BATCH_ROWS` rows, each committed with its enterprises' messages and
+    its audit entry: every enterprise with newly missed checks gets exactly one message per sweep (with their
+    number), in the transaction that marked them. Two workers never mark the same row (the UPDATE's condition);
+    the county sees the checks in its missed list (`queries.missed_checks`)."""
     now = now or timezone.now()
+    due = list(ScheduledCheck.objects.filter(state=CheckState.SCHEDULED, missed_after__lte=now)
+               .values_list("enterprise_id").annotate(n=Count("id")).order_by("enterprise_id"))
+    marked, ranges, first, rows = 0, [], None, 0
+    for enterprise_id, n in due:
+        first = enterprise_id if first is None else first
+        rows += n
+        if rows >= MISSED_SWEEP_BATCH_ROWS:
+            ranges.append((first, enterprise_id))
+            first, rows = None, 0
+    if first is not None:
+        ranges.append((first, due[-1][0]))
+    for low, high in ranges:
+        marked += _mark_missed(now, low, high)
+    return marked
+
+
+def _mark_missed(now: dt.datetime, low: int, high: int) -> int:
+    """One batch of the sweep: the enterprises `low`–`high`, their messages and the audit entry, one commit."""
     with transaction.atomic():
-        marked = ScheduledCheck.objects.filter(state=CheckState.SCHEDULED, missed_after__lte=now).update(
-            state=CheckState.MISSED, missed_at=now)
-        if not marked:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE hazards_scheduledcheck SET state = %s, missed_at = %s WHERE state = %s AND missed_after <= %s"
+                " AND enterprise_id BETWEEN %s AND %s RETURNING enterprise_id",
+                [CheckState.MISSED, now, CheckState.SCHEDULED, now, low, high])
+            per_enterprise = Counter(row[0] for row in cursor.fetchall())
+        if not per_enterprise:
             return 0
-        # one message per enterprise, sent in one INSERT per distinct number of missed checks (few), so a sweep after
-        # an outage that touches every enterprise stays a handful of statements
-        swept = ScheduledCheck.objects.filter(missed_at=now).values("enterprise_id").annotate(n=Count("id")).order_by()
-        counts = sorted({row["n"] for row in swept})
-        enterprises = 0
-        for n in counts:
-            recipients = list(User.objects.filter(
-                is_active=True, enterprise_id__in=swept.filter(n=n).values("enterprise_id")))
-            enterprises += swept.filter(n=n).count()
-            notify(recipients, f"漏检提醒：{n} 项排查未按时打卡", "请查看漏检记录，补查相关部位并说明原因。",
+        # one message per enterprise, sent in one INSERT per distinct number of missed checks (few)
+        by_count: dict[int, list[int]] = {}
+        for enterprise_id, n in per_enterprise.items():
+            by_count.setdefault(n, []).append(enterprise_id)
+        for n, enterprises in sorted(by_count.items()):
+            notify(User.objects.filter(is_active=True, enterprise_id__in=enterprises),
+                   f"漏检提醒：{n} 项排查未按时打卡", "请查看漏检记录，补查相关部位并说明原因。",
                    url="/hazards/checks/?state=missed")
-        audit(None, "hazards.missed_check_sweep", summary=f"排查漏检 {marked} 项（{enterprises} 家企业）",
-              data={"count": marked, "enterprises": enterprises})
+        marked = sum(per_enterprise.values())
+        audit(None, "hazards.missed_check_sweep", summary=f"排查漏检 {marked} 项（{len(per_enterprise)} 家企业）",
+              data={"count": marked, "enterprises": len(per_enterprise)})
     return marked
 
 
