@@ -100,6 +100,22 @@ def test_park_committee_reports_progress_with_a_file_on_its_own_park_only(w, log
     assert 'name="checklist_item"' not in client.get(f"/assistance/parks/{mine.pk}/").content.decode()
 
 
+def test_park_committee_workbench_lists_its_own_open_items_overdue_first(w, login):
+    """Rule (measure III.3): the committee's 我的待办 lists its own park's remediation items not yet done, the earliest
+    完成时限 first and past ones as overdue; another park's items and finished ones are not there."""
+    mine, other = _two_parks(w)
+    committee = _committee(mine)
+    soon, late, done = _item(w, mine, "TH-06"), _item(w, mine, "TH-07"), _item(w, mine, "TH-08")
+    ParkRemediationItem.objects.filter(pk=late.pk).update(deadline=today() - dt.timedelta(days=3))
+    ParkRemediationItem.objects.filter(pk=done.pk).update(status=ParkRemediationItem.Status.DONE, percent=100)
+    foreign = _item(w, other, "TH-09")
+    page = login(committee).get("/").content.decode()
+    first, second = page.find(f"/assistance/parks/items/{late.pk}/"), page.find(f"/assistance/parks/items/{soon.pk}/")
+    assert -1 < first < second and "已超期" in page
+    assert f"/assistance/parks/items/{done.pk}/" not in page
+    assert f"/assistance/parks/items/{foreign.pk}/" not in page
+
+
 def test_progress_files_are_checked_before_anything_is_written(w):
     """Rule: a refused file (type by content) refuses the whole report: no progress, no attachment."""
     mine, _ = _two_parks(w)

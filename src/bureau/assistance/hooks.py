@@ -123,4 +123,29 @@ def assistance_indicators(query: IndicatorQuery) -> list[Indicator]:
     ]
 
 
+@register_workbench
+def park_committee_work(user: Any) -> Iterable[WorkItem]:
+    """The park's management committee (measure III.3): its park's remediation items not yet done, the earliest
+    deadline first; past their 完成时限 they show as overdue. Only its own park (the grant of the model)."""
+    import datetime as dt
 
+    from django.utils import timezone
+
+    from bureau.assistance.models import ParkRemediationItem
+
+    if PARK_COMMITTEE not in user.role_codes:
+        return []
+    today = timezone.localdate()
+    rows = (ParkRemediationItem.objects.restrict(user).exclude(status=ParkRemediationItem.Status.DONE)
+            .select_related("park").order_by("deadline", "id")[:20])
+    items = []
+    for item in rows:
+        late = item.deadline < today
+        chip = "overdue" if late else "due" if item.deadline <= today + dt.timedelta(days=30) else "running"
+        items.append(WorkItem(
+            title=f"园区整治：{item.title}（{item.park.name}，进度 {item.percent}%）",
+            url=reverse("assistance:park_item", args=[item.pk]), area="化工园区整治",
+            status="已超期" if late else item.get_status_display(),
+            due_label=f"{item.deadline.year}年{item.deadline.month}月{item.deadline.day}日", chip=chip,
+            sort_key=item.deadline.toordinal()))
+    return items
