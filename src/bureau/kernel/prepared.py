@@ -7,6 +7,11 @@ request — the signed-in user with organisation, enterprise and role codes — 
 the model instances as Django's `ModelIterable` does: the same columns, the same converters (decrypted fields, time
 zones), the same `select_related` objects and annotations. Only for querysets whose SQL does not depend on the value
 (a filter on one column); the value must reach the SQL as exactly one parameter.
+
+A queryset whose SQL depends on more than the value (the signed-in user's scope: `restrict`) is compiled once per
+`key`: the caller passes, besides the value, the arguments `build` needs and a hashable key that determines
+everything else of the SQL and its parameters (`bureau.accounts.authority.restrict_key` for a scope). At most
+MAX_SHAPES compiled queries are kept per `Prepared` (then it starts afresh).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from django.db.models.query import get_related_populators
 
 M = TypeVar("M", bound=Model)
 MARKER = 987_654_321_987
+MAX_SHAPES = 512
 
 
 @dataclass
@@ -38,14 +44,16 @@ class _Compiled:
 
 
 class Prepared(Generic[M]):
-    """`Prepared(lambda value: Model.objects.select_related(…).filter(pk=value)).all(42)` == the queryset's rows."""
+    """`Prepared(lambda value: Model.objects.select_related(…).filter(pk=value)).all(42)` == the queryset's rows;
+    `Prepared(lambda value, user: Model.objects.restrict(user).filter(pk=value)).all(42, user, key=…)` likewise,
+    compiled once per key."""
 
-    def __init__(self, build: Callable[[Any], QuerySet[M]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
         self.build = build
-        self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._compiled: dict[tuple[Any, ...], _Compiled] = {}
 
-    def _compile(self, alias: str) -> _Compiled:
-        qs = self.build(MARKER)
+    def _compile(self, alias: str, args: tuple[Any, ...]) -> _Compiled:
+        qs = self.build(MARKER, *args)
         compiler = qs.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         params = list(params)
@@ -64,12 +72,14 @@ class Prepared(Generic[M]):
                          annotations=dict(compiler.annotation_col_map or {}),
                          converters=[(pos, convs, expr) for pos, (convs, expr) in converters.items()])
 
-    def all(self, value: Any, *, using: str = "default") -> list[M]:
+    def all(self, value: Any, *args: Any, key: Any = None, using: str = "default") -> list[M]:
         connection = connections[using]
-        key = (using, connection.vendor)
-        compiled = self._compiled.get(key)
+        shape = (using, connection.vendor, key)
+        compiled = self._compiled.get(shape)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(using)
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.clear()
+            compiled = self._compiled[shape] = self._compile(using, args)
         params = list(compiled.params)
         params[compiled.index] = value
         with connection.cursor() as cursor:

@@ -381,8 +381,8 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     app = queries.get_application_for(request.user, pk, proxy=True)
     user = request.user
     history = WORKFLOW.history(app)
-    materials = list(app.materials.select_related("material", "attachment"))
-    opinions = list(app.opinions.select_related("organisation", "given_by"))
+    materials = queries.materials_of(app)
+    opinions = queries.opinions_of(app)
     commitments = list(Commitment.objects.restrict(user).filter(application=app).prefetch_related("consequences"))
     commitment = next((c for c in commitments if c.origin == Commitment.Origin.INTAKE), None)
     actions = [] if user.enterprise_id else [t for t in WORKFLOW.available(app, user) if t.action != "deem_accept"]
