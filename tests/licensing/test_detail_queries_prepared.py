@@ -5,10 +5,12 @@ application outside the principal's jurisdiction."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
-from bureau.licensing import queries
-from bureau.licensing.models import Application
+from bureau.licensing import queries, services
+from bureau.licensing.models import Application, Commitment, Pause
 from bureau.licensing.workflow import WORKFLOW
 from tests.licensing.conftest import application_submit, files_for
 
@@ -66,3 +68,23 @@ def test_materials_opinions_and_timeline_are_the_related_rows(world):
     assert [(h.pk, h.actor_id, h.to_label) for h in timeline] == [
         (h.pk, h.actor_id, WORKFLOW.state_label(h.to_state)) for h in app.history()]
     assert timeline and timeline[0].actor is not None
+
+
+def test_documents_commitments_and_pauses_are_the_orm_rows(world):
+    """Rule (issue 18, behaviour unchanged; authority: scope): documents, the commitments the principal may see
+    (none of another enterprise's) and the clock's pauses are what the ORM gives."""
+    item = world.items["hazchem_operation"]
+    app = application_submit(actor=world.qiye, item=item, files=files_for(item, frozenset({"tolerable"})))
+    services.application_accept_tolerated(actor=world.officer, application=app)  # a commitment (容缺) and documents
+    assert [d.pk for d in queries.documents_of(app)] == [d.pk for d in app.documents()]
+    seen = 0
+    for user in (world.officer, world.qiye, world.qiye_other):
+        expected = list(Commitment.objects.restrict(user).filter(application=app))
+        assert [c.pk for c in queries.commitments_of(user, app)] == [c.pk for c in expected]
+        seen += len(expected)
+    assert seen == 2  # the officer's and the enterprise's view of the one commitment; none for another enterprise
+    loaded = queries.get_application_for(world.officer, app.pk)
+    expected_pauses = [(p.start, p.end) for p in Pause.objects.filter(application=app)]
+    with CaptureQueriesContext(connection) as sent:
+        assert loaded.pauses() == expected_pauses
+    assert len(sent) == 0  # prefetched, as prefetch_related("pause_rows") left them

@@ -383,7 +383,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     history = WORKFLOW.history(app)
     materials = queries.materials_of(app)
     opinions = queries.opinions_of(app)
-    commitments = list(Commitment.objects.restrict(user).filter(application=app).prefetch_related("consequences"))
+    commitments = queries.commitments_of(user, app)
     commitment = next((c for c in commitments if c.origin == Commitment.Origin.INTAKE), None)
     actions = [] if user.enterprise_id else [t for t in WORKFLOW.available(app, user) if t.action != "deem_accept"]
     my_opinion = next((o for o in opinions if o.given_at is None and (
@@ -393,7 +393,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     is_owner = user.enterprise_id == app.enterprise_id
     clock = services.clock_for(app)
     return render(request, "licensing/detail.html", {
-        "app": app, "history": history, "documents": app.documents(), "materials": materials, "opinions": opinions,
+        "app": app, "history": history, "documents": queries.documents_of(app), "materials": materials, "opinions": opinions,
         "commitment": commitment, "actions": actions, "my_opinion": my_opinion, "is_owner": is_owner,
         "commitment_history": COMMITMENT.history(commitment) if commitment else [],
         "commitment_actions": {t.action for t in COMMITMENT.available(commitment, user)} if commitment else set(),
