@@ -76,6 +76,7 @@ def test_another_process_edit_is_seen_by_the_next_request():
     once per request (begin_request) and reads the table again."""
     day = dt.date(2033, 1, 1)
     row = _row(3, day)
+    rules._forget_and_bump()  # what the write's commit runs (the test's own transaction never commits)
     assert rule(KEY, on=day) == 3
     with connection.cursor() as cursor:  # another process's write: nothing in this process hears of it
         cursor.execute("UPDATE kernel_ruleparameter SET value = %s WHERE id = %s", ["4", row.pk])
@@ -95,3 +96,22 @@ def test_a_caller_changing_a_list_value_leaves_the_rule_alone():
     first = rule("test.list_rule")
     first.append("exe")
     assert rule("test.list_rule") == ["pdf", "jpg"]
+
+
+def test_a_rolled_back_edit_is_not_kept():
+    """Rules as data: a rule written in a transaction that rolls back is never answered afterwards (this process
+    reads the table without keeping it until the transaction ends)."""
+    from django.db import transaction
+
+    day = dt.date(2034, 1, 1)
+    _row(2, day)
+    assert rule(KEY, on=day) == 2
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        RuleParameter.objects.filter(key=KEY, effective_from=day).update(value=99)
+        assert rule(KEY, on=day) == 99  # its own write, inside the transaction
+        raise Undo
+    assert rule(KEY, on=day) == 2

@@ -52,19 +52,24 @@ _lock = threading.Lock()
 # (re-read after, version, {key: [(effective_from, value), …] latest first})
 _table: tuple[float, int, dict[str, list[tuple[dt.date, Any]]]] | None = None
 _seen: tuple[float, int] | None = None  # (recheck after, the shared version last read)
+_uncommitted = False  # a rule was written in the transaction still open (kept nothing read since)
 
 
 def invalidate() -> None:
     """Forget the table here and, through the shared cache, in every other process (also once more when the
-    surrounding transaction commits, so a process that re-read it before the commit reads it again)."""
+    surrounding transaction commits, so a process that re-read it before the commit reads it again). Until that
+    transaction ends, this process reads the table without keeping it: a rolled-back edit is never kept."""
+    global _uncommitted
     _forget_and_bump()
+    if transaction.get_connection().in_atomic_block:
+        _uncommitted = True
     transaction.on_commit(_forget_and_bump)
 
 
 def _forget_and_bump() -> None:
-    global _table, _seen
+    global _table, _seen, _uncommitted
     with _lock:
-        _table, _seen = None, None
+        _table, _seen, _uncommitted = None, None, False
     try:
         cache.incr(_VERSION_KEY)
     except ValueError:
@@ -88,7 +93,7 @@ def _version(now: float) -> int:
 
 
 def _rows() -> dict[str, list[tuple[dt.date, Any]]]:
-    global _table
+    global _table, _uncommitted
     now = time.monotonic()
     version = _version(now)
     table = _table
@@ -98,8 +103,10 @@ def _rows() -> dict[str, list[tuple[dt.date, Any]]]:
     for key, effective_from, value in (RuleParameter.objects.order_by("key", "-effective_from")
                                        .values_list("key", "effective_from", "value")):
         rows.setdefault(key, []).append((effective_from, value))
+    if _uncommitted and transaction.get_connection().in_atomic_block:
+        return rows  # a rule written in this transaction: not kept until it commits
     with _lock:
-        _table = (now + CACHE_TTL_SECONDS, version, rows)
+        _table, _uncommitted = (now + CACHE_TTL_SECONDS, version, rows), False
     return rows
 
 
@@ -136,10 +143,10 @@ def cached_rule(key: str, seconds: float = 60) -> Any:
 
 
 def forget_cached_rules() -> None:
-    global _table, _seen
+    global _table, _seen, _uncommitted
     _CACHED.clear()
     with _lock:
-        _table, _seen = None, None
+        _table, _seen, _uncommitted = None, None, False
 
 
 def seed_default_rules(**_: Any) -> None:
