@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
@@ -98,3 +99,61 @@ class Prepared(Generic[M]):
                 setattr(obj, name, row[pos])
             found.append(obj)  # type: ignore[arg-type]
         return found
+
+
+@dataclass
+class _CompiledValues:
+    sql: str
+    params: list[Any]
+    names: list[str]
+    converters: list[tuple[int, list[Any], Any]]
+
+
+class PreparedValues:
+    """`.values(…)` rows of a queryset compiled once per key (issue 18: the lists' query, ≈ 0.6 ms of ORM a page).
+    Unlike `Prepared` there is no marker: the caller's `key` must determine the whole SQL and every parameter
+    (scope, filters, page), and `build()` is called only when the key is new. Rows are the dicts Django's
+    `ValuesIterable` gives (the same names, the same converters)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[tuple[Any, ...], _CompiledValues | None] = {}
+
+    def rows(self, build: Callable[[], QuerySet[Any]], *, key: Any, using: str = "default") -> list[dict[str, Any]]:
+        connection = connections[using]
+        shape = (using, connection.vendor, key)
+        if shape not in self._compiled:
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.clear()
+            self._compiled[shape] = self._compile(build(), using)
+        compiled = self._compiled[shape]
+        if compiled is None:  # the query can match nothing (Django sends no SQL either)
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.params)
+            rows: Any = cursor.fetchall()
+        if compiled.converters:  # as SQLCompiler.apply_converters, with this thread's connection
+            converted = []
+            for raw in rows:
+                row = list(raw)
+                for pos, convs, expression in compiled.converters:
+                    for convert in convs:
+                        row[pos] = convert(row[pos], expression, connection)
+                converted.append(row)
+            rows = converted
+        names = compiled.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    @staticmethod
+    def _compile(qs: QuerySet[Any], alias: str) -> _CompiledValues | None:
+        query = qs.query
+        compiler = query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
+        # the names as ValuesIterable gives them
+        names = (list(query.selected) if query.selected
+                 else [*query.extra_select, *query.values_select, *query.annotation_select])
+        converters = compiler.get_converters([s[0] for s in compiler.select[0:compiler.col_count]])
+        return _CompiledValues(sql=sql, params=list(params), names=names,
+                               converters=[(pos, convs, expr) for pos, (convs, expr) in converters.items()])

@@ -55,6 +55,25 @@ def officer_queue(user: User, params: Any | None = None) -> QuerySet[Application
     return _rows(qs).order_by("due_on", "id")
 
 
+def officer_queue_key(user: User, params: Any | None = None) -> Any:
+    """Everything `officer_queue(user, params)` puts into its SQL and parameters, as a hashable key (the compiled
+    list query is kept per key, kernel/prepared.py): the scope, the level filter, the state and item filters. None
+    when the user sees no application (then the ORM answers)."""
+    params = params or {}
+    scope = restrict_key(Application, user)
+    if scope is None:
+        return None
+    org = getattr(user, "organisation", None)
+    level: Any = None
+    if not user.is_superuser:
+        if org is not None and org.region_id == settings.CITY_REGION_CODE:
+            level = ("city",)
+        elif org is not None:
+            level = ("county", org.region_id)
+    state = params.get("state") if params.get("state") in OFFICER_STATES else None
+    return ("officer_queue", scope, level, state, params.get("item") or None)
+
+
 def leader_approvals(user: User) -> QuerySet[Application]:
     """Decisions and extension requests waiting for a leader of the user's level."""
     qs = officer_queue(user).filter(state__in=["pending_decision", "extension_requested"])
