@@ -3,6 +3,7 @@ process history, attachments, official documents and the in-app inbox."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -29,10 +30,14 @@ class Region(models.Model):
         return self.name
 
 
-def _rules_changed() -> None:
-    from bureau.kernel import rules  # rules imports this module
+# Called after every write of a rule: kernel.rules registers its invalidation here (it imports this module, so this
+# module does not import it).
+RULES_CHANGED: list[Callable[[], None]] = []
 
-    rules.invalidate()
+
+def _rules_changed() -> None:
+    for callback in RULES_CHANGED:
+        callback()
 
 
 class RuleParameterQuerySet(models.QuerySet["RuleParameter"]):
@@ -48,7 +53,7 @@ class RuleParameterQuerySet(models.QuerySet["RuleParameter"]):
         _rules_changed()
         return result
 
-    def bulk_create(self, *args: Any, **kwargs: Any) -> list[RuleParameter]:
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         created = super().bulk_create(*args, **kwargs)
         _rules_changed()
         return created

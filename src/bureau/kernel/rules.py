@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from bureau.kernel.errors import DomainError
-from bureau.kernel.models import RuleParameter
+from bureau.kernel.models import RULES_CHANGED, RuleParameter
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,9 @@ def invalidate() -> None:
     if transaction.get_connection().in_atomic_block:
         _uncommitted = True
     transaction.on_commit(_forget_and_bump)
+
+
+RULES_CHANGED.append(invalidate)  # every ORM write of a rule (kernel.models)
 
 
 def _forget_and_bump() -> None:

@@ -172,8 +172,8 @@ def get_application_for(user: User, pk: int, *, proxy: bool = False) -> Applicat
     pauses._result_cache = _PAUSES.all(app.pk)
     for pause in pauses._result_cache:
         pause.application = app
-    pauses._prefetch_done = True
-    app._prefetched_objects_cache = {"pause_rows": pauses}
+    pauses._prefetch_done = True  # type: ignore[attr-defined]
+    app._prefetched_objects_cache = {"pause_rows": pauses}  # type: ignore[attr-defined]
     return app
 
 
