@@ -152,6 +152,19 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
     return result.distinct() if distinct else result
 
 
+def restrict_key(model: type[models.Model], user: Any) -> Any:
+    """What `restrict(queryset, user)` (VIEW) adds to a query of `model`, as a hashable value: principals with equal
+    keys get the same SQL and parameters from it, so a query compiled for one serves the other (kernel/prepared.py).
+    None when the principal sees nothing (the query is never sent)."""
+    auth = authority_of(model)
+    if auth.public:
+        return ("public",)
+    condition, distinct = auth.view_q(user)
+    if _is_empty(condition):
+        return None
+    return (condition, distinct)
+
+
 def _action_q(model: type[models.Model], user: Any, action: str) -> Q:
     workflow = workflow_of(model)
     if workflow is None:

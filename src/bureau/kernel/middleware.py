@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
-from bureau.kernel import calendar
+from bureau.kernel import calendar, rules
 from bureau.kernel.access import is_api
 from bureau.kernel.context import current_ip
 from bureau.kernel.errors import DomainError
@@ -35,6 +35,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = current_ip.set(client_ip(request))
         calendar.begin_request()  # the calendar's shared version is read once in this request, not per lookup
+        rules.begin_request()  # so is the rules' version (kernel/rules.py)
         try:
             return self.get_response(request)
         finally:

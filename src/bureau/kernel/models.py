@@ -3,6 +3,9 @@ process history, attachments, official documents and the in-app inbox."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -27,6 +30,40 @@ class Region(models.Model):
         return self.name
 
 
+# Called after every write of a rule: kernel.rules registers its invalidation here (it imports this module, so this
+# module does not import it).
+RULES_CHANGED: list[Callable[[], None]] = []
+
+
+def _rules_changed() -> None:
+    for callback in RULES_CHANGED:
+        callback()
+
+
+class RuleParameterQuerySet(models.QuerySet["RuleParameter"]):
+    """Every bulk write of rules empties the rules' per-process copies (kernel.rules), as a save does."""
+
+    def update(self, **kwargs: Any) -> int:
+        count = super().update(**kwargs)
+        _rules_changed()
+        return count
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        result = super().delete()
+        _rules_changed()
+        return result
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        created = super().bulk_create(*args, **kwargs)
+        _rules_changed()
+        return created
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        count = super().bulk_update(*args, **kwargs)
+        _rules_changed()
+        return count
+
+
 class RuleParameter(models.Model):
     """A rule as data: a time limit, validity, threshold or switch, with its legal source and effective date.
 
@@ -42,6 +79,8 @@ class RuleParameter(models.Model):
     effective_from = models.DateField("生效日期")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RuleParameterQuerySet.as_manager()
+
     class Meta:
         verbose_name = "规则参数"
         verbose_name_plural = verbose_name
@@ -50,6 +89,15 @@ class RuleParameter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value} ({self.effective_from})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _rules_changed()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        result = super().delete(*args, **kwargs)
+        _rules_changed()
+        return result
 
 
 class CalendarYear(models.Model):

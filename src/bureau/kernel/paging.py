@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+
+from bureau.kernel.prepared import PreparedValues
 
 MAX_PAGES = 200
 
@@ -52,6 +55,26 @@ def paginate(queryset: QuerySet, query: QueryDict, size: int = 50) -> Page:
     rows = list(queryset[offset: offset + size + 1])
     has_next = len(rows) > size and number < MAX_PAGES
     return Page(rows=rows[:size], number=number, size=size, has_next=has_next, query=query)
+
+
+def paginate_compiled(build: Callable[[], QuerySet], key: Any, query: QueryDict, size: int = 50) -> Page:
+    """`paginate(build(), query, size)` with the page's query compiled once per key and page (`build` must give
+    `.values()` rows; `key` must determine its whole SQL and parameters: kernel/prepared.py `PreparedValues`)."""
+    number = _page_number(query)
+    offset = (number - 1) * size
+    rows = _PAGES.rows(lambda: build()[offset: offset + size + 1], key=(key, number, size))
+    has_next = len(rows) > size and number < MAX_PAGES
+    return Page(rows=rows[:size], number=number, size=size, has_next=has_next, query=query)
+
+
+_PAGES = PreparedValues()
+
+
+def _page_number(query: QueryDict) -> int:
+    try:
+        return max(1, min(MAX_PAGES, int(query.get("page", "1"))))
+    except ValueError:
+        return 1
 
 
 def capped_count(queryset: QuerySet, cap: int = 10000) -> str:

@@ -7,6 +7,11 @@ request — the signed-in user with organisation, enterprise and role codes — 
 the model instances as Django's `ModelIterable` does: the same columns, the same converters (decrypted fields, time
 zones), the same `select_related` objects and annotations. Only for querysets whose SQL does not depend on the value
 (a filter on one column); the value must reach the SQL as exactly one parameter.
+
+A queryset whose SQL depends on more than the value (the signed-in user's scope: `restrict`) is compiled once per
+`key`: the caller passes, besides the value, the arguments `build` needs and a hashable key that determines
+everything else of the SQL and its parameters (`bureau.accounts.authority.restrict_key` for a scope). At most
+MAX_SHAPES compiled queries are kept per `Prepared` (then it starts afresh).
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
 M = TypeVar("M", bound=Model)
 MARKER = 987_654_321_987
+MAX_SHAPES = 512
 
 
 @dataclass
@@ -38,14 +45,16 @@ class _Compiled:
 
 
 class Prepared(Generic[M]):
-    """`Prepared(lambda value: Model.objects.select_related(…).filter(pk=value)).all(42)` == the queryset's rows."""
+    """`Prepared(lambda value: Model.objects.select_related(…).filter(pk=value)).all(42)` == the queryset's rows;
+    `Prepared(lambda value, user: Model.objects.restrict(user).filter(pk=value)).all(42, user, key=…)` likewise,
+    compiled once per key."""
 
-    def __init__(self, build: Callable[[Any], QuerySet[M]]) -> None:
+    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
         self.build = build
-        self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._compiled: dict[tuple[Any, ...], _Compiled] = {}
 
-    def _compile(self, alias: str) -> _Compiled:
-        qs = self.build(MARKER)
+    def _compile(self, alias: str, args: tuple[Any, ...]) -> _Compiled:
+        qs = self.build(MARKER, *args)
         compiler = qs.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         params = list(params)
@@ -64,12 +73,14 @@ class Prepared(Generic[M]):
                          annotations=dict(compiler.annotation_col_map or {}),
                          converters=[(pos, convs, expr) for pos, (convs, expr) in converters.items()])
 
-    def all(self, value: Any, *, using: str = "default") -> list[M]:
+    def all(self, value: Any, *args: Any, key: Any = None, using: str = "default") -> list[M]:
         connection = connections[using]
-        key = (using, connection.vendor)
-        compiled = self._compiled.get(key)
+        shape = (using, connection.vendor, key)
+        compiled = self._compiled.get(shape)
         if compiled is None:
-            compiled = self._compiled[key] = self._compile(using)
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.clear()
+            compiled = self._compiled[shape] = self._compile(using, args)
         params = list(compiled.params)
         params[compiled.index] = value
         with connection.cursor() as cursor:
@@ -88,3 +99,61 @@ class Prepared(Generic[M]):
                 setattr(obj, name, row[pos])
             found.append(obj)  # type: ignore[arg-type]
         return found
+
+
+@dataclass
+class _CompiledValues:
+    sql: str
+    params: list[Any]
+    names: list[str]
+    converters: list[tuple[int, list[Any], Any]]
+
+
+class PreparedValues:
+    """`.values(…)` rows of a queryset compiled once per key (issue 18: the lists' query, ≈ 0.6 ms of ORM a page).
+    Unlike `Prepared` there is no marker: the caller's `key` must determine the whole SQL and every parameter
+    (scope, filters, page), and `build()` is called only when the key is new. Rows are the dicts Django's
+    `ValuesIterable` gives (the same names, the same converters)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[tuple[Any, ...], _CompiledValues | None] = {}
+
+    def rows(self, build: Callable[[], QuerySet[Any]], *, key: Any, using: str = "default") -> list[dict[str, Any]]:
+        connection = connections[using]
+        shape = (using, connection.vendor, key)
+        if shape not in self._compiled:
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.clear()
+            self._compiled[shape] = self._compile(build(), using)
+        compiled = self._compiled[shape]
+        if compiled is None:  # the query can match nothing (Django sends no SQL either)
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, compiled.params)
+            rows: Any = cursor.fetchall()
+        if compiled.converters:  # as SQLCompiler.apply_converters, with this thread's connection
+            converted = []
+            for raw in rows:
+                row = list(raw)
+                for pos, convs, expression in compiled.converters:
+                    for convert in convs:
+                        row[pos] = convert(row[pos], expression, connection)
+                converted.append(row)
+            rows = converted
+        names = compiled.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    @staticmethod
+    def _compile(qs: QuerySet[Any], alias: str) -> _CompiledValues | None:
+        query = qs.query
+        compiler = query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            return None
+        # the names as ValuesIterable gives them
+        names = (list(query.selected) if query.selected
+                 else [*query.extra_select, *query.values_select, *query.annotation_select])
+        converters = compiler.get_converters([s[0] for s in compiler.select[0:compiler.col_count]])
+        return _CompiledValues(sql=sql, params=list(params), names=names,
+                               converters=[(pos, convs, expr) for pos, (convs, expr) in converters.items()])

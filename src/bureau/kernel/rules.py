@@ -6,13 +6,18 @@ Areas declare their default rules (value, unit, description, legal source, effec
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
+
 from bureau.kernel.errors import DomainError
-from bureau.kernel.models import RuleParameter
+from bureau.kernel.models import RULES_CHANGED, RuleParameter
 
 
 @dataclass(frozen=True)
@@ -33,18 +38,95 @@ def register_rules(*rows: RuleDefault) -> None:
         DEFAULT_RULES[row.key] = row
 
 
+# The table is read once per process and version (issue 18: a detail page asked the table on every call). Any write
+# through the ORM (admin, save, create, delete, a queryset's update/delete/bulk_create: kernel.models) calls
+# `invalidate`, which empties this process's copy and bumps the shared version; every process reads that version once
+# per request (`begin_request`, kernel RequestContextMiddleware) and otherwise at most once a second, and re-reads the
+# table at least every CACHE_TTL_SECONDS — the pattern of the working-day clock (kernel/calendar.py). With REDIS_URL
+# an administrator's edit applies to the next request of every worker; with the per-process local cache another
+# worker applies it within CACHE_TTL_SECONDS.
+CACHE_TTL_SECONDS = 60
+VERSION_RECHECK_SECONDS = 1.0
+_VERSION_KEY = "kernel:rules:version"
+_lock = threading.Lock()
+# (re-read after, version, {key: [(effective_from, value), …] latest first})
+_table: tuple[float, int, dict[str, list[tuple[dt.date, Any]]]] | None = None
+_seen: tuple[float, int] | None = None  # (recheck after, the shared version last read)
+_uncommitted = False  # a rule was written in the transaction still open (kept nothing read since)
+
+
+def invalidate() -> None:
+    """Forget the table here and, through the shared cache, in every other process (also once more when the
+    surrounding transaction commits, so a process that re-read it before the commit reads it again). Until that
+    transaction ends, this process reads the table without keeping it: a rolled-back edit is never kept."""
+    global _uncommitted
+    _forget_and_bump()
+    if transaction.get_connection().in_atomic_block:
+        _uncommitted = True
+    transaction.on_commit(_forget_and_bump)
+
+
+RULES_CHANGED.append(invalidate)  # every ORM write of a rule (kernel.models)
+
+
+def _forget_and_bump() -> None:
+    global _table, _seen, _uncommitted
+    with _lock:
+        _table, _seen, _uncommitted = None, None, False
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 1, None)
+
+
+def begin_request() -> None:
+    """Read the shared version again at the next lookup (once per request)."""
+    global _seen
+    _seen = None
+
+
+def _version(now: float) -> int:
+    global _seen
+    seen = _seen
+    if seen is not None and seen[0] > now:
+        return seen[1]
+    version = cache.get(_VERSION_KEY) or 0
+    _seen = (now + VERSION_RECHECK_SECONDS, version)
+    return version
+
+
+def _rows() -> dict[str, list[tuple[dt.date, Any]]]:
+    global _table, _uncommitted
+    now = time.monotonic()
+    version = _version(now)
+    table = _table
+    if table is not None and table[0] > now and table[1] == version:
+        return table[2]
+    rows: dict[str, list[tuple[dt.date, Any]]] = {}
+    for key, effective_from, value in (RuleParameter.objects.order_by("key", "-effective_from")
+                                       .values_list("key", "effective_from", "value")):
+        rows.setdefault(key, []).append((effective_from, value))
+    if _uncommitted and transaction.get_connection().in_atomic_block:
+        return rows  # a rule written in this transaction: not kept until it commits
+    with _lock:
+        _table, _uncommitted = (now + CACHE_TTL_SECONDS, version, rows), False
+    return rows
+
+
 def rule(key: str, on: dt.date | None = None) -> Any:
-    """The value of rule `key` in force on `on` (today by default)."""
+    """The value of rule `key` in force on `on` (today by default): the row with the latest effective date not
+    after `on`, else the registered default."""
     on = on or dt.date.today()
-    row = (
-        RuleParameter.objects.filter(key=key, effective_from__lte=on).order_by("-effective_from").values("value").first()
-    )
-    if row is None:
-        default = DEFAULT_RULES.get(key)
-        if default is None:
-            raise DomainError(f"规则参数「{key}」未配置，请管理员在规则参数中设置")
-        return default.value
-    return row["value"]
+    if isinstance(on, dt.datetime):  # as the DateField lookup compared it
+        on = on.date()
+    for effective_from, value in _rows().get(key, ()):
+        if effective_from <= on:
+            # a fresh copy, as a read from the table gave: a caller changing a list or dict leaves the cache alone
+            return copy.deepcopy(value) if isinstance(value, (list, dict)) else value
+    default = DEFAULT_RULES.get(key)
+    if default is None:
+        raise DomainError(f"规则参数「{key}」未配置，请管理员在规则参数中设置")
+    return default.value
 
 
 _CACHED: dict[str, tuple[float, Any]] = {}
@@ -64,7 +146,10 @@ def cached_rule(key: str, seconds: float = 60) -> Any:
 
 
 def forget_cached_rules() -> None:
+    global _table, _seen, _uncommitted
     _CACHED.clear()
+    with _lock:
+        _table, _seen, _uncommitted = None, None, False
 
 
 def seed_default_rules(**_: Any) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from bureau.kernel.audit import audit
 from bureau.kernel.errors import Conflict, DomainError, NotFound, PermissionDenied
-from bureau.kernel.models import ProcessHistory
+from bureau.kernel.models import ProcessHistory, Timeline
+from bureau.kernel.prepared import Prepared
 
 if TYPE_CHECKING:
     from bureau.accounts.models import User
@@ -52,6 +53,10 @@ def workflow_for_model(label: str) -> Workflow | None:
     """The workflow declared for a model ("hazards.Hazard"), once its workflow module is imported."""
     return _by_model.get(label)
 
+
+# Timeline.history() of one process kind (content type) for one object, as `Prepared` sends it again
+_HISTORY: Prepared[ProcessHistory] = Prepared(
+    lambda pk, ct: ProcessHistory.objects.filter(content_type=ct, object_id=pk).select_related("actor"))
 
 @dataclass(frozen=True)
 class Transition:
@@ -94,7 +99,13 @@ class Workflow:
 
     def history(self, process: Any) -> list[Any]:
         """The process's timeline for the page, each row with `from_label` and `to_label` (the states' names)."""
-        rows = list(process.history())
+        rows: list[Any]  # rows get their labels below
+        if getattr(type(process), "history", None) is Timeline.history and process.pk is not None:
+            # Timeline.history's query, compiled once per process kind (issue 18: ≈ 0.6 ms of ORM a page)
+            ct = ContentType.objects.get_for_model(type(process))
+            rows = cast(list[Any], _HISTORY.all(process.pk, ct, key=ct.pk))
+        else:
+            rows = list(process.history())
         for row in rows:
             row.from_label, row.to_label = self.state_label(row.from_state), self.state_label(row.to_state)
         return rows

@@ -16,6 +16,7 @@ from bureau.accounts.http import AuthenticatedRequest
 from bureau.enterprises.models import Enterprise
 from bureau.kernel.errors import Conflict, DomainError, NotFound
 from bureau.kernel.net import client_ip
+from bureau.kernel.prepared import PreparedValues
 from bureau.kernel.schemas import Day, Id, InputSchema, Limit, Natural, Offset, Text
 from bureau.kernel.validation import parse_int
 from bureau.licensing import eligibility, form_fields, intake, joint_check, queries, services, special_paths, tolerance
@@ -304,6 +305,9 @@ class ApplicationPage(Schema):
     next_offset: int | None
 
 
+_QUEUE_PAGES = PreparedValues()
+
+
 @router.get("/applications", response=ApplicationPage, summary="办件列表（按数据权限；queue=待办按剩余时限排序）")
 def application_list(request: AuthenticatedRequest, filters: Query[ListFilter]) -> ApplicationPage:
     user = request.user
@@ -316,13 +320,21 @@ def application_list(request: AuthenticatedRequest, filters: Query[ListFilter]) 
             raise DomainError("只有企业用户有“我的申请”")
         qs = queries.enterprise_applications(user, params)
     elif view == "queue":
-        qs = queries.officer_queue(user, params)
+        qs = None  # built below only when its compiled query is not kept yet
     elif view == "approvals":
         qs = queries.leader_approvals(user)
     else:
         qs = queries.all_applications(user, params)
     limit, offset = filters.limit, filters.offset
-    rows = list(qs.values(*ROW_VALUES.values())[offset: offset + limit + 1])
+    key = queries.officer_queue_key(user, params) if view == "queue" else None
+    if qs is None:
+        qs = queries.officer_queue(user, params) if key is None else None
+    if key is not None:  # the queue's page query compiled once per scope, filters and page (issue 18)
+        rows = _QUEUE_PAGES.rows(lambda: queries.officer_queue(user, params).values(*ROW_VALUES.values())[
+            offset: offset + limit + 1], key=(key, offset, limit))
+    else:
+        assert qs is not None
+        rows = list(qs.values(*ROW_VALUES.values())[offset: offset + limit + 1])
     # plain values from the database, already of the declared types: built without validating them field by field
     # (issue 18: validation and model instances cost more than the query); ninja then only serialises the page
     items = [ApplicationRow.model_construct(state_label=WORKFLOW.state_label(r["state"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -28,7 +29,7 @@ from bureau.kernel.attachments import check_upload
 from bureau.kernel.errors import Conflict, DomainError
 from bureau.kernel.links import pk_url, slug_url
 from bureau.kernel.net import client_ip
-from bureau.kernel.paging import paginate
+from bureau.kernel.paging import paginate, paginate_compiled
 from bureau.kernel.pickers import set_options
 from bureau.kernel.rules import rule
 from bureau.kernel.templatetags.ui import chip, countdown, ymd
@@ -172,9 +173,15 @@ def rows_html(rows: list[ListRow], show_enterprise: bool) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
-def _list(request: AuthenticatedRequest, qs: QuerySet[Application], title: str, *, empty: str,
-          show_enterprise: bool = True, **extra: Any) -> HttpResponse:
-    page = paginate(qs.values(*LIST_VALUES), request.GET)
+def _list(request: AuthenticatedRequest, qs: QuerySet[Application] | Callable[[], QuerySet[Application]], title: str,
+          *, empty: str, show_enterprise: bool = True, key: Any = None, **extra: Any) -> HttpResponse:
+    """A list page; given a builder and its `key` (all the query depends on), the page's query is compiled once."""
+    if callable(qs):
+        build = qs
+        page = (paginate(build().values(*LIST_VALUES), request.GET) if key is None
+                else paginate_compiled(lambda: build().values(*LIST_VALUES), ("licensing.list", key), request.GET))
+    else:
+        page = paginate(qs.values(*LIST_VALUES), request.GET)
     return render(request, "licensing/list.html", {
         "page": page, "rows_html": rows_html(_list_rows(page.rows), show_enterprise), "title": title,
         "empty": empty, "show_enterprise": show_enterprise, "states": WORKFLOW.states.items(), **extra})
@@ -184,7 +191,9 @@ def _list(request: AuthenticatedRequest, qs: QuerySet[Application], title: str, 
 @for_roles(LICENSING_OFFICER, CLERK, SYSADMIN)
 @acts_on("licensing.Application")
 def queue(request: AuthenticatedRequest) -> HttpResponse:
-    return _list(request, queries.officer_queue(request.user, request.GET), "审批工作台",
+    user, params = request.user, request.GET
+    return _list(request, lambda: queries.officer_queue(user, params), "审批工作台",
+                 key=queries.officer_queue_key(user, params),
                  empty="暂无待办申请。企业网上提交的申请会按剩余时限排在这里。")
 
 
@@ -387,9 +396,9 @@ def _render_detail(request: AuthenticatedRequest, pk: int, *, status: int = 200,
     app = queries.get_application_for(request.user, pk, proxy=True)
     user = request.user
     history = WORKFLOW.history(app)
-    materials = list(app.materials.select_related("material", "attachment"))
-    opinions = list(app.opinions.select_related("organisation", "given_by"))
-    commitments = list(Commitment.objects.restrict(user).filter(application=app).prefetch_related("consequences"))
+    materials = queries.materials_of(app)
+    opinions = queries.opinions_of(app)
+    commitments = queries.commitments_of(user, app)
     commitment = next((c for c in commitments if c.origin == Commitment.Origin.INTAKE), None)
     actions = [] if user.enterprise_id else [t for t in WORKFLOW.available(app, user) if t.action != "deem_accept"]
     my_opinion = next((o for o in opinions if o.given_at is None and (
@@ -399,7 +408,7 @@ def _render_detail(request: AuthenticatedRequest, pk: int, *, status: int = 200,
     is_owner = user.enterprise_id == app.enterprise_id
     clock = services.clock_for(app)
     return render(request, "licensing/detail.html", {
-        "app": app, "history": history, "documents": app.documents(), "materials": materials, "opinions": opinions,
+        "app": app, "history": history, "documents": queries.documents_of(app), "materials": materials, "opinions": opinions,
         "commitment": commitment, "actions": actions, "my_opinion": my_opinion, "is_owner": is_owner,
         "commitment_history": COMMITMENT.history(commitment) if commitment else [],
         "commitment_actions": {t.action for t in COMMITMENT.available(commitment, user)} if commitment else set(),
