@@ -188,6 +188,12 @@ SHOTS = [
     ("assistance-spot-check-draw-phone", "city_inspector", "/assistance/draws/2/", 390),
     ("assistance-public-agencies-phone", "", "/assistance/public/agencies/", 390),
     ("assistance-public-agency-desktop", "", "/assistance/public/agencies/1/", 1366),
+    # issue 17 point 2: a refused upload keeps the good file and names every bad one (整改佐证; the 缴款凭证)
+    ("ui-kept-files-evidence-phone", "qiye", "/hazards/7/", 390),
+    ("ui-kept-files-evidence-desktop", "qiye", "/hazards/7/", 1366),
+    ("ui-kept-files-voucher-phone", "qiye", "/penalties/cases/11/", 390),
+    # parks: the committee's 我的待办
+    ("assistance-park-committee-workbench-phone", "park_yanhu", "/", 390),
 ]
 
 
@@ -246,7 +252,31 @@ def elder_mode(page: Page) -> None:
     page.click(".pub-elder")
 
 
+GOOD, BAD = "/tmp/整改后现场.png", "/tmp/检测报告.jpg"  # a real PNG and a text file named .jpg (made by the caller)
+
+
+def refused_evidence(page: Page) -> None:
+    """整改佐证 with a good photo and a file that is not what its name says: refused, the photo kept, the bad file named."""
+    page.set_input_files("#id_evidence_files", [GOOD, BAD])
+    page.click("#evidence-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.locator("#evidence-form").scroll_into_view_if_needed()
+
+
+def refused_voucher(page: Page) -> None:
+    """缴款凭证 with the photo but no amount: refused, the photo kept for the next try."""
+    page.fill("#id_voucher-amount", "")
+    page.fill("#id_voucher-number", "0012345678")
+    page.set_input_files("#id_voucher-file", GOOD)
+    page.click("#voucher-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.locator("#voucher-form").scroll_into_view_if_needed()
+
+
 STEPS: dict[str, Callable[[Page], None]] = {
+    "ui-kept-files-evidence-phone": refused_evidence,
+    "ui-kept-files-evidence-desktop": refused_evidence,
+    "ui-kept-files-voucher-phone": refused_voucher,
     "ui-portal-menu-phone": open_menu,
     "ui-portal-elder-phone": elder_mode,
     "certificates-superseded-verify-phone": open_superseded_version,
