@@ -203,3 +203,34 @@ def test_a_sweep_in_several_batches_still_tells_each_enterprise_once_with_its_wh
     assert titles == {w.owner: ["漏检提醒：3 项排查未按时打卡"], other_user: ["漏检提醒：2 项排查未按时打卡"]}
     assert AuditEntry.objects.filter(action="hazards.missed_check_sweep").count() == before + 2  # one per batch
     assert ScheduledCheck.objects.filter(state="missed", missed_at__isnull=False).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_marked_side_by_side_still_tell_each_enterprise_once(monkeypatch):
+    """Rule checked: 漏检 notification exactly once per enterprise per sweep when the job marks its batches side by
+    side (on PostgreSQL, outside a transaction, each batch on its own connection: the path a backlog takes); every
+    overdue check is marked once, and each batch writes its audit entry."""
+    from tests.hazards.factories import world
+
+    w = world()
+    for content in ("可燃气体报警器指示正常", "消防器材完好", "静电接地完好"):
+        daily_item(w, content=content)
+    others = []
+    for region in ("140821", "140822", "140823"):
+        other = EnterpriseFactory(region_id=region)
+        user = make_user(roles=["enterprise"], enterprise=other)
+        point = services.risk_point_save(actor=user, enterprise=other, name="仓库", hazard_source="混存",
+                                         method="ls", factor_l=2, factor_e=None, factor_c=3)
+        services.check_item_save(actor=user, risk_point=point, content="通道畅通",
+                                 frequency=CheckFrequency.objects.get(code="daily"), post="保管员",
+                                 responsible_person="张")
+        others.append(user)
+    monkeypatch.setattr(services, "MISSED_SWEEP_BATCH_ROWS", 1)  # one batch per enterprise: four batches
+    assert services.missed_check_sweep(now=timezone.now() + dt.timedelta(days=1)) == 6
+    told = {u.pk: list(Notification.objects.filter(recipient=u, title__startswith="漏检提醒")
+                       .values_list("title", flat=True)) for u in (w.owner, *others)}
+    assert told == {w.owner.pk: ["漏检提醒：3 项排查未按时打卡"],
+                    **{u.pk: ["漏检提醒：1 项排查未按时打卡"] for u in others}}
+    assert AuditEntry.objects.filter(action="hazards.missed_check_sweep").count() == 4
+    assert ScheduledCheck.objects.filter(state="missed", missed_at__isnull=False).count() == 6
+    assert services.missed_check_sweep(now=timezone.now() + dt.timedelta(days=1)) == 0  # nothing twice

@@ -53,5 +53,6 @@ def notify(recipients: Iterable[Any], title: str, body: str = "", url: str = "",
             if email and address:
                 send_mail(title, body, None, [address], fail_silently=True)
 
-    transaction.on_commit(side_effects)
+    if sms or email:  # the recipients' phone and email are read only when a text or a mail is asked for
+        transaction.on_commit(side_effects)
     return rows
