@@ -774,13 +774,7 @@ def agency_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                         raise DomainError("")  # the form's own messages; the file is kept
                     services.report_file(actor=user, **form.cleaned_data)
             except DomainError as exc:
-                staged, file_errors = staging.keep_after_refusal(
-                    request, lambda _f, upload: services.check_report_file(upload), fields=lambda f: f == "file")
-                if exc.message and exc.message not in file_errors:
-                    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                for message in file_errors:
-                    form.add_error("file", message)
-                staging.not_required(form, staged)
+                staged = staging.refused_file_form(request, form, exc, "file", services.check_report_file)
                 status = 400
             else:
                 messages.success(request, "已报送评价报告")

@@ -249,16 +249,7 @@ def _store_new(source: AlarmSource, fresh: list[ar.Message], now: dt.datetime) -
         "raised_at": [m.occurred_at for m in fresh], "digest": [m.digest for m in fresh]}
     if connection.vendor != "postgresql":
         return _store_new_orm(source, fresh)
-    try:
-        with connection.cursor() as cursor:
-            if connection.in_atomic_block:  # called inside a transaction (tests): keep a failure to itself
-                with transaction.atomic():
-                    cursor.execute(_STORE, params)
-            else:
-                cursor.execute(_STORE, params)
-            stored = dict(cursor.fetchall())
-    except IntegrityError:
-        return {}
+    stored = _bulk(_STORE, params)
     return {id(m): Answer(202, {"event_id": m.event_id, "result": "accepted", "alarm_id": stored[m.event_id],
                                 "alarm_ref": m.alarm_ref, "state": Alarm.State.OPEN})
             for m in fresh if m.event_id in stored}
@@ -289,6 +280,22 @@ RETURNING event_id, alarm_id
 """
 
 
+def _bulk(sql: str, params: dict[str, Any]) -> dict[str, int]:
+    """One bulk statement of a message, autocommitted (inside a transaction — the tests' — a savepoint keeps a failure
+    to itself); {event_id: alarm_id} of the rows it wrote, none if a concurrent request logged one of its event ids
+    first (the message's events are then answered one by one)."""
+    try:
+        with connection.cursor() as cursor:
+            if connection.in_atomic_block:
+                with transaction.atomic():
+                    cursor.execute(sql, params)
+            else:
+                cursor.execute(sql, params)
+            return dict(cursor.fetchall())
+    except IntegrityError:
+        return {}
+
+
 def _clear_open(source: AlarmSource, clears: list[ar.Message], now: dt.datetime,
                 clear_minutes: int) -> dict[int, Answer]:
     """The clearings of one message for open alarms, stored together (PostgreSQL); their answers by message."""
@@ -296,16 +303,7 @@ def _clear_open(source: AlarmSource, clears: list[ar.Message], now: dt.datetime,
         "source": source.pk, "now": now, "minutes": clear_minutes,
         "event_id": [m.event_id for m in clears], "alarm_ref": [m.alarm_ref for m in clears],
         "occurred_at": [m.occurred_at for m in clears], "digest": [m.digest for m in clears]}
-    try:
-        with connection.cursor() as cursor:
-            if connection.in_atomic_block:
-                with transaction.atomic():
-                    cursor.execute(_CLEAR, params)
-            else:
-                cursor.execute(_CLEAR, params)
-            stored = dict(cursor.fetchall())
-    except IntegrityError:
-        return {}
+    stored = _bulk(_CLEAR, params)
     return {id(m): Answer(200, {"event_id": m.event_id, "result": "cleared", "alarm_id": stored[m.event_id],
                                 "alarm_ref": m.alarm_ref, "state": Alarm.State.CLEARED})
             for m in clears if m.event_id in stored}

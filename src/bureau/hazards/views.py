@@ -703,13 +703,7 @@ def site_plan_upload(request: AuthenticatedRequest) -> HttpResponse:
             services.site_plan_upload(actor=request.user, enterprise=enterprise, **form.cleaned_data)
     except DomainError as exc:
         status = exc.status
-        staged, file_errors = staging.keep_after_refusal(
-            request, lambda _field, image: services.check_site_plan_image(image), fields=lambda f: f == "image")
-        if exc.message and exc.message not in file_errors:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        for message in file_errors:
-            form.add_error("image", message)
-        staging.not_required(form, staged)
+        staged = staging.refused_file_form(request, form, exc, "image", services.check_site_plan_image)
     else:
         messages.success(request, "已上传厂区平面图，请在图上标注风险点")
         return redirect("hazards:site_map")

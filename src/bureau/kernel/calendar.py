@@ -25,9 +25,9 @@ from functools import cached_property
 
 import chinese_calendar
 import holidays as holidays_pkg
-from django.core.cache import cache
 
 from bureau.kernel.models import CalendarDay, CalendarYear
+from bureau.kernel.shared_version import SharedVersion
 
 CACHE_TTL_SECONDS = 60
 _VERSION_KEY = "kernel:calendar:version"
@@ -100,36 +100,24 @@ class CalendarError(ValueError):
 
 _lock = threading.Lock()
 _cache: dict[int, tuple[float, int, YearDays]] = {}
-_seen: tuple[float, int] | None = None  # (recheck after, the shared version last read)
+_shared = SharedVersion(_VERSION_KEY, VERSION_RECHECK_SECONDS)
 
 
 def invalidate() -> None:
     """Forget cached years here and, through the shared cache, in every other process."""
-    global _seen
     with _lock:
         _cache.clear()
-        _seen = None
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 1, None)
+    _shared.bump()
 
 
 def begin_request() -> None:
     """Read the shared version again at the next lookup (kernel RequestContextMiddleware calls this once per
     request, so a change another process made is seen by the next request here)."""
-    global _seen
-    _seen = None
+    _shared.begin_request()
 
 
 def _version(now: float) -> int:
-    global _seen
-    seen = _seen
-    if seen is not None and seen[0] > now:
-        return seen[1]
-    version = cache.get(_VERSION_KEY) or 0
-    _seen = (now + VERSION_RECHECK_SECONDS, version)
-    return version
+    return _shared.current(now)
 
 
 def _package_knows(year: int) -> bool:

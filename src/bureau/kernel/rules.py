@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 
 from bureau.kernel.errors import DomainError
 from bureau.kernel.models import RULES_CHANGED, RuleParameter
+from bureau.kernel.shared_version import SharedVersion
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ _VERSION_KEY = "kernel:rules:version"
 _lock = threading.Lock()
 # (re-read after, version, {key: [(effective_from, value), …] latest first})
 _table: tuple[float, int, dict[str, list[tuple[dt.date, Any]]]] | None = None
-_seen: tuple[float, int] | None = None  # (recheck after, the shared version last read)
+_shared = SharedVersion(_VERSION_KEY, VERSION_RECHECK_SECONDS)
 _uncommitted = False  # a rule was written in the transaction still open (kept nothing read since)
 
 
@@ -70,29 +70,19 @@ RULES_CHANGED.append(invalidate)  # every ORM write of a rule (kernel.models)
 
 
 def _forget_and_bump() -> None:
-    global _table, _seen, _uncommitted
+    global _table, _uncommitted
     with _lock:
-        _table, _seen, _uncommitted = None, None, False
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 1, None)
+        _table, _uncommitted = None, False
+    _shared.bump()
 
 
 def begin_request() -> None:
     """Read the shared version again at the next lookup (once per request)."""
-    global _seen
-    _seen = None
+    _shared.begin_request()
 
 
 def _version(now: float) -> int:
-    global _seen
-    seen = _seen
-    if seen is not None and seen[0] > now:
-        return seen[1]
-    version = cache.get(_VERSION_KEY) or 0
-    _seen = (now + VERSION_RECHECK_SECONDS, version)
-    return version
+    return _shared.current(now)
 
 
 def _rows() -> dict[str, list[tuple[dt.date, Any]]]:
@@ -146,10 +136,11 @@ def cached_rule(key: str, seconds: float = 60) -> Any:
 
 
 def forget_cached_rules() -> None:
-    global _table, _seen, _uncommitted
+    global _table, _uncommitted
     _CACHED.clear()
     with _lock:
-        _table, _seen, _uncommitted = None, None, False
+        _table, _uncommitted = None, False
+    _shared.begin_request()
 
 
 def seed_default_rules(**_: Any) -> None:

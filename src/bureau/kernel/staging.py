@@ -134,6 +134,22 @@ def not_required(form: Any, staged: dict[str, list[StagedUpload]]) -> None:
             form.fields[field].widget.use_required_attribute = lambda _initial: False
 
 
+def refused_file_form(request: HttpRequest, form: Any, exc: Any, field: str,
+                      check: Callable[[Any], object]) -> dict[str, list[StagedUpload]]:
+    """A form with one file field was refused (`exc`, a DomainError; an empty message: the form's own errors): keep
+    its good file (check(upload) passes), put the refusal and every bad file's message on the form, and let the kept
+    file answer the browser's `required`. Returns the staged uploads by input name, for `{% staged_files %}`."""
+    name = form.add_prefix(field)
+    staged, file_errors = keep_after_refusal(request, lambda _f, upload: check(upload), fields=lambda f: f == name)
+    if exc.message and exc.message not in file_errors:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    for message in file_errors:
+        if message not in form.errors.get(field, []):
+            form.add_error(field, message)
+    not_required(form, {field: staged.get(name, [])})
+    return staged
+
+
 def purge_expired() -> int:
     """Delete the staged uploads older than the rule's period, with their stored files (housekeeping job)."""
     rows = list(StagedUpload.objects.filter(created_at__lt=_cutoff()).values_list("pk", "file"))

@@ -641,7 +641,6 @@ def _submit_voucher(request: AuthenticatedRequest, case: Case) -> HttpResponse:
     """上传缴款凭证 by the party: errors next to their field; a refusal changes nothing (one transaction, the case
     read again) and keeps the chosen file if it passed its own check (kernel/staging.py), a bad file is named."""
     form = VoucherForm(request.POST, request.FILES)
-    field = form.add_prefix("file")  # voucher-file
     try:
         with staging.claiming(request) as files:  # the file chosen now, else the one kept from a refusal
             form = VoucherForm(request.POST, files)
@@ -651,14 +650,7 @@ def _submit_voucher(request: AuthenticatedRequest, case: Case) -> HttpResponse:
             services.case_submit_voucher(actor=request.user, case=case, amount=data["amount"],
                                          paid_on=data["paid_on"], number=data["number"], upload=data["file"])
     except DomainError as exc:
-        staged, file_errors = staging.keep_after_refusal(
-            request, lambda _f, upload: services.check_voucher_file(upload), fields=lambda f: f == field)
-        if exc.message and exc.message not in file_errors:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        for message in file_errors:
-            if message not in form.errors.get("file", []):
-                form.add_error("file", message)
-        staging.not_required(form, {"file": staged.get(field, [])})
+        staged = staging.refused_file_form(request, form, exc, "file", services.check_voucher_file)
         error = exc.message or next(iter(e for errors in form.errors.values() for e in errors), "请更正缴款凭证中的错误")
         case = queries.get_case_for(request.user, case.pk)  # as stored: the refusal changed nothing
         return render(request, "penalties/detail.html",
