@@ -52,7 +52,7 @@ def test_article_45_waived_and_silent_parties_read_correctly():
     assert "你单位在规定期限内（2026年11月25日前）未提出陈述、申辩，视为放弃此权利。" in silent
     assert "经复核" not in silent and "。。" not in silent
     assert "陈述、申辩和要求听证的权利" in _paragraph(hearing_right=True)
-    assert "2026年12月01日依法举行了听证" in _paragraph(hearing_on=dt.date(2026, 12, 1))
+    assert "2026年12月1日依法举行了听证" in _paragraph(hearing_on=dt.date(2026, 12, 1))
 
 
 def test_article_45_long_statement_is_summarised_with_a_pointer_to_the_record():
@@ -158,7 +158,7 @@ def test_article_45_waived_or_silent_party_needs_no_review_and_the_decision_says
     services.case_submit_decision(actor=w.officer, case=silent)
     services.case_decide(actor=w.leader, case=silent)
     text = silent.documents().get(kind="penalty_decision").file.read().decode()
-    assert "你单位在规定期限内（2026年01月05日前）未提出陈述、申辩，视为放弃此权利。" in text
+    assert "你单位在规定期限内（2026年1月5日前）未提出陈述、申辩，视为放弃此权利。" in text
 
 
 def test_article_45_enterprise_sees_the_outcome_on_its_case_page(w, login):

@@ -33,7 +33,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from bureau.kernel.dates import chinese_date, cn_datetime  # noqa: F401 — the documents' date forms, re-exported
 from bureau.kernel.linebreak import ClreqParagraph
@@ -184,6 +184,7 @@ class Seal(Flowable):
 # 「安全生产法第97条」「《安全生产法》 第 97 条」 → 「《中华人民共和国安全生产法》第九十七条」.
 NATIONAL_LAWS = ("安全生产法", "行政处罚法", "行政许可法", "行政强制法", "行政复议法", "行政诉讼法", "消防法",
                  "突发事件应对法", "职业病防治法", "特种设备安全法", "矿山安全法", "国家赔偿法", "电子签名法")
+_ITEM = re.compile(r"第\(([一二三四五六七八九十]+)\)项")
 _LAW = re.compile(r"(?<!中华人民共和国)《?(" + "|".join(NATIONAL_LAWS) + r")》?(?=》|\s*第|[，。；、：）)\s]|$)")
 _ARTICLE = re.compile(r"》\s*第\s*(\d{1,3})\s*(条|款)")
 _NEXT = re.compile(r"(第[零一二三四五六七八九十百]+条)\s*第\s*(\d{1,2})\s*款")
@@ -205,7 +206,9 @@ def chinese_numeral(n: int) -> str:
 
 
 def cite_laws(text: str) -> str:
-    """Citations of national laws in one form: 《中华人民共和国安全生产法》第九十七条."""
+    """Citations of national laws in one form: 《中华人民共和国安全生产法》第九十七条第（四）项 (the item's number in
+    full-width brackets, as the law's own text, also where a benchmark row wrote 第(四)项)."""
+    text = _ITEM.sub(lambda m: f"第（{m.group(1)}）项", text)
     text = _LAW.sub(lambda m: f"《中华人民共和国{m.group(1)}》", text)
     text = _ARTICLE.sub(lambda m: f"》第{chinese_numeral(int(m.group(1)))}{m.group(2)}", text)
     return _NEXT.sub(lambda m: f"{m.group(1)}第{chinese_numeral(int(m.group(2)))}款", text)
@@ -280,7 +283,10 @@ def render_pdf(spec: Spec) -> bytes:
         if isinstance(block, Heading):
             story.append(_para(block.text, styles["heading"]))
         elif isinstance(block, Para):
-            story.append(_para(block.text, styles["body_indent"] if block.indent else styles["body"]))
+            if block.indent:  # every line its own paragraph: a list (一、二、三、) indented alike, not only its first line
+                story.extend(_para(line, styles["body_indent"]) for line in block.text.split("\n") if line.strip())
+            else:
+                story.append(_para(block.text, styles["body"]))
         elif isinstance(block, Fields):
             data = [[_para(k, styles["cell"]), _para(v or "—", styles["cell"])] for k, v in block.rows]
             table = Table(data, colWidths=[usable * 0.26, usable * 0.74])
@@ -307,8 +313,16 @@ def render_pdf(spec: Spec) -> bytes:
             story.append(Table([[drawing, _para(block.caption, styles["cell"])]],
                                colWidths=[size + 6 * mm, usable - size - 6 * mm]))
         elif isinstance(block, Signature):
-            story.append(Spacer(1, 6 * mm))
-            story.append(SignatureBlock(block.authority, chinese_date(block.date), usable, seal=block.seal))
+            # GB/T 9704-2012 7.3.5: the seal and date never stand alone on a page ("此页无正文" is not allowed): the
+            # text's last paragraph goes with them to the next page when they do not fit below it
+            last: list[Any] = []
+            while story and isinstance(story[-1], Spacer):
+                last.insert(0, story.pop())
+            if story and isinstance(story[-1], Paragraph) and len(story) > 3:  # not the title or number
+                last.insert(0, story.pop())
+            story.append(KeepTogether([*last, Spacer(1, 6 * mm),
+                                       SignatureBlock(block.authority, chinese_date(block.date), usable,
+                                                      seal=block.seal)]))
     if spec.footer:
         story.append(Spacer(1, 6 * mm))
         story.append(_para(spec.footer, styles["small"]))

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from bureau.kernel.calendar import add_months
+from bureau.kernel.dates import chinese_date  # 「2026年12月6日」 in text and documents (docs/ui.md)
 from bureau.kernel.errors import DomainError
 
 # --- tiers --------------------------------------------------------------------------------------------------------
@@ -285,11 +286,12 @@ def offence_history(*, priors: Sequence[PriorCase], violation_code: str, on: dt.
     same = [p for p in priors if p.violation_code == violation_code and repeat_from <= p.decided_on <= on]
     first, repeat = not earlier, bool(same)
     if earlier:
-        found = "、".join(f"{p.number}（{p.decided_on:%Y-%m-%d}决定）" for p in earlier[:5])
-        text = (f"经查本机关案件记录，当事人在{first_from:%Y-%m-%d}至{on:%Y-%m-%d}期间受过行政处罚（{found}），"
+        found = "、".join(f"{p.number}（{chinese_date(p.decided_on)}决定）" for p in earlier[:5])
+        text = (f"经查本机关案件记录，当事人在{chinese_date(first_from)}至{chinese_date(on)}期间受过行政处罚（{found}），"
                 "不属于初次违法")
     else:
-        text = f"经查本机关案件记录，当事人在{first_from:%Y-%m-%d}至{on:%Y-%m-%d}期间未受过行政处罚，属于初次违法"
+        text = (f"经查本机关案件记录，当事人在{chinese_date(first_from)}至{chinese_date(on)}期间未受过行政处罚，"
+                "属于初次违法")
     if same:
         text += (f"；{repeat_from:%Y-%m-%d}以来因同一违法行为受过行政处罚（{'、'.join(p.number for p in same[:5])}），"
                  "属于一年内再犯")
@@ -1074,7 +1076,7 @@ def statement_paragraph(*, notified_on: dt.date | None, hearing_right: bool, sta
     """The decision's account of the notice, the party's statement (or its waiver, or its silence until the
     deadline) and its review (行政处罚法 第44、45条), and of the hearing (第64条)."""
     rights = "陈述、申辩和要求听证" if hearing_right else "陈述、申辩"
-    text = (f"本机关于{notified_on:%Y年%m月%d日}" if notified_on else "本机关已") + \
+    text = (f"本机关于{chinese_date(notified_on)}" if notified_on else "本机关已") + \
         f"告知你单位拟作出的行政处罚内容及事实、理由、依据，并告知你单位依法享有{rights}的权利。"
     if statement.strip():
         text += f"你单位提出陈述、申辩：{sentence(summary(statement))}"
@@ -1082,10 +1084,10 @@ def statement_paragraph(*, notified_on: dt.date | None, hearing_right: bool, sta
     elif waived:
         text += "你单位明确表示放弃陈述、申辩的权利。"
     else:
-        due = f"（{answer_due:%Y年%m月%d日}前）" if answer_due else ""
+        due = f"（{chinese_date(answer_due)}前）" if answer_due else ""
         text += f"你单位在规定期限内{due}未提出陈述、申辩，视为放弃此权利。"
     if hearing_on is not None:
-        text += f"应你单位要求，本机关于{hearing_on:%Y年%m月%d日}依法举行了听证。"
+        text += f"应你单位要求，本机关于{chinese_date(hearing_on)}依法举行了听证。"
     return text
 
 

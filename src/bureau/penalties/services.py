@@ -21,6 +21,7 @@ from bureau.inspection.services import ELECTRONIC, OTHER_METHODS, service_serve_
 from bureau.kernel.attachments import KNOWN_TYPES, check_upload, save_upload
 from bureau.kernel.audit import audit
 from bureau.kernel.calendar import Deadline, add_working_days
+from bureau.kernel.dates import chinese_date
 from bureau.kernel.errors import DomainError, NotFound, PermissionDenied
 from bureau.kernel.notifications import notify
 from bureau.kernel.numbering import next_number
@@ -853,7 +854,7 @@ def case_decide_no_penalty(*, actor: User, case: Case) -> Case:
         discussion = CollectiveDiscussion.objects.filter(case=case).first()
         if discussion is not None:
             updates.update(exemption=ExemptionKind.COLLECTIVE, exemption_basis=(
-                f"本案经本机关负责人于{discussion.held_on:%Y年%m月%d日}集体讨论，决定不予行政处罚。理由：{discussion.reason}"
+                f"本案经本机关负责人于{chinese_date(discussion.held_on)}集体讨论，决定不予行政处罚。理由：{discussion.reason}"
                 "依据《中华人民共和国行政处罚法》第五十七条第一款、第二款。"))
     with transaction.atomic():
         apply_transition(case_workflow, case, "decide_no_penalty", actor=actor,
