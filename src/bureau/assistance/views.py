@@ -93,13 +93,7 @@ def _submit_with_files(request: HttpRequest, form: Any, field: str, check: Calla
         with staging.claiming(request) as files:
             call(form.cleaned_data, files.getlist(field))
     except DomainError as exc:
-        staged, file_errors = staging.keep_after_refusal(request, lambda _f, upload: check(upload),
-                                                         fields=lambda f: f == field)
-        if exc.message and exc.message not in file_errors:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        for message in file_errors:
-            form.add_error(None, message)
-        return exc.status, staged
+        return exc.status, staging.refused_file_form(request, form, exc, field, check)
     messages.success(request, success)
     return 0, {}
 
@@ -255,7 +249,7 @@ def checkup_leader(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def checkup_finding(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Record a finding; when it is refused (a photo of the wrong type or too large, a missing field) the form comes
-    back with everything typed and says which file to choose again."""
+    back with everything typed, the good photos kept and every bad one named."""
     checkup = _checkup_for(request.user, pk)
     refusal = may(request.user, checkup, "record_finding")  # e.g. the result is submitted: no form to come back to
     if refusal:

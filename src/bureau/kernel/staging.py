@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import PurePath
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
@@ -136,16 +137,17 @@ def not_required(form: Any, staged: dict[str, list[StagedUpload]]) -> None:
 
 def refused_file_form(request: HttpRequest, form: Any, exc: Any, field: str,
                       check: Callable[[Any], object]) -> dict[str, list[StagedUpload]]:
-    """A form with one file field was refused (`exc`, a DomainError; an empty message: the form's own errors): keep
+    """A form with one file field (or one file input read beside the form) was refused (`exc`, a DomainError; an empty message: the form's own errors): keep
     its good file (check(upload) passes), put the refusal and every bad file's message on the form, and let the kept
     file answer the browser's `required`. Returns the staged uploads by input name, for `{% staged_files %}`."""
     name = form.add_prefix(field)
     staged, file_errors = keep_after_refusal(request, lambda _f, upload: check(upload), fields=lambda f: f == name)
     if exc.message and exc.message not in file_errors:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    target = field if field in form.fields else None  # files read beside the form: their messages on the form
     for message in file_errors:
-        if message not in form.errors.get(field, []):
-            form.add_error(field, message)
+        if message not in form.errors.get(target or NON_FIELD_ERRORS, []):
+            form.add_error(target, message)
     not_required(form, {field: staged.get(name, [])})
     return staged
 
