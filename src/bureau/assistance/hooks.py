@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from bureau.accounts.roles import (
     AGENCY,
@@ -127,10 +129,6 @@ def assistance_indicators(query: IndicatorQuery) -> list[Indicator]:
 def park_committee_work(user: Any) -> Iterable[WorkItem]:
     """The park's management committee (measure III.3): its park's remediation items not yet done, the earliest
     deadline first; past their 完成时限 they show as overdue. Only its own park (the grant of the model)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     from bureau.assistance.models import ParkRemediationItem
 
     if PARK_COMMITTEE not in user.role_codes:
