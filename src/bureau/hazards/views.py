@@ -189,14 +189,21 @@ def _render_detail(request: AuthenticatedRequest, hazard: Hazard, *, status: int
     }, status=status)
 
 
+def _kept_evidence(request: AuthenticatedRequest, exc: DomainError) -> dict[str, Any]:
+    """After a refused evidence upload: the good files kept (kernel/staging.py), the refusal and every bad file
+    flashed, each once and in order. Returns the staged files for the page."""
+    staged, file_errors = staging.keep_after_refusal(
+        request, lambda _field, upload: services.check_evidence_file(upload), fields=lambda f: f == "files")
+    for message in dict.fromkeys([exc.message, *file_errors]):
+        if message:
+            messages.error(request, message)
+    return staged
+
+
 def _refused_upload(request: AuthenticatedRequest, hazard: Hazard, exc: DomainError, staged_as: str) -> HttpResponse:
     """A refused upload on the hazard page: nothing saved; every good file kept, every bad one named, the page shown
     again (not a redirect, which would lose the files)."""
-    staged, file_errors = staging.keep_after_refusal(
-        request, lambda _field, upload: services.check_evidence_file(upload), fields=lambda f: f == "files")
-    for message in dict.fromkeys([exc.message, *file_errors]):  # each once, in order
-        if message:
-            messages.error(request, message)
+    staged = _kept_evidence(request, exc)
     note = request.POST.get("note", "")
     kept = {"posted_note": note} if staged_as == "evidence_staged" else {"note_form": NoteForm({"note": note})}
     return _render_detail(request, queries.get_hazard_for(request.user, hazard.pk), status=exc.status,
@@ -464,11 +471,7 @@ def listing_act(request: AuthenticatedRequest, pk: int, action: str) -> HttpResp
 def _refused_listing_upload(request: AuthenticatedRequest, listing: ListedSupervision, exc: DomainError,
                             staged_as: str) -> HttpResponse:
     """As _refused_upload, on the listing page."""
-    staged, file_errors = staging.keep_after_refusal(
-        request, lambda _field, upload: services.check_evidence_file(upload), fields=lambda f: f == "files")
-    for message in dict.fromkeys([exc.message, *file_errors]):  # each once, in order
-        if message:
-            messages.error(request, message)
+    staged = _kept_evidence(request, exc)
     return _render_listing(request, queries.get_listing_for(request.user, listing.pk), status=exc.status,
                            posted_note=request.POST.get("note", ""), **{staged_as: staged})
 
