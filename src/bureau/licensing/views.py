@@ -47,6 +47,7 @@ from bureau.licensing import (
 )
 from bureau.licensing import guide as guide_forms
 from bureau.licensing.forms import ProxyEnterpriseForm
+from bureau.licensing.item_list import item_list_html
 from bureau.licensing.models import (
     Application,
     ApplicationDraft,
@@ -235,7 +236,7 @@ def department(request: AuthenticatedRequest) -> HttpResponse:
 @reference_data
 def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     """The item list; an enterprise sees which items apply to it and why the others do not (eligibility data)."""
-    items = queries.active_items(with_materials=False)
+    items = queries.listed_items()
     enterprise = request.user.enterprise
     rows: list[tuple[PermitItem, str | None]] = (eligibility.catalogue_for(enterprise, items) if enterprise
                                                  is not None else [(i, None) for i in items])
@@ -247,9 +248,12 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
                   ("其他事项", [r for r in linked if r[1] is not None])]
     else:
         groups = [("", linked)]
+    shown = [(title, group) for title, group in groups if group]
     return render(request, "licensing/catalogue.html", {
-        "rows": linked, "groups": [(title, group) for title, group in groups if group], "is_clerk": is_clerk,
-        "enterprise": enterprise, "drafts": queries.drafts(request.user) if is_clerk else []})
+        "rows": linked, "groups": shown, "is_clerk": is_clerk, "enterprise": enterprise,
+        "groups_html": item_list_html(shown, enterprise=enterprise, for_enterprise=bool(request.user.enterprise_id),
+                                      is_clerk=is_clerk),
+        "drafts": queries.drafts(request.user) if is_clerk else []})
 
 
 def _proxy_enterprise(request: AuthenticatedRequest) -> tuple[Enterprise | None, ProxyEnterpriseForm | None]:
