@@ -26,7 +26,7 @@ def _item(n: int, kind: str, tolerance: bool) -> PermitItem:
 def _groups():
     rows = [(_item(n, kind, tolerance), refusal, f"/licensing/guide/ITEM-{n}/?a=1&b=<2>", f"/licensing/items/ITEM-{n}/apply/")
             for n, (kind, tolerance, refusal) in enumerate(itertools.product(
-                ItemKind.values, (False, True), (None, "行业不符 <危化品>", mark_safe("<b>未取得</b>"))))]
+                (*ItemKind.values, "unknown<>"), (False, True), (None, "行业不符 <危化品>", mark_safe("<b>未取得</b>"))))]
     return [("适用于本企业的事项 <1>", rows[:5]), ("其他事项", rows[5:]), ("", rows[:2])]
 
 

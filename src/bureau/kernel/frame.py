@@ -100,8 +100,17 @@ class FrameNode(template.Node):
 
     def __init__(self, nodelist: template.NodeList) -> None:
         self.nodelist = nodelist
+        self._by_type: dict[type[template.Node], list[template.Node]] = {}
         self.blocks = {b.name: b for b in nodelist.get_nodes_by_type(BlockNode)}
         assert set(self.blocks) == set(BLOCKS), sorted(self.blocks)
+
+    def get_nodes_by_type(self, nodetype: type[template.Node]) -> list[template.Node]:
+        """The nodes of a type in the frame, worked out once: `{% extends %}` asks for the frame's blocks on every
+        render (≈ 90 nodes walked per page)."""
+        found = self._by_type.get(nodetype)
+        if found is None:
+            found = self._by_type[nodetype] = super().get_nodes_by_type(nodetype)
+        return list(found)
 
     def render(self, context: template.Context) -> str:
         if REFERENCE or not context.autoescape:

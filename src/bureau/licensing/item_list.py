@@ -17,9 +17,11 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
 from bureau.kernel.templatetags.ui import chip
+from bureau.licensing.models import PermitItem
 
 _MUTED = ' class="muted-row"'
 _TOLERANCE = ' <span class="tag">可容缺</span>'
+_KIND = PermitItem._meta.get_field("kind")
 EMPTY = '<section class="card"><p class="empty">暂无可申请的事项，请联系管理员维护行政许可事项目录。</p></section>'
 
 
@@ -45,6 +47,7 @@ def item_list_html(groups: Sequence[tuple[str, Sequence[tuple[Any, Any, str, str
     if not groups:
         return mark_safe(EMPTY)  # noqa: S308 - a fixed text
     ready = chip("可申请", "done")
+    kinds = {k: str(v) for k, v in _KIND.flatchoices}  # item.get_kind_display() without its per-call dict
     head = ('\n<div class="table-wrap"><table class="table responsive">\n<thead><tr><th>事项</th>'
             + ("<th>本企业</th>" if for_enterprise else "")
             + "<th>类型</th><th>承诺时限</th><th>法定时限</th><th></th></tr></thead>\n<tbody>")
@@ -64,7 +67,7 @@ def item_list_html(groups: Sequence[tuple[str, Sequence[tuple[Any, Any, str, str
                 out.append('<td data-label="本企业">'
                            + (f'<small class="not-eligible">不适用：{_e(refusal)}</small>' if refusal else ready)
                            + "</td>")
-            out.append(f'\n<td data-label="类型">{_e(item.get_kind_display())}</td><td data-label="承诺时限">'
+            out.append(f'\n<td data-label="类型">{_e(kinds.get(item.kind, item.kind))}</td><td data-label="承诺时限">'
                        f'{_n(item.promised_days)} 个工作日</td>\n<td data-label="法定时限">{_n(item.statutory_days)} '
                        f'个工作日</td>\n<td><a class="btn btn-light" href="{_e(guide_href)}">办事指南</a> ')
             if for_enterprise and not refusal:
