@@ -32,9 +32,9 @@ def _e(value: Any) -> str:
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
-def _n(value: Any) -> str:
+def _n(value: Any, grouped: bool) -> str:
     """What `{{ value }}` prints for a number (localized: grouped only with USE_THOUSAND_SEPARATOR)."""
-    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+    if type(value) is int and not grouped:
         return str(value)
     return _e(localize(value))
 
@@ -46,7 +46,7 @@ def item_list_html(groups: Sequence[tuple[str, Sequence[tuple[Any, Any, str, str
     title."""
     if not groups:
         return mark_safe(EMPTY)  # noqa: S308 - a fixed text
-    ready = chip("可申请", "done")
+    ready, grouped = chip("可申请", "done"), settings.USE_THOUSAND_SEPARATOR
     kinds = {k: str(v) for k, v in _KIND.flatchoices}  # item.get_kind_display() without its per-call dict
     head = ('\n<div class="table-wrap"><table class="table responsive">\n<thead><tr><th>事项</th>'
             + ("<th>本企业</th>" if for_enterprise else "")
@@ -68,7 +68,7 @@ def item_list_html(groups: Sequence[tuple[str, Sequence[tuple[Any, Any, str, str
                            + (f'<small class="not-eligible">不适用：{_e(refusal)}</small>' if refusal else ready)
                            + "</td>")
             out.append(f'\n<td data-label="类型">{_e(kinds.get(item.kind, item.kind))}</td><td data-label="承诺时限">'
-                       f'{_n(item.promised_days)} 个工作日</td>\n<td data-label="法定时限">{_n(item.statutory_days)} '
+                       f'{_n(item.promised_days, grouped)} 个工作日</td>\n<td data-label="法定时限">{_n(item.statutory_days, grouped)} '
                        f'个工作日</td>\n<td><a class="btn btn-light" href="{_e(guide_href)}">办事指南</a> ')
             if for_enterprise and not refusal:
                 out.append(f'<a class="btn" href="{_e(apply_href)}">在线申请</a>')

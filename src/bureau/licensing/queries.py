@@ -190,10 +190,12 @@ def active_items(*, with_materials: bool = True) -> QuerySet[PermitItem]:
     return qs.prefetch_related("materials", "form_fields", "steps") if with_materials else qs
 
 
+# what the item list and its eligibility judgement read of an item (other fields are loaded when read)
+LISTED_FIELDS = ("code", "name", "kind", "level", "statutory_days", "promised_days", "tolerance_allowed")
 # The item list's query (issue 18: the logged-in floor), compiled once per process: `id > 0` only carries Prepared's
 # one parameter (every id is positive), the rows are those of active_items(with_materials=False).
 _LISTED_ITEMS: Prepared[PermitItem] = Prepared(
-    lambda above: PermitItem.objects.filter(is_active=True, pk__gt=above).order_by("sort", "code"))
+    lambda above: PermitItem.objects.filter(is_active=True, pk__gt=above).order_by("sort", "code").only(*LISTED_FIELDS))
 
 
 def listed_items() -> list[PermitItem]:
