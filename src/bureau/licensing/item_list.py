@@ -28,7 +28,9 @@ EMPTY = '<section class="card"><p class="empty">暂无可申请的事项，请�
 def _e(value: Any) -> str:
     """What `{{ value }}` prints for a text (conditional_escape)."""
     if type(value) is str:
-        return html.escape(value)
+        if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+            return html.escape(value)
+        return value
     return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
