@@ -16,6 +16,7 @@ every page both ways and compares.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
@@ -33,10 +34,9 @@ BLOCKS = ("title", "head", "body_class", "breadcrumb", "content", "scripts")
 _CRUMBS = ("crumbs",)
 
 
-def _static(platform_name: Any) -> dict[str, str]:
+def _static(platform_name: Any, link: Callable[[str], str], asset: Callable[[str], str]) -> dict[str, str]:
     """The frame's fixed strings for this script prefix and platform name (the links and assets as `{% link %}` and
     `{% asset %}` print them: escaped)."""
-    from bureau.kernel.templatetags.ui import asset, link
 
     def a(path: str) -> str:
         return conditional_escape(asset(path))
@@ -73,7 +73,7 @@ def _static(platform_name: Any) -> dict[str, str]:
                       'aria-pressed="false">长者模式</button></div>\n  \n</header>\n<div class="shell">\n  '),
         "after_menu": "\n  </nav>\n  ",
         "main": ('\n  <main class="content" id="main" tabindex="-1">\n'
-                 f'    <nav class="breadcrumb" aria-label="当前位置">'),
+                 '    <nav class="breadcrumb" aria-label="当前位置">'),
         "home": f'<a href="{u("workbench")}">首页</a>',
         "after_crumbs": "</nav>\n    ",
         "after_messages": "\n    ",
@@ -98,10 +98,14 @@ def _attr(value: Any, name: str) -> Any:
 class FrameNode(template.Node):
     child_nodelists = ("nodelist",)
 
-    def __init__(self, nodelist: template.NodeList) -> None:
+    def __init__(self, nodelist: template.NodeList, *, link: Callable[[str], str], asset: Callable[[str], str],
+                 crumb_links: Callable[[Any, str], str]) -> None:
+        # the tags' own functions (kernel/templatetags/ui.py), passed in: the tag library imports this module
+        self.link, self.asset, self.crumb_links = link, asset, crumb_links
         self.nodelist = nodelist
         self._by_type: dict[type[template.Node], list[template.Node]] = {}
-        self.blocks = {b.name: b for b in nodelist.get_nodes_by_type(BlockNode)}
+        self.blocks: dict[str, BlockNode] = {b.name: b for b in nodelist.get_nodes_by_type(BlockNode)
+                                             if isinstance(b, BlockNode)}
         assert set(self.blocks) == set(BLOCKS), sorted(self.blocks)
 
     def get_nodes_by_type(self, nodetype: type[template.Node]) -> list[template.Node]:
@@ -118,14 +122,12 @@ class FrameNode(template.Node):
         return self.render_fast(context)
 
     def render_fast(self, context: template.Context) -> str:
-        from bureau.kernel.templatetags.ui import crumb_links
-
         blocks = self.blocks
         platform_name = context.get("PLATFORM_NAME", "")
         key = (get_script_prefix(), str(platform_name))
         s = _STATIC.get(key)
         if s is None:
-            s = _STATIC[key] = _static(platform_name)
+            s = _STATIC[key] = _static(platform_name, self.link, self.asset)
         csrf = render_value_in_context(context.get("csrf_token", ""), context)
         out = [s["head"], blocks["title"].render(context), s["after_title"], blocks["head"].render(context),
                s["body"], csrf, '"}\' class="', blocks["body_class"].render(context), s["topbar"]]
@@ -151,7 +153,7 @@ class FrameNode(template.Node):
         else:
             out.append(s["anonymous"])
         request = context.get("request")
-        out += [s["main"], crumb_links(getattr(request, "user", None),
+        out += [s["main"], self.crumb_links(getattr(request, "user", None),
                                        s["home"] + blocks["breadcrumb"].render(context)), s["after_crumbs"]]
         messages = context.get("messages")
         if messages:
@@ -165,8 +167,3 @@ class FrameNode(template.Node):
         return "".join(out)
 
 
-def frame(parser: template.base.Parser, token: template.base.Token) -> FrameNode:
-    """{% frame %}…{% endframe %} around base.html's markup: printed by `FrameNode` (module docstring)."""
-    nodelist = parser.parse(("endframe",))
-    parser.delete_first_token()
-    return FrameNode(nodelist)

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from bureau.kernel import audit_labels, dates, masking
 from bureau.kernel.access import is_public
 from bureau.kernel.calendar import countdown_label
-from bureau.kernel.frame import frame
+from bureau.kernel.frame import FrameNode
 from bureau.kernel.registry import registry
 from bureau.kernel.staging import FIELD_PREFIX, REMOVE, size_label
 
@@ -241,7 +241,12 @@ def crumbs(parser: template.base.Parser, token: template.base.Token) -> CrumbsNo
     return CrumbsNode(nodelist)
 
 
-register.tag("frame", frame)  # base.html's markup printed by Python (kernel/frame.py)
+@register.tag
+def frame(parser: template.base.Parser, token: template.base.Token) -> FrameNode:
+    """{% frame %}…{% endframe %} around base.html's markup: printed by Python (kernel/frame.py)."""
+    nodelist = parser.parse(("endframe",))
+    parser.delete_first_token()
+    return FrameNode(nodelist, link=link, asset=asset, crumb_links=crumb_links)
 
 
 @register.simple_tag(takes_context=True)
