@@ -49,11 +49,17 @@ def test_item_list_escapes_names_and_refusals():
 
 @pytest.mark.django_db
 def test_listed_items_are_the_active_items_in_their_order():
-    """The compiled item-list query gives what active_items(with_materials=False) gives."""
+    """The compiled item-list query gives what active_items(with_materials=False) gives (the values the list and the
+    eligibility judgement read), also after items change."""
     for n, active in enumerate((True, False, True, True)):
         PermitItem.objects.create(code=f"T-{n}", name=f"事项{n}", legal_basis="依据", statutory_days=20,
                                   promised_days=10, is_active=active, sort=9 - n,
                                   effective_from=dt.date(2026, 1, 1))
-    expected = [(i.pk, i.code, i.name, i.promised_days) for i in active_items(with_materials=False)]
-    assert [(i.pk, i.code, i.name, i.promised_days) for i in listed_items()] == expected
+    fields = ("pk", "code", "name", "kind", "level", "statutory_days", "promised_days", "tolerance_allowed")
+    expected = [(*(getattr(i, f) for f in fields), i.get_kind_display()) for i in active_items(with_materials=False)]
+    assert [(*(getattr(i, f) for f in fields), i.get_kind_display()) for i in listed_items()] == expected
     assert len(expected) == PermitItem.objects.filter(is_active=True).count()
+    PermitItem.objects.filter(code="T-0").update(is_active=False, name="改名", kind=ItemKind.INSTANT)
+    PermitItem.objects.filter(code="T-1").update(is_active=True)
+    expected = [(*(getattr(i, f) for f in fields), i.get_kind_display()) for i in active_items(with_materials=False)]
+    assert [(*(getattr(i, f) for f in fields), i.get_kind_display()) for i in listed_items()] == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -12,13 +13,14 @@ from django.http import Http404
 from bureau.accounts.authority import restrict_key
 from bureau.accounts.models import User
 from bureau.kernel.models import Document
-from bureau.kernel.prepared import Prepared
+from bureau.kernel.prepared import Prepared, PreparedValues
 from bureau.licensing.models import (
     OFFICER_STATES,
     Application,
     ApplicationDraft,
     ApplicationMaterial,
     Commitment,
+    ItemKind,
     Opinion,
     Pause,
     PermitItem,
@@ -190,17 +192,35 @@ def active_items(*, with_materials: bool = True) -> QuerySet[PermitItem]:
     return qs.prefetch_related("materials", "form_fields", "steps") if with_materials else qs
 
 
-# what the item list and its eligibility judgement read of an item (other fields are loaded when read)
-LISTED_FIELDS = ("code", "name", "kind", "level", "statutory_days", "promised_days", "tolerance_allowed")
-# The item list's query (issue 18: the logged-in floor), compiled once per process: `id > 0` only carries Prepared's
-# one parameter (every id is positive), the rows are those of active_items(with_materials=False).
-_LISTED_ITEMS: Prepared[PermitItem] = Prepared(
-    lambda above: PermitItem.objects.filter(is_active=True, pk__gt=above).order_by("sort", "code").only(*LISTED_FIELDS))
+@dataclass(frozen=True)
+class ListedItem:
+    """What the item list (and the eligibility judgement beside it) reads of a PermitItem in force: its plain values,
+    without a model instance of 33 fields per row (issue 18: the logged-in floor)."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    level: str
+    statutory_days: int
+    promised_days: int
+    tolerance_allowed: bool
+
+    def get_kind_display(self) -> str:
+        """As PermitItem.get_kind_display()."""
+        return str(_KIND_LABELS.get(self.kind, self.kind))
 
 
-def listed_items() -> list[PermitItem]:
-    """active_items(with_materials=False) as a list, without building the query each time."""
-    return _LISTED_ITEMS.all(0)
+_KIND_LABELS = dict(ItemKind.choices)
+_LISTED_ITEMS = PreparedValues()
+
+
+def listed_items() -> list[ListedItem]:
+    """The items of active_items(with_materials=False), in its order, as plain values; the query compiled once per
+    process (it has no parameter of its own)."""
+    rows = _LISTED_ITEMS.rows(lambda: active_items(with_materials=False).values(
+        "pk", "code", "name", "kind", "level", "statutory_days", "promised_days", "tolerance_allowed"), key="listed")
+    return [ListedItem(**row) for row in rows]
 
 
 def drafts(user: User) -> QuerySet[ApplicationDraft]:

@@ -266,8 +266,8 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
     """The item list; an enterprise sees which items apply to it and why the others do not (eligibility data)."""
     items = queries.listed_items()
     enterprise = request.user.enterprise
-    rows: list[tuple[PermitItem, str | None]] = (eligibility.catalogue_for(enterprise, items) if enterprise
-                                                 is not None else [(i, None) for i in items])
+    rows: list[tuple[queries.ListedItem, str | None]] = (eligibility.catalogue_for(enterprise, items) if enterprise
+                                                         is not None else [(i, None) for i in items])
     is_clerk = request.user.has_role(CLERK) and not request.user.enterprise_id
     guide, apply = slug_url("licensing:guide_item"), slug_url("licensing:apply")  # reversed once, not per row
     linked = [(i, refusal, guide(i.code), apply(i.code)) for i, refusal in rows]
