@@ -91,6 +91,16 @@ def enterprise_applications(user: User, params: Any | None = None) -> QuerySet[A
     return qs.order_by("-id")
 
 
+def enterprise_applications_key(user: User, params: Any | None = None) -> Any:
+    """Everything `enterprise_applications(user, params)` puts into its SQL and parameters, as a hashable key (the
+    compiled list query is kept per key, kernel/prepared.py): the scope and the state filter. None when the user sees
+    no application (then the ORM answers)."""
+    scope = restrict_key(Application, user)
+    if scope is None:
+        return None
+    return ("enterprise_applications", scope, (params or {}).get("state") or None)
+
+
 def department_applications(user: User) -> QuerySet[Application]:
     """A department sees only the applications sent to it for parallel review (measure I.5)."""
     return _rows(Application.objects.restrict(user)).order_by("-id")
@@ -227,3 +237,9 @@ def drafts(user: User) -> QuerySet[ApplicationDraft]:
     """The drafts the user may go on with (an enterprise its own; a window clerk those of the jurisdiction)."""
     return (ApplicationDraft.objects.restrict(user, "change").filter(application__isnull=True)
             .select_related("item", "enterprise").order_by("-updated_at", "-id")[:50])
+
+
+def draft_links(user: User) -> QuerySet[ApplicationDraft]:
+    """`drafts(user)` with only what the pages' draft links show (the item's code and name, the enterprise's name,
+    the time saved): not the enterprise's ≈ 40 columns, two of them decrypted per draft (issue 18)."""
+    return drafts(user).only("updated_at", "item", "item__code", "item__name", "enterprise", "enterprise__name")

@@ -247,9 +247,11 @@ def all_applications(request: AuthenticatedRequest) -> HttpResponse:
 @for_roles(ENTERPRISE)
 @acts_on("licensing.Application", "licensing.ApplicationDraft")
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    return _list(request, queries.enterprise_applications(request.user, request.GET), "我的申请",
+    user, params = request.user, request.GET
+    return _list(request, lambda: queries.enterprise_applications(user, params), "我的申请",
+                 key=queries.enterprise_applications_key(user, params),
                  empty="还没有申请。请在“我要办事”中选择事项，全程网上办理。", show_enterprise=False,
-                 drafts=queries.drafts(request.user))
+                 drafts=queries.draft_links(user))
 
 
 @login_required
@@ -281,7 +283,7 @@ def catalogue(request: AuthenticatedRequest) -> HttpResponse:
         "rows": linked, "groups": shown, "is_clerk": is_clerk, "enterprise": enterprise,
         "groups_html": item_list_html(shown, enterprise=enterprise, for_enterprise=bool(request.user.enterprise_id),
                                       is_clerk=is_clerk),
-        "drafts": queries.drafts(request.user) if is_clerk else []})
+        "drafts": queries.draft_links(request.user) if is_clerk else []})
 
 
 def _proxy_enterprise(request: AuthenticatedRequest) -> tuple[Enterprise | None, ProxyEnterpriseForm | None]:
