@@ -115,14 +115,6 @@ def _list_rows(values: list[dict[str, Any]]) -> list[ListRow]:
     href = pk_url("licensing:detail")
     today = timezone.localdate()
     limits: dict[tuple[Any, ...], str] = {}  # rows share due dates: one countdown chip per date and state
-    days: dict[Any, str] = {}  # and dates: each written once a page
-
-    def day(value: Any) -> str:
-        text = days.get(value)
-        if text is None:
-            text = days[value] = ymd(value)
-        return text
-
     rows = []
     for a in values:
         state_label = WORKFLOW.state_label(a["state"])
@@ -137,8 +129,8 @@ def _list_rows(values: list[dict[str, Any]]) -> list[ListRow]:
         rows.append(ListRow(
             href=href(a["pk"]), number=a["number"], item_name=a["item__name"], tolerated=a["tolerated"],
             fast_track=a["fast_track"], enterprise_name=a["enterprise__name"], region_name=a["region__name"],
-            submitted=day(a["submitted_on"]), decided=day(a["decided_on"]) if a["decided_on"] else "",
-            decision_due=day(a["decision_due"]) if a["decision_due"] else "", due_provisional=a["due_provisional"],
+            submitted=ymd(a["submitted_on"]), decided=ymd(a["decided_on"]) if a["decided_on"] else "",
+            decision_due=ymd(a["decision_due"]) if a["decision_due"] else "", due_provisional=a["due_provisional"],
             state_label=state_label, deemed=deemed_waiting(a["state"], a["intake_due"], today), limit=limit))
     return rows
 
