@@ -19,5 +19,5 @@ def test_iso_writes_a_date_as_strftime_did():
 
 
 def test_iso_writes_a_moment_in_local_time_to_the_minute():
-    moment = dt.datetime(2026, 11, 26, 6, 5, 59, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(2026, 11, 26, 6, 5, 59, tzinfo=dt.UTC)
     assert dates.iso(moment) == timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") == "2026-11-26 14:05"
