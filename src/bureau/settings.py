@@ -120,7 +120,7 @@ MIDDLEWARE = [
     "bureau.certificates.middleware.KioskLockMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "bureau.kernel.csp.CSPMiddleware",  # django-csp's, the policy built once (kernel/csp.py)
     "bureau.kernel.middleware.RequestContextMiddleware",
     "bureau.portal.middleware.ApiCallLogMiddleware",
 ]

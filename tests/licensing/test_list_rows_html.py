@@ -36,3 +36,21 @@ def test_row_values_are_escaped_and_chips_are_not():
     html = rows_html(_rows()[:1], True)
     assert "运城&lt;盐湖&gt;化工 &amp; Co" in html and "&lt;&quot;&amp;&#x27;&gt;" in html
     assert '<span class="chip chip-done">已办结</span>' in html
+
+
+def test_state_options_printed_in_python_equal_the_reference_template():
+    """The state filter of the application lists (views.state_options) prints what licensing/_state_options.html
+    renders, with the query's state selected — also a state that is none of the process's, or a repeated one."""
+    from django.http import QueryDict
+    from django.test import RequestFactory
+
+    from bureau.licensing.views import state_options
+    from bureau.licensing.workflow import WORKFLOW
+
+    for query in ["", "state=", *(f"state={code}" for code in WORKFLOW.states), "state=%3Cx%3E", "state=a&state=review",
+                  "other=1"]:
+        request = RequestFactory().get("/licensing/queue/?" + query)
+        expected = render_to_string("licensing/_state_options.html",
+                                    {"states": WORKFLOW.states.items(), "request": request})
+        for _ in range(2):  # printed, then kept
+            assert state_options(QueryDict(query).get("state")) + "\n" == expected, query

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Form, Query, Router, Schema
 
@@ -309,7 +309,8 @@ _QUEUE_PAGES = PreparedValues()
 
 
 @router.get("/applications", response=ApplicationPage, summary="办件列表（按数据权限；queue=待办按剩余时限排序）")
-def application_list(request: AuthenticatedRequest, filters: Query[ListFilter]) -> ApplicationPage:
+def application_list(request: AuthenticatedRequest, filters: Query[ListFilter], response: HttpResponse
+                     ) -> HttpResponse:
     user = request.user
     params = {"state": filters.state} if filters.state else {}
     view = filters.view
@@ -335,12 +336,27 @@ def application_list(request: AuthenticatedRequest, filters: Query[ListFilter]) 
     else:
         assert qs is not None
         rows = list(qs.values(*ROW_VALUES.values())[offset: offset + limit + 1])
-    # plain values from the database, already of the declared types: built without validating them field by field
-    # (issue 18: validation and model instances cost more than the query); ninja then only serialises the page
-    items = [ApplicationRow.model_construct(state_label=WORKFLOW.state_label(r["state"]),
-                                            **{name: r[column] for name, column in ROW_VALUES.items()})
-             for r in rows[:limit]]
-    return ApplicationPage.model_construct(items=items, next_offset=offset + limit if len(rows) > limit else None)
+    response.content = page_json(rows[:limit], offset + limit if len(rows) > limit else None)
+    return response
+
+
+def page_json(rows: list[dict[str, Any]], next_offset: int | None) -> str:
+    """The JSON of an ApplicationPage from plain values of the database, already of the declared types (issue 18):
+    the bytes ninja writes for `ApplicationPage.model_construct(…)` (fields in the schema's order, dates as ISO
+    text, `ensure_ascii=False` as api.main's renderer) without 50 model instances, their dump and the encoder's
+    `default` for 150 dates. The operation keeps `response=ApplicationPage` for the schema; a test compares."""
+    items = []
+    for r in rows:
+        submitted, due, decision = r["submitted_on"], r["due_on"], r["decision_due"]
+        items.append({"id": r["pk"], "number": r["number"], "item_code": r["item__code"], "item_name": r["item__name"],
+                      "enterprise_name": r["enterprise__name"], "region_code": r["region_id"], "state": r["state"],
+                      "state_label": WORKFLOW.state_label(r["state"]),
+                      "submitted_on": submitted.isoformat() if submitted is not None else None,
+                      "due_on": due.isoformat() if due is not None else None,
+                      "due_provisional": r["due_provisional"],
+                      "decision_due": decision.isoformat() if decision is not None else None,
+                      "tolerated": r["tolerated"]})
+    return json.dumps({"items": items, "next_offset": next_offset}, ensure_ascii=False)
 
 
 @router.get("/applications/{application_id}", response=ApplicationOut, summary="办件详情（含材料、意见、文书、办理过程）")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.db.models import Q
 from django.utils import timezone
@@ -29,7 +29,23 @@ def _rows(item_ids: Iterable[int], on: dt.date) -> dict[int, list[rules.Eligibil
     return found
 
 
-def _judge(item: PermitItem, rows: list[rules.EligibilityRow], enterprise: Any) -> str | None:
+class Judged(Protocol):
+    """What the judgement reads of an item (a PermitItem, or the item list's queries.ListedItem)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def level(self) -> str: ...
+
+
+J = TypeVar("J", bound=Judged)
+
+
+def _judge(item: Judged, rows: list[rules.EligibilityRow], enterprise: Any) -> str | None:
     return rules.eligibility_refusal(rows, item_name=item.name, item_level=item.level, industry=enterprise.industry,
                                      industry_label=enterprise.get_industry_display(),
                                      sub_sector=enterprise.sub_sector, labels=dict(Industry.choices))
@@ -41,8 +57,8 @@ def refusal(item: PermitItem, enterprise: Any, *, on: dt.date | None = None) -> 
     return _judge(item, _rows([item.pk], on).get(item.pk, []), enterprise)
 
 
-def catalogue_for(enterprise: Any, items: Iterable[PermitItem], *, on: dt.date | None = None
-                  ) -> list[tuple[PermitItem, str | None]]:
+def catalogue_for(enterprise: Any, items: Iterable[J], *, on: dt.date | None = None
+                  ) -> list[tuple[J, str | None]]:
     """(item, refusal or None) for each item, in one query for all rows."""
     items = list(items)
     rows = _rows([i.pk for i in items], on or timezone.localdate())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -12,13 +13,14 @@ from django.http import Http404
 from bureau.accounts.authority import restrict_key
 from bureau.accounts.models import User
 from bureau.kernel.models import Document
-from bureau.kernel.prepared import Prepared
+from bureau.kernel.prepared import Prepared, PreparedValues
 from bureau.licensing.models import (
     OFFICER_STATES,
     Application,
     ApplicationDraft,
     ApplicationMaterial,
     Commitment,
+    ItemKind,
     Opinion,
     Pause,
     PermitItem,
@@ -87,6 +89,16 @@ def enterprise_applications(user: User, params: Any | None = None) -> QuerySet[A
     if params.get("state"):
         qs = qs.filter(state=params["state"])
     return qs.order_by("-id")
+
+
+def enterprise_applications_key(user: User, params: Any | None = None) -> Any:
+    """Everything `enterprise_applications(user, params)` puts into its SQL and parameters, as a hashable key (the
+    compiled list query is kept per key, kernel/prepared.py): the scope and the state filter. None when the user sees
+    no application (then the ORM answers)."""
+    scope = restrict_key(Application, user)
+    if scope is None:
+        return None
+    return ("enterprise_applications", scope, (params or {}).get("state") or None)
 
 
 def department_applications(user: User) -> QuerySet[Application]:
@@ -190,7 +202,44 @@ def active_items(*, with_materials: bool = True) -> QuerySet[PermitItem]:
     return qs.prefetch_related("materials", "form_fields", "steps") if with_materials else qs
 
 
+@dataclass(frozen=True)
+class ListedItem:
+    """What the item list (and the eligibility judgement beside it) reads of a PermitItem in force: its plain values,
+    without a model instance of 33 fields per row (issue 18: the logged-in floor)."""
+
+    pk: int
+    code: str
+    name: str
+    kind: str
+    level: str
+    statutory_days: int
+    promised_days: int
+    tolerance_allowed: bool
+
+    def get_kind_display(self) -> str:
+        """As PermitItem.get_kind_display()."""
+        return str(_KIND_LABELS.get(self.kind, self.kind))
+
+
+_KIND_LABELS = dict(ItemKind.choices)
+_LISTED_ITEMS = PreparedValues()
+
+
+def listed_items() -> list[ListedItem]:
+    """The items of active_items(with_materials=False), in its order, as plain values; the query compiled once per
+    process (it has no parameter of its own)."""
+    rows = _LISTED_ITEMS.rows(lambda: active_items(with_materials=False).values(
+        "pk", "code", "name", "kind", "level", "statutory_days", "promised_days", "tolerance_allowed"), key="listed")
+    return [ListedItem(**row) for row in rows]
+
+
 def drafts(user: User) -> QuerySet[ApplicationDraft]:
     """The drafts the user may go on with (an enterprise its own; a window clerk those of the jurisdiction)."""
     return (ApplicationDraft.objects.restrict(user, "change").filter(application__isnull=True)
             .select_related("item", "enterprise").order_by("-updated_at", "-id")[:50])
+
+
+def draft_links(user: User) -> QuerySet[ApplicationDraft]:
+    """`drafts(user)` with only what the pages' draft links show (the item's code and name, the enterprise's name,
+    the time saved): not the enterprise's ≈ 40 columns, two of them decrypted per draft (issue 18)."""
+    return drafts(user).only("updated_at", "item", "item__code", "item__name", "enterprise", "enterprise__name")

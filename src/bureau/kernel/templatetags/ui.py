@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from bureau.kernel import audit_labels, dates, masking
 from bureau.kernel.access import is_public
 from bureau.kernel.calendar import countdown_label
+from bureau.kernel.frame import FrameNode
 from bureau.kernel.registry import registry
 from bureau.kernel.staging import FIELD_PREFIX, REMOVE, size_label
 
@@ -223,10 +224,13 @@ class CrumbsNode(template.Node):
         self.nodelist = nodelist
 
     def render(self, context: template.Context) -> str:
-        html = self.nodelist.render(context)
         request = context.get("request")
-        user = getattr(request, "user", None)
-        return _CRUMB_LINK.sub(lambda m: m.group(0) if may_open(user, m.group(1)) else m.group(2), html)
+        return crumb_links(getattr(request, "user", None), self.nodelist.render(context))
+
+
+def crumb_links(user: Any, html: str) -> str:
+    """Breadcrumb HTML with the links to pages this user may not open made plain text."""
+    return _CRUMB_LINK.sub(lambda m: m.group(0) if may_open(user, m.group(1)) else m.group(2), html)
 
 
 @register.tag
@@ -235,6 +239,14 @@ def crumbs(parser: template.base.Parser, token: template.base.Token) -> CrumbsNo
     nodelist = parser.parse(("endcrumbs",))
     parser.delete_first_token()
     return CrumbsNode(nodelist)
+
+
+@register.tag
+def frame(parser: template.base.Parser, token: template.base.Token) -> FrameNode:
+    """{% frame %}…{% endframe %} around base.html's markup: printed by Python (kernel/frame.py)."""
+    nodelist = parser.parse(("endframe",))
+    parser.delete_first_token()
+    return FrameNode(nodelist, link=link, asset=asset, crumb_links=crumb_links)
 
 
 @register.simple_tag(takes_context=True)
