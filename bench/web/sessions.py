@@ -21,6 +21,8 @@ django.setup()
 import importlib.util  # noqa: E402
 
 from django.conf import settings  # noqa: E402
+from django.middleware.csrf import CSRF_ALLOWED_CHARS  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from bureau.accounts.models import User  # noqa: E402
 from bureau.certificates.models import Certificate  # noqa: E402
@@ -34,8 +36,14 @@ _spec.loader.exec_module(_soak)
 session_for = _soak.session_for
 
 
+def signed_in(username: str) -> str:
+    """The cookies a signed-in browser sends: its session and the CSRF cookie the first page with a form set (Django
+    keeps that secret for the browser's life; without it every request would make a new one and a Set-Cookie)."""
+    return f"{session_for(username)}; {settings.CSRF_COOKIE_NAME}={get_random_string(32, CSRF_ALLOWED_CHARS)}"
+
+
 def main() -> None:
-    officer, inspector, firm = session_for("city_licensing"), session_for("city_inspector"), session_for("qiye")
+    officer, inspector, firm = signed_in("city_licensing"), signed_in("city_inspector"), signed_in("qiye")
     qiye = User.objects.get(username="qiye")
     city_apps = list(Application.objects.filter(level="city").order_by("-id").values_list("id", flat=True)[:100])
     own_apps = list(Application.objects.filter(enterprise_id=qiye.enterprise_id).order_by("-id")
