@@ -17,6 +17,7 @@ from bureau.kernel import audit_labels, dates, masking
 from bureau.kernel.access import is_public
 from bureau.kernel.calendar import countdown_label
 from bureau.kernel.registry import registry
+from bureau.kernel.rows import filter_fields_html
 from bureau.kernel.staging import FIELD_PREFIX, REMOVE, size_label
 
 register = template.Library()
@@ -145,6 +146,13 @@ def asset(path: str) -> str:
 @register.simple_tag
 def chip(label: str, kind: str = "running") -> str:
     return format_html('<span class="chip chip-{}">{}</span>', kind, label)
+
+
+@register.simple_tag
+def filter_fields(form: Any) -> str:
+    """`{% filter_fields form %}`: the filter form's labels and widgets (includes/filter_fields.html), printed once per
+    form class and values when its fields allow it (kernel/rows.py; issue 18)."""
+    return filter_fields_html(form)
 
 
 @register.filter
