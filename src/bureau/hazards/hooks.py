@@ -10,12 +10,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from bureau.accounts.authority import restrict_key
 from bureau.accounts.roles import ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.hazards import (
     alarm_demo,  # noqa: F401  (registers the alarm intake's demo loader)
     demo,  # noqa: F401  (registers the demo loader)
 )
 from bureau.hazards.models import CheckState, ScheduledCheck
+from bureau.kernel.prepared import PreparedRows
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -97,6 +99,9 @@ register_menu(
 register_portal_link(MenuEntry("公告", "重大隐患挂牌督办", "hazards:public_listings", order=60))
 
 
+_OPEN_OWN: PreparedRows[Any] = PreparedRows()
+
+
 @register_workbench
 def hazard_work(user: Any) -> Iterable[WorkItem]:
     """Enterprise: hazards to plan/rectify and listings; officers: acceptance requests, extension requests, rechecks
@@ -107,8 +112,10 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
 
     codes = user.role_codes
     if user.enterprise_id and ENTERPRISE in codes:
-        rows = (Hazard.objects.restrict(user).filter(state__in=("reported", "rectifying"))
-                .order_by(F("deadline").asc(nulls_last=True))[:20])
+        scope = restrict_key(Hazard, user)
+        rows = [] if scope is None else _OPEN_OWN.rows(  # compiled once per scope (issue 18)
+            lambda: (Hazard.objects.restrict(user).filter(state__in=("reported", "rectifying"))
+                     .order_by(F("deadline").asc(nulls_last=True))[:20]), key=scope)
     elif codes & (OFFICERS | {EXPERT}):
         rows = (Hazard.objects.restrict(user).filter(state="awaiting_acceptance")
                 .order_by("reported_at")[:20])

@@ -13,6 +13,7 @@ from bureau.kernel.access import own_account, public_view, through_owner
 from bureau.kernel.jobs import platform_health
 from bureau.kernel.models import Attachment, Document, Notification
 from bureau.kernel.notifications import forget_unread
+from bureau.kernel.prepared import Prepared
 from bureau.kernel.registry import WorkItem, registry
 
 if TYPE_CHECKING:
@@ -37,6 +38,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
                          **health, "time": timezone.now().isoformat()})
 
 
+_NOTICES: Prepared[Notification] = Prepared(  # compiled once (issue 18)
+    lambda user_id: Notification.objects.filter(recipient_id=user_id).order_by("-created_at")[:6])
+
+
 @login_required
 @own_account
 def workbench(request: AuthenticatedRequest) -> HttpResponse:
@@ -47,7 +52,7 @@ def workbench(request: AuthenticatedRequest) -> HttpResponse:
     order = {"overdue": 0, "due": 1, "running": 2, "stopped": 3, "done": 4}
     items.sort(key=lambda i: (order.get(i.chip, 9), str(i.sort_key)))
     counts = {k: sum(1 for i in items if i.chip == k) for k in ("overdue", "due", "running")}
-    notices = Notification.objects.filter(recipient=request.user).order_by("-created_at")[:6]
+    notices = _NOTICES.all(request.user.pk)
     return render(request, "kernel/workbench.html",
                   {"items": items[:200], "total": len(items), "counts": counts, "notices": notices})
 

@@ -12,9 +12,10 @@ from django.http import Http404
 from bureau.accounts.authority import restrict_key
 from bureau.accounts.models import User
 from bureau.kernel.models import Document
-from bureau.kernel.prepared import Prepared
+from bureau.kernel.prepared import Prepared, PreparedRows
 from bureau.licensing.models import (
     OFFICER_STATES,
+    OPEN_STATES,
     Application,
     ApplicationDraft,
     ApplicationMaterial,
@@ -180,6 +181,48 @@ def get_application_for(user: User, pk: int, *, proxy: bool = False) -> Applicat
 def commitments_due(user: User) -> QuerySet[Commitment]:
     return (Commitment.objects.restrict(user).filter(status__in=["unsigned", "signed", "overdue"])
             .select_related("application", "application__item").order_by("deadline", "id"))
+
+
+_OWN_OPEN: PreparedRows[Application] = PreparedRows()
+_DUE_COMMITMENTS: PreparedRows[Commitment] = PreparedRows()
+_PANEL_APPLICATIONS: PreparedRows[Application] = PreparedRows()
+_PANEL_COMMITMENTS: PreparedRows[Commitment] = PreparedRows()
+
+
+def enterprise_open_applications(user: User, limit: int) -> list[Application]:
+    """`enterprise_applications(user).filter(state__in=OPEN_STATES)[:limit]` (the workbench), the query compiled once
+    per scope (issue 18)."""
+    scope = restrict_key(Application, user)
+    if scope is None:
+        return []
+    return _OWN_OPEN.rows(lambda: enterprise_applications(user).filter(state__in=OPEN_STATES)[:limit],
+                          key=(scope, limit))
+
+
+def commitments_due_rows(user: User, limit: int) -> list[Commitment]:
+    """`commitments_due(user)[:limit]` (the workbench), the query compiled once per scope (issue 18)."""
+    scope = restrict_key(Commitment, user)
+    if scope is None:
+        return []
+    return _DUE_COMMITMENTS.rows(lambda: commitments_due(user)[:limit], key=(scope, limit))
+
+
+def enterprise_panel_rows(user: User, enterprise_id: int) -> tuple[list[Application], list[Commitment]]:
+    """The enterprise page's panel: its latest 10 applications (with the item) and 10 commitments (with the
+    application) that the user sees, the queries compiled once per scope and enterprise (issue 18)."""
+    apps: list[Application] = []
+    scope = restrict_key(Application, user)
+    if scope is not None:
+        apps = _PANEL_APPLICATIONS.rows(
+            lambda: Application.objects.restrict(user).filter(enterprise_id=enterprise_id).select_related("item")
+            .order_by("-id")[:10], key=(scope, enterprise_id))
+    commitments: list[Commitment] = []
+    scope = restrict_key(Commitment, user)
+    if scope is not None:
+        commitments = _PANEL_COMMITMENTS.rows(
+            lambda: Commitment.objects.restrict(user).filter(application__enterprise_id=enterprise_id)
+            .select_related("application").order_by("-id")[:10], key=(scope, enterprise_id))
+    return apps, commitments
 
 
 def active_items(*, with_materials: bool = True) -> QuerySet[PermitItem]:
