@@ -8,8 +8,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from bureau.accounts.authority import restrict_key
 from bureau.accounts.models import User
 from bureau.enterprises.models import Enterprise, EnterpriseStatus, Registration, SupervisionAssignment
+from bureau.kernel.prepared import Prepared
 from bureau.kernel.validation import PATH_ID_DIGITS, id_param
 
 
@@ -61,10 +63,16 @@ def enterprise_options(user: User | AnonymousUser, selected: Any = None, limit: 
     return rows
 
 
+_ONE_ENTERPRISE: Prepared[Enterprise] = Prepared(
+    lambda pk, user: Enterprise.objects.restrict(user).select_related("region", "chemical_park").filter(pk=pk)
+    .order_by("pk")[:1])
+
+
 def get_enterprise_for(user: User | AnonymousUser, pk: int) -> Enterprise:
     """The enterprise if the user may see it; 404 otherwise (never reveal another county's record)."""
-    enterprise = (Enterprise.objects.restrict(user).select_related("region", "chemical_park")
-                  .filter(pk=pk).first())
+    scope = restrict_key(Enterprise, user)
+    found = [] if scope is None else _ONE_ENTERPRISE.all(pk, user, key=scope)  # compiled once per scope (issue 18)
+    enterprise = found[0] if found else None
     if enterprise is None:
         raise Http404("企业不存在")
     return enterprise

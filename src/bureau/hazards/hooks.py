@@ -146,7 +146,7 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
 def hazard_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     from bureau.hazards import queries
 
-    hazards = list(queries.hazard_list(user, {"enterprise": enterprise.pk})[:10])
+    hazards = queries.enterprise_panel_hazards(user, enterprise.pk)
     return {"title": "隐患与风险", "template": "hazards/_enterprise_panel.html",
             "context": {"hazards": hazards, "risks": queries.risk_distribution(user, enterprise.pk),
                         "enterprise": enterprise}}

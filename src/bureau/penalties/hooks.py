@@ -249,11 +249,17 @@ def indicators(query: IndicatorQuery) -> list[Indicator]:
     ]
 
 
+_PANEL_CASES: PreparedRows[Any] = PreparedRows()
+
+
 @register_enterprise_panel
 def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     from bureau.penalties.models import Case
 
-    cases = list(Case.objects.restrict(user).filter(enterprise=enterprise).order_by("-filed_on")[:5])
+    scope = restrict_key(Case, user)
+    cases = [] if scope is None else _PANEL_CASES.rows(  # compiled once per scope and enterprise (issue 18)
+        lambda: Case.objects.restrict(user).filter(enterprise_id=enterprise.pk).order_by("-filed_on")[:5],
+        key=(scope, enterprise.pk))
     if not cases:
         return None
     return {"title": "行政处罚案件", "template": "penalties/_enterprise_panel.html", "context": {"cases": cases}}
