@@ -81,6 +81,16 @@ def leader_approvals(user: User) -> QuerySet[Application]:
     return qs
 
 
+def enterprise_applications_key(user: User, params: Any | None = None) -> Any:
+    """Everything `enterprise_applications(user, params)` puts into its SQL and parameters, as a hashable key (the
+    compiled list query is kept per key, as the officer queue's); None when the user sees no application."""
+    scope = restrict_key(Application, user)
+    if scope is None:
+        return None
+    state = (params or {}).get("state")
+    return ("enterprise_applications", scope, state or None)
+
+
 def enterprise_applications(user: User, params: Any | None = None) -> QuerySet[Application]:
     """An enterprise's own applications (what Application.authority lets it see), newest first."""
     params = params or {}

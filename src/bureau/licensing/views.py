@@ -218,7 +218,9 @@ def all_applications(request: AuthenticatedRequest) -> HttpResponse:
 @for_roles(ENTERPRISE)
 @acts_on("licensing.Application", "licensing.ApplicationDraft")
 def mine(request: AuthenticatedRequest) -> HttpResponse:
-    return _list(request, queries.enterprise_applications(request.user, request.GET), "我的申请",
+    user, params = request.user, request.GET
+    return _list(request, lambda: queries.enterprise_applications(user, params), "我的申请",
+                 key=queries.enterprise_applications_key(user, params),
                  empty="还没有申请。请在“我要办事”中选择事项，全程网上办理。", show_enterprise=False,
                  drafts=queries.drafts(request.user))
 
