@@ -17,6 +17,7 @@ from bureau.hazards import (
     demo,  # noqa: F401  (registers the demo loader)
 )
 from bureau.hazards.models import CheckState, ScheduledCheck
+from bureau.kernel.links import pk_url
 from bureau.kernel.prepared import PreparedRows
 from bureau.kernel.registry import (
     Indicator,
@@ -122,9 +123,10 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
     else:
         return []
     items = []
+    href = pk_url("hazards:detail")
     for h in rows:
         label, chip = countdown_label(h.deadline) if h.state != "awaiting_acceptance" else ("待验收", "due")
-        items.append(WorkItem(title=f"隐患：{h.title}", url=reverse("hazards:detail", args=[h.pk]), area="隐患治理",
+        items.append(WorkItem(title=f"隐患：{h.title}", url=href(h.pk), area="隐患治理",
                               status=hazard_workflow.state_label(h.state),
                               due_label=label, chip=chip, sort_key=str(h.deadline or "")))
     if codes & OFFICERS:
@@ -218,7 +220,8 @@ def check_work(user: Any) -> Iterable[WorkItem]:
     now = timezone.now()
     rows = (ScheduledCheck.objects.restrict(user)
             .filter(state=CheckState.SCHEDULED, window_start__lte=now, missed_after__gt=now)
-            .select_related("item", "risk_point").order_by("due_at", "id")[:20])
-    return [WorkItem(title=f"排查：{c.risk_point.name} · {c.item.content}", url=reverse("hazards:check", args=[c.pk]),
-                     area="隐患排查", status="待排查", due_label=f"{timezone.localtime(c.due_at):%Y-%m-%d %H:%M} 前",
-                     chip="due", sort_key=c.due_at.isoformat()) for c in rows]
+            .order_by("due_at", "id").values("pk", "risk_point__name", "item__content", "due_at")[:20])
+    href = pk_url("hazards:check")  # reversed once (issue 18); the values, not three model instances a row
+    return [WorkItem(title=f"排查：{c['risk_point__name']} · {c['item__content']}", url=href(c["pk"]),
+                     area="隐患排查", status="待排查", due_label=f"{timezone.localtime(c['due_at']):%Y-%m-%d %H:%M} 前",
+                     chip="due", sort_key=c["due_at"].isoformat()) for c in rows]

@@ -110,27 +110,37 @@ def hazard_rows(values: list[dict[str, Any]]) -> list[HazardRow]:
     href = pk_url("hazards:detail")
     today = timezone.localdate()
     countdown_today = dt.date.today()  # what `{% countdown %}` counts from
-    limits: dict[Any, str] = {}  # rows share deadlines: one countdown chip per date
+    # rows share dates and states: each countdown, date and chip is printed once a page
+    limits: dict[Any, str] = {}
+    dates: dict[Any, str] = {}
+    chips: dict[tuple[str, bool], str] = {}
     rows = []
     for h in values:
-        state, deadline = h["state"], h["deadline"]
+        state, deadline, found_on = h["state"], h["deadline"], h["found_on"]
         is_open = state in OPEN_STATES
         limit = ""
         if is_open:
             limit = limits.get(deadline)  # type: ignore[assignment]
             if limit is None:
                 limit = limits[deadline] = countdown(deadline, today=countdown_today)
-        if state == "closed":
-            state_chip = chip(hazard_workflow.state_label(state), "done")
-        elif is_overdue(state, deadline, today):
-            state_chip = chip("已超期", "overdue")
-        else:
-            state_chip = chip(hazard_workflow.state_label(state), "running")
+        overdue = state != "closed" and is_overdue(state, deadline, today)
+        state_chip = chips.get((state, overdue))
+        if state_chip is None:
+            if state == "closed":
+                state_chip = chip(hazard_workflow.state_label(state), "done")
+            elif overdue:
+                state_chip = chip("已超期", "overdue")
+            else:
+                state_chip = chip(hazard_workflow.state_label(state), "running")
+            chips[(state, overdue)] = state_chip
+        found = dates.get(found_on)
+        if found is None:
+            found = dates[found_on] = table_date(found_on)
         source = h["source"]
         rows.append(HazardRow(
             href=href(h["pk"]), number=h["number"], title=h["title"], enterprise_name=h["enterprise__name"],
             region_name=h["region__name"], major=h["grade"] == "major",
-            source_label=str(_SOURCE_LABELS.get(source, source)), found=table_date(h["found_on"]),
+            source_label=str(_SOURCE_LABELS.get(source, source)), found=found,
             deadline=ymd(deadline), is_open=is_open, limit=limit, state_chip=state_chip))
     return rows
 
