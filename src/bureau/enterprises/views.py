@@ -27,7 +27,14 @@ from bureau.enterprises.forms import (
     RegistrationForm,
     SupervisionImportForm,
 )
-from bureau.enterprises.models import REGISTRATION_APPROVERS, Enterprise, ImportJob, Industry, Registration
+from bureau.enterprises.models import (
+    REGISTRATION_APPROVERS,
+    Enterprise,
+    ImportJob,
+    Industry,
+    Registration,
+    SupervisionAssignment,
+)
 from bureau.enterprises.rules import COLUMNS
 from bureau.kernel import throttle
 from bureau.kernel.access import acts_on, for_roles, public_view
@@ -40,6 +47,7 @@ from bureau.kernel.models import Region
 from bureau.kernel.net import client_ip
 from bureau.kernel.paging import capped_count, paginate
 from bureau.kernel.pickers import MAX_RESULTS, search_response, search_term
+from bureau.kernel.prepared import Prepared
 from bureau.kernel.registry import registry
 from bureau.kernel.rows import escape_text as _e
 from bureau.kernel.validation import parse_id, parse_int
@@ -134,12 +142,17 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
     })
 
 
+_SUPERVISION: Prepared[SupervisionAssignment] = Prepared(  # `enterprise.supervision…`, compiled once (issue 18)
+    lambda pk: SupervisionAssignment.objects.filter(enterprise_id=pk).select_related("organisation")
+    .order_by("-year")[:5])
+
+
 @login_required
 @acts_on("enterprises.Enterprise")
 def enterprise_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     enterprise = queries.get_enterprise_for(request.user, pk)
     panels = [p for p in (func(request.user, enterprise) for func in registry.enterprise_panels) if p]
-    supervision = enterprise.supervision.select_related("organisation").order_by("-year")[:5]
+    supervision = _SUPERVISION.all(enterprise.pk)
     return render(request, "enterprises/detail.html", {
         "e": enterprise, "panels": panels, "supervision": supervision, "is_admin": _is_admin(request.user),
         "credit_events": credit.events_for(request.user, enterprise),

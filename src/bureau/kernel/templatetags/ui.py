@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from bureau.kernel import audit_labels, dates, masking
 from bureau.kernel.access import is_public
 from bureau.kernel.calendar import countdown_label
+from bureau.kernel.links import pk_url
 from bureau.kernel.registry import registry
 from bureau.kernel.rows import filter_fields_html
 from bureau.kernel.staging import FIELD_PREFIX, REMOVE, size_label
@@ -128,6 +129,13 @@ def link(name: str) -> str:
     if url is None:
         url = _LINKS[key] = reverse(name)
     return url
+
+
+@register.simple_tag
+def pk_link(name: str, pk: Any) -> str:
+    """`{% pk_link 'licensing:detail' a.pk %}` == `{% url 'licensing:detail' a.pk %}` for a route taking one id,
+    reversed once per process (kernel/links.pk_url; issue 18: list rows and panels print dozens a page)."""
+    return pk_url(name)(pk)
 
 
 _ASSETS: dict[str, str] = {}
