@@ -35,6 +35,19 @@ def enterprise_list(user: User | AnonymousUser, params: Any) -> QuerySet[Enterpr
     return qs.order_by("region_id", "name", "id")
 
 
+def enterprise_list_key(user: User | AnonymousUser, params: Any) -> Any:
+    """Everything `enterprise_list(user, params)` puts into its SQL and parameters, as a hashable key (the register
+    page's query is compiled once per key, kernel/paging.paginate_compiled); None when the user sees none."""
+    scope = restrict_key(Enterprise, user)
+    if scope is None:
+        return None
+    grade = params.get("grade")
+    return ("enterprise_list", scope, (params.get("q") or "").strip(), params.get("region") or None,
+            params.get("industry") or None, params.get("is_key") if params.get("is_key") in {"1", "0"} else None,
+            None if grade is None or grade == "" else grade, params.get("credit") or None,
+            params.get("park") or None)
+
+
 def enterprise_search(user: User | AnonymousUser, term: str, params: Any, limit: int) -> list[Enterprise]:
     """The picker's search: enterprises the user sees whose name contains the term or whose code starts with it
     (closed ones last); optionally of one industry or region."""

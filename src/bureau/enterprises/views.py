@@ -45,7 +45,7 @@ from bureau.kernel.links import pk_url
 from bureau.kernel.masking import mask_id_number, mask_phone
 from bureau.kernel.models import Region
 from bureau.kernel.net import client_ip
-from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.paging import capped_count, paginate, paginate_compiled
 from bureau.kernel.pickers import MAX_RESULTS, search_response, search_term
 from bureau.kernel.prepared import Prepared
 from bureau.kernel.registry import registry
@@ -134,7 +134,9 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("enterprises:detail", pk=request.user.enterprise_id)
     form = EnterpriseFilterForm(request.GET or None)
     qs = queries.enterprise_list(request.user, request.GET)
-    page = paginate(qs.values(*REGISTER_LIST_VALUES), request.GET)
+    key = queries.enterprise_list_key(request.user, request.GET)
+    page = (paginate(qs.values(*REGISTER_LIST_VALUES), request.GET) if key is None  # compiled once per key (issue 18)
+            else paginate_compiled(lambda: qs.values(*REGISTER_LIST_VALUES), key, request.GET))
     return render(request, "enterprises/list.html", {
         "form": form, "page": page, "rows_html": register_rows_html(register_rows(page.rows)),
         "total": capped_count(qs), "is_admin": _is_admin(request.user),

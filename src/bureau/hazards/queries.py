@@ -57,6 +57,18 @@ def hazard_list(user: User, params: Any, today: dt.date | None = None) -> QueryS
     return qs.order_by("-reported_at", "-id")
 
 
+def hazard_list_key(user: User, params: Any, today: dt.date) -> Any:
+    """Everything `hazard_list(user, params, today)` puts into its SQL and parameters, as a hashable key (the list
+    page's query is compiled once per key, kernel/paging.paginate_compiled); None when the user sees no hazard."""
+    scope = restrict_key(Hazard, user)
+    if scope is None:
+        return None
+    filters = tuple(params.get(key) or None for key in ("state", "grade", "source", "region"))
+    overdue = params.get("overdue") == "1"
+    return ("hazard_list", scope, (params.get("q") or "").strip(), filters, id_param(params, "enterprise", "企业"),
+            today if overdue else None)
+
+
 def overdue_hazards(user: User, today: dt.date | None = None) -> QuerySet[Hazard]:
     """The overdue scan: open hazards past their rectification deadline, oldest deadline first."""
     today = today or dt.date.today()

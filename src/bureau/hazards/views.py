@@ -63,7 +63,7 @@ from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.links import pk_url
-from bureau.kernel.paging import capped_count, paginate
+from bureau.kernel.paging import capped_count, paginate, paginate_compiled
 from bureau.kernel.registry import registry
 from bureau.kernel.rows import escape_text as _e
 from bureau.kernel.templatetags.ui import chip, countdown, table_date, ymd
@@ -171,8 +171,11 @@ def hazard_rows_html(rows: list[HazardRow], is_enterprise: bool) -> SafeString:
 @acts_on("hazards.Hazard")
 def hazard_list(request: AuthenticatedRequest) -> HttpResponse:
     form = HazardFilterForm(request.GET or None)
-    qs = queries.hazard_list(request.user, request.GET)
-    page = paginate(qs.values(*HAZARD_LIST_VALUES), request.GET)
+    today = dt.date.today()  # what hazard_list counts overdue from
+    qs = queries.hazard_list(request.user, request.GET, today)
+    key = queries.hazard_list_key(request.user, request.GET, today)
+    page = (paginate(qs.values(*HAZARD_LIST_VALUES), request.GET) if key is None  # compiled once per key (issue 18)
+            else paginate_compiled(lambda: qs.values(*HAZARD_LIST_VALUES), key, request.GET))
     is_enterprise = bool(request.user.enterprise_id)
     return render(request, "hazards/list.html", {
         "form": form, "page": page, "rows_html": hazard_rows_html(hazard_rows(page.rows), is_enterprise),
