@@ -129,8 +129,13 @@ def enterprise_panel_hazards(user: User, enterprise_id: int) -> list[Hazard]:
     scope = restrict_key(Hazard, user)
     if scope is None:
         return []
-    return _PANEL_HAZARDS.rows(lambda: hazard_list(user, {"enterprise": enterprise_id})[:10],
-                               key=(scope, enterprise_id))
+    return _PANEL_HAZARDS.rows(lambda: hazard_list(user, {"enterprise": enterprise_id}).select_related(None)
+                               .only(*_PANEL_FIELDS)[:10], key=(scope, enterprise_id))
+
+
+# What the panel (hazards/_enterprise_panel.html) shows: the enterprise's and region's rows are not read for it (the
+# enterprise's encrypted columns were decrypted for nothing)
+_PANEL_FIELDS = ("id", "title", "grade", "source", "deadline", "state", "enterprise_id", "region_id")
 
 
 def jurisdiction_overview(user: User, today: dt.date | None = None) -> list[dict[str, Any]]:

@@ -217,6 +217,12 @@ def commitments_due_rows(user: User, limit: int) -> list[Commitment]:
     return _DUE_COMMITMENTS.rows(lambda: commitments_due(user)[:limit], key=(scope, limit))
 
 
+# What the panel (licensing/_enterprise_panel.html) shows: no application's form data, verification or locked data
+# (JSON) is read for it
+_PANEL_APPLICATION_FIELDS = ("id", "number", "state", "item__id", "item__name")
+_PANEL_COMMITMENT_FIELDS = ("id", "missing_text", "deadline", "status", "application__id", "application__number")
+
+
 def enterprise_panel_rows(user: User, enterprise_id: int) -> tuple[list[Application], list[Commitment]]:
     """The enterprise page's panel: its latest 10 applications (with the item) and 10 commitments (with the
     application) that the user sees, the queries compiled once per scope and enterprise (issue 18)."""
@@ -225,13 +231,14 @@ def enterprise_panel_rows(user: User, enterprise_id: int) -> tuple[list[Applicat
     if scope is not None:
         apps = _PANEL_APPLICATIONS.rows(
             lambda: Application.objects.restrict(user).filter(enterprise_id=enterprise_id).select_related("item")
-            .order_by("-id")[:10], key=(scope, enterprise_id))
+            .only(*_PANEL_APPLICATION_FIELDS).order_by("-id")[:10], key=(scope, enterprise_id))
     commitments: list[Commitment] = []
     scope = restrict_key(Commitment, user)
     if scope is not None:
         commitments = _PANEL_COMMITMENTS.rows(
             lambda: Commitment.objects.restrict(user).filter(application__enterprise_id=enterprise_id)
-            .select_related("application").order_by("-id")[:10], key=(scope, enterprise_id))
+            .select_related("application").only(*_PANEL_COMMITMENT_FIELDS).order_by("-id")[:10],
+            key=(scope, enterprise_id))
     return apps, commitments
 
 
