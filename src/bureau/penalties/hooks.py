@@ -150,8 +150,8 @@ def workbench(user: Any) -> Iterable[WorkItem]:
     cases: Iterable[Any]
     if user.enterprise_id:  # compiled once per scope (issue 18)
         scope = restrict_key(Case, user)
-        cases = [] if scope is None else _PARTY_CASES.rows(lambda: scoped().filter(
-            Q(state="notified", statement_at__isnull=True, statement_waived=False) | unpaid)
+        cases = [] if scope is None else _PARTY_CASES.rows(lambda: scoped().select_related(None).filter(
+            Q(state="notified", statement_at__isnull=True, statement_waived=False) | unpaid)  # its own name unused
             .order_by("decision_due")[:50], key=scope)
     elif user.has_role(LEADER):
         cases = scoped().filter(state__in=("deciding", "reviewing", "executed")).order_by("decision_due")[:50]
