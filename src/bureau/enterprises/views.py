@@ -92,7 +92,7 @@ REGISTER_LIST_VALUES = ("pk", "name", "chemical_park_id", "chemical_park__name",
 
 
 def _labels(field: str) -> dict[Any, Any]:
-    return dict(Enterprise._meta.get_field(field).flatchoices)  # what get_FOO_display reads
+    return dict(Enterprise._meta.get_field(field).flatchoices)  # type: ignore[union-attr]  # as get_FOO_display
 
 
 def register_rows(values: list[dict[str, Any]]) -> list[RegisterRow]:

@@ -112,6 +112,7 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
     from bureau.kernel.calendar import countdown_label
 
     codes = user.role_codes
+    rows: Iterable[Any]
     if user.enterprise_id and ENTERPRISE in codes:
         scope = restrict_key(Hazard, user)
         rows = [] if scope is None else _OPEN_OWN.rows(  # compiled once per scope (issue 18)

@@ -292,7 +292,7 @@ def pending_services(user: Any) -> list[DocumentService]:
     from bureau.inspection.services import service_owner_url
 
     scope = restrict_key(DocumentService, user)
-    rows = [] if scope is None else _PENDING_SERVICES.rows(  # compiled once per scope and enterprise (issue 18)
+    rows: list[Any] = [] if scope is None else _PENDING_SERVICES.rows(  # compiled once per scope and enterprise (issue 18)
         lambda: (DocumentService.objects.restrict(user).filter(state="pending", enterprise_id=user.enterprise_id)
                  .select_related("document", "document__content_type").order_by("delivered_at", "id")[:50]),
         key=(scope, user.enterprise_id))

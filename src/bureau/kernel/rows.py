@@ -39,8 +39,11 @@ def _choices_key(form: forms.BaseForm) -> tuple[Any, ...] | None:
         if type(field.widget) not in _FIXED_WIDGETS:
             return None
         if type(field) is forms.ModelChoiceField:
+            queryset = field.queryset
+            if queryset is None:
+                return None
             key.append((field.empty_label, tuple((field.prepare_value(o), field.label_from_instance(o))
-                                                 for o in field.queryset)))
+                                                 for o in queryset)))
         elif type(field) not in (forms.CharField, forms.ChoiceField):
             return None
         elif isinstance(getattr(field, "_choices", None), BaseChoiceIterator):  # choices read anew (a callable)
