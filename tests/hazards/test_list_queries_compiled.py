@@ -1,4 +1,4 @@
-"""Issue 18: the hazard list and the register read their page by a query compiled once per key (scope, filters,
+"""Issue 18: the hazard list and the register read their page (and count) by a query compiled once per key (scope, filters,
 page: `hazards.queries.hazard_list_key`, `enterprises.queries.enterprise_list_key`); every principal gets exactly the
 rows the ORM gives it, never the rows of a query compiled for another jurisdiction or another filter."""
 
@@ -13,7 +13,7 @@ from bureau.enterprises import queries as enterprise_queries
 from bureau.enterprises.views import REGISTER_LIST_VALUES
 from bureau.hazards import queries
 from bureau.hazards.views import HAZARD_LIST_VALUES
-from bureau.kernel.paging import paginate, paginate_compiled
+from bureau.kernel.paging import capped_count, capped_count_compiled, paginate, paginate_compiled
 from tests.factories import EnterpriseFactory, make_user
 from tests.hazards.factories import hazard
 
@@ -39,6 +39,8 @@ def test_each_principal_gets_the_orm_rows_of_the_hazard_list(w):
                 key = queries.hazard_list_key(user, params, today)
                 got = paginate_compiled(lambda q=qs: q.values(*HAZARD_LIST_VALUES), ("test", key), params)
                 assert got.rows == expected.rows and got.has_next == expected.has_next
+                assert capped_count_compiled(qs, ("test", key)) == capped_count(qs)
+                assert capped_count_compiled(qs, ("test-cap", key), cap=1) == capped_count(qs, cap=1)
                 non_empty += bool(got.rows)
     assert non_empty
     assert queries.hazard_list_key(w.inspector, {}, today) != queries.hazard_list_key(w.other_inspector, {}, today)
@@ -61,5 +63,6 @@ def test_each_principal_gets_the_orm_rows_of_the_register(w):
                 key = enterprise_queries.enterprise_list_key(user, params)
                 got = paginate_compiled(lambda q=qs: q.values(*REGISTER_LIST_VALUES), ("test", key), params)
                 assert got.rows == expected.rows and got.has_next == expected.has_next
+                assert capped_count_compiled(qs, ("test", key)) == capped_count(qs)
                 seen[(user.pk, text)] = {r["pk"] for r in got.rows}
     assert w.enterprise.pk in seen[(w.inspector.pk, "")] and w.enterprise.pk not in seen[(w.other_inspector.pk, "")]

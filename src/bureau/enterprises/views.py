@@ -45,7 +45,7 @@ from bureau.kernel.links import pk_url
 from bureau.kernel.masking import mask_id_number, mask_phone
 from bureau.kernel.models import Region
 from bureau.kernel.net import client_ip
-from bureau.kernel.paging import capped_count, paginate, paginate_compiled
+from bureau.kernel.paging import capped_count, capped_count_compiled, paginate, paginate_compiled
 from bureau.kernel.pickers import MAX_RESULTS, search_response, search_term
 from bureau.kernel.prepared import Prepared
 from bureau.kernel.registry import registry
@@ -139,7 +139,8 @@ def enterprise_list(request: AuthenticatedRequest) -> HttpResponse:
             else paginate_compiled(lambda: qs.values(*REGISTER_LIST_VALUES), key, request.GET))
     return render(request, "enterprises/list.html", {
         "form": form, "page": page, "rows_html": register_rows_html(register_rows(page.rows)),
-        "total": capped_count(qs), "is_admin": _is_admin(request.user),
+        "total": capped_count(qs) if key is None else capped_count_compiled(qs, key),
+        "is_admin": _is_admin(request.user),
         "export_query": request.GET.urlencode(),
     })
 

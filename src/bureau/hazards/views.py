@@ -63,7 +63,7 @@ from bureau.kernel.audit import audit
 from bureau.kernel.errors import DomainError
 from bureau.kernel.excel import xlsx_response
 from bureau.kernel.links import pk_url
-from bureau.kernel.paging import capped_count, paginate, paginate_compiled
+from bureau.kernel.paging import capped_count, capped_count_compiled, paginate, paginate_compiled
 from bureau.kernel.registry import registry
 from bureau.kernel.rows import escape_text as _e
 from bureau.kernel.templatetags.ui import chip, countdown, table_date, ymd
@@ -179,7 +179,7 @@ def hazard_list(request: AuthenticatedRequest) -> HttpResponse:
     is_enterprise = bool(request.user.enterprise_id)
     return render(request, "hazards/list.html", {
         "form": form, "page": page, "rows_html": hazard_rows_html(hazard_rows(page.rows), is_enterprise),
-        "total": capped_count(qs), "is_enterprise": is_enterprise,
+        "total": capped_count(qs) if key is None else capped_count_compiled(qs, key), "is_enterprise": is_enterprise,
         "export_query": request.GET.urlencode(),
         "may_report": bool(request.user.is_superuser or request.user.role_codes & set(PARTICIPANTS)),
     })

@@ -12,13 +12,14 @@ from django import template
 from django.templatetags.static import static
 from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from bureau.kernel import audit_labels, dates, masking
 from bureau.kernel.access import is_public
 from bureau.kernel.calendar import countdown_label
 from bureau.kernel.links import pk_url
 from bureau.kernel.registry import registry
-from bureau.kernel.rows import filter_fields_html
+from bureau.kernel.rows import escape_text, filter_fields_html
 from bureau.kernel.staging import FIELD_PREFIX, REMOVE, size_label
 
 register = template.Library()
@@ -54,7 +55,8 @@ def table_date(value: Any) -> str:
     if not value:
         return "—"
     text = dates.iso(value)
-    return format_html('<time class="date" datetime="{}">{}</time>', text.replace(" ", "T"), text)
+    # format_html's bytes without its lazy wrappers (tables print dozens a page; issue 18)
+    return mark_safe(f'<time class="date" datetime="{escape_text(text.replace(" ", "T"))}">{escape_text(text)}</time>')
 
 
 @register.filter
@@ -106,6 +108,9 @@ def mask_phone(value: str) -> str:
     return masking.mask_phone(value)
 
 
+_PROVISIONAL = ' <span class="provisional" title="节假日安排尚未发布，日期为暂定">暂定</span>'
+
+
 @register.simple_tag
 def countdown(due: dt.date | None, provisional: bool = False, unit: str = "working", today: dt.date | None = None
               ) -> str:
@@ -113,8 +118,8 @@ def countdown(due: dt.date | None, provisional: bool = False, unit: str = "worki
     text, chip = countdown_label(due, today, calendar_days=unit == "calendar")
     if not text:
         return ""
-    mark = format_html(' <span class="provisional" title="节假日安排尚未发布，日期为暂定">暂定</span>') if provisional else ""
-    return format_html('<span class="chip chip-{}">{}</span>{}', chip, text, mark)
+    mark = _PROVISIONAL if provisional else ""
+    return mark_safe(f'<span class="chip chip-{escape_text(chip)}">{escape_text(text)}</span>{mark}')  # as format_html
 
 
 _LINKS: dict[tuple[str, str], str] = {}
@@ -153,7 +158,7 @@ def asset(path: str) -> str:
 
 @register.simple_tag
 def chip(label: str, kind: str = "running") -> str:
-    return format_html('<span class="chip chip-{}">{}</span>', kind, label)
+    return mark_safe(f'<span class="chip chip-{escape_text(kind)}">{escape_text(label)}</span>')  # as format_html
 
 
 @register.simple_tag
