@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
@@ -184,7 +185,22 @@ def _list(request: AuthenticatedRequest, qs: QuerySet[Application] | Callable[[]
         page = paginate(qs.values(*LIST_VALUES), request.GET)
     return render(request, "licensing/list.html", {
         "page": page, "rows_html": rows_html(_list_rows(page.rows), show_enterprise), "title": title,
-        "empty": empty, "show_enterprise": show_enterprise, "states": WORKFLOW.states.items(), **extra})
+        "empty": empty, "show_enterprise": show_enterprise, "state_options": state_options(request.GET.get("state")),
+        **extra})
+
+
+_STATE_OPTIONS: dict[str | None, SafeString] = {}
+
+
+def state_options(selected: str | None) -> SafeString:
+    """The state filter's options (`licensing/_state_options.html`), rendered once per process for each selected
+    state (issue 18: eleven options with a comparison each, on every list page)."""
+    key = selected if selected in WORKFLOW.states else None
+    html = _STATE_OPTIONS.get(key)
+    if html is None:
+        html = _STATE_OPTIONS[key] = mark_safe(render_to_string(  # a rendered template: escaped already
+            "licensing/_state_options.html", {"states": WORKFLOW.states.items(), "selected": key}))
+    return html
 
 
 @login_required
