@@ -98,6 +98,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bureau.accounts.models import User  # noqa: E402
+from bureau.certificates.models import Certificate  # noqa: E402
 from bureau.licensing.models import Application  # noqa: E402
 from bureau.wsgi import application  # noqa: E402
 
@@ -125,17 +126,25 @@ def session_cookie(username: str) -> str:
 def pages() -> list[tuple[str, str, str, str]]:
     """(name, label, cookie, path), the names of bench/web/sessions.py (the wrk pages)."""
     officer, firm = session_cookie("city_licensing"), session_cookie("qiye")
+    inspector = session_cookie("city_inspector")
     qiye = User.objects.get(username="qiye")
     app = Application.objects.filter(level="city", state="review").order_by("-id").first()
     own = Application.objects.filter(enterprise_id=qiye.enterprise_id).order_by("-id").first()
-    assert app is not None and own is not None
+    code = Certificate.objects.order_by("id").values_list("verify_code", flat=True).first()
+    assert app is not None and own is not None and code is not None
     rows = [
         ("healthz", "/healthz (framework floor)", "", "/healthz"),
         ("portal_home", "portal home (public)", "", "/portal/"),
+        ("progress_form", "progress lookup form (public)", "", "/licensing/progress/"),
+        ("law_search", "law search (public)", "", "/portal/laws/?q=%E5%AE%89%E5%85%A8"),
+        ("petition_form", "petition lookup form (public)", "", "/petitions/lookup/"),
+        ("verify", "certificate verification (public)", "", f"/certificates/verify/{code}/"),
         ("floor", "logged-in floor /licensing/items/", officer, "/licensing/items/"),
         ("queue_page", "officer queue page /licensing/queue/", officer, "/licensing/queue/"),
         ("queue_api", "officer queue API", officer, "/api/v1/licensing/applications?view=queue"),
         ("detail", "application detail (officer)", officer, f"/licensing/{app.pk}/"),
+        ("hazards", "hazards list (inspector)", inspector, "/hazards/"),
+        ("register", "enterprise register (inspector)", inspector, "/enterprises/"),
         ("mine", "enterprise: my applications", firm, "/licensing/mine/"),
         ("workbench", "enterprise: workbench /", firm, "/"),
         ("own_register", "enterprise: own register page", firm, f"/enterprises/{qiye.enterprise_id}/"),

@@ -152,11 +152,16 @@ def restrict(queryset: models.QuerySet, user: Any, action: str = VIEW) -> models
     return result.distinct() if distinct else result
 
 
-def restrict_key(model: type[models.Model], user: Any) -> Any:
-    """What `restrict(queryset, user)` (VIEW) adds to a query of `model`, as a hashable value: principals with equal
-    keys get the same SQL and parameters from it, so a query compiled for one serves the other (kernel/prepared.py).
-    None when the principal sees nothing (the query is never sent)."""
+def restrict_key(model: type[models.Model], user: Any, action: str = VIEW) -> Any:
+    """What `restrict(queryset, user, action)` (VIEW or CHANGE) adds to a query of `model`, as a hashable value:
+    principals with equal keys get the same SQL and parameters from it, so a query compiled for one serves the other
+    (kernel/prepared.py). None when the principal sees nothing (the query is never sent)."""
     auth = authority_of(model)
+    if action == CHANGE:
+        condition = auth.change_q(user)
+        return None if _is_empty(condition) else ("change", condition)
+    if action != VIEW:
+        raise ValueError(f"no key for the action {action!r}")
     if auth.public:
         return ("public",)
     condition, distinct = auth.view_q(user)

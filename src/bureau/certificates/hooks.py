@@ -1,5 +1,7 @@
 import datetime as dt
+from typing import Any
 
+from bureau.accounts.authority import restrict_key
 from bureau.accounts.roles import (
     CLERK,
     ENTERPRISE,
@@ -12,6 +14,7 @@ from bureau.accounts.roles import (
 )
 from bureau.certificates import demo  # noqa: F401  (registers the demo loader)
 from bureau.certificates.tasks import certificates_daily_sweep
+from bureau.kernel.prepared import PreparedRows
 from bureau.kernel.registry import (
     MenuEntry,
     register_backlog,
@@ -82,12 +85,17 @@ def due_soon_items(user):  # type: ignore[no-untyped-def]
                      area="证照", status="即将到期", chip="due", sort_key=0)]
 
 
+_PANEL_CERTIFICATES: PreparedRows[Any] = PreparedRows()
+
+
 @register_enterprise_panel
 def enterprise_certificates(user, enterprise):  # type: ignore[no-untyped-def]
     from bureau.certificates.models import Certificate
 
-    rows = list(Certificate.objects.restrict(user).filter(enterprise=enterprise).select_related("type")
-                .order_by("valid_until")[:20])
+    scope = restrict_key(Certificate, user)
+    rows = [] if scope is None else _PANEL_CERTIFICATES.rows(  # compiled once per scope and enterprise (issue 18)
+        lambda: Certificate.objects.restrict(user).filter(enterprise_id=enterprise.pk).select_related("type")
+        .order_by("valid_until")[:20], key=(scope, enterprise.pk))
     return {"title": "证照", "template": "certificates/_enterprise_panel.html", "context": {"rows": rows}}
 
 

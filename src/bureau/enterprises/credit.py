@@ -22,8 +22,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from bureau.accounts.authority import restrict_key
 from bureau.enterprises.models import CreditEvent, CreditRule, Enterprise
 from bureau.kernel.audit import audit
+from bureau.kernel.prepared import PreparedRows
 
 GRADE_ORDER = ("A1", "A2", "B1", "B2", "B3", "C1", "C2", "C3", "D")  # best first
 
@@ -165,8 +167,15 @@ def reverse_decision(*, actor: Any, source_type: str, source_id: str, on: dt.dat
 
 def events_for(user: Any, enterprise: Enterprise) -> list[CreditEvent]:
     """The enterprise's credit record as `user` may see it (the bureau of its jurisdiction, the enterprise itself)."""
-    return list(CreditEvent.objects.restrict(user).filter(enterprise=enterprise).select_related("rule")
-                .order_by("-occurred_on", "-id")[:50])
+    scope = restrict_key(CreditEvent, user)
+    if scope is None:
+        return []
+    return _EVENTS.rows(lambda: CreditEvent.objects.restrict(user).filter(enterprise_id=enterprise.pk)  # compiled
+                        .select_related("rule").order_by("-occurred_on", "-id")[:50],  # once per scope (issue 18)
+                        key=(scope, enterprise.pk))
+
+
+_EVENTS: PreparedRows[CreditEvent] = PreparedRows()
 
 
 # The demonstration rows (安全生产法 第78条 is the frame; the numbers are NOT Shanxi's, which were not sourced):

@@ -8,8 +8,10 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from bureau.accounts.authority import restrict_key
 from bureau.accounts.models import User
 from bureau.enterprises.models import Enterprise, EnterpriseStatus, Registration, SupervisionAssignment
+from bureau.kernel.prepared import Prepared
 from bureau.kernel.validation import PATH_ID_DIGITS, id_param
 
 
@@ -31,6 +33,19 @@ def enterprise_list(user: User | AnonymousUser, params: Any) -> QuerySet[Enterpr
     if params.get("park"):
         qs = qs.filter(chemical_park__code=params["park"])
     return qs.order_by("region_id", "name", "id")
+
+
+def enterprise_list_key(user: User | AnonymousUser, params: Any) -> Any:
+    """Everything `enterprise_list(user, params)` puts into its SQL and parameters, as a hashable key (the register
+    page's query is compiled once per key, kernel/paging.paginate_compiled); None when the user sees none."""
+    scope = restrict_key(Enterprise, user)
+    if scope is None:
+        return None
+    grade = params.get("grade")
+    return ("enterprise_list", scope, (params.get("q") or "").strip(), params.get("region") or None,
+            params.get("industry") or None, params.get("is_key") if params.get("is_key") in {"1", "0"} else None,
+            None if grade is None or grade == "" else grade, params.get("credit") or None,
+            params.get("park") or None)
 
 
 def enterprise_search(user: User | AnonymousUser, term: str, params: Any, limit: int) -> list[Enterprise]:
@@ -61,10 +76,16 @@ def enterprise_options(user: User | AnonymousUser, selected: Any = None, limit: 
     return rows
 
 
+_ONE_ENTERPRISE: Prepared[Enterprise] = Prepared(
+    lambda pk, user: Enterprise.objects.restrict(user).select_related("region", "chemical_park").filter(pk=pk)
+    .order_by("pk")[:1])
+
+
 def get_enterprise_for(user: User | AnonymousUser, pk: int) -> Enterprise:
     """The enterprise if the user may see it; 404 otherwise (never reveal another county's record)."""
-    enterprise = (Enterprise.objects.restrict(user).select_related("region", "chemical_park")
-                  .filter(pk=pk).first())
+    scope = restrict_key(Enterprise, user)
+    found = [] if scope is None else _ONE_ENTERPRISE.all(pk, user, key=scope)  # compiled once per scope (issue 18)
+    enterprise = found[0] if found else None
     if enterprise is None:
         raise Http404("企业不存在")
     return enterprise

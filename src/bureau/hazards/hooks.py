@@ -10,12 +10,15 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from bureau.accounts.authority import restrict_key
 from bureau.accounts.roles import ENTERPRISE, EXPERT, INSPECTOR, LEADER, SECTION_HEAD, SYSADMIN
 from bureau.hazards import (
     alarm_demo,  # noqa: F401  (registers the alarm intake's demo loader)
     demo,  # noqa: F401  (registers the demo loader)
 )
 from bureau.hazards.models import CheckState, ScheduledCheck
+from bureau.kernel.links import pk_url
+from bureau.kernel.prepared import PreparedRows
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -97,6 +100,9 @@ register_menu(
 register_portal_link(MenuEntry("公告", "重大隐患挂牌督办", "hazards:public_listings", order=60))
 
 
+_OPEN_OWN: PreparedRows[Any] = PreparedRows()
+
+
 @register_workbench
 def hazard_work(user: Any) -> Iterable[WorkItem]:
     """Enterprise: hazards to plan/rectify and listings; officers: acceptance requests, extension requests, rechecks
@@ -106,18 +112,22 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
     from bureau.kernel.calendar import countdown_label
 
     codes = user.role_codes
+    rows: Iterable[Any]
     if user.enterprise_id and ENTERPRISE in codes:
-        rows = (Hazard.objects.restrict(user).filter(state__in=("reported", "rectifying"))
-                .order_by(F("deadline").asc(nulls_last=True))[:20])
+        scope = restrict_key(Hazard, user)
+        rows = [] if scope is None else _OPEN_OWN.rows(  # compiled once per scope (issue 18)
+            lambda: (Hazard.objects.restrict(user).filter(state__in=("reported", "rectifying"))
+                     .order_by(F("deadline").asc(nulls_last=True))[:20]), key=scope)
     elif codes & (OFFICERS | {EXPERT}):
         rows = (Hazard.objects.restrict(user).filter(state="awaiting_acceptance")
                 .order_by("reported_at")[:20])
     else:
         return []
     items = []
+    href = pk_url("hazards:detail")
     for h in rows:
         label, chip = countdown_label(h.deadline) if h.state != "awaiting_acceptance" else ("待验收", "due")
-        items.append(WorkItem(title=f"隐患：{h.title}", url=reverse("hazards:detail", args=[h.pk]), area="隐患治理",
+        items.append(WorkItem(title=f"隐患：{h.title}", url=href(h.pk), area="隐患治理",
                               status=hazard_workflow.state_label(h.state),
                               due_label=label, chip=chip, sort_key=str(h.deadline or "")))
     if codes & OFFICERS:
@@ -139,7 +149,7 @@ def hazard_work(user: Any) -> Iterable[WorkItem]:
 def hazard_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     from bureau.hazards import queries
 
-    hazards = list(queries.hazard_list(user, {"enterprise": enterprise.pk})[:10])
+    hazards = queries.enterprise_panel_hazards(user, enterprise.pk)
     return {"title": "隐患与风险", "template": "hazards/_enterprise_panel.html",
             "context": {"hazards": hazards, "risks": queries.risk_distribution(user, enterprise.pk),
                         "enterprise": enterprise}}
@@ -211,7 +221,8 @@ def check_work(user: Any) -> Iterable[WorkItem]:
     now = timezone.now()
     rows = (ScheduledCheck.objects.restrict(user)
             .filter(state=CheckState.SCHEDULED, window_start__lte=now, missed_after__gt=now)
-            .select_related("item", "risk_point").order_by("due_at", "id")[:20])
-    return [WorkItem(title=f"排查：{c.risk_point.name} · {c.item.content}", url=reverse("hazards:check", args=[c.pk]),
-                     area="隐患排查", status="待排查", due_label=f"{timezone.localtime(c.due_at):%Y-%m-%d %H:%M} 前",
-                     chip="due", sort_key=c.due_at.isoformat()) for c in rows]
+            .order_by("due_at", "id").values("pk", "risk_point__name", "item__content", "due_at")[:20])
+    href = pk_url("hazards:check")  # reversed once (issue 18); the values, not three model instances a row
+    return [WorkItem(title=f"排查：{c['risk_point__name']} · {c['item__content']}", url=href(c["pk"]),
+                     area="隐患排查", status="待排查", due_label=f"{timezone.localtime(c['due_at']):%Y-%m-%d %H:%M} 前",
+                     chip="due", sort_key=c["due_at"].isoformat()) for c in rows]

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bureau.accounts.authority import restrict_key
 from bureau.accounts.models import User
 from bureau.hazards.models import (
     OPEN_STATES,
@@ -25,6 +26,7 @@ from bureau.hazards.models import (
 )
 from bureau.hazards.workflow import hazard_workflow
 from bureau.kernel.errors import DomainError
+from bureau.kernel.prepared import PreparedRows, PreparedValues
 from bureau.kernel.validation import check_day_range, id_param
 
 
@@ -53,6 +55,18 @@ def hazard_list(user: User, params: Any, today: dt.date | None = None) -> QueryS
         qs = qs.filter(state__in=OPEN_STATES, deadline__lt=today).order_by("deadline", "id")
         return qs
     return qs.order_by("-reported_at", "-id")
+
+
+def hazard_list_key(user: User, params: Any, today: dt.date) -> Any:
+    """Everything `hazard_list(user, params, today)` puts into its SQL and parameters, as a hashable key (the list
+    page's query is compiled once per key, kernel/paging.paginate_compiled); None when the user sees no hazard."""
+    scope = restrict_key(Hazard, user)
+    if scope is None:
+        return None
+    filters = tuple(params.get(key) or None for key in ("state", "grade", "source", "region"))
+    overdue = params.get("overdue") == "1"
+    return ("hazard_list", scope, (params.get("q") or "").strip(), filters, id_param(params, "enterprise", "企业"),
+            today if overdue else None)
 
 
 def overdue_hazards(user: User, today: dt.date | None = None) -> QuerySet[Hazard]:
@@ -91,13 +105,37 @@ def get_risk_point_for(user: User, pk: int) -> RiskPoint:
 
 def risk_distribution(user: User, enterprise_id: int | None = None) -> dict[str, int]:
     """The four-colour overview: how many risk points of each colour."""
-    qs = RiskPoint.objects.restrict(user)
-    if enterprise_id:
-        qs = qs.filter(enterprise_id=enterprise_id)
+    def build() -> QuerySet[Any]:
+        qs = RiskPoint.objects.restrict(user)
+        if enterprise_id:
+            qs = qs.filter(enterprise_id=enterprise_id)
+        return qs.values("level").annotate(n=Count("id")).order_by()
+
     counts = {"red": 0, "orange": 0, "yellow": 0, "blue": 0}
-    for row in qs.values("level").annotate(n=Count("id")).order_by():
+    scope = restrict_key(RiskPoint, user)
+    rows = [] if scope is None else _RISKS.rows(build, key=(scope, enterprise_id))  # compiled once (issue 18)
+    for row in rows:
         counts[row["level"]] = row["n"]
     return counts
+
+
+_RISKS = PreparedValues()
+_PANEL_HAZARDS: PreparedRows[Hazard] = PreparedRows()
+
+
+def enterprise_panel_hazards(user: User, enterprise_id: int) -> list[Hazard]:
+    """`hazard_list(user, {"enterprise": enterprise_id})[:10]` (the enterprise page's panel), compiled once per scope
+    and enterprise (issue 18)."""
+    scope = restrict_key(Hazard, user)
+    if scope is None:
+        return []
+    return _PANEL_HAZARDS.rows(lambda: hazard_list(user, {"enterprise": enterprise_id}).select_related(None)
+                               .only(*_PANEL_FIELDS)[:10], key=(scope, enterprise_id))
+
+
+# What the panel (hazards/_enterprise_panel.html) shows: the enterprise's and region's rows are not read for it (the
+# enterprise's encrypted columns were decrypted for nothing)
+_PANEL_FIELDS = ("id", "title", "grade", "source", "deadline", "state", "enterprise_id", "region_id")
 
 
 def jurisdiction_overview(user: User, today: dt.date | None = None) -> list[dict[str, Any]]:

@@ -110,7 +110,7 @@ def _work(user: Any) -> Iterable[WorkItem]:
 
 def _party_work(user: Any) -> list[WorkItem]:
     """The enterprise's to-dos: documents served on it waiting for its 签收, inspections under rectification."""
-    from bureau.inspection.queries import party_inspections, pending_services
+    from bureau.inspection.queries import pending_services, rectifying_inspections
     from bureau.inspection.services import service_owner_url
 
     items = [WorkItem(f"签收：{s.document.title}", f"{service_owner_url(s) or '/inspection/mine/'}#service-{s.pk}",
@@ -119,7 +119,7 @@ def _party_work(user: Any) -> list[WorkItem]:
              for s in pending_services(user)]
     from bureau.kernel.calendar import countdown_label
 
-    for i in party_inspections(user).filter(state="rectifying")[:20]:
+    for i in rectifying_inspections(user, 20):
         label, chip = countdown_label(i.rectification_deadline, calendar_days=True) if i.rectification_deadline \
             else ("", "running")
         items.append(WorkItem(f"责令限期整改：{i.number}", f"/inspection/inspections/{i.pk}/", "执法检查",

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from bureau.accounts.authority import restrict_key
 from bureau.enterprises.models import Enterprise
 from bureau.inspection.checklists import checklist_in_force
 from bureau.inspection.models import (
@@ -26,6 +27,7 @@ from bureau.inspection.models import (
     ServiceConsent,
 )
 from bureau.kernel.models import Document
+from bureau.kernel.prepared import PreparedRows
 from bureau.kernel.registry import Indicator, IndicatorQuery
 from bureau.kernel.validation import id_param
 
@@ -271,12 +273,29 @@ def party_inspections(user: Any) -> QuerySet[Inspection]:
             .select_related("organisation").order_by("-checked_in_at", "-id"))
 
 
+_PENDING_SERVICES: PreparedRows[DocumentService] = PreparedRows()
+_RECTIFYING: PreparedRows[Inspection] = PreparedRows()
+
+
+def rectifying_inspections(user: Any, limit: int) -> list[Inspection]:
+    """`party_inspections(user).filter(state="rectifying")[:limit]` (the workbench), compiled once per scope and
+    enterprise (issue 18)."""
+    scope = restrict_key(Inspection, user)
+    if scope is None:
+        return []
+    return _RECTIFYING.rows(lambda: party_inspections(user).filter(state="rectifying")[:limit],
+                            key=(scope, user.enterprise_id, limit))
+
+
 def pending_services(user: Any) -> list[DocumentService]:
     """The documents served on the user's enterprise that wait for its 签收, oldest first, with the page to open."""
     from bureau.inspection.services import service_owner_url
 
-    rows = list(DocumentService.objects.restrict(user).filter(state="pending", enterprise_id=user.enterprise_id)
-                .select_related("document", "document__content_type").order_by("delivered_at", "id")[:50])
+    scope = restrict_key(DocumentService, user)
+    rows: list[Any] = [] if scope is None else _PENDING_SERVICES.rows(  # compiled once per scope and enterprise (issue 18)
+        lambda: (DocumentService.objects.restrict(user).filter(state="pending", enterprise_id=user.enterprise_id)
+                 .select_related("document", "document__content_type").order_by("delivered_at", "id")[:50]),
+        key=(scope, user.enterprise_id))
     for row in rows:
         row.url = service_owner_url(row)
     return rows

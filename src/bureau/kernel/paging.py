@@ -6,10 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from bureau.kernel.prepared import PreparedValues
+from bureau.kernel.prepared import MAX_SHAPES, PreparedValues
 
 MAX_PAGES = 200
 
@@ -80,4 +81,36 @@ def _page_number(query: QueryDict) -> int:
 def capped_count(queryset: QuerySet, cap: int = 10000) -> str:
     """'1,234' or '10,000+' — counting stops at the cap."""
     n = queryset.order_by()[: cap + 1].count()
+    return f"{cap:,}+" if n > cap else f"{n:,}"
+
+
+_COUNTS: dict[tuple[Any, ...], tuple[str, Any] | None] = {}
+
+
+def capped_count_compiled(queryset: QuerySet, key: Any, cap: int = 10000) -> str:
+    """`capped_count(queryset, cap)` with the count's SQL built by the ORM once per key (`key` must determine the
+    queryset's whole SQL and parameters, as for `paginate_compiled`): the first time the ORM counts and the SQL it
+    sends is kept; afterwards the same SQL and parameters are sent (issue 18: ≈ 0.3 ms of query building a page)."""
+    connection = connections[queryset.db]
+    shape = (queryset.db, connection.vendor, key, cap)
+    if shape in _COUNTS:
+        kept = _COUNTS[shape]
+        if kept is None:  # the query can match nothing (the ORM sends no SQL either)
+            return "0"
+        with connection.cursor() as cursor:
+            cursor.execute(*kept)
+            n = cursor.fetchone()[0]
+        return f"{cap:,}+" if n > cap else f"{n:,}"
+    sent: list[tuple[str, Any]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        n = queryset.order_by()[: cap + 1].count()
+    if len(sent) <= 1:  # one statement (or none: an empty scope), kept; anything else is counted afresh each time
+        if len(_COUNTS) >= MAX_SHAPES:
+            _COUNTS.clear()
+        _COUNTS[shape] = sent[0] if sent else None
     return f"{cap:,}+" if n > cap else f"{n:,}"

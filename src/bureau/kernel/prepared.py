@@ -54,24 +54,13 @@ class Prepared(Generic[M]):
         self._compiled: dict[tuple[Any, ...], _Compiled] = {}
 
     def _compile(self, alias: str, args: tuple[Any, ...]) -> _Compiled:
-        qs = self.build(MARKER, *args)
-        compiler = qs.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        params = list(params)
-        found = [i for i, p in enumerate(params) if p == MARKER]
+        compiled = _compile_instances(self.build(MARKER, *args), alias)
+        assert compiled is not None  # a query with the marker in it is never empty
+        found = [i for i, p in enumerate(compiled.params) if p == MARKER]
         if len(found) != 1:
             raise ValueError("the value must reach the SQL as exactly one parameter")
-        klass_info, select = compiler.klass_info, compiler.select
-        assert klass_info is not None
-        fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        converters = compiler.get_converters([s[0] for s in select[0:compiler.col_count]])
-        return _Compiled(sql=sql, params=params, index=found[0], model=klass_info["model"], start=start, end=end,
-                         init_list=[f[0].target.attname for f in select[start:end]],
-                         # Django 5.2 takes three arguments (the stubs follow a later release)
-                         populators=get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
-                         annotations=dict(compiler.annotation_col_map or {}),
-                         converters=[(pos, convs, expr) for pos, (convs, expr) in converters.items()])
+        compiled.index = found[0]
+        return compiled
 
     def all(self, value: Any, *args: Any, key: Any = None, using: str = "default") -> list[M]:
         connection = connections[using]
@@ -83,22 +72,69 @@ class Prepared(Generic[M]):
             compiled = self._compiled[shape] = self._compile(using, args)
         params = list(compiled.params)
         params[compiled.index] = value
-        with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        found: list[M] = []
-        for raw in rows:
-            row = list(raw)
-            for pos, convs, expression in compiled.converters:
-                for convert in convs:
-                    row[pos] = convert(row[pos], expression, connection)
-            obj = compiled.model.from_db(using, compiled.init_list, row[compiled.start:compiled.end])
-            for populator in compiled.populators:
-                populator.populate(row, obj)
-            for name, pos in compiled.annotations.items():
-                setattr(obj, name, row[pos])
-            found.append(obj)  # type: ignore[arg-type]
-        return found
+        return _instances(compiled, params, connection, using)
+
+
+def _compile_instances(qs: QuerySet[Any], alias: str) -> _Compiled | None:
+    """The SQL of a queryset of model instances and how Django's `ModelIterable` builds them; None when the query
+    can match nothing (Django sends no SQL either)."""
+    compiler = qs.query.get_compiler(using=alias)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    klass_info, select = compiler.klass_info, compiler.select
+    assert klass_info is not None
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    converters = compiler.get_converters([s[0] for s in select[0:compiler.col_count]])
+    return _Compiled(sql=sql, params=list(params), index=-1, model=klass_info["model"], start=start, end=end,
+                     init_list=[f[0].target.attname for f in select[start:end]],
+                     # Django 5.2 takes three arguments (the stubs follow a later release)
+                     populators=get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
+                     annotations=dict(compiler.annotation_col_map or {}),
+                     converters=[(pos, convs, expr) for pos, (convs, expr) in converters.items()])
+
+
+def _instances(compiled: _Compiled, params: list[Any], connection: Any, using: str) -> list[Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    found: list[Any] = []
+    for raw in rows:
+        row = list(raw)
+        for pos, convs, expression in compiled.converters:
+            for convert in convs:
+                row[pos] = convert(row[pos], expression, connection)
+        obj = compiled.model.from_db(using, compiled.init_list, row[compiled.start:compiled.end])
+        for populator in compiled.populators:
+            populator.populate(row, obj)
+        for name, pos in compiled.annotations.items():
+            setattr(obj, name, row[pos])
+        found.append(obj)
+    return found
+
+
+class PreparedRows(Generic[M]):
+    """The model instances of a queryset compiled once per key, as `PreparedValues` does for `.values()` rows: the
+    caller's `key` must determine the whole SQL and every parameter (scope, the record's id, …), and `build()` is
+    called only when the key is new. Instances as `Prepared` builds them (select_related objects, converters,
+    annotations); no prefetching."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[tuple[Any, ...], _Compiled | None] = {}
+
+    def rows(self, build: Callable[[], QuerySet[M]], *, key: Any, using: str = "default") -> list[M]:
+        connection = connections[using]
+        shape = (using, connection.vendor, key)
+        if shape not in self._compiled:
+            if len(self._compiled) >= MAX_SHAPES:
+                self._compiled.clear()
+            self._compiled[shape] = _compile_instances(build(), using)
+        compiled = self._compiled[shape]
+        if compiled is None:
+            return []
+        return _instances(compiled, compiled.params, connection, using)
 
 
 @dataclass

@@ -13,9 +13,10 @@ from django.http import Http404
 from bureau.accounts.authority import restrict_key
 from bureau.accounts.models import User
 from bureau.kernel.models import Document
-from bureau.kernel.prepared import Prepared, PreparedValues
+from bureau.kernel.prepared import Prepared, PreparedRows, PreparedValues
 from bureau.licensing.models import (
     OFFICER_STATES,
+    OPEN_STATES,
     Application,
     ApplicationDraft,
     ApplicationMaterial,
@@ -194,6 +195,56 @@ def commitments_due(user: User) -> QuerySet[Commitment]:
             .select_related("application", "application__item").order_by("deadline", "id"))
 
 
+_OWN_OPEN = PreparedValues()
+_DUE_COMMITMENTS: PreparedRows[Commitment] = PreparedRows()
+_PANEL_APPLICATIONS: PreparedRows[Application] = PreparedRows()
+_PANEL_COMMITMENTS: PreparedRows[Commitment] = PreparedRows()
+
+
+def enterprise_open_applications(user: User, limit: int) -> list[dict[str, Any]]:
+    """`enterprise_applications(user).filter(state__in=OPEN_STATES)[:limit]` (the workbench) as the values the
+    workbench shows (pk, number, state, item__name, decision_due), the query compiled once per scope (issue 18)."""
+    scope = restrict_key(Application, user)
+    if scope is None:
+        return []
+    return _OWN_OPEN.rows(lambda: enterprise_applications(user).filter(state__in=OPEN_STATES)
+                          .values("pk", "number", "state", "item__name", "decision_due")[:limit],
+                          key=(scope, limit))
+
+
+def commitments_due_rows(user: User, limit: int) -> list[Commitment]:
+    """`commitments_due(user)[:limit]` (the workbench), the query compiled once per scope (issue 18)."""
+    scope = restrict_key(Commitment, user)
+    if scope is None:
+        return []
+    return _DUE_COMMITMENTS.rows(lambda: commitments_due(user)[:limit], key=(scope, limit))
+
+
+# What the panel (licensing/_enterprise_panel.html) shows: no application's form data, verification or locked data
+# (JSON) is read for it
+_PANEL_APPLICATION_FIELDS = ("id", "number", "state", "item__id", "item__name")
+_PANEL_COMMITMENT_FIELDS = ("id", "missing_text", "deadline", "status", "application__id", "application__number")
+
+
+def enterprise_panel_rows(user: User, enterprise_id: int) -> tuple[list[Application], list[Commitment]]:
+    """The enterprise page's panel: its latest 10 applications (with the item) and 10 commitments (with the
+    application) that the user sees, the queries compiled once per scope and enterprise (issue 18)."""
+    apps: list[Application] = []
+    scope = restrict_key(Application, user)
+    if scope is not None:
+        apps = _PANEL_APPLICATIONS.rows(
+            lambda: Application.objects.restrict(user).filter(enterprise_id=enterprise_id).select_related("item")
+            .only(*_PANEL_APPLICATION_FIELDS).order_by("-id")[:10], key=(scope, enterprise_id))
+    commitments: list[Commitment] = []
+    scope = restrict_key(Commitment, user)
+    if scope is not None:
+        commitments = _PANEL_COMMITMENTS.rows(
+            lambda: Commitment.objects.restrict(user).filter(application__enterprise_id=enterprise_id)
+            .select_related("application").only(*_PANEL_COMMITMENT_FIELDS).order_by("-id")[:10],
+            key=(scope, enterprise_id))
+    return apps, commitments
+
+
 def active_items(*, with_materials: bool = True) -> QuerySet[PermitItem]:
     """The items in force, in the catalogue's order; with their materials, form fields and steps (the guide, the
     API), or without them for the item list, which shows none (issue 18: two queries and ≈ 240 model instances a
@@ -233,13 +284,30 @@ def listed_items() -> list[ListedItem]:
     return [ListedItem(**row) for row in rows]
 
 
-def drafts(user: User) -> QuerySet[ApplicationDraft]:
-    """The drafts the user may go on with (an enterprise its own; a window clerk those of the jurisdiction)."""
-    return (ApplicationDraft.objects.restrict(user, "change").filter(application__isnull=True)
-            .select_related("item", "enterprise").order_by("-updated_at", "-id")[:50])
+def drafts(user: User) -> list[ApplicationDraft]:
+    """The drafts the user may go on with (an enterprise its own; a window clerk those of the jurisdiction); the
+    query compiled once per scope (issue 18)."""
+    scope = restrict_key(ApplicationDraft, user, "change")
+    if scope is None:
+        return []
+    return _DRAFTS.rows(lambda: ApplicationDraft.objects.restrict(user, "change").filter(application__isnull=True)
+                        .select_related("item", "enterprise").order_by("-updated_at", "-id")[:50], key=scope)
 
 
-def draft_links(user: User) -> QuerySet[ApplicationDraft]:
+_DRAFTS: PreparedRows[ApplicationDraft] = PreparedRows()
+
+
+def draft_links(user: User) -> list[ApplicationDraft]:
     """`drafts(user)` with only what the pages' draft links show (the item's code and name, the enterprise's name,
-    the time saved): not the enterprise's ≈ 40 columns, two of them decrypted per draft (issue 18)."""
-    return drafts(user).only("updated_at", "item", "item__code", "item__name", "enterprise", "enterprise__name")
+    the time saved): not the enterprise's ≈ 40 columns, two of them decrypted per draft; compiled once per scope
+    (issue 18)."""
+    scope = restrict_key(ApplicationDraft, user, "change")
+    if scope is None:
+        return []
+    return _DRAFT_LINKS.rows(lambda: ApplicationDraft.objects.restrict(user, "change").filter(application__isnull=True)
+                             .select_related("item", "enterprise").order_by("-updated_at", "-id")
+                             .only("updated_at", "item", "item__code", "item__name", "enterprise", "enterprise__name")[:50],
+                             key=scope)
+
+
+_DRAFT_LINKS: PreparedRows[ApplicationDraft] = PreparedRows()

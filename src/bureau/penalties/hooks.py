@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from bureau.accounts.authority import restrict_key
 from bureau.accounts.roles import ENTERPRISE, INSPECTOR, LEADER, LEGAL_REVIEWER, SECTION_HEAD, SYSADMIN
 from bureau.inspection.services import ServiceOwner, register_service_owner
 from bureau.kernel.calendar import countdown_label
+from bureau.kernel.prepared import PreparedRows
 from bureau.kernel.registry import (
     Indicator,
     IndicatorQuery,
@@ -132,30 +134,40 @@ register_menu(
 )
 
 
+_PARTY_CASES: PreparedRows[Any] = PreparedRows()
+
+
 @register_workbench
 def workbench(user: Any) -> Iterable[WorkItem]:
     from bureau.kernel.calendar import countdown_label
     from bureau.penalties.models import Case
 
-    qs = Case.objects.restrict(user).select_related("enterprise")
+    def scoped() -> QuerySet[Case]:
+        return Case.objects.restrict(user).select_related("enterprise")
+
     # a served fine waits for its execution record; its payment deadline (行政处罚法 第67条) is the due date
     unpaid = Q(state="served", exemption="")
-    if user.enterprise_id:
-        qs = qs.filter(Q(state="notified", statement_at__isnull=True, statement_waived=False) | unpaid)
+    cases: Iterable[Any]
+    if user.enterprise_id:  # compiled once per scope (issue 18)
+        scope = restrict_key(Case, user)
+        cases = [] if scope is None else _PARTY_CASES.rows(lambda: scoped().select_related(None).filter(
+            Q(state="notified", statement_at__isnull=True, statement_waived=False) | unpaid)  # its own name unused
+            .order_by("decision_due")[:50], key=scope)
     elif user.has_role(LEADER):
-        qs = qs.filter(state__in=("deciding", "reviewing", "executed"))
+        cases = scoped().filter(state__in=("deciding", "reviewing", "executed")).order_by("decision_due")[:50]
     elif user.has_role(SECTION_HEAD):
-        qs = qs.filter(state__in=("reviewing", "executed"))
+        cases = scoped().filter(state__in=("reviewing", "executed")).order_by("decision_due")[:50]
     elif user.has_role(INSPECTOR):
-        qs = qs.filter(Q(lead_officer=user) | Q(second_officer=user),
-                       state__in=("investigating", "notified", "hearing", "decided", "served"))
+        cases = scoped().filter(Q(lead_officer=user) | Q(second_officer=user),
+                                state__in=("investigating", "notified", "hearing", "decided", "served")
+                                ).order_by("decision_due")[:50]
     elif user.has_role(LEGAL_REVIEWER) and user.organisation is not None:
         # 行政处罚法 第58条: the authority's own cases waiting for the decision, until a review agreed
-        return _legal_review_items(qs.filter(state="deciding", organisation=user.organisation.bureau))
+        return _legal_review_items(scoped().filter(state="deciding", organisation=user.organisation.bureau))
     else:
         return []
     items = []
-    for case in qs.order_by("decision_due")[:50]:
+    for case in cases:
         paying = case.state == "served" and not case.exemption and case.payment_due is not None
         if paying:
             due = case.payment_due
@@ -237,11 +249,17 @@ def indicators(query: IndicatorQuery) -> list[Indicator]:
     ]
 
 
+_PANEL_CASES: PreparedRows[Any] = PreparedRows()
+
+
 @register_enterprise_panel
 def enterprise_panel(user: Any, enterprise: Any) -> dict[str, Any] | None:
     from bureau.penalties.models import Case
 
-    cases = list(Case.objects.restrict(user).filter(enterprise=enterprise).order_by("-filed_on")[:5])
+    scope = restrict_key(Case, user)
+    cases = [] if scope is None else _PANEL_CASES.rows(  # compiled once per scope and enterprise (issue 18)
+        lambda: Case.objects.restrict(user).filter(enterprise_id=enterprise.pk).order_by("-filed_on")[:5],
+        key=(scope, enterprise.pk))
     if not cases:
         return None
     return {"title": "行政处罚案件", "template": "penalties/_enterprise_panel.html", "context": {"cases": cases}}

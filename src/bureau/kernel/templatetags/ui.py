@@ -12,12 +12,15 @@ from django import template
 from django.templatetags.static import static
 from django.urls import Resolver404, get_script_prefix, resolve, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from bureau.kernel import audit_labels, dates, masking
 from bureau.kernel.access import is_public
 from bureau.kernel.calendar import countdown_label
 from bureau.kernel.frame import FrameNode
+from bureau.kernel.links import pk_url
 from bureau.kernel.registry import registry
+from bureau.kernel.rows import escape_text, filter_fields_html
 from bureau.kernel.staging import FIELD_PREFIX, REMOVE, size_label
 
 register = template.Library()
@@ -53,7 +56,8 @@ def table_date(value: Any) -> str:
     if not value:
         return "—"
     text = dates.iso(value)
-    return format_html('<time class="date" datetime="{}">{}</time>', text.replace(" ", "T"), text)
+    # format_html's bytes without its lazy wrappers (tables print dozens a page; issue 18)
+    return mark_safe(f'<time class="date" datetime="{escape_text(text.replace(" ", "T"))}">{escape_text(text)}</time>')
 
 
 @register.filter
@@ -105,6 +109,9 @@ def mask_phone(value: str) -> str:
     return masking.mask_phone(value)
 
 
+_PROVISIONAL = ' <span class="provisional" title="节假日安排尚未发布，日期为暂定">暂定</span>'
+
+
 @register.simple_tag
 def countdown(due: dt.date | None, provisional: bool = False, unit: str = "working", today: dt.date | None = None
               ) -> str:
@@ -112,8 +119,8 @@ def countdown(due: dt.date | None, provisional: bool = False, unit: str = "worki
     text, chip = countdown_label(due, today, calendar_days=unit == "calendar")
     if not text:
         return ""
-    mark = format_html(' <span class="provisional" title="节假日安排尚未发布，日期为暂定">暂定</span>') if provisional else ""
-    return format_html('<span class="chip chip-{}">{}</span>{}', chip, text, mark)
+    mark = _PROVISIONAL if provisional else ""
+    return mark_safe(f'<span class="chip chip-{escape_text(chip)}">{escape_text(text)}</span>{mark}')  # as format_html
 
 
 _LINKS: dict[tuple[str, str], str] = {}
@@ -128,6 +135,13 @@ def link(name: str) -> str:
     if url is None:
         url = _LINKS[key] = reverse(name)
     return url
+
+
+@register.simple_tag
+def pk_link(name: str, pk: Any) -> str:
+    """`{% pk_link 'licensing:detail' a.pk %}` == `{% url 'licensing:detail' a.pk %}` for a route taking one id,
+    reversed once per process (kernel/links.pk_url; issue 18: list rows and panels print dozens a page)."""
+    return pk_url(name)(pk)
 
 
 _ASSETS: dict[str, str] = {}
@@ -145,7 +159,14 @@ def asset(path: str) -> str:
 
 @register.simple_tag
 def chip(label: str, kind: str = "running") -> str:
-    return format_html('<span class="chip chip-{}">{}</span>', kind, label)
+    return mark_safe(f'<span class="chip chip-{escape_text(kind)}">{escape_text(label)}</span>')  # as format_html
+
+
+@register.simple_tag
+def filter_fields(form: Any) -> str:
+    """`{% filter_fields form %}`: the filter form's labels and widgets (includes/filter_fields.html), printed once per
+    form class and values when its fields allow it (kernel/rows.py; issue 18)."""
+    return filter_fields_html(form)
 
 
 @register.filter
