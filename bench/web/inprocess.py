@@ -96,6 +96,8 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.middleware.csrf import CSRF_ALLOWED_CHARS  # noqa: E402
+from django.utils.crypto import get_random_string  # noqa: E402
 
 from bureau.accounts.models import User  # noqa: E402
 from bureau.certificates.models import Certificate  # noqa: E402
@@ -111,7 +113,8 @@ SqlTimer = _timing.SqlTimer
 
 
 def session_cookie(username: str) -> str:
-    """The session a sign-in makes (as bench/soak/sessions.py), valid for a day so that a long run does not expire."""
+    """The session a sign-in makes (as bench/soak/sessions.py), valid for a day so that a long run does not expire, and
+    the CSRF cookie a browser keeps once a page with a form set it (as bench/web/sessions.py sends them to wrk)."""
     user = User.objects.get(username=username)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
@@ -120,7 +123,8 @@ def session_cookie(username: str) -> str:
     store["otp_verified"] = True
     store.set_expiry(24 * 3600)
     store.save()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    csrf = get_random_string(32, CSRF_ALLOWED_CHARS)
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
 
 
 def pages() -> list[tuple[str, str, str, str]]:
