@@ -18,9 +18,10 @@ pytestmark = pytest.mark.django_db
 def test_each_enterprise_gets_the_orm_rows_of_its_own_applications(world):
     """Rule (authority: an enterprise sees its own applications only): the compiled page equals the ORM's for each
     enterprise and filter, asked in turn so that a shape kept for one is there for the next."""
-    application_submit(actor=world.qiye, item=world.items["hazchem_operation"],
-                       files=files_for(world.items["hazchem_operation"]))
+    app = application_submit(actor=world.qiye, item=world.items["hazchem_operation"],
+                             files=files_for(world.items["hazchem_operation"]))
     non_empty = 0
+    seen = {}
     for _ in range(2):
         for user in (world.qiye, world.qiye_other):
             for text in ("", "page=2", "state=submitted", "state=bogus", "page=abc", "state=a&state=submitted"):
@@ -32,7 +33,10 @@ def test_each_enterprise_gets_the_orm_rows_of_its_own_applications(world):
                     ("test", key), params)
                 assert got.rows == expected.rows and got.has_next == expected.has_next, (user, text)
                 non_empty += bool(got.rows)
+                seen[(user.username, text)] = [r["pk"] for r in got.rows]
     assert non_empty
+    assert app.pk in seen[(world.qiye.username, "")] and app.pk not in seen[(world.qiye_other.username, "")]
+    assert seen[(world.qiye.username, "state=bogus")] == []
     assert (queries.enterprise_applications_key(world.qiye, {})
             != queries.enterprise_applications_key(world.qiye_other, {}))
 

@@ -58,28 +58,6 @@ def test_queue_api_and_page_answer_as_before_over_http(world, client):
     assert app.pk not in seen[world.county_officer.username][0] and not seen[world.county_officer.username][1]
 
 
-def test_each_enterprise_gets_the_orm_rows_of_its_own_applications(world):
-    """Rule (authority: scope — an enterprise sees only its own applications): "my applications" compiled once per
-    scope and state filter (`queries.enterprise_applications_key`) equals the ORM's for each enterprise and filter,
-    asked in turn; another enterprise never gets the rows of a query compiled for the first."""
-    app = application_submit(actor=world.qiye, item=world.items["hazchem_operation"],
-                             files=files_for(world.items["hazchem_operation"]))
-    seen = {}
-    for _ in range(2):
-        for user in (world.qiye, world.qiye_other):
-            for text in ("", "state=submitted", "state=bogus", "page=2"):
-                params = QueryDict(text)
-                expected = paginate(queries.enterprise_applications(user, params).values(*LIST_VALUES), params)
-                key = queries.enterprise_applications_key(user, params)
-                got = paginate_compiled(
-                    lambda u=user, p=params: queries.enterprise_applications(u, p).values(*LIST_VALUES),
-                    ("test", key), params)
-                assert got.rows == expected.rows and got.has_next == expected.has_next
-                seen[(user.username, text)] = [r["pk"] for r in got.rows]
-    assert app.pk in seen[(world.qiye.username, "")] and app.pk not in seen[(world.qiye_other.username, "")]
-    assert seen[(world.qiye.username, "state=bogus")] == []
-
-
 def test_drafts_compiled_once_per_scope_are_each_enterprises_own(world):
     """Rule (authority: change scope — an enterprise goes on only with its own drafts): the drafts list compiled once
     per change scope (`restrict_key(…, "change")`) equals the ORM's, asked in turn; the other enterprise sees none."""
