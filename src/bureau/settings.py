@@ -158,12 +158,16 @@ def postgres_options(prepare_threshold: str) -> dict[str, Any]:
     times on a connection is parsed and planned once, then only executed — the database's share of a signed-in page
     roughly halves (application detail 348 → 666 pages/s on 2 cores). They need server-side parameter binding and a
     connection that lives (DB_CONN_MAX_AGE). On by default; "off" behind a pooler in transaction mode that cannot
-    keep them (PgBouncer before 1.21, or without max_prepared_statements)."""
+    keep them (PgBouncer before 1.21, or without max_prepared_statements). Not 0 (psycopg: every statement prepared
+    at its first use): PostgreSQL cannot prepare a statement of several commands, which migrations send."""
     value = prepare_threshold.strip().lower()
     if value == "off":
         return {}
     if not value.isdigit():
         raise ImproperlyConfigured("DB_PREPARE_THRESHOLD must be a whole number of uses (5 by default) or off")
+    if int(value) == 0:
+        raise ImproperlyConfigured("DB_PREPARE_THRESHOLD must be at least 1: with 0 every statement is prepared at its "
+                                   "first use, and the migrations' statements of several commands cannot be prepared")
     return {"server_side_binding": True, "prepare_threshold": int(value)}
 
 

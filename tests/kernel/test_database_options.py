@@ -14,8 +14,16 @@ from bureau.settings import postgres_options
 
 def test_prepared_statements_are_on_by_default_and_off_on_request():
     assert postgres_options("5") == {"server_side_binding": True, "prepare_threshold": 5}
-    assert postgres_options(" 0 ") == {"server_side_binding": True, "prepare_threshold": 0}  # psycopg: at first use
+    assert postgres_options(" 1 ") == {"server_side_binding": True, "prepare_threshold": 1}
     assert postgres_options("off") == {} and postgres_options("OFF") == {}
+
+
+def test_a_threshold_of_zero_is_refused_as_migrations_cannot_be_prepared():
+    """psycopg prepares every statement at its first use with 0, and PostgreSQL cannot prepare a statement of several
+    commands: Django's migrations send some (`ALTER TABLE … ; SET CONSTRAINTS … IMMEDIATE`, kernel 0004's trigger),
+    so `migrate` failed ("cannot insert multiple commands into a prepared statement") — refused at the start."""
+    with pytest.raises(ImproperlyConfigured, match="DB_PREPARE_THRESHOLD.*migrations"):
+        postgres_options("0")
 
 
 @pytest.mark.parametrize("value", ["", "five", "-1", "2.5", "none"])

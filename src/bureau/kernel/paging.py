@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from bureau.kernel.prepared import MAX_SHAPES, PreparedValues
+from bureau.kernel.prepared import MAX_SHAPES, MISSING, PreparedValues
 
 MAX_PAGES = 200
 
@@ -93,8 +93,8 @@ def capped_count_compiled(queryset: QuerySet, key: Any, cap: int = 10000) -> str
     sends is kept; afterwards the same SQL and parameters are sent (issue 18: ≈ 0.3 ms of query building a page)."""
     connection = connections[queryset.db]
     shape = (queryset.db, connection.vendor, key, cap)
-    if shape in _COUNTS:
-        kept = _COUNTS[shape]
+    kept = _COUNTS.get(shape, MISSING)  # read once: another thread may empty the cache (kernel/prepared.MISSING)
+    if kept is not MISSING:
         if kept is None:  # the query can match nothing (the ORM sends no SQL either)
             return "0"
         with connection.cursor() as cursor:

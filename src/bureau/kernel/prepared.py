@@ -28,6 +28,9 @@ from django.db.models.query import get_related_populators
 M = TypeVar("M", bound=Model)
 MARKER = 987_654_321_987
 MAX_SHAPES = 512
+# Not compiled yet (None is kept for a query that can match nothing). The caches are shared by a worker's threads and
+# emptied by whichever finds them full: each is read once per call (`get`), never tested and then indexed.
+MISSING: Any = object()
 
 
 @dataclass
@@ -127,11 +130,11 @@ class PreparedRows(Generic[M]):
     def rows(self, build: Callable[[], QuerySet[M]], *, key: Any, using: str = "default") -> list[M]:
         connection = connections[using]
         shape = (using, connection.vendor, key)
-        if shape not in self._compiled:
+        compiled = self._compiled.get(shape, MISSING)
+        if compiled is MISSING:
             if len(self._compiled) >= MAX_SHAPES:
                 self._compiled.clear()
-            self._compiled[shape] = _compile_instances(build(), using)
-        compiled = self._compiled[shape]
+            compiled = self._compiled[shape] = _compile_instances(build(), using)
         if compiled is None:
             return []
         return _instances(compiled, compiled.params, connection, using)
@@ -157,11 +160,11 @@ class PreparedValues:
     def rows(self, build: Callable[[], QuerySet[Any]], *, key: Any, using: str = "default") -> list[dict[str, Any]]:
         connection = connections[using]
         shape = (using, connection.vendor, key)
-        if shape not in self._compiled:
+        compiled = self._compiled.get(shape, MISSING)
+        if compiled is MISSING:
             if len(self._compiled) >= MAX_SHAPES:
                 self._compiled.clear()
-            self._compiled[shape] = self._compile(build(), using)
-        compiled = self._compiled[shape]
+            compiled = self._compiled[shape] = self._compile(build(), using)
         if compiled is None:  # the query can match nothing (Django sends no SQL either)
             return []
         with connection.cursor() as cursor:
