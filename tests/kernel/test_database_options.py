@@ -48,3 +48,29 @@ def test_the_running_database_plans_a_repeated_query_once_on_postgresql():
         cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
                        ["%FROM django_content_type WHERE app_label = $1%"])
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db
+def test_no_statement_is_prepared_while_migrations_run():
+    """A migration may send the same statement of several commands more than once (ALTER TABLE …; SET CONSTRAINTS …),
+    which PostgreSQL cannot prepare: `migrate` turns preparing off on its connection before the migrations and back on
+    as the settings say after them (kernel/apps.py, on the signals `migrate` sends)."""
+    from django.apps import apps
+    from django.db.models.signals import post_migrate, pre_migrate
+
+    from bureau.kernel.apps import migrations_done, migrations_unprepared
+
+    kernel = apps.get_app_config("kernel")
+    assert migrations_unprepared in pre_migrate._live_receivers(kernel)[0]
+    assert migrations_done in post_migrate._live_receivers(kernel)[0]
+    migrations_unprepared(sender=kernel, using="default")
+    try:
+        if connection.vendor == "postgresql":
+            assert connection.connection.prepare_threshold is None
+            with connection.cursor() as cursor:
+                for _ in range(7):  # prepared by then, were preparing on: "cannot insert multiple commands"
+                    cursor.execute("SELECT 1; SELECT 2")
+    finally:
+        migrations_done(sender=kernel, using="default")
+    if connection.vendor == "postgresql":
+        assert connection.connection.prepare_threshold == 5
