@@ -145,6 +145,8 @@ def test_demo_data_loads_every_area_reuses_itself_and_leaks_nothing_across_juris
                     continue
                 answer = client.get(path.replace("{" + params[0] + "}", str(record.pk)))
                 requests += 1
+                if answer.status_code == 200 and _another_kind_answers(user, model, auth.dataset, record.pk):
+                    continue  # the operation serves another kind of the data set, whose record of that id is the user's
                 if answer.status_code not in (401, 403, 404):
                     leaks.append(f"API {path} as {kind}: {answer.status_code}")
             for download in _downloads(record):
@@ -175,6 +177,15 @@ def _user_of(client: Client):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(pk=client.session["_auth_user_id"])
+
+
+def _another_kind_answers(user, model, dataset: str, pk: int) -> bool:
+    """Whether a record of another kind of the same data set has this id and is the user's to see: the operations of
+    a data set are tried with the swept record's id, and ids of different tables coincide (on PostgreSQL they are not
+    reset between tests), so an operation of another kind may rightly answer."""
+    return any(other is not model and authority_of(other).dataset == dataset
+               and other._default_manager.restrict(user).filter(pk=pk).exists()
+               for other in declared_models())
 
 
 @functools.cache
