@@ -240,6 +240,8 @@ RETURNING event_id, alarm_id
 def _store_new(source: AlarmSource, fresh: list[ar.Message], now: dt.datetime) -> dict[int, Answer]:
     """The new raises of one message stored together (alarms and their intake rows); their answers by message.
     Those left out (a reference already raised, a race) get no answer here and go the one-by-one way."""
+    if connection.vendor != "postgresql":
+        return _store_new_orm(source, fresh)
     params: dict[str, Any] = {
         "source": source.pk, "enterprise": source.enterprise_id, "region": source.region_id, "now": now,
         "event_id": [m.event_id for m in fresh], "alarm_ref": [m.alarm_ref for m in fresh],
@@ -247,8 +249,6 @@ def _store_new(source: AlarmSource, fresh: list[ar.Message], now: dt.datetime) -
         "level": [m.level for m in fresh], "value": [m.value for m in fresh],
         "unit": [m.unit for m in fresh], "message": [m.text for m in fresh],
         "raised_at": [m.occurred_at for m in fresh], "digest": [m.digest for m in fresh]}
-    if connection.vendor != "postgresql":
-        return _store_new_orm(source, fresh)
     stored = _bulk(_STORE, params)
     return {id(m): Answer(202, {"event_id": m.event_id, "result": "accepted", "alarm_id": stored[m.event_id],
                                 "alarm_ref": m.alarm_ref, "state": Alarm.State.OPEN})

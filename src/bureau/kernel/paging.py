@@ -10,7 +10,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
 
-from bureau.kernel.prepared import MAX_SHAPES, MISSING, PreparedValues
+from bureau.kernel.prepared import MISSING, PreparedValues, remember
 
 MAX_PAGES = 200
 
@@ -110,7 +110,5 @@ def capped_count_compiled(queryset: QuerySet, key: Any, cap: int = 10000) -> str
     with connection.execute_wrapper(record):
         n = queryset.order_by()[: cap + 1].count()
     if len(sent) <= 1:  # one statement (or none: an empty scope), kept; anything else is counted afresh each time
-        if len(_COUNTS) >= MAX_SHAPES:
-            _COUNTS.clear()
-        _COUNTS[shape] = sent[0] if sent else None
+        remember(_COUNTS, shape, sent[0] if sent else None)
     return f"{cap:,}+" if n > cap else f"{n:,}"

@@ -33,6 +33,15 @@ MAX_SHAPES = 512
 MISSING: Any = object()
 
 
+def remember(cache: dict[Any, Any], shape: Any, compiled: Any) -> Any:
+    """Keep `compiled` under `shape` in a per-process cache of compiled queries and return it; a full cache (MAX_SHAPES)
+    starts afresh."""
+    if len(cache) >= MAX_SHAPES:
+        cache.clear()
+    cache[shape] = compiled
+    return compiled
+
+
 @dataclass
 class _Compiled:
     sql: str
@@ -70,9 +79,7 @@ class Prepared(Generic[M]):
         shape = (using, connection.vendor, key)
         compiled = self._compiled.get(shape)
         if compiled is None:
-            if len(self._compiled) >= MAX_SHAPES:
-                self._compiled.clear()
-            compiled = self._compiled[shape] = self._compile(using, args)
+            compiled = remember(self._compiled, shape, self._compile(using, args))
         params = list(compiled.params)
         params[compiled.index] = value
         return _instances(compiled, params, connection, using)
@@ -132,9 +139,7 @@ class PreparedRows(Generic[M]):
         shape = (using, connection.vendor, key)
         compiled = self._compiled.get(shape, MISSING)
         if compiled is MISSING:
-            if len(self._compiled) >= MAX_SHAPES:
-                self._compiled.clear()
-            compiled = self._compiled[shape] = _compile_instances(build(), using)
+            compiled = remember(self._compiled, shape, _compile_instances(build(), using))
         if compiled is None:
             return []
         return _instances(compiled, compiled.params, connection, using)
@@ -162,9 +167,7 @@ class PreparedValues:
         shape = (using, connection.vendor, key)
         compiled = self._compiled.get(shape, MISSING)
         if compiled is MISSING:
-            if len(self._compiled) >= MAX_SHAPES:
-                self._compiled.clear()
-            compiled = self._compiled[shape] = self._compile(build(), using)
+            compiled = remember(self._compiled, shape, self._compile(build(), using))
         if compiled is None:  # the query can match nothing (Django sends no SQL either)
             return []
         with connection.cursor() as cursor:
