@@ -284,30 +284,32 @@ def listed_items() -> list[ListedItem]:
     return [ListedItem(**row) for row in rows]
 
 
-def drafts(user: User) -> list[ApplicationDraft]:
-    """The drafts the user may go on with (an enterprise its own; a window clerk those of the jurisdiction); the
-    query compiled once per scope (issue 18)."""
+def _open_drafts(user: User) -> QuerySet[ApplicationDraft]:
+    """The drafts the user may go on with (an enterprise its own; a window clerk those of the jurisdiction), newest
+    first, at most 50."""
+    return (ApplicationDraft.objects.restrict(user, "change").filter(application__isnull=True)
+            .select_related("item", "enterprise").order_by("-updated_at", "-id"))
+
+
+def _compiled_drafts(kept: PreparedRows[ApplicationDraft], user: User, *only: str) -> list[ApplicationDraft]:
+    """`_open_drafts(user)` (with only the named columns, if any) compiled once per change scope (issue 18)."""
     scope = restrict_key(ApplicationDraft, user, "change")
     if scope is None:
         return []
-    return _DRAFTS.rows(lambda: ApplicationDraft.objects.restrict(user, "change").filter(application__isnull=True)
-                        .select_related("item", "enterprise").order_by("-updated_at", "-id")[:50], key=scope)
+    return kept.rows(lambda: (_open_drafts(user).only(*only) if only else _open_drafts(user))[:50], key=scope)
 
 
 _DRAFTS: PreparedRows[ApplicationDraft] = PreparedRows()
+_DRAFT_LINKS: PreparedRows[ApplicationDraft] = PreparedRows()
+
+
+def drafts(user: User) -> list[ApplicationDraft]:
+    """The drafts the user may go on with, whole."""
+    return _compiled_drafts(_DRAFTS, user)
 
 
 def draft_links(user: User) -> list[ApplicationDraft]:
     """`drafts(user)` with only what the pages' draft links show (the item's code and name, the enterprise's name,
-    the time saved): not the enterprise's ≈ 40 columns, two of them decrypted per draft; compiled once per scope
-    (issue 18)."""
-    scope = restrict_key(ApplicationDraft, user, "change")
-    if scope is None:
-        return []
-    return _DRAFT_LINKS.rows(lambda: ApplicationDraft.objects.restrict(user, "change").filter(application__isnull=True)
-                             .select_related("item", "enterprise").order_by("-updated_at", "-id")
-                             .only("updated_at", "item", "item__code", "item__name", "enterprise", "enterprise__name")[:50],
-                             key=scope)
-
-
-_DRAFT_LINKS: PreparedRows[ApplicationDraft] = PreparedRows()
+    the time saved): not the enterprise's ≈ 40 columns, two of them decrypted per draft."""
+    return _compiled_drafts(_DRAFT_LINKS, user, "updated_at", "item", "item__code", "item__name", "enterprise",
+                            "enterprise__name")
